@@ -1,0 +1,73 @@
+"""crmlib: the computing and drawing behind the CRM Strategy Workbook.
+
+The public names below are loaded on first use, so ``import crmlib`` stays fast in a
+notebook or a batch worker that needs only part of the library.
+
+Layers (each imports only the ones below it)::
+
+    crmlib.render, crmlib.cli      papermill + nbconvert: notebooks to reports
+    crmlib.plots, crmlib.diagrams  charts (each returns its matplotlib ax), model diagrams
+    crmlib.models                  one module per CRM model
+    crmlib.analytics               value, lifetime value, lifecycle, interactions, segments
+    crmlib.instruments             assessment questionnaires, answers, scoring
+    crmlib.data                    schema, loaders, validation, sample company
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from crmlib.errors import (
+    CrmlibError,
+    DataValidationError,
+    InstrumentError,
+    MissingDataError,
+    ModelFitError,
+    NotFittedError,
+    ParameterError,
+    RenderError,
+)
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_LAZY = {
+    "Company": "crmlib.data.company",
+    "load_company": "crmlib.data.company",
+    "data_quality": "crmlib.data.quality",
+    "generate_company": "crmlib.data.sample",
+    "write_company": "crmlib.data.sample",
+    "summarize_transactions": "crmlib.analytics.summary",
+    "calibration_and_holdout": "crmlib.analytics.summary",
+    "BetaGeoModel": "crmlib.analytics.clv",
+    "GammaGammaModel": "crmlib.analytics.clv",
+    "pareto_curve": "crmlib.analytics.pareto",
+    "customer_share_for_value": "crmlib.analytics.pareto",
+    "flag_ssc": "crmlib.analytics.pareto",
+}
+
+__all__ = [
+    "CrmlibError",
+    "DataValidationError",
+    "InstrumentError",
+    "MissingDataError",
+    "ModelFitError",
+    "NotFittedError",
+    "ParameterError",
+    "RenderError",
+    *_LAZY,
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'crmlib' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

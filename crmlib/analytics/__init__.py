@@ -1,0 +1,1 @@
+"""Customer analytics: value (RFM, Pareto, lifetime value), lifecycle, interactions, segments."""

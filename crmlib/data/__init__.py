@@ -1,0 +1,1 @@
+"""The data layer: the canonical schema, loaders, validation and the sample company."""

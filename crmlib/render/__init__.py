@@ -1,0 +1,1 @@
+"""From notebook to report: papermill executes, nbconvert exports, files land atomically."""
