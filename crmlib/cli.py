@@ -1,0 +1,153 @@
+"""The ``crm-workbook`` command line: a thin layer over crmlib.
+
+Every command parses its arguments and hands them to a library function. A user
+error (bad data, a bad parameter, a missing file) prints one line and exits with 2;
+a report that failed to render exits with 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+import yaml
+
+from crmlib.errors import CrmlibError, RenderError
+
+NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+def resolve_notebook(name: str) -> Path:
+    """A notebook path, or a name such as ``00_start_here`` looked up in notebooks/."""
+    path = Path(name)
+    if path.suffix != ".ipynb":
+        path = path.with_suffix(".ipynb")
+    if path.exists():
+        return path
+    candidate = NOTEBOOKS_DIR / path.name
+    if candidate.exists():
+        return candidate
+    known = ", ".join(sorted(p.stem for p in NOTEBOOKS_DIR.glob("*.ipynb")))
+    raise click.BadParameter(f"no notebook '{name}' (known: {known})", param_hint="NOTEBOOK")
+
+
+def parse_parameter_value(text: str):
+    """Read a ``-p NAME VALUE`` value as YAML (numbers, booleans), keeping dates as text."""
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+    if isinstance(value, dt.date | dt.datetime) or value is None:
+        return text
+    return value
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    formats = tuple(f.strip().lower() for f in text.split(",") if f.strip())
+    unknown = [f for f in formats if f not in ("html", "pdf")]
+    if unknown or not formats:
+        raise click.BadParameter(f"unknown format '{unknown[0] if unknown else text}'; use html, pdf or html,pdf",
+                                 param_hint="--format")
+    return formats
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="crm-strategy-workbook")
+def cli() -> None:
+    """CRM Strategy Workbook: CRM strategy models on a company's own customer data."""
+
+
+@cli.command()
+@click.option("--data", "data_dir", required=True, type=click.Path(path_type=Path),
+              help="The company's data folder.")
+def validate(data_dir: Path) -> None:
+    """Check a data folder and print a data-quality summary."""
+    from crmlib.data.company import load_company
+    from crmlib.data.quality import column_completeness, table_overview
+
+    company = load_company(data_dir)
+    overview = table_overview(company)
+    click.echo(f"{company.name}: data in {data_dir} is valid "
+               f"(observation end {company.observation_end:%Y-%m-%d}).\n")
+    shown = overview.assign(
+        first_date=overview["first_date"].dt.strftime("%Y-%m-%d").fillna(""),
+        last_date=overview["last_date"].dt.strftime("%Y-%m-%d").fillna(""),
+        completeness=(overview["completeness"] * 100).round(1).astype(str) + " %",
+    )
+    click.echo(shown.to_string())
+    columns = column_completeness(company)
+    incomplete = columns[columns["completeness"] < 1]
+    click.echo("\nCompleteness per column (columns with gaps):")
+    if incomplete.empty:
+        click.echo("  every column is complete")
+    for row in incomplete.itertuples():
+        click.echo(f"  {row.table}.{row.column}: {row.completeness:.1%} filled "
+                   f"({row.rows - row.filled} of {row.rows} empty)")
+
+
+@cli.command()
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
+              help="Folder to write the company's tables into.")
+@click.option("--customers", "n_customers", default=5000, show_default=True, type=click.IntRange(min=10),
+              help="Number of customers.")
+@click.option("--seed", default=42, show_default=True, type=int, help="Random seed.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default=None,
+              help="File format (default: csv below 200,000 customers, else parquet).")
+def sample(out_dir: Path, n_customers: int, seed: int, fmt: str | None) -> None:
+    """Generate a deterministic sample company (a garden-and-home retailer)."""
+    from crmlib.data.sample import create_sample_company
+
+    path = create_sample_company(out_dir, n_customers=n_customers, seed=seed, fmt=fmt)
+    click.echo(f"Sample company with {n_customers:,} customers written to {path}")
+
+
+@cli.command()
+@click.argument("notebooks", nargs=-1, required=True)
+@click.option("--data", "data_dir", required=True, type=click.Path(path_type=Path),
+              help="The company's data folder.")
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
+              help="Folder for the reports.")
+@click.option("--format", "formats", default="html", show_default=True,
+              help="Report formats, comma-separated: html, pdf.")
+@click.option("-p", "--parameter", "parameters", nargs=2, multiple=True,
+              metavar="NAME VALUE", help="A notebook parameter (repeatable).")
+def render(notebooks: tuple[str, ...], data_dir: Path, out_dir: Path, formats: str,
+           parameters: tuple[tuple[str, str], ...]) -> None:
+    """Run NOTEBOOK(s) for a company and write HTML/PDF reports."""
+    from crmlib.data.company import load_company
+    from crmlib.render import render_many
+
+    paths = [resolve_notebook(n) for n in notebooks]
+    chosen = parse_formats(formats)
+    values = {name: parse_parameter_value(value) for name, value in parameters}
+    # Check the data once, up front: a bad file is one clear line, not a failed kernel.
+    company = load_company(data_dir, observation_end=values.get("observation_end"))
+    values = {"data_dir": str(data_dir.resolve()), "interactive": False, **values}
+    results = render_many(paths, out_dir, parameters=values, formats=chosen,
+                          company=company.name, progress=True)
+    for result in results:
+        for path in result.outputs.values():
+            click.echo(f"wrote {path}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of ``crm-workbook``."""
+    try:
+        cli.main(args=argv, prog_name="crm-workbook", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except RenderError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2 if getattr(error, "user_error", False) else 1)
+    except CrmlibError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    sys.exit(0)

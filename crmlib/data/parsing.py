@@ -1,0 +1,235 @@
+"""Turn raw text columns into typed columns, or say exactly which rows are wrong.
+
+Exports from real CRM and till systems arrive as text: dates as 31-12-2025 or
+2025-12-31, amounts as 1.234,50 or 1234.50, yes/no flags in Dutch or English. Each
+parser works on the distinct values of a column (a column of ten million dates has a
+few thousand distinct ones), so the cost is in the number of distinct values.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from crmlib.errors import DataValidationError
+
+# The header is spreadsheet row 1, so record i (0-based) is row i + 2.
+HEADER_ROWS = 1
+
+DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%d-%m-%Y",
+    "%d/%m/%Y",
+    "%d.%m.%Y",
+    "%Y/%m/%d",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%d-%m-%Y %H:%M",
+    "%d-%m-%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+)
+
+TRUE_WORDS = frozenset({"true", "yes", "y", "ja", "j", "1", "1.0", "waar", "x", "t", "oui", "vrai"})
+FALSE_WORDS = frozenset({"false", "no", "n", "nee", "0", "0.0", "onwaar", "f", "non", "faux"})
+
+_CURRENCY = re.compile(r"[\s\u00a0\u202f€$£]|EUR|USD|GBP", flags=re.IGNORECASE)
+_THOUSANDS_DOT = re.compile(r"^[-+]?\d{1,3}(\.\d{3})+$")
+_THOUSANDS_COMMA = re.compile(r"^[-+]?\d{1,3}(,\d{3})+$")
+
+
+def spreadsheet_rows(positions: np.ndarray | list[int], header_rows: int = HEADER_ROWS) -> list[int]:
+    """Spreadsheet row numbers of 0-based record positions (the header is row 1)."""
+    return [int(p) + header_rows + 1 for p in positions]
+
+
+def _blank(values: pd.Series) -> pd.Series:
+    if pd.api.types.is_string_dtype(values) or values.dtype == object:
+        return values.isna() | values.astype("string").str.strip().eq("")
+    return values.isna()
+
+
+def _bad(table: str, column: str, values: pd.Series, bad_mask: np.ndarray, problem: str,
+         fix: str, header_rows: int) -> DataValidationError:
+    positions = np.flatnonzero(bad_mask)
+    examples = ", ".join(repr(str(v)) for v in pd.unique(values.iloc[positions[:3]]))
+    count = len(positions)
+    noun = "value" if count == 1 else "values"
+    return DataValidationError(
+        table,
+        f"{count} {noun} {problem} (e.g. {examples})",
+        column=column,
+        rows=spreadsheet_rows(positions, header_rows),
+        fix=fix,
+    )
+
+
+def parse_id(values: pd.Series) -> pd.Series:
+    """Identifiers as text. Whole floats from spreadsheets (123.0) become '123'."""
+    if pd.api.types.is_float_dtype(values):
+        whole = values.dropna()
+        if (whole == np.floor(whole)).all():
+            values = values.astype("Int64")
+    if pd.api.types.is_integer_dtype(values):
+        return values.astype("string")
+    text = values.astype("string").str.strip()
+    return text.mask(text.eq(""))
+
+
+def parse_text(values: pd.Series) -> pd.Series:
+    """Free text, stripped; empty cells become missing."""
+    text = values.astype("string").str.strip()
+    return text.mask(text.eq(""))
+
+
+def parse_dates(values: pd.Series, *, table: str, column: str,
+                header_rows: int = HEADER_ROWS) -> pd.Series:
+    """Parse a date column written as ISO dates or as dd-mm-yyyy (Dutch and Belgian Excel).
+
+    The format that reads the most values is chosen for the whole column, so
+    01-02-2025 is always the first of February, never the second of January.
+
+    Raises
+    ------
+    DataValidationError
+        If some non-empty values cannot be read with that format.
+    """
+    if pd.api.types.is_datetime64_any_dtype(values):
+        out = pd.to_datetime(values)
+        if getattr(out.dt, "tz", None) is not None:
+            out = out.dt.tz_localize(None)
+        return out.astype("datetime64[ns]")
+    blank = _blank(values).to_numpy()
+    text = values.astype("string").str.strip()
+    distinct = pd.Series(pd.unique(text[~blank]), dtype="string")
+    best, best_count = None, -1
+    for fmt in DATE_FORMATS:
+        parsed = pd.to_datetime(distinct, format=fmt, errors="coerce")
+        count = int(parsed.notna().sum())
+        if count > best_count:
+            best, best_count = parsed, count
+        if count == len(distinct):
+            break
+    lookup = pd.Series(best.to_numpy() if best is not None else [], index=distinct.to_numpy())
+    out = pd.Series(text.map(lookup).to_numpy(dtype="datetime64[ns]"), index=values.index)
+    bad = out.isna().to_numpy() & ~blank
+    if bad.any():
+        raise _bad(table, column, values, bad, "are not dates",
+                   "write dates as yyyy-mm-dd or dd-mm-yyyy, one format for the whole column",
+                   header_rows)
+    return out
+
+
+def _normalise_number_text(text: pd.Series, decimal: str) -> pd.Series:
+    """Rewrite '€ 1.234,50', '1,234.50' and '1234,5' as plain '1234.50'-style text."""
+    text = text.str.replace(_CURRENCY, "", regex=True)
+    has_comma = text.str.contains(",", regex=False)
+    has_dot = text.str.contains(".", regex=False)
+    both = has_comma & has_dot
+    comma_last = text.str.rfind(",") > text.str.rfind(".")
+    out = text.copy()
+    # Both separators: the last one is the decimal separator.
+    european = both & comma_last
+    out[european] = text[european].str.replace(".", "", regex=False).str.replace(",", ".")
+    out[both & ~comma_last] = text[both & ~comma_last].str.replace(",", "", regex=False)
+    # Only commas: a decimal comma, unless the column uses a decimal point and the value
+    # has the shape of thousands (1,234,567).
+    only_comma = has_comma & ~has_dot
+    thousands = text.str.match(_THOUSANDS_COMMA) & only_comma
+    as_thousands = thousands if decimal == "." else thousands & False
+    out[only_comma & ~as_thousands] = text[only_comma & ~as_thousands].str.replace(",", ".")
+    out[as_thousands] = text[as_thousands].str.replace(",", "", regex=False)
+    # Only dots: a decimal point, unless the column uses a decimal comma and the value
+    # has the shape of thousands (1.234.567).
+    if decimal == ",":
+        dotted = (has_dot & ~has_comma) & text.str.match(_THOUSANDS_DOT)
+        out[dotted] = text[dotted].str.replace(".", "", regex=False)
+    return out
+
+
+def parse_numbers(values: pd.Series, *, table: str, column: str, decimal: str = ".",
+                  header_rows: int = HEADER_ROWS) -> pd.Series:
+    """Parse a number column: decimal point or comma, thousands separators, currency signs.
+
+    Parameters
+    ----------
+    values : Series
+        The raw column.
+    decimal : {".", ","}
+        The file's decimal separator as far as the reader can tell (a semicolon-separated
+        CSV uses the decimal comma); it decides ambiguous values such as ``1.234``.
+
+    Raises
+    ------
+    DataValidationError
+        If some non-empty values are not numbers.
+    """
+    if pd.api.types.is_bool_dtype(values):
+        return values.astype(float)
+    if pd.api.types.is_numeric_dtype(values):
+        return values.astype(float)
+    blank = _blank(values).to_numpy()
+    text = values.astype("string").str.strip()
+    distinct = pd.Series(pd.unique(text[~blank]), dtype="string")
+    normalised = _normalise_number_text(distinct, decimal)
+    parsed = pd.to_numeric(normalised, errors="coerce").astype(float)
+    lookup = pd.Series(parsed.to_numpy(), index=distinct.to_numpy())
+    out = pd.Series(text.map(lookup).to_numpy(dtype=float), index=values.index)
+    bad = np.isnan(out.to_numpy()) & ~blank
+    if bad.any():
+        raise _bad(table, column, values, bad, "are not numbers",
+                   "write plain numbers such as 1234.50 or 1234,50", header_rows)
+    return out
+
+
+def parse_integers(values: pd.Series, *, table: str, column: str, decimal: str = ".",
+                   header_rows: int = HEADER_ROWS) -> pd.Series:
+    """Parse a whole-number column (nullable ``Int64``)."""
+    numbers = parse_numbers(values, table=table, column=column, decimal=decimal,
+                            header_rows=header_rows)
+    fractional = (numbers.notna() & (numbers != np.floor(numbers))).to_numpy()
+    if fractional.any():
+        raise _bad(table, column, values, fractional, "are not whole numbers",
+                   "write whole numbers only", header_rows)
+    return numbers.round().astype("Int64")
+
+
+def parse_booleans(values: pd.Series, *, table: str, column: str,
+                   header_rows: int = HEADER_ROWS) -> pd.Series:
+    """Parse yes/no flags (true/false, yes/no, ja/nee, 1/0, x) into nullable ``boolean``."""
+    if pd.api.types.is_bool_dtype(values):
+        return values.astype("boolean")
+    blank = _blank(values).to_numpy()
+    words = values.astype("string").str.strip().str.lower()
+    is_true = words.isin(TRUE_WORDS).to_numpy()
+    is_false = words.isin(FALSE_WORDS).to_numpy()
+    bad = ~(is_true | is_false | blank)
+    if bad.any():
+        raise _bad(table, column, values, bad, "are not yes/no values",
+                   "write true/false, yes/no, ja/nee or 1/0", header_rows)
+    out = pd.Series(pd.NA, index=values.index, dtype="boolean")
+    out[is_true] = True
+    out[is_false] = False
+    return out
+
+
+def parse_column(values: pd.Series, kind: str, *, table: str, column: str, decimal: str = ".",
+                 header_rows: int = HEADER_ROWS) -> pd.Series:
+    """Parse one column by its kind in :mod:`crmlib.data.schema`."""
+    if kind == "id":
+        return parse_id(values)
+    if kind == "text":
+        return parse_text(values)
+    if kind == "date":
+        return parse_dates(values, table=table, column=column, header_rows=header_rows)
+    if kind == "number":
+        return parse_numbers(values, table=table, column=column, decimal=decimal,
+                             header_rows=header_rows)
+    if kind == "int":
+        return parse_integers(values, table=table, column=column, decimal=decimal,
+                              header_rows=header_rows)
+    if kind == "bool":
+        return parse_booleans(values, table=table, column=column, header_rows=header_rows)
+    raise ValueError(f"unknown column kind {kind!r}")

@@ -1,0 +1,99 @@
+"""A data-quality audit of a company's tables: rows, periods and completeness."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from crmlib.data.company import Company
+
+# The column that dates each table's records.
+DATE_COLUMNS = {
+    "customers": "signup_date",
+    "transactions": "date",
+    "interactions": "date",
+    "needs": "survey_date",
+    "campaigns": "sent_date",
+}
+
+
+def table_overview(company: Company) -> pd.DataFrame:
+    """One row per table the company has.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by table, with columns ``file``, ``rows``, ``columns``, ``first_date``,
+        ``last_date`` (of the table's date column, if it has one) and ``completeness``
+        (share of filled cells, 0-1).
+    """
+    rows = []
+    for table, frame in company.tables.items():
+        date_column = DATE_COLUMNS.get(table)
+        dates = frame[date_column] if date_column in frame.columns else pd.Series(dtype="datetime64[ns]")
+        cells = frame.size
+        rows.append({
+            "table": table,
+            "file": company.sources[table].name,
+            "rows": len(frame),
+            "columns": frame.shape[1],
+            "first_date": dates.min(),
+            "last_date": dates.max(),
+            "completeness": float(frame.notna().to_numpy().sum() / cells) if cells else float("nan"),
+        })
+    return pd.DataFrame(rows).set_index("table")
+
+
+def column_completeness(company: Company) -> pd.DataFrame:
+    """The share of filled values in every column of every table.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``table``, ``column``, ``filled`` (count), ``rows`` and
+        ``completeness`` (0-1), in table order.
+    """
+    parts = []
+    for table, frame in company.tables.items():
+        filled = frame.notna().sum()
+        parts.append(pd.DataFrame({
+            "table": table,
+            "column": filled.index,
+            "filled": filled.to_numpy(),
+            "rows": len(frame),
+        }))
+    out = pd.concat(parts, ignore_index=True)
+    out["completeness"] = (out["filled"] / out["rows"]).where(out["rows"] > 0)
+    return out
+
+
+def data_quality(company: Company) -> dict[str, pd.DataFrame]:
+    """The whole audit: ``{"tables": table_overview, "columns": column_completeness}``."""
+    return {"tables": table_overview(company), "columns": column_completeness(company)}
+
+
+def monthly_activity(company: Company) -> pd.DataFrame:
+    """Transactions, active customers and revenue per calendar month.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by month (period start), with columns ``transactions``,
+        ``active_customers`` and ``revenue``.
+    """
+    tx = company.transactions
+    month = tx["date"].dt.to_period("M").dt.to_timestamp()
+    grouped = tx.assign(month=month).groupby("month")
+    return pd.DataFrame({
+        "transactions": grouped.size(),
+        "active_customers": grouped["customer_id"].nunique(),
+        "revenue": grouped["amount"].sum(),
+    })
+
+
+def customer_revenue(company: Company) -> pd.Series:
+    """Revenue per customer up to the observation end, including customers who never bought."""
+    tx = company.transactions
+    tx = tx[tx["date"] <= company.observation_end]
+    revenue = tx.groupby("customer_id")["amount"].sum()
+    ids = company.customers["customer_id"]
+    return revenue.reindex(ids.to_numpy(), fill_value=0.0).rename("revenue").rename_axis("customer_id")

@@ -1,0 +1,127 @@
+"""The rules every loaded table must keep, checked in one place.
+
+Each rule raises :class:`~crmlib.errors.DataValidationError` naming the file, the
+column, the first offending rows (as spreadsheet rows, the header being row 1) and the
+fix. Soft problems that a model step reports on rather than refuses (a missing phone
+number, two records that look like one person) are left to the steps.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from crmlib.data.parsing import parse_column, spreadsheet_rows
+from crmlib.data.readers import RawTable
+from crmlib.data.schema import NEEDS_META_COLUMNS, TABLES
+from crmlib.errors import DataValidationError
+
+
+def check_required_columns(frame: pd.DataFrame, table: str, source: str) -> None:
+    """Every column the schema marks as required is present."""
+    missing = [c for c in TABLES[table].required_columns if c not in frame.columns]
+    if missing:
+        noun = "column" if len(missing) == 1 else "columns"
+        names = ", ".join(f"'{c}'" for c in missing)
+        raise DataValidationError(
+            source, f"the required {noun} {names} {'is' if len(missing) == 1 else 'are'} missing",
+            column=missing[0],
+            fix=f"add it, or map your export's column to '{missing[0]}' in mapping.yml",
+        )
+
+
+def parse_table(raw: RawTable, table: str) -> pd.DataFrame:
+    """Parse the known columns of a raw table by their kinds; keep other columns as read.
+
+    The need dimensions of the ``needs`` table (every column but the metadata) are
+    parsed as numbers, since they are survey scores.
+    """
+    schema = TABLES[table]
+    source = raw.path.name
+    frame = raw.frame
+    check_required_columns(frame, table, source)
+    parsed = {}
+    for name in frame.columns:
+        column = schema.column(name)
+        kind = column.kind if column else None
+        if table == "needs" and column is None and name not in NEEDS_META_COLUMNS:
+            kind = "number"
+        values = frame[name]
+        parsed[name] = (
+            parse_column(values, kind, table=source, column=name, decimal=raw.decimal,
+                         header_rows=raw.header_rows)
+            if kind else values
+        )
+    out = pd.DataFrame(parsed, index=pd.RangeIndex(len(frame)))
+    check_required_values(out, table, source, raw.header_rows)
+    check_unique_key(out, table, source, raw.header_rows)
+    return out
+
+
+def check_required_values(frame: pd.DataFrame, table: str, source: str, header_rows: int = 1) -> None:
+    """Required columns have a value in every row."""
+    for name in TABLES[table].required_columns:
+        empty = frame[name].isna().to_numpy()
+        if empty.any():
+            raise DataValidationError(
+                source, f"{int(empty.sum())} rows have no value", column=name,
+                rows=spreadsheet_rows(np.flatnonzero(empty), header_rows),
+                fix="fill in the value or remove the rows",
+            )
+
+
+def check_unique_key(frame: pd.DataFrame, table: str, source: str, header_rows: int = 1) -> None:
+    """The table's key column (when present) holds every id once."""
+    key = TABLES[table].key
+    if key is None or key not in frame.columns:
+        return
+    doubled = frame[key].duplicated(keep=False).to_numpy() & frame[key].notna().to_numpy()
+    if doubled.any():
+        first = frame[key][doubled].iloc[0]
+        raise DataValidationError(
+            source, f"{int(doubled.sum())} rows share an id (e.g. '{first}' appears more than once)",
+            column=key, rows=spreadsheet_rows(np.flatnonzero(doubled), header_rows),
+            fix=f"give every row its own {key}, or remove the duplicate rows",
+        )
+
+
+def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, str],
+                     header_rows: dict[str, int] | None = None) -> None:
+    """Ids that point to another table exist there (when both tables are present).
+
+    For instance every transaction's customer_id must be a customer in customers.
+    """
+    header_rows = header_rows or {}
+    for table, frame in tables.items():
+        for column, (target, target_column) in TABLES[table].references.items():
+            if column not in frame.columns or target not in tables:
+                continue
+            known = tables[target][target_column]
+            values = frame[column]
+            unknown = (values.notna() & ~values.isin(known)).to_numpy()
+            if unknown.any():
+                examples = ", ".join(f"'{v}'" for v in pd.unique(values[unknown])[:3])
+                raise DataValidationError(
+                    sources[table],
+                    f"{int(unknown.sum())} rows refer to a {target_column} that is not in "
+                    f"{sources[target]} (e.g. {examples})",
+                    column=column,
+                    rows=spreadsheet_rows(np.flatnonzero(unknown), header_rows.get(table, 1)),
+                    fix=f"add the missing records to {sources[target]} or correct the ids",
+                )
+
+
+def check_returns(transactions: pd.DataFrame, source: str, header_rows: int = 1) -> None:
+    """Negative quantities are only allowed on lines flagged as returns."""
+    if "quantity" not in transactions.columns:
+        return
+    negative = (transactions["quantity"] < 0).fillna(False).to_numpy()
+    if "is_return" in transactions.columns:
+        negative = negative & ~transactions["is_return"].fillna(False).to_numpy(dtype=bool)
+    if negative.any():
+        raise DataValidationError(
+            source, f"{int(negative.sum())} lines have a negative quantity but are not "
+            "flagged as returns", column="quantity",
+            rows=spreadsheet_rows(np.flatnonzero(negative), header_rows),
+            fix="add a column 'is_return' set to true on returned lines, or correct the quantities",
+        )

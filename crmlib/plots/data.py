@@ -1,0 +1,46 @@
+"""Charts of the data audit: activity over time and completeness."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.ticker import PercentFormatter
+
+
+def plot_monthly_activity(activity: pd.DataFrame, ax: Axes | None = None, *,
+                          currency: str = "EUR") -> Axes:
+    """Bars of revenue per month, from :func:`crmlib.data.quality.monthly_activity`,
+    with the active customers on a second axis."""
+    ax = ax or plt.subplots(figsize=(8, 3.5))[1]
+    months = activity.index
+    ax.bar(months, activity["revenue"], width=20, color="#7fb3d5", label="revenue")
+    ax.set_ylabel(f"revenue ({currency})")
+    twin = ax.twinx()
+    twin.plot(months, activity["active_customers"], color="#1f5f8b", marker=".",
+              label="active customers")
+    twin.set_ylabel("active customers")
+    twin.set_ylim(bottom=0)
+    ax.set_title("Revenue and active customers per month")
+    handles = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
+    ax.legend(handles, [h.get_label() for h in handles], loc="upper left")
+    return ax
+
+
+def plot_completeness(columns: pd.DataFrame, ax: Axes | None = None, *,
+                      threshold: float = 0.9) -> Axes:
+    """Horizontal bars of completeness per column, from
+    :func:`crmlib.data.quality.column_completeness`; columns below ``threshold`` in red."""
+    ax = ax or plt.subplots(figsize=(7, max(3.0, 0.22 * len(columns))))[1]
+    labels = columns["table"] + "." + columns["column"].astype(str)
+    colours = ["#c0392b" if c < threshold else "#1f5f8b" for c in columns["completeness"].fillna(0)]
+    positions = range(len(columns))
+    ax.barh(list(positions), columns["completeness"].fillna(0), color=colours)
+    ax.set_yticks(list(positions), labels=labels, fontsize=7)
+    ax.invert_yaxis()
+    ax.axvline(threshold, color="grey", linestyle="--", linewidth=1)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("filled")
+    ax.set_title("Completeness per column")
+    return ax
