@@ -1,0 +1,1 @@
+"""One module per CRM model: its steps, composed from analytics and instruments."""

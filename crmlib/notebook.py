@@ -1,0 +1,56 @@
+"""What every notebook does in its first cells: set up figures, open the data, speak.
+
+Kept here so that notebooks stay short and every one of them behaves the same way.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+
+import matplotlib as mpl
+import pandas as pd
+
+from crmlib.data.company import Company, load_company
+
+
+def setup() -> None:
+    """Figure and table defaults for notebooks and reports (static PNG, readable sizes)."""
+    mpl.rcParams.update({
+        "figure.dpi": 110,
+        "figure.figsize": (7.5, 4.0),
+        "savefig.bbox": "tight",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.titleweight": "bold",
+    })
+    pd.set_option("display.max_rows", 30)
+    pd.set_option("display.float_format", lambda x: f"{x:,.2f}")
+
+
+def open_company(data_dir: str | os.PathLike[str], company: str = "", currency: str = "",
+                 observation_end: str = "") -> Company:
+    """Load a company from a notebook's base parameters (empty strings mean "not given")."""
+    return load_company(data_dir, observation_end=observation_end or None,
+                        name=company or None, currency=currency or None)
+
+
+def escape(value) -> str:
+    """User text made inert in Markdown and HTML (company and customer names are user text)."""
+    text = html.escape(str(value), quote=True)
+    # Markdown would still act on these characters.
+    for char in "\\`*_[]":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def markdown(template: str, **values) -> str:
+    """Fill ``template`` with ``values``, escaping each value (never the template)."""
+    return template.format(**{k: escape(v) for k, v in values.items()})
+
+
+def say(template: str, **values) -> None:
+    """Show a computed sentence as Markdown, with every value escaped."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(markdown(template, **values)))

@@ -1,0 +1,51 @@
+from pathlib import Path
+
+import pytest
+
+from crmlib.data.company import load_company
+from crmlib.models import audit
+
+
+@pytest.fixture
+def company(tmp_path: Path):
+    (tmp_path / "customers.csv").write_text("customer_id,name\nA,Top <b>Klant</b>\nB,b\nC,c\nD,d\nE,e\n")
+    (tmp_path / "transactions.csv").write_text(
+        "customer_id,date,amount\nA,2024-01-01,50\nA,2024-06-01,30\nB,2024-03-01,10\nC,2024-04-01,5\nD,2024-05-01,5\n")
+    (tmp_path / "company.yml").write_text("name: De <script>Linde</script>\n")
+    return load_company(tmp_path)
+
+
+def test_value_concentration_by_hand(company):
+    concentration = audit.value_concentration(company, 0.8)
+    # revenue 80, 10, 5, 5, 0 of 100: the top customer (20%) brings 80%
+    assert concentration.customer_share == pytest.approx(0.2)
+    assert concentration.top20_share == pytest.approx(0.8)
+    assert concentration.buyers == 4 and concentration.customers == 5
+    text = audit.describe_concentration(concentration)
+    assert text.startswith("20% of the customers bring 80% of the revenue, and the top 20% bring 80%.")
+    assert "1 of 5 customers bought nothing" in text
+    assert "Value is concentrated" in text
+
+
+def test_company_name_is_escaped(company):
+    text = audit.describe_tables(company)
+    assert "<script>" not in text
+    assert "&lt;script&gt;" in text
+    assert "5 customers and 5 transaction lines from 1 Jan 2024 to 1 Jun 2024" in text
+    assert "no products, interactions, channels, needs, campaigns tables" in text
+
+
+def test_completeness_sentence_names_weak_columns(tmp_path: Path):
+    (tmp_path / "customers.csv").write_text("customer_id,phone\nA,1\nB,\nC,\n")
+    (tmp_path / "transactions.csv").write_text("customer_id,date,amount\nA,2024-01-01,1\n")
+    text = audit.describe_completeness(load_company(tmp_path))
+    assert text.startswith("1 column is filled below 90%: customers.phone (33%).")
+
+
+def test_activity_compares_twelve_months(tmp_path: Path):
+    (tmp_path / "customers.csv").write_text("customer_id\nA\n")
+    rows = [f"A,2023-{m:02d}-15,10" for m in range(1, 13)] + [f"A,2024-{m:02d}-15,15" for m in range(1, 13)]
+    (tmp_path / "transactions.csv").write_text("customer_id,date,amount\n" + "\n".join(rows) + "\n")
+    company = load_company(tmp_path, observation_end="2024-12-31")
+    text = audit.describe_activity(company)
+    assert "brought EUR 180, up 50% on the twelve months before" in text
