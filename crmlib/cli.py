@@ -48,8 +48,10 @@ def parse_formats(text: str) -> tuple[str, ...]:
     formats = tuple(f.strip().lower() for f in text.split(",") if f.strip())
     unknown = [f for f in formats if f not in ("html", "pdf")]
     if unknown or not formats:
-        raise click.BadParameter(f"unknown format '{unknown[0] if unknown else text}'; use html, pdf or html,pdf",
-                                 param_hint="--format")
+        raise click.BadParameter(
+            f"unknown format '{unknown[0] if unknown else text}'; use html, pdf or html,pdf",
+            param_hint="--format",
+        )
     return formats
 
 
@@ -60,8 +62,13 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--data", "data_dir", required=True, type=click.Path(path_type=Path),
-              help="The company's data folder.")
+@click.option(
+    "--data",
+    "data_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The company's data folder.",
+)
 def validate(data_dir: Path) -> None:
     """Check a data folder and print a data-quality summary."""
     from crmlib.data.company import load_company
@@ -69,8 +76,10 @@ def validate(data_dir: Path) -> None:
 
     company = load_company(data_dir)
     overview = table_overview(company)
-    click.echo(f"{company.name}: data in {data_dir} is valid "
-               f"(observation end {company.observation_end:%Y-%m-%d}).\n")
+    click.echo(
+        f"{company.name}: data in {data_dir} is valid "
+        f"(observation end {company.observation_end:%Y-%m-%d}).\n"
+    )
     shown = overview.assign(
         first_date=overview["first_date"].dt.strftime("%Y-%m-%d").fillna(""),
         last_date=overview["last_date"].dt.strftime("%Y-%m-%d").fillna(""),
@@ -83,18 +92,36 @@ def validate(data_dir: Path) -> None:
     if incomplete.empty:
         click.echo("  every column is complete")
     for row in incomplete.itertuples():
-        click.echo(f"  {row.table}.{row.column}: {row.completeness:.1%} filled "
-                   f"({row.rows - row.filled} of {row.rows} empty)")
+        click.echo(
+            f"  {row.table}.{row.column}: {row.completeness:.1%} filled "
+            f"({row.rows - row.filled} of {row.rows} empty)"
+        )
 
 
 @cli.command()
-@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
-              help="Folder to write the company's tables into.")
-@click.option("--customers", "n_customers", default=5000, show_default=True, type=click.IntRange(min=10),
-              help="Number of customers.")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder to write the company's tables into.",
+)
+@click.option(
+    "--customers",
+    "n_customers",
+    default=5000,
+    show_default=True,
+    type=click.IntRange(min=10),
+    help="Number of customers.",
+)
 @click.option("--seed", default=42, show_default=True, type=int, help="Random seed.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default=None,
-              help="File format (default: csv below 200,000 customers, else parquet).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "parquet"]),
+    default=None,
+    help="File format (default: csv below 200,000 customers, else parquet).",
+)
 def sample(out_dir: Path, n_customers: int, seed: int, fmt: str | None) -> None:
     """Generate a deterministic sample company (a garden-and-home retailer)."""
     from crmlib.data.sample import create_sample_company
@@ -105,16 +132,43 @@ def sample(out_dir: Path, n_customers: int, seed: int, fmt: str | None) -> None:
 
 @cli.command()
 @click.argument("notebooks", nargs=-1, required=True)
-@click.option("--data", "data_dir", required=True, type=click.Path(path_type=Path),
-              help="The company's data folder.")
-@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
-              help="Folder for the reports.")
-@click.option("--format", "formats", default="html", show_default=True,
-              help="Report formats, comma-separated: html, pdf.")
-@click.option("-p", "--parameter", "parameters", nargs=2, multiple=True,
-              metavar="NAME VALUE", help="A notebook parameter (repeatable).")
-def render(notebooks: tuple[str, ...], data_dir: Path, out_dir: Path, formats: str,
-           parameters: tuple[tuple[str, str], ...]) -> None:
+@click.option(
+    "--data",
+    "data_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The company's data folder.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder for the reports.",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="html",
+    show_default=True,
+    help="Report formats, comma-separated: html, pdf.",
+)
+@click.option(
+    "-p",
+    "--parameter",
+    "parameters",
+    nargs=2,
+    multiple=True,
+    metavar="NAME VALUE",
+    help="A notebook parameter (repeatable).",
+)
+def render(
+    notebooks: tuple[str, ...],
+    data_dir: Path,
+    out_dir: Path,
+    formats: str,
+    parameters: tuple[tuple[str, str], ...],
+) -> None:
     """Run NOTEBOOK(s) for a company and write HTML/PDF reports."""
     from crmlib.data.company import load_company
     from crmlib.render import render_many
@@ -125,8 +179,9 @@ def render(notebooks: tuple[str, ...], data_dir: Path, out_dir: Path, formats: s
     # Check the data once, up front: a bad file is one clear line, not a failed kernel.
     company = load_company(data_dir, observation_end=values.get("observation_end"))
     values = {"data_dir": str(data_dir.resolve()), "interactive": False, **values}
-    results = render_many(paths, out_dir, parameters=values, formats=chosen,
-                          company=company.name, progress=True)
+    results = render_many(
+        paths, out_dir, parameters=values, formats=chosen, company=company.name, progress=True
+    )
     for result in results:
         for path in result.outputs.values():
             click.echo(f"wrote {path}")

@@ -16,23 +16,33 @@ from crmlib.data.company import Company, load_company
 
 def setup() -> None:
     """Figure and table defaults for notebooks and reports (static PNG, readable sizes)."""
-    mpl.rcParams.update({
-        "figure.dpi": 110,
-        "figure.figsize": (7.5, 4.0),
-        "savefig.bbox": "tight",
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "axes.titleweight": "bold",
-    })
+    mpl.rcParams.update(
+        {
+            "figure.dpi": 110,
+            "figure.figsize": (7.5, 4.0),
+            "savefig.bbox": "tight",
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.titleweight": "bold",
+        }
+    )
     pd.set_option("display.max_rows", 30)
     pd.set_option("display.float_format", lambda x: f"{x:,.2f}")
 
 
-def open_company(data_dir: str | os.PathLike[str], company: str = "", currency: str = "",
-                 observation_end: str = "") -> Company:
+def open_company(
+    data_dir: str | os.PathLike[str],
+    company: str = "",
+    currency: str = "",
+    observation_end: str = "",
+) -> Company:
     """Load a company from a notebook's base parameters (empty strings mean "not given")."""
-    return load_company(data_dir, observation_end=observation_end or None,
-                        name=company or None, currency=currency or None)
+    return load_company(
+        data_dir,
+        observation_end=observation_end or None,
+        name=company or None,
+        currency=currency or None,
+    )
 
 
 def escape(value) -> str:

@@ -11,8 +11,13 @@ import pytest
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "crmlib", *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "crmlib", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=600,
+    )
 
 
 def test_validate_prints_a_quality_summary(sample_dir: Path):
@@ -36,7 +41,9 @@ def test_validate_broken_transactions_exits_2_with_one_line(sample_copy: Path):
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1
-    assert result.stderr.startswith("error: transactions.csv, column 'amount', row 6: 1 value are not numbers")
+    assert result.stderr.startswith(
+        "error: transactions.csv, column 'amount', row 6: 1 value are not numbers"
+    )
     assert "Traceback" not in result.stderr
 
 
@@ -53,7 +60,16 @@ def test_unknown_notebook_is_a_usage_error(sample_dir: Path, tmp_path: Path):
 
 
 def test_bad_format_is_a_usage_error(sample_dir: Path, tmp_path: Path):
-    result = run("render", "00_start_here", "--data", str(sample_dir), "--out", str(tmp_path), "--format", "docx")
+    result = run(
+        "render",
+        "00_start_here",
+        "--data",
+        str(sample_dir),
+        "--out",
+        str(tmp_path),
+        "--format",
+        "docx",
+    )
     assert result.returncode == 2
     assert "unknown format 'docx'" in result.stderr
 
@@ -83,8 +99,19 @@ def test_sample_rejects_tiny_bases(tmp_path: Path):
 
 @pytest.mark.slow
 def test_render_html_and_pdf(sample_dir: Path, tmp_path: Path):
-    result = run("render", "00_start_here", "--data", str(sample_dir), "--out", str(tmp_path),
-                 "--format", "html,pdf", "-p", "value_share", "0.5")
+    result = run(
+        "render",
+        "00_start_here",
+        "--data",
+        str(sample_dir),
+        "--out",
+        str(tmp_path),
+        "--format",
+        "html,pdf",
+        "-p",
+        "value_share",
+        "0.5",
+    )
     assert result.returncode == 0, result.stderr
     html = (tmp_path / "00_start_here.html").read_text(encoding="utf-8")
     assert "Tuincentrum Groenhuis" in html
@@ -96,8 +123,17 @@ def test_render_html_and_pdf(sample_dir: Path, tmp_path: Path):
 def test_render_failure_exits_non_zero_and_keeps_the_notebook(sample_dir: Path, tmp_path: Path):
     data = tmp_path / "data"
     shutil.copytree(sample_dir, data)
-    result = run("render", "00_start_here", "--data", str(data), "--out", str(tmp_path / "out"),
-                 "-p", "value_share", "7")
+    result = run(
+        "render",
+        "00_start_here",
+        "--data",
+        str(data),
+        "--out",
+        str(tmp_path / "out"),
+        "-p",
+        "value_share",
+        "7",
+    )
     assert result.returncode != 0
     assert result.stderr.count("\n") == 1
     assert "00_start_here" in result.stderr and "ParameterError" in result.stderr

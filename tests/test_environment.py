@@ -2,7 +2,6 @@
 
 import re
 import tomllib
-
 from pathlib import Path
 
 import yaml
@@ -21,7 +20,9 @@ def split(requirement: str) -> tuple[str, str]:
 
 def test_environment_matches_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = dict(split(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"])
+    wanted = dict(
+        split(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"]
+    )
     environment = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda = dict(split(d) for d in environment["dependencies"] if isinstance(d, str))
     conda.pop("pip")

@@ -16,7 +16,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
 BASE_PARAMETERS = ("data_dir", "company", "currency", "observation_end", "interactive")
-PARAMETER_LINE = re.compile(r"^(?P<name>[a-z_][a-z0-9_]*): (?P<type>[A-Za-z_][\w\[\], |]*) = (?P<default>.+?)  # (?P<help>\S.*)$")
+PARAMETER_LINE = re.compile(
+    r"^(?P<name>[a-z_][a-z0-9_]*): (?P<type>[A-Za-z_][\w\[\], |]*) = (?P<default>.+?)  # (?P<help>\S.*)$"
+)
 
 
 def ids(paths):
@@ -71,15 +73,24 @@ def test_narrative_comes_first(path: Path):
 def executed(path: Path, out_dir: Path, **parameters) -> nbformat.NotebookNode:
     output = out_dir / path.name
     pm.execute_notebook(
-        str(path), str(output), parameters={"interactive": False, **parameters},
-        cwd=str(path.parent), kernel_name="python3", progress_bar=False,
+        str(path),
+        str(output),
+        parameters={"interactive": False, **parameters},
+        cwd=str(path.parent),
+        kernel_name="python3",
+        progress_bar=False,
     )
     return nbformat.read(output, as_version=4)
 
 
 def outputs_of(notebook: nbformat.NotebookNode, kind: str) -> list:
-    return [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs
-            if kind in o.get("data", {})]
+    return [
+        o
+        for c in notebook.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if kind in o.get("data", {})
+    ]
 
 
 @pytest.mark.slow
@@ -87,8 +98,13 @@ def outputs_of(notebook: nbformat.NotebookNode, kind: str) -> list:
 def test_runs_on_a_small_generated_company(path: Path, small_company_dir: Path, tmp_path: Path):
     notebook = executed(path, tmp_path, data_dir=str(small_company_dir))
     assert outputs_of(notebook, "image/png"), "the notebook draws figures"
-    errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs
-              if o.output_type == "error"]
+    errors = [
+        o
+        for c in notebook.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.output_type == "error"
+    ]
     assert not errors
 
 

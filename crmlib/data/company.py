@@ -92,11 +92,17 @@ def read_company_info(data_dir: str | os.PathLike[str]) -> dict:
     try:
         info = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
     except yaml.YAMLError:
-        raise DataValidationError(COMPANY_FILE, "is not valid YAML",
-                                  fix="write it as 'name: ...' and 'currency: ...' lines") from None
+        raise DataValidationError(
+            COMPANY_FILE,
+            "is not valid YAML",
+            fix="write it as 'name: ...' and 'currency: ...' lines",
+        ) from None
     if not isinstance(info, dict):
-        raise DataValidationError(COMPANY_FILE, "must hold 'key: value' lines",
-                                  fix="write it as 'name: ...' and 'currency: ...' lines")
+        raise DataValidationError(
+            COMPANY_FILE,
+            "must hold 'key: value' lines",
+            fix="write it as 'name: ...' and 'currency: ...' lines",
+        )
     return info
 
 
@@ -115,20 +121,28 @@ def _read_raw(data_dir: Path, table: str, mapping) -> RawTable | None:
         path = data_dir / table_mapping.file
         if not path.exists():
             raise DataValidationError(
-                MAPPING_FILE, f"names the file '{table_mapping.file}' for {table}, which is not in "
-                f"{data_dir}", fix="correct the file name in mapping.yml",
+                MAPPING_FILE,
+                f"names the file '{table_mapping.file}' for {table}, which is not in {data_dir}",
+                fix="correct the file name in mapping.yml",
             )
     else:
         path = find_table_file(data_dir, table)
     if path is None:
         return None
-    raw = read_table_file(path, table_mapping.sheet if table_mapping else None)
+    renamed = {v: k for k, v in table_mapping.columns.items()} if table_mapping else {}
+    wanted = tuple(renamed.get(c, c) for c in TABLES[table].required_columns)
+    raw = read_table_file(path, table_mapping.sheet if table_mapping else None, wanted)
     frame = apply_mapping(raw.frame, table_mapping, path.name)
-    return RawTable(frame, raw.path, raw.decimal, raw.header_rows)
+    return RawTable(frame, raw.path, raw.decimal, raw.header_rows, raw.hint)
 
 
-def load_company(data_dir: str | os.PathLike[str], *, observation_end=None,
-                 name: str | None = None, currency: str | None = None) -> Company:
+def load_company(
+    data_dir: str | os.PathLike[str],
+    *,
+    observation_end=None,
+    name: str | None = None,
+    currency: str | None = None,
+) -> Company:
     """Load and validate every table in ``data_dir``.
 
     Parameters
@@ -150,7 +164,8 @@ def load_company(data_dir: str | os.PathLike[str], *, observation_end=None,
     data_dir = Path(data_dir).expanduser()
     if not data_dir.is_dir():
         raise DataValidationError(
-            str(data_dir), "the data folder does not exist",
+            str(data_dir),
+            "the data folder does not exist",
             fix="pass the folder that holds customers.csv and transactions.csv",
         )
     info = read_company_info(data_dir)
@@ -163,7 +178,8 @@ def load_company(data_dir: str | os.PathLike[str], *, observation_end=None,
         if raw is None:
             if TABLES[table].required:
                 raise DataValidationError(
-                    table, f"no file for this table in {data_dir}",
+                    table,
+                    f"no file for this table in {data_dir}",
                     fix=f"add {table}.csv (or .xlsx/.parquet), or name its file in mapping.yml",
                 )
             continue
@@ -175,7 +191,8 @@ def load_company(data_dir: str | os.PathLike[str], *, observation_end=None,
     check_returns(tables["transactions"], source_names["transactions"], header_rows["transactions"])
 
     end = _to_timestamp(observation_end, "observation_end") or _to_timestamp(
-        info.get("observation_end"), "observation_end in company.yml")
+        info.get("observation_end"), "observation_end in company.yml"
+    )
     if end is None:
         last = tables["transactions"]["date"].max()
         end = last.normalize() if pd.notna(last) else pd.Timestamp.today().normalize()

@@ -54,32 +54,44 @@ def load_mapping(path: Path | None) -> dict[str, TableMapping]:
     except yaml.YAMLError as error:
         line = getattr(getattr(error, "problem_mark", None), "line", None)
         raise DataValidationError(
-            path.name, "is not valid YAML", rows=[line + 1] if line is not None else None,
+            path.name,
+            "is not valid YAML",
+            rows=[line + 1] if line is not None else None,
             fix="check the indentation and the colons near that line",
         ) from None
     if not isinstance(raw, dict):
-        raise DataValidationError(path.name, "must map table names to their settings",
-                                  fix="start each table on its own line, e.g. 'customers:'")
+        raise DataValidationError(
+            path.name,
+            "must map table names to their settings",
+            fix="start each table on its own line, e.g. 'customers:'",
+        )
     mapping: dict[str, TableMapping] = {}
     for table, settings in raw.items():
         if table not in TABLES:
             known = ", ".join(TABLES)
-            raise DataValidationError(path.name, f"names an unknown table '{table}'",
-                                      fix=f"use one of: {known}")
+            raise DataValidationError(
+                path.name, f"names an unknown table '{table}'", fix=f"use one of: {known}"
+            )
         settings = settings or {}
-        columns = {str(k).strip(): str(v).strip() for k, v in (settings.get("columns") or {}).items()}
+        columns = {
+            str(k).strip(): str(v).strip() for k, v in (settings.get("columns") or {}).items()
+        }
         targets = pd.Series(list(columns.values()))
         doubled = targets[targets.duplicated()].tolist()
         if doubled:
             raise DataValidationError(
-                path.name, f"maps two columns of '{table}' onto the same name",
-                column=doubled[0], fix="map exactly one source column to each canonical column",
+                path.name,
+                f"maps two columns of '{table}' onto the same name",
+                column=doubled[0],
+                fix="map exactly one source column to each canonical column",
             )
         mapping[table] = TableMapping(settings.get("file"), settings.get("sheet"), columns)
     return mapping
 
 
-def apply_mapping(frame: pd.DataFrame, table_mapping: TableMapping | None, source: str) -> pd.DataFrame:
+def apply_mapping(
+    frame: pd.DataFrame, table_mapping: TableMapping | None, source: str
+) -> pd.DataFrame:
     """Rename the columns of ``frame`` as the mapping says.
 
     Raises
@@ -93,7 +105,9 @@ def apply_mapping(frame: pd.DataFrame, table_mapping: TableMapping | None, sourc
     if missing:
         present = ", ".join(map(str, frame.columns[:12]))
         raise DataValidationError(
-            source, "the mapping names a column the file does not have", column=missing[0],
+            source,
+            "the mapping names a column the file does not have",
+            column=missing[0],
             fix=f"correct mapping.yml; the file's columns are: {present}",
         )
     return frame.rename(columns=table_mapping.columns)

@@ -8,6 +8,7 @@ few thousand distinct ones), so the cost is in the number of distinct values.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import numpy as np
@@ -32,6 +33,8 @@ DATE_FORMATS = (
     "%d/%m/%Y %H:%M:%S",
 )
 
+EARLIEST_DATE = pd.Timestamp("1900-01-01")
+
 TRUE_WORDS = frozenset({"true", "yes", "y", "ja", "j", "1", "1.0", "waar", "x", "t", "oui", "vrai"})
 FALSE_WORDS = frozenset({"false", "no", "n", "nee", "0", "0.0", "onwaar", "f", "non", "faux"})
 
@@ -40,7 +43,9 @@ _THOUSANDS_DOT = re.compile(r"^[-+]?\d{1,3}(\.\d{3})+$")
 _THOUSANDS_COMMA = re.compile(r"^[-+]?\d{1,3}(,\d{3})+$")
 
 
-def spreadsheet_rows(positions: np.ndarray | list[int], header_rows: int = HEADER_ROWS) -> list[int]:
+def spreadsheet_rows(
+    positions: np.ndarray | list[int], header_rows: int = HEADER_ROWS
+) -> list[int]:
     """Spreadsheet row numbers of 0-based record positions (the header is row 1)."""
     return [int(p) + header_rows + 1 for p in positions]
 
@@ -51,8 +56,15 @@ def _blank(values: pd.Series) -> pd.Series:
     return values.isna()
 
 
-def _bad(table: str, column: str, values: pd.Series, bad_mask: np.ndarray, problem: str,
-         fix: str, header_rows: int) -> DataValidationError:
+def _bad(
+    table: str,
+    column: str,
+    values: pd.Series,
+    bad_mask: np.ndarray,
+    problem: str,
+    fix: str,
+    header_rows: int,
+) -> DataValidationError:
     positions = np.flatnonzero(bad_mask)
     examples = ", ".join(repr(str(v)) for v in pd.unique(values.iloc[positions[:3]]))
     count = len(positions)
@@ -64,6 +76,40 @@ def _bad(table: str, column: str, values: pd.Series, bad_mask: np.ndarray, probl
         rows=spreadsheet_rows(positions, header_rows),
         fix=fix,
     )
+
+
+def _spread(text: pd.Series, distinct: pd.Series, parsed: np.ndarray, missing) -> np.ndarray:
+    """Give every value of ``text`` the parsed value of its distinct value (blanks: ``missing``)."""
+    positions = pd.Index(distinct.to_numpy()).get_indexer(text.to_numpy())
+    out = np.append(parsed, np.array([missing], dtype=parsed.dtype))
+    return out[positions]  # position -1 (a blank) picks the appended missing value
+
+
+def _dates_in_format(distinct: pd.Series, fmt: str) -> tuple[pd.Series, pd.Series]:
+    """Parse with one format. Returns the dates (NaT where unread) and a mask of
+    values that have the format but a year pandas cannot hold (e.g. 0224)."""
+    try:
+        dates = pd.to_datetime(distinct, format=fmt, errors="coerce")
+        # pandas may hold years before 1677 at a coarser resolution: check the range
+        # before converting to nanoseconds, which would wrap such dates silently.
+        ancient = (dates < EARLIEST_DATE).fillna(False).astype(bool)
+        return dates.mask(ancient).astype("datetime64[ns]"), ancient
+    except (pd.errors.OutOfBoundsDatetime, OverflowError):
+        dates, ancient = [], []
+        for value in distinct:
+            try:
+                stamp = dt.datetime.strptime(value, fmt)
+            except ValueError:
+                dates.append(pd.NaT)
+                ancient.append(False)
+                continue
+            inside = stamp.year >= EARLIEST_DATE.year
+            dates.append(pd.Timestamp(stamp) if inside else pd.NaT)
+            ancient.append(not inside)
+        return (
+            pd.Series(dates, index=distinct.index, dtype="datetime64[ns]"),
+            pd.Series(ancient, index=distinct.index, dtype=bool),
+        )
 
 
 def parse_id(values: pd.Series) -> pd.Series:
@@ -84,12 +130,13 @@ def parse_text(values: pd.Series) -> pd.Series:
     return text.mask(text.eq(""))
 
 
-def parse_dates(values: pd.Series, *, table: str, column: str,
-                header_rows: int = HEADER_ROWS) -> pd.Series:
+def parse_dates(
+    values: pd.Series, *, table: str, column: str, header_rows: int = HEADER_ROWS
+) -> pd.Series:
     """Parse a date column written as ISO dates or as dd-mm-yyyy (Dutch and Belgian Excel).
 
-    The format that reads the most values is chosen for the whole column, so
-    01-02-2025 is always the first of February, never the second of January.
+    Day-first is assumed for every non-ISO date, so 01-02-2025 is always the first of
+    February, never the second of January; dates must fall between 1900 and today.
 
     Raises
     ------
@@ -100,26 +147,83 @@ def parse_dates(values: pd.Series, *, table: str, column: str,
         out = pd.to_datetime(values)
         if getattr(out.dt, "tz", None) is not None:
             out = out.dt.tz_localize(None)
-        return out.astype("datetime64[ns]")
+        out = out.astype("datetime64[ns]")
+        return check_date_range(out, table=table, column=column, header_rows=header_rows)
     blank = _blank(values).to_numpy()
     text = values.astype("string").str.strip()
     distinct = pd.Series(pd.unique(text[~blank]), dtype="string")
-    best, best_count = None, -1
+    # Each value takes the first format that reads it. No month-first format is on the
+    # list, so no value can be read two ways, and a column that mixes ISO dates with
+    # dd-mm-yyyy (two exports pasted together) still reads correctly.
+    best = np.full(len(distinct), np.datetime64("NaT"), dtype="datetime64[ns]")
+    ancient = np.zeros(len(distinct), dtype=bool)
     for fmt in DATE_FORMATS:
-        parsed = pd.to_datetime(distinct, format=fmt, errors="coerce")
-        count = int(parsed.notna().sum())
-        if count > best_count:
-            best, best_count = parsed, count
-        if count == len(distinct):
+        todo = np.isnat(best) & ~ancient
+        if not todo.any():
             break
-    lookup = pd.Series(best.to_numpy() if best is not None else [], index=distinct.to_numpy())
-    out = pd.Series(text.map(lookup).to_numpy(dtype="datetime64[ns]"), index=values.index)
+        dates, too_old = _dates_in_format(distinct[todo], fmt)
+        best[todo] = dates.to_numpy(dtype="datetime64[ns]")
+        ancient[todo] = too_old.to_numpy(dtype=bool)
+    out = pd.Series(_spread(text, distinct, best, np.datetime64("NaT", "ns")), index=values.index)
+    too_old = _spread(text, distinct, ancient, False)
+    if too_old.any():
+        raise _bad(
+            table,
+            column,
+            values,
+            too_old,
+            "lie before 1900",
+            "correct the year (a typing slip such as 0225 for 2025?)",
+            header_rows,
+        )
     bad = out.isna().to_numpy() & ~blank
     if bad.any():
-        raise _bad(table, column, values, bad, "are not dates",
-                   "write dates as yyyy-mm-dd or dd-mm-yyyy, one format for the whole column",
-                   header_rows)
-    return out
+        raise _bad(
+            table,
+            column,
+            values,
+            bad,
+            "are not dates",
+            "write dates as yyyy-mm-dd or dd-mm-yyyy",
+            header_rows,
+        )
+    return check_date_range(out, values, table=table, column=column, header_rows=header_rows)
+
+
+def check_date_range(
+    dates: pd.Series,
+    raw: pd.Series | None = None,
+    *,
+    table: str,
+    column: str,
+    header_rows: int = HEADER_ROWS,
+) -> pd.Series:
+    """Refuse dates before 1900 or after today: typing slips such as 0225 or 2205."""
+    raw = dates if raw is None else raw
+    today = pd.Timestamp.today().normalize() + pd.Timedelta(days=1)
+    too_old = (dates < EARLIEST_DATE).fillna(False).to_numpy(dtype=bool)
+    if too_old.any():
+        raise _bad(
+            table,
+            column,
+            raw,
+            too_old,
+            "lie before 1900",
+            "correct the year (a typing slip such as 0225 for 2025?)",
+            header_rows,
+        )
+    future = (dates >= today).fillna(False).to_numpy(dtype=bool)
+    if future.any():
+        raise _bad(
+            table,
+            column,
+            raw,
+            future,
+            "lie in the future",
+            "correct the dates, or check that the export's date format is day-first",
+            header_rows,
+        )
+    return dates
 
 
 def _normalise_number_text(text: pd.Series, decimal: str) -> pd.Series:
@@ -149,8 +253,14 @@ def _normalise_number_text(text: pd.Series, decimal: str) -> pd.Series:
     return out
 
 
-def parse_numbers(values: pd.Series, *, table: str, column: str, decimal: str = ".",
-                  header_rows: int = HEADER_ROWS) -> pd.Series:
+def parse_numbers(
+    values: pd.Series,
+    *,
+    table: str,
+    column: str,
+    decimal: str = ".",
+    header_rows: int = HEADER_ROWS,
+) -> pd.Series:
     """Parse a number column: decimal point or comma, thousands separators, currency signs.
 
     Parameters
@@ -175,29 +285,50 @@ def parse_numbers(values: pd.Series, *, table: str, column: str, decimal: str = 
     distinct = pd.Series(pd.unique(text[~blank]), dtype="string")
     normalised = _normalise_number_text(distinct, decimal)
     parsed = pd.to_numeric(normalised, errors="coerce").astype(float)
-    lookup = pd.Series(parsed.to_numpy(), index=distinct.to_numpy())
-    out = pd.Series(text.map(lookup).to_numpy(dtype=float), index=values.index)
+    out = pd.Series(_spread(text, distinct, parsed.to_numpy(), np.nan), index=values.index)
     bad = np.isnan(out.to_numpy()) & ~blank
     if bad.any():
-        raise _bad(table, column, values, bad, "are not numbers",
-                   "write plain numbers such as 1234.50 or 1234,50", header_rows)
+        raise _bad(
+            table,
+            column,
+            values,
+            bad,
+            "are not numbers",
+            "write plain numbers such as 1234.50 or 1234,50",
+            header_rows,
+        )
     return out
 
 
-def parse_integers(values: pd.Series, *, table: str, column: str, decimal: str = ".",
-                   header_rows: int = HEADER_ROWS) -> pd.Series:
+def parse_integers(
+    values: pd.Series,
+    *,
+    table: str,
+    column: str,
+    decimal: str = ".",
+    header_rows: int = HEADER_ROWS,
+) -> pd.Series:
     """Parse a whole-number column (nullable ``Int64``)."""
-    numbers = parse_numbers(values, table=table, column=column, decimal=decimal,
-                            header_rows=header_rows)
+    numbers = parse_numbers(
+        values, table=table, column=column, decimal=decimal, header_rows=header_rows
+    )
     fractional = (numbers.notna() & (numbers != np.floor(numbers))).to_numpy()
     if fractional.any():
-        raise _bad(table, column, values, fractional, "are not whole numbers",
-                   "write whole numbers only", header_rows)
+        raise _bad(
+            table,
+            column,
+            values,
+            fractional,
+            "are not whole numbers",
+            "write whole numbers only",
+            header_rows,
+        )
     return numbers.round().astype("Int64")
 
 
-def parse_booleans(values: pd.Series, *, table: str, column: str,
-                   header_rows: int = HEADER_ROWS) -> pd.Series:
+def parse_booleans(
+    values: pd.Series, *, table: str, column: str, header_rows: int = HEADER_ROWS
+) -> pd.Series:
     """Parse yes/no flags (true/false, yes/no, ja/nee, 1/0, x) into nullable ``boolean``."""
     if pd.api.types.is_bool_dtype(values):
         return values.astype("boolean")
@@ -207,16 +338,30 @@ def parse_booleans(values: pd.Series, *, table: str, column: str,
     is_false = words.isin(FALSE_WORDS).to_numpy()
     bad = ~(is_true | is_false | blank)
     if bad.any():
-        raise _bad(table, column, values, bad, "are not yes/no values",
-                   "write true/false, yes/no, ja/nee or 1/0", header_rows)
+        raise _bad(
+            table,
+            column,
+            values,
+            bad,
+            "are not yes/no values",
+            "write true/false, yes/no, ja/nee or 1/0",
+            header_rows,
+        )
     out = pd.Series(pd.NA, index=values.index, dtype="boolean")
     out[is_true] = True
     out[is_false] = False
     return out
 
 
-def parse_column(values: pd.Series, kind: str, *, table: str, column: str, decimal: str = ".",
-                 header_rows: int = HEADER_ROWS) -> pd.Series:
+def parse_column(
+    values: pd.Series,
+    kind: str,
+    *,
+    table: str,
+    column: str,
+    decimal: str = ".",
+    header_rows: int = HEADER_ROWS,
+) -> pd.Series:
     """Parse one column by its kind in :mod:`crmlib.data.schema`."""
     if kind == "id":
         return parse_id(values)
@@ -225,11 +370,13 @@ def parse_column(values: pd.Series, kind: str, *, table: str, column: str, decim
     if kind == "date":
         return parse_dates(values, table=table, column=column, header_rows=header_rows)
     if kind == "number":
-        return parse_numbers(values, table=table, column=column, decimal=decimal,
-                             header_rows=header_rows)
+        return parse_numbers(
+            values, table=table, column=column, decimal=decimal, header_rows=header_rows
+        )
     if kind == "int":
-        return parse_integers(values, table=table, column=column, decimal=decimal,
-                              header_rows=header_rows)
+        return parse_integers(
+            values, table=table, column=column, decimal=decimal, header_rows=header_rows
+        )
     if kind == "bool":
         return parse_booleans(values, table=table, column=column, header_rows=header_rows)
     raise ValueError(f"unknown column kind {kind!r}")

@@ -29,17 +29,25 @@ def table_overview(company: Company) -> pd.DataFrame:
     rows = []
     for table, frame in company.tables.items():
         date_column = DATE_COLUMNS.get(table)
-        dates = frame[date_column] if date_column in frame.columns else pd.Series(dtype="datetime64[ns]")
+        dates = (
+            frame[date_column]
+            if date_column in frame.columns
+            else pd.Series(dtype="datetime64[ns]")
+        )
         cells = frame.size
-        rows.append({
-            "table": table,
-            "file": company.sources[table].name,
-            "rows": len(frame),
-            "columns": frame.shape[1],
-            "first_date": dates.min(),
-            "last_date": dates.max(),
-            "completeness": float(frame.notna().to_numpy().sum() / cells) if cells else float("nan"),
-        })
+        rows.append(
+            {
+                "table": table,
+                "file": company.sources[table].name,
+                "rows": len(frame),
+                "columns": frame.shape[1],
+                "first_date": dates.min(),
+                "last_date": dates.max(),
+                "completeness": float(frame.notna().to_numpy().sum() / cells)
+                if cells
+                else float("nan"),
+            }
+        )
     return pd.DataFrame(rows).set_index("table")
 
 
@@ -55,12 +63,16 @@ def column_completeness(company: Company) -> pd.DataFrame:
     parts = []
     for table, frame in company.tables.items():
         filled = frame.notna().sum()
-        parts.append(pd.DataFrame({
-            "table": table,
-            "column": filled.index,
-            "filled": filled.to_numpy(),
-            "rows": len(frame),
-        }))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "table": table,
+                    "column": filled.index,
+                    "filled": filled.to_numpy(),
+                    "rows": len(frame),
+                }
+            )
+        )
     out = pd.concat(parts, ignore_index=True)
     out["completeness"] = (out["filled"] / out["rows"]).where(out["rows"] > 0)
     return out
@@ -83,11 +95,13 @@ def monthly_activity(company: Company) -> pd.DataFrame:
     tx = company.transactions
     month = tx["date"].dt.to_period("M").dt.to_timestamp()
     grouped = tx.assign(month=month).groupby("month")
-    return pd.DataFrame({
-        "transactions": grouped.size(),
-        "active_customers": grouped["customer_id"].nunique(),
-        "revenue": grouped["amount"].sum(),
-    })
+    return pd.DataFrame(
+        {
+            "transactions": grouped.size(),
+            "active_customers": grouped["customer_id"].nunique(),
+            "revenue": grouped["amount"].sum(),
+        }
+    )
 
 
 def customer_revenue(company: Company) -> pd.Series:
@@ -96,4 +110,6 @@ def customer_revenue(company: Company) -> pd.Series:
     tx = tx[tx["date"] <= company.observation_end]
     revenue = tx.groupby("customer_id")["amount"].sum()
     ids = company.customers["customer_id"]
-    return revenue.reindex(ids.to_numpy(), fill_value=0.0).rename("revenue").rename_axis("customer_id")
+    return (
+        revenue.reindex(ids.to_numpy(), fill_value=0.0).rename("revenue").rename_axis("customer_id")
+    )

@@ -35,12 +35,16 @@ class RawTable:
         The decimal separator the file uses, as far as can be told.
     header_rows : int
         How many rows stand above the first record (for spreadsheet row numbers).
+    hint : str
+        A note for error messages when the file looks misread (e.g. an unrecognised
+        separator).
     """
 
     frame: pd.DataFrame
     path: Path
     decimal: str = "."
     header_rows: int = 1
+    hint: str = ""
 
 
 def detect_encoding(head: bytes, truncated: bool = False) -> str:
@@ -81,15 +85,48 @@ def _check_header(columns: list[str], path: Path) -> None:
         key = str(name).strip()
         if not key or key.lower().startswith("unnamed:"):
             raise DataValidationError(
-                path.name, f"column {position} has no name in the header", rows=[1],
+                path.name,
+                f"column {position} has no name in the header",
+                rows=[1],
                 fix="give every column a name in the first row",
             )
         if key in seen:
             raise DataValidationError(
-                path.name, "the header names this column twice", column=key, rows=[1],
+                path.name,
+                "the header names this column twice",
+                column=key,
+                rows=[1],
                 fix="rename or remove one of the two columns",
             )
         seen.add(key)
+
+
+def _decode_lines(data: bytes) -> str:
+    """Decode a file line by line: UTF-8 where a line is UTF-8, else Windows-1252.
+
+    Files pasted together from two exports mix encodings; decoding each line on its
+    own reads both halves correctly, where one encoding for the file garbles one half.
+    """
+    lines = []
+    for line in data.splitlines(keepends=True):
+        try:
+            lines.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            lines.append(line.decode("cp1252", errors="replace"))
+    return "".join(lines).lstrip("\ufeff")
+
+
+def _other_separator_hint(columns: list[str]) -> str:
+    if len(columns) == 1:
+        for separator, name in (
+            (";", "semicolons"),
+            (",", "commas"),
+            ("\t", "tabs"),
+            ("|", "pipes"),
+        ):
+            if separator in columns[0]:
+                return f" (the header seems to be separated by {name}, which were not recognised)"
+    return ""
 
 
 def read_csv(path: Path) -> RawTable:
@@ -97,8 +134,11 @@ def read_csv(path: Path) -> RawTable:
     with open(path, "rb") as handle:
         head = handle.read(_SNIFF_BYTES)
     if not head.strip():
-        raise DataValidationError(path.name, "the file is empty",
-                                  fix="export the table again with a header row and records")
+        raise DataValidationError(
+            path.name,
+            "the file is empty",
+            fix="export the table again with a header row and records",
+        )
     encoding = detect_encoding(head, truncated=len(head) == _SNIFF_BYTES)
     sample = head.decode(encoding, errors="replace")
     if encoding == "utf-8-sig":
@@ -106,23 +146,87 @@ def read_csv(path: Path) -> RawTable:
     delimiter = detect_delimiter(sample)
     header = next(csv.reader(io.StringIO(sample), delimiter=delimiter))
     _check_header([h.strip() for h in header], path)
-    frame = pd.read_csv(
-        path, sep=delimiter, encoding=encoding, dtype=str, keep_default_na=False,
-        na_values=[""], skipinitialspace=False,
+    options = {"sep": delimiter, "dtype": str, "keep_default_na": False, "na_values": [""]}
+    try:
+        if encoding == "cp1252":
+            # Not UTF-8 throughout: maybe Windows-1252 throughout, maybe two exports
+            # pasted together. Line by line reads both.
+            raise UnicodeDecodeError("utf-8", b"", 0, 1, "not UTF-8")
+        frame = pd.read_csv(path, encoding=encoding, **options)
+    except UnicodeDecodeError:
+        frame = pd.read_csv(io.StringIO(_decode_lines(path.read_bytes())), **options)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return RawTable(
+        frame,
+        path,
+        decimal="," if delimiter == ";" else ".",
+        hint=_other_separator_hint(list(frame.columns)),
     )
-    frame.columns = [str(c).strip() for c in frame.columns]
-    return RawTable(frame, path, decimal="," if delimiter == ";" else ".")
 
 
-def read_excel(path: Path, sheet: str | int | None = None) -> RawTable:
-    """Read one sheet of an Excel workbook (the first, unless named)."""
-    frame = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, dtype=object)
+def _locate_header(sheet: pd.DataFrame, scan_rows: int = 20) -> int:
+    """The row holding the header: the first row as wide as the table, all text.
+
+    Spreadsheets often carry a title or a date in the first rows above the header.
+    """
+    head = sheet.head(scan_rows)
+    widths = head.notna().sum(axis=1)
+    if widths.empty or widths.max() == 0:
+        return 0
+    for position, (index, width) in enumerate(widths.items()):
+        cells = head.loc[index].dropna()
+        if width >= 0.8 * widths.max() and all(isinstance(v, str) for v in cells):
+            return position
+    return 0
+
+
+def _sheet_table(sheet: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    position = _locate_header(sheet)
+    header = [
+        str(c).strip() if pd.notna(c) else f"Unnamed: {i}"
+        for i, c in enumerate(sheet.iloc[position])
+    ]
+    body = sheet.iloc[position + 1 :].reset_index(drop=True)
+    body.columns = header
+    body = body.dropna(how="all", axis=1).dropna(how="all", axis=0).reset_index(drop=True)
+    return body, position + 1
+
+
+def read_excel(
+    path: Path, sheet: str | int | None = None, wanted: tuple[str, ...] = ()
+) -> RawTable:
+    """Read a table from an Excel workbook.
+
+    Parameters
+    ----------
+    sheet : str or int, optional
+        The sheet to read. Without it: the first sheet whose header holds every
+        column in ``wanted``, else the first sheet.
+    wanted : tuple of str
+        Columns the table needs, used to find the right sheet and header row.
+    """
+    try:
+        sheets = pd.read_excel(
+            path, sheet_name=None if sheet is None else [sheet], header=None, dtype=object
+        )
+    except ValueError as error:
+        raise DataValidationError(
+            path.name, f"cannot read the sheet ({error})", fix="check the sheet name in mapping.yml"
+        ) from None
+    tables = {name: _sheet_table(frame) for name, frame in sheets.items()}
+    chosen = next(
+        (name for name, (body, _) in tables.items() if set(wanted) <= set(body.columns)),
+        next(iter(tables)),
+    )
+    frame, header_rows = tables[chosen]
+    if not len(frame.columns):
+        raise DataValidationError(
+            path.name,
+            f"the sheet '{chosen}' is empty",
+            fix="put the header in the first row of the sheet",
+        )
     _check_header([str(c) for c in frame.columns], path)
-    frame.columns = [str(c).strip() for c in frame.columns]
-    if frame.empty and not len(frame.columns):
-        raise DataValidationError(path.name, "the sheet is empty",
-                                  fix="put the header in the first row of the first sheet")
-    return RawTable(frame.infer_objects(), path)
+    return RawTable(frame.infer_objects(), path, header_rows=header_rows)
 
 
 def read_parquet(path: Path) -> RawTable:
@@ -130,17 +234,20 @@ def read_parquet(path: Path) -> RawTable:
     return RawTable(pd.read_parquet(path), path)
 
 
-def read_table_file(path: Path, sheet: str | int | None = None) -> RawTable:
-    """Read a table file by its suffix."""
+def read_table_file(
+    path: Path, sheet: str | int | None = None, wanted: tuple[str, ...] = ()
+) -> RawTable:
+    """Read a table file by its suffix (``wanted`` columns help find an Excel sheet)."""
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt"):
         return read_csv(path)
     if suffix in (".xlsx", ".xlsm"):
-        return read_excel(path, sheet)
+        return read_excel(path, sheet, wanted)
     if suffix in (".parquet", ".pq"):
         return read_parquet(path)
     raise DataValidationError(
-        path.name, f"files of type '{suffix}' cannot be read",
+        path.name,
+        f"files of type '{suffix}' cannot be read",
         fix="save the table as .csv, .xlsx or .parquet",
     )
 
@@ -154,13 +261,15 @@ def find_table_file(data_dir: Path, table: str) -> Path | None:
         If more than one file could hold the table.
     """
     candidates = sorted(
-        p for p in data_dir.iterdir()
+        p
+        for p in data_dir.iterdir()
         if p.is_file() and p.stem.lower() == table and p.suffix.lower() in SUFFIXES
     )
     if len(candidates) > 1:
         names = ", ".join(p.name for p in candidates)
         raise DataValidationError(
-            table, f"several files could hold this table ({names})",
+            table,
+            f"several files could hold this table ({names})",
             fix="keep one of them in the data folder",
         )
     return candidates[0] if candidates else None

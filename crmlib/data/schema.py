@@ -69,7 +69,12 @@ TABLES: dict[str, Table] = {
                 ("signup_date", "date", False, "first registration"),
                 ("related_id", "id", False, "household or account the customer belongs to"),
                 ("consent_marketing", "bool", False, "may receive marketing"),
-                ("acquisition_channel", "text", False, "channel through which the customer came in"),
+                (
+                    "acquisition_channel",
+                    "text",
+                    False,
+                    "channel through which the customer came in",
+                ),
             ),
             key="customer_id",
             required=True,
@@ -90,8 +95,10 @@ TABLES: dict[str, Table] = {
             ),
             key="transaction_id",
             required=True,
-            references={"customer_id": ("customers", "customer_id"),
-                        "product_id": ("products", "product_id")},
+            references={
+                "customer_id": ("customers", "customer_id"),
+                "product_id": ("products", "product_id"),
+            },
         ),
         Table(
             "products",
@@ -117,11 +124,18 @@ TABLES: dict[str, Table] = {
                 ("process", "text", False, "sales, information, billing, warranty, complaint, ..."),
                 ("direction", "text", False, "inbound or outbound"),
                 ("resolved", "bool", False, "the question was resolved in this contact"),
-                ("satisfaction", "number", False, "satisfaction score given after the contact (1-5)"),
+                (
+                    "satisfaction",
+                    "number",
+                    False,
+                    "satisfaction score given after the contact (1-5)",
+                ),
             ),
             key="interaction_id",
-            references={"customer_id": ("customers", "customer_id"),
-                        "channel": ("channels", "channel")},
+            references={
+                "customer_id": ("customers", "customer_id"),
+                "channel": ("channels", "channel"),
+            },
         ),
         Table(
             "channels",

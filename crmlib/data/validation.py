@@ -17,14 +17,15 @@ from crmlib.data.schema import NEEDS_META_COLUMNS, TABLES
 from crmlib.errors import DataValidationError
 
 
-def check_required_columns(frame: pd.DataFrame, table: str, source: str) -> None:
+def check_required_columns(frame: pd.DataFrame, table: str, source: str, hint: str = "") -> None:
     """Every column the schema marks as required is present."""
     missing = [c for c in TABLES[table].required_columns if c not in frame.columns]
     if missing:
         noun = "column" if len(missing) == 1 else "columns"
         names = ", ".join(f"'{c}'" for c in missing)
         raise DataValidationError(
-            source, f"the required {noun} {names} {'is' if len(missing) == 1 else 'are'} missing",
+            source,
+            f"the required {noun} {names} {'is' if len(missing) == 1 else 'are'} missing{hint}",
             column=missing[0],
             fix=f"add it, or map your export's column to '{missing[0]}' in mapping.yml",
         )
@@ -39,7 +40,13 @@ def parse_table(raw: RawTable, table: str) -> pd.DataFrame:
     schema = TABLES[table]
     source = raw.path.name
     frame = raw.frame
-    check_required_columns(frame, table, source)
+    check_required_columns(frame, table, source, raw.hint)
+    if frame.empty and schema.required:
+        raise DataValidationError(
+            source,
+            "the file has a header but no records",
+            fix="export the table again with its records",
+        )
     parsed = {}
     for name in frame.columns:
         column = schema.column(name)
@@ -48,9 +55,16 @@ def parse_table(raw: RawTable, table: str) -> pd.DataFrame:
             kind = "number"
         values = frame[name]
         parsed[name] = (
-            parse_column(values, kind, table=source, column=name, decimal=raw.decimal,
-                         header_rows=raw.header_rows)
-            if kind else values
+            parse_column(
+                values,
+                kind,
+                table=source,
+                column=name,
+                decimal=raw.decimal,
+                header_rows=raw.header_rows,
+            )
+            if kind
+            else values
         )
     out = pd.DataFrame(parsed, index=pd.RangeIndex(len(frame)))
     check_required_values(out, table, source, raw.header_rows)
@@ -58,13 +72,17 @@ def parse_table(raw: RawTable, table: str) -> pd.DataFrame:
     return out
 
 
-def check_required_values(frame: pd.DataFrame, table: str, source: str, header_rows: int = 1) -> None:
+def check_required_values(
+    frame: pd.DataFrame, table: str, source: str, header_rows: int = 1
+) -> None:
     """Required columns have a value in every row."""
     for name in TABLES[table].required_columns:
         empty = frame[name].isna().to_numpy()
         if empty.any():
             raise DataValidationError(
-                source, f"{int(empty.sum())} rows have no value", column=name,
+                source,
+                f"{int(empty.sum())} rows have no value",
+                column=name,
                 rows=spreadsheet_rows(np.flatnonzero(empty), header_rows),
                 fix="fill in the value or remove the rows",
             )
@@ -79,14 +97,19 @@ def check_unique_key(frame: pd.DataFrame, table: str, source: str, header_rows: 
     if doubled.any():
         first = frame[key][doubled].iloc[0]
         raise DataValidationError(
-            source, f"{int(doubled.sum())} rows share an id (e.g. '{first}' appears more than once)",
-            column=key, rows=spreadsheet_rows(np.flatnonzero(doubled), header_rows),
+            source,
+            f"{int(doubled.sum())} rows share an id (e.g. '{first}' appears more than once)",
+            column=key,
+            rows=spreadsheet_rows(np.flatnonzero(doubled), header_rows),
             fix=f"give every row its own {key}, or remove the duplicate rows",
         )
 
 
-def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, str],
-                     header_rows: dict[str, int] | None = None) -> None:
+def check_references(
+    tables: dict[str, pd.DataFrame],
+    sources: dict[str, str],
+    header_rows: dict[str, int] | None = None,
+) -> None:
     """Ids that point to another table exist there (when both tables are present).
 
     For instance every transaction's customer_id must be a customer in customers.
@@ -112,16 +135,25 @@ def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, str],
 
 
 def check_returns(transactions: pd.DataFrame, source: str, header_rows: int = 1) -> None:
-    """Negative quantities are only allowed on lines flagged as returns."""
-    if "quantity" not in transactions.columns:
-        return
-    negative = (transactions["quantity"] < 0).fillna(False).to_numpy()
-    if "is_return" in transactions.columns:
-        negative = negative & ~transactions["is_return"].fillna(False).to_numpy(dtype=bool)
-    if negative.any():
-        raise DataValidationError(
-            source, f"{int(negative.sum())} lines have a negative quantity but are not "
-            "flagged as returns", column="quantity",
-            rows=spreadsheet_rows(np.flatnonzero(negative), header_rows),
-            fix="add a column 'is_return' set to true on returned lines, or correct the quantities",
-        )
+    """Negative quantities and amounts are only allowed on lines flagged as returns.
+
+    A zero amount is allowed (a free item or a fully discounted line).
+    """
+    flagged = (
+        transactions["is_return"].fillna(False).to_numpy(dtype=bool)
+        if "is_return" in transactions.columns
+        else np.zeros(len(transactions), dtype=bool)
+    )
+    for column in ("quantity", "amount"):
+        if column not in transactions.columns:
+            continue
+        negative = (transactions[column] < 0).fillna(False).to_numpy(dtype=bool) & ~flagged
+        if negative.any():
+            raise DataValidationError(
+                source,
+                f"{int(negative.sum())} lines have a negative {column} but are not "
+                "flagged as returns",
+                column=column,
+                rows=spreadsheet_rows(np.flatnonzero(negative), header_rows),
+                fix=f"add a column 'is_return' set to true on returned lines, or correct the {column}",
+            )

@@ -12,7 +12,12 @@ import pandas as pd
 
 from crmlib.analytics.pareto import customer_share_for_value, pareto_curve
 from crmlib.data.company import Company
-from crmlib.data.quality import column_completeness, customer_revenue, monthly_activity, table_overview
+from crmlib.data.quality import (
+    column_completeness,
+    customer_revenue,
+    monthly_activity,
+    table_overview,
+)
 from crmlib.formatting import count, day, money, percent
 from crmlib.notebook import escape
 
@@ -65,17 +70,24 @@ def describe_tables(company: Company) -> str:
     """One paragraph on what the data folder holds and the period it covers."""
     overview = table_overview(company)
     tx = overview.loc["transactions"]
-    missing = [t for t in ("products", "interactions", "channels", "needs", "campaigns")
-               if t not in overview.index]
+    missing = [
+        t
+        for t in ("products", "interactions", "channels", "needs", "campaigns")
+        if t not in overview.index
+    ]
     text = (
         f"**{escape(company.name)}** has {count(overview.loc['customers', 'rows'])} customers and "
         f"{count(tx['rows'])} transaction lines from {day(tx['first_date'])} to "
         f"{day(tx['last_date'])}; the analysis runs to {day(company.observation_end)}."
     )
     if missing:
-        text += (" The folder has no " + ", ".join(missing) + " table"
-                 + ("s" if len(missing) > 1 else "")
-                 + ", so the steps that need them will say what they would need and move on.")
+        text += (
+            " The folder has no "
+            + ", ".join(missing)
+            + " table"
+            + ("s" if len(missing) > 1 else "")
+            + ", so the steps that need them will say what they would need and move on."
+        )
     else:
         text += " Every table of the data model is present."
     return text
@@ -88,13 +100,16 @@ def describe_completeness(company: Company, threshold: float = 0.9) -> str:
     if weak.empty:
         return f"Every column is at least {percent(threshold)} filled: the customer picture is complete."
     names = ", ".join(
-        f"{escape(r.table)}.{escape(r.column)} ({percent(r.completeness)})" for r in weak.head(6).itertuples()
+        f"{escape(r.table)}.{escape(r.column)} ({percent(r.completeness)})"
+        for r in weak.head(6).itertuples()
     )
     more = f" and {len(weak) - 6} more" if len(weak) > 6 else ""
     subject = "1 column is" if len(weak) == 1 else f"{len(weak)} columns are"
-    return (f"{subject} filled below {percent(threshold)}: {names}{more}. "
-            "Gaps in contact data limit who can be reached; gaps in dates or amounts limit the "
-            "value analysis.")
+    return (
+        f"{subject} filled below {percent(threshold)}: {names}{more}. "
+        "Gaps in contact data limit who can be reached; gaps in dates or amounts limit the "
+        "value analysis."
+    )
 
 
 def describe_activity(company: Company) -> str:
@@ -102,30 +117,42 @@ def describe_activity(company: Company) -> str:
     activity = monthly_activity(company)
     end = company.observation_end.to_period("M").to_timestamp()
     last = activity.loc[(activity.index > end - pd.DateOffset(months=12)) & (activity.index <= end)]
-    before = activity.loc[(activity.index > end - pd.DateOffset(months=24))
-                          & (activity.index <= end - pd.DateOffset(months=12))]
+    before = activity.loc[
+        (activity.index > end - pd.DateOffset(months=24))
+        & (activity.index <= end - pd.DateOffset(months=12))
+    ]
     busiest = activity["revenue"].idxmax()
-    text = (f"Over {len(activity)} months, revenue peaked in {busiest:%B %Y} "
-            f"({money(activity['revenue'].max(), company.currency)}).")
+    text = (
+        f"Over {len(activity)} months, revenue peaked in {busiest:%B %Y} "
+        f"({money(activity['revenue'].max(), company.currency)})."
+    )
     if len(before) >= 12 and before["revenue"].sum() > 0:
         change = last["revenue"].sum() / before["revenue"].sum() - 1
         direction = "up" if change >= 0 else "down"
-        text += (f" The last twelve months brought {money(last['revenue'].sum(), company.currency)}, "
-                 f"{direction} {percent(abs(change))} on the twelve months before; "
-                 f"on average {count(last['active_customers'].mean())} customers bought each month.")
+        text += (
+            f" The last twelve months brought {money(last['revenue'].sum(), company.currency)}, "
+            f"{direction} {percent(abs(change))} on the twelve months before; "
+            f"on average {count(last['active_customers'].mean())} customers bought each month."
+        )
     return text
 
 
 def describe_concentration(concentration: ValueConcentration) -> str:
     """One paragraph on the 20/80 rule as it holds for this company."""
     c = concentration
-    text = (f"{percent(c.customer_share)} of the customers bring {percent(c.value_share)} of the revenue, "
-            f"and the top 20% bring {percent(c.top20_share)}. "
-            f"{count(c.customers - c.buyers)} of {count(c.customers)} customers bought nothing in the period.")
+    text = (
+        f"{percent(c.customer_share)} of the customers bring {percent(c.value_share)} of the revenue, "
+        f"and the top 20% bring {percent(c.top20_share)}. "
+        f"{count(c.customers - c.buyers)} of {count(c.customers)} customers bought nothing in the period."
+    )
     if c.customer_share <= 0.3:
-        text += (" Value is concentrated, as the 20/80 rule expects: a small group of strategically "
-                 "significant customers deserves its own treatment.")
+        text += (
+            " Value is concentrated, as the 20/80 rule expects: a small group of strategically "
+            "significant customers deserves its own treatment."
+        )
     else:
-        text += (" Value is spread more evenly than the 20/80 rule expects: differentiation will "
-                 "rest more on needs and growth potential than on current value alone.")
+        text += (
+            " Value is spread more evenly than the 20/80 rule expects: differentiation will "
+            "rest more on needs and growth potential than on current value alone."
+        )
     return text

@@ -8,8 +8,9 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import PercentFormatter
 
 
-def plot_monthly_activity(activity: pd.DataFrame, ax: Axes | None = None, *,
-                          currency: str = "EUR") -> Axes:
+def plot_monthly_activity(
+    activity: pd.DataFrame, ax: Axes | None = None, *, currency: str = "EUR"
+) -> Axes:
     """Bars of revenue per month, from :func:`crmlib.data.quality.monthly_activity`,
     with the active customers on a second axis."""
     ax = ax or plt.subplots(figsize=(8, 3.5))[1]
@@ -17,8 +18,9 @@ def plot_monthly_activity(activity: pd.DataFrame, ax: Axes | None = None, *,
     ax.bar(months, activity["revenue"], width=20, color="#7fb3d5", label="revenue")
     ax.set_ylabel(f"revenue ({currency})")
     twin = ax.twinx()
-    twin.plot(months, activity["active_customers"], color="#1f5f8b", marker=".",
-              label="active customers")
+    twin.plot(
+        months, activity["active_customers"], color="#1f5f8b", marker=".", label="active customers"
+    )
     twin.set_ylabel("active customers")
     twin.set_ylim(bottom=0)
     ax.set_title("Revenue and active customers per month")
@@ -27,8 +29,9 @@ def plot_monthly_activity(activity: pd.DataFrame, ax: Axes | None = None, *,
     return ax
 
 
-def plot_completeness(columns: pd.DataFrame, ax: Axes | None = None, *,
-                      threshold: float = 0.9) -> Axes:
+def plot_completeness(
+    columns: pd.DataFrame, ax: Axes | None = None, *, threshold: float = 0.9
+) -> Axes:
     """Horizontal bars of completeness per column, from
     :func:`crmlib.data.quality.column_completeness`; columns below ``threshold`` in red."""
     ax = ax or plt.subplots(figsize=(7, max(3.0, 0.22 * len(columns))))[1]

@@ -17,7 +17,9 @@ TRANSACTIONS = (
 )
 
 
-def make_company(folder: Path, customers: str = CUSTOMERS, transactions: str = TRANSACTIONS, **extra) -> Path:
+def make_company(
+    folder: Path, customers: str = CUSTOMERS, transactions: str = TRANSACTIONS, **extra
+) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "customers.csv").write_text(customers, encoding="utf-8")
     (folder / "transactions.csv").write_text(transactions, encoding="utf-8")
@@ -33,7 +35,9 @@ def load_error(folder: Path) -> str:
 
 
 def test_loads_typed_tables(tmp_path: Path):
-    company = load_company(make_company(tmp_path, **{"company.yml": "name: De Linde\ncurrency: EUR\n"}))
+    company = load_company(
+        make_company(tmp_path, **{"company.yml": "name: De Linde\ncurrency: EUR\n"})
+    )
     tx = company.transactions
     assert company.name == "De Linde"
     assert pd.api.types.is_datetime64_any_dtype(tx["date"])
@@ -46,21 +50,33 @@ def test_loads_typed_tables(tmp_path: Path):
 def test_observation_end_order_of_precedence(tmp_path: Path):
     folder = make_company(tmp_path, **{"company.yml": "observation_end: 2024-12-31\n"})
     assert load_company(folder).observation_end == pd.Timestamp("2024-12-31")
-    assert load_company(folder, observation_end="2024-07-01").observation_end == pd.Timestamp("2024-07-01")
+    assert load_company(folder, observation_end="2024-07-01").observation_end == pd.Timestamp(
+        "2024-07-01"
+    )
 
 
 def test_dutch_excel_export_with_mapping(tmp_path: Path):
     tmp_path.joinpath("Klanten.csv").write_bytes(
-        "KlantNr;Naam;Woonplaats\r\n001;Jan Peeters;Knokke-Heist\r\n002;Ann Maes;Brugge\r\n".encode("cp1252"))
+        "KlantNr;Naam;Woonplaats\r\n001;Jan Peeters;Knokke-Heist\r\n002;Ann Maes;Brugge\r\n".encode(
+            "cp1252"
+        )
+    )
     tmp_path.joinpath("Verkopen.csv").write_bytes(
-        "Klant;Datum;Bedrag;Aantal\r\n001;31-12-2025;1.234,50;1\r\n002;01-02-2025;12,5;2\r\n".encode("utf-8-sig"))
+        "Klant;Datum;Bedrag;Aantal\r\n001;31-12-2025;1.234,50;1\r\n002;01-02-2025;12,5;2\r\n".encode(
+            "utf-8-sig"
+        )
+    )
     tmp_path.joinpath("mapping.yml").write_text(
         "customers:\n  file: Klanten.csv\n  columns: {KlantNr: customer_id, Naam: name, Woonplaats: city}\n"
-        "transactions:\n  file: Verkopen.csv\n  columns: {Klant: customer_id, Datum: date, Bedrag: amount, Aantal: quantity}\n")
+        "transactions:\n  file: Verkopen.csv\n  columns: {Klant: customer_id, Datum: date, Bedrag: amount, Aantal: quantity}\n"
+    )
     company = load_company(tmp_path)
     assert company.customers["customer_id"].tolist() == ["001", "002"]
     assert company.transactions["amount"].tolist() == [1234.5, 12.5]
-    assert company.transactions["date"].tolist() == [pd.Timestamp("2025-12-31"), pd.Timestamp("2025-02-01")]
+    assert company.transactions["date"].tolist() == [
+        pd.Timestamp("2025-12-31"),
+        pd.Timestamp("2025-02-01"),
+    ]
 
 
 def test_missing_required_column(tmp_path: Path):
@@ -72,12 +88,18 @@ def test_missing_required_column(tmp_path: Path):
 
 
 def test_unparseable_dates(tmp_path: Path):
-    folder = make_company(tmp_path, transactions="customer_id,date,amount\nC1,2024-01-01,1\nC1,32-01-2024,2\n")
-    assert load_error(folder).startswith("transactions.csv, column 'date', row 3: 1 value are not dates")
+    folder = make_company(
+        tmp_path, transactions="customer_id,date,amount\nC1,2024-01-01,1\nC1,32-01-2024,2\n"
+    )
+    assert load_error(folder).startswith(
+        "transactions.csv, column 'date', row 3: 1 value are not dates"
+    )
 
 
 def test_amounts_that_are_not_numbers(tmp_path: Path):
-    folder = make_company(tmp_path, transactions="customer_id,date,amount\nC1,2024-01-01,ten\nC2,2024-01-02,5\n")
+    folder = make_company(
+        tmp_path, transactions="customer_id,date,amount\nC1,2024-01-01,ten\nC2,2024-01-02,5\n"
+    )
     assert load_error(folder) == (
         "transactions.csv, column 'amount', row 2: 1 value are not numbers (e.g. 'ten'). "
         "Fix: write plain numbers such as 1234.50 or 1234,50"
@@ -93,7 +115,10 @@ def test_duplicate_ids(tmp_path: Path):
 
 
 def test_transactions_of_unknown_customers(tmp_path: Path):
-    folder = make_company(tmp_path, transactions="customer_id,date,amount\nC1,2024-01-01,1\nC9,2024-01-02,2\nC9,2024-01-03,2\n")
+    folder = make_company(
+        tmp_path,
+        transactions="customer_id,date,amount\nC1,2024-01-01,1\nC9,2024-01-02,2\nC9,2024-01-03,2\n",
+    )
     assert load_error(folder) == (
         "transactions.csv, column 'customer_id', rows 3, 4: 2 rows refer to a customer_id that is not "
         "in customers.csv (e.g. 'C9'). Fix: add the missing records to customers.csv or correct the ids"
@@ -105,7 +130,7 @@ def test_negative_quantities_without_returns_flag(tmp_path: Path):
     assert load_error(make_company(tmp_path / "a", transactions=rows)) == (
         "transactions.csv, column 'quantity', row 3: 1 lines have a negative quantity but are not "
         "flagged as returns. Fix: add a column 'is_return' set to true on returned lines, or correct "
-        "the quantities"
+        "the quantity"
     )
     flagged = "customer_id,date,amount,quantity,is_return\nC1,2024-01-01,10,1,no\nC1,2024-01-02,-10,-1,yes\n"
     company = load_company(make_company(tmp_path / "b", transactions=flagged))
@@ -113,8 +138,12 @@ def test_negative_quantities_without_returns_flag(tmp_path: Path):
 
 
 def test_missing_required_values(tmp_path: Path):
-    folder = make_company(tmp_path, transactions="customer_id,date,amount\nC1,2024-01-01,1\n,2024-01-02,2\n")
-    assert "transactions.csv, column 'customer_id', row 3: 1 rows have no value" in load_error(folder)
+    folder = make_company(
+        tmp_path, transactions="customer_id,date,amount\nC1,2024-01-01,1\n,2024-01-02,2\n"
+    )
+    assert "transactions.csv, column 'customer_id', row 3: 1 rows have no value" in load_error(
+        folder
+    )
 
 
 def test_missing_table_and_folder(tmp_path: Path):
@@ -124,25 +153,34 @@ def test_missing_table_and_folder(tmp_path: Path):
 
 
 def test_mapping_names_a_column_the_file_lacks(tmp_path: Path):
-    folder = make_company(tmp_path, **{"mapping.yml": "customers:\n  columns: {KlantNr: customer_id}\n"})
+    folder = make_company(
+        tmp_path, **{"mapping.yml": "customers:\n  columns: {KlantNr: customer_id}\n"}
+    )
     message = load_error(folder)
-    assert message.startswith("customers.csv, column 'KlantNr': the mapping names a column the file does not have")
+    assert message.startswith(
+        "customers.csv, column 'KlantNr': the mapping names a column the file does not have"
+    )
     assert "the file's columns are: customer_id, name, city, signup_date" in message
 
 
 def test_mapping_with_unknown_table(tmp_path: Path):
     folder = make_company(tmp_path, **{"mapping.yml": "klanten:\n  columns: {}\n"})
-    assert load_error(folder).startswith("mapping.yml: names an unknown table 'klanten'. Fix: use one of: customers")
+    assert load_error(folder).startswith(
+        "mapping.yml: names an unknown table 'klanten'. Fix: use one of: customers"
+    )
 
 
 def test_interactions_of_unknown_channels(tmp_path: Path):
     folder = make_company(
         tmp_path,
-        **{"interactions.csv": "customer_id,date,channel\nC1,2024-01-01,phone\nC2,2024-01-01,fax\n",
-           "channels.csv": "channel,cost_per_contact\nphone,5\n"},
+        **{
+            "interactions.csv": "customer_id,date,channel\nC1,2024-01-01,phone\nC2,2024-01-01,fax\n",
+            "channels.csv": "channel,cost_per_contact\nphone,5\n",
+        },
     )
     assert load_error(folder).startswith(
-        "interactions.csv, column 'channel', row 3: 1 rows refer to a channel that is not in channels.csv")
+        "interactions.csv, column 'channel', row 3: 1 rows refer to a channel that is not in channels.csv"
+    )
 
 
 def test_require_says_what_a_step_needs(tmp_path: Path):
@@ -154,7 +192,9 @@ def test_require_says_what_a_step_needs(tmp_path: Path):
 
 
 def test_needs_dimensions_are_numbers(tmp_path: Path):
-    folder = make_company(tmp_path, **{"needs.csv": "customer_id,price,advice,nps\nC1,4,2,9\nC2,\"3,5\",5,6\n"})
+    folder = make_company(
+        tmp_path, **{"needs.csv": 'customer_id,price,advice,nps\nC1,4,2,9\nC2,"3,5",5,6\n'}
+    )
     needs = load_company(folder).needs
     assert needs["price"].tolist() == [4.0, 3.5]
     assert pd.api.types.is_float_dtype(needs["advice"])
@@ -162,7 +202,14 @@ def test_needs_dimensions_are_numbers(tmp_path: Path):
 
 def test_sample_company_loads(sample_dir: Path):
     company = load_company(sample_dir)
-    assert set(company.tables) == {"customers", "transactions", "products", "interactions",
-                                   "channels", "needs", "campaigns"}
+    assert set(company.tables) == {
+        "customers",
+        "transactions",
+        "products",
+        "interactions",
+        "channels",
+        "needs",
+        "campaigns",
+    }
     assert len(company.customers) == 5000
     assert company.transactions["date"].max() <= company.observation_end

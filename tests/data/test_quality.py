@@ -4,14 +4,22 @@ import pandas as pd
 import pytest
 
 from crmlib.data.company import load_company
-from crmlib.data.quality import column_completeness, customer_revenue, monthly_activity, table_overview
+from crmlib.data.quality import (
+    column_completeness,
+    customer_revenue,
+    monthly_activity,
+    table_overview,
+)
 
 
 @pytest.fixture
 def company(tmp_path: Path):
-    (tmp_path / "customers.csv").write_text("customer_id,name,phone\nC1,An,\nC2,Bert,0471\nC3,Cas,\n")
+    (tmp_path / "customers.csv").write_text(
+        "customer_id,name,phone\nC1,An,\nC2,Bert,0471\nC3,Cas,\n"
+    )
     (tmp_path / "transactions.csv").write_text(
-        "customer_id,date,amount\nC1,2024-01-15,10\nC1,2024-02-01,20\nC2,2024-02-10,5\n")
+        "customer_id,date,amount\nC1,2024-01-15,10\nC1,2024-02-01,20\nC2,2024-02-10,5\n"
+    )
     return load_company(tmp_path)
 
 

@@ -8,9 +8,12 @@ from crmlib.models import audit
 
 @pytest.fixture
 def company(tmp_path: Path):
-    (tmp_path / "customers.csv").write_text("customer_id,name\nA,Top <b>Klant</b>\nB,b\nC,c\nD,d\nE,e\n")
+    (tmp_path / "customers.csv").write_text(
+        "customer_id,name\nA,Top <b>Klant</b>\nB,b\nC,c\nD,d\nE,e\n"
+    )
     (tmp_path / "transactions.csv").write_text(
-        "customer_id,date,amount\nA,2024-01-01,50\nA,2024-06-01,30\nB,2024-03-01,10\nC,2024-04-01,5\nD,2024-05-01,5\n")
+        "customer_id,date,amount\nA,2024-01-01,50\nA,2024-06-01,30\nB,2024-03-01,10\nC,2024-04-01,5\nD,2024-05-01,5\n"
+    )
     (tmp_path / "company.yml").write_text("name: De <script>Linde</script>\n")
     return load_company(tmp_path)
 
@@ -22,7 +25,9 @@ def test_value_concentration_by_hand(company):
     assert concentration.top20_share == pytest.approx(0.8)
     assert concentration.buyers == 4 and concentration.customers == 5
     text = audit.describe_concentration(concentration)
-    assert text.startswith("20% of the customers bring 80% of the revenue, and the top 20% bring 80%.")
+    assert text.startswith(
+        "20% of the customers bring 80% of the revenue, and the top 20% bring 80%."
+    )
     assert "1 of 5 customers bought nothing" in text
     assert "Value is concentrated" in text
 
@@ -44,7 +49,9 @@ def test_completeness_sentence_names_weak_columns(tmp_path: Path):
 
 def test_activity_compares_twelve_months(tmp_path: Path):
     (tmp_path / "customers.csv").write_text("customer_id\nA\n")
-    rows = [f"A,2023-{m:02d}-15,10" for m in range(1, 13)] + [f"A,2024-{m:02d}-15,15" for m in range(1, 13)]
+    rows = [f"A,2023-{m:02d}-15,10" for m in range(1, 13)] + [
+        f"A,2024-{m:02d}-15,15" for m in range(1, 13)
+    ]
     (tmp_path / "transactions.csv").write_text("customer_id,date,amount\n" + "\n".join(rows) + "\n")
     company = load_company(tmp_path, observation_end="2024-12-31")
     text = audit.describe_activity(company)
