@@ -285,6 +285,8 @@ def parse_numbers(
     distinct = pd.Series(pd.unique(text[~blank]), dtype="string")
     normalised = _normalise_number_text(distinct, decimal)
     parsed = pd.to_numeric(normalised, errors="coerce").astype(float)
+    # 'inf' and '1e400' are not amounts anyone meant; refuse them like any other text.
+    parsed = parsed.where(np.isfinite(parsed))
     out = pd.Series(_spread(text, distinct, parsed.to_numpy(), np.nan), index=values.index)
     bad = np.isnan(out.to_numpy()) & ~blank
     if bad.any():

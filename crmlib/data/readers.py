@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,15 +68,22 @@ def detect_encoding(head: bytes, truncated: bool = False) -> str:
 
 
 def detect_delimiter(sample: str) -> str:
-    """Guess the separator of a CSV sample: semicolon, comma, tab or pipe."""
+    """Guess the separator of a CSV sample: semicolon, comma, tab or pipe.
+
+    The header decides when exactly one candidate occurs in it (column names rarely
+    hold separators, where data cells often hold commas); otherwise the csv module's
+    sniffer looks at the first lines.
+    """
     lines = [line for line in sample.splitlines() if line.strip()][:50]
     if not lines:
         return ","
+    in_header = [d for d in ";,\t|" if d in lines[0]]
+    if len(in_header) == 1:
+        return in_header[0]
     try:
         return csv.Sniffer().sniff("\n".join(lines), delimiters=";,\t|").delimiter
     except csv.Error:
-        header = lines[0]
-        counts = {d: header.count(d) for d in ";,\t|"}
+        counts = {d: lines[0].count(d) for d in ";,\t|"}
         return max(counts, key=counts.get) if max(counts.values()) else ","
 
 
@@ -101,19 +109,49 @@ def _check_header(columns: list[str], path: Path) -> None:
         seen.add(key)
 
 
-def _decode_lines(data: bytes) -> str:
-    """Decode a file line by line: UTF-8 where a line is UTF-8, else Windows-1252.
+def decode_mixed(data: bytes) -> str:
+    """Decode a file that is not UTF-8 throughout.
 
-    Files pasted together from two exports mix encodings; decoding each line on its
-    own reads both halves correctly, where one encoding for the file garbles one half.
+    If no line is UTF-8 with accents, the file is Windows-1252 throughout. If some
+    lines are and others are not, two exports were pasted together: each line is read
+    in its own encoding, where one encoding for the file would garble one half.
     """
-    lines = []
-    for line in data.splitlines(keepends=True):
+    lines = data.splitlines(keepends=True)
+    utf8_lines = 0
+    for line in lines:
+        if not line.isascii():
+            try:
+                line.decode("utf-8")
+                utf8_lines += 1
+            except UnicodeDecodeError:
+                continue
+    if utf8_lines == 0:
+        return data.decode("cp1252", errors="replace")
+    decoded = []
+    for line in lines:
         try:
-            lines.append(line.decode("utf-8"))
+            decoded.append(line.decode("utf-8"))
         except UnicodeDecodeError:
-            lines.append(line.decode("cp1252", errors="replace"))
-    return "".join(lines).lstrip("\ufeff")
+            decoded.append(line.decode("cp1252", errors="replace"))
+    return "".join(decoded).lstrip("\ufeff")
+
+
+def _ragged_rows(error: Exception, path: Path, delimiter: str, width: int) -> DataValidationError:
+    """pandas' tokenizer error, said as a spreadsheet row and a fix."""
+    match = re.search(r"line (\d+), saw (\d+)", str(error))
+    rows = [int(match.group(1))] if match else None
+    found = (
+        f" has {match.group(2)} cells where the header has {width}"
+        if match
+        else " has more cells than the header"
+    )
+    name = {";": "semicolon", ",": "comma", "\t": "tab", "|": "pipe"}[delimiter]
+    return DataValidationError(
+        path.name,
+        f"a row{found} (read with the {name} as separator)",
+        rows=rows,
+        fix=f"put quotes around cells that contain a {name}, or export with another separator",
+    )
 
 
 def _other_separator_hint(columns: list[str]) -> str:
@@ -149,12 +187,14 @@ def read_csv(path: Path) -> RawTable:
     options = {"sep": delimiter, "dtype": str, "keep_default_na": False, "na_values": [""]}
     try:
         if encoding == "cp1252":
-            # Not UTF-8 throughout: maybe Windows-1252 throughout, maybe two exports
-            # pasted together. Line by line reads both.
-            raise UnicodeDecodeError("utf-8", b"", 0, 1, "not UTF-8")
-        frame = pd.read_csv(path, encoding=encoding, **options)
-    except UnicodeDecodeError:
-        frame = pd.read_csv(io.StringIO(_decode_lines(path.read_bytes())), **options)
+            frame = pd.read_csv(io.StringIO(decode_mixed(path.read_bytes())), **options)
+        else:
+            try:
+                frame = pd.read_csv(path, encoding=encoding, **options)
+            except UnicodeDecodeError:
+                frame = pd.read_csv(io.StringIO(decode_mixed(path.read_bytes())), **options)
+    except pd.errors.ParserError as error:
+        raise _ragged_rows(error, path, delimiter, len(header)) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     return RawTable(
         frame,
