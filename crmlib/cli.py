@@ -8,6 +8,7 @@ a report that failed to render exits with 1.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import sys
 from pathlib import Path
 
@@ -42,6 +43,21 @@ def parse_parameter_value(text: str):
     if isinstance(value, dt.date | dt.datetime) or value is None:
         return text
     return value
+
+
+def check_parameter_names(notebooks: list[Path], names: list[str]) -> None:
+    """Refuse a ``-p`` name that none of the notebooks declares (a typo would be ignored)."""
+    import papermill
+
+    declared: set[str] = set()
+    for path in notebooks:
+        declared |= set(papermill.inspect_notebook(str(path)))
+    unknown = [n for n in names if n not in declared]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown parameter '{unknown[0]}' (the notebooks take: {', '.join(sorted(declared))})",
+            param_hint="-p",
+        )
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -176,6 +192,7 @@ def render(
     paths = [resolve_notebook(n) for n in notebooks]
     chosen = parse_formats(formats)
     values = {name: parse_parameter_value(value) for name, value in parameters}
+    check_parameter_names(paths, list(values))
     # Check the data once, up front: a bad file is one clear line, not a failed kernel.
     company = load_company(data_dir, observation_end=values.get("observation_end"))
     values = {"data_dir": str(data_dir.resolve()), "interactive": False, **values}
@@ -189,6 +206,9 @@ def render(
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of ``crm-workbook``."""
+    # The command speaks for itself in one line per outcome; papermill's own warnings
+    # (e.g. about parameters) are checked and said here instead.
+    logging.getLogger("papermill").setLevel(logging.ERROR)
     try:
         cli.main(args=argv, prog_name="crm-workbook", standalone_mode=False)
     except click.exceptions.Exit as done:

@@ -74,6 +74,14 @@ def test_bad_format_is_a_usage_error(sample_dir: Path, tmp_path: Path):
     assert "unknown format 'docx'" in result.stderr
 
 
+def test_unknown_parameter_name_is_a_usage_error(sample_dir: Path, tmp_path: Path):
+    result = run("render", "00_start_here", "--data", str(sample_dir), "--out", str(tmp_path),
+                 "-p", "valu_share", "0.5")
+    assert result.returncode == 2
+    assert "unknown parameter 'valu_share'" in result.stderr
+    assert "value_share" in result.stderr
+
+
 def test_parameter_values_are_typed():
     from crmlib.cli import parse_parameter_value
 
