@@ -193,4 +193,4 @@ def wrap_label(text: str, width: int = 16) -> str:
     """Break a label into lines of about ``width`` characters, on spaces."""
     import textwrap
 
-    return "\n".join(textwrap.wrap(text, width)) or text
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False)) or text

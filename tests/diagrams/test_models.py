@@ -46,7 +46,7 @@ def test_idic_cycle_shows_every_phase_and_its_figures():
 
 def test_scores_colour_elements():
     ax = draw_idic(four(["Identify", "Differentiate", "Interact", "Customize"]))
-    faces = [p.get_facecolor() for p in ax.patches[::2]]
+    faces = [p.get_facecolor() for p in ax.patches[:4]]  # the boxes come before the arrows
     assert faces[0] == pytest.approx(to_rgba(score_colour(0.1)))
     assert faces[3] == pytest.approx(to_rgba(score_colour(0.9)))
     assert score_colour(None) == NEUTRAL
