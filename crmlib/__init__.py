@@ -19,6 +19,7 @@ import importlib
 from typing import Any
 
 from crmlib.errors import (
+    AnswersChangedError,
     CrmlibError,
     DataValidationError,
     InstrumentError,
@@ -45,9 +46,14 @@ _LAZY = {
     "pareto_curve": "crmlib.analytics.pareto",
     "customer_share_for_value": "crmlib.analytics.pareto",
     "flag_ssc": "crmlib.analytics.pareto",
+    "load_instrument": "crmlib.instruments",
+    "load_answers": "crmlib.instruments",
+    "area_scores": "crmlib.instruments",
+    "assessment_form": "crmlib.instruments",
 }
 
 __all__ = [
+    "AnswersChangedError",
     "CrmlibError",
     "DataValidationError",
     "InstrumentError",

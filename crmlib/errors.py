@@ -91,6 +91,14 @@ class InstrumentError(CrmlibError, ValueError):
     """An assessment instrument (questionnaire YAML) or an answers file is malformed."""
 
 
+class AnswersChangedError(CrmlibError, RuntimeError):
+    """An assessment's answers file changed on disk after the workshop form was opened.
+
+    Saving would overwrite answers that another form (or a colleague) saved in the
+    meantime. Re-open the form to load them, or save with ``force=True``.
+    """
+
+
 class RenderError(CrmlibError, RuntimeError):
     """A notebook failed while being executed or exported to a report.
 
