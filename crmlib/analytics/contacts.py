@@ -1,0 +1,245 @@
+"""Contacts between the company and its customers: frequency, channel mix, episodes.
+
+An *episode* is a run of contacts by one customer about one customer process (a
+billing question, a warranty claim) with no more than ``window_days`` between
+consecutive contacts. Episodes are how the workbook measures what several models ask:
+
+- Payne & Frow's multichannel integration: customers who hop channels for one process,
+  and repeat contacts across channels within N days (the process crossed channels
+  without continuity);
+- Customer IDOL's orchestration of channels and contact moments;
+- QCI's customer experience: repeat contacts and first-contact resolution.
+
+Functions take the interactions table (see :mod:`crmlib.data.schema`) and return
+DataFrames with documented columns; they never change their input.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from crmlib.errors import MissingDataError, ParameterError
+
+
+def _need(table: pd.DataFrame | None, columns: tuple[str, ...], step: str) -> pd.DataFrame:
+    if table is None:
+        raise MissingDataError(f"{step} needs the interactions table")
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise MissingDataError(f"{step} needs the column(s) {', '.join(missing)} in interactions")
+    return table
+
+
+def contact_episodes(interactions: pd.DataFrame, window_days: int = 14) -> pd.DataFrame:
+    """Group contacts into episodes: one customer, one process, no gap over ``window_days``.
+
+    Parameters
+    ----------
+    interactions : DataFrame
+        With customer_id, date, channel, process; ``resolved`` is used when present.
+    window_days : int, default 14
+        The largest gap between two contacts of the same episode.
+
+    Returns
+    -------
+    DataFrame
+        One row per episode: ``customer_id``, ``process``, ``start``, ``end``,
+        ``contacts`` (count), ``channels`` (distinct count), ``channel_path``
+        (e.g. ``"webshop > call centre"``), ``first_channel``, ``repeat`` (more than
+        one contact), ``cross_channel`` (more than one channel), and
+        ``resolved_first_contact`` (the first contact resolved it; NA without the
+        ``resolved`` column).
+    """
+    if window_days < 0:
+        raise ParameterError(f"window_days must be zero or more, got {window_days}")
+    data = _need(interactions, ("customer_id", "date", "channel", "process"), "contact episodes")
+    data = data.dropna(subset=["customer_id", "date", "process"]).sort_values(
+        ["customer_id", "process", "date"], kind="mergesort"
+    )
+    customer = data["customer_id"].to_numpy(dtype=object)
+    process = data["process"].to_numpy(dtype=object)
+    gap = data["date"].diff().dt.days.to_numpy(dtype=float)
+    same_thread = np.zeros(len(data), dtype=bool)
+    same_thread[1:] = (customer[1:] == customer[:-1]) & (process[1:] == process[:-1])
+    new_episode = ~(same_thread & (gap <= window_days))
+    episode = pd.Series(np.cumsum(new_episode), index=data.index, name="episode")
+    grouped = data.groupby(episode, sort=False)
+    first = grouped.head(1).set_index(episode[new_episode].to_numpy())
+    paths = grouped["channel"].agg(lambda s: " > ".join(pd.unique(s.astype(str))))
+    out = pd.DataFrame(
+        {
+            "customer_id": first["customer_id"].to_numpy(),
+            "process": first["process"].to_numpy(),
+            "start": grouped["date"].min().to_numpy(),
+            "end": grouped["date"].max().to_numpy(),
+            "contacts": grouped.size().to_numpy(),
+            "channels": grouped["channel"].nunique().to_numpy(),
+            "channel_path": paths.to_numpy(),
+            "first_channel": first["channel"].to_numpy(),
+        }
+    )
+    out["repeat"] = out["contacts"] > 1
+    out["cross_channel"] = out["channels"] > 1
+    if "resolved" in data.columns:
+        out["resolved_first_contact"] = (
+            first["resolved"].astype("boolean").to_numpy() & ~out["repeat"].to_numpy()
+        )
+    else:
+        out["resolved_first_contact"] = pd.array([pd.NA] * len(out), dtype="boolean")
+    return out.reset_index(drop=True)
+
+
+def episode_summary(episodes: pd.DataFrame, by: str = "process") -> pd.DataFrame:
+    """Rates per process (or per ``first_channel``) from :func:`contact_episodes`.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``by``: ``episodes``, ``contacts``, ``contacts_per_episode``,
+        ``repeat_rate`` (share of episodes with more than one contact),
+        ``cross_channel_rate`` (share that crossed channels) and
+        ``first_contact_resolution`` (share resolved in the first contact).
+    """
+    grouped = episodes.groupby(by, observed=True)
+    out = pd.DataFrame(
+        {
+            "episodes": grouped.size(),
+            "contacts": grouped["contacts"].sum(),
+            "repeat_rate": grouped["repeat"].mean(),
+            "cross_channel_rate": grouped["cross_channel"].mean(),
+            "first_contact_resolution": grouped["resolved_first_contact"].mean(),
+        }
+    )
+    out.insert(2, "contacts_per_episode", out["contacts"] / out["episodes"])
+    return out.sort_values("episodes", ascending=False)
+
+
+def channel_hoppers(episodes: pd.DataFrame) -> pd.DataFrame:
+    """Customers who used more than one channel for one process, with how often.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by customer_id: ``episodes`` (all), ``cross_channel_episodes``,
+        ``hop_share`` and ``processes`` (the processes where they hopped), sorted by
+        the number of cross-channel episodes.
+    """
+    grouped = episodes.groupby("customer_id")
+    hopped = episodes[episodes["cross_channel"]]
+    out = (
+        pd.DataFrame(
+            {
+                "episodes": grouped.size(),
+                "cross_channel_episodes": hopped.groupby("customer_id").size(),
+            }
+        )
+        .fillna({"cross_channel_episodes": 0})
+        .astype({"cross_channel_episodes": int})
+    )
+    out["hop_share"] = out["cross_channel_episodes"] / out["episodes"]
+    out["processes"] = hopped.groupby("customer_id")["process"].agg(
+        lambda s: ", ".join(sorted(set(s)))
+    )
+    out = out[out["cross_channel_episodes"] > 0]
+    return out.sort_values(["cross_channel_episodes", "hop_share"], ascending=False)
+
+
+def channel_mix(interactions: pd.DataFrame, segments: pd.Series | None = None) -> pd.DataFrame:
+    """The share of contacts per channel, overall or per segment.
+
+    Parameters
+    ----------
+    segments : Series, optional
+        A segment label per customer (indexed by customer_id). Contacts of customers
+        without a label are counted under ``"unassigned"``.
+
+    Returns
+    -------
+    DataFrame
+        Rows: segments (or the single row ``"all"``); columns: channels; values:
+        the share of that segment's contacts (rows sum to 1).
+    """
+    data = _need(interactions, ("customer_id", "channel"), "the channel mix")
+    if segments is None:
+        group = pd.Series("all", index=data.index)
+    else:
+        group = data["customer_id"].map(segments).astype(object).fillna("unassigned")
+    table = pd.crosstab(group, data["channel"], normalize="index")
+    table.index.name = "segment"
+    table.columns.name = "channel"
+    return table
+
+
+def contact_frequency(
+    interactions: pd.DataFrame,
+    customers: pd.Series,
+    *,
+    start,
+    end,
+    segments: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Contacts per customer per year between ``start`` and ``end``, by segment.
+
+    Customers without contacts count as zero, so the mean is over the whole base.
+
+    Parameters
+    ----------
+    customers : Series
+        Every customer id to count.
+    segments : Series, optional
+        A segment per customer id; without it one row ``"all"``.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by segment: ``customers``, ``contacts``, ``contacts_per_customer_year``,
+        ``share_contacted`` (customers with at least one contact).
+    """
+    data = _need(interactions, ("customer_id", "date"), "contact frequency")
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    years = max((end - start).days, 1) / 365.25
+    window = data[(data["date"] >= start) & (data["date"] <= end)]
+    per_customer = window.groupby("customer_id").size().reindex(pd.Index(customers), fill_value=0)
+    group = (
+        segments.reindex(per_customer.index).astype(object).fillna("unassigned")
+        if segments is not None
+        else pd.Series("all", index=per_customer.index)
+    )
+    grouped = per_customer.groupby(group)
+    out = pd.DataFrame(
+        {
+            "customers": grouped.size(),
+            "contacts": grouped.sum(),
+            "share_contacted": grouped.apply(lambda s: float((s > 0).mean())),
+        }
+    )
+    out.insert(2, "contacts_per_customer_year", out["contacts"] / out["customers"] / years)
+    out.index.name = "segment"
+    return out
+
+
+def satisfaction_by(interactions: pd.DataFrame, by: str | list[str] = "channel") -> pd.DataFrame:
+    """Mean satisfaction and resolution rate per channel, process or both.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``by``: ``contacts``, ``rated`` (contacts with a score),
+        ``satisfaction`` (mean score), ``resolution_rate``.
+    """
+    columns = (by,) if isinstance(by, str) else tuple(by)
+    data = _need(interactions, (*columns, "satisfaction"), "satisfaction by touchpoint")
+    grouped = data.groupby(list(columns), observed=True)
+    out = pd.DataFrame(
+        {
+            "contacts": grouped.size(),
+            "rated": grouped["satisfaction"].count(),
+            "satisfaction": grouped["satisfaction"].mean(),
+        }
+    )
+    if "resolved" in data.columns:
+        out["resolution_rate"] = grouped["resolved"].apply(lambda s: s.astype("boolean").mean())
+    else:
+        out["resolution_rate"] = np.nan
+    return out

@@ -1,0 +1,152 @@
+"""The needs survey: need profiles per segment, NPS, and needs-based segments.
+
+Every model differentiates customers by value *and* by needs (Peppers & Rogers'
+Differentiate, Customer IDOL's Differentiation, the value proposition in QCI and in
+Buttle's chain). The survey table holds one row per respondent and one column per
+need dimension, scored 1-5, plus ``nps`` (0-10).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from crmlib.data.schema import NEEDS_META_COLUMNS
+from crmlib.errors import MissingDataError, ParameterError
+
+
+def need_dimensions(needs: pd.DataFrame) -> list[str]:
+    """The need-dimension columns of the survey (every numeric column but the metadata)."""
+    return [
+        c
+        for c in needs.columns
+        if c not in NEEDS_META_COLUMNS and pd.api.types.is_numeric_dtype(needs[c])
+    ]
+
+
+def net_promoter_score(scores: pd.Series) -> float:
+    """NPS: the share of promoters (9-10) minus the share of detractors (0-6), in points (-100..100)."""
+    scores = pd.to_numeric(scores, errors="coerce").dropna()
+    if scores.empty:
+        return float("nan")
+    return float(((scores >= 9).mean() - (scores <= 6).mean()) * 100)
+
+
+def needs_profile(needs: pd.DataFrame, segments: pd.Series | None = None) -> pd.DataFrame:
+    """Mean score per need dimension, overall or per segment, with respondents and NPS.
+
+    Parameters
+    ----------
+    segments : Series, optional
+        A segment per customer id. Respondents without a segment are left out.
+
+    Returns
+    -------
+    DataFrame
+        Rows: segments (or ``"all"``); columns: ``respondents``, one column per need
+        dimension (mean 1-5), and ``nps`` when the survey has it.
+    """
+    dims = need_dimensions(needs)
+    if not dims:
+        raise MissingDataError("the needs survey has no need-dimension columns (scores 1-5)")
+    data = needs.set_index("customer_id")
+    if segments is None:
+        group = pd.Series("all", index=data.index)
+    else:
+        group = segments.reindex(data.index)
+        data, group = data[group.notna()], group.dropna()
+    grouped = data.groupby(group, observed=True)
+    out = grouped[dims].mean()
+    out.insert(0, "respondents", grouped.size())
+    if "nps" in data.columns:
+        out["nps"] = grouped["nps"].apply(net_promoter_score)
+    out.index.name = "segment"
+    return out
+
+
+@dataclass(frozen=True)
+class NeedsSegments:
+    """Needs-based segments found by k-means on the standardised survey scores.
+
+    Attributes
+    ----------
+    labels : Series
+        The segment name per respondent (indexed by customer_id).
+    k : int
+        The number of segments chosen.
+    selection : DataFrame
+        Indexed by k: ``silhouette`` (higher is better separated) and ``inertia``;
+        the chosen k has the highest silhouette.
+    centres : DataFrame
+        Mean score (1-5) per need dimension per segment.
+    """
+
+    labels: pd.Series
+    k: int
+    selection: pd.DataFrame
+    centres: pd.DataFrame
+
+
+def _segment_name(centre: pd.Series, overall: pd.Series, used: set[str]) -> str:
+    """Name a segment after the two needs it scores most above the average."""
+    lift = (centre - overall).sort_values(ascending=False)
+    name = " & ".join(lift.index[:2]).replace("_", " ")
+    while name in used:
+        name += "'"
+    used.add(name)
+    return name
+
+
+def needs_segments(needs: pd.DataFrame, k_range=range(3, 8), seed: int = 0) -> NeedsSegments:
+    """Cluster respondents on their need scores, choosing k by the silhouette.
+
+    Each k in ``k_range`` is fitted with k-means (scikit-learn) on standardised
+    scores; the k with the highest mean silhouette wins, so the number of segments is
+    justified by the data rather than chosen in advance. The search starts at three
+    segments: two needs groups crossed with value tiers are too coarse for the
+    customer-group approach, and the silhouette of survey data on a 1-5 scale tends to
+    favour two broad halves. Segments are named after the
+    two needs they score most above the average (e.g. ``"advice & personal service"``).
+
+    Raises
+    ------
+    MissingDataError
+        Without need dimensions, or with fewer respondents than the largest k needs.
+    """
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+
+    dims = need_dimensions(needs)
+    if not dims:
+        raise MissingDataError(
+            "needs-based segments need need-dimension columns in the needs table"
+        )
+    data = needs.set_index("customer_id")[dims].dropna()
+    if min(k_range) < 2:
+        raise ParameterError("k_range must start at 2 or more")
+    ks = [k for k in k_range if k < len(data)]
+    if not ks:
+        raise MissingDataError(
+            f"needs-based segments need more respondents than segments; the survey has {len(data)}"
+        )
+    scaled = (data - data.mean()) / data.std(ddof=0).replace(0, 1)
+    rows, fits = [], {}
+    sample = min(len(scaled), 5000)
+    for k in ks:
+        model = KMeans(n_clusters=k, n_init=4, random_state=seed).fit(scaled.to_numpy())
+        fits[k] = model
+        score = silhouette_score(
+            scaled.to_numpy(), model.labels_, sample_size=sample, random_state=seed
+        )
+        rows.append({"k": k, "silhouette": float(score), "inertia": float(model.inertia_)})
+    selection = pd.DataFrame(rows).set_index("k")
+    best = int(selection["silhouette"].idxmax())
+    raw_labels = pd.Series(fits[best].labels_, index=data.index)
+    centres = data.groupby(raw_labels).mean()
+    used: set[str] = set()
+    names = {label: _segment_name(centres.loc[label], data.mean(), used) for label in centres.index}
+    centres.index = [names[i] for i in centres.index]
+    centres.index.name = "needs_segment"
+    labels = raw_labels.map(names).rename("needs_segment")
+    return NeedsSegments(labels=labels, k=best, selection=selection, centres=centres)

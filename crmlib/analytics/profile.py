@@ -1,0 +1,213 @@
+"""How well the company knows each customer: the completeness of the customer picture.
+
+Customer IDOL's *Identification* asks for a complete picture of every customer in six
+aspects; IDIC's *Identify* asks which data exists per customer across the touchpoints;
+Buttle's *customer intimacy* and Payne & Frow's *information management* ask the same
+question from other sides. This module answers it once, per customer:
+
+========================  ===================================================
+aspect                    measured as (each 0-1)
+========================  ===================================================
+personal                  share filled of name, address, postcode, city, phone,
+                          and demographics (birth date and gender for B2C)
+product ownership         the customer has bought at least one known product
+profitability             revenue and cost (or product margin) are known
+behaviour                 enough history to see a rhythm: 2+ purchase days
+                          count 1, one purchase day 0.5
+needs                     the customer answered the needs survey
+contact                   share of: e-mail, phone, consent recorded, and a
+                          contact history (at least one interaction)
+========================  ===================================================
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import numpy as np
+import pandas as pd
+
+ASPECTS = ("personal", "product_ownership", "profitability", "behaviour", "needs", "contact")
+
+PERSONAL_COLUMNS = ("name", "address", "postcode", "city", "phone")
+
+
+def _filled(customers: pd.DataFrame, column: str) -> pd.Series:
+    if column not in customers.columns:
+        return pd.Series(0.0, index=customers.index)
+    values = customers[column]
+    filled = values.notna()
+    if pd.api.types.is_string_dtype(values):
+        filled &= values.astype("string").str.strip().ne("").fillna(False)
+    return filled.astype(float)
+
+
+def _per_customer(ids: pd.Index, counts: pd.Series) -> pd.Series:
+    return counts.reindex(ids, fill_value=0)
+
+
+def customer_picture(
+    customers: pd.DataFrame,
+    transactions: pd.DataFrame | None = None,
+    *,
+    products: pd.DataFrame | None = None,
+    interactions: pd.DataFrame | None = None,
+    needs: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Per customer: what is known (indicators) and the six aspects' completeness.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by customer_id. Indicator columns ``has_name``, ``has_address``,
+        ``has_phone``, ``has_email``, ``purchase_days``, ``contacts``,
+        ``in_needs_survey``; the six aspect scores (0-1, see the module docstring);
+        and ``completeness``, their mean.
+    """
+    ids = pd.Index(customers["customer_id"], name="customer_id")
+    frame = customers.set_index("customer_id")
+    personal_parts = [_filled(customers, c) for c in PERSONAL_COLUMNS]
+    is_b2b = (
+        customers["type"].astype("string").str.upper().eq("B2B").fillna(False)
+        if "type" in customers.columns
+        else pd.Series(False, index=customers.index)
+    )
+    demographics = ((_filled(customers, "birth_date") + _filled(customers, "gender")) / 2).where(
+        ~is_b2b, 1.0
+    )
+    personal = (sum(personal_parts) + demographics) / (len(PERSONAL_COLUMNS) + 1)
+
+    out = pd.DataFrame(index=ids)
+    out["has_name"] = _filled(customers, "name").to_numpy() > 0
+    out["has_address"] = (
+        _filled(customers, "address") * _filled(customers, "postcode")
+    ).to_numpy() > 0
+    out["has_phone"] = _filled(customers, "phone").to_numpy() > 0
+    out["has_email"] = _filled(customers, "email").to_numpy() > 0
+    out["personal"] = personal.to_numpy()
+
+    if transactions is not None and len(transactions):
+        days = transactions.groupby("customer_id")["date"].nunique()
+        purchase_days = _per_customer(ids, days)
+        known_products = transactions
+        if "product_id" in transactions.columns:
+            known_products = transactions[transactions["product_id"].notna()]
+            if products is not None:
+                known_products = known_products[
+                    known_products["product_id"].isin(products["product_id"])
+                ]
+            owns = _per_customer(ids, known_products.groupby("customer_id").size()) > 0
+        else:
+            owns = pd.Series(False, index=ids)
+        has_cost = "cost" in transactions.columns or (
+            products is not None
+            and "margin_rate" in products.columns
+            and "product_id" in transactions.columns
+        )
+        profitability = (purchase_days > 0) & has_cost
+    else:
+        purchase_days = pd.Series(0, index=ids)
+        owns = pd.Series(False, index=ids)
+        profitability = pd.Series(False, index=ids)
+    out["purchase_days"] = purchase_days.to_numpy()
+    out["product_ownership"] = owns.astype(float).to_numpy()
+    out["profitability"] = profitability.astype(float).to_numpy()
+    out["behaviour"] = np.select([purchase_days >= 2, purchase_days == 1], [1.0, 0.5], 0.0)
+
+    contacts = (
+        _per_customer(ids, interactions.groupby("customer_id").size())
+        if interactions is not None
+        else pd.Series(0, index=ids)
+    )
+    out["contacts"] = contacts.to_numpy()
+    surveyed = (
+        ids.isin(needs["customer_id"]) if needs is not None else np.zeros(len(ids), dtype=bool)
+    )
+    out["in_needs_survey"] = surveyed
+    out["needs"] = surveyed.astype(float)
+    consent = (
+        frame["consent_marketing"].notna().to_numpy(dtype=bool)
+        if "consent_marketing" in frame.columns
+        else np.zeros(len(ids), dtype=bool)
+    )
+    out["contact"] = (
+        out["has_email"].astype(float)
+        + out["has_phone"].astype(float)
+        + consent.astype(float)
+        + (contacts.to_numpy() > 0).astype(float)
+    ) / 4
+    out["completeness"] = out[list(ASPECTS)].mean(axis=1)
+    return out
+
+
+def aspect_summary(picture: pd.DataFrame, segments: pd.Series | None = None) -> pd.DataFrame:
+    """The mean completeness of each aspect, overall or per segment.
+
+    Returns
+    -------
+    DataFrame
+        Rows: segments (or ``"all"``); columns: the six aspects and ``completeness``;
+        values 0-1.
+    """
+    group = (
+        segments.reindex(picture.index).astype(object).fillna("unassigned")
+        if segments is not None
+        else pd.Series("all", index=picture.index)
+    )
+    out = picture[[*ASPECTS, "completeness"]].groupby(group).mean()
+    out.index.name = "segment"
+    return out
+
+
+def knowledge_levels(
+    picture: pd.DataFrame,
+    bins=(0.0, 0.4, 0.7, 1.0001),
+    labels=("poorly known", "partly known", "well known"),
+) -> pd.Series:
+    """Label each customer by overall completeness: poorly, partly or well known."""
+    return pd.cut(
+        picture["completeness"],
+        bins=list(bins),
+        labels=list(labels),
+        right=False,
+        include_lowest=True,
+    ).rename("knowledge")
+
+
+def normalise_name(names: pd.Series) -> pd.Series:
+    """Names folded for comparison: no accents, lower case, single spaces, no punctuation."""
+
+    def fold(text):
+        if text is None or (isinstance(text, float) and np.isnan(text)) or text is pd.NA:
+            return None
+        plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+        kept = "".join(ch if ch.isalnum() else " " for ch in plain.lower())
+        return " ".join(kept.split()) or None
+
+    return names.map(fold)
+
+
+def probable_duplicates(customers: pd.DataFrame) -> pd.DataFrame:
+    """Customer records that look like one person: the same folded name and postcode.
+
+    Returns
+    -------
+    DataFrame
+        One row per record in a duplicate group: ``group`` (1, 2, ...),
+        ``customer_id``, ``name``, ``postcode``; empty when there are none, or
+        when the table lacks name or postcode.
+    """
+    columns = ["group", "customer_id", "name", "postcode"]
+    if not {"name", "postcode"} <= set(customers.columns):
+        return pd.DataFrame(columns=columns)
+    key = (
+        normalise_name(customers["name"])
+        + "|"
+        + customers["postcode"].astype("string").str.replace(" ", "")
+    )
+    key = key.where(normalise_name(customers["name"]).notna() & customers["postcode"].notna())
+    doubled = key.notna() & key.duplicated(keep=False)
+    found = customers.loc[doubled, ["customer_id", "name", "postcode"]].assign(_key=key[doubled])
+    found = found.sort_values(["_key", "customer_id"])
+    found.insert(0, "group", pd.factorize(found["_key"])[0] + 1)
+    return found.drop(columns="_key").reset_index(drop=True)

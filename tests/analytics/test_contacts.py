@@ -1,0 +1,93 @@
+import pandas as pd
+import pytest
+
+from crmlib.analytics.contacts import (
+    channel_hoppers,
+    channel_mix,
+    contact_episodes,
+    contact_frequency,
+    episode_summary,
+    satisfaction_by,
+)
+from crmlib.errors import MissingDataError
+
+
+@pytest.fixture
+def interactions():
+    rows = [
+        # A: billing question over phone, then e-mail 3 days later, then chat 20 days later
+        ("A", "2025-01-01", "call centre", "billing", True, 2),
+        ("A", "2025-01-04", "e-mail", "billing", False, 3),
+        ("A", "2025-01-24", "chat", "billing", True, 5),
+        # A: a sales contact the same day as the billing one: another process
+        ("A", "2025-01-01", "store", "sales", True, 5),
+        # B: a warranty claim twice in the store
+        ("B", "2025-02-01", "store", "warranty", False, None),
+        ("B", "2025-02-10", "store", "warranty", True, 4),
+    ]
+    frame = pd.DataFrame(
+        rows, columns=["customer_id", "date", "channel", "process", "resolved", "satisfaction"]
+    )
+    frame["date"] = pd.to_datetime(frame["date"])
+    frame["resolved"] = frame["resolved"].astype("boolean")
+    return frame
+
+
+def test_episodes_by_hand(interactions):
+    episodes = contact_episodes(interactions, window_days=14)
+    assert len(episodes) == 4
+    billing = episodes[(episodes.customer_id == "A") & (episodes.process == "billing")]
+    # the chat 20 days later starts a second billing episode
+    assert billing["contacts"].tolist() == [2, 1]
+    assert billing["channel_path"].tolist() == ["call centre > e-mail", "chat"]
+    assert billing["cross_channel"].tolist() == [True, False]
+    warranty = episodes[episodes.process == "warranty"].iloc[0]
+    assert warranty["repeat"] and not warranty["cross_channel"]
+    assert not warranty["resolved_first_contact"]
+
+
+def test_wider_window_joins_episodes(interactions):
+    episodes = contact_episodes(interactions, window_days=30)
+    assert len(episodes) == 3
+    assert "call centre > e-mail > chat" in episodes["channel_path"].tolist()
+
+
+def test_summary_and_hoppers(interactions):
+    episodes = contact_episodes(interactions, window_days=14)
+    summary = episode_summary(episodes)
+    assert summary.loc["billing", "episodes"] == 2
+    assert summary.loc["billing", "cross_channel_rate"] == 0.5
+    assert summary.loc["warranty", "repeat_rate"] == 1.0
+    assert summary.loc["sales", "first_contact_resolution"] == 1.0
+    hoppers = channel_hoppers(episodes)
+    assert hoppers.index.tolist() == ["A"]
+    assert hoppers.loc["A", "cross_channel_episodes"] == 1
+    assert hoppers.loc["A", "processes"] == "billing"
+
+
+def test_channel_mix_by_segment(interactions):
+    mix = channel_mix(interactions, pd.Series({"A": "gold"}))
+    assert mix.loc["gold", "call centre"] == pytest.approx(0.25)
+    assert mix.loc["unassigned", "store"] == 1.0
+    assert mix.sum(axis=1).tolist() == pytest.approx([1.0, 1.0])
+
+
+def test_contact_frequency_counts_silent_customers(interactions):
+    table = contact_frequency(
+        interactions, pd.Series(["A", "B", "C"]), start="2025-01-01", end="2025-12-31"
+    )
+    assert table.loc["all", "contacts"] == 6
+    assert table.loc["all", "share_contacted"] == pytest.approx(2 / 3)
+    assert table.loc["all", "contacts_per_customer_year"] == pytest.approx(6 / 3 / (364 / 365.25))
+
+
+def test_satisfaction_by_channel(interactions):
+    table = satisfaction_by(interactions, "channel")
+    assert table.loc["store", "satisfaction"] == pytest.approx(4.5)
+    assert table.loc["store", "rated"] == 2 and table.loc["store", "contacts"] == 3
+    assert table.loc["store", "resolution_rate"] == pytest.approx(2 / 3)
+
+
+def test_missing_columns_say_what_is_needed(interactions):
+    with pytest.raises(MissingDataError, match="needs the column\\(s\\) process"):
+        contact_episodes(interactions.drop(columns="process"))
