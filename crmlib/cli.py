@@ -197,7 +197,12 @@ def render(
     company = load_company(data_dir, observation_end=values.get("observation_end"))
     values = {"data_dir": str(data_dir.resolve()), "interactive": False, **values}
     results = render_many(
-        paths, out_dir, parameters=values, formats=chosen, company=company.name, progress=True
+        paths,
+        out_dir,
+        parameters=values,
+        formats=chosen,
+        company=company.name,
+        progress=sys.stderr.isatty(),
     )
     for result in results:
         for path in result.outputs.values():
@@ -220,7 +225,9 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("Aborted.", err=True)
         sys.exit(130)
     except RenderError as error:
-        click.echo(f"error: {error}", err=True)
+        # One line per failed notebook, each naming the cell and the error.
+        for failure in getattr(error, "failures", None) or [error]:
+            click.echo(f"error: {failure}", err=True)
         sys.exit(2 if getattr(error, "user_error", False) else 1)
     except CrmlibError as error:
         click.echo(f"error: {error}", err=True)

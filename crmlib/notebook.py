@@ -16,6 +16,16 @@ from crmlib.data.company import Company, load_company
 
 def setup() -> None:
     """Figure and table defaults for notebooks and reports (static PNG, readable sizes)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # plain Python: nothing to display inline
+        shell = None
+    else:
+        shell = get_ipython()
+    if shell is not None:
+        # An inherited MPLBACKEND (e.g. Agg in a shell profile) would silently drop
+        # every figure from the notebook and its report.
+        shell.run_line_magic("matplotlib", "inline")
     mpl.rcParams.update(
         {
             "figure.dpi": 110,
