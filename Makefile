@@ -10,7 +10,7 @@ DATA   ?= data/sample
 OUT    ?= reports
 FORMATS ?= html,pdf
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n auto
 
 .PHONY: help setup report test lab lint format sample bench clean
 
