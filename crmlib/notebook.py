@@ -5,6 +5,7 @@ Kept here so that notebooks stay short and every one of them behaves the same wa
 
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 
@@ -12,6 +13,7 @@ import matplotlib as mpl
 import pandas as pd
 
 from crmlib.data.company import Company, load_company
+from crmlib.errors import MissingDataError
 
 
 def setup() -> None:
@@ -67,6 +69,21 @@ def escape(value) -> str:
 def markdown(template: str, **values) -> str:
     """Fill ``template`` with ``values``, escaping each value (never the template)."""
     return template.format(**{k: escape(v) for k, v in values.items()})
+
+
+@contextlib.contextmanager
+def step(name: str):
+    """Run a notebook step; if the company lacks the data it needs, say so and go on.
+
+    Examples
+    --------
+    >>> with step("Differentiation by needs"):  # doctest: +SKIP
+    ...     profile = needs_profile(data.require("needs", step="Differentiation by needs"))
+    """
+    try:
+        yield
+    except MissingDataError as missing:
+        say("*{name} is skipped: {reason}.*", name=name, reason=str(missing).rstrip("."))
 
 
 def say(template: str, **values) -> None:

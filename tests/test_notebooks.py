@@ -120,3 +120,21 @@ def test_start_here_findings_follow_the_data(small_company_dir: Path, tmp_path: 
     share = value_concentration(company, 0.5).customer_share
     assert f"{share * 100:.0f}% of the customers bring 50% of the revenue" in text
     assert f"{len(company.customers):,} customers" in text
+
+
+@pytest.fixture(scope="session")
+def minimal_company_dir(small_company_dir: Path, tmp_path_factory) -> Path:
+    """Only the two required tables: every step that needs more must say so and go on."""
+    import shutil
+
+    folder = tmp_path_factory.mktemp("minimal_company")
+    for name in ("customers.csv", "transactions.csv", "company.yml"):
+        shutil.copy(small_company_dir / name, folder / name)
+    return folder
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_runs_with_only_the_required_tables(path: Path, minimal_company_dir: Path, tmp_path: Path):
+    notebook = executed(path, tmp_path, data_dir=str(minimal_company_dir))
+    assert outputs_of(notebook, "image/png")
