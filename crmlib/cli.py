@@ -209,6 +209,64 @@ def render(
             click.echo(f"wrote {path}")
 
 
+@cli.command()
+@click.option(
+    "--data",
+    "data_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The company's data folder.",
+)
+@click.option(
+    "--out",
+    "out_file",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The file to write: .csv or .xlsx.",
+)
+@click.option(
+    "--ssc-share",
+    default=0.2,
+    show_default=True,
+    type=click.FloatRange(0, 1, min_open=True),
+    help="Share of customers flagged as strategically significant.",
+)
+@click.option(
+    "--horizon-months",
+    default=12,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Horizon of the lifetime value.",
+)
+def segments(data_dir: Path, out_file: Path, ssc_share: float, horizon_months: int) -> None:
+    """Write one row per customer (RFM, SSC flag, CLV, value tier) for a CRM import."""
+    import warnings
+
+    from crmlib.analytics.segments import customer_segments
+    from crmlib.data.company import load_company
+    from crmlib.export import write_table
+
+    if out_file.suffix.lower() not in (".csv", ".xlsx"):
+        raise click.BadParameter("the file must end in .csv or .xlsx", param_hint="--out")
+    company = load_company(data_dir)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = customer_segments(
+            company.transactions,
+            company.customers,
+            company.interactions,
+            company.channels,
+            company.products,
+            observation_end=company.observation_end,
+            ssc_share=ssc_share,
+            horizon_months=horizon_months,
+        )
+    write_table(table, out_file)
+    for note in dict.fromkeys(str(w.message) for w in caught):
+        click.echo(f"note: {note}", err=True)
+    click.echo(f"wrote {len(table):,} customers to {out_file}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of ``crm-workbook``."""
     # The command speaks for itself in one line per outcome; papermill's own warnings

@@ -75,8 +75,17 @@ def test_bad_format_is_a_usage_error(sample_dir: Path, tmp_path: Path):
 
 
 def test_unknown_parameter_name_is_a_usage_error(sample_dir: Path, tmp_path: Path):
-    result = run("render", "00_start_here", "--data", str(sample_dir), "--out", str(tmp_path),
-                 "-p", "valu_share", "0.5")
+    result = run(
+        "render",
+        "00_start_here",
+        "--data",
+        str(sample_dir),
+        "--out",
+        str(tmp_path),
+        "-p",
+        "valu_share",
+        "0.5",
+    )
     assert result.returncode == 2
     assert "unknown parameter 'valu_share'" in result.stderr
     assert "value_share" in result.stderr
@@ -147,3 +156,23 @@ def test_render_failure_exits_non_zero_and_keeps_the_notebook(sample_dir: Path, 
     assert "00_start_here" in result.stderr and "ParameterError" in result.stderr
     assert not (tmp_path / "out" / "00_start_here.html").exists()
     assert list((tmp_path / "out").glob("00_start_here*.ipynb"))
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_segments_writes_one_row_per_customer(sample_dir: Path, tmp_path: Path, suffix: str):
+    import pandas as pd
+
+    out = tmp_path / f"segments{suffix}"
+    result = run("segments", "--data", str(sample_dir), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    table = pd.read_csv(out) if suffix == ".csv" else pd.read_excel(out)
+    customers = pd.read_csv(sample_dir / "customers.csv")
+    assert len(table) == len(customers)
+    assert table["customer_id"].is_unique
+    assert {"rfm_segment", "is_ssc", "clv", "value_tier", "value_category"} <= set(table.columns)
+
+
+def test_segments_refuses_other_file_types(sample_dir: Path, tmp_path: Path):
+    result = run("segments", "--data", str(sample_dir), "--out", str(tmp_path / "x.json"))
+    assert result.returncode == 2
+    assert "must end in .csv or .xlsx" in result.stderr
