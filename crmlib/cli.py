@@ -178,15 +178,24 @@ def sample(out_dir: Path, n_customers: int, seed: int, fmt: str | None) -> None:
     metavar="NAME VALUE",
     help="A notebook parameter (repeatable).",
 )
+@click.option(
+    "--pseudonymise",
+    is_flag=True,
+    help="Replace customers' names, e-mail, phone and address by stable pseudonyms.",
+)
 def render(
     notebooks: tuple[str, ...],
     data_dir: Path,
     out_dir: Path,
     formats: str,
     parameters: tuple[tuple[str, str], ...],
+    pseudonymise: bool,
 ) -> None:
     """Run NOTEBOOK(s) for a company and write HTML/PDF reports."""
+    import tempfile
+
     from crmlib.data.company import load_company
+    from crmlib.privacy import pseudonymised_copy
     from crmlib.render import render_many
 
     paths = [resolve_notebook(n) for n in notebooks]
@@ -195,15 +204,17 @@ def render(
     check_parameter_names(paths, list(values))
     # Check the data once, up front: a bad file is one clear line, not a failed kernel.
     company = load_company(data_dir, observation_end=values.get("observation_end"))
-    values = {"data_dir": str(data_dir.resolve()), "interactive": False, **values}
-    results = render_many(
-        paths,
-        out_dir,
-        parameters=values,
-        formats=chosen,
-        company=company.name,
-        progress=sys.stderr.isatty(),
-    )
+    with tempfile.TemporaryDirectory(prefix="crm-pseudonymised-") as private:
+        source = pseudonymised_copy(company, Path(private)) if pseudonymise else data_dir
+        values = {"data_dir": str(source.resolve()), "interactive": False, **values}
+        results = render_many(
+            paths,
+            out_dir,
+            parameters=values,
+            formats=chosen,
+            company=company.name,
+            progress=sys.stderr.isatty(),
+        )
     for result in results:
         for path in result.outputs.values():
             click.echo(f"wrote {path}")

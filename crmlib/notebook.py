@@ -39,6 +39,8 @@ def setup() -> None:
         }
     )
     pd.set_option("display.max_rows", 30)
+    # Styled tables show client text (names, offers): escape it like plain tables do.
+    pd.set_option("styler.format.escape", "html")
     pd.set_option("display.float_format", lambda x: f"{x:,.2f}")
 
 
@@ -67,7 +69,13 @@ def escape(value) -> str:
 
 
 def markdown(template: str, **values) -> str:
-    """Fill ``template`` with ``values``, escaping each value (never the template)."""
+    """Fill ``template`` with ``values``, escaping each value (never the template).
+
+    Without values the text is shown as it is: sentences computed by crmlib arrive
+    already escaped, and may contain braces from client text.
+    """
+    if not values:
+        return template
     return template.format(**{k: escape(v) for k, v in values.items()})
 
 

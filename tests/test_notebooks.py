@@ -54,6 +54,9 @@ def test_parameters_cell_grammar(path: Path):
         match = PARAMETER_LINE.match(line)
         assert match, f"not 'name: type = default  # help': {line!r}"
         ast.literal_eval(match["default"])
+        # papermill reads "name: type = default" up to the first " = "; help text with
+        # another one would be misread.
+        assert " = " not in match["help"], f"help text must not contain ' = ': {line!r}"
         names.append(match["name"])
     assert set(BASE_PARAMETERS) <= set(names)
     assert names[0] == "data_dir"

@@ -66,7 +66,11 @@ def contact_episodes(interactions: pd.DataFrame, window_days: int = 14) -> pd.Da
     episode = pd.Series(np.cumsum(new_episode), index=data.index, name="episode")
     grouped = data.groupby(episode, sort=False)
     first = grouped.head(1).set_index(episode[new_episode].to_numpy())
-    paths = grouped["channel"].agg(lambda s: " > ".join(pd.unique(s.astype(str))))
+    # Channels in order of first use within each episode, each once.
+    firsts = pd.DataFrame(
+        {"episode": episode.to_numpy(), "channel": data["channel"].astype(str).to_numpy()}
+    )
+    paths = firsts.drop_duplicates().groupby("episode", sort=False)["channel"].agg(" > ".join)
     out = pd.DataFrame(
         {
             "customer_id": first["customer_id"].to_numpy(),

@@ -72,7 +72,7 @@ class Company:
         frame = getattr(self, table, None)
         if frame is None:
             raise MissingDataError(
-                f"{step} needs the {table} table ({TABLES[table].description.lower()}); "
+                f"{step} needs the {table} table ({TABLES[table].description.lower().rstrip('.')}); "
                 f"add {table}.csv to {self.data_dir}"
             )
         missing = [c for c in columns if c not in frame.columns]

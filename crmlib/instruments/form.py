@@ -530,7 +530,11 @@ class AssessmentReport:
         items = scoring.item_scores(self.answers)
         n_rows = items["item"].nunique()
         heatmap = Figure(
-            figsize=(4.5 + 1.2 * items["dimension"].nunique(), max(3.0, 0.28 * n_rows + 1.5))
+            # Capped so the chart fits an A4 page in the PDF report; rows get denser.
+            figsize=(
+                4.5 + 1.2 * items["dimension"].nunique(),
+                min(9.0, max(3.0, 0.28 * n_rows + 1.5)),
+            )
         )
         plot_item_heatmap(items, heatmap.add_subplot())
         figures["heatmap"] = heatmap

@@ -226,7 +226,10 @@ def make_self_contained(html: str) -> str:
     Removes ``<script>`` and ``<link>`` elements, elements embedding a resource
     that is not a ``data:`` URL, and ``url(...)`` / ``@import`` in styles that point
     anywhere but a ``data:`` URL. Links (``<a href>``) stay: following one is the
-    reader's choice, not a fetch.
+    reader's choice, not a fetch. Event-handler attributes (``onload``, ``onerror``,
+    ...) and script URLs (``javascript:``, ``vbscript:``) are removed everywhere:
+    names in client data can carry them into a table, and a report must stay inert
+    even if one slipped past the escaping at the source.
 
     Parameters
     ----------
@@ -242,7 +245,13 @@ def make_self_contained(html: str) -> str:
     for element in soup.find_all(["script", "link", "base"]):
         element.decompose()
     for element in soup.find_all(True):
-        if element.decomposed or element.name == "a":
+        if element.decomposed:
+            continue
+        for attribute in [a for a in element.attrs if a.lower().startswith("on")]:
+            del element[attribute]
+        for attribute in [a for a in element.attrs if _is_script_url(element.get(a))]:
+            del element[attribute]
+        if element.name == "a":
             continue
         refused = False
         for attribute in _RESOURCE_ATTRIBUTES:
@@ -259,6 +268,14 @@ def make_self_contained(html: str) -> str:
         if style.string and ("url(" in style.string or "@import" in style.string):
             style.string = _offline_css(style.string)
     return str(soup)
+
+
+def _is_script_url(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    # Browsers ignore control characters and spaces inside a scheme ("java\tscript:").
+    scheme = "".join(ch for ch in value.strip().lower() if ch > " ")
+    return scheme.startswith(("javascript:", "vbscript:", "data:text/html"))
 
 
 def _is_embedded(value: str | list[str]) -> bool:

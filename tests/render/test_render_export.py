@@ -333,3 +333,18 @@ def test_unreadable_notebook_is_a_user_error(tmp_path):
     with pytest.raises(ReportError, match="not a readable Jupyter notebook") as caught:
         render_notebook(notebook, tmp_path / "reports")
     assert caught.value.user_error
+
+
+def test_event_handlers_and_script_urls_are_removed_everywhere():
+    from crmlib.render.export import make_self_contained
+
+    page = (
+        "<html><body><table><tr><td><a href=\"javascript:alert(1)\">x</a>"
+        "<svg onload=\"alert(2)\"></svg><img src=\"data:image/png;base64,AA\" onerror=\"alert(3)\">"
+        "<a href=\" java\tscript:alert(4)\">y</a><a href=\"https://example.org\">ok</a>"
+        "<div ONMOUSEOVER=\"alert(5)\">z</div></td></tr></table></body></html>"
+    )
+    cleaned = make_self_contained(page)
+    assert "alert" not in cleaned
+    assert 'href="https://example.org"' in cleaned
+    assert "data:image/png;base64,AA" in cleaned
