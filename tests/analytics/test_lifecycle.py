@@ -2,8 +2,29 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crmlib.analytics.lifecycle import acquisition, cohort_retention, penetration, period_retention
-from crmlib.errors import ParameterError
+from crmlib.analytics.lifecycle import (
+    acquisition,
+    acquisition_quality,
+    alive_probabilities,
+    average_retention_curve,
+    campaign_response,
+    category_affinity,
+    category_spend,
+    channel_costs,
+    cohort_retention,
+    first_purchases,
+    lapse_summary,
+    penetration,
+    period_retention,
+    purchase_rhythm,
+    recent_activity,
+    retention_curve,
+    retention_uplift_value,
+    segment_costs,
+    share_of_wallet,
+    window_retention,
+)
+from crmlib.errors import MissingDataError, ParameterError
 
 
 @pytest.fixture
@@ -68,3 +89,311 @@ def test_penetration_by_hand(transactions, products):
 def test_unknown_period():
     with pytest.raises(ParameterError, match="period 'W' is not one of"):
         acquisition(pd.DataFrame({"customer_id": [], "date": pd.to_datetime([])}), freq="W")
+
+
+# ---------------------------------------------------------------------------------------
+# First purchases, acquisition quality
+
+
+def test_first_purchases_name_product_and_acquisition_channel(transactions, products):
+    customers = pd.DataFrame(
+        {"customer_id": ["A", "B", "C"], "acquisition_channel": ["fair", "referral", None]}
+    )
+    first = first_purchases(transactions, products, customers=customers)
+    assert first.loc["A", "first_product"] == "P1"
+    assert first.loc["B", "acquisition_channel"] == "referral"
+    table = acquisition(transactions, freq="Y", by="acquisition_channel", customers=customers)
+    assert table.loc["2024-01-01"].to_dict() == {"fair": 1, "referral": 1, "unknown": 1}
+
+
+@pytest.fixture
+def newcomers():
+    rows = [
+        ("A", "2023-01-10", 10.0, "store"),
+        ("A", "2023-05-01", 20.0, "store"),
+        ("A", "2024-03-01", 99.0, "store"),  # after A's first 12 months
+        ("B", "2023-06-01", 50.0, "webshop"),
+        ("B", "2023-06-01", 5.0, "webshop"),  # the same day: not a repeat purchase
+        ("C", "2024-06-01", 70.0, "store"),  # first year not complete by the end
+    ]
+    frame = pd.DataFrame(rows, columns=["customer_id", "date", "amount", "channel"])
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame
+
+
+def test_acquisition_quality_by_hand(newcomers):
+    margin = newcomers["amount"] * 0.5
+    table = acquisition_quality(newcomers, end="2024-12-31", margin=margin)
+    assert table.loc["store", "customers"] == 1 and table.loc["webshop", "customers"] == 1
+    assert table.loc["store", "repeat_rate"] == 1.0 and table.loc["webshop", "repeat_rate"] == 0.0
+    assert table.loc["store", "first_year_revenue"] == pytest.approx(30.0)
+    assert table.loc["all", "first_year_revenue"] == pytest.approx(42.5)
+    assert table.loc["all", "first_year_margin"] == pytest.approx(21.25)
+    later = acquisition_quality(newcomers, end="2024-12-31", start="2023-03-01", by=None)
+    assert later.index.tolist() == ["all"] and later.loc["all", "customers"] == 1
+
+
+def test_acquisition_quality_needs_a_complete_first_year(newcomers):
+    with pytest.raises(MissingDataError, match="first 12 months"):
+        acquisition_quality(newcomers, end="2023-02-01")
+
+
+# ---------------------------------------------------------------------------------------
+# Retention: the window rate, lapse by rhythm, the value of retention
+
+
+@pytest.fixture
+def two_years():
+    rows = [
+        ("P", "2023-06-01"),
+        ("P", "2024-06-01"),  # bought in both years: retained
+        ("Q", "2023-03-01"),  # only in the year before: lost
+        ("R", "2024-02-01"),  # new in the last year
+        ("S", "2022-05-01"),
+        ("S", "2024-07-01"),  # back after a gap: active, but not in the base
+    ]
+    frame = pd.DataFrame(rows, columns=["customer_id", "date"])
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame
+
+
+def test_window_retention_by_hand(two_years):
+    table = window_retention(two_years, end="2024-12-31", segments=pd.Series({"P": "x", "Q": "y"}))
+    everyone = table.loc["all"]
+    assert everyone["customers_before"] == 2 and everyone["retained"] == 1
+    assert everyone["retention_rate"] == 0.5
+    assert everyone["active_last"] == 3 and everyone["new_last"] == 1
+    assert table.loc["x", "retention_rate"] == 1.0 and table.loc["y", "retention_rate"] == 0.0
+
+
+@pytest.fixture(scope="module")
+def sample(sample_dir):
+    from crmlib.data.company import load_company
+
+    return load_company(sample_dir)
+
+
+def test_window_retention_equals_the_observed_rate_of_clv(sample):
+    from crmlib.analytics.clv import observed_retention_rate
+
+    company = sample
+    tx = company.transactions
+    purchases = tx[~tx["is_return"].to_numpy(dtype=bool)]
+    end = company.observation_end
+    rate = window_retention(tx, end=end).loc["all", "retention_rate"]
+    assert rate == pytest.approx(observed_retention_rate(purchases, observation_end=end))
+
+
+@pytest.fixture
+def rhythms():
+    rows = [
+        ("A", "2024-01-01", False),
+        ("A", "2024-03-01", False),  # 60 days (2024 is a leap year)
+        ("A", "2024-05-01", False),  # 61 days: mean interval 60.5
+        ("B", "2024-11-01", False),
+        ("B", "2024-12-01", False),  # 30 days
+        ("C", "2024-12-20", False),  # one-time buyers: C, D, E
+        ("D", "2024-06-01", False),
+        ("E", "2024-10-01", False),
+        ("E", "2024-10-01", False),  # a second line on the same day
+        ("E", "2024-10-15", True),  # a return is not a purchase
+    ]
+    frame = pd.DataFrame(rows, columns=["customer_id", "date", "is_return"])
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame
+
+
+def test_purchase_rhythm_by_hand(rhythms):
+    rhythm = purchase_rhythm(rhythms, end="2024-12-31", k=2.0, min_days=30)
+    assert rhythm.loc["A", "mean_interval_days"] == pytest.approx(60.5)
+    assert rhythm.loc["A", "days_since_last"] == 244
+    assert rhythm.loc["A", "threshold_days"] == pytest.approx(121.0)
+    # one-time buyers get the median of the repeat buyers' intervals: (60.5 + 30) / 2
+    assert rhythm.attrs["base_interval_days"] == pytest.approx(45.25)
+    assert rhythm.loc["E", "purchase_days"] == 1 and rhythm.loc["E", "rhythm"] == "base"
+    assert rhythm.loc["E", "threshold_days"] == pytest.approx(90.5)
+    assert rhythm["lapsed"].to_dict() == {"A": True, "B": False, "C": False, "D": True, "E": True}
+
+
+def test_lapse_floor_and_multiple(rhythms):
+    # k = 1: B waited exactly its 30-day interval, which is not more than it
+    strict = purchase_rhythm(rhythms, end="2024-12-31", k=1.0, min_days=0)
+    assert not strict.loc["B", "lapsed"]
+    assert purchase_rhythm(rhythms, end="2025-01-01", k=1.0, min_days=0).loc["B", "lapsed"]
+    floored = purchase_rhythm(rhythms, end="2025-01-01", k=1.0, min_days=45)
+    assert floored.loc["B", "threshold_days"] == 45 and not floored.loc["B", "lapsed"]
+    with pytest.raises(ParameterError, match="lapse multiple"):
+        purchase_rhythm(rhythms, k=0)
+
+
+def test_lapse_needs_a_rhythm():
+    once = pd.DataFrame({"customer_id": ["A", "B"], "date": pd.to_datetime(["2024-01-01"] * 2)})
+    with pytest.raises(MissingDataError, match="two different days"):
+        purchase_rhythm(once)
+
+
+def test_lapse_summary_by_hand(rhythms):
+    summary = lapse_summary(purchase_rhythm(rhythms, end="2024-12-31"))
+    assert summary.loc["repeat buyers", ["customers", "lapsed"]].tolist() == [2, 1]
+    assert summary.loc["one-time buyers", ["customers", "lapsed"]].tolist() == [3, 2]
+    assert summary.loc["all", "lapse_rate"] == pytest.approx(3 / 5)
+    by_segment = lapse_summary(
+        purchase_rhythm(rhythms, end="2024-12-31"), pd.Series({"A": "x", "B": "x"})
+    )
+    assert by_segment.loc["x", "lapse_rate"] == 0.5
+    assert by_segment.loc["unassigned", "customers"] == 3
+
+
+def test_retention_uplift_value_by_hand():
+    value = retention_uplift_value(100.0, 0.6, customers=1000, uplift=0.05, discount_rate=0.1)
+    assert value["clv_now"] == pytest.approx(100 * 0.6 / (1.1 - 0.6))  # 120
+    assert value["clv_target"] == pytest.approx(100 * 0.65 / (1.1 - 0.65))  # 144.44
+    assert value["lifetime_gain"] == pytest.approx(1000 * (100 * 0.65 / 0.45 - 120))
+    assert value["extra_retained"] == pytest.approx(50)
+    assert value["first_year_gain"] == pytest.approx(5000)
+    capped = retention_uplift_value(100.0, 0.98, customers=10, uplift=0.05)
+    assert capped["target_rate"] == 1.0 and capped["uplift"] == pytest.approx(0.02)
+    assert capped["clv_target"] == pytest.approx(1000.0)
+    with pytest.raises(ParameterError, match="discount_rate"):
+        retention_uplift_value(100.0, 0.6, customers=10, discount_rate=0)
+
+
+def test_retention_curve_rises_with_retention():
+    curve = retention_curve(50.0, discount_rate=0.1, rates=[0.0, 0.5, 0.9])
+    assert curve["clv"].tolist() == pytest.approx([0.0, 50 * 0.5 / 0.6, 50 * 0.9 / 0.2])
+
+
+def test_average_retention_curve_weights_by_cohort_size(transactions):
+    table = cohort_retention(transactions, "Q", end="2024-09-30")
+    curve = average_retention_curve(table)
+    # period 1: 2024Q1 (2 customers, 50%) and 2024Q2 (1 customer, 100%) -> 2/3
+    assert curve[1] == pytest.approx(2 / 3)
+    assert curve[2] == pytest.approx(0.5)  # only 2024Q1 has reached period 2
+    assert np.isnan(average_retention_curve(table, min_cohorts=2)[2])
+
+
+def test_alive_probabilities_follow_recency(sample):
+    company = sample
+    alive = alive_probabilities(company.transactions, end=company.observation_end)
+    assert set(alive.attrs["params"]) == {"r", "alpha", "a", "b"}
+    assert alive["probability_alive"].between(0, 1).all()
+    rhythm = purchase_rhythm(company.transactions, end=company.observation_end)
+    joined = alive.join(rhythm["lapsed"])
+    by_status = joined.groupby("lapsed")["probability_alive"].mean()
+    assert by_status[True] < by_status[False] - 0.2
+
+
+def test_alive_probabilities_need_repeat_buyers():
+    once = pd.DataFrame(
+        {"customer_id": ["A", "B"], "date": pd.to_datetime(["2024-01-01", "2024-02-01"])}
+    )
+    with pytest.raises(MissingDataError, match="BG/NBD"):
+        alive_probabilities(once)
+
+
+# ---------------------------------------------------------------------------------------
+# Penetration: cross-sell, spend mix, share of wallet
+
+
+def test_category_affinity_by_hand(transactions, products):
+    affinity = category_affinity(transactions, products)
+    # plants buyers: A, C; tools buyers: A, B (B's return does not count)
+    assert affinity.loc["plants", "tools"] == pytest.approx(0.5)
+    assert affinity.loc["tools", "plants"] == pytest.approx(0.5)
+    assert np.isnan(affinity.loc["plants", "plants"])
+
+
+def test_category_spend_by_hand(products):
+    lines = pd.DataFrame(
+        {
+            "customer_id": ["A", "A", "B"],
+            "date": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]),
+            "product_id": ["P1", "P2", "P3"],
+            "amount": [30.0, 10.0, 60.0],
+        }
+    )
+    spend = category_spend(lines, products, segments=pd.Series({"A": "x", "B": "y"}))
+    assert spend.loc["x", "plants"] == pytest.approx(0.75)
+    assert spend.loc["y"].to_dict() == {"plants": 1.0, "tools": 0.0}
+    assert category_spend(lines, products, start="2024-01-15").loc["all", "plants"] == (
+        pytest.approx(60 / 70)
+    )
+
+
+def test_share_of_wallet_by_hand():
+    lines = pd.DataFrame(
+        {
+            "customer_id": ["X", "Y", "Y"],
+            "date": pd.to_datetime(["2024-06-01", "2024-07-01", "2024-08-01"]),
+            "amount": [50.0, 100.0, 50.0],
+        }
+    )
+    wallet = share_of_wallet(lines, 100.0, end="2024-12-31")
+    row = wallet.loc["all"]
+    assert row["buyers"] == 2 and row["spend_per_buyer"] == pytest.approx(100.0)
+    assert row["share_of_wallet"] == pytest.approx(0.75)  # X: 0.5, Y: capped at 1
+    assert row["headroom"] == pytest.approx(50.0)
+    half_year = share_of_wallet(lines, 100.0, end="2024-12-31", months=6)
+    # only Y bought in the last 6 months: 150, scaled to a year
+    assert half_year.loc["all", "buyers"] == 1
+    assert half_year.loc["all", "spend_per_buyer"] == pytest.approx(300.0)
+    with pytest.raises(MissingDataError, match="wallet_per_customer"):
+        share_of_wallet(lines, 0.0)
+
+
+# ---------------------------------------------------------------------------------------
+# Efficiency and readiness
+
+
+@pytest.fixture
+def contacts():
+    interactions = pd.DataFrame(
+        {
+            "customer_id": ["c1", "c1", "c3", "c1"],
+            "date": pd.to_datetime(["2024-03-01", "2024-04-01", "2024-05-01", "2023-01-01"]),
+            "channel": ["store", "store", "webshop", "store"],
+        }
+    )
+    channels = pd.DataFrame({"channel": ["store", "webshop"], "cost_per_contact": [8.0, 0.4]})
+    return interactions, channels
+
+
+def test_channel_costs_by_hand(contacts):
+    interactions, channels = contacts
+    costs = channel_costs(interactions, channels, start="2023-12-31", end="2024-12-31")
+    assert costs.index.tolist() == ["store", "webshop"]
+    assert costs.loc["store", ["contacts", "customers"]].tolist() == [2, 1]
+    assert costs.loc["store", "cost"] == pytest.approx(16.0)
+    assert costs.loc["webshop", "cost_share"] == pytest.approx(0.4 / 16.4)
+
+
+def test_segment_costs_by_hand(contacts):
+    interactions, channels = contacts
+    segments = pd.Series({"c1": "x", "c2": "x", "c3": "y"})
+    margin = pd.Series({"c1": 100.0, "c2": 0.0, "c3": 4.0})
+    table = segment_costs(
+        interactions, channels, segments, margin=margin, start="2023-12-31", end="2024-12-31"
+    )
+    assert table.loc["x", ["customers", "contacts"]].tolist() == [2, 2]
+    assert table.loc["x", "cost_per_customer"] == pytest.approx(8.0)
+    assert table.loc["x", "cost_to_margin"] == pytest.approx(8.0 / 50.0)
+    assert table.loc["y", "cost_to_margin"] == pytest.approx(0.4 / 4.0)
+    assert table.loc["all", "cost"] == pytest.approx(16.4)
+
+
+def test_recent_activity_and_campaign_response(two_years):
+    customers = pd.DataFrame({"customer_id": ["P", "Q", "R", "S", "T"]})
+    activity = recent_activity(two_years, customers, end="2024-12-31", windows=(6, 12, 24))
+    assert activity["buyers"].tolist() == [1, 3, 4]  # S (Jul); P, R, S; and Q
+    assert activity.loc[12, "share"] == pytest.approx(3 / 5)
+    campaigns = pd.DataFrame(
+        {
+            "campaign_id": ["K2", "K2", "K1", "K1"],
+            "customer_id": ["P", "Q", "P", "R"],
+            "sent_date": pd.to_datetime(["2024-05-01"] * 2 + ["2024-01-01"] * 2),
+            "responded": [True, False, False, False],
+        }
+    )
+    response = campaign_response(campaigns)
+    assert response.index.tolist() == ["K1", "K2"]  # in the order sent
+    assert response.loc["K2", "response_rate"] == 0.5

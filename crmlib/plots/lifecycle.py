@@ -1,0 +1,464 @@
+"""Charts of the customer lifecycle: acquisition, cohorts, lapse, penetration, cost to serve.
+
+Every function takes a table from :mod:`crmlib.analytics.lifecycle` (or
+:mod:`crmlib.analytics.experience`) and ``ax=None``, and returns the ``Axes`` it drew on.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+from crmlib.analytics.lifecycle import average_retention_curve
+from crmlib.errors import MissingDataError
+
+_BLUE = "#1f5f8b"
+_LIGHT = "#7fb3d5"
+_RED = "#c0392b"
+_GREEN = "#27ae60"
+_GREY = "#7f8c8d"
+_DIVERGING = ("RdYlGn", "RdYlBu", "RdBu", "coolwarm")
+_PALETTE = ("#1f5f8b", "#e67e22", "#27ae60", "#8e44ad", "#c0392b", "#16a085", "#7f8c8d", "#d4ac0d")
+
+
+def _axes(ax: Axes | None, figsize: tuple[float, float] = (7.5, 4.0)) -> Axes:
+    return ax if ax is not None else plt.subplots(figsize=figsize)[1]
+
+
+def _need(table: pd.DataFrame, columns: list[str], what: str) -> None:
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise MissingDataError(
+            f"the {what} chart needs the column(s) {', '.join(missing)}; pass the table made "
+            "by the matching crmlib.analytics function"
+        )
+
+
+def _money_axis(ax: Axes, axis: str, currency: str) -> None:
+    formatter = FuncFormatter(lambda value, _: f"{value:,.0f}")
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
+    (ax.set_ylabel if axis == "y" else ax.set_xlabel)(currency)
+
+
+def plot_acquisition(
+    table: pd.DataFrame, ax: Axes | None = None, *, title: str = "New customers per period"
+) -> Axes:
+    """Stacked bars of new customers per period, from :func:`~crmlib.analytics.lifecycle.acquisition`."""
+    ax = _axes(ax)
+    labels = [f"{p:%Y-%m}" if isinstance(p, pd.Timestamp) else str(p) for p in table.index]
+    positions = np.arange(len(table))
+    bottom = np.zeros(len(table))
+    for index, column in enumerate(table.columns):
+        values = table[column].to_numpy(dtype=float)
+        ax.bar(
+            positions,
+            values,
+            bottom=bottom,
+            color=_PALETTE[index % len(_PALETTE)],
+            label=str(column),
+            width=0.8,
+        )
+        bottom += values
+    step = max(1, len(labels) // 12)
+    ax.set_xticks(positions[::step], labels[::step], rotation=45, ha="right", fontsize=8)
+    ax.set_ylabel("new customers")
+    ax.set_title(title)
+    if len(table.columns) > 1:
+        ax.legend(
+            fontsize=8,
+            title=str(table.columns.name or "").replace("_", " "),
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+        )
+    return ax
+
+
+def _shares(table: pd.DataFrame) -> pd.DataFrame:
+    return table[[c for c in table.columns if c != "cohort_size"]]
+
+
+def plot_cohort_heatmap(
+    table: pd.DataFrame,
+    ax: Axes | None = None,
+    *,
+    max_age: int | None = None,
+    title: str = "Cohort retention: share still buying",
+) -> Axes:
+    """The cohort table as a heatmap, from :func:`~crmlib.analytics.lifecycle.cohort_retention`.
+
+    Rows are cohorts (with their size), columns the periods since the first purchase;
+    cells beyond the data stay blank. Column 0 (always 100 %) is left out.
+    """
+    _need(table, ["cohort_size"], "cohort heatmap")
+    shares = _shares(table).drop(columns=[0], errors="ignore")
+    if max_age is not None:
+        shares = shares[[c for c in shares.columns if c <= max_age]]
+    n_rows, n_cols = shares.shape
+    ax = _axes(
+        ax, (max(6.0, min(11.0, 0.35 * n_cols + 3)), max(3.0, min(10.0, 0.28 * n_rows + 1.5)))
+    )
+    values = shares.to_numpy(dtype=float)
+    image = ax.imshow(
+        np.ma.masked_invalid(values),
+        aspect="auto",
+        cmap="Blues",
+        vmin=0,
+        vmax=max(0.01, np.nanmax(values)),
+    )
+    if n_rows <= 24 and n_cols <= 16:
+        top = np.nanmax(values)
+        for (row, col), value in np.ndenumerate(values):
+            if not np.isnan(value):
+                ax.text(
+                    col,
+                    row,
+                    f"{value:.0%}",
+                    ha="center",
+                    va="center",
+                    fontsize=6.5,
+                    color="white" if value > 0.6 * top else "black",
+                )
+    step_y = max(1, n_rows // 24)
+    ax.set_yticks(
+        range(0, n_rows, step_y),
+        [
+            f"{label} (n={size})"
+            for label, size in zip(shares.index, table["cohort_size"], strict=True)
+        ][::step_y],
+        fontsize=7,
+    )
+    step_x = max(1, n_cols // 16)
+    ax.set_xticks(range(0, n_cols, step_x), [str(c) for c in shares.columns][::step_x], fontsize=7)
+    ax.set_xlabel("periods since the first purchase")
+    ax.set_ylabel("cohort (first purchase)")
+    ax.figure.colorbar(image, ax=ax, format=PercentFormatter(1.0), fraction=0.04)
+    ax.set_title(title)
+    return ax
+
+
+def plot_retention_curves(
+    table: pd.DataFrame,
+    ax: Axes | None = None,
+    *,
+    n_cohorts: int = 6,
+    title: str = "Retention curves per cohort",
+) -> Axes:
+    """Retention curves of the oldest cohorts, with the weighted average of all cohorts.
+
+    From :func:`~crmlib.analytics.lifecycle.cohort_retention`. The oldest cohorts are
+    drawn because they have the longest curves; the bold line averages every cohort,
+    as far as at least three cohorts reach.
+    """
+    _need(table, ["cohort_size"], "retention curves")
+    ax = _axes(ax)
+    shares = _shares(table)
+    for index, (label, row) in enumerate(shares.head(n_cohorts).iterrows()):
+        row = row.dropna()
+        ax.plot(
+            row.index.astype(int),
+            row.to_numpy(dtype=float),
+            color=_PALETTE[index % len(_PALETTE)],
+            linewidth=1,
+            alpha=0.8,
+            label=str(label),
+        )
+    mean = average_retention_curve(table, min_cohorts=3).dropna()
+    ax.plot(
+        mean.index.astype(int), mean.to_numpy(), color="black", linewidth=2.5, label="all cohorts"
+    )
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("periods since the first purchase")
+    ax.set_ylabel("share of the cohort buying")
+    ax.set_title(title)
+    ax.legend(fontsize=7, ncol=2)
+    return ax
+
+
+def plot_lapse(
+    rhythm: pd.DataFrame, ax: Axes | None = None, *, max_points: int = 3000, seed: int = 0
+) -> Axes:
+    """Each customer's own purchase interval against the days since their last purchase.
+
+    From :func:`~crmlib.analytics.lifecycle.purchase_rhythm`. Above the line a customer
+    has waited more than k of their own intervals: lapsed (red). One-time buyers sit
+    at the base's interval (crosses). A large base is sampled to ``max_points``.
+    """
+    _need(rhythm, ["mean_interval_days", "days_since_last", "lapsed", "rhythm"], "lapse")
+    ax = _axes(ax, (7.0, 4.5))
+    data = rhythm
+    if len(data) > max_points:
+        data = data.sample(max_points, random_state=seed)
+    base = rhythm.attrs.get("base_interval_days", float(rhythm["mean_interval_days"].median()))
+    k = rhythm.attrs.get("k", np.nan)
+    floor = rhythm.attrs.get("min_days", 0)
+    interval = data["mean_interval_days"].fillna(base).clip(lower=1).to_numpy(dtype=float)
+    since = data["days_since_last"].clip(lower=1).to_numpy(dtype=float)
+    lapsed = data["lapsed"].to_numpy(dtype=bool)
+    one_time = (data["rhythm"] == "base").to_numpy(dtype=bool)
+    jitter = np.exp(np.random.default_rng(seed).normal(0, 0.05, len(data)))
+    interval = np.where(one_time, interval * jitter, interval)
+    for mask, marker, name in (
+        (~one_time, "o", "repeat buyers"),
+        (one_time, "x", "one-time buyers"),
+    ):
+        for flag, colour, state in ((False, _BLUE, "active"), (True, _RED, "lapsed")):
+            chosen = mask & (lapsed == flag)
+            ax.scatter(
+                interval[chosen],
+                since[chosen],
+                s=6 if marker == "o" else 10,
+                marker=marker,
+                color=colour,
+                alpha=0.45,
+                linewidths=0.6,
+                label=f"{name}, {state} ({int(chosen.sum() * len(rhythm) / len(data)):,})",
+            )
+    xs = np.geomspace(1, max(interval.max(), 2), 100)
+    ax.plot(
+        xs,
+        np.maximum(k * xs, floor),
+        color="black",
+        linewidth=1.5,
+        label=f"threshold: {k:g} × own interval",
+    )
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("own mean interval between purchases (days)")
+    ax.set_ylabel("days since the last purchase")
+    ax.set_title(f"Lapse by purchase rhythm (k = {k:g})")
+    ax.legend(fontsize=7, loc="lower right")
+    return ax
+
+
+def plot_probability_alive(
+    alive: pd.DataFrame,
+    ax: Axes | None = None,
+    *,
+    lapsed: pd.Series | None = None,
+    bins: int = 20,
+    title: str = "Probability alive (BG/NBD)",
+) -> Axes:
+    """Histogram of the BG/NBD probability alive, split by lapse status when given."""
+    _need(alive, ["probability_alive"], "probability alive")
+    ax = _axes(ax)
+    edges = np.linspace(0, 1, bins + 1)
+    values = alive["probability_alive"]
+    if lapsed is None:
+        ax.hist(values.to_numpy(dtype=float), bins=edges, color=_BLUE)
+    else:
+        flag = lapsed.reindex(values.index).fillna(False).to_numpy(dtype=bool)
+        ax.hist(
+            [values[~flag].to_numpy(dtype=float), values[flag].to_numpy(dtype=float)],
+            bins=edges,
+            stacked=True,
+            color=[_BLUE, _RED],
+            label=["active by rhythm", "lapsed by rhythm"],
+        )
+        ax.legend(fontsize=8, loc="upper center")
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlabel("probability that the customer is still active")
+    ax.set_ylabel("customers")
+    ax.set_title(title)
+    return ax
+
+
+def plot_retention_value(
+    curve: pd.DataFrame,
+    value: pd.Series,
+    ax: Axes | None = None,
+    *,
+    currency: str = "EUR",
+) -> Axes:
+    """The retention CLV per customer across retention rates, with today and the target.
+
+    From :func:`~crmlib.analytics.lifecycle.retention_curve` and
+    :func:`~crmlib.analytics.lifecycle.retention_uplift_value`.
+    """
+    _need(curve, ["retention_rate", "clv"], "retention value")
+    ax = _axes(ax)
+    ax.plot(
+        curve["retention_rate"], curve["clv"], color=_BLUE, linewidth=2, label="value per customer"
+    )
+    for key, clv_key, colour, name in (
+        ("retention_rate", "clv_now", _GREY, "today"),
+        ("target_rate", "clv_target", _GREEN, "target"),
+    ):
+        ax.scatter([value[key]], [value[clv_key]], color=colour, zorder=3, s=40)
+        ax.annotate(
+            f"{name}: {value[key]:.0%} → {currency} {value[clv_key]:,.0f}",
+            xy=(value[key], value[clv_key]),
+            xytext=(-60, 40 if name == "target" else 15),
+            textcoords="offset points",
+            ha="right",
+            fontsize=8,
+            color=colour,
+            arrowprops={"arrowstyle": "-", "color": colour, "linewidth": 0.8},
+        )
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlabel("yearly retention rate")
+    _money_axis(ax, "y", f"lifetime value per customer ({currency})")
+    ax.set_title("What retention is worth: margin × r / (1 + d − r)")
+    return ax
+
+
+def plot_table_heatmap(
+    table: pd.DataFrame,
+    ax: Axes | None = None,
+    *,
+    fmt: str = "{:.0%}",
+    cmap: str = "Blues",
+    vmin: float | None = None,
+    vmax: float | None = None,
+    title: str = "",
+    xlabel: str = "",
+    ylabel: str = "",
+) -> Axes:
+    """A table of numbers as an annotated heatmap (category penetration, cross-sell,
+    spend mix, satisfaction per process and channel). Empty cells stay blank."""
+    values = table.to_numpy(dtype=float)
+    n_rows, n_cols = values.shape
+    ax = _axes(
+        ax, (max(5.0, min(11.0, 0.75 * n_cols + 2.5)), max(2.5, min(9.0, 0.42 * n_rows + 1.5)))
+    )
+    finite = values[np.isfinite(values)]
+    low = vmin if vmin is not None else (float(finite.min()) if finite.size else 0.0)
+    high = vmax if vmax is not None else (float(finite.max()) if finite.size else 1.0)
+    ax.imshow(np.ma.masked_invalid(values), aspect="auto", cmap=cmap, vmin=low, vmax=high)
+    middle = (low + high) / 2
+    for (row, col), value in np.ndenumerate(values):
+        if np.isfinite(value):
+            ax.text(
+                col,
+                row,
+                fmt.format(value),
+                ha="center",
+                va="center",
+                fontsize=7,
+                # white on the dark end of a one-colour map; a diverging map is light mid-range
+                color="white" if cmap not in _DIVERGING and value > middle else "black",
+            )
+    ax.set_xticks(
+        range(n_cols), [str(c) for c in table.columns], rotation=40, ha="right", fontsize=8
+    )
+    ax.set_yticks(range(n_rows), [str(i) for i in table.index], fontsize=8)
+    ax.set_xlabel(xlabel or str(table.columns.name or ""))
+    ax.set_ylabel(ylabel or str(table.index.name or ""))
+    ax.set_title(title)
+    return ax
+
+
+def plot_recent_activity(activity: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Bars of the share of customers who bought in the last 3, 6, 12, 24 months."""
+    _need(activity, ["share"], "recent activity")
+    ax = _axes(ax, (6.0, 3.5))
+    labels = [f"last {m} months" for m in activity.index]
+    bars = ax.bar(labels, activity["share"].to_numpy(dtype=float), color=_BLUE)
+    ax.bar_label(bars, labels=[f"{s:.0%}" for s in activity["share"]], fontsize=8)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("share of customers who bought")
+    ax.set_title("Recent purchase activity")
+    return ax
+
+
+def plot_campaign_response(response: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Response rate per campaign in the order sent, from
+    :func:`~crmlib.analytics.lifecycle.campaign_response`, with the overall rate."""
+    _need(response, ["sent", "responses", "response_rate"], "campaign response")
+    ax = _axes(ax, (7.0, 3.5))
+    labels = [str(i) for i in response.index]
+    ax.bar(labels, response["response_rate"].to_numpy(dtype=float), color=_LIGHT)
+    overall = response["responses"].sum() / response["sent"].sum()
+    ax.axhline(overall, color=_BLUE, linestyle="--", linewidth=1, label=f"overall {overall:.1%}")
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.tick_params(axis="x", rotation=45, labelsize=8)
+    ax.set_ylabel("response rate")
+    ax.set_title("Campaign response")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_cost_to_serve(
+    costs: pd.DataFrame, ax: Axes | None = None, *, currency: str = "EUR"
+) -> Axes:
+    """Cost to serve per channel, from :func:`~crmlib.analytics.lifecycle.channel_costs`,
+    each bar labelled with the cost per contact and the number of contacts."""
+    _need(costs, ["contacts", "cost_per_contact", "cost"], "cost to serve")
+    ax = _axes(ax, (7.0, 3.5))
+    labels = [str(i) for i in costs.index]
+    bars = ax.barh(labels, costs["cost"].to_numpy(dtype=float), color=_BLUE)
+    ax.bar_label(
+        bars,
+        labels=[
+            f" {currency} {c:,.2f} × {n:,}"
+            for c, n in zip(costs["cost_per_contact"], costs["contacts"], strict=True)
+        ],
+        fontsize=8,
+    )
+    ax.invert_yaxis()
+    ax.set_xlim(0, costs["cost"].max() * 1.35 if len(costs) and costs["cost"].max() > 0 else 1)
+    _money_axis(ax, "x", f"cost of contacts ({currency})")
+    ax.set_title("Cost to serve per channel")
+    return ax
+
+
+def plot_improvement_potential(
+    potential: pd.DataFrame, ax: Axes | None = None, *, currency: str = "EUR"
+) -> Axes:
+    """Horizontal bars of the value per year of each activity's improvement, largest on top."""
+    _need(potential, ["value_per_year"], "improvement potential")
+    ax = _axes(ax, (7.0, 2.8))
+    # unvalued activities (no margin) sit at the bottom, marked as such
+    ordered = potential.sort_values("value_per_year", ascending=True, na_position="first")
+    raw = ordered["value_per_year"].to_numpy(dtype=float)
+    values = np.nan_to_num(raw)
+    colours = [_GREEN if v == values.max() and v > 0 else _BLUE for v in values]
+    bars = ax.barh([str(i) for i in ordered.index], values, color=colours)
+    ax.bar_label(
+        bars,
+        labels=[" not valued" if np.isnan(r) else f" {currency} {r:,.0f}" for r in raw],
+        fontsize=8,
+    )
+    ax.set_xlim(min(0, values.min() * 1.3), max(values.max() * 1.35, 1))
+    ax.axvline(0, color="black", linewidth=0.8)
+    _money_axis(ax, "x", f"value per year ({currency})")
+    ax.set_title("Improvement potential per activity")
+    return ax
+
+
+def plot_satisfaction_matrix(matrix: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Mean satisfaction per process (rows) and touchpoint (columns), red 1 to green 5,
+    from :func:`crmlib.analytics.experience.satisfaction_matrix`."""
+    return plot_table_heatmap(
+        matrix, ax, fmt="{:.1f}", cmap="RdYlGn", vmin=1, vmax=5, title="Mean satisfaction (1-5)"
+    )
+
+
+def plot_segment_needs(needs: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Mean need score (1-5) per segment and need, from a needs profile without its
+    respondent and NPS columns."""
+    return plot_table_heatmap(needs, ax, fmt="{:.1f}", title="Mean need score (1-5) per segment")
+
+
+def plot_spend_mix(spend: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """The share of each segment's spend per category, from
+    :func:`crmlib.analytics.lifecycle.category_spend`."""
+    return plot_table_heatmap(spend, ax, title="Share of spend per category")
+
+
+def plot_category_penetration(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """The share of each segment's buyers who bought in each category, from
+    :func:`crmlib.analytics.lifecycle.penetration`."""
+    return plot_table_heatmap(table, ax, title="Share of buyers who bought in the category")
+
+
+def plot_category_affinity(affinity: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Of the buyers of the row's category, the share who also bought the column's, from
+    :func:`crmlib.analytics.lifecycle.category_affinity`."""
+    return plot_table_heatmap(
+        affinity, ax, title="Of the buyers of A (row), the share who also bought B"
+    )
