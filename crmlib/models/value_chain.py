@@ -1,0 +1,392 @@
+"""Buttle's CRM value chain on a company's data: five primary stages on five conditions.
+
+The chain (Buttle, after Porter) identifies and prioritises the activities that create
+the most customer value. :class:`ValueChain` runs its stages for one company, keeps
+each result (or the reason a stage could not run), scores every stage from 0 to 1 and
+names the stage that limits value most. The notebook ``04_value_chain`` shows each
+stage; :func:`verdict` hands the conclusion to the strategy report.
+
+How each stage is scored (0 = weak, 1 = strong)
+------------------------------------------------
+========================  ==============================================================
+stage                     score
+========================  ==============================================================
+portfolio analysis        how completely the data lets the portfolio be analysed: the
+                          mean of value as margin (1/0), cost to serve measured (1/0),
+                          expected lifetime value forecast (1/0) and the share of
+                          Buttle's strategic types the data can define
+customer intimacy         the mean completeness of the SSCs' customer picture
+network development       the network-alignment score of the workshop assessment
+value proposition         the offer-needs fit, averaged over the needs segments
+relationship management   the mean attainment of the targets (value / target, at most 1)
+supporting conditions     each condition's score in the workshop assessment
+========================  ==============================================================
+
+The stage that limits value most is the primary stage with the lowest score: the chain
+is read as a chain, so its weakest link bounds what the later stages can deliver. Ties
+go to the earlier stage, which feeds the others. A stage without a score (no data, no
+workshop answers) is left out of the comparison and said so. These scores are the
+workbook's; the sources name the stages without scoring them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from crmlib.analytics.portfolio import STRATEGIC_TYPES
+from crmlib.data.company import Company
+from crmlib.diagrams.models import Stage
+from crmlib.errors import MissingDataError
+from crmlib.formatting import percent
+from crmlib.models.value_chain_conclusion import (
+    describe_chain,
+    describe_scores,
+    diagram_lines,
+    verdict,
+    verdict_of,
+)
+from crmlib.models.value_chain_lifecycle import (
+    Conditions,
+    Relationships,
+    Targets,
+    relationship_management,
+    supporting_conditions,
+)
+from crmlib.models.value_chain_portfolio import (
+    MATRIX_AXES,
+    Portfolio,
+    portfolio_analysis,
+    top_customers,
+)
+from crmlib.models.value_chain_stages import (
+    CONDITIONS,
+    Intimacy,
+    Network,
+    Proposition,
+    customer_intimacy,
+    network_development,
+    supplier_table,
+    supplier_value,
+    touchpoint_knowledge,
+    value_proposition,
+)
+from crmlib.models.value_chain_tables import (
+    cohort_table,
+    needs_table,
+    profile_table,
+    readable_table,
+    sources_table,
+    suppliers_table,
+    top_customers_table,
+    type_counts_table,
+)
+from crmlib.models.value_chain_text import (
+    describe_conditions,
+    describe_intimacy,
+    describe_network,
+    describe_portfolio,
+    describe_proposition,
+    describe_relationships,
+)
+
+MODEL = "CRM value chain (Buttle)"
+
+#: The primary stages, in the order of the chain.
+PRIMARY_STAGES = (
+    "Customer portfolio analysis",
+    "Customer intimacy",
+    "Network development",
+    "Value proposition development",
+    "Relationship management",
+)
+
+__all__ = [
+    "CONDITIONS",
+    "MATRIX_AXES",
+    "MODEL",
+    "PRIMARY_STAGES",
+    "Conditions",
+    "Intimacy",
+    "Network",
+    "Portfolio",
+    "Proposition",
+    "Relationships",
+    "Targets",
+    "ValueChain",
+    "cohort_table",
+    "customer_intimacy",
+    "describe_chain",
+    "describe_conditions",
+    "describe_intimacy",
+    "describe_network",
+    "describe_portfolio",
+    "describe_proposition",
+    "describe_relationships",
+    "describe_scores",
+    "limiting_stage",
+    "needs_table",
+    "network_development",
+    "portfolio_analysis",
+    "profile_table",
+    "readable_table",
+    "relationship_management",
+    "sources_table",
+    "supplier_table",
+    "supplier_value",
+    "suppliers_table",
+    "supporting_conditions",
+    "top_customers",
+    "top_customers_table",
+    "touchpoint_knowledge",
+    "type_counts_table",
+    "value_proposition",
+    "verdict",
+    "verdict_of",
+]
+
+
+def _nan_if_none(value: float | None) -> float:
+    return float("nan") if value is None else float(value)
+
+
+class ValueChain:
+    """The value chain of one company: runs each stage once and remembers the outcome.
+
+    Each stage method returns the stage's result, or raises
+    :class:`~crmlib.errors.MissingDataError` when the company lacks the data (the
+    notebook's ``step`` turns that into a "skipped" line). The result or the reason is
+    kept, so :meth:`stage_scores` and :meth:`diagram` use what the notebook showed.
+
+    Parameters
+    ----------
+    company : Company
+    ssc_share : float, default 0.2
+        Share of customers counted as SSC on each route of value.
+    matrix_axis : {"potential", "cost to serve"}
+        The y axis of the portfolio matrix.
+    matrix_share : float, default 0.2
+        Share of customers counted high on that axis.
+    horizon_months : int, default 12
+        The period of current value, expected value and cost to serve.
+    cost_magnet_share, cost_magnet_ratio : float
+        See :func:`crmlib.analytics.portfolio.cost_magnets`.
+    n_needs : int, default 3
+        Distinctive needs per segment in the offer-needs fit.
+    need_map : dict, optional
+        Need -> offer elements meant to serve it; empty learns it from the data.
+    targets : Targets, optional
+        Relationship-management targets.
+    gap_threshold : float, default 0.8
+        Completeness below which an aspect of the SSCs' picture is a gap.
+    """
+
+    def __init__(
+        self,
+        company: Company,
+        *,
+        ssc_share: float = 0.2,
+        matrix_axis: str = "potential",
+        matrix_share: float = 0.2,
+        horizon_months: int = 12,
+        cost_magnet_share: float = 0.05,
+        cost_magnet_ratio: float = 0.5,
+        n_needs: int = 3,
+        need_map: dict[str, list[str]] | None = None,
+        targets: Targets | None = None,
+        gap_threshold: float = 0.8,
+    ) -> None:
+        self.company = company
+        self.settings = {
+            "ssc_share": ssc_share,
+            "matrix_axis": matrix_axis,
+            "matrix_share": matrix_share,
+            "horizon_months": horizon_months,
+            "cost_magnet_share": cost_magnet_share,
+            "cost_magnet_ratio": cost_magnet_ratio,
+        }
+        self.n_needs = n_needs
+        self.need_map = need_map or None
+        self.targets = targets or Targets()
+        self.gap_threshold = gap_threshold
+        self._results: dict[str, Any] = {}
+
+    def _run(self, name: str, compute: Callable[[], Any], *, fresh: bool = False) -> Any:
+        if fresh:
+            self._results.pop(name, None)
+        if name not in self._results:
+            try:
+                self._results[name] = compute()
+            except MissingDataError as missing:
+                self._results[name] = missing
+        result = self._results[name]
+        if isinstance(result, MissingDataError):
+            raise result
+        return result
+
+    def reason(self, name: str) -> str:
+        """Why a stage has no result ("" when it has one or has not run)."""
+        result = self._results.get(name)
+        return str(result).rstrip(".") if isinstance(result, MissingDataError) else ""
+
+    def portfolio(self) -> Portfolio:
+        """Stage 1: the SSCs, the portfolio matrix and the strategic types."""
+        return self._run("portfolio", lambda: portfolio_analysis(self.company, **self.settings))
+
+    def intimacy(self) -> Intimacy:
+        """Stage 2: what the company knows about its SSCs."""
+        return self._run(
+            "intimacy",
+            lambda: customer_intimacy(
+                self.company, self.portfolio(), gap_threshold=self.gap_threshold
+            ),
+        )
+
+    def network(self) -> Network:
+        """Stage 3: network alignment and the value per supplier.
+
+        Read afresh on every call: the workshop may have saved new answers.
+        """
+        return self._run(
+            "network", lambda: network_development(self.company, self.portfolio()), fresh=True
+        )
+
+    def suppliers(self) -> pd.DataFrame:
+        """The value per supplier of stage 3 (see :func:`supplier_value`).
+
+        Raises
+        ------
+        MissingDataError
+            When products have no supplier.
+        """
+        return self._run("suppliers", lambda: supplier_table(self.company, self.portfolio()))
+
+    def proposition(self) -> Proposition:
+        """Stage 4: needs segments, what they buy, and the offer-needs fit."""
+        return self._run(
+            "proposition",
+            lambda: value_proposition(
+                self.company, self.portfolio(), n_needs=self.n_needs, need_map=self.need_map
+            ),
+        )
+
+    def relationships(self) -> Relationships:
+        """Stage 5: acquisition, retention, up-sell and cross-sell against targets."""
+        return self._run(
+            "relationships",
+            lambda: relationship_management(self.company, self.portfolio(), self.targets),
+        )
+
+    def conditions(self) -> Conditions:
+        """The supporting conditions, as the workshop scored them (read afresh each call)."""
+        return self._run("conditions", lambda: supporting_conditions(self.company), fresh=True)
+
+    def _attempt(self, name: str) -> Any:
+        try:
+            return getattr(self, name)()
+        except MissingDataError:
+            return None
+
+    def stage_scores(self) -> pd.DataFrame:
+        """Every stage and condition scored from 0 to 1 (see the module docstring).
+
+        Returns
+        -------
+        DataFrame
+            Indexed by stage name, in chain order (primary, then supporting):
+            ``kind`` ("primary" or "supporting"), ``score`` (0-1, NaN when not scored),
+            ``basis`` ("data" or "workshop") and ``note`` (what the score is, or why
+            it is missing).
+        """
+        rows = []
+        portfolio = self.portfolio()
+        parts = {
+            "value as margin": float(portfolio.margin_measured),
+            "cost to serve": float(portfolio.cost_measured),
+            "lifetime value": float(portfolio.forecast),
+            "strategic types": len(portfolio.types.measured) / len(STRATEGIC_TYPES),
+        }
+        missing = [name for name, value in parts.items() if value < 1]
+        rows.append(
+            (
+                PRIMARY_STAGES[0],
+                sum(parts.values()) / len(parts),
+                "data",
+                "analysable: " + (", ".join(missing) + " incomplete" if missing else "all"),
+            )
+        )
+        intimacy = self.intimacy()
+        rows.append((PRIMARY_STAGES[1], intimacy.ssc_completeness, "data", "SSC picture complete"))
+        network = self._attempt("network")
+        score = network.alignment if network is not None else float("nan")
+        note = (
+            "network alignment (workshop)"
+            if not math.isnan(score)
+            else (network.reasons.get("parties", "") if network else self.reason("network"))
+        )
+        rows.append((PRIMARY_STAGES[2], score, "workshop", note))
+        proposition = self._attempt("proposition")
+        rows.append(
+            (
+                PRIMARY_STAGES[3],
+                proposition.mean_fit if proposition is not None else float("nan"),
+                "data",
+                "offer-needs fit" if proposition is not None else self.reason("proposition"),
+            )
+        )
+        relationships = self._attempt("relationships")
+        rows.append(
+            (
+                PRIMARY_STAGES[4],
+                relationships.attainment if relationships is not None else float("nan"),
+                "data",
+                "target attainment" if relationships is not None else self.reason("relationships"),
+            )
+        )
+        conditions = self.conditions()
+        for area, row in conditions.areas.iterrows():
+            rows.append(
+                (
+                    CONDITIONS[area],
+                    _nan_if_none(row["score"]),
+                    "workshop",
+                    "assessment" if row["answered"] else "not scored in the workshop",
+                )
+            )
+        frame = pd.DataFrame(rows, columns=["stage", "score", "basis", "note"]).set_index("stage")
+        frame.insert(0, "kind", ["primary"] * 5 + ["supporting"] * len(CONDITIONS))
+        return frame
+
+    def diagram(self) -> tuple[list[Stage], list[Stage]]:
+        """The primary stages and supporting conditions for ``draw_value_chain``."""
+        scores = self.stage_scores()
+        primary = [
+            Stage(name, diagram_lines(self, name), _score(scores.loc[name, "score"]))
+            for name in PRIMARY_STAGES
+        ]
+        supporting = [
+            Stage(
+                name,
+                (f"{percent(scores.loc[name, 'score'])}",)
+                if not math.isnan(scores.loc[name, "score"])
+                else ("not scored",),
+                _score(scores.loc[name, "score"]),
+            )
+            for name in CONDITIONS.values()
+        ]
+        return primary, supporting
+
+
+def _score(value: float) -> float | None:
+    return None if value is None or math.isnan(value) else float(value)
+
+
+def limiting_stage(scores: pd.DataFrame, kind: str = "primary") -> str | None:
+    """The stage of ``kind`` with the lowest score (ties: the earlier); None if none scored."""
+    scored = scores[(scores["kind"] == kind) & scores["score"].notna()]
+    if scored.empty:
+        return None
+    return str(scored["score"].idxmin())

@@ -1,0 +1,475 @@
+"""Charts of Buttle's CRM value chain: portfolio matrix, strategic types, intimacy,
+network, proposition, relationship measures and the stage scores.
+
+Every function takes the table a :mod:`crmlib.models.value_chain` step returns and
+``ax=None`` (a new figure is made), and returns the ``Axes`` it drew on.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.patches import Rectangle
+from matplotlib.ticker import PercentFormatter
+
+from crmlib.diagrams.shapes import score_colour
+
+_BLUE = "#1f5f8b"
+_LIGHT = "#9ec3dc"
+_RED = "#c0392b"
+_GREY = "#95a5a6"
+_INK = "#2c3e50"
+QUADRANT_COLOURS = {
+    "invest": "#1f5f8b",
+    "protect": "#27ae60",
+    "develop": "#f39c12",
+    "maintain": "#bdc3c7",
+    "core": "#27ae60",
+    "demanding": "#1f5f8b",
+    "cost risk": "#c0392b",
+    "low touch": "#bdc3c7",
+}
+
+
+def _axes(ax: Axes | None, figsize: tuple[float, float] = (7.5, 4.0)) -> Axes:
+    return ax if ax is not None else plt.subplots(figsize=figsize)[1]
+
+
+def _wrap(text: str, width: int = 28) -> str:
+    return "\n".join(textwrap.wrap(str(text), width)) or str(text)
+
+
+def _percent_axis(axis) -> None:
+    axis.set_major_formatter(PercentFormatter(1.0))
+
+
+def plot_portfolio_matrix(
+    matrix: pd.DataFrame,
+    quadrants: pd.DataFrame,
+    ax: Axes | None = None,
+    *,
+    currency: str = "EUR",
+    title: str = "Customer portfolio matrix",
+    highlight: pd.Series | None = None,
+    highlight_label: str = "cost magnets",
+) -> Axes:
+    """Each customer as a dot, current value against the matrix's y axis, by quadrant.
+
+    Both axes are symmetric-logarithmic, so that a few large customers do not squeeze
+    the many small ones into a corner; the red lines are the cuts between high and
+    low. Each quadrant is labelled with its customers and its share of current value.
+
+    Parameters
+    ----------
+    matrix : DataFrame
+        From :func:`crmlib.analytics.portfolio.portfolio_matrix` (its ``attrs`` hold
+        the cuts and, optionally, ``y_label``).
+    quadrants : DataFrame
+        From :func:`crmlib.analytics.portfolio.quadrant_summary`.
+    highlight : Series of bool, optional
+        Customers to ring in black (e.g. the cost magnets), indexed like ``matrix``.
+    highlight_label : str
+        Their name in the legend.
+    """
+    ax = _axes(ax, (6.5, 4.8))
+    for name in quadrants.index:
+        members = matrix[(matrix["quadrant"] == name).to_numpy(dtype=bool)]
+        ax.scatter(
+            members["x"].fillna(0.0),
+            members["y"].fillna(0.0),
+            s=6,
+            alpha=0.5,
+            color=QUADRANT_COLOURS.get(name, _GREY),
+            label=name,
+            rasterized=True,
+        )
+    if highlight is not None:
+        ringed = matrix[highlight.reindex(matrix.index).fillna(False).to_numpy(dtype=bool)]
+        if len(ringed):
+            rings = ax.scatter(
+                ringed["x"].fillna(0.0),
+                ringed["y"].fillna(0.0),
+                s=22,
+                facecolors="none",
+                edgecolors=_INK,
+                linewidths=0.7,
+                label=highlight_label,
+            )
+            ax.legend(handles=[rings], loc="lower center", fontsize=7, frameon=False)
+    for cut, line in (
+        (matrix.attrs.get("x_cut"), ax.axvline),
+        (matrix.attrs.get("y_cut"), ax.axhline),
+    ):
+        if cut is not None and np.isfinite(cut):
+            line(cut, color=_RED, linewidth=1)
+    ax.set_xscale("symlog", linthresh=10)
+    ax.set_yscale("symlog", linthresh=10)
+    if len(matrix) and matrix["y"].fillna(0).min() >= 0:
+        # nothing below zero (expected value, cost): keep just room for the labels there
+        ax.set_ylim(bottom=-12)
+    corners = {0: (0.02, "left"), 1: (0.98, "right")}
+    sides = matrix.attrs.get("sides", {})
+    for name, row in quadrants.iterrows():
+        # each label sits in the outer corner of its own quadrant
+        high_x, high_y = sides.get(name, (False, False))
+        x, align = corners[int(high_x)]
+        share = row["value_share"]
+        text = f"{name}\n{int(row['customers']):,} customers"
+        if pd.notna(share):
+            text += f"\n{share:.0%} of value"
+        ax.text(
+            x,
+            0.97 if high_y else 0.03,
+            text,
+            transform=ax.transAxes,
+            ha=align,
+            va="top" if high_y else "bottom",
+            fontsize=8,
+            color=QUADRANT_COLOURS.get(name, _INK),
+            fontweight="bold",
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.75, "pad": 1.5},
+        )
+    ax.set_xlabel(f"current value, last period ({currency})")
+    ax.set_ylabel(f"{matrix.attrs.get('y_label', matrix.attrs.get('y_col', 'y'))} ({currency})")
+    ax.set_title(title)
+    return ax
+
+
+def plot_strategic_types(counts: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Customers per SSC route and strategic type; types the data cannot define are grey.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        Indexed by type: ``customers``, ``value_share``, ``status`` ("measured" or
+        "not measurable"), as :meth:`crmlib.models.value_chain.Portfolio.type_counts`.
+    """
+    ax = _axes(ax, (6, 4))
+    labels = list(counts.index)[::-1]
+    rows = counts.loc[labels]
+    values = rows["customers"].astype("Float64").fillna(0).to_numpy(dtype=float)
+    measured = (rows["status"] == "measured").to_numpy(dtype=bool)
+    colours = [_BLUE if m else _GREY for m in measured]
+    positions = np.arange(len(labels))
+    ax.barh(positions, values, color=colours)
+    top = values.max() if len(values) and values.max() > 0 else 1.0
+    for position, value, is_measured, share in zip(
+        positions, values, measured, rows["value_share"], strict=True
+    ):
+        if is_measured:
+            text = f"{value:,.0f}"
+            if pd.notna(share):
+                text += f" ({share:.0%} of value)"
+        else:
+            text = "not measurable from the data"
+        ax.text(value + top * 0.02, position, text, va="center", fontsize=8, color=_INK)
+    ax.set_yticks(positions)
+    ax.set_yticklabels([_wrap(label, 24) for label in labels], fontsize=8)
+    ax.set_xlim(0, top * 1.6)
+    ax.set_xlabel("customers")
+    ax.set_title("Strategically significant customers by type")
+    return ax
+
+
+def plot_intimacy(aspects: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Completeness of each aspect of the customer picture: SSCs against the others.
+
+    Parameters
+    ----------
+    aspects : DataFrame
+        Rows ``SSC`` and ``other``; columns the six aspects and ``completeness``
+        (0-1), as :attr:`crmlib.models.value_chain.Intimacy.aspects`.
+    """
+    ax = _axes(ax, (7.5, 3.8))
+    columns = list(aspects.columns)
+    positions = np.arange(len(columns))
+    height = 0.38
+    for offset, (group, colour) in zip(
+        (-height / 2, height / 2), (("SSC", _BLUE), ("other", _LIGHT)), strict=True
+    ):
+        if group not in aspects.index:
+            continue
+        values = aspects.loc[group, columns].to_numpy(dtype=float)
+        ax.barh(positions + offset, values, height=height, color=colour, label=group)
+    ax.set_yticks(positions)
+    ax.set_yticklabels([c.replace("_", " ") for c in columns], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    _percent_axis(ax.xaxis)
+    ax.set_xlabel("share of the picture that is known")
+    ax.legend(loc="lower right", fontsize=8)
+    ax.set_title("What the company knows: SSCs against other customers")
+    return ax
+
+
+def plot_touchpoints(touchpoints: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Share of SSCs and of other customers with a record at each touchpoint.
+
+    Parameters
+    ----------
+    touchpoints : DataFrame
+        From :func:`crmlib.models.value_chain.touchpoint_knowledge`.
+    """
+    ax = _axes(ax, (7.5, 0.35 * max(len(touchpoints), 3) + 1.2))
+    positions = np.arange(len(touchpoints))
+    height = 0.38
+    ax.barh(
+        positions - height / 2, touchpoints["ssc_reached"], height=height, color=_BLUE, label="SSC"
+    )
+    ax.barh(
+        positions + height / 2,
+        touchpoints["other_reached"],
+        height=height,
+        color=_LIGHT,
+        label="other",
+    )
+    for position, feedback in zip(positions, touchpoints["feedback_share"], strict=True):
+        if pd.notna(feedback):
+            ax.text(
+                1.01,
+                position,
+                f"{feedback:.0%} rated",
+                va="center",
+                fontsize=7,
+                color=_INK,
+                transform=ax.get_yaxis_transform(),
+            )
+    ax.set_yticks(positions)
+    ax.set_yticklabels(touchpoints.index, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    _percent_axis(ax.xaxis)
+    ax.set_xlabel("share of customers with a record there")
+    ax.legend(loc="lower right", fontsize=8)
+    ax.set_title("Touchpoints: where the company meets its SSCs")
+    return ax
+
+
+def plot_party_alignment(parties: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Alignment on customer data per party of the network (workshop score, % of maximum).
+
+    Parameters
+    ----------
+    parties : DataFrame
+        Indexed by party, with ``percent`` (NaN when not scored), as
+        :attr:`crmlib.models.value_chain.Network.parties`.
+    """
+    ax = _axes(ax, (6.5, 3.0))
+    positions = np.arange(len(parties))
+    values = parties["percent"].to_numpy(dtype=float)
+    colours = [score_colour(v / 100) if np.isfinite(v) else _GREY for v in values]
+    ax.barh(positions, np.nan_to_num(values), color=colours)
+    for position, value in zip(positions, values, strict=True):
+        text = f"{value:.0f}%" if np.isfinite(value) else "not scored"
+        ax.text((value if np.isfinite(value) else 0) + 1.5, position, text, va="center", fontsize=8)
+    ax.set_yticks(positions)
+    ax.set_yticklabels([str(p).replace("_", " ") for p in parties.index], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 110)
+    ax.set_xlabel("alignment on customer data (% of maximum)")
+    ax.set_title("Network alignment per party")
+    return ax
+
+
+def plot_supplier_value(
+    suppliers: pd.DataFrame, ax: Axes | None = None, *, top: int = 10, currency: str = "EUR"
+) -> Axes:
+    """Revenue of the suppliers whose products carry most SSC revenue, split SSC / other.
+
+    Parameters
+    ----------
+    suppliers : DataFrame
+        From :func:`crmlib.models.value_chain.supplier_value`.
+    top : int, default 10
+        Suppliers shown.
+    """
+    ax = _axes(ax, (7.5, 0.32 * min(top, len(suppliers)) + 1.3))
+    shown = suppliers.sort_values("share_of_ssc_revenue", ascending=False).head(top)
+    positions = np.arange(len(shown))
+    ssc = shown["ssc_revenue"].to_numpy(dtype=float)
+    other = shown["revenue"].to_numpy(dtype=float) - ssc
+    ax.barh(positions, ssc, color=_BLUE, label="bought by SSCs")
+    ax.barh(positions, other, left=ssc, color=_LIGHT, label="bought by others")
+    for position, total, share in zip(
+        positions, ssc + other, shown["share_of_ssc_revenue"], strict=True
+    ):
+        ax.text(
+            total, position, f"  {share:.0%} of SSC revenue", va="center", fontsize=7, color=_INK
+        )
+    ax.set_yticks(positions)
+    ax.set_yticklabels(shown.index, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, (ssc + other).max() * 1.35 if len(shown) else 1)
+    ax.set_xlabel(f"revenue, last period ({currency})")
+    ax.legend(loc="lower right", fontsize=8)
+    ax.set_title("Suppliers and the SSC value their products carry")
+    return ax
+
+
+def plot_needs_offer(
+    association: pd.DataFrame,
+    ax: Axes | None = None,
+    *,
+    need_map: dict[str, list[str]] | None = None,
+) -> Axes:
+    """Heatmap of the correlation between each need and each offer element's revenue share.
+
+    Parameters
+    ----------
+    association : DataFrame
+        From :func:`crmlib.analytics.proposition.needs_offer_association`.
+    need_map : dict, optional
+        Need -> elements; these cells are outlined (the map the fit uses).
+    """
+    ax = _axes(ax, (0.55 * association.shape[1] + 2.5, 0.4 * association.shape[0] + 2.2))
+    values = association.to_numpy(dtype=float)
+    limit = max(np.nanmax(np.abs(values)) if np.isfinite(values).any() else 0.1, 0.1)
+    image = ax.imshow(values, cmap="RdBu", vmin=-limit, vmax=limit, aspect="auto")
+    for (row, column), value in np.ndenumerate(values):
+        if np.isfinite(value):
+            ax.text(
+                column,
+                row,
+                f"{value:.2f}",
+                ha="center",
+                va="center",
+                fontsize=6.5,
+                color=_INK if abs(value) < limit * 0.6 else "white",
+            )
+    ax.set_xticks(np.arange(association.shape[1]))
+    ax.set_xticklabels([_wrap(c, 16) for c in association.columns], rotation=90, fontsize=7)
+    ax.set_yticks(np.arange(association.shape[0]))
+    ax.set_yticklabels([str(n).replace("_", " ") for n in association.index], fontsize=8)
+    rows, columns = list(association.index), list(association.columns)
+    for need, elements in (need_map or {}).items():
+        for element in elements:
+            if need in rows and element in columns:
+                ax.add_patch(
+                    Rectangle(
+                        (columns.index(element) - 0.5, rows.index(need) - 0.5),
+                        1,
+                        1,
+                        fill=False,
+                        edgecolor=_INK,
+                        linewidth=1.6,
+                    )
+                )
+    plt.colorbar(image, ax=ax, fraction=0.03, pad=0.02, label="Spearman correlation")
+    ax.set_title("Which parts of the offer go with which needs")
+    return ax
+
+
+def plot_proposition_fit(profile: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """The offer-needs fit of each needs segment, with its SSC share as a label.
+
+    Parameters
+    ----------
+    profile : DataFrame
+        Indexed by segment, with ``fit`` and ``ssc_share``, as
+        :attr:`crmlib.models.value_chain.Proposition.profile`.
+    """
+    ax = _axes(ax, (6.5, 0.5 * len(profile) + 1.4))
+    shown = profile.sort_values("fit")
+    positions = np.arange(len(shown))
+    fits = shown["fit"].to_numpy(dtype=float)
+    ax.barh(positions, np.nan_to_num(fits), color=[score_colour(f) for f in fits])
+    for position, fit, ssc in zip(positions, fits, shown["ssc_share"], strict=True):
+        label = f"{fit:.0%}" if np.isfinite(fit) else "no distinctive need"
+        ax.text(
+            (fit if np.isfinite(fit) else 0) + 0.02,
+            position,
+            f"{label}  ({ssc:.0%} SSCs)",
+            va="center",
+            fontsize=8,
+        )
+    ax.set_yticks(positions)
+    ax.set_yticklabels([_wrap(s, 26) for s in shown.index], fontsize=8)
+    ax.set_xlim(0, 1.3)
+    _percent_axis(ax.xaxis)
+    ax.set_xlabel("offer-needs fit")
+    ax.set_title("How well the offer fits each needs segment")
+    return ax
+
+
+def plot_relationship_measures(measures: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Each lifecycle measure per segment as a bar, with its target as a black tick.
+
+    Parameters
+    ----------
+    measures : DataFrame
+        From :attr:`crmlib.models.value_chain.Relationships.measures`. Acquisition
+        (new customers per customer lost) is drawn on the same axis as the shares.
+    """
+    ax = _axes(ax, (7.5, 0.38 * len(measures) + 1.3))
+    positions = np.arange(len(measures))
+    values = measures["value"].to_numpy(dtype=float)
+    colours = [
+        _BLUE if s == "SSC" else (_LIGHT if s == "other" else _GREY) for s in measures["segment"]
+    ]
+    ax.barh(positions, np.nan_to_num(values), color=colours)
+    ax.scatter(
+        measures["target"], positions, marker="|", s=260, color=_INK, zorder=3, label="target"
+    )
+    for position, value, target in zip(positions, values, measures["target"], strict=True):
+        if np.isfinite(value):
+            ax.text(
+                max(value, target) + 0.03,
+                position,
+                f"{value:.0%}" if value <= 1.5 else f"{value:.2f}",
+                va="center",
+                fontsize=8,
+                color=_RED if value < target else _INK,
+            )
+    labels = [f"{m} ({s})" for m, s in zip(measures["measure"], measures["segment"], strict=True)]
+    ax.set_yticks(positions)
+    ax.set_yticklabels(labels, fontsize=8)
+    ax.invert_yaxis()
+    upper = np.nanmax(np.r_[values, measures["target"].to_numpy(dtype=float), 1.0])
+    ax.set_xlim(0, upper * 1.2)
+    ax.set_xlabel("share of customers (acquisition: new per lost customer)")
+    ax.legend(loc="lower right", fontsize=8)
+    ax.set_title("Relationship management against targets")
+    return ax
+
+
+def plot_stage_scores(
+    scores: pd.DataFrame, ax: Axes | None = None, *, limiting: str | None = None
+) -> Axes:
+    """Every stage's score (0-1), primary stages first; the limiting stage is outlined.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        From :meth:`crmlib.models.value_chain.ValueChain.stage_scores`.
+    limiting : str, optional
+        The stage to outline.
+    """
+    ax = _axes(ax, (7.5, 0.34 * len(scores) + 1.4))
+    positions = np.arange(len(scores))
+    values = scores["score"].to_numpy(dtype=float)
+    colours = [score_colour(v) if np.isfinite(v) else _GREY for v in values]
+    bars = ax.barh(positions, np.nan_to_num(values), color=colours)
+    for bar, name in zip(bars, scores.index, strict=True):
+        if name == limiting:
+            bar.set_edgecolor(_INK)
+            bar.set_linewidth(2)
+    for position, value, basis in zip(positions, values, scores["basis"], strict=True):
+        text = f"{value:.0%} ({basis})" if np.isfinite(value) else "not scored"
+        ax.text(
+            (value if np.isfinite(value) else 0) + 0.02, position, text, va="center", fontsize=8
+        )
+    primary = int((scores["kind"] == "primary").sum())
+    if 0 < primary < len(scores):
+        ax.axhline(primary - 0.5, color=_GREY, linewidth=1, linestyle="--")
+    ax.set_yticks(positions)
+    ax.set_yticklabels(scores.index, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1.3)
+    _percent_axis(ax.xaxis)
+    ax.set_xlabel("score (primary stages above the line, supporting conditions below)")
+    ax.set_title("The value chain stage by stage")
+    return ax
