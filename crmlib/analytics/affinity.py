@@ -1,0 +1,559 @@
+"""Product affinity: what is bought together, what is bought next, and for whom.
+
+IDIC's *Customize* phase asks what each customer (or very specific group) should be
+offered. The workbook answers it from the purchase history alone, with the measures of
+market-basket analysis and of item-to-item recommendation (Agrawal, Imielinski & Swami
+1993 for support, confidence and lift; Linden, Smith & York 2003 for item-to-item
+recommendations). An *item* is a product (``level="product"``) or a product category
+(``level="category"``, which needs the products table).
+
+Bought together (:func:`co_purchase`)
+    Over *units*: baskets (one customer's purchases on one day, since the data model
+    has no receipt number) or customers (their whole history). For a pair (item,
+    other): ``confidence`` is the share of units with the item that also hold the
+    other, and ``lift`` that confidence divided by the other's overall share. A lift
+    above 1 means the two go together more than chance would have it.
+
+Bought next (:func:`next_purchase_rates`)
+    Of the customers who bought item *i*, the share who bought item *j* on a later day
+    than their first purchase of *i*. For *j = i* this is the product's repeat rate:
+    soil and pet food come back, a garden set rarely does. Rates are smoothed toward
+    the base rate of *j* (the rate into *j* from an average history: the bought-next
+    counts into *j* over all customer-item pairs) with ``prior_strength``
+    pseudo-customers, so a product bought by three people does not dictate anyone's
+    recommendations.
+
+Next best product (:func:`next_best_products`)
+    A customer's score for item *j* is the mean of the bought-next rates from each item
+    in their history to *j*: the share of customers with the same items who went on to
+    buy it. ``lift`` is the score over the base rate. Items at least ``min_lift`` times
+    as likely for the customer as for anyone come first, so the few best sellers do not
+    top every list. Owned items are left out when a new purchase of them is unlikely
+    (repeat rate below ``repeat_threshold``), so consumables can be offered again and
+    furniture is not. Customers without a history get the items most often bought next
+    by everybody (``basis = "popular"``).
+
+Purchases are lines with a product and a positive amount (returns are left out),
+up to ``end`` when given. Functions never change their input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from crmlib.analytics.summary import _require_columns
+from crmlib.errors import MissingDataError, ParameterError
+
+LEVELS = {"product": "product_id", "category": "category"}
+
+#: Score matrices are built this many cells at a time, to bound memory on large bases.
+_CELLS_PER_CHUNK = 5_000_000
+
+
+def _item_col(level: str) -> str:
+    if level not in LEVELS:
+        raise ParameterError(f"level must be 'product' or 'category', got {level!r}")
+    return LEVELS[level]
+
+
+def purchase_items(
+    transactions: pd.DataFrame,
+    products: pd.DataFrame | None = None,
+    *,
+    level: str = "product",
+    end=None,
+) -> pd.DataFrame:
+    """The purchase lines as ``customer_id``, ``date``, ``item`` (returns left out).
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        With ``customer_id``, ``date``, ``product_id`` and ``amount``; ``is_return``
+        and ``quantity`` are used when present. Not modified.
+    products : DataFrame, optional
+        The catalogue; needed (with ``category``) for ``level="category"``.
+    level : {"product", "category"}
+        What an item is.
+    end : date-like, optional
+        Lines after this day are left out.
+
+    Returns
+    -------
+    DataFrame
+        One row per purchase line with ``customer_id``, ``date`` and ``item`` (str).
+
+    Raises
+    ------
+    MissingDataError
+        Without ``product_id`` in transactions, or without the products' ``category``
+        at the category level.
+    """
+    column = _item_col(level)
+    if "product_id" not in transactions.columns:
+        raise MissingDataError(
+            "product affinity needs the column product_id in transactions (what was bought)"
+        )
+    _require_columns(transactions, "transactions", ["customer_id", "date", "amount"])
+    keep = transactions["product_id"].notna().to_numpy(dtype=bool)
+    keep = keep & (pd.to_numeric(transactions["amount"], errors="coerce") > 0).to_numpy(
+        dtype=bool, na_value=False
+    )
+    if "is_return" in transactions.columns:
+        keep = keep & ~transactions["is_return"].astype("boolean").fillna(False).to_numpy(
+            dtype=bool
+        )
+    if "quantity" in transactions.columns:
+        keep = keep & ~(pd.to_numeric(transactions["quantity"], errors="coerce") < 0).to_numpy(
+            dtype=bool, na_value=False
+        )
+    if end is not None:
+        keep = keep & (transactions["date"] <= pd.Timestamp(end)).to_numpy(
+            dtype=bool, na_value=False
+        )
+    lines = transactions.loc[keep, ["customer_id", "date", "product_id"]]
+    if level == "category":
+        if products is None or "category" not in products.columns:
+            raise MissingDataError(
+                "category affinity needs the products table with a category column"
+            )
+        category = products.drop_duplicates("product_id").set_index("product_id")["category"]
+        items = lines["product_id"].map(category)
+    else:
+        items = lines["product_id"]
+    out = pd.DataFrame(
+        {
+            "customer_id": lines["customer_id"].astype(str).to_numpy(),
+            "date": lines["date"].to_numpy(),
+            "item": items.astype("string").to_numpy(dtype=object),
+        }
+    )
+    out = out[pd.notna(out["item"])]
+    out.attrs["item"] = column
+    return out.reset_index(drop=True)
+
+
+def co_purchase(
+    transactions: pd.DataFrame,
+    products: pd.DataFrame | None = None,
+    *,
+    level: str = "category",
+    within: str = "basket",
+    end=None,
+) -> pd.DataFrame:
+    """Support, confidence and lift of every pair of items bought together.
+
+    Parameters
+    ----------
+    transactions, products, level, end
+        See :func:`purchase_items`.
+    within : {"basket", "customer"}
+        A basket is one customer's purchases on one day; a customer is their whole
+        history.
+
+    Returns
+    -------
+    DataFrame
+        One row per ordered pair that occurs together at least once: ``item``,
+        ``other``, ``together`` (units holding both), ``item_units``, ``other_units``,
+        ``units`` (all units), ``support`` (together / units), ``confidence``
+        (together / item_units) and ``lift`` (confidence / (other_units / units)),
+        sorted by lift, highest first.
+    """
+    if within not in ("basket", "customer"):
+        raise ParameterError(f"within must be 'basket' or 'customer', got {within!r}")
+    lines = purchase_items(transactions, products, level=level, end=end)
+    keys = ["customer_id", "date"] if within == "basket" else ["customer_id"]
+    unit = lines.groupby(keys, sort=False).ngroup().to_numpy()
+    items, item_code = np.unique(lines["item"].to_numpy(dtype=str), return_inverse=True)
+    presence = sparse.csr_matrix(
+        (np.ones(len(unit)), (unit, item_code)),
+        shape=(int(unit.max()) + 1 if len(unit) else 0, len(items)),
+    )
+    presence.sum_duplicates()
+    presence.data[:] = 1.0  # several lines of one item in a unit count once
+    together = (presence.T @ presence).toarray()
+    n_units = presence.shape[0]
+    counts = np.diag(together).copy()
+    rows, cols = np.nonzero(together)
+    off = rows != cols
+    rows, cols = rows[off], cols[off]
+    both = together[rows, cols]
+    out = pd.DataFrame(
+        {
+            "item": items[rows],
+            "other": items[cols],
+            "together": both.astype(np.int64),
+            "item_units": counts[rows].astype(np.int64),
+            "other_units": counts[cols].astype(np.int64),
+            "units": n_units,
+        }
+    )
+    out["support"] = out["together"] / n_units
+    out["confidence"] = out["together"] / out["item_units"]
+    out["lift"] = out["confidence"] / (out["other_units"] / n_units)
+    out = out.sort_values(["lift", "together"], ascending=False, kind="mergesort")
+    return out.reset_index(drop=True)
+
+
+def lift_matrix(pairs: pd.DataFrame, value: str = "lift") -> pd.DataFrame:
+    """The pairs of :func:`co_purchase` as a square item x item table (diagonal empty)."""
+    _require_columns(pairs, "pairs", ["item", "other", value])
+    items = sorted(set(pairs["item"]) | set(pairs["other"]))
+    table = pairs.pivot(index="item", columns="other", values=value)
+    table = table.reindex(index=items, columns=items)
+    table.index.name = "item"
+    table.columns.name = "other"
+    return table
+
+
+@dataclass(frozen=True)
+class NextPurchase:
+    """What customers buy after each item (see :func:`next_purchase_rates`).
+
+    Attributes
+    ----------
+    rates : DataFrame
+        Items x items: the smoothed share of buyers of the row item who bought the
+        column item on a later day. The diagonal is the smoothed repeat rate.
+    buyers : Series
+        Customers who bought each item.
+    repeat_rate : Series
+        The raw share of each item's buyers who bought it again on a later day.
+    base_rate : Series
+        The rate into each item from an average history: all bought-next counts into
+        the item over all (customer, item) pairs. It is the score to expect without
+        knowing anything about the customer, so a lift of 1 is "as likely as anyone".
+    level : str
+        "product" or "category".
+    """
+
+    rates: pd.DataFrame
+    buyers: pd.Series
+    repeat_rate: pd.Series
+    base_rate: pd.Series
+    level: str
+
+
+def _first_last(lines: pd.DataFrame) -> pd.DataFrame:
+    grouped = lines.groupby(["customer_id", "item"], sort=True)["date"]
+    return grouped.agg(first="min", last="max").reset_index()
+
+
+#: Customer-item pairs compared in one block of :func:`_follow_counts`.
+_PAIRS_PER_BLOCK = 5_000_000
+
+
+def _follow_counts(
+    code: np.ndarray, customer: np.ndarray, first: np.ndarray, last: np.ndarray, n_items: int
+) -> np.ndarray:
+    """``out[i, j]``: customers whose last purchase of j is later than their first of i.
+
+    The inputs are one row per (customer, item), sorted by customer. Every item of a
+    customer is paired with every item of the same customer, a block of customers at a
+    time, so memory stays bounded by the block's sum of squared history sizes.
+    """
+    starts = np.r_[0, np.flatnonzero(np.diff(customer)) + 1]
+    sizes = np.diff(np.r_[starts, len(customer)])
+    squares = sizes.astype(np.int64) ** 2
+    block = (np.cumsum(squares) - squares) // _PAIRS_PER_BLOCK
+    bounds = np.r_[0, np.flatnonzero(np.diff(block)) + 1, len(sizes)]
+    follows = np.zeros(n_items * n_items, dtype=np.int64)
+    for b0, b1 in zip(bounds[:-1], bounds[1:], strict=True):
+        size, square = sizes[b0:b1], squares[b0:b1]
+        # pair p of customer k is (a, b) = divmod(p, size_k), both counted from the
+        # customer's first row
+        row_start = np.repeat(starts[b0:b1], square)
+        position = np.arange(int(square.sum())) - np.repeat(np.cumsum(square) - square, square)
+        width = np.repeat(size, square)
+        left = row_start + position // width
+        right = row_start + position % width
+        later = last[right] > first[left]
+        np.add.at(follows, code[left[later]] * n_items + code[right[later]], 1)
+    return follows.reshape(n_items, n_items)
+
+
+def next_purchase_rates(
+    transactions: pd.DataFrame,
+    products: pd.DataFrame | None = None,
+    *,
+    level: str = "product",
+    end=None,
+    prior_strength: float = 10.0,
+) -> NextPurchase:
+    """Of the buyers of each item, the share who bought each other item on a later day.
+
+    Parameters
+    ----------
+    transactions, products, level, end
+        See :func:`purchase_items`.
+    prior_strength : float, default 10
+        Pseudo-customers at the base rate added to every item's buyers (0 = raw rates).
+
+    Returns
+    -------
+    NextPurchase
+
+    Raises
+    ------
+    MissingDataError
+        Without product data, or without any purchase.
+    """
+    if prior_strength < 0:
+        raise ParameterError(f"prior_strength must be zero or more, got {prior_strength}")
+    lines = purchase_items(transactions, products, level=level, end=end)
+    if lines.empty:
+        raise MissingDataError("product affinity needs at least one purchase with a product")
+    spans = _first_last(lines)
+    items = np.unique(spans["item"].to_numpy(dtype=str))
+    code = np.searchsorted(items, spans["item"].to_numpy(dtype=str))
+    customer = pd.factorize(spans["customer_id"])[0]
+    first = spans["first"].to_numpy(dtype="datetime64[D]").astype(np.int64)
+    last = spans["last"].to_numpy(dtype="datetime64[D]").astype(np.int64)
+    n_items = len(items)
+    follows = _follow_counts(code, customer, first, last, n_items)
+    buyers = np.bincount(code, minlength=n_items).astype(np.float64)
+    # The rate into j of an average history: every (customer, item) weighs the same.
+    base = follows.sum(axis=0) / max(buyers.sum(), 1.0)
+    rates = (follows + prior_strength * base[None, :]) / (buyers[:, None] + prior_strength)
+    index = pd.Index(items, name=LEVELS[level])
+    return NextPurchase(
+        rates=pd.DataFrame(rates, index=index, columns=index),
+        buyers=pd.Series(buyers.astype(np.int64), index=index, name="buyers"),
+        repeat_rate=pd.Series(np.diag(follows) / buyers, index=index, name="repeat_rate"),
+        base_rate=pd.Series(base, index=index, name="base_rate"),
+        level=level,
+    )
+
+
+def _ownership(lines: pd.DataFrame, customers: pd.Index, items: pd.Index) -> sparse.csr_matrix:
+    row = customers.get_indexer(lines["customer_id"])
+    col = items.get_indexer(lines["item"])
+    ok = (row >= 0) & (col >= 0)
+    matrix = sparse.csr_matrix(
+        (np.ones(int(ok.sum())), (row[ok], col[ok])), shape=(len(customers), len(items))
+    )
+    matrix.sum_duplicates()
+    matrix.data = np.minimum(matrix.data, 1.0)
+    return matrix
+
+
+def _check_exclude(exclude_owned) -> None:
+    if exclude_owned not in (True, False, "one-off"):
+        raise ParameterError(
+            f"exclude_owned must be True, False or 'one-off', got {exclude_owned!r}"
+        )
+
+
+def affinity_scores(
+    transactions: pd.DataFrame,
+    products: pd.DataFrame | None = None,
+    *,
+    customers=None,
+    level: str = "product",
+    exclude_owned: bool | str = "one-off",
+    repeat_threshold: float = 0.2,
+    end=None,
+    prior_strength: float = 10.0,
+    affinity: NextPurchase | None = None,
+):
+    """Every customer's score for every item, a block of customers at a time.
+
+    Yields ``(customer_ids, scores, owned, has_history)`` per block, where ``scores`` is
+    a customers x items array (NaN where an item is left out), so callers can reduce
+    it (top-n per customer, means per segment) without holding the whole matrix.
+    The item index is ``affinity.rates.columns``. Parameters as in
+    :func:`next_best_products`.
+    """
+    _check_exclude(exclude_owned)
+    affinity = affinity or next_purchase_rates(
+        transactions, products, level=level, end=end, prior_strength=prior_strength
+    )
+    lines = purchase_items(transactions, products, level=affinity.level, end=end)
+    ids = pd.Index(
+        pd.unique(lines["customer_id"]) if customers is None else pd.Index(customers).astype(str)
+    )
+    items = affinity.rates.columns
+    owned_all = _ownership(lines, ids, items)
+    rates = affinity.rates.to_numpy()
+    popular = affinity.base_rate.to_numpy()
+    repeatable = (affinity.repeat_rate.to_numpy() >= repeat_threshold)[None, :]
+    step = max(1, _CELLS_PER_CHUNK // max(len(items), 1))
+    for start in range(0, len(ids), step):
+        owned = owned_all[start : start + step]
+        held = np.asarray(owned.sum(axis=1)).ravel()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scores = np.asarray(owned @ rates) / held[:, None]
+        history = held > 0
+        scores[~history] = popular
+        dense = owned.toarray() > 0
+        if exclude_owned is True:
+            scores[dense] = np.nan
+        elif exclude_owned == "one-off":
+            scores[dense & ~repeatable] = np.nan
+        yield ids[start : start + step], scores, dense, history
+
+
+def next_best_products(
+    transactions: pd.DataFrame,
+    products: pd.DataFrame | None = None,
+    *,
+    customers=None,
+    top_n: int = 3,
+    level: str = "product",
+    exclude_owned: bool | str = "one-off",
+    repeat_threshold: float = 0.2,
+    min_lift: float = 1.2,
+    end=None,
+    prior_strength: float = 10.0,
+    affinity: NextPurchase | None = None,
+) -> pd.DataFrame:
+    """The items each customer is most likely to buy next, from what similar buyers did.
+
+    Parameters
+    ----------
+    transactions, products, level, end
+        See :func:`purchase_items`.
+    customers : sequence of ids, optional
+        The customers to recommend for (default: every customer with a purchase).
+        Customers without a purchase get the most popular next items.
+    top_n : int, default 3
+        Items per customer.
+    exclude_owned : True, False or "one-off", default "one-off"
+        Leave out every owned item (True), none (False), or the owned items whose
+        repeat rate is below ``repeat_threshold`` ("one-off").
+    repeat_threshold : float, default 0.2
+        See ``exclude_owned``.
+    min_lift : float, default 1.2
+        Items whose lift for the customer reaches this come first (by score), then
+        the others (by score): without it the few best sellers would top every list,
+        although they are no likelier for this customer than for anyone.
+    prior_strength : float, default 10
+        See :func:`next_purchase_rates`.
+    affinity : NextPurchase, optional
+        Rates computed before (saves the work when called several times).
+
+    Returns
+    -------
+    DataFrame
+        ``top_n`` rows per customer, in the order of ``customers``: ``customer_id``,
+        ``rank`` (1 = most likely), the item column (``product_id`` or ``category``),
+        ``score`` (0-1), ``lift`` (score / base rate), ``owned`` (bought before) and
+        ``basis`` ("history" or "popular"); with ``name`` and ``category`` of the
+        product when ``products`` has them (product level).
+    """
+    if int(top_n) != top_n or top_n < 1:
+        raise ParameterError(f"top_n must be a whole number above 0, got {top_n}")
+    affinity = affinity or next_purchase_rates(
+        transactions, products, level=level, end=end, prior_strength=prior_strength
+    )
+    items = affinity.rates.columns.to_numpy()
+    base = affinity.base_rate.to_numpy()
+    frames = []
+    for ids, scores, owned, history in affinity_scores(
+        transactions,
+        products,
+        customers=customers,
+        exclude_owned=exclude_owned,
+        repeat_threshold=repeat_threshold,
+        end=end,
+        affinity=affinity,
+    ):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lifted = scores / base[None, :] >= min_lift
+        # items the history makes likelier than for the average buyer come first
+        filled = np.where(np.isnan(scores), -np.inf, scores - 1.0 * ~lifted)
+        n = min(int(top_n), filled.shape[1])
+        top = np.argsort(-filled, axis=1, kind="stable")[:, :n]
+        picked = np.take_along_axis(filled, top, axis=1)
+        rows = np.repeat(np.arange(len(ids)), n)
+        frame = pd.DataFrame(
+            {
+                "customer_id": np.asarray(ids)[rows],
+                "rank": np.tile(np.arange(1, n + 1), len(ids)),
+                LEVELS[affinity.level]: items[top.ravel()],
+                "score": np.take_along_axis(scores, top, axis=1).ravel(),
+                "_key": picked.ravel(),
+                "owned": np.take_along_axis(owned, top, axis=1).ravel(),
+                "basis": np.where(history[rows], "history", "popular"),
+            }
+        )
+        frames.append(frame[np.isfinite(frame.pop("_key").to_numpy())])
+    columns = ["customer_id", "rank", LEVELS[affinity.level], "score", "lift", "owned", "basis"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    out = pd.concat(frames, ignore_index=True)
+    item_base = pd.Series(base, index=affinity.rates.columns)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["lift"] = (
+            out["score"].to_numpy() / item_base.reindex(out[LEVELS[affinity.level]]).to_numpy()
+        )
+    out = out[columns]
+    if affinity.level == "product" and products is not None:
+        details = [c for c in ("name", "category") if c in products.columns]
+        if details:
+            catalogue = products.drop_duplicates("product_id").set_index("product_id")[details]
+            catalogue.index = catalogue.index.astype(str)
+            out = out.join(catalogue, on="product_id")
+    return out
+
+
+def segment_next_best(
+    recommendations: pd.DataFrame,
+    segments: pd.Series,
+    *,
+    top_n: int = 3,
+) -> pd.DataFrame:
+    """The items most often among the next best items of a segment's customers.
+
+    Parameters
+    ----------
+    recommendations : DataFrame
+        From :func:`next_best_products` (one row per customer and rank).
+    segments : Series
+        A segment per customer id (customers without a label are left out).
+    top_n : int, default 3
+        Items per segment.
+
+    Returns
+    -------
+    DataFrame
+        ``top_n`` rows per segment (segments in order of first appearance in
+        ``segments``): ``segment``, ``rank``, the item column, ``customers`` (for how
+        many of the segment's customers it is a next best item), ``share`` (of the
+        segment's customers with recommendations), ``score`` and ``lift`` (means over
+        those customers); with the product's ``name`` and ``category`` when the
+        recommendations have them.
+    """
+    if int(top_n) != top_n or top_n < 1:
+        raise ParameterError(f"top_n must be a whole number above 0, got {top_n}")
+    item = next((c for c in ("product_id", "category") if c in recommendations.columns), None)
+    _require_columns(recommendations, "recommendations", ["customer_id", item, "score", "lift"])
+    labels = segments.dropna()
+    labels.index = labels.index.astype(str)
+    data = recommendations.assign(
+        segment=recommendations["customer_id"].astype(str).map(labels).to_numpy(dtype=object)
+    )
+    data = data[pd.notna(data["segment"])]
+    details = [c for c in ("name", "category") if c in data.columns and c != item]
+    grouped = data.groupby(["segment", item], sort=False)
+    table = grouped.agg(
+        customers=("customer_id", "nunique"), score=("score", "mean"), lift=("lift", "mean")
+    )
+    for column in details:
+        table[column] = grouped[column].first()
+    table = table.reset_index()
+    size = data.groupby("segment")["customer_id"].nunique()
+    table["share"] = table["customers"] / table["segment"].map(size).to_numpy(dtype=float)
+    order = {segment: i for i, segment in enumerate(pd.unique(labels.to_numpy()))}
+    table["_order"] = table["segment"].map(order)
+    table = table.sort_values(
+        ["_order", "customers", "score"], ascending=[True, False, False], kind="mergesort"
+    )
+    table["rank"] = table.groupby("segment").cumcount() + 1
+    table = table[table["rank"] <= top_n]
+    columns = ["segment", "rank", item, "customers", "share", "score", "lift", *details]
+    return table[columns].reset_index(drop=True)
