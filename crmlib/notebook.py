@@ -39,6 +39,8 @@ def setup() -> None:
         }
     )
     pd.set_option("display.max_rows", 30)
+    # Actions and offers are sentences: show them whole rather than cut at 50 characters.
+    pd.set_option("display.max_colwidth", 160)
     # Styled tables show client text (names, offers): escape it like plain tables do.
     pd.set_option("styler.format.escape", "html")
     pd.set_option("display.float_format", lambda x: f"{x:,.2f}")

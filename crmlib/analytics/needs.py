@@ -98,6 +98,22 @@ def _segment_name(centre: pd.Series, overall: pd.Series, used: set[str]) -> str:
     return name
 
 
+def _fit_all(scaled: pd.DataFrame, ks: list[int], seed: int, sample: int):
+    """k-means for every k, with the silhouette of each."""
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+
+    fits, rows = {}, []
+    for k in ks:
+        model = KMeans(n_clusters=k, n_init=4, random_state=seed).fit(scaled.to_numpy())
+        fits[k] = model
+        score = silhouette_score(
+            scaled.to_numpy(), model.labels_, sample_size=sample, random_state=seed
+        )
+        rows.append({"k": k, "silhouette": float(score), "inertia": float(model.inertia_)})
+    return fits, rows
+
+
 def needs_segments(needs: pd.DataFrame, k_range=range(3, 8), seed: int = 0) -> NeedsSegments:
     """Cluster respondents on their need scores, choosing k by the silhouette.
 
@@ -114,8 +130,7 @@ def needs_segments(needs: pd.DataFrame, k_range=range(3, 8), seed: int = 0) -> N
     MissingDataError
         Without need dimensions, or with fewer respondents than the largest k needs.
     """
-    from sklearn.cluster import KMeans
-    from sklearn.metrics import silhouette_score
+    from threadpoolctl import threadpool_limits
 
     dims = need_dimensions(needs)
     if not dims:
@@ -131,15 +146,11 @@ def needs_segments(needs: pd.DataFrame, k_range=range(3, 8), seed: int = 0) -> N
             f"needs-based segments need more respondents than segments; the survey has {len(data)}"
         )
     scaled = (data - data.mean()) / data.std(ddof=0).replace(0, 1)
-    rows, fits = [], {}
     sample = min(len(scaled), 5000)
-    for k in ks:
-        model = KMeans(n_clusters=k, n_init=4, random_state=seed).fit(scaled.to_numpy())
-        fits[k] = model
-        score = silhouette_score(
-            scaled.to_numpy(), model.labels_, sample_size=sample, random_state=seed
-        )
-        rows.append({"k": k, "silhouette": float(score), "inertia": float(model.inertia_)})
+    # A survey is small: BLAS threads only contend with each other (and with other
+    # notebooks in a batch), making the search ten times slower on a busy machine.
+    with threadpool_limits(1):
+        fits, rows = _fit_all(scaled, ks, seed, sample)
     selection = pd.DataFrame(rows).set_index("k")
     best = int(selection["silhouette"].idxmax())
     raw_labels = pd.Series(fits[best].labels_, index=data.index)

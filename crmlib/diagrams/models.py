@@ -314,7 +314,17 @@ def draw_idol(
     width, gap, y, height = 3.0, 0.55, 1.6, 2.8
     for index, stage in enumerate(stages):
         x = 0.3 + index * (width + gap)
-        box(ax, x, y, width, height, stage.name, stage.lines, colour=_colour(stage, "#d6e6f2"))
+        box(
+            ax,
+            x,
+            y,
+            width,
+            height,
+            stage.name,
+            stage.lines,
+            colour=_colour(stage, "#d6e6f2"),
+            wrap=24,
+        )
         if index < 3:
             arrow(ax, (x + width + 0.03, y + height / 2), (x + width + gap - 0.03, y + height / 2))
     last_x = 0.3 + 3 * (width + gap) + width / 2

@@ -55,8 +55,15 @@ def box(
     colour=NEUTRAL,
     title_size: float = 10,
     line_size: float = 8,
+    wrap: int | None = None,
 ) -> FancyBboxPatch:
-    """A rounded box with a bold title and a few lines of figures, centred."""
+    """A rounded box with a bold title and a few lines of figures, centred.
+
+    ``wrap`` breaks each line of figures at about that many characters, so long
+    figures stay inside the box.
+    """
+    if wrap:
+        lines = [wrap_label(line, wrap) for line in lines]
     patch = FancyBboxPatch(
         (x, y),
         width,

@@ -43,6 +43,9 @@ class Action:
 class ModelVerdict:
     """A model's conclusion for one company.
 
+    Texts (headline, findings, action titles and rationales) are Markdown in which
+    client text (names, offers) is escaped with :func:`crmlib.notebook.escape`.
+
     Attributes
     ----------
     model : str

@@ -1,0 +1,113 @@
+import matplotlib
+
+matplotlib.use("Agg")
+
+import sys
+import types
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from crmlib.data.company import load_company
+from crmlib.errors import MissingDataError
+from crmlib.models import strategy
+from crmlib.models.verdict import Action, ModelVerdict
+
+
+def verdicts():
+    return [
+        ModelVerdict(
+            "A",
+            "a",
+            actions=[
+                Action("low value first", "marketing", 100.0, "A", "r", 1),
+                Action("unknown value", "IT", None, "A", "r", 1),
+                Action("later", "board", 9999.0, "A", "r", 3),
+            ],
+        ),
+        ModelVerdict("B", "b", actions=[Action("high value first", "service", 500.0, "B", "r", 1)]),
+    ]
+
+
+def test_action_plan_ranks_by_priority_then_value():
+    plan = strategy.action_plan(verdicts())
+    assert plan["action"].tolist() == [
+        "high value first",
+        "low value first",
+        "unknown value",
+        "later",
+    ]
+    assert plan.index.tolist() == [1, 2, 3, 4]
+    assert strategy.action_plan(verdicts(), top=2)["action"].tolist() == [
+        "high value first",
+        "low value first",
+    ]
+    shown = strategy.readable_plan(plan, "EUR")
+    assert shown.loc[1, "expected value / year"] == "EUR 500"
+    assert shown.loc[3, "expected value / year"] == "not estimated"
+
+
+def test_action_values_chart():
+    ax = strategy.plot_action_values(strategy.action_plan(verdicts()))
+    assert [round(p.get_width()) for p in ax.patches[:3]] == [500, 100, 9999]
+    assert len(ax.get_yticklabels()) == 3  # the unknown value is left out
+
+
+def test_collect_verdicts_lists_what_it_could_not_compute(monkeypatch):
+    good = types.ModuleType("good_model")
+    good.verdict = lambda company: ModelVerdict("Good", "fine")
+    bad = types.ModuleType("bad_model")
+
+    def refuse(company):
+        raise MissingDataError("the needs step needs the needs table")
+
+    bad.verdict = refuse
+    monkeypatch.setitem(sys.modules, "good_model", good)
+    monkeypatch.setitem(sys.modules, "bad_model", bad)
+    collected = strategy.collect_verdicts(
+        None, {"Good": "good_model", "Bad": "bad_model", "Gone": "no_such_module_here"}
+    )
+    assert [v.model for v in collected.verdicts] == ["Good"]
+    assert collected.skipped == {
+        "Bad": "the needs step needs the needs table",
+        "Gone": "the model's module is not installed",
+    }
+    assert strategy.describe_skipped(collected).startswith(
+        "Not in this report: Bad: the needs step"
+    )
+
+
+def test_key_figures_on_a_small_company(tmp_path: Path):
+    (tmp_path / "customers.csv").write_text("customer_id\nA\nB\nC\n")
+    rows = [
+        "A,2024-01-10,100",
+        "A,2024-06-10,100",
+        "A,2025-03-10,100",
+        "B,2024-02-01,50",
+        "B,2025-05-01,50",
+        "C,2024-03-01,10",
+    ]
+    (tmp_path / "transactions.csv").write_text("customer_id,date,amount\n" + "\n".join(rows) + "\n")
+    company = load_company(tmp_path, observation_end="2025-12-31")
+    figures = strategy.key_figures(company)
+    assert figures.customers == 3
+    assert figures.buyers == 2  # A and B bought in 2025
+    # 2024's buyers A, B, C; A and B came back in 2025
+    assert figures.retention_rate == pytest.approx(2 / 3)
+    table = strategy.key_figures_table(figures, "EUR")
+    assert table.loc["Customers", "value"] == "3"
+    text = strategy.executive_summary(
+        company, figures, strategy.Verdicts([], {}), strategy.action_plan([])
+    )
+    assert "serves 3 customers, of whom 2 bought in the last twelve months" in text
+    assert "67% of last year's buyers came back" in text
+
+
+def test_sample_report_brings_every_model(sample_dir: Path):
+    company = load_company(sample_dir)
+    collected = strategy.collect_verdicts(company)
+    assert {v.model for v in collected.verdicts} >= {"QCI", "Customer IDOL"}
+    plan = strategy.action_plan(collected.verdicts)
+    assert plan["owner"].notna().all() and (plan["priority"].between(1, 3)).all()
+    assert isinstance(plan, pd.DataFrame) and len(plan) >= 5
