@@ -1,0 +1,491 @@
+"""Customer KPIs per period, and a scorecard that compares two periods against standards.
+
+Payne & Frow's *performance assessment* ties the shareholder results of CRM (customer
+value, retention, cost reduction) to standards, metrics and key performance indicators,
+and follows them over time. QCI's "measuring the effect" asks the same. This module
+measures the KPIs on the company's tables for consecutive periods of equal length, ending
+at a chosen day (by default the 12 months to the observation end, then the 12 before, and
+so on), and compares the last two periods: the change, its direction, and whether the
+later period meets its standard.
+
+A *period* runs from the day after its start to its end, both given as dates:
+``start < date <= end``. A period is kept only when the transactions cover all of it but
+at most ``slack_days`` at its start, so a partial first year is not read as a decline.
+
+The KPIs (columns of :func:`kpi_history`):
+
+=========================  ==================  ==========================================
+KPI                        shareholder result  measured as
+=========================  ==================  ==========================================
+revenue                    shareholder value   sum of amounts (returns netted)
+gross_margin               shareholder value   amount - cost, or amount * product margin rate
+active_customers           customer base       customers with a purchase in the period
+new_customers              acquisition         customers whose first purchase is in it
+retention_rate             retention           share of the previous period's active
+                                               customers who bought again in this one
+revenue_per_customer       customer value      revenue / active customers
+margin_per_customer        customer value      gross margin / active customers
+cost_to_serve              cost to serve       contacts x the channel's cost per contact
+cost_to_serve_share        cost to serve       cost to serve / gross margin
+satisfaction               customer experience mean satisfaction score of the contacts
+resolution_rate            customer experience share of contacts that resolved the question
+campaign_response_rate     customer value      share of offers sent that got a response
+=========================  ==================  ==========================================
+
+A KPI whose data is absent is NaN (no cost and no margin rates: no margin; no
+interactions: no satisfaction). ``new_customers`` and ``retention_rate`` are NaN in the
+first period, which has no earlier period to compare with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from crmlib.analytics.profitability import transaction_margin
+from crmlib.errors import MissingDataError, ParameterError
+from crmlib.formatting import count, money, percent
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """What a KPI is and how to read it.
+
+    Attributes
+    ----------
+    name : str
+        Its column in :func:`kpi_history`.
+    label : str
+        How a report names it.
+    result : str
+        The shareholder result it serves (Payne & Frow): "shareholder value",
+        "customer value", "retention", "acquisition", "cost to serve", "customer
+        experience" or "customer base".
+    unit : {"money", "share", "count", "score"}
+        How its values are written.
+    higher_is_better : bool
+        Whether a rise is good news.
+    """
+
+    name: str
+    label: str
+    result: str
+    unit: str
+    higher_is_better: bool = True
+
+    def format(self, value: float, currency: str = "EUR") -> str:
+        """The value as a report writes it (``n/a`` when missing)."""
+        if value is None or pd.isna(value):
+            return "n/a"
+        if self.unit == "money":
+            return money(value, currency)
+        if self.unit == "share":
+            return percent(value, 1)
+        if self.unit == "count":
+            return count(value)
+        return f"{value:.2f}"
+
+
+#: The KPIs of :func:`kpi_history`, in the order of the scorecard.
+KPIS: dict[str, Kpi] = {
+    k.name: k
+    for k in (
+        Kpi("revenue", "Revenue", "shareholder value", "money"),
+        Kpi("gross_margin", "Gross margin", "shareholder value", "money"),
+        Kpi("active_customers", "Active customers", "customer base", "count"),
+        Kpi("new_customers", "New customers", "acquisition", "count"),
+        Kpi("retention_rate", "Retention rate", "retention", "share"),
+        Kpi("revenue_per_customer", "Revenue per customer", "customer value", "money"),
+        Kpi("margin_per_customer", "Margin per customer", "customer value", "money"),
+        Kpi("cost_to_serve", "Cost to serve", "cost to serve", "money", higher_is_better=False),
+        Kpi(
+            "cost_to_serve_share",
+            "Cost to serve / margin",
+            "cost to serve",
+            "share",
+            higher_is_better=False,
+        ),
+        Kpi("satisfaction", "Contact satisfaction", "customer experience", "score"),
+        Kpi("resolution_rate", "Contacts resolved", "customer experience", "share"),
+        Kpi("campaign_response_rate", "Campaign response", "customer value", "share"),
+    )
+}
+
+#: Kinds of standard: the later value at least / at most a level, or its growth at least.
+STANDARD_KINDS = ("at least", "at most", "growth at least")
+
+
+@dataclass(frozen=True)
+class Standard:
+    """A standard a KPI should meet in the later period.
+
+    Attributes
+    ----------
+    kpi : str
+        The KPI's name (a key of :data:`KPIS`).
+    kind : {"at least", "at most", "growth at least"}
+        ``at least``/``at most`` compare the later period's value with ``value``;
+        ``growth at least`` compares its relative change on the earlier period.
+    value : float
+        The level or the growth (0.05 = 5 %).
+    """
+
+    kpi: str
+    kind: str
+    value: float
+
+    def __post_init__(self) -> None:
+        if self.kpi not in KPIS:
+            raise ParameterError(f"'{self.kpi}' is not a KPI; use one of {', '.join(KPIS)}")
+        if self.kind not in STANDARD_KINDS:
+            raise ParameterError(
+                f"a standard's kind must be one of {', '.join(STANDARD_KINDS)}, got '{self.kind}'"
+            )
+        if not np.isfinite(self.value):
+            raise ParameterError(f"the standard for {self.kpi} must be a number")
+
+    def met(self, previous: float, current: float) -> bool | None:
+        """Whether ``current`` meets the standard; None when it cannot be judged."""
+        if current is None or pd.isna(current):
+            return None
+        if self.kind == "at least":
+            return bool(current >= self.value)
+        if self.kind == "at most":
+            return bool(current <= self.value)
+        if previous is None or pd.isna(previous) or previous <= 0:
+            return None
+        return bool(current / previous - 1 >= self.value)
+
+    def describe(self, currency: str = "EUR") -> str:
+        """The standard in words, e.g. ``'at least 65.0%'`` or ``'growth at least 5%'``."""
+        if self.kind == "growth at least":
+            return f"growth at least {percent(self.value, 1)}"
+        return f"{self.kind} {KPIS[self.kpi].format(self.value, currency)}"
+
+
+def default_standards(
+    *,
+    growth_goal: float = 0.05,
+    retention_standard: float = 0.65,
+    satisfaction_standard: float = 4.0,
+    cost_to_serve_standard: float = 0.10,
+) -> list[Standard]:
+    """The standards the Payne & Frow notebook judges against, from its parameters.
+
+    Revenue and gross margin should grow at least by the business strategy's growth
+    goal; retention, contact satisfaction and the cost to serve (as a share of gross
+    margin) each have a level. The defaults are working standards for a retailer, to be
+    replaced by the company's own targets:
+
+    - retention 65 %: about two in three of last year's buyers buy again;
+    - satisfaction 4.0 on a 1-5 scale: the average contact ends "satisfied";
+    - cost to serve at most 10 % of gross margin.
+    """
+    if not 0 <= retention_standard <= 1:
+        raise ParameterError(
+            f"retention_standard must be between 0 and 1, got {retention_standard}"
+        )
+    if not 0 <= cost_to_serve_standard <= 1:
+        raise ParameterError(
+            f"cost_to_serve_standard must be between 0 and 1, got {cost_to_serve_standard}"
+        )
+    return [
+        Standard("revenue", "growth at least", growth_goal),
+        Standard("gross_margin", "growth at least", growth_goal),
+        Standard("retention_rate", "at least", retention_standard),
+        Standard("cost_to_serve_share", "at most", cost_to_serve_standard),
+        Standard("satisfaction", "at least", satisfaction_standard),
+    ]
+
+
+def _period_label(start: pd.Timestamp, end: pd.Timestamp, months: int) -> str:
+    first = start + pd.Timedelta(days=1)
+    if months == 12 and first.month == 1 and first.day == 1 and end.month == 12 and end.day == 31:
+        return str(end.year)
+    return f"{first:%b %Y}-{end:%b %Y}"
+
+
+def period_windows(
+    first_date, end, *, months: int = 12, slack_days: int = 7, periods: int | None = None
+) -> pd.DataFrame:
+    """Consecutive periods of ``months`` months ending at ``end``, as far back as the data goes.
+
+    Parameters
+    ----------
+    first_date : date-like
+        The first day with data.
+    end : date-like
+        The last day of the latest period.
+    months : int, default 12
+        The length of each period.
+    slack_days : int, default 7
+        A period is kept when the data starts at most this many days after its first day.
+    periods : int, optional
+        Keep at most this many (the latest).
+
+    Returns
+    -------
+    DataFrame
+        One row per period, oldest first: ``label`` (``"2025"`` for a calendar year,
+        else e.g. ``"Jul 2024-Jun 2025"``), ``start`` (exclusive) and ``end`` (inclusive).
+    """
+    if int(months) != months or months < 1:
+        raise ParameterError(f"months must be a whole number above 0, got {months}")
+    first, last = pd.Timestamp(first_date).normalize(), pd.Timestamp(end).normalize()
+    rows = []
+    stop = last
+    while True:
+        start = stop - pd.DateOffset(months=int(months))
+        if first > start + pd.Timedelta(days=1 + slack_days):
+            break
+        rows.append({"label": _period_label(start, stop, months), "start": start, "end": stop})
+        stop = start
+        if periods is not None and len(rows) >= periods:
+            break
+    return pd.DataFrame(rows[::-1], columns=["label", "start", "end"])
+
+
+def _in(frame: pd.DataFrame, column: str, start, end) -> pd.DataFrame:
+    dates = frame[column]
+    return frame[((dates > start) & (dates <= end)).to_numpy(dtype=bool)]
+
+
+def _purchases(transactions: pd.DataFrame) -> pd.DataFrame:
+    if "is_return" in transactions.columns:
+        returned = transactions["is_return"].fillna(False).to_numpy(dtype=bool)
+        return transactions[~returned]
+    return transactions[(transactions["amount"] > 0).to_numpy(dtype=bool)]
+
+
+def contact_costs(interactions: pd.DataFrame, channels: pd.DataFrame) -> pd.Series:
+    """The cost of every contact: its channel's ``cost_per_contact`` (NaN for an unknown channel).
+
+    Returns
+    -------
+    Series of float
+        Indexed like ``interactions``.
+
+    Raises
+    ------
+    MissingDataError
+        When channels lacks channel or cost_per_contact, or interactions lacks channel.
+    """
+    if not {"channel", "cost_per_contact"} <= set(channels.columns):
+        raise MissingDataError(
+            "the cost per contact needs channel and cost_per_contact in channels"
+        )
+    if "channel" not in interactions.columns:
+        raise MissingDataError("the cost per contact needs the channel of each contact")
+    cost_of = channels.set_index(channels["channel"].astype(str).str.strip())["cost_per_contact"]
+    cost_of = cost_of[~cost_of.index.duplicated()]
+    return interactions["channel"].astype(str).str.strip().map(cost_of).astype(float)
+
+
+def kpi_history(
+    transactions: pd.DataFrame,
+    *,
+    end,
+    products: pd.DataFrame | None = None,
+    interactions: pd.DataFrame | None = None,
+    channels: pd.DataFrame | None = None,
+    campaigns: pd.DataFrame | None = None,
+    months: int = 12,
+    periods: int | None = None,
+) -> pd.DataFrame:
+    """Every KPI of :data:`KPIS` for consecutive periods ending at ``end``.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        With customer_id, date and amount; ``cost`` (or ``product_id`` with products'
+        ``margin_rate``) for the margin; ``is_return`` when present. Not modified.
+    end : date-like
+        The last day of the latest period.
+    products, interactions, channels, campaigns : DataFrame, optional
+        For the margin, the cost to serve, satisfaction, resolution and campaign KPIs.
+    months : int, default 12
+        Period length.
+    periods : int, optional
+        Keep at most this many periods (the latest).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by period label (oldest first), one column per KPI (see the module
+        docstring); ``attrs["windows"]`` holds the periods of :func:`period_windows`.
+
+    Raises
+    ------
+    MissingDataError
+        When the transactions do not cover one whole period before ``end``.
+    """
+    for column in ("customer_id", "date", "amount"):
+        if column not in transactions.columns:
+            raise MissingDataError(f"the KPIs need the column {column} in transactions")
+    dated = transactions[transactions["date"].notna().to_numpy(dtype=bool)]
+    if dated.empty:
+        raise MissingDataError("the KPIs need dated transactions")
+    windows = period_windows(dated["date"].min(), end, months=months, periods=periods)
+    if windows.empty:
+        raise MissingDataError(
+            f"the KPIs need transactions covering at least {months} months up to "
+            f"{pd.Timestamp(end):%d %b %Y}"
+        )
+    try:
+        margin = transaction_margin(dated, products)
+    except MissingDataError:
+        margin = None
+    purchases = _purchases(dated)
+    first_purchase = purchases.groupby("customer_id")["date"].min()
+    contacts = None
+    if interactions is not None and {"date", "channel"} <= set(interactions.columns):
+        contacts = interactions
+        if channels is not None and {"channel", "cost_per_contact"} <= set(channels.columns):
+            contacts = contacts.assign(_cost=contact_costs(contacts, channels).to_numpy())
+    rows = []
+    previous_active: set | None = None
+    for index, window in enumerate(windows.itertuples()):
+        lines = _in(dated, "date", window.start, window.end)
+        bought = _in(purchases, "date", window.start, window.end)
+        active = set(bought["customer_id"].unique())
+        revenue = float(lines["amount"].sum())
+        gross = float(margin.loc[lines.index].sum()) if margin is not None else np.nan
+        n_active = len(active)
+        row = {
+            "revenue": revenue,
+            "gross_margin": gross,
+            "active_customers": n_active,
+            "new_customers": np.nan,
+            "retention_rate": np.nan,
+            "revenue_per_customer": revenue / n_active if n_active else np.nan,
+            "margin_per_customer": gross / n_active if n_active else np.nan,
+            "cost_to_serve": np.nan,
+            "cost_to_serve_share": np.nan,
+            "satisfaction": np.nan,
+            "resolution_rate": np.nan,
+            "campaign_response_rate": np.nan,
+        }
+        if index > 0:
+            firsts = first_purchase[
+                ((first_purchase > window.start) & (first_purchase <= window.end)).to_numpy(
+                    dtype=bool
+                )
+            ]
+            row["new_customers"] = len(firsts)
+            if previous_active:
+                row["retention_rate"] = len(previous_active & active) / len(previous_active)
+        if contacts is not None:
+            seen = _in(contacts, "date", window.start, window.end)
+            if "_cost" in seen.columns:
+                row["cost_to_serve"] = float(seen["_cost"].sum())
+                if gross > 0:
+                    row["cost_to_serve_share"] = row["cost_to_serve"] / gross
+            if "satisfaction" in seen.columns and seen["satisfaction"].notna().any():
+                row["satisfaction"] = float(seen["satisfaction"].mean())
+            if "resolved" in seen.columns and seen["resolved"].notna().any():
+                row["resolution_rate"] = float(seen["resolved"].astype("boolean").mean())
+        if (
+            campaigns is not None
+            and {"sent_date", "responded"} <= set(campaigns.columns)
+            and len(sent := _in(campaigns, "sent_date", window.start, window.end))
+        ):
+            row["campaign_response_rate"] = float(sent["responded"].astype("boolean").mean())
+        rows.append(row)
+        previous_active = active
+    history = pd.DataFrame(rows, index=pd.Index(windows["label"], name="period"))
+    history = history[list(KPIS)].astype(float)
+    history.attrs["windows"] = windows
+    history.attrs["months"] = int(months)
+    return history
+
+
+def _direction(previous: float, current: float, tolerance: float) -> str:
+    if pd.isna(previous) or pd.isna(current):
+        return "n/a"
+    scale = abs(previous) if previous else 1.0
+    change = (current - previous) / scale
+    if abs(change) < tolerance:
+        return "flat"
+    return "up" if change > 0 else "down"
+
+
+def scorecard(
+    history: pd.DataFrame,
+    standards: Sequence[Standard] = (),
+    *,
+    flat_tolerance: float = 0.005,
+    currency: str = "EUR",
+) -> pd.DataFrame:
+    """Compare the last two periods of :func:`kpi_history`, KPI by KPI, against standards.
+
+    Parameters
+    ----------
+    history : DataFrame
+        From :func:`kpi_history` (at least one period).
+    standards : sequence of Standard
+        At most one per KPI; KPIs without one are followed for their trend only.
+    flat_tolerance : float, default 0.005
+        A relative change smaller than this (0.5 %) counts as flat.
+    currency : str
+        For the written standards.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by KPI name, for the KPIs measured in the later period: ``label``,
+        ``result`` (the shareholder result), ``previous`` and ``current`` (values of the
+        two periods; ``previous`` NaN with one period), ``change`` (current - previous),
+        ``relative_change``, ``direction`` ("up", "down", "flat", "n/a"),
+        ``better`` (nullable boolean: the change is good news; missing when flat or
+        unknown), ``standard`` (text, empty when none) and ``meets`` (nullable boolean:
+        missing when there is no standard or it cannot be judged).
+        ``attrs["periods"]`` holds the two period labels compared.
+    """
+    if history.empty:
+        raise MissingDataError("the scorecard needs at least one period of KPIs")
+    by_kpi = {}
+    for standard in standards:
+        if standard.kpi in by_kpi:
+            raise ParameterError(f"there are two standards for {standard.kpi}")
+        by_kpi[standard.kpi] = standard
+    current_row = history.iloc[-1]
+    previous_row = (
+        history.iloc[-2] if len(history) > 1 else pd.Series(np.nan, index=history.columns)
+    )
+    rows = []
+    for name, kpi in KPIS.items():
+        if name not in history.columns or pd.isna(current_row[name]):
+            continue
+        previous, current = float(previous_row[name]), float(current_row[name])
+        direction = _direction(previous, current, flat_tolerance)
+        better = (
+            pd.NA if direction in ("flat", "n/a") else (direction == "up") == kpi.higher_is_better
+        )
+        standard = by_kpi.get(name)
+        met = standard.met(previous, current) if standard else None
+        rows.append(
+            {
+                "kpi": name,
+                "label": kpi.label,
+                "result": kpi.result,
+                "previous": previous,
+                "current": current,
+                "change": current - previous,
+                "relative_change": current / previous - 1 if previous else np.nan,
+                "direction": direction,
+                "better": better,
+                "standard": standard.describe(currency) if standard else "",
+                "meets": pd.NA if met is None else met,
+            }
+        )
+    card = pd.DataFrame(rows).set_index("kpi")
+    card["better"] = card["better"].astype("boolean")
+    card["meets"] = card["meets"].astype("boolean")
+    card.attrs["periods"] = (
+        str(history.index[-2]) if len(history) > 1 else None,
+        str(history.index[-1]),
+    )
+    return card

@@ -1,0 +1,606 @@
+"""Charts of the Payne & Frow notebook: segments, value exchange, channels, data, KPIs, readiness.
+
+Every chart takes the result of a :mod:`crmlib.models.payne_frow` function (or one of its
+tables) and ``ax=None``, and returns the ``Axes`` it drew on (:func:`plot_kpi_trends`
+draws small multiples and returns its array of axes). :func:`show_continuity` and
+:func:`show_scorecard` are the notebook's live views: they compute, draw and say the
+result for one setting, so :func:`crmlib.widgets.live` can redraw them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+from crmlib.analytics.kpis import KPIS, Standard
+from crmlib.data.company import Company
+from crmlib.diagrams.shapes import score_colour, text_colour
+from crmlib.errors import MissingDataError
+from crmlib.models import payne_frow as pf
+
+BLUE = "#1f5f8b"
+LIGHT = "#7fb3d5"
+RED = "#c0392b"
+GREEN = "#27ae60"
+AMBER = "#f39c12"
+GREY = "#95a5a6"
+CHANNEL_COLOURS = ("#1f5f8b", "#7fb3d5", "#27ae60", "#f39c12", "#8e44ad", "#c0392b", "#95a5a6")
+
+
+def _axes(ax: Axes | None, figsize: tuple[float, float] = (7.5, 4.0)) -> Axes:
+    return ax if ax is not None else plt.subplots(figsize=figsize)[1]
+
+
+def _money_axis(ax: Axes, currency: str, axis: str = "y") -> None:
+    formatter = FuncFormatter(lambda value, _: f"{value:,.0f}")
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
+    (ax.set_ylabel if axis == "y" else ax.set_xlabel)(currency)
+
+
+def plot_segment_strategy(
+    segments: pd.DataFrame,
+    ax: Axes | None = None,
+    *,
+    title: str = "Segments: customers, current value and expected value",
+) -> Axes:
+    """Paired bars per segment (:attr:`Strategy.segments`): share of customers, of current
+    value and of expected value; the target segments' names are marked with a star."""
+    ax = _axes(ax)
+    positions = np.arange(len(segments))
+    series = [
+        ("customer_share", "share of customers", GREY),
+        ("value_share", "share of current value", LIGHT),
+        ("expected_value_share", "share of expected value", BLUE),
+    ]
+    shown = [s for s in series if segments[s[0]].notna().any()]
+    width = 0.8 / len(shown)
+    for index, (column, label, colour) in enumerate(shown):
+        offset = (index - (len(shown) - 1) / 2) * width
+        ax.bar(positions + offset, segments[column].to_numpy(), width, color=colour, label=label)
+    labels = [
+        f"★ {name}" if target else str(name)
+        for name, target in zip(segments.index, segments["target"], strict=True)
+    ]
+    ax.set_xticks(positions, labels)
+    for tick, target in zip(ax.get_xticklabels(), segments["target"], strict=True):
+        tick.set_fontweight("bold" if target else "normal")
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set_ylabel("share of the base")
+    ax.set_title(title)
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.1),
+        ncol=len(shown),
+        fontsize=8,
+        frameon=False,
+        title="★ target segment",
+        title_fontsize=8,
+    )
+    return ax
+
+
+def plot_growth_gap(strategy, ax: Axes | None = None, *, currency: str = "EUR") -> Axes:
+    """Last year's revenue, next year's forecast (today's customers plus last year's pace of
+    acquisition) and the growth goal (a dashed line), from :class:`Strategy`."""
+    ax = _axes(ax, (6.5, 3.8))
+    s = strategy
+    ax.bar(0, s.revenue_last, color=GREY, width=0.6)
+    ax.bar(0, s.revenue_new, color=LIGHT, width=0.6, label="from new customers")
+    if pd.notna(s.revenue_expected):
+        ax.bar(1, s.revenue_expected, color=BLUE, width=0.6, label="today's customers (forecast)")
+        ax.bar(
+            1,
+            s.revenue_new,
+            bottom=s.revenue_expected,
+            color=LIGHT,
+            width=0.6,
+            hatch="//",
+            edgecolor="white",
+            label="new customers at last year's pace",
+        )
+    ax.axhline(s.revenue_goal, color=RED, linestyle="--", linewidth=1.5)
+    ax.annotate(
+        f"goal: {s.growth_goal:+.1%}",
+        (-0.58, s.revenue_goal),
+        xytext=(0, 4),
+        textcoords="offset points",
+        color=RED,
+        ha="left",
+        fontsize=8,
+    )
+    ax.set_xticks([0, 1], ["last 12 months", "next 12 months"])
+    ax.set_xlim(-0.6, 1.6)
+    _money_axis(ax, currency)
+    ax.set_title("Revenue: last year, the forecast and the growth goal")
+    ax.set_ylim(
+        0, max(s.revenue_goal, s.revenue_last, s.forecast if pd.notna(s.forecast) else 0) * 1.12
+    )
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=8, frameon=False)
+    return ax
+
+
+def plot_value_exchange(
+    segments: pd.DataFrame, ax: Axes | None = None, *, currency: str = "EUR"
+) -> Axes:
+    """Both sides of the exchange per segment (:attr:`ValueCreation.segments`): the value the
+    organisation receives as bars (profit last year, expected value next year), the value
+    the customer receives as dots (contact satisfaction 1-5, or the NPS) on a second axis."""
+    ax = _axes(ax)
+    positions = np.arange(len(segments))
+    width = 0.38
+    ax.bar(
+        positions - width / 2,
+        segments["profit_per_customer"],
+        width,
+        color=LIGHT,
+        label="profit per customer, last 12 months",
+    )
+    if segments["expected_value_per_customer"].notna().any():
+        ax.bar(
+            positions + width / 2,
+            segments["expected_value_per_customer"],
+            width,
+            color=BLUE,
+            label="expected value per customer",
+        )
+    ax.set_xticks(positions, [str(s) for s in segments.index])
+    ax.axhline(0, color="black", linewidth=0.8)
+    _money_axis(ax, f"{currency} per customer")
+    handles, labels = ax.get_legend_handles_labels()
+    side = None
+    if "satisfaction" in segments.columns and segments["satisfaction"].notna().any():
+        side = ("satisfaction", "contact satisfaction (1-5)", (1, 5))
+    elif "nps" in segments.columns and segments["nps"].notna().any():
+        side = ("nps", "NPS (-100 to 100)", (-100, 100))
+    if side is not None:
+        twin = ax.twinx()
+        twin.plot(positions, segments[side[0]], "o-", color=RED, label=side[1])
+        twin.set_ylim(*side[2])
+        twin.set_ylabel(side[1])
+        more = twin.get_legend_handles_labels()
+        handles, labels = handles + more[0], labels + more[1]
+    ax.legend(handles, labels, loc="upper right", fontsize=8)
+    ax.set_title("Value for the organisation (bars) and for the customer (dots)")
+    return ax
+
+
+def plot_retention_economics(value, ax: Axes | None = None, *, currency: str = "EUR") -> Axes:
+    """A customer's lifetime value (the retention formula ``m r / (1 + d - r)``) against
+    the retention rate, with today's rate and the rate five points higher marked."""
+    ax = _axes(ax, (6.5, 3.8))
+    v = value
+    if pd.isna(v.lifetime_value):
+        raise MissingDataError("it needs a retention rate and a margin per customer")
+    top = min(0.95, max(0.8, v.retention_rate + 0.2))
+    rates = np.linspace(0, top, 96)
+    curve = v.profit_per_customer * rates / (1 + v.discount_rate - rates)
+    ax.plot(rates, curve, color=BLUE, linewidth=2, label="lifetime value at each retention rate")
+    ax.plot(v.retention_rate, v.lifetime_value, "o", color=RED, label="today")
+    lifted = min(v.retention_rate + pf.RETENTION_LIFT, 1.0)
+    if pd.notna(v.lifetime_value_lifted):
+        ax.plot(lifted, v.lifetime_value_lifted, "o", color=GREEN, label="+5 points")
+        ax.annotate(
+            f"+{v.lifetime_value_lifted / v.lifetime_value - 1:.0%}",
+            (lifted, v.lifetime_value_lifted),
+            xytext=(6, -4),
+            textcoords="offset points",
+            color=GREEN,
+        )
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlabel("retention rate (share of last year's buyers who buy again)")
+    _money_axis(ax, f"{currency} per customer")
+    ax.set_title(f"Retention economics (discount rate {v.discount_rate:.0%} a year)")
+    ax.legend(loc="upper left", fontsize=8)
+    return ax
+
+
+def plot_acquisition_retention(value, ax: Axes | None = None, *, currency: str = "EUR") -> Axes:
+    """Per customer: the cost of winning one, the yearly cost of keeping one, the yearly
+    profit and the lifetime value. A rule-of-thumb acquisition cost is hatched."""
+    v = value
+    if pd.isna(v.acquisition_cost):
+        raise MissingDataError(v.skipped.get("acquisition", "the acquisition cost is not known"))
+    ax = _axes(ax, (6.5, 3.6))
+    bars = [
+        ("cost to win", v.acquisition_cost, RED),
+        ("cost to keep, a year", v.retention_cost, AMBER),
+        ("profit, a year", v.profit_per_customer, LIGHT),
+        ("lifetime value", v.lifetime_value, BLUE),
+    ]
+    labels = [b[0] for b in bars]
+    drawn = ax.barh(labels, [b[1] for b in bars], color=[b[2] for b in bars])
+    if v.acquisition_cost_source == "5x rule of thumb":
+        drawn[0].set_hatch("//")
+        drawn[0].set_edgecolor("white")
+        labels[0] = "cost to win (5x rule of thumb)"
+        ax.set_yticks(range(len(labels)), labels)
+    for bar, (_, amount, _) in zip(drawn, bars, strict=True):
+        if pd.notna(amount):
+            ax.annotate(
+                f"{amount:,.0f}",
+                (bar.get_width(), bar.get_y() + bar.get_height() / 2),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8,
+            )
+    ax.invert_yaxis()
+    _money_axis(ax, f"{currency} per customer", axis="x")
+    ax.set_title("Acquisition versus retention")
+    return ax
+
+
+def plot_channel_mix(
+    mix: pd.DataFrame, ax: Axes | None = None, *, title: str = "Channel mix per segment"
+) -> Axes:
+    """Stacked bars: each segment's share of contacts (or purchases) per channel, from
+    :func:`crmlib.analytics.contacts.channel_mix`."""
+    ax = _axes(ax, (7.5, 0.5 * len(mix) + 1.8))
+    left = np.zeros(len(mix))
+    positions = np.arange(len(mix))
+    for index, channel in enumerate(mix.columns):
+        shares = mix[channel].to_numpy(dtype=float)
+        colour = CHANNEL_COLOURS[index % len(CHANNEL_COLOURS)]
+        ax.barh(positions, shares, left=left, color=colour, label=str(channel))
+        for y, (start, width) in enumerate(zip(left, shares, strict=True)):
+            if width >= 0.08:
+                ax.text(
+                    start + width / 2,
+                    y,
+                    f"{width:.0%}",
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color=text_colour(colour),
+                )
+        left += shares
+    ax.set_yticks(positions, [str(s) for s in mix.index])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_title(title)
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12),
+        ncol=min(len(mix.columns), 6),
+        fontsize=8,
+        frameon=False,
+    )
+    return ax
+
+
+def plot_continuity(flow, ax: Axes | None = None) -> Axes:
+    """Per customer process, the share of contact episodes settled in one contact, repeated
+    in one channel, and crossing channels (:class:`Continuity`)."""
+    table = flow.by_process
+    ax = _axes(ax, (7.5, 0.45 * len(table) + 1.9))
+    parts = [
+        ("one_contact", "settled in one contact", GREEN),
+        ("same_channel_repeat", "repeated in the same channel", AMBER),
+        ("cross_channel", "crossed channels", RED),
+    ]
+    positions = np.arange(len(table))
+    left = np.zeros(len(table))
+    for column, label, colour in parts:
+        shares = (table[column] / table["episodes"]).to_numpy(dtype=float)
+        ax.barh(positions, shares, left=left, color=colour, label=label)
+        left += shares
+    for y, rate in enumerate(table["cross_channel_rate"]):
+        ax.text(1.01, y, f"{rate:.0%}", va="center", fontsize=8, color=RED)
+    ax.set_yticks(positions, [f"{p} ({n})" for p, n in table["episodes"].items()])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlabel("share of contact episodes (episodes in brackets)")
+    ax.set_title(f"Continuity per process: contacts within {flow.window_days} days as one episode")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3, fontsize=8, frameon=False)
+    return ax
+
+
+def plot_channel_costs(
+    costs: pd.DataFrame, ax: Axes | None = None, *, currency: str = "EUR"
+) -> Axes:
+    """Contact cost per channel over the last 12 months (:func:`channel_costs`), each bar
+    labelled with its cost per contact and per resolved question."""
+    ax = _axes(ax, (7.5, 0.45 * len(costs) + 1.5))
+    positions = np.arange(len(costs))
+    ax.barh(positions, costs["total_cost"], color=BLUE)
+    for y, row in enumerate(costs.itertuples()):
+        label = f"{row.cost_per_contact:,.2f} a contact"
+        if pd.notna(row.cost_per_resolved):
+            label += f", {row.cost_per_resolved:,.2f} a resolved question"
+        ax.annotate(
+            label,
+            (row.total_cost, y),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=7.5,
+        )
+    ax.set_yticks(positions, [str(c) for c in costs.index])
+    ax.invert_yaxis()
+    ax.set_xlim(0, costs["total_cost"].max() * 1.8)
+    _money_axis(ax, f"{currency}, last 12 months", axis="x")
+    ax.set_title("Contact cost per channel")
+    return ax
+
+
+def plot_table_completeness(tables: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Completeness per table (:func:`crmlib.analytics.data_support.table_quality`), with
+    each table's least filled column."""
+    ax = _axes(ax, (7.0, 0.4 * len(tables) + 1.4))
+    positions = np.arange(len(tables))
+    colours = [RED if c < 0.9 else BLUE for c in tables["completeness"]]
+    ax.barh(positions, tables["completeness"], color=colours)
+    for y, row in enumerate(tables.itertuples()):
+        ax.text(
+            0.01,
+            y,
+            f"weakest: {row.weakest_column} ({row.weakest_fill:.0%})",
+            va="center",
+            fontsize=7.5,
+            color="white",
+        )
+    ax.set_yticks(positions, [str(t) for t in tables.index])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.axvline(0.9, color="grey", linestyle="--", linewidth=1)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_title("Completeness per table (share of filled cells)")
+    return ax
+
+
+def plot_customer_picture(aspects: pd.Series, ax: Axes | None = None) -> Axes:
+    """The mean completeness of the six aspects of the customer picture."""
+    ax = _axes(ax, (7.0, 3.2))
+    shown = aspects.drop("completeness", errors="ignore")
+    positions = np.arange(len(shown))
+    ax.barh(positions, shown.to_numpy(), color=[score_colour(v) for v in shown])
+    for y, value in enumerate(shown):
+        ax.text(min(value, 0.9) + 0.01, y, f"{value:.0%}", va="center", fontsize=8)
+    ax.set_yticks(positions, [a.replace("_", " ") for a in shown.index])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    if "completeness" in aspects:
+        ax.axvline(
+            aspects["completeness"],
+            color="black",
+            linestyle="--",
+            linewidth=1,
+            label=f"overall {aspects['completeness']:.0%}",
+        )
+        ax.legend(loc="lower right", fontsize=8)
+    ax.set_title("How complete the customer picture is, per aspect")
+    return ax
+
+
+#: The KPIs shown in the trend chart by default.
+TREND_KPIS = (
+    "revenue",
+    "margin_per_customer",
+    "retention_rate",
+    "new_customers",
+    "cost_to_serve_share",
+    "satisfaction",
+)
+
+
+def plot_kpi_trends(
+    history: pd.DataFrame,
+    standards: Sequence[Standard] = (),
+    axes=None,
+    *,
+    kpis: Sequence[str] = TREND_KPIS,
+    currency: str = "EUR",
+):
+    """Small multiples: one KPI per panel over the periods of :func:`kpi_history`, with its
+    standard as a dashed line where the standard is a level.
+
+    Returns
+    -------
+    ndarray of Axes
+    """
+    shown = [k for k in kpis if k in history.columns and history[k].notna().any()]
+    if not shown:
+        raise MissingDataError("it needs at least one measured KPI")
+    columns = 3
+    rows = int(np.ceil(len(shown) / columns))
+    if axes is None:
+        axes = plt.subplots(rows, columns, figsize=(10, 2.9 * rows), squeeze=False)[1]
+    flat = np.asarray(axes).ravel()
+    levels = {s.kpi: s for s in standards if s.kind in ("at least", "at most")}
+    labels = [str(p) for p in history.index]
+    for ax, kpi in zip(flat, shown, strict=False):
+        values = history[kpi]
+        ax.plot(labels, values.to_numpy(), "o-", color=BLUE)
+        if kpi in levels:
+            ax.axhline(
+                levels[kpi].value,
+                color=RED,
+                linestyle="--",
+                linewidth=1,
+                label=f"standard: {levels[kpi].kind}",
+            )
+            ax.legend(fontsize=7, loc="best")
+        unit = KPIS[kpi].unit
+        if unit == "share":
+            ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        elif unit in ("money", "count"):
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        title = KPIS[kpi].label + (f" ({currency})" if unit == "money" else "")
+        ax.set_title(title, fontsize=9)
+        ax.tick_params(labelsize=7)
+    for ax in flat[len(shown) :]:
+        ax.set_visible(False)
+    flat[0].figure.tight_layout()
+    return axes
+
+
+def plot_scorecard(card: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """The change of each KPI on the period before (:func:`scorecard`), green when it is
+    good news and red when bad; ✔ or ✘ marks a KPI that meets or misses its standard."""
+    ax = _axes(ax, (7.5, 0.38 * len(card) + 1.4))
+    change = card["relative_change"].astype(float).clip(-1, 1).fillna(0.0)
+    colours = [GREY if pd.isna(b) else GREEN if b else RED for b in card["better"]]
+    positions = np.arange(len(card))
+    ax.barh(positions, change, color=colours)
+    labels = []
+    for row in card.itertuples():
+        mark = "" if pd.isna(row.meets) else (" ✔" if row.meets else " ✘")
+        labels.append(f"{row.label}{mark}")
+    ax.set_yticks(positions, labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    before, now = card.attrs.get("periods", (None, None))
+    ax.set_xlabel(f"change, {now} on {before}" if before else "change")
+    ax.legend(
+        handles=[
+            Patch(color=GREEN, label="better"),
+            Patch(color=RED, label="worse"),
+            Patch(color=GREY, label="flat"),
+        ],
+        loc="lower right",
+        fontsize=7,
+    )
+    ax.set_title("KPI scorecard (✔ meets its standard, ✘ misses it)")
+    return ax
+
+
+def plot_maturity(readiness, ax: Axes | None = None) -> Axes:
+    """The five maturity levels as a ladder, the company's level highlighted."""
+    item = readiness.answers.instrument.item("maturity_level")
+    ax = _axes(ax, (7.0, 3.0))
+    for level in item.levels:
+        here = readiness.maturity == level.level
+        colour = BLUE if here else "#dfe6ec"
+        ax.bar(level.level, level.level, color=colour, width=0.85)
+        ax.text(
+            level.level,
+            level.level + 0.1,
+            level.title.replace(" ", "\n", 1),
+            ha="center",
+            va="bottom",
+            fontsize=7.5,
+            fontweight="bold" if here else "normal",
+        )
+    ax.set_xticks([lv.level for lv in item.levels])
+    ax.set_yticks([])
+    ax.set_ylim(0, len(item.levels) + 1.4)
+    ax.set_xlabel("maturity level")
+    title = "CRM maturity"
+    title += f": level {readiness.maturity}" if readiness.maturity else ": not assessed"
+    ax.set_title(title)
+    return ax
+
+
+def plot_elements(readiness, ax: Axes | None = None) -> Axes:
+    """The four elements' scores, with the readiness verdict's floor and target."""
+    elements = readiness.elements
+    ax = _axes(ax, (7.0, 2.8))
+    positions = np.arange(len(elements))
+    scores = elements["score"].astype(float)
+    ax.barh(positions, scores.fillna(0.0), color=[score_colour(s) for s in scores])
+    for y, (score, row) in enumerate(zip(scores, elements.itertuples(), strict=True)):
+        label = "not scored" if pd.isna(score) else f"{score:.0%} ({row.answered}/{row.total})"
+        ax.text((0 if pd.isna(score) else score) + 0.01, y, label, va="center", fontsize=8)
+    ax.set_yticks(positions, elements["title"])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1.15)
+    ax.axvline(pf.ELEMENT_FLOOR, color=RED, linestyle=":", linewidth=1, label="floor")
+    ax.axvline(pf.ELEMENT_TARGET, color=GREEN, linestyle="--", linewidth=1, label="target")
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.legend(loc="lower right", fontsize=7)
+    ax.set_title(f"The four elements: {readiness.verdict}")
+    return ax
+
+
+def plot_process_scores(scores: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Each process measured on the data and scored in the workshop (:func:`process_scores`)."""
+    ax = _axes(ax, (7.5, 3.4))
+    positions = np.arange(len(scores))
+    height = 0.38
+    ax.barh(
+        positions - height / 2,
+        scores["measured"].fillna(0.0),
+        height,
+        color=BLUE,
+        label="measured on the data",
+    )
+    ax.barh(
+        positions + height / 2,
+        scores["assessed"].fillna(0.0),
+        height,
+        color=AMBER,
+        label="scored in the workshop",
+    )
+    for y, row in enumerate(scores.itertuples()):
+        for offset, value in ((-height / 2, row.measured), (height / 2, row.assessed)):
+            text = "n/a" if pd.isna(value) else f"{value:.0%}"
+            ax.text(
+                (0 if pd.isna(value) else value) + 0.01, y + offset, text, va="center", fontsize=7
+            )
+    ax.set_yticks(positions, scores["title"])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1.12)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=8, frameon=False)
+    ax.set_title("The five processes: data and workshop")
+    return ax
+
+
+def show_table(frame: pd.DataFrame) -> None:
+    """Display a summary table with its text in full (pandas cuts long cells at 50 characters).
+
+    Only for tables of segments, channels, analyses or practices: never a customer list.
+    """
+    from IPython.display import display
+
+    with pd.option_context("display.max_colwidth", None):
+        display(frame)
+
+
+def show_continuity(company: Company, window_days: int) -> None:
+    """Live view: the continuity chart and its sentence for one repeat window."""
+    from crmlib.notebook import say
+
+    if company.interactions is None or "process" not in company.interactions.columns:
+        say("*Cross-channel continuity is skipped: it needs interactions with a process.*")
+        return
+    contacts = pf.contacts_last_year(company, "process")
+    flow = pf.continuity(contacts, company.channels, window_days=window_days)
+    plot_continuity(flow)
+    plt.show()
+    say(pf.describe_continuity(flow, company))
+
+
+def show_scorecard(company: Company, kpi_end: str, **standards) -> None:
+    """Live view: the KPI scorecard chart and table for one period end."""
+    from crmlib.notebook import say
+
+    performance = pf.performance_assessment(company, kpi_end=kpi_end, **standards)
+    if performance.scorecard is None:
+        say(f"*The KPI scorecard is skipped: {performance.skipped['scorecard']}.*")
+        return
+    plot_scorecard(performance.scorecard)
+    plt.show()
+    show_table(pf.scorecard_table(performance.scorecard, company))
+
+
+def period_picker(company: Company, kpi_end: str = ""):
+    """A dropdown of KPI period ends for :func:`show_scorecard` (the given end first)."""
+    import ipywidgets as widgets
+
+    chosen = pf.kpi_end_date(company, kpi_end).strftime("%Y-%m-%d")
+    options = pf.kpi_end_options(company)
+    if chosen not in options:
+        options = [chosen, *options]
+    return widgets.Dropdown(options=options, value=chosen, description="12 months up to")
