@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 import yaml
 
+from crmlib.batch.command import batch
 from crmlib.errors import CrmlibError, RenderError
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
@@ -278,13 +279,16 @@ def segments(data_dir: Path, out_file: Path, ssc_share: float, horizon_months: i
     click.echo(f"wrote {len(table):,} customers to {out_file}")
 
 
+cli.add_command(batch)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of ``crm-workbook``."""
     # The command speaks for itself in one line per outcome; papermill's own warnings
     # (e.g. about parameters) are checked and said here instead.
     logging.getLogger("papermill").setLevel(logging.ERROR)
     try:
-        cli.main(args=argv, prog_name="crm-workbook", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="crm-workbook", standalone_mode=False)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.ClickException as error:
@@ -301,4 +305,5 @@ def main(argv: list[str] | None = None) -> None:
     except CrmlibError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
-    sys.exit(0)
+    # Without standalone mode, click returns a command's ctx.exit(n) code instead of raising.
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,100 @@
+"""``crm-workbook batch CLIENTS.yml --out DIR``: the command over :func:`run_batch`.
+
+Exit codes: 0 when every report is rendered or up to date; 1 when some failed (the
+others are rendered, and the summary names each failure); 2 for a bad clients file or
+an unusable ``--scheduler``, with one line and nothing rendered; 130 after Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from crmlib.batch.errors import BatchInterrupted
+from crmlib.batch.runner import run_batch
+
+
+@click.command("batch")
+@click.argument("clients_file", metavar="CLIENTS.yml", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Output folder: one sub-folder per client, plus batch-summary.csv.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Reports rendered at the same time on this machine [default: number of cores; "
+    "not used with --scheduler].",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Render every report, also those whose inputs did not change.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="Run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786 "
+    "(needs: pip install 'crm-strategy-workbook[dask]').",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show a progress bar [default: when writing to a terminal].",
+)
+def batch(
+    clients_file: Path,
+    out_dir: Path,
+    jobs: int | None,
+    force: bool,
+    scheduler: str | None,
+    progress: bool | None,
+) -> None:
+    """Render the reports of many clients in parallel, from a CLIENTS.yml file.
+
+    Each client gets DIR/<client>/<notebook>.html (and .pdf). A failed client does
+    not stop the others. A second run renders only reports whose notebook, data,
+    parameters or formats changed. See data/clients.example.yml for the file.
+    """
+    try:
+        result = run_batch(
+            clients_file,
+            out_dir,
+            jobs=jobs,
+            force=force,
+            scheduler=scheduler,
+            progress=progress,
+        )
+    except BatchInterrupted as stop:
+        done = stop.result
+        click.echo(
+            f"Interrupted: {len(done.rendered)} rendered, {len(done.cancelled)} cancelled; "
+            f"run the same command again to render the rest (summary: {done.summary}).",
+            err=True,
+        )
+        # SystemExit rather than ctx.exit: it keeps its code whether or not click
+        # runs in standalone mode.
+        sys.exit(130)
+    if result.manifest_unreadable:
+        click.echo(
+            f"note: {result.manifest} could not be read, so every report was rendered.",
+            err=True,
+        )
+    for row in result.failed:
+        click.echo(f"failed: {row.client} / {row.notebook}: {row.error}", err=True)
+    clients = len({row.slug for row in result.rows})
+    click.echo(
+        f"{len(result.rows)} reports for {clients} clients: {len(result.rendered)} rendered, "
+        f"{len(result.up_to_date)} up to date, {len(result.failed)} failed. "
+        f"Summary: {result.summary}"
+    )
+    if result.failed:
+        sys.exit(1)
