@@ -55,6 +55,19 @@ def workspace(tmp_path_factory) -> Path:
     return root
 
 
+def lab_settings(workspace: Path) -> Path:
+    """JupyterLab user settings for the tests: every cell in the page (no windowed
+    rendering, so the test sees every prompt and output), no news fetched."""
+    settings = workspace / ".lab-settings"
+    tracker = settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True, exist_ok=True)
+    tracker.write_text('{"windowingMode": "none"}')
+    news = settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    news.parent.mkdir(parents=True, exist_ok=True)
+    news.write_text('{"fetchNews": "false", "checkForUpdates": false}')
+    return settings
+
+
 @pytest.fixture(scope="session")
 def lab(workspace: Path):
     """A running JupyterLab: yields (base_url, token, process); stops it by its pid."""
@@ -65,6 +78,7 @@ def lab(workspace: Path):
     log = open(workspace / "jupyterlab.log", "w")  # noqa: SIM115 - open for the server's lifetime
     # The kernel must draw figures inline, whatever backend the test process uses.
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    env["JUPYTERLAB_SETTINGS_DIR"] = str(lab_settings(workspace))
     process = subprocess.Popen(
         lab_command(port=port, token=token, root_dir=workspace / "notebooks"),
         stdout=log,

@@ -80,7 +80,9 @@ def test_no_script_runs_in_any_report(hostile_reports: Path, browser):
         context = browser.new_context(java_script_enabled=True)
         page = context.new_page()
         dialogs: list[str] = []
-        page.on("dialog", lambda dialog, seen=dialogs: (seen.append(dialog.message), dialog.dismiss()))
+        page.on(
+            "dialog", lambda dialog, seen=dialogs: (seen.append(dialog.message), dialog.dismiss())
+        )
         page.goto(report.as_uri())
         page.wait_for_load_state("load")
         for link in page.locator("a").all()[:50]:

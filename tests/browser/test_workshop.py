@@ -35,19 +35,21 @@ def run_all(page) -> None:
     wait_until_executed(page)
 
 
-ERRORS = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']"
+# The notebook in the tab on show; other open notebooks sit in hidden panels.
+ACTIVE = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+ERRORS = f"{ACTIVE} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']"
 
 
 def wait_until_executed(page, timeout: int = 180_000) -> None:
     """Wait until every code cell shows an execution count ([n]:, not [*]: or [ ]:),
     or a cell shows an error (run-all stops there); fail on the error."""
     page.wait_for_function(
-        r"""(errors) => {
+        r"""([errors, active]) => {
             if (document.querySelector(errors)) return true;
-            const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')];
+            const prompts = [...document.querySelectorAll(active + ' .jp-CodeCell .jp-InputPrompt')];
             return prompts.length > 0 && prompts.every(p => /\[\d+\]/.test(p.textContent));
         }""",
-        arg=ERRORS,
+        arg=[ERRORS, ACTIVE],
         timeout=timeout,
     )
     errors = page.locator(ERRORS)
@@ -64,7 +66,7 @@ def screenshot(page, tmp_path: Path, name: str) -> Path:
 def test_start_notebook_runs_in_jupyterlab(page, lab, tmp_path: Path):
     open_notebook(page, lab, "00_start_here.ipynb")
     run_all(page)
-    images = page.locator(".jp-OutputArea-output img")
+    images = page.locator(f"{ACTIVE} .jp-OutputArea-output img")
     images.first.wait_for(state="attached")
     assert images.count() >= 3
     assert (
@@ -74,3 +76,113 @@ def test_start_notebook_runs_in_jupyterlab(page, lab, tmp_path: Path):
         == 0
     )
     screenshot(page, tmp_path, "start_here")
+
+
+def live_output_signature(page) -> str:
+    """What the live output shows now: its text and its figures' data."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .crm-live-output')].map(out =>
+            out.innerText + [...out.querySelectorAll('img')].map(i => i.src.slice(-200)).join('|')).join('#')"""
+    )
+
+
+def test_idic_ssc_slider_redraws_live(page, lab, tmp_path: Path):
+    open_notebook(page, lab, "01_idic.ipynb")
+    run_all(page)
+    handle = page.locator(f"{ACTIVE} .crm-control-ssc_share .noUi-handle").first
+    handle.wait_for()
+    handle.scroll_into_view_if_needed()
+    before = live_output_signature(page)
+    assert before
+    screenshot(page, tmp_path, "idic_before")
+    handle.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        """(before) => {
+            const now = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .crm-live-output')].map(out =>
+                out.innerText + [...out.querySelectorAll('img')].map(i => i.src.slice(-200)).join('|')).join('#');
+            return now !== before && now.length > 0;
+        }""",
+        arg=before,
+        timeout=60_000,
+    )
+    screenshot(page, tmp_path, "idic_after")
+
+
+FORM_NOTEBOOK = {
+    "cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": "# Workshop: supporting conditions"},
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "execution_count": None,
+            "outputs": [],
+            "source": "from crmlib.instruments import assessment_form\n\n"
+            'assessment_form("value_chain_conditions", "../data/sample", interactive=True)',
+        },
+    ],
+    "metadata": {
+        "kernelspec": {
+            "name": "python3",
+            "display_name": "Python 3 (ipykernel)",
+            "language": "python",
+        }
+    },
+    "nbformat": 4,
+    "nbformat_minor": 5,
+}
+
+
+def set_score(page, item: str, key: str) -> None:
+    handle = page.locator(f"{ACTIVE} .crm-score-{item}-score .noUi-handle").first
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    page.keyboard.press(key)
+
+
+def score_shown(page, item: str) -> str:
+    """The score the item's slider shows (its readout)."""
+    return (
+        page.locator(f"{ACTIVE} .crm-score-{item}-score .widget-readout").first.inner_text().strip()
+    )
+
+
+def test_assessment_form_saves_and_comes_back_after_a_restart(
+    page, lab, workspace: Path, tmp_path: Path
+):
+    import json
+
+    import yaml
+
+    (workspace / "notebooks" / "workshop_form.ipynb").write_text(json.dumps(FORM_NOTEBOOK))
+    answers_file = workspace / "data" / "sample" / "assessments" / "value_chain_conditions.yaml"
+    open_notebook(page, lab, "workshop_form.ipynb")
+    run_all(page)
+    page.locator(f"{ACTIVE} .crm-save").first.wait_for()
+    set_score(page, "lc_customer_agenda", "Home")  # lowest point of the scale
+    set_score(page, "lc_leaders_listen", "End")  # highest point
+    page.locator(f"{ACTIVE} button.crm-save").first.click()
+    page.wait_for_function(
+        "() => /Saved/.test(document.querySelector('.crm-status')?.innerText || '')", timeout=30_000
+    )
+    screenshot(page, tmp_path, "form_saved")
+    saved = yaml.safe_load(answers_file.read_text(encoding="utf-8"))["scores"]
+    assert saved["lc_customer_agenda"] == 1
+    assert saved["lc_leaders_listen"] == 5
+
+    # Restart the kernel, reload the page, run again: the answers come back from disk.
+    page.locator(".lm-MenuBar-itemLabel", has_text="Kernel").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Restart Kernel…").first.click()
+    page.locator(".jp-Dialog button.jp-mod-accept").first.click()
+    page.reload()
+    open_notebook(page, lab, "workshop_form.ipynb")
+    run_all(page)
+    page.locator(f"{ACTIVE} .crm-save").first.wait_for()
+    assert score_shown(page, "lc_customer_agenda") == "1"
+    assert score_shown(page, "lc_leaders_listen") == "5"
+    screenshot(page, tmp_path, "form_reloaded")
+    assert (
+        yaml.safe_load(answers_file.read_text(encoding="utf-8"))["scores"]["lc_customer_agenda"]
+        == 1
+    )
