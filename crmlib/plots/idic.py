@@ -16,6 +16,8 @@ from matplotlib.colors import LogNorm, TwoSlopeNorm
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from crmlib.errors import MissingDataError
+from crmlib.plots.base import new_axes
+from crmlib.plots.base import require_columns as _need
 
 _BLUE = "#1f5f8b"
 _RED = "#c0392b"
@@ -29,16 +31,7 @@ _CHANNEL_COLOURS = ("#1f5f8b", "#5dade2", "#27ae60", "#f5b041", "#af7ac5", "#c03
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float] = (7, 4)) -> Axes:
-    return ax if ax is not None else plt.subplots(figsize=figsize)[1]
-
-
-def _need(table: pd.DataFrame, columns: list[str], what: str) -> None:
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise MissingDataError(
-            f"the {what} chart needs the column(s) {', '.join(missing)}; pass the table made "
-            "by crmlib.models.idic"
-        )
+    return new_axes(ax, figsize)
 
 
 def _wrap(label: object, width: int = 28) -> str:

@@ -19,6 +19,8 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from crmlib.errors import MissingDataError
+from crmlib.plots.base import new_axes
+from crmlib.plots.base import require_columns as _need
 
 _BLUE = "#1f5f8b"
 _LIGHT = "#7fb3d5"
@@ -32,16 +34,7 @@ MOVE_COLOURS = {"up": _GREEN, "same": _GREY, "down": _RED, "joined": _BLUE}
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float] = (7.5, 4.0)) -> Axes:
-    return ax if ax is not None else plt.subplots(figsize=figsize)[1]
-
-
-def _need(table: pd.DataFrame, columns: Sequence[str], what: str) -> None:
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise MissingDataError(
-            f"the {what} chart needs the column(s) {', '.join(missing)}; pass the table made "
-            "by the matching crmlib function"
-        )
+    return new_axes(ax, figsize)
 
 
 def _label(text: object) -> str:
@@ -777,7 +770,6 @@ def migration_view(company, *, by: str = "value_tier", needs_labels=None, comput
     ``migration_months`` (transition matrix, flow chart and sentence). A period the data
     cannot cover is said, not raised. ``computed``, a migration already made, is reused
     for its period, and every period is computed once."""
-    from crmlib.errors import MissingDataError
     from crmlib.models import idol
     from crmlib.notebook import say
 

@@ -6,14 +6,14 @@ Every function takes a table from :mod:`crmlib.analytics.lifecycle` (or
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from crmlib.analytics.lifecycle import average_retention_curve
-from crmlib.errors import MissingDataError
+from crmlib.plots.base import new_axes
+from crmlib.plots.base import require_columns as _need
 
 _BLUE = "#1f5f8b"
 _LIGHT = "#7fb3d5"
@@ -25,16 +25,7 @@ _PALETTE = ("#1f5f8b", "#e67e22", "#27ae60", "#8e44ad", "#c0392b", "#16a085", "#
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float] = (7.5, 4.0)) -> Axes:
-    return ax if ax is not None else plt.subplots(figsize=figsize)[1]
-
-
-def _need(table: pd.DataFrame, columns: list[str], what: str) -> None:
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise MissingDataError(
-            f"the {what} chart needs the column(s) {', '.join(missing)}; pass the table made "
-            "by the matching crmlib.analytics function"
-        )
+    return new_axes(ax, figsize)
 
 
 def _money_axis(ax: Axes, axis: str, currency: str) -> None:

@@ -23,6 +23,7 @@ from crmlib.data.company import Company
 from crmlib.diagrams.shapes import score_colour, text_colour
 from crmlib.errors import MissingDataError
 from crmlib.models import payne_frow as pf
+from crmlib.plots.base import new_axes
 
 BLUE = "#1f5f8b"
 LIGHT = "#7fb3d5"
@@ -34,7 +35,7 @@ CHANNEL_COLOURS = ("#1f5f8b", "#7fb3d5", "#27ae60", "#f39c12", "#8e44ad", "#c039
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float] = (7.5, 4.0)) -> Axes:
-    return ax if ax is not None else plt.subplots(figsize=figsize)[1]
+    return new_axes(ax, figsize)
 
 
 def _money_axis(ax: Axes, currency: str, axis: str = "y") -> None:

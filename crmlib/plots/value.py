@@ -6,14 +6,15 @@ on, so a notebook can place charts side by side and a test can read them back.
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import PercentFormatter
 
 from crmlib.analytics.bgnbd import bgnbd_conditional_expected, bgnbd_probability_alive
-from crmlib.errors import MissingDataError, ParameterError
+from crmlib.errors import ParameterError
+from crmlib.plots.base import new_axes
+from crmlib.plots.base import require_columns as _need
 
 _BLUE = "#1f5f8b"
 _RED = "#c0392b"
@@ -21,16 +22,7 @@ _GREY = "#7f8c8d"
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float] = (6, 4)) -> Axes:
-    return ax if ax is not None else plt.subplots(figsize=figsize)[1]
-
-
-def _need(table: pd.DataFrame, columns: list[str], what: str) -> None:
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise MissingDataError(
-            f"the {what} chart needs the column(s) {', '.join(missing)}; pass the table made "
-            "by the matching crmlib.analytics function, or name the columns"
-        )
+    return new_axes(ax, figsize)
 
 
 def plot_pareto(

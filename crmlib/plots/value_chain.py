@@ -17,6 +17,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import PercentFormatter
 
 from crmlib.diagrams.shapes import score_colour
+from crmlib.plots.base import new_axes
 
 _BLUE = "#1f5f8b"
 _LIGHT = "#9ec3dc"
@@ -36,7 +37,7 @@ QUADRANT_COLOURS = {
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float] = (7.5, 4.0)) -> Axes:
-    return ax if ax is not None else plt.subplots(figsize=figsize)[1]
+    return new_axes(ax, figsize)
 
 
 def _wrap(text: str, width: int = 28) -> str:
