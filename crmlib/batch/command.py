@@ -46,6 +46,11 @@ from crmlib.batch.runner import run_batch
     "(needs: pip install 'crm-strategy-workbook[dask]').",
 )
 @click.option(
+    "--pseudonymise",
+    is_flag=True,
+    help="Replace customers' names, e-mail, phone and address by stable pseudonyms.",
+)
+@click.option(
     "--progress/--no-progress",
     default=None,
     help="Show a progress bar [default: when writing to a terminal].",
@@ -56,6 +61,7 @@ def batch(
     jobs: int | None,
     force: bool,
     scheduler: str | None,
+    pseudonymise: bool,
     progress: bool | None,
 ) -> None:
     """Render the reports of many clients in parallel, from a CLIENTS.yml file.
@@ -72,6 +78,7 @@ def batch(
             force=force,
             scheduler=scheduler,
             progress=progress,
+            pseudonymise=pseudonymise,
         )
     except BatchInterrupted as stop:
         done = stop.result

@@ -15,6 +15,7 @@ reported, and the others are rendered.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import multiprocessing
 import os
@@ -130,6 +131,9 @@ def plan_batch(
     report_date : date or str, optional
         The date in the reports' title band, the same for every report (defaults to
         today); text is shown as it is.
+    pseudonymise : bool
+        Run the notebooks on pseudonymised copies of the clients' data (see
+        :mod:`crmlib.privacy`), kept in ``<out_dir>/.pseudonymised/<client slug>``.
 
     Returns
     -------
@@ -173,6 +177,28 @@ def plan_batch(
     return reports
 
 
+def pseudonymised_spec(spec: BatchSpec, folder: Path) -> BatchSpec:
+    """The same batch, each client's data replaced by a pseudonymised copy in ``folder``.
+
+    A client whose data cannot be loaded keeps its own folder, so its validation error
+    is reported as usual and no kernel starts for it.
+    """
+    from crmlib.data.company import load_company
+    from crmlib.errors import DataValidationError
+    from crmlib.privacy import pseudonymised_copy
+
+    clients = []
+    for client in spec.clients:
+        try:
+            company = load_company(client.data_dir)
+        except DataValidationError:
+            clients.append(client)
+            continue
+        copy = pseudonymised_copy(company, folder / client.slug)
+        clients.append(dataclasses.replace(client, data_dir=copy))
+    return dataclasses.replace(spec, clients=tuple(clients))
+
+
 def run_batch(
     clients: BatchSpec | str | os.PathLike[str],
     out_dir: str | os.PathLike[str],
@@ -182,6 +208,7 @@ def run_batch(
     scheduler: str | None = None,
     progress: bool | None = None,
     report_date: dt.date | str | None = None,
+    pseudonymise: bool = False,
 ) -> BatchResult:
     """Render the reports of many clients, in parallel, skipping what is up to date.
 
@@ -210,6 +237,9 @@ def run_batch(
     report_date : date or str, optional
         The date in the reports' title band, the same for every report (defaults to
         today); text is shown as it is.
+    pseudonymise : bool
+        Run the notebooks on pseudonymised copies of the clients' data (see
+        :mod:`crmlib.privacy`), kept in ``<out_dir>/.pseudonymised/<client slug>``.
 
     Returns
     -------
@@ -234,6 +264,8 @@ def run_batch(
         import_distributed()  # no Dask is a usage error, before any work
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
+    if pseudonymise:
+        spec = pseudonymised_spec(spec, out_dir / ".pseudonymised")
     manifest = Manifest.load(out_dir)
     reports = plan_batch(spec, out_dir, manifest=manifest, force=force, report_date=report_date)
     summary_path = out_dir / SUMMARY_NAME

@@ -71,6 +71,15 @@ def hostile_reports(tmp_path_factory) -> Path:
     return out
 
 
+def test_reports_show_no_whole_customer_tables(hostile_reports: Path):
+    """At most a top-N of customers, by id: never the whole base (300 customers here)."""
+    import re
+
+    for report in sorted(hostile_reports.glob("*.html")):
+        ids = set(re.findall(r"C\d{6}", report.read_text(encoding="utf-8")))
+        assert len(ids) <= 60, f"{report.name} shows {len(ids)} customers"
+
+
 def test_no_script_runs_in_any_report(hostile_reports: Path, browser):
     reports = sorted(hostile_reports.glob("*.html"))
     assert reports
