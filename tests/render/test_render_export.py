@@ -339,10 +339,10 @@ def test_event_handlers_and_script_urls_are_removed_everywhere():
     from crmlib.render.export import make_self_contained
 
     page = (
-        "<html><body><table><tr><td><a href=\"javascript:alert(1)\">x</a>"
-        "<svg onload=\"alert(2)\"></svg><img src=\"data:image/png;base64,AA\" onerror=\"alert(3)\">"
-        "<a href=\" java\tscript:alert(4)\">y</a><a href=\"https://example.org\">ok</a>"
-        "<div ONMOUSEOVER=\"alert(5)\">z</div></td></tr></table></body></html>"
+        '<html><body><table><tr><td><a href="javascript:alert(1)">x</a>'
+        '<svg onload="alert(2)"></svg><img src="data:image/png;base64,AA" onerror="alert(3)">'
+        '<a href=" java\tscript:alert(4)">y</a><a href="https://example.org">ok</a>'
+        '<div ONMOUSEOVER="alert(5)">z</div></td></tr></table></body></html>'
     )
     cleaned = make_self_contained(page)
     assert "alert" not in cleaned
