@@ -72,6 +72,15 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return formats
 
 
+data_option = click.option(
+    "--data",
+    "data_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The company's data folder.",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="crm-strategy-workbook")
 def cli() -> None:
@@ -79,13 +88,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option(
-    "--data",
-    "data_dir",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="The company's data folder.",
-)
+@data_option
 def validate(data_dir: Path) -> None:
     """Check a data folder and print a data-quality summary."""
     from crmlib.data.company import load_company
@@ -149,13 +152,7 @@ def sample(out_dir: Path, n_customers: int, seed: int, fmt: str | None) -> None:
 
 @cli.command()
 @click.argument("notebooks", nargs=-1, required=True)
-@click.option(
-    "--data",
-    "data_dir",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="The company's data folder.",
-)
+@data_option
 @click.option(
     "--out",
     "out_dir",
@@ -222,13 +219,7 @@ def render(
 
 
 @cli.command()
-@click.option(
-    "--data",
-    "data_dir",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="The company's data folder.",
-)
+@data_option
 @click.option(
     "--out",
     "out_file",

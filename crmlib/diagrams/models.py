@@ -60,6 +60,34 @@ def _colour(stage: Stage, default=NEUTRAL):
     return score_colour(stage.score) if stage.score is not None else default
 
 
+def _bars(
+    ax: Axes,
+    stages: list[Stage],
+    *,
+    x: float,
+    top: float,
+    width: float,
+    gap: float,
+    height: float = 0.78,
+) -> None:
+    """Full-width bars stacked downwards from ``top``: the supporting elements under a model."""
+    for index, stage in enumerate(stages):
+        y = top - index * (height + gap)
+        colour = _colour(stage)
+        box(ax, x, y, width, height, "", (), colour=colour)
+        text = stage.name + ("  -  " + "; ".join(stage.lines) if stage.lines else "")
+        ax.text(
+            x + width / 2,
+            y + height / 2,
+            text,
+            ha="center",
+            va="center",
+            fontsize=8.5,
+            color=text_colour(colour),
+            fontweight="bold",
+        )
+
+
 def draw_idic(
     phases: Sequence[Stage],
     ax: Axes | None = None,
@@ -216,22 +244,7 @@ def draw_payne_frow(
         color=INK,
         style="italic",
     )
-    bar_height = 0.78
-    for index, stage in enumerate(elems):
-        y = 2.9 - index * (bar_height + 0.12)
-        colour = _colour(stage)
-        box(ax, 0.15, y, 14.7, bar_height, "", (), colour=colour)
-        text = stage.name + ("  -  " + "; ".join(stage.lines) if stage.lines else "")
-        ax.text(
-            7.5,
-            y + bar_height / 2,
-            text,
-            ha="center",
-            va="center",
-            fontsize=8.5,
-            color=text_colour(colour),
-            fontweight="bold",
-        )
+    _bars(ax, elems, x=0.15, top=2.9, width=14.7, gap=0.12)
     ax.set_title(title)
     return ax
 
@@ -281,22 +294,7 @@ def draw_value_chain(
         style="italic",
         color=INK,
     )
-    bar_height = 0.78
-    for index, stage in enumerate(conditions):
-        y = top - 1.35 - index * (bar_height + 0.1)
-        colour = _colour(stage)
-        box(ax, 0.1, y, 14.6, bar_height, "", (), colour=colour)
-        text = stage.name + ("  -  " + "; ".join(stage.lines) if stage.lines else "")
-        ax.text(
-            7.4,
-            y + bar_height / 2,
-            text,
-            ha="center",
-            va="center",
-            fontsize=8.5,
-            color=text_colour(colour),
-            fontweight="bold",
-        )
+    _bars(ax, conditions, x=0.1, top=top - 1.35, width=14.6, gap=0.1)
     ax.set_title(title)
     return ax
 
