@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import subprocess
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 import nbformat
 import papermill
 import zmq
+from jupyter_client import AsyncKernelManager
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.exceptions import PapermillExecutionError
@@ -136,6 +138,7 @@ def execute_notebook(
                 progress_bar=False,
                 extra_arguments=extra_arguments,
                 config=_client_config(),
+                kernel_manager_class=QuietKernelManager,
             )
         except PapermillExecutionError as exc:
             kept = _keep(executed_path, notebook, out_dir)
@@ -195,6 +198,21 @@ def _user_error_names() -> set[str]:
             names.add(cls.__name__)
             pending.extend(cls.__subclasses__())
     return names
+
+
+class QuietKernelManager(AsyncKernelManager):
+    """A kernel whose own console output stays out of the command's terminal.
+
+    The kernel process writes notices to its stderr (start-up warnings, and the
+    "KeyboardInterrupt caught in kernel" that papermill's shutdown after a failed cell
+    causes). Everything a report needs travels in the notebook; the command line
+    speaks in one line per outcome.
+    """
+
+    async def _async_pre_start_kernel(self, **kw):
+        kw.setdefault("stdout", subprocess.DEVNULL)
+        kw.setdefault("stderr", subprocess.DEVNULL)
+        return await super()._async_pre_start_kernel(**kw)
 
 
 def _kernel_arguments(notebook: Path, kernel_name: str) -> list[str]:
