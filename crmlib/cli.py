@@ -17,8 +17,7 @@ import yaml
 
 from crmlib.batch.command import batch
 from crmlib.errors import CrmlibError, RenderError
-
-NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+from crmlib.paths import NOTEBOOKS_DIR
 
 
 def resolve_notebook(name: str) -> Path:

@@ -14,7 +14,7 @@ import socket
 import sys
 from pathlib import Path
 
-NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+from crmlib.paths import NOTEBOOKS_DIR
 
 
 def free_port(host: str = "127.0.0.1") -> int:

@@ -33,9 +33,9 @@ from typing import Any
 import yaml
 
 from crmlib.batch.errors import ClientsFileError
+from crmlib.paths import NOTEBOOKS_DIR
 
 #: The repository's notebooks; bare notebook names in a clients file are looked up here.
-NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 
 #: The notebooks a clients file without ``notebooks:`` renders: the numbered ones.
 DEFAULT_NOTEBOOKS = "[0-9]*.ipynb"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from crmlib.analytics.pareto import customer_share_for_value, pareto_curve
+from crmlib.analytics.pareto import customer_share_for_value, pareto_curve, value_share_of_top
 from crmlib.data.company import Company
 from crmlib.data.quality import (
     column_completeness,
@@ -54,13 +54,11 @@ def value_concentration(company: Company, value_share: float = 0.8) -> ValueConc
     """The Pareto view of revenue per customer, over every customer (buyers or not)."""
     revenue = customer_revenue(company)
     curve = pareto_curve(revenue)
-    top = curve[curve["customer_share"] <= 0.2]
-    top20 = float(top["value_share"].iloc[-1]) if len(top) else float("nan")
     return ValueConcentration(
         curve=curve,
         value_share=value_share,
         customer_share=customer_share_for_value(revenue, value_share),
-        top20_share=top20,
+        top20_share=value_share_of_top(revenue, 0.2),
         buyers=int((revenue > 0).sum()),
         customers=len(revenue),
     )
