@@ -19,7 +19,7 @@ CDNOW = Path(__file__).resolve().parents[2] / "data" / "cdnow"
 
 @pytest.fixture(scope="module")
 def cdnow() -> pd.DataFrame:
-    return pd.read_csv(CDNOW / "cdnow_customers_summary.csv", index_col="ID")
+    return pd.read_csv(CDNOW / "reference" / "cdnow_customers_summary.csv", index_col="ID")
 
 
 @pytest.fixture(scope="module")

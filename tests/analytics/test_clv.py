@@ -17,7 +17,9 @@ CDNOW = Path(__file__).resolve().parents[2] / "data" / "cdnow"
 
 @pytest.fixture(scope="module")
 def cdnow() -> pd.DataFrame:
-    frame = pd.read_csv(CDNOW / "cdnow_customers_summary_with_transactions.csv", index_col="ID")
+    frame = pd.read_csv(
+        CDNOW / "reference" / "cdnow_customers_summary_with_transactions.csv", index_col="ID"
+    )
     return frame.rename(columns={"x": "frequency", "t_x": "recency", "zbar": "monetary_value"})
 
 

@@ -92,7 +92,9 @@ def test_reproduces_the_published_cdnow_summary(cdnow_transactions):
     summary = crmlib.summarize_transactions(
         cdnow_transactions, freq="D", observation_end="1997-09-30"
     )
-    published = pd.read_csv(CDNOW / "cdnow_customers_summary_with_transactions.csv", index_col="ID")
+    published = pd.read_csv(
+        CDNOW / "reference" / "cdnow_customers_summary_with_transactions.csv", index_col="ID"
+    )
     summary = summary.reindex(published.index)
     assert len(summary) == 2357
     np.testing.assert_array_equal(summary["frequency"], published["x"])
