@@ -7,13 +7,11 @@ a report that failed to render exits with 1.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import sys
 from pathlib import Path
 
 import click
-import yaml
 
 from crmlib.batch.command import batch
 from crmlib.errors import CrmlibError, RenderError
@@ -36,13 +34,9 @@ def resolve_notebook(name: str) -> Path:
 
 def parse_parameter_value(text: str):
     """Read a ``-p NAME VALUE`` value as YAML (numbers, booleans), keeping dates as text."""
-    try:
-        value = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return text
-    if isinstance(value, dt.date | dt.datetime) or value is None:
-        return text
-    return value
+    from crmlib.parameters import parse_cli_value
+
+    return parse_cli_value(text)
 
 
 def check_parameter_names(notebooks: list[Path], names: list[str]) -> None:
@@ -86,6 +80,20 @@ def cli() -> None:
     """CRM Strategy Workbook: CRM strategy models on a company's own customer data."""
 
 
+def company_notes(company) -> list[str]:
+    """What ``validate`` says about where the customers and the currency come from."""
+    notes = []
+    if company.customers_derived:
+        notes.append(
+            f"Customers: there is no customers table, so the customers are the "
+            f"{len(company.customers):,} distinct customer ids of "
+            f"{company.sources['transactions'].name}."
+        )
+    if company.currency:
+        notes.append(f"Currency: {company.currency}.")
+    return [*notes, ""] if notes else []
+
+
 @cli.command()
 @data_option
 def validate(data_dir: Path) -> None:
@@ -99,6 +107,14 @@ def validate(data_dir: Path) -> None:
         f"{company.name}: data in {data_dir} is valid "
         f"(observation end {company.observation_end:%Y-%m-%d}).\n"
     )
+    for line in company_notes(company):
+        click.echo(line)
+    if not company.currency:
+        click.echo(
+            "warning: no currency is given, so reports write amounts without one. Fix: add "
+            "'currency: EUR' (an ISO 4217 code) to company.yml, or pass -p currency",
+            err=True,
+        )
     shown = overview.assign(
         first_date=overview["first_date"].dt.strftime("%Y-%m-%d").fillna(""),
         last_date=overview["last_date"].dt.strftime("%Y-%m-%d").fillna(""),
@@ -199,6 +215,10 @@ def render(
     chosen = parse_formats(formats)
     values = {name: parse_parameter_value(value) for name, value in parameters}
     check_parameter_names(paths, list(values))
+    # Every value is checked before a kernel starts: one line for a bad one.
+    from crmlib.parameters import check_parameters, declared_specs
+
+    values = check_parameters(values, declared_specs(paths), origin="given with -p")
     # Check the data once, up front: a bad file is one clear line, not a failed kernel.
     company = load_company(data_dir, observation_end=values.get("observation_end"))
     with tempfile.TemporaryDirectory(prefix="crm-pseudonymised-") as private:

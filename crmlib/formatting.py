@@ -7,12 +7,17 @@ import math
 import pandas as pd
 
 
-def money(value: float, currency: str = "EUR", decimals: int = 0) -> str:
-    """``money(1234567.8, "EUR")`` -> ``'EUR 1,234,568'``; missing values -> ``'n/a'``."""
+def money(value: float, currency: str | None = "", decimals: int = 0) -> str:
+    """``money(1234567.8, "EUR")`` -> ``'EUR 1,234,568'``; missing values -> ``'n/a'``.
+
+    Without a currency (``""`` or None: the company's currency is not known) the amount
+    is a plain number, ``'1,234,568'``, rather than one in a wrong currency.
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
     sign = "-" if value < 0 else ""
-    return f"{sign}{currency} {abs(value):,.{decimals}f}"
+    code = f"{currency} " if currency else ""
+    return f"{sign}{code}{abs(value):,.{decimals}f}"
 
 
 def percent(share: float, decimals: int = 0) -> str:

@@ -2,25 +2,41 @@
 
 A data folder holds one file per canonical table (``customers.csv``,
 ``transactions.xlsx``, ``interactions.parquet``, ...), an optional ``company.yml``
-(name, currency, observation end) and an optional ``mapping.yml`` that renames a real
-export's columns. Only customers and transactions are required; a step that needs
-another table asks for it with :meth:`Company.require` and says what it misses.
+(name, currency, observation end) and an optional ``mapping.yml`` that describes a real
+export's files and renames their columns. Only transactions are required: without a
+customers table, the customers are the distinct ids of the transactions. A step that
+needs another table, or a customer attribute, asks for it with :meth:`Company.require`
+and says what it misses.
+
+The currency is an ISO 4217 code, given as a parameter, in company.yml, or in
+mapping.yml for the file's amounts. With none given it is empty, and reports write
+amounts without a currency rather than a wrong one.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
-from crmlib.data.mapping import MAPPING_FILE, apply_mapping, load_mapping
+from crmlib.data.mapping import (
+    MAPPING_FILE,
+    TableMapping,
+    apply_mapping,
+    check_applies,
+    load_mapping,
+)
+from crmlib.data.parsing import spreadsheet_rows
 from crmlib.data.readers import RawTable, find_table_file, read_table_file
 from crmlib.data.schema import TABLE_NAMES, TABLES
 from crmlib.data.validation import check_references, check_returns, parse_table
-from crmlib.errors import DataValidationError, MissingDataError, ParameterError
+from crmlib.errors import DataValidationError, MissingDataError
+from crmlib.parameters import check_currency, check_date, load_yaml
 
 COMPANY_FILE = "company.yml"
 
@@ -31,8 +47,12 @@ class Company:
 
     Attributes
     ----------
-    name, currency : str
-        From ``company.yml`` (defaults: the folder's name, EUR).
+    name : str
+        From ``company.yml`` (default: the folder's name).
+    currency : str
+        An ISO 4217 code: given, else ``company.yml``'s, else the one mapping.yml gives
+        for the files' amounts; empty when none is known (amounts are then written
+        without a currency).
     data_dir : Path
         The folder the data came from.
     observation_end : Timestamp
@@ -41,7 +61,10 @@ class Company:
     customers, transactions, products, interactions, channels, needs, campaigns : DataFrame or None
         The canonical tables; None when the folder does not have one.
     sources : dict
-        The file each table was read from.
+        The file each table was read from (a derived customers table has none).
+    customers_derived : bool
+        True when the folder has no customers table and ``customers`` holds only the
+        distinct ``customer_id`` of the transactions.
     """
 
     name: str
@@ -56,6 +79,7 @@ class Company:
     needs: pd.DataFrame | None = None
     campaigns: pd.DataFrame | None = None
     sources: dict[str, Path] = field(default_factory=dict)
+    customers_derived: bool = False
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -78,10 +102,23 @@ class Company:
         missing = [c for c in columns if c not in frame.columns]
         if missing:
             names = ", ".join(missing)
+            if table == "customers" and self.customers_derived:
+                raise MissingDataError(
+                    f"{step} needs the column(s) {names} of a customers table; there is none, "
+                    f"so the customers are only the ids in the transactions; add "
+                    f"customers.csv with customer_id and {names} to {self.data_dir}"
+                )
+            source = self.sources.get(table)
             raise MissingDataError(
-                f"{step} needs the column(s) {names} in {self.sources[table].name}"
+                f"{step} needs the column(s) {names} in {source.name if source else table}"
             )
         return frame
+
+    def source_name(self, table: str) -> str:
+        """The file a table came from, or how it was made (a derived customers table)."""
+        if table == "customers" and self.customers_derived:
+            return f"derived from {self.sources['transactions'].name}"
+        return self.sources[table].name
 
 
 def read_company_info(data_dir: str | os.PathLike[str]) -> dict:
@@ -90,7 +127,8 @@ def read_company_info(data_dir: str | os.PathLike[str]) -> dict:
     if not path.exists():
         return {}
     try:
-        info = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+        # dates stay text, so that an impossible one is reported, not raised by PyYAML
+        info = load_yaml(path.read_text(encoding="utf-8-sig")) or {}
     except yaml.YAMLError:
         raise DataValidationError(
             COMPANY_FILE,
@@ -106,13 +144,35 @@ def read_company_info(data_dir: str | os.PathLike[str]) -> dict:
     return info
 
 
-def _to_timestamp(value, what: str) -> pd.Timestamp | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    try:
-        return pd.Timestamp(value).normalize()
-    except (ValueError, TypeError):
-        raise ParameterError(f"{what} '{value}' is not a date; write it as yyyy-mm-dd") from None
+def _to_timestamp(value, origin: str) -> pd.Timestamp | None:
+    """A date given as yyyy-mm-dd text or a date object, checked to be a calendar date."""
+    if value is not None and not isinstance(value, str | dt.date):
+        value = pd.Timestamp(value)  # numpy and pandas dates
+    day = check_date(value, name="observation_end", origin=origin)
+    return None if day is None else pd.Timestamp(day).normalize()
+
+
+def _currency(given, info: dict, mapping: dict[str, TableMapping]) -> str:
+    """The company's currency: given, else company.yml's, else the mapping's; may be empty."""
+    if given:
+        return check_currency(given)
+    from_info = check_currency(info.get("currency"), origin="in company.yml")
+    in_mapping = {t: m.currency for t, m in mapping.items() if m.currency}
+    codes = sorted(set(in_mapping.values()))
+    if len(codes) > 1:
+        raise DataValidationError(
+            MAPPING_FILE,
+            f"gives two currencies ({', '.join(codes)}) for the tables' amounts",
+            fix="give every table's amounts in one currency",
+        )
+    if from_info and codes and codes[0] != from_info:
+        raise DataValidationError(
+            COMPANY_FILE,
+            f"says the currency is {from_info}, but mapping.yml gives {codes[0]} for the "
+            f"amounts of {', '.join(in_mapping)}",
+            fix="correct one of the two, or leave the currency out of one of them",
+        )
+    return from_info or (codes[0] if codes else "")
 
 
 def _read_raw(data_dir: Path, table: str, mapping) -> RawTable | None:
@@ -129,11 +189,51 @@ def _read_raw(data_dir: Path, table: str, mapping) -> RawTable | None:
         path = find_table_file(data_dir, table)
     if path is None:
         return None
-    renamed = {v: k for k, v in table_mapping.columns.items()} if table_mapping else {}
+    if table_mapping is None:
+        wanted = tuple(TABLES[table].required_columns)
+        return read_table_file(path, None, wanted)
+    check_applies(table_mapping, table, path)
+    renamed = {v: k for k, v in table_mapping.columns.items()}
     wanted = tuple(renamed.get(c, c) for c in TABLES[table].required_columns)
-    raw = read_table_file(path, table_mapping.sheet if table_mapping else None, wanted)
+    raw = read_table_file(path, table_mapping.sheet, wanted, table_mapping.layout)
     frame = apply_mapping(raw.frame, table_mapping, path.name)
-    return RawTable(frame, raw.path, raw.decimal, raw.header_rows, raw.hint)
+    return replace(raw, frame=frame, date_format=table_mapping.date_format)
+
+
+def customers_from_transactions(transactions: pd.DataFrame) -> pd.DataFrame:
+    """The customers table of a folder without one: the distinct ids of the transactions.
+
+    Returns
+    -------
+    DataFrame
+        One column, ``customer_id``, in the order the ids first appear.
+    """
+    ids = pd.unique(transactions["customer_id"].dropna())
+    return pd.DataFrame({"customer_id": pd.array(ids, dtype="string")})
+
+
+def _check_known_customers(
+    tables: dict[str, pd.DataFrame], sources: dict[str, str], header_rows: dict[str, int]
+) -> None:
+    """With derived customers, other tables may only name customers who bought."""
+    known = tables["customers"]["customer_id"]
+    for table, frame in tables.items():
+        target = TABLES[table].references.get("customer_id")
+        if table == "transactions" or target is None or "customer_id" not in frame.columns:
+            continue
+        values = frame["customer_id"]
+        unknown = (values.notna() & ~values.isin(known)).to_numpy()
+        if unknown.any():
+            examples = ", ".join(f"'{v}'" for v in pd.unique(values[unknown])[:3])
+            raise DataValidationError(
+                sources[table],
+                f"{int(unknown.sum())} rows name a customer with no transactions (e.g. "
+                f"{examples}); without a customers table the customers are those in "
+                f"{sources['transactions']}",
+                column="customer_id",
+                rows=spreadsheet_rows(np.flatnonzero(unknown), header_rows.get(table, 1)),
+                fix="add a customers table that lists every customer, or correct the ids",
+            )
 
 
 def load_company(
@@ -150,16 +250,21 @@ def load_company(
     data_dir : path-like
         The company's data folder.
     observation_end : date-like, optional
-        The last day to analyse; later transactions are kept but steps that look at a
-        period use this as its end. Defaults to ``company.yml``'s, else the last
-        transaction date.
-    name, currency : str, optional
-        Override ``company.yml``.
+        The last day to analyse (``yyyy-mm-dd`` or a date); later transactions are kept
+        but steps that look at a period use this as its end. Defaults to
+        ``company.yml``'s, else the last transaction date.
+    name : str, optional
+        Overrides ``company.yml``.
+    currency : str, optional
+        An ISO 4217 code; overrides ``company.yml`` and mapping.yml.
 
     Raises
     ------
     DataValidationError
         On the first table that breaks a rule, naming file, column, rows and fix.
+    InvalidParameterError
+        For an observation end that is not a calendar date, or a currency that is not
+        an ISO 4217 code (given, or in company.yml).
     """
     data_dir = Path(data_dir).expanduser()
     if not data_dir.is_dir():
@@ -170,13 +275,18 @@ def load_company(
         )
     info = read_company_info(data_dir)
     mapping = load_mapping(data_dir / MAPPING_FILE)
+    # The settings are checked before the tables are read: a typing slip is found at once.
+    end = _to_timestamp(observation_end, "") or _to_timestamp(
+        info.get("observation_end"), "in company.yml"
+    )
+    company_currency = _currency(currency, info, mapping)
     tables: dict[str, pd.DataFrame] = {}
     sources: dict[str, Path] = {}
     header_rows: dict[str, int] = {}
     for table in TABLE_NAMES:
         raw = _read_raw(data_dir, table, mapping)
         if raw is None:
-            if TABLES[table].required:
+            if table == "transactions":
                 raise DataValidationError(
                     table,
                     f"no file for this table in {data_dir}",
@@ -187,20 +297,23 @@ def load_company(
         sources[table] = raw.path
         header_rows[table] = raw.header_rows
     source_names = {t: p.name for t, p in sources.items()}
+    derived = "customers" not in tables
+    if derived:
+        tables["customers"] = customers_from_transactions(tables["transactions"])
+        source_names["customers"] = f"the customers derived from {source_names['transactions']}"
+        _check_known_customers(tables, source_names, header_rows)
     check_references(tables, source_names, header_rows)
     check_returns(tables["transactions"], source_names["transactions"], header_rows["transactions"])
 
-    end = _to_timestamp(observation_end, "observation_end") or _to_timestamp(
-        info.get("observation_end"), "observation_end in company.yml"
-    )
     if end is None:
         last = tables["transactions"]["date"].max()
         end = last.normalize() if pd.notna(last) else pd.Timestamp.today().normalize()
     return Company(
         name=str(name or info.get("name") or data_dir.resolve().name),
-        currency=str(currency or info.get("currency") or "EUR"),
+        currency=company_currency,
         data_dir=data_dir,
         observation_end=end,
         sources=sources,
+        customers_derived=derived,
         **tables,
     )

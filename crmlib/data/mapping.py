@@ -1,7 +1,7 @@
-"""The column mapping: how a real CRM export's files and columns become canonical tables.
+"""The mapping: how a real export's files are read and its columns renamed.
 
-A ``mapping.yml`` in the data folder names, per table, the file to read and how its
-columns are renamed::
+A ``mapping.yml`` in the data folder describes, per table, the file as it is and how
+its columns become canonical columns::
 
     customers:
       file: Klanten export.csv
@@ -10,32 +10,105 @@ columns are renamed::
         Naam: name
         Woonplaats: city
     transactions:
-      file: Verkopen.xlsx
-      sheet: Blad1
-      columns: {Klant: customer_id, Datum: date, Bedrag: amount}
+      file: CDNOW_sample.txt
+      separator: whitespace          # a character, tab, or whitespace (runs of spaces/tabs)
+      header: [master_id, sample_id, date, cds, dollars]   # the file has no header row
+      date_format: '%Y%m%d'
+      currency: USD
+      columns: {sample_id: customer_id, cds: quantity, dollars: amount}
 
-Tables and columns that are not mentioned are read under their canonical names.
+Every option but ``columns`` describes the file; what is left out is worked out from
+the file itself (encoding, separator, decimal separator, header row, date format).
+Tables and columns that are not mentioned are read under their canonical names. Each
+option is checked here, so a typing slip is one line naming the table, the option, the
+value and the fix.
 """
 
 from __future__ import annotations
 
+import codecs
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import yaml
 
+from crmlib.data.readers import WHITESPACE, FileLayout
 from crmlib.data.schema import TABLES
 from crmlib.errors import DataValidationError
+from crmlib.parameters import InvalidParameterError, check_currency
 
 MAPPING_FILE = "mapping.yml"
+
+#: The options of a table in mapping.yml.
+OPTIONS = (
+    "file",
+    "columns",
+    "separator",
+    "decimal",
+    "thousands",
+    "encoding",
+    "header",
+    "skip_rows",
+    "date_format",
+    "sheet",
+    "currency",
+)
+
+# The options that describe how a file of each kind is read.
+_TEXT_ONLY = ("separator", "encoding")
+_TEXT_AND_EXCEL = ("header", "skip_rows")
+_EXCEL_ONLY = ("sheet",)
+
+_SEPARATOR_WORDS = {"tab": "\t", "\\t": "\t", "whitespace": WHITESPACE, "space": " "}
+_THOUSANDS = {".": ".", ",": ",", "'": "'", " ": " ", "space": " ", "\u00a0": " ", "none": ""}
 
 
 @dataclass(frozen=True)
 class TableMapping:
+    """One table's entry in mapping.yml, checked.
+
+    Attributes
+    ----------
+    file : str or None
+        The file to read, relative to the data folder; None: found by the table's name.
+    columns : dict
+        Source column -> canonical column.
+    layout : FileLayout
+        How the file is written (separator, decimal, encoding, header, ...); None in a
+        field means "work it out from the file".
+    date_format : str or None
+        The strftime format of the table's date columns; None: ISO or dd-mm-yyyy.
+    currency : str
+        The ISO 4217 code of the table's amounts; empty when not given.
+    given : tuple of str
+        The options the entry sets (to refuse those that do not apply to the file).
+    """
+
     file: str | None = None
-    sheet: str | int | None = None
     columns: dict[str, str] = field(default_factory=dict)
+    layout: FileLayout = field(default_factory=FileLayout)
+    date_format: str | None = None
+    currency: str = ""
+    given: tuple[str, ...] = ()
+
+    @property
+    def sheet(self) -> str | int | None:
+        """The Excel sheet named in the mapping, if any."""
+        return self.layout.sheet
+
+
+class _OptionError(DataValidationError):
+    def __init__(self, table: str, option: str, value: Any, problem: str, fix: str) -> None:
+        shown = value if isinstance(value, str) else yaml.safe_dump(value, default_flow_style=True)
+        shown = " ".join(str(shown).split()).removesuffix("...").strip()
+        super().__init__(
+            f"{MAPPING_FILE}, table '{table}'",
+            f"option {option} {shown!r} {problem}",
+            fix=fix,
+        )
 
 
 def load_mapping(path: Path | None) -> dict[str, TableMapping]:
@@ -44,8 +117,9 @@ def load_mapping(path: Path | None) -> dict[str, TableMapping]:
     Raises
     ------
     DataValidationError
-        If the file is not valid YAML, names an unknown table, or maps two source
-        columns onto the same canonical column.
+        If the file is not valid YAML, names an unknown table or option, gives an
+        option a value it cannot take, or maps two source columns onto the same
+        canonical column.
     """
     if path is None or not path.exists():
         return {}
@@ -72,21 +146,264 @@ def load_mapping(path: Path | None) -> dict[str, TableMapping]:
             raise DataValidationError(
                 path.name, f"names an unknown table '{table}'", fix=f"use one of: {known}"
             )
-        settings = settings or {}
-        columns = {
-            str(k).strip(): str(v).strip() for k, v in (settings.get("columns") or {}).items()
-        }
-        targets = pd.Series(list(columns.values()))
-        doubled = targets[targets.duplicated()].tolist()
-        if doubled:
-            raise DataValidationError(
-                path.name,
-                f"maps two columns of '{table}' onto the same name",
-                column=doubled[0],
-                fix="map exactly one source column to each canonical column",
-            )
-        mapping[table] = TableMapping(settings.get("file"), settings.get("sheet"), columns)
+        mapping[table] = table_mapping(table, settings)
     return mapping
+
+
+def table_mapping(table: str, settings: Any) -> TableMapping:
+    """Check one table's settings from mapping.yml.
+
+    Raises
+    ------
+    DataValidationError
+        Naming the table, the option, the value and the fix.
+    """
+    settings = settings or {}
+    if not isinstance(settings, dict):
+        raise DataValidationError(
+            f"{MAPPING_FILE}, table '{table}'",
+            "must hold options such as 'file:' and 'columns:'",
+            fix=f"write the options indented under '{table}:'",
+        )
+    unknown = [str(k) for k in settings if k not in OPTIONS]
+    if unknown:
+        raise DataValidationError(
+            f"{MAPPING_FILE}, table '{table}'",
+            f"option '{unknown[0]}' is not known",
+            fix=f"use only: {', '.join(OPTIONS)}",
+        )
+    file = settings.get("file")
+    if file is not None and (not isinstance(file, str) or not file.strip()):
+        raise _OptionError(table, "file", file, "is not a file name", "write the file's name")
+    columns = _columns(table, settings.get("columns"))
+    layout = FileLayout(
+        separator=_separator(table, settings.get("separator")),
+        decimal=_decimal(table, settings.get("decimal")),
+        thousands=_thousands(table, settings.get("thousands"), settings.get("decimal")),
+        encoding=_encoding(table, settings.get("encoding")),
+        header=_header(table, settings.get("header", True)),
+        skip_rows=_skip_rows(table, settings.get("skip_rows")),
+        sheet=_sheet(table, settings.get("sheet")),
+    )
+    try:
+        currency = check_currency(settings.get("currency"))
+    except InvalidParameterError as error:
+        raise _OptionError(
+            table, "currency", settings.get("currency"), error.problem, error.fix
+        ) from None
+    return TableMapping(
+        file=file.strip() if isinstance(file, str) else None,
+        columns=columns,
+        layout=layout,
+        date_format=_date_format(table, settings.get("date_format")),
+        currency=currency,
+        given=tuple(str(k) for k in settings),
+    )
+
+
+def _columns(table: str, value: Any) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _OptionError(
+            table,
+            "columns",
+            value,
+            "is not a mapping of the file's columns to canonical names",
+            "write e.g. 'columns: {KlantNr: customer_id, Naam: name}'",
+        )
+    columns = {str(k).strip(): str(v).strip() for k, v in value.items()}
+    targets = pd.Series(list(columns.values()), dtype=object)
+    doubled = targets[targets.duplicated()].tolist()
+    if doubled:
+        raise DataValidationError(
+            MAPPING_FILE,
+            f"maps two columns of '{table}' onto the same name",
+            column=doubled[0],
+            fix="map exactly one source column to each canonical column",
+        )
+    return columns
+
+
+def _separator(table: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    fix = "write one character such as ';' or ',' in quotes, or tab, or whitespace"
+    if not isinstance(value, str):
+        raise _OptionError(table, "separator", value, "is not a separator", fix)
+    word = _SEPARATOR_WORDS.get(value.strip().lower()) if value.strip() else None
+    if word is not None:
+        return word
+    if len(value) != 1:
+        raise _OptionError(
+            table, "separator", value, "is not one character, tab or whitespace", fix
+        )
+    if value.isalnum() or value in '"\r\n':
+        raise _OptionError(table, "separator", value, "cannot separate columns", fix)
+    return value
+
+
+def _decimal(table: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    if value not in (".", ","):
+        raise _OptionError(
+            table,
+            "decimal",
+            value,
+            "is not a decimal separator",
+            "write decimal: '.' or decimal: ',' (in quotes)",
+        )
+    return value
+
+
+def _thousands(table: str, value: Any, decimal: Any) -> str | None:
+    if value is None:
+        return None
+    if value is False or value == "":
+        return ""
+    key = value.lower() if isinstance(value, str) else value
+    if key not in _THOUSANDS:
+        raise _OptionError(
+            table,
+            "thousands",
+            value,
+            "is not a thousands separator",
+            "write thousands: '.', ',', \"'\", space, or none (in quotes)",
+        )
+    thousands = _THOUSANDS[key]
+    if thousands and thousands == decimal:
+        raise _OptionError(
+            table,
+            "thousands",
+            value,
+            "is the same as the decimal separator",
+            "give the two different separators, e.g. decimal: ',' and thousands: '.'",
+        )
+    return thousands
+
+
+def _encoding(table: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    fix = "write an encoding such as utf-8, cp1252 (Windows, Western Europe) or latin-1"
+    if not isinstance(value, str) or not value.strip():
+        raise _OptionError(table, "encoding", value, "is not an encoding", fix)
+    try:
+        info = codecs.lookup(value.strip())
+    except LookupError:
+        raise _OptionError(
+            table, "encoding", value, "is not an encoding Python knows", fix
+        ) from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise _OptionError(table, "encoding", value, "is not a text encoding", fix)
+    return info.name
+
+
+def _header(table: str, value: Any) -> tuple[str, ...] | None:
+    fix = "write header: true when the first row names the columns, else list the names, e.g. header: [id, date, amount]"
+    if value is True:
+        return None
+    if value is False or value is None:
+        raise _OptionError(
+            table,
+            "header",
+            value,
+            "leaves the columns without names",
+            "list the file's column names in order, e.g. header: [id, date, amount]",
+        )
+    if not isinstance(value, list) or not value:
+        raise _OptionError(table, "header", value, "is not true or a list of names", fix)
+    names = [str(name).strip() if name is not None else "" for name in value]
+    if not all(names):
+        raise _OptionError(table, "header", value, "has an empty name", "name every column")
+    doubled = pd.Series(names)[pd.Series(names).duplicated()].tolist()
+    if doubled:
+        raise _OptionError(
+            table, "header", value, f"names '{doubled[0]}' twice", "give every column its own name"
+        )
+    return tuple(names)
+
+
+def _skip_rows(table: str, value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _OptionError(
+            table,
+            "skip_rows",
+            value,
+            "is not a number of rows",
+            "write the number of rows above the header (or the first record), e.g. skip_rows: 2",
+        )
+    return value
+
+
+def _sheet(table: str, value: Any) -> str | int | None:
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip():
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    raise _OptionError(
+        table,
+        "sheet",
+        value,
+        "is not a sheet name or number",
+        "write the sheet's name (e.g. sheet: Blad1) or its position from 0",
+    )
+
+
+def _date_format(table: str, value: Any) -> str | None:
+    """A strftime format that reads a whole date (year, month and day) back as written."""
+    if value is None:
+        return None
+    fix = "write it with strftime codes, e.g. '%Y%m%d', '%d-%m-%Y' or '%m/%d/%y' (in quotes)"
+    if not isinstance(value, str) or "%" not in value:
+        raise _OptionError(table, "date_format", value, "is not a date format", fix)
+    # A day with every part different (2001-02-03 04:05:06) written and read back shows
+    # whether the format is valid and gives a whole date.
+    sample = dt.datetime(2001, 2, 3, 4, 5, 6)
+    try:
+        back = dt.datetime.strptime(sample.strftime(value), value)
+    except ValueError:
+        raise _OptionError(table, "date_format", value, "is not a date format", fix) from None
+    if back.date() != sample.date():
+        raise _OptionError(
+            table,
+            "date_format",
+            value,
+            "does not give a whole date (year, month and day)",
+            fix,
+        )
+    return value
+
+
+def check_applies(table_mapping: TableMapping, table: str, path: Path) -> None:
+    """Refuse options that do not apply to the kind of file the table is read from.
+
+    Raises
+    ------
+    DataValidationError
+        E.g. ``sheet`` for a CSV file, or ``separator`` for an Excel workbook.
+    """
+    suffix = path.suffix.lower()
+    text = suffix in (".csv", ".txt", ".tsv")
+    excel = suffix in (".xlsx", ".xlsm")
+    applicable = set(OPTIONS) - set(_TEXT_ONLY) - set(_TEXT_AND_EXCEL) - set(_EXCEL_ONLY)
+    if text:
+        applicable |= set(_TEXT_ONLY) | set(_TEXT_AND_EXCEL)
+    if excel:
+        applicable |= set(_TEXT_AND_EXCEL) | set(_EXCEL_ONLY)
+    wrong = [option for option in table_mapping.given if option not in applicable]
+    if wrong:
+        kind = "an Excel workbook" if excel else "a Parquet file" if not text else "a text file"
+        raise DataValidationError(
+            f"{MAPPING_FILE}, table '{table}'",
+            f"option {wrong[0]} does not apply to {path.name}, which is {kind}",
+            fix=f"remove '{wrong[0]}' from mapping.yml",
+        )
 
 
 def apply_mapping(

@@ -130,13 +130,33 @@ def parse_text(values: pd.Series) -> pd.Series:
     return text.mask(text.eq(""))
 
 
+def _as_text(values: pd.Series) -> pd.Series:
+    """Values as stripped text; whole numbers (19970101 read as a number) without '.0'."""
+    if pd.api.types.is_float_dtype(values):
+        whole = values.dropna()
+        if (whole == np.floor(whole)).all():
+            values = values.astype("Int64")
+    return values.astype("string").str.strip()
+
+
 def parse_dates(
-    values: pd.Series, *, table: str, column: str, header_rows: int = HEADER_ROWS
+    values: pd.Series,
+    *,
+    table: str,
+    column: str,
+    header_rows: int = HEADER_ROWS,
+    date_format: str | None = None,
 ) -> pd.Series:
     """Parse a date column written as ISO dates or as dd-mm-yyyy (Dutch and Belgian Excel).
 
     Day-first is assumed for every non-ISO date, so 01-02-2025 is always the first of
     February, never the second of January; dates must fall between 1900 and today.
+
+    Parameters
+    ----------
+    date_format : str, optional
+        The one strftime format of the column (from mapping.yml, e.g. ``%Y%m%d`` or
+        ``%m/%d/%y``); every value must have it.
 
     Raises
     ------
@@ -150,8 +170,12 @@ def parse_dates(
         out = out.astype("datetime64[ns]")
         return check_date_range(out, table=table, column=column, header_rows=header_rows)
     blank = _blank(values).to_numpy()
-    text = values.astype("string").str.strip()
+    text = _as_text(values)
     distinct = pd.Series(pd.unique(text[~blank]), dtype="string")
+    if date_format is not None:
+        return _dates_with_format(
+            values, text, distinct, blank, date_format, table, column, header_rows
+        )
     # Each value takes the first format that reads it. No month-first format is on the
     # list, so no value can be read two ways, and a column that mixes ISO dates with
     # dd-mm-yyyy (two exports pasted together) still reads correctly.
@@ -185,6 +209,45 @@ def parse_dates(
             bad,
             "are not dates",
             "write dates as yyyy-mm-dd or dd-mm-yyyy",
+            header_rows,
+        )
+    return check_date_range(out, values, table=table, column=column, header_rows=header_rows)
+
+
+def _dates_with_format(
+    values: pd.Series,
+    text: pd.Series,
+    distinct: pd.Series,
+    blank: np.ndarray,
+    date_format: str,
+    table: str,
+    column: str,
+    header_rows: int,
+) -> pd.Series:
+    """Parse every value with the one format mapping.yml gives."""
+    dates, ancient = _dates_in_format(distinct, date_format)
+    best = dates.to_numpy(dtype="datetime64[ns]")
+    out = pd.Series(_spread(text, distinct, best, np.datetime64("NaT", "ns")), index=values.index)
+    too_old = _spread(text, distinct, ancient.to_numpy(dtype=bool), False)
+    if too_old.any():
+        raise _bad(
+            table,
+            column,
+            values,
+            too_old,
+            "lie before 1900",
+            "correct the year (a typing slip such as 0225 for 2025?)",
+            header_rows,
+        )
+    bad = out.isna().to_numpy() & ~blank
+    if bad.any():
+        raise _bad(
+            table,
+            column,
+            values,
+            bad,
+            f"are not dates in the format {date_format} that mapping.yml gives",
+            "correct the values, or the date_format in mapping.yml",
             header_rows,
         )
     return check_date_range(out, values, table=table, column=column, header_rows=header_rows)
@@ -253,6 +316,24 @@ def _normalise_number_text(text: pd.Series, decimal: str) -> pd.Series:
     return out
 
 
+def _strict_number_text(text: pd.Series, decimal: str, thousands: str) -> pd.Series:
+    """Rewrite numbers written with the given separators as plain '1234.50' text.
+
+    A value whose thousands groups are not groups of three (``12.50`` with thousands
+    '.') is left unreadable rather than guessed.
+    """
+    text = text.str.replace(_CURRENCY, "", regex=True)
+    if thousands and not thousands.isspace():
+        t, d = re.escape(thousands), re.escape(decimal)
+        grouped = text.str.contains(thousands, regex=False)
+        shape = rf"^[-+]?\d{{1,3}}({t}\d{{3}})+({d}\d*)?$"
+        wrong = grouped & ~text.str.match(shape)
+        text = text.str.replace(thousands, "", regex=False).mask(wrong, "not a number")
+    other = "," if decimal == "." else "."
+    text = text.mask(text.str.contains(other, regex=False), "not a number")
+    return text.str.replace(decimal, ".", regex=False)
+
+
 def parse_numbers(
     values: pd.Series,
     *,
@@ -260,6 +341,7 @@ def parse_numbers(
     column: str,
     decimal: str = ".",
     header_rows: int = HEADER_ROWS,
+    thousands: str | None = None,
 ) -> pd.Series:
     """Parse a number column: decimal point or comma, thousands separators, currency signs.
 
@@ -270,6 +352,10 @@ def parse_numbers(
     decimal : {".", ","}
         The file's decimal separator as far as the reader can tell (a semicolon-separated
         CSV uses the decimal comma); it decides ambiguous values such as ``1.234``.
+    thousands : str, optional
+        The thousands separator mapping.yml gives (``""`` for none). Given, every value
+        must be written with exactly these separators; without it each value's own
+        shape decides.
 
     Raises
     ------
@@ -283,12 +369,26 @@ def parse_numbers(
     blank = _blank(values).to_numpy()
     text = values.astype("string").str.strip()
     distinct = pd.Series(pd.unique(text[~blank]), dtype="string")
-    normalised = _normalise_number_text(distinct, decimal)
+    if thousands is None:
+        normalised = _normalise_number_text(distinct, decimal)
+    else:
+        normalised = _strict_number_text(distinct, decimal, thousands)
     parsed = pd.to_numeric(normalised, errors="coerce").astype(float)
     # 'inf' and '1e400' are not amounts anyone meant; refuse them like any other text.
     parsed = parsed.where(np.isfinite(parsed))
     out = pd.Series(_spread(text, distinct, parsed.to_numpy(), np.nan), index=values.index)
     bad = np.isnan(out.to_numpy()) & ~blank
+    if bad.any() and thousands is not None:
+        written = f"'{thousands}' for thousands" if thousands else "no thousands separator"
+        raise _bad(
+            table,
+            column,
+            values,
+            bad,
+            f"are not numbers written with '{decimal}' as decimal separator and {written}",
+            "correct the values, or the decimal and thousands options in mapping.yml",
+            header_rows,
+        )
     if bad.any():
         raise _bad(
             table,
@@ -309,10 +409,16 @@ def parse_integers(
     column: str,
     decimal: str = ".",
     header_rows: int = HEADER_ROWS,
+    thousands: str | None = None,
 ) -> pd.Series:
     """Parse a whole-number column (nullable ``Int64``)."""
     numbers = parse_numbers(
-        values, table=table, column=column, decimal=decimal, header_rows=header_rows
+        values,
+        table=table,
+        column=column,
+        decimal=decimal,
+        header_rows=header_rows,
+        thousands=thousands,
     )
     fractional = (numbers.notna() & (numbers != np.floor(numbers))).to_numpy()
     if fractional.any():
@@ -363,22 +469,31 @@ def parse_column(
     column: str,
     decimal: str = ".",
     header_rows: int = HEADER_ROWS,
+    thousands: str | None = None,
+    date_format: str | None = None,
 ) -> pd.Series:
-    """Parse one column by its kind in :mod:`crmlib.data.schema`."""
+    """Parse one column by its kind in :mod:`crmlib.data.schema`.
+
+    ``thousands`` and ``date_format`` are what mapping.yml says about the file (None:
+    worked out from the values).
+    """
     if kind == "id":
         return parse_id(values)
     if kind == "text":
         return parse_text(values)
     if kind == "date":
-        return parse_dates(values, table=table, column=column, header_rows=header_rows)
+        return parse_dates(
+            values,
+            table=table,
+            column=column,
+            header_rows=header_rows,
+            date_format=date_format,
+        )
+    numbers = {"decimal": decimal, "header_rows": header_rows, "thousands": thousands}
     if kind == "number":
-        return parse_numbers(
-            values, table=table, column=column, decimal=decimal, header_rows=header_rows
-        )
+        return parse_numbers(values, table=table, column=column, **numbers)
     if kind == "int":
-        return parse_integers(
-            values, table=table, column=column, decimal=decimal, header_rows=header_rows
-        )
+        return parse_integers(values, table=table, column=column, **numbers)
     if kind == "bool":
         return parse_booleans(values, table=table, column=column, header_rows=header_rows)
     raise ValueError(f"unknown column kind {kind!r}")

@@ -38,7 +38,7 @@ def table_overview(company: Company) -> pd.DataFrame:
         rows.append(
             {
                 "table": table,
-                "file": company.sources[table].name,
+                "file": company.source_name(table),
                 "rows": len(frame),
                 "columns": frame.shape[1],
                 "first_date": dates.min(),

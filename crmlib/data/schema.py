@@ -77,6 +77,8 @@ TABLES: dict[str, Table] = {
                 ),
             ),
             key="customer_id",
+            # A customers file must hold records; a folder without one gets the distinct
+            # customer ids of its transactions (crmlib.data.company).
             required=True,
         ),
         Table(

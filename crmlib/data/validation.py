@@ -62,6 +62,8 @@ def parse_table(raw: RawTable, table: str) -> pd.DataFrame:
                 column=name,
                 decimal=raw.decimal,
                 header_rows=raw.header_rows,
+                thousands=raw.thousands,
+                date_format=raw.date_format,
             )
             if kind
             else values
