@@ -27,7 +27,7 @@ import pandas as pd
 import yaml
 
 from crmlib.atomic import atomic_path, atomic_write_text
-from crmlib.data.company import COMPANY_FILE, Company
+from crmlib.data.company import COMPANY_FILE, Company, read_company_info
 
 KEY_FILE = ".pseudonym-key"
 KEY_ENV = "CRM_WORKBOOK_PSEUDONYM_KEY"
@@ -102,7 +102,14 @@ def pseudonymised_copy(company: Company, target: Path) -> Path:
         with atomic_path(target / f"{name}.parquet") as temporary:
             table.to_parquet(temporary, index=False)
     info = company.data_dir / COMPANY_FILE
-    if info.exists():
+    settings = read_company_info(company.data_dir)
+    if company.currency and not settings.get("currency"):
+        # the currency came from mapping.yml, which the copy (canonical tables) has no use for
+        atomic_write_text(
+            target / COMPANY_FILE,
+            yaml.safe_dump({**settings, "currency": company.currency}, allow_unicode=True),
+        )
+    elif info.exists():
         shutil.copy(info, target / COMPANY_FILE)
     answers = company.data_dir / "assessments"
     if answers.is_dir():

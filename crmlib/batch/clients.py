@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import functools
 import json
 import os
 import re
@@ -33,6 +34,13 @@ from typing import Any
 import yaml
 
 from crmlib.batch.errors import ClientsFileError
+from crmlib.parameters import (
+    InvalidParameterError,
+    ParameterSpec,
+    check_parameter,
+    declared_specs,
+    load_yaml,
+)
 from crmlib.paths import NOTEBOOKS_DIR
 
 #: The repository's notebooks; bare notebook names in a clients file are looked up here.
@@ -319,7 +327,8 @@ def _read_yaml(path: Path, source: str) -> dict:
     except OSError as exc:
         raise ClientsFileError(source, f"cannot be read ({exc.strerror})") from None
     try:
-        root = yaml.safe_load(text)
+        # dates stay text, so that an impossible one is a clear line, not PyYAML's ValueError
+        root = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else None
@@ -475,8 +484,24 @@ def _parameters(
                 where=where,
                 fix="correct the name",
             )
-        parameters[name] = _plain_value(item, source, f"{where}, '{name}'")
+        item = _plain_value(item, source, f"{where}, '{name}'")
+        try:
+            item = check_parameter(name, item, spec=_specs(notebooks).get(name))
+        except InvalidParameterError as error:
+            raise ClientsFileError(
+                source,
+                f"{error.value!r} {error.problem}",
+                where=f"{where}, parameter '{name}'",
+                fix=error.fix,
+            ) from None
+        parameters[name] = item
     return parameters
+
+
+@functools.lru_cache(maxsize=16)
+def _specs(notebooks: tuple[NotebookSpec, ...]) -> dict[str, ParameterSpec]:
+    """The declared parameters of the batch's notebooks, read once per clients file."""
+    return declared_specs(notebook.path for notebook in notebooks)
 
 
 def _plain_value(value: Any, source: str, where: str) -> Any:
