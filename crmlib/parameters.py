@@ -424,7 +424,8 @@ def check_currency(value: Any, *, name: str = "currency", origin: str = "") -> s
     known = list_currencies()
     if code in known:
         return code
-    close = difflib.get_close_matches(code, sorted(known), n=1)
+    # a near miss of a code (EURO, USDD, GPB), not of a word such as "dollars"
+    close = difflib.get_close_matches(code, sorted(known), n=1) if len(code) <= 4 else []
     hint = f" (did you mean {close[0]}?)" if close else ""
     raise InvalidParameterError(
         name,

@@ -176,3 +176,163 @@ def test_segments_refuses_other_file_types(sample_dir: Path, tmp_path: Path):
     result = run("segments", "--data", str(sample_dir), "--out", str(tmp_path / "x.json"))
     assert result.returncode == 2
     assert "must end in .csv or .xlsx" in result.stderr
+
+
+def one_error_line(result: subprocess.CompletedProcess) -> str:
+    """The single line of a user error: exit 2, nothing on stdout, no traceback."""
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    return result.stderr.rstrip("\n")
+
+
+def test_validate_cdnow_from_its_original_file(root: Path):
+    result = run("validate", "--data", str(root / "data" / "cdnow"))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert (
+        "Customers: there is no customers table, so the customers are the 2,357 distinct "
+        "customer ids of CDNOW_sample.txt."
+    ) in lines
+    assert "Currency: USD." in lines
+    (transactions,) = [line for line in lines if line.startswith("transactions ")]
+    assert transactions.split() == [
+        "transactions",
+        "CDNOW_sample.txt",
+        "6919",
+        "5",
+        "1997-01-01",
+        "1998-06-30",
+        "100.0",
+        "%",
+    ]
+    assert "Completeness per column (columns with gaps):" in lines
+
+
+def test_validate_warns_in_one_line_without_a_currency(tmp_path: Path):
+    (tmp_path / "transactions.csv").write_text("customer_id,date,amount\nC1,2024-01-02,5\n")
+    result = run("validate", "--data", str(tmp_path))
+    assert result.returncode == 0
+    assert result.stderr == (
+        "warning: no currency is given, so reports write amounts without one. Fix: add "
+        "'currency: EUR' (an ISO 4217 code) to company.yml, or pass -p currency\n"
+    )
+    assert "Currency:" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        (
+            "observation_end: 1998-02-30",
+            "error: parameter observation_end (in company.yml): '1998-02-30' is not a calendar "
+            "date (February 1998 has no day 30). Fix: write a calendar date as yyyy-mm-dd, "
+            "e.g. 2025-12-31",
+        ),
+        (
+            "currency: XYZ",
+            "error: parameter currency (in company.yml): 'XYZ' is not an ISO 4217 currency "
+            "code. Fix: write a three-letter code such as EUR, USD or GBP",
+        ),
+    ],
+)
+def test_validate_bad_company_yml_exits_2_with_one_line(
+    sample_copy: Path, setting: str, expected: str
+):
+    (sample_copy / "company.yml").write_text(f"name: Groenhuis\n{setting}\n")
+    assert one_error_line(run("validate", "--data", str(sample_copy))) == expected
+
+
+def test_validate_bad_mapping_option_exits_2_with_one_line(tmp_path: Path):
+    (tmp_path / "transactions.csv").write_text("customer_id,date,amount\nC1,2024-01-02,5\n")
+    (tmp_path / "mapping.yml").write_text("transactions:\n  date_format: yyyymmdd\n")
+    assert one_error_line(run("validate", "--data", str(tmp_path))) == (
+        "error: mapping.yml, table 'transactions': option date_format 'yyyymmdd' is not a date "
+        "format. Fix: write it with strftime codes, e.g. '%Y%m%d', '%d-%m-%Y' or '%m/%d/%y' "
+        "(in quotes)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        (
+            "observation_end",
+            "2025-13-01",
+            "error: parameter observation_end (given with -p): '2025-13-01' is not a calendar "
+            "date (there is no month 13). Fix: write a calendar date as yyyy-mm-dd, e.g. 2025-12-31",
+        ),
+        (
+            "observation_end",
+            "1998-02-30",
+            "error: parameter observation_end (given with -p): '1998-02-30' is not a calendar "
+            "date (February 1998 has no day 30). Fix: write a calendar date as yyyy-mm-dd, "
+            "e.g. 2025-12-31",
+        ),
+        (
+            "currency",
+            "XYZ",
+            "error: parameter currency (given with -p): 'XYZ' is not an ISO 4217 currency code. "
+            "Fix: write a three-letter code such as EUR, USD or GBP",
+        ),
+        (
+            "ssc_share",
+            "1.5",
+            "error: parameter ssc_share (given with -p): '1.5' is out of range (it must be "
+            "above 0 and at most 1). Fix: give a value above 0 and at most 1, e.g. 0.2 for 20%",
+        ),
+        (
+            "value_metric",
+            "profit",
+            "error: parameter value_metric (given with -p): 'profit' is not one of the choices. "
+            "Fix: use margin or revenue",
+        ),
+        (
+            "horizon_months",
+            "a year",
+            "error: parameter horizon_months (given with -p): 'a year' is not a whole number. "
+            "Fix: give a whole number, e.g. 12",
+        ),
+    ],
+)
+def test_render_bad_parameter_exits_2_with_one_line_before_any_kernel(
+    sample_dir: Path, tmp_path: Path, name: str, value: str, expected: str
+):
+    result = run(
+        "render", "01_idic", "--data", str(sample_dir), "--out", str(tmp_path), "-p", name, value
+    )
+    assert one_error_line(result) == expected
+    assert not any(tmp_path.iterdir())  # nothing executed, nothing kept
+
+
+def test_render_bad_data_dir_parameter(sample_dir: Path, tmp_path: Path):
+    result = run(
+        "render",
+        "00_start_here",
+        "--data",
+        str(sample_dir),
+        "--out",
+        str(tmp_path),
+        "-p",
+        "data_dir",
+        str(tmp_path / "nowhere"),
+    )
+    assert one_error_line(result).startswith("error: parameter data_dir (given with -p): ")
+    assert "does not exist" in result.stderr
+
+
+def test_batch_bad_parameter_in_clients_file_exits_2_with_one_line(root: Path, tmp_path: Path):
+    clients = tmp_path / "clients.yml"
+    clients.write_text(
+        "notebooks: [00_start_here]\n"
+        f"clients:\n  - name: De Linde\n    data: {root / 'data' / 'sample'}\n"
+        "    parameters: {observation_end: 2025-13-01}\n"
+    )
+    result = run("batch", str(clients), "--out", str(tmp_path / "out"))
+    assert one_error_line(result) == (
+        f"error: {clients}, client 1 ('De Linde'), parameter 'observation_end': '2025-13-01' is "
+        "not a calendar date (there is no month 13). Fix: write a calendar date as yyyy-mm-dd, "
+        "e.g. 2025-12-31"
+    )

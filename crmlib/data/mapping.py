@@ -102,12 +102,13 @@ class TableMapping:
 
 class _OptionError(DataValidationError):
     def __init__(self, table: str, option: str, value: Any, problem: str, fix: str) -> None:
-        shown = value if isinstance(value, str) else yaml.safe_dump(value, default_flow_style=True)
-        shown = " ".join(str(shown).split()).removesuffix("...").strip()
+        if isinstance(value, str):
+            shown = repr(value)
+        else:  # as the user wrote it in YAML: 12, false, [a, a]
+            shown = yaml.safe_dump(value, default_flow_style=True, width=1000)
+            shown = " ".join(shown.split()).removesuffix("...").strip()
         super().__init__(
-            f"{MAPPING_FILE}, table '{table}'",
-            f"option {option} {shown!r} {problem}",
-            fix=fix,
+            f"{MAPPING_FILE}, table '{table}'", f"option {option} {shown} {problem}", fix=fix
         )
 
 

@@ -256,3 +256,62 @@ def test_the_example_clients_file_reads(root: Path):
     assert spec.parameters_for(spec.clients[1], spec.notebooks[0])["observation_end"] == (
         "2024-12-31"
     )
+
+
+PARAMETER_CASES = {
+    "impossible date": (
+        "    parameters: {observation_end: 2025-13-01}\n",
+        "clients.yml, client 1 ('De Linde'), parameter 'observation_end': '2025-13-01' is not "
+        "a calendar date (there is no month 13). Fix: write a calendar date as yyyy-mm-dd, "
+        "e.g. 2025-12-31",
+    ),
+    "unknown currency": (
+        "    parameters: {currency: XYZ}\n",
+        "clients.yml, client 1 ('De Linde'), parameter 'currency': 'XYZ' is not an ISO 4217 "
+        "currency code. Fix: write a three-letter code such as EUR, USD or GBP",
+    ),
+    "share out of range": (
+        "    parameters: {value_share: 80}\n",
+        "clients.yml, client 1 ('De Linde'), parameter 'value_share': 80 is out of range (it "
+        "must be above 0 and at most 1). Fix: give a value above 0 and at most 1, e.g. 0.2 "
+        "for 20%",
+    ),
+    "not a number": (
+        "    parameters: {value_share: most}\n",
+        "clients.yml, client 1 ('De Linde'), parameter 'value_share': 'most' is not a number. "
+        "Fix: give a number, e.g. 0.8",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PARAMETER_CASES))
+def test_parameter_values_are_checked_before_any_kernel(workspace: Path, case: str):
+    text, expected = PARAMETER_CASES[case]
+    clients_file = write(
+        workspace / "clients.yml",
+        "notebooks: [00_start_here]\nclients:\n  - name: De Linde\n    data: clients/de-linde\n"
+        + text,
+    )
+    with pytest.raises(ClientsFileError) as caught:
+        load_clients(clients_file.relative_to(workspace))
+    assert str(caught.value) == expected
+
+
+def test_default_parameters_are_checked_and_typed(workspace: Path):
+    clients_file = write(
+        workspace / "clients.yml",
+        "notebooks: [00_start_here]\nparameters: {value_share: 1, currency: usd}\n"
+        "clients:\n  - {name: A, data: clients/de-linde, parameters: {observation_end: 2024-12-31}}\n",
+    )
+    spec = load_clients(clients_file)
+    assert spec.parameters == {"value_share": 1.0, "currency": "USD"}
+    assert spec.clients[0].parameters == {"observation_end": "2024-12-31"}
+    bad = write(
+        workspace / "bad.yml",
+        "notebooks: [00_start_here]\nparameters: {observation_end: 1998-02-30}\n"
+        "clients:\n  - {name: A, data: clients/de-linde}\n",
+    )
+    with pytest.raises(
+        ClientsFileError, match=r"^bad.yml, parameters, parameter 'observation_end'"
+    ):
+        load_clients(bad.relative_to(workspace))

@@ -213,3 +213,139 @@ def test_sample_company_loads(sample_dir: Path):
     }
     assert len(company.customers) == 5000
     assert company.transactions["date"].max() <= company.observation_end
+
+
+# --- customers from transactions -------------------------------------------------------
+
+
+def only_transactions(folder: Path, transactions: str = TRANSACTIONS, **extra) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "transactions.csv").write_text(transactions, encoding="utf-8")
+    for name, text in extra.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_without_customers_table_the_customers_are_the_transactions_ids(tmp_path: Path):
+    transactions = "customer_id,date,amount\nC2,2024-01-01,1\nC1,2024-01-02,2\nC2,2024-01-03,3\n007,2024-01-04,4\n"
+    company = load_company(only_transactions(tmp_path, transactions))
+    assert company.customers_derived
+    assert company.customers["customer_id"].tolist() == ["C2", "C1", "007"]
+    assert list(company.customers.columns) == ["customer_id"]
+    assert "customers" in company.tables and "customers" not in company.sources
+    assert company.source_name("customers") == "derived from transactions.csv"
+    assert not load_company(make_company(tmp_path / "full")).customers_derived
+
+
+def test_steps_that_need_customer_attributes_say_so(tmp_path: Path):
+    company = load_company(only_transactions(tmp_path))
+    assert company.has("customers") and not company.has("customers", "signup_date")
+    assert company.require("customers", "customer_id").shape == (2, 1)
+    with pytest.raises(MissingDataError) as caught:
+        company.require("customers", "name", "postcode", step="the duplicate check")
+    assert str(caught.value) == (
+        "the duplicate check needs the column(s) name, postcode of a customers table; there is "
+        "none, so the customers are only the ids in the transactions; add customers.csv with "
+        f"customer_id and name, postcode to {tmp_path}"
+    )
+
+
+def test_data_quality_of_derived_customers(tmp_path: Path):
+    from crmlib.data.quality import column_completeness, table_overview
+
+    company = load_company(only_transactions(tmp_path))
+    overview = table_overview(company)
+    assert overview.loc["customers", "file"] == "derived from transactions.csv"
+    assert overview.loc["customers", "rows"] == 2
+    assert column_completeness(company).query("table == 'customers'")["completeness"].tolist() == [
+        1.0
+    ]
+
+
+def test_derived_customers_and_other_tables_of_unknown_customers(tmp_path: Path):
+    folder = only_transactions(
+        tmp_path,
+        **{
+            "interactions.csv": "customer_id,date,channel\nC1,2024-01-01,phone\nC7,2024-01-02,mail\n"
+        },
+    )
+    assert load_error(folder) == (
+        "interactions.csv, column 'customer_id', row 3: 1 rows name a customer with no "
+        "transactions (e.g. 'C7'); without a customers table the customers are those in "
+        "transactions.csv. Fix: add a customers table that lists every customer, or correct the ids"
+    )
+
+
+# --- currency --------------------------------------------------------------------------
+
+
+def test_no_currency_is_no_currency(tmp_path: Path):
+    assert load_company(make_company(tmp_path)).currency == ""
+
+
+def test_currency_from_company_yml_mapping_or_argument(tmp_path: Path):
+    folder = make_company(tmp_path / "a", **{"company.yml": "currency: usd\n"})
+    assert load_company(folder).currency == "USD"
+    assert load_company(folder, currency="GBP").currency == "GBP"
+    mapped = make_company(tmp_path / "b", **{"mapping.yml": "transactions:\n  currency: CHF\n"})
+    assert load_company(mapped).currency == "CHF"
+
+
+def test_bad_or_conflicting_currencies(tmp_path: Path):
+    from crmlib.parameters import InvalidParameterError
+
+    folder = make_company(tmp_path / "a", **{"company.yml": "currency: Euro\n"})
+    with pytest.raises(InvalidParameterError) as caught:
+        load_company(folder)
+    assert str(caught.value) == (
+        "parameter currency (in company.yml): 'Euro' is not an ISO 4217 currency code. "
+        "Fix: write a three-letter code such as EUR, USD or GBP (did you mean EUR?)"
+    )
+    with pytest.raises(InvalidParameterError, match="parameter currency: 'XYZ'"):
+        load_company(make_company(tmp_path / "b"), currency="XYZ")
+    both = make_company(
+        tmp_path / "c",
+        **{"company.yml": "currency: EUR\n", "mapping.yml": "transactions:\n  currency: USD\n"},
+    )
+    assert load_error(both) == (
+        "company.yml: says the currency is EUR, but mapping.yml gives USD for the amounts of "
+        "transactions. Fix: correct one of the two, or leave the currency out of one of them"
+    )
+    two = make_company(
+        tmp_path / "d",
+        **{"mapping.yml": "transactions:\n  currency: USD\ncustomers:\n  currency: EUR\n"},
+    )
+    assert load_error(two).startswith("mapping.yml: gives two currencies (EUR, USD)")
+
+
+# --- observation end -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "problem"),
+    [
+        ("1998-02-30", "is not a calendar date (February 1998 has no day 30)"),
+        ("2025-13-01", "is not a calendar date (there is no month 13)"),
+        ("30-06-2024", "is not written yyyy-mm-dd"),
+    ],
+)
+def test_impossible_observation_end_in_company_yml(tmp_path: Path, written: str, problem: str):
+    from crmlib.parameters import InvalidParameterError
+
+    folder = make_company(tmp_path, **{"company.yml": f"observation_end: {written}\n"})
+    with pytest.raises(InvalidParameterError) as caught:
+        load_company(folder)
+    assert str(caught.value) == (
+        f"parameter observation_end (in company.yml): '{written}' {problem}. "
+        "Fix: write a calendar date as yyyy-mm-dd, e.g. 2025-12-31"
+    )
+
+
+def test_observation_end_argument_is_checked(tmp_path: Path):
+    from crmlib.parameters import InvalidParameterError
+
+    folder = make_company(tmp_path)
+    with pytest.raises(InvalidParameterError, match="there is no month 13"):
+        load_company(folder, observation_end="2024-13-01")
+    end = pd.Timestamp("2024-07-01 15:30")
+    assert load_company(folder, observation_end=end).observation_end == pd.Timestamp("2024-07-01")

@@ -81,3 +81,46 @@ def test_ids_keep_leading_zeros_and_drop_spreadsheet_decimals():
 def test_integers_reject_fractions():
     with pytest.raises(DataValidationError, match="not whole numbers"):
         parse_integers(pd.Series(["1", "2.5"]), table="t", column="quantity")
+
+
+@pytest.mark.parametrize(
+    ("raw", "decimal", "thousands", "expected"),
+    [
+        ("1.234.567,89", ",", ".", 1234567.89),
+        ("1,234,567.89", ".", ",", 1234567.89),
+        ("1'234.50", ".", "'", 1234.5),
+        ("1 234,50", ",", " ", 1234.5),
+        ("12,5", ",", "", 12.5),
+        ("€ 1.234", ",", ".", 1234.0),
+    ],
+)
+def test_numbers_with_given_separators(raw, decimal, thousands, expected):
+    parsed = parse_numbers(
+        pd.Series([raw]), table="t", column="amount", decimal=decimal, thousands=thousands
+    )
+    assert parsed.iloc[0] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("raw", "decimal", "thousands"),
+    [("12.50", ",", "."), ("1,23", ".", ","), ("1.5", ",", ""), ("1.2345,6", ",", ".")],
+)
+def test_numbers_not_written_with_the_given_separators(raw, decimal, thousands):
+    with pytest.raises(DataValidationError, match="are not numbers written with"):
+        parse_numbers(
+            pd.Series([raw]), table="t", column="amount", decimal=decimal, thousands=thousands
+        )
+
+
+def test_dates_with_a_given_format():
+    parsed = parse_dates(
+        pd.Series(["19970101", "", "19980630"]), table="t", column="date", date_format="%Y%m%d"
+    )
+    assert parsed.iloc[0] == pd.Timestamp("1997-01-01") and pd.isna(parsed.iloc[1])
+    # dates read as numbers (a spreadsheet or Parquet column of 19970101)
+    numbers = parse_dates(
+        pd.Series([19970101.0, 19980630.0]), table="t", column="date", date_format="%Y%m%d"
+    )
+    assert numbers.tolist() == [pd.Timestamp("1997-01-01"), pd.Timestamp("1998-06-30")]
+    with pytest.raises(DataValidationError, match="lie in the future"):
+        parse_dates(pd.Series(["21000101"]), table="t", column="date", date_format="%Y%m%d")

@@ -65,3 +65,45 @@ def test_excel_and_parquet_tables(tmp_path: Path):
 
     assert read_table_file(tmp_path / "a.xlsx").frame["amount"].tolist() == [1.5, 2.0]
     assert read_table_file(tmp_path / "b.parquet").frame["customer_id"].tolist() == ["C1", "C2"]
+
+
+def test_whitespace_separated_files_are_sniffed(tmp_path: Path):
+    from crmlib.data.readers import WHITESPACE
+
+    assert detect_delimiter(
+        " 00004 0001 19970101  2   29.33\n 00004 0001 19970118  2   29.73\n"
+    ) == (WHITESPACE)
+    # one column, or lines that split into different numbers of cells: not whitespace
+    assert detect_delimiter("customer_id\nC1\nC2\n") != WHITESPACE
+    assert detect_delimiter("name\nJan de Vries\nAn Maes\n") != WHITESPACE
+    path = tmp_path / "t.txt"
+    path.write_text(
+        "customer_id  date        amount\nC1           2024-01-02  10.5\nC2  2024-01-03  4\n"
+    )
+    raw = read_csv(path)
+    assert list(raw.frame.columns) == ["customer_id", "date", "amount"]
+    assert raw.frame["amount"].tolist() == ["10.5", "4"]
+
+
+def test_ragged_whitespace_rows_name_the_row(tmp_path: Path):
+    path = tmp_path / "t.txt"
+    path.write_text("customer_id date amount\nC1 2024-01-02 10\nC2 2024-01-03 4 extra\n")
+    from crmlib.data.readers import WHITESPACE, FileLayout
+
+    with pytest.raises(DataValidationError) as caught:
+        read_csv(path, FileLayout(separator=WHITESPACE))
+    assert str(caught.value) == (
+        "t.txt, row 3: a row has 4 cells where the header has 3 (read with runs of spaces as "
+        "separator). Fix: name the file's separator in mapping.yml (e.g. separator: ';'), or "
+        "export with another separator"
+    )
+
+
+def test_header_rows_with_skip_and_given_names(tmp_path: Path):
+    from crmlib.data.readers import FileLayout
+
+    path = tmp_path / "t.csv"
+    path.write_text("title\n\nC1,2024-01-02,1\n")
+    raw = read_csv(path, FileLayout(skip_rows=2, header=("customer_id", "date", "amount")))
+    assert raw.header_rows == 2
+    assert raw.frame["customer_id"].tolist() == ["C1"]
