@@ -58,3 +58,14 @@ def test_first_purchases_are_in_the_first_quarter_of_1997(cdnow):
     # the sample is a cohort of first-time buyers of 1997 Q1 (Fader & Hardie)
     first = cdnow.transactions.groupby("customer_id")["date"].min()
     assert first.max() <= pd.Timestamp("1997-03-31")
+
+
+def test_the_readme_shows_this_mapping():
+    import re
+
+    import yaml
+
+    readme = (CDNOW.parents[1] / "README.md").read_text(encoding="utf-8")
+    blocks = [yaml.safe_load(b) for b in re.findall(r"```yaml\n(.*?)```", readme, flags=re.S)]
+    mapping = yaml.safe_load((CDNOW / "mapping.yml").read_text(encoding="utf-8"))
+    assert mapping in blocks
