@@ -474,9 +474,9 @@ def _as_type(value: Any, kind: str) -> tuple[bool, Any]:
                 return False, None
         return isinstance(value, dict), value
     if kind == "list":
-        return isinstance(value, list | tuple), list(value) if isinstance(
-            value, list | tuple
-        ) else None
+        if isinstance(value, list | tuple):
+            return True, list(value)
+        return False, None
     return True, value  # a type this module does not know: the notebook will judge
 
 

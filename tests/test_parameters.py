@@ -244,6 +244,9 @@ def test_other_types():
     spec = ParameterSpec("need_map", ("dict",), {})
     assert check_parameter("need_map", "{advice: [store]}", spec=spec) == {"advice": ["store"]}
     assert "'x' is not a mapping such as {key: value}" in bad("need_map", "x", spec)
+    listed = ParameterSpec("tiers", ("list",), [])
+    assert check_parameter("tiers", ("gold", "silver"), spec=listed) == ["gold", "silver"]
+    assert "'gold' is not a list such as [a, b]" in bad("tiers", "gold", listed)
     union = ParameterSpec("mode", ("bool", "str"), "auto")
     assert check_parameter("mode", "fast", spec=union) == "fast"
     text = ParameterSpec("company", ("str",), "")
