@@ -49,6 +49,7 @@ def test_completeness_sentence_names_weak_columns(tmp_path: Path):
 
 def test_activity_compares_twelve_months(tmp_path: Path):
     (tmp_path / "customers.csv").write_text("customer_id\nA\n")
+    (tmp_path / "company.yml").write_text("currency: EUR\n")  # no currency is no currency
     rows = [f"A,2023-{m:02d}-15,10" for m in range(1, 13)] + [
         f"A,2024-{m:02d}-15,15" for m in range(1, 13)
     ]
