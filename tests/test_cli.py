@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -137,19 +138,26 @@ def test_render_html_and_pdf(sample_dir: Path, tmp_path: Path):
 
 
 @pytest.mark.slow
-def test_render_failure_exits_non_zero_and_keeps_the_notebook(sample_dir: Path, tmp_path: Path):
+def test_render_failure_exits_non_zero_and_keeps_the_notebook(
+    sample_dir: Path, tmp_path: Path, root: Path
+):
     data = tmp_path / "data"
     shutil.copytree(sample_dir, data)
+    # A value given with -p is checked before the kernel starts; a notebook whose own
+    # default is out of range fails inside it.
+    notebook = json.loads((root / "notebooks" / "00_start_here.ipynb").read_text())
+    for cell in notebook["cells"]:
+        if "parameters" in cell["metadata"].get("tags", []):
+            source = "".join(cell["source"])
+            cell["source"] = source.replace("value_share: float = 0.8", "value_share: float = 7.0")
+    (tmp_path / "00_start_here.ipynb").write_text(json.dumps(notebook))
     result = run(
         "render",
-        "00_start_here",
+        str(tmp_path / "00_start_here.ipynb"),
         "--data",
         str(data),
         "--out",
         str(tmp_path / "out"),
-        "-p",
-        "value_share",
-        "7",
     )
     assert result.returncode != 0
     assert result.stderr.count("\n") == 1
