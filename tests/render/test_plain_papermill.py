@@ -82,3 +82,34 @@ def test_plain_papermill_runs_every_notebook_to_the_end(
     assert not [o for o in outputs if WIDGET_VIEW in o.get("data", {})]
     if declares_live_controls(path):
         assert any("image/png" in o.get("data", {}) for o in outputs)
+
+
+@pytest.mark.slow
+def test_plain_nbconvert_execute_gives_static_output(tmp_path: Path):
+    """``jupyter nbconvert --execute`` with the notebook's own defaults (the sample company)."""
+    path = ROOT / "notebooks" / "05_idol.ipynb"
+    jupyter = str(Path(sys.executable).with_name("jupyter"))
+    command = [
+        jupyter, "nbconvert", "--to", "notebook", "--execute", str(path),
+        "--output-dir", str(tmp_path), "--output", "executed",
+    ]  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if k not in ("MPLBACKEND", "JPY_SESSION_NAME")}
+    process = subprocess.Popen(
+        command,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        output, _ = process.communicate(timeout=TIME_LIMIT_SECONDS)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        output, _ = process.communicate()
+        pytest.fail(f"nbconvert {path.name} did not finish in {TIME_LIMIT_SECONDS} s:\n{output}")
+    assert process.returncode == 0, output[-3000:]
+    executed = nbformat.read(tmp_path / "executed.ipynb", as_version=4)
+    outputs = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if WIDGET_VIEW in o.get("data", {})]
+    assert any("image/png" in o.get("data", {}) for o in outputs)
