@@ -13,7 +13,6 @@ import tomllib
 from pathlib import Path
 
 import pytest
-import yaml
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
@@ -95,21 +94,6 @@ def test_the_lock_was_made_with_a_python_the_project_supports():
     # The pins are the versions tested with that Python; CI and `make` use it.
     if sys.version_info[:2] != tuple(int(p) for p in header[1].split(".")):
         pytest.skip(f"the lock is for Python {header[1]}; this is {sys.version.split()[0]}")
-
-
-def test_the_conda_environment_accepts_the_locked_versions(lock):
-    """environment.yml asks for ranges; the tested versions must lie in them."""
-    pins, _, _ = lock
-    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
-    for entry in environment["dependencies"]:
-        if not isinstance(entry, str) or entry.split(">")[0].split("=")[0] in ("python", "pip"):
-            continue
-        requirement = Requirement(entry)
-        name = canonicalize_name(requirement.name)
-        assert name in pins, f"environment.yml asks for {name}, which is not locked"
-        assert requirement.specifier.contains(pins[name], prereleases=True), (
-            f"environment.yml asks for {requirement}, the tested version is {pins[name]}"
-        )
 
 
 def test_a_dependency_missing_from_the_lock_is_found(tmp_path):
