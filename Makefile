@@ -11,8 +11,12 @@ OUT    ?= reports
 FORMATS ?= html,pdf
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 PYTEST_ARGS ?= -n auto
+# The tested versions of every dependency (runtime and dev), with their hashes.
+LOCK   := requirements.lock
+# `make lock LOCK_ARGS=--upgrade` moves every pin to the newest release pyproject allows.
+LOCK_ARGS ?=
 
-.PHONY: help setup report test lab lint format sample bench clean
+.PHONY: help setup report test lab lint format sample bench lock clean
 
 help:
 	@echo "make report   render the sample company's reports into $(OUT)/ (sets up .venv first)"
@@ -20,12 +24,15 @@ help:
 	@echo "make lab      start JupyterLab on notebooks/ (workshop mode)"
 	@echo "make lint     ruff check + format check"
 	@echo "make bench    run the benchmarks in benchmarks/"
+	@echo "make lock     refresh $(LOCK) from pyproject.toml (pip-compile)"
 
-# The stamp is rebuilt whenever the dependencies in pyproject.toml change.
-$(STAMP): pyproject.toml
+# The exact versions of the lock (pip checks every file against its hash), then the
+# workbook itself, built with the locked setuptools. The stamp is rebuilt whenever the
+# lock or pyproject.toml changes.
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -53,6 +60,16 @@ sample: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
+
+# Re-resolve the lock from pyproject.toml with pip-tools, keeping the pins that still
+# fit; run it after changing a dependency, then `make test`.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet "pip-tools>=7.4"
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet $(LOCK_ARGS) \
+	  --extra dev --strip-extras --allow-unsafe --generate-hashes \
+	  --no-emit-index-url --no-emit-find-links --no-emit-trusted-host \
+	  --output-file $(LOCK) pyproject.toml
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info

@@ -3,6 +3,10 @@
 Every command parses its arguments and hands them to a library function. A user
 error (bad data, a bad parameter, a missing file) prints one line and exits with 2;
 a report that failed to render exits with 1.
+
+``render`` and ``batch`` say what they wrote, on success and on failure alike: one
+``wrote PATH`` line on stdout per report file written, and one line on stderr per
+failed report, naming the notebook, the cell and the error.
 """
 
 from __future__ import annotations
@@ -196,6 +200,15 @@ def sample(out_dir: Path, n_customers: int, seed: int, fmt: str | None) -> None:
     is_flag=True,
     help="Replace customers' names, e-mail, phone and address by stable pseudonyms.",
 )
+@click.option(
+    "--timeout",
+    "timeout",
+    type=click.FloatRange(min=0),
+    default=600,
+    show_default=True,
+    metavar="SECONDS",
+    help="Seconds one cell may run before the notebook is stopped; 0 for no limit.",
+)
 def render(
     notebooks: tuple[str, ...],
     data_dir: Path,
@@ -203,13 +216,19 @@ def render(
     formats: str,
     parameters: tuple[tuple[str, str], ...],
     pseudonymise: bool,
+    timeout: float,
 ) -> None:
-    """Run NOTEBOOK(s) for a company and write HTML/PDF reports."""
+    """Run NOTEBOOK(s) for a company and write HTML/PDF reports.
+
+    Prints one line per report written and one per failed notebook. Exit code: 0 when
+    every report was written; 1 when some notebooks failed (the others' reports are
+    written); 2 when the failures are all the user's to fix (bad data or parameters).
+    """
     import tempfile
 
     from crmlib.data.company import load_company
     from crmlib.privacy import pseudonymised_copy
-    from crmlib.render import render_many
+    from crmlib.render import ReportSetError, render_many
 
     paths = [resolve_notebook(n) for n in notebooks]
     chosen = parse_formats(formats)
@@ -224,17 +243,27 @@ def render(
     with tempfile.TemporaryDirectory(prefix="crm-pseudonymised-") as private:
         source = pseudonymised_copy(company, Path(private)) if pseudonymise else data_dir
         values = {"data_dir": str(source.resolve()), "interactive": False, **values}
-        results = render_many(
-            paths,
-            out_dir,
-            parameters=values,
-            formats=chosen,
-            company=company.name,
-            progress=sys.stderr.isatty(),
-        )
+        failures = []
+        try:
+            results = render_many(
+                paths,
+                out_dir,
+                parameters=values,
+                formats=chosen,
+                company=company.name,
+                execution_timeout=timeout or None,
+                progress=sys.stderr.isatty(),
+            )
+        except ReportSetError as error:
+            results, failures = error.results, error.failures
     for result in results:
         for path in result.outputs.values():
             click.echo(f"wrote {path}")
+    for failure in failures:
+        click.echo(f"error: {failure}", err=True)
+    if failures:
+        # SystemExit rather than ctx.exit: it keeps its code in and out of standalone mode.
+        sys.exit(2 if all(failure.user_error for failure in failures) else 1)
 
 
 @cli.command()
@@ -294,9 +323,10 @@ cli.add_command(batch)
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of ``crm-workbook``."""
-    # The command speaks for itself in one line per outcome; papermill's own warnings
-    # (e.g. about parameters) are checked and said here instead.
-    logging.getLogger("papermill").setLevel(logging.ERROR)
+    # The command speaks for itself in one line per outcome; papermill's own log lines
+    # (a warning about parameters, nbclient's "Timeout waiting for execute reply" that
+    # comes through papermill's logger) are checked and said here instead.
+    logging.getLogger("papermill").setLevel(logging.CRITICAL)
     try:
         code = cli.main(args=argv, prog_name="crm-workbook", standalone_mode=False)
     except click.exceptions.Exit as done:

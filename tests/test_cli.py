@@ -8,7 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
+from nbformat import v4
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -344,3 +346,115 @@ def test_batch_bad_parameter_in_clients_file_exits_2_with_one_line(root: Path, t
         "not a calendar date (there is no month 13). Fix: write a calendar date as yyyy-mm-dd, "
         "e.g. 2025-12-31"
     )
+
+def write_notebook(path: Path, *cells: str) -> Path:
+    """A small notebook taking the parameters ``render`` passes, then ``cells``."""
+    parameters = v4.new_code_cell('data_dir = ""\ninteractive = True')
+    parameters.metadata["tags"] = ["parameters"]
+    nb = v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.cells = [v4.new_markdown_cell(f"# {path.stem}"), parameters]
+    nb.cells += [v4.new_code_cell(source) for source in cells]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.slow
+def test_render_says_what_it_wrote_when_one_notebook_of_a_set_fails(
+    sample_dir: Path, tmp_path: Path
+):
+    first = write_notebook(tmp_path / "nb" / "a_first.ipynb", "print('first')")
+    broken = write_notebook(tmp_path / "nb" / "b_broken.ipynb", "x = 1", "{}['missing']")
+    last = write_notebook(tmp_path / "nb" / "c_last.ipynb", "print('last')")
+    out = tmp_path / "out"
+    result = run(
+        "render", str(first), str(broken), str(last), "--data", str(sample_dir),
+        "--out", str(out), "--format", "html,pdf",
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.splitlines() == [
+        f"wrote {out / 'a_first.html'}",
+        f"wrote {out / 'a_first.pdf'}",
+        f"wrote {out / 'c_last.html'}",
+        f"wrote {out / 'c_last.pdf'}",
+    ]
+    for line in result.stdout.splitlines():
+        assert Path(line.removeprefix("wrote ")).is_file()
+    # one line for the failure: the notebook, the cell, the error
+    assert result.stderr.splitlines() == [
+        "error: b_broken.ipynb failed in cell 4: KeyError: 'missing' "
+        f"(executed notebook kept at {out / 'b_broken.failed.ipynb'})"
+    ]
+
+
+@pytest.mark.slow
+def test_render_set_whose_failures_are_the_users_to_fix_exits_2_and_says_what_it_wrote(
+    sample_dir: Path, tmp_path: Path
+):
+    good = write_notebook(tmp_path / "nb" / "a_good.ipynb", "print('fine')")
+    bad = write_notebook(
+        tmp_path / "nb" / "b_bad.ipynb",
+        "from crmlib.errors import ParameterError\n"
+        "raise ParameterError('value_share must lie between 0 and 1. Fix: give e.g. 0.8')",
+    )
+    out = tmp_path / "out"
+    result = run("render", str(good), str(bad), "--data", str(sample_dir), "--out", str(out))
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == f"wrote {out / 'a_good.html'}\n"
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: b_bad.ipynb failed in cell 3: ParameterError: value_share")
+
+
+@pytest.mark.slow
+def test_render_time_out_per_cell_stops_the_notebook_and_names_the_option(
+    sample_dir: Path, tmp_path: Path
+):
+    slow = write_notebook(
+        tmp_path / "nb" / "slow.ipynb", "print('started')", "import time\ntime.sleep(60)"
+    )
+    out = tmp_path / "out"
+    result = run(
+        "render", str(slow), "--data", str(sample_dir), "--out", str(out), "--timeout", "2"
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "error: slow.ipynb timed out in cell 4: a cell ran longer than 2 s. Fix: allow more "
+        "time per cell with --timeout SECONDS (timeout: in a clients file; 0 for no limit), "
+        f"or use a smaller data set (executed notebook kept at {out / 'slow.failed.ipynb'})"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("given", "passed"), [([], 600), (["--timeout", "0"], None), (["--timeout", "90.5"], 90.5)]
+)
+def test_render_passes_the_time_out_on_and_zero_means_none(
+    sample_dir: Path, tmp_path: Path, monkeypatch, given, passed
+):
+    import crmlib.render
+    from crmlib.cli import main
+
+    seen = {}
+
+    def fake_render_many(paths, out_dir, **options):
+        seen.update(options)
+        return []
+
+    monkeypatch.setattr(crmlib.render, "render_many", fake_render_many)
+    with pytest.raises(SystemExit) as done:
+        main(["render", "00_start_here", "--data", str(sample_dir), "--out", str(tmp_path), *given])
+    assert done.value.code == 0
+    assert seen["execution_timeout"] == passed
+    assert seen["parameters"]["interactive"] is False  # reports never show widgets
+
+
+def test_render_refuses_a_negative_time_out(sample_dir: Path, tmp_path: Path):
+    result = run("render", "00_start_here", "--data", str(sample_dir), "--out", str(tmp_path),
+                 "--timeout", "-1")  # fmt: skip
+    assert result.returncode == 2
+    assert "--timeout" in result.stderr

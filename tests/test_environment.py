@@ -5,6 +5,8 @@ import tomllib
 from pathlib import Path
 
 import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,3 +37,24 @@ def test_environment_installs_the_package_itself():
     environment = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip_section = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))
     assert any("--editable ." in line for line in pip_section)
+
+
+def test_environment_accepts_the_locked_versions():
+    """environment.yml asks for ranges; the versions in requirements.lock (the tested ones)
+    must lie in them, so a conda environment can be the tested one."""
+    pins = {
+        canonicalize_name(match[1]): match[2]
+        for match in re.finditer(
+            r"^([A-Za-z0-9][\w.-]*)==(\S+)", (ROOT / "requirements.lock").read_text(), re.M
+        )
+    }
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    for entry in environment["dependencies"]:
+        if not isinstance(entry, str) or re.fullmatch(r"(python|pip)([<>=!~].*)?", entry):
+            continue
+        requirement = Requirement(entry)
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"environment.yml asks for {name}, which requirements.lock lacks"
+        assert requirement.specifier.contains(pins[name], prereleases=True), (
+            f"environment.yml asks for {requirement}; the tested version is {pins[name]}"
+        )

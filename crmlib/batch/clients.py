@@ -4,6 +4,7 @@ The file::
 
     notebooks: [01_idic, 06_strategy_report]   # default: every numbered notebook
     formats: [html, pdf]                        # default: html
+    timeout: 1200                               # seconds per cell; 0: none (default 600)
     parameters: {currency: EUR}                 # default parameters for all clients
     clients:
       - name: Tuincentrum De Linde
@@ -55,7 +56,11 @@ REPORT_FORMATS = ("html", "pdf")
 #: Parameters every client's run gets from the batch itself.
 BATCH_PARAMETERS = ("data_dir", "interactive")
 
-_TOP_KEYS = ("notebooks", "formats", "parameters", "clients")
+#: Seconds one cell may run when the file gives no ``timeout``: crmlib.render's default
+#: (not imported, for the same reason as the formats).
+DEFAULT_TIMEOUT = 600
+
+_TOP_KEYS = ("notebooks", "formats", "timeout", "parameters", "clients")
 _CLIENT_KEYS = ("name", "data", "parameters", "slug")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _MAX_SLUG_CHARS = 64
@@ -131,6 +136,8 @@ class BatchSpec:
         Default notebook parameters for all clients.
     clients : tuple of ClientSpec
         The clients, in the file's order.
+    timeout : float
+        Seconds one cell may run; 0 for no limit.
     """
 
     source: Path
@@ -138,6 +145,7 @@ class BatchSpec:
     formats: tuple[str, ...]
     parameters: Mapping[str, Any]
     clients: tuple[ClientSpec, ...]
+    timeout: float = DEFAULT_TIMEOUT
 
     def parameters_for(self, client: ClientSpec, notebook: NotebookSpec) -> dict[str, Any]:
         """The parameters one client's run of one notebook gets.
@@ -279,6 +287,7 @@ def load_clients(
         )
     notebooks = _notebooks(root.get("notebooks"), source, base_dir, notebooks_dir)
     formats = _formats(root.get("formats", ["html"]), source)
+    timeout = _timeout(root.get("timeout", DEFAULT_TIMEOUT), source)
     defaults = _parameters(root.get("parameters", {}), source, "parameters", notebooks)
 
     entries = root.get("clients")
@@ -310,6 +319,7 @@ def load_clients(
         formats=formats,
         parameters=defaults,
         clients=tuple(clients),
+        timeout=timeout,
     )
 
 
@@ -441,6 +451,18 @@ def _formats(value: Any, source: str) -> tuple[str, ...]:
         if fmt not in wanted:
             wanted.append(fmt)
     return tuple(fmt for fmt in REPORT_FORMATS if fmt in wanted)
+
+
+def _timeout(value: Any, source: str) -> float:
+    # bool is an int to Python, but 'timeout: yes' is no number of seconds
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+        raise ClientsFileError(
+            source,
+            f"{value!r} is not a number of seconds",
+            where="timeout",
+            fix="give the seconds one cell may run, e.g. 'timeout: 1200', or 0 for no limit",
+        )
+    return float(value)
 
 
 def _parameters(

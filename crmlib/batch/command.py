@@ -1,5 +1,10 @@
 """``crm-workbook batch CLIENTS.yml --out DIR``: the command over :func:`run_batch`.
 
+It says what it wrote, whatever the outcome: one ``wrote PATH`` line on stdout per
+report file rendered in this run, one ``failed: CLIENT / NOTEBOOK: ERROR`` line on
+stderr per failed report (for a failed cell: the notebook, the cell and the error),
+then a summary line.
+
 Exit codes: 0 when every report is rendered or up to date; 1 when some failed (the
 others are rendered, and the summary names each failure); 2 for a bad clients file or
 an unusable ``--scheduler``, with one line and nothing rendered; 130 after Ctrl-C.
@@ -13,7 +18,7 @@ from pathlib import Path
 import click
 
 from crmlib.batch.errors import BatchInterrupted
-from crmlib.batch.runner import run_batch
+from crmlib.batch.runner import BatchResult, run_batch
 
 
 @click.command("batch")
@@ -55,6 +60,14 @@ from crmlib.batch.runner import run_batch
     default=None,
     help="Show a progress bar [default: when writing to a terminal].",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=None,
+    metavar="SECONDS",
+    help="Seconds one cell may run before its notebook is stopped; 0 for no limit "
+    "[default: the clients file's 'timeout:', else 600].",
+)
 def batch(
     clients_file: Path,
     out_dir: Path,
@@ -63,6 +76,7 @@ def batch(
     scheduler: str | None,
     pseudonymise: bool,
     progress: bool | None,
+    timeout: float | None,
 ) -> None:
     """Render the reports of many clients in parallel, from a CLIENTS.yml file.
 
@@ -79,9 +93,11 @@ def batch(
             scheduler=scheduler,
             progress=progress,
             pseudonymise=pseudonymise,
+            timeout=timeout,
         )
     except BatchInterrupted as stop:
         done = stop.result
+        say_written(done, out_dir)
         click.echo(
             f"Interrupted: {len(done.rendered)} rendered, {len(done.cancelled)} cancelled; "
             f"run the same command again to render the rest (summary: {done.summary}).",
@@ -95,6 +111,7 @@ def batch(
             f"note: {result.manifest} could not be read, so every report was rendered.",
             err=True,
         )
+    say_written(result, out_dir)
     for row in result.failed:
         click.echo(f"failed: {row.client} / {row.notebook}: {row.error}", err=True)
     clients = len({row.slug for row in result.rows})
@@ -105,3 +122,12 @@ def batch(
     )
     if result.failed:
         sys.exit(1)
+
+
+def say_written(result: BatchResult, out_dir: Path) -> None:
+    """One ``wrote PATH`` line per report file rendered in this run, under ``out_dir`` as given."""
+    root = out_dir.resolve()
+    for row in result.rendered:
+        for path in row.outputs:
+            shown = out_dir / path.relative_to(root) if path.is_relative_to(root) else path
+            click.echo(f"wrote {shown}")

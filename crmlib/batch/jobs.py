@@ -61,6 +61,8 @@ class Job:
     crmlib_version : str
         The crmlib version the batch was planned with; a worker with another version
         refuses the job rather than render it with other code.
+    execution_timeout : float or None
+        Seconds one cell may run; None for no limit.
     """
 
     key: str
@@ -71,6 +73,7 @@ class Job:
     formats: tuple[str, ...]
     report_date: dt.date | str
     crmlib_version: str
+    execution_timeout: float | None = 600
 
     @property
     def stem(self) -> str:
@@ -195,6 +198,7 @@ def run_job(job: Job) -> JobOutcome:
                 formats=job.formats,
                 company=job.client,
                 report_date=job.report_date,
+                execution_timeout=job.execution_timeout,
             )
     except ReportError as exc:
         return JobOutcome(

@@ -115,6 +115,7 @@ def plan_batch(
     manifest: Manifest,
     force: bool = False,
     report_date: dt.date | str | None = None,
+    timeout: float | None = None,
 ) -> list[PlannedReport]:
     """Every (client, notebook) report of a batch, with its inputs and whether it is current.
 
@@ -131,9 +132,9 @@ def plan_batch(
     report_date : date or str, optional
         The date in the reports' title band, the same for every report (defaults to
         today); text is shown as it is.
-    pseudonymise : bool
-        Run the notebooks on pseudonymised copies of the clients' data (see
-        :mod:`crmlib.privacy`), kept in ``<out_dir>/.pseudonymised/<client slug>``.
+    timeout : float, optional
+        Seconds one cell may run, 0 for no limit; None takes the clients file's
+        ``timeout``. Not an input of the report: changing it renders nothing again.
 
     Returns
     -------
@@ -143,6 +144,7 @@ def plan_batch(
     out_dir = Path(out_dir).resolve()
     if report_date is None:
         report_date = dt.date.today()
+    seconds = spec.timeout if timeout is None else timeout
     notebook_digests = {nb.path: file_digest(nb.path) for nb in spec.notebooks}
     data_digests: dict[Path, str] = {}
     reports = []
@@ -171,6 +173,7 @@ def plan_batch(
                 formats=spec.formats,
                 report_date=report_date,
                 crmlib_version=crmlib.__version__,
+                execution_timeout=seconds or None,
             )
             current = not force and manifest.is_up_to_date(key, digest, report_dir)
             reports.append(PlannedReport(client, notebook, job, inputs, digest, current))
@@ -209,6 +212,7 @@ def run_batch(
     progress: bool | None = None,
     report_date: dt.date | str | None = None,
     pseudonymise: bool = False,
+    timeout: float | None = None,
 ) -> BatchResult:
     """Render the reports of many clients, in parallel, skipping what is up to date.
 
@@ -240,6 +244,9 @@ def run_batch(
     pseudonymise : bool
         Run the notebooks on pseudonymised copies of the clients' data (see
         :mod:`crmlib.privacy`), kept in ``<out_dir>/.pseudonymised/<client slug>``.
+    timeout : float, optional
+        Seconds one cell may run, 0 for no limit; None takes the clients file's
+        ``timeout`` (600 s when it has none).
 
     Returns
     -------
@@ -267,7 +274,9 @@ def run_batch(
     if pseudonymise:
         spec = pseudonymised_spec(spec, out_dir / ".pseudonymised")
     manifest = Manifest.load(out_dir)
-    reports = plan_batch(spec, out_dir, manifest=manifest, force=force, report_date=report_date)
+    reports = plan_batch(
+        spec, out_dir, manifest=manifest, force=force, report_date=report_date, timeout=timeout
+    )
     summary_path = out_dir / SUMMARY_NAME
     bar = tqdm(
         total=len(reports),

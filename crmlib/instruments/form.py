@@ -617,7 +617,7 @@ def assessment_form(
     instrument: Instrument | str,
     data_dir: str | os.PathLike[str],
     *,
-    interactive: bool,
+    interactive: bool | str,
 ) -> AssessmentForm | AssessmentReport:
     """The workshop form, or its static report when the notebook is not interactive.
 
@@ -627,9 +627,11 @@ def assessment_form(
         The instrument, or its id (``"qci"``) or path.
     data_dir : path-like
         The client's data folder.
-    interactive : bool
+    interactive : bool or str
         True in a live JupyterLab session: return the ipywidgets form. False when
         rendering a report: return the static tables and charts of the saved answers.
+        ``"auto"``: the form only in a live notebook server session (see
+        :func:`crmlib.widgets.resolve_interactive`).
 
     Returns
     -------
@@ -641,7 +643,11 @@ def assessment_form(
     InstrumentError
         If the instrument or the saved answers file is malformed.
     """
-    if interactive:
+    # The forms belong with the notebook's live controls (DESIGN: crmlib.notebook);
+    # imported here so that reading instruments and answers needs no IPython.
+    from crmlib.widgets import resolve_interactive
+
+    if resolve_interactive(interactive):
         return AssessmentForm(instrument, data_dir)
     instrument = load_instrument(instrument)
     answers = load_answers(instrument, data_dir, missing_ok=True)

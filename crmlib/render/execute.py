@@ -32,6 +32,9 @@ from crmlib.render.errors import NotebookExecutionError, ReportError
 #: Suffix of an executed notebook kept after a failure: ``01_idic.failed.ipynb``.
 FAILED_SUFFIX = ".failed.ipynb"
 
+#: Seconds one cell may run by default (``--timeout`` of ``render`` and ``batch``).
+DEFAULT_TIMEOUT = 600
+
 # A one-line message stays readable; the full text is in the kept notebook.
 _MAX_EVALUE_CHARS = 500
 
@@ -83,7 +86,7 @@ def execute_notebook(
     parameters: Mapping[str, Any] | None = None,
     cwd: Path | None = None,
     kernel_name: str = "python3",
-    execution_timeout: float | None = 600,
+    execution_timeout: float | None = DEFAULT_TIMEOUT,
     log_output: bool = False,
 ) -> nbformat.NotebookNode:
     """Run ``notebook`` with papermill and return the executed notebook.
@@ -148,8 +151,9 @@ def execute_notebook(
             cell = _last_started_cell(kept)
             raise ReportError(
                 f"{notebook.name} timed out{cell}: a cell ran longer than "
-                f"{execution_timeout:g} s. Fix: raise the execution time-out or use a "
-                f"smaller data set{_kept_note(kept)}",
+                f"{execution_timeout:g} s. Fix: allow more time per cell with --timeout "
+                f"SECONDS (timeout: in a clients file; 0 for no limit), or use a smaller "
+                f"data set{_kept_note(kept)}",
                 notebook=notebook.name,
                 kept=_str(kept),
             ) from exc

@@ -28,6 +28,7 @@ from tqdm.auto import tqdm
 from crmlib.atomic import atomic_path, atomic_write_text
 from crmlib.render.errors import ReportError, ReportSetError
 from crmlib.render.execute import (
+    DEFAULT_TIMEOUT,
     execute_notebook,
     failed_notebook_path,
     read_notebook,
@@ -81,7 +82,7 @@ def render_notebook(
     report_date: dt.date | str | None = None,
     cwd: str | os.PathLike[str] | None = None,
     kernel_name: str = "python3",
-    execution_timeout: float | None = 600,
+    execution_timeout: float | None = DEFAULT_TIMEOUT,
     log_output: bool = False,
     keep_executed: bool = False,
 ) -> RenderResult:
@@ -112,7 +113,7 @@ def render_notebook(
     kernel_name : str
         Jupyter kernel to run the notebook with.
     execution_timeout : float or None
-        Seconds one cell may run; None for no limit.
+        Seconds one cell may run (600 by default); None for no limit.
     log_output : bool
         Send the cells' output to the ``papermill`` logger while they run.
     keep_executed : bool
@@ -160,7 +161,7 @@ def render_many(
     report_date: dt.date | str | None = None,
     cwd: str | os.PathLike[str] | None = None,
     kernel_name: str = "python3",
-    execution_timeout: float | None = 600,
+    execution_timeout: float | None = DEFAULT_TIMEOUT,
     log_output: bool = False,
     keep_executed: bool = False,
     progress: bool = True,

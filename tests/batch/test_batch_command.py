@@ -139,6 +139,19 @@ def test_failing_cell_dead_kernel_and_killed_worker_are_rows_then_a_fixed_rerun(
     rows = {row["client"]: row for row in tools.summary(out)}
     assert rows["Ok"]["status"] == "rendered"
     assert (out / "ok" / "count.html").is_file()
+    # what was written, then the summary, on stdout; one line per failure on stderr
+    assert result.stdout.splitlines() == [
+        "wrote out/ok/count.html",
+        "4 reports for 4 clients: 1 rendered, 0 up to date, 3 failed. "
+        f"Summary: {out / 'batch-summary.csv'}",
+    ]
+    failed_lines = [line for line in result.stderr.splitlines() if line.startswith("failed: ")]
+    assert [line.split(":")[1] for line in failed_lines] == [
+        " Fails / count",
+        " Dies / count",
+        " Kills / count",
+    ]
+    assert failed_lines[0] == f"failed: Fails / count: {rows['Fails']['error']}"
 
     failed = rows["Fails"]
     kept = out / "fails" / "count.failed.ipynb"
@@ -220,7 +233,7 @@ def test_ctrl_c_keeps_finished_reports_and_a_rerun_renders_the_rest(
         f"rest (summary: {out / 'batch-summary.csv'})."
     )
     assert "Traceback" not in stderr
-    assert stdout == ""
+    assert stdout == "wrote out/quick/count.html\n"
     assert sorted(tools.manifest(out)) == ["quick/count"]
     assert tools.statuses(out) == {("Quick", "count"): "rendered", ("Slow", "count"): "cancelled"}
     # the slow client's kernel does not outlive the batch
@@ -256,6 +269,11 @@ BAD_FILES = {
         "exist. Fix: give the folder that holds the client's customers and transactions "
         "files, relative to clients.yml",
     ),
+    "bad timeout": (
+        "timeout: soon\nclients:\n  - {name: A, data: clients/a}\n",
+        "error: clients.yml, timeout: 'soon' is not a number of seconds. Fix: give the "
+        "seconds one cell may run, e.g. 'timeout: 1200', or 0 for no limit",
+    ),
     "yaml syntax": (
         "clients:\n  - name: De Linde\n    data: [clients/a\n",
         "error: clients.yml, line 4, column 1: not valid YAML (expected ',' or ']', but got "
@@ -263,6 +281,45 @@ BAD_FILES = {
         "': ' or '#'",
     ),
 }
+
+
+def test_a_cell_past_the_time_out_fails_its_report_with_a_line_naming_the_option(
+    tmp_path: Path, tools, tiny_notebook: Path
+):
+    never = tmp_path / "never-opened"  # the gate cell waits for it forever
+    tools.company(tmp_path / "clients" / "quick")
+    tools.company(tmp_path / "clients" / "stuck")
+    tools.clients(
+        tmp_path / "clients.yml",
+        [
+            {"name": "Quick", "data": "clients/quick"},
+            {"name": "Stuck", "data": "clients/stuck", "parameters": {"gate": str(never)}},
+        ],
+        notebooks=["./notebooks/count.ipynb"],
+        timeout=2,
+    )
+    out = tmp_path / "out"
+    kept = out / "stuck" / "count.failed.ipynb"
+
+    def expected(seconds: int) -> str:
+        return (
+            f"failed: Stuck / count: count.ipynb timed out in cell 7: a cell ran longer than "
+            f"{seconds} s. Fix: allow more time per cell with --timeout SECONDS (timeout: in "
+            f"a clients file; 0 for no limit), or use a smaller data set (executed notebook "
+            f"kept at {kept})"
+        )
+
+    # the clients file's time-out
+    result = tools.run("clients.yml", "--out", "out", "--jobs", "2", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.splitlines()[0] == "wrote out/quick/count.html"
+    assert "1 rendered, 0 up to date, 1 failed" in result.stdout
+    assert expected(2) in result.stderr.splitlines()
+    # --timeout wins over the file
+    result = tools.run("clients.yml", "--out", "out", "--timeout", "3", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.startswith("2 reports for 2 clients: 0 rendered, 1 up to date, 1 failed")
+    assert expected(3) in result.stderr.splitlines()
 
 
 @pytest.mark.parametrize("case", sorted(BAD_FILES))

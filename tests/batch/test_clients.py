@@ -186,7 +186,7 @@ CASES = {
     ),
     "unknown top-level key": (
         "client:\n  - {name: A, data: clients/de-linde}\n",
-        "clients.yml: unknown key 'client'. Fix: use only notebooks, formats, parameters, clients",
+        "clients.yml: unknown key 'client'. Fix: use only notebooks, formats, timeout, parameters, clients",
     ),
     "unknown client key": (
         "clients:\n  - {name: A, data: clients/de-linde, params: {}}\n",
@@ -315,3 +315,43 @@ def test_default_parameters_are_checked_and_typed(workspace: Path):
         ClientsFileError, match=r"^bad.yml, parameters, parameter 'observation_end'"
     ):
         load_clients(bad.relative_to(workspace))
+
+@pytest.mark.parametrize(
+    ("line", "seconds", "per_cell"),
+    [("", 600.0, 600.0), ("timeout: 1200\n", 1200.0, 1200.0), ("timeout: 0\n", 0.0, None)],
+)
+def test_timeout_per_cell_from_the_file_and_zero_is_no_limit(
+    workspace: Path, line: str, seconds: float, per_cell: float | None
+):
+    from crmlib.batch.manifest import Manifest
+    from crmlib.batch.runner import plan_batch
+
+    clients_file = write(
+        workspace / "clients.yml", line + "clients:\n  - {name: A, data: clients/de-linde}\n"
+    )
+    spec = load_clients(clients_file, notebooks_dir=workspace / "notebooks")
+    assert spec.timeout == seconds
+    manifest = Manifest(workspace / "manifest.json")
+    jobs = [report.job for report in plan_batch(spec, workspace / "out", manifest=manifest)]
+    assert [job.execution_timeout for job in jobs] == [per_cell, per_cell]
+    # --timeout wins over the file; it does not change what a report is made of
+    forced = plan_batch(spec, workspace / "out", manifest=manifest, timeout=45)
+    assert [report.job.execution_timeout for report in forced] == [45, 45]
+    assert [r.digest for r in forced] == [
+        r.digest for r in plan_batch(spec, workspace / "out", manifest=manifest)
+    ]
+
+
+@pytest.mark.parametrize("value", ["-5", "soon", "true", "[60]"])
+def test_a_timeout_that_is_no_number_of_seconds_is_one_line(workspace: Path, value: str):
+    clients_file = write(
+        workspace / "clients.yml",
+        f"timeout: {value}\nclients:\n  - {{name: A, data: clients/de-linde}}\n",
+    )
+    with pytest.raises(ClientsFileError) as caught:
+        load_clients(clients_file.name, notebooks_dir=workspace / "notebooks")
+    assert str(caught.value).startswith("clients.yml, timeout: ")
+    assert str(caught.value).endswith(
+        "is not a number of seconds. Fix: give the seconds one cell may run, e.g. "
+        "'timeout: 1200', or 0 for no limit"
+    )
