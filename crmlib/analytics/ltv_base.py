@@ -44,6 +44,9 @@ from crmlib.errors import ModelFitError, NotFittedError
 
 #: above this many distinct histories, a subsample fit starts the fit on the whole base
 LARGE_BASE = 200_000
+#: largest gradient (of the mean log-likelihood per customer, in log-parameters) of a
+#: converged fit
+GRADIENT_TOLERANCE = 1e-5
 
 
 class LifetimeModel:
@@ -264,6 +267,11 @@ class RepeatPurchaseModel(LifetimeModel):
         log_params, value, hessian = newton_polish(
             likelihood, point, value, steps=0 if done else 2, forward=len(x) > LARGE_BASE
         )
+        if not converged:
+            # L-BFGS-B often stops on a failed line search when the objective cannot be
+            # lowered further in floating point; a vanishing gradient at the polished
+            # point says the optimum was reached all the same
+            converged = bool(np.max(np.abs(likelihood(log_params)[1])) < GRADIENT_TOLERANCE)
         units = np.array([scale if n in self.time_params else 1.0 for n in self.param_names])
         self._store(log_params, hessian, likelihood.total, units)
         if self.at_bound_:
