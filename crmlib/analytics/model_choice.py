@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from crmlib.analytics.bgnbd import BetaGeoModel
-from crmlib.analytics.fit_quality import FitDiagnosis, combine
+from crmlib.analytics.fit_quality import FitDiagnosis
 from crmlib.analytics.ltv_base import RepeatPurchaseModel
 from crmlib.analytics.mbgnbd import ModifiedBetaGeoModel
 from crmlib.analytics.pareto_nbd import ParetoNBDModel
@@ -207,7 +207,7 @@ def _default_calibration_end(days: np.ndarray, freq: str) -> pd.Timestamp:
     first, last = int(days.min()), int(days.max())
     cut = pd.Timestamp(first + (last - first) * 2 // 3, unit="D")
     if freq == "W":
-        return cut - pd.Timedelta(days=(cut.dayofweek + 1) % 7)  # the Sunday before
+        return cut - pd.Timedelta(days=(cut.day_of_week + 1) % 7)  # the Sunday before
     if freq == "M":
         return cut.replace(day=1) - pd.Timedelta(days=1)  # the month before's last day
     return cut
@@ -374,11 +374,9 @@ def choose_purchase_model(
                     ", so its forecasts are rough.",
                 )
             )
-        diagnosis = combine([("ok", sentence), *findings], sentence)
-        status = diagnosis.status
         return ModelChoice(
-            status,
-            diagnosis.reason,
+            "caveat" if findings else "ok",
+            " ".join([sentence, *(s for _, s in findings)]),
             table,
             chosen=name,
             model=model,

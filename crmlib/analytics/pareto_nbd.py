@@ -22,8 +22,8 @@ hypergeometric function 2F1(r+s+x, .; r+s+x+1; z). It is written here
   such numbers);
 - no heavy dependency (pymc-marketing, pytensor) for one special function.
 
-Rows whose series would need more than a few thousand terms (z within about 1e-3 of
-1, i.e. alpha and beta far apart) fall back to scipy's ``hyp2f1``.
+Rows whose series would need more than 400 terms (z above about 0.9, i.e.
+alpha and beta far apart) fall back to scipy's ``hyp2f1``.
 
 References
 ----------
@@ -55,7 +55,7 @@ __all__ = [
 ]
 
 #: terms of the series tried before the slow rows go to scipy
-_MAX_TERMS = 4000
+_MAX_TERMS = 400
 
 
 def log_hyp2f1_unit(b: np.ndarray, c: np.ndarray, z: np.ndarray) -> np.ndarray:
