@@ -201,7 +201,7 @@ def test_unfitted_and_bad_input():
     with pytest.raises(NotFittedError):
         model.probability_alive(1, 1.0, 2.0)
     with pytest.raises(NotFittedError):
-        model.summary
+        _ = model.summary
     assert "penalizer" in repr(model)
     with pytest.raises(ModelFitError, match="repeat purchase"):
         model.fit(pd.DataFrame({"frequency": [0] * 20, "recency": [0.0] * 20, "T": [5.0] * 20}))
