@@ -56,6 +56,10 @@ __all__ = [
 
 #: terms of the series tried before the slow rows go to scipy
 _MAX_TERMS = 400
+#: above this z the series needs more than _MAX_TERMS terms for 1e-16 precision
+_SERIES_Z_LIMIT = 0.9
+#: largest (distinct frequencies x distinct ages) grid computed as a matrix product
+_GRID_LIMIT = 4_000_000
 
 
 def log_hyp2f1_unit(b: np.ndarray, c: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -88,6 +92,40 @@ def log_hyp2f1_unit(b: np.ndarray, c: np.ndarray, z: np.ndarray) -> np.ndarray:
     return result.reshape(shape)
 
 
+def log_hyp2f1_unit_grid(b: np.ndarray, c: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """log 2F1(1, b_i; c_i; z_j) for every pair of a row (b_i, c_i) and a column z_j.
+
+    The terms factor as P_k(b, c) z^k with P_k = (b)_k / (c)_k, so the whole grid is
+    one matrix product of a (rows x K) table of P_k with a (K x columns) table of
+    powers of z. A whole-period summary has a few dozen distinct frequencies and ages,
+    so this costs almost nothing however many customers there are. K is the number of
+    terms the largest z needs (terms fall at least as fast as z^k); columns whose z
+    would need more than ``_MAX_TERMS`` go to scipy's ``hyp2f1``.
+    """
+    b = np.asarray(b, dtype=np.float64)[:, None]
+    c = np.asarray(c, dtype=np.float64)[:, None]
+    z = np.asarray(z, dtype=np.float64)
+    slow = z > _SERIES_Z_LIMIT
+    fast_z = np.where(slow, 0.0, z)
+    top = float(fast_z.max()) if fast_z.size else 0.0
+    if top > 0:
+        needed = np.log(1e-17 * (1.0 - top)) / np.log(top)
+        terms = int(min(max(np.ceil(needed), 1), _MAX_TERMS)) + 1
+    else:
+        terms = 1
+    k = np.arange(terms - 1, dtype=np.float64)
+    factors = np.empty((b.shape[0], terms))
+    factors[:, 0] = 1.0
+    factors[:, 1:] = (b + k) / (c + k)
+    coefficients = np.cumprod(factors, axis=1)
+    powers = np.power(fast_z[None, :], np.arange(terms, dtype=np.float64)[:, None])
+    result = np.log(coefficients @ powers)
+    if slow.any():
+        with np.errstate(all="ignore"):
+            result[:, slow] = np.log(special.hyp2f1(1.0, b, c, z[None, slow]))
+    return result
+
+
 def _log_term(
     params: tuple[float, float, float, float], x: np.ndarray, tau: np.ndarray
 ) -> np.ndarray:
@@ -112,6 +150,48 @@ def _log_term(
     return log_hyp2f1_unit(s + 1.0, c, w) + (1.0 - r - x) * log_a - (s + 1.0) * log_b
 
 
+def _log_term_grid(
+    params: tuple[float, float, float, float], ux: np.ndarray, utau: np.ndarray
+) -> np.ndarray:
+    """:func:`_log_term` for every distinct frequency (rows) and age (columns)."""
+    r, alpha, s, beta = params
+    c = r + s + ux + 1.0
+    log_a = np.log(alpha + utau)[None, :]
+    log_b = np.log(beta + utau)[None, :]
+    shape = (r + ux)[:, None]
+    if alpha >= beta:
+        z = (alpha - beta) / (alpha + utau)
+        return log_hyp2f1_unit_grid(r + ux, c, z) - shape * log_a - s * log_b
+    w = (beta - alpha) / (beta + utau)
+    series = log_hyp2f1_unit_grid(np.full(len(ux), s + 1.0), c, w)
+    return series + (1.0 - shape) * log_a - (s + 1.0) * log_b
+
+
+def _log_terms_at(
+    params: tuple[float, float, float, float],
+    x: np.ndarray,
+    recency: np.ndarray,
+    T: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """log A(recency) and log A(T) for each customer.
+
+    On a grid of distinct frequencies and ages when that is small (whole-period
+    summaries: a few dozen of each, whatever the number of customers), row by row
+    otherwise.
+    """
+    x, recency, T = np.broadcast_arrays(x, recency, T)
+    ux, x_code = np.unique(x, return_inverse=True)
+    utau, tau_code = np.unique(np.concatenate([recency.ravel(), T.ravel()]), return_inverse=True)
+    if len(ux) * len(utau) > _GRID_LIMIT or len(ux) * len(utau) > 4 * x.size:
+        return _log_term(params, x, recency), _log_term(params, x, T)
+    grid = _log_term_grid(params, ux, utau)
+    x_code = x_code.ravel()
+    n = x.size
+    at_last = grid[x_code, tau_code[:n]].reshape(x.shape)
+    at_now = grid[x_code, tau_code[n:]].reshape(x.shape)
+    return at_last, at_now
+
+
 def _log_parts(
     params: tuple[float, float, float, float],
     x: np.ndarray,
@@ -125,8 +205,7 @@ def _log_parts(
     """
     r, alpha, s, beta = params
     log_alive = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
-    at_last = _log_term(params, x, recency)
-    at_now = _log_term(params, x, T)
+    at_last, at_now = _log_terms_at(params, x, recency, T)
     with np.errstate(divide="ignore"):
         # A(t_x) - A(T) >= 0; log(1 - exp(d)) with d <= 0 keeps precision as t_x -> T
         gap = np.minimum(at_now - at_last, 0.0)
@@ -206,13 +285,22 @@ class _ParetoNBDLikelihood:
         penalizer: float,
     ) -> None:
         self.x, self.t, self.T, self.w = x, recency, T, weights
-        pairs = pd.DataFrame({"x": np.concatenate([x, x]), "tau": np.concatenate([recency, T])})
-        codes, uniques = pd.factorize(pd.MultiIndex.from_frame(pairs))
-        self.px = uniques.get_level_values(0).to_numpy(dtype=np.float64)
-        self.ptau = uniques.get_level_values(1).to_numpy(dtype=np.float64)
-        n = len(x)
-        self.last_code, self.now_code = codes[:n], codes[n:]
         self.ux, self.inverse = np.unique(x, return_inverse=True)
+        taus = np.concatenate([recency, T])
+        self.utau, tau_code = np.unique(taus, return_inverse=True)
+        n = len(x)
+        cells = len(self.ux) * len(self.utau)
+        self.grid = cells <= _GRID_LIMIT and cells <= 4 * n
+        if self.grid:
+            # a term per (distinct frequency, distinct age): see log_hyp2f1_unit_grid
+            self.last_code = (self.inverse, tau_code[:n])
+            self.now_code = (self.inverse, tau_code[n:])
+        else:
+            pairs = pd.DataFrame({"x": np.concatenate([x, x]), "tau": taus})
+            codes, uniques = pd.factorize(pd.MultiIndex.from_frame(pairs))
+            self.px = uniques.get_level_values(0).to_numpy(dtype=np.float64)
+            self.ptau = uniques.get_level_values(1).to_numpy(dtype=np.float64)
+            self.last_code, self.now_code = codes[:n], codes[n:]
         self.nx = np.bincount(self.inverse, weights=weights, minlength=len(self.ux))
         self.total = float(weights.sum())
         self.penalizer = penalizer
@@ -222,7 +310,10 @@ class _ParetoNBDLikelihood:
         """Total (weighted) log-likelihood at natural parameters, without penalty."""
         r, alpha, s, beta = params
         with np.errstate(all="ignore"):
-            pair_terms = _log_term((r, alpha, s, beta), self.px, self.ptau)
+            if self.grid:
+                pair_terms = _log_term_grid((r, alpha, s, beta), self.ux, self.utau)
+            else:
+                pair_terms = _log_term((r, alpha, s, beta), self.px, self.ptau)
             at_last = pair_terms[self.last_code]
             at_now = pair_terms[self.now_code]
             gap = np.minimum(at_now - at_last, 0.0)

@@ -221,3 +221,27 @@ def test_weights_give_the_same_fit_as_repeated_rows(cdnow):
     plain = ParetoNBDModel().fit(cdnow)
     for name in plain.params_:
         assert weighted.params_[name] == pytest.approx(plain.params_[name], rel=1e-5)
+
+
+def test_grid_and_row_by_row_series_agree():
+    from crmlib.analytics.pareto_nbd import log_hyp2f1_unit_grid
+
+    b = np.array([0.6, 3.6, 40.6])
+    c = b + 1.6
+    z = np.array([0.0, 0.2, 0.76, 0.95])  # the last goes to scipy
+    grid = log_hyp2f1_unit_grid(b, c, z)
+    rows = log_hyp2f1_unit(b[:, None], c[:, None], z[None, :])
+    np.testing.assert_allclose(grid, rows, rtol=1e-12)
+
+
+def test_whole_period_predictions_match_row_by_row():
+    params = {"r": 0.55, "alpha": 10.6, "s": 0.61, "beta": 3.0}  # alpha > beta
+    x = np.tile(np.arange(5), 40)
+    T = np.repeat(np.arange(1.0, 41.0), 5)
+    recency = np.minimum(x * 3.0, T)
+    grid = pareto_nbd_probability_alive(params, x, recency, T)
+    rows = [
+        pareto_nbd_probability_alive(params, [a], [b], [c])[0]
+        for a, b, c in zip(x, recency, T, strict=True)
+    ]
+    np.testing.assert_allclose(grid, rows, rtol=1e-12)
