@@ -26,6 +26,11 @@ How it stays fast and stable:
 - standard errors come from the Hessian at the optimum, by differences of the analytic
   gradient.
 
+That machinery is shared by all the lifetime-value models: the optimiser and the shared
+maths are in :mod:`crmlib.analytics.ltv_fitting`, the fit and the predictions in the base
+class :class:`crmlib.analytics.ltv_base.RepeatPurchaseModel`. This module holds what is
+BG/NBD's own: the likelihood, the starting points and the prediction formulas.
+
 References
 ----------
 Fader, P. S., Hardie, B. G. S. and Lee, K. L. (2005). "Counting your customers" the easy
