@@ -26,6 +26,7 @@ import pandas as pd
 
 from crmlib.analytics.fit_quality import FitDiagnosis, diagnose_purchase_model
 from crmlib.analytics.ltv_fitting import (
+    GRADIENT_TOLERANCE,
     LOG_BOUND,
     aggregate_rows,
     check_horizon,
@@ -44,9 +45,6 @@ from crmlib.errors import ModelFitError, NotFittedError
 
 #: above this many distinct histories, a subsample fit starts the fit on the whole base
 LARGE_BASE = 200_000
-#: largest gradient (of the mean log-likelihood per customer, in log-parameters) of a
-#: converged fit
-GRADIENT_TOLERANCE = 1e-5
 
 
 class LifetimeModel:

@@ -37,6 +37,9 @@ from crmlib.errors import ModelFitError, ParameterError
 #: log-parameters stay within exp(+-LOG_BOUND): far beyond any sensible value
 LOG_BOUND = 25.0
 Z95 = 1.959963984540054
+#: largest gradient (of the mean log-likelihood per customer, in log-parameters) at an
+#: optimum
+GRADIENT_TOLERANCE = 1e-5
 
 Objective = Callable[[np.ndarray], tuple[float, np.ndarray]]
 
@@ -65,7 +68,9 @@ def minimize_log_params(
             and (best is None or result.fun < best.fun)
         ):
             best = result
-        if best is not None and best.success:
+        if best is not None and (best.success or np.max(np.abs(best.jac)) < GRADIENT_TOLERANCE):
+            # L-BFGS-B often reports a failed line search at an optimum it cannot
+            # improve in floating point; a vanishing gradient says it is one
             break
     if best is None:
         raise ModelFitError(
