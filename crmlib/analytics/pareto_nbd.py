@@ -73,22 +73,35 @@ def log_hyp2f1_unit(b: np.ndarray, c: np.ndarray, z: np.ndarray) -> np.ndarray:
     b, c, z = np.broadcast_arrays(*(np.asarray(v, dtype=np.float64) for v in (b, c, z)))
     shape = b.shape
     b, c, z = b.ravel(), c.ravel(), z.ravel()
-    total = np.ones(len(z))
+    # Rows sorted by z: small z converge first, so the finished rows are (nearly) a
+    # prefix and are dropped by slicing, without copying; the rows still summing stay
+    # contiguous for plain array arithmetic, 8 terms at a time. A finished row left
+    # inside the working range only adds terms below rounding.
+    if np.all(z[1:] >= z[:-1]):  # callers that can keep z sorted save the sort
+        order = np.arange(len(z))
+        sb, sc, sz = b.copy(), c.copy(), z.copy()
+    else:
+        order = np.argsort(z, kind="stable")
+        sb, sc, sz = b[order], c[order], z[order]
+    start = int(np.searchsorted(sz, 0.0, side="right"))  # z = 0: the sum is 1
+    sums = np.ones(len(z))
     term = np.ones(len(z))
-    active = np.flatnonzero(z > 0)
     k = 0
-    while active.size and k < _MAX_TERMS:
-        term[active] *= (b[active] + k) / (c[active] + k) * z[active]
-        total[active] += term[active]
-        k += 1
-        if k % 8 == 0:
-            za = z[active]
-            done = term[active] * za <= 1e-16 * total[active] * (1.0 - za)
-            active = active[~done]
-    result = np.log(total)
-    if active.size:
+    while start < len(z) and k < _MAX_TERMS:
+        rb, rc, rz = sb[start:], sc[start:], sz[start:]
+        rterm, rsum = term[start:], sums[start:]
+        for _ in range(8):
+            rterm *= (rb + k) / (rc + k) * rz
+            rsum += rterm
+            k += 1
+        done = rterm * rz <= 1e-16 * rsum * (1.0 - rz)
+        start += len(done) if done.all() else int(np.argmin(done))
+    result = np.empty(len(z))
+    result[order] = np.log(sums)
+    if start < len(z):
+        tail = order[start:]
         with np.errstate(all="ignore"):
-            result[active] = np.log(special.hyp2f1(1.0, b[active], c[active], z[active]))
+            result[tail] = np.log(special.hyp2f1(1.0, b[tail], c[tail], z[tail]))
     return result.reshape(shape)
 
 
@@ -298,9 +311,15 @@ class _ParetoNBDLikelihood:
         else:
             pairs = pd.DataFrame({"x": np.concatenate([x, x]), "tau": taus})
             codes, uniques = pd.factorize(pd.MultiIndex.from_frame(pairs))
-            self.px = uniques.get_level_values(0).to_numpy(dtype=np.float64)
-            self.ptau = uniques.get_level_values(1).to_numpy(dtype=np.float64)
-            self.last_code, self.now_code = codes[:n], codes[n:]
+            px = uniques.get_level_values(0).to_numpy(dtype=np.float64)
+            ptau = uniques.get_level_values(1).to_numpy(dtype=np.float64)
+            # pairs by age, oldest first: z falls with the age on both branches of
+            # A(tau), so the series sees its z already sorted
+            order = np.argsort(-ptau, kind="stable")
+            rank = np.empty(len(order), dtype=np.int64)
+            rank[order] = np.arange(len(order))
+            self.px, self.ptau = px[order], ptau[order]
+            self.last_code, self.now_code = rank[codes[:n]], rank[codes[n:]]
         self.nx = np.bincount(self.inverse, weights=weights, minlength=len(self.ux))
         self.total = float(weights.sum())
         self.penalizer = penalizer
