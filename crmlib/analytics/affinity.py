@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from crmlib.analytics.summary import _require_columns
+from crmlib.analytics.summary import require_columns as _require_columns
 from crmlib.errors import MissingDataError, ParameterError
 
 LEVELS = {"product": "product_id", "category": "category"}

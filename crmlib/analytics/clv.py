@@ -33,10 +33,10 @@ from crmlib.analytics.bgnbd import (
 from crmlib.analytics.gamma_gamma import GammaGammaModel
 from crmlib.analytics.summary import (
     PERIODS_PER_MONTH,
-    _day_number,
-    _require_columns,
     check_frequency,
     check_summary,
+    day_number,
+    require_columns,
     to_day_numbers,
 )
 from crmlib.errors import ParameterError
@@ -272,7 +272,7 @@ def observed_retention_rate(
     ParameterError
         For a bad window.
     """
-    _require_columns(tx, "transactions", [customer_col, date_col])
+    require_columns(tx, "transactions", [customer_col, date_col])
     if int(window_months) != window_months or window_months < 1:
         raise ParameterError(f"window_months must be a whole number above 0, got {window_months}")
     days = to_day_numbers(tx[date_col], "transactions", date_col)
@@ -283,7 +283,7 @@ def observed_retention_rate(
     start_last = end - pd.DateOffset(months=int(window_months))
     start_before = start_last - pd.DateOffset(months=int(window_months))
     end_day, last_day, before_day = (
-        _day_number(stamp, "observation_end") for stamp in (end, start_last, start_before)
+        day_number(stamp, "observation_end") for stamp in (end, start_last, start_before)
     )
     customers = tx[customer_col]
     before = pd.Index(customers[(days > before_day) & (days <= last_day)].unique())
@@ -343,7 +343,7 @@ def clv_comparison(
     ParameterError
         If a group has no retention rate, or a rate is out of range.
     """
-    _require_columns(table, "customer table", [margin_col, predictive_col, group_col])
+    require_columns(table, "customer table", [margin_col, predictive_col, group_col])
     margin = pd.to_numeric(table[margin_col], errors="coerce").astype(float)
     predictive = pd.to_numeric(table[predictive_col], errors="coerce").astype(float)
     if group_col is None:

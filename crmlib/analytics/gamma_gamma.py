@@ -25,18 +25,18 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from crmlib.analytics.bgnbd import (
-    _aggregate_rows,
-    _dot,
-    _log_scale_errors,
-    _minimize,
-    _newton_polish,
-    _summary_table,
-    _wrap,
-    discounted_expected_purchases,
+from crmlib.analytics.bgnbd import discounted_expected_purchases
+from crmlib.analytics.ltv_base import LifetimeModel
+from crmlib.analytics.ltv_fitting import (
+    aggregate_rows,
+    check_penalizer,
+    dot,
+    minimize_log_params,
+    newton_polish,
+    wrap_like,
 )
-from crmlib.analytics.summary import _require_columns, _sheet_rows, check_history
-from crmlib.errors import DataValidationError, ModelFitError, NotFittedError, ParameterError
+from crmlib.analytics.summary import check_history, require_columns, sheet_rows
+from crmlib.errors import DataValidationError, ModelFitError, ParameterError
 
 
 class _GammaGammaLikelihood:
@@ -70,10 +70,10 @@ class _GammaGammaLikelihood:
             - (shape + q) * log_total
         )
         psi_sq = special.digamma(shape + q)
-        g_p = _dot(w, x * (psi_sq - special.digamma(shape) + self.log_m + self.log_x - log_total))
-        g_q = _dot(w, psi_sq - special.digamma(q) + np.log(v) - log_total)
-        g_v = _dot(w, q / v - (shape + q) / (v + x * m))
-        return _dot(w, ll_rows), np.array([g_p, g_q, g_v])
+        g_p = dot(w, x * (psi_sq - special.digamma(shape) + self.log_m + self.log_x - log_total))
+        g_q = dot(w, psi_sq - special.digamma(q) + np.log(v) - log_total)
+        g_v = dot(w, q / v - (shape + q) / (v + x * m))
+        return dot(w, ll_rows), np.array([g_p, g_q, g_v])
 
     def __call__(self, log_params: np.ndarray) -> tuple[float, np.ndarray]:
         params = np.exp(log_params)
@@ -123,7 +123,7 @@ def gamma_gamma_expected_value(
         )
 
 
-class GammaGammaModel:
+class GammaGammaModel(LifetimeModel):
     """Gamma-Gamma: the expected value of a customer's future purchases.
 
     Parameters
@@ -145,17 +145,10 @@ class GammaGammaModel:
         Number of repeat buyers the model was fitted on.
     """
 
+    model_name = "Gamma-Gamma"
+    param_names = ("p", "q", "v")
     #: Fewer repeat buyers than this carry too little information for three parameters.
     min_customers = 5
-
-    def __init__(self, penalizer: float = 0.0) -> None:
-        self.penalizer = penalizer
-
-    def __repr__(self) -> str:
-        if hasattr(self, "params_"):
-            shown = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items())
-            return f"GammaGammaModel({shown})"
-        return f"GammaGammaModel(penalizer={self.penalizer})"
 
     def fit(
         self,
@@ -192,9 +185,8 @@ class GammaGammaModel:
             If there are no (or too few) repeat buyers, or the likelihood cannot be
             maximised.
         """
-        if not np.isfinite(self.penalizer) or self.penalizer < 0:
-            raise ParameterError(f"penalizer must be 0 or more, got {self.penalizer}")
-        _require_columns(summary, "summary", [frequency_col, monetary_col, weights_col])
+        check_penalizer(self.penalizer)
+        require_columns(summary, "summary", [frequency_col, monetary_col, weights_col])
         x_all = pd.to_numeric(summary[frequency_col], errors="coerce").to_numpy(
             dtype=np.float64, na_value=np.nan
         )
@@ -204,7 +196,7 @@ class GammaGammaModel:
                 "summary",
                 f"Some values in {frequency_col} are not whole numbers of 0 or more",
                 column=frequency_col,
-                rows=_sheet_rows(bad),
+                rows=sheet_rows(bad),
                 fix="frequency counts repeat purchase periods: 0, 1, 2, ...",
             )
         m_all = pd.to_numeric(summary[monetary_col], errors="coerce").to_numpy(
@@ -230,7 +222,7 @@ class GammaGammaModel:
                 "summary",
                 f"Some repeat buyers have a {monetary_col} that is missing, zero or negative",
                 column=monetary_col,
-                rows=_sheet_rows(bad),
+                rows=sheet_rows(bad),
                 fix="Gamma-Gamma models positive purchase values; leave out customers whose "
                 "returns cancel their purchases, or net returns against the purchases first",
             )
@@ -242,20 +234,14 @@ class GammaGammaModel:
                 f"three parameters; the summary has {n_customers:g}"
             )
         scale = float(np.average(m, weights=weights))
-        (x, m), weights = _aggregate_rows(x, m / scale, weights=weights)
+        (x, m), weights = aggregate_rows(x, m / scale, weights=weights)
         likelihood = _GammaGammaLikelihood(x, m, weights, self.penalizer)
         starts = _gamma_gamma_starts(x, m, weights, likelihood)
-        result = _minimize(likelihood, starts, "Gamma-Gamma")
-        log_params, _, hessian = _newton_polish(likelihood, result.x, float(result.fun))
+        result = minimize_log_params(likelihood, starts, "Gamma-Gamma")
+        log_params, _, hessian = newton_polish(likelihood, result.x, float(result.fun))
         natural = np.exp(log_params)
-        log_errors = _log_scale_errors(hessian, likelihood.total)
-        units = np.array([1.0, 1.0, scale])  # v back to the currency of the data
-        names = ["p", "q", "v"]
-        self.params_ = {n: float(val) for n, val in zip(names, natural * units, strict=True)}
-        self.standard_errors_ = {
-            n: float(val) for n, val in zip(names, natural * units * log_errors, strict=True)
-        }
-        self._log_errors = log_errors
+        # v back to the currency of the data
+        self._store(log_params, hessian, likelihood.total, np.array([1.0, 1.0, scale]))
         # the density of values changes with the currency unit: undo the rescaling
         self.log_likelihood_ = float(
             likelihood.log_likelihood(natural) - np.log(scale) * weights.sum()
@@ -263,19 +249,6 @@ class GammaGammaModel:
         self.n_customers_ = int(round(n_customers))
         self.converged_ = bool(result.success)
         return self
-
-    def _params(self) -> dict[str, float]:
-        if not hasattr(self, "params_"):
-            raise NotFittedError(
-                "This GammaGammaModel is not fitted yet: call fit(summary) before asking for "
-                "parameters or predictions"
-            )
-        return self.params_
-
-    @property
-    def summary(self) -> pd.DataFrame:
-        """Parameter table: ``estimate``, ``std_error``, ``lower_95``, ``upper_95``."""
-        return _summary_table(self._params(), self._log_errors)
 
     def expected_average_value(self) -> float:
         """Mean purchase value of a customer about whom nothing is known yet: p v / (q - 1).
@@ -312,7 +285,7 @@ class GammaGammaModel:
                 "history",
                 "Some values in frequency are missing or negative",
                 column="frequency",
-                rows=_sheet_rows(np.ravel(~np.isfinite(x) | (x < 0))),
+                rows=sheet_rows(np.ravel(~np.isfinite(x) | (x < 0))),
                 fix="frequency counts repeat purchase periods: 0 or more",
             )
         bad = (x > 0) & ~np.isfinite(m)
@@ -321,10 +294,10 @@ class GammaGammaModel:
                 "history",
                 "Some values in monetary_value are missing",
                 column="monetary_value",
-                rows=_sheet_rows(np.ravel(bad)),
+                rows=sheet_rows(np.ravel(bad)),
                 fix="fill in the mean repeat purchase value",
             )
-        return _wrap(
+        return wrap_like(
             np.asarray(gamma_gamma_expected_value(params, x, m)),
             frequency,
             "expected_average_value",
@@ -382,4 +355,4 @@ class GammaGammaModel:
             freq=freq,
             periods_per_month=periods_per_month,
         )
-        return _wrap(np.asarray(purchases * value), frequency, "clv")
+        return wrap_like(np.asarray(purchases * value), frequency, "clv")

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from crmlib.analytics.summary import _count
+from crmlib.analytics.summary import count as _count
 from crmlib.errors import DataValidationError, ParameterError
 
 

@@ -53,7 +53,7 @@ import numpy as np
 import pandas as pd
 
 from crmlib.analytics.pareto import flag_ssc
-from crmlib.analytics.summary import _require_columns
+from crmlib.analytics.summary import require_columns as _require_columns
 from crmlib.errors import MissingDataError, ParameterError
 
 #: Quadrant names per y axis, keyed by (high current value, high y).

@@ -23,7 +23,9 @@ import numpy as np
 import pandas as pd
 
 from crmlib.analytics.pareto import _clean_values
-from crmlib.analytics.summary import _count, _require_columns, _sheet_rows
+from crmlib.analytics.summary import count as _count
+from crmlib.analytics.summary import require_columns as _require_columns
+from crmlib.analytics.summary import sheet_rows as _sheet_rows
 from crmlib.errors import DataValidationError, MissingDataError, ParameterError
 
 #: Value categories, in the order of precedence in :func:`value_categories`.

@@ -39,10 +39,12 @@ import numpy as np
 import pandas as pd
 
 from crmlib.analytics.summary import (
-    _require_columns,
     amounts_of,
     check_customers,
     to_day_numbers,
+)
+from crmlib.analytics.summary import (
+    require_columns as _require_columns,
 )
 from crmlib.errors import ParameterError
 

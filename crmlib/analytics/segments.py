@@ -36,11 +36,15 @@ from crmlib.analytics.profitability import (
 )
 from crmlib.analytics.rfm import rfm_analysis
 from crmlib.analytics.summary import (
-    _day_number,
-    _require_columns,
     check_frequency,
     summarize_transactions,
     to_day_numbers,
+)
+from crmlib.analytics.summary import (
+    day_number as _day_number,
+)
+from crmlib.analytics.summary import (
+    require_columns as _require_columns,
 )
 from crmlib.errors import ModelFitError, ParameterError
 

@@ -52,7 +52,7 @@ _INT32_MAX = np.iinfo(np.int32).max
 # ----------------------------------------------------------------------------------------
 
 
-def _count(n: int, noun: str, verb: str = "") -> str:
+def count(n: int, noun: str, verb: str = "") -> str:
     """ "1 value is" / "3 values are": counts in messages read as plain English."""
     if verb == "are":
         return f"{n} {noun} is" if n == 1 else f"{n} {noun}s are"
@@ -61,7 +61,7 @@ def _count(n: int, noun: str, verb: str = "") -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _sheet_rows(mask: np.ndarray) -> list[int]:
+def sheet_rows(mask: np.ndarray) -> list[int]:
     """Spreadsheet row numbers (header = row 1) of the True positions of ``mask``."""
     return (np.flatnonzero(mask)[:50] + 2).tolist()
 
@@ -74,7 +74,7 @@ def check_frequency(freq: str) -> str:
     return freq
 
 
-def _require_columns(table: pd.DataFrame, name: str, columns: Sequence[str | None]) -> None:
+def require_columns(table: pd.DataFrame, name: str, columns: Sequence[str | None]) -> None:
     if not isinstance(table, pd.DataFrame):
         raise ParameterError(f"{name} must be a pandas DataFrame, got {type(table).__name__}")
     missing = [c for c in columns if c is not None and c not in table.columns]
@@ -120,7 +120,8 @@ def to_day_numbers(dates: pd.Series, table: str, column: str) -> np.ndarray:
     return values.view(np.int64) // ticks_per_day
 
 
-def _day_number(value: object, name: str) -> int:
+def day_number(value: object, name: str) -> int:
+    """Day number (days since 1970-01-01) of a date-like parameter ``name``."""
     try:
         stamp = pd.Timestamp(value)
     except (TypeError, ValueError) as exc:
@@ -130,6 +131,14 @@ def _day_number(value: object, name: str) -> int:
     if stamp.tzinfo is not None:
         stamp = stamp.tz_localize(None)
     return int(stamp.to_datetime64().astype("datetime64[D]").astype(np.int64))
+
+
+# The names these helpers had before they were shared; kept for the callers that still
+# use them.
+_count = count
+_sheet_rows = sheet_rows
+_require_columns = require_columns
+_day_number = day_number
 
 
 def amounts_of(tx: pd.DataFrame, column: str, table: str) -> np.ndarray:
