@@ -347,6 +347,7 @@ def test_batch_bad_parameter_in_clients_file_exits_2_with_one_line(root: Path, t
         "e.g. 2025-12-31"
     )
 
+
 def write_notebook(path: Path, *cells: str) -> Path:
     """A small notebook taking the parameters ``render`` passes, then ``cells``."""
     parameters = v4.new_code_cell('data_dir = ""\ninteractive = True')

@@ -316,6 +316,7 @@ def test_default_parameters_are_checked_and_typed(workspace: Path):
     ):
         load_clients(bad.relative_to(workspace))
 
+
 @pytest.mark.parametrize(
     ("line", "seconds", "per_cell"),
     [("", 600.0, 600.0), ("timeout: 1200\n", 1200.0, 1200.0), ("timeout: 0\n", 0.0, None)],
