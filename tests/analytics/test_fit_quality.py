@@ -37,7 +37,7 @@ def test_activity_groups_by_hand():
 
 
 def test_cdnow_fits_are_ok_except_bgnbds_one_time_buyers():
-    cdnow = pd.read_csv(CDNOW / "cdnow_customers_summary.csv", index_col="ID")
+    cdnow = pd.read_csv(CDNOW / "reference" / "cdnow_customers_summary.csv", index_col="ID")
     bg = _fit(BetaGeoModel, cdnow)
     assert bg.diagnosis_.status == "caveat"
     assert "60% of the customers made no repeat purchase" in bg.diagnosis_.reason

@@ -38,7 +38,7 @@ LIFETIMES_CDNOW_LL = -9582.13268489992
 
 @pytest.fixture(scope="module")
 def cdnow() -> pd.DataFrame:
-    return pd.read_csv(CDNOW / "cdnow_customers_summary.csv", index_col="ID")
+    return pd.read_csv(CDNOW / "reference" / "cdnow_customers_summary.csv", index_col="ID")
 
 
 @pytest.fixture(scope="module")

@@ -39,7 +39,7 @@ LIFETIMES_CDNOW = {
 
 @pytest.fixture(scope="module")
 def cdnow() -> pd.DataFrame:
-    return pd.read_csv(CDNOW / "cdnow_customers_summary.csv", index_col="ID")
+    return pd.read_csv(CDNOW / "reference" / "cdnow_customers_summary.csv", index_col="ID")
 
 
 @pytest.fixture(scope="module")
