@@ -132,12 +132,12 @@ class Figure:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Figure:
         """A figure from its ``figures.json`` entry."""
-        return cls(**{key: data.get(key, "" if key not in ("value",) else None) for key in FIGURE_KEYS})
+        return cls(
+            **{key: data.get(key, "" if key not in ("value",) else None) for key in FIGURE_KEYS}
+        )
 
     @classmethod
-    def unavailable(
-        cls, id: str, label: str, unit: str, reason: str, window: str = ""
-    ) -> Figure:
+    def unavailable(cls, id: str, label: str, unit: str, reason: str, window: str = "") -> Figure:
         """A figure the data cannot give, with the reason (what data would give it)."""
         return cls(id, label, None, unit, window, "unavailable", reason)
 

@@ -159,15 +159,29 @@ class CustomerBase:
                 return item
         raise KeyError(f"the customer base states no figure {figure_id!r}")
 
-    def segments_table(self) -> pd.DataFrame:
+    def segments_table(self, *, legacy: bool = False) -> pd.DataFrame:
         """The base as one row per customer with a plain ``customer_id`` column.
 
         The columns of the base, plus two names that earlier tables used:
         ``annual_margin`` (the current value of the window, when the window is 12 months)
         and ``clv`` (the expected twelve-month value, comparable with the current value).
         A copy: callers may add columns.
+
+        Parameters
+        ----------
+        legacy : bool, default False
+            For model code written before the base: what the data cannot measure
+            follows the old conventions (on revenue-only data margin and profit are the
+            revenue; an unmeasured cost to serve is 0). The export and new code leave
+            it empty, because unknown is not zero.
         """
         out = self.table.copy()
+        if legacy:
+            if not self.meta["margin_known"]:
+                out["gross_margin"] = out["revenue"]
+            out["n_contacts"] = out["n_contacts"].fillna(0).astype(np.int64)
+            out["cost_to_serve"] = out["cost_to_serve"].fillna(0.0)
+            out["profit"] = out["gross_margin"] - out["cost_to_serve"]
         if self.settings.window_months == 12:
             out["annual_margin"] = out["current_value"]
         out["clv"] = out["expected_margin_12m"]
@@ -732,7 +746,9 @@ def _figures(base: CustomerBase) -> list[Figure]:
             "active_customers",
             int(table["is_active"].sum()),
             "customers",
-            "" if meta["contacts_known"] else "contacts are not recorded (no interactions "
+            ""
+            if meta["contacts_known"]
+            else "contacts are not recorded (no interactions "
             "table), so only purchases count as activity",
         )
     )
@@ -755,8 +771,10 @@ def _figures(base: CustomerBase) -> list[Figure]:
         if meta["margin_known"] and margin > 0:
             figures.append(windowed("cost_to_serve_share", cts / margin, "share"))
         else:
-            why = "the margin is not positive" if meta["margin_known"] else (
-                f"the data has no cost; {_FIX_COST}"
+            why = (
+                "the margin is not positive"
+                if meta["margin_known"]
+                else (f"the data has no cost; {_FIX_COST}")
             )
             figures.append(
                 Figure.unavailable(
@@ -909,9 +927,13 @@ def _value_figures(base: CustomerBase, windowed, revenue_only: bool) -> list[Fig
             reason = "on revenue, below zero means returns exceed purchases; " + _FIX_COST
         elif category == "BZ" and not meta["cost_to_serve_known"]:
             reason = "before cost to serve, which the data cannot measure"
-        figures.append(windowed(figure_id, int(counts.get(category, 0)), "customers", reason, label))
+        figures.append(
+            windowed(figure_id, int(counts.get(category, 0)), "customers", reason, label)
+        )
     tiers = table["value_tier"].value_counts()
     for name, _ in DEFAULT_TIERS:
         label = _label("tier_count", base, f": {name}")
-        figures.append(windowed(f"tier_count.{name}", int(tiers.get(name, 0)), "customers", "", label))
+        figures.append(
+            windowed(f"tier_count.{name}", int(tiers.get(name, 0)), "customers", "", label)
+        )
     return figures

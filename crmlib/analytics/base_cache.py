@@ -89,9 +89,7 @@ def load(key: str, root: Path | None = None) -> tuple[pd.DataFrame, dict[str, An
     return table, meta
 
 
-def store(
-    key: str, table: pd.DataFrame, meta: Mapping[str, Any], root: Path | None = None
-) -> bool:
+def store(key: str, table: pd.DataFrame, meta: Mapping[str, Any], root: Path | None = None) -> bool:
     """Write an entry atomically; False when the cache cannot be written (not an error).
 
     A cache that cannot be written (read-only home, full disk) must not stop a report:
