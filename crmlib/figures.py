@@ -175,7 +175,7 @@ def dumps(figures: Iterable[Figure | Mapping[str, Any]]) -> str:
 def values_equal(a: Any, b: Any, rel_tol: float = 1e-9) -> bool:
     """Whether two raw figure values are the same (floats to a relative tolerance)."""
     if isinstance(a, bool) or isinstance(b, bool):
-        return a == b
+        return type(a) is type(b) and a == b
     if isinstance(a, int | float) and isinstance(b, int | float):
         return math.isclose(float(a), float(b), rel_tol=rel_tol, abs_tol=1e-12)
     return a == b
