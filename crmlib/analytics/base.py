@@ -344,6 +344,7 @@ def base_from_tables(
             base = _build(tables, end, requested)
             if use_cache:
                 base_cache.store(key, base.table, _stored_meta(base))
+        base_cache.log_event(base.source, key)
         with _LOCK:
             base = _MEMORY.setdefault(key, base)
             _MEMORY.move_to_end(key)

@@ -35,6 +35,10 @@ CACHE_VERSION = "base-1"
 #: The environment variable naming the cache folder.
 CACHE_ENV = "CRM_WORKBOOK_CACHE"
 
+#: When set, a file to which every lookup appends one line: ``built|disk KEY``. The
+#: benchmark and tests read it to see which process computed a base and which reused it.
+CACHE_LOG_ENV = "CRM_WORKBOOK_CACHE_LOG"
+
 _TABLE = "table.parquet"
 _META = "meta.json"
 
@@ -122,6 +126,16 @@ def store(key: str, table: pd.DataFrame, meta: Mapping[str, Any], root: Path | N
     finally:
         with contextlib.suppress(OSError):
             shutil.rmtree(staging)
+
+
+def log_event(event: str, key: str) -> None:
+    """Append ``event key`` to ``$CRM_WORKBOOK_CACHE_LOG`` when it is set (else nothing)."""
+    target = os.environ.get(CACHE_LOG_ENV, "").strip()
+    if not target:
+        return
+    # one short line in append mode: writers in other processes do not interleave
+    with contextlib.suppress(OSError), open(target, "a", encoding="utf-8") as handle:
+        handle.write(f"{event} {key} pid={os.getpid()}\n")
 
 
 def entries(root: Path | None = None) -> Iterable[Path]:

@@ -91,7 +91,9 @@ def check_report_set(
         if report.exists():
             for figure_id, value in html_figures(report.read_text(encoding="utf-8")):
                 if figure_id not in figures:
-                    problems.append(f"{stem}: the text shows {figure_id}, its figures.json lacks it")
+                    problems.append(
+                        f"{stem}: the text shows {figure_id}, its figures.json lacks it"
+                    )
                 elif not values_equal(figures[figure_id]["value"], value):
                     problems.append(
                         f"{stem}: the text shows {figure_id} = {value}, its figures.json "

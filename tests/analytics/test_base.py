@@ -132,7 +132,12 @@ def test_the_tiny_company_by_hand():
 def test_five_customers_are_too_few_for_a_forecast_and_it_says_so():
     base = tiny_base()
     state = statuses(base)
-    for figure_id in ("clv_fit", "expected_margin_12m", "lifetime_value", "value_category_count.MGC"):
+    for figure_id in (
+        "clv_fit",
+        "expected_margin_12m",
+        "lifetime_value",
+        "value_category_count.MGC",
+    ):
         assert state[figure_id] == "unavailable"
         assert base.figure(figure_id).value is None
     assert "at least 10 customers" in base.figure("expected_margin_12m").reason
@@ -288,9 +293,9 @@ def _write_company(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     tables = tiny_tables()
     tables["transactions"].to_csv(folder / "transactions.csv", index=False)
-    tables["customers"].assign(
-        consent_marketing=["yes", "no", "yes", "", "yes"]
-    ).to_csv(folder / "customers.csv", index=False)
+    tables["customers"].assign(consent_marketing=["yes", "no", "yes", "", "yes"]).to_csv(
+        folder / "customers.csv", index=False
+    )
     return folder
 
 

@@ -97,7 +97,11 @@ def test_a_rendered_report_writes_its_figures_json(tmp_path: Path):
     from crmlib.render import render_notebook
 
     nb = v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nb.cells = [
         v4.new_markdown_cell("# Figures"),
         v4.new_code_cell(
