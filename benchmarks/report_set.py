@@ -40,6 +40,7 @@ NOTEBOOKS = (
 
 def trivial_notebooks(folder: Path) -> list[Path]:
     """Seven notebooks with the base parameters, a heading and one printed line."""
+    folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for name in NOTEBOOKS:
         parameters = v4.new_code_cell(
