@@ -40,7 +40,7 @@ import pandas as pd
 
 from crmlib.analytics import base_cache
 from crmlib.analytics.bgnbd import discounted_expected_purchases
-from crmlib.analytics.lifetime_fit import LifetimeFit, fit_lifetime_models
+from crmlib.analytics.lifetime_fit import LifetimeFit, fit_lifetime_models, restore_fit
 from crmlib.analytics.pareto import customer_share_for_value, flag_ssc, value_share_of_top
 from crmlib.analytics.profitability import (
     DEFAULT_TIERS,
@@ -114,9 +114,9 @@ class CustomerBase:
         ``contacts_known``, ``consent_known``), the windows and their coverage, the fit's
         status (``fit``) and ``notes``.
     currency : str
-    fit : LifetimeFit or None
-        The fitted models, when the base was computed in this process; None when it was
-        read from the disk cache (the fit's status is in ``meta["fit"]`` either way).
+    fit : LifetimeFit
+        The lifetime-value models, fitted once for this base (when the base was read
+        from the disk cache, restored from their parameters), and their status.
     source : {"built", "disk"}
         Whether this process computed the base or read it from the disk cache.
     """
@@ -698,7 +698,7 @@ def _from_stored(table: pd.DataFrame, meta: dict[str, Any]) -> CustomerBase:
         settings=settings,
         meta=kept,
         currency=str(meta.get("currency", "EUR")),
-        fit=None,
+        fit=restore_fit(meta["fit"]),
         source="disk",
     )
 

@@ -75,31 +75,39 @@ def cache_key(tables: Mapping[str, pd.DataFrame | None], parameters: Mapping[str
     return digest.hexdigest()
 
 
-def _entry(key: str, root: Path | None = None) -> Path:
-    return (root or cache_dir()) / "base" / key
+def _entry(key: str, root: Path | None = None, namespace: str = "base") -> Path:
+    return (root or cache_dir()) / namespace / key
 
 
-def load(key: str, root: Path | None = None) -> tuple[pd.DataFrame, dict[str, Any]] | None:
-    """The cached table and metadata of ``key``, or None when there is no whole entry."""
-    folder = _entry(key, root)
+def load_tables(
+    namespace: str, key: str, names: Iterable[str], root: Path | None = None
+) -> tuple[dict[str, pd.DataFrame], dict[str, Any]] | None:
+    """The cached tables and metadata of ``key``, or None when there is no whole entry."""
+    folder = _entry(key, root, namespace)
     try:
         meta = json.loads((folder / _META).read_text(encoding="utf-8"))
-        table = pd.read_parquet(folder / _TABLE)
+        tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in names}
     except (OSError, ValueError):
         # missing, or damaged by something outside the cache's control: rebuild
         return None
     if meta.get("version") != CACHE_VERSION or meta.get("key") != key:
         return None
-    return table, meta
+    return tables, meta
 
 
-def store(key: str, table: pd.DataFrame, meta: Mapping[str, Any], root: Path | None = None) -> bool:
+def store_tables(
+    namespace: str,
+    key: str,
+    tables: Mapping[str, pd.DataFrame],
+    meta: Mapping[str, Any],
+    root: Path | None = None,
+) -> bool:
     """Write an entry atomically; False when the cache cannot be written (not an error).
 
     A cache that cannot be written (read-only home, full disk) must not stop a report:
-    the base is then simply computed again next time.
+    the result is then simply computed again next time.
     """
-    final = _entry(key, root)
+    final = _entry(key, root, namespace)
     if (final / _META).exists():
         return True
     parent = final.parent
@@ -109,10 +117,12 @@ def store(key: str, table: pd.DataFrame, meta: Mapping[str, Any], root: Path | N
     except OSError:
         return False
     try:
-        table.to_parquet(staging / _TABLE)
+        names = [f"{name}.parquet" for name in tables]
+        for name, table in tables.items():
+            table.to_parquet(staging / f"{name}.parquet")
         text = json.dumps({**meta, "key": key, "version": CACHE_VERSION}, default=str)
         (staging / _META).write_text(text, encoding="utf-8")
-        for name in (_TABLE, _META):
+        for name in (*names, _META):
             with open(staging / name, "rb") as handle:
                 os.fsync(handle.fileno())
         try:
@@ -126,6 +136,17 @@ def store(key: str, table: pd.DataFrame, meta: Mapping[str, Any], root: Path | N
     finally:
         with contextlib.suppress(OSError):
             shutil.rmtree(staging)
+
+
+def load(key: str, root: Path | None = None) -> tuple[pd.DataFrame, dict[str, Any]] | None:
+    """The cached customer base of ``key``: its table and metadata, or None."""
+    found = load_tables("base", key, ["table"], root)
+    return None if found is None else (found[0]["table"], found[1])
+
+
+def store(key: str, table: pd.DataFrame, meta: Mapping[str, Any], root: Path | None = None) -> bool:
+    """Cache a customer base (see :func:`store_tables`)."""
+    return store_tables("base", key, {"table": table}, meta, root)
 
 
 def log_event(event: str, key: str) -> None:

@@ -71,6 +71,31 @@ class LifetimeFit:
         }
 
 
+def restore_fit(stored: dict[str, Any]) -> LifetimeFit:
+    """A :class:`LifetimeFit` from :meth:`LifetimeFit.to_dict`, with models that predict.
+
+    The models get their fitted parameters back, so ``probability_alive``,
+    ``conditional_expected_purchases`` and ``conditional_expected_average_value`` work
+    without fitting again; standard errors and the parameter table are not restored.
+    """
+    fit = LifetimeFit(
+        purchase_model_name=stored["purchase_model"],
+        value_model_name=stored["value_model"],
+        status=stored["status"],
+        reasons=list(stored["reasons"]),
+        params={name: dict(values) for name, values in stored["params"].items()},
+    )
+    for name, model_class, slot in (
+        (fit.purchase_model_name, BetaGeoModel, "purchase_model"),
+        (fit.value_model_name, GammaGammaModel, "value_model"),
+    ):
+        if name in fit.params:
+            model = model_class()
+            model.params_ = dict(fit.params[name])
+            setattr(fit, slot, model)
+    return fit
+
+
 def _fit_quietly(model: Any, summary: pd.DataFrame) -> tuple[Any, bool]:
     """Fit ``model``; True as second value when it warned that a parameter hit a bound."""
     with warnings.catch_warnings(record=True) as caught:

@@ -367,3 +367,21 @@ def test_concurrent_writers_never_corrupt_the_cache(tmp_path):
         pd.read_parquet(entry / "table.parquet")
     # no staging folder is left behind
     assert not [p for p in (Path(cache) / "base").iterdir() if p.name.startswith(".")]
+
+
+def test_a_base_from_the_disk_cache_brings_its_models_back(tmp_path, monkeypatch, sample_dir):
+    from crmlib.data.company import load_company
+
+    monkeypatch.setenv("CRM_WORKBOOK_CACHE", str(tmp_path))
+    clear_memory()
+    company = load_company(sample_dir)
+    built = customer_base(company)
+    clear_memory()
+    read = customer_base(company)
+    assert read.source == "disk"
+    assert read.fit.status == built.fit.status == "ok"
+    assert read.fit.purchase_model.params_ == built.fit.purchase_model.params_
+    x, rec, age = 3, 20.0, 40.0
+    assert read.fit.purchase_model.probability_alive(x, rec, age) == pytest.approx(
+        built.fit.purchase_model.probability_alive(x, rec, age)
+    )
