@@ -248,7 +248,8 @@ def customer_base(
     Returns
     -------
     CustomerBase
-        The same object for the same arguments within a process.
+        The same object for the same arguments within a process. A loaded company is
+        taken as it was loaded: its tables are not to be changed in place.
 
     Raises
     ------
@@ -257,7 +258,10 @@ def customer_base(
     MissingDataError, DataValidationError
         For missing columns or bad values in the tables.
     """
-    end = observation_end if observation_end is not None else company.observation_end
+    given = observation_end not in (None, "") and not (
+        isinstance(observation_end, str) and not observation_end.strip()
+    )
+    end = observation_end if given else company.observation_end
     tables = {name: getattr(company, name, None) for name in _TABLES}
     return base_from_tables(
         **tables,
