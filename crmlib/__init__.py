@@ -59,6 +59,8 @@ _LAZY = {
     "value_categories": "crmlib.analytics.profitability",
     "value_tiers": "crmlib.analytics.profitability",
     "customer_segments": "crmlib.analytics.segments",
+    "customer_base": "crmlib.analytics.base",
+    "Figure": "crmlib.figures",
     "simulate_summary": "crmlib.analytics.bgnbd",
     "write_table": "crmlib.export",
     "create_sample_company": "crmlib.data.sample",

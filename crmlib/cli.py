@@ -284,36 +284,25 @@ def render(
 )
 @click.option(
     "--horizon-months",
-    default=12,
+    default=36,
     show_default=True,
     type=click.IntRange(min=1),
     help="Horizon of the lifetime value.",
 )
 def segments(data_dir: Path, out_file: Path, ssc_share: float, horizon_months: int) -> None:
     """Write one row per customer (RFM, SSC flag, CLV, value tier) for a CRM import."""
-    import warnings
-
-    from crmlib.analytics.segments import customer_segments
+    from crmlib.analytics.base import customer_base
     from crmlib.data.company import load_company
     from crmlib.export import write_table
 
     if out_file.suffix.lower() not in (".csv", ".xlsx"):
         raise click.BadParameter("the file must end in .csv or .xlsx", param_hint="--out")
     company = load_company(data_dir)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        table = customer_segments(
-            company.transactions,
-            company.customers,
-            company.interactions,
-            company.channels,
-            company.products,
-            observation_end=company.observation_end,
-            ssc_share=ssc_share,
-            horizon_months=horizon_months,
-        )
+    # the one customer base the reports read, so the export agrees with them
+    base = customer_base(company, ssc_share=ssc_share, horizon_months=horizon_months)
+    table = base.segments_table()
     write_table(table, out_file)
-    for note in dict.fromkeys(str(w.message) for w in caught):
+    for note in dict.fromkeys(base.notes):
         click.echo(f"note: {note}", err=True)
     click.echo(f"wrote {len(table):,} customers to {out_file}")
 

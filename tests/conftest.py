@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+# The customer-base cache of a test run stays out of the user's own cache; kernels and
+# worker processes started by the tests inherit it.
+os.environ.setdefault("CRM_WORKBOOK_CACHE", tempfile.mkdtemp(prefix="crm-workbook-cache-"))
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "data" / "sample"

@@ -182,6 +182,27 @@ def test_segments_writes_one_row_per_customer(sample_dir: Path, tmp_path: Path, 
     assert {"rfm_segment", "is_ssc", "clv", "value_tier", "value_category"} <= set(table.columns)
 
 
+def test_segments_agrees_with_the_customer_base(sample_dir: Path, tmp_path: Path):
+    """The export is the base the reports read: same SSCs, value categories and tiers."""
+    import pandas as pd
+
+    from crmlib.analytics.base import customer_base
+    from crmlib.data.company import load_company
+    from crmlib.render.consistency import export_figures
+
+    out = tmp_path / "segments.csv"
+    result = run("segments", "--data", str(sample_dir), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    exported = export_figures(pd.read_csv(out))
+    stated = {f.id: f.value for f in customer_base(load_company(sample_dir)).figures()}
+    assert exported["ssc_count"] == stated["ssc_count"] == 1000
+    for figure_id, value in exported.items():
+        assert stated[figure_id] == value, figure_id
+    assert {k for k in stated if k.startswith(("value_category_count.", "tier_count."))} <= set(
+        exported
+    )
+
+
 def test_segments_refuses_other_file_types(sample_dir: Path, tmp_path: Path):
     result = run("segments", "--data", str(sample_dir), "--out", str(tmp_path / "x.json"))
     assert result.returncode == 2

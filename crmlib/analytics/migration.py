@@ -22,15 +22,15 @@ documented columns.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
+from crmlib.analytics.base import base_from_tables
 from crmlib.analytics.profitability import DEFAULT_TIERS
 from crmlib.analytics.rfm import SEGMENTS as RFM_SEGMENTS
-from crmlib.analytics.segments import NO_PURCHASE_SEGMENT, customer_segments
+from crmlib.analytics.segments import NO_PURCHASE_SEGMENT
 from crmlib.errors import MissingDataError, ParameterError
 
 #: The state of a customer who had not yet signed up or bought at the first date
@@ -120,18 +120,19 @@ def segments_at(
     known = transactions[(dates <= at).to_numpy(dtype=bool, na_value=False)]
     if known.empty:
         raise MissingDataError(f"no purchase was made by {at.date()}: there is nothing to segment")
-    with warnings.catch_warnings(record=True):
-        # customer_segments warns about what it could not measure; its notes say the same
-        warnings.simplefilter("always")
-        table = customer_segments(
+    table = (
+        base_from_tables(
             known,
             customers,
             interactions,
             channels,
             products,
             observation_end=at,
-            horizon_months=horizon_months,
-        ).set_index("customer_id")
+            window_months=horizon_months,
+        )
+        .segments_table(legacy=True)
+        .set_index("customer_id")
+    )
     segment = table[by].astype(object)
     if by != "rfm_segment":
         window_start = at - pd.DateOffset(months=horizon_months)

@@ -114,7 +114,57 @@ def _fit_all(scaled: pd.DataFrame, ks: list[int], seed: int, sample: int):
     return fits, rows
 
 
+_SEGMENTS: dict[str, NeedsSegments] = {}
+
+
 def needs_segments(needs: pd.DataFrame, k_range=range(3, 8), seed: int = 0) -> NeedsSegments:
+    """Needs-based segments (see :func:`find_needs_segments`), computed once per survey.
+
+    The k-means search is the costliest step of several notebooks and gives the same
+    answer for the same survey and settings, so it is memoised in the process and in
+    the disk cache of :mod:`crmlib.analytics.base_cache`, keyed by the survey's content.
+    """
+    from crmlib.analytics import base_cache
+
+    settings = {"k_range": list(k_range), "seed": int(seed)}
+    key = base_cache.cache_key({"needs": needs}, settings)
+    found = _SEGMENTS.get(key)
+    if found is not None:
+        return found
+    stored = base_cache.load_tables("needs", key, ["labels", "selection", "centres"])
+    if stored is not None:
+        tables, meta = stored
+        # Parquet keeps the values; the dtypes of text columns are put back as they were
+        labels = tables["labels"]["needs_segment"].astype(meta["labels_dtype"])
+        labels.index = labels.index.astype(meta["index_dtype"]).rename(meta["index_name"])
+        centres = tables["centres"]
+        centres.index = centres.index.astype(meta["centres_index_dtype"]).rename("needs_segment")
+        found = NeedsSegments(
+            labels=labels, k=int(meta["k"]), selection=tables["selection"], centres=centres
+        )
+    else:
+        found = find_needs_segments(needs, k_range, seed)
+        base_cache.store_tables(
+            "needs",
+            key,
+            {
+                "labels": found.labels.to_frame(),
+                "selection": found.selection,
+                "centres": found.centres,
+            },
+            {
+                "k": found.k,
+                "index_name": found.labels.index.name,
+                "index_dtype": str(found.labels.index.dtype),
+                "labels_dtype": str(found.labels.dtype),
+                "centres_index_dtype": str(found.centres.index.dtype),
+            },
+        )
+    _SEGMENTS[key] = found
+    return found
+
+
+def find_needs_segments(needs: pd.DataFrame, k_range=range(3, 8), seed: int = 0) -> NeedsSegments:
     """Cluster respondents on their need scores, choosing k by the silhouette.
 
     Each k in ``k_range`` is fitted with k-means (scikit-learn) on standardised

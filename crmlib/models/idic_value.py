@@ -10,16 +10,15 @@ than the IDIC sources.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from crmlib.analytics.base import customer_base
 from crmlib.analytics.needs import NeedsSegments, need_dimensions, needs_profile, needs_segments
 from crmlib.analytics.pareto import customer_share_for_value, flag_ssc, pareto_curve
 from crmlib.analytics.profitability import DEFAULT_TIERS, value_categories, value_tiers
-from crmlib.analytics.segments import customer_segments
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.formatting import count, money, percent
@@ -131,31 +130,16 @@ def value_table(
     (DataFrame, list of str)
         The per-customer table (``customer_id`` as text) and the notes.
     """
-    notes: list[str] = []
-    transactions = company.transactions
-    has_cost = "cost" in transactions.columns or (
-        company.products is not None
-        and "margin_rate" in company.products.columns
-        and "product_id" in transactions.columns
+    base = customer_base(
+        company,
+        window_months=int(horizon_months),
+        discount_rate=discount_rate,
+        **settings,
     )
-    if not has_cost:
-        # Margin cannot be measured: count every sale at its full amount, and say so.
-        transactions = transactions.assign(cost=0.0)
+    table = base.segments_table(legacy=True)
+    notes = base.notes
+    if base.value_metric == "revenue":
         notes.append(NO_COST_NOTE)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        table = customer_segments(
-            transactions,
-            company.customers,
-            company.interactions if company.channels is not None else None,
-            company.channels if company.interactions is not None else None,
-            company.products,
-            observation_end=company.observation_end,
-            horizon_months=int(horizon_months),
-            discount_rate_monthly=yearly_to_monthly(discount_rate),
-            **settings,
-        )
-    notes += [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
     table["customer_id"] = table["customer_id"].astype(str)
     return table, notes
 

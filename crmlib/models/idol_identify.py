@@ -10,14 +10,13 @@ company knows best.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import pandas as pd
 
+from crmlib.analytics.base import customer_base
 from crmlib.analytics.profile import ASPECTS, aspect_summary, customer_picture, knowledge_levels
 from crmlib.analytics.profitability import DEFAULT_TIERS
-from crmlib.analytics.segments import customer_segments
 from crmlib.data.company import Company
 from crmlib.formatting import count, money, percent
 from crmlib.notebook import escape
@@ -68,16 +67,7 @@ def customer_values(company: Company) -> pd.DataFrame:
     DataFrame
         Indexed by customer_id, with the columns of ``customer_segments``.
     """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        table = customer_segments(
-            company.transactions,
-            company.customers,
-            company.interactions,
-            company.channels,
-            company.products,
-            observation_end=company.observation_end,
-        )
+    table = customer_base(company).segments_table(legacy=True)
     notes = table.attrs.get("notes", [])
     table = table.set_index("customer_id")
     table.attrs["notes"] = notes

@@ -8,13 +8,12 @@ The five processes and four elements are computed in their own modules
 
 from __future__ import annotations
 
-import warnings
 import weakref
 
 import numpy as np
 import pandas as pd
 
-from crmlib.analytics.segments import customer_segments
+from crmlib.analytics.base import customer_base as shared_base
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.notebook import escape
@@ -117,17 +116,7 @@ def customer_base(company: Company, *, horizon_months: int = 12) -> pd.DataFrame
     cached = _BASES.get(key)
     if cached is not None and cached[0]() is company:
         return cached[1]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        base = customer_segments(
-            company.transactions,
-            company.customers,
-            company.interactions,
-            company.channels,
-            company.products,
-            observation_end=company.observation_end,
-            horizon_months=int(horizon_months),
-        )
+    base = shared_base(company, window_months=int(horizon_months)).segments_table(legacy=True)
     for dead in [k for k, (ref, _) in _BASES.items() if ref() is None]:
         del _BASES[dead]
     _BASES[key] = (weakref.ref(company), base)

@@ -9,16 +9,15 @@ or whose data is missing, is listed with the reason.
 from __future__ import annotations
 
 import importlib
-import warnings
 from dataclasses import dataclass, field
 
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
 
+from crmlib.analytics.base import customer_base
 from crmlib.analytics.clv import observed_retention_rate
 from crmlib.analytics.pareto import customer_share_for_value, pareto_curve, value_share_of_top
-from crmlib.analytics.segments import customer_segments
 from crmlib.data.company import Company
 from crmlib.errors import CrmlibError
 from crmlib.formatting import count, money, percent
@@ -88,20 +87,11 @@ def key_figures(company: Company, *, horizon_months: int = 12) -> KeyFigures:
         # Without any cost data the report can still rank customers: on revenue.
         transactions = transactions.assign(cost=0.0)
         notes.append("the data holds no cost or product margin, so margin figures are revenue")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        table = customer_segments(
-            transactions,
-            company.customers,
-            company.interactions,
-            company.channels,
-            company.products,
-            observation_end=company.observation_end,
-            horizon_months=horizon_months,
-        )
+    base = customer_base(company, window_months=horizon_months)
+    table = base.segments_table(legacy=True)
     value = table.set_index("customer_id")["current_value"]
     clv = table["clv"]
-    buyers = int((table["current_value"] != 0).sum())
+    buyers = int(table["is_buyer"].sum())
     gross = float(table["gross_margin"].sum())
     return KeyFigures(
         customers=len(table),
@@ -121,7 +111,7 @@ def key_figures(company: Company, *, horizon_months: int = 12) -> KeyFigures:
         else float("nan"),
         margin_last_year=float(table["current_value"].sum()),
         profit_curve=pareto_curve(value),
-        notes=notes + list(dict.fromkeys(str(w.message) for w in caught)),
+        notes=notes + base.notes,
     )
 
 

@@ -9,13 +9,13 @@ CLV of the next ``horizon_months``). The portfolio matrix and the strategic type
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field, replace
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from crmlib.analytics.base import customer_base
 from crmlib.analytics.pareto import flag_ssc
 from crmlib.analytics.portfolio import (
     QUADRANTS,
@@ -25,7 +25,6 @@ from crmlib.analytics.portfolio import (
     strategic_types,
 )
 from crmlib.analytics.profitability import customer_profitability
-from crmlib.analytics.segments import customer_segments
 from crmlib.data.company import Company
 from crmlib.errors import ParameterError
 
@@ -340,19 +339,9 @@ def portfolio_analysis(
             f"{matrix_share}"
         )
     cost_measured = company.has("interactions") and company.has("channels")
-    with warnings.catch_warnings(record=True):
-        # what the models could not do is kept in attrs["notes"] and said in the text
-        warnings.simplefilter("always")
-        segments = customer_segments(
-            value_transactions(company),
-            company.customers,
-            company.interactions if cost_measured else None,
-            company.channels if cost_measured else None,
-            company.products,
-            observation_end=company.observation_end,
-            ssc_share=ssc_share,
-            horizon_months=horizon_months,
-        )
+    segments = customer_base(
+        company, window_months=horizon_months, ssc_share=ssc_share
+    ).segments_table(legacy=True)
     notes = list(segments.attrs.get("notes", []))
     table = segments.set_index("customer_id")
     recent = period_profit(

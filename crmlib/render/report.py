@@ -41,6 +41,7 @@ from crmlib.render.export import (
     notebook_to_html,
     write_pdf,
 )
+from crmlib.render.figures import figures_path, report_notebook, write_figures_json
 
 #: The report formats, in the order they are written.
 FORMATS = ("pdf", "html")
@@ -283,8 +284,9 @@ def _render(
     outputs: dict[str, Path] = {}
     stage = "building the HTML report"
     try:
+        shown, figures = report_notebook(executed)
         html = notebook_to_html(
-            executed, title, resources_path=cwd, name=notebook.stem, exporter=exporter
+            shown, title, resources_path=cwd, name=notebook.stem, exporter=exporter
         )
         # The PDF first: if it fails, the HTML of the previous run still matches it.
         for fmt in formats:
@@ -296,6 +298,8 @@ def _render(
             else:
                 atomic_write_text(target, html)
             outputs[fmt] = target
+        stage = "writing the figures"
+        write_figures_json(figures_path(out_dir, notebook.stem), figures)
     except Exception as exc:
         # the notebook ran: keep what it computed, so the failure can be looked into
         kept: Path | None = failed_notebook_path(notebook, out_dir)

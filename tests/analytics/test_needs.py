@@ -54,3 +54,33 @@ def test_too_few_respondents():
     needs = pd.DataFrame({"customer_id": ["A", "B"], "price": [1.0, 2.0]})
     with pytest.raises(MissingDataError, match="more respondents than segments"):
         needs_segments(needs)
+
+
+def _planted_survey(seed: int = 1) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    centres = np.array([[5, 1, 1], [1, 5, 1], [1, 1, 5]], dtype=float)
+    scores = np.clip(centres[np.repeat([0, 1, 2], 30)] + rng.normal(0, 0.4, (90, 3)), 1, 5)
+    needs = pd.DataFrame(scores, columns=["price", "advice", "speed"])
+    needs.insert(0, "customer_id", pd.array([f"C{i}" for i in range(90)], dtype="string"))
+    return needs
+
+
+def test_segments_come_back_whole_from_the_disk_cache(tmp_path, monkeypatch):
+    from crmlib.analytics import needs as module
+
+    monkeypatch.setenv("CRM_WORKBOOK_CACHE", str(tmp_path))
+    monkeypatch.setattr(module, "_SEGMENTS", {})
+    needs = _planted_survey()
+    first = needs_segments(needs, k_range=range(2, 5))
+    assert needs_segments(needs, k_range=range(2, 5)) is first  # in the process
+    module._SEGMENTS.clear()
+    again = needs_segments(needs, k_range=range(2, 5))
+    assert again is not first  # read from disk
+    pd.testing.assert_series_equal(again.labels, first.labels)
+    pd.testing.assert_frame_equal(again.centres, first.centres)
+    pd.testing.assert_frame_equal(again.selection, first.selection)
+    assert again.k == first.k == 3
+    # another survey, or other settings, is another entry
+    needs_segments(_planted_survey(seed=2), k_range=range(2, 5))
+    needs_segments(needs, k_range=range(2, 6))
+    assert len(list((tmp_path / "needs").iterdir())) == 3

@@ -11,7 +11,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from crmlib.analytics.segments import customer_segments  # noqa: E402
+from crmlib.analytics.base import customer_base as shared_customer_base  # noqa: E402
 from crmlib.data.company import load_company  # noqa: E402
 from crmlib.diagrams import draw_payne_frow  # noqa: E402
 from crmlib.errors import MissingDataError, ParameterError  # noqa: E402
@@ -491,14 +491,8 @@ def test_charts_draw_the_results(sample, results):
 def test_customer_base_is_computed_once_per_company(sample):
     first = pf.customer_base(sample)
     assert pf.customer_base(sample) is first
-    direct = customer_segments(
-        sample.transactions,
-        sample.customers,
-        sample.interactions,
-        sample.channels,
-        sample.products,
-        observation_end=sample.observation_end,
-    )
+    # the process reads the one shared customer base, not a table of its own
+    direct = shared_customer_base(sample).segments_table(legacy=True)
     pd.testing.assert_frame_equal(first, direct)
 
 

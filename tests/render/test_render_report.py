@@ -101,7 +101,13 @@ def rendered(tmp_path_factory) -> RenderResult:
 def test_reports_are_named_after_the_notebook(rendered):
     out_dir = rendered.outputs["html"].parent
     assert rendered.outputs == {"html": out_dir / "01_value.html", "pdf": out_dir / "01_value.pdf"}
-    assert sorted(p.name for p in out_dir.iterdir()) == ["01_value.html", "01_value.pdf"]
+    # every report writes the figures it states beside it (none in this notebook)
+    assert sorted(p.name for p in out_dir.iterdir()) == [
+        "01_value.figures.json",
+        "01_value.html",
+        "01_value.pdf",
+    ]
+    assert (out_dir / "01_value.figures.json").read_text() == '{\n  "figures": []\n}\n'
     assert rendered.executed is None
     assert rendered.seconds > 0
 

@@ -1,0 +1,944 @@
+"""One customer base per company and analysis window: the table every model reads.
+
+:func:`customer_base` computes, once per (company data, observation end, window, value
+metric and the other settings), one row per customer with every measure the models use,
+all over the **same window** (the ``window_months`` up to the observation end):
+
+- ``revenue``, ``gross_margin``, ``n_contacts``, ``cost_to_serve``, ``profit`` and
+  ``current_value`` (margin minus cost to serve; revenue when margin cannot be computed);
+- ``purchases`` (days with a purchase in the window), ``is_buyer``, ``is_active``,
+  ``bought_previous_window``;
+- the whole history's ``first_purchase``, ``last_purchase`` and RFM scores and segment;
+- the lifetime-value models' outputs: ``probability_alive``, ``expected_purchases`` and
+  ``expected_margin_12m`` (next 12 months, undiscounted), ``expected_average_value``,
+  ``lifetime_value`` (``horizon_months``, discounted, net of cost to serve);
+- ``is_ssc`` (the top ``ssc_share`` by current value), ``value_category`` (MVC, MGC, BZ,
+  other), ``value_tier`` and ``consent_marketing``.
+
+Company-level numbers come from the base as :class:`crmlib.figures.Figure`, each named
+by its definition in :mod:`crmlib.analytics.vocabulary`. A figure whose inputs are
+missing, whose period the data does not cover or whose model fit is doubtful has status
+``unavailable`` or ``caveat`` with the reason: it is never shown as 0.
+
+The base is memoised in the process (the same arguments give the same object) and on
+disk (:mod:`crmlib.analytics.base_cache`), keyed by the content of the tables and the
+settings, so the seven notebooks of a report set and the workers of a batch compute it
+once.
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+import weakref
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from crmlib.analytics import base_cache
+from crmlib.analytics.bgnbd import discounted_expected_purchases
+from crmlib.analytics.lifetime_fit import LifetimeFit, fit_lifetime_models, restore_fit
+from crmlib.analytics.pareto import customer_share_for_value, flag_ssc, value_share_of_top
+from crmlib.analytics.profitability import (
+    DEFAULT_TIERS,
+    cost_to_serve,
+    transaction_margin,
+    value_categories,
+    value_tiers,
+)
+from crmlib.analytics.rfm import rfm_analysis
+from crmlib.analytics.summary import _require_columns, check_frequency, summarize_transactions
+from crmlib.analytics.vocabulary import definition
+from crmlib.errors import MissingDataError, ParameterError
+from crmlib.figures import Figure
+
+#: The value metrics a base can rank customers on.
+VALUE_METRICS = ("margin", "revenue")
+
+#: The value categories, in reading order.
+CATEGORIES = ("MVC", "MGC", "other", "BZ")
+
+_TABLES = ("transactions", "customers", "interactions", "channels", "products")
+
+_FIX_COST = (
+    "add a 'cost' column to transactions, or 'product_id' to transactions and a "
+    "'margin_rate' column to products"
+)
+_FIX_CTS = (
+    "add an interactions table (customer_id, date, channel) and a channels table with "
+    "each channel's cost_per_contact"
+)
+
+
+@dataclass(frozen=True)
+class BaseSettings:
+    """The settings of a customer base (resolved: no None left)."""
+
+    observation_end: pd.Timestamp
+    window_months: int
+    value_metric: str
+    ssc_share: float
+    mgc_share: float
+    horizon_months: int
+    discount_rate: float
+    freq: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "observation_end": self.observation_end.date().isoformat(),
+            "window_months": self.window_months,
+            "value_metric": self.value_metric,
+            "ssc_share": self.ssc_share,
+            "mgc_share": self.mgc_share,
+            "horizon_months": self.horizon_months,
+            "discount_rate": self.discount_rate,
+            "freq": self.freq,
+        }
+
+
+@dataclass
+class CustomerBase:
+    """The per-customer table of one company and window, and its company-level figures.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per customer, indexed by ``customer_id`` (see the module docstring).
+        Shared: read it, never change it (copy first).
+    settings : BaseSettings
+    meta : dict
+        What the data could measure (``margin_known``, ``cost_to_serve_known``,
+        ``contacts_known``, ``consent_known``), the windows and their coverage, the fit's
+        status (``fit``) and ``notes``.
+    currency : str
+    fit : LifetimeFit
+        The lifetime-value models, fitted once for this base (when the base was read
+        from the disk cache, restored from their parameters), and their status.
+    source : {"built", "disk"}
+        Whether this process computed the base or read it from the disk cache.
+    """
+
+    table: pd.DataFrame
+    settings: BaseSettings
+    meta: dict[str, Any]
+    currency: str = "EUR"
+    fit: LifetimeFit | None = None
+    source: str = "built"
+    _figures: list[Figure] | None = field(default=None, repr=False)
+
+    # -- words ------------------------------------------------------------------------
+
+    @property
+    def value_metric(self) -> str:
+        return self.settings.value_metric
+
+    @property
+    def window(self) -> str:
+        """The analysis window as ``yyyy-mm-dd..yyyy-mm-dd`` (both days included)."""
+        return self.meta["window"]
+
+    @property
+    def notes(self) -> list[str]:
+        return list(self.meta.get("notes", []))
+
+    # -- figures ----------------------------------------------------------------------
+
+    def figures(self) -> list[Figure]:
+        """Every company-level figure of the base, in a fixed order."""
+        if self._figures is None:
+            self._figures = _figures(self)
+        return list(self._figures)
+
+    def figure(self, figure_id: str) -> Figure:
+        """One figure by id (e.g. ``"ssc_count"`` or ``"tier_count.gold"``)."""
+        for item in self.figures():
+            if item.id == figure_id:
+                return item
+        raise KeyError(f"the customer base states no figure {figure_id!r}")
+
+    def segments_table(self, *, legacy: bool = False) -> pd.DataFrame:
+        """The base as one row per customer with a plain ``customer_id`` column.
+
+        The columns of the base, plus two names that earlier tables used:
+        ``annual_margin`` (the current value of the window, when the window is 12 months)
+        and ``clv`` (the expected twelve-month value, comparable with the current value).
+        A copy: callers may add columns.
+
+        Parameters
+        ----------
+        legacy : bool, default False
+            For model code written before the base: what the data cannot measure
+            follows the old conventions (on revenue-only data margin and profit are the
+            revenue; an unmeasured cost to serve is 0). The export and new code leave
+            it empty, because unknown is not zero.
+        """
+        out = self.table.copy()
+        if legacy:
+            if not self.meta["margin_known"]:
+                out["gross_margin"] = out["revenue"]
+            out["n_contacts"] = out["n_contacts"].fillna(0).astype(np.int64)
+            out["cost_to_serve"] = out["cost_to_serve"].fillna(0.0)
+            out["profit"] = out["gross_margin"] - out["cost_to_serve"]
+        if self.settings.window_months == 12:
+            out["annual_margin"] = out["current_value"]
+        out["clv"] = out["expected_margin_12m"]
+        out = out.reset_index()
+        out.attrs = {
+            **self.settings.as_dict(),
+            "window": self.window,
+            "notes": self.notes,
+        }
+        return out
+
+
+# ----------------------------------------------------------------------------------------
+# Memoised entry points
+# ----------------------------------------------------------------------------------------
+
+_LOCK = threading.Lock()
+#: key -> base; a small LRU, so a workshop that moves a slider does not grow without end
+_MEMORY: OrderedDict[str, CustomerBase] = OrderedDict()
+_MEMORY_SIZE = 16
+#: (id(company), settings) -> (weak reference to the company, key): skips re-hashing
+_BY_OBJECT: dict[tuple, tuple[weakref.ref, str]] = {}
+
+
+def customer_base(
+    company: Any,
+    *,
+    observation_end: object = None,
+    window_months: int = 12,
+    value_metric: str | None = None,
+    ssc_share: float = 0.2,
+    mgc_share: float = 0.2,
+    horizon_months: int = 36,
+    discount_rate: float = 0.1,
+    freq: str = "W",
+    use_cache: bool = True,
+) -> CustomerBase:
+    """The customer base of a company for one analysis window (memoised).
+
+    Parameters
+    ----------
+    company : Company
+        The loaded company (:func:`crmlib.load_company`).
+    observation_end : date-like, optional
+        The last day of the window; defaults to the company's observation end.
+    window_months : int, default 12
+        Length of the analysis window in months.
+    value_metric : {"margin", "revenue"}, optional
+        What current value measures. Defaults to margin when margin can be computed
+        (a cost per line, or product margin rates) and revenue otherwise.
+    ssc_share : float, default 0.2
+        Share of customers that are strategically significant (by current value).
+    mgc_share : float, default 0.2
+        Share of customers placed as most growable.
+    horizon_months : int, default 36
+        Horizon of the lifetime value.
+    discount_rate : float, default 0.1
+        Yearly discount rate of the lifetime value.
+    freq : {"D", "W", "M"}, default "W"
+        Period unit of the lifetime-value models.
+    use_cache : bool, default True
+        Read and write the disk cache (``$CRM_WORKBOOK_CACHE``).
+
+    Returns
+    -------
+    CustomerBase
+        The same object for the same arguments within a process. A loaded company is
+        taken as it was loaded: its tables are not to be changed in place.
+
+    Raises
+    ------
+    ParameterError
+        For settings out of range, or ``value_metric="margin"`` on data without cost.
+    MissingDataError, DataValidationError
+        For missing columns or bad values in the tables.
+    """
+    given = observation_end not in (None, "") and not (
+        isinstance(observation_end, str) and not observation_end.strip()
+    )
+    end = observation_end if given else company.observation_end
+    tables = {name: getattr(company, name, None) for name in _TABLES}
+    return base_from_tables(
+        **tables,
+        observation_end=end,
+        window_months=window_months,
+        value_metric=value_metric,
+        ssc_share=ssc_share,
+        mgc_share=mgc_share,
+        horizon_months=horizon_months,
+        discount_rate=discount_rate,
+        freq=freq,
+        currency=str(getattr(company, "currency", "EUR")),
+        use_cache=use_cache,
+        _owner=company,
+    )
+
+
+def base_from_tables(
+    transactions: pd.DataFrame,
+    customers: pd.DataFrame | None = None,
+    interactions: pd.DataFrame | None = None,
+    channels: pd.DataFrame | None = None,
+    products: pd.DataFrame | None = None,
+    *,
+    observation_end: object = None,
+    window_months: int = 12,
+    value_metric: str | None = None,
+    ssc_share: float = 0.2,
+    mgc_share: float = 0.2,
+    horizon_months: int = 36,
+    discount_rate: float = 0.1,
+    freq: str = "W",
+    currency: str = "EUR",
+    use_cache: bool = True,
+    _owner: Any = None,
+) -> CustomerBase:
+    """:func:`customer_base` on tables rather than a company (e.g. tables cut at a date).
+
+    The tables use the canonical column names (``customer_id``, ``date``, ``amount``...).
+    Parameters as for :func:`customer_base`; ``observation_end`` defaults to the last
+    transaction date.
+    """
+    _check_settings(window_months, value_metric, ssc_share, mgc_share, horizon_months, freq)
+    if not np.isfinite(discount_rate) or discount_rate < 0:
+        raise ParameterError(f"discount_rate must be 0 or more a year, got {discount_rate}")
+    _require_columns(transactions, "transactions", ["customer_id", "date", "amount"])
+    end = _end_of(transactions, observation_end)
+    requested = {
+        "observation_end": end.date().isoformat(),
+        "window_months": int(window_months),
+        "value_metric": value_metric,
+        "ssc_share": float(ssc_share),
+        "mgc_share": float(mgc_share),
+        "horizon_months": int(horizon_months),
+        "discount_rate": float(discount_rate),
+        "freq": freq,
+        "currency": currency,
+    }
+    object_key = None
+    if _owner is not None:
+        object_key = (id(_owner), tuple(sorted(requested.items())))
+        known = _BY_OBJECT.get(object_key)
+        if known is not None and known[0]() is _owner and known[1] in _MEMORY:
+            with _LOCK:
+                _MEMORY.move_to_end(known[1])
+                return _MEMORY[known[1]]
+    tables = {
+        "transactions": transactions,
+        "customers": customers,
+        "interactions": interactions,
+        "channels": channels,
+        "products": products,
+    }
+    key = base_cache.cache_key(tables, requested)
+    with _LOCK:
+        base = _MEMORY.get(key)
+        if base is not None:
+            _MEMORY.move_to_end(key)
+    if base is None:
+        stored = base_cache.load(key) if use_cache else None
+        if stored is not None:
+            base = _from_stored(*stored)
+        else:
+            base = _build(tables, end, requested)
+            if use_cache:
+                base_cache.store(key, base.table, _stored_meta(base))
+        base_cache.log_event(base.source, key)
+        with _LOCK:
+            base = _MEMORY.setdefault(key, base)
+            _MEMORY.move_to_end(key)
+            while len(_MEMORY) > _MEMORY_SIZE:
+                _MEMORY.popitem(last=False)
+    if object_key is not None:
+        for dead in [k for k, (ref, _) in _BY_OBJECT.items() if ref() is None]:
+            _BY_OBJECT.pop(dead, None)
+        _BY_OBJECT[object_key] = (weakref.ref(_owner), key)
+    return base
+
+
+def clear_memory() -> None:
+    """Forget the bases held in this process (the disk cache stays)."""
+    with _LOCK:
+        _MEMORY.clear()
+        _BY_OBJECT.clear()
+
+
+def _check_settings(
+    window_months: int,
+    value_metric: str | None,
+    ssc_share: float,
+    mgc_share: float,
+    horizon_months: int,
+    freq: str,
+) -> None:
+    for name, months in (("window_months", window_months), ("horizon_months", horizon_months)):
+        if int(months) != months or months < 1:
+            raise ParameterError(f"{name} must be a whole number of months above 0, got {months}")
+    if value_metric is not None and value_metric not in VALUE_METRICS:
+        raise ParameterError(f"value_metric must be 'margin' or 'revenue', got {value_metric!r}")
+    if not 0 < ssc_share < 1:
+        raise ParameterError(f"ssc_share must be between 0 and 1, got {ssc_share}")
+    if not 0 <= mgc_share < 1:
+        raise ParameterError(f"mgc_share must be between 0 and 1, got {mgc_share}")
+    check_frequency(freq)
+
+
+def _end_of(transactions: pd.DataFrame, observation_end: object) -> pd.Timestamp:
+    if observation_end is not None and not (
+        isinstance(observation_end, str) and not observation_end.strip()
+    ):
+        try:
+            end = pd.Timestamp(observation_end)
+        except (ValueError, TypeError):
+            raise ParameterError(
+                f"observation_end '{observation_end}' is not a date; write it as yyyy-mm-dd"
+            ) from None
+        return (end.tz_localize(None) if end.tzinfo else end).normalize()
+    dates = pd.to_datetime(transactions["date"], errors="coerce")
+    if dates.notna().sum() == 0:
+        raise ParameterError("transactions is empty: there is no customer base to build")
+    return dates.max().normalize()
+
+
+# ----------------------------------------------------------------------------------------
+# Building the table
+# ----------------------------------------------------------------------------------------
+
+
+def _window_text(start: pd.Timestamp, end: pd.Timestamp) -> str:
+    """``start`` excluded, ``end`` included, written as the days it covers."""
+    return f"{(start + pd.Timedelta(days=1)).date().isoformat()}..{end.date().isoformat()}"
+
+
+def _coverage(data_start: pd.Timestamp, start: pd.Timestamp, end: pd.Timestamp) -> float:
+    """Share of the days of (start, end] on or after the first day of the data."""
+    days = (end - start).days
+    covered = (end - max(start, data_start - pd.Timedelta(days=1))).days
+    return float(min(max(covered / days, 0.0), 1.0)) if days > 0 else 0.0
+
+
+def _build(
+    tables: dict[str, pd.DataFrame | None], end: pd.Timestamp, requested: dict[str, Any]
+) -> CustomerBase:
+    transactions = tables["transactions"]
+    customers, interactions = tables["customers"], tables["interactions"]
+    channels, products = tables["channels"], tables["products"]
+    window_months = requested["window_months"]
+    notes: list[str] = []
+
+    dates = pd.to_datetime(transactions["date"], errors="coerce")
+    upto = (dates <= end).to_numpy(dtype=bool, na_value=False)
+    tx = transactions.loc[upto]
+    if tx.empty:
+        raise MissingDataError(
+            f"no transaction on or before {end.date()}: there is no customer base to build"
+        )
+    tx_dates = dates[upto]
+    data_start = tx_dates.min().normalize()
+    start = end - pd.DateOffset(months=window_months)
+    previous_start = start - pd.DateOffset(months=window_months)
+
+    # margin per line, when the data can give it
+    try:
+        margin = transaction_margin(tx, products)
+        margin_known = True
+    except MissingDataError:
+        margin, margin_known = None, False
+    metric = requested["value_metric"] or ("margin" if margin_known else "revenue")
+    if metric == "margin" and not margin_known:
+        raise ParameterError(
+            "value_metric 'margin' needs the margin of every transaction line. Fix: "
+            + _FIX_COST
+            + ", or use value_metric 'revenue'"
+        )
+    if not margin_known:
+        notes.append(
+            "the data has no cost per line and no product margin rates, so value is revenue"
+        )
+
+    amount = pd.to_numeric(tx["amount"], errors="coerce").to_numpy(dtype=float)
+    is_return = (
+        tx["is_return"].fillna(False).to_numpy(dtype=bool)
+        if "is_return" in tx.columns
+        else np.zeros(len(tx), dtype=bool)
+    )
+    lines = pd.DataFrame(
+        {
+            "customer_id": tx["customer_id"].to_numpy(),
+            "day": tx_dates.dt.normalize().to_numpy(),
+            "amount": amount,
+            "margin": margin.to_numpy(dtype=float) if margin is not None else np.nan,
+            # a purchase is a line with a positive amount: not a return, not a contact
+            "purchase": (amount > 0) & ~is_return,
+        }
+    )
+    in_window = (lines["day"] > start) & (lines["day"] <= end)
+    in_previous = (lines["day"] > previous_start) & (lines["day"] <= start)
+    window = lines[in_window]
+    bought = window[window["purchase"]]
+    by_customer = window.groupby("customer_id", sort=True)
+    purchases = lines[lines["purchase"]]
+
+    ids = pd.Index(lines["customer_id"].dropna().unique())
+    if customers is not None:
+        _require_columns(customers, "customers", ["customer_id"])
+        ids = ids.union(pd.Index(customers["customer_id"].dropna().unique()))
+    # plain text ids, as they come back from the disk cache
+    ids = ids.sort_values().astype(str)
+    out = pd.DataFrame(index=ids)
+    out.index.name = "customer_id"
+    first_last = purchases.groupby("customer_id")["day"].agg(["min", "max"])
+    out["first_purchase"] = first_last["min"].reindex(ids)
+    out["last_purchase"] = first_last["max"].reindex(ids)
+
+    rfm = rfm_analysis(tx, "customer_id", "date", "amount", end)
+    out["recency_days"] = rfm["recency"].reindex(ids).astype("Int64")
+    out["purchase_days"] = rfm["frequency"].reindex(ids).fillna(0).astype(np.int64)
+    out["monetary"] = rfm["monetary"].reindex(ids).fillna(0.0)
+    for column in ("r_score", "f_score", "m_score"):
+        out[column] = rfm[column].reindex(ids).astype("Int64")
+    out["rfm_code"] = rfm["rfm_code"].reindex(ids).astype(str)
+    out["rfm_segment"] = rfm["segment"].reindex(ids).fillna("no purchase").astype(str)
+
+    out["purchases"] = bought.groupby("customer_id")["day"].nunique().reindex(ids).fillna(0)
+    out["purchases"] = out["purchases"].astype(np.int64)
+    out["revenue"] = by_customer["amount"].sum().reindex(ids).fillna(0.0)
+    if margin_known:
+        out["gross_margin"] = by_customer["margin"].sum().reindex(ids).fillna(0.0)
+    else:
+        out["gross_margin"] = np.nan
+
+    contacts_known = interactions is not None and {"customer_id", "date"} <= set(
+        interactions.columns
+    )
+    cts_known = contacts_known and channels is not None and "channel" in interactions.columns
+    contacted = pd.Index([])
+    out["n_contacts"] = pd.array([pd.NA] * len(ids), dtype="Int64")
+    out["cost_to_serve"] = np.nan
+    if contacts_known:
+        contact_days = pd.to_datetime(interactions["date"], errors="coerce")
+        recent = interactions.loc[
+            ((contact_days > start) & (contact_days <= end)).to_numpy(dtype=bool, na_value=False)
+        ]
+        counts = recent.groupby("customer_id").size()
+        contacted = counts.index
+        out["n_contacts"] = counts.reindex(ids).fillna(0).astype("Int64")
+        if cts_known:
+            served = cost_to_serve(recent, channels)
+            out["cost_to_serve"] = served["cost_to_serve"].reindex(ids).fillna(0.0)
+    if not cts_known:
+        notes.append("cost to serve not measured: no interactions or channels table")
+    cts = out["cost_to_serve"].fillna(0.0)
+    out["profit"] = out["gross_margin"] - cts if margin_known else np.nan
+    out["current_value"] = (
+        out["gross_margin"] - cts if metric == "margin" else out["revenue"].astype(float)
+    )
+
+    buyers_now = pd.Index(bought["customer_id"].unique())
+    buyers_before = pd.Index(lines.loc[in_previous & lines["purchase"], "customer_id"].unique())
+    out["is_buyer"] = out.index.isin(buyers_now)
+    out["bought_previous_window"] = out.index.isin(buyers_before)
+    out["is_active"] = out["is_buyer"] | out.index.isin(contacted)
+
+    fit = _forecast(tx, out, end, requested, metric, margin_known, cts_known)
+    notes += fit.reasons
+
+    out["is_ssc"] = flag_ssc(out["current_value"], requested["ssc_share"]).to_numpy()
+    categories = value_categories(
+        out,
+        current_col="current_value",
+        future_col="expected_margin_12m",
+        mvc_share=requested["ssc_share"],
+        mgc_share=requested["mgc_share"],
+    )
+    out["growth_potential"] = categories["growth_potential"]
+    out["value_category"] = categories["value_category"]
+    out["value_tier"] = value_tiers(out["current_value"], DEFAULT_TIERS).astype(str)
+    consent_known = customers is not None and "consent_marketing" in customers.columns
+    if consent_known:
+        consent = customers.drop_duplicates("customer_id").set_index("customer_id")
+        out["consent_marketing"] = (
+            consent["consent_marketing"].astype("boolean").reindex(ids).astype("boolean")
+        )
+    else:
+        out["consent_marketing"] = pd.array([pd.NA] * len(ids), dtype="boolean")
+
+    settings = BaseSettings(
+        observation_end=end,
+        window_months=window_months,
+        value_metric=metric,
+        ssc_share=requested["ssc_share"],
+        mgc_share=requested["mgc_share"],
+        horizon_months=requested["horizon_months"],
+        discount_rate=requested["discount_rate"],
+        freq=requested["freq"],
+    )
+    meta = {
+        "settings": settings.as_dict(),
+        "window": _window_text(start, end),
+        "previous_window": _window_text(previous_start, start),
+        "forecast_window": _window_text(end, end + pd.DateOffset(months=12)),
+        "horizon_window": _window_text(end, end + pd.DateOffset(months=settings.horizon_months)),
+        "data_start": data_start.date().isoformat(),
+        "window_coverage": _coverage(data_start, start, end),
+        "previous_coverage": _coverage(data_start, previous_start, start),
+        "margin_known": margin_known,
+        "cost_to_serve_known": bool(cts_known),
+        "contacts_known": bool(contacts_known),
+        "consent_known": bool(consent_known),
+        "fit": fit.to_dict(),
+        "notes": notes,
+    }
+    return CustomerBase(
+        table=out,
+        settings=settings,
+        meta=meta,
+        currency=requested["currency"],
+        fit=fit,
+        source="built",
+    )
+
+
+def _forecast(
+    tx: pd.DataFrame,
+    out: pd.DataFrame,
+    end: pd.Timestamp,
+    requested: dict[str, Any],
+    metric: str,
+    margin_known: bool,
+    cts_known: bool,
+) -> LifetimeFit:
+    """Fill the lifetime-value columns of ``out`` in place; return the fit and its status."""
+    freq, horizon = requested["freq"], requested["horizon_months"]
+    for column in (
+        "probability_alive",
+        "expected_purchases",
+        "expected_average_value",
+        "expected_margin_12m",
+        "lifetime_value",
+    ):
+        out[column] = np.nan
+    summary = summarize_transactions(
+        tx, "customer_id", "date", "amount", freq=freq, observation_end=end
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        fit = fit_lifetime_models(summary, out["is_buyer"])
+    if fit.purchase_model is None:
+        return fit
+    bg = fit.purchase_model
+    x = summary["frequency"].to_numpy(dtype=np.float64)
+    rec, age = summary["recency"].to_numpy(), summary["T"].to_numpy()
+    index = summary.index
+    out.loc[index, "probability_alive"] = np.asarray(bg.probability_alive(x, rec, age))
+    out.loc[index, "expected_purchases"] = discounted_expected_purchases(
+        bg, x, rec, age, horizon_months=12, discount_rate_monthly=0.0, freq=freq
+    )
+    if fit.value_model is None:
+        return fit
+    monetary = summary["monetary_value"].to_numpy()
+    value = np.asarray(fit.value_model.conditional_expected_average_value(x, monetary))
+    # a repeat buyer whose returns cancel their purchases has no value to forecast
+    value = np.where((x > 0) & (monetary <= 0), np.nan, value)
+    out.loc[index, "expected_average_value"] = value
+    if metric == "margin":
+        # the customer's own margin rate over the window, else the base's
+        revenue = out["revenue"].reindex(index).to_numpy(dtype=float)
+        margin = out["gross_margin"].reindex(index).to_numpy(dtype=float)
+        total = float(out["revenue"].sum())
+        base_rate = float(out["gross_margin"].sum()) / total if total > 0 else 1.0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rate = np.where(revenue > 0, margin / revenue, base_rate)
+    else:
+        rate = np.ones(len(index))
+    purchases_12 = out.loc[index, "expected_purchases"].to_numpy(dtype=float)
+    out.loc[index, "expected_margin_12m"] = purchases_12 * value * rate
+    monthly = (1.0 + requested["discount_rate"]) ** (1.0 / 12.0) - 1.0
+    discounted = discounted_expected_purchases(
+        bg, x, rec, age, horizon_months=horizon, discount_rate_monthly=monthly, freq=freq
+    )
+    lifetime = discounted * value * rate
+    if metric == "margin" and cts_known:
+        # the window's cost to serve per month, for as long as the customer is alive
+        # (today's P(alive), a simplification the definition states), discounted alike
+        per_month = out["cost_to_serve"].reindex(index).fillna(0.0).to_numpy(dtype=float)
+        per_month = per_month / requested["window_months"]
+        factors = (1.0 + monthly) ** -np.arange(1, horizon + 1)
+        alive = out.loc[index, "probability_alive"].to_numpy(dtype=float)
+        lifetime = lifetime - per_month * alive * float(factors.sum())
+    out.loc[index, "lifetime_value"] = lifetime
+    return fit
+
+
+# ----------------------------------------------------------------------------------------
+# The disk cache's side
+# ----------------------------------------------------------------------------------------
+
+
+def _stored_meta(base: CustomerBase) -> dict[str, Any]:
+    return {**base.meta, "currency": base.currency}
+
+
+def _from_stored(table: pd.DataFrame, meta: dict[str, Any]) -> CustomerBase:
+    given = meta["settings"]
+    settings = BaseSettings(
+        observation_end=pd.Timestamp(given["observation_end"]),
+        window_months=int(given["window_months"]),
+        value_metric=str(given["value_metric"]),
+        ssc_share=float(given["ssc_share"]),
+        mgc_share=float(given["mgc_share"]),
+        horizon_months=int(given["horizon_months"]),
+        discount_rate=float(given["discount_rate"]),
+        freq=str(given["freq"]),
+    )
+    kept = {k: v for k, v in meta.items() if k not in ("key", "version", "currency")}
+    return CustomerBase(
+        table=table,
+        settings=settings,
+        meta=kept,
+        currency=str(meta.get("currency", "EUR")),
+        fit=restore_fit(meta["fit"]),
+        source="disk",
+    )
+
+
+# ----------------------------------------------------------------------------------------
+# Company-level figures
+# ----------------------------------------------------------------------------------------
+
+
+def _label(figure_id: str, base: CustomerBase, suffix: str = "") -> str:
+    label = definition(figure_id).label + suffix
+    if base.value_metric == "revenue" and figure_id in (
+        "ssc_count",
+        "top20_share",
+        "concentration_80",
+        "value_category_count",
+        "tier_count",
+    ):
+        label += " (by revenue)"
+    return label
+
+
+def _figures(base: CustomerBase) -> list[Figure]:
+    table, meta, currency = base.table, base.meta, base.currency
+    window = base.window
+    revenue_only = base.value_metric == "revenue"
+    figures: list[Figure] = [
+        Figure("customers", _label("customers", base), len(table), "customers", _at_end(base))
+    ]
+    coverage = float(meta["window_coverage"])
+    short = (
+        f"the data begins on {meta['data_start']}, so it covers {coverage:.0%} of the window"
+        if coverage < 1
+        else ""
+    )
+
+    def windowed(figure_id: str, value: Any, unit: str, reason: str = "", label: str = ""):
+        status = "caveat" if reason or short else "ok"
+        why = "; ".join(r for r in (short, reason) if r)
+        return Figure(figure_id, label or _label(figure_id, base), value, unit, window, status, why)
+
+    buyers = int(table["is_buyer"].sum())
+    figures.append(windowed("buyers", buyers, "customers"))
+    figures.append(
+        windowed(
+            "active_customers",
+            int(table["is_active"].sum()),
+            "customers",
+            ""
+            if meta["contacts_known"]
+            else "contacts are not recorded (no interactions "
+            "table), so only purchases count as activity",
+        )
+    )
+    figures.append(_retention(base))
+    figures.append(windowed("revenue", float(table["revenue"].sum()), currency))
+    if meta["margin_known"]:
+        margin = float(table["gross_margin"].sum())
+        figures.append(windowed("gross_margin", margin, currency))
+    else:
+        margin = float("nan")
+        figures.append(
+            Figure.unavailable(
+                "gross_margin", _label("gross_margin", base), currency,
+                f"the data has no cost; {_FIX_COST}", window,
+            )
+        )  # fmt: skip
+    if meta["cost_to_serve_known"]:
+        cts = float(table["cost_to_serve"].sum())
+        figures.append(windowed("cost_to_serve", cts, currency))
+        if meta["margin_known"] and margin > 0:
+            figures.append(windowed("cost_to_serve_share", cts / margin, "share"))
+        else:
+            why = (
+                "the margin is not positive"
+                if meta["margin_known"]
+                else (f"the data has no cost; {_FIX_COST}")
+            )
+            figures.append(
+                Figure.unavailable(
+                    "cost_to_serve_share", _label("cost_to_serve_share", base), "share", why,
+                    window,
+                )
+            )  # fmt: skip
+    else:
+        for figure_id, unit in (("cost_to_serve", currency), ("cost_to_serve_share", "share")):
+            figures.append(
+                Figure.unavailable(
+                    figure_id, _label(figure_id, base), unit, f"no contact costs: {_FIX_CTS}",
+                    window,
+                )
+            )  # fmt: skip
+    figures += _forecast_figures(base)
+    figures += _value_figures(base, windowed, revenue_only)
+    if meta["consent_known"]:
+        figures.append(
+            Figure(
+                "consenting_customers",
+                _label("consenting_customers", base),
+                int(table["consent_marketing"].fillna(False).sum()),
+                "customers",
+                _at_end(base),
+            )
+        )
+    else:
+        figures.append(
+            Figure.unavailable(
+                "consenting_customers",
+                _label("consenting_customers", base),
+                "customers",
+                "the customers table has no consent_marketing column; add it (yes/no per "
+                "customer) to know who may be approached",
+            )
+        )
+    return figures
+
+
+def _at_end(base: CustomerBase) -> str:
+    """The window of a state: the observation end."""
+    return base.settings.observation_end.date().isoformat()
+
+
+def _retention(base: CustomerBase) -> Figure:
+    table, meta = base.table, base.meta
+    label = _label("retention_rate", base)
+    window = f"{meta['previous_window']} -> {meta['window']}"
+    covered = float(meta["previous_coverage"])
+    before = table["bought_previous_window"].to_numpy(dtype=bool)
+    if covered < 0.5 or not before.any():
+        why = (
+            f"the previous window ({meta['previous_window']}) is not inside the data, which "
+            f"begins on {meta['data_start']} ({covered:.0%} covered); give "
+            f"{base.settings.window_months * 2} months of history"
+            if covered < 1
+            else "nobody bought in the previous window"
+        )
+        return Figure.unavailable("retention_rate", label, "share", why, window)
+    rate = float(table["is_buyer"].to_numpy(dtype=bool)[before].mean())
+    if covered < 1:
+        return Figure(
+            "retention_rate",
+            label,
+            rate,
+            "share",
+            window,
+            "caveat",
+            f"the data begins on {meta['data_start']}, so it covers only {covered:.0%} of the "
+            "previous window: its buyers are undercounted",
+        )
+    return Figure("retention_rate", label, rate, "share", window)
+
+
+def _forecast_figures(base: CustomerBase) -> list[Figure]:
+    table, meta, currency = base.table, base.meta, base.currency
+    fit = meta["fit"]
+    reasons = list(fit["reasons"])
+    figures = [
+        Figure(
+            "clv_fit",
+            _label("clv_fit", base),
+            f"{fit['purchase_model']} + {fit['value_model']}"
+            if fit["status"] != "unavailable"
+            else None,
+            "model",
+            meta["window"],
+            fit["status"],
+            "; ".join(reasons),
+        )
+    ]
+    if base.value_metric == "revenue":
+        reasons.append("revenue, not margin: the data has no cost or product margin rate")
+    horizon = base.settings.horizon_months
+    for figure_id, column, window, extra in (
+        ("expected_margin_12m", "expected_margin_12m", meta["forecast_window"], ""),
+        ("lifetime_value", "lifetime_value", meta["horizon_window"], f" ({horizon} months)"),
+    ):
+        label = _label(figure_id, base, extra)
+        if base.value_metric == "revenue":
+            label = label.replace("margin", "revenue").replace("Lifetime value", "Lifetime revenue")
+        values = table[column]
+        why = list(reasons)
+        if figure_id == "lifetime_value" and not meta["cost_to_serve_known"]:
+            why.append("not net of cost to serve: no contact costs in the data")
+        if values.notna().sum() == 0:
+            reason = "; ".join(fit["reasons"]) or "the lifetime-value models gave no forecast"
+            figures.append(Figure.unavailable(figure_id, label, currency, reason, window))
+            continue
+        status = "caveat" if why else "ok"
+        figures.append(
+            Figure(figure_id, label, float(values.sum()), currency, window, status, "; ".join(why))
+        )
+    return figures
+
+
+def _value_figures(base: CustomerBase, windowed, revenue_only: bool) -> list[Figure]:
+    table, meta = base.table, base.meta
+    value = table["current_value"]
+    figures = [
+        windowed("ssc_count", int(table["is_ssc"].sum()), "customers"),
+        windowed("top20_share", value_share_of_top(value, 0.2), "share"),
+        windowed("concentration_80", customer_share_for_value(value, 0.8), "share"),
+    ]
+    figures = [
+        f if f.value is not None else Figure.unavailable(
+            f.id, f.label, f.unit, "the total current value is not positive", f.window
+        )
+        for f in figures
+    ]  # fmt: skip
+    counts = table["value_category"].value_counts()
+    for category in CATEGORIES:
+        figure_id = f"value_category_count.{category}"
+        label = _label("value_category_count", base, f": {category}")
+        reason = ""
+        if category == "MGC" and table["expected_margin_12m"].notna().sum() == 0:
+            figures.append(
+                Figure.unavailable(
+                    figure_id,
+                    label,
+                    "customers",
+                    "the most growable need an expected value, and the lifetime-value models "
+                    "gave none: " + ("; ".join(meta["fit"]["reasons"]) or "no forecast"),
+                    base.window,
+                )
+            )
+            continue
+        if category == "BZ" and revenue_only:
+            reason = "on revenue, below zero means returns exceed purchases; " + _FIX_COST
+        elif category == "BZ" and not meta["cost_to_serve_known"]:
+            reason = "before cost to serve, which the data cannot measure"
+        figures.append(
+            windowed(figure_id, int(counts.get(category, 0)), "customers", reason, label)
+        )
+    tiers = table["value_tier"].value_counts()
+    for name, _ in DEFAULT_TIERS:
+        label = _label("tier_count", base, f": {name}")
+        figures.append(
+            windowed(f"tier_count.{name}", int(tiers.get(name, 0)), "customers", "", label)
+        )
+    return figures

@@ -1,0 +1,333 @@
+"""One vocabulary: one definition per concept, and the client's targets.
+
+Every figure a report states names a definition here by its id (``Figure.id``). A
+definition says what the figure is in words, over which window and in which unit, so
+that two reports that state the same id state the same thing, and every report can end
+with the definitions behind its figures ("Definitions used").
+
+Where a model's own literature names a different idea, it gets its own definition that
+says so: Buttle's *types* of strategically significant customer are that model's types,
+never "the SSC count".
+
+Targets (e.g. the retention rate to aim for) are set once per client in ``company.yml``::
+
+    targets:
+      retention: 0.7
+      ssc_retention: 0.9
+
+and read with :func:`targets`; :data:`TARGET_DEFAULTS` holds the documented defaults.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from crmlib.errors import DataValidationError
+
+
+@dataclass(frozen=True)
+class Definition:
+    """One concept of the workbook.
+
+    Attributes
+    ----------
+    id : str
+        The id figures use, e.g. ``"ssc_count"``.
+    label : str
+        Its name in a report.
+    formula : str
+        What it is, in words (how it is computed).
+    window : str
+        The period it covers, in words (e.g. "the analysis window").
+    unit : str
+        ``"customers"``, ``"share"``, ``"currency"``, ...
+    """
+
+    id: str
+    label: str
+    formula: str
+    window: str
+    unit: str
+
+
+_WINDOW = "the analysis window: the window_months (default 12) up to the observation end"
+_AT_END = "at the observation end"
+
+_DEFINITIONS = (
+    Definition(
+        "customers",
+        "Customers",
+        "Every customer in the customers table, plus anyone with a transaction up to the "
+        "observation end.",
+        _AT_END,
+        "customers",
+    ),
+    Definition(
+        "buyers",
+        "Buyers in the window",
+        "Customers with at least one purchase in the window. A purchase is a transaction "
+        "line with a positive amount: a return is not a purchase, and neither is a contact.",
+        _WINDOW,
+        "customers",
+    ),
+    Definition(
+        "active_customers",
+        "Active customers",
+        "Customers with a purchase or a recorded contact in the window: a relationship with "
+        "any activity. Every buyer is active; without an interactions table only purchases "
+        "count, and the figure says so.",
+        _WINDOW,
+        "customers",
+    ),
+    Definition(
+        "retention_rate",
+        "Retention rate",
+        "Of the buyers of the previous window (the window_months before the analysis "
+        "window), the share who bought again in the analysis window. Unavailable, or with a "
+        "caveat stating the covered share, when the previous window is not fully inside the "
+        "data.",
+        "the analysis window and the window before it",
+        "share",
+    ),
+    Definition(
+        "revenue",
+        "Revenue",
+        "The sum of the transaction amounts in the window, returns subtracted.",
+        _WINDOW,
+        "currency",
+    ),
+    Definition(
+        "gross_margin",
+        "Gross margin",
+        "Revenue minus the cost of the goods: amount - cost per line, or amount x the "
+        "product's margin_rate where a line has no cost.",
+        _WINDOW,
+        "currency",
+    ),
+    Definition(
+        "cost_to_serve",
+        "Cost to serve",
+        "Every contact in the window priced at its channel's cost_per_contact, summed.",
+        _WINDOW,
+        "currency",
+    ),
+    Definition(
+        "cost_to_serve_share",
+        "Cost to serve as a share of margin",
+        "The cost to serve divided by the gross margin, both over the window.",
+        _WINDOW,
+        "share",
+    ),
+    Definition(
+        "current_value",
+        "Current value",
+        "Per customer: gross margin minus cost to serve over the window (the value metric "
+        "'margin'); revenue over the window when the data has no cost (the value metric "
+        "'revenue', and every label then says revenue).",
+        _WINDOW,
+        "currency",
+    ),
+    Definition(
+        "expected_margin_12m",
+        "Expected twelve-month margin",
+        "Summed over customers: the purchases BG/NBD expects in the next 12 months times "
+        "the value per purchase Gamma-Gamma expects, times the customer's margin rate; "
+        "undiscounted and before cost to serve. Revenue when the data has no cost.",
+        "the 12 months after the observation end",
+        "currency",
+    ),
+    Definition(
+        "lifetime_value",
+        "Lifetime value",
+        "Summed over customers, over a stated horizon (horizon_months, default 36): the "
+        "margin BG/NBD and Gamma-Gamma expect month by month, discounted to the observation "
+        "end at the yearly discount rate, minus the cost to serve expected for the same "
+        "months (the window's monthly cost to serve times the probability of being alive), "
+        "discounted alike.",
+        "the horizon_months after the observation end",
+        "currency",
+    ),
+    Definition(
+        "ssc_count",
+        "Strategically significant customers (SSC)",
+        "The top ssc_share (default 20%) of customers by current value; only customers with "
+        "a current value above 0 qualify, and customers tied at the cut are all in.",
+        _WINDOW,
+        "customers",
+    ),
+    Definition(
+        "top20_share",
+        "Share of value held by the top 20%",
+        "The current value of the top 20% of customers (rounded up) divided by the total "
+        "current value of all customers, net: below-zero customers subtract from the total.",
+        _WINDOW,
+        "share",
+    ),
+    Definition(
+        "concentration_80",
+        "Customers who bring 80% of value",
+        "The smallest share of customers, ranked by current value, that together bring 80% "
+        "of the total current value (net total). A concentration figure, not the SSC count.",
+        _WINDOW,
+        "share",
+    ),
+    Definition(
+        "value_category_count",
+        "Customers per value category",
+        "Peppers & Rogers' value categories, applied in this order: BZ (below zero: current "
+        "value below 0), MVC (most valuable: the SSCs), MGC (most growable: of the rest, the "
+        "top mgc_share by expected twelve-month value minus current value), other.",
+        _WINDOW,
+        "customers",
+    ),
+    Definition(
+        "tier_count",
+        "Customers per value tier",
+        "Customers ranked by current value: platinum bring the first 50% of the value, gold "
+        "the next up to 80%, silver up to 95%, bronze the rest (and every customer with a "
+        "current value of 0 or below).",
+        _WINDOW,
+        "customers",
+    ),
+    Definition(
+        "consenting_customers",
+        "Customers who consented to marketing",
+        "Customers whose consent_marketing is yes. Unavailable when the customers table has "
+        "no consent_marketing column: unknown consent is not refusal.",
+        _AT_END,
+        "customers",
+    ),
+    Definition(
+        "probability_alive",
+        "Probability of being alive",
+        "Per customer, from the fitted BG/NBD model: the probability that the customer has "
+        "not yet dropped out, given their purchase history.",
+        _AT_END,
+        "share",
+    ),
+    Definition(
+        "clv_fit",
+        "Lifetime-value model fit",
+        "Whether the lifetime-value models (BG/NBD, Gamma-Gamma) converged, stayed off the "
+        "bounds of their parameters and tell active from lapsed customers apart (a mean "
+        "P(alive) that differs between buyers in the window and lapsed customers).",
+        "the whole history up to the observation end",
+        "status",
+    ),
+    Definition(
+        "contact_episode",
+        "Contact episode",
+        "A run of contacts by one customer about one customer process, with no gap longer "
+        "than window_days (default 14) between consecutive contacts.",
+        _WINDOW,
+        "episodes",
+    ),
+    Definition(
+        "buttle_ssc_type",
+        "Buttle's type of strategically significant customer",
+        "The value chain's own types (high future lifetime value, high volume, benchmark, "
+        "inspiration, door-opener). A customer of a type is that model's type, not one of "
+        "the SSC count.",
+        _AT_END,
+        "customers",
+    ),
+    Definition(
+        "target",
+        "Target",
+        "A level the client aims for, set once in company.yml under 'targets:' and used by "
+        "every model: retention (the retention rate, default 65%) and ssc_retention (the "
+        "retention rate of the SSCs, default 85%).",
+        "the analysis window",
+        "share",
+    ),
+)
+
+#: Every definition, by id.
+DEFINITIONS: dict[str, Definition] = {d.id: d for d in _DEFINITIONS}
+
+#: The targets a client can set in company.yml, with their documented defaults.
+TARGET_DEFAULTS: dict[str, float] = {
+    "retention": 0.65,  # Payne & Frow's retention standard in the workbook so far
+    "ssc_retention": 0.85,  # the value chain's target for strategically significant customers
+}
+
+
+def definition(figure_id: str) -> Definition:
+    """The definition behind a figure id (``"tier_count.gold"`` -> ``tier_count``).
+
+    Raises
+    ------
+    KeyError
+        For an id the vocabulary does not hold (a figure must name a definition).
+    """
+    key = figure_id.split(".", 1)[0]
+    try:
+        return DEFINITIONS[key]
+    except KeyError:
+        raise KeyError(f"no definition '{key}' in the vocabulary (figure {figure_id!r})") from None
+
+
+def definitions_for(figure_ids: Iterable[str]) -> list[Definition]:
+    """The definitions behind these figure ids, each once, in vocabulary order."""
+    wanted = {definition(f).id for f in figure_ids}
+    return [d for d in _DEFINITIONS if d.id in wanted]
+
+
+def targets(company_or_dir: object) -> dict[str, float]:
+    """The client's targets: ``company.yml``'s ``targets:``, over the documented defaults.
+
+    Parameters
+    ----------
+    company_or_dir : Company, path-like or mapping
+        A :class:`crmlib.Company` (its ``data_dir`` is read), a data folder, or the
+        already-read ``company.yml`` settings.
+
+    Returns
+    -------
+    dict
+        Every key of :data:`TARGET_DEFAULTS`, as a share between 0 and 1.
+
+    Raises
+    ------
+    DataValidationError
+        For an unknown target or a value that is not a share between 0 and 1.
+    """
+    from crmlib.data.company import read_company_info
+
+    if isinstance(company_or_dir, Mapping):
+        info = company_or_dir
+    else:
+        folder = getattr(company_or_dir, "data_dir", company_or_dir)
+        info = read_company_info(os.fspath(folder))
+    given = info.get("targets") or {}
+    if not isinstance(given, Mapping):
+        raise DataValidationError(
+            "company.yml",
+            "'targets' must hold 'name: value' lines",
+            fix="write e.g. 'targets:' and below it '  retention: 0.7'",
+        )
+    out = dict(TARGET_DEFAULTS)
+    for name, value in given.items():
+        if name not in TARGET_DEFAULTS:
+            known = ", ".join(TARGET_DEFAULTS)
+            raise DataValidationError(
+                "company.yml",
+                f"unknown target '{name}'",
+                column="targets",
+                fix=f"use one of: {known}",
+            )
+        try:
+            share = float(str(value).strip().rstrip("%")) / (100 if "%" in str(value) else 1)
+        except ValueError:
+            share = float("nan")
+        if not 0 < share <= 1:
+            raise DataValidationError(
+                "company.yml",
+                f"target '{name}' is {value!r}, not a share between 0 and 1",
+                column="targets",
+                fix=f"write e.g. '{name}: 0.7' or '{name}: 70%'",
+            )
+        out[str(name)] = share
+    return out

@@ -1,0 +1,114 @@
+"""Publish the figures a notebook states, so its report can be checked by a machine.
+
+Two ways, both of which end in the report's ``<stem>.figures.json``:
+
+- :func:`publish` shows figures as a display output of the MIME type
+  :data:`crmlib.figures.FIGURES_MIME`. A notebook front end does not draw it; the report
+  renderer collects it and leaves it out of the HTML and PDF.
+- :func:`cite` writes one figure into a sentence as
+  ``<span class="crm-figure" data-figure="ID" data-value="RAW">formatted</span>`` and
+  publishes it at the same time, so every figure in a report's text is in its
+  ``figures.json`` with the same value. :func:`state` fills a whole sentence.
+
+An unavailable figure is written as "not available" with its reason, never as 0.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from crmlib.figures import FIGURES_MIME, Figure
+from crmlib.formatting import count, money, percent
+from crmlib.notebook import escape
+
+
+def publish(figures: Iterable[Figure]) -> list[Figure]:
+    """Show ``figures`` as one machine-readable display output (invisible in a report).
+
+    Returns
+    -------
+    list of Figure
+        The figures published.
+    """
+    from IPython.display import display
+
+    shown = list(figures)
+    if shown:
+        display({FIGURES_MIME: {"figures": [f.to_dict() for f in shown]}}, raw=True)
+    return shown
+
+
+def format_value(figure: Figure, decimals: int | None = None) -> str:
+    """A figure's value as a reader sees it: ``1,000``, ``85%``, ``EUR 21,272``.
+
+    Parameters
+    ----------
+    figure : Figure
+    decimals : int, optional
+        Decimals of a share or an amount (default 0).
+    """
+    if figure.status == "unavailable" or figure.value is None:
+        return "not available"
+    value = figure.value
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return str(value)
+    places = 0 if decimals is None else int(decimals)
+    if figure.unit == "share":
+        return percent(float(value), places)
+    if figure.unit in ("customers", "purchases", "episodes"):
+        return count(value)
+    if len(figure.unit) == 3 and figure.unit.isupper():
+        return money(float(value), figure.unit, places)
+    return f"{value:,.{places}f}"
+
+
+def figure_span(figure: Figure, decimals: int | None = None) -> str:
+    """The HTML span of one figure (without publishing it)."""
+    raw = html.escape(json.dumps(figure.value), quote=True)
+    text = html.escape(format_value(figure, decimals))
+    status = f" crm-{figure.status}" if figure.status != "ok" else ""
+    title = f' title="{html.escape(figure.reason, quote=True)}"' if figure.reason else ""
+    return (
+        f'<span class="crm-figure{status}" data-figure="{html.escape(figure.id, quote=True)}" '
+        f'data-value="{raw}"{title}>{text}</span>'
+    )
+
+
+def cite(figure: Figure, decimals: int | None = None) -> str:
+    """Write ``figure`` into a sentence (as an HTML span) and publish it.
+
+    Examples
+    --------
+    >>> say("The top 20% bring " + cite(base.figure("top20_share")) + ".")  # doctest: +SKIP
+    """
+    publish([figure])
+    return figure_span(figure, decimals)
+
+
+def state(template: str, **values: Any) -> str:
+    """Fill ``template``: Figure values become cited spans, other values are escaped.
+
+    The template itself is not escaped (it is the notebook's own text).
+    """
+    filled = {
+        name: cite(value) if isinstance(value, Figure) else escape(value)
+        for name, value in values.items()
+    }
+    return template.format(**filled)
+
+
+def say_figures(template: str, **values: Any) -> None:
+    """:func:`state` shown as a paragraph whose figures the report can check.
+
+    The sentence is Markdown, shown as HTML made here: nbconvert's Markdown filter
+    (with embedded images) closes an inline ``<span>`` before its text, which would
+    leave every figure span empty in the report.
+    """
+    import mistune
+    from IPython.display import display
+
+    text = state(template, **values)
+    display({"text/html": mistune.html(text), "text/markdown": text}, raw=True)

@@ -1,0 +1,105 @@
+"""The figures of a report: collected from the executed notebook, written beside the HTML.
+
+A notebook publishes the figures it states as display outputs of the MIME type
+:data:`crmlib.figures.FIGURES_MIME` (see :mod:`crmlib.notebook_figures`). Here, for one
+executed notebook:
+
+- :func:`collect_figures` gathers them (one entry per id; the same id stated twice with
+  different values is an error: the report would contradict itself);
+- :func:`report_notebook` returns a copy without those outputs and ends it with a short
+  "Definitions used" card, the definitions behind the figures it shows;
+- :func:`write_figures_json` writes ``<stem>.figures.json`` atomically.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import os
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from crmlib.analytics.vocabulary import definitions_for
+from crmlib.atomic import atomic_write_text
+from crmlib.figures import FIGURES_MIME, Figure, dumps, figures_document
+
+#: Suffix of the figures file next to a report.
+FIGURES_SUFFIX = ".figures.json"
+
+
+def figures_path(out_dir: str | os.PathLike[str], stem: str) -> Path:
+    """Where the figures of report ``stem`` go: ``<out_dir>/<stem>.figures.json``."""
+    return Path(out_dir) / f"{stem}{FIGURES_SUFFIX}"
+
+
+def collect_figures(nb: nbformat.NotebookNode) -> list[dict[str, Any]]:
+    """Every figure the executed notebook published, in order, each id once.
+
+    Raises
+    ------
+    ValueError
+        When one id is published twice with different values, or a figure is malformed.
+    """
+    found: list[Figure] = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for output in cell.get("outputs", []):
+            payload = (output.get("data") or {}).get(FIGURES_MIME)
+            if payload is None:
+                continue
+            entries = payload.get("figures", []) if isinstance(payload, dict) else payload
+            found += [Figure.from_dict(entry) for entry in entries]
+    return figures_document(found)["figures"]
+
+
+def _without_figures(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    clean = copy.deepcopy(nb)
+    for cell in clean.cells:
+        if cell.cell_type != "code":
+            continue
+        kept = []
+        for output in cell.get("outputs", []):
+            data = output.get("data")
+            if data is not None and FIGURES_MIME in data:
+                data.pop(FIGURES_MIME)
+                if not data:
+                    continue
+            kept.append(output)
+        cell.outputs = kept
+    return clean
+
+
+def definitions_card(figures: list[dict[str, Any]]) -> str:
+    """The "Definitions used" card as HTML: one line per definition behind ``figures``."""
+    items = "".join(
+        f"<dt>{html.escape(d.label)}</dt><dd>{html.escape(d.formula)} "
+        f"<em>Window: {html.escape(d.window)}.</em></dd>"
+        for d in definitions_for(entry["id"] for entry in figures)
+    )
+    return (
+        '<section class="crm-definitions">\n<h2>Definitions used</h2>\n'
+        f"<dl>{items}</dl>\n</section>"
+    )
+
+
+def report_notebook(
+    nb: nbformat.NotebookNode,
+) -> tuple[nbformat.NotebookNode, list[dict[str, Any]]]:
+    """The notebook as its report shows it, and the figures it states.
+
+    The copy has no figure outputs and, when it states figures, ends with the
+    "Definitions used" card. ``nb`` is not modified.
+    """
+    figures = collect_figures(nb)
+    clean = _without_figures(nb)
+    if figures:
+        clean.cells.append(nbformat.v4.new_markdown_cell(definitions_card(figures)))
+    return clean, figures
+
+
+def write_figures_json(target: str | os.PathLike[str], figures: list[dict[str, Any]]) -> Path:
+    """Write ``{"figures": [...]}`` to ``target``, whole or not at all."""
+    return atomic_write_text(target, dumps(figures))
