@@ -50,7 +50,7 @@ from crmlib.analytics.profitability import (
     value_tiers,
 )
 from crmlib.analytics.rfm import rfm_analysis
-from crmlib.analytics.summary import _require_columns, check_frequency, summarize_transactions
+from crmlib.analytics.summary import check_frequency, require_columns, summarize_transactions
 from crmlib.analytics.vocabulary import definition
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.figures import Figure
@@ -307,7 +307,7 @@ def base_from_tables(
     _check_settings(window_months, value_metric, ssc_share, mgc_share, horizon_months, freq)
     if not np.isfinite(discount_rate) or discount_rate < 0:
         raise ParameterError(f"discount_rate must be 0 or more a year, got {discount_rate}")
-    _require_columns(transactions, "transactions", ["customer_id", "date", "amount"])
+    require_columns(transactions, "transactions", ["customer_id", "date", "amount"])
     end = _end_of(transactions, observation_end)
     requested = {
         "observation_end": end.date().isoformat(),
@@ -486,7 +486,7 @@ def _build(
 
     ids = pd.Index(lines["customer_id"].dropna().unique())
     if customers is not None:
-        _require_columns(customers, "customers", ["customer_id"])
+        require_columns(customers, "customers", ["customer_id"])
         ids = ids.union(pd.Index(customers["customer_id"].dropna().unique()))
     # plain text ids, as they come back from the disk cache
     ids = ids.sort_values().astype(str)
