@@ -61,7 +61,7 @@ _LAZY = {
     "load_instrument": "crmlib.instruments",
     "load_answers": "crmlib.instruments",
     "area_scores": "crmlib.instruments",
-    "assessment_form": "crmlib.instruments",
+    "assessment_form": "crmlib.notebook.forms",
 }
 
 __all__ = [

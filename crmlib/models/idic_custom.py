@@ -30,7 +30,7 @@ from crmlib.errors import MissingDataError
 from crmlib.formatting import count, money, percent
 from crmlib.models.idic_plan import Interaction
 from crmlib.models.idic_value import CATEGORIES, Differentiation
-from crmlib.notebook import escape
+from crmlib.text import escape
 
 
 @dataclass(frozen=True)

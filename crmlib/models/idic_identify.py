@@ -16,7 +16,7 @@ import pandas as pd
 from crmlib.analytics.profile import customer_picture, probable_duplicates
 from crmlib.data.company import Company
 from crmlib.formatting import count, percent
-from crmlib.notebook import escape
+from crmlib.text import escape
 
 #: The tables whose customer_id must exist in customers (the loader checks them all).
 REFERRING_TABLES = ("transactions", "interactions", "needs", "campaigns")

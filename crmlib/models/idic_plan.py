@@ -30,7 +30,7 @@ from crmlib.data.company import Company
 from crmlib.formatting import count, money, percent
 from crmlib.models.idic_service import segment_service
 from crmlib.models.idic_value import GOALS, Differentiation
-from crmlib.notebook import escape
+from crmlib.text import escape
 
 #: Names of the usual contact cadences, by contacts per year.
 CADENCE_NAMES = {

@@ -23,7 +23,7 @@ from crmlib.analytics.segments import customer_segments
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.formatting import count, money, percent
-from crmlib.notebook import escape
+from crmlib.text import escape
 
 #: What Peppers & Rogers say to do with each value category (the plan's goal).
 GOALS = {

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from crmlib.diagrams.models import Stage
 from crmlib.errors import MissingDataError
 from crmlib.formatting import count, money, percent
 from crmlib.models.idic_custom import Customization, customize, plan_total, plan_value
@@ -18,7 +17,8 @@ from crmlib.models.idic_identify import Identification, identify
 from crmlib.models.idic_plan import Interaction, interact
 from crmlib.models.idic_value import Differentiation, differentiate
 from crmlib.models.verdict import Action, ModelVerdict
-from crmlib.notebook import escape
+from crmlib.stages import Stage
+from crmlib.text import escape
 
 MODEL = "IDIC"
 

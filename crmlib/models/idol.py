@@ -28,7 +28,6 @@ import pandas as pd
 
 from crmlib.analytics.orchestration import DIMENSIONS
 from crmlib.data.company import Company
-from crmlib.diagrams.models import Stage
 from crmlib.errors import MissingDataError
 from crmlib.formatting import count, money, percent
 from crmlib.models.idol_differentiate import (
@@ -85,7 +84,8 @@ from crmlib.models.idol_orchestrate import (
     orchestrate,
 )
 from crmlib.models.verdict import Action, ModelVerdict
-from crmlib.notebook import escape
+from crmlib.stages import Stage
+from crmlib.text import escape
 
 MODEL = "Customer IDOL"
 

@@ -36,7 +36,7 @@ from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.formatting import count, money, percent
 from crmlib.models.idol_identify import TIERS
-from crmlib.notebook import escape
+from crmlib.text import escape
 
 #: The most customers the group fit is measured on (Ward's clustering is quadratic).
 FIT_SAMPLE = 2000

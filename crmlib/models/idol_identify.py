@@ -20,7 +20,7 @@ from crmlib.analytics.profitability import DEFAULT_TIERS
 from crmlib.analytics.segments import customer_segments
 from crmlib.data.company import Company
 from crmlib.formatting import count, money, percent
-from crmlib.notebook import escape
+from crmlib.text import escape
 
 #: Value tiers from the top down, as customer_segments names them.
 TIERS = tuple(name for name, _ in DEFAULT_TIERS)

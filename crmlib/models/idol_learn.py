@@ -20,7 +20,7 @@ from crmlib.analytics import migration as mg
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.formatting import count, day, money, percent
-from crmlib.notebook import escape
+from crmlib.text import escape
 
 #: The instrument of the learning (and orchestration) practices.
 INSTRUMENT = "idol_practices"

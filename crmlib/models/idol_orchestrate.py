@@ -17,7 +17,7 @@ from crmlib.analytics import orchestration as checks
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
 from crmlib.formatting import count, money, percent
-from crmlib.notebook import escape
+from crmlib.text import escape
 
 #: The instrument area that assesses each dimension's practices.
 PRACTICE_AREAS = {

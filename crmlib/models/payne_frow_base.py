@@ -17,7 +17,7 @@ import pandas as pd
 from crmlib.analytics.segments import customer_segments
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
-from crmlib.notebook import escape
+from crmlib.text import escape
 
 MODEL = "Payne & Frow"
 

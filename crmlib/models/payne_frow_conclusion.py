@@ -20,7 +20,6 @@ import pandas as pd
 
 from crmlib.analytics.kpis import KPIS
 from crmlib.data.company import Company
-from crmlib.diagrams.models import Stage
 from crmlib.formatting import money, percent
 from crmlib.models.payne_frow_base import ELEMENTS, MODEL, PROCESSES, heading, mean_or_none, text
 from crmlib.models.payne_frow_channels import Multichannel
@@ -37,6 +36,7 @@ from crmlib.models.payne_frow_readiness import (
 from crmlib.models.payne_frow_strategy import Strategy
 from crmlib.models.payne_frow_value import RETENTION_LIFT, ValueCreation
 from crmlib.models.verdict import Action
+from crmlib.stages import Stage
 
 
 @dataclass(frozen=True)

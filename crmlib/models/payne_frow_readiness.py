@@ -117,6 +117,16 @@ class Readiness:
         scores = self.elements["score"].dropna()
         return None if scores.empty else str(scores.idxmin())
 
+    @property
+    def element_floor(self) -> float:
+        """An element scoring below this holds the programme back (:data:`ELEMENT_FLOOR`)."""
+        return ELEMENT_FLOOR
+
+    @property
+    def element_target(self) -> float:
+        """An element scoring at least this is ready (:data:`ELEMENT_TARGET`)."""
+        return ELEMENT_TARGET
+
 
 def _verdict(
     maturity: int | None, maturity_title: str | None, present: pd.DataFrame, elements: pd.DataFrame

@@ -123,6 +123,11 @@ class ValueCreation(Parts):
         """Acquisition cost per customer over the yearly retention cost per customer."""
         return share(self.acquisition_cost, self.retention_cost)
 
+    @property
+    def retention_lift(self) -> float:
+        """The rise in retention (a share) behind ``lifetime_value_lifted``."""
+        return RETENTION_LIFT
+
 
 def _customer_side(company: Company, labels: pd.Series) -> pd.DataFrame:
     out = pd.DataFrame(index=pd.Index(pd.unique(labels), name=labels.name))

@@ -12,7 +12,7 @@ from crmlib.analytics.profitability import customer_profitability, transaction_m
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
 from crmlib.formatting import count, day, money, percent
-from crmlib.notebook import escape
+from crmlib.text import escape
 
 #: The value tiers, from the most valuable down.
 TIER_ORDER = ("platinum", "gold", "silver", "bronze")

@@ -23,7 +23,7 @@ from crmlib.data.company import Company
 from crmlib.errors import CrmlibError
 from crmlib.formatting import count, money, percent
 from crmlib.models.verdict import ModelVerdict
-from crmlib.notebook import escape
+from crmlib.text import escape
 
 # model name -> module offering verdict(company)
 MODEL_MODULES = {

@@ -39,7 +39,6 @@ import pandas as pd
 
 from crmlib.analytics.portfolio import STRATEGIC_TYPES
 from crmlib.data.company import Company
-from crmlib.diagrams.models import Stage
 from crmlib.errors import MissingDataError
 from crmlib.formatting import percent
 from crmlib.models.value_chain_conclusion import (
@@ -92,6 +91,7 @@ from crmlib.models.value_chain_text import (
     describe_proposition,
     describe_relationships,
 )
+from crmlib.stages import Stage
 
 MODEL = "CRM value chain (Buttle)"
 

@@ -14,7 +14,7 @@ from crmlib.errors import MissingDataError
 from crmlib.formatting import count, money, percent
 from crmlib.models.value_chain_text import _join, _label, _lower, cost_magnet_cost
 from crmlib.models.verdict import Action, ModelVerdict
-from crmlib.notebook import escape
+from crmlib.text import escape
 
 if TYPE_CHECKING:
     from crmlib.models.value_chain import ValueChain

@@ -12,7 +12,6 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field, replace
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -184,31 +183,6 @@ class Portfolio:
             self._customers,
             self._transactions,
         )
-
-    def draw(self, ssc_share: float, matrix_share: float, matrix_axis: str) -> pd.DataFrame:
-        """Draw the matrix and the type counts for these settings; return the counts as text.
-
-        This is the live control of the notebook: each change of a slider calls it.
-        """
-        from crmlib.plots.value_chain import plot_portfolio_matrix, plot_strategic_types
-
-        view = self.regrouped(ssc_share, matrix_share, matrix_axis)
-        figure, (left, right) = plt.subplots(
-            1, 2, figsize=(11.5, 4.6), gridspec_kw={"width_ratios": [1.25, 1]}
-        )
-        plot_portfolio_matrix(
-            view.matrix,
-            view.quadrants,
-            left,
-            currency=self.currency,
-            highlight=view.table.get("cost_magnet"),
-        )
-        plot_strategic_types(view.type_counts(), right)
-        figure.tight_layout()
-        plt.show()
-        from crmlib.models.value_chain_tables import type_counts_table
-
-        return type_counts_table(view)
 
     def type_counts(self) -> pd.DataFrame:
         """Customers and value per SSC route and strategic type, for display."""

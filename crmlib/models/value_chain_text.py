@@ -14,7 +14,7 @@ from crmlib.formatting import count, money, percent
 from crmlib.models.value_chain_lifecycle import Conditions, Relationships
 from crmlib.models.value_chain_portfolio import Portfolio
 from crmlib.models.value_chain_stages import Intimacy, Network, Proposition
-from crmlib.notebook import escape
+from crmlib.text import escape
 
 
 def _lead(company: Company) -> str:

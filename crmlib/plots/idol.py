@@ -18,7 +18,6 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from crmlib.errors import MissingDataError
 from crmlib.plots.base import new_axes
 from crmlib.plots.base import require_columns as _need
 
@@ -746,45 +745,3 @@ def plot_migration(migration) -> list[Axes]:
             second=migration.second.strftime("%d %b %Y"),
         ),
     ]
-
-
-def granularity_view(granularity, *, currency: str = "EUR"):
-    """A drawing function for :func:`crmlib.widgets.live`: the granularity curve and its
-    sentence for a ``cost_per_treatment``, from a measured
-    :class:`crmlib.models.idol_differentiate.Granularity` (only the cost side is redrawn,
-    so the slider answers at once)."""
-    from crmlib.models import idol
-    from crmlib.notebook import say
-
-    def draw(cost_per_treatment: float) -> None:
-        tradeoff = idol.granularity_tradeoff(granularity, cost_per_treatment)
-        plot_granularity(tradeoff, currency=currency, grid_groups=granularity.grid_groups)
-        plt.show()
-        say(idol.describe_granularity(granularity, tradeoff, cost_per_treatment, currency))
-
-    return draw
-
-
-def migration_view(company, *, by: str = "value_tier", needs_labels=None, computed=None):
-    """A drawing function for :func:`crmlib.widgets.live`: the migration over
-    ``migration_months`` (transition matrix, flow chart and sentence). A period the data
-    cannot cover is said, not raised. ``computed``, a migration already made, is reused
-    for its period, and every period is computed once."""
-    from crmlib.models import idol
-    from crmlib.notebook import say
-
-    done = {computed.months: computed} if computed is not None else {}
-
-    def draw(migration_months: int) -> None:
-        try:
-            if migration_months not in done:
-                done[migration_months] = idol.migrate(company, migration_months, by, needs_labels)
-            migration = done[migration_months]
-        except MissingDataError as missing:
-            say("*The migration is skipped: {reason}.*", reason=str(missing).rstrip("."))
-            return
-        plot_migration(migration)
-        plt.show()
-        say(idol.describe_migration(migration))
-
-    return draw

@@ -2,9 +2,8 @@
 
 Every chart takes the result of a :mod:`crmlib.models.payne_frow` function (or one of its
 tables) and ``ax=None``, and returns the ``Axes`` it drew on (:func:`plot_kpi_trends`
-draws small multiples and returns its array of axes). :func:`show_continuity` and
-:func:`show_scorecard` are the notebook's live views: they compute, draw and say the
-result for one setting, so :func:`crmlib.widgets.live` can redraw them.
+draws small multiples and returns its array of axes). The notebook's live views, which
+compute, draw and say a result for one setting, are in :mod:`crmlib.notebook.views`.
 """
 
 from __future__ import annotations
@@ -19,10 +18,8 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from crmlib.analytics.kpis import KPIS, Standard
-from crmlib.data.company import Company
 from crmlib.diagrams.shapes import score_colour, text_colour
 from crmlib.errors import MissingDataError
-from crmlib.models import payne_frow as pf
 from crmlib.plots.base import new_axes
 
 BLUE = "#1f5f8b"
@@ -184,7 +181,7 @@ def plot_retention_economics(value, ax: Axes | None = None, *, currency: str = "
     curve = v.profit_per_customer * rates / (1 + v.discount_rate - rates)
     ax.plot(rates, curve, color=BLUE, linewidth=2, label="lifetime value at each retention rate")
     ax.plot(v.retention_rate, v.lifetime_value, "o", color=RED, label="today")
-    lifted = min(v.retention_rate + pf.RETENTION_LIFT, 1.0)
+    lifted = min(v.retention_rate + v.retention_lift, 1.0)
     if pd.notna(v.lifetime_value_lifted):
         ax.plot(lifted, v.lifetime_value_lifted, "o", color=GREEN, label="+5 points")
         ax.annotate(
@@ -516,8 +513,8 @@ def plot_elements(readiness, ax: Axes | None = None) -> Axes:
     ax.set_yticks(positions, elements["title"])
     ax.invert_yaxis()
     ax.set_xlim(0, 1.15)
-    ax.axvline(pf.ELEMENT_FLOOR, color=RED, linestyle=":", linewidth=1, label="floor")
-    ax.axvline(pf.ELEMENT_TARGET, color=GREEN, linestyle="--", linewidth=1, label="target")
+    ax.axvline(readiness.element_floor, color=RED, linestyle=":", linewidth=1, label="floor")
+    ax.axvline(readiness.element_target, color=GREEN, linestyle="--", linewidth=1, label="target")
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.legend(loc="lower right", fontsize=7)
     ax.set_title(f"The four elements: {readiness.verdict}")
@@ -556,52 +553,3 @@ def plot_process_scores(scores: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=8, frameon=False)
     ax.set_title("The five processes: data and workshop")
     return ax
-
-
-def show_table(frame: pd.DataFrame) -> None:
-    """Display a summary table with its text in full (pandas cuts long cells at 50 characters).
-
-    Only for tables of segments, channels, analyses or practices: never a customer list.
-    """
-    from IPython.display import display
-
-    with pd.option_context("display.max_colwidth", None):
-        display(frame)
-
-
-def show_continuity(company: Company, window_days: int) -> None:
-    """Live view: the continuity chart and its sentence for one repeat window."""
-    from crmlib.notebook import say
-
-    if company.interactions is None or "process" not in company.interactions.columns:
-        say("*Cross-channel continuity is skipped: it needs interactions with a process.*")
-        return
-    contacts = pf.contacts_last_year(company, "process")
-    flow = pf.continuity(contacts, company.channels, window_days=window_days)
-    plot_continuity(flow)
-    plt.show()
-    say(pf.describe_continuity(flow, company))
-
-
-def show_scorecard(company: Company, kpi_end: str, **standards) -> None:
-    """Live view: the KPI scorecard chart and table for one period end."""
-    from crmlib.notebook import say
-
-    performance = pf.performance_assessment(company, kpi_end=kpi_end, **standards)
-    if performance.scorecard is None:
-        say(f"*The KPI scorecard is skipped: {performance.skipped['scorecard']}.*")
-        return
-    plot_scorecard(performance.scorecard)
-    plt.show()
-    show_table(pf.scorecard_table(performance.scorecard, company))
-
-
-def period_picker(company: Company, kpi_end: str = ""):
-    """A dropdown of KPI period ends for :func:`show_scorecard` (the given end first)."""
-    import ipywidgets as widgets
-
-    chosen = pf.kpi_end_date(company, kpi_end).strftime("%Y-%m-%d")
-    options = pf.kpi_end_options(company)
-    if chosen not in options:
-        options = [chosen, *options]
-    return widgets.Dropdown(options=options, value=chosen, description="12 months up to")

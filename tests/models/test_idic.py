@@ -14,12 +14,13 @@ import pandas as pd
 import pytest
 
 from crmlib.data.company import Company, load_company
-from crmlib.diagrams.models import Stage
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.models import idic
 from crmlib.models.idic_plan import PlanRules, choose_channel, plan_table
 from crmlib.models.verdict import ModelVerdict
+from crmlib.notebook import views
 from crmlib.plots import idic as charts
+from crmlib.stages import Stage
 
 # ----------------------------------------------------------------------------------------
 # A hand-made company
@@ -465,7 +466,7 @@ def test_sample_charts_show_the_numbers(sample):
 
 
 def test_value_explorer_refits_only_for_a_new_horizon(sample):
-    explorer = idic.ValueExplorer(sample["company"])
+    explorer = views.ValueExplorer(sample["company"])
     small = explorer.result(0.1, 12)
     large = explorer.result(0.3, 12)
     assert len(explorer._tables) == 1

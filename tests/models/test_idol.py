@@ -15,6 +15,7 @@ from crmlib.errors import MissingDataError, ParameterError  # noqa: E402
 from crmlib.models import idol  # noqa: E402
 from crmlib.models.idol_differentiate import Granularity, group_fit  # noqa: E402
 from crmlib.models.verdict import ModelVerdict  # noqa: E402
+from crmlib.notebook import views
 from crmlib.plots import idol as charts  # noqa: E402
 
 
@@ -350,16 +351,16 @@ def test_handover_chart_cells(analysis):
 
 def test_live_views_redraw_for_each_setting(small, analysis, monkeypatch):
     said = []
-    monkeypatch.setattr("crmlib.notebook.say", lambda text, **values: said.append(text))
+    monkeypatch.setattr("crmlib.notebook.views.say", lambda text, **values: said.append(text))
     monkeypatch.setattr(plt, "show", lambda: None)
-    draw = charts.migration_view(small, computed=analysis.migration)
+    draw = views.migration_view(small, computed=analysis.migration)
     draw(12)
     assert said[-1] == idol.describe_migration(analysis.migration)
     draw(6)
     assert "Between 30 Jun 2025" in said[-1]
     draw(240)  # beyond the data: said, not raised
     assert said[-1].startswith("*The migration is skipped")
-    granularity = charts.granularity_view(analysis.granularity, currency="EUR")
+    granularity = views.granularity_view(analysis.granularity, currency="EUR")
     granularity(0.0)
     one_to_one = f"**{len(small.customers):,} groups**"
     assert one_to_one in said[-1]

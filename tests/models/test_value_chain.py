@@ -16,6 +16,7 @@ from crmlib.errors import MissingDataError
 from crmlib.models import value_chain
 from crmlib.models.value_chain_stages import supplier_value
 from crmlib.models.verdict import ModelVerdict
+from crmlib.notebook import views
 from crmlib.plots import value_chain as charts
 
 
@@ -236,7 +237,7 @@ def test_live_control_redraws_the_matrix_and_counts(sample_chain, monkeypatch):
     shown = []
     monkeypatch.setattr(plt, "show", lambda: shown.append(plt.gcf()))
     portfolio = sample_chain.portfolio()
-    counts = portfolio.draw(0.1, 0.3, "cost to serve")
+    counts = views.portfolio_view(portfolio)(0.1, 0.3, "cost to serve")
     # a tenth of 5,000 customers by current value are Pareto SSCs
     assert counts.loc["SSC: current value (Pareto)", "customers"] == "500"
     assert counts.loc["benchmark customer", "status"] == "not measurable"

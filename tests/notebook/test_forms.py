@@ -10,14 +10,11 @@ import pytest
 
 from crmlib.instruments import (
     AnswersChangedError,
-    AssessmentForm,
-    AssessmentReport,
     answers_path,
-    assessment_form,
     load_answers,
     write_example_answers,
 )
-from crmlib.instruments.form import NOT_SCORED
+from crmlib.notebook.forms import NOT_SCORED, AssessmentForm, AssessmentReport, assessment_form
 
 
 def test_form_structure_one_tab_per_area(tmp_path: Path) -> None:

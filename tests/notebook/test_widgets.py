@@ -1,6 +1,6 @@
 import ipywidgets as widgets
 
-from crmlib.widgets import live
+from crmlib.notebook.widgets import live
 
 
 def test_static_fallback_draws_once_with_defaults():

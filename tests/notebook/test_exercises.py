@@ -1,4 +1,4 @@
-from crmlib.exercises import check_choice, check_number
+from crmlib.notebook.exercises import check_choice, check_number
 
 
 def test_number_verdicts():

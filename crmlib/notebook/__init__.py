@@ -1,12 +1,15 @@
-"""What every notebook does in its first cells: set up figures, open the data, speak.
+"""Everything that talks to IPython: what every notebook does in its first cells.
 
-Kept here so that notebooks stay short and every one of them behaves the same way.
+Set up figures, open the data, speak (:func:`say`), skip a step whose data is missing
+(:func:`step`). The package also holds the live views (:mod:`.views`), the widget
+helper (:mod:`.widgets`), the exercises (:mod:`.exercises`) and the assessment forms
+(:mod:`.forms`). Models, charts and diagrams never import it: they compute and draw
+results, and this layer shows them.
 """
 
 from __future__ import annotations
 
 import contextlib
-import html
 import os
 
 import matplotlib as mpl
@@ -14,6 +17,9 @@ import pandas as pd
 
 from crmlib.data.company import Company, load_company
 from crmlib.errors import MissingDataError
+from crmlib.text import escape, markdown
+
+__all__ = ["escape", "markdown", "open_company", "say", "setup", "step"]
 
 
 def setup() -> None:
@@ -59,26 +65,6 @@ def open_company(
         name=company or None,
         currency=currency or None,
     )
-
-
-def escape(value) -> str:
-    """User text made inert in Markdown and HTML (company and customer names are user text)."""
-    text = html.escape(str(value), quote=True)
-    # Markdown would still act on these characters.
-    for char in "\\`*_[]":
-        text = text.replace(char, "\\" + char)
-    return text
-
-
-def markdown(template: str, **values) -> str:
-    """Fill ``template`` with ``values``, escaping each value (never the template).
-
-    Without values the text is shown as it is: sentences computed by crmlib arrive
-    already escaped, and may contain braces from client text.
-    """
-    if not values:
-        return template
-    return template.format(**{k: escape(v) for k, v in values.items()})
 
 
 @contextlib.contextmanager
