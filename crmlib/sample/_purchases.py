@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from crmlib.data import _sample_catalogue as catalogue
-from crmlib.data._sample_customers import SPEND_P, Population
-from crmlib.data._sample_tools import (
+from crmlib.sample import _catalogue as catalogue
+from crmlib.sample._customers import SPEND_P, Population
+from crmlib.sample._tools import (
     choose,
     fixed_text,
     id_width,

@@ -12,11 +12,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmlib.data import _sample_catalogue as catalogue
-from crmlib.data._sample_contacts import Contacts
-from crmlib.data._sample_customers import Population
-from crmlib.data._sample_purchases import Purchases
-from crmlib.data._sample_tools import pick, to_dates, to_flags, to_series
+from crmlib.sample import _catalogue as catalogue
+from crmlib.sample._contacts import Contacts
+from crmlib.sample._customers import Population
+from crmlib.sample._purchases import Purchases
+from crmlib.sample._tools import pick, to_dates, to_flags, to_series
 
 SURVEY_BASE = 0.18
 SURVEY_ACTIVE = 0.28

@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from crmlib.data import _sample_catalogue as catalogue
-from crmlib.data._sample_identity import customers_table
-from crmlib.data._sample_tools import choose, fixed_text, id_width
+from crmlib.sample import _catalogue as catalogue
+from crmlib.sample._identity import customers_table
+from crmlib.sample._tools import choose, fixed_text, id_width
 
 # The buy-till-you-die process (BG/NBD), in weeks: purchase rate ~ Gamma(shape r,
 # rate alpha), then scaled by the needs segment; drop-out after each repeat purchase

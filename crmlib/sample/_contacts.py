@@ -15,10 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from crmlib.data import _sample_catalogue as catalogue
-from crmlib.data._sample_customers import Population
-from crmlib.data._sample_purchases import Purchases
-from crmlib.data._sample_tools import (
+from crmlib.sample import _catalogue as catalogue
+from crmlib.sample._customers import Population
+from crmlib.sample._purchases import Purchases
+from crmlib.sample._tools import (
     choose,
     fixed_text,
     id_width,

@@ -1,4 +1,4 @@
-"""Tests of the sample company generator (crmlib.data.sample)."""
+"""Tests of the sample company generator (crmlib.sample)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from scipy.cluster.vq import kmeans2
 from scipy.optimize import minimize
 from scipy.special import betaln, gammaln
 
-from crmlib.data import _sample_customers as hidden
-from crmlib.data.sample import create_sample_company, generate_company, write_company
 from crmlib.data.schema import NEEDS_META_COLUMNS, TABLE_NAMES, TABLES
 from crmlib.errors import ParameterError
+from crmlib.sample import _customers as hidden
+from crmlib.sample import create_sample_company, generate_company, write_company
 
 N_CUSTOMERS = 5000
 END = pd.Timestamp("2025-12-31")

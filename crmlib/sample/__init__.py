@@ -27,12 +27,12 @@ import pandas as pd
 import yaml
 
 from crmlib.atomic import atomic_path, atomic_write_text
-from crmlib.data._sample_contacts import build_interactions, channels_table
-from crmlib.data._sample_customers import build_population
-from crmlib.data._sample_marketing import build_campaigns, build_needs
-from crmlib.data._sample_purchases import build_catalogue, build_purchases, day_weights
 from crmlib.data.schema import TABLE_NAMES
 from crmlib.errors import ParameterError
+from crmlib.sample._contacts import build_interactions, channels_table
+from crmlib.sample._customers import build_population
+from crmlib.sample._marketing import build_campaigns, build_needs
+from crmlib.sample._purchases import build_catalogue, build_purchases, day_weights
 
 __all__ = ["create_sample_company", "generate_company", "write_company"]
 
@@ -221,7 +221,7 @@ def write_company(
     description = (
         f"{name}: a garden-and-home retailer in Flanders with four stores (Brugge, Gent, "
         "Knokke-Heist, Kortrijk), a webshop and a call centre. Sample data for the CRM "
-        "Strategy Workbook, drawn by crmlib.data.sample."
+        "Strategy Workbook, drawn by crmlib.sample."
     )
     company = {
         "name": name,

@@ -15,8 +15,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from crmlib.data import _sample_names as names
-from crmlib.data._sample_tools import (
+from crmlib.sample import _names as names
+from crmlib.sample._tools import (
     choose,
     fixed_text,
     id_width,
@@ -31,7 +31,7 @@ from crmlib.data._sample_tools import (
 )
 
 if TYPE_CHECKING:
-    from crmlib.data._sample_customers import Population
+    from crmlib.sample._customers import Population
 
 DUPLICATE_SHARE = 0.004
 ACQUISITION_B2C = ("store", "webshop", "social media", "referral", "garden fair", "call centre")
