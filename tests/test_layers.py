@@ -38,7 +38,7 @@ LAYERS = [
     ("sample", ["crmlib.sample"]),
     ("models", ["crmlib.models"]),
     ("drawing", ["crmlib.plots", "crmlib.diagrams"]),
-    ("notebook", ["crmlib.notebook", "crmlib.widgets", "crmlib.exercises"]),
+    ("notebook", ["crmlib.notebook"]),
     ("reports", ["crmlib.render", "crmlib.batch"]),
     ("entry", ["crmlib.cli", "crmlib.lab", "crmlib.__main__"]),
 ]  # fmt: skip
@@ -46,15 +46,6 @@ LAYERS = [
 # Imports of third-party presentation libraries are presentation: only the notebook
 # layer and above may talk to IPython or widgets.
 PRESENTATION = ("IPython", "ipywidgets")
-
-# Edges that break the contract today and are being moved out; the list may only shrink
-# (a test fails when an entry is fixed but still listed).
-KNOWN_UPWARD: set[tuple[str, str]] = set()
-KNOWN_CYCLES: set[tuple[str, ...]] = {
-    ("crmlib.models.value_chain", "crmlib.models.value_chain_conclusion"),
-}
-KNOWN_DRAWING_MODELS: set[tuple[str, str]] = set()
-KNOWN_PRESENTATION: set[str] = set()
 
 
 def module_files() -> dict[str, Path]:
@@ -208,19 +199,14 @@ def test_every_module_has_a_layer():
 
 def test_no_upward_import():
     internal, _ = import_graph()
-    upward = upward_imports(internal)
-    new = sorted(upward - KNOWN_UPWARD)
-    assert not new, "upward imports:\n" + "\n".join(f"{a} -> {b}" for a, b in new)
-    fixed = sorted(KNOWN_UPWARD - upward)
-    assert not fixed, f"no longer upward, remove from KNOWN_UPWARD: {fixed}"
+    upward = sorted(upward_imports(internal))
+    assert not upward, "upward imports:\n" + "\n".join(f"{a} -> {b}" for a, b in upward)
 
 
 def test_no_import_cycle():
     internal, _ = import_graph()
-    found = {tuple(c) for c in cycles(internal)}
-    new = sorted(found - KNOWN_CYCLES)
-    assert not new, "import cycles:\n" + "\n".join(" <-> ".join(c) for c in new)
-    assert not KNOWN_CYCLES - found, "a known cycle is gone: remove it from KNOWN_CYCLES"
+    found = cycles(internal)
+    assert not found, "import cycles:\n" + "\n".join(" <-> ".join(c) for c in found)
 
 
 def test_only_the_notebook_layer_talks_to_ipython():
@@ -232,9 +218,7 @@ def test_only_the_notebook_layer_talks_to_ipython():
         for name in names & set(PRESENTATION)
         if layer_of(module) < notebook
     )
-    assert set(offenders) == KNOWN_PRESENTATION, "\n".join(
-        sorted(set(offenders) ^ KNOWN_PRESENTATION)
-    )
+    assert not offenders, "\n".join(offenders)
 
 
 def test_drawings_take_results_not_models():
@@ -247,7 +231,7 @@ def test_drawings_take_results_not_models():
         for target in targets
         if layer_of(module) == drawing and target.startswith("crmlib.models")
     }
-    assert offenders == KNOWN_DRAWING_MODELS, sorted(offenders ^ KNOWN_DRAWING_MODELS)
+    assert not offenders, sorted(offenders)
 
 
 @pytest.mark.parametrize(

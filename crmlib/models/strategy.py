@@ -1,8 +1,8 @@
 """The strategy report: every model's verdict, the key figures and one action plan.
 
-The report does not recompute the models. It asks each model module for its
-``verdict(company)`` (see :mod:`crmlib.models.verdict`), computed by the same functions
-its notebook shows, and brings them together. A model whose module is not installed,
+The report does not recompute the models by hand. It asks each model package for
+``verdict(analyse(company))`` (see :mod:`crmlib.models.contract`), computed by the same
+functions its notebook shows, and brings them together. A model whose module is not installed,
 or whose data is missing, is listed with the reason.
 """
 
@@ -25,7 +25,7 @@ from crmlib.formatting import count, money, percent
 from crmlib.models.verdict import ModelVerdict
 from crmlib.text import escape
 
-# model name -> module offering verdict(company)
+# model name -> package offering analyse(company) and verdict(result)
 MODEL_MODULES = {
     "IDIC": "crmlib.models.idic",
     "QCI": "crmlib.models.qci",
@@ -159,11 +159,11 @@ def collect_verdicts(company: Company, models: dict[str, str] | None = None) -> 
         except ImportError:
             skipped[name] = "the model's module is not installed"
             continue
-        if not hasattr(module, "verdict"):
+        if not (hasattr(module, "analyse") and hasattr(module, "verdict")):
             skipped[name] = "the model does not offer a verdict yet"
             continue
         try:
-            verdicts.append(module.verdict(company))
+            verdicts.append(module.verdict(module.analyse(company)))
         except CrmlibError as error:
             skipped[name] = str(error)
     return Verdicts(verdicts, skipped)

@@ -19,8 +19,8 @@ from crmlib.models import audit
 from crmlib.models import idic as idic_model
 from crmlib.models import idol as idol_model
 from crmlib.models import payne_frow as pf
-from crmlib.models.value_chain_portfolio import Portfolio
-from crmlib.models.value_chain_tables import type_counts_table
+from crmlib.models.value_chain.portfolio import Portfolio
+from crmlib.models.value_chain.tables import type_counts_table
 from crmlib.notebook import say
 from crmlib.plots.idic import plot_category_bars, plot_ssc_curve
 from crmlib.plots.idol import plot_granularity, plot_migration

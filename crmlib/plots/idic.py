@@ -242,7 +242,7 @@ def plot_service(
 ) -> Axes:
     """Paired bars per segment: yearly margin and yearly cost to serve per customer.
 
-    ``service`` is :func:`crmlib.models.idic_plan.segment_service`. The value axis is
+    ``service`` is :func:`crmlib.models.idic.interact.segment_service`. The value axis is
     logarithmic, because an MVC's margin can be a hundred times a BZ's; the label
     above each pair is the cost as a share of the margin.
     """

@@ -726,7 +726,7 @@ def plot_response_matrix(
 
 def plot_needs_segments(grid, *, currency: str = "EUR") -> list[Axes]:
     """Two figures: the silhouette per k (why this many segments) and the needs-by-value
-    grid, from :func:`crmlib.models.idol_differentiate.needs_grid`. Returns their axes."""
+    grid, from :func:`crmlib.models.idol.differentiate.needs_grid`. Returns their axes."""
     return [
         plot_silhouette(grid.segments.selection, grid.segments.k),
         plot_needs_value_grid(grid.counts, grid.mean_value, currency=currency),
@@ -735,7 +735,7 @@ def plot_needs_segments(grid, *, currency: str = "EUR") -> list[Axes]:
 
 def plot_migration(migration) -> list[Axes]:
     """Two figures: the transition matrix and the flow chart of a
-    :class:`crmlib.models.idol_learn.Migration`. Returns their axes."""
+    :class:`crmlib.models.idol.learn.Migration`. Returns their axes."""
     return [
         plot_transition_matrix(migration.rates, migration.matrix),
         plot_migration_flows(

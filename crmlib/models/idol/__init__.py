@@ -1,0 +1,153 @@
+"""The Customer IDOL approach: Identification, Differentiation, Orchestration, Learning.
+
+A simple framework for describing CRM strategy, popular around 2000. It answers the key
+questions of CRM: which customers are served, for which products and processes,
+through which channels, and to what quality standard. Each element is a module:
+
+- :mod:`crmlib.models.idol.identify`: the six aspects of the customer picture;
+- :mod:`crmlib.models.idol.differentiate`: needs and value, and how close to
+  one-to-one the company can afford to go;
+- :mod:`crmlib.models.idol.orchestrate`: synchronisation across channels, customer
+  processes, contact moments, products and related customers;
+- :mod:`crmlib.models.idol.learn`: segment migration, campaign responses and the
+  assessed learning practices.
+
+:mod:`crmlib.models.idol.analysis` brings them together: :func:`analyse` runs every element (each one the
+data cannot support is skipped with its reason), :func:`diagram_stages` puts the
+company's figures on the IDOL diagram, :func:`conclusion` says where the biggest gaps
+and the moving segments are, and :func:`verdict` hands the result to the strategy
+report.
+"""
+
+from __future__ import annotations
+
+from crmlib.analytics.orchestration import DIMENSIONS
+from crmlib.models.idol.analysis import (
+    MODEL,
+    IdolAnalysis,
+    analyse,
+    assessed_orchestration,
+    available,
+    conclusion,
+    diagram,
+    diagram_stages,
+    group_approach,
+    verdict,
+    verdict_of,
+)
+from crmlib.models.idol.differentiate import (
+    Granularity,
+    LookAlikes,
+    NeedsGrid,
+    describe_granularity,
+    describe_look_alikes,
+    describe_needs_grid,
+    granularity,
+    granularity_tradeoff,
+    look_alikes,
+    meaning_differentiation,
+    needs_grid,
+    optimum,
+)
+from crmlib.models.idol.identify import (
+    ASPECT_FIXES,
+    ASPECT_LABELS,
+    Identification,
+    customer_values,
+    describe_identification,
+    describe_knowledge_by_tier,
+    describe_values,
+    identify,
+    meaning_identification,
+)
+from crmlib.models.idol.learn import (
+    Migration,
+    Practices,
+    Responses,
+    describe_migration,
+    describe_movers,
+    describe_practices,
+    describe_responses,
+    describe_value_shift,
+    learn_from_responses,
+    meaning_learning,
+    migrate,
+    practices,
+)
+from crmlib.models.idol.orchestrate import (
+    PRACTICE_AREAS,
+    REMEDIES,
+    Orchestration,
+    biggest_gaps,
+    describe_channels,
+    describe_customers,
+    describe_moments,
+    describe_processes,
+    describe_products,
+    describe_scorecard,
+    meaning_orchestration,
+    orchestrate,
+)
+
+Result = IdolAnalysis
+
+__all__ = [
+    "Result",
+    "diagram",
+    "verdict_of",
+    "Granularity",
+    "LookAlikes",
+    "NeedsGrid",
+    "ASPECT_FIXES",
+    "ASPECT_LABELS",
+    "Identification",
+    "Migration",
+    "Practices",
+    "Responses",
+    "PRACTICE_AREAS",
+    "REMEDIES",
+    "Orchestration",
+    "DIMENSIONS",
+    "MODEL",
+    "biggest_gaps",
+    "IdolAnalysis",
+    "analyse",
+    "assessed_orchestration",
+    "conclusion",
+    "customer_values",
+    "describe_channels",
+    "describe_customers",
+    "describe_granularity",
+    "describe_identification",
+    "describe_knowledge_by_tier",
+    "describe_look_alikes",
+    "describe_migration",
+    "describe_moments",
+    "describe_movers",
+    "describe_needs_grid",
+    "describe_practices",
+    "describe_processes",
+    "describe_products",
+    "describe_responses",
+    "describe_scorecard",
+    "describe_value_shift",
+    "describe_values",
+    "available",
+    "group_approach",
+    "diagram_stages",
+    "granularity",
+    "granularity_tradeoff",
+    "identify",
+    "learn_from_responses",
+    "look_alikes",
+    "meaning_differentiation",
+    "meaning_identification",
+    "meaning_learning",
+    "meaning_orchestration",
+    "migrate",
+    "needs_grid",
+    "optimum",
+    "orchestrate",
+    "practices",
+    "verdict",
+]

@@ -1,0 +1,363 @@
+"""Payne & Frow's last two processes: information management and performance assessment.
+
+**Information management** is the data repository and the analysis it carries. The
+workbook measures the completeness and quality of each table, how complete the picture
+of each customer is (:func:`crmlib.analytics.profile.customer_picture`), and which of
+the workbook's analyses the data supports (:func:`crmlib.analytics.data_support.data_support`).
+Its process score (0-1) is the mean of the customers' picture completeness and the share
+of analyses supported ("partly" counting half).
+
+**Performance assessment** ties the shareholder results to standards and follows them
+over time: the KPI scorecard of :mod:`crmlib.analytics.kpis`, comparing the 12 months to
+``kpi_end`` with the 12 months before. Its process score is the share of KPIs with a
+standard that meet it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from crmlib.analytics.data_support import data_support, support_share, table_quality
+from crmlib.analytics.kpis import KPIS, Standard, default_standards, kpi_history, scorecard
+from crmlib.analytics.profile import ASPECTS, customer_picture, knowledge_levels
+from crmlib.data.company import Company
+from crmlib.errors import ParameterError
+from crmlib.formatting import percent
+from crmlib.models.payne_frow.common import Parts, heading, readable, text
+from crmlib.models.steps import attempt
+
+
+@dataclass(frozen=True)
+class Information(Parts):
+    """The data repository: table quality, the customer picture, what the data supports.
+
+    Attributes
+    ----------
+    tables : DataFrame
+        :func:`crmlib.analytics.data_support.table_quality`.
+    aspects : Series
+        The mean completeness (0-1) of each of the six aspects of the customer picture,
+        and ``completeness``, their mean.
+    knowledge : Series
+        The share of customers poorly, partly and well known.
+    support : DataFrame
+        :func:`crmlib.analytics.data_support.data_support`.
+    score : float
+        See the module docstring.
+    """
+
+    tables: pd.DataFrame
+    aspects: pd.Series
+    knowledge: pd.Series
+    support: pd.DataFrame
+    score: float
+    skipped: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def weakest_aspect(self) -> str:
+        return str(self.aspects[list(ASPECTS)].idxmin())
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many analyses are fully, partly and not supported."""
+        found = self.support["available"].value_counts()
+        return {level: int(found.get(level, 0)) for level in ("yes", "partly", "no")}
+
+
+def information_management(company: Company) -> Information:
+    """Table quality, the customer picture and the analyses the data supports."""
+    end = company.observation_end
+    tx = company.transactions[(company.transactions["date"] <= end).to_numpy(dtype=bool)]
+    interactions = company.interactions
+    if interactions is not None and "date" in interactions.columns:
+        interactions = interactions[(interactions["date"] <= end).to_numpy(dtype=bool)]
+    picture = customer_picture(
+        company.customers,
+        tx,
+        products=company.products,
+        interactions=interactions,
+        needs=company.needs,
+    )
+    aspects = picture[[*ASPECTS, "completeness"]].mean()
+    knowledge = knowledge_levels(picture).value_counts(normalize=True, sort=False)
+    support = data_support(company)
+    return Information(
+        tables=table_quality(company),
+        aspects=aspects,
+        knowledge=knowledge,
+        support=support,
+        score=float((aspects["completeness"] + support_share(support)) / 2),
+    )
+
+
+def describe_information(information: Information, company: Company) -> str:
+    """The closing paragraph of information management, computed from the results."""
+    info, parts = information, [heading(company)]
+    weakest = info.tables["completeness"].idxmin()
+    parts.append(
+        f"The {len(info.tables)} tables are {percent(info.tables['completeness'].mean())} "
+        f"filled on average; the least complete is {text(weakest)} "
+        f"({percent(info.tables.loc[weakest, 'completeness'])}, weakest column "
+        f"{text(info.tables.loc[weakest, 'weakest_column'])})."
+    )
+    aspect = info.weakest_aspect
+    well = info.knowledge.get("well known", 0.0)
+    parts.append(
+        f"The customer picture is {percent(info.aspects['completeness'])} complete; "
+        f"{percent(well)} of the customers are well known, and the weakest aspect is "
+        f"{aspect.replace('_', ' ')} ({percent(info.aspects[aspect])})."
+    )
+    counts = info.counts
+    parts.append(
+        f"Of {len(info.support)} analyses the data supports {counts['yes']} fully and "
+        f"{counts['partly']} partly; {counts['no']} cannot run."
+    )
+    missing = info.support[info.support["available"] != "yes"]
+    if len(missing):
+        first = missing.iloc[0]
+        parts.append(
+            f"The first gap to close: {text(first['analysis'][0].lower() + first['analysis'][1:])} "
+            "needs "
+            f"{text(first['what_to_add'])}."
+        )
+    return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Performance(Parts):
+    """The KPI scorecard and its trend.
+
+    Attributes
+    ----------
+    history : DataFrame
+        :func:`crmlib.analytics.kpis.kpi_history` of 12-month periods up to ``end``.
+    scorecard : DataFrame or None
+        :func:`crmlib.analytics.kpis.scorecard` of the last two periods.
+    standards : tuple of Standard
+    end : Timestamp
+        The last day of the later period.
+    score : float or None
+        The share of KPIs with a standard that meet it.
+    """
+
+    history: pd.DataFrame | None
+    scorecard: pd.DataFrame | None
+    standards: tuple[Standard, ...]
+    end: pd.Timestamp
+    score: float | None
+    skipped: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def judged(self) -> pd.DataFrame:
+        """The scorecard rows whose standard could be judged."""
+        if self.scorecard is None:
+            return pd.DataFrame()
+        return self.scorecard[self.scorecard["meets"].notna()]
+
+    @property
+    def missed(self) -> list[str]:
+        """The KPIs that miss their standard, in scorecard order."""
+        judged = self.judged
+        return [] if judged.empty else list(judged.index[~judged["meets"].astype(bool)])
+
+
+def kpi_end_date(company: Company, kpi_end: str = "") -> pd.Timestamp:
+    """The end of the KPI comparison: ``kpi_end``, or the observation end when empty."""
+    if not str(kpi_end or "").strip():
+        return company.observation_end
+    try:
+        end = pd.Timestamp(kpi_end).normalize()
+    except (TypeError, ValueError):
+        raise ParameterError(f"kpi_end '{kpi_end}' is not a date; write it as yyyy-mm-dd") from None
+    if end > company.observation_end:
+        raise ParameterError(
+            f"kpi_end {end:%Y-%m-%d} lies after the observation end "
+            f"{company.observation_end:%Y-%m-%d}; choose an earlier day"
+        )
+    return end
+
+
+def performance_assessment(
+    company: Company,
+    *,
+    kpi_end: str = "",
+    growth_goal: float = 0.05,
+    retention_standard: float = 0.65,
+    satisfaction_standard: float = 4.0,
+    cost_to_serve_standard: float = 0.10,
+) -> Performance:
+    """The KPI scorecard: the 12 months to ``kpi_end`` against the 12 before, and the trend.
+
+    Parameters
+    ----------
+    company : Company
+    kpi_end : str
+        Last day of the later period (yyyy-mm-dd); empty for the observation end.
+    growth_goal, retention_standard, satisfaction_standard, cost_to_serve_standard : float
+        The standards (see :func:`crmlib.analytics.kpis.default_standards`).
+    """
+    end = kpi_end_date(company, kpi_end)
+    standards = tuple(
+        default_standards(
+            growth_goal=growth_goal,
+            retention_standard=retention_standard,
+            satisfaction_standard=satisfaction_standard,
+            cost_to_serve_standard=cost_to_serve_standard,
+        )
+    )
+    skipped: dict[str, str] = {}
+    history = attempt(
+        skipped,
+        "history",
+        kpi_history,
+        company.transactions,
+        end=end,
+        products=company.products,
+        interactions=company.interactions,
+        channels=company.channels,
+        campaigns=company.campaigns,
+    )
+    card = None
+    score = None
+    if history is not None:
+        card = scorecard(history, standards, currency=company.currency)
+        judged = card["meets"].dropna()
+        score = float(judged.astype(bool).mean()) if len(judged) else None
+    else:
+        skipped["scorecard"] = skipped["history"]
+    return Performance(
+        history=history, scorecard=card, standards=standards, end=end, score=score, skipped=skipped
+    )
+
+
+def describe_performance(performance: Performance, company: Company) -> str:
+    """The closing paragraph of performance assessment, computed from the results."""
+    p, parts = performance, [heading(company)]
+    if p.scorecard is None:
+        parts.append(
+            "The transactions do not cover a full year, so no KPI can be compared with a "
+            "standard yet; the workshop score below is the only view of this process."
+        )
+        return " ".join(parts)
+    card = p.scorecard
+    before, now = card.attrs["periods"]
+    judged = p.judged
+    if before is None:
+        parts.append(f"The data covers one period ({text(now)}), so there is no trend yet.")
+    else:
+        better = card["better"].fillna(False).astype(bool)
+        worse = (~card["better"].fillna(True)).astype(bool)
+        parts.append(
+            f"Comparing {text(now)} with {text(before)}, {better.sum()} of {len(card)} KPIs "
+            f"moved the right way and {worse.sum()} the wrong way."
+        )
+    if len(judged):
+        parts.append(
+            f"{int(judged['meets'].astype(bool).sum())} of {len(judged)} standards are met."
+        )
+        missed = judged[~judged["meets"].astype(bool)]
+        if len(missed):
+            lines = [
+                f"{text(row.label.lower())} ({_value(row.kpi, row.current, company)}, "
+                f"standard {text(row.standard)})"
+                for row in missed.reset_index().itertuples()
+            ]
+            parts.append(f"Below standard: {'; '.join(lines)}.")
+        else:
+            parts.append("Every standard is met: raise the standards or add new KPIs.")
+    untested = card[card["standard"] == ""]
+    if len(untested):
+        parts.append(
+            f"{len(untested)} KPIs have no standard yet; setting one makes them part of the "
+            "judgement."
+        )
+    return " ".join(parts)
+
+
+def _value(kpi: str, value: float, company: Company) -> str:
+    return KPIS[kpi].format(value, company.currency)
+
+
+def kpi_end_options(company: Company, *, step_months: int = 3, n: int = 8) -> list[str]:
+    """Ends of KPI periods to choose from in a workshop, newest first.
+
+    The observation end, then the month ends ``step_months`` apart before it, as long as
+    two full years of transactions come before them (the later year and the year it is
+    compared with).
+    """
+    first = company.transactions["date"].min()
+    options = []
+    end = company.observation_end
+    month_end = end == end + pd.offsets.MonthEnd(0)
+    while len(options) < n and end - pd.DateOffset(months=24) >= first - pd.Timedelta(days=8):
+        options.append(end.strftime("%Y-%m-%d"))
+        end = (end - pd.DateOffset(months=step_months)).normalize()
+        if month_end:
+            end = end + pd.offsets.MonthEnd(0)
+    return options
+
+
+def support_table(information: Information) -> pd.DataFrame:
+    """Which analyses the data supports, as a report shows it."""
+    return readable(
+        information.support,
+        {
+            "analysis": "analysis",
+            "needs": "needs",
+            "available": "available?",
+            "found": "found",
+            "what_to_add": "what to add",
+        },
+    ).set_index("analysis")
+
+
+def quality_table(information: Information) -> pd.DataFrame:
+    """Completeness and weak spots per table, as a report shows it."""
+    return readable(
+        information.tables,
+        {
+            "rows": "rows",
+            "completeness": "filled",
+            "weakest_column": "least filled column",
+            "weakest_fill": "its fill",
+            "issues": "remarks",
+        },
+        shares=("completeness", "weakest_fill"),
+    )
+
+
+def scorecard_table(card: pd.DataFrame, company: Company) -> pd.DataFrame:
+    """The KPI scorecard as a report shows it: values written in their unit."""
+    before, now = card.attrs.get("periods", (None, None))
+    rows = []
+    for kpi, row in card.iterrows():
+        unit = KPIS[kpi]
+        meets = "" if pd.isna(row["meets"]) else ("meets" if row["meets"] else "misses")
+        rows.append(
+            {
+                "KPI": row["label"],
+                "shareholder result": row["result"],
+                str(before or "before"): unit.format(row["previous"], company.currency),
+                str(now): unit.format(row["current"], company.currency),
+                "change": ""
+                if pd.isna(row["relative_change"])
+                else f"{row['relative_change']:+.1%}",
+                "direction": row["direction"]
+                + (
+                    "" if pd.isna(row["better"]) else (" (better)" if row["better"] else " (worse)")
+                ),
+                "standard": row["standard"],
+                "verdict": meets,
+            }
+        )
+    return pd.DataFrame(rows).set_index("KPI")
+
+
+def kpi_change(performance: Performance, kpi: str) -> float:
+    """A KPI's change on the period before (later minus earlier); NaN when not measured."""
+    card = performance.scorecard
+    if card is None or kpi not in card.index:
+        return float("nan")
+    return float(card.loc[kpi, "change"])

@@ -1,0 +1,351 @@
+"""QCI's retention activity measured on data: cohorts, the yearly retention rate, lapse
+by each customer's own purchase rhythm next to the BG/NBD probability alive, and what a
+rise in retention is worth (with the five-times rule of thumb beside it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from crmlib.analytics.lifecycle import (
+    PERIODS,
+    average_retention_curve,
+    cohort_retention,
+    lapse_summary,
+    purchase_rhythm,
+    retention_curve,
+    retention_uplift_value,
+    window_retention,
+)
+from crmlib.data.company import Company
+from crmlib.errors import MissingDataError, ParameterError
+from crmlib.formatting import count, money, percent
+from crmlib.models.qci.customers import (
+    RETENTION_COST_RATIO,
+    YEAR,
+    CustomerBase,
+    _purchases,
+    text,
+    tier_order,
+)
+
+# ---------------------------------------------------------------------------------------
+# Retention
+
+
+@dataclass(frozen=True)
+class RetentionView:
+    """Retention measured three ways: cohorts, the yearly rate, and lapse by rhythm.
+
+    Attributes
+    ----------
+    cohorts : DataFrame
+        :func:`crmlib.analytics.lifecycle.cohort_retention`.
+    window : DataFrame
+        :func:`crmlib.analytics.lifecycle.window_retention` per value tier of the year
+        before last (the base year) and ``all``.
+    rate : float
+        The yearly retention rate (``window.loc["all", "retention_rate"]``).
+    customers_before : int
+        The base of the rate: customers who bought in the year before last.
+    retained_margin : float or None
+        The mean margin (after cost to serve) last year of a retained customer.
+    retention_cost : float or None
+        The mean cost to serve last year of a retained customer (contacts only).
+    retained : Index
+        The retained customers.
+    """
+
+    cohorts: pd.DataFrame
+    window: pd.DataFrame
+    rate: float
+    customers_before: int
+    retained_margin: float | None
+    retention_cost: float | None
+    retained: pd.Index
+
+
+def retention_view(company: Company, base: CustomerBase, *, freq: str = "Q") -> RetentionView:
+    """Cohort retention, yearly retention per value tier, and a retained customer's year."""
+    tx, end = company.transactions, base.end
+    cohorts = cohort_retention(tx, freq, end=end)
+    window = window_retention(tx, end=end, months=YEAR, segments=base.prior_tier)
+    window = window.reindex(tier_order(window.index))
+    buys = _purchases(tx)
+    day = buys["date"]
+    ids = buys["customer_id"]
+    previous = (day > base.year_start - pd.DateOffset(months=YEAR)) & (day <= base.year_start)
+    current = (day > base.year_start) & (day <= end)
+    retained = pd.Index(ids[previous.to_numpy(bool)].unique()).intersection(
+        pd.Index(ids[current.to_numpy(bool)].unique())
+    )
+    margin = cost = None
+    if base.annual is not None and len(retained):
+        margin = float(base.annual["profit"].reindex(retained).mean())
+        if not any(n.startswith("cost to serve not") for n in base.notes):
+            cost = float(base.annual["cost_to_serve"].reindex(retained).mean())
+    return RetentionView(
+        cohorts=cohorts,
+        window=window,
+        rate=float(window.loc["all", "retention_rate"]),
+        customers_before=int(window.loc["all", "customers_before"]),
+        retained_margin=margin,
+        retention_cost=cost,
+        retained=retained,
+    )
+
+
+def describe_cohorts(view: RetentionView, freq: str = "Q") -> str:
+    """The cohort finding: how much of a cohort is still buying after one and four periods."""
+    curve = average_retention_curve(view.cohorts)
+    period = PERIODS.get(freq, "period")
+    parts = [
+        f"The table follows {count(len(view.cohorts))} {PERIODS.get(freq, 'period')}ly cohorts. "
+        f"On average {percent(curve.get(1, np.nan))} of a cohort buys again in the {period} after its first"
+    ]
+    if 4 in curve.index and not np.isnan(curve[4]):
+        parts[0] += f", and {percent(curve[4])} is still buying four {period}s later"
+    parts[0] += "."
+    return " ".join(parts)
+
+
+def describe_retention(view: RetentionView, currency: str) -> str:
+    """The yearly retention rate, per tier, and what a retained customer brings."""
+    window = view.window
+    parts = [
+        f"Of the {count(view.customers_before)} customers who bought in the year before last, "
+        f"{percent(view.rate)} bought again last year."
+    ]
+    tiers = window.drop(index=["all", "unassigned"], errors="ignore").dropna(
+        subset=["retention_rate"]
+    )
+    tiers = tiers[tiers["customers_before"] >= 10]
+    if len(tiers) >= 2:
+        best, worst = tiers["retention_rate"].idxmax(), tiers["retention_rate"].idxmin()
+        parts.append(
+            f"By their value tier in the year before last, retention runs from "
+            f"{percent(tiers.loc[worst, 'retention_rate'])} ({text(worst)}) to "
+            f"{percent(tiers.loc[best, 'retention_rate'])} ({text(best)})."
+        )
+    if view.retained_margin is not None:
+        parts.append(
+            f"A retained customer brought {money(view.retained_margin, currency)} of margin "
+            "after the cost of their contacts last year."
+        )
+    return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class LapseView:
+    """Lapse by each customer's own purchase rhythm, next to the BG/NBD probability alive.
+
+    Attributes
+    ----------
+    rhythm : DataFrame
+        :func:`crmlib.analytics.lifecycle.purchase_rhythm`.
+    summary : DataFrame
+        :func:`crmlib.analytics.lifecycle.lapse_summary` per buyer type.
+    alive : DataFrame or None
+        :func:`crmlib.analytics.lifecycle.alive_probabilities`, when it could be fitted.
+    comparison : DataFrame or None
+        Per lapse status (``active``, ``lapsed``): ``customers``, ``mean_alive`` and
+        ``likely_alive`` (share with a probability alive of 0.5 or more).
+    win_back : int
+        Lapsed customers the model still thinks likely alive (0.5 or more) who may
+        receive marketing: the win-back list.
+    """
+
+    rhythm: pd.DataFrame
+    summary: pd.DataFrame
+    alive: pd.DataFrame | None
+    comparison: pd.DataFrame | None
+    win_back: int
+
+
+def lapse_view(
+    company: Company, *, k: float = 2.0, alive: pd.DataFrame | None = None, min_days: int = 30
+) -> LapseView:
+    """Lapse by rhythm with the lapse multiple ``k``, compared with the probability alive."""
+    rhythm = purchase_rhythm(
+        company.transactions, end=company.observation_end, k=k, min_days=min_days
+    )
+    comparison, win_back = None, 0
+    if alive is not None:
+        joined = rhythm[["lapsed"]].join(alive["probability_alive"], how="inner")
+        status = np.where(joined["lapsed"].to_numpy(dtype=bool), "lapsed", "active")
+        grouped = joined.groupby(status)["probability_alive"]
+        comparison = pd.DataFrame(
+            {
+                "customers": grouped.size(),
+                "mean_alive": grouped.mean(),
+                "likely_alive": grouped.apply(lambda s: float((s >= 0.5).mean())),
+            }
+        )
+        comparison.index.name = "status"
+        candidates = joined.index[
+            joined["lapsed"].to_numpy(dtype=bool)
+            & (joined["probability_alive"] >= 0.5).to_numpy(dtype=bool)
+        ]
+        win_back = _with_consent(company, candidates)
+    return LapseView(rhythm, lapse_summary(rhythm), alive, comparison, win_back)
+
+
+def _with_consent(company: Company, ids: pd.Index) -> int:
+    """How many of ``ids`` may receive marketing (consent_marketing true)."""
+    customers = company.customers
+    if "consent_marketing" not in customers.columns:
+        return 0
+    consent = customers.drop_duplicates("customer_id").set_index("customer_id")["consent_marketing"]
+    return int(consent.reindex(ids).astype("boolean").fillna(False).to_numpy(dtype=bool).sum())
+
+
+def describe_lapse(view: LapseView) -> str:
+    """The lapse finding, with k, the one-time-buyer rule and the BG/NBD comparison."""
+    attrs = view.rhythm.attrs
+    total = view.summary.loc["all"]
+    parts = [
+        f"With k = {attrs['k']:g}, a customer has lapsed after {attrs['k']:g} of their own "
+        f"purchase intervals without buying (never sooner than {attrs['min_days']} days). "
+        f"{percent(total['lapse_rate'])} of the {count(total['customers'])} buyers have lapsed."
+    ]
+    if "one-time buyers" in view.summary.index:
+        one = view.summary.loc["one-time buyers"]
+        parts.append(
+            f"The {count(one['customers'])} one-time buyers have no rhythm of their own, so they "
+            f"are measured against the base's: a median of {attrs['base_interval_days']:.0f} days "
+            f"between purchases; {percent(one['lapse_rate'])} of them have lapsed."
+        )
+    if view.comparison is not None and {"active", "lapsed"} <= set(view.comparison.index):
+        c = view.comparison
+        parts.append(
+            f"The BG/NBD model agrees in the main: the mean probability alive is "
+            f"{percent(c.loc['active', 'mean_alive'])} for the active and "
+            f"{percent(c.loc['lapsed', 'mean_alive'])} for the lapsed. "
+            f"{count(view.win_back)} lapsed customers who may receive marketing still have a "
+            "probability alive of 50% or more: the first win-back list."
+        )
+    return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class RetentionValue:
+    """What a rise in retention is worth, and the rule of thumb beside it.
+
+    Attributes
+    ----------
+    value : Series
+        :func:`crmlib.analytics.lifecycle.retention_uplift_value`.
+    curve : DataFrame
+        :func:`crmlib.analytics.lifecycle.retention_curve`.
+    retention_cost : float or None
+        Measured yearly cost to serve of a retained customer.
+    acquisition_cost : float or None
+        The cost of winning a customer: given, else implied by the rule of thumb
+        (five times the retention cost), else None.
+    acquisition_cost_source : str
+        ``"given"``, ``"rule of thumb"`` or ``"unknown"``.
+    replacement_cost : float or None
+        What winning as many new customers as the rise keeps would cost.
+    """
+
+    value: pd.Series
+    curve: pd.DataFrame
+    retention_cost: float | None
+    acquisition_cost: float | None
+    acquisition_cost_source: str
+    replacement_cost: float | None
+
+
+def implied_acquisition_cost(
+    acquisition_cost: float, retention_cost: float | None
+) -> tuple[float | None, str]:
+    """The acquisition cost to use: the one given, else five times the retention cost."""
+    if acquisition_cost < 0:
+        raise ParameterError(
+            f"acquisition_cost must be 0 (unknown) or more, got {acquisition_cost}"
+        )
+    if acquisition_cost > 0:
+        return float(acquisition_cost), "given"
+    if retention_cost is not None and retention_cost > 0:
+        return RETENTION_COST_RATIO * retention_cost, "rule of thumb"
+    return None, "unknown"
+
+
+def retention_value(
+    retention: RetentionView,
+    *,
+    uplift: float = 0.05,
+    discount_rate: float = 0.1,
+    acquisition_cost: float = 0.0,
+) -> RetentionValue:
+    """The value of an ``uplift`` in yearly retention, by ``margin * r / (1 + d - r)``.
+
+    Raises
+    ------
+    MissingDataError
+        Without a margin per retained customer (no cost or margin rate in the data).
+    """
+    if retention.retained_margin is None:
+        raise MissingDataError(
+            "the value of retention needs the margin of retained customers (cost in "
+            "transactions or margin_rate in products)"
+        )
+    value = retention_uplift_value(
+        retention.retained_margin,
+        retention.rate,
+        customers=retention.customers_before,
+        uplift=uplift,
+        discount_rate=discount_rate,
+    )
+    curve = retention_curve(retention.retained_margin, discount_rate=discount_rate)
+    cost, source = implied_acquisition_cost(acquisition_cost, retention.retention_cost)
+    replacement = value["extra_retained"] * cost if cost is not None else None
+    return RetentionValue(value, curve, retention.retention_cost, cost, source, replacement)
+
+
+def describe_retention_value(result: RetentionValue, currency: str) -> str:
+    """What the rise is worth, then the five-times rule of thumb set beside the data."""
+    v = result.value
+    parts = [
+        f"A customer who brings {money(v['margin'], currency)} a year and stays with a "
+        f"probability of {percent(v['retention_rate'])} is worth {money(v['clv_now'], currency)} "
+        f"today (margin × r / (1 + d − r)). Raising retention by {v['uplift'] * 100:.0f} points "
+        f"to {percent(v['target_rate'])} makes that {money(v['clv_target'], currency)}: "
+        f"{money(v['lifetime_gain'], currency)} over the {count(v['customers'])} customers of the "
+        f"base, of which {money(v['first_year_gain'], currency)} in the first year alone "
+        f"({count(v['extra_retained'])} more customers kept)."
+    ]
+    rule = (
+        "The common rule that keeping a customer is about five times cheaper than winning one "
+        "is a rule of thumb from the CRM literature, not a law of this company."
+    )
+    if result.acquisition_cost_source == "given":
+        ratio = (
+            f" The data puts the yearly contact cost of a retained customer at "
+            f"{money(result.retention_cost, currency)}, so winning one costs "
+            f"{result.acquisition_cost / result.retention_cost:.1f} times keeping one here."
+            if result.retention_cost
+            else ""
+        )
+        parts.append(
+            f"{rule} With the acquisition cost given ({money(result.acquisition_cost, currency)}), "
+            f"winning as many new customers as the rise keeps would cost "
+            f"{money(result.replacement_cost, currency)}.{ratio}"
+        )
+    elif result.acquisition_cost_source == "rule of thumb":
+        parts.append(
+            f"{rule} The data holds no acquisition cost; it measures the yearly contact cost of a "
+            f"retained customer at {money(result.retention_cost, currency)}, so the rule implies "
+            f"about {money(result.acquisition_cost, currency)} to win one, and "
+            f"{money(result.replacement_cost, currency)} to win as many customers as the rise "
+            "keeps. Set the parameter acquisition_cost to the company's own figure."
+        )
+    else:
+        parts.append(
+            f"{rule} The data has no acquisition cost and no cost to serve to set it against; "
+            "set the parameter acquisition_cost to compare."
+        )
+    return " ".join(parts)
