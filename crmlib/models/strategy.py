@@ -12,9 +12,7 @@ import importlib
 import warnings
 from dataclasses import dataclass, field
 
-import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib.axes import Axes
 
 from crmlib.analytics.clv import observed_retention_rate
 from crmlib.analytics.pareto import customer_share_for_value, pareto_curve, value_share_of_top
@@ -33,8 +31,6 @@ MODEL_MODULES = {
     "CRM value chain": "crmlib.models.value_chain",
     "Customer IDOL": "crmlib.models.idol",
 }
-# Colours of the models in charts, in the order they appear.
-PALETTE = ("#1f5f8b", "#27ae60", "#8e44ad", "#d35400", "#c0392b", "#7f8c8d")
 
 
 @dataclass(frozen=True)
@@ -215,31 +211,6 @@ def readable_plan(plan: pd.DataFrame, currency: str) -> pd.DataFrame:
         money(v, currency) if pd.notna(v) else "not estimated" for v in shown["expected_value"]
     ]
     return shown.rename(columns={"expected_value": "expected value / year"})
-
-
-def plot_action_values(
-    plan: pd.DataFrame, ax: Axes | None = None, *, currency: str = "EUR"
-) -> Axes:
-    """Horizontal bars of the actions' expected value per year, coloured by model."""
-    valued = plan.dropna(subset=["expected_value"])
-    ax = ax or plt.subplots(figsize=(8, max(2.5, 0.45 * len(valued) + 1)))[1]
-    labels = [
-        f"{rank}. {text[:60]}{'...' if len(text) > 60 else ''}"
-        for rank, text in valued["action"].items()
-    ]
-    models = list(dict.fromkeys(plan["model"]))
-    colour_of = {m: PALETTE[i % len(PALETTE)] for i, m in enumerate(models)}
-    colours = [colour_of[m] for m in valued["model"]]
-    ax.barh(range(len(valued)), valued["expected_value"], color=colours)
-    ax.set_yticks(range(len(valued)), labels=labels, fontsize=8)
-    ax.invert_yaxis()
-    ax.set_xlabel(f"expected value per year ({currency})")
-    ax.set_title("Actions with an estimated value")
-    for model in dict.fromkeys(valued["model"]):
-        ax.bar(0, 0, color=colour_of[model], label=model)
-    if len(valued):
-        ax.legend(loc="lower right", fontsize=8)
-    return ax
 
 
 def executive_summary(

@@ -18,30 +18,15 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from crmlib.plots.base import new_axes
 from crmlib.plots.base import require_columns as _need
-
-_BLUE = "#1f5f8b"
-_LIGHT = "#7fb3d5"
-_RED = "#c0392b"
-_GREEN = "#27ae60"
-_GREY = "#95a5a6"
-_ORANGE = "#e67e22"
+from crmlib.plots.style import BLUE, GREEN, LIGHT, ORANGE, RED, SILVER, money_ticks, new_axes
 
 #: Colours of the moves in migration charts.
-MOVE_COLOURS = {"up": _GREEN, "same": _GREY, "down": _RED, "joined": _BLUE}
-
-
-def _axes(ax: Axes | None, figsize: tuple[float, float] = (7.5, 4.0)) -> Axes:
-    return new_axes(ax, figsize)
+MOVE_COLOURS = {"up": GREEN, "same": SILVER, "down": RED, "joined": BLUE}
 
 
 def _label(text: object) -> str:
     return str(text).replace("_", " ")
-
-
-def _money_axis(currency: str) -> FuncFormatter:
-    return FuncFormatter(lambda value, _: f"{currency} {value:,.0f}")
 
 
 def _heatmap(
@@ -91,10 +76,10 @@ def plot_aspect_completeness(
     by_tier : DataFrame, optional
         Rows: tiers; columns: the aspects (``Identification.by_tier``).
     """
-    ax = _axes(ax)
+    ax = new_axes(ax)
     names = [a for a in aspects.index if a != "completeness"]
     positions = np.arange(len(names))
-    ax.barh(positions, aspects[names].to_numpy(dtype=float), color=_LIGHT, label="all customers")
+    ax.barh(positions, aspects[names].to_numpy(dtype=float), color=LIGHT, label="all customers")
     if by_tier is not None and len(by_tier):
         markers = ["D", "o", "s", "^", "v", "P"]
         colours = plt.get_cmap("viridis")(np.linspace(0.0, 0.8, len(by_tier)))
@@ -109,7 +94,7 @@ def plot_aspect_completeness(
                 label=str(tier),
             )
     if "completeness" in aspects.index:
-        ax.axvline(float(aspects["completeness"]), color=_BLUE, linestyle="--", linewidth=1)
+        ax.axvline(float(aspects["completeness"]), color=BLUE, linestyle="--", linewidth=1)
     ax.set_yticks(positions, [_label(n) for n in names])
     ax.invert_yaxis()
     ax.set_xlim(0, 1.02)
@@ -127,9 +112,9 @@ def plot_knowledge_by_tier(
     title: str = "How well each value tier is known",
 ) -> Axes:
     """Stacked bars per value tier: the shares of poorly, partly and well known customers."""
-    ax = _axes(ax, (7.5, 3.2))
+    ax = new_axes(ax, (7.5, 3.2))
     shares = knowledge.div(knowledge.sum(axis=1).replace(0, np.nan), axis=0).fillna(0.0)
-    colours = [_RED, _ORANGE, _GREEN][-len(shares.columns) :]
+    colours = [RED, ORANGE, GREEN][-len(shares.columns) :]
     left = np.zeros(len(shares))
     positions = np.arange(len(shares))
     for colour, level in zip(colours, shares.columns, strict=False):
@@ -160,9 +145,9 @@ def plot_silhouette(
 ) -> Axes:
     """Bars of the silhouette per number of segments; the chosen ``k`` in dark blue."""
     _need(selection, ["silhouette"], "silhouette")
-    ax = _axes(ax, (5, 3.5))
+    ax = new_axes(ax, (5, 3.5))
     ks = selection.index.to_numpy()
-    colours = [_BLUE if int(value) == int(k) else _LIGHT for value in ks]
+    colours = [BLUE if int(value) == int(k) else LIGHT for value in ks]
     ax.bar(ks, selection["silhouette"].to_numpy(dtype=float), color=colours)
     ax.set_xticks(ks)
     ax.set_xlabel("number of needs segments (k)")
@@ -180,7 +165,7 @@ def plot_needs_value_grid(
     title: str = "Needs segments against value tiers",
 ) -> Axes:
     """Heatmap of the needs-by-value grid: colour by mean value, customers in each cell."""
-    ax = _axes(ax, (7, 3.6))
+    ax = new_axes(ax, (7, 3.6))
     values = mean_value.reindex_like(counts).to_numpy(dtype=float)
     texts = [
         [
@@ -210,29 +195,29 @@ def plot_granularity(
     one-to-one runs off the chart (its figure is in the legend).
     """
     _need(tradeoff, ["n_groups", "value", "cost", "net", "measured", "optimum"], "granularity")
-    ax = _axes(ax, (8, 4.2))
+    ax = new_axes(ax, (8, 4.2))
     measured = tradeoff[tradeoff["measured"].to_numpy(dtype=bool)]
     x = tradeoff["n_groups"].to_numpy(dtype=float)
     for column, colour, label in (
-        ("value", _GREEN, "value captured"),
-        ("cost", _RED, "cost of treatments"),
-        ("net", _BLUE, "net value"),
+        ("value", GREEN, "value captured"),
+        ("cost", RED, "cost of treatments"),
+        ("net", BLUE, "net value"),
     ):
         ax.plot(measured["n_groups"], measured[column], color=colour, linewidth=2, label=label)
         ax.plot(x[-2:], tradeoff[column].to_numpy()[-2:], color=colour, linestyle="--")
     best = tradeoff[tradeoff["optimum"].to_numpy(dtype=bool)].iloc[0]
-    ax.scatter([best["n_groups"]], [best["net"]], color=_BLUE, s=60, zorder=4)
+    ax.scatter([best["n_groups"]], [best["net"]], color=BLUE, s=60, zorder=4)
     ax.annotate(
         f"optimum: {int(best['n_groups']):,} groups\nnet {currency} {best['net']:,.0f}",
         xy=(best["n_groups"], best["net"]),
         xytext=(18, -34),
         textcoords="offset points",
         fontsize=8,
-        arrowprops={"arrowstyle": "-", "color": _BLUE},
+        arrowprops={"arrowstyle": "-", "color": BLUE},
     )
     if grid_groups and (tradeoff["n_groups"] == grid_groups).any():
         grid = tradeoff[tradeoff["n_groups"] == grid_groups].iloc[0]
-        ax.axvline(grid_groups, color=_GREY, linestyle=":", linewidth=1)
+        ax.axvline(grid_groups, color=SILVER, linestyle=":", linewidth=1)
         ax.annotate(
             "needs x value grid",
             xy=(grid_groups, grid["value"]),
@@ -254,7 +239,7 @@ def plot_granularity(
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_xscale("log")
     ax.set_xlabel("number of customer groups, each with its own treatment (log scale)")
-    ax.yaxis.set_major_formatter(_money_axis(currency))
+    ax.yaxis.set_major_formatter(money_ticks(currency))
     ax.set_ylabel("per year")
     ax.set_title(title)
     ax.legend(loc="lower left", fontsize=7.5)
@@ -272,17 +257,17 @@ def plot_look_alikes(
     """One row per look-alike group: each member's profit as a dot; ``pair`` highlighted."""
     _need(members, ["group", "customer_id", "value"], "look-alike")
     groups = list(dict.fromkeys(members["group"]))
-    ax = _axes(ax, (8, 0.45 * len(groups) + 1.6))
+    ax = new_axes(ax, (8, 0.45 * len(groups) + 1.6))
     position = {g: i for i, g in enumerate(groups)}
     y = members["group"].map(position).to_numpy(dtype=float)
-    ax.scatter(members["value"], y, color=_GREY, s=16, alpha=0.7, label="a customer")
+    ax.scatter(members["value"], y, color=SILVER, s=16, alpha=0.7, label="a customer")
     chosen = members["customer_id"].isin(list(pair)).to_numpy(dtype=bool)
     if chosen.any():
         picked = members[chosen]
         ax.scatter(
             picked["value"],
             y[chosen],
-            color=_RED,
+            color=RED,
             s=50,
             zorder=3,
             label="the pair in the text",
@@ -295,12 +280,12 @@ def plot_look_alikes(
                 textcoords="offset points",
                 ha="center",
                 fontsize=7.5,
-                color=_RED,
+                color=RED,
             )
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(range(len(groups)), groups, fontsize=8)
     ax.invert_yaxis()
-    ax.xaxis.set_major_formatter(_money_axis(currency))
+    ax.xaxis.set_major_formatter(money_ticks(currency))
     ax.set_xlabel("profit, last 12 months")
     ax.set_title(title)
     ax.legend(loc="lower right", fontsize=7.5)
@@ -321,7 +306,7 @@ def plot_handover_matrix(
     Each cell reads ``lost share (handovers)``; pairs without handovers are blank.
     """
     _need(matrix, ["from_channel", "to_channel", "handovers", "lost_rate"], "handover")
-    ax = _axes(ax, (6.5, 4.5))
+    ax = new_axes(ax, (6.5, 4.5))
     channels = sorted(set(matrix["from_channel"]) | set(matrix["to_channel"]))
     rate = matrix.pivot(index="from_channel", columns="to_channel", values="lost_rate")
     size = matrix.pivot(index="from_channel", columns="to_channel", values="handovers")
@@ -347,21 +332,21 @@ def plot_process_sync(
 ) -> Axes:
     """Paired bars per process: repeat rate and share never resolved; pushes while open as text."""
     _need(overview, ["episodes", "repeat_rate", "unresolved_rate", "pushed"], "process")
-    ax = _axes(ax, (7.5, 0.5 * len(overview) + 1.5))
+    ax = new_axes(ax, (7.5, 0.5 * len(overview) + 1.5))
     positions = np.arange(len(overview))
     height = 0.38
     ax.barh(
         positions - height / 2,
         overview["repeat_rate"].to_numpy(dtype=float),
         height,
-        color=_LIGHT,
+        color=LIGHT,
         label="more than one contact",
     )
     ax.barh(
         positions + height / 2,
         overview["unresolved_rate"].fillna(0).to_numpy(dtype=float),
         height,
-        color=_RED,
+        color=RED,
         label="never resolved",
     )
     top = float(np.nanmax(overview[["repeat_rate", "unresolved_rate"]].to_numpy(dtype=float)))
@@ -373,7 +358,7 @@ def plot_process_sync(
                 f"{int(row['pushed'])} pushed while open",
                 va="center",
                 fontsize=7.5,
-                color=_ORANGE,
+                color=ORANGE,
             )
     labels = [
         f"{p} ({int(n):,})" for p, n in zip(overview.index, overview["episodes"], strict=True)
@@ -396,14 +381,14 @@ def plot_repeat_contacts(
 ) -> Axes:
     """Stacked bars per process: the shares of episodes settled in 1, 2, or 3+ contacts."""
     _need(moments, ["episodes", "one", "two", "three_plus"], "repeat contact")
-    ax = _axes(ax, (7.5, 0.45 * len(moments) + 1.5))
+    ax = new_axes(ax, (7.5, 0.45 * len(moments) + 1.5))
     shares = moments[["one", "two", "three_plus"]].div(moments["episodes"], axis=0)
     positions = np.arange(len(moments))
     left = np.zeros(len(moments))
     for column, colour, label in (
-        ("one", _GREEN, "1 contact"),
-        ("two", _ORANGE, "2 contacts"),
-        ("three_plus", _RED, "3 or more"),
+        ("one", GREEN, "1 contact"),
+        ("two", ORANGE, "2 contacts"),
+        ("three_plus", RED, "3 or more"),
     ):
         width = shares[column].to_numpy(dtype=float)
         ax.barh(positions, width, left=left, color=colour, label=label)
@@ -427,17 +412,17 @@ def plot_offer_conflicts(
     """Stacked bars per campaign: the share of its offers to customers who just bought or
     returned the category."""
     _need(per_campaign, ["category", "offers", "just_bought", "returned"], "offer conflict")
-    ax = _axes(ax, (9, 3.8))
+    ax = new_axes(ax, (9, 3.8))
     positions = np.arange(len(per_campaign))
     offers = per_campaign["offers"].replace(0, np.nan).to_numpy(dtype=float)
     bought = per_campaign["just_bought"].to_numpy(dtype=float) / offers
     returned = per_campaign["returned"].to_numpy(dtype=float) / offers
-    ax.bar(positions, np.nan_to_num(bought), color=_ORANGE, label="just bought the category")
+    ax.bar(positions, np.nan_to_num(bought), color=ORANGE, label="just bought the category")
     ax.bar(
         positions,
         np.nan_to_num(returned),
         bottom=np.nan_to_num(bought),
-        color=_RED,
+        color=RED,
         label="returned it",
     )
     labels = [
@@ -466,12 +451,12 @@ def plot_household_mix(
     A mixed household has a top customer and a loss-making one: the lower right.
     """
     _need(households, ["best_value", "worst_value", "mixed"], "household")
-    ax = _axes(ax, (7, 4.2))
+    ax = new_axes(ax, (7, 4.2))
     mixed = households["mixed"].to_numpy(dtype=bool)
     ax.scatter(
         households.loc[~mixed, "best_value"],
         households.loc[~mixed, "worst_value"],
-        color=_GREY,
+        color=SILVER,
         s=14,
         alpha=0.6,
         label="household or account",
@@ -479,15 +464,15 @@ def plot_household_mix(
     ax.scatter(
         households.loc[mixed, "best_value"],
         households.loc[mixed, "worst_value"],
-        color=_RED,
+        color=RED,
         s=22,
         label="top customer beside a loss-making one",
     )
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_yscale("symlog", linthresh=10)
     ax.set_xscale("symlog", linthresh=10)
-    ax.xaxis.set_major_formatter(_money_axis(currency))
-    ax.yaxis.set_major_formatter(_money_axis(currency))
+    ax.xaxis.set_major_formatter(money_ticks(currency))
+    ax.yaxis.set_major_formatter(money_ticks(currency))
     ax.set_xlabel("best member: profit, last 12 months (symmetric log scale)")
     ax.set_ylabel("worst member")
     ax.set_title(title)
@@ -506,10 +491,10 @@ def plot_orchestration_scorecard(
     score (0-100 %) as a diamond where it was assessed; dimensions not checked are
     labelled so."""
     _need(scorecard, ["rate"], "orchestration scorecard")
-    ax = _axes(ax, (7.5, 3.6))
+    ax = new_axes(ax, (7.5, 3.6))
     positions = np.arange(len(scorecard))
     rates = scorecard["rate"].to_numpy(dtype=float)
-    ax.barh(positions, np.nan_to_num(rates), color=_RED, label="mismatches (data)")
+    ax.barh(positions, np.nan_to_num(rates), color=RED, label="mismatches (data)")
     for y, rate in enumerate(rates):
         text = f"{rate:.0%}" if np.isfinite(rate) else "not checked: no data"
         ax.text((rate if np.isfinite(rate) else 0) + 0.01, y, text, va="center", fontsize=7.5)
@@ -519,7 +504,7 @@ def plot_orchestration_scorecard(
             scores,
             positions,
             marker="D",
-            color=_BLUE,
+            color=BLUE,
             zorder=3,
             label="practice score (workshop)",
         )
@@ -543,7 +528,7 @@ def plot_transition_matrix(
     title: str = "Segment migration: where each segment went",
 ) -> Axes:
     """Heatmap of the transition shares (rows: before; columns: after), with customers."""
-    ax = _axes(ax, (6.5, 4.8))
+    ax = new_axes(ax, (6.5, 4.8))
     values = rates.to_numpy(dtype=float)
     texts = [
         [f"{r:.0%}\n{int(n):,}" if n else "" for r, n in zip(rr, nn, strict=True)]
@@ -574,7 +559,7 @@ def plot_migration_flows(
     """A flow chart (Sankey-like): segments then on the left, now on the right, bands
     as wide as the customers who moved; green up, red down, grey stayed, blue joined."""
     _need(flows, ["before", "after", "move", "customers"], "migration flow")
-    ax = _axes(ax, (7.5, 5))
+    ax = new_axes(ax, (7.5, 5))
     left_states = [s for s in [*order, "joined"] if s in set(flows["before"])]
     right_states = [s for s in order if s in set(flows["after"])]
     total = float(flows["customers"].sum())
@@ -608,7 +593,7 @@ def plot_migration_flows(
             x,
             _smooth(y0, y1, (x - x[0]) / (x[-1] - x[0])),
             _smooth(y0 + width, y1 + width, (x - x[0]) / (x[-1] - x[0])),
-            color=MOVE_COLOURS.get(flow["move"], _GREY),
+            color=MOVE_COLOURS.get(flow["move"], SILVER),
             alpha=0.45,
             linewidth=0,
         )
@@ -664,18 +649,16 @@ def plot_value_shift(
 ) -> Axes:
     """Paired bars per segment at the first date: its profit then and now."""
     _need(value, ["value_before", "value_after"], "value shift")
-    ax = _axes(ax, (7.5, 3.8))
+    ax = new_axes(ax, (7.5, 3.8))
     positions = np.arange(len(value))
     width = 0.38
     ax.bar(
-        positions - width / 2, value["value_before"], width, color=_GREY, label="12 months to then"
+        positions - width / 2, value["value_before"], width, color=SILVER, label="12 months to then"
     )
-    ax.bar(
-        positions + width / 2, value["value_after"], width, color=_BLUE, label="12 months to now"
-    )
+    ax.bar(positions + width / 2, value["value_after"], width, color=BLUE, label="12 months to now")
     ax.set_xticks(positions, [_label(s) for s in value.index])
     ax.axhline(0, color="black", linewidth=0.8)
-    ax.yaxis.set_major_formatter(_money_axis(currency))
+    ax.yaxis.set_major_formatter(money_ticks(currency))
     ax.set_ylabel("profit")
     ax.set_title(title)
     ax.legend(loc="upper right", fontsize=8)
@@ -690,10 +673,10 @@ def plot_movers(
 ) -> Axes:
     """Diverging bars per group: the share that moved up (right) and down (left)."""
     _need(movers, ["up", "down"], "movers")
-    ax = _axes(ax, (7, 0.5 * len(movers) + 1.5))
+    ax = new_axes(ax, (7, 0.5 * len(movers) + 1.5))
     positions = np.arange(len(movers))
-    ax.barh(positions, movers["up"].to_numpy(dtype=float), color=_GREEN, label="moved up")
-    ax.barh(positions, -movers["down"].to_numpy(dtype=float), color=_RED, label="moved down")
+    ax.barh(positions, movers["up"].to_numpy(dtype=float), color=GREEN, label="moved up")
+    ax.barh(positions, -movers["down"].to_numpy(dtype=float), color=RED, label="moved down")
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(positions, [_label(g) for g in movers.index])
     ax.invert_yaxis()
@@ -712,7 +695,7 @@ def plot_response_matrix(
     title: str = "Response rate per campaign and segment",
 ) -> Axes:
     """Heatmap of response rates: campaigns (rows) by segment (columns); blank when too few."""
-    ax = _axes(ax, (7, 0.4 * len(matrix) + 1.8))
+    ax = new_axes(ax, (7, 0.4 * len(matrix) + 1.8))
     values = matrix.to_numpy(dtype=float)
     texts = [[f"{v:.0%}" if v == v else "" for v in row] for row in values]
     image = _heatmap(ax, values, texts, matrix.index, matrix.columns, "Greens", 0.0)

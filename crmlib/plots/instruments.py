@@ -17,10 +17,11 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch, Rectangle
 
 from crmlib.errors import ParameterError
+from crmlib.plots.style import BLUE, GREEN, GREY, PURPLE, RED
 
 #: Colours per dimension, in the order the instrument declares them.
-DIMENSION_COLOURS = ("#1f5f8b", "#c0392b", "#27ae60", "#8e44ad")
-_BENCHMARK_COLOUR = "#7f8c8d"
+DIMENSION_COLOURS = (BLUE, RED, GREEN, PURPLE)
+_BENCHMARK_COLOUR = GREY
 _NOT_SCORED_COLOUR = "#d9d9d9"
 _NOT_SCORED_LABEL = "not scored"
 

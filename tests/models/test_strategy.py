@@ -13,6 +13,7 @@ from crmlib.data.company import load_company
 from crmlib.errors import MissingDataError
 from crmlib.models import strategy
 from crmlib.models.verdict import Action, ModelVerdict
+from crmlib.plots.strategy import plot_action_values
 
 
 def verdicts():
@@ -49,7 +50,7 @@ def test_action_plan_ranks_by_priority_then_value():
 
 
 def test_action_values_chart():
-    ax = strategy.plot_action_values(strategy.action_plan(verdicts()))
+    ax = plot_action_values(strategy.action_plan(verdicts()))
     assert [round(p.get_width()) for p in ax.patches[:3]] == [500, 100, 9999]
     assert len(ax.get_yticklabels()) == 3  # the unknown value is left out
 

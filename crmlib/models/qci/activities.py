@@ -9,16 +9,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from crmlib.analytics.lifecycle import (
-    acquisition,
-    acquisition_quality,
-    category_affinity,
-    channel_costs,
-    first_purchases,
-    penetration,
-    segment_costs,
-    share_of_wallet,
-)
+from crmlib.analytics.lifecycle.cohorts import acquisition, acquisition_quality, first_purchases
+from crmlib.analytics.lifecycle.costs import channel_costs, segment_costs
+from crmlib.analytics.lifecycle.wallet import category_affinity, penetration, share_of_wallet
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
 from crmlib.formatting import count, money, percent

@@ -9,12 +9,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from crmlib.analytics.lifecycle import (
-    alive_probabilities,
-    campaign_response,
-    category_spend,
-    recent_activity,
-)
+from crmlib.analytics.lifecycle.costs import campaign_response
+from crmlib.analytics.lifecycle.lapse import alive_probabilities, recent_activity
+from crmlib.analytics.lifecycle.wallet import category_spend
 from crmlib.analytics.needs import need_dimensions, needs_profile
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError

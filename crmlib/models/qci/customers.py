@@ -34,12 +34,6 @@ def sentence(value) -> str:
     return written[:1].upper() + written[1:]
 
 
-def _purchases(transactions: pd.DataFrame) -> pd.DataFrame:
-    if "is_return" not in transactions.columns:
-        return transactions
-    return transactions[~transactions["is_return"].fillna(False).to_numpy(dtype=bool)]
-
-
 def _in_year(frame: pd.DataFrame | None, start, end) -> pd.DataFrame | None:
     if frame is None or "date" not in frame.columns:
         return frame

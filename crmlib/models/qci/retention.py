@@ -10,16 +10,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from crmlib.analytics.lifecycle import (
-    PERIODS,
+from crmlib.analytics.lifecycle import PERIODS
+from crmlib.analytics.lifecycle.cohorts import (
     average_retention_curve,
     cohort_retention,
-    lapse_summary,
-    purchase_rhythm,
     retention_curve,
     retention_uplift_value,
     window_retention,
 )
+from crmlib.analytics.lifecycle.lapse import lapse_summary, purchase_rhythm
+from crmlib.analytics.purchases import purchase_lines
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.formatting import count, money, percent
@@ -27,7 +27,6 @@ from crmlib.models.qci.customers import (
     RETENTION_COST_RATIO,
     YEAR,
     CustomerBase,
-    _purchases,
     text,
     tier_order,
 )
@@ -74,7 +73,7 @@ def retention_view(company: Company, base: CustomerBase, *, freq: str = "Q") -> 
     cohorts = cohort_retention(tx, freq, end=end)
     window = window_retention(tx, end=end, months=YEAR, segments=base.prior_tier)
     window = window.reindex(tier_order(window.index))
-    buys = _purchases(tx)
+    buys = purchase_lines(tx)
     day = buys["date"]
     ids = buys["customer_id"]
     previous = (day > base.year_start - pd.DateOffset(months=YEAR)) & (day <= base.year_start)

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from crmlib.analytics.lifecycle import acquisition, cohort_retention
+from crmlib.analytics.lifecycle.cohorts import acquisition, cohort_retention
 from crmlib.analytics.pareto import flag_ssc
+from crmlib.analytics.purchases import purchase_lines
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
 from crmlib.instruments import Answers, area_scores
@@ -95,10 +96,8 @@ class Relationships:
 
 
 def _purchase_lines(transactions: pd.DataFrame, start, end) -> pd.DataFrame:
-    data = transactions
-    if "is_return" in data.columns:
-        data = data[~data["is_return"].fillna(False).to_numpy(dtype=bool)]
-    keep = (data["date"] > start) & (data["date"] <= end)
+    data = purchase_lines(transactions, end)
+    keep = data["date"] > start
     return data[keep.to_numpy(dtype=bool)]
 
 
