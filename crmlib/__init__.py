@@ -3,14 +3,22 @@
 The public names below are loaded on first use, so ``import crmlib`` stays fast in a
 notebook or a batch worker that needs only part of the library.
 
-Layers (each imports only the ones below it)::
+Layers (each imports only the ones below it; ``tests/test_layers.py`` enforces it)::
 
-    crmlib.render, crmlib.cli      papermill + nbconvert: notebooks to reports
-    crmlib.plots, crmlib.diagrams  charts (each returns its matplotlib ax), model diagrams
-    crmlib.models                  one module per CRM model
-    crmlib.analytics               value, lifetime value, lifecycle, interactions, segments
+    crmlib.cli, crmlib.lab         thin: parse, then call
+    crmlib.render, crmlib.batch    papermill + nbconvert: notebooks to reports, many clients
+    crmlib.notebook                everything that talks to IPython: setup, say, step, live
+                                   views, widgets, exercises, assessment forms
+    crmlib.plots, crmlib.diagrams  charts (each returns its matplotlib ax) and model diagrams,
+                                   drawn from the results they are given
+    crmlib.models                  one package per model (analyse, verdict, diagram), plus
+                                   the shared verdict, strategy report and data audit
+    crmlib.sample                  the generated sample company
     crmlib.instruments             assessment questionnaires, answers, scoring
-    crmlib.data                    schema, loaders, validation, sample company
+    crmlib.analytics               value, lifetime value, lifecycle, interactions, segments
+    crmlib.data, crmlib.privacy    schema, loaders, validation, pseudonymisation
+    base                           errors, atomic, formatting, paths, text (the wording
+                                   layer: escape, sentence, join, plural), stages
 """
 
 from __future__ import annotations

@@ -11,7 +11,8 @@ Every data-dependent sentence of a report is a template filled by :func:`sentenc
   a sentence never computes a figure.
 
 :func:`join`, :func:`plural` and :func:`label` are the only list, plural and name
-helpers; they escape what they are given too.
+helpers. They shape words and escape nothing: escaping happens once, when a value goes
+into a sentence (or by :func:`escape` where a builder still writes its own f-string).
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from crmlib.formatting import count
 
 # Markdown would still act on these characters after HTML escaping.
 _MARKDOWN = "\\`*_[]"
+# Braces would act if the text were ever used as a str.format template; as entities
+# they read the same on the page.
+_BRACES = {"{": "&#123;", "}": "&#125;"}
 
 
 class Safe(str):
@@ -32,18 +36,20 @@ class Safe(str):
 
 
 def escape(value: object) -> str:
-    """User text made inert in Markdown and HTML (company and customer names are user text).
+    """User text made inert in Markdown, HTML and ``str.format`` (names are user text).
 
     Examples
     --------
-    >>> escape("R&D *Best* <b>")
-    'R&amp;D \\\\*Best\\\\* &lt;b&gt;'
+    >>> escape("R&D *Best* <b> {x}")
+    'R&amp;D \\\\*Best\\\\* &lt;b&gt; &#123;x&#125;'
     """
     if isinstance(value, Safe):
         return value
     text = html.escape(str(value), quote=True)
     for char in _MARKDOWN:
         text = text.replace(char, "\\" + char)
+    for char, entity in _BRACES.items():
+        text = text.replace(char, entity)
     return text
 
 
@@ -109,20 +115,41 @@ def markdown(template: str, **values: object) -> str:
     return sentence(template, **values)
 
 
-def join(items: Iterable[object], word: str = "and") -> Safe:
-    """``["a", "b", "c"]`` -> ``"a, b and c"``, each item escaped (a :class:`Safe` stays)."""
-    parts = [escape(item) for item in items]
-    if len(parts) <= 1:
-        return Safe("".join(parts))
-    return Safe(", ".join(parts[:-1]) + f" {translate(word)} " + parts[-1])
+def join(items: Iterable[object], word: str = "and") -> str:
+    """``["a", "b", "c"]`` -> ``"a, b and c"`` (items as they are: escape the result's use).
+
+    A list of :class:`Safe` items gives a :class:`Safe` result.
+    """
+    parts = list(items)
+    words = [str(part) for part in parts]
+    if len(words) <= 1:
+        joined = "".join(words)
+    else:
+        joined = ", ".join(words[:-1]) + f" {translate(word)} " + words[-1]
+    return Safe(joined) if parts and all(isinstance(p, Safe) for p in parts) else joined
 
 
-def plural(n: float, word: str, words: str | None = None) -> Safe:
+def plural(n: float, word: str, words: str | None = None) -> str:
     """``plural(3, "customer")`` -> ``"3 customers"``; one is singular after rounding."""
     many = words if words is not None else word + "s"
-    return Safe(f"{count(n)} {escape(word if round(float(n)) == 1 else many)}")
+    return f"{count(n)} {translate(word if round(float(n)) == 1 else many)}"
 
 
-def label(name: object) -> Safe:
+def label(name: object) -> str:
     """A column or element name as words: ``"cost_to_serve"`` -> ``"cost to serve"``."""
-    return Safe(escape(str(name).replace("_", " ")))
+    return str(name).replace("_", " ")
+
+
+def capitalise(text: str) -> str:
+    """``text`` with a capital first letter, to open a sentence (the rest unchanged)."""
+    return text[:1].upper() + text[1:]
+
+
+def lead(company: object, end: str = ".") -> Safe:
+    """The opening of a section's conclusion: ``**What this means for <company>.**``.
+
+    ``end`` is ``"."`` (a paragraph follows) or ``":"`` (a list or clause follows).
+    """
+    if end == ":":
+        return sentence("**What this means for {company}:**", company=company)
+    return sentence("**What this means for {company}.**", company=company)

@@ -221,6 +221,18 @@ def test_only_the_notebook_layer_talks_to_ipython():
     assert not offenders, "\n".join(offenders)
 
 
+def test_nothing_below_the_charts_draws():
+    """Models, analytics, instruments and data compute; only charts and above use matplotlib."""
+    _, external = import_graph()
+    drawing = layer_of("crmlib.plots")
+    offenders = sorted(
+        module
+        for module, names in external.items()
+        if "matplotlib" in names and module != "crmlib" and layer_of(module) < drawing
+    )
+    assert not offenders, offenders
+
+
 def test_drawings_take_results_not_models():
     """Charts and diagrams draw the results they are given; they never compute a model."""
     internal, _ = import_graph()

@@ -84,7 +84,7 @@ from crmlib.models.idic.tables import (
     tier_view,
     top_customer_view,
 )
-from crmlib.text import escape
+from crmlib.text import sentence
 
 Result = IdicResult
 
@@ -146,4 +146,8 @@ def what_this_means(company, *paragraphs: str) -> str:
     The paragraphs come from the ``describe_*`` functions, which escape the user's text
     (names, offers, products) themselves.
     """
-    return f"#### What this means for {escape(company.name)}\n\n" + "\n\n".join(paragraphs)
+    return (
+        sentence("#### What this means for {company}", company=company.name)
+        + "\n\n"
+        + "\n\n".join(paragraphs)
+    )

@@ -56,7 +56,7 @@ from crmlib.models.idol.orchestrate import (
 from crmlib.models.steps import attempt
 from crmlib.models.verdict import Action, ModelVerdict
 from crmlib.stages import Stage
-from crmlib.text import escape
+from crmlib.text import escape, sentence
 
 MODEL = "Customer IDOL"
 
@@ -299,14 +299,18 @@ def verdict_of(analysis: IdolAnalysis, company: Company) -> ModelVerdict:
     gaps = biggest_gaps(scorecard)
     currency = company.currency
 
-    headline = (
-        f"{company.name} knows {percent(ident.aspects['completeness'])} of its customer "
-        f"picture and can afford about {count(best['n_groups'])} treatment groups"
+    headline = sentence(
+        "{company} knows {known} of its customer picture and can afford about {groups} "
+        "treatment groups",
+        company=company.name,
+        known=percent(ident.aspects["completeness"]),
+        groups=count(best["n_groups"]),
     )
     if gaps:
-        headline += (
-            f"; the customer is least treated as one in {gaps[0]} "
-            f"({percent(scorecard.loc[gaps[0], 'rate'])} mismatches)"
+        headline += sentence(
+            "; the customer is least treated as one in {dimension} ({rate} mismatches)",
+            dimension=gaps[0],
+            rate=percent(scorecard.loc[gaps[0], "rate"]),
         )
     findings = [describe_identification(ident)]
     findings.append(describe_granularity(a.granularity, a.tradeoff, a.cost_per_treatment, currency))

@@ -36,7 +36,7 @@ from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.formatting import count, money, percent
 from crmlib.models.idol.identify import TIERS
-from crmlib.text import escape
+from crmlib.text import escape, lead, plural
 
 #: The most customers the group fit is measured on (Ward's clustering is quadratic).
 FIT_SAMPLE = 2000
@@ -394,10 +394,6 @@ class LookAlikes:
     key: list[str]
 
 
-def _plural(n: float, word: str) -> str:
-    return f"{count(n)} {word}" + ("" if round(float(n)) == 1 else "s")
-
-
 def _age_band(birth: pd.Series, at: pd.Timestamp, width: int) -> pd.Series:
     age = (at - birth).dt.days / 365.25
     low = (age // width * width).astype("Int64")
@@ -506,11 +502,11 @@ def describe_look_alikes(look: LookAlikes, currency: str) -> str:
         f"({escape(top['group'])}: {', '.join(look.key)}), but {escape(first)} brought "
         f"{money(top['best_value'], currency)} of profit in the last 12 months "
         f"({escape(pair.loc['value tier', first])}, "
-        f"{_plural(pair.loc['purchase days', first], 'purchase day')}) and {escape(second)} "
+        f"{plural(pair.loc['purchase days', first], 'purchase day')}) and {escape(second)} "
         f"{money(top['worst_value'], currency)} "
         f"({escape(pair.loc['value tier', second])}, "
-        f"{_plural(pair.loc['purchase days', second], 'purchase day')}, "
-        f"{_plural(pair.loc['contacts', second], 'contact')}). Across "
+        f"{plural(pair.loc['purchase days', second], 'purchase day')}, "
+        f"{plural(pair.loc['contacts', second], 'contact')}). Across "
         f"{count(look.groups['members'].sum())} customers in {count(len(look.groups))} "
         f"look-alike groups, the groups explain {explained} of the differences in value."
     )
@@ -524,7 +520,7 @@ def meaning_differentiation(
     company_name: str,
 ) -> str:
     """The "What this means" paragraph of Differentiation."""
-    parts = [f"**What this means for {escape(company_name)}:**"]
+    parts = [lead(company_name, ":")]
     if look is not None and look.explained == look.explained:
         guide = "a poor guide" if look.explained < 0.25 else "only a partial guide"
         share = "next to nothing" if look.explained < 0.01 else percent(look.explained)

@@ -20,7 +20,7 @@ from crmlib.analytics.profitability import DEFAULT_TIERS
 from crmlib.analytics.segments import customer_segments
 from crmlib.data.company import Company
 from crmlib.formatting import count, money, percent
-from crmlib.text import escape
+from crmlib.text import escape, join, lead
 
 #: Value tiers from the top down, as customer_segments names them.
 TIERS = tuple(name for name, _ in DEFAULT_TIERS)
@@ -49,11 +49,6 @@ ASPECT_FIXES = {
     "contact": "collect e-mail, phone and the marketing consent at every touchpoint, and log "
     "every contact",
 }
-
-
-def _and(items: list[str]) -> str:
-    """``["a", "b", "c"]`` -> ``"a, b and c"``."""
-    return " and ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)
 
 
 def customer_values(company: Company) -> pd.DataFrame:
@@ -178,7 +173,7 @@ def identify(company: Company, values: pd.DataFrame) -> Identification:
     frame["current_value"] = values["current_value"].reindex(frame.index)
     frame = frame.sort_values("current_value", ascending=False).head(10)
     frame["gaps"] = [
-        _and([ASPECT_LABELS[a] for a in ASPECTS if row[a] < 0.5]) or "no aspect below half"
+        join([ASPECT_LABELS[a] for a in ASPECTS if row[a] < 0.5]) or "no aspect below half"
         for _, row in frame.iterrows()
     ]
     top_unknown = frame.reset_index()[
@@ -250,7 +245,7 @@ def meaning_identification(identification: Identification, company_name: str) ->
         else "a good picture of a minority of its customers"
     )
     text = (
-        f"**What this means for {escape(company_name)}:** the company has {verdict} "
+        f"{lead(company_name, ':')} the company has {verdict} "
         f"({percent(well)} well known). The first gap to close is "
         f"{ASPECT_LABELS[weakest]} ({percent(share)} complete): {ASPECT_FIXES[weakest]}."
     )

@@ -20,7 +20,7 @@ from crmlib.analytics import migration as mg
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.formatting import count, day, money, percent
-from crmlib.text import escape
+from crmlib.text import escape, lead
 
 #: The instrument of the learning (and orchestration) practices.
 INSTRUMENT = "idol_practices"
@@ -338,7 +338,7 @@ def meaning_learning(
     company_name: str,
 ) -> str:
     """The "What this means" paragraph of Learning."""
-    parts = [f"**What this means for {escape(company_name)}:**"]
+    parts = [lead(company_name, ":")]
     if migration is not None:
         moved = migration.share("up") + migration.share("down")
         rhythm = "every quarter" if moved >= 0.25 else "twice a year"

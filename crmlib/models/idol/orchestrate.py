@@ -17,7 +17,7 @@ from crmlib.analytics import orchestration as checks
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
 from crmlib.formatting import count, money, percent
-from crmlib.text import escape
+from crmlib.text import escape, lead, plural
 
 #: The instrument area that assesses each dimension's practices.
 PRACTICE_AREAS = {
@@ -53,10 +53,6 @@ REMEDIES = {
         "top customer beside them",
     ),
 }
-
-
-def _plural(n: float, word: str) -> str:
-    return f"{count(n)} {word}" + ("" if round(n) == 1 else "s")
 
 
 @dataclass(frozen=True)
@@ -347,7 +343,7 @@ def describe_channels(sync: ChannelSync) -> str:
     text = (
         f"{count(sync.multichannel)} of {count(sync.contacted)} contacted customers "
         f"({percent(sync.multichannel / max(sync.contacted, 1))}) used more than one channel. "
-        f"In {_plural(len(sync.handovers), 'handover')} a customer took the same question to "
+        f"In {plural(len(sync.handovers), 'handover')} a customer took the same question to "
         f"another channel; in {percent(sync.lost_rate)} of them the question was still not "
         "settled there: the history did not follow the customer."
     )
@@ -373,7 +369,7 @@ def describe_processes(sync: ProcessSync) -> str:
         )
     pushed = sync.conflicts["episode"].nunique()
     text += (
-        f" Of {_plural(len(sync.issues), 'open issue')} (complaints, billing, warranty and the "
+        f" Of {plural(len(sync.issues), 'open issue')} (complaints, billing, warranty and the "
         f"like), {count(pushed)} received a sales push while still open"
     )
     if pushed:
@@ -395,11 +391,11 @@ def describe_moments(sync: MomentSync, currency: str) -> str:
         f"{percent(repeated / max(episodes, 1))} of {count(episodes)} contact episodes needed "
         f"more than one contact; {escape(worst)} most often "
         f"({percent(moments.loc[worst, 'repeat_rate'])}, a repeat after "
-        f"{_plural(moments.loc[worst, 'median_days_to_repeat'], 'day')} at the median)."
+        f"{plural(moments.loc[worst, 'median_days_to_repeat'], 'day')} at the median)."
     )
     if sync.yearly_cost == sync.yearly_cost:  # not NaN: the channels table priced them
         text += (
-            f" In the last 12 months {_plural(sync.yearly_repeats, 'repeat contact')} cost "
+            f" In the last 12 months {plural(sync.yearly_repeats, 'repeat contact')} cost "
             f"{money(sync.yearly_cost, currency)}."
         )
     return text
@@ -411,7 +407,7 @@ def describe_products(sync: ProductSync) -> str:
     inferred = int((categories["source"] == "inferred").sum())
     general = int((categories["source"] == "general").sum())
     text = (
-        f"Of {_plural(len(categories), 'campaign')}, {count(len(categories) - general)} "
+        f"Of {plural(len(categories), 'campaign')}, {count(len(categories) - general)} "
         "offered a product category"
     )
     if inferred:
@@ -495,7 +491,7 @@ def meaning_orchestration(
     gaps = biggest_gaps(scorecard)
     if not gaps:
         return (
-            f"**What this means for {escape(company_name)}:** without interactions or "
+            f"{lead(company_name, ':')} without interactions or "
             "campaigns the orchestration cannot be measured; record every contact with its "
             "channel and process first."
         )
@@ -508,6 +504,6 @@ def meaning_orchestration(
             f"went wrong, {percent(row['rate'])})"
         )
     return (
-        f"**What this means for {escape(company_name)}:** the customer is least treated as one "
+        f"{lead(company_name, ':')} the customer is least treated as one "
         f"in {' and '.join(escape(g) for g in gaps)}. First: " + "; then ".join(lines) + "."
     )

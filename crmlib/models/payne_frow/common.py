@@ -17,7 +17,7 @@ import pandas as pd
 from crmlib.analytics.segments import customer_segments
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
-from crmlib.text import escape
+from crmlib.text import lead
 
 MODEL = "Payne & Frow"
 
@@ -39,14 +39,9 @@ ELEMENTS = {
 }
 
 
-def text(value) -> str:
-    """User text (names from the data) made inert for Markdown, HTML and ``str.format``."""
-    return escape(value).replace("{", "&#123;").replace("}", "&#125;")
-
-
 def heading(company: Company) -> str:
     """The opening of every section's closing paragraph."""
-    return f"**What this means for {text(company.name)}.**"
+    return lead(company.name)
 
 
 class Parts:

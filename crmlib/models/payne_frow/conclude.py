@@ -22,7 +22,7 @@ from crmlib.analytics.kpis import KPIS
 from crmlib.data.company import Company
 from crmlib.errors import ParameterError
 from crmlib.formatting import money, percent
-from crmlib.models.payne_frow.common import ELEMENTS, MODEL, PROCESSES, heading, mean_or_none, text
+from crmlib.models.payne_frow.common import ELEMENTS, MODEL, PROCESSES, heading, mean_or_none
 from crmlib.models.payne_frow.elements import (
     BARRIER_OWNERS,
     BLOCKING,
@@ -38,6 +38,7 @@ from crmlib.models.payne_frow.strategy import Strategy
 from crmlib.models.payne_frow.value import RETENTION_LIFT, ValueCreation
 from crmlib.models.verdict import Action, ModelVerdict
 from crmlib.stages import Stage
+from crmlib.text import escape
 
 
 @dataclass(frozen=True)
@@ -482,8 +483,8 @@ def _action_line(number: int, action: Action, currency: str) -> str:
         else ""
     )
     return (
-        f"{number}. **{text(action.title)}** (owner: {text(action.owner)}). "
-        f"Why: {text(action.rationale)}.{worth}"
+        f"{number}. **{escape(action.title)}** (owner: {escape(action.owner)}). "
+        f"Why: {escape(action.rationale)}.{worth}"
     )
 
 
@@ -492,7 +493,7 @@ def describe_conclusion(result: Conclusion, company: Company) -> str:
     parts = [heading(company)]
     verdict = f"The readiness verdict is **{result.verdict}**"
     if result.reasons and result.verdict != "ready":
-        verdict += ": " + "; ".join(text(r) for r in result.reasons[:2])
+        verdict += ": " + "; ".join(escape(r) for r in result.reasons[:2])
     parts.append(verdict + ".")
     if result.weakest_process is not None:
         row = result.scores.loc[result.weakest_process]

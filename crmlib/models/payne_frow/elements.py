@@ -37,7 +37,8 @@ from crmlib.instruments import (
     load_instrument,
     maturity_levels,
 )
-from crmlib.models.payne_frow.common import ELEMENTS, PROCESSES, heading, text
+from crmlib.models.payne_frow.common import ELEMENTS, PROCESSES, heading
+from crmlib.text import escape
 
 INSTRUMENT = "payne_frow_readiness"
 
@@ -264,7 +265,7 @@ def describe_readiness(readiness: Readiness, company: Company) -> str:
         return " ".join(parts)
     if r.maturity is not None:
         parts.append(
-            f"The company places itself at maturity level {r.maturity}, *{text(r.maturity_title.lower())}*."
+            f"The company places itself at maturity level {r.maturity}, *{escape(r.maturity_title.lower())}*."
         )
     n = len(r.barriers)
     parts.append(
@@ -274,7 +275,7 @@ def describe_readiness(readiness: Readiness, company: Company) -> str:
     )
     parts.append(f"The readiness verdict: **{r.verdict}**")
     if r.reasons:
-        parts[-1] += " (" + "; ".join(text(reason) for reason in r.reasons[:3]) + ")."
+        parts[-1] += " (" + "; ".join(escape(reason) for reason in r.reasons[:3]) + ")."
     else:
         parts[-1] += "."
     return " ".join(parts)
@@ -301,5 +302,5 @@ def describe_element(readiness: Readiness, element: str, company: Company) -> st
     gap = first_gap(readiness, element)
     if gap:
         lead = "First barrier to remove" if element == "readiness" else "First to put in place"
-        sentence += f" {lead}: *{text(gap.rstrip('.'))}*."
+        sentence += f" {lead}: *{escape(gap.rstrip('.'))}*."
     return sentence

@@ -25,8 +25,9 @@ from crmlib.analytics.profile import ASPECTS, customer_picture, knowledge_levels
 from crmlib.data.company import Company
 from crmlib.errors import ParameterError
 from crmlib.formatting import percent
-from crmlib.models.payne_frow.common import Parts, heading, readable, text
+from crmlib.models.payne_frow.common import Parts, heading, readable
 from crmlib.models.steps import attempt
+from crmlib.text import escape
 
 
 @dataclass(frozen=True)
@@ -98,9 +99,9 @@ def describe_information(information: Information, company: Company) -> str:
     weakest = info.tables["completeness"].idxmin()
     parts.append(
         f"The {len(info.tables)} tables are {percent(info.tables['completeness'].mean())} "
-        f"filled on average; the least complete is {text(weakest)} "
+        f"filled on average; the least complete is {escape(weakest)} "
         f"({percent(info.tables.loc[weakest, 'completeness'])}, weakest column "
-        f"{text(info.tables.loc[weakest, 'weakest_column'])})."
+        f"{escape(info.tables.loc[weakest, 'weakest_column'])})."
     )
     aspect = info.weakest_aspect
     well = info.knowledge.get("well known", 0.0)
@@ -118,9 +119,9 @@ def describe_information(information: Information, company: Company) -> str:
     if len(missing):
         first = missing.iloc[0]
         parts.append(
-            f"The first gap to close: {text(first['analysis'][0].lower() + first['analysis'][1:])} "
+            f"The first gap to close: {escape(first['analysis'][0].lower() + first['analysis'][1:])} "
             "needs "
-            f"{text(first['what_to_add'])}."
+            f"{escape(first['what_to_add'])}."
         )
     return " ".join(parts)
 
@@ -245,12 +246,12 @@ def describe_performance(performance: Performance, company: Company) -> str:
     before, now = card.attrs["periods"]
     judged = p.judged
     if before is None:
-        parts.append(f"The data covers one period ({text(now)}), so there is no trend yet.")
+        parts.append(f"The data covers one period ({escape(now)}), so there is no trend yet.")
     else:
         better = card["better"].fillna(False).astype(bool)
         worse = (~card["better"].fillna(True)).astype(bool)
         parts.append(
-            f"Comparing {text(now)} with {text(before)}, {better.sum()} of {len(card)} KPIs "
+            f"Comparing {escape(now)} with {escape(before)}, {better.sum()} of {len(card)} KPIs "
             f"moved the right way and {worse.sum()} the wrong way."
         )
     if len(judged):
@@ -260,8 +261,8 @@ def describe_performance(performance: Performance, company: Company) -> str:
         missed = judged[~judged["meets"].astype(bool)]
         if len(missed):
             lines = [
-                f"{text(row.label.lower())} ({_value(row.kpi, row.current, company)}, "
-                f"standard {text(row.standard)})"
+                f"{escape(row.label.lower())} ({_value(row.kpi, row.current, company)}, "
+                f"standard {escape(row.standard)})"
                 for row in missed.reset_index().itertuples()
             ]
             parts.append(f"Below standard: {'; '.join(lines)}.")

@@ -34,10 +34,10 @@ from crmlib.models.payne_frow.common import (
     customer_base,
     heading,
     in_last_year,
-    text,
 )
 from crmlib.models.payne_frow.strategy import segment_order
 from crmlib.models.steps import attempt
+from crmlib.text import escape
 
 
 @dataclass(frozen=True)
@@ -340,10 +340,10 @@ def describe_continuity(flow: Continuity, company: Company) -> str:
     sentence = (
         f"With a window of {flow.window_days} days, {percent(flow.cross_channel_rate)} of "
         f"{count(flow.episodes)} contact episodes crossed channels; "
-        f"{text(flow.worst_process)} crossed most often ({percent(worst['cross_channel_rate'])})."
+        f"{escape(flow.worst_process)} crossed most often ({percent(worst['cross_channel_rate'])})."
     )
     if len(flow.paths):
-        sentence += f" The most common path was {text(flow.paths.index[0])}."
+        sentence += f" The most common path was {escape(flow.paths.index[0])}."
     if pd.notna(flow.repeat_cost):
         sentence += (
             f" The {count(flow.by_process['repeat_contacts'].sum())} contacts after the first "
@@ -362,11 +362,13 @@ def describe_multichannel(multichannel: Multichannel, company: Company) -> str:
         main = mix.idxmax(axis=1)
         if main.nunique() == 1:
             parts.append(
-                f"In every segment most {what} run through {text(main.iloc[0])} "
+                f"In every segment most {what} run through {escape(main.iloc[0])} "
                 f"({percent(mix[main.iloc[0]].min())} to {percent(mix[main.iloc[0]].max())})."
             )
         else:
-            lines = [f"{text(segment)} mostly {text(channel)}" for segment, channel in main.items()]
+            lines = [
+                f"{escape(segment)} mostly {escape(channel)}" for segment, channel in main.items()
+            ]
             parts.append(f"By segment, {what} run through: {'; '.join(lines)}.")
     if m.continuity is not None:
         flow = m.continuity
@@ -378,7 +380,7 @@ def describe_multichannel(multichannel: Multichannel, company: Company) -> str:
     if m.channels is not None:
         top = m.channels.iloc[0]
         parts.append(
-            f"The {text(m.channels.index[0])} channel carries {percent(top['cost_share'])} of the "
+            f"The {escape(m.channels.index[0])} channel carries {percent(top['cost_share'])} of the "
             "contact "
             f"cost at {money(top['cost_per_contact'], company.currency, 2)} a contact."
         )
@@ -386,7 +388,7 @@ def describe_multichannel(multichannel: Multichannel, company: Company) -> str:
         if len(resolved):
             cheapest = resolved.idxmin()
             parts.append(
-                f"A resolved question is cheapest in {text(cheapest)} "
+                f"A resolved question is cheapest in {escape(cheapest)} "
                 f"({money(resolved[cheapest], company.currency, 2)}): moving processes there "
                 "lowers the cost to serve."
             )

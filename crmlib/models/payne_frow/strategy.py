@@ -32,9 +32,9 @@ from crmlib.models.payne_frow.common import (
     mean_or_none,
     readable,
     revenue_last_year,
-    text,
 )
 from crmlib.models.steps import attempt
+from crmlib.text import escape
 
 TIERS = tuple(name for name, _ in DEFAULT_TIERS)
 CATEGORIES = tuple(VALUE_CATEGORIES)
@@ -312,7 +312,7 @@ def strategy_development(
 
 
 def _names(names) -> str:
-    names = [text(n) for n in names]
+    names = [escape(n) for n in names]
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
@@ -340,7 +340,7 @@ def describe_strategy(strategy: Strategy, company: Company) -> str:
         if len(targets):
             lead = targets.iloc[0]
             parts.append(
-                f"For {text(targets.index[0])} the figures point to *{text(lead['treatment'])}*."
+                f"For {escape(targets.index[0])} the figures point to *{escape(lead['treatment'])}*."
             )
     parts.append(
         f"Last year brought {money(s.revenue_last, cur)}; a growth goal of "

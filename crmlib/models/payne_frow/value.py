@@ -30,10 +30,10 @@ from crmlib.models.payne_frow.common import (
     in_last_year,
     mean_or_none,
     share,
-    text,
 )
 from crmlib.models.payne_frow.strategy import segment_order
 from crmlib.models.steps import attempt
+from crmlib.text import escape
 
 #: The rule of thumb behind a missing acquisition cost: winning a customer costs about
 #: five times as much as keeping one.
@@ -316,19 +316,19 @@ def describe_value(value: ValueCreation, company: Company) -> str:
             low, high = rated.idxmin(), rated.idxmax()
             parts.append(
                 f"On the customer's side, contact satisfaction runs from {rated[low]:.2f} "
-                f"({text(low)}) to {rated[high]:.2f} ({text(high)}) on a 1-5 scale."
+                f"({escape(low)}) to {rated[high]:.2f} ({escape(high)}) on a 1-5 scale."
             )
     if segments is not None:
         top = segments["profit_per_customer"].idxmax()
         parts.append(
-            f"On the organisation's side, the average {text(top)} customer brought "
+            f"On the organisation's side, the average {escape(top)} customer brought "
             f"{money(segments.loc[top, 'profit_per_customer'], cur)} after cost to serve last "
             f"year; {percent(v.profitable_share)} of last year's buyers were profitable."
         )
         if segments["cost_to_serve_per_customer"].isna().all():
             parts.append("(Without contact costs in the data, profit is before cost to serve.)")
     if segments is None:
-        parts.append(f"The value per segment cannot be measured: {text(v.skipped['segments'])}.")
+        parts.append(f"The value per segment cannot be measured: {escape(v.skipped['segments'])}.")
     if pd.notna(v.retention_rate):
         parts.append(f"{percent(v.retention_rate)} of the year before's buyers bought again.")
     if pd.notna(v.lifetime_value):

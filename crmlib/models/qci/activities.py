@@ -20,10 +20,9 @@ from crmlib.models.qci.customers import (
     CustomerBase,
     _in_year,
     available,
-    sentence,
-    text,
     tier_order,
 )
+from crmlib.text import capitalise, escape
 
 # ---------------------------------------------------------------------------------------
 # Acquisition
@@ -120,7 +119,7 @@ def describe_acquisition(view: AcquisitionView, currency: str) -> str:
         top = view.first_categories.head(2)
         parts.append(
             "Their first purchase was most often in "
-            + " and ".join(f"{text(c)} ({percent(s)})" for c, s in top.items())
+            + " and ".join(f"{escape(c)} ({percent(s)})" for c, s in top.items())
             + "."
         )
     quality = view.quality
@@ -130,9 +129,9 @@ def describe_acquisition(view: AcquisitionView, currency: str) -> str:
             best, worst = ranked.index[-1], ranked.index[0]
             parts.append(
                 f"Of the customers won the year before last (their first year is complete), "
-                f"those who came in through {text(best)} brought {money(ranked['first_year_margin'].iloc[-1], currency)} "
+                f"those who came in through {escape(best)} brought {money(ranked['first_year_margin'].iloc[-1], currency)} "
                 f"of margin in their first year and {percent(ranked.loc[best, 'repeat_rate'])} "
-                f"bought again; through {text(worst)}, "
+                f"bought again; through {escape(worst)}, "
                 f"{money(ranked['first_year_margin'].iloc[0], currency)} and "
                 f"{percent(ranked.loc[worst, 'repeat_rate'])}."
             )
@@ -247,7 +246,7 @@ def describe_penetration(view: PenetrationView, currency: str) -> str:
     if len(tiers) >= 2:
         parts.append(
             "Categories per buyer by value tier: "
-            + ", ".join(f"{text(t)} {r.categories_per_buyer:.1f}" for t, r in tiers.iterrows())
+            + ", ".join(f"{escape(t)} {r.categories_per_buyer:.1f}" for t, r in tiers.iterrows())
             + "."
         )
     if view.margin_single is not None and view.margin_multi is not None:
@@ -259,7 +258,7 @@ def describe_penetration(view: PenetrationView, currency: str) -> str:
         bought, other, share = best_cross_sell(view.affinity)
         parts.append(
             f"The widest cross-sell gap between popular categories: only {percent(share)} of "
-            f"{text(bought)} buyers also bought {text(other)}."
+            f"{escape(bought)} buyers also bought {escape(other)}."
         )
     return " ".join(parts)
 
@@ -329,9 +328,9 @@ def describe_efficiency(view: EfficiencyView, currency: str) -> str:
     top = channels.index[0]
     cheapest = channels["cost_per_contact"].idxmin()
     parts = [
-        f"Contacts cost {money(view.total_cost, currency)} last year. {sentence(top)} took the "
+        f"Contacts cost {money(view.total_cost, currency)} last year. {capitalise(escape(top))} took the "
         f"largest share ({percent(channels.loc[top, 'cost_share'])}, at "
-        f"{money(channels.loc[top, 'cost_per_contact'], currency, 2)} a contact); {text(cheapest)} "
+        f"{money(channels.loc[top, 'cost_per_contact'], currency, 2)} a contact); {escape(cheapest)} "
         f"is the cheapest at {money(channels.loc[cheapest, 'cost_per_contact'], currency, 2)}."
     ]
     tiers = view.tiers
@@ -343,7 +342,7 @@ def describe_efficiency(view: EfficiencyView, currency: str) -> str:
                 f"Per value tier the contact cost per customer runs from "
                 f"{money(body['cost_per_customer'].min(), currency, 2)} to "
                 f"{money(body['cost_per_customer'].max(), currency, 2)}; it weighs most on "
-                f"{text(heavy)} customers, at {percent(body.loc[heavy, 'cost_to_margin'])} of their margin."
+                f"{escape(heavy)} customers, at {percent(body.loc[heavy, 'cost_to_margin'])} of their margin."
             )
     return " ".join(parts)
 

@@ -20,7 +20,6 @@ from crmlib.models.qci.activities import (
     best_cross_sell,
 )
 from crmlib.models.qci.context import Readiness
-from crmlib.models.qci.customers import text
 from crmlib.models.qci.experience import Experience
 from crmlib.models.qci.questionnaire import AREA_OWNERS, Assessment, describe_assessment
 from crmlib.models.qci.retention import (
@@ -32,6 +31,7 @@ from crmlib.models.qci.retention import (
     implied_acquisition_cost,
 )
 from crmlib.models.verdict import Action, ModelVerdict
+from crmlib.text import escape, lead
 
 if TYPE_CHECKING:
     from crmlib.models.qci.analysis import QciResult
@@ -214,7 +214,7 @@ def describe_potential(table: pd.DataFrame, currency: str) -> str:
 def means_conclusion(company: Company, table: pd.DataFrame, currency: str) -> str:
     """What this means: the order in which to work on the three activities, and why."""
     valued = table.dropna(subset=["value_per_year"])
-    parts = [f"**What this means for {text(company.name)}.**"]
+    parts = [lead(company.name)]
     if valued.empty:
         parts.append("Add costs or margin rates to the data to value the activities.")
         return " ".join(parts)
@@ -257,7 +257,7 @@ def means_activities(
     currency: str,
 ) -> str:
     """What this means for the activities: retention first, then reach and cost."""
-    parts = [f"**What this means for {text(company.name)}.**"]
+    parts = [lead(company.name)]
     parts.append(
         f"Retention stands at {percent(retention.rate)} a year: about "
         f"{percent(1 - retention.rate)} of the buyers must be replaced every year just to "
@@ -286,7 +286,7 @@ def means_activities(
         if "cost_to_margin" in tiers.columns and tiers["cost_to_margin"].notna().any():
             heavy = tiers["cost_to_margin"].idxmax()
             parts.append(
-                f"Serving {text(heavy)} customers costs {percent(tiers.loc[heavy, 'cost_to_margin'])} "
+                f"Serving {escape(heavy)} customers costs {percent(tiers.loc[heavy, 'cost_to_margin'])} "
                 "of their margin: steer their contacts to cheaper channels."
             )
     return " ".join(parts)
@@ -443,7 +443,7 @@ OUTER_RINGS = ("External environment", "Customer experience", "Proposition")
 
 def means_diagram(company: Company, result: QciDiagram) -> str:
     """What this means: whether the customer-facing or the supporting rings lag."""
-    parts = [f"**What this means for {text(company.name)}.**"]
+    parts = [lead(company.name)]
     scores = {name: score for name, _, score in result.rings if score is not None}
     outer = [s for n, s in scores.items() if n in OUTER_RINGS]
     inner = [s for n, s in scores.items() if n not in OUTER_RINGS]

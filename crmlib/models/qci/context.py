@@ -16,8 +16,9 @@ from crmlib.analytics.needs import need_dimensions, needs_profile
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
 from crmlib.formatting import count, percent
-from crmlib.models.qci.customers import CustomerBase, available, sentence, text, tier_order
+from crmlib.models.qci.customers import CustomerBase, available, tier_order
 from crmlib.models.qci.questionnaire import Assessment
+from crmlib.text import capitalise, escape, lead
 
 #: The QCI item on the customer's external environment (the outer ring).
 ENVIRONMENT_ITEM = "ap_customer_environment"
@@ -97,7 +98,7 @@ def describe_activity(result: Readiness) -> str:
 def describe_alive(result: Readiness) -> str:
     """The probability-alive distribution in one or two sentences."""
     if result.alive is None:
-        return f"*The probability alive is skipped: {text(result.alive_note)}.*"
+        return f"*The probability alive is skipped: {escape(result.alive_note)}.*"
     p = result.alive["probability_alive"]
     return (
         f"The BG/NBD model puts {percent(result.likely_alive)} of the {count(len(p))} buyers at a "
@@ -116,7 +117,7 @@ def describe_campaigns(result: Readiness) -> str:
     text_ = (
         f"{count(c['sent'].sum())} offers in {count(len(c))} campaigns drew a response from "
         f"{percent(overall, 1)}, from {percent(c.loc[worst, 'response_rate'], 1)} "
-        f"({text(worst)}) to {percent(c.loc[best, 'response_rate'], 1)} ({text(best)})."
+        f"({escape(worst)}) to {percent(c.loc[best, 'response_rate'], 1)} ({escape(best)})."
     )
     if len(c) >= 4:
         half = len(c) // 2
@@ -133,7 +134,7 @@ def describe_campaigns(result: Readiness) -> str:
 def means_readiness(company: Company, result: Readiness) -> str:
     """What this means: how ready the base is, and what the workshop says of the rest."""
     a = result.activity["share"]
-    parts = [f"**What this means for {text(company.name)}.**"]
+    parts = [lead(company.name)]
     if result.alive is not None:
         parts.append(
             f"About {percent(result.likely_alive)} of the people who ever bought are still "
@@ -242,7 +243,7 @@ def describe_proposition(result: Proposition) -> str:
     for tier, row in result.distinctive.iterrows():
         bits = []
         if isinstance(row.get("need"), str):
-            need = text(row["need"].replace("_", " "))
+            need = escape(row["need"].replace("_", " "))
             bits.append(
                 f"values {need} most above the average ({row['need_lift']:+.1f} points)"
                 if row["need_lift"] >= 0.2
@@ -251,24 +252,24 @@ def describe_proposition(result: Proposition) -> str:
             )
         if isinstance(row.get("category"), str):
             bits.append(
-                f"spends relatively most on {text(row['category'])} "
+                f"spends relatively most on {escape(row['category'])} "
                 f"({row['category_index']:.1f} times the average share)"
             )
         if bits:
-            parts.append(f"**{sentence(tier)}** {' and '.join(bits)}.")
+            parts.append(f"**{capitalise(escape(tier))}** {' and '.join(bits)}.")
     if result.needs is not None and "nps" in result.needs.columns:
         nps = result.needs["nps"].drop(index="all", errors="ignore").dropna()
         if len(nps) >= 2:
             parts.append(
-                f"NPS runs from {nps.min():+.0f} ({text(nps.idxmin())}) to {nps.max():+.0f} "
-                f"({text(nps.idxmax())})."
+                f"NPS runs from {nps.min():+.0f} ({escape(nps.idxmin())}) to {nps.max():+.0f} "
+                f"({escape(nps.idxmax())})."
             )
     return " ".join(parts)
 
 
 def means_proposition(company: Company, result: Proposition) -> str:
     """What this means: whether the tiers want different things, so deserve different offers."""
-    parts = [f"**What this means for {text(company.name)}.**"]
+    parts = [lead(company.name)]
     if result.needs is not None:
         dims = [c for c in result.needs.columns if c not in ("respondents", "nps")]
         tiers = result.needs.drop(index="all", errors="ignore")[dims]

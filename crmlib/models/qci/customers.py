@@ -22,18 +22,6 @@ RETENTION_COST_RATIO = 5.0
 YEAR = 12
 
 
-def text(value) -> str:
-    """User text (a channel, a category, a company name) made inert in Markdown and in
-    ``str.format`` templates (``crmlib.notebook.say`` formats what it is given)."""
-    return escape(value).replace("{", "&#123;").replace("}", "&#125;")
-
-
-def sentence(value) -> str:
-    """User text that opens a sentence: escaped, with a capital first letter."""
-    written = text(value)
-    return written[:1].upper() + written[1:]
-
-
 def _in_year(frame: pd.DataFrame | None, start, end) -> pd.DataFrame | None:
     if frame is None or "date" not in frame.columns:
         return frame
@@ -133,7 +121,7 @@ def describe_base(company: Company, base: CustomerBase) -> str:
     parts = [f"The year measured runs from {day(first_day)} to {day(base.end)}."]
     if base.tier is None:
         parts.append(
-            f"The data has no margin ({text(base.notes[0])}), so the steps that value "
+            f"The data has no margin ({escape(base.notes[0])}), so the steps that value "
             "customers say what they would need and move on."
         )
         return " ".join(parts)
@@ -146,7 +134,7 @@ def describe_base(company: Company, base: CustomerBase) -> str:
         "80%, silver up to 95%, bronze the rest, including those who bought nothing."
     )
     if base.notes:
-        parts.append(text(base.notes[0]).capitalize() + ".")
+        parts.append(escape(base.notes[0]).capitalize() + ".")
     return " ".join(parts)
 
 

@@ -14,7 +14,8 @@ from crmlib.analytics.experience import experience_by, repeat_contacts, satisfac
 from crmlib.analytics.needs import net_promoter_score
 from crmlib.data.company import Company
 from crmlib.formatting import count, money, percent
-from crmlib.models.qci.customers import CustomerBase, available, sentence, text
+from crmlib.models.qci.customers import CustomerBase, available
+from crmlib.text import capitalise, escape, lead
 
 # ---------------------------------------------------------------------------------------
 # Customer experience
@@ -70,19 +71,19 @@ def describe_touchpoints(result: Experience) -> str:
     if len(process):
         low, high = process["satisfaction"].idxmin(), process["satisfaction"].idxmax()
         parts.append(
-            f"Satisfaction is lowest in {text(low)} contacts ({process.loc[low, 'satisfaction']:.1f} "
-            f"of 5) and highest in {text(high)} ({process.loc[high, 'satisfaction']:.1f})."
+            f"Satisfaction is lowest in {escape(low)} contacts ({process.loc[low, 'satisfaction']:.1f} "
+            f"of 5) and highest in {escape(high)} ({process.loc[high, 'satisfaction']:.1f})."
         )
     if len(channel):
         low = channel["satisfaction"].idxmin()
         parts.append(
-            f"Of the touchpoints, {text(low)} scores lowest ({channel.loc[low, 'satisfaction']:.1f})."
+            f"Of the touchpoints, {escape(low)} scores lowest ({channel.loc[low, 'satisfaction']:.1f})."
         )
     resolution = result.by_process["first_contact_resolution"].dropna()
     if len(resolution):
         worst = resolution.idxmin()
         parts.append(
-            f"First-contact resolution is weakest in {text(worst)} ({percent(resolution[worst])} "
+            f"First-contact resolution is weakest in {escape(worst)} ({percent(resolution[worst])} "
             f"of episodes settled in one contact, against {percent(resolution.median())} for the "
             "median process)."
         )
@@ -90,7 +91,7 @@ def describe_touchpoints(result: Experience) -> str:
     if len(nps) and result.nps is not None:
         worst = nps.idxmin()
         parts.append(
-            f"The overall NPS is {result.nps:+.0f}; among respondents who had a {text(worst)} "
+            f"The overall NPS is {result.nps:+.0f}; among respondents who had a {escape(worst)} "
             f"contact before answering it is {nps[worst]:+.0f}."
         )
     return " ".join(parts) or "The interactions carry no satisfaction scores or resolution flags."
@@ -111,7 +112,7 @@ def describe_repeats(result: Experience, currency: str) -> str:
     if len(body):
         top = body.index[0]
         parts.append(
-            f"{sentence(top)} causes the most ({count(body.loc[top, 'extra_contacts'])} extra contacts, "
+            f"{capitalise(escape(top))} causes the most ({count(body.loc[top, 'extra_contacts'])} extra contacts, "
             f"{percent(body.loc[top, 'repeat_rate'])} of its episodes)."
         )
     if not np.isnan(total["satisfaction_repeat"]):
@@ -125,18 +126,18 @@ def describe_repeats(result: Experience, currency: str) -> str:
 def means_experience(company: Company, result: Experience, currency: str) -> str:
     """What this means: the process to fix first, and what it costs today."""
     body = result.repeats.drop(index="all")
-    parts = [f"**What this means for {text(company.name)}.**"]
+    parts = [lead(company.name)]
     process = result.by_process.dropna(subset=["satisfaction"])
     if len(process):
         low = process["satisfaction"].idxmin()
         parts.append(
-            f"The experience is made or lost in {text(low)} contacts: they score lowest, and an unresolved "
+            f"The experience is made or lost in {escape(low)} contacts: they score lowest, and an unresolved "
             "contact drags the customer into repeat contacts."
         )
     if len(body) and not np.isnan(body["extra_cost"].sum()):
         top = body["extra_cost"].idxmax()
         parts.append(
-            f"Settling {text(top)} contacts in the first contact would save up to "
+            f"Settling {escape(top)} contacts in the first contact would save up to "
             f"{money(body.loc[top, 'extra_cost'], currency)} a year in repeat contacts, before "
             "counting the goodwill."
         )

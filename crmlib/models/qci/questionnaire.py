@@ -13,7 +13,7 @@ import pandas as pd
 from crmlib import instruments
 from crmlib.data.company import Company
 from crmlib.formatting import percent
-from crmlib.models.qci.customers import text
+from crmlib.text import escape, lead
 
 #: Who owns the improvement of each assessment area.
 AREA_OWNERS = {
@@ -152,7 +152,7 @@ def describe_assessment(result: Assessment) -> str:
     if len(weakest):
         parts.append(
             "The weakest areas in reality: "
-            + ", ".join(f"{text(r.area_title)} ({r.percent:.0f}%)" for r in weakest.itertuples())
+            + ", ".join(f"{escape(r.area_title)} ({r.percent:.0f}%)" for r in weakest.itertuples())
             + "."
         )
     gaps = result.areas.dropna(subset=["gap"])
@@ -160,7 +160,7 @@ def describe_assessment(result: Assessment) -> str:
         widest = gaps["gap"].idxmax()
         parts.append(
             f"The widest gap between intention and reality is in "
-            f"{text(gaps.loc[widest, 'area_title'])} ({gaps.loc[widest, 'gap']:.0f} points): "
+            f"{escape(gaps.loc[widest, 'area_title'])} ({gaps.loc[widest, 'gap']:.0f} points): "
             "the plan exists, the practice does not follow."
         )
     answered = result.overall.loc[result.overall["dimension"] == "reality", "coverage"]
@@ -174,14 +174,14 @@ def describe_assessment(result: Assessment) -> str:
 
 def means_assessment(company: Company, scored: Assessment) -> str:
     """What this means: the area to work on first, and whether plans or practice lag."""
-    parts = [f"**What this means for {text(company.name)}.**"]
+    parts = [lead(company.name)]
     if scored.weakest.empty:
         parts.append("Score the practices in a workshop to see where customer management lags.")
         return " ".join(parts)
     weakest = scored.weakest.iloc[0]
     owner = AREA_OWNERS.get(weakest["area"], "management")
     parts.append(
-        f"{text(weakest['area_title'])} is where customer management is weakest in practice "
+        f"{escape(weakest['area_title'])} is where customer management is weakest in practice "
         f"({weakest['percent']:.0f}%); it is for {owner} to take up first."
     )
     gaps = scored.areas.dropna(subset=["gap"])

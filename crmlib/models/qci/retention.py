@@ -27,9 +27,9 @@ from crmlib.models.qci.customers import (
     RETENTION_COST_RATIO,
     YEAR,
     CustomerBase,
-    text,
     tier_order,
 )
+from crmlib.text import escape
 
 # ---------------------------------------------------------------------------------------
 # Retention
@@ -126,8 +126,8 @@ def describe_retention(view: RetentionView, currency: str) -> str:
         best, worst = tiers["retention_rate"].idxmax(), tiers["retention_rate"].idxmin()
         parts.append(
             f"By their value tier in the year before last, retention runs from "
-            f"{percent(tiers.loc[worst, 'retention_rate'])} ({text(worst)}) to "
-            f"{percent(tiers.loc[best, 'retention_rate'])} ({text(best)})."
+            f"{percent(tiers.loc[worst, 'retention_rate'])} ({escape(worst)}) to "
+            f"{percent(tiers.loc[best, 'retention_rate'])} ({escape(best)})."
         )
     if view.retained_margin is not None:
         parts.append(

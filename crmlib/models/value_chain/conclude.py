@@ -18,10 +18,10 @@ from crmlib.models.value_chain.chain import (
     ValueChain,
     limiting_stage,
 )
-from crmlib.models.value_chain.text import _join, _label, _lower, cost_magnet_cost
+from crmlib.models.value_chain.text import _lower, cost_magnet_cost
 from crmlib.models.verdict import Action, ModelVerdict
 from crmlib.stages import Stage
-from crmlib.text import escape
+from crmlib.text import escape, join, label, lead, sentence
 
 #: Who owns the action on each supporting condition.
 CONDITION_OWNERS = {
@@ -57,19 +57,19 @@ def _why(chain: ValueChain, stage: str, *, plain: bool = False) -> str:
         ]
         types = portfolio.types.summary
         missing.append(f"{count((~types['measured']).sum())} of {len(types)} strategic types")
-        return "the data cannot yet show " + _join(missing)
+        return "the data cannot yet show " + join(missing)
     if stage == "Customer intimacy":
         gaps = chain.intimacy().gaps
         if len(gaps):
             return (
-                f"the {_label(gaps.index[0])} aspect of the SSCs' picture is only "
+                f"the {label(gaps.index[0])} aspect of the SSCs' picture is only "
                 f"{percent(gaps.iloc[0])} complete"
             )
         return "the SSCs' picture has no single large gap"
     if stage == "Network development":
         parties = chain.network().parties.dropna(subset=["percent"])
         worst = parties["percent"].idxmin()
-        return f"{escape_(_label(worst))} are least aligned on customer data"
+        return f"{escape_(label(worst))} are least aligned on customer data"
     if stage == "Value proposition development":
         profile = chain.proposition().profile.dropna(subset=["fit"])
         worst = profile["fit"].idxmin()
@@ -92,7 +92,7 @@ def describe_scores(scores: pd.DataFrame, company: Company) -> str:
         else f"{count(len(scored))} of the {count(len(scores))}"
     )
     text = (
-        f"**What this means for {escape(company.name)}.** {share} elements of the chain "
+        f"{lead(company.name)} {share} elements of the chain "
         "are scored: "
         f"{count((scored['basis'] == 'data').sum())} from the data and "
         f"{count((scored['basis'] == 'workshop').sum())} by the workshop."
@@ -108,7 +108,7 @@ def describe_scores(scores: pd.DataFrame, company: Company) -> str:
     grey = scores[scores["score"].isna()]
     if len(grey):
         text += (
-            f" Grey, not scored: {_join([_lower(s) for s in grey.index])}; they count once "
+            f" Grey, not scored: {join([_lower(s) for s in grey.index])}; they count once "
             "the data or the workshop answers are there."
         )
     return text
@@ -140,7 +140,7 @@ def describe_chain(chain: ValueChain, scores: pd.DataFrame) -> str:
             )
     unscored = scores[(scores["kind"] == "primary") & scores["score"].isna()]
     if len(unscored):
-        names = _join([_lower(s) for s in unscored.index])
+        names = join([_lower(s) for s in unscored.index])
         text += (
             f" Not scored, so not compared: {names} (the sections above say what "
             f"{'it needs' if len(unscored) == 1 else 'they need'})."
@@ -170,7 +170,7 @@ def diagram_lines(chain: ValueChain, stage: str) -> tuple[str, ...]:
             i = chain.intimacy()
             lines = [f"SSC picture {percent(i.ssc_completeness)}"]
             if len(i.gaps):
-                lines.append(f"gap: {_label(i.gaps.index[0])} {percent(i.gaps.iloc[0])}")
+                lines.append(f"gap: {label(i.gaps.index[0])} {percent(i.gaps.iloc[0])}")
             return tuple(lines)
         if stage == "Network development":
             n = chain.network()
@@ -275,11 +275,14 @@ def verdict(chain: ValueChain) -> ModelVerdict:
     scores = chain.stage_scores()
     portfolio = chain.portfolio()
     limit = limiting_stage(scores)
-    headline = (
-        f"{limit} limits {company.name}'s CRM value chain most "
-        f"(score {percent(scores.loc[limit, 'score'])}); the {count(portfolio.n_ssc)} "
-        f"strategically significant customers bring {percent(portfolio.ssc_value_share)} "
-        "of current value."
+    headline = sentence(
+        "{stage} limits {company}'s CRM value chain most (score {score}); the {ssc} "
+        "strategically significant customers bring {share} of current value.",
+        stage=limit,
+        company=company.name,
+        score=percent(scores.loc[limit, "score"]),
+        ssc=count(portfolio.n_ssc),
+        share=percent(portfolio.ssc_value_share),
     )
     findings = []
     primary = scores[(scores["kind"] == "primary") & scores["score"].notna()]

@@ -9,7 +9,7 @@ from crmlib.formatting import count, percent
 from crmlib.models.value_chain.portfolio import Portfolio, top_customers
 from crmlib.models.value_chain.relationships import Relationships
 from crmlib.models.value_chain.stages import Proposition
-from crmlib.models.value_chain.text import _label
+from crmlib.text import label
 
 
 def readable_table(
@@ -83,7 +83,7 @@ def type_counts_table(portfolio: Portfolio) -> pd.DataFrame:
 def needs_table(proposition: Proposition) -> pd.DataFrame:
     """Mean need scores (1-5): needs as rows, segments (and the average) as columns."""
     table = proposition.fit.needs.T.round(1)
-    table.index = [_label(n) for n in table.index]
+    table.index = [label(n) for n in table.index]
     table.index.name = "need"
     table.columns.name = None
     return table

@@ -14,30 +14,16 @@ from crmlib.formatting import count, money, percent
 from crmlib.models.value_chain.portfolio import Portfolio
 from crmlib.models.value_chain.relationships import Conditions, Relationships
 from crmlib.models.value_chain.stages import Intimacy, Network, Proposition
-from crmlib.text import escape
+from crmlib.text import capitalise, escape, join, label, lead
 
 
 def _lead(company: Company) -> str:
-    return f"**What this means for {escape(company.name)}.**"
-
-
-def _label(name: str) -> str:
-    return str(name).replace("_", " ")
-
-
-def _join(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return lead(company.name)
 
 
 def _lower(name: str) -> str:
     """A stage or condition name inside a sentence: "IT/data management" keeps its capitals."""
     return name if name[:2].isupper() else name[:1].lower() + name[1:]
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 #: How the text names the y axis of the matrix.
@@ -88,7 +74,7 @@ def describe_portfolio(portfolio: Portfolio, company: Company) -> str:
     axis = AXIS_WORDS[portfolio.matrix_axis]
     placed = [f"{count(row.customers)} *{escape(q)}*" for q, row in quadrants.iterrows()]
     biggest = quadrants["value_share"].idxmax() if quadrants["value_share"].notna().any() else None
-    text += f" Against {axis}, the matrix places {_join(placed)}"
+    text += f" Against {axis}, the matrix places {join(placed)}"
     if biggest is not None:
         text += (
             f"; *{escape(biggest)}* holds {percent(quadrants.loc[biggest, 'value_share'])} "
@@ -112,7 +98,7 @@ def describe_portfolio(portfolio: Portfolio, company: Company) -> str:
         )
     for key in summary.index[~summary["measured"].to_numpy(dtype=bool)]:
         text += (
-            f" {_sentence(summary.loc[key, 'label'])}s are not measurable here "
+            f" {capitalise(summary.loc[key, 'label'])}s are not measurable here "
             f"({escape(summary.loc[key, 'reason'])})."
         )
     # the cost to serve is said above, with the cost magnets
@@ -134,9 +120,9 @@ def describe_intimacy(intimacy: Intimacy, company: Company) -> str:
         f"{percent(aspects.loc['other', 'completeness'])} for the other customers."
     )
     if len(intimacy.gaps):
-        gaps = [f"{_label(a)} ({percent(v)})" for a, v in intimacy.gaps.items()]
+        gaps = [f"{label(a)} ({percent(v)})" for a, v in intimacy.gaps.items()]
         text += (
-            f" The gaps, below {percent(intimacy.gap_threshold)}: {_join(gaps)}. Each gap is a "
+            f" The gaps, below {percent(intimacy.gap_threshold)}: {join(gaps)}. Each gap is a "
             "question to ask the SSCs at the next contact."
         )
     else:
@@ -175,12 +161,12 @@ def describe_network(network: Network, company: Company) -> str:
         worst, best = parties["percent"].idxmin(), parties["percent"].idxmax()
         text += (
             f" Network alignment on customer data scores {percent(network.alignment)}: "
-            f"{escape(_label(best))} are aligned best ({percent(parties.loc[best, 'percent'] / 100)}), "
-            f"{escape(_label(worst))} least ({percent(parties.loc[worst, 'percent'] / 100)})."
+            f"{escape(label(best))} are aligned best ({percent(parties.loc[best, 'percent'] / 100)}), "
+            f"{escape(label(worst))} least ({percent(parties.loc[worst, 'percent'] / 100)})."
         )
-        unscored = [_label(p) for p in network.parties.index if p not in parties.index]
+        unscored = [label(p) for p in network.parties.index if p not in parties.index]
         if unscored:
-            text += f" Not scored: {escape(_join(unscored))}."
+            text += f" Not scored: {escape(join(unscored))}."
     else:
         reason = escape(network.reasons.get("parties", ""))
         text += f" {reason[:1].upper()}{reason[1:]}."
@@ -191,7 +177,7 @@ def describe_network(network: Network, company: Company) -> str:
         names = [escape(s) for s in top.index]
         text += (
             f" Of {count(len(suppliers))} suppliers, the three whose products carry most of what "
-            f"the SSCs buy ({_join(names)}) carry {percent(top['share_of_ssc_revenue'].sum())} "
+            f"the SSCs buy ({join(names)}) carry {percent(top['share_of_ssc_revenue'].sum())} "
             f"of it; SSCs bring {percent(top['ssc_revenue'].sum() / top['revenue'].sum())} of "
             "these suppliers' sales. They are the first to plan with customer demand data."
         )
@@ -217,17 +203,17 @@ def describe_proposition(proposition: Proposition, company: Company) -> str:
     row = segments.loc[worst]
     text += (
         f" It fits *{escape(worst)}* least ({percent(profile.loc[worst, 'fit'])}): its "
-        f"distinctive needs are {escape(_join([_label(n) for n in row['distinctive_needs'].split(', ') if n]))}"
+        f"distinctive needs are {escape(join([label(n) for n in row['distinctive_needs'].split(', ') if n]))}"
     )
     if row["unanswered"]:
         text += (
             f", and nothing in the offer goes with "
-            f"{escape(_join([_label(n) for n in row['unanswered'].split(', ')]))}"
+            f"{escape(join([label(n) for n in row['unanswered'].split(', ')]))}"
         )
     elif row["not_served"]:
         text += (
             f"; fewer than half of its members buy more than average of what goes with "
-            f"{escape(_join([_label(n) for n in row['not_served'].split(', ')]))}"
+            f"{escape(join([label(n) for n in row['not_served'].split(', ')]))}"
         )
     text += "."
     if "nps" in profile.columns and not _is_nan(profile.loc[worst, "nps"]):
@@ -318,14 +304,14 @@ def describe_conditions(conditions: Conditions, company: Company) -> str:
     unscored = conditions.areas.index.difference(areas.index)
     if len(unscored):
         names = [_lower(conditions.areas.loc[a, "condition"]) for a in unscored]
-        text += f" Not scored: {_join(names)}."
+        text += f" Not scored: {join(names)}."
     partly = conditions.areas[
         (conditions.areas["answered"] > 0)
         & (conditions.areas["answered"] < conditions.areas["total"])
     ]
     if len(partly):
         text += (
-            f" {_sentence(_join([_lower(c) for c in partly['condition']]))} "
+            f" {capitalise(join([_lower(c) for c in partly['condition']]))} "
             f"{'was' if len(partly) == 1 else 'were'} scored in part: read "
             f"{'its' if len(partly) == 1 else 'their'} score with care."
         )
