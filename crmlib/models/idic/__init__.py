@@ -39,8 +39,6 @@ from crmlib.models.idic.conclude import (
 from crmlib.models.idic.customize import (
     Customization,
     customize,
-    describe_customize,
-    describe_plan_value,
     lift_table,
     plan_total,
     plan_value,
@@ -51,9 +49,6 @@ from crmlib.models.idic.differentiate import (
     Differentiation,
     NeedsView,
     category_summary,
-    describe_differentiate,
-    describe_needs,
-    describe_value_settings,
     differentiate,
     needs_by_value,
     tier_summary,
@@ -62,19 +57,10 @@ from crmlib.models.idic.differentiate import (
 from crmlib.models.idic.identify import (
     Identification,
     data_coverage,
-    describe_identify,
     identify,
     unknown_customer_references,
 )
-from crmlib.models.idic.interact import (
-    Interaction,
-    PlanRules,
-    describe_lessons,
-    describe_plan,
-    describe_service,
-    interact,
-    segment_service,
-)
+from crmlib.models.idic.interact import Interaction, PlanRules, interact, segment_service
 from crmlib.models.idic.tables import (
     category_view,
     plan_view,
@@ -83,6 +69,17 @@ from crmlib.models.idic.tables import (
     service_view,
     tier_view,
     top_customer_view,
+)
+from crmlib.models.idic.text import (
+    describe_customize,
+    describe_differentiate,
+    describe_identify,
+    describe_lessons,
+    describe_needs,
+    describe_plan,
+    describe_plan_value,
+    describe_service,
+    describe_value_settings,
 )
 from crmlib.text import sentence
 

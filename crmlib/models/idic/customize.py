@@ -27,10 +27,8 @@ from crmlib.analytics.affinity import (
 )
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
-from crmlib.formatting import count, money, percent
 from crmlib.models.idic.differentiate import CATEGORIES, Differentiation
 from crmlib.models.idic.interact import Interaction
-from crmlib.text import escape
 
 
 @dataclass(frozen=True)
@@ -147,46 +145,6 @@ def lift_table(custom: Customization | None) -> pd.DataFrame:
     return lift_matrix(custom.pairs)
 
 
-def describe_customize(custom: Customization | None) -> str:
-    """The Customize conclusion: what goes together, and what each segment buys next."""
-    custom = require_customization(custom, "Customize")
-    label = "name" if "name" in custom.by_segment.columns else "product_id"
-    text = ""
-    if custom.pairs is not None and len(custom.pairs):
-        best = custom.pairs.iloc[0]
-        text += (
-            f"In one visit, **{escape(best['item'])}** and **{escape(best['other'])}** are "
-            f"bought together {best['lift']:.1f} times as often as chance would have it "
-            f"({count(best['together'])} baskets): offer them together. "
-        )
-    firsts = custom.by_segment[custom.by_segment["rank"] == 1]
-    picks = "; ".join(
-        f"{escape(r['segment'])}: *{escape(r[label])}* (a next best product for "
-        f"{percent(r['share'])} of them, {r['lift']:.1f} times as likely as for the average "
-        "customer)"
-        for r in firsts.to_dict("records")
-    )
-    text += (
-        "What customers with the same products went on to buy gives each segment its own "
-        f"first pick: {picks}."
-    )
-    repeat = custom.affinity.repeat_rate
-    buyers = custom.affinity.buyers
-    common = repeat[buyers >= 30]
-    if len(common):
-        text += (
-            f" Owned products are offered again only when customers rebuy them: "
-            f"{count((common >= 0.2).sum())} of {count(len(common))} products with 30 or more "
-            f"buyers are bought again by at least 20% of them."
-        )
-    reachable = custom.top_customers["reachable"]
-    text += (
-        f" Of the top {count(len(reachable))} customers, {count(reachable.sum())} may be "
-        "contacted with their personal list."
-    )
-    return text
-
-
 def plan_value(interaction: Interaction) -> pd.DataFrame:
     """The expected yearly value of the plan per segment, and how it is estimated.
 
@@ -247,47 +205,3 @@ def plan_total(value: pd.DataFrame) -> float | None:
     if known.empty:
         return None
     return float(known.loc[known["value_per_contact"] >= 0, "expected_value"].sum())
-
-
-def describe_plan_value(value: pd.DataFrame, currency: str) -> str:
-    """The plan-value conclusion, with the estimate spelled out."""
-    if value["take_up"].isna().all():
-        return (
-            "The plan's value cannot be estimated yet: it needs campaign history with "
-            "responses, to know what share of customers takes up an offer."
-        )
-    known = value.dropna(subset=["expected_value"])
-    paying = known[known["value_per_contact"] >= 0]
-    total = plan_total(value)
-    per_segment = "; ".join(
-        f"{escape(s)} {money(v, currency)}" for s, v in paying["expected_value"].items()
-    )
-    basis = (
-        "the average revenue of a campaign response"
-        if (known["basket_basis"] == "campaign responses").all()
-        else "the average revenue of a campaign response (or of a purchase day)"
-    )
-    text = (
-        f"Sending each reachable customer their segment's offer with their own next best "
-        f"products, at the planned frequency, is expected to bring **{money(total, currency)} "
-        f"of margin a year** after contact costs"
-        + (f" ({per_segment})" if per_segment else "")
-        + ". The estimate: reachable "
-        "customers × contacts a year × (take-up × basket margin − cost per contact), with "
-        "take-up the smoothed past response to the segment's chosen offer and basket "
-        f"margin {basis} in the segment times its margin rate."
-    )
-    losing = known[known["value_per_contact"] < 0]
-    if len(losing):
-        names = ", ".join(escape(s) for s in losing.index)
-        loss = float(losing["expected_value"].sum())
-        text += (
-            f" For {names} a contact costs more than it is expected to bring (the offer "
-            f"would lose {money(abs(loss), currency)} a year, left out of the total): there "
-            "the plan should only serve for less (cheaper channel, fewer contacts), not sell."
-        )
-    text += (
-        " It assumes a tailored offer does as well as the best past offer did; a control "
-        "group that gets nothing in the first round will show whether it does."
-    )
-    return text

@@ -22,8 +22,6 @@ from crmlib.analytics.profitability import DEFAULT_TIERS, value_categories, valu
 from crmlib.analytics.segments import customer_segments
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
-from crmlib.formatting import count, money, percent
-from crmlib.text import escape
 
 #: What Peppers & Rogers say to do with each value category (the plan's goal).
 GOALS = {
@@ -292,61 +290,6 @@ def tier_summary(result: Differentiation) -> pd.DataFrame:
     return out
 
 
-def _metric_words(result: Differentiation) -> str:
-    if result.value_metric == "margin":
-        return "margin after the cost of serving them"
-    return "revenue"
-
-
-def describe_value_settings(result: Differentiation) -> str:
-    """One line on the current settings of the live control and what they give."""
-    return (
-        f"With the top {percent(result.ssc_share)} as strategically significant customers and "
-        f"a {result.horizon_months}-month horizon, they bring {percent(result.ssc_value_share)} "
-        f"of the {_metric_words(result)}; {count(result.count('MVC'))} MVC, "
-        f"{count(result.count('MGC'))} MGC and {count(result.count('BZ'))} BZ."
-    )
-
-
-def describe_differentiate(result: Differentiation, currency: str) -> str:
-    """The Differentiate conclusion: the 20/80 view and the value categories."""
-    summary = category_summary(result)
-    months = result.horizon_months
-    words = _metric_words(result)
-    share = result.ssc_value_share
-    text = (
-        f"Over the last {months} months, the {count(result.ssc_count)} strategically "
-        f"significant customers (the top {percent(result.ssc_share)} by {words}) brought "
-        f"{percent(share)} of it."
-    )
-    if share > 1:
-        text += (
-            " That is more than all of it: the other customers together cost more than they bring."
-        )
-    elif share >= 0.7:
-        text += " Value is concentrated, as the 20/80 rule expects."
-    else:
-        text += " Value is spread more evenly than the 20/80 rule expects."
-    mvc, mgc, bz = summary.loc["MVC"], summary.loc["MGC"], summary.loc["BZ"]
-    text += (
-        f" Peppers & Rogers' categories: **{count(mvc['customers'])} MVC** to retain "
-        f"(on average {money(mvc['mean_value'], currency)} now and "
-        f"{money(mvc['mean_expected_value'], currency)} expected over the next {months} "
-        f"months); **{count(mgc['customers'])} MGC** to develop (their expected value "
-        f"exceeds their current value by {money(mgc['mean_growth'], currency)} on average); "
-        f"and **{count(bz['customers'])} BZ** who cost more to serve than they bring"
-    )
-    if bz["customers"]:
-        loss = float(
-            result.table.loc[result.table["value_category"] == "BZ", "current_value"].sum()
-        )
-        text += f" (together they lost {money(abs(loss), currency)})"
-    text += f". The other {count(summary.loc['other', 'customers'])} are maintained at a cost that fits."
-    for note in result.notes:
-        text += f" Note: {escape(note)}."
-    return text
-
-
 @dataclass(frozen=True)
 class NeedsView:
     """Differentiation by needs, next to value.
@@ -402,40 +345,3 @@ def needs_by_value(company: Company, result: Differentiation) -> NeedsView:
         respondents=int(needs["customer_id"].nunique()),
         customers=len(result.table),
     )
-
-
-def describe_needs(view: NeedsView) -> str:
-    """The needs conclusion: how needs differ between value categories, and the segments."""
-    dims = [c for c in view.profile.columns if c not in ("respondents", "nps")]
-    spread = (view.profile[dims].max() - view.profile[dims].min()).sort_values(ascending=False)
-    top = spread.index[0]
-    high, low = view.profile[top].idxmax(), view.profile[top].idxmin()
-    text = (
-        f"{count(view.respondents)} customers ({percent(view.respondents / max(view.customers, 1))}) "
-        f"answered the needs survey. Between the value categories, needs differ most on "
-        f"**{escape(top.replace('_', ' '))}**: {escape(high)} score it "
-        f"{view.profile.loc[high, top]:.1f} out of 5, {escape(low)} "
-        f"{view.profile.loc[low, top]:.1f}."
-    )
-    if "nps" in view.profile.columns and view.profile["nps"].notna().any():
-        best, worst = view.profile["nps"].idxmax(), view.profile["nps"].idxmin()
-        text += (
-            f" The net promoter score runs from {view.profile.loc[worst, 'nps']:.0f} "
-            f"({escape(worst)}) to {view.profile.loc[best, 'nps']:.0f} ({escape(best)})."
-        )
-    sizes = view.segments.labels.value_counts(normalize=True)
-    text += (
-        f" Clustering the answers finds {view.segments.k} needs segments (chosen by the "
-        f"silhouette, {view.segments.selection.loc[view.segments.k, 'silhouette']:.2f}); "
-        f"the largest is *{escape(sizes.index[0])}* ({percent(sizes.iloc[0])} of respondents)."
-    )
-    if "MVC" in view.mix.index:
-        overall = view.segments.labels.value_counts(normalize=True)
-        over = (view.mix.loc["MVC"] - overall.reindex(view.mix.columns)).sort_values()
-        text += (
-            f" MVC are most over-represented in *{escape(over.index[-1])}* "
-            f"({percent(view.mix.loc['MVC', over.index[-1]])} of MVC against "
-            f"{percent(overall[over.index[-1]])} overall): the value and needs views together "
-            "say what to offer the customers who matter most."
-        )
-    return text

@@ -15,8 +15,6 @@ import pandas as pd
 
 from crmlib.analytics.profile import customer_picture, probable_duplicates
 from crmlib.data.company import Company
-from crmlib.formatting import count, percent
-from crmlib.text import escape
 
 #: The tables whose customer_id must exist in customers (the loader checks them all).
 REFERRING_TABLES = ("transactions", "interactions", "needs", "campaigns")
@@ -187,50 +185,3 @@ def identify(company: Company) -> Identification:
         unknown_references=unknown_customer_references(company),
         households=households,
     )
-
-
-def describe_identify(result: Identification) -> str:
-    """The Identify conclusion: what is known, what is missing, and identity problems."""
-    c = result.coverage
-    recorded = c.drop(list(result.unrecorded))
-    text = (
-        f"Of the {count(result.customers)} customer records, the share with each kind of data: "
-        + ", ".join(f"{escape(k)} {percent(v)}" for k, v in recorded.items())
-        + f". On average the customer picture is {percent(result.completeness)} complete"
-    )
-    weakest = recorded.drop(["name", "address"], errors="ignore").sort_values().head(2)
-    if len(weakest):
-        text += "; the thinnest parts are " + " and ".join(
-            f"{escape(k)} ({percent(v)})" for k, v in weakest.items()
-        )
-    text += "."
-    if result.unrecorded:
-        text += (
-            " The data does not record "
-            + ", ".join(escape(k) for k in result.unrecorded)
-            + " at all: the steps that need them say so and move on."
-        )
-    if result.duplicate_groups:
-        text += (
-            f" {count(len(result.duplicates))} records in {count(result.duplicate_groups)} "
-            f"group{'s' if result.duplicate_groups != 1 else ''} share a name and postcode: "
-            "probably the same customer registered "
-            "twice. Until they are merged, each counts as two smaller customers, which "
-            "understates their value and may send them an offer twice."
-        )
-    else:
-        text += " No two records share a name and postcode: there are no probable duplicates."
-    if result.households:
-        text += (
-            f" {count(result.households)} households or accounts hold more than one "
-            "customer record; they are kept apart here, as the data records them."
-        )
-    tables = ", ".join(escape(t) for t in result.unknown_references.index)
-    text += (
-        f" {count(result.unknown)} rows of {tables} point to an unknown customer. The "
-        "workbook refuses such data when it loads it: a sale or a contact that belongs "
-        "to no known customer cannot be put in anyone's picture, and would inflate "
-        "totals that no customer explains. The fix is in the export (add the missing "
-        "customers or correct the ids), not in the analysis."
-    )
-    return text

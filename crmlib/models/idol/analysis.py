@@ -21,7 +21,6 @@ from crmlib.models.idol.differentiate import (
     Granularity,
     LookAlikes,
     NeedsGrid,
-    describe_granularity,
     granularity,
     granularity_tradeoff,
     look_alikes,
@@ -33,14 +32,12 @@ from crmlib.models.idol.identify import (
     ASPECT_LABELS,
     Identification,
     customer_values,
-    describe_identification,
     identify,
 )
 from crmlib.models.idol.learn import (
     Migration,
     Practices,
     Responses,
-    describe_migration,
     learn_from_responses,
     migrate,
     practices,
@@ -50,8 +47,13 @@ from crmlib.models.idol.orchestrate import (
     REMEDIES,
     Orchestration,
     biggest_gaps,
-    describe_scorecard,
     orchestrate,
+)
+from crmlib.models.idol.text import (
+    describe_granularity,
+    describe_identification,
+    describe_migration,
+    describe_scorecard,
 )
 from crmlib.models.steps import attempt
 from crmlib.models.verdict import Action, ModelVerdict

@@ -34,9 +34,8 @@ from threadpoolctl import threadpool_limits
 from crmlib.analytics.needs import NeedsSegments, need_dimensions, needs_segments
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
-from crmlib.formatting import count, money, percent
+from crmlib.formatting import count
 from crmlib.models.idol.identify import TIERS
-from crmlib.text import escape, lead, plural
 
 #: The most customers the group fit is measured on (Ward's clustering is quadratic).
 FIT_SAMPLE = 2000
@@ -97,33 +96,6 @@ def needs_grid(company: Company, values: pd.DataFrame) -> NeedsGrid:
     counts.index.name = mean_value.index.name = "needs_segment"
     counts.columns.name = mean_value.columns.name = "value_tier"
     return NeedsGrid(segments=segments, counts=counts, mean_value=mean_value)
-
-
-def describe_needs_grid(grid: NeedsGrid, currency: str) -> str:
-    """One paragraph on the number of needs segments, why, and the richest cell."""
-    selection = grid.segments.selection["silhouette"]
-    k = grid.segments.k
-    others = selection.drop(k)
-    names = ", ".join(f"*{escape(n)}*" for n in grid.counts.index)
-    text = (
-        f"The {count(grid.counts.to_numpy().sum())} respondents fall into {k} needs "
-        f"segments: {names}. Three to seven segments were tried; {k} separates the answers "
-        f"best (silhouette {selection[k]:.2f}"
-        + (f", against at most {others.max():.2f} for the others" if len(others) else "")
-        + ")."
-    )
-    best = grid.mean_value.stack().dropna()
-    sizes = grid.counts.stack()
-    best = best[sizes.reindex(best.index).fillna(0) >= 5]
-    if len(best):
-        cell = best.idxmax()
-        text += (
-            f" Crossed with the value tiers this gives {grid.cells} groups; the most "
-            f"valuable per customer is *{escape(cell[0])}* in {escape(cell[1])} "
-            f"({money(best.max(), currency)} a year on average, "
-            f"{count(sizes[cell])} customers)."
-        )
-    return text
 
 
 # -- the customer-group approach ----------------------------------------------------------
@@ -319,47 +291,6 @@ def optimum(tradeoff: pd.DataFrame) -> pd.Series:
     return tradeoff[tradeoff["optimum"].to_numpy(dtype=bool)].iloc[0]
 
 
-def describe_granularity(
-    granularity: Granularity, tradeoff: pd.DataFrame, cost_per_treatment: float, currency: str
-) -> str:
-    """One paragraph on the affordable number of groups at this cost per treatment."""
-    best = optimum(tradeoff)
-    one = tradeoff.iloc[-1]
-    text = (
-        f"Measured on {granularity.basis}. One-to-one tailoring would add at most "
-        f"{money(granularity.value_at_stake, currency)} a year "
-        f"({percent(granularity.tailoring_uplift)} of the yearly profit of "
-        f"{money(granularity.yearly_profit, currency)}). At "
-        f"{money(cost_per_treatment, currency)} per treatment a year, the affordable optimum is "
-    )
-    if best["n_groups"] <= 1:
-        text += (
-            "**one treatment for everybody**: no further group brings more than its "
-            "treatment costs."
-        )
-    else:
-        text += (
-            f"**{count(best['n_groups'])} groups**"
-            + (", one-to-one" if not best["measured"] else "")
-            + f": they capture {percent(best['fit'])} of the differences between customers, "
-            f"worth {money(best['value'], currency)} for {money(best['cost'], currency)} of "
-            f"treatment cost (net {money(best['net'], currency)})."
-        )
-    if not one["measured"] and not one["optimum"]:
-        text += (
-            f" One-to-one ({count(one['n_groups'])} treatments) would cost "
-            f"{money(one['cost'], currency)} a year, net {money(one['net'], currency)}."
-        )
-    if granularity.grid_groups:
-        grid = tradeoff[tradeoff["n_groups"] == granularity.grid_groups]
-        if len(grid):
-            text += (
-                f" The needs-by-value grid ({granularity.grid_groups} groups) captures "
-                f"{percent(grid['fit'].iloc[0])}."
-            )
-    return text
-
-
 # -- look-alikes ---------------------------------------------------------------------------
 
 
@@ -489,68 +420,3 @@ def _pair(values: pd.DataFrame, first: str, second: str) -> pd.DataFrame:
     table.index = list(measures.values())
     table.columns = [str(first), str(second)]
     return table
-
-
-def describe_look_alikes(look: LookAlikes, currency: str) -> str:
-    """One paragraph on the look-alike pair and how little demographics explain."""
-    top = look.groups.iloc[0]
-    pair = look.pair
-    first, second = pair.columns
-    explained = "next to nothing" if look.explained < 0.01 else f"only {percent(look.explained)}"
-    return (
-        f"Customers {escape(first)} and {escape(second)} look alike on paper "
-        f"({escape(top['group'])}: {', '.join(look.key)}), but {escape(first)} brought "
-        f"{money(top['best_value'], currency)} of profit in the last 12 months "
-        f"({escape(pair.loc['value tier', first])}, "
-        f"{plural(pair.loc['purchase days', first], 'purchase day')}) and {escape(second)} "
-        f"{money(top['worst_value'], currency)} "
-        f"({escape(pair.loc['value tier', second])}, "
-        f"{plural(pair.loc['purchase days', second], 'purchase day')}, "
-        f"{plural(pair.loc['contacts', second], 'contact')}). Across "
-        f"{count(look.groups['members'].sum())} customers in {count(len(look.groups))} "
-        f"look-alike groups, the groups explain {explained} of the differences in value."
-    )
-
-
-def meaning_differentiation(
-    granularity: Granularity | None,
-    tradeoff: pd.DataFrame | None,
-    grid: NeedsGrid | None,
-    look: LookAlikes | None,
-    company_name: str,
-) -> str:
-    """The "What this means" paragraph of Differentiation."""
-    parts = [lead(company_name, ":")]
-    if look is not None and look.explained == look.explained:
-        guide = "a poor guide" if look.explained < 0.25 else "only a partial guide"
-        share = "next to nothing" if look.explained < 0.01 else percent(look.explained)
-        parts.append(
-            f"demographics are {guide} to treatment (they explain {share} of the differences "
-            "in value), so segment on needs and value, as the approach asks."
-        )
-    if grid is not None:
-        parts.append(
-            f"The survey supports {grid.segments.k} needs segments; crossed with value that "
-            f"makes {grid.cells} groups to give a treatment each."
-        )
-    if granularity is not None and tradeoff is not None:
-        best = optimum(tradeoff)
-        if best["n_groups"] <= 1:
-            parts.append(
-                "At the current cost per treatment, no tailoring pays for itself: lower the "
-                "cost of a treatment (templates, automation) before adding groups."
-            )
-        elif not best["measured"]:
-            parts.append(
-                "At this cost per treatment even one-to-one pays for itself: automate the "
-                "treatments and tailor them per customer."
-            )
-        else:
-            parts.append(
-                f"Go as far as about {count(best['n_groups'])} groups: beyond that, each new "
-                "treatment costs more than the better fit brings, and one-to-one is far from "
-                "affordable."
-            )
-    if len(parts) == 1:
-        parts.append("the data holds too little to differentiate customers yet.")
-    return " ".join(parts)

@@ -19,8 +19,7 @@ from crmlib.analytics.profile import ASPECTS, aspect_summary, customer_picture, 
 from crmlib.analytics.profitability import DEFAULT_TIERS
 from crmlib.analytics.segments import customer_segments
 from crmlib.data.company import Company
-from crmlib.formatting import count, money, percent
-from crmlib.text import escape, join, lead
+from crmlib.text import join
 
 #: Value tiers from the top down, as customer_segments names them.
 TIERS = tuple(name for name, _ in DEFAULT_TIERS)
@@ -77,23 +76,6 @@ def customer_values(company: Company) -> pd.DataFrame:
     table = table.set_index("customer_id")
     table.attrs["notes"] = notes
     return table
-
-
-def describe_values(values: pd.DataFrame, currency: str) -> str:
-    """One paragraph on the value measure every element uses, and the tiers it makes."""
-    tiers = values["value_tier"].astype(str).value_counts()
-    profit = float(values["current_value"].sum())
-    text = (
-        f"{count(len(values))} customers brought {money(profit, currency)} of profit in the "
-        "last 12 months (margin minus the cost of their contacts). "
-    )
-    parts = [f"{count(tiers.get(t, 0))} {t}" for t in TIERS if tiers.get(t, 0)]
-    if parts:
-        text += "By value tier: " + ", ".join(parts) + "."
-    notes = values.attrs.get("notes", [])
-    if notes:
-        text += " Note: " + "; ".join(escape(n) for n in notes) + "."
-    return text
 
 
 @dataclass(frozen=True)
@@ -189,69 +171,3 @@ def identify(company: Company, values: pd.DataFrame) -> Identification:
         top_customers=int(top.sum()),
         top_not_well_known=int((top & not_well).sum()),
     )
-
-
-def describe_identification(identification: Identification) -> str:
-    """One paragraph on the completeness of the picture, overall and per aspect."""
-    aspects = identification.aspects[list(ASPECTS)].sort_values()
-    levels = identification.levels
-    total = max(int(levels.sum()), 1)
-    return (
-        f"On average the company knows {percent(identification.aspects['completeness'])} of "
-        f"the customer picture. The best known aspect is "
-        f"{ASPECT_LABELS[aspects.index[-1]]} ({percent(aspects.iloc[-1])}), the least known "
-        f"{ASPECT_LABELS[aspects.index[0]]} ({percent(aspects.iloc[0])}). "
-        f"{count(levels.get('well known', 0))} customers "
-        f"({percent(levels.get('well known', 0) / total)}) are well known (70% of the picture "
-        f"or more), {count(levels.get('partly known', 0))} partly and "
-        f"{count(levels.get('poorly known', 0))} poorly (under 40%)."
-    )
-
-
-def describe_knowledge_by_tier(identification: Identification, currency: str) -> str:
-    """One paragraph: are the most valuable customers the best known?"""
-    by_tier = identification.by_tier["completeness"]
-    if by_tier.empty:
-        return "No customer has a value tier, so knowledge cannot be set against value."
-    text = (
-        f"Completeness runs from {percent(by_tier.iloc[0])} in the {escape(by_tier.index[0])} "
-        f"tier to {percent(by_tier.iloc[-1])} in the {escape(by_tier.index[-1])} tier. "
-    )
-    if identification.top_customers:
-        text += (
-            f"Of the {count(identification.top_customers)} platinum and gold customers, "
-            f"{count(identification.top_not_well_known)} are not well known"
-        )
-        if len(identification.top_unknown):
-            first = identification.top_unknown.iloc[0]
-            text += (
-                f"; the most valuable of them, {escape(first['customer_id'])}, brought "
-                f"{money(first['current_value'], currency)} in the last 12 months and is "
-                f"missing {escape(first['gaps'])}"
-            )
-        text += "."
-    return text
-
-
-def meaning_identification(identification: Identification, company_name: str) -> str:
-    """The "What this means" paragraph of Identification."""
-    weakest = identification.weakest_aspect
-    share = identification.aspects[weakest]
-    well = identification.well_known_share
-    # the source: in 1999 only about 5 % of organisations had a good picture of their customers
-    verdict = (
-        "a good picture of most customers, which few organisations have"
-        if well >= 0.5
-        else "a good picture of a minority of its customers"
-    )
-    text = (
-        f"{lead(company_name, ':')} the company has {verdict} "
-        f"({percent(well)} well known). The first gap to close is "
-        f"{ASPECT_LABELS[weakest]} ({percent(share)} complete): {ASPECT_FIXES[weakest]}."
-    )
-    if identification.top_not_well_known:
-        text += (
-            f" Start with the {count(identification.top_not_well_known)} platinum and gold "
-            "customers who are not well known: they are worth the effort most."
-        )
-    return text

@@ -19,8 +19,7 @@ from crmlib import instruments
 from crmlib.analytics import migration as mg
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
-from crmlib.formatting import count, day, money, percent
-from crmlib.text import escape, lead
+from crmlib.formatting import day
 
 #: The instrument of the learning (and orchestration) practices.
 INSTRUMENT = "idol_practices"
@@ -124,72 +123,6 @@ def migrate(
     )
 
 
-def _state(name: str) -> str:
-    return f"*{escape(name)}*"
-
-
-def describe_migration(migration: Migration) -> str:
-    """One paragraph: who stayed, moved up or down, and the largest moves."""
-    m = migration
-    summary = m.summary
-    known = int(summary.loc[["up", "same", "down"], "customers"].sum())
-    text = (
-        f"Between {day(m.first)} and {day(m.second)}, of the {count(known)} customers known "
-        f"at both dates {percent(m.share('same'))} stayed in their segment, "
-        f"{percent(m.share('up'))} moved up and {percent(m.share('down'))} moved down; "
-        f"{count(summary.loc[mg.NEW, 'customers'])} joined."
-    )
-    moved = m.flows[m.flows["move"].isin(["up", "down"]).to_numpy(dtype=bool)]
-    if len(moved):
-        largest = moved.iloc[0]
-        text += (
-            f" The largest move is {_state(largest['before'])} to {_state(largest['after'])} "
-            f"({count(largest['customers'])} customers)."
-        )
-    top = m.order[0]
-    if m.matrix.loc[top].sum() > 0:
-        kept = m.rates.loc[top, top]
-        text += f" Of the {_state(top)} customers, {percent(kept)} still are."
-    return text
-
-
-def describe_value_shift(migration: Migration, currency: str) -> str:
-    """One paragraph on what the moves did to value."""
-    value = migration.value
-    known = value.drop(index=mg.NEW, errors="ignore")
-    text = (
-        f"The customers known at the first date brought {money(known['value_before'].sum(), currency)} "
-        f"of profit in the 12 months before it and {money(known['value_after'].sum(), currency)} "
-        f"in the 12 months before {day(migration.second)}."
-    )
-    if len(known):
-        worst = known["change"].idxmin()
-        text += (
-            f" The largest loss is in the customers who were {_state(worst)}: "
-            f"{money(known.loc[worst, 'change'], currency)}, with "
-            f"{count(known.loc[worst, 'moved_down'])} of {count(known.loc[worst, 'customers'])} "
-            "moving down."
-        )
-    if mg.NEW in value.index:
-        text += f" Customers who joined since brought {money(value.loc[mg.NEW, 'value_after'], currency)}."
-    return text
-
-
-def describe_movers(migration: Migration) -> str:
-    """One paragraph on the needs segments on the move."""
-    movers = migration.movers
-    if movers is None or movers.empty:
-        return "No needs segment can be followed: no survey respondent was known at both dates."
-    down, up = movers.iloc[0], movers.iloc[-1]
-    return (
-        f"The survey is answered once, so needs cannot be followed per customer; the needs "
-        f"segments can. {_state(movers.index[0])} is most on the move downwards: "
-        f"{percent(down['down'])} moved down and {percent(down['up'])} up. "
-        f"{_state(movers.index[-1])} holds up best ({percent(up['up'])} up, "
-        f"{percent(up['down'])} down)."
-    )
-
-
 # -- campaign responses ---------------------------------------------------------------------
 
 
@@ -245,33 +178,6 @@ def learn_from_responses(
     )
 
 
-def describe_responses(responses: Responses) -> str:
-    """One paragraph on the segments that answer differently, and the customers to re-treat."""
-    table = responses.by_segment.drop(index="unassigned", errors="ignore")
-    text = ""
-    if len(table) >= 2:
-        high, low = table.iloc[0], table.iloc[-1]
-        text += (
-            f"By {responses.segment_kind}, {_state(table.index[0])} answers offers best "
-            f"({percent(high['response_rate'], 1)}, {high['lift']:.1f} times the average) and "
-            f"{_state(table.index[-1])} least ({percent(low['response_rate'], 1)}). "
-        )
-    matrix = responses.matrix.stack().dropna()
-    if len(matrix):
-        best = matrix.idxmax()
-        text += (
-            f"The best match of offer and segment is {escape(best[0])} for "
-            f"{_state(best[1])} ({percent(matrix.max())} responded). "
-        )
-    text += (
-        f"{count(responses.count('stop'))} customers received three or more offers without "
-        f"answering one (send them fewer, or something else); "
-        f"{count(responses.count('promote'))} with marketing consent answered two or more "
-        "(give them more of what works)."
-    )
-    return text
-
-
 # -- the assessment -------------------------------------------------------------------------
 
 
@@ -307,62 +213,3 @@ def practices(company: Company) -> Practices:
     answers = instruments.load_answers(INSTRUMENT, company.data_dir, missing_ok=True)
     areas = instruments.area_scores(answers)
     return Practices(areas=areas, answered=bool(areas["answered"].sum() > 0))
-
-
-def describe_practices(practices: Practices) -> str:
-    """One paragraph on the assessed learning practices."""
-    if not practices.answered:
-        return (
-            "The practices have not been scored yet: fill in the form in a workshop "
-            "(interactive mode) and save it, and the next report shows the scores."
-        )
-    areas = practices.areas.dropna(subset=["percent"]).sort_values("percent")
-    text = (
-        f"The workshop scored {count(practices.areas['answered'].sum())} of "
-        f"{count(practices.areas['total'].sum())} practices. "
-    )
-    if practices.learning == practices.learning:
-        text += f"Learning scores {percent(practices.learning / 100)}. "
-    text += (
-        f"The weakest area is {escape(areas.iloc[0]['area_title'])} "
-        f"({percent(areas.iloc[0]['percent'] / 100)}), the strongest "
-        f"{escape(areas.iloc[-1]['area_title'])} ({percent(areas.iloc[-1]['percent'] / 100)})."
-    )
-    return text
-
-
-def meaning_learning(
-    migration: Migration | None,
-    responses: Responses | None,
-    practices: Practices,
-    company_name: str,
-) -> str:
-    """The "What this means" paragraph of Learning."""
-    parts = [lead(company_name, ":")]
-    if migration is not None:
-        moved = migration.share("up") + migration.share("down")
-        rhythm = "every quarter" if moved >= 0.25 else "twice a year"
-        parts.append(
-            f"{percent(moved)} of the customers changed segment in {migration.months} months, "
-            f"so a segmentation fixed once is soon wrong: review segments and treatments "
-            f"{rhythm}."
-        )
-    if responses is not None and responses.count("stop"):
-        parts.append(
-            f"Let the responses steer: change the treatment of the "
-            f"{count(responses.count('stop'))} customers who never answer."
-        )
-    if practices.answered and practices.learning == practices.learning:
-        if practices.learning < 50:
-            parts.append(
-                f"The learning practices score {percent(practices.learning / 100)}: make "
-                "test-and-learn and a fixed segment review routine before adding segments."
-            )
-        else:
-            parts.append(
-                f"The learning practices ({percent(practices.learning / 100)}) are a base to "
-                "build on."
-            )
-    if len(parts) == 1:
-        parts.append("the data is too short to see segments move; keep the history.")
-    return " ".join(parts)

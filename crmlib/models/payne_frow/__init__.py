@@ -52,8 +52,6 @@ from crmlib.models.payne_frow.elements import (
     ELEMENT_TARGET,
     INSTRUMENT,
     Readiness,
-    describe_element,
-    describe_readiness,
     element_items,
     first_gap,
     readiness,
@@ -62,8 +60,6 @@ from crmlib.models.payne_frow.elements import (
 from crmlib.models.payne_frow.measures import (
     Information,
     Performance,
-    describe_information,
-    describe_performance,
     information_management,
     kpi_change,
     kpi_end_date,
@@ -79,22 +75,28 @@ from crmlib.models.payne_frow.multichannel import (
     channel_costs,
     contacts_last_year,
     continuity,
-    describe_continuity,
-    describe_multichannel,
     multichannel_integration,
 )
 from crmlib.models.payne_frow.strategy import (
     Strategy,
-    describe_strategy,
     parse_targets,
     strategy_development,
     strategy_table,
+)
+from crmlib.models.payne_frow.text import (
+    describe_continuity,
+    describe_element,
+    describe_information,
+    describe_multichannel,
+    describe_performance,
+    describe_readiness,
+    describe_strategy,
+    describe_value,
 )
 from crmlib.models.payne_frow.value import (
     ACQUISITION_MULTIPLE,
     RETENTION_LIFT,
     ValueCreation,
-    describe_value,
     value_creation,
 )
 

@@ -37,8 +37,7 @@ from crmlib.instruments import (
     load_instrument,
     maturity_levels,
 )
-from crmlib.models.payne_frow.common import ELEMENTS, PROCESSES, heading
-from crmlib.text import escape
+from crmlib.models.payne_frow.common import ELEMENTS, PROCESSES
 
 INSTRUMENT = "payne_frow_readiness"
 
@@ -252,55 +251,3 @@ def first_gap(readiness: Readiness, element: str) -> str | None:
     items = element_items(readiness, element)
     missing = items[items["answer"] == "not in place"]
     return None if missing.empty else str(missing.index[0])
-
-
-def describe_readiness(readiness: Readiness, company: Company) -> str:
-    """The closing paragraph of the readiness assessment, computed from the answers."""
-    r, parts = readiness, [heading(company)]
-    if not r.assessed:
-        parts.append(
-            "The readiness workshop has not been held yet, so there is no verdict: fill in "
-            "the form above with the client and save it."
-        )
-        return " ".join(parts)
-    if r.maturity is not None:
-        parts.append(
-            f"The company places itself at maturity level {r.maturity}, *{escape(r.maturity_title.lower())}*."
-        )
-    n = len(r.barriers)
-    parts.append(
-        "No barrier was marked present."
-        if n == 0
-        else f"{n} barrier{'s' if n > 1 else ''} stand in the way."
-    )
-    parts.append(f"The readiness verdict: **{r.verdict}**")
-    if r.reasons:
-        parts[-1] += " (" + "; ".join(escape(reason) for reason in r.reasons[:3]) + ")."
-    else:
-        parts[-1] += "."
-    return " ".join(parts)
-
-
-def describe_element(readiness: Readiness, element: str, company: Company) -> str:
-    """One element's score and its first practice to put in place."""
-    row = readiness.elements.loc[element]
-    if pd.isna(row["score"]):
-        return (
-            f"{heading(company)} {row['title']} has not been scored yet: answer its "
-            "questions in the workshop form."
-        )
-    sentence = (
-        f"{heading(company)} {row['title']} scores {row['score'] * 100:.0f}% "
-        f"({row['answered']} of {row['total']} questions answered)"
-    )
-    if row["score"] < ELEMENT_FLOOR:
-        sentence += ", below the floor of the readiness verdict."
-    elif row["score"] < ELEMENT_TARGET:
-        sentence += ": enough to start, not enough to be ready."
-    else:
-        sentence += ": strong enough to carry the programme."
-    gap = first_gap(readiness, element)
-    if gap:
-        lead = "First barrier to remove" if element == "readiness" else "First to put in place"
-        sentence += f" {lead}: *{escape(gap.rstrip('.'))}*."
-    return sentence

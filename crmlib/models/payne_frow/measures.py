@@ -24,10 +24,8 @@ from crmlib.analytics.kpis import KPIS, Standard, default_standards, kpi_history
 from crmlib.analytics.profile import ASPECTS, customer_picture, knowledge_levels
 from crmlib.data.company import Company
 from crmlib.errors import ParameterError
-from crmlib.formatting import percent
-from crmlib.models.payne_frow.common import Parts, heading, readable
+from crmlib.models.payne_frow.common import Parts, readable
 from crmlib.models.steps import attempt
-from crmlib.text import escape
 
 
 @dataclass(frozen=True)
@@ -91,39 +89,6 @@ def information_management(company: Company) -> Information:
         support=support,
         score=float((aspects["completeness"] + support_share(support)) / 2),
     )
-
-
-def describe_information(information: Information, company: Company) -> str:
-    """The closing paragraph of information management, computed from the results."""
-    info, parts = information, [heading(company)]
-    weakest = info.tables["completeness"].idxmin()
-    parts.append(
-        f"The {len(info.tables)} tables are {percent(info.tables['completeness'].mean())} "
-        f"filled on average; the least complete is {escape(weakest)} "
-        f"({percent(info.tables.loc[weakest, 'completeness'])}, weakest column "
-        f"{escape(info.tables.loc[weakest, 'weakest_column'])})."
-    )
-    aspect = info.weakest_aspect
-    well = info.knowledge.get("well known", 0.0)
-    parts.append(
-        f"The customer picture is {percent(info.aspects['completeness'])} complete; "
-        f"{percent(well)} of the customers are well known, and the weakest aspect is "
-        f"{aspect.replace('_', ' ')} ({percent(info.aspects[aspect])})."
-    )
-    counts = info.counts
-    parts.append(
-        f"Of {len(info.support)} analyses the data supports {counts['yes']} fully and "
-        f"{counts['partly']} partly; {counts['no']} cannot run."
-    )
-    missing = info.support[info.support["available"] != "yes"]
-    if len(missing):
-        first = missing.iloc[0]
-        parts.append(
-            f"The first gap to close: {escape(first['analysis'][0].lower() + first['analysis'][1:])} "
-            "needs "
-            f"{escape(first['what_to_add'])}."
-        )
-    return " ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -231,54 +196,6 @@ def performance_assessment(
     return Performance(
         history=history, scorecard=card, standards=standards, end=end, score=score, skipped=skipped
     )
-
-
-def describe_performance(performance: Performance, company: Company) -> str:
-    """The closing paragraph of performance assessment, computed from the results."""
-    p, parts = performance, [heading(company)]
-    if p.scorecard is None:
-        parts.append(
-            "The transactions do not cover a full year, so no KPI can be compared with a "
-            "standard yet; the workshop score below is the only view of this process."
-        )
-        return " ".join(parts)
-    card = p.scorecard
-    before, now = card.attrs["periods"]
-    judged = p.judged
-    if before is None:
-        parts.append(f"The data covers one period ({escape(now)}), so there is no trend yet.")
-    else:
-        better = card["better"].fillna(False).astype(bool)
-        worse = (~card["better"].fillna(True)).astype(bool)
-        parts.append(
-            f"Comparing {escape(now)} with {escape(before)}, {better.sum()} of {len(card)} KPIs "
-            f"moved the right way and {worse.sum()} the wrong way."
-        )
-    if len(judged):
-        parts.append(
-            f"{int(judged['meets'].astype(bool).sum())} of {len(judged)} standards are met."
-        )
-        missed = judged[~judged["meets"].astype(bool)]
-        if len(missed):
-            lines = [
-                f"{escape(row.label.lower())} ({_value(row.kpi, row.current, company)}, "
-                f"standard {escape(row.standard)})"
-                for row in missed.reset_index().itertuples()
-            ]
-            parts.append(f"Below standard: {'; '.join(lines)}.")
-        else:
-            parts.append("Every standard is met: raise the standards or add new KPIs.")
-    untested = card[card["standard"] == ""]
-    if len(untested):
-        parts.append(
-            f"{len(untested)} KPIs have no standard yet; setting one makes them part of the "
-            "judgement."
-        )
-    return " ".join(parts)
-
-
-def _value(kpi: str, value: float, company: Company) -> str:
-    return KPIS[kpi].format(value, company.currency)
 
 
 def kpi_end_options(company: Company, *, step_months: int = 3, n: int = 8) -> list[str]:

@@ -28,16 +28,13 @@ from crmlib.analytics.contacts import channel_hoppers, channel_mix, contact_epis
 from crmlib.analytics.kpis import contact_costs
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
-from crmlib.formatting import count, money, percent
 from crmlib.models.payne_frow.common import (
     Parts,
     customer_base,
-    heading,
     in_last_year,
 )
 from crmlib.models.payne_frow.strategy import segment_order
 from crmlib.models.steps import attempt
-from crmlib.text import escape
 
 
 @dataclass(frozen=True)
@@ -332,69 +329,3 @@ def multichannel_integration(
         score=score,
         skipped=skipped,
     )
-
-
-def describe_continuity(flow: Continuity, company: Company) -> str:
-    """The continuity figures for one repeat window, in two sentences."""
-    worst = flow.by_process.loc[flow.worst_process]
-    sentence = (
-        f"With a window of {flow.window_days} days, {percent(flow.cross_channel_rate)} of "
-        f"{count(flow.episodes)} contact episodes crossed channels; "
-        f"{escape(flow.worst_process)} crossed most often ({percent(worst['cross_channel_rate'])})."
-    )
-    if len(flow.paths):
-        sentence += f" The most common path was {escape(flow.paths.index[0])}."
-    if pd.notna(flow.repeat_cost):
-        sentence += (
-            f" The {count(flow.by_process['repeat_contacts'].sum())} contacts after the first "
-            f"in those episodes cost {money(flow.repeat_cost, company.currency)} in the last "
-            "12 months."
-        )
-    return sentence
-
-
-def describe_multichannel(multichannel: Multichannel, company: Company) -> str:
-    """The closing paragraph of multichannel integration, computed from the results."""
-    m, parts = multichannel, [heading(company)]
-    mix = m.contact_mix if m.contact_mix is not None else m.purchase_mix
-    if mix is not None:
-        what = "contacts" if m.contact_mix is not None else "purchases"
-        main = mix.idxmax(axis=1)
-        if main.nunique() == 1:
-            parts.append(
-                f"In every segment most {what} run through {escape(main.iloc[0])} "
-                f"({percent(mix[main.iloc[0]].min())} to {percent(mix[main.iloc[0]].max())})."
-            )
-        else:
-            lines = [
-                f"{escape(segment)} mostly {escape(channel)}" for segment, channel in main.items()
-            ]
-            parts.append(f"By segment, {what} run through: {'; '.join(lines)}.")
-    if m.continuity is not None:
-        flow = m.continuity
-        parts.append(
-            f"{count(flow.hoppers)} of {count(flow.customers)} contacted customers hopped "
-            "channels within one process."
-        )
-        parts.append(describe_continuity(flow, company))
-    if m.channels is not None:
-        top = m.channels.iloc[0]
-        parts.append(
-            f"The {escape(m.channels.index[0])} channel carries {percent(top['cost_share'])} of the "
-            "contact "
-            f"cost at {money(top['cost_per_contact'], company.currency, 2)} a contact."
-        )
-        resolved = m.channels["cost_per_resolved"].dropna()
-        if len(resolved):
-            cheapest = resolved.idxmin()
-            parts.append(
-                f"A resolved question is cheapest in {escape(cheapest)} "
-                f"({money(resolved[cheapest], company.currency, 2)}): moving processes there "
-                "lowers the cost to serve."
-            )
-    if len(parts) == 1:
-        parts.append(
-            "The data holds no channel of contacts or purchases, so multichannel integration "
-            "cannot be measured; the workshop scores below are the only view of it."
-        )
-    return " ".join(parts)

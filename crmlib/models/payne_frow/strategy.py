@@ -24,17 +24,14 @@ from crmlib.analytics.needs import need_dimensions, needs_profile
 from crmlib.analytics.profitability import DEFAULT_TIERS, VALUE_CATEGORIES
 from crmlib.data.company import Company
 from crmlib.errors import ParameterError
-from crmlib.formatting import count, money, percent
 from crmlib.models.payne_frow.common import (
     Parts,
     customer_base,
-    heading,
     mean_or_none,
     readable,
     revenue_last_year,
 )
 from crmlib.models.steps import attempt
-from crmlib.text import escape
 
 TIERS = tuple(name for name, _ in DEFAULT_TIERS)
 CATEGORIES = tuple(VALUE_CATEGORIES)
@@ -309,61 +306,6 @@ def strategy_development(
         reachable=reachable,
         skipped=skipped,
     )
-
-
-def _names(names) -> str:
-    names = [escape(n) for n in names]
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def describe_strategy(strategy: Strategy, company: Company) -> str:
-    """The closing paragraph of strategy development, computed from the results."""
-    s, cur = strategy, company.currency
-    parts = [heading(company)]
-    if s.segments is not None:
-        how = "chosen from the data (expected value per customer above average)"
-        if not s.chosen_from_data:
-            how = "set by the business strategy"
-        targets = s.segments[s.segments["target"]]
-        parts.append(
-            f"The target segments, {how}, are {_names(s.targets)}: "
-            f"{percent(targets['customer_share'].sum())} of the customers with "
-            f"{percent(s.target_value_share)} of the expected value."
-        )
-        if s.reachable is not None:
-            parts.append(
-                f"{count(s.reachable)} of their {count(targets['customers'].sum())} customers "
-                "gave marketing consent and can be approached directly."
-            )
-        if len(targets):
-            lead = targets.iloc[0]
-            parts.append(
-                f"For {escape(targets.index[0])} the figures point to *{escape(lead['treatment'])}*."
-            )
-    parts.append(
-        f"Last year brought {money(s.revenue_last, cur)}; a growth goal of "
-        f"{percent(s.growth_goal, 1)} asks for {money(s.revenue_goal, cur)}."
-    )
-    if pd.notna(s.revenue_expected):
-        parts.append(
-            f"Today's customers are expected to bring {money(s.revenue_expected, cur)}, and new "
-            f"customers brought {money(s.revenue_new, cur)} last year."
-        )
-        if s.gap > 0:
-            parts.append(
-                f"At that pace the goal is {money(s.gap, cur)} out of reach: the customer "
-                "strategy has to win it from the target segments or from more new customers."
-            )
-        else:
-            parts.append(
-                f"At that pace the goal is within reach with {money(-s.gap, cur)} to spare: "
-                "the customer strategy can aim higher than the business goal."
-            )
-    else:
-        parts.append("Without a purchase forecast the gap to the goal cannot be estimated.")
-    return " ".join(parts)
 
 
 def strategy_table(strategy: Strategy, company: Company) -> pd.DataFrame:

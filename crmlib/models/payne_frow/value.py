@@ -22,18 +22,15 @@ from crmlib.analytics.kpis import contact_costs
 from crmlib.analytics.needs import need_dimensions, needs_profile, net_promoter_score
 from crmlib.data.company import Company
 from crmlib.errors import ParameterError
-from crmlib.formatting import count, money, percent
 from crmlib.models.payne_frow.common import (
     Parts,
     customer_base,
-    heading,
     in_last_year,
     mean_or_none,
     share,
 )
 from crmlib.models.payne_frow.strategy import segment_order
 from crmlib.models.steps import attempt
-from crmlib.text import escape
 
 #: The rule of thumb behind a missing acquisition cost: winning a customer costs about
 #: five times as much as keeping one.
@@ -303,55 +300,3 @@ def value_creation(
         score=None if score is None else float(np.clip(score, 0, 1)),
         skipped=skipped,
     )
-
-
-def describe_value(value: ValueCreation, company: Company) -> str:
-    """The closing paragraph of value creation, computed from the results."""
-    v, cur = value, company.currency
-    parts = [heading(company)]
-    segments = v.segments
-    if segments is not None and "satisfaction" in segments.columns:
-        rated = segments["satisfaction"].dropna()
-        if len(rated):
-            low, high = rated.idxmin(), rated.idxmax()
-            parts.append(
-                f"On the customer's side, contact satisfaction runs from {rated[low]:.2f} "
-                f"({escape(low)}) to {rated[high]:.2f} ({escape(high)}) on a 1-5 scale."
-            )
-    if segments is not None:
-        top = segments["profit_per_customer"].idxmax()
-        parts.append(
-            f"On the organisation's side, the average {escape(top)} customer brought "
-            f"{money(segments.loc[top, 'profit_per_customer'], cur)} after cost to serve last "
-            f"year; {percent(v.profitable_share)} of last year's buyers were profitable."
-        )
-        if segments["cost_to_serve_per_customer"].isna().all():
-            parts.append("(Without contact costs in the data, profit is before cost to serve.)")
-    if segments is None:
-        parts.append(f"The value per segment cannot be measured: {escape(v.skipped['segments'])}.")
-    if pd.notna(v.retention_rate):
-        parts.append(f"{percent(v.retention_rate)} of the year before's buyers bought again.")
-    if pd.notna(v.lifetime_value):
-        parts.append(
-            f"At that retention a customer is worth {money(v.lifetime_value, cur)} over their "
-            f"lifetime; {RETENTION_LIFT * 100:.0f} percentage points more retention raises that to "
-            f"{money(v.lifetime_value_lifted, cur)} and keeps "
-            f"{money(v.lift_margin_per_year, cur)} of margin a year."
-        )
-    if pd.notna(v.acquisition_cost):
-        source = {
-            "parameter": "as given",
-            "5x rule of thumb": "five times the retention cost: a rule of thumb, not a measurement",
-        }[v.acquisition_cost_source]
-        parts.append(
-            f"Winning a customer costs about {money(v.acquisition_cost, cur)} ({source}), "
-            f"keeping one {money(v.retention_cost, cur)} a year; replacing the "
-            f"{count(v.lost_customers)} customers lost last year would cost "
-            f"{money(v.replacement_cost, cur)}."
-        )
-        if pd.notna(v.payback_months):
-            parts.append(
-                f"A new customer needs {v.payback_months:.0f} months of profit to pay back "
-                "the cost of winning them."
-            )
-    return " ".join(parts)

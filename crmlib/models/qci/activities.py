@@ -14,15 +14,7 @@ from crmlib.analytics.lifecycle.costs import channel_costs, segment_costs
 from crmlib.analytics.lifecycle.wallet import category_affinity, penetration, share_of_wallet
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
-from crmlib.formatting import count, money, percent
-from crmlib.models.qci.customers import (
-    YEAR,
-    CustomerBase,
-    _in_year,
-    available,
-    tier_order,
-)
-from crmlib.text import capitalise, escape
+from crmlib.models.qci.customers import YEAR, CustomerBase, _in_year, available, tier_order
 
 # ---------------------------------------------------------------------------------------
 # Acquisition
@@ -104,43 +96,6 @@ def acquisition_view(company: Company, base: CustomerBase, *, freq: str = "Q") -
         new_year_before=int(before.sum()),
         first_year_margin=first_year,
     )
-
-
-def describe_acquisition(view: AcquisitionView, currency: str) -> str:
-    """The acquisition finding: volume and trend, the main sources, the first year."""
-    parts = [
-        f"In the last 12 months {count(view.new_last_year)} customers bought for the first time"
-    ]
-    if view.new_year_before:
-        change = view.new_last_year / view.new_year_before - 1
-        parts[0] += f", {'up' if change >= 0 else 'down'} {percent(abs(change))} on the year before"
-    parts[0] += "."
-    if len(view.first_categories):
-        top = view.first_categories.head(2)
-        parts.append(
-            "Their first purchase was most often in "
-            + " and ".join(f"{escape(c)} ({percent(s)})" for c, s in top.items())
-            + "."
-        )
-    quality = view.quality
-    if quality is not None and len(quality) > 1 and "first_year_margin" in quality.columns:
-        ranked = quality[quality["customers"] >= 10].sort_values("first_year_margin")
-        if len(ranked) >= 2:
-            best, worst = ranked.index[-1], ranked.index[0]
-            parts.append(
-                f"Of the customers won the year before last (their first year is complete), "
-                f"those who came in through {escape(best)} brought {money(ranked['first_year_margin'].iloc[-1], currency)} "
-                f"of margin in their first year and {percent(ranked.loc[best, 'repeat_rate'])} "
-                f"bought again; through {escape(worst)}, "
-                f"{money(ranked['first_year_margin'].iloc[0], currency)} and "
-                f"{percent(ranked.loc[worst, 'repeat_rate'])}."
-            )
-    if view.first_year_margin is not None:
-        parts.append(
-            f"A new customer brings {money(view.first_year_margin, currency)} of margin in the "
-            "first year on average."
-        )
-    return " ".join(parts)
 
 
 # ---------------------------------------------------------------------------------------
@@ -234,52 +189,6 @@ def best_cross_sell(affinity: pd.DataFrame, min_share: float = 0.0) -> tuple[str
     return str(row["bought"]), str(row["also_bought"]), float(row["share"])
 
 
-def describe_penetration(view: PenetrationView, currency: str) -> str:
-    """The penetration finding: categories per buyer, cross-sell by tier, the gap."""
-    summary = view.summary
-    parts = [
-        f"Last year's {count(view.active)} buyers bought in "
-        f"{summary.loc['all', 'categories_per_buyer']:.1f} categories on average; "
-        f"{percent(view.cross_sell_rate)} bought in two or more."
-    ]
-    tiers = summary.drop(index=["all", "unassigned"], errors="ignore")
-    if len(tiers) >= 2:
-        parts.append(
-            "Categories per buyer by value tier: "
-            + ", ".join(f"{escape(t)} {r.categories_per_buyer:.1f}" for t, r in tiers.iterrows())
-            + "."
-        )
-    if view.margin_single is not None and view.margin_multi is not None:
-        parts.append(
-            f"Single-category buyers brought {money(view.margin_single, currency)} of margin "
-            f"after contact costs, buyers of several categories {money(view.margin_multi, currency)}."
-        )
-    if view.affinity.notna().to_numpy().any():
-        bought, other, share = best_cross_sell(view.affinity)
-        parts.append(
-            f"The widest cross-sell gap between popular categories: only {percent(share)} of "
-            f"{escape(bought)} buyers also bought {escape(other)}."
-        )
-    return " ".join(parts)
-
-
-def describe_wallet(view: PenetrationView, currency: str) -> str:
-    """Share of wallet, or what it would need."""
-    if view.wallet is None:
-        return (
-            "*Share of wallet is skipped: it needs an estimate of what a customer spends a year in "
-            "the market, here and elsewhere (the parameter wallet\\_per\\_customer, 0 = unknown); "
-            "the data holds only the spend here.*"
-        )
-    w = view.wallet.loc["all"]
-    return (
-        f"Against a wallet of {money(w['wallet_per_customer'], currency)} a year, last year's "
-        f"buyers spent {money(w['spend_per_buyer'], currency)} here: a share of wallet of "
-        f"{percent(w['share_of_wallet'])}, leaving {money(w['headroom'], currency)} a year spent "
-        "elsewhere by the company's own buyers."
-    )
-
-
 # ---------------------------------------------------------------------------------------
 # Efficiency
 
@@ -320,31 +229,6 @@ def efficiency_view(company: Company, base: CustomerBase) -> EfficiencyView:
         )
         tiers = tiers.reindex(tier_order(tiers.index))
     return EfficiencyView(by_channel, tiers, float(by_channel["cost"].sum()))
-
-
-def describe_efficiency(view: EfficiencyView, currency: str) -> str:
-    """The efficiency finding: the costliest channel, cost per tier against margin."""
-    channels = view.channels
-    top = channels.index[0]
-    cheapest = channels["cost_per_contact"].idxmin()
-    parts = [
-        f"Contacts cost {money(view.total_cost, currency)} last year. {capitalise(escape(top))} took the "
-        f"largest share ({percent(channels.loc[top, 'cost_share'])}, at "
-        f"{money(channels.loc[top, 'cost_per_contact'], currency, 2)} a contact); {escape(cheapest)} "
-        f"is the cheapest at {money(channels.loc[cheapest, 'cost_per_contact'], currency, 2)}."
-    ]
-    tiers = view.tiers
-    if tiers is not None and "cost_to_margin" in tiers.columns:
-        body = tiers.drop(index="all", errors="ignore").dropna(subset=["cost_to_margin"])
-        if len(body):
-            heavy = body["cost_to_margin"].idxmax()
-            parts.append(
-                f"Per value tier the contact cost per customer runs from "
-                f"{money(body['cost_per_customer'].min(), currency, 2)} to "
-                f"{money(body['cost_per_customer'].max(), currency, 2)}; it weighs most on "
-                f"{escape(heavy)} customers, at {percent(body.loc[heavy, 'cost_to_margin'])} of their margin."
-            )
-    return " ".join(parts)
 
 
 def wallet_table(view: PenetrationView | None) -> pd.DataFrame:

@@ -21,15 +21,14 @@ from crmlib.models.qci.activities import (
 )
 from crmlib.models.qci.context import Readiness
 from crmlib.models.qci.experience import Experience
-from crmlib.models.qci.questionnaire import AREA_OWNERS, Assessment, describe_assessment
+from crmlib.models.qci.questionnaire import AREA_OWNERS, Assessment
 from crmlib.models.qci.retention import (
     LapseView,
     RetentionValue,
     RetentionView,
-    describe_lapse,
-    describe_retention,
     implied_acquisition_cost,
 )
+from crmlib.models.qci.text import describe_assessment, describe_lapse, describe_retention
 from crmlib.models.verdict import Action, ModelVerdict
 from crmlib.text import escape, lead
 

@@ -11,8 +11,7 @@ import pandas as pd
 from crmlib.analytics.profitability import customer_profitability, transaction_margin, value_tiers
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
-from crmlib.formatting import count, day, money, percent
-from crmlib.text import escape
+from crmlib.formatting import count, money, percent
 
 #: The value tiers, from the most valuable down.
 TIER_ORDER = ("platinum", "gold", "silver", "bronze")
@@ -113,29 +112,6 @@ def available(value, need: str):
     if value is None:
         raise MissingDataError(f"it needs {need}")
     return value
-
-
-def describe_base(company: Company, base: CustomerBase) -> str:
-    """The year measured and the value tiers, in a sentence or two."""
-    first_day = base.year_start + pd.Timedelta(days=1)
-    parts = [f"The year measured runs from {day(first_day)} to {day(base.end)}."]
-    if base.tier is None:
-        parts.append(
-            f"The data has no margin ({escape(base.notes[0])}), so the steps that value "
-            "customers say what they would need and move on."
-        )
-        return " ".join(parts)
-    sizes = base.tier.value_counts()
-    parts.append(
-        "The segments of this notebook are value tiers on the profit each customer brought "
-        "in that year (margin minus the cost of their contacts): "
-        + ", ".join(f"{count(sizes.get(t, 0))} {t}" for t in TIER_ORDER)
-        + ". Platinum is the top group that brings half of the profit, gold the next up to "
-        "80%, silver up to 95%, bronze the rest, including those who bought nothing."
-    )
-    if base.notes:
-        parts.append(escape(base.notes[0]).capitalize() + ".")
-    return " ".join(parts)
 
 
 _PERCENT_NAMES = (

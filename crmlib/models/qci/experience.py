@@ -6,16 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from crmlib.analytics.contacts import contact_episodes
 from crmlib.analytics.experience import experience_by, repeat_contacts, satisfaction_matrix
 from crmlib.analytics.needs import net_promoter_score
 from crmlib.data.company import Company
-from crmlib.formatting import count, money, percent
 from crmlib.models.qci.customers import CustomerBase, available
-from crmlib.text import capitalise, escape, lead
 
 # ---------------------------------------------------------------------------------------
 # Customer experience
@@ -61,91 +58,6 @@ def customer_experience(
     )
     nps = net_promoter_score(needs["nps"]) if needs is not None and "nps" in needs.columns else None
     return Experience(by_channel, by_process, matrix, repeats, nps)
-
-
-def describe_touchpoints(result: Experience) -> str:
-    """Where satisfaction and resolution are lowest, per process and per channel."""
-    parts = []
-    process = result.by_process.dropna(subset=["satisfaction"])
-    channel = result.by_channel.dropna(subset=["satisfaction"])
-    if len(process):
-        low, high = process["satisfaction"].idxmin(), process["satisfaction"].idxmax()
-        parts.append(
-            f"Satisfaction is lowest in {escape(low)} contacts ({process.loc[low, 'satisfaction']:.1f} "
-            f"of 5) and highest in {escape(high)} ({process.loc[high, 'satisfaction']:.1f})."
-        )
-    if len(channel):
-        low = channel["satisfaction"].idxmin()
-        parts.append(
-            f"Of the touchpoints, {escape(low)} scores lowest ({channel.loc[low, 'satisfaction']:.1f})."
-        )
-    resolution = result.by_process["first_contact_resolution"].dropna()
-    if len(resolution):
-        worst = resolution.idxmin()
-        parts.append(
-            f"First-contact resolution is weakest in {escape(worst)} ({percent(resolution[worst])} "
-            f"of episodes settled in one contact, against {percent(resolution.median())} for the "
-            "median process)."
-        )
-    nps = result.by_process["nps"].dropna()
-    if len(nps) and result.nps is not None:
-        worst = nps.idxmin()
-        parts.append(
-            f"The overall NPS is {result.nps:+.0f}; among respondents who had a {escape(worst)} "
-            f"contact before answering it is {nps[worst]:+.0f}."
-        )
-    return " ".join(parts) or "The interactions carry no satisfaction scores or resolution flags."
-
-
-def describe_repeats(result: Experience, currency: str) -> str:
-    """Repeat contacts last year: how many, what they cost, what they do to satisfaction."""
-    r = result.repeats
-    total = r.loc["all"]
-    parts = [
-        f"Last year {percent(total['repeat_rate'])} of the {count(total['episodes'])} contact "
-        f"episodes took more than one contact: {count(total['extra_contacts'])} extra contacts"
-    ]
-    if not np.isnan(total["extra_cost"]):
-        parts[0] += f", costing {money(total['extra_cost'], currency)}"
-    parts[0] += "."
-    body = r.drop(index="all")
-    if len(body):
-        top = body.index[0]
-        parts.append(
-            f"{capitalise(escape(top))} causes the most ({count(body.loc[top, 'extra_contacts'])} extra contacts, "
-            f"{percent(body.loc[top, 'repeat_rate'])} of its episodes)."
-        )
-    if not np.isnan(total["satisfaction_repeat"]):
-        parts.append(
-            f"Contacts in one-contact episodes score {total['satisfaction_single']:.1f} on average, "
-            f"contacts in repeat episodes {total['satisfaction_repeat']:.1f}."
-        )
-    return " ".join(parts)
-
-
-def means_experience(company: Company, result: Experience, currency: str) -> str:
-    """What this means: the process to fix first, and what it costs today."""
-    body = result.repeats.drop(index="all")
-    parts = [lead(company.name)]
-    process = result.by_process.dropna(subset=["satisfaction"])
-    if len(process):
-        low = process["satisfaction"].idxmin()
-        parts.append(
-            f"The experience is made or lost in {escape(low)} contacts: they score lowest, and an unresolved "
-            "contact drags the customer into repeat contacts."
-        )
-    if len(body) and not np.isnan(body["extra_cost"].sum()):
-        top = body["extra_cost"].idxmax()
-        parts.append(
-            f"Settling {escape(top)} contacts in the first contact would save up to "
-            f"{money(body.loc[top, 'extra_cost'], currency)} a year in repeat contacts, before "
-            "counting the goodwill."
-        )
-    parts.append(
-        "The proposition and the activities below should be read through this lens: a "
-        "customer who had a poor contact is the one most likely to lapse."
-    )
-    return " ".join(parts)
 
 
 def experience_table(result: Experience | None, by: str = "process") -> pd.DataFrame:

@@ -10,9 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from crmlib.analytics.lifecycle import PERIODS
 from crmlib.analytics.lifecycle.cohorts import (
-    average_retention_curve,
     cohort_retention,
     retention_curve,
     retention_uplift_value,
@@ -22,14 +20,7 @@ from crmlib.analytics.lifecycle.lapse import lapse_summary, purchase_rhythm
 from crmlib.analytics.purchases import purchase_lines
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
-from crmlib.formatting import count, money, percent
-from crmlib.models.qci.customers import (
-    RETENTION_COST_RATIO,
-    YEAR,
-    CustomerBase,
-    tier_order,
-)
-from crmlib.text import escape
+from crmlib.models.qci.customers import RETENTION_COST_RATIO, YEAR, CustomerBase, tier_order
 
 # ---------------------------------------------------------------------------------------
 # Retention
@@ -97,46 +88,6 @@ def retention_view(company: Company, base: CustomerBase, *, freq: str = "Q") -> 
     )
 
 
-def describe_cohorts(view: RetentionView, freq: str = "Q") -> str:
-    """The cohort finding: how much of a cohort is still buying after one and four periods."""
-    curve = average_retention_curve(view.cohorts)
-    period = PERIODS.get(freq, "period")
-    parts = [
-        f"The table follows {count(len(view.cohorts))} {PERIODS.get(freq, 'period')}ly cohorts. "
-        f"On average {percent(curve.get(1, np.nan))} of a cohort buys again in the {period} after its first"
-    ]
-    if 4 in curve.index and not np.isnan(curve[4]):
-        parts[0] += f", and {percent(curve[4])} is still buying four {period}s later"
-    parts[0] += "."
-    return " ".join(parts)
-
-
-def describe_retention(view: RetentionView, currency: str) -> str:
-    """The yearly retention rate, per tier, and what a retained customer brings."""
-    window = view.window
-    parts = [
-        f"Of the {count(view.customers_before)} customers who bought in the year before last, "
-        f"{percent(view.rate)} bought again last year."
-    ]
-    tiers = window.drop(index=["all", "unassigned"], errors="ignore").dropna(
-        subset=["retention_rate"]
-    )
-    tiers = tiers[tiers["customers_before"] >= 10]
-    if len(tiers) >= 2:
-        best, worst = tiers["retention_rate"].idxmax(), tiers["retention_rate"].idxmin()
-        parts.append(
-            f"By their value tier in the year before last, retention runs from "
-            f"{percent(tiers.loc[worst, 'retention_rate'])} ({escape(worst)}) to "
-            f"{percent(tiers.loc[best, 'retention_rate'])} ({escape(best)})."
-        )
-    if view.retained_margin is not None:
-        parts.append(
-            f"A retained customer brought {money(view.retained_margin, currency)} of margin "
-            "after the cost of their contacts last year."
-        )
-    return " ".join(parts)
-
-
 @dataclass(frozen=True)
 class LapseView:
     """Lapse by each customer's own purchase rhythm, next to the BG/NBD probability alive.
@@ -199,34 +150,6 @@ def _with_consent(company: Company, ids: pd.Index) -> int:
         return 0
     consent = customers.drop_duplicates("customer_id").set_index("customer_id")["consent_marketing"]
     return int(consent.reindex(ids).astype("boolean").fillna(False).to_numpy(dtype=bool).sum())
-
-
-def describe_lapse(view: LapseView) -> str:
-    """The lapse finding, with k, the one-time-buyer rule and the BG/NBD comparison."""
-    attrs = view.rhythm.attrs
-    total = view.summary.loc["all"]
-    parts = [
-        f"With k = {attrs['k']:g}, a customer has lapsed after {attrs['k']:g} of their own "
-        f"purchase intervals without buying (never sooner than {attrs['min_days']} days). "
-        f"{percent(total['lapse_rate'])} of the {count(total['customers'])} buyers have lapsed."
-    ]
-    if "one-time buyers" in view.summary.index:
-        one = view.summary.loc["one-time buyers"]
-        parts.append(
-            f"The {count(one['customers'])} one-time buyers have no rhythm of their own, so they "
-            f"are measured against the base's: a median of {attrs['base_interval_days']:.0f} days "
-            f"between purchases; {percent(one['lapse_rate'])} of them have lapsed."
-        )
-    if view.comparison is not None and {"active", "lapsed"} <= set(view.comparison.index):
-        c = view.comparison
-        parts.append(
-            f"The BG/NBD model agrees in the main: the mean probability alive is "
-            f"{percent(c.loc['active', 'mean_alive'])} for the active and "
-            f"{percent(c.loc['lapsed', 'mean_alive'])} for the lapsed. "
-            f"{count(view.win_back)} lapsed customers who may receive marketing still have a "
-            "probability alive of 50% or more: the first win-back list."
-        )
-    return " ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -303,48 +226,3 @@ def retention_value(
     cost, source = implied_acquisition_cost(acquisition_cost, retention.retention_cost)
     replacement = value["extra_retained"] * cost if cost is not None else None
     return RetentionValue(value, curve, retention.retention_cost, cost, source, replacement)
-
-
-def describe_retention_value(result: RetentionValue, currency: str) -> str:
-    """What the rise is worth, then the five-times rule of thumb set beside the data."""
-    v = result.value
-    parts = [
-        f"A customer who brings {money(v['margin'], currency)} a year and stays with a "
-        f"probability of {percent(v['retention_rate'])} is worth {money(v['clv_now'], currency)} "
-        f"today (margin × r / (1 + d − r)). Raising retention by {v['uplift'] * 100:.0f} points "
-        f"to {percent(v['target_rate'])} makes that {money(v['clv_target'], currency)}: "
-        f"{money(v['lifetime_gain'], currency)} over the {count(v['customers'])} customers of the "
-        f"base, of which {money(v['first_year_gain'], currency)} in the first year alone "
-        f"({count(v['extra_retained'])} more customers kept)."
-    ]
-    rule = (
-        "The common rule that keeping a customer is about five times cheaper than winning one "
-        "is a rule of thumb from the CRM literature, not a law of this company."
-    )
-    if result.acquisition_cost_source == "given":
-        ratio = (
-            f" The data puts the yearly contact cost of a retained customer at "
-            f"{money(result.retention_cost, currency)}, so winning one costs "
-            f"{result.acquisition_cost / result.retention_cost:.1f} times keeping one here."
-            if result.retention_cost
-            else ""
-        )
-        parts.append(
-            f"{rule} With the acquisition cost given ({money(result.acquisition_cost, currency)}), "
-            f"winning as many new customers as the rise keeps would cost "
-            f"{money(result.replacement_cost, currency)}.{ratio}"
-        )
-    elif result.acquisition_cost_source == "rule of thumb":
-        parts.append(
-            f"{rule} The data holds no acquisition cost; it measures the yearly contact cost of a "
-            f"retained customer at {money(result.retention_cost, currency)}, so the rule implies "
-            f"about {money(result.acquisition_cost, currency)} to win one, and "
-            f"{money(result.replacement_cost, currency)} to win as many customers as the rise "
-            "keeps. Set the parameter acquisition_cost to the company's own figure."
-        )
-    else:
-        parts.append(
-            f"{rule} The data has no acquisition cost and no cost to serve to set it against; "
-            "set the parameter acquisition_cost to compare."
-        )
-    return " ".join(parts)
