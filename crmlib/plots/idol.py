@@ -20,13 +20,10 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from crmlib.plots.base import require_columns as _need
 from crmlib.plots.style import BLUE, GREEN, LIGHT, ORANGE, RED, SILVER, money_ticks, new_axes
+from crmlib.text import label as words_of
 
 #: Colours of the moves in migration charts.
 MOVE_COLOURS = {"up": GREEN, "same": SILVER, "down": RED, "joined": BLUE}
-
-
-def _label(text: object) -> str:
-    return str(text).replace("_", " ")
 
 
 def _heatmap(
@@ -41,8 +38,8 @@ def _heatmap(
 ):
     masked = np.ma.masked_invalid(values.astype(float))
     image = ax.imshow(masked, cmap=cmap, aspect="auto", vmin=vmin, vmax=vmax)
-    ax.set_xticks(range(len(columns)), [_label(c) for c in columns], rotation=30, ha="right")
-    ax.set_yticks(range(len(rows)), [_label(r) for r in rows])
+    ax.set_xticks(range(len(columns)), [words_of(c) for c in columns], rotation=30, ha="right")
+    ax.set_yticks(range(len(rows)), [words_of(r) for r in rows])
     low, high = image.get_clim()
     for i in range(values.shape[0]):
         for j in range(values.shape[1]):
@@ -95,7 +92,7 @@ def plot_aspect_completeness(
             )
     if "completeness" in aspects.index:
         ax.axvline(float(aspects["completeness"]), color=BLUE, linestyle="--", linewidth=1)
-    ax.set_yticks(positions, [_label(n) for n in names])
+    ax.set_yticks(positions, [words_of(n) for n in names])
     ax.invert_yaxis()
     ax.set_xlim(0, 1.02)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
@@ -393,7 +390,7 @@ def plot_repeat_contacts(
         width = shares[column].to_numpy(dtype=float)
         ax.barh(positions, width, left=left, color=colour, label=label)
         left += width
-    ax.set_yticks(positions, [_label(p) for p in moments.index])
+    ax.set_yticks(positions, [words_of(p) for p in moments.index])
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
@@ -508,7 +505,7 @@ def plot_orchestration_scorecard(
             zorder=3,
             label="practice score (workshop)",
         )
-    ax.set_yticks(positions, [_label(d) for d in scorecard.index])
+    ax.set_yticks(positions, [words_of(d) for d in scorecard.index])
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
@@ -614,7 +611,7 @@ def plot_migration_flows(
             ax.text(
                 xpos - 0.015 if align == "right" else xpos + 0.015,
                 tops[state] + size / 2,
-                f"{_label(state)} ({int(size):,})",
+                f"{words_of(state)} ({int(size):,})",
                 ha=align,
                 va="center",
                 fontsize=8,
@@ -656,7 +653,7 @@ def plot_value_shift(
         positions - width / 2, value["value_before"], width, color=SILVER, label="12 months to then"
     )
     ax.bar(positions + width / 2, value["value_after"], width, color=BLUE, label="12 months to now")
-    ax.set_xticks(positions, [_label(s) for s in value.index])
+    ax.set_xticks(positions, [words_of(s) for s in value.index])
     ax.axhline(0, color="black", linewidth=0.8)
     ax.yaxis.set_major_formatter(money_ticks(currency))
     ax.set_ylabel("profit")
@@ -678,7 +675,7 @@ def plot_movers(
     ax.barh(positions, movers["up"].to_numpy(dtype=float), color=GREEN, label="moved up")
     ax.barh(positions, -movers["down"].to_numpy(dtype=float), color=RED, label="moved down")
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_yticks(positions, [_label(g) for g in movers.index])
+    ax.set_yticks(positions, [words_of(g) for g in movers.index])
     ax.invert_yaxis()
     limit = float(np.nanmax(movers[["up", "down"]].to_numpy(dtype=float))) * 1.15 or 1.0
     ax.set_xlim(-limit, limit)

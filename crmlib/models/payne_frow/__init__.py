@@ -9,11 +9,11 @@ elements the processes fail.
 The notebook ``03_payne_frow`` walks through them with these functions. Each process is
 measured on the company's data in its own module, and re-exported here:
 
-- :func:`strategy_development`, :func:`value_creation`
-  (:mod:`~crmlib.models.payne_frow.value`);
+- :func:`strategy_development` (:mod:`~crmlib.models.payne_frow.strategy`),
+  :func:`value_creation` (:mod:`~crmlib.models.payne_frow.value`);
 - :func:`multichannel_integration` (:mod:`~crmlib.models.payne_frow.multichannel`);
-- :func:`information_management`, :func:`performance_assessment`
-  (:mod:`~crmlib.models.payne_frow.measures`);
+- :func:`information_management` (:mod:`~crmlib.models.payne_frow.information`),
+  :func:`performance_assessment` (:mod:`~crmlib.models.payne_frow.performance`);
 - the elements, from the readiness workshop: :func:`readiness`
   (:mod:`~crmlib.models.payne_frow.elements`).
 
@@ -57,16 +57,10 @@ from crmlib.models.payne_frow.elements import (
     readiness,
     readiness_from_answers,
 )
-from crmlib.models.payne_frow.measures import (
+from crmlib.models.payne_frow.information import (
     Information,
-    Performance,
     information_management,
-    kpi_change,
-    kpi_end_date,
-    kpi_end_options,
-    performance_assessment,
     quality_table,
-    scorecard_table,
     support_table,
 )
 from crmlib.models.payne_frow.multichannel import (
@@ -76,6 +70,14 @@ from crmlib.models.payne_frow.multichannel import (
     contacts_last_year,
     continuity,
     multichannel_integration,
+)
+from crmlib.models.payne_frow.performance import (
+    Performance,
+    kpi_change,
+    kpi_end_date,
+    kpi_end_options,
+    performance_assessment,
+    scorecard_table,
 )
 from crmlib.models.payne_frow.strategy import (
     Strategy,

@@ -9,8 +9,9 @@ from crmlib.data.company import Company
 from crmlib.models.contract import require_no_base
 from crmlib.models.payne_frow.conclude import Results
 from crmlib.models.payne_frow.elements import readiness
-from crmlib.models.payne_frow.measures import information_management, performance_assessment
+from crmlib.models.payne_frow.information import information_management
 from crmlib.models.payne_frow.multichannel import multichannel_integration
+from crmlib.models.payne_frow.performance import performance_assessment
 from crmlib.models.payne_frow.strategy import strategy_development
 from crmlib.models.payne_frow.value import value_creation
 

@@ -2,7 +2,8 @@
 
 The five processes and four elements are computed in their own modules
 (:mod:`~crmlib.models.payne_frow.value`, :mod:`~crmlib.models.payne_frow.multichannel`,
-:mod:`~crmlib.models.payne_frow.measures`, :mod:`~crmlib.models.payne_frow.elements`);
+:mod:`~crmlib.models.payne_frow.information`, :mod:`~crmlib.models.payne_frow.performance`,
+:mod:`~crmlib.models.payne_frow.elements`);
 :mod:`crmlib.models.payne_frow` brings them together.
 """
 

@@ -32,8 +32,9 @@ from crmlib.models.payne_frow.elements import (
     Readiness,
     first_gap,
 )
-from crmlib.models.payne_frow.measures import Information, Performance
+from crmlib.models.payne_frow.information import Information
 from crmlib.models.payne_frow.multichannel import Multichannel
+from crmlib.models.payne_frow.performance import Performance
 from crmlib.models.payne_frow.strategy import Strategy
 from crmlib.models.payne_frow.value import RETENTION_LIFT, ValueCreation
 from crmlib.models.verdict import Action, ModelVerdict

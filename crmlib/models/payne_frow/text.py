@@ -1,8 +1,8 @@
 """Words the Payne & Frow results: the sentences under each process and element.
 
 Each function takes a result computed in :mod:`crmlib.models.payne_frow`'s element
-modules (strategy, value, multichannel, measures, elements) and words it; the figures are
-computed there. The process scores and the conclusion are worded in
+modules (strategy, value, multichannel, information, performance, elements) and words
+it; the figures are computed there. The process scores and the conclusion are worded in
 :mod:`~crmlib.models.payne_frow.conclude`.
 """
 
@@ -20,8 +20,9 @@ from crmlib.models.payne_frow.elements import (
     Readiness,
     first_gap,
 )
-from crmlib.models.payne_frow.measures import Information, Performance
+from crmlib.models.payne_frow.information import Information
 from crmlib.models.payne_frow.multichannel import Continuity, Multichannel
+from crmlib.models.payne_frow.performance import Performance
 from crmlib.models.payne_frow.strategy import Strategy
 from crmlib.models.payne_frow.value import RETENTION_LIFT, ValueCreation
 from crmlib.text import escape

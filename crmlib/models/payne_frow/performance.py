@@ -1,11 +1,4 @@
-"""Payne & Frow's last two processes: information management and performance assessment.
-
-**Information management** is the data repository and the analysis it carries. The
-workbook measures the completeness and quality of each table, how complete the picture
-of each customer is (:func:`crmlib.analytics.profile.customer_picture`), and which of
-the workbook's analyses the data supports (:func:`crmlib.analytics.data_support.data_support`).
-Its process score (0-1) is the mean of the customers' picture completeness and the share
-of analyses supported ("partly" counting half).
+"""Payne & Frow's fifth process: performance assessment.
 
 **Performance assessment** ties the shareholder results to standards and follows them
 over time: the KPI scorecard of :mod:`crmlib.analytics.kpis`, comparing the 12 months to
@@ -19,76 +12,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from crmlib.analytics.data_support import data_support, support_share, table_quality
 from crmlib.analytics.kpis import KPIS, Standard, default_standards, kpi_history, scorecard
-from crmlib.analytics.profile import ASPECTS, customer_picture, knowledge_levels
 from crmlib.data.company import Company
 from crmlib.errors import ParameterError
-from crmlib.models.payne_frow.common import Parts, readable
+from crmlib.models.payne_frow.common import Parts
 from crmlib.models.steps import attempt
-
-
-@dataclass(frozen=True)
-class Information(Parts):
-    """The data repository: table quality, the customer picture, what the data supports.
-
-    Attributes
-    ----------
-    tables : DataFrame
-        :func:`crmlib.analytics.data_support.table_quality`.
-    aspects : Series
-        The mean completeness (0-1) of each of the six aspects of the customer picture,
-        and ``completeness``, their mean.
-    knowledge : Series
-        The share of customers poorly, partly and well known.
-    support : DataFrame
-        :func:`crmlib.analytics.data_support.data_support`.
-    score : float
-        See the module docstring.
-    """
-
-    tables: pd.DataFrame
-    aspects: pd.Series
-    knowledge: pd.Series
-    support: pd.DataFrame
-    score: float
-    skipped: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def weakest_aspect(self) -> str:
-        return str(self.aspects[list(ASPECTS)].idxmin())
-
-    @property
-    def counts(self) -> dict[str, int]:
-        """How many analyses are fully, partly and not supported."""
-        found = self.support["available"].value_counts()
-        return {level: int(found.get(level, 0)) for level in ("yes", "partly", "no")}
-
-
-def information_management(company: Company) -> Information:
-    """Table quality, the customer picture and the analyses the data supports."""
-    end = company.observation_end
-    tx = company.transactions[(company.transactions["date"] <= end).to_numpy(dtype=bool)]
-    interactions = company.interactions
-    if interactions is not None and "date" in interactions.columns:
-        interactions = interactions[(interactions["date"] <= end).to_numpy(dtype=bool)]
-    picture = customer_picture(
-        company.customers,
-        tx,
-        products=company.products,
-        interactions=interactions,
-        needs=company.needs,
-    )
-    aspects = picture[[*ASPECTS, "completeness"]].mean()
-    knowledge = knowledge_levels(picture).value_counts(normalize=True, sort=False)
-    support = data_support(company)
-    return Information(
-        tables=table_quality(company),
-        aspects=aspects,
-        knowledge=knowledge,
-        support=support,
-        score=float((aspects["completeness"] + support_share(support)) / 2),
-    )
 
 
 @dataclass(frozen=True)
@@ -215,35 +143,6 @@ def kpi_end_options(company: Company, *, step_months: int = 3, n: int = 8) -> li
         if month_end:
             end = end + pd.offsets.MonthEnd(0)
     return options
-
-
-def support_table(information: Information) -> pd.DataFrame:
-    """Which analyses the data supports, as a report shows it."""
-    return readable(
-        information.support,
-        {
-            "analysis": "analysis",
-            "needs": "needs",
-            "available": "available?",
-            "found": "found",
-            "what_to_add": "what to add",
-        },
-    ).set_index("analysis")
-
-
-def quality_table(information: Information) -> pd.DataFrame:
-    """Completeness and weak spots per table, as a report shows it."""
-    return readable(
-        information.tables,
-        {
-            "rows": "rows",
-            "completeness": "filled",
-            "weakest_column": "least filled column",
-            "weakest_fill": "its fill",
-            "issues": "remarks",
-        },
-        shares=("completeness", "weakest_fill"),
-    )
 
 
 def scorecard_table(card: pd.DataFrame, company: Company) -> pd.DataFrame:
