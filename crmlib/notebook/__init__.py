@@ -17,6 +17,7 @@ import pandas as pd
 
 from crmlib.data.company import Company, load_company
 from crmlib.errors import MissingDataError
+from crmlib.models.steps import reason
 from crmlib.text import escape, markdown
 
 __all__ = ["escape", "markdown", "open_company", "say", "setup", "step"]
@@ -79,7 +80,8 @@ def step(name: str):
     try:
         yield
     except MissingDataError as missing:
-        say("*{name} is skipped: {reason}.*", name=name, reason=str(missing).rstrip("."))
+        # The models' own mechanism (crmlib.models.steps) keeps the reason; here it is said.
+        say("*{name} is skipped: {reason}.*", name=name, reason=reason(missing))
 
 
 def say(template: str, **values) -> None:

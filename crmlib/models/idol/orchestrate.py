@@ -16,6 +16,7 @@ import pandas as pd
 from crmlib.analytics import orchestration as checks
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
+from crmlib.models.steps import attempt
 
 #: The instrument area that assesses each dimension's practices.
 PRACTICE_AREAS = {
@@ -320,10 +321,7 @@ def orchestrate(
         "customers": ("customers", lambda: customer_sync(company, values)),
     }
     for dimension, (attribute, run) in runs.items():
-        try:
-            setattr(result, attribute, run())
-        except MissingDataError as missing:
-            result.skipped[dimension] = str(missing).rstrip(".")
+        setattr(result, attribute, attempt(result.skipped, dimension, run))
     return result
 
 

@@ -14,6 +14,7 @@ import pandas as pd
 from crmlib.analytics.portfolio import STRATEGIC_TYPES
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
+from crmlib.models.steps import attempt, reason
 from crmlib.models.value_chain.portfolio import (
     Portfolio,
     portfolio_analysis,
@@ -129,7 +130,7 @@ class ValueChain:
     def reason(self, name: str) -> str:
         """Why a stage has no result ("" when it has one or has not run)."""
         result = self._results.get(name)
-        return str(result).rstrip(".") if isinstance(result, MissingDataError) else ""
+        return reason(result) if isinstance(result, MissingDataError) else ""
 
     def portfolio(self) -> Portfolio:
         """Stage 1: the SSCs, the portfolio matrix and the strategic types."""
@@ -184,10 +185,8 @@ class ValueChain:
         return self._run("conditions", lambda: supporting_conditions(self.company), fresh=True)
 
     def _attempt(self, name: str) -> Any:
-        try:
-            return getattr(self, name)()
-        except MissingDataError:
-            return None
+        """The stage's result, or None when its data is missing (the reason: :meth:`reason`)."""
+        return attempt({}, name, getattr(self, name))
 
     def stage_scores(self) -> pd.DataFrame:
         """Every stage and condition scored from 0 to 1 (see the module docstring).
