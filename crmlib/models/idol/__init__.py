@@ -12,8 +12,9 @@ through which channels, and to what quality standard. Each element is a module:
 - :mod:`crmlib.models.idol.learn`: segment migration, campaign responses and the
   assessed learning practices.
 
-:mod:`crmlib.models.idol.analysis` brings them together: :func:`analyse` runs every element (each one the
-data cannot support is skipped with its reason), :func:`diagram_stages` puts the
+:func:`analyse` (:mod:`~crmlib.models.idol.analysis`) runs every element (each one the
+data cannot support is skipped with its reason); in :mod:`~crmlib.models.idol.conclude`,
+:func:`diagram_stages` puts the
 company's figures on the IDOL diagram, :func:`conclusion` says where the biggest gaps
 and the moving segments are, and :func:`verdict` hands the result to the strategy
 report.
@@ -22,16 +23,13 @@ report.
 from __future__ import annotations
 
 from crmlib.analytics.orchestration import DIMENSIONS
-from crmlib.models.idol.analysis import (
+from crmlib.models.idol.analysis import IdolAnalysis, analyse, available, group_approach
+from crmlib.models.idol.conclude import (
     MODEL,
-    IdolAnalysis,
-    analyse,
     assessed_orchestration,
-    available,
     conclusion,
     diagram,
     diagram_stages,
-    group_approach,
     verdict,
     verdict_of,
 )

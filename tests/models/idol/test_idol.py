@@ -13,7 +13,7 @@ import pytest  # noqa: E402
 from crmlib.data.company import load_company  # noqa: E402
 from crmlib.errors import MissingDataError, ParameterError  # noqa: E402
 from crmlib.models import idol  # noqa: E402
-from crmlib.models.idol import analysis as idol_analysis  # noqa: E402
+from crmlib.models.idol import conclude as idol_conclude  # noqa: E402
 from crmlib.models.idol.differentiate import Granularity, group_fit  # noqa: E402
 from crmlib.models.verdict import ModelVerdict  # noqa: E402
 from crmlib.notebook import views  # noqa: E402
@@ -211,11 +211,11 @@ def test_orchestration_skips_what_the_data_lacks(minimal):
 
 def test_avoidable_costs_never_count_a_contact_twice(analysis):
     o = analysis.orchestration
-    channels = idol_analysis._avoidable_cost(o, "channels")
-    moments = idol_analysis._avoidable_cost(o, "contact moments")
+    channels = idol_conclude._avoidable_cost(o, "channels")
+    moments = idol_conclude._avoidable_cost(o, "contact moments")
     assert channels == pytest.approx(o.channels.yearly_cost)
     assert channels + moments == pytest.approx(o.moments.yearly_cost)
-    assert idol_analysis._avoidable_cost(o, "products") is None
+    assert idol_conclude._avoidable_cost(o, "products") is None
 
 
 # -- learning ---------------------------------------------------------------------------------
@@ -289,7 +289,7 @@ def test_verdict_of_the_small_company(small, analysis):
     first = verdict.actions[0]
     gap = idol.biggest_gaps(analysis.scorecard)[0]
     assert first.priority == 1 and first.title.lower().startswith(idol.REMEDIES[gap][1][:20])
-    assert first.expected_value == idol_analysis._avoidable_cost(analysis.orchestration, gap)
+    assert first.expected_value == idol_conclude._avoidable_cost(analysis.orchestration, gap)
 
 
 def test_verdict_with_only_the_required_tables(minimal):
