@@ -141,7 +141,7 @@ def batch_command() -> list[str]:
 
 def make_clients(folder: Path, n_clients: int, n_customers: int) -> tuple[Path, list[dict]]:
     """Generate the clients' data folders and the clients file."""
-    from crmlib.data.sample import create_sample_company
+    from crmlib.sample import create_sample_company
 
     clients = []
     for number in range(1, n_clients + 1):

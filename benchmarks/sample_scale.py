@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from crmlib.data.sample import PARQUET_FROM, generate_company, write_company
+from crmlib.sample import PARQUET_FROM, generate_company, write_company
 
 
 def peak_memory_gb() -> float:

@@ -3,14 +3,22 @@
 The public names below are loaded on first use, so ``import crmlib`` stays fast in a
 notebook or a batch worker that needs only part of the library.
 
-Layers (each imports only the ones below it)::
+Layers (each imports only the ones below it; ``tests/test_layers.py`` enforces it)::
 
-    crmlib.render, crmlib.cli      papermill + nbconvert: notebooks to reports
-    crmlib.plots, crmlib.diagrams  charts (each returns its matplotlib ax), model diagrams
-    crmlib.models                  one module per CRM model
-    crmlib.analytics               value, lifetime value, lifecycle, interactions, segments
+    crmlib.cli, crmlib.lab         thin: parse, then call
+    crmlib.render, crmlib.batch    papermill + nbconvert: notebooks to reports, many clients
+    crmlib.notebook                everything that talks to IPython: setup, say, step, live
+                                   views, widgets, exercises, assessment forms
+    crmlib.plots, crmlib.diagrams  charts (each returns its matplotlib ax) and model diagrams,
+                                   drawn from the results they are given
+    crmlib.models                  one package per model (analyse, verdict, diagram), plus
+                                   the shared verdict, strategy report and data audit
+    crmlib.sample                  the generated sample company
     crmlib.instruments             assessment questionnaires, answers, scoring
-    crmlib.data                    schema, loaders, validation, sample company
+    crmlib.analytics               value, lifetime value, lifecycle, interactions, segments
+    crmlib.data, crmlib.privacy    schema, loaders, validation, pseudonymisation
+    base                           errors, atomic, formatting, paths, text (the wording
+                                   layer: escape, sentence, join, plural), stages
 """
 
 from __future__ import annotations
@@ -37,8 +45,8 @@ _LAZY = {
     "Company": "crmlib.data.company",
     "load_company": "crmlib.data.company",
     "data_quality": "crmlib.data.quality",
-    "generate_company": "crmlib.data.sample",
-    "write_company": "crmlib.data.sample",
+    "generate_company": "crmlib.sample",
+    "write_company": "crmlib.sample",
     "summarize_transactions": "crmlib.analytics.summary",
     "calibration_and_holdout": "crmlib.analytics.summary",
     "BetaGeoModel": "crmlib.analytics.clv",
@@ -63,11 +71,11 @@ _LAZY = {
     "Figure": "crmlib.figures",
     "simulate_summary": "crmlib.analytics.bgnbd",
     "write_table": "crmlib.export",
-    "create_sample_company": "crmlib.data.sample",
+    "create_sample_company": "crmlib.sample",
     "load_instrument": "crmlib.instruments",
     "load_answers": "crmlib.instruments",
     "area_scores": "crmlib.instruments",
-    "assessment_form": "crmlib.instruments",
+    "assessment_form": "crmlib.notebook.forms",
 }
 
 __all__ = [

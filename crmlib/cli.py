@@ -163,7 +163,7 @@ def validate(data_dir: Path) -> None:
 )
 def sample(out_dir: Path, n_customers: int, seed: int, fmt: str | None) -> None:
     """Generate a deterministic sample company (a garden-and-home retailer)."""
-    from crmlib.data.sample import create_sample_company
+    from crmlib.sample import create_sample_company
 
     path = create_sample_company(out_dir, n_customers=n_customers, seed=seed, fmt=fmt)
     click.echo(f"Sample company with {n_customers:,} customers written to {path}")

@@ -12,7 +12,7 @@ and a status:
     not measurable on this data (``reason`` says what data would give it). The value is
     then None, never 0: unknown is not zero.
 
-The notebook side publishes figures as a display output (:mod:`crmlib.notebook_figures`);
+The notebook side publishes figures as a display output (:mod:`crmlib.notebook.figures`);
 the render side collects them into ``<stem>.figures.json`` next to the report. This
 module has no IPython and no pandas dependency, so both sides and the tests share it.
 """

@@ -41,7 +41,7 @@ def sample_copy(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def small_company_dir(tmp_path_factory) -> Path:
     """A second, small generated company (different seed and size from the sample)."""
-    from crmlib.data.sample import create_sample_company
+    from crmlib.sample import create_sample_company
 
     out = tmp_path_factory.mktemp("small_company")
     return create_sample_company(out, n_customers=400, seed=7)

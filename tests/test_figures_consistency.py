@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from crmlib.figures import Figure, dumps
-from crmlib.notebook_figures import figure_span
+from crmlib.notebook.figures import figure_span
 from crmlib.render.consistency import check_report_set
 
 NOTEBOOKS = (

@@ -19,16 +19,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmlib.errors import MissingDataError, ParameterError
-
-
-def _need(table: pd.DataFrame | None, columns: tuple[str, ...], step: str) -> pd.DataFrame:
-    if table is None:
-        raise MissingDataError(f"{step} needs the interactions table")
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise MissingDataError(f"{step} needs the column(s) {', '.join(missing)} in interactions")
-    return table
+from crmlib.analytics.checks import need_table
+from crmlib.errors import ParameterError
 
 
 def contact_episodes(interactions: pd.DataFrame, window_days: int = 14) -> pd.DataFrame:
@@ -53,7 +45,12 @@ def contact_episodes(interactions: pd.DataFrame, window_days: int = 14) -> pd.Da
     """
     if window_days < 0:
         raise ParameterError(f"window_days must be zero or more, got {window_days}")
-    data = _need(interactions, ("customer_id", "date", "channel", "process"), "contact episodes")
+    data = need_table(
+        interactions,
+        "interactions",
+        ("customer_id", "date", "channel", "process"),
+        "contact episodes",
+    )
     data = data.dropna(subset=["customer_id", "date", "process"]).sort_values(
         ["customer_id", "process", "date"], kind="mergesort"
     )
@@ -164,7 +161,7 @@ def channel_mix(interactions: pd.DataFrame, segments: pd.Series | None = None) -
         Rows: segments (or the single row ``"all"``); columns: channels; values:
         the share of that segment's contacts (rows sum to 1).
     """
-    data = _need(interactions, ("customer_id", "channel"), "the channel mix")
+    data = need_table(interactions, "interactions", ("customer_id", "channel"), "the channel mix")
     if segments is None:
         group = pd.Series("all", index=data.index)
     else:
@@ -200,7 +197,7 @@ def contact_frequency(
         Indexed by segment: ``customers``, ``contacts``, ``contacts_per_customer_year``,
         ``share_contacted`` (customers with at least one contact).
     """
-    data = _need(interactions, ("customer_id", "date"), "contact frequency")
+    data = need_table(interactions, "interactions", ("customer_id", "date"), "contact frequency")
     start, end = pd.Timestamp(start), pd.Timestamp(end)
     years = max((end - start).days, 1) / 365.25
     window = data[(data["date"] >= start) & (data["date"] <= end)]
@@ -233,7 +230,9 @@ def satisfaction_by(interactions: pd.DataFrame, by: str | list[str] = "channel")
         ``satisfaction`` (mean score), ``resolution_rate``.
     """
     columns = (by,) if isinstance(by, str) else tuple(by)
-    data = _need(interactions, (*columns, "satisfaction"), "satisfaction by touchpoint")
+    data = need_table(
+        interactions, "interactions", (*columns, "satisfaction"), "satisfaction by touchpoint"
+    )
     grouped = data.groupby(list(columns), observed=True)
     out = pd.DataFrame(
         {

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crmlib.analytics.checks import need_table
 from crmlib.analytics.contacts import contact_episodes, episode_summary, satisfaction_by
 from crmlib.analytics.needs import net_promoter_score
 from crmlib.errors import MissingDataError, ParameterError
@@ -30,15 +31,6 @@ def _check_by(by: str) -> str:
     if by not in _BY:
         raise ParameterError(f"by must be 'channel' or 'process', got {by!r}")
     return by
-
-
-def _need(table: pd.DataFrame | None, name: str, columns: tuple[str, ...], step: str):
-    if table is None:
-        raise MissingDataError(f"{step} needs the {name} table")
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise MissingDataError(f"{step} needs the column(s) {', '.join(missing)} in {name}")
-    return table
 
 
 def _in_window(interactions: pd.DataFrame, start, end) -> pd.DataFrame:
@@ -72,8 +64,10 @@ def nps_by_contact(
         Without a needs survey with ``nps`` or interactions with the ``by`` column.
     """
     by = _check_by(by)
-    survey = _need(needs, "needs", ("customer_id", "nps"), f"NPS per {by}")
-    contacts = _need(interactions, "interactions", ("customer_id", "date", by), f"NPS per {by}")
+    survey = need_table(needs, "needs", ("customer_id", "nps"), f"NPS per {by}")
+    contacts = need_table(
+        interactions, "interactions", ("customer_id", "date", by), f"NPS per {by}"
+    )
     scores = survey.dropna(subset=["nps"]).drop_duplicates("customer_id")
     if scores.empty:
         raise MissingDataError(f"NPS per {by} needs survey answers with an nps score")
@@ -141,7 +135,9 @@ def experience_by(
         the data cannot fill is NaN.
     """
     by = _check_by(by)
-    data = _need(interactions, "interactions", ("customer_id", "date", by), f"experience per {by}")
+    data = need_table(
+        interactions, "interactions", ("customer_id", "date", by), f"experience per {by}"
+    )
     if "satisfaction" in data.columns:
         out = satisfaction_by(data, by)
     else:
@@ -193,7 +189,7 @@ def satisfaction_matrix(
     DataFrame
         Rows: processes; columns: channels; values: mean satisfaction (1-5).
     """
-    data = _need(
+    data = need_table(
         interactions, "interactions", (rows, columns, "satisfaction"), "the satisfaction matrix"
     )
     table = satisfaction_by(data, [rows, columns])
@@ -236,7 +232,7 @@ def repeat_contacts(
         satisfaction of the contacts in one-contact and in repeat episodes; NaN
         without satisfaction scores).
     """
-    data = _need(
+    data = need_table(
         interactions,
         "interactions",
         ("customer_id", "date", "channel", "process"),

@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from crmlib.analytics.profitability import transaction_margin
+from crmlib.analytics.purchases import purchase_lines
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.formatting import count, money, percent
 
@@ -253,13 +254,6 @@ def _in(frame: pd.DataFrame, column: str, start, end) -> pd.DataFrame:
     return frame[((dates > start) & (dates <= end)).to_numpy(dtype=bool)]
 
 
-def _purchases(transactions: pd.DataFrame) -> pd.DataFrame:
-    if "is_return" in transactions.columns:
-        returned = transactions["is_return"].fillna(False).to_numpy(dtype=bool)
-        return transactions[~returned]
-    return transactions[(transactions["amount"] > 0).to_numpy(dtype=bool)]
-
-
 def contact_costs(interactions: pd.DataFrame, channels: pd.DataFrame) -> pd.Series:
     """The cost of every contact: its channel's ``cost_per_contact`` (NaN for an unknown channel).
 
@@ -338,7 +332,7 @@ def kpi_history(
         margin = transaction_margin(dated, products)
     except MissingDataError:
         margin = None
-    purchases = _purchases(dated)
+    purchases = purchase_lines(dated, negative_is_return=True)
     first_purchase = purchases.groupby("customer_id")["date"].min()
     contacts = None
     if interactions is not None and {"date", "channel"} <= set(interactions.columns):

@@ -39,6 +39,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from crmlib.analytics.checks import need_table
 from crmlib.errors import MissingDataError, ParameterError
 
 #: The five synchronisation dimensions, in the order of the source.
@@ -53,15 +54,6 @@ ROUTINE_PROCESSES = ("sales", "information")
 #: Recipients must be this many times as likely (in odds) as other buyers to have bought
 #: a category before, for an offer to be read as an offer for that category.
 MIN_ODDS_RATIO = 1.5
-
-
-def _need(table: pd.DataFrame | None, name: str, columns: Sequence[str], step: str):
-    if table is None:
-        raise MissingDataError(f"{step} needs the {name} table")
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise MissingDataError(f"{step} needs the column(s) {', '.join(missing)} in {name}")
-    return table
 
 
 def _flags(values: pd.Series) -> np.ndarray:
@@ -98,7 +90,7 @@ def contact_threads(interactions: pd.DataFrame, window_days: int = 14) -> pd.Dat
     """
     if window_days < 0:
         raise ParameterError(f"window_days must be zero or more, got {window_days}")
-    data = _need(
+    data = need_table(
         interactions,
         "interactions",
         ("customer_id", "date", "channel", "process"),
@@ -200,7 +192,9 @@ def handover_matrix(handovers: pd.DataFrame) -> pd.DataFrame:
 
 def channels_per_customer(interactions: pd.DataFrame) -> pd.Series:
     """The number of distinct contact channels each contacted customer used."""
-    data = _need(interactions, "interactions", ("customer_id", "channel"), "channels per customer")
+    data = need_table(
+        interactions, "interactions", ("customer_id", "channel"), "channels per customer"
+    )
     return data.dropna(subset=["customer_id"]).groupby("customer_id")["channel"].nunique()
 
 
@@ -440,8 +434,10 @@ def repeat_contacts(
 
 
 def _categorised_lines(transactions: pd.DataFrame, products: pd.DataFrame) -> pd.DataFrame:
-    _need(transactions, "transactions", ("customer_id", "date", "product_id"), "offer conflicts")
-    _need(products, "products", ("product_id", "category"), "offer conflicts")
+    need_table(
+        transactions, "transactions", ("customer_id", "date", "product_id"), "offer conflicts"
+    )
+    need_table(products, "products", ("product_id", "category"), "offer conflicts")
     category = products.drop_duplicates("product_id").set_index("product_id")["category"]
     lines = pd.DataFrame(
         {
@@ -485,7 +481,9 @@ def offer_categories(
         ``recipients``, ``category`` (None for a general offer), ``odds_ratio``
         (NaN when recorded) and ``source`` ("recorded", "inferred" or "general").
     """
-    _need(campaigns, "campaigns", ("campaign_id", "customer_id", "sent_date"), "offer categories")
+    need_table(
+        campaigns, "campaigns", ("campaign_id", "customer_id", "sent_date"), "offer categories"
+    )
     grouped = campaigns.groupby("campaign_id", sort=True)
     info = pd.DataFrame(
         {
@@ -661,7 +659,7 @@ def household_mix(
         ``mixed`` (a top member and a loss-making one); mixed groups first, then by
         best value.
     """
-    _need(customers, "customers", ("customer_id", "related_id"), "the household check")
+    need_table(customers, "customers", ("customer_id", "related_id"), "the household check")
     if not 0 < top_share <= 1:
         raise ParameterError(f"top_share must be above 0 and at most 1, got {top_share}")
     value = pd.to_numeric(values, errors="coerce").astype(float)

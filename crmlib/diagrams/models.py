@@ -1,6 +1,6 @@
 """The five model diagrams. Each takes the company's figures per element and draws them.
 
-An element is given as a :class:`Stage`: its name, a few short lines of figures
+An element is given as a :class:`crmlib.stages.Stage`: its name, a few short lines of figures
 ("1,203 SSCs", "CLV EUR 412"), and an optional 0-1 score that colours it (red weak,
 green strong; grey when there is no score).
 """
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from matplotlib.axes import Axes
 from matplotlib.patches import Circle, Wedge
@@ -28,25 +27,7 @@ from crmlib.diagrams.shapes import (
     wrap_label,
 )
 from crmlib.errors import ParameterError
-
-
-@dataclass(frozen=True)
-class Stage:
-    """One element of a model diagram.
-
-    Attributes
-    ----------
-    name : str
-        The element's name, e.g. ``"Differentiate"``.
-    lines : sequence of str
-        Up to four short lines of the company's figures.
-    score : float, optional
-        0-1; colours the element. None leaves it neutral.
-    """
-
-    name: str
-    lines: Sequence[str] = field(default_factory=tuple)
-    score: float | None = None
+from crmlib.stages import Stage
 
 
 def _stages(items, expected: int, what: str) -> list[Stage]:

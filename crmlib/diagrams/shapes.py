@@ -11,11 +11,13 @@ from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Polygon
 
+from crmlib.plots.style import BLUE, GREEN, RED
+
 INK = "#1d2b36"
 NEUTRAL = "#dfe6ec"
-ACCENT = "#1f5f8b"
+ACCENT = BLUE
 # Red (weak) through amber to green (strong), for scores from 0 to 1.
-SCORE_COLOURS = LinearSegmentedColormap.from_list("crm_score", ["#c0392b", "#f5b041", "#27ae60"])
+SCORE_COLOURS = LinearSegmentedColormap.from_list("crm_score", [RED, "#f5b041", GREEN])
 
 
 def score_colour(score: float | None) -> str | tuple:

@@ -11,10 +11,9 @@ A notebook typically does::
     qci = instruments.load_instrument("qci")
     answers = instruments.load_answers(qci, data_dir)
     instruments.area_scores(answers)
-    instruments.assessment_form(qci, data_dir, interactive=INTERACTIVE)
 
-The workshop form (:mod:`crmlib.instruments.form`) is loaded on first use, because it
-imports ipywidgets and the charts.
+The workshop form that scores an instrument with the client talks to ipywidgets, so it
+lives in the notebook layer: :func:`crmlib.notebook.forms.assessment_form`.
 """
 
 from __future__ import annotations
@@ -58,9 +57,6 @@ from crmlib.instruments.scoring import (
 )
 
 _LAZY = {
-    "assessment_form": "crmlib.instruments.form",
-    "AssessmentForm": "crmlib.instruments.form",
-    "AssessmentReport": "crmlib.instruments.form",
     "AnswersChangedError": "crmlib.errors",
 }
 

@@ -187,7 +187,7 @@ def load_answers(
             return Answers(instrument, path=path)
         raise MissingDataError(
             f"{path}: no answers to '{instrument.title}' saved yet. Fix: fill in the "
-            "workshop form (crmlib.instruments.assessment_form), or write example answers "
+            "workshop form (crmlib.notebook.forms.assessment_form), or write example answers "
             "with crmlib.instruments.write_example_answers"
         )
     return read_answers(path, instrument)

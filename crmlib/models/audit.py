@@ -19,7 +19,7 @@ from crmlib.data.quality import (
     table_overview,
 )
 from crmlib.formatting import count, day, money, percent
-from crmlib.notebook import escape
+from crmlib.text import escape
 
 
 @dataclass(frozen=True)
@@ -154,20 +154,6 @@ def describe_concentration(concentration: ValueConcentration) -> str:
             "rest more on needs and growth potential than on current value alone."
         )
     return text
-
-
-def show_concentration(company: Company, value_share: float = 0.8) -> ValueConcentration:
-    """Draw the Pareto curve for ``value_share`` and say what it means (the live view)."""
-    import matplotlib.pyplot as plt
-
-    from crmlib.notebook import say
-    from crmlib.plots.value import plot_pareto
-
-    concentration = value_concentration(company, value_share)
-    plot_pareto(concentration.curve, value_share=value_share)
-    plt.show()
-    say(describe_concentration(concentration))
-    return concentration
 
 
 def weakest_table(company: Company) -> str:

@@ -1,8 +1,8 @@
 """The strategy report: every model's verdict, the key figures and one action plan.
 
-The report does not recompute the models. It asks each model module for its
-``verdict(company)`` (see :mod:`crmlib.models.verdict`), computed by the same functions
-its notebook shows, and brings them together. A model whose module is not installed,
+The report does not recompute the models by hand. It asks each model package for
+``verdict(analyse(company))`` (see :mod:`crmlib.models.contract`), computed by the same
+functions its notebook shows, and brings them together. A model whose module is not installed,
 or whose data is missing, is listed with the reason.
 """
 
@@ -11,9 +11,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, field
 
-import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib.axes import Axes
 
 from crmlib.analytics.base import customer_base
 from crmlib.analytics.clv import observed_retention_rate
@@ -22,9 +20,9 @@ from crmlib.data.company import Company
 from crmlib.errors import CrmlibError
 from crmlib.formatting import count, money, percent
 from crmlib.models.verdict import ModelVerdict
-from crmlib.notebook import escape
+from crmlib.text import escape
 
-# model name -> module offering verdict(company)
+# model name -> package offering analyse(company) and verdict(result)
 MODEL_MODULES = {
     "IDIC": "crmlib.models.idic",
     "QCI": "crmlib.models.qci",
@@ -32,8 +30,6 @@ MODEL_MODULES = {
     "CRM value chain": "crmlib.models.value_chain",
     "Customer IDOL": "crmlib.models.idol",
 }
-# Colours of the models in charts, in the order they appear.
-PALETTE = ("#1f5f8b", "#27ae60", "#8e44ad", "#d35400", "#c0392b", "#7f8c8d")
 
 
 @dataclass(frozen=True)
@@ -149,11 +145,11 @@ def collect_verdicts(company: Company, models: dict[str, str] | None = None) -> 
         except ImportError:
             skipped[name] = "the model's module is not installed"
             continue
-        if not hasattr(module, "verdict"):
+        if not (hasattr(module, "analyse") and hasattr(module, "verdict")):
             skipped[name] = "the model does not offer a verdict yet"
             continue
         try:
-            verdicts.append(module.verdict(company))
+            verdicts.append(module.verdict(module.analyse(company)))
         except CrmlibError as error:
             skipped[name] = str(error)
     return Verdicts(verdicts, skipped)
@@ -205,31 +201,6 @@ def readable_plan(plan: pd.DataFrame, currency: str) -> pd.DataFrame:
         money(v, currency) if pd.notna(v) else "not estimated" for v in shown["expected_value"]
     ]
     return shown.rename(columns={"expected_value": "expected value / year"})
-
-
-def plot_action_values(
-    plan: pd.DataFrame, ax: Axes | None = None, *, currency: str = "EUR"
-) -> Axes:
-    """Horizontal bars of the actions' expected value per year, coloured by model."""
-    valued = plan.dropna(subset=["expected_value"])
-    ax = ax or plt.subplots(figsize=(8, max(2.5, 0.45 * len(valued) + 1)))[1]
-    labels = [
-        f"{rank}. {text[:60]}{'...' if len(text) > 60 else ''}"
-        for rank, text in valued["action"].items()
-    ]
-    models = list(dict.fromkeys(plan["model"]))
-    colour_of = {m: PALETTE[i % len(PALETTE)] for i, m in enumerate(models)}
-    colours = [colour_of[m] for m in valued["model"]]
-    ax.barh(range(len(valued)), valued["expected_value"], color=colours)
-    ax.set_yticks(range(len(valued)), labels=labels, fontsize=8)
-    ax.invert_yaxis()
-    ax.set_xlabel(f"expected value per year ({currency})")
-    ax.set_title("Actions with an estimated value")
-    for model in dict.fromkeys(valued["model"]):
-        ax.bar(0, 0, color=colour_of[model], label=model)
-    if len(valued):
-        ax.legend(loc="lower right", fontsize=8)
-    return ax
 
 
 def executive_summary(

@@ -1,8 +1,8 @@
 """What each model notebook hands to the strategy report: a verdict and actions.
 
-Every model module offers ``verdict(company, ...) -> ModelVerdict``, computed from the
-same functions its notebook shows, so the strategy report brings the models together
-without recomputing anything by hand.
+Every model package offers ``verdict(result) -> ModelVerdict`` on the result of its
+``analyse(company)``, computed from the same functions its notebook shows, so the
+strategy report brings the models together without recomputing anything by hand.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class ModelVerdict:
     """A model's conclusion for one company.
 
     Texts (headline, findings, action titles and rationales) are Markdown in which
-    client text (names, offers) is escaped with :func:`crmlib.notebook.escape`.
+    client text (names, offers) is escaped with :func:`crmlib.text.escape`.
 
     Attributes
     ----------

@@ -7,6 +7,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import PercentFormatter
 
+from crmlib.plots.style import BLUE, LIGHT, RED
+
 
 def plot_monthly_activity(
     activity: pd.DataFrame, ax: Axes | None = None, *, currency: str = "EUR"
@@ -15,11 +17,11 @@ def plot_monthly_activity(
     with the active customers on a second axis."""
     ax = ax or plt.subplots(figsize=(8, 3.5))[1]
     months = activity.index
-    ax.bar(months, activity["revenue"], width=20, color="#7fb3d5", label="revenue")
+    ax.bar(months, activity["revenue"], width=20, color=LIGHT, label="revenue")
     ax.set_ylabel(f"revenue ({currency})")
     twin = ax.twinx()
     twin.plot(
-        months, activity["active_customers"], color="#1f5f8b", marker=".", label="active customers"
+        months, activity["active_customers"], color=BLUE, marker=".", label="active customers"
     )
     twin.set_ylabel("active customers")
     twin.set_ylim(bottom=0)
@@ -36,7 +38,7 @@ def plot_completeness(
     :func:`crmlib.data.quality.column_completeness`; columns below ``threshold`` in red."""
     ax = ax or plt.subplots(figsize=(7, max(3.0, 0.22 * len(columns))))[1]
     labels = columns["table"] + "." + columns["column"].astype(str)
-    colours = ["#c0392b" if c < threshold else "#1f5f8b" for c in columns["completeness"].fillna(0)]
+    colours = [RED if c < threshold else BLUE for c in columns["completeness"].fillna(0)]
     positions = range(len(columns))
     ax.barh(list(positions), columns["completeness"].fillna(0), color=colours)
     ax.set_yticks(list(positions), labels=labels, fontsize=7)

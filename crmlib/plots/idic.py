@@ -16,22 +16,14 @@ from matplotlib.colors import LogNorm, TwoSlopeNorm
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from crmlib.errors import MissingDataError
-from crmlib.plots.base import new_axes
 from crmlib.plots.base import require_columns as _need
-
-_BLUE = "#1f5f8b"
-_RED = "#c0392b"
-_GREY = "#7f8c8d"
+from crmlib.plots.style import BLUE, GREEN, GREY, RED, new_axes, thousands
 
 #: A colour per value category, the same in every chart.
-CATEGORY_COLOURS = {"MVC": "#1f5f8b", "MGC": "#27ae60", "other": "#b0b7bd", "BZ": "#c0392b"}
+CATEGORY_COLOURS = {"MVC": BLUE, "MGC": GREEN, "other": "#b0b7bd", "BZ": RED}
 
 #: Colours of channels in the stacked bars (cycled for channels beyond these).
-_CHANNEL_COLOURS = ("#1f5f8b", "#5dade2", "#27ae60", "#f5b041", "#af7ac5", "#c0392b", "#7f8c8d")
-
-
-def _axes(ax: Axes | None, figsize: tuple[float, float] = (7, 4)) -> Axes:
-    return new_axes(ax, figsize)
+_CHANNEL_COLOURS = (BLUE, "#5dade2", GREEN, "#f5b041", "#af7ac5", RED, GREY)
 
 
 def _wrap(label: object, width: int = 28) -> str:
@@ -49,9 +41,9 @@ def plot_data_coverage(
 
     Bars below ``threshold`` are red: that knowledge is missing for most customers.
     """
-    ax = _axes(ax, (7, 4))
+    ax = new_axes(ax, (7, 4))
     values = coverage.iloc[::-1]
-    colours = [_RED if v < threshold else _BLUE for v in values]
+    colours = [RED if v < threshold else BLUE for v in values]
     ax.barh([str(i) for i in values.index], values.to_numpy(), color=colours)
     for y, v in enumerate(values):
         ax.text(min(v, 1.0) + 0.01, y, f"{v:.0%}", va="center", fontsize=8)
@@ -80,7 +72,7 @@ def plot_value_map(
     marks customers expected to bring what they bring now: above it is growth.
     """
     _need(table, [current_col, expected_col, category_col], "value map")
-    ax = _axes(ax, (6.5, 5))
+    ax = new_axes(ax, (6.5, 5))
     data = table[[current_col, expected_col, category_col]].dropna(subset=[current_col])
     data = data.assign(**{expected_col: data[expected_col].fillna(0.0)})
     for category, colour in CATEGORY_COLOURS.items():
@@ -106,7 +98,7 @@ def plot_value_map(
         ticks = ticks[(ticks >= min(low, 0) * 1.5 - 1) & (ticks <= max(high, 0) * 1.5 + 1)]
         getattr(ax, f"set_{axis}ticks")(ticks, [f"{t:,.0f}" for t in ticks])
         getattr(ax, f"set_{axis}lim")(min(low, 0) * 1.3 - 1, max(high, 0) * 1.3 + 1)
-    ax.plot([-top, top], [-top, top], color=_GREY, linestyle="--", linewidth=1)
+    ax.plot([-top, top], [-top, top], color=GREY, linestyle="--", linewidth=1)
     ax.axvline(0, color="black", linewidth=0.6)
     ax.axhline(0, color="black", linewidth=0.6)
     unit = f" ({currency})" if currency else ""
@@ -129,21 +121,21 @@ def plot_category_bars(
     (below-zero customers) points down.
     """
     _need(summary, ["customer_share", "value_share"], "value category")
-    ax = _axes(ax, (6, 4))
+    ax = new_axes(ax, (6, 4))
     positions = np.arange(len(summary))
     width = 0.38
     ax.bar(
         positions - width / 2,
         summary["customer_share"].to_numpy(float),
         width,
-        color=_GREY,
+        color=GREY,
         label="share of customers",
     )
     ax.bar(
         positions + width / 2,
         summary["value_share"].fillna(0).to_numpy(float),
         width,
-        color=[CATEGORY_COLOURS.get(str(c), _BLUE) for c in summary.index],
+        color=[CATEGORY_COLOURS.get(str(c), BLUE) for c in summary.index],
         label="share of value",
     )
     for x, v in zip(positions, summary["value_share"].fillna(0), strict=True):
@@ -170,7 +162,7 @@ def plot_needs_heatmap(
     dims = [c for c in profile.columns if c not in ("respondents", "nps")]
     if not dims:
         raise MissingDataError("the needs chart needs need-dimension columns")
-    ax = _axes(ax, (8, 0.6 * len(profile) + 1.8))
+    ax = new_axes(ax, (8, 0.6 * len(profile) + 1.8))
     values = profile[dims].to_numpy(float)
     image = ax.imshow(values, cmap="Blues", vmin=1, vmax=5, aspect="auto")
     for (row, col), value in np.ndenumerate(values):
@@ -206,7 +198,7 @@ def plot_channel_mix(
     """
     if mix is None:
         raise MissingDataError("the channel mix needs the interactions table")
-    ax = _axes(ax, (7.5, 0.5 * len(mix) + 1.8))
+    ax = new_axes(ax, (7.5, 0.5 * len(mix) + 1.8))
     left = np.zeros(len(mix))
     rows = [str(i) for i in mix.index][::-1]
     for index, channel in enumerate(mix.columns):
@@ -242,21 +234,21 @@ def plot_service(
 ) -> Axes:
     """Paired bars per segment: yearly margin and yearly cost to serve per customer.
 
-    ``service`` is :func:`crmlib.models.idic_plan.segment_service`. The value axis is
+    ``service`` is :func:`crmlib.models.idic.interact.segment_service`. The value axis is
     logarithmic, because an MVC's margin can be a hundred times a BZ's; the label
     above each pair is the cost as a share of the margin.
     """
     _need(service, ["margin_per_customer_year", "cost_to_serve_per_customer_year"], "service")
     if service["cost_to_serve_per_customer_year"].isna().all():
         raise MissingDataError("the cost to serve needs the interactions and channels tables")
-    ax = _axes(ax, (6.5, 4))
+    ax = new_axes(ax, (6.5, 4))
     positions = np.arange(len(service))
     width = 0.38
     margin = service["margin_per_customer_year"].to_numpy(float)
     cost = service["cost_to_serve_per_customer_year"].to_numpy(float)
-    ax.bar(positions - width / 2, np.clip(margin, 0.01, None), width, color=_BLUE, label="margin")
+    ax.bar(positions - width / 2, np.clip(margin, 0.01, None), width, color=BLUE, label="margin")
     ax.bar(
-        positions + width / 2, np.clip(cost, 0.01, None), width, color=_RED, label="cost to serve"
+        positions + width / 2, np.clip(cost, 0.01, None), width, color=RED, label="cost to serve"
     )
     for x, m, c in zip(positions, margin, cost, strict=True):
         if np.isfinite(m) and np.isfinite(c) and m > 0:
@@ -295,7 +287,7 @@ def plot_response_heatmap(
     if set(segments) <= set(CATEGORY_COLOURS):
         segments = [c for c in CATEGORY_COLOURS if c in segments]
     groups = list(pd.unique(lessons[by]))
-    ax = _axes(ax, (1.6 * len(segments) + 4, 0.45 * len(groups) + 1.5))
+    ax = new_axes(ax, (1.6 * len(segments) + 4, 0.45 * len(groups) + 1.5))
     diff = (
         lessons.pivot(index=by, columns="segment", values="difference")
         .reindex(index=groups, columns=segments)
@@ -330,9 +322,7 @@ def plot_response_heatmap(
         )
         if r["verdict"] == "too few sent":
             ax.add_patch(
-                plt.Rectangle(
-                    (col - 0.5, row - 0.5), 1, 1, fill=False, hatch="///", edgecolor=_GREY
-                )
+                plt.Rectangle((col - 0.5, row - 0.5), 1, 1, fill=False, hatch="///", edgecolor=GREY)
             )
     ax.set_xticks(range(len(segments)), [str(s) for s in segments])
     ax.set_yticks(range(len(groups)), [_wrap(g, 34) for g in groups], fontsize=7)
@@ -351,7 +341,7 @@ def plot_lift_heatmap(
     Colours are on a log scale centred on 1 (chance): blue pairs go together, red
     pairs avoid each other; the diagonal is empty.
     """
-    ax = _axes(ax, (7, 6))
+    ax = new_axes(ax, (7, 6))
     values = matrix.to_numpy(float)
     finite = values[np.isfinite(values) & (values > 0)]
     spread = float(np.max(np.abs(np.log(finite)))) if finite.size else 1.0
@@ -394,9 +384,9 @@ def plot_plan_value(
         raise MissingDataError(
             "the value of the plan needs campaign history with responses (the take-up rate)"
         )
-    ax = _axes(ax, (6, 3.5))
+    ax = new_axes(ax, (6, 3.5))
     amounts = value["expected_value"].fillna(0.0)
-    colours = [CATEGORY_COLOURS.get(str(s), _BLUE) for s in amounts.index]
+    colours = [CATEGORY_COLOURS.get(str(s), BLUE) for s in amounts.index]
     bars = ax.bar([str(s) for s in amounts.index], amounts.to_numpy(float), color=colours)
     for bar, v in zip(bars, amounts, strict=True):
         if v < 0:
@@ -406,7 +396,7 @@ def plot_plan_value(
         ax.text(x, v, f"{v:,.0f}", ha="center", va="bottom" if v >= 0 else "top", fontsize=8)
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_ylabel(f"per year{f' ({currency})' if currency else ''}")
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.yaxis.set_major_formatter(thousands())
     ax.set_title(title)
     return ax
 
@@ -425,23 +415,23 @@ def plot_ssc_curve(
     curve"): the customers on the way down cost more than they bring.
     """
     _need(curve, ["customer_share", "value_share"], "SSC curve")
-    ax = _axes(ax, (6, 4))
+    ax = new_axes(ax, (6, 4))
     x = np.r_[0.0, curve["customer_share"].to_numpy(float)]
     y = np.r_[0.0, curve["value_share"].to_numpy(float)]
-    ax.plot(x, y, color=_BLUE, linewidth=2, label="customers ranked by value")
-    ax.plot([0, 1], [0, 1], color=_GREY, linestyle="--", linewidth=1, label="equal value")
+    ax.plot(x, y, color=BLUE, linewidth=2, label="customers ranked by value")
+    ax.plot([0, 1], [0, 1], color=GREY, linestyle="--", linewidth=1, label="equal value")
     if len(curve) and np.isfinite(y).any():
         at = int(np.searchsorted(x, ssc_share - 1e-12))
         at = min(max(at, 1), len(x) - 1)
         share = y[at]
-        ax.fill_between(x[: at + 1], 0, y[: at + 1], color=_BLUE, alpha=0.12)
-        ax.axvline(x[at], color=_RED, linewidth=1)
+        ax.fill_between(x[: at + 1], 0, y[: at + 1], color=BLUE, alpha=0.12)
+        ax.axvline(x[at], color=RED, linewidth=1)
         ax.annotate(
             f"top {x[at]:.0%} bring {share:.0%}",
             xy=(x[at], share),
             xytext=(min(x[at] + 0.08, 0.6), max(share - 0.25, 0.1)),
-            arrowprops={"arrowstyle": "->", "color": _RED},
-            color=_RED,
+            arrowprops={"arrowstyle": "->", "color": RED},
+            color=RED,
         )
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))

@@ -18,31 +18,12 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from crmlib.errors import MissingDataError
-from crmlib.plots.base import new_axes
 from crmlib.plots.base import require_columns as _need
-
-_BLUE = "#1f5f8b"
-_LIGHT = "#7fb3d5"
-_RED = "#c0392b"
-_GREEN = "#27ae60"
-_GREY = "#95a5a6"
-_ORANGE = "#e67e22"
+from crmlib.plots.style import BLUE, GREEN, LIGHT, ORANGE, RED, SILVER, money_ticks, new_axes
+from crmlib.text import label as words_of
 
 #: Colours of the moves in migration charts.
-MOVE_COLOURS = {"up": _GREEN, "same": _GREY, "down": _RED, "joined": _BLUE}
-
-
-def _axes(ax: Axes | None, figsize: tuple[float, float] = (7.5, 4.0)) -> Axes:
-    return new_axes(ax, figsize)
-
-
-def _label(text: object) -> str:
-    return str(text).replace("_", " ")
-
-
-def _money_axis(currency: str) -> FuncFormatter:
-    return FuncFormatter(lambda value, _: f"{currency} {value:,.0f}")
+MOVE_COLOURS = {"up": GREEN, "same": SILVER, "down": RED, "joined": BLUE}
 
 
 def _heatmap(
@@ -57,8 +38,8 @@ def _heatmap(
 ):
     masked = np.ma.masked_invalid(values.astype(float))
     image = ax.imshow(masked, cmap=cmap, aspect="auto", vmin=vmin, vmax=vmax)
-    ax.set_xticks(range(len(columns)), [_label(c) for c in columns], rotation=30, ha="right")
-    ax.set_yticks(range(len(rows)), [_label(r) for r in rows])
+    ax.set_xticks(range(len(columns)), [words_of(c) for c in columns], rotation=30, ha="right")
+    ax.set_yticks(range(len(rows)), [words_of(r) for r in rows])
     low, high = image.get_clim()
     for i in range(values.shape[0]):
         for j in range(values.shape[1]):
@@ -92,10 +73,10 @@ def plot_aspect_completeness(
     by_tier : DataFrame, optional
         Rows: tiers; columns: the aspects (``Identification.by_tier``).
     """
-    ax = _axes(ax)
+    ax = new_axes(ax)
     names = [a for a in aspects.index if a != "completeness"]
     positions = np.arange(len(names))
-    ax.barh(positions, aspects[names].to_numpy(dtype=float), color=_LIGHT, label="all customers")
+    ax.barh(positions, aspects[names].to_numpy(dtype=float), color=LIGHT, label="all customers")
     if by_tier is not None and len(by_tier):
         markers = ["D", "o", "s", "^", "v", "P"]
         colours = plt.get_cmap("viridis")(np.linspace(0.0, 0.8, len(by_tier)))
@@ -110,8 +91,8 @@ def plot_aspect_completeness(
                 label=str(tier),
             )
     if "completeness" in aspects.index:
-        ax.axvline(float(aspects["completeness"]), color=_BLUE, linestyle="--", linewidth=1)
-    ax.set_yticks(positions, [_label(n) for n in names])
+        ax.axvline(float(aspects["completeness"]), color=BLUE, linestyle="--", linewidth=1)
+    ax.set_yticks(positions, [words_of(n) for n in names])
     ax.invert_yaxis()
     ax.set_xlim(0, 1.02)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
@@ -128,9 +109,9 @@ def plot_knowledge_by_tier(
     title: str = "How well each value tier is known",
 ) -> Axes:
     """Stacked bars per value tier: the shares of poorly, partly and well known customers."""
-    ax = _axes(ax, (7.5, 3.2))
+    ax = new_axes(ax, (7.5, 3.2))
     shares = knowledge.div(knowledge.sum(axis=1).replace(0, np.nan), axis=0).fillna(0.0)
-    colours = [_RED, _ORANGE, _GREEN][-len(shares.columns) :]
+    colours = [RED, ORANGE, GREEN][-len(shares.columns) :]
     left = np.zeros(len(shares))
     positions = np.arange(len(shares))
     for colour, level in zip(colours, shares.columns, strict=False):
@@ -161,9 +142,9 @@ def plot_silhouette(
 ) -> Axes:
     """Bars of the silhouette per number of segments; the chosen ``k`` in dark blue."""
     _need(selection, ["silhouette"], "silhouette")
-    ax = _axes(ax, (5, 3.5))
+    ax = new_axes(ax, (5, 3.5))
     ks = selection.index.to_numpy()
-    colours = [_BLUE if int(value) == int(k) else _LIGHT for value in ks]
+    colours = [BLUE if int(value) == int(k) else LIGHT for value in ks]
     ax.bar(ks, selection["silhouette"].to_numpy(dtype=float), color=colours)
     ax.set_xticks(ks)
     ax.set_xlabel("number of needs segments (k)")
@@ -181,7 +162,7 @@ def plot_needs_value_grid(
     title: str = "Needs segments against value tiers",
 ) -> Axes:
     """Heatmap of the needs-by-value grid: colour by mean value, customers in each cell."""
-    ax = _axes(ax, (7, 3.6))
+    ax = new_axes(ax, (7, 3.6))
     values = mean_value.reindex_like(counts).to_numpy(dtype=float)
     texts = [
         [
@@ -211,29 +192,29 @@ def plot_granularity(
     one-to-one runs off the chart (its figure is in the legend).
     """
     _need(tradeoff, ["n_groups", "value", "cost", "net", "measured", "optimum"], "granularity")
-    ax = _axes(ax, (8, 4.2))
+    ax = new_axes(ax, (8, 4.2))
     measured = tradeoff[tradeoff["measured"].to_numpy(dtype=bool)]
     x = tradeoff["n_groups"].to_numpy(dtype=float)
     for column, colour, label in (
-        ("value", _GREEN, "value captured"),
-        ("cost", _RED, "cost of treatments"),
-        ("net", _BLUE, "net value"),
+        ("value", GREEN, "value captured"),
+        ("cost", RED, "cost of treatments"),
+        ("net", BLUE, "net value"),
     ):
         ax.plot(measured["n_groups"], measured[column], color=colour, linewidth=2, label=label)
         ax.plot(x[-2:], tradeoff[column].to_numpy()[-2:], color=colour, linestyle="--")
     best = tradeoff[tradeoff["optimum"].to_numpy(dtype=bool)].iloc[0]
-    ax.scatter([best["n_groups"]], [best["net"]], color=_BLUE, s=60, zorder=4)
+    ax.scatter([best["n_groups"]], [best["net"]], color=BLUE, s=60, zorder=4)
     ax.annotate(
         f"optimum: {int(best['n_groups']):,} groups\nnet {currency} {best['net']:,.0f}",
         xy=(best["n_groups"], best["net"]),
         xytext=(18, -34),
         textcoords="offset points",
         fontsize=8,
-        arrowprops={"arrowstyle": "-", "color": _BLUE},
+        arrowprops={"arrowstyle": "-", "color": BLUE},
     )
     if grid_groups and (tradeoff["n_groups"] == grid_groups).any():
         grid = tradeoff[tradeoff["n_groups"] == grid_groups].iloc[0]
-        ax.axvline(grid_groups, color=_GREY, linestyle=":", linewidth=1)
+        ax.axvline(grid_groups, color=SILVER, linestyle=":", linewidth=1)
         ax.annotate(
             "needs x value grid",
             xy=(grid_groups, grid["value"]),
@@ -255,7 +236,7 @@ def plot_granularity(
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_xscale("log")
     ax.set_xlabel("number of customer groups, each with its own treatment (log scale)")
-    ax.yaxis.set_major_formatter(_money_axis(currency))
+    ax.yaxis.set_major_formatter(money_ticks(currency))
     ax.set_ylabel("per year")
     ax.set_title(title)
     ax.legend(loc="lower left", fontsize=7.5)
@@ -273,17 +254,17 @@ def plot_look_alikes(
     """One row per look-alike group: each member's profit as a dot; ``pair`` highlighted."""
     _need(members, ["group", "customer_id", "value"], "look-alike")
     groups = list(dict.fromkeys(members["group"]))
-    ax = _axes(ax, (8, 0.45 * len(groups) + 1.6))
+    ax = new_axes(ax, (8, 0.45 * len(groups) + 1.6))
     position = {g: i for i, g in enumerate(groups)}
     y = members["group"].map(position).to_numpy(dtype=float)
-    ax.scatter(members["value"], y, color=_GREY, s=16, alpha=0.7, label="a customer")
+    ax.scatter(members["value"], y, color=SILVER, s=16, alpha=0.7, label="a customer")
     chosen = members["customer_id"].isin(list(pair)).to_numpy(dtype=bool)
     if chosen.any():
         picked = members[chosen]
         ax.scatter(
             picked["value"],
             y[chosen],
-            color=_RED,
+            color=RED,
             s=50,
             zorder=3,
             label="the pair in the text",
@@ -296,12 +277,12 @@ def plot_look_alikes(
                 textcoords="offset points",
                 ha="center",
                 fontsize=7.5,
-                color=_RED,
+                color=RED,
             )
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(range(len(groups)), groups, fontsize=8)
     ax.invert_yaxis()
-    ax.xaxis.set_major_formatter(_money_axis(currency))
+    ax.xaxis.set_major_formatter(money_ticks(currency))
     ax.set_xlabel("profit, last 12 months")
     ax.set_title(title)
     ax.legend(loc="lower right", fontsize=7.5)
@@ -322,7 +303,7 @@ def plot_handover_matrix(
     Each cell reads ``lost share (handovers)``; pairs without handovers are blank.
     """
     _need(matrix, ["from_channel", "to_channel", "handovers", "lost_rate"], "handover")
-    ax = _axes(ax, (6.5, 4.5))
+    ax = new_axes(ax, (6.5, 4.5))
     channels = sorted(set(matrix["from_channel"]) | set(matrix["to_channel"]))
     rate = matrix.pivot(index="from_channel", columns="to_channel", values="lost_rate")
     size = matrix.pivot(index="from_channel", columns="to_channel", values="handovers")
@@ -348,21 +329,21 @@ def plot_process_sync(
 ) -> Axes:
     """Paired bars per process: repeat rate and share never resolved; pushes while open as text."""
     _need(overview, ["episodes", "repeat_rate", "unresolved_rate", "pushed"], "process")
-    ax = _axes(ax, (7.5, 0.5 * len(overview) + 1.5))
+    ax = new_axes(ax, (7.5, 0.5 * len(overview) + 1.5))
     positions = np.arange(len(overview))
     height = 0.38
     ax.barh(
         positions - height / 2,
         overview["repeat_rate"].to_numpy(dtype=float),
         height,
-        color=_LIGHT,
+        color=LIGHT,
         label="more than one contact",
     )
     ax.barh(
         positions + height / 2,
         overview["unresolved_rate"].fillna(0).to_numpy(dtype=float),
         height,
-        color=_RED,
+        color=RED,
         label="never resolved",
     )
     top = float(np.nanmax(overview[["repeat_rate", "unresolved_rate"]].to_numpy(dtype=float)))
@@ -374,7 +355,7 @@ def plot_process_sync(
                 f"{int(row['pushed'])} pushed while open",
                 va="center",
                 fontsize=7.5,
-                color=_ORANGE,
+                color=ORANGE,
             )
     labels = [
         f"{p} ({int(n):,})" for p, n in zip(overview.index, overview["episodes"], strict=True)
@@ -397,19 +378,19 @@ def plot_repeat_contacts(
 ) -> Axes:
     """Stacked bars per process: the shares of episodes settled in 1, 2, or 3+ contacts."""
     _need(moments, ["episodes", "one", "two", "three_plus"], "repeat contact")
-    ax = _axes(ax, (7.5, 0.45 * len(moments) + 1.5))
+    ax = new_axes(ax, (7.5, 0.45 * len(moments) + 1.5))
     shares = moments[["one", "two", "three_plus"]].div(moments["episodes"], axis=0)
     positions = np.arange(len(moments))
     left = np.zeros(len(moments))
     for column, colour, label in (
-        ("one", _GREEN, "1 contact"),
-        ("two", _ORANGE, "2 contacts"),
-        ("three_plus", _RED, "3 or more"),
+        ("one", GREEN, "1 contact"),
+        ("two", ORANGE, "2 contacts"),
+        ("three_plus", RED, "3 or more"),
     ):
         width = shares[column].to_numpy(dtype=float)
         ax.barh(positions, width, left=left, color=colour, label=label)
         left += width
-    ax.set_yticks(positions, [_label(p) for p in moments.index])
+    ax.set_yticks(positions, [words_of(p) for p in moments.index])
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
@@ -428,17 +409,17 @@ def plot_offer_conflicts(
     """Stacked bars per campaign: the share of its offers to customers who just bought or
     returned the category."""
     _need(per_campaign, ["category", "offers", "just_bought", "returned"], "offer conflict")
-    ax = _axes(ax, (9, 3.8))
+    ax = new_axes(ax, (9, 3.8))
     positions = np.arange(len(per_campaign))
     offers = per_campaign["offers"].replace(0, np.nan).to_numpy(dtype=float)
     bought = per_campaign["just_bought"].to_numpy(dtype=float) / offers
     returned = per_campaign["returned"].to_numpy(dtype=float) / offers
-    ax.bar(positions, np.nan_to_num(bought), color=_ORANGE, label="just bought the category")
+    ax.bar(positions, np.nan_to_num(bought), color=ORANGE, label="just bought the category")
     ax.bar(
         positions,
         np.nan_to_num(returned),
         bottom=np.nan_to_num(bought),
-        color=_RED,
+        color=RED,
         label="returned it",
     )
     labels = [
@@ -467,12 +448,12 @@ def plot_household_mix(
     A mixed household has a top customer and a loss-making one: the lower right.
     """
     _need(households, ["best_value", "worst_value", "mixed"], "household")
-    ax = _axes(ax, (7, 4.2))
+    ax = new_axes(ax, (7, 4.2))
     mixed = households["mixed"].to_numpy(dtype=bool)
     ax.scatter(
         households.loc[~mixed, "best_value"],
         households.loc[~mixed, "worst_value"],
-        color=_GREY,
+        color=SILVER,
         s=14,
         alpha=0.6,
         label="household or account",
@@ -480,15 +461,15 @@ def plot_household_mix(
     ax.scatter(
         households.loc[mixed, "best_value"],
         households.loc[mixed, "worst_value"],
-        color=_RED,
+        color=RED,
         s=22,
         label="top customer beside a loss-making one",
     )
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_yscale("symlog", linthresh=10)
     ax.set_xscale("symlog", linthresh=10)
-    ax.xaxis.set_major_formatter(_money_axis(currency))
-    ax.yaxis.set_major_formatter(_money_axis(currency))
+    ax.xaxis.set_major_formatter(money_ticks(currency))
+    ax.yaxis.set_major_formatter(money_ticks(currency))
     ax.set_xlabel("best member: profit, last 12 months (symmetric log scale)")
     ax.set_ylabel("worst member")
     ax.set_title(title)
@@ -507,10 +488,10 @@ def plot_orchestration_scorecard(
     score (0-100 %) as a diamond where it was assessed; dimensions not checked are
     labelled so."""
     _need(scorecard, ["rate"], "orchestration scorecard")
-    ax = _axes(ax, (7.5, 3.6))
+    ax = new_axes(ax, (7.5, 3.6))
     positions = np.arange(len(scorecard))
     rates = scorecard["rate"].to_numpy(dtype=float)
-    ax.barh(positions, np.nan_to_num(rates), color=_RED, label="mismatches (data)")
+    ax.barh(positions, np.nan_to_num(rates), color=RED, label="mismatches (data)")
     for y, rate in enumerate(rates):
         text = f"{rate:.0%}" if np.isfinite(rate) else "not checked: no data"
         ax.text((rate if np.isfinite(rate) else 0) + 0.01, y, text, va="center", fontsize=7.5)
@@ -520,11 +501,11 @@ def plot_orchestration_scorecard(
             scores,
             positions,
             marker="D",
-            color=_BLUE,
+            color=BLUE,
             zorder=3,
             label="practice score (workshop)",
         )
-    ax.set_yticks(positions, [_label(d) for d in scorecard.index])
+    ax.set_yticks(positions, [words_of(d) for d in scorecard.index])
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
@@ -544,7 +525,7 @@ def plot_transition_matrix(
     title: str = "Segment migration: where each segment went",
 ) -> Axes:
     """Heatmap of the transition shares (rows: before; columns: after), with customers."""
-    ax = _axes(ax, (6.5, 4.8))
+    ax = new_axes(ax, (6.5, 4.8))
     values = rates.to_numpy(dtype=float)
     texts = [
         [f"{r:.0%}\n{int(n):,}" if n else "" for r, n in zip(rr, nn, strict=True)]
@@ -575,7 +556,7 @@ def plot_migration_flows(
     """A flow chart (Sankey-like): segments then on the left, now on the right, bands
     as wide as the customers who moved; green up, red down, grey stayed, blue joined."""
     _need(flows, ["before", "after", "move", "customers"], "migration flow")
-    ax = _axes(ax, (7.5, 5))
+    ax = new_axes(ax, (7.5, 5))
     left_states = [s for s in [*order, "joined"] if s in set(flows["before"])]
     right_states = [s for s in order if s in set(flows["after"])]
     total = float(flows["customers"].sum())
@@ -609,7 +590,7 @@ def plot_migration_flows(
             x,
             _smooth(y0, y1, (x - x[0]) / (x[-1] - x[0])),
             _smooth(y0 + width, y1 + width, (x - x[0]) / (x[-1] - x[0])),
-            color=MOVE_COLOURS.get(flow["move"], _GREY),
+            color=MOVE_COLOURS.get(flow["move"], SILVER),
             alpha=0.45,
             linewidth=0,
         )
@@ -630,7 +611,7 @@ def plot_migration_flows(
             ax.text(
                 xpos - 0.015 if align == "right" else xpos + 0.015,
                 tops[state] + size / 2,
-                f"{_label(state)} ({int(size):,})",
+                f"{words_of(state)} ({int(size):,})",
                 ha=align,
                 va="center",
                 fontsize=8,
@@ -665,18 +646,16 @@ def plot_value_shift(
 ) -> Axes:
     """Paired bars per segment at the first date: its profit then and now."""
     _need(value, ["value_before", "value_after"], "value shift")
-    ax = _axes(ax, (7.5, 3.8))
+    ax = new_axes(ax, (7.5, 3.8))
     positions = np.arange(len(value))
     width = 0.38
     ax.bar(
-        positions - width / 2, value["value_before"], width, color=_GREY, label="12 months to then"
+        positions - width / 2, value["value_before"], width, color=SILVER, label="12 months to then"
     )
-    ax.bar(
-        positions + width / 2, value["value_after"], width, color=_BLUE, label="12 months to now"
-    )
-    ax.set_xticks(positions, [_label(s) for s in value.index])
+    ax.bar(positions + width / 2, value["value_after"], width, color=BLUE, label="12 months to now")
+    ax.set_xticks(positions, [words_of(s) for s in value.index])
     ax.axhline(0, color="black", linewidth=0.8)
-    ax.yaxis.set_major_formatter(_money_axis(currency))
+    ax.yaxis.set_major_formatter(money_ticks(currency))
     ax.set_ylabel("profit")
     ax.set_title(title)
     ax.legend(loc="upper right", fontsize=8)
@@ -691,12 +670,12 @@ def plot_movers(
 ) -> Axes:
     """Diverging bars per group: the share that moved up (right) and down (left)."""
     _need(movers, ["up", "down"], "movers")
-    ax = _axes(ax, (7, 0.5 * len(movers) + 1.5))
+    ax = new_axes(ax, (7, 0.5 * len(movers) + 1.5))
     positions = np.arange(len(movers))
-    ax.barh(positions, movers["up"].to_numpy(dtype=float), color=_GREEN, label="moved up")
-    ax.barh(positions, -movers["down"].to_numpy(dtype=float), color=_RED, label="moved down")
+    ax.barh(positions, movers["up"].to_numpy(dtype=float), color=GREEN, label="moved up")
+    ax.barh(positions, -movers["down"].to_numpy(dtype=float), color=RED, label="moved down")
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_yticks(positions, [_label(g) for g in movers.index])
+    ax.set_yticks(positions, [words_of(g) for g in movers.index])
     ax.invert_yaxis()
     limit = float(np.nanmax(movers[["up", "down"]].to_numpy(dtype=float))) * 1.15 or 1.0
     ax.set_xlim(-limit, limit)
@@ -713,7 +692,7 @@ def plot_response_matrix(
     title: str = "Response rate per campaign and segment",
 ) -> Axes:
     """Heatmap of response rates: campaigns (rows) by segment (columns); blank when too few."""
-    ax = _axes(ax, (7, 0.4 * len(matrix) + 1.8))
+    ax = new_axes(ax, (7, 0.4 * len(matrix) + 1.8))
     values = matrix.to_numpy(dtype=float)
     texts = [[f"{v:.0%}" if v == v else "" for v in row] for row in values]
     image = _heatmap(ax, values, texts, matrix.index, matrix.columns, "Greens", 0.0)
@@ -727,7 +706,7 @@ def plot_response_matrix(
 
 def plot_needs_segments(grid, *, currency: str = "EUR") -> list[Axes]:
     """Two figures: the silhouette per k (why this many segments) and the needs-by-value
-    grid, from :func:`crmlib.models.idol_differentiate.needs_grid`. Returns their axes."""
+    grid, from :func:`crmlib.models.idol.differentiate.needs_grid`. Returns their axes."""
     return [
         plot_silhouette(grid.segments.selection, grid.segments.k),
         plot_needs_value_grid(grid.counts, grid.mean_value, currency=currency),
@@ -736,7 +715,7 @@ def plot_needs_segments(grid, *, currency: str = "EUR") -> list[Axes]:
 
 def plot_migration(migration) -> list[Axes]:
     """Two figures: the transition matrix and the flow chart of a
-    :class:`crmlib.models.idol_learn.Migration`. Returns their axes."""
+    :class:`crmlib.models.idol.learn.Migration`. Returns their axes."""
     return [
         plot_transition_matrix(migration.rates, migration.matrix),
         plot_migration_flows(
@@ -746,45 +725,3 @@ def plot_migration(migration) -> list[Axes]:
             second=migration.second.strftime("%d %b %Y"),
         ),
     ]
-
-
-def granularity_view(granularity, *, currency: str = "EUR"):
-    """A drawing function for :func:`crmlib.widgets.live`: the granularity curve and its
-    sentence for a ``cost_per_treatment``, from a measured
-    :class:`crmlib.models.idol_differentiate.Granularity` (only the cost side is redrawn,
-    so the slider answers at once)."""
-    from crmlib.models import idol
-    from crmlib.notebook import say
-
-    def draw(cost_per_treatment: float) -> None:
-        tradeoff = idol.granularity_tradeoff(granularity, cost_per_treatment)
-        plot_granularity(tradeoff, currency=currency, grid_groups=granularity.grid_groups)
-        plt.show()
-        say(idol.describe_granularity(granularity, tradeoff, cost_per_treatment, currency))
-
-    return draw
-
-
-def migration_view(company, *, by: str = "value_tier", needs_labels=None, computed=None):
-    """A drawing function for :func:`crmlib.widgets.live`: the migration over
-    ``migration_months`` (transition matrix, flow chart and sentence). A period the data
-    cannot cover is said, not raised. ``computed``, a migration already made, is reused
-    for its period, and every period is computed once."""
-    from crmlib.models import idol
-    from crmlib.notebook import say
-
-    done = {computed.months: computed} if computed is not None else {}
-
-    def draw(migration_months: int) -> None:
-        try:
-            if migration_months not in done:
-                done[migration_months] = idol.migrate(company, migration_months, by, needs_labels)
-            migration = done[migration_months]
-        except MissingDataError as missing:
-            say("*The migration is skipped: {reason}.*", reason=str(missing).rstrip("."))
-            return
-        plot_migration(migration)
-        plt.show()
-        say(idol.describe_migration(migration))
-
-    return draw

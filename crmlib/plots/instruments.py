@@ -17,10 +17,12 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch, Rectangle
 
 from crmlib.errors import ParameterError
+from crmlib.plots.style import BLUE, GREEN, GREY, PURPLE, RED
+from crmlib.text import label as words_of
 
 #: Colours per dimension, in the order the instrument declares them.
-DIMENSION_COLOURS = ("#1f5f8b", "#c0392b", "#27ae60", "#8e44ad")
-_BENCHMARK_COLOUR = "#7f8c8d"
+DIMENSION_COLOURS = (BLUE, RED, GREEN, PURPLE)
+_BENCHMARK_COLOUR = GREY
 _NOT_SCORED_COLOUR = "#d9d9d9"
 _NOT_SCORED_LABEL = "not scored"
 
@@ -32,10 +34,6 @@ def _require_columns(frame: pd.DataFrame, columns: Sequence[str], function: str)
             f"{function} needs the columns {', '.join(missing)}; pass the table from "
             "crmlib.instruments.scoring as it is returned"
         )
-
-
-def _label(text: str) -> str:
-    return text.replace("_", " ").capitalize()
 
 
 def _benchmark_pairs(benchmarks: object) -> list[tuple[str, float]]:
@@ -107,7 +105,7 @@ def plot_area_radar(
             )
         values = rows["percent"].reindex(areas).to_numpy(dtype=float)
         colour = DIMENSION_COLOURS[all_dimensions.index(dimension) % len(DIMENSION_COLOURS)]
-        label = _label(dimension) if len(all_dimensions) > 1 else "score"
+        label = words_of(dimension).capitalize() if len(all_dimensions) > 1 else "score"
         ax.plot(
             closed,
             np.append(values, values[:1]),
@@ -211,7 +209,7 @@ def plot_item_heatmap(
         key_column = "area"
     else:
         column_keys = all_dimensions
-        column_labels = [_label(d) for d in all_dimensions]
+        column_labels = [words_of(d).capitalize() for d in all_dimensions]
         key_column = "dimension"
     items = list(dict.fromkeys(frame["item"]))
     first = frame.drop_duplicates("item").set_index("item")
@@ -327,14 +325,14 @@ def plot_gap_bars(
         np.nan_to_num(first_values),
         height=bar_height,
         color=DIMENSION_COLOURS[0],
-        label=_label(first),
+        label=words_of(first).capitalize(),
     )
     ax.barh(
         positions + bar_height / 2,
         np.nan_to_num(second_values),
         height=bar_height,
         color=DIMENSION_COLOURS[1],
-        label=_label(second),
+        label=words_of(second).capitalize(),
     )
     for position, gap, a, b in zip(
         positions, gaps["gap"].to_numpy(dtype=float), first_values, second_values, strict=True
@@ -351,6 +349,9 @@ def plot_gap_bars(
     ax.invert_yaxis()
     ax.set_xlim(0, 110)
     ax.set_xlabel("% of maximum")
-    ax.set_title(title or f"{_label(first)} against {_label(second).lower()} per area")
+    ax.set_title(
+        title
+        or f"{words_of(first).capitalize()} against {words_of(second).capitalize().lower()} per area"
+    )
     ax.legend(loc="lower right", fontsize=8)
     return ax

@@ -9,36 +9,21 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import PercentFormatter
 
-from crmlib.analytics.lifecycle import average_retention_curve
-from crmlib.plots.base import new_axes
+from crmlib.analytics.lifecycle.cohorts import average_retention_curve
 from crmlib.plots.base import require_columns as _need
+from crmlib.plots.style import BLUE, GREEN, GREY, LIGHT, ORANGE, PURPLE, RED, money_axis, new_axes
 
-_BLUE = "#1f5f8b"
-_LIGHT = "#7fb3d5"
-_RED = "#c0392b"
-_GREEN = "#27ae60"
-_GREY = "#7f8c8d"
 _DIVERGING = ("RdYlGn", "RdYlBu", "RdBu", "coolwarm")
-_PALETTE = ("#1f5f8b", "#e67e22", "#27ae60", "#8e44ad", "#c0392b", "#16a085", "#7f8c8d", "#d4ac0d")
-
-
-def _axes(ax: Axes | None, figsize: tuple[float, float] = (7.5, 4.0)) -> Axes:
-    return new_axes(ax, figsize)
-
-
-def _money_axis(ax: Axes, axis: str, currency: str) -> None:
-    formatter = FuncFormatter(lambda value, _: f"{value:,.0f}")
-    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
-    (ax.set_ylabel if axis == "y" else ax.set_xlabel)(currency)
+_PALETTE = (BLUE, ORANGE, GREEN, PURPLE, RED, "#16a085", GREY, "#d4ac0d")
 
 
 def plot_acquisition(
     table: pd.DataFrame, ax: Axes | None = None, *, title: str = "New customers per period"
 ) -> Axes:
     """Stacked bars of new customers per period, from :func:`~crmlib.analytics.lifecycle.acquisition`."""
-    ax = _axes(ax)
+    ax = new_axes(ax)
     labels = [f"{p:%Y-%m}" if isinstance(p, pd.Timestamp) else str(p) for p in table.index]
     positions = np.arange(len(table))
     bottom = np.zeros(len(table))
@@ -88,7 +73,7 @@ def plot_cohort_heatmap(
     if max_age is not None:
         shares = shares[[c for c in shares.columns if c <= max_age]]
     n_rows, n_cols = shares.shape
-    ax = _axes(
+    ax = new_axes(
         ax, (max(6.0, min(11.0, 0.35 * n_cols + 3)), max(3.0, min(10.0, 0.28 * n_rows + 1.5)))
     )
     values = shares.to_numpy(dtype=float)
@@ -144,7 +129,7 @@ def plot_retention_curves(
     as far as at least three cohorts reach.
     """
     _need(table, ["cohort_size"], "retention curves")
-    ax = _axes(ax)
+    ax = new_axes(ax)
     shares = _shares(table)
     for index, (label, row) in enumerate(shares.head(n_cohorts).iterrows()):
         row = row.dropna()
@@ -179,7 +164,7 @@ def plot_lapse(
     at the base's interval (crosses). A large base is sampled to ``max_points``.
     """
     _need(rhythm, ["mean_interval_days", "days_since_last", "lapsed", "rhythm"], "lapse")
-    ax = _axes(ax, (7.0, 4.5))
+    ax = new_axes(ax, (7.0, 4.5))
     data = rhythm
     if len(data) > max_points:
         data = data.sample(max_points, random_state=seed)
@@ -196,7 +181,7 @@ def plot_lapse(
         (~one_time, "o", "repeat buyers"),
         (one_time, "x", "one-time buyers"),
     ):
-        for flag, colour, state in ((False, _BLUE, "active"), (True, _RED, "lapsed")):
+        for flag, colour, state in ((False, BLUE, "active"), (True, RED, "lapsed")):
             chosen = mask & (lapsed == flag)
             ax.scatter(
                 interval[chosen],
@@ -235,18 +220,18 @@ def plot_probability_alive(
 ) -> Axes:
     """Histogram of the BG/NBD probability alive, split by lapse status when given."""
     _need(alive, ["probability_alive"], "probability alive")
-    ax = _axes(ax)
+    ax = new_axes(ax)
     edges = np.linspace(0, 1, bins + 1)
     values = alive["probability_alive"]
     if lapsed is None:
-        ax.hist(values.to_numpy(dtype=float), bins=edges, color=_BLUE)
+        ax.hist(values.to_numpy(dtype=float), bins=edges, color=BLUE)
     else:
         flag = lapsed.reindex(values.index).fillna(False).to_numpy(dtype=bool)
         ax.hist(
             [values[~flag].to_numpy(dtype=float), values[flag].to_numpy(dtype=float)],
             bins=edges,
             stacked=True,
-            color=[_BLUE, _RED],
+            color=[BLUE, RED],
             label=["active by rhythm", "lapsed by rhythm"],
         )
         ax.legend(fontsize=8, loc="upper center")
@@ -270,13 +255,13 @@ def plot_retention_value(
     :func:`~crmlib.analytics.lifecycle.retention_uplift_value`.
     """
     _need(curve, ["retention_rate", "clv"], "retention value")
-    ax = _axes(ax)
+    ax = new_axes(ax)
     ax.plot(
-        curve["retention_rate"], curve["clv"], color=_BLUE, linewidth=2, label="value per customer"
+        curve["retention_rate"], curve["clv"], color=BLUE, linewidth=2, label="value per customer"
     )
     for key, clv_key, colour, name in (
-        ("retention_rate", "clv_now", _GREY, "today"),
-        ("target_rate", "clv_target", _GREEN, "target"),
+        ("retention_rate", "clv_now", GREY, "today"),
+        ("target_rate", "clv_target", GREEN, "target"),
     ):
         ax.scatter([value[key]], [value[clv_key]], color=colour, zorder=3, s=40)
         ax.annotate(
@@ -291,7 +276,7 @@ def plot_retention_value(
         )
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlabel("yearly retention rate")
-    _money_axis(ax, "y", f"lifetime value per customer ({currency})")
+    money_axis(ax, f"lifetime value per customer ({currency})", "y")
     ax.set_title("What retention is worth: margin × r / (1 + d − r)")
     return ax
 
@@ -312,7 +297,7 @@ def plot_table_heatmap(
     spend mix, satisfaction per process and channel). Empty cells stay blank."""
     values = table.to_numpy(dtype=float)
     n_rows, n_cols = values.shape
-    ax = _axes(
+    ax = new_axes(
         ax, (max(5.0, min(11.0, 0.75 * n_cols + 2.5)), max(2.5, min(9.0, 0.42 * n_rows + 1.5)))
     )
     finite = values[np.isfinite(values)]
@@ -345,9 +330,9 @@ def plot_table_heatmap(
 def plot_recent_activity(activity: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Bars of the share of customers who bought in the last 3, 6, 12, 24 months."""
     _need(activity, ["share"], "recent activity")
-    ax = _axes(ax, (6.0, 3.5))
+    ax = new_axes(ax, (6.0, 3.5))
     labels = [f"last {m} months" for m in activity.index]
-    bars = ax.bar(labels, activity["share"].to_numpy(dtype=float), color=_BLUE)
+    bars = ax.bar(labels, activity["share"].to_numpy(dtype=float), color=BLUE)
     ax.bar_label(bars, labels=[f"{s:.0%}" for s in activity["share"]], fontsize=8)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_ylim(0, 1.05)
@@ -360,11 +345,11 @@ def plot_campaign_response(response: pd.DataFrame, ax: Axes | None = None) -> Ax
     """Response rate per campaign in the order sent, from
     :func:`~crmlib.analytics.lifecycle.campaign_response`, with the overall rate."""
     _need(response, ["sent", "responses", "response_rate"], "campaign response")
-    ax = _axes(ax, (7.0, 3.5))
+    ax = new_axes(ax, (7.0, 3.5))
     labels = [str(i) for i in response.index]
-    ax.bar(labels, response["response_rate"].to_numpy(dtype=float), color=_LIGHT)
+    ax.bar(labels, response["response_rate"].to_numpy(dtype=float), color=LIGHT)
     overall = response["responses"].sum() / response["sent"].sum()
-    ax.axhline(overall, color=_BLUE, linestyle="--", linewidth=1, label=f"overall {overall:.1%}")
+    ax.axhline(overall, color=BLUE, linestyle="--", linewidth=1, label=f"overall {overall:.1%}")
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.tick_params(axis="x", rotation=45, labelsize=8)
     ax.set_ylabel("response rate")
@@ -379,9 +364,9 @@ def plot_cost_to_serve(
     """Cost to serve per channel, from :func:`~crmlib.analytics.lifecycle.channel_costs`,
     each bar labelled with the cost per contact and the number of contacts."""
     _need(costs, ["contacts", "cost_per_contact", "cost"], "cost to serve")
-    ax = _axes(ax, (7.0, 3.5))
+    ax = new_axes(ax, (7.0, 3.5))
     labels = [str(i) for i in costs.index]
-    bars = ax.barh(labels, costs["cost"].to_numpy(dtype=float), color=_BLUE)
+    bars = ax.barh(labels, costs["cost"].to_numpy(dtype=float), color=BLUE)
     ax.bar_label(
         bars,
         labels=[
@@ -392,7 +377,7 @@ def plot_cost_to_serve(
     )
     ax.invert_yaxis()
     ax.set_xlim(0, costs["cost"].max() * 1.35 if len(costs) and costs["cost"].max() > 0 else 1)
-    _money_axis(ax, "x", f"cost of contacts ({currency})")
+    money_axis(ax, f"cost of contacts ({currency})", "x")
     ax.set_title("Cost to serve per channel")
     return ax
 
@@ -402,12 +387,12 @@ def plot_improvement_potential(
 ) -> Axes:
     """Horizontal bars of the value per year of each activity's improvement, largest on top."""
     _need(potential, ["value_per_year"], "improvement potential")
-    ax = _axes(ax, (7.0, 2.8))
+    ax = new_axes(ax, (7.0, 2.8))
     # unvalued activities (no margin) sit at the bottom, marked as such
     ordered = potential.sort_values("value_per_year", ascending=True, na_position="first")
     raw = ordered["value_per_year"].to_numpy(dtype=float)
     values = np.nan_to_num(raw)
-    colours = [_GREEN if v == values.max() and v > 0 else _BLUE for v in values]
+    colours = [GREEN if v == values.max() and v > 0 else BLUE for v in values]
     bars = ax.barh([str(i) for i in ordered.index], values, color=colours)
     ax.bar_label(
         bars,
@@ -416,7 +401,7 @@ def plot_improvement_potential(
     )
     ax.set_xlim(min(0, values.min() * 1.3), max(values.max() * 1.35, 1))
     ax.axvline(0, color="black", linewidth=0.8)
-    _money_axis(ax, "x", f"value per year ({currency})")
+    money_axis(ax, f"value per year ({currency})", "x")
     ax.set_title("Improvement potential per activity")
     return ax
 

@@ -2,9 +2,8 @@
 
 Every chart takes the result of a :mod:`crmlib.models.payne_frow` function (or one of its
 tables) and ``ax=None``, and returns the ``Axes`` it drew on (:func:`plot_kpi_trends`
-draws small multiples and returns its array of axes). :func:`show_continuity` and
-:func:`show_scorecard` are the notebook's live views: they compute, draw and say the
-result for one setting, so :func:`crmlib.widgets.live` can redraw them.
+draws small multiples and returns its array of axes). The notebook's live views, which
+compute, draw and say a result for one setting, are in :mod:`crmlib.notebook.views`.
 """
 
 from __future__ import annotations
@@ -16,32 +15,25 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import PercentFormatter
 
 from crmlib.analytics.kpis import KPIS, Standard
-from crmlib.data.company import Company
 from crmlib.diagrams.shapes import score_colour, text_colour
 from crmlib.errors import MissingDataError
-from crmlib.models import payne_frow as pf
-from crmlib.plots.base import new_axes
+from crmlib.plots.style import (
+    AMBER,
+    BLUE,
+    GREEN,
+    LIGHT,
+    PURPLE,
+    RED,
+    SILVER,
+    money_axis,
+    new_axes,
+    thousands,
+)
 
-BLUE = "#1f5f8b"
-LIGHT = "#7fb3d5"
-RED = "#c0392b"
-GREEN = "#27ae60"
-AMBER = "#f39c12"
-GREY = "#95a5a6"
-CHANNEL_COLOURS = ("#1f5f8b", "#7fb3d5", "#27ae60", "#f39c12", "#8e44ad", "#c0392b", "#95a5a6")
-
-
-def _axes(ax: Axes | None, figsize: tuple[float, float] = (7.5, 4.0)) -> Axes:
-    return new_axes(ax, figsize)
-
-
-def _money_axis(ax: Axes, currency: str, axis: str = "y") -> None:
-    formatter = FuncFormatter(lambda value, _: f"{value:,.0f}")
-    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
-    (ax.set_ylabel if axis == "y" else ax.set_xlabel)(currency)
+CHANNEL_COLOURS = (BLUE, LIGHT, GREEN, AMBER, PURPLE, RED, SILVER)
 
 
 def plot_segment_strategy(
@@ -52,10 +44,10 @@ def plot_segment_strategy(
 ) -> Axes:
     """Paired bars per segment (:attr:`Strategy.segments`): share of customers, of current
     value and of expected value; the target segments' names are marked with a star."""
-    ax = _axes(ax)
+    ax = new_axes(ax)
     positions = np.arange(len(segments))
     series = [
-        ("customer_share", "share of customers", GREY),
+        ("customer_share", "share of customers", SILVER),
         ("value_share", "share of current value", LIGHT),
         ("expected_value_share", "share of expected value", BLUE),
     ]
@@ -90,9 +82,9 @@ def plot_segment_strategy(
 def plot_growth_gap(strategy, ax: Axes | None = None, *, currency: str = "EUR") -> Axes:
     """Last year's revenue, next year's forecast (today's customers plus last year's pace of
     acquisition) and the growth goal (a dashed line), from :class:`Strategy`."""
-    ax = _axes(ax, (6.5, 3.8))
+    ax = new_axes(ax, (6.5, 3.8))
     s = strategy
-    ax.bar(0, s.revenue_last, color=GREY, width=0.6)
+    ax.bar(0, s.revenue_last, color=SILVER, width=0.6)
     ax.bar(0, s.revenue_new, color=LIGHT, width=0.6, label="from new customers")
     if pd.notna(s.revenue_expected):
         ax.bar(1, s.revenue_expected, color=BLUE, width=0.6, label="today's customers (forecast)")
@@ -118,7 +110,7 @@ def plot_growth_gap(strategy, ax: Axes | None = None, *, currency: str = "EUR") 
     )
     ax.set_xticks([0, 1], ["last 12 months", "next 12 months"])
     ax.set_xlim(-0.6, 1.6)
-    _money_axis(ax, currency)
+    money_axis(ax, currency)
     ax.set_title("Revenue: last year, the forecast and the growth goal")
     ax.set_ylim(
         0, max(s.revenue_goal, s.revenue_last, s.forecast if pd.notna(s.forecast) else 0) * 1.12
@@ -133,7 +125,7 @@ def plot_value_exchange(
     """Both sides of the exchange per segment (:attr:`ValueCreation.segments`): the value the
     organisation receives as bars (profit last year, expected value next year), the value
     the customer receives as dots (contact satisfaction 1-5, or the NPS) on a second axis."""
-    ax = _axes(ax)
+    ax = new_axes(ax)
     positions = np.arange(len(segments))
     width = 0.38
     ax.bar(
@@ -153,7 +145,7 @@ def plot_value_exchange(
         )
     ax.set_xticks(positions, [str(s) for s in segments.index])
     ax.axhline(0, color="black", linewidth=0.8)
-    _money_axis(ax, f"{currency} per customer")
+    money_axis(ax, f"{currency} per customer")
     handles, labels = ax.get_legend_handles_labels()
     side = None
     if "satisfaction" in segments.columns and segments["satisfaction"].notna().any():
@@ -175,7 +167,7 @@ def plot_value_exchange(
 def plot_retention_economics(value, ax: Axes | None = None, *, currency: str = "EUR") -> Axes:
     """A customer's lifetime value (the retention formula ``m r / (1 + d - r)``) against
     the retention rate, with today's rate and the rate five points higher marked."""
-    ax = _axes(ax, (6.5, 3.8))
+    ax = new_axes(ax, (6.5, 3.8))
     v = value
     if pd.isna(v.lifetime_value):
         raise MissingDataError("it needs a retention rate and a margin per customer")
@@ -184,7 +176,7 @@ def plot_retention_economics(value, ax: Axes | None = None, *, currency: str = "
     curve = v.profit_per_customer * rates / (1 + v.discount_rate - rates)
     ax.plot(rates, curve, color=BLUE, linewidth=2, label="lifetime value at each retention rate")
     ax.plot(v.retention_rate, v.lifetime_value, "o", color=RED, label="today")
-    lifted = min(v.retention_rate + pf.RETENTION_LIFT, 1.0)
+    lifted = min(v.retention_rate + v.retention_lift, 1.0)
     if pd.notna(v.lifetime_value_lifted):
         ax.plot(lifted, v.lifetime_value_lifted, "o", color=GREEN, label="+5 points")
         ax.annotate(
@@ -196,7 +188,7 @@ def plot_retention_economics(value, ax: Axes | None = None, *, currency: str = "
         )
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlabel("retention rate (share of last year's buyers who buy again)")
-    _money_axis(ax, f"{currency} per customer")
+    money_axis(ax, f"{currency} per customer")
     ax.set_title(f"Retention economics (discount rate {v.discount_rate:.0%} a year)")
     ax.legend(loc="upper left", fontsize=8)
     return ax
@@ -208,7 +200,7 @@ def plot_acquisition_retention(value, ax: Axes | None = None, *, currency: str =
     v = value
     if pd.isna(v.acquisition_cost):
         raise MissingDataError(v.skipped.get("acquisition", "the acquisition cost is not known"))
-    ax = _axes(ax, (6.5, 3.6))
+    ax = new_axes(ax, (6.5, 3.6))
     bars = [
         ("cost to win", v.acquisition_cost, RED),
         ("cost to keep, a year", v.retention_cost, AMBER),
@@ -233,7 +225,7 @@ def plot_acquisition_retention(value, ax: Axes | None = None, *, currency: str =
                 fontsize=8,
             )
     ax.invert_yaxis()
-    _money_axis(ax, f"{currency} per customer", axis="x")
+    money_axis(ax, f"{currency} per customer", axis="x")
     ax.set_title("Acquisition versus retention")
     return ax
 
@@ -243,7 +235,7 @@ def plot_channel_mix(
 ) -> Axes:
     """Stacked bars: each segment's share of contacts (or purchases) per channel, from
     :func:`crmlib.analytics.contacts.channel_mix`."""
-    ax = _axes(ax, (7.5, 0.5 * len(mix) + 1.8))
+    ax = new_axes(ax, (7.5, 0.5 * len(mix) + 1.8))
     left = np.zeros(len(mix))
     positions = np.arange(len(mix))
     for index, channel in enumerate(mix.columns):
@@ -281,7 +273,7 @@ def plot_continuity(flow, ax: Axes | None = None) -> Axes:
     """Per customer process, the share of contact episodes settled in one contact, repeated
     in one channel, and crossing channels (:class:`Continuity`)."""
     table = flow.by_process
-    ax = _axes(ax, (7.5, 0.45 * len(table) + 1.9))
+    ax = new_axes(ax, (7.5, 0.45 * len(table) + 1.9))
     parts = [
         ("one_contact", "settled in one contact", GREEN),
         ("same_channel_repeat", "repeated in the same channel", AMBER),
@@ -310,7 +302,7 @@ def plot_channel_costs(
 ) -> Axes:
     """Contact cost per channel over the last 12 months (:func:`channel_costs`), each bar
     labelled with its cost per contact and per resolved question."""
-    ax = _axes(ax, (7.5, 0.45 * len(costs) + 1.5))
+    ax = new_axes(ax, (7.5, 0.45 * len(costs) + 1.5))
     positions = np.arange(len(costs))
     ax.barh(positions, costs["total_cost"], color=BLUE)
     for y, row in enumerate(costs.itertuples()):
@@ -328,7 +320,7 @@ def plot_channel_costs(
     ax.set_yticks(positions, [str(c) for c in costs.index])
     ax.invert_yaxis()
     ax.set_xlim(0, costs["total_cost"].max() * 1.8)
-    _money_axis(ax, f"{currency}, last 12 months", axis="x")
+    money_axis(ax, f"{currency}, last 12 months", axis="x")
     ax.set_title("Contact cost per channel")
     return ax
 
@@ -336,7 +328,7 @@ def plot_channel_costs(
 def plot_table_completeness(tables: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Completeness per table (:func:`crmlib.analytics.data_support.table_quality`), with
     each table's least filled column."""
-    ax = _axes(ax, (7.0, 0.4 * len(tables) + 1.4))
+    ax = new_axes(ax, (7.0, 0.4 * len(tables) + 1.4))
     positions = np.arange(len(tables))
     colours = [RED if c < 0.9 else BLUE for c in tables["completeness"]]
     ax.barh(positions, tables["completeness"], color=colours)
@@ -360,7 +352,7 @@ def plot_table_completeness(tables: pd.DataFrame, ax: Axes | None = None) -> Axe
 
 def plot_customer_picture(aspects: pd.Series, ax: Axes | None = None) -> Axes:
     """The mean completeness of the six aspects of the customer picture."""
-    ax = _axes(ax, (7.0, 3.2))
+    ax = new_axes(ax, (7.0, 3.2))
     shown = aspects.drop("completeness", errors="ignore")
     positions = np.arange(len(shown))
     ax.barh(positions, shown.to_numpy(), color=[score_colour(v) for v in shown])
@@ -435,7 +427,7 @@ def plot_kpi_trends(
         if unit == "share":
             ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         elif unit in ("money", "count"):
-            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+            ax.yaxis.set_major_formatter(thousands())
         title = KPIS[kpi].label + (f" ({currency})" if unit == "money" else "")
         ax.set_title(title, fontsize=9)
         ax.tick_params(labelsize=7)
@@ -448,9 +440,9 @@ def plot_kpi_trends(
 def plot_scorecard(card: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """The change of each KPI on the period before (:func:`scorecard`), green when it is
     good news and red when bad; ✔ or ✘ marks a KPI that meets or misses its standard."""
-    ax = _axes(ax, (7.5, 0.38 * len(card) + 1.4))
+    ax = new_axes(ax, (7.5, 0.38 * len(card) + 1.4))
     change = card["relative_change"].astype(float).clip(-1, 1).fillna(0.0)
-    colours = [GREY if pd.isna(b) else GREEN if b else RED for b in card["better"]]
+    colours = [SILVER if pd.isna(b) else GREEN if b else RED for b in card["better"]]
     positions = np.arange(len(card))
     ax.barh(positions, change, color=colours)
     labels = []
@@ -467,7 +459,7 @@ def plot_scorecard(card: pd.DataFrame, ax: Axes | None = None) -> Axes:
         handles=[
             Patch(color=GREEN, label="better"),
             Patch(color=RED, label="worse"),
-            Patch(color=GREY, label="flat"),
+            Patch(color=SILVER, label="flat"),
         ],
         loc="lower right",
         fontsize=7,
@@ -479,7 +471,7 @@ def plot_scorecard(card: pd.DataFrame, ax: Axes | None = None) -> Axes:
 def plot_maturity(readiness, ax: Axes | None = None) -> Axes:
     """The five maturity levels as a ladder, the company's level highlighted."""
     item = readiness.answers.instrument.item("maturity_level")
-    ax = _axes(ax, (7.0, 3.0))
+    ax = new_axes(ax, (7.0, 3.0))
     for level in item.levels:
         here = readiness.maturity == level.level
         colour = BLUE if here else "#dfe6ec"
@@ -506,7 +498,7 @@ def plot_maturity(readiness, ax: Axes | None = None) -> Axes:
 def plot_elements(readiness, ax: Axes | None = None) -> Axes:
     """The four elements' scores, with the readiness verdict's floor and target."""
     elements = readiness.elements
-    ax = _axes(ax, (7.0, 2.8))
+    ax = new_axes(ax, (7.0, 2.8))
     positions = np.arange(len(elements))
     scores = elements["score"].astype(float)
     ax.barh(positions, scores.fillna(0.0), color=[score_colour(s) for s in scores])
@@ -516,8 +508,8 @@ def plot_elements(readiness, ax: Axes | None = None) -> Axes:
     ax.set_yticks(positions, elements["title"])
     ax.invert_yaxis()
     ax.set_xlim(0, 1.15)
-    ax.axvline(pf.ELEMENT_FLOOR, color=RED, linestyle=":", linewidth=1, label="floor")
-    ax.axvline(pf.ELEMENT_TARGET, color=GREEN, linestyle="--", linewidth=1, label="target")
+    ax.axvline(readiness.element_floor, color=RED, linestyle=":", linewidth=1, label="floor")
+    ax.axvline(readiness.element_target, color=GREEN, linestyle="--", linewidth=1, label="target")
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.legend(loc="lower right", fontsize=7)
     ax.set_title(f"The four elements: {readiness.verdict}")
@@ -526,7 +518,7 @@ def plot_elements(readiness, ax: Axes | None = None) -> Axes:
 
 def plot_process_scores(scores: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Each process measured on the data and scored in the workshop (:func:`process_scores`)."""
-    ax = _axes(ax, (7.5, 3.4))
+    ax = new_axes(ax, (7.5, 3.4))
     positions = np.arange(len(scores))
     height = 0.38
     ax.barh(
@@ -556,52 +548,3 @@ def plot_process_scores(scores: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=8, frameon=False)
     ax.set_title("The five processes: data and workshop")
     return ax
-
-
-def show_table(frame: pd.DataFrame) -> None:
-    """Display a summary table with its text in full (pandas cuts long cells at 50 characters).
-
-    Only for tables of segments, channels, analyses or practices: never a customer list.
-    """
-    from IPython.display import display
-
-    with pd.option_context("display.max_colwidth", None):
-        display(frame)
-
-
-def show_continuity(company: Company, window_days: int) -> None:
-    """Live view: the continuity chart and its sentence for one repeat window."""
-    from crmlib.notebook import say
-
-    if company.interactions is None or "process" not in company.interactions.columns:
-        say("*Cross-channel continuity is skipped: it needs interactions with a process.*")
-        return
-    contacts = pf.contacts_last_year(company, "process")
-    flow = pf.continuity(contacts, company.channels, window_days=window_days)
-    plot_continuity(flow)
-    plt.show()
-    say(pf.describe_continuity(flow, company))
-
-
-def show_scorecard(company: Company, kpi_end: str, **standards) -> None:
-    """Live view: the KPI scorecard chart and table for one period end."""
-    from crmlib.notebook import say
-
-    performance = pf.performance_assessment(company, kpi_end=kpi_end, **standards)
-    if performance.scorecard is None:
-        say(f"*The KPI scorecard is skipped: {performance.skipped['scorecard']}.*")
-        return
-    plot_scorecard(performance.scorecard)
-    plt.show()
-    show_table(pf.scorecard_table(performance.scorecard, company))
-
-
-def period_picker(company: Company, kpi_end: str = ""):
-    """A dropdown of KPI period ends for :func:`show_scorecard` (the given end first)."""
-    import ipywidgets as widgets
-
-    chosen = pf.kpi_end_date(company, kpi_end).strftime("%Y-%m-%d")
-    options = pf.kpi_end_options(company)
-    if chosen not in options:
-        options = [chosen, *options]
-    return widgets.Dropdown(options=options, value=chosen, description="12 months up to")

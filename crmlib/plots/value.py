@@ -13,16 +13,8 @@ from matplotlib.ticker import PercentFormatter
 
 from crmlib.analytics.bgnbd import bgnbd_conditional_expected, bgnbd_probability_alive
 from crmlib.errors import ParameterError
-from crmlib.plots.base import new_axes
 from crmlib.plots.base import require_columns as _need
-
-_BLUE = "#1f5f8b"
-_RED = "#c0392b"
-_GREY = "#7f8c8d"
-
-
-def _axes(ax: Axes | None, figsize: tuple[float, float] = (6, 4)) -> Axes:
-    return new_axes(ax, figsize)
+from crmlib.plots.style import BLUE, GREY, RED, new_axes
 
 
 def plot_pareto(
@@ -37,22 +29,22 @@ def plot_pareto(
     Marks the share of customers that brings ``value_share`` of the value, and draws
     the diagonal of a base in which every customer is worth the same.
     """
-    ax = _axes(ax)
+    ax = new_axes(ax, (6, 4))
     x = [0.0, *curve["customer_share"].tolist()]
     y = [0.0, *curve["value_share"].tolist()] if len(curve) else [0.0]
-    ax.plot(x, y, color=_BLUE, linewidth=2, label="customers ranked by value")
+    ax.plot(x, y, color=BLUE, linewidth=2, label="customers ranked by value")
     ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="equal value")
     reached = curve[curve["value_share"] >= value_share]
     if not reached.empty:
         share = float(reached["customer_share"].iloc[0])
-        ax.axvline(share, color=_RED, linewidth=1)
-        ax.axhline(value_share, color=_RED, linewidth=1)
+        ax.axvline(share, color=RED, linewidth=1)
+        ax.axhline(value_share, color=RED, linewidth=1)
         ax.annotate(
             f"{share:.0%} of customers bring {value_share:.0%}",
             xy=(share, value_share),
             xytext=(share + 0.05, value_share - 0.2),
-            arrowprops={"arrowstyle": "->", "color": _RED},
-            color=_RED,
+            arrowprops={"arrowstyle": "->", "color": RED},
+            color=RED,
         )
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
@@ -132,7 +124,7 @@ def plot_rfm_heatmap(
     title : str, optional
         Chart title.
     """
-    ax = _axes(ax, (6, 5))
+    ax = new_axes(ax, (6, 5))
     grid = rfm_grid(scores, value_col=value_col, r_col=r_col, f_col=f_col, bins=bins)
     image = ax.imshow(grid.to_numpy(dtype=float), cmap="Blues", aspect="auto")
     names = None
@@ -179,9 +171,9 @@ def plot_rfm_segments(
 ) -> Axes:
     """Horizontal bars: the number of customers in each segment, largest on top."""
     _need(segmented, [segment_col], "RFM segment")
-    ax = _axes(ax)
+    ax = new_axes(ax, (6, 4))
     counts = segmented[segment_col].value_counts().sort_values()
-    ax.barh([str(i) for i in counts.index], counts.to_numpy(), color=_BLUE)
+    ax.barh([str(i) for i in counts.index], counts.to_numpy(), color=BLUE)
     for y, count in enumerate(counts.to_numpy()):
         ax.text(count, y, f" {count}", va="center", fontsize=8)
     ax.set_xlabel("customers")
@@ -236,7 +228,7 @@ def plot_frequency_recency_matrix(
     title : str, optional
         Chart title.
     """
-    ax = _axes(ax, (6, 5))
+    ax = new_axes(ax, (6, 5))
     params, frequency, recency, age = _history_grid(bg, max_frequency, max_recency)
     matrix = bgnbd_conditional_expected(params, np.float64(t), frequency, recency, age)
     return _matrix_plot(
@@ -269,7 +261,7 @@ def plot_probability_alive_matrix(
     title : str
         Chart title.
     """
-    ax = _axes(ax, (6, 5))
+    ax = new_axes(ax, (6, 5))
     params, frequency, recency, age = _history_grid(bg, max_frequency, max_recency)
     matrix = bgnbd_probability_alive(params, frequency + 0 * recency, recency + 0 * frequency, age)
     ax = _matrix_plot(matrix, ax, title, "probability alive", "RdYlGn")
@@ -303,7 +295,7 @@ def plot_clv_distribution(
     """
     if not 0 < clip_quantile <= 1:
         raise ParameterError(f"clip_quantile must be between 0 and 1, got {clip_quantile}")
-    ax = _axes(ax)
+    ax = new_axes(ax, (6, 4))
     values = pd.to_numeric(pd.Series(clv), errors="coerce").dropna().to_numpy(dtype=float)
     if values.size == 0:
         ax.text(0.5, 0.5, "no CLV to show", ha="center", va="center", transform=ax.transAxes)
@@ -311,10 +303,10 @@ def plot_clv_distribution(
         return ax
     top = float(np.quantile(values, clip_quantile))
     shown = np.minimum(values, top) if top > values.min() else values
-    ax.hist(shown, bins=bins, color=_BLUE, alpha=0.85)
+    ax.hist(shown, bins=bins, color=BLUE, alpha=0.85)
     mean, median = float(values.mean()), float(np.median(values))
-    ax.axvline(mean, color=_RED, linewidth=1.5, label=f"mean {mean:,.2f}")
-    ax.axvline(median, color=_GREY, linewidth=1.5, linestyle="--", label=f"median {median:,.2f}")
+    ax.axvline(mean, color=RED, linewidth=1.5, label=f"mean {mean:,.2f}")
+    ax.axvline(median, color=GREY, linewidth=1.5, linestyle="--", label=f"median {median:,.2f}")
     ax.set_xlabel(
         "CLV"
         + (
@@ -363,7 +355,7 @@ def plot_value_tiers(
         Chart title.
     """
     _need(table, [tier_col, value_col], "value tier")
-    ax = _axes(ax)
+    ax = new_axes(ax, (6, 4))
     values = pd.to_numeric(table[value_col], errors="coerce").fillna(0.0)
     tiers = table[tier_col]
     grouped = values.groupby(tiers, observed=False, sort=False)
@@ -385,12 +377,10 @@ def plot_value_tiers(
         positions - width / 2,
         customer_share.to_numpy(),
         width,
-        color=_GREY,
+        color=GREY,
         label="share of customers",
     )
-    ax.bar(
-        positions + width / 2, value_share.to_numpy(), width, color=_BLUE, label="share of value"
-    )
+    ax.bar(positions + width / 2, value_share.to_numpy(), width, color=BLUE, label="share of value")
     ax.set_xticks(positions, [str(i) for i in summary.index])
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.axhline(0, color="black", linewidth=0.8)

@@ -17,27 +17,20 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import PercentFormatter
 
 from crmlib.diagrams.shapes import score_colour
-from crmlib.plots.base import new_axes
+from crmlib.plots.style import AMBER, BLUE, GREEN, RED, SILVER, new_axes
 
-_BLUE = "#1f5f8b"
 _LIGHT = "#9ec3dc"
-_RED = "#c0392b"
-_GREY = "#95a5a6"
 _INK = "#2c3e50"
 QUADRANT_COLOURS = {
-    "invest": "#1f5f8b",
-    "protect": "#27ae60",
-    "develop": "#f39c12",
+    "invest": BLUE,
+    "protect": GREEN,
+    "develop": AMBER,
     "maintain": "#bdc3c7",
-    "core": "#27ae60",
-    "demanding": "#1f5f8b",
-    "cost risk": "#c0392b",
+    "core": GREEN,
+    "demanding": BLUE,
+    "cost risk": RED,
     "low touch": "#bdc3c7",
 }
-
-
-def _axes(ax: Axes | None, figsize: tuple[float, float] = (7.5, 4.0)) -> Axes:
-    return new_axes(ax, figsize)
 
 
 def _wrap(text: str, width: int = 28) -> str:
@@ -76,7 +69,7 @@ def plot_portfolio_matrix(
     highlight_label : str
         Their name in the legend.
     """
-    ax = _axes(ax, (6.5, 4.8))
+    ax = new_axes(ax, (6.5, 4.8))
     for name in quadrants.index:
         members = matrix[(matrix["quadrant"] == name).to_numpy(dtype=bool)]
         ax.scatter(
@@ -84,7 +77,7 @@ def plot_portfolio_matrix(
             members["y"].fillna(0.0),
             s=6,
             alpha=0.5,
-            color=QUADRANT_COLOURS.get(name, _GREY),
+            color=QUADRANT_COLOURS.get(name, SILVER),
             label=name,
             rasterized=True,
         )
@@ -106,7 +99,7 @@ def plot_portfolio_matrix(
         (matrix.attrs.get("y_cut"), ax.axhline),
     ):
         if cut is not None and np.isfinite(cut):
-            line(cut, color=_RED, linewidth=1)
+            line(cut, color=RED, linewidth=1)
     ax.set_xscale("symlog", linthresh=10)
     ax.set_yscale("symlog", linthresh=10)
     if len(matrix) and matrix["y"].fillna(0).min() >= 0:
@@ -149,12 +142,12 @@ def plot_strategic_types(counts: pd.DataFrame, ax: Axes | None = None) -> Axes:
         Indexed by type: ``customers``, ``value_share``, ``status`` ("measured" or
         "not measurable"), as :meth:`crmlib.models.value_chain.Portfolio.type_counts`.
     """
-    ax = _axes(ax, (6, 4))
+    ax = new_axes(ax, (6, 4))
     labels = list(counts.index)[::-1]
     rows = counts.loc[labels]
     values = rows["customers"].astype("Float64").fillna(0).to_numpy(dtype=float)
     measured = (rows["status"] == "measured").to_numpy(dtype=bool)
-    colours = [_BLUE if m else _GREY for m in measured]
+    colours = [BLUE if m else SILVER for m in measured]
     positions = np.arange(len(labels))
     ax.barh(positions, values, color=colours)
     top = values.max() if len(values) and values.max() > 0 else 1.0
@@ -185,12 +178,12 @@ def plot_intimacy(aspects: pd.DataFrame, ax: Axes | None = None) -> Axes:
         Rows ``SSC`` and ``other``; columns the six aspects and ``completeness``
         (0-1), as :attr:`crmlib.models.value_chain.Intimacy.aspects`.
     """
-    ax = _axes(ax, (7.5, 3.8))
+    ax = new_axes(ax, (7.5, 3.8))
     columns = list(aspects.columns)
     positions = np.arange(len(columns))
     height = 0.38
     for offset, (group, colour) in zip(
-        (-height / 2, height / 2), (("SSC", _BLUE), ("other", _LIGHT)), strict=True
+        (-height / 2, height / 2), (("SSC", BLUE), ("other", _LIGHT)), strict=True
     ):
         if group not in aspects.index:
             continue
@@ -215,11 +208,11 @@ def plot_touchpoints(touchpoints: pd.DataFrame, ax: Axes | None = None) -> Axes:
     touchpoints : DataFrame
         From :func:`crmlib.models.value_chain.touchpoint_knowledge`.
     """
-    ax = _axes(ax, (7.5, 0.35 * max(len(touchpoints), 3) + 1.2))
+    ax = new_axes(ax, (7.5, 0.35 * max(len(touchpoints), 3) + 1.2))
     positions = np.arange(len(touchpoints))
     height = 0.38
     ax.barh(
-        positions - height / 2, touchpoints["ssc_reached"], height=height, color=_BLUE, label="SSC"
+        positions - height / 2, touchpoints["ssc_reached"], height=height, color=BLUE, label="SSC"
     )
     ax.barh(
         positions + height / 2,
@@ -259,10 +252,10 @@ def plot_party_alignment(parties: pd.DataFrame, ax: Axes | None = None) -> Axes:
         Indexed by party, with ``percent`` (NaN when not scored), as
         :attr:`crmlib.models.value_chain.Network.parties`.
     """
-    ax = _axes(ax, (6.5, 3.0))
+    ax = new_axes(ax, (6.5, 3.0))
     positions = np.arange(len(parties))
     values = parties["percent"].to_numpy(dtype=float)
-    colours = [score_colour(v / 100) if np.isfinite(v) else _GREY for v in values]
+    colours = [score_colour(v / 100) if np.isfinite(v) else SILVER for v in values]
     ax.barh(positions, np.nan_to_num(values), color=colours)
     for position, value in zip(positions, values, strict=True):
         text = f"{value:.0f}%" if np.isfinite(value) else "not scored"
@@ -288,12 +281,12 @@ def plot_supplier_value(
     top : int, default 10
         Suppliers shown.
     """
-    ax = _axes(ax, (7.5, 0.32 * min(top, len(suppliers)) + 1.3))
+    ax = new_axes(ax, (7.5, 0.32 * min(top, len(suppliers)) + 1.3))
     shown = suppliers.sort_values("share_of_ssc_revenue", ascending=False).head(top)
     positions = np.arange(len(shown))
     ssc = shown["ssc_revenue"].to_numpy(dtype=float)
     other = shown["revenue"].to_numpy(dtype=float) - ssc
-    ax.barh(positions, ssc, color=_BLUE, label="bought by SSCs")
+    ax.barh(positions, ssc, color=BLUE, label="bought by SSCs")
     ax.barh(positions, other, left=ssc, color=_LIGHT, label="bought by others")
     for position, total, share in zip(
         positions, ssc + other, shown["share_of_ssc_revenue"], strict=True
@@ -326,7 +319,7 @@ def plot_needs_offer(
     need_map : dict, optional
         Need -> elements; these cells are outlined (the map the fit uses).
     """
-    ax = _axes(ax, (0.55 * association.shape[1] + 2.5, 0.4 * association.shape[0] + 2.2))
+    ax = new_axes(ax, (0.55 * association.shape[1] + 2.5, 0.4 * association.shape[0] + 2.2))
     values = association.to_numpy(dtype=float)
     limit = max(np.nanmax(np.abs(values)) if np.isfinite(values).any() else 0.1, 0.1)
     image = ax.imshow(values, cmap="RdBu", vmin=-limit, vmax=limit, aspect="auto")
@@ -373,7 +366,7 @@ def plot_proposition_fit(profile: pd.DataFrame, ax: Axes | None = None) -> Axes:
         Indexed by segment, with ``fit`` and ``ssc_share``, as
         :attr:`crmlib.models.value_chain.Proposition.profile`.
     """
-    ax = _axes(ax, (6.5, 0.5 * len(profile) + 1.4))
+    ax = new_axes(ax, (6.5, 0.5 * len(profile) + 1.4))
     shown = profile.sort_values("fit")
     positions = np.arange(len(shown))
     fits = shown["fit"].to_numpy(dtype=float)
@@ -405,11 +398,11 @@ def plot_relationship_measures(measures: pd.DataFrame, ax: Axes | None = None) -
         From :attr:`crmlib.models.value_chain.Relationships.measures`. Acquisition
         (new customers per customer lost) is drawn on the same axis as the shares.
     """
-    ax = _axes(ax, (7.5, 0.38 * len(measures) + 1.3))
+    ax = new_axes(ax, (7.5, 0.38 * len(measures) + 1.3))
     positions = np.arange(len(measures))
     values = measures["value"].to_numpy(dtype=float)
     colours = [
-        _BLUE if s == "SSC" else (_LIGHT if s == "other" else _GREY) for s in measures["segment"]
+        BLUE if s == "SSC" else (_LIGHT if s == "other" else SILVER) for s in measures["segment"]
     ]
     ax.barh(positions, np.nan_to_num(values), color=colours)
     ax.scatter(
@@ -423,7 +416,7 @@ def plot_relationship_measures(measures: pd.DataFrame, ax: Axes | None = None) -
                 f"{value:.0%}" if value <= 1.5 else f"{value:.2f}",
                 va="center",
                 fontsize=8,
-                color=_RED if value < target else _INK,
+                color=RED if value < target else _INK,
             )
     labels = [f"{m} ({s})" for m, s in zip(measures["measure"], measures["segment"], strict=True)]
     ax.set_yticks(positions)
@@ -449,10 +442,10 @@ def plot_stage_scores(
     limiting : str, optional
         The stage to outline.
     """
-    ax = _axes(ax, (7.5, 0.34 * len(scores) + 1.4))
+    ax = new_axes(ax, (7.5, 0.34 * len(scores) + 1.4))
     positions = np.arange(len(scores))
     values = scores["score"].to_numpy(dtype=float)
-    colours = [score_colour(v) if np.isfinite(v) else _GREY for v in values]
+    colours = [score_colour(v) if np.isfinite(v) else SILVER for v in values]
     bars = ax.barh(positions, np.nan_to_num(values), color=colours)
     for bar, name in zip(bars, scores.index, strict=True):
         if name == limiting:
@@ -465,7 +458,7 @@ def plot_stage_scores(
         )
     primary = int((scores["kind"] == "primary").sum())
     if 0 < primary < len(scores):
-        ax.axhline(primary - 0.5, color=_GREY, linewidth=1, linestyle="--")
+        ax.axhline(primary - 0.5, color=SILVER, linewidth=1, linestyle="--")
     ax.set_yticks(positions)
     ax.set_yticklabels(scores.index, fontsize=8)
     ax.invert_yaxis()

@@ -1,7 +1,7 @@
 """The figures of a report: collected from the executed notebook, written beside the HTML.
 
 A notebook publishes the figures it states as display outputs of the MIME type
-:data:`crmlib.figures.FIGURES_MIME` (see :mod:`crmlib.notebook_figures`). Here, for one
+:data:`crmlib.figures.FIGURES_MIME` (see :mod:`crmlib.notebook.figures`). Here, for one
 executed notebook:
 
 - :func:`collect_figures` gathers them (one entry per id; the same id stated twice with

@@ -11,7 +11,7 @@ from crmlib.analytics.kpis import (
     period_windows,
     scorecard,
 )
-from crmlib.analytics.lifecycle import period_retention
+from crmlib.analytics.lifecycle.cohorts import period_retention
 from crmlib.data.company import load_company
 from crmlib.errors import MissingDataError, ParameterError
 

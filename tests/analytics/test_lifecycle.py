@@ -2,27 +2,29 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crmlib.analytics.lifecycle import (
+from crmlib.analytics.lifecycle.cohorts import (
     acquisition,
     acquisition_quality,
-    alive_probabilities,
     average_retention_curve,
-    campaign_response,
-    category_affinity,
-    category_spend,
-    channel_costs,
     cohort_retention,
     first_purchases,
-    lapse_summary,
-    penetration,
     period_retention,
-    purchase_rhythm,
-    recent_activity,
     retention_curve,
     retention_uplift_value,
-    segment_costs,
-    share_of_wallet,
     window_retention,
+)
+from crmlib.analytics.lifecycle.costs import campaign_response, channel_costs, segment_costs
+from crmlib.analytics.lifecycle.lapse import (
+    alive_probabilities,
+    lapse_summary,
+    purchase_rhythm,
+    recent_activity,
+)
+from crmlib.analytics.lifecycle.wallet import (
+    category_affinity,
+    category_spend,
+    penetration,
+    share_of_wallet,
 )
 from crmlib.errors import MissingDataError, ParameterError
 

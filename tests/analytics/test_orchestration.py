@@ -262,7 +262,7 @@ def test_offer_conflicts_by_hand(shop):
 
 def test_offer_categories_of_the_sample_match_how_it_was_drawn(sample):
     """The sample generator targets each category campaign on that category's fans
-    (crmlib.data._sample_catalogue.CAMPAIGNS); the inference must find them back."""
+    (crmlib.sample._catalogue.CAMPAIGNS); the inference must find them back."""
     company = sample
     found = o.offer_categories(company.campaigns, company.transactions, company.products)
     assert found.set_index("campaign_id")["category"].to_dict() == {

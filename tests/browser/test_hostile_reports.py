@@ -28,7 +28,7 @@ PAYLOADS = [
 
 @pytest.fixture(scope="module")
 def hostile_reports(tmp_path_factory) -> Path:
-    from crmlib.data.sample import create_sample_company
+    from crmlib.sample import create_sample_company
 
     folder = create_sample_company(
         tmp_path_factory.mktemp("hostile") / "data", n_customers=300, seed=5

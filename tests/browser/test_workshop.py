@@ -118,7 +118,7 @@ FORM_NOTEBOOK = {
             "metadata": {},
             "execution_count": None,
             "outputs": [],
-            "source": "from crmlib.instruments import assessment_form\n\n"
+            "source": "from crmlib.notebook.forms import assessment_form\n\n"
             'assessment_form("value_chain_conditions", "../data/sample", interactive=True)',
         },
     ],

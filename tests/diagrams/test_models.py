@@ -7,9 +7,9 @@ import pytest
 from matplotlib.colors import to_rgba
 
 from crmlib.diagrams import draw_idic, draw_idol, draw_payne_frow, draw_qci, draw_value_chain
-from crmlib.diagrams.models import Stage
 from crmlib.diagrams.shapes import NEUTRAL, score_colour
 from crmlib.errors import ParameterError
+from crmlib.stages import Stage
 
 
 def texts(ax) -> str:

@@ -13,6 +13,7 @@ from crmlib.data.company import load_company
 from crmlib.errors import MissingDataError
 from crmlib.models import strategy
 from crmlib.models.verdict import Action, ModelVerdict
+from crmlib.plots.strategy import plot_action_values
 
 
 def verdicts():
@@ -49,28 +50,34 @@ def test_action_plan_ranks_by_priority_then_value():
 
 
 def test_action_values_chart():
-    ax = strategy.plot_action_values(strategy.action_plan(verdicts()))
+    ax = plot_action_values(strategy.action_plan(verdicts()))
     assert [round(p.get_width()) for p in ax.patches[:3]] == [500, 100, 9999]
     assert len(ax.get_yticklabels()) == 3  # the unknown value is left out
 
 
 def test_collect_verdicts_lists_what_it_could_not_compute(monkeypatch):
     good = types.ModuleType("good_model")
-    good.verdict = lambda company: ModelVerdict("Good", "fine")
+    good.analyse = lambda company: {"company": company}
+    good.verdict = lambda result: ModelVerdict("Good", "fine")
     bad = types.ModuleType("bad_model")
 
     def refuse(company):
         raise MissingDataError("the needs step needs the needs table")
 
-    bad.verdict = refuse
-    monkeypatch.setitem(sys.modules, "good_model", good)
-    monkeypatch.setitem(sys.modules, "bad_model", bad)
+    bad.analyse = refuse
+    bad.verdict = lambda result: ModelVerdict("Bad", "never reached")
+    half = types.ModuleType("half_model")
+    half.verdict = lambda result: ModelVerdict("Half", "no analyse")
+    for name, module in (("good_model", good), ("bad_model", bad), ("half_model", half)):
+        monkeypatch.setitem(sys.modules, name, module)
     collected = strategy.collect_verdicts(
-        None, {"Good": "good_model", "Bad": "bad_model", "Gone": "no_such_module_here"}
+        None,
+        {"Good": "good_model", "Bad": "bad_model", "Half": "half_model", "Gone": "no_such_module"},
     )
     assert [v.model for v in collected.verdicts] == ["Good"]
     assert collected.skipped == {
         "Bad": "the needs step needs the needs table",
+        "Half": "the model does not offer a verdict yet",
         "Gone": "the model's module is not installed",
     }
     assert strategy.describe_skipped(collected).startswith(

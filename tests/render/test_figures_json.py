@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from nbformat import v4
 
 from crmlib.figures import FIGURES_MIME, Figure
-from crmlib.notebook_figures import figure_span, format_value
+from crmlib.notebook.figures import figure_span, format_value
 from crmlib.render.consistency import check_report_set
 from crmlib.render.export import TitleBlock, notebook_to_html
 from crmlib.render.figures import collect_figures, report_notebook, write_figures_json
@@ -106,7 +106,7 @@ def test_a_rendered_report_writes_its_figures_json(tmp_path: Path):
         v4.new_markdown_cell("# Figures"),
         v4.new_code_cell(
             "from crmlib.figures import Figure\n"
-            "from crmlib.notebook_figures import publish, say_figures\n"
+            "from crmlib.notebook.figures import publish, say_figures\n"
             "ssc = Figure('ssc_count', 'SSC', 1000, 'customers', '2025')\n"
             "say_figures('The base holds {ssc} *strategically significant* customers.', ssc=ssc)\n"
             "publish([Figure('top20_share', 'Top 20%', 0.85, 'share', '2025')])"

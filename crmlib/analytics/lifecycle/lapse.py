@@ -1,0 +1,215 @@
+"""Lapse and purchase rhythm: who has stopped buying, judged by their own rhythm.
+
+- **Lapse.** A customer has lapsed when the days since their last purchase exceed
+  ``k`` times their own mean interval between purchase days (never less than
+  ``min_days``). One-time buyers have no rhythm of their own, so the base's rhythm
+  stands in: the median of the repeat buyers' mean intervals.
+
+Also the probability that a customer is still alive (BG/NBD) and the recent activity
+that shows how ready the base is to buy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from crmlib.analytics.lifecycle._common import check_months, end_of, group_of
+from crmlib.analytics.purchases import purchase_lines
+from crmlib.errors import MissingDataError, ParameterError
+
+
+def purchase_rhythm(
+    transactions: pd.DataFrame, *, end=None, k: float = 2.0, min_days: int = 30
+) -> pd.DataFrame:
+    """Lapse by each customer's own purchase rhythm.
+
+    A customer has *lapsed* when the days since their last purchase exceed ``k``
+    times their own mean interval between purchase days. Two rules keep the test
+    fair:
+
+    - **One-time buyers** have no interval of their own, so the base's rhythm stands
+      in: the median of the repeat buyers' mean intervals.
+    - **A floor of ``min_days``**: two purchases a few days apart would otherwise make
+      a customer "lapsed" within a week.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Purchase lines (customer_id, date); returns are left out.
+    end : date-like, optional
+        The day the analysis looks from; default the last purchase.
+    k : float, default 2.0
+        The lapse multiple: lapsed after ``k`` of one's own intervals without a purchase.
+    min_days : int, default 30
+        The shortest lapse threshold, in days.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by customer_id: ``purchase_days`` (distinct days with a purchase),
+        ``first_date``, ``last_date``, ``mean_interval_days`` (NaN for one-time
+        buyers), ``rhythm`` (``"own"`` or ``"base"``), ``threshold_days``,
+        ``days_since_last`` and ``lapsed``. ``attrs`` holds ``k``, ``min_days``,
+        ``base_interval_days`` and ``end``.
+
+    Raises
+    ------
+    ParameterError
+        If ``k`` is not above 0 or ``min_days`` is negative.
+    MissingDataError
+        If nobody bought on two different days (there is no rhythm to measure).
+    """
+    if not k > 0:
+        raise ParameterError(f"the lapse multiple k must be above 0, got {k}")
+    if min_days < 0:
+        raise ParameterError(f"min_days must be 0 or more, got {min_days}")
+    data = purchase_lines(transactions, end)
+    stop = end_of(data, end)
+    visits = pd.DataFrame(
+        {"customer_id": data["customer_id"].to_numpy(), "day": data["date"].dt.normalize()}
+    ).drop_duplicates()
+    days = visits.groupby("customer_id")["day"]
+    out = pd.DataFrame(
+        {"purchase_days": days.size(), "first_date": days.min(), "last_date": days.max()}
+    )
+    repeat = (out["purchase_days"] >= 2).to_numpy(dtype=bool)
+    if not repeat.any():
+        raise MissingDataError(
+            "lapse by purchase rhythm needs customers who bought on two different days"
+        )
+    span = (out["last_date"] - out["first_date"]).dt.days.astype(float)
+    out["mean_interval_days"] = (span / (out["purchase_days"] - 1)).where(repeat)
+    base = float(out.loc[repeat, "mean_interval_days"].median())
+    out["rhythm"] = np.where(repeat, "own", "base")
+    interval = out["mean_interval_days"].fillna(base)
+    out["threshold_days"] = np.maximum(k * interval, float(min_days))
+    out["days_since_last"] = (stop - out["last_date"]).dt.days.astype(int)
+    out["lapsed"] = (out["days_since_last"] > out["threshold_days"]).to_numpy(dtype=bool)
+    out.attrs = {"k": float(k), "min_days": int(min_days), "base_interval_days": base, "end": stop}
+    return out
+
+
+def lapse_summary(rhythm: pd.DataFrame, segments: pd.Series | None = None) -> pd.DataFrame:
+    """Lapsed customers per buyer type (repeat / one-time) or per segment.
+
+    Parameters
+    ----------
+    rhythm : DataFrame
+        From :func:`purchase_rhythm`.
+    segments : Series, optional
+        A segment per customer id; without it the rows are ``"repeat buyers"`` and
+        ``"one-time buyers"``.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by group, ``"all"`` last: ``customers``, ``lapsed``, ``lapse_rate``
+        and ``median_threshold_days``.
+    """
+    if segments is None:
+        group = pd.Series(
+            np.where(rhythm["rhythm"] == "own", "repeat buyers", "one-time buyers"),
+            index=rhythm.index,
+        )
+    else:
+        group = group_of(rhythm.index, segments)
+    frame = rhythm.assign(group=group.to_numpy())
+    rows = {name: part for name, part in [*frame.groupby("group", sort=True), ("all", frame)]}
+    out = pd.DataFrame(
+        {
+            "customers": {n: len(p) for n, p in rows.items()},
+            "lapsed": {n: int(p["lapsed"].sum()) for n, p in rows.items()},
+            "median_threshold_days": {
+                n: float(p["threshold_days"].median()) for n, p in rows.items()
+            },
+        }
+    )
+    out.insert(2, "lapse_rate", out["lapsed"] / out["customers"])
+    out.index.name = "group"
+    return out
+
+
+def alive_probabilities(transactions: pd.DataFrame, *, end=None, freq: str = "W") -> pd.DataFrame:
+    """The probability that each customer is still active, from the BG/NBD model.
+
+    The model (Fader, Hardie & Lee 2005) is fitted with :class:`crmlib.BetaGeoModel`
+    on :func:`crmlib.summarize_transactions` of the purchase lines (returns left out).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by customer_id: ``frequency``, ``recency``, ``T`` (in periods of
+        ``freq``) and ``probability_alive``. ``attrs["params"]`` holds the fitted
+        r, alpha, a, b.
+
+    Raises
+    ------
+    MissingDataError
+        When the model cannot be fitted (e.g. nobody bought twice).
+    """
+    from crmlib.analytics.bgnbd import BetaGeoModel
+    from crmlib.analytics.summary import summarize_transactions
+    from crmlib.errors import ModelFitError
+
+    data = purchase_lines(transactions, end)
+    stop = end_of(data, end)
+    summary = summarize_transactions(data, amount_col=None, freq=freq, observation_end=stop)
+    try:
+        model = BetaGeoModel().fit(summary)
+    except ModelFitError as error:
+        raise MissingDataError(
+            f"probability alive needs a BG/NBD fit, which failed: {error}"
+        ) from None
+    out = summary[["frequency", "recency", "T"]].copy()
+    out["probability_alive"] = np.asarray(
+        model.probability_alive(
+            summary["frequency"].to_numpy(float),
+            summary["recency"].to_numpy(float),
+            summary["T"].to_numpy(float),
+        ),
+        dtype=float,
+    )
+    out.index.name = "customer_id"
+    out.attrs = {"params": dict(model.params_), "freq": freq, "end": stop}
+    return out
+
+
+def recent_activity(
+    transactions: pd.DataFrame,
+    customers: pd.DataFrame | None = None,
+    *,
+    end=None,
+    windows=(3, 6, 12, 24),
+) -> pd.DataFrame:
+    """The share of customers who bought within the last 3, 6, 12 and 24 months.
+
+    Parameters
+    ----------
+    customers : DataFrame, optional
+        The customer table; the shares are then of every customer, buyers or not
+        (otherwise of the customers who ever bought).
+    windows : sequence of int
+        Window lengths in months.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``months``: ``buyers`` (who bought in the window) and ``share``.
+    """
+    data = purchase_lines(transactions, end)
+    stop = end_of(data, end)
+    last = data.groupby("customer_id")["date"].max()
+    base = (
+        customers["customer_id"].nunique()
+        if customers is not None and "customer_id" in customers.columns
+        else len(last)
+    )
+    rows = []
+    for months in windows:
+        months = check_months(months)
+        buyers = int((last > stop - pd.DateOffset(months=months)).sum())
+        rows.append(
+            {"months": months, "buyers": buyers, "share": buyers / base if base else np.nan}
+        )
+    return pd.DataFrame(rows).set_index("months")

@@ -1,0 +1,225 @@
+"""Penetration and share of wallet: how much of what customers buy comes here.
+
+- **Penetration.** Categories and products per customer, the cross-sell rate (share
+  buying in two or more categories), category penetration, and share of wallet when
+  the yearly spend of a customer in the market (the wallet) is known.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from crmlib.analytics.lifecycle._common import check_months, end_of, group_of
+from crmlib.analytics.purchases import purchase_lines
+from crmlib.errors import MissingDataError
+
+
+def penetration(
+    transactions: pd.DataFrame,
+    products: pd.DataFrame,
+    *,
+    end=None,
+    segments: pd.Series | None = None,
+) -> dict[str, pd.DataFrame]:
+    """How far customers' buying reaches across the range: categories per customer,
+    cross-sell and category penetration.
+
+    Returns
+    -------
+    dict of DataFrame
+        ``"per_customer"``: indexed by customer_id, ``categories`` and ``products``
+        bought. ``"summary"``: per segment (or ``"all"``), ``buyers``,
+        ``categories_per_buyer``, ``cross_sell_rate`` (share buying 2+ categories).
+        ``"category_penetration"``: segments × categories, the share of the segment's
+        buyers who bought in the category.
+    """
+    if (
+        products is None
+        or not {"product_id", "category"} <= set(products.columns)
+        or "product_id" not in transactions.columns
+    ):
+        raise MissingDataError(
+            "penetration needs product_id in transactions and category in products"
+        )
+    data = purchase_lines(transactions, end)
+    category = data["product_id"].map(products.set_index("product_id")["category"])
+    lines = pd.DataFrame(
+        {
+            "customer_id": data["customer_id"].to_numpy(),
+            "category": category.to_numpy(),
+            "product_id": data["product_id"].to_numpy(),
+        }
+    ).dropna()
+    per_customer = lines.groupby("customer_id").agg(
+        categories=("category", "nunique"), products=("product_id", "nunique")
+    )
+    group = (
+        segments.reindex(per_customer.index).astype(object).fillna("unassigned")
+        if segments is not None
+        else pd.Series("all", index=per_customer.index)
+    )
+    summary = per_customer.groupby(group).agg(
+        buyers=("categories", "size"), categories_per_buyer=("categories", "mean")
+    )
+    summary["cross_sell_rate"] = (per_customer["categories"] >= 2).groupby(group).mean()
+    bought = lines.drop_duplicates(["customer_id", "category"])
+    bought_group = bought["customer_id"].map(group)
+    counts = pd.crosstab(bought_group, bought["category"])
+    category_penetration = counts.div(summary["buyers"], axis=0)
+    for frame in (summary, category_penetration):
+        frame.index.name = "segment"
+    return {
+        "per_customer": per_customer,
+        "summary": summary,
+        "category_penetration": category_penetration,
+    }
+
+
+def _category_lines(
+    transactions: pd.DataFrame, products: pd.DataFrame | None, start, end, step: str
+) -> pd.DataFrame:
+    if (
+        products is None
+        or not {"product_id", "category"} <= set(products.columns)
+        or "product_id" not in transactions.columns
+    ):
+        raise MissingDataError(f"{step} needs product_id in transactions and category in products")
+    data = purchase_lines(transactions, end)
+    if start is not None:
+        data = data[(data["date"] > pd.Timestamp(start)).to_numpy(dtype=bool)]
+    category = data["product_id"].map(
+        products.drop_duplicates("product_id").set_index("product_id")["category"]
+    )
+    return pd.DataFrame(
+        {
+            "customer_id": data["customer_id"].to_numpy(),
+            "category": category.to_numpy(),
+            # amount is only needed for the spend mix; cross-sell counts buyers
+            "amount": (
+                data["amount"].to_numpy(dtype=float)
+                if "amount" in data.columns
+                else np.full(len(data), np.nan)
+            ),
+        }
+    ).dropna(subset=["category"])
+
+
+def category_affinity(
+    transactions: pd.DataFrame, products: pd.DataFrame, *, end=None
+) -> pd.DataFrame:
+    """Cross-sell between categories: of the buyers of A, the share who also bought B.
+
+    Returns
+    -------
+    DataFrame
+        Rows ``bought`` (A) and columns ``also_bought`` (B), both the categories;
+        the diagonal is NaN.
+    """
+    lines = _category_lines(transactions, products, None, end, "category cross-sell")
+    owned = pd.crosstab(lines["customer_id"], lines["category"]).gt(0).astype(float)
+    both = owned.T @ owned
+    buyers = pd.Series(np.diag(both.to_numpy()), index=both.index)
+    share = both.div(buyers, axis=0)
+    values = share.to_numpy(copy=True)
+    np.fill_diagonal(values, np.nan)
+    out = pd.DataFrame(values, index=share.index, columns=share.columns)
+    out.index.name, out.columns.name = "bought", "also_bought"
+    return out
+
+
+def category_spend(
+    transactions: pd.DataFrame,
+    products: pd.DataFrame,
+    *,
+    segments: pd.Series | None = None,
+    start=None,
+    end=None,
+) -> pd.DataFrame:
+    """What each segment buys: its spend per category as a share of its spend.
+
+    Returns
+    -------
+    DataFrame
+        Rows: segments (or ``"all"``); columns: categories; values: shares of the
+        segment's spend (rows sum to 1).
+    """
+    lines = _category_lines(transactions, products, start, end, "spend per category")
+    group = group_of(pd.Index(lines["customer_id"]), segments).to_numpy()
+    spend = (
+        lines.groupby([group, lines["category"].to_numpy()])["amount"].sum().unstack(fill_value=0.0)
+    )
+    share = spend.div(spend.sum(axis=1).where(lambda s: s != 0), axis=0)
+    share.index.name, share.columns.name = "segment", "category"
+    return share
+
+
+def share_of_wallet(
+    transactions: pd.DataFrame,
+    wallet_per_customer: float,
+    *,
+    end=None,
+    months: int = 12,
+    segments: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Share of wallet: what customers spend here against what they spend in the market.
+
+    The wallet is an estimate, given from outside the data: what one customer spends a
+    year on what the company sells, here and elsewhere. A customer's share is their
+    spend over the last ``months`` (scaled to a year) divided by the wallet, capped at
+    1; the headroom is the part of the wallet spent elsewhere.
+
+    Parameters
+    ----------
+    wallet_per_customer : float
+        A customer's yearly spend in the market. 0 means unknown.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by segment, ``"all"`` last: ``buyers`` (active in the window),
+        ``spend_per_buyer`` (a year), ``wallet_per_customer``, ``share_of_wallet``
+        (mean of the customers' shares) and ``headroom`` (yearly spend left
+        elsewhere by the buyers, summed).
+
+    Raises
+    ------
+    MissingDataError
+        When the wallet is unknown (0) or nobody bought in the window.
+    """
+    if not wallet_per_customer or wallet_per_customer <= 0:
+        raise MissingDataError(
+            "share of wallet needs an estimate of what a customer spends a year in the market, "
+            "here and elsewhere (the parameter wallet_per_customer); the data holds only the "
+            "spend here"
+        )
+    months = check_months(months)
+    data = purchase_lines(transactions, end)
+    stop = end_of(data, end)
+    window = data[(data["date"] > stop - pd.DateOffset(months=months)).to_numpy(dtype=bool)]
+    if window.empty:
+        raise MissingDataError(f"share of wallet needs purchases in the last {months} months")
+    spend = window.groupby("customer_id")["amount"].sum().astype(float) * 12 / months
+    spend = spend[spend > 0]
+    share = (spend / wallet_per_customer).clip(upper=1.0)
+    headroom = (wallet_per_customer - spend).clip(lower=0.0)
+    frame = pd.DataFrame({"spend": spend, "share": share, "headroom": headroom})
+    group = group_of(frame.index, segments)
+    rows = ([*frame.groupby(group.to_numpy(), sort=True)] if segments is not None else []) + [
+        ("all", frame)
+    ]
+    out = pd.DataFrame(
+        {
+            name: {
+                "buyers": len(part),
+                "spend_per_buyer": float(part["spend"].mean()),
+                "wallet_per_customer": float(wallet_per_customer),
+                "share_of_wallet": float(part["share"].mean()),
+                "headroom": float(part["headroom"].sum()),
+            }
+            for name, part in rows
+        }
+    ).T
+    out["buyers"] = out["buyers"].astype(int)
+    out.index.name = "segment"
+    return out

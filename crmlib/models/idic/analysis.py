@@ -1,0 +1,80 @@
+"""IDIC's entry point: one company and its parameters in, an :class:`IdicResult` out.
+
+This is the one place where the model meets the shared customer base.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from crmlib.data.company import Company
+from crmlib.models.contract import require_no_base
+from crmlib.models.idic.customize import Customization, customize, plan_value
+from crmlib.models.idic.differentiate import Differentiation, differentiate
+from crmlib.models.idic.identify import Identification, identify
+from crmlib.models.idic.interact import Interaction, interact
+from crmlib.models.steps import attempt
+
+
+@dataclass(frozen=True)
+class IdicResult:
+    """The four phases of IDIC for one company, as the notebook shows them.
+
+    Attributes
+    ----------
+    identification, differentiation, interaction
+        The results of :func:`identify`, :func:`differentiate` and :func:`interact`.
+    value : DataFrame
+        The expected value of the contact plan (:func:`plan_value`).
+    currency : str
+    customization : Customization or None
+        None when the data cannot support it (the reason is in ``skipped``).
+    skipped : dict
+        Phase name -> why it was skipped.
+    """
+
+    identification: Identification
+    differentiation: Differentiation
+    interaction: Interaction
+    value: pd.DataFrame
+    currency: str
+    customization: Customization | None = None
+    skipped: dict[str, str] | None = None
+
+
+def analyse(
+    company: Company,
+    base: object | None = None,
+    *,
+    value_metric: str = "margin",
+    ssc_share: float = 0.2,
+    horizon_months: int = 12,
+    discount_rate: float = 0.1,
+) -> IdicResult:
+    """The four phases of ``company`` with the parameters of the notebook ``01_idic``.
+
+    Steps the data cannot support are left out, as the notebook skips them. ``base`` is
+    the shared per-customer base; until it exists, None (see :mod:`crmlib.models.contract`).
+    """
+    require_no_base(base, "IDIC")
+    skipped: dict[str, str] = {}
+    identification = identify(company)
+    differentiation = differentiate(
+        company,
+        value_metric=value_metric,
+        ssc_share=ssc_share,
+        horizon_months=horizon_months,
+        discount_rate=discount_rate,
+    )
+    interaction = interact(company, differentiation)
+    return IdicResult(
+        identification=identification,
+        differentiation=differentiation,
+        interaction=interaction,
+        value=plan_value(interaction),
+        currency=company.currency,
+        customization=attempt(skipped, "Customize", customize, company, differentiation),
+        skipped=skipped,
+    )

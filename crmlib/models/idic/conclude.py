@@ -1,0 +1,243 @@
+"""The IDIC cycle as a whole: the diagram's figures, the verdict and its conclusion.
+
+:func:`stages` puts the company's key figures on the four phases of
+:func:`crmlib.diagrams.models.draw_idic`; :func:`verdict` gives the strategy report the
+model's headline, findings and actions; :func:`describe_cycle` is the notebook's last
+conclusion, from the same verdict.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from crmlib.formatting import count, money, percent
+from crmlib.models.idic.analysis import IdicResult
+from crmlib.models.idic.customize import Customization, plan_total
+from crmlib.models.idic.differentiate import Differentiation
+from crmlib.models.idic.identify import Identification
+from crmlib.models.idic.interact import Interaction
+from crmlib.models.verdict import Action, ModelVerdict
+from crmlib.stages import Stage
+from crmlib.text import escape
+
+MODEL = "IDIC"
+
+
+def stages(
+    identification: Identification | None,
+    differentiation: Differentiation | None,
+    interaction: Interaction | None,
+    value: pd.DataFrame | None,
+    currency: str,
+    custom: Customization | None = None,
+) -> list[Stage]:
+    """The four phases with the company's key figures, for :func:`crmlib.diagrams.draw_idic`.
+
+    A phase whose step was skipped shows what it lacks. Identify is coloured by the
+    completeness of the customer picture, Interact by the share of customers who may be
+    contacted; the other two have no 0-1 score and stay neutral.
+    """
+    if identification is not None:
+        identify_stage = Stage(
+            "Identify",
+            (
+                f"{count(identification.customers)} customers",
+                f"picture {percent(identification.completeness)} complete",
+                f"{count(len(identification.duplicates))} records doubled",
+            ),
+            identification.completeness,
+        )
+    else:
+        identify_stage = Stage("Identify", ("not measured",))
+    if differentiation is not None:
+        d = differentiation
+        differentiate_stage = Stage(
+            "Differentiate",
+            (
+                f"top {percent(d.ssc_share)} bring {percent(d.ssc_value_share)}",
+                f"MVC {count(d.count('MVC'))} · MGC {count(d.count('MGC'))}",
+                f"BZ {count(d.count('BZ'))}",
+            ),
+        )
+    else:
+        differentiate_stage = Stage("Differentiate", ("not measured",))
+    if interaction is not None:
+        plan = interaction.plan
+        reach = plan["reachable"].sum() / max(plan["customers"].sum(), 1)
+        lines = [f"{count(plan['reachable'].sum())} reachable ({percent(reach)})"]
+        rate = interaction.service["response_rate"]
+        sent = interaction.service["sent"]
+        if sent.sum() > 0:
+            lines.append(f"response {percent((rate * sent).sum() / sent.sum(), 1)}")
+        channels = plan["channel"].dropna()
+        if len(channels):
+            lines.append(f"via {channels.mode().iloc[0]}")
+        interact_stage = Stage("Interact", tuple(lines), float(reach))
+    else:
+        interact_stage = Stage("Interact", ("not measured",))
+    lines = []
+    if custom is not None and len(custom.by_segment):
+        label = "name" if "name" in custom.by_segment.columns else "product_id"
+        first = custom.by_segment.iloc[0]
+        pick = str(first[label])
+        lines.append(f"{first['segment']}: {pick[:22]}")
+    total = plan_total(value) if value is not None else None
+    if total is not None:
+        lines.append(f"{money(total, currency)} a year")
+    customize_stage = Stage("Customize", tuple(lines) or ("not measured",))
+    return [identify_stage, differentiate_stage, interact_stage, customize_stage]
+
+
+def verdict(result: IdicResult) -> ModelVerdict:
+    """IDIC's verdict for the strategy report, from :func:`~crmlib.models.idic.analyse`'s
+    result (or the notebook's phases gathered in an :class:`IdicResult`)."""
+    r = result
+    return verdict_from(
+        r.identification, r.differentiation, r.interaction, r.value, r.currency, r.customization
+    )
+
+
+def diagram(result: IdicResult) -> list[Stage]:
+    """The four phases with the company's figures, for :func:`crmlib.diagrams.draw_idic`."""
+    r = result
+    return stages(
+        r.identification, r.differentiation, r.interaction, r.value, r.currency, r.customization
+    )
+
+
+def verdict_from(
+    ident: Identification,
+    diff: Differentiation,
+    inter: Interaction,
+    value: pd.DataFrame,
+    currency: str,
+    custom: Customization | None = None,
+) -> ModelVerdict:
+    """The verdict from phases already computed (what :func:`verdict` reads).
+
+    The texts are plain (not escaped): the strategy report escapes what it shows.
+    """
+    plan = inter.plan
+    words = "margin" if diff.value_metric == "margin" else "revenue"
+    total = plan_total(value)
+    reachable = int(plan["reachable"].sum())
+    headline = (
+        f"{count(diff.ssc_count)} strategically significant customers bring "
+        f"{percent(diff.ssc_value_share)} of the {words}"
+    )
+    headline += (
+        f"; a plan per value category for the {count(reachable)} reachable customers is "
+        f"expected to bring {money(total, currency)} of margin a year."
+        if total is not None
+        else f"; {count(reachable)} customers may be contacted with a plan per value category."
+    )
+    loss = float(diff.table.loc[diff.table["value_category"] == "BZ", "current_value"].sum())
+    findings = [
+        f"The customer picture is {percent(ident.completeness)} complete; "
+        f"{count(len(ident.duplicates))} records look like duplicates and "
+        f"{percent(1 - ident.coverage['marketing consent'])} of customers may not be contacted.",
+        f"{count(diff.count('MVC'))} MVC to retain, {count(diff.count('MGC'))} MGC to develop "
+        f"and {count(diff.count('BZ'))} BZ who lost {money(abs(loss), currency)} over the last "
+        f"{diff.horizon_months} months.",
+    ]
+    if inter.lessons is not None:
+        clear = inter.lessons[inter.lessons["verdict"].isin(["above", "below"])]
+        findings.append(
+            f"{count(len(clear))} of {count(len(inter.lessons))} offer-segment combinations of "
+            "past campaigns differ clearly from their segment's average; the rest are noise."
+        )
+    if custom is not None and len(custom.by_segment):
+        label = "name" if "name" in custom.by_segment.columns else "product_id"
+        firsts = custom.by_segment[custom.by_segment["rank"] == 1]
+        findings.append(
+            "First next-best product per segment: "
+            + "; ".join(f"{r['segment']} {r[label]}" for r in firsts.to_dict("records"))
+            + "."
+        )
+    figures = {
+        "customers": float(ident.customers),
+        "picture_completeness": ident.completeness,
+        "probable_duplicate_records": float(len(ident.duplicates)),
+        "unknown_customer_rows": float(ident.unknown),
+        "ssc": float(diff.ssc_count),
+        "ssc_value_share": diff.ssc_value_share,
+        "mvc": float(diff.count("MVC")),
+        "mgc": float(diff.count("MGC")),
+        "bz": float(diff.count("BZ")),
+        "bz_loss": abs(loss),
+        "reachable": float(reachable),
+    }
+    if total is not None:
+        figures["plan_value_per_year"] = total
+    actions = []
+    priority = {"MVC": 1, "MGC": 2, "other": 3, "BZ": 2}
+    owner = {"MVC": "marketing", "MGC": "marketing", "other": "marketing", "BZ": "customer service"}
+    for segment, row in plan.iterrows():
+        expected = value.loc[segment, "expected_value"] if segment in value.index else None
+        expected = float(expected) if expected is not None and pd.notna(expected) else None
+        rationale = (
+            f"{segment}: {count(row['customers'])} customers; goal '{row['goal']}' "
+            "(Peppers & Rogers)."
+        )
+        if expected is not None and expected < 0:
+            # selling to them costs more than it brings: the action is to serve for less
+            title = (
+                f"{segment} ({count(row['reachable'])} reachable): {row['goal']}; hold the "
+                "offers, which cost more than they bring at the past response, and serve "
+                "them through the cheapest channel"
+            )
+            rationale += f" The plan's offer would lose {money(abs(expected), currency)} a year."
+            expected, rank = None, 3
+        else:
+            how = []
+            if row["offer"] is not None:
+                how.append(f"offer '{row['offer']}'")
+            if row["channel"] is not None:
+                how.append(f"via {row['channel']}")
+            how.append(str(row["cadence"]))
+            title = f"{segment} ({count(row['reachable'])} reachable): {row['goal']}; " + " ".join(
+                how
+            )
+            rank = priority.get(segment, 3)
+        actions.append(
+            Action(
+                title=title,
+                owner=owner.get(segment, "marketing"),
+                expected_value=expected,
+                model=MODEL,
+                rationale=rationale,
+                priority=rank,
+            )
+        )
+    no_consent = int(round((1 - ident.coverage["marketing consent"]) * ident.customers))
+    if len(ident.duplicates) or no_consent:
+        actions.append(
+            Action(
+                title=f"Merge the {count(len(ident.duplicates))} probable duplicate records and "
+                f"ask the {count(no_consent)} customers without marketing consent for it",
+                owner="IT",
+                expected_value=None,
+                model=MODEL,
+                rationale=f"Identify: the customer picture is {percent(ident.completeness)} "
+                "complete, and only customers with consent can be reached.",
+                priority=2,
+            )
+        )
+    actions.sort(key=lambda a: (a.priority, -(a.expected_value or 0.0)))
+    return ModelVerdict(
+        model=MODEL, headline=headline, findings=findings, figures=figures, actions=actions
+    )
+
+
+def describe_cycle(verdict: ModelVerdict, currency: str, *, actions: int = 3) -> str:
+    """The cycle's conclusion: the verdict's headline and the first actions."""
+    text = escape(verdict.headline)
+    parts = []
+    for action in verdict.actions[:actions]:
+        part = f"{escape(action.title)} ({escape(action.owner)}"
+        if action.expected_value is not None:
+            part += f", about {money(action.expected_value, currency)} a year"
+        parts.append(part + ")")
+    if parts:
+        text += " Where to start: " + "; ".join(parts) + "."
+    return text

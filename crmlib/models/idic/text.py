@@ -1,0 +1,391 @@
+"""Words IDIC's results: the sentences under each phase of the notebook.
+
+Each function takes a result of :mod:`~crmlib.models.idic.identify`,
+:mod:`~crmlib.models.idic.differentiate`, :mod:`~crmlib.models.idic.interact` or
+:mod:`~crmlib.models.idic.customize` and words it; the figures are computed there.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from crmlib.formatting import count, money, percent
+from crmlib.models.idic.customize import Customization, plan_total, require_customization
+from crmlib.models.idic.differentiate import Differentiation, NeedsView, category_summary
+from crmlib.models.idic.identify import Identification
+from crmlib.models.idic.interact import Interaction
+from crmlib.text import escape
+
+
+def describe_identify(result: Identification) -> str:
+    """The Identify conclusion: what is known, what is missing, and identity problems."""
+    c = result.coverage
+    recorded = c.drop(list(result.unrecorded))
+    text = (
+        f"Of the {count(result.customers)} customer records, the share with each kind of data: "
+        + ", ".join(f"{escape(k)} {percent(v)}" for k, v in recorded.items())
+        + f". On average the customer picture is {percent(result.completeness)} complete"
+    )
+    weakest = recorded.drop(["name", "address"], errors="ignore").sort_values().head(2)
+    if len(weakest):
+        text += "; the thinnest parts are " + " and ".join(
+            f"{escape(k)} ({percent(v)})" for k, v in weakest.items()
+        )
+    text += "."
+    if result.unrecorded:
+        text += (
+            " The data does not record "
+            + ", ".join(escape(k) for k in result.unrecorded)
+            + " at all: the steps that need them say so and move on."
+        )
+    if result.duplicate_groups:
+        text += (
+            f" {count(len(result.duplicates))} records in {count(result.duplicate_groups)} "
+            f"group{'s' if result.duplicate_groups != 1 else ''} share a name and postcode: "
+            "probably the same customer registered "
+            "twice. Until they are merged, each counts as two smaller customers, which "
+            "understates their value and may send them an offer twice."
+        )
+    else:
+        text += " No two records share a name and postcode: there are no probable duplicates."
+    if result.households:
+        text += (
+            f" {count(result.households)} households or accounts hold more than one "
+            "customer record; they are kept apart here, as the data records them."
+        )
+    tables = ", ".join(escape(t) for t in result.unknown_references.index)
+    text += (
+        f" {count(result.unknown)} rows of {tables} point to an unknown customer. The "
+        "workbook refuses such data when it loads it: a sale or a contact that belongs "
+        "to no known customer cannot be put in anyone's picture, and would inflate "
+        "totals that no customer explains. The fix is in the export (add the missing "
+        "customers or correct the ids), not in the analysis."
+    )
+    return text
+
+
+def _metric_words(result: Differentiation) -> str:
+    if result.value_metric == "margin":
+        return "margin after the cost of serving them"
+    return "revenue"
+
+
+def describe_value_settings(result: Differentiation) -> str:
+    """One line on the current settings of the live control and what they give."""
+    return (
+        f"With the top {percent(result.ssc_share)} as strategically significant customers and "
+        f"a {result.horizon_months}-month horizon, they bring {percent(result.ssc_value_share)} "
+        f"of the {_metric_words(result)}; {count(result.count('MVC'))} MVC, "
+        f"{count(result.count('MGC'))} MGC and {count(result.count('BZ'))} BZ."
+    )
+
+
+def describe_differentiate(result: Differentiation, currency: str) -> str:
+    """The Differentiate conclusion: the 20/80 view and the value categories."""
+    summary = category_summary(result)
+    months = result.horizon_months
+    words = _metric_words(result)
+    share = result.ssc_value_share
+    text = (
+        f"Over the last {months} months, the {count(result.ssc_count)} strategically "
+        f"significant customers (the top {percent(result.ssc_share)} by {words}) brought "
+        f"{percent(share)} of it."
+    )
+    if share > 1:
+        text += (
+            " That is more than all of it: the other customers together cost more than they bring."
+        )
+    elif share >= 0.7:
+        text += " Value is concentrated, as the 20/80 rule expects."
+    else:
+        text += " Value is spread more evenly than the 20/80 rule expects."
+    mvc, mgc, bz = summary.loc["MVC"], summary.loc["MGC"], summary.loc["BZ"]
+    text += (
+        f" Peppers & Rogers' categories: **{count(mvc['customers'])} MVC** to retain "
+        f"(on average {money(mvc['mean_value'], currency)} now and "
+        f"{money(mvc['mean_expected_value'], currency)} expected over the next {months} "
+        f"months); **{count(mgc['customers'])} MGC** to develop (their expected value "
+        f"exceeds their current value by {money(mgc['mean_growth'], currency)} on average); "
+        f"and **{count(bz['customers'])} BZ** who cost more to serve than they bring"
+    )
+    if bz["customers"]:
+        loss = float(
+            result.table.loc[result.table["value_category"] == "BZ", "current_value"].sum()
+        )
+        text += f" (together they lost {money(abs(loss), currency)})"
+    text += f". The other {count(summary.loc['other', 'customers'])} are maintained at a cost that fits."
+    for note in result.notes:
+        text += f" Note: {escape(note)}."
+    return text
+
+
+def describe_needs(view: NeedsView) -> str:
+    """The needs conclusion: how needs differ between value categories, and the segments."""
+    dims = [c for c in view.profile.columns if c not in ("respondents", "nps")]
+    spread = (view.profile[dims].max() - view.profile[dims].min()).sort_values(ascending=False)
+    top = spread.index[0]
+    high, low = view.profile[top].idxmax(), view.profile[top].idxmin()
+    text = (
+        f"{count(view.respondents)} customers ({percent(view.respondents / max(view.customers, 1))}) "
+        f"answered the needs survey. Between the value categories, needs differ most on "
+        f"**{escape(top.replace('_', ' '))}**: {escape(high)} score it "
+        f"{view.profile.loc[high, top]:.1f} out of 5, {escape(low)} "
+        f"{view.profile.loc[low, top]:.1f}."
+    )
+    if "nps" in view.profile.columns and view.profile["nps"].notna().any():
+        best, worst = view.profile["nps"].idxmax(), view.profile["nps"].idxmin()
+        text += (
+            f" The net promoter score runs from {view.profile.loc[worst, 'nps']:.0f} "
+            f"({escape(worst)}) to {view.profile.loc[best, 'nps']:.0f} ({escape(best)})."
+        )
+    sizes = view.segments.labels.value_counts(normalize=True)
+    text += (
+        f" Clustering the answers finds {view.segments.k} needs segments (chosen by the "
+        f"silhouette, {view.segments.selection.loc[view.segments.k, 'silhouette']:.2f}); "
+        f"the largest is *{escape(sizes.index[0])}* ({percent(sizes.iloc[0])} of respondents)."
+    )
+    if "MVC" in view.mix.index:
+        overall = view.segments.labels.value_counts(normalize=True)
+        over = (view.mix.loc["MVC"] - overall.reindex(view.mix.columns)).sort_values()
+        text += (
+            f" MVC are most over-represented in *{escape(over.index[-1])}* "
+            f"({percent(view.mix.loc['MVC', over.index[-1]])} of MVC against "
+            f"{percent(overall[over.index[-1]])} overall): the value and needs views together "
+            "say what to offer the customers who matter most."
+        )
+    return text
+
+
+def describe_service(interaction: Interaction, currency: str) -> str:
+    """The service conclusion: who is in contact how often, through what, at what cost."""
+    s = interaction.service
+    parts = []
+    for segment, row in s.iterrows():
+        bits = [
+            f"**{escape(segment)}**",
+            f"{count(row['reachable'])} of {count(row['customers'])} may be contacted",
+        ]
+        if pd.notna(row["contacts_per_customer_year"]):
+            bits.append(f"{row['contacts_per_customer_year']:.1f} contacts per customer a year")
+        if pd.notna(row["main_channel"]):
+            bits.append(f"mostly by {escape(row['main_channel'])}")
+        if pd.notna(row["cost_to_serve_per_customer_year"]):
+            bits.append(
+                f"costing {money(row['cost_to_serve_per_customer_year'], currency, 2)} against "
+                f"{money(row['margin_per_customer_year'], currency, 2)} of margin"
+            )
+        if pd.notna(row["response_rate"]):
+            bits.append(
+                f"{percent(row['response_rate'], 1)} campaign response ({count(row['sent'])} sent)"
+            )
+        parts.append(bits[0] + ": " + ", ".join(bits[1:]))
+    months = interaction.rules.months
+    text = f"Per value category over the last {months} months: " + "; ".join(parts) + "."
+    costs = s["cost_to_serve_per_customer_year"]
+    if {"BZ", "MVC"} <= set(s.index) and costs[["BZ", "MVC"]].notna().all():
+        bz, mvc = s.loc["BZ"], s.loc["MVC"]
+        if bz["margin_per_customer_year"] > 0 and mvc["margin_per_customer_year"] > 0:
+            bz_ratio = bz["cost_to_serve_per_customer_year"] / bz["margin_per_customer_year"]
+            mvc_ratio = mvc["cost_to_serve_per_customer_year"] / mvc["margin_per_customer_year"]
+            text += (
+                f" Serving a BZ customer costs {percent(bz_ratio)} of the margin they bring, "
+                f"against {percent(mvc_ratio)} for an MVC: that gap is what the plan's "
+                "channel and frequency for BZ address."
+            )
+    return text
+
+
+def describe_plan(interaction: Interaction, currency: str) -> str:
+    """The plan conclusion: how each decision follows from the data."""
+    plan = interaction.plan
+    reachable, customers = int(plan["reachable"].sum()), int(plan["customers"].sum())
+    text = (
+        f"The plan reaches {count(reachable)} of {count(customers)} customers "
+        f"({percent(reachable / max(customers, 1))}): only those who gave marketing consent."
+    )
+    if "MVC" in plan.index:
+        mvc = plan.loc["MVC"]
+        text += (
+            f" MVC are to be retained {escape(mvc['cadence'])}"
+            + (f" through {escape(mvc['channel'])}" if mvc["channel"] is not None else "")
+            + (f" with *{escape(mvc['offer'])}*" if mvc["offer"] is not None else "")
+            + "."
+        )
+    chosen = plan["channel"].dropna()
+    if len(chosen):
+        basis = (
+            plan["channel_basis"]
+            .replace("", np.nan)
+            .dropna()
+            .str.replace(" (all customers)", "", regex=False)
+        )
+        if len(basis) and (basis == "cost per response").all():
+            text += (
+                " Each channel is the one with the lowest cost per response in its segment "
+                "(cost per contact divided by the smoothed response rate): the cheapest "
+                "effective channel."
+            )
+        elif len(basis) and (basis == "most used").all():
+            text += (
+                " Without campaign history the channel is each segment's most used one; "
+                "response data would let the plan pick the cheapest effective channel."
+            )
+    share = percent(interaction.rules.max_contact_cost_share)
+    unaffordable = plan[plan["affordable"] < 1]
+    capped = plan[(plan["frequency"] < plan["wanted"]) & ~plan.index.isin(unaffordable.index)]
+    if len(capped):
+        names = ", ".join(escape(s) for s in capped.index)
+        text += (
+            f" For {names} the margin pays for fewer contacts than their rhythm asks (at "
+            f"most {share} of a customer's yearly margin may go to contact), so the plan "
+            "contacts them less often."
+        )
+    if len(unaffordable):
+        names = ", ".join(escape(s) for s in unaffordable.index)
+        text += (
+            f" For {names} even one contact a year costs more than {share} of the margin "
+            "they bring: keep it to that one contact, through the cheapest channel, and let "
+            "them come to the company's own low-cost channels for the rest."
+        )
+    if not len(chosen):
+        text += (
+            " Without interactions or campaigns the plan cannot choose a channel: record "
+            "every contact with its channel, and what each channel costs."
+        )
+    if plan["offer"].isna().all():
+        text += " Without campaign history the plan cannot say which offer works; test several."
+    return text
+
+
+def describe_lessons(interaction: Interaction) -> str:
+    """What past campaigns teach: offers clearly above or below each segment's average."""
+    lessons = interaction.lessons
+    if lessons is None:
+        return "There is no campaign history with offers and responses to learn from yet."
+    offer_col = "offer"
+    clear = lessons[lessons["verdict"].isin(["above", "below"])]
+    text_parts = []
+    for verdict in ("above", "below"):
+        group = clear[clear["verdict"] == verdict]
+        if len(group):
+            items = "; ".join(
+                f"*{escape(r[offer_col])}* for {escape(r['segment'])} "
+                f"({percent(r['response_rate'], 1)} against {percent(r['segment_rate'], 1)}, "
+                f"{count(r['sent'])} sent)"
+                for r in group.to_dict("records")
+            )
+            text_parts.append(f"clearly **{verdict}** average: {items}")
+    unclear = int((lessons["verdict"] == "in line").sum())
+    few = int((lessons["verdict"] == "too few sent").sum())
+    text = f"Of {count(len(lessons))} offer-segment combinations, "
+    if text_parts:
+        text += " and ".join(text_parts) + ". "
+        text += f"The other {count(unclear + few)} are within chance of their segment's average"
+    else:
+        text += "none stands out from its segment's average with confidence: all are within chance"
+    text += (
+        (f" ({count(few)} with fewer than 30 sent)" if few else "")
+        + ": on samples this size, a difference of a few points is noise, so they should "
+        "not be re-ranked on it."
+    )
+    if text_parts:
+        text += (
+            " The next round learns most by testing the clear winners again against a fresh "
+            "alternative, with a control group that gets nothing."
+        )
+    else:
+        text += (
+            " The next round learns most from fewer, larger campaigns, each with a control "
+            "group that gets nothing, so that a difference can be told from chance."
+        )
+    if interaction.channel_follows_campaign:
+        text += (
+            " Every campaign went out through a single channel, so a channel's response "
+            "also carries its offers: to compare channels, send one offer through two."
+        )
+    return text
+
+
+def describe_customize(custom: Customization | None) -> str:
+    """The Customize conclusion: what goes together, and what each segment buys next."""
+    custom = require_customization(custom, "Customize")
+    label = "name" if "name" in custom.by_segment.columns else "product_id"
+    text = ""
+    if custom.pairs is not None and len(custom.pairs):
+        best = custom.pairs.iloc[0]
+        text += (
+            f"In one visit, **{escape(best['item'])}** and **{escape(best['other'])}** are "
+            f"bought together {best['lift']:.1f} times as often as chance would have it "
+            f"({count(best['together'])} baskets): offer them together. "
+        )
+    firsts = custom.by_segment[custom.by_segment["rank"] == 1]
+    picks = "; ".join(
+        f"{escape(r['segment'])}: *{escape(r[label])}* (a next best product for "
+        f"{percent(r['share'])} of them, {r['lift']:.1f} times as likely as for the average "
+        "customer)"
+        for r in firsts.to_dict("records")
+    )
+    text += (
+        "What customers with the same products went on to buy gives each segment its own "
+        f"first pick: {picks}."
+    )
+    repeat = custom.affinity.repeat_rate
+    buyers = custom.affinity.buyers
+    common = repeat[buyers >= 30]
+    if len(common):
+        text += (
+            f" Owned products are offered again only when customers rebuy them: "
+            f"{count((common >= 0.2).sum())} of {count(len(common))} products with 30 or more "
+            f"buyers are bought again by at least 20% of them."
+        )
+    reachable = custom.top_customers["reachable"]
+    text += (
+        f" Of the top {count(len(reachable))} customers, {count(reachable.sum())} may be "
+        "contacted with their personal list."
+    )
+    return text
+
+
+def describe_plan_value(value: pd.DataFrame, currency: str) -> str:
+    """The plan-value conclusion, with the estimate spelled out."""
+    if value["take_up"].isna().all():
+        return (
+            "The plan's value cannot be estimated yet: it needs campaign history with "
+            "responses, to know what share of customers takes up an offer."
+        )
+    known = value.dropna(subset=["expected_value"])
+    paying = known[known["value_per_contact"] >= 0]
+    total = plan_total(value)
+    per_segment = "; ".join(
+        f"{escape(s)} {money(v, currency)}" for s, v in paying["expected_value"].items()
+    )
+    basis = (
+        "the average revenue of a campaign response"
+        if (known["basket_basis"] == "campaign responses").all()
+        else "the average revenue of a campaign response (or of a purchase day)"
+    )
+    text = (
+        f"Sending each reachable customer their segment's offer with their own next best "
+        f"products, at the planned frequency, is expected to bring **{money(total, currency)} "
+        f"of margin a year** after contact costs"
+        + (f" ({per_segment})" if per_segment else "")
+        + ". The estimate: reachable "
+        "customers × contacts a year × (take-up × basket margin − cost per contact), with "
+        "take-up the smoothed past response to the segment's chosen offer and basket "
+        f"margin {basis} in the segment times its margin rate."
+    )
+    losing = known[known["value_per_contact"] < 0]
+    if len(losing):
+        names = ", ".join(escape(s) for s in losing.index)
+        loss = float(losing["expected_value"].sum())
+        text += (
+            f" For {names} a contact costs more than it is expected to bring (the offer "
+            f"would lose {money(abs(loss), currency)} a year, left out of the total): there "
+            "the plan should only serve for less (cheaper channel, fewer contacts), not sell."
+        )
+    text += (
+        " It assumes a tailored offer does as well as the best past offer did; a control "
+        "group that gets nothing in the first round will show whether it does."
+    )
+    return text

@@ -1,0 +1,215 @@
+"""Customer IDOL, Learning: segments and treatments that change as knowledge changes.
+
+The approach calls it the CRM continuous process: new information keeps coming, so the
+segmentation changes, and the dialogues, processes, products and services follow.
+This module measures the change on the company's data (segment migration between two
+dates, what it did to value, which needs segments are on the move, and which campaign
+responses call for another treatment) and reads the workshop's assessment of the
+learning practices (``idol_practices``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from crmlib import instruments
+from crmlib.analytics import migration as mg
+from crmlib.data.company import Company
+from crmlib.errors import MissingDataError, ParameterError
+from crmlib.formatting import day
+
+#: The instrument of the learning (and orchestration) practices.
+INSTRUMENT = "idol_practices"
+
+
+@dataclass(frozen=True)
+class Migration:
+    """Customers' segments at two dates and how they moved.
+
+    Attributes
+    ----------
+    months : int
+        Months between the dates.
+    by : str
+        The segmentation followed (value_tier, value_category or rfm_segment).
+    first, second : Timestamp
+        The two dates (``second`` is the observation end).
+    order : tuple of str
+        The states, best first.
+    table : DataFrame
+        Per customer: before, after, move (not for display).
+    matrix, rates : DataFrame
+        The transition matrix in customers and in row shares.
+    flows : DataFrame
+        Every (before, after) pair with its customers, largest moves first.
+    summary : DataFrame
+        Customers who moved up, stayed, moved down or joined.
+    value : DataFrame
+        Per state at the first date: value then and now.
+    movers : DataFrame or None
+        Per needs segment: shares up, same, down (None without a needs survey).
+    """
+
+    months: int
+    by: str
+    first: pd.Timestamp
+    second: pd.Timestamp
+    order: tuple[str, ...]
+    table: pd.DataFrame
+    matrix: pd.DataFrame
+    rates: pd.DataFrame
+    flows: pd.DataFrame
+    summary: pd.DataFrame
+    value: pd.DataFrame
+    movers: pd.DataFrame | None
+
+    def share(self, move: str) -> float:
+        """The share of the customers known at both dates that made ``move``."""
+        return float(self.summary.loc[move, "share_of_known"])
+
+
+def migrate(
+    company: Company,
+    months: int = 12,
+    by: str = "value_tier",
+    needs_labels: pd.Series | None = None,
+) -> Migration:
+    """Segment every customer at ``observation_end - months`` and at ``observation_end``.
+
+    Raises
+    ------
+    ParameterError
+        For a period under one month or an unknown segmentation.
+    MissingDataError
+        When the data does not reach back to the first date.
+    """
+    if int(months) != months or months < 1:
+        raise ParameterError(f"the migration period must be a whole number of months, got {months}")
+    order = mg.state_order(by)
+    second = company.observation_end
+    first = second - pd.DateOffset(months=int(months))
+    start = company.transactions["date"].min()
+    if pd.isna(start) or start > first:
+        raise MissingDataError(
+            f"a migration over {months} months needs purchases from before {day(first)}; "
+            f"the data starts on {day(start)}"
+        )
+    tables = (
+        company.transactions,
+        company.customers,
+        company.interactions,
+        company.channels,
+        company.products,
+    )
+    before = mg.segments_at(*tables, at=first, by=by)
+    after = mg.segments_at(*tables, at=second, by=by)
+    table = mg.migration_table(before["segment"], after["segment"], order)
+    return Migration(
+        months=int(months),
+        by=by,
+        first=first,
+        second=second,
+        order=order,
+        table=table,
+        matrix=mg.transition_matrix(table, order),
+        rates=mg.transition_matrix(table, order, normalize=True),
+        flows=mg.migration_flows(table),
+        summary=mg.migration_summary(table),
+        value=mg.value_shift(table, before["current_value"], after["current_value"]),
+        movers=mg.movers_by(table, needs_labels) if needs_labels is not None else None,
+    )
+
+
+# -- campaign responses ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Responses:
+    """What the campaign responses say about treatments.
+
+    Attributes
+    ----------
+    by_segment : DataFrame
+        Offers, responses, response rate and lift per segment.
+    segment_kind : str
+        "needs segment" or "value tier".
+    matrix : DataFrame
+        Response rate per campaign (rows) and segment (columns).
+    signals : DataFrame
+        Customers to stop mailing or to promote (see
+        :func:`crmlib.analytics.migration.treatment_signals`; not for display).
+    top : DataFrame
+        The ten customers with the most responses among those to promote.
+    """
+
+    by_segment: pd.DataFrame
+    segment_kind: str
+    matrix: pd.DataFrame
+    signals: pd.DataFrame
+    top: pd.DataFrame
+
+    def count(self, signal: str) -> int:
+        return int((self.signals["signal"] == signal).sum())
+
+
+def learn_from_responses(
+    company: Company, values: pd.DataFrame, needs_labels: pd.Series | None = None
+) -> Responses:
+    """Response rates per segment and campaign, and the customers whose treatment should change."""
+    campaigns = company.require(
+        "campaigns", "campaign_id", "responded", step="reading the responses"
+    )
+    if needs_labels is not None:
+        segments, kind = needs_labels, "needs segment"
+    else:
+        segments, kind = values["value_tier"].astype(str).rename("value_tier"), "value tier"
+    signals = mg.treatment_signals(campaigns, company.customers)
+    promote = signals[signals["signal"] == "promote"]
+    top = promote.sort_values(["responses", "revenue"], ascending=False).head(10).reset_index()
+    return Responses(
+        by_segment=mg.response_by_segment(campaigns, segments),
+        segment_kind=kind,
+        matrix=mg.response_matrix(campaigns, segments),
+        signals=signals,
+        top=top[["customer_id", "offers", "responses", "revenue"]],
+    )
+
+
+# -- the assessment -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Practices:
+    """The workshop's scores of the orchestration and learning practices.
+
+    Attributes
+    ----------
+    areas : DataFrame
+        :func:`crmlib.instruments.area_scores` of the answers.
+    answered : bool
+        Whether any item was scored.
+    """
+
+    areas: pd.DataFrame
+    answered: bool
+
+    @property
+    def learning(self) -> float:
+        """The learning area's score, 0-100 (NaN when not scored)."""
+        row = self.areas[self.areas["area"] == "learning"]
+        return float(row["percent"].iloc[0]) if len(row) else float("nan")
+
+    def by_dimension(self, areas: dict[str, str]) -> pd.Series:
+        """The score (0-100) of the area of each orchestration dimension."""
+        percent_of = self.areas.set_index("area")["percent"]
+        return pd.Series({d: percent_of.get(a, np.nan) for d, a in areas.items()}, dtype=float)
+
+
+def practices(company: Company) -> Practices:
+    """Read the saved answers to the IDOL practices instrument (empty when none yet)."""
+    answers = instruments.load_answers(INSTRUMENT, company.data_dir, missing_ok=True)
+    areas = instruments.area_scores(answers)
+    return Practices(areas=areas, answered=bool(areas["answered"].sum() > 0))

@@ -1,0 +1,334 @@
+"""Customer IDOL, Orchestration: one integrated treatment across five dimensions.
+
+Runs the checks of :mod:`crmlib.analytics.orchestration` on a company: channels,
+customer processes, contact moments, products and related customers. Each check that
+lacks data is skipped with its reason, so the notebook can say what it would need and
+go on. Every dimension gives a figure's table, a computed sentence and a top-10 of
+concrete mismatches by customer id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from crmlib.analytics import orchestration as checks
+from crmlib.data.company import Company
+from crmlib.errors import MissingDataError
+from crmlib.models.steps import attempt
+
+#: The instrument area that assesses each dimension's practices.
+PRACTICE_AREAS = {
+    "channels": "sync_channels",
+    "customer processes": "sync_processes",
+    "contact moments": "sync_contact_moments",
+    "products": "sync_products",
+    "customers": "sync_customers",
+}
+
+#: What to do about the mismatches of each dimension, and who owns it.
+REMEDIES = {
+    "channels": (
+        "customer service",
+        "share one contact history across every channel, so the next channel picks up "
+        "where the last one stopped",
+    ),
+    "customer processes": (
+        "marketing",
+        "hold sales pushes while a customer has an open complaint, billing or warranty issue",
+    ),
+    "contact moments": (
+        "customer service",
+        "settle questions in the first contact in the processes with the most repeats",
+    ),
+    "products": (
+        "marketing",
+        "leave out of each offer the customers who just bought or returned its category",
+    ),
+    "customers": (
+        "account management",
+        "decide about a household as a whole: weigh a loss-making member against the "
+        "top customer beside them",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ChannelSync:
+    """Handovers between channels. ``top``: the ten customers with most lost handovers;
+    ``yearly_cost``: what the lost handovers of the last 12 months cost (NaN without
+    channel costs)."""
+
+    handovers: pd.DataFrame
+    matrix: pd.DataFrame
+    contacted: int
+    multichannel: int
+    top: pd.DataFrame
+    yearly_cost: float = float("nan")
+
+    @property
+    def lost_rate(self) -> float:
+        return float(self.handovers["history_lost"].mean()) if len(self.handovers) else 0.0
+
+
+@dataclass(frozen=True)
+class ProcessSync:
+    """Customer processes: episodes per process, the open issues, and sales pushes during them."""
+
+    overview: pd.DataFrame
+    issues: pd.DataFrame
+    conflicts: pd.DataFrame
+    top: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class MomentSync:
+    """Repeat contacts per process; ``yearly_cost`` of the last 12 months' repeats."""
+
+    moments: pd.DataFrame
+    yearly_repeats: int
+    yearly_cost: float
+    top: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class ProductSync:
+    """Offers against products owned: the campaigns' categories and the conflicts."""
+
+    categories: pd.DataFrame
+    per_campaign: pd.DataFrame
+    conflicts: pd.DataFrame
+    top: pd.DataFrame
+
+    @property
+    def offers_checked(self) -> int:
+        return int(self.per_campaign["offers"].sum())
+
+
+@dataclass(frozen=True)
+class CustomerSync:
+    """Households and accounts, and those that mix a top and a loss-making member."""
+
+    households: pd.DataFrame
+    top: pd.DataFrame
+
+    @property
+    def mixed(self) -> int:
+        return int(self.households["mixed"].sum())
+
+
+@dataclass
+class Orchestration:
+    """The five checks; a check that could not run is None, with its reason in ``skipped``."""
+
+    channels: ChannelSync | None = None
+    processes: ProcessSync | None = None
+    moments: MomentSync | None = None
+    products: ProductSync | None = None
+    customers: CustomerSync | None = None
+    skipped: dict[str, str] = field(default_factory=dict)
+
+    def require(self, dimension: str):
+        """The result of ``dimension``, or MissingDataError with the reason it was skipped."""
+        attribute = {"customer processes": "processes", "contact moments": "moments"}.get(
+            dimension, dimension
+        )
+        result = getattr(self, attribute)
+        if result is None:
+            raise MissingDataError(self.skipped.get(dimension, f"no result for {dimension}"))
+        return result
+
+    def scorecard(self) -> pd.DataFrame:
+        """One row per dimension (see :func:`crmlib.analytics.orchestration.orchestration_scorecard`)."""
+        return checks.orchestration_scorecard(
+            handovers=self.channels.handovers if self.channels else None,
+            issues=self.processes.issues if self.processes else None,
+            pushed=self.processes.conflicts if self.processes else None,
+            moments=self.moments.moments if self.moments else None,
+            categories=self.products.categories if self.products else None,
+            conflicts=self.products.conflicts if self.products else None,
+            households=self.customers.households if self.customers else None,
+        )
+
+
+def _until(company: Company, table: pd.DataFrame | None, column: str = "date"):
+    """The rows of ``table`` up to the observation end (all rows without ``column``)."""
+    if table is None or column not in table.columns:
+        return table
+    dates = table[column]
+    return table[(dates.isna() | (dates <= company.observation_end)).to_numpy(dtype=bool)]
+
+
+def channel_sync(company: Company, window_days: int = 14) -> ChannelSync:
+    """Channels: handovers and whether the history followed the customer."""
+    interactions = _until(
+        company, company.require("interactions", "channel", "process", step="the channel check")
+    )
+    handovers = checks.channel_handovers(interactions, window_days)
+    used = checks.channels_per_customer(interactions)
+    lost = handovers[handovers["history_lost"].to_numpy(dtype=bool)]
+    grouped = handovers.groupby("customer_id")
+    per_customer = pd.DataFrame(
+        {
+            "handovers": grouped.size(),
+            "lost": grouped["history_lost"].sum().astype(int),
+            "processes": lost.groupby("customer_id")["process"].agg(
+                lambda s: ", ".join(sorted(set(s)))
+            ),
+            "last_lost": lost.groupby("customer_id")["date"].max(),
+        }
+    )
+    per_customer = per_customer[per_customer["lost"] > 0]
+    top = per_customer.sort_values(["lost", "handovers", "last_lost"], ascending=False).head(10)
+    return ChannelSync(
+        handovers=handovers,
+        matrix=checks.handover_matrix(handovers),
+        contacted=len(used),
+        multichannel=int((used >= 2).sum()),
+        top=top.reset_index(),
+        yearly_cost=_yearly_cost(company, lost),
+    )
+
+
+def _yearly_cost(company: Company, contacts: pd.DataFrame) -> float:
+    """What the contacts (with ``date`` and ``to_channel``) of the last 12 months cost."""
+    if not company.has("channels", "channel", "cost_per_contact"):
+        return float("nan")
+    start = company.observation_end - pd.DateOffset(months=12)
+    dates = contacts["date"]
+    recent = contacts[((dates > start) & (dates <= company.observation_end)).to_numpy(bool)]
+    channels = company.channels.drop_duplicates("channel")
+    cost_of = pd.Series(
+        pd.to_numeric(channels["cost_per_contact"], errors="coerce").to_numpy(float),
+        index=channels["channel"].astype(str).to_numpy(),
+    )
+    return float(recent["to_channel"].astype(str).map(cost_of).fillna(0.0).sum())
+
+
+def process_sync(company: Company, window_days: int = 14) -> ProcessSync:
+    """Customer processes: episodes per process and sales pushes while an issue was open."""
+    interactions = _until(
+        company, company.require("interactions", "process", step="the process check")
+    )
+    episodes = checks.process_episodes(interactions, window_days)
+    routine = episodes["process"].isin(list(checks.ROUTINE_PROCESSES)).to_numpy(dtype=bool)
+    issues = episodes[~routine]
+    campaigns = _until(company, company.campaigns, "sent_date")
+    pushes = checks.sales_pushes(interactions, campaigns)
+    conflicts = checks.pushes_during_open_issues(issues, pushes)
+    top = conflicts.sort_values("date", ascending=False).head(10)
+    top = top[["customer_id", "date", "push", "detail", "process", "opened"]].rename(
+        columns={"date": "push_date", "process": "open_issue", "opened": "issue_opened"}
+    )
+    return ProcessSync(
+        overview=checks.process_overview(episodes, conflicts),
+        issues=issues.reset_index(drop=True),
+        conflicts=conflicts,
+        top=top.reset_index(drop=True),
+    )
+
+
+def moment_sync(company: Company, window_days: int = 14) -> MomentSync:
+    """Contact moments: repeat contacts about the same question, and their yearly cost."""
+    interactions = _until(
+        company, company.require("interactions", "process", step="the contact moment check")
+    )
+    moments = checks.repeat_contacts(interactions, window_days, company.channels)
+    start = company.observation_end - pd.DateOffset(months=12)
+    dates = interactions["date"]
+    recent = interactions[
+        ((dates > start) & (dates <= company.observation_end)).to_numpy(dtype=bool)
+    ]
+    yearly = checks.repeat_contacts(recent, window_days, company.channels) if len(recent) else None
+    threads = checks.contact_threads(interactions, window_days)
+    sizes = threads.groupby("episode").agg(
+        customer_id=("customer_id", "first"),
+        process=("process", "first"),
+        start=("date", "min"),
+        contacts=("position", "size"),
+    )
+    top = sizes.sort_values(["contacts", "start"], ascending=False).head(10)
+    chosen = threads[threads["episode"].isin(top.index)]
+    top["channel_path"] = chosen.groupby("episode")["channel"].agg(
+        lambda s: " > ".join(dict.fromkeys(s))
+    )
+    return MomentSync(
+        moments=moments,
+        yearly_repeats=int(yearly["repeat_contacts"].sum()) if yearly is not None else 0,
+        yearly_cost=float(yearly["repeat_cost"].sum()) if yearly is not None else float("nan"),
+        top=top.reset_index(drop=True),
+    )
+
+
+def product_sync(company: Company, recent_days: int = 30) -> ProductSync:
+    """Products: campaign offers that clash with what the customer bought or returned."""
+    campaigns = _until(
+        company,
+        company.require("campaigns", "campaign_id", "sent_date", step="the product check"),
+        "sent_date",
+    )
+    products = company.require("products", "category", step="the product check")
+    transactions = _until(
+        company, company.require("transactions", "product_id", step="the product check")
+    )
+    categories = checks.offer_categories(campaigns, transactions, products)
+    conflicts = checks.offer_conflicts(
+        campaigns, transactions, products, categories, recent_days=recent_days
+    )
+    # returns first: offering what a customer sent back is the sharper clash
+    top = conflicts.sort_values(
+        ["conflict", "sent_date", "last_date"], ascending=[False, False, False]
+    ).head(10)
+    top = top[["customer_id", "campaign_id", "sent_date", "category", "conflict", "last_date"]]
+    return ProductSync(
+        categories=categories,
+        per_campaign=checks.conflicts_per_campaign(categories, conflicts),
+        conflicts=conflicts,
+        top=top.reset_index(drop=True),
+    )
+
+
+def customer_sync(company: Company, values: pd.DataFrame) -> CustomerSync:
+    """Related customers: households and accounts that mix top and loss-making members."""
+    customers = company.require("customers", "related_id", step="the household check")
+    households = checks.household_mix(customers, values["current_value"], values["is_ssc"])
+    top = households[households["mixed"].to_numpy(dtype=bool)].head(10)
+    top = top[
+        [
+            "related_id",
+            "members",
+            "best_customer",
+            "best_value",
+            "worst_customer",
+            "worst_value",
+            "total_value",
+        ]
+    ]
+    return CustomerSync(households=households, top=top.reset_index(drop=True))
+
+
+def orchestrate(
+    company: Company, values: pd.DataFrame, *, window_days: int = 14, recent_days: int = 30
+) -> Orchestration:
+    """Run the five checks; each one the data cannot support is skipped with its reason."""
+    result = Orchestration()
+    runs = {
+        "channels": ("channels", lambda: channel_sync(company, window_days)),
+        "customer processes": ("processes", lambda: process_sync(company, window_days)),
+        "contact moments": ("moments", lambda: moment_sync(company, window_days)),
+        "products": ("products", lambda: product_sync(company, recent_days)),
+        "customers": ("customers", lambda: customer_sync(company, values)),
+    }
+    for dimension, (attribute, run) in runs.items():
+        setattr(result, attribute, attempt(result.skipped, dimension, run))
+    return result
+
+
+# -- sentences -----------------------------------------------------------------------------
+
+
+def biggest_gaps(scorecard: pd.DataFrame, n: int = 2) -> list[str]:
+    """The ``n`` dimensions with the highest mismatch rate (only those with mismatches)."""
+    rates = scorecard["rate"].dropna()
+    return list(rates[rates > 0].sort_values(ascending=False).index[:n])

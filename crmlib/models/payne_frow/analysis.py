@@ -1,0 +1,80 @@
+"""Payne & Frow's entry point: one company and its parameters in, :class:`Results` out.
+
+This is the one place where the model meets the shared customer base.
+"""
+
+from __future__ import annotations
+
+from crmlib.data.company import Company
+from crmlib.models.contract import require_no_base
+from crmlib.models.payne_frow.conclude import Results
+from crmlib.models.payne_frow.elements import readiness
+from crmlib.models.payne_frow.information import information_management
+from crmlib.models.payne_frow.multichannel import multichannel_integration
+from crmlib.models.payne_frow.performance import performance_assessment
+from crmlib.models.payne_frow.strategy import strategy_development
+from crmlib.models.payne_frow.value import value_creation
+
+
+def analyse(
+    company: Company,
+    base: object | None = None,
+    *,
+    growth_goal: float = 0.05,
+    target_segments: str = "",
+    horizon_months: int = 12,
+    discount_rate: float = 0.1,
+    acquisition_cost: float = 0.0,
+    retention_cost: float = 0.0,
+    repeat_window_days: int = 14,
+    kpi_end: str = "",
+    retention_standard: float = 0.65,
+    satisfaction_standard: float = 4.0,
+    cost_to_serve_standard: float = 0.10,
+) -> Results:
+    """Every process and element for a company, with the notebook's parameters.
+
+    ``base`` is the shared per-customer base; until it exists, None (see
+    :mod:`crmlib.models.contract`).
+    """
+    require_no_base(base, "Payne & Frow")
+    strategy = strategy_development(
+        company,
+        growth_goal=growth_goal,
+        target_segments=target_segments,
+        horizon_months=horizon_months,
+    )
+    column = strategy.segment_col
+    return Results(
+        strategy=strategy,
+        value=value_creation(
+            company,
+            segment_col=column,
+            horizon_months=horizon_months,
+            discount_rate=discount_rate,
+            acquisition_cost=acquisition_cost,
+            retention_cost=retention_cost,
+        ),
+        multichannel=multichannel_integration(
+            company,
+            segment_col=column,
+            window_days=repeat_window_days,
+            horizon_months=horizon_months,
+        ),
+        information=information_management(company),
+        performance=performance_assessment(
+            company,
+            kpi_end=kpi_end,
+            growth_goal=growth_goal,
+            retention_standard=retention_standard,
+            satisfaction_standard=satisfaction_standard,
+            cost_to_serve_standard=cost_to_serve_standard,
+        ),
+        readiness=readiness(company),
+        company=company,
+    )
+
+
+def assess(company: Company, **parameters) -> Results:
+    """The former name of :func:`analyse` (without a shared base)."""
+    return analyse(company, **parameters)

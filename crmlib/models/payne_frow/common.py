@@ -1,0 +1,146 @@
+"""Shared pieces of the Payne & Frow model: names, the customer base, results with parts.
+
+The five processes and four elements are computed in their own modules
+(:mod:`~crmlib.models.payne_frow.value`, :mod:`~crmlib.models.payne_frow.multichannel`,
+:mod:`~crmlib.models.payne_frow.information`, :mod:`~crmlib.models.payne_frow.performance`,
+:mod:`~crmlib.models.payne_frow.elements`);
+:mod:`crmlib.models.payne_frow` brings them together.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+import numpy as np
+import pandas as pd
+
+from crmlib.analytics.base import customer_base as shared_base
+from crmlib.data.company import Company
+from crmlib.errors import MissingDataError, ParameterError
+from crmlib.text import lead
+
+MODEL = "Payne & Frow"
+
+#: The five cross-functional processes, in the framework's order.
+PROCESSES = {
+    "strategy_development": "Strategy development",
+    "value_creation": "Value creation",
+    "multichannel_integration": "Multichannel integration",
+    "information_management": "Information management",
+    "performance_assessment": "Performance assessment",
+}
+
+#: The four elements of implementation.
+ELEMENTS = {
+    "readiness": "CRM readiness",
+    "change_management": "Change management",
+    "project_management": "Project management",
+    "employee_engagement": "Employee engagement",
+}
+
+
+def heading(company: Company) -> str:
+    """The opening of every section's closing paragraph."""
+    return lead(company.name)
+
+
+class Parts:
+    """Results whose parts may be missing: :meth:`need` says why a part is absent.
+
+    Subclasses are dataclasses with a ``skipped`` dict: part name -> the reason the
+    data could not give it.
+    """
+
+    skipped: dict[str, str]
+
+    def need(self, part: str):
+        """The part, or MissingDataError with the reason it is missing."""
+        value = getattr(self, part)
+        if value is None:
+            raise MissingDataError(self.skipped.get(part, f"{part.replace('_', ' ')} is missing"))
+        return value
+
+
+def share(numerator: float, denominator: float) -> float:
+    """``numerator / denominator``, NaN when the denominator is 0 or missing."""
+    if denominator is None or pd.isna(denominator) or denominator == 0:
+        return float("nan")
+    return float(numerator) / float(denominator)
+
+
+def mean_or_none(values) -> float | None:
+    """The mean of the values that are not missing, or None when none is."""
+    kept = [float(v) for v in values if v is not None and not pd.isna(v)]
+    return float(np.mean(kept)) if kept else None
+
+
+def in_last_year(frame: pd.DataFrame, column: str, end, months: int = 12) -> pd.DataFrame:
+    """Rows dated in the ``months`` months up to ``end`` (start excluded, end included)."""
+    end = pd.Timestamp(end)
+    start = end - pd.DateOffset(months=months)
+    dates = frame[column]
+    return frame[((dates > start) & (dates <= end)).to_numpy(dtype=bool)]
+
+
+_BASES: dict[tuple, tuple[weakref.ref, pd.DataFrame]] = {}
+
+
+def customer_base(company: Company, *, horizon_months: int = 12) -> pd.DataFrame:
+    """Every value measure per customer (:func:`crmlib.analytics.segments.customer_segments`).
+
+    Computed once per company object and horizon, because every process reads it.
+    The notes the analysis raises (no cost to serve, no forecast) are kept in
+    ``attrs["notes"]`` instead of being shown as warnings.
+
+    Raises
+    ------
+    MissingDataError
+        When the transactions have neither a cost nor a product margin rate.
+    """
+    if int(horizon_months) != horizon_months or horizon_months < 1:
+        raise ParameterError(f"horizon_months must be a whole number above 0, got {horizon_months}")
+    key = (id(company), company.observation_end, int(horizon_months))
+    cached = _BASES.get(key)
+    if cached is not None and cached[0]() is company:
+        return cached[1]
+    base = shared_base(company, window_months=int(horizon_months)).segments_table(legacy=True)
+    for dead in [k for k, (ref, _) in _BASES.items() if ref() is None]:
+        del _BASES[dead]
+    _BASES[key] = (weakref.ref(company), base)
+    return base
+
+
+def revenue_last_year(company: Company) -> pd.Series:
+    """Revenue per customer in the 12 months up to the observation end (returns netted)."""
+    tx = in_last_year(company.transactions, "date", company.observation_end)
+    return tx.groupby("customer_id")["amount"].sum()
+
+
+def readable(
+    frame: pd.DataFrame,
+    names: dict[str, str],
+    *,
+    shares: tuple[str, ...] = (),
+    amounts: tuple[str, ...] = (),
+    scores: tuple[str, ...] = (),
+    currency: str = "EUR",
+) -> pd.DataFrame:
+    """A table for a report: the columns in ``names`` (renamed), numbers written out.
+
+    ``shares`` become percentages, ``amounts`` money in ``currency``, ``scores`` two
+    decimals; missing values show as an empty cell.
+    """
+    from crmlib.formatting import money, percent
+
+    out = frame[list(names)].copy()
+    for column in out.columns:
+        values = out[column]
+        if column in shares:
+            out[column] = [percent(v) if pd.notna(v) else "" for v in values]
+        elif column in amounts:
+            out[column] = [money(v, currency) if pd.notna(v) else "" for v in values]
+        elif column in scores:
+            out[column] = [f"{v:.2f}" if pd.notna(v) else "" for v in values]
+        elif values.dtype == bool:
+            out[column] = values.map({True: "yes", False: ""})
+    return out.rename(columns=names)

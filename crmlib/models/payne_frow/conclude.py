@@ -1,0 +1,584 @@
+"""The Payne & Frow framework as a whole: process scores, diagram figures, conclusion.
+
+The five processes are measured on the data in their own modules and scored in the
+readiness workshop; this module puts the two side by side (:func:`process_scores`),
+gives the framework diagram its figures (:func:`diagram_stages`) and draws the
+conclusion: the readiness verdict, the weakest process and the actions, most important
+first (:func:`conclusion`).
+
+The order of the actions is this workbook's rule, following the framework's point that
+the processes fail without the elements: a readiness issue that makes the company not
+ready comes first, then the action for the weakest process, then the others by priority
+and expected value a year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from crmlib.analytics.kpis import KPIS
+from crmlib.data.company import Company
+from crmlib.errors import ParameterError
+from crmlib.formatting import money, percent
+from crmlib.models.payne_frow.common import ELEMENTS, MODEL, PROCESSES, heading, mean_or_none
+from crmlib.models.payne_frow.elements import (
+    BARRIER_OWNERS,
+    BLOCKING,
+    ELEMENT_FLOOR,
+    ELEMENT_OWNERS,
+    ELEMENT_TARGET,
+    Readiness,
+    first_gap,
+)
+from crmlib.models.payne_frow.information import Information
+from crmlib.models.payne_frow.multichannel import Multichannel
+from crmlib.models.payne_frow.performance import Performance
+from crmlib.models.payne_frow.strategy import Strategy
+from crmlib.models.payne_frow.value import RETENTION_LIFT, ValueCreation
+from crmlib.models.verdict import Action, ModelVerdict
+from crmlib.stages import Stage
+from crmlib.text import escape
+
+
+@dataclass(frozen=True)
+class Results:
+    """The five processes and the four elements of one company, as the notebook shows them."""
+
+    strategy: Strategy
+    value: ValueCreation
+    multichannel: Multichannel
+    information: Information
+    performance: Performance
+    readiness: Readiness
+    company: Company | None = None
+
+
+def process_scores(results: Results) -> pd.DataFrame:
+    """Each process scored two ways: measured on the data and scored in the workshop.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by process (in the framework's order): ``title``, ``measured`` (0-1, NaN
+        when the data cannot measure it; see each process's module for how),
+        ``assessed`` (the workshop's 0-1 score, NaN when not scored), ``score`` (the
+        mean of the two that exist, NaN when neither does) and ``basis`` ("data and
+        workshop", "data", "workshop" or "none").
+    """
+    measured = {
+        "strategy_development": results.strategy.score,
+        "value_creation": results.value.score,
+        "multichannel_integration": results.multichannel.score,
+        "information_management": results.information.score,
+        "performance_assessment": results.performance.score,
+    }
+    rows = []
+    for process, title in PROCESSES.items():
+        data = measured[process]
+        workshop = results.readiness.processes.get(process)
+        has_data = data is not None and pd.notna(data)
+        has_workshop = workshop is not None and pd.notna(workshop)
+        basis = {
+            (True, True): "data and workshop",
+            (True, False): "data",
+            (False, True): "workshop",
+            (False, False): "none",
+        }[(has_data, has_workshop)]
+        rows.append(
+            {
+                "process": process,
+                "title": title,
+                "measured": float(data) if has_data else float("nan"),
+                "assessed": float(workshop) if has_workshop else float("nan"),
+                "score": mean_or_none([data, workshop]) if basis != "none" else float("nan"),
+                "basis": basis,
+            }
+        )
+    return pd.DataFrame(rows).set_index("process").astype({"score": float})
+
+
+def describe_processes(scores: pd.DataFrame, company: Company) -> str:
+    """The closing paragraph of the five-process comparison, computed from the scores."""
+    parts = [heading(company)]
+    known = scores["score"].dropna()
+    if known.empty:
+        parts.append("No process could be scored on the data or in the workshop.")
+        return " ".join(parts)
+    weakest, strongest = known.idxmin(), known.idxmax()
+    parts.append(
+        f"Taking data and workshop together, {PROCESSES[strongest].lower()} is the strongest "
+        f"process ({percent(known[strongest])}) and {PROCESSES[weakest].lower()} the weakest "
+        f"({percent(known[weakest])})."
+    )
+    both = scores.dropna(subset=["measured", "assessed"])
+    apart = both[(both["measured"] - both["assessed"]).abs() >= 0.25]
+    if len(apart):
+        lines = [
+            f"{row.title.lower()} (data {percent(row.measured)}, workshop {percent(row.assessed)})"
+            for row in apart.itertuples()
+        ]
+        parts.append(
+            "Data and workshop disagree by a quarter or more on "
+            + "; ".join(lines)
+            + ": a topic for the next workshop."
+        )
+    elif len(both):
+        parts.append("Data and workshop agree within a quarter on every process scored both ways.")
+    return " ".join(parts)
+
+
+def _short_money(value: float, currency: str) -> str:
+    return money(value, currency) if pd.notna(value) else "n/a"
+
+
+def _process_lines(results: Results, company: Company) -> dict[str, list[str]]:
+    cur = company.currency
+    s, v, m = results.strategy, results.value, results.multichannel
+    info, perf = results.information, results.performance
+    lines: dict[str, list[str]] = {p: [] for p in PROCESSES}
+    if s.segments is not None:
+        lines["strategy_development"] += [
+            "targets: " + ", ".join(s.targets),
+            f"{percent(s.target_value_share)} of expected value",
+        ]
+    if pd.notna(s.revenue_expected):
+        lines["strategy_development"].append(
+            f"goal +{percent(s.growth_goal)}: "
+            + ("in reach" if s.gap <= 0 else f"gap {_short_money(s.gap, cur)}")
+        )
+    if pd.notna(v.lifetime_value):
+        lines["value_creation"].append(f"CLV {_short_money(v.lifetime_value, cur)}")
+    lines["value_creation"].append(f"retention {percent(v.retention_rate)}")
+    if pd.notna(v.profitable_share):
+        lines["value_creation"].append(f"{percent(v.profitable_share)} profitable")
+    if m.continuity is not None:
+        lines["multichannel_integration"].append(
+            f"{percent(m.continuity.cross_channel_rate)} cross channels"
+        )
+        if pd.notna(m.continuity.repeat_cost):
+            lines["multichannel_integration"].append(
+                f"repeats {_short_money(m.continuity.repeat_cost, cur)}/yr"
+            )
+    elif m.purchase_mix is not None:
+        main = m.purchase_mix.mean().idxmax()
+        lines["multichannel_integration"].append(f"purchases mostly {main}")
+    counts = info.counts
+    lines["information_management"] += [
+        f"picture {percent(info.aspects['completeness'])} complete",
+        f"{counts['yes']} of {len(info.support)} analyses run",
+    ]
+    if perf.scorecard is not None:
+        judged = perf.judged
+        lines["performance_assessment"].append(
+            f"{int(judged['meets'].astype(bool).sum())} of {len(judged)} standards met"
+        )
+        if perf.missed:
+            lines["performance_assessment"].append("below: " + KPIS[perf.missed[0]].label.lower())
+    return lines
+
+
+def diagram_stages(results: Results, company: Company) -> tuple[list[Stage], list[Stage]]:
+    """The framework diagram's figures: five process stages and four element stages.
+
+    Each process shows its key figures and its score (data and workshop together); each
+    element its workshop score, colouring it from red (weak) to green (strong).
+    """
+    scores = process_scores(results)
+    lines = _process_lines(results, company)
+    processes = []
+    for process, title in PROCESSES.items():
+        score = scores.loc[process, "score"]
+        shown = list(lines[process][:3])
+        if pd.notna(score):
+            shown.append(f"score {percent(score)}")
+        processes.append(Stage(title, shown, None if pd.isna(score) else float(score)))
+    r = results.readiness
+    elements = []
+    for element, title in ELEMENTS.items():
+        score = r.elements.loc[element, "score"]
+        shown = []
+        if element == "readiness" and r.maturity is not None:
+            shown.append(f"maturity {r.maturity}: {r.maturity_title.lower()}")
+            shown.append(f"{len(r.barriers)} barriers present")
+        if pd.notna(score):
+            shown.append(f"{percent(score)}")
+        elif not r.assessed:
+            shown.append("not assessed yet")
+        elements.append(Stage(title, shown, None if pd.isna(score) else float(score)))
+    return processes, elements
+
+
+@dataclass(frozen=True)
+class Conclusion:
+    """What the framework concludes for a company.
+
+    Attributes
+    ----------
+    verdict : str
+        The readiness verdict (see :mod:`~crmlib.models.payne_frow.elements`).
+    reasons : tuple of str
+        Why.
+    weakest_process : str or None
+        The process with the lowest score (data and workshop together).
+    scores : DataFrame
+        :func:`process_scores`.
+    actions : list of Action
+        Every recommended action, most important first; the first three are the plan.
+    """
+
+    verdict: str
+    reasons: tuple[str, ...]
+    weakest_process: str | None
+    scores: pd.DataFrame
+    actions: list[Action]
+
+
+def _margin_rate(results: Results) -> float:
+    history = results.performance.history
+    if history is None or history.empty:
+        return float("nan")
+    last = history.iloc[-1]
+    return float(last["gross_margin"] / last["revenue"]) if last["revenue"] > 0 else float("nan")
+
+
+def _strategy_action(results: Results, company: Company) -> Action | None:
+    s = results.strategy
+    if s.segments is None:
+        return None
+    targets = ", ".join(s.targets)
+    if pd.notna(s.revenue_expected) and s.gap > 0:
+        rate = _margin_rate(results)
+        return Action(
+            title=f"Win {money(s.gap, company.currency)} more revenue than forecast from the "
+            f"target segments ({targets}) or new customers",
+            owner="board",
+            expected_value=float(s.gap * rate) if pd.notna(rate) else None,
+            model=MODEL,
+            rationale=f"the growth goal of {percent(s.growth_goal, 1)} is "
+            f"{money(s.gap, company.currency)} above what today's customers and last year's "
+            "pace of acquisition bring",
+        )
+    segments = s.segments
+    size = float(segments.loc[segments["target"], "customer_share"].sum())
+    if s.target_value_share < size:
+        column = "expected_value_per_customer"
+        if segments[column].isna().all():
+            column = "value_per_customer"
+        average = (segments[column] * segments["customers"]).sum() / segments["customers"].sum()
+        better = ", ".join(segments.index[segments[column] > average])
+        return Action(
+            title=f"Re-aim the customer strategy at the segments worth more than average "
+            f"({better})",
+            owner="board",
+            expected_value=None,
+            model=MODEL,
+            rationale=f"the target segments ({targets}) are {percent(size)} of the customers "
+            f"but hold {percent(s.target_value_share)} of the expected value",
+        )
+    return Action(
+        title=f"Write the customer strategy around the target segments ({targets})",
+        owner="board",
+        expected_value=None,
+        model=MODEL,
+        rationale=f"they hold {percent(s.target_value_share)} of the expected value",
+        priority=3,
+    )
+
+
+def _value_action(results: Results, company: Company) -> Action | None:
+    v = results.value
+    if pd.isna(v.lift_margin_per_year):
+        return None
+    lifted = min(v.retention_rate + RETENTION_LIFT, 1.0)
+    return Action(
+        title=f"Raise retention from {percent(v.retention_rate)} to {percent(lifted)} with "
+        "loyalty benefits for the target segments",
+        owner="marketing",
+        expected_value=float(v.lift_margin_per_year),
+        model=MODEL,
+        rationale=f"{RETENTION_LIFT * 100:.0f} points more retention raises a customer's "
+        f"lifetime value from {money(v.lifetime_value, company.currency)} to "
+        f"{money(v.lifetime_value_lifted, company.currency)}",
+    )
+
+
+def _multichannel_action(results: Results, company: Company) -> Action | None:
+    flow = results.multichannel.continuity
+    if flow is None:
+        return None
+    worst = flow.worst_process
+    return Action(
+        title="Give every channel the contact history, so a question continues where it "
+        f"left off; start with {worst}",
+        owner="customer service",
+        expected_value=float(flow.repeat_cost) if pd.notna(flow.repeat_cost) else None,
+        model=MODEL,
+        rationale=f"{percent(flow.cross_channel_rate)} of contact episodes crossed channels "
+        f"within {flow.window_days} days ({worst}: "
+        f"{percent(flow.by_process.loc[worst, 'cross_channel_rate'])})",
+    )
+
+
+def _information_action(results: Results, company: Company) -> Action:
+    info = results.information
+    aspect = info.weakest_aspect
+    label = aspect.replace("_", " ")
+    counts = info.counts
+    return Action(
+        title=f"Complete the customer picture where it is weakest: {label} "
+        f"(known for {percent(info.aspects[aspect])} of customers)",
+        owner="marketing" if aspect == "needs" else "IT",
+        expected_value=None,
+        model=MODEL,
+        rationale=f"the data supports {counts['yes']} of {len(info.support)} analyses fully",
+    )
+
+
+def _performance_action(results: Results, company: Company) -> Action | None:
+    perf = results.performance
+    if perf.scorecard is None:
+        return None
+    if perf.judged.empty:
+        return None
+    missed = list(perf.missed)
+    if "retention_rate" in missed and pd.notna(results.value.lift_margin_per_year):
+        # value creation's action already raises retention; this one takes the next KPI
+        missed.remove("retention_rate")
+    if not missed:
+        untested = perf.scorecard[perf.scorecard["standard"] == ""]
+        return Action(
+            title=f"Set standards for the {len(untested)} KPIs that have none, and review "
+            "them every quarter",
+            owner="management team",
+            expected_value=None,
+            model=MODEL,
+            rationale=f"{len(perf.judged) - len(perf.missed)} of {len(perf.judged)} standards "
+            "met; the other KPIs are followed for their trend only",
+            priority=3,
+        )
+    kpi = missed[0]
+    row = perf.scorecard.loc[kpi]
+    expected = None
+    v = results.value
+    if kpi == "retention_rate" and pd.notna(v.profit_per_customer):
+        level = next(s.value for s in perf.standards if s.kpi == kpi)
+        expected = float((level - row["current"]) * v.retained_base * v.profit_per_customer)
+    return Action(
+        title=f"Bring {row['label'].lower()} up to standard "
+        f"({KPIS[kpi].format(row['current'], company.currency)}, standard {row['standard']})",
+        owner="management team" if kpi != "satisfaction" else "customer service",
+        expected_value=expected,
+        model=MODEL,
+        rationale=f"{len(perf.missed)} of {len(perf.judged)} standards missed",
+    )
+
+
+_PROCESS_ACTIONS = {
+    "strategy_development": _strategy_action,
+    "value_creation": _value_action,
+    "multichannel_integration": _multichannel_action,
+    "information_management": _information_action,
+    "performance_assessment": _performance_action,
+}
+
+
+def _readiness_actions(r: Readiness) -> list[Action]:
+    if not r.assessed:
+        return [
+            Action(
+                title="Hold the readiness workshop before the CRM programme starts",
+                owner="CRM programme lead",
+                expected_value=None,
+                model=MODEL,
+                rationale="the maturity level, barriers and the three other elements are "
+                "not assessed",
+                priority=1,
+            )
+        ]
+    actions = []
+    for row in r.barriers.itertuples():
+        severity = 0 if pd.isna(row.severity) else int(row.severity)
+        if severity < 2:
+            continue
+        actions.append(
+            Action(
+                title=f"Remove the barrier: {row.text[0].lower()}{row.text[1:].rstrip('.')}",
+                owner=BARRIER_OWNERS.get(row.item, "board"),
+                expected_value=None,
+                model=MODEL,
+                rationale=f"a {str(row.severity_label).lower()} barrier to CRM readiness",
+                priority=1 if severity >= BLOCKING else 2,
+            )
+        )
+    for element, row in r.elements.iterrows():
+        if element == "readiness" or pd.isna(row["score"]) or row["score"] >= ELEMENT_TARGET:
+            continue
+        gap = first_gap(r, element)
+        actions.append(
+            Action(
+                title=f"Strengthen {row['title'].lower()}"
+                + (f": {gap[0].lower()}{gap[1:].rstrip('.')}" if gap else ""),
+                owner=ELEMENT_OWNERS[element],
+                expected_value=None,
+                model=MODEL,
+                rationale=f"{row['title'].lower()} scores {percent(row['score'])}",
+                priority=1 if row["score"] < ELEMENT_FLOOR else 2,
+            )
+        )
+    # the elements before the processes: blocking first, then elements below the floor
+    return sorted(actions, key=lambda a: a.priority)
+
+
+def _rank(action: Action) -> tuple:
+    value = action.expected_value
+    return (action.priority, 0 if value is not None else 1, -(value or 0.0))
+
+
+def conclusion(results: Results, company: Company) -> Conclusion:
+    """The readiness verdict, the weakest process and the actions, most important first.
+
+    The order follows the framework: without the elements the processes fail, so a
+    readiness issue that makes the company not ready comes first (a blocking barrier,
+    else the weakest element below the floor); then the action for the weakest process;
+    then the remaining actions by priority and by expected value a year.
+    """
+    scores = process_scores(results)
+    known = scores["score"].dropna()
+    weakest = str(known.idxmin()) if len(known) else None
+    r = results.readiness
+    readiness_actions = _readiness_actions(r)
+    plan: list[Action] = []
+    if readiness_actions and r.verdict in ("not ready", "not assessed"):
+        plan.append(readiness_actions.pop(0))
+    process_actions = {p: f(results, company) for p, f in _PROCESS_ACTIONS.items()}
+    if weakest is not None and process_actions.get(weakest) is not None:
+        lead = process_actions.pop(weakest)
+        plan.append(
+            Action(
+                lead.title,
+                lead.owner,
+                lead.expected_value,
+                lead.model,
+                f"{PROCESSES[weakest].lower()} is the weakest process "
+                f"({percent(known[weakest])}); {lead.rationale}",
+                1,
+            )
+        )
+    rest = [a for a in process_actions.values() if a is not None] + readiness_actions
+    plan += sorted(rest, key=_rank)
+    return Conclusion(
+        verdict=r.verdict,
+        reasons=r.reasons,
+        weakest_process=weakest,
+        scores=scores,
+        actions=plan,
+    )
+
+
+def _action_line(number: int, action: Action, currency: str) -> str:
+    worth = (
+        f" Expected value: about {money(action.expected_value, currency)} a year."
+        if action.expected_value is not None and pd.notna(action.expected_value)
+        else ""
+    )
+    return (
+        f"{number}. **{escape(action.title)}** (owner: {escape(action.owner)}). "
+        f"Why: {escape(action.rationale)}.{worth}"
+    )
+
+
+def describe_conclusion(result: Conclusion, company: Company) -> str:
+    """The conclusion as Markdown: verdict, weakest process and the first three actions."""
+    parts = [heading(company)]
+    verdict = f"The readiness verdict is **{result.verdict}**"
+    if result.reasons and result.verdict != "ready":
+        verdict += ": " + "; ".join(escape(r) for r in result.reasons[:2])
+    parts.append(verdict + ".")
+    if result.weakest_process is not None:
+        row = result.scores.loc[result.weakest_process]
+        parts.append(
+            f"The weakest process is **{PROCESSES[result.weakest_process].lower()}** "
+            f"({percent(row['score'])}, from the {row['basis']})."
+        )
+    text_ = " ".join(parts)
+    if result.actions:
+        lines = [_action_line(i, a, company.currency) for i, a in enumerate(result.actions[:3], 1)]
+        text_ += "\n\nThe first three actions:\n\n" + "\n".join(lines)
+    return text_
+
+
+def _company(results: Results) -> Company:
+    if results.company is None:
+        raise ParameterError(
+            "these Payne & Frow results carry no company. Fix: build them with "
+            "payne_frow.analyse(company), or pass company= to Results"
+        )
+    return results.company
+
+
+def diagram(results: Results) -> tuple[list[Stage], list[Stage]]:
+    """The framework diagram's figures for :func:`crmlib.diagrams.draw_payne_frow`."""
+    return diagram_stages(results, _company(results))
+
+
+def verdict(results: Results) -> ModelVerdict:
+    """The Payne & Frow verdict for the strategy report, from :func:`analyse`'s result.
+
+    Parameters
+    ----------
+    results : Results
+        With its ``company`` (as :func:`~crmlib.models.payne_frow.analyse` sets it).
+    """
+    company = _company(results)
+    result = conclusion(results, company)
+    scores = result.scores
+    headline = f"CRM readiness: {result.verdict}"
+    if result.weakest_process is not None:
+        headline += (
+            f"; the weakest of the five processes is {PROCESSES[result.weakest_process].lower()}"
+            f" ({percent(scores.loc[result.weakest_process, 'score'])})"
+        )
+    headline += "."
+    r = results.readiness
+    findings = []
+    if r.assessed:
+        findings.append(
+            f"Maturity level {r.maturity} ({(r.maturity_title or 'not scored').lower()}), "
+            f"{len(r.barriers)} barriers present" + (f"; {r.reasons[0]}" if r.reasons else "") + "."
+        )
+    else:
+        findings.append("The readiness workshop has not been held.")
+    if pd.notna(results.value.retention_rate):
+        findings.append(
+            f"{percent(results.value.retention_rate)} of the year before's buyers bought again."
+        )
+    s = results.strategy
+    if s.segments is not None:
+        findings.append(
+            f"Target segments {', '.join(s.targets)} hold {percent(s.target_value_share)} of "
+            "the expected value."
+        )
+    p = results.performance
+    if len(p.judged):
+        findings.append(f"{len(p.judged) - len(p.missed)} of {len(p.judged)} KPI standards met.")
+    if results.multichannel.continuity is not None:
+        flow = results.multichannel.continuity
+        findings.append(
+            f"{percent(flow.cross_channel_rate)} of contact episodes crossed channels within "
+            f"{flow.window_days} days."
+        )
+    figures = {f"score_{p}": float(scores.loc[p, "score"]) for p in PROCESSES}
+    figures.update({f"element_{e}": float(r.elements.loc[e, "score"]) for e in ELEMENTS})
+    figures["maturity_level"] = float(r.maturity) if r.maturity is not None else float("nan")
+    figures["barriers_present"] = float(len(r.barriers))
+    figures["retention_rate"] = float(results.value.retention_rate)
+    figures["customers"] = float(len(company.customers))
+    return ModelVerdict(
+        model=MODEL,
+        headline=headline,
+        findings=findings[:4],
+        figures=figures,
+        actions=result.actions,
+    )

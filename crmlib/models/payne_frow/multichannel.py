@@ -1,0 +1,331 @@
+"""Payne & Frow's third process: multichannel integration.
+
+Customers use several channels; integration means that every channel sees the same
+customer and that a customer process (a billing question, a warranty claim) can move
+between channels without the customer starting again. The workbook measures, over the
+last 12 months up to the observation end:
+
+- the channel mix per segment, of contacts (interactions) and of purchases
+  (transactions with a channel);
+- channel hopping: customers who used more than one channel for one process;
+- continuity: contacts about one process within ``window_days`` of each other form an
+  *episode* (:func:`crmlib.analytics.contacts.contact_episodes`); an episode that
+  crossed channels is a process that moved without being settled, and the contacts
+  after its first are the cost of that broken continuity;
+- the cost per channel: contacts, cost per contact, satisfaction and resolution.
+
+The process score (0-1) is the share of episodes settled without crossing channels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from crmlib.analytics.contacts import channel_hoppers, channel_mix, contact_episodes
+from crmlib.analytics.kpis import contact_costs
+from crmlib.data.company import Company
+from crmlib.errors import MissingDataError, ParameterError
+from crmlib.models.payne_frow.common import (
+    Parts,
+    customer_base,
+    in_last_year,
+)
+from crmlib.models.payne_frow.strategy import segment_order
+from crmlib.models.steps import attempt
+
+
+@dataclass(frozen=True)
+class Continuity:
+    """Contact episodes of the last 12 months and how often they crossed channels.
+
+    Attributes
+    ----------
+    window_days : int
+        The largest gap between two contacts of one episode.
+    by_process : DataFrame
+        Indexed by process (most episodes first): ``episodes``, ``one_contact``,
+        ``same_channel_repeat`` and ``cross_channel`` (counts of episodes settled in one
+        contact, repeated in one channel, and crossing channels), ``cross_channel_rate``,
+        ``repeat_contacts`` (contacts after the first in cross-channel episodes) and
+        ``repeat_cost`` (their cost; NaN without channel costs).
+    paths : Series
+        The channel paths of cross-channel episodes (e.g. ``"webshop > call centre"``),
+        with their counts, most frequent first.
+    customers, hoppers : int
+        Customers with contacts; of them, customers who hopped channels in a process.
+    """
+
+    window_days: int
+    by_process: pd.DataFrame
+    paths: pd.Series
+    customers: int
+    hoppers: int
+
+    @property
+    def episodes(self) -> int:
+        return int(self.by_process["episodes"].sum())
+
+    @property
+    def cross_channel_episodes(self) -> int:
+        return int(self.by_process["cross_channel"].sum())
+
+    @property
+    def cross_channel_rate(self) -> float:
+        return self.cross_channel_episodes / self.episodes if self.episodes else float("nan")
+
+    @property
+    def repeat_cost(self) -> float:
+        cost = self.by_process["repeat_cost"]
+        return float(cost.sum()) if cost.notna().any() else float("nan")
+
+    @property
+    def worst_process(self) -> str:
+        """The process whose episodes cross channels most often."""
+        return str(self.by_process["cross_channel_rate"].idxmax())
+
+
+def episode_costs(
+    interactions: pd.DataFrame, episodes: pd.DataFrame, channels: pd.DataFrame
+) -> pd.Series:
+    """The cost of the contacts after the first, per episode of :func:`contact_episodes`.
+
+    Each contact is placed in its episode by customer, process and date (episodes of
+    one customer and process never overlap). The first contact's cost is that of the
+    episode's ``first_channel``.
+
+    Returns
+    -------
+    Series of float
+        Indexed like ``episodes``, named ``repeat_cost``.
+    """
+    contacts = interactions.dropna(subset=["customer_id", "date", "process"])
+    contacts = contacts.assign(_cost=contact_costs(contacts, channels).fillna(0.0).to_numpy())
+    keys = ["customer_id", "process"]
+    left = contacts[[*keys, "date", "_cost"]].astype({k: object for k in keys})
+    right = (
+        episodes[[*keys, "start"]]
+        .astype({k: object for k in keys})
+        .assign(_episode=np.arange(len(episodes)))
+        .sort_values("start", kind="mergesort")
+    )
+    placed = pd.merge_asof(
+        left.sort_values("date", kind="mergesort"),
+        right,
+        left_on="date",
+        right_on="start",
+        by=keys,
+        direction="backward",
+    )
+    total = (
+        placed.groupby("_episode")["_cost"].sum().reindex(np.arange(len(episodes)), fill_value=0)
+    )
+    first = contact_costs(episodes.rename(columns={"first_channel": "channel"}), channels)
+    repeat = total.to_numpy() - first.fillna(0.0).to_numpy()
+    return pd.Series(repeat, index=episodes.index, name="repeat_cost")
+
+
+def continuity(
+    interactions: pd.DataFrame,
+    channels: pd.DataFrame | None = None,
+    *,
+    window_days: int = 14,
+) -> Continuity:
+    """How often a customer process crossed channels within ``window_days``.
+
+    Parameters
+    ----------
+    interactions : DataFrame
+        The contacts to look at (customer_id, date, channel, process).
+    channels : DataFrame, optional
+        With cost_per_contact, for the cost of the repeat contacts.
+    window_days : int, default 14
+        Contacts on one process at most this many days apart are one episode.
+
+    Raises
+    ------
+    MissingDataError
+        Without a process per contact, or without contacts.
+    """
+    if int(window_days) != window_days or window_days < 1:
+        raise ParameterError(
+            f"repeat_window_days must be a whole number of days, got {window_days}"
+        )
+    episodes = contact_episodes(interactions, window_days=int(window_days))
+    if episodes.empty:
+        raise MissingDataError("cross-channel continuity needs contacts with a customer process")
+    one = ~episodes["repeat"]
+    same = episodes["repeat"] & ~episodes["cross_channel"]
+    cross = episodes["cross_channel"]
+    by = episodes["process"]
+    out = pd.DataFrame(
+        {
+            "episodes": by.value_counts(),
+            "one_contact": one.groupby(by).sum(),
+            "same_channel_repeat": same.groupby(by).sum(),
+            "cross_channel": cross.groupby(by).sum(),
+        }
+    ).astype(int)
+    out["cross_channel_rate"] = out["cross_channel"] / out["episodes"]
+    out["repeat_contacts"] = (episodes["contacts"] - 1).where(cross, 0).groupby(by).sum()
+    if channels is not None and {"channel", "cost_per_contact"} <= set(channels.columns):
+        cost = episode_costs(interactions, episodes, channels)
+        out["repeat_cost"] = cost.where(cross, 0.0).groupby(by).sum()
+    else:
+        out["repeat_cost"] = np.nan
+    out = out.sort_values("episodes", ascending=False, kind="mergesort")
+    out.index.name = "process"
+    paths = episodes.loc[cross, "channel_path"].value_counts()
+    return Continuity(
+        window_days=int(window_days),
+        by_process=out,
+        paths=paths,
+        customers=int(episodes["customer_id"].nunique()),
+        hoppers=len(channel_hoppers(episodes)),
+    )
+
+
+def channel_costs(interactions: pd.DataFrame, channels: pd.DataFrame) -> pd.DataFrame:
+    """Contacts, cost, satisfaction and resolution per channel.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by channel (most costly first): ``contacts``, ``cost_per_contact``,
+        ``total_cost``, ``cost_share``, ``satisfaction`` and ``resolution_rate`` (NaN
+        without those columns) and ``cost_per_resolved`` (cost per contact over the
+        resolution rate: what a resolved question costs in that channel).
+    """
+    if "channel" not in interactions.columns:
+        raise MissingDataError("the cost per channel needs the channel of each contact")
+    cost = contact_costs(interactions, channels)
+    channel = interactions["channel"].astype(str).str.strip()
+    grouped = cost.groupby(channel)
+    out = pd.DataFrame({"contacts": grouped.size(), "total_cost": grouped.sum()})
+    out.insert(1, "cost_per_contact", out["total_cost"] / out["contacts"])
+    out["cost_share"] = out["total_cost"] / out["total_cost"].sum()
+    for column, name in (("satisfaction", "satisfaction"), ("resolved", "resolution_rate")):
+        if column in interactions.columns:
+            values = interactions[column]
+            values = values.astype("boolean") if column == "resolved" else values
+            out[name] = values.groupby(channel).mean().astype(float)
+        else:
+            out[name] = np.nan
+    out["cost_per_resolved"] = out["cost_per_contact"] / out["resolution_rate"]
+    out.index.name = "channel"
+    return out.sort_values("total_cost", ascending=False, kind="mergesort")
+
+
+def _segment_mix(
+    frame: pd.DataFrame, labels: pd.Series | None, what: str, order: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    if frame.empty:
+        raise MissingDataError(f"it needs {what} in the last 12 months")
+    mix = channel_mix(frame, labels)
+    ranked = [s for s in order if s in mix.index]
+    return mix.loc[ranked + [s for s in mix.index if s not in ranked]]
+
+
+@dataclass(frozen=True)
+class Multichannel(Parts):
+    """Channel mix, channel hopping, continuity and cost per channel.
+
+    Attributes
+    ----------
+    segment_col : str
+    contact_mix, purchase_mix : DataFrame or None
+        :func:`crmlib.analytics.contacts.channel_mix` per segment (rows sum to 1),
+        of the last 12 months' contacts and purchases.
+    continuity : Continuity or None
+    channels : DataFrame or None
+        :func:`channel_costs` of the last 12 months.
+    score : float or None
+        The share of contact episodes settled without crossing channels.
+    """
+
+    segment_col: str
+    contact_mix: pd.DataFrame | None
+    purchase_mix: pd.DataFrame | None
+    continuity: Continuity | None
+    channels: pd.DataFrame | None
+    score: float | None
+    skipped: dict[str, str] = field(default_factory=dict)
+
+
+def contacts_last_year(company: Company, *columns: str, step: str = "it") -> pd.DataFrame:
+    """The contacts of the 12 months up to the observation end.
+
+    Raises
+    ------
+    MissingDataError
+        Without interactions, or without ``channel`` and ``columns`` in them.
+    """
+    interactions = company.require("interactions", "channel", *columns, step=step)
+    return in_last_year(interactions, "date", company.observation_end)
+
+
+def multichannel_integration(
+    company: Company,
+    *,
+    segment_col: str = "value_tier",
+    window_days: int = 14,
+    horizon_months: int = 12,
+) -> Multichannel:
+    """Measure multichannel integration over the last 12 months (see the module docstring).
+
+    Parameters
+    ----------
+    company : Company
+    segment_col : {"value_tier", "value_category"}
+    window_days : int, default 14
+        The repeat-contact window.
+    horizon_months : int, default 12
+        The horizon of the value segments.
+    """
+    skipped: dict[str, str] = {}
+    base = attempt(skipped, "segments", customer_base, company, horizon_months=horizon_months)
+    labels = order = None
+    if base is not None:
+        labels = base.set_index("customer_id")[segment_col].astype(str)
+        order = segment_order(segment_col)
+    contacts = attempt(skipped, "contact_mix", contacts_last_year, company, step="it")
+    contact_mix = None
+    if contacts is not None:
+        contact_mix = attempt(
+            skipped, "contact_mix", _segment_mix, contacts, labels, "contacts", order or ()
+        )
+    purchases = in_last_year(company.transactions, "date", company.observation_end)
+    purchase_mix = None
+    if "channel" not in purchases.columns:
+        skipped["purchase_mix"] = "it needs a channel column in transactions"
+    else:
+        purchase_mix = attempt(
+            skipped, "purchase_mix", _segment_mix, purchases, labels, "purchases", order or ()
+        )
+    step = "it"
+    threads = attempt(skipped, "continuity", contacts_last_year, company, "process", step=step)
+    flow = None
+    if threads is not None:
+        flow = attempt(
+            skipped, "continuity", continuity, threads, company.channels, window_days=window_days
+        )
+    costs = None
+    if contacts is None:
+        attempt(skipped, "channels", company.require, "interactions", step=step)
+    elif (
+        attempt(skipped, "channels", company.require, "channels", "cost_per_contact", step=step)
+        is not None
+    ):
+        costs = attempt(skipped, "channels", channel_costs, contacts, company.channels)
+    score = None if flow is None else float(1 - flow.cross_channel_rate)
+    return Multichannel(
+        segment_col=segment_col,
+        contact_mix=contact_mix,
+        purchase_mix=purchase_mix,
+        continuity=flow,
+        channels=costs,
+        score=score,
+        skipped=skipped,
+    )

@@ -1,0 +1,180 @@
+"""Payne & Frow's fifth process: performance assessment.
+
+**Performance assessment** ties the shareholder results to standards and follows them
+over time: the KPI scorecard of :mod:`crmlib.analytics.kpis`, comparing the 12 months to
+``kpi_end`` with the 12 months before. Its process score is the share of KPIs with a
+standard that meet it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from crmlib.analytics.kpis import KPIS, Standard, default_standards, kpi_history, scorecard
+from crmlib.data.company import Company
+from crmlib.errors import ParameterError
+from crmlib.models.payne_frow.common import Parts
+from crmlib.models.steps import attempt
+
+
+@dataclass(frozen=True)
+class Performance(Parts):
+    """The KPI scorecard and its trend.
+
+    Attributes
+    ----------
+    history : DataFrame
+        :func:`crmlib.analytics.kpis.kpi_history` of 12-month periods up to ``end``.
+    scorecard : DataFrame or None
+        :func:`crmlib.analytics.kpis.scorecard` of the last two periods.
+    standards : tuple of Standard
+    end : Timestamp
+        The last day of the later period.
+    score : float or None
+        The share of KPIs with a standard that meet it.
+    """
+
+    history: pd.DataFrame | None
+    scorecard: pd.DataFrame | None
+    standards: tuple[Standard, ...]
+    end: pd.Timestamp
+    score: float | None
+    skipped: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def judged(self) -> pd.DataFrame:
+        """The scorecard rows whose standard could be judged."""
+        if self.scorecard is None:
+            return pd.DataFrame()
+        return self.scorecard[self.scorecard["meets"].notna()]
+
+    @property
+    def missed(self) -> list[str]:
+        """The KPIs that miss their standard, in scorecard order."""
+        judged = self.judged
+        return [] if judged.empty else list(judged.index[~judged["meets"].astype(bool)])
+
+
+def kpi_end_date(company: Company, kpi_end: str = "") -> pd.Timestamp:
+    """The end of the KPI comparison: ``kpi_end``, or the observation end when empty."""
+    if not str(kpi_end or "").strip():
+        return company.observation_end
+    try:
+        end = pd.Timestamp(kpi_end).normalize()
+    except (TypeError, ValueError):
+        raise ParameterError(f"kpi_end '{kpi_end}' is not a date; write it as yyyy-mm-dd") from None
+    if end > company.observation_end:
+        raise ParameterError(
+            f"kpi_end {end:%Y-%m-%d} lies after the observation end "
+            f"{company.observation_end:%Y-%m-%d}; choose an earlier day"
+        )
+    return end
+
+
+def performance_assessment(
+    company: Company,
+    *,
+    kpi_end: str = "",
+    growth_goal: float = 0.05,
+    retention_standard: float = 0.65,
+    satisfaction_standard: float = 4.0,
+    cost_to_serve_standard: float = 0.10,
+) -> Performance:
+    """The KPI scorecard: the 12 months to ``kpi_end`` against the 12 before, and the trend.
+
+    Parameters
+    ----------
+    company : Company
+    kpi_end : str
+        Last day of the later period (yyyy-mm-dd); empty for the observation end.
+    growth_goal, retention_standard, satisfaction_standard, cost_to_serve_standard : float
+        The standards (see :func:`crmlib.analytics.kpis.default_standards`).
+    """
+    end = kpi_end_date(company, kpi_end)
+    standards = tuple(
+        default_standards(
+            growth_goal=growth_goal,
+            retention_standard=retention_standard,
+            satisfaction_standard=satisfaction_standard,
+            cost_to_serve_standard=cost_to_serve_standard,
+        )
+    )
+    skipped: dict[str, str] = {}
+    history = attempt(
+        skipped,
+        "history",
+        kpi_history,
+        company.transactions,
+        end=end,
+        products=company.products,
+        interactions=company.interactions,
+        channels=company.channels,
+        campaigns=company.campaigns,
+    )
+    card = None
+    score = None
+    if history is not None:
+        card = scorecard(history, standards, currency=company.currency)
+        judged = card["meets"].dropna()
+        score = float(judged.astype(bool).mean()) if len(judged) else None
+    else:
+        skipped["scorecard"] = skipped["history"]
+    return Performance(
+        history=history, scorecard=card, standards=standards, end=end, score=score, skipped=skipped
+    )
+
+
+def kpi_end_options(company: Company, *, step_months: int = 3, n: int = 8) -> list[str]:
+    """Ends of KPI periods to choose from in a workshop, newest first.
+
+    The observation end, then the month ends ``step_months`` apart before it, as long as
+    two full years of transactions come before them (the later year and the year it is
+    compared with).
+    """
+    first = company.transactions["date"].min()
+    options = []
+    end = company.observation_end
+    month_end = end == end + pd.offsets.MonthEnd(0)
+    while len(options) < n and end - pd.DateOffset(months=24) >= first - pd.Timedelta(days=8):
+        options.append(end.strftime("%Y-%m-%d"))
+        end = (end - pd.DateOffset(months=step_months)).normalize()
+        if month_end:
+            end = end + pd.offsets.MonthEnd(0)
+    return options
+
+
+def scorecard_table(card: pd.DataFrame, company: Company) -> pd.DataFrame:
+    """The KPI scorecard as a report shows it: values written in their unit."""
+    before, now = card.attrs.get("periods", (None, None))
+    rows = []
+    for kpi, row in card.iterrows():
+        unit = KPIS[kpi]
+        meets = "" if pd.isna(row["meets"]) else ("meets" if row["meets"] else "misses")
+        rows.append(
+            {
+                "KPI": row["label"],
+                "shareholder result": row["result"],
+                str(before or "before"): unit.format(row["previous"], company.currency),
+                str(now): unit.format(row["current"], company.currency),
+                "change": ""
+                if pd.isna(row["relative_change"])
+                else f"{row['relative_change']:+.1%}",
+                "direction": row["direction"]
+                + (
+                    "" if pd.isna(row["better"]) else (" (better)" if row["better"] else " (worse)")
+                ),
+                "standard": row["standard"],
+                "verdict": meets,
+            }
+        )
+    return pd.DataFrame(rows).set_index("KPI")
+
+
+def kpi_change(performance: Performance, kpi: str) -> float:
+    """A KPI's change on the period before (later minus earlier); NaN when not measured."""
+    card = performance.scorecard
+    if card is None or kpi not in card.index:
+        return float("nan")
+    return float(card.loc[kpi, "change"])

@@ -1,0 +1,338 @@
+"""Payne & Frow's first process: strategy development.
+
+Strategy development brings the business strategy (a growth goal, the segments to serve)
+together with the customer strategy (which segments, served how). The workbook measures
+the segments on value (current and expected lifetime value, from
+:func:`crmlib.analytics.segments.customer_segments`) and needs (the survey), chooses the
+target segments from the data when none are given, and gives each segment a treatment
+that follows from its figures.
+
+The process score (0-1, this workbook's operationalisation, used to colour the diagram
+and find the weakest process) is the mean of the target segments' share of expected
+value and the share of the growth goal that today's customers plus last year's pace of
+acquisition reach (capped at 1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from crmlib.analytics.needs import need_dimensions, needs_profile
+from crmlib.analytics.profitability import DEFAULT_TIERS, VALUE_CATEGORIES
+from crmlib.data.company import Company
+from crmlib.errors import ParameterError
+from crmlib.models.payne_frow.common import (
+    Parts,
+    customer_base,
+    mean_or_none,
+    readable,
+    revenue_last_year,
+)
+from crmlib.models.steps import attempt
+
+TIERS = tuple(name for name, _ in DEFAULT_TIERS)
+CATEGORIES = tuple(VALUE_CATEGORIES)
+
+
+def parse_targets(target_segments: str) -> tuple[str, tuple[str, ...]]:
+    """Read the ``target_segments`` parameter.
+
+    Parameters
+    ----------
+    target_segments : str
+        Comma-separated value tiers (platinum, gold, silver, bronze) or value categories
+        (MVC, MGC, BZ, other), in any case; empty to choose from the data.
+
+    Returns
+    -------
+    (str, tuple of str)
+        The segment column (``"value_tier"`` or ``"value_category"``) and the names in
+        their canonical spelling (empty when none were given: tiers are then used).
+
+    Raises
+    ------
+    ParameterError
+        For an unknown name, or tiers and categories mixed.
+    """
+    names = [n.strip() for n in str(target_segments or "").split(",") if n.strip()]
+    if not names:
+        return "value_tier", ()
+    tiers = {t.casefold(): t for t in TIERS}
+    categories = {c.casefold(): c for c in CATEGORIES}
+    unknown = [n for n in names if n.casefold() not in tiers and n.casefold() not in categories]
+    if unknown:
+        raise ParameterError(
+            f"target_segments names {', '.join(unknown)}, which is not a value tier "
+            f"({', '.join(TIERS)}) or value category ({', '.join(CATEGORIES)})"
+        )
+    in_tiers = [n.casefold() in tiers for n in names]
+    if any(in_tiers) and not all(in_tiers):
+        raise ParameterError(
+            "target_segments mixes value tiers and value categories; name one kind only"
+        )
+    if all(in_tiers):
+        return "value_tier", tuple(dict.fromkeys(tiers[n.casefold()] for n in names))
+    return "value_category", tuple(dict.fromkeys(categories[n.casefold()] for n in names))
+
+
+def segment_order(column: str) -> tuple[str, ...]:
+    """The segments of a column from most to least valuable."""
+    return TIERS if column == "value_tier" else ("MVC", "MGC", "other", "BZ")
+
+
+def _top_needs(company: Company, labels: pd.Series) -> pd.Series:
+    """The two needs each segment scores most above the survey's average."""
+    if company.needs is None or not need_dimensions(company.needs):
+        return pd.Series(dtype=object)
+    dims = need_dimensions(company.needs)
+    profile = needs_profile(company.needs, labels)
+    overall = company.needs[dims].mean()
+    tops = {}
+    for segment, row in profile.iterrows():
+        if row["respondents"] < 5:
+            continue
+        lift = (row[dims] - overall).astype(float).sort_values(ascending=False)
+        tops[segment] = " & ".join(n.replace("_", " ") for n in lift.index[:2])
+    return pd.Series(tops, dtype=object)
+
+
+def _treatment(row: pd.Series, base_change: float) -> str:
+    if row["value_per_customer"] < 0:
+        how = "serve for less: low-cost channels and fewer contacts"
+    elif not row["target"]:
+        how = "maintain at low cost: digital channels, no personal follow-up"
+    elif pd.notna(row["expected_change"]) and row["expected_change"] < base_change:
+        how = "retain: loyalty benefits and personal service, its value is expected to fall"
+    else:
+        how = "develop: cross-sell and a larger share of wallet"
+    if row["target"] and row.get("top_needs"):
+        how += f"; lead with {row['top_needs']}"
+    return how
+
+
+@dataclass(frozen=True)
+class Strategy(Parts):
+    """Business strategy meets customer strategy.
+
+    Attributes
+    ----------
+    segment_col : str
+        ``"value_tier"`` or ``"value_category"``.
+    segments : DataFrame or None
+        Indexed by segment (from most to least valuable): ``customers``,
+        ``customer_share``, ``value_share`` (share of current value: profit of the
+        last horizon), ``expected_value_share`` (share of CLV), ``value_per_customer``,
+        ``expected_value_per_customer``, ``revenue_last`` (last 12 months),
+        ``revenue_expected`` (next 12 months from today's customers),
+        ``expected_change`` (their ratio - 1), ``probability_alive`` (mean),
+        ``top_needs`` (empty without a survey), ``target`` and ``treatment``.
+    targets : tuple of str
+        The target segments.
+    chosen_from_data : bool
+        True when the targets were chosen from the data: the segments whose expected
+        value per customer is above the base's average.
+    growth_goal : float
+    revenue_last, revenue_new, revenue_expected, revenue_goal : float
+        Revenue of the last 12 months; of it, from customers whose first purchase fell
+        in them; expected from today's customers in the next 12 months (BG/NBD and
+        Gamma-Gamma; NaN without a forecast); and the goal, last year's revenue
+        grown by ``growth_goal``.
+    target_value_share : float
+        The target segments' share of expected value (of current value without a
+        forecast).
+    score : float or None
+        See the module docstring.
+    reachable : int or None
+        Customers in the target segments who gave marketing consent (None when the
+        customers table has no consent_marketing column).
+    """
+
+    segment_col: str
+    segments: pd.DataFrame | None
+    targets: tuple[str, ...]
+    chosen_from_data: bool
+    growth_goal: float
+    revenue_last: float
+    revenue_new: float
+    revenue_expected: float
+    revenue_goal: float
+    target_value_share: float
+    score: float | None
+    reachable: int | None = None
+    skipped: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def forecast(self) -> float:
+        """Revenue expected next year: today's customers plus last year's acquisition."""
+        return self.revenue_expected + self.revenue_new
+
+    @property
+    def gap(self) -> float:
+        """The revenue the goal asks beyond the forecast (negative: the goal is in reach)."""
+        return self.revenue_goal - self.forecast
+
+
+def _segment_table(
+    company: Company,
+    base: pd.DataFrame,
+    column: str,
+    targets: tuple[str, ...],
+    horizon_months: int,
+) -> tuple[pd.DataFrame, tuple[str, ...], bool]:
+    table = base.set_index("customer_id")
+    labels = table[column].astype(str)
+    revenue_last = revenue_last_year(company).reindex(table.index, fill_value=0.0)
+    # the forecast covers horizon_months; scaled to a year to compare with last year
+    expected = (table["expected_purchases"] * table["expected_average_value"]).fillna(0.0)
+    expected = expected * 12 / horizon_months
+    has_forecast = table["clv"].notna().any()
+    grouped = table.groupby(labels, observed=True)
+    out = pd.DataFrame(
+        {
+            "customers": grouped.size(),
+            "value_sum": grouped["current_value"].sum(),
+            "expected_sum": grouped["clv"].sum() if has_forecast else np.nan,
+            "value_per_customer": grouped["current_value"].mean(),
+            "expected_value_per_customer": grouped["clv"].mean() if has_forecast else np.nan,
+            "revenue_last": revenue_last.groupby(labels).sum(),
+            "revenue_expected": expected.groupby(labels).sum() if has_forecast else np.nan,
+            "probability_alive": grouped["probability_alive"].mean(),
+        }
+    )
+    order = [s for s in segment_order(column) if s in out.index]
+    out = out.loc[order]
+    out.insert(1, "customer_share", out["customers"] / out["customers"].sum())
+    out.insert(2, "value_share", out["value_sum"] / out["value_sum"].sum())
+    out.insert(
+        3,
+        "expected_value_share",
+        out["expected_sum"] / out["expected_sum"].sum() if has_forecast else np.nan,
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["expected_change"] = np.where(
+            out["revenue_last"] > 0, out["revenue_expected"] / out["revenue_last"] - 1, np.nan
+        )
+    out["top_needs"] = _top_needs(company, labels).reindex(out.index).fillna("")
+    chosen = not targets
+    if chosen:
+        per_customer = "expected_value_per_customer" if has_forecast else "value_per_customer"
+        average = (table["clv"] if has_forecast else table["current_value"]).mean()
+        picked = out.index[out[per_customer] > average]
+        targets = tuple(picked) if len(picked) else (out[per_customer].idxmax(),)
+    out["target"] = out.index.isin(targets)
+    total_last = out["revenue_last"].sum()
+    base_change = out["revenue_expected"].sum() / total_last - 1 if total_last > 0 else np.nan
+    out["treatment"] = [_treatment(row, base_change) for _, row in out.iterrows()]
+    out.index.name = column
+    return out.drop(columns=["value_sum", "expected_sum"]), targets, chosen
+
+
+def strategy_development(
+    company: Company,
+    *,
+    growth_goal: float = 0.05,
+    target_segments: str = "",
+    horizon_months: int = 12,
+) -> Strategy:
+    """Which segments to serve and how, and whether the growth goal is within reach.
+
+    Parameters
+    ----------
+    company : Company
+    growth_goal : float, default 0.05
+        Yearly revenue growth the business strategy aims for.
+    target_segments : str
+        See :func:`parse_targets`; empty chooses them from the data.
+    horizon_months : int, default 12
+        Horizon of the expected (lifetime) value.
+
+    Returns
+    -------
+    Strategy
+
+    Raises
+    ------
+    ParameterError
+        For a bad growth goal or target segment.
+    """
+    if not -1 < growth_goal < 10:
+        raise ParameterError(f"growth_goal is a share such as 0.05 for 5%, got {growth_goal}")
+    column, targets = parse_targets(target_segments)
+    skipped: dict[str, str] = {}
+    revenue = revenue_last_year(company)
+    revenue_last = float(revenue.sum())
+    first = company.transactions.groupby("customer_id")["date"].min()
+    new = first[(first > company.observation_end - pd.DateOffset(months=12)).to_numpy(dtype=bool)]
+    new = new[(new <= company.observation_end).to_numpy(dtype=bool)]
+    revenue_new = float(revenue.reindex(new.index, fill_value=0.0).sum())
+    base = attempt(skipped, "segments", customer_base, company, horizon_months=horizon_months)
+    segments = None
+    chosen = not targets
+    revenue_expected = float("nan")
+    target_share = float("nan")
+    if base is not None:
+        segments, targets, chosen = _segment_table(company, base, column, targets, horizon_months)
+        if segments["revenue_expected"].notna().any():
+            revenue_expected = float(segments["revenue_expected"].sum())
+        shares = segments["expected_value_share"]
+        if shares.isna().all():
+            shares = segments["value_share"]
+        target_share = float(shares[segments["target"]].sum())
+    reachable = None
+    if base is not None and "consent_marketing" in company.customers.columns:
+        labels = base.set_index("customer_id")[column].astype(str)
+        in_target = labels.index[labels.isin(targets).to_numpy(dtype=bool)]
+        consent = company.customers.set_index("customer_id")["consent_marketing"]
+        reachable = int(consent.reindex(in_target).fillna(False).to_numpy(dtype=bool).sum())
+    goal = revenue_last * (1 + growth_goal)
+    forecast = revenue_expected + revenue_new
+    coverage = min(1.0, forecast / goal) if goal > 0 and pd.notna(forecast) else None
+    score = mean_or_none([target_share, coverage])
+    return Strategy(
+        segment_col=column,
+        segments=segments,
+        targets=tuple(targets),
+        chosen_from_data=chosen,
+        growth_goal=float(growth_goal),
+        revenue_last=revenue_last,
+        revenue_new=revenue_new,
+        revenue_expected=revenue_expected,
+        revenue_goal=goal,
+        target_value_share=target_share,
+        score=None if score is None else float(np.clip(score, 0, 1)),
+        reachable=reachable,
+        skipped=skipped,
+    )
+
+
+def strategy_table(strategy: Strategy, company: Company) -> pd.DataFrame:
+    """The segment table as a report shows it (one row per segment, not per customer).
+
+    The target segments are marked with a star; the treatment includes the needs a
+    target segment scores above the average.
+    """
+    table = strategy.need("segments")
+    out = readable(
+        table,
+        {
+            "customers": "customers",
+            "customer_share": "share of customers",
+            "expected_value_share": "share of expected value",
+            "expected_value_per_customer": "expected value per customer",
+            "treatment": "treatment",
+        },
+        shares=("customer_share", "expected_value_share"),
+        amounts=("expected_value_per_customer",),
+        currency=company.currency,
+    )
+    out.insert(
+        4,
+        "revenue next year vs last",
+        [f"{v:+.0%}" if pd.notna(v) else "" for v in table["expected_change"]],
+    )
+    out.index = [f"★ {name}" if t else str(name) for name, t in table["target"].items()]
+    out.index.name = "segment"
+    return out

@@ -1,0 +1,243 @@
+"""QCI's acquisition, penetration and efficiency activities measured on data (retention,
+the fourth, is in :mod:`crmlib.models.qci.retention`). The year measured is the 12 months
+up to the company's observation end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from crmlib.analytics.lifecycle.cohorts import acquisition, acquisition_quality, first_purchases
+from crmlib.analytics.lifecycle.costs import channel_costs, segment_costs
+from crmlib.analytics.lifecycle.wallet import category_affinity, penetration, share_of_wallet
+from crmlib.data.company import Company
+from crmlib.errors import MissingDataError
+from crmlib.models.qci.customers import YEAR, CustomerBase, _in_year, available, tier_order
+
+# ---------------------------------------------------------------------------------------
+# Acquisition
+
+
+@dataclass(frozen=True)
+class AcquisitionView:
+    """New customers: how many, where they came in, and what their first year brings.
+
+    Attributes
+    ----------
+    per_period : DataFrame
+        New customers per period, split by ``source`` (see
+        :func:`crmlib.analytics.lifecycle.acquisition`).
+    source : str or None
+        The split: ``acquisition_channel`` (customers table) or ``first_channel``
+        (the channel of the first purchase); None without either.
+    quality : DataFrame or None
+        :func:`crmlib.analytics.lifecycle.acquisition_quality` per source, for the
+        newcomers of the year before last (their first year is complete).
+    first_categories : Series
+        The share of last year's new customers per category of their first purchase.
+    new_last_year, new_year_before : int
+        New customers in the year measured and in the year before.
+    first_year_margin : float or None
+        The mean first-year margin of a new customer (the year-before-last newcomers).
+    """
+
+    per_period: pd.DataFrame
+    source: str | None
+    quality: pd.DataFrame | None
+    first_categories: pd.Series
+    new_last_year: int
+    new_year_before: int
+    first_year_margin: float | None
+
+
+def acquisition_view(company: Company, base: CustomerBase, *, freq: str = "Q") -> AcquisitionView:
+    """Acquisition on the company's data: volumes, sources, first categories, first year."""
+    tx, end = company.transactions, base.end
+    first = first_purchases(tx, company.products, end=end, customers=company.customers)
+    source = next((c for c in ("acquisition_channel", "first_channel") if c in first.columns), None)
+    per_period = acquisition(
+        tx, company.products, freq=freq, end=end, by=source, customers=company.customers
+    )
+    last_year = (first["first_date"] > base.year_start).to_numpy(dtype=bool)
+    before = (
+        (first["first_date"] > base.year_start - pd.DateOffset(months=YEAR)) & ~last_year
+    ).to_numpy(dtype=bool)
+    categories = (
+        first.loc[last_year, "first_category"].value_counts(normalize=True)
+        if "first_category" in first.columns
+        else pd.Series(dtype=float)
+    )
+    try:
+        quality = acquisition_quality(
+            tx,
+            company.products,
+            by=source,
+            end=end,
+            months=YEAR,
+            start=base.year_start - pd.DateOffset(months=YEAR),
+            margin=base.line_margin,
+            customers=company.customers,
+        )
+    except MissingDataError:
+        quality = None
+    first_year = (
+        float(quality.loc["all", "first_year_margin"])
+        if quality is not None and "first_year_margin" in quality.columns
+        else None
+    )
+    return AcquisitionView(
+        per_period=per_period,
+        source=source,
+        quality=quality.drop(index="all") if quality is not None and source else quality,
+        first_categories=categories,
+        new_last_year=int(last_year.sum()),
+        new_year_before=int(before.sum()),
+        first_year_margin=first_year,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Penetration
+
+
+@dataclass(frozen=True)
+class PenetrationView:
+    """How far last year's buyers reach across the range.
+
+    Attributes
+    ----------
+    summary : DataFrame
+        Per value tier and ``all``: ``buyers``, ``categories_per_buyer``,
+        ``cross_sell_rate`` (2+ categories), over last year's purchases.
+    category_penetration : DataFrame
+        Tiers × categories: the share of the tier's buyers who bought in the category.
+    affinity : DataFrame
+        :func:`crmlib.analytics.lifecycle.category_affinity` over last year.
+    cross_sell_rate : float
+        The share of last year's buyers who bought in two or more categories.
+    active : int
+        Last year's buyers.
+    margin_single, margin_multi : float or None
+        Mean margin last year of single- and multi-category buyers.
+    wallet : DataFrame or None
+        :func:`crmlib.analytics.lifecycle.share_of_wallet` when a wallet is given.
+    """
+
+    summary: pd.DataFrame
+    category_penetration: pd.DataFrame
+    affinity: pd.DataFrame
+    cross_sell_rate: float
+    active: int
+    margin_single: float | None
+    margin_multi: float | None
+    wallet: pd.DataFrame | None
+
+
+def penetration_view(
+    company: Company, base: CustomerBase, *, wallet_per_customer: float = 0.0
+) -> PenetrationView:
+    """Categories per customer, cross-sell, category penetration per tier, share of wallet."""
+    products = company.require("products", "category", step="Penetration")
+    year = _in_year(company.transactions, base.year_start, base.end)
+    tiers = base.tier
+    result = penetration(year, products, end=base.end, segments=tiers)
+    overall = penetration(year, products, end=base.end)
+    summary = pd.concat([result["summary"], overall["summary"]])
+    order = tier_order(summary.index)
+    summary = summary.reindex(order)
+    per_customer = overall["per_customer"]
+    multi = per_customer["categories"] >= 2
+    margin_single = margin_multi = None
+    if base.annual is not None:
+        profit = base.annual["profit"].reindex(per_customer.index)
+        margin_single = float(profit[~multi].mean()) if (~multi).any() else None
+        margin_multi = float(profit[multi].mean()) if multi.any() else None
+    try:
+        wallet = share_of_wallet(
+            company.transactions, wallet_per_customer, end=base.end, months=YEAR, segments=tiers
+        )
+    except MissingDataError:
+        wallet = None
+    return PenetrationView(
+        summary=summary,
+        category_penetration=result["category_penetration"].reindex(
+            [t for t in order if t in result["category_penetration"].index]
+        ),
+        affinity=category_affinity(year, products, end=base.end),
+        cross_sell_rate=float(multi.mean()),
+        active=len(per_customer),
+        margin_single=margin_single,
+        margin_multi=margin_multi,
+        wallet=wallet,
+    )
+
+
+def best_cross_sell(affinity: pd.DataFrame, min_share: float = 0.0) -> tuple[str, str, float]:
+    """The category pair with the lowest cross-sell from a popular category: the gap.
+
+    Returns the (bought, not yet bought, share) pair where the share of A-buyers who
+    also bought B is lowest, among the pairs whose B is bought by at least the median
+    share of A-buyers elsewhere (so the gap is not simply a niche category).
+    """
+    stacked = affinity.stack().rename("share").reset_index()
+    popular = affinity.mean(axis=0)
+    common = popular[popular >= popular.median()].index
+    pool = stacked[stacked["also_bought"].isin(common) & (stacked["share"] >= min_share)]
+    row = pool.sort_values("share", kind="mergesort").iloc[0]
+    return str(row["bought"]), str(row["also_bought"]), float(row["share"])
+
+
+# ---------------------------------------------------------------------------------------
+# Efficiency
+
+
+@dataclass(frozen=True)
+class EfficiencyView:
+    """The cost to serve last year, per channel and per value tier.
+
+    Attributes
+    ----------
+    channels : DataFrame
+        :func:`crmlib.analytics.lifecycle.channel_costs`.
+    tiers : DataFrame or None
+        :func:`crmlib.analytics.lifecycle.segment_costs` per value tier, with margin.
+    total_cost : float
+    """
+
+    channels: pd.DataFrame
+    tiers: pd.DataFrame | None
+    total_cost: float
+
+
+def efficiency_view(company: Company, base: CustomerBase) -> EfficiencyView:
+    """Cost to serve per channel and per value tier over the year measured."""
+    step = "Efficiency (cost to serve)"
+    interactions = company.require("interactions", "channel", step=step)
+    channels = company.require("channels", "channel", "cost_per_contact", step=step)
+    by_channel = channel_costs(interactions, channels, start=base.year_start, end=base.end)
+    tiers = None
+    if base.tier is not None and base.annual is not None:
+        tiers = segment_costs(
+            interactions,
+            channels,
+            base.tier,
+            margin=base.annual["gross_margin"],
+            start=base.year_start,
+            end=base.end,
+        )
+        tiers = tiers.reindex(tier_order(tiers.index))
+    return EfficiencyView(by_channel, tiers, float(by_channel["cost"].sum()))
+
+
+def wallet_table(view: PenetrationView | None) -> pd.DataFrame:
+    """Share of wallet per value tier, or a MissingDataError saying what it needs."""
+    view = available(view, "the penetration step (products with categories)")
+    if view.wallet is None:
+        raise MissingDataError(
+            "it needs an estimate of what a customer spends a year in the market, here and "
+            "elsewhere (the parameter wallet_per_customer, 0 = unknown); the data holds only "
+            "the spend here"
+        )
+    return view.wallet

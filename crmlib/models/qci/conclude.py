@@ -1,0 +1,610 @@
+"""Where QCI's parts come together: the improvement potential of acquisition, retention
+and penetration (the notebook's conclusion), and the figures of the QCI diagram.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from crmlib.data.company import Company
+from crmlib.errors import MissingDataError, ParameterError
+from crmlib.formatting import count, money, percent
+from crmlib.models.qci.activities import (
+    AcquisitionView,
+    EfficiencyView,
+    PenetrationView,
+    best_cross_sell,
+)
+from crmlib.models.qci.context import Readiness
+from crmlib.models.qci.experience import Experience
+from crmlib.models.qci.questionnaire import AREA_OWNERS, Assessment
+from crmlib.models.qci.retention import (
+    LapseView,
+    RetentionValue,
+    RetentionView,
+    implied_acquisition_cost,
+)
+from crmlib.models.qci.text import describe_assessment, describe_lapse, describe_retention
+from crmlib.models.verdict import Action, ModelVerdict
+from crmlib.text import escape, lead
+
+if TYPE_CHECKING:
+    from crmlib.models.qci.analysis import QciResult
+
+MODEL = "QCI"
+
+ACTIVITIES = ("acquisition", "retention", "penetration")
+_NUMBERS = {1: "one", 2: "two", 3: "three"}
+
+#: The diagram's rings from the outside in: (name, assessment area or None).
+RINGS = (
+    ("External environment", None),
+    ("Customer experience", "customer_experience"),
+    ("Proposition", "proposition"),
+    ("Analysis & planning", "analysis_planning"),
+    ("People & organisation", "people_organisation"),
+    ("Information & technology", "information_technology"),
+    ("Process management", "process_management"),
+    ("Measuring the effect", "measuring_effect"),
+)
+
+
+def _check_uplift(uplift: float) -> float:
+    if not 0 < uplift < 1:
+        raise ParameterError(
+            f"the uplift is a share between 0 and 1 (0.05 = 5 points), got {uplift}"
+        )
+    return float(uplift)
+
+
+# ---------------------------------------------------------------------------------------
+# The conclusion: improvement potential of acquisition, retention and penetration
+
+
+def improvement_potential(
+    acquisition: AcquisitionView | None,
+    retention: RetentionView | None,
+    penetration: PenetrationView | None,
+    *,
+    uplift: float = 0.05,
+    acquisition_cost: float = 0.0,
+    scored: Assessment | None = None,
+) -> pd.DataFrame:
+    """The value per year of raising each activity's rate by the same ``uplift``.
+
+    Method. Each activity gets one rate, measured over the last year, and the target
+    is that rate plus ``uplift`` (capped at 100 %). The value per year is the number of
+    customers the step moves times what one such customer brings in a year:
+
+    - **retention**: the share of the year-before-last's buyers who bought again last
+      year; a step keeps ``uplift x that base`` more customers, each bringing the mean
+      margin (after contact costs) of a retained customer;
+    - **acquisition**: new customers last year per customer of the same base; a step
+      wins ``uplift x base`` more, each bringing the mean first-year margin of a
+      newcomer, less the cost of winning them (``acquisition_cost``, or five times a
+      retained customer's yearly contact cost by the rule of thumb, or nothing when
+      neither is known);
+    - **penetration**: the share of last year's buyers who bought in two or more
+      categories; a step moves ``uplift x buyers`` from one category to several, each
+      worth the difference in margin between the two groups. That difference is an
+      upper bound: buyers of several categories are also bigger buyers.
+
+    Parameters
+    ----------
+    scored : Assessment, optional
+        Adds the workshop's reality score (%) of the practices of each activity.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by activity (acquisition, retention, penetration), ranked by value:
+        ``measure`` (the rate's name), ``current``, ``target``, ``customers`` (moved
+        by the step), ``value_each``, ``value_per_year``, ``practice_score`` and
+        ``rank`` (1 = the largest potential; NaN values rank last).
+    """
+    uplift = _check_uplift(uplift)
+    rows = {}
+    base = retention.customers_before if retention is not None else 0
+    if retention is not None:
+        target = min(retention.rate + uplift, 1.0)
+        rows["retention"] = {
+            "measure": "customers kept from one year to the next",
+            "current": retention.rate,
+            "target": target,
+            "customers": (target - retention.rate) * base,
+            "value_each": retention.retained_margin,
+        }
+    if acquisition is not None and base:
+        cost, _ = implied_acquisition_cost(
+            acquisition_cost, retention.retention_cost if retention is not None else None
+        )
+        each = (
+            acquisition.first_year_margin - (cost or 0.0)
+            if acquisition.first_year_margin is not None
+            else None
+        )
+        current = acquisition.new_last_year / base
+        rows["acquisition"] = {
+            "measure": "new customers per customer of the base",
+            "current": current,
+            "target": current + uplift,
+            "customers": uplift * base,
+            "value_each": each,
+        }
+    if penetration is not None:
+        target = min(penetration.cross_sell_rate + uplift, 1.0)
+        each = (
+            penetration.margin_multi - penetration.margin_single
+            if penetration.margin_multi is not None and penetration.margin_single is not None
+            else None
+        )
+        rows["penetration"] = {
+            "measure": "buyers of two or more categories",
+            "current": penetration.cross_sell_rate,
+            "target": target,
+            "customers": (target - penetration.cross_sell_rate) * penetration.active,
+            "value_each": each,
+        }
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    if table.empty:
+        raise MissingDataError("the improvement potential needs at least one measured activity")
+    table["value_each"] = table["value_each"].astype(float)
+    table["value_per_year"] = table["customers"] * table["value_each"]
+    table["practice_score"] = [
+        float(scored.activities.loc[a, "reality"])
+        if scored is not None and a in scored.activities.index
+        else np.nan
+        for a in table.index
+    ]
+    if "acquisition" in table.index:
+        _, source = implied_acquisition_cost(
+            acquisition_cost, retention.retention_cost if retention is not None else None
+        )
+        table.attrs["acquisition_cost_source"] = source
+    table = table.sort_values("value_per_year", ascending=False, na_position="last")
+    table["rank"] = np.arange(1, len(table) + 1)
+    table.index.name = "activity"
+    table.attrs["uplift"] = uplift
+    return table
+
+
+def describe_potential(table: pd.DataFrame, currency: str) -> str:
+    """The ranking in words, with the figures and the practice scores."""
+    uplift = table.attrs.get("uplift", np.nan)
+    valued = table.dropna(subset=["value_per_year"])
+    if valued.empty:
+        return "No activity could be valued: the data has no margins."
+    parts = [f"A step of {uplift * 100:.0f} points on each activity's rate is worth, per year:"]
+    parts.append(
+        "; ".join(
+            f"{a} {money(r.value_per_year, currency)} ({count(r.customers)} customers × "
+            f"{money(r.value_each, currency)}; {r.measure} from {percent(r.current)} to "
+            f"{percent(r.target)})"
+            for a, r in valued.iterrows()
+        )
+        + "."
+    )
+    source = table.attrs.get("acquisition_cost_source")
+    if source == "unknown" and "acquisition" in valued.index:
+        parts.append(
+            "Acquisition is valued before the cost of winning the customers, which the data "
+            "does not hold: set the parameter acquisition\\_cost to net it."
+        )
+    elif source == "rule of thumb" and "acquisition" in valued.index:
+        parts.append(
+            "Acquisition is valued net of a cost of winning set by the five-times rule of thumb."
+        )
+    top = valued.index[0]
+    parts.append(f"**{top.capitalize()}** has the largest improvement potential.")
+    scores = table["practice_score"].dropna()
+    if len(scores):
+        parts.append(
+            "The workshop scores the practices behind them at "
+            + ", ".join(f"{a} {s:.0f}%" for a, s in scores.items())
+            + " in reality."
+        )
+    return " ".join(parts)
+
+
+def means_conclusion(company: Company, table: pd.DataFrame, currency: str) -> str:
+    """What this means: the order in which to work on the three activities, and why."""
+    valued = table.dropna(subset=["value_per_year"])
+    parts = [lead(company.name)]
+    if valued.empty:
+        parts.append("Add costs or margin rates to the data to value the activities.")
+        return " ".join(parts)
+    order = list(valued.index)
+    parts.append(
+        "Work on "
+        + ", then ".join(order)
+        + f": together the {_NUMBERS.get(len(valued), len(valued))} steps are worth "
+        f"{money(valued['value_per_year'].clip(lower=0).sum(), currency)} a year."
+    )
+    scores = valued["practice_score"].dropna()
+    if len(scores):
+        weak = scores.idxmin()
+        if weak == order[0]:
+            parts.append(
+                f"{weak.capitalize()} is both the largest opportunity and the least-practised "
+                f"activity ({scores[weak]:.0f}%): the case for investing in it is strong."
+            )
+        else:
+            parts.append(
+                f"The least-practised activity is {weak} ({scores[weak]:.0f}%); fix its basics "
+                f"while the effort goes to {order[0]}."
+            )
+    negative = valued[valued["value_per_year"] < 0]
+    if len(negative):
+        parts.append(
+            f"{', '.join(negative.index).capitalize()} loses money at today's cost of winning a "
+            "customer: more volume there only pays with cheaper sources."
+        )
+    return " ".join(parts)
+
+
+def means_activities(
+    company: Company,
+    retention: RetentionView,
+    lapse: LapseView | None,
+    value: RetentionValue | None,
+    penetration: PenetrationView | None,
+    efficiency: EfficiencyView | None,
+    currency: str,
+) -> str:
+    """What this means for the activities: retention first, then reach and cost."""
+    parts = [lead(company.name)]
+    parts.append(
+        f"Retention stands at {percent(retention.rate)} a year: about "
+        f"{percent(1 - retention.rate)} of the buyers must be replaced every year just to "
+        "stand still."
+    )
+    if value is not None:
+        v = value.value
+        parts.append(
+            f"Each {v['uplift'] * 100:.0f} points of retention is worth "
+            f"{money(v['first_year_gain'], currency)} in the first year and "
+            f"{money(v['lifetime_gain'], currency)} over the customers' lifetime."
+        )
+    if lapse is not None and lapse.comparison is not None:
+        parts.append(
+            f"The cheapest customers to bring back are the {count(lapse.win_back)} lapsed "
+            "customers with consent whom the BG/NBD model still thinks likely alive."
+        )
+    if penetration is not None:
+        single = 1 - penetration.cross_sell_rate
+        parts.append(
+            f"{percent(single)} of last year's buyers bought in a single category: the "
+            "cross-sell base."
+        )
+    if efficiency is not None and efficiency.tiers is not None:
+        tiers = efficiency.tiers.drop(index="all", errors="ignore")
+        if "cost_to_margin" in tiers.columns and tiers["cost_to_margin"].notna().any():
+            heavy = tiers["cost_to_margin"].idxmax()
+            parts.append(
+                f"Serving {escape(heavy)} customers costs {percent(tiers.loc[heavy, 'cost_to_margin'])} "
+                "of their margin: steer their contacts to cheaper channels."
+            )
+    return " ".join(parts)
+
+
+# ---------------------------------------------------------------------------------------
+# The diagram
+
+
+@dataclass(frozen=True)
+class QciDiagram:
+    """The figures of the QCI diagram, for :func:`crmlib.diagrams.draw_qci`.
+
+    Attributes
+    ----------
+    rings : list of (name, lines, score)
+        From the outside in; ``score`` 0-1 or None (not measured).
+    activities : list of (name, lines, score)
+        Acquisition, retention, penetration, efficiency.
+    sources : dict
+        Per ring and activity, where its colour comes from: ``"assessment"``,
+        ``"data"`` or ``"none"``.
+    """
+
+    rings: list[tuple[str, tuple[str, ...], float | None]]
+    activities: list[tuple[str, tuple[str, ...], float | None]]
+    sources: dict[str, str]
+
+
+def diagram(
+    result: QciResult | None = None,
+    *,
+    readiness: Readiness | None = None,
+    experience: Experience | None = None,
+    scored: Assessment | None = None,
+    acquisition: AcquisitionView | None = None,
+    retention: RetentionView | None = None,
+    penetration: PenetrationView | None = None,
+    efficiency: EfficiencyView | None = None,
+    currency: str = "EUR",
+) -> QciDiagram:
+    """The company's figures and scores on the QCI rings and activities.
+
+    A ring is coloured by its workshop reality score when the assessment scored it.
+    Otherwise two rings fall back on data: the external environment on the share of
+    buyers likely alive (BG/NBD), the customer experience on mean satisfaction
+    rescaled from 1-5 to 0-1. Each label carries a figure from the data where the
+    notebook measured one, and the reality score otherwise.
+
+    Give either the ``result`` of :func:`~crmlib.models.qci.analyse`, or its parts by
+    keyword (as the notebook has them); with neither, the blank model.
+    """
+    if result is not None:
+        return diagram(
+            readiness=result.readiness,
+            experience=result.experience,
+            scored=result.scored,
+            acquisition=result.acquisition,
+            retention=result.retention,
+            penetration=result.penetration,
+            efficiency=result.efficiency,
+            currency=result.company.currency,
+        )
+    rings, sources = [], {}
+    for name, area in RINGS:
+        score = line = None
+        if scored is not None and area is not None:
+            value = scored.areas.loc[area, "reality"] if area in scored.areas.index else np.nan
+            if not np.isnan(value):
+                score, line = value / 100, f"reality {value:.0f}%"
+        if area is None and readiness is not None and readiness.environment_score is not None:
+            score = readiness.environment_score / 100
+            line = f"reality {readiness.environment_score:.0f}%"
+        source = "assessment" if score is not None else "none"
+        if name == "External environment" and readiness is not None and readiness.alive is not None:
+            line = f"{percent(readiness.likely_alive)} likely active"
+            if score is None:
+                score, source = readiness.likely_alive, "data"
+        if name == "Customer experience" and experience is not None:
+            sat = experience.by_channel["satisfaction"]
+            mean = (
+                float(
+                    np.average(
+                        sat.dropna(), weights=experience.by_channel.loc[sat.notna(), "rated"]
+                    )
+                )
+                if sat.notna().any()
+                else np.nan
+            )
+            if not np.isnan(mean):
+                line = f"satisfaction {mean:.1f}/5"
+                if score is None:
+                    score, source = (mean - 1) / 4, "data"
+        rings.append((name, (line,) if line else (), score))
+        sources[name] = source
+    figures = {
+        "Acquisition": f"{count(acquisition.new_last_year)} new" if acquisition else None,
+        "Retention": f"{percent(retention.rate)} kept" if retention else None,
+        "Penetration": (
+            f"{penetration.summary.loc['all', 'categories_per_buyer']:.1f} categories"
+            if penetration
+            else None
+        ),
+        "Efficiency": f"{money(efficiency.total_cost, currency)}" if efficiency else None,
+    }
+    centre = []
+    for name, line in figures.items():
+        key = name.lower()
+        score = None
+        if scored is not None and key in scored.activities.index:
+            value = scored.activities.loc[key, "reality"]
+            score = None if np.isnan(value) else value / 100
+        centre.append((name, (line,) if line else (), score))
+        sources[name] = "assessment" if score is not None else "none"
+    return QciDiagram(rings, centre, sources)
+
+
+def describe_diagram(result: QciDiagram) -> str:
+    """Which colours come from the workshop, which from data, which are missing."""
+    by_source: dict[str, list[str]] = {}
+    for name, source in result.sources.items():
+        by_source.setdefault(source, []).append(name.lower())
+    parts = []
+    if "assessment" in by_source:
+        parts.append(
+            "Coloured by the workshop's reality score (red weak, green strong): "
+            + ", ".join(by_source["assessment"])
+            + "."
+        )
+    if "data" in by_source:
+        meaning = {
+            "external environment": "the share of buyers likely active",
+            "customer experience": "mean satisfaction rescaled from 1-5 to 0-1",
+        }
+        parts.append(
+            "Coloured by the data, for want of a score: "
+            + "; ".join(
+                f"{name} ({meaning.get(name, 'a measured share')})" for name in by_source["data"]
+            )
+            + "."
+        )
+    if "none" in by_source:
+        parts.append("Grey, neither scored nor measured: " + ", ".join(by_source["none"]) + ".")
+    scored = [(n, s) for n, _, s in result.rings + result.activities if s is not None]
+    if scored:
+        weakest = min(scored, key=lambda pair: pair[1])
+        parts.append(f"The weakest element is {weakest[0].lower()} ({percent(weakest[1])}).")
+    return " ".join(parts)
+
+
+#: The rings the customer meets, and the rings that carry the activities from inside.
+OUTER_RINGS = ("External environment", "Customer experience", "Proposition")
+
+
+def means_diagram(company: Company, result: QciDiagram) -> str:
+    """What this means: whether the customer-facing or the supporting rings lag."""
+    parts = [lead(company.name)]
+    scores = {name: score for name, _, score in result.rings if score is not None}
+    outer = [s for n, s in scores.items() if n in OUTER_RINGS]
+    inner = [s for n, s in scores.items() if n not in OUTER_RINGS]
+    if not outer or not inner:
+        parts.append(
+            "Too few rings are scored to compare the outside with the inside: score the "
+            "assessment in a workshop to complete the picture."
+        )
+        return " ".join(parts)
+    outside, inside = float(np.mean(outer)), float(np.mean(inner))
+    if inside < outside - 0.05:
+        parts.append(
+            f"The supporting rings (planning, people, information, processes, measurement) "
+            f"score {percent(inside)} on average, below the customer-facing rings "
+            f"({percent(outside)}): the foundations hold the activities back. QCI begins and "
+            "ends with people; start inside."
+        )
+    elif outside < inside - 0.05:
+        parts.append(
+            f"The customer-facing rings score {percent(outside)} on average, below the "
+            f"supporting rings ({percent(inside)}): the organisation is better prepared than "
+            "the customer notices. Turn the capabilities into a better experience and offer."
+        )
+    else:
+        parts.append(
+            f"The customer-facing rings ({percent(outside)}) and the supporting rings "
+            f"({percent(inside)}) are at much the same level: improve them together, "
+            "starting with the weakest element."
+        )
+    return " ".join(parts)
+
+
+# ---------------------------------------------------------------------------------------
+# The verdict for the strategy report
+
+
+def verdict(result: QciResult) -> ModelVerdict:
+    """QCI's verdict: the activity with the largest improvement potential, and actions.
+
+    ``result`` comes from :func:`~crmlib.models.qci.analyse`, computed with the same
+    functions and parameters as the notebook ``02_qci``.
+    """
+    r = result
+    currency, uplift, uplift_points = r.company.currency, r.uplift, r.uplift_points
+    kept, acquired, lapse, value = r.retention, r.acquisition, r.lapse, r.retention_value
+    reach, experience, scored = r.penetration, r.experience, r.scored
+    table = improvement_potential(
+        acquired, kept, reach, uplift=uplift, acquisition_cost=r.acquisition_cost, scored=scored
+    )
+    valued = table.dropna(subset=["value_per_year"])
+    figures = {
+        "retention_rate": kept.rate,
+        "new_customers_last_year": float(acquired.new_last_year),
+        **{f"value_{a}_per_year": float(r.value_per_year) for a, r in valued.iterrows()},
+    }
+    findings = [describe_retention(kept, currency)]
+    if value is not None:
+        figures["retention_uplift_lifetime_value"] = float(value.value["lifetime_gain"])
+    if lapse is not None:
+        figures["lapse_rate"] = float(lapse.summary.loc["all", "lapse_rate"])
+        findings.append(describe_lapse(lapse))
+    if reach is not None:
+        figures["cross_sell_rate"] = reach.cross_sell_rate
+    if scored is not None and not np.isnan(scored.percent("reality")):
+        figures["qci_reality_percent"] = scored.percent("reality")
+        findings.append(describe_assessment(scored))
+    if len(valued):
+        top = valued.iloc[0]
+        headline = (
+            f"{valued.index[0].capitalize()} has the largest improvement potential: "
+            f"{uplift_points:g} points more is worth {money(top.value_per_year, currency)} a year."
+        )
+        findings.insert(0, describe_potential(table, currency))
+    else:
+        headline = (
+            f"Retention stands at {percent(kept.rate)} a year; add margins to the data to value "
+            "the activities."
+        )
+    actions = _actions(table, acquired, lapse, reach, experience, scored, currency)
+    return ModelVerdict(
+        model=MODEL, headline=headline, findings=findings[:4], figures=figures, actions=actions
+    )
+
+
+def _best_source(acquired: AcquisitionView) -> str | None:
+    """The way in whose newcomers brought the most margin in their first year."""
+    quality = acquired.quality
+    if quality is None or "first_year_margin" not in quality.columns:
+        return None
+    usable = quality[quality["customers"] >= 10]
+    return str(usable["first_year_margin"].idxmax()) if len(usable) else None
+
+
+def _actions(table, acquired, lapse, reach, experience, scored, currency) -> list[Action]:
+    actions = []
+    valued = table.dropna(subset=["value_per_year"])
+    for rank, (activity, row) in enumerate(valued.iterrows(), start=1):
+        if row.value_per_year <= 0:
+            continue
+        if activity == "retention":
+            title = "Raise retention with a win-back and care programme"
+            if lapse is not None and lapse.comparison is not None:
+                title = (
+                    f"Win back the {count(lapse.win_back)} lapsed customers with consent who are "
+                    "still likely alive, and watch lapse signals"
+                )
+        elif activity == "acquisition":
+            best = _best_source(acquired)
+            title = (
+                f"Put acquisition effort into {best}, whose newcomers bring the most margin"
+                if best
+                else "Win more customers through the sources whose newcomers bring most"
+            )
+        else:
+            title = "Cross-sell to single-category buyers"
+            if reach is not None and reach.affinity.notna().to_numpy().any():
+                bought, other, _ = best_cross_sell(reach.affinity)
+                title = f"Cross-sell {other} to {bought} buyers, and to single-category buyers"
+        actions.append(
+            Action(
+                title=title,
+                owner="marketing",
+                expected_value=float(row.value_per_year),
+                model=MODEL,
+                rationale=(
+                    f"{row.measure.capitalize()}: {percent(row.current)}; "
+                    f"{table.attrs['uplift'] * 100:.0f} points more is worth "
+                    f"{money(row.value_per_year, currency)} a year."
+                ),
+                priority=min(rank, 3),
+            )
+        )
+    if experience is not None:
+        body = experience.repeats.drop(index="all")
+        if len(body) and not np.isnan(body["extra_cost"].sum()):
+            top = body["extra_cost"].idxmax()
+            actions.append(
+                Action(
+                    title=f"Settle {top} contacts in the first contact",
+                    owner="customer service",
+                    expected_value=float(body.loc[top, "extra_cost"]),
+                    model=MODEL,
+                    rationale=(
+                        f"{percent(body.loc[top, 'repeat_rate'])} of {top} episodes took more "
+                        f"than one contact last year, costing {money(body.loc[top, 'extra_cost'], currency)}."
+                    ),
+                    priority=2,
+                )
+            )
+    if scored is not None and not scored.weakest.empty:
+        weakest = scored.weakest.iloc[0]
+        actions.append(
+            Action(
+                title=f"Strengthen {weakest['area_title'].lower()}",
+                owner=AREA_OWNERS.get(weakest["area"], "board"),
+                expected_value=None,
+                model=MODEL,
+                rationale=(
+                    f"The weakest QCI area in reality: {weakest['percent']:.0f}% against a "
+                    "published average of about 35%."
+                ),
+                priority=2,
+            )
+        )
+    return sorted(actions, key=lambda a: a.priority)

@@ -1,0 +1,170 @@
+"""The outer rings of QCI: the customer's external environment and readiness to buy, and
+the proposition per segment (what each value tier buys and values).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from crmlib.analytics.lifecycle.costs import campaign_response
+from crmlib.analytics.lifecycle.lapse import alive_probabilities, recent_activity
+from crmlib.analytics.lifecycle.wallet import category_spend
+from crmlib.analytics.needs import need_dimensions, needs_profile
+from crmlib.data.company import Company
+from crmlib.errors import MissingDataError
+from crmlib.models.qci.customers import CustomerBase, available, tier_order
+from crmlib.models.qci.questionnaire import Assessment
+
+#: The QCI item on the customer's external environment (the outer ring).
+ENVIRONMENT_ITEM = "ap_customer_environment"
+
+
+# ---------------------------------------------------------------------------------------
+# External environment and customer readiness
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """How ready the customers are to buy, as far as the data and the workshop show it.
+
+    Attributes
+    ----------
+    activity : DataFrame
+        :func:`crmlib.analytics.lifecycle.recent_activity` over every customer.
+    alive : DataFrame or None
+        :func:`crmlib.analytics.lifecycle.alive_probabilities`; None when the BG/NBD
+        model cannot be fitted (``alive_note`` says why).
+    alive_note : str or None
+    campaigns : DataFrame or None
+        :func:`crmlib.analytics.lifecycle.campaign_response`; None without campaigns.
+    environment_score : float or None
+        The workshop's reality score (%) of the QCI practice of recording customers'
+        buying readiness and pain points; None when not scored.
+    """
+
+    activity: pd.DataFrame
+    alive: pd.DataFrame | None
+    alive_note: str | None
+    campaigns: pd.DataFrame | None
+    environment_score: float | None
+
+    def require_alive(self) -> pd.DataFrame:
+        """The probability alive per buyer, or a MissingDataError saying why it is missing."""
+        if self.alive is None:
+            raise MissingDataError(self.alive_note or "it needs purchases")
+        return self.alive
+
+    def require_campaigns(self) -> pd.DataFrame:
+        """The response per campaign, or a MissingDataError when there are no campaigns."""
+        if self.campaigns is None or self.campaigns.empty:
+            raise MissingDataError("it needs the campaigns table with responded")
+        return self.campaigns
+
+    @property
+    def likely_alive(self) -> float:
+        """The share of buyers with a probability alive of 0.5 or more."""
+        if self.alive is None:
+            return float("nan")
+        return float((self.alive["probability_alive"] >= 0.5).mean())
+
+
+def readiness(company: Company, scored: Assessment | None = None) -> Readiness:
+    """Recent purchase activity, the probability alive, campaign response, the workshop item."""
+    activity = recent_activity(company.transactions, company.customers, end=company.observation_end)
+    try:
+        alive, note = alive_probabilities(company.transactions, end=company.observation_end), None
+    except MissingDataError as missing:
+        alive, note = None, str(missing)
+    campaigns = campaign_response(company.campaigns) if company.campaigns is not None else None
+    score = scored.item_percent(ENVIRONMENT_ITEM) if scored is not None else None
+    return Readiness(activity, alive, note, campaigns, score)
+
+
+# ---------------------------------------------------------------------------------------
+# The proposition per segment
+
+
+@dataclass(frozen=True)
+class Proposition:
+    """What each value tier buys and values.
+
+    Attributes
+    ----------
+    needs : DataFrame or None
+        :func:`crmlib.analytics.needs.needs_profile` per tier, with an ``all`` row.
+    spend : DataFrame or None
+        :func:`crmlib.analytics.lifecycle.category_spend` over last year per tier,
+        with an ``all`` row.
+    distinctive : DataFrame
+        Per tier: ``need`` (scored most above the average), ``need_lift`` (points),
+        ``category`` (the largest share of spend against the average) and
+        ``category_index`` (its share over the average share).
+    """
+
+    needs: pd.DataFrame | None
+    spend: pd.DataFrame | None
+    distinctive: pd.DataFrame
+
+
+def proposition(company: Company, base: CustomerBase) -> Proposition:
+    """The needs profile and the spend mix per value tier.
+
+    Raises
+    ------
+    MissingDataError
+        Without value tiers (no margin) or without both a needs survey and products.
+    """
+    if base.tier is None:
+        raise MissingDataError("the proposition by segment needs value tiers, so margins")
+    needs = spend = None
+    if company.needs is not None and need_dimensions(company.needs):
+        per_tier = needs_profile(company.needs, base.tier)
+        needs = pd.concat([per_tier, needs_profile(company.needs)])
+        needs = needs.reindex(tier_order(needs.index))
+    if company.has("products", "category") and "product_id" in company.transactions.columns:
+        year = company.transactions
+        kwargs = {"start": base.year_start, "end": base.end}
+        spend = pd.concat(
+            [
+                category_spend(year, company.products, segments=base.tier, **kwargs),
+                category_spend(year, company.products, **kwargs),
+            ]
+        ).fillna(0.0)
+        spend = spend.reindex(tier_order(spend.index))
+    if needs is None and spend is None:
+        raise MissingDataError(
+            "the proposition by segment needs the needs survey or products with categories"
+        )
+    rows = {}
+    tiers = [t for t in (needs if needs is not None else spend).index if t != "all"]
+    for tier in tiers:
+        row = {}
+        if needs is not None and tier in needs.index:
+            dims = need_dimensions(company.needs)
+            lift = needs.loc[tier, dims] - needs.loc["all", dims]
+            row["need"], row["need_lift"] = str(lift.idxmax()), float(lift.max())
+        if spend is not None and tier in spend.index:
+            index = spend.loc[tier] / spend.loc["all"].where(spend.loc["all"] > 0)
+            row["category"], row["category_index"] = str(index.idxmax()), float(index.max())
+        rows[tier] = row
+    distinctive = pd.DataFrame.from_dict(rows, orient="index")
+    distinctive.index.name = "segment"
+    return Proposition(needs, spend, distinctive)
+
+
+def segment_needs(offer: Proposition | None) -> pd.DataFrame:
+    """Mean need scores per value tier (need dimensions only), for the heatmap."""
+    offer = available(offer, "value tiers and the needs survey or products")
+    if offer.needs is None:
+        raise MissingDataError("it needs the needs survey with need dimensions (scores 1-5)")
+    return offer.needs.drop(columns=["respondents", "nps"], errors="ignore")
+
+
+def segment_spend(offer: Proposition | None) -> pd.DataFrame:
+    """The share of last year's spend per category, per value tier, for the heatmap."""
+    offer = available(offer, "value tiers and the needs survey or products")
+    if offer.spend is None:
+        raise MissingDataError("it needs products with categories")
+    return offer.spend

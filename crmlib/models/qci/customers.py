@@ -1,0 +1,195 @@
+"""What every step of the QCI notebook shares: the year measured, the customers' value
+in it, the value tiers used as segments, and small helpers for the sentences and tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from crmlib.analytics.profitability import customer_profitability, transaction_margin, value_tiers
+from crmlib.data.company import Company
+from crmlib.errors import MissingDataError
+from crmlib.formatting import count, money, percent
+
+#: The value tiers, from the most valuable down.
+TIER_ORDER = ("platinum", "gold", "silver", "bronze")
+#: The rule of thumb: keeping a customer costs about a fifth of winning one.
+RETENTION_COST_RATIO = 5.0
+#: Months in the year measured.
+YEAR = 12
+
+
+def _in_year(frame: pd.DataFrame | None, start, end) -> pd.DataFrame | None:
+    if frame is None or "date" not in frame.columns:
+        return frame
+    keep = (frame["date"] > start) & (frame["date"] <= end)
+    return frame[keep.to_numpy(dtype=bool)]
+
+
+# ---------------------------------------------------------------------------------------
+# The customer base: last year's value per customer, and value tiers as segments
+
+
+@dataclass(frozen=True)
+class CustomerBase:
+    """Last year's value per customer, shared by every step of the notebook.
+
+    Attributes
+    ----------
+    end, year_start : Timestamp
+        The year measured: after ``year_start`` up to and including ``end``.
+    annual : DataFrame or None
+        Per customer (every customer in the customer table): ``revenue``,
+        ``gross_margin``, ``n_contacts``, ``cost_to_serve``, ``profit`` over the
+        year. None when the data has no margin (no cost, no product margin rate).
+    tier : Series or None
+        The value tier per customer (platinum, gold, silver, bronze) on last year's
+        profit: the segments of this notebook.
+    prior_tier : Series or None
+        The value tier on the profit of the year before, for retention per tier (a
+        tier measured on last year would put every retained customer in the top).
+    line_margin : Series or None
+        The margin of every transaction line.
+    notes : tuple of str
+        What could not be measured, and why.
+    """
+
+    end: pd.Timestamp
+    year_start: pd.Timestamp
+    annual: pd.DataFrame | None
+    tier: pd.Series | None
+    prior_tier: pd.Series | None
+    line_margin: pd.Series | None
+    notes: tuple[str, ...] = ()
+
+
+def customer_base(company: Company) -> CustomerBase:
+    """Last year's revenue, margin, cost to serve and profit per customer, and value tiers."""
+    end = company.observation_end
+    start = end - pd.DateOffset(months=YEAR)
+    try:
+        margin = transaction_margin(company.transactions, company.products)
+    except MissingDataError as missing:
+        note = f"margin not measured: {str(missing).rstrip('.')}"
+        return CustomerBase(end, start, None, None, None, None, (note,))
+    notes = []
+    if company.interactions is None or company.channels is None:
+        notes.append("cost to serve not measured: it needs the interactions and channels tables")
+
+    def year_from(first_day) -> pd.DataFrame:
+        known = company.interactions is not None and company.channels is not None
+        last_day = first_day + pd.DateOffset(months=YEAR)
+        return customer_profitability(
+            _in_year(company.transactions, first_day, last_day),
+            company.products,
+            _in_year(company.interactions, first_day, last_day) if known else None,
+            company.channels if known else None,
+            company.customers,
+        )
+
+    annual = year_from(start)
+    prior = year_from(start - pd.DateOffset(months=YEAR))
+    tier = value_tiers(annual["profit"]).astype(str)
+    prior_tier = value_tiers(prior["profit"]).astype(str)
+    return CustomerBase(end, start, annual, tier, prior_tier, margin, tuple(notes))
+
+
+def tier_order(index) -> list:
+    """Value tiers from the top down, then any other segment, then ``"all"``."""
+    known = [t for t in TIER_ORDER if t in index]
+    rest = [i for i in index if i not in known and i != "all"]
+    return known + rest + (["all"] if "all" in index else [])
+
+
+def available(value, need: str):
+    """``value``, or a MissingDataError saying what an earlier, skipped step needed.
+
+    A notebook step that builds on an earlier one calls this, so that it is skipped
+    with a reason (rather than failing) when the earlier step was skipped.
+    """
+    if value is None:
+        raise MissingDataError(f"it needs {need}")
+    return value
+
+
+_PERCENT_NAMES = (
+    "current",
+    "target",
+    "coverage",
+    "promoters",
+    "detractors",
+    "cost_to_margin",
+    "first_contact_resolution",
+    "share_of_wallet",
+    "mean_alive",
+    "likely_alive",
+)
+_COUNT_NAMES = (
+    "customers",
+    "contacts",
+    "episodes",
+    "buyers",
+    "respondents",
+    "sent",
+    "responses",
+    "rated",
+    "retained",
+    "customers_before",
+    "active_last",
+    "new_last",
+    "repeat_episodes",
+    "extra_contacts",
+    "nps_respondents",
+    "rank",
+)
+_MONEY_WORDS = ("revenue", "margin", "cost", "value_", "headroom", "spend", "wallet")
+
+
+#: Columns already in percent units (0-100), such as the workshop scores.
+_POINTS_NAMES = ("intention", "reality", "practice_score", "percent")
+
+
+def _kind(column: str) -> str:
+    name = str(column)
+    if name in _POINTS_NAMES:
+        return "points"
+    if name.endswith(("_rate", "_share")) or name in _PERCENT_NAMES:
+        return "percent"
+    if name in _COUNT_NAMES:
+        return "count"
+    if any(word in name for word in _MONEY_WORDS) or name == "value_each":
+        return "money"
+    return "number"
+
+
+def readable(frame: pd.DataFrame, currency: str = "EUR") -> pd.DataFrame:
+    """A summary table with its numbers written for a report: shares as percentages,
+    money with the currency, counts whole, other numbers to one decimal.
+
+    Columns are recognised by name (``*_rate`` and ``*_share`` are shares, names with
+    revenue, margin, cost, spend or wallet are money, workshop scores are already in
+    percent). Money keeps cents only in a column whose amounts are all below 100.
+    Missing values are left blank.
+    """
+    out = pd.DataFrame(index=frame.index)
+    for column in frame.columns:
+        kind = _kind(column)
+        values = pd.to_numeric(frame[column], errors="coerce")
+        if values.isna().all() and frame[column].notna().any():
+            out[str(column).replace("_", " ")] = frame[column].astype(str).to_numpy()
+            continue
+        cents = 2 if kind == "money" and values.abs().max() < 100 else 0
+        writers = {
+            "percent": percent,
+            "points": lambda v: f"{v:.0f}%",
+            "count": count,
+            "money": lambda v, c=cents: money(v, currency, c),
+            "number": lambda v: f"{v:,.1f}",
+        }
+        out[str(column).replace("_", " ")] = [
+            "" if pd.isna(v) else writers[kind](float(v)) for v in values
+        ]
+    out.index.name = frame.index.name
+    return out

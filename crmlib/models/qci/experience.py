@@ -1,0 +1,88 @@
+"""QCI's customer experience measured on data: satisfaction, NPS and resolution per
+touchpoint and process, and repeat contacts with what they cost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from crmlib.analytics.contacts import contact_episodes
+from crmlib.analytics.experience import experience_by, repeat_contacts, satisfaction_matrix
+from crmlib.analytics.needs import net_promoter_score
+from crmlib.data.company import Company
+from crmlib.models.qci.customers import CustomerBase, available
+
+# ---------------------------------------------------------------------------------------
+# Customer experience
+
+
+@dataclass(frozen=True)
+class Experience:
+    """The customer experience per touchpoint and process.
+
+    Attributes
+    ----------
+    by_channel, by_process : DataFrame
+        :func:`crmlib.analytics.experience.experience_by`.
+    matrix : DataFrame or None
+        :func:`crmlib.analytics.experience.satisfaction_matrix`; None without scores.
+    repeats : DataFrame
+        :func:`crmlib.analytics.experience.repeat_contacts` over the year measured.
+    nps : float or None
+        The NPS of the needs survey.
+    """
+
+    by_channel: pd.DataFrame
+    by_process: pd.DataFrame
+    matrix: pd.DataFrame | None
+    repeats: pd.DataFrame
+    nps: float | None
+
+
+def customer_experience(
+    company: Company, base: CustomerBase, *, window_days: int = 14
+) -> Experience:
+    """Satisfaction, NPS, resolution and repeat contacts per touchpoint and process."""
+    interactions = company.require(
+        "interactions", "channel", "process", step="The customer experience"
+    )
+    episodes = contact_episodes(interactions, window_days)
+    needs = company.needs
+    by_channel = experience_by(interactions, needs, by="channel", episodes=episodes)
+    by_process = experience_by(interactions, needs, by="process", episodes=episodes)
+    matrix = satisfaction_matrix(interactions) if "satisfaction" in interactions.columns else None
+    repeats = repeat_contacts(
+        interactions, company.channels, start=base.year_start, end=base.end, episodes=episodes
+    )
+    nps = net_promoter_score(needs["nps"]) if needs is not None and "nps" in needs.columns else None
+    return Experience(by_channel, by_process, matrix, repeats, nps)
+
+
+def experience_table(result: Experience | None, by: str = "process") -> pd.DataFrame:
+    """The experience measures side by side per process (or channel), for the report."""
+    result = available(result, "the interactions table with channel and process")
+    table = result.by_process if by == "process" else result.by_channel
+    columns = [
+        "contacts",
+        "satisfaction",
+        "resolution_rate",
+        "first_contact_resolution",
+        "repeat_rate",
+        "nps",
+    ]
+    return table[columns]
+
+
+def weakest_process(result: Experience | None) -> str | None:
+    """The customer process with the lowest mean satisfaction (None when not measured)."""
+    if result is None:
+        return None
+    scores = result.by_process["satisfaction"].dropna()
+    return str(scores.idxmin()) if len(scores) else None
+
+
+def processes(result: Experience | None) -> list[str] | None:
+    """The customer processes in the interactions (None when not measured)."""
+    return None if result is None else [str(p) for p in result.by_process.index]

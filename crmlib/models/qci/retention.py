@@ -1,0 +1,228 @@
+"""QCI's retention activity measured on data: cohorts, the yearly retention rate, lapse
+by each customer's own purchase rhythm next to the BG/NBD probability alive, and what a
+rise in retention is worth (with the five-times rule of thumb beside it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from crmlib.analytics.lifecycle.cohorts import (
+    cohort_retention,
+    retention_curve,
+    retention_uplift_value,
+    window_retention,
+)
+from crmlib.analytics.lifecycle.lapse import lapse_summary, purchase_rhythm
+from crmlib.analytics.purchases import purchase_lines
+from crmlib.data.company import Company
+from crmlib.errors import MissingDataError, ParameterError
+from crmlib.models.qci.customers import RETENTION_COST_RATIO, YEAR, CustomerBase, tier_order
+
+# ---------------------------------------------------------------------------------------
+# Retention
+
+
+@dataclass(frozen=True)
+class RetentionView:
+    """Retention measured three ways: cohorts, the yearly rate, and lapse by rhythm.
+
+    Attributes
+    ----------
+    cohorts : DataFrame
+        :func:`crmlib.analytics.lifecycle.cohort_retention`.
+    window : DataFrame
+        :func:`crmlib.analytics.lifecycle.window_retention` per value tier of the year
+        before last (the base year) and ``all``.
+    rate : float
+        The yearly retention rate (``window.loc["all", "retention_rate"]``).
+    customers_before : int
+        The base of the rate: customers who bought in the year before last.
+    retained_margin : float or None
+        The mean margin (after cost to serve) last year of a retained customer.
+    retention_cost : float or None
+        The mean cost to serve last year of a retained customer (contacts only).
+    retained : Index
+        The retained customers.
+    """
+
+    cohorts: pd.DataFrame
+    window: pd.DataFrame
+    rate: float
+    customers_before: int
+    retained_margin: float | None
+    retention_cost: float | None
+    retained: pd.Index
+
+
+def retention_view(company: Company, base: CustomerBase, *, freq: str = "Q") -> RetentionView:
+    """Cohort retention, yearly retention per value tier, and a retained customer's year."""
+    tx, end = company.transactions, base.end
+    cohorts = cohort_retention(tx, freq, end=end)
+    window = window_retention(tx, end=end, months=YEAR, segments=base.prior_tier)
+    window = window.reindex(tier_order(window.index))
+    buys = purchase_lines(tx)
+    day = buys["date"]
+    ids = buys["customer_id"]
+    previous = (day > base.year_start - pd.DateOffset(months=YEAR)) & (day <= base.year_start)
+    current = (day > base.year_start) & (day <= end)
+    retained = pd.Index(ids[previous.to_numpy(bool)].unique()).intersection(
+        pd.Index(ids[current.to_numpy(bool)].unique())
+    )
+    margin = cost = None
+    if base.annual is not None and len(retained):
+        margin = float(base.annual["profit"].reindex(retained).mean())
+        if not any(n.startswith("cost to serve not") for n in base.notes):
+            cost = float(base.annual["cost_to_serve"].reindex(retained).mean())
+    return RetentionView(
+        cohorts=cohorts,
+        window=window,
+        rate=float(window.loc["all", "retention_rate"]),
+        customers_before=int(window.loc["all", "customers_before"]),
+        retained_margin=margin,
+        retention_cost=cost,
+        retained=retained,
+    )
+
+
+@dataclass(frozen=True)
+class LapseView:
+    """Lapse by each customer's own purchase rhythm, next to the BG/NBD probability alive.
+
+    Attributes
+    ----------
+    rhythm : DataFrame
+        :func:`crmlib.analytics.lifecycle.purchase_rhythm`.
+    summary : DataFrame
+        :func:`crmlib.analytics.lifecycle.lapse_summary` per buyer type.
+    alive : DataFrame or None
+        :func:`crmlib.analytics.lifecycle.alive_probabilities`, when it could be fitted.
+    comparison : DataFrame or None
+        Per lapse status (``active``, ``lapsed``): ``customers``, ``mean_alive`` and
+        ``likely_alive`` (share with a probability alive of 0.5 or more).
+    win_back : int
+        Lapsed customers the model still thinks likely alive (0.5 or more) who may
+        receive marketing: the win-back list.
+    """
+
+    rhythm: pd.DataFrame
+    summary: pd.DataFrame
+    alive: pd.DataFrame | None
+    comparison: pd.DataFrame | None
+    win_back: int
+
+
+def lapse_view(
+    company: Company, *, k: float = 2.0, alive: pd.DataFrame | None = None, min_days: int = 30
+) -> LapseView:
+    """Lapse by rhythm with the lapse multiple ``k``, compared with the probability alive."""
+    rhythm = purchase_rhythm(
+        company.transactions, end=company.observation_end, k=k, min_days=min_days
+    )
+    comparison, win_back = None, 0
+    if alive is not None:
+        joined = rhythm[["lapsed"]].join(alive["probability_alive"], how="inner")
+        status = np.where(joined["lapsed"].to_numpy(dtype=bool), "lapsed", "active")
+        grouped = joined.groupby(status)["probability_alive"]
+        comparison = pd.DataFrame(
+            {
+                "customers": grouped.size(),
+                "mean_alive": grouped.mean(),
+                "likely_alive": grouped.apply(lambda s: float((s >= 0.5).mean())),
+            }
+        )
+        comparison.index.name = "status"
+        candidates = joined.index[
+            joined["lapsed"].to_numpy(dtype=bool)
+            & (joined["probability_alive"] >= 0.5).to_numpy(dtype=bool)
+        ]
+        win_back = _with_consent(company, candidates)
+    return LapseView(rhythm, lapse_summary(rhythm), alive, comparison, win_back)
+
+
+def _with_consent(company: Company, ids: pd.Index) -> int:
+    """How many of ``ids`` may receive marketing (consent_marketing true)."""
+    customers = company.customers
+    if "consent_marketing" not in customers.columns:
+        return 0
+    consent = customers.drop_duplicates("customer_id").set_index("customer_id")["consent_marketing"]
+    return int(consent.reindex(ids).astype("boolean").fillna(False).to_numpy(dtype=bool).sum())
+
+
+@dataclass(frozen=True)
+class RetentionValue:
+    """What a rise in retention is worth, and the rule of thumb beside it.
+
+    Attributes
+    ----------
+    value : Series
+        :func:`crmlib.analytics.lifecycle.retention_uplift_value`.
+    curve : DataFrame
+        :func:`crmlib.analytics.lifecycle.retention_curve`.
+    retention_cost : float or None
+        Measured yearly cost to serve of a retained customer.
+    acquisition_cost : float or None
+        The cost of winning a customer: given, else implied by the rule of thumb
+        (five times the retention cost), else None.
+    acquisition_cost_source : str
+        ``"given"``, ``"rule of thumb"`` or ``"unknown"``.
+    replacement_cost : float or None
+        What winning as many new customers as the rise keeps would cost.
+    """
+
+    value: pd.Series
+    curve: pd.DataFrame
+    retention_cost: float | None
+    acquisition_cost: float | None
+    acquisition_cost_source: str
+    replacement_cost: float | None
+
+
+def implied_acquisition_cost(
+    acquisition_cost: float, retention_cost: float | None
+) -> tuple[float | None, str]:
+    """The acquisition cost to use: the one given, else five times the retention cost."""
+    if acquisition_cost < 0:
+        raise ParameterError(
+            f"acquisition_cost must be 0 (unknown) or more, got {acquisition_cost}"
+        )
+    if acquisition_cost > 0:
+        return float(acquisition_cost), "given"
+    if retention_cost is not None and retention_cost > 0:
+        return RETENTION_COST_RATIO * retention_cost, "rule of thumb"
+    return None, "unknown"
+
+
+def retention_value(
+    retention: RetentionView,
+    *,
+    uplift: float = 0.05,
+    discount_rate: float = 0.1,
+    acquisition_cost: float = 0.0,
+) -> RetentionValue:
+    """The value of an ``uplift`` in yearly retention, by ``margin * r / (1 + d - r)``.
+
+    Raises
+    ------
+    MissingDataError
+        Without a margin per retained customer (no cost or margin rate in the data).
+    """
+    if retention.retained_margin is None:
+        raise MissingDataError(
+            "the value of retention needs the margin of retained customers (cost in "
+            "transactions or margin_rate in products)"
+        )
+    value = retention_uplift_value(
+        retention.retained_margin,
+        retention.rate,
+        customers=retention.customers_before,
+        uplift=uplift,
+        discount_rate=discount_rate,
+    )
+    curve = retention_curve(retention.retained_margin, discount_rate=discount_rate)
+    cost, source = implied_acquisition_cost(acquisition_cost, retention.retention_cost)
+    replacement = value["extra_retained"] * cost if cost is not None else None
+    return RetentionValue(value, curve, retention.retention_cost, cost, source, replacement)

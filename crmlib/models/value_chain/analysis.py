@@ -1,0 +1,66 @@
+"""The value chain's entry point: one company and its parameters in, a :class:`ValueChain` out.
+
+This is the one place where the value chain meets the shared customer base.
+"""
+
+from __future__ import annotations
+
+from crmlib.data.company import Company
+from crmlib.models.contract import require_no_base
+from crmlib.models.value_chain.chain import ValueChain
+from crmlib.models.value_chain.relationships import Targets
+
+
+def analyse(
+    company: Company,
+    base: object | None = None,
+    *,
+    ssc_share: float = 0.2,
+    matrix_axis: str = "potential",
+    matrix_share: float = 0.2,
+    horizon_months: int = 12,
+    cost_magnet_share: float = 0.05,
+    cost_magnet_ratio: float = 0.5,
+    n_needs: int = 3,
+    need_map: dict[str, list[str]] | None = None,
+    retention_target_ssc: float = 0.85,
+    retention_target_other: float = 0.6,
+    upsell_target: float = 0.5,
+    cross_sell_target: float = 0.5,
+    acquisition_target: float = 1.0,
+) -> ValueChain:
+    """The value chain of ``company`` with the parameters of the notebook ``04_value_chain``.
+
+    Parameters
+    ----------
+    company : Company
+    base : None
+        The shared per-customer base; until it exists, None (each stage computes its own).
+    **parameters
+        As in the notebook; the five targets build a
+        :class:`~crmlib.models.value_chain.relationships.Targets`.
+
+    Returns
+    -------
+    ValueChain
+        Runs each stage once, on first use.
+    """
+    require_no_base(base, "the value chain")
+    return ValueChain(
+        company,
+        ssc_share=ssc_share,
+        matrix_axis=matrix_axis,
+        matrix_share=matrix_share,
+        horizon_months=horizon_months,
+        cost_magnet_share=cost_magnet_share,
+        cost_magnet_ratio=cost_magnet_ratio,
+        n_needs=n_needs,
+        need_map=need_map,
+        targets=Targets(
+            retention_target_ssc,
+            retention_target_other,
+            upsell_target,
+            cross_sell_target,
+            acquisition_target,
+        ),
+    )

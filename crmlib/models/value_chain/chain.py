@@ -1,0 +1,271 @@
+"""The value chain of one company: :class:`ValueChain` runs the stages and scores them.
+
+See :mod:`crmlib.models.value_chain` for how each stage is scored.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from crmlib.analytics.portfolio import STRATEGIC_TYPES
+from crmlib.data.company import Company
+from crmlib.errors import MissingDataError
+from crmlib.models.steps import attempt, reason
+from crmlib.models.value_chain.portfolio import (
+    Portfolio,
+    portfolio_analysis,
+)
+from crmlib.models.value_chain.relationships import (
+    Conditions,
+    Relationships,
+    Targets,
+    relationship_management,
+    supporting_conditions,
+)
+from crmlib.models.value_chain.stages import (
+    CONDITIONS,
+    Intimacy,
+    Network,
+    Proposition,
+    customer_intimacy,
+    network_development,
+    supplier_table,
+    value_proposition,
+)
+
+MODEL = "CRM value chain (Buttle)"
+
+#: The primary stages, in the order of the chain.
+PRIMARY_STAGES = (
+    "Customer portfolio analysis",
+    "Customer intimacy",
+    "Network development",
+    "Value proposition development",
+    "Relationship management",
+)
+
+
+def _nan_if_none(value: float | None) -> float:
+    return float("nan") if value is None else float(value)
+
+
+class ValueChain:
+    """The value chain of one company: runs each stage once and remembers the outcome.
+
+    Each stage method returns the stage's result, or raises
+    :class:`~crmlib.errors.MissingDataError` when the company lacks the data (the
+    notebook's ``step`` turns that into a "skipped" line). The result or the reason is
+    kept, so :meth:`stage_scores` and :meth:`diagram` use what the notebook showed.
+
+    Parameters
+    ----------
+    company : Company
+    ssc_share : float, default 0.2
+        Share of customers counted as SSC on each route of value.
+    matrix_axis : {"potential", "cost to serve"}
+        The y axis of the portfolio matrix.
+    matrix_share : float, default 0.2
+        Share of customers counted high on that axis.
+    horizon_months : int, default 12
+        The period of current value, expected value and cost to serve.
+    cost_magnet_share, cost_magnet_ratio : float
+        See :func:`crmlib.analytics.portfolio.cost_magnets`.
+    n_needs : int, default 3
+        Distinctive needs per segment in the offer-needs fit.
+    need_map : dict, optional
+        Need -> offer elements meant to serve it; empty learns it from the data.
+    targets : Targets, optional
+        Relationship-management targets.
+    gap_threshold : float, default 0.8
+        Completeness below which an aspect of the SSCs' picture is a gap.
+    """
+
+    def __init__(
+        self,
+        company: Company,
+        *,
+        ssc_share: float = 0.2,
+        matrix_axis: str = "potential",
+        matrix_share: float = 0.2,
+        horizon_months: int = 12,
+        cost_magnet_share: float = 0.05,
+        cost_magnet_ratio: float = 0.5,
+        n_needs: int = 3,
+        need_map: dict[str, list[str]] | None = None,
+        targets: Targets | None = None,
+        gap_threshold: float = 0.8,
+    ) -> None:
+        self.company = company
+        self.settings = {
+            "ssc_share": ssc_share,
+            "matrix_axis": matrix_axis,
+            "matrix_share": matrix_share,
+            "horizon_months": horizon_months,
+            "cost_magnet_share": cost_magnet_share,
+            "cost_magnet_ratio": cost_magnet_ratio,
+        }
+        self.n_needs = n_needs
+        self.need_map = need_map or None
+        self.targets = targets or Targets()
+        self.gap_threshold = gap_threshold
+        self._results: dict[str, Any] = {}
+
+    def _run(self, name: str, compute: Callable[[], Any], *, fresh: bool = False) -> Any:
+        if fresh:
+            self._results.pop(name, None)
+        if name not in self._results:
+            try:
+                self._results[name] = compute()
+            except MissingDataError as missing:
+                self._results[name] = missing
+        result = self._results[name]
+        if isinstance(result, MissingDataError):
+            raise result
+        return result
+
+    def reason(self, name: str) -> str:
+        """Why a stage has no result ("" when it has one or has not run)."""
+        result = self._results.get(name)
+        return reason(result) if isinstance(result, MissingDataError) else ""
+
+    def portfolio(self) -> Portfolio:
+        """Stage 1: the SSCs, the portfolio matrix and the strategic types."""
+        return self._run("portfolio", lambda: portfolio_analysis(self.company, **self.settings))
+
+    def intimacy(self) -> Intimacy:
+        """Stage 2: what the company knows about its SSCs."""
+        return self._run(
+            "intimacy",
+            lambda: customer_intimacy(
+                self.company, self.portfolio(), gap_threshold=self.gap_threshold
+            ),
+        )
+
+    def network(self) -> Network:
+        """Stage 3: network alignment and the value per supplier.
+
+        Read afresh on every call: the workshop may have saved new answers.
+        """
+        return self._run(
+            "network", lambda: network_development(self.company, self.portfolio()), fresh=True
+        )
+
+    def suppliers(self) -> pd.DataFrame:
+        """The value per supplier of stage 3 (see :func:`supplier_value`).
+
+        Raises
+        ------
+        MissingDataError
+            When products have no supplier.
+        """
+        return self._run("suppliers", lambda: supplier_table(self.company, self.portfolio()))
+
+    def proposition(self) -> Proposition:
+        """Stage 4: needs segments, what they buy, and the offer-needs fit."""
+        return self._run(
+            "proposition",
+            lambda: value_proposition(
+                self.company, self.portfolio(), n_needs=self.n_needs, need_map=self.need_map
+            ),
+        )
+
+    def relationships(self) -> Relationships:
+        """Stage 5: acquisition, retention, up-sell and cross-sell against targets."""
+        return self._run(
+            "relationships",
+            lambda: relationship_management(self.company, self.portfolio(), self.targets),
+        )
+
+    def conditions(self) -> Conditions:
+        """The supporting conditions, as the workshop scored them (read afresh each call)."""
+        return self._run("conditions", lambda: supporting_conditions(self.company), fresh=True)
+
+    def _attempt(self, name: str) -> Any:
+        """The stage's result, or None when its data is missing (the reason: :meth:`reason`)."""
+        return attempt({}, name, getattr(self, name))
+
+    def stage_scores(self) -> pd.DataFrame:
+        """Every stage and condition scored from 0 to 1 (see the module docstring).
+
+        Returns
+        -------
+        DataFrame
+            Indexed by stage name, in chain order (primary, then supporting):
+            ``kind`` ("primary" or "supporting"), ``score`` (0-1, NaN when not scored),
+            ``basis`` ("data" or "workshop") and ``note`` (what the score is, or why
+            it is missing).
+        """
+        rows = []
+        portfolio = self.portfolio()
+        parts = {
+            "value as margin": float(portfolio.margin_measured),
+            "cost to serve": float(portfolio.cost_measured),
+            "lifetime value": float(portfolio.forecast),
+            "strategic types": len(portfolio.types.measured) / len(STRATEGIC_TYPES),
+        }
+        missing = [name for name, value in parts.items() if value < 1]
+        rows.append(
+            (
+                PRIMARY_STAGES[0],
+                sum(parts.values()) / len(parts),
+                "data",
+                "analysable: " + (", ".join(missing) + " incomplete" if missing else "all"),
+            )
+        )
+        intimacy = self.intimacy()
+        rows.append((PRIMARY_STAGES[1], intimacy.ssc_completeness, "data", "SSC picture complete"))
+        network = self._attempt("network")
+        score = network.alignment if network is not None else float("nan")
+        note = (
+            "network alignment (workshop)"
+            if not math.isnan(score)
+            else (network.reasons.get("parties", "") if network else self.reason("network"))
+        )
+        rows.append((PRIMARY_STAGES[2], score, "workshop", note))
+        proposition = self._attempt("proposition")
+        rows.append(
+            (
+                PRIMARY_STAGES[3],
+                proposition.mean_fit if proposition is not None else float("nan"),
+                "data",
+                "offer-needs fit" if proposition is not None else self.reason("proposition"),
+            )
+        )
+        relationships = self._attempt("relationships")
+        rows.append(
+            (
+                PRIMARY_STAGES[4],
+                relationships.attainment if relationships is not None else float("nan"),
+                "data",
+                "target attainment" if relationships is not None else self.reason("relationships"),
+            )
+        )
+        conditions = self.conditions()
+        for area, row in conditions.areas.iterrows():
+            rows.append(
+                (
+                    CONDITIONS[area],
+                    _nan_if_none(row["score"]),
+                    "workshop",
+                    "assessment" if row["answered"] else "not scored in the workshop",
+                )
+            )
+        frame = pd.DataFrame(rows, columns=["stage", "score", "basis", "note"]).set_index("stage")
+        frame.insert(0, "kind", ["primary"] * 5 + ["supporting"] * len(CONDITIONS))
+        return frame
+
+
+def _score(value: float) -> float | None:
+    return None if value is None or math.isnan(value) else float(value)
+
+
+def limiting_stage(scores: pd.DataFrame, kind: str = "primary") -> str | None:
+    """The stage of ``kind`` with the lowest score (ties: the earlier); None if none scored."""
+    scored = scores[(scores["kind"] == kind) & scores["score"].notna()]
+    if scored.empty:
+        return None
+    return str(scored["score"].idxmin())

@@ -1,0 +1,374 @@
+"""Stages two to four of Buttle's CRM value chain.
+
+- **Customer intimacy**: what the company knows about its SSCs, per aspect of the
+  customer picture and per touchpoint;
+- **network development**: how well each party is aligned on customer data (the
+  workshop assessment) and the value each supplier's products touch;
+- **value proposition development**: per needs segment, its needs, what it buys and the
+  offer-needs fit (:mod:`crmlib.analytics.proposition`).
+
+Relationship management and the supporting conditions are in
+:mod:`crmlib.models.value_chain.relationships`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from crmlib.analytics.needs import NeedsSegments, needs_profile, needs_segments
+from crmlib.analytics.profile import ASPECTS, aspect_summary, customer_picture
+from crmlib.analytics.profitability import transaction_margin
+from crmlib.analytics.proposition import PropositionFit, offer_revenue, proposition_fit
+from crmlib.data.company import Company
+from crmlib.errors import MissingDataError, ParameterError
+from crmlib.instruments import Answers, area_scores, load_answers, tag_scores
+from crmlib.models.value_chain.portfolio import Portfolio, value_transactions
+
+INSTRUMENT = "value_chain_conditions"
+NETWORK_AREA = "network_alignment"
+#: The supporting conditions: area id of the instrument -> name in the chain.
+CONDITIONS = {
+    "leadership_culture": "Leadership & culture",
+    "procurement": "Procurement",
+    "hr_management": "HR management",
+    "it_data_management": "IT/data management",
+    "organisation_design": "Organisation design",
+}
+
+# ---------------------------------------------------------------- customer intimacy
+
+
+@dataclass(frozen=True)
+class Intimacy:
+    """What the company knows about its SSCs.
+
+    Attributes
+    ----------
+    picture : DataFrame
+        From :func:`crmlib.analytics.profile.customer_picture`.
+    aspects : DataFrame
+        Mean completeness (0-1) of the six aspects and overall, rows ``SSC`` and
+        ``other``.
+    touchpoints : DataFrame
+        One row per touchpoint (``"store contacts"``, ``"webshop purchases"``):
+        ``kind``, ``ssc_reached`` and ``other_reached`` (share with at least one
+        record there), ``records_per_ssc`` (records per SSC reached) and
+        ``feedback_share`` (contacts with a satisfaction score; NaN for purchases).
+    gaps : Series
+        The SSCs' aspects below ``gap_threshold``, weakest first.
+    gap_threshold : float
+    ssc_ids : Index
+        The SSCs.
+    """
+
+    picture: pd.DataFrame
+    aspects: pd.DataFrame
+    touchpoints: pd.DataFrame
+    gaps: pd.Series
+    gap_threshold: float
+    ssc_ids: pd.Index
+
+    @property
+    def ssc_completeness(self) -> float:
+        """The mean completeness of the SSCs' picture (0-1)."""
+        return float(self.aspects.loc["SSC", "completeness"])
+
+
+def touchpoint_knowledge(company: Company, ssc_ids: pd.Index) -> pd.DataFrame:
+    """Per touchpoint: how many SSCs and others left a record there, and what it holds."""
+    everyone = pd.Index(company.customers["customer_id"])
+    is_ssc = everyone.isin(ssc_ids)
+    n_ssc, n_other = max(int(is_ssc.sum()), 1), max(int((~is_ssc).sum()), 1)
+    sources = []
+    if company.has("interactions", "channel"):
+        sources.append(("contact", company.interactions))
+    if "channel" in company.transactions.columns:
+        sources.append(("purchase", company.transactions))
+    rows = []
+    for kind, table in sources:
+        for channel, records in table.groupby("channel", sort=True):
+            reached = pd.Index(records["customer_id"].unique())
+            ssc_records = records[records["customer_id"].isin(ssc_ids).to_numpy(dtype=bool)]
+            ssc_reached = int(reached.isin(ssc_ids).sum())
+            feedback = (
+                float(ssc_records["satisfaction"].notna().mean())
+                if kind == "contact" and "satisfaction" in records.columns and len(ssc_records)
+                else np.nan
+            )
+            rows.append(
+                {
+                    "touchpoint": f"{channel} {kind}s",
+                    "kind": kind,
+                    "ssc_reached": ssc_reached / n_ssc,
+                    "other_reached": (len(reached) - ssc_reached) / n_other,
+                    "records_per_ssc": len(ssc_records) / ssc_reached if ssc_reached else np.nan,
+                    "feedback_share": feedback,
+                }
+            )
+    columns = ["kind", "ssc_reached", "other_reached", "records_per_ssc", "feedback_share"]
+    if not rows:
+        return pd.DataFrame(columns=columns, index=pd.Index([], name="touchpoint"))
+    return pd.DataFrame(rows).set_index("touchpoint")[columns]
+
+
+def customer_intimacy(
+    company: Company, portfolio: Portfolio, *, gap_threshold: float = 0.8
+) -> Intimacy:
+    """The customer picture of the SSCs against the other customers, and its gaps."""
+    if not 0 < gap_threshold <= 1:
+        raise ParameterError(f"gap_threshold must be between 0 and 1, got {gap_threshold}")
+    picture = customer_picture(
+        company.customers,
+        company.transactions,
+        products=company.products,
+        interactions=company.interactions,
+        needs=company.needs,
+    )
+    group = portfolio.table["ssc"].map({True: "SSC", False: "other"})
+    aspects = aspect_summary(picture, group).reindex(["SSC", "other"])
+    ssc = aspects.loc["SSC", list(ASPECTS)]
+    gaps = ssc[ssc < gap_threshold].sort_values(kind="mergesort")
+    return Intimacy(
+        picture=picture,
+        aspects=aspects,
+        touchpoints=touchpoint_knowledge(company, portfolio.ssc_ids),
+        gaps=gaps,
+        gap_threshold=float(gap_threshold),
+        ssc_ids=portfolio.ssc_ids,
+    )
+
+
+# ---------------------------------------------------------------- network development
+
+
+def supplier_value(
+    transactions: pd.DataFrame,
+    products: pd.DataFrame,
+    ssc_ids: pd.Index,
+) -> pd.DataFrame:
+    """The revenue and margin each supplier's products bring, and their share of SSC revenue.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        The lines to count (e.g. the last twelve months), with ``product_id``.
+    products : DataFrame
+        With ``product_id`` and ``supplier`` (and ``margin_rate`` for lines without
+        a cost).
+    ssc_ids : Index
+        The strategically significant customers.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by supplier, most revenue first: ``products`` (sold), ``revenue``,
+        ``margin`` (NaN when it cannot be known), ``revenue_share`` (of all revenue),
+        ``ssc_revenue``, ``share_of_ssc_revenue`` (of all SSC revenue: how much of
+        what the SSCs buy the supplier carries) and ``ssc_dependence`` (the SSCs'
+        share of the supplier's revenue).
+    """
+    if "product_id" not in transactions.columns or not {"product_id", "supplier"} <= set(
+        products.columns
+    ):
+        raise MissingDataError(
+            "the value per supplier needs product_id in transactions and supplier in products"
+        )
+    lines = transactions[transactions["product_id"].notna().to_numpy(dtype=bool)]
+    try:
+        margin = transaction_margin(lines, products).to_numpy()
+    except MissingDataError:
+        margin = np.full(len(lines), np.nan)
+    supplier = lines["product_id"].map(products.set_index("product_id")["supplier"])
+    frame = pd.DataFrame(
+        {
+            "supplier": supplier.fillna("unknown").to_numpy(),
+            "product_id": lines["product_id"].to_numpy(),
+            "revenue": lines["amount"].to_numpy(dtype=float),
+            "margin": margin,
+            "ssc": lines["customer_id"].isin(ssc_ids).to_numpy(dtype=bool),
+        }
+    )
+    frame["ssc_revenue"] = frame["revenue"].where(frame["ssc"], 0.0)
+    out = frame.groupby("supplier").agg(
+        products=("product_id", "nunique"),
+        revenue=("revenue", "sum"),
+        margin=("margin", lambda m: m.sum(min_count=len(m))),
+        ssc_revenue=("ssc_revenue", "sum"),
+    )
+    total, ssc_total = float(out["revenue"].sum()), float(out["ssc_revenue"].sum())
+    out["revenue_share"] = out["revenue"] / total if total > 0 else np.nan
+    out["share_of_ssc_revenue"] = out["ssc_revenue"] / ssc_total if ssc_total > 0 else np.nan
+    out["ssc_dependence"] = out["ssc_revenue"] / out["revenue"].where(out["revenue"] > 0)
+    out = out.sort_values("revenue", ascending=False, kind="mergesort")
+    return out[
+        [
+            "products",
+            "revenue",
+            "margin",
+            "revenue_share",
+            "ssc_revenue",
+            "share_of_ssc_revenue",
+            "ssc_dependence",
+        ]
+    ]
+
+
+@dataclass(frozen=True)
+class Network:
+    """How the network is aligned on customer data, and the value suppliers touch.
+
+    Attributes
+    ----------
+    parties : DataFrame
+        From :func:`crmlib.instruments.tag_scores` on the ``party`` tag: one row per
+        party with ``answered`` and ``percent`` (NaN when not scored).
+    alignment : float
+        The network-alignment area's score, 0-1 (NaN when not scored).
+    suppliers : DataFrame or None
+        From :func:`supplier_value` over the last period; None without suppliers.
+    reasons : dict
+        Why a part is missing (``"parties"``, ``"suppliers"``).
+    """
+
+    parties: pd.DataFrame
+    alignment: float
+    suppliers: pd.DataFrame | None
+    reasons: dict[str, str]
+
+
+def supplier_table(company: Company, portfolio: Portfolio) -> pd.DataFrame:
+    """:func:`supplier_value` over the portfolio's last period, with its SSCs.
+
+    Raises
+    ------
+    MissingDataError
+        When products have no supplier or transactions no product.
+    """
+    if not company.has("products", "supplier") or "product_id" not in company.transactions.columns:
+        raise MissingDataError(
+            "the value per supplier needs the supplier of each product (supplier in products) "
+            "and product_id in transactions"
+        )
+    start = company.observation_end - pd.DateOffset(months=portfolio.horizon_months)
+    tx = value_transactions(company)
+    recent = tx[
+        ((tx["date"] > start) & (tx["date"] <= company.observation_end)).to_numpy(dtype=bool)
+    ]
+    return supplier_value(recent, company.products, portfolio.ssc_ids)
+
+
+def load_conditions_answers(data_dir: str | os.PathLike[str]) -> Answers:
+    """The workshop's answers to the value chain instrument (empty when none are saved)."""
+    return load_answers(INSTRUMENT, data_dir, missing_ok=True)
+
+
+def network_development(company: Company, portfolio: Portfolio) -> Network:
+    """Party alignment from the workshop, and the value per supplier when products say it.
+
+    Raises
+    ------
+    MissingDataError
+        When there is neither a scored network alignment nor supplier data.
+    """
+    answers = load_conditions_answers(company.data_dir)
+    parties = tag_scores(answers, "party").set_index("party")
+    areas = area_scores(answers).set_index("area")
+    alignment = float(areas.loc[NETWORK_AREA, "percent"]) / 100
+    reasons = {}
+    if not parties["answered"].any():
+        reasons["parties"] = (
+            "the network alignment is not scored yet (fill in the workshop form in section 6)"
+        )
+    try:
+        suppliers = supplier_table(company, portfolio)
+    except MissingDataError:
+        suppliers = None
+        reasons["suppliers"] = "the supplier of each product (supplier in products)"
+    if suppliers is None and "parties" in reasons:
+        raise MissingDataError(
+            "network development needs the supplier of each product (supplier in products) "
+            "or the network alignment scored in the workshop"
+        )
+    return Network(parties=parties, alignment=alignment, suppliers=suppliers, reasons=reasons)
+
+
+# ---------------------------------------------------------------- value proposition
+
+
+@dataclass(frozen=True)
+class Proposition:
+    """Needs segments as target segments: needs, purchases, value and the fit.
+
+    Attributes
+    ----------
+    segments : NeedsSegments
+        From :func:`crmlib.analytics.needs.needs_segments`.
+    fit : PropositionFit
+        From :func:`crmlib.analytics.proposition.proposition_fit`.
+    profile : DataFrame
+        Indexed by segment: ``respondents`` (who bought), ``ssc_share`` (SSCs among
+        them), ``revenue_per_customer`` and ``cost_to_serve_per_customer`` (last
+        period), ``nps`` and ``fit``.
+    """
+
+    segments: NeedsSegments
+    fit: PropositionFit
+    profile: pd.DataFrame
+
+    @property
+    def mean_fit(self) -> float:
+        return self.fit.mean_fit
+
+
+def value_proposition(
+    company: Company,
+    portfolio: Portfolio,
+    *,
+    n_needs: int = 3,
+    min_association: float = 0.1,
+    need_map: dict[str, list[str]] | None = None,
+) -> Proposition:
+    """Needs segments from the survey, what each buys, and the offer-needs fit."""
+    step = "Value proposition development"
+    needs = company.require("needs", "customer_id", step=step)
+    segments = needs_segments(needs)
+    revenue = offer_revenue(
+        value_transactions(company), company.products, end=company.observation_end
+    )
+    fit = proposition_fit(
+        needs,
+        revenue,
+        segments.labels,
+        need_map=need_map or None,
+        n_needs=n_needs,
+        min_association=min_association,
+    )
+    table = portfolio.table
+    labels = segments.labels
+    members = pd.DataFrame(
+        {
+            "segment": labels.to_numpy(),
+            "ssc": table["ssc"].reindex(labels.index).fillna(False).to_numpy(dtype=bool),
+            "revenue": table["recent_revenue"].reindex(labels.index).fillna(0.0).to_numpy(),
+            "cost": table["recent_cost_to_serve"].reindex(labels.index).fillna(0.0).to_numpy(),
+        },
+        index=labels.index,
+    )
+    grouped = members.groupby("segment")
+    profile = pd.DataFrame(
+        {
+            "respondents": fit.segments["respondents"],
+            "ssc_share": grouped["ssc"].mean(),
+            "revenue_per_customer": grouped["revenue"].mean(),
+            "cost_to_serve_per_customer": grouped["cost"].mean(),
+        }
+    )
+    if "nps" in needs.columns:
+        profile["nps"] = needs_profile(needs, labels)["nps"]
+    profile["fit"] = fit.segments["fit"]
+    profile.index.name = "segment"
+    return Proposition(segments=segments, fit=fit, profile=profile.sort_values("fit"))

@@ -1,0 +1,152 @@
+"""The value chain's tables as a report shows them: text, with at most ten customers."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from crmlib.errors import MissingDataError
+from crmlib.formatting import count, percent
+from crmlib.models.value_chain.portfolio import Portfolio, top_customers
+from crmlib.models.value_chain.relationships import Relationships
+from crmlib.models.value_chain.stages import Proposition
+from crmlib.text import label
+
+
+def readable_table(
+    frame: pd.DataFrame,
+    *,
+    shares: tuple[str, ...] = (),
+    amounts: tuple[str, ...] = (),
+    counts: tuple[str, ...] = (),
+    rename: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """A copy of ``frame`` as text for a report: shares as percentages, amounts and
+    counts with thousands separators, missing values blank, column names in words."""
+    out = frame.copy()
+    for column in shares:
+        out[column] = [percent(v) if pd.notna(v) else "" for v in frame[column]]
+    for column in amounts:
+        out[column] = [f"{v:,.0f}" if pd.notna(v) else "" for v in frame[column]]
+    for column in counts:
+        out[column] = [count(v) if pd.notna(v) else "" for v in frame[column]]
+    names = {c: str(c).replace("_", " ") for c in out.columns}
+    names.update(rename or {})
+    out = out.rename(columns=names)
+    out.index.name = str(out.index.name).replace("_", " ") if out.index.name else None
+    return out
+
+
+def top_customers_table(portfolio: Portfolio, n: int = 10) -> pd.DataFrame:
+    """The ``n`` (at most ten) SSCs with the highest current value, as text."""
+    top = top_customers(portfolio, n)
+    types = [
+        ", ".join(
+            label
+            for column, label in (("cost_magnet", "cost magnet"), ("door_opener", "door-opener"))
+            if column in top.columns and bool(row[column])
+        )
+        for _, row in top.iterrows()
+    ]
+    table = pd.DataFrame(
+        {
+            "SSC by": top["ssc_route"].str.replace(" value", "", regex=False),
+            "current value": top["current_value"],
+            "expected value": top["clv"],
+            "cost to serve": top["recent_cost_to_serve"],
+            "IDIC category": top["value_category"],
+            "types": types,
+        },
+        index=top.index,
+    )
+    currency = portfolio.currency
+    return readable_table(
+        table,
+        amounts=("current value", "expected value", "cost to serve"),
+        rename={
+            "current value": f"current value ({currency})",
+            "expected value": f"expected value ({currency})",
+            "cost to serve": f"cost to serve ({currency})",
+        },
+    )
+
+
+def type_counts_table(portfolio: Portfolio) -> pd.DataFrame:
+    """Customers and share of current value per SSC route and strategic type, as text."""
+    return readable_table(
+        portfolio.type_counts(),
+        shares=("value_share",),
+        counts=("customers",),
+        rename={"value_share": "share of current value"},
+    )
+
+
+def needs_table(proposition: Proposition) -> pd.DataFrame:
+    """Mean need scores (1-5): needs as rows, segments (and the average) as columns."""
+    table = proposition.fit.needs.T.round(1)
+    table.index = [label(n) for n in table.index]
+    table.index.name = "need"
+    table.columns.name = None
+    return table
+
+
+def profile_table(proposition: Proposition, currency: str) -> pd.DataFrame:
+    """Per needs segment: respondents, SSC share, value, cost to serve, NPS and fit, as text."""
+    profile = proposition.profile
+    table = readable_table(
+        profile,
+        shares=("ssc_share", "fit"),
+        amounts=("revenue_per_customer", "cost_to_serve_per_customer"),
+        counts=("respondents",),
+        rename={
+            "ssc_share": "SSCs",
+            "revenue_per_customer": f"revenue per customer ({currency})",
+            "cost_to_serve_per_customer": f"cost to serve per customer ({currency})",
+            "nps": "NPS",
+        },
+    )
+    if "NPS" in table.columns:
+        table["NPS"] = [f"{v:+.0f}" if pd.notna(v) else "" for v in profile["nps"]]
+    return table
+
+
+def cohort_table(relationships: Relationships) -> pd.DataFrame:
+    """The cohort retention table as text: years since the first purchase as columns."""
+    cohorts = relationships.cohorts
+    years = [c for c in cohorts.columns if c != "cohort_size"]
+    return readable_table(
+        cohorts,
+        shares=tuple(years),
+        counts=("cohort_size",),
+        rename={"cohort_size": "customers"} | {y: f"year {y}" for y in years},
+    )
+
+
+def sources_table(relationships: Relationships) -> pd.DataFrame:
+    """Per acquisition channel: customers and the share of them who are SSCs now, as text."""
+    if relationships.ssc_by_source is None:
+        raise MissingDataError(
+            "the SSCs per acquisition channel need acquisition_channel in customers"
+        )
+    return readable_table(
+        relationships.ssc_by_source,
+        shares=("ssc_share",),
+        counts=("customers",),
+        rename={"ssc_share": "SSCs now"},
+    )
+
+
+def suppliers_table(suppliers: pd.DataFrame, currency: str, n: int = 10) -> pd.DataFrame:
+    """The ``n`` suppliers whose products carry most SSC revenue, as text."""
+    top = suppliers.sort_values("share_of_ssc_revenue", ascending=False, kind="mergesort").head(n)
+    return readable_table(
+        top[["revenue", "margin", "revenue_share", "share_of_ssc_revenue", "ssc_dependence"]],
+        shares=("revenue_share", "share_of_ssc_revenue", "ssc_dependence"),
+        amounts=("revenue", "margin"),
+        rename={
+            "revenue": f"revenue ({currency})",
+            "margin": f"margin ({currency})",
+            "revenue_share": "share of revenue",
+            "share_of_ssc_revenue": "share of SSC revenue",
+            "ssc_dependence": "bought by SSCs",
+        },
+    )

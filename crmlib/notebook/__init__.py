@@ -1,0 +1,91 @@
+"""Everything that talks to IPython: what every notebook does in its first cells.
+
+Set up figures, open the data, speak (:func:`say`), skip a step whose data is missing
+(:func:`step`). The package also holds the live views (:mod:`.views`), the widget
+helper (:mod:`.widgets`), the exercises (:mod:`.exercises`) and the assessment forms
+(:mod:`.forms`). Models, charts and diagrams never import it: they compute and draw
+results, and this layer shows them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+
+import matplotlib as mpl
+import pandas as pd
+
+from crmlib.data.company import Company, load_company
+from crmlib.errors import MissingDataError
+from crmlib.models.steps import reason
+from crmlib.text import escape, markdown
+
+__all__ = ["escape", "markdown", "open_company", "say", "setup", "step"]
+
+
+def setup() -> None:
+    """Figure and table defaults for notebooks and reports (static PNG, readable sizes)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # plain Python: nothing to display inline
+        shell = None
+    else:
+        shell = get_ipython()
+    if shell is not None:
+        # An inherited MPLBACKEND (e.g. Agg in a shell profile) would silently drop
+        # every figure from the notebook and its report.
+        shell.run_line_magic("matplotlib", "inline")
+    mpl.rcParams.update(
+        {
+            "figure.dpi": 110,
+            "figure.figsize": (7.5, 4.0),
+            "savefig.bbox": "tight",
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.titleweight": "bold",
+        }
+    )
+    pd.set_option("display.max_rows", 30)
+    # Actions and offers are sentences: show them whole rather than cut at 50 characters.
+    pd.set_option("display.max_colwidth", 160)
+    # Styled tables show client text (names, offers): escape it like plain tables do.
+    pd.set_option("styler.format.escape", "html")
+    pd.set_option("display.float_format", lambda x: f"{x:,.2f}")
+
+
+def open_company(
+    data_dir: str | os.PathLike[str],
+    company: str = "",
+    currency: str = "",
+    observation_end: str = "",
+) -> Company:
+    """Load a company from a notebook's base parameters (empty strings mean "not given")."""
+    return load_company(
+        data_dir,
+        observation_end=observation_end or None,
+        name=company or None,
+        currency=currency or None,
+    )
+
+
+@contextlib.contextmanager
+def step(name: str):
+    """Run a notebook step; if the company lacks the data it needs, say so and go on.
+
+    Examples
+    --------
+    >>> with step("Differentiation by needs"):  # doctest: +SKIP
+    ...     profile = needs_profile(data.require("needs", step="Differentiation by needs"))
+    """
+    try:
+        yield
+    except MissingDataError as missing:
+        # The models' own mechanism (crmlib.models.steps) keeps the reason; here it is said.
+        say("*{name} is skipped: {reason}.*", name=name, reason=reason(missing))
+
+
+def say(template: str, **values) -> None:
+    """Show a computed sentence as Markdown, with every value escaped."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(markdown(template, **values)))

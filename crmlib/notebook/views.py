@@ -1,0 +1,242 @@
+"""Live views of the workshop: compute a model's result for one setting, draw it, say it.
+
+Each view is a drawing function for :func:`crmlib.notebook.widgets.live`: the notebook
+names the controls, a slider change calls the view, and the view asks the model for the
+result, hands it to a chart and shows the sentence. Models compute and charts draw what
+they are given; only this layer does all three and talks to IPython.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from crmlib.data.company import Company
+from crmlib.errors import MissingDataError
+from crmlib.models import audit
+from crmlib.models import idic as idic_model
+from crmlib.models import idol as idol_model
+from crmlib.models import payne_frow as pf
+from crmlib.models.value_chain.portfolio import Portfolio
+from crmlib.models.value_chain.tables import type_counts_table
+from crmlib.notebook import say
+from crmlib.plots.idic import plot_category_bars, plot_ssc_curve
+from crmlib.plots.idol import plot_granularity, plot_migration
+from crmlib.plots.payne_frow import plot_continuity, plot_scorecard
+from crmlib.plots.value import plot_pareto
+from crmlib.plots.value_chain import plot_portfolio_matrix, plot_strategic_types
+
+__all__ = [
+    "ValueExplorer",
+    "granularity_view",
+    "migration_view",
+    "period_picker",
+    "portfolio_view",
+    "show_concentration",
+    "show_continuity",
+    "show_scorecard",
+    "show_table",
+    "value_sliders",
+]
+
+
+# --- 00 start here ---------------------------------------------------------------------
+
+
+def show_concentration(company: Company, value_share: float = 0.8) -> audit.ValueConcentration:
+    """Draw the Pareto curve for ``value_share`` and say what it means (the live view)."""
+    concentration = audit.value_concentration(company, value_share)
+    plot_pareto(concentration.curve, value_share=value_share)
+    plt.show()
+    say(audit.describe_concentration(concentration))
+    return concentration
+
+
+# --- 01 IDIC ---------------------------------------------------------------------------
+
+
+def value_sliders(ssc_share: float = 0.2, horizon_months: int = 12) -> dict:
+    """The workshop's controls for :meth:`ValueExplorer.draw`, starting at the parameters."""
+    import ipywidgets as widgets
+
+    return {
+        "ssc_share": widgets.FloatSlider(
+            value=ssc_share, min=0.05, max=0.5, step=0.05, description="SSC share"
+        ),
+        "horizon_months": widgets.IntSlider(
+            value=horizon_months, min=3, max=36, step=3, description="horizon (months)"
+        ),
+    }
+
+
+class ValueExplorer:
+    """The Differentiate view for any SSC share and horizon: the workshop's live control.
+
+    Moving the SSC share only re-ranks customers; a new horizon refits the lifetime
+    value models once and is then remembered, so the sliders stay quick.
+
+    Parameters
+    ----------
+    company : Company
+    value_metric : {"margin", "revenue"}
+    discount_rate : float
+        Yearly.
+    currency : str, optional
+        For the sentence (defaults to the company's).
+    """
+
+    def __init__(
+        self, company, *, value_metric: str = "margin", discount_rate: float = 0.1, currency=""
+    ) -> None:
+        self.company = company
+        self.value_metric = value_metric
+        self.discount_rate = discount_rate
+        self.currency = currency or company.currency
+        self._tables: dict[int, tuple[pd.DataFrame, list[str]]] = {}
+
+    def result(self, ssc_share: float, horizon_months: int) -> idic_model.Differentiation:
+        """The differentiation for these settings."""
+        horizon = int(horizon_months)
+        if horizon not in self._tables:
+            self._tables[horizon] = idic_model.value_table(
+                self.company, horizon_months=horizon, discount_rate=self.discount_rate
+            )
+        return idic_model.differentiate(
+            self.company,
+            value_metric=self.value_metric,
+            ssc_share=ssc_share,
+            horizon_months=horizon,
+            discount_rate=self.discount_rate,
+            segments_table=self._tables[horizon],
+        )
+
+    def draw(self, ssc_share: float, horizon_months: int) -> None:
+        """Draw the 20/80 curve and the value categories, then say what they mean."""
+        result = self.result(ssc_share, horizon_months)
+        figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+        plot_ssc_curve(result.curve(), ssc_share, ax=left)
+        plot_category_bars(idic_model.category_summary(result), ax=right)
+        figure.tight_layout()
+        plt.show()
+        say(idic_model.describe_value_settings(result))
+
+
+# --- 03 Payne & Frow -------------------------------------------------------------------
+
+
+def show_table(frame: pd.DataFrame) -> None:
+    """Display a summary table with its text in full (pandas cuts long cells at 50 characters).
+
+    Only for tables of segments, channels, analyses or practices: never a customer list.
+    """
+    from IPython.display import display
+
+    with pd.option_context("display.max_colwidth", None):
+        display(frame)
+
+
+def show_continuity(company: Company, window_days: int) -> None:
+    """Live view: the continuity chart and its sentence for one repeat window."""
+    if company.interactions is None or "process" not in company.interactions.columns:
+        say("*Cross-channel continuity is skipped: it needs interactions with a process.*")
+        return
+    contacts = pf.contacts_last_year(company, "process")
+    flow = pf.continuity(contacts, company.channels, window_days=window_days)
+    plot_continuity(flow)
+    plt.show()
+    say(pf.describe_continuity(flow, company))
+
+
+def show_scorecard(company: Company, kpi_end: str, **standards) -> None:
+    """Live view: the KPI scorecard chart and table for one period end."""
+    performance = pf.performance_assessment(company, kpi_end=kpi_end, **standards)
+    if performance.scorecard is None:
+        say(f"*The KPI scorecard is skipped: {performance.skipped['scorecard']}.*")
+        return
+    plot_scorecard(performance.scorecard)
+    plt.show()
+    show_table(pf.scorecard_table(performance.scorecard, company))
+
+
+def period_picker(company: Company, kpi_end: str = ""):
+    """A dropdown of KPI period ends for :func:`show_scorecard` (the given end first)."""
+    import ipywidgets as widgets
+
+    chosen = pf.kpi_end_date(company, kpi_end).strftime("%Y-%m-%d")
+    options = pf.kpi_end_options(company)
+    if chosen not in options:
+        options = [chosen, *options]
+    return widgets.Dropdown(options=options, value=chosen, description="12 months up to")
+
+
+# --- 04 value chain --------------------------------------------------------------------
+
+
+def portfolio_view(portfolio: Portfolio) -> Callable[[float, float, str], pd.DataFrame]:
+    """A drawing function: the matrix and the type counts for other SSC and matrix settings.
+
+    Nothing is refitted: each call regroups the measured portfolio, draws it and returns
+    the type counts as a table for display.
+    """
+
+    def draw(ssc_share: float, matrix_share: float, matrix_axis: str) -> pd.DataFrame:
+        view = portfolio.regrouped(ssc_share, matrix_share, matrix_axis)
+        figure, (left, right) = plt.subplots(
+            1, 2, figsize=(11.5, 4.6), gridspec_kw={"width_ratios": [1.25, 1]}
+        )
+        plot_portfolio_matrix(
+            view.matrix,
+            view.quadrants,
+            left,
+            currency=portfolio.currency,
+            highlight=view.table.get("cost_magnet"),
+        )
+        plot_strategic_types(view.type_counts(), right)
+        figure.tight_layout()
+        plt.show()
+        return type_counts_table(view)
+
+    return draw
+
+
+# --- 05 IDOL ---------------------------------------------------------------------------
+
+
+def granularity_view(granularity, *, currency: str = "EUR"):
+    """A drawing function for :func:`crmlib.notebook.widgets.live`: the granularity curve and
+    its sentence for a ``cost_per_treatment``, from a measured granularity (only the cost
+    side is redrawn, so the slider answers at once)."""
+
+    def draw(cost_per_treatment: float) -> None:
+        tradeoff = idol_model.granularity_tradeoff(granularity, cost_per_treatment)
+        plot_granularity(tradeoff, currency=currency, grid_groups=granularity.grid_groups)
+        plt.show()
+        say(idol_model.describe_granularity(granularity, tradeoff, cost_per_treatment, currency))
+
+    return draw
+
+
+def migration_view(company, *, by: str = "value_tier", needs_labels=None, computed=None):
+    """A drawing function for :func:`crmlib.notebook.widgets.live`: the migration over
+    ``migration_months`` (transition matrix, flow chart and sentence). A period the data
+    cannot cover is said, not raised. ``computed``, a migration already made, is reused
+    for its period, and every period is computed once."""
+    done = {computed.months: computed} if computed is not None else {}
+
+    def draw(migration_months: int) -> None:
+        try:
+            if migration_months not in done:
+                done[migration_months] = idol_model.migrate(
+                    company, migration_months, by, needs_labels
+                )
+            migration = done[migration_months]
+        except MissingDataError as missing:
+            say("*The migration is skipped: {reason}.*", reason=str(missing).rstrip("."))
+            return
+        plot_migration(migration)
+        plt.show()
+        say(idol_model.describe_migration(migration))
+
+    return draw

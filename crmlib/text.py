@@ -1,0 +1,155 @@
+"""Words around numbers: the one place where computed sentences are put together.
+
+Every data-dependent sentence of a report is a template filled by :func:`sentence`:
+
+- the template is English text with ``{name}`` fields and passes through
+  :func:`translate` first, the one hook a message catalogue (gettext via Babel) can take
+  over when a second language is added; the template is the catalogue's message id;
+- every value is escaped (:func:`escape`) before it goes in, so a company, customer or
+  offer name can never become Markdown or HTML;
+- values are already worded (``crmlib.formatting`` turns numbers into text, per locale):
+  a sentence never computes a figure.
+
+:func:`join`, :func:`plural` and :func:`label` are the only list, plural and name
+helpers. They shape words and escape nothing: escaping happens once, when a value goes
+into a sentence (or by :func:`escape` where a builder still writes its own f-string).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable
+
+from crmlib.formatting import count
+
+# Markdown would still act on these characters after HTML escaping.
+_MARKDOWN = "\\`*_[]"
+# Braces would act if the text were ever used as a str.format template; as entities
+# they read the same on the page.
+_BRACES = {"{": "&#123;", "}": "&#125;"}
+
+
+class Safe(str):
+    """Text that is already escaped (a sentence built here): :func:`escape` leaves it as it is."""
+
+    __slots__ = ()
+
+
+def escape(value: object) -> str:
+    """User text made inert in Markdown, HTML and ``str.format`` (names are user text).
+
+    Examples
+    --------
+    >>> escape("R&D *Best* <b> {x}")
+    'R&amp;D \\\\*Best\\\\* &lt;b&gt; &#123;x&#125;'
+    """
+    if isinstance(value, Safe):
+        return value
+    text = html.escape(str(value), quote=True)
+    for char in _MARKDOWN:
+        text = text.replace(char, "\\" + char)
+    for char, entity in _BRACES.items():
+        text = text.replace(char, entity)
+    return text
+
+
+def _identity(template: str) -> str:
+    return template
+
+
+_translator: Callable[[str], str] = _identity
+
+
+def set_translator(translator: Callable[[str], str] | None) -> None:
+    """Route every sentence template through ``translator`` (e.g. a gettext ``gettext``).
+
+    ``None`` restores English. Kept as one module-level hook so that adding a language
+    changes no model code: the catalogue is keyed by the English templates.
+    """
+    global _translator
+    _translator = translator or _identity
+
+
+def translate(template: str) -> str:
+    """The template in the current language (English until a catalogue is installed)."""
+    return _translator(template)
+
+
+def sentence(template: str, **values: object) -> Safe:
+    """Fill ``template`` with ``values``, escaping each value (never the template).
+
+    Parameters
+    ----------
+    template : str
+        English text with ``{name}`` fields (``str.format`` syntax, format specs allowed
+        on values that are numbers). It is translated first.
+    **values
+        The figures and names, already worded. Strings are escaped unless they are
+        :class:`Safe` (a sentence built by this module); numbers are put in as they are.
+
+    Returns
+    -------
+    Safe
+        The sentence, marked as already escaped.
+
+    Examples
+    --------
+    >>> sentence("{company} keeps {share} of its customers.", company="A&B", share="60%")
+    'A&amp;B keeps 60% of its customers.'
+    """
+    filled = {
+        name: value if isinstance(value, int | float) else escape(value)
+        for name, value in values.items()
+    }
+    return Safe(translate(template).format(**filled))
+
+
+def markdown(template: str, **values: object) -> str:
+    """Fill ``template`` with ``values``, escaping each value; without values, as it is.
+
+    Sentences computed by crmlib arrive already escaped, and may contain braces from
+    client text, so a template without values is shown unchanged.
+    """
+    if not values:
+        return template
+    return sentence(template, **values)
+
+
+def join(items: Iterable[object], word: str = "and") -> str:
+    """``["a", "b", "c"]`` -> ``"a, b and c"`` (items as they are: escape the result's use).
+
+    A list of :class:`Safe` items gives a :class:`Safe` result.
+    """
+    parts = list(items)
+    words = [str(part) for part in parts]
+    if len(words) <= 1:
+        joined = "".join(words)
+    else:
+        joined = ", ".join(words[:-1]) + f" {translate(word)} " + words[-1]
+    return Safe(joined) if parts and all(isinstance(p, Safe) for p in parts) else joined
+
+
+def plural(n: float, word: str, words: str | None = None) -> str:
+    """``plural(3, "customer")`` -> ``"3 customers"``; one is singular after rounding."""
+    many = words if words is not None else word + "s"
+    return f"{count(n)} {translate(word if round(float(n)) == 1 else many)}"
+
+
+def label(name: object) -> str:
+    """A column or element name as words: ``"cost_to_serve"`` -> ``"cost to serve"``."""
+    return str(name).replace("_", " ")
+
+
+def capitalise(text: str) -> str:
+    """``text`` with a capital first letter, to open a sentence (the rest unchanged)."""
+    return text[:1].upper() + text[1:]
+
+
+def lead(company: object, end: str = ".") -> Safe:
+    """The opening of a section's conclusion: ``**What this means for <company>.**``.
+
+    ``end`` is ``"."`` (a paragraph follows) or ``":"`` (a list or clause follows).
+    """
+    if end == ":":
+        return sentence("**What this means for {company}:**", company=company)
+    return sentence("**What this means for {company}.**", company=company)

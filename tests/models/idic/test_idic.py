@@ -1,0 +1,540 @@
+"""The IDIC model: the numbers behind each phase's conclusion, by hand and on the sample."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from crmlib.data.company import Company, load_company
+from crmlib.errors import MissingDataError, ParameterError
+from crmlib.models import idic
+from crmlib.models.idic.interact import PlanRules, choose_channel, plan_table
+from crmlib.models.verdict import ModelVerdict
+from crmlib.notebook import views
+from crmlib.plots import idic as charts
+from crmlib.stages import Stage
+
+# ----------------------------------------------------------------------------------------
+# A hand-made company
+# ----------------------------------------------------------------------------------------
+
+FILES = {
+    "customers.csv": """customer_id,name,postcode,email,phone,consent_marketing
+C1,Jan Peeters,8000,jan@x.be,0471,true
+C2,jan  PEETERS,8000,,0472,false
+C3,Els Maes,9000,els@x.be,,true
+C4,Tom Claes,9000,,,true
+""",
+    "transactions.csv": """customer_id,date,product_id,amount,cost
+C1,2024-03-01,P1,100,60
+C1,2024-06-01,P2,50,30
+C3,2024-05-01,P1,20,12
+C4,2023-01-01,P2,10,6
+""",
+    "products.csv": """product_id,name,category,margin_rate
+P1,Rose,plants,0.4
+P2,Pot,pots,0.4
+""",
+    "interactions.csv": """customer_id,date,channel
+C1,2024-02-01,store
+C3,2024-04-01,e-mail
+C3,2024-07-01,e-mail
+C4,2024-08-01,store
+""",
+    "channels.csv": """channel,cost_per_contact
+store,8
+e-mail,3
+""",
+    "campaigns.csv": """campaign_id,customer_id,offer,channel,sent_date,responded,revenue
+K1,C1,Offer A,e-mail,2024-05-01,true,40
+K1,C3,Offer A,e-mail,2024-05-01,false,0
+K2,C4,Offer B,e-mail,2024-09-01,false,0
+""",
+    "company.yml": "name: Hovenier <b>Groen</b>\ncurrency: EUR\nobservation_end: '2024-12-31'\n",
+}
+
+
+@pytest.fixture
+def hand(tmp_path: Path) -> Company:
+    for name, text in FILES.items():
+        (tmp_path / name).write_text(text)
+    return load_company(tmp_path)
+
+
+def hand_values() -> tuple[pd.DataFrame, list[str]]:
+    """A value table as customer_segments gives it, with hand-chosen values."""
+    table = pd.DataFrame(
+        {
+            "customer_id": ["C1", "C2", "C3", "C4"],
+            "current_value": [52.0, 0.0, 2.0, -8.0],
+            "clv": [40.0, 30.0, 5.0, 1.0],
+            "revenue": [150.0, 0.0, 20.0, 10.0],
+            "gross_margin": [60.0, 0.0, 8.0, 4.0],
+        }
+    )
+    return table, []
+
+
+# ----------------------------------------------------------------------------------------
+# Identify
+# ----------------------------------------------------------------------------------------
+
+
+def test_identify_by_hand(hand):
+    result = idic.identify(hand)
+    c = result.coverage
+    assert c["name"] == 1.0
+    assert (c["phone"], c["e-mail"], c["marketing consent"]) == (0.5, 0.5, 0.75)
+    assert (c["purchase history"], c["repeat purchases"]) == (0.75, 0.25)
+    assert (c["contact history"], c["campaign history"], c["needs survey"]) == (0.75, 0.75, 0.0)
+    assert set(result.unrecorded) == {"address", "needs survey"}
+    # C1 and C2 fold to the same name and share the postcode
+    assert result.duplicate_groups == 1
+    assert sorted(result.duplicates["customer_id"]) == ["C1", "C2"]
+    assert result.unknown == 0
+    assert result.unknown_references.loc["transactions", "rows"] == 4
+    text = idic.describe_identify(result)
+    assert "Of the 4 customer records" in text and "phone 50%" in text
+    assert "2 records in 1 group share a name and postcode" in text
+    assert "does not record address, needs survey at all" in text
+    assert "0 rows of transactions, interactions, campaigns point to an unknown customer" in text
+
+
+def test_unknown_customers_are_counted(hand):
+    """The loader refuses them; on a table built by hand the check finds them."""
+    tx = pd.concat(
+        [hand.transactions, hand.transactions.iloc[[0]].assign(customer_id="C9")],
+        ignore_index=True,
+    )
+    orphan = Company(
+        name="x",
+        currency="EUR",
+        data_dir=hand.data_dir,
+        observation_end=hand.observation_end,
+        customers=hand.customers,
+        transactions=tx,
+    )
+    table = idic.unknown_customer_references(orphan)
+    assert table.loc["transactions"].tolist() == [5, 1]
+
+
+def test_what_this_means_escapes_the_company_name(hand):
+    heading = idic.what_this_means(hand, "text").splitlines()[0]
+    assert heading == "#### What this means for Hovenier &lt;b&gt;Groen&lt;/b&gt;"
+
+
+# ----------------------------------------------------------------------------------------
+# Differentiate
+# ----------------------------------------------------------------------------------------
+
+
+def test_differentiate_on_margin_by_hand(hand):
+    result = idic.differentiate(hand, ssc_share=0.25, segments_table=hand_values())
+    categories = result.segments.to_dict()
+    # MVC: the top 1 of 4 by value; BZ: below zero; MGC: the top 1 by growth of the rest
+    assert categories == {"C1": "MVC", "C2": "MGC", "C3": "other", "C4": "BZ"}
+    assert result.ssc_count == 1
+    assert result.ssc_value_share == pytest.approx(52 / 46)
+    summary = idic.category_summary(result)
+    assert summary.loc["MGC", "mean_growth"] == pytest.approx(30.0)
+    assert summary.loc["BZ", "goal"] == "make profitable or serve for less"
+    text = idic.describe_differentiate(result, "EUR")
+    assert "the 1 strategically significant customers" in text
+    assert "brought 113% of it. That is more than all of it" in text
+    assert "**1 BZ** who cost more to serve than they bring (together they lost EUR 8)" in text
+
+
+def test_differentiate_on_revenue_by_hand(hand):
+    result = idic.differentiate(
+        hand, value_metric="revenue", ssc_share=0.25, segments_table=hand_values()
+    )
+    table = result.table.set_index("customer_id")
+    # revenue of the last 12 months: C4's sale of 2023 is outside
+    assert table["value"].tolist() == [150.0, 0.0, 20.0, 0.0]
+    # expected revenue = CLV (margin) / the customer's margin rate (0.4 each; base for C2)
+    assert table["expected_value"].tolist() == pytest.approx([100.0, 75.0, 12.5, 2.5])
+    # below zero stays a matter of profit, whatever the metric
+    assert table.loc["C4", "value_category"] == "BZ"
+    assert table.loc["C2", "value_category"] == "MGC"
+    assert result.ssc_value_share == pytest.approx(150 / 170)
+
+
+def test_differentiate_checks_its_settings(hand):
+    with pytest.raises(ParameterError, match="value_metric"):
+        idic.differentiate(hand, value_metric="profit")
+    with pytest.raises(ParameterError, match="ssc_share"):
+        idic.differentiate(hand, ssc_share=1.5)
+
+
+def test_yearly_discount_rate_compounds_to_the_monthly_one():
+    from crmlib.models.idic.differentiate import yearly_to_monthly
+
+    monthly = yearly_to_monthly(0.1)
+    assert (1 + monthly) ** 12 == pytest.approx(1.1)
+
+
+# ----------------------------------------------------------------------------------------
+# Interact
+# ----------------------------------------------------------------------------------------
+
+
+def test_segment_service_by_hand(hand):
+    segments = pd.Series({"C1": "S1", "C2": "S1", "C3": "S2", "C4": "S2"})
+    service = idic.segment_service(hand, segments)
+    s1, s2 = service.loc["S1"], service.loc["S2"]
+    assert (s1["customers"], s1["reachable"], s2["reachable"]) == (2, 1, 2)
+    assert (s1["contacts_per_customer_year"], s2["contacts_per_customer_year"]) == (0.5, 1.5)
+    assert (s1["campaigns_per_customer_year"], s2["campaigns_per_customer_year"]) == (0.5, 1.0)
+    assert (s1["rhythm"], s2["rhythm"]) == (1.0, 2.5)
+    # S1: one store contact (8) over 2 customers; S2: two e-mails (3) and a store contact
+    assert (s1["cost_to_serve_per_customer_year"], s2["cost_to_serve_per_customer_year"]) == (
+        4.0,
+        7.0,
+    )
+    assert s1["revenue_per_customer_year"] == 75.0 and s1["margin_per_customer_year"] == 30.0
+    assert s2["margin_per_customer_year"] == pytest.approx(4.0)
+    assert (s1["basket_revenue"], s2["basket_revenue"]) == (75.0, 20.0)
+    assert (s1["main_channel"], s2["main_channel"]) == ("store", "e-mail")
+    assert (s1["sent"], s1["response_rate"], s1["revenue_per_response"]) == (1, 1.0, 40.0)
+    assert s2["response_rate"] == 0.0 and np.isnan(s2["revenue_per_response"])
+
+
+def _effectiveness(rows) -> pd.DataFrame:
+    columns = ["channel", "contact_share", "cost_per_contact", "smoothed_rate"]
+    table = pd.DataFrame(rows, columns=columns)
+    table["cost_per_response"] = table["cost_per_contact"] / table["smoothed_rate"]
+    return table.set_index("channel")
+
+
+def test_channel_is_the_cheapest_per_response_else_best_else_most_used():
+    priced = _effectiveness(
+        [("e-mail", 0.2, 3.0, 0.10), ("social", 0.05, 2.0, 0.20), ("store", 0.7, 8.0, np.nan)]
+    )
+    assert choose_channel(priced)["channel"] == "social"  # 10 per response against 30
+    assert choose_channel(priced)["cost_per_response"] == pytest.approx(10.0)
+    unpriced = _effectiveness([("post", 0.0, np.nan, 0.12), ("e-mail", 0.2, np.nan, 0.08)])
+    assert choose_channel(unpriced)["channel_basis"] == "response rate"
+    assert choose_channel(unpriced)["channel"] == "post"
+    unknown = _effectiveness([("store", 0.4, 8.0, np.nan), ("webshop", 0.4, 0.4, np.nan)])
+    assert choose_channel(unknown)["channel"] == "webshop"  # tie on use: the cheaper
+    assert choose_channel(unknown)["channel_basis"] == "most used"
+
+
+def test_plan_frequency_follows_rhythm_value_and_affordability():
+    service = pd.DataFrame(
+        {
+            "customers": [10, 10, 10],
+            "reachable": [8, 5, 2],
+            "rhythm": [3.1, 2.0, 6.0],
+            "margin_per_customer_year": [100.0, 30.0, 1.0],
+        },
+        index=pd.Index(["MVC", "MGC", "BZ"], name="segment"),
+    )
+    effect = pd.concat(
+        {s: _effectiveness([("social", 0.1, 2.0, 0.2)]) for s in service.index},
+        names=["segment", "channel"],
+    )
+    offers = pd.DataFrame(
+        {"offer": ["A", "B", "C"], "smoothed_rate": [0.2, 0.1, 0.05], "sent": [50, 40, 30]},
+        index=service.index,
+    )
+    plan = plan_table(service, effect, offers, PlanRules())
+    # MVC: 3.1 x 1 rounds (on a log scale) to 4 a year; 10% of 100 pays 5 contacts of 2
+    assert plan.loc["MVC", ["wanted", "frequency", "cadence"]].tolist() == [
+        4,
+        4,
+        "every quarter",
+    ]
+    # MGC: 2 x 1.5 = 3 rounds to 4, but 10% of 30 pays only 1.5 contacts: once a year
+    assert plan.loc["MGC", ["wanted", "frequency"]].tolist() == [4, 1]
+    assert plan.loc["MGC", "affordable"] == pytest.approx(1.5)
+    # BZ: 6 x 0.5 = 3 -> 4 wanted; the margin pays almost nothing: the minimum, once
+    assert plan.loc["BZ", "frequency"] == 1
+    assert plan.loc["MVC", "goal"] == "retain" and plan.loc["BZ", "offer"] == "C"
+    assert plan.loc["MGC", "take_up"] == 0.1
+
+
+def test_interact_on_the_hand_company(hand):
+    result = idic.differentiate(hand, ssc_share=0.25, segments_table=hand_values())
+    interaction = idic.interact(hand, result)
+    plan = interaction.plan
+    assert plan["reachable"].to_dict() == {"MVC": 1, "MGC": 0, "other": 1, "BZ": 1}
+    # e-mail is the only channel with campaign response; MGC (C2) has no contacts of its
+    # own, so its channel comes from all customers together
+    assert set(plan["channel"]) == {"e-mail"}
+    assert plan.loc["MGC", "channel_basis"] == "cost per response (all customers)"
+    text = idic.describe_plan(interaction, "EUR")
+    assert text.startswith("The plan reaches 3 of 4 customers (75%)")
+    view = idic.plan_view(interaction, "EUR")
+    assert view.loc["MVC", "reachable"] == "1 of 1"
+
+
+# ----------------------------------------------------------------------------------------
+# Customize
+# ----------------------------------------------------------------------------------------
+
+
+def test_plan_value_by_hand():
+    plan = pd.DataFrame(
+        {
+            "reachable": [100],
+            "frequency": [2],
+            "take_up": [0.1],
+            "cost_per_contact": [1.0],
+        },
+        index=pd.Index(["MVC"], name="segment"),
+    )
+    service = pd.DataFrame(
+        {
+            "customers": [120],
+            "revenue_per_customer_year": [250.0],
+            "margin_per_customer_year": [100.0],
+            "revenue_per_response": [50.0],
+            "basket_revenue": [30.0],
+        },
+        index=plan.index,
+    )
+    interaction = idic.Interaction(
+        service=service,
+        mix=None,
+        effectiveness=None,
+        offers=None,
+        lessons=None,
+        channel_lessons=None,
+        channel_follows_campaign=False,
+        plan=plan,
+        rules=PlanRules(),
+    )
+    value = idic.plan_value(interaction)
+    row = value.loc["MVC"]
+    # basket margin 50 x 0.4 = 20; per contact 0.1 x 20 - 1 = 1; a year 100 x 2 x 1
+    assert row["basket_margin"] == pytest.approx(20.0)
+    assert row["value_per_contact"] == pytest.approx(1.0)
+    assert row["expected_value"] == pytest.approx(200.0)
+    assert row["basket_basis"] == "campaign responses"
+    text = idic.describe_plan_value(value, "EUR")
+    assert "**EUR 200 of margin a year**" in text
+
+
+def test_a_losing_segment_is_left_out_of_the_total():
+    value = pd.DataFrame(
+        {
+            "take_up": [0.1, 0.01],
+            "basket_basis": ["campaign responses"] * 2,
+            "value_per_contact": [1.0, -0.5],
+            "expected_value": [200.0, -40.0],
+        },
+        index=pd.Index(["MVC", "BZ"], name="segment"),
+    )
+    assert idic.plan_total(value) == 200.0
+    text = idic.describe_plan_value(value, "EUR")
+    assert "**EUR 200 of margin a year** after contact costs (MVC EUR 200)" in text
+    assert "For BZ a contact costs more than it is expected to bring (the offer would lose " in text
+    assert "EUR 40 a year" in text
+
+
+def test_plan_value_without_campaigns_cannot_be_estimated():
+    value = pd.DataFrame({"take_up": [np.nan], "expected_value": [np.nan]}, index=["MVC"])
+    assert "cannot be estimated yet" in idic.describe_plan_value(value, "EUR")
+    with pytest.raises(MissingDataError):
+        charts.plot_plan_value(value)
+
+
+def test_customize_steps_say_what_they_miss():
+    with pytest.raises(MissingDataError, match="product_id"):
+        idic.segment_picks(None)
+    with pytest.raises(MissingDataError):
+        idic.lift_table(None)
+
+
+# ----------------------------------------------------------------------------------------
+# The sample company: the phases end to end
+# ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample(sample_dir):
+    company = load_company(sample_dir)
+    diff = idic.differentiate(company)
+    inter = idic.interact(company, diff)
+    return {
+        "company": company,
+        "identify": idic.identify(company),
+        "diff": diff,
+        "interact": inter,
+        "custom": idic.customize(company, diff),
+        "value": idic.plan_value(inter),
+    }
+
+
+def test_sample_ssc_share_matches_an_independent_count(sample):
+    diff = sample["diff"]
+    values = diff.table["value"].sort_values(ascending=False)
+    n_top = math.ceil(0.2 * len(values))
+    assert diff.ssc_count == n_top == 1000
+    assert diff.ssc_value_share == pytest.approx(values.iloc[:n_top].sum() / values.sum())
+    counts = diff.table["value_category"].value_counts()
+    assert counts["MVC"] == 1000 and counts.sum() == 5000
+    bz = diff.table[diff.table["value_category"] == "BZ"]
+    assert (bz["current_value"] < 0).all()
+    assert counts["BZ"] == int((diff.table["current_value"] < 0).sum())
+
+
+def test_sample_reachable_counts_only_consent(sample):
+    company, plan = sample["company"], sample["interact"].plan
+    consent = company.customers["consent_marketing"].fillna(False).astype(bool).sum()
+    assert plan["reachable"].sum() == consent
+    mvc = sample["diff"].table.query("value_category == 'MVC'")["customer_id"]
+    customers = company.customers.set_index("customer_id")
+    assert plan.loc["MVC", "reachable"] == customers.loc[mvc, "consent_marketing"].sum()
+
+
+def test_sample_plan_offer_is_the_best_smoothed_response(sample):
+    inter = sample["interact"]
+    rates = inter.lessons  # raw rates per segment and offer
+    mvc = rates[rates["segment"] == "MVC"]
+    # the plan's offer for MVC has the best raw rate among offers with enough sends
+    enough = mvc[mvc["sent"] >= 30]
+    assert inter.plan.loc["MVC", "offer"] == enough.loc[enough["response_rate"].idxmax(), "offer"]
+    assert set(inter.lessons["verdict"]) <= {"above", "below", "in line", "too few sent"}
+    text = idic.describe_lessons(inter)
+    clear = inter.lessons[inter.lessons["verdict"].isin(["above", "below"])]
+    assert f"The other {len(inter.lessons) - len(clear)} are within chance" in text
+
+
+def test_sample_plan_value_adds_up(sample):
+    value = sample["value"]
+    recomputed = (
+        value["reachable"]
+        * value["frequency"]
+        * (value["take_up"] * value["basket_margin"] - value["cost_per_contact"])
+    )
+    np.testing.assert_allclose(value["expected_value"], recomputed)
+    total = value.loc[value["value_per_contact"] >= 0, "expected_value"].sum()
+    assert idic.plan_total(value) == pytest.approx(total)
+    text = idic.describe_plan_value(value, "EUR")
+    assert f"EUR {total:,.0f} of margin a year" in text
+
+
+def test_sample_customize_lists_ten_top_customers_by_id(sample):
+    custom, diff = sample["custom"], sample["diff"]
+    view = idic.top_customer_view(custom, "EUR")
+    top = diff.table.nlargest(10, "value")["customer_id"].tolist()
+    assert view.index.tolist() == top
+    assert "name" not in view.columns
+    # no one-off product they own comes back in their list
+    recs = custom.recommendations
+    first = recs[recs["customer_id"] == top[0]]
+    owned_one_off = first["owned"] & (
+        custom.affinity.repeat_rate.reindex(first["product_id"]).to_numpy() < 0.2
+    )
+    assert not owned_one_off.any()
+    picks = idic.segment_picks(custom)
+    assert picks.index.tolist() == ["MVC", "MGC", "other", "BZ"]
+
+
+def test_sample_diagram_stages_carry_the_figures(sample):
+    s = sample
+    stages = idic.stages(s["identify"], s["diff"], s["interact"], s["value"], "EUR", s["custom"])
+    assert [st.name for st in stages] == ["Identify", "Differentiate", "Interact", "Customize"]
+    assert all(isinstance(st, Stage) for st in stages)
+    assert stages[0].lines[0] == "5,000 customers"
+    assert stages[0].score == pytest.approx(s["identify"].completeness)
+    assert stages[1].lines[0] == f"top 20% bring {s['diff'].ssc_value_share:.0%}"
+    assert stages[3].lines[-1] == f"EUR {idic.plan_total(s['value']):,.0f} a year"
+
+
+def test_sample_charts_show_the_numbers(sample):
+    ax = charts.plot_data_coverage(sample["identify"].coverage)
+    widths = sorted(p.get_width() for p in ax.patches)
+    assert widths == pytest.approx(sorted(sample["identify"].coverage))
+    ax = charts.plot_plan_value(sample["value"])
+    heights = [p.get_height() for p in ax.patches]
+    assert heights == pytest.approx(sample["value"]["expected_value"].tolist())
+    ax = charts.plot_response_heatmap(sample["interact"].lessons)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["MVC", "MGC", "other", "BZ"]
+    with pytest.raises(MissingDataError):
+        charts.plot_channel_mix(None)
+
+
+def test_value_explorer_refits_only_for_a_new_horizon(sample):
+    explorer = views.ValueExplorer(sample["company"])
+    small = explorer.result(0.1, 12)
+    large = explorer.result(0.3, 12)
+    assert len(explorer._tables) == 1
+    assert small.ssc_count == 500 and large.ssc_count == 1500
+    assert small.ssc_value_share < large.ssc_value_share
+    explorer.result(0.1, 6)
+    assert len(explorer._tables) == 2
+
+
+# ----------------------------------------------------------------------------------------
+# Verdict
+# ----------------------------------------------------------------------------------------
+
+
+def test_verdict_on_the_sample(sample):
+    s = sample
+    verdict = idic.verdict_from(
+        s["identify"], s["diff"], s["interact"], s["value"], "EUR", s["custom"]
+    )
+    assert isinstance(verdict, ModelVerdict) and verdict.model == "IDIC"
+    total = idic.plan_total(sample["value"])
+    assert verdict.figures["plan_value_per_year"] == pytest.approx(total)
+    assert verdict.figures["ssc_value_share"] == pytest.approx(sample["diff"].ssc_value_share)
+    assert verdict.headline.startswith("1,000 strategically significant customers bring")
+    assert f"EUR {total:,.0f}" in verdict.headline
+    priorities = [a.priority for a in verdict.actions]
+    assert priorities == sorted(priorities) and priorities[0] == 1
+    plan = sample["interact"].plan.loc["MVC"]
+    assert verdict.actions[0].title == (
+        f"MVC ({plan['reachable']:,} reachable): retain; offer '{plan['offer']}' "
+        f"via {plan['channel']} {plan['cadence']}"
+    )
+    segment_values = [a.expected_value for a in verdict.actions if a.expected_value is not None]
+    assert sum(segment_values) == pytest.approx(total)
+    assert any(a.owner == "IT" and "duplicate" in a.title for a in verdict.actions)
+
+
+def test_verdict_computes_the_phases_itself(hand):
+    verdict = idic.verdict(idic.analyse(hand, ssc_share=0.25))
+    diff = idic.differentiate(hand, ssc_share=0.25)
+    assert verdict.figures["ssc_value_share"] == pytest.approx(diff.ssc_value_share)
+    assert verdict.figures["probable_duplicate_records"] == 2
+    assert verdict.figures["reachable"] == 3
+    text = idic.describe_cycle(verdict, "EUR")
+    assert text.startswith(f"{diff.ssc_count} strategically significant customers bring")
+    assert "Where to start: " in text
+
+
+def test_verdict_with_only_the_required_tables(tmp_path):
+    for name in ("customers.csv", "transactions.csv", "company.yml"):
+        (tmp_path / name).write_text(FILES[name])
+    verdict = idic.verdict(idic.analyse(load_company(tmp_path), ssc_share=0.25))
+    assert "plan_value_per_year" not in verdict.figures
+    assert all(a.expected_value is None for a in verdict.actions)
+    assert "may be contacted with a plan per value category" in verdict.headline
+
+
+def test_verdict_holds_offers_that_lose_money(small_company_dir):
+    company = load_company(small_company_dir)
+    diff = idic.differentiate(company)
+    inter = idic.interact(company, diff)
+    value = idic.plan_value(inter)
+    verdict = idic.verdict_from(idic.identify(company), diff, inter, value, "EUR")
+    for segment, row in value.iterrows():
+        action = next(a for a in verdict.actions if a.title.startswith(f"{segment} ("))
+        if row["value_per_contact"] < 0:
+            assert "hold the offers" in action.title and action.expected_value is None
+            assert action.priority == 3
+        else:
+            assert action.expected_value == pytest.approx(row["expected_value"])
+    assert verdict.figures["plan_value_per_year"] == pytest.approx(idic.plan_total(value))

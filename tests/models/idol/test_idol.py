@@ -1,0 +1,375 @@
+import matplotlib
+
+matplotlib.use("Agg")
+
+import shutil  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from crmlib.data.company import load_company  # noqa: E402
+from crmlib.errors import MissingDataError, ParameterError  # noqa: E402
+from crmlib.models import idol  # noqa: E402
+from crmlib.models.idol import conclude as idol_conclude  # noqa: E402
+from crmlib.models.idol.differentiate import Granularity, group_fit  # noqa: E402
+from crmlib.models.verdict import ModelVerdict  # noqa: E402
+from crmlib.notebook import views  # noqa: E402
+from crmlib.plots import idol as charts  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def small(small_company_dir):
+    return load_company(small_company_dir)
+
+
+@pytest.fixture(scope="module")
+def analysis(small):
+    return idol.analyse(small)
+
+
+@pytest.fixture(scope="module")
+def minimal(small_company_dir, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("idol_minimal")
+    for name in ("customers.csv", "transactions.csv", "company.yml"):
+        shutil.copy(Path(small_company_dir) / name, folder / name)
+    return load_company(folder)
+
+
+# -- the customer-group approach -------------------------------------------------------------
+
+
+def test_group_fit_by_hand():
+    # two pairs far apart: total sum of squares 4 * 25 + 4 * 0.25 = 101 around (5, 0.5)
+    points = pd.DataFrame({"x": [0.0, 0.0, 10.0, 10.0], "y": [0.0, 1.0, 0.0, 1.0]})
+    fit = group_fit(points)
+    assert fit[1] == 0.0
+    assert fit[2] == pytest.approx(1 - 1.0 / 101)  # within: 4 * 0.25
+    assert fit[3] == pytest.approx(1 - 0.5 / 101)  # one pair split
+    assert fit[4] == pytest.approx(1.0)
+    assert fit.is_monotonic_increasing
+
+
+def test_granularity_tradeoff_by_hand():
+    fit = pd.Series([0.0, 0.5, 0.7, 0.75], index=pd.Index([1, 2, 3, 4], name="n_groups"))
+    model = Granularity(
+        fit=fit,
+        customers=100,
+        measured=40,  # so the measured curve runs to a tenth of it: 4 groups
+        basis="test",
+        yearly_profit=2000.0,
+        tailoring_uplift=0.1,
+    )
+    assert model.value_at_stake == 200.0
+    table = idol.granularity_tradeoff(model, cost_per_treatment=30.0)
+    # value 200 * fit; cost 30 per group beyond the first
+    assert table["n_groups"].tolist() == [1, 2, 3, 4, 100]
+    assert table["net"].tolist() == pytest.approx([0.0, 70.0, 80.0, 60.0, 200.0 - 2970.0])
+    assert idol.optimum(table)["n_groups"] == 3
+    assert not table["measured"].iloc[-1]
+    # expensive treatments: no tailoring pays
+    dear = idol.granularity_tradeoff(model, 500.0)
+    assert idol.optimum(dear)["n_groups"] == 1
+    assert "**one treatment for everybody**" in idol.describe_granularity(model, dear, 500.0, "EUR")
+    assert "no tailoring pays" in idol.meaning_differentiation(model, dear, None, None, "X")
+    # free treatments: one-to-one
+    assert idol.optimum(idol.granularity_tradeoff(model, 0.0))["n_groups"] == 100
+    with pytest.raises(ParameterError):
+        idol.granularity_tradeoff(model, -1.0)
+
+
+def test_granularity_sentence_follows_the_cost(analysis, small):
+    cheap = idol.granularity_tradeoff(analysis.granularity, 10.0)
+    dear = idol.granularity_tradeoff(analysis.granularity, 5000.0)
+    assert idol.optimum(cheap)["n_groups"] >= idol.optimum(dear)["n_groups"]
+    text = idol.describe_granularity(analysis.granularity, cheap, 10.0, small.currency)
+    assert f"**{idol.optimum(cheap)['n_groups']:,} groups**" in text
+    assert f"one-to-one ({len(small.customers):,} treatments)" in text.lower()
+
+
+# -- look-alikes ------------------------------------------------------------------------------
+
+
+def test_look_alikes_by_hand(tmp_path):
+    (tmp_path / "customers.csv").write_text(
+        "customer_id,type,gender,birth_date,city\n"
+        "N,B2C,M,1965-05-01,Knokke-Heist\n"
+        "D,B2C,M,1962-02-01,Knokke-Heist\n"
+        "Q,B2C,M,1960-03-01,Knokke-Heist\n"
+        "F,B2C,F,1990-01-01,Brugge\n"
+        "G,B2C,F,1992-01-01,Brugge\n"
+        "S,B2C,F,1991-01-01,Gent\n"
+    )
+    (tmp_path / "transactions.csv").write_text("customer_id,date,amount\nN,2025-01-01,1\n")
+    company = load_company(tmp_path, observation_end="2025-12-31")
+    values = pd.DataFrame(
+        {
+            "current_value": [900.0, -30.0, 0.0, 100.0, 60.0, 5.0],
+            "value_tier": ["platinum", "bronze", "bronze", "gold", "silver", "bronze"],
+            "value_category": ["MVC", "BZ", "other", "MVC", "other", "other"],
+            "revenue": [5000.0, 40.0, 0.0, 600.0, 300.0, 20.0],
+            "purchase_days": [40, 2, 0, 8, 5, 1],
+            "n_contacts": [1, 9, 0, 2, 1, 0],
+            "cost_to_serve": [5.0, 60.0, 0.0, 8.0, 4.0, 0.0],
+        },
+        index=pd.Index(["N", "D", "Q", "F", "G", "S"], name="customer_id"),
+    )
+    look = idol.look_alikes(company, values)
+    top = look.groups.iloc[0]
+    assert top["group"] == "B2C, M, 60-69, Knokke-Heist"
+    assert (top["best_customer"], top["worst_customer"], top["gap"]) == ("N", "D", 930.0)
+    assert look.groups["members"].tolist() == [3, 2]  # S is alone in Gent
+    assert list(look.pair.columns) == ["N", "D"]
+    assert look.pair.loc["contacts", "D"] == 9
+    # adjusted R-squared of five values in two groups
+    v = np.array([900.0, -30.0, 0.0, 100.0, 60.0])
+    total = ((v - v.mean()) ** 2).sum()
+    within = ((v[:3] - v[:3].mean()) ** 2).sum() + ((v[3:] - v[3:].mean()) ** 2).sum()
+    assert look.explained == pytest.approx(max(0.0, 1 - (within / 3) / (total / 4)))
+    text = idol.describe_look_alikes(look, "EUR")
+    assert "N brought EUR 900" in text and "D -EUR 30" in text and "9 contacts" in text
+
+
+def test_look_alikes_need_demographics(minimal):
+    bare = minimal.customers[["customer_id", "city"]]
+    company = type(minimal)(**{**minimal.__dict__, "customers": bare})
+    with pytest.raises(MissingDataError, match="gender or birth date"):
+        idol.look_alikes(company, idol.customer_values(minimal))
+
+
+# -- identification and differentiation on a generated company -------------------------------
+
+
+def test_identification_of_the_small_company(analysis):
+    ident = analysis.identification
+    picture = ident.picture
+    assert ident.aspects["completeness"] == pytest.approx(picture["completeness"].mean())
+    assert int(ident.levels.sum()) == len(picture)
+    assert ident.well_known_share == pytest.approx((picture["completeness"] >= 0.7).mean())
+    assert len(ident.top_unknown) <= 10
+    assert (ident.top_unknown["completeness"] < 0.7).all()
+    text = idol.describe_identification(ident)
+    assert f"{ident.aspects['completeness'] * 100:.0f}% of the customer picture" in text
+    meaning = idol.meaning_identification(ident, "Groen <b>huis</b>")
+    assert "&lt;b&gt;" in meaning and idol.ASPECT_LABELS[ident.weakest_aspect] in meaning
+
+
+def test_needs_grid_counts_every_respondent(analysis, small):
+    grid = analysis.grid
+    assert grid.counts.to_numpy().sum() == small.needs["customer_id"].nunique()
+    assert grid.segments.k == int(grid.segments.selection["silhouette"].idxmax())
+    assert list(grid.counts.columns) == ["platinum", "gold", "silver", "bronze"]
+    assert f"fall into {grid.segments.k} needs" in idol.describe_needs_grid(grid, "EUR")
+
+
+def test_without_a_survey_groups_rest_on_value(minimal):
+    values = idol.customer_values(minimal)
+    with pytest.raises(MissingDataError, match="needs table"):
+        idol.needs_grid(minimal, values)
+    fit = idol.group_approach(minimal, values, None)
+    assert "buyers" in fit.basis and fit.grid_groups is None
+    assert fit.measured == int((values["purchase_days"] > 0).sum())
+
+
+# -- orchestration ----------------------------------------------------------------------------
+
+
+def test_orchestration_of_the_small_company(analysis, small):
+    o = analysis.orchestration
+    assert o.skipped == {}
+    card = analysis.scorecard
+    assert card.loc["channels", "mismatches"] == o.channels.handovers["history_lost"].sum()
+    assert card.loc["products", "mismatches"] == len(o.products.conflicts)
+    assert card.loc["customers", "mismatches"] == o.customers.mixed
+    for result in (o.channels, o.processes, o.moments, o.products, o.customers):
+        assert len(result.top) <= 10
+    # the mixed households listed really mix a loss-making member with a top customer
+    assert (o.customers.top["worst_value"] < 0).all()
+    top = analysis.values.loc[o.customers.top["best_customer"], "is_ssc"]
+    assert top.all()
+    text = idol.meaning_orchestration(o, card, small.name)
+    assert idol.biggest_gaps(card)[0] in text
+
+
+def test_orchestration_skips_what_the_data_lacks(minimal):
+    o = idol.orchestrate(minimal, idol.customer_values(minimal))
+    assert set(o.skipped) == {"channels", "customer processes", "contact moments", "products"}
+    assert "interactions" in o.skipped["channels"]
+    with pytest.raises(MissingDataError, match="interactions"):
+        o.require("channels")
+    card = o.scorecard()
+    assert card["rate"].notna().tolist() == [False, False, False, False, True]
+
+
+def test_avoidable_costs_never_count_a_contact_twice(analysis):
+    o = analysis.orchestration
+    channels = idol_conclude._avoidable_cost(o, "channels")
+    moments = idol_conclude._avoidable_cost(o, "contact moments")
+    assert channels == pytest.approx(o.channels.yearly_cost)
+    assert channels + moments == pytest.approx(o.moments.yearly_cost)
+    assert idol_conclude._avoidable_cost(o, "products") is None
+
+
+# -- learning ---------------------------------------------------------------------------------
+
+
+def test_migration_of_the_small_company(analysis, small):
+    m = analysis.migration
+    assert m.second == small.observation_end
+    assert m.first == small.observation_end - pd.DateOffset(months=12)
+    assert m.matrix.to_numpy().sum() == len(small.customers)
+    assert m.share("up") + m.share("same") + m.share("down") == pytest.approx(1.0)
+    assert m.movers is not None and set(m.movers.index) <= set(analysis.grid.counts.index)
+    assert f"{m.share('down') * 100:.0f}% moved down" in idol.describe_migration(m)
+
+
+def test_migration_needs_data_from_before_the_period(small):
+    with pytest.raises(MissingDataError, match="needs purchases from before"):
+        idol.migrate(small, 240)
+    with pytest.raises(ParameterError):
+        idol.migrate(small, 0)
+
+
+def test_practices_are_read_from_the_saved_answers(analysis, minimal):
+    assert analysis.practices.answered
+    assert 0 <= analysis.practices.learning <= 100
+    empty = idol.practices(minimal)
+    assert not empty.answered
+    assert "not been scored" in idol.describe_practices(empty)
+
+
+# -- the diagram, the conclusion and the verdict ----------------------------------------------
+
+
+def test_diagram_stages_carry_the_figures(analysis):
+    a = analysis
+    stages = idol.diagram_stages(
+        a.identification, a.tradeoff, a.grid, a.scorecard, a.migration, a.practices
+    )
+    assert [s.name for s in stages] == [
+        "Identification",
+        "Differentiation",
+        "Orchestration",
+        "Learning",
+    ]
+    assert stages[0].score == pytest.approx(a.identification.aspects["completeness"])
+    assert stages[2].score == pytest.approx(1 - a.scorecard["rate"].max())
+    assert f"{idol.optimum(a.tradeoff)['n_groups']:,} groups" in stages[1].lines[1]
+    from crmlib.diagrams import draw_idol
+
+    ax = draw_idol(stages)
+    assert any("Identification" in t.get_text() for t in ax.texts)
+
+
+def test_conclusion_names_the_gaps_and_the_moves(analysis, small):
+    text = idol.conclusion(analysis.scorecard, analysis.migration, small.name)
+    for gap in idol.biggest_gaps(analysis.scorecard):
+        assert gap in text
+    largest_down = analysis.migration.flows.query("move == 'down'").iloc[0]
+    assert f"*{largest_down['before']}* to *{largest_down['after']}*" in text
+
+
+def test_verdict_of_the_small_company(small, analysis):
+    verdict = idol.verdict(idol.analyse(small))
+    assert isinstance(verdict, ModelVerdict) and verdict.model == "Customer IDOL"
+    completeness = analysis.identification.aspects["completeness"]
+    assert f"knows {completeness * 100:.0f}% of its customer picture" in verdict.headline
+    assert verdict.figures["picture_completeness"] == pytest.approx(completeness)
+    assert verdict.figures["affordable_groups"] == idol.optimum(analysis.tradeoff)["n_groups"]
+    assert 2 <= len(verdict.findings) <= 4
+    assert all(action.owner and action.model == "Customer IDOL" for action in verdict.actions)
+    first = verdict.actions[0]
+    gap = idol.biggest_gaps(analysis.scorecard)[0]
+    assert first.priority == 1 and first.title.lower().startswith(idol.REMEDIES[gap][1][:20])
+    assert first.expected_value == idol_conclude._avoidable_cost(analysis.orchestration, gap)
+
+
+def test_verdict_with_only_the_required_tables(minimal):
+    analysis = idol.analyse(minimal)
+    verdict = idol.verdict_of(analysis, minimal)
+    assert "mismatch_rate_channels" not in verdict.figures
+    assert "needs_segments" not in verdict.figures
+    assert verdict.figures["mismatch_rate_customers"] >= 0
+    titles = [action.title for action in verdict.actions]
+    groups = idol.optimum(analysis.tradeoff)["n_groups"]
+    # without a survey the groups rest on value and behaviour, and say so
+    assert any("groups on value and behaviour" in t for t in titles) == (groups > 1)
+    assert not any("needs and value" in t for t in titles)
+
+
+# -- charts ------------------------------------------------------------------------------------
+
+
+def test_transition_matrix_chart_reads_back(analysis):
+    m = analysis.migration
+    ax = charts.plot_transition_matrix(m.rates, m.matrix)
+    texts = [t.get_text() for t in ax.texts]
+    cell = m.matrix.loc["platinum", "platinum"]
+    if cell:
+        assert f"{m.rates.loc['platinum', 'platinum']:.0%}\n{cell:,}" in texts
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(m.rates.index)
+
+
+def test_flow_chart_draws_a_band_per_flow(analysis):
+    m = analysis.migration
+    ax = charts.plot_migration_flows(m.flows, m.order)
+    assert len(ax.collections) == len(m.flows)
+    labels = [t.get_text() for t in ax.texts]
+    assert f"joined ({int(m.matrix.loc['joined'].sum()):,})" in labels
+
+
+def test_granularity_chart_marks_the_optimum(analysis):
+    ax = charts.plot_granularity(analysis.tradeoff, currency="EUR")
+    best = idol.optimum(analysis.tradeoff)
+    assert any(f"optimum: {int(best['n_groups']):,} groups" in t.get_text() for t in ax.texts)
+    assert ax.get_xscale() == "log"
+
+
+def test_scorecard_chart_says_what_was_not_checked(minimal):
+    card = idol.orchestrate(minimal, idol.customer_values(minimal)).scorecard()
+    ax = charts.plot_orchestration_scorecard(card)
+    texts = [t.get_text() for t in ax.texts]
+    assert texts.count("not checked: no data") == 4
+    heights = [patch.get_width() for patch in ax.patches]
+    assert heights[:4] == [0, 0, 0, 0]
+
+
+def test_handover_chart_cells(analysis):
+    matrix = analysis.orchestration.channels.matrix
+    ax = charts.plot_handover_matrix(matrix)
+    first = matrix.iloc[0]
+    expected = f"{first['lost_rate']:.0%}\n({int(first['handovers'])})"
+    assert expected in [t.get_text() for t in ax.texts]
+
+
+def test_live_views_redraw_for_each_setting(small, analysis, monkeypatch):
+    said = []
+    monkeypatch.setattr("crmlib.notebook.views.say", lambda text, **values: said.append(text))
+    monkeypatch.setattr(plt, "show", lambda: None)
+    draw = views.migration_view(small, computed=analysis.migration)
+    draw(12)
+    assert said[-1] == idol.describe_migration(analysis.migration)
+    draw(6)
+    assert "Between 30 Jun 2025" in said[-1]
+    draw(240)  # beyond the data: said, not raised
+    assert said[-1].startswith("*The migration is skipped")
+    granularity = views.granularity_view(analysis.granularity, currency="EUR")
+    granularity(0.0)
+    one_to_one = f"**{len(small.customers):,} groups**"
+    assert one_to_one in said[-1]
+
+
+def test_orchestration_looks_only_up_to_the_observation_end(small_company_dir):
+    earlier = load_company(small_company_dir, observation_end="2024-12-31")
+    o = idol.orchestrate(earlier, idol.customer_values(earlier))
+    assert o.channels.handovers["date"].max() <= pd.Timestamp("2024-12-31")
+    assert o.products.conflicts["sent_date"].max() <= pd.Timestamp("2024-12-31")
+    assert o.processes.issues["opened"].max() <= pd.Timestamp("2024-12-31")

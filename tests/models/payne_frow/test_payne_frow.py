@@ -1,0 +1,506 @@
+import matplotlib
+
+matplotlib.use("Agg")
+
+import dataclasses  # noqa: E402
+import shutil  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from crmlib.analytics.base import customer_base as shared_customer_base  # noqa: E402
+from crmlib.data.company import load_company  # noqa: E402
+from crmlib.diagrams import draw_payne_frow  # noqa: E402
+from crmlib.errors import MissingDataError, ParameterError  # noqa: E402
+from crmlib.instruments import Answers, load_instrument  # noqa: E402
+from crmlib.models import payne_frow as pf  # noqa: E402
+from crmlib.models.verdict import ModelVerdict  # noqa: E402
+from crmlib.plots import payne_frow as charts  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def sample(sample_dir):
+    return load_company(sample_dir)
+
+
+@pytest.fixture(scope="module")
+def results(sample):
+    return pf.assess(sample)
+
+
+@pytest.fixture
+def shop(tmp_path: Path):
+    """Four customers: A stays, B is lost, C is new, D never bought; three contacts."""
+    (tmp_path / "company.yml").write_text("name: De <b>Linde</b>\ncurrency: EUR\n")
+    (tmp_path / "customers.csv").write_text(
+        "customer_id,consent_marketing\nA,yes\nB,no\nC,yes\nD,no\n"
+    )
+    (tmp_path / "transactions.csv").write_text(
+        "customer_id,date,amount,cost\n"
+        "A,2023-03-01,100,60\n"
+        "B,2023-05-01,50,30\n"
+        "A,2024-03-01,100,60\n"
+        "C,2024-06-01,80,50\n"
+    )
+    (tmp_path / "interactions.csv").write_text(
+        "customer_id,date,channel,process\n"
+        "B,2023-06-01,call centre,billing\n"
+        "A,2024-02-01,store,sales\n"
+        "C,2024-07-01,webshop,sales\n"
+    )
+    (tmp_path / "channels.csv").write_text(
+        "channel,cost_per_contact\nstore,8\nwebshop,0.4\ncall centre,6.5\n"
+    )
+    return load_company(tmp_path, observation_end="2024-12-31")
+
+
+# ---------------------------------------------------------------- strategy development
+
+
+def test_target_segments_are_read_as_tiers_or_categories():
+    assert pf.parse_targets("") == ("value_tier", ())
+    assert pf.parse_targets(" Platinum, gold ,platinum") == ("value_tier", ("platinum", "gold"))
+    assert pf.parse_targets("mvc,MGC") == ("value_category", ("MVC", "MGC"))
+    with pytest.raises(ParameterError, match="diamond"):
+        pf.parse_targets("diamond")
+    with pytest.raises(ParameterError, match="mixes"):
+        pf.parse_targets("gold,MVC")
+
+
+def test_targets_chosen_from_the_data_are_above_average_in_expected_value(sample, results):
+    strategy = results.strategy
+    base = pf.customer_base(sample)
+    per_tier = base.groupby("value_tier", observed=True)["clv"].mean()
+    above = set(per_tier[per_tier > base["clv"].mean()].index)
+    assert strategy.chosen_from_data
+    assert set(strategy.targets) == above == {"platinum", "gold"}
+    clv = base.groupby("value_tier", observed=True)["clv"].sum()
+    assert strategy.target_value_share == pytest.approx(clv[list(above)].sum() / clv.sum())
+    segments = strategy.segments
+    assert list(segments.index) == ["platinum", "gold", "silver", "bronze"]
+    assert segments["customers"].sum() == len(sample.customers)
+    assert segments.loc[["platinum", "gold"], "target"].all()
+    assert segments.loc["bronze", "treatment"].startswith("maintain at low cost")
+
+
+def test_growth_goal_and_forecast_by_hand(sample, results):
+    strategy = results.strategy
+    tx = sample.transactions
+    last_year = tx[(tx["date"] > "2024-12-31") & (tx["date"] <= "2025-12-31")]
+    assert strategy.revenue_last == pytest.approx(last_year["amount"].sum())
+    assert strategy.revenue_goal == pytest.approx(last_year["amount"].sum() * 1.05)
+    first = tx.groupby("customer_id")["date"].min()
+    newcomers = first[first > "2024-12-31"].index
+    new_revenue = last_year[last_year["customer_id"].isin(newcomers)]["amount"].sum()
+    assert strategy.revenue_new == pytest.approx(new_revenue)
+    base = pf.customer_base(sample)
+    expected = (base["expected_purchases"] * base["expected_average_value"]).sum()
+    assert strategy.revenue_expected == pytest.approx(expected)
+    assert strategy.gap == pytest.approx(strategy.revenue_goal - expected - new_revenue)
+    consent = sample.customers.set_index("customer_id")["consent_marketing"]
+    targets = base.loc[base["value_tier"].isin(["platinum", "gold"]), "customer_id"]
+    assert strategy.reachable == int(consent.reindex(targets).sum())
+
+
+def test_a_strategy_set_by_the_business_uses_its_segments(sample):
+    strategy = pf.strategy_development(sample, target_segments="MVC,MGC", growth_goal=0.5)
+    assert strategy.segment_col == "value_category"
+    assert strategy.targets == ("MVC", "MGC") and not strategy.chosen_from_data
+    assert list(strategy.segments.index) == ["MVC", "MGC", "other", "BZ"]
+    assert strategy.segments.loc["BZ", "treatment"].startswith("serve for less")
+    assert strategy.gap > 0  # 50% growth is beyond the forecast
+    table = pf.strategy_table(strategy, sample)
+    assert list(table.index[:2]) == ["★ MVC", "★ MGC"]
+
+
+# ---------------------------------------------------------------- value creation
+
+
+def test_value_creation_by_hand(shop):
+    value = pf.value_creation(shop, discount_rate=0.1)
+    assert value.retention_rate == pytest.approx(0.5)  # A of {A, B}
+    assert (value.retained_base, value.active_customers) == (2, 2)
+    assert (value.new_customers, value.lost_customers) == (1, 1)
+    # last year's profit: A 40 - 8 (store contact), C 30 - 0.4 (webshop contact)
+    assert value.profit_per_customer == pytest.approx((32 + 29.6) / 2)
+    m = 30.8
+    assert value.lifetime_value == pytest.approx(m * 0.5 / (1.1 - 0.5))
+    assert value.lifetime_value_lifted == pytest.approx(m * 0.55 / (1.1 - 0.55))
+    assert value.lift_margin_per_year == pytest.approx(0.05 * 2 * m)
+    assert value.retention_cost == pytest.approx((8 + 0.4) / 2)
+    assert value.retention_cost_source == "measured cost to serve"
+    assert value.acquisition_cost == pytest.approx(5 * 4.2)
+    assert value.acquisition_cost_source == "5x rule of thumb"
+    assert value.replacement_cost == pytest.approx(21.0)
+    assert value.profitable_share == 1.0
+    text = pf.describe_value(value, shop)
+    assert "rule of thumb, not a measurement" in text
+    assert "&lt;b&gt;Linde&lt;/b&gt;" in text and "<b>" not in text
+
+
+def test_given_costs_replace_the_measured_ones(shop):
+    value = pf.value_creation(shop, acquisition_cost=100, retention_cost=10)
+    assert (value.acquisition_cost, value.acquisition_cost_source) == (100, "parameter")
+    assert (value.retention_cost, value.retention_cost_source) == (10, "parameter")
+    assert value.payback_months == pytest.approx(100 / (30.8 / 12))
+    assert value.cost_ratio == pytest.approx(10)
+    with pytest.raises(ParameterError):
+        pf.value_creation(shop, acquisition_cost=-1)
+
+
+def test_without_contact_costs_acquisition_is_skipped(shop, tmp_path):
+    for name in ("interactions.csv", "channels.csv"):
+        (tmp_path / name).unlink()
+    bare = load_company(tmp_path, observation_end="2024-12-31")
+    value = pf.value_creation(bare)
+    assert np.isnan(value.acquisition_cost)
+    with pytest.raises(MissingDataError):
+        charts.plot_acquisition_retention(value)
+    assert value.retention_rate == pytest.approx(0.5)
+
+
+# ---------------------------------------------------------------- multichannel integration
+
+
+@pytest.fixture
+def contacts():
+    return pd.DataFrame(
+        {
+            "customer_id": ["A", "A", "A", "B", "B"],
+            "date": pd.to_datetime(
+                ["2024-03-01", "2024-03-05", "2024-06-01", "2024-04-01", "2024-04-03"]
+            ),
+            "channel": ["webshop", "call centre", "store", "call centre", "call centre"],
+            "process": ["billing", "billing", "billing", "complaint", "complaint"],
+        }
+    )
+
+
+CHANNELS = pd.DataFrame(
+    {"channel": ["store", "webshop", "call centre"], "cost_per_contact": [8.0, 0.4, 6.5]}
+)
+
+
+def test_continuity_by_hand(contacts):
+    flow = pf.continuity(contacts, CHANNELS, window_days=14)
+    billing = flow.by_process.loc["billing"]
+    # webshop then call centre four days later: one episode that crossed channels
+    assert (billing["episodes"], billing["one_contact"], billing["cross_channel"]) == (2, 1, 1)
+    assert billing["repeat_contacts"] == 1
+    assert billing["repeat_cost"] == pytest.approx(6.5)
+    complaint = flow.by_process.loc["complaint"]
+    assert (complaint["same_channel_repeat"], complaint["cross_channel"]) == (1, 0)
+    assert complaint["repeat_cost"] == 0
+    assert flow.cross_channel_rate == pytest.approx(1 / 3)
+    assert (flow.customers, flow.hoppers) == (2, 1)
+    assert flow.paths.to_dict() == {"webshop > call centre": 1}
+    assert flow.worst_process == "billing"
+    # a two-day window splits A's billing contacts: nothing crosses channels
+    narrow = pf.continuity(contacts, CHANNELS, window_days=2)
+    assert narrow.cross_channel_episodes == 0
+    assert narrow.by_process.loc["complaint", "same_channel_repeat"] == 1
+    with pytest.raises(ParameterError):
+        pf.continuity(contacts, window_days=0)
+
+
+def test_channel_costs_by_hand(contacts):
+    resolved = contacts.assign(resolved=[True, False, True, True, True])
+    costs = pf.channel_costs(resolved, CHANNELS)
+    assert list(costs.index) == ["call centre", "store", "webshop"]
+    assert costs.loc["call centre", "total_cost"] == pytest.approx(19.5)
+    assert costs.loc["call centre", "resolution_rate"] == pytest.approx(2 / 3)
+    assert costs.loc["call centre", "cost_per_resolved"] == pytest.approx(6.5 * 3 / 2)
+    assert costs["cost_share"].sum() == pytest.approx(1)
+
+
+def test_multichannel_on_the_sample(sample, results):
+    m = results.multichannel
+    assert m.skipped == {}
+    assert list(m.contact_mix.index) == ["platinum", "gold", "silver", "bronze"]
+    assert np.allclose(m.contact_mix.sum(axis=1), 1)
+    assert m.score == pytest.approx(1 - m.continuity.cross_channel_rate)
+    year = sample.interactions[sample.interactions["date"] > "2024-12-31"]
+    assert m.continuity.by_process["episodes"].sum() == m.continuity.episodes
+    assert m.channels["contacts"].sum() == len(year)
+
+
+def test_without_interactions_each_part_says_why(shop, tmp_path):
+    (tmp_path / "interactions.csv").unlink()
+    bare = load_company(tmp_path, observation_end="2024-12-31")
+    m = pf.multichannel_integration(bare)
+    assert m.score is None and m.contact_mix is None
+    with pytest.raises(MissingDataError, match="interactions"):
+        m.need("continuity")
+    assert "channel" in m.skipped["purchase_mix"]
+
+
+# ---------------------------------------------------------------- information and performance
+
+
+def test_information_management_score(results):
+    info = results.information
+    share = (info.support["available"].map({"yes": 1, "partly": 0.5, "no": 0})).mean()
+    assert info.score == pytest.approx((info.aspects["completeness"] + share) / 2)
+    assert info.weakest_aspect == "needs"
+    assert info.counts == {"yes": 13, "partly": 0, "no": 1}
+
+
+def test_performance_judges_the_sample_against_the_defaults(results):
+    perf = results.performance
+    # 2025 against 2024: revenue +21%, retention 60.1% (< 65%), satisfaction 3.67 (< 4.0)
+    assert perf.missed == ["retention_rate", "satisfaction"]
+    assert perf.score == pytest.approx(3 / 5)
+    assert pf.kpi_change(perf, "retention_rate") == pytest.approx(
+        perf.history.loc["2025", "retention_rate"] - perf.history.loc["2024", "retention_rate"]
+    )
+    assert np.isnan(pf.kpi_change(perf, "nothing"))
+
+
+def test_the_kpi_period_can_end_earlier(sample):
+    perf = pf.performance_assessment(sample, kpi_end="2025-06-30")
+    assert perf.scorecard.attrs["periods"] == ("Jul 2023-Jun 2024", "Jul 2024-Jun 2025")
+    with pytest.raises(ParameterError, match="after the observation end"):
+        pf.kpi_end_date(sample, "2026-03-31")
+    with pytest.raises(ParameterError, match="not a date"):
+        pf.kpi_end_date(sample, "last year")
+    options = pf.kpi_end_options(sample)
+    assert options[:3] == ["2025-12-31", "2025-09-30", "2025-06-30"]
+
+
+# ---------------------------------------------------------------- the four elements
+
+
+def _answers(**scores) -> Answers:
+    """All practices in place, no barriers, maturity 4; ``scores`` override."""
+    instrument = load_instrument(pf.INSTRUMENT)
+    answers = Answers(instrument)
+    for item in instrument.items:
+        if item.type == "maturity":
+            answers.set(item.id, 4)
+        elif item.type == "check":
+            answers.set(item.id, item.desirable)
+    for item_id, value in scores.items():
+        if isinstance(value, tuple):
+            answers.set(item_id, value[0], severity=value[1])
+        else:
+            answers.set(item_id, value)
+    return answers
+
+
+def test_a_company_with_everything_in_place_is_ready():
+    readiness = pf.readiness_from_answers(_answers())
+    assert readiness.verdict == "ready" and readiness.reasons == ()
+    # maturity 4 of 5 counts 75%, every barrier absent 100%
+    assert readiness.elements.loc["readiness", "score"] == pytest.approx(0.875)
+    assert readiness.elements.loc["employee_engagement", "score"] == 1.0
+    assert readiness.maturity_title == "Well developed"
+
+
+@pytest.mark.parametrize(
+    ("scores", "verdict", "reason"),
+    [
+        ({"rb_budget_gap": (True, 3)}, "not ready", "(blocking)"),
+        ({"rb_budget_gap": (True, 2)}, "ready with conditions", "(serious)"),
+        ({"rb_budget_gap": (True, 1)}, "ready", None),
+        ({"maturity_level": 1}, "not ready", "maturity level 1"),
+        ({"maturity_level": 2}, "ready with conditions", "maturity level 2"),
+        (
+            dict.fromkeys(
+                (
+                    "ee_design_involvement",
+                    "ee_training_plan",
+                    "ee_feedback_channel",
+                    "ee_recognition",
+                ),
+                False,
+            ),
+            "not ready",
+            "employee engagement at 20%",
+        ),
+        # 2 of 5 practices in place is 40%: at the floor, below the target
+        (
+            dict.fromkeys(("prm_plan", "prm_risk_log", "prm_phases"), False),
+            "ready with conditions",
+            "project management at 40%",
+        ),
+        (dict.fromkeys(("prm_plan", "prm_risk_log"), False), "ready", None),
+    ],
+)
+def test_the_readiness_verdict_follows_its_rule(scores, verdict, reason):
+    readiness = pf.readiness_from_answers(_answers(**scores))
+    assert readiness.verdict == verdict
+    if reason:
+        assert any(reason in r for r in readiness.reasons)
+
+
+def test_nothing_scored_is_not_assessed():
+    readiness = pf.readiness_from_answers(Answers(load_instrument(pf.INSTRUMENT)))
+    assert readiness.verdict == "not assessed"
+    assert readiness.elements["score"].isna().all()
+    assert readiness.maturity is None and readiness.barriers.empty
+
+
+def test_element_items_and_the_first_gap():
+    readiness = pf.readiness_from_answers(
+        _answers(chm_case_for_change=False, chm_quick_wins=None, rb_skills_gap=(True, 2))
+    )
+    items = pf.element_items(readiness, "change_management")
+    assert items.iloc[0]["answer"] == "not in place"
+    assert items.iloc[3]["answer"] == "not scored"
+    assert pf.first_gap(readiness, "change_management") == items.index[0]
+    barriers = pf.element_items(readiness, "readiness")
+    row = barriers.loc[barriers["answer"] == "present"]
+    assert len(row) == 1 and row["severity"].iloc[0] == "Serious"
+
+
+def test_the_sample_workshop(sample, results):
+    r = results.readiness
+    assert (r.maturity, r.maturity_title) == (2, "Building a data repository")
+    assert list(r.barriers["item"]) == ["rb_data_quality", "rb_privacy_unclear", "rb_no_sponsor"]
+    # 1 of the 3 answered engagement practices is in place
+    assert r.elements.loc["employee_engagement", "score"] == pytest.approx(1 / 3)
+    assert r.verdict == "not ready"
+    assert r.reasons[0] == "employee engagement at 33%"
+    assert r.processes["information_management"] == pytest.approx(0.25)  # 2 on 1-5
+    assert "**not ready**" in pf.describe_readiness(r, sample)
+
+
+# ---------------------------------------------------------------- the framework and conclusion
+
+
+def test_process_scores_combine_data_and_workshop(results):
+    scores = pf.process_scores(results)
+    assert list(scores.index) == list(pf.PROCESSES)
+    row = scores.loc["multichannel_integration"]
+    assert row["measured"] == pytest.approx(results.multichannel.score)
+    assert row["assessed"] == pytest.approx(0.75)  # 4 on 1-5
+    assert row["score"] == pytest.approx((row["measured"] + 0.75) / 2)
+    assert (scores["basis"] == "data and workshop").all()
+
+
+def test_the_conclusion_puts_the_elements_first(sample, results):
+    result = pf.conclusion(results, sample)
+    scores = pf.process_scores(results)
+    assert result.weakest_process == scores["score"].idxmin() == "information_management"
+    first, second, third = result.actions[:3]
+    # not ready: employee engagement is below the floor, so it comes first
+    assert first.owner == "HR" and first.title.startswith("Strengthen employee engagement")
+    assert second.title.startswith("Complete the customer picture") and second.priority == 1
+    assert third.expected_value == pytest.approx(results.value.lift_margin_per_year)
+    assert all(a.model == "Payne & Frow" for a in result.actions)
+    text = pf.describe_conclusion(result, sample)
+    assert "**not ready**" in text and "1. **Strengthen employee engagement" in text
+
+
+def test_a_ready_company_starts_with_its_weakest_process(sample, results):
+    ready = dataclasses.replace(results, readiness=pf.readiness_from_answers(_answers()))
+    result = pf.conclusion(ready, sample)
+    assert result.verdict == "ready"
+    assert result.actions[0].rationale.startswith(PROCESS_LEAD[result.weakest_process])
+
+
+PROCESS_LEAD = {p: t.lower() + " is the weakest process" for p, t in pf.PROCESSES.items()}
+
+
+def test_a_company_with_only_the_required_tables(sample_dir, tmp_path):
+    for name in ("customers.csv", "transactions.csv", "company.yml"):
+        shutil.copy(sample_dir / name, tmp_path / name)
+    bare = load_company(tmp_path)
+    results = pf.assess(bare)
+    assert results.readiness.verdict == "not assessed"
+    scores = pf.process_scores(results)
+    assert scores.loc["multichannel_integration", "basis"] == "none"
+    result = pf.conclusion(results, bare)
+    assert result.actions[0].title.startswith("Hold the readiness workshop")
+    processes, elements = pf.diagram_stages(results, bare)
+    assert processes[2].score is None and all(e.score is None for e in elements)
+    draw_payne_frow(processes, elements)
+
+
+def test_diagram_stages_carry_the_scores(sample, results):
+    processes, elements = pf.diagram_stages(results, sample)
+    scores = pf.process_scores(results)
+    assert [p.name for p in processes] == list(pf.PROCESSES.values())
+    assert [p.score for p in processes] == pytest.approx(list(scores["score"]))
+    assert elements[0].lines[0] == "maturity 2: building a data repository"
+    assert elements[3].score == pytest.approx(1 / 3)
+    ax = draw_payne_frow(processes, elements)
+    assert "Payne & Frow" in ax.get_title()
+
+
+def test_verdict_for_the_strategy_report(sample, results):
+    verdict = pf.verdict(pf.analyse(sample))
+    assert isinstance(verdict, ModelVerdict) and verdict.model == "Payne & Frow"
+    assert verdict.headline.startswith("CRM readiness: not ready")
+    assert "information management" in verdict.headline
+    assert [a.title for a in verdict.actions] == [
+        a.title for a in pf.conclusion(results, sample).actions
+    ]
+    assert verdict.figures["maturity_level"] == 2
+    assert verdict.figures["retention_rate"] == pytest.approx(results.value.retention_rate)
+    assert 2 <= len(verdict.findings) <= 4
+    other = pf.verdict(pf.analyse(sample, repeat_window_days=3, retention_standard=0.5))
+    # retention now meets its standard: 4 of 5 measured, 75% in the workshop
+    assert other.figures["score_performance_assessment"] == pytest.approx((4 / 5 + 0.75) / 2)
+
+
+def test_describe_functions_escape_the_company_name(shop):
+    strategy = pf.strategy_development(shop)
+    for text in (
+        pf.describe_strategy(strategy, shop),
+        pf.describe_information(pf.information_management(shop), shop),
+        pf.describe_performance(pf.performance_assessment(shop), shop),
+    ):
+        assert text.startswith("**What this means for De &lt;b&gt;Linde&lt;/b&gt;.**")
+
+
+# ---------------------------------------------------------------- charts
+
+
+def test_charts_draw_the_results(sample, results):
+    segments = results.strategy.segments
+    ax = charts.plot_segment_strategy(segments)
+    heights = [p.get_height() for p in ax.patches[: len(segments)]]
+    assert heights == pytest.approx(list(segments["customer_share"]))
+    assert ax.get_xticklabels()[0].get_text() == "★ platinum"
+    ax = charts.plot_continuity(results.multichannel.continuity)
+    table = results.multichannel.continuity.by_process
+    assert "14 days" in ax.get_title()
+    assert len(ax.patches) == 3 * len(table)
+    ax = charts.plot_elements(results.readiness)
+    assert [p.get_width() for p in ax.patches] == pytest.approx(
+        list(results.readiness.elements["score"])
+    )
+    axes = charts.plot_kpi_trends(results.performance.history, results.performance.standards)
+    assert axes.ravel()[2].get_title() == "Retention rate"
+    ax = charts.plot_scorecard(results.performance.scorecard)
+    assert "Retention rate ✘" in [t.get_text() for t in ax.get_yticklabels()]
+    ax = charts.plot_process_scores(pf.process_scores(results))
+    assert len(ax.patches) == 10
+
+
+def test_customer_base_is_computed_once_per_company(sample):
+    first = pf.customer_base(sample)
+    assert pf.customer_base(sample) is first
+    # the process reads the one shared customer base, not a table of its own
+    direct = shared_customer_base(sample).segments_table(legacy=True)
+    pd.testing.assert_frame_equal(first, direct)
+
+
+def test_a_strategy_aimed_at_little_value_is_re_aimed(sample):
+    results = pf.assess(sample, target_segments="bronze")
+    actions = [a for a in pf.conclusion(results, sample).actions if a.owner == "board"]
+    re_aim = [a for a in actions if a.title.startswith("Re-aim")]
+    assert len(re_aim) == 1
+    # platinum and gold are worth more than the average customer in expected value
+    assert re_aim[0].title.endswith("(platinum, gold)")
+    assert "(bronze) are 64% of the customers" in re_aim[0].rationale

@@ -1,0 +1,297 @@
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from crmlib.data.company import load_company
+from crmlib.errors import MissingDataError
+from crmlib.models import qci
+from crmlib.models.verdict import ModelVerdict
+
+EMPTY = pd.DataFrame()
+
+
+def views(*, rate=0.6, base=1000, kept_margin=100.0, contact_cost=10.0, cross_sell=0.7):
+    """Activity views with round figures, so the potential can be worked out by hand."""
+    retention = qci.RetentionView(
+        cohorts=EMPTY,
+        window=EMPTY,
+        rate=rate,
+        customers_before=base,
+        retained_margin=kept_margin,
+        retention_cost=contact_cost,
+        retained=pd.Index([]),
+    )
+    acquisition = qci.AcquisitionView(
+        per_period=EMPTY,
+        source=None,
+        quality=None,
+        first_categories=pd.Series(dtype=float),
+        new_last_year=500,
+        new_year_before=400,
+        first_year_margin=80.0,
+    )
+    penetration = qci.PenetrationView(
+        summary=EMPTY,
+        category_penetration=EMPTY,
+        affinity=EMPTY,
+        cross_sell_rate=cross_sell,
+        active=1200,
+        margin_single=20.0,
+        margin_multi=90.0,
+        wallet=None,
+    )
+    return acquisition, retention, penetration
+
+
+def test_improvement_potential_by_hand():
+    table = qci.improvement_potential(*views(), uplift=0.05)
+    # retention: 5% of 1,000 kept, each worth 100
+    assert table.loc["retention", "value_per_year"] == pytest.approx(5000)
+    # acquisition: 5% of 1,000 won, each 80 minus 5 x the 10 a retained customer's contacts cost
+    assert table.loc["acquisition", "value_each"] == pytest.approx(30)
+    assert table.loc["acquisition", "value_per_year"] == pytest.approx(1500)
+    assert table.loc["acquisition", "current"] == pytest.approx(0.5)
+    # penetration: 5% of 1,200 buyers move to several categories, each worth 90 - 20
+    assert table.loc["penetration", "value_per_year"] == pytest.approx(4200)
+    assert table.index.tolist() == ["retention", "penetration", "acquisition"]
+    assert table["rank"].tolist() == [1, 2, 3]
+    assert table.attrs["acquisition_cost_source"] == "rule of thumb"
+
+
+def test_improvement_potential_with_a_given_or_unknown_acquisition_cost():
+    given = qci.improvement_potential(*views(), uplift=0.05, acquisition_cost=10)
+    assert given.loc["acquisition", "value_per_year"] == pytest.approx(50 * 70)
+    unknown = qci.improvement_potential(*views(contact_cost=None), uplift=0.05)
+    assert unknown.loc["acquisition", "value_per_year"] == pytest.approx(50 * 80)
+    assert unknown.attrs["acquisition_cost_source"] == "unknown"
+    assert "before the cost of winning" in qci.describe_potential(unknown, "EUR")
+
+
+def test_improvement_potential_caps_rates_at_one():
+    table = qci.improvement_potential(*views(rate=0.98, cross_sell=0.99), uplift=0.05)
+    assert table.loc["retention", "target"] == 1.0
+    assert table.loc["retention", "customers"] == pytest.approx(20)
+    assert table.loc["penetration", "customers"] == pytest.approx(12)
+
+
+def test_the_conclusion_in_words():
+    table = qci.improvement_potential(*views(), uplift=0.05)
+    text = qci.describe_potential(table, "EUR")
+    assert "retention EUR 5,000 (50 customers × EUR 100" in text
+    assert "**Retention** has the largest improvement potential" in text
+
+
+def test_implied_acquisition_cost_follows_the_rule_of_thumb():
+    assert qci.implied_acquisition_cost(0, 12.0) == (60.0, "rule of thumb")
+    assert qci.implied_acquisition_cost(40, 12.0) == (40.0, "given")
+    assert qci.implied_acquisition_cost(0, None) == (None, "unknown")
+
+
+def test_readable_writes_numbers_for_a_report():
+    frame = pd.DataFrame(
+        {
+            "retention_rate": [0.604, np.nan],
+            "customers": [1234.0, 5.0],
+            "first_year_margin": [72.189, 12.5],
+            "cost": [1286.3, 90.0],
+            "reality": [50.0, 25.0],
+        }
+    )
+    table = qci.readable(frame, "EUR")
+    assert table["retention rate"].tolist() == ["60%", ""]
+    assert table["customers"].tolist() == ["1,234", "5"]
+    assert table["first year margin"].tolist() == ["EUR 72.19", "EUR 12.50"]
+    assert table["cost"].tolist() == ["EUR 1,286", "EUR 90"]  # one scale per column
+    assert table["reality"].tolist() == ["50%", "25%"]
+
+
+def test_available_names_what_a_skipped_step_needed():
+    with pytest.raises(MissingDataError, match="it needs the interactions table"):
+        qci.available(None, "the interactions table")
+    assert qci.available(3, "anything") == 3
+
+
+# ---------------------------------------------------------------------------------------
+# On the committed sample
+
+
+@pytest.fixture(scope="module")
+def sample(sample_dir):
+    company = load_company(sample_dir)
+    base = qci.customer_base(company)
+    scored = qci.assessment(company)
+    ready = qci.readiness(company, scored)
+    return {
+        "company": company,
+        "base": base,
+        "scored": scored,
+        "readiness": ready,
+        "acquisition": qci.acquisition_view(company, base),
+        "retention": qci.retention_view(company, base),
+        "lapse": qci.lapse_view(company, k=2.0, alive=ready.alive),
+        "penetration": qci.penetration_view(company, base),
+        "efficiency": qci.efficiency_view(company, base),
+        "experience": qci.customer_experience(company, base),
+    }
+
+
+def test_new_customers_are_counted_by_their_first_purchase(sample):
+    company = sample["company"]
+    tx = company.transactions
+    first = tx[~tx["is_return"].to_numpy(dtype=bool)].groupby("customer_id")["date"].min()
+    new = int((first > company.observation_end - pd.DateOffset(years=1)).sum())
+    assert sample["acquisition"].new_last_year == new
+    assert sample["acquisition"].source == "acquisition_channel"
+
+
+def test_retention_tiers_are_measured_in_the_base_year(sample):
+    window = sample["retention"].window
+    # tiers of the year before last: the best customers then are kept best
+    assert window.loc["platinum", "retention_rate"] > window.loc["bronze", "retention_rate"]
+    assert (
+        window.loc["all", "customers_before"] == window.drop(index="all")["customers_before"].sum()
+    )
+
+
+def test_win_back_list_counts_only_customers_with_consent(sample):
+    company, lapse = sample["company"], sample["lapse"]
+    alive = sample["readiness"].alive["probability_alive"]
+    lapsed = lapse.rhythm.index[lapse.rhythm["lapsed"].to_numpy(dtype=bool)]
+    candidates = lapsed[(alive.reindex(lapsed) >= 0.5).to_numpy(dtype=bool)]
+    consent = company.customers.set_index("customer_id")["consent_marketing"]
+    expected = int(consent.reindex(candidates).fillna(False).to_numpy(dtype=bool).sum())
+    assert lapse.win_back == expected
+    assert 0 < expected < len(candidates)
+
+
+def test_cost_to_serve_adds_up_across_channels_and_tiers(sample):
+    efficiency = sample["efficiency"]
+    assert efficiency.tiers.loc["all", "cost"] == pytest.approx(efficiency.total_cost)
+    assert efficiency.tiers.loc["all", "customers"] == len(sample["company"].customers)
+
+
+def test_multi_category_buyers_bring_more(sample):
+    reach = sample["penetration"]
+    assert reach.margin_multi > reach.margin_single
+    assert (
+        reach.summary.loc["platinum", "cross_sell_rate"]
+        > (reach.summary.loc["bronze", "cross_sell_rate"])
+    )
+
+
+def test_the_experience_findings_follow_the_data(sample):
+    experience = sample["experience"]
+    assert qci.weakest_process(experience) == "complaint"
+    text = qci.describe_repeats(experience, "EUR")
+    repeats = experience.repeats.loc["all"]
+    assert f"{int(repeats['extra_contacts']):,} extra contacts" in text
+
+
+def test_the_assessment_against_the_benchmarks(sample):
+    scored = sample["scored"]
+    reality = scored.percent("reality")
+    assert 35 < reality < 67
+    text = qci.describe_assessment(scored)
+    assert f"The company scores {reality:.0f}% on reality, above the average company" in text
+    assert scored.weakest.iloc[0]["area"] == "customer_experience"
+
+
+def test_the_diagram_takes_scores_from_the_workshop_and_the_data(sample):
+    s = sample
+    picture = qci.diagram(
+        readiness=s["readiness"],
+        experience=s["experience"],
+        scored=s["scored"],
+        acquisition=s["acquisition"],
+        retention=s["retention"],
+        penetration=s["penetration"],
+        efficiency=s["efficiency"],
+    )
+    assert len(picture.rings) == 8 and len(picture.activities) == 4
+    # the sample's workshop did not score the practice on the customer's environment
+    assert picture.sources["External environment"] == "data"
+    outer = picture.rings[0]
+    assert outer[2] == pytest.approx(s["readiness"].likely_alive)
+    assert picture.sources["Proposition"] == "assessment"
+    proposition = dict((name, score) for name, _, score in picture.rings)["Proposition"]
+    assert proposition == pytest.approx(s["scored"].areas.loc["proposition", "reality"] / 100)
+
+
+def test_verdict_on_the_sample(sample):
+    company = sample["company"]
+    result = qci.verdict(qci.analyse(company))
+    assert isinstance(result, ModelVerdict) and result.model == "QCI"
+    table = qci.improvement_potential(
+        sample["acquisition"],
+        sample["retention"],
+        sample["penetration"],
+        uplift=0.05,
+        scored=sample["scored"],
+    )
+    top = table.index[0]
+    assert result.headline.startswith(f"{top.capitalize()} has the largest improvement potential")
+    assert result.figures[f"value_{top}_per_year"] == pytest.approx(
+        table.loc[top, "value_per_year"]
+    )
+    assert result.figures["retention_rate"] == pytest.approx(sample["retention"].rate)
+    assert [a.priority for a in result.actions] == sorted(a.priority for a in result.actions)
+    assert result.actions[0].expected_value == pytest.approx(table.loc[top, "value_per_year"])
+    assert {a.owner for a in result.actions} >= {"marketing", "customer service"}
+    quality = sample["acquisition"].quality
+    best = quality[quality["customers"] >= 10]["first_year_margin"].idxmax()
+    assert any(best in a.title for a in result.actions if a.title.startswith("Put acquisition"))
+
+
+# ---------------------------------------------------------------------------------------
+# With only customers and transactions
+
+
+@pytest.fixture(scope="module")
+def minimal(small_company_dir, tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("qci_minimal")
+    for name in ("customers.csv", "transactions.csv", "company.yml"):
+        shutil.copy(small_company_dir / name, folder / name)
+    return folder
+
+
+def test_verdict_with_only_the_required_tables(minimal):
+    company = load_company(minimal)
+    result = qci.verdict(qci.analyse(company, uplift_points=10))
+    assert "penetration" not in result.headline.lower()
+    assert "value_penetration_per_year" not in result.figures
+    assert "qci_reality_percent" not in result.figures
+    base = qci.customer_base(company)
+    with pytest.raises(MissingDataError, match="products"):
+        qci.penetration_view(company, base)
+    with pytest.raises(MissingDataError, match="interactions"):
+        qci.customer_experience(company, base)
+    assert "cost to serve not measured" in base.notes[0]
+
+
+def test_company_name_is_escaped_in_the_conclusion(minimal, tmp_path):
+    folder = tmp_path / "company"
+    shutil.copytree(minimal, folder)
+    (folder / "company.yml").write_text("name: De {Linde} <b>bv</b>\n")
+    company = load_company(folder)
+    table = qci.improvement_potential(*views(), uplift=0.05)
+    text = qci.means_conclusion(company, table, "EUR")
+    assert "<b>" not in text and "{" not in text
+    assert text.format() == text  # no braces: safe to pass to notebook.say
+
+
+def test_the_diagram_reading_compares_outside_and_inside(minimal):
+    company = load_company(minimal)
+    rings = [
+        ("External environment", (), 0.8),
+        ("Customer experience", (), 0.7),
+        ("Proposition", (), None),
+        ("People & organisation", (), 0.3),
+        ("Process management", (), 0.2),
+    ]
+    picture = qci.QciDiagram(rings=rings, activities=[], sources={})
+    text = qci.means_diagram(company, picture)
+    assert "score 25% on average, below the customer-facing rings (75%)" in text
+    assert "start inside" in text

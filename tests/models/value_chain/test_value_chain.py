@@ -1,0 +1,275 @@
+"""Buttle's CRM value chain: the numbers behind each stage and the conclusion."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from crmlib.data.company import load_company
+from crmlib.errors import MissingDataError
+from crmlib.models import value_chain
+from crmlib.models.value_chain.stages import supplier_value
+from crmlib.models.verdict import ModelVerdict
+from crmlib.notebook import views
+from crmlib.plots import value_chain as charts
+
+
+@pytest.fixture
+def small(tmp_path: Path):
+    """Six customers over two years: A and B were last year's SSCs, C lapsed, D and E are new."""
+    (tmp_path / "customers.csv").write_text(
+        "customer_id,name,type,signup_date,related_id\n"
+        "A,Ann,B2C,2023-01-01,H1\nB,Bob,B2C,2023-02-01,H1\nC,Cas,B2C,2023-03-01,\n"
+        "D,Dirk,B2C,2025-02-01,\nE,Eva,B2C,2025-06-01,\nF,Fien,B2C,2023-06-01,\n"
+    )
+    (tmp_path / "transactions.csv").write_text(
+        "customer_id,date,product_id,amount,cost\n"
+        "A,2024-03-01,P1,100,50\nA,2025-03-01,P2,150,75\n"
+        "B,2024-05-01,P1,50,25\nB,2025-05-01,P1,40,20\n"
+        "C,2024-06-01,P1,30,15\n"
+        "D,2025-02-01,P1,20,10\nE,2025-06-01,P2,10,5\n"
+        "F,2023-06-01,P1,10,5\n"
+    )
+    (tmp_path / "products.csv").write_text(
+        "product_id,category,supplier\nP1,plants,Kwekerij\nP2,tools,Gereedschap\n"
+    )
+    (tmp_path / "company.yml").write_text("name: De <b>Linde</b>\nobservation_end: 2025-12-31\n")
+    return load_company(tmp_path)
+
+
+def test_relationship_measures_by_hand(small):
+    chain = value_chain.ValueChain(small, ssc_share=0.2)
+    relationships = chain.relationships()
+    measures = relationships.measures.set_index(["measure", "segment"])
+    # last year's profit: A 50, B 25, C 15; the top 20% of six customers (two) are A and B
+    assert measures.loc[("retention", "SSC"), "value"] == 1.0
+    assert measures.loc[("retention", "SSC"), "customers"] == 2
+    assert measures.loc[("retention", "other"), "value"] == 0.0  # C lapsed
+    # A spent 150 after 100 (up), B 40 after 50: half the retained SSCs grew
+    assert measures.loc[("up-sell", "SSC"), "value"] == 0.5
+    # A bought tools for the first time, B only plants again
+    assert measures.loc[("cross-sell", "SSC"), "value"] == 0.5
+    # D and E are new (first purchase this year), C was lost: 2 per lost customer
+    assert measures.loc[("acquisition", "all"), "value"] == 2.0
+    assert measures.loc[("retention", "SSC"), "target"] == 0.85
+    assert measures.loc[("retention", "SSC"), "attainment"] == 1.0
+    assert measures.loc[("up-sell", "SSC"), "attainment"] == pytest.approx(0.5 / 0.5)
+    text = value_chain.describe_relationships(relationships, small)
+    assert "Of last year's SSCs, 100% bought again this year (target 85%)" in text
+    assert "The largest shortfall is retention of other customers: 0% against 60%." in text
+
+
+def test_portfolio_routes_and_door_openers(small):
+    portfolio = value_chain.ValueChain(small, ssc_share=0.2).portfolio()
+    table = portfolio.table
+    # current value is the margin of 2025: A 75, B 20, D 10, E 5; the top two are A and B
+    assert table.loc[["A", "B"], "is_ssc"].all() and table["is_ssc"].sum() == 2
+    # without interactions the cost to serve is unknown: no cost magnets
+    assert not portfolio.cost_measured
+    assert "cost_magnet" not in portfolio.types.measured
+    # A opened household H1 for B, who brings 20
+    assert table.loc["A", "door_opener"] and table.loc["A", "followers_value"] == 20
+    text = value_chain.describe_portfolio(portfolio, small)
+    assert "&lt;b&gt;Linde" in text and "<b>" not in text
+    assert "Benchmark customers are not measurable here" in text
+
+
+def test_regrouping_changes_the_ssc_count_without_refitting(small):
+    portfolio = value_chain.ValueChain(small, ssc_share=0.2).portfolio()
+    wider = portfolio.regrouped(ssc_share=0.5)
+    assert wider.table["is_ssc"].sum() == 3  # A, B and D
+    assert wider.table["clv"].equals(portfolio.table["clv"])
+    assert portfolio.table["is_ssc"].sum() == 2
+
+
+def test_supplier_value_by_hand(small):
+    lines = small.transactions[small.transactions["date"] > "2024-12-31"]
+    suppliers = supplier_value(lines, small.products, pd.Index(["A", "B"]))
+    # 2025: Kwekerij sells B 40 and D 20; Gereedschap sells A 150 and E 10
+    assert suppliers.loc["Gereedschap", "revenue"] == 160
+    assert suppliers.loc["Gereedschap", "share_of_ssc_revenue"] == pytest.approx(150 / 190)
+    assert suppliers.loc["Kwekerij", "ssc_dependence"] == pytest.approx(40 / 60)
+    assert suppliers.loc["Kwekerij", "margin"] == 30
+    assert suppliers.index[0] == "Gereedschap"
+
+
+def test_a_company_without_needs_or_answers_skips_those_stages(small):
+    chain = value_chain.ValueChain(small)
+    with pytest.raises(MissingDataError, match="needs"):
+        chain.proposition()
+    scores = chain.stage_scores()
+    assert np.isnan(scores.loc["Value proposition development", "score"])
+    assert np.isnan(scores.loc["Network development", "score"])  # suppliers, but no workshop
+    assert scores.loc["Leadership & culture", "note"] == "not scored in the workshop"
+    # portfolio: margin yes, cost to serve no, lifetime value no (too few repeat buyers to
+    # fit), door-openers and high future value? only door-openers: (1 + 0 + f + t) / 4
+    portfolio = chain.portfolio()
+    expected = (1 + 0 + float(portfolio.forecast) + len(portfolio.types.measured) / 5) / 4
+    assert scores.loc["Customer portfolio analysis", "score"] == pytest.approx(expected)
+    text = value_chain.describe_chain(chain, scores)
+    assert "Not scored, so not compared: network development and value proposition" in text
+    assert "No workshop answers" in value_chain.describe_conditions(chain.conditions(), small)
+
+
+@pytest.fixture(scope="module")
+def sample_chain(sample_dir):
+    return value_chain.ValueChain(load_company(sample_dir))
+
+
+def test_sample_conditions_are_scored_from_the_saved_answers(sample_chain):
+    scores = sample_chain.stage_scores()
+    # IT/data: answers 3, 3, 2, 2, 3 -> points 2 + 2 + 1 + 1 + 2 of 5 x 4 = 40%
+    assert scores.loc["IT/data management", "score"] == pytest.approx(0.40)
+    # network alignment: partners 3, customer service 3, investors 3, employees 4 (suppliers
+    # not scored) -> 9 of 16 points
+    assert scores.loc["Network development", "score"] == pytest.approx(9 / 16)
+    assert value_chain.limiting_stage(scores, "supporting") == "IT/data management"
+
+
+def test_sample_portfolio_score_counts_what_can_be_analysed(sample_chain):
+    scores = sample_chain.stage_scores()
+    # margin, cost to serve and lifetime value measured; 3 of 5 strategic types defined
+    assert scores.loc["Customer portfolio analysis", "score"] == pytest.approx((3 + 3 / 5) / 4)
+    portfolio = sample_chain.portfolio()
+    assert portfolio.types.measured == ["high_future_value", "cost_magnet", "door_opener"]
+    # SSCs are the Pareto SSCs plus those with high expected value only
+    table = portfolio.table
+    assert portfolio.n_ssc == int((table["is_ssc"] | table["high_future_value"]).sum())
+    assert 0.2 <= portfolio.n_ssc / len(table) < 0.4
+
+
+def test_sample_limiting_stage_is_the_lowest_primary_score(sample_chain):
+    scores = sample_chain.stage_scores()
+    primary = scores[scores["kind"] == "primary"]
+    limiting = value_chain.limiting_stage(scores)
+    assert primary.loc[limiting, "score"] == primary["score"].min()
+    assert primary["score"].between(0, 1).all()
+    text = value_chain.describe_chain(sample_chain, scores)
+    assert f"**{limiting[0].lower() + limiting[1:]}** limits value most" in text
+
+
+def test_limiting_stage_ties_go_to_the_earlier_stage():
+    scores = pd.DataFrame(
+        {"kind": ["primary"] * 3, "score": [0.5, 0.4, 0.4]}, index=["one", "two", "three"]
+    )
+    assert value_chain.limiting_stage(scores) == "two"
+    assert value_chain.limiting_stage(scores.assign(score=np.nan)) is None
+
+
+def test_sample_intimacy_gaps_are_below_the_threshold(sample_chain):
+    intimacy = sample_chain.intimacy()
+    assert (intimacy.gaps < 0.8).all()
+    assert intimacy.gaps.index[0] == "needs"  # the survey reached a minority of SSCs
+    points = intimacy.touchpoints
+    assert points["ssc_reached"].between(0, 1).all()
+    assert "store purchases" in points.index
+
+
+def test_sample_proposition_fit_is_a_weighted_mean(sample_chain):
+    proposition = sample_chain.proposition()
+    segments = proposition.fit.segments
+    expected = np.average(segments["fit"], weights=segments["respondents"])
+    assert proposition.mean_fit == pytest.approx(expected)
+    assert proposition.profile["ssc_share"].between(0, 1).all()
+
+
+def test_verdict_follows_the_stages(sample_chain):
+    verdict = value_chain.verdict_of(sample_chain)
+    assert isinstance(verdict, ModelVerdict)
+    scores = sample_chain.stage_scores()
+    limiting = value_chain.limiting_stage(scores)
+    assert verdict.headline.startswith(limiting)
+    assert verdict.figures["score_it_data_management"] == pytest.approx(0.4)
+    assert [a.priority for a in verdict.actions] == sorted(a.priority for a in verdict.actions)
+    magnets = [a for a in verdict.actions if "cost magnets" in a.title]
+    assert magnets, "the sample has cost magnets"
+    table = sample_chain.portfolio().table
+    heavy = table[table["cost_magnet"]]
+    excess = (heavy["recent_cost_to_serve"] - 0.5 * heavy["recent_margin"].clip(lower=0)).clip(
+        lower=0
+    )
+    assert magnets[0].expected_value == pytest.approx(excess.sum())
+
+
+def test_verdict_takes_the_notebook_parameters(small):
+    verdict = value_chain.verdict(
+        value_chain.analyse(small, ssc_share=0.2, retention_target_other=0.5)
+    )
+    # only portfolio, intimacy and relationships are scored; the portfolio can be analysed
+    # least (no cost to serve), so it limits value most and comes first
+    assert verdict.actions[0].title.startswith("Record what the portfolio analysis misses")
+    assert verdict.actions[0].priority == 1
+    assert "network development" not in verdict.findings[0]
+    # the relationship action uses the target given: retention of other customers 0 vs 0.5
+    relationship = [a for a in verdict.actions if a.title.startswith("Lift")]
+    assert not relationship or "to 50%" in relationship[0].title
+
+
+def test_diagram_has_five_stages_and_five_conditions(sample_chain):
+    primary, supporting = value_chain.diagram(sample_chain)
+    assert [s.name for s in primary] == list(value_chain.PRIMARY_STAGES)
+    assert len(supporting) == 5
+    assert primary[0].lines[0].endswith("SSCs")
+
+
+def test_charts_show_the_numbers(sample_chain):
+    portfolio = sample_chain.portfolio()
+    ax = charts.plot_strategic_types(portfolio.type_counts())
+    widths = [bar.get_width() for bar in ax.patches]
+    assert widths[-1] == portfolio.table["is_ssc"].sum()  # the top row is the Pareto SSCs
+    plt.close("all")
+    scores = sample_chain.stage_scores()
+    ax = charts.plot_stage_scores(scores, limiting=value_chain.limiting_stage(scores))
+    assert [bar.get_width() for bar in ax.patches] == pytest.approx(
+        scores["score"].fillna(0).tolist()
+    )
+    plt.close("all")
+    ax = charts.plot_portfolio_matrix(portfolio.matrix, portfolio.quadrants)
+    assert ax.get_xscale() == "symlog"
+    plt.close("all")
+
+
+def test_live_control_redraws_the_matrix_and_counts(sample_chain, monkeypatch):
+    shown = []
+    monkeypatch.setattr(plt, "show", lambda: shown.append(plt.gcf()))
+    portfolio = sample_chain.portfolio()
+    counts = views.portfolio_view(portfolio)(0.1, 0.3, "cost to serve")
+    # a tenth of 5,000 customers by current value are Pareto SSCs
+    assert counts.loc["SSC: current value (Pareto)", "customers"] == "500"
+    assert counts.loc["benchmark customer", "status"] == "not measurable"
+    matrix_ax = shown[0].axes[0]
+    assert matrix_ax.get_ylabel().startswith("cost to serve")
+    # the settings of the notebook's portfolio are untouched
+    assert portfolio.table["is_ssc"].sum() == 1000
+    plt.close("all")
+
+
+def test_describe_scores_reads_the_diagram(small):
+    scores = pd.DataFrame(
+        {
+            "kind": ["primary", "primary", "primary", "supporting", "supporting"],
+            "score": [0.9, 0.4, np.nan, 0.5, 0.7],
+            "basis": ["data", "data", "workshop", "workshop", "workshop"],
+            "note": [""] * 5,
+        },
+        index=[
+            "Customer intimacy",
+            "Network development",
+            "Value proposition development",
+            "IT/data management",
+            "HR management",
+        ],
+    )
+    text = value_chain.describe_scores(scores, small)
+    assert (
+        "4 of the 5 elements of the chain are scored: 2 from the data and 2 by the workshop" in text
+    )
+    assert "primary stages run from network development (40%) to customer intimacy (90%)" in text
+    assert "conditions run from IT/data management (50%) to HR management (70%)" in text
+    assert "Grey, not scored: value proposition development" in text
