@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parents[1] / "crmlib"
 
 LAYERS = [
     ("base", ["crmlib", "crmlib.errors", "crmlib.atomic", "crmlib.formatting", "crmlib.paths",
-              "crmlib.text", "crmlib.export", "crmlib.stages"]),
+              "crmlib.text", "crmlib.export", "crmlib.stages", "crmlib.parameters",
+              "crmlib.figures"]),
     ("data", ["crmlib.data", "crmlib.privacy"]),
     ("analytics", ["crmlib.analytics"]),
     ("instruments", ["crmlib.instruments"]),
