@@ -10,26 +10,36 @@ the same skeleton:
   :class:`crmlib.stages.Stage` (the drawing itself is :mod:`crmlib.diagrams`, a layer
   above the models; the notebook joins the two).
 
-``base`` is the shared per-customer base (one per company and window). Until it lands,
-every model computes its own customer table, and :func:`require_no_base` is the one
-check, called once in each ``analyse``, to replace when it does.
+``base`` is the shared per-customer base (one per company and window,
+:func:`crmlib.analytics.base.customer_base`). :func:`resolve_base`, called once in each
+``analyse``, gives the one the caller passed (the strategy report passes the same base to
+every model) or the company's own, memoised, so no model builds a customer table of its own.
 """
 
 from __future__ import annotations
 
-from crmlib.errors import ParameterError
+from typing import Any
+
+from crmlib.analytics.base import CustomerBase, customer_base
 
 
-def require_no_base(base: object | None, model: str) -> None:
-    """Refuse a shared customer base that ``model`` cannot read yet (None computes its own).
+def resolve_base(company: Any, base: CustomerBase | None = None, **settings: Any) -> CustomerBase:
+    """The customer base a model reads: ``base`` when given, else the company's own.
 
-    Raises
-    ------
-    ParameterError
-        When ``base`` is given.
+    Parameters
+    ----------
+    company : Company
+        The loaded company.
+    base : CustomerBase, optional
+        A base the caller already holds (the strategy report passes one to every model).
+    **settings
+        Passed to :func:`crmlib.analytics.base.customer_base` when ``base`` is None
+        (observation end, window, value metric, SSC share, ...).
+
+    Returns
+    -------
+    CustomerBase
     """
     if base is not None:
-        raise ParameterError(
-            f"{model} computes its own customer table and cannot take a shared customer "
-            "base yet. Fix: call analyse(company) without base"
-        )
+        return base
+    return customer_base(company, **settings)

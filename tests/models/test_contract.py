@@ -7,9 +7,9 @@ import inspect
 
 import pytest
 
+from crmlib.analytics.base import customer_base
 from crmlib.data.company import load_company
-from crmlib.errors import ParameterError
-from crmlib.models.contract import require_no_base
+from crmlib.models.contract import resolve_base
 from crmlib.models.strategy import MODEL_MODULES
 from crmlib.models.verdict import ModelVerdict
 
@@ -29,17 +29,12 @@ def test_the_strategy_report_reads_every_model_package():
     assert sorted(MODEL_MODULES.values()) == sorted(f"crmlib.models.{n}" for n in PACKAGES)
 
 
-def test_the_base_seam_refuses_a_base_it_cannot_read_yet():
-    require_no_base(None, "IDIC")
-    with pytest.raises(ParameterError, match="IDIC computes its own customer table"):
-        require_no_base(object(), "IDIC")
-
-
-@pytest.mark.parametrize("name", PACKAGES)
-def test_analyse_refuses_a_shared_base_before_computing(name):
-    package = importlib.import_module(f"crmlib.models.{name}")
-    with pytest.raises(ParameterError, match="cannot take a shared customer base yet"):
-        package.analyse(None, base=object())
+def test_the_base_seam_gives_the_base_passed_or_the_companys_own(sample_dir):
+    company = load_company(sample_dir)
+    own = resolve_base(company)
+    assert own is customer_base(company)  # memoised: one base per company and settings
+    other = customer_base(company, window_months=6)
+    assert resolve_base(company, other) is other
 
 
 def test_analyse_verdict_and_diagram_on_the_sample(sample_dir):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from crmlib.data.company import Company
-from crmlib.models.contract import require_no_base
+from crmlib.models.contract import resolve_base
 from crmlib.models.idic.customize import Customization, customize, plan_value
 from crmlib.models.idic.differentiate import Differentiation, differentiate
 from crmlib.models.idic.identify import Identification, identify
@@ -58,7 +58,7 @@ def analyse(
     Steps the data cannot support are left out, as the notebook skips them. ``base`` is
     the shared per-customer base; until it exists, None (see :mod:`crmlib.models.contract`).
     """
-    require_no_base(base, "IDIC")
+    base = resolve_base(company, base)
     skipped: dict[str, str] = {}
     identification = identify(company)
     differentiation = differentiate(

@@ -12,7 +12,7 @@ import pandas as pd
 
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
-from crmlib.models.contract import require_no_base
+from crmlib.models.contract import resolve_base
 from crmlib.models.idol.differentiate import (
     Granularity,
     LookAlikes,
@@ -108,7 +108,7 @@ def analyse(
     ``base`` is the shared per-customer base; until it exists, None (see
     :mod:`crmlib.models.contract`).
     """
-    require_no_base(base, "Customer IDOL")
+    base = resolve_base(company, base)
     skipped: dict[str, str] = {}
     values = customer_values(company)
     identification = identify(company, values)

@@ -6,7 +6,7 @@ This is the one place where the model meets the shared customer base.
 from __future__ import annotations
 
 from crmlib.data.company import Company
-from crmlib.models.contract import require_no_base
+from crmlib.models.contract import resolve_base
 from crmlib.models.payne_frow.conclude import Results
 from crmlib.models.payne_frow.elements import readiness
 from crmlib.models.payne_frow.information import information_management
@@ -37,7 +37,7 @@ def analyse(
     ``base`` is the shared per-customer base; until it exists, None (see
     :mod:`crmlib.models.contract`).
     """
-    require_no_base(base, "Payne & Frow")
+    base = resolve_base(company, base)
     strategy = strategy_development(
         company,
         growth_goal=growth_goal,

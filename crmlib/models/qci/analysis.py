@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from crmlib.data.company import Company
-from crmlib.models.contract import require_no_base
+from crmlib.models.contract import resolve_base
 from crmlib.models.qci.activities import (
     AcquisitionView,
     EfficiencyView,
@@ -89,7 +89,7 @@ def analyse(
     ``base`` is the shared per-customer base; until it exists, None (see
     :mod:`crmlib.models.contract`).
     """
-    require_no_base(base, "QCI")
+    base = resolve_base(company, base)
     uplift = _check_uplift(uplift_points / 100)
     skipped: dict[str, str] = {}
     customers = customer_base(company)

@@ -6,7 +6,7 @@ This is the one place where the value chain meets the shared customer base.
 from __future__ import annotations
 
 from crmlib.data.company import Company
-from crmlib.models.contract import require_no_base
+from crmlib.models.contract import resolve_base
 from crmlib.models.value_chain.chain import ValueChain
 from crmlib.models.value_chain.relationships import Targets
 
@@ -45,7 +45,7 @@ def analyse(
     ValueChain
         Runs each stage once, on first use.
     """
-    require_no_base(base, "the value chain")
+    base = resolve_base(company, base)
     return ValueChain(
         company,
         ssc_share=ssc_share,
