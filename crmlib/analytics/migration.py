@@ -5,8 +5,7 @@ changes, the segmentation changes, and the dialogues, processes and offers follo
 This module measures the change between two dates:
 
 - :func:`segments_at` labels every customer at a date (value tier, value category or
-  RFM segment, computed by :func:`crmlib.analytics.segments.customer_segments` as if
-  the data ended that day); customers who had not yet signed up or bought have *joined* since;
+  RFM segment, from the customer base as if the data ended that day); customers who had not yet signed up or bought have *joined* since;
 - :func:`migration_table`, :func:`transition_matrix`, :func:`migration_flows` and
   :func:`migration_summary` compare two labellings: who stayed, moved up, moved down
   or came in;
@@ -90,12 +89,16 @@ def segments_at(
     at,
     by: str = "value_tier",
     horizon_months: int = 12,
+    value_metric: str | None = None,
+    ssc_share: float = 0.2,
+    mgc_share: float = 0.2,
 ) -> pd.DataFrame:
     """Every customer's segment as the data stood on day ``at``.
 
-    The tables are cut at ``at`` and segmented with
-    :func:`crmlib.analytics.segments.customer_segments`, so value tiers and
-    categories rest on the profit of the ``horizon_months`` up to that day. For value
+    The tables are cut at ``at`` and segmented by the customer base as of that day
+    (:func:`crmlib.analytics.base.base_from_tables`), so value tiers and categories rest
+    on the current value of the ``horizon_months`` up to that day, with the same value
+    metric and shares as the base the caller compares with. For value
     tiers and categories, a customer without a purchase in that window is
     :data:`INACTIVE` (rather than the bottom tier); a customer not yet known on that
     day is :data:`NEW` ("joined" later).
@@ -129,8 +132,11 @@ def segments_at(
             products,
             observation_end=at,
             window_months=horizon_months,
+            value_metric=value_metric,
+            ssc_share=ssc_share,
+            mgc_share=mgc_share,
         )
-        .segments_table(legacy=True)
+        .segments_table()
         .set_index("customer_id")
     )
     segment = table[by].astype(object)

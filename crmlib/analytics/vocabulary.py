@@ -244,6 +244,62 @@ _DEFINITIONS = (
     ),
 )
 
+_DEFINITIONS += (
+    Definition(
+        "current_value_total",
+        "Current value, all customers",
+        "The sum of every customer's current value over the window: margin minus cost to "
+        "serve (profit), or revenue when the data has no cost (and the label says revenue).",
+        _WINDOW,
+        "currency",
+    ),
+    Definition(
+        "picture_completeness",
+        "Completeness of the customer picture",
+        "Customer IDOL's identification: per customer the mean of the aspect scores (0-1) "
+        "of personal data, product ownership, profitability, behaviour, needs and contact "
+        "data, averaged over all customers. Only the aspects the data holds anything of "
+        "count; the others are unavailable, not 0.",
+        _AT_END,
+        "share",
+    ),
+    Definition(
+        "aspect_completeness",
+        "Completeness of one aspect of the customer picture",
+        "Customer IDOL: the mean score (0-1) of one aspect over all customers. Unavailable "
+        "when the data holds none of the aspect's columns or tables.",
+        _AT_END,
+        "share",
+    ),
+    Definition(
+        "well_known_customers",
+        "Well-known customers",
+        "Customer IDOL: customers whose picture is at least 70% complete over the aspects "
+        "the data can show.",
+        _AT_END,
+        "customers",
+    ),
+    Definition(
+        "repeat_episode_share",
+        "Share of contact episodes with a repeat contact",
+        "Of the contact episodes (see contact_episode) that start in the window, the share "
+        "that took more than one contact.",
+        _WINDOW,
+        "share",
+    ),
+    Definition(
+        "segment_migration_share",
+        "Share of customers who changed segment",
+        "Customer IDOL's learning: of the customers known at both dates, the share whose "
+        "segment (value tier by default) moved up, stayed or moved down between the first "
+        "date and the observation end. Each date's segment rests on the window before it, "
+        "so both windows must be inside the data: unavailable when under half of the "
+        "earlier window is, a caveat with the covered share when part of it is.",
+        "the migration period: from migration_months before the observation end to it",
+        "share",
+    ),
+)
+
 #: Every definition, by id.
 DEFINITIONS: dict[str, Definition] = {d.id: d for d in _DEFINITIONS}
 

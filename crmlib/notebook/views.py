@@ -207,9 +207,18 @@ def portfolio_view(portfolio: Portfolio) -> Callable[[float, float, str], pd.Dat
 def granularity_view(granularity, *, currency: str = "EUR"):
     """A drawing function for :func:`crmlib.notebook.widgets.live`: the granularity curve and
     its sentence for a ``cost_per_treatment``, from a measured granularity (only the cost
-    side is redrawn, so the slider answers at once)."""
+    side is redrawn, so the slider answers at once). Without a value at stake (no
+    customer with a positive value) there is nothing to weigh: it says so and draws no
+    chart."""
 
     def draw(cost_per_treatment: float) -> None:
+        if not granularity.value_at_stake > 0:
+            say(
+                "*The customer-group approach is skipped: the customers' {label} over the "
+                "window is not positive, so tailoring has no value to capture.*",
+                label=granularity.value_label,
+            )
+            return
         tradeoff = idol_model.granularity_tradeoff(granularity, cost_per_treatment)
         plot_granularity(tradeoff, currency=currency, grid_groups=granularity.grid_groups)
         plt.show()
@@ -218,25 +227,32 @@ def granularity_view(granularity, *, currency: str = "EUR"):
     return draw
 
 
-def migration_view(company, *, by: str = "value_tier", needs_labels=None, computed=None):
+def migration_view(company, *, by: str = "value_tier", needs_labels=None, computed=None, base=None):
     """A drawing function for :func:`crmlib.notebook.widgets.live`: the migration over
-    ``migration_months`` (transition matrix, flow chart and sentence). A period the data
-    cannot cover is said, not raised. ``computed``, a migration already made, is reused
-    for its period, and every period is computed once."""
+    ``migration_months`` (transition matrix, flow chart and sentence), with its figures
+    published. A period the data cannot cover is said, not raised, and its figures are
+    published as unavailable. ``computed``, a migration already made, is reused for its
+    period, and every period is computed once. ``base`` is the customer base whose
+    window, value metric and tiers the segments follow."""
+    from crmlib.notebook.figures import publish
+
     done = {computed.months: computed} if computed is not None else {}
 
     def draw(migration_months: int) -> None:
         try:
             if migration_months not in done:
                 done[migration_months] = idol_model.migrate(
-                    company, migration_months, by, needs_labels
+                    company, migration_months, by, needs_labels, base
                 )
             migration = done[migration_months]
         except MissingDataError as missing:
-            say("*The migration is skipped: {reason}.*", reason=str(missing).rstrip("."))
+            reason = str(missing).rstrip(".")
+            say("*The migration is skipped: {reason}.*", reason=reason)
+            publish(idol_model.migration_figures(None, reason))
             return
         plot_migration(migration)
         plt.show()
         say(idol_model.describe_migration(migration))
+        publish(idol_model.migration_figures(migration))
 
     return draw

@@ -43,12 +43,20 @@ from crmlib.models.idol.differentiate import (
     needs_grid,
     optimum,
 )
+from crmlib.models.idol.figures import (
+    identification_figures,
+    migration_figures,
+    moment_figures,
+    value_statement,
+    value_total,
+)
 from crmlib.models.idol.identify import (
     ASPECT_FIXES,
     ASPECT_LABELS,
     Identification,
     customer_values,
     identify,
+    measured_aspects,
 )
 from crmlib.models.idol.learn import (
     Migration,
@@ -81,6 +89,7 @@ from crmlib.models.idol.text import (
     describe_products,
     describe_responses,
     describe_scorecard,
+    describe_unmeasured,
     describe_value_shift,
     describe_values,
     meaning_differentiation,
@@ -130,6 +139,13 @@ __all__ = [
     "describe_products",
     "describe_responses",
     "describe_scorecard",
+    "describe_unmeasured",
+    "identification_figures",
+    "measured_aspects",
+    "migration_figures",
+    "moment_figures",
+    "value_statement",
+    "value_total",
     "describe_value_shift",
     "describe_values",
     "available",

@@ -105,21 +105,26 @@ def analyse(
 ) -> IdolAnalysis:
     """Run the four elements on ``company`` with the notebook's parameters.
 
-    ``base`` is the shared per-customer base; until it exists, None (see
-    :mod:`crmlib.models.contract`).
+    ``base`` is the shared customer base (the strategy report passes one); None reads
+    the company's own (see :mod:`crmlib.models.contract`). Every value measure, tier,
+    SSC flag and window comes from it.
     """
     base = resolve_base(company, base)
     skipped: dict[str, str] = {}
-    values = customer_values(company)
+    values = customer_values(company, base)
     identification = identify(company, values)
     grid = attempt(skipped, "needs segments", lambda: needs_grid(company, values))
     labels = grid.segments.labels if grid is not None else None
     fit = group_approach(company, values, grid, tailoring_uplift=tailoring_uplift)
     look = attempt(skipped, "look-alikes", lambda: look_alikes(company, values))
-    orchestration = orchestrate(company, values, window_days=window_days, recent_days=recent_days)
+    orchestration = orchestrate(
+        company, values, window_days=window_days, recent_days=recent_days, base=base
+    )
     skipped.update(orchestration.skipped)
     migration = attempt(
-        skipped, "migration", lambda: migrate(company, migration_months, migration_by, labels)
+        skipped,
+        "migration",
+        lambda: migrate(company, migration_months, migration_by, labels, base),
     )
     responses = attempt(
         skipped, "campaign responses", lambda: learn_from_responses(company, values, labels)

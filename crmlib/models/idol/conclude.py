@@ -184,8 +184,9 @@ def verdict_of(analysis: IdolAnalysis, company: Company) -> ModelVerdict:
     currency = company.currency
 
     headline = sentence(
-        "{company} knows {known} of its customer picture and can afford about {groups} "
-        "treatment groups",
+        "{company} knows {known} of its customer picture"
+        + (" (of the aspects its data shows)" if ident.unmeasured else "")
+        + " and can afford about {groups} treatment groups",
         company=company.name,
         known=percent(ident.aspects["completeness"]),
         groups=count(best["n_groups"]),
@@ -252,7 +253,8 @@ def verdict_of(analysis: IdolAnalysis, company: Company) -> ModelVerdict:
                     f"At {money(a.cost_per_treatment, currency)} per treatment a year they "
                     f"capture {percent(best['fit'])} of the differences between customers "
                     f"(value at stake {money(a.granularity.value_at_stake, currency)} a year, an "
-                    f"assumed {percent(a.granularity.tailoring_uplift)} of yearly profit)."
+                    f"assumed {percent(a.granularity.tailoring_uplift)} of yearly "
+                    f"{a.granularity.value_label})."
                 ),
                 priority=2,
             )
@@ -288,8 +290,10 @@ def verdict_of(analysis: IdolAnalysis, company: Company) -> ModelVerdict:
                         if len(down)
                         else ""
                     )
-                    + f"; the profit of the customers known then changed by "
-                    f"{money(float(np.nansum(lost)), currency)}."
+                    + f"; the {a.migration.value_label} of the customers known then changed by "
+                    f"{money(float(np.nansum(lost)), currency)}"
+                    + (f" ({a.migration.reason})" if a.migration.status != "ok" else "")
+                    + "."
                 ),
                 priority=3,
             )

@@ -124,7 +124,7 @@ def granularity_features(
     value = pd.DataFrame(
         {
             "current_value": _signed_log(values["current_value"]),
-            "clv": _signed_log(values["clv"]),
+            "clv": _signed_log(values["expected_margin_12m"]),
             "purchase_days": np.log1p(values["purchase_days"].astype(float)),
         },
         index=values.index,
@@ -202,11 +202,14 @@ class Granularity:
     basis : str
         What the groups are formed on.
     yearly_profit : float
-        Profit of the base over the last 12 months.
+        The base's current value a year: profit (margin minus cost to serve), or
+        revenue when the data has no cost (see ``value_label``).
     tailoring_uplift : float
-        The extra profit one-to-one tailoring would bring, as a share of it.
+        The extra value one-to-one tailoring would bring, as a share of it.
     grid_groups : int or None
         Groups of the needs-by-value grid, to place it on the curve.
+    value_label : str
+        "profit" or "revenue": what the value is.
     """
 
     fit: pd.Series
@@ -216,6 +219,7 @@ class Granularity:
     yearly_profit: float
     tailoring_uplift: float
     grid_groups: int | None = None
+    value_label: str = "profit"
 
     @property
     def value_at_stake(self) -> float:
@@ -236,15 +240,24 @@ def granularity(
     features, basis = granularity_features(values, needs)
     fit = group_fit(features)
     measured = int(fit.index.max())
+    # the base's current value covers its window; treatments are costed a year, so the
+    # value is put on the same yearly footing
+    months = int(values.attrs.get("window_months", 12) or 12)
     return Granularity(
         fit=fit,
         customers=len(values),
         measured=measured,
         basis=basis,
-        yearly_profit=float(values["annual_margin"].sum()),
+        yearly_profit=float(values["current_value"].sum()) * 12.0 / months,
         tailoring_uplift=float(tailoring_uplift),
         grid_groups=grid_groups,
+        value_label=value_label(values),
     )
+
+
+def value_label(values: pd.DataFrame) -> str:
+    """What the base's current value is in words: "profit", or "revenue" without cost."""
+    return "revenue" if values.attrs.get("value_metric") == "revenue" else "profit"
 
 
 def granularity_tradeoff(granularity: Granularity, cost_per_treatment: float) -> pd.DataFrame:
@@ -407,14 +420,23 @@ def look_alikes(
 
 
 def _pair(values: pd.DataFrame, first: str, second: str) -> pd.DataFrame:
+    window = values.attrs.get("window", "")
     measures = {
         "value_tier": "value tier",
         "value_category": "value category",
-        "revenue": "revenue (all years)",
+        "revenue": f"revenue, {window}" if window else "revenue",
         "purchase_days": "purchase days",
         "n_contacts": "contacts",
         "cost_to_serve": "cost to serve",
-        "current_value": "profit, last 12 months",
+        "current_value": f"{value_label(values)}, {window}" if window else value_label(values),
+    }
+    if value_label(values) == "revenue":
+        measures.pop("revenue")  # the current value is the revenue: once is enough
+    # what the data does not record is left out, not shown as 0 or as a blank
+    measures = {
+        column: name
+        for column, name in measures.items()
+        if column in values.columns and values[column].notna().any()
     }
     table = values.loc[[first, second], list(measures)].T
     table.index = list(measures.values())

@@ -10,14 +10,20 @@ company knows best.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-from crmlib.analytics.base import customer_base
-from crmlib.analytics.profile import ASPECTS, aspect_summary, customer_picture, knowledge_levels
+from crmlib.analytics.profile import (
+    ASPECTS,
+    PERSONAL_COLUMNS,
+    aspect_summary,
+    customer_picture,
+    knowledge_levels,
+)
 from crmlib.analytics.profitability import DEFAULT_TIERS
 from crmlib.data.company import Company
+from crmlib.models.contract import resolve_base
 from crmlib.text import join
 
 #: Value tiers from the top down, as customer_segments names them.
@@ -49,23 +55,80 @@ ASPECT_FIXES = {
 }
 
 
-def customer_values(company: Company) -> pd.DataFrame:
-    """Every value measure per customer (see :func:`crmlib.analytics.segments.customer_segments`).
+#: What data would show each aspect, when the data holds nothing of it.
+ASPECT_SOURCES = {
+    "personal": "a customers table with name, address, postcode, city and phone (and birth "
+    "date and gender for consumers)",
+    "product_ownership": "a product_id on the transaction lines",
+    "profitability": "a cost per transaction line, or a product_id with the products' margin_rate",
+    "behaviour": "transactions",
+    "needs": "a needs survey (needs table)",
+    "contact": "e-mail, phone or consent_marketing in the customers table, or an "
+    "interactions table",
+}
 
-    Computed as of ``company.observation_end``, with contacts priced by channel when
-    the company has interactions and channels. What could not be measured (e.g. the
-    cost to serve) is listed in ``attrs["notes"]`` rather than warned about.
+
+def customer_values(company: Company, base: object | None = None) -> pd.DataFrame:
+    """The customer base's per-customer table, indexed by customer_id.
+
+    Every value measure comes from the one customer base
+    (:func:`crmlib.analytics.base.customer_base`): current value, value tier, SSC flag
+    and value category over the base's window. What the data cannot measure (cost,
+    cost to serve, contacts) stays empty, never 0. ``attrs`` carries the base's
+    ``value_metric``, ``window``, ``window_months`` and ``notes``.
+
+    Parameters
+    ----------
+    company : Company
+    base : CustomerBase, optional
+        The base to read (the analysis passes its own); else the company's, memoised.
 
     Returns
     -------
     DataFrame
-        Indexed by customer_id, with the columns of ``customer_segments``.
+        Indexed by customer_id, with the columns of the base.
     """
-    table = customer_base(company).segments_table(legacy=True)
-    notes = table.attrs.get("notes", [])
+    base = resolve_base(company, base)
+    table = base.segments_table()
+    attrs = dict(table.attrs)
     table = table.set_index("customer_id")
-    table.attrs["notes"] = notes
+    table.attrs = attrs
     return table
+
+
+def measured_aspects(company: Company) -> dict[str, str]:
+    """The aspects the data holds nothing of, each with the data that would show it.
+
+    An aspect whose source columns or tables are absent is unknown, not zero: the export
+    may simply have left them out. Only aspects whose data exists are scored.
+
+    Returns
+    -------
+    dict
+        Aspect -> what data would show it, for every aspect that cannot be measured.
+    """
+    customers = company.customers
+    columns = set(customers.columns) if customers is not None else set()
+    transactions = company.transactions
+    products = company.products
+    missing: dict[str, str] = {}
+    personal = {*PERSONAL_COLUMNS, "birth_date", "gender"}
+    if not columns & personal:
+        missing["personal"] = ASPECT_SOURCES["personal"]
+    if "product_id" not in transactions.columns:
+        missing["product_ownership"] = ASPECT_SOURCES["product_ownership"]
+    has_cost = "cost" in transactions.columns or (
+        products is not None
+        and "margin_rate" in products.columns
+        and "product_id" in transactions.columns
+    )
+    if not has_cost:
+        missing["profitability"] = ASPECT_SOURCES["profitability"]
+    if company.needs is None:
+        missing["needs"] = ASPECT_SOURCES["needs"]
+    if not columns & {"email", "phone", "consent_marketing"} and company.interactions is None:
+        missing["contact"] = ASPECT_SOURCES["contact"]
+    return missing
 
 
 @dataclass(frozen=True)
@@ -92,6 +155,13 @@ class Identification:
         Customers in the platinum and gold tiers.
     top_not_well_known : int
         How many of those are not well known.
+    unmeasured : dict
+        Aspects the data holds nothing of, with the data that would show them; they are
+        left out of ``aspects``, ``by_tier`` and the completeness.
+    value_label : str
+        What the value tiers rank on ("profit" or "revenue").
+    window : str
+        The base's window.
     """
 
     picture: pd.DataFrame
@@ -102,6 +172,14 @@ class Identification:
     top_unknown: pd.DataFrame
     top_customers: int
     top_not_well_known: int
+    unmeasured: dict[str, str] = field(default_factory=dict)
+    value_label: str = "profit"
+    window: str = ""
+
+    @property
+    def measured(self) -> list[str]:
+        """The aspects the data can show, in the approach's order."""
+        return [a for a in ASPECTS if a not in self.unmeasured]
 
     @property
     def well_known_share(self) -> float:
@@ -111,11 +189,14 @@ class Identification:
     @property
     def weakest_aspect(self) -> str:
         """The aspect with the lowest mean completeness."""
-        return str(self.aspects[list(ASPECTS)].idxmin())
+        return str(self.aspects[self.measured].idxmin())
 
 
 def identify(company: Company, values: pd.DataFrame) -> Identification:
-    """Score the six aspects per customer and set them against value tiers.
+    """Score the aspects the data can show per customer and set them against value tiers.
+
+    Aspects the data holds nothing of (:func:`measured_aspects`) are left out of the
+    scores and the completeness, and listed in ``unmeasured``: unknown is not zero.
 
     Parameters
     ----------
@@ -123,16 +204,25 @@ def identify(company: Company, values: pd.DataFrame) -> Identification:
     values : DataFrame
         From :func:`customer_values`.
     """
+    customers = company.customers
+    if customers is None:
+        customers = pd.DataFrame({"customer_id": values.index.astype(str)})
     picture = customer_picture(
-        company.customers,
+        customers,
         company.transactions,
         products=company.products,
         interactions=company.interactions,
         needs=company.needs,
     )
+    unmeasured = measured_aspects(company)
+    measured = [a for a in ASPECTS if a not in unmeasured]
+    picture = picture.copy()
+    picture["completeness"] = picture[measured].mean(axis=1)
     tier = values["value_tier"].astype(str).reindex(picture.index).rename("value_tier")
-    aspects = aspect_summary(picture).loc["all"]
+    columns = [*measured, "completeness"]
+    aspects = aspect_summary(picture).loc["all", columns]
     by_tier = aspect_summary(picture, tier).reindex([t for t in TIERS if t in set(tier)])
+    by_tier = by_tier[columns]
     level = knowledge_levels(picture)
     knowledge = pd.crosstab(tier, level).reindex(index=by_tier.index, fill_value=0)
     knowledge = knowledge.reindex(columns=list(level.cat.categories), fill_value=0)
@@ -140,17 +230,18 @@ def identify(company: Company, values: pd.DataFrame) -> Identification:
 
     top = tier.isin(TIERS[:2]).to_numpy(dtype=bool)
     not_well = (level != "well known").to_numpy(dtype=bool)
-    frame = picture.loc[top & not_well, [*ASPECTS, "completeness"]].copy()
+    frame = picture.loc[top & not_well, columns].copy()
     frame["value_tier"] = tier[top & not_well]
     frame["current_value"] = values["current_value"].reindex(frame.index)
     frame = frame.sort_values("current_value", ascending=False).head(10)
     frame["gaps"] = [
-        join([ASPECT_LABELS[a] for a in ASPECTS if row[a] < 0.5]) or "no aspect below half"
+        join([ASPECT_LABELS[a] for a in measured if row[a] < 0.5]) or "no aspect below half"
         for _, row in frame.iterrows()
     ]
     top_unknown = frame.reset_index()[
         ["customer_id", "value_tier", "current_value", "completeness", "gaps"]
     ]
+    metric = values.attrs.get("value_metric", "margin")
     return Identification(
         picture=picture,
         aspects=aspects,
@@ -160,4 +251,7 @@ def identify(company: Company, values: pd.DataFrame) -> Identification:
         top_unknown=top_unknown,
         top_customers=int(top.sum()),
         top_not_well_known=int((top & not_well).sum()),
+        unmeasured=unmeasured,
+        value_label="revenue" if metric == "revenue" else "profit",
+        window=str(values.attrs.get("window", "")),
     )

@@ -20,6 +20,7 @@ from crmlib.analytics import migration as mg
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.formatting import day
+from crmlib.models.contract import resolve_base
 
 #: The instrument of the learning (and orchestration) practices.
 INSTRUMENT = "idol_practices"
@@ -51,6 +52,14 @@ class Migration:
         Per state at the first date: value then and now.
     movers : DataFrame or None
         Per needs segment: shares up, same, down (None without a needs survey).
+    status : {"ok", "caveat"}
+        "caveat" when the data covers only part of the window before the first date.
+    reason : str
+        Why the status is a caveat (the covered share), empty when ok.
+    window_months : int
+        The window before each date that its segments rest on.
+    value_label : str
+        What the value is: "profit", or "revenue" when the data has no cost.
     """
 
     months: int
@@ -65,10 +74,32 @@ class Migration:
     summary: pd.DataFrame
     value: pd.DataFrame
     movers: pd.DataFrame | None
+    status: str = "ok"
+    reason: str = ""
+    window_months: int = 12
+    value_label: str = "profit"
+
+    @property
+    def period(self) -> str:
+        """The period compared, as ``yyyy-mm-dd..yyyy-mm-dd`` (first date excluded)."""
+        start = (self.first + pd.Timedelta(days=1)).date().isoformat()
+        return f"{start}..{self.second.date().isoformat()}"
 
     def share(self, move: str) -> float:
         """The share of the customers known at both dates that made ``move``."""
         return float(self.summary.loc[move, "share_of_known"])
+
+
+def earlier_coverage(start: pd.Timestamp, first: pd.Timestamp, window_months: int) -> float:
+    """The share of the days of the window before ``first`` on or after the data's ``start``.
+
+    The segments at the first date rest on the ``window_months`` before it; this says how
+    much of that window the data holds (1 when all of it, 0 when none).
+    """
+    window_start = first - pd.DateOffset(months=int(window_months))
+    days = (first - window_start).days
+    covered = (first - max(window_start, start - pd.Timedelta(days=1))).days
+    return float(min(max(covered / days, 0.0), 1.0)) if days > 0 else 0.0
 
 
 def migrate(
@@ -76,26 +107,48 @@ def migrate(
     months: int = 12,
     by: str = "value_tier",
     needs_labels: pd.Series | None = None,
+    base: object | None = None,
 ) -> Migration:
     """Segment every customer at ``observation_end - months`` and at ``observation_end``.
+
+    Both dates are segmented as the customer base does (same window, value metric and
+    shares), so the tiers at the end are the base's. Each date's segments rest on the
+    window before it, so the comparison needs that window before the first date inside
+    the data: with less than half of it the migration is refused; with part of it, it is
+    computed with status "caveat" and the covered share in ``reason``.
 
     Raises
     ------
     ParameterError
         For a period under one month or an unknown segmentation.
     MissingDataError
-        When the data does not reach back to the first date.
+        When the data does not cover at least half the window before the first date.
     """
     if int(months) != months or months < 1:
         raise ParameterError(f"the migration period must be a whole number of months, got {months}")
     order = mg.state_order(by)
-    second = company.observation_end
+    base = resolve_base(company, base)
+    settings = base.settings
+    window_months = int(settings.window_months)
+    second = settings.observation_end
     first = second - pd.DateOffset(months=int(months))
     start = company.transactions["date"].min()
-    if pd.isna(start) or start > first:
+    earlier = first - pd.DateOffset(months=window_months)
+    covered = 0.0 if pd.isna(start) else earlier_coverage(start, first, window_months)
+    period = f"{day(first)} to {day(second)}"
+    if covered < 0.5:
         raise MissingDataError(
-            f"a migration over {months} months needs purchases from before {day(first)}; "
-            f"the data starts on {day(start)}"
+            f"a migration over {months} months ({period}) sets the segments of {day(first)} "
+            f"on the {window_months} months before it, from {day(earlier)}; the data starts on "
+            f"{day(start)}, so it covers {covered:.0%} of them. Fix: choose a shorter "
+            f"migration_months, or give data from {day(earlier)} on"
+        )
+    status, reason = "ok", ""
+    if covered < 1:
+        status = "caveat"
+        reason = (
+            f"the data starts on {day(start)}, so the segments of {day(first)} rest on "
+            f"{covered:.0%} of the {window_months} months before it: its value is undercounted"
         )
     tables = (
         company.transactions,
@@ -104,8 +157,15 @@ def migrate(
         company.channels,
         company.products,
     )
-    before = mg.segments_at(*tables, at=first, by=by)
-    after = mg.segments_at(*tables, at=second, by=by)
+    shared = {
+        "by": by,
+        "horizon_months": window_months,
+        "value_metric": settings.value_metric,
+        "ssc_share": settings.ssc_share,
+        "mgc_share": settings.mgc_share,
+    }
+    before = mg.segments_at(*tables, at=first, **shared)
+    after = mg.segments_at(*tables, at=second, **shared)
     table = mg.migration_table(before["segment"], after["segment"], order)
     return Migration(
         months=int(months),
@@ -120,6 +180,10 @@ def migrate(
         summary=mg.migration_summary(table),
         value=mg.value_shift(table, before["current_value"], after["current_value"]),
         movers=mg.movers_by(table, needs_labels) if needs_labels is not None else None,
+        status=status,
+        reason=reason,
+        window_months=window_months,
+        value_label="revenue" if settings.value_metric == "revenue" else "profit",
     )
 
 

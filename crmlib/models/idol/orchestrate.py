@@ -16,6 +16,7 @@ import pandas as pd
 from crmlib.analytics import orchestration as checks
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
+from crmlib.models.contract import resolve_base
 from crmlib.models.steps import attempt
 
 #: The instrument area that assesses each dimension's practices.
@@ -84,12 +85,26 @@ class ProcessSync:
 
 @dataclass(frozen=True)
 class MomentSync:
-    """Repeat contacts per process; ``yearly_cost`` of the last 12 months' repeats."""
+    """Repeat contacts per process, over the contact episodes that start in the base's
+    window (``window``); ``yearly_repeats`` and ``yearly_cost`` are those episodes'
+    repeat contacts and their cost (NaN without channel costs)."""
 
     moments: pd.DataFrame
     yearly_repeats: int
     yearly_cost: float
     top: pd.DataFrame
+    window: str = ""
+
+    @property
+    def episodes(self) -> int:
+        """Contact episodes that start in the window."""
+        return int(self.moments["episodes"].sum())
+
+    @property
+    def repeat_share(self) -> float:
+        """The share of those episodes that took more than one contact."""
+        episodes = self.episodes
+        return (episodes - int(self.moments["one"].sum())) / episodes if episodes else float("nan")
 
 
 @dataclass(frozen=True)
@@ -229,19 +244,33 @@ def process_sync(company: Company, window_days: int = 14) -> ProcessSync:
     )
 
 
-def moment_sync(company: Company, window_days: int = 14) -> MomentSync:
-    """Contact moments: repeat contacts about the same question, and their yearly cost."""
+def moment_sync(company: Company, window_days: int = 14, base: object | None = None) -> MomentSync:
+    """Contact moments: repeat contacts about the same question in the base's window.
+
+    A contact episode is the vocabulary's ``contact_episode``
+    (:func:`crmlib.analytics.contacts.contact_episodes`): episodes are formed on the
+    whole history, so one that began before the window is not cut in two, and counted
+    when they start inside the window (after its first day's eve, up to the observation
+    end), as the other models count them.
+    """
     interactions = _until(
         company, company.require("interactions", "process", step="the contact moment check")
     )
-    moments = checks.repeat_contacts(interactions, window_days, company.channels)
-    start = company.observation_end - pd.DateOffset(months=12)
-    dates = interactions["date"]
-    recent = interactions[
-        ((dates > start) & (dates <= company.observation_end)).to_numpy(dtype=bool)
-    ]
-    yearly = checks.repeat_contacts(recent, window_days, company.channels) if len(recent) else None
+    base = resolve_base(company, base)
+    end = base.settings.observation_end
+    start = end - pd.DateOffset(months=int(base.settings.window_months))
     threads = checks.contact_threads(interactions, window_days)
+    began = threads.groupby("episode")["date"].transform("min")
+    inside = ((began > start) & (began <= end)).to_numpy(dtype=bool)
+    if not inside.any():
+        raise MissingDataError(
+            f"the contact moment check needs contacts in the window {base.window}; the "
+            "interactions hold none there"
+        )
+    threads = threads[inside]
+    # whole episodes only: dropping one never joins two others, whose gaps stay too long
+    kept = threads[["customer_id", "process", "date", "channel"]]
+    moments = checks.repeat_contacts(kept, window_days, company.channels)
     sizes = threads.groupby("episode").agg(
         customer_id=("customer_id", "first"),
         process=("process", "first"),
@@ -253,11 +282,13 @@ def moment_sync(company: Company, window_days: int = 14) -> MomentSync:
     top["channel_path"] = chosen.groupby("episode")["channel"].agg(
         lambda s: " > ".join(dict.fromkeys(s))
     )
+    priced = moments["repeat_cost"].notna().any()
     return MomentSync(
         moments=moments,
-        yearly_repeats=int(yearly["repeat_contacts"].sum()) if yearly is not None else 0,
-        yearly_cost=float(yearly["repeat_cost"].sum()) if yearly is not None else float("nan"),
+        yearly_repeats=int(moments["repeat_contacts"].sum()),
+        yearly_cost=float(moments["repeat_cost"].sum()) if priced else float("nan"),
         top=top.reset_index(drop=True),
+        window=base.window,
     )
 
 
@@ -309,14 +340,22 @@ def customer_sync(company: Company, values: pd.DataFrame) -> CustomerSync:
 
 
 def orchestrate(
-    company: Company, values: pd.DataFrame, *, window_days: int = 14, recent_days: int = 30
+    company: Company,
+    values: pd.DataFrame,
+    *,
+    window_days: int = 14,
+    recent_days: int = 30,
+    base: object | None = None,
 ) -> Orchestration:
-    """Run the five checks; each one the data cannot support is skipped with its reason."""
+    """Run the five checks; each one the data cannot support is skipped with its reason.
+
+    ``base`` is the customer base whose window the contact moments are counted in.
+    """
     result = Orchestration()
     runs = {
         "channels": ("channels", lambda: channel_sync(company, window_days)),
         "customer processes": ("processes", lambda: process_sync(company, window_days)),
-        "contact moments": ("moments", lambda: moment_sync(company, window_days)),
+        "contact moments": ("moments", lambda: moment_sync(company, window_days, base)),
         "products": ("products", lambda: product_sync(company, recent_days)),
         "customers": ("customers", lambda: customer_sync(company, values)),
     }

@@ -10,7 +10,6 @@ from __future__ import annotations
 import pandas as pd
 
 from crmlib.analytics import migration as mg
-from crmlib.analytics.profile import ASPECTS
 from crmlib.formatting import count, day, money, percent
 from crmlib.models.idol.differentiate import (
     Granularity,
@@ -33,13 +32,29 @@ from crmlib.models.idol.orchestrate import (
 from crmlib.text import escape, lead, plural
 
 
+def _window(values: pd.DataFrame) -> str:
+    """The base's window in words, e.g. "2024-07-01..2025-06-30"."""
+    window = values.attrs.get("window", "")
+    return f"in {window}" if window else "in the analysis window"
+
+
+def _value_words(values: pd.DataFrame) -> tuple[str, str]:
+    """What current value is: ("profit", its explanation) or ("revenue", why)."""
+    if values.attrs.get("value_metric") == "revenue":
+        return "revenue", "the data has no cost, so value is revenue"
+    if values["cost_to_serve"].notna().any():
+        return "profit", "margin minus the cost of their contacts"
+    return "profit", "margin; the cost of contacts is not recorded"
+
+
 def describe_values(values: pd.DataFrame, currency: str) -> str:
     """One paragraph on the value measure every element uses, and the tiers it makes."""
     tiers = values["value_tier"].astype(str).value_counts()
-    profit = float(values["current_value"].sum())
+    total = float(values["current_value"].sum())
+    label, explained = _value_words(values)
     text = (
-        f"{count(len(values))} customers brought {money(profit, currency)} of profit in the "
-        "last 12 months (margin minus the cost of their contacts). "
+        f"{count(len(values))} customers brought {money(total, currency)} of {label} "
+        f"{_window(values)} ({explained}). "
     )
     parts = [f"{count(tiers.get(t, 0))} {t}" for t in TIERS if tiers.get(t, 0)]
     if parts:
@@ -50,17 +65,35 @@ def describe_values(values: pd.DataFrame, currency: str) -> str:
     return text
 
 
+def describe_unmeasured(identification: Identification) -> str:
+    """One sentence on the aspects the data holds nothing of ("" when it holds all six)."""
+    missing = identification.unmeasured
+    if not missing:
+        return ""
+    parts = [f"{ASPECT_LABELS[a]} (it needs {escape(why)})" for a, why in missing.items()]
+    return (
+        "Not in the data, so not scored (unknown, not zero): " + "; ".join(parts) + ". "
+        "The completeness below is over the other aspects."
+    )
+
+
 def describe_identification(identification: Identification) -> str:
     """One paragraph on the completeness of the picture, overall and per aspect."""
-    aspects = identification.aspects[list(ASPECTS)].sort_values()
+    aspects = identification.aspects[identification.measured].sort_values()
     levels = identification.levels
     total = max(int(levels.sum()), 1)
-    return (
+    missing = describe_unmeasured(identification)
+    return (missing + " " if missing else "") + (
         f"On average the company knows {percent(identification.aspects['completeness'])} of "
-        f"the customer picture. The best known aspect is "
-        f"{ASPECT_LABELS[aspects.index[-1]]} ({percent(aspects.iloc[-1])}), the least known "
-        f"{ASPECT_LABELS[aspects.index[0]]} ({percent(aspects.iloc[0])}). "
-        f"{count(levels.get('well known', 0))} customers "
+        + ("the customer picture. " if not identification.unmeasured else "what the data shows. ")
+        + (
+            f"The best known aspect is {ASPECT_LABELS[aspects.index[-1]]} "
+            f"({percent(aspects.iloc[-1])}), the least known "
+            f"{ASPECT_LABELS[aspects.index[0]]} ({percent(aspects.iloc[0])}). "
+            if len(aspects) > 1
+            else f"The one aspect it shows is {ASPECT_LABELS[aspects.index[0]]}. "
+        )
+        + f"{count(levels.get('well known', 0))} customers "
         f"({percent(levels.get('well known', 0) / total)}) are well known (70% of the picture "
         f"or more), {count(levels.get('partly known', 0))} partly and "
         f"{count(levels.get('poorly known', 0))} poorly (under 40%)."
@@ -85,8 +118,9 @@ def describe_knowledge_by_tier(identification: Identification, currency: str) ->
             first = identification.top_unknown.iloc[0]
             text += (
                 f"; the most valuable of them, {escape(first['customer_id'])}, brought "
-                f"{money(first['current_value'], currency)} in the last 12 months and is "
-                f"missing {escape(first['gaps'])}"
+                f"{money(first['current_value'], currency)} of {identification.value_label} "
+                + (f"in {identification.window}" if identification.window else "")
+                + f" and is missing {escape(first['gaps'])}"
             )
         text += "."
     return text
@@ -108,6 +142,12 @@ def meaning_identification(identification: Identification, company_name: str) ->
         f"({percent(well)} well known). The first gap to close is "
         f"{ASPECT_LABELS[weakest]} ({percent(share)} complete): {ASPECT_FIXES[weakest]}."
     )
+    if identification.unmeasured:
+        names = [ASPECT_LABELS[a] for a in identification.unmeasured]
+        text += (
+            f" The data shows nothing of {', '.join(names)}: whether the company records "
+            "them elsewhere is unknown; bring them into the data to score them."
+        )
     if identification.top_not_well_known:
         text += (
             f" Start with the {count(identification.top_not_well_known)} platinum and gold "
@@ -152,7 +192,7 @@ def describe_granularity(
     text = (
         f"Measured on {granularity.basis}. One-to-one tailoring would add at most "
         f"{money(granularity.value_at_stake, currency)} a year "
-        f"({percent(granularity.tailoring_uplift)} of the yearly profit of "
+        f"({percent(granularity.tailoring_uplift)} of the yearly {granularity.value_label} of "
         f"{money(granularity.yearly_profit, currency)}). At "
         f"{money(cost_per_treatment, currency)} per treatment a year, the affordable optimum is "
     )
@@ -190,16 +230,19 @@ def describe_look_alikes(look: LookAlikes, currency: str) -> str:
     pair = look.pair
     first, second = pair.columns
     explained = "next to nothing" if look.explained < 0.01 else f"only {percent(look.explained)}"
+    value_row = pair.index[-1]  # the current value, named with its measure and window
+    contacts = (
+        f", {plural(pair.loc['contacts', second], 'contact')}" if "contacts" in pair.index else ""
+    )
     return (
         f"Customers {escape(first)} and {escape(second)} look alike on paper "
         f"({escape(top['group'])}: {', '.join(look.key)}), but {escape(first)} brought "
-        f"{money(top['best_value'], currency)} of profit in the last 12 months "
-        f"({escape(pair.loc['value tier', first])}, "
+        f"{money(top['best_value'], currency)} ({escape(value_row)}; "
+        f"{escape(pair.loc['value tier', first])}, "
         f"{plural(pair.loc['purchase days', first], 'purchase day')}) and {escape(second)} "
         f"{money(top['worst_value'], currency)} "
         f"({escape(pair.loc['value tier', second])}, "
-        f"{plural(pair.loc['purchase days', second], 'purchase day')}, "
-        f"{plural(pair.loc['contacts', second], 'contact')}). Across "
+        f"{plural(pair.loc['purchase days', second], 'purchase day')}{contacts}). Across "
         f"{count(look.groups['members'].sum())} customers in {count(len(look.groups))} "
         f"look-alike groups, the groups explain {explained} of the differences in value."
     )
@@ -305,14 +348,15 @@ def describe_moments(sync: MomentSync, currency: str) -> str:
     repeated = episodes - int(moments["one"].sum())
     worst = moments["repeat_rate"].idxmax()
     text = (
-        f"{percent(repeated / max(episodes, 1))} of {count(episodes)} contact episodes needed "
-        f"more than one contact; {escape(worst)} most often "
+        f"{percent(repeated / max(episodes, 1))} of {count(episodes)} contact episodes "
+        + (f"that began in {sync.window} " if sync.window else "")
+        + f"needed more than one contact; {escape(worst)} most often "
         f"({percent(moments.loc[worst, 'repeat_rate'])}, a repeat after "
         f"{plural(moments.loc[worst, 'median_days_to_repeat'], 'day')} at the median)."
     )
     if sync.yearly_cost == sync.yearly_cost:  # not NaN: the channels table priced them
         text += (
-            f" In the last 12 months {plural(sync.yearly_repeats, 'repeat contact')} cost "
+            f" Their {plural(sync.yearly_repeats, 'repeat contact')} cost "
             f"{money(sync.yearly_cost, currency)}."
         )
     return text
@@ -369,7 +413,7 @@ def describe_customers(sync: CustomerSync, currency: str) -> str:
         first = sync.top.iloc[0]
         text += (
             f"; in {escape(first['related_id'])}, {escape(first['best_customer'])} brought "
-            f"{money(first['best_value'], currency)} in the last 12 months and "
+            f"{money(first['best_value'], currency)} in the analysis window and "
             f"{escape(first['worst_customer'])} {money(first['worst_value'], currency)}. "
             "Treated apart, cutting service to the loss-making member risks the top customer"
         )
@@ -430,7 +474,8 @@ def describe_migration(migration: Migration) -> str:
     summary = m.summary
     known = int(summary.loc[["up", "same", "down"], "customers"].sum())
     text = (
-        f"Between {day(m.first)} and {day(m.second)}, of the {count(known)} customers known "
+        f"Between {day(m.first)} and {day(m.second)} (segments by {escape(m.by.replace('_', ' '))}, "
+        f"each on the {m.window_months} months before its date), of the {count(known)} customers known "
         f"at both dates {percent(m.share('same'))} stayed in their segment, "
         f"{percent(m.share('up'))} moved up and {percent(m.share('down'))} moved down; "
         f"{count(summary.loc[mg.NEW, 'customers'])} joined."
@@ -446,6 +491,8 @@ def describe_migration(migration: Migration) -> str:
     if m.matrix.loc[top].sum() > 0:
         kept = m.rates.loc[top, top]
         text += f" Of the {_state(top)} customers, {percent(kept)} still are."
+    if m.status != "ok":
+        text += f" Caveat: {escape(m.reason)}."
     return text
 
 
@@ -453,11 +500,15 @@ def describe_value_shift(migration: Migration, currency: str) -> str:
     """One paragraph on what the moves did to value."""
     value = migration.value
     known = value.drop(index=mg.NEW, errors="ignore")
+    months = migration.window_months
     text = (
         f"The customers known at the first date brought {money(known['value_before'].sum(), currency)} "
-        f"of profit in the 12 months before it and {money(known['value_after'].sum(), currency)} "
-        f"in the 12 months before {day(migration.second)}."
+        f"of {migration.value_label} in the {months} months before it and "
+        f"{money(known['value_after'].sum(), currency)} in the {months} months before "
+        f"{day(migration.second)}."
     )
+    if migration.status != "ok":
+        text += f" Caveat: {escape(migration.reason)}."
     if len(known):
         worst = known["change"].idxmin()
         text += (

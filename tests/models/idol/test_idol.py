@@ -232,7 +232,7 @@ def test_migration_of_the_small_company(analysis, small):
 
 
 def test_migration_needs_data_from_before_the_period(small):
-    with pytest.raises(MissingDataError, match="needs purchases from before"):
+    with pytest.raises(MissingDataError, match="covers 0% of them"):
         idol.migrate(small, 240)
     with pytest.raises(ParameterError):
         idol.migrate(small, 0)

@@ -1,0 +1,185 @@
+"""The Customer IDOL figures a report states, each named by its vocabulary definition.
+
+Shared concepts (customers, value tiers, current value) come from the customer base;
+the model's own (the completeness of the customer picture, contact episodes, segment
+migration) are built here as :class:`crmlib.figures.Figure` with their own definition
+ids, so ``<stem>.figures.json`` holds every number the notebook states. What the data
+cannot show is ``unavailable`` with the data that would show it: never 0.
+"""
+
+from __future__ import annotations
+
+from crmlib.analytics.base import CustomerBase
+from crmlib.analytics.profile import ASPECTS
+from crmlib.analytics.vocabulary import definition
+from crmlib.figures import Figure
+from crmlib.models.idol.identify import ASPECT_LABELS, TIERS, Identification
+from crmlib.models.idol.learn import Migration
+from crmlib.models.idol.orchestrate import MomentSync
+
+#: The moves of a migration that are stated as figures.
+MOVES = ("up", "same", "down")
+
+
+def value_total(base: CustomerBase) -> Figure:
+    """The current value of all customers over the base's window, labelled by its metric.
+
+    Profit (margin minus cost to serve) when the data has cost; revenue otherwise, and
+    the label says so. A window the data covers only in part, or a cost to serve the
+    data cannot measure, is a caveat with its reason.
+    """
+    table, meta = base.table, base.meta
+    revenue_only = base.value_metric == "revenue"
+    label = "Current value (revenue)" if revenue_only else "Current value (profit)"
+    reasons = []
+    coverage = float(meta["window_coverage"])
+    if coverage < 1:
+        reasons.append(
+            f"the data begins on {meta['data_start']}, so it covers {coverage:.0%} of the window"
+        )
+    if revenue_only:
+        reasons.append("revenue, not profit: the data has no cost or product margin rate")
+    elif not meta["cost_to_serve_known"]:
+        reasons.append("margin before cost to serve: the data has no contact costs")
+    return Figure(
+        "current_value_total",
+        label,
+        float(table["current_value"].sum()),
+        base.currency,
+        base.window,
+        "caveat" if reasons else "ok",
+        "; ".join(reasons),
+    )
+
+
+def value_statement(base: CustomerBase) -> tuple[str, dict[str, object]]:
+    """The sentence on the value every element uses, as a template and its figures.
+
+    For :func:`crmlib.notebook.figures.say_figures`: ``say_figures(text, **figures)``.
+    """
+    figures: dict[str, object] = {
+        "customers": base.figure("customers"),
+        "value": value_total(base),
+        "window": base.window,
+    }
+    if base.value_metric == "revenue":
+        measure = "revenue (the data has no cost, so value is revenue)"
+    elif base.meta["cost_to_serve_known"]:
+        measure = "profit (margin minus the cost of their contacts)"
+    else:
+        measure = "margin (the cost of their contacts is not recorded)"
+    text = "{customers} customers brought {value} of " + measure + " in {window}."
+    tiers = [t for t in TIERS if base.figure(f"tier_count.{t}").value]
+    if tiers:
+        parts = []
+        for tier in tiers:
+            figures[tier] = base.figure(f"tier_count.{tier}")
+            parts.append("{" + tier + "} " + tier)
+        text += " By value tier: " + ", ".join(parts) + "."
+    return text, figures
+
+
+def identification_figures(identification: Identification) -> list[Figure]:
+    """The completeness of the picture, per aspect, and the well-known customers.
+
+    Aspects the data holds nothing of are unavailable with the data that would show
+    them; the overall completeness is then a caveat that names them.
+    """
+    missing = identification.unmeasured
+    why = (
+        "over the aspects the data can show; not in the data: "
+        + ", ".join(ASPECT_LABELS[a] for a in missing)
+        if missing
+        else ""
+    )
+    figures = [
+        Figure(
+            "picture_completeness",
+            definition("picture_completeness").label,
+            float(identification.aspects["completeness"]),
+            "share",
+            "",
+            "caveat" if why else "ok",
+            why,
+        ),
+        Figure(
+            "well_known_customers",
+            definition("well_known_customers").label,
+            int(identification.levels.get("well known", 0)),
+            "customers",
+            "",
+            "caveat" if why else "ok",
+            why,
+        ),
+    ]
+    for aspect in ASPECTS:
+        label = f"{definition('aspect_completeness').label}: {ASPECT_LABELS[aspect]}"
+        if aspect in missing:
+            figures.append(
+                Figure.unavailable(
+                    f"aspect_completeness.{aspect}",
+                    label,
+                    "share",
+                    f"the data holds nothing of it; it needs {missing[aspect]}",
+                )
+            )
+        else:
+            value = float(identification.aspects[aspect])
+            figures.append(Figure(f"aspect_completeness.{aspect}", label, value, "share"))
+    return figures
+
+
+def moment_figures(moments: MomentSync | None, reason: str = "") -> list[Figure]:
+    """The contact episodes that began in the window, and the share with a repeat.
+
+    Parameters
+    ----------
+    moments : MomentSync or None
+        None when the check could not run; ``reason`` then says why.
+    """
+    episode = definition("contact_episode").label + "s"
+    repeat = definition("repeat_episode_share").label
+    if moments is None:
+        why = reason or "the data has no interactions table with a process per contact"
+        return [
+            Figure.unavailable("contact_episode", episode, "episodes", why),
+            Figure.unavailable("repeat_episode_share", repeat, "share", why),
+        ]
+    return [
+        Figure("contact_episode", episode, moments.episodes, "episodes", moments.window),
+        Figure("repeat_episode_share", repeat, moments.repeat_share, "share", moments.window),
+    ]
+
+
+def migration_figures(
+    migration: Migration | None, reason: str = "", period: str = ""
+) -> list[Figure]:
+    """The shares of customers known at both dates who moved up, stayed or moved down.
+
+    Parameters
+    ----------
+    migration : Migration or None
+        None when the data cannot support the comparison; ``reason`` says why and
+        ``period`` names the period asked for.
+    """
+    label = definition("segment_migration_share").label
+    if migration is None:
+        why = reason or "the data does not cover the migration period"
+        return [
+            Figure.unavailable(
+                f"segment_migration_share.{m}", f"{label}: {m}", "share", why, period
+            )
+            for m in MOVES
+        ]
+    return [
+        Figure(
+            f"segment_migration_share.{move}",
+            f"{label}: {move}",
+            migration.share(move),
+            "share",
+            migration.period,
+            migration.status,
+            migration.reason,
+        )
+        for move in MOVES
+    ]
