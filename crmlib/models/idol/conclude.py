@@ -139,7 +139,10 @@ def conclusion(scorecard: pd.DataFrame, migration: Migration | None, company_nam
             )
         parts.append(text + ".")
     else:
-        parts.append("The data is too short to see segments move.")
+        parts.append(
+            "Segment migration is not measured: the data does not cover the window before "
+            "the first date of the period (see Learning for the covered share and the fix)."
+        )
     return " ".join(parts)
 
 

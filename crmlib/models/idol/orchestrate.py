@@ -218,7 +218,8 @@ def _yearly_cost(company: Company, contacts: pd.DataFrame) -> float:
         pd.to_numeric(channels["cost_per_contact"], errors="coerce").to_numpy(float),
         index=channels["channel"].astype(str).to_numpy(),
     )
-    return float(recent["to_channel"].astype(str).map(cost_of).fillna(0.0).sum())
+    # astype(float): with no lost handovers the mapped column is empty and of object type
+    return float(recent["to_channel"].astype(str).map(cost_of).astype(float).fillna(0.0).sum())
 
 
 def process_sync(company: Company, window_days: int = 14) -> ProcessSync:

@@ -373,3 +373,109 @@ def test_orchestration_looks_only_up_to_the_observation_end(small_company_dir):
     assert o.channels.handovers["date"].max() <= pd.Timestamp("2024-12-31")
     assert o.products.conflicts["sent_date"].max() <= pd.Timestamp("2024-12-31")
     assert o.processes.issues["opened"].max() <= pd.Timestamp("2024-12-31")
+
+
+# -- the one customer base, contact episodes and periods, by hand ------------------------------
+
+
+def _tiny(folder: Path, *, interactions: bool = True) -> Path:
+    """Two customers, revenue only (no cost, no product_id), data from 1 March 2024."""
+    (folder / "transactions.csv").write_text(
+        "customer_id,date,amount\nA,2024-03-01,30\nA,2025-02-01,100\nB,2025-05-01,50\n"
+    )
+    if interactions:
+        (folder / "interactions.csv").write_text(
+            "customer_id,date,channel,process\n"
+            "A,2024-12-25,phone,billing\n"  # begins before the window: not counted
+            "A,2025-01-03,phone,billing\n"
+            "A,2025-03-01,phone,complaint\n"  # an episode of two contacts
+            "A,2025-03-05,phone,complaint\n"
+            "A,2025-03-30,phone,complaint\n"  # 25 days later: a new episode
+            "B,2025-06-01,phone,sales\n"
+        )
+        (folder / "channels.csv").write_text("channel,cost_per_contact\nphone,2.0\n")
+    return folder
+
+
+def test_values_come_from_the_base_and_say_revenue(tmp_path):
+    company = load_company(_tiny(tmp_path, interactions=False), observation_end="2025-12-31")
+    from crmlib.analytics.base import customer_base
+
+    base = customer_base(company)
+    values = idol.customer_values(company, base)
+    assert values.attrs["value_metric"] == "revenue"
+    # the window's revenue: A 100 (the 2024 purchase is before the window), B 50
+    assert values["current_value"].to_dict() == {"A": 100.0, "B": 50.0}
+    assert values["is_ssc"].tolist() == base.table["is_ssc"].tolist()
+    text, figures = idol.value_statement(base)
+    assert figures["value"].value == 150.0 and figures["value"].status == "caveat"
+    assert "revenue" in text and "profit" not in text and "margin" not in text
+    said = idol.describe_values(values, "EUR")
+    assert "EUR 150 of revenue in 2025-01-01..2025-12-31" in said and "profit" not in said
+    fit = idol.group_approach(company, values, None)
+    assert fit.value_label == "revenue" and fit.yearly_profit == 150.0
+
+
+def test_aspects_the_data_holds_nothing_of_are_not_scored(tmp_path):
+    company = load_company(_tiny(tmp_path, interactions=False), observation_end="2025-12-31")
+    values = idol.customer_values(company)
+    ident = idol.identify(company, values)
+    assert set(ident.unmeasured) == {
+        "personal",
+        "product_ownership",
+        "profitability",
+        "needs",
+        "contact",
+    }
+    # behaviour alone: A bought on two days (1.0), B on one (0.5)
+    assert ident.measured == ["behaviour"]
+    assert ident.aspects["completeness"] == pytest.approx(0.75)
+    figures = {f.id: f for f in idol.identification_figures(ident)}
+    assert figures["aspect_completeness.personal"].status == "unavailable"
+    assert figures["aspect_completeness.personal"].value is None
+    assert "name, address, postcode" in figures["aspect_completeness.personal"].reason
+    assert figures["picture_completeness"].status == "caveat"
+    text = idol.describe_identification(ident)
+    assert "unknown, not zero" in text and "personal data (0%)" not in text
+
+
+def test_contact_episodes_are_counted_in_the_base_window(tmp_path):
+    company = load_company(_tiny(tmp_path), observation_end="2025-12-31")
+    values = idol.customer_values(company)
+    moments = idol.orchestrate(company, values).moments
+    # episodes starting in 2025: complaint (2 contacts), complaint (1), sales (1)
+    assert moments.window == "2025-01-01..2025-12-31"
+    assert moments.episodes == 3
+    assert moments.repeat_share == pytest.approx(1 / 3)
+    assert moments.yearly_repeats == 1 and moments.yearly_cost == pytest.approx(2.0)
+    figures = {f.id: f for f in idol.moment_figures(moments)}
+    assert figures["contact_episode"].value == 3
+    assert figures["contact_episode"].window == "2025-01-01..2025-12-31"
+    assert "3 contact episodes that began in 2025-01-01..2025-12-31" in idol.describe_moments(
+        moments, "EUR"
+    )
+    missing = idol.moment_figures(None, "no interactions")
+    assert [f.status for f in missing] == ["unavailable", "unavailable"]
+
+
+def test_migration_needs_the_earlier_window_inside_the_data(tmp_path):
+    from crmlib.models.idol.learn import earlier_coverage
+
+    company = load_company(_tiny(tmp_path), observation_end="2025-12-31")
+    # the 12 months before 31 Dec 2024 run from 1 Jan 2024; the data from 1 Mar 2024 holds
+    # 306 of their 366 days
+    covered = earlier_coverage(pd.Timestamp("2024-03-01"), pd.Timestamp("2024-12-31"), 12)
+    assert covered == pytest.approx(306 / 366)
+    twelve = idol.migrate(company, 12)
+    assert twelve.status == "caveat" and "84%" in twelve.reason
+    assert twelve.period == "2025-01-01..2025-12-31"
+    assert "Caveat:" in idol.describe_migration(twelve)
+    assert {f.status for f in idol.migration_figures(twelve)} == {"caveat"}
+    six = idol.migrate(company, 6)
+    assert six.status == "ok" and six.reason == ""
+    assert six.value_label == "revenue"
+    # 18 months: the 12 months before 30 Jun 2024 hold 122 of 366 days of data
+    with pytest.raises(MissingDataError, match="covers 33% of them"):
+        idol.migrate(company, 18)
+    unavailable = idol.migration_figures(None, "not covered")
+    assert all(f.value is None and f.status == "unavailable" for f in unavailable)
