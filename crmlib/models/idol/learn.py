@@ -207,6 +207,9 @@ class Responses:
         :func:`crmlib.analytics.migration.treatment_signals`; not for display).
     top : DataFrame
         The ten customers with the most responses among those to promote.
+    consent_known : bool
+        Whether the customers table records marketing consent (else the customers to
+        promote are not filtered on it, and the text says so).
     """
 
     by_segment: pd.DataFrame
@@ -214,6 +217,7 @@ class Responses:
     matrix: pd.DataFrame
     signals: pd.DataFrame
     top: pd.DataFrame
+    consent_known: bool = True
 
     def count(self, signal: str) -> int:
         return int((self.signals["signal"] == signal).sum())
@@ -239,6 +243,8 @@ def learn_from_responses(
         matrix=mg.response_matrix(campaigns, segments),
         signals=signals,
         top=top[["customer_id", "offers", "responses", "revenue"]],
+        consent_known=company.customers is not None
+        and "consent_marketing" in company.customers.columns,
     )
 
 

@@ -324,6 +324,14 @@ def product_sync(company: Company, recent_days: int = 30) -> ProductSync:
 def customer_sync(company: Company, values: pd.DataFrame) -> CustomerSync:
     """Related customers: households and accounts that mix top and loss-making members."""
     customers = company.require("customers", "related_id", step="the household check")
+    if values.attrs.get("value_metric") == "revenue":
+        # on revenue nobody is loss-making by construction: the check would find no mix
+        # because it cannot see one, not because there is none
+        raise MissingDataError(
+            "the household check needs the profit of each member to find a loss-making one, "
+            "and the data has no cost; add a 'cost' column to transactions, or 'product_id' "
+            "with a products 'margin_rate'"
+        )
     households = checks.household_mix(customers, values["current_value"], values["is_ssc"])
     top = households[households["mixed"].to_numpy(dtype=bool)].head(10)
     top = top[

@@ -558,8 +558,13 @@ def describe_responses(responses: Responses) -> str:
     text += (
         f"{count(responses.count('stop'))} customers received three or more offers without "
         f"answering one (send them fewer, or something else); "
-        f"{count(responses.count('promote'))} with marketing consent answered two or more "
-        "(give them more of what works)."
+        f"{count(responses.count('promote'))} "
+        + (
+            "with marketing consent answered two or more (give them more of what works)."
+            if responses.consent_known
+            else "answered two or more (give them more of what works; the data does not "
+            "record marketing consent, so check it before approaching them)."
+        )
     )
     return text
 

@@ -479,3 +479,11 @@ def test_migration_needs_the_earlier_window_inside_the_data(tmp_path):
         idol.migrate(company, 18)
     unavailable = idol.migration_figures(None, "not covered")
     assert all(f.value is None and f.status == "unavailable" for f in unavailable)
+
+
+def test_households_are_not_checked_on_revenue(minimal):
+    values = idol.customer_values(minimal).copy()
+    values.attrs = {**values.attrs, "value_metric": "revenue"}
+    o = idol.orchestrate(minimal, values)
+    assert "customers" in o.skipped and "no cost" in o.skipped["customers"]
+    assert o.scorecard()["rate"].isna().all()  # nothing checked, so no empty chart
