@@ -300,6 +300,37 @@ _DEFINITIONS += (
     ),
 )
 
+_DEFINITIONS += (
+    Definition(
+        "affordable_groups",
+        "Affordable number of treatment groups",
+        "Customer IDOL's customer-group approach (the workbook's model): the number of groups "
+        "with the highest net value, where value = the share of customer differences the "
+        "groups explain x tailoring_uplift x the yearly current value, and cost = (groups - "
+        "1) x cost_per_treatment.",
+        _WINDOW,
+        "groups",
+    ),
+    Definition(
+        "tailoring_value_at_stake",
+        "Value one-to-one tailoring could add a year",
+        "Customer IDOL: tailoring_uplift x the yearly current value of all customers (profit, "
+        "or revenue when the data has no cost).",
+        _WINDOW,
+        "currency",
+    ),
+    Definition(
+        "orchestration_mismatch_rate",
+        "Orchestration mismatch rate",
+        "Customer IDOL: per dimension, the mismatches found over what was checked (lost "
+        "channel handovers, sales pushes during open issues, repeat-contact episodes, offers "
+        "that clash with a purchase or return, households mixing an SSC with a below-zero "
+        "member). Unavailable when the data lacks what the check needs.",
+        "the data up to the observation end (contact moments: the analysis window)",
+        "share",
+    ),
+)
+
 #: Every definition, by id.
 DEFINITIONS: dict[str, Definition] = {d.id: d for d in _DEFINITIONS}
 

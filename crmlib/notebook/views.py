@@ -204,12 +204,13 @@ def portfolio_view(portfolio: Portfolio) -> Callable[[float, float, str], pd.Dat
 # --- 05 IDOL ---------------------------------------------------------------------------
 
 
-def granularity_view(granularity, *, currency: str = "EUR"):
+def granularity_view(granularity, *, currency: str = "EUR", window: str = ""):
     """A drawing function for :func:`crmlib.notebook.widgets.live`: the granularity curve and
     its sentence for a ``cost_per_treatment``, from a measured granularity (only the cost
     side is redrawn, so the slider answers at once). Without a value at stake (no
     customer with a positive value) there is nothing to weigh: it says so and draws no
-    chart."""
+    chart. The figures it states are published (``window``: the base's window)."""
+    from crmlib.notebook.figures import publish
 
     def draw(cost_per_treatment: float) -> None:
         if not granularity.value_at_stake > 0:
@@ -223,6 +224,7 @@ def granularity_view(granularity, *, currency: str = "EUR"):
         plot_granularity(tradeoff, currency=currency, grid_groups=granularity.grid_groups)
         plt.show()
         say(idol_model.describe_granularity(granularity, tradeoff, cost_per_treatment, currency))
+        publish(idol_model.granularity_figures(granularity, tradeoff, currency, window))
 
     return draw
 

@@ -44,9 +44,11 @@ from crmlib.models.idol.differentiate import (
     optimum,
 )
 from crmlib.models.idol.figures import (
+    granularity_figures,
     identification_figures,
     migration_figures,
     moment_figures,
+    orchestration_figures,
     value_statement,
     value_total,
 )
@@ -140,7 +142,9 @@ __all__ = [
     "describe_responses",
     "describe_scorecard",
     "describe_unmeasured",
+    "granularity_figures",
     "identification_figures",
+    "orchestration_figures",
     "measured_aspects",
     "migration_figures",
     "moment_figures",

@@ -9,13 +9,16 @@ cannot show is ``unavailable`` with the data that would show it: never 0.
 
 from __future__ import annotations
 
+import pandas as pd
+
 from crmlib.analytics.base import CustomerBase
 from crmlib.analytics.profile import ASPECTS
 from crmlib.analytics.vocabulary import definition
 from crmlib.figures import Figure
+from crmlib.models.idol.differentiate import Granularity, optimum
 from crmlib.models.idol.identify import ASPECT_LABELS, TIERS, Identification
 from crmlib.models.idol.learn import Migration
-from crmlib.models.idol.orchestrate import MomentSync
+from crmlib.models.idol.orchestrate import MomentSync, Orchestration
 
 #: The moves of a migration that are stated as figures.
 MOVES = ("up", "same", "down")
@@ -183,3 +186,65 @@ def migration_figures(
         )
         for move in MOVES
     ]
+
+
+def granularity_figures(
+    granularity: Granularity, tradeoff: pd.DataFrame, currency: str, window: str = ""
+) -> list[Figure]:
+    """The affordable number of groups and the value at stake behind it.
+
+    The value at stake rests on revenue when the data has no cost: a caveat that says so.
+    """
+    reason = (
+        "on revenue, not profit: the data has no cost"
+        if granularity.value_label == "revenue"
+        else ""
+    )
+    status = "caveat" if reason else "ok"
+    best = optimum(tradeoff)
+    return [
+        Figure(
+            "affordable_groups",
+            definition("affordable_groups").label,
+            int(best["n_groups"]),
+            "groups",
+            window,
+            status,
+            reason,
+        ),
+        Figure(
+            "tailoring_value_at_stake",
+            definition("tailoring_value_at_stake").label
+            + (" (revenue)" if granularity.value_label == "revenue" else " (profit)"),
+            float(granularity.value_at_stake),
+            currency,
+            window,
+            status,
+            reason,
+        ),
+    ]
+
+
+def orchestration_figures(
+    orchestration: Orchestration, scorecard: pd.DataFrame, up_to: str = ""
+) -> list[Figure]:
+    """The mismatch rate of each of the five dimensions; unchecked ones are unavailable.
+
+    Parameters
+    ----------
+    up_to : str
+        The observation end (yyyy-mm-dd), the window of the checks on the whole history.
+    """
+    label = definition("orchestration_mismatch_rate").label
+    moments_window = orchestration.moments.window if orchestration.moments else ""
+    figures = []
+    for dimension, row in scorecard.iterrows():
+        figure_id = f"orchestration_mismatch_rate.{str(dimension).replace(' ', '_')}"
+        window = moments_window if dimension == "contact moments" else f"..{up_to}"
+        rate = row["rate"]
+        if rate == rate:
+            figures.append(Figure(figure_id, f"{label}: {dimension}", float(rate), "share", window))
+        else:
+            why = orchestration.skipped.get(str(dimension), "nothing to check in the data")
+            figures.append(Figure.unavailable(figure_id, f"{label}: {dimension}", "share", why))
+    return figures

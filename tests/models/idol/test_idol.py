@@ -487,3 +487,27 @@ def test_households_are_not_checked_on_revenue(minimal):
     o = idol.orchestrate(minimal, values)
     assert "customers" in o.skipped and "no cost" in o.skipped["customers"]
     assert o.scorecard()["rate"].isna().all()  # nothing checked, so no empty chart
+
+
+def test_orchestration_and_group_figures(analysis, minimal):
+    figures = {
+        f.id: f
+        for f in idol.orchestration_figures(
+            analysis.orchestration, analysis.scorecard, "2025-12-31"
+        )
+    }
+    rate = analysis.scorecard.loc["contact moments", "rate"]
+    moments = figures["orchestration_mismatch_rate.contact_moments"]
+    assert moments.value == pytest.approx(rate)
+    assert moments.window == analysis.orchestration.moments.window
+    o = idol.orchestrate(minimal, idol.customer_values(minimal))
+    bare = {f.id: f for f in idol.orchestration_figures(o, o.scorecard(), "2025-12-31")}
+    channels = bare["orchestration_mismatch_rate.channels"]
+    assert channels.status == "unavailable" and "interactions" in channels.reason
+    groups = {
+        f.id: f for f in idol.granularity_figures(analysis.granularity, analysis.tradeoff, "EUR")
+    }
+    assert groups["affordable_groups"].value == idol.optimum(analysis.tradeoff)["n_groups"]
+    assert groups["tailoring_value_at_stake"].value == pytest.approx(
+        analysis.granularity.value_at_stake
+    )
