@@ -66,7 +66,8 @@ def diagram_stages(
     ident = Stage(
         "Identification",
         (
-            f"{percent(identification.aspects['completeness'])} of the picture known",
+            f"{percent(identification.aspects['completeness'])} of the picture known"
+            + (" (of what the data shows)" if identification.unmeasured else ""),
             f"{percent(identification.well_known_share)} well known",
             f"weakest: {ASPECT_LABELS[weakest]} ({percent(identification.aspects[weakest])})",
         ),
