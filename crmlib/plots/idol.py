@@ -61,7 +61,7 @@ def plot_aspect_completeness(
     by_tier: pd.DataFrame | None = None,
     ax: Axes | None = None,
     *,
-    title: str = "Completeness of the six aspects of the customer picture",
+    title: str = "",
 ) -> Axes:
     """Bars: mean completeness per aspect over all customers; dots: per value tier.
 
@@ -75,6 +75,13 @@ def plot_aspect_completeness(
     """
     ax = new_axes(ax)
     names = [a for a in aspects.index if a != "completeness"]
+    if not title:
+        title = (
+            "Completeness of the six aspects of the customer picture"
+            if len(names) >= 6
+            else f"Completeness of the customer picture: the {len(names)} of 6 aspects "
+            "the data shows"
+        )
     positions = np.arange(len(names))
     ax.barh(positions, aspects[names].to_numpy(dtype=float), color=LIGHT, label="all customers")
     if by_tier is not None and len(by_tier):
@@ -160,8 +167,12 @@ def plot_needs_value_grid(
     *,
     currency: str = "EUR",
     title: str = "Needs segments against value tiers",
+    value_label: str = "profit",
 ) -> Axes:
-    """Heatmap of the needs-by-value grid: colour by mean value, customers in each cell."""
+    """Heatmap of the needs-by-value grid: colour by mean value, customers in each cell.
+
+    ``value_label`` names the value ("profit", or "revenue" when the data has no cost).
+    """
     ax = new_axes(ax, (7, 3.6))
     values = mean_value.reindex_like(counts).to_numpy(dtype=float)
     texts = [
@@ -172,7 +183,7 @@ def plot_needs_value_grid(
         for row_n, row_v in zip(counts.to_numpy(), values, strict=True)
     ]
     image = _heatmap(ax, values, texts, counts.index, counts.columns, "Blues")
-    ax.figure.colorbar(image, ax=ax, label=f"mean profit, last 12 months ({currency})")
+    ax.figure.colorbar(image, ax=ax, label=f"mean {value_label}, analysis window ({currency})")
     ax.set_title(title)
     return ax
 
@@ -250,8 +261,12 @@ def plot_look_alikes(
     *,
     currency: str = "EUR",
     title: str = "Look-alike customers, very different value",
+    value_label: str = "profit",
 ) -> Axes:
-    """One row per look-alike group: each member's profit as a dot; ``pair`` highlighted."""
+    """One row per look-alike group: each member's value as a dot; ``pair`` highlighted.
+
+    ``value_label`` names the value ("profit", or "revenue" when the data has no cost).
+    """
     _need(members, ["group", "customer_id", "value"], "look-alike")
     groups = list(dict.fromkeys(members["group"]))
     ax = new_axes(ax, (8, 0.45 * len(groups) + 1.6))
@@ -283,7 +298,7 @@ def plot_look_alikes(
     ax.set_yticks(range(len(groups)), groups, fontsize=8)
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(money_ticks(currency))
-    ax.set_xlabel("profit, last 12 months")
+    ax.set_xlabel(f"{value_label}, analysis window")
     ax.set_title(title)
     ax.legend(loc="lower right", fontsize=7.5)
     return ax
@@ -643,8 +658,12 @@ def plot_value_shift(
     *,
     currency: str = "EUR",
     title: str = "What the moves did to value, by segment then",
+    value_label: str = "profit",
 ) -> Axes:
-    """Paired bars per segment at the first date: its profit then and now."""
+    """Paired bars per segment at the first date: its value then and now.
+
+    ``value_label`` names the value ("profit", or "revenue" when the data has no cost).
+    """
     _need(value, ["value_before", "value_after"], "value shift")
     ax = new_axes(ax, (7.5, 3.8))
     positions = np.arange(len(value))
@@ -656,7 +675,7 @@ def plot_value_shift(
     ax.set_xticks(positions, [words_of(s) for s in value.index])
     ax.axhline(0, color="black", linewidth=0.8)
     ax.yaxis.set_major_formatter(money_ticks(currency))
-    ax.set_ylabel("profit")
+    ax.set_ylabel(value_label)
     ax.set_title(title)
     ax.legend(loc="upper right", fontsize=8)
     return ax
@@ -709,7 +728,12 @@ def plot_needs_segments(grid, *, currency: str = "EUR") -> list[Axes]:
     grid, from :func:`crmlib.models.idol.differentiate.needs_grid`. Returns their axes."""
     return [
         plot_silhouette(grid.segments.selection, grid.segments.k),
-        plot_needs_value_grid(grid.counts, grid.mean_value, currency=currency),
+        plot_needs_value_grid(
+            grid.counts,
+            grid.mean_value,
+            currency=currency,
+            value_label=getattr(grid, "value_label", "profit"),
+        ),
     ]
 
 

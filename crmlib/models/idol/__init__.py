@@ -42,6 +42,7 @@ from crmlib.models.idol.differentiate import (
     look_alikes,
     needs_grid,
     optimum,
+    value_label,
 )
 from crmlib.models.idol.figures import (
     granularity_figures,
@@ -169,5 +170,6 @@ __all__ = [
     "optimum",
     "orchestrate",
     "practices",
+    "value_label",
     "verdict",
 ]

@@ -100,7 +100,7 @@ def diagram_stages(
         learn_lines.append(f"practices: {percent(learning_score / 100)}")
     learning = Stage(
         "Learning",
-        tuple(learn_lines) or ("no history yet",),
+        tuple(learn_lines) or ("migration not measured",),
         learning_score / 100 if learning_score == learning_score else None,
     )
     return [ident, differentiate, orchestration, learning]

@@ -59,12 +59,15 @@ class NeedsGrid:
     counts : DataFrame
         Customers per needs segment (rows) and value tier (columns).
     mean_value : DataFrame
-        Mean profit of the last 12 months per cell.
+        Mean current value of the base's window per cell.
+    value_label : str
+        What the value is: "profit", or "revenue" when the data has no cost.
     """
 
     segments: NeedsSegments
     counts: pd.DataFrame
     mean_value: pd.DataFrame
+    value_label: str = "profit"
 
     @property
     def cells(self) -> int:
@@ -95,7 +98,9 @@ def needs_grid(company: Company, values: pd.DataFrame) -> NeedsGrid:
     )
     counts.index.name = mean_value.index.name = "needs_segment"
     counts.columns.name = mean_value.columns.name = "value_tier"
-    return NeedsGrid(segments=segments, counts=counts, mean_value=mean_value)
+    return NeedsGrid(
+        segments=segments, counts=counts, mean_value=mean_value, value_label=value_label(values)
+    )
 
 
 # -- the customer-group approach ----------------------------------------------------------

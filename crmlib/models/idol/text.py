@@ -177,7 +177,7 @@ def describe_needs_grid(grid: NeedsGrid, currency: str) -> str:
         text += (
             f" Crossed with the value tiers this gives {grid.cells} groups; the most "
             f"valuable per customer is *{escape(cell[0])}* in {escape(cell[1])} "
-            f"({money(best.max(), currency)} a year on average, "
+            f"({money(best.max(), currency)} of {grid.value_label} on average, "
             f"{count(sizes[cell])} customers)."
         )
     return text
