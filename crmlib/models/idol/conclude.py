@@ -212,8 +212,9 @@ def verdict_of(analysis: IdolAnalysis, company: Company) -> ModelVerdict:
         "picture_completeness": float(ident.aspects["completeness"]),
         "well_known_share": ident.well_known_share,
         "affordable_groups": float(best["n_groups"]),
-        "affordable_net_value": float(best["net"]),
     }
+    if a.granularity.value_label == "profit":  # on revenue the net is no profit
+        figures["affordable_net_value"] = float(best["net"])
     if a.grid is not None:
         figures["needs_segments"] = float(a.grid.segments.k)
     for dimension, rate in scorecard["rate"].items():
@@ -251,14 +252,22 @@ def verdict_of(analysis: IdolAnalysis, company: Company) -> ModelVerdict:
                     + ("needs and value" if a.grid is not None else "value and behaviour")
                 ),
                 owner="marketing",
-                expected_value=float(best["net"]),
+                # on revenue, value captured minus treatment cost is not a profit: no value
+                expected_value=float(best["net"])
+                if a.granularity.value_label == "profit"
+                else None,
                 model=MODEL,
                 rationale=(
                     f"At {money(a.cost_per_treatment, currency)} per treatment a year they "
                     f"capture {percent(best['fit'])} of the differences between customers "
                     f"(value at stake {money(a.granularity.value_at_stake, currency)} a year, an "
                     f"assumed {percent(a.granularity.tailoring_uplift)} of yearly "
-                    f"{a.granularity.value_label})."
+                    f"{a.granularity.value_label})"
+                    + (
+                        "; its net value needs the margin, which the data cannot give."
+                        if a.granularity.value_label == "revenue"
+                        else "."
+                    )
                 ),
                 priority=2,
             )

@@ -511,3 +511,14 @@ def test_orchestration_and_group_figures(analysis, minimal):
     assert groups["tailoring_value_at_stake"].value == pytest.approx(
         analysis.granularity.value_at_stake
     )
+
+
+def test_verdict_on_revenue_puts_no_value_on_the_groups(tmp_path):
+    company = load_company(_tiny(tmp_path, interactions=False), observation_end="2025-12-31")
+    verdict = idol.verdict(idol.analyse(company))
+    assert "affordable_net_value" not in verdict.figures
+    assert "(of the aspects its data shows)" in verdict.headline
+    for action in verdict.actions:
+        assert "profit" not in action.rationale and "margin of" not in action.rationale
+        if action.title.startswith("Treat customers"):
+            assert action.expected_value is None
