@@ -138,6 +138,8 @@ def conclusion(scorecard: pd.DataFrame, migration: Migration | None, company_nam
                 f"; the largest move up is *{escape(r['before'])}* to *{escape(r['after'])}* "
                 f"({count(r['customers'])})"
             )
+        if migration.status != "ok":
+            text += f" (caveat: {escape(migration.reason)})"
         parts.append(text + ".")
     else:
         parts.append(
