@@ -331,6 +331,28 @@ _DEFINITIONS += (
     ),
 )
 
+_DEFINITIONS += (
+    Definition(
+        "mixed_households",
+        "Households mixing an SSC with a below-zero member",
+        "Customer IDOL's orchestration between customers: households and accounts "
+        "(related_id) in which a strategically significant customer (see ssc_count) sits "
+        "beside a member whose current value is below zero. Unavailable on revenue-only "
+        "data, where nobody can be seen to lose money.",
+        _WINDOW,
+        "households",
+    ),
+    Definition(
+        "migration_value",
+        "Value of the customers known at the first date of the migration",
+        "Customer IDOL's learning: the current value (profit, or revenue without cost) of "
+        "the customers known at the first date, summed over the window before the first date "
+        "(qualifier 'before') and over the window before the observation end ('after').",
+        "the migration period",
+        "currency",
+    ),
+)
+
 #: Every definition, by id.
 DEFINITIONS: dict[str, Definition] = {d.id: d for d in _DEFINITIONS}
 

@@ -46,10 +46,12 @@ from crmlib.models.idol.differentiate import (
 )
 from crmlib.models.idol.figures import (
     granularity_figures,
+    household_figures,
     identification_figures,
     migration_figures,
     moment_figures,
     orchestration_figures,
+    value_shift_figures,
     value_statement,
     value_total,
 )
@@ -144,6 +146,8 @@ __all__ = [
     "describe_scorecard",
     "describe_unmeasured",
     "granularity_figures",
+    "household_figures",
+    "value_shift_figures",
     "identification_figures",
     "orchestration_figures",
     "measured_aspects",

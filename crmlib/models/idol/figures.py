@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from crmlib.analytics import migration as mg
 from crmlib.analytics.base import CustomerBase
 from crmlib.analytics.profile import ASPECTS
 from crmlib.analytics.vocabulary import definition
@@ -18,7 +19,7 @@ from crmlib.figures import Figure
 from crmlib.models.idol.differentiate import Granularity, optimum
 from crmlib.models.idol.identify import ASPECT_LABELS, TIERS, Identification
 from crmlib.models.idol.learn import Migration
-from crmlib.models.idol.orchestrate import MomentSync, Orchestration
+from crmlib.models.idol.orchestrate import CustomerSync, MomentSync, Orchestration
 
 #: The moves of a migration that are stated as figures.
 MOVES = ("up", "same", "down")
@@ -248,3 +249,48 @@ def orchestration_figures(
             why = orchestration.skipped.get(str(dimension), "nothing to check in the data")
             figures.append(Figure.unavailable(figure_id, f"{label}: {dimension}", "share", why))
     return figures
+
+
+def household_figures(
+    households: CustomerSync | None, reason: str = "", window: str = ""
+) -> list[Figure]:
+    """The households that mix a strategically significant customer with a below-zero one."""
+    label = definition("mixed_households").label
+    if households is None:
+        why = reason or "the data has no related_id in the customers table"
+        return [Figure.unavailable("mixed_households", label, "households", why, window)]
+    return [Figure("mixed_households", label, households.mixed, "households", window)]
+
+
+def _window_before(day: pd.Timestamp, months: int) -> str:
+    """The ``months`` up to ``day`` as ``yyyy-mm-dd..yyyy-mm-dd`` (both days included)."""
+    start = day - pd.DateOffset(months=int(months)) + pd.Timedelta(days=1)
+    return f"{start.date().isoformat()}..{day.date().isoformat()}"
+
+
+def value_shift_figures(migration: Migration | None, currency: str) -> list[Figure]:
+    """The value of the customers known at the first date, before and after (empty when
+    the migration could not be made: its shares already say why)."""
+    if migration is None:
+        return []
+    known = migration.value.drop(index=mg.NEW, errors="ignore")
+    label = definition("migration_value").label + f" ({migration.value_label})"
+    months = migration.window_months
+    return [
+        Figure(
+            "migration_value.before",
+            label + ", before",
+            float(known["value_before"].sum()),
+            currency,
+            _window_before(migration.first, months),
+            migration.status,
+            migration.reason,
+        ),
+        Figure(
+            "migration_value.after",
+            label + ", after",
+            float(known["value_after"].sum()),
+            currency,
+            _window_before(migration.second, months),
+        ),
+    ]

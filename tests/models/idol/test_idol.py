@@ -522,3 +522,15 @@ def test_verdict_on_revenue_puts_no_value_on_the_groups(tmp_path):
         assert "profit" not in action.rationale and "margin of" not in action.rationale
         if action.title.startswith("Treat customers"):
             assert action.expected_value is None
+
+
+def test_household_and_value_shift_figures(analysis, small):
+    mixed = idol.household_figures(analysis.orchestration.customers)[0]
+    assert mixed.value == analysis.orchestration.customers.mixed
+    assert idol.household_figures(None, "no related_id")[0].status == "unavailable"
+    before, after = idol.value_shift_figures(analysis.migration, "EUR")
+    known = analysis.migration.value.drop(index="joined", errors="ignore")
+    assert before.value == pytest.approx(known["value_before"].sum())
+    assert after.window == "2025-01-01..2025-12-31"
+    assert before.window == "2024-01-01..2024-12-31"
+    assert idol.value_shift_figures(None, "EUR") == []
