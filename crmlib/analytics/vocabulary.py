@@ -326,7 +326,7 @@ _DEFINITIONS += (
         "channel handovers, sales pushes during open issues, repeat-contact episodes, offers "
         "that clash with a purchase or return, households mixing an SSC with a below-zero "
         "member). Unavailable when the data lacks what the check needs.",
-        "the data up to the observation end (contact moments: the analysis window)",
+        "the analysis window (products: every campaign up to the observation end)",
         "share",
     ),
 )

@@ -227,24 +227,27 @@ def granularity_figures(
 
 
 def orchestration_figures(
-    orchestration: Orchestration, scorecard: pd.DataFrame, up_to: str = ""
+    orchestration: Orchestration, scorecard: pd.DataFrame, up_to: str = "", window: str = ""
 ) -> list[Figure]:
     """The mismatch rate of each of the five dimensions; unchecked ones are unavailable.
 
     Parameters
     ----------
     up_to : str
-        The observation end (yyyy-mm-dd), the window of the checks on the whole history.
+        The observation end (yyyy-mm-dd): the products check reads every campaign up to it.
+    window : str
+        The base's window, which the other four checks count in.
     """
     label = definition("orchestration_mismatch_rate").label
-    moments_window = orchestration.moments.window if orchestration.moments else ""
     figures = []
     for dimension, row in scorecard.iterrows():
         figure_id = f"orchestration_mismatch_rate.{str(dimension).replace(' ', '_')}"
-        window = moments_window if dimension == "contact moments" else f"..{up_to}"
+        window_of = f"..{up_to}" if dimension == "products" else window
         rate = row["rate"]
         if rate == rate:
-            figures.append(Figure(figure_id, f"{label}: {dimension}", float(rate), "share", window))
+            figures.append(
+                Figure(figure_id, f"{label}: {dimension}", float(rate), "share", window_of)
+            )
         else:
             why = orchestration.skipped.get(str(dimension), "nothing to check in the data")
             figures.append(Figure.unavailable(figure_id, f"{label}: {dimension}", "share", why))

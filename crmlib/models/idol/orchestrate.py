@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from crmlib.analytics import orchestration as checks
@@ -67,6 +68,7 @@ class ChannelSync:
     multichannel: int
     top: pd.DataFrame
     yearly_cost: float = float("nan")
+    window: str = ""
 
     @property
     def lost_rate(self) -> float:
@@ -81,6 +83,7 @@ class ProcessSync:
     issues: pd.DataFrame
     conflicts: pd.DataFrame
     top: pd.DataFrame
+    window: str = ""
 
 
 @dataclass(frozen=True)
@@ -175,13 +178,32 @@ def _until(company: Company, table: pd.DataFrame | None, column: str = "date"):
     return table[(dates.isna() | (dates <= company.observation_end)).to_numpy(dtype=bool)]
 
 
-def channel_sync(company: Company, window_days: int = 14) -> ChannelSync:
-    """Channels: handovers and whether the history followed the customer."""
+def _window(company: Company, base: object | None) -> tuple[pd.Timestamp, pd.Timestamp, str]:
+    """The base's analysis window: (start, excluded; end, included; its text)."""
+    base = resolve_base(company, base)
+    end = base.settings.observation_end
+    return end - pd.DateOffset(months=int(base.settings.window_months)), end, base.window
+
+
+def _inside(dates: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> np.ndarray:
+    return ((dates > start) & (dates <= end)).to_numpy(dtype=bool)
+
+
+def channel_sync(
+    company: Company, window_days: int = 14, base: object | None = None
+) -> ChannelSync:
+    """Channels: handovers in the base's window and whether the history followed the customer.
+
+    Episodes are formed on the whole history (a question that began before the window is
+    not cut in two); the handovers counted are those made inside the window.
+    """
     interactions = _until(
         company, company.require("interactions", "channel", "process", step="the channel check")
     )
+    start, end, window = _window(company, base)
     handovers = checks.channel_handovers(interactions, window_days)
-    used = checks.channels_per_customer(interactions)
+    handovers = handovers[_inside(handovers["date"], start, end)].reset_index(drop=True)
+    used = checks.channels_per_customer(interactions[_inside(interactions["date"], start, end)])
     lost = handovers[handovers["history_lost"].to_numpy(dtype=bool)]
     grouped = handovers.groupby("customer_id")
     per_customer = pd.DataFrame(
@@ -203,6 +225,7 @@ def channel_sync(company: Company, window_days: int = 14) -> ChannelSync:
         multichannel=int((used >= 2).sum()),
         top=top.reset_index(),
         yearly_cost=_yearly_cost(company, lost),
+        window=window,
     )
 
 
@@ -222,12 +245,17 @@ def _yearly_cost(company: Company, contacts: pd.DataFrame) -> float:
     return float(recent["to_channel"].astype(str).map(cost_of).astype(float).fillna(0.0).sum())
 
 
-def process_sync(company: Company, window_days: int = 14) -> ProcessSync:
-    """Customer processes: episodes per process and sales pushes while an issue was open."""
+def process_sync(
+    company: Company, window_days: int = 14, base: object | None = None
+) -> ProcessSync:
+    """Customer processes: the contact episodes that began in the base's window, per
+    process, and the sales pushes while an issue among them was open."""
     interactions = _until(
         company, company.require("interactions", "process", step="the process check")
     )
+    start, end, window = _window(company, base)
     episodes = checks.process_episodes(interactions, window_days)
+    episodes = episodes[_inside(episodes["opened"], start, end)]
     routine = episodes["process"].isin(list(checks.ROUTINE_PROCESSES)).to_numpy(dtype=bool)
     issues = episodes[~routine]
     campaigns = _until(company, company.campaigns, "sent_date")
@@ -242,6 +270,7 @@ def process_sync(company: Company, window_days: int = 14) -> ProcessSync:
         issues=issues.reset_index(drop=True),
         conflicts=conflicts,
         top=top.reset_index(drop=True),
+        window=window,
     )
 
 
@@ -362,8 +391,8 @@ def orchestrate(
     """
     result = Orchestration()
     runs = {
-        "channels": ("channels", lambda: channel_sync(company, window_days)),
-        "customer processes": ("processes", lambda: process_sync(company, window_days)),
+        "channels": ("channels", lambda: channel_sync(company, window_days, base)),
+        "customer processes": ("processes", lambda: process_sync(company, window_days, base)),
         "contact moments": ("moments", lambda: moment_sync(company, window_days, base)),
         "products": ("products", lambda: product_sync(company, recent_days)),
         "customers": ("customers", lambda: customer_sync(company, values)),

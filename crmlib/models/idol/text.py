@@ -301,7 +301,8 @@ def describe_channels(sync: ChannelSync) -> str:
         )
     worst = sync.matrix[sync.matrix["handovers"] >= 10].sort_values("lost_rate", ascending=False)
     text = (
-        f"{count(sync.multichannel)} of {count(sync.contacted)} contacted customers "
+        (f"In {sync.window}, " if sync.window else "")
+        + f"{count(sync.multichannel)} of {count(sync.contacted)} contacted customers "
         f"({percent(sync.multichannel / max(sync.contacted, 1))}) used more than one channel. "
         f"In {plural(len(sync.handovers), 'handover')} a customer took the same question to "
         f"another channel; in {percent(sync.lost_rate)} of them the question was still not "
@@ -321,7 +322,11 @@ def describe_processes(sync: ProcessSync) -> str:
     """One paragraph on customer processes and sales pushes during open issues."""
     overview = sync.overview
     unresolved = overview["unresolved_rate"].dropna()
-    text = f"The contacts cover {len(overview)} customer processes."
+    text = (
+        f"The contact episodes that began in {sync.window} cover {len(overview)} customer processes."
+        if sync.window
+        else f"The contacts cover {len(overview)} customer processes."
+    )
     if len(unresolved):
         text += (
             f" {escape(unresolved.idxmax()).capitalize()} is left unresolved most often "

@@ -493,13 +493,17 @@ def test_orchestration_and_group_figures(analysis, minimal):
     figures = {
         f.id: f
         for f in idol.orchestration_figures(
-            analysis.orchestration, analysis.scorecard, "2025-12-31"
+            analysis.orchestration, analysis.scorecard, "2025-12-31", "2025-01-01..2025-12-31"
         )
     }
     rate = analysis.scorecard.loc["contact moments", "rate"]
     moments = figures["orchestration_mismatch_rate.contact_moments"]
     assert moments.value == pytest.approx(rate)
     assert moments.window == analysis.orchestration.moments.window
+    # every contact check counts in the base's window; the products read every campaign
+    assert analysis.orchestration.channels.window == moments.window
+    assert analysis.orchestration.processes.window == moments.window
+    assert figures["orchestration_mismatch_rate.products"].window == "..2025-12-31"
     o = idol.orchestrate(minimal, idol.customer_values(minimal))
     bare = {f.id: f for f in idol.orchestration_figures(o, o.scorecard(), "2025-12-31")}
     channels = bare["orchestration_mismatch_rate.channels"]
@@ -534,3 +538,22 @@ def test_household_and_value_shift_figures(analysis, small):
     assert after.window == "2025-01-01..2025-12-31"
     assert before.window == "2024-01-01..2024-12-31"
     assert idol.value_shift_figures(None, "EUR") == []
+
+
+def test_channel_and_process_checks_count_in_the_window(tmp_path):
+    (tmp_path / "transactions.csv").write_text("customer_id,date,amount\nA,2024-03-01,30\n")
+    (tmp_path / "interactions.csv").write_text(
+        "customer_id,date,channel,process,resolved,direction\n"
+        "A,2024-12-20,phone,complaint,false,inbound\n"  # an episode that began before the window
+        "A,2025-01-02,e-mail,complaint,false,inbound\n"  # its handover is inside the window
+        "A,2025-04-01,phone,billing,false,inbound\n"  # an episode inside the window
+        "A,2025-04-05,chat,billing,true,inbound\n"  # a handover that settled it
+    )
+    company = load_company(tmp_path, observation_end="2025-12-31")
+    o = idol.orchestrate(company, idol.customer_values(company))
+    # two handovers in 2025: phone > e-mail (lost: still open), phone > chat (settled)
+    assert len(o.channels.handovers) == 2
+    assert o.channels.lost_rate == pytest.approx(0.5)
+    # one process episode began in 2025 (billing); the complaint began in 2024
+    assert o.processes.overview["episodes"].sum() == 1
+    assert o.moments.episodes == 1
