@@ -242,9 +242,6 @@ _DEFINITIONS = (
         "the analysis window",
         "share",
     ),
-)
-
-_DEFINITIONS += (
     Definition(
         "current_value_total",
         "Current value, all customers",
@@ -298,9 +295,6 @@ _DEFINITIONS += (
         "the migration period: from migration_months before the observation end to it",
         "share",
     ),
-)
-
-_DEFINITIONS += (
     Definition(
         "affordable_groups",
         "Affordable number of treatment groups",
@@ -329,9 +323,6 @@ _DEFINITIONS += (
         "the analysis window (products: every campaign up to the observation end)",
         "share",
     ),
-)
-
-_DEFINITIONS += (
     Definition(
         "mixed_households",
         "Households mixing an SSC with a below-zero member",
