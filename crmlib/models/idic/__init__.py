@@ -50,9 +50,10 @@ from crmlib.models.idic.differentiate import (
     NeedsView,
     category_summary,
     differentiate,
+    from_base,
     needs_by_value,
     tier_summary,
-    value_table,
+    value_base,
 )
 from crmlib.models.idic.identify import (
     Identification,
@@ -126,7 +127,8 @@ __all__ = [
     "stages",
     "tier_summary",
     "unknown_customer_references",
-    "value_table",
+    "value_base",
+    "from_base",
     "lift_table",
     "top_customer_view",
     "service_view",
