@@ -72,6 +72,8 @@ from crmlib.models.idic.tables import (
     top_customer_view,
 )
 from crmlib.models.idic.text import (
+    REACH_STATEMENT,
+    VALUE_STATEMENT,
     describe_customize,
     describe_differentiate,
     describe_identify,
@@ -81,6 +83,8 @@ from crmlib.models.idic.text import (
     describe_plan_value,
     describe_service,
     describe_value_settings,
+    value_figures,
+    value_statement,
 )
 from crmlib.text import sentence
 
@@ -133,6 +137,10 @@ __all__ = [
     "top_customer_view",
     "service_view",
     "describe_value_settings",
+    "REACH_STATEMENT",
+    "VALUE_STATEMENT",
+    "value_figures",
+    "value_statement",
     "what_this_means",
     "verdict",
     "verdict_from",

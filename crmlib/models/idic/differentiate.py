@@ -36,12 +36,6 @@ CATEGORIES = ("MVC", "MGC", "other", "BZ")
 
 VALUE_METRICS = ("margin", "revenue")
 
-#: The note of a value table made without any cost (margin then equals revenue).
-NO_COST_NOTE = (
-    "the data has no cost per line and no product margins, so margin is counted as revenue"
-)
-
-
 @dataclass(frozen=True)
 class Differentiation:
     """Customers differentiated by current and expected value.
@@ -164,16 +158,14 @@ def from_base(base: CustomerBase) -> Differentiation:
     table["customer_id"] = table["customer_id"].astype(str)
     table["value"] = table["current_value"].astype(float)
     table["expected_value"] = table["expected_margin_12m"].astype(float)
-    notes = base.notes
-    if base.value_metric == "revenue":
-        notes.append(NO_COST_NOTE)
+    # the base's notes already say when value is revenue (no cost in the data)
     return Differentiation(
         table=table,
         value_metric=base.value_metric,
         ssc_share=float(base.settings.ssc_share),
         horizon_months=int(base.settings.window_months),
         discount_rate=float(base.settings.discount_rate),
-        notes=notes,
+        notes=base.notes,
         base=base,
     )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crmlib.errors import MissingDataError
 from crmlib.formatting import count, money, percent
 from crmlib.models.idic.customize import Customization, plan_total, require_customization
 from crmlib.models.idic.differentiate import Differentiation, NeedsView, category_summary
@@ -82,7 +83,11 @@ def describe_value_settings(result: Differentiation) -> str:
         f"With the top {percent(result.ssc_share)} as strategically significant customers and "
         f"a {result.horizon_months}-month horizon, they bring {percent(result.ssc_value_share)} "
         f"of the {_metric_words(result)}; {count(result.count('MVC'))} MVC, "
-        f"{count(result.count('MGC'))} MGC and {count(result.count('BZ'))} BZ."
+        + (
+            f"{count(result.count('MGC'))} MGC and {count(result.count('BZ'))} BZ."
+            if result.value_metric == "margin"
+            else f"{count(result.count('MGC'))} MGC (BZ need cost data)."
+        )
     )
 
 
@@ -445,3 +450,52 @@ def describe_plan_value(value: pd.DataFrame, currency: str) -> str:
         "group that gets nothing in the first round will show whether it does."
     )
     return text
+
+
+#: The Differentiate phase's figures as the report states them (filled by
+#: :func:`crmlib.notebook.figures.say_figures` with :func:`value_figures`).
+VALUE_STATEMENT = (
+    "**In figures** ({window}, by {metric}): {ssc} strategically significant customers; "
+    "the top 20% of customers hold {top20} of the value; {mvc} MVC, {mgc} MGC and {bz} BZ; "
+    "value tiers: {platinum} platinum, {gold} gold, {silver} silver, {bronze} bronze."
+)
+
+#: :data:`VALUE_STATEMENT` on revenue: below zero is a matter of cost, which is not known.
+VALUE_STATEMENT_REVENUE = (
+    "**In figures** ({window}, by {metric}): {ssc} strategically significant customers; "
+    "the top 20% of customers hold {top20} of the value; {mvc} MVC and {mgc} MGC (BZ need "
+    "cost data); value tiers: {platinum} platinum, {gold} gold, {silver} silver, "
+    "{bronze} bronze."
+)
+
+#: The Interact phase's reach as the report states it.
+REACH_STATEMENT = "Customers who may be contacted (marketing consent): {consent}."
+
+
+def value_statement(result: Differentiation) -> tuple[str, dict]:
+    """The template and the figures of the Differentiate phase's statement in figures."""
+    figures = value_figures(result)
+    if result.value_metric == "revenue":
+        figures.pop("bz")
+        return VALUE_STATEMENT_REVENUE, figures
+    return VALUE_STATEMENT, figures
+
+
+def value_figures(result: Differentiation) -> dict:
+    """The shared base's figures that :data:`VALUE_STATEMENT` states, by field name.
+
+    The values are the base's :class:`crmlib.figures.Figure` (an unavailable one reads
+    "not available" with its reason), plus the window and the metric in words.
+    """
+    base = result.base
+    if base is None:
+        raise MissingDataError("the figures need the shared customer base")
+    figure = base.figure
+    return {
+        "window": base.window.replace("..", " to "),
+        "metric": "margin after cost to serve" if base.value_metric == "margin" else "revenue",
+        "ssc": figure("ssc_count"),
+        "top20": figure("top20_share"),
+        **{c.lower(): figure(f"value_category_count.{c}") for c in ("MVC", "MGC", "BZ")},
+        **{t: figure(f"tier_count.{t}") for t in ("platinum", "gold", "silver", "bronze")},
+    }
