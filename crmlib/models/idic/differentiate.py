@@ -36,6 +36,7 @@ CATEGORIES = ("MVC", "MGC", "other", "BZ")
 
 VALUE_METRICS = ("margin", "revenue")
 
+
 @dataclass(frozen=True)
 class Differentiation:
     """Customers differentiated by current and expected value.

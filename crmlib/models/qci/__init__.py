@@ -82,6 +82,7 @@ from crmlib.models.qci.retention import (
     retention_view,
 )
 from crmlib.models.qci.text import (
+    base_statement,
     describe_acquisition,
     describe_activity,
     describe_alive,
@@ -107,6 +108,7 @@ from crmlib.models.qci.text import (
 Result = QciResult
 
 __all__ = [
+    "base_statement",
     "MODEL",
     "QciResult",
     "Result",

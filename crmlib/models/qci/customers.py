@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from crmlib.analytics.profitability import customer_profitability, transaction_margin, value_tiers
 from crmlib.analytics.base import CustomerBase as SharedBase
 from crmlib.analytics.base import customer_base as shared_base
+from crmlib.analytics.profitability import customer_profitability, transaction_margin, value_tiers
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
 from crmlib.figures import Figure

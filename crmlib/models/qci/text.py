@@ -14,6 +14,7 @@ import pandas as pd
 from crmlib.analytics.lifecycle import PERIODS
 from crmlib.analytics.lifecycle.cohorts import average_retention_curve
 from crmlib.data.company import Company
+from crmlib.errors import MissingDataError
 from crmlib.formatting import count, day, money, percent
 from crmlib.models.qci.activities import (
     AcquisitionView,
@@ -278,8 +279,21 @@ def describe_acquisition(view: AcquisitionView, currency: str) -> str:
     parts = [
         f"In the last 12 months {count(view.new_last_year)} customers bought for the first time"
     ]
-    if view.new_year_before:
-        change = view.new_last_year / view.new_year_before - 1
+    change = view.growth
+    if view.year_coverage < 1:
+        parts[0] += (
+            f". The data begins on {escape(view.data_start)}, inside those 12 months "
+            f"({percent(view.year_coverage)} covered), so every buyer of the first months "
+            "counts as new and the figure overstates acquisition; there is no year before "
+            "to compare with"
+        )
+    elif view.year_before_coverage < 1:
+        parts[0] += (
+            f". The change on the year before is not stated: the data begins on "
+            f"{escape(view.data_start)} and covers only {percent(view.year_before_coverage)} "
+            "of that year"
+        )
+    elif change is not None:
         parts[0] += f", {'up' if change >= 0 else 'down'} {percent(abs(change))} on the year before"
     parts[0] += "."
     if len(view.first_categories):
@@ -398,10 +412,21 @@ def describe_cohorts(view: RetentionView, freq: str = "Q") -> str:
 def describe_retention(view: RetentionView, currency: str) -> str:
     """The yearly retention rate, per tier, and what a retained customer brings."""
     window = view.window
+    if not view.measured:
+        return (
+            "The yearly retention rate is not available: "
+            + escape(view.unavailable_reason)
+            + ". The cohorts above show what the data does cover."
+        )
+    period = ""
+    if view.figure is not None:
+        period = f" ({escape(view.figure.window.replace('..', ' to '))})"
     parts = [
         f"Of the {count(view.customers_before)} customers who bought in the year before last, "
-        f"{percent(view.rate)} bought again last year."
+        f"{percent(view.rate)} bought again last year{period}."
     ]
+    if view.figure is not None and view.figure.status == "caveat":
+        parts.append(f"With a caveat: {escape(view.figure.reason)}.")
     tiers = window.drop(index=["all", "unassigned"], errors="ignore").dropna(
         subset=["retention_rate"]
     )
@@ -439,13 +464,27 @@ def describe_lapse(view: LapseView) -> str:
         )
     if view.comparison is not None and {"active", "lapsed"} <= set(view.comparison.index):
         c = view.comparison
-        parts.append(
-            f"The BG/NBD model agrees in the main: the mean probability alive is "
-            f"{percent(c.loc['active', 'mean_alive'])} for the active and "
-            f"{percent(c.loc['lapsed', 'mean_alive'])} for the lapsed. "
-            f"{count(view.win_back)} lapsed customers who may receive marketing still have a "
-            "probability alive of 50% or more: the first win-back list."
+        means = (
+            f"the mean probability alive is {percent(c.loc['active', 'mean_alive'])} for the "
+            f"active and {percent(c.loc['lapsed', 'mean_alive'])} for the lapsed"
         )
+        if not view.model_separates:
+            parts.append(
+                f"The BG/NBD model does not tell them apart here ({means}), so its "
+                "probabilities are not used to pick customers to win back."
+            )
+        elif view.win_back is None:
+            parts.append(
+                f"The BG/NBD model agrees in the main: {means}. Who of the lapsed may "
+                "receive marketing is not known: the customer table has no "
+                "consent_marketing column."
+            )
+        else:
+            parts.append(
+                f"The BG/NBD model agrees in the main: {means}. {count(view.win_back)} "
+                "lapsed customers who may receive marketing still have a probability alive "
+                "of 50% or more" + (": the first win-back list." if view.win_back else ".")
+            )
     return " ".join(parts)
 
 
@@ -455,7 +494,8 @@ def describe_retention_value(result: RetentionValue, currency: str) -> str:
     parts = [
         f"A customer who brings {money(v['margin'], currency)} a year and stays with a "
         f"probability of {percent(v['retention_rate'])} is worth {money(v['clv_now'], currency)} "
-        f"today (margin × r / (1 + d − r)). Raising retention by {v['uplift'] * 100:.0f} points "
+        f"by the textbook retention formula (margin × r / (1 + d − r)), a shortcut for "
+        f"comparing retention rates, not the workbook's lifetime value. Raising retention by {v['uplift'] * 100:.0f} points "
         f"to {percent(v['target_rate'])} makes that {money(v['clv_target'], currency)}: "
         f"{money(v['lifetime_gain'], currency)} over the {count(v['customers'])} customers of the "
         f"base, of which {money(v['first_year_gain'], currency)} in the first year alone "
@@ -578,3 +618,36 @@ def means_assessment(company: Company, scored: Assessment) -> str:
             "next step is raising the ambition in the weakest areas."
         )
     return " ".join(parts)
+
+
+def base_statement(base: CustomerBase) -> tuple[str, dict]:
+    """The shared base's figures this notebook builds on, as a template and its figures.
+
+    Filled by :func:`crmlib.notebook.figures.say_figures`: every figure is a checkable
+    span, and one the data cannot give reads "not available" with its reason.
+    """
+    if base.shared is None:
+        raise MissingDataError("the figures need the shared customer base")
+    figure = base.shared.figure
+    horizon = base.shared.settings.horizon_months
+    template = (
+        "**In figures** ({window}): {buyers} buyers; retention rate {retention} (the year "
+        "before against the year measured); cost to serve {cost_to_serve} ({cost_share} of "
+        "margin); customers who may be contacted: {consent}; lifetime value of the base over "
+        "the next {horizon} months, discounted and net of cost to serve: {lifetime}."
+    )
+    values = {
+        "window": base.shared.window.replace("..", " to "),
+        "buyers": figure("buyers"),
+        "retention": figure("retention_rate"),
+        "cost_to_serve": figure("cost_to_serve"),
+        "cost_share": figure("cost_to_serve_share"),
+        "consent": figure("consenting_customers"),
+        "horizon": str(horizon),
+        "lifetime": figure("lifetime_value"),
+    }
+    if base.shared.value_metric == "revenue":
+        template = template.replace(
+            "lifetime value of the base", "lifetime revenue of the base"
+        ).replace(", discounted and net of cost to serve", ", discounted (revenue: no cost data)")
+    return template, values
