@@ -391,7 +391,11 @@ def diagram(
         sources[name] = source
     figures = {
         "Acquisition": f"{count(acquisition.new_last_year)} new" if acquisition else None,
-        "Retention": f"{percent(retention.rate)} kept" if retention else None,
+        "Retention": (
+            (f"{percent(retention.rate)} kept" if retention.measured else "rate not measurable")
+            if retention
+            else None
+        ),
         "Penetration": (
             f"{penetration.summary.loc['all', 'categories_per_buyer']:.1f} categories"
             if penetration
@@ -497,9 +501,14 @@ def verdict(result: QciResult) -> ModelVerdict:
     currency, uplift, uplift_points = r.company.currency, r.uplift, r.uplift_points
     kept, acquired, lapse, value = r.retention, r.acquisition, r.lapse, r.retention_value
     reach, experience, scored = r.penetration, r.experience, r.scored
-    table = improvement_potential(
-        acquired, kept, reach, uplift=uplift, acquisition_cost=r.acquisition_cost, scored=scored
-    )
+    try:
+        table = improvement_potential(
+            acquired, kept, reach, uplift=uplift, acquisition_cost=r.acquisition_cost, scored=scored
+        )
+    except MissingDataError:
+        # no activity could be measured on this data: nothing to rank, nothing made up
+        table = pd.DataFrame(columns=["value_per_year"])
+        table.attrs["uplift"] = uplift
     valued = table.dropna(subset=["value_per_year"])
     figures = {
         **({"retention_rate": kept.rate} if kept.measured else {}),

@@ -420,7 +420,8 @@ def describe_retention(view: RetentionView, currency: str) -> str:
         )
     period = ""
     if view.figure is not None:
-        period = f" ({escape(view.figure.window.replace('..', ' to '))})"
+        years = view.figure.window.replace("..", " to ").replace(" -> ", " against ")
+        period = f" ({escape(years)})"
     parts = [
         f"Of the {count(view.customers_before)} customers who bought in the year before last, "
         f"{percent(view.rate)} bought again last year{period}."
