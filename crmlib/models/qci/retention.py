@@ -18,6 +18,7 @@ from crmlib.analytics.lifecycle.cohorts import (
 )
 from crmlib.analytics.lifecycle.lapse import lapse_summary, purchase_rhythm
 from crmlib.analytics.purchases import purchase_lines
+from crmlib.analytics.vocabulary import targets
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.figures import Figure
@@ -51,6 +52,9 @@ class RetentionView:
     figure : Figure or None
         The shared base's ``retention_rate``: its status says whether the year before
         last lies inside the data. ``rate`` is NaN when it is unavailable.
+    target : float or None
+        The client's retention target (``company.yml`` ``targets: retention``, default
+        in :data:`crmlib.analytics.vocabulary.TARGET_DEFAULTS`), the same in every model.
     """
 
     cohorts: pd.DataFrame
@@ -61,6 +65,7 @@ class RetentionView:
     retention_cost: float | None
     retained: pd.Index
     figure: Figure | None = None
+    target: float | None = None
 
     @property
     def measured(self) -> bool:
@@ -110,6 +115,7 @@ def retention_view(company: Company, base: CustomerBase, *, freq: str = "Q") -> 
         retention_cost=cost,
         retained=retained,
         figure=figure,
+        target=targets(company)["retention"],
     )
 
 

@@ -428,6 +428,15 @@ def describe_retention(view: RetentionView, currency: str) -> str:
     ]
     if view.figure is not None and view.figure.status == "caveat":
         parts.append(f"With a caveat: {escape(view.figure.reason)}.")
+    if view.target is not None:
+        gap = view.rate - view.target
+        parts.append(
+            f"The company's retention target is {percent(view.target)} (set in company.yml "
+            f"under targets): the rate is {percent(abs(gap))} "
+            f"{'above' if gap >= 0 else 'below'} it."
+            if abs(gap) >= 0.005
+            else f"The company's retention target is {percent(view.target)}: the rate meets it."
+        )
     tiers = window.drop(index=["all", "unassigned"], errors="ignore").dropna(
         subset=["retention_rate"]
     )

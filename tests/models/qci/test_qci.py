@@ -343,6 +343,15 @@ def test_retention_from_half_a_year_carries_the_caveat(tmp_path):
     text = qci.describe_retention(kept, "EUR")
     assert "50% bought again last year (2024-01-01 to 2024-12-31 against 2025-01-01" in text
     assert "With a caveat: the data begins on 2024-07-01" in text
+    # the one target of every model: the documented default, then company.yml's
+    assert kept.target == 0.65 and "the rate is 15% below it" in text
+    (tmp_path / "company.yml").write_text(
+        "name: Hand\ncurrency: EUR\nobservation_end: '2025-12-31'\ntargets:\n  retention: 40%\n"
+    )
+    company = load_company(tmp_path)
+    kept = qci.retention_view(company, qci.customer_base(company))
+    assert kept.target == pytest.approx(0.4)
+    assert "the rate is 10% above it" in qci.describe_retention(kept, "EUR")
 
 
 def test_retention_without_the_year_before_is_not_available(tmp_path):
