@@ -94,7 +94,7 @@ def analyse(
     skipped: dict[str, str] = {}
     customers = customer_base(company, base)
     scored = attempt(skipped, "the QCI assessment", assessment, company)
-    ready = readiness(company, scored)
+    ready = readiness(company, scored, base)
     kept = retention_view(company, customers, freq=cohort_period)
     return QciResult(
         company=company,

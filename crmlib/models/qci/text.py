@@ -68,11 +68,17 @@ def describe_alive(result: Readiness) -> str:
     if result.alive is None:
         return f"*The probability alive is skipped: {escape(result.alive_note)}.*"
     p = result.alive["probability_alive"]
-    return (
+    text_ = (
         f"The BG/NBD model puts {percent(result.likely_alive)} of the {count(len(p))} buyers at a "
         f"probability of 50% or more that they are still active (median {percent(p.median())}); "
-        f"{percent(float((p < 0.2).mean()))} are below 20%, most of them gone for good."
+        f"{percent(float((p < 0.2).mean()))} are below 20%"
     )
+    if result.alive_caveat:
+        return text_ + (
+            f". These probabilities are doubtful here ({escape(result.alive_caveat)}): read "
+            "the chart as the model's view, not as who is still a customer."
+        )
+    return text_ + ", most of them gone for good."
 
 
 def describe_campaigns(result: Readiness) -> str:
@@ -103,7 +109,13 @@ def means_readiness(company: Company, result: Readiness) -> str:
     """What this means: how ready the base is, and what the workshop says of the rest."""
     a = result.activity["share"]
     parts = [lead(company.name)]
-    if result.alive is not None:
+    if result.alive is not None and result.alive_caveat:
+        parts.append(
+            f"{percent(a.get(12, np.nan))} of the customers bought last year. How many more are "
+            "still within reach is not stated: the lifetime-value model's probabilities are "
+            f"doubtful here ({escape(result.alive_caveat)})."
+        )
+    elif result.alive is not None:
         parts.append(
             f"About {percent(result.likely_alive)} of the people who ever bought are still "
             f"within reach, against {percent(a.get(12, np.nan))} who actually bought last year: "
@@ -642,8 +654,8 @@ def base_statement(base: CustomerBase) -> tuple[str, dict]:
     horizon = base.shared.settings.horizon_months
     template = (
         "**In figures** ({window}): {buyers} buyers; retention rate {retention} (the year "
-        "before against the year measured); cost to serve {cost_to_serve} ({cost_share} of "
-        "margin); customers who may be contacted: {consent}; lifetime value of the base over "
+        "before against the year measured); cost to serve {cost_to_serve}{share_part}; "
+        "customers who may be contacted: {consent}; lifetime value of the base over "
         "the next {horizon} months, discounted and net of cost to serve: {lifetime}."
     )
     values = {
@@ -656,6 +668,12 @@ def base_statement(base: CustomerBase) -> tuple[str, dict]:
         "horizon": str(horizon),
         "lifetime": figure("lifetime_value"),
     }
+    if values["cost_share"].status == "unavailable":
+        # the share is unknown with the cost; say it once
+        template = template.replace("{share_part}", "")
+        values.pop("cost_share")
+    else:
+        template = template.replace("{share_part}", " ({cost_share} of margin)")
     if base.shared.value_metric == "revenue":
         template = template.replace(
             "lifetime value of the base", "lifetime revenue of the base"

@@ -398,3 +398,30 @@ def test_win_back_is_unknown_without_consent(tmp_path):
     # the same probability for active and lapsed: the model tells nobody apart
     assert not lapse.model_separates
     assert "does not tell them apart" in qci.describe_lapse(lapse)
+
+
+def test_a_doubtful_fit_is_not_taken_as_fact(tmp_path):
+    """P(alive) that does not tell active from lapsed: no "still within reach" claim."""
+    company = hand_company(tmp_path)
+    activity = pd.DataFrame({"share": [0.25, 0.5, 0.75, 1.0]}, index=[3, 6, 12, 24])
+    alive = pd.DataFrame({"probability_alive": [1.0, 1.0, 0.9]}, index=list("ACD"))
+    doubtful = qci.Readiness(activity, alive, None, None, None, "the fit did not converge")
+    text = qci.means_readiness(company, doubtful)
+    assert "are still within reach, against" not in text and "the fit did not converge" in text
+    assert "doubtful here" in qci.describe_alive(doubtful)
+    sound = qci.Readiness(activity, alive, None, None, None)
+    assert "are still within reach, against" in qci.means_readiness(company, sound)
+
+
+def test_the_statement_in_figures_says_what_is_unknown(tmp_path):
+    """No contact costs: the cost to serve is "not available", its share not repeated."""
+    from crmlib.notebook.figures import state
+
+    company = hand_company(tmp_path)
+    template, values = qci.base_statement(qci.customer_base(company))
+    assert "cost_share" not in values and "of margin" not in template
+    text = state(template, **values)
+    assert 'data-figure="cost_to_serve"' in text and 'data-figure="buyers"' in text
+    assert 'data-figure="consenting_customers"' in text
+    # 2025 buyers: A, C, D
+    assert 'data-figure="buyers" data-value="3"' in text
