@@ -187,7 +187,10 @@ def verdict_from(
         "mvc": float(diff.count("MVC")),
         "mgc": float(diff.count("MGC")),
         "bz": float(diff.count("BZ")),
-        "bz_loss": abs(loss) if diff.value_metric == "margin" else None,
+        "bz_loss": abs(loss)
+        if diff.value_metric == "margin"
+        and (diff.base is None or diff.base.meta["cost_to_serve_known"])
+        else None,
         "reachable": float(reachable) if reachable is not None else None,
     }
     figures = {k: v for k, v in figures.items() if v is not None}
@@ -281,6 +284,11 @@ def _categories_finding(diff: Differentiation, loss: float, currency: str) -> st
             parts.append(f"{count(bz)} customers whose returns exceeded their purchases")
         text = ", ".join(parts) + (
             "; who costs more than they bring (BZ) needs cost data, which the data lacks"
+        )
+    elif diff.base is not None and not diff.base.meta["cost_to_serve_known"]:
+        text = ", ".join(parts) + (
+            "; who costs more to serve than they bring (BZ) needs contact costs, which the "
+            "data lacks"
         )
     elif bz:
         parts.append(

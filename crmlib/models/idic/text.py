@@ -71,8 +71,15 @@ def describe_identify(result: Identification) -> str:
     return text
 
 
+def _cost_to_serve_known(result: Differentiation) -> bool:
+    """Whether the base measured the cost to serve (interactions and channel costs)."""
+    return result.base is None or bool(result.base.meta["cost_to_serve_known"])
+
+
 def _metric_words(result: Differentiation) -> str:
     if result.value_metric == "margin":
+        if not _cost_to_serve_known(result):
+            return "margin (the cost of serving them is not measured)"
         return "margin after the cost of serving them"
     return "revenue"
 
@@ -85,7 +92,7 @@ def describe_value_settings(result: Differentiation) -> str:
         f"of the {_metric_words(result)}; {count(result.count('MVC'))} MVC, "
         + (
             f"{count(result.count('MGC'))} MGC and {count(result.count('BZ'))} BZ."
-            if result.value_metric == "margin"
+            if result.value_metric == "margin" and _cost_to_serve_known(result)
             else f"{count(result.count('MGC'))} MGC (BZ need cost data)."
         )
     )
@@ -138,6 +145,13 @@ def describe_differentiate(result: Differentiation, currency: str) -> str:
                 f"; {count(bz['customers'])} customers returned more than they bought "
                 "over the period"
             )
+    elif not _cost_to_serve_known(result):
+        text += (
+            ". Who costs more to serve than they bring (BZ) cannot be told: the data has no "
+            "contact costs (interactions and channels with cost_per_contact)"
+        )
+        if bz["customers"]:
+            text += f"; {count(bz['customers'])} customers had a negative margin even before it"
     else:
         text += f"; and **{count(bz['customers'])} BZ** who cost more to serve than they bring"
         if bz["customers"]:
@@ -460,11 +474,12 @@ VALUE_STATEMENT = (
     "value tiers: {platinum} platinum, {gold} gold, {silver} silver, {bronze} bronze."
 )
 
-#: :data:`VALUE_STATEMENT` on revenue: below zero is a matter of cost, which is not known.
+#: :data:`VALUE_STATEMENT` on revenue, or without contact costs: below zero is a matter of
+#: cost, which is not known.
 VALUE_STATEMENT_REVENUE = (
     "**In figures** ({window}, by {metric}): {ssc} strategically significant customers; "
     "the top 20% of customers hold {top20} of the value; {mvc} MVC and {mgc} MGC (BZ need "
-    "cost data); value tiers: {platinum} platinum, {gold} gold, {silver} silver, "
+    "cost data, with the cost to serve); value tiers: {platinum} platinum, {gold} gold, {silver} silver, "
     "{bronze} bronze."
 )
 
@@ -475,7 +490,7 @@ REACH_STATEMENT = "Customers who may be contacted (marketing consent): {consent}
 def value_statement(result: Differentiation) -> tuple[str, dict]:
     """The template and the figures of the Differentiate phase's statement in figures."""
     figures = value_figures(result)
-    if result.value_metric == "revenue":
+    if result.value_metric == "revenue" or not _cost_to_serve_known(result):
         figures.pop("bz")
         return VALUE_STATEMENT_REVENUE, figures
     return VALUE_STATEMENT, figures
@@ -493,7 +508,7 @@ def value_figures(result: Differentiation) -> dict:
     figure = base.figure
     return {
         "window": base.window.replace("..", " to "),
-        "metric": "margin after cost to serve" if base.value_metric == "margin" else "revenue",
+        "metric": _metric_words(result).replace(" of serving them", " to serve"),
         "ssc": figure("ssc_count"),
         "top20": figure("top20_share"),
         **{c.lower(): figure(f"value_category_count.{c}") for c in ("MVC", "MGC", "BZ")},

@@ -668,6 +668,10 @@ def base_statement(base: CustomerBase) -> tuple[str, dict]:
         "horizon": str(horizon),
         "lifetime": figure("lifetime_value"),
     }
+    if values["cost_to_serve"].status == "unavailable":
+        template = template.replace(
+            ", discounted and net of cost to serve", ", discounted (before cost to serve)"
+        )
     if values["cost_share"].status == "unavailable":
         # the share is unknown with the cost; say it once
         template = template.replace("{share_part}", "")
@@ -677,5 +681,5 @@ def base_statement(base: CustomerBase) -> tuple[str, dict]:
     if base.shared.value_metric == "revenue":
         template = template.replace(
             "lifetime value of the base", "lifetime revenue of the base"
-        ).replace(", discounted and net of cost to serve", ", discounted (revenue: no cost data)")
+        ).replace(", discounted (before cost to serve)", ", discounted (revenue: no cost data)")
     return template, values

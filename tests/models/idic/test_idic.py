@@ -535,6 +535,14 @@ def test_verdict_with_only_the_required_tables(tmp_path):
     assert "plan_value_per_year" not in verdict.figures
     assert all(a.expected_value is None for a in verdict.actions)
     assert "may be contacted with a plan per value category" in verdict.headline
+    # no contact costs: nobody is called below zero "after the cost to serve"
+    assert "bz_loss" not in verdict.figures
+    assert "(BZ) needs contact costs" in verdict.findings[1]
+    diff = idic.differentiate(load_company(tmp_path), ssc_share=0.25)
+    text = idic.describe_differentiate(diff, "EUR")
+    assert "the cost of serving them is not measured" in text and "**" + "0 BZ" not in text
+    template, figures = idic.value_statement(diff)
+    assert "bz" not in figures and "BZ need cost data" in template
 
 
 def test_unknown_consent_and_names_are_never_zero(tmp_path):
