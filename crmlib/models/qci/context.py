@@ -43,6 +43,9 @@ class Readiness:
         Why the fit's probabilities are doubtful (e.g. they do not tell active from
         lapsed customers apart); "" when the fit is sound. Nothing built on a doubtful
         fit is stated as fact.
+    history_months : float or None
+        Months of purchase history up to the observation end (from the first day of
+        the data): an activity window longer than that cannot be read.
     campaigns : DataFrame or None
         :func:`crmlib.analytics.lifecycle.campaign_response`; None without campaigns.
     environment_score : float or None
@@ -56,6 +59,7 @@ class Readiness:
     campaigns: pd.DataFrame | None
     environment_score: float | None
     alive_caveat: str = ""
+    history_months: float | None = None
 
     def require_alive(self) -> pd.DataFrame:
         """The probability alive per buyer, or a MissingDataError saying why it is missing."""
@@ -100,7 +104,9 @@ def readiness(
         alive_caveat = reasons if fit["status"] == "caveat" else ""
     campaigns = campaign_response(company.campaigns) if company.campaigns is not None else None
     score = scored.item_percent(ENVIRONMENT_ITEM) if scored is not None else None
-    return Readiness(activity, alive, note, campaigns, score, alive_caveat)
+    start = pd.Timestamp(shared.meta["data_start"])
+    history = (shared.settings.observation_end - start).days / 30.4375
+    return Readiness(activity, alive, note, campaigns, score, alive_caveat, history)
 
 
 # ---------------------------------------------------------------------------------------

@@ -56,11 +56,17 @@ def describe_base(company: Company, base: CustomerBase) -> str:
 def describe_activity(result: Readiness) -> str:
     """Recent purchase activity in one sentence."""
     a = result.activity["share"]
-    return (
+    text_ = (
         f"{percent(a.get(12, np.nan))} of all customers bought in the last 12 months, "
-        f"{percent(a.get(3, np.nan))} in the last 3; {percent(1 - a.get(24, np.nan))} have not "
-        "bought for two years or more."
+        f"{percent(a.get(3, np.nan))} in the last 3"
     )
+    if result.history_months is not None and result.history_months < 24:
+        # two years without a purchase cannot be seen in a shorter history
+        return text_ + (
+            f". The data holds {result.history_months:.0f} months of history, so who has "
+            "not bought for two years cannot be told."
+        )
+    return text_ + f"; {percent(1 - a.get(24, np.nan))} have not bought for two years or more."
 
 
 def describe_alive(result: Readiness) -> str:

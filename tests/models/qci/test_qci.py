@@ -425,3 +425,12 @@ def test_the_statement_in_figures_says_what_is_unknown(tmp_path):
     assert 'data-figure="consenting_customers"' in text
     # 2025 buyers: A, C, D
     assert 'data-figure="buyers" data-value="3"' in text
+
+
+def test_two_years_without_a_purchase_needs_two_years_of_data(tmp_path):
+    """The data begins on 2024-07-01: 18 months, so "not bought for two years" is unknown."""
+    company = hand_company(tmp_path)
+    ready = qci.readiness(company)
+    assert ready.history_months == pytest.approx(18, abs=0.1)
+    text = qci.describe_activity(ready)
+    assert "18 months of history" in text and "two years or more" not in text
