@@ -79,7 +79,7 @@ def _cost_to_serve_known(result: Differentiation) -> bool:
 def _metric_words(result: Differentiation) -> str:
     if result.value_metric == "margin":
         if not _cost_to_serve_known(result):
-            return "margin (the cost of serving them is not measured)"
+            return "margin before the unmeasured cost of serving them"
         return "margin after the cost of serving them"
     return "revenue"
 

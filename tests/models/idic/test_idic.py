@@ -540,7 +540,7 @@ def test_verdict_with_only_the_required_tables(tmp_path):
     assert "(BZ) needs contact costs" in verdict.findings[1]
     diff = idic.differentiate(load_company(tmp_path), ssc_share=0.25)
     text = idic.describe_differentiate(diff, "EUR")
-    assert "the cost of serving them is not measured" in text and "**" + "0 BZ" not in text
+    assert "margin before the unmeasured cost of serving them" in text and "**" + "0 BZ" not in text
     template, figures = idic.value_statement(diff)
     assert "bz" not in figures and "BZ need cost data" in template
 
