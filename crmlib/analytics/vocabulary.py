@@ -242,6 +242,15 @@ _DEFINITIONS = (
         "the analysis window",
         "share",
     ),
+    Definition(
+        "retention_formula_value",
+        "Value per customer by the retention formula (QCI)",
+        "The textbook shortcut margin x r / (1 + d - r): a retained customer's yearly margin "
+        "after cost to serve (m), the yearly retention rate (r) and the yearly discount rate "
+        "(d), with no horizon. It compares retention rates; it is not the lifetime value.",
+        "the analysis window and the window before it",
+        "currency",
+    ),
 )
 
 #: Every definition, by id.

@@ -78,6 +78,7 @@ from crmlib.models.qci.retention import (
     RetentionView,
     implied_acquisition_cost,
     lapse_view,
+    retention_formula_figure,
     retention_value,
     retention_view,
 )
@@ -108,6 +109,7 @@ from crmlib.models.qci.text import (
 Result = QciResult
 
 __all__ = [
+    "retention_formula_figure",
     "base_statement",
     "MODEL",
     "QciResult",

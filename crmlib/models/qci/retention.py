@@ -223,6 +223,8 @@ class RetentionValue:
         ``"given"``, ``"rule of thumb"`` or ``"unknown"``.
     replacement_cost : float or None
         What winning as many new customers as the rise keeps would cost.
+    window, status, reason : str
+        The retention rate's years and status (a caveat carries over to the value).
     """
 
     value: pd.Series
@@ -231,6 +233,29 @@ class RetentionValue:
     acquisition_cost: float | None
     acquisition_cost_source: str
     replacement_cost: float | None
+    window: str = ""
+    status: str = "ok"
+    reason: str = ""
+
+
+def retention_formula_figure(result: RetentionValue, currency: str) -> Figure:
+    """The value per customer by the retention formula today, as a figure of its own id.
+
+    Named ``retention_formula_value`` (see :mod:`crmlib.analytics.vocabulary`), never
+    the lifetime value: the formula has no horizon and no forecast behind it.
+    """
+    from crmlib.analytics.vocabulary import definition
+
+    v = result.value
+    return Figure(
+        "retention_formula_value",
+        definition("retention_formula_value").label,
+        float(v["clv_now"]),
+        currency,
+        result.window,
+        result.status,
+        result.reason,
+    )
 
 
 def implied_acquisition_cost(
@@ -282,4 +307,15 @@ def retention_value(
     curve = retention_curve(retention.retained_margin, discount_rate=discount_rate)
     cost, source = implied_acquisition_cost(acquisition_cost, retention.retention_cost)
     replacement = value["extra_retained"] * cost if cost is not None else None
-    return RetentionValue(value, curve, retention.retention_cost, cost, source, replacement)
+    figure = retention.figure
+    return RetentionValue(
+        value,
+        curve,
+        retention.retention_cost,
+        cost,
+        source,
+        replacement,
+        window=figure.window if figure is not None else "",
+        status="caveat" if figure is not None and figure.status == "caveat" else "ok",
+        reason=figure.reason if figure is not None else "",
+    )

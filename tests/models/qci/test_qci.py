@@ -352,6 +352,11 @@ def test_retention_from_half_a_year_carries_the_caveat(tmp_path):
     kept = qci.retention_view(company, qci.customer_base(company))
     assert kept.target == pytest.approx(0.4)
     assert "the rate is 10% above it" in qci.describe_retention(kept, "EUR")
+    # the retention formula's value has its own id, never the lifetime value's, and
+    # carries the rate's caveat: A brought 20 in 2025; 20 x 0.5 / (1 + 0.1 - 0.5)
+    figure = qci.retention_formula_figure(qci.retention_value(kept), "EUR")
+    assert figure.id == "retention_formula_value" and figure.status == "caveat"
+    assert figure.value == pytest.approx(20 * 0.5 / 0.6)
 
 
 def test_retention_without_the_year_before_is_not_available(tmp_path):
