@@ -340,6 +340,12 @@ _DEFINITIONS = (
         "the customers known at the first date, summed over the window before the first date "
         "(qualifier 'before') and over the window before the observation end ('after').",
         "the migration period",
+        "retention_formula_value",
+        "Value per customer by the retention formula (QCI)",
+        "The textbook shortcut margin x r / (1 + d - r): a retained customer's yearly margin "
+        "after cost to serve (m), the yearly retention rate (r) and the yearly discount rate "
+        "(d), with no horizon. It compares retention rates; it is not the lifetime value.",
+        "the analysis window and the window before it",
         "currency",
     ),
 )

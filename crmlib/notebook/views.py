@@ -74,8 +74,8 @@ def value_sliders(ssc_share: float = 0.2, horizon_months: int = 12) -> dict:
 class ValueExplorer:
     """The Differentiate view for any SSC share and horizon: the workshop's live control.
 
-    Moving the SSC share only re-ranks customers; a new horizon refits the lifetime
-    value models once and is then remembered, so the sliders stay quick.
+    Every setting reads the shared customer base built with it (memoised in the process
+    and on disk), so a setting seen before is quick and the counts match the reports.
 
     Parameters
     ----------
@@ -94,22 +94,15 @@ class ValueExplorer:
         self.value_metric = value_metric
         self.discount_rate = discount_rate
         self.currency = currency or company.currency
-        self._tables: dict[int, tuple[pd.DataFrame, list[str]]] = {}
 
     def result(self, ssc_share: float, horizon_months: int) -> idic_model.Differentiation:
-        """The differentiation for these settings."""
-        horizon = int(horizon_months)
-        if horizon not in self._tables:
-            self._tables[horizon] = idic_model.value_table(
-                self.company, horizon_months=horizon, discount_rate=self.discount_rate
-            )
+        """The differentiation for these settings: the shared base's (memoised per setting)."""
         return idic_model.differentiate(
             self.company,
             value_metric=self.value_metric,
             ssc_share=ssc_share,
-            horizon_months=horizon,
+            horizon_months=int(horizon_months),
             discount_rate=self.discount_rate,
-            segments_table=self._tables[horizon],
         )
 
     def draw(self, ssc_share: float, horizon_months: int) -> None:

@@ -249,7 +249,10 @@ def plot_retention_value(
     *,
     currency: str = "EUR",
 ) -> Axes:
-    """The retention CLV per customer across retention rates, with today and the target.
+    """The retention formula's value per customer across retention rates (today, target).
+
+    The formula's value is a textbook shortcut, labelled as such: the workbook's lifetime
+    value is the shared base's (a stated horizon, discounted, net of cost to serve).
 
     From :func:`~crmlib.analytics.lifecycle.retention_curve` and
     :func:`~crmlib.analytics.lifecycle.retention_uplift_value`.
@@ -276,7 +279,7 @@ def plot_retention_value(
         )
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlabel("yearly retention rate")
-    money_axis(ax, f"lifetime value per customer ({currency})", "y")
+    money_axis(ax, f"value per customer by the retention formula ({currency})", "y")
     ax.set_title("What retention is worth: margin × r / (1 + d − r)")
     return ax
 

@@ -50,9 +50,10 @@ from crmlib.models.idic.differentiate import (
     NeedsView,
     category_summary,
     differentiate,
+    from_base,
     needs_by_value,
     tier_summary,
-    value_table,
+    value_base,
 )
 from crmlib.models.idic.identify import (
     Identification,
@@ -71,6 +72,8 @@ from crmlib.models.idic.tables import (
     top_customer_view,
 )
 from crmlib.models.idic.text import (
+    REACH_STATEMENT,
+    VALUE_STATEMENT,
     describe_customize,
     describe_differentiate,
     describe_identify,
@@ -80,6 +83,8 @@ from crmlib.models.idic.text import (
     describe_plan_value,
     describe_service,
     describe_value_settings,
+    value_figures,
+    value_statement,
 )
 from crmlib.text import sentence
 
@@ -126,11 +131,16 @@ __all__ = [
     "stages",
     "tier_summary",
     "unknown_customer_references",
-    "value_table",
+    "value_base",
+    "from_base",
     "lift_table",
     "top_customer_view",
     "service_view",
     "describe_value_settings",
+    "REACH_STATEMENT",
+    "VALUE_STATEMENT",
+    "value_figures",
+    "value_statement",
     "what_this_means",
     "verdict",
     "verdict_from",

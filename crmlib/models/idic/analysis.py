@@ -12,7 +12,7 @@ import pandas as pd
 from crmlib.data.company import Company
 from crmlib.models.contract import resolve_base
 from crmlib.models.idic.customize import Customization, customize, plan_value
-from crmlib.models.idic.differentiate import Differentiation, differentiate
+from crmlib.models.idic.differentiate import Differentiation, from_base, value_base
 from crmlib.models.idic.identify import Identification, identify
 from crmlib.models.idic.interact import Interaction, interact
 from crmlib.models.steps import attempt
@@ -56,18 +56,22 @@ def analyse(
     """The four phases of ``company`` with the parameters of the notebook ``01_idic``.
 
     Steps the data cannot support are left out, as the notebook skips them. ``base`` is
-    the shared per-customer base; until it exists, None (see :mod:`crmlib.models.contract`).
+    the shared per-customer base (the strategy report passes one); without it, the
+    company's own base is built once with the value settings given here (margin falls
+    back to revenue where the data has no cost).
     """
+    if base is None:
+        base = value_base(
+            company,
+            value_metric=value_metric,
+            ssc_share=ssc_share,
+            horizon_months=horizon_months,
+            discount_rate=discount_rate,
+        )
     base = resolve_base(company, base)
     skipped: dict[str, str] = {}
     identification = identify(company)
-    differentiation = differentiate(
-        company,
-        value_metric=value_metric,
-        ssc_share=ssc_share,
-        horizon_months=horizon_months,
-        discount_rate=discount_rate,
-    )
+    differentiation = from_base(base)
     interaction = interact(company, differentiation)
     return IdicResult(
         identification=identification,

@@ -43,7 +43,9 @@ def stages(
             (
                 f"{count(identification.customers)} customers",
                 f"picture {percent(identification.completeness)} complete",
-                f"{count(len(identification.duplicates))} records doubled",
+                f"{count(len(identification.duplicates))} records doubled"
+                if identification.duplicates_checked
+                else "duplicates not checkable",
             ),
             identification.completeness,
         )
@@ -63,8 +65,12 @@ def stages(
         differentiate_stage = Stage("Differentiate", ("not measured",))
     if interaction is not None:
         plan = interaction.plan
-        reach = plan["reachable"].sum() / max(plan["customers"].sum(), 1)
-        lines = [f"{count(plan['reachable'].sum())} reachable ({percent(reach)})"]
+        if plan["reachable"].isna().all():
+            reach = None
+            lines = ["consent not recorded"]
+        else:
+            reach = plan["reachable"].sum() / max(plan["customers"].sum(), 1)
+            lines = [f"{count(plan['reachable'].sum())} reachable ({percent(reach)})"]
         rate = interaction.service["response_rate"]
         sent = interaction.service["sent"]
         if sent.sum() > 0:
@@ -72,7 +78,9 @@ def stages(
         channels = plan["channel"].dropna()
         if len(channels):
             lines.append(f"via {channels.mode().iloc[0]}")
-        interact_stage = Stage("Interact", tuple(lines), float(reach))
+        interact_stage = Stage(
+            "Interact", tuple(lines), float(reach) if reach is not None else None
+        )
     else:
         interact_stage = Stage("Interact", ("not measured",))
     lines = []
@@ -120,26 +128,39 @@ def verdict_from(
     plan = inter.plan
     words = "margin" if diff.value_metric == "margin" else "revenue"
     total = plan_total(value)
-    reachable = int(plan["reachable"].sum())
+    consent_known = plan["reachable"].notna().any()
+    reachable = int(plan["reachable"].sum()) if consent_known else None
     headline = (
         f"{count(diff.ssc_count)} strategically significant customers bring "
         f"{percent(diff.ssc_value_share)} of the {words}"
     )
-    headline += (
-        f"; a plan per value category for the {count(reachable)} reachable customers is "
-        f"expected to bring {money(total, currency)} of margin a year."
-        if total is not None
-        else f"; {count(reachable)} customers may be contacted with a plan per value category."
-    )
+    if not consent_known:
+        headline += (
+            "; who may be contacted with a plan per value category is not known "
+            "(marketing consent is not recorded)."
+        )
+    elif total is not None:
+        headline += (
+            f"; a plan per value category for the {count(reachable)} reachable customers is "
+            f"expected to bring {money(total, currency)} of margin a year."
+        )
+    else:
+        headline += (
+            f"; {count(reachable)} customers may be contacted with a plan per value category."
+        )
     loss = float(diff.table.loc[diff.table["value_category"] == "BZ", "current_value"].sum())
-    findings = [
-        f"The customer picture is {percent(ident.completeness)} complete; "
-        f"{count(len(ident.duplicates))} records look like duplicates and "
-        f"{percent(1 - ident.coverage['marketing consent'])} of customers may not be contacted.",
-        f"{count(diff.count('MVC'))} MVC to retain, {count(diff.count('MGC'))} MGC to develop "
-        f"and {count(diff.count('BZ'))} BZ who lost {money(abs(loss), currency)} over the last "
-        f"{diff.horizon_months} months.",
-    ]
+    picture = f"The customer picture is {percent(ident.completeness)} complete; " + (
+        f"{count(len(ident.duplicates))} records look like duplicates"
+        if ident.duplicates_checked
+        else "duplicates cannot be checked (no names and postcodes)"
+    )
+    picture += (
+        f" and {percent(1 - ident.coverage['marketing consent'])} of customers may not be "
+        "contacted."
+        if ident.consent_known
+        else "; marketing consent is not recorded."
+    )
+    findings = [picture, _categories_finding(diff, loss, currency)]
     if inter.lessons is not None:
         clear = inter.lessons[inter.lessons["verdict"].isin(["above", "below"])]
         findings.append(
@@ -157,16 +178,22 @@ def verdict_from(
     figures = {
         "customers": float(ident.customers),
         "picture_completeness": ident.completeness,
-        "probable_duplicate_records": float(len(ident.duplicates)),
+        "probable_duplicate_records": float(len(ident.duplicates))
+        if ident.duplicates_checked
+        else None,
         "unknown_customer_rows": float(ident.unknown),
         "ssc": float(diff.ssc_count),
         "ssc_value_share": diff.ssc_value_share,
         "mvc": float(diff.count("MVC")),
         "mgc": float(diff.count("MGC")),
         "bz": float(diff.count("BZ")),
-        "bz_loss": abs(loss),
-        "reachable": float(reachable),
+        "bz_loss": abs(loss)
+        if diff.value_metric == "margin"
+        and (diff.base is None or diff.base.meta["cost_to_serve_known"])
+        else None,
+        "reachable": float(reachable) if reachable is not None else None,
     }
+    figures = {k: v for k, v in figures.items() if v is not None}
     if total is not None:
         figures["plan_value_per_year"] = total
     actions = []
@@ -182,7 +209,7 @@ def verdict_from(
         if expected is not None and expected < 0:
             # selling to them costs more than it brings: the action is to serve for less
             title = (
-                f"{segment} ({count(row['reachable'])} reachable): {row['goal']}; hold the "
+                f"{segment} ({_reach(row)}): {row['goal']}; hold the "
                 "offers, which cost more than they bring at the past response, and serve "
                 "them through the cheapest channel"
             )
@@ -195,9 +222,7 @@ def verdict_from(
             if row["channel"] is not None:
                 how.append(f"via {row['channel']}")
             how.append(str(row["cadence"]))
-            title = f"{segment} ({count(row['reachable'])} reachable): {row['goal']}; " + " ".join(
-                how
-            )
+            title = f"{segment} ({_reach(row)}): {row['goal']}; " + " ".join(how)
             rank = priority.get(segment, 3)
         actions.append(
             Action(
@@ -209,12 +234,21 @@ def verdict_from(
                 priority=rank,
             )
         )
-    no_consent = int(round((1 - ident.coverage["marketing consent"]) * ident.customers))
-    if len(ident.duplicates) or no_consent:
+    fixes = []
+    if ident.duplicates_checked and len(ident.duplicates):
+        fixes.append(f"merge the {count(len(ident.duplicates))} probable duplicate records")
+    elif not ident.duplicates_checked:
+        fixes.append("record names and postcodes, so duplicates can be found")
+    if ident.consent_known:
+        no_consent = int(round((1 - ident.coverage["marketing consent"]) * ident.customers))
+        if no_consent:
+            fixes.append(f"ask the {count(no_consent)} customers without marketing consent for it")
+    else:
+        fixes.append("record each customer's marketing consent (consent_marketing)")
+    if fixes:
         actions.append(
             Action(
-                title=f"Merge the {count(len(ident.duplicates))} probable duplicate records and "
-                f"ask the {count(no_consent)} customers without marketing consent for it",
+                title=(" and ".join(fixes))[0].upper() + (" and ".join(fixes))[1:],
                 owner="IT",
                 expected_value=None,
                 model=MODEL,
@@ -227,6 +261,44 @@ def verdict_from(
     return ModelVerdict(
         model=MODEL, headline=headline, findings=findings, figures=figures, actions=actions
     )
+
+
+def _reach(row: pd.Series) -> str:
+    """A plan row's reach in words: "120 reachable", or unknown without consent data."""
+    if pd.isna(row["reachable"]):
+        return f"{count(row['customers'])} customers, consent not recorded"
+    return f"{count(row['reachable'])} reachable"
+
+
+def _categories_finding(diff: Differentiation, loss: float, currency: str) -> str:
+    """The value categories in one sentence; a category the base cannot count is said so."""
+    parts = [f"{count(diff.count('MVC'))} MVC to retain"]
+    mgc = diff.figure("value_category_count.MGC") if diff.base is not None else None
+    if mgc is not None and mgc.status == "unavailable":
+        parts.append("the MGC cannot be told (no lifetime-value forecast)")
+    else:
+        parts.append(f"{count(diff.count('MGC'))} MGC to develop")
+    bz = diff.count("BZ")
+    if diff.value_metric == "revenue":
+        if bz:
+            parts.append(f"{count(bz)} customers whose returns exceeded their purchases")
+        text = ", ".join(parts) + (
+            "; who costs more than they bring (BZ) needs cost data, which the data lacks"
+        )
+    elif diff.base is not None and not diff.base.meta["cost_to_serve_known"]:
+        text = ", ".join(parts) + (
+            "; who costs more to serve than they bring (BZ) needs contact costs, which the "
+            "data lacks"
+        )
+    elif bz:
+        parts.append(
+            f"{count(bz)} BZ who lost {money(abs(loss), currency)} over the last "
+            f"{diff.horizon_months} months"
+        )
+        text = ", ".join(parts[:-1]) + " and " + parts[-1]
+    else:
+        text = ", ".join(parts) + "; no customer was below zero"
+    return text + "."
 
 
 def describe_cycle(verdict: ModelVerdict, currency: str, *, actions: int = 3) -> str:

@@ -60,16 +60,6 @@ class Customization:
     pairs: pd.DataFrame | None
 
 
-def _consent(company: Company) -> pd.Series:
-    customers = company.customers
-    values = (
-        customers["consent_marketing"].astype("boolean").fillna(False).to_numpy(dtype=bool)
-        if "consent_marketing" in customers.columns
-        else np.zeros(len(customers), dtype=bool)
-    )
-    return pd.Series(values, index=customers["customer_id"].astype(str))
-
-
 def customize(
     company: Company, result: Differentiation, *, top_n: int = 3, top_customers: int = 10
 ) -> Customization:
@@ -108,7 +98,8 @@ def customize(
     wide.columns = [f"next {r}" for r in wide.columns]
     top = result.table.nlargest(top_customers, "value", keep="first").set_index("customer_id")
     table = top[["value_category", "value", "expected_value"]].copy()
-    table["reachable"] = _consent(company).reindex(table.index).fillna(False).to_numpy(dtype=bool)
+    # the base's consent: NA where it is not recorded (unknown, not a refusal)
+    table["reachable"] = top["consent_marketing"].astype("boolean").to_numpy()
     table = table.join(wide)
     pairs = None
     if products is not None and "category" in products.columns:

@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from crmlib.analytics.base import customer_base
+from crmlib.analytics.base import CustomerBase, customer_base
 from crmlib.analytics.needs import NeedsSegments, need_dimensions, needs_profile, needs_segments
-from crmlib.analytics.pareto import customer_share_for_value, flag_ssc, pareto_curve
-from crmlib.analytics.profitability import DEFAULT_TIERS, value_categories, value_tiers
+from crmlib.analytics.pareto import customer_share_for_value, pareto_curve
+from crmlib.analytics.profitability import DEFAULT_TIERS
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
+from crmlib.figures import Figure
 
 #: What Peppers & Rogers say to do with each value category (the plan's goal).
 GOALS = {
@@ -35,11 +36,6 @@ CATEGORIES = ("MVC", "MGC", "other", "BZ")
 
 VALUE_METRICS = ("margin", "revenue")
 
-#: The note of a value table made without any cost (margin then equals revenue).
-NO_COST_NOTE = (
-    "the data has no cost per line and no product margins, so margin is counted as revenue"
-)
-
 
 @dataclass(frozen=True)
 class Differentiation:
@@ -48,18 +44,19 @@ class Differentiation:
     Attributes
     ----------
     table : DataFrame
-        One row per customer: the columns of
-        :func:`crmlib.analytics.segments.customer_segments`, plus ``value`` (current
-        value in the chosen metric over the last ``horizon_months``) and
-        ``expected_value`` (expected value over the next ``horizon_months``, in the
-        same metric), with ``is_ssc``, ``value_tier`` and ``value_category`` decided on
-        them. Never shown whole in a report.
+        One row per customer: the shared base's columns
+        (:meth:`crmlib.analytics.base.CustomerBase.segments_table`), plus ``value`` (its
+        current value over the last ``horizon_months``) and ``expected_value`` (its
+        expected twelve-month margin, or revenue), with the base's ``is_ssc``,
+        ``value_tier`` and ``value_category``. Never shown whole in a report.
     value_metric : str
         The metric used ("margin": margin after the cost of serving; or "revenue").
     ssc_share, horizon_months, discount_rate : float, int, float
         The settings.
     notes : list of str
         What the models could not do (e.g. no lifetime-value forecast), in words.
+    base : CustomerBase
+        The shared base read; its figures are what the report states.
     """
 
     table: pd.DataFrame
@@ -68,6 +65,13 @@ class Differentiation:
     horizon_months: int
     discount_rate: float
     notes: list[str] = field(default_factory=list)
+    base: CustomerBase | None = field(default=None, repr=False)
+
+    def figure(self, figure_id: str) -> Figure:
+        """A company-level figure of the base this differentiation reads."""
+        if self.base is None:
+            raise KeyError(f"no customer base behind this differentiation ({figure_id!r})")
+        return self.base.figure(figure_id)
 
     @property
     def segments(self) -> pd.Series:
@@ -106,43 +110,7 @@ def yearly_to_monthly(rate: float) -> float:
     return float((1.0 + rate) ** (1.0 / 12.0) - 1.0)
 
 
-def _window_revenue(transactions: pd.DataFrame, end: pd.Timestamp, months: int) -> pd.Series:
-    start = end - pd.DateOffset(months=int(months))
-    dates = transactions["date"]
-    inside = ((dates > start) & (dates <= end)).to_numpy(dtype=bool, na_value=False)
-    lines = transactions.loc[inside]
-    return pd.to_numeric(lines["amount"]).groupby(lines["customer_id"].astype(str)).sum()
-
-
-def value_table(
-    company: Company, *, horizon_months: int = 12, discount_rate: float = 0.1, **settings
-) -> tuple[pd.DataFrame, list[str]]:
-    """:func:`customer_segments` on the company's tables, and notes on what it could not do.
-
-    Without a cost per line or product margins, margin cannot be measured: every sale
-    then counts at its full amount (and a note says so), so the value analysis still
-    runs, on revenue. The discount rate is yearly.
-
-    Returns
-    -------
-    (DataFrame, list of str)
-        The per-customer table (``customer_id`` as text) and the notes.
-    """
-    base = customer_base(
-        company,
-        window_months=int(horizon_months),
-        discount_rate=discount_rate,
-        **settings,
-    )
-    table = base.segments_table(legacy=True)
-    notes = base.notes
-    if base.value_metric == "revenue":
-        notes.append(NO_COST_NOTE)
-    table["customer_id"] = table["customer_id"].astype(str)
-    return table, notes
-
-
-def differentiate(
+def value_base(
     company: Company,
     *,
     value_metric: str = "margin",
@@ -150,32 +118,13 @@ def differentiate(
     horizon_months: int = 12,
     discount_rate: float = 0.1,
     mgc_share: float = 0.2,
-    segments_table: tuple[pd.DataFrame, list[str]] | None = None,
-) -> Differentiation:
-    """Differentiate: current and expected value, SSCs, value tiers and value categories.
+) -> CustomerBase:
+    """The shared customer base with this notebook's value settings.
 
-    Current value is the margin after the cost of serving (or the revenue) of the last
-    ``horizon_months``; expected value is the BG/NBD + Gamma-Gamma forecast for the
-    next ``horizon_months``, discounted at ``discount_rate`` a year (the lifetime-value
-    models of Fader, Hardie & Lee, which go further than the IDIC sources). The
-    strategically significant customers are the top ``ssc_share`` by current value,
-    and in this notebook they are also Peppers & Rogers' MVC. MGC are the next
-    ``mgc_share`` by growth potential (expected minus current value); BZ are the
-    customers whose margin did not cover their cost to serve, whatever the metric,
-    because "below zero" is a statement about profit.
-
-    Parameters
-    ----------
-    company : Company
-    value_metric : {"margin", "revenue"}
-    ssc_share : float, default 0.2
-    horizon_months : int, default 12
-    discount_rate : float, default 0.1
-        Yearly.
-    mgc_share : float, default 0.2
-    segments_table : (DataFrame, list of str), optional
-        :func:`value_table` for the same horizon and discount rate, computed before
-        (a live control that only moves the SSC share need not refit the models).
+    ``horizon_months`` is the base's analysis window (the current value's months); the
+    expected value is the base's expected twelve-month margin. Margin is asked for only
+    where the data can give it: on revenue-only data the base ranks on revenue and says
+    so (``base.value_metric``), rather than failing.
 
     Raises
     ------
@@ -186,48 +135,90 @@ def differentiate(
         raise ParameterError(f"value_metric must be 'margin' or 'revenue', got {value_metric!r}")
     if not 0 < ssc_share < 1:
         raise ParameterError(f"ssc_share must be between 0 and 1, got {ssc_share}")
-    table, notes = segments_table or value_table(
-        company, horizon_months=horizon_months, discount_rate=discount_rate
+    settings = {
+        "window_months": int(horizon_months),
+        "ssc_share": float(ssc_share),
+        "mgc_share": float(mgc_share),
+        "discount_rate": float(discount_rate),
+    }
+    # "margin" is the base's own default where margin can be computed: asking for it as
+    # the default (None) gives the very base the other notebooks read, and on data
+    # without cost the base ranks on revenue and says so
+    return customer_base(
+        company, value_metric=None if value_metric == "margin" else value_metric, **settings
     )
-    table = table.copy()
-    metric = value_metric
-    if NO_COST_NOTE in notes:
-        metric = "revenue"
-    if metric == "margin":
-        table["value"] = table["current_value"]
-        table["expected_value"] = table["clv"]
-    else:
-        revenue = _window_revenue(company.transactions, company.observation_end, horizon_months)
-        table["value"] = table["customer_id"].map(revenue).fillna(0.0).to_numpy(dtype=float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rate = np.where(table["revenue"] > 0, table["gross_margin"] / table["revenue"], np.nan)
-        base_rate = table["gross_margin"].sum() / max(table["revenue"].sum(), 1e-9)
-        rate = np.where(np.isnan(rate) | (rate <= 0), base_rate, rate)
-        table["expected_value"] = table["clv"] / rate
-    below_zero = table["current_value"].to_numpy() < 0
-    ranked = pd.DataFrame(
-        {
-            # below-zero customers rank last whatever the metric (see the docstring)
-            "current": np.where(below_zero, -1.0, table["value"].to_numpy(dtype=float)),
-            "future": table["expected_value"].to_numpy(dtype=float),
-        },
-        index=table.index,
-    )
-    categories = value_categories(
-        ranked, current_col="current", future_col="future", mvc_share=ssc_share, mgc_share=mgc_share
-    )
-    table["value_category"] = categories["value_category"].to_numpy()
-    table["growth_potential"] = table["expected_value"] - table["value"]
-    table["is_ssc"] = flag_ssc(table["value"], ssc_share).to_numpy()
-    table["value_tier"] = value_tiers(table["value"], DEFAULT_TIERS).to_numpy()
+
+
+def from_base(base: CustomerBase) -> Differentiation:
+    """The differentiation the base already holds: SSCs, tiers and value categories.
+
+    Nothing is re-ranked here: the SSC flag, the value tier and the value category are
+    the base's, so every report states the same counts.
+    """
+    table = base.segments_table()
+    table["customer_id"] = table["customer_id"].astype(str)
+    table["value"] = table["current_value"].astype(float)
+    table["expected_value"] = table["expected_margin_12m"].astype(float)
+    # the base's notes already say when value is revenue (no cost in the data)
     return Differentiation(
         table=table,
-        value_metric=metric,
-        ssc_share=float(ssc_share),
-        horizon_months=int(horizon_months),
-        discount_rate=float(discount_rate),
-        notes=notes,
+        value_metric=base.value_metric,
+        ssc_share=float(base.settings.ssc_share),
+        horizon_months=int(base.settings.window_months),
+        discount_rate=float(base.settings.discount_rate),
+        notes=base.notes,
+        base=base,
     )
+
+
+def differentiate(
+    company: Company,
+    *,
+    value_metric: str = "margin",
+    ssc_share: float = 0.2,
+    horizon_months: int = 12,
+    discount_rate: float = 0.1,
+    mgc_share: float = 0.2,
+    base: CustomerBase | None = None,
+) -> Differentiation:
+    """Differentiate: current and expected value, SSCs, value tiers and value categories.
+
+    Everything comes from the shared customer base (:mod:`crmlib.analytics.base`):
+    current value is the margin after cost to serve (revenue when the data has no cost)
+    of the last ``horizon_months``; expected value the base's expected twelve-month
+    margin (BG/NBD and Gamma-Gamma, Fader, Hardie & Lee). The strategically significant
+    customers are the top ``ssc_share`` by current value, and in this notebook they are
+    also Peppers & Rogers' MVC; MGC, BZ and the tiers are the base's definitions (see
+    :mod:`crmlib.analytics.vocabulary`).
+
+    Parameters
+    ----------
+    company : Company
+    value_metric : {"margin", "revenue"}
+        "margin" falls back to revenue where the data has no cost.
+    ssc_share : float, default 0.2
+    horizon_months : int, default 12
+    discount_rate : float, default 0.1
+        Yearly.
+    mgc_share : float, default 0.2
+    base : CustomerBase, optional
+        A base the caller holds (the strategy report's); its settings win.
+
+    Raises
+    ------
+    ParameterError
+        For a metric other than margin or revenue, or shares outside 0-1.
+    """
+    if base is None:
+        base = value_base(
+            company,
+            value_metric=value_metric,
+            ssc_share=ssc_share,
+            horizon_months=horizon_months,
+            discount_rate=discount_rate,
+            mgc_share=mgc_share,
+        )
+    return from_base(base)
 
 
 def category_summary(result: Differentiation) -> pd.DataFrame:

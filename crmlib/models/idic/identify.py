@@ -51,6 +51,11 @@ class Identification:
         customer_id is not in customers).
     households : int
         Households or accounts (``related_id``) with more than one customer record.
+    duplicates_checked : bool
+        Whether the customer table has both names and postcodes, so that duplicates
+        could be looked for at all (no duplicates found means nothing without them).
+    consent_known : bool
+        Whether the customer table records marketing consent (``consent_marketing``).
     """
 
     customers: int
@@ -61,6 +66,8 @@ class Identification:
     duplicates: pd.DataFrame
     unknown_references: pd.DataFrame
     households: int
+    duplicates_checked: bool = True
+    consent_known: bool = True
 
     @property
     def duplicate_groups(self) -> int:
@@ -162,6 +169,13 @@ def unrecorded_data(company: Company) -> list[str]:
     ]
 
 
+def duplicates_checkable(customers: pd.DataFrame) -> bool:
+    """Whether duplicates can be looked for: some record has both a name and a postcode."""
+    if not {"name", "postcode"} <= set(customers.columns):
+        return False
+    return bool((customers["name"].notna() & customers["postcode"].notna()).any())
+
+
 def identify(company: Company) -> Identification:
     """Identify: the data per customer across touchpoints, and the identity problems."""
     picture = customer_picture(
@@ -184,4 +198,6 @@ def identify(company: Company) -> Identification:
         duplicates=probable_duplicates(company.customers),
         unknown_references=unknown_customer_references(company),
         households=households,
+        duplicates_checked=duplicates_checkable(company.customers),
+        consent_known="consent_marketing" in company.customers.columns,
     )

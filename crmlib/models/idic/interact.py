@@ -227,7 +227,8 @@ def plan_table(
         else:
             row.update({"offer": None, "take_up": np.nan, "offer_sent": 0})
         row["customers"] = int(facts["customers"])
-        row["reachable"] = int(facts["reachable"])
+        # NaN when consent is not recorded: unknown, never 0
+        row["reachable"] = int(facts["reachable"]) if pd.notna(facts["reachable"]) else np.nan
         rows[segment] = row
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "segment"

@@ -65,8 +65,8 @@ def segment_service(company: Company, segments: pd.Series, *, months: int = 12) 
     Returns
     -------
     DataFrame
-        Indexed by segment: ``customers``; ``reachable`` (marketing consent given) and
-        ``reachable_share``; ``contacts_per_customer_year`` (interactions),
+        Indexed by segment: ``customers``; ``reachable`` (marketing consent given; NaN
+        when the customer table has no consent_marketing column) and ``reachable_share``; ``contacts_per_customer_year`` (interactions),
         ``campaigns_per_customer_year`` (offers sent), ``rhythm`` (their sum);
         ``cost_to_serve_per_customer_year``; ``revenue_per_customer_year``,
         ``margin_per_customer_year`` and ``basket_revenue`` (revenue per purchase day);
@@ -85,13 +85,18 @@ def segment_service(company: Company, segments: pd.Series, *, months: int = 12) 
     size = out["customers"].replace(0, np.nan)
 
     customers = company.customers
-    consent = (
-        customers["consent_marketing"].astype("boolean").fillna(False).to_numpy(dtype=bool)
-        if "consent_marketing" in customers.columns
-        else np.zeros(len(customers), dtype=bool)
-    )
-    reachable = pd.Series(consent.astype(np.int64), index=customers["customer_id"].astype(str))
-    out["reachable"] = _per_segment(reachable, labels).reindex(out.index).fillna(0).astype(np.int64)
+    if "consent_marketing" in customers.columns:
+        consent = customers["consent_marketing"].astype("boolean").fillna(False)
+        reachable = pd.Series(
+            consent.to_numpy(dtype=bool).astype(np.int64),
+            index=customers["customer_id"].astype(str),
+        )
+        out["reachable"] = (
+            _per_segment(reachable, labels).reindex(out.index).fillna(0).astype(np.int64)
+        )
+    else:
+        # unknown consent is not refusal: who may be reached is not known
+        out["reachable"] = np.nan
     out["reachable_share"] = out["reachable"] / size
 
     rhythm = pd.Series(0.0, index=out.index)

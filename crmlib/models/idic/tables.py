@@ -71,7 +71,7 @@ def service_view(interaction: Interaction, currency: str) -> pd.DataFrame:
     s = interaction.service
     rows = {
         "customers": s["customers"].map(count),
-        "reachable (consent)": s["reachable"].map(count),
+        "reachable (consent)": s["reachable"].map(lambda v: count(v) if pd.notna(v) else "unknown"),
         "contacts / customer / year": s["contacts_per_customer_year"].map(
             lambda v: f"{v:.2f}" if pd.notna(v) else "n/a"
         ),
@@ -116,7 +116,9 @@ def plan_view(interaction: Interaction, currency: str) -> pd.DataFrame:
             "frequency": row["cadence"],
             "offer": row["offer"] if row["offer"] is not None else "n/a (needs campaigns)",
             "expected response": percent(row["take_up"], 1) if pd.notna(row["take_up"]) else "n/a",
-            "reachable": f"{count(row['reachable'])} of {count(row['customers'])}",
+            "reachable": f"{count(row['reachable'])} of {count(row['customers'])}"
+            if pd.notna(row["reachable"])
+            else f"unknown (no consent recorded) of {count(row['customers'])}",
         }
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "segment"
@@ -147,7 +149,9 @@ def top_customer_view(custom: Customization | None, currency: str) -> pd.DataFra
         {
             "category": table["value_category"],
             "value now": table["value"].map(lambda v: _money(v, currency)),
-            "may be contacted": table["reachable"].map({True: "yes", False: "no"}),
+            "may be contacted": table["reachable"].map(
+                lambda v: "unknown" if pd.isna(v) else ("yes" if v else "no")
+            ),
             "next best products": table[picks].apply(
                 lambda r: "; ".join(str(v) for v in r if pd.notna(v)), axis=1
             ),

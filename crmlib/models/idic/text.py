@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crmlib.errors import MissingDataError
 from crmlib.formatting import count, money, percent
 from crmlib.models.idic.customize import Customization, plan_total, require_customization
 from crmlib.models.idic.differentiate import Differentiation, NeedsView, category_summary
@@ -39,7 +40,12 @@ def describe_identify(result: Identification) -> str:
             + ", ".join(escape(k) for k in result.unrecorded)
             + " at all: the steps that need them say so and move on."
         )
-    if result.duplicate_groups:
+    if not result.duplicates_checked:
+        text += (
+            " Probable duplicates cannot be looked for: the customer table has no names and "
+            "postcodes to compare. Add both columns to find customers registered twice."
+        )
+    elif result.duplicate_groups:
         text += (
             f" {count(len(result.duplicates))} records in {count(result.duplicate_groups)} "
             f"group{'s' if result.duplicate_groups != 1 else ''} share a name and postcode: "
@@ -65,8 +71,15 @@ def describe_identify(result: Identification) -> str:
     return text
 
 
+def _cost_to_serve_known(result: Differentiation) -> bool:
+    """Whether the base measured the cost to serve (interactions and channel costs)."""
+    return result.base is None or bool(result.base.meta["cost_to_serve_known"])
+
+
 def _metric_words(result: Differentiation) -> str:
     if result.value_metric == "margin":
+        if not _cost_to_serve_known(result):
+            return "margin before the unmeasured cost of serving them"
         return "margin after the cost of serving them"
     return "revenue"
 
@@ -77,7 +90,11 @@ def describe_value_settings(result: Differentiation) -> str:
         f"With the top {percent(result.ssc_share)} as strategically significant customers and "
         f"a {result.horizon_months}-month horizon, they bring {percent(result.ssc_value_share)} "
         f"of the {_metric_words(result)}; {count(result.count('MVC'))} MVC, "
-        f"{count(result.count('MGC'))} MGC and {count(result.count('BZ'))} BZ."
+        + (
+            f"{count(result.count('MGC'))} MGC and {count(result.count('BZ'))} BZ."
+            if result.value_metric == "margin" and _cost_to_serve_known(result)
+            else f"{count(result.count('MGC'))} MGC (BZ need cost data)."
+        )
     )
 
 
@@ -101,20 +118,49 @@ def describe_differentiate(result: Differentiation, currency: str) -> str:
     else:
         text += " Value is spread more evenly than the 20/80 rule expects."
     mvc, mgc, bz = summary.loc["MVC"], summary.loc["MGC"], summary.loc["BZ"]
-    text += (
-        f" Peppers & Rogers' categories: **{count(mvc['customers'])} MVC** to retain "
-        f"(on average {money(mvc['mean_value'], currency)} now and "
-        f"{money(mvc['mean_expected_value'], currency)} expected over the next {months} "
-        f"months); **{count(mgc['customers'])} MGC** to develop (their expected value "
-        f"exceeds their current value by {money(mgc['mean_growth'], currency)} on average); "
-        f"and **{count(bz['customers'])} BZ** who cost more to serve than they bring"
-    )
-    if bz["customers"]:
-        loss = float(
-            result.table.loc[result.table["value_category"] == "BZ", "current_value"].sum()
+    forecast = result.table["expected_value"].notna().any()
+    text += f" Peppers & Rogers' categories: **{count(mvc['customers'])} MVC** to retain"
+    if forecast:
+        # the expected value is the base's: the next 12 months, whatever the window
+        text += (
+            f" (on average {money(mvc['mean_value'], currency)} now and "
+            f"{money(mvc['mean_expected_value'], currency)} expected over the next 12 months)"
         )
-        text += f" (together they lost {money(abs(loss), currency)})"
-    text += f". The other {count(summary.loc['other', 'customers'])} are maintained at a cost that fits."
+        text += (
+            f"; **{count(mgc['customers'])} MGC** to develop (their expected value exceeds "
+            f"their current value by {money(mgc['mean_growth'], currency)} on average)"
+        )
+    else:
+        text += (
+            f" (on average {money(mvc['mean_value'], currency)} now); the most growable "
+            "(MGC) cannot be told, because the lifetime-value models gave no forecast"
+        )
+    if result.value_metric == "revenue":
+        text += (
+            ". Who costs more than they bring (BZ) cannot be told on revenue: it needs the "
+            "cost of the goods and of the contacts"
+        )
+        if bz["customers"]:
+            text += (
+                f"; {count(bz['customers'])} customers returned more than they bought "
+                "over the period"
+            )
+    elif not _cost_to_serve_known(result):
+        text += (
+            ". Who costs more to serve than they bring (BZ) cannot be told: the data has no "
+            "contact costs (interactions and channels with cost_per_contact)"
+        )
+        if bz["customers"]:
+            text += f"; {count(bz['customers'])} customers had a negative margin even before it"
+    else:
+        text += f"; and **{count(bz['customers'])} BZ** who cost more to serve than they bring"
+        if bz["customers"]:
+            loss = float(
+                result.table.loc[result.table["value_category"] == "BZ", "current_value"].sum()
+            )
+            text += f" (together they lost {money(abs(loss), currency)})"
+    others = summary.loc["other", "customers"] + (0 if forecast else mgc["customers"])
+    text += f". The other {count(others)} are maintained at a cost that fits."
     for note in result.notes:
         text += f" Note: {escape(note)}."
     return text
@@ -164,7 +210,9 @@ def describe_service(interaction: Interaction, currency: str) -> str:
     for segment, row in s.iterrows():
         bits = [
             f"**{escape(segment)}**",
-            f"{count(row['reachable'])} of {count(row['customers'])} may be contacted",
+            f"{count(row['reachable'])} of {count(row['customers'])} may be contacted"
+            if pd.notna(row["reachable"])
+            else f"{count(row['customers'])} customers",
         ]
         if pd.notna(row["contacts_per_customer_year"]):
             bits.append(f"{row['contacts_per_customer_year']:.1f} contacts per customer a year")
@@ -182,6 +230,11 @@ def describe_service(interaction: Interaction, currency: str) -> str:
         parts.append(bits[0] + ": " + ", ".join(bits[1:]))
     months = interaction.rules.months
     text = f"Per value category over the last {months} months: " + "; ".join(parts) + "."
+    if s["reachable"].isna().all():
+        text += (
+            " Who may be contacted is not known: the customer table has no "
+            "consent_marketing column. Add it (yes/no per customer) before any campaign."
+        )
     costs = s["cost_to_serve_per_customer_year"]
     if {"BZ", "MVC"} <= set(s.index) and costs[["BZ", "MVC"]].notna().all():
         bz, mvc = s.loc["BZ"], s.loc["MVC"]
@@ -199,11 +252,20 @@ def describe_service(interaction: Interaction, currency: str) -> str:
 def describe_plan(interaction: Interaction, currency: str) -> str:
     """The plan conclusion: how each decision follows from the data."""
     plan = interaction.plan
-    reachable, customers = int(plan["reachable"].sum()), int(plan["customers"].sum())
-    text = (
-        f"The plan reaches {count(reachable)} of {count(customers)} customers "
-        f"({percent(reachable / max(customers, 1))}): only those who gave marketing consent."
-    )
+    customers = int(plan["customers"].sum())
+    if plan["reachable"].isna().all():
+        text = (
+            f"The plan covers {count(customers)} customers, but how many of them it may "
+            "reach is not known: the customer table has no consent_marketing column. Only "
+            "customers who gave marketing consent may receive it."
+        )
+    else:
+        reachable = int(plan["reachable"].sum())
+        text = (
+            f"The plan reaches {count(reachable)} of {count(customers)} customers "
+            f"({percent(reachable / max(customers, 1))}): only those who gave marketing "
+            "consent."
+        )
     if "MVC" in plan.index:
         mvc = plan.loc["MVC"]
         text += (
@@ -340,10 +402,17 @@ def describe_customize(custom: Customization | None) -> str:
             f"buyers are bought again by at least 20% of them."
         )
     reachable = custom.top_customers["reachable"]
-    text += (
-        f" Of the top {count(len(reachable))} customers, {count(reachable.sum())} may be "
-        "contacted with their personal list."
-    )
+    if reachable.isna().all():
+        text += (
+            f" Whether the top {count(len(reachable))} customers may be contacted with their "
+            "personal list is not known: marketing consent is not recorded."
+        )
+    else:
+        text += (
+            f" Of the top {count(len(reachable))} customers, "
+            f"{count(int(reachable.fillna(False).sum()))} may be contacted with their "
+            "personal list."
+        )
     return text
 
 
@@ -353,6 +422,12 @@ def describe_plan_value(value: pd.DataFrame, currency: str) -> str:
         return (
             "The plan's value cannot be estimated yet: it needs campaign history with "
             "responses, to know what share of customers takes up an offer."
+        )
+    if "reachable" in value.columns and value["reachable"].isna().all():
+        return (
+            "The plan's value cannot be estimated: it is counted over the customers who "
+            "may be contacted, and the data does not record marketing consent "
+            "(consent_marketing in the customer table)."
         )
     known = value.dropna(subset=["expected_value"])
     paying = known[known["value_per_contact"] >= 0]
@@ -389,3 +464,53 @@ def describe_plan_value(value: pd.DataFrame, currency: str) -> str:
         "group that gets nothing in the first round will show whether it does."
     )
     return text
+
+
+#: The Differentiate phase's figures as the report states them (filled by
+#: :func:`crmlib.notebook.figures.say_figures` with :func:`value_figures`).
+VALUE_STATEMENT = (
+    "**In figures** ({window}, by {metric}): {ssc} strategically significant customers; "
+    "the top 20% of customers hold {top20} of the value; {mvc} MVC, {mgc} MGC and {bz} BZ; "
+    "value tiers: {platinum} platinum, {gold} gold, {silver} silver, {bronze} bronze."
+)
+
+#: :data:`VALUE_STATEMENT` on revenue, or without contact costs: below zero is a matter of
+#: cost, which is not known.
+VALUE_STATEMENT_REVENUE = (
+    "**In figures** ({window}, by {metric}): {ssc} strategically significant customers; "
+    "the top 20% of customers hold {top20} of the value; {mvc} MVC and {mgc} MGC (BZ need "
+    "cost data, with the cost to serve); value tiers: {platinum} platinum, {gold} gold, {silver} silver, "
+    "{bronze} bronze."
+)
+
+#: The Interact phase's reach as the report states it.
+REACH_STATEMENT = "Customers who may be contacted (marketing consent): {consent}."
+
+
+def value_statement(result: Differentiation) -> tuple[str, dict]:
+    """The template and the figures of the Differentiate phase's statement in figures."""
+    figures = value_figures(result)
+    if result.value_metric == "revenue" or not _cost_to_serve_known(result):
+        figures.pop("bz")
+        return VALUE_STATEMENT_REVENUE, figures
+    return VALUE_STATEMENT, figures
+
+
+def value_figures(result: Differentiation) -> dict:
+    """The shared base's figures that :data:`VALUE_STATEMENT` states, by field name.
+
+    The values are the base's :class:`crmlib.figures.Figure` (an unavailable one reads
+    "not available" with its reason), plus the window and the metric in words.
+    """
+    base = result.base
+    if base is None:
+        raise MissingDataError("the figures need the shared customer base")
+    figure = base.figure
+    return {
+        "window": base.window.replace("..", " to "),
+        "metric": _metric_words(result).replace(" of serving them", " to serve"),
+        "ssc": figure("ssc_count"),
+        "top20": figure("top20_share"),
+        **{c.lower(): figure(f"value_category_count.{c}") for c in ("MVC", "MGC", "BZ")},
+        **{t: figure(f"tier_count.{t}") for t in ("platinum", "gold", "silver", "bronze")},
+    }

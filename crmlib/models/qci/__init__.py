@@ -78,10 +78,12 @@ from crmlib.models.qci.retention import (
     RetentionView,
     implied_acquisition_cost,
     lapse_view,
+    retention_formula_figure,
     retention_value,
     retention_view,
 )
 from crmlib.models.qci.text import (
+    base_statement,
     describe_acquisition,
     describe_activity,
     describe_alive,
@@ -107,6 +109,8 @@ from crmlib.models.qci.text import (
 Result = QciResult
 
 __all__ = [
+    "retention_formula_figure",
+    "base_statement",
     "MODEL",
     "QciResult",
     "Result",

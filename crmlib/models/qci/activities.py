@@ -41,6 +41,12 @@ class AcquisitionView:
         New customers in the year measured and in the year before.
     first_year_margin : float or None
         The mean first-year margin of a new customer (the year-before-last newcomers).
+    data_start : str
+        The first day of the data (``""`` when not known).
+    year_coverage, year_before_coverage : float
+        The share of the year measured and of the year before that the data covers: a
+        customer is "new" only against history, and the year-on-year change needs the
+        year before fully inside the data.
     """
 
     per_period: pd.DataFrame
@@ -50,6 +56,16 @@ class AcquisitionView:
     new_last_year: int
     new_year_before: int
     first_year_margin: float | None
+    data_start: str = ""
+    year_coverage: float = 1.0
+    year_before_coverage: float = 1.0
+
+    @property
+    def growth(self) -> float | None:
+        """The change in new customers on the year before; None when it cannot be compared."""
+        if self.year_before_coverage < 1 or self.year_coverage < 1 or not self.new_year_before:
+            return None
+        return self.new_last_year / self.new_year_before - 1
 
 
 def acquisition_view(company: Company, base: CustomerBase, *, freq: str = "Q") -> AcquisitionView:
@@ -95,7 +111,20 @@ def acquisition_view(company: Company, base: CustomerBase, *, freq: str = "Q") -
         new_last_year=int(last_year.sum()),
         new_year_before=int(before.sum()),
         first_year_margin=first_year,
+        **_coverage(base),
     )
+
+
+def _coverage(base: CustomerBase) -> dict:
+    """The data's coverage of the year measured and of the year before (shared base)."""
+    if base.shared is None:
+        return {}
+    meta = base.shared.meta
+    return {
+        "data_start": str(meta["data_start"]),
+        "year_coverage": float(meta["window_coverage"]),
+        "year_before_coverage": float(meta["previous_coverage"]),
+    }
 
 
 # ---------------------------------------------------------------------------------------

@@ -86,15 +86,15 @@ def analyse(
 ) -> QciResult:
     """Every QCI view of ``company`` with the parameters of the notebook ``02_qci``.
 
-    ``base`` is the shared per-customer base; until it exists, None (see
-    :mod:`crmlib.models.contract`).
+    ``base`` is the shared per-customer base (the strategy report passes one); by
+    default the company's own, memoised (see :mod:`crmlib.models.contract`).
     """
     base = resolve_base(company, base)
     uplift = _check_uplift(uplift_points / 100)
     skipped: dict[str, str] = {}
-    customers = customer_base(company)
+    customers = customer_base(company, base)
     scored = attempt(skipped, "the QCI assessment", assessment, company)
-    ready = readiness(company, scored)
+    ready = readiness(company, scored, base)
     kept = retention_view(company, customers, freq=cohort_period)
     return QciResult(
         company=company,

@@ -109,7 +109,7 @@ def improvement_potential(
     uplift = _check_uplift(uplift)
     rows = {}
     base = retention.customers_before if retention is not None else 0
-    if retention is not None:
+    if retention is not None and retention.measured:
         target = min(retention.rate + uplift, 1.0)
         rows["retention"] = {
             "measure": "customers kept from one year to the next",
@@ -118,7 +118,8 @@ def improvement_potential(
             "customers": (target - retention.rate) * base,
             "value_each": retention.retained_margin,
         }
-    if acquisition is not None and base:
+    # new customers per customer of the base compares two years: both must be in the data
+    if acquisition is not None and base and acquisition.growth is not None:
         cost, _ = implied_acquisition_cost(
             acquisition_cost, retention.retention_cost if retention is not None else None
         )
@@ -257,21 +258,28 @@ def means_activities(
 ) -> str:
     """What this means for the activities: retention first, then reach and cost."""
     parts = [lead(company.name)]
-    parts.append(
-        f"Retention stands at {percent(retention.rate)} a year: about "
-        f"{percent(1 - retention.rate)} of the buyers must be replaced every year just to "
-        "stand still."
-    )
+    if retention.measured:
+        parts.append(
+            f"Retention stands at {percent(retention.rate)} a year: about "
+            f"{percent(1 - retention.rate)} of the buyers must be replaced every year just to "
+            "stand still."
+        )
+    else:
+        parts.append(
+            "The yearly retention rate cannot be measured: "
+            + escape(retention.unavailable_reason)
+            + "."
+        )
     if value is not None:
         v = value.value
         parts.append(
             f"Each {v['uplift'] * 100:.0f} points of retention is worth "
             f"{money(v['first_year_gain'], currency)} in the first year and "
-            f"{money(v['lifetime_gain'], currency)} over the customers' lifetime."
+            f"{money(v['lifetime_gain'], currency)} in all by the retention formula."
         )
-    if lapse is not None and lapse.comparison is not None:
+    if lapse is not None and lapse.win_back_list is not None:
         parts.append(
-            f"The cheapest customers to bring back are the {count(lapse.win_back)} lapsed "
+            f"The cheapest customers to bring back are the {count(lapse.win_back_list)} lapsed "
             "customers with consent whom the BG/NBD model still thinks likely alive."
         )
     if penetration is not None:
@@ -383,7 +391,11 @@ def diagram(
         sources[name] = source
     figures = {
         "Acquisition": f"{count(acquisition.new_last_year)} new" if acquisition else None,
-        "Retention": f"{percent(retention.rate)} kept" if retention else None,
+        "Retention": (
+            (f"{percent(retention.rate)} kept" if retention.measured else "rate not measurable")
+            if retention
+            else None
+        ),
         "Penetration": (
             f"{penetration.summary.loc['all', 'categories_per_buyer']:.1f} categories"
             if penetration
@@ -489,12 +501,17 @@ def verdict(result: QciResult) -> ModelVerdict:
     currency, uplift, uplift_points = r.company.currency, r.uplift, r.uplift_points
     kept, acquired, lapse, value = r.retention, r.acquisition, r.lapse, r.retention_value
     reach, experience, scored = r.penetration, r.experience, r.scored
-    table = improvement_potential(
-        acquired, kept, reach, uplift=uplift, acquisition_cost=r.acquisition_cost, scored=scored
-    )
+    try:
+        table = improvement_potential(
+            acquired, kept, reach, uplift=uplift, acquisition_cost=r.acquisition_cost, scored=scored
+        )
+    except MissingDataError:
+        # no activity could be measured on this data: nothing to rank, nothing made up
+        table = pd.DataFrame(columns=["value_per_year"])
+        table.attrs["uplift"] = uplift
     valued = table.dropna(subset=["value_per_year"])
     figures = {
-        "retention_rate": kept.rate,
+        **({"retention_rate": kept.rate} if kept.measured else {}),
         "new_customers_last_year": float(acquired.new_last_year),
         **{f"value_{a}_per_year": float(r.value_per_year) for a, r in valued.iterrows()},
     }
@@ -520,6 +537,10 @@ def verdict(result: QciResult) -> ModelVerdict:
         headline = (
             f"Retention stands at {percent(kept.rate)} a year; add margins to the data to value "
             "the activities."
+            if kept.measured
+            else "The activities cannot be valued: "
+            + ("the yearly retention rate is not available and " if not kept.measured else "")
+            + "the data has no margins."
         )
     actions = _actions(table, acquired, lapse, reach, experience, scored, currency)
     return ModelVerdict(
@@ -544,10 +565,10 @@ def _actions(table, acquired, lapse, reach, experience, scored, currency) -> lis
             continue
         if activity == "retention":
             title = "Raise retention with a win-back and care programme"
-            if lapse is not None and lapse.comparison is not None:
+            if lapse is not None and lapse.win_back_list is not None:
                 title = (
-                    f"Win back the {count(lapse.win_back)} lapsed customers with consent who are "
-                    "still likely alive, and watch lapse signals"
+                    f"Win back the {count(lapse.win_back_list)} lapsed customers with consent "
+                    "who are still likely alive, and watch lapse signals"
                 )
         elif activity == "acquisition":
             best = _best_source(acquired)

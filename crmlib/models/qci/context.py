@@ -8,8 +8,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from crmlib.analytics.base import CustomerBase as SharedBase
+from crmlib.analytics.base import customer_base as shared_base
 from crmlib.analytics.lifecycle.costs import campaign_response
-from crmlib.analytics.lifecycle.lapse import alive_probabilities, recent_activity
+from crmlib.analytics.lifecycle.lapse import recent_activity
 from crmlib.analytics.lifecycle.wallet import category_spend
 from crmlib.analytics.needs import need_dimensions, needs_profile
 from crmlib.data.company import Company
@@ -34,9 +36,16 @@ class Readiness:
     activity : DataFrame
         :func:`crmlib.analytics.lifecycle.recent_activity` over every customer.
     alive : DataFrame or None
-        :func:`crmlib.analytics.lifecycle.alive_probabilities`; None when the BG/NBD
-        model cannot be fitted (``alive_note`` says why).
+        ``probability_alive`` per buyer, from the shared customer base's lifetime-value
+        fit (fitted once per company); None when the fit failed (``alive_note`` says why).
     alive_note : str or None
+    alive_caveat : str
+        Why the fit's probabilities are doubtful (e.g. they do not tell active from
+        lapsed customers apart); "" when the fit is sound. Nothing built on a doubtful
+        fit is stated as fact.
+    history_months : float or None
+        Months of purchase history up to the observation end (from the first day of
+        the data): an activity window longer than that cannot be read.
     campaigns : DataFrame or None
         :func:`crmlib.analytics.lifecycle.campaign_response`; None without campaigns.
     environment_score : float or None
@@ -49,6 +58,8 @@ class Readiness:
     alive_note: str | None
     campaigns: pd.DataFrame | None
     environment_score: float | None
+    alive_caveat: str = ""
+    history_months: float | None = None
 
     def require_alive(self) -> pd.DataFrame:
         """The probability alive per buyer, or a MissingDataError saying why it is missing."""
@@ -70,16 +81,32 @@ class Readiness:
         return float((self.alive["probability_alive"] >= 0.5).mean())
 
 
-def readiness(company: Company, scored: Assessment | None = None) -> Readiness:
-    """Recent purchase activity, the probability alive, campaign response, the workshop item."""
+def readiness(
+    company: Company, scored: Assessment | None = None, shared: SharedBase | None = None
+) -> Readiness:
+    """Recent purchase activity, the probability alive, campaign response, the workshop item.
+
+    The probability alive is the shared base's (``shared``, by default the company's own
+    memoised base), with the fit's status: no second BG/NBD fit here.
+    """
     activity = recent_activity(company.transactions, company.customers, end=company.observation_end)
-    try:
-        alive, note = alive_probabilities(company.transactions, end=company.observation_end), None
-    except MissingDataError as missing:
-        alive, note = None, str(missing)
+    if shared is None:
+        shared = shared_base(company)
+    fit = shared.meta["fit"]
+    reasons = "; ".join(fit["reasons"])
+    alive_caveat = ""
+    known = shared.table["probability_alive"].dropna()
+    if fit["status"] == "unavailable" or known.empty:
+        alive, note = None, f"probability alive needs a lifetime-value fit: {reasons or 'none'}"
+    else:
+        alive, note = known.to_frame("probability_alive"), None
+        alive.index.name = "customer_id"
+        alive_caveat = reasons if fit["status"] == "caveat" else ""
     campaigns = campaign_response(company.campaigns) if company.campaigns is not None else None
     score = scored.item_percent(ENVIRONMENT_ITEM) if scored is not None else None
-    return Readiness(activity, alive, note, campaigns, score)
+    start = pd.Timestamp(shared.meta["data_start"])
+    history = (shared.settings.observation_end - start).days / 30.4375
+    return Readiness(activity, alive, note, campaigns, score, alive_caveat, history)
 
 
 # ---------------------------------------------------------------------------------------

@@ -8,9 +8,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from crmlib.analytics.base import CustomerBase as SharedBase
+from crmlib.analytics.base import customer_base as shared_base
 from crmlib.analytics.profitability import customer_profitability, transaction_margin, value_tiers
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
+from crmlib.figures import Figure
 from crmlib.formatting import count, money, percent
 
 #: The value tiers, from the most valuable down.
@@ -36,17 +39,21 @@ def _in_year(frame: pd.DataFrame | None, start, end) -> pd.DataFrame | None:
 class CustomerBase:
     """Last year's value per customer, shared by every step of the notebook.
 
+    A view of the workbook's one customer base (:mod:`crmlib.analytics.base`): the year
+    measured is the base's analysis window, and the value per customer, the cost to serve
+    and the value tiers are the base's.
+
     Attributes
     ----------
     end, year_start : Timestamp
         The year measured: after ``year_start`` up to and including ``end``.
     annual : DataFrame or None
-        Per customer (every customer in the customer table): ``revenue``,
-        ``gross_margin``, ``n_contacts``, ``cost_to_serve``, ``profit`` over the
-        year. None when the data has no margin (no cost, no product margin rate).
+        Per customer (every customer of the base): ``revenue``, ``gross_margin``,
+        ``n_contacts``, ``cost_to_serve``, ``profit`` over the year. None when the data
+        has no margin (no cost, no product margin rate).
     tier : Series or None
-        The value tier per customer (platinum, gold, silver, bronze) on last year's
-        profit: the segments of this notebook.
+        The base's value tier per customer (platinum, gold, silver, bronze): the
+        segments of this notebook.
     prior_tier : Series or None
         The value tier on the profit of the year before, for retention per tier (a
         tier measured on last year would put every retained customer in the top).
@@ -54,6 +61,8 @@ class CustomerBase:
         The margin of every transaction line.
     notes : tuple of str
         What could not be measured, and why.
+    shared : crmlib.analytics.base.CustomerBase or None
+        The shared base read; its figures are what the report states.
     """
 
     end: pd.Timestamp
@@ -63,37 +72,60 @@ class CustomerBase:
     prior_tier: pd.Series | None
     line_margin: pd.Series | None
     notes: tuple[str, ...] = ()
+    shared: SharedBase | None = None
+
+    def figure(self, figure_id: str) -> Figure:
+        """A company-level figure of the shared base (e.g. ``"retention_rate"``)."""
+        if self.shared is None:
+            raise KeyError(f"no shared customer base behind this view ({figure_id!r})")
+        return self.shared.figure(figure_id)
 
 
-def customer_base(company: Company) -> CustomerBase:
-    """Last year's revenue, margin, cost to serve and profit per customer, and value tiers."""
-    end = company.observation_end
-    start = end - pd.DateOffset(months=YEAR)
-    try:
-        margin = transaction_margin(company.transactions, company.products)
-    except MissingDataError as missing:
-        note = f"margin not measured: {str(missing).rstrip('.')}"
-        return CustomerBase(end, start, None, None, None, None, (note,))
-    notes = []
-    if company.interactions is None or company.channels is None:
-        notes.append("cost to serve not measured: it needs the interactions and channels tables")
+def customer_base(company: Company, shared: SharedBase | None = None) -> CustomerBase:
+    """Last year's value per customer and the value tiers, from the shared customer base.
 
-    def year_from(first_day) -> pd.DataFrame:
-        known = company.interactions is not None and company.channels is not None
-        last_day = first_day + pd.DateOffset(months=YEAR)
-        return customer_profitability(
-            _in_year(company.transactions, first_day, last_day),
-            company.products,
-            _in_year(company.interactions, first_day, last_day) if known else None,
-            company.channels if known else None,
-            company.customers,
-        )
-
-    annual = year_from(start)
-    prior = year_from(start - pd.DateOffset(months=YEAR))
-    tier = value_tiers(annual["profit"]).astype(str)
+    Parameters
+    ----------
+    company : Company
+    shared : crmlib.analytics.base.CustomerBase, optional
+        The base to read (the one :func:`crmlib.models.qci.analyse` resolved); by
+        default the company's own, memoised, with a 12-month window.
+    """
+    if shared is None:
+        shared = shared_base(company, window_months=YEAR)
+    end = shared.settings.observation_end
+    start = end - pd.DateOffset(months=shared.settings.window_months)
+    notes = list(shared.notes)
+    if not shared.meta["margin_known"]:
+        return CustomerBase(end, start, None, None, None, None, tuple(notes), shared)
+    margin = transaction_margin(company.transactions, company.products)
+    table = shared.table
+    annual = table[["revenue", "gross_margin", "n_contacts", "cost_to_serve"]].copy()
+    if shared.meta["cost_to_serve_known"]:
+        annual["profit"] = table["profit"]
+    else:
+        # cost to serve not measured: profit is the margin, and the notes say so
+        annual["n_contacts"] = annual["n_contacts"].fillna(0)
+        annual["cost_to_serve"] = 0.0
+        annual["profit"] = annual["gross_margin"]
+    tier = table["value_tier"].astype(str)
+    prior = _year_before(company, start)
+    # the base holds no tier of the previous window; it is ranked here the same way
     prior_tier = value_tiers(prior["profit"]).astype(str)
-    return CustomerBase(end, start, annual, tier, prior_tier, margin, tuple(notes))
+    return CustomerBase(end, start, annual, tier, prior_tier, margin, tuple(notes), shared)
+
+
+def _year_before(company: Company, start: pd.Timestamp) -> pd.DataFrame:
+    """Profit per customer in the 12 months before ``start`` (for the prior tiers)."""
+    first_day = start - pd.DateOffset(months=YEAR)
+    known = company.interactions is not None and company.channels is not None
+    return customer_profitability(
+        _in_year(company.transactions, first_day, start),
+        company.products,
+        _in_year(company.interactions, first_day, start) if known else None,
+        company.channels if known else None,
+        company.customers,
+    )
 
 
 def tier_order(index) -> list:

@@ -18,8 +18,10 @@ from crmlib.analytics.lifecycle.cohorts import (
 )
 from crmlib.analytics.lifecycle.lapse import lapse_summary, purchase_rhythm
 from crmlib.analytics.purchases import purchase_lines
+from crmlib.analytics.vocabulary import targets
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
+from crmlib.figures import Figure
 from crmlib.models.qci.customers import RETENTION_COST_RATIO, YEAR, CustomerBase, tier_order
 
 # ---------------------------------------------------------------------------------------
@@ -47,6 +49,12 @@ class RetentionView:
         The mean cost to serve last year of a retained customer (contacts only).
     retained : Index
         The retained customers.
+    figure : Figure or None
+        The shared base's ``retention_rate``: its status says whether the year before
+        last lies inside the data. ``rate`` is NaN when it is unavailable.
+    target : float or None
+        The client's retention target (``company.yml`` ``targets: retention``, default
+        in :data:`crmlib.analytics.vocabulary.TARGET_DEFAULTS`), the same in every model.
     """
 
     cohorts: pd.DataFrame
@@ -56,6 +64,20 @@ class RetentionView:
     retained_margin: float | None
     retention_cost: float | None
     retained: pd.Index
+    figure: Figure | None = None
+    target: float | None = None
+
+    @property
+    def measured(self) -> bool:
+        """Whether the yearly retention rate could be measured (its periods are in the data)."""
+        return bool(np.isfinite(self.rate))
+
+    @property
+    def unavailable_reason(self) -> str:
+        """Why the rate is not available ("" when it is)."""
+        if self.measured:
+            return ""
+        return self.figure.reason if self.figure is not None else "no buyers in the year before"
 
 
 def retention_view(company: Company, base: CustomerBase, *, freq: str = "Q") -> RetentionView:
@@ -77,14 +99,23 @@ def retention_view(company: Company, base: CustomerBase, *, freq: str = "Q") -> 
         margin = float(base.annual["profit"].reindex(retained).mean())
         if not any(n.startswith("cost to serve not") for n in base.notes):
             cost = float(base.annual["cost_to_serve"].reindex(retained).mean())
+    figure = base.figure("retention_rate") if base.shared is not None else None
+    rate = float(window.loc["all", "retention_rate"])
+    if figure is not None:
+        # the base's rate, period-checked: unknown when the year before is not in the data
+        rate = float(figure.value) if figure.status != "unavailable" else float("nan")
+        if figure.status == "unavailable":
+            window = window.assign(retention_rate=np.nan)
     return RetentionView(
         cohorts=cohorts,
         window=window,
-        rate=float(window.loc["all", "retention_rate"]),
+        rate=rate,
         customers_before=int(window.loc["all", "customers_before"]),
         retained_margin=margin,
         retention_cost=cost,
         retained=retained,
+        figure=figure,
+        target=targets(company)["retention"],
     )
 
 
@@ -103,16 +134,37 @@ class LapseView:
     comparison : DataFrame or None
         Per lapse status (``active``, ``lapsed``): ``customers``, ``mean_alive`` and
         ``likely_alive`` (share with a probability alive of 0.5 or more).
-    win_back : int
+    win_back : int or None
         Lapsed customers the model still thinks likely alive (0.5 or more) who may
-        receive marketing: the win-back list.
+        receive marketing: the win-back list. None when marketing consent is not
+        recorded (unknown, not 0).
     """
 
     rhythm: pd.DataFrame
     summary: pd.DataFrame
     alive: pd.DataFrame | None
     comparison: pd.DataFrame | None
-    win_back: int
+    win_back: int | None
+
+    @property
+    def model_separates(self) -> bool:
+        """Whether the BG/NBD model tells the active from the lapsed apart.
+
+        A fit that gives the lapsed about the same mean probability alive as the active
+        (less than 10 points apart) says nothing about who has gone: its win-back list
+        is then not used (a rule of this workbook, not of the literature).
+        """
+        c = self.comparison
+        if c is None or not {"active", "lapsed"} <= set(c.index):
+            return False
+        return bool(c.loc["active", "mean_alive"] - c.loc["lapsed", "mean_alive"] >= 0.1)
+
+    @property
+    def win_back_list(self) -> int | None:
+        """The win-back list's size when it can be acted on (known, above 0, model usable)."""
+        if not self.model_separates or not self.win_back:
+            return None
+        return int(self.win_back)
 
 
 def lapse_view(
@@ -122,7 +174,7 @@ def lapse_view(
     rhythm = purchase_rhythm(
         company.transactions, end=company.observation_end, k=k, min_days=min_days
     )
-    comparison, win_back = None, 0
+    comparison, win_back = None, None
     if alive is not None:
         joined = rhythm[["lapsed"]].join(alive["probability_alive"], how="inner")
         status = np.where(joined["lapsed"].to_numpy(dtype=bool), "lapsed", "active")
@@ -143,11 +195,11 @@ def lapse_view(
     return LapseView(rhythm, lapse_summary(rhythm), alive, comparison, win_back)
 
 
-def _with_consent(company: Company, ids: pd.Index) -> int:
-    """How many of ``ids`` may receive marketing (consent_marketing true)."""
+def _with_consent(company: Company, ids: pd.Index) -> int | None:
+    """How many of ``ids`` may receive marketing (consent_marketing true); None unknown."""
     customers = company.customers
     if "consent_marketing" not in customers.columns:
-        return 0
+        return None
     consent = customers.drop_duplicates("customer_id").set_index("customer_id")["consent_marketing"]
     return int(consent.reindex(ids).astype("boolean").fillna(False).to_numpy(dtype=bool).sum())
 
@@ -171,6 +223,8 @@ class RetentionValue:
         ``"given"``, ``"rule of thumb"`` or ``"unknown"``.
     replacement_cost : float or None
         What winning as many new customers as the rise keeps would cost.
+    window, status, reason : str
+        The retention rate's years and status (a caveat carries over to the value).
     """
 
     value: pd.Series
@@ -179,6 +233,29 @@ class RetentionValue:
     acquisition_cost: float | None
     acquisition_cost_source: str
     replacement_cost: float | None
+    window: str = ""
+    status: str = "ok"
+    reason: str = ""
+
+
+def retention_formula_figure(result: RetentionValue, currency: str) -> Figure:
+    """The value per customer by the retention formula today, as a figure of its own id.
+
+    Named ``retention_formula_value`` (see :mod:`crmlib.analytics.vocabulary`), never
+    the lifetime value: the formula has no horizon and no forecast behind it.
+    """
+    from crmlib.analytics.vocabulary import definition
+
+    v = result.value
+    return Figure(
+        "retention_formula_value",
+        definition("retention_formula_value").label,
+        float(v["clv_now"]),
+        currency,
+        result.window,
+        result.status,
+        result.reason,
+    )
 
 
 def implied_acquisition_cost(
@@ -210,6 +287,11 @@ def retention_value(
     MissingDataError
         Without a margin per retained customer (no cost or margin rate in the data).
     """
+    if not retention.measured:
+        raise MissingDataError(
+            f"the value of retention needs the yearly retention rate: "
+            f"{retention.unavailable_reason}"
+        )
     if retention.retained_margin is None:
         raise MissingDataError(
             "the value of retention needs the margin of retained customers (cost in "
@@ -225,4 +307,15 @@ def retention_value(
     curve = retention_curve(retention.retained_margin, discount_rate=discount_rate)
     cost, source = implied_acquisition_cost(acquisition_cost, retention.retention_cost)
     replacement = value["extra_retained"] * cost if cost is not None else None
-    return RetentionValue(value, curve, retention.retention_cost, cost, source, replacement)
+    figure = retention.figure
+    return RetentionValue(
+        value,
+        curve,
+        retention.retention_cost,
+        cost,
+        source,
+        replacement,
+        window=figure.window if figure is not None else "",
+        status="caveat" if figure is not None and figure.status == "caveat" else "ok",
+        reason=figure.reason if figure is not None else "",
+    )

@@ -14,6 +14,7 @@ import pandas as pd
 from crmlib.analytics.lifecycle import PERIODS
 from crmlib.analytics.lifecycle.cohorts import average_retention_curve
 from crmlib.data.company import Company
+from crmlib.errors import MissingDataError
 from crmlib.formatting import count, day, money, percent
 from crmlib.models.qci.activities import (
     AcquisitionView,
@@ -55,11 +56,17 @@ def describe_base(company: Company, base: CustomerBase) -> str:
 def describe_activity(result: Readiness) -> str:
     """Recent purchase activity in one sentence."""
     a = result.activity["share"]
-    return (
+    text_ = (
         f"{percent(a.get(12, np.nan))} of all customers bought in the last 12 months, "
-        f"{percent(a.get(3, np.nan))} in the last 3; {percent(1 - a.get(24, np.nan))} have not "
-        "bought for two years or more."
+        f"{percent(a.get(3, np.nan))} in the last 3"
     )
+    if result.history_months is not None and result.history_months < 24:
+        # two years without a purchase cannot be seen in a shorter history
+        return text_ + (
+            f". The data holds {result.history_months:.0f} months of history, so who has "
+            "not bought for two years cannot be told."
+        )
+    return text_ + f"; {percent(1 - a.get(24, np.nan))} have not bought for two years or more."
 
 
 def describe_alive(result: Readiness) -> str:
@@ -67,11 +74,17 @@ def describe_alive(result: Readiness) -> str:
     if result.alive is None:
         return f"*The probability alive is skipped: {escape(result.alive_note)}.*"
     p = result.alive["probability_alive"]
-    return (
+    text_ = (
         f"The BG/NBD model puts {percent(result.likely_alive)} of the {count(len(p))} buyers at a "
         f"probability of 50% or more that they are still active (median {percent(p.median())}); "
-        f"{percent(float((p < 0.2).mean()))} are below 20%, most of them gone for good."
+        f"{percent(float((p < 0.2).mean()))} are below 20%"
     )
+    if result.alive_caveat:
+        return text_ + (
+            f". These probabilities are doubtful here ({escape(result.alive_caveat)}): read "
+            "the chart as the model's view, not as who is still a customer."
+        )
+    return text_ + ", most of them gone for good."
 
 
 def describe_campaigns(result: Readiness) -> str:
@@ -102,7 +115,13 @@ def means_readiness(company: Company, result: Readiness) -> str:
     """What this means: how ready the base is, and what the workshop says of the rest."""
     a = result.activity["share"]
     parts = [lead(company.name)]
-    if result.alive is not None:
+    if result.alive is not None and result.alive_caveat:
+        parts.append(
+            f"{percent(a.get(12, np.nan))} of the customers bought last year. How many more are "
+            "still within reach is not stated: the lifetime-value model's probabilities are "
+            f"doubtful here ({escape(result.alive_caveat)})."
+        )
+    elif result.alive is not None:
         parts.append(
             f"About {percent(result.likely_alive)} of the people who ever bought are still "
             f"within reach, against {percent(a.get(12, np.nan))} who actually bought last year: "
@@ -278,8 +297,21 @@ def describe_acquisition(view: AcquisitionView, currency: str) -> str:
     parts = [
         f"In the last 12 months {count(view.new_last_year)} customers bought for the first time"
     ]
-    if view.new_year_before:
-        change = view.new_last_year / view.new_year_before - 1
+    change = view.growth
+    if view.year_coverage < 1:
+        parts[0] += (
+            f". The data begins on {escape(view.data_start)}, inside those 12 months "
+            f"({percent(view.year_coverage)} covered), so every buyer of the first months "
+            "counts as new and the figure overstates acquisition; there is no year before "
+            "to compare with"
+        )
+    elif view.year_before_coverage < 1:
+        parts[0] += (
+            f". The change on the year before is not stated: the data begins on "
+            f"{escape(view.data_start)} and covers only {percent(view.year_before_coverage)} "
+            "of that year"
+        )
+    elif change is not None:
         parts[0] += f", {'up' if change >= 0 else 'down'} {percent(abs(change))} on the year before"
     parts[0] += "."
     if len(view.first_categories):
@@ -398,10 +430,31 @@ def describe_cohorts(view: RetentionView, freq: str = "Q") -> str:
 def describe_retention(view: RetentionView, currency: str) -> str:
     """The yearly retention rate, per tier, and what a retained customer brings."""
     window = view.window
+    if not view.measured:
+        return (
+            "The yearly retention rate is not available: "
+            + escape(view.unavailable_reason)
+            + ". The cohorts above show what the data does cover."
+        )
+    period = ""
+    if view.figure is not None:
+        years = view.figure.window.replace("..", " to ").replace(" -> ", " against ")
+        period = f" ({escape(years)})"
     parts = [
         f"Of the {count(view.customers_before)} customers who bought in the year before last, "
-        f"{percent(view.rate)} bought again last year."
+        f"{percent(view.rate)} bought again last year{period}."
     ]
+    if view.figure is not None and view.figure.status == "caveat":
+        parts.append(f"With a caveat: {escape(view.figure.reason)}.")
+    if view.target is not None:
+        gap = view.rate - view.target
+        parts.append(
+            f"The company's retention target is {percent(view.target)} (set in company.yml "
+            f"under targets): the rate is {percent(abs(gap))} "
+            f"{'above' if gap >= 0 else 'below'} it."
+            if abs(gap) >= 0.005
+            else f"The company's retention target is {percent(view.target)}: the rate meets it."
+        )
     tiers = window.drop(index=["all", "unassigned"], errors="ignore").dropna(
         subset=["retention_rate"]
     )
@@ -439,13 +492,27 @@ def describe_lapse(view: LapseView) -> str:
         )
     if view.comparison is not None and {"active", "lapsed"} <= set(view.comparison.index):
         c = view.comparison
-        parts.append(
-            f"The BG/NBD model agrees in the main: the mean probability alive is "
-            f"{percent(c.loc['active', 'mean_alive'])} for the active and "
-            f"{percent(c.loc['lapsed', 'mean_alive'])} for the lapsed. "
-            f"{count(view.win_back)} lapsed customers who may receive marketing still have a "
-            "probability alive of 50% or more: the first win-back list."
+        means = (
+            f"the mean probability alive is {percent(c.loc['active', 'mean_alive'])} for the "
+            f"active and {percent(c.loc['lapsed', 'mean_alive'])} for the lapsed"
         )
+        if not view.model_separates:
+            parts.append(
+                f"The BG/NBD model does not tell them apart here ({means}), so its "
+                "probabilities are not used to pick customers to win back."
+            )
+        elif view.win_back is None:
+            parts.append(
+                f"The BG/NBD model agrees in the main: {means}. Who of the lapsed may "
+                "receive marketing is not known: the customer table has no "
+                "consent_marketing column."
+            )
+        else:
+            parts.append(
+                f"The BG/NBD model agrees in the main: {means}. {count(view.win_back)} "
+                "lapsed customers who may receive marketing still have a probability alive "
+                "of 50% or more" + (": the first win-back list." if view.win_back else ".")
+            )
     return " ".join(parts)
 
 
@@ -455,7 +522,8 @@ def describe_retention_value(result: RetentionValue, currency: str) -> str:
     parts = [
         f"A customer who brings {money(v['margin'], currency)} a year and stays with a "
         f"probability of {percent(v['retention_rate'])} is worth {money(v['clv_now'], currency)} "
-        f"today (margin × r / (1 + d − r)). Raising retention by {v['uplift'] * 100:.0f} points "
+        f"by the textbook retention formula (margin × r / (1 + d − r)), a shortcut for "
+        f"comparing retention rates, not the workbook's lifetime value. Raising retention by {v['uplift'] * 100:.0f} points "
         f"to {percent(v['target_rate'])} makes that {money(v['clv_target'], currency)}: "
         f"{money(v['lifetime_gain'], currency)} over the {count(v['customers'])} customers of the "
         f"base, of which {money(v['first_year_gain'], currency)} in the first year alone "
@@ -578,3 +646,46 @@ def means_assessment(company: Company, scored: Assessment) -> str:
             "next step is raising the ambition in the weakest areas."
         )
     return " ".join(parts)
+
+
+def base_statement(base: CustomerBase) -> tuple[str, dict]:
+    """The shared base's figures this notebook builds on, as a template and its figures.
+
+    Filled by :func:`crmlib.notebook.figures.say_figures`: every figure is a checkable
+    span, and one the data cannot give reads "not available" with its reason.
+    """
+    if base.shared is None:
+        raise MissingDataError("the figures need the shared customer base")
+    figure = base.shared.figure
+    horizon = base.shared.settings.horizon_months
+    template = (
+        "**In figures** ({window}): {buyers} buyers; retention rate {retention} (the year "
+        "before against the year measured); cost to serve {cost_to_serve}{share_part}; "
+        "customers who may be contacted: {consent}; lifetime value of the base over "
+        "the next {horizon} months, discounted and net of cost to serve: {lifetime}."
+    )
+    values = {
+        "window": base.shared.window.replace("..", " to "),
+        "buyers": figure("buyers"),
+        "retention": figure("retention_rate"),
+        "cost_to_serve": figure("cost_to_serve"),
+        "cost_share": figure("cost_to_serve_share"),
+        "consent": figure("consenting_customers"),
+        "horizon": str(horizon),
+        "lifetime": figure("lifetime_value"),
+    }
+    if values["cost_to_serve"].status == "unavailable":
+        template = template.replace(
+            ", discounted and net of cost to serve", ", discounted (before cost to serve)"
+        )
+    if values["cost_share"].status == "unavailable":
+        # the share is unknown with the cost; say it once
+        template = template.replace("{share_part}", "")
+        values.pop("cost_share")
+    else:
+        template = template.replace("{share_part}", " ({cost_share} of margin)")
+    if base.shared.value_metric == "revenue":
+        template = template.replace(
+            "lifetime value of the base", "lifetime revenue of the base"
+        ).replace(", discounted (before cost to serve)", ", discounted (revenue: no cost data)")
+    return template, values

@@ -69,20 +69,6 @@ def hand(tmp_path: Path) -> Company:
     return load_company(tmp_path)
 
 
-def hand_values() -> tuple[pd.DataFrame, list[str]]:
-    """A value table as customer_segments gives it, with hand-chosen values."""
-    table = pd.DataFrame(
-        {
-            "customer_id": ["C1", "C2", "C3", "C4"],
-            "current_value": [52.0, 0.0, 2.0, -8.0],
-            "clv": [40.0, 30.0, 5.0, 1.0],
-            "revenue": [150.0, 0.0, 20.0, 10.0],
-            "gross_margin": [60.0, 0.0, 8.0, 4.0],
-        }
-    )
-    return table, []
-
-
 # ----------------------------------------------------------------------------------------
 # Identify
 # ----------------------------------------------------------------------------------------
@@ -137,34 +123,62 @@ def test_what_this_means_escapes_the_company_name(hand):
 
 
 def test_differentiate_on_margin_by_hand(hand):
-    result = idic.differentiate(hand, ssc_share=0.25, segments_table=hand_values())
-    categories = result.segments.to_dict()
-    # MVC: the top 1 of 4 by value; BZ: below zero; MGC: the top 1 by growth of the rest
-    assert categories == {"C1": "MVC", "C2": "MGC", "C3": "other", "C4": "BZ"}
-    assert result.ssc_count == 1
+    """Current value = margin - cost to serve over 2024, all from the shared base.
+
+    C1: 150 - 90 cost = 60 margin, one store contact (8): 52. C2: nothing. C3: 20 x 0.4
+    = 8 margin, two e-mails (2 x 3): 2. C4: no sale in 2024, one store contact: -8.
+    """
+    result = idic.differentiate(hand, ssc_share=0.25)
+    table = result.table.set_index("customer_id")
+    assert table["value"].tolist() == [52.0, 0.0, 2.0, -8.0]
+    # MVC: the top 1 of 4 by value; BZ: below zero; no MGC without a forecast (3 buyers)
+    assert result.segments.to_dict() == {"C1": "MVC", "C2": "other", "C3": "other", "C4": "BZ"}
+    assert result.ssc_count == 1 == result.figure("ssc_count").value
     assert result.ssc_value_share == pytest.approx(52 / 46)
+    assert result.figure("value_category_count.MGC").status == "unavailable"
     summary = idic.category_summary(result)
-    assert summary.loc["MGC", "mean_growth"] == pytest.approx(30.0)
     assert summary.loc["BZ", "goal"] == "make profitable or serve for less"
     text = idic.describe_differentiate(result, "EUR")
     assert "the 1 strategically significant customers" in text
     assert "brought 113% of it. That is more than all of it" in text
     assert "**1 BZ** who cost more to serve than they bring (together they lost EUR 8)" in text
+    assert "the most growable (MGC) cannot be told" in text and "0 MGC" not in text
+
+
+def test_differentiate_reads_the_one_base(hand):
+    """The counts are the base's: the same flags, categories and tiers, never re-ranked."""
+    from crmlib.analytics.base import customer_base
+
+    base = customer_base(hand, ssc_share=0.25)
+    result = idic.differentiate(hand, ssc_share=0.25)
+    assert result.base is base
+    ours = result.table.set_index("customer_id")
+    for column in ("is_ssc", "value_category", "value_tier"):
+        assert ours[column].tolist() == base.table[column].tolist()
+    # the analysis passes the same base on
+    assert idic.analyse(hand, ssc_share=0.25).differentiation.base is base
 
 
 def test_differentiate_on_revenue_by_hand(hand):
-    result = idic.differentiate(
-        hand, value_metric="revenue", ssc_share=0.25, segments_table=hand_values()
-    )
+    result = idic.differentiate(hand, value_metric="revenue", ssc_share=0.25)
     table = result.table.set_index("customer_id")
     # revenue of the last 12 months: C4's sale of 2023 is outside
     assert table["value"].tolist() == [150.0, 0.0, 20.0, 0.0]
-    # expected revenue = CLV (margin) / the customer's margin rate (0.4 each; base for C2)
-    assert table["expected_value"].tolist() == pytest.approx([100.0, 75.0, 12.5, 2.5])
-    # below zero stays a matter of profit, whatever the metric
-    assert table.loc["C4", "value_category"] == "BZ"
-    assert table.loc["C2", "value_category"] == "MGC"
+    assert table.loc["C1", "value_category"] == "MVC"
     assert result.ssc_value_share == pytest.approx(150 / 170)
+    text = idic.describe_differentiate(result, "EUR")
+    assert "BZ) cannot be told on revenue" in text and "**0 BZ**" not in text
+
+
+def test_differentiate_falls_back_to_revenue_without_cost(tmp_path):
+    """Margin is asked for by default; on data without cost the base ranks on revenue."""
+    files = dict(FILES)
+    files["transactions.csv"] = "customer_id,date,amount\nC1,2024-03-01,100\nC3,2024-05-01,20\n"
+    for name in ("customers.csv", "transactions.csv", "company.yml"):
+        (tmp_path / name).write_text(files[name])
+    result = idic.differentiate(load_company(tmp_path), ssc_share=0.25)
+    assert result.value_metric == "revenue"
+    assert result.table.set_index("customer_id")["value"].tolist() == [100.0, 0.0, 20.0, 0.0]
 
 
 def test_differentiate_checks_its_settings(hand):
@@ -263,14 +277,13 @@ def test_plan_frequency_follows_rhythm_value_and_affordability():
 
 
 def test_interact_on_the_hand_company(hand):
-    result = idic.differentiate(hand, ssc_share=0.25, segments_table=hand_values())
+    result = idic.differentiate(hand, ssc_share=0.25)
     interaction = idic.interact(hand, result)
     plan = interaction.plan
-    assert plan["reachable"].to_dict() == {"MVC": 1, "MGC": 0, "other": 1, "BZ": 1}
-    # e-mail is the only channel with campaign response; MGC (C2) has no contacts of its
-    # own, so its channel comes from all customers together
+    # C2 (no consent) and C3 are "other"
+    assert plan["reachable"].to_dict() == {"MVC": 1, "other": 1, "BZ": 1}
+    # e-mail is the only channel with campaign response
     assert set(plan["channel"]) == {"e-mail"}
-    assert plan.loc["MGC", "channel_basis"] == "cost per response (all customers)"
     text = idic.describe_plan(interaction, "EUR")
     assert text.startswith("The plan reaches 3 of 4 customers (75%)")
     view = idic.plan_view(interaction, "EUR")
@@ -465,15 +478,15 @@ def test_sample_charts_show_the_numbers(sample):
         charts.plot_channel_mix(None)
 
 
-def test_value_explorer_refits_only_for_a_new_horizon(sample):
+def test_value_explorer_reads_the_base_of_each_setting(sample):
     explorer = views.ValueExplorer(sample["company"])
     small = explorer.result(0.1, 12)
     large = explorer.result(0.3, 12)
-    assert len(explorer._tables) == 1
     assert small.ssc_count == 500 and large.ssc_count == 1500
     assert small.ssc_value_share < large.ssc_value_share
-    explorer.result(0.1, 6)
-    assert len(explorer._tables) == 2
+    # a setting seen before reads the same memoised base, with the base's counts
+    assert explorer.result(0.1, 12).base is small.base
+    assert small.figure("ssc_count").value == 500
 
 
 # ----------------------------------------------------------------------------------------
@@ -522,6 +535,38 @@ def test_verdict_with_only_the_required_tables(tmp_path):
     assert "plan_value_per_year" not in verdict.figures
     assert all(a.expected_value is None for a in verdict.actions)
     assert "may be contacted with a plan per value category" in verdict.headline
+    # no contact costs: nobody is called below zero "after the cost to serve"
+    assert "bz_loss" not in verdict.figures
+    assert "(BZ) needs contact costs" in verdict.findings[1]
+    diff = idic.differentiate(load_company(tmp_path), ssc_share=0.25)
+    text = idic.describe_differentiate(diff, "EUR")
+    assert "margin before the unmeasured cost of serving them" in text and "**" + "0 BZ" not in text
+    template, figures = idic.value_statement(diff)
+    assert "bz" not in figures and "BZ need cost data" in template
+
+
+def test_unknown_consent_and_names_are_never_zero(tmp_path):
+    """No consent column, no names or postcodes: said to be unknown, never 0 or none."""
+    (tmp_path / "customers.csv").write_text("customer_id\nC1\nC2\nC3\nC4\n")
+    (tmp_path / "transactions.csv").write_text(FILES["transactions.csv"])
+    (tmp_path / "company.yml").write_text(FILES["company.yml"])
+    company = load_company(tmp_path)
+    ident = idic.identify(company)
+    assert not ident.duplicates_checked and not ident.consent_known
+    text = idic.describe_identify(ident)
+    assert "cannot be looked for" in text and "No two records" not in text
+    result = idic.analyse(company, ssc_share=0.25)
+    plan = result.interaction.plan
+    assert plan["reachable"].isna().all()
+    assert "not known" in idic.describe_plan(result.interaction, "EUR")
+    assert idic.plan_view(result.interaction, "EUR")["reachable"].str.startswith("unknown").all()
+    verdict = idic.verdict(result)
+    words = " ".join([verdict.headline, *verdict.findings, *(a.title for a in verdict.actions)])
+    assert "0 reachable" not in words and "without marketing consent" not in words
+    assert "records look like duplicates" not in words
+    assert "reachable" not in verdict.figures
+    assert "probable_duplicate_records" not in verdict.figures
+    assert any("consent_marketing" in a.title for a in verdict.actions)
 
 
 def test_verdict_holds_offers_that_lose_money(small_company_dir):

@@ -295,3 +295,147 @@ def test_the_diagram_reading_compares_outside_and_inside(minimal):
     text = qci.means_diagram(company, picture)
     assert "score 25% on average, below the customer-facing rings (75%)" in text
     assert "start inside" in text
+
+
+# ---------------------------------------------------------------------------------------
+# The shared base, and periods checked before they are compared (a hand-made company)
+
+HAND_CUSTOMERS = "customer_id\nA\nB\nC\nD\n"
+# The data begins on 2024-07-01: the year measured (2025) is whole, the year before
+# (2024) only half inside the data.
+HAND_TRANSACTIONS = """customer_id,date,amount,cost
+A,2024-07-01,100,60
+A,2025-03-01,50,30
+B,2024-09-01,40,20
+C,2025-05-01,30,15
+C,2025-06-01,30,15
+D,2025-10-01,10,5
+"""
+
+
+def hand_company(tmp_path: Path, transactions: str = HAND_TRANSACTIONS):
+    (tmp_path / "customers.csv").write_text(HAND_CUSTOMERS)
+    (tmp_path / "transactions.csv").write_text(transactions)
+    (tmp_path / "company.yml").write_text(
+        "name: Hand\ncurrency: EUR\nobservation_end: '2025-12-31'\n"
+    )
+    return load_company(tmp_path)
+
+
+def test_the_year_measured_is_the_shared_base(tmp_path):
+    from crmlib.analytics.base import customer_base
+
+    company = hand_company(tmp_path)
+    base = qci.customer_base(company)
+    assert base.shared is customer_base(company)
+    assert base.year_start == pd.Timestamp("2024-12-31")
+    # 2025 margins: A 20, C 30, D 5, B nothing; no contact costs, so profit is margin
+    assert base.annual["profit"].to_dict() == {"A": 20.0, "B": 0.0, "C": 30.0, "D": 5.0}
+    assert base.tier.to_dict() == base.shared.table["value_tier"].to_dict()
+
+
+def test_retention_from_half_a_year_carries_the_caveat(tmp_path):
+    """Half of 2024 is in the data: A and B bought then, A again in 2025: 50%, caveat."""
+    company = hand_company(tmp_path)
+    kept = qci.retention_view(company, qci.customer_base(company))
+    assert kept.rate == pytest.approx(0.5)
+    assert kept.figure.status == "caveat"
+    text = qci.describe_retention(kept, "EUR")
+    assert "50% bought again last year (2024-01-01 to 2024-12-31 against 2025-01-01" in text
+    assert "With a caveat: the data begins on 2024-07-01" in text
+    # the one target of every model: the documented default, then company.yml's
+    assert kept.target == 0.65 and "the rate is 15% below it" in text
+    (tmp_path / "company.yml").write_text(
+        "name: Hand\ncurrency: EUR\nobservation_end: '2025-12-31'\ntargets:\n  retention: 40%\n"
+    )
+    company = load_company(tmp_path)
+    kept = qci.retention_view(company, qci.customer_base(company))
+    assert kept.target == pytest.approx(0.4)
+    assert "the rate is 10% above it" in qci.describe_retention(kept, "EUR")
+    # the retention formula's value has its own id, never the lifetime value's, and
+    # carries the rate's caveat: A brought 20 in 2025; 20 x 0.5 / (1 + 0.1 - 0.5)
+    figure = qci.retention_formula_figure(qci.retention_value(kept), "EUR")
+    assert figure.id == "retention_formula_value" and figure.status == "caveat"
+    assert figure.value == pytest.approx(20 * 0.5 / 0.6)
+
+
+def test_retention_without_the_year_before_is_not_available(tmp_path):
+    """The data begins in 2025: no year before, so no rate (never a made-up 0% or 100%)."""
+    later = (
+        "customer_id,date,amount,cost\nA,2025-02-01,50,30\nA,2025-03-01,50,30\nC,2025-05-01,30,15\n"
+    )
+    company = hand_company(tmp_path, later)
+    kept = qci.retention_view(company, qci.customer_base(company))
+    assert not kept.measured and np.isnan(kept.rate)
+    assert kept.window["retention_rate"].isna().all()
+    assert qci.describe_retention(kept, "EUR").startswith(
+        "The yearly retention rate is not available: the previous window"
+    )
+    with pytest.raises(MissingDataError, match="retention rate"):
+        qci.retention_value(kept)
+    acquired = qci.acquisition_view(company, qci.customer_base(company))
+    assert acquired.growth is None
+    text = qci.describe_acquisition(acquired, "EUR")
+    assert "The data begins on 2025-02-01, inside those 12 months" in text
+    assert "on the year before" not in text
+    # neither retention nor acquisition growth can be valued: nothing is made up
+    with pytest.raises(MissingDataError, match="at least one measured activity"):
+        qci.improvement_potential(acquired, kept, None, uplift=0.05)
+
+
+def test_acquisition_growth_needs_the_whole_year_before(tmp_path):
+    """The year before is half in the data: the first-time buyers are counted, the change
+    on the year before is not stated (the invoices case: "up 557%" on 9 days)."""
+    company = hand_company(tmp_path)
+    acquired = qci.acquisition_view(company, qci.customer_base(company))
+    assert (acquired.new_last_year, acquired.new_year_before) == (2, 2)
+    assert acquired.year_before_coverage == pytest.approx(0.5, abs=0.01)
+    assert acquired.growth is None
+    text = qci.describe_acquisition(acquired, "EUR")
+    assert "The change on the year before is not stated" in text and "up " not in text
+
+
+def test_win_back_is_unknown_without_consent(tmp_path):
+    company = hand_company(tmp_path)
+    alive = pd.DataFrame({"probability_alive": [0.9, 0.9, 0.9, 0.9]}, index=list("ABCD"))
+    lapse = qci.lapse_view(company, alive=alive)
+    assert lapse.win_back is None and lapse.win_back_list is None
+    # the same probability for active and lapsed: the model tells nobody apart
+    assert not lapse.model_separates
+    assert "does not tell them apart" in qci.describe_lapse(lapse)
+
+
+def test_a_doubtful_fit_is_not_taken_as_fact(tmp_path):
+    """P(alive) that does not tell active from lapsed: no "still within reach" claim."""
+    company = hand_company(tmp_path)
+    activity = pd.DataFrame({"share": [0.25, 0.5, 0.75, 1.0]}, index=[3, 6, 12, 24])
+    alive = pd.DataFrame({"probability_alive": [1.0, 1.0, 0.9]}, index=list("ACD"))
+    doubtful = qci.Readiness(activity, alive, None, None, None, "the fit did not converge")
+    text = qci.means_readiness(company, doubtful)
+    assert "are still within reach, against" not in text and "the fit did not converge" in text
+    assert "doubtful here" in qci.describe_alive(doubtful)
+    sound = qci.Readiness(activity, alive, None, None, None)
+    assert "are still within reach, against" in qci.means_readiness(company, sound)
+
+
+def test_the_statement_in_figures_says_what_is_unknown(tmp_path):
+    """No contact costs: the cost to serve is "not available", its share not repeated."""
+    from crmlib.notebook.figures import state
+
+    company = hand_company(tmp_path)
+    template, values = qci.base_statement(qci.customer_base(company))
+    assert "cost_share" not in values and "of margin" not in template
+    text = state(template, **values)
+    assert 'data-figure="cost_to_serve"' in text and 'data-figure="buyers"' in text
+    assert 'data-figure="consenting_customers"' in text
+    # 2025 buyers: A, C, D
+    assert 'data-figure="buyers" data-value="3"' in text
+
+
+def test_two_years_without_a_purchase_needs_two_years_of_data(tmp_path):
+    """The data begins on 2024-07-01: 18 months, so "not bought for two years" is unknown."""
+    company = hand_company(tmp_path)
+    ready = qci.readiness(company)
+    assert ready.history_months == pytest.approx(18, abs=0.1)
+    text = qci.describe_activity(ready)
+    assert "18 months of history" in text and "two years or more" not in text
