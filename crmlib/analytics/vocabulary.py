@@ -340,6 +340,9 @@ _DEFINITIONS = (
         "the customers known at the first date, summed over the window before the first date "
         "(qualifier 'before') and over the window before the observation end ('after').",
         "the migration period",
+        "currency",
+    ),
+    Definition(
         "retention_formula_value",
         "Value per customer by the retention formula (QCI)",
         "The textbook shortcut margin x r / (1 + d - r): a retained customer's yearly margin "
