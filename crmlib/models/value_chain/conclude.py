@@ -122,8 +122,8 @@ def describe_chain(chain: ValueChain, scores: pd.DataFrame) -> str:
         f"**Conclusion for {escape(company.name)}.** The strategically significant customers "
         f"are {count(portfolio.n_ssc)} customers "
         f"({percent(portfolio.n_ssc / len(portfolio.table))}) who bring "
-        f"{percent(portfolio.ssc_value_share)} of the profit of the last "
-        f"{portfolio.horizon_months} months."
+        f"{percent(portfolio.ssc_value_share)} of current value ({escape(portfolio.value_word)}, "
+        f"last {portfolio.horizon_months} months)."
     )
     limit = limiting_stage(scores)
     primary = scores[(scores["kind"] == "primary") & scores["score"].notna()]
@@ -277,12 +277,13 @@ def verdict(chain: ValueChain) -> ModelVerdict:
     limit = limiting_stage(scores)
     headline = sentence(
         "{stage} limits {company}'s CRM value chain most (score {score}); the {ssc} "
-        "strategically significant customers bring {share} of current value.",
+        "strategically significant customers bring {share} of current value ({word}).",
         stage=limit,
         company=company.name,
         score=percent(scores.loc[limit, "score"]),
         ssc=count(portfolio.n_ssc),
         share=percent(portfolio.ssc_value_share),
+        word=portfolio.value_word,
     )
     findings = []
     primary = scores[(scores["kind"] == "primary") & scores["score"].notna()]
@@ -298,7 +299,7 @@ def verdict(chain: ValueChain) -> ModelVerdict:
         if summary.loc[k, "measured"]
     ]
     if measured:
-        findings.append("Strategic types found: " + ", ".join(measured) + ".")
+        findings.append("Value-chain types found (not the SSC count): " + ", ".join(measured) + ".")
     weakest = limiting_stage(scores, "supporting")
     if weakest is not None:
         findings.append(
