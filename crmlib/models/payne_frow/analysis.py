@@ -37,7 +37,9 @@ def analyse(
     ``base`` is the shared per-customer base; until it exists, None (see
     :mod:`crmlib.models.contract`).
     """
-    base = resolve_base(company, base)
+    base = resolve_base(
+        company, base, window_months=int(horizon_months), discount_rate=float(discount_rate)
+    )
     strategy = strategy_development(
         company,
         growth_goal=growth_goal,
@@ -49,7 +51,9 @@ def analyse(
         strategy=strategy,
         value=value_creation(
             company,
+            base=base,
             segment_col=column,
+            target_segments=strategy.targets,
             horizon_months=horizon_months,
             discount_rate=discount_rate,
             acquisition_cost=acquisition_cost,
