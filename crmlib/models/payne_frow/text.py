@@ -111,10 +111,16 @@ def describe_value(
         top = segments["profit_per_customer"].idxmax()
         parts.append(
             f"On the organisation's side, the average {escape(top)} customer brought "
-            f"{money(segments.loc[top, 'profit_per_customer'], cur)} of {word} in the window; "
-            f"{percent(v.profitable_share)} of its {cite(v.figure('buyers'))} buyers brought "
-            "more than 0."
+            f"{money(segments.loc[top, 'profit_per_customer'], cur)} of {word} in the window "
+            f"({escape(v.figure('buyers').window)}), which had {cite(v.figure('buyers'))} buyers."
         )
+        if pd.notna(v.profitable_share):
+            parts.append(f"{percent(v.profitable_share)} of them brought a {word} above 0.")
+        else:
+            parts.append(
+                "Which buyers are profitable is not known: "
+                f"{escape(v.skipped.get('profitability', 'the margin is not known'))}."
+            )
         if word == "margin":
             parts.append("(Without contact costs in the data, margin is before cost to serve.)")
     if segments is None:
@@ -130,8 +136,9 @@ def describe_value(
     lifetime = v.figure("lifetime_value_per_buyer")
     if lifetime.status != "unavailable":
         parts.append(
-            f"Over the next {escape(lifetime.window)} a buyer is expected to bring "
-            f"{cite(lifetime)} ({'revenue' if word == 'revenue' else 'margin'}, discounted)."
+            f"Over the lifetime-value horizon ({escape(lifetime.window)}) a buyer is expected to "
+            "bring "
+            f"{cite(lifetime)} of {'revenue' if word == 'revenue' else 'margin'}, discounted."
         )
     else:
         parts.append(f"No lifetime value could be forecast: {escape(lifetime.reason)}.")
@@ -143,8 +150,8 @@ def describe_value(
             else "all customers"
         )
         parts.append(
-            f"{RETENTION_LIFT * 100:.0f} percentage points more retention among {aimed}, "
-            f"{count(v.target_retained_base)} of whose customers bought the year before, "
+            f"{RETENTION_LIFT * 100:.0f} percentage points more retention among {aimed} "
+            f"({count(v.target_retained_base)} of their customers bought the year before) "
             f"would keep {cite(lift)} of {word} a year."
         )
     if pd.notna(v.acquisition_cost):

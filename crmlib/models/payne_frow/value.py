@@ -99,7 +99,8 @@ class ValueCreation(Parts):
     acquisition_cost : float
         Cost of winning one customer; NaN when not known.
     profitable_share : float
-        Share of the window's buyers with a current value above 0.
+        Share of the window's buyers with a current value above 0; NaN on revenue-only
+        data, where it would say nothing about profit.
     score : float or None
         See the module docstring.
     figures : tuple of Figure
@@ -295,6 +296,13 @@ def value_creation(
     values = buyers["current_value"]
     profit = float(values.mean()) if len(values) else float("nan")
     profitable = float((values > 0).mean()) if len(values) else float("nan")
+    if base.value_metric == "revenue":
+        # on revenue every buyer is above 0: the share says nothing about profit
+        profitable = float("nan")
+        skipped["profitability"] = (
+            "it needs the margin: a cost per transaction line, or "
+            "product_id in transactions and a margin_rate per product"
+        )
     retention = base.figure("retention_rate")
     rate = float(retention.value) if retention.value is not None else float("nan")
     lifetime = _per_buyer(base, buyers)

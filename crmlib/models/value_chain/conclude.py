@@ -133,7 +133,9 @@ def describe_chain(chain: ValueChain, scores: pd.DataFrame) -> str:
             f"{percent(scores.loc[limit, 'score'])}: {_why(chain, limit)}."
         )
         rest = primary.drop(limit).sort_values("score", kind="mergesort")
-        if len(rest):
+        if len(rest) == 1:
+            text += f" The other is {_lower(rest.index[0])} ({percent(rest['score'].iloc[0])})."
+        elif len(rest):
             text += (
                 f" Next is {_lower(rest.index[0])} ({percent(rest['score'].iloc[0])}); the "
                 f"strongest is {_lower(rest.index[-1])} ({percent(rest['score'].iloc[-1])})."

@@ -53,15 +53,22 @@ def top_customers_table(portfolio: Portfolio, n: int = 10) -> pd.DataFrame:
         for _, row in top.iterrows()
     ]
     currency = portfolio.currency
-    value = f"current {portfolio.value_word} ({currency})"
+
+    def named(words: str) -> str:
+        return f"{words} ({currency})" if currency else words
+
     expected = "expected revenue" if not portfolio.margin_measured else "expected margin"
-    columns = {value: top["current_value"], f"{expected} ({currency})": top["clv"]}
+    columns = {
+        named(f"current {portfolio.value_word}"): top["current_value"],
+        named(expected): top["clv"],
+    }
     if portfolio.cost_measured:
-        columns[f"cost to serve ({currency})"] = top["recent_cost_to_serve"]
+        columns[named("cost to serve")] = top["recent_cost_to_serve"]
+    amounts = tuple(columns)
     columns["IDIC category"] = top["value_category"]
     columns["value-chain types"] = types
     table = pd.DataFrame(columns, index=top.index)
-    return readable_table(table, amounts=tuple(c for c in columns if currency in c))
+    return readable_table(table, amounts=amounts)
 
 
 def type_counts_table(portfolio: Portfolio) -> pd.DataFrame:

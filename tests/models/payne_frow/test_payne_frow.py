@@ -531,3 +531,23 @@ def test_a_strategy_aimed_at_little_value_is_re_aimed(sample):
     # platinum and gold are worth more than the average customer in expected value
     assert re_aim[0].title.endswith("(platinum, gold)")
     assert "(bronze) are 64% of the customers" in re_aim[0].rationale
+
+
+def test_revenue_only_value_creation_says_revenue_and_claims_no_profit(shop, tmp_path):
+    tx = (tmp_path / "transactions.csv").read_text().splitlines()
+    rows = [",".join(line.split(",")[:3]) for line in tx]
+    (tmp_path / "transactions.csv").write_text("\n".join(rows) + "\n")
+    for name in ("interactions.csv", "channels.csv"):
+        (tmp_path / name).unlink()
+    bare = load_company(tmp_path, observation_end="2024-12-31")
+    value = pf.value_creation(bare)
+    assert value.value_word == "revenue"
+    # current value is revenue: A 100, C 80 in 2024
+    assert value.profit_per_customer == pytest.approx(90)
+    assert np.isnan(value.profitable_share) and value.score is None
+    assert value.figure("cost_to_serve").status == "unavailable"
+    text = pf.describe_value(value, bare)
+    assert "of revenue in the window" in text
+    assert "of margin" not in text and "profit per" not in text
+    assert "Which buyers are profitable is not known: it needs the margin" in text
+    assert "(2 of their customers bought the year before) would keep EUR 9 of revenue" in text

@@ -342,3 +342,19 @@ def test_describe_scores_reads_the_diagram(small):
     assert "primary stages run from network development (40%) to customer intimacy (90%)" in text
     assert "conditions run from IT/data management (50%) to HR management (70%)" in text
     assert "Grey, not scored: value proposition development" in text
+
+
+def test_revenue_only_portfolio_labels_revenue_and_leaves_out_the_cost(small, tmp_path):
+    tx = (small.data_dir / "transactions.csv").read_text().splitlines()
+    (small.data_dir / "transactions.csv").write_text(
+        "\n".join(",".join(line.split(",")[:4]) for line in tx) + "\n"
+    )
+    bare = load_company(small.data_dir)
+    portfolio = value_chain.ValueChain(bare).portfolio()
+    assert portfolio.value_word == "revenue" and not portfolio.margin_measured
+    table = value_chain.top_customers_table(portfolio)
+    assert not [c for c in table.columns if "cost" in c or "margin" in c]
+    assert table.columns[0] == "current revenue"
+    figures = {f.id: f for f in portfolio.figures()}
+    assert figures["buttle_ssc_type.cost_magnet"].status == "unavailable"
+    assert figures["buttle_ssc_type.cost_magnet"].value is None
