@@ -105,7 +105,7 @@ _BASES: dict[tuple, tuple[weakref.ref, pd.DataFrame]] = {}
 
 
 def customer_base(company: Company, *, horizon_months: int = 12) -> pd.DataFrame:
-    """Every value measure per customer (:func:`crmlib.analytics.segments.customer_segments`).
+    """The customer base as one row per customer (:meth:`CustomerBase.segments_table`).
 
     Computed once per company object and horizon, because every process reads it.
     The notes the analysis raises (no cost to serve, no forecast) are kept in
@@ -122,7 +122,7 @@ def customer_base(company: Company, *, horizon_months: int = 12) -> pd.DataFrame
     cached = _BASES.get(key)
     if cached is not None and cached[0]() is company:
         return cached[1]
-    base = _customer_base(company, window_months=int(horizon_months)).segments_table(legacy=True)
+    base = _customer_base(company, window_months=int(horizon_months)).segments_table()
     for dead in [k for k, (ref, _) in _BASES.items() if ref() is None]:
         del _BASES[dead]
     _BASES[key] = (weakref.ref(company), base)

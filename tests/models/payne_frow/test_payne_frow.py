@@ -519,7 +519,7 @@ def test_customer_base_is_computed_once_per_company(sample):
     first = pf.customer_base(sample)
     assert pf.customer_base(sample) is first
     # the process reads the one shared customer base, not a table of its own
-    direct = shared_customer_base(sample).segments_table(legacy=True)
+    direct = shared_customer_base(sample).segments_table()
     pd.testing.assert_frame_equal(first, direct)
 
 
