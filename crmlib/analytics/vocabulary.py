@@ -351,6 +351,24 @@ _DEFINITIONS = (
         "the analysis window and the window before it",
         "currency",
     ),
+    Definition(
+        "lifetime_value_per_buyer",
+        "Lifetime value per buyer",
+        "The lifetime value (as in lifetime_value: horizon_months, discounted, net of cost "
+        "to serve where the data has it) averaged over the buyers of the window with a "
+        "forecast. Revenue when the data has no cost.",
+        "the horizon_months after the observation end",
+        "currency",
+    ),
+    Definition(
+        "retention_lift_value",
+        "Value a year kept by five points more retention",
+        "0.05 x the buyers of the previous window in the segments an action aims at x the "
+        "mean current value of those segments' buyers in the window: what five percentage "
+        "points more retention would keep a year. Payne & Frow's retention economics.",
+        _WINDOW,
+        "currency",
+    ),
 )
 
 #: Every definition, by id.

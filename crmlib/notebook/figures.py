@@ -112,3 +112,15 @@ def say_figures(template: str, **values: Any) -> None:
 
     text = state(template, **values)
     display({"text/html": mistune.html(text), "text/markdown": text}, raw=True)
+
+
+def say_cited(text: str) -> None:
+    """Show a paragraph whose figures were already written with :func:`cite`.
+
+    For the sentences a model's text module builds with ``cite=cite``: shown as HTML
+    made here, like :func:`say_figures`, so that the figure spans keep their text.
+    """
+    import mistune
+    from IPython.display import display
+
+    display({"text/html": mistune.html(text), "text/markdown": text}, raw=True)

@@ -120,11 +120,17 @@ def plot_growth_gap(strategy, ax: Axes | None = None, *, currency: str = "EUR") 
 
 
 def plot_value_exchange(
-    segments: pd.DataFrame, ax: Axes | None = None, *, currency: str = "EUR"
+    segments: pd.DataFrame,
+    ax: Axes | None = None,
+    *,
+    currency: str = "EUR",
+    value_word: str = "margin after cost to serve",
 ) -> Axes:
     """Both sides of the exchange per segment (:attr:`ValueCreation.segments`): the value the
-    organisation receives as bars (profit last year, expected value next year), the value
-    the customer receives as dots (contact satisfaction 1-5, or the NPS) on a second axis."""
+    organisation receives as bars (current value of the window, expected value of the next
+    12 months), the value the customer receives as dots (contact satisfaction 1-5, or the
+    NPS) on a second axis. ``value_word`` names current value (:attr:`ValueCreation.value_word`):
+    "revenue" on revenue-only data."""
     ax = new_axes(ax)
     positions = np.arange(len(segments))
     width = 0.38
@@ -133,7 +139,7 @@ def plot_value_exchange(
         segments["profit_per_customer"],
         width,
         color=LIGHT,
-        label="profit per customer, last 12 months",
+        label=f"{value_word} per customer, the window",
     )
     if segments["expected_value_per_customer"].notna().any():
         ax.bar(
@@ -141,7 +147,11 @@ def plot_value_exchange(
             segments["expected_value_per_customer"],
             width,
             color=BLUE,
-            label="expected value per customer",
+            label=(
+                "expected revenue per customer, next 12 months"
+                if value_word == "revenue"
+                else "expected margin per customer, next 12 months"
+            ),
         )
     ax.set_xticks(positions, [str(s) for s in segments.index])
     ax.axhline(0, color="black", linewidth=0.8)
@@ -165,48 +175,63 @@ def plot_value_exchange(
 
 
 def plot_retention_economics(value, ax: Axes | None = None, *, currency: str = "EUR") -> Axes:
-    """A customer's lifetime value (the retention formula ``m r / (1 + d - r)``) against
-    the retention rate, with today's rate and the rate five points higher marked."""
-    ax = new_axes(ax, (6.5, 3.8))
+    """The value a year that retention keeps among the target set, against the retention
+    rate, with today's rate and the rate five points higher marked.
+
+    The line is ``r x retained base x current value per buyer`` of the target segments
+    (the customer base's figures); the base's own lifetime value is stated elsewhere, so
+    the chart draws no second lifetime-value formula.
+    """
     v = value
-    if pd.isna(v.lifetime_value):
-        raise MissingDataError("it needs a retention rate and a margin per customer")
-    top = min(0.95, max(0.8, v.retention_rate + 0.2))
-    rates = np.linspace(0, top, 96)
-    curve = v.profit_per_customer * rates / (1 + v.discount_rate - rates)
-    ax.plot(rates, curve, color=BLUE, linewidth=2, label="lifetime value at each retention rate")
-    ax.plot(v.retention_rate, v.lifetime_value, "o", color=RED, label="today")
-    lifted = min(v.retention_rate + v.retention_lift, 1.0)
-    if pd.notna(v.lifetime_value_lifted):
-        ax.plot(lifted, v.lifetime_value_lifted, "o", color=GREEN, label="+5 points")
-        ax.annotate(
-            f"+{v.lifetime_value_lifted / v.lifetime_value - 1:.0%}",
-            (lifted, v.lifetime_value_lifted),
-            xytext=(6, -4),
-            textcoords="offset points",
-            color=GREEN,
+    if pd.isna(v.lift_margin_per_year) or pd.isna(v.retention_rate):
+        raise MissingDataError(
+            v.skipped.get("retention economics")
+            or "it needs a retention rate and buyers of the year before in the target segments"
         )
+    ax = new_axes(ax, (6.5, 3.8))
+    per_point = v.target_retained_base * v.target_profit_per_customer
+    top = min(1.0, max(0.8, v.retention_rate + 0.2))
+    rates = np.linspace(0, top, 96)
+    word = v.value_word
+    ax.plot(rates, rates * per_point, color=BLUE, linewidth=2, label=f"{word} kept a year")
+    ax.plot(v.retention_rate, v.retention_rate * per_point, "o", color=RED, label="today")
+    lifted = min(v.retention_rate + v.retention_lift, 1.0)
+    ax.plot(lifted, lifted * per_point, "o", color=GREEN, label="+5 points")
+    ax.annotate(
+        f"+{v.lift_margin_per_year:,.0f}",
+        (lifted, lifted * per_point),
+        xytext=(6, -4),
+        textcoords="offset points",
+        color=GREEN,
+    )
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_xlabel("retention rate (share of last year's buyers who buy again)")
-    money_axis(ax, f"{currency} per customer")
-    ax.set_title(f"Retention economics (discount rate {v.discount_rate:.0%} a year)")
+    ax.set_xlabel("retention rate (share of the year before's buyers who buy again)")
+    money_axis(ax, f"{currency} a year")
+    aimed = ", ".join(v.target_segments) if v.target_segments else "all customers"
+    ax.set_title(
+        f"Retention economics: {aimed} ({v.target_retained_base:,} buyers the year before)"
+    )
     ax.legend(loc="upper left", fontsize=8)
     return ax
 
 
 def plot_acquisition_retention(value, ax: Axes | None = None, *, currency: str = "EUR") -> Axes:
     """Per customer: the cost of winning one, the yearly cost of keeping one, the yearly
-    profit and the lifetime value. A rule-of-thumb acquisition cost is hatched."""
+    current value and the lifetime value (when forecast). A rule-of-thumb acquisition
+    cost is hatched."""
     v = value
     if pd.isna(v.acquisition_cost):
         raise MissingDataError(v.skipped.get("acquisition", "the acquisition cost is not known"))
     ax = new_axes(ax, (6.5, 3.6))
+    word = "revenue" if v.value_word == "revenue" else "margin"
     bars = [
         ("cost to win", v.acquisition_cost, RED),
         ("cost to keep, a year", v.retention_cost, AMBER),
-        ("profit, a year", v.profit_per_customer, LIGHT),
-        ("lifetime value", v.lifetime_value, BLUE),
+        (f"{word}, a year", v.profit_per_customer, LIGHT),
     ]
+    if pd.notna(v.lifetime_value):
+        # the customer base's lifetime value per buyer; left out when not forecast
+        bars.append((f"lifetime {word}", v.lifetime_value, BLUE))
     labels = [b[0] for b in bars]
     drawn = ax.barh(labels, [b[1] for b in bars], color=[b[2] for b in bars])
     if v.acquisition_cost_source == "5x rule of thumb":

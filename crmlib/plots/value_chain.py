@@ -134,7 +134,8 @@ def plot_portfolio_matrix(
 
 
 def plot_strategic_types(counts: pd.DataFrame, ax: Axes | None = None) -> Axes:
-    """Customers per SSC route and strategic type; types the data cannot define are grey.
+    """The SSCs and the customers of each of Buttle's value-chain types (one bar each; the
+    types overlap the SSCs); types the data cannot define are grey.
 
     Parameters
     ----------
@@ -165,7 +166,7 @@ def plot_strategic_types(counts: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.set_yticklabels([_wrap(label, 24) for label in labels], fontsize=8)
     ax.set_xlim(0, top * 1.6)
     ax.set_xlabel("customers")
-    ax.set_title("Strategically significant customers by type")
+    ax.set_title("SSCs and Buttle's value-chain types (types overlap)")
     return ax
 
 

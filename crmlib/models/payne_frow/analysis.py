@@ -28,16 +28,20 @@ def analyse(
     retention_cost: float = 0.0,
     repeat_window_days: int = 14,
     kpi_end: str = "",
-    retention_standard: float = 0.65,
+    retention_standard: float | None = None,
     satisfaction_standard: float = 4.0,
     cost_to_serve_standard: float = 0.10,
 ) -> Results:
     """Every process and element for a company, with the notebook's parameters.
 
-    ``base`` is the shared per-customer base; until it exists, None (see
-    :mod:`crmlib.models.contract`).
+    ``base`` is the shared per-customer base (by default the company's own, with a
+    window of ``horizon_months``; see :mod:`crmlib.models.contract`). The retention
+    standard is by default the client's retention target
+    (:func:`crmlib.analytics.vocabulary.targets`).
     """
-    base = resolve_base(company, base)
+    base = resolve_base(
+        company, base, window_months=int(horizon_months), discount_rate=float(discount_rate)
+    )
     strategy = strategy_development(
         company,
         growth_goal=growth_goal,
@@ -49,7 +53,9 @@ def analyse(
         strategy=strategy,
         value=value_creation(
             company,
+            base=base,
             segment_col=column,
+            target_segments=strategy.targets,
             horizon_months=horizon_months,
             discount_rate=discount_rate,
             acquisition_cost=acquisition_cost,

@@ -14,9 +14,10 @@ import weakref
 import numpy as np
 import pandas as pd
 
-from crmlib.analytics.base import customer_base as shared_base
+from crmlib.analytics.base import customer_base as _customer_base
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
+from crmlib.figures import Figure
 from crmlib.text import lead
 
 MODEL = "Payne & Frow"
@@ -61,6 +62,24 @@ class Parts:
         return value
 
 
+def plain_figure(figure: Figure) -> str:
+    """A figure written out without a checkable span (the text's default ``cite``).
+
+    An unavailable figure reads "not available", never 0.
+    """
+    from crmlib.formatting import count, money, percent
+
+    if figure.status == "unavailable" or figure.value is None:
+        return "not available"
+    if figure.unit == "share":
+        return percent(float(figure.value))
+    if figure.unit == "customers":
+        return count(figure.value)
+    if len(figure.unit) == 3 and figure.unit.isupper():
+        return money(float(figure.value), figure.unit)
+    return str(figure.value)
+
+
 def share(numerator: float, denominator: float) -> float:
     """``numerator / denominator``, NaN when the denominator is 0 or missing."""
     if denominator is None or pd.isna(denominator) or denominator == 0:
@@ -86,7 +105,7 @@ _BASES: dict[tuple, tuple[weakref.ref, pd.DataFrame]] = {}
 
 
 def customer_base(company: Company, *, horizon_months: int = 12) -> pd.DataFrame:
-    """Every value measure per customer (:func:`crmlib.analytics.segments.customer_segments`).
+    """The customer base as one row per customer (:meth:`CustomerBase.segments_table`).
 
     Computed once per company object and horizon, because every process reads it.
     The notes the analysis raises (no cost to serve, no forecast) are kept in
@@ -103,11 +122,21 @@ def customer_base(company: Company, *, horizon_months: int = 12) -> pd.DataFrame
     cached = _BASES.get(key)
     if cached is not None and cached[0]() is company:
         return cached[1]
-    base = shared_base(company, window_months=int(horizon_months)).segments_table(legacy=True)
+    base = _customer_base(company, window_months=int(horizon_months)).segments_table()
     for dead in [k for k, (ref, _) in _BASES.items() if ref() is None]:
         del _BASES[dead]
     _BASES[key] = (weakref.ref(company), base)
     return base
+
+
+def shared_base(company: Company, *, horizon_months: int = 12, discount_rate: float = 0.1):
+    """The customer base the processes read: the company's own, with a window of
+    ``horizon_months`` (memoised by :func:`crmlib.analytics.base.customer_base`)."""
+    if int(horizon_months) != horizon_months or horizon_months < 1:
+        raise ParameterError(f"horizon_months must be a whole number above 0, got {horizon_months}")
+    return _customer_base(
+        company, window_months=int(horizon_months), discount_rate=float(discount_rate)
+    )
 
 
 def revenue_last_year(company: Company) -> pd.Series:

@@ -149,8 +149,10 @@ def _process_lines(results: Results, company: Company) -> dict[str, list[str]]:
             + ("in reach" if s.gap <= 0 else f"gap {_short_money(s.gap, cur)}")
         )
     if pd.notna(v.lifetime_value):
-        lines["value_creation"].append(f"CLV {_short_money(v.lifetime_value, cur)}")
-    lines["value_creation"].append(f"retention {percent(v.retention_rate)}")
+        word = "LTR" if v.value_word == "revenue" else "LTV"
+        lines["value_creation"].append(f"{word}/buyer {_short_money(v.lifetime_value, cur)}")
+    if pd.notna(v.retention_rate):
+        lines["value_creation"].append(f"retention {percent(v.retention_rate)}")
     if pd.notna(v.profitable_share):
         lines["value_creation"].append(f"{percent(v.profitable_share)} profitable")
     if m.continuity is not None:
@@ -289,18 +291,25 @@ def _strategy_action(results: Results, company: Company) -> Action | None:
 
 def _value_action(results: Results, company: Company) -> Action | None:
     v = results.value
-    if pd.isna(v.lift_margin_per_year):
+    if pd.isna(v.lift_margin_per_year) or v.target_retained_base == 0:
         return None
     lifted = min(v.retention_rate + RETENTION_LIFT, 1.0)
+    who = f"{v.target_retained_base:,} customer{'s' if v.target_retained_base != 1 else ''}"
+    aimed = (
+        f"the {who} of the target segments "
+        f"({', '.join(v.target_segments)}) who bought the year before"
+        if v.target_segments
+        else f"the {who} who bought the year before"
+    )
     return Action(
         title=f"Raise retention from {percent(v.retention_rate)} to {percent(lifted)} with "
-        "loyalty benefits for the target segments",
+        f"loyalty benefits for {aimed}",
         owner="marketing",
         expected_value=float(v.lift_margin_per_year),
         model=MODEL,
-        rationale=f"{RETENTION_LIFT * 100:.0f} points more retention raises a customer's "
-        f"lifetime value from {money(v.lifetime_value, company.currency)} to "
-        f"{money(v.lifetime_value_lifted, company.currency)}",
+        rationale=f"{RETENTION_LIFT * 100:.0f} points more retention among them keeps "
+        f"{money(v.lift_margin_per_year, company.currency)} of {v.value_word} a year "
+        f"(their mean current value {money(v.target_profit_per_customer, company.currency)})",
     )
 
 
@@ -362,7 +371,7 @@ def _performance_action(results: Results, company: Company) -> Action | None:
     row = perf.scorecard.loc[kpi]
     expected = None
     v = results.value
-    if kpi == "retention_rate" and pd.notna(v.profit_per_customer):
+    if kpi == "retention_rate" and pd.notna(v.profit_per_customer) and v.retained_base:
         level = next(s.value for s in perf.standards if s.kpi == kpi)
         expected = float((level - row["current"]) * v.retained_base * v.profit_per_customer)
     return Action(

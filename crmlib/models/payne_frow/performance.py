@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from crmlib.analytics.kpis import KPIS, Standard, default_standards, kpi_history, scorecard
+from crmlib.analytics.vocabulary import targets
 from crmlib.data.company import Company
 from crmlib.errors import ParameterError
 from crmlib.models.payne_frow.common import Parts
@@ -78,7 +79,7 @@ def performance_assessment(
     *,
     kpi_end: str = "",
     growth_goal: float = 0.05,
-    retention_standard: float = 0.65,
+    retention_standard: float | None = None,
     satisfaction_standard: float = 4.0,
     cost_to_serve_standard: float = 0.10,
 ) -> Performance:
@@ -90,8 +91,12 @@ def performance_assessment(
     kpi_end : str
         Last day of the later period (yyyy-mm-dd); empty for the observation end.
     growth_goal, retention_standard, satisfaction_standard, cost_to_serve_standard : float
-        The standards (see :func:`crmlib.analytics.kpis.default_standards`).
+        The standards (see :func:`crmlib.analytics.kpis.default_standards`). The
+        retention standard is by default the client's retention target
+        (``company.yml`` ``targets: retention``, :func:`crmlib.analytics.vocabulary.targets`).
     """
+    if retention_standard is None:
+        retention_standard = targets(company)["retention"]
     end = kpi_end_date(company, kpi_end)
     standards = tuple(
         default_standards(

@@ -8,12 +8,15 @@ it; the figures are computed there. The process scores and the conclusion are wo
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from crmlib.analytics.kpis import KPIS
 from crmlib.data.company import Company
+from crmlib.figures import Figure
 from crmlib.formatting import count, money, percent
-from crmlib.models.payne_frow.common import heading
+from crmlib.models.payne_frow.common import heading, plain_figure
 from crmlib.models.payne_frow.elements import (
     ELEMENT_FLOOR,
     ELEMENT_TARGET,
@@ -83,9 +86,17 @@ def describe_strategy(strategy: Strategy, company: Company) -> str:
     return " ".join(parts)
 
 
-def describe_value(value: ValueCreation, company: Company) -> str:
-    """The closing paragraph of value creation, computed from the results."""
+def describe_value(
+    value: ValueCreation, company: Company, cite: Callable[[Figure], str] | None = None
+) -> str:
+    """The closing paragraph of value creation, computed from the results.
+
+    ``cite`` writes a figure into the text (the notebook passes
+    :func:`crmlib.notebook.figures.cite`); by default it is written out plainly.
+    """
+    cite = cite or plain_figure
     v, cur = value, company.currency
+    word = v.value_word
     parts = [heading(company)]
     segments = v.segments
     if segments is not None and "satisfaction" in segments.columns:
@@ -96,40 +107,71 @@ def describe_value(value: ValueCreation, company: Company) -> str:
                 f"On the customer's side, contact satisfaction runs from {rated[low]:.2f} "
                 f"({escape(low)}) to {rated[high]:.2f} ({escape(high)}) on a 1-5 scale."
             )
-    if segments is not None:
+    if segments is not None and segments["profit_per_customer"].notna().any():
         top = segments["profit_per_customer"].idxmax()
         parts.append(
             f"On the organisation's side, the average {escape(top)} customer brought "
-            f"{money(segments.loc[top, 'profit_per_customer'], cur)} after cost to serve last "
-            f"year; {percent(v.profitable_share)} of last year's buyers were profitable."
+            f"{money(segments.loc[top, 'profit_per_customer'], cur)} of {word} in the window "
+            f"({escape(v.figure('buyers').window)}), which had {cite(v.figure('buyers'))} buyers."
         )
-        if segments["cost_to_serve_per_customer"].isna().all():
-            parts.append("(Without contact costs in the data, profit is before cost to serve.)")
+        if pd.notna(v.profitable_share):
+            parts.append(f"{percent(v.profitable_share)} of them brought a {word} above 0.")
+        else:
+            parts.append(
+                "Which buyers are profitable is not known: "
+                f"{escape(v.skipped.get('profitability', 'the margin is not known'))}."
+            )
+        if word == "margin":
+            parts.append("(Without contact costs in the data, margin is before cost to serve.)")
     if segments is None:
         parts.append(f"The value per segment cannot be measured: {escape(v.skipped['segments'])}.")
-    if pd.notna(v.retention_rate):
-        parts.append(f"{percent(v.retention_rate)} of the year before's buyers bought again.")
-    if pd.notna(v.lifetime_value):
+    retention = v.figure("retention_rate")
+    if retention.status == "unavailable":
+        parts.append(f"The retention rate is not available: {escape(retention.reason)}.")
+    else:
         parts.append(
-            f"At that retention a customer is worth {money(v.lifetime_value, cur)} over their "
-            f"lifetime; {RETENTION_LIFT * 100:.0f} percentage points more retention raises that to "
-            f"{money(v.lifetime_value_lifted, cur)} and keeps "
-            f"{money(v.lift_margin_per_year, cur)} of margin a year."
+            f"{cite(retention)} of the year before's buyers bought again "
+            f"({escape(retention.window)})."
+        )
+    lifetime = v.figure("lifetime_value_per_buyer")
+    if lifetime.status != "unavailable":
+        parts.append(
+            f"Over the lifetime-value horizon ({escape(lifetime.window)}) a buyer is expected to "
+            "bring "
+            f"{cite(lifetime)} of {'revenue' if word == 'revenue' else 'margin'}, discounted."
+        )
+    else:
+        parts.append(f"No lifetime value could be forecast: {escape(lifetime.reason)}.")
+    lift = v.figure("retention_lift_value")
+    if lift.status != "unavailable":
+        aimed = (
+            f"the target segments ({escape(', '.join(v.target_segments))})"
+            if (v.target_segments)
+            else "all customers"
+        )
+        parts.append(
+            f"{RETENTION_LIFT * 100:.0f} percentage points more retention among {aimed} "
+            f"({count(v.target_retained_base)} of their customers bought the year before) "
+            f"would keep {cite(lift)} of {word} a year."
         )
     if pd.notna(v.acquisition_cost):
         source = {
             "parameter": "as given",
             "5x rule of thumb": "five times the retention cost: a rule of thumb, not a measurement",
         }[v.acquisition_cost_source]
+        keep = (
+            f"keeping one {money(v.retention_cost, cur)} a year"
+            if pd.notna(v.retention_cost)
+            else "the cost of keeping one is not known"
+        )
         parts.append(
             f"Winning a customer costs about {money(v.acquisition_cost, cur)} ({source}), "
-            f"keeping one {money(v.retention_cost, cur)} a year; replacing the "
-            f"{count(v.lost_customers)} customers lost last year would cost "
-            f"{money(v.replacement_cost, cur)}."
+            f"{keep}; replacing the {count(v.lost_customers)} customers lost last year would "
+            f"cost {money(v.replacement_cost, cur)}."
         )
-        if pd.notna(v.payback_months):
+        if pd.notna(v.payback_months) and v.payback_months > 0:
             parts.append(
-                f"A new customer needs {v.payback_months:.0f} months of profit to pay back "
+                f"A new customer needs {v.payback_months:.0f} months of {word} to pay back "
                 "the cost of winning them."
             )
     return " ".join(parts)

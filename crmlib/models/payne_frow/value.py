@@ -2,12 +2,20 @@
 
 Value creation looks at both sides of the exchange: the value the customer receives
 (satisfaction, NPS and what each segment buys) and the value the organisation receives
-(margin, lifetime value, retention economics, and acquisition against retention cost).
+(current value, expected and lifetime value, retention economics, and acquisition
+against retention cost).
+
+Every value figure is the customer base's (:func:`crmlib.analytics.base.customer_base`):
+current value, cost to serve, the retention rate, the expected twelve-month margin and
+the lifetime value, over the base's one window and with the base's definitions
+(:mod:`crmlib.analytics.vocabulary`). The retention economics value five points more
+retention over the customers the action aims at: the buyers of the year before in the
+target segments.
 
 The process score (0-1, this workbook's operationalisation) is the mean of the
 customer's side (mean contact satisfaction on 1-5, rescaled to 0-1, or else the NPS
-rescaled from -100..100) and the organisation's side (the share of last year's buyers
-who were profitable after cost to serve).
+rescaled from -100..100) and the organisation's side (the share of the window's buyers
+with a current value above 0).
 """
 
 from __future__ import annotations
@@ -17,20 +25,20 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from crmlib.analytics.clv import observed_retention_rate, retention_clv
-from crmlib.analytics.kpis import contact_costs
+from crmlib.analytics.base import CustomerBase
 from crmlib.analytics.needs import need_dimensions, needs_profile, net_promoter_score
+from crmlib.analytics.vocabulary import definition
 from crmlib.data.company import Company
 from crmlib.errors import ParameterError
+from crmlib.figures import Figure
 from crmlib.models.payne_frow.common import (
     Parts,
-    customer_base,
     in_last_year,
     mean_or_none,
     share,
+    shared_base,
 )
 from crmlib.models.payne_frow.strategy import segment_order
-from crmlib.models.steps import attempt
 
 #: The rule of thumb behind a missing acquisition cost: winning a customer costs about
 #: five times as much as keeping one.
@@ -49,30 +57,41 @@ class ValueCreation(Parts):
     segment_col : str
     segments : DataFrame or None
         Indexed by segment. The customer's side: ``satisfaction`` (mean score of the
-        last 12 months' contacts), ``resolution_rate``, ``nps`` and ``respondents``
-        (needs survey), ``top_category`` (the category the segment buys most above
-        the average). The organisation's side: ``customers``, ``profit_per_customer``
-        (margin after cost to serve, last 12 months), ``cost_to_serve_per_customer``
-        (last 12 months), ``expected_value_per_customer`` (CLV), ``probability_alive``.
-        Columns are NaN when their data is absent.
+        window's contacts), ``resolution_rate``, ``nps`` and ``respondents`` (needs
+        survey), ``top_category`` (the category the segment buys most above the
+        average). The organisation's side, from the base: ``customers``,
+        ``profit_per_customer`` (mean current value), ``cost_to_serve_per_customer``
+        (NaN when the data has no contact costs), ``expected_value_per_customer``
+        (expected twelve-month margin), ``probability_alive``.
     retention_rate : float
-        Share of the customers who bought in the year before last who bought again last
-        year.
+        The base's retention rate (NaN when the year before is not in the data).
     retained_base : int
-        Customers who bought in the year before last.
+        Buyers of the year before (the base's previous window).
     active_customers, new_customers, lost_customers : int
-        Buyers of the last 12 months; of them, first-time buyers; buyers of the year
-        before who did not buy again.
+        The window's buyers; of them, first-time buyers; buyers of the year before who
+        did not buy again.
     profit_per_customer : float
-        Mean margin after cost to serve of last year's buyers.
+        Mean current value of the window's buyers (margin after cost to serve, or
+        revenue on revenue-only data: see ``value_word``).
+    value_word : str
+        What current value measures here, for labels.
     discount_rate : float
-    lifetime_value, lifetime_value_lifted : float
-        The retention formula ``m r / (1 + d - r)`` at today's retention and at
-        retention plus :data:`RETENTION_LIFT`.
+    lifetime_value : float
+        The base's lifetime value per buyer of the window (its horizon, discounted, net
+        of cost to serve where known); NaN when the models gave no forecast.
+    target_segments : tuple of str
+        The segments the retention action aims at (empty: every customer).
+    target_customers : int
+        Customers in the target segments.
+    target_retained_base : int
+        Of them, buyers of the year before: whom more retention would keep.
+    target_profit_per_customer : float
+        Mean current value of the target segments' buyers of the window.
     lift_margin_per_year : float
-        The margin a year that :data:`RETENTION_LIFT` more retention keeps.
+        The value a year that :data:`RETENTION_LIFT` more retention keeps over the
+        target set: lift x ``target_retained_base`` x ``target_profit_per_customer``.
     retention_cost : float
-        Yearly cost of keeping one customer: the measured cost to serve per buyer, or
+        Yearly cost of keeping one customer: the base's cost to serve per buyer, or
         the parameter; NaN when neither is known.
     retention_cost_source, acquisition_cost_source : str
         Where each figure comes from ("measured cost to serve", "parameter",
@@ -80,9 +99,12 @@ class ValueCreation(Parts):
     acquisition_cost : float
         Cost of winning one customer; NaN when not known.
     profitable_share : float
-        Share of last year's buyers with a profit above 0.
+        Share of the window's buyers with a current value above 0; NaN on revenue-only
+        data, where it would say nothing about profit.
     score : float or None
         See the module docstring.
+    figures : tuple of Figure
+        The figures the process states (the base's and this model's own).
     """
 
     segment_col: str
@@ -95,7 +117,6 @@ class ValueCreation(Parts):
     profit_per_customer: float
     discount_rate: float
     lifetime_value: float
-    lifetime_value_lifted: float
     lift_margin_per_year: float
     retention_cost: float
     retention_cost_source: str
@@ -103,6 +124,12 @@ class ValueCreation(Parts):
     acquisition_cost_source: str
     profitable_share: float
     score: float | None
+    value_word: str = "margin after cost to serve"
+    target_segments: tuple[str, ...] = ()
+    target_customers: int = 0
+    target_retained_base: int = 0
+    target_profit_per_customer: float = float("nan")
+    figures: tuple[Figure, ...] = ()
     skipped: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -112,7 +139,7 @@ class ValueCreation(Parts):
 
     @property
     def payback_months(self) -> float:
-        """Months of a customer's profit that pay back the cost of winning them."""
+        """Months of a customer's current value that pay back the cost of winning them."""
         return share(self.acquisition_cost, self.profit_per_customer / 12)
 
     @property
@@ -122,8 +149,15 @@ class ValueCreation(Parts):
 
     @property
     def retention_lift(self) -> float:
-        """The rise in retention (a share) behind ``lifetime_value_lifted``."""
+        """The rise in retention (a share) the economics are shown for."""
         return RETENTION_LIFT
+
+    def figure(self, figure_id: str) -> Figure:
+        """One of :attr:`figures` by id."""
+        for item in self.figures:
+            if item.id == figure_id:
+                return item
+        raise KeyError(f"value creation states no figure {figure_id!r}")
 
 
 def _customer_side(company: Company, labels: pd.Series) -> pd.DataFrame:
@@ -156,52 +190,58 @@ def _customer_side(company: Company, labels: pd.Series) -> pd.DataFrame:
     return out
 
 
-def _company_side(company: Company, base: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
-    table = base.set_index("customer_id")
+def _company_side(table: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
     grouped = table.groupby(labels, observed=True)
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {
             "customers": grouped.size(),
-            "profit_per_customer": grouped["annual_margin"].mean(),
-            "expected_value_per_customer": grouped["clv"].mean(),
+            "profit_per_customer": grouped["current_value"].mean(),
+            "expected_value_per_customer": grouped["expected_margin_12m"].mean(),
             "probability_alive": grouped["probability_alive"].mean(),
+            # NaN when the data has no contact costs: unknown is not zero
+            "cost_to_serve_per_customer": grouped["cost_to_serve"].mean(),
         }
     )
-    if company.interactions is not None and company.channels is not None:
-        contacts = in_last_year(company.interactions, "date", company.observation_end)
-        cost = contact_costs(contacts, company.channels).groupby(contacts["customer_id"]).sum()
-        cost = cost.reindex(table.index, fill_value=0.0)
-        out["cost_to_serve_per_customer"] = cost.groupby(labels).mean()
-    else:
-        out["cost_to_serve_per_customer"] = np.nan
-    return out
 
 
-def _retention_cost(company: Company, active: int, given: float) -> tuple[float, str]:
-    if given > 0:
-        return float(given), "parameter"
-    if company.interactions is None or company.channels is None or active == 0:
-        return float("nan"), "not known"
-    contacts = in_last_year(company.interactions, "date", company.observation_end)
-    return float(contact_costs(contacts, company.channels).sum()) / active, (
-        "measured cost to serve"
+def _value_word(base: CustomerBase) -> str:
+    if base.value_metric == "revenue":
+        return "revenue"
+    return "margin after cost to serve" if base.meta["cost_to_serve_known"] else "margin"
+
+
+def _per_buyer(base: CustomerBase, buyers: pd.DataFrame) -> Figure:
+    """The base's lifetime value per buyer of the window, with the base figure's status."""
+    total = base.figure("lifetime_value")
+    label = definition("lifetime_value_per_buyer").label
+    if base.value_metric == "revenue":
+        label = label.replace("Lifetime value", "Lifetime revenue")
+    values = buyers["lifetime_value"].dropna()
+    if total.status == "unavailable" or values.empty:
+        return Figure.unavailable(
+            "lifetime_value_per_buyer",
+            label,
+            base.currency,
+            total.reason or "the lifetime-value models gave no forecast",
+            total.window,
+        )
+    return Figure(
+        "lifetime_value_per_buyer",
+        label,
+        float(values.mean()),
+        base.currency,
+        total.window,
+        total.status,
+        total.reason,
     )
-
-
-def _lifetime_value(profit: float, rate: float, discount_rate: float) -> float:
-    """The retention formula, NaN when an input is missing or the sum does not converge."""
-    if pd.isna(profit) or pd.isna(rate):
-        return float("nan")
-    try:
-        return float(retention_clv(profit, rate, discount_rate))
-    except ParameterError:
-        return float("nan")
 
 
 def value_creation(
     company: Company,
     *,
+    base: CustomerBase | None = None,
     segment_col: str = "value_tier",
+    target_segments: tuple[str, ...] | list[str] = (),
     horizon_months: int = 12,
     discount_rate: float = 0.1,
     acquisition_cost: float = 0.0,
@@ -212,18 +252,24 @@ def value_creation(
     Parameters
     ----------
     company : Company
+    base : CustomerBase, optional
+        The customer base; by default the company's own with a window of
+        ``horizon_months`` and ``discount_rate``.
     segment_col : {"value_tier", "value_category"}
         The segments (as in :attr:`Strategy.segment_col`).
+    target_segments : sequence of str
+        The segments the retention action aims at (:attr:`Strategy.targets`); empty
+        aims it at every customer.
     horizon_months : int, default 12
-        Horizon of the expected value.
+        The base's window (current value, cost to serve, retention).
     discount_rate : float, default 0.1
-        Yearly discount rate of the retention formula.
+        Yearly discount rate of the base's lifetime value.
     acquisition_cost : float, default 0
         Cost of winning one new customer. 0 means not known: the workbook then uses
         :data:`ACQUISITION_MULTIPLE` times the retention cost, a rule of thumb.
     retention_cost : float, default 0
-        Yearly cost of keeping one customer. 0 means: measure it as the cost to serve
-        per buyer of the last 12 months (interactions x cost per contact).
+        Yearly cost of keeping one customer. 0 means: the base's cost to serve per buyer
+        of the window (interactions x cost per contact).
 
     Returns
     -------
@@ -235,31 +281,53 @@ def value_creation(
         raise ParameterError("acquisition_cost and retention_cost must be 0 (unknown) or more")
     if segment_col not in ("value_tier", "value_category"):
         raise ParameterError(f"segment_col must be value_tier or value_category, got {segment_col}")
+    if base is None:
+        base = shared_base(company, horizon_months=horizon_months, discount_rate=discount_rate)
     skipped: dict[str, str] = {}
-    end = company.observation_end
-    tx = company.transactions[(company.transactions["date"] <= end).to_numpy(dtype=bool)]
-    year = end - pd.DateOffset(months=12)
-    last = set(tx.loc[(tx["date"] > year).to_numpy(dtype=bool), "customer_id"])
-    before_mask = ((tx["date"] > year - pd.DateOffset(months=12)) & (tx["date"] <= year)).to_numpy(
-        dtype=bool
+    table = base.table
+    buyer = table["is_buyer"].to_numpy(dtype=bool)
+    before = table["bought_previous_window"].to_numpy(dtype=bool)
+    start = pd.Timestamp(base.window.split("..")[0])
+    new = buyer & (pd.to_datetime(table["first_purchase"]) >= start).to_numpy(dtype=bool)
+    buyers = table[buyer]
+    labels = table[segment_col].astype(str).rename(segment_col)
+    segments = _company_side(table, labels).join(_customer_side(company, labels))
+    segments = segments.loc[[s for s in segment_order(segment_col) if s in segments.index]]
+    values = buyers["current_value"]
+    profit = float(values.mean()) if len(values) else float("nan")
+    profitable = float((values > 0).mean()) if len(values) else float("nan")
+    if base.value_metric == "revenue":
+        # on revenue every buyer is above 0: the share says nothing about profit
+        profitable = float("nan")
+        skipped["profitability"] = (
+            "it needs the margin: a cost per transaction line, or "
+            "product_id in transactions and a margin_rate per product"
+        )
+    retention = base.figure("retention_rate")
+    rate = float(retention.value) if retention.value is not None else float("nan")
+    lifetime = _per_buyer(base, buyers)
+
+    # the retention action aims at the target segments: value it over them alone
+    aimed = tuple(str(t) for t in target_segments)
+    in_target = labels.isin(aimed).to_numpy(dtype=bool) if aimed else np.ones(len(table), bool)
+    target_before = int((in_target & before).sum())
+    target_values = table.loc[in_target & buyer, "current_value"]
+    target_profit = float(target_values.mean()) if len(target_values) else float("nan")
+    lift = (
+        RETENTION_LIFT * target_before * target_profit
+        if pd.notna(rate) and target_before and pd.notna(target_profit)
+        else float("nan")
     )
-    before = set(tx.loc[before_mask, "customer_id"])
-    earlier = set(tx.loc[(tx["date"] <= year).to_numpy(dtype=bool), "customer_id"])
-    rate = observed_retention_rate(tx, observation_end=end)
-    base = attempt(skipped, "segments", customer_base, company, horizon_months=horizon_months)
-    segments = None
-    profit = profitable = float("nan")
-    if base is not None:
-        table = base.set_index("customer_id")
-        labels = table[segment_col].astype(str).rename(segment_col)
-        segments = _company_side(company, base, labels).join(_customer_side(company, labels))
-        segments = segments.loc[[s for s in segment_order(segment_col) if s in segments.index]]
-        buyers = table.loc[table.index.isin(list(last)), "annual_margin"]
-        profit = float(buyers.mean()) if len(buyers) else float("nan")
-        profitable = float((buyers > 0).mean()) if len(buyers) else float("nan")
-    lifetime = _lifetime_value(profit, rate, discount_rate)
-    lifetime_lifted = _lifetime_value(profit, min(rate + RETENTION_LIFT, 1.0), discount_rate)
-    keep_cost, keep_source = _retention_cost(company, len(last), retention_cost)
+    if pd.isna(rate):
+        skipped["retention economics"] = retention.reason
+
+    if retention_cost > 0:
+        keep_cost, keep_source = float(retention_cost), "parameter"
+    elif base.meta["cost_to_serve_known"] and len(buyers):
+        keep_cost = float(table["cost_to_serve"].sum()) / len(buyers)
+        keep_source = "measured cost to serve"
+    else:
+        keep_cost, keep_source = float("nan"), "not known"
     if acquisition_cost > 0:
         win_cost, win_source = float(acquisition_cost), "parameter"
     elif pd.notna(keep_cost):
@@ -271,32 +339,59 @@ def value_creation(
             "(for the cost to serve) or the acquisition_cost or retention_cost parameter"
         )
     customer_side = None
-    if segments is not None and "satisfaction" in segments.columns:
-        contacts = in_last_year(company.interactions, "date", end)
+    if "satisfaction" in segments.columns:
+        contacts = in_last_year(company.interactions, "date", company.observation_end)
         customer_side = (contacts["satisfaction"].mean() - 1) / 4
-    elif segments is not None and "nps" in segments.columns:
+    elif "nps" in segments.columns:
         customer_side = (net_promoter_score(company.needs["nps"]) + 100) / 200
     score = mean_or_none([customer_side, profitable])
+    lift_label = definition("retention_lift_value").label
+    if base.value_metric == "revenue":
+        lift_label += " (revenue)"
+    lift_figure = (
+        Figure(
+            "retention_lift_value", lift_label, float(lift), base.currency, retention.window,
+            retention.status, retention.reason,
+        )
+        if pd.notna(lift)
+        else Figure.unavailable(
+            "retention_lift_value", lift_label, base.currency,
+            retention.reason or "no buyer of the year before in the target segments",
+            retention.window,
+        )
+    )  # fmt: skip
+    figures = (
+        base.figure("buyers"),
+        lift_figure,
+        retention,
+        base.figure("cost_to_serve"),
+        base.figure("expected_margin_12m"),
+        base.figure("lifetime_value"),
+        lifetime,
+    )
     return ValueCreation(
         segment_col=segment_col,
         segments=segments,
-        retention_rate=float(rate),
-        retained_base=len(before),
-        active_customers=len(last),
-        new_customers=len(last - earlier),
-        lost_customers=len(before - last),
+        retention_rate=rate,
+        retained_base=int(before.sum()),
+        active_customers=int(buyer.sum()),
+        new_customers=int(new.sum()),
+        lost_customers=int((before & ~buyer).sum()),
         profit_per_customer=profit,
-        discount_rate=float(discount_rate),
-        lifetime_value=float(lifetime),
-        lifetime_value_lifted=float(lifetime_lifted),
-        lift_margin_per_year=RETENTION_LIFT * len(before) * profit
-        if pd.notna(profit)
-        else float("nan"),
+        discount_rate=float(base.settings.discount_rate),
+        lifetime_value=float(lifetime.value) if lifetime.value is not None else float("nan"),
+        lift_margin_per_year=float(lift),
         retention_cost=keep_cost,
         retention_cost_source=keep_source,
         acquisition_cost=win_cost,
         acquisition_cost_source=win_source,
         profitable_share=profitable,
         score=None if score is None else float(np.clip(score, 0, 1)),
+        value_word=_value_word(base),
+        target_segments=aimed,
+        target_customers=int(in_target.sum()),
+        target_retained_base=target_before,
+        target_profit_per_customer=target_profit,
+        figures=figures,
         skipped=skipped,
     )

@@ -20,7 +20,9 @@ portfolio analysis        how completely the data lets the portfolio be analysed
 customer intimacy         the mean completeness of the SSCs' customer picture
 network development       the network-alignment score of the workshop assessment
 value proposition         the offer-needs fit, averaged over the needs segments
-relationship management   the mean attainment of the targets (value / target, at most 1)
+relationship management   the mean attainment of the targets (value / target, at most 1);
+                          not scored when the year before is less than half inside the
+                          data, with a caveat when only part of it is
 supporting conditions     each condition's score in the workshop assessment
 ========================  ==============================================================
 
@@ -29,6 +31,11 @@ is read as a chain, so its weakest link bounds what the later stages can deliver
 go to the earlier stage, which feeds the others. A stage without a score (no data, no
 workshop answers) is left out of the comparison and said so. These scores are the
 workbook's; the sources name the stages without scoring them.
+
+The SSCs, their share of value and the retention targets are the customer base's and the
+client's (:mod:`crmlib.analytics.base`, :func:`crmlib.analytics.vocabulary.targets`), the
+same in every report. Buttle's types of strategically significant customer are this
+model's own, stated under ``buttle_ssc_type`` and never as the SSC count.
 """
 
 from __future__ import annotations

@@ -23,8 +23,6 @@ def analyse(
     cost_magnet_ratio: float = 0.5,
     n_needs: int = 3,
     need_map: dict[str, list[str]] | None = None,
-    retention_target_ssc: float = 0.85,
-    retention_target_other: float = 0.6,
     upsell_target: float = 0.5,
     cross_sell_target: float = 0.5,
     acquisition_target: float = 1.0,
@@ -34,20 +32,23 @@ def analyse(
     Parameters
     ----------
     company : Company
-    base : None
-        The shared per-customer base; until it exists, None (each stage computes its own).
+    base : CustomerBase, optional
+        The shared per-customer base; by default the company's own, built with
+        ``ssc_share`` and a window of ``horizon_months``.
     **parameters
-        As in the notebook; the five targets build a
-        :class:`~crmlib.models.value_chain.relationships.Targets`.
+        As in the notebook. The retention targets are the client's
+        (:func:`crmlib.analytics.vocabulary.targets`); the development targets build a
+        :class:`~crmlib.models.value_chain.relationships.Targets` with them.
 
     Returns
     -------
     ValueChain
         Runs each stage once, on first use.
     """
-    base = resolve_base(company, base)
+    base = resolve_base(company, base, window_months=horizon_months, ssc_share=ssc_share)
     return ValueChain(
         company,
+        base=base,
         ssc_share=ssc_share,
         matrix_axis=matrix_axis,
         matrix_share=matrix_share,
@@ -56,11 +57,10 @@ def analyse(
         cost_magnet_ratio=cost_magnet_ratio,
         n_needs=n_needs,
         need_map=need_map,
-        targets=Targets(
-            retention_target_ssc,
-            retention_target_other,
-            upsell_target,
-            cross_sell_target,
-            acquisition_target,
+        targets=Targets.for_company(
+            company,
+            upsell=upsell_target,
+            cross_sell=cross_sell_target,
+            acquisition=acquisition_target,
         ),
     )

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from crmlib.analytics.base import CustomerBase
 from crmlib.analytics.portfolio import STRATEGIC_TYPES
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
@@ -64,8 +65,11 @@ class ValueChain:
     Parameters
     ----------
     company : Company
+    base : CustomerBase, optional
+        The customer base the stages read; by default the company's own, built with
+        ``ssc_share`` and a window of ``horizon_months``.
     ssc_share : float, default 0.2
-        Share of customers counted as SSC on each route of value.
+        Share of customers that are SSC (by current value) and of high future value.
     matrix_axis : {"potential", "cost to serve"}
         The y axis of the portfolio matrix.
     matrix_share : float, default 0.2
@@ -79,7 +83,8 @@ class ValueChain:
     need_map : dict, optional
         Need -> offer elements meant to serve it; empty learns it from the data.
     targets : Targets, optional
-        Relationship-management targets.
+        Relationship-management targets; by default the client's
+        (:meth:`Targets.for_company`).
     gap_threshold : float, default 0.8
         Completeness below which an aspect of the SSCs' picture is a gap.
     """
@@ -88,6 +93,7 @@ class ValueChain:
         self,
         company: Company,
         *,
+        base: CustomerBase | None = None,
         ssc_share: float = 0.2,
         matrix_axis: str = "potential",
         matrix_share: float = 0.2,
@@ -100,6 +106,7 @@ class ValueChain:
         gap_threshold: float = 0.8,
     ) -> None:
         self.company = company
+        self.base = base
         self.settings = {
             "ssc_share": ssc_share,
             "matrix_axis": matrix_axis,
@@ -110,7 +117,7 @@ class ValueChain:
         }
         self.n_needs = n_needs
         self.need_map = need_map or None
-        self.targets = targets or Targets()
+        self.targets = targets or Targets.for_company(company)
         self.gap_threshold = gap_threshold
         self._results: dict[str, Any] = {}
 
@@ -134,7 +141,10 @@ class ValueChain:
 
     def portfolio(self) -> Portfolio:
         """Stage 1: the SSCs, the portfolio matrix and the strategic types."""
-        return self._run("portfolio", lambda: portfolio_analysis(self.company, **self.settings))
+        return self._run(
+            "portfolio",
+            lambda: portfolio_analysis(self.company, base=self.base, **self.settings),
+        )
 
     def intimacy(self) -> Intimacy:
         """Stage 2: what the company knows about its SSCs."""
@@ -241,7 +251,12 @@ class ValueChain:
                 PRIMARY_STAGES[4],
                 relationships.attainment if relationships is not None else float("nan"),
                 "data",
-                "target attainment" if relationships is not None else self.reason("relationships"),
+                (
+                    "target attainment"
+                    + (f" (caveat: {relationships.caveat})" if relationships.caveat else "")
+                )
+                if relationships is not None
+                else self.reason("relationships"),
             )
         )
         conditions = self.conditions()

@@ -122,8 +122,8 @@ def describe_chain(chain: ValueChain, scores: pd.DataFrame) -> str:
         f"**Conclusion for {escape(company.name)}.** The strategically significant customers "
         f"are {count(portfolio.n_ssc)} customers "
         f"({percent(portfolio.n_ssc / len(portfolio.table))}) who bring "
-        f"{percent(portfolio.ssc_value_share)} of the profit of the last "
-        f"{portfolio.horizon_months} months."
+        f"{percent(portfolio.ssc_value_share)} of current value ({escape(portfolio.value_word)}, "
+        f"last {portfolio.horizon_months} months)."
     )
     limit = limiting_stage(scores)
     primary = scores[(scores["kind"] == "primary") & scores["score"].notna()]
@@ -133,7 +133,9 @@ def describe_chain(chain: ValueChain, scores: pd.DataFrame) -> str:
             f"{percent(scores.loc[limit, 'score'])}: {_why(chain, limit)}."
         )
         rest = primary.drop(limit).sort_values("score", kind="mergesort")
-        if len(rest):
+        if len(rest) == 1:
+            text += f" The other is {_lower(rest.index[0])} ({percent(rest['score'].iloc[0])})."
+        elif len(rest):
             text += (
                 f" Next is {_lower(rest.index[0])} ({percent(rest['score'].iloc[0])}); the "
                 f"strongest is {_lower(rest.index[-1])} ({percent(rest['score'].iloc[-1])})."
@@ -277,12 +279,13 @@ def verdict(chain: ValueChain) -> ModelVerdict:
     limit = limiting_stage(scores)
     headline = sentence(
         "{stage} limits {company}'s CRM value chain most (score {score}); the {ssc} "
-        "strategically significant customers bring {share} of current value.",
+        "strategically significant customers bring {share} of current value ({word}).",
         stage=limit,
         company=company.name,
         score=percent(scores.loc[limit, "score"]),
         ssc=count(portfolio.n_ssc),
         share=percent(portfolio.ssc_value_share),
+        word=portfolio.value_word,
     )
     findings = []
     primary = scores[(scores["kind"] == "primary") & scores["score"].notna()]
@@ -298,7 +301,7 @@ def verdict(chain: ValueChain) -> ModelVerdict:
         if summary.loc[k, "measured"]
     ]
     if measured:
-        findings.append("Strategic types found: " + ", ".join(measured) + ".")
+        findings.append("Value-chain types found (not the SSC count): " + ", ".join(measured) + ".")
     weakest = limiting_stage(scores, "supporting")
     if weakest is not None:
         findings.append(

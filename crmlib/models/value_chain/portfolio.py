@@ -1,21 +1,23 @@
 """The first stage of Buttle's CRM value chain: customer portfolio analysis.
 
-The strategically significant customers (SSCs) come from two routes of value: the
-Pareto rule on current value (the top ``ssc_share`` of customers by the profit of the
-last ``horizon_months``) and the expected lifetime value (the top ``ssc_share`` by the
-CLV of the next ``horizon_months``). The portfolio matrix and the strategic types of
-:mod:`crmlib.analytics.portfolio` are drawn on the same table.
+The strategically significant customers (SSCs) are the customer base's own
+(:func:`crmlib.analytics.base.customer_base`): the top ``ssc_share`` of customers by
+current value over the base's window. Buttle's *types* of strategically significant
+customer (high future lifetime value, benchmark, inspiration, cost magnet, door-opener)
+are this model's own types, flagged by :mod:`crmlib.analytics.portfolio` on the same
+table and stated under their own id (``buttle_ssc_type``), never as the SSC count. The
+portfolio matrix is drawn on the same table.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from crmlib.analytics.base import customer_base
-from crmlib.analytics.pareto import flag_ssc
+from crmlib.analytics.base import CustomerBase, customer_base
 from crmlib.analytics.portfolio import (
     QUADRANTS,
     StrategicTypes,
@@ -23,9 +25,10 @@ from crmlib.analytics.portfolio import (
     quadrant_summary,
     strategic_types,
 )
-from crmlib.analytics.profitability import customer_profitability
+from crmlib.analytics.vocabulary import definition
 from crmlib.data.company import Company
 from crmlib.errors import ParameterError
+from crmlib.figures import Figure
 
 #: The axes of the portfolio matrix: parameter value -> (column, label, quadrant names).
 MATRIX_AXES = {
@@ -45,73 +48,49 @@ def _has_margin(company: Company) -> bool:
     return company.has("products", "product_id", "margin_rate") and "product_id" in tx.columns
 
 
-def _period_start(company: Company, months: int) -> pd.Timestamp:
-    return company.observation_end - pd.DateOffset(months=int(months))
-
-
-def _in_period(table: pd.DataFrame | None, start, end) -> pd.DataFrame | None:
-    if table is None or "date" not in table.columns:
-        return table
-    keep = (table["date"] > start) & (table["date"] <= end)
-    return table[keep.to_numpy(dtype=bool)]
-
-
 def value_transactions(company: Company) -> pd.DataFrame:
-    """The transactions the value measures use: as they are, or with a zero cost when the
-    margin cannot be known (no full cost column and no product margin rates), so that
-    value falls back to revenue."""
+    """The transactions for measures of revenue by product (suppliers, offer elements):
+    as they are, or with a zero cost when the margin cannot be known, so that functions
+    that read a cost column run on revenue."""
     if _has_margin(company):
         return company.transactions
     return company.transactions.assign(cost=0.0)
 
 
-def period_profit(company: Company, start, end) -> pd.DataFrame:
-    """Revenue, margin, contacts, cost to serve and profit per customer in (start, end].
-
-    Every customer of the company gets a row (zero when inactive).
-    """
-    cost_known = company.has("interactions") and company.has("channels")
-    return customer_profitability(
-        _in_period(value_transactions(company), start, end),
-        company.products,
-        _in_period(company.interactions, start, end) if cost_known else None,
-        company.channels if cost_known else None,
-        company.customers,
-    )
-
-
 @dataclass(frozen=True)
 class Portfolio:
-    """The customer portfolio: value per customer, SSCs, the matrix and the strategic types.
+    """The customer portfolio: value per customer, SSCs, the matrix and Buttle's types.
 
     Attributes
     ----------
     table : DataFrame
-        Indexed by customer_id: the columns of
-        :func:`crmlib.analytics.segments.customer_segments`; ``recent_revenue``,
-        ``recent_margin`` and ``recent_cost_to_serve`` (the last ``horizon_months``);
-        ``high_future_value``; ``ssc`` (bool) and ``ssc_route`` ("current and future
-        value", "current value", "future value" or "").
+        Indexed by customer_id: the customer base's columns
+        (:meth:`crmlib.analytics.base.CustomerBase.segments_table`); ``recent_revenue``,
+        ``recent_margin`` and ``recent_cost_to_serve`` (the base's window, NaN where the
+        data cannot measure them); ``ssc`` (the base's SSC flag); the type flags
+        (``high_future_value``, ``cost_magnet``, ``door_opener``, ...).
     matrix : DataFrame
         From :func:`crmlib.analytics.portfolio.portfolio_matrix`.
     quadrants : DataFrame
         From :func:`crmlib.analytics.portfolio.quadrant_summary` (value = current value).
     types : StrategicTypes
-        The strategic types.
+        Buttle's types of strategically significant customer.
     ssc_share, matrix_share : float
-        Share of customers counted high on value (the SSC rule) and on the matrix's
-        y axis.
+        Share of customers that are SSC (the base's setting) and share counted high on
+        the matrix's y axis.
     matrix_axis : str
         ``"potential"`` or ``"cost to serve"``.
     horizon_months : int
-        The period of current value and of the expected value.
+        The base's window: the period of current value and cost to serve.
     margin_measured, cost_measured : bool
         Whether value is margin (not revenue) and whether the cost to serve is known.
     currency : str
     notes : tuple of str
-        What the value models could not do (e.g. no lifetime-value forecast).
+        The base's notes (e.g. no lifetime-value forecast).
     cost_magnet_share, cost_magnet_ratio, min_followers
         The settings of the strategic types.
+    base : CustomerBase
+        The customer base the portfolio reads.
     """
 
     table: pd.DataFrame
@@ -129,9 +108,11 @@ class Portfolio:
     cost_magnet_share: float = 0.05
     cost_magnet_ratio: float = 0.5
     min_followers: int = 1
+    base: CustomerBase | None = field(default=None, repr=False)
     # the raw tables, kept for regrouping (door-openers need them)
     _customers: pd.DataFrame | None = field(default=None, repr=False)
     _transactions: pd.DataFrame | None = field(default=None, repr=False)
+    _company: Any = field(default=None, repr=False)
 
     @property
     def ssc_ids(self) -> pd.Index:
@@ -147,21 +128,33 @@ class Portfolio:
         """Whether an expected lifetime value could be forecast."""
         return bool(self.table["clv"].notna().any())
 
+    @property
+    def value_word(self) -> str:
+        """What current value measures here: "margin after cost to serve", "margin" or
+        "revenue"."""
+        if not self.margin_measured:
+            return "revenue"
+        return "margin after cost to serve" if self.cost_measured else "margin"
+
     def value_share(self, mask: pd.Series | np.ndarray, column: str = "current_value") -> float:
-        """The share of the positive total of ``column`` that the customers in ``mask`` bring."""
+        """The share of the net total of ``column`` that the customers in ``mask`` bring.
+
+        The net total (below-zero customers subtract from it), as the vocabulary's
+        ``top20_share`` divides; NaN when the total is not positive.
+        """
         values = self.table[column].astype(float)
-        total = float(values.clip(lower=0).sum())
+        total = float(values.sum())
         chosen = np.asarray(mask, dtype=bool)
         return float(values[chosen].sum() / total) if total > 0 else float("nan")
 
     @property
     def ssc_value_share(self) -> float:
-        """The share of current value (last period's profit) the SSCs bring."""
+        """The share of current value (net total) the SSCs bring."""
         return self.value_share(self.table["ssc"])
 
     @property
     def ssc_revenue_share(self) -> float:
-        """The share of last period's revenue the SSCs bring."""
+        """The share of the window's revenue the SSCs bring."""
         return self.value_share(self.table["ssc"], "recent_revenue")
 
     def regrouped(
@@ -170,12 +163,27 @@ class Portfolio:
         matrix_share: float | None = None,
         matrix_axis: str | None = None,
     ) -> Portfolio:
-        """The same portfolio with other SSC and matrix settings (nothing is refitted)."""
+        """The same portfolio with other SSC and matrix settings.
+
+        Another ``ssc_share`` reads the customer base with that share (a base of its own,
+        memoised); the matrix settings only redraw the matrix.
+        """
+        share = self.ssc_share if ssc_share is None else float(ssc_share)
+        base = self.base
+        if self._company is not None and base is not None and share != base.settings.ssc_share:
+            return portfolio_analysis(
+                self._company,
+                base=_base_for(self._company, base, share),
+                matrix_share=self.matrix_share if matrix_share is None else float(matrix_share),
+                matrix_axis=self.matrix_axis if matrix_axis is None else matrix_axis,
+                cost_magnet_share=self.cost_magnet_share,
+                cost_magnet_ratio=self.cost_magnet_ratio,
+                min_followers=self.min_followers,
+            )
         return _grouped(
             self.table,
             replace(
                 self,
-                ssc_share=self.ssc_share if ssc_share is None else float(ssc_share),
                 matrix_share=self.matrix_share if matrix_share is None else float(matrix_share),
                 matrix_axis=self.matrix_axis if matrix_axis is None else matrix_axis,
             ),
@@ -184,26 +192,24 @@ class Portfolio:
         )
 
     def type_counts(self) -> pd.DataFrame:
-        """Customers and value per SSC route and strategic type, for display."""
-        table = self.table
+        """Customers and value of the SSCs and of each of Buttle's types, for display.
+
+        The first row is the customer base's SSCs; the others are the value chain's own
+        types, labelled "value-chain type: ..." so that no reader takes them for the SSC
+        count.
+        """
         rows = [
             {
-                "type": "SSC: current value (Pareto)",
-                "customers": int(table["is_ssc"].sum()),
-                "value_share": self.value_share(table["is_ssc"]),
-                "status": "measured",
-            },
-            {
-                "type": "SSC: current or future value",
+                "type": f"SSC: top {self.ssc_share:.0%} by current value",
                 "customers": self.n_ssc,
                 "value_share": self.ssc_value_share,
                 "status": "measured",
-            },
+            }
         ]
         for _, row in self.types.summary.iterrows():
             rows.append(
                 {
-                    "type": row["label"],
+                    "type": f"value-chain type: {row['label']}",
                     "customers": int(row["customers"]) if row["measured"] else np.nan,
                     "value_share": row["value_share"],
                     "status": "measured" if row["measured"] else "not measurable",
@@ -212,6 +218,45 @@ class Portfolio:
         out = pd.DataFrame(rows).set_index("type")
         out["customers"] = out["customers"].astype("Int64")
         return out
+
+    def figures(self) -> list[Figure]:
+        """The figures the portfolio states: the base's SSC count and top-20% share, and
+        the customers of each of Buttle's types (id ``buttle_ssc_type.<type>``)."""
+        out = []
+        if self.base is not None:
+            out += [self.base.figure("ssc_count"), self.base.figure("top20_share")]
+        window = self.base.window if self.base is not None else ""
+        label = definition("buttle_ssc_type").label
+        for key, row in self.types.summary.iterrows():
+            name = f"{label}: {row['label']}"
+            if row["measured"]:
+                out.append(
+                    Figure(f"buttle_ssc_type.{key}", name, int(row["customers"]), "customers",
+                           window)
+                )  # fmt: skip
+            else:
+                out.append(
+                    Figure.unavailable(
+                        f"buttle_ssc_type.{key}", name, "customers", str(row["reason"]), window
+                    )
+                )
+        return out
+
+
+def _base_for(company: Company, base: CustomerBase, ssc_share: float) -> CustomerBase:
+    """The customer base with the settings of ``base`` but another SSC share."""
+    given = base.settings
+    return customer_base(
+        company,
+        observation_end=given.observation_end,
+        window_months=given.window_months,
+        value_metric=given.value_metric,
+        ssc_share=ssc_share,
+        mgc_share=given.mgc_share,
+        horizon_months=given.horizon_months,
+        discount_rate=given.discount_rate,
+        freq=given.freq,
+    )
 
 
 def _grouped(
@@ -225,7 +270,6 @@ def _grouped(
             f"matrix_axis must be one of {', '.join(MATRIX_AXES)}, got '{settings.matrix_axis}'"
         )
     table = table.copy()
-    table["is_ssc"] = flag_ssc(table["current_value"], settings.ssc_share).to_numpy()
     types = strategic_types(
         table,
         customers,
@@ -233,27 +277,17 @@ def _grouped(
         future_share=settings.ssc_share,
         cost_share=settings.cost_magnet_share,
         cost_ratio=settings.cost_magnet_ratio,
-        cost_measured=settings.cost_measured,
+        # a cost magnet costs more to serve than a share of its margin: both must be known
+        cost_measured=settings.cost_measured and settings.margin_measured,
         min_followers=settings.min_followers,
         cost_col="recent_cost_to_serve",
         margin_col="recent_margin",
     )
-    future = (
-        types.flags["high_future_value"]
-        if "high_future_value" in types.flags.columns
-        else pd.Series(False, index=table.index)
-    ).to_numpy(dtype=bool)
-    current = table["is_ssc"].to_numpy(dtype=bool)
-    table["high_future_value"] = future
-    table["ssc"] = current | future
-    table["ssc_route"] = np.select(
-        [current & future, current, future],
-        ["current and future value", "current value", "future value"],
-        "",
-    )
-    for column in ("cost_magnet", "door_opener", "followers", "followers_value"):
+    for column in ("high_future_value", "cost_magnet", "door_opener", "followers"):
         if column in types.flags.columns:
             table[column] = types.flags[column].to_numpy()
+    if "followers_value" in types.flags.columns:
+        table["followers_value"] = types.flags["followers_value"].to_numpy()
     column, _, names = MATRIX_AXES[settings.matrix_axis]
     matrix = portfolio_matrix(
         table,
@@ -277,6 +311,7 @@ def _grouped(
 def portfolio_analysis(
     company: Company,
     *,
+    base: CustomerBase | None = None,
     ssc_share: float = 0.2,
     matrix_share: float = 0.2,
     matrix_axis: str = "potential",
@@ -285,19 +320,22 @@ def portfolio_analysis(
     cost_magnet_ratio: float = 0.5,
     min_followers: int = 1,
 ) -> Portfolio:
-    """Value per customer, the SSCs, the portfolio matrix and the strategic types.
+    """Value per customer, the SSCs, the portfolio matrix and Buttle's types.
 
     Parameters
     ----------
     company : Company
+    base : CustomerBase, optional
+        The customer base to read; by default the company's own with ``ssc_share`` and a
+        window of ``horizon_months``. When given, its settings win over those two.
     ssc_share : float, default 0.2
-        Share of customers counted as SSC on each route of value (current, future).
+        Share of customers that are SSC (the base's) and that are of high future value.
     matrix_share : float, default 0.2
         Share of customers counted high on the matrix's y axis.
     matrix_axis : {"potential", "cost to serve"}
         The y axis of the matrix.
     horizon_months : int, default 12
-        The period of current value, of the expected value and of the cost to serve.
+        The window of current value and cost to serve.
     cost_magnet_share, cost_magnet_ratio : float
         See :func:`crmlib.analytics.portfolio.cost_magnets`.
     min_followers : int, default 1
@@ -307,49 +345,42 @@ def portfolio_analysis(
     -------
     Portfolio
     """
-    if not 0 < ssc_share <= 1 or not 0 < matrix_share <= 1:
-        raise ParameterError(
-            f"ssc_share and matrix_share must be between 0 and 1, got {ssc_share} and "
-            f"{matrix_share}"
-        )
-    cost_measured = company.has("interactions") and company.has("channels")
-    segments = customer_base(
-        company, window_months=horizon_months, ssc_share=ssc_share
-    ).segments_table(legacy=True)
-    notes = list(segments.attrs.get("notes", []))
-    table = segments.set_index("customer_id")
-    recent = period_profit(
-        company, _period_start(company, horizon_months), company.observation_end
-    ).reindex(table.index)
-    table["recent_revenue"] = recent["revenue"].fillna(0.0).to_numpy()
-    table["recent_margin"] = recent["gross_margin"].fillna(0.0).to_numpy()
-    table["recent_cost_to_serve"] = recent["cost_to_serve"].fillna(0.0).to_numpy()
-    margin_measured = _has_margin(company)
-    if not margin_measured:
-        notes.append("no cost or product margin: value is revenue, not margin")
+    if not 0 < matrix_share <= 1:
+        raise ParameterError(f"matrix_share must be between 0 and 1, got {matrix_share}")
+    if base is None:
+        base = customer_base(company, window_months=horizon_months, ssc_share=ssc_share)
+    table = base.segments_table().set_index("customer_id")
+    margin_measured = bool(base.meta["margin_known"]) and base.value_metric == "margin"
+    cost_measured = bool(base.meta["cost_to_serve_known"])
+    table["recent_revenue"] = table["revenue"].astype(float)
+    table["recent_margin"] = table["gross_margin"].astype(float)
+    table["recent_cost_to_serve"] = table["cost_to_serve"].astype(float)
+    table["ssc"] = table["is_ssc"].astype(bool)
     settings = Portfolio(
         table=table,
         matrix=pd.DataFrame(),
         quadrants=pd.DataFrame(),
         types=StrategicTypes(pd.DataFrame(), pd.DataFrame()),
-        ssc_share=float(ssc_share),
+        ssc_share=float(base.settings.ssc_share),
         matrix_share=float(matrix_share),
         matrix_axis=matrix_axis,
-        horizon_months=int(horizon_months),
+        horizon_months=int(base.settings.window_months),
         margin_measured=margin_measured,
         cost_measured=cost_measured,
-        currency=company.currency,
-        notes=tuple(notes),
+        currency=base.currency,
+        notes=tuple(base.notes),
         cost_magnet_share=float(cost_magnet_share),
         cost_magnet_ratio=float(cost_magnet_ratio),
         min_followers=int(min_followers),
+        base=base,
+        _company=company,
     )
     return _grouped(table, settings, company.customers, value_transactions(company))
 
 
 def top_customers(portfolio: Portfolio, n: int = 10) -> pd.DataFrame:
     """The ``n`` SSCs with the highest current value (reports show at most ten)."""
-    columns = ["ssc_route", "current_value", "clv", "recent_cost_to_serve", "value_category"]
-    extra = [c for c in ("cost_magnet", "door_opener") if c in portfolio.table.columns]
+    columns = ["current_value", "clv", "recent_cost_to_serve", "value_category"]
+    extra = [c for c in ("high_future_value", "cost_magnet", "door_opener") if c in portfolio.table]
     ssc = portfolio.table[portfolio.table["ssc"].to_numpy(dtype=bool)]
     return ssc.sort_values("current_value", ascending=False).head(min(n, 10))[columns + extra]

@@ -12,14 +12,20 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from crmlib.analytics.base import customer_base
 from crmlib.analytics.lifecycle.cohorts import acquisition, cohort_retention
-from crmlib.analytics.pareto import flag_ssc
 from crmlib.analytics.purchases import purchase_lines
+from crmlib.analytics.vocabulary import TARGET_DEFAULTS, definition, targets
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
+from crmlib.figures import Figure
 from crmlib.instruments import Answers, area_scores
-from crmlib.models.value_chain.portfolio import Portfolio, period_profit
+from crmlib.models.value_chain.portfolio import Portfolio
 from crmlib.models.value_chain.stages import CONDITIONS, load_conditions_answers
+
+#: Below this share of the year before inside the data, the measures are unavailable;
+#: between it and 1 they carry a caveat with the covered share.
+MIN_COVERAGE = 0.5
 
 # ---------------------------------------------------------------- relationship management
 
@@ -27,6 +33,10 @@ from crmlib.models.value_chain.stages import CONDITIONS, load_conditions_answers
 @dataclass(frozen=True)
 class Targets:
     """Targets of relationship management, per segment where they differ.
+
+    The retention targets are the client's (``company.yml`` ``targets:``, read with
+    :func:`crmlib.analytics.vocabulary.targets`; build them with :meth:`for_company`):
+    ``ssc_retention`` for the SSCs and ``retention`` for the others.
 
     Attributes
     ----------
@@ -40,11 +50,24 @@ class Targets:
         New customers per customer lost (1 replaces the base).
     """
 
-    retention_ssc: float = 0.85
-    retention_other: float = 0.6
+    retention_ssc: float = TARGET_DEFAULTS["ssc_retention"]
+    retention_other: float = TARGET_DEFAULTS["retention"]
     upsell: float = 0.5
     cross_sell: float = 0.5
     acquisition: float = 1.0
+
+    @classmethod
+    def for_company(
+        cls,
+        company: object,
+        *,
+        upsell: float = 0.5,
+        cross_sell: float = 0.5,
+        acquisition: float = 1.0,
+    ) -> Targets:
+        """The client's retention targets with these development targets."""
+        given = targets(company)
+        return cls(given["ssc_retention"], given["retention"], upsell, cross_sell, acquisition)
 
     def target(self, measure: str, segment: str) -> float:
         if measure == "retention":
@@ -75,6 +98,12 @@ class Relationships:
     retained_value : dict
         Segment -> the mean current value of its retained customers (for the value of
         a retention shortfall).
+    period : str
+        The two years compared, ``yyyy-mm-dd..yyyy-mm-dd -> yyyy-mm-dd..yyyy-mm-dd``.
+    coverage : float
+        The share of the year before that lies inside the data (1 when all of it).
+    caveat : str
+        Why the measures must be read with care ("" when they need not).
     """
 
     measures: pd.DataFrame
@@ -82,11 +111,56 @@ class Relationships:
     acquisition: pd.DataFrame
     ssc_by_source: pd.DataFrame | None
     retained_value: dict[str, float]
+    period: str = ""
+    coverage: float = 1.0
+    caveat: str = ""
 
     @property
     def attainment(self) -> float:
         """The mean attainment over all measures with a target (0-1)."""
         return float(self.measures["attainment"].mean())
+
+    def figures(self) -> list[Figure]:
+        """The retention rates per segment and their targets, as checkable figures.
+
+        The retention of last year's SSCs and of the others are this model's own split of
+        the retention rate (``retention_rate.ssc_last_year``, ``retention_rate.other``);
+        the targets are the client's (``target.ssc_retention``, ``target.retention``).
+        """
+        status = "caveat" if self.caveat else "ok"
+        label = definition("retention_rate").label
+        out = []
+        for segment, key, words, target in (
+            ("SSC", "ssc_last_year", "last year's SSCs", "ssc_retention"),
+            ("other", "other", "last year's other customers", "retention"),
+        ):
+            rows = self.measures[
+                (self.measures["measure"] == "retention") & (self.measures["segment"] == segment)
+            ]
+            value = float(rows["value"].iloc[0]) if len(rows) else float("nan")
+            figure_id = f"retention_rate.{key}"
+            if np.isnan(value):
+                out.append(
+                    Figure.unavailable(
+                        figure_id, f"{label}: {words}", "share",
+                        f"nobody of {words} bought in the year before", self.period,
+                    )
+                )  # fmt: skip
+            else:
+                out.append(
+                    Figure(figure_id, f"{label}: {words}", value, "share", self.period, status,
+                           self.caveat)
+                )  # fmt: skip
+            out.append(
+                Figure(
+                    f"target.{target}",
+                    f"{definition('target').label}: {target.replace('_', ' ')}",
+                    float(rows["target"].iloc[0]) if len(rows) else float("nan"),
+                    "share",
+                    "the analysis window",
+                )
+            )
+        return out
 
     def value(self, measure: str, segment: str) -> float:
         rows = self.measures[
@@ -106,32 +180,59 @@ def relationship_management(
 ) -> Relationships:
     """Acquisition, retention, up-sell and cross-sell over the last twelve months.
 
-    The segments are the customers' SSC status a year ago: the Pareto rule of the
-    portfolio (the top ``ssc_share`` by profit) applied to the twelve months before the
-    last twelve. Judging this year's retention by this year's SSCs would be circular:
-    a customer is an SSC now because they bought.
+    The segments are the customers' SSC status a year ago: the customer base of the
+    twelve months before the last twelve (the same settings as the portfolio's base).
+    Judging this year's retention by this year's SSCs would be circular: a customer is
+    an SSC now because they bought.
+
+    The year before must lie inside the data: when less than :data:`MIN_COVERAGE` of it
+    does, the measures are not measurable; when part of it does, they carry a caveat
+    with the covered share (the year before's buyers are undercounted, which flatters
+    retention).
 
     Raises
     ------
     MissingDataError
-        When nobody bought in the twelve months before the last twelve.
+        When nobody bought in the twelve months before the last twelve, or the data
+        covers less than :data:`MIN_COVERAGE` of them.
     """
-    targets = targets or Targets()
+    targets = targets or Targets.for_company(company)
     end = company.observation_end
     mid = end - pd.DateOffset(months=12)
     start = end - pd.DateOffset(months=24)
     tx = company.transactions
     last = _purchase_lines(tx, mid, end)
     before = _purchase_lines(tx, start, mid)
+    period = (
+        f"{(start + pd.Timedelta(days=1)).date()}..{mid.date()} -> "
+        f"{(mid + pd.Timedelta(days=1)).date()}..{end.date()}"
+    )
     if before.empty:
         raise MissingDataError(
             "relationship measures need purchases in the two years before "
             f"{end:%d %b %Y}; the data has none in the first of them"
         )
+    data_start = pd.Timestamp(tx["date"].min()).normalize()
+    # the share of the year before (start, mid] that the data covers
+    coverage = float(
+        np.clip((mid - max(data_start - pd.Timedelta(days=1), start)) / (mid - start), 0, 1)
+    )
+    if coverage < MIN_COVERAGE:
+        raise MissingDataError(
+            f"retention, up-sell, cross-sell and acquisition compare the year before "
+            f"({period.split(' -> ')[0]}) with the last; the data begins on "
+            f"{data_start.date()}, so it covers {coverage:.0%} of the year before. Give "
+            "two full years of transactions"
+        )
+    caveat = (
+        f"the data begins on {data_start.date()}, so it covers only {coverage:.0%} of the year "
+        "before: its buyers are undercounted and retention may read high"
+        if coverage < 1
+        else ""
+    )
     last_revenue = last.groupby("customer_id")["amount"].sum()
     before_revenue = before.groupby("customer_id")["amount"].sum()
-    profit = period_profit(company, start, mid)["profit"]
-    was_ssc = flag_ssc(profit, portfolio.ssc_share)
+    was_ssc = _ssc_a_year_ago(company, portfolio, mid)
     segment = pd.Series(
         np.where(was_ssc.reindex(before_revenue.index).fillna(False), "SSC", "other"),
         index=before_revenue.index,
@@ -221,7 +322,29 @@ def relationship_management(
         acquisition=acquisition(tx, company.products, freq="Y", end=end, by=by),
         ssc_by_source=ssc_by_source,
         retained_value=retained_value,
+        period=period,
+        coverage=coverage,
+        caveat=caveat,
     )
+
+
+def _ssc_a_year_ago(company: Company, portfolio: Portfolio, mid: pd.Timestamp) -> pd.Series:
+    """The SSC flag of the customer base of the twelve months up to ``mid``."""
+    given = portfolio.base.settings if portfolio.base is not None else None
+    settings = (
+        {
+            "value_metric": given.value_metric,
+            "ssc_share": given.ssc_share,
+            "mgc_share": given.mgc_share,
+            "horizon_months": given.horizon_months,
+            "discount_rate": given.discount_rate,
+            "freq": given.freq,
+        }
+        if given is not None
+        else {"ssc_share": portfolio.ssc_share}
+    )
+    before = customer_base(company, observation_end=mid, window_months=12, **settings)
+    return before.table["is_ssc"].astype(bool)
 
 
 # ---------------------------------------------------------------- supporting conditions

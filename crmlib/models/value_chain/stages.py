@@ -354,7 +354,8 @@ def value_proposition(
             "segment": labels.to_numpy(),
             "ssc": table["ssc"].reindex(labels.index).fillna(False).to_numpy(dtype=bool),
             "revenue": table["recent_revenue"].reindex(labels.index).fillna(0.0).to_numpy(),
-            "cost": table["recent_cost_to_serve"].reindex(labels.index).fillna(0.0).to_numpy(),
+            # NaN when the cost to serve is not measured: unknown is not zero
+            "cost": table["recent_cost_to_serve"].reindex(labels.index).to_numpy(),
         },
         index=labels.index,
     )

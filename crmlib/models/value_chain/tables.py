@@ -37,41 +37,42 @@ def readable_table(
 
 
 def top_customers_table(portfolio: Portfolio, n: int = 10) -> pd.DataFrame:
-    """The ``n`` (at most ten) SSCs with the highest current value, as text."""
+    """The ``n`` (at most ten) SSCs with the highest current value, as text.
+
+    The cost to serve is left out when the data cannot measure it (no column of blanks
+    or zeros); ``value-chain types`` names each customer's Buttle types.
+    """
     top = top_customers(portfolio, n)
+    names = (
+        ("high_future_value", "high future value"),
+        ("cost_magnet", "cost magnet"),
+        ("door_opener", "door-opener"),
+    )
     types = [
-        ", ".join(
-            label
-            for column, label in (("cost_magnet", "cost magnet"), ("door_opener", "door-opener"))
-            if column in top.columns and bool(row[column])
-        )
+        ", ".join(name for column, name in names if column in top.columns and bool(row[column]))
         for _, row in top.iterrows()
     ]
-    table = pd.DataFrame(
-        {
-            "SSC by": top["ssc_route"].str.replace(" value", "", regex=False),
-            "current value": top["current_value"],
-            "expected value": top["clv"],
-            "cost to serve": top["recent_cost_to_serve"],
-            "IDIC category": top["value_category"],
-            "types": types,
-        },
-        index=top.index,
-    )
     currency = portfolio.currency
-    return readable_table(
-        table,
-        amounts=("current value", "expected value", "cost to serve"),
-        rename={
-            "current value": f"current value ({currency})",
-            "expected value": f"expected value ({currency})",
-            "cost to serve": f"cost to serve ({currency})",
-        },
-    )
+
+    def named(words: str) -> str:
+        return f"{words} ({currency})" if currency else words
+
+    expected = "expected revenue" if not portfolio.margin_measured else "expected margin"
+    columns = {
+        named(f"current {portfolio.value_word}"): top["current_value"],
+        named(expected): top["clv"],
+    }
+    if portfolio.cost_measured:
+        columns[named("cost to serve")] = top["recent_cost_to_serve"]
+    amounts = tuple(columns)
+    columns["IDIC category"] = top["value_category"]
+    columns["value-chain types"] = types
+    table = pd.DataFrame(columns, index=top.index)
+    return readable_table(table, amounts=amounts)
 
 
 def type_counts_table(portfolio: Portfolio) -> pd.DataFrame:
-    """Customers and share of current value per SSC route and strategic type, as text."""
+    """Customers and share of current value of the SSCs and of each value-chain type, as text."""
     return readable_table(
         portfolio.type_counts(),
         shares=("value_share",),

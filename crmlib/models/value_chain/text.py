@@ -8,8 +8,10 @@ channel names) is escaped.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from crmlib.data.company import Company
+from crmlib.figures import Figure
 from crmlib.formatting import count, money, percent
 from crmlib.models.value_chain.portfolio import Portfolio
 from crmlib.models.value_chain.relationships import Conditions, Relationships
@@ -37,8 +39,24 @@ def _is_nan(value) -> bool:
 # ---------------------------------------------------------------- stage 1
 
 
+def plain_figure(figure: Figure) -> str:
+    """A figure written out without a checkable span (the default ``cite``).
+
+    An unavailable figure reads "not available", never 0.
+    """
+    if figure.status == "unavailable" or figure.value is None:
+        return "not available"
+    if figure.unit == "share":
+        return percent(float(figure.value))
+    if figure.unit == "customers":
+        return count(figure.value)
+    if len(figure.unit) == 3 and figure.unit.isupper():
+        return money(float(figure.value), figure.unit)
+    return str(figure.value)
+
+
 def cost_magnet_cost(portfolio: Portfolio) -> tuple[float, float, float]:
-    """The cost magnets' cost to serve, margin and the cost above the ratio (last period)."""
+    """The cost magnets' cost to serve, margin and the cost above the ratio (the window)."""
     table = portfolio.table
     if "cost_magnet" not in table.columns:
         return float("nan"), float("nan"), float("nan")
@@ -49,27 +67,53 @@ def cost_magnet_cost(portfolio: Portfolio) -> tuple[float, float, float]:
     return float(cost.sum()), float(magnets["recent_margin"].sum()), float(excess.sum())
 
 
-def describe_portfolio(portfolio: Portfolio, company: Company) -> str:
-    """The SSCs, the matrix and the strategic types in one paragraph."""
-    table, currency = portfolio.table, company.currency
-    months = portfolio.horizon_months
-    n, n_ssc = len(table), portfolio.n_ssc
-    pareto = int(table["is_ssc"].sum())
-    future_only = int((table["ssc"] & ~table["is_ssc"]).sum())
-    text = (
-        f"{_lead(company)} {count(n_ssc)} of {count(n)} customers ({percent(n_ssc / n)}) are "
-        f"strategically significant and bring {percent(portfolio.ssc_value_share)} of the "
-        f"profit of the last {months} months. {count(pareto)} of them follow from the Pareto "
-        f"rule (the top {percent(portfolio.ssc_share)} by current value bring "
-        f"{percent(portfolio.value_share(table['is_ssc']))} of it)"
+def describe_portfolio(
+    portfolio: Portfolio, company: Company, cite: Callable[[Figure], str] | None = None
+) -> str:
+    """The SSCs, the matrix and Buttle's types in one paragraph.
+
+    Parameters
+    ----------
+    portfolio : Portfolio
+    company : Company
+    cite : callable, optional
+        Writes a :class:`~crmlib.figures.Figure` into the text; the notebook passes
+        :func:`crmlib.notebook.figures.cite` so that each figure is checkable. By
+        default the figure is written out plainly.
+    """
+    cite = cite or plain_figure
+    table, currency, base = portfolio.table, company.currency, portfolio.base
+    figures = {f.id: f for f in portfolio.figures()}
+    window = (
+        escape(base.window) if base is not None else f"the last {portfolio.horizon_months} months"
     )
-    if portfolio.forecast:
-        text += (
-            f"; {count(future_only)} more bring less today but are expected among the top "
-            f"{percent(portfolio.ssc_share)} over the next {months} months."
-        )
+    value = portfolio.value_word
+    text = (
+        f"{_lead(company)} {cite(figures['ssc_count'])} of {count(len(table))} customers are "
+        f"strategically significant (SSC): the top {percent(portfolio.ssc_share)} by current "
+        f"value, the {escape(value)} of {window}."
+    )
+    if portfolio.ssc_share == 0.2:
+        text += f" The top 20% bring {cite(figures['top20_share'])} of that value."
     else:
-        text += "; no lifetime value could be forecast, so no customer qualifies on future value."
+        text += f" They bring {percent(portfolio.ssc_value_share)} of that value."
+    summary = portfolio.types.summary
+    measured = [key for key in summary.index if summary.loc[key, "measured"]]
+    if measured:
+        parts = [
+            f"{cite(figures[f'buttle_ssc_type.{key}'])} of type *{escape(summary.loc[key, 'label'])}*"
+            for key in measured
+        ]
+        text += (
+            " Buttle's value chain names its own types of strategically significant customer, "
+            f"which overlap the SSCs and each other: {join(parts)}."
+        )
+    if "high_future_value" in measured:
+        future_only = int((table["high_future_value"] & ~table["ssc"]).sum())
+        text += (
+            f" Of the high-future-value customers, {count(future_only)} are not SSCs today: "
+            "they bring less now than they are expected to."
+        )
     quadrants = portfolio.quadrants
     axis = AXIS_WORDS[portfolio.matrix_axis]
     placed = [f"{count(row.customers)} *{escape(q)}*" for q, row in quadrants.iterrows()]
@@ -81,30 +125,26 @@ def describe_portfolio(portfolio: Portfolio, company: Company) -> str:
             "of current value"
         )
     text += "."
-    summary = portfolio.types.summary
-    if summary.loc["cost_magnet", "measured"]:
+    if "cost_magnet" in measured:
         cost, margin, excess = cost_magnet_cost(portfolio)
         text += (
-            f" {count(summary.loc['cost_magnet', 'customers'])} cost magnets cost "
-            f"{money(cost, currency)} to serve in the last {months} months, against "
+            f" The cost magnets cost {money(cost, currency)} to serve in {window}, against "
             f"{money(margin, currency)} of margin they brought."
         )
-    if summary.loc["door_opener", "measured"]:
+    if "door_opener" in measured:
         doors = table[table["door_opener"].to_numpy(dtype=bool)]
         text += (
-            f" {count(len(doors))} door-openers were followed by "
-            f"{count(doors['followers'].sum())} members of their household or account, who "
-            f"bring {money(doors['followers_value'].sum(), currency)} of current value."
+            f" The door-openers were followed by {count(doors['followers'].sum())} members of "
+            f"their household or account, who bring "
+            f"{money(doors['followers_value'].sum(), currency)} of current value."
         )
     for key in summary.index[~summary["measured"].to_numpy(dtype=bool)]:
         text += (
             f" {capitalise(summary.loc[key, 'label'])}s are not measurable here "
             f"({escape(summary.loc[key, 'reason'])})."
         )
-    # the cost to serve is said above, with the cost magnets
-    notes = [n for n in portfolio.notes if not n.startswith("cost to serve not measured")]
-    if notes:
-        text += " Note: " + "; ".join(escape(note) for note in notes) + "."
+    if portfolio.notes:
+        text += " Note: " + "; ".join(escape(note) for note in portfolio.notes) + "."
     return text
 
 
@@ -230,21 +270,34 @@ def describe_proposition(proposition: Proposition, company: Company) -> str:
 # ---------------------------------------------------------------- stage 5
 
 
-def describe_relationships(relationships: Relationships, company: Company) -> str:
-    """Retention, development and acquisition against their targets; the largest shortfall."""
+def describe_relationships(
+    relationships: Relationships,
+    company: Company,
+    cite: Callable[[Figure], str] | None = None,
+) -> str:
+    """Retention, development and acquisition against their targets; the largest shortfall.
+
+    ``cite`` as in :func:`describe_portfolio`. The two years compared are named, and a
+    year before only partly inside the data is said.
+    """
+    cite = cite or plain_figure
     measures = relationships.measures
+    figures = {f.id: f for f in relationships.figures()}
     text = _lead(company)
 
     def row(measure: str, segment: str):
         rows = measures[(measures["measure"] == measure) & (measures["segment"] == segment)]
         return rows.iloc[0] if len(rows) else None
 
-    ssc, other = row("retention", "SSC"), row("retention", "other")
+    before, last = relationships.period.split(" -> ") if relationships.period else ("", "")
     text += (
-        f" Of last year's SSCs, {percent(ssc['value'])} bought again this year (target "
-        f"{percent(ssc['target'])}); of the other customers {percent(other['value'])} "
-        f"(target {percent(other['target'])})."
+        f" Of last year's SSCs ({escape(before)}), {cite(figures['retention_rate.ssc_last_year'])} "
+        f"bought again in {escape(last)} (target {cite(figures['target.ssc_retention'])}); of the "
+        f"other customers {cite(figures['retention_rate.other'])} (target "
+        f"{cite(figures['target.retention'])})."
     )
+    if relationships.caveat:
+        text += f" Read these measures with care: {escape(relationships.caveat)}."
     upsell = row("up-sell", "SSC")
     text += (
         f" {percent(upsell['value'])} of the retained SSCs spent more than the year before "
@@ -268,8 +321,10 @@ def describe_relationships(relationships: Relationships, company: Company) -> st
             f" The largest shortfall is {gap['measure']} of {who}: "
             f"{percent(gap['value'])} against {percent(gap['target'])}."
         )
-    else:
+    elif measures["value"].notna().all():
         text += " Every measure meets its target."
+    else:
+        text += " Every measure that could be taken meets its target."
     source = relationships.ssc_by_source
     if source is not None and len(source):
         big = source[source["customers"] >= max(10, 0.02 * source["customers"].sum())]

@@ -133,9 +133,17 @@ def test_value_creation_by_hand(shop):
     # last year's profit: A 40 - 8 (store contact), C 30 - 0.4 (webshop contact)
     assert value.profit_per_customer == pytest.approx((32 + 29.6) / 2)
     m = 30.8
-    assert value.lifetime_value == pytest.approx(m * 0.5 / (1.1 - 0.5))
-    assert value.lifetime_value_lifted == pytest.approx(m * 0.55 / (1.1 - 0.55))
+    # the retention rate is the base's: the data begins on 2023-03-01, so the year before
+    # is covered in part and the figure says so
+    retention = value.figure("retention_rate")
+    assert retention.status == "caveat" and "covers only 84%" in retention.reason
+    # no target segments: the lift is valued over every buyer of the year before (A, B)
     assert value.lift_margin_per_year == pytest.approx(0.05 * 2 * m)
+    assert value.figure("retention_lift_value").value == pytest.approx(0.05 * 2 * m)
+    # four customers cannot carry a lifetime-value fit: unavailable, never 0
+    lifetime = value.figure("lifetime_value_per_buyer")
+    assert (lifetime.status, lifetime.value) == ("unavailable", None)
+    assert np.isnan(value.lifetime_value)
     assert value.retention_cost == pytest.approx((8 + 0.4) / 2)
     assert value.retention_cost_source == "measured cost to serve"
     assert value.acquisition_cost == pytest.approx(5 * 4.2)
@@ -144,7 +152,26 @@ def test_value_creation_by_hand(shop):
     assert value.profitable_share == 1.0
     text = pf.describe_value(value, shop)
     assert "rule of thumb, not a measurement" in text
+    assert "No lifetime value could be forecast" in text
+    assert "50% of the year before's buyers bought again (2023-01-01..2023-12-31" in text
     assert "&lt;b&gt;Linde&lt;/b&gt;" in text and "<b>" not in text
+
+
+def test_the_retention_action_is_valued_over_its_target_segments(shop):
+    # current value: A 100 - 60 - 8 = 32, C 80 - 50 - 0.4 = 29.6; A alone is platinum
+    value = pf.value_creation(shop, target_segments=("platinum",))
+    assert value.target_customers == 1 and value.target_retained_base == 1
+    assert value.target_profit_per_customer == pytest.approx(32)
+    assert value.lift_margin_per_year == pytest.approx(0.05 * 1 * 32)
+    results = pf.Result(
+        strategy=None, value=value, multichannel=None, information=None, performance=None,
+        readiness=None, company=shop,
+    )  # fmt: skip
+    from crmlib.models.payne_frow.conclude import _value_action
+
+    action = _value_action(results, shop)
+    assert "for the 1 customer of the target segments (platinum)" in action.title
+    assert action.expected_value == pytest.approx(1.6)
 
 
 def test_given_costs_replace_the_measured_ones(shop):
@@ -492,7 +519,7 @@ def test_customer_base_is_computed_once_per_company(sample):
     first = pf.customer_base(sample)
     assert pf.customer_base(sample) is first
     # the process reads the one shared customer base, not a table of its own
-    direct = shared_customer_base(sample).segments_table(legacy=True)
+    direct = shared_customer_base(sample).segments_table()
     pd.testing.assert_frame_equal(first, direct)
 
 
@@ -504,3 +531,23 @@ def test_a_strategy_aimed_at_little_value_is_re_aimed(sample):
     # platinum and gold are worth more than the average customer in expected value
     assert re_aim[0].title.endswith("(platinum, gold)")
     assert "(bronze) are 64% of the customers" in re_aim[0].rationale
+
+
+def test_revenue_only_value_creation_says_revenue_and_claims_no_profit(shop, tmp_path):
+    tx = (tmp_path / "transactions.csv").read_text().splitlines()
+    rows = [",".join(line.split(",")[:3]) for line in tx]
+    (tmp_path / "transactions.csv").write_text("\n".join(rows) + "\n")
+    for name in ("interactions.csv", "channels.csv"):
+        (tmp_path / name).unlink()
+    bare = load_company(tmp_path, observation_end="2024-12-31")
+    value = pf.value_creation(bare)
+    assert value.value_word == "revenue"
+    # current value is revenue: A 100, C 80 in 2024
+    assert value.profit_per_customer == pytest.approx(90)
+    assert np.isnan(value.profitable_share) and value.score is None
+    assert value.figure("cost_to_serve").status == "unavailable"
+    text = pf.describe_value(value, bare)
+    assert "of revenue in the window" in text
+    assert "of margin" not in text and "profit per" not in text
+    assert "Which buyers are profitable is not known: it needs the margin" in text
+    assert "(2 of their customers bought the year before) would keep EUR 9 of revenue" in text

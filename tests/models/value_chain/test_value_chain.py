@@ -57,12 +57,71 @@ def test_relationship_measures_by_hand(small):
     assert measures.loc[("cross-sell", "SSC"), "value"] == 0.5
     # D and E are new (first purchase this year), C was lost: 2 per lost customer
     assert measures.loc[("acquisition", "all"), "value"] == 2.0
+    # the targets are the vocabulary's defaults: 85% for SSCs, 65% for the others
     assert measures.loc[("retention", "SSC"), "target"] == 0.85
+    assert measures.loc[("retention", "other"), "target"] == 0.65
     assert measures.loc[("retention", "SSC"), "attainment"] == 1.0
     assert measures.loc[("up-sell", "SSC"), "attainment"] == pytest.approx(0.5 / 0.5)
+    assert relationships.coverage == 1.0 and relationships.caveat == ""
     text = value_chain.describe_relationships(relationships, small)
-    assert "Of last year's SSCs, 100% bought again this year (target 85%)" in text
-    assert "The largest shortfall is retention of other customers: 0% against 60%." in text
+    assert (
+        "Of last year's SSCs (2024-01-01..2024-12-31), 100% bought again in "
+        "2025-01-01..2025-12-31 (target 85%)" in text
+    )
+    assert "The largest shortfall is retention of other customers: 0% against 65%." in text
+    figures = {f.id: f for f in relationships.figures()}
+    assert figures["retention_rate.ssc_last_year"].value == 1.0
+    assert figures["retention_rate.other"].value == 0.0
+    assert figures["target.retention"].value == 0.65
+    assert (
+        figures["retention_rate.other"].window == "2024-01-01..2024-12-31 -> 2025-01-01..2025-12-31"
+    )
+
+
+def test_relationship_targets_come_from_company_yml(small):
+    (small.data_dir / "company.yml").write_text(
+        "name: De Linde\nobservation_end: 2025-12-31\ntargets:\n  retention: 0.5\n"
+        "  ssc_retention: 90%\n"
+    )
+    measures = value_chain.ValueChain(small).relationships().measures
+    measures = measures.set_index(["measure", "segment"])
+    assert measures.loc[("retention", "SSC"), "target"] == 0.9
+    assert measures.loc[("retention", "other"), "target"] == 0.5
+
+
+def _shifted(small, tmp_path, first: str):
+    """The small company with customer F's purchase moved to ``first`` (the data's start)."""
+    folder = tmp_path / "shifted"
+    folder.mkdir()
+    for name in ("customers.csv", "products.csv", "company.yml"):
+        (folder / name).write_text((small.data_dir / name).read_text())
+    tx = (small.data_dir / "transactions.csv").read_text()
+    (folder / "transactions.csv").write_text(tx.replace("F,2023-06-01", f"F,{first}"))
+    return load_company(folder)
+
+
+def test_relationships_are_unavailable_when_the_year_before_is_barely_in_the_data(small, tmp_path):
+    # the data begins on 2024-12-22: ten days of the year before (2024) are covered
+    company = _shifted(small, tmp_path, "2024-12-22")
+    tx = company.transactions
+    company.transactions = tx[tx["date"] >= "2024-12-22"].reset_index(drop=True)
+    chain = value_chain.ValueChain(company)
+    with pytest.raises(MissingDataError, match="covers 3% of the year before"):
+        chain.relationships()
+    scores = chain.stage_scores()
+    assert np.isnan(scores.loc["Relationship management", "score"])
+
+
+def test_relationships_carry_a_caveat_when_the_year_before_is_partly_covered(small, tmp_path):
+    # the data begins on 2024-03-01 (A's first purchase): 306 of 366 days of 2024
+    company = _shifted(small, tmp_path, "2024-03-01")
+    relationships = value_chain.ValueChain(company).relationships()
+    assert relationships.coverage == pytest.approx(306 / 366)
+    assert "covers only 84% of the year before" in relationships.caveat
+    figures = {f.id: f for f in relationships.figures()}
+    assert figures["retention_rate.ssc_last_year"].status == "caveat"
+    text = value_chain.describe_relationships(relationships, company)
+    assert "Read these measures with care" in text
 
 
 def test_portfolio_routes_and_door_openers(small):
@@ -138,10 +197,19 @@ def test_sample_portfolio_score_counts_what_can_be_analysed(sample_chain):
     assert scores.loc["Customer portfolio analysis", "score"] == pytest.approx((3 + 3 / 5) / 4)
     portfolio = sample_chain.portfolio()
     assert portfolio.types.measured == ["high_future_value", "cost_magnet", "door_opener"]
-    # SSCs are the Pareto SSCs plus those with high expected value only
+    # the SSCs are the customer base's: the top 20% by current value, nobody added
     table = portfolio.table
-    assert portfolio.n_ssc == int((table["is_ssc"] | table["high_future_value"]).sum())
-    assert 0.2 <= portfolio.n_ssc / len(table) < 0.4
+    assert portfolio.n_ssc == int(table["is_ssc"].sum()) == 1000
+    assert portfolio.base.figure("ssc_count").value == portfolio.n_ssc
+    assert portfolio.ssc_value_share == pytest.approx(portfolio.base.figure("top20_share").value)
+    # Buttle's types are the value chain's own, under their own id
+    figures = {f.id: f for f in portfolio.figures()}
+    future = figures["buttle_ssc_type.high_future_value"]
+    assert future.value == int(table["high_future_value"].sum())
+    assert future.label.startswith("Buttle's type of strategically significant customer")
+    assert figures["buttle_ssc_type.benchmark"].status == "unavailable"
+    text = value_chain.describe_portfolio(portfolio, sample_chain.company)
+    assert "1,000 of 5,000 customers are strategically significant" in text
 
 
 def test_sample_limiting_stage_is_the_lowest_primary_score(sample_chain):
@@ -198,9 +266,10 @@ def test_verdict_follows_the_stages(sample_chain):
 
 
 def test_verdict_takes_the_notebook_parameters(small):
-    verdict = value_chain.verdict(
-        value_chain.analyse(small, ssc_share=0.2, retention_target_other=0.5)
+    (small.data_dir / "company.yml").write_text(
+        "name: De Linde\nobservation_end: 2025-12-31\ntargets:\n  retention: 0.5\n"
     )
+    verdict = value_chain.verdict(value_chain.analyse(small, ssc_share=0.2))
     # only portfolio, intimacy and relationships are scored; the portfolio can be analysed
     # least (no cost to serve), so it limits value most and comes first
     assert verdict.actions[0].title.startswith("Record what the portfolio analysis misses")
@@ -240,9 +309,9 @@ def test_live_control_redraws_the_matrix_and_counts(sample_chain, monkeypatch):
     monkeypatch.setattr(plt, "show", lambda: shown.append(plt.gcf()))
     portfolio = sample_chain.portfolio()
     counts = views.portfolio_view(portfolio)(0.1, 0.3, "cost to serve")
-    # a tenth of 5,000 customers by current value are Pareto SSCs
-    assert counts.loc["SSC: current value (Pareto)", "customers"] == "500"
-    assert counts.loc["benchmark customer", "status"] == "not measurable"
+    # a tenth of 5,000 customers by current value are SSCs (the base with that share)
+    assert counts.loc["SSC: top 10% by current value", "customers"] == "500"
+    assert counts.loc["value-chain type: benchmark customer", "status"] == "not measurable"
     matrix_ax = shown[0].axes[0]
     assert matrix_ax.get_ylabel().startswith("cost to serve")
     # the settings of the notebook's portfolio are untouched
@@ -273,3 +342,19 @@ def test_describe_scores_reads_the_diagram(small):
     assert "primary stages run from network development (40%) to customer intimacy (90%)" in text
     assert "conditions run from IT/data management (50%) to HR management (70%)" in text
     assert "Grey, not scored: value proposition development" in text
+
+
+def test_revenue_only_portfolio_labels_revenue_and_leaves_out_the_cost(small, tmp_path):
+    tx = (small.data_dir / "transactions.csv").read_text().splitlines()
+    (small.data_dir / "transactions.csv").write_text(
+        "\n".join(",".join(line.split(",")[:4]) for line in tx) + "\n"
+    )
+    bare = load_company(small.data_dir)
+    portfolio = value_chain.ValueChain(bare).portfolio()
+    assert portfolio.value_word == "revenue" and not portfolio.margin_measured
+    table = value_chain.top_customers_table(portfolio)
+    assert not [c for c in table.columns if "cost" in c or "margin" in c]
+    assert table.columns[0] == "current revenue"
+    figures = {f.id: f for f in portfolio.figures()}
+    assert figures["buttle_ssc_type.cost_magnet"].status == "unavailable"
+    assert figures["buttle_ssc_type.cost_magnet"].value is None
