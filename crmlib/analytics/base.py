@@ -628,8 +628,9 @@ def _forecast(
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        fit = fit_lifetime_models(summary, out["is_buyer"])
+        fit = fit_lifetime_models(summary, out["is_buyer"], tx, observation_end=end, freq=freq)
     if fit.purchase_model is None:
+        # no usable purchase model: every forecast column stays NaN (unknown, not 0 or 1)
         return fit
     bg = fit.purchase_model
     x = summary["frequency"].to_numpy(dtype=np.float64)
