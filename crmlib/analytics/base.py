@@ -119,6 +119,9 @@ class CustomerBase:
         from the disk cache, restored from their parameters), and their status.
     source : {"built", "disk"}
         Whether this process computed the base or read it from the disk cache.
+    key : str
+        Its cache key (the content of its tables and its settings); results computed
+        from the base can be cached under it, and are invalidated with it.
     """
 
     table: pd.DataFrame
@@ -127,6 +130,7 @@ class CustomerBase:
     currency: str = "EUR"
     fit: LifetimeFit | None = None
     source: str = "built"
+    key: str = ""
     _figures: list[Figure] | None = field(default=None, repr=False)
 
     # -- words ------------------------------------------------------------------------
@@ -348,6 +352,7 @@ def base_from_tables(
             base = _build(tables, end, requested)
             if use_cache:
                 base_cache.store(key, base.table, _stored_meta(base))
+        base.key = key
         base_cache.log_event(base.source, key)
         with _LOCK:
             base = _MEMORY.setdefault(key, base)

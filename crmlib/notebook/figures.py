@@ -112,3 +112,15 @@ def say_figures(template: str, **values: Any) -> None:
 
     text = state(template, **values)
     display({"text/html": mistune.html(text), "text/markdown": text}, raw=True)
+
+
+def say_cited(text: str) -> None:
+    """Show Markdown that already holds figure spans (written with :func:`cite`).
+
+    For a paragraph a model or the audit composed, with a notebook's ``cite`` passed in:
+    unlike :func:`say_figures` it is not a template, so braces in client text are safe.
+    """
+    import mistune
+    from IPython.display import display
+
+    display({"text/html": mistune.html(text), "text/markdown": text}, raw=True)

@@ -22,7 +22,7 @@ from crmlib.models import payne_frow as pf
 from crmlib.models.value_chain.portfolio import Portfolio
 from crmlib.models.value_chain.tables import type_counts_table
 from crmlib.notebook import say
-from crmlib.notebook.figures import cite, say_figures
+from crmlib.notebook.figures import cite, say_cited
 from crmlib.plots.idic import plot_category_bars, plot_ssc_curve
 from crmlib.plots.idol import plot_granularity, plot_migration
 from crmlib.plots.payne_frow import plot_continuity, plot_scorecard
@@ -58,7 +58,7 @@ def show_concentration(company: Company, value_share: float = 0.8) -> None:
         title="Revenue per customer over the whole history, ranked",
     )
     plt.show()
-    say_figures(audit.describe_concentration(concentration, cite=cite))
+    say_cited(audit.describe_concentration(concentration, cite=cite))
 
 
 # --- 01 IDIC ---------------------------------------------------------------------------
