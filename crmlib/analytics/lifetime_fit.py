@@ -109,6 +109,8 @@ def _choice_to_dict(choice: ModelChoice | None) -> dict[str, Any] | None:
     if choice is None:
         return None
     table = choice.comparison.astype(object).where(choice.comparison.notna(), None)
+    # plain Python values, so the JSON on disk reads back the same (no numpy scalars)
+    table["chosen"] = [bool(v) for v in choice.comparison["chosen"]]
     return {
         "status": choice.status,
         "reason": choice.reason,

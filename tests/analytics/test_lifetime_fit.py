@@ -125,3 +125,23 @@ def test_the_disk_cache_keeps_the_model_comparison(tmp_path, monkeypatch, root):
     pd.testing.assert_frame_equal(
         read.table[FORECAST_COLUMNS], built.table[FORECAST_COLUMNS], check_dtype=False
     )
+
+
+def test_bases_on_the_same_transactions_share_one_fit(tmp_path, monkeypatch, root):
+    from crmlib.analytics import base_cache
+    from crmlib.analytics.base import customer_base
+
+    monkeypatch.setenv("CRM_WORKBOOK_CACHE", str(tmp_path))
+    clear_memory()
+    company = load_company(root / "data" / "cdnow")
+    first = customer_base(company)
+    other = customer_base(company, ssc_share=0.3, horizon_months=24)
+    assert first is not other
+    assert other.fit is first.fit  # chosen and fitted once in this process
+    assert len(list((tmp_path / "fits").iterdir())) == 1
+    clear_memory()
+    # another process (here: an emptied memory) reads the fit back from disk
+    again = customer_base(company, ssc_share=0.25)
+    assert again.fit.purchase_model_name == first.fit.purchase_model_name
+    assert again.fit.model_choice.chosen == first.fit.model_choice.chosen
+    assert base_cache.entries(tmp_path)
