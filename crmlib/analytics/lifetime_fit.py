@@ -29,8 +29,8 @@ from crmlib.analytics.gamma_gamma import GammaGammaModel
 from crmlib.analytics.mbgnbd import ModifiedBetaGeoModel
 from crmlib.analytics.model_choice import (
     CANDIDATES,
+    PARAMETER_COLUMNS,
     ModelChoice,
-    _empty_comparison,
     choose_purchase_model,
 )
 from crmlib.analytics.pareto_nbd import ParetoNBDModel
@@ -103,6 +103,25 @@ class LifetimeFit:
             "purchase_model_usable": self.purchase_model is not None,
             "model_choice": _choice_to_dict(self.model_choice),
         }
+
+
+#: the columns of ModelChoice.comparison, as crmlib.analytics.model_choice documents them
+COMPARISON_COLUMNS = (
+    "model",
+    "status",
+    "reason",
+    *PARAMETER_COLUMNS,
+    "log_likelihood",
+    "predicted",
+    "actual",
+    "total_error_pct",
+    "mae",
+    "chosen",
+)
+
+
+def _empty_comparison() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in COMPARISON_COLUMNS})
 
 
 def _choice_to_dict(choice: ModelChoice | None) -> dict[str, Any] | None:
