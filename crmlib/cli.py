@@ -301,6 +301,15 @@ def segments(data_dir: Path, out_file: Path, ssc_share: float, horizon_months: i
     # the one customer base the reports read, so the export agrees with them
     base = customer_base(company, ssc_share=ssc_share, horizon_months=horizon_months)
     table = base.segments_table()
+    if base.value_metric == "revenue":
+        # revenue-only data: the value columns hold revenue, so their names say so; the
+        # margin, cost and consent columns stay empty (unknown), never 0
+        table = table.rename(
+            columns={
+                "annual_margin": "annual_revenue",
+                "expected_margin_12m": "expected_revenue_12m",
+            }
+        )
     write_table(table, out_file)
     for note in dict.fromkeys(base.notes):
         click.echo(f"note: {note}", err=True)

@@ -480,3 +480,36 @@ def test_render_refuses_a_negative_time_out(sample_dir: Path, tmp_path: Path):
                  "--timeout", "-1")  # fmt: skip
     assert result.returncode == 2
     assert "--timeout" in result.stderr
+
+
+def test_segments_runs_on_revenue_only_data_and_leaves_the_unknown_empty(
+    sample_dir: Path, tmp_path: Path
+):
+    """No cost, no margin rate, no consent, no interactions: runs on revenue, never 0."""
+    import shutil
+
+    import pandas as pd
+
+    data = tmp_path / "revenue_only"
+    shutil.copytree(sample_dir, data)
+    for name in ("interactions.csv", "campaigns.csv"):
+        (data / name).unlink()
+    for name, column in (
+        ("transactions.csv", "cost"),
+        ("customers.csv", "consent_marketing"),
+        ("products.csv", "margin_rate"),
+    ):
+        table = pd.read_csv(data / name, dtype=str)
+        table.drop(columns=[column]).to_csv(data / name, index=False)
+    out = tmp_path / "segments.csv"
+    result = run("segments", "--data", str(data), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "value is revenue" in result.stderr
+    exported = pd.read_csv(out)
+    assert len(exported) == 5000
+    for column in ("gross_margin", "cost_to_serve", "profit", "n_contacts", "consent_marketing"):
+        assert exported[column].isna().all(), column
+    # the value columns say revenue, not margin
+    assert "expected_revenue_12m" in exported.columns
+    assert not {"expected_margin_12m", "annual_margin"} & set(exported.columns)
+    assert exported["current_value"].sum() == pytest.approx(exported["revenue"].sum())

@@ -1,21 +1,20 @@
 """One figure, one value: across the seven reports of a company and its segments export.
 
 The check itself (:func:`crmlib.render.consistency.check_report_set`) is shown to fail on
-hand-made figures.json files first; then the whole set is rendered for the sample and a
-second generated company (slow).
+hand-made figures.json files first; then the whole set is rendered (slow, once per session
+in ``rendered_sets``) for the sample, a second generated company, the real CDNOW data and
+the sample without cost, consent, interactions or campaigns.
 """
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from crmlib.figures import Figure, dumps
+from crmlib.models.strategy import KEY_FIGURES
 from crmlib.notebook.figures import figure_span
 from crmlib.render.consistency import check_report_set
 
@@ -89,35 +88,21 @@ def test_the_segments_export_must_agree(tmp_path):
     ]
 
 
-def _render_set(data_dir: Path, out: Path) -> pd.DataFrame:
-    command = [sys.executable, "-m", "crmlib"]
-    subprocess.run(
-        [*command, "render", *NOTEBOOKS, "--data", str(data_dir), "--out", str(out)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    export = out / "segments.csv"
-    subprocess.run(
-        [*command, "segments", "--data", str(data_dir), "--out", str(export)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return pd.read_csv(export)
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("company", ["sample", "small"])
-def test_the_report_set_states_each_figure_one_way(
-    company, sample_dir, small_company_dir, tmp_path
-):
-    data_dir = sample_dir if company == "sample" else small_company_dir
-    out = tmp_path / "reports"
-    export = _render_set(data_dir, out)
+@pytest.mark.parametrize("company", ["sample", "small", "cdnow", "revenue_only"])
+def test_the_report_set_states_each_figure_one_way(company, rendered_sets):
+    """All seven reports and the segments export: one value per definition id."""
+    rendered = rendered_sets(company)
+    export = rendered.export()
     for stem in NOTEBOOKS:
-        assert (out / f"{stem}.html").exists()
-        assert (out / f"{stem}.figures.json").exists()
-    start = json.loads((out / "00_start_here.figures.json").read_text())["figures"]
-    assert {f["id"] for f in start} >= REQUIRED_FROM_00
-    assert check_report_set(out, export) == []
+        assert (rendered.out / f"{stem}.html").exists(), rendered.render.stderr
+        assert (rendered.out / f"{stem}.figures.json").exists(), stem
+    start = {f["id"] for f in rendered.figures("00_start_here")}
+    assert start >= REQUIRED_FROM_00
+    # the strategy report states the base's key figures, as the base states them
+    strategy = {f["id"] for f in rendered.figures("06_strategy_report")}
+    assert strategy >= set(KEY_FIGURES)
+    # every model report states its figures in figures.json
+    for stem in NOTEBOOKS[1:6]:
+        assert rendered.figures(stem), f"{stem} states no figure in its figures.json"
+    assert check_report_set(rendered.out, export) == []

@@ -119,6 +119,9 @@ class CustomerBase:
         from the disk cache, restored from their parameters), and their status.
     source : {"built", "disk"}
         Whether this process computed the base or read it from the disk cache.
+    key : str
+        Its cache key (the content of its tables and its settings); results computed
+        from the base can be cached under it, and are invalidated with it.
     """
 
     table: pd.DataFrame
@@ -127,6 +130,7 @@ class CustomerBase:
     currency: str = "EUR"
     fit: LifetimeFit | None = None
     source: str = "built"
+    key: str = ""
     _figures: list[Figure] | None = field(default=None, repr=False)
 
     # -- words ------------------------------------------------------------------------
@@ -345,9 +349,10 @@ def base_from_tables(
         if stored is not None:
             base = _from_stored(*stored)
         else:
-            base = _build(tables, end, requested)
+            base = _build(tables, end, requested, use_cache)
             if use_cache:
                 base_cache.store(key, base.table, _stored_meta(base))
+        base.key = key
         base_cache.log_event(base.source, key)
         with _LOCK:
             base = _MEMORY.setdefault(key, base)
@@ -366,6 +371,7 @@ def clear_memory() -> None:
     with _LOCK:
         _MEMORY.clear()
         _BY_OBJECT.clear()
+        _FITS.clear()
 
 
 def _check_settings(
@@ -423,7 +429,10 @@ def _coverage(data_start: pd.Timestamp, start: pd.Timestamp, end: pd.Timestamp) 
 
 
 def _build(
-    tables: dict[str, pd.DataFrame | None], end: pd.Timestamp, requested: dict[str, Any]
+    tables: dict[str, pd.DataFrame | None],
+    end: pd.Timestamp,
+    requested: dict[str, Any],
+    use_cache: bool = True,
 ) -> CustomerBase:
     transactions = tables["transactions"]
     customers, interactions = tables["customers"], tables["interactions"]
@@ -545,7 +554,7 @@ def _build(
     out["bought_previous_window"] = out.index.isin(buyers_before)
     out["is_active"] = out["is_buyer"] | out.index.isin(contacted)
 
-    fit = _forecast(tx, out, end, requested, metric, margin_known, cts_known)
+    fit = _forecast(tx, out, end, requested, metric, margin_known, cts_known, use_cache)
     notes += fit.reasons
 
     out["is_ssc"] = flag_ssc(out["current_value"], requested["ssc_share"]).to_numpy()
@@ -612,6 +621,7 @@ def _forecast(
     metric: str,
     margin_known: bool,
     cts_known: bool,
+    use_cache: bool = True,
 ) -> LifetimeFit:
     """Fill the lifetime-value columns of ``out`` in place; return the fit and its status."""
     freq, horizon = requested["freq"], requested["horizon_months"]
@@ -626,10 +636,11 @@ def _forecast(
     summary = summarize_transactions(
         tx, "customer_id", "date", "amount", freq=freq, observation_end=end
     )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        fit = fit_lifetime_models(summary, out["is_buyer"])
+    fit = _shared_fit(
+        tx, summary, out["is_buyer"], end, freq, requested["window_months"], use_cache
+    )
     if fit.purchase_model is None:
+        # no usable purchase model: every forecast column stays NaN (unknown, not 0 or 1)
         return fit
     bg = fit.purchase_model
     x = summary["frequency"].to_numpy(dtype=np.float64)
@@ -672,6 +683,50 @@ def _forecast(
         alive = out.loc[index, "probability_alive"].to_numpy(dtype=float)
         lifetime = lifetime - per_month * alive * float(factors.sum())
     out.loc[index, "lifetime_value"] = lifetime
+    return fit
+
+
+#: fit key -> LifetimeFit: bases that differ only in value metric, SSC share or horizon
+#: share one fit (choosing the model is the costly part of building a base)
+_FITS: OrderedDict[str, LifetimeFit] = OrderedDict()
+
+
+def _shared_fit(
+    tx: pd.DataFrame,
+    summary: pd.DataFrame,
+    is_buyer: pd.Series,
+    end: pd.Timestamp,
+    freq: str,
+    window_months: int,
+    use_cache: bool = True,
+) -> LifetimeFit:
+    """The lifetime fit of these transactions, computed once per process and on disk.
+
+    It depends only on the transactions up to ``end``, the period unit and the window
+    (whose buyers check P(alive)), so it is cached under those, in the base cache's
+    ``fits`` namespace, and shared by every base built on them.
+    """
+    key = base_cache.cache_key(
+        {"transactions": tx},
+        {"fit": "lifetime", "end": end.isoformat(), "freq": freq, "window": window_months},
+    )
+    with _LOCK:
+        known = _FITS.get(key) if use_cache else None
+    if known is not None:
+        return known
+    stored = base_cache.load_tables("fits", key, []) if use_cache else None
+    if stored is not None and "fit" in stored[1]:
+        fit = restore_fit(stored[1]["fit"])
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            fit = fit_lifetime_models(summary, is_buyer, tx, observation_end=end, freq=freq)
+        if use_cache:
+            base_cache.store_tables("fits", key, {}, {"fit": fit.to_dict()})
+    with _LOCK:
+        _FITS[key] = fit
+        while len(_FITS) > _MEMORY_SIZE:
+            _FITS.popitem(last=False)
     return fit
 
 

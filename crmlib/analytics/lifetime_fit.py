@@ -1,14 +1,18 @@
 """Fit the lifetime-value models once, and say how far the fit can be trusted.
 
 :func:`fit_lifetime_models` is the one place the customer base fits its purchase and
-value models. Today it fits BG/NBD (Fader, Hardie & Lee 2005) and Gamma-Gamma (Fader &
-Hardie 2013); a model choice on a calibration/holdout split can replace the purchase
-model here without touching any caller, because callers only read a
-:class:`LifetimeFit`: the fitted models, or why there are none, and a status.
+value models. The purchase model is chosen per company among BG/NBD, MBG/NBD and
+Pareto/NBD by :func:`crmlib.analytics.model_choice.choose_purchase_model`: each is fitted
+on a calibration period and scored on the holdout that follows, and the best is fitted
+again on the whole history. When the history is too short for a holdout, every candidate
+is fitted on all data, the best usable one by log-likelihood is kept, and the status says
+that the choice could not be checked. The value model is Gamma-Gamma (Fader & Hardie 2013).
 
-The checks are deliberately minimal: did the optimiser converge, did a parameter run to
-the edge of its range (the models warn about it), and does the model tell active from
-lapsed customers apart (a BG/NBD that gives everybody P(alive) = 1 does not).
+Callers only read a :class:`LifetimeFit`: the fitted models, or why there are none, the
+holdout comparison (``model_choice``) and a status. A fit whose diagnosis
+(:mod:`crmlib.analytics.fit_quality`) is ``unavailable`` (it did not converge, a parameter
+ran to its bound, or P(alive) does not tell active from lapsed customers) gives no purchase
+model at all, so nothing downstream can present its numbers as fact.
 """
 
 from __future__ import annotations
@@ -22,11 +26,24 @@ import pandas as pd
 
 from crmlib.analytics.bgnbd import BetaGeoModel
 from crmlib.analytics.gamma_gamma import GammaGammaModel
+from crmlib.analytics.mbgnbd import ModifiedBetaGeoModel
+from crmlib.analytics.model_choice import (
+    CANDIDATES,
+    PARAMETER_COLUMNS,
+    ModelChoice,
+    choose_purchase_model,
+)
+from crmlib.analytics.pareto_nbd import ParetoNBDModel
 from crmlib.errors import ModelFitError
 
 #: Below this gap between the mean P(alive) of active and of lapsed customers, the model
 #: does not tell them apart (e.g. a BG/NBD fit with almost no dropout gives both ~1).
 MIN_ALIVE_GAP = 0.05
+
+#: the purchase models the base can restore from their parameters, by name
+PURCHASE_MODELS = {
+    cls.model_name: cls for cls in (BetaGeoModel, ModifiedBetaGeoModel, ParetoNBDModel)
+}
 
 
 @dataclass
@@ -36,16 +53,23 @@ class LifetimeFit:
     Attributes
     ----------
     purchase_model, value_model : fitted model or None
-        BG/NBD and Gamma-Gamma; None when they could not be fitted.
+        The chosen purchase model (BG/NBD, MBG/NBD or Pareto/NBD) and Gamma-Gamma; None
+        when they could not be fitted or their fit is not usable.
     purchase_model_name, value_model_name : str
     status : {"ok", "caveat", "unavailable"}
-        ``unavailable`` when the purchase model could not be fitted; ``caveat`` when it
-        did not converge, hit a bound, or gives active and lapsed customers the same
-        P(alive), or when only the value model failed.
+        ``unavailable`` when no purchase model gives a usable fit (its numbers are then
+        not shown at all); ``caveat`` when the choice could not be checked on a holdout,
+        the chosen model has a reservation, P(alive) hardly differs between the window's
+        buyers and the others, or only the value model failed.
     reasons : list of str
         Why the status is not ok, in words.
     params : dict
         The parameters of each fitted model, by model name.
+    model_choice : ModelChoice or None
+        The holdout comparison of the candidate purchase models (its ``comparison``
+        table has one row per model with the predicted and actual holdout purchases and
+        the errors; ``chosen`` marks the chosen one). Its ``status`` is ``unavailable``
+        when the history was too short to compare them.
     """
 
     purchase_model: Any = None
@@ -55,10 +79,18 @@ class LifetimeFit:
     status: str = "ok"
     reasons: list[str] = field(default_factory=list)
     params: dict[str, dict[str, float]] = field(default_factory=dict)
+    model_choice: ModelChoice | None = None
 
     @property
     def reason(self) -> str:
         return "; ".join(self.reasons)
+
+    @property
+    def comparison(self) -> pd.DataFrame:
+        """The holdout comparison table (empty when no comparison was possible)."""
+        if self.model_choice is None:
+            return _choice_from_dict(None).comparison
+        return self.model_choice.comparison
 
     def to_dict(self) -> dict[str, Any]:
         """The status, as stored beside a cached base (the models themselves are not)."""
@@ -68,7 +100,77 @@ class LifetimeFit:
             "status": self.status,
             "reasons": list(self.reasons),
             "params": self.params,
+            "purchase_model_usable": self.purchase_model is not None,
+            "model_choice": _choice_to_dict(self.model_choice),
         }
+
+
+#: the columns of ModelChoice.comparison, as crmlib.analytics.model_choice documents them
+COMPARISON_COLUMNS = (
+    "model",
+    "status",
+    "reason",
+    *PARAMETER_COLUMNS,
+    "log_likelihood",
+    "predicted",
+    "actual",
+    "total_error_pct",
+    "mae",
+    "chosen",
+)
+
+
+def _empty_comparison() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in COMPARISON_COLUMNS})
+
+
+def _choice_to_dict(choice: ModelChoice | None) -> dict[str, Any] | None:
+    if choice is None:
+        return None
+    table = choice.comparison.astype(object).where(choice.comparison.notna(), None)
+    # plain Python values, so the JSON on disk reads back the same (no numpy scalars)
+    table["chosen"] = [bool(v) for v in choice.comparison["chosen"]]
+    return {
+        "status": choice.status,
+        "reason": choice.reason,
+        "chosen": choice.chosen,
+        "calibration_end": None
+        if choice.calibration_end is None
+        else choice.calibration_end.date().isoformat(),
+        "observation_end": None
+        if choice.observation_end is None
+        else choice.observation_end.date().isoformat(),
+        "holdout_periods": float(choice.holdout_periods),
+        "comparison": table.to_dict(orient="records"),
+    }
+
+
+def _choice_from_dict(stored: dict[str, Any] | None, model: Any = None) -> ModelChoice:
+    """A :class:`ModelChoice` from :func:`_choice_to_dict` (the chosen model re-attached)."""
+    empty = _empty_comparison()
+    if stored is None:
+        return ModelChoice("unavailable", "no model comparison was made", empty)
+    rows = stored.get("comparison") or []
+    table = pd.DataFrame(rows, columns=empty.columns) if rows else empty
+    for column in ("log_likelihood", "predicted", "actual", "total_error_pct", "mae", "r",
+                   "alpha", "a", "b", "s", "beta"):  # fmt: skip
+        table[column] = pd.to_numeric(table[column], errors="coerce")
+    if len(table):
+        table["chosen"] = table["chosen"].fillna(False).astype(bool)
+
+    def when(value: Any) -> pd.Timestamp | None:
+        return None if value is None else pd.Timestamp(value)
+
+    return ModelChoice(
+        str(stored["status"]),
+        str(stored["reason"]),
+        table,
+        chosen=stored.get("chosen"),
+        model=model if stored.get("chosen") else None,
+        calibration_end=when(stored.get("calibration_end")),
+        observation_end=when(stored.get("observation_end")),
+        holdout_periods=float(stored.get("holdout_periods") or 0.0),
+    )
 
 
 def restore_fit(stored: dict[str, Any]) -> LifetimeFit:
@@ -77,6 +179,8 @@ def restore_fit(stored: dict[str, Any]) -> LifetimeFit:
     The models get their fitted parameters back, so ``probability_alive``,
     ``conditional_expected_purchases`` and ``conditional_expected_average_value`` work
     without fitting again; standard errors and the parameter table are not restored.
+    The holdout comparison comes back as a :class:`ModelChoice`. A purchase model whose
+    fit was not usable stays None, as it was when the base was built.
     """
     fit = LifetimeFit(
         purchase_model_name=stored["purchase_model"],
@@ -85,14 +189,17 @@ def restore_fit(stored: dict[str, Any]) -> LifetimeFit:
         reasons=list(stored["reasons"]),
         params={name: dict(values) for name, values in stored["params"].items()},
     )
-    for name, model_class, slot in (
-        (fit.purchase_model_name, BetaGeoModel, "purchase_model"),
-        (fit.value_model_name, GammaGammaModel, "value_model"),
+    usable = bool(stored.get("purchase_model_usable", True))
+    purchase_class = PURCHASE_MODELS.get(fit.purchase_model_name, BetaGeoModel)
+    for name, model_class, slot, wanted in (
+        (fit.purchase_model_name, purchase_class, "purchase_model", usable),
+        (fit.value_model_name, GammaGammaModel, "value_model", True),
     ):
-        if name in fit.params:
+        if wanted and name in fit.params:
             model = model_class()
             model.params_ = dict(fit.params[name])
             setattr(fit, slot, model)
+    fit.model_choice = _choice_from_dict(stored.get("model_choice"), fit.purchase_model)
     return fit
 
 
@@ -119,39 +226,107 @@ def _converged(model: Any) -> bool:
     return bool(errors.size) and bool(np.all(np.isfinite(errors) & (errors > 0)))
 
 
-def fit_lifetime_models(summary: pd.DataFrame, active: pd.Series) -> LifetimeFit:
-    """Fit the purchase and value models once on a base's summary, and check them.
+def _fit_without_holdout(summary: pd.DataFrame, why: str) -> tuple[Any, list[str], str]:
+    """Fit every candidate on all data; keep the best usable one by log-likelihood.
+
+    The three models describe the same purchase histories, so their log-likelihoods on
+    the same summary are comparable; the one that explains the data best is kept. The
+    status is at best ``caveat``: its forecasts were not checked against any holdout.
+
+    Returns
+    -------
+    model or None, reasons, status
+    """
+    fitted: list[tuple[int, float, Any]] = []
+    failures: list[str] = []
+    for cls in CANDIDATES:
+        try:
+            model, _ = _fit_quietly(cls(), summary)
+        except ModelFitError as exc:
+            failures.append(f"{cls.model_name}: {exc}")
+            continue
+        diagnosis = model.diagnosis_
+        if not diagnosis.usable:
+            failures.append(diagnosis.reason)
+            continue
+        rank = 0 if diagnosis.status == "ok" else 1
+        fitted.append((rank, -float(model.log_likelihood_), model))
+    unchecked = f"the lifetime-value model could not be checked on a holdout ({why.rstrip('.')})"
+    if not fitted:
+        return None, [unchecked, "no model gave a usable fit: " + " ".join(failures)], "unavailable"
+    fitted.sort(key=lambda item: item[:2])
+    model = fitted[0][2]
+    reasons = [
+        f"{unchecked}; {model.model_name} was kept as the best-fitting usable model on all "
+        "data, so its forecasts are unverified"
+    ]
+    if model.diagnosis_.status == "caveat":
+        reasons.append(model.diagnosis_.reason)
+    return model, reasons, "caveat"
+
+
+def fit_lifetime_models(
+    summary: pd.DataFrame,
+    active: pd.Series,
+    tx: pd.DataFrame | None = None,
+    *,
+    observation_end: object = None,
+    freq: str = "W",
+) -> LifetimeFit:
+    """Choose and fit the purchase model, fit the value model, and check both.
 
     Parameters
     ----------
     summary : DataFrame
-        From :func:`crmlib.summarize_transactions`: ``frequency``, ``recency``, ``T``,
-        ``monetary_value``, indexed by customer.
+        From :func:`crmlib.summarize_transactions` over the whole history:
+        ``frequency``, ``recency``, ``T``, ``monetary_value``, indexed by customer.
     active : Series of bool
         Indexed like ``summary``: True for customers who bought in the analysis window,
         False for lapsed ones; used to check that P(alive) tells them apart.
+    tx : DataFrame, optional
+        The transactions ``summary`` was built from (``customer_id``, ``date``). With
+        them the purchase model is chosen on a calibration/holdout split; without them
+        (or with too short a history) every candidate is fitted on all data and the
+        status says the choice could not be checked.
+    observation_end : date-like, optional
+        The end of the history (the holdout's end).
+    freq : {"D", "W", "M"}, default "W"
+        The period unit of ``summary``.
 
     Returns
     -------
     LifetimeFit
     """
     fit = LifetimeFit()
-    try:
-        bg, at_bound = _fit_quietly(BetaGeoModel(), summary)
-    except ModelFitError as exc:
-        fit.status = "unavailable"
-        fit.reasons.append(f"no purchase forecast: {exc}")
-        return fit
-    fit.purchase_model = bg
-    fit.params[fit.purchase_model_name] = dict(bg.params_)
-    if not _converged(bg):
-        fit.reasons.append("the BG/NBD fit did not converge")
-    if at_bound:
-        fit.reasons.append(
-            "a BG/NBD parameter reached the edge of its range, so the data hardly inform it"
-        )
+    model: Any = None
+    if tx is not None:
+        choice = choose_purchase_model(tx, observation_end=observation_end, freq=freq)
+        fit.model_choice = choice
+        if choice.model is not None:
+            model = choice.model
+            if choice.status != "ok":
+                fit.reasons.append(choice.reason)
+        elif not choice.comparison.empty:
+            # there was a holdout, and no candidate gave a usable forecast on it
+            fit.status = "unavailable"
+            fit.reasons.append(f"no purchase forecast: {choice.reason}")
+            return fit
+        else:
+            why = choice.reason
+    else:
+        why = "no transactions were given to split into calibration and holdout"
+    if model is None:
+        model, reasons, status = _fit_without_holdout(summary, why)
+        fit.reasons += reasons
+        if model is None:
+            fit.status = "unavailable"
+            return fit
+    fit.purchase_model_name = model.model_name
+    fit.params[fit.purchase_model_name] = dict(model.params_)
+    fit.purchase_model = model
     alive = np.asarray(
-        bg.probability_alive(summary["frequency"], summary["recency"], summary["T"]), dtype=float
+        model.probability_alive(summary["frequency"], summary["recency"], summary["T"]),
+        dtype=float,
     )
     is_active = active.reindex(summary.index).fillna(False).to_numpy(dtype=bool)
     if is_active.any() and (~is_active).any():

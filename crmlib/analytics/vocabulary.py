@@ -369,6 +369,25 @@ _DEFINITIONS = (
         _WINDOW,
         "currency",
     ),
+    Definition(
+        "revenue_concentration_history",
+        "Customers who bring a share of all revenue (whole history)",
+        "The data audit's view: the smallest share of customers, ranked by their revenue "
+        "over the whole history up to the observation end (before any cost), that together "
+        "bring the given share of all revenue (the id ends in that share, e.g. .80). Not "
+        "the base's concentration_80, which ranks by current value over the window.",
+        "the whole history up to the observation end",
+        "share",
+    ),
+    Definition(
+        "revenue_top20_history",
+        "Revenue share of the top 20% (whole history)",
+        "The share of all revenue over the whole history up to the observation end brought "
+        "by the 20% of customers with the most revenue. Not the base's top20_share, which "
+        "ranks by current value over the window.",
+        "the whole history up to the observation end",
+        "share",
+    ),
 )
 
 #: Every definition, by id.

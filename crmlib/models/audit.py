@@ -6,11 +6,13 @@ so that a report's conclusions are never written in advance.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 
 from crmlib.analytics.pareto import customer_share_for_value, pareto_curve, value_share_of_top
+from crmlib.analytics.vocabulary import definition
 from crmlib.data.company import Company
 from crmlib.data.quality import (
     column_completeness,
@@ -18,13 +20,19 @@ from crmlib.data.quality import (
     monthly_activity,
     table_overview,
 )
+from crmlib.figures import Figure
 from crmlib.formatting import count, day, money, percent
 from crmlib.text import escape
 
 
 @dataclass(frozen=True)
 class ValueConcentration:
-    """How concentrated customer value is.
+    """How concentrated revenue is over the whole history (not the base's window).
+
+    This is the audit's own view, with its own definitions
+    (``revenue_concentration_history``, ``revenue_top20_history``): all revenue up to the
+    observation end, before any cost. The base's ``concentration_80`` and
+    ``top20_share`` rank customers by current value over the analysis window instead.
 
     Attributes
     ----------
@@ -40,6 +48,8 @@ class ValueConcentration:
         Customers with any revenue in the period.
     customers : int
         All customers.
+    window : str
+        The period, ``first day..observation end`` (empty when there is no purchase).
     """
 
     curve: pd.DataFrame
@@ -48,13 +58,41 @@ class ValueConcentration:
     top20_share: float
     buyers: int
     customers: int
+    window: str = ""
+
+    def __repr__(self) -> str:
+        # a notebook that displays the object by accident shows a sentence, not a repr
+        return (
+            f"{self.customer_share:.0%} of the customers bring {self.value_share:.0%} of "
+            f"the revenue ({self.window})"
+        )
+
+    def figures(self) -> list[Figure]:
+        """The two figures this view states, under their own definitions."""
+        share = round(self.value_share * 100)
+        concentration = definition("revenue_concentration_history")
+        top = definition("revenue_top20_history")
+        return [
+            Figure(
+                f"revenue_concentration_history.{share}",
+                f"{concentration.label}: {share}% of revenue",
+                self.customer_share,
+                "share",
+                self.window,
+            ),
+            Figure("revenue_top20_history", top.label, self.top20_share, "share", self.window),
+        ]
 
 
 def value_concentration(company: Company, value_share: float = 0.8) -> ValueConcentration:
     """The Pareto view of revenue per customer, over every customer (buyers or not)."""
     revenue = customer_revenue(company)
     curve = pareto_curve(revenue)
+    dates = company.transactions["date"]
+    dates = dates[dates <= company.observation_end]
+    window = f"{dates.min():%Y-%m-%d}..{company.observation_end:%Y-%m-%d}" if len(dates) else ""
     return ValueConcentration(
+        window=window,
         curve=curve,
         value_share=value_share,
         customer_share=customer_share_for_value(revenue, value_share),
@@ -135,13 +173,27 @@ def describe_activity(company: Company) -> str:
     return text
 
 
-def describe_concentration(concentration: ValueConcentration) -> str:
-    """One paragraph on the 20/80 rule as it holds for this company."""
+def describe_concentration(
+    concentration: ValueConcentration, cite: Callable[[Figure], str] | None = None
+) -> str:
+    """One paragraph on the 20/80 rule as it holds for this company, over its whole history.
+
+    Parameters
+    ----------
+    concentration : ValueConcentration
+    cite : callable, optional
+        Writes a :class:`Figure` into the text; a notebook passes
+        :func:`crmlib.notebook.figures.cite` so the report can check the figure. By
+        default the value is formatted as a plain percentage.
+    """
     c = concentration
+    shares, top = c.figures()
+    show = cite or (lambda figure: percent(figure.value))
     text = (
-        f"{percent(c.customer_share)} of the customers bring {percent(c.value_share)} of the revenue, "
-        f"and the top 20% bring {percent(c.top20_share)}. "
-        f"{count(c.customers - c.buyers)} of {count(c.customers)} customers bought nothing in the period."
+        f"Over the whole history ({c.window}), {show(shares)} of the customers bring "
+        f"{percent(c.value_share)} of the revenue, and the top 20% bring {show(top)}. "
+        f"{count(c.customers - c.buyers)} of {count(c.customers)} customers bought nothing in "
+        "that period."
     )
     if c.customer_share <= 0.3:
         text += (

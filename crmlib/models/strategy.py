@@ -1,28 +1,36 @@
 """The strategy report: every model's verdict, the key figures and one action plan.
 
-The report does not recompute the models by hand. It asks each model package for
-``verdict(analyse(company))`` (see :mod:`crmlib.models.contract`), computed by the same
-functions its notebook shows, and brings them together. A model whose module is not installed,
-or whose data is missing, is listed with the reason.
+The report does not recompute the models by hand. It builds ONE customer base
+(:func:`report_base`) and passes it to every model package's ``analyse(company, base)``
+(see :mod:`crmlib.models.contract`), so every verdict reads the same customers, windows
+and lifetime-value fit (fitted once, in the base). Each verdict is cached on disk next to
+the base (:mod:`crmlib.models.verdict_cache`) and invalidated with it. A model whose
+module is not installed, or whose data is missing, is listed with the reason.
+
+The key figures are the base's own :class:`~crmlib.figures.Figure` objects, so the
+report states them exactly as every other report does, with their status: a figure the
+data cannot give is "not available" with the reason, never 0.
 """
 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import pandas as pd
 
-from crmlib.analytics.base import customer_base
-from crmlib.analytics.clv import observed_retention_rate
-from crmlib.analytics.pareto import customer_share_for_value, pareto_curve, value_share_of_top
+from crmlib.analytics.base import CustomerBase, customer_base
+from crmlib.analytics.pareto import pareto_curve
 from crmlib.data.company import Company
 from crmlib.errors import CrmlibError
+from crmlib.figures import Figure
 from crmlib.formatting import count, money, percent
+from crmlib.models import verdict_cache
 from crmlib.models.verdict import ModelVerdict
 from crmlib.text import escape
 
-# model name -> package offering analyse(company) and verdict(result)
+# model name -> package offering analyse(company, base) and verdict(result)
 MODEL_MODULES = {
     "IDIC": "crmlib.models.idic",
     "QCI": "crmlib.models.qci",
@@ -31,114 +39,116 @@ MODEL_MODULES = {
     "Customer IDOL": "crmlib.models.idol",
 }
 
+#: The base's figures the report shows first, in reading order.
+KEY_FIGURES = (
+    "customers",
+    "buyers",
+    "retention_rate",
+    "revenue",
+    "gross_margin",
+    "cost_to_serve",
+    "cost_to_serve_share",
+    "ssc_count",
+    "top20_share",
+    "concentration_80",
+    "clv_fit",
+    "expected_margin_12m",
+    "lifetime_value",
+)
 
-@dataclass(frozen=True)
-class KeyFigures:
-    """The figures a board reads first.
 
-    Attributes
-    ----------
-    customers, buyers : int
-        All customers, and those who bought in the last twelve months.
-    ssc_customer_share : float
-        The share of customers that brings 80 % of the last twelve months' margin.
-    top20_value_share : float
-        The share of that margin brought by the top 20 % of customers.
-    clv_total, clv_mean : float
-        Expected margin of the next twelve months (BG/NBD and Gamma-Gamma), in total
-        and per buyer.
-    retention_rate : float
-        Share of the year-before-last's buyers who bought again last year.
-    cost_to_serve, cost_to_serve_share : float
-        Contact costs over the whole history, and as a share of gross margin.
-    margin_last_year : float
-        Profit after the cost to serve, last twelve months.
-    profit_curve : DataFrame
-        The Pareto curve of that profit per customer.
-    notes : list of str
-        What could not be measured, and why.
+def report_base(company: Company) -> CustomerBase:
+    """The one customer base of the report (memoised and cached on disk)."""
+    return customer_base(company)
+
+
+def key_figures(base: CustomerBase) -> list[Figure]:
+    """The base's key figures (:data:`KEY_FIGURES`), as the base states them."""
+    return [base.figure(figure_id) for figure_id in KEY_FIGURES]
+
+
+def shown_value(figure: Figure) -> str:
+    """A figure's value as the report's table shows it ("not available" when unknown)."""
+    if figure.status == "unavailable" or figure.value is None:
+        return "not available"
+    value = figure.value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if figure.unit == "share":
+        return percent(float(value))
+    if figure.unit in ("customers", "purchases", "episodes"):
+        return count(value)
+    if len(figure.unit) == 3 and figure.unit.isupper():
+        return money(float(value), figure.unit)
+    return f"{value:,.0f}"
+
+
+def key_figures_table(figures: list[Figure]) -> pd.DataFrame:
+    """The key figures as a table: value, period, and a note where it is not plain fact.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by the figure's label: ``value``, ``period`` and ``note`` (the reason of
+        a figure that is unavailable or carries a caveat; empty otherwise).
     """
-
-    customers: int
-    buyers: int
-    ssc_customer_share: float
-    top20_value_share: float
-    clv_total: float
-    clv_mean: float
-    retention_rate: float
-    cost_to_serve: float
-    cost_to_serve_share: float
-    margin_last_year: float
-    profit_curve: pd.DataFrame
-    notes: list[str] = field(default_factory=list)
-
-
-def key_figures(company: Company, *, horizon_months: int = 12) -> KeyFigures:
-    """Compute the key figures from the company's per-customer value table."""
-    transactions, notes = company.transactions, []
-    has_margin_rate = (
-        company.has("products", "margin_rate") and "product_id" in transactions.columns
-    )
-    if "cost" not in transactions.columns and not has_margin_rate:
-        # Without any cost data the report can still rank customers: on revenue.
-        transactions = transactions.assign(cost=0.0)
-        notes.append("the data holds no cost or product margin, so margin figures are revenue")
-    base = customer_base(company, window_months=horizon_months)
-    table = base.segments_table(legacy=True)
-    value = table.set_index("customer_id")["current_value"]
-    clv = table["clv"]
-    buyers = int(table["is_buyer"].sum())
-    gross = float(table["gross_margin"].sum())
-    return KeyFigures(
-        customers=len(table),
-        buyers=buyers,
-        ssc_customer_share=customer_share_for_value(value, 0.8),
-        top20_value_share=value_share_of_top(value, 0.2),
-        clv_total=float(clv.sum()),
-        clv_mean=float(clv[table["expected_purchases"] > 0].mean())
-        if clv.notna().any()
-        else float("nan"),
-        retention_rate=float(
-            observed_retention_rate(company.transactions, observation_end=company.observation_end)
-        ),
-        cost_to_serve=float(table["cost_to_serve"].sum()),
-        cost_to_serve_share=float(table["cost_to_serve"].sum() / gross)
-        if gross > 0
-        else float("nan"),
-        margin_last_year=float(table["current_value"].sum()),
-        profit_curve=pareto_curve(value),
-        notes=notes + base.notes,
-    )
-
-
-def key_figures_table(figures: KeyFigures, currency: str) -> pd.DataFrame:
-    """The key figures as a two-column table (figure, value) for the report."""
     rows = [
-        ("Customers", count(figures.customers)),
-        ("Bought in the last 12 months", count(figures.buyers)),
-        ("Customers bringing 80% of margin (SSC share)", percent(figures.ssc_customer_share)),
-        ("Margin share of the top 20%", percent(figures.top20_value_share)),
-        ("Expected margin next 12 months (CLV)", money(figures.clv_total, currency)),
-        ("CLV per active customer", money(figures.clv_mean, currency)),
-        ("Retention (year on year)", percent(figures.retention_rate)),
-        ("Cost to serve (contacts)", money(figures.cost_to_serve, currency)),
-        ("Cost to serve as share of gross margin", percent(figures.cost_to_serve_share)),
-        ("Profit after cost to serve, last 12 months", money(figures.margin_last_year, currency)),
+        {
+            "figure": f.label,
+            "value": shown_value(f),
+            "period": f.window,
+            "note": f.reason if f.status != "ok" else "",
+        }
+        for f in figures
     ]
-    return pd.DataFrame(rows, columns=["figure", "value"]).set_index("figure")
+    return pd.DataFrame(rows, columns=["figure", "value", "period", "note"]).set_index("figure")
+
+
+def value_curve(base: CustomerBase) -> pd.DataFrame:
+    """The Pareto curve of the base's current value (what the SSC count ranks on)."""
+    return pareto_curve(base.table["current_value"])
+
+
+def value_name(base: CustomerBase) -> str:
+    """What current value measures, in words."""
+    return "margin after the cost to serve" if base.value_metric == "margin" else "revenue"
 
 
 @dataclass(frozen=True)
 class Verdicts:
-    """The verdicts that could be computed, and the models that could not, with why."""
+    """The verdicts that could be computed, and the models that could not, with why.
+
+    ``reused`` names the models whose verdict came from the disk cache.
+    """
 
     verdicts: list[ModelVerdict]
     skipped: dict[str, str]
+    reused: tuple[str, ...] = ()
 
 
-def collect_verdicts(company: Company, models: dict[str, str] | None = None) -> Verdicts:
-    """Ask every model module for its verdict on ``company``."""
-    verdicts, skipped = [], {}
+def collect_verdicts(
+    company: Company,
+    models: dict[str, str] | None = None,
+    *,
+    base: CustomerBase | None = None,
+    cache: bool = True,
+) -> Verdicts:
+    """Ask every model module for its verdict on ``company``, all on the same base.
+
+    Parameters
+    ----------
+    company : Company
+    models : dict, optional
+        Model name -> module (default :data:`MODEL_MODULES`).
+    base : CustomerBase, optional
+        The one base every model reads; by default :func:`report_base`.
+    cache : bool, default True
+        Read and write each verdict in the disk cache next to the base.
+    """
+    if base is None and company is not None:
+        base = report_base(company)
+    inputs = verdict_cache.inputs_digest(company, base) if cache and base is not None else None
+    verdicts, skipped, reused = [], {}, []
     for name, module_name in (models or MODEL_MODULES).items():
         try:
             module = importlib.import_module(module_name)
@@ -148,11 +158,20 @@ def collect_verdicts(company: Company, models: dict[str, str] | None = None) -> 
         if not (hasattr(module, "analyse") and hasattr(module, "verdict")):
             skipped[name] = "the model does not offer a verdict yet"
             continue
+        key = verdict_cache.verdict_key(inputs, name)
+        found = verdict_cache.load(key)
+        if found is not None:
+            verdicts.append(found)
+            reused.append(name)
+            continue
         try:
-            verdicts.append(module.verdict(module.analyse(company)))
+            verdict = module.verdict(module.analyse(company, base))
         except CrmlibError as error:
             skipped[name] = str(error)
-    return Verdicts(verdicts, skipped)
+            continue
+        verdict_cache.store(key, verdict)
+        verdicts.append(verdict)
+    return Verdicts(verdicts, skipped, tuple(reused))
 
 
 def action_plan(verdicts: list[ModelVerdict], top: int | None = None) -> pd.DataFrame:
@@ -204,18 +223,55 @@ def readable_plan(plan: pd.DataFrame, currency: str) -> pd.DataFrame:
 
 
 def executive_summary(
-    company: Company, figures: KeyFigures, collected: Verdicts, plan: pd.DataFrame
+    company: Company,
+    base: CustomerBase,
+    collected: Verdicts,
+    plan: pd.DataFrame,
+    cite: Callable[[Figure], str] | None = None,
 ) -> str:
-    """The opening paragraph of the report, computed from the figures and verdicts."""
+    """The opening paragraph of the report, computed from the base's figures and verdicts.
+
+    Parameters
+    ----------
+    cite : callable, optional
+        Writes a :class:`Figure` into the text; a notebook passes
+        :func:`crmlib.notebook.figures.cite` so the report can check each figure. By
+        default the value is written plainly.
+
+    A figure the data cannot give is named with the reason, never written as 0.
+    """
+    show = cite or shown_value
     currency = company.currency
+    figure = base.figure
+    metric = value_name(base)
+    buyers = figure("buyers")
     text = (
-        f"**{escape(company.name)}** serves {count(figures.customers)} customers, of whom "
-        f"{count(figures.buyers)} bought in the last twelve months. {percent(figures.ssc_customer_share)} "
-        f"of the customers bring 80% of the margin: these strategically significant customers carry the "
-        f"business. {percent(figures.retention_rate)} of last year's buyers came back, and the customers "
-        f"are expected to bring {money(figures.clv_total, currency)} of margin in the next twelve months. "
-        f"Serving them through contacts costs {percent(figures.cost_to_serve_share)} of the gross margin."
+        f"**{escape(company.name)}** serves {show(figure('customers'))} customers, of whom "
+        f"{show(buyers)} bought in the analysis window ({escape(buyers.window)}). The "
+        f"strategically significant customers are the top {percent(base.settings.ssc_share)} "
+        f"by {metric}: {show(figure('ssc_count'))} customers. The top 20% bring "
+        f"{show(figure('top20_share'))} of it."
     )
+    retention = figure("retention_rate")
+    if retention.status == "unavailable":
+        text += f" Retention cannot be measured: {escape(retention.reason.rstrip('.'))}."
+    else:
+        text += f" {show(retention)} of the previous window's buyers bought again."
+    expected = figure("expected_margin_12m")
+    if expected.status == "unavailable":
+        text += f" No forecast of future {metric} is given: {escape(expected.reason.rstrip('.'))}."
+    else:
+        text += (
+            f" The {escape(str(figure('clv_fit').value))} forecast expects "
+            f"{show(expected)} of {'revenue' if base.value_metric == 'revenue' else 'margin'} "
+            f"in the next twelve months ({escape(expected.window)})"
+            + (" (with a caveat; see the key figures)." if expected.status == "caveat" else ".")
+        )
+    share = figure("cost_to_serve_share")
+    if share.status == "unavailable":
+        text += f" The cost to serve is not known: {escape(share.reason.rstrip('.'))}."
+    else:
+        text += f" Serving the customers through contacts costs {show(share)} of the gross margin."
     if collected.verdicts:
         text += (
             f" {len(collected.verdicts)} models were applied to the data and the workshop answers."
@@ -252,8 +308,9 @@ def describe_skipped(collected: Verdicts) -> str:
     return f"Not in this report: {items}."
 
 
-def describe_notes(figures: KeyFigures) -> str:
-    """What the key figures could not measure, as one line (empty when nothing)."""
-    if not figures.notes:
+def describe_notes(base: CustomerBase) -> str:
+    """What the base could not measure, as one line (empty when nothing)."""
+    notes = list(dict.fromkeys(base.notes))
+    if not notes:
         return ""
-    return "*Note: " + "; ".join(escape(note.rstrip(".")) for note in figures.notes) + ".*"
+    return "*Note: " + "; ".join(escape(note.rstrip(".")) for note in notes) + ".*"

@@ -22,6 +22,7 @@ from crmlib.models import payne_frow as pf
 from crmlib.models.value_chain.portfolio import Portfolio
 from crmlib.models.value_chain.tables import type_counts_table
 from crmlib.notebook import say
+from crmlib.notebook.figures import cite, say_cited
 from crmlib.plots.idic import plot_category_bars, plot_ssc_curve
 from crmlib.plots.idol import plot_granularity, plot_migration
 from crmlib.plots.payne_frow import plot_continuity, plot_scorecard
@@ -45,13 +46,19 @@ __all__ = [
 # --- 00 start here ---------------------------------------------------------------------
 
 
-def show_concentration(company: Company, value_share: float = 0.8) -> audit.ValueConcentration:
-    """Draw the Pareto curve for ``value_share`` and say what it means (the live view)."""
+def show_concentration(company: Company, value_share: float = 0.8) -> None:
+    """Draw the Pareto curve for ``value_share`` and say what it means (the live view).
+
+    Returns None: a live view's return value would be shown in the report as is.
+    """
     concentration = audit.value_concentration(company, value_share)
-    plot_pareto(concentration.curve, value_share=value_share)
+    plot_pareto(
+        concentration.curve,
+        value_share=value_share,
+        title="Revenue per customer over the whole history, ranked",
+    )
     plt.show()
-    say(audit.describe_concentration(concentration))
-    return concentration
+    say_cited(audit.describe_concentration(concentration, cite=cite))
 
 
 # --- 01 IDIC ---------------------------------------------------------------------------

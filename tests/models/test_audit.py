@@ -24,11 +24,21 @@ def test_value_concentration_by_hand(company):
     assert concentration.customer_share == pytest.approx(0.2)
     assert concentration.top20_share == pytest.approx(0.8)
     assert concentration.buyers == 4 and concentration.customers == 5
+    assert concentration.window == "2024-01-01..2024-06-01"
     text = audit.describe_concentration(concentration)
     assert text.startswith(
-        "20% of the customers bring 80% of the revenue, and the top 20% bring 80%."
+        "Over the whole history (2024-01-01..2024-06-01), 20% of the customers bring 80% of "
+        "the revenue, and the top 20% bring 80%."
     )
     assert "1 of 5 customers bought nothing" in text
+    # its own definitions, never the base's concentration_80 / top20_share
+    shares, top = concentration.figures()
+    assert (shares.id, shares.value) == ("revenue_concentration_history.80", pytest.approx(0.2))
+    assert (top.id, top.value) == ("revenue_top20_history", pytest.approx(0.8))
+    assert shares.window == top.window == "2024-01-01..2024-06-01"
+    cited = audit.describe_concentration(concentration, cite=lambda f: f"[{f.id}]")
+    assert "[revenue_concentration_history.80] of the customers" in cited
+    assert "ValueConcentration(" not in repr(concentration)
     assert "Value is concentrated" in text
 
 

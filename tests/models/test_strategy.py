@@ -57,11 +57,11 @@ def test_action_values_chart():
 
 def test_collect_verdicts_lists_what_it_could_not_compute(monkeypatch):
     good = types.ModuleType("good_model")
-    good.analyse = lambda company: {"company": company}
+    good.analyse = lambda company, base=None: {"company": company, "base": base}
     good.verdict = lambda result: ModelVerdict("Good", "fine")
     bad = types.ModuleType("bad_model")
 
-    def refuse(company):
+    def refuse(company, base=None):
         raise MissingDataError("the needs step needs the needs table")
 
     bad.analyse = refuse
@@ -97,23 +97,76 @@ def test_key_figures_on_a_small_company(tmp_path: Path):
     ]
     (tmp_path / "transactions.csv").write_text("customer_id,date,amount\n" + "\n".join(rows) + "\n")
     company = load_company(tmp_path, observation_end="2025-12-31")
-    figures = strategy.key_figures(company)
-    assert figures.customers == 3
-    assert figures.buyers == 2  # A and B bought in 2025
+    base = strategy.report_base(company)
+    figures = {f.id: f for f in strategy.key_figures(base)}
+    assert list(figures) == list(strategy.KEY_FIGURES)
+    assert figures["customers"].value == 3
+    assert figures["buyers"].value == 2  # A and B bought in 2025
     # 2024's buyers A, B, C; A and B came back in 2025
-    assert figures.retention_rate == pytest.approx(2 / 3)
-    table = strategy.key_figures_table(figures, "EUR")
+    assert figures["retention_rate"].value == pytest.approx(2 / 3)
+    # no cost, no contacts: unknown, never 0
+    for figure_id in ("gross_margin", "cost_to_serve", "cost_to_serve_share"):
+        assert figures[figure_id].status == "unavailable", figure_id
+    table = strategy.key_figures_table(list(figures.values()))
     assert table.loc["Customers", "value"] == "3"
+    assert table.loc[figures["cost_to_serve"].label, "value"] == "not available"
+    assert table.loc[figures["cost_to_serve"].label, "note"]
     text = strategy.executive_summary(
-        company, figures, strategy.Verdicts([], {}), strategy.action_plan([])
+        company, base, strategy.Verdicts([], {}), strategy.action_plan([])
     )
-    assert "serves 3 customers, of whom 2 bought in the last twelve months" in text
-    assert "67% of last year's buyers came back" in text
+    assert "serves 3 customers, of whom 2 bought in the analysis window" in text
+    assert "67% of the previous window's buyers bought again" in text
+    assert "The cost to serve is not known" in text
+    assert "EUR 0" not in text and " 0%" not in text
+    cited = strategy.executive_summary(
+        company,
+        base,
+        strategy.Verdicts([], {}),
+        strategy.action_plan([]),
+        cite=lambda f: f"[{f.id}]",
+    )
+    assert "serves [customers] customers, of whom [buyers] bought" in cited
+
+
+def test_verdicts_are_computed_once_per_base_and_reused(tmp_path, monkeypatch):
+    monkeypatch.setenv("CRM_WORKBOOK_CACHE", str(tmp_path / "cache"))
+    data = tmp_path / "company"
+    data.mkdir()
+    (data / "customers.csv").write_text("customer_id\nA\nB\n")
+    (data / "transactions.csv").write_text(
+        "customer_id,date,amount\nA,2024-01-10,100\nA,2025-03-10,100\nB,2025-05-01,50\n"
+    )
+    calls = []
+    counting = types.ModuleType("counting_model")
+
+    def analyse(company, base=None):
+        calls.append(base)
+        return base
+
+    counting.analyse = analyse
+    counting.verdict = lambda base: ModelVerdict(
+        "Counting", f"{base.figure('buyers').value} buyers", figures={"buyers": 2.0}
+    )
+    monkeypatch.setitem(sys.modules, "counting_model", counting)
+    company = load_company(data, observation_end="2025-12-31")
+    base = strategy.report_base(company)
+    first = strategy.collect_verdicts(company, {"Counting": "counting_model"}, base=base)
+    # every model receives the one base it was given
+    assert calls == [base]
+    second = strategy.collect_verdicts(company, {"Counting": "counting_model"}, base=base)
+    assert len(calls) == 1 and second.reused == ("Counting",)
+    assert second.verdicts == first.verdicts
+    assert first.verdicts[0].headline == "2 buyers"
+    # a changed workshop answer is another input: computed again
+    (data / "assessments").mkdir()
+    (data / "assessments" / "qci.yaml").write_text("answers: {}\n")
+    strategy.collect_verdicts(company, {"Counting": "counting_model"}, base=base)
+    assert len(calls) == 2
 
 
 def test_sample_report_brings_every_model(sample_dir: Path):
     company = load_company(sample_dir)
-    collected = strategy.collect_verdicts(company)
+    collected = strategy.collect_verdicts(company, cache=False)
     assert {v.model for v in collected.verdicts} >= {"QCI", "Customer IDOL"}
     plan = strategy.action_plan(collected.verdicts)
     assert plan["owner"].notna().all() and (plan["priority"].between(1, 3)).all()
