@@ -171,9 +171,12 @@ def penetration_view(
     products = company.require("products", "category", step="Penetration")
     year = _in_year(company.transactions, base.year_start, base.end)
     tiers = base.tier
-    result = penetration(year, products, end=base.end, segments=tiers)
     overall = penetration(year, products, end=base.end)
-    summary = pd.concat([result["summary"], overall["summary"]])
+    # without value tiers (revenue-only data) the only segment is "all" itself
+    result = overall if tiers is None else penetration(year, products, end=base.end, segments=tiers)
+    summary = (
+        overall["summary"] if tiers is None else pd.concat([result["summary"], overall["summary"]])
+    )
     order = tier_order(summary.index)
     summary = summary.reindex(order)
     per_customer = overall["per_customer"]

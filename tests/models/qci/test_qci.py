@@ -439,3 +439,19 @@ def test_two_years_without_a_purchase_needs_two_years_of_data(tmp_path):
     assert ready.history_months == pytest.approx(18, abs=0.1)
     text = qci.describe_activity(ready)
     assert "18 months of history" in text and "two years or more" not in text
+
+
+def test_penetration_runs_on_revenue_only_data(sample_copy):
+    """Without cost or margin rates QCI has no value tiers: penetration is for "all" alone."""
+    import pandas as pd
+
+    from crmlib.data.company import load_company
+    from crmlib.models import qci
+
+    for name, column in (("transactions.csv", "cost"), ("products.csv", "margin_rate")):
+        table = pd.read_csv(sample_copy / name, dtype=str, keep_default_na=False)
+        table.drop(columns=[column]).to_csv(sample_copy / name, index=False)
+    result = qci.analyse(load_company(sample_copy))
+    summary = result.penetration.summary
+    assert summary.index.tolist() == ["all"]
+    assert summary.loc["all", "buyers"] == result.penetration.active > 0
