@@ -224,6 +224,15 @@ def describe_granularity(
     return text
 
 
+def _brought(value: float, currency: str) -> str:
+    """What a customer brought in the window: "nothing" for a customer who did not buy.
+
+    A plain "EUR 0" reads as a figure the data lacks; this customer's value is known to be
+    nothing in the window.
+    """
+    return "nothing in that window" if value == 0 else money(value, currency)
+
+
 def describe_look_alikes(look: LookAlikes, currency: str) -> str:
     """One paragraph on the look-alike pair and how little demographics explain."""
     top = look.groups.iloc[0]
@@ -240,7 +249,7 @@ def describe_look_alikes(look: LookAlikes, currency: str) -> str:
         f"{money(top['best_value'], currency)} ({escape(value_row)}; "
         f"{escape(pair.loc['value tier', first])}, "
         f"{plural(pair.loc['purchase days', first], 'purchase day')}) and {escape(second)} "
-        f"{money(top['worst_value'], currency)} "
+        f"{_brought(top['worst_value'], currency)} "
         f"({escape(pair.loc['value tier', second])}, "
         f"{plural(pair.loc['purchase days', second], 'purchase day')}{contacts}). Across "
         f"{count(look.groups['members'].sum())} customers in {count(len(look.groups))} "

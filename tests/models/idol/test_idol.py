@@ -557,3 +557,10 @@ def test_channel_and_process_checks_count_in_the_window(tmp_path):
     # one process episode began in 2025 (billing); the complaint began in 2024
     assert o.processes.overview["episodes"].sum() == 1
     assert o.moments.episodes == 1
+
+
+def test_a_look_alike_who_bought_nothing_is_said_to_have_brought_nothing():
+    from crmlib.models.idol.text import _brought
+
+    assert _brought(0.0, "EUR") == "nothing in that window"
+    assert _brought(-30.0, "EUR") == "-EUR 30"
