@@ -117,7 +117,7 @@ class ValueExplorer:
         result = self.result(ssc_share, horizon_months)
         figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
         plot_ssc_curve(result.curve(), ssc_share, ax=left)
-        plot_category_bars(idic_model.category_summary(result), ax=right)
+        plot_category_bars(result.shown_categories(), ax=right)
         figure.tight_layout()
         plt.show()
         say(idic_model.describe_value_settings(result))

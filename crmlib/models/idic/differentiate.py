@@ -102,6 +102,18 @@ class Differentiation:
     def count(self, category: str) -> int:
         return int((self.table["value_category"] == category).sum())
 
+    @property
+    def bz_known(self) -> bool:
+        """Whether below-zero customers can be told: not on revenue, nor without contact costs."""
+        if self.base is None:
+            return True
+        return self.base.figure("value_category_count.BZ").status == "ok"
+
+    def shown_categories(self) -> pd.DataFrame:
+        """:func:`category_summary` without a below-zero row the data cannot tell."""
+        summary = category_summary(self)
+        return summary if self.bz_known else summary.drop(index="BZ")
+
 
 def yearly_to_monthly(rate: float) -> float:
     """A yearly discount rate as the monthly rate that compounds to it."""

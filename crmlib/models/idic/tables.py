@@ -12,7 +12,7 @@ from pandas.io.formats.style import Styler
 
 from crmlib.formatting import count, money, percent
 from crmlib.models.idic.customize import Customization, require_customization
-from crmlib.models.idic.differentiate import Differentiation, category_summary, tier_summary
+from crmlib.models.idic.differentiate import Differentiation, tier_summary
 from crmlib.models.idic.interact import Interaction
 
 #: The most customer rows a report table shows (privacy).
@@ -38,8 +38,8 @@ def _money(value, currency: str, decimals: int = 0) -> str:
 
 
 def category_view(result: Differentiation, currency: str) -> pd.DataFrame:
-    """The value categories: size, value and the goal, formatted."""
-    summary = category_summary(result)
+    """The value categories: size, value and the goal, formatted (no BZ row it cannot tell)."""
+    summary = result.shown_categories()
     return pd.DataFrame(
         {
             "customers": summary["customers"].map(count),

@@ -168,6 +168,10 @@ def test_differentiate_on_revenue_by_hand(hand):
     assert result.ssc_value_share == pytest.approx(150 / 170)
     text = idic.describe_differentiate(result, "EUR")
     assert "BZ) cannot be told on revenue" in text and "**0 BZ**" not in text
+    # the category table and chart leave out the BZ row rather than show 0 BZ
+    assert not result.bz_known
+    assert "BZ" not in result.shown_categories().index
+    assert "BZ" not in idic.category_view(result, "EUR").index
 
 
 def test_differentiate_falls_back_to_revenue_without_cost(tmp_path):
