@@ -134,7 +134,14 @@ def describe_completeness(company: Company, threshold: float = 0.9) -> str:
     columns = column_completeness(company)
     weak = columns[columns["completeness"] < threshold].sort_values("completeness")
     if weak.empty:
-        return f"Every column is at least {percent(threshold)} filled: the customer picture is complete."
+        text = f"Every column the folder holds is at least {percent(threshold)} filled."
+        if getattr(company, "customers_derived", False):
+            # filled columns say nothing of the customer picture when the customers are ids
+            text += (
+                " The customers are only the ids in the transactions, so nothing is known of "
+                "them beyond their purchases."
+            )
+        return text
     names = ", ".join(
         f"{escape(r.table)}.{escape(r.column)} ({percent(r.completeness)})"
         for r in weak.head(6).itertuples()

@@ -67,3 +67,12 @@ def test_activity_compares_twelve_months(tmp_path: Path):
     company = load_company(tmp_path, observation_end="2024-12-31")
     text = audit.describe_activity(company)
     assert "brought EUR 180, up 50% on the twelve months before" in text
+
+
+def test_completeness_claims_no_customer_picture_for_derived_customers(root):
+    from crmlib.data.company import load_company
+    from crmlib.models import audit
+
+    text = audit.describe_completeness(load_company(root / "data" / "cdnow"))
+    assert "complete" not in text.replace("Every column", "")
+    assert "only the ids in the transactions" in text
