@@ -452,3 +452,39 @@ def beta_geometric_expected_if_alive(
         if_alive = np.array(if_alive, dtype=np.float64)
         if_alive[bad] = _expected_if_alive_quadrature(params, t[bad], x[bad], T[bad])
     return np.where(t == 0, 0.0, np.maximum(if_alive, 0.0)).reshape(shape_out)
+
+
+def simulation_start(
+    n_customers: int, T: object, seed: int | None, params: dict[str, float]
+) -> tuple[np.random.Generator, np.ndarray, np.ndarray]:
+    """The checks and first draws every purchase-model simulator shares.
+
+    Parameters
+    ----------
+    n_customers : int
+        Number of customers to draw.
+    T : float or array
+        Age of each customer at the end of the observation.
+    seed : int, optional
+        Seed of the random generator.
+    params : dict
+        The model's parameters by name; all must be positive, and ``r`` and ``alpha``
+        give each customer's purchase rate (Gamma-distributed, as in every model here).
+
+    Returns
+    -------
+    rng, ages, rate
+        The generator (for the model's own dropout draws), each customer's age and
+        purchase rate.
+    """
+    if n_customers < 0:
+        raise ParameterError(f"n_customers must be 0 or more, got {n_customers}")
+    if min(params.values()) <= 0:
+        names = list(params)
+        raise ParameterError(f"{', '.join(names[:-1])} and {names[-1]} must all be positive")
+    rng = np.random.default_rng(seed)
+    ages = np.broadcast_to(np.asarray(T, dtype=np.float64), (n_customers,)).copy()
+    if np.any(ages < 0):
+        raise ParameterError("T must be 0 or more")
+    rate = rng.gamma(params["r"], 1.0 / params["alpha"], n_customers)
+    return rng, ages, rate

@@ -30,8 +30,8 @@ from crmlib.analytics.ltv_fitting import (
     beta_geometric_expected_if_alive,
     dot,
     gamma_rate_start,
+    simulation_start,
 )
-from crmlib.errors import ParameterError
 
 __all__ = [
     "ModifiedBetaGeoModel",
@@ -179,15 +179,9 @@ def simulate_mbgnbd_summary(
     DataFrame
         Indexed by customer number 0..n-1, with ``frequency``, ``recency`` and ``T``.
     """
-    if n_customers < 0:
-        raise ParameterError(f"n_customers must be 0 or more, got {n_customers}")
-    if min(r, alpha, a, b) <= 0:
-        raise ParameterError("r, alpha, a and b must all be positive")
-    rng = np.random.default_rng(seed)
-    ages = np.broadcast_to(np.asarray(T, dtype=np.float64), (n_customers,)).copy()
-    if np.any(ages < 0):
-        raise ParameterError("T must be 0 or more")
-    rate = rng.gamma(r, 1.0 / alpha, n_customers)
+    rng, ages, rate = simulation_start(
+        n_customers, T, seed, {"r": r, "alpha": alpha, "a": a, "b": b}
+    )
     dropout = rng.beta(a, b, n_customers)
     # repeat purchases made before dropping out: a chance to drop after every purchase,
     # the first included

@@ -42,8 +42,12 @@ import pandas as pd
 from scipy import special
 
 from crmlib.analytics.ltv_base import RepeatPurchaseModel
-from crmlib.analytics.ltv_fitting import dot, gamma_rate_start, with_numeric_gradient
-from crmlib.errors import ParameterError
+from crmlib.analytics.ltv_fitting import (
+    dot,
+    gamma_rate_start,
+    simulation_start,
+    with_numeric_gradient,
+)
 
 __all__ = [
     "ParetoNBDModel",
@@ -386,15 +390,9 @@ def simulate_pareto_nbd_summary(
     DataFrame
         Indexed by customer number 0..n-1, with ``frequency``, ``recency`` and ``T``.
     """
-    if n_customers < 0:
-        raise ParameterError(f"n_customers must be 0 or more, got {n_customers}")
-    if min(r, alpha, s, beta) <= 0:
-        raise ParameterError("r, alpha, s and beta must all be positive")
-    rng = np.random.default_rng(seed)
-    ages = np.broadcast_to(np.asarray(T, dtype=np.float64), (n_customers,)).copy()
-    if np.any(ages < 0):
-        raise ParameterError("T must be 0 or more")
-    rate = rng.gamma(r, 1.0 / alpha, n_customers)
+    rng, ages, rate = simulation_start(
+        n_customers, T, seed, {"r": r, "alpha": alpha, "s": s, "beta": beta}
+    )
     death_rate = rng.gamma(s, 1.0 / beta, n_customers)
     lifetime = rng.exponential(1.0 / np.maximum(death_rate, 1e-300))
     window = np.minimum(lifetime, ages)
