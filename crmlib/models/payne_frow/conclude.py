@@ -335,9 +335,11 @@ def _information_action(results: Results, company: Company) -> Action:
     aspect = info.weakest_aspect
     label = aspect.replace("_", " ")
     counts = info.counts
+    share = info.aspects[aspect]
+    # an aspect of which the data holds nothing is absent from the export, not known to be 0%
+    known = "not in the data" if share == 0 else f"known for {percent(share)} of customers"
     return Action(
-        title=f"Complete the customer picture where it is weakest: {label} "
-        f"(known for {percent(info.aspects[aspect])} of customers)",
+        title=f"Complete the customer picture where it is weakest: {label} ({known})",
         owner="marketing" if aspect == "needs" else "IT",
         expected_value=None,
         model=MODEL,

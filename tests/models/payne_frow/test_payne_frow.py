@@ -551,3 +551,14 @@ def test_revenue_only_value_creation_says_revenue_and_claims_no_profit(shop, tmp
     assert "of margin" not in text and "profit per" not in text
     assert "Which buyers are profitable is not known: it needs the margin" in text
     assert "(2 of their customers bought the year before) would keep EUR 9 of revenue" in text
+
+
+def test_the_information_action_says_an_absent_aspect_is_not_in_the_data(root):
+    """CDNOW holds no personal data: the action says so rather than 'known for 0%'."""
+
+    company = load_company(root / "data" / "cdnow")
+    result = pf.analyse(company)
+    titles = [a.title for a in pf.verdict(result).actions]
+    information = [t for t in titles if t.startswith("Complete the customer picture")]
+    assert information and all("0%" not in t for t in information)
+    assert any("(not in the data)" in t for t in information)
