@@ -25,6 +25,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from crmlib.formatting import count, money, percent
+
 #: The statuses a figure can have.
 STATUSES = ("ok", "caveat", "unavailable")
 
@@ -179,3 +181,27 @@ def values_equal(a: Any, b: Any, rel_tol: float = 1e-9) -> bool:
     if isinstance(a, int | float) and isinstance(b, int | float):
         return math.isclose(float(a), float(b), rel_tol=rel_tol, abs_tol=1e-12)
     return a == b
+
+
+def format_value(figure: Figure, decimals: int | None = None) -> str:
+    """A figure's value as a reader sees it: ``1,000``, ``85%``, ``EUR 21,272``.
+
+    Parameters
+    ----------
+    figure : Figure
+    decimals : int, optional
+        Decimals of a share or an amount (default 0).
+    """
+    if figure.status == "unavailable" or figure.value is None:
+        return "not available"
+    value = figure.value
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return str(value)
+    places = 0 if decimals is None else int(decimals)
+    if figure.unit == "share":
+        return percent(float(value), places)
+    if figure.unit in ("customers", "purchases", "episodes"):
+        return count(value)
+    if len(figure.unit) == 3 and figure.unit.isupper():
+        return money(float(value), figure.unit, places)
+    return f"{value:,.{places}f}"

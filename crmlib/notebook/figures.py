@@ -20,8 +20,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from crmlib.figures import FIGURES_MIME, Figure
-from crmlib.formatting import count, money, percent
+from crmlib.figures import FIGURES_MIME, Figure, format_value
 from crmlib.notebook import escape
 
 
@@ -39,30 +38,6 @@ def publish(figures: Iterable[Figure]) -> list[Figure]:
     if shown:
         display({FIGURES_MIME: {"figures": [f.to_dict() for f in shown]}}, raw=True)
     return shown
-
-
-def format_value(figure: Figure, decimals: int | None = None) -> str:
-    """A figure's value as a reader sees it: ``1,000``, ``85%``, ``EUR 21,272``.
-
-    Parameters
-    ----------
-    figure : Figure
-    decimals : int, optional
-        Decimals of a share or an amount (default 0).
-    """
-    if figure.status == "unavailable" or figure.value is None:
-        return "not available"
-    value = figure.value
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        return str(value)
-    places = 0 if decimals is None else int(decimals)
-    if figure.unit == "share":
-        return percent(float(value), places)
-    if figure.unit in ("customers", "purchases", "episodes"):
-        return count(value)
-    if len(figure.unit) == 3 and figure.unit.isupper():
-        return money(float(value), figure.unit, places)
-    return f"{value:,.{places}f}"
 
 
 def figure_span(figure: Figure, decimals: int | None = None) -> str:

@@ -17,7 +17,6 @@ import pandas as pd
 from crmlib.analytics.base import customer_base as _customer_base
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
-from crmlib.figures import Figure
 from crmlib.text import lead
 
 MODEL = "Payne & Frow"
@@ -60,24 +59,6 @@ class Parts:
         if value is None:
             raise MissingDataError(self.skipped.get(part, f"{part.replace('_', ' ')} is missing"))
         return value
-
-
-def plain_figure(figure: Figure) -> str:
-    """A figure written out without a checkable span (the text's default ``cite``).
-
-    An unavailable figure reads "not available", never 0.
-    """
-    from crmlib.formatting import count, money, percent
-
-    if figure.status == "unavailable" or figure.value is None:
-        return "not available"
-    if figure.unit == "share":
-        return percent(float(figure.value))
-    if figure.unit == "customers":
-        return count(figure.value)
-    if len(figure.unit) == 3 and figure.unit.isupper():
-        return money(float(figure.value), figure.unit)
-    return str(figure.value)
 
 
 def share(numerator: float, denominator: float) -> float:

@@ -14,9 +14,9 @@ import pandas as pd
 
 from crmlib.analytics.kpis import KPIS
 from crmlib.data.company import Company
-from crmlib.figures import Figure
+from crmlib.figures import Figure, format_value
 from crmlib.formatting import count, money, percent
-from crmlib.models.payne_frow.common import heading, plain_figure
+from crmlib.models.payne_frow.common import heading
 from crmlib.models.payne_frow.elements import (
     ELEMENT_FLOOR,
     ELEMENT_TARGET,
@@ -94,7 +94,7 @@ def describe_value(
     ``cite`` writes a figure into the text (the notebook passes
     :func:`crmlib.notebook.figures.cite`); by default it is written out plainly.
     """
-    cite = cite or plain_figure
+    cite = cite or format_value
     v, cur = value, company.currency
     word = v.value_word
     parts = [heading(company)]

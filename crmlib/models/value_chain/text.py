@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable
 
 from crmlib.data.company import Company
-from crmlib.figures import Figure
+from crmlib.figures import Figure, format_value
 from crmlib.formatting import count, money, percent
 from crmlib.models.value_chain.portfolio import Portfolio
 from crmlib.models.value_chain.relationships import Conditions, Relationships
@@ -37,22 +37,6 @@ def _is_nan(value) -> bool:
 
 
 # ---------------------------------------------------------------- stage 1
-
-
-def plain_figure(figure: Figure) -> str:
-    """A figure written out without a checkable span (the default ``cite``).
-
-    An unavailable figure reads "not available", never 0.
-    """
-    if figure.status == "unavailable" or figure.value is None:
-        return "not available"
-    if figure.unit == "share":
-        return percent(float(figure.value))
-    if figure.unit == "customers":
-        return count(figure.value)
-    if len(figure.unit) == 3 and figure.unit.isupper():
-        return money(float(figure.value), figure.unit)
-    return str(figure.value)
 
 
 def cost_magnet_cost(portfolio: Portfolio) -> tuple[float, float, float]:
@@ -81,7 +65,7 @@ def describe_portfolio(
         :func:`crmlib.notebook.figures.cite` so that each figure is checkable. By
         default the figure is written out plainly.
     """
-    cite = cite or plain_figure
+    cite = cite or format_value
     table, currency, base = portfolio.table, company.currency, portfolio.base
     figures = {f.id: f for f in portfolio.figures()}
     window = (
@@ -280,7 +264,7 @@ def describe_relationships(
     ``cite`` as in :func:`describe_portfolio`. The two years compared are named, and a
     year before only partly inside the data is said.
     """
-    cite = cite or plain_figure
+    cite = cite or format_value
     measures = relationships.measures
     figures = {f.id: f for f in relationships.figures()}
     text = _lead(company)
