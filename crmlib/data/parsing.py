@@ -190,28 +190,16 @@ def parse_dates(
         ancient[todo] = too_old.to_numpy(dtype=bool)
     out = pd.Series(_spread(text, distinct, best, np.datetime64("NaT", "ns")), index=values.index)
     too_old = _spread(text, distinct, ancient, False)
-    if too_old.any():
-        raise _bad(
-            table,
-            column,
-            values,
-            too_old,
-            "lie before 1900",
-            "correct the year (a typing slip such as 0225 for 2025?)",
-            header_rows,
-        )
-    bad = out.isna().to_numpy() & ~blank
-    if bad.any():
-        raise _bad(
-            table,
-            column,
-            values,
-            bad,
-            "are not dates",
-            "write dates as yyyy-mm-dd or dd-mm-yyyy",
-            header_rows,
-        )
-    return check_date_range(out, values, table=table, column=column, header_rows=header_rows)
+    return _checked_dates(
+        out,
+        values,
+        too_old,
+        blank,
+        ("are not dates", "write dates as yyyy-mm-dd or dd-mm-yyyy"),
+        table=table,
+        column=column,
+        header_rows=header_rows,
+    )
 
 
 def _dates_with_format(
@@ -229,6 +217,36 @@ def _dates_with_format(
     best = dates.to_numpy(dtype="datetime64[ns]")
     out = pd.Series(_spread(text, distinct, best, np.datetime64("NaT", "ns")), index=values.index)
     too_old = _spread(text, distinct, ancient.to_numpy(dtype=bool), False)
+    return _checked_dates(
+        out,
+        values,
+        too_old,
+        blank,
+        (
+            f"are not dates in the format {date_format} that mapping.yml gives",
+            "correct the values, or the date_format in mapping.yml",
+        ),
+        table=table,
+        column=column,
+        header_rows=header_rows,
+    )
+
+
+def _checked_dates(
+    out: pd.Series,
+    values: pd.Series,
+    too_old: np.ndarray,
+    blank: np.ndarray,
+    not_dates: tuple[str, str],
+    *,
+    table: str,
+    column: str,
+    header_rows: int,
+) -> pd.Series:
+    """Refuse years before 1900 and values that are not dates, then check the range.
+
+    ``not_dates`` is the (what, fix) pair of the message for values that did not parse.
+    """
     if too_old.any():
         raise _bad(
             table,
@@ -241,15 +259,7 @@ def _dates_with_format(
         )
     bad = out.isna().to_numpy() & ~blank
     if bad.any():
-        raise _bad(
-            table,
-            column,
-            values,
-            bad,
-            f"are not dates in the format {date_format} that mapping.yml gives",
-            "correct the values, or the date_format in mapping.yml",
-            header_rows,
-        )
+        raise _bad(table, column, values, bad, *not_dates, header_rows)
     return check_date_range(out, values, table=table, column=column, header_rows=header_rows)
 
 
