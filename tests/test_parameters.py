@@ -279,3 +279,9 @@ def test_command_line_values():
     assert parse_cli_value("false") is False
     assert parse_cli_value("") == ""
     assert parse_cli_value("a: [") == "a: ["
+
+
+def test_every_rule_belongs_to_a_notebook_parameter():
+    # a rule for a name no notebook declares is dead: batch runs and the CLI never meet it
+    declared = declared_specs(NOTEBOOKS)
+    assert sorted(name for name in RULES if name not in declared) == []

@@ -7,18 +7,18 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import PercentFormatter
 
-from crmlib.plots.style import BLUE, LIGHT, RED
+from crmlib.plots.style import BLUE, LIGHT, RED, in_currency
 
 
 def plot_monthly_activity(
-    activity: pd.DataFrame, ax: Axes | None = None, *, currency: str = "EUR"
+    activity: pd.DataFrame, ax: Axes | None = None, *, currency: str | None = None
 ) -> Axes:
     """Bars of revenue per month, from :func:`crmlib.data.quality.monthly_activity`,
     with the active customers on a second axis."""
     ax = ax or plt.subplots(figsize=(8, 3.5))[1]
     months = activity.index
     ax.bar(months, activity["revenue"], width=20, color=LIGHT, label="revenue")
-    ax.set_ylabel(f"revenue ({currency})")
+    ax.set_ylabel(in_currency("revenue", currency))
     twin = ax.twinx()
     twin.plot(
         months, activity["active_customers"], color=BLUE, marker=".", label="active customers"

@@ -18,8 +18,19 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+from crmlib.formatting import money
 from crmlib.plots.base import require_columns as _need
-from crmlib.plots.style import BLUE, GREEN, LIGHT, ORANGE, RED, SILVER, money_ticks, new_axes
+from crmlib.plots.style import (
+    BLUE,
+    GREEN,
+    LIGHT,
+    ORANGE,
+    RED,
+    SILVER,
+    in_currency,
+    money_ticks,
+    new_axes,
+)
 from crmlib.text import label as words_of
 
 #: Colours of the moves in migration charts.
@@ -165,7 +176,7 @@ def plot_needs_value_grid(
     mean_value: pd.DataFrame,
     ax: Axes | None = None,
     *,
-    currency: str = "EUR",
+    currency: str | None = None,
     title: str = "Needs segments against value tiers",
     value_label: str = "profit",
 ) -> Axes:
@@ -177,13 +188,15 @@ def plot_needs_value_grid(
     values = mean_value.reindex_like(counts).to_numpy(dtype=float)
     texts = [
         [
-            f"{int(n):,} cust.\n{currency} {v:,.0f}" if n else ""
+            f"{int(n):,} cust.\n{money(v, currency)}" if n else ""
             for n, v in zip(row_n, row_v, strict=True)
         ]
         for row_n, row_v in zip(counts.to_numpy(), values, strict=True)
     ]
     image = _heatmap(ax, values, texts, counts.index, counts.columns, "Blues")
-    ax.figure.colorbar(image, ax=ax, label=f"mean {value_label}, analysis window ({currency})")
+    ax.figure.colorbar(
+        image, ax=ax, label=in_currency(f"mean {value_label}, analysis window", currency)
+    )
     ax.set_title(title)
     return ax
 
@@ -192,7 +205,7 @@ def plot_granularity(
     tradeoff: pd.DataFrame,
     ax: Axes | None = None,
     *,
-    currency: str = "EUR",
+    currency: str | None = None,
     grid_groups: int | None = None,
     title: str = "How close to one-to-one? Value against the cost of treatments",
 ) -> Axes:
@@ -216,7 +229,7 @@ def plot_granularity(
     best = tradeoff[tradeoff["optimum"].to_numpy(dtype=bool)].iloc[0]
     ax.scatter([best["n_groups"]], [best["net"]], color=BLUE, s=60, zorder=4)
     ax.annotate(
-        f"optimum: {int(best['n_groups']):,} groups\nnet {currency} {best['net']:,.0f}",
+        f"optimum: {int(best['n_groups']):,} groups\nnet {money(best['net'], currency)}",
         xy=(best["n_groups"], best["net"]),
         xytext=(18, -34),
         textcoords="offset points",
@@ -239,7 +252,7 @@ def plot_granularity(
         [],
         [],
         " ",
-        label=f"one-to-one: {int(last['n_groups']):,} groups, cost {currency} {last['cost']:,.0f}",
+        label=f"one-to-one: {int(last['n_groups']):,} groups, cost {money(last['cost'], currency)}",
     )
     stake = float(tradeoff["value"].max())
     top = max(stake, float(measured["cost"].min()), 1.0)
@@ -259,7 +272,7 @@ def plot_look_alikes(
     pair: Sequence[str] = (),
     ax: Axes | None = None,
     *,
-    currency: str = "EUR",
+    currency: str | None = None,
     title: str = "Look-alike customers, very different value",
     value_label: str = "profit",
 ) -> Axes:
@@ -455,7 +468,7 @@ def plot_household_mix(
     households: pd.DataFrame,
     ax: Axes | None = None,
     *,
-    currency: str = "EUR",
+    currency: str | None = None,
     title: str = "Related customers: best and worst member of each household",
 ) -> Axes:
     """Scatter of each household's best against its worst member's profit; mixed ones red.
@@ -656,7 +669,7 @@ def plot_value_shift(
     value: pd.DataFrame,
     ax: Axes | None = None,
     *,
-    currency: str = "EUR",
+    currency: str | None = None,
     title: str = "What the moves did to value, by segment then",
     value_label: str = "profit",
 ) -> Axes:
@@ -723,7 +736,7 @@ def plot_response_matrix(
 # -- composite figures and live views -------------------------------------------------------
 
 
-def plot_needs_segments(grid, *, currency: str = "EUR") -> list[Axes]:
+def plot_needs_segments(grid, *, currency: str | None = None) -> list[Axes]:
     """Two figures: the silhouette per k (why this many segments) and the needs-by-value
     grid, from :func:`crmlib.models.idol.differentiate.needs_grid`. Returns their axes."""
     return [

@@ -12,8 +12,20 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import PercentFormatter
 
 from crmlib.analytics.lifecycle.cohorts import average_retention_curve
+from crmlib.formatting import money
 from crmlib.plots.base import require_columns as _need
-from crmlib.plots.style import BLUE, GREEN, GREY, LIGHT, ORANGE, PURPLE, RED, money_axis, new_axes
+from crmlib.plots.style import (
+    BLUE,
+    GREEN,
+    GREY,
+    LIGHT,
+    ORANGE,
+    PURPLE,
+    RED,
+    in_currency,
+    money_axis,
+    new_axes,
+)
 
 _DIVERGING = ("RdYlGn", "RdYlBu", "RdBu", "coolwarm")
 _PALETTE = (BLUE, ORANGE, GREEN, PURPLE, RED, "#16a085", GREY, "#d4ac0d")
@@ -247,7 +259,7 @@ def plot_retention_value(
     value: pd.Series,
     ax: Axes | None = None,
     *,
-    currency: str = "EUR",
+    currency: str | None = None,
 ) -> Axes:
     """The retention formula's value per customer across retention rates (today, target).
 
@@ -268,7 +280,7 @@ def plot_retention_value(
     ):
         ax.scatter([value[key]], [value[clv_key]], color=colour, zorder=3, s=40)
         ax.annotate(
-            f"{name}: {value[key]:.0%} → {currency} {value[clv_key]:,.0f}",
+            f"{name}: {value[key]:.0%} → {money(value[clv_key], currency)}",
             xy=(value[key], value[clv_key]),
             xytext=(-60, 40 if name == "target" else 15),
             textcoords="offset points",
@@ -279,7 +291,7 @@ def plot_retention_value(
         )
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlabel("yearly retention rate")
-    money_axis(ax, f"value per customer by the retention formula ({currency})", "y")
+    money_axis(ax, in_currency("value per customer by the retention formula", currency), "y")
     ax.set_title("What retention is worth: margin × r / (1 + d − r)")
     return ax
 
@@ -362,7 +374,7 @@ def plot_campaign_response(response: pd.DataFrame, ax: Axes | None = None) -> Ax
 
 
 def plot_cost_to_serve(
-    costs: pd.DataFrame, ax: Axes | None = None, *, currency: str = "EUR"
+    costs: pd.DataFrame, ax: Axes | None = None, *, currency: str | None = None
 ) -> Axes:
     """Cost to serve per channel, from :func:`~crmlib.analytics.lifecycle.channel_costs`,
     each bar labelled with the cost per contact and the number of contacts."""
@@ -373,20 +385,20 @@ def plot_cost_to_serve(
     ax.bar_label(
         bars,
         labels=[
-            f" {currency} {c:,.2f} × {n:,}"
+            f" {money(c, currency, 2)} × {n:,}"
             for c, n in zip(costs["cost_per_contact"], costs["contacts"], strict=True)
         ],
         fontsize=8,
     )
     ax.invert_yaxis()
     ax.set_xlim(0, costs["cost"].max() * 1.35 if len(costs) and costs["cost"].max() > 0 else 1)
-    money_axis(ax, f"cost of contacts ({currency})", "x")
+    money_axis(ax, in_currency("cost of contacts", currency), "x")
     ax.set_title("Cost to serve per channel")
     return ax
 
 
 def plot_improvement_potential(
-    potential: pd.DataFrame, ax: Axes | None = None, *, currency: str = "EUR"
+    potential: pd.DataFrame, ax: Axes | None = None, *, currency: str | None = None
 ) -> Axes:
     """Horizontal bars of the value per year of each activity's improvement, largest on top."""
     _need(potential, ["value_per_year"], "improvement potential")
@@ -399,12 +411,12 @@ def plot_improvement_potential(
     bars = ax.barh([str(i) for i in ordered.index], values, color=colours)
     ax.bar_label(
         bars,
-        labels=[" not valued" if np.isnan(r) else f" {currency} {r:,.0f}" for r in raw],
+        labels=[" not valued" if np.isnan(r) else f" {money(r, currency)}" for r in raw],
         fontsize=8,
     )
     ax.set_xlim(min(0, values.min() * 1.3), max(values.max() * 1.35, 1))
     ax.axvline(0, color="black", linewidth=0.8)
-    money_axis(ax, f"value per year ({currency})", "x")
+    money_axis(ax, in_currency("value per year", currency), "x")
     ax.set_title("Improvement potential per activity")
     return ax
 

@@ -28,6 +28,8 @@ from crmlib.plots.style import (
     PURPLE,
     RED,
     SILVER,
+    currency_words,
+    in_currency,
     money_axis,
     new_axes,
     thousands,
@@ -79,7 +81,7 @@ def plot_segment_strategy(
     return ax
 
 
-def plot_growth_gap(strategy, ax: Axes | None = None, *, currency: str = "EUR") -> Axes:
+def plot_growth_gap(strategy, ax: Axes | None = None, *, currency: str | None = None) -> Axes:
     """Last year's revenue, next year's forecast (today's customers plus last year's pace of
     acquisition) and the growth goal (a dashed line), from :class:`Strategy`."""
     ax = new_axes(ax, (6.5, 3.8))
@@ -110,7 +112,7 @@ def plot_growth_gap(strategy, ax: Axes | None = None, *, currency: str = "EUR") 
     )
     ax.set_xticks([0, 1], ["last 12 months", "next 12 months"])
     ax.set_xlim(-0.6, 1.6)
-    money_axis(ax, currency)
+    money_axis(ax, in_currency("revenue", currency))
     ax.set_title("Revenue: last year, the forecast and the growth goal")
     ax.set_ylim(
         0, max(s.revenue_goal, s.revenue_last, s.forecast if pd.notna(s.forecast) else 0) * 1.12
@@ -123,7 +125,7 @@ def plot_value_exchange(
     segments: pd.DataFrame,
     ax: Axes | None = None,
     *,
-    currency: str = "EUR",
+    currency: str | None = None,
     value_word: str = "margin after cost to serve",
 ) -> Axes:
     """Both sides of the exchange per segment (:attr:`ValueCreation.segments`): the value the
@@ -155,7 +157,7 @@ def plot_value_exchange(
         )
     ax.set_xticks(positions, [str(s) for s in segments.index])
     ax.axhline(0, color="black", linewidth=0.8)
-    money_axis(ax, f"{currency} per customer")
+    money_axis(ax, currency_words("per customer", currency))
     handles, labels = ax.get_legend_handles_labels()
     side = None
     if "satisfaction" in segments.columns and segments["satisfaction"].notna().any():
@@ -174,7 +176,7 @@ def plot_value_exchange(
     return ax
 
 
-def plot_retention_economics(value, ax: Axes | None = None, *, currency: str = "EUR") -> Axes:
+def plot_retention_economics(value, ax: Axes | None = None, *, currency: str | None = None) -> Axes:
     """The value a year that retention keeps among the target set, against the retention
     rate, with today's rate and the rate five points higher marked.
 
@@ -206,7 +208,7 @@ def plot_retention_economics(value, ax: Axes | None = None, *, currency: str = "
     )
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlabel("retention rate (share of the year before's buyers who buy again)")
-    money_axis(ax, f"{currency} a year")
+    money_axis(ax, currency_words("a year", currency))
     aimed = ", ".join(v.target_segments) if v.target_segments else "all customers"
     ax.set_title(
         f"Retention economics: {aimed} ({v.target_retained_base:,} buyers the year before)"
@@ -215,7 +217,9 @@ def plot_retention_economics(value, ax: Axes | None = None, *, currency: str = "
     return ax
 
 
-def plot_acquisition_retention(value, ax: Axes | None = None, *, currency: str = "EUR") -> Axes:
+def plot_acquisition_retention(
+    value, ax: Axes | None = None, *, currency: str | None = None
+) -> Axes:
     """Per customer: the cost of winning one, the yearly cost of keeping one, the yearly
     current value and the lifetime value (when forecast). A rule-of-thumb acquisition
     cost is hatched."""
@@ -250,7 +254,7 @@ def plot_acquisition_retention(value, ax: Axes | None = None, *, currency: str =
                 fontsize=8,
             )
     ax.invert_yaxis()
-    money_axis(ax, f"{currency} per customer", axis="x")
+    money_axis(ax, currency_words("per customer", currency), axis="x")
     ax.set_title("Acquisition versus retention")
     return ax
 
@@ -323,7 +327,7 @@ def plot_continuity(flow, ax: Axes | None = None) -> Axes:
 
 
 def plot_channel_costs(
-    costs: pd.DataFrame, ax: Axes | None = None, *, currency: str = "EUR"
+    costs: pd.DataFrame, ax: Axes | None = None, *, currency: str | None = None
 ) -> Axes:
     """Contact cost per channel over the last 12 months (:func:`channel_costs`), each bar
     labelled with its cost per contact and per resolved question."""
@@ -345,7 +349,7 @@ def plot_channel_costs(
     ax.set_yticks(positions, [str(c) for c in costs.index])
     ax.invert_yaxis()
     ax.set_xlim(0, costs["total_cost"].max() * 1.8)
-    money_axis(ax, f"{currency}, last 12 months", axis="x")
+    money_axis(ax, in_currency("last 12 months", currency), axis="x")
     ax.set_title("Contact cost per channel")
     return ax
 
@@ -417,7 +421,7 @@ def plot_kpi_trends(
     axes=None,
     *,
     kpis: Sequence[str] = TREND_KPIS,
-    currency: str = "EUR",
+    currency: str | None = None,
 ):
     """Small multiples: one KPI per panel over the periods of :func:`kpi_history`, with its
     standard as a dashed line where the standard is a level.
@@ -453,7 +457,7 @@ def plot_kpi_trends(
             ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         elif unit in ("money", "count"):
             ax.yaxis.set_major_formatter(thousands())
-        title = KPIS[kpi].label + (f" ({currency})" if unit == "money" else "")
+        title = KPIS[kpi].label + (f" ({currency})" if unit == "money" and currency else "")
         ax.set_title(title, fontsize=9)
         ax.tick_params(labelsize=7)
     for ax in flat[len(shown) :]:

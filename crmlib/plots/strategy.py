@@ -5,14 +5,14 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.axes import Axes
 
-from crmlib.plots.style import BLUE, GREEN, GREY, PURPLE, RED, new_axes
+from crmlib.plots.style import BLUE, GREEN, GREY, PURPLE, RED, in_currency, new_axes
 
 #: Colours of the models in the action chart, in the order they appear.
 MODEL_COLOURS = (BLUE, GREEN, PURPLE, "#d35400", RED, GREY)
 
 
 def plot_action_values(
-    plan: pd.DataFrame, ax: Axes | None = None, *, currency: str = "EUR"
+    plan: pd.DataFrame, ax: Axes | None = None, *, currency: str | None = None
 ) -> Axes:
     """Horizontal bars of the actions' expected value per year, coloured by model."""
     valued = plan.dropna(subset=["expected_value"])
@@ -27,7 +27,7 @@ def plot_action_values(
     ax.barh(range(len(valued)), valued["expected_value"], color=colours)
     ax.set_yticks(range(len(valued)), labels=labels, fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlabel(f"expected value per year ({currency})")
+    ax.set_xlabel(in_currency("expected value per year", currency))
     ax.set_title("Actions with an estimated value")
     for model in dict.fromkeys(valued["model"]):
         ax.bar(0, 0, color=colour_of[model], label=model)

@@ -10,6 +10,8 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter
 
+from crmlib.formatting import money
+
 #: The workbook's accent: the company's own figures, the main series.
 BLUE = "#1f5f8b"
 LIGHT = "#7fb3d5"
@@ -35,9 +37,23 @@ def thousands() -> FuncFormatter:
     return FuncFormatter(lambda value, _: f"{value:,.0f}")
 
 
-def money_ticks(currency: str) -> FuncFormatter:
-    """Tick labels as amounts with their currency: ``EUR 12,615``."""
-    return FuncFormatter(lambda value, _: f"{currency} {value:,.0f}")
+def money_ticks(currency: str | None) -> FuncFormatter:
+    """Tick labels as amounts with their currency: ``EUR 12,615`` (``12,615`` without one)."""
+    return FuncFormatter(lambda value, _: money(value, currency))
+
+
+def in_currency(label: str, currency: str | None) -> str:
+    """``label`` with the currency in parentheses: ``"revenue (EUR)"``.
+
+    Charts take the currency from the company (``data.currency``); when it is not known
+    (None or ``""``) the label stays plain rather than showing ``()`` or a wrong currency.
+    """
+    return f"{label} ({currency})" if currency else label
+
+
+def currency_words(label: str, currency: str | None) -> str:
+    """``label`` led by the currency, ``"EUR per customer"``; ``"per customer"`` without one."""
+    return f"{currency} {label}" if currency else label
 
 
 def money_axis(ax: Axes, label: str, axis: str = "y") -> Axes:

@@ -17,7 +17,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import PercentFormatter
 
 from crmlib.diagrams.shapes import score_colour
-from crmlib.plots.style import AMBER, BLUE, GREEN, RED, SILVER, new_axes
+from crmlib.plots.style import AMBER, BLUE, GREEN, RED, SILVER, in_currency, new_axes
 
 _LIGHT = "#9ec3dc"
 _INK = "#2c3e50"
@@ -46,7 +46,7 @@ def plot_portfolio_matrix(
     quadrants: pd.DataFrame,
     ax: Axes | None = None,
     *,
-    currency: str = "EUR",
+    currency: str | None = None,
     title: str = "Customer portfolio matrix",
     highlight: pd.Series | None = None,
     highlight_label: str = "cost magnets",
@@ -127,8 +127,10 @@ def plot_portfolio_matrix(
             fontweight="bold",
             bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.75, "pad": 1.5},
         )
-    ax.set_xlabel(f"current value, last period ({currency})")
-    ax.set_ylabel(f"{matrix.attrs.get('y_label', matrix.attrs.get('y_col', 'y'))} ({currency})")
+    ax.set_xlabel(in_currency("current value, last period", currency))
+    ax.set_ylabel(
+        in_currency(matrix.attrs.get("y_label", matrix.attrs.get("y_col", "y")), currency)
+    )
     ax.set_title(title)
     return ax
 
@@ -271,7 +273,7 @@ def plot_party_alignment(parties: pd.DataFrame, ax: Axes | None = None) -> Axes:
 
 
 def plot_supplier_value(
-    suppliers: pd.DataFrame, ax: Axes | None = None, *, top: int = 10, currency: str = "EUR"
+    suppliers: pd.DataFrame, ax: Axes | None = None, *, top: int = 10, currency: str | None = None
 ) -> Axes:
     """Revenue of the suppliers whose products carry most SSC revenue, split SSC / other.
 
@@ -299,7 +301,7 @@ def plot_supplier_value(
     ax.set_yticklabels(shown.index, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(0, (ssc + other).max() * 1.35 if len(shown) else 1)
-    ax.set_xlabel(f"revenue, last period ({currency})")
+    ax.set_xlabel(in_currency("revenue, last period", currency))
     ax.legend(loc="lower right", fontsize=8)
     ax.set_title("Suppliers and the SSC value their products carry")
     return ax

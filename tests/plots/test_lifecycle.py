@@ -129,3 +129,20 @@ def test_readiness_charts():
     )
     ax = charts.plot_campaign_response(response)
     assert ax.get_legend().get_texts()[0].get_text() == "overall 20.0%"
+
+
+def test_charts_without_a_currency_show_plain_amounts_and_no_empty_parentheses():
+    curve = pd.DataFrame({"retention_rate": [0.0, 0.5, 0.9], "clv": [0.0, 50.0, 450.0]})
+    value = pd.Series(
+        {"retention_rate": 0.5, "clv_now": 50.0, "target_rate": 0.55, "clv_target": 61.1}
+    )
+    ax = charts.plot_retention_value(curve, value)
+    assert [t.get_text() for t in ax.texts] == ["today: 50% → 50", "target: 55% → 61"]
+    assert ax.get_ylabel() == "value per customer by the retention formula"
+    costs = pd.DataFrame(
+        {"contacts": [10, 5], "cost_per_contact": [8.0, 0.4], "cost": [80.0, 2.0]},
+        index=["store", "webshop"],
+    )
+    ax = charts.plot_cost_to_serve(costs)
+    assert [t.get_text() for t in ax.texts][0] == " 8.00 × 10"
+    assert "(" not in ax.get_xlabel() and "EUR" not in ax.get_xlabel()

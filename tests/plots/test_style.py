@@ -32,3 +32,30 @@ def test_money_axis_formats_whole_amounts_and_names_the_currency():
     assert ax.xaxis.get_major_formatter()(12615.4, 0) == "12,615"
     assert style.money_ticks("EUR")(1234.5, 0) == "EUR 1,234"
     plt.close("all")
+
+
+def test_amount_labels_name_the_currency_only_when_it_is_known():
+    assert style.in_currency("revenue", "USD") == "revenue (USD)"
+    assert style.in_currency("revenue", None) == "revenue"
+    assert style.in_currency("revenue", "") == "revenue"
+    assert style.currency_words("per customer", "GBP") == "GBP per customer"
+    assert style.currency_words("per customer", None) == "per customer"
+    assert style.money_ticks(None)(1234.5, 0) == "1,234"
+    assert style.money_ticks("")(-20.0, 0) == "-20"
+
+
+def test_no_chart_assumes_a_currency():
+    """A chart's currency comes from the company (``data.currency``); none is assumed."""
+    import importlib
+    import inspect
+
+    assumed = []
+    for path in sorted((CRMLIB / "plots").glob("*.py")):
+        module = importlib.import_module(f"crmlib.plots.{path.stem}")
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if function.__module__ != module.__name__:
+                continue
+            parameter = inspect.signature(function).parameters.get("currency")
+            if parameter is not None and parameter.default not in (None, "", inspect._empty):
+                assumed.append(f"{path.stem}.{name}={parameter.default!r}")
+    assert assumed == []

@@ -56,6 +56,10 @@ class Identification:
         could be looked for at all (no duplicates found means nothing without them).
     consent_known : bool
         Whether the customer table records marketing consent (``consent_marketing``).
+    customers_derived : bool
+        Whether the customers are only the ids in the transactions (the company has no
+        customer table); then no row can point to an unknown customer, and the check of
+        ``unknown_references`` says nothing.
     """
 
     customers: int
@@ -68,6 +72,7 @@ class Identification:
     households: int
     duplicates_checked: bool = True
     consent_known: bool = True
+    customers_derived: bool = False
 
     @property
     def duplicate_groups(self) -> int:
@@ -200,4 +205,5 @@ def identify(company: Company) -> Identification:
         households=households,
         duplicates_checked=duplicates_checkable(company.customers),
         consent_known="consent_marketing" in company.customers.columns,
+        customers_derived=bool(getattr(company, "customers_derived", False)),
     )

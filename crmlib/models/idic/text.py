@@ -60,6 +60,13 @@ def describe_identify(result: Identification) -> str:
             f" {count(result.households)} households or accounts hold more than one "
             "customer record; they are kept apart here, as the data records them."
         )
+    if result.customers_derived:
+        # every customer is an id of the transactions: no row can point to an unknown one
+        text += (
+            " There is no customer table: the customers are the ids in the transactions, "
+            "so whether a sale belongs to a known customer cannot be checked."
+        )
+        return text
     tables = ", ".join(escape(t) for t in result.unknown_references.index)
     text += (
         f" {count(result.unknown)} rows of {tables} point to an unknown customer. The "

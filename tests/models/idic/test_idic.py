@@ -94,6 +94,18 @@ def test_identify_by_hand(hand):
     assert "0 rows of transactions, interactions, campaigns point to an unknown customer" in text
 
 
+def test_identify_with_customers_derived_from_transactions(tmp_path):
+    """Without a customer table the customers are the transaction ids: nothing to check."""
+    (tmp_path / "transactions.csv").write_text(FILES["transactions.csv"])
+    (tmp_path / "company.yml").write_text("name: Shop\ncurrency: EUR\n")
+    derived = load_company(tmp_path)
+    result = idic.identify(derived)
+    assert result.customers_derived and result.customers == 3
+    text = idic.describe_identify(result)
+    assert "unknown customer" not in text
+    assert "the customers are the ids in the transactions" in text
+
+
 def test_unknown_customers_are_counted(hand):
     """The loader refuses them; on a table built by hand the check finds them."""
     tx = pd.concat(
