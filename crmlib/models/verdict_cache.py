@@ -12,8 +12,22 @@ the same cache folder (:func:`crmlib.analytics.base_cache.cache_dir`, namespace
   ``company.yml`` and of the workshop answers in ``assessments/``;
 - the model's name and the code of the workbook (a changed model gives a new key).
 
+- the model's parameters that differ from the defaults of its ``analyse`` (see below).
+
 Entries are written atomically by :func:`crmlib.analytics.base_cache.store_tables`, so
 batch workers may read and write at once.
+
+Each model is computed once per base. The strategy report runs every model with the
+defaults of its ``analyse(company, base)``. A model notebook that has analysed the
+company hands its verdict to the same cache (:func:`share`), so a report set computes
+each model once: the strategy report then only reads. The notebook's own parameters are
+part of the key: they are compared with the defaults of the model's ``analyse``, and
+any that differ make another key, which the strategy report never asks for. A notebook
+run with other settings (a different window, SSC share, uplift...) therefore cannot lend
+the report a verdict computed under them; and because the base's key is part of the key
+too, a notebook whose base differs from the report's (another window or value metric)
+shares nothing the report would read. Only a verdict computed exactly as the report
+would compute it is reused.
 """
 
 from __future__ import annotations
@@ -21,7 +35,10 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import importlib
+import inspect
 import json
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -76,11 +93,57 @@ def inputs_digest(company: Any, base: CustomerBase) -> str | None:
     return digest.hexdigest()
 
 
-def verdict_key(inputs: str | None, model: str) -> str | None:
-    """The cache key of ``model``'s verdict on the inputs of :func:`inputs_digest`."""
+def _plain(value: Any) -> Any:
+    """A parameter value in one spelling: papermill and YAML may give 12.0 for 12."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in sorted(value.items())}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def changed_parameters(analyse: Callable[..., Any], given: Mapping[str, Any]) -> dict[str, Any]:
+    """The parameters in ``given`` whose value differs from ``analyse``'s default.
+
+    ``analyse`` is a model's ``analyse(company, base, **parameters)``. An empty result
+    means: the settings the strategy report uses. A None default and an empty mapping
+    (``need_map``) are the same setting.
+
+    Raises
+    ------
+    TypeError
+        For a name ``analyse`` does not take (a notebook would share a verdict under a
+        setting the model never saw).
+    """
+    accepted = inspect.signature(analyse).parameters
+    changed = {}
+    for name, value in given.items():
+        if name not in accepted or name in ("company", "base"):
+            raise TypeError(f"{getattr(analyse, '__module__', '')}.analyse takes no {name!r}")
+        default = accepted[name].default
+        if _plain(value) == _plain(default) or (value in ({}, None) and default in ({}, None)):
+            continue
+        changed[name] = _plain(value)
+    return changed
+
+
+def verdict_key(
+    inputs: str | None, model: str, parameters: Mapping[str, Any] | None = None
+) -> str | None:
+    """The cache key of ``model``'s verdict on the inputs of :func:`inputs_digest`.
+
+    ``parameters`` are the model's settings that differ from its defaults
+    (:func:`changed_parameters`); none (the strategy report's case) gives the key the
+    report reads.
+    """
     if inputs is None:
         return None
-    return hashlib.blake2b(f"{inputs};{model}".encode(), digest_size=20).hexdigest()
+    text = f"{inputs};{model}"
+    if parameters:
+        text += ";" + json.dumps(_plain(dict(parameters)), sort_keys=True, default=str)
+    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
 
 
 def _to_dict(verdict: ModelVerdict) -> dict[str, Any]:
@@ -98,8 +161,7 @@ def _from_dict(stored: dict[str, Any]) -> ModelVerdict:
     )
 
 
-def load(key: str | None) -> ModelVerdict | None:
-    """The cached verdict of ``key``, or None."""
+def _read(key: str | None) -> ModelVerdict | None:
     if key is None:
         return None
     found = base_cache.load_tables(NAMESPACE, key, [])
@@ -109,6 +171,14 @@ def load(key: str | None) -> ModelVerdict | None:
         return _from_dict(found[1]["verdict"])
     except (KeyError, TypeError):
         return None
+
+
+def load(key: str | None) -> ModelVerdict | None:
+    """The cached verdict of ``key``, or None (a hit is logged as ``verdict-read``)."""
+    verdict = _read(key)
+    if verdict is not None:
+        base_cache.log_event("verdict-read", f"{verdict.model.replace(' ', '_')}:{key}")
+    return verdict
 
 
 def store(key: str | None, verdict: ModelVerdict) -> bool:
@@ -122,3 +192,46 @@ def store(key: str | None, verdict: ModelVerdict) -> bool:
         # a verdict holding something JSON cannot say is simply computed again next time
         return False
     return base_cache.store_tables(NAMESPACE, key, {}, {"verdict": stored})
+
+
+def share(
+    company: Any,
+    model: str,
+    result: Any,
+    base: CustomerBase | None,
+    **parameters: Any,
+) -> bool:
+    """Hand a model notebook's verdict to the strategy report (see the module's notes).
+
+    Parameters
+    ----------
+    company : Company
+    model : str
+        The model's name in :data:`crmlib.models.strategy.MODEL_MODULES` ("IDIC", ...).
+    result : object
+        What the notebook computed, as the model's ``analyse`` returns it (its
+        ``verdict`` is taken here), or the :class:`ModelVerdict` itself.
+    base : CustomerBase
+        The base the notebook's result read.
+    **parameters
+        The notebook's model parameters, as it passed them to the model's steps.
+
+    Returns
+    -------
+    bool
+        Whether the verdict is in the cache now (False: no key, or not writable).
+    """
+    from crmlib.models.strategy import MODEL_MODULES  # the report's list of models
+
+    module = importlib.import_module(MODEL_MODULES[model])
+    changed = changed_parameters(module.analyse, parameters)
+    key = verdict_key(inputs_digest(company, base) if base is not None else None, model, changed)
+    if key is None:
+        return False
+    if _read(key) is not None:
+        return True
+    verdict = result if isinstance(result, ModelVerdict) else module.verdict(result)
+    stored = store(key, verdict)
+    if stored:
+        base_cache.log_event("verdict-shared", f"{model.replace(' ', '_')}:{key}")
+    return stored
