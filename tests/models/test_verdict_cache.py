@@ -136,7 +136,6 @@ def test_the_strategy_report_reads_the_model_notebooks_verdicts(
         parameters=parameters,
         progress=False,
     )
-    shared = [line.split()[1].split(":")[0] for line in log.read_text().splitlines()]
     shared = [
         line.split()[1].split(":")[0]
         for line in log.read_text().splitlines()
