@@ -13,7 +13,10 @@ all over the **same window** (the ``window_months`` up to the observation end):
   ``expected_margin_12m`` (next 12 months, undiscounted), ``expected_average_value``,
   ``lifetime_value`` (``horizon_months``, discounted, net of cost to serve);
 - ``is_ssc`` (the top ``ssc_share`` by current value), ``value_category`` (MVC, MGC, BZ,
-  other), ``value_tier`` and ``consent_marketing``.
+  other), ``value_tier`` and ``consent_marketing``;
+- ``previous_value`` and ``previous_value_tier``: the current value and the value tier
+  over the previous window (the ``window_months`` before the window), by the same rules,
+  so migration between tiers is read from one base.
 
 Company-level numbers come from the base as :class:`crmlib.figures.Figure`, each named
 by its definition in :mod:`crmlib.analytics.vocabulary`. A figure whose inputs are
@@ -143,6 +146,17 @@ class CustomerBase:
     def window(self) -> str:
         """The analysis window as ``yyyy-mm-dd..yyyy-mm-dd`` (both days included)."""
         return self.meta["window"]
+
+    @property
+    def window_start(self) -> pd.Timestamp:
+        """The first day of the analysis window (the day after the observation end minus
+        ``window_months``)."""
+        return pd.Timestamp(self.window.split("..")[0])
+
+    @property
+    def previous_window_start(self) -> pd.Timestamp:
+        """The first day of the previous window (``window_months`` before the window)."""
+        return pd.Timestamp(self.meta["previous_window"].split("..")[0])
 
     @property
     def notes(self) -> list[str]:
@@ -542,6 +556,10 @@ def _build(
             out["cost_to_serve"] = served["cost_to_serve"].reindex(ids).fillna(0.0)
     if not cts_known:
         notes.append("cost to serve not measured: no interactions or channels table")
+    out["previous_value"] = _previous_value(
+        lines[in_previous], ids, metric, interactions if cts_known else None, channels,
+        (previous_start, start),
+    )  # fmt: skip
     cts = out["cost_to_serve"].fillna(0.0)
     out["profit"] = out["gross_margin"] - cts if margin_known else np.nan
     out["current_value"] = (
@@ -568,6 +586,7 @@ def _build(
     out["growth_potential"] = categories["growth_potential"]
     out["value_category"] = categories["value_category"]
     out["value_tier"] = value_tiers(out["current_value"], DEFAULT_TIERS).astype(str)
+    out["previous_value_tier"] = value_tiers(out["previous_value"], DEFAULT_TIERS).astype(str)
     consent_known = customers is not None and "consent_marketing" in customers.columns
     if consent_known:
         consent = customers.drop_duplicates("customer_id").set_index("customer_id")
@@ -611,6 +630,31 @@ def _build(
         fit=fit,
         source="built",
     )
+
+
+def _previous_value(
+    lines: pd.DataFrame,
+    ids: pd.Index,
+    metric: str,
+    interactions: pd.DataFrame | None,
+    channels: pd.DataFrame | None,
+    period: tuple[pd.Timestamp, pd.Timestamp],
+) -> pd.Series:
+    """Current value over the previous window, by the window's rule (0 without activity).
+
+    ``lines`` are the transaction lines of the previous window; margin minus the cost to
+    serve of that window's contacts (when measured), or revenue.
+    """
+    column = "margin" if metric == "margin" else "amount"
+    value = lines.groupby("customer_id")[column].sum().reindex(ids).fillna(0.0)
+    if metric == "margin" and interactions is not None:
+        days = pd.to_datetime(interactions["date"], errors="coerce")
+        earlier = interactions.loc[
+            ((days > period[0]) & (days <= period[1])).to_numpy(dtype=bool, na_value=False)
+        ]
+        served = cost_to_serve(earlier, channels)["cost_to_serve"]
+        value = value - served.reindex(ids).fillna(0.0)
+    return value.astype(float)
 
 
 def _forecast(
@@ -799,6 +843,15 @@ def _figures(base: CustomerBase) -> list[Figure]:
         why = "; ".join(r for r in (short, reason) if r)
         return Figure(figure_id, label or _label(figure_id, base), value, unit, window, status, why)
 
+    figures.append(
+        Figure(
+            "window_start",
+            _label("window_start", base),
+            base.window_start.date().isoformat(),
+            "date",
+            window,
+        )
+    )
     buyers = int(table["is_buyer"].sum())
     figures.append(windowed("buyers", buyers, "customers"))
     figures.append(

@@ -388,6 +388,25 @@ _DEFINITIONS = (
         "the whole history up to the observation end",
         "share",
     ),
+    Definition(
+        "window_start",
+        "Start of the analysis window",
+        "The first day of the analysis window: the day after the observation end minus "
+        "window_months months. Every windowed figure counts from this day to the "
+        "observation end, both included.",
+        _WINDOW,
+        "date",
+    ),
+    Definition(
+        "previous_value_tier",
+        "Value tier in the previous window",
+        "Each customer's value tier by the rule of tier_count, applied to the current value "
+        "over the previous window (margin minus that window's cost to serve, or revenue "
+        "when the base ranks on revenue; 0 without a purchase then). Set beside the tier of "
+        "the analysis window, it shows which customers moved between tiers.",
+        "the previous window: the window_months before the analysis window",
+        "tier",
+    ),
 )
 
 #: Every definition, by id.

@@ -385,3 +385,53 @@ def test_a_base_from_the_disk_cache_brings_its_models_back(tmp_path, monkeypatch
     assert read.fit.purchase_model.probability_alive(x, rec, age) == pytest.approx(
         built.fit.purchase_model.probability_alive(x, rec, age)
     )
+
+
+def test_the_window_start_and_the_previous_tier_by_hand():
+    """2023 (the previous window) by hand: margin A 100-60 = 40, B 50-30 = 20, D 40-10 = 30,
+    no contacts (B's is in 2022); total 90. Ranked A 44%, D to 78%, B to 100%: D completes
+    platinum (A and D), B completes gold; C and E had nothing: bronze."""
+    base = tiny_base()
+    assert base.window_start == pd.Timestamp("2024-01-01")
+    assert base.previous_window_start == pd.Timestamp("2023-01-01")
+    start = base.figure("window_start")
+    assert (start.value, start.unit, start.status) == ("2024-01-01", "date", "ok")
+    assert start.label == "Start of the analysis window"
+    table = base.table
+    assert table["previous_value"].to_dict() == {"A": 40, "B": 20, "C": 0, "D": 30, "E": 0}
+    assert table["previous_value_tier"].to_dict() == {
+        "A": "platinum",
+        "B": "gold",
+        "C": "bronze",
+        "D": "platinum",
+        "E": "bronze",
+    }
+    # a contact in 2023 is that window's cost to serve: D 30 - 5 = 25
+    tables = tiny_tables()
+    tables["interactions"] = pd.concat(
+        [
+            tables["interactions"],
+            pd.DataFrame(
+                {"customer_id": ["D"], "date": [pd.Timestamp("2023-08-01")], "channel": ["phone"]}
+            ),
+        ],
+        ignore_index=True,
+    )
+    served = tiny_base(tables={"interactions": tables["interactions"]})
+    assert served.table.loc["D", "previous_value"] == 25
+    # on revenue the previous value is the previous window's revenue
+    on_revenue = tiny_base(value_metric="revenue")
+    assert on_revenue.table["previous_value"].to_dict() == {
+        "A": 100,
+        "B": 50,
+        "C": 0,
+        "D": 40,
+        "E": 0,
+    }
+
+
+def test_a_window_without_positive_value_states_no_concentration():
+    base = tiny_base(observation_end="2025-06-30", window_months=3)
+    assert base.figure("top20_share").status == "unavailable"
+    assert base.figure("concentration_80").status == "unavailable"
+    assert "not positive" in base.figure("top20_share").reason
