@@ -270,3 +270,24 @@ def test_the_scan_sees_imports_inside_functions(tmp_path):
     assert internal == {"crmlib.plots", "crmlib.plots.base"}
     assert "IPython" in external
     assert upward_imports({"crmlib.models.x": internal})
+
+
+def test_a_notebook_start_leaves_the_heavy_optional_modules_out():
+    """What every kernel imports at its start does not load scipy.stats, the optimiser or
+    scikit-learn: each costs a kernel tenths of a second and is needed only by the steps
+    that fit (and those import it themselves)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import crmlib.notebook, crmlib.notebook.figures, crmlib.models.strategy\n"
+        "import crmlib.models.idic, crmlib.models.qci, crmlib.models.payne_frow\n"
+        "import crmlib.models.value_chain, crmlib.models.idol\n"
+        "print(sorted(m for m in ('scipy.stats', 'scipy.optimize', 'sklearn') "
+        "if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "[]"

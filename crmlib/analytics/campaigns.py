@@ -23,10 +23,10 @@ never change them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from crmlib.errors import MissingDataError, ParameterError
 
@@ -52,7 +52,8 @@ def wilson_interval(successes, trials, confidence: float = 0.95) -> tuple[np.nda
         raise ParameterError(f"confidence must be between 0 and 1, got {confidence}")
     k = np.asarray(successes, dtype=float)
     n = np.asarray(trials, dtype=float)
-    z = stats.norm.ppf(0.5 + confidence / 2)
+    # the standard library's normal quantile: scipy.stats costs about half a second to import
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
     with np.errstate(divide="ignore", invalid="ignore"):
         p = k / n
         centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)

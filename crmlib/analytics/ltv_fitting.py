@@ -26,10 +26,11 @@ Bayesian stack of about 800 MB and is far slower per fit).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special
+from scipy import special
 
 from crmlib.analytics.summary import check_summary
 from crmlib.errors import ModelFitError, ParameterError
@@ -44,13 +45,16 @@ GRADIENT_TOLERANCE = 1e-5
 Objective = Callable[[np.ndarray], tuple[float, np.ndarray]]
 
 
-def minimize_log_params(
-    objective: Objective, starts: list[np.ndarray], what: str
-) -> optimize.OptimizeResult:
+def minimize_log_params(objective: Objective, starts: list[np.ndarray], what: str) -> Any:
     """Minimise ``objective`` (value and gradient in log-parameters) from several starts.
 
-    The best finite result wins; a ModelFitError explains when none is finite.
+    The best finite result wins (a :class:`scipy.optimize.OptimizeResult`); a
+    ModelFitError explains when none is finite.
     """
+    # imported here: a kernel that reads its fitted models from the cache never needs
+    # the optimiser, and scipy.optimize adds about 0.2 s to every notebook's start
+    from scipy import optimize
+
     best = None
     for start in starts:
         with np.errstate(all="ignore"):

@@ -27,17 +27,9 @@ from crmlib.errors import CrmlibError
 from crmlib.figures import Figure
 from crmlib.formatting import count, money, percent
 from crmlib.models import verdict_cache
+from crmlib.models.registry import MODEL_MODULES
 from crmlib.models.verdict import ModelVerdict
 from crmlib.text import escape
-
-# model name -> package offering analyse(company, base) and verdict(result)
-MODEL_MODULES = {
-    "IDIC": "crmlib.models.idic",
-    "QCI": "crmlib.models.qci",
-    "Payne & Frow": "crmlib.models.payne_frow",
-    "CRM value chain": "crmlib.models.value_chain",
-    "Customer IDOL": "crmlib.models.idol",
-}
 
 #: The base's figures the report shows first, in reading order.
 KEY_FIGURES = (

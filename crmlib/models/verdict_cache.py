@@ -44,6 +44,7 @@ from typing import Any
 
 from crmlib.analytics import base_cache
 from crmlib.analytics.base import CustomerBase
+from crmlib.models.registry import MODEL_MODULES
 from crmlib.models.verdict import Action, ModelVerdict
 
 NAMESPACE = "verdicts"
@@ -207,7 +208,7 @@ def share(
     ----------
     company : Company
     model : str
-        The model's name in :data:`crmlib.models.strategy.MODEL_MODULES` ("IDIC", ...).
+        The model's name in :data:`crmlib.models.registry.MODEL_MODULES` ("IDIC", ...).
     result : object
         What the notebook computed, as the model's ``analyse`` returns it (its
         ``verdict`` is taken here), or the :class:`ModelVerdict` itself.
@@ -221,8 +222,6 @@ def share(
     bool
         Whether the verdict is in the cache now (False: no key, or not writable).
     """
-    from crmlib.models.strategy import MODEL_MODULES  # the report's list of models
-
     module = importlib.import_module(MODEL_MODULES[model])
     changed = changed_parameters(module.analyse, parameters)
     key = verdict_key(inputs_digest(company, base) if base is not None else None, model, changed)
