@@ -5,7 +5,8 @@ a line, rendered through the same path (papermill kernel, nbconvert, WeasyPrint 
 PDF). The real set is rendered twice: first with an empty customer-base cache (cold),
 then again (warm), when every kernel should read the base from the disk cache rather
 than compute it. The cache log (``$CRM_WORKBOOK_CACHE_LOG``) shows who built the base
-and who reused it.
+and who reused it, and how many model verdicts the model notebooks shared with the
+strategy report and the report read back instead of computing them.
 
     .venv/bin/python benchmarks/report_set.py                  # html
     .venv/bin/python benchmarks/report_set.py --format html,pdf
@@ -112,8 +113,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  seven trivial notebooks (anchor): {anchor:6.1f} s")
     print(f"  seven notebooks, cold cache:      {cold:6.1f} s   ratio {cold / anchor:.2f}x")
     print(f"  seven notebooks, warm cache:      {warm:6.1f} s   ratio {warm / anchor:.2f}x")
-    print(f"  cold run: base built {after_cold['built']}x, read from disk {after_cold['disk']}x")
-    print(f"  warm run: base built {after_warm['built']}x, read from disk {after_warm['disk']}x")
+    for run, counts in (("cold", after_cold), ("warm", after_warm)):
+        print(
+            f"  {run} run: base built {counts['built']}x, read from disk {counts['disk']}x; "
+            f"verdicts shared by the model notebooks {counts['verdict-shared']}x, "
+            f"read by the strategy report {counts['verdict-read']}x"
+        )
     return 0
 
 

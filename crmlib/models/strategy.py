@@ -142,6 +142,13 @@ def collect_verdicts(
     inputs = verdict_cache.inputs_digest(company, base) if cache and base is not None else None
     verdicts, skipped, reused = [], {}, []
     for name, module_name in (models or MODEL_MODULES).items():
+        key = verdict_cache.verdict_key(inputs, name)
+        found = verdict_cache.load(key)
+        if found is not None:
+            # read before the model's package is imported: a warm report imports no model
+            verdicts.append(found)
+            reused.append(name)
+            continue
         try:
             module = importlib.import_module(module_name)
         except ImportError:
@@ -149,12 +156,6 @@ def collect_verdicts(
             continue
         if not (hasattr(module, "analyse") and hasattr(module, "verdict")):
             skipped[name] = "the model does not offer a verdict yet"
-            continue
-        key = verdict_cache.verdict_key(inputs, name)
-        found = verdict_cache.load(key)
-        if found is not None:
-            verdicts.append(found)
-            reused.append(name)
             continue
         try:
             verdict = module.verdict(module.analyse(company, base))

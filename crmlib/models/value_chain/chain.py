@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -15,6 +16,7 @@ from crmlib.analytics.base import CustomerBase
 from crmlib.analytics.portfolio import STRATEGIC_TYPES
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
+from crmlib.instruments.answers import ASSESSMENTS_FOLDER
 from crmlib.models.steps import attempt, reason
 from crmlib.models.value_chain.portfolio import (
     Portfolio,
@@ -120,10 +122,27 @@ class ValueChain:
         self.targets = targets or Targets.for_company(company)
         self.gap_threshold = gap_threshold
         self._results: dict[str, Any] = {}
+        self._signatures: dict[str, tuple] = {}
+
+    def _answers_signature(self) -> tuple:
+        """The saved workshop answers as (file, inode, modified, size): changes when one is saved."""
+        folder = Path(getattr(self.company, "data_dir", "") or ".") / ASSESSMENTS_FOLDER
+        if not folder.is_dir():
+            return ()
+        return tuple(
+            (path.name, path.stat().st_ino, path.stat().st_mtime_ns, path.stat().st_size)
+            for path in sorted(folder.iterdir())
+            if path.is_file()
+        )
 
     def _run(self, name: str, compute: Callable[[], Any], *, fresh: bool = False) -> Any:
         if fresh:
-            self._results.pop(name, None)
+            # a stage that reads the workshop answers is run again only when they changed
+            # (the verdict and the scores ask for it many times in one report)
+            signature = self._answers_signature()
+            if self._signatures.get(name) != signature:
+                self._results.pop(name, None)
+                self._signatures[name] = signature
         if name not in self._results:
             try:
                 self._results[name] = compute()
@@ -158,7 +177,7 @@ class ValueChain:
     def network(self) -> Network:
         """Stage 3: network alignment and the value per supplier.
 
-        Read afresh on every call: the workshop may have saved new answers.
+        Read afresh whenever the workshop has saved new answers since the last call.
         """
         return self._run(
             "network", lambda: network_development(self.company, self.portfolio()), fresh=True
@@ -191,7 +210,8 @@ class ValueChain:
         )
 
     def conditions(self) -> Conditions:
-        """The supporting conditions, as the workshop scored them (read afresh each call)."""
+        """The supporting conditions, as the workshop scored them (read afresh when the
+        saved answers changed)."""
         return self._run("conditions", lambda: supporting_conditions(self.company), fresh=True)
 
     def _attempt(self, name: str) -> Any:

@@ -358,3 +358,16 @@ def test_revenue_only_portfolio_labels_revenue_and_leaves_out_the_cost(small, tm
     figures = {f.id: f for f in portfolio.figures()}
     assert figures["buttle_ssc_type.cost_magnet"].status == "unavailable"
     assert figures["buttle_ssc_type.cost_magnet"].value is None
+
+
+def test_workshop_stages_are_read_again_only_when_the_answers_change(sample_copy):
+    chain = value_chain.ValueChain(load_company(sample_copy))
+    network, conditions = chain.network(), chain.conditions()
+    # asked again (the scores and the verdict ask many times): the same results
+    chain.stage_scores()
+    assert chain.network() is network and chain.conditions() is conditions
+    # the workshop saves an answer: both are read afresh
+    saved = sorted((sample_copy / "assessments").glob("*.yaml"))[0]
+    saved.write_text(saved.read_text() + "\n")
+    assert chain.network() is not network
+    assert chain.conditions() is not conditions
