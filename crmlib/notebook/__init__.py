@@ -20,7 +20,7 @@ from crmlib.errors import MissingDataError
 from crmlib.models.steps import reason
 from crmlib.text import escape, markdown
 
-__all__ = ["escape", "markdown", "open_company", "say", "setup", "step"]
+__all__ = ["escape", "markdown", "open_company", "say", "setup", "share_verdict", "step"]
 
 
 def setup() -> None:
@@ -66,6 +66,31 @@ def open_company(
         name=company or None,
         currency=currency or None,
     )
+
+
+def share_verdict(
+    company: Company,
+    model: str,
+    result: object,
+    base: object,
+    *,
+    interactive: bool | str = "auto",
+    **parameters: object,
+) -> bool:
+    """Hand the model's verdict to the strategy report, which then reads it (one model
+    computed once per base; see :mod:`crmlib.models.verdict_cache`).
+
+    ``parameters`` are the notebook's model parameters: a verdict computed under settings
+    other than the model's defaults is stored under another key, which the report never
+    reads. In a live session (``interactive``) nothing is shared: the workshop may save
+    answers between two cells, so the result could mix two states of them.
+    """
+    from crmlib.models import verdict_cache
+    from crmlib.notebook.widgets import resolve_interactive
+
+    if resolve_interactive(interactive):
+        return False
+    return verdict_cache.share(company, model, result, base, **parameters)
 
 
 @contextlib.contextmanager

@@ -158,3 +158,16 @@ def test_the_strategy_report_reads_the_model_notebooks_verdicts(
     assert sorted(read.reused) == sorted(strategy.MODEL_MODULES)
     fresh = strategy.collect_verdicts(company, cache=False)
     assert _as_json(read.verdicts) == _as_json(fresh.verdicts)
+
+
+def test_a_live_session_shares_nothing(company_with_model):
+    """Between two cells of a live session the workshop may save answers: not shared."""
+    from crmlib.notebook import share_verdict
+
+    company, model, calls, _ = company_with_model
+    base = strategy.report_base(company)
+    result = model.analyse(company, base)
+    assert not share_verdict(company, "Shared", result, base, interactive=True, uplift=5.0)
+    assert strategy.collect_verdicts(company, {"Shared": "shared_model"}).reused == ()
+    assert share_verdict(company, "Shared", result, base, interactive=False, uplift=5.0)
+    assert strategy.collect_verdicts(company, {"Shared": "shared_model"}).reused == ("Shared",)
