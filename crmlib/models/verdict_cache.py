@@ -44,6 +44,7 @@ from typing import Any
 
 from crmlib.analytics import base_cache
 from crmlib.analytics.base import CustomerBase
+from crmlib.errors import CrmlibError
 from crmlib.models.registry import MODEL_MODULES
 from crmlib.models.verdict import Action, ModelVerdict
 
@@ -229,7 +230,11 @@ def share(
         return False
     if _read(key) is not None:
         return True
-    verdict = result if isinstance(result, ModelVerdict) else module.verdict(result)
+    try:
+        verdict = result if isinstance(result, ModelVerdict) else module.verdict(result)
+    except CrmlibError:
+        # the data cannot give this model's verdict: the report says why when it tries
+        return False
     stored = store(key, verdict)
     if stored:
         base_cache.log_event("verdict-shared", f"{model.replace(' ', '_')}:{key}")

@@ -171,3 +171,16 @@ def test_a_live_session_shares_nothing(company_with_model):
     assert strategy.collect_verdicts(company, {"Shared": "shared_model"}).reused == ()
     assert share_verdict(company, "Shared", result, base, interactive=False, uplift=5.0)
     assert strategy.collect_verdicts(company, {"Shared": "shared_model"}).reused == ("Shared",)
+
+
+def test_a_verdict_the_data_cannot_give_is_not_shared(company_with_model, monkeypatch):
+    from crmlib.errors import MissingDataError
+
+    company, model, _, _ = company_with_model
+
+    def refuse(result):
+        raise MissingDataError("the verdict needs the campaigns table")
+
+    monkeypatch.setattr(model, "verdict", refuse)
+    base = strategy.report_base(company)
+    assert not verdict_cache.share(company, "Shared", {"buyers": 2}, base)
