@@ -388,6 +388,123 @@ _DEFINITIONS = (
         "the whole history up to the observation end",
         "share",
     ),
+    Definition(
+        "target_segment_share",
+        "Share held by the target segments",
+        "Payne & Frow's strategy development: the target segments' share of the customers "
+        "(qualifier 'customers') and of the expected lifetime value, or of current value "
+        "when the models gave no forecast (qualifier 'value').",
+        _WINDOW,
+        "share",
+    ),
+    Definition(
+        "target_segment_reachable",
+        "Target-segment customers who consented to marketing",
+        "Payne & Frow: customers in the target segments whose consent_marketing is yes. "
+        "Unavailable without a consent_marketing column: unknown consent is not refusal.",
+        _AT_END,
+        "customers",
+    ),
+    Definition(
+        "revenue_plan",
+        "Revenue against the growth goal",
+        "Payne & Frow's strategy development, for the 12 months after the observation end: "
+        "the goal (last 12 months' revenue x (1 + growth_goal), qualifier 'goal'), the "
+        "revenue BG/NBD and Gamma-Gamma expect from today's customers ('expected'), the "
+        "revenue of customers whose first purchase fell in the last 12 months, as the pace "
+        "of acquisition ('new_customers'), and the goal minus both ('gap'; below 0 the goal "
+        "is in reach).",
+        "the 12 months before and after the observation end",
+        "currency",
+    ),
+    Definition(
+        "cross_channel_episode_share",
+        "Share of contact episodes that crossed channels",
+        "Payne & Frow's multichannel integration: of the contact episodes (see "
+        "contact_episode, with the repeat window in days) of the last 12 months, the share "
+        "whose contacts used more than one channel: a process that moved without being "
+        "settled.",
+        "the 12 months up to the observation end",
+        "share",
+    ),
+    Definition(
+        "channel_hoppers",
+        "Customers who hopped channels within one process",
+        "Payne & Frow's multichannel integration: customers with a contact episode of the "
+        "last 12 months that crossed channels.",
+        "the 12 months up to the observation end",
+        "customers",
+    ),
+    Definition(
+        "cross_channel_repeat_cost",
+        "Cost of the repeat contacts in cross-channel episodes",
+        "Payne & Frow: the contacts after the first in the episodes that crossed channels, "
+        "each priced at its channel's cost_per_contact, summed. Unavailable without channel "
+        "costs.",
+        "the 12 months up to the observation end",
+        "currency",
+    ),
+    Definition(
+        "table_completeness",
+        "Completeness of the data tables",
+        "Payne & Frow's information management: the share of filled cells per table, "
+        "averaged over the tables the company supplied (qualifier 'mean'), and of the least "
+        "filled table (qualifier 'least').",
+        _AT_END,
+        "share",
+    ),
+    Definition(
+        "analyses_supported",
+        "Analyses the data supports",
+        "Of the workbook's analyses (crmlib.analytics.data_support), how many the data "
+        "supports fully (qualifier 'yes'), in part ('partly') or not ('no').",
+        _AT_END,
+        "analyses",
+    ),
+    Definition(
+        "kpi_standards",
+        "KPI standards judged and met",
+        "Payne & Frow's performance assessment: of the KPIs with a standard that could be "
+        "judged over the 12 months to kpi_end (qualifier 'judged'), how many meet it "
+        "('met').",
+        "the 12 months up to kpi_end",
+        "KPIs",
+    ),
+    Definition(
+        "ssc_value_share",
+        "Share of current value held by the SSCs",
+        "The current value of the strategically significant customers (see ssc_count) "
+        "divided by the total current value of all customers, net. Equal to top20_share "
+        "only when ssc_share is 20% and no customers are tied at the cut.",
+        _WINDOW,
+        "share",
+    ),
+    Definition(
+        "ssc_picture_completeness",
+        "Completeness of the SSCs' customer picture",
+        "The value chain's customer intimacy: the mean completeness (0-1) of the customer "
+        "picture (crmlib.analytics.profile) over the six aspects, for the SSCs (qualifier "
+        "'SSC') and for the other customers ('other').",
+        _AT_END,
+        "share",
+    ),
+    Definition(
+        "network_alignment",
+        "Network alignment on customer data",
+        "The value chain's network development: the workshop's score (0-1) of how well "
+        "suppliers, partners and the company's own units share and use customer data.",
+        "the workshop assessment",
+        "share",
+    ),
+    Definition(
+        "offer_needs_fit",
+        "Offer-needs fit",
+        "The value chain's value proposition: per needs segment, the share of its members "
+        "served on its distinctive needs by what they buy (crmlib.analytics.proposition), "
+        "averaged over the segments weighted by respondents.",
+        "the 12 months up to the observation end",
+        "share",
+    ),
 )
 
 #: Every definition, by id.

@@ -57,12 +57,7 @@ from crmlib.models.payne_frow.elements import (
     readiness,
     readiness_from_answers,
 )
-from crmlib.models.payne_frow.information import (
-    Information,
-    information_management,
-    quality_table,
-    support_table,
-)
+from crmlib.models.payne_frow.information import Information, information_management
 from crmlib.models.payne_frow.multichannel import (
     Continuity,
     Multichannel,
@@ -77,13 +72,17 @@ from crmlib.models.payne_frow.performance import (
     kpi_end_date,
     kpi_end_options,
     performance_assessment,
-    scorecard_table,
 )
 from crmlib.models.payne_frow.strategy import (
     Strategy,
     parse_targets,
     strategy_development,
+)
+from crmlib.models.payne_frow.tables import (
+    quality_table,
+    scorecard_table,
     strategy_table,
+    support_table,
 )
 from crmlib.models.payne_frow.text import (
     describe_continuity,

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from crmlib.analytics.kpis import KPIS, Standard, default_standards, kpi_history, scorecard
-from crmlib.analytics.vocabulary import targets
+from crmlib.analytics.kpis import Standard, default_standards, kpi_history, scorecard
+from crmlib.analytics.vocabulary import definition, targets
 from crmlib.data.company import Company
 from crmlib.errors import ParameterError
+from crmlib.figures import Figure
 from crmlib.models.payne_frow.common import Parts
 from crmlib.models.steps import attempt
 
@@ -35,6 +36,9 @@ class Performance(Parts):
         The last day of the later period.
     score : float or None
         The share of KPIs with a standard that meet it.
+    figures : tuple of Figure
+        ``kpi_standards.judged`` and ``kpi_standards.met`` (unavailable without a
+        scorecard).
     """
 
     history: pd.DataFrame | None
@@ -43,6 +47,7 @@ class Performance(Parts):
     end: pd.Timestamp
     score: float | None
     skipped: dict[str, str] = field(default_factory=dict)
+    figures: tuple[Figure, ...] = ()
 
     @property
     def judged(self) -> pd.DataFrame:
@@ -127,8 +132,31 @@ def performance_assessment(
     else:
         skipped["scorecard"] = skipped["history"]
     return Performance(
-        history=history, scorecard=card, standards=standards, end=end, score=score, skipped=skipped
+        history=history,
+        scorecard=card,
+        standards=standards,
+        end=end,
+        score=score,
+        skipped=skipped,
+        figures=tuple(_standard_figures(card, end, skipped.get("scorecard", ""))),
     )
+
+
+def _standard_figures(card: pd.DataFrame | None, end: pd.Timestamp, reason: str) -> list[Figure]:
+    label = definition("kpi_standards").label
+    start = end - pd.DateOffset(months=12) + pd.Timedelta(days=1)
+    window = f"{start.date()}..{end.date()}"
+    if card is None:
+        return [
+            Figure.unavailable(f"kpi_standards.{key}", f"{label}: {key}", "KPIs", reason, window)
+            for key in ("judged", "met")
+        ]
+    judged = card["meets"].dropna()
+    return [
+        Figure("kpi_standards.judged", f"{label}: judged", len(judged), "KPIs", window),
+        Figure("kpi_standards.met", f"{label}: met", int(judged.astype(bool).sum()), "KPIs",
+               window),
+    ]  # fmt: skip
 
 
 def kpi_end_options(company: Company, *, step_months: int = 3, n: int = 8) -> list[str]:
@@ -148,33 +176,6 @@ def kpi_end_options(company: Company, *, step_months: int = 3, n: int = 8) -> li
         if month_end:
             end = end + pd.offsets.MonthEnd(0)
     return options
-
-
-def scorecard_table(card: pd.DataFrame, company: Company) -> pd.DataFrame:
-    """The KPI scorecard as a report shows it: values written in their unit."""
-    before, now = card.attrs.get("periods", (None, None))
-    rows = []
-    for kpi, row in card.iterrows():
-        unit = KPIS[kpi]
-        meets = "" if pd.isna(row["meets"]) else ("meets" if row["meets"] else "misses")
-        rows.append(
-            {
-                "KPI": row["label"],
-                "shareholder result": row["result"],
-                str(before or "before"): unit.format(row["previous"], company.currency),
-                str(now): unit.format(row["current"], company.currency),
-                "change": ""
-                if pd.isna(row["relative_change"])
-                else f"{row['relative_change']:+.1%}",
-                "direction": row["direction"]
-                + (
-                    "" if pd.isna(row["better"]) else (" (better)" if row["better"] else " (worse)")
-                ),
-                "standard": row["standard"],
-                "verdict": meets,
-            }
-        )
-    return pd.DataFrame(rows).set_index("KPI")
 
 
 def kpi_change(performance: Performance, kpi: str) -> float:

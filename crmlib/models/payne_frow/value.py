@@ -152,13 +152,6 @@ class ValueCreation(Parts):
         """The rise in retention (a share) the economics are shown for."""
         return RETENTION_LIFT
 
-    def figure(self, figure_id: str) -> Figure:
-        """One of :attr:`figures` by id."""
-        for item in self.figures:
-            if item.id == figure_id:
-                return item
-        raise KeyError(f"value creation states no figure {figure_id!r}")
-
 
 def _customer_side(company: Company, labels: pd.Series) -> pd.DataFrame:
     out = pd.DataFrame(index=pd.Index(pd.unique(labels), name=labels.name))
