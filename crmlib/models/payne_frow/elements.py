@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from crmlib.data.company import Company
+from crmlib.formatting import percent
 from crmlib.instruments import (
     Answers,
     area_scores,
@@ -37,7 +38,6 @@ from crmlib.instruments import (
     load_instrument,
     maturity_levels,
 )
-from crmlib.formatting import percent
 from crmlib.models.payne_frow.common import ELEMENTS, PROCESSES
 from crmlib.text import sentence
 
