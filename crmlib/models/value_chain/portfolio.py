@@ -220,12 +220,21 @@ class Portfolio:
         return out
 
     def figures(self) -> list[Figure]:
-        """The figures the portfolio states: the base's SSC count and top-20% share, and
-        the customers of each of Buttle's types (id ``buttle_ssc_type.<type>``)."""
+        """The figures the portfolio states: the base's SSC count and top-20% share, the
+        SSCs' share of current value (``ssc_value_share``), and the customers of each of
+        Buttle's types (id ``buttle_ssc_type.<type>``)."""
         out = []
         if self.base is not None:
             out += [self.base.figure("ssc_count"), self.base.figure("top20_share")]
         window = self.base.window if self.base is not None else ""
+        share_label = definition("ssc_value_share").label
+        share = self.ssc_value_share
+        out.append(
+            Figure("ssc_value_share", share_label, share, "share", window)
+            if not np.isnan(share)
+            else Figure.unavailable("ssc_value_share", share_label, "share",
+                                    "the total current value is not positive", window)
+        )  # fmt: skip
         label = definition("buttle_ssc_type").label
         for key, row in self.types.summary.iterrows():
             name = f"{label}: {row['label']}"
@@ -241,6 +250,13 @@ class Portfolio:
                     )
                 )
         return out
+
+    def figure(self, figure_id: str) -> Figure:
+        """One of :meth:`figures` by id."""
+        for item in self.figures():
+            if item.id == figure_id:
+                return item
+        raise KeyError(f"the portfolio states no figure {figure_id!r}")
 
 
 def _base_for(company: Company, base: CustomerBase, ssc_share: float) -> CustomerBase:
