@@ -37,6 +37,7 @@ from crmlib.models.payne_frow.common import (
 )
 from crmlib.models.payne_frow.strategy import segment_order
 from crmlib.models.steps import attempt
+from crmlib.text import translate
 
 
 @dataclass(frozen=True)
@@ -273,7 +274,7 @@ def continuity_figures(
     if flow is None:
         why = reason or "it needs contacts with a customer process"
         return [Figure.unavailable(key, labels[key], unit, why, window) for key, unit in ids]
-    days = f" ({flow.window_days}-day repeat window)"
+    days = translate(" ({days}-day repeat window)").format(days=flow.window_days)
     out = [
         Figure("cross_channel_episode_share", labels["cross_channel_episode_share"] + days,
                flow.cross_channel_rate, "share", window),

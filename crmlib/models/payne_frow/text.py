@@ -59,7 +59,7 @@ def names(items: Iterable[object], word: str = "and") -> Safe:
 
 
 def _decimals(value: float, places: int = 2) -> str:
-    return format(float(value), f".{places}f")
+    return f"{float(value):.{places}f}"
 
 
 def describe_strategy(strategy: Strategy, company: Company, cite: Cite | None = None) -> Safe:

@@ -52,11 +52,11 @@ def _why(chain: ValueChain, stage: str, *, plain: bool = False) -> str:
     if stage == "Customer portfolio analysis":
         portfolio = chain.portfolio()
         missing = [
-            translate(label)
-            for label, ok in (
-                ("margin per customer", portfolio.margin_measured),
-                ("cost to serve", portfolio.cost_measured),
-                ("expected lifetime value", portfolio.forecast),
+            words
+            for words, ok in (
+                (translate("margin per customer"), portfolio.margin_measured),
+                (translate("cost to serve"), portfolio.cost_measured),
+                (translate("expected lifetime value"), portfolio.forecast),
             )
             if not ok
         ]

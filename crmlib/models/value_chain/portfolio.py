@@ -29,6 +29,8 @@ from crmlib.analytics.vocabulary import definition
 from crmlib.data.company import Company
 from crmlib.errors import ParameterError
 from crmlib.figures import Figure
+from crmlib.formatting import percent
+from crmlib.text import translate
 
 #: The axes of the portfolio matrix: parameter value -> (column, label, quadrant names).
 MATRIX_AXES = {
@@ -200,7 +202,9 @@ class Portfolio:
         """
         rows = [
             {
-                "type": f"SSC: top {self.ssc_share:.0%} by current value",
+                "type": translate("SSC: top {share} by current value").format(
+                    share=percent(self.ssc_share)
+                ),
                 "customers": self.n_ssc,
                 "value_share": self.ssc_value_share,
                 "status": "measured",
@@ -209,7 +213,7 @@ class Portfolio:
         for _, row in self.types.summary.iterrows():
             rows.append(
                 {
-                    "type": f"value-chain type: {row['label']}",
+                    "type": translate("value-chain type: {name}").format(name=row["label"]),
                     "customers": int(row["customers"]) if row["measured"] else np.nan,
                     "value_share": row["value_share"],
                     "status": "measured" if row["measured"] else "not measurable",

@@ -29,6 +29,7 @@ from crmlib.errors import MissingDataError, ParameterError
 from crmlib.figures import Figure
 from crmlib.instruments import Answers, area_scores, load_answers, tag_scores
 from crmlib.models.value_chain.portfolio import Portfolio, value_transactions
+from crmlib.text import translate
 
 INSTRUMENT = "value_chain_conditions"
 NETWORK_AREA = "network_alignment"
@@ -123,7 +124,11 @@ def touchpoint_knowledge(company: Company, ssc_ids: pd.Index) -> pd.DataFrame:
             )
             rows.append(
                 {
-                    "touchpoint": f"{channel} {kind}s",
+                    "touchpoint": (
+                        translate("{channel} contacts")
+                        if kind == "contact"
+                        else translate("{channel} purchases")
+                    ).format(channel=channel),
                     "kind": kind,
                     "ssc_reached": ssc_reached / n_ssc,
                     "other_reached": (len(reached) - ssc_reached) / n_other,

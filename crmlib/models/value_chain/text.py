@@ -49,10 +49,6 @@ def _lower(name: str) -> str:
     return name if name[:2].isupper() else name[:1].lower() + name[1:]
 
 
-#: How the text names the y axis of the matrix.
-AXIS_WORDS = {"potential": "their expected value", "cost to serve": "their cost to serve"}
-
-
 def _is_nan(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
@@ -139,7 +135,11 @@ def _types(portfolio: Portfolio, figures: dict[str, Figure], cite_, window) -> l
 
 def _matrix(portfolio: Portfolio) -> list[Safe]:
     quadrants = portfolio.quadrants
-    axis = translate(AXIS_WORDS[portfolio.matrix_axis])
+    axis = (
+        translate("their expected value")
+        if portfolio.matrix_axis == "potential"
+        else translate("their cost to serve")
+    )
     placed = join(
         [
             sentence("{customers} *{quadrant}*", customers=count(row.customers), quadrant=q)
