@@ -17,7 +17,7 @@ from crmlib.analytics.vocabulary import definition, targets
 from crmlib.data.company import Company
 from crmlib.errors import ParameterError
 from crmlib.figures import Figure
-from crmlib.models.payne_frow.common import Parts
+from crmlib.models.payne_frow.common import Parts, shared_base
 from crmlib.models.steps import attempt
 
 
@@ -38,7 +38,8 @@ class Performance(Parts):
         The share of KPIs with a standard that meet it.
     figures : tuple of Figure
         ``kpi_standards.judged`` and ``kpi_standards.met`` (unavailable without a
-        scorecard).
+        scorecard), and the customer base's ``retention_rate`` when the later period
+        ends at the observation end (it is then the scorecard's retention KPI).
     """
 
     history: pd.DataFrame | None
@@ -87,6 +88,7 @@ def performance_assessment(
     retention_standard: float | None = None,
     satisfaction_standard: float = 4.0,
     cost_to_serve_standard: float = 0.10,
+    horizon_months: int = 12,
 ) -> Performance:
     """The KPI scorecard: the 12 months to ``kpi_end`` against the 12 before, and the trend.
 
@@ -99,6 +101,10 @@ def performance_assessment(
         The standards (see :func:`crmlib.analytics.kpis.default_standards`). The
         retention standard is by default the client's retention target
         (``company.yml`` ``targets: retention``, :func:`crmlib.analytics.vocabulary.targets`).
+    horizon_months : int, default 12
+        The window of the report's customer base. When it is 12 and ``kpi_end`` is the
+        observation end, the scorecard's retention rate is the base's and is stated as
+        its figure; with another window the base states a retention rate of its own.
     """
     if retention_standard is None:
         retention_standard = targets(company)["retention"]
@@ -138,8 +144,19 @@ def performance_assessment(
         end=end,
         score=score,
         skipped=skipped,
-        figures=tuple(_standard_figures(card, end, skipped.get("scorecard", ""))),
+        figures=tuple(_standard_figures(card, end, skipped.get("scorecard", "")))
+        + (_base_retention(company, end) if int(horizon_months) == 12 else ()),
     )
+
+
+def _base_retention(company: Company, end: pd.Timestamp) -> tuple[Figure, ...]:
+    """The base's retention rate, when the KPI period is the base's window: one figure,
+    stated once, whichever section states it."""
+    if end != company.observation_end:
+        return ()
+    found: dict[str, str] = {}
+    base = attempt(found, "base", shared_base, company, horizon_months=12)
+    return () if base is None else (base.figure("retention_rate"),)
 
 
 def _standard_figures(card: pd.DataFrame | None, end: pd.Timestamp, reason: str) -> list[Figure]:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from crmlib.analytics.kpis import KPIS
 from crmlib.data.company import Company
-from crmlib.figures import Figure, format_value
+from crmlib.figures import Figure, format_value, values_equal
 from crmlib.formatting import count, money, percent
 from crmlib.models.payne_frow.common import heading
 from crmlib.models.payne_frow.elements import (
@@ -39,13 +39,18 @@ from crmlib.models.payne_frow.strategy import Strategy
 from crmlib.models.payne_frow.value import RETENTION_LIFT, ValueCreation
 from crmlib.text import Safe, escape, join, label, plural, sentence
 
-Cite = Callable[[Figure], str]
+Cite = Callable[..., str]
 
 
-def _citer(cite: Cite | None) -> Callable[[Figure], Safe]:
-    """``cite`` (or plain text), marked as already escaped for :func:`sentence`."""
+def _citer(cite: Cite | None) -> Callable[..., Safe]:
+    """``cite`` (or plain text), marked as already escaped for :func:`sentence`; an
+    optional second argument gives the decimals."""
     write = cite or format_value
-    return lambda figure: Safe(write(figure))
+
+    def written(figure: Figure, decimals: int | None = None) -> Safe:
+        return Safe(write(figure) if decimals is None else write(figure, decimals))
+
+    return written
 
 
 def paragraph(parts: Iterable[str]) -> Safe:
@@ -527,7 +532,7 @@ def describe_performance(
                     sentence(
                         "{kpi} ({value}, standard {standard})",
                         kpi=row.label.lower(),
-                        value=KPIS[row.kpi].format(row.current, company.currency),
+                        value=_kpi_value(p, row.kpi, row.current, company, cite_),
                         standard=row.standard,
                     )
                     for row in missed.reset_index().itertuples()
@@ -545,6 +550,16 @@ def describe_performance(
             )
         )
     return paragraph(parts)
+
+
+def _kpi_value(p: Performance, kpi: str, value: float, company: Company, cite_) -> str:
+    """A KPI's value as the scorecard writes it; cited when it is a figure the process
+    states with that value (the base's retention rate, over the base's window)."""
+    stated = {f.id: f for f in p.figures}
+    figure = stated.get(kpi)
+    if figure is not None and values_equal(figure.value, value):
+        return cite_(figure, 1)
+    return KPIS[kpi].format(value, company.currency)
 
 
 def describe_readiness(readiness: Readiness, company: Company) -> Safe:

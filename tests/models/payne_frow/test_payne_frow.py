@@ -568,7 +568,7 @@ def _recorder():
     """A ``cite`` that remembers the figures it writes (as the notebook's publishes them)."""
     cited = []
 
-    def cite(figure):
+    def cite(figure, decimals=None):
         cited.append(figure)
         return f"[{figure.id}]"
 
@@ -597,6 +597,14 @@ def test_the_closing_paragraphs_cite_the_figures_their_process_states(sample, re
             # a cited figure is one the process publishes, with the same value
             assert stated[figure.id] == figure
             assert f"[{figure.id}]" in text
+    # the scorecard's retention rate is the base's: cited as the base's figure
+    cited, cite = _recorder()
+    text = pf.describe_performance(results.performance, sample, cite=cite)
+    assert "retention_rate" in results.performance.missed
+    assert base.figure("retention_rate") in cited and "retention rate ([retention_rate]" in text
+    # over another window the base states its own retention rate: not this one
+    other = pf.performance_assessment(sample, horizon_months=6)
+    assert "retention_rate" not in {f.id for f in other.figures}
     info = results.information
     assert info.figure("analyses_supported.yes").value == info.counts["yes"]
     flow = results.multichannel.continuity
