@@ -40,6 +40,7 @@ import pandas as pd
 
 from crmlib.analytics import base_cache
 from crmlib.analytics.bgnbd import discounted_expected_purchases
+from crmlib.analytics.contacts import contact_episodes
 from crmlib.analytics.lifetime_fit import LifetimeFit, fit_lifetime_models, restore_fit
 from crmlib.analytics.pareto import customer_share_for_value, flag_ssc, value_share_of_top
 from crmlib.analytics.profitability import (
@@ -600,6 +601,7 @@ def _build(
         "cost_to_serve_known": bool(cts_known),
         "contacts_known": bool(contacts_known),
         "consent_known": bool(consent_known),
+        "episodes": _episode_counts(interactions, start, end),
         "fit": fit.to_dict(),
         "notes": notes,
     }
@@ -611,6 +613,39 @@ def _build(
         fit=fit,
         source="built",
     )
+
+
+#: The largest gap in days between two contacts of one contact episode (the vocabulary's
+#: ``contact_episode``): the base counts episodes with it, and so do the models by default.
+EPISODE_WINDOW_DAYS = 14
+
+
+def _episode_counts(
+    interactions: pd.DataFrame | None, start: pd.Timestamp, end: pd.Timestamp
+) -> dict[str, Any]:
+    """The contact episodes that start in the window and how many took a repeat contact.
+
+    Episodes are formed on the whole history up to the observation end, so one that
+    began before the window is not cut in two; they count when they start inside it.
+    Without the columns it needs, ``{"reason": ...}`` says what is missing.
+    """
+    needed = ("customer_id", "date", "channel", "process")
+    if interactions is None or not set(needed) <= set(interactions.columns):
+        return {
+            "reason": "it needs an interactions table with customer_id, date, channel and "
+            "process per contact"
+        }
+    days = pd.to_datetime(interactions["date"], errors="coerce")
+    until_end = interactions.loc[(days <= end).to_numpy(dtype=bool, na_value=False)]
+    if until_end.empty:
+        return {"reason": "the interactions table holds no contact up to the observation end"}
+    episodes = contact_episodes(until_end.assign(date=days), EPISODE_WINDOW_DAYS)
+    inside = episodes[(episodes["start"] > start) & (episodes["start"] <= end)]
+    return {
+        "window_days": EPISODE_WINDOW_DAYS,
+        "episodes": int(len(inside)),
+        "repeats": int(inside["repeat"].sum()),
+    }
 
 
 def _forecast(
@@ -780,13 +815,9 @@ def _label(figure_id: str, base: CustomerBase, suffix: str = "") -> str:
     return label
 
 
-def _figures(base: CustomerBase) -> list[Figure]:
-    table, meta, currency = base.table, base.meta, base.currency
-    window = base.window
-    revenue_only = base.value_metric == "revenue"
-    figures: list[Figure] = [
-        Figure("customers", _label("customers", base), len(table), "customers", _at_end(base))
-    ]
+def _windowed(base: CustomerBase):
+    """A maker of figures over the base's window, with a caveat when the data begins inside it."""
+    meta, window = base.meta, base.window
     coverage = float(meta["window_coverage"])
     short = (
         f"the data begins on {meta['data_start']}, so it covers {coverage:.0%} of the window"
@@ -798,6 +829,24 @@ def _figures(base: CustomerBase) -> list[Figure]:
         status = "caveat" if reason or short else "ok"
         why = "; ".join(r for r in (short, reason) if r)
         return Figure(figure_id, label or _label(figure_id, base), value, unit, window, status, why)
+
+    return windowed
+
+
+def episode_figures(base: CustomerBase) -> list[Figure]:
+    """``contact_episode`` and ``repeat_episode_share`` alone (without the base's other
+    figures), for a model that states them: the same figures as in :meth:`CustomerBase.figures`."""
+    return _episode_figures(base, _windowed(base))
+
+
+def _figures(base: CustomerBase) -> list[Figure]:
+    table, meta, currency = base.table, base.meta, base.currency
+    window = base.window
+    revenue_only = base.value_metric == "revenue"
+    figures: list[Figure] = [
+        Figure("customers", _label("customers", base), len(table), "customers", _at_end(base))
+    ]
+    windowed = _windowed(base)
 
     buyers = int(table["is_buyer"].sum())
     figures.append(windowed("buyers", buyers, "customers"))
@@ -850,6 +899,7 @@ def _figures(base: CustomerBase) -> list[Figure]:
                     window,
                 )
             )  # fmt: skip
+    figures += _episode_figures(base, windowed)
     figures += _forecast_figures(base)
     figures += _value_figures(base, windowed, revenue_only)
     if meta["consent_known"]:
@@ -873,6 +923,33 @@ def _figures(base: CustomerBase) -> list[Figure]:
             )
         )
     return figures
+
+
+def _episode_figures(base: CustomerBase, windowed) -> list[Figure]:
+    """The contact episodes that start in the window, and the share with a repeat contact."""
+    counted = base.meta.get("episodes") or {"reason": "the episodes were not counted"}
+    labels = {
+        "contact_episode": _label("contact_episode", base) + "s",
+        "repeat_episode_share": _label("repeat_episode_share", base),
+    }
+    if "reason" in counted or not counted["episodes"]:
+        why = counted.get("reason", "no contact episode starts in the window")
+        return [
+            Figure.unavailable("contact_episode", labels["contact_episode"], "episodes", why,
+                               base.window),
+            Figure.unavailable("repeat_episode_share", labels["repeat_episode_share"], "share",
+                               why, base.window),
+        ]  # fmt: skip
+    episodes = int(counted["episodes"])
+    return [
+        windowed("contact_episode", episodes, "episodes", label=labels["contact_episode"]),
+        windowed(
+            "repeat_episode_share",
+            int(counted["repeats"]) / episodes,
+            "share",
+            label=labels["repeat_episode_share"],
+        ),
+    ]
 
 
 def _at_end(base: CustomerBase) -> str:

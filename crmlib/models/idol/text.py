@@ -7,9 +7,12 @@ Each function takes a result of :mod:`~crmlib.models.idol.identify`,
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from crmlib.analytics import migration as mg
+from crmlib.figures import Figure, format_value
 from crmlib.formatting import count, day, money, percent
 from crmlib.models.idol.differentiate import (
     Granularity,
@@ -17,6 +20,7 @@ from crmlib.models.idol.differentiate import (
     NeedsGrid,
     optimum,
 )
+from crmlib.models.idol.figures import moment_figures
 from crmlib.models.idol.identify import ASPECT_FIXES, ASPECT_LABELS, TIERS, Identification
 from crmlib.models.idol.learn import Migration, Practices, Responses
 from crmlib.models.idol.orchestrate import (
@@ -29,7 +33,7 @@ from crmlib.models.idol.orchestrate import (
     ProductSync,
     biggest_gaps,
 )
-from crmlib.text import lead, listing, number, plural, sentence
+from crmlib.text import Safe, lead, listing, number, plural, sentence
 
 
 def _window(values: pd.DataFrame) -> str:
@@ -519,17 +523,24 @@ def describe_processes(sync: ProcessSync) -> str:
     return text + "."
 
 
-def describe_moments(sync: MomentSync, currency: str) -> str:
-    """One paragraph on repeat contacts."""
+def describe_moments(
+    sync: MomentSync, currency: str, cite: Callable[[Figure], str] | None = None
+) -> str:
+    """One paragraph on repeat contacts.
+
+    The episodes and the share with a repeat are the figures of :func:`moment_figures`
+    (the customer base's); ``cite`` writes them (pass
+    :func:`crmlib.notebook.figures.cite` to make them checkable), plainly by default.
+    """
+    cite = cite or format_value
     moments = sync.moments
-    episodes = int(moments["episodes"].sum())
-    repeated = episodes - int(moments["one"].sum())
+    episodes, repeated = moment_figures(sync)
     worst = moments["repeat_rate"].idxmax()
     text = (
         sentence(
             "{repeated} of {episodes} contact episodes ",
-            repeated=percent(repeated / max(episodes, 1)),
-            episodes=count(episodes),
+            repeated=Safe(cite(repeated)),
+            episodes=Safe(cite(episodes)),
         )
         + (
             sentence(

@@ -8,6 +8,8 @@ figures are computed there. Improvement potential and the diagram are worded in
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -15,6 +17,7 @@ from crmlib.analytics.lifecycle import PERIODS
 from crmlib.analytics.lifecycle.cohorts import average_retention_curve
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
+from crmlib.figures import Figure, format_value
 from crmlib.formatting import count, day, money, percent
 from crmlib.models.qci.activities import (
     AcquisitionView,
@@ -27,7 +30,7 @@ from crmlib.models.qci.customers import TIER_ORDER, CustomerBase
 from crmlib.models.qci.experience import Experience
 from crmlib.models.qci.questionnaire import AREA_OWNERS, Assessment
 from crmlib.models.qci.retention import LapseView, RetentionValue, RetentionView
-from crmlib.text import capitalise, lead, listing, number, sentence
+from crmlib.text import Safe, capitalise, lead, listing, number, sentence
 
 
 def describe_base(company: Company, base: CustomerBase) -> str:
@@ -344,16 +347,28 @@ def describe_touchpoints(result: Experience) -> str:
     return " ".join(parts) or "The interactions carry no satisfaction scores or resolution flags."
 
 
-def describe_repeats(result: Experience, currency: str) -> str:
-    """Repeat contacts last year: how many, what they cost, what they do to satisfaction."""
+def describe_repeats(
+    result: Experience, currency: str, cite: Callable[[Figure], str] | None = None
+) -> str:
+    """Repeat contacts last year: how many, what they cost, what they do to satisfaction.
+
+    The episodes and the share with a repeat are the shared base's figures
+    (``result.counted``) when there is one; ``cite`` writes them (pass
+    :func:`crmlib.notebook.figures.cite` to make them checkable), plainly by default.
+    """
+    cite = cite or format_value
     r = result.repeats
     total = r.loc["all"]
+    if result.counted:
+        episodes, share = (Safe(cite(figure)) for figure in result.counted)
+    else:
+        episodes, share = count(total["episodes"]), percent(total["repeat_rate"])
     parts = [
         sentence(
             "Last year {repeat_rate} of the {episodes} contact episodes took more "
             "than one contact: {extra_contacts} extra contacts",
-            repeat_rate=percent(total["repeat_rate"]),
-            episodes=count(total["episodes"]),
+            repeat_rate=share,
+            episodes=episodes,
             extra_contacts=count(total["extra_contacts"]),
         )
     ]

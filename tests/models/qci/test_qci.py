@@ -190,6 +190,18 @@ def test_the_experience_findings_follow_the_data(sample):
     assert f"{int(repeats['extra_contacts']):,} extra contacts" in text
 
 
+def test_the_repeat_contact_episodes_are_the_shared_base_figures(sample):
+    experience = sample["experience"]
+    episodes, share = experience.counted
+    assert (episodes.id, share.id) == ("contact_episode", "repeat_episode_share")
+    # the base counts the episodes QCI's repeat-contact table holds, once for every model
+    repeats = experience.repeats.loc["all"]
+    assert episodes.value == repeats["episodes"]
+    assert share.value == pytest.approx(repeats["repeat_rate"])
+    cited = qci.describe_repeats(experience, "EUR", cite=lambda f: f"[{f.id}]")
+    assert cited.startswith("Last year [repeat_episode_share] of the [contact_episode] contact")
+
+
 def test_the_assessment_against_the_benchmarks(sample):
     scored = sample["scored"]
     reality = scored.percent("reality")
