@@ -14,7 +14,7 @@ from crmlib.analytics.lifecycle.costs import channel_costs, segment_costs
 from crmlib.analytics.lifecycle.wallet import category_affinity, penetration, share_of_wallet
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
-from crmlib.models.qci.customers import YEAR, CustomerBase, _in_year, available, tier_order
+from crmlib.models.qci.customers import YEAR, CustomerBase, _in_year, tier_order
 
 # ---------------------------------------------------------------------------------------
 # Acquisition
@@ -261,15 +261,3 @@ def efficiency_view(company: Company, base: CustomerBase) -> EfficiencyView:
         )
         tiers = tiers.reindex(tier_order(tiers.index))
     return EfficiencyView(by_channel, tiers, float(by_channel["cost"].sum()))
-
-
-def wallet_table(view: PenetrationView | None) -> pd.DataFrame:
-    """Share of wallet per value tier, or a MissingDataError saying what it needs."""
-    view = available(view, "the penetration step (products with categories)")
-    if view.wallet is None:
-        raise MissingDataError(
-            "it needs an estimate of what a customer spends a year in the market, here and "
-            "elsewhere (the parameter wallet_per_customer, 0 = unknown); the data holds only "
-            "the spend here"
-        )
-    return view.wallet

@@ -14,7 +14,7 @@ from crmlib.analytics.experience import experience_by, repeat_contacts, satisfac
 from crmlib.analytics.needs import net_promoter_score
 from crmlib.data.company import Company
 from crmlib.figures import Figure
-from crmlib.models.qci.customers import CustomerBase, available
+from crmlib.models.qci.customers import CustomerBase
 
 # ---------------------------------------------------------------------------------------
 # Customer experience
@@ -69,21 +69,6 @@ def customer_experience(
         # the year measured is the shared base's window: its episodes are these
         counted = tuple(episode_figures(base.shared))
     return Experience(by_channel, by_process, matrix, repeats, nps, counted)
-
-
-def experience_table(result: Experience | None, by: str = "process") -> pd.DataFrame:
-    """The experience measures side by side per process (or channel), for the report."""
-    result = available(result, "the interactions table with channel and process")
-    table = result.by_process if by == "process" else result.by_channel
-    columns = [
-        "contacts",
-        "satisfaction",
-        "resolution_rate",
-        "first_contact_resolution",
-        "repeat_rate",
-        "nps",
-    ]
-    return table[columns]
 
 
 def weakest_process(result: Experience | None) -> str | None:
