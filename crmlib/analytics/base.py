@@ -1032,17 +1032,20 @@ def _forecast_figures(base: CustomerBase) -> list[Figure]:
 def _value_figures(base: CustomerBase, windowed, revenue_only: bool) -> list[Figure]:
     table, meta = base.table, base.meta
     value = table["current_value"]
-    figures = [
-        windowed("ssc_count", int(table["is_ssc"].sum()), "customers"),
-        windowed("top20_share", value_share_of_top(value, 0.2), "share"),
-        windowed("concentration_80", customer_share_for_value(value, 0.8), "share"),
-    ]
-    figures = [
-        f if f.value is not None else Figure.unavailable(
-            f.id, f.label, f.unit, "the total current value is not positive", f.window
-        )
-        for f in figures
-    ]  # fmt: skip
+    figures = [windowed("ssc_count", int(table["is_ssc"].sum()), "customers")]
+    for figure_id, share in (
+        ("top20_share", value_share_of_top(value, 0.2)),
+        ("concentration_80", customer_share_for_value(value, 0.8)),
+    ):
+        if share is None or share != share:  # NaN: no share of a total that is not positive
+            figures.append(
+                Figure.unavailable(
+                    figure_id, _label(figure_id, base), "share",
+                    "the total current value is not positive", base.window,
+                )
+            )  # fmt: skip
+        else:
+            figures.append(windowed(figure_id, share, "share"))
     counts = table["value_category"].value_counts()
     for category in CATEGORIES:
         figure_id = f"value_category_count.{category}"

@@ -7,16 +7,19 @@ Each function takes a result of :mod:`~crmlib.models.idic.identify`,
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
 from crmlib.errors import MissingDataError
+from crmlib.figures import Figure, format_value
 from crmlib.formatting import count, money, percent
 from crmlib.models.idic.customize import Customization, plan_total, require_customization
 from crmlib.models.idic.differentiate import Differentiation, NeedsView, category_summary
 from crmlib.models.idic.identify import Identification
 from crmlib.models.idic.interact import Interaction
-from crmlib.text import listing, number, plural, sentence
+from crmlib.text import Safe, listing, number, plural, sentence
 
 
 def describe_identify(result: Identification) -> str:
@@ -136,21 +139,34 @@ def describe_value_settings(result: Differentiation) -> str:
     )
 
 
-def describe_differentiate(result: Differentiation, currency: str) -> str:
-    """The Differentiate conclusion: the 20/80 view and the value categories."""
+def describe_differentiate(
+    result: Differentiation, currency: str, cite: Callable[[Figure], str] | None = None
+) -> str:
+    """The Differentiate conclusion: the 20/80 view and the value categories.
+
+    The SSC count (and, for the top 20%, their share of value) are the customer base's
+    figures ``ssc_count`` and ``top20_share``, written by ``cite`` (plainly by default).
+    """
+    cite = cite or format_value
     summary = category_summary(result)
     months = result.horizon_months
     words = _metric_words(result)
     share = result.ssc_value_share
+    ssc_count, share_text = count(result.ssc_count), percent(share)
+    if result.base is not None:
+        ssc_count = Safe(cite(result.figure("ssc_count")))
+        top20 = result.figure("top20_share")
+        if result.ssc_share == 0.2 and top20.status != "unavailable":
+            share_text = Safe(cite(top20))
     text = sentence(
         "Over the last {months} months, the {ssc_count} strategically "
         "significant customers (the top {ssc_share} by {words}) brought {share} "
         "of it.",
         months=months,
-        ssc_count=count(result.ssc_count),
+        ssc_count=ssc_count,
         ssc_share=percent(result.ssc_share),
         words=words,
-        share=percent(share),
+        share=share_text,
     )
     if share > 1:
         text += (

@@ -582,8 +582,20 @@ def describe_wallet(view: PenetrationView, currency: str) -> str:
     )
 
 
-def describe_efficiency(view: EfficiencyView, currency: str) -> str:
-    """The efficiency finding: the costliest channel, cost per tier against margin."""
+def describe_efficiency(
+    view: EfficiencyView, currency: str, cite: Callable[[Figure], str] | None = None
+) -> str:
+    """The efficiency finding: the costliest channel, cost per tier against margin.
+
+    The total is the shared base's ``cost_to_serve`` when there is one, written by
+    ``cite`` (plainly by default).
+    """
+    cite = cite or format_value
+    shared = view.cost_to_serve
+    if shared is not None and shared.status != "unavailable":
+        total = Safe(cite(shared))
+    else:
+        total = money(view.total_cost, currency)
     channels = view.channels
     top = channels.index[0]
     cheapest = channels["cost_per_contact"].idxmin()
@@ -592,7 +604,7 @@ def describe_efficiency(view: EfficiencyView, currency: str) -> str:
             "Contacts cost {total_cost} last year. {top} took the largest share "
             "({cost_share}, at {cost_per_contact} a contact); {cheapest} is the "
             "cheapest at {cost_per_contact_2}.",
-            total_cost=money(view.total_cost, currency),
+            total_cost=total,
             top=capitalise(top),
             cost_share=percent(channels.loc[top, "cost_share"]),
             cost_per_contact=money(channels.loc[top, "cost_per_contact"], currency, 2),
@@ -643,8 +655,15 @@ def describe_cohorts(view: RetentionView, freq: str = "Q") -> str:
     return " ".join(parts)
 
 
-def describe_retention(view: RetentionView, currency: str) -> str:
-    """The yearly retention rate, per tier, and what a retained customer brings."""
+def describe_retention(
+    view: RetentionView, currency: str, cite: Callable[[Figure], str] | None = None
+) -> str:
+    """The yearly retention rate, per tier, and what a retained customer brings.
+
+    The rate is the shared base's ``retention_rate`` when there is one, written by
+    ``cite`` (plainly by default).
+    """
+    cite = cite or format_value
     window = view.window
     if not view.measured:
         return sentence(
@@ -664,7 +683,7 @@ def describe_retention(view: RetentionView, currency: str) -> str:
             "Of the {customers_before} customers who bought in the year before last, "
             "{rate} bought again last year{period}.",
             customers_before=count(view.customers_before),
-            rate=percent(view.rate),
+            rate=Safe(cite(view.figure)) if view.figure is not None else percent(view.rate),
             period=period,
         )
     ]

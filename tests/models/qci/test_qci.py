@@ -190,6 +190,20 @@ def test_the_experience_findings_follow_the_data(sample):
     assert f"{int(repeats['extra_contacts']):,} extra contacts" in text
 
 
+def test_cost_to_serve_and_retention_are_the_shared_base_figures(sample):
+    efficiency, kept, base = sample["efficiency"], sample["retention"], sample["base"]
+    assert efficiency.cost_to_serve == base.figure("cost_to_serve")
+    # the base's cost to serve is the same total as QCI's channel costs over the year
+    assert efficiency.cost_to_serve.value == pytest.approx(efficiency.total_cost)
+    cite = lambda f: f"[{f.id}]"  # noqa: E731
+    assert qci.describe_efficiency(efficiency, "EUR", cite=cite).startswith(
+        "Contacts cost [cost_to_serve] last year."
+    )
+    assert "[retention_rate] bought again last year" in qci.describe_retention(
+        kept, "EUR", cite=cite
+    )
+
+
 def test_the_repeat_contact_episodes_are_the_shared_base_figures(sample):
     experience = sample["experience"]
     episodes, share = experience.counted
