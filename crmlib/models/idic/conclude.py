@@ -167,8 +167,8 @@ def verdict_from(
     )
     picture += (
         sentence(
-            " and {value} of customers may not be contacted.",
-            value=percent(1 - ident.coverage["marketing consent"]),
+            " and {no_consent} of customers may not be contacted.",
+            no_consent=percent(1 - ident.coverage["marketing consent"]),
         )
         if ident.consent_known
         else "; marketing consent is not recorded."
@@ -297,8 +297,8 @@ def _categories_finding(diff: Differentiation, loss: float, currency: str) -> st
     """The value categories in one sentence; a category the base cannot count is said so."""
     parts = [
         sentence(
-            "{value} MVC to retain",
-            value=count(diff.count("MVC")),
+            "{mvc} MVC to retain",
+            mvc=count(diff.count("MVC")),
         )
     ]
     mgc = diff.figure("value_category_count.MGC") if diff.base is not None else None
@@ -307,8 +307,8 @@ def _categories_finding(diff: Differentiation, loss: float, currency: str) -> st
     else:
         parts.append(
             sentence(
-                "{value} MGC to develop",
-                value=count(diff.count("MGC")),
+                "{mgc} MGC to develop",
+                mgc=count(diff.count("MGC")),
             )
         )
     bz = diff.count("BZ")

@@ -32,14 +32,7 @@ def describe_identify(result: Identification) -> str:
             customers=count(result.customers),
         )
         + listing(
-            (
-                sentence(
-                    "{k} {v}",
-                    k=k,
-                    v=percent(v),
-                )
-                for k, v in recorded.items()
-            )
+            (sentence("{data} {share}", data=k, share=percent(v)) for k, v in recorded.items())
         )
         + sentence(
             ". On average the customer picture is {completeness} complete",
@@ -51,9 +44,9 @@ def describe_identify(result: Identification) -> str:
         text += "; the thinnest parts are " + listing(
             (
                 sentence(
-                    "{k} ({v})",
-                    k=k,
-                    v=percent(v),
+                    "{data} ({share})",
+                    data=k,
+                    share=percent(v),
                 )
                 for k, v in weakest.items()
             ),
@@ -119,22 +112,22 @@ def describe_value_settings(result: Differentiation) -> str:
     return sentence(
         "With the top {ssc_share} as strategically significant customers and a "
         "{horizon_months}-month horizon, they bring {ssc_value_share} of the "
-        "{result}; {value} MVC, ",
+        "{metric}; {mvc} MVC, ",
         ssc_share=percent(result.ssc_share),
         horizon_months=result.horizon_months,
         ssc_value_share=percent(result.ssc_value_share),
-        result=_metric_words(result),
-        value=count(result.count("MVC")),
+        metric=_metric_words(result),
+        mvc=count(result.count("MVC")),
     ) + (
         sentence(
-            "{value} MGC and {value_2} BZ.",
-            value=count(result.count("MGC")),
-            value_2=count(result.count("BZ")),
+            "{mgc} MGC and {bz} BZ.",
+            mgc=count(result.count("MGC")),
+            bz=count(result.count("BZ")),
         )
         if result.value_metric == "margin" and _cost_to_serve_known(result)
         else sentence(
-            "{value} MGC (BZ need cost data).",
-            value=count(result.count("MGC")),
+            "{mgc} MGC (BZ need cost data).",
+            mgc=count(result.count("MGC")),
         )
     )
 
@@ -256,15 +249,15 @@ def describe_needs(view: NeedsView) -> str:
     high, low = view.profile[top].idxmax(), view.profile[top].idxmin()
     text = sentence(
         "{respondents} customers ({respondents_2}) answered the needs survey. "
-        "Between the value categories, needs differ most on **{value}**: {high} "
-        "score it {loc} out of 5, {low} {loc_2}.",
+        "Between the value categories, needs differ most on **{need}**: {high} "
+        "score it {high_score} out of 5, {low} {low_score}.",
         respondents=count(view.respondents),
         respondents_2=percent(view.respondents / max(view.customers, 1)),
-        value=top.replace("_", " "),
+        need=top.replace("_", " "),
         high=high,
-        loc=number(view.profile.loc[high, top], 1),
+        high_score=number(view.profile.loc[high, top], 1),
         low=low,
-        loc_2=number(view.profile.loc[low, top], 1),
+        low_score=number(view.profile.loc[low, top], 1),
     )
     if "nps" in view.profile.columns and view.profile["nps"].notna().any():
         best, worst = view.profile["nps"].idxmax(), view.profile["nps"].idxmin()
@@ -278,21 +271,21 @@ def describe_needs(view: NeedsView) -> str:
     sizes = view.segments.labels.value_counts(normalize=True)
     text += sentence(
         " Clustering the answers finds {k} needs segments (chosen by the "
-        "silhouette, {silhouette}); the largest is *{index}* ({iloc} of "
+        "silhouette, {silhouette}); the largest is *{segment}* ({share} of "
         "respondents).",
         k=view.segments.k,
         silhouette=number(view.segments.selection.loc[view.segments.k, "silhouette"], 2),
-        index=sizes.index[0],
-        iloc=percent(sizes.iloc[0]),
+        segment=sizes.index[0],
+        share=percent(sizes.iloc[0]),
     )
     if "MVC" in view.mix.index:
         overall = view.segments.labels.value_counts(normalize=True)
         over = (view.mix.loc["MVC"] - overall.reindex(view.mix.columns)).sort_values()
         text += sentence(
-            " MVC are most over-represented in *{index}* ({mvc} of MVC against "
+            " MVC are most over-represented in *{segment}* ({mvc} of MVC against "
             "{overall} overall): the value and needs views together say what to "
             "offer the customers who matter most.",
-            index=over.index[-1],
+            segment=over.index[-1],
             mvc=percent(view.mix.loc["MVC", over.index[-1]]),
             overall=percent(overall[over.index[-1]]),
         )
@@ -494,8 +487,8 @@ def describe_lessons(interaction: Interaction) -> str:
             items = listing(
                 (
                     sentence(
-                        "*{r}* for {segment} ({response_rate} against {segment_rate}, {sent} sent)",
-                        r=r[offer_col],
+                        "*{offer}* for {segment} ({response_rate} against {segment_rate}, {sent} sent)",
+                        offer=r[offer_col],
                         segment=r["segment"],
                         response_rate=percent(r["response_rate"], 1),
                         segment_rate=percent(r["segment_rate"], 1),
@@ -576,10 +569,10 @@ def describe_customize(custom: Customization | None) -> str:
     picks = listing(
         (
             sentence(
-                "{segment}: *{r}* (a next best product for {share} of them, {lift} times "
+                "{segment}: *{product}* (a next best product for {share} of them, {lift} times "
                 "as likely as for the average customer)",
                 segment=r["segment"],
-                r=r[label],
+                product=r[label],
                 share=percent(r["share"]),
                 lift=number(r["lift"], 1),
             )
@@ -598,9 +591,9 @@ def describe_customize(custom: Customization | None) -> str:
     if len(common):
         text += sentence(
             " Owned products are offered again only when customers rebuy them: "
-            "{value} of {common} products with 30 or more buyers are bought again by "
+            "{rebought} of {common} products with 30 or more buyers are bought again by "
             "at least 20% of them.",
-            value=count((common >= 0.2).sum()),
+            rebought=count((common >= 0.2).sum()),
             common=count(len(common)),
         )
     reachable = custom.top_customers["reachable"]
@@ -612,9 +605,9 @@ def describe_customize(custom: Customization | None) -> str:
         )
     else:
         text += sentence(
-            " Of the top {reachable} customers, {value} may be contacted with their personal list.",
+            " Of the top {reachable} customers, {contactable} may be contacted with their personal list.",
             reachable=count(len(reachable)),
-            value=count(int(reachable.fillna(False).sum())),
+            contactable=count(int(reachable.fillna(False).sum())),
         )
     return text
 
@@ -638,9 +631,9 @@ def describe_plan_value(value: pd.DataFrame, currency: str) -> str:
     per_segment = listing(
         (
             sentence(
-                "{s} {v}",
-                s=s,
-                v=money(v, currency),
+                "{segment} {value}",
+                segment=s,
+                value=money(v, currency),
             )
             for s, v in paying["expected_value"].items()
         ),

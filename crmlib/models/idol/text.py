@@ -117,12 +117,12 @@ def describe_identification(identification: Identification) -> str:
         + ("the customer picture. " if not identification.unmeasured else "what the data shows. ")
         + (
             sentence(
-                "The best known aspect is {aspect_labels} ({iloc}), the least known "
-                "{aspect_labels_2} ({iloc_2}). ",
-                aspect_labels=ASPECT_LABELS[aspects.index[-1]],
-                iloc=percent(aspects.iloc[-1]),
-                aspect_labels_2=ASPECT_LABELS[aspects.index[0]],
-                iloc_2=percent(aspects.iloc[0]),
+                "The best known aspect is {best} ({best_share}), the least known "
+                "{worst} ({worst_share}). ",
+                best=ASPECT_LABELS[aspects.index[-1]],
+                best_share=percent(aspects.iloc[-1]),
+                worst=ASPECT_LABELS[aspects.index[0]],
+                worst_share=percent(aspects.iloc[0]),
             )
             if len(aspects) > 1
             else sentence(
@@ -148,11 +148,11 @@ def describe_knowledge_by_tier(identification: Identification, currency: str) ->
     if by_tier.empty:
         return "No customer has a value tier, so knowledge cannot be set against value."
     text = sentence(
-        "Completeness runs from {iloc} in the {index} tier to {iloc_2} in the {index_2} tier. ",
-        iloc=percent(by_tier.iloc[0]),
-        index=by_tier.index[0],
-        iloc_2=percent(by_tier.iloc[-1]),
-        index_2=by_tier.index[-1],
+        "Completeness runs from {first_share} in the {first_tier} tier to {last_share} in the {last_tier} tier. ",
+        first_share=percent(by_tier.iloc[0]),
+        first_tier=by_tier.index[0],
+        last_share=percent(by_tier.iloc[-1]),
+        last_tier=by_tier.index[-1],
     )
     if identification.top_customers:
         text += sentence(
@@ -230,13 +230,7 @@ def describe_needs_grid(grid: NeedsGrid, currency: str) -> str:
     selection = grid.segments.selection["silhouette"]
     k = grid.segments.k
     others = selection.drop(k)
-    names = listing(
-        sentence(
-            "*{n}*",
-            n=n,
-        )
-        for n in grid.counts.index
-    )
+    names = listing(sentence("*{segment}*", segment=n) for n in grid.counts.index)
     text = (
         sentence(
             "The {counts} respondents fall into {k} needs segments: {names}. Three "
@@ -308,9 +302,9 @@ def describe_granularity(
             + (", one-to-one" if not best["measured"] else "")
             + sentence(
                 ": they capture {fit} of the differences between customers, worth "
-                "{value} for {cost} of treatment cost (net {net}).",
+                "{worth} for {cost} of treatment cost (net {net}).",
                 fit=percent(best["fit"]),
-                value=money(best["value"], currency),
+                worth=money(best["value"], currency),
                 cost=money(best["cost"], currency),
                 net=money(best["net"], currency),
             )
@@ -326,9 +320,9 @@ def describe_granularity(
         grid = tradeoff[tradeoff["n_groups"] == granularity.grid_groups]
         if len(grid):
             text += sentence(
-                " The needs-by-value grid ({grid_groups} groups) captures {iloc}.",
+                " The needs-by-value grid ({grid_groups} groups) captures {fit}.",
                 grid_groups=granularity.grid_groups,
-                iloc=percent(grid["fit"].iloc[0]),
+                fit=percent(grid["fit"].iloc[0]),
             )
     return text
 
@@ -621,11 +615,11 @@ def describe_customers(sync: CustomerSync, currency: str) -> str:
         return "No household or account links two or more customers."
     text = sentence(
         "{households} households and accounts link {members} customers. In "
-        "{word} of them a strategically significant customer sits beside a "
+        "{mixed} of them a strategically significant customer sits beside a "
         "loss-making one",
         households=count(len(households)),
         members=count(households["members"].sum()),
-        word=count(sync.mixed) if sync.mixed else "none",
+        mixed=count(sync.mixed) if sync.mixed else "none",
     )
     if sync.mixed:
         first = sync.top.iloc[0]
@@ -650,9 +644,9 @@ def describe_scorecard(scorecard: pd.DataFrame, assessed: pd.Series | None = Non
     ranked = listing(
         (
             sentence(
-                "{d} ({r})",
-                d=d,
-                r=percent(r),
+                "{dimension} ({rate})",
+                dimension=d,
+                rate=percent(r),
             )
             for d, r in rates.items()
         )
@@ -727,18 +721,18 @@ def describe_migration(migration: Migration) -> str:
     summary = m.summary
     known = int(summary.loc[["up", "same", "down"], "customers"].sum())
     text = sentence(
-        "Between {first} and {second} (segments by {value}, each on the "
+        "Between {first} and {second} (segments by {segmentation}, each on the "
         "{window_months} months before its date), of the {known} customers known "
-        "at both dates {value_2} stayed in their segment, {value_3} moved up and "
-        "{value_4} moved down; {customers} joined.",
+        "at both dates {same} stayed in their segment, {up_share} moved up and "
+        "{down_share} moved down; {customers} joined.",
         first=day(m.first),
         second=day(m.second),
-        value=m.by.replace("_", " "),
+        segmentation=m.by.replace("_", " "),
         window_months=m.window_months,
         known=count(known),
-        value_2=percent(m.share("same")),
-        value_3=percent(m.share("up")),
-        value_4=percent(m.share("down")),
+        same=percent(m.share("same")),
+        up_share=percent(m.share("up")),
+        down_share=percent(m.share("down")),
         customers=count(summary.loc[mg.NEW, "customers"]),
     )
     moved = m.flows[m.flows["move"].isin(["up", "down"]).to_numpy(dtype=bool)]
@@ -812,13 +806,13 @@ def describe_movers(migration: Migration) -> str:
     down, up = movers.iloc[0], movers.iloc[-1]
     return sentence(
         "The survey is answered once, so needs cannot be followed per customer; "
-        "the needs segments can. {index} is most on the move downwards: {down} "
-        "moved down and {up} up. {index_2} holds up best ({up_2} up, {down_2} "
+        "the needs segments can. {falling} is most on the move downwards: {down} "
+        "moved down and {up} up. {steady} holds up best ({up_2} up, {down_2} "
         "down).",
-        index=_state(movers.index[0]),
+        falling=_state(movers.index[0]),
         down=percent(down["down"]),
         up=percent(down["up"]),
-        index_2=_state(movers.index[-1]),
+        steady=_state(movers.index[-1]),
         up_2=percent(up["up"]),
         down_2=percent(up["down"]),
     )
@@ -831,14 +825,14 @@ def describe_responses(responses: Responses) -> str:
     if len(table) >= 2:
         high, low = table.iloc[0], table.iloc[-1]
         text += sentence(
-            "By {segment_kind}, {index} answers offers best ({response_rate}, {lift} "
-            "times the average) and {index_2} least ({response_rate_2}). ",
+            "By {segment_kind}, {best_segment} answers offers best ({best_rate}, {lift} "
+            "times the average) and {worst_segment} least ({worst_rate}). ",
             segment_kind=responses.segment_kind,
-            index=_state(table.index[0]),
-            response_rate=percent(high["response_rate"], 1),
+            best_segment=_state(table.index[0]),
+            best_rate=percent(high["response_rate"], 1),
             lift=number(high["lift"], 1),
-            index_2=_state(table.index[-1]),
-            response_rate_2=percent(low["response_rate"], 1),
+            worst_segment=_state(table.index[-1]),
+            worst_rate=percent(low["response_rate"], 1),
         )
     matrix = responses.matrix.stack().dropna()
     if len(matrix):
@@ -850,10 +844,10 @@ def describe_responses(responses: Responses) -> str:
             max_matrix=percent(matrix.max()),
         )
     text += sentence(
-        "{value} customers received three or more offers without answering one "
-        "(send them fewer, or something else); {value_2} ",
-        value=count(responses.count("stop")),
-        value_2=count(responses.count("promote")),
+        "{stop} customers received three or more offers without answering one "
+        "(send them fewer, or something else); {promote} ",
+        stop=count(responses.count("stop")),
+        promote=count(responses.count("promote")),
     ) + (
         "with marketing consent answered two or more (give them more of what works)."
         if responses.consent_known
@@ -915,9 +909,9 @@ def meaning_learning(
     if responses is not None and responses.count("stop"):
         parts.append(
             sentence(
-                "Let the responses steer: change the treatment of the {value} customers "
+                "Let the responses steer: change the treatment of the {stop} customers "
                 "who never answer.",
-                value=count(responses.count("stop")),
+                stop=count(responses.count("stop")),
             )
         )
     if practices.answered and practices.learning == practices.learning:

@@ -189,9 +189,9 @@ def describe_potential(table: pd.DataFrame, currency: str) -> str:
         listing(
             (
                 sentence(
-                    "{a} {value_per_year} ({customers} customers × {value_each}; {measure} "
+                    "{activity} {value_per_year} ({customers} customers × {value_each}; {measure} "
                     "from {current} to {target})",
-                    a=a,
+                    activity=a,
                     value_per_year=money(r.value_per_year, currency),
                     customers=count(r.customers),
                     value_each=money(r.value_each, currency),
@@ -279,9 +279,9 @@ def means_conclusion(company: Company, table: pd.DataFrame, currency: str) -> st
     if len(negative):
         parts.append(
             sentence(
-                "{index} loses money at today's cost of winning a customer: more volume "
+                "{activities} loses money at today's cost of winning a customer: more volume "
                 "there only pays with cheaper sources.",
-                index=", ".join(negative.index).capitalize(),
+                activities=", ".join(negative.index).capitalize(),
             )
         )
     return " ".join(parts)
@@ -301,10 +301,10 @@ def means_activities(
     if retention.measured:
         parts.append(
             sentence(
-                "Retention stands at {rate} a year: about {value} of the buyers must be "
+                "Retention stands at {rate} a year: about {lost} of the buyers must be "
                 "replaced every year just to stand still.",
                 rate=percent(retention.rate),
-                value=percent(1 - retention.rate),
+                lost=percent(1 - retention.rate),
             )
         )
     else:
@@ -605,9 +605,9 @@ def verdict(result: QciResult) -> ModelVerdict:
     if len(valued):
         top = valued.iloc[0]
         headline = sentence(
-            "{index} has the largest improvement potential: {uplift_points} points "
+            "{activity} has the largest improvement potential: {uplift_points} points "
             "more is worth {value_per_year} a year.",
-            index=valued.index[0].capitalize(),
+            activity=valued.index[0].capitalize(),
             uplift_points=number(uplift_points, None),
             value_per_year=money(top.value_per_year, currency),
         )

@@ -74,9 +74,9 @@ def describe_activity(result: Readiness) -> str:
     """Recent purchase activity in one sentence."""
     a = result.activity["share"]
     text_ = sentence(
-        "{a} of all customers bought in the last 12 months, {a_2} in the last 3",
-        a=percent(a.get(12, np.nan)),
-        a_2=percent(a.get(3, np.nan)),
+        "{last_12} of all customers bought in the last 12 months, {last_3} in the last 3",
+        last_12=percent(a.get(12, np.nan)),
+        last_3=percent(a.get(3, np.nan)),
     )
     if result.history_months is not None and result.history_months < 24:
         # two years without a purchase cannot be seen in a shorter history
@@ -88,8 +88,8 @@ def describe_activity(result: Readiness) -> str:
             )
         )
     return text_ + sentence(
-        "; {value} have not bought for two years or more.",
-        value=percent(1 - a.get(24, np.nan)),
+        "; {lapsed_24} have not bought for two years or more.",
+        lapsed_24=percent(1 - a.get(24, np.nan)),
     )
 
 
@@ -102,13 +102,13 @@ def describe_alive(result: Readiness) -> str:
         )
     p = result.alive["probability_alive"]
     text_ = sentence(
-        "The BG/NBD model puts {likely_alive} of the {p} buyers at a probability "
-        "of 50% or more that they are still active (median {median_p}); "
-        "{mean_value} are below 20%",
+        "The BG/NBD model puts {likely_alive} of the {buyers} buyers at a probability "
+        "of 50% or more that they are still active (median {median}); "
+        "{below_20} are below 20%",
         likely_alive=percent(result.likely_alive),
-        p=count(len(p)),
-        median_p=percent(p.median()),
-        mean_value=percent(float((p < 0.2).mean())),
+        buyers=count(len(p)),
+        median=percent(p.median()),
+        below_20=percent(float((p < 0.2).mean())),
     )
     if result.alive_caveat:
         return text_ + (
@@ -129,27 +129,33 @@ def describe_campaigns(result: Readiness) -> str:
     overall = c["responses"].sum() / c["sent"].sum()
     best, worst = c["response_rate"].idxmax(), c["response_rate"].idxmin()
     text_ = sentence(
-        "{sent} offers in {c} campaigns drew a response from {overall}, from "
-        "{response_rate} ({worst}) to {response_rate_2} ({best}).",
+        "{sent} offers in {campaigns} campaigns drew a response from {overall}, from "
+        "{worst_rate} ({worst}) to {best_rate} ({best}).",
         sent=count(c["sent"].sum()),
-        c=count(len(c)),
+        campaigns=count(len(c)),
         overall=percent(overall, 1),
-        response_rate=percent(c.loc[worst, "response_rate"], 1),
+        worst_rate=percent(c.loc[worst, "response_rate"], 1),
         worst=worst,
-        response_rate_2=percent(c.loc[best, "response_rate"], 1),
+        best_rate=percent(c.loc[best, "response_rate"], 1),
         best=best,
     )
     if len(c) >= 4:
         half = len(c) // 2
         early = c.iloc[:half]["responses"].sum() / c.iloc[:half]["sent"].sum()
         late = c.iloc[half:]["responses"].sum() / c.iloc[half:]["sent"].sum()
-        trend = "risen" if late > early else "fallen"
-        text_ += sentence(
-            " Response has {trend} from {early} in the earlier half of the campaigns "
-            "to {late} in the later half.",
-            trend=trend,
-            early=percent(early, 1),
-            late=percent(late, 1),
+        halves = {"early": percent(early, 1), "late": percent(late, 1)}
+        text_ += (
+            sentence(
+                " Response has risen from {early} in the earlier half of the campaigns "
+                "to {late} in the later half.",
+                **halves,
+            )
+            if late > early
+            else sentence(
+                " Response has fallen from {early} in the earlier half of the campaigns "
+                "to {late} in the later half.",
+                **halves,
+            )
         )
     return text_
 
@@ -161,10 +167,10 @@ def means_readiness(company: Company, result: Readiness) -> str:
     if result.alive is not None and result.alive_caveat:
         parts.append(
             sentence(
-                "{a} of the customers bought last year. How many more are still within "
+                "{last_12} of the customers bought last year. How many more are still within "
                 "reach is not stated: the lifetime-value model's probabilities are "
                 "doubtful here ({alive_caveat}).",
-                a=percent(a.get(12, np.nan)),
+                last_12=percent(a.get(12, np.nan)),
                 alive_caveat=result.alive_caveat,
             )
         )
@@ -172,9 +178,9 @@ def means_readiness(company: Company, result: Readiness) -> str:
         parts.append(
             sentence(
                 "About {likely_alive} of the people who ever bought are still within "
-                "reach, against {a} who actually bought last year: ",
+                "reach, against {last_12} who actually bought last year: ",
                 likely_alive=percent(result.likely_alive),
-                a=percent(a.get(12, np.nan)),
+                last_12=percent(a.get(12, np.nan)),
             )
         )
         parts[-1] += (
@@ -459,10 +465,10 @@ def describe_acquisition(view: AcquisitionView, currency: str) -> str:
             year_before_coverage=percent(view.year_before_coverage),
         )
     elif change is not None:
-        parts[0] += sentence(
-            ", {word} {change} on the year before",
-            word="up" if change >= 0 else "down",
-            change=percent(abs(change)),
+        parts[0] += (
+            sentence(", up {change} on the year before", change=percent(abs(change)))
+            if change >= 0
+            else sentence(", down {change} on the year before", change=percent(abs(change)))
         )
     parts[0] += "."
     if len(view.first_categories):
@@ -472,9 +478,9 @@ def describe_acquisition(view: AcquisitionView, currency: str) -> str:
             + listing(
                 (
                     sentence(
-                        "{c} ({s})",
-                        c=c,
-                        s=percent(s),
+                        "{category} ({share})",
+                        category=c,
+                        share=percent(s),
                     )
                     for c, s in top.items()
                 ),
@@ -490,15 +496,15 @@ def describe_acquisition(view: AcquisitionView, currency: str) -> str:
             parts.append(
                 sentence(
                     "Of the customers won the year before last (their first year is "
-                    "complete), those who came in through {best} brought {iloc} of margin in "
-                    "their first year and {repeat_rate} bought again; through {worst}, "
-                    "{iloc_2} and {repeat_rate_2}.",
+                    "complete), those who came in through {best} brought {best_margin} of margin in "
+                    "their first year and {best_repeat} bought again; through {worst}, "
+                    "{worst_margin} and {worst_repeat}.",
                     best=best,
-                    iloc=money(ranked["first_year_margin"].iloc[-1], currency),
-                    repeat_rate=percent(ranked.loc[best, "repeat_rate"]),
+                    best_margin=money(ranked["first_year_margin"].iloc[-1], currency),
+                    best_repeat=percent(ranked.loc[best, "repeat_rate"]),
                     worst=worst,
-                    iloc_2=money(ranked["first_year_margin"].iloc[0], currency),
-                    repeat_rate_2=percent(ranked.loc[worst, "repeat_rate"]),
+                    worst_margin=money(ranked["first_year_margin"].iloc[0], currency),
+                    worst_repeat=percent(ranked.loc[worst, "repeat_rate"]),
                 )
             )
     if view.first_year_margin is not None:
@@ -530,8 +536,8 @@ def describe_penetration(view: PenetrationView, currency: str) -> str:
             + listing(
                 (
                     sentence(
-                        "{t} {categories_per_buyer}",
-                        t=t,
+                        "{tier} {categories_per_buyer}",
+                        tier=t,
                         categories_per_buyer=number(r.categories_per_buyer, 1),
                     )
                     for t, r in tiers.iterrows()
@@ -697,12 +703,20 @@ def describe_retention(
     if view.target is not None:
         gap = view.rate - view.target
         parts.append(
-            sentence(
-                "The company's retention target is {target} (set in company.yml under "
-                "targets): the rate is {gap} {word} it.",
-                target=percent(view.target),
-                gap=percent(abs(gap)),
-                word="above" if gap >= 0 else "below",
+            (
+                sentence(
+                    "The company's retention target is {target} (set in company.yml under "
+                    "targets): the rate is {gap} above it.",
+                    target=percent(view.target),
+                    gap=percent(abs(gap)),
+                )
+                if gap >= 0
+                else sentence(
+                    "The company's retention target is {target} (set in company.yml under "
+                    "targets): the rate is {gap} below it.",
+                    target=percent(view.target),
+                    gap=percent(abs(gap)),
+                )
             )
             if abs(gap) >= 0.005
             else sentence(
@@ -965,9 +979,9 @@ def describe_assessment(result: Assessment) -> str:
     if len(answered) and float(answered.iloc[0]) < 1:
         parts.append(
             sentence(
-                "{value} of the practices were not scored on reality and count as "
+                "{unscored} of the practices were not scored on reality and count as "
                 "unknown, not as zero.",
-                value=percent(1 - float(answered.iloc[0])),
+                unscored=percent(1 - float(answered.iloc[0])),
             )
         )
     return " ".join(parts)
