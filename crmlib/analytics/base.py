@@ -18,7 +18,10 @@ all over the **same window** (the ``window_months`` up to the observation end):
 Company-level numbers come from the base as :class:`crmlib.figures.Figure`, each named
 by its definition in :mod:`crmlib.analytics.vocabulary`. A figure whose inputs are
 missing, whose period the data does not cover or whose model fit is doubtful has status
-``unavailable`` or ``caveat`` with the reason: it is never shown as 0.
+``unavailable`` or ``caveat`` with the reason: it is never shown as 0. Besides the
+table, the base counts the contact episodes that start in the window (the vocabulary's
+``contact_episode``, with a gap of :data:`EPISODE_WINDOW_DAYS`) and how many took a
+repeat contact, so QCI and Customer IDOL state one count.
 
 The base is memoised in the process (the same arguments give the same object) and on
 disk (:mod:`crmlib.analytics.base_cache`), keyed by the content of the tables and the
