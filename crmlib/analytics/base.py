@@ -937,12 +937,13 @@ def _episode_figures(base: CustomerBase, windowed) -> list[Figure]:
     }
     if "reason" in counted or not counted["episodes"]:
         why = counted.get("reason", "no contact episode starts in the window")
+        # without a window, as Customer IDOL states them when its check cannot run
         return [
-            Figure.unavailable("contact_episode", labels["contact_episode"], "episodes", why,
-                               base.window),
-            Figure.unavailable("repeat_episode_share", labels["repeat_episode_share"], "share",
-                               why, base.window),
-        ]  # fmt: skip
+            Figure.unavailable("contact_episode", labels["contact_episode"], "episodes", why),
+            Figure.unavailable(
+                "repeat_episode_share", labels["repeat_episode_share"], "share", why
+            ),
+        ]
     episodes = int(counted["episodes"])
     return [
         windowed("contact_episode", episodes, "episodes", label=labels["contact_episode"]),

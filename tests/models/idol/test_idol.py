@@ -472,6 +472,16 @@ def test_contact_episodes_are_the_base_figures_and_another_gap_is_another_id(tmp
     assert base.figure("contact_episode").value == moments.episodes
     cited = idol.describe_moments(moments, "EUR", cite=lambda f: f"[{f.id}]")
     assert cited.startswith("[repeat_episode_share] of [contact_episode] contact episodes")
+    # without interactions both say unavailable the same way, so the report set agrees
+    (tmp_path / "bare").mkdir()
+    bare = load_company(_tiny(tmp_path / "bare", interactions=False), observation_end="2025-12-31")
+    bare_base = customer_base(bare)
+    skipped = idol.orchestrate(bare, idol.customer_values(bare, bare_base), base=bare_base)
+    stated = idol.moment_figures(skipped.moments, skipped.skipped.get("contact moments", ""))
+    from crmlib.figures import figures_document
+
+    assert figures_document([*bare_base.figures(), *stated])
+    assert [f.window for f in stated] == [bare_base.figure("contact_episode").window] * 2
     # a week's gap forms other episodes: stated as this check's own, not as the base's
     weekly = idol.orchestrate(company, values, window_days=7, base=base).moments
     assert [f.id for f in idol.moment_figures(weekly)] == [
