@@ -18,7 +18,7 @@ from crmlib.models.idic.identify import Identification
 from crmlib.models.idic.interact import Interaction
 from crmlib.models.verdict import Action, ModelVerdict
 from crmlib.stages import Stage
-from crmlib.text import escape
+from crmlib.text import escape, sentence
 
 MODEL = "IDIC"
 
@@ -130,9 +130,11 @@ def verdict_from(
     total = plan_total(value)
     consent_known = plan["reachable"].notna().any()
     reachable = int(plan["reachable"].sum()) if consent_known else None
-    headline = (
-        f"{count(diff.ssc_count)} strategically significant customers bring "
-        f"{percent(diff.ssc_value_share)} of the {words}"
+    headline = sentence(
+        "{ssc_count} strategically significant customers bring {ssc_value_share} of the {words}",
+        ssc_count=count(diff.ssc_count),
+        ssc_value_share=percent(diff.ssc_value_share),
+        words=words,
     )
     if not consent_known:
         headline += (
@@ -140,23 +142,34 @@ def verdict_from(
             "(marketing consent is not recorded)."
         )
     elif total is not None:
-        headline += (
-            f"; a plan per value category for the {count(reachable)} reachable customers is "
-            f"expected to bring {money(total, currency)} of margin a year."
+        headline += sentence(
+            "; a plan per value category for the {reachable} reachable customers is "
+            "expected to bring {total} of margin a year.",
+            reachable=count(reachable),
+            total=money(total, currency),
         )
     else:
-        headline += (
-            f"; {count(reachable)} customers may be contacted with a plan per value category."
+        headline += sentence(
+            "; {reachable} customers may be contacted with a plan per value category.",
+            reachable=count(reachable),
         )
     loss = float(diff.table.loc[diff.table["value_category"] == "BZ", "current_value"].sum())
-    picture = f"The customer picture is {percent(ident.completeness)} complete; " + (
-        f"{count(len(ident.duplicates))} records look like duplicates"
+    picture = sentence(
+        "The customer picture is {completeness} complete; ",
+        completeness=percent(ident.completeness),
+    ) + (
+        sentence(
+            "{duplicates} records look like duplicates",
+            duplicates=count(len(ident.duplicates)),
+        )
         if ident.duplicates_checked
         else "duplicates cannot be checked (no names and postcodes)"
     )
     picture += (
-        f" and {percent(1 - ident.coverage['marketing consent'])} of customers may not be "
-        "contacted."
+        sentence(
+            " and {no_consent} of customers may not be contacted.",
+            no_consent=percent(1 - ident.coverage["marketing consent"]),
+        )
         if ident.consent_known
         else "; marketing consent is not recorded."
     )
@@ -164,8 +177,12 @@ def verdict_from(
     if inter.lessons is not None:
         clear = inter.lessons[inter.lessons["verdict"].isin(["above", "below"])]
         findings.append(
-            f"{count(len(clear))} of {count(len(inter.lessons))} offer-segment combinations of "
-            "past campaigns differ clearly from their segment's average; the rest are noise."
+            sentence(
+                "{clear} of {lessons} offer-segment combinations of past campaigns "
+                "differ clearly from their segment's average; the rest are noise.",
+                clear=count(len(clear)),
+                lessons=count(len(inter.lessons)),
+            )
         )
     if custom is not None and len(custom.by_segment):
         label = "name" if "name" in custom.by_segment.columns else "product_id"
@@ -266,22 +283,43 @@ def verdict_from(
 def _reach(row: pd.Series) -> str:
     """A plan row's reach in words: "120 reachable", or unknown without consent data."""
     if pd.isna(row["reachable"]):
-        return f"{count(row['customers'])} customers, consent not recorded"
-    return f"{count(row['reachable'])} reachable"
+        return sentence(
+            "{customers} customers, consent not recorded",
+            customers=count(row["customers"]),
+        )
+    return sentence(
+        "{reachable} reachable",
+        reachable=count(row["reachable"]),
+    )
 
 
 def _categories_finding(diff: Differentiation, loss: float, currency: str) -> str:
     """The value categories in one sentence; a category the base cannot count is said so."""
-    parts = [f"{count(diff.count('MVC'))} MVC to retain"]
+    parts = [
+        sentence(
+            "{mvc} MVC to retain",
+            mvc=count(diff.count("MVC")),
+        )
+    ]
     mgc = diff.figure("value_category_count.MGC") if diff.base is not None else None
     if mgc is not None and mgc.status == "unavailable":
         parts.append("the MGC cannot be told (no lifetime-value forecast)")
     else:
-        parts.append(f"{count(diff.count('MGC'))} MGC to develop")
+        parts.append(
+            sentence(
+                "{mgc} MGC to develop",
+                mgc=count(diff.count("MGC")),
+            )
+        )
     bz = diff.count("BZ")
     if diff.value_metric == "revenue":
         if bz:
-            parts.append(f"{count(bz)} customers whose returns exceeded their purchases")
+            parts.append(
+                sentence(
+                    "{bz} customers whose returns exceeded their purchases",
+                    bz=count(bz),
+                )
+            )
         text = ", ".join(parts) + (
             "; who costs more than they bring (BZ) needs cost data, which the data lacks"
         )
@@ -292,8 +330,12 @@ def _categories_finding(diff: Differentiation, loss: float, currency: str) -> st
         )
     elif bz:
         parts.append(
-            f"{count(bz)} BZ who lost {money(abs(loss), currency)} over the last "
-            f"{diff.horizon_months} months"
+            sentence(
+                "{bz} BZ who lost {loss} over the last {horizon_months} months",
+                bz=count(bz),
+                loss=money(abs(loss), currency),
+                horizon_months=diff.horizon_months,
+            )
         )
         text = ", ".join(parts[:-1]) + " and " + parts[-1]
     else:
@@ -306,9 +348,16 @@ def describe_cycle(verdict: ModelVerdict, currency: str, *, actions: int = 3) ->
     text = escape(verdict.headline)
     parts = []
     for action in verdict.actions[:actions]:
-        part = f"{escape(action.title)} ({escape(action.owner)}"
+        part = sentence(
+            "{title} ({owner}",
+            title=action.title,
+            owner=action.owner,
+        )
         if action.expected_value is not None:
-            part += f", about {money(action.expected_value, currency)} a year"
+            part += sentence(
+                ", about {expected_value} a year",
+                expected_value=money(action.expected_value, currency),
+            )
         parts.append(part + ")")
     if parts:
         text += " Where to start: " + "; ".join(parts) + "."

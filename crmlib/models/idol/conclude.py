@@ -40,7 +40,7 @@ from crmlib.models.idol.text import (
 )
 from crmlib.models.verdict import Action, ModelVerdict
 from crmlib.stages import Stage
-from crmlib.text import escape, sentence
+from crmlib.text import sentence
 
 MODEL = "Customer IDOL"
 
@@ -109,12 +109,22 @@ def diagram_stages(
 def conclusion(scorecard: pd.DataFrame, migration: Migration | None, company_name: str) -> str:
     """The closing paragraph: the biggest orchestration gaps and the segments on the move."""
     gaps = biggest_gaps(scorecard)
-    parts = [f"**{escape(company_name)}: the biggest orchestration gaps**"]
+    parts = [
+        sentence(
+            "**{company_name}: the biggest orchestration gaps**",
+            company_name=company_name,
+        )
+    ]
     if gaps:
         described = [
-            f"{escape(g)} ({percent(scorecard.loc[g, 'rate'])} of "
-            f"{count(scorecard.loc[g, 'checked'])} {escape(scorecard.loc[g, 'unit'])}: "
-            f"{escape(scorecard.loc[g, 'mismatch'])})"
+            sentence(
+                "{g} ({rate} of {checked} {unit}: {mismatch})",
+                g=g,
+                rate=percent(scorecard.loc[g, "rate"]),
+                checked=count(scorecard.loc[g, "checked"]),
+                unit=scorecard.loc[g, "unit"],
+                mismatch=scorecard.loc[g, "mismatch"],
+            )
             for g in gaps
         ]
         parts.append("are in " + " and in ".join(described) + ".")
@@ -125,21 +135,34 @@ def conclusion(scorecard: pd.DataFrame, migration: Migration | None, company_nam
         down = flows[flows["move"] == "down"].head(2)
         up = flows[flows["move"] == "up"].head(1)
         moves = [
-            f"*{escape(r.before)}* to *{escape(r.after)}* ({count(r.customers)})"
+            sentence(
+                "*{before}* to *{after}* ({customers})",
+                before=r.before,
+                after=r.after,
+                customers=count(r.customers),
+            )
             for r in down.itertuples()
         ]
-        text = f"**Segments on the move** over {migration.months} months: "
+        text = sentence(
+            "**Segments on the move** over {months} months: ",
+            months=migration.months,
+        )
         text += (
             "the largest moves down are " + " and ".join(moves) if moves else "nobody moved down"
         )
         if len(up):
             r = up.iloc[0]
-            text += (
-                f"; the largest move up is *{escape(r['before'])}* to *{escape(r['after'])}* "
-                f"({count(r['customers'])})"
+            text += sentence(
+                "; the largest move up is *{before}* to *{after}* ({customers})",
+                before=r["before"],
+                after=r["after"],
+                customers=count(r["customers"]),
             )
         if migration.status != "ok":
-            text += f" (caveat: {escape(migration.reason)})"
+            text += sentence(
+                " (caveat: {reason})",
+                reason=migration.reason,
+            )
         parts.append(text + ".")
     else:
         parts.append(

@@ -15,8 +15,10 @@ import numpy as np
 import pandas as pd
 
 from crmlib.analytics import orchestration as checks
+from crmlib.analytics.base import EPISODE_WINDOW_DAYS, episode_figures
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
+from crmlib.figures import Figure
 from crmlib.models.contract import resolve_base
 from crmlib.models.steps import attempt
 
@@ -90,13 +92,18 @@ class ProcessSync:
 class MomentSync:
     """Repeat contacts per process, over the contact episodes that start in the base's
     window (``window``); ``yearly_repeats`` and ``yearly_cost`` are those episodes'
-    repeat contacts and their cost (NaN without channel costs)."""
+    repeat contacts and their cost (NaN without channel costs). ``counted`` holds the
+    customer base's figures ``contact_episode`` and ``repeat_episode_share`` when the
+    episodes were formed with the base's gap (the figures the report states); empty
+    when another ``window_days`` was chosen."""
 
     moments: pd.DataFrame
     yearly_repeats: int
     yearly_cost: float
     top: pd.DataFrame
     window: str = ""
+    window_days: int = EPISODE_WINDOW_DAYS
+    counted: tuple[Figure, ...] = ()
 
     @property
     def episodes(self) -> int:
@@ -313,12 +320,18 @@ def moment_sync(company: Company, window_days: int = 14, base: object | None = N
         lambda s: " > ".join(dict.fromkeys(s))
     )
     priced = moments["repeat_cost"].notna().any()
+    counted = ()
+    if window_days == EPISODE_WINDOW_DAYS:
+        # the same episodes as the base's: state the base's figures, counted once
+        counted = tuple(episode_figures(base))
     return MomentSync(
         moments=moments,
         yearly_repeats=int(moments["repeat_contacts"].sum()),
         yearly_cost=float(moments["repeat_cost"].sum()) if priced else float("nan"),
         top=top.reset_index(drop=True),
         window=base.window,
+        window_days=int(window_days),
+        counted=counted,
     )
 
 

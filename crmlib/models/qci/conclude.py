@@ -30,7 +30,7 @@ from crmlib.models.qci.retention import (
 )
 from crmlib.models.qci.text import describe_assessment, describe_lapse, describe_retention
 from crmlib.models.verdict import Action, ModelVerdict
-from crmlib.text import escape, lead
+from crmlib.text import lead, listing, number, sentence
 
 if TYPE_CHECKING:
     from crmlib.models.qci.analysis import QciResult
@@ -179,13 +179,29 @@ def describe_potential(table: pd.DataFrame, currency: str) -> str:
     valued = table.dropna(subset=["value_per_year"])
     if valued.empty:
         return "No activity could be valued: the data has no margins."
-    parts = [f"A step of {uplift * 100:.0f} points on each activity's rate is worth, per year:"]
+    parts = [
+        sentence(
+            "A step of {uplift} points on each activity's rate is worth, per year:",
+            uplift=number(uplift * 100, 0),
+        )
+    ]
     parts.append(
-        "; ".join(
-            f"{a} {money(r.value_per_year, currency)} ({count(r.customers)} customers × "
-            f"{money(r.value_each, currency)}; {r.measure} from {percent(r.current)} to "
-            f"{percent(r.target)})"
-            for a, r in valued.iterrows()
+        listing(
+            (
+                sentence(
+                    "{activity} {value_per_year} ({customers} customers × {value_each}; {measure} "
+                    "from {current} to {target})",
+                    activity=a,
+                    value_per_year=money(r.value_per_year, currency),
+                    customers=count(r.customers),
+                    value_each=money(r.value_each, currency),
+                    measure=r.measure,
+                    current=percent(r.current),
+                    target=percent(r.target),
+                )
+                for a, r in valued.iterrows()
+            ),
+            "; ",
         )
         + "."
     )
@@ -200,13 +216,22 @@ def describe_potential(table: pd.DataFrame, currency: str) -> str:
             "Acquisition is valued net of a cost of winning set by the five-times rule of thumb."
         )
     top = valued.index[0]
-    parts.append(f"**{top.capitalize()}** has the largest improvement potential.")
+    parts.append(
+        sentence(
+            "**{top}** has the largest improvement potential.",
+            top=top.capitalize(),
+        )
+    )
     scores = table["practice_score"].dropna()
     if len(scores):
         parts.append(
-            "The workshop scores the practices behind them at "
-            + ", ".join(f"{a} {s:.0f}%" for a, s in scores.items())
-            + " in reality."
+            sentence(
+                "The workshop scores the practices behind them at {scores} in reality.",
+                scores=listing(
+                    sentence("{activity} {score}%", activity=a, score=number(s))
+                    for a, s in scores.items()
+                ),
+            )
         )
     return " ".join(parts)
 
@@ -222,27 +247,42 @@ def means_conclusion(company: Company, table: pd.DataFrame, currency: str) -> st
     parts.append(
         "Work on "
         + ", then ".join(order)
-        + f": together the {_NUMBERS.get(len(valued), len(valued))} steps are worth "
-        f"{money(valued['value_per_year'].clip(lower=0).sum(), currency)} a year."
+        + sentence(
+            ": together the {numbers} steps are worth {value_per_year} a year.",
+            numbers=_NUMBERS.get(len(valued), len(valued)),
+            value_per_year=money(valued["value_per_year"].clip(lower=0).sum(), currency),
+        )
     )
     scores = valued["practice_score"].dropna()
     if len(scores):
         weak = scores.idxmin()
         if weak == order[0]:
             parts.append(
-                f"{weak.capitalize()} is both the largest opportunity and the least-practised "
-                f"activity ({scores[weak]:.0f}%): the case for investing in it is strong."
+                sentence(
+                    "{weak} is both the largest opportunity and the least-practised activity "
+                    "({scores}%): the case for investing in it is strong.",
+                    weak=weak.capitalize(),
+                    scores=number(scores[weak], 0),
+                )
             )
         else:
             parts.append(
-                f"The least-practised activity is {weak} ({scores[weak]:.0f}%); fix its basics "
-                f"while the effort goes to {order[0]}."
+                sentence(
+                    "The least-practised activity is {weak} ({scores}%); fix its basics "
+                    "while the effort goes to {order}.",
+                    weak=weak,
+                    scores=number(scores[weak], 0),
+                    order=order[0],
+                )
             )
     negative = valued[valued["value_per_year"] < 0]
     if len(negative):
         parts.append(
-            f"{', '.join(negative.index).capitalize()} loses money at today's cost of winning a "
-            "customer: more volume there only pays with cheaper sources."
+            sentence(
+                "{activities} loses money at today's cost of winning a customer: more volume "
+                "there only pays with cheaper sources.",
+                activities=", ".join(negative.index).capitalize(),
+            )
         )
     return " ".join(parts)
 
@@ -260,41 +300,58 @@ def means_activities(
     parts = [lead(company.name)]
     if retention.measured:
         parts.append(
-            f"Retention stands at {percent(retention.rate)} a year: about "
-            f"{percent(1 - retention.rate)} of the buyers must be replaced every year just to "
-            "stand still."
+            sentence(
+                "Retention stands at {rate} a year: about {lost} of the buyers must be "
+                "replaced every year just to stand still.",
+                rate=percent(retention.rate),
+                lost=percent(1 - retention.rate),
+            )
         )
     else:
         parts.append(
-            "The yearly retention rate cannot be measured: "
-            + escape(retention.unavailable_reason)
-            + "."
+            sentence(
+                "The yearly retention rate cannot be measured: {reason}.",
+                reason=retention.unavailable_reason,
+            )
         )
     if value is not None:
         v = value.value
         parts.append(
-            f"Each {v['uplift'] * 100:.0f} points of retention is worth "
-            f"{money(v['first_year_gain'], currency)} in the first year and "
-            f"{money(v['lifetime_gain'], currency)} in all by the retention formula."
+            sentence(
+                "Each {uplift} points of retention is worth {first_year_gain} in the "
+                "first year and {lifetime_gain} in all by the retention formula.",
+                uplift=number(v["uplift"] * 100, 0),
+                first_year_gain=money(v["first_year_gain"], currency),
+                lifetime_gain=money(v["lifetime_gain"], currency),
+            )
         )
     if lapse is not None and lapse.win_back_list is not None:
         parts.append(
-            f"The cheapest customers to bring back are the {count(lapse.win_back_list)} lapsed "
-            "customers with consent whom the BG/NBD model still thinks likely alive."
+            sentence(
+                "The cheapest customers to bring back are the {win_back_list} lapsed "
+                "customers with consent whom the BG/NBD model still thinks likely alive.",
+                win_back_list=count(lapse.win_back_list),
+            )
         )
     if penetration is not None:
         single = 1 - penetration.cross_sell_rate
         parts.append(
-            f"{percent(single)} of last year's buyers bought in a single category: the "
-            "cross-sell base."
+            sentence(
+                "{single} of last year's buyers bought in a single category: the cross-sell base.",
+                single=percent(single),
+            )
         )
     if efficiency is not None and efficiency.tiers is not None:
         tiers = efficiency.tiers.drop(index="all", errors="ignore")
         if "cost_to_margin" in tiers.columns and tiers["cost_to_margin"].notna().any():
             heavy = tiers["cost_to_margin"].idxmax()
             parts.append(
-                f"Serving {escape(heavy)} customers costs {percent(tiers.loc[heavy, 'cost_to_margin'])} "
-                "of their margin: steer their contacts to cheaper channels."
+                sentence(
+                    "Serving {heavy} customers costs {cost_to_margin} of their margin: steer "
+                    "their contacts to cheaper channels.",
+                    heavy=heavy,
+                    cost_to_margin=percent(tiers.loc[heavy, "cost_to_margin"]),
+                )
             )
     return " ".join(parts)
 
@@ -444,7 +501,13 @@ def describe_diagram(result: QciDiagram) -> str:
     scored = [(n, s) for n, _, s in result.rings + result.activities if s is not None]
     if scored:
         weakest = min(scored, key=lambda pair: pair[1])
-        parts.append(f"The weakest element is {weakest[0].lower()} ({percent(weakest[1])}).")
+        parts.append(
+            sentence(
+                "The weakest element is {weakest} ({weakest_2}).",
+                weakest=weakest[0].lower(),
+                weakest_2=percent(weakest[1]),
+            )
+        )
     return " ".join(parts)
 
 
@@ -467,22 +530,35 @@ def means_diagram(company: Company, result: QciDiagram) -> str:
     outside, inside = float(np.mean(outer)), float(np.mean(inner))
     if inside < outside - 0.05:
         parts.append(
-            f"The supporting rings (planning, people, information, processes, measurement) "
-            f"score {percent(inside)} on average, below the customer-facing rings "
-            f"({percent(outside)}): the foundations hold the activities back. QCI begins and "
-            "ends with people; start inside."
+            sentence(
+                "The supporting rings (planning, people, information, processes, "
+                "measurement) score {inside} on average, below the customer-facing rings "
+                "({outside}): the foundations hold the activities back. QCI begins and "
+                "ends with people; start inside.",
+                inside=percent(inside),
+                outside=percent(outside),
+            )
         )
     elif outside < inside - 0.05:
         parts.append(
-            f"The customer-facing rings score {percent(outside)} on average, below the "
-            f"supporting rings ({percent(inside)}): the organisation is better prepared than "
-            "the customer notices. Turn the capabilities into a better experience and offer."
+            sentence(
+                "The customer-facing rings score {outside} on average, below the "
+                "supporting rings ({inside}): the organisation is better prepared than "
+                "the customer notices. Turn the capabilities into a better experience "
+                "and offer.",
+                outside=percent(outside),
+                inside=percent(inside),
+            )
         )
     else:
         parts.append(
-            f"The customer-facing rings ({percent(outside)}) and the supporting rings "
-            f"({percent(inside)}) are at much the same level: improve them together, "
-            "starting with the weakest element."
+            sentence(
+                "The customer-facing rings ({outside}) and the supporting rings "
+                "({inside}) are at much the same level: improve them together, starting "
+                "with the weakest element.",
+                outside=percent(outside),
+                inside=percent(inside),
+            )
         )
     return " ".join(parts)
 
@@ -528,15 +604,21 @@ def verdict(result: QciResult) -> ModelVerdict:
         findings.append(describe_assessment(scored))
     if len(valued):
         top = valued.iloc[0]
-        headline = (
-            f"{valued.index[0].capitalize()} has the largest improvement potential: "
-            f"{uplift_points:g} points more is worth {money(top.value_per_year, currency)} a year."
+        headline = sentence(
+            "{activity} has the largest improvement potential: {uplift_points} points "
+            "more is worth {value_per_year} a year.",
+            activity=valued.index[0].capitalize(),
+            uplift_points=number(uplift_points, None),
+            value_per_year=money(top.value_per_year, currency),
         )
         findings.insert(0, describe_potential(table, currency))
     else:
         headline = (
-            f"Retention stands at {percent(kept.rate)} a year; add margins to the data to value "
-            "the activities."
+            sentence(
+                "Retention stands at {rate} a year; add margins to the data to value the "
+                "activities.",
+                rate=percent(kept.rate),
+            )
             if kept.measured
             else "The activities cannot be valued: "
             + ("the yearly retention rate is not available and " if not kept.measured else "")

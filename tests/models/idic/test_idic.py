@@ -392,6 +392,21 @@ def sample(sample_dir):
     }
 
 
+def test_the_ssc_sentence_states_the_base_figures(sample):
+    diff = sample["diff"]
+    cited = idic.describe_differentiate(diff, "EUR", cite=lambda f: f"[{f.id}={f.value}]")
+    ssc = diff.figure("ssc_count").value
+    assert f"the [ssc_count={ssc}] strategically significant customers" in cited
+    assert f"brought [top20_share={diff.figure('top20_share').value}] of it" in cited
+    # plainly written, the same words as before
+    assert f"the {ssc:,} strategically significant customers" in idic.describe_differentiate(
+        diff, "EUR"
+    )
+    # another SSC share is not the base's top 20%: its share is not stated as that figure
+    other = idic.differentiate(sample["company"], ssc_share=0.1)
+    assert "top20_share" not in idic.describe_differentiate(other, "EUR", cite=lambda f: f.id)
+
+
 def test_sample_ssc_share_matches_an_independent_count(sample):
     diff = sample["diff"]
     values = diff.table["value"].sort_values(ascending=False)
