@@ -301,6 +301,8 @@ def load_company(
         settings_dir: Path | None = data_dir
     else:
         settings_dir = database.folder
+        if database.path is not None and not database.path.is_file():
+            connect(database)  # says the file does not exist
         if settings_dir is not None and not settings_dir.is_dir():
             raise DataValidationError(
                 database.url,

@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable
+import warnings
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -142,6 +143,15 @@ def _without_password(netloc: str) -> str:
     return f"{user.split(':', 1)[0]}@{host}"
 
 
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """Silence the deprecation notes Ibis's own calls raise (they would show in reports)."""
+    with warnings.catch_warnings():
+        for category in (DeprecationWarning, PendingDeprecationWarning, FutureWarning):
+            warnings.filterwarnings("ignore", category=category)
+        yield
+
+
 def _first_line(error: BaseException) -> str:
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
     return lines[0].rstrip(".") if lines else type(error).__name__
@@ -206,7 +216,8 @@ def _split_name(name: str) -> tuple[str, str | None]:
 
 
 def _tables_of(con) -> list[str]:
-    return sorted(con.list_tables())
+    with quiet():
+        return sorted(con.list_tables())
 
 
 def table_expression(con, source: DatabaseSource, table: str, table_mapping) -> tuple:
@@ -231,7 +242,10 @@ def table_expression(con, source: DatabaseSource, table: str, table_mapping) -> 
     named = table_mapping.table if table_mapping is not None and table_mapping.table else None
     name, schema = _split_name(named or table)
     try:
-        present = name in con.list_tables(database=schema) if schema else name in _tables_of(con)
+        with quiet():
+            present = (
+                name in con.list_tables(database=schema) if schema else name in _tables_of(con)
+            )
     except Exception as error:
         raise DataValidationError(
             source.url,
@@ -262,7 +276,8 @@ def read_table(con, source: DatabaseSource, table: str, table_mapping) -> RawTab
     if expression is None:
         return None
     try:
-        frame = expression.to_pandas()
+        with quiet():
+            frame = expression.to_pandas()
     except Exception as error:
         raise DataValidationError(
             label,
@@ -295,28 +310,83 @@ def write_tables(
 ) -> list[str]:
     """Write tables into the database, a chunk at a time; each table is replaced whole.
 
+    The rows are stored in the order given, so a later read gives them back in it (as
+    the folder's file would): DuckDB keeps the insertion order; PostgreSQL does when
+    a table is created and filled in one transaction (COPY then appends every row
+    instead of filling gaps left on earlier pages).
+
     Parameters
     ----------
     chunks : iterable of (table name, DataFrame)
-        Chunks of tables in any order; the first chunk of a table creates it (replacing
-        an older one), the next ones are appended. Only one chunk is held at a time.
+        Chunks of tables; the first chunk of a table creates it (replacing an older
+        one), the next ones are appended. Only one chunk is held at a time.
 
     Returns
     -------
     list of str
         The tables written, in the order they were created.
     """
+    if source.engine == "postgres":
+        return _write_postgres(source, chunks)
     con = connect(source, create=True)
     created: list[str] = []
     try:
-        for name, chunk in chunks:
-            for start in range(0, max(len(chunk), 1), CHUNK_ROWS):
-                part = _engine_ready(chunk.iloc[start : start + CHUNK_ROWS])
-                if name not in created:
-                    con.create_table(name, obj=part, overwrite=True)
-                    created.append(name)
-                else:
-                    con.insert(name, part)
+        with quiet():
+            for name, chunk in chunks:
+                for part in _parts(chunk):
+                    if name not in created:
+                        con.create_table(name, obj=part, overwrite=True)
+                        created.append(name)
+                    else:
+                        con.insert(name, part)
+    finally:
+        with contextlib.suppress(Exception):
+            con.disconnect()
+    return created
+
+
+def _parts(chunk: pd.DataFrame) -> Iterator[pd.DataFrame]:
+    for start in range(0, max(len(chunk), 1), CHUNK_ROWS):
+        yield _engine_ready(chunk.iloc[start : start + CHUNK_ROWS])
+
+
+def _write_postgres(source: DatabaseSource, chunks: Iterable[tuple[str, pd.DataFrame]]) -> list:
+    import ibis
+    import pyarrow as pa
+    import sqlglot.expressions as sge
+    from psycopg import sql
+
+    con = connect(source)
+    connection = con.con
+    created: list[str] = []
+    try:
+        with connection.transaction(), connection.cursor() as cursor:
+            for name, chunk in chunks:
+                for part in _parts(chunk):
+                    if name not in created:
+                        # the DDL from the frame's Ibis schema, compiled for PostgreSQL
+                        table = sge.to_identifier(name, quoted=True)
+                        drop = sge.Drop(kind="TABLE", this=table, exists=True)
+                        columns = ibis.memtable(part).schema().to_sqlglot_column_defs("postgres")
+                        create = sge.Create(
+                            kind="TABLE", this=sge.Schema(this=table, expressions=columns)
+                        )
+                        cursor.execute(drop.sql("postgres"))
+                        cursor.execute(create.sql("postgres"))
+                        created.append(name)
+                    arrow = pa.Table.from_pandas(part, preserve_index=False)
+                    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+                        sql.Identifier(name), sql.SQL(", ").join(map(sql.Identifier, part.columns))
+                    )
+                    with cursor.copy(statement) as copy:
+                        for row in zip(*(c.to_pylist() for c in arrow.columns), strict=True):
+                            copy.write_row(row)
+    except Exception as error:
+        raise DataValidationError(
+            source.url,
+            f"cannot write the tables ({_first_line(error)})",
+            fix="check that the user may create tables in the database",
+        ) from None
     finally:
         with contextlib.suppress(Exception):
             con.disconnect()
