@@ -83,12 +83,13 @@ def summary_expression(
     # one row per customer and period with a purchase: several purchases in one period
     # count once, their amounts are added up
     periods = lines.group_by(["customer", "period"]).aggregate(value=lines.amount.sum())
-    periods = periods.mutate(first=periods.period.min().over(group_by=periods.customer))
+    # the repeat value is all periods' value less the first period's (no window needed)
     summary = periods.group_by("customer").aggregate(
         n_periods=periods.count(),
-        first=periods.first.min(),
+        first=periods.period.min(),
         last=periods.period.max(),
-        repeat_value=ibis.ifelse(periods.period > periods.first, periods.value, 0.0).sum(),
+        total=periods.value.sum(),
+        first_value=periods.value.argmin(periods.period),
     )
     frequency = summary.n_periods - 1
     return summary.select(
@@ -97,7 +98,9 @@ def summary_expression(
         recency=(summary["last"] - summary["first"]).cast("float64"),
         T=(ibis.literal(_end_period(end, freq)) - summary["first"]).cast("float64"),
         monetary_value=ibis.ifelse(
-            frequency > 0, summary.repeat_value / frequency.cast("float64"), 0.0
+            frequency > 0,
+            (summary.total - summary.first_value) / frequency.cast("float64"),
+            0.0,
         ),
     ).order_by("customer_id")
 
