@@ -634,3 +634,24 @@ def _database_url(data: str, base_dir: Path, source: str, where: str) -> str:
     if database.path is not None and not database.path.is_absolute():
         return f"duckdb://{(base_dir / database.path).resolve()}"
     return data
+
+
+def data_digest(data_dir: Path | str, *, exclude=()) -> str:
+    """A digest of a client's data, for redoing only the reports whose inputs changed.
+
+    A folder: its files. A DuckDB file: the file and its settings folder. A server
+    database cannot be read back cheaply for a digest, so its digest is new on every
+    run: its reports are always redone rather than kept on a guess.
+    """
+    import uuid
+
+    from crmlib.batch.manifest import file_digest, folder_digest
+    from crmlib.data.database import parse_source
+
+    source = parse_source(data_dir)
+    if source is None:
+        return folder_digest(data_dir, exclude=exclude)
+    if source.path is None:
+        return f"unknown-{uuid.uuid4().hex}"
+    folder = folder_digest(source.folder, exclude=exclude) if source.folder else ""
+    return f"{file_digest(source.path)}-{folder}"

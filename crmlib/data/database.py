@@ -284,7 +284,8 @@ def read_table(con, source: DatabaseSource, table: str, table_mapping) -> RawTab
             f"cannot be read from {source.url} ({_first_line(error)})",
             fix="check the table or the query in mapping.yml",
         ) from None
-    frame = apply_mapping(frame, table_mapping, label)
+    kind = "query" if table_mapping is not None and table_mapping.query else "table"
+    frame = apply_mapping(frame, table_mapping, label, kind)
     return RawTable(
         frame,
         Path(label),

@@ -460,7 +460,7 @@ def check_applies(table_mapping: TableMapping, table: str, path: Path | str) -> 
 
 
 def apply_mapping(
-    frame: pd.DataFrame, table_mapping: TableMapping | None, source: str
+    frame: pd.DataFrame, table_mapping: TableMapping | None, source: str, kind: str = "file"
 ) -> pd.DataFrame:
     """Rename the columns of ``frame`` as the mapping says.
 
@@ -476,8 +476,8 @@ def apply_mapping(
         present = ", ".join(map(str, frame.columns[:12]))
         raise DataValidationError(
             source,
-            "the mapping names a column the file does not have",
+            f"the mapping names a column the {kind} does not have",
             column=missing[0],
-            fix=f"correct mapping.yml; the file's columns are: {present}",
+            fix=f"correct mapping.yml; the {kind}'s columns are: {present}",
         )
     return frame.rename(columns=table_mapping.columns)

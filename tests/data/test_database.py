@@ -92,8 +92,8 @@ def test_a_mapping_names_database_tables_and_queries(tmp_path, sample_company):
         ),
         (
             "transactions: {table: verkoop, columns: {klant_nr: customer_id}}\n",
-            "verkoop, column 'klant_nr': the mapping names a column the file does not have. "
-            "Fix: correct mapping.yml; the file's columns are: transaction_id, customer_id, "
+            "verkoop, column 'klant_nr': the mapping names a column the table does not have. "
+            "Fix: correct mapping.yml; the table's columns are: transaction_id, customer_id, "
             "date, product_id, quantity, amount, cost, channel, is_return",
         ),
         (
@@ -296,3 +296,27 @@ def test_the_summary_runs_in_postgres_through_a_mapping(postgres_url, sample_com
     pd.testing.assert_frame_equal(
         pushed.sort_index(), expected.sort_index(), rtol=1e-9, check_index_type=False
     )
+
+
+def test_a_batch_redoes_a_server_databases_reports_and_digests_a_duckdb_file(
+    tmp_path, sample_company
+):
+    from crmlib.batch.clients import data_digest
+
+    url = f"duckdb://{tmp_path / 'company.duckdb'}"
+    write_tables(parse_source(url), [("transactions", sample_company.transactions)])
+    before = data_digest(url)
+    assert data_digest(url) == before
+    write_tables(parse_source(url), [("transactions", sample_company.transactions.head(10))])
+    assert data_digest(url) != before
+    server = "postgresql://crm@127.0.0.1:1/company"
+    assert data_digest(server) != data_digest(server)
+
+
+def test_a_database_company_can_be_pseudonymised(sample_duckdb, tmp_path):
+    from crmlib.privacy import pseudonymised_copy
+
+    company = load_company(sample_duckdb)
+    copy = load_company(pseudonymised_copy(company, tmp_path / "private"))
+    assert len(copy.transactions) == len(company.transactions)
+    assert not set(copy.customers["name"].dropna()) & set(company.customers["name"].dropna())
