@@ -79,7 +79,10 @@ class DataSource(click.ParamType):
 
         if isinstance(value, Path) or not is_database_url(value):
             return Path(value)
-        return str(value)
+        from crmlib.data.database import anchored
+
+        # a relative DuckDB file is the one in the current folder, wherever a kernel runs
+        return anchored(str(value), Path.cwd())
 
 
 data_option = click.option(

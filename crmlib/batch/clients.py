@@ -596,7 +596,7 @@ def _client(
                 f"data folder {data} {state}",
                 where=where,
                 fix=f"give the folder that holds the client's customers and transactions "
-                f"files (or a database URL), relative to {Path(source).name}",
+                f"files, relative to {Path(source).name}",
             )
     slug = entry.get("slug")
     if slug is None:
@@ -621,19 +621,15 @@ def _client(
 
 def _database_url(data: str, base_dir: Path, source: str, where: str) -> str:
     """A client's database URL, checked; a relative DuckDB path is read from the file's folder."""
-    from crmlib.data.database import parse_source
+    from crmlib.data.database import anchored
     from crmlib.errors import DataValidationError
 
     try:
-        database = parse_source(data)
+        return anchored(data, base_dir)
     except DataValidationError as error:
         raise ClientsFileError(
             source, f"data {error.table}: {error.problem}", where=where, fix=error.fix or ""
         ) from None
-    assert database is not None
-    if database.path is not None and not database.path.is_absolute():
-        return f"duckdb://{(base_dir / database.path).resolve()}"
-    return data
 
 
 def data_digest(data_dir: Path | str, *, exclude=()) -> str:

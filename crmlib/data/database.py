@@ -124,7 +124,7 @@ def parse_source(text: str | os.PathLike[str]) -> DatabaseSource | None:
             )
         path = Path(raw).expanduser()
         return DatabaseSource(
-            url=f"duckdb://{path}" if path.is_absolute() else f"duckdb:///{path}",
+            url=f"duckdb://{path}",
             engine=engine,
             path=path,
             folder=folder or path.parent,
@@ -134,6 +134,27 @@ def parse_source(text: str | os.PathLike[str]) -> DatabaseSource | None:
     return DatabaseSource(
         url=url, engine=engine, path=None, folder=folder, name=parts.path.strip("/") or "postgres"
     )
+
+
+def anchored(text: str, base: Path) -> str:
+    """A database URL whose relative DuckDB file and settings folder are made absolute.
+
+    ``duckdb:///tmp/company.duckdb`` (three slashes) is the file /tmp/company.duckdb;
+    ``duckdb://company.duckdb`` is relative to ``base``. Fixing it here means a notebook
+    kernel in another working folder opens the same file.
+    """
+    source = parse_source(text)
+    if source is None:
+        return text
+    parts = urlsplit(text)
+    options = dict(parse_qsl(parts.query, keep_blank_values=True))
+    if options.get("folder") and not Path(options["folder"]).expanduser().is_absolute():
+        options["folder"] = str((base / Path(options["folder"]).expanduser()).resolve())
+    query = urlencode(options, safe="/")
+    if source.path is not None:
+        path = source.path if source.path.is_absolute() else (base / source.path).resolve()
+        return f"duckdb://{path}" + (f"?{query}" if query else "")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
 def _without_password(netloc: str) -> str:

@@ -320,3 +320,11 @@ def test_a_database_company_can_be_pseudonymised(sample_duckdb, tmp_path):
     copy = load_company(pseudonymised_copy(company, tmp_path / "private"))
     assert len(copy.transactions) == len(company.transactions)
     assert not set(copy.customers["name"].dropna()) & set(company.customers["name"].dropna())
+
+
+def test_a_relative_duckdb_file_is_read_from_the_current_folder(sample_duckdb, monkeypatch, capsys):
+    folder = parse_source(sample_duckdb).folder
+    monkeypatch.chdir(folder)
+    code, out, _ = run_cli(["validate", "--data", "duckdb://company.duckdb"], capsys)
+    assert code == 0
+    assert f"data in duckdb://{folder / 'company.duckdb'} is valid" in out
