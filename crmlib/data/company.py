@@ -102,7 +102,7 @@ class Company:
         frame = getattr(self, table, None)
         if frame is None:
             where = (
-                f"add a {table} table to {self.database}, or map one in mapping.yml"
+                f"add a table named {table} to {self.database}, or map one in mapping.yml"
                 if self.database
                 else f"add {table}.csv to {self.data_dir}"
             )

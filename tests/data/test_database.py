@@ -328,3 +328,32 @@ def test_a_relative_duckdb_file_is_read_from_the_current_folder(sample_duckdb, m
     code, out, _ = run_cli(["validate", "--data", "duckdb://company.duckdb"], capsys)
     assert code == 0
     assert f"data in duckdb://{folder / 'company.duckdb'} is valid" in out
+
+
+def test_sample_writes_into_postgres(postgres_url, tmp_path, capsys):
+    folder = tmp_path / "folder"
+    code, _, _ = run_cli(["sample", "--out", str(folder), "--customers", "300"], capsys)
+    assert code == 0
+    url = f"{postgres_url}?folder={tmp_path / 'settings'}"
+    code, out, err = run_cli(["sample", "--out", url, "--customers", "300"], capsys)
+    assert code == 0, err
+    assert_same_company(load_company(url), load_company(folder))
+
+
+def test_sample_into_postgres_needs_a_settings_folder(postgres_url, capsys):
+    code, _, err = run_cli(["sample", "--out", postgres_url, "--customers", "300"], capsys)
+    assert code == 2
+    assert err.startswith(f"error: {postgres_url} has no settings folder for company.yml")
+
+
+def test_a_step_missing_a_table_names_the_database(tmp_path, sample_company):
+    from crmlib.errors import MissingDataError
+
+    url = f"duckdb://{tmp_path / 'crm.duckdb'}"
+    write_tables(parse_source(url), [("transactions", sample_company.transactions)])
+    company = load_company(url)
+    with pytest.raises(MissingDataError) as error:
+        company.require("interactions", step="Cost to serve")
+    assert str(error.value).endswith(
+        f"add a table named interactions to {url}, or map one in mapping.yml"
+    )
