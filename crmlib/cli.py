@@ -69,12 +69,29 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return formats
 
 
+class DataSource(click.ParamType):
+    """A data folder (a Path) or a database URL (kept as text: a Path would fold '///')."""
+
+    name = "FOLDER|URL"
+
+    def convert(self, value, param, ctx):
+        from crmlib.parameters import is_database_url
+
+        if isinstance(value, Path) or not is_database_url(value):
+            return Path(value)
+        from crmlib.data.database import anchored
+
+        # a relative DuckDB file is the one in the current folder, wherever a kernel runs
+        return anchored(str(value), Path.cwd())
+
+
 data_option = click.option(
     "--data",
     "data_dir",
     required=True,
-    type=click.Path(path_type=Path),
-    help="The company's data folder.",
+    type=DataSource(),
+    help="The company's data folder, or a database: duckdb:///path/company.duckdb or "
+    "postgresql://user@host:port/dbname (password from PGPASSWORD or ~/.pgpass).",
 )
 
 
@@ -100,8 +117,8 @@ def company_notes(company) -> list[str]:
 
 @cli.command()
 @data_option
-def validate(data_dir: Path) -> None:
-    """Check a data folder and print a data-quality summary."""
+def validate(data_dir: Path | str) -> None:
+    """Check a data folder or database and print a data-quality summary."""
     from crmlib.data.company import load_company
     from crmlib.data.quality import column_completeness, table_overview
 
@@ -142,8 +159,9 @@ def validate(data_dir: Path) -> None:
     "--out",
     "out_dir",
     required=True,
-    type=click.Path(path_type=Path),
-    help="Folder to write the company's tables into.",
+    type=DataSource(),
+    help="Folder to write the company's tables into, or a database "
+    "(duckdb:///path/company.duckdb; company.yml goes beside the file).",
 )
 @click.option(
     "--customers",
@@ -159,9 +177,9 @@ def validate(data_dir: Path) -> None:
     "fmt",
     type=click.Choice(["csv", "parquet"]),
     default=None,
-    help="File format (default: csv below 200,000 customers, else parquet).",
+    help="File format of a folder (default: csv below 200,000 customers, else parquet).",
 )
-def sample(out_dir: Path, n_customers: int, seed: int, fmt: str | None) -> None:
+def sample(out_dir: Path | str, n_customers: int, seed: int, fmt: str | None) -> None:
     """Generate a deterministic sample company (a garden-and-home retailer)."""
     from crmlib.sample import create_sample_company
 
@@ -211,7 +229,7 @@ def sample(out_dir: Path, n_customers: int, seed: int, fmt: str | None) -> None:
 )
 def render(
     notebooks: tuple[str, ...],
-    data_dir: Path,
+    data_dir: Path | str,
     out_dir: Path,
     formats: str,
     parameters: tuple[tuple[str, str], ...],
@@ -241,8 +259,11 @@ def render(
     # Check the data once, up front: a bad file is one clear line, not a failed kernel.
     company = load_company(data_dir, observation_end=values.get("observation_end"))
     with tempfile.TemporaryDirectory(prefix="crm-pseudonymised-") as private:
-        source = pseudonymised_copy(company, Path(private)) if pseudonymise else data_dir
-        values = {"data_dir": str(source.resolve()), "interactive": False, **values}
+        if pseudonymise:
+            source = str(pseudonymised_copy(company, Path(private)).resolve())
+        else:
+            source = data_dir if isinstance(data_dir, str) else str(data_dir.resolve())
+        values = {"data_dir": source, "interactive": False, **values}
         failures = []
         try:
             results = render_many(
@@ -289,7 +310,7 @@ def render(
     type=click.IntRange(min=1),
     help="Horizon of the lifetime value.",
 )
-def segments(data_dir: Path, out_file: Path, ssc_share: float, horizon_months: int) -> None:
+def segments(data_dir: Path | str, out_file: Path, ssc_share: float, horizon_months: int) -> None:
     """Write one row per customer (RFM, SSC flag, CLV, value tier) for a CRM import."""
     from crmlib.analytics.base import customer_base
     from crmlib.data.company import load_company

@@ -271,7 +271,17 @@ class Date:
 
 
 class Folder:
-    """A folder that exists."""
+    """A folder that exists, or a database URL (checked when the data is opened)."""
+
+
+#: The URL schemes ``--data`` and ``data_dir`` take for a database instead of a folder.
+DATABASE_SCHEMES = ("duckdb", "postgresql", "postgres")
+
+
+def is_database_url(value: object) -> bool:
+    """Whether ``value`` names a database (``duckdb:///...``, ``postgresql://...``)."""
+    scheme, separator, _ = str(value).partition("://")
+    return bool(separator) and scheme.lower() in DATABASE_SCHEMES
 
 
 class Currency:
@@ -535,6 +545,8 @@ def check_parameter(
     if isinstance(rule, Currency):
         return check_currency(value, name=name, origin=origin)
     if isinstance(rule, Folder):
+        if is_database_url(value):
+            return value
         folder = Path(str(value)).expanduser()
         if not folder.is_dir():
             state = "is not a folder" if folder.exists() else "does not exist"
