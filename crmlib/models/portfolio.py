@@ -144,7 +144,7 @@ def value_actions(actions: list[Action], rates: CostRates | None = None) -> list
 
     Gross value (base) is the model's ``expected_value`` times the incremental share
     (the model's own, else ``rates.incremental_share``); low and high are the model's
-    range times the same share, else base times ``1 -/+ rates.spread``. Each net is the
+    own incremental range, else base times ``1 -/+ rates.spread``. Each net is the
     gross minus the cost. Where either is unknown the net is None.
     """
     rates = rates or CostRates()
@@ -158,16 +158,8 @@ def value_actions(actions: list[Action], rates: CostRates | None = None) -> list
                 action.incremental if action.incremental is not None else rates.incremental_share
             )
             base = gross * share
-            low = (
-                action.value_low * share
-                if action.value_low is not None
-                else base * (1 - rates.spread)
-            )
-            high = (
-                action.value_high * share
-                if action.value_high is not None
-                else base * (1 + rates.spread)
-            )
+            low = action.value_low if action.value_low is not None else base * (1 - rates.spread)
+            high = action.value_high if action.value_high is not None else base * (1 + rates.spread)
             nets = {"net_low": low - cost, "net_base": base - cost, "net_high": high - cost}
         out.append(dataclasses.replace(action, cost=cost, **nets))
     return out
@@ -322,11 +314,14 @@ def roadmap(actions: list[Action]) -> pd.DataFrame:
         ``when`` ("first 90 days" or "this year").
     """
     gates = _gates(actions)
-    blockers = {a.unblocks: a for a in actions if a.unblocks and a.unblocks in gates}
+    blockers: dict[str, list[str]] = {}
+    for a in actions:
+        if a.unblocks and a.unblocks in gates:
+            blockers.setdefault(a.unblocks, []).append(a.title)
     rows = []
     for action in actions:
         is_blocker = bool(action.unblocks) and action.unblocks in gates
-        gated_by = [blockers[g].title for g in action.needs if g in blockers and not is_blocker]
+        gated_by = [title for g in action.needs if not is_blocker for title in blockers.get(g, [])]
         per_effort = action.net_base / action.effort if action.net_base is not None else math.nan
         rows.append(
             {

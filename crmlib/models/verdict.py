@@ -22,6 +22,13 @@ EFFORT_SCALE = {
 }
 
 
+#: Customer sets that several models target under the same name, so the portfolio counts
+#: them once: the customers whose questions cross channels (one shared contact history)
+#: and those whose questions take repeated contacts (settle in the first contact).
+CROSS_CHANNEL_SET = "customers whose questions cross channels"
+REPEAT_CONTACT_SET = "customers with repeated contacts"
+
+
 @dataclass(frozen=True)
 class Action:
     """One recommended action.
@@ -68,8 +75,8 @@ class Action:
         (1.0 when the value is already measured against the model's baseline); None
         when the model has no baseline, so the report applies its stated share.
     value_low, value_high : float or None
-        The range of the gross value (before cost) where the model knows it; None
-        lets the report apply its stated spread around ``expected_value``.
+        The range of the incremental value (before cost) where the model knows it;
+        None lets the report apply its stated spread around the incremental value.
     net_low, net_base, net_high : float or None
         The incremental value a year minus the cost, filled in by
         :func:`crmlib.models.portfolio.value_actions`; None where unknown (never 0).

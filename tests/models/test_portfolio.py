@@ -86,7 +86,8 @@ def test_model_range_and_incremental_share():
         value_high=1200.0,
     )  # fmt: skip
     (valued,) = value_actions([action], RATES)
-    assert (valued.net_low, valued.net_base, valued.net_high) == (100.0, 400.0, 500.0)
+    # base: 1000 x the stated share 0.5 - 100; low and high: the model's range - 100
+    assert (valued.net_low, valued.net_base, valued.net_high) == (300.0, 400.0, 1100.0)
 
 
 def test_duplicates_merge_into_one_action():

@@ -196,70 +196,156 @@ def verdict_from(
     figures = {k: v for k, v in figures.items() if v is not None}
     if total is not None:
         figures["plan_value_per_year"] = total
-    actions = []
-    priority = {"MVC": 1, "MGC": 2, "other": 3, "BZ": 2}
-    owner = {"MVC": "marketing", "MGC": "marketing", "other": "marketing", "BZ": "customer service"}
-    for segment, row in plan.iterrows():
-        expected = value.loc[segment, "expected_value"] if segment in value.index else None
-        expected = float(expected) if expected is not None and pd.notna(expected) else None
-        rationale = (
-            f"{segment}: {count(row['customers'])} customers; goal '{row['goal']}' "
-            "(Peppers & Rogers)."
+    actions = [
+        _segment_action(segment, row, value, diff, currency) for segment, row in plan.iterrows()
+    ]
+    fix = _identify_action(ident)
+    if fix is not None:
+        actions.append(fix)
+    actions.sort(key=lambda a: (a.priority, -(a.expected_value or 0.0)))
+    return ModelVerdict(
+        model=MODEL, headline=headline, findings=findings, figures=figures, actions=actions
+    )
+
+
+#: What each value category's plan moves.
+LEVER = {"MVC": "retention", "MGC": "penetration", "other": "penetration", "BZ": "cost_to_serve"}
+_PRIORITY = {"MVC": 1, "MGC": 2, "other": 3, "BZ": 2}
+_OWNER = {"MVC": "marketing", "MGC": "marketing", "other": "marketing", "BZ": "customer service"}
+
+
+def _segment_ids(diff: Differentiation, segment: str, reachable_only: bool) -> tuple[str, ...]:
+    """The ids of a value category's customers (those with consent, where it is known)."""
+    table = diff.table
+    if "value_category" not in table.columns or "customer_id" not in table.columns:
+        return ()
+    chosen = table["value_category"] == segment
+    if reachable_only and "consent_marketing" in table.columns:
+        chosen &= table["consent_marketing"].astype("boolean").fillna(False).to_numpy(bool)
+    return tuple(table.loc[chosen, "customer_id"].astype(str))
+
+
+def _segment_action(
+    segment: str, row: pd.Series, value: pd.DataFrame, diff: Differentiation, currency: str
+) -> Action:
+    """The plan of one value category as an action, valued gross with its contact cost.
+
+    The value counts every past response to the offer, including purchases that would
+    have happened anyway (the campaigns had no control group): the model has no
+    baseline, so the report applies its stated incremental share.
+    """
+    known = segment in value.index and pd.notna(value.loc[segment, "expected_value"])
+    facts = value.loc[segment] if segment in value.index else None
+    reach_known = pd.notna(row["reachable"])
+    contacts = float(row["reachable"] * row["frequency"]) if reach_known else None
+    cost_each = row.get("cost_per_contact", float("nan"))
+    gross = None
+    if known:
+        gross = float(
+            facts["reachable"] * facts["frequency"] * facts["take_up"] * facts["basket_margin"]
         )
-        if expected is not None and expected < 0:
-            # selling to them costs more than it brings: the action is to serve for less
-            title = (
-                f"{segment} ({_reach(row)}): {row['goal']}; hold the "
-                "offers, which cost more than they bring at the past response, and serve "
-                "them through the cheapest channel"
-            )
-            rationale += f" The plan's offer would lose {money(abs(expected), currency)} a year."
-            expected, rank = None, 3
-        else:
-            how = []
-            if row["offer"] is not None:
-                how.append(f"offer '{row['offer']}'")
-            if row["channel"] is not None:
-                how.append(f"via {row['channel']}")
-            how.append(str(row["cadence"]))
-            title = f"{segment} ({_reach(row)}): {row['goal']}; " + " ".join(how)
-            rank = priority.get(segment, 3)
-        actions.append(
-            Action(
-                title=title,
-                owner=owner.get(segment, "marketing"),
-                expected_value=expected,
-                model=MODEL,
-                rationale=rationale,
-                priority=rank,
-            )
+    rationale = (
+        f"{segment}: {count(row['customers'])} customers; goal '{row['goal']}' (Peppers & Rogers)."
+    )
+    assumptions = []
+    if known:
+        assumptions.append(
+            f"take-up {percent(facts['take_up'], 1)}: the past response to the offer in the "
+            f"segment ({count(row['offer_sent'])} sent), basket from {facts['basket_basis']} "
+            "as paid (after any discount); responses include purchases that would have "
+            "happened anyway"
         )
+    if row["channel"] is not None:
+        assumptions.append(
+            f"channel {row['channel']} chosen on {row['channel_basis']} of past campaigns, "
+            "which carried different offers: the channel's lead is not separated from the "
+            "offer's and is uncertain"
+        )
+    common = {
+        "owner": _OWNER.get(segment, "marketing"),
+        "model": MODEL,
+        "customers": _segment_ids(diff, segment, reachable_only=reach_known),
+        "customer_set": f"{segment} customers" + (" with consent" if reach_known else ""),
+        "customer_count": int(row["reachable"]) if reach_known else int(row["customers"]),
+        "assumptions": "; ".join(assumptions),
+        "effort": 1,
+        "needs": ("consent", "readiness"),
+    }
+    if gross is not None and facts["value_per_contact"] < 0:
+        # selling to them costs more than it brings: the action is to serve for less
+        title = (
+            f"{segment} ({_reach(row)}): {row['goal']}; hold the "
+            "offers, which cost more than they bring at the past response, and serve "
+            "them through the cheapest channel"
+        )
+        rationale += (
+            f" The plan's offer would lose {money(abs(facts['expected_value']), currency)} a year."
+        )
+        return Action(
+            title=title, expected_value=None, rationale=rationale, priority=3,
+            lever="cost_to_serve", **{**common, "needs": ()},
+        )  # fmt: skip
+    how = []
+    if row["offer"] is not None:
+        how.append(f"offer '{row['offer']}'")
+    if row["channel"] is not None:
+        how.append(f"via {row['channel']}")
+    how.append(str(row["cadence"]))
+    cost, drivers = None, {}
+    if contacts is not None and pd.notna(cost_each):
+        cost = contacts * float(cost_each)
+    elif contacts is not None:
+        drivers = {"contacts": contacts}
+    return Action(
+        title=f"{segment} ({_reach(row)}): {row['goal']}; " + " ".join(how),
+        expected_value=gross,
+        rationale=rationale,
+        priority=_PRIORITY.get(segment, 3),
+        lever=LEVER.get(segment, "penetration"),
+        cost=cost,
+        cost_drivers=drivers,
+        incremental=None,
+        **common,
+    )
+
+
+def _identify_action(ident: Identification) -> Action | None:
+    """Merge duplicates and record or ask for consent: a data action.
+
+    Without a consent record no campaign may be sent, so recording it is a blocker
+    (it opens the gate "consent").
+    """
     fixes = []
     if ident.duplicates_checked and len(ident.duplicates):
         fixes.append(f"merge the {count(len(ident.duplicates))} probable duplicate records")
     elif not ident.duplicates_checked:
         fixes.append("record names and postcodes, so duplicates can be found")
+    no_consent = None
     if ident.consent_known:
         no_consent = int(round((1 - ident.coverage["marketing consent"]) * ident.customers))
         if no_consent:
             fixes.append(f"ask the {count(no_consent)} customers without marketing consent for it")
     else:
         fixes.append("record each customer's marketing consent (consent_marketing)")
-    if fixes:
-        actions.append(
-            Action(
-                title=(" and ".join(fixes))[0].upper() + (" and ".join(fixes))[1:],
-                owner="IT",
-                expected_value=None,
-                model=MODEL,
-                rationale=f"Identify: the customer picture is {percent(ident.completeness)} "
-                "complete, and only customers with consent can be reached.",
-                priority=2,
-            )
-        )
-    actions.sort(key=lambda a: (a.priority, -(a.expected_value or 0.0)))
-    return ModelVerdict(
-        model=MODEL, headline=headline, findings=findings, figures=figures, actions=actions
+    if not fixes:
+        return None
+    text = " and ".join(fixes)
+    return Action(
+        title=text[0].upper() + text[1:],
+        owner="IT",
+        expected_value=None,
+        model=MODEL,
+        rationale=f"Identify: the customer picture is {percent(ident.completeness)} "
+        "complete, and only customers with consent can be reached.",
+        priority=2,
+        lever="data",
+        customer_set="customers without marketing consent"
+        if ident.consent_known
+        else "all customers",
+        customer_count=no_consent if ident.consent_known else int(ident.customers),
+        cost_drivers={"projects": 1},
+        effort=1 if ident.consent_known else 2,
+        unblocks="" if ident.consent_known else "consent",
     )
 
 
