@@ -14,7 +14,9 @@ data cannot give is "not available" with the reason, never 0.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -26,8 +28,10 @@ from crmlib.data.company import Company
 from crmlib.errors import CrmlibError
 from crmlib.figures import Figure
 from crmlib.formatting import count, money, percent
+from crmlib.models import portfolio as portfolio_
 from crmlib.models import verdict_cache
-from crmlib.models.verdict import ModelVerdict
+from crmlib.models.verdict import EFFORT_SCALE, ModelVerdict
+from crmlib.stages import Stage
 from crmlib.text import escape
 
 # model name -> package offering analyse(company, base) and verdict(result)
@@ -165,13 +169,153 @@ def collect_verdicts(
             reused.append(name)
             continue
         try:
-            verdict = module.verdict(module.analyse(company, base))
+            result = module.analyse(company, base)
+            verdict = module.verdict(result)
+            if hasattr(module, "diagram"):
+                verdict = dataclasses.replace(
+                    verdict, diagram=diagram_groups(module.diagram(result))
+                )
         except CrmlibError as error:
             skipped[name] = str(error)
             continue
         verdict_cache.store(key, verdict)
         verdicts.append(verdict)
     return Verdicts(verdicts, skipped, tuple(reused))
+
+
+def diagram_groups(diagram: object) -> list[list[Stage]]:
+    """A model's diagram figures as groups of stages (one or two), to draw and to cache.
+
+    IDIC and IDOL give one list of stages; Payne & Frow and the value chain two; QCI its
+    rings and activities as (name, lines, score) triples.
+    """
+    if hasattr(diagram, "rings") and hasattr(diagram, "activities"):
+        return [
+            [Stage(n, tuple(lines), score) for n, lines, score in diagram.rings],
+            [Stage(n, tuple(lines), score) for n, lines, score in diagram.activities],
+        ]
+    if isinstance(diagram, tuple):
+        return [list(group) for group in diagram]
+    return [list(diagram)]
+
+
+@dataclass(frozen=True)
+class ActionPortfolio:
+    """Every model's actions valued, combined and put in order (:mod:`crmlib.models.portfolio`).
+
+    Attributes
+    ----------
+    actions : list of Action
+        Duplicates merged, each with its cost and net value low / base / high.
+    combined : Portfolio
+        The de-duplicated total and the table behind it.
+    roadmap : DataFrame
+        :func:`crmlib.models.portfolio.roadmap`.
+    gross_sum : float
+        The plain sum of the models' own values, for comparison only.
+    """
+
+    actions: list
+    combined: portfolio_.Portfolio
+    roadmap: pd.DataFrame
+    gross_sum: float
+
+
+def action_portfolio(
+    verdicts: list[ModelVerdict], rates: portfolio_.CostRates | None = None
+) -> ActionPortfolio:
+    """All models' actions as one portfolio: merged, valued net, combined and scheduled."""
+    gathered = [a for v in verdicts for a in v.actions]
+    actions = portfolio_.value_actions(portfolio_.merge_duplicates(gathered), rates)
+    gross = sum(a.expected_value for a in gathered if a.expected_value is not None)
+    return ActionPortfolio(
+        actions, portfolio_.combine(actions), portfolio_.roadmap(actions), float(gross)
+    )
+
+
+def _money_or(value: float, currency: str, unknown: str = "not known") -> str:
+    return money(value, currency) if value is not None and not math.isnan(value) else unknown
+
+
+def _range(low: float, base: float, high: float, currency: str) -> str:
+    if any(v is None or math.isnan(v) for v in (low, base, high)):
+        return "not estimated"
+    return f"{money(base, currency)} ({money(low, currency)} to {money(high, currency)})"
+
+
+def portfolio_table(found: ActionPortfolio, currency: str) -> pd.DataFrame:
+    """The portfolio as the board reads it: one row per action, in roadmap order.
+
+    Columns: ``action``, ``model``, ``lever``, ``customers``, ``cost / year``,
+    ``net value / year`` (base, with low to high), ``effort``, ``gated by`` and ``when``.
+    Unknown is written as such, never as 0.
+    """
+    plan = found.roadmap
+    shown = pd.DataFrame(index=plan.index)
+    shown["action"] = plan["action"]
+    shown["model"] = plan["model"]
+    shown["lever"] = plan["lever"].str.replace("_", " ")
+    shown["customers"] = [count(c) if pd.notna(c) else "not counted" for c in plan["customers"]]
+    shown["cost / year"] = [_money_or(c, currency) for c in plan["cost"]]
+    shown["net value / year"] = [
+        _range(r.net_low, r.net_base, r.net_high, currency) for r in plan.itertuples()
+    ]
+    shown["effort"] = plan["effort"]
+    shown["gated by"] = ["; ".join(g) if g else "" for g in plan["gated_by"]]
+    shown["when"] = plan["when"]
+    return shown
+
+
+def assumptions_table(found: ActionPortfolio) -> pd.DataFrame:
+    """What each valued action's value rests on, stated (the board's caveats)."""
+    rows = [
+        {"action": a.title, "model": a.model, "assumptions": a.assumptions}
+        for a in found.actions
+        if a.assumptions
+    ]
+    return pd.DataFrame(rows, columns=["action", "model", "assumptions"])
+
+
+def portfolio_payload(found: ActionPortfolio) -> dict:
+    """The portfolio for ``figures.json``: its actions and its de-duplicated net total."""
+
+    def number(value: object) -> float | None:
+        return (
+            None
+            if value is None or (isinstance(value, float) and math.isnan(value))
+            else float(value)
+        )
+
+    actions = [
+        {
+            "title": str(row.action),
+            "lever": str(row.lever),
+            "customers": None if pd.isna(row.customers) else int(row.customers),
+            "cost": number(row.cost),
+            "net_low": number(row.net_low),
+            "net_base": number(row.net_base),
+            "net_high": number(row.net_high),
+            "gated_by": list(row.gated_by),
+            "model": str(row.model),
+            "effort": int(row.effort),
+            "when": str(row.when),
+        }
+        for row in found.roadmap.itertuples()
+    ]
+    c = found.combined
+    return {
+        "actions": actions,
+        "portfolio": {
+            "net_low": number(c.net_low),
+            "net_base": number(c.net_base),
+            "net_high": number(c.net_high),
+        },
+    }
+
+
+def effort_note() -> str:
+    """The effort scale in one line."""
+    return "Effort: " + "; ".join(f"{n}, {text}" for n, text in EFFORT_SCALE.items()) + "."
 
 
 def action_plan(verdicts: list[ModelVerdict], top: int | None = None) -> pd.DataFrame:
@@ -222,14 +366,127 @@ def readable_plan(plan: pd.DataFrame, currency: str) -> pd.DataFrame:
     return shown.rename(columns={"expected_value": "expected value / year"})
 
 
+#: The five figures of the situation, in the executive summary's order.
+SITUATION = ("buyers", "revenue", "retention_rate", "top20_share", "expected_margin_12m")
+
+
+def situation(base: CustomerBase, cite: Callable[[Figure], str] | None = None) -> str:
+    """The situation in five figures from the base, as a Markdown list (each cited)."""
+    show = cite or shown_value
+    lines = []
+    for figure_id in SITUATION:
+        figure = base.figure(figure_id)
+        note = f" ({escape(figure.window)})" if figure.window else ""
+        if figure.status == "unavailable":
+            note = f": {escape(figure.reason.rstrip('.'))}"
+        lines.append(f"- {escape(figure.label)}: **{show(figure)}**{note}")
+    return "\n".join(lines)
+
+
+def decisions(found: ActionPortfolio, currency: str) -> list[str]:
+    """The three decisions requested of the board, from the roadmap (Markdown)."""
+    plan = found.roadmap
+    if plan.empty:
+        return []
+    blockers = plan[plan["blocker"]]
+    first = plan[plan["when"] == "first 90 days"]
+    year = plan[(plan["when"] == "this year") & plan["net_base"].notna()]
+    out = []
+    if len(blockers):
+        owners = ", ".join(dict.fromkeys(blockers["owner"]))
+        out.append(
+            f"**Remove the {count(len(blockers))} blockers first** ({escape(owners)}): "
+            + "; ".join(escape(t.rstrip(".")) for t in blockers["action"].head(3))
+            + ("; ..." if len(blockers) > 3 else "")
+            + ". The campaigns that need them wait until they are removed."
+        )
+    else:
+        top = plan.iloc[0]
+        out.append(f"**Start with:** {escape(top['action'].rstrip('.'))} ({escape(top['owner'])}).")
+    cost = first["cost"].sum(min_count=1)
+    net = first["net_base"].sum(min_count=1)
+    out.append(
+        f"**Fund the first 90 days:** {count(len(first))} actions costing "
+        f"{_money_or(cost, currency)} a year"
+        + (
+            f", of which the valued bring a net {money(net, currency)} a year."
+            if pd.notna(net)
+            else "."
+        )
+    )
+    if len(year):
+        best = year.sort_values("net_base", ascending=False).iloc[0]
+        out.append(
+            f"**Commit to the year's largest net value:** {escape(best['action'].rstrip('.'))} "
+            f"({escape(best['model'])}), net {_range(best['net_low'], best['net_base'], best['net_high'], currency)}"
+            + (
+                f", after {escape('; '.join(best['gated_by']).rstrip('.'))}."
+                if best["gated_by"]
+                else "."
+            )
+        )
+    else:
+        out.append(
+            "**Commission the estimates the portfolio lacks:** no action for the rest of the "
+            "year carries a net value yet."
+        )
+    return out
+
+
+def describe_portfolio(found: ActionPortfolio, currency: str) -> str:
+    """The portfolio's net value with its range, and what it leaves out (Markdown)."""
+    c = found.combined
+    n = len(found.actions)
+    if c.net_base is None:
+        return (
+            f"None of the {count(n)} actions can be valued net yet: each lacks a value or a "
+            "cost the data can give. Their costs and gates are in the table below."
+        )
+    text = (
+        f"The {count(n)} actions are worth **{money(c.net_base, currency)} a year** net of "
+        f"their costs ({money(c.net_low, currency)} to {money(c.net_high, currency)}), each "
+        "customer-euro counted once"
+    )
+    if c.enabler_cost:
+        text += f", after the {money(c.enabler_cost, currency)} the enablers cost"
+    text += "."
+    if c.unvalued:
+        text += (
+            f" {count(c.unvalued)} actions cannot be valued yet (their value or cost is not "
+            "known) and are not in it."
+        )
+    text += (
+        f" The models' own values, summed as they come, would say "
+        f"{money(found.gross_sum, currency)}: gross, not incremental, and counting the same "
+        "customers several times."
+    )
+    return text
+
+
+def first_days(found: ActionPortfolio) -> str:
+    """The first 90 days as a Markdown list: action, owner and what it opens."""
+    first = found.roadmap[found.roadmap["when"] == "first 90 days"]
+    if first.empty:
+        return "Nothing can start in the first 90 days: every action waits for a blocker."
+    return "\n".join(
+        f"{rank}. {escape(row['action'].rstrip('.'))} ({escape(row['owner'])}"
+        + ("; a blocker" if row["blocker"] else "")
+        + ")"
+        for rank, row in first.iterrows()
+    )
+
+
 def executive_summary(
     company: Company,
     base: CustomerBase,
     collected: Verdicts,
-    plan: pd.DataFrame,
+    found: ActionPortfolio,
     cite: Callable[[Figure], str] | None = None,
 ) -> str:
-    """The opening paragraph of the report, computed from the base's figures and verdicts.
+    """The one-page executive summary as Markdown, computed from the base and the portfolio.
+
+    The situation in five figures (the base's, cited), the three decisions requested of
+    the board, the portfolio's net value with its range, and the first 90 days.
 
     Parameters
     ----------
@@ -237,55 +494,25 @@ def executive_summary(
         Writes a :class:`Figure` into the text; a notebook passes
         :func:`crmlib.notebook.figures.cite` so the report can check each figure. By
         default the value is written plainly.
-
-    A figure the data cannot give is named with the reason, never written as 0.
     """
-    show = cite or shown_value
     currency = company.currency
-    figure = base.figure
-    metric = value_name(base)
-    buyers = figure("buyers")
-    text = (
-        f"**{escape(company.name)}** serves {show(figure('customers'))} customers, of whom "
-        f"{show(buyers)} bought in the analysis window ({escape(buyers.window)}). The "
-        f"strategically significant customers are the top {percent(base.settings.ssc_share)} "
-        f"by {metric}: {show(figure('ssc_count'))} customers. The top 20% bring "
-        f"{show(figure('top20_share'))} of it."
-    )
-    retention = figure("retention_rate")
-    if retention.status == "unavailable":
-        text += f" Retention cannot be measured: {escape(retention.reason.rstrip('.'))}."
-    else:
-        text += f" {show(retention)} of the previous window's buyers bought again."
-    expected = figure("expected_margin_12m")
-    if expected.status == "unavailable":
-        text += f" No forecast of future {metric} is given: {escape(expected.reason.rstrip('.'))}."
-    else:
-        text += (
-            f" The {escape(str(figure('clv_fit').value))} forecast expects "
-            f"{show(expected)} of {'revenue' if base.value_metric == 'revenue' else 'margin'} "
-            f"in the next twelve months ({escape(expected.window)})"
-            + (" (with a caveat; see the key figures)." if expected.status == "caveat" else ".")
-        )
-    share = figure("cost_to_serve_share")
-    if share.status == "unavailable":
-        text += f" The cost to serve is not known: {escape(share.reason.rstrip('.'))}."
-    else:
-        text += f" Serving the customers through contacts costs {show(share)} of the gross margin."
-    if collected.verdicts:
-        text += (
-            f" {len(collected.verdicts)} models were applied to the data and the workshop answers."
-        )
-    valued = plan.dropna(subset=["expected_value"])
-    if len(valued):
-        total = valued["expected_value"].sum()
-        first = plan.iloc[0]
-        text += (
-            f" Together their {len(plan)} actions are worth an estimated "
-            f"{money(total, currency)} a year where they can be valued; the first is to "
-            f"*{escape(first['action'].rstrip('.').lower())}* ({escape(first['model'])})."
-        )
-    return text
+    parts = [
+        f"**{escape(company.name)}** in five figures:",
+        "",
+        situation(base, cite),
+        "",
+        "**Decisions requested of the board**",
+        "",
+    ]
+    chosen = decisions(found, currency)
+    parts += [f"{i}. {d}" for i, d in enumerate(chosen, 1)] or [
+        "No model could give an action on these data."
+    ]
+    parts += ["", "**The portfolio**", "", describe_portfolio(found, currency)]
+    parts += ["", "**The first 90 days**", "", first_days(found)]
+    if collected.skipped:
+        parts += ["", describe_skipped(collected)]
+    return "\n".join(parts)
 
 
 def describe_verdict(verdict: ModelVerdict) -> str:

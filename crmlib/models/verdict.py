@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from crmlib.stages import Stage
+
 #: What an action moves. Retention keeps customers, acquisition wins new ones,
 #: penetration sells more to those who buy (cross-sell, tailoring), cost to serve serves
 #: them for less; data and readiness are enablers with no value of their own.
@@ -144,6 +146,9 @@ class ModelVerdict:
         Key figures by name (numbers), for the report's tables.
     actions : list of Action
         What the model recommends, most important first.
+    diagram : list of list of Stage
+        The figures of the model's diagram, as groups of stages (see
+        :func:`crmlib.models.strategy.diagram_groups`); empty when not drawn.
     """
 
     model: str
@@ -151,3 +156,4 @@ class ModelVerdict:
     findings: list[str] = field(default_factory=list)
     figures: dict[str, float] = field(default_factory=dict)
     actions: list[Action] = field(default_factory=list)
+    diagram: list[list[Stage]] = field(default_factory=list)

@@ -500,7 +500,7 @@ def verdict(result: QciResult) -> ModelVerdict:
     r = result
     currency, uplift, uplift_points = r.company.currency, r.uplift, r.uplift_points
     kept, acquired, lapse, value = r.retention, r.acquisition, r.lapse, r.retention_value
-    reach, experience, scored = r.penetration, r.experience, r.scored
+    reach, scored = r.penetration, r.scored
     try:
         table = improvement_potential(
             acquired, kept, reach, uplift=uplift, acquisition_cost=r.acquisition_cost, scored=scored
