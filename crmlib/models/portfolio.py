@@ -50,8 +50,6 @@ class CostRates:
         Cost of one marketing contact, when the data holds no contact costs.
     benefit : float
         Cost of a loyalty benefit per customer and year.
-    discount : float
-        Share of the discounted revenue given away by a discount offer.
     enabler : float
         Cost of an IT, data or readiness project per unit of effort (1-3).
     incremental_share : float
@@ -64,7 +62,6 @@ class CostRates:
 
     contact: float = 1.0
     benefit: float = 10.0
-    discount: float = 0.15
     enabler: float = 5000.0
     incremental_share: float = 0.5
     spread: float = 0.5
@@ -73,7 +70,7 @@ class CostRates:
         for name in ("contact", "benefit", "enabler"):
             if not getattr(self, name) >= 0:
                 raise ParameterError(f"{name}_cost must be 0 or more, got {getattr(self, name)}")
-        for name in ("discount", "incremental_share", "spread"):
+        for name in ("incremental_share", "spread"):
             if not 0 <= getattr(self, name) <= 1:
                 raise ParameterError(
                     f"{name} is a share between 0 and 1, got {getattr(self, name)}"
@@ -89,7 +86,6 @@ class CostRates:
         rate = {
             "contacts": self.contact,
             "benefits": self.benefit,
-            "discounted_revenue": self.discount,
             "projects": self.enabler * action.effort,
         }
         unknown = set(drivers) - set(rate)

@@ -515,6 +515,51 @@ def executive_summary(
     return "\n".join(parts)
 
 
+def summary_payload(company: Company, base: CustomerBase, found: ActionPortfolio) -> dict:
+    """The executive summary as parts (Markdown, uncited), for the slide deck."""
+    first = found.roadmap[found.roadmap["when"] == "first 90 days"]
+    return {
+        "company": company.name,
+        "currency": company.currency,
+        "situation": situation(base).split("\n"),
+        "decisions": decisions(found, company.currency),
+        "portfolio": describe_portfolio(found, company.currency),
+        "first_90_days": [
+            f"{row['action'].rstrip('.')} ({row['owner']})" for _, row in first.iterrows()
+        ],
+    }
+
+
+def verdict_payload(verdict: ModelVerdict) -> dict:
+    """A model's verdict for the slide deck: model, headline and findings."""
+    return {
+        "model": verdict.model,
+        "headline": verdict.headline,
+        "findings": list(verdict.findings),
+    }
+
+
+def describe_roadmap(found: ActionPortfolio) -> str:
+    """The roadmap as Markdown: the first 90 days, then the year, gates said."""
+    plan = found.roadmap
+    if plan.empty:
+        return "No action to schedule."
+    parts = []
+    for when, heading in (("first 90 days", "The first 90 days"), ("this year", "Then the year")):
+        chosen = plan[plan["when"] == when]
+        if chosen.empty:
+            continue
+        parts += [f"**{heading}**", ""]
+        parts += [
+            f"{rank}. {escape(row['action'].rstrip('.'))} ({escape(row['owner'])}"
+            + (f"; after {escape('; '.join(row['gated_by']))}" if row["gated_by"] else "")
+            + ")"
+            for rank, row in chosen.iterrows()
+        ]
+        parts.append("")
+    return "\n".join(parts).strip()
+
+
 def describe_verdict(verdict: ModelVerdict) -> str:
     """A model's verdict as Markdown: the headline in bold, then its findings.
 

@@ -70,8 +70,7 @@ class Action:
     cost_drivers : dict
         Quantities the report prices with its cost parameters when ``cost`` is None:
         ``contacts`` (contacts a year), ``benefits`` (customers given a loyalty benefit
-        for a year), ``discounted_revenue`` (revenue a year on which a discount is
-        given), ``projects`` (IT or enabler projects).
+        for a year), ``projects`` (IT or enabler projects, priced per unit of effort).
     incremental : float or None
         The share of ``expected_value`` that would not happen without the action
         (1.0 when the value is already measured against the model's baseline); None
