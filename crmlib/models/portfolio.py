@@ -62,7 +62,7 @@ class CostRates:
 
     contact: float = 1.0
     benefit: float = 10.0
-    enabler: float = 5000.0
+    enabler: float = 1000.0
     incremental_share: float = 0.5
     spread: float = 0.5
 

@@ -243,25 +243,39 @@ def _range(low: float, base: float, high: float, currency: str) -> str:
     return f"{money(base, currency)} ({money(low, currency)} to {money(high, currency)})"
 
 
+def _amount(value: float) -> str:
+    """A money amount without its currency (the column names it), unknown said."""
+    if value is None or math.isnan(value):
+        return "not known"
+    return f"{value:,.0f}" if value >= 0 else f"-{abs(value):,.0f}"
+
+
 def portfolio_table(found: ActionPortfolio, currency: str) -> pd.DataFrame:
     """The portfolio as the board reads it: one row per action, in roadmap order.
 
-    Columns: ``action``, ``model``, ``lever``, ``customers``, ``cost / year``,
-    ``net value / year`` (base, with low to high), ``effort``, ``gated by`` and ``when``.
-    Unknown is written as such, never as 0.
+    Columns: ``action``, ``model``, ``lever``, ``customers``, the cost a year, the net
+    value a year (base, low to high; the currency in the column's name), ``effort``,
+    ``gated by`` (the ranks of the blockers it waits for) and ``when``. Unknown is
+    written as such, never as 0.
     """
     plan = found.roadmap
+    rank_of = {title: rank for rank, title in plan["action"].items()}
+    unit = f" ({currency})" if currency else ""
     shown = pd.DataFrame(index=plan.index)
     shown["action"] = plan["action"]
     shown["model"] = plan["model"]
     shown["lever"] = plan["lever"].str.replace("_", " ")
     shown["customers"] = [count(c) if pd.notna(c) else "not counted" for c in plan["customers"]]
-    shown["cost / year"] = [_money_or(c, currency) for c in plan["cost"]]
-    shown["net value / year"] = [
-        _range(r.net_low, r.net_base, r.net_high, currency) for r in plan.itertuples()
+    shown[f"cost / year{unit}"] = [_amount(c) for c in plan["cost"]]
+    shown[f"net / year{unit}"] = [
+        "not estimated" if pd.isna(r.net_base) else _amount(r.net_base) for r in plan.itertuples()
+    ]
+    shown["low to high"] = [
+        "" if pd.isna(r.net_base) else f"{_amount(r.net_low)} to {_amount(r.net_high)}"
+        for r in plan.itertuples()
     ]
     shown["effort"] = plan["effort"]
-    shown["gated by"] = ["; ".join(g) if g else "" for g in plan["gated_by"]]
+    shown["gated by"] = [", ".join(f"#{rank_of[t]}" for t in g) for g in plan["gated_by"]]
     shown["when"] = plan["when"]
     return shown
 
@@ -409,7 +423,7 @@ def decisions(found: ActionPortfolio, currency: str) -> list[str]:
         f"**Fund the first 90 days:** {count(len(first))} actions costing "
         f"{_money_or(cost, currency)} a year"
         + (
-            f", of which the valued bring a net {money(net, currency)} a year."
+            f"; those with a value estimate bring a net {money(net, currency)} a year."
             if pd.notna(net)
             else "."
         )
@@ -418,12 +432,8 @@ def decisions(found: ActionPortfolio, currency: str) -> list[str]:
         best = year.sort_values("net_base", ascending=False).iloc[0]
         out.append(
             f"**Commit to the year's largest net value:** {escape(best['action'].rstrip('.'))} "
-            f"({escape(best['model'])}), net {_range(best['net_low'], best['net_base'], best['net_high'], currency)}"
-            + (
-                f", after {escape('; '.join(best['gated_by']).rstrip('.'))}."
-                if best["gated_by"]
-                else "."
-            )
+            f"({escape(best['model'])}), net {_range(best['net_low'], best['net_base'], best['net_high'], currency)} a year"
+            + (", once the blockers it needs are removed." if best["gated_by"] else ".")
         )
     else:
         out.append(
@@ -452,8 +462,11 @@ def describe_portfolio(found: ActionPortfolio, currency: str) -> str:
     text += "."
     if c.unvalued:
         text += (
-            f" {count(c.unvalued)} actions cannot be valued yet (their value or cost is not "
-            "known) and are not in it."
+            f" {count(c.unvalued)} "
+            + ("action cannot" if c.unvalued == 1 else "actions cannot")
+            + " be valued yet (value or cost not known) and "
+            + ("is" if c.unvalued == 1 else "are")
+            + " not in it."
         )
     text += (
         f" The models' own values, summed as they come, would say "
@@ -495,24 +508,32 @@ def executive_summary(
         :func:`crmlib.notebook.figures.cite` so the report can check each figure. By
         default the value is written plainly.
     """
+    return "\n\n".join(executive_summary_parts(company, base, collected, found, cite))
+
+
+def executive_summary_parts(
+    company: Company,
+    base: CustomerBase,
+    collected: Verdicts,
+    found: ActionPortfolio,
+    cite: Callable[[Figure], str] | None = None,
+) -> list[str]:
+    """The executive summary's blocks (Markdown), so a page can break between them."""
     currency = company.currency
-    parts = [
-        f"**{escape(company.name)}** in five figures:",
-        "",
-        situation(base, cite),
-        "",
-        "**Decisions requested of the board**",
-        "",
-    ]
     chosen = decisions(found, currency)
-    parts += [f"{i}. {d}" for i, d in enumerate(chosen, 1)] or [
-        "No model could give an action on these data."
+    parts = [
+        f"**{escape(company.name)}** in five figures:\n\n" + situation(base, cite),
+        "**Decisions requested of the board**\n\n"
+        + (
+            "\n".join(f"{i}. {d}" for i, d in enumerate(chosen, 1))
+            or "No model could give an action on these data."
+        ),
+        "**The portfolio**\n\n" + describe_portfolio(found, currency),
+        "**The first 90 days**\n\n" + first_days(found),
     ]
-    parts += ["", "**The portfolio**", "", describe_portfolio(found, currency)]
-    parts += ["", "**The first 90 days**", "", first_days(found)]
     if collected.skipped:
-        parts += ["", describe_skipped(collected)]
-    return "\n".join(parts)
+        parts.append(describe_skipped(collected))
+    return parts
 
 
 def summary_payload(company: Company, base: CustomerBase, found: ActionPortfolio) -> dict:
