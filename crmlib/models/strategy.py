@@ -385,12 +385,19 @@ SITUATION = ("buyers", "revenue", "retention_rate", "top20_share", "expected_mar
 
 
 def situation(base: CustomerBase, cite: Callable[[Figure], str] | None = None) -> str:
-    """The situation in five figures from the base, as a Markdown list (each cited)."""
+    """The situation in five figures from the base, as a Markdown list (each cited).
+
+    The analysis window is said once, in the first line; a figure over another period
+    names its own.
+    """
     show = cite or shown_value
+    window = base.figure(SITUATION[0]).window
     lines = []
     for figure_id in SITUATION:
         figure = base.figure(figure_id)
-        note = f" ({escape(figure.window)})" if figure.window else ""
+        note = f" ({escape(figure.window)})" if figure.window and figure.window != window else ""
+        if figure_id == SITUATION[0] and window:
+            note = f" (analysis window {escape(window)})"
         if figure.status == "unavailable":
             note = f": {escape(figure.reason.rstrip('.'))}"
         lines.append(f"- {escape(figure.label)}: **{show(figure)}**{note}")
@@ -409,10 +416,8 @@ def decisions(found: ActionPortfolio, currency: str) -> list[str]:
     if len(blockers):
         owners = ", ".join(dict.fromkeys(blockers["owner"]))
         out.append(
-            f"**Remove the {count(len(blockers))} blockers first** ({escape(owners)}): "
-            + "; ".join(escape(t.rstrip(".")) for t in blockers["action"].head(3))
-            + ("; ..." if len(blockers) > 3 else "")
-            + ". The campaigns that need them wait until they are removed."
+            f"**Remove the {count(len(blockers))} blockers first** ({escape(owners)}; listed "
+            "under the first 90 days): the campaigns that need them wait until they are removed."
         )
     else:
         top = plan.iloc[0]
