@@ -247,7 +247,8 @@ def combine(actions: list[Action]) -> Portfolio:
         for scenario in SCENARIOS:
             each = getattr(action, scenario) / len(keys)
             lever[scenario].append(pd.Series(each, index=keys, name=number))
-    table = pd.DataFrame(rows)
+    columns = ["action", "model", "lever", "customers", "cost", *SCENARIOS, "keys"]
+    table = pd.DataFrame(rows, columns=columns)
     counted = pd.Series(0.0, index=table.index)
     totals = dict.fromkeys(SCENARIOS, 0.0)
     by_lever: dict[str, float] = {}

@@ -254,9 +254,9 @@ def portfolio_table(found: ActionPortfolio, currency: str) -> pd.DataFrame:
     """The portfolio as the board reads it: one row per action, in roadmap order.
 
     Columns: ``action``, ``model``, ``lever``, ``customers``, the cost a year, the net
-    value a year (base, low to high; the currency in the column's name), ``effort``,
-    ``gated by`` (the ranks of the blockers it waits for) and ``when``. Unknown is
-    written as such, never as 0.
+    value a year (base, then low to high; the currency in the column's name),
+    ``effort`` and ``gated by`` (the ranks of the blockers it waits for; when each
+    happens is in :func:`describe_roadmap`). Unknown is written as such, never as 0.
     """
     plan = found.roadmap
     rank_of = {title: rank for rank, title in plan["action"].items()}
@@ -267,16 +267,14 @@ def portfolio_table(found: ActionPortfolio, currency: str) -> pd.DataFrame:
     shown["lever"] = plan["lever"].str.replace("_", " ")
     shown["customers"] = [count(c) if pd.notna(c) else "not counted" for c in plan["customers"]]
     shown[f"cost / year{unit}"] = [_amount(c) for c in plan["cost"]]
-    shown[f"net / year{unit}"] = [
-        "not estimated" if pd.isna(r.net_base) else _amount(r.net_base) for r in plan.itertuples()
-    ]
-    shown["low to high"] = [
-        "" if pd.isna(r.net_base) else f"{_amount(r.net_low)} to {_amount(r.net_high)}"
+    shown[f"net / year{unit}, low to high"] = [
+        "not estimated"
+        if pd.isna(r.net_base)
+        else f"{_amount(r.net_base)} ({_amount(r.net_low)} to {_amount(r.net_high)})"
         for r in plan.itertuples()
     ]
     shown["effort"] = plan["effort"]
     shown["gated by"] = [", ".join(f"#{rank_of[t]}" for t in g) for g in plan["gated_by"]]
-    shown["when"] = plan["when"]
     return shown
 
 
@@ -330,54 +328,6 @@ def portfolio_payload(found: ActionPortfolio) -> dict:
 def effort_note() -> str:
     """The effort scale in one line."""
     return "Effort: " + "; ".join(f"{n}, {text}" for n, text in EFFORT_SCALE.items()) + "."
-
-
-def action_plan(verdicts: list[ModelVerdict], top: int | None = None) -> pd.DataFrame:
-    """All models' actions in one prioritised list.
-
-    Actions are ranked by priority (1 first), then by expected value per year
-    (unknown values last).
-
-    Returns
-    -------
-    DataFrame
-        Indexed by rank (1, 2, ...): ``action``, ``owner``, ``expected_value``,
-        ``model``, ``priority``, ``rationale``.
-    """
-    rows = [
-        {
-            "action": a.title,
-            "owner": a.owner,
-            "expected_value": a.expected_value,
-            "model": a.model or v.model,
-            "priority": a.priority,
-            "rationale": a.rationale,
-        }
-        for v in verdicts
-        for a in v.actions
-    ]
-    columns = ["action", "owner", "expected_value", "model", "priority", "rationale"]
-    plan = pd.DataFrame(rows, columns=columns)
-    plan["expected_value"] = pd.to_numeric(plan["expected_value"], errors="coerce")
-    plan = plan.sort_values(
-        ["priority", "expected_value"],
-        ascending=[True, False],
-        na_position="last",
-        kind="mergesort",
-    ).reset_index(drop=True)
-    if top is not None:
-        plan = plan.head(top)
-    plan.index = pd.RangeIndex(1, len(plan) + 1, name="rank")
-    return plan
-
-
-def readable_plan(plan: pd.DataFrame, currency: str) -> pd.DataFrame:
-    """The action plan with money formatted, for the report."""
-    shown = plan[["action", "owner", "model", "priority", "expected_value"]].copy()
-    shown["expected_value"] = [
-        money(v, currency) if pd.notna(v) else "not estimated" for v in shown["expected_value"]
-    ]
-    return shown.rename(columns={"expected_value": "expected value / year"})
 
 
 #: The five figures of the situation, in the executive summary's order.

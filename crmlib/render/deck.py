@@ -36,11 +36,19 @@ class DeckError(ValueError):
 
 def plain(text: str) -> str:
     """Markdown with figure spans as plain slide text: no tags, emphasis or escapes."""
-    text = re.sub(r"<[^>]+>", "", str(text))
-    text = html.unescape(text)
-    text = re.sub(r"\*\*|__", "", text)
-    text = re.sub(r"(?<!\w)\*(?!\s)|(?<!\s)\*(?!\w)", "", text)
-    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>~])", r"\1", text).strip()
+    text = html.unescape(re.sub(r"<[^>]+>", "", str(text)))
+    # escaped characters are literal: keep them aside while the emphasis marks go
+    kept: list[str] = []
+
+    def keep(match: re.Match) -> str:
+        kept.append(match.group(1))
+        return f"\x00{len(kept) - 1}\x00"
+
+    text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>~])", keep, text)
+    text = text.replace("**", "").replace("__", "")
+    text = re.sub(r"(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])", "", text)
+    text = re.sub("\x00(\\d+)\x00", lambda m: kept[int(m.group(1))], text)
+    return text.strip()
 
 
 def _title(slide, text: str) -> None:
