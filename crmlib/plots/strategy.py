@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 from matplotlib.axes import Axes
 
 from crmlib.diagrams.models import draw_idic, draw_idol, draw_payne_frow, draw_qci, draw_value_chain
-from crmlib.models.verdict import ModelVerdict
 from crmlib.plots.style import BLUE, GREEN, GREY, PURPLE, RED, new_axes
+from crmlib.stages import Stage
 
 #: Colours of the models in the action chart, in the order they appear.
 MODEL_COLOURS = (BLUE, GREEN, PURPLE, "#d35400", RED, GREY)
@@ -21,16 +23,22 @@ _DRAW = {
 }
 
 
-def draw_verdict_diagram(verdict: ModelVerdict, ax: Axes | None = None) -> Axes | None:
-    """The model's diagram with the company's figures; None when the verdict has none."""
-    if not verdict.diagram:
+def draw_verdict_diagram(
+    model: str, groups: Sequence[Sequence[Stage]], ax: Axes | None = None
+) -> Axes | None:
+    """A model's diagram from its verdict's stage groups; None when there is none to draw.
+
+    ``model`` is the verdict's model name, ``groups`` its ``diagram`` (one or two groups
+    of stages, see :func:`crmlib.models.strategy.diagram_groups`).
+    """
+    if not groups:
         return None
-    draw = _DRAW.get(verdict.model)
-    if draw is None and verdict.model.startswith("CRM value chain"):
+    draw = _DRAW.get(model)
+    if draw is None and model.startswith("CRM value chain"):
         draw = lambda groups, ax: draw_value_chain(groups[0], groups[1], ax)  # noqa: E731
     if draw is None:
         return None
-    return draw(verdict.diagram, ax)
+    return draw(groups, ax)
 
 
 def plot_action_values(

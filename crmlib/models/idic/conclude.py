@@ -101,7 +101,13 @@ def verdict(result: IdicResult) -> ModelVerdict:
     result (or the notebook's phases gathered in an :class:`IdicResult`)."""
     r = result
     return verdict_from(
-        r.identification, r.differentiation, r.interaction, r.value, r.currency, r.customization
+        r.identification,
+        r.differentiation,
+        r.interaction,
+        r.value,
+        r.currency,
+        r.customization,
+        needs=r.needs,
     )
 
 
@@ -120,8 +126,13 @@ def verdict_from(
     value: pd.DataFrame,
     currency: str,
     custom: Customization | None = None,
+    *,
+    needs: pd.DataFrame | None = None,
 ) -> ModelVerdict:
     """The verdict from phases already computed (what :func:`verdict` reads).
+
+    ``needs`` (mean need scores per value category) lets each segment's offer be
+    checked against what the segment values most.
 
     The texts are plain (not escaped): the strategy report escapes what it shows.
     """
@@ -197,7 +208,8 @@ def verdict_from(
     if total is not None:
         figures["plan_value_per_year"] = total
     actions = [
-        _segment_action(segment, row, value, diff, currency) for segment, row in plan.iterrows()
+        _segment_action(segment, row, value, diff, currency, needs)
+        for segment, row in plan.iterrows()
     ]
     fix = _identify_action(ident)
     if fix is not None:
@@ -225,8 +237,41 @@ def _segment_ids(diff: Differentiation, segment: str, reachable_only: bool) -> t
     return tuple(table.loc[chosen, "customer_id"].astype(str))
 
 
+#: How many of a segment's highest-scored needs an offer should address.
+TOP_NEEDS = 3
+
+
+def offer_fit(offer: str | None, segment: str, needs: pd.DataFrame | None) -> str:
+    """Whether a segment's offer fits its top needs, in words ("" when it cannot be told).
+
+    An offer with a percentage in its text is read as a discount, which addresses the
+    need "price"; other offers are not classified.
+    """
+    if offer is None or needs is None or segment not in needs.index or "%" not in offer:
+        return ""
+    scores = needs.loc[segment].drop(labels=["respondents", "nps"], errors="ignore")
+    scores = scores.astype(float).dropna().sort_values(ascending=False, kind="mergesort")
+    if "price" not in scores.index or len(scores) <= TOP_NEEDS:
+        return ""
+    top = [str(n).replace("_", " ") for n in scores.index[:TOP_NEEDS]]
+    if "price" in scores.index[:TOP_NEEDS]:
+        return (
+            f"the offer is a discount and price is among the segment's top needs ({', '.join(top)})"
+        )
+    rank = list(scores.index).index("price") + 1
+    return (
+        f"the offer is a discount, but the segment values {', '.join(top)} most (price ranks "
+        f"{rank} of {len(scores)}): an offer around those needs fits it better"
+    )
+
+
 def _segment_action(
-    segment: str, row: pd.Series, value: pd.DataFrame, diff: Differentiation, currency: str
+    segment: str,
+    row: pd.Series,
+    value: pd.DataFrame,
+    diff: Differentiation,
+    currency: str,
+    needs: pd.DataFrame | None = None,
 ) -> Action:
     """The plan of one value category as an action, valued gross with its contact cost.
 
@@ -255,6 +300,9 @@ def _segment_action(
             "as paid (after any discount); responses include purchases that would have "
             "happened anyway"
         )
+    fit = offer_fit(row["offer"], segment, needs)
+    if fit:
+        assumptions.append(fit)
     if row["channel"] is not None:
         assumptions.append(
             f"channel {row['channel']} chosen on {row['channel_basis']} of past campaigns, "

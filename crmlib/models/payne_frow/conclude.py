@@ -269,7 +269,9 @@ def _strategy_action(results: Results, company: Company) -> Action | None:
             lever="acquisition",
             customer_set="target segments or new customers",
             assumptions="the value is the margin on the gap to the growth goal: a target, "
-            "not what a particular action brings; its cost is not known",
+            "not what a particular action brings; its cost is not known. The forecast of "
+            "segments chosen on last year's value falls back towards the average "
+            "(regression to the mean): part of the gap is that effect, not lost customers",
             effort=3,
             needs=("readiness",),
         )
