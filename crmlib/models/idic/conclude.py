@@ -244,24 +244,27 @@ TOP_NEEDS = 3
 def offer_fit(offer: str | None, segment: str, needs: pd.DataFrame | None) -> str:
     """Whether a segment's offer fits its top needs, in words ("" when it cannot be told).
 
-    An offer with a percentage in its text is read as a discount, which addresses the
-    need "price"; other offers are not classified.
+    A segment's top needs are those it scores most above the average respondent (mean
+    score over the respondents' mean). An offer with a percentage in its text is read as
+    a discount, which addresses the need "price"; other offers are not classified.
     """
     if offer is None or needs is None or segment not in needs.index or "%" not in offer:
         return ""
-    scores = needs.loc[segment].drop(labels=["respondents", "nps"], errors="ignore")
-    scores = scores.astype(float).dropna().sort_values(ascending=False, kind="mergesort")
-    if "price" not in scores.index or len(scores) <= TOP_NEEDS:
+    dims = needs.drop(columns=["respondents", "nps"], errors="ignore").astype(float)
+    weights = needs["respondents"].astype(float)
+    overall = dims.mul(weights, axis=0).sum() / weights.sum()
+    # what the segment values more than the average customer: its distinctive needs
+    index = (dims.loc[segment] / overall).dropna().sort_values(ascending=False, kind="mergesort")
+    if "price" not in index.index or len(index) <= TOP_NEEDS:
         return ""
-    top = [str(n).replace("_", " ") for n in scores.index[:TOP_NEEDS]]
-    if "price" in scores.index[:TOP_NEEDS]:
-        return (
-            f"the offer is a discount and price is among the segment's top needs ({', '.join(top)})"
-        )
-    rank = list(scores.index).index("price") + 1
+    top = [str(n).replace("_", " ") for n in index.index[:TOP_NEEDS]]
+    if "price" in index.index[:TOP_NEEDS]:
+        return f"the offer is a discount, and price is among the needs the segment values above average ({', '.join(top)})"
+    rank = list(index.index).index("price") + 1
     return (
-        f"the offer is a discount, but the segment values {', '.join(top)} most (price ranks "
-        f"{rank} of {len(scores)}): an offer around those needs fits it better"
+        f"the offer is a discount, but the segment values {', '.join(top)} most above the "
+        f"average customer (price ranks {rank} of {len(index)}): an offer around those "
+        "needs fits it better"
     )
 
 

@@ -592,3 +592,24 @@ def test_verdict_holds_offers_that_lose_money(small_company_dir):
             net = action.expected_value - (action.cost or 0.0)
             assert net == pytest.approx(row["expected_value"])
     assert verdict.figures["plan_value_per_year"] == pytest.approx(idic.plan_total(value))
+
+
+def test_a_discount_offer_is_checked_against_the_segments_top_needs():
+    needs = pd.DataFrame(
+        {
+            "respondents": [10, 10],
+            "price": [2.0, 4.0],
+            "advice": [5.0, 2.0],
+            "quality": [4.0, 3.0],
+            "speed": [3.0, 3.0],
+            "nps": [40.0, 10.0],
+        },
+        index=pd.Index(["MVC", "other"], name="segment"),
+    )
+    fit = idic.conclude.offer_fit("Spring: 15 % off seeds", "MVC", needs)
+    assert "values advice, quality, speed most" in fit and "price ranks 4 of 4" in fit
+    assert "price is among" in idic.conclude.offer_fit("20% off", "other", needs)
+    # not a discount, no survey, or a segment without answers: cannot be told
+    assert idic.conclude.offer_fit("Free advice day", "MVC", needs) == ""
+    assert idic.conclude.offer_fit("15 % off", "MVC", None) == ""
+    assert idic.conclude.offer_fit("15 % off", "BZ", needs) == ""
