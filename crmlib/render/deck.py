@@ -19,6 +19,7 @@ import re
 from typing import Any
 
 from pptx import Presentation
+from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.util import Emu, Inches, Pt
 
 from crmlib.formatting import count, money
@@ -27,7 +28,7 @@ from crmlib.formatting import count, money
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
 #: Rows of the portfolio table on one slide (the rest go to a continuation slide).
-TABLE_ROWS = 10
+TABLE_ROWS = 7
 
 
 class DeckError(ValueError):
@@ -65,6 +66,8 @@ def _text(slide, left, top, width, height, paragraphs: list[tuple[str, int, bool
     box = slide.shapes.add_textbox(left, top, width, height)
     frame = box.text_frame
     frame.word_wrap = True
+    # a long text shrinks to its box when PowerPoint or LibreOffice lays it out
+    frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
     for number, (text, size, bold) in enumerate(paragraphs):
         paragraph = frame.paragraphs[0] if number == 0 else frame.add_paragraph()
         run = paragraph.add_run()
