@@ -77,21 +77,27 @@ class CostRates:
                 )
 
     def price(self, action: Action) -> float | None:
-        """The action's cost a year: the model's own, else its drivers priced; None unknown."""
-        if action.cost is not None:
-            return float(action.cost)
+        """The action's cost a year: the model's own plus its drivers priced; None unknown.
+
+        ``anyway_discount`` is the discount given on purchases that would have happened
+        without the campaign: it counts for the share of responses that is not
+        incremental (the model's, else :attr:`incremental_share`).
+        """
         drivers = action.cost_drivers
-        if not drivers:
+        if action.cost is None and not drivers:
             return None
+        share = action.incremental if action.incremental is not None else self.incremental_share
         rate = {
             "contacts": self.contact,
             "benefits": self.benefit,
             "projects": self.enabler * action.effort,
+            "anyway_discount": 1 - share,
         }
         unknown = set(drivers) - set(rate)
         if unknown:
             raise ValueError(f"unknown cost driver(s): {', '.join(sorted(unknown))}")
-        return float(sum(quantity * rate[name] for name, quantity in drivers.items()))
+        priced = sum(quantity * rate[name] for name, quantity in drivers.items())
+        return float((action.cost or 0.0) + priced)
 
 
 def merge_duplicates(actions: list[Action]) -> list[Action]:
@@ -157,7 +163,8 @@ def value_actions(actions: list[Action], rates: CostRates | None = None) -> list
             low = action.value_low if action.value_low is not None else base * (1 - rates.spread)
             high = action.value_high if action.value_high is not None else base * (1 + rates.spread)
             nets = {"net_low": low - cost, "net_base": base - cost, "net_high": high - cost}
-        out.append(dataclasses.replace(action, cost=cost, **nets))
+        # the drivers are in the cost now: valuing the result again must not count them twice
+        out.append(dataclasses.replace(action, cost=cost, cost_drivers={}, **nets))
     return out
 
 

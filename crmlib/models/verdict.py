@@ -65,12 +65,14 @@ class Action:
         What its value rests on that the data does not show, stated.
     cost : float or None
         What it costs a year, derived from the company's own data (contact costs,
-        treatment costs); None when the data cannot say. The report may cost it from
-        ``cost_drivers`` and its own stated parameters instead.
+        treatment costs); None when the data cannot say. The report adds the
+        ``cost_drivers`` priced with its own stated parameters.
     cost_drivers : dict
-        Quantities the report prices with its cost parameters when ``cost`` is None:
-        ``contacts`` (contacts a year), ``benefits`` (customers given a loyalty benefit
-        for a year), ``projects`` (IT or enabler projects, priced per unit of effort).
+        Quantities the report prices with its cost parameters: ``contacts`` (contacts
+        a year), ``benefits`` (customers given a loyalty benefit for a year),
+        ``projects`` (IT or enabler projects, priced per unit of effort) and
+        ``anyway_discount`` (the discount a year on responses, counted for the share
+        that would have bought anyway).
     incremental : float or None
         The share of ``expected_value`` that would not happen without the action
         (1.0 when the value is already measured against the model's baseline); None

@@ -80,6 +80,19 @@ def test_unknown_is_not_zero_and_enablers_cost():
     assert with_value.net_base == pytest.approx(5000.0 - 2000.0)
 
 
+def test_discount_on_purchases_that_happen_anyway_is_a_cost():
+    action = _action(
+        "offer", "penetration", 1000.0, cost=100.0, incremental=None,
+        cost_drivers={"anyway_discount": 300.0, "contacts": 50},
+    )  # fmt: skip
+    (valued,) = value_actions([action], RATES)
+    # half the responses would have come anyway: half the discount is a cost
+    assert valued.cost == 100.0 + 150.0 + 50.0
+    assert valued.net_base == 500.0 - 300.0 and valued.cost_drivers == {}
+    # valuing again does not count the drivers twice
+    assert value_actions([valued], RATES)[0].cost == valued.cost
+
+
 def test_model_range_and_incremental_share():
     action = _action(
         "campaign", "penetration", 1000.0, cost=100.0, incremental=None, value_low=400.0,
@@ -126,3 +139,22 @@ def test_bad_rates_and_levers_are_refused():
         CostRates(spread=2.0)
     with pytest.raises(ValueError, match="lever"):
         _action("x", "growth", 1.0)
+
+
+def test_cached_verdict_keeps_the_portfolio_fields_and_diagram(tmp_path, monkeypatch):
+    from crmlib.models import verdict_cache
+    from crmlib.models.verdict import ModelVerdict
+    from crmlib.stages import Stage
+
+    monkeypatch.setenv("CRM_WORKBOOK_CACHE", str(tmp_path))
+    action = _action(
+        "A", "retention", 10.0, ["1", "2"], cost_drivers={"contacts": 4.0},
+        needs=("consent",), incremental=None, effort=1,
+    )  # fmt: skip
+    verdict = ModelVerdict(
+        "M", "h", actions=[action], diagram=[[Stage("Identify", ("a", "b"), 0.5)]]
+    )
+    assert verdict_cache.store("k" * 40, verdict)
+    again = verdict_cache.load("k" * 40)
+    assert again.actions == [action]
+    assert again.diagram == [[Stage("Identify", ("a", "b"), 0.5)]]

@@ -8,6 +8,8 @@ conclusion, from the same verdict.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from crmlib.formatting import count, money, percent
@@ -268,6 +270,15 @@ def offer_fit(offer: str | None, segment: str, needs: pd.DataFrame | None) -> st
     )
 
 
+def _discount(offer: str | None) -> float | None:
+    """The discount an offer's text names ("15 % off" -> 0.15); None when it names none."""
+    found = re.search(r"(\d+(?:[.,]\d+)?)\s*%", offer or "")
+    if found is None:
+        return None
+    share = float(found.group(1).replace(",", ".")) / 100
+    return share if 0 < share < 1 else None
+
+
 def _segment_action(
     segment: str,
     row: pd.Series,
@@ -301,7 +312,7 @@ def _segment_action(
             f"take-up {percent(facts['take_up'], 1)}: the past response to the offer in the "
             f"segment ({count(row['offer_sent'])} sent), basket from {facts['basket_basis']} "
             "as paid (after any discount); responses include purchases that would have "
-            "happened anyway"
+            "happened anyway, on which the discount is a cost"
         )
     fit = offer_fit(row["offer"], segment, needs)
     if fit:
@@ -347,6 +358,13 @@ def _segment_action(
         cost = contacts * float(cost_each)
     elif contacts is not None:
         drivers = {"contacts": contacts}
+    discount = _discount(row["offer"])
+    if gross is not None and discount:
+        # the discount on purchases that would have happened anyway is a cost: the
+        # response revenue is as paid, so the full price was revenue / (1 - discount)
+        responses = facts["reachable"] * facts["frequency"] * facts["take_up"]
+        given = responses * facts["basket_revenue"] * discount / (1 - discount)
+        drivers["anyway_discount"] = float(given)
     return Action(
         title=f"{segment} ({_reach(row)}): {row['goal']}; " + " ".join(how),
         expected_value=gross,
