@@ -188,6 +188,10 @@ class Portfolio:
         The enablers' cost in that total.
     unvalued : int
         Actions left out of the total because their value or cost is unknown.
+    levers : dict
+        The de-duplicated net base per lever.
+    not_paying : int
+        Actions left out because their net base is below 0 at the stated costs.
     """
 
     table: pd.DataFrame
@@ -197,6 +201,7 @@ class Portfolio:
     enabler_cost: float
     unvalued: int
     levers: dict[str, float] = field(default_factory=dict)
+    not_paying: int = 0
 
 
 def _keys(number: int, action: Action) -> list[str]:
@@ -221,14 +226,15 @@ def combine(actions: list[Action]) -> Portfolio:
     customers; actions naming neither are taken as reaching customers of their own.
     Different levers add up: keeping a customer and serving them for less are
     different euros. Actions with no value but a known cost (the enablers) subtract
-    their cost from the total.
+    their cost from the total. An action whose net base is below 0 does not pay at the
+    stated costs: it stays in the table and is left out of the total (it is not run).
 
     Actions must have been through :func:`value_actions`.
     """
     frames: dict[str, dict[str, list[pd.Series]]] = {}
     rows = []
     enabler = 0.0
-    unvalued = 0
+    unvalued = losing = 0
     for number, action in enumerate(actions):
         keys = _keys(number, action)
         row = {
@@ -249,6 +255,10 @@ def combine(actions: list[Action]) -> Portfolio:
                 enabler += action.cost
             else:
                 unvalued += 1
+            continue
+        if action.net_base < 0:
+            # it does not pay at the stated costs: listed with its value, not run
+            losing += 1
             continue
         lever = frames.setdefault(action.lever, {s: [] for s in SCENARIOS})
         for scenario in SCENARIOS:
@@ -281,7 +291,7 @@ def combine(actions: list[Action]) -> Portfolio:
     ]
     table = table.drop(columns="keys")
     if not frames:
-        return Portfolio(table, None, None, None, enabler, unvalued, {})
+        return Portfolio(table, None, None, None, enabler, unvalued, {}, losing)
     return Portfolio(
         table,
         totals["net_low"] - enabler,
@@ -290,6 +300,7 @@ def combine(actions: list[Action]) -> Portfolio:
         enabler,
         unvalued,
         by_lever,
+        losing,
     )
 
 
@@ -307,7 +318,8 @@ def roadmap(actions: list[Action]) -> pd.DataFrame:
     values last. An action that needs a gate a blocker opens is ``gated_by`` it and
     scheduled after it. The first 90 days hold the blockers and the
     :data:`QUICK_ACTIONS` best ungated actions of effort 1 or 2 with a positive net
-    value; the rest is for the year.
+    value; the rest is for the year, except the actions that do not pay at the stated
+    costs (net base below 0: "not at these costs").
 
     Returns
     -------
@@ -315,7 +327,7 @@ def roadmap(actions: list[Action]) -> pd.DataFrame:
         Indexed by rank (1, 2, ...): ``action``, ``model``, ``owner``, ``lever``,
         ``customers``, ``cost``, ``net_low``, ``net_base``, ``net_high``, ``effort``,
         ``value_per_effort``, ``blocker`` (bool), ``gated_by`` (list of titles) and
-        ``when`` ("first 90 days" or "this year").
+        ``when`` ("first 90 days", "this year" or "not at these costs").
     """
     gates = _gates(actions)
     blockers: dict[str, list[str]] = {}
@@ -367,8 +379,10 @@ def roadmap(actions: list[Action]) -> pd.DataFrame:
         (rest["gated_by"].str.len() == 0) & (rest["effort"] <= 2) & (rest["net_base"] > 0)
     ].index[:QUICK_ACTIONS]
     table["when"] = [
-        "first 90 days" if blocker or i in quick else "this year"
-        for i, blocker in zip(table.index, table["blocker"], strict=True)
+        "first 90 days"
+        if blocker or i in quick
+        else ("not at these costs" if net < 0 else "this year")
+        for i, blocker, net in zip(table.index, table["blocker"], table["net_base"], strict=True)
     ]
     table = table.reset_index(drop=True)
     table.index = pd.RangeIndex(1, len(table) + 1, name="rank")

@@ -423,6 +423,14 @@ def describe_portfolio(found: ActionPortfolio, currency: str) -> str:
             + ("is" if c.unvalued == 1 else "are")
             + " not in it."
         )
+    if c.not_paying:
+        text += (
+            f" {count(c.not_paying)} "
+            + ("action does" if c.not_paying == 1 else "actions do")
+            + " not pay at the stated costs and "
+            + ("is" if c.not_paying == 1 else "are")
+            + " left out."
+        )
     text += (
         f" The models' own values, summed as they come, would say "
         f"{money(found.gross_sum, currency)}: gross, not incremental, and counting the same "
@@ -521,7 +529,11 @@ def describe_roadmap(found: ActionPortfolio) -> str:
     if plan.empty:
         return "No action to schedule."
     parts = []
-    for when, heading in (("first 90 days", "The first 90 days"), ("this year", "Then the year")):
+    for when, heading in (
+        ("first 90 days", "The first 90 days"),
+        ("this year", "Then the year"),
+        ("not at these costs", "Not at the stated costs (reconsider or redesign)"),
+    ):
         chosen = plan[plan["when"] == when]
         if chosen.empty:
             continue

@@ -203,7 +203,7 @@ def _roadmap_slide(deck, content: dict[str, Any]) -> None:
             False,
         )
         for a in actions
-        if a.get("when") != "first 90 days"
+        if a.get("when") == "this year"
     ]
     _text(slide, MARGIN, top, column, height, first)
     _text(slide, 2 * MARGIN + column, top, column, height, year)

@@ -65,6 +65,14 @@ def test_different_levers_add_and_named_sets_combine():
     assert portfolio.net_base == pytest.approx(300.0 + 50.0)
 
 
+def test_an_action_that_does_not_pay_is_listed_but_not_counted():
+    pays = _action("pays", "retention", 300.0, ["1"], cost=100.0)
+    loses = _action("loses", "retention", 100.0, ["2"], cost=400.0)
+    portfolio = combine(value_actions([pays, loses], RATES))
+    assert portfolio.net_base == pytest.approx(200.0) and portfolio.not_paying == 1
+    assert portfolio.table.set_index("action").loc["loses", "net_base"] == -300.0
+
+
 def test_unknown_is_not_zero_and_enablers_cost():
     unknown_cost = _action("no cost known", "acquisition", 500.0)
     no_value = _action("data fix", "data", None, cost_drivers={"projects": 1}, effort=2)

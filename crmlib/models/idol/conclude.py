@@ -297,7 +297,8 @@ def verdict_of(analysis: IdolAnalysis, company: Company) -> ModelVerdict:
                 ),
                 cost=treatment,
                 effort=2,
-                needs=("consent", "readiness"),
+                # groups on needs rest on the needs survey: a gap there withholds them
+                needs=("consent", "readiness") + (("data:needs",) if a.grid is not None else ()),
             )
         )
     weakest = ident.weakest_aspect
