@@ -524,10 +524,15 @@ def verdict_payload(verdict: ModelVerdict) -> dict:
 
 
 def describe_roadmap(found: ActionPortfolio) -> str:
-    """The roadmap as Markdown: the first 90 days, then the year, gates said."""
+    """The roadmap as Markdown: the first 90 days, then the year, gates said.
+
+    Each action carries its rank in the portfolio table (#1, #2, ...); a gated action
+    names the ranks of the blockers it waits for.
+    """
     plan = found.roadmap
     if plan.empty:
         return "No action to schedule."
+    rank_of = {title: rank for rank, title in plan["action"].items()}
     parts = []
     for when, heading in (
         ("first 90 days", "The first 90 days"),
@@ -539,8 +544,12 @@ def describe_roadmap(found: ActionPortfolio) -> str:
             continue
         parts += [f"**{heading}**", ""]
         parts += [
-            f"{rank}. {escape(row['action'].rstrip('.'))} ({escape(row['owner'])}"
-            + (f"; after {escape('; '.join(row['gated_by']))}" if row["gated_by"] else "")
+            f"- #{rank} {escape(row['action'].rstrip('.'))} ({escape(row['owner'])}"
+            + (
+                "; after " + ", ".join(f"#{rank_of[t]}" for t in row["gated_by"])
+                if row["gated_by"]
+                else ""
+            )
             + ")"
             for rank, row in chosen.iterrows()
         ]
