@@ -174,37 +174,26 @@ def _portfolio_slides(deck, content: dict[str, Any], currency: str) -> None:
 
 
 def _roadmap_slide(deck, content: dict[str, Any]) -> None:
+    """The first 90 days and the year; each action by its rank in the portfolio table."""
     actions = (content.get("portfolio") or {}).get("actions", [])
+    rank_of = {a["title"]: rank for rank, a in enumerate(actions, start=1)}
+
+    def line(rank: int, action: dict[str, Any]) -> tuple[str, int, bool]:
+        gates = ", ".join(f"#{rank_of[g]}" for g in action.get("gated_by", []) if g in rank_of)
+        return (
+            f"#{rank} {plain(action['title'])}" + (f" (after {gates})" if gates else ""),
+            11,
+            False,
+        )
+
     slide = _blank(deck)
     _title(slide, "The roadmap")
     column = (WIDTH - 3 * MARGIN) / 2
     top, height = Inches(1.2), HEIGHT - Inches(1.6)
     first = [("The first 90 days", 16, True)]
-    first += [
-        (
-            f"{plain(a['title'])}"
-            + (" (after: " + "; ".join(a["gated_by"]) + ")" if a.get("gated_by") else ""),
-            11,
-            False,
-        )
-        for a in actions
-        if a.get("when") == "first 90 days"
-    ]
+    first += [line(r, a) for r, a in enumerate(actions, 1) if a.get("when") == "first 90 days"]
     year = [("Then the year", 16, True)]
-    year += [
-        (
-            f"{plain(a['title'])}"
-            + (
-                f" (after: {'; '.join(plain(g) for g in a['gated_by'])})"
-                if a.get("gated_by")
-                else ""
-            ),
-            11,
-            False,
-        )
-        for a in actions
-        if a.get("when") == "this year"
-    ]
+    year += [line(r, a) for r, a in enumerate(actions, 1) if a.get("when") == "this year"]
     _text(slide, MARGIN, top, column, height, first)
     _text(slide, 2 * MARGIN + column, top, column, height, year)
 

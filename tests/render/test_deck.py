@@ -113,7 +113,7 @@ def test_deck_has_the_slides_with_editable_text(tmp_path: Path):
     assert table.cell(1, 2).text == "not counted"
     roadmap = _texts(slides[5])
     assert roadmap.index("Remove the barrier") < roadmap.index("Then the year")
-    assert "after: Remove the barrier" in roadmap
+    assert "#2 Win back the 545 lapsed customers (after #1)" in roadmap
 
 
 def test_a_report_without_summary_makes_no_deck(tmp_path: Path):
