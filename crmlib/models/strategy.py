@@ -544,7 +544,7 @@ def describe_roadmap(found: ActionPortfolio) -> str:
             continue
         parts += [f"**{heading}**", ""]
         parts += [
-            f"- #{rank} {escape(row['action'].rstrip('.'))} ({escape(row['owner'])}"
+            f"- \\#{rank} {escape(row['action'].rstrip('.'))} ({escape(row['owner'])}"
             + (
                 "; after " + ", ".join(f"#{rank_of[t]}" for t in row["gated_by"])
                 if row["gated_by"]
