@@ -60,10 +60,11 @@ def check_parameter_names(notebooks: list[Path], names: list[str]) -> None:
 
 def parse_formats(text: str) -> tuple[str, ...]:
     formats = tuple(f.strip().lower() for f in text.split(",") if f.strip())
-    unknown = [f for f in formats if f not in ("html", "pdf")]
+    unknown = [f for f in formats if f not in ("html", "pdf", "pptx")]
     if unknown or not formats:
         raise click.BadParameter(
-            f"unknown format '{unknown[0] if unknown else text}'; use html, pdf or html,pdf",
+            f"unknown format '{unknown[0] if unknown else text}'; use html, pdf, pptx or a "
+            "list such as pdf,pptx",
             param_hint="--format",
         )
     return formats
@@ -202,7 +203,8 @@ def sample(out_dir: Path | str, n_customers: int, seed: int, fmt: str | None) ->
     "formats",
     default="html",
     show_default=True,
-    help="Report formats, comma-separated: html, pdf.",
+    help="Report formats, comma-separated: html, pdf, pptx (the strategy report's "
+    "slide deck; other reports have none).",
 )
 @click.option(
     "-p",

@@ -332,7 +332,11 @@ RULES: dict[str, Any] = {
     "window_days": Range(1, example="14"),
     "recent_days": Range(0, example="30"),
     "n_needs": Range(1, example="3"),
-    "top_actions": Range(1, example="12"),
+    "contact_cost": _AMOUNT,
+    "benefit_cost": _AMOUNT,
+    "enabler_cost": _AMOUNT,
+    "incremental_share": _FRACTION,
+    "value_spread": _FRACTION,
 }
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -28,6 +28,7 @@ from typing import Any
 from crmlib.analytics import base_cache
 from crmlib.analytics.base import CustomerBase
 from crmlib.models.verdict import Action, ModelVerdict
+from crmlib.stages import Stage
 
 NAMESPACE = "verdicts"
 _CODE_ROOT = Path(__file__).resolve().parents[1]
@@ -95,6 +96,10 @@ def _from_dict(stored: dict[str, Any]) -> ModelVerdict:
         findings=list(stored.get("findings", [])),
         figures=dict(stored.get("figures", {})),
         actions=actions,
+        diagram=[
+            [Stage(s["name"], tuple(s.get("lines", ())), s.get("score")) for s in group]
+            for group in stored.get("diagram", [])
+        ],
     )
 
 

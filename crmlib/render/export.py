@@ -33,6 +33,7 @@ REMOVED_CELL_TAGS = frozenset(
         "parameters",  # the notebook's defaults: code, not content
         "exercise",  # exercises are for students, not clients
         "remove-cell",
+        "notebook-only",  # parameters talk, "the next cell", commands: not for a client
     }
 )
 

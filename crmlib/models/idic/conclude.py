@@ -8,6 +8,8 @@ conclusion, from the same verdict.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from crmlib.formatting import count, money, percent
@@ -101,7 +103,13 @@ def verdict(result: IdicResult) -> ModelVerdict:
     result (or the notebook's phases gathered in an :class:`IdicResult`)."""
     r = result
     return verdict_from(
-        r.identification, r.differentiation, r.interaction, r.value, r.currency, r.customization
+        r.identification,
+        r.differentiation,
+        r.interaction,
+        r.value,
+        r.currency,
+        r.customization,
+        needs=r.needs,
     )
 
 
@@ -120,8 +128,13 @@ def verdict_from(
     value: pd.DataFrame,
     currency: str,
     custom: Customization | None = None,
+    *,
+    needs: pd.DataFrame | None = None,
 ) -> ModelVerdict:
     """The verdict from phases already computed (what :func:`verdict` reads).
+
+    ``needs`` (mean need scores per value category) lets each segment's offer be
+    checked against what the segment values most.
 
     The texts are plain (not escaped): the strategy report escapes what it shows.
     """
@@ -213,70 +226,212 @@ def verdict_from(
     figures = {k: v for k, v in figures.items() if v is not None}
     if total is not None:
         figures["plan_value_per_year"] = total
-    actions = []
-    priority = {"MVC": 1, "MGC": 2, "other": 3, "BZ": 2}
-    owner = {"MVC": "marketing", "MGC": "marketing", "other": "marketing", "BZ": "customer service"}
-    for segment, row in plan.iterrows():
-        expected = value.loc[segment, "expected_value"] if segment in value.index else None
-        expected = float(expected) if expected is not None and pd.notna(expected) else None
-        rationale = (
-            f"{segment}: {count(row['customers'])} customers; goal '{row['goal']}' "
-            "(Peppers & Rogers)."
+    actions = [
+        _segment_action(segment, row, value, diff, currency, needs)
+        for segment, row in plan.iterrows()
+    ]
+    fix = _identify_action(ident)
+    if fix is not None:
+        actions.append(fix)
+    actions.sort(key=lambda a: (a.priority, -(a.expected_value or 0.0)))
+    return ModelVerdict(
+        model=MODEL, headline=headline, findings=findings, figures=figures, actions=actions
+    )
+
+
+#: What each value category's plan moves.
+LEVER = {"MVC": "retention", "MGC": "penetration", "other": "penetration", "BZ": "cost_to_serve"}
+_PRIORITY = {"MVC": 1, "MGC": 2, "other": 3, "BZ": 2}
+_OWNER = {"MVC": "marketing", "MGC": "marketing", "other": "marketing", "BZ": "customer service"}
+
+
+def _segment_ids(diff: Differentiation, segment: str, reachable_only: bool) -> tuple[str, ...]:
+    """The ids of a value category's customers (those with consent, where it is known)."""
+    table = diff.table
+    if "value_category" not in table.columns or "customer_id" not in table.columns:
+        return ()
+    chosen = table["value_category"] == segment
+    if reachable_only and "consent_marketing" in table.columns:
+        chosen &= table["consent_marketing"].astype("boolean").fillna(False).to_numpy(bool)
+    return tuple(table.loc[chosen, "customer_id"].astype(str))
+
+
+#: How many of a segment's highest-scored needs an offer should address.
+TOP_NEEDS = 3
+
+
+def offer_fit(offer: str | None, segment: str, needs: pd.DataFrame | None) -> str:
+    """Whether a segment's offer fits its top needs, in words ("" when it cannot be told).
+
+    A segment's top needs are those it scores most above the average respondent (mean
+    score over the respondents' mean). An offer with a percentage in its text is read as
+    a discount, which addresses the need "price"; other offers are not classified.
+    """
+    if offer is None or needs is None or segment not in needs.index or "%" not in offer:
+        return ""
+    dims = needs.drop(columns=["respondents", "nps"], errors="ignore").astype(float)
+    weights = needs["respondents"].astype(float)
+    overall = dims.mul(weights, axis=0).sum() / weights.sum()
+    # what the segment values more than the average customer: its distinctive needs
+    index = (dims.loc[segment] / overall).dropna().sort_values(ascending=False, kind="mergesort")
+    if "price" not in index.index or len(index) <= TOP_NEEDS:
+        return ""
+    top = [str(n).replace("_", " ") for n in index.index[:TOP_NEEDS]]
+    if "price" in index.index[:TOP_NEEDS]:
+        return f"the offer is a discount, and price is among the needs the segment values above average ({', '.join(top)})"
+    rank = list(index.index).index("price") + 1
+    return (
+        f"the offer is a discount, but the segment values {', '.join(top)} most above the "
+        f"average customer (price ranks {rank} of {len(index)}): an offer around those "
+        "needs fits it better"
+    )
+
+
+def _discount(offer: str | None) -> float | None:
+    """The discount an offer's text names ("15 % off" -> 0.15); None when it names none."""
+    found = re.search(r"(\d+(?:[.,]\d+)?)\s*%", offer or "")
+    if found is None:
+        return None
+    share = float(found.group(1).replace(",", ".")) / 100
+    return share if 0 < share < 1 else None
+
+
+def _segment_action(
+    segment: str,
+    row: pd.Series,
+    value: pd.DataFrame,
+    diff: Differentiation,
+    currency: str,
+    needs: pd.DataFrame | None = None,
+) -> Action:
+    """The plan of one value category as an action, valued gross with its contact cost.
+
+    The value counts every past response to the offer, including purchases that would
+    have happened anyway (the campaigns had no control group): the model has no
+    baseline, so the report applies its stated incremental share.
+    """
+    known = segment in value.index and pd.notna(value.loc[segment, "expected_value"])
+    facts = value.loc[segment] if segment in value.index else None
+    reach_known = pd.notna(row["reachable"])
+    contacts = float(row["reachable"] * row["frequency"]) if reach_known else None
+    cost_each = row.get("cost_per_contact", float("nan"))
+    gross = None
+    if known:
+        gross = float(
+            facts["reachable"] * facts["frequency"] * facts["take_up"] * facts["basket_margin"]
         )
-        if expected is not None and expected < 0:
-            # selling to them costs more than it brings: the action is to serve for less
-            title = (
-                f"{segment} ({_reach(row)}): {row['goal']}; hold the "
-                "offers, which cost more than they bring at the past response, and serve "
-                "them through the cheapest channel"
-            )
-            rationale += f" The plan's offer would lose {money(abs(expected), currency)} a year."
-            expected, rank = None, 3
-        else:
-            how = []
-            if row["offer"] is not None:
-                how.append(f"offer '{row['offer']}'")
-            if row["channel"] is not None:
-                how.append(f"via {row['channel']}")
-            how.append(str(row["cadence"]))
-            title = f"{segment} ({_reach(row)}): {row['goal']}; " + " ".join(how)
-            rank = priority.get(segment, 3)
-        actions.append(
-            Action(
-                title=title,
-                owner=owner.get(segment, "marketing"),
-                expected_value=expected,
-                model=MODEL,
-                rationale=rationale,
-                priority=rank,
-            )
+    rationale = (
+        f"{segment}: {count(row['customers'])} customers; goal '{row['goal']}' (Peppers & Rogers)."
+    )
+    assumptions = []
+    if known:
+        assumptions.append(
+            f"take-up {percent(facts['take_up'], 1)}: the past response to the offer in the "
+            f"segment ({count(row['offer_sent'])} sent), basket from {facts['basket_basis']} "
+            "as paid (after any discount); responses include purchases that would have "
+            "happened anyway, on which the discount is a cost"
         )
+    fit = offer_fit(row["offer"], segment, needs)
+    if fit:
+        assumptions.append(fit)
+    if row["channel"] is not None:
+        assumptions.append(
+            f"channel {row['channel']} chosen on {row['channel_basis']} of past campaigns, "
+            "which carried different offers: the channel's lead is not separated from the "
+            "offer's and is uncertain"
+        )
+    common = {
+        "owner": _OWNER.get(segment, "marketing"),
+        "model": MODEL,
+        "customers": _segment_ids(diff, segment, reachable_only=reach_known),
+        "customer_set": f"{segment} customers" + (" with consent" if reach_known else ""),
+        "customer_count": int(row["reachable"]) if reach_known else int(row["customers"]),
+        "assumptions": "; ".join(assumptions),
+        "effort": 1,
+        "needs": ("consent", "readiness"),
+    }
+    if gross is not None and facts["value_per_contact"] < 0:
+        # selling to them costs more than it brings: the action is to serve for less
+        title = (
+            f"{segment} ({_reach(row)}): {row['goal']}; hold the "
+            "offers, which cost more than they bring at the past response, and serve "
+            "them through the cheapest channel"
+        )
+        rationale += (
+            f" The plan's offer would lose {money(abs(facts['expected_value']), currency)} a year."
+        )
+        return Action(
+            title=title, expected_value=None, rationale=rationale, priority=3,
+            lever="cost_to_serve", **{**common, "needs": ()},
+        )  # fmt: skip
+    how = []
+    if row["offer"] is not None:
+        how.append(f"offer '{row['offer']}'")
+    if row["channel"] is not None:
+        how.append(f"via {row['channel']}")
+    how.append(str(row["cadence"]))
+    cost, drivers = None, {}
+    if contacts is not None and pd.notna(cost_each):
+        cost = contacts * float(cost_each)
+    elif contacts is not None:
+        drivers = {"contacts": contacts}
+    discount = _discount(row["offer"])
+    if gross is not None and discount:
+        # the discount on purchases that would have happened anyway is a cost: the
+        # response revenue is as paid, so the full price was revenue / (1 - discount)
+        responses = facts["reachable"] * facts["frequency"] * facts["take_up"]
+        given = responses * facts["basket_revenue"] * discount / (1 - discount)
+        drivers["anyway_discount"] = float(given)
+    return Action(
+        title=f"{segment} ({_reach(row)}): {row['goal']}; " + " ".join(how),
+        expected_value=gross,
+        rationale=rationale,
+        priority=_PRIORITY.get(segment, 3),
+        lever=LEVER.get(segment, "penetration"),
+        cost=cost,
+        cost_drivers=drivers,
+        incremental=None,
+        **common,
+    )
+
+
+def _identify_action(ident: Identification) -> Action | None:
+    """Merge duplicates and record or ask for consent: a data action.
+
+    Without a consent record no campaign may be sent, so recording it is a blocker
+    (it opens the gate "consent").
+    """
     fixes = []
     if ident.duplicates_checked and len(ident.duplicates):
         fixes.append(f"merge the {count(len(ident.duplicates))} probable duplicate records")
     elif not ident.duplicates_checked:
         fixes.append("record names and postcodes, so duplicates can be found")
+    no_consent = None
     if ident.consent_known:
         no_consent = int(round((1 - ident.coverage["marketing consent"]) * ident.customers))
         if no_consent:
             fixes.append(f"ask the {count(no_consent)} customers without marketing consent for it")
     else:
         fixes.append("record each customer's marketing consent (consent_marketing)")
-    if fixes:
-        actions.append(
-            Action(
-                title=(" and ".join(fixes))[0].upper() + (" and ".join(fixes))[1:],
-                owner="IT",
-                expected_value=None,
-                model=MODEL,
-                rationale=f"Identify: the customer picture is {percent(ident.completeness)} "
-                "complete, and only customers with consent can be reached.",
-                priority=2,
-            )
-        )
-    actions.sort(key=lambda a: (a.priority, -(a.expected_value or 0.0)))
-    return ModelVerdict(
-        model=MODEL, headline=headline, findings=findings, figures=figures, actions=actions
+    if not fixes:
+        return None
+    text = " and ".join(fixes)
+    return Action(
+        title=text[0].upper() + text[1:],
+        owner="IT",
+        expected_value=None,
+        model=MODEL,
+        rationale=f"Identify: the customer picture is {percent(ident.completeness)} "
+        "complete, and only customers with consent can be reached.",
+        priority=2,
+        lever="data",
+        customer_set="customers without marketing consent"
+        if ident.consent_known
+        else "all customers",
+        customer_count=no_consent if ident.consent_known else int(ident.customers),
+        cost_drivers={"projects": 1},
+        effort=1 if ident.consent_known else 2,
+        unblocks="" if ident.consent_known else "consent",
     )
 
 

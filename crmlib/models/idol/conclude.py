@@ -38,7 +38,7 @@ from crmlib.models.idol.text import (
     describe_migration,
     describe_scorecard,
 )
-from crmlib.models.verdict import Action, ModelVerdict
+from crmlib.models.verdict import CROSS_CHANNEL_SET, REPEAT_CONTACT_SET, Action, ModelVerdict
 from crmlib.stages import Stage
 from crmlib.text import sentence
 
@@ -203,6 +203,10 @@ def verdict(analysis: IdolAnalysis) -> ModelVerdict:
     return verdict_of(analysis, analysis.company)
 
 
+#: The customers each orchestration remedy reaches, named as the other models name them.
+_REMEDY_SETS = {"channels": CROSS_CHANNEL_SET, "contact moments": REPEAT_CONTACT_SET}
+
+
 def verdict_of(analysis: IdolAnalysis, company: Company) -> ModelVerdict:
     """The verdict of an :class:`IdolAnalysis` already run, for ``company``."""
     a = analysis
@@ -267,9 +271,22 @@ def verdict_of(analysis: IdolAnalysis, company: Company) -> ModelVerdict:
                     f"({percent(row['rate'])}): {row['mismatch']}."
                 ),
                 priority=1 if rank == 0 else 2,
+                lever="cost_to_serve" if value is not None else "readiness",
+                customer_set=_REMEDY_SETS.get(dimension, ""),
+                assumptions="the mismatched contacts' cost is saved in full at the high end, "
+                "half of it at the base"
+                if value is not None
+                else "",
+                incremental=0.5,
+                value_low=0.25 * value if value is not None else None,
+                value_high=value,
+                cost_drivers={"projects": 1},
+                effort=3 if owner == "IT" else 2,
             )
         )
     if best["n_groups"] > 1:
+        profit = a.granularity.value_label == "profit"
+        treatment = float(best["n_groups"]) * float(a.cost_per_treatment)
         actions.append(
             Action(
                 title=(
@@ -278,9 +295,7 @@ def verdict_of(analysis: IdolAnalysis, company: Company) -> ModelVerdict:
                 ),
                 owner="marketing",
                 # on revenue, value captured minus treatment cost is not a profit: no value
-                expected_value=float(best["net"])
-                if a.granularity.value_label == "profit"
-                else None,
+                expected_value=float(best["net"]) + treatment if profit else None,
                 model=MODEL,
                 rationale=(
                     f"At {money(a.cost_per_treatment, currency)} per treatment a year they "
@@ -295,6 +310,18 @@ def verdict_of(analysis: IdolAnalysis, company: Company) -> ModelVerdict:
                     )
                 ),
                 priority=2,
+                lever="penetration",
+                customer_set="all buyers",
+                assumptions=(
+                    f"an assumed {percent(a.granularity.tailoring_uplift)} of yearly "
+                    f"{a.granularity.value_label} from tailored treatment, "
+                    f"{money(a.cost_per_treatment, currency)} per treatment group a year "
+                    "(workbook parameters, not measured)"
+                ),
+                cost=treatment,
+                effort=2,
+                # groups on needs rest on the needs survey: a gap there withholds them
+                needs=("consent", "readiness") + (("data:needs",) if a.grid is not None else ()),
             )
         )
     weakest = ident.weakest_aspect
@@ -309,6 +336,11 @@ def verdict_of(analysis: IdolAnalysis, company: Company) -> ModelVerdict:
                 f"{percent(ident.aspects[weakest])} of customers; {ASPECT_FIXES[weakest]}."
             ),
             priority=2 if ident.aspects[weakest] >= 0.5 else 1,
+            lever="data",
+            customer_set=f"customers without {ASPECT_LABELS[weakest]} on record",
+            cost_drivers={"projects": 1},
+            effort=2,
+            unblocks=f"data:{weakest}",
         )
     )
     if a.migration is not None:
@@ -334,6 +366,9 @@ def verdict_of(analysis: IdolAnalysis, company: Company) -> ModelVerdict:
                     + "."
                 ),
                 priority=3,
+                lever="readiness",
+                cost_drivers={"projects": 1},
+                effort=1,
             )
         )
     return ModelVerdict(

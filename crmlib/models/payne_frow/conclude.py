@@ -14,6 +14,7 @@ and expected value a year.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import pandas as pd
@@ -37,7 +38,7 @@ from crmlib.models.payne_frow.multichannel import Multichannel
 from crmlib.models.payne_frow.performance import Performance
 from crmlib.models.payne_frow.strategy import Strategy
 from crmlib.models.payne_frow.value import RETENTION_LIFT, ValueCreation
-from crmlib.models.verdict import Action, ModelVerdict
+from crmlib.models.verdict import CROSS_CHANNEL_SET, Action, ModelVerdict
 from crmlib.stages import Stage
 from crmlib.text import Safe, escape, sentence, translate
 
@@ -280,6 +281,10 @@ class Conclusion:
     actions: list[Action]
 
 
+#: Barriers about the data itself: their removal is a data action.
+DATA_BARRIERS = ("rb_unlinked_data", "rb_data_quality")
+
+
 def _margin_rate(results: Results) -> float:
     history = results.performance.history
     if history is None or history.empty:
@@ -304,6 +309,14 @@ def _strategy_action(results: Results, company: Company) -> Action | None:
             rationale=f"the growth goal of {percent(s.growth_goal, 1)} is "
             f"{money(s.gap, company.currency)} above what today's customers and last year's "
             "pace of acquisition bring",
+            lever="acquisition",
+            customer_set="target segments or new customers",
+            assumptions="the value is the margin on the gap to the growth goal: a target, "
+            "not what a particular action brings; its cost is not known. The forecast of "
+            "segments chosen on last year's value falls back towards the average "
+            "(regression to the mean): part of the gap is that effect, not lost customers",
+            effort=3,
+            needs=("readiness",),
         )
     segments = s.segments
     size = float(segments.loc[segments["target"], "customer_share"].sum())
@@ -321,6 +334,9 @@ def _strategy_action(results: Results, company: Company) -> Action | None:
             model=MODEL,
             rationale=f"the target segments ({targets}) are {percent(size)} of the customers "
             f"but hold {percent(s.target_value_share)} of the expected value",
+            lever="readiness",
+            cost_drivers={"projects": 1},
+            effort=1,
         )
     return Action(
         title=f"Write the customer strategy around the target segments ({targets})",
@@ -329,6 +345,9 @@ def _strategy_action(results: Results, company: Company) -> Action | None:
         model=MODEL,
         rationale=f"they hold {percent(s.target_value_share)} of the expected value",
         priority=3,
+        lever="readiness",
+        cost_drivers={"projects": 1},
+        effort=1,
     )
 
 
@@ -353,6 +372,16 @@ def _value_action(results: Results, company: Company) -> Action | None:
         rationale=f"{RETENTION_LIFT * 100:.0f} points more retention among them keeps "
         f"{money(v.lift_margin_per_year, company.currency)} of {v.value_word} a year "
         f"(their mean current value {money(v.target_profit_per_customer, company.currency)})",
+        lever="retention",
+        customers=v.target_ids,
+        customer_set="buyers of the year before in the target segments",
+        customer_count=v.target_retained_base,
+        assumptions=f"the benefits raise their retention by {RETENTION_LIFT * 100:.0f} "
+        "points (assumed, not measured); each kept customer brings their segments' mean "
+        "current value",
+        cost_drivers={"benefits": v.target_retained_base},
+        effort=2,
+        needs=("consent", "readiness"),
     )
 
 
@@ -370,6 +399,15 @@ def _multichannel_action(results: Results, company: Company) -> Action | None:
         rationale=f"{percent(flow.cross_channel_rate)} of contact episodes crossed channels "
         f"within {flow.window_days} days ({worst}: "
         f"{percent(flow.by_process.loc[worst, 'cross_channel_rate'])})",
+        lever="cost_to_serve",
+        customer_set=CROSS_CHANNEL_SET,
+        assumptions="the repeat contacts' cost is saved in full at the high end, half of it "
+        "at the base",
+        incremental=0.5,
+        value_low=0.25 * float(flow.repeat_cost) if pd.notna(flow.repeat_cost) else None,
+        value_high=float(flow.repeat_cost) if pd.notna(flow.repeat_cost) else None,
+        cost_drivers={"projects": 1},
+        effort=3,
     )
 
 
@@ -387,6 +425,11 @@ def _information_action(results: Results, company: Company) -> Action:
         expected_value=None,
         model=MODEL,
         rationale=f"the data supports {counts['yes']} of {len(info.support)} analyses fully",
+        lever="data",
+        customer_set=f"customers without {label} on record",
+        cost_drivers={"projects": 1},
+        effort=2,
+        unblocks=f"data:{aspect}",
     )
 
 
@@ -411,6 +454,9 @@ def _performance_action(results: Results, company: Company) -> Action | None:
             rationale=f"{len(perf.judged) - len(perf.missed)} of {len(perf.judged)} standards "
             "met; the other KPIs are followed for their trend only",
             priority=3,
+            lever="readiness",
+            cost_drivers={"projects": 1},
+            effort=1,
         )
     kpi = missed[0]
     row = perf.scorecard.loc[kpi]
@@ -426,6 +472,12 @@ def _performance_action(results: Results, company: Company) -> Action | None:
         expected_value=expected,
         model=MODEL,
         rationale=f"{len(perf.missed)} of {len(perf.judged)} standards missed",
+        lever="retention" if kpi in ("retention_rate", "satisfaction") else "readiness",
+        customer_set="buyers of the year before" if kpi == "retention_rate" else "",
+        customer_count=v.retained_base if kpi == "retention_rate" else None,
+        assumptions="reaching the standard, by means not yet chosen" if expected else "",
+        effort=2,
+        needs=("readiness",),
     )
 
 
@@ -449,6 +501,10 @@ def _readiness_actions(r: Readiness) -> list[Action]:
                 rationale="the maturity level, barriers and the three other elements are "
                 "not assessed",
                 priority=1,
+                lever="readiness",
+                cost_drivers={"projects": 1},
+                effort=1,
+                unblocks="readiness",
             )
         ]
     actions = []
@@ -464,6 +520,13 @@ def _readiness_actions(r: Readiness) -> list[Action]:
                 model=MODEL,
                 rationale=f"a {str(row.severity_label).lower()} barrier to CRM readiness",
                 priority=1 if severity >= BLOCKING else 2,
+                lever="data" if row.item in DATA_BARRIERS else "readiness",
+                cost_drivers={"projects": 1},
+                effort=2,
+                # an unclear legal basis withholds every campaign; a blocking barrier all
+                unblocks="consent"
+                if row.item == "rb_privacy_unclear"
+                else ("readiness" if severity >= BLOCKING else ""),
             )
         )
     for element, row in r.elements.iterrows():
@@ -479,6 +542,11 @@ def _readiness_actions(r: Readiness) -> list[Action]:
                 model=MODEL,
                 rationale=f"{row['title'].lower()} scores {percent(row['score'])}",
                 priority=1 if row["score"] < ELEMENT_FLOOR else 2,
+                lever="readiness",
+                cost_drivers={"projects": 1},
+                effort=2,
+                # an element below the floor makes the company not ready: it gates the rest
+                unblocks="readiness" if row["score"] < ELEMENT_FLOOR else "",
             )
         )
     # the elements before the processes: blocking first, then elements below the floor
@@ -510,14 +578,11 @@ def conclusion(results: Results, company: Company) -> Conclusion:
     if weakest is not None and process_actions.get(weakest) is not None:
         lead = process_actions.pop(weakest)
         plan.append(
-            Action(
-                lead.title,
-                lead.owner,
-                lead.expected_value,
-                lead.model,
-                f"{PROCESSES[weakest].lower()} is the weakest process "
+            dataclasses.replace(
+                lead,
+                rationale=f"{PROCESSES[weakest].lower()} is the weakest process "
                 f"({percent(known[weakest])}); {lead.rationale}",
-                1,
+                priority=1,
             )
         )
     rest = [a for a in process_actions.values() if a is not None] + readiness_actions

@@ -129,6 +129,7 @@ class ValueCreation(Parts):
     target_customers: int = 0
     target_retained_base: int = 0
     target_profit_per_customer: float = float("nan")
+    target_ids: tuple[str, ...] = ()
     figures: tuple[Figure, ...] = ()
     skipped: dict[str, str] = field(default_factory=dict)
 
@@ -385,6 +386,9 @@ def value_creation(
         target_customers=int(in_target.sum()),
         target_retained_base=target_before,
         target_profit_per_customer=target_profit,
+        target_ids=tuple(str(c) for c in table.loc[in_target & before, "customer_id"])
+        if "customer_id" in table.columns
+        else tuple(str(c) for c in table.index[in_target & before]),
         figures=figures,
         skipped=skipped,
     )

@@ -29,7 +29,7 @@ from crmlib.models.qci.retention import (
     implied_acquisition_cost,
 )
 from crmlib.models.qci.text import describe_assessment, describe_lapse, describe_retention
-from crmlib.models.verdict import Action, ModelVerdict
+from crmlib.models.verdict import REPEAT_CONTACT_SET, Action, ModelVerdict
 from crmlib.text import lead, listing, number, sentence
 
 if TYPE_CHECKING:
@@ -576,7 +576,7 @@ def verdict(result: QciResult) -> ModelVerdict:
     r = result
     currency, uplift, uplift_points = r.company.currency, r.uplift, r.uplift_points
     kept, acquired, lapse, value = r.retention, r.acquisition, r.lapse, r.retention_value
-    reach, experience, scored = r.penetration, r.experience, r.scored
+    reach, scored = r.penetration, r.scored
     try:
         table = improvement_potential(
             acquired, kept, reach, uplift=uplift, acquisition_cost=r.acquisition_cost, scored=scored
@@ -624,7 +624,7 @@ def verdict(result: QciResult) -> ModelVerdict:
             + ("the yearly retention rate is not available and " if not kept.measured else "")
             + "the data has no margins."
         )
-    actions = _actions(table, acquired, lapse, reach, experience, scored, currency)
+    actions = _actions(r, table)
     return ModelVerdict(
         model=MODEL, headline=headline, findings=findings[:4], figures=figures, actions=actions
     )
@@ -639,43 +639,161 @@ def _best_source(acquired: AcquisitionView) -> str | None:
     return str(usable["first_year_margin"].idxmax()) if len(usable) else None
 
 
-def _actions(table, acquired, lapse, reach, experience, scored, currency) -> list[Action]:
+#: The assumed share of the win-back list who buy again within the year because of the
+#: win-back contacts, over and above those who would have come back anyway.
+WIN_BACK_RATE = 0.10
+
+#: Contacts a year per targeted customer in a win-back or cross-sell campaign.
+CAMPAIGN_CONTACTS = 2
+
+
+def _win_back_ids(r: QciResult) -> tuple[str, ...]:
+    """The win-back list's ids: lapsed, likely alive (0.5 or more), with consent."""
+    lapse, customers = r.lapse, r.company.customers
+    if lapse is None or lapse.alive is None or "consent_marketing" not in customers.columns:
+        return ()
+    joined = lapse.rhythm[["lapsed"]].join(lapse.alive["probability_alive"], how="inner")
+    chosen = joined.index[
+        joined["lapsed"].to_numpy(dtype=bool)
+        & (joined["probability_alive"] >= 0.5).to_numpy(dtype=bool)
+    ]
+    consent = customers.drop_duplicates("customer_id").set_index("customer_id")["consent_marketing"]
+    ok = consent.reindex(chosen).astype("boolean").fillna(False).to_numpy(dtype=bool)
+    return tuple(str(c) for c in chosen[ok])
+
+
+def _retention_action(r: QciResult, row: pd.Series, currency: str) -> Action:
+    """Win back the lapsed list, valued on those customers; else retention on last year's."""
+    kept, lapse = r.retention, r.lapse
+    each = kept.retained_margin
+    common = {
+        "owner": "marketing",
+        "model": MODEL,
+        "priority": 1,
+        "lever": "retention",
+        "effort": 1,
+        "needs": ("consent", "readiness"),
+    }
+    if lapse is not None and lapse.win_back_list is not None:
+        ids = _win_back_ids(r)
+        n = len(ids) or lapse.win_back_list
+        value = n * WIN_BACK_RATE * each if each is not None else None
+        return Action(
+            title=f"Win back the {count(n)} lapsed customers with consent who are still "
+            "likely alive, and watch lapse signals",
+            expected_value=value,
+            rationale=f"{count(n)} lapsed customers by their own purchase rhythm whom the "
+            "BG/NBD model still thinks likely alive, and who gave consent.",
+            customers=ids,
+            customer_set="lapsed customers with consent, likely alive",
+            customer_count=n,
+            assumptions=f"an assumed {percent(WIN_BACK_RATE)} of them buy again within the "
+            "year because of the win-back contacts (beyond those who would return anyway), "
+            f"each bringing the mean yearly margin of a retained customer "
+            f"({money(each, currency) if each is not None else 'not known'})",
+            cost_drivers={"contacts": CAMPAIGN_CONTACTS * n},
+            **common,
+        )
+    buyers = r.customers.table if hasattr(r.customers, "table") else None
+    ids: tuple[str, ...] = ()
+    if buyers is not None and "bought_previous_window" in buyers.columns:
+        chosen = buyers["bought_previous_window"].to_numpy(dtype=bool)
+        who = buyers["customer_id"] if "customer_id" in buyers.columns else buyers.index
+        if "customer_id" in buyers.columns or buyers.index.name == "customer_id":
+            ids = tuple(str(c) for c in pd.Series(who)[chosen])
+    return Action(
+        title=f"Raise retention among the {count(kept.customers_before)} buyers of the year "
+        "before with a care programme",
+        expected_value=float(row.value_per_year),
+        rationale=f"{row.measure.capitalize()}: {percent(row.current)}.",
+        customers=ids,
+        customer_set="buyers of the year before",
+        customer_count=kept.customers_before,
+        assumptions=f"{r.uplift_points:g} points more retention (assumed, not measured), "
+        "each kept customer bringing the mean yearly margin of a retained customer",
+        cost_drivers={"contacts": CAMPAIGN_CONTACTS * kept.customers_before},
+        **common,
+    )
+
+
+def _actions(r: QciResult, table: pd.DataFrame) -> list[Action]:
+    acquired, reach, experience, scored = r.acquisition, r.penetration, r.experience, r.scored
+    currency = r.company.currency
     actions = []
     valued = table.dropna(subset=["value_per_year"])
     for rank, (activity, row) in enumerate(valued.iterrows(), start=1):
         if row.value_per_year <= 0:
             continue
         if activity == "retention":
-            title = "Raise retention with a win-back and care programme"
-            if lapse is not None and lapse.win_back_list is not None:
-                title = (
-                    f"Win back the {count(lapse.win_back_list)} lapsed customers with consent "
-                    "who are still likely alive, and watch lapse signals"
-                )
-        elif activity == "acquisition":
+            actions.append(_retention_action(r, row, currency))
+            continue
+        rationale = (
+            f"{row.measure.capitalize()}: {percent(row.current)}; "
+            f"{table.attrs['uplift'] * 100:.0f} points more is worth "
+            f"{money(row.value_per_year, currency)} a year before its cost."
+        )
+        if activity == "acquisition":
             best = _best_source(acquired)
-            title = (
-                f"Put acquisition effort into {best}, whose newcomers bring the most margin"
-                if best
-                else "Win more customers through the sources whose newcomers bring most"
+            cost_each, source = implied_acquisition_cost(
+                r.acquisition_cost, r.retention.retention_cost if r.retention else None
             )
-        else:
-            title = "Cross-sell to single-category buyers"
-            if reach is not None and reach.affinity.notna().to_numpy().any():
-                bought, other, _ = best_cross_sell(reach.affinity)
-                title = f"Cross-sell {other} to {bought} buyers, and to single-category buyers"
+            known = source != "unknown" and cost_each is not None
+            gross = float(row.customers * (row.value_each + (cost_each or 0.0)))
+            actions.append(
+                Action(
+                    title=f"Put acquisition effort into {best}, whose newcomers bring the most "
+                    "margin"
+                    if best
+                    else "Win more customers through the sources whose newcomers bring most",
+                    owner="marketing",
+                    expected_value=gross,
+                    model=MODEL,
+                    rationale=rationale,
+                    priority=min(rank, 3),
+                    lever="acquisition",
+                    customer_set="new customers",
+                    customer_count=int(round(row.customers)),
+                    assumptions=f"{r.uplift_points:g} points more new customers per customer "
+                    "of the base (assumed), each bringing last year's newcomers' mean "
+                    "first-year margin; the cost of winning them "
+                    + (
+                        ("as given" if source == "given" else "by the five-times rule of thumb")
+                        if known
+                        else "is not in the data"
+                    ),
+                    cost=float(row.customers * cost_each) if known else None,
+                    effort=2,
+                    needs=("readiness",),
+                )
+            )
+            continue
+        title = "Cross-sell to single-category buyers"
+        if reach is not None and reach.affinity.notna().to_numpy().any():
+            bought, other, _ = best_cross_sell(reach.affinity)
+            title = f"Cross-sell {other} to {bought} buyers, and to single-category buyers"
+        single = int(round((1 - reach.cross_sell_rate) * reach.active)) if reach else None
+        upper = float(row.value_per_year)
         actions.append(
             Action(
                 title=title,
                 owner="marketing",
-                expected_value=float(row.value_per_year),
+                expected_value=upper,
                 model=MODEL,
-                rationale=(
-                    f"{row.measure.capitalize()}: {percent(row.current)}; "
-                    f"{table.attrs['uplift'] * 100:.0f} points more is worth "
-                    f"{money(row.value_per_year, currency)} a year."
-                ),
+                rationale=rationale,
                 priority=min(rank, 3),
+                lever="penetration",
+                customer_set="single-category buyers of last year",
+                customer_count=single,
+                assumptions=f"{r.uplift_points:g} points more buyers of several categories "
+                "(assumed); the margin gap between multi- and single-category buyers is an "
+                "upper bound, as they are also bigger buyers: half of it is counted, a "
+                "quarter at the low end",
+                incremental=0.5,
+                value_low=0.25 * upper,
+                value_high=upper,
+                cost_drivers={"contacts": CAMPAIGN_CONTACTS * (single or 0)},
+                effort=1,
+                needs=("consent", "readiness"),
             )
         )
     if experience is not None:
@@ -693,6 +811,15 @@ def _actions(table, acquired, lapse, reach, experience, scored, currency) -> lis
                         f"than one contact last year, costing {money(body.loc[top, 'extra_cost'], currency)}."
                     ),
                     priority=2,
+                    lever="cost_to_serve",
+                    customer_set=REPEAT_CONTACT_SET,
+                    assumptions="the repeat contacts' cost is saved in full at the high end, "
+                    "half of it at the base",
+                    incremental=0.5,
+                    value_low=0.25 * float(body.loc[top, "extra_cost"]),
+                    value_high=float(body.loc[top, "extra_cost"]),
+                    cost_drivers={"projects": 1},
+                    effort=2,
                 )
             )
     if scored is not None and not scored.weakest.empty:
@@ -708,6 +835,9 @@ def _actions(table, acquired, lapse, reach, experience, scored, currency) -> lis
                     "published average of about 35%."
                 ),
                 priority=2,
+                lever="readiness",
+                cost_drivers={"projects": 1},
+                effort=2,
             )
         )
     return sorted(actions, key=lambda a: a.priority)

@@ -317,10 +317,14 @@ def _stage_action(chain, stage: str, priority: int) -> Action | None:
             MODEL,
             rationale,
             priority,
+            lever="data",
+            cost_drivers={"projects": 1},
+            effort=2,
         )
     if stage == "Customer intimacy":
         intimacy = chain.intimacy()
         aspect = intimacy.gaps.index[0].replace("_", " ") if len(intimacy.gaps) else "picture"
+        key = intimacy.gaps.index[0] if len(intimacy.gaps) else ""
         return Action(
             f"Complete the {aspect} aspect of the {count(len(intimacy.ssc_ids))} SSCs' picture "
             "at their next contacts",
@@ -329,6 +333,12 @@ def _stage_action(chain, stage: str, priority: int) -> Action | None:
             MODEL,
             rationale,
             priority,
+            lever="data",
+            customers=tuple(str(c) for c in intimacy.ssc_ids),
+            customer_set="strategically significant customers",
+            cost_drivers={"projects": 1},
+            effort=1,
+            unblocks=f"data:{key}" if key else "",
         )
     if stage == "Network development":
         parties = chain.network().parties.dropna(subset=["percent"])
@@ -340,10 +350,14 @@ def _stage_action(chain, stage: str, priority: int) -> Action | None:
             MODEL,
             rationale,
             priority,
+            lever="readiness",
+            cost_drivers={"projects": 1},
+            effort=2,
+            needs=("consent",),
         )
     if stage == "Value proposition development":
         proposition = chain.proposition()
-        segment = proposition.profile["fit"].idxmin()
+        segment, weighed = _proposition_segment(proposition.profile)
         needs = proposition.fit.segments.loc[segment, "distinctive_needs"].replace("_", " ")
         return Action(
             f"Develop the proposition for '{segment}' around {needs}",
@@ -352,6 +366,16 @@ def _stage_action(chain, stage: str, priority: int) -> Action | None:
             MODEL,
             rationale,
             priority,
+            lever="penetration",
+            customer_set=f"needs segment '{segment}'",
+            customer_count=int(proposition.profile.loc[segment, "respondents"])
+            if pd.notna(proposition.profile.loc[segment, "respondents"])
+            else None,
+            assumptions="segment chosen on its fit gap weighed by its revenue"
+            if weighed
+            else "segment chosen on its fit alone: its value is not known",
+            cost_drivers={"projects": 1},
+            effort=2,
         )
     relationships = chain.relationships()
     measures = relationships.measures
@@ -363,14 +387,42 @@ def _stage_action(chain, stage: str, priority: int) -> Action | None:
         estimate = (row["target"] - row["value"]) * row["customers"] * per_customer * scale
         value = None if math.isnan(estimate) else float(estimate)
     who = "all customers" if row["segment"] == "all" else f"{row['segment']} customers"
+    n = int(row["customers"]) if pd.notna(row["customers"]) else None
+    retention = row["measure"] == "retention"
     return Action(
         f"Lift {row['measure']} of {who} from {percent(row['value'])} to {percent(row['target'])}",
-        "customer service" if row["measure"] == "retention" else "marketing",
+        "customer service" if retention else "marketing",
         value,
         MODEL,
         rationale,
         priority,
+        lever="retention" if retention else "penetration",
+        customer_set=who,
+        customer_count=n,
+        assumptions="the target is reached (assumed); each kept customer brings the "
+        "segment's mean current value of a retained customer"
+        if value is not None
+        else "",
+        cost_drivers={"contacts": 2 * n} if n else {},
+        effort=2,
+        needs=("consent", "readiness"),
     )
+
+
+def _proposition_segment(profile: pd.DataFrame) -> tuple[str, bool]:
+    """The needs segment whose proposition to develop: the largest fit gap weighed by value.
+
+    A segment's weight is its buyers times their revenue per customer, so a poorly fitted
+    but small, low-value segment does not come first. Without those figures, the least
+    fitted segment (and False: not weighed).
+    """
+    known = profile.dropna(subset=["fit"])
+    if {"respondents", "revenue_per_customer"} <= set(known.columns):
+        worth = known["respondents"] * known["revenue_per_customer"]
+        if worth.notna().any() and worth.sum() > 0:
+            gap = (1 - known["fit"]) * worth / worth.sum()
+            return str(gap.idxmax()), True
+    return str(known["fit"].idxmin()), False
 
 
 def verdict(chain: ValueChain) -> ModelVerdict:
@@ -456,6 +508,16 @@ def verdict(chain: ValueChain) -> ModelVerdict:
                 f"{money(margin, company.currency)} of margin in the last "
                 f"{portfolio.horizon_months} months.",
                 2,
+                lever="cost_to_serve",
+                customer_set="cost magnets",
+                customer_count=int(summary.loc["cost_magnet", "customers"]),
+                assumptions="their cost to serve above the cost ratio of their margin is saved "
+                "in full at the high end, half of it at the base",
+                incremental=0.5,
+                value_low=0.25 * excess * 12 / portfolio.horizon_months,
+                value_high=excess * 12 / portfolio.horizon_months,
+                cost_drivers={"projects": 1},
+                effort=2,
             )
         )
     if weakest is not None:
@@ -468,6 +530,9 @@ def verdict(chain: ValueChain) -> ModelVerdict:
                 f"{weakest} scores {percent(scores.loc[weakest, 'score'])} in the workshop "
                 "assessment, the lowest of the supporting conditions.",
                 3,
+                lever="readiness",
+                cost_drivers={"projects": 1},
+                effort=2,
             )
         )
     return ModelVerdict(

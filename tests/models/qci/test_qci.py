@@ -264,7 +264,15 @@ def test_verdict_on_the_sample(sample):
     )
     assert result.figures["retention_rate"] == pytest.approx(sample["retention"].rate)
     assert [a.priority for a in result.actions] == sorted(a.priority for a in result.actions)
-    assert result.actions[0].expected_value == pytest.approx(table.loc[top, "value_per_year"])
+    # the win-back is valued on its own list: the assumed share of it back, each at the
+    # mean margin of a retained customer; not on last year's buyers
+    win_back = result.actions[0]
+    assert win_back.title.startswith("Win back the") and win_back.lever == "retention"
+    assert win_back.customer_count == len(win_back.customers) > 0
+    assert win_back.expected_value == pytest.approx(
+        win_back.customer_count * qci.conclude.WIN_BACK_RATE * sample["retention"].retained_margin
+    )
+    assert win_back.cost_drivers == {"contacts": 2 * win_back.customer_count}
     assert {a.owner for a in result.actions} >= {"marketing", "customer service"}
     quality = sample["acquisition"].quality
     best = quality[quality["customers"] >= 10]["first_year_margin"].idxmax()
