@@ -278,12 +278,18 @@ def offer_fit(offer: str | None, segment: str, needs: pd.DataFrame | None) -> st
         return ""
     top = [str(n).replace("_", " ") for n in index.index[:TOP_NEEDS]]
     if "price" in index.index[:TOP_NEEDS]:
-        return f"the offer is a discount, and price is among the needs the segment values above average ({', '.join(top)})"
+        return sentence(
+            "the offer is a discount, and price is among the needs the segment values "
+            "above average ({top})",
+            top=", ".join(top),
+        )
     rank = list(index.index).index("price") + 1
-    return (
-        f"the offer is a discount, but the segment values {', '.join(top)} most above the "
-        f"average customer (price ranks {rank} of {len(index)}): an offer around those "
-        "needs fits it better"
+    return sentence(
+        "the offer is a discount, but the segment values {top} most above the average "
+        "customer (price ranks {rank} of {needs}): an offer around those needs fits it better",
+        top=", ".join(top),
+        rank=rank,
+        needs=len(index),
     )
 
 
@@ -320,31 +326,45 @@ def _segment_action(
         gross = float(
             facts["reachable"] * facts["frequency"] * facts["take_up"] * facts["basket_margin"]
         )
-    rationale = (
-        f"{segment}: {count(row['customers'])} customers; goal '{row['goal']}' (Peppers & Rogers)."
+    rationale = sentence(
+        "{segment}: {customers} customers; goal '{goal}' (Peppers & Rogers).",
+        segment=segment,
+        customers=count(row["customers"]),
+        goal=row["goal"],
     )
     assumptions = []
     if known:
         assumptions.append(
-            f"take-up {percent(facts['take_up'], 1)}: the past response to the offer in the "
-            f"segment ({count(row['offer_sent'])} sent), basket from {facts['basket_basis']} "
-            "as paid (after any discount); responses include purchases that would have "
-            "happened anyway, on which the discount is a cost"
+            sentence(
+                "take-up {take_up}: the past response to the offer in the segment ({sent} "
+                "sent), basket from {basis} as paid (after any discount); responses include "
+                "purchases that would have happened anyway, on which the discount is a cost",
+                take_up=percent(facts["take_up"], 1),
+                sent=count(row["offer_sent"]),
+                basis=facts["basket_basis"],
+            )
         )
     fit = offer_fit(row["offer"], segment, needs)
     if fit:
         assumptions.append(fit)
     if row["channel"] is not None:
         assumptions.append(
-            f"channel {row['channel']} chosen on {row['channel_basis']} of past campaigns, "
-            "which carried different offers: the channel's lead is not separated from the "
-            "offer's and is uncertain"
+            sentence(
+                "channel {channel} chosen on {basis} of past campaigns, which carried "
+                "different offers: the channel's lead is not separated from the offer's and "
+                "is uncertain",
+                channel=row["channel"],
+                basis=row["channel_basis"],
+            )
         )
     common = {
         "owner": _OWNER.get(segment, "marketing"),
         "model": MODEL,
         "customers": _segment_ids(diff, segment, reachable_only=reach_known),
-        "customer_set": f"{segment} customers" + (" with consent" if reach_known else ""),
+        "customer_set": sentence(
+            "{segment} customers with consent" if reach_known else "{segment} customers",
+            segment=segment,
+        ),
         "customer_count": int(row["reachable"]) if reach_known else int(row["customers"]),
         "assumptions": "; ".join(assumptions),
         "effort": 1,
@@ -352,10 +372,12 @@ def _segment_action(
     }
     if gross is not None and facts["value_per_contact"] < 0:
         # selling to them costs more than it brings: the action is to serve for less
-        title = (
-            f"{segment} ({_reach(row)}): {row['goal']}; hold the "
-            "offers, which cost more than they bring at the past response, and serve "
-            "them through the cheapest channel"
+        title = sentence(
+            "{segment} ({reach}): {goal}; hold the offers, which cost more than they bring "
+            "at the past response, and serve them through the cheapest channel",
+            segment=segment,
+            reach=_reach(row),
+            goal=row["goal"],
         )
         rationale += (
             f" The plan's offer would lose {money(abs(facts['expected_value']), currency)} a year."
@@ -366,9 +388,9 @@ def _segment_action(
         )  # fmt: skip
     how = []
     if row["offer"] is not None:
-        how.append(f"offer '{row['offer']}'")
+        how.append(sentence("offer '{offer}'", offer=row["offer"]))
     if row["channel"] is not None:
-        how.append(f"via {row['channel']}")
+        how.append(sentence("via {channel}", channel=row["channel"]))
     how.append(str(row["cadence"]))
     cost, drivers = None, {}
     if contacts is not None and pd.notna(cost_each):
@@ -383,7 +405,10 @@ def _segment_action(
         given = responses * facts["basket_revenue"] * discount / (1 - discount)
         drivers["anyway_discount"] = float(given)
     return Action(
-        title=f"{segment} ({_reach(row)}): {row['goal']}; " + " ".join(how),
+        title=sentence(
+            "{segment} ({reach}): {goal}; ", segment=segment, reach=_reach(row), goal=row["goal"]
+        )
+        + " ".join(how),
         expected_value=gross,
         rationale=rationale,
         priority=_PRIORITY.get(segment, 3),

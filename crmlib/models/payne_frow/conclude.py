@@ -580,8 +580,12 @@ def conclusion(results: Results, company: Company) -> Conclusion:
         plan.append(
             dataclasses.replace(
                 lead,
-                rationale=f"{PROCESSES[weakest].lower()} is the weakest process "
-                f"({percent(known[weakest])}); {lead.rationale}",
+                rationale=sentence(
+                    "{process} is the weakest process ({score}); ",
+                    process=PROCESSES[weakest].lower(),
+                    score=percent(known[weakest]),
+                )
+                + lead.rationale,
                 priority=1,
             )
         )
