@@ -236,9 +236,9 @@ _DEFINITIONS = (
     Definition(
         "target",
         "Target",
-        "A level the client aims for, set once in company.yml under 'targets:' and used by "
-        "every model: retention (the retention rate, default 65%) and ssc_retention (the "
-        "retention rate of the SSCs, default 85%).",
+        "A level the client aims for, set once for the whole workbook and used by every "
+        "model: the retention rate (65% unless the client sets its own) and the retention "
+        "rate of the SSCs (85% unless the client sets its own).",
         "the analysis window",
         "share",
     ),

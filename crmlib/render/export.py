@@ -32,6 +32,7 @@ REMOVED_CELL_TAGS = frozenset(
         "injected-parameters",  # papermill's cell with the values of this run
         "parameters",  # the notebook's defaults: code, not content
         "exercise",  # exercises are for students, not clients
+        "notebook-only",  # how to work the notebook: parameters, sliders, commands, cell talk
         "remove-cell",
     }
 )

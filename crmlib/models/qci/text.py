@@ -376,7 +376,7 @@ def describe_wallet(view: PenetrationView, currency: str) -> str:
     if view.wallet is None:
         return (
             "*Share of wallet is skipped: it needs an estimate of what a customer spends a year in "
-            "the market, here and elsewhere (the parameter wallet\\_per\\_customer, 0 = unknown); "
+            "the market, here and elsewhere, which the consultant brings in; "
             "the data holds only the spend here.*"
         )
     w = view.wallet.loc["all"]
@@ -449,8 +449,8 @@ def describe_retention(view: RetentionView, currency: str) -> str:
     if view.target is not None:
         gap = view.rate - view.target
         parts.append(
-            f"The company's retention target is {percent(view.target)} (set in company.yml "
-            f"under targets): the rate is {percent(abs(gap))} "
+            f"The company's retention target is {percent(view.target)}: the rate is "
+            f"{percent(abs(gap))} "
             f"{'above' if gap >= 0 else 'below'} it."
             if abs(gap) >= 0.005
             else f"The company's retention target is {percent(view.target)}: the rate meets it."
@@ -552,7 +552,7 @@ def describe_retention_value(result: RetentionValue, currency: str) -> str:
             f"retained customer at {money(result.retention_cost, currency)}, so the rule implies "
             f"about {money(result.acquisition_cost, currency)} to win one, and "
             f"{money(result.replacement_cost, currency)} to win as many customers as the rise "
-            "keeps. Set the parameter acquisition_cost to the company's own figure."
+            "keeps. The company's own cost of winning a customer should replace it."
         )
     else:
         parts.append(
