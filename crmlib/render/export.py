@@ -2,8 +2,10 @@
 
 What a reader sees: a title band (company, model, date), the narrative, the printed
 results, tables and figures. What they never see: code, the parameters cells, exercises
-for students, warnings on stderr, widgets (which need a live kernel), and anything a
-browser or the PDF renderer would fetch from the network.
+for students, cells tagged ``notebook-only`` (how to work the notebook: parameter
+sections, sliders, commands; :mod:`crmlib.render.scan` names what else would give a
+report away as a notebook), warnings on stderr, widgets (which need a live kernel), and
+anything a browser or the PDF renderer would fetch from the network.
 """
 
 from __future__ import annotations
