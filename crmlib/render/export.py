@@ -220,7 +220,39 @@ class ReportHTMLExporter(HTMLExporter):
     ) -> tuple[str, dict[str, Any]]:
         """Convert ``nb`` and strip every reference to an external resource."""
         html, resources = super().from_notebook_node(nb, resources, **kw)
-        return make_self_contained(html), resources
+        return make_self_contained(headers_in_words(html)), resources
+
+
+# A table header that is a column identifier (``customer_id``, ``value_tier``).
+_IDENTIFIER_HEADER = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
+
+
+def headers_in_words(html: str) -> str:
+    """Write table headers that are column identifiers as words: ``value_tier`` -> ``value tier``.
+
+    Tables in a report come from data frames, whose column and index names are the
+    code's. A reader reads words; the cells themselves are left as they are.
+
+    Parameters
+    ----------
+    html : str
+        A report page.
+
+    Returns
+    -------
+    str
+        The page with every such ``<th>`` text in words.
+    """
+    if "_" not in html:
+        return html
+    soup = BeautifulSoup(html, features="html.parser")
+    changed = False
+    for header in soup.find_all("th"):
+        text = header.get_text().strip()
+        if _IDENTIFIER_HEADER.match(text):
+            header.string = text.replace("_", " ")
+            changed = True
+    return str(soup) if changed else html
 
 
 def make_self_contained(html: str) -> str:

@@ -9,7 +9,8 @@ make it look unfinished, and :func:`scan_report` finds each in the HTML page:
 ``plumbing``
     Talk about the notebook instead of the company: a "Parameters" section, "the next
     cell", "run the notebook again", commands (``make lab``, ``crm-workbook``),
-    slider instructions, notebook names (``01_idic``) and parameter names in code type.
+    slider instructions, notebook names (``01_idic``), and parameter or column names in
+    code type or as a table header.
 ``figure``
     A figure that is not a picture of anything: an image that does not decode, or one
     blank from edge to edge.
@@ -67,7 +68,9 @@ REPR_PATTERNS: tuple[tuple[str, str], ...] = (
 # A word said twice in a row in a title or heading ("cdnow cdnow").
 _DOUBLED = re.compile(r"\b(\w{2,})\s+\1\b", re.IGNORECASE)
 # The blocks whose text a reader reads as one piece.
-_TEXT_BLOCKS = ("p", "li", "td", "th", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "caption")
+_TEXT_BLOCKS = (
+    "p", "li", "td", "th", "dt", "dd", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "caption",
+)  # fmt: skip
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # Inline code in narrative: a parameter or column name in code type is the notebook's word.
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:[._][A-Za-z0-9_]+)+$")
@@ -122,6 +125,8 @@ def scan_report(html: str) -> list[Finding]:
             findings.append(Finding("plumbing", "parameters", f"heading {text!r}"))
         findings += _matches("repr", _REPRS, text)
         findings += _matches("plumbing", _PLUMBING, text)
+        if block.name == "th" and _IDENTIFIER.match(text):
+            findings.append(Finding("plumbing", "code name", f"table header {text!r}"))
         for code in block.find_all("code") if block.name != "pre" else ():
             word = code.get_text().strip()
             if _IDENTIFIER.match(word) and code.find_parent(_TEXT_BLOCKS) is block:
