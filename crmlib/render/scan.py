@@ -8,9 +8,9 @@ make it look unfinished, and :func:`scan_report` finds each in the HTML page:
     ``dtype:`` or ``[5000 rows x 4 columns]`` footer, ``<... object at 0x...>``, ``nan``.
 ``plumbing``
     Talk about the notebook instead of the company: a "Parameters" section, "the next
-    cell", "run the notebook again", commands (``make lab``, ``crm-workbook``),
-    slider instructions, notebook names (``01_idic``), and parameter or column names in
-    code type or as a table header.
+    cell", "run the notebook again", the word notebook itself (a client reads a report),
+    commands (``make lab``, ``crm-workbook``), slider instructions, notebook names
+    (``01_idic``), and parameter or column names in code type or as a table header.
 ``figure``
     A figure that is not a picture of anything: an image that does not decode, or one
     blank from edge to edge.
@@ -40,6 +40,7 @@ PLUMBING_PHRASES: tuple[tuple[str, str], ...] = (
     ("cell talk", r"\bcells? (?:above|below|after|before)\b(?! the (?:average|target))"),
     ("cell talk", r"\brun\b[^.;:]{0,40}\b(?:cells?|notebook)\b"),
     ("cell talk", r"\bre-?run\b"),
+    ("notebook talk", r"\bnotebooks?\b"),
     ("command", r"\bmake lab\b"),
     ("command", r"\bcrm-workbook\b"),
     ("command", r"\bpapermill\b"),
