@@ -42,7 +42,7 @@ def describe_base(company: Company, base: CustomerBase) -> str:
         return " ".join(parts)
     sizes = base.tier.value_counts()
     parts.append(
-        "The segments of this notebook are value tiers on the profit each customer brought "
+        "The segments here are value tiers on the profit each customer brought "
         "in that year (margin minus the cost of their contacts): "
         + ", ".join(f"{count(sizes.get(t, 0))} {t}" for t in TIER_ORDER)
         + ". Platinum is the top group that brings half of the profit, gold the next up to "
