@@ -136,7 +136,8 @@ def scan_report(html: str) -> list[Finding]:
         problem = figure_problem(img.get("src", ""))
         if problem:
             findings.append(Finding("figure", problem, f"figure {number}"))
-    return findings
+    # two patterns can find the same slip; it is named once
+    return list(dict.fromkeys(findings))
 
 
 def figure_problem(src: str) -> str | None:
@@ -210,12 +211,12 @@ def _matches(kind: str, patterns, text: str) -> list[Finding]:
     found = []
     for what, pattern in patterns:
         for match in pattern.finditer(text):
-            found.append(Finding(kind, what, _excerpt(text, match.group(0))))
+            found.append(Finding(kind, what, _excerpt(text, match.group(0), match.start())))
     return found
 
 
-def _excerpt(text: str, found: str, width: int = 60) -> str:
-    at = max(text.find(found), 0)
+def _excerpt(text: str, found: str, at: int | None = None, width: int = 60) -> str:
+    at = max(text.find(found), 0) if at is None else at
     start, end = max(at - width, 0), min(at + len(found) + width, len(text))
     return (
         ("…" if start else "")
