@@ -97,7 +97,7 @@ class Company:
         if frame is None:
             raise MissingDataError(
                 f"{step} needs the {table} table ({TABLES[table].description.lower().rstrip('.')}); "
-                f"add {table}.csv to {self.data_dir}"
+                f"add {table}.csv to the company's data folder ({self.data_dir.name})"
             )
         missing = [c for c in columns if c not in frame.columns]
         if missing:
@@ -106,7 +106,8 @@ class Company:
                 raise MissingDataError(
                     f"{step} needs the column(s) {names} of a customers table; there is none, "
                     f"so the customers are only the ids in the transactions; add "
-                    f"customers.csv with customer_id and {names} to {self.data_dir}"
+                    f"customers.csv with customer_id and {names} to the company's data folder "
+                    f"({self.data_dir.name})"
                 )
             source = self.sources.get(table)
             raise MissingDataError(

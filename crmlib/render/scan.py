@@ -53,6 +53,8 @@ PLUMBING_PHRASES: tuple[tuple[str, str], ...] = (
     ("code", r"\bcrmlib\b"),
     ("code", r"\b[a-z_]+\.[a-z_]+\([^)]*\)"),
     ("code", r"\bcompany\.yml\b"),
+    # a path on the machine that rendered the report says nothing to the client
+    ("file path", r"(?<![\w.~:/])(?:/[\w.-]+){3,}|\b[A-Z]:\\[\w.-]"),
 )
 
 #: Python's printout of an object, as (what it is, pattern); matched case-sensitively.

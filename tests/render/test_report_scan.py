@@ -81,6 +81,7 @@ def test_a_clean_report_passes():
         ("<p><code>crm-workbook render 01_idic</code></p>", {("plumbing", "command")}),
         ("<p>In a workshop, move the slider.</p>", {("plumbing", "slider")}),
         ("<p>This notebook walks the data.</p>", {("plumbing", "notebook talk")}),
+        ("<p>Add needs.csv to /home/ann/clients/acme.</p>", {("plumbing", "file path")}),
         ("<p>Start with IDIC (<code>01_idic</code>).</p>", {("plumbing", "code")}),
         ("<p>The top <code>ssc_share</code> by value.</p>", {("plumbing", "code name")}),
         ("<table><tr><th>value_tier</th></tr></table>", {("plumbing", "code name")}),
