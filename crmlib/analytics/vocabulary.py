@@ -152,7 +152,8 @@ _DEFINITIONS = (
     Definition(
         "ssc_count",
         "Strategically significant customers (SSC)",
-        "The top share (20% unless set otherwise) of customers by current value; only customers with "
+        "The top share (20% unless set otherwise) of customers by current value; only "
+        "customers with "
         "a current value above 0 qualify, and customers tied at the cut are all in.",
         _WINDOW,
         "customers",
@@ -310,7 +311,8 @@ _DEFINITIONS = (
     Definition(
         "tailoring_value_at_stake",
         "Value one-to-one tailoring could add a year",
-        "Customer IDOL: the uplift tailoring could add x the yearly current value of all customers (profit, "
+        "Customer IDOL: the uplift tailoring could add x the yearly current value of all "
+        "customers (profit, "
         "or revenue when the data has no cost).",
         _WINDOW,
         "currency",
@@ -387,7 +389,8 @@ _DEFINITIONS = (
         "revenue_top20_history",
         "Revenue share of the top 20% (whole history)",
         "The share of all revenue over the whole history up to the observation end brought "
-        "by the 20% of customers with the most revenue. Not the customer base's share of value held "
+        "by the 20% of customers with the most revenue. Not the customer base's share of "
+        "value held "
         "by the top 20%, which "
         "ranks by current value over the window.",
         "the whole history up to the observation end",
