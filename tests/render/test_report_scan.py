@@ -2,8 +2,9 @@
 plumbing, no empty figure.
 
 The unit tests feed the scanner hand-made pages; the slow test scans the seven reports
-of the sample company and of CDNOW (transactions only, so the customers are only ids),
-rendered once per session by ``rendered_sets``.
+of the sample company, of CDNOW (transactions only, so the customers are only ids) and of
+the sample without cost, consent, interactions or campaigns, rendered once per session
+by ``rendered_sets``.
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ def test_the_export_removes_notebook_only_cells():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("company", ["sample", "cdnow"])
+@pytest.mark.parametrize("company", ["sample", "cdnow", "revenue_only"])
 def test_every_report_reads_as_a_client_document(company, rendered_sets, root):
     rendered = rendered_sets(company)
     stems = sorted(path.stem for path in (root / "notebooks").glob("*.ipynb"))
