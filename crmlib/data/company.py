@@ -104,7 +104,7 @@ class Company:
             where = (
                 f"add a table named {table} to {self.database}, or map one in mapping.yml"
                 if self.database
-                else f"add {table}.csv to {self.data_dir}"
+                else f"add {table}.csv to the company's data folder ({self.data_dir.name})"
             )
             raise MissingDataError(
                 f"{step} needs the {table} table ({TABLES[table].description.lower().rstrip('.')}); "
@@ -117,7 +117,8 @@ class Company:
                 where = (
                     f"a customers table with customer_id and {names} to {self.database}"
                     if self.database
-                    else f"customers.csv with customer_id and {names} to {self.data_dir}"
+                    else f"customers.csv with customer_id and {names} to the company's data folder "
+                    f"({self.data_dir.name})"
                 )
                 raise MissingDataError(
                     f"{step} needs the column(s) {names} of a customers table; there is none, "

@@ -117,6 +117,50 @@ class MomentSync:
         return (episodes - int(self.moments["one"].sum())) / episodes if episodes else float("nan")
 
 
+#: How each campaign's category was found, in words.
+_CATEGORY_SOURCES = {
+    "recorded": "named in the campaigns table",
+    "inferred": "read from the targeting",
+    "general": "general offer, not checked",
+}
+
+
+def categories_table(categories: pd.DataFrame) -> pd.DataFrame:
+    """How each campaign's offer was read, as a report shows it.
+
+    A general offer has no category and a recorded category no odds ratio: both read
+    so in words, never as a missing-value marker.
+
+    Parameters
+    ----------
+    categories : DataFrame
+        ``ProductSync.categories``.
+
+    Returns
+    -------
+    DataFrame
+        Offer, sent, recipients, category, odds ratio and how the category was found.
+    """
+    table = categories.copy()
+    general = table["category"].isna()
+    table["category"] = table["category"].astype(object).where(~general, "no one category")
+    table["odds_ratio"] = [
+        f"{ratio:.2f}" if pd.notna(ratio) else "n/a" for ratio in table["odds_ratio"]
+    ]
+    table["source"] = table["source"].map(_CATEGORY_SOURCES).fillna(table["source"])
+    table = table.rename(
+        columns={
+            "campaign_id": "campaign",
+            "sent_date": "sent",
+            "odds_ratio": "odds ratio",
+            "source": "category found",
+        }
+    )
+    if "sent" in table.columns:
+        table["sent"] = pd.to_datetime(table["sent"]).dt.strftime("%Y-%m-%d")
+    return table.set_index("campaign") if "campaign" in table.columns else table
+
+
 @dataclass(frozen=True)
 class ProductSync:
     """Offers against products owned: the campaigns' categories and the conflicts."""

@@ -330,7 +330,7 @@ def value_creation(
         win_cost, win_source = float("nan"), "not known"
         skipped["acquisition"] = (
             "it needs the interactions and channels tables "
-            "(for the cost to serve) or the acquisition_cost or retention_cost parameter"
+            "(for the cost to serve), or the company's own cost of winning or keeping a customer"
         )
     customer_side = None
     if "satisfaction" in segments.columns:

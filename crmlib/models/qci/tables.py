@@ -121,7 +121,7 @@ def wallet_table(view: PenetrationView | None) -> pd.DataFrame:
     if view.wallet is None:
         raise MissingDataError(
             "it needs an estimate of what a customer spends a year in the market, here and "
-            "elsewhere (the parameter wallet_per_customer, 0 = unknown); the data holds only "
+            "elsewhere, which the consultant brings in; the data holds only "
             "the spend here"
         )
     return view.wallet

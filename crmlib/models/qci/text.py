@@ -55,7 +55,7 @@ def describe_base(company: Company, base: CustomerBase) -> str:
     sizes = base.tier.value_counts()
     parts.append(
         sentence(
-            "The segments of this notebook are value tiers on the profit each customer "
+            "The segments here are value tiers on the profit each customer "
             "brought in that year (margin minus the cost of their contacts): {tiers}. "
             "Platinum is the top group that brings half of the profit, gold the next up "
             "to 80%, silver up to 95%, bronze the rest, including those who bought nothing.",
@@ -573,7 +573,7 @@ def describe_wallet(view: PenetrationView, currency: str) -> str:
     if view.wallet is None:
         return (
             "*Share of wallet is skipped: it needs an estimate of what a customer spends a year in "
-            "the market, here and elsewhere (the parameter wallet\\_per\\_customer, 0 = unknown); "
+            "the market, here and elsewhere, which the consultant brings in; "
             "the data holds only the spend here.*"
         )
     w = view.wallet.loc["all"]
@@ -705,15 +705,13 @@ def describe_retention(
         parts.append(
             (
                 sentence(
-                    "The company's retention target is {target} (set in company.yml under "
-                    "targets): the rate is {gap} above it.",
+                    "The company's retention target is {target}: the rate is {gap} above it.",
                     target=percent(view.target),
                     gap=percent(abs(gap)),
                 )
                 if gap >= 0
                 else sentence(
-                    "The company's retention target is {target} (set in company.yml under "
-                    "targets): the rate is {gap} below it.",
+                    "The company's retention target is {target}: the rate is {gap} below it.",
                     target=percent(view.target),
                     gap=percent(abs(gap)),
                 )
@@ -874,8 +872,8 @@ def describe_retention_value(result: RetentionValue, currency: str) -> str:
                 "{rule} The data holds no acquisition cost; it measures the yearly "
                 "contact cost of a retained customer at {retention_cost}, so the rule "
                 "implies about {acquisition_cost} to win one, and {replacement_cost} to "
-                "win as many customers as the rise keeps. Set the parameter "
-                "acquisition_cost to the company's own figure.",
+                "win as many customers as the rise keeps. The company's own cost of winning "
+                "a customer should replace it.",
                 rule=rule,
                 retention_cost=money(result.retention_cost, currency),
                 acquisition_cost=money(result.acquisition_cost, currency),

@@ -596,3 +596,25 @@ def test_a_look_alike_who_bought_nothing_is_said_to_have_brought_nothing():
 
     assert _brought(0.0, "EUR") == "nothing in that window"
     assert _brought(-30.0, "EUR") == "-EUR 30"
+
+
+def test_campaign_categories_read_in_words():
+    from crmlib.render.scan import scan_report
+
+    categories = pd.DataFrame(
+        {
+            "campaign_id": ["C1", "C2", "C3"],
+            "offer": ["10% off bulbs", "we miss you", "garden set"],
+            "sent_date": pd.to_datetime(["2025-01-02", "2025-02-03", "2025-03-04"]),
+            "recipients": [10, 20, 30],
+            "category": ["bulbs", None, "garden"],
+            "odds_ratio": [2.5, 1.1, float("nan")],
+            "source": ["inferred", "general", "recorded"],
+        }
+    )
+    table = idol.categories_table(categories)
+    assert table.loc["C2", "category"] == "no one category"
+    assert table.loc["C3", "odds ratio"] == "n/a"
+    assert table.loc["C1", "category found"] == "read from the targeting"
+    assert table.loc["C1", "sent"] == "2025-01-02"
+    assert scan_report(f"<html><body>{table.to_html()}</body></html>") == []
