@@ -170,6 +170,35 @@ def sample(out_dir: Path, n_customers: int, seed: int, fmt: str | None) -> None:
 
 
 @cli.command()
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder for the student copies (in students/) and the answer key.",
+)
+@click.option(
+    "--data",
+    "data_dir",
+    default=str(NOTEBOOKS_DIR.parent / "data" / "sample"),
+    show_default=True,
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    help="Company the answer key is computed on.",
+)
+@click.option("--no-key", is_flag=True, help="Write the student copies only.")
+@click.option("--no-pdf", is_flag=True, help="Write the answer key without its PDF.")
+def classroom(out_dir: Path, data_dir: Path, no_key: bool, no_pdf: bool) -> None:
+    """Student copies of the notebooks without solutions, and an answer key."""
+    from crmlib import classroom as teaching
+
+    for path in teaching.write_student_copies(out_dir):
+        click.echo(f"wrote {path}")
+    if not no_key:
+        for path in teaching.write_answer_key(out_dir, data_dir, pdf=not no_pdf):
+            click.echo(f"wrote {path}")
+
+
+@cli.command()
 @click.argument("notebooks", nargs=-1, required=True)
 @data_option
 @click.option(
