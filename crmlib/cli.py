@@ -21,6 +21,9 @@ from crmlib.batch.command import batch
 from crmlib.errors import CrmlibError, RenderError
 from crmlib.paths import NOTEBOOKS_DIR
 
+#: The planted cases of ``sample --case`` (names only, so the help needs no import of pandas).
+PLANTED_CASES = ("campaign-audience", "channel-handover", "churn-tier", "data-gap")
+
 
 def resolve_notebook(name: str) -> Path:
     """A notebook path, or a name such as ``00_start_here`` looked up in notebooks/."""
@@ -161,10 +164,23 @@ def validate(data_dir: Path) -> None:
     default=None,
     help="File format (default: csv below 200,000 customers, else parquet).",
 )
-def sample(out_dir: Path, n_customers: int, seed: int, fmt: str | None) -> None:
+@click.option(
+    "--case",
+    "case",
+    type=click.Choice(sorted(PLANTED_CASES)),
+    default=None,
+    help="Plant a known problem for students to diagnose; the truth goes to case.yml.",
+)
+def sample(out_dir: Path, n_customers: int, seed: int, fmt: str | None, case: str | None) -> None:
     """Generate a deterministic sample company (a garden-and-home retailer)."""
     from crmlib.sample import create_sample_company
+    from crmlib.sample.cases import create_case
 
+    if case is not None:
+        path = create_case(out_dir, case, n_customers=n_customers, seed=seed)
+        click.echo(f"Sample company with {n_customers:,} customers and the case '{case}' "
+                   f"planted written to {path} (the ground truth is in case.yml)")  # fmt: skip
+        return
     path = create_sample_company(out_dir, n_customers=n_customers, seed=seed, fmt=fmt)
     click.echo(f"Sample company with {n_customers:,} customers written to {path}")
 
