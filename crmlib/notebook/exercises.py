@@ -11,6 +11,7 @@ checker, which says *right*, *close* or *wrong* with a hint::
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 from collections.abc import Callable, Iterable, Mapping
@@ -18,7 +19,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from crmlib.errors import CrmlibError
 from crmlib.formatting import count, money, percent
+
+#: Said when the company's data cannot give the expected answer (unknown is not zero).
+UNKNOWN = "The company's data cannot give this figure, so there is no answer to check against."
 
 VERDICTS = {
     "right": ("#27ae60", "Right."),
@@ -102,6 +107,8 @@ def check_number(
         return Feedback("wrong", f"'{answer}' is not a number. {hint}".strip())
     if value is None:
         return Feedback("open", "Replace None with your answer and run the cell again.")
+    if expected is None or (isinstance(expected, float) and math.isnan(expected)):
+        return Feedback("open", UNKNOWN)
     scale = abs(expected) if relative and expected else 1.0
     difference = abs(value - expected) / scale
     close = tolerance * 5 if close is None else close
@@ -128,6 +135,8 @@ def check_choice(
     def norm(value) -> str:
         return str(value).strip().casefold()
 
+    if expected is None:
+        return Feedback("open", UNKNOWN)
     if options is not None and norm(answer) not in {norm(o) for o in options}:
         listed = ", ".join(str(o) for o in options)
         return Feedback("wrong", f"'{answer}' is not one of the options ({listed}).")
@@ -207,6 +216,8 @@ def check_prediction(prediction, *changes: Change) -> Feedback:
     Right when every direction is right; close when some are, or when the one measure
     barely moved; wrong otherwise. The feedback says what happened and the model's why.
     """
+    if not changes:
+        return Feedback("open", "The company's data cannot show this movement: nothing to check.")
     if prediction is None or prediction is Ellipsis:
         return Feedback("open", "Write your prediction first, then run the cell.")
     guesses = [prediction] if isinstance(prediction, str) else list(prediction)
@@ -306,6 +317,32 @@ def check_judgement(
     return Feedback("wrong", said)
 
 
+def _open_without_data(check: Callable[..., Feedback]) -> Callable[..., Feedback]:
+    """A check that answers "open", with the reason, when the data lacks what it needs."""
+
+    @functools.wraps(check)
+    def checked(*args, **kwargs) -> Feedback:
+        try:
+            return check(*args, **kwargs)
+        except CrmlibError as error:
+            return Feedback("open", f"The company's data cannot answer this: {error}")
+
+    return checked
+
+
+def _none_without_data(changes: Callable[..., list[Change]]) -> Callable[..., list[Change]]:
+    """A movement that cannot be measured without some data is no movement to check."""
+
+    @functools.wraps(changes)
+    def measured(*args, **kwargs) -> list[Change]:
+        try:
+            return changes(*args, **kwargs)
+        except CrmlibError:
+            return []
+
+    return measured
+
+
 # -- the model notebooks' exercises: each expected answer computed from the company's data --
 #
 # One function per exercise keeps the check cell short, and lets the tests feed it a right,
@@ -323,14 +360,20 @@ def value_card(differentiation) -> pd.DataFrame:
     """The most valuable MVC's forecast inputs: what the by-hand calculation needs."""
     table = differentiation.base.table
     forecast = table.dropna(subset=["expected_purchases", "expected_average_value"])
-    top = forecast[forecast["value_category"] == "MVC"]["current_value"].idxmax()
+    mvc = forecast[forecast["value_category"] == "MVC"]["current_value"]
+    if mvc.empty:  # no forecast: nothing to compute by hand
+        return pd.DataFrame(columns=["expected_purchases", "expected_average_value"])
+    top = mvc.idxmax()
     row = table.loc[[top], ["expected_purchases", "expected_average_value", "revenue"]]
     return row.assign(gross_margin=table.loc[[top], "gross_margin"]).round(4)
 
 
+@_open_without_data
 def check_expected_margin(answer, differentiation) -> Feedback:
     """Compute: the top MVC's expected twelve-month margin by hand."""
     card = value_card(differentiation)
+    if card.empty:
+        return Feedback("open", "No lifetime-value forecast for this company: nothing to compute.")
     customer = card.index[0]
     expected = float(differentiation.base.table.loc[customer, "expected_margin_12m"])
     return check_number(
@@ -353,6 +396,7 @@ def _top_share(values: pd.Series, share: float) -> tuple[float, float]:
     return float(ranked.head(n).sum() / total), float(ranked.head(n).mean())
 
 
+@_none_without_data
 def ssc_share_changes(differentiation, new_share: float, currency: str = "") -> list[Change]:
     """Predict: what a larger SSC (MVC) share does to their value share and mean value."""
     values = differentiation.base.table["current_value"]
@@ -387,6 +431,7 @@ def cut_contact_scores(interaction) -> pd.Series:
     return ratio.where(margin.notna(), float("inf"))
 
 
+@_open_without_data
 def check_cut_contacts(choice, why, interaction) -> Feedback:
     """Judge: whose contact spending to cut first."""
     return check_judgement(
@@ -410,9 +455,12 @@ def retention_counts(kept) -> pd.DataFrame:
     return window.drop(index="all", errors="ignore")
 
 
+@_open_without_data
 def check_overall_retention(answer, kept) -> Feedback:
     """Compute: the overall retention rate from the tiers' counts (weighted, not averaged)."""
     counts = retention_counts(kept)
+    if not counts["customers_before"].sum() or not kept.measured:
+        return Feedback("open", UNKNOWN)
     expected = float(counts["retained"].sum() / counts["customers_before"].sum())
     unweighted = float((counts["retained"] / counts["customers_before"]).mean())
     try:
@@ -437,6 +485,7 @@ def check_overall_retention(answer, kept) -> Feedback:
     )
 
 
+@_none_without_data
 def lapse_changes(company, readiness, k: float, new_k: float) -> list[Change]:
     """Predict: what a longer lapse multiple does to the lapsed share and the win-back list."""
     from crmlib.models import qci
@@ -467,6 +516,7 @@ def lapse_changes(company, readiness, k: float, new_k: float) -> list[Change]:
     return changes
 
 
+@_open_without_data
 def check_activity(choice, why, potential, currency: str = "") -> Feedback:
     """Judge: which QCI activity gets the budget."""
     scores = potential["value_per_year"] if potential is not None else {}
@@ -485,9 +535,13 @@ def check_activity(choice, why, potential, currency: str = "") -> Feedback:
 # 03 Payne & Frow
 
 
+@_open_without_data
 def check_retention_lift(answer, value) -> Feedback:
     """Compute: the value a year that more retention keeps among the target segments."""
     lift = value.retention_lift
+    parts = (lift, value.target_retained_base, value.target_profit_per_customer)
+    if any(p is None or not math.isfinite(p) for p in parts):
+        return Feedback("open", UNKNOWN)
     expected = lift * value.target_retained_base * value.target_profit_per_customer
     try:
         given = _number(answer)
@@ -506,9 +560,12 @@ def check_retention_lift(answer, value) -> Feedback:
     )
 
 
+@_open_without_data
 def check_points_change(answer, performance, kpi: str = "retention_rate") -> Feedback:
     """Compute: a rate's change in percentage points (not the relative change)."""
     card = performance.scorecard
+    if card is None or kpi not in card.index:
+        return Feedback("open", UNKNOWN)
     previous, current = (float(card.loc[kpi, c]) for c in ("previous", "current"))
     expected = (current - previous) * 100
     relative = float(card.loc[kpi, "relative_change"]) * 100
@@ -534,6 +591,7 @@ def check_points_change(answer, performance, kpi: str = "retention_rate") -> Fee
     )
 
 
+@_none_without_data
 def continuity_changes(company, window_days: int, new_window: int) -> list[Change]:
     """Predict: what a longer repeat window does to the episodes and to channel hopping."""
     from crmlib.models import payne_frow as pf
@@ -559,6 +617,7 @@ def continuity_changes(company, window_days: int, new_window: int) -> list[Chang
     ]
 
 
+@_open_without_data
 def check_first_process(choice, why, scores, readiness_verdict: str = "") -> Feedback:
     """Judge: which of the five processes to strengthen first."""
     column = scores["score"].set_axis(scores["title"]) if "title" in scores else scores["score"]
@@ -583,8 +642,12 @@ def check_first_process(choice, why, scores, readiness_verdict: str = "") -> Fee
 # 04 CRM value chain
 
 
+@_open_without_data
 def check_cost_magnet_ratio(answer, portfolio) -> Feedback:
     """Compute: how many times their margin the cost magnets cost to serve."""
+    needed = {"cost_magnet", "recent_margin", "recent_cost_to_serve"}
+    if not needed <= set(portfolio.table.columns):
+        return Feedback("open", "Without the cost to serve there are no cost magnets to compute.")
     magnets = portfolio.table[portfolio.table["cost_magnet"].astype(bool)]
     margin = float(magnets["recent_margin"].sum())
     expected = float(magnets["recent_cost_to_serve"].sum()) / margin if margin else float("nan")
@@ -600,6 +663,7 @@ def check_cost_magnet_ratio(answer, portfolio) -> Feedback:
     )
 
 
+@_none_without_data
 def matrix_changes(portfolio, new_share: float) -> list[Change]:
     """Predict: what a larger 'high on the y axis' share does to invest and protect."""
     now = portfolio.regrouped(matrix_axis="potential").quadrants["value_share"]
@@ -623,6 +687,7 @@ def matrix_changes(portfolio, new_share: float) -> list[Change]:
     ]
 
 
+@_open_without_data
 def check_stage_to_fund(choice, why, scores) -> Feedback:
     """Judge: which stage or supporting condition of the chain to fund first."""
     return check_judgement(
@@ -640,8 +705,11 @@ def check_stage_to_fund(choice, why, scores) -> Feedback:
 # 05 Customer IDOL
 
 
+@_open_without_data
 def check_mismatch_rate(answer, scorecard, dimension: str = "channels") -> Feedback:
     """Compute: one dimension's mismatch rate from its counts."""
+    if dimension not in scorecard.index:
+        return Feedback("open", UNKNOWN)
     row = scorecard.loc[dimension]
     expected = float(row["mismatches"]) / float(row["checked"]) if row["checked"] else float("nan")
     return check_number(
@@ -655,6 +723,7 @@ def check_mismatch_rate(answer, scorecard, dimension: str = "channels") -> Feedb
     )
 
 
+@_none_without_data
 def treatment_cost_changes(fit, cost: float, new_cost: float, currency: str = "") -> list[Change]:
     """Predict: what a cheaper treatment does to the affordable number of groups."""
     from crmlib.models import idol
@@ -680,6 +749,7 @@ def treatment_cost_changes(fit, cost: float, new_cost: float, currency: str = ""
     ]
 
 
+@_open_without_data
 def check_groups(choice, why, fit, cost: float, currency: str = "") -> Feedback:
     """Judge: how many treatment groups to run."""
     from crmlib.models import idol
@@ -701,6 +771,7 @@ def check_groups(choice, why, fit, cost: float, currency: str = "") -> Feedback:
 # 07 Comparing the models
 
 
+@_open_without_data
 def check_value_span(answer, comparison, theme: str | None = None) -> Feedback:
     """Compute: how many times the highest estimate of one theme is the lowest."""
     spans = comparison.values
@@ -719,6 +790,7 @@ def check_value_span(answer, comparison, theme: str | None = None) -> Feedback:
     )
 
 
+@_open_without_data
 def check_joint_first(choice, why, verdicts) -> Feedback:
     """Judge: which shared idea a joint plan of all the models should start with."""
     from crmlib.models import crosswalk
@@ -762,6 +834,7 @@ def case_question(data_dir) -> str:
     return f"**{case['question']}** Options: {options}."
 
 
+@_open_without_data
 def check_diagnosis(answer, data_dir) -> Feedback:
     """Diagnose: did the student find the planted problem? Says where to look, not what."""
     case = planted_case(data_dir)
