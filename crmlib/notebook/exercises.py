@@ -21,6 +21,7 @@ import pandas as pd
 
 from crmlib.errors import CrmlibError
 from crmlib.formatting import count, money, percent
+from crmlib.text import escape
 
 #: Said when the company's data cannot give the expected answer (unknown is not zero).
 UNKNOWN = "The company's data cannot give this figure, so there is no answer to check against."
@@ -830,8 +831,9 @@ def case_question(data_dir) -> str:
             "This company has no planted problem. Make one with `crm-workbook sample --out "
             "DIR --case NAME` and run this notebook with `data_dir` set to DIR."
         )
-    options = ", ".join(f"`{o}`" for o in case["options"])
-    return f"**{case['question']}** Options: {options}."
+    # case.yml sits in the company's folder: its text is read as user text
+    options = "; ".join(escape(o) for o in case["options"])
+    return f"**{escape(case['question'])}** Options: {options}."
 
 
 @_open_without_data
