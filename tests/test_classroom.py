@@ -61,3 +61,14 @@ def test_answer_key_holds_every_solution():
     # the key is for the teacher's report: no cell is tagged to be left out of it
     assert not any("exercise" in c.metadata.get("tags", []) for c in key.cells)
     nbformat.validate(key)
+
+
+def test_every_exercise_of_the_model_notebooks_has_a_solution():
+    """Each exercise code cell is followed by its solution (text, then code)."""
+    for stem in ("01_idic", "02_qci", "03_payne_frow", "04_value_chain", "05_idol"):
+        cells = nbformat.read(ROOT / "notebooks" / f"{stem}.ipynb", as_version=4).cells
+        for index, cell in enumerate(cells):
+            tags = cell.metadata.get("tags", [])
+            if cell.cell_type == "code" and "exercise" in tags and "solution" not in tags:
+                after = [c.metadata.get("tags", []) for c in cells[index + 1 : index + 3]]
+                assert all("solution" in t for t in after), f"{stem} cell {index} has no solution"
