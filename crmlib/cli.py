@@ -21,6 +21,9 @@ from crmlib.batch.command import batch
 from crmlib.errors import CrmlibError, RenderError
 from crmlib.paths import NOTEBOOKS_DIR
 
+#: The planted cases of ``sample --case`` (names only, so the help needs no import of pandas).
+PLANTED_CASES = ("campaign-audience", "channel-handover", "churn-tier", "data-gap")
+
 
 def resolve_notebook(name: str) -> Path:
     """A notebook path, or a name such as ``00_start_here`` looked up in notebooks/."""
@@ -180,12 +183,61 @@ def validate(data_dir: Path | str) -> None:
     default=None,
     help="File format of a folder (default: csv below 200,000 customers, else parquet).",
 )
-def sample(out_dir: Path | str, n_customers: int, seed: int, fmt: str | None) -> None:
+@click.option(
+    "--case",
+    "case",
+    type=click.Choice(sorted(PLANTED_CASES)),
+    default=None,
+    help="Plant a known problem for students to diagnose; the truth goes to case.yml.",
+)
+def sample(
+    out_dir: Path | str, n_customers: int, seed: int, fmt: str | None, case: str | None
+) -> None:
     """Generate a deterministic sample company (a garden-and-home retailer)."""
     from crmlib.sample import create_sample_company
+    from crmlib.sample.cases import create_case
 
+    if case is not None:
+        if not isinstance(out_dir, Path):
+            raise click.BadParameter(
+                "a planted case is written as a folder; give --out a folder path",
+                param_hint="--out",
+            )
+        path = create_case(out_dir, case, n_customers=n_customers, seed=seed)
+        click.echo(f"Sample company with {n_customers:,} customers and the case '{case}' "
+                   f"planted written to {path} (the ground truth is in case.yml)")  # fmt: skip
+        return
     path = create_sample_company(out_dir, n_customers=n_customers, seed=seed, fmt=fmt)
     click.echo(f"Sample company with {n_customers:,} customers written to {path}")
+
+
+@cli.command()
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder for the student copies (in students/) and the answer key.",
+)
+@click.option(
+    "--data",
+    "data_dir",
+    default=str(NOTEBOOKS_DIR.parent / "data" / "sample"),
+    show_default=True,
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    help="Company the answer key is computed on.",
+)
+@click.option("--no-key", is_flag=True, help="Write the student copies only.")
+@click.option("--no-pdf", is_flag=True, help="Write the answer key without its PDF.")
+def classroom(out_dir: Path, data_dir: Path, no_key: bool, no_pdf: bool) -> None:
+    """Student copies of the notebooks without solutions, and an answer key."""
+    from crmlib import classroom as teaching
+
+    for path in teaching.write_student_copies(out_dir):
+        click.echo(f"wrote {path}")
+    if not no_key:
+        for path in teaching.write_answer_key(out_dir, data_dir, pdf=not no_pdf):
+            click.echo(f"wrote {path}")
 
 
 @cli.command()
