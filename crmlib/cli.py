@@ -21,6 +21,9 @@ from crmlib.batch.command import batch
 from crmlib.errors import CrmlibError, RenderError
 from crmlib.paths import NOTEBOOKS_DIR
 
+#: The planted cases of ``sample --case`` (names only, so the help needs no import of pandas).
+PLANTED_CASES = ("campaign-audience", "channel-handover", "churn-tier", "data-gap")
+
 
 def resolve_notebook(name: str) -> Path:
     """A notebook path, or a name such as ``00_start_here`` looked up in notebooks/."""
@@ -60,21 +63,39 @@ def check_parameter_names(notebooks: list[Path], names: list[str]) -> None:
 
 def parse_formats(text: str) -> tuple[str, ...]:
     formats = tuple(f.strip().lower() for f in text.split(",") if f.strip())
-    unknown = [f for f in formats if f not in ("html", "pdf")]
+    unknown = [f for f in formats if f not in ("html", "pdf", "pptx")]
     if unknown or not formats:
         raise click.BadParameter(
-            f"unknown format '{unknown[0] if unknown else text}'; use html, pdf or html,pdf",
+            f"unknown format '{unknown[0] if unknown else text}'; use html, pdf, pptx or a "
+            "list such as pdf,pptx",
             param_hint="--format",
         )
     return formats
+
+
+class DataSource(click.ParamType):
+    """A data folder (a Path) or a database URL (kept as text: a Path would fold '///')."""
+
+    name = "FOLDER|URL"
+
+    def convert(self, value, param, ctx):
+        from crmlib.parameters import is_database_url
+
+        if isinstance(value, Path) or not is_database_url(value):
+            return Path(value)
+        from crmlib.data.database import anchored
+
+        # a relative DuckDB file is the one in the current folder, wherever a kernel runs
+        return anchored(str(value), Path.cwd())
 
 
 data_option = click.option(
     "--data",
     "data_dir",
     required=True,
-    type=click.Path(path_type=Path),
-    help="The company's data folder.",
+    type=DataSource(),
+    help="The company's data folder, or a database: duckdb:///path/company.duckdb or "
+    "postgresql://user@host:port/dbname (password from PGPASSWORD or ~/.pgpass).",
 )
 
 
@@ -100,8 +121,8 @@ def company_notes(company) -> list[str]:
 
 @cli.command()
 @data_option
-def validate(data_dir: Path) -> None:
-    """Check a data folder and print a data-quality summary."""
+def validate(data_dir: Path | str) -> None:
+    """Check a data folder or database and print a data-quality summary."""
     from crmlib.data.company import load_company
     from crmlib.data.quality import column_completeness, table_overview
 
@@ -142,8 +163,9 @@ def validate(data_dir: Path) -> None:
     "--out",
     "out_dir",
     required=True,
-    type=click.Path(path_type=Path),
-    help="Folder to write the company's tables into.",
+    type=DataSource(),
+    help="Folder to write the company's tables into, or a database "
+    "(duckdb:///path/company.duckdb; company.yml goes beside the file).",
 )
 @click.option(
     "--customers",
@@ -159,14 +181,63 @@ def validate(data_dir: Path) -> None:
     "fmt",
     type=click.Choice(["csv", "parquet"]),
     default=None,
-    help="File format (default: csv below 200,000 customers, else parquet).",
+    help="File format of a folder (default: csv below 200,000 customers, else parquet).",
 )
-def sample(out_dir: Path, n_customers: int, seed: int, fmt: str | None) -> None:
+@click.option(
+    "--case",
+    "case",
+    type=click.Choice(sorted(PLANTED_CASES)),
+    default=None,
+    help="Plant a known problem for students to diagnose; the truth goes to case.yml.",
+)
+def sample(
+    out_dir: Path | str, n_customers: int, seed: int, fmt: str | None, case: str | None
+) -> None:
     """Generate a deterministic sample company (a garden-and-home retailer)."""
     from crmlib.sample import create_sample_company
+    from crmlib.sample.cases import create_case
 
+    if case is not None:
+        if not isinstance(out_dir, Path):
+            raise click.BadParameter(
+                "a planted case is written as a folder; give --out a folder path",
+                param_hint="--out",
+            )
+        path = create_case(out_dir, case, n_customers=n_customers, seed=seed)
+        click.echo(f"Sample company with {n_customers:,} customers and the case '{case}' "
+                   f"planted written to {path} (the ground truth is in case.yml)")  # fmt: skip
+        return
     path = create_sample_company(out_dir, n_customers=n_customers, seed=seed, fmt=fmt)
     click.echo(f"Sample company with {n_customers:,} customers written to {path}")
+
+
+@cli.command()
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder for the student copies (in students/) and the answer key.",
+)
+@click.option(
+    "--data",
+    "data_dir",
+    default=str(NOTEBOOKS_DIR.parent / "data" / "sample"),
+    show_default=True,
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    help="Company the answer key is computed on.",
+)
+@click.option("--no-key", is_flag=True, help="Write the student copies only.")
+@click.option("--no-pdf", is_flag=True, help="Write the answer key without its PDF.")
+def classroom(out_dir: Path, data_dir: Path, no_key: bool, no_pdf: bool) -> None:
+    """Student copies of the notebooks without solutions, and an answer key."""
+    from crmlib import classroom as teaching
+
+    for path in teaching.write_student_copies(out_dir):
+        click.echo(f"wrote {path}")
+    if not no_key:
+        for path in teaching.write_answer_key(out_dir, data_dir, pdf=not no_pdf):
+            click.echo(f"wrote {path}")
 
 
 @cli.command()
@@ -184,7 +255,8 @@ def sample(out_dir: Path, n_customers: int, seed: int, fmt: str | None) -> None:
     "formats",
     default="html",
     show_default=True,
-    help="Report formats, comma-separated: html, pdf.",
+    help="Report formats, comma-separated: html, pdf, pptx (the strategy report's "
+    "slide deck; other reports have none).",
 )
 @click.option(
     "-p",
@@ -211,7 +283,7 @@ def sample(out_dir: Path, n_customers: int, seed: int, fmt: str | None) -> None:
 )
 def render(
     notebooks: tuple[str, ...],
-    data_dir: Path,
+    data_dir: Path | str,
     out_dir: Path,
     formats: str,
     parameters: tuple[tuple[str, str], ...],
@@ -241,8 +313,11 @@ def render(
     # Check the data once, up front: a bad file is one clear line, not a failed kernel.
     company = load_company(data_dir, observation_end=values.get("observation_end"))
     with tempfile.TemporaryDirectory(prefix="crm-pseudonymised-") as private:
-        source = pseudonymised_copy(company, Path(private)) if pseudonymise else data_dir
-        values = {"data_dir": str(source.resolve()), "interactive": False, **values}
+        if pseudonymise:
+            source = str(pseudonymised_copy(company, Path(private)).resolve())
+        else:
+            source = data_dir if isinstance(data_dir, str) else str(data_dir.resolve())
+        values = {"data_dir": source, "interactive": False, **values}
         failures = []
         try:
             results = render_many(
@@ -289,7 +364,7 @@ def render(
     type=click.IntRange(min=1),
     help="Horizon of the lifetime value.",
 )
-def segments(data_dir: Path, out_file: Path, ssc_share: float, horizon_months: int) -> None:
+def segments(data_dir: Path | str, out_file: Path, ssc_share: float, horizon_months: int) -> None:
     """Write one row per customer (RFM, SSC flag, CLV, value tier) for a CRM import."""
     from crmlib.analytics.base import customer_base
     from crmlib.data.company import load_company

@@ -33,6 +33,10 @@ STATUSES = ("ok", "caveat", "unavailable")
 #: The MIME type under which a notebook publishes its figures.
 FIGURES_MIME = "application/vnd.crm-workbook.figures+json"
 
+#: The MIME type of the structured content a report hands to other documents (the
+#: strategy report's portfolio, summary and verdicts, from which its slide deck is made).
+REPORT_MIME = "application/vnd.crm-workbook.report+json"
+
 #: The keys of one figure in ``figures.json``, in order.
 FIGURE_KEYS = ("id", "label", "value", "unit", "window", "status", "reason")
 

@@ -271,7 +271,17 @@ class Date:
 
 
 class Folder:
-    """A folder that exists."""
+    """A folder that exists, or a database URL (checked when the data is opened)."""
+
+
+#: The URL schemes ``--data`` and ``data_dir`` take for a database instead of a folder.
+DATABASE_SCHEMES = ("duckdb", "postgresql", "postgres")
+
+
+def is_database_url(value: object) -> bool:
+    """Whether ``value`` names a database (``duckdb:///...``, ``postgresql://...``)."""
+    scheme, separator, _ = str(value).partition("://")
+    return bool(separator) and scheme.lower() in DATABASE_SCHEMES
 
 
 class Currency:
@@ -319,7 +329,11 @@ RULES: dict[str, Any] = {
     "window_days": Range(1, example="14"),
     "recent_days": Range(0, example="30"),
     "n_needs": Range(1, example="3"),
-    "top_actions": Range(1, example="12"),
+    "contact_cost": _AMOUNT,
+    "benefit_cost": _AMOUNT,
+    "enabler_cost": _AMOUNT,
+    "incremental_share": _FRACTION,
+    "value_spread": _FRACTION,
 }
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -532,6 +546,8 @@ def check_parameter(
     if isinstance(rule, Currency):
         return check_currency(value, name=name, origin=origin)
     if isinstance(rule, Folder):
+        if is_database_url(value):
+            return value
         folder = Path(str(value)).expanduser()
         if not folder.is_dir():
             state = "is not a folder" if folder.exists() else "does not exist"

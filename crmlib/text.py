@@ -129,10 +129,40 @@ def join(items: Iterable[object], word: str = "and") -> str:
     return Safe(joined) if parts and all(isinstance(p, Safe) for p in parts) else joined
 
 
+def listing(items: Iterable[object], sep: str = ", ") -> Safe:
+    """``items`` joined by ``sep``, each escaped unless already a :class:`Safe` sentence.
+
+    For lists that go into a :func:`sentence` as one value: the items are escaped here,
+    once, and the result is not escaped again.
+
+    Examples
+    --------
+    >>> listing(["R&D", sentence("{n} sales", n="3")])
+    'R&amp;D, 3 sales'
+    """
+    return Safe(translate(sep).join(escape(item) for item in items))
+
+
 def plural(n: float, word: str, words: str | None = None) -> str:
     """``plural(3, "customer")`` -> ``"3 customers"``; one is singular after rounding."""
     many = words if words is not None else word + "s"
     return f"{count(n)} {translate(word if round(float(n)) == 1 else many)}"
+
+
+def number(value: float, decimals: int | None = 0, *, sign: bool = False) -> str:
+    """A plain number as text, to go into a :func:`sentence` already worded.
+
+    ``decimals`` places (``None``: as short as exact, ``2.5`` or ``2``); ``sign`` writes
+    ``+`` before a positive number (a difference in points). Shares, counts and money
+    have their own words in :mod:`crmlib.formatting`.
+
+    Examples
+    --------
+    >>> number(3.14159, 1), number(2.0, None), number(0.5, 1, sign=True)
+    ('3.1', '2', '+0.5')
+    """
+    spec = "g" if decimals is None else f".{int(decimals)}f"
+    return format(float(value), ("+" if sign else "") + spec)
 
 
 def label(name: object) -> str:

@@ -513,3 +513,13 @@ def test_segments_runs_on_revenue_only_data_and_leaves_the_unknown_empty(
     assert "expected_revenue_12m" in exported.columns
     assert not {"expected_margin_12m", "annual_margin"} & set(exported.columns)
     assert exported["current_value"].sum() == pytest.approx(exported["revenue"].sum())
+
+
+def test_pptx_is_a_report_format():
+    import click
+
+    from crmlib.cli import parse_formats
+
+    assert parse_formats("pdf, PPTX") == ("pdf", "pptx")
+    with pytest.raises(click.BadParameter, match="use html, pdf, pptx"):
+        parse_formats("docx")

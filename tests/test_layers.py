@@ -13,7 +13,7 @@ The layers, from the bottom (see DESIGN.md and the crmlib docstring)::
     drawing      crmlib.plots, crmlib.diagrams (charts and diagrams of given results)
     notebook     crmlib.notebook (everything that talks to IPython)
     reports      crmlib.render, crmlib.batch
-    entry        crmlib.cli, crmlib.lab, crmlib.__main__
+    entry        crmlib.cli, crmlib.lab, crmlib.classroom, crmlib.__main__
 
 A module may import its own layer and the layers below it. Within a layer the graph
 must still be free of cycles, so "its own layer" cannot hide a circle.
@@ -41,7 +41,7 @@ LAYERS = [
     ("drawing", ["crmlib.plots", "crmlib.diagrams"]),
     ("notebook", ["crmlib.notebook"]),
     ("reports", ["crmlib.render", "crmlib.batch"]),
-    ("entry", ["crmlib.cli", "crmlib.lab", "crmlib.__main__"]),
+    ("entry", ["crmlib.cli", "crmlib.lab", "crmlib.classroom", "crmlib.__main__"]),
 ]  # fmt: skip
 
 # Imports of third-party presentation libraries are presentation: only the notebook

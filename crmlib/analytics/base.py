@@ -21,7 +21,10 @@ all over the **same window** (the ``window_months`` up to the observation end):
 Company-level numbers come from the base as :class:`crmlib.figures.Figure`, each named
 by its definition in :mod:`crmlib.analytics.vocabulary`. A figure whose inputs are
 missing, whose period the data does not cover or whose model fit is doubtful has status
-``unavailable`` or ``caveat`` with the reason: it is never shown as 0.
+``unavailable`` or ``caveat`` with the reason: it is never shown as 0. Besides the
+table, the base counts the contact episodes that start in the window (the vocabulary's
+``contact_episode``, with a gap of :data:`EPISODE_WINDOW_DAYS`) and how many took a
+repeat contact, so QCI and Customer IDOL state one count.
 
 The base is memoised in the process (the same arguments give the same object) and on
 disk (:mod:`crmlib.analytics.base_cache`), keyed by the content of the tables and the
@@ -43,6 +46,7 @@ import pandas as pd
 
 from crmlib.analytics import base_cache
 from crmlib.analytics.bgnbd import discounted_expected_purchases
+from crmlib.analytics.contacts import contact_episodes
 from crmlib.analytics.lifetime_fit import LifetimeFit, fit_lifetime_models, restore_fit
 from crmlib.analytics.pareto import customer_share_for_value, flag_ssc, value_share_of_top
 from crmlib.analytics.profitability import (
@@ -619,6 +623,7 @@ def _build(
         "cost_to_serve_known": bool(cts_known),
         "contacts_known": bool(contacts_known),
         "consent_known": bool(consent_known),
+        "episodes": _episode_counts(interactions, start, end),
         "fit": fit.to_dict(),
         "notes": notes,
     }
@@ -655,6 +660,39 @@ def _previous_value(
         served = cost_to_serve(earlier, channels)["cost_to_serve"]
         value = value - served.reindex(ids).fillna(0.0)
     return value.astype(float)
+
+
+#: The largest gap in days between two contacts of one contact episode (the vocabulary's
+#: ``contact_episode``): the base counts episodes with it, and so do the models by default.
+EPISODE_WINDOW_DAYS = 14
+
+
+def _episode_counts(
+    interactions: pd.DataFrame | None, start: pd.Timestamp, end: pd.Timestamp
+) -> dict[str, Any]:
+    """The contact episodes that start in the window and how many took a repeat contact.
+
+    Episodes are formed on the whole history up to the observation end, so one that
+    began before the window is not cut in two; they count when they start inside it.
+    Without the columns it needs, ``{"reason": ...}`` says what is missing.
+    """
+    needed = ("customer_id", "date", "channel", "process")
+    if interactions is None or not set(needed) <= set(interactions.columns):
+        return {
+            "reason": "it needs an interactions table with customer_id, date, channel and "
+            "process per contact"
+        }
+    days = pd.to_datetime(interactions["date"], errors="coerce")
+    until_end = interactions.loc[(days <= end).to_numpy(dtype=bool, na_value=False)]
+    if until_end.empty:
+        return {"reason": "the interactions table holds no contact up to the observation end"}
+    episodes = contact_episodes(until_end.assign(date=days), EPISODE_WINDOW_DAYS)
+    inside = episodes[(episodes["start"] > start) & (episodes["start"] <= end)]
+    return {
+        "window_days": EPISODE_WINDOW_DAYS,
+        "episodes": int(len(inside)),
+        "repeats": int(inside["repeat"].sum()),
+    }
 
 
 def _forecast(
@@ -824,13 +862,9 @@ def _label(figure_id: str, base: CustomerBase, suffix: str = "") -> str:
     return label
 
 
-def _figures(base: CustomerBase) -> list[Figure]:
-    table, meta, currency = base.table, base.meta, base.currency
-    window = base.window
-    revenue_only = base.value_metric == "revenue"
-    figures: list[Figure] = [
-        Figure("customers", _label("customers", base), len(table), "customers", _at_end(base))
-    ]
+def _windowed(base: CustomerBase):
+    """A maker of figures over the base's window, with a caveat when the data begins inside it."""
+    meta, window = base.meta, base.window
     coverage = float(meta["window_coverage"])
     short = (
         f"the data begins on {meta['data_start']}, so it covers {coverage:.0%} of the window"
@@ -842,6 +876,24 @@ def _figures(base: CustomerBase) -> list[Figure]:
         status = "caveat" if reason or short else "ok"
         why = "; ".join(r for r in (short, reason) if r)
         return Figure(figure_id, label or _label(figure_id, base), value, unit, window, status, why)
+
+    return windowed
+
+
+def episode_figures(base: CustomerBase) -> list[Figure]:
+    """``contact_episode`` and ``repeat_episode_share`` alone (without the base's other
+    figures), for a model that states them: the same figures as in :meth:`CustomerBase.figures`."""
+    return _episode_figures(base, _windowed(base))
+
+
+def _figures(base: CustomerBase) -> list[Figure]:
+    table, meta, currency = base.table, base.meta, base.currency
+    window = base.window
+    revenue_only = base.value_metric == "revenue"
+    figures: list[Figure] = [
+        Figure("customers", _label("customers", base), len(table), "customers", _at_end(base))
+    ]
+    windowed = _windowed(base)
 
     figures.append(
         Figure(
@@ -903,6 +955,7 @@ def _figures(base: CustomerBase) -> list[Figure]:
                     window,
                 )
             )  # fmt: skip
+    figures += _episode_figures(base, windowed)
     figures += _forecast_figures(base)
     figures += _value_figures(base, windowed, revenue_only)
     if meta["consent_known"]:
@@ -926,6 +979,34 @@ def _figures(base: CustomerBase) -> list[Figure]:
             )
         )
     return figures
+
+
+def _episode_figures(base: CustomerBase, windowed) -> list[Figure]:
+    """The contact episodes that start in the window, and the share with a repeat contact."""
+    counted = base.meta.get("episodes") or {"reason": "the episodes were not counted"}
+    labels = {
+        "contact_episode": _label("contact_episode", base) + "s",
+        "repeat_episode_share": _label("repeat_episode_share", base),
+    }
+    if "reason" in counted or not counted["episodes"]:
+        why = counted.get("reason", "no contact episode starts in the window")
+        # without a window, as Customer IDOL states them when its check cannot run
+        return [
+            Figure.unavailable("contact_episode", labels["contact_episode"], "episodes", why),
+            Figure.unavailable(
+                "repeat_episode_share", labels["repeat_episode_share"], "share", why
+            ),
+        ]
+    episodes = int(counted["episodes"])
+    return [
+        windowed("contact_episode", episodes, "episodes", label=labels["contact_episode"]),
+        windowed(
+            "repeat_episode_share",
+            int(counted["repeats"]) / episodes,
+            "share",
+            label=labels["repeat_episode_share"],
+        ),
+    ]
 
 
 def _at_end(base: CustomerBase) -> str:
@@ -1013,17 +1094,13 @@ def _value_figures(base: CustomerBase, windowed, revenue_only: bool) -> list[Fig
         ("top20_share", value_share_of_top(value, 0.2)),
         ("concentration_80", customer_share_for_value(value, 0.8)),
     ):
-        if share is None or not np.isfinite(share):
-            # a share of a total that is 0 or less (e.g. nobody bought in the window)
+        if share is None or share != share:  # NaN: no share of a total that is not positive
             figures.append(
                 Figure.unavailable(
-                    figure_id,
-                    _label(figure_id, base),
-                    "share",
-                    "the total current value is not positive",
-                    base.window,
+                    figure_id, _label(figure_id, base), "share",
+                    "the total current value is not positive", base.window,
                 )
-            )
+            )  # fmt: skip
         else:
             figures.append(windowed(figure_id, share, "share"))
     counts = table["value_category"].value_counts()

@@ -52,7 +52,7 @@ class Definition:
     unit: str
 
 
-_WINDOW = "the analysis window: the window_months (default 12) up to the observation end"
+_WINDOW = "the analysis window: the 12 months (unless set otherwise) up to the observation end"
 _AT_END = "at the observation end"
 
 _DEFINITIONS = (
@@ -84,7 +84,7 @@ _DEFINITIONS = (
     Definition(
         "retention_rate",
         "Retention rate",
-        "Of the buyers of the previous window (the window_months before the analysis "
+        "Of the buyers of the previous window (as many months before the analysis "
         "window), the share who bought again in the analysis window. Unavailable, or with a "
         "caveat stating the covered share, when the previous window is not fully inside the "
         "data.",
@@ -102,14 +102,14 @@ _DEFINITIONS = (
         "gross_margin",
         "Gross margin",
         "Revenue minus the cost of the goods: amount - cost per line, or amount x the "
-        "product's margin_rate where a line has no cost.",
+        "product's margin rate where a line has no cost.",
         _WINDOW,
         "currency",
     ),
     Definition(
         "cost_to_serve",
         "Cost to serve",
-        "Every contact in the window priced at its channel's cost_per_contact, summed.",
+        "Every contact in the window priced at its channel's cost per contact, summed.",
         _WINDOW,
         "currency",
     ),
@@ -141,18 +141,19 @@ _DEFINITIONS = (
     Definition(
         "lifetime_value",
         "Lifetime value",
-        "Summed over customers, over a stated horizon (horizon_months, default 36): the "
+        "Summed over customers, over a stated horizon (36 months unless set otherwise): the "
         "margin BG/NBD and Gamma-Gamma expect month by month, discounted to the observation "
         "end at the yearly discount rate, minus the cost to serve expected for the same "
         "months (the window's monthly cost to serve times the probability of being alive), "
         "discounted alike.",
-        "the horizon_months after the observation end",
+        "the months of the horizon after the observation end",
         "currency",
     ),
     Definition(
         "ssc_count",
         "Strategically significant customers (SSC)",
-        "The top ssc_share (default 20%) of customers by current value; only customers with "
+        "The top share (20% unless set otherwise) of customers by current value; only "
+        "customers with "
         "a current value above 0 qualify, and customers tied at the cut are all in.",
         _WINDOW,
         "customers",
@@ -178,7 +179,8 @@ _DEFINITIONS = (
         "Customers per value category",
         "Peppers & Rogers' value categories, applied in this order: BZ (below zero: current "
         "value below 0), MVC (most valuable: the SSCs), MGC (most growable: of the rest, the "
-        "top mgc_share by expected twelve-month value minus current value), other.",
+        "top share (20% unless set otherwise) by expected twelve-month value minus current "
+        "value), other.",
         _WINDOW,
         "customers",
     ),
@@ -194,8 +196,8 @@ _DEFINITIONS = (
     Definition(
         "consenting_customers",
         "Customers who consented to marketing",
-        "Customers whose consent_marketing is yes. Unavailable when the customers table has "
-        "no consent_marketing column: unknown consent is not refusal.",
+        "Customers whose marketing consent is yes. Unavailable when the customers table has "
+        "no marketing consent column: unknown consent is not refusal.",
         _AT_END,
         "customers",
     ),
@@ -220,7 +222,7 @@ _DEFINITIONS = (
         "contact_episode",
         "Contact episode",
         "A run of contacts by one customer about one customer process, with no gap longer "
-        "than window_days (default 14) between consecutive contacts.",
+        "than a set number of days (14 unless set otherwise) between consecutive contacts.",
         _WINDOW,
         "episodes",
     ),
@@ -236,9 +238,9 @@ _DEFINITIONS = (
     Definition(
         "target",
         "Target",
-        "A level the client aims for, set once in company.yml under 'targets:' and used by "
-        "every model: retention (the retention rate, default 65%) and ssc_retention (the "
-        "retention rate of the SSCs, default 85%).",
+        "A level the client aims for, set once for the whole workbook and used by every "
+        "model: the retention rate (65% unless the client sets its own) and the retention "
+        "rate of the SSCs (85% unless the client sets its own).",
         "the analysis window",
         "share",
     ),
@@ -279,7 +281,7 @@ _DEFINITIONS = (
     Definition(
         "repeat_episode_share",
         "Share of contact episodes with a repeat contact",
-        "Of the contact episodes (see contact_episode) that start in the window, the share "
+        "Of the contact episodes (see Contact episode) that start in the window, the share "
         "that took more than one contact.",
         _WINDOW,
         "share",
@@ -292,7 +294,8 @@ _DEFINITIONS = (
         "date and the observation end. Each date's segment rests on the window before it, "
         "so both windows must be inside the data: unavailable when under half of the "
         "earlier window is, a caveat with the covered share when part of it is.",
-        "the migration period: from migration_months before the observation end to it",
+        "the migration period: from some months (12 unless set otherwise) before the "
+        "observation end to it",
         "share",
     ),
     Definition(
@@ -300,15 +303,16 @@ _DEFINITIONS = (
         "Affordable number of treatment groups",
         "Customer IDOL's customer-group approach (the workbook's model): the number of groups "
         "with the highest net value, where value = the share of customer differences the "
-        "groups explain x tailoring_uplift x the yearly current value, and cost = (groups - "
-        "1) x cost_per_treatment.",
+        "groups explain x the uplift tailoring could add x the yearly current value, and "
+        "cost = (groups - 1) x the yearly cost of one group's treatment.",
         _WINDOW,
         "groups",
     ),
     Definition(
         "tailoring_value_at_stake",
         "Value one-to-one tailoring could add a year",
-        "Customer IDOL: tailoring_uplift x the yearly current value of all customers (profit, "
+        "Customer IDOL: the uplift tailoring could add x the yearly current value of all "
+        "customers (profit, "
         "or revenue when the data has no cost).",
         _WINDOW,
         "currency",
@@ -327,7 +331,8 @@ _DEFINITIONS = (
         "mixed_households",
         "Households mixing an SSC with a below-zero member",
         "Customer IDOL's orchestration between customers: households and accounts "
-        "(related_id) in which a strategically significant customer (see ssc_count) sits "
+        "in which a strategically significant customer (see Strategically significant "
+        "customers) sits "
         "beside a member whose current value is below zero. Unavailable on revenue-only "
         "data, where nobody can be seen to lose money.",
         _WINDOW,
@@ -354,10 +359,10 @@ _DEFINITIONS = (
     Definition(
         "lifetime_value_per_buyer",
         "Lifetime value per buyer",
-        "The lifetime value (as in lifetime_value: horizon_months, discounted, net of cost "
+        "The lifetime value (over its horizon, discounted, net of cost "
         "to serve where the data has it) averaged over the buyers of the window with a "
         "forecast. Revenue when the data has no cost.",
-        "the horizon_months after the observation end",
+        "the months of the horizon after the observation end",
         "currency",
     ),
     Definition(
@@ -375,7 +380,8 @@ _DEFINITIONS = (
         "The data audit's view: the smallest share of customers, ranked by their revenue "
         "over the whole history up to the observation end (before any cost), that together "
         "bring the given share of all revenue (the id ends in that share, e.g. .80). Not "
-        "the base's concentration_80, which ranks by current value over the window.",
+        "the customer base's customers who bring 80% of value, which ranks by current value "
+        "over the window.",
         "the whole history up to the observation end",
         "share",
     ),
@@ -383,7 +389,9 @@ _DEFINITIONS = (
         "revenue_top20_history",
         "Revenue share of the top 20% (whole history)",
         "The share of all revenue over the whole history up to the observation end brought "
-        "by the 20% of customers with the most revenue. Not the base's top20_share, which "
+        "by the 20% of customers with the most revenue. Not the customer base's share of "
+        "value held "
+        "by the top 20%, which "
         "ranks by current value over the window.",
         "the whole history up to the observation end",
         "share",
@@ -406,6 +414,123 @@ _DEFINITIONS = (
         "the analysis window, it shows which customers moved between tiers.",
         "the previous window: the window_months before the analysis window",
         "tier",
+    ),
+    Definition(
+        "target_segment_share",
+        "Share held by the target segments",
+        "Payne & Frow's strategy development: the target segments' share of the customers "
+        "(qualifier 'customers') and of the expected lifetime value, or of current value "
+        "when the models gave no forecast (qualifier 'value').",
+        _WINDOW,
+        "share",
+    ),
+    Definition(
+        "target_segment_reachable",
+        "Target-segment customers who consented to marketing",
+        "Payne & Frow: customers in the target segments whose consent_marketing is yes. "
+        "Unavailable without a consent_marketing column: unknown consent is not refusal.",
+        _AT_END,
+        "customers",
+    ),
+    Definition(
+        "revenue_plan",
+        "Revenue against the growth goal",
+        "Payne & Frow's strategy development, for the 12 months after the observation end: "
+        "the goal (last 12 months' revenue x (1 + growth_goal), qualifier 'goal'), the "
+        "revenue BG/NBD and Gamma-Gamma expect from today's customers ('expected'), the "
+        "revenue of customers whose first purchase fell in the last 12 months, as the pace "
+        "of acquisition ('new_customers'), and the goal minus both ('gap'; below 0 the goal "
+        "is in reach).",
+        "the 12 months before and after the observation end",
+        "currency",
+    ),
+    Definition(
+        "cross_channel_episode_share",
+        "Share of contact episodes that crossed channels",
+        "Payne & Frow's multichannel integration: of the contact episodes (see "
+        "contact_episode, with the repeat window in days) of the last 12 months, the share "
+        "whose contacts used more than one channel: a process that moved without being "
+        "settled.",
+        "the 12 months up to the observation end",
+        "share",
+    ),
+    Definition(
+        "channel_hoppers",
+        "Customers who hopped channels within one process",
+        "Payne & Frow's multichannel integration: customers with a contact episode of the "
+        "last 12 months that crossed channels.",
+        "the 12 months up to the observation end",
+        "customers",
+    ),
+    Definition(
+        "cross_channel_repeat_cost",
+        "Cost of the repeat contacts in cross-channel episodes",
+        "Payne & Frow: the contacts after the first in the episodes that crossed channels, "
+        "each priced at its channel's cost_per_contact, summed. Unavailable without channel "
+        "costs.",
+        "the 12 months up to the observation end",
+        "currency",
+    ),
+    Definition(
+        "table_completeness",
+        "Completeness of the data tables",
+        "Payne & Frow's information management: the share of filled cells per table, "
+        "averaged over the tables the company supplied (qualifier 'mean'), and of the least "
+        "filled table (qualifier 'least').",
+        _AT_END,
+        "share",
+    ),
+    Definition(
+        "analyses_supported",
+        "Analyses the data supports",
+        "Of the workbook's analyses (crmlib.analytics.data_support), how many the data "
+        "supports fully (qualifier 'yes'), in part ('partly') or not ('no').",
+        _AT_END,
+        "analyses",
+    ),
+    Definition(
+        "kpi_standards",
+        "KPI standards judged and met",
+        "Payne & Frow's performance assessment: of the KPIs with a standard that could be "
+        "judged over the 12 months to kpi_end (qualifier 'judged'), how many meet it "
+        "('met').",
+        "the 12 months up to kpi_end",
+        "KPIs",
+    ),
+    Definition(
+        "ssc_value_share",
+        "Share of current value held by the SSCs",
+        "The current value of the strategically significant customers (see ssc_count) "
+        "divided by the total current value of all customers, net. Equal to top20_share "
+        "only when ssc_share is 20% and no customers are tied at the cut.",
+        _WINDOW,
+        "share",
+    ),
+    Definition(
+        "ssc_picture_completeness",
+        "Completeness of the SSCs' customer picture",
+        "The value chain's customer intimacy: the mean completeness (0-1) of the customer "
+        "picture (crmlib.analytics.profile) over the six aspects, for the SSCs (qualifier "
+        "'SSC') and for the other customers ('other').",
+        _AT_END,
+        "share",
+    ),
+    Definition(
+        "network_alignment",
+        "Network alignment on customer data",
+        "The value chain's network development: the workshop's score (0-1) of how well "
+        "suppliers, partners and the company's own units share and use customer data.",
+        "the workshop assessment",
+        "share",
+    ),
+    Definition(
+        "offer_needs_fit",
+        "Offer-needs fit",
+        "The value chain's value proposition: per needs segment, the share of its members "
+        "served on its distinctive needs by what they buy (crmlib.analytics.proposition), "
+        "averaged over the segments weighted by respondents.",
+        "the 12 months up to the observation end",
+        "share",
     ),
 )
 

@@ -8,7 +8,7 @@ The file::
     parameters: {currency: EUR}                 # default parameters for all clients
     clients:
       - name: Tuincentrum De Linde
-        data: clients/de-linde                  # relative to this file
+        data: clients/de-linde                  # relative to this file, or a database URL
         parameters: {observation_end: "2025-12-31"}
         slug: de-linde                          # optional: the client's report folder
 
@@ -40,6 +40,7 @@ from crmlib.parameters import (
     ParameterSpec,
     check_parameter,
     declared_specs,
+    is_database_url,
     load_yaml,
 )
 from crmlib.paths import NOTEBOOKS_DIR
@@ -107,8 +108,9 @@ class ClientSpec:
     slug : str
         The client's report folder under the batch's output folder: lower-case ASCII
         letters, digits and hyphens, unique in the batch.
-    data_dir : Path
-        The client's data folder (absolute).
+    data_dir : Path or str
+        The client's data folder (absolute), or a database URL (``duckdb:///...``,
+        ``postgresql://...``; no password: that comes from PGPASSWORD or ~/.pgpass).
     parameters : dict
         The client's own notebook parameters.
     """
@@ -116,7 +118,7 @@ class ClientSpec:
     number: int
     name: str
     slug: str
-    data_dir: Path
+    data_dir: Path | str
     parameters: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -583,16 +585,19 @@ def _client(
             where=where,
             fix=f"give the client's data folder, relative to {Path(source).name}",
         )
-    data_dir = (base_dir / Path(data.strip()).expanduser()).resolve()
-    if not data_dir.is_dir():
-        state = "is not a folder" if data_dir.exists() else "does not exist"
-        raise ClientsFileError(
-            source,
-            f"data folder {data} {state}",
-            where=where,
-            fix=f"give the folder that holds the client's customers and transactions "
-            f"files, relative to {Path(source).name}",
-        )
+    if is_database_url(data.strip()):
+        data_dir: Path | str = _database_url(data.strip(), base_dir, source, where)
+    else:
+        data_dir = (base_dir / Path(data.strip()).expanduser()).resolve()
+        if not data_dir.is_dir():
+            state = "is not a folder" if data_dir.exists() else "does not exist"
+            raise ClientsFileError(
+                source,
+                f"data folder {data} {state}",
+                where=where,
+                fix=f"give the folder that holds the client's customers and transactions "
+                f"files, relative to {Path(source).name}",
+            )
     slug = entry.get("slug")
     if slug is None:
         slug = slugify(name)
@@ -612,3 +617,37 @@ def _client(
         )
     parameters = _parameters(entry.get("parameters", {}), source, where, notebooks)
     return ClientSpec(number=number, name=name, slug=slug, data_dir=data_dir, parameters=parameters)
+
+
+def _database_url(data: str, base_dir: Path, source: str, where: str) -> str:
+    """A client's database URL, checked; a relative DuckDB path is read from the file's folder."""
+    from crmlib.data.database import anchored
+    from crmlib.errors import DataValidationError
+
+    try:
+        return anchored(data, base_dir)
+    except DataValidationError as error:
+        raise ClientsFileError(
+            source, f"data {error.table}: {error.problem}", where=where, fix=error.fix or ""
+        ) from None
+
+
+def data_digest(data_dir: Path | str, *, exclude=()) -> str:
+    """A digest of a client's data, for redoing only the reports whose inputs changed.
+
+    A folder: its files. A DuckDB file: the file and its settings folder. A server
+    database cannot be read back cheaply for a digest, so its digest is new on every
+    run: its reports are always redone rather than kept on a guess.
+    """
+    import uuid
+
+    from crmlib.batch.manifest import file_digest, folder_digest
+    from crmlib.data.database import parse_source
+
+    source = parse_source(data_dir)
+    if source is None:
+        return folder_digest(data_dir, exclude=exclude)
+    if source.path is None:
+        return f"unknown-{uuid.uuid4().hex}"
+    folder = folder_digest(source.folder, exclude=exclude) if source.folder else ""
+    return f"{file_digest(source.path)}-{folder}"

@@ -31,13 +31,12 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 import crmlib
-from crmlib.batch.clients import BatchSpec, load_clients
+from crmlib.batch.clients import BatchSpec, data_digest, load_clients
 from crmlib.batch.errors import BatchInterrupted
 from crmlib.batch.jobs import CANCELLED, FAILED, RENDERED, UP_TO_DATE, Job, prepare_worker
 from crmlib.batch.manifest import (
     Manifest,
     file_digest,
-    folder_digest,
     inputs_digest,
     report_inputs,
 )
@@ -150,7 +149,7 @@ def plan_batch(
     reports = []
     for client in spec.clients:
         if client.data_dir not in data_digests:
-            data_digests[client.data_dir] = folder_digest(client.data_dir, exclude=[out_dir])
+            data_digests[client.data_dir] = data_digest(client.data_dir, exclude=[out_dir])
         report_dir = out_dir / client.slug
         for notebook in spec.notebooks:
             parameters = spec.parameters_for(client, notebook)

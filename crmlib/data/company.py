@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from crmlib.data.database import DatabaseSource, connect, parse_source, read_table
 from crmlib.data.mapping import (
     MAPPING_FILE,
     TableMapping,
@@ -65,6 +66,10 @@ class Company:
     customers_derived : bool
         True when the folder has no customers table and ``customers`` holds only the
         distinct ``customer_id`` of the transactions.
+    database : str
+        The database URL the tables came from (no password); empty for a folder. The
+        ``data_dir`` of a database company is its settings folder (company.yml,
+        mapping.yml, assessments/).
     """
 
     name: str
@@ -80,6 +85,7 @@ class Company:
     campaigns: pd.DataFrame | None = None
     sources: dict[str, Path] = field(default_factory=dict)
     customers_derived: bool = False
+    database: str = ""
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -95,18 +101,28 @@ class Company:
         """Return ``table``, or raise :class:`MissingDataError` saying what ``step`` needs."""
         frame = getattr(self, table, None)
         if frame is None:
+            where = (
+                f"add a table named {table} to {self.database}, or map one in mapping.yml"
+                if self.database
+                else f"add {table}.csv to the company's data folder ({self.data_dir.name})"
+            )
             raise MissingDataError(
                 f"{step} needs the {table} table ({TABLES[table].description.lower().rstrip('.')}); "
-                f"add {table}.csv to {self.data_dir}"
+                + where
             )
         missing = [c for c in columns if c not in frame.columns]
         if missing:
             names = ", ".join(missing)
             if table == "customers" and self.customers_derived:
+                where = (
+                    f"a customers table with customer_id and {names} to {self.database}"
+                    if self.database
+                    else f"customers.csv with customer_id and {names} to the company's data folder "
+                    f"({self.data_dir.name})"
+                )
                 raise MissingDataError(
                     f"{step} needs the column(s) {names} of a customers table; there is none, "
-                    f"so the customers are only the ids in the transactions; add "
-                    f"customers.csv with customer_id and {names} to {self.data_dir}"
+                    f"so the customers are only the ids in the transactions; add {where}"
                 )
             source = self.sources.get(table)
             raise MissingDataError(
@@ -200,6 +216,13 @@ def _read_raw(data_dir: Path, table: str, mapping) -> RawTable | None:
     return replace(raw, frame=frame, date_format=table_mapping.date_format)
 
 
+def _read_database_raw(con, source: DatabaseSource, table: str, mapping) -> RawTable | None:
+    table_mapping = mapping.get(table)
+    if table_mapping is not None:
+        check_applies(table_mapping, table, source.url)
+    return read_table(con, source, table, table_mapping)
+
+
 def customers_from_transactions(transactions: pd.DataFrame) -> pd.DataFrame:
     """The customers table of a folder without one: the distinct ids of the transactions.
 
@@ -247,8 +270,9 @@ def load_company(
 
     Parameters
     ----------
-    data_dir : path-like
-        The company's data folder.
+    data_dir : path-like or str
+        The company's data folder, or a database URL (``duckdb:///path/company.duckdb``,
+        ``postgresql://user@host:port/dbname``; see :mod:`crmlib.data.database`).
     observation_end : date-like, optional
         The last day to analyse (``yyyy-mm-dd`` or a date); later transactions are kept
         but steps that look at a period use this as its end. Defaults to
@@ -266,15 +290,28 @@ def load_company(
         For an observation end that is not a calendar date, or a currency that is not
         an ISO 4217 code (given, or in company.yml).
     """
-    data_dir = Path(data_dir).expanduser()
-    if not data_dir.is_dir():
-        raise DataValidationError(
-            str(data_dir),
-            "the data folder does not exist",
-            fix="pass the folder that holds customers.csv and transactions.csv",
-        )
-    info = read_company_info(data_dir)
-    mapping = load_mapping(data_dir / MAPPING_FILE)
+    database = parse_source(data_dir)
+    if database is None:
+        data_dir = Path(data_dir).expanduser()
+        if not data_dir.is_dir():
+            raise DataValidationError(
+                str(data_dir),
+                "the data folder does not exist",
+                fix="pass the folder that holds customers.csv and transactions.csv",
+            )
+        settings_dir: Path | None = data_dir
+    else:
+        settings_dir = database.folder
+        if database.path is not None and not database.path.is_file():
+            connect(database)  # says the file does not exist
+        if settings_dir is not None and not settings_dir.is_dir():
+            raise DataValidationError(
+                database.url,
+                f"the settings folder {settings_dir} does not exist",
+                fix="give ?folder= the folder that holds company.yml and mapping.yml",
+            )
+    info = read_company_info(settings_dir) if settings_dir else {}
+    mapping = load_mapping(settings_dir / MAPPING_FILE) if settings_dir else {}
     # The settings are checked before the tables are read: a typing slip is found at once.
     end = _to_timestamp(observation_end, "") or _to_timestamp(
         info.get("observation_end"), "in company.yml"
@@ -283,19 +320,31 @@ def load_company(
     tables: dict[str, pd.DataFrame] = {}
     sources: dict[str, Path] = {}
     header_rows: dict[str, int] = {}
-    for table in TABLE_NAMES:
-        raw = _read_raw(data_dir, table, mapping)
-        if raw is None:
-            if table == "transactions":
-                raise DataValidationError(
-                    table,
-                    f"no file for this table in {data_dir}",
-                    fix=f"add {table}.csv (or .xlsx/.parquet), or name its file in mapping.yml",
-                )
-            continue
-        tables[table] = parse_table(raw, table)
-        sources[table] = raw.path
-        header_rows[table] = raw.header_rows
+    con = connect(database) if database is not None else None
+    try:
+        for table in TABLE_NAMES:
+            if database is None:
+                raw = _read_raw(data_dir, table, mapping)
+            else:
+                raw = _read_database_raw(con, database, table, mapping)
+            if raw is None:
+                if table == "transactions":
+                    where = data_dir if database is None else database.url
+                    raise DataValidationError(
+                        table,
+                        f"no {'file' if database is None else 'table'} for this table in {where}",
+                        fix=f"add {table}.csv (or .xlsx/.parquet), or name its file in mapping.yml"
+                        if database is None
+                        else "create a table named transactions, or name its table or "
+                        "query in mapping.yml (transactions: {table: ...})",
+                    )
+                continue
+            tables[table] = parse_table(raw, table)
+            sources[table] = raw.path
+            header_rows[table] = raw.header_rows
+    finally:
+        if con is not None:
+            con.disconnect()
     source_names = {t: p.name for t, p in sources.items()}
     derived = "customers" not in tables
     if derived:
@@ -308,10 +357,16 @@ def load_company(
     if end is None:
         last = tables["transactions"]["date"].max()
         end = last.normalize() if pd.notna(last) else pd.Timestamp.today().normalize()
+    if database is None:
+        default_name, home = data_dir.resolve().name, data_dir
+    else:
+        # Without a settings folder, workshop answers are kept in the current folder.
+        default_name, home = database.name, settings_dir or Path.cwd()
     return Company(
-        name=str(name or info.get("name") or data_dir.resolve().name),
+        name=str(name or info.get("name") or default_name),
         currency=company_currency,
-        data_dir=data_dir,
+        data_dir=home,
+        database=database.url if database is not None else "",
         observation_end=end,
         sources=sources,
         customers_derived=derived,

@@ -55,12 +55,17 @@ OPTIONS = (
     "date_format",
     "sheet",
     "currency",
+    "table",
+    "query",
 )
 
 # The options that describe how a file of each kind is read.
 _TEXT_ONLY = ("separator", "encoding")
 _TEXT_AND_EXCEL = ("header", "skip_rows")
 _EXCEL_ONLY = ("sheet",)
+_DATABASE_ONLY = ("table", "query")
+# What a table read from a database may say: where it is, and how its columns are named.
+_DATABASE = ("table", "query", "columns", "date_format", "currency")
 
 _SEPARATOR_WORDS = {"tab": "\t", "\\t": "\t", "whitespace": WHITESPACE, "space": " "}
 _THOUSANDS = {".": ".", ",": ",", "'": "'", " ": " ", "space": " ", "\u00a0": " ", "none": ""}
@@ -83,6 +88,10 @@ class TableMapping:
         The strftime format of the table's date columns; None: ISO or dd-mm-yyyy.
     currency : str
         The ISO 4217 code of the table's amounts; empty when not given.
+    table : str or None
+        For a database: the table (``schema.table`` too) that holds the canonical table.
+    query : str or None
+        For a database: the SQL query whose rows are the canonical table.
     given : tuple of str
         The options the entry sets (to refuse those that do not apply to the file).
     """
@@ -93,6 +102,8 @@ class TableMapping:
     date_format: str | None = None
     currency: str = ""
     given: tuple[str, ...] = ()
+    table: str | None = None
+    query: str | None = None
 
     @property
     def sheet(self) -> str | int | None:
@@ -177,6 +188,15 @@ def table_mapping(table: str, settings: Any) -> TableMapping:
     if file is not None and (not isinstance(file, str) or not file.strip()):
         raise _OptionError(table, "file", file, "is not a file name", "write the file's name")
     columns = _columns(table, settings.get("columns"))
+    source_table = _database_text(table, "table", settings.get("table"))
+    query = _database_text(table, "query", settings.get("query"))
+    given = [k for k in ("file", "table", "query") if settings.get(k) is not None]
+    if len(given) > 1:
+        raise DataValidationError(
+            f"{MAPPING_FILE}, table '{table}'",
+            f"gives both '{given[0]}' and '{given[1]}'",
+            fix="give one of file (a data folder), table or query (a database)",
+        )
     layout = FileLayout(
         separator=_separator(table, settings.get("separator")),
         decimal=_decimal(table, settings.get("decimal")),
@@ -199,7 +219,20 @@ def table_mapping(table: str, settings: Any) -> TableMapping:
         date_format=_date_format(table, settings.get("date_format")),
         currency=currency,
         given=tuple(str(k) for k in settings),
+        table=source_table,
+        query=query,
     )
+
+
+def _database_text(table: str, option: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        example = "table: sales" if option == "table" else 'query: "select ... from sales"'
+        raise _OptionError(
+            table, option, value, f"is not a {option}", f"write it as text, e.g. {example}"
+        )
+    return value.strip()
 
 
 def _columns(table: str, value: Any) -> dict[str, str]:
@@ -381,18 +414,37 @@ def _date_format(table: str, value: Any) -> str | None:
     return value
 
 
-def check_applies(table_mapping: TableMapping, table: str, path: Path) -> None:
+def check_applies(table_mapping: TableMapping, table: str, path: Path | str) -> None:
     """Refuse options that do not apply to the kind of file the table is read from.
+
+    ``path`` is the file, or a database URL (a ``str``) for a table read from a database.
 
     Raises
     ------
     DataValidationError
-        E.g. ``sheet`` for a CSV file, or ``separator`` for an Excel workbook.
+        E.g. ``sheet`` for a CSV file, ``separator`` for an Excel workbook, ``query``
+        for a file or ``file`` for a database.
     """
+    if isinstance(path, str):
+        wrong = [option for option in table_mapping.given if option not in _DATABASE]
+        if wrong:
+            raise DataValidationError(
+                f"{MAPPING_FILE}, table '{table}'",
+                f"option {wrong[0]} does not apply to the database {path}",
+                fix=f"remove '{wrong[0]}' from mapping.yml; for a database give 'table:' "
+                "or 'query:', with 'columns:'",
+            )
+        return
     suffix = path.suffix.lower()
     text = suffix in (".csv", ".txt", ".tsv")
     excel = suffix in (".xlsx", ".xlsm")
-    applicable = set(OPTIONS) - set(_TEXT_ONLY) - set(_TEXT_AND_EXCEL) - set(_EXCEL_ONLY)
+    applicable = (
+        set(OPTIONS)
+        - set(_TEXT_ONLY)
+        - set(_TEXT_AND_EXCEL)
+        - set(_EXCEL_ONLY)
+        - set(_DATABASE_ONLY)
+    )
     if text:
         applicable |= set(_TEXT_ONLY) | set(_TEXT_AND_EXCEL)
     if excel:
@@ -408,7 +460,7 @@ def check_applies(table_mapping: TableMapping, table: str, path: Path) -> None:
 
 
 def apply_mapping(
-    frame: pd.DataFrame, table_mapping: TableMapping | None, source: str
+    frame: pd.DataFrame, table_mapping: TableMapping | None, source: str, kind: str = "file"
 ) -> pd.DataFrame:
     """Rename the columns of ``frame`` as the mapping says.
 
@@ -424,8 +476,8 @@ def apply_mapping(
         present = ", ".join(map(str, frame.columns[:12]))
         raise DataValidationError(
             source,
-            "the mapping names a column the file does not have",
+            f"the mapping names a column the {kind} does not have",
             column=missing[0],
-            fix=f"correct mapping.yml; the file's columns are: {present}",
+            fix=f"correct mapping.yml; the {kind}'s columns are: {present}",
         )
     return frame.rename(columns=table_mapping.columns)

@@ -186,9 +186,8 @@ def load_answers(
         if missing_ok:
             return Answers(instrument, path=path)
         raise MissingDataError(
-            f"{path}: no answers to '{instrument.title}' saved yet. Fix: fill in the "
-            "workshop form (crmlib.notebook.forms.assessment_form), or write example answers "
-            "with crmlib.instruments.write_example_answers"
+            f"no answers to '{instrument.title}' saved yet ({path.parent.name}/{path.name} in "
+            "the company's folder); the workshop fills them in with the client"
         )
     return read_answers(path, instrument)
 

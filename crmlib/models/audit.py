@@ -215,6 +215,39 @@ def describe_concentration(
     return text
 
 
+def overview_view(overview: pd.DataFrame) -> pd.DataFrame:
+    """The table overview as a report shows it: dates as days, completeness in percent.
+
+    A table without a date column has no period: it reads "no dates", never a blank
+    or a missing-value marker.
+
+    Parameters
+    ----------
+    overview : DataFrame
+        From :func:`crmlib.data.quality.table_overview`.
+
+    Returns
+    -------
+    DataFrame
+        Columns file, rows, columns, first date, last date and filled, indexed by table.
+    """
+
+    def when(value) -> str:
+        return day(value) if pd.notna(value) else "no dates"
+
+    return pd.DataFrame(
+        {
+            "file": overview["file"],
+            "rows": overview["rows"].map(count),
+            "columns": overview["columns"],
+            "first date": overview["first_date"].map(when),
+            "last date": overview["last_date"].map(when),
+            "filled": overview["completeness"].map(percent),
+        },
+        index=overview.index.rename("table"),
+    )
+
+
 def weakest_table(company: Company) -> str:
     """The table with the lowest share of filled cells."""
     return str(table_overview(company)["completeness"].idxmin())

@@ -15,6 +15,7 @@ data cannot give is "not available" with the reason, never 0.
 from __future__ import annotations
 
 import importlib
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -26,9 +27,10 @@ from crmlib.data.company import Company
 from crmlib.errors import CrmlibError
 from crmlib.figures import Figure
 from crmlib.formatting import count, money, percent
+from crmlib.models import portfolio as portfolio_
 from crmlib.models import verdict_cache
 from crmlib.models.registry import MODEL_MODULES
-from crmlib.models.verdict import ModelVerdict
+from crmlib.models.verdict import EFFORT_SCALE, ModelVerdict
 from crmlib.text import escape
 
 #: The base's figures the report shows first, in reading order.
@@ -158,7 +160,7 @@ def collect_verdicts(
             skipped[name] = "the model does not offer a verdict yet"
             continue
         try:
-            verdict = module.verdict(module.analyse(company, base))
+            verdict = verdict_cache.model_verdict(module, module.analyse(company, base))
         except CrmlibError as error:
             skipped[name] = str(error)
             continue
@@ -167,62 +169,270 @@ def collect_verdicts(
     return Verdicts(verdicts, skipped, tuple(reused))
 
 
-def action_plan(verdicts: list[ModelVerdict], top: int | None = None) -> pd.DataFrame:
-    """All models' actions in one prioritised list.
+@dataclass(frozen=True)
+class ActionPortfolio:
+    """Every model's actions valued, combined and put in order (:mod:`crmlib.models.portfolio`).
 
-    Actions are ranked by priority (1 first), then by expected value per year
-    (unknown values last).
-
-    Returns
-    -------
-    DataFrame
-        Indexed by rank (1, 2, ...): ``action``, ``owner``, ``expected_value``,
-        ``model``, ``priority``, ``rationale``.
+    Attributes
+    ----------
+    actions : list of Action
+        Duplicates merged, each with its cost and net value low / base / high.
+    combined : Portfolio
+        The de-duplicated total and the table behind it.
+    roadmap : DataFrame
+        :func:`crmlib.models.portfolio.roadmap`.
+    gross_sum : float
+        The plain sum of the models' own values, for comparison only.
     """
+
+    actions: list
+    combined: portfolio_.Portfolio
+    roadmap: pd.DataFrame
+    gross_sum: float
+
+
+def action_portfolio(
+    verdicts: list[ModelVerdict], rates: portfolio_.CostRates | None = None
+) -> ActionPortfolio:
+    """All models' actions as one portfolio: merged, valued net, combined and scheduled."""
+    gathered = [a for v in verdicts for a in v.actions]
+    actions = portfolio_.value_actions(portfolio_.merge_duplicates(gathered), rates)
+    gross = sum(a.expected_value for a in gathered if a.expected_value is not None)
+    return ActionPortfolio(
+        actions, portfolio_.combine(actions), portfolio_.roadmap(actions), float(gross)
+    )
+
+
+def _money_or(value: float, currency: str, unknown: str = "not known") -> str:
+    return money(value, currency) if value is not None and not math.isnan(value) else unknown
+
+
+def _range(low: float, base: float, high: float, currency: str) -> str:
+    if any(v is None or math.isnan(v) for v in (low, base, high)):
+        return "not estimated"
+    return f"{money(base, currency)} ({money(low, currency)} to {money(high, currency)})"
+
+
+def _amount(value: float) -> str:
+    """A money amount without its currency (the column names it), unknown said."""
+    if value is None or math.isnan(value):
+        return "not known"
+    return f"{value:,.0f}" if value >= 0 else f"-{abs(value):,.0f}"
+
+
+def portfolio_table(found: ActionPortfolio, currency: str) -> pd.DataFrame:
+    """The portfolio as the board reads it: one row per action, in roadmap order.
+
+    Columns: ``action``, ``model``, ``lever``, ``customers``, the cost a year, the net
+    value a year (base, then low to high; the currency in the column's name),
+    ``effort`` and ``gated by`` (the ranks of the blockers it waits for; when each
+    happens is in :func:`describe_roadmap`). Unknown is written as such, never as 0.
+    """
+    plan = found.roadmap
+    rank_of = {title: rank for rank, title in plan["action"].items()}
+    unit = f" ({currency})" if currency else ""
+    shown = pd.DataFrame(index=plan.index)
+    shown["action"] = plan["action"]
+    shown["model"] = plan["model"]
+    shown["lever"] = plan["lever"].str.replace("_", " ")
+    shown["customers"] = [count(c) if pd.notna(c) else "not counted" for c in plan["customers"]]
+    shown[f"cost / year{unit}"] = [_amount(c) for c in plan["cost"]]
+    shown[f"net / year{unit}, low to high"] = [
+        "not estimated"
+        if pd.isna(r.net_base)
+        else f"{_amount(r.net_base)} ({_amount(r.net_low)} to {_amount(r.net_high)})"
+        for r in plan.itertuples()
+    ]
+    shown["effort"] = plan["effort"]
+    shown["gated by"] = [", ".join(f"#{rank_of[t]}" for t in g) for g in plan["gated_by"]]
+    return shown
+
+
+def assumptions_table(found: ActionPortfolio) -> pd.DataFrame:
+    """What each valued action's value rests on, stated (the board's caveats)."""
     rows = [
+        {"action": a.title, "model": a.model, "assumptions": a.assumptions}
+        for a in found.actions
+        if a.assumptions
+    ]
+    return pd.DataFrame(rows, columns=["action", "model", "assumptions"])
+
+
+def portfolio_payload(found: ActionPortfolio) -> dict:
+    """The portfolio for ``figures.json``: its actions and its de-duplicated net total."""
+
+    def number(value: object) -> float | None:
+        return (
+            None
+            if value is None or (isinstance(value, float) and math.isnan(value))
+            else float(value)
+        )
+
+    actions = [
         {
-            "action": a.title,
-            "owner": a.owner,
-            "expected_value": a.expected_value,
-            "model": a.model or v.model,
-            "priority": a.priority,
-            "rationale": a.rationale,
+            "title": str(row.action),
+            "lever": str(row.lever),
+            "customers": None if pd.isna(row.customers) else int(row.customers),
+            "cost": number(row.cost),
+            "net_low": number(row.net_low),
+            "net_base": number(row.net_base),
+            "net_high": number(row.net_high),
+            "gated_by": list(row.gated_by),
+            "model": str(row.model),
+            "effort": int(row.effort),
+            "when": str(row.when),
         }
-        for v in verdicts
-        for a in v.actions
+        for row in found.roadmap.itertuples()
     ]
-    columns = ["action", "owner", "expected_value", "model", "priority", "rationale"]
-    plan = pd.DataFrame(rows, columns=columns)
-    plan["expected_value"] = pd.to_numeric(plan["expected_value"], errors="coerce")
-    plan = plan.sort_values(
-        ["priority", "expected_value"],
-        ascending=[True, False],
-        na_position="last",
-        kind="mergesort",
-    ).reset_index(drop=True)
-    if top is not None:
-        plan = plan.head(top)
-    plan.index = pd.RangeIndex(1, len(plan) + 1, name="rank")
-    return plan
+    c = found.combined
+    return {
+        "actions": actions,
+        "portfolio": {
+            "net_low": number(c.net_low),
+            "net_base": number(c.net_base),
+            "net_high": number(c.net_high),
+        },
+    }
 
 
-def readable_plan(plan: pd.DataFrame, currency: str) -> pd.DataFrame:
-    """The action plan with money formatted, for the report."""
-    shown = plan[["action", "owner", "model", "priority", "expected_value"]].copy()
-    shown["expected_value"] = [
-        money(v, currency) if pd.notna(v) else "not estimated" for v in shown["expected_value"]
-    ]
-    return shown.rename(columns={"expected_value": "expected value / year"})
+def effort_note() -> str:
+    """The effort scale in one line."""
+    return "Effort: " + "; ".join(f"{n}, {text}" for n, text in EFFORT_SCALE.items()) + "."
+
+
+#: The five figures of the situation, in the executive summary's order.
+SITUATION = ("buyers", "revenue", "retention_rate", "top20_share", "expected_margin_12m")
+
+
+def situation(base: CustomerBase, cite: Callable[[Figure], str] | None = None) -> str:
+    """The situation in five figures from the base, as a Markdown list (each cited).
+
+    The analysis window is said once, in the first line; a figure over another period
+    names its own.
+    """
+    show = cite or shown_value
+    window = base.figure(SITUATION[0]).window
+    lines = []
+    for figure_id in SITUATION:
+        figure = base.figure(figure_id)
+        note = f" ({escape(figure.window)})" if figure.window and figure.window != window else ""
+        if figure_id == SITUATION[0] and window:
+            note = f" (analysis window {escape(window)})"
+        if figure.status == "unavailable":
+            note = f": {escape(figure.reason.rstrip('.'))}"
+        lines.append(f"- {escape(figure.label)}: **{show(figure)}**{note}")
+    return "\n".join(lines)
+
+
+def decisions(found: ActionPortfolio, currency: str) -> list[str]:
+    """The three decisions requested of the board, from the roadmap (Markdown)."""
+    plan = found.roadmap
+    if plan.empty:
+        return []
+    blockers = plan[plan["blocker"]]
+    first = plan[plan["when"] == "first 90 days"]
+    year = plan[(plan["when"] == "this year") & plan["net_base"].notna()]
+    out = []
+    if len(blockers):
+        owners = ", ".join(dict.fromkeys(blockers["owner"]))
+        out.append(
+            f"**Remove the {count(len(blockers))} blockers first** ({escape(owners)}; listed "
+            "under the first 90 days): the campaigns that need them wait until they are removed."
+        )
+    else:
+        top = plan.iloc[0]
+        out.append(f"**Start with:** {escape(top['action'].rstrip('.'))} ({escape(top['owner'])}).")
+    cost = first["cost"].sum(min_count=1)
+    net = first["net_base"].sum(min_count=1)
+    out.append(
+        f"**Fund the first 90 days:** {count(len(first))} actions costing "
+        f"{_money_or(cost, currency)} a year"
+        + (
+            f"; those with a value estimate bring a net {money(net, currency)} a year."
+            if pd.notna(net)
+            else "."
+        )
+    )
+    if len(year):
+        best = year.sort_values("net_base", ascending=False).iloc[0]
+        out.append(
+            f"**Commit to the year's largest net value:** {escape(best['action'].rstrip('.'))} "
+            f"({escape(best['model'])}), net {_range(best['net_low'], best['net_base'], best['net_high'], currency)} a year"
+            + (", once the blockers it needs are removed." if best["gated_by"] else ".")
+        )
+    else:
+        out.append(
+            "**Commission the estimates the portfolio lacks:** no action for the rest of the "
+            "year carries a net value yet."
+        )
+    return out
+
+
+def describe_portfolio(found: ActionPortfolio, currency: str) -> str:
+    """The portfolio's net value with its range, and what it leaves out (Markdown)."""
+    c = found.combined
+    n = len(found.actions)
+    if c.net_base is None:
+        return (
+            f"None of the {count(n)} actions can be valued net yet: each lacks a value or a "
+            "cost the data can give. Their costs and gates are in the table below."
+        )
+    text = (
+        f"The {count(n)} actions are worth **{money(c.net_base, currency)} a year** net of "
+        f"their costs ({money(c.net_low, currency)} to {money(c.net_high, currency)}), each "
+        "customer-euro counted once"
+    )
+    if c.enabler_cost:
+        text += f", after the {money(c.enabler_cost, currency)} the enablers cost"
+    text += "."
+    if c.unvalued:
+        text += (
+            f" {count(c.unvalued)} "
+            + ("action cannot" if c.unvalued == 1 else "actions cannot")
+            + " be valued yet (value or cost not known) and "
+            + ("is" if c.unvalued == 1 else "are")
+            + " not in it."
+        )
+    if c.not_paying:
+        text += (
+            f" {count(c.not_paying)} "
+            + ("action does" if c.not_paying == 1 else "actions do")
+            + " not pay at the stated costs and "
+            + ("is" if c.not_paying == 1 else "are")
+            + " left out."
+        )
+    text += (
+        f" The models' own values, summed as they come, would say "
+        f"{money(found.gross_sum, currency)}: gross, not incremental, and counting the same "
+        "customers several times."
+    )
+    return text
+
+
+def first_days(found: ActionPortfolio) -> str:
+    """The first 90 days as a Markdown list: action, owner and what it opens."""
+    first = found.roadmap[found.roadmap["when"] == "first 90 days"]
+    if first.empty:
+        return "Nothing can start in the first 90 days: every action waits for a blocker."
+    return "\n".join(
+        f"{rank}. {escape(row['action'].rstrip('.'))} ({escape(row['owner'])}"
+        + ("; a blocker" if row["blocker"] else "")
+        + ")"
+        for rank, row in first.iterrows()
+    )
 
 
 def executive_summary(
     company: Company,
     base: CustomerBase,
     collected: Verdicts,
-    plan: pd.DataFrame,
+    found: ActionPortfolio,
     cite: Callable[[Figure], str] | None = None,
 ) -> str:
-    """The opening paragraph of the report, computed from the base's figures and verdicts.
+    """The one-page executive summary as Markdown, computed from the base and the portfolio.
+
+    The situation in five figures (the base's, cited), the three decisions requested of
+    the board, the portfolio's net value with its range, and the first 90 days.
 
     Parameters
     ----------
@@ -230,55 +440,91 @@ def executive_summary(
         Writes a :class:`Figure` into the text; a notebook passes
         :func:`crmlib.notebook.figures.cite` so the report can check each figure. By
         default the value is written plainly.
-
-    A figure the data cannot give is named with the reason, never written as 0.
     """
-    show = cite or shown_value
+    return "\n\n".join(executive_summary_parts(company, base, collected, found, cite))
+
+
+def executive_summary_parts(
+    company: Company,
+    base: CustomerBase,
+    collected: Verdicts,
+    found: ActionPortfolio,
+    cite: Callable[[Figure], str] | None = None,
+) -> list[str]:
+    """The executive summary's blocks (Markdown), so a page can break between them."""
     currency = company.currency
-    figure = base.figure
-    metric = value_name(base)
-    buyers = figure("buyers")
-    text = (
-        f"**{escape(company.name)}** serves {show(figure('customers'))} customers, of whom "
-        f"{show(buyers)} bought in the analysis window ({escape(buyers.window)}). The "
-        f"strategically significant customers are the top {percent(base.settings.ssc_share)} "
-        f"by {metric}: {show(figure('ssc_count'))} customers. The top 20% bring "
-        f"{show(figure('top20_share'))} of it."
-    )
-    retention = figure("retention_rate")
-    if retention.status == "unavailable":
-        text += f" Retention cannot be measured: {escape(retention.reason.rstrip('.'))}."
-    else:
-        text += f" {show(retention)} of the previous window's buyers bought again."
-    expected = figure("expected_margin_12m")
-    if expected.status == "unavailable":
-        text += f" No forecast of future {metric} is given: {escape(expected.reason.rstrip('.'))}."
-    else:
-        text += (
-            f" The {escape(str(figure('clv_fit').value))} forecast expects "
-            f"{show(expected)} of {'revenue' if base.value_metric == 'revenue' else 'margin'} "
-            f"in the next twelve months ({escape(expected.window)})"
-            + (" (with a caveat; see the key figures)." if expected.status == "caveat" else ".")
-        )
-    share = figure("cost_to_serve_share")
-    if share.status == "unavailable":
-        text += f" The cost to serve is not known: {escape(share.reason.rstrip('.'))}."
-    else:
-        text += f" Serving the customers through contacts costs {show(share)} of the gross margin."
-    if collected.verdicts:
-        text += (
-            f" {len(collected.verdicts)} models were applied to the data and the workshop answers."
-        )
-    valued = plan.dropna(subset=["expected_value"])
-    if len(valued):
-        total = valued["expected_value"].sum()
-        first = plan.iloc[0]
-        text += (
-            f" Together their {len(plan)} actions are worth an estimated "
-            f"{money(total, currency)} a year where they can be valued; the first is to "
-            f"*{escape(first['action'].rstrip('.').lower())}* ({escape(first['model'])})."
-        )
-    return text
+    chosen = decisions(found, currency)
+    parts = [
+        f"**{escape(company.name)}** in five figures:\n\n" + situation(base, cite),
+        "**Decisions requested of the board**\n\n"
+        + (
+            "\n".join(f"{i}. {d}" for i, d in enumerate(chosen, 1))
+            or "No model could give an action on these data."
+        ),
+        "**The portfolio**\n\n" + describe_portfolio(found, currency),
+        "**The first 90 days**\n\n" + first_days(found),
+    ]
+    if collected.skipped:
+        parts.append(describe_skipped(collected))
+    return parts
+
+
+def summary_payload(company: Company, base: CustomerBase, found: ActionPortfolio) -> dict:
+    """The executive summary as parts (Markdown, uncited), for the slide deck."""
+    first = found.roadmap[found.roadmap["when"] == "first 90 days"]
+    return {
+        "company": company.name,
+        "currency": company.currency,
+        "situation": situation(base).split("\n"),
+        "decisions": decisions(found, company.currency),
+        "portfolio": describe_portfolio(found, company.currency),
+        "first_90_days": [
+            f"{row['action'].rstrip('.')} ({row['owner']})" for _, row in first.iterrows()
+        ],
+    }
+
+
+def verdict_payload(verdict: ModelVerdict) -> dict:
+    """A model's verdict for the slide deck: model, headline and findings."""
+    return {
+        "model": verdict.model,
+        "headline": verdict.headline,
+        "findings": list(verdict.findings),
+    }
+
+
+def describe_roadmap(found: ActionPortfolio) -> str:
+    """The roadmap as Markdown: the first 90 days, then the year, gates said.
+
+    Each action carries its rank in the portfolio table (#1, #2, ...); a gated action
+    names the ranks of the blockers it waits for.
+    """
+    plan = found.roadmap
+    if plan.empty:
+        return "No action to schedule."
+    rank_of = {title: rank for rank, title in plan["action"].items()}
+    parts = []
+    for when, heading in (
+        ("first 90 days", "The first 90 days"),
+        ("this year", "Then the year"),
+        ("not at these costs", "Not at the stated costs (reconsider or redesign)"),
+    ):
+        chosen = plan[plan["when"] == when]
+        if chosen.empty:
+            continue
+        parts += [f"**{heading}**", ""]
+        parts += [
+            f"- \\#{rank} {escape(row['action'].rstrip('.'))} ({escape(row['owner'])}"
+            + (
+                "; after " + ", ".join(f"#{rank_of[t]}" for t in row["gated_by"])
+                if row["gated_by"]
+                else ""
+            )
+            + ")"
+            for rank, row in chosen.iterrows()
+        ]
+        parts.append("")
+    return "\n".join(parts).strip()
 
 
 def describe_verdict(verdict: ModelVerdict) -> str:

@@ -47,6 +47,7 @@ from crmlib.analytics.base import CustomerBase
 from crmlib.errors import CrmlibError
 from crmlib.models.registry import MODEL_MODULES
 from crmlib.models.verdict import Action, ModelVerdict
+from crmlib.stages import Stage
 
 NAMESPACE = "verdicts"
 _CODE_ROOT = Path(__file__).resolve().parents[1]
@@ -148,6 +149,32 @@ def verdict_key(
     return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
 
 
+def diagram_groups(diagram: object) -> list[list[Stage]]:
+    """A model's diagram figures as groups of stages (one or two), to draw and to cache.
+
+    IDIC and IDOL give one list of stages; Payne & Frow and the value chain two; QCI its
+    rings and activities as (name, lines, score) triples.
+    """
+    if hasattr(diagram, "rings") and hasattr(diagram, "activities"):
+        return [
+            [Stage(n, tuple(lines), score) for n, lines, score in diagram.rings],
+            [Stage(n, tuple(lines), score) for n, lines, score in diagram.activities],
+        ]
+    if isinstance(diagram, tuple):
+        return [list(group) for group in diagram]
+    return [list(diagram)]
+
+
+def model_verdict(module: Any, result: Any) -> ModelVerdict:
+    """The verdict of a model package on ``result`` (what its ``analyse`` returned), with
+    the model's diagram figures when the package draws one: what the report shows and
+    caches, whether the report or the model's notebook computed ``result``."""
+    verdict = module.verdict(result)
+    if hasattr(module, "diagram"):
+        verdict = dataclasses.replace(verdict, diagram=diagram_groups(module.diagram(result)))
+    return verdict
+
+
 def _to_dict(verdict: ModelVerdict) -> dict[str, Any]:
     return dataclasses.asdict(verdict)
 
@@ -160,6 +187,10 @@ def _from_dict(stored: dict[str, Any]) -> ModelVerdict:
         findings=list(stored.get("findings", [])),
         figures=dict(stored.get("figures", {})),
         actions=actions,
+        diagram=[
+            [Stage(s["name"], tuple(s.get("lines", ())), s.get("score")) for s in group]
+            for group in stored.get("diagram", [])
+        ],
     )
 
 
@@ -211,8 +242,8 @@ def share(
     model : str
         The model's name in :data:`crmlib.models.registry.MODEL_MODULES` ("IDIC", ...).
     result : object
-        What the notebook computed, as the model's ``analyse`` returns it (its
-        ``verdict`` is taken here), or the :class:`ModelVerdict` itself.
+        What the notebook computed, as the model's ``analyse`` returns it (its verdict
+        and diagram are taken here, as the report takes them).
     base : CustomerBase
         The base the notebook's result read.
     **parameters
@@ -231,7 +262,7 @@ def share(
     if _read(key) is not None:
         return True
     try:
-        verdict = result if isinstance(result, ModelVerdict) else module.verdict(result)
+        verdict = model_verdict(module, result)
     except CrmlibError:
         # the data cannot give this model's verdict: the report says why when it tries
         return False

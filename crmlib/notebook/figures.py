@@ -20,7 +20,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from crmlib.figures import FIGURES_MIME, Figure, format_value
+from crmlib.figures import FIGURES_MIME, REPORT_MIME, Figure, format_value
 from crmlib.notebook import escape
 
 
@@ -99,3 +99,14 @@ def say_cited(text: str) -> None:
     from IPython.display import display
 
     display({"text/html": mistune.html(text), "text/markdown": text}, raw=True)
+
+
+def publish_content(kind: str, payload: dict[str, Any]) -> None:
+    """Show structured report content (invisible in a report) for the renderer to collect.
+
+    ``kind`` is ``"portfolio"`` (goes into ``figures.json``), ``"summary"`` or
+    ``"verdict"`` (the slide deck's text; the next image after a verdict is its diagram).
+    """
+    from IPython.display import display
+
+    display({REPORT_MIME: {"kind": kind, **payload}}, raw=True)

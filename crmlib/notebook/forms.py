@@ -556,8 +556,8 @@ class AssessmentReport:
         ]
         if not self.saved:
             parts.append(
-                f"<p>No answers saved yet in {html.escape(str(answers.path))}. "
-                "Fill in the workshop form in JupyterLab; the questions are:</p>"
+                "<p>No answers saved yet: the workshop has not scored this assessment. "
+                "The questions are:</p>"
             )
             parts.append(self._questionnaire_html())
             return "\n".join(parts)

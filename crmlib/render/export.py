@@ -2,8 +2,10 @@
 
 What a reader sees: a title band (company, model, date), the narrative, the printed
 results, tables and figures. What they never see: code, the parameters cells, exercises
-for students, warnings on stderr, widgets (which need a live kernel), and anything a
-browser or the PDF renderer would fetch from the network.
+for students, cells tagged ``notebook-only`` (how to work the notebook: parameter
+sections, sliders, commands; :mod:`crmlib.render.scan` names what else would give a
+report away as a notebook), warnings on stderr, widgets (which need a live kernel), and
+anything a browser or the PDF renderer would fetch from the network.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ REMOVED_CELL_TAGS = frozenset(
         "injected-parameters",  # papermill's cell with the values of this run
         "parameters",  # the notebook's defaults: code, not content
         "exercise",  # exercises are for students, not clients
-        "remove-cell",
+        "notebook-only",  # how to work the notebook: parameters, sliders, commands, cell talk
+        "remove-cell",  # parameters talk, "the next cell", commands: not for a client
     }
 )
 
@@ -217,7 +220,39 @@ class ReportHTMLExporter(HTMLExporter):
     ) -> tuple[str, dict[str, Any]]:
         """Convert ``nb`` and strip every reference to an external resource."""
         html, resources = super().from_notebook_node(nb, resources, **kw)
-        return make_self_contained(html), resources
+        return make_self_contained(headers_in_words(html)), resources
+
+
+# A table header that is a column identifier (``customer_id``, ``value_tier``).
+_IDENTIFIER_HEADER = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
+
+
+def headers_in_words(html: str) -> str:
+    """Write table headers that are column identifiers as words: ``value_tier`` -> ``value tier``.
+
+    Tables in a report come from data frames, whose column and index names are the
+    code's. A reader reads words; the cells themselves are left as they are.
+
+    Parameters
+    ----------
+    html : str
+        A report page.
+
+    Returns
+    -------
+    str
+        The page with every such ``<th>`` text in words.
+    """
+    if "_" not in html:
+        return html
+    soup = BeautifulSoup(html, features="html.parser")
+    changed = False
+    for header in soup.find_all("th"):
+        text = header.get_text().strip()
+        if _IDENTIFIER_HEADER.match(text):
+            header.string = text.replace("_", " ")
+            changed = True
+    return str(soup) if changed else html
 
 
 def make_self_contained(html: str) -> str:

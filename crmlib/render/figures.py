@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import html
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ import nbformat
 
 from crmlib.analytics.vocabulary import definitions_for
 from crmlib.atomic import atomic_write_text
-from crmlib.figures import FIGURES_MIME, Figure, dumps, figures_document
+from crmlib.figures import FIGURES_MIME, REPORT_MIME, Figure, figures_document
 
 #: Suffix of the figures file next to a report.
 FIGURES_SUFFIX = ".figures.json"
@@ -63,8 +64,9 @@ def _without_figures(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         kept = []
         for output in cell.get("outputs", []):
             data = output.get("data")
-            if data is not None and FIGURES_MIME in data:
-                data.pop(FIGURES_MIME)
+            if data is not None and (FIGURES_MIME in data or REPORT_MIME in data):
+                data.pop(FIGURES_MIME, None)
+                data.pop(REPORT_MIME, None)
                 if not data:
                     continue
             kept.append(output)
@@ -100,6 +102,51 @@ def report_notebook(
     return clean, figures
 
 
-def write_figures_json(target: str | os.PathLike[str], figures: list[dict[str, Any]]) -> Path:
-    """Write ``{"figures": [...]}`` to ``target``, whole or not at all."""
-    return atomic_write_text(target, dumps(figures))
+def report_content(nb: nbformat.NotebookNode) -> dict[str, Any]:
+    """The structured content an executed notebook published (empty when none).
+
+    Returns
+    -------
+    dict
+        ``portfolio`` (``{"actions": [...], "portfolio": {...}}``, the last published),
+        ``summary`` (the last published) and ``verdicts`` (in order, each with the
+        ``image`` of the first PNG shown after it, base64, or None).
+    """
+    content: dict[str, Any] = {"verdicts": []}
+    current: dict[str, Any] | None = None
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for output in cell.get("outputs", []):
+            data = output.get("data") or {}
+            payload = data.get(REPORT_MIME)
+            if isinstance(payload, dict):
+                kind = payload.get("kind")
+                body = {k: v for k, v in payload.items() if k != "kind"}
+                if kind == "verdict":
+                    current = {**body, "image": None}
+                    content["verdicts"].append(current)
+                elif kind in ("portfolio", "summary"):
+                    content[kind] = body
+                continue
+            if current is not None and current["image"] is None and "image/png" in data:
+                image = data["image/png"]
+                current["image"] = "".join(image) if isinstance(image, list) else image
+    return content
+
+
+def write_figures_json(
+    target: str | os.PathLike[str],
+    figures: list[dict[str, Any]],
+    portfolio: dict[str, Any] | None = None,
+) -> Path:
+    """Write ``{"figures": [...]}`` to ``target``, whole or not at all.
+
+    With ``portfolio`` (the strategy report's), its ``actions`` and ``portfolio`` keys
+    are written beside the figures.
+    """
+    document = figures_document(figures)
+    if portfolio:
+        document["actions"] = portfolio.get("actions", [])
+        document["portfolio"] = portfolio.get("portfolio", {})
+    return atomic_write_text(target, json.dumps(document, indent=2, ensure_ascii=False) + "\n")

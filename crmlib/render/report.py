@@ -26,6 +26,7 @@ import nbformat
 from tqdm.auto import tqdm
 
 from crmlib.atomic import atomic_path, atomic_write_text
+from crmlib.render.deck import write_deck
 from crmlib.render.errors import ReportError, ReportSetError
 from crmlib.render.execute import (
     DEFAULT_TIMEOUT,
@@ -41,10 +42,16 @@ from crmlib.render.export import (
     notebook_to_html,
     write_pdf,
 )
-from crmlib.render.figures import figures_path, report_notebook, write_figures_json
+from crmlib.render.figures import (
+    figures_path,
+    report_content,
+    report_notebook,
+    write_figures_json,
+)
 
-#: The report formats, in the order they are written.
-FORMATS = ("pdf", "html")
+#: The report formats, in the order they are written. ``pptx`` is the slide deck of a
+#: report that publishes one (the strategy report); other reports have none and skip it.
+FORMATS = ("pdf", "html", "pptx")
 
 #: Suffix of an executed notebook kept after a successful render.
 EXECUTED_SUFFIX = ".executed.ipynb"
@@ -285,6 +292,7 @@ def _render(
     stage = "building the HTML report"
     try:
         shown, figures = report_notebook(executed)
+        content = report_content(executed)
         html = notebook_to_html(
             shown, title, resources_path=cwd, name=notebook.stem, exporter=exporter
         )
@@ -295,11 +303,24 @@ def _render(
             if fmt == "pdf":
                 with atomic_path(target) as tmp:
                     write_pdf(html, tmp)
+            elif fmt == "pptx":
+                if not content.get("summary"):
+                    continue  # only the strategy report publishes a deck
+                summary = content["summary"]
+                with atomic_path(target) as tmp:
+                    write_deck(
+                        content,
+                        tmp,
+                        title="CRM strategy report",
+                        company=company or summary.get("company", ""),
+                        date=report_date,
+                        currency=summary.get("currency", ""),
+                    )
             else:
                 atomic_write_text(target, html)
             outputs[fmt] = target
         stage = "writing the figures"
-        write_figures_json(figures_path(out_dir, notebook.stem), figures)
+        write_figures_json(figures_path(out_dir, notebook.stem), figures, content.get("portfolio"))
     except Exception as exc:
         # the notebook ran: keep what it computed, so the failure can be looked into
         kept: Path | None = failed_notebook_path(notebook, out_dir)
@@ -339,7 +360,7 @@ def _check_formats(formats: Sequence[str] | str, where: str) -> tuple[str, ...]:
             else "no report format given"
         )
         raise ReportError(
-            f"{where}: {problem}. Fix: choose html, pdf or html,pdf",
+            f"{where}: {problem}. Fix: choose html, pdf, pptx or a list such as pdf,pptx",
             notebook=where,
             user_error=True,
         )

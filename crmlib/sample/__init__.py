@@ -29,12 +29,18 @@ import yaml
 from crmlib.atomic import atomic_path, atomic_write_text
 from crmlib.data.schema import TABLE_NAMES
 from crmlib.errors import ParameterError
+from crmlib.parameters import is_database_url
 from crmlib.sample._contacts import build_interactions, channels_table
 from crmlib.sample._customers import build_population
 from crmlib.sample._marketing import build_campaigns, build_needs
 from crmlib.sample._purchases import build_catalogue, build_purchases, day_weights
 
-__all__ = ["create_sample_company", "generate_company", "write_company"]
+__all__ = [
+    "create_sample_company",
+    "generate_company",
+    "write_company",
+    "write_company_database",
+]
 
 COMPANY_NAME = "Tuincentrum Groenhuis"
 COUNTRY = "BE"
@@ -214,6 +220,14 @@ def write_company(
                 table.to_parquet(temporary, index=False, engine="pyarrow")
         written.append(target)
 
+    written.append(_write_company_info(tables, out, name, currency, observation_end))
+    return written
+
+
+def _write_company_info(
+    tables: dict[str, pd.DataFrame], out: Path, name: str, currency: str, observation_end: str
+) -> Path:
+    """Write ``company.yml``: name, currency, country, observation end, how it was drawn."""
     customers = tables.get("customers")
     generated_by = dict(customers.attrs.get("generated_by", {})) if customers is not None else {}
     generated_by["n_customers"] = int(len(customers)) if customers is not None else 0
@@ -235,8 +249,47 @@ def write_company(
         },
     }
     text = yaml.safe_dump(company, sort_keys=False, allow_unicode=True, width=88)
-    written.append(atomic_write_text(out / "company.yml", text))
-    return written
+    return atomic_write_text(out / "company.yml", text)
+
+
+def write_company_database(
+    tables: dict[str, pd.DataFrame],
+    url: str,
+    *,
+    name: str = COMPANY_NAME,
+    currency: str = "EUR",
+    observation_end: str = "2025-12-31",
+) -> Path:
+    """Write a company's tables into a database, and its ``company.yml`` beside them.
+
+    Each table replaces the one of its name and is sent in chunks of rows, so no copy
+    of a whole table is made on the way; the rows keep the order of the folder's files.
+    ``company.yml`` goes into the database's settings folder (a DuckDB file's folder,
+    or the URL's ``?folder=``).
+
+    Returns
+    -------
+    Path
+        The settings folder.
+
+    Raises
+    ------
+    ParameterError
+        For a PostgreSQL URL without ``?folder=``.
+    """
+    from crmlib.data.database import parse_source, write_tables
+
+    source = parse_source(url)
+    if source is None or source.folder is None:
+        raise ParameterError(
+            f"{url} has no settings folder for company.yml; add ?folder=/path to the URL"
+        )
+    source.folder.mkdir(parents=True, exist_ok=True)
+    if source.path is not None:
+        source.path.parent.mkdir(parents=True, exist_ok=True)
+    write_tables(source, tables.items())
+    _write_company_info(tables, source.folder, name, currency, observation_end)
+    return source.folder
 
 
 def create_sample_company(
@@ -251,8 +304,10 @@ def create_sample_company(
 
     Parameters
     ----------
-    out_dir : path-like
-        The company folder to create or refresh.
+    out_dir : path-like or str
+        The company folder to create or refresh, or a database URL
+        (``duckdb:///path/company.duckdb``): the tables then go into the database and
+        company.yml and the example answers into its settings folder.
     n_customers : int, default 5000
         Number of customers (at least 10).
     seed : int, default 42
@@ -279,8 +334,11 @@ def create_sample_company(
         raise ParameterError(f"fmt must be one of {', '.join(FORMATS)}, got {fmt!r}")
     from crmlib.instruments.examples import write_example_answers
 
-    out = Path(out_dir)
     tables = generate_company(n_customers, seed, observation_end)
-    write_company(tables, out, fmt=fmt, observation_end=observation_end)
+    if is_database_url(out_dir):
+        out = write_company_database(tables, str(out_dir), observation_end=observation_end)
+    else:
+        out = Path(out_dir)
+        write_company(tables, out, fmt=fmt, observation_end=observation_end)
     write_example_answers(out, seed)
     return out

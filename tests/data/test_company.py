@@ -246,7 +246,7 @@ def test_steps_that_need_customer_attributes_say_so(tmp_path: Path):
     assert str(caught.value) == (
         "the duplicate check needs the column(s) name, postcode of a customers table; there is "
         "none, so the customers are only the ids in the transactions; add customers.csv with "
-        f"customer_id and name, postcode to {tmp_path}"
+        f"customer_id and name, postcode to the company's data folder ({tmp_path.name})"
     )
 
 

@@ -370,7 +370,7 @@ def test_unknown_option(tmp_path: Path):
     assert load_error(company(tmp_path, "transactions:\n  sep: ';'\n")) == (
         "mapping.yml, table 'transactions': option 'sep' is not known. Fix: use only: file, "
         "columns, separator, decimal, thousands, encoding, header, skip_rows, date_format, "
-        "sheet, currency"
+        "sheet, currency, table, query"
     )
 
 

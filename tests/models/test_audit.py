@@ -76,3 +76,15 @@ def test_completeness_claims_no_customer_picture_for_derived_customers(root):
     text = audit.describe_completeness(load_company(root / "data" / "cdnow"))
     assert "complete" not in text.replace("Every column", "")
     assert "only the ids in the transactions" in text
+
+
+def test_the_overview_reads_a_table_without_dates_in_words(company):
+    from crmlib.data.quality import table_overview
+    from crmlib.render.scan import scan_report
+
+    view = audit.overview_view(table_overview(company))
+    assert view.loc["customers", "first date"] == "no dates"
+    assert view.loc["transactions", "first date"] == "1 Jan 2024"
+    assert view.loc["transactions", "last date"] == "1 Jun 2024"
+    assert view.loc["customers", "filled"] == "100%"
+    assert scan_report(f"<html><body>{view.to_html()}</body></html>") == []

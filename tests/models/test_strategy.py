@@ -22,37 +22,56 @@ def verdicts():
             "A",
             "a",
             actions=[
-                Action("low value first", "marketing", 100.0, "A", "r", 1),
-                Action("unknown value", "IT", None, "A", "r", 1),
-                Action("later", "board", 9999.0, "A", "r", 3),
+                Action("keep them", "marketing", 1000.0, "A", "r", 1, lever="retention",
+                       customers=("1", "2"), cost=100.0, needs=("consent",), effort=1),
+                Action("unknown value", "IT", None, "A", "r", 1, lever="data"),
+                Action("record consent", "legal", None, "A", "r", 3, lever="readiness",
+                       cost=50.0, unblocks="consent", effort=1),
             ],
         ),
-        ModelVerdict("B", "b", actions=[Action("high value first", "service", 500.0, "B", "r", 1)]),
-    ]
+        ModelVerdict(
+            "B",
+            "b",
+            actions=[
+                Action("keep them too", "service", 3000.0, "B", "r", 1, lever="retention",
+                       customers=("2", "3"), cost=0.0, needs=("consent",), effort=1),
+                Action("serve for less", "service", 400.0, "B", "r", 2, lever="cost_to_serve",
+                       cost=0.0, effort=1),
+            ],
+        ),
+    ]  # fmt: skip
 
 
-def test_action_plan_ranks_by_priority_then_value():
-    plan = strategy.action_plan(verdicts())
-    assert plan["action"].tolist() == [
-        "high value first",
-        "low value first",
-        "unknown value",
-        "later",
-    ]
-    assert plan.index.tolist() == [1, 2, 3, 4]
-    assert strategy.action_plan(verdicts(), top=2)["action"].tolist() == [
-        "high value first",
-        "low value first",
-    ]
-    shown = strategy.readable_plan(plan, "EUR")
-    assert shown.loc[1, "expected value / year"] == "EUR 500"
-    assert shown.loc[3, "expected value / year"] == "not estimated"
+def test_action_portfolio_counts_each_customer_once_and_gates_campaigns():
+    found = strategy.action_portfolio(verdicts())
+    assert found.gross_sum == pytest.approx(4400.0)
+    # retention: customer 1: 900/2 = 450; 2 and 3: 1500 each (B's is larger on 2)
+    assert found.combined.net_base == pytest.approx(450 + 3000 + 400 - 50)
+    plan = found.roadmap
+    assert plan.loc[1, "action"] == "record consent" and plan.loc[1, "blocker"]
+    assert plan.set_index("action").loc["keep them too", "gated_by"] == ["record consent"]
+    shown = strategy.portfolio_table(found, "EUR")
+    row = shown.set_index("action").loc["keep them too"]
+    assert row["gated by"] == "#1" and row["net / year (EUR), low to high"] == (
+        "3,000 (1,500 to 4,500)"
+    )
+    assert shown.set_index("action").loc["unknown value", "cost / year (EUR)"] == "not known"
+    payload = strategy.portfolio_payload(found)
+    assert set(payload["portfolio"]) == {"net_low", "net_base", "net_high"}
+    first = payload["actions"][0]
+    assert {"title", "lever", "customers", "cost", "net_low", "net_base", "net_high",
+            "gated_by"} <= set(first)  # fmt: skip
+    unknown = next(a for a in payload["actions"] if a["title"] == "unknown value")
+    assert unknown["net_base"] is None and unknown["cost"] is None
+    assert strategy.effort_note().startswith("Effort: 1, weeks")
 
 
 def test_action_values_chart():
-    ax = plot_action_values(strategy.action_plan(verdicts()))
-    assert [round(p.get_width()) for p in ax.patches[:3]] == [500, 100, 9999]
-    assert len(ax.get_yticklabels()) == 3  # the unknown value is left out
+    found = strategy.action_portfolio(verdicts())
+    ax = plot_action_values(found.roadmap)
+    widths = sorted(round(p.get_width()) for p in ax.patches[:3])
+    assert widths == [400, 900, 3000]
+    assert len(ax.get_yticklabels()) == 3  # the unknown values are left out
 
 
 def test_collect_verdicts_lists_what_it_could_not_compute(monkeypatch):
@@ -111,21 +130,16 @@ def test_key_figures_on_a_small_company(tmp_path: Path):
     assert table.loc["Customers", "value"] == "3"
     assert table.loc[figures["cost_to_serve"].label, "value"] == "not available"
     assert table.loc[figures["cost_to_serve"].label, "note"]
-    text = strategy.executive_summary(
-        company, base, strategy.Verdicts([], {}), strategy.action_plan([])
-    )
-    assert "serves 3 customers, of whom 2 bought in the analysis window" in text
-    assert "67% of the previous window's buyers bought again" in text
-    assert "The cost to serve is not known" in text
+    empty = strategy.action_portfolio([])
+    text = strategy.executive_summary(company, base, strategy.Verdicts([], {}), empty)
+    assert "Buyers in the window: **2**" in text
+    assert "Retention rate: **67%**" in text
+    assert "No model could give an action" in text and "None of the 0 actions" in text
     assert "EUR 0" not in text and " 0%" not in text
     cited = strategy.executive_summary(
-        company,
-        base,
-        strategy.Verdicts([], {}),
-        strategy.action_plan([]),
-        cite=lambda f: f"[{f.id}]",
+        company, base, strategy.Verdicts([], {}), empty, cite=lambda f: f"[{f.id}]"
     )
-    assert "serves [customers] customers, of whom [buyers] bought" in cited
+    assert "Buyers in the window: **[buyers]**" in cited
 
 
 def test_verdicts_are_computed_once_per_base_and_reused(tmp_path, monkeypatch):
@@ -168,6 +182,20 @@ def test_sample_report_brings_every_model(sample_dir: Path):
     company = load_company(sample_dir)
     collected = strategy.collect_verdicts(company, cache=False)
     assert {v.model for v in collected.verdicts} >= {"QCI", "Customer IDOL"}
-    plan = strategy.action_plan(collected.verdicts)
-    assert plan["owner"].notna().all() and (plan["priority"].between(1, 3)).all()
-    assert isinstance(plan, pd.DataFrame) and len(plan) >= 5
+    found = strategy.action_portfolio(collected.verdicts)
+    assert all(a.lever for a in found.actions) and len(found.actions) >= 5
+    titles = [a.title.lower() for a in found.actions]
+    # the same step proposed by two models is listed once
+    assert sum("complete the customer picture" in t and "needs" in t for t in titles) == 1
+    # each customer-euro once and net: below the plain sum of the models' gross values
+    total = found.combined
+    assert total.net_low <= total.net_base <= total.net_high < found.gross_sum
+    # blockers first; every campaign that needs consent waits for its blocker
+    plan = found.roadmap
+    assert plan["blocker"].iloc[: plan["blocker"].sum()].all()
+    for _, row in plan[plan["gated_by"].str.len() > 0].iterrows():
+        assert row["when"] != "first 90 days"
+    # the win-back is valued over the lapsed customers it names
+    win_back = next(a for a in found.actions if a.title.startswith("Win back"))
+    assert win_back.customer_count == len(win_back.customers)
+    assert isinstance(plan, pd.DataFrame)

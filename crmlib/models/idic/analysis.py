@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from crmlib.analytics.needs import need_dimensions, needs_profile
 from crmlib.data.company import Company
 from crmlib.models.contract import resolve_base
 from crmlib.models.idic.customize import Customization, customize, plan_value
@@ -33,6 +34,9 @@ class IdicResult:
         None when the data cannot support it (the reason is in ``skipped``).
     skipped : dict
         Phase name -> why it was skipped.
+    needs : DataFrame or None
+        The mean need scores per value category (:func:`segment_needs`); None without
+        a needs survey.
     """
 
     identification: Identification
@@ -42,6 +46,23 @@ class IdicResult:
     currency: str
     customization: Customization | None = None
     skipped: dict[str, str] | None = None
+    needs: pd.DataFrame | None = None
+
+
+def segment_needs(company: Company, diff: Differentiation) -> pd.DataFrame | None:
+    """The mean need scores (1-5) per value category, from the needs survey; None without.
+
+    The interaction plan's offers are checked against them: an offer should fit what its
+    segment values most.
+    """
+    needs = company.needs
+    table = diff.table
+    if needs is None or not need_dimensions(needs) or "value_category" not in table.columns:
+        return None
+    ids = table["customer_id"] if "customer_id" in table.columns else table.index
+    categories = pd.Series(table["value_category"].to_numpy(), index=ids.astype(str))
+    surveyed = needs.assign(customer_id=needs["customer_id"].astype(str))
+    return needs_profile(surveyed, categories)
 
 
 def analyse(
@@ -81,4 +102,5 @@ def analyse(
         currency=company.currency,
         customization=attempt(skipped, "Customize", customize, company, differentiation),
         skipped=skipped,
+        needs=segment_needs(company, differentiation),
     )

@@ -8,6 +8,8 @@ conclusion, from the same verdict.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from crmlib.formatting import count, money, percent
@@ -18,7 +20,7 @@ from crmlib.models.idic.identify import Identification
 from crmlib.models.idic.interact import Interaction
 from crmlib.models.verdict import Action, ModelVerdict
 from crmlib.stages import Stage
-from crmlib.text import escape
+from crmlib.text import escape, sentence
 
 MODEL = "IDIC"
 
@@ -101,7 +103,13 @@ def verdict(result: IdicResult) -> ModelVerdict:
     result (or the notebook's phases gathered in an :class:`IdicResult`)."""
     r = result
     return verdict_from(
-        r.identification, r.differentiation, r.interaction, r.value, r.currency, r.customization
+        r.identification,
+        r.differentiation,
+        r.interaction,
+        r.value,
+        r.currency,
+        r.customization,
+        needs=r.needs,
     )
 
 
@@ -120,8 +128,13 @@ def verdict_from(
     value: pd.DataFrame,
     currency: str,
     custom: Customization | None = None,
+    *,
+    needs: pd.DataFrame | None = None,
 ) -> ModelVerdict:
     """The verdict from phases already computed (what :func:`verdict` reads).
+
+    ``needs`` (mean need scores per value category) lets each segment's offer be
+    checked against what the segment values most.
 
     The texts are plain (not escaped): the strategy report escapes what it shows.
     """
@@ -130,9 +143,11 @@ def verdict_from(
     total = plan_total(value)
     consent_known = plan["reachable"].notna().any()
     reachable = int(plan["reachable"].sum()) if consent_known else None
-    headline = (
-        f"{count(diff.ssc_count)} strategically significant customers bring "
-        f"{percent(diff.ssc_value_share)} of the {words}"
+    headline = sentence(
+        "{ssc_count} strategically significant customers bring {ssc_value_share} of the {words}",
+        ssc_count=count(diff.ssc_count),
+        ssc_value_share=percent(diff.ssc_value_share),
+        words=words,
     )
     if not consent_known:
         headline += (
@@ -140,23 +155,34 @@ def verdict_from(
             "(marketing consent is not recorded)."
         )
     elif total is not None:
-        headline += (
-            f"; a plan per value category for the {count(reachable)} reachable customers is "
-            f"expected to bring {money(total, currency)} of margin a year."
+        headline += sentence(
+            "; a plan per value category for the {reachable} reachable customers is "
+            "expected to bring {total} of margin a year.",
+            reachable=count(reachable),
+            total=money(total, currency),
         )
     else:
-        headline += (
-            f"; {count(reachable)} customers may be contacted with a plan per value category."
+        headline += sentence(
+            "; {reachable} customers may be contacted with a plan per value category.",
+            reachable=count(reachable),
         )
     loss = float(diff.table.loc[diff.table["value_category"] == "BZ", "current_value"].sum())
-    picture = f"The customer picture is {percent(ident.completeness)} complete; " + (
-        f"{count(len(ident.duplicates))} records look like duplicates"
+    picture = sentence(
+        "The customer picture is {completeness} complete; ",
+        completeness=percent(ident.completeness),
+    ) + (
+        sentence(
+            "{duplicates} records look like duplicates",
+            duplicates=count(len(ident.duplicates)),
+        )
         if ident.duplicates_checked
         else "duplicates cannot be checked (no names and postcodes)"
     )
     picture += (
-        f" and {percent(1 - ident.coverage['marketing consent'])} of customers may not be "
-        "contacted."
+        sentence(
+            " and {no_consent} of customers may not be contacted.",
+            no_consent=percent(1 - ident.coverage["marketing consent"]),
+        )
         if ident.consent_known
         else "; marketing consent is not recorded."
     )
@@ -164,8 +190,12 @@ def verdict_from(
     if inter.lessons is not None:
         clear = inter.lessons[inter.lessons["verdict"].isin(["above", "below"])]
         findings.append(
-            f"{count(len(clear))} of {count(len(inter.lessons))} offer-segment combinations of "
-            "past campaigns differ clearly from their segment's average; the rest are noise."
+            sentence(
+                "{clear} of {lessons} offer-segment combinations of past campaigns "
+                "differ clearly from their segment's average; the rest are noise.",
+                clear=count(len(clear)),
+                lessons=count(len(inter.lessons)),
+            )
         )
     if custom is not None and len(custom.by_segment):
         label = "name" if "name" in custom.by_segment.columns else "product_id"
@@ -196,92 +226,280 @@ def verdict_from(
     figures = {k: v for k, v in figures.items() if v is not None}
     if total is not None:
         figures["plan_value_per_year"] = total
-    actions = []
-    priority = {"MVC": 1, "MGC": 2, "other": 3, "BZ": 2}
-    owner = {"MVC": "marketing", "MGC": "marketing", "other": "marketing", "BZ": "customer service"}
-    for segment, row in plan.iterrows():
-        expected = value.loc[segment, "expected_value"] if segment in value.index else None
-        expected = float(expected) if expected is not None and pd.notna(expected) else None
-        rationale = (
-            f"{segment}: {count(row['customers'])} customers; goal '{row['goal']}' "
-            "(Peppers & Rogers)."
-        )
-        if expected is not None and expected < 0:
-            # selling to them costs more than it brings: the action is to serve for less
-            title = (
-                f"{segment} ({_reach(row)}): {row['goal']}; hold the "
-                "offers, which cost more than they bring at the past response, and serve "
-                "them through the cheapest channel"
-            )
-            rationale += f" The plan's offer would lose {money(abs(expected), currency)} a year."
-            expected, rank = None, 3
-        else:
-            how = []
-            if row["offer"] is not None:
-                how.append(f"offer '{row['offer']}'")
-            if row["channel"] is not None:
-                how.append(f"via {row['channel']}")
-            how.append(str(row["cadence"]))
-            title = f"{segment} ({_reach(row)}): {row['goal']}; " + " ".join(how)
-            rank = priority.get(segment, 3)
-        actions.append(
-            Action(
-                title=title,
-                owner=owner.get(segment, "marketing"),
-                expected_value=expected,
-                model=MODEL,
-                rationale=rationale,
-                priority=rank,
-            )
-        )
-    fixes = []
-    if ident.duplicates_checked and len(ident.duplicates):
-        fixes.append(f"merge the {count(len(ident.duplicates))} probable duplicate records")
-    elif not ident.duplicates_checked:
-        fixes.append("record names and postcodes, so duplicates can be found")
-    if ident.consent_known:
-        no_consent = int(round((1 - ident.coverage["marketing consent"]) * ident.customers))
-        if no_consent:
-            fixes.append(f"ask the {count(no_consent)} customers without marketing consent for it")
-    else:
-        fixes.append("record each customer's marketing consent (consent_marketing)")
-    if fixes:
-        actions.append(
-            Action(
-                title=(" and ".join(fixes))[0].upper() + (" and ".join(fixes))[1:],
-                owner="IT",
-                expected_value=None,
-                model=MODEL,
-                rationale=f"Identify: the customer picture is {percent(ident.completeness)} "
-                "complete, and only customers with consent can be reached.",
-                priority=2,
-            )
-        )
+    actions = [
+        _segment_action(segment, row, value, diff, currency, needs)
+        for segment, row in plan.iterrows()
+    ]
+    fix = _identify_action(ident)
+    if fix is not None:
+        actions.append(fix)
     actions.sort(key=lambda a: (a.priority, -(a.expected_value or 0.0)))
     return ModelVerdict(
         model=MODEL, headline=headline, findings=findings, figures=figures, actions=actions
     )
 
 
+#: What each value category's plan moves.
+LEVER = {"MVC": "retention", "MGC": "penetration", "other": "penetration", "BZ": "cost_to_serve"}
+_PRIORITY = {"MVC": 1, "MGC": 2, "other": 3, "BZ": 2}
+_OWNER = {"MVC": "marketing", "MGC": "marketing", "other": "marketing", "BZ": "customer service"}
+
+
+def _segment_ids(diff: Differentiation, segment: str, reachable_only: bool) -> tuple[str, ...]:
+    """The ids of a value category's customers (those with consent, where it is known)."""
+    table = diff.table
+    if "value_category" not in table.columns or "customer_id" not in table.columns:
+        return ()
+    chosen = table["value_category"] == segment
+    if reachable_only and "consent_marketing" in table.columns:
+        chosen &= table["consent_marketing"].astype("boolean").fillna(False).to_numpy(bool)
+    return tuple(table.loc[chosen, "customer_id"].astype(str))
+
+
+#: How many of a segment's highest-scored needs an offer should address.
+TOP_NEEDS = 3
+
+
+def offer_fit(offer: str | None, segment: str, needs: pd.DataFrame | None) -> str:
+    """Whether a segment's offer fits its top needs, in words ("" when it cannot be told).
+
+    A segment's top needs are those it scores most above the average respondent (mean
+    score over the respondents' mean). An offer with a percentage in its text is read as
+    a discount, which addresses the need "price"; other offers are not classified.
+    """
+    if offer is None or needs is None or segment not in needs.index or "%" not in offer:
+        return ""
+    dims = needs.drop(columns=["respondents", "nps"], errors="ignore").astype(float)
+    weights = needs["respondents"].astype(float)
+    overall = dims.mul(weights, axis=0).sum() / weights.sum()
+    # what the segment values more than the average customer: its distinctive needs
+    index = (dims.loc[segment] / overall).dropna().sort_values(ascending=False, kind="mergesort")
+    if "price" not in index.index or len(index) <= TOP_NEEDS:
+        return ""
+    top = [str(n).replace("_", " ") for n in index.index[:TOP_NEEDS]]
+    if "price" in index.index[:TOP_NEEDS]:
+        return sentence(
+            "the offer is a discount, and price is among the needs the segment values "
+            "above average ({top})",
+            top=", ".join(top),
+        )
+    rank = list(index.index).index("price") + 1
+    return sentence(
+        "the offer is a discount, but the segment values {top} most above the average "
+        "customer (price ranks {rank} of {needs}): an offer around those needs fits it better",
+        top=", ".join(top),
+        rank=rank,
+        needs=len(index),
+    )
+
+
+def _discount(offer: str | None) -> float | None:
+    """The discount an offer's text names ("15 % off" -> 0.15); None when it names none."""
+    found = re.search(r"(\d+(?:[.,]\d+)?)\s*%", offer or "")
+    if found is None:
+        return None
+    share = float(found.group(1).replace(",", ".")) / 100
+    return share if 0 < share < 1 else None
+
+
+def _segment_action(
+    segment: str,
+    row: pd.Series,
+    value: pd.DataFrame,
+    diff: Differentiation,
+    currency: str,
+    needs: pd.DataFrame | None = None,
+) -> Action:
+    """The plan of one value category as an action, valued gross with its contact cost.
+
+    The value counts every past response to the offer, including purchases that would
+    have happened anyway (the campaigns had no control group): the model has no
+    baseline, so the report applies its stated incremental share.
+    """
+    known = segment in value.index and pd.notna(value.loc[segment, "expected_value"])
+    facts = value.loc[segment] if segment in value.index else None
+    reach_known = pd.notna(row["reachable"])
+    contacts = float(row["reachable"] * row["frequency"]) if reach_known else None
+    cost_each = row.get("cost_per_contact", float("nan"))
+    gross = None
+    if known:
+        gross = float(
+            facts["reachable"] * facts["frequency"] * facts["take_up"] * facts["basket_margin"]
+        )
+    rationale = sentence(
+        "{segment}: {customers} customers; goal '{goal}' (Peppers & Rogers).",
+        segment=segment,
+        customers=count(row["customers"]),
+        goal=row["goal"],
+    )
+    assumptions = []
+    if known:
+        assumptions.append(
+            sentence(
+                "take-up {take_up}: the past response to the offer in the segment ({sent} "
+                "sent), basket from {basis} as paid (after any discount); responses include "
+                "purchases that would have happened anyway, on which the discount is a cost",
+                take_up=percent(facts["take_up"], 1),
+                sent=count(row["offer_sent"]),
+                basis=facts["basket_basis"],
+            )
+        )
+    fit = offer_fit(row["offer"], segment, needs)
+    if fit:
+        assumptions.append(fit)
+    if row["channel"] is not None:
+        assumptions.append(
+            sentence(
+                "channel {channel} chosen on {basis} of past campaigns, which carried "
+                "different offers: the channel's lead is not separated from the offer's and "
+                "is uncertain",
+                channel=row["channel"],
+                basis=row["channel_basis"],
+            )
+        )
+    common = {
+        "owner": _OWNER.get(segment, "marketing"),
+        "model": MODEL,
+        "customers": _segment_ids(diff, segment, reachable_only=reach_known),
+        "customer_set": sentence(
+            "{segment} customers with consent" if reach_known else "{segment} customers",
+            segment=segment,
+        ),
+        "customer_count": int(row["reachable"]) if reach_known else int(row["customers"]),
+        "assumptions": "; ".join(assumptions),
+        "effort": 1,
+        "needs": ("consent", "readiness"),
+    }
+    if gross is not None and facts["value_per_contact"] < 0:
+        # selling to them costs more than it brings: the action is to serve for less
+        title = sentence(
+            "{segment} ({reach}): {goal}; hold the offers, which cost more than they bring "
+            "at the past response, and serve them through the cheapest channel",
+            segment=segment,
+            reach=_reach(row),
+            goal=row["goal"],
+        )
+        rationale += (
+            f" The plan's offer would lose {money(abs(facts['expected_value']), currency)} a year."
+        )
+        return Action(
+            title=title, expected_value=None, rationale=rationale, priority=3,
+            lever="cost_to_serve", **{**common, "needs": ()},
+        )  # fmt: skip
+    how = []
+    if row["offer"] is not None:
+        how.append(sentence("offer '{offer}'", offer=row["offer"]))
+    if row["channel"] is not None:
+        how.append(sentence("via {channel}", channel=row["channel"]))
+    how.append(str(row["cadence"]))
+    cost, drivers = None, {}
+    if contacts is not None and pd.notna(cost_each):
+        cost = contacts * float(cost_each)
+    elif contacts is not None:
+        drivers = {"contacts": contacts}
+    discount = _discount(row["offer"])
+    if gross is not None and discount:
+        # the discount on purchases that would have happened anyway is a cost: the
+        # response revenue is as paid, so the full price was revenue / (1 - discount)
+        responses = facts["reachable"] * facts["frequency"] * facts["take_up"]
+        given = responses * facts["basket_revenue"] * discount / (1 - discount)
+        drivers["anyway_discount"] = float(given)
+    return Action(
+        title=sentence(
+            "{segment} ({reach}): {goal}; ", segment=segment, reach=_reach(row), goal=row["goal"]
+        )
+        + " ".join(how),
+        expected_value=gross,
+        rationale=rationale,
+        priority=_PRIORITY.get(segment, 3),
+        lever=LEVER.get(segment, "penetration"),
+        cost=cost,
+        cost_drivers=drivers,
+        incremental=None,
+        **common,
+    )
+
+
+def _identify_action(ident: Identification) -> Action | None:
+    """Merge duplicates and record or ask for consent: a data action.
+
+    Without a consent record no campaign may be sent, so recording it is a blocker
+    (it opens the gate "consent").
+    """
+    fixes = []
+    if ident.duplicates_checked and len(ident.duplicates):
+        fixes.append(f"merge the {count(len(ident.duplicates))} probable duplicate records")
+    elif not ident.duplicates_checked:
+        fixes.append("record names and postcodes, so duplicates can be found")
+    no_consent = None
+    if ident.consent_known:
+        no_consent = int(round((1 - ident.coverage["marketing consent"]) * ident.customers))
+        if no_consent:
+            fixes.append(f"ask the {count(no_consent)} customers without marketing consent for it")
+    else:
+        fixes.append("record each customer's marketing consent (consent_marketing)")
+    if not fixes:
+        return None
+    text = " and ".join(fixes)
+    return Action(
+        title=text[0].upper() + text[1:],
+        owner="IT",
+        expected_value=None,
+        model=MODEL,
+        rationale=f"Identify: the customer picture is {percent(ident.completeness)} "
+        "complete, and only customers with consent can be reached.",
+        priority=2,
+        lever="data",
+        customer_set="customers without marketing consent"
+        if ident.consent_known
+        else "all customers",
+        customer_count=no_consent if ident.consent_known else int(ident.customers),
+        cost_drivers={"projects": 1},
+        effort=1 if ident.consent_known else 2,
+        unblocks="" if ident.consent_known else "consent",
+    )
+
+
 def _reach(row: pd.Series) -> str:
     """A plan row's reach in words: "120 reachable", or unknown without consent data."""
     if pd.isna(row["reachable"]):
-        return f"{count(row['customers'])} customers, consent not recorded"
-    return f"{count(row['reachable'])} reachable"
+        return sentence(
+            "{customers} customers, consent not recorded",
+            customers=count(row["customers"]),
+        )
+    return sentence(
+        "{reachable} reachable",
+        reachable=count(row["reachable"]),
+    )
 
 
 def _categories_finding(diff: Differentiation, loss: float, currency: str) -> str:
     """The value categories in one sentence; a category the base cannot count is said so."""
-    parts = [f"{count(diff.count('MVC'))} MVC to retain"]
+    parts = [
+        sentence(
+            "{mvc} MVC to retain",
+            mvc=count(diff.count("MVC")),
+        )
+    ]
     mgc = diff.figure("value_category_count.MGC") if diff.base is not None else None
     if mgc is not None and mgc.status == "unavailable":
         parts.append("the MGC cannot be told (no lifetime-value forecast)")
     else:
-        parts.append(f"{count(diff.count('MGC'))} MGC to develop")
+        parts.append(
+            sentence(
+                "{mgc} MGC to develop",
+                mgc=count(diff.count("MGC")),
+            )
+        )
     bz = diff.count("BZ")
     if diff.value_metric == "revenue":
         if bz:
-            parts.append(f"{count(bz)} customers whose returns exceeded their purchases")
+            parts.append(
+                sentence(
+                    "{bz} customers whose returns exceeded their purchases",
+                    bz=count(bz),
+                )
+            )
         text = ", ".join(parts) + (
             "; who costs more than they bring (BZ) needs cost data, which the data lacks"
         )
@@ -292,8 +510,12 @@ def _categories_finding(diff: Differentiation, loss: float, currency: str) -> st
         )
     elif bz:
         parts.append(
-            f"{count(bz)} BZ who lost {money(abs(loss), currency)} over the last "
-            f"{diff.horizon_months} months"
+            sentence(
+                "{bz} BZ who lost {loss} over the last {horizon_months} months",
+                bz=count(bz),
+                loss=money(abs(loss), currency),
+                horizon_months=diff.horizon_months,
+            )
         )
         text = ", ".join(parts[:-1]) + " and " + parts[-1]
     else:
@@ -306,9 +528,16 @@ def describe_cycle(verdict: ModelVerdict, currency: str, *, actions: int = 3) ->
     text = escape(verdict.headline)
     parts = []
     for action in verdict.actions[:actions]:
-        part = f"{escape(action.title)} ({escape(action.owner)}"
+        part = sentence(
+            "{title} ({owner}",
+            title=action.title,
+            owner=action.owner,
+        )
         if action.expected_value is not None:
-            part += f", about {money(action.expected_value, currency)} a year"
+            part += sentence(
+                ", about {expected_value} a year",
+                expected_value=money(action.expected_value, currency),
+            )
         parts.append(part + ")")
     if parts:
         text += " Where to start: " + "; ".join(parts) + "."

@@ -7,16 +7,19 @@ Each function takes a result of :mod:`~crmlib.models.idic.identify`,
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
 from crmlib.errors import MissingDataError
+from crmlib.figures import Figure, format_value
 from crmlib.formatting import count, money, percent
 from crmlib.models.idic.customize import Customization, plan_total, require_customization
 from crmlib.models.idic.differentiate import Differentiation, NeedsView, category_summary
 from crmlib.models.idic.identify import Identification
 from crmlib.models.idic.interact import Interaction
-from crmlib.text import escape
+from crmlib.text import Safe, listing, number, plural, sentence
 
 
 def describe_identify(result: Identification) -> str:
@@ -24,20 +27,36 @@ def describe_identify(result: Identification) -> str:
     c = result.coverage
     recorded = c.drop(list(result.unrecorded))
     text = (
-        f"Of the {count(result.customers)} customer records, the share with each kind of data: "
-        + ", ".join(f"{escape(k)} {percent(v)}" for k, v in recorded.items())
-        + f". On average the customer picture is {percent(result.completeness)} complete"
+        sentence(
+            "Of the {customers} customer records, the share with each kind of data: ",
+            customers=count(result.customers),
+        )
+        + listing(
+            (sentence("{data} {share}", data=k, share=percent(v)) for k, v in recorded.items())
+        )
+        + sentence(
+            ". On average the customer picture is {completeness} complete",
+            completeness=percent(result.completeness),
+        )
     )
     weakest = recorded.drop(["name", "address"], errors="ignore").sort_values().head(2)
     if len(weakest):
-        text += "; the thinnest parts are " + " and ".join(
-            f"{escape(k)} ({percent(v)})" for k, v in weakest.items()
+        text += "; the thinnest parts are " + listing(
+            (
+                sentence(
+                    "{data} ({share})",
+                    data=k,
+                    share=percent(v),
+                )
+                for k, v in weakest.items()
+            ),
+            " and ",
         )
     text += "."
     if result.unrecorded:
         text += (
             " The data does not record "
-            + ", ".join(escape(k) for k in result.unrecorded)
+            + listing(k for k in result.unrecorded)
             + " at all: the steps that need them say so and move on."
         )
     if not result.duplicates_checked:
@@ -46,19 +65,21 @@ def describe_identify(result: Identification) -> str:
             "postcodes to compare. Add both columns to find customers registered twice."
         )
     elif result.duplicate_groups:
-        text += (
-            f" {count(len(result.duplicates))} records in {count(result.duplicate_groups)} "
-            f"group{'s' if result.duplicate_groups != 1 else ''} share a name and postcode: "
-            "probably the same customer registered "
-            "twice. Until they are merged, each counts as two smaller customers, which "
-            "understates their value and may send them an offer twice."
+        text += sentence(
+            " {duplicates} records in {groups} share a name "
+            "and postcode: probably the same customer registered twice. Until they "
+            "are merged, each counts as two smaller customers, which understates "
+            "their value and may send them an offer twice.",
+            duplicates=count(len(result.duplicates)),
+            groups=plural(result.duplicate_groups, "group"),
         )
     else:
         text += " No two records share a name and postcode: there are no probable duplicates."
     if result.households:
-        text += (
-            f" {count(result.households)} households or accounts hold more than one "
-            "customer record; they are kept apart here, as the data records them."
+        text += sentence(
+            " {households} households or accounts hold more than one customer "
+            "record; they are kept apart here, as the data records them.",
+            households=count(result.households),
         )
     if result.customers_derived:
         # every customer is an id of the transactions: no row can point to an unknown one
@@ -67,13 +88,15 @@ def describe_identify(result: Identification) -> str:
             "so whether a sale belongs to a known customer cannot be checked."
         )
         return text
-    tables = ", ".join(escape(t) for t in result.unknown_references.index)
-    text += (
-        f" {count(result.unknown)} rows of {tables} point to an unknown customer. The "
-        "workbook refuses such data when it loads it: a sale or a contact that belongs "
-        "to no known customer cannot be put in anyone's picture, and would inflate "
-        "totals that no customer explains. The fix is in the export (add the missing "
-        "customers or correct the ids), not in the analysis."
+    tables = listing(t for t in result.unknown_references.index)
+    text += sentence(
+        " {unknown} rows of {tables} point to an unknown customer. The workbook "
+        "refuses such data when it loads it: a sale or a contact that belongs to "
+        "no known customer cannot be put in anyone's picture, and would inflate "
+        "totals that no customer explains. The fix is in the export (add the "
+        "missing customers or correct the ids), not in the analysis.",
+        unknown=count(result.unknown),
+        tables=tables,
     )
     return text
 
@@ -93,28 +116,57 @@ def _metric_words(result: Differentiation) -> str:
 
 def describe_value_settings(result: Differentiation) -> str:
     """One line on the current settings of the live control and what they give."""
-    return (
-        f"With the top {percent(result.ssc_share)} as strategically significant customers and "
-        f"a {result.horizon_months}-month horizon, they bring {percent(result.ssc_value_share)} "
-        f"of the {_metric_words(result)}; {count(result.count('MVC'))} MVC, "
-        + (
-            f"{count(result.count('MGC'))} MGC and {count(result.count('BZ'))} BZ."
-            if result.value_metric == "margin" and _cost_to_serve_known(result)
-            else f"{count(result.count('MGC'))} MGC (BZ need cost data)."
+    return sentence(
+        "With the top {ssc_share} as strategically significant customers and a "
+        "{horizon_months}-month horizon, they bring {ssc_value_share} of the "
+        "{metric}; {mvc} MVC, ",
+        ssc_share=percent(result.ssc_share),
+        horizon_months=result.horizon_months,
+        ssc_value_share=percent(result.ssc_value_share),
+        metric=_metric_words(result),
+        mvc=count(result.count("MVC")),
+    ) + (
+        sentence(
+            "{mgc} MGC and {bz} BZ.",
+            mgc=count(result.count("MGC")),
+            bz=count(result.count("BZ")),
+        )
+        if result.value_metric == "margin" and _cost_to_serve_known(result)
+        else sentence(
+            "{mgc} MGC (BZ need cost data).",
+            mgc=count(result.count("MGC")),
         )
     )
 
 
-def describe_differentiate(result: Differentiation, currency: str) -> str:
-    """The Differentiate conclusion: the 20/80 view and the value categories."""
+def describe_differentiate(
+    result: Differentiation, currency: str, cite: Callable[[Figure], str] | None = None
+) -> str:
+    """The Differentiate conclusion: the 20/80 view and the value categories.
+
+    The SSC count (and, for the top 20%, their share of value) are the customer base's
+    figures ``ssc_count`` and ``top20_share``, written by ``cite`` (plainly by default).
+    """
+    cite = cite or format_value
     summary = category_summary(result)
     months = result.horizon_months
     words = _metric_words(result)
     share = result.ssc_value_share
-    text = (
-        f"Over the last {months} months, the {count(result.ssc_count)} strategically "
-        f"significant customers (the top {percent(result.ssc_share)} by {words}) brought "
-        f"{percent(share)} of it."
+    ssc_count, share_text = count(result.ssc_count), percent(share)
+    if result.base is not None:
+        ssc_count = Safe(cite(result.figure("ssc_count")))
+        top20 = result.figure("top20_share")
+        if result.ssc_share == 0.2 and top20.status != "unavailable":
+            share_text = Safe(cite(top20))
+    text = sentence(
+        "Over the last {months} months, the {ssc_count} strategically "
+        "significant customers (the top {ssc_share} by {words}) brought {share} "
+        "of it.",
+        months=months,
+        ssc_count=ssc_count,
+        ssc_share=percent(result.ssc_share),
+        words=words,
+        share=share_text,
     )
     if share > 1:
         text += (
@@ -126,21 +178,29 @@ def describe_differentiate(result: Differentiation, currency: str) -> str:
         text += " Value is spread more evenly than the 20/80 rule expects."
     mvc, mgc, bz = summary.loc["MVC"], summary.loc["MGC"], summary.loc["BZ"]
     forecast = result.table["expected_value"].notna().any()
-    text += f" Peppers & Rogers' categories: **{count(mvc['customers'])} MVC** to retain"
+    text += sentence(
+        " Peppers & Rogers' categories: **{customers} MVC** to retain",
+        customers=count(mvc["customers"]),
+    )
     if forecast:
         # the expected value is the base's: the next 12 months, whatever the window
-        text += (
-            f" (on average {money(mvc['mean_value'], currency)} now and "
-            f"{money(mvc['mean_expected_value'], currency)} expected over the next 12 months)"
+        text += sentence(
+            " (on average {mean_value} now and {mean_expected_value} expected over "
+            "the next 12 months)",
+            mean_value=money(mvc["mean_value"], currency),
+            mean_expected_value=money(mvc["mean_expected_value"], currency),
         )
-        text += (
-            f"; **{count(mgc['customers'])} MGC** to develop (their expected value exceeds "
-            f"their current value by {money(mgc['mean_growth'], currency)} on average)"
+        text += sentence(
+            "; **{customers} MGC** to develop (their expected value exceeds their "
+            "current value by {mean_growth} on average)",
+            customers=count(mgc["customers"]),
+            mean_growth=money(mgc["mean_growth"], currency),
         )
     else:
-        text += (
-            f" (on average {money(mvc['mean_value'], currency)} now); the most growable "
-            "(MGC) cannot be told, because the lifetime-value models gave no forecast"
+        text += sentence(
+            " (on average {mean_value} now); the most growable (MGC) cannot be told, "
+            "because the lifetime-value models gave no forecast",
+            mean_value=money(mvc["mean_value"], currency),
         )
     if result.value_metric == "revenue":
         text += (
@@ -148,9 +208,9 @@ def describe_differentiate(result: Differentiation, currency: str) -> str:
             "cost of the goods and of the contacts"
         )
         if bz["customers"]:
-            text += (
-                f"; {count(bz['customers'])} customers returned more than they bought "
-                "over the period"
+            text += sentence(
+                "; {customers} customers returned more than they bought over the period",
+                customers=count(bz["customers"]),
             )
     elif not _cost_to_serve_known(result):
         text += (
@@ -158,18 +218,33 @@ def describe_differentiate(result: Differentiation, currency: str) -> str:
             "contact costs (interactions and channels with cost_per_contact)"
         )
         if bz["customers"]:
-            text += f"; {count(bz['customers'])} customers had a negative margin even before it"
+            text += sentence(
+                "; {customers} customers had a negative margin even before it",
+                customers=count(bz["customers"]),
+            )
     else:
-        text += f"; and **{count(bz['customers'])} BZ** who cost more to serve than they bring"
+        text += sentence(
+            "; and **{customers} BZ** who cost more to serve than they bring",
+            customers=count(bz["customers"]),
+        )
         if bz["customers"]:
             loss = float(
                 result.table.loc[result.table["value_category"] == "BZ", "current_value"].sum()
             )
-            text += f" (together they lost {money(abs(loss), currency)})"
+            text += sentence(
+                " (together they lost {loss})",
+                loss=money(abs(loss), currency),
+            )
     others = summary.loc["other", "customers"] + (0 if forecast else mgc["customers"])
-    text += f". The other {count(others)} are maintained at a cost that fits."
+    text += sentence(
+        ". The other {others} are maintained at a cost that fits.",
+        others=count(others),
+    )
     for note in result.notes:
-        text += f" Note: {escape(note)}."
+        text += sentence(
+            " Note: {note}.",
+            note=note,
+        )
     return text
 
 
@@ -179,33 +254,47 @@ def describe_needs(view: NeedsView) -> str:
     spread = (view.profile[dims].max() - view.profile[dims].min()).sort_values(ascending=False)
     top = spread.index[0]
     high, low = view.profile[top].idxmax(), view.profile[top].idxmin()
-    text = (
-        f"{count(view.respondents)} customers ({percent(view.respondents / max(view.customers, 1))}) "
-        f"answered the needs survey. Between the value categories, needs differ most on "
-        f"**{escape(top.replace('_', ' '))}**: {escape(high)} score it "
-        f"{view.profile.loc[high, top]:.1f} out of 5, {escape(low)} "
-        f"{view.profile.loc[low, top]:.1f}."
+    text = sentence(
+        "{respondents} customers ({respondents_2}) answered the needs survey. "
+        "Between the value categories, needs differ most on **{need}**: {high} "
+        "score it {high_score} out of 5, {low} {low_score}.",
+        respondents=count(view.respondents),
+        respondents_2=percent(view.respondents / max(view.customers, 1)),
+        need=top.replace("_", " "),
+        high=high,
+        high_score=number(view.profile.loc[high, top], 1),
+        low=low,
+        low_score=number(view.profile.loc[low, top], 1),
     )
     if "nps" in view.profile.columns and view.profile["nps"].notna().any():
         best, worst = view.profile["nps"].idxmax(), view.profile["nps"].idxmin()
-        text += (
-            f" The net promoter score runs from {view.profile.loc[worst, 'nps']:.0f} "
-            f"({escape(worst)}) to {view.profile.loc[best, 'nps']:.0f} ({escape(best)})."
+        text += sentence(
+            " The net promoter score runs from {nps} ({worst}) to {nps_2} ({best}).",
+            nps=number(view.profile.loc[worst, "nps"], 0),
+            worst=worst,
+            nps_2=number(view.profile.loc[best, "nps"], 0),
+            best=best,
         )
     sizes = view.segments.labels.value_counts(normalize=True)
-    text += (
-        f" Clustering the answers finds {view.segments.k} needs segments (chosen by the "
-        f"silhouette, {view.segments.selection.loc[view.segments.k, 'silhouette']:.2f}); "
-        f"the largest is *{escape(sizes.index[0])}* ({percent(sizes.iloc[0])} of respondents)."
+    text += sentence(
+        " Clustering the answers finds {k} needs segments (chosen by the "
+        "silhouette, {silhouette}); the largest is *{segment}* ({share} of "
+        "respondents).",
+        k=view.segments.k,
+        silhouette=number(view.segments.selection.loc[view.segments.k, "silhouette"], 2),
+        segment=sizes.index[0],
+        share=percent(sizes.iloc[0]),
     )
     if "MVC" in view.mix.index:
         overall = view.segments.labels.value_counts(normalize=True)
         over = (view.mix.loc["MVC"] - overall.reindex(view.mix.columns)).sort_values()
-        text += (
-            f" MVC are most over-represented in *{escape(over.index[-1])}* "
-            f"({percent(view.mix.loc['MVC', over.index[-1]])} of MVC against "
-            f"{percent(overall[over.index[-1]])} overall): the value and needs views together "
-            "say what to offer the customers who matter most."
+        text += sentence(
+            " MVC are most over-represented in *{segment}* ({mvc} of MVC against "
+            "{overall} overall): the value and needs views together say what to "
+            "offer the customers who matter most.",
+            segment=over.index[-1],
+            mvc=percent(view.mix.loc["MVC", over.index[-1]]),
+            overall=percent(overall[over.index[-1]]),
         )
     return text
 
@@ -216,27 +305,64 @@ def describe_service(interaction: Interaction, currency: str) -> str:
     parts = []
     for segment, row in s.iterrows():
         bits = [
-            f"**{escape(segment)}**",
-            f"{count(row['reachable'])} of {count(row['customers'])} may be contacted"
+            sentence(
+                "**{segment}**",
+                segment=segment,
+            ),
+            sentence(
+                "{reachable} of {customers} may be contacted",
+                reachable=count(row["reachable"]),
+                customers=count(row["customers"]),
+            )
             if pd.notna(row["reachable"])
-            else f"{count(row['customers'])} customers",
+            else sentence(
+                "{customers} customers",
+                customers=count(row["customers"]),
+            ),
         ]
         if pd.notna(row["contacts_per_customer_year"]):
-            bits.append(f"{row['contacts_per_customer_year']:.1f} contacts per customer a year")
+            bits.append(
+                sentence(
+                    "{contacts_per_customer_year} contacts per customer a year",
+                    contacts_per_customer_year=number(row["contacts_per_customer_year"], 1),
+                )
+            )
         if pd.notna(row["main_channel"]):
-            bits.append(f"mostly by {escape(row['main_channel'])}")
+            bits.append(
+                sentence(
+                    "mostly by {main_channel}",
+                    main_channel=row["main_channel"],
+                )
+            )
         if pd.notna(row["cost_to_serve_per_customer_year"]):
             bits.append(
-                f"costing {money(row['cost_to_serve_per_customer_year'], currency, 2)} against "
-                f"{money(row['margin_per_customer_year'], currency, 2)} of margin"
+                sentence(
+                    "costing {cost_to_serve_per_customer_year} against "
+                    "{margin_per_customer_year} of margin",
+                    cost_to_serve_per_customer_year=money(
+                        row["cost_to_serve_per_customer_year"], currency, 2
+                    ),
+                    margin_per_customer_year=money(row["margin_per_customer_year"], currency, 2),
+                )
             )
         if pd.notna(row["response_rate"]):
             bits.append(
-                f"{percent(row['response_rate'], 1)} campaign response ({count(row['sent'])} sent)"
+                sentence(
+                    "{response_rate} campaign response ({sent} sent)",
+                    response_rate=percent(row["response_rate"], 1),
+                    sent=count(row["sent"]),
+                )
             )
         parts.append(bits[0] + ": " + ", ".join(bits[1:]))
     months = interaction.rules.months
-    text = f"Per value category over the last {months} months: " + "; ".join(parts) + "."
+    text = (
+        sentence(
+            "Per value category over the last {months} months: ",
+            months=months,
+        )
+        + "; ".join(parts)
+        + "."
+    )
     if s["reachable"].isna().all():
         text += (
             " Who may be contacted is not known: the customer table has no "
@@ -248,10 +374,12 @@ def describe_service(interaction: Interaction, currency: str) -> str:
         if bz["margin_per_customer_year"] > 0 and mvc["margin_per_customer_year"] > 0:
             bz_ratio = bz["cost_to_serve_per_customer_year"] / bz["margin_per_customer_year"]
             mvc_ratio = mvc["cost_to_serve_per_customer_year"] / mvc["margin_per_customer_year"]
-            text += (
-                f" Serving a BZ customer costs {percent(bz_ratio)} of the margin they bring, "
-                f"against {percent(mvc_ratio)} for an MVC: that gap is what the plan's "
-                "channel and frequency for BZ address."
+            text += sentence(
+                " Serving a BZ customer costs {bz_ratio} of the margin they bring, "
+                "against {mvc_ratio} for an MVC: that gap is what the plan's channel and "
+                "frequency for BZ address.",
+                bz_ratio=percent(bz_ratio),
+                mvc_ratio=percent(mvc_ratio),
             )
     return text
 
@@ -261,24 +389,44 @@ def describe_plan(interaction: Interaction, currency: str) -> str:
     plan = interaction.plan
     customers = int(plan["customers"].sum())
     if plan["reachable"].isna().all():
-        text = (
-            f"The plan covers {count(customers)} customers, but how many of them it may "
-            "reach is not known: the customer table has no consent_marketing column. Only "
-            "customers who gave marketing consent may receive it."
+        text = sentence(
+            "The plan covers {customers} customers, but how many of them it may "
+            "reach is not known: the customer table has no consent_marketing column. "
+            "Only customers who gave marketing consent may receive it.",
+            customers=count(customers),
         )
     else:
         reachable = int(plan["reachable"].sum())
-        text = (
-            f"The plan reaches {count(reachable)} of {count(customers)} customers "
-            f"({percent(reachable / max(customers, 1))}): only those who gave marketing "
-            "consent."
+        text = sentence(
+            "The plan reaches {reachable} of {customers} customers ({reachable_2}): "
+            "only those who gave marketing consent.",
+            reachable=count(reachable),
+            customers=count(customers),
+            reachable_2=percent(reachable / max(customers, 1)),
         )
     if "MVC" in plan.index:
         mvc = plan.loc["MVC"]
         text += (
-            f" MVC are to be retained {escape(mvc['cadence'])}"
-            + (f" through {escape(mvc['channel'])}" if mvc["channel"] is not None else "")
-            + (f" with *{escape(mvc['offer'])}*" if mvc["offer"] is not None else "")
+            sentence(
+                " MVC are to be retained {cadence}",
+                cadence=mvc["cadence"],
+            )
+            + (
+                sentence(
+                    " through {channel}",
+                    channel=mvc["channel"],
+                )
+                if mvc["channel"] is not None
+                else ""
+            )
+            + (
+                sentence(
+                    " with *{offer}*",
+                    offer=mvc["offer"],
+                )
+                if mvc["offer"] is not None
+                else ""
+            )
             + "."
         )
     chosen = plan["channel"].dropna()
@@ -304,18 +452,23 @@ def describe_plan(interaction: Interaction, currency: str) -> str:
     unaffordable = plan[plan["affordable"] < 1]
     capped = plan[(plan["frequency"] < plan["wanted"]) & ~plan.index.isin(unaffordable.index)]
     if len(capped):
-        names = ", ".join(escape(s) for s in capped.index)
-        text += (
-            f" For {names} the margin pays for fewer contacts than their rhythm asks (at "
-            f"most {share} of a customer's yearly margin may go to contact), so the plan "
-            "contacts them less often."
+        names = listing(s for s in capped.index)
+        text += sentence(
+            " For {names} the margin pays for fewer contacts than their rhythm asks "
+            "(at most {share} of a customer's yearly margin may go to contact), so "
+            "the plan contacts them less often.",
+            names=names,
+            share=share,
         )
     if len(unaffordable):
-        names = ", ".join(escape(s) for s in unaffordable.index)
-        text += (
-            f" For {names} even one contact a year costs more than {share} of the margin "
-            "they bring: keep it to that one contact, through the cheapest channel, and let "
-            "them come to the company's own low-cost channels for the rest."
+        names = listing(s for s in unaffordable.index)
+        text += sentence(
+            " For {names} even one contact a year costs more than {share} of the "
+            "margin they bring: keep it to that one contact, through the cheapest "
+            "channel, and let them come to the company's own low-cost channels for "
+            "the rest.",
+            names=names,
+            share=share,
         )
     if not len(chosen):
         text += (
@@ -338,23 +491,50 @@ def describe_lessons(interaction: Interaction) -> str:
     for verdict in ("above", "below"):
         group = clear[clear["verdict"] == verdict]
         if len(group):
-            items = "; ".join(
-                f"*{escape(r[offer_col])}* for {escape(r['segment'])} "
-                f"({percent(r['response_rate'], 1)} against {percent(r['segment_rate'], 1)}, "
-                f"{count(r['sent'])} sent)"
-                for r in group.to_dict("records")
+            items = listing(
+                (
+                    sentence(
+                        "*{offer}* for {segment} ({response_rate} against {segment_rate}, {sent} sent)",
+                        offer=r[offer_col],
+                        segment=r["segment"],
+                        response_rate=percent(r["response_rate"], 1),
+                        segment_rate=percent(r["segment_rate"], 1),
+                        sent=count(r["sent"]),
+                    )
+                    for r in group.to_dict("records")
+                ),
+                "; ",
             )
-            text_parts.append(f"clearly **{verdict}** average: {items}")
+            text_parts.append(
+                sentence(
+                    "clearly **{verdict}** average: {items}",
+                    verdict=verdict,
+                    items=items,
+                )
+            )
     unclear = int((lessons["verdict"] == "in line").sum())
     few = int((lessons["verdict"] == "too few sent").sum())
-    text = f"Of {count(len(lessons))} offer-segment combinations, "
+    text = sentence(
+        "Of {lessons} offer-segment combinations, ",
+        lessons=count(len(lessons)),
+    )
     if text_parts:
         text += " and ".join(text_parts) + ". "
-        text += f"The other {count(unclear + few)} are within chance of their segment's average"
+        text += sentence(
+            "The other {unclear} are within chance of their segment's average",
+            unclear=count(unclear + few),
+        )
     else:
         text += "none stands out from its segment's average with confidence: all are within chance"
     text += (
-        (f" ({count(few)} with fewer than 30 sent)" if few else "")
+        (
+            sentence(
+                " ({few} with fewer than 30 sent)",
+                few=count(few),
+            )
+            if few
+            else ""
+        )
         + ": on samples this size, a difference of a few points is noise, so they should "
         "not be re-ranked on it."
     )
@@ -383,42 +563,58 @@ def describe_customize(custom: Customization | None) -> str:
     text = ""
     if custom.pairs is not None and len(custom.pairs):
         best = custom.pairs.iloc[0]
-        text += (
-            f"In one visit, **{escape(best['item'])}** and **{escape(best['other'])}** are "
-            f"bought together {best['lift']:.1f} times as often as chance would have it "
-            f"({count(best['together'])} baskets): offer them together. "
+        text += sentence(
+            "In one visit, **{item}** and **{other}** are bought together {lift} "
+            "times as often as chance would have it ({together} baskets): offer them "
+            "together. ",
+            item=best["item"],
+            other=best["other"],
+            lift=number(best["lift"], 1),
+            together=count(best["together"]),
         )
     firsts = custom.by_segment[custom.by_segment["rank"] == 1]
-    picks = "; ".join(
-        f"{escape(r['segment'])}: *{escape(r[label])}* (a next best product for "
-        f"{percent(r['share'])} of them, {r['lift']:.1f} times as likely as for the average "
-        "customer)"
-        for r in firsts.to_dict("records")
+    picks = listing(
+        (
+            sentence(
+                "{segment}: *{product}* (a next best product for {share} of them, {lift} times "
+                "as likely as for the average customer)",
+                segment=r["segment"],
+                product=r[label],
+                share=percent(r["share"]),
+                lift=number(r["lift"], 1),
+            )
+            for r in firsts.to_dict("records")
+        ),
+        "; ",
     )
-    text += (
-        "What customers with the same products went on to buy gives each segment its own "
-        f"first pick: {picks}."
+    text += sentence(
+        "What customers with the same products went on to buy gives each segment "
+        "its own first pick: {picks}.",
+        picks=picks,
     )
     repeat = custom.affinity.repeat_rate
     buyers = custom.affinity.buyers
     common = repeat[buyers >= 30]
     if len(common):
-        text += (
-            f" Owned products are offered again only when customers rebuy them: "
-            f"{count((common >= 0.2).sum())} of {count(len(common))} products with 30 or more "
-            f"buyers are bought again by at least 20% of them."
+        text += sentence(
+            " Owned products are offered again only when customers rebuy them: "
+            "{rebought} of {common} products with 30 or more buyers are bought again by "
+            "at least 20% of them.",
+            rebought=count((common >= 0.2).sum()),
+            common=count(len(common)),
         )
     reachable = custom.top_customers["reachable"]
     if reachable.isna().all():
-        text += (
-            f" Whether the top {count(len(reachable))} customers may be contacted with their "
-            "personal list is not known: marketing consent is not recorded."
+        text += sentence(
+            " Whether the top {reachable} customers may be contacted with their "
+            "personal list is not known: marketing consent is not recorded.",
+            reachable=count(len(reachable)),
         )
     else:
-        text += (
-            f" Of the top {count(len(reachable))} customers, "
-            f"{count(int(reachable.fillna(False).sum()))} may be contacted with their "
-            "personal list."
+        text += sentence(
+            " Of the top {reachable} customers, {contactable} may be contacted with their personal list.",
+            reachable=count(len(reachable)),
+            contactable=count(int(reachable.fillna(False).sum())),
         )
     return text
 
@@ -439,8 +635,16 @@ def describe_plan_value(value: pd.DataFrame, currency: str) -> str:
     known = value.dropna(subset=["expected_value"])
     paying = known[known["value_per_contact"] >= 0]
     total = plan_total(value)
-    per_segment = "; ".join(
-        f"{escape(s)} {money(v, currency)}" for s, v in paying["expected_value"].items()
+    per_segment = listing(
+        (
+            sentence(
+                "{segment} {value}",
+                segment=s,
+                value=money(v, currency),
+            )
+            for s, v in paying["expected_value"].items()
+        ),
+        "; ",
     )
     basis = (
         "the average revenue of a campaign response"
@@ -448,23 +652,31 @@ def describe_plan_value(value: pd.DataFrame, currency: str) -> str:
         else "the average revenue of a campaign response (or of a purchase day)"
     )
     text = (
-        f"Sending each reachable customer their segment's offer with their own next best "
-        f"products, at the planned frequency, is expected to bring **{money(total, currency)} "
-        f"of margin a year** after contact costs"
-        + (f" ({per_segment})" if per_segment else "")
-        + ". The estimate: reachable "
-        "customers × contacts a year × (take-up × basket margin − cost per contact), with "
-        "take-up the smoothed past response to the segment's chosen offer and basket "
-        f"margin {basis} in the segment times its margin rate."
+        sentence(
+            "Sending each reachable customer their segment's offer with their own "
+            "next best products, at the planned frequency, is expected to bring "
+            "**{total} of margin a year** after contact costs",
+            total=money(total, currency),
+        )
+        + (sentence(" ({per_segment})", per_segment=per_segment) if per_segment else "")
+        + sentence(
+            ". The estimate: reachable customers × contacts a year × (take-up × "
+            "basket margin − cost per contact), with take-up the smoothed past "
+            "response to the segment's chosen offer and basket margin {basis} in the "
+            "segment times its margin rate.",
+            basis=basis,
+        )
     )
     losing = known[known["value_per_contact"] < 0]
     if len(losing):
-        names = ", ".join(escape(s) for s in losing.index)
+        names = listing(s for s in losing.index)
         loss = float(losing["expected_value"].sum())
-        text += (
-            f" For {names} a contact costs more than it is expected to bring (the offer "
-            f"would lose {money(abs(loss), currency)} a year, left out of the total): there "
-            "the plan should only serve for less (cheaper channel, fewer contacts), not sell."
+        text += sentence(
+            " For {names} a contact costs more than it is expected to bring (the "
+            "offer would lose {loss} a year, left out of the total): there the plan "
+            "should only serve for less (cheaper channel, fewer contacts), not sell.",
+            names=names,
+            loss=money(abs(loss), currency),
         )
     text += (
         " It assumes a tailored offer does as well as the best past offer did; a control "

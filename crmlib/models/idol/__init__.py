@@ -76,6 +76,7 @@ from crmlib.models.idol.orchestrate import (
     REMEDIES,
     Orchestration,
     biggest_gaps,
+    categories_table,
     orchestrate,
 )
 from crmlib.models.idol.text import (
@@ -124,6 +125,7 @@ __all__ = [
     "DIMENSIONS",
     "MODEL",
     "biggest_gaps",
+    "categories_table",
     "IdolAnalysis",
     "analyse",
     "assessed_orchestration",

@@ -38,9 +38,9 @@ from crmlib.models.idol.text import (
     describe_migration,
     describe_scorecard,
 )
-from crmlib.models.verdict import Action, ModelVerdict
+from crmlib.models.verdict import CROSS_CHANNEL_SET, REPEAT_CONTACT_SET, Action, ModelVerdict
 from crmlib.stages import Stage
-from crmlib.text import escape, sentence
+from crmlib.text import sentence
 
 MODEL = "Customer IDOL"
 
@@ -109,12 +109,22 @@ def diagram_stages(
 def conclusion(scorecard: pd.DataFrame, migration: Migration | None, company_name: str) -> str:
     """The closing paragraph: the biggest orchestration gaps and the segments on the move."""
     gaps = biggest_gaps(scorecard)
-    parts = [f"**{escape(company_name)}: the biggest orchestration gaps**"]
+    parts = [
+        sentence(
+            "**{company_name}: the biggest orchestration gaps**",
+            company_name=company_name,
+        )
+    ]
     if gaps:
         described = [
-            f"{escape(g)} ({percent(scorecard.loc[g, 'rate'])} of "
-            f"{count(scorecard.loc[g, 'checked'])} {escape(scorecard.loc[g, 'unit'])}: "
-            f"{escape(scorecard.loc[g, 'mismatch'])})"
+            sentence(
+                "{g} ({rate} of {checked} {unit}: {mismatch})",
+                g=g,
+                rate=percent(scorecard.loc[g, "rate"]),
+                checked=count(scorecard.loc[g, "checked"]),
+                unit=scorecard.loc[g, "unit"],
+                mismatch=scorecard.loc[g, "mismatch"],
+            )
             for g in gaps
         ]
         parts.append("are in " + " and in ".join(described) + ".")
@@ -125,21 +135,34 @@ def conclusion(scorecard: pd.DataFrame, migration: Migration | None, company_nam
         down = flows[flows["move"] == "down"].head(2)
         up = flows[flows["move"] == "up"].head(1)
         moves = [
-            f"*{escape(r.before)}* to *{escape(r.after)}* ({count(r.customers)})"
+            sentence(
+                "*{before}* to *{after}* ({customers})",
+                before=r.before,
+                after=r.after,
+                customers=count(r.customers),
+            )
             for r in down.itertuples()
         ]
-        text = f"**Segments on the move** over {migration.months} months: "
+        text = sentence(
+            "**Segments on the move** over {months} months: ",
+            months=migration.months,
+        )
         text += (
             "the largest moves down are " + " and ".join(moves) if moves else "nobody moved down"
         )
         if len(up):
             r = up.iloc[0]
-            text += (
-                f"; the largest move up is *{escape(r['before'])}* to *{escape(r['after'])}* "
-                f"({count(r['customers'])})"
+            text += sentence(
+                "; the largest move up is *{before}* to *{after}* ({customers})",
+                before=r["before"],
+                after=r["after"],
+                customers=count(r["customers"]),
             )
         if migration.status != "ok":
-            text += f" (caveat: {escape(migration.reason)})"
+            text += sentence(
+                " (caveat: {reason})",
+                reason=migration.reason,
+            )
         parts.append(text + ".")
     else:
         parts.append(
@@ -178,6 +201,10 @@ def diagram(analysis: IdolAnalysis) -> list[Stage]:
 def verdict(analysis: IdolAnalysis) -> ModelVerdict:
     """The Customer IDOL verdict for the strategy report, from :func:`analyse`'s result."""
     return verdict_of(analysis, analysis.company)
+
+
+#: The customers each orchestration remedy reaches, named as the other models name them.
+_REMEDY_SETS = {"channels": CROSS_CHANNEL_SET, "contact moments": REPEAT_CONTACT_SET}
 
 
 def verdict_of(analysis: IdolAnalysis, company: Company) -> ModelVerdict:
@@ -244,9 +271,22 @@ def verdict_of(analysis: IdolAnalysis, company: Company) -> ModelVerdict:
                     f"({percent(row['rate'])}): {row['mismatch']}."
                 ),
                 priority=1 if rank == 0 else 2,
+                lever="cost_to_serve" if value is not None else "readiness",
+                customer_set=_REMEDY_SETS.get(dimension, ""),
+                assumptions="the mismatched contacts' cost is saved in full at the high end, "
+                "half of it at the base"
+                if value is not None
+                else "",
+                incremental=0.5,
+                value_low=0.25 * value if value is not None else None,
+                value_high=value,
+                cost_drivers={"projects": 1},
+                effort=3 if owner == "IT" else 2,
             )
         )
     if best["n_groups"] > 1:
+        profit = a.granularity.value_label == "profit"
+        treatment = float(best["n_groups"]) * float(a.cost_per_treatment)
         actions.append(
             Action(
                 title=(
@@ -255,9 +295,7 @@ def verdict_of(analysis: IdolAnalysis, company: Company) -> ModelVerdict:
                 ),
                 owner="marketing",
                 # on revenue, value captured minus treatment cost is not a profit: no value
-                expected_value=float(best["net"])
-                if a.granularity.value_label == "profit"
-                else None,
+                expected_value=float(best["net"]) + treatment if profit else None,
                 model=MODEL,
                 rationale=(
                     f"At {money(a.cost_per_treatment, currency)} per treatment a year they "
@@ -272,6 +310,18 @@ def verdict_of(analysis: IdolAnalysis, company: Company) -> ModelVerdict:
                     )
                 ),
                 priority=2,
+                lever="penetration",
+                customer_set="all buyers",
+                assumptions=(
+                    f"an assumed {percent(a.granularity.tailoring_uplift)} of yearly "
+                    f"{a.granularity.value_label} from tailored treatment, "
+                    f"{money(a.cost_per_treatment, currency)} per treatment group a year "
+                    "(workbook parameters, not measured)"
+                ),
+                cost=treatment,
+                effort=2,
+                # groups on needs rest on the needs survey: a gap there withholds them
+                needs=("consent", "readiness") + (("data:needs",) if a.grid is not None else ()),
             )
         )
     weakest = ident.weakest_aspect
@@ -286,6 +336,11 @@ def verdict_of(analysis: IdolAnalysis, company: Company) -> ModelVerdict:
                 f"{percent(ident.aspects[weakest])} of customers; {ASPECT_FIXES[weakest]}."
             ),
             priority=2 if ident.aspects[weakest] >= 0.5 else 1,
+            lever="data",
+            customer_set=f"customers without {ASPECT_LABELS[weakest]} on record",
+            cost_drivers={"projects": 1},
+            effort=2,
+            unblocks=f"data:{weakest}",
         )
     )
     if a.migration is not None:
@@ -311,6 +366,9 @@ def verdict_of(analysis: IdolAnalysis, company: Company) -> ModelVerdict:
                     + "."
                 ),
                 priority=3,
+                lever="readiness",
+                cost_drivers={"projects": 1},
+                effort=1,
             )
         )
     return ModelVerdict(

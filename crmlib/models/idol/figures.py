@@ -136,11 +136,17 @@ def identification_figures(identification: Identification) -> list[Figure]:
 def moment_figures(moments: MomentSync | None, reason: str = "") -> list[Figure]:
     """The contact episodes that began in the window, and the share with a repeat.
 
+    With the base's episode gap these are the customer base's own figures (QCI states
+    the same ones); with another ``window_days`` they are this check's, under an id
+    qualified by the gap (``contact_episode.gap_7_days``), another definition.
+
     Parameters
     ----------
     moments : MomentSync or None
         None when the check could not run; ``reason`` then says why.
     """
+    if moments is not None and moments.counted:
+        return list(moments.counted)
     episode = definition("contact_episode").label + "s"
     repeat = definition("repeat_episode_share").label
     if moments is None:
@@ -149,9 +155,10 @@ def moment_figures(moments: MomentSync | None, reason: str = "") -> list[Figure]
             Figure.unavailable("contact_episode", episode, "episodes", why),
             Figure.unavailable("repeat_episode_share", repeat, "share", why),
         ]
+    gap = f".gap_{moments.window_days}_days"
     return [
-        Figure("contact_episode", episode, moments.episodes, "episodes", moments.window),
-        Figure("repeat_episode_share", repeat, moments.repeat_share, "share", moments.window),
+        Figure("contact_episode" + gap, episode, moments.episodes, "episodes", moments.window),
+        Figure("repeat_episode_share" + gap, repeat, moments.repeat_share, "share", moments.window),
     ]
 
 

@@ -15,8 +15,10 @@ import numpy as np
 import pandas as pd
 
 from crmlib.analytics import orchestration as checks
+from crmlib.analytics.base import EPISODE_WINDOW_DAYS, episode_figures
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
+from crmlib.figures import Figure
 from crmlib.models.contract import resolve_base
 from crmlib.models.steps import attempt
 
@@ -90,13 +92,18 @@ class ProcessSync:
 class MomentSync:
     """Repeat contacts per process, over the contact episodes that start in the base's
     window (``window``); ``yearly_repeats`` and ``yearly_cost`` are those episodes'
-    repeat contacts and their cost (NaN without channel costs)."""
+    repeat contacts and their cost (NaN without channel costs). ``counted`` holds the
+    customer base's figures ``contact_episode`` and ``repeat_episode_share`` when the
+    episodes were formed with the base's gap (the figures the report states); empty
+    when another ``window_days`` was chosen."""
 
     moments: pd.DataFrame
     yearly_repeats: int
     yearly_cost: float
     top: pd.DataFrame
     window: str = ""
+    window_days: int = EPISODE_WINDOW_DAYS
+    counted: tuple[Figure, ...] = ()
 
     @property
     def episodes(self) -> int:
@@ -108,6 +115,50 @@ class MomentSync:
         """The share of those episodes that took more than one contact."""
         episodes = self.episodes
         return (episodes - int(self.moments["one"].sum())) / episodes if episodes else float("nan")
+
+
+#: How each campaign's category was found, in words.
+_CATEGORY_SOURCES = {
+    "recorded": "named in the campaigns table",
+    "inferred": "read from the targeting",
+    "general": "general offer, not checked",
+}
+
+
+def categories_table(categories: pd.DataFrame) -> pd.DataFrame:
+    """How each campaign's offer was read, as a report shows it.
+
+    A general offer has no category and a recorded category no odds ratio: both read
+    so in words, never as a missing-value marker.
+
+    Parameters
+    ----------
+    categories : DataFrame
+        ``ProductSync.categories``.
+
+    Returns
+    -------
+    DataFrame
+        Offer, sent, recipients, category, odds ratio and how the category was found.
+    """
+    table = categories.copy()
+    general = table["category"].isna()
+    table["category"] = table["category"].astype(object).where(~general, "no one category")
+    table["odds_ratio"] = [
+        f"{ratio:.2f}" if pd.notna(ratio) else "n/a" for ratio in table["odds_ratio"]
+    ]
+    table["source"] = table["source"].map(_CATEGORY_SOURCES).fillna(table["source"])
+    table = table.rename(
+        columns={
+            "campaign_id": "campaign",
+            "sent_date": "sent",
+            "odds_ratio": "odds ratio",
+            "source": "category found",
+        }
+    )
+    if "sent" in table.columns:
+        table["sent"] = pd.to_datetime(table["sent"]).dt.strftime("%Y-%m-%d")
+    return table.set_index("campaign") if "campaign" in table.columns else table
 
 
 @dataclass(frozen=True)
@@ -313,12 +364,18 @@ def moment_sync(company: Company, window_days: int = 14, base: object | None = N
         lambda s: " > ".join(dict.fromkeys(s))
     )
     priced = moments["repeat_cost"].notna().any()
+    counted = ()
+    if window_days == EPISODE_WINDOW_DAYS:
+        # the same episodes as the base's: state the base's figures, counted once
+        counted = tuple(episode_figures(base))
     return MomentSync(
         moments=moments,
         yearly_repeats=int(moments["repeat_contacts"].sum()),
         yearly_cost=float(moments["repeat_cost"].sum()) if priced else float("nan"),
         top=top.reset_index(drop=True),
         window=base.window,
+        window_days=int(window_days),
+        counted=counted,
     )
 
 

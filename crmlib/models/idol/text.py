@@ -7,9 +7,12 @@ Each function takes a result of :mod:`~crmlib.models.idol.identify`,
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from crmlib.analytics import migration as mg
+from crmlib.figures import Figure, format_value
 from crmlib.formatting import count, day, money, percent
 from crmlib.models.idol.differentiate import (
     Granularity,
@@ -17,6 +20,7 @@ from crmlib.models.idol.differentiate import (
     NeedsGrid,
     optimum,
 )
+from crmlib.models.idol.figures import moment_figures
 from crmlib.models.idol.identify import ASPECT_FIXES, ASPECT_LABELS, TIERS, Identification
 from crmlib.models.idol.learn import Migration, Practices, Responses
 from crmlib.models.idol.orchestrate import (
@@ -29,13 +33,20 @@ from crmlib.models.idol.orchestrate import (
     ProductSync,
     biggest_gaps,
 )
-from crmlib.text import escape, lead, plural
+from crmlib.text import Safe, lead, listing, number, plural, sentence
 
 
 def _window(values: pd.DataFrame) -> str:
     """The base's window in words, e.g. "2024-07-01..2025-06-30"."""
     window = values.attrs.get("window", "")
-    return f"in {window}" if window else "in the analysis window"
+    return (
+        sentence(
+            "in {window}",
+            window=window,
+        )
+        if window
+        else "in the analysis window"
+    )
 
 
 def _value_words(values: pd.DataFrame) -> tuple[str, str]:
@@ -52,16 +63,24 @@ def describe_values(values: pd.DataFrame, currency: str) -> str:
     tiers = values["value_tier"].astype(str).value_counts()
     total = float(values["current_value"].sum())
     label, explained = _value_words(values)
-    text = (
-        f"{count(len(values))} customers brought {money(total, currency)} of {label} "
-        f"{_window(values)} ({explained}). "
+    text = sentence(
+        "{values} customers brought {total} of {label} {values_2} ({explained}). ",
+        values=count(len(values)),
+        total=money(total, currency),
+        label=label,
+        values_2=_window(values),
+        explained=explained,
     )
-    parts = [f"{count(tiers.get(t, 0))} {t}" for t in TIERS if tiers.get(t, 0)]
+    parts = [
+        sentence("{customers} {tier}", customers=count(tiers.get(t, 0)), tier=t)
+        for t in TIERS
+        if tiers.get(t, 0)
+    ]
     if parts:
-        text += "By value tier: " + ", ".join(parts) + "."
+        text += sentence("By value tier: {tiers}.", tiers=listing(parts))
     notes = values.attrs.get("notes", [])
     if notes:
-        text += " Note: " + "; ".join(escape(n) for n in notes) + "."
+        text += sentence(" Note: {notes}.", notes=listing(notes, "; "))
     return text
 
 
@@ -70,7 +89,14 @@ def describe_unmeasured(identification: Identification) -> str:
     missing = identification.unmeasured
     if not missing:
         return ""
-    parts = [f"{ASPECT_LABELS[a]} (it needs {escape(why)})" for a, why in missing.items()]
+    parts = [
+        sentence(
+            "{aspect_labels} (it needs {why})",
+            aspect_labels=ASPECT_LABELS[a],
+            why=why,
+        )
+        for a, why in missing.items()
+    ]
     return (
         "Not in the data, so not scored (unknown, not zero): " + "; ".join(parts) + ". "
         "The completeness below is over the other aspects."
@@ -84,19 +110,35 @@ def describe_identification(identification: Identification) -> str:
     total = max(int(levels.sum()), 1)
     missing = describe_unmeasured(identification)
     return (missing + " " if missing else "") + (
-        f"On average the company knows {percent(identification.aspects['completeness'])} of "
+        sentence(
+            "On average the company knows {completeness} of ",
+            completeness=percent(identification.aspects["completeness"]),
+        )
         + ("the customer picture. " if not identification.unmeasured else "what the data shows. ")
         + (
-            f"The best known aspect is {ASPECT_LABELS[aspects.index[-1]]} "
-            f"({percent(aspects.iloc[-1])}), the least known "
-            f"{ASPECT_LABELS[aspects.index[0]]} ({percent(aspects.iloc[0])}). "
+            sentence(
+                "The best known aspect is {best} ({best_share}), the least known "
+                "{worst} ({worst_share}). ",
+                best=ASPECT_LABELS[aspects.index[-1]],
+                best_share=percent(aspects.iloc[-1]),
+                worst=ASPECT_LABELS[aspects.index[0]],
+                worst_share=percent(aspects.iloc[0]),
+            )
             if len(aspects) > 1
-            else f"The one aspect it shows is {ASPECT_LABELS[aspects.index[0]]}. "
+            else sentence(
+                "The one aspect it shows is {aspect_labels}. ",
+                aspect_labels=ASPECT_LABELS[aspects.index[0]],
+            )
         )
-        + f"{count(levels.get('well known', 0))} customers "
-        f"({percent(levels.get('well known', 0) / total)}) are well known (70% of the picture "
-        f"or more), {count(levels.get('partly known', 0))} partly and "
-        f"{count(levels.get('poorly known', 0))} poorly (under 40%)."
+        + sentence(
+            "{well_known} customers ({well_known_2}) are well known (70% of the "
+            "picture or more), {partly_known} partly and {poorly_known} poorly "
+            "(under 40%).",
+            well_known=count(levels.get("well known", 0)),
+            well_known_2=percent(levels.get("well known", 0) / total),
+            partly_known=count(levels.get("partly known", 0)),
+            poorly_known=count(levels.get("poorly known", 0)),
+        )
     )
 
 
@@ -105,22 +147,42 @@ def describe_knowledge_by_tier(identification: Identification, currency: str) ->
     by_tier = identification.by_tier["completeness"]
     if by_tier.empty:
         return "No customer has a value tier, so knowledge cannot be set against value."
-    text = (
-        f"Completeness runs from {percent(by_tier.iloc[0])} in the {escape(by_tier.index[0])} "
-        f"tier to {percent(by_tier.iloc[-1])} in the {escape(by_tier.index[-1])} tier. "
+    text = sentence(
+        "Completeness runs from {first_share} in the {first_tier} tier to {last_share} in the {last_tier} tier. ",
+        first_share=percent(by_tier.iloc[0]),
+        first_tier=by_tier.index[0],
+        last_share=percent(by_tier.iloc[-1]),
+        last_tier=by_tier.index[-1],
     )
     if identification.top_customers:
-        text += (
-            f"Of the {count(identification.top_customers)} platinum and gold customers, "
-            f"{count(identification.top_not_well_known)} are not well known"
+        text += sentence(
+            "Of the {top_customers} platinum and gold customers, "
+            "{top_not_well_known} are not well known",
+            top_customers=count(identification.top_customers),
+            top_not_well_known=count(identification.top_not_well_known),
         )
         if len(identification.top_unknown):
             first = identification.top_unknown.iloc[0]
             text += (
-                f"; the most valuable of them, {escape(first['customer_id'])}, brought "
-                f"{money(first['current_value'], currency)} of {identification.value_label} "
-                + (f"in {identification.window}" if identification.window else "")
-                + f" and is missing {escape(first['gaps'])}"
+                sentence(
+                    "; the most valuable of them, {customer_id}, brought {current_value} of "
+                    "{value_label} ",
+                    customer_id=first["customer_id"],
+                    current_value=money(first["current_value"], currency),
+                    value_label=identification.value_label,
+                )
+                + (
+                    sentence(
+                        "in {window}",
+                        window=identification.window,
+                    )
+                    if identification.window
+                    else ""
+                )
+                + sentence(
+                    " and is missing {gaps}",
+                    gaps=first["gaps"],
+                )
             )
         text += "."
     return text
@@ -137,21 +199,28 @@ def meaning_identification(identification: Identification, company_name: str) ->
         if well >= 0.5
         else "a good picture of a minority of its customers"
     )
-    text = (
-        f"{lead(company_name, ':')} the company has {verdict} "
-        f"({percent(well)} well known). The first gap to close is "
-        f"{ASPECT_LABELS[weakest]} ({percent(share)} complete): {ASPECT_FIXES[weakest]}."
+    text = sentence(
+        "{company_name} the company has {verdict} ({well} well known). The first "
+        "gap to close is {aspect_labels} ({share} complete): {aspect_fixes}.",
+        company_name=lead(company_name, ":"),
+        verdict=verdict,
+        well=percent(well),
+        aspect_labels=ASPECT_LABELS[weakest],
+        share=percent(share),
+        aspect_fixes=ASPECT_FIXES[weakest],
     )
     if identification.unmeasured:
         names = [ASPECT_LABELS[a] for a in identification.unmeasured]
-        text += (
-            f" The data shows nothing of {', '.join(names)}: whether the company records "
-            "them elsewhere is unknown; bring them into the data to score them."
+        text += sentence(
+            " The data shows nothing of {names}: whether the company records them "
+            "elsewhere is unknown; bring them into the data to score them.",
+            names=", ".join(names),
         )
     if identification.top_not_well_known:
-        text += (
-            f" Start with the {count(identification.top_not_well_known)} platinum and gold "
-            "customers who are not well known: they are worth the effort most."
+        text += sentence(
+            " Start with the {top_not_well_known} platinum and gold customers who "
+            "are not well known: they are worth the effort most.",
+            top_not_well_known=count(identification.top_not_well_known),
         )
     return text
 
@@ -161,12 +230,25 @@ def describe_needs_grid(grid: NeedsGrid, currency: str) -> str:
     selection = grid.segments.selection["silhouette"]
     k = grid.segments.k
     others = selection.drop(k)
-    names = ", ".join(f"*{escape(n)}*" for n in grid.counts.index)
+    names = listing(sentence("*{segment}*", segment=n) for n in grid.counts.index)
     text = (
-        f"The {count(grid.counts.to_numpy().sum())} respondents fall into {k} needs "
-        f"segments: {names}. Three to seven segments were tried; {k} separates the answers "
-        f"best (silhouette {selection[k]:.2f}"
-        + (f", against at most {others.max():.2f} for the others" if len(others) else "")
+        sentence(
+            "The {counts} respondents fall into {k} needs segments: {names}. Three "
+            "to seven segments were tried; {k} separates the answers best "
+            "(silhouette {selection}",
+            counts=count(grid.counts.to_numpy().sum()),
+            k=k,
+            names=names,
+            selection=number(selection[k], 2),
+        )
+        + (
+            sentence(
+                ", against at most {max_others} for the others",
+                max_others=number(others.max(), 2),
+            )
+            if len(others)
+            else ""
+        )
         + ")."
     )
     best = grid.mean_value.stack().dropna()
@@ -174,11 +256,16 @@ def describe_needs_grid(grid: NeedsGrid, currency: str) -> str:
     best = best[sizes.reindex(best.index).fillna(0) >= 5]
     if len(best):
         cell = best.idxmax()
-        text += (
-            f" Crossed with the value tiers this gives {grid.cells} groups; the most "
-            f"valuable per customer is *{escape(cell[0])}* in {escape(cell[1])} "
-            f"({money(best.max(), currency)} of {grid.value_label} on average, "
-            f"{count(sizes[cell])} customers)."
+        text += sentence(
+            " Crossed with the value tiers this gives {cells} groups; the most "
+            "valuable per customer is *{cell}* in {cell_2} ({max_best} of "
+            "{value_label} on average, {sizes} customers).",
+            cells=grid.cells,
+            cell=cell[0],
+            cell_2=cell[1],
+            max_best=money(best.max(), currency),
+            value_label=grid.value_label,
+            sizes=count(sizes[cell]),
         )
     return text
 
@@ -189,12 +276,17 @@ def describe_granularity(
     """One paragraph on the affordable number of groups at this cost per treatment."""
     best = optimum(tradeoff)
     one = tradeoff.iloc[-1]
-    text = (
-        f"Measured on {granularity.basis}. One-to-one tailoring would add at most "
-        f"{money(granularity.value_at_stake, currency)} a year "
-        f"({percent(granularity.tailoring_uplift)} of the yearly {granularity.value_label} of "
-        f"{money(granularity.yearly_profit, currency)}). At "
-        f"{money(cost_per_treatment, currency)} per treatment a year, the affordable optimum is "
+    text = sentence(
+        "Measured on {basis}. One-to-one tailoring would add at most "
+        "{value_at_stake} a year ({tailoring_uplift} of the yearly {value_label} "
+        "of {yearly_profit}). At {cost_per_treatment} per treatment a year, the "
+        "affordable optimum is ",
+        basis=granularity.basis,
+        value_at_stake=money(granularity.value_at_stake, currency),
+        tailoring_uplift=percent(granularity.tailoring_uplift),
+        value_label=granularity.value_label,
+        yearly_profit=money(granularity.yearly_profit, currency),
+        cost_per_treatment=money(cost_per_treatment, currency),
     )
     if best["n_groups"] <= 1:
         text += (
@@ -203,23 +295,34 @@ def describe_granularity(
         )
     else:
         text += (
-            f"**{count(best['n_groups'])} groups**"
+            sentence(
+                "**{n_groups} groups**",
+                n_groups=count(best["n_groups"]),
+            )
             + (", one-to-one" if not best["measured"] else "")
-            + f": they capture {percent(best['fit'])} of the differences between customers, "
-            f"worth {money(best['value'], currency)} for {money(best['cost'], currency)} of "
-            f"treatment cost (net {money(best['net'], currency)})."
+            + sentence(
+                ": they capture {fit} of the differences between customers, worth "
+                "{worth} for {cost} of treatment cost (net {net}).",
+                fit=percent(best["fit"]),
+                worth=money(best["value"], currency),
+                cost=money(best["cost"], currency),
+                net=money(best["net"], currency),
+            )
         )
     if not one["measured"] and not one["optimum"]:
-        text += (
-            f" One-to-one ({count(one['n_groups'])} treatments) would cost "
-            f"{money(one['cost'], currency)} a year, net {money(one['net'], currency)}."
+        text += sentence(
+            " One-to-one ({n_groups} treatments) would cost {cost} a year, net {net}.",
+            n_groups=count(one["n_groups"]),
+            cost=money(one["cost"], currency),
+            net=money(one["net"], currency),
         )
     if granularity.grid_groups:
         grid = tradeoff[tradeoff["n_groups"] == granularity.grid_groups]
         if len(grid):
-            text += (
-                f" The needs-by-value grid ({granularity.grid_groups} groups) captures "
-                f"{percent(grid['fit'].iloc[0])}."
+            text += sentence(
+                " The needs-by-value grid ({grid_groups} groups) captures {fit}.",
+                grid_groups=granularity.grid_groups,
+                fit=percent(grid["fit"].iloc[0]),
             )
     return text
 
@@ -238,22 +341,42 @@ def describe_look_alikes(look: LookAlikes, currency: str) -> str:
     top = look.groups.iloc[0]
     pair = look.pair
     first, second = pair.columns
-    explained = "next to nothing" if look.explained < 0.01 else f"only {percent(look.explained)}"
+    explained = (
+        "next to nothing"
+        if look.explained < 0.01
+        else sentence(
+            "only {explained}",
+            explained=percent(look.explained),
+        )
+    )
     value_row = pair.index[-1]  # the current value, named with its measure and window
     contacts = (
-        f", {plural(pair.loc['contacts', second], 'contact')}" if "contacts" in pair.index else ""
+        sentence(", {contacts}", contacts=plural(pair.loc["contacts", second], "contact"))
+        if "contacts" in pair.index
+        else ""
     )
-    return (
-        f"Customers {escape(first)} and {escape(second)} look alike on paper "
-        f"({escape(top['group'])}: {', '.join(look.key)}), but {escape(first)} brought "
-        f"{money(top['best_value'], currency)} ({escape(value_row)}; "
-        f"{escape(pair.loc['value tier', first])}, "
-        f"{plural(pair.loc['purchase days', first], 'purchase day')}) and {escape(second)} "
-        f"{_brought(top['worst_value'], currency)} "
-        f"({escape(pair.loc['value tier', second])}, "
-        f"{plural(pair.loc['purchase days', second], 'purchase day')}{contacts}). Across "
-        f"{count(look.groups['members'].sum())} customers in {count(len(look.groups))} "
-        f"look-alike groups, the groups explain {explained} of the differences in value."
+    return sentence(
+        "Customers {first} and {second} look alike on paper ({group}: {key}), "
+        "but {first} brought {best_value} ({value_row}; {value_tier}, "
+        "{purchase_days}) and {second} {worst_value} ({value_tier_2}, "
+        "{purchase_days_2}{contacts}). Across {members} customers in {groups} "
+        "look-alike groups, the groups explain {explained} of the differences in "
+        "value.",
+        first=first,
+        second=second,
+        group=top["group"],
+        key=", ".join(look.key),
+        best_value=money(top["best_value"], currency),
+        value_row=value_row,
+        value_tier=pair.loc["value tier", first],
+        purchase_days=plural(pair.loc["purchase days", first], "purchase day"),
+        worst_value=_brought(top["worst_value"], currency),
+        value_tier_2=pair.loc["value tier", second],
+        purchase_days_2=plural(pair.loc["purchase days", second], "purchase day"),
+        contacts=contacts,
+        members=count(look.groups["members"].sum()),
+        groups=count(len(look.groups)),
+        explained=explained,
     )
 
 
@@ -270,13 +393,22 @@ def meaning_differentiation(
         guide = "a poor guide" if look.explained < 0.25 else "only a partial guide"
         share = "next to nothing" if look.explained < 0.01 else percent(look.explained)
         parts.append(
-            f"demographics are {guide} to treatment (they explain {share} of the differences "
-            "in value), so segment on needs and value, as the approach asks."
+            sentence(
+                "demographics are {guide} to treatment (they explain {share} of the "
+                "differences in value), so segment on needs and value, as the approach "
+                "asks.",
+                guide=guide,
+                share=share,
+            )
         )
     if grid is not None:
         parts.append(
-            f"The survey supports {grid.segments.k} needs segments; crossed with value that "
-            f"makes {grid.cells} groups to give a treatment each."
+            sentence(
+                "The survey supports {k} needs segments; crossed with value that makes "
+                "{cells} groups to give a treatment each.",
+                k=grid.segments.k,
+                cells=grid.cells,
+            )
         )
     if granularity is not None and tradeoff is not None:
         best = optimum(tradeoff)
@@ -292,9 +424,12 @@ def meaning_differentiation(
             )
         else:
             parts.append(
-                f"Go as far as about {count(best['n_groups'])} groups: beyond that, each new "
-                "treatment costs more than the better fit brings, and one-to-one is far from "
-                "affordable."
+                sentence(
+                    "Go as far as about {n_groups} groups: beyond that, each new treatment "
+                    "costs more than the better fit brings, and one-to-one is far from "
+                    "affordable.",
+                    n_groups=count(best["n_groups"]),
+                )
             )
     if len(parts) == 1:
         parts.append("the data holds too little to differentiate customers yet.")
@@ -304,25 +439,40 @@ def meaning_differentiation(
 def describe_channels(sync: ChannelSync) -> str:
     """One paragraph on handovers between channels."""
     if sync.handovers.empty:
-        return (
-            f"{count(sync.multichannel)} of {count(sync.contacted)} contacted customers used "
-            "more than one channel, but no question moved between channels within an episode."
+        return sentence(
+            "{multichannel} of {contacted} contacted customers used more than one "
+            "channel, but no question moved between channels within an episode.",
+            multichannel=count(sync.multichannel),
+            contacted=count(sync.contacted),
         )
     worst = sync.matrix[sync.matrix["handovers"] >= 10].sort_values("lost_rate", ascending=False)
     text = (
-        (f"In {sync.window}, " if sync.window else "")
-        + f"{count(sync.multichannel)} of {count(sync.contacted)} contacted customers "
-        f"({percent(sync.multichannel / max(sync.contacted, 1))}) used more than one channel. "
-        f"In {plural(len(sync.handovers), 'handover')} a customer took the same question to "
-        f"another channel; in {percent(sync.lost_rate)} of them the question was still not "
-        "settled there: the history did not follow the customer."
+        sentence(
+            "In {window}, ",
+            window=sync.window,
+        )
+        if sync.window
+        else ""
+    ) + sentence(
+        "{multichannel} of {contacted} contacted customers ({multichannel_2}) "
+        "used more than one channel. In {handovers} a customer took the same "
+        "question to another channel; in {lost_rate} of them the question was "
+        "still not settled there: the history did not follow the customer.",
+        multichannel=count(sync.multichannel),
+        contacted=count(sync.contacted),
+        multichannel_2=percent(sync.multichannel / max(sync.contacted, 1)),
+        handovers=plural(len(sync.handovers), "handover"),
+        lost_rate=percent(sync.lost_rate),
     )
     if len(worst):
         pair = worst.iloc[0]
-        text += (
-            f" The weakest handover is from {escape(pair['from_channel'])} to "
-            f"{escape(pair['to_channel'])} ({percent(pair['lost_rate'])} lost of "
-            f"{count(pair['handovers'])})."
+        text += sentence(
+            " The weakest handover is from {from_channel} to {to_channel} "
+            "({lost_rate} lost of {handovers}).",
+            from_channel=pair["from_channel"],
+            to_channel=pair["to_channel"],
+            lost_rate=percent(pair["lost_rate"]),
+            handovers=count(pair["handovers"]),
         )
     return text
 
@@ -332,46 +482,81 @@ def describe_processes(sync: ProcessSync) -> str:
     overview = sync.overview
     unresolved = overview["unresolved_rate"].dropna()
     text = (
-        f"The contact episodes that began in {sync.window} cover {len(overview)} customer processes."
+        sentence(
+            "The contact episodes that began in {window} cover {overview} customer processes.",
+            window=sync.window,
+            overview=len(overview),
+        )
         if sync.window
-        else f"The contacts cover {len(overview)} customer processes."
+        else sentence(
+            "The contacts cover {overview} customer processes.",
+            overview=len(overview),
+        )
     )
     if len(unresolved):
-        text += (
-            f" {escape(unresolved.idxmax()).capitalize()} is left unresolved most often "
-            f"({percent(unresolved.max())} of its episodes)."
+        text += sentence(
+            " {idxmax_unresolved} is left unresolved most often ({max_unresolved} of "
+            "its episodes).",
+            idxmax_unresolved=str(unresolved.idxmax()).capitalize(),
+            max_unresolved=percent(unresolved.max()),
         )
     pushed = sync.conflicts["episode"].nunique()
-    text += (
-        f" Of {plural(len(sync.issues), 'open issue')} (complaints, billing, warranty and the "
-        f"like), {count(pushed)} received a sales push while still open"
+    text += sentence(
+        " Of {issues} (complaints, billing, warranty and the like), {pushed} "
+        "received a sales push while still open",
+        issues=plural(len(sync.issues), "open issue"),
+        pushed=count(pushed),
     )
     if pushed:
         worst = overview["pushed"].idxmax()
-        text += (
-            f", most often during an open {escape(worst)} issue "
-            f"({count(overview.loc[worst, 'pushed'])})"
+        text += sentence(
+            ", most often during an open {worst} issue ({pushed})",
+            worst=worst,
+            pushed=count(overview.loc[worst, "pushed"]),
         )
     return text + "."
 
 
-def describe_moments(sync: MomentSync, currency: str) -> str:
-    """One paragraph on repeat contacts."""
+def describe_moments(
+    sync: MomentSync, currency: str, cite: Callable[[Figure], str] | None = None
+) -> str:
+    """One paragraph on repeat contacts.
+
+    The episodes and the share with a repeat are the figures of :func:`moment_figures`
+    (the customer base's); ``cite`` writes them (pass
+    :func:`crmlib.notebook.figures.cite` to make them checkable), plainly by default.
+    """
+    cite = cite or format_value
     moments = sync.moments
-    episodes = int(moments["episodes"].sum())
-    repeated = episodes - int(moments["one"].sum())
+    episodes, repeated = moment_figures(sync)
     worst = moments["repeat_rate"].idxmax()
     text = (
-        f"{percent(repeated / max(episodes, 1))} of {count(episodes)} contact episodes "
-        + (f"that began in {sync.window} " if sync.window else "")
-        + f"needed more than one contact; {escape(worst)} most often "
-        f"({percent(moments.loc[worst, 'repeat_rate'])}, a repeat after "
-        f"{plural(moments.loc[worst, 'median_days_to_repeat'], 'day')} at the median)."
+        sentence(
+            "{repeated} of {episodes} contact episodes ",
+            repeated=Safe(cite(repeated)),
+            episodes=Safe(cite(episodes)),
+        )
+        + (
+            sentence(
+                "that began in {window} ",
+                window=sync.window,
+            )
+            if sync.window
+            else ""
+        )
+        + sentence(
+            "needed more than one contact; {worst} most often ({repeat_rate}, a "
+            "repeat after {median_days_to_repeat} at the median).",
+            worst=worst,
+            repeat_rate=percent(moments.loc[worst, "repeat_rate"]),
+            median_days_to_repeat=plural(moments.loc[worst, "median_days_to_repeat"], "day"),
+        )
     )
     if sync.yearly_cost == sync.yearly_cost:  # not NaN: the channels table priced them
-        text += (
-            f" Their {plural(sync.yearly_repeats, 'repeat contact')} cost "
-            f"{money(sync.yearly_cost, currency)}."
+        text += sentence(
+            " Their {yearly_repeats} cost {yearly_cost}.",
+            yearly_repeats=plural(sync.yearly_repeats, "repeat contact"),
+            yearly_cost=money(sync.yearly_cost, currency),
         )
     return text
 
@@ -381,33 +566,44 @@ def describe_products(sync: ProductSync) -> str:
     categories = sync.categories
     inferred = int((categories["source"] == "inferred").sum())
     general = int((categories["source"] == "general").sum())
-    text = (
-        f"Of {plural(len(categories), 'campaign')}, {count(len(categories) - general)} "
-        "offered a product category"
+    text = sentence(
+        "Of {categories}, {categories_2} offered a product category",
+        categories=plural(len(categories), "campaign"),
+        categories_2=count(len(categories) - general),
     )
     if inferred:
-        text += (
-            f" ({count(inferred)} read from whom they were sent to, as the campaigns table "
-            "names no category)"
+        text += sentence(
+            " ({inferred} read from whom they were sent to, as the campaigns table "
+            "names no category)",
+            inferred=count(inferred),
         )
     text += (
         " and 1 was a general offer. "
         if general == 1
-        else f" and {count(general)} were general offers. "
+        else sentence(
+            " and {general} were general offers. ",
+            general=count(general),
+        )
     )
     if sync.per_campaign.empty:
         return text + "No category offers to check."
     kinds = sync.conflicts["conflict"].value_counts()
-    text += (
-        f"{count(len(sync.conflicts))} of {count(sync.offers_checked)} category offers "
-        f"({percent(len(sync.conflicts) / max(sync.offers_checked, 1))}) went to a customer who "
-        f"had just bought that category ({count(kinds.get('just bought', 0))}) or returned it "
-        f"({count(kinds.get('returned', 0))})."
+    text += sentence(
+        "{conflicts} of {offers_checked} category offers ({conflicts_2}) went to "
+        "a customer who had just bought that category ({just_bought}) or "
+        "returned it ({returned}).",
+        conflicts=count(len(sync.conflicts)),
+        offers_checked=count(sync.offers_checked),
+        conflicts_2=percent(len(sync.conflicts) / max(sync.offers_checked, 1)),
+        just_bought=count(kinds.get("just bought", 0)),
+        returned=count(kinds.get("returned", 0)),
     )
     worst = sync.per_campaign["conflict_rate"].idxmax()
-    text += (
-        f" The worst was {escape(worst)} ({escape(sync.per_campaign.loc[worst, 'category'])}, "
-        f"{percent(sync.per_campaign.loc[worst, 'conflict_rate'])})."
+    text += sentence(
+        " The worst was {worst} ({category}, {conflict_rate}).",
+        worst=worst,
+        category=sync.per_campaign.loc[worst, "category"],
+        conflict_rate=percent(sync.per_campaign.loc[worst, "conflict_rate"]),
     )
     return text
 
@@ -417,19 +613,25 @@ def describe_customers(sync: CustomerSync, currency: str) -> str:
     households = sync.households
     if households.empty:
         return "No household or account links two or more customers."
-    text = (
-        f"{count(len(households))} households and accounts link "
-        f"{count(households['members'].sum())} customers. In "
-        f"{count(sync.mixed) if sync.mixed else 'none'} of them a "
-        "strategically significant customer sits beside a loss-making one"
+    text = sentence(
+        "{households} households and accounts link {members} customers. In "
+        "{mixed} of them a strategically significant customer sits beside a "
+        "loss-making one",
+        households=count(len(households)),
+        members=count(households["members"].sum()),
+        mixed=count(sync.mixed) if sync.mixed else "none",
     )
     if sync.mixed:
         first = sync.top.iloc[0]
-        text += (
-            f"; in {escape(first['related_id'])}, {escape(first['best_customer'])} brought "
-            f"{money(first['best_value'], currency)} in the analysis window and "
-            f"{escape(first['worst_customer'])} {money(first['worst_value'], currency)}. "
-            "Treated apart, cutting service to the loss-making member risks the top customer"
+        text += sentence(
+            "; in {related_id}, {best_customer} brought {best_value} in the analysis "
+            "window and {worst_customer} {worst_value}. Treated apart, cutting "
+            "service to the loss-making member risks the top customer",
+            related_id=first["related_id"],
+            best_customer=first["best_customer"],
+            best_value=money(first["best_value"], currency),
+            worst_customer=first["worst_customer"],
+            worst_value=money(first["worst_value"], currency),
         )
     return text + "."
 
@@ -439,16 +641,32 @@ def describe_scorecard(scorecard: pd.DataFrame, assessed: pd.Series | None = Non
     rates = scorecard["rate"].dropna().sort_values(ascending=False)
     if rates.empty:
         return "None of the five dimensions could be checked on this data."
-    ranked = ", ".join(f"{escape(d)} ({percent(r)})" for d, r in rates.items())
-    text = f"Mismatch rates, largest first: {ranked}."
+    ranked = listing(
+        (
+            sentence(
+                "{dimension} ({rate})",
+                dimension=d,
+                rate=percent(r),
+            )
+            for d, r in rates.items()
+        )
+    )
+    text = sentence(
+        "Mismatch rates, largest first: {ranked}.",
+        ranked=ranked,
+    )
     missing = [d for d in scorecard.index if d not in rates.index]
     if missing:
-        text += f" Not checked for lack of data: {', '.join(missing)}."
+        text += sentence(
+            " Not checked for lack of data: {missing}.",
+            missing=", ".join(missing),
+        )
     if assessed is not None and assessed.notna().any():
         weakest = assessed.dropna().idxmin()
-        text += (
-            f" The workshop scored the practices of {escape(weakest)} lowest "
-            f"({percent(assessed[weakest] / 100)})."
+        text += sentence(
+            " The workshop scored the practices of {weakest} lowest ({assessed}).",
+            weakest=weakest,
+            assessed=percent(assessed[weakest] / 100),
         )
     return text
 
@@ -459,27 +677,42 @@ def meaning_orchestration(
     """The "What this means" paragraph of Orchestration."""
     gaps = biggest_gaps(scorecard)
     if not gaps:
-        return (
-            f"{lead(company_name, ':')} without interactions or "
-            "campaigns the orchestration cannot be measured; record every contact with its "
-            "channel and process first."
+        return sentence(
+            "{company_name} without interactions or campaigns the orchestration "
+            "cannot be measured; record every contact with its channel and process "
+            "first.",
+            company_name=lead(company_name, ":"),
         )
     lines = []
     for dimension in gaps:
         row = scorecard.loc[dimension]
         owner, remedy = REMEDIES[dimension]
         lines.append(
-            f"{remedy} ({escape(owner)}; {count(row['mismatches'])} {escape(row['unit'])} "
-            f"went wrong, {percent(row['rate'])})"
+            sentence(
+                "{remedy} ({owner}; {mismatches} {unit} went wrong, {rate})",
+                remedy=remedy,
+                owner=owner,
+                mismatches=count(row["mismatches"]),
+                unit=row["unit"],
+                rate=percent(row["rate"]),
+            )
         )
     return (
-        f"{lead(company_name, ':')} the customer is least treated as one "
-        f"in {' and '.join(escape(g) for g in gaps)}. First: " + "; then ".join(lines) + "."
+        sentence(
+            "{company_name} the customer is least treated as one in {value}. First: ",
+            company_name=lead(company_name, ":"),
+            value=listing((g for g in gaps), " and "),
+        )
+        + "; then ".join(lines)
+        + "."
     )
 
 
 def _state(name: str) -> str:
-    return f"*{escape(name)}*"
+    return sentence(
+        "*{name}*",
+        name=name,
+    )
 
 
 def describe_migration(migration: Migration) -> str:
@@ -487,26 +720,43 @@ def describe_migration(migration: Migration) -> str:
     m = migration
     summary = m.summary
     known = int(summary.loc[["up", "same", "down"], "customers"].sum())
-    text = (
-        f"Between {day(m.first)} and {day(m.second)} (segments by {escape(m.by.replace('_', ' '))}, "
-        f"each on the {m.window_months} months before its date), of the {count(known)} customers known "
-        f"at both dates {percent(m.share('same'))} stayed in their segment, "
-        f"{percent(m.share('up'))} moved up and {percent(m.share('down'))} moved down; "
-        f"{count(summary.loc[mg.NEW, 'customers'])} joined."
+    text = sentence(
+        "Between {first} and {second} (segments by {segmentation}, each on the "
+        "{window_months} months before its date), of the {known} customers known "
+        "at both dates {same} stayed in their segment, {up_share} moved up and "
+        "{down_share} moved down; {customers} joined.",
+        first=day(m.first),
+        second=day(m.second),
+        segmentation=m.by.replace("_", " "),
+        window_months=m.window_months,
+        known=count(known),
+        same=percent(m.share("same")),
+        up_share=percent(m.share("up")),
+        down_share=percent(m.share("down")),
+        customers=count(summary.loc[mg.NEW, "customers"]),
     )
     moved = m.flows[m.flows["move"].isin(["up", "down"]).to_numpy(dtype=bool)]
     if len(moved):
         largest = moved.iloc[0]
-        text += (
-            f" The largest move is {_state(largest['before'])} to {_state(largest['after'])} "
-            f"({count(largest['customers'])} customers)."
+        text += sentence(
+            " The largest move is {before} to {after} ({customers} customers).",
+            before=_state(largest["before"]),
+            after=_state(largest["after"]),
+            customers=count(largest["customers"]),
         )
     top = m.order[0]
     if m.matrix.loc[top].sum() > 0:
         kept = m.rates.loc[top, top]
-        text += f" Of the {_state(top)} customers, {percent(kept)} still are."
+        text += sentence(
+            " Of the {top} customers, {kept} still are.",
+            top=_state(top),
+            kept=percent(kept),
+        )
     if m.status != "ok":
-        text += f" Caveat: {escape(m.reason)}."
+        text += sentence(
+            " Caveat: {reason}.",
+            reason=m.reason,
+        )
     return text
 
 
@@ -515,24 +765,36 @@ def describe_value_shift(migration: Migration, currency: str) -> str:
     value = migration.value
     known = value.drop(index=mg.NEW, errors="ignore")
     months = migration.window_months
-    text = (
-        f"The customers known at the first date brought {money(known['value_before'].sum(), currency)} "
-        f"of {migration.value_label} in the {months} months before it and "
-        f"{money(known['value_after'].sum(), currency)} in the {months} months before "
-        f"{day(migration.second)}."
+    text = sentence(
+        "The customers known at the first date brought {value_before} of "
+        "{value_label} in the {months} months before it and {value_after} in the "
+        "{months} months before {second}.",
+        value_before=money(known["value_before"].sum(), currency),
+        value_label=migration.value_label,
+        months=months,
+        value_after=money(known["value_after"].sum(), currency),
+        second=day(migration.second),
     )
     if migration.status != "ok":
-        text += f" Caveat: {escape(migration.reason)}."
+        text += sentence(
+            " Caveat: {reason}.",
+            reason=migration.reason,
+        )
     if len(known):
         worst = known["change"].idxmin()
-        text += (
-            f" The largest loss is in the customers who were {_state(worst)}: "
-            f"{money(known.loc[worst, 'change'], currency)}, with "
-            f"{count(known.loc[worst, 'moved_down'])} of {count(known.loc[worst, 'customers'])} "
-            "moving down."
+        text += sentence(
+            " The largest loss is in the customers who were {worst}: {change}, with "
+            "{moved_down} of {customers} moving down.",
+            worst=_state(worst),
+            change=money(known.loc[worst, "change"], currency),
+            moved_down=count(known.loc[worst, "moved_down"]),
+            customers=count(known.loc[worst, "customers"]),
         )
     if mg.NEW in value.index:
-        text += f" Customers who joined since brought {money(value.loc[mg.NEW, 'value_after'], currency)}."
+        text += sentence(
+            " Customers who joined since brought {value_after}.",
+            value_after=money(value.loc[mg.NEW, "value_after"], currency),
+        )
     return text
 
 
@@ -542,12 +804,17 @@ def describe_movers(migration: Migration) -> str:
     if movers is None or movers.empty:
         return "No needs segment can be followed: no survey respondent was known at both dates."
     down, up = movers.iloc[0], movers.iloc[-1]
-    return (
-        f"The survey is answered once, so needs cannot be followed per customer; the needs "
-        f"segments can. {_state(movers.index[0])} is most on the move downwards: "
-        f"{percent(down['down'])} moved down and {percent(down['up'])} up. "
-        f"{_state(movers.index[-1])} holds up best ({percent(up['up'])} up, "
-        f"{percent(up['down'])} down)."
+    return sentence(
+        "The survey is answered once, so needs cannot be followed per customer; "
+        "the needs segments can. {falling} is most on the move downwards: {down} "
+        "moved down and {up} up. {steady} holds up best ({up_2} up, {down_2} "
+        "down).",
+        falling=_state(movers.index[0]),
+        down=percent(down["down"]),
+        up=percent(down["up"]),
+        steady=_state(movers.index[-1]),
+        up_2=percent(up["up"]),
+        down_2=percent(up["down"]),
     )
 
 
@@ -557,28 +824,35 @@ def describe_responses(responses: Responses) -> str:
     text = ""
     if len(table) >= 2:
         high, low = table.iloc[0], table.iloc[-1]
-        text += (
-            f"By {responses.segment_kind}, {_state(table.index[0])} answers offers best "
-            f"({percent(high['response_rate'], 1)}, {high['lift']:.1f} times the average) and "
-            f"{_state(table.index[-1])} least ({percent(low['response_rate'], 1)}). "
+        text += sentence(
+            "By {segment_kind}, {best_segment} answers offers best ({best_rate}, {lift} "
+            "times the average) and {worst_segment} least ({worst_rate}). ",
+            segment_kind=responses.segment_kind,
+            best_segment=_state(table.index[0]),
+            best_rate=percent(high["response_rate"], 1),
+            lift=number(high["lift"], 1),
+            worst_segment=_state(table.index[-1]),
+            worst_rate=percent(low["response_rate"], 1),
         )
     matrix = responses.matrix.stack().dropna()
     if len(matrix):
         best = matrix.idxmax()
-        text += (
-            f"The best match of offer and segment is {escape(best[0])} for "
-            f"{_state(best[1])} ({percent(matrix.max())} responded). "
+        text += sentence(
+            "The best match of offer and segment is {best} for {best_2} ({max_matrix} responded). ",
+            best=best[0],
+            best_2=_state(best[1]),
+            max_matrix=percent(matrix.max()),
         )
-    text += (
-        f"{count(responses.count('stop'))} customers received three or more offers without "
-        f"answering one (send them fewer, or something else); "
-        f"{count(responses.count('promote'))} "
-        + (
-            "with marketing consent answered two or more (give them more of what works)."
-            if responses.consent_known
-            else "answered two or more (give them more of what works; the data does not "
-            "record marketing consent, so check it before approaching them)."
-        )
+    text += sentence(
+        "{stop} customers received three or more offers without answering one "
+        "(send them fewer, or something else); {promote} ",
+        stop=count(responses.count("stop")),
+        promote=count(responses.count("promote")),
+    ) + (
+        "with marketing consent answered two or more (give them more of what works)."
+        if responses.consent_known
+        else "answered two or more (give them more of what works; the data does not "
+        "record marketing consent, so check it before approaching them)."
     )
     return text
 
@@ -591,16 +865,22 @@ def describe_practices(practices: Practices) -> str:
             "(interactive mode) and save it, and the next report shows the scores."
         )
     areas = practices.areas.dropna(subset=["percent"]).sort_values("percent")
-    text = (
-        f"The workshop scored {count(practices.areas['answered'].sum())} of "
-        f"{count(practices.areas['total'].sum())} practices. "
+    text = sentence(
+        "The workshop scored {answered} of {total} practices. ",
+        answered=count(practices.areas["answered"].sum()),
+        total=count(practices.areas["total"].sum()),
     )
     if practices.learning == practices.learning:
-        text += f"Learning scores {percent(practices.learning / 100)}. "
-    text += (
-        f"The weakest area is {escape(areas.iloc[0]['area_title'])} "
-        f"({percent(areas.iloc[0]['percent'] / 100)}), the strongest "
-        f"{escape(areas.iloc[-1]['area_title'])} ({percent(areas.iloc[-1]['percent'] / 100)})."
+        text += sentence(
+            "Learning scores {learning}. ",
+            learning=percent(practices.learning / 100),
+        )
+    text += sentence(
+        "The weakest area is {area_title} ({percent}), the strongest {area_title_2} ({percent_2}).",
+        area_title=areas.iloc[0]["area_title"],
+        percent=percent(areas.iloc[0]["percent"] / 100),
+        area_title_2=areas.iloc[-1]["area_title"],
+        percent_2=percent(areas.iloc[-1]["percent"] / 100),
     )
     return text
 
@@ -617,25 +897,38 @@ def meaning_learning(
         moved = migration.share("up") + migration.share("down")
         rhythm = "every quarter" if moved >= 0.25 else "twice a year"
         parts.append(
-            f"{percent(moved)} of the customers changed segment in {migration.months} months, "
-            f"so a segmentation fixed once is soon wrong: review segments and treatments "
-            f"{rhythm}."
+            sentence(
+                "{moved} of the customers changed segment in {months} months, so a "
+                "segmentation fixed once is soon wrong: review segments and treatments "
+                "{rhythm}.",
+                moved=percent(moved),
+                months=migration.months,
+                rhythm=rhythm,
+            )
         )
     if responses is not None and responses.count("stop"):
         parts.append(
-            f"Let the responses steer: change the treatment of the "
-            f"{count(responses.count('stop'))} customers who never answer."
+            sentence(
+                "Let the responses steer: change the treatment of the {stop} customers "
+                "who never answer.",
+                stop=count(responses.count("stop")),
+            )
         )
     if practices.answered and practices.learning == practices.learning:
         if practices.learning < 50:
             parts.append(
-                f"The learning practices score {percent(practices.learning / 100)}: make "
-                "test-and-learn and a fixed segment review routine before adding segments."
+                sentence(
+                    "The learning practices score {learning}: make test-and-learn and a "
+                    "fixed segment review routine before adding segments.",
+                    learning=percent(practices.learning / 100),
+                )
             )
         else:
             parts.append(
-                f"The learning practices ({percent(practices.learning / 100)}) are a base to "
-                "build on."
+                sentence(
+                    "The learning practices ({learning}) are a base to build on.",
+                    learning=percent(practices.learning / 100),
+                )
             )
     if len(parts) == 1:
         parts.append("the data is too short to see segments move; keep the history.")

@@ -17,6 +17,11 @@ measured on the company's data in its own module, and re-exported here:
 - the elements, from the readiness workshop: :func:`readiness`
   (:mod:`~crmlib.models.payne_frow.elements`).
 
+Each process states its figures (``figures``: the customer base's and the model's own,
+by their vocabulary id); :mod:`~crmlib.models.payne_frow.text` words the results with
+:func:`crmlib.text.sentence` and cites those figures, and
+:mod:`~crmlib.models.payne_frow.tables` gives the report tables.
+
 This module brings them together: the process scores (measured on the data and scored in
 the workshop), the framework diagram's figures, the conclusion (readiness verdict, weakest
 process, first three actions) and the :func:`verdict` for the strategy report;
@@ -57,12 +62,7 @@ from crmlib.models.payne_frow.elements import (
     readiness,
     readiness_from_answers,
 )
-from crmlib.models.payne_frow.information import (
-    Information,
-    information_management,
-    quality_table,
-    support_table,
-)
+from crmlib.models.payne_frow.information import Information, information_management
 from crmlib.models.payne_frow.multichannel import (
     Continuity,
     Multichannel,
@@ -77,13 +77,17 @@ from crmlib.models.payne_frow.performance import (
     kpi_end_date,
     kpi_end_options,
     performance_assessment,
-    scorecard_table,
 )
 from crmlib.models.payne_frow.strategy import (
     Strategy,
     parse_targets,
     strategy_development,
+)
+from crmlib.models.payne_frow.tables import (
+    quality_table,
+    scorecard_table,
     strategy_table,
+    support_table,
 )
 from crmlib.models.payne_frow.text import (
     describe_continuity,

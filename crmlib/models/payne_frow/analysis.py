@@ -75,6 +75,7 @@ def analyse(
             retention_standard=retention_standard,
             satisfaction_standard=satisfaction_standard,
             cost_to_serve_standard=cost_to_serve_standard,
+            horizon_months=horizon_months,
         ),
         readiness=readiness(company),
         company=company,

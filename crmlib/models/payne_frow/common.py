@@ -17,6 +17,7 @@ import pandas as pd
 from crmlib.analytics.base import customer_base as _customer_base
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
+from crmlib.figures import Figure
 from crmlib.text import lead
 
 MODEL = "Payne & Frow"
@@ -48,10 +49,19 @@ class Parts:
     """Results whose parts may be missing: :meth:`need` says why a part is absent.
 
     Subclasses are dataclasses with a ``skipped`` dict: part name -> the reason the
-    data could not give it.
+    data could not give it, and ``figures``: the figures the process states (the
+    customer base's and the model's own), which the notebook publishes.
     """
 
     skipped: dict[str, str]
+    figures: tuple[Figure, ...]
+
+    def figure(self, figure_id: str) -> Figure:
+        """One of the figures the process states, by id."""
+        for item in self.figures:
+            if item.id == figure_id:
+                return item
+        raise KeyError(f"{type(self).__name__} states no figure {figure_id!r}")
 
     def need(self, part: str):
         """The part, or MissingDataError with the reason it is missing."""
@@ -124,33 +134,3 @@ def revenue_last_year(company: Company) -> pd.Series:
     """Revenue per customer in the 12 months up to the observation end (returns netted)."""
     tx = in_last_year(company.transactions, "date", company.observation_end)
     return tx.groupby("customer_id")["amount"].sum()
-
-
-def readable(
-    frame: pd.DataFrame,
-    names: dict[str, str],
-    *,
-    shares: tuple[str, ...] = (),
-    amounts: tuple[str, ...] = (),
-    scores: tuple[str, ...] = (),
-    currency: str = "EUR",
-) -> pd.DataFrame:
-    """A table for a report: the columns in ``names`` (renamed), numbers written out.
-
-    ``shares`` become percentages, ``amounts`` money in ``currency``, ``scores`` two
-    decimals; missing values show as an empty cell.
-    """
-    from crmlib.formatting import money, percent
-
-    out = frame[list(names)].copy()
-    for column in out.columns:
-        values = out[column]
-        if column in shares:
-            out[column] = [percent(v) if pd.notna(v) else "" for v in values]
-        elif column in amounts:
-            out[column] = [money(v, currency) if pd.notna(v) else "" for v in values]
-        elif column in scores:
-            out[column] = [f"{v:.2f}" if pd.notna(v) else "" for v in values]
-        elif values.dtype == bool:
-            out[column] = values.map({True: "yes", False: ""})
-    return out.rename(columns=names)

@@ -14,6 +14,7 @@ and expected value a year.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import pandas as pd
@@ -37,9 +38,9 @@ from crmlib.models.payne_frow.multichannel import Multichannel
 from crmlib.models.payne_frow.performance import Performance
 from crmlib.models.payne_frow.strategy import Strategy
 from crmlib.models.payne_frow.value import RETENTION_LIFT, ValueCreation
-from crmlib.models.verdict import Action, ModelVerdict
+from crmlib.models.verdict import CROSS_CHANNEL_SET, Action, ModelVerdict
 from crmlib.stages import Stage
-from crmlib.text import escape
+from crmlib.text import Safe, escape, sentence, translate
 
 
 @dataclass(frozen=True)
@@ -99,34 +100,54 @@ def process_scores(results: Results) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("process").astype({"score": float})
 
 
-def describe_processes(scores: pd.DataFrame, company: Company) -> str:
+def _paragraph(parts: list[str]) -> Safe:
+    return Safe(" ".join(parts))
+
+
+def describe_processes(scores: pd.DataFrame, company: Company) -> Safe:
     """The closing paragraph of the five-process comparison, computed from the scores."""
     parts = [heading(company)]
     known = scores["score"].dropna()
     if known.empty:
-        parts.append("No process could be scored on the data or in the workshop.")
-        return " ".join(parts)
+        parts.append(sentence("No process could be scored on the data or in the workshop."))
+        return _paragraph(parts)
     weakest, strongest = known.idxmin(), known.idxmax()
     parts.append(
-        f"Taking data and workshop together, {PROCESSES[strongest].lower()} is the strongest "
-        f"process ({percent(known[strongest])}) and {PROCESSES[weakest].lower()} the weakest "
-        f"({percent(known[weakest])})."
+        sentence(
+            "Taking data and workshop together, {strongest} is the strongest process "
+            "({strongest_score}) and {weakest} the weakest ({weakest_score}).",
+            strongest=PROCESSES[strongest].lower(),
+            strongest_score=percent(known[strongest]),
+            weakest=PROCESSES[weakest].lower(),
+            weakest_score=percent(known[weakest]),
+        )
     )
     both = scores.dropna(subset=["measured", "assessed"])
     apart = both[(both["measured"] - both["assessed"]).abs() >= 0.25]
     if len(apart):
-        lines = [
-            f"{row.title.lower()} (data {percent(row.measured)}, workshop {percent(row.assessed)})"
-            for row in apart.itertuples()
-        ]
+        lines = Safe(
+            "; ".join(
+                sentence(
+                    "{process} (data {measured}, workshop {assessed})",
+                    process=row.title.lower(),
+                    measured=percent(row.measured),
+                    assessed=percent(row.assessed),
+                )
+                for row in apart.itertuples()
+            )
+        )
         parts.append(
-            "Data and workshop disagree by a quarter or more on "
-            + "; ".join(lines)
-            + ": a topic for the next workshop."
+            sentence(
+                "Data and workshop disagree by a quarter or more on {lines}: a topic for the "
+                "next workshop.",
+                lines=lines,
+            )
         )
     elif len(both):
-        parts.append("Data and workshop agree within a quarter on every process scored both ways.")
-    return " ".join(parts)
+        parts.append(
+            sentence("Data and workshop agree within a quarter on every process scored both ways.")
+        )
+    return _paragraph(parts)
 
 
 def _short_money(value: float, currency: str) -> str:
@@ -134,51 +155,72 @@ def _short_money(value: float, currency: str) -> str:
 
 
 def _process_lines(results: Results, company: Company) -> dict[str, list[str]]:
+    """The diagram's short lines per process (plain text: the diagram draws, not Markdown)."""
     cur = company.currency
     s, v, m = results.strategy, results.value, results.multichannel
     info, perf = results.information, results.performance
     lines: dict[str, list[str]] = {p: [] for p in PROCESSES}
     if s.segments is not None:
         lines["strategy_development"] += [
-            "targets: " + ", ".join(s.targets),
-            f"{percent(s.target_value_share)} of expected value",
+            _line("targets: {targets}", targets=", ".join(s.targets)),
+            _line("{share} of expected value", share=percent(s.target_value_share)),
         ]
     if pd.notna(s.revenue_expected):
+        reach = (
+            _line("in reach") if s.gap <= 0 else _line("gap {gap}", gap=_short_money(s.gap, cur))
+        )
         lines["strategy_development"].append(
-            f"goal +{percent(s.growth_goal)}: "
-            + ("in reach" if s.gap <= 0 else f"gap {_short_money(s.gap, cur)}")
+            _line("goal +{goal}: {reach}", goal=percent(s.growth_goal), reach=reach)
         )
     if pd.notna(v.lifetime_value):
-        word = "LTR" if v.value_word == "revenue" else "LTV"
-        lines["value_creation"].append(f"{word}/buyer {_short_money(v.lifetime_value, cur)}")
+        value = _short_money(v.lifetime_value, cur)
+        lines["value_creation"].append(
+            _line("LTR/buyer {value}", value=value)
+            if v.value_word == "revenue"
+            else _line("LTV/buyer {value}", value=value)
+        )
     if pd.notna(v.retention_rate):
-        lines["value_creation"].append(f"retention {percent(v.retention_rate)}")
+        lines["value_creation"].append(_line("retention {rate}", rate=percent(v.retention_rate)))
     if pd.notna(v.profitable_share):
-        lines["value_creation"].append(f"{percent(v.profitable_share)} profitable")
+        lines["value_creation"].append(
+            _line("{share} profitable", share=percent(v.profitable_share))
+        )
     if m.continuity is not None:
         lines["multichannel_integration"].append(
-            f"{percent(m.continuity.cross_channel_rate)} cross channels"
+            _line("{share} cross channels", share=percent(m.continuity.cross_channel_rate))
         )
         if pd.notna(m.continuity.repeat_cost):
             lines["multichannel_integration"].append(
-                f"repeats {_short_money(m.continuity.repeat_cost, cur)}/yr"
+                _line("repeats {cost}/yr", cost=_short_money(m.continuity.repeat_cost, cur))
             )
     elif m.purchase_mix is not None:
         main = m.purchase_mix.mean().idxmax()
-        lines["multichannel_integration"].append(f"purchases mostly {main}")
+        lines["multichannel_integration"].append(_line("purchases mostly {channel}", channel=main))
     counts = info.counts
     lines["information_management"] += [
-        f"picture {percent(info.aspects['completeness'])} complete",
-        f"{counts['yes']} of {len(info.support)} analyses run",
+        _line("picture {share} complete", share=percent(info.aspects["completeness"])),
+        _line("{yes} of {n} analyses run", yes=str(counts["yes"]), n=str(len(info.support))),
     ]
     if perf.scorecard is not None:
         judged = perf.judged
         lines["performance_assessment"].append(
-            f"{int(judged['meets'].astype(bool).sum())} of {len(judged)} standards met"
+            _line(
+                "{met} of {n} standards met",
+                met=str(int(judged["meets"].astype(bool).sum())),
+                n=str(len(judged)),
+            )
         )
         if perf.missed:
-            lines["performance_assessment"].append("below: " + KPIS[perf.missed[0]].label.lower())
+            lines["performance_assessment"].append(
+                _line("below: {kpi}", kpi=KPIS[perf.missed[0]].label.lower())
+            )
     return lines
+
+
+def _line(template: str, **values: object) -> str:
+    """A diagram line: the template translated and filled, not escaped (it is drawn as
+    text, not read as Markdown)."""
+    return translate(template).format(**values)
 
 
 def diagram_stages(results: Results, company: Company) -> tuple[list[Stage], list[Stage]]:
@@ -194,7 +236,7 @@ def diagram_stages(results: Results, company: Company) -> tuple[list[Stage], lis
         score = scores.loc[process, "score"]
         shown = list(lines[process][:3])
         if pd.notna(score):
-            shown.append(f"score {percent(score)}")
+            shown.append(_line("score {score}", score=percent(score)))
         processes.append(Stage(title, shown, None if pd.isna(score) else float(score)))
     r = results.readiness
     elements = []
@@ -202,12 +244,14 @@ def diagram_stages(results: Results, company: Company) -> tuple[list[Stage], lis
         score = r.elements.loc[element, "score"]
         shown = []
         if element == "readiness" and r.maturity is not None:
-            shown.append(f"maturity {r.maturity}: {r.maturity_title.lower()}")
-            shown.append(f"{len(r.barriers)} barriers present")
+            shown.append(
+                _line("maturity {level}: {title}", level=r.maturity, title=r.maturity_title.lower())
+            )
+            shown.append(_line("{n} barriers present", n=len(r.barriers)))
         if pd.notna(score):
-            shown.append(f"{percent(score)}")
+            shown.append(percent(score))
         elif not r.assessed:
-            shown.append("not assessed yet")
+            shown.append(_line("not assessed yet"))
         elements.append(Stage(title, shown, None if pd.isna(score) else float(score)))
     return processes, elements
 
@@ -237,6 +281,10 @@ class Conclusion:
     actions: list[Action]
 
 
+#: Barriers about the data itself: their removal is a data action.
+DATA_BARRIERS = ("rb_unlinked_data", "rb_data_quality")
+
+
 def _margin_rate(results: Results) -> float:
     history = results.performance.history
     if history is None or history.empty:
@@ -261,6 +309,14 @@ def _strategy_action(results: Results, company: Company) -> Action | None:
             rationale=f"the growth goal of {percent(s.growth_goal, 1)} is "
             f"{money(s.gap, company.currency)} above what today's customers and last year's "
             "pace of acquisition bring",
+            lever="acquisition",
+            customer_set="target segments or new customers",
+            assumptions="the value is the margin on the gap to the growth goal: a target, "
+            "not what a particular action brings; its cost is not known. The forecast of "
+            "segments chosen on last year's value falls back towards the average "
+            "(regression to the mean): part of the gap is that effect, not lost customers",
+            effort=3,
+            needs=("readiness",),
         )
     segments = s.segments
     size = float(segments.loc[segments["target"], "customer_share"].sum())
@@ -278,6 +334,9 @@ def _strategy_action(results: Results, company: Company) -> Action | None:
             model=MODEL,
             rationale=f"the target segments ({targets}) are {percent(size)} of the customers "
             f"but hold {percent(s.target_value_share)} of the expected value",
+            lever="readiness",
+            cost_drivers={"projects": 1},
+            effort=1,
         )
     return Action(
         title=f"Write the customer strategy around the target segments ({targets})",
@@ -286,6 +345,9 @@ def _strategy_action(results: Results, company: Company) -> Action | None:
         model=MODEL,
         rationale=f"they hold {percent(s.target_value_share)} of the expected value",
         priority=3,
+        lever="readiness",
+        cost_drivers={"projects": 1},
+        effort=1,
     )
 
 
@@ -310,6 +372,16 @@ def _value_action(results: Results, company: Company) -> Action | None:
         rationale=f"{RETENTION_LIFT * 100:.0f} points more retention among them keeps "
         f"{money(v.lift_margin_per_year, company.currency)} of {v.value_word} a year "
         f"(their mean current value {money(v.target_profit_per_customer, company.currency)})",
+        lever="retention",
+        customers=v.target_ids,
+        customer_set="buyers of the year before in the target segments",
+        customer_count=v.target_retained_base,
+        assumptions=f"the benefits raise their retention by {RETENTION_LIFT * 100:.0f} "
+        "points (assumed, not measured); each kept customer brings their segments' mean "
+        "current value",
+        cost_drivers={"benefits": v.target_retained_base},
+        effort=2,
+        needs=("consent", "readiness"),
     )
 
 
@@ -327,6 +399,15 @@ def _multichannel_action(results: Results, company: Company) -> Action | None:
         rationale=f"{percent(flow.cross_channel_rate)} of contact episodes crossed channels "
         f"within {flow.window_days} days ({worst}: "
         f"{percent(flow.by_process.loc[worst, 'cross_channel_rate'])})",
+        lever="cost_to_serve",
+        customer_set=CROSS_CHANNEL_SET,
+        assumptions="the repeat contacts' cost is saved in full at the high end, half of it "
+        "at the base",
+        incremental=0.5,
+        value_low=0.25 * float(flow.repeat_cost) if pd.notna(flow.repeat_cost) else None,
+        value_high=float(flow.repeat_cost) if pd.notna(flow.repeat_cost) else None,
+        cost_drivers={"projects": 1},
+        effort=3,
     )
 
 
@@ -344,6 +425,11 @@ def _information_action(results: Results, company: Company) -> Action:
         expected_value=None,
         model=MODEL,
         rationale=f"the data supports {counts['yes']} of {len(info.support)} analyses fully",
+        lever="data",
+        customer_set=f"customers without {label} on record",
+        cost_drivers={"projects": 1},
+        effort=2,
+        unblocks=f"data:{aspect}",
     )
 
 
@@ -368,6 +454,9 @@ def _performance_action(results: Results, company: Company) -> Action | None:
             rationale=f"{len(perf.judged) - len(perf.missed)} of {len(perf.judged)} standards "
             "met; the other KPIs are followed for their trend only",
             priority=3,
+            lever="readiness",
+            cost_drivers={"projects": 1},
+            effort=1,
         )
     kpi = missed[0]
     row = perf.scorecard.loc[kpi]
@@ -383,6 +472,12 @@ def _performance_action(results: Results, company: Company) -> Action | None:
         expected_value=expected,
         model=MODEL,
         rationale=f"{len(perf.missed)} of {len(perf.judged)} standards missed",
+        lever="retention" if kpi in ("retention_rate", "satisfaction") else "readiness",
+        customer_set="buyers of the year before" if kpi == "retention_rate" else "",
+        customer_count=v.retained_base if kpi == "retention_rate" else None,
+        assumptions="reaching the standard, by means not yet chosen" if expected else "",
+        effort=2,
+        needs=("readiness",),
     )
 
 
@@ -406,6 +501,10 @@ def _readiness_actions(r: Readiness) -> list[Action]:
                 rationale="the maturity level, barriers and the three other elements are "
                 "not assessed",
                 priority=1,
+                lever="readiness",
+                cost_drivers={"projects": 1},
+                effort=1,
+                unblocks="readiness",
             )
         ]
     actions = []
@@ -421,6 +520,13 @@ def _readiness_actions(r: Readiness) -> list[Action]:
                 model=MODEL,
                 rationale=f"a {str(row.severity_label).lower()} barrier to CRM readiness",
                 priority=1 if severity >= BLOCKING else 2,
+                lever="data" if row.item in DATA_BARRIERS else "readiness",
+                cost_drivers={"projects": 1},
+                effort=2,
+                # an unclear legal basis withholds every campaign; a blocking barrier all
+                unblocks="consent"
+                if row.item == "rb_privacy_unclear"
+                else ("readiness" if severity >= BLOCKING else ""),
             )
         )
     for element, row in r.elements.iterrows():
@@ -436,6 +542,11 @@ def _readiness_actions(r: Readiness) -> list[Action]:
                 model=MODEL,
                 rationale=f"{row['title'].lower()} scores {percent(row['score'])}",
                 priority=1 if row["score"] < ELEMENT_FLOOR else 2,
+                lever="readiness",
+                cost_drivers={"projects": 1},
+                effort=2,
+                # an element below the floor makes the company not ready: it gates the rest
+                unblocks="readiness" if row["score"] < ELEMENT_FLOOR else "",
             )
         )
     # the elements before the processes: blocking first, then elements below the floor
@@ -467,14 +578,15 @@ def conclusion(results: Results, company: Company) -> Conclusion:
     if weakest is not None and process_actions.get(weakest) is not None:
         lead = process_actions.pop(weakest)
         plan.append(
-            Action(
-                lead.title,
-                lead.owner,
-                lead.expected_value,
-                lead.model,
-                f"{PROCESSES[weakest].lower()} is the weakest process "
-                f"({percent(known[weakest])}); {lead.rationale}",
-                1,
+            dataclasses.replace(
+                lead,
+                rationale=sentence(
+                    "{process} is the weakest process ({score}); ",
+                    process=PROCESSES[weakest].lower(),
+                    score=percent(known[weakest]),
+                )
+                + lead.rationale,
+                priority=1,
             )
         )
     rest = [a for a in process_actions.values() if a is not None] + readiness_actions
@@ -488,36 +600,51 @@ def conclusion(results: Results, company: Company) -> Conclusion:
     )
 
 
-def _action_line(number: int, action: Action, currency: str) -> str:
-    worth = (
-        f" Expected value: about {money(action.expected_value, currency)} a year."
-        if action.expected_value is not None and pd.notna(action.expected_value)
-        else ""
+def _action_line(number: int, action: Action, currency: str) -> Safe:
+    line = sentence(
+        "{number}. **{title}** (owner: {owner}). Why: {rationale}.",
+        number=number,
+        title=action.title,
+        owner=action.owner,
+        rationale=action.rationale,
     )
-    return (
-        f"{number}. **{escape(action.title)}** (owner: {escape(action.owner)}). "
-        f"Why: {escape(action.rationale)}.{worth}"
+    if action.expected_value is None or pd.isna(action.expected_value):
+        return line
+    worth = sentence(
+        "Expected value: about {value} a year.", value=money(action.expected_value, currency)
     )
+    return Safe(f"{line} {worth}")
 
 
-def describe_conclusion(result: Conclusion, company: Company) -> str:
+def describe_conclusion(result: Conclusion, company: Company) -> Safe:
     """The conclusion as Markdown: verdict, weakest process and the first three actions."""
     parts = [heading(company)]
-    verdict = f"The readiness verdict is **{result.verdict}**"
     if result.reasons and result.verdict != "ready":
-        verdict += ": " + "; ".join(escape(r) for r in result.reasons[:2])
-    parts.append(verdict + ".")
+        parts.append(
+            sentence(
+                "The readiness verdict is **{verdict}**: {reasons}.",
+                verdict=result.verdict,
+                reasons=Safe("; ".join(escape(r) for r in result.reasons[:2])),
+            )
+        )
+    else:
+        parts.append(sentence("The readiness verdict is **{verdict}**.", verdict=result.verdict))
     if result.weakest_process is not None:
         row = result.scores.loc[result.weakest_process]
         parts.append(
-            f"The weakest process is **{PROCESSES[result.weakest_process].lower()}** "
-            f"({percent(row['score'])}, from the {row['basis']})."
+            sentence(
+                "The weakest process is **{process}** ({score}, from the {basis}).",
+                process=PROCESSES[result.weakest_process].lower(),
+                score=percent(row["score"]),
+                basis=row["basis"],
+            )
         )
-    text_ = " ".join(parts)
-    if result.actions:
-        lines = [_action_line(i, a, company.currency) for i, a in enumerate(result.actions[:3], 1)]
-        text_ += "\n\nThe first three actions:\n\n" + "\n".join(lines)
-    return text_
+    text_ = _paragraph(parts)
+    if not result.actions:
+        return text_
+    lines = [_action_line(i, a, company.currency) for i, a in enumerate(result.actions[:3], 1)]
+    actions = sentence("The first three actions:")
+    return Safe("\n\n".join([text_, actions, "\n".join(lines)]))
 
 
 def _company(results: Results) -> Company:
@@ -534,6 +661,23 @@ def diagram(results: Results) -> tuple[list[Stage], list[Stage]]:
     return diagram_stages(results, _company(results))
 
 
+def _readiness_finding(r: Readiness) -> Safe:
+    if not r.assessed:
+        return sentence("The readiness workshop has not been held.")
+    values = {
+        "level": str(r.maturity),
+        "title": (r.maturity_title or "not scored").lower(),
+        "barriers": str(len(r.barriers)),
+    }
+    if r.reasons:
+        return sentence(
+            "Maturity level {level} ({title}), {barriers} barriers present; {reason}.",
+            reason=r.reasons[0],
+            **values,
+        )
+    return sentence("Maturity level {level} ({title}), {barriers} barriers present.", **values)
+
+
 def verdict(results: Results) -> ModelVerdict:
     """The Payne & Frow verdict for the strategy report, from :func:`analyse`'s result.
 
@@ -545,40 +689,51 @@ def verdict(results: Results) -> ModelVerdict:
     company = _company(results)
     result = conclusion(results, company)
     scores = result.scores
-    headline = f"CRM readiness: {result.verdict}"
-    if result.weakest_process is not None:
-        headline += (
-            f"; the weakest of the five processes is {PROCESSES[result.weakest_process].lower()}"
-            f" ({percent(scores.loc[result.weakest_process, 'score'])})"
+    headline = (
+        sentence(
+            "CRM readiness: {verdict}; the weakest of the five processes is {process} ({score}).",
+            verdict=result.verdict,
+            process=PROCESSES[result.weakest_process].lower(),
+            score=percent(scores.loc[result.weakest_process, "score"]),
         )
-    headline += "."
+        if result.weakest_process is not None
+        else sentence("CRM readiness: {verdict}.", verdict=result.verdict)
+    )
     r = results.readiness
-    findings = []
-    if r.assessed:
-        findings.append(
-            f"Maturity level {r.maturity} ({(r.maturity_title or 'not scored').lower()}), "
-            f"{len(r.barriers)} barriers present" + (f"; {r.reasons[0]}" if r.reasons else "") + "."
-        )
-    else:
-        findings.append("The readiness workshop has not been held.")
+    findings = [_readiness_finding(r)]
     if pd.notna(results.value.retention_rate):
         findings.append(
-            f"{percent(results.value.retention_rate)} of the year before's buyers bought again."
+            sentence(
+                "{rate} of the year before's buyers bought again.",
+                rate=percent(results.value.retention_rate),
+            )
         )
     s = results.strategy
     if s.segments is not None:
         findings.append(
-            f"Target segments {', '.join(s.targets)} hold {percent(s.target_value_share)} of "
-            "the expected value."
+            sentence(
+                "Target segments {targets} hold {share} of the expected value.",
+                targets=", ".join(s.targets),
+                share=percent(s.target_value_share),
+            )
         )
     p = results.performance
     if len(p.judged):
-        findings.append(f"{len(p.judged) - len(p.missed)} of {len(p.judged)} KPI standards met.")
+        findings.append(
+            sentence(
+                "{met} of {judged} KPI standards met.",
+                met=str(len(p.judged) - len(p.missed)),
+                judged=str(len(p.judged)),
+            )
+        )
     if results.multichannel.continuity is not None:
         flow = results.multichannel.continuity
         findings.append(
-            f"{percent(flow.cross_channel_rate)} of contact episodes crossed channels within "
-            f"{flow.window_days} days."
+            sentence(
+                "{share} of contact episodes crossed channels within {days} days.",
+                share=percent(flow.cross_channel_rate),
+                days=str(flow.window_days),
+            )
         )
     figures = {f"score_{p}": float(scores.loc[p, "score"]) for p in PROCESSES}
     figures.update({f"element_{e}": float(r.elements.loc[e, "score"]) for e in ELEMENTS})

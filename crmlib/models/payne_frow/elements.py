@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from crmlib.data.company import Company
+from crmlib.formatting import percent
 from crmlib.instruments import (
     Answers,
     area_scores,
@@ -38,6 +39,7 @@ from crmlib.instruments import (
     maturity_levels,
 )
 from crmlib.models.payne_frow.common import ELEMENTS, PROCESSES
+from crmlib.text import sentence
 
 INSTRUMENT = "payne_frow_readiness"
 
@@ -135,17 +137,23 @@ def _verdict(
     for row in present.itertuples():
         severity = -1 if pd.isna(row.severity) else int(row.severity)
         (blocking if severity >= BLOCKING else serious if severity == SERIOUS else []).append(
-            f"barrier: {row.text.rstrip('.')} ({row.severity_label.lower()})"
+            sentence(
+                "barrier: {barrier} ({severity})",
+                barrier=row.text.rstrip("."),
+                severity=row.severity_label.lower(),
+            )
         )
     not_ready, conditions = list(blocking), list(serious)
     if maturity == 1:
-        not_ready.append(f"maturity level 1 ({maturity_title.lower()})")
+        not_ready.append(sentence("maturity level 1 ({title})", title=maturity_title.lower()))
     elif maturity == 2:
-        conditions.append(f"maturity level 2 ({maturity_title.lower()})")
+        conditions.append(sentence("maturity level 2 ({title})", title=maturity_title.lower()))
     for element, row in elements.iterrows():
         if element == "readiness" or pd.isna(row["score"]):
             continue
-        line = f"{row['title'].lower()} at {row['score'] * 100:.0f}%"
+        line = sentence(
+            "{element} at {score}", element=row["title"].lower(), score=percent(row["score"])
+        )
         if row["score"] < ELEMENT_FLOOR:
             not_ready.append(line)
         elif row["score"] < ELEMENT_TARGET:
@@ -193,7 +201,7 @@ def readiness_from_answers(answers: Answers) -> Readiness:
     )
     present = barriers(answers)
     if answers.n_scored == 0:
-        verdict, reasons = "not assessed", ("the readiness workshop has not been held",)
+        verdict, reasons = "not assessed", (sentence("the readiness workshop has not been held"),)
     else:
         verdict, reasons = _verdict(maturity, title, present, elements)
     return Readiness(

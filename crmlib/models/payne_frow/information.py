@@ -16,8 +16,10 @@ import pandas as pd
 
 from crmlib.analytics.data_support import data_support, support_share, table_quality
 from crmlib.analytics.profile import ASPECTS, customer_picture, knowledge_levels
+from crmlib.analytics.vocabulary import definition
 from crmlib.data.company import Company
-from crmlib.models.payne_frow.common import Parts, readable
+from crmlib.figures import Figure
+from crmlib.models.payne_frow.common import Parts
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,9 @@ class Information(Parts):
         :func:`crmlib.analytics.data_support.data_support`.
     score : float
         See the module docstring.
+    figures : tuple of Figure
+        ``table_completeness`` (mean and least) and ``analyses_supported`` (yes,
+        partly, no).
     """
 
     tables: pd.DataFrame
@@ -45,6 +50,7 @@ class Information(Parts):
     support: pd.DataFrame
     score: float
     skipped: dict[str, str] = field(default_factory=dict)
+    figures: tuple[Figure, ...] = ()
 
     @property
     def weakest_aspect(self) -> str:
@@ -74,39 +80,26 @@ def information_management(company: Company) -> Information:
     aspects = picture[[*ASPECTS, "completeness"]].mean()
     knowledge = knowledge_levels(picture).value_counts(normalize=True, sort=False)
     support = data_support(company)
+    tables = table_quality(company)
+    at_end = end.date().isoformat()
+    fill = definition("table_completeness").label
+    supported = definition("analyses_supported").label
+    found = support["available"].value_counts()
+    figures = [
+        Figure("table_completeness.mean", f"{fill}: mean", float(tables["completeness"].mean()),
+               "share", at_end),
+        Figure("table_completeness.least", f"{fill}: least filled table",
+               float(tables["completeness"].min()), "share", at_end),
+    ] + [
+        Figure(f"analyses_supported.{level}", f"{supported}: {level}", int(found.get(level, 0)),
+               "analyses", at_end)
+        for level in ("yes", "partly", "no")
+    ]  # fmt: skip
     return Information(
-        tables=table_quality(company),
+        tables=tables,
         aspects=aspects,
         knowledge=knowledge,
         support=support,
         score=float((aspects["completeness"] + support_share(support)) / 2),
-    )
-
-
-def support_table(information: Information) -> pd.DataFrame:
-    """Which analyses the data supports, as a report shows it."""
-    return readable(
-        information.support,
-        {
-            "analysis": "analysis",
-            "needs": "needs",
-            "available": "available?",
-            "found": "found",
-            "what_to_add": "what to add",
-        },
-    ).set_index("analysis")
-
-
-def quality_table(information: Information) -> pd.DataFrame:
-    """Completeness and weak spots per table, as a report shows it."""
-    return readable(
-        information.tables,
-        {
-            "rows": "rows",
-            "completeness": "filled",
-            "weakest_column": "least filled column",
-            "weakest_fill": "its fill",
-            "issues": "remarks",
-        },
-        shares=("completeness", "weakest_fill"),
+        figures=tuple(figures),
     )

@@ -26,8 +26,10 @@ import pandas as pd
 
 from crmlib.analytics.contacts import channel_hoppers, channel_mix, contact_episodes
 from crmlib.analytics.kpis import contact_costs
+from crmlib.analytics.vocabulary import definition
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
+from crmlib.figures import Figure
 from crmlib.models.payne_frow.common import (
     Parts,
     customer_base,
@@ -35,6 +37,7 @@ from crmlib.models.payne_frow.common import (
 )
 from crmlib.models.payne_frow.strategy import segment_order
 from crmlib.models.steps import attempt
+from crmlib.text import translate
 
 
 @dataclass(frozen=True)
@@ -243,6 +246,9 @@ class Multichannel(Parts):
         :func:`channel_costs` of the last 12 months.
     score : float or None
         The share of contact episodes settled without crossing channels.
+    figures : tuple of Figure
+        ``cross_channel_episode_share``, ``channel_hoppers`` and
+        ``cross_channel_repeat_cost`` (unavailable when the data cannot give them).
     """
 
     segment_col: str
@@ -252,6 +258,44 @@ class Multichannel(Parts):
     channels: pd.DataFrame | None
     score: float | None
     skipped: dict[str, str] = field(default_factory=dict)
+    figures: tuple[Figure, ...] = ()
+
+
+def continuity_figures(
+    flow: Continuity | None, window: str, currency: str, reason: str = ""
+) -> list[Figure]:
+    """The continuity figures of one repeat window (unavailable with ``reason`` without)."""
+    ids = (
+        ("cross_channel_episode_share", "share"),
+        ("channel_hoppers", "customers"),
+        ("cross_channel_repeat_cost", currency),
+    )
+    labels = {key: definition(key).label for key, _ in ids}
+    if flow is None:
+        why = reason or "it needs contacts with a customer process"
+        return [Figure.unavailable(key, labels[key], unit, why, window) for key, unit in ids]
+    days = translate(" ({days}-day repeat window)").format(days=flow.window_days)
+    out = [
+        Figure("cross_channel_episode_share", labels["cross_channel_episode_share"] + days,
+               flow.cross_channel_rate, "share", window),
+        Figure("channel_hoppers", labels["channel_hoppers"] + days, flow.hoppers, "customers",
+               window),
+    ]  # fmt: skip
+    cost_label = labels["cross_channel_repeat_cost"] + days
+    out.append(
+        Figure("cross_channel_repeat_cost", cost_label, flow.repeat_cost, currency, window)
+        if pd.notna(flow.repeat_cost)
+        else Figure.unavailable("cross_channel_repeat_cost", cost_label, currency,
+                                "it needs the channels table with cost_per_contact", window)
+    )  # fmt: skip
+    return out
+
+
+def last_year_window(company: Company) -> str:
+    """The 12 months up to the observation end, as ``yyyy-mm-dd..yyyy-mm-dd``."""
+    end = company.observation_end
+    start = end - pd.DateOffset(months=12) + pd.Timedelta(days=1)
+    return f"{start.date()}..{end.date()}"
 
 
 def contacts_last_year(company: Company, *columns: str, step: str = "it") -> pd.DataFrame:
@@ -320,6 +364,9 @@ def multichannel_integration(
     ):
         costs = attempt(skipped, "channels", channel_costs, contacts, company.channels)
     score = None if flow is None else float(1 - flow.cross_channel_rate)
+    figures = continuity_figures(
+        flow, last_year_window(company), company.currency, skipped.get("continuity", "")
+    )
     return Multichannel(
         segment_col=segment_col,
         contact_mix=contact_mix,
@@ -328,4 +375,5 @@ def multichannel_integration(
         channels=costs,
         score=score,
         skipped=skipped,
+        figures=tuple(figures),
     )

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from crmlib.analytics.kpis import KPIS, Standard, default_standards, kpi_history, scorecard
-from crmlib.analytics.vocabulary import targets
+from crmlib.analytics.kpis import Standard, default_standards, kpi_history, scorecard
+from crmlib.analytics.vocabulary import definition, targets
 from crmlib.data.company import Company
 from crmlib.errors import ParameterError
-from crmlib.models.payne_frow.common import Parts
+from crmlib.figures import Figure
+from crmlib.models.payne_frow.common import Parts, shared_base
 from crmlib.models.steps import attempt
 
 
@@ -35,6 +36,10 @@ class Performance(Parts):
         The last day of the later period.
     score : float or None
         The share of KPIs with a standard that meet it.
+    figures : tuple of Figure
+        ``kpi_standards.judged`` and ``kpi_standards.met`` (unavailable without a
+        scorecard), and the customer base's ``retention_rate`` when the later period
+        ends at the observation end (it is then the scorecard's retention KPI).
     """
 
     history: pd.DataFrame | None
@@ -43,6 +48,7 @@ class Performance(Parts):
     end: pd.Timestamp
     score: float | None
     skipped: dict[str, str] = field(default_factory=dict)
+    figures: tuple[Figure, ...] = ()
 
     @property
     def judged(self) -> pd.DataFrame:
@@ -82,6 +88,7 @@ def performance_assessment(
     retention_standard: float | None = None,
     satisfaction_standard: float = 4.0,
     cost_to_serve_standard: float = 0.10,
+    horizon_months: int = 12,
 ) -> Performance:
     """The KPI scorecard: the 12 months to ``kpi_end`` against the 12 before, and the trend.
 
@@ -94,6 +101,10 @@ def performance_assessment(
         The standards (see :func:`crmlib.analytics.kpis.default_standards`). The
         retention standard is by default the client's retention target
         (``company.yml`` ``targets: retention``, :func:`crmlib.analytics.vocabulary.targets`).
+    horizon_months : int, default 12
+        The window of the report's customer base. When it is 12 and ``kpi_end`` is the
+        observation end, the scorecard's retention rate is the base's and is stated as
+        its figure; with another window the base states a retention rate of its own.
     """
     if retention_standard is None:
         retention_standard = targets(company)["retention"]
@@ -127,8 +138,42 @@ def performance_assessment(
     else:
         skipped["scorecard"] = skipped["history"]
     return Performance(
-        history=history, scorecard=card, standards=standards, end=end, score=score, skipped=skipped
+        history=history,
+        scorecard=card,
+        standards=standards,
+        end=end,
+        score=score,
+        skipped=skipped,
+        figures=tuple(_standard_figures(card, end, skipped.get("scorecard", "")))
+        + (_base_retention(company, end) if int(horizon_months) == 12 else ()),
     )
+
+
+def _base_retention(company: Company, end: pd.Timestamp) -> tuple[Figure, ...]:
+    """The base's retention rate, when the KPI period is the base's window: one figure,
+    stated once, whichever section states it."""
+    if end != company.observation_end:
+        return ()
+    found: dict[str, str] = {}
+    base = attempt(found, "base", shared_base, company, horizon_months=12)
+    return () if base is None else (base.figure("retention_rate"),)
+
+
+def _standard_figures(card: pd.DataFrame | None, end: pd.Timestamp, reason: str) -> list[Figure]:
+    label = definition("kpi_standards").label
+    start = end - pd.DateOffset(months=12) + pd.Timedelta(days=1)
+    window = f"{start.date()}..{end.date()}"
+    if card is None:
+        return [
+            Figure.unavailable(f"kpi_standards.{key}", f"{label}: {key}", "KPIs", reason, window)
+            for key in ("judged", "met")
+        ]
+    judged = card["meets"].dropna()
+    return [
+        Figure("kpi_standards.judged", f"{label}: judged", len(judged), "KPIs", window),
+        Figure("kpi_standards.met", f"{label}: met", int(judged.astype(bool).sum()), "KPIs",
+               window),
+    ]  # fmt: skip
 
 
 def kpi_end_options(company: Company, *, step_months: int = 3, n: int = 8) -> list[str]:
@@ -148,33 +193,6 @@ def kpi_end_options(company: Company, *, step_months: int = 3, n: int = 8) -> li
         if month_end:
             end = end + pd.offsets.MonthEnd(0)
     return options
-
-
-def scorecard_table(card: pd.DataFrame, company: Company) -> pd.DataFrame:
-    """The KPI scorecard as a report shows it: values written in their unit."""
-    before, now = card.attrs.get("periods", (None, None))
-    rows = []
-    for kpi, row in card.iterrows():
-        unit = KPIS[kpi]
-        meets = "" if pd.isna(row["meets"]) else ("meets" if row["meets"] else "misses")
-        rows.append(
-            {
-                "KPI": row["label"],
-                "shareholder result": row["result"],
-                str(before or "before"): unit.format(row["previous"], company.currency),
-                str(now): unit.format(row["current"], company.currency),
-                "change": ""
-                if pd.isna(row["relative_change"])
-                else f"{row['relative_change']:+.1%}",
-                "direction": row["direction"]
-                + (
-                    "" if pd.isna(row["better"]) else (" (better)" if row["better"] else " (worse)")
-                ),
-                "standard": row["standard"],
-                "verdict": meets,
-            }
-        )
-    return pd.DataFrame(rows).set_index("KPI")
 
 
 def kpi_change(performance: Performance, kpi: str) -> float:

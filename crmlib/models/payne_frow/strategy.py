@@ -22,16 +22,19 @@ import pandas as pd
 
 from crmlib.analytics.needs import need_dimensions, needs_profile
 from crmlib.analytics.profitability import DEFAULT_TIERS, VALUE_CATEGORIES
+from crmlib.analytics.vocabulary import definition
 from crmlib.data.company import Company
 from crmlib.errors import ParameterError
+from crmlib.figures import Figure
 from crmlib.models.payne_frow.common import (
     Parts,
     customer_base,
     mean_or_none,
-    readable,
     revenue_last_year,
+    shared_base,
 )
 from crmlib.models.steps import attempt
+from crmlib.text import translate
 
 TIERS = tuple(name for name, _ in DEFAULT_TIERS)
 CATEGORIES = tuple(VALUE_CATEGORIES)
@@ -101,15 +104,18 @@ def _top_needs(company: Company, labels: pd.Series) -> pd.Series:
 
 def _treatment(row: pd.Series, base_change: float) -> str:
     if row["value_per_customer"] < 0:
-        how = "serve for less: low-cost channels and fewer contacts"
+        how = translate("serve for less: low-cost channels and fewer contacts")
     elif not row["target"]:
-        how = "maintain at low cost: digital channels, no personal follow-up"
+        how = translate("maintain at low cost: digital channels, no personal follow-up")
     elif pd.notna(row["expected_change"]) and row["expected_change"] < base_change:
-        how = "retain: loyalty benefits and personal service, its value is expected to fall"
+        how = translate(
+            "retain: loyalty benefits and personal service, its value is expected to fall"
+        )
     else:
-        how = "develop: cross-sell and a larger share of wallet"
+        how = translate("develop: cross-sell and a larger share of wallet")
     if row["target"] and row.get("top_needs"):
-        how += f"; lead with {row['top_needs']}"
+        # a table cell as well as a sentence's value: escaped where it is shown, not here
+        how = translate("{how}; lead with {needs}").format(how=how, needs=row["top_needs"])
     return how
 
 
@@ -148,6 +154,10 @@ class Strategy(Parts):
     reachable : int or None
         Customers in the target segments who gave marketing consent (None when the
         customers table has no consent_marketing column).
+    figures : tuple of Figure
+        The figures the process states: the customer base's revenue of the last 12
+        months, and the model's own (``target_segment_share``,
+        ``target_segment_reachable``, ``revenue_plan``).
     """
 
     segment_col: str
@@ -163,6 +173,7 @@ class Strategy(Parts):
     score: float | None
     reachable: int | None = None
     skipped: dict[str, str] = field(default_factory=dict)
+    figures: tuple[Figure, ...] = ()
 
     @property
     def forecast(self) -> float:
@@ -263,7 +274,10 @@ def strategy_development(
     column, targets = parse_targets(target_segments)
     skipped: dict[str, str] = {}
     revenue = revenue_last_year(company)
-    revenue_last = float(revenue.sum())
+    # last year's revenue is the customer base's (a twelve-month window), never re-summed
+    year_base = shared_base(company, horizon_months=12)
+    revenue_figure = year_base.figure("revenue")
+    revenue_last = float(revenue_figure.value)
     first = company.transactions.groupby("customer_id")["date"].min()
     new = first[(first > company.observation_end - pd.DateOffset(months=12)).to_numpy(dtype=bool)]
     new = new[(new <= company.observation_end).to_numpy(dtype=bool)]
@@ -291,6 +305,16 @@ def strategy_development(
     forecast = revenue_expected + revenue_new
     coverage = min(1.0, forecast / goal) if goal > 0 and pd.notna(forecast) else None
     score = mean_or_none([target_share, coverage])
+    figures = _figures(
+        year_base,
+        base.attrs.get("window", year_base.window) if base is not None else year_base.window,
+        revenue_figure,
+        segments,
+        target_share,
+        reachable,
+        skipped,
+        {"goal": goal, "expected": revenue_expected, "new_customers": revenue_new},
+    )
     return Strategy(
         segment_col=column,
         segments=segments,
@@ -305,34 +329,64 @@ def strategy_development(
         score=None if score is None else float(np.clip(score, 0, 1)),
         reachable=reachable,
         skipped=skipped,
+        figures=figures,
     )
 
 
-def strategy_table(strategy: Strategy, company: Company) -> pd.DataFrame:
-    """The segment table as a report shows it (one row per segment, not per customer).
-
-    The target segments are marked with a star; the treatment includes the needs a
-    target segment scores above the average.
-    """
-    table = strategy.need("segments")
-    out = readable(
-        table,
-        {
-            "customers": "customers",
-            "customer_share": "share of customers",
-            "expected_value_share": "share of expected value",
-            "expected_value_per_customer": "expected value per customer",
-            "treatment": "treatment",
-        },
-        shares=("customer_share", "expected_value_share"),
-        amounts=("expected_value_per_customer",),
-        currency=company.currency,
-    )
-    out.insert(
-        4,
-        "revenue next year vs last",
-        [f"{v:+.0%}" if pd.notna(v) else "" for v in table["expected_change"]],
-    )
-    out.index = [f"★ {name}" if t else str(name) for name, t in table["target"].items()]
-    out.index.name = "segment"
-    return out
+def _figures(
+    year_base,
+    window: str,
+    revenue: Figure,
+    segments: pd.DataFrame | None,
+    target_share: float,
+    reachable: int | None,
+    skipped: dict[str, str],
+    plan: dict[str, float],
+) -> tuple[Figure, ...]:
+    """The figures strategy development states (see :class:`Strategy`)."""
+    currency = year_base.currency
+    out = [revenue]
+    share_label = definition("target_segment_share").label
+    why = skipped.get("segments", "the customer base could not be read")
+    if segments is not None:
+        size = float(segments.loc[segments["target"], "customer_share"].sum())
+        out += [
+            Figure("target_segment_share.customers", f"{share_label}: customers", size,
+                   "share", window),
+            Figure("target_segment_share.value", f"{share_label}: value", target_share,
+                   "share", window),
+        ]  # fmt: skip
+    else:
+        out += [
+            Figure.unavailable(f"target_segment_share.{key}", f"{share_label}: {key}", "share",
+                               why, window)
+            for key in ("customers", "value")
+        ]  # fmt: skip
+    reach_label = definition("target_segment_reachable").label
+    out.append(
+        Figure("target_segment_reachable", reach_label, reachable, "customers",
+               year_base.figure("consenting_customers").window)
+        if reachable is not None
+        else Figure.unavailable(
+            "target_segment_reachable", reach_label, "customers",
+            "the customers table has no consent_marketing column"
+            if segments is not None else why,
+        )
+    )  # fmt: skip
+    plan_label = definition("revenue_plan").label
+    ahead = year_base.meta["forecast_window"]
+    gap = plan["goal"] - plan["expected"] - plan["new_customers"]
+    no_forecast = "; ".join(year_base.meta["fit"]["reasons"]) or "no purchase forecast"
+    for key, value, when in (
+        ("goal", plan["goal"], ahead),
+        ("new_customers", plan["new_customers"], revenue.window),
+        ("expected", plan["expected"], ahead),
+        ("gap", gap, ahead),
+    ):
+        label = f"{plan_label}: {key.replace('_', ' ')}"
+        out.append(
+            Figure(f"revenue_plan.{key}", label, value, currency, when)
+            if pd.notna(value)
+            else Figure.unavailable(f"revenue_plan.{key}", label, currency, no_forecast, when)
+        )
+    return tuple(out)

@@ -2,19 +2,23 @@
 
 Each function takes a result computed in :mod:`crmlib.models.payne_frow`'s element
 modules (strategy, value, multichannel, information, performance, elements) and words
-it; the figures are computed there. The process scores and the conclusion are worded in
+it; the figures are computed there. Every sentence is a template filled by
+:func:`crmlib.text.sentence` (values escaped, template translatable); a number that is
+one of the process's figures is written with ``cite`` (the notebook passes
+:func:`crmlib.notebook.figures.cite`, so that the report can be checked; by default the
+figure is written out plainly). The process scores and the conclusion are worded in
 :mod:`~crmlib.models.payne_frow.conclude`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 
 from crmlib.analytics.kpis import KPIS
 from crmlib.data.company import Company
-from crmlib.figures import Figure, format_value
+from crmlib.figures import Figure, format_value, values_equal
 from crmlib.formatting import count, money, percent
 from crmlib.models.payne_frow.common import heading
 from crmlib.models.payne_frow.elements import (
@@ -24,353 +28,619 @@ from crmlib.models.payne_frow.elements import (
     first_gap,
 )
 from crmlib.models.payne_frow.information import Information
-from crmlib.models.payne_frow.multichannel import Continuity, Multichannel
+from crmlib.models.payne_frow.multichannel import (
+    Continuity,
+    Multichannel,
+    continuity_figures,
+    last_year_window,
+)
 from crmlib.models.payne_frow.performance import Performance
 from crmlib.models.payne_frow.strategy import Strategy
 from crmlib.models.payne_frow.value import RETENTION_LIFT, ValueCreation
-from crmlib.text import escape
+from crmlib.text import Safe, escape, join, label, plural, sentence
+
+Cite = Callable[..., str]
 
 
-def _names(names) -> str:
-    names = [escape(n) for n in names]
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+def _citer(cite: Cite | None) -> Callable[..., Safe]:
+    """``cite`` (or plain text), marked as already escaped for :func:`sentence`; an
+    optional second argument gives the decimals."""
+    write = cite or format_value
+
+    def written(figure: Figure, decimals: int | None = None) -> Safe:
+        return Safe(write(figure) if decimals is None else write(figure, decimals))
+
+    return written
 
 
-def describe_strategy(strategy: Strategy, company: Company) -> str:
-    """The closing paragraph of strategy development, computed from the results."""
-    s, cur = strategy, company.currency
+def paragraph(parts: Iterable[str]) -> Safe:
+    """Sentences built with :func:`sentence`, joined into one paragraph."""
+    return Safe(" ".join(parts))
+
+
+def names(items: Iterable[object], word: str = "and") -> Safe:
+    """User names (segments, channels) as one escaped list: ``a, b and c``."""
+    return join([Safe(escape(item)) for item in items], word)
+
+
+def _decimals(value: float, places: int = 2) -> str:
+    return f"{float(value):.{places}f}"
+
+
+def describe_strategy(strategy: Strategy, company: Company, cite: Cite | None = None) -> Safe:
+    """The closing paragraph of strategy development, computed from the results.
+
+    ``cite`` writes a figure into the text (see the module docstring).
+    """
+    s, cur, cite_ = strategy, company.currency, _citer(cite)
     parts = [heading(company)]
     if s.segments is not None:
-        how = "chosen from the data (expected value per customer above average)"
-        if not s.chosen_from_data:
-            how = "set by the business strategy"
         targets = s.segments[s.segments["target"]]
+        template = (
+            "The target segments, chosen from the data (expected value per customer above "
+            "average), are {targets}: {customers} of the customers with {value} of the "
+            "expected value."
+            if s.chosen_from_data
+            else "The target segments, set by the business strategy, are {targets}: "
+            "{customers} of the customers with {value} of the expected value."
+        )
         parts.append(
-            f"The target segments, {how}, are {_names(s.targets)}: "
-            f"{percent(targets['customer_share'].sum())} of the customers with "
-            f"{percent(s.target_value_share)} of the expected value."
+            sentence(
+                template,
+                targets=names(s.targets),
+                customers=cite_(s.figure("target_segment_share.customers")),
+                value=cite_(s.figure("target_segment_share.value")),
+            )
         )
         if s.reachable is not None:
             parts.append(
-                f"{count(s.reachable)} of their {count(targets['customers'].sum())} customers "
-                "gave marketing consent and can be approached directly."
+                sentence(
+                    "{reachable} of their {customers} customers gave marketing consent and can "
+                    "be approached directly.",
+                    reachable=cite_(s.figure("target_segment_reachable")),
+                    customers=count(targets["customers"].sum()),
+                )
             )
         if len(targets):
-            lead = targets.iloc[0]
             parts.append(
-                f"For {escape(targets.index[0])} the figures point to *{escape(lead['treatment'])}*."
+                sentence(
+                    "For {segment} the figures point to *{treatment}*.",
+                    segment=targets.index[0],
+                    treatment=targets.iloc[0]["treatment"],
+                )
             )
     parts.append(
-        f"Last year brought {money(s.revenue_last, cur)}; a growth goal of "
-        f"{percent(s.growth_goal, 1)} asks for {money(s.revenue_goal, cur)}."
+        sentence(
+            "Last year brought {revenue}; a growth goal of {growth} asks for {goal}.",
+            revenue=cite_(s.figure("revenue")),
+            growth=percent(s.growth_goal, 1),
+            goal=cite_(s.figure("revenue_plan.goal")),
+        )
     )
     if pd.notna(s.revenue_expected):
         parts.append(
-            f"Today's customers are expected to bring {money(s.revenue_expected, cur)}, and new "
-            f"customers brought {money(s.revenue_new, cur)} last year."
+            sentence(
+                "Today's customers are expected to bring {expected}, and new customers brought "
+                "{new} last year.",
+                expected=cite_(s.figure("revenue_plan.expected")),
+                new=cite_(s.figure("revenue_plan.new_customers")),
+            )
         )
         if s.gap > 0:
             parts.append(
-                f"At that pace the goal is {money(s.gap, cur)} out of reach: the customer "
-                "strategy has to win it from the target segments or from more new customers."
+                sentence(
+                    "At that pace the goal is {gap} out of reach: the customer strategy has to "
+                    "win it from the target segments or from more new customers.",
+                    gap=cite_(s.figure("revenue_plan.gap")),
+                )
             )
         else:
             parts.append(
-                f"At that pace the goal is within reach with {money(-s.gap, cur)} to spare: "
-                "the customer strategy can aim higher than the business goal."
+                sentence(
+                    "At that pace the goal is within reach with {spare} to spare: the customer "
+                    "strategy can aim higher than the business goal.",
+                    spare=money(-s.gap, cur),
+                )
             )
     else:
-        parts.append("Without a purchase forecast the gap to the goal cannot be estimated.")
-    return " ".join(parts)
+        parts.append(
+            sentence("Without a purchase forecast the gap to the goal cannot be estimated.")
+        )
+    return paragraph(parts)
 
 
-def describe_value(
-    value: ValueCreation, company: Company, cite: Callable[[Figure], str] | None = None
-) -> str:
-    """The closing paragraph of value creation, computed from the results.
+def _acquisition(v: ValueCreation, cur: str) -> list[Safe]:
+    """The sentences on the cost of winning a customer against keeping one."""
+    source = (
+        sentence("as given")
+        if v.acquisition_cost_source == "parameter"
+        else sentence("five times the retention cost: a rule of thumb, not a measurement")
+    )
+    keep = (
+        sentence("keeping one {cost} a year", cost=money(v.retention_cost, cur))
+        if pd.notna(v.retention_cost)
+        else sentence("the cost of keeping one is not known")
+    )
+    parts = [
+        sentence(
+            "Winning a customer costs about {cost} ({source}), {keep}; replacing the {lost} "
+            "customers lost last year would cost {replacement}.",
+            cost=money(v.acquisition_cost, cur),
+            source=source,
+            keep=keep,
+            lost=count(v.lost_customers),
+            replacement=money(v.replacement_cost, cur),
+        )
+    ]
+    if pd.notna(v.payback_months) and v.payback_months > 0:
+        parts.append(
+            sentence(
+                "A new customer needs {months} months of {word} to pay back the cost of "
+                "winning them.",
+                months=_decimals(v.payback_months, 0),
+                word=v.value_word,
+            )
+        )
+    return parts
 
-    ``cite`` writes a figure into the text (the notebook passes
-    :func:`crmlib.notebook.figures.cite`); by default it is written out plainly.
-    """
-    cite = cite or format_value
-    v, cur = value, company.currency
-    word = v.value_word
-    parts = [heading(company)]
-    segments = v.segments
+
+def _value_sides(v: ValueCreation, cur: str, cite_) -> list[Safe]:
+    """The customer's side and the organisation's side, per segment."""
+    parts, word, segments = [], v.value_word, v.segments
     if segments is not None and "satisfaction" in segments.columns:
         rated = segments["satisfaction"].dropna()
         if len(rated):
             low, high = rated.idxmin(), rated.idxmax()
             parts.append(
-                f"On the customer's side, contact satisfaction runs from {rated[low]:.2f} "
-                f"({escape(low)}) to {rated[high]:.2f} ({escape(high)}) on a 1-5 scale."
+                sentence(
+                    "On the customer's side, contact satisfaction runs from {low} ({low_segment})"
+                    " to {high} ({high_segment}) on a 1-5 scale.",
+                    low=_decimals(rated[low]),
+                    low_segment=low,
+                    high=_decimals(rated[high]),
+                    high_segment=high,
+                )
             )
     if segments is not None and segments["profit_per_customer"].notna().any():
         top = segments["profit_per_customer"].idxmax()
+        buyers = v.figure("buyers")
         parts.append(
-            f"On the organisation's side, the average {escape(top)} customer brought "
-            f"{money(segments.loc[top, 'profit_per_customer'], cur)} of {word} in the window "
-            f"({escape(v.figure('buyers').window)}), which had {cite(v.figure('buyers'))} buyers."
+            sentence(
+                "On the organisation's side, the average {segment} customer brought {value} of "
+                "{word} in the window ({window}), which had {buyers} buyers.",
+                segment=top,
+                value=money(segments.loc[top, "profit_per_customer"], cur),
+                word=word,
+                window=buyers.window,
+                buyers=cite_(buyers),
+            )
         )
         if pd.notna(v.profitable_share):
-            parts.append(f"{percent(v.profitable_share)} of them brought a {word} above 0.")
+            parts.append(
+                sentence(
+                    "{share} of them brought a {word} above 0.",
+                    share=percent(v.profitable_share),
+                    word=word,
+                )
+            )
         else:
             parts.append(
-                "Which buyers are profitable is not known: "
-                f"{escape(v.skipped.get('profitability', 'the margin is not known'))}."
+                sentence(
+                    "Which buyers are profitable is not known: {reason}.",
+                    reason=v.skipped.get("profitability", "the margin is not known"),
+                )
             )
         if word == "margin":
-            parts.append("(Without contact costs in the data, margin is before cost to serve.)")
+            parts.append(
+                sentence("(Without contact costs in the data, margin is before cost to serve.)")
+            )
     if segments is None:
-        parts.append(f"The value per segment cannot be measured: {escape(v.skipped['segments'])}.")
+        parts.append(
+            sentence(
+                "The value per segment cannot be measured: {reason}.",
+                reason=v.skipped["segments"],
+            )
+        )
+    return parts
+
+
+def describe_value(value: ValueCreation, company: Company, cite: Cite | None = None) -> Safe:
+    """The closing paragraph of value creation, computed from the results.
+
+    ``cite`` writes a figure into the text (see the module docstring).
+    """
+    v, cur, cite_ = value, company.currency, _citer(cite)
+    word = v.value_word
+    parts = [heading(company), *_value_sides(v, cur, cite_)]
     retention = v.figure("retention_rate")
     if retention.status == "unavailable":
-        parts.append(f"The retention rate is not available: {escape(retention.reason)}.")
+        parts.append(
+            sentence("The retention rate is not available: {reason}.", reason=retention.reason)
+        )
     else:
         parts.append(
-            f"{cite(retention)} of the year before's buyers bought again "
-            f"({escape(retention.window)})."
+            sentence(
+                "{rate} of the year before's buyers bought again ({window}).",
+                rate=cite_(retention),
+                window=retention.window,
+            )
         )
     lifetime = v.figure("lifetime_value_per_buyer")
     if lifetime.status != "unavailable":
         parts.append(
-            f"Over the lifetime-value horizon ({escape(lifetime.window)}) a buyer is expected to "
-            "bring "
-            f"{cite(lifetime)} of {'revenue' if word == 'revenue' else 'margin'}, discounted."
+            sentence(
+                "Over the lifetime-value horizon ({window}) a buyer is expected to bring "
+                "{value} of {word}, discounted.",
+                window=lifetime.window,
+                value=cite_(lifetime),
+                word="revenue" if word == "revenue" else "margin",
+            )
         )
     else:
-        parts.append(f"No lifetime value could be forecast: {escape(lifetime.reason)}.")
+        parts.append(
+            sentence("No lifetime value could be forecast: {reason}.", reason=lifetime.reason)
+        )
     lift = v.figure("retention_lift_value")
     if lift.status != "unavailable":
         aimed = (
-            f"the target segments ({escape(', '.join(v.target_segments))})"
-            if (v.target_segments)
-            else "all customers"
+            sentence("the target segments ({segments})", segments=", ".join(v.target_segments))
+            if v.target_segments
+            else sentence("all customers")
         )
         parts.append(
-            f"{RETENTION_LIFT * 100:.0f} percentage points more retention among {aimed} "
-            f"({count(v.target_retained_base)} of their customers bought the year before) "
-            f"would keep {cite(lift)} of {word} a year."
+            sentence(
+                "{points} percentage points more retention among {aimed} ({customers} of their "
+                "customers bought the year before) would keep {value} of {word} a year.",
+                points=_decimals(RETENTION_LIFT * 100, 0),
+                aimed=aimed,
+                customers=count(v.target_retained_base),
+                value=cite_(lift),
+                word=word,
+            )
         )
     if pd.notna(v.acquisition_cost):
-        source = {
-            "parameter": "as given",
-            "5x rule of thumb": "five times the retention cost: a rule of thumb, not a measurement",
-        }[v.acquisition_cost_source]
-        keep = (
-            f"keeping one {money(v.retention_cost, cur)} a year"
-            if pd.notna(v.retention_cost)
-            else "the cost of keeping one is not known"
-        )
-        parts.append(
-            f"Winning a customer costs about {money(v.acquisition_cost, cur)} ({source}), "
-            f"{keep}; replacing the {count(v.lost_customers)} customers lost last year would "
-            f"cost {money(v.replacement_cost, cur)}."
-        )
-        if pd.notna(v.payback_months) and v.payback_months > 0:
-            parts.append(
-                f"A new customer needs {v.payback_months:.0f} months of {word} to pay back "
-                "the cost of winning them."
-            )
-    return " ".join(parts)
+        parts += _acquisition(v, cur)
+    return paragraph(parts)
 
 
-def describe_continuity(flow: Continuity, company: Company) -> str:
-    """The continuity figures for one repeat window, in two sentences."""
+def describe_continuity(flow: Continuity, company: Company, cite: Cite | None = None) -> Safe:
+    """The continuity figures for one repeat window, in two sentences.
+
+    ``cite`` writes a figure into the text (see the module docstring); the live view
+    leaves it out, so that a window tried in a workshop is not stated as a figure.
+    """
+    cite_ = _citer(cite)
+    figures = {
+        f.id: f for f in continuity_figures(flow, last_year_window(company), company.currency)
+    }
     worst = flow.by_process.loc[flow.worst_process]
-    sentence = (
-        f"With a window of {flow.window_days} days, {percent(flow.cross_channel_rate)} of "
-        f"{count(flow.episodes)} contact episodes crossed channels; "
-        f"{escape(flow.worst_process)} crossed most often ({percent(worst['cross_channel_rate'])})."
-    )
-    if len(flow.paths):
-        sentence += f" The most common path was {escape(flow.paths.index[0])}."
-    if pd.notna(flow.repeat_cost):
-        sentence += (
-            f" The {count(flow.by_process['repeat_contacts'].sum())} contacts after the first "
-            f"in those episodes cost {money(flow.repeat_cost, company.currency)} in the last "
-            "12 months."
+    parts = [
+        sentence(
+            "With a window of {days}, {rate} of {episodes} contact episodes crossed channels; "
+            "{process} crossed most often ({worst}).",
+            days=plural(flow.window_days, "day"),
+            rate=cite_(figures["cross_channel_episode_share"]),
+            episodes=count(flow.episodes),
+            process=flow.worst_process,
+            worst=percent(worst["cross_channel_rate"]),
         )
-    return sentence
-
-
-def describe_multichannel(multichannel: Multichannel, company: Company) -> str:
-    """The closing paragraph of multichannel integration, computed from the results."""
-    m, parts = multichannel, [heading(company)]
-    mix = m.contact_mix if m.contact_mix is not None else m.purchase_mix
-    if mix is not None:
-        what = "contacts" if m.contact_mix is not None else "purchases"
-        main = mix.idxmax(axis=1)
-        if main.nunique() == 1:
-            parts.append(
-                f"In every segment most {what} run through {escape(main.iloc[0])} "
-                f"({percent(mix[main.iloc[0]].min())} to {percent(mix[main.iloc[0]].max())})."
+    ]
+    if len(flow.paths):
+        parts.append(sentence("The most common path was {path}.", path=flow.paths.index[0]))
+    if pd.notna(flow.repeat_cost):
+        parts.append(
+            sentence(
+                "The {contacts} contacts after the first in those episodes cost {cost} in the "
+                "last 12 months.",
+                contacts=count(flow.by_process["repeat_contacts"].sum()),
+                cost=cite_(figures["cross_channel_repeat_cost"]),
             )
-        else:
-            lines = [
-                f"{escape(segment)} mostly {escape(channel)}" for segment, channel in main.items()
-            ]
-            parts.append(f"By segment, {what} run through: {'; '.join(lines)}.")
+        )
+    return paragraph(parts)
+
+
+def _channel_mix(m: Multichannel) -> list[Safe]:
+    contacts = m.contact_mix is not None
+    mix = m.contact_mix if contacts else m.purchase_mix
+    if mix is None:
+        return []
+    main = mix.idxmax(axis=1)
+    if main.nunique() == 1:
+        channel = main.iloc[0]
+        template = (
+            "In every segment most contacts run through {channel} ({low} to {high})."
+            if contacts
+            else "In every segment most purchases run through {channel} ({low} to {high})."
+        )
+        return [
+            sentence(
+                template,
+                channel=channel,
+                low=percent(mix[channel].min()),
+                high=percent(mix[channel].max()),
+            )
+        ]
+    lines = Safe(
+        "; ".join(
+            sentence("{segment} mostly {channel}", segment=segment, channel=channel)
+            for segment, channel in main.items()
+        )
+    )
+    template = (
+        "By segment, contacts run through: {lines}."
+        if contacts
+        else "By segment, purchases run through: {lines}."
+    )
+    return [sentence(template, lines=lines)]
+
+
+def describe_multichannel(
+    multichannel: Multichannel, company: Company, cite: Cite | None = None
+) -> Safe:
+    """The closing paragraph of multichannel integration, computed from the results.
+
+    ``cite`` writes a figure into the text (see the module docstring).
+    """
+    m, cite_ = multichannel, _citer(cite)
+    parts = [heading(company), *_channel_mix(m)]
     if m.continuity is not None:
         flow = m.continuity
         parts.append(
-            f"{count(flow.hoppers)} of {count(flow.customers)} contacted customers hopped "
-            "channels within one process."
+            sentence(
+                "{hoppers} of {customers} contacted customers hopped channels within one process.",
+                hoppers=cite_(m.figure("channel_hoppers")),
+                customers=count(flow.customers),
+            )
         )
-        parts.append(describe_continuity(flow, company))
+        parts.append(describe_continuity(flow, company, cite))
     if m.channels is not None:
         top = m.channels.iloc[0]
         parts.append(
-            f"The {escape(m.channels.index[0])} channel carries {percent(top['cost_share'])} of the "
-            "contact "
-            f"cost at {money(top['cost_per_contact'], company.currency, 2)} a contact."
+            sentence(
+                "The {channel} channel carries {share} of the contact cost at {cost} a contact.",
+                channel=m.channels.index[0],
+                share=percent(top["cost_share"]),
+                cost=money(top["cost_per_contact"], company.currency, 2),
+            )
         )
         resolved = m.channels["cost_per_resolved"].dropna()
         if len(resolved):
             cheapest = resolved.idxmin()
             parts.append(
-                f"A resolved question is cheapest in {escape(cheapest)} "
-                f"({money(resolved[cheapest], company.currency, 2)}): moving processes there "
-                "lowers the cost to serve."
+                sentence(
+                    "A resolved question is cheapest in {channel} ({cost}): moving processes "
+                    "there lowers the cost to serve.",
+                    channel=cheapest,
+                    cost=money(resolved[cheapest], company.currency, 2),
+                )
             )
     if len(parts) == 1:
         parts.append(
-            "The data holds no channel of contacts or purchases, so multichannel integration "
-            "cannot be measured; the workshop scores below are the only view of it."
+            sentence(
+                "The data holds no channel of contacts or purchases, so multichannel "
+                "integration cannot be measured; the workshop scores below are the only view "
+                "of it."
+            )
         )
-    return " ".join(parts)
+    return paragraph(parts)
 
 
-def describe_information(information: Information, company: Company) -> str:
-    """The closing paragraph of information management, computed from the results."""
-    info, parts = information, [heading(company)]
+def describe_information(
+    information: Information, company: Company, cite: Cite | None = None
+) -> Safe:
+    """The closing paragraph of information management, computed from the results.
+
+    ``cite`` writes a figure into the text (see the module docstring).
+    """
+    info, cite_ = information, _citer(cite)
+    parts = [heading(company)]
     weakest = info.tables["completeness"].idxmin()
     parts.append(
-        f"The {len(info.tables)} tables are {percent(info.tables['completeness'].mean())} "
-        f"filled on average; the least complete is {escape(weakest)} "
-        f"({percent(info.tables.loc[weakest, 'completeness'])}, weakest column "
-        f"{escape(info.tables.loc[weakest, 'weakest_column'])})."
+        sentence(
+            "The {n} tables are {mean} filled on average; the least complete is {table} "
+            "({least}, weakest column {column}).",
+            n=count(len(info.tables)),
+            mean=cite_(info.figure("table_completeness.mean")),
+            table=weakest,
+            least=cite_(info.figure("table_completeness.least")),
+            column=info.tables.loc[weakest, "weakest_column"],
+        )
     )
     aspect = info.weakest_aspect
-    well = info.knowledge.get("well known", 0.0)
     parts.append(
-        f"The customer picture is {percent(info.aspects['completeness'])} complete; "
-        f"{percent(well)} of the customers are well known, and the weakest aspect is "
-        f"{aspect.replace('_', ' ')} ({percent(info.aspects[aspect])})."
+        sentence(
+            "The customer picture is {complete} complete; {well} of the customers are well "
+            "known, and the weakest aspect is {aspect} ({share}).",
+            complete=percent(info.aspects["completeness"]),
+            well=percent(info.knowledge.get("well known", 0.0)),
+            aspect=label(aspect),
+            share=percent(info.aspects[aspect]),
+        )
     )
-    counts = info.counts
     parts.append(
-        f"Of {len(info.support)} analyses the data supports {counts['yes']} fully and "
-        f"{counts['partly']} partly; {counts['no']} cannot run."
+        sentence(
+            "Of {n} analyses the data supports {yes} fully and {partly} partly; {no} cannot run.",
+            n=count(len(info.support)),
+            yes=cite_(info.figure("analyses_supported.yes")),
+            partly=cite_(info.figure("analyses_supported.partly")),
+            no=cite_(info.figure("analyses_supported.no")),
+        )
     )
     missing = info.support[info.support["available"] != "yes"]
     if len(missing):
         first = missing.iloc[0]
         parts.append(
-            f"The first gap to close: {escape(first['analysis'][0].lower() + first['analysis'][1:])} "
-            "needs "
-            f"{escape(first['what_to_add'])}."
+            sentence(
+                "The first gap to close: {analysis} needs {what}.",
+                analysis=first["analysis"][0].lower() + first["analysis"][1:],
+                what=first["what_to_add"],
+            )
         )
-    return " ".join(parts)
+    return paragraph(parts)
 
 
-def describe_performance(performance: Performance, company: Company) -> str:
-    """The closing paragraph of performance assessment, computed from the results."""
-    p, parts = performance, [heading(company)]
+def describe_performance(
+    performance: Performance, company: Company, cite: Cite | None = None
+) -> Safe:
+    """The closing paragraph of performance assessment, computed from the results.
+
+    ``cite`` writes a figure into the text (see the module docstring).
+    """
+    p, cite_ = performance, _citer(cite)
+    parts = [heading(company)]
     if p.scorecard is None:
         parts.append(
-            "The transactions do not cover a full year, so no KPI can be compared with a "
-            "standard yet; the workshop score below is the only view of this process."
+            sentence(
+                "The transactions do not cover a full year, so no KPI can be compared with a "
+                "standard yet; the workshop score below is the only view of this process."
+            )
         )
-        return " ".join(parts)
+        return paragraph(parts)
     card = p.scorecard
     before, now = card.attrs["periods"]
     judged = p.judged
     if before is None:
-        parts.append(f"The data covers one period ({escape(now)}), so there is no trend yet.")
+        parts.append(
+            sentence("The data covers one period ({now}), so there is no trend yet.", now=now)
+        )
     else:
         better = card["better"].fillna(False).astype(bool)
         worse = (~card["better"].fillna(True)).astype(bool)
         parts.append(
-            f"Comparing {escape(now)} with {escape(before)}, {better.sum()} of {len(card)} KPIs "
-            f"moved the right way and {worse.sum()} the wrong way."
+            sentence(
+                "Comparing {now} with {before}, {better} of {total} KPIs moved the right way "
+                "and {worse} the wrong way.",
+                now=now,
+                before=before,
+                better=count(better.sum()),
+                total=count(len(card)),
+                worse=count(worse.sum()),
+            )
         )
     if len(judged):
         parts.append(
-            f"{int(judged['meets'].astype(bool).sum())} of {len(judged)} standards are met."
+            sentence(
+                "{met} of {judged} standards are met.",
+                met=cite_(p.figure("kpi_standards.met")),
+                judged=cite_(p.figure("kpi_standards.judged")),
+            )
         )
         missed = judged[~judged["meets"].astype(bool)]
         if len(missed):
-            lines = [
-                f"{escape(row.label.lower())} ({_value(row.kpi, row.current, company)}, "
-                f"standard {escape(row.standard)})"
-                for row in missed.reset_index().itertuples()
-            ]
-            parts.append(f"Below standard: {'; '.join(lines)}.")
+            lines = Safe(
+                "; ".join(
+                    sentence(
+                        "{kpi} ({value}, standard {standard})",
+                        kpi=row.label.lower(),
+                        value=_kpi_value(p, row.kpi, row.current, company, cite_),
+                        standard=row.standard,
+                    )
+                    for row in missed.reset_index().itertuples()
+                )
+            )
+            parts.append(sentence("Below standard: {lines}.", lines=lines))
         else:
-            parts.append("Every standard is met: raise the standards or add new KPIs.")
+            parts.append(sentence("Every standard is met: raise the standards or add new KPIs."))
     untested = card[card["standard"] == ""]
     if len(untested):
         parts.append(
-            f"{len(untested)} KPIs have no standard yet; setting one makes them part of the "
-            "judgement."
+            sentence(
+                "{n} KPIs have no standard yet; setting one makes them part of the judgement.",
+                n=count(len(untested)),
+            )
         )
-    return " ".join(parts)
+    return paragraph(parts)
 
 
-def _value(kpi: str, value: float, company: Company) -> str:
+def _kpi_value(p: Performance, kpi: str, value: float, company: Company, cite_) -> str:
+    """A KPI's value as the scorecard writes it; cited when it is a figure the process
+    states with that value (the base's retention rate, over the base's window)."""
+    stated = {f.id: f for f in p.figures}
+    figure = stated.get(kpi)
+    if figure is not None and values_equal(figure.value, value):
+        return cite_(figure, 1)
     return KPIS[kpi].format(value, company.currency)
 
 
-def describe_readiness(readiness: Readiness, company: Company) -> str:
+def describe_readiness(readiness: Readiness, company: Company) -> Safe:
     """The closing paragraph of the readiness assessment, computed from the answers."""
     r, parts = readiness, [heading(company)]
     if not r.assessed:
         parts.append(
-            "The readiness workshop has not been held yet, so there is no verdict: fill in "
-            "the form above with the client and save it."
+            sentence(
+                "The readiness workshop has not been held yet, so there is no verdict: fill in "
+                "the form above with the client and save it."
+            )
         )
-        return " ".join(parts)
+        return paragraph(parts)
     if r.maturity is not None:
         parts.append(
-            f"The company places itself at maturity level {r.maturity}, *{escape(r.maturity_title.lower())}*."
+            sentence(
+                "The company places itself at maturity level {level}, *{title}*.",
+                level=str(r.maturity),
+                title=r.maturity_title.lower(),
+            )
         )
     n = len(r.barriers)
     parts.append(
-        "No barrier was marked present."
+        sentence("No barrier was marked present.")
         if n == 0
-        else f"{n} barrier{'s' if n > 1 else ''} stand in the way."
+        else sentence("{barriers} stand in the way.", barriers=plural(n, "barrier"))
     )
-    parts.append(f"The readiness verdict: **{r.verdict}**")
     if r.reasons:
-        parts[-1] += " (" + "; ".join(escape(reason) for reason in r.reasons[:3]) + ")."
+        parts.append(
+            sentence(
+                "The readiness verdict: **{verdict}** ({reasons}).",
+                verdict=r.verdict,
+                reasons=Safe("; ".join(escape(reason) for reason in r.reasons[:3])),
+            )
+        )
     else:
-        parts[-1] += "."
-    return " ".join(parts)
+        parts.append(sentence("The readiness verdict: **{verdict}**.", verdict=r.verdict))
+    return paragraph(parts)
 
 
-def describe_element(readiness: Readiness, element: str, company: Company) -> str:
+def describe_element(readiness: Readiness, element: str, company: Company) -> Safe:
     """One element's score and its first practice to put in place."""
     row = readiness.elements.loc[element]
+    lead = heading(company)
     if pd.isna(row["score"]):
-        return (
-            f"{heading(company)} {row['title']} has not been scored yet: answer its "
-            "questions in the workshop form."
+        return sentence(
+            "{lead} {element} has not been scored yet: answer its questions in the workshop form.",
+            lead=lead,
+            element=row["title"],
         )
-    sentence = (
-        f"{heading(company)} {row['title']} scores {row['score'] * 100:.0f}% "
-        f"({row['answered']} of {row['total']} questions answered)"
-    )
+    values = {
+        "lead": lead,
+        "element": row["title"],
+        "score": percent(row["score"]),
+        "answered": count(row["answered"]),
+        "total": count(row["total"]),
+    }
     if row["score"] < ELEMENT_FLOOR:
-        sentence += ", below the floor of the readiness verdict."
+        text = sentence(
+            "{lead} {element} scores {score} ({answered} of {total} questions answered), below "
+            "the floor of the readiness verdict.",
+            **values,
+        )
     elif row["score"] < ELEMENT_TARGET:
-        sentence += ": enough to start, not enough to be ready."
+        text = sentence(
+            "{lead} {element} scores {score} ({answered} of {total} questions answered): "
+            "enough to start, not enough to be ready.",
+            **values,
+        )
     else:
-        sentence += ": strong enough to carry the programme."
+        text = sentence(
+            "{lead} {element} scores {score} ({answered} of {total} questions answered): "
+            "strong enough to carry the programme.",
+            **values,
+        )
     gap = first_gap(readiness, element)
-    if gap:
-        lead = "First barrier to remove" if element == "readiness" else "First to put in place"
-        sentence += f" {lead}: *{escape(gap.rstrip('.'))}*."
-    return sentence
+    if not gap:
+        return text
+    more = (
+        sentence("First barrier to remove: *{gap}*.", gap=gap.rstrip("."))
+        if element == "readiness"
+        else sentence("First to put in place: *{gap}*.", gap=gap.rstrip("."))
+    )
+    return paragraph([text, more])

@@ -129,6 +129,7 @@ class ValueCreation(Parts):
     target_customers: int = 0
     target_retained_base: int = 0
     target_profit_per_customer: float = float("nan")
+    target_ids: tuple[str, ...] = ()
     figures: tuple[Figure, ...] = ()
     skipped: dict[str, str] = field(default_factory=dict)
 
@@ -151,13 +152,6 @@ class ValueCreation(Parts):
     def retention_lift(self) -> float:
         """The rise in retention (a share) the economics are shown for."""
         return RETENTION_LIFT
-
-    def figure(self, figure_id: str) -> Figure:
-        """One of :attr:`figures` by id."""
-        for item in self.figures:
-            if item.id == figure_id:
-                return item
-        raise KeyError(f"value creation states no figure {figure_id!r}")
 
 
 def _customer_side(company: Company, labels: pd.Series) -> pd.DataFrame:
@@ -336,7 +330,7 @@ def value_creation(
         win_cost, win_source = float("nan"), "not known"
         skipped["acquisition"] = (
             "it needs the interactions and channels tables "
-            "(for the cost to serve) or the acquisition_cost or retention_cost parameter"
+            "(for the cost to serve), or the company's own cost of winning or keeping a customer"
         )
     customer_side = None
     if "satisfaction" in segments.columns:
@@ -392,6 +386,9 @@ def value_creation(
         target_customers=int(in_target.sum()),
         target_retained_base=target_before,
         target_profit_per_customer=target_profit,
+        target_ids=tuple(str(c) for c in table.loc[in_target & before, "customer_id"])
+        if "customer_id" in table.columns
+        else tuple(str(c) for c in table.index[in_target & before]),
         figures=figures,
         skipped=skipped,
     )

@@ -16,7 +16,8 @@ The steps live in modules by ring, and are re-exported here so that a notebook n
 - :mod:`crmlib.models.qci.activities`: acquisition, penetration, efficiency;
 - :mod:`crmlib.models.qci.retention`: retention, lapse, the value of retention;
 - :mod:`crmlib.models.qci.questionnaire`: the workshop assessment and its benchmarks;
-- :mod:`crmlib.models.qci.conclude`: improvement potential and the diagram.
+- :mod:`crmlib.models.qci.conclude`: improvement potential and the diagram;
+- :mod:`crmlib.models.qci.tables`: the tables as a report shows them.
 
 :func:`analyse` runs them all (:mod:`crmlib.models.qci.analysis`); :func:`verdict` and
 :func:`diagram` (in :mod:`crmlib.models.qci.conclude`) read its result.
@@ -32,7 +33,6 @@ from crmlib.models.qci.activities import (
     best_cross_sell,
     efficiency_view,
     penetration_view,
-    wallet_table,
 )
 from crmlib.models.qci.analysis import QciResult, analyse
 from crmlib.models.qci.conclude import (
@@ -62,12 +62,10 @@ from crmlib.models.qci.customers import (
     CustomerBase,
     available,
     customer_base,
-    readable,
 )
 from crmlib.models.qci.experience import (
     Experience,
     customer_experience,
-    experience_table,
     processes,
     weakest_process,
 )
@@ -82,6 +80,7 @@ from crmlib.models.qci.retention import (
     retention_value,
     retention_view,
 )
+from crmlib.models.qci.tables import experience_table, readable, wallet_table
 from crmlib.models.qci.text import (
     base_statement,
     describe_acquisition,

@@ -14,7 +14,8 @@ from crmlib.analytics.lifecycle.costs import channel_costs, segment_costs
 from crmlib.analytics.lifecycle.wallet import category_affinity, penetration, share_of_wallet
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
-from crmlib.models.qci.customers import YEAR, CustomerBase, _in_year, available, tier_order
+from crmlib.figures import Figure
+from crmlib.models.qci.customers import YEAR, CustomerBase, _in_year, tier_order
 
 # ---------------------------------------------------------------------------------------
 # Acquisition
@@ -236,11 +237,15 @@ class EfficiencyView:
     tiers : DataFrame or None
         :func:`crmlib.analytics.lifecycle.segment_costs` per value tier, with margin.
     total_cost : float
+    cost_to_serve : Figure or None
+        The shared base's ``cost_to_serve`` over the same year: the total a report
+        states (None without a shared base).
     """
 
     channels: pd.DataFrame
     tiers: pd.DataFrame | None
     total_cost: float
+    cost_to_serve: Figure | None = None
 
 
 def efficiency_view(company: Company, base: CustomerBase) -> EfficiencyView:
@@ -260,16 +265,5 @@ def efficiency_view(company: Company, base: CustomerBase) -> EfficiencyView:
             end=base.end,
         )
         tiers = tiers.reindex(tier_order(tiers.index))
-    return EfficiencyView(by_channel, tiers, float(by_channel["cost"].sum()))
-
-
-def wallet_table(view: PenetrationView | None) -> pd.DataFrame:
-    """Share of wallet per value tier, or a MissingDataError saying what it needs."""
-    view = available(view, "the penetration step (products with categories)")
-    if view.wallet is None:
-        raise MissingDataError(
-            "it needs an estimate of what a customer spends a year in the market, here and "
-            "elsewhere (the parameter wallet_per_customer, 0 = unknown); the data holds only "
-            "the spend here"
-        )
-    return view.wallet
+    shared = base.figure("cost_to_serve") if base.shared is not None else None
+    return EfficiencyView(by_channel, tiers, float(by_channel["cost"].sum()), shared)

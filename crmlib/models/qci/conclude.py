@@ -29,8 +29,8 @@ from crmlib.models.qci.retention import (
     implied_acquisition_cost,
 )
 from crmlib.models.qci.text import describe_assessment, describe_lapse, describe_retention
-from crmlib.models.verdict import Action, ModelVerdict
-from crmlib.text import escape, lead
+from crmlib.models.verdict import REPEAT_CONTACT_SET, Action, ModelVerdict
+from crmlib.text import lead, listing, number, sentence
 
 if TYPE_CHECKING:
     from crmlib.models.qci.analysis import QciResult
@@ -179,13 +179,29 @@ def describe_potential(table: pd.DataFrame, currency: str) -> str:
     valued = table.dropna(subset=["value_per_year"])
     if valued.empty:
         return "No activity could be valued: the data has no margins."
-    parts = [f"A step of {uplift * 100:.0f} points on each activity's rate is worth, per year:"]
+    parts = [
+        sentence(
+            "A step of {uplift} points on each activity's rate is worth, per year:",
+            uplift=number(uplift * 100, 0),
+        )
+    ]
     parts.append(
-        "; ".join(
-            f"{a} {money(r.value_per_year, currency)} ({count(r.customers)} customers × "
-            f"{money(r.value_each, currency)}; {r.measure} from {percent(r.current)} to "
-            f"{percent(r.target)})"
-            for a, r in valued.iterrows()
+        listing(
+            (
+                sentence(
+                    "{activity} {value_per_year} ({customers} customers × {value_each}; {measure} "
+                    "from {current} to {target})",
+                    activity=a,
+                    value_per_year=money(r.value_per_year, currency),
+                    customers=count(r.customers),
+                    value_each=money(r.value_each, currency),
+                    measure=r.measure,
+                    current=percent(r.current),
+                    target=percent(r.target),
+                )
+                for a, r in valued.iterrows()
+            ),
+            "; ",
         )
         + "."
     )
@@ -200,13 +216,22 @@ def describe_potential(table: pd.DataFrame, currency: str) -> str:
             "Acquisition is valued net of a cost of winning set by the five-times rule of thumb."
         )
     top = valued.index[0]
-    parts.append(f"**{top.capitalize()}** has the largest improvement potential.")
+    parts.append(
+        sentence(
+            "**{top}** has the largest improvement potential.",
+            top=top.capitalize(),
+        )
+    )
     scores = table["practice_score"].dropna()
     if len(scores):
         parts.append(
-            "The workshop scores the practices behind them at "
-            + ", ".join(f"{a} {s:.0f}%" for a, s in scores.items())
-            + " in reality."
+            sentence(
+                "The workshop scores the practices behind them at {scores} in reality.",
+                scores=listing(
+                    sentence("{activity} {score}%", activity=a, score=number(s))
+                    for a, s in scores.items()
+                ),
+            )
         )
     return " ".join(parts)
 
@@ -222,27 +247,42 @@ def means_conclusion(company: Company, table: pd.DataFrame, currency: str) -> st
     parts.append(
         "Work on "
         + ", then ".join(order)
-        + f": together the {_NUMBERS.get(len(valued), len(valued))} steps are worth "
-        f"{money(valued['value_per_year'].clip(lower=0).sum(), currency)} a year."
+        + sentence(
+            ": together the {numbers} steps are worth {value_per_year} a year.",
+            numbers=_NUMBERS.get(len(valued), len(valued)),
+            value_per_year=money(valued["value_per_year"].clip(lower=0).sum(), currency),
+        )
     )
     scores = valued["practice_score"].dropna()
     if len(scores):
         weak = scores.idxmin()
         if weak == order[0]:
             parts.append(
-                f"{weak.capitalize()} is both the largest opportunity and the least-practised "
-                f"activity ({scores[weak]:.0f}%): the case for investing in it is strong."
+                sentence(
+                    "{weak} is both the largest opportunity and the least-practised activity "
+                    "({scores}%): the case for investing in it is strong.",
+                    weak=weak.capitalize(),
+                    scores=number(scores[weak], 0),
+                )
             )
         else:
             parts.append(
-                f"The least-practised activity is {weak} ({scores[weak]:.0f}%); fix its basics "
-                f"while the effort goes to {order[0]}."
+                sentence(
+                    "The least-practised activity is {weak} ({scores}%); fix its basics "
+                    "while the effort goes to {order}.",
+                    weak=weak,
+                    scores=number(scores[weak], 0),
+                    order=order[0],
+                )
             )
     negative = valued[valued["value_per_year"] < 0]
     if len(negative):
         parts.append(
-            f"{', '.join(negative.index).capitalize()} loses money at today's cost of winning a "
-            "customer: more volume there only pays with cheaper sources."
+            sentence(
+                "{activities} loses money at today's cost of winning a customer: more volume "
+                "there only pays with cheaper sources.",
+                activities=", ".join(negative.index).capitalize(),
+            )
         )
     return " ".join(parts)
 
@@ -260,41 +300,58 @@ def means_activities(
     parts = [lead(company.name)]
     if retention.measured:
         parts.append(
-            f"Retention stands at {percent(retention.rate)} a year: about "
-            f"{percent(1 - retention.rate)} of the buyers must be replaced every year just to "
-            "stand still."
+            sentence(
+                "Retention stands at {rate} a year: about {lost} of the buyers must be "
+                "replaced every year just to stand still.",
+                rate=percent(retention.rate),
+                lost=percent(1 - retention.rate),
+            )
         )
     else:
         parts.append(
-            "The yearly retention rate cannot be measured: "
-            + escape(retention.unavailable_reason)
-            + "."
+            sentence(
+                "The yearly retention rate cannot be measured: {reason}.",
+                reason=retention.unavailable_reason,
+            )
         )
     if value is not None:
         v = value.value
         parts.append(
-            f"Each {v['uplift'] * 100:.0f} points of retention is worth "
-            f"{money(v['first_year_gain'], currency)} in the first year and "
-            f"{money(v['lifetime_gain'], currency)} in all by the retention formula."
+            sentence(
+                "Each {uplift} points of retention is worth {first_year_gain} in the "
+                "first year and {lifetime_gain} in all by the retention formula.",
+                uplift=number(v["uplift"] * 100, 0),
+                first_year_gain=money(v["first_year_gain"], currency),
+                lifetime_gain=money(v["lifetime_gain"], currency),
+            )
         )
     if lapse is not None and lapse.win_back_list is not None:
         parts.append(
-            f"The cheapest customers to bring back are the {count(lapse.win_back_list)} lapsed "
-            "customers with consent whom the BG/NBD model still thinks likely alive."
+            sentence(
+                "The cheapest customers to bring back are the {win_back_list} lapsed "
+                "customers with consent whom the BG/NBD model still thinks likely alive.",
+                win_back_list=count(lapse.win_back_list),
+            )
         )
     if penetration is not None:
         single = 1 - penetration.cross_sell_rate
         parts.append(
-            f"{percent(single)} of last year's buyers bought in a single category: the "
-            "cross-sell base."
+            sentence(
+                "{single} of last year's buyers bought in a single category: the cross-sell base.",
+                single=percent(single),
+            )
         )
     if efficiency is not None and efficiency.tiers is not None:
         tiers = efficiency.tiers.drop(index="all", errors="ignore")
         if "cost_to_margin" in tiers.columns and tiers["cost_to_margin"].notna().any():
             heavy = tiers["cost_to_margin"].idxmax()
             parts.append(
-                f"Serving {escape(heavy)} customers costs {percent(tiers.loc[heavy, 'cost_to_margin'])} "
-                "of their margin: steer their contacts to cheaper channels."
+                sentence(
+                    "Serving {heavy} customers costs {cost_to_margin} of their margin: steer "
+                    "their contacts to cheaper channels.",
+                    heavy=heavy,
+                    cost_to_margin=percent(tiers.loc[heavy, "cost_to_margin"]),
+                )
             )
     return " ".join(parts)
 
@@ -444,7 +501,13 @@ def describe_diagram(result: QciDiagram) -> str:
     scored = [(n, s) for n, _, s in result.rings + result.activities if s is not None]
     if scored:
         weakest = min(scored, key=lambda pair: pair[1])
-        parts.append(f"The weakest element is {weakest[0].lower()} ({percent(weakest[1])}).")
+        parts.append(
+            sentence(
+                "The weakest element is {weakest} ({weakest_2}).",
+                weakest=weakest[0].lower(),
+                weakest_2=percent(weakest[1]),
+            )
+        )
     return " ".join(parts)
 
 
@@ -467,22 +530,35 @@ def means_diagram(company: Company, result: QciDiagram) -> str:
     outside, inside = float(np.mean(outer)), float(np.mean(inner))
     if inside < outside - 0.05:
         parts.append(
-            f"The supporting rings (planning, people, information, processes, measurement) "
-            f"score {percent(inside)} on average, below the customer-facing rings "
-            f"({percent(outside)}): the foundations hold the activities back. QCI begins and "
-            "ends with people; start inside."
+            sentence(
+                "The supporting rings (planning, people, information, processes, "
+                "measurement) score {inside} on average, below the customer-facing rings "
+                "({outside}): the foundations hold the activities back. QCI begins and "
+                "ends with people; start inside.",
+                inside=percent(inside),
+                outside=percent(outside),
+            )
         )
     elif outside < inside - 0.05:
         parts.append(
-            f"The customer-facing rings score {percent(outside)} on average, below the "
-            f"supporting rings ({percent(inside)}): the organisation is better prepared than "
-            "the customer notices. Turn the capabilities into a better experience and offer."
+            sentence(
+                "The customer-facing rings score {outside} on average, below the "
+                "supporting rings ({inside}): the organisation is better prepared than "
+                "the customer notices. Turn the capabilities into a better experience "
+                "and offer.",
+                outside=percent(outside),
+                inside=percent(inside),
+            )
         )
     else:
         parts.append(
-            f"The customer-facing rings ({percent(outside)}) and the supporting rings "
-            f"({percent(inside)}) are at much the same level: improve them together, "
-            "starting with the weakest element."
+            sentence(
+                "The customer-facing rings ({outside}) and the supporting rings "
+                "({inside}) are at much the same level: improve them together, starting "
+                "with the weakest element.",
+                outside=percent(outside),
+                inside=percent(inside),
+            )
         )
     return " ".join(parts)
 
@@ -500,7 +576,7 @@ def verdict(result: QciResult) -> ModelVerdict:
     r = result
     currency, uplift, uplift_points = r.company.currency, r.uplift, r.uplift_points
     kept, acquired, lapse, value = r.retention, r.acquisition, r.lapse, r.retention_value
-    reach, experience, scored = r.penetration, r.experience, r.scored
+    reach, scored = r.penetration, r.scored
     try:
         table = improvement_potential(
             acquired, kept, reach, uplift=uplift, acquisition_cost=r.acquisition_cost, scored=scored
@@ -528,21 +604,27 @@ def verdict(result: QciResult) -> ModelVerdict:
         findings.append(describe_assessment(scored))
     if len(valued):
         top = valued.iloc[0]
-        headline = (
-            f"{valued.index[0].capitalize()} has the largest improvement potential: "
-            f"{uplift_points:g} points more is worth {money(top.value_per_year, currency)} a year."
+        headline = sentence(
+            "{activity} has the largest improvement potential: {uplift_points} points "
+            "more is worth {value_per_year} a year.",
+            activity=valued.index[0].capitalize(),
+            uplift_points=number(uplift_points, None),
+            value_per_year=money(top.value_per_year, currency),
         )
         findings.insert(0, describe_potential(table, currency))
     else:
         headline = (
-            f"Retention stands at {percent(kept.rate)} a year; add margins to the data to value "
-            "the activities."
+            sentence(
+                "Retention stands at {rate} a year; add margins to the data to value the "
+                "activities.",
+                rate=percent(kept.rate),
+            )
             if kept.measured
             else "The activities cannot be valued: "
             + ("the yearly retention rate is not available and " if not kept.measured else "")
             + "the data has no margins."
         )
-    actions = _actions(table, acquired, lapse, reach, experience, scored, currency)
+    actions = _actions(r, table)
     return ModelVerdict(
         model=MODEL, headline=headline, findings=findings[:4], figures=figures, actions=actions
     )
@@ -557,43 +639,161 @@ def _best_source(acquired: AcquisitionView) -> str | None:
     return str(usable["first_year_margin"].idxmax()) if len(usable) else None
 
 
-def _actions(table, acquired, lapse, reach, experience, scored, currency) -> list[Action]:
+#: The assumed share of the win-back list who buy again within the year because of the
+#: win-back contacts, over and above those who would have come back anyway.
+WIN_BACK_RATE = 0.10
+
+#: Contacts a year per targeted customer in a win-back or cross-sell campaign.
+CAMPAIGN_CONTACTS = 2
+
+
+def _win_back_ids(r: QciResult) -> tuple[str, ...]:
+    """The win-back list's ids: lapsed, likely alive (0.5 or more), with consent."""
+    lapse, customers = r.lapse, r.company.customers
+    if lapse is None or lapse.alive is None or "consent_marketing" not in customers.columns:
+        return ()
+    joined = lapse.rhythm[["lapsed"]].join(lapse.alive["probability_alive"], how="inner")
+    chosen = joined.index[
+        joined["lapsed"].to_numpy(dtype=bool)
+        & (joined["probability_alive"] >= 0.5).to_numpy(dtype=bool)
+    ]
+    consent = customers.drop_duplicates("customer_id").set_index("customer_id")["consent_marketing"]
+    ok = consent.reindex(chosen).astype("boolean").fillna(False).to_numpy(dtype=bool)
+    return tuple(str(c) for c in chosen[ok])
+
+
+def _retention_action(r: QciResult, row: pd.Series, currency: str) -> Action:
+    """Win back the lapsed list, valued on those customers; else retention on last year's."""
+    kept, lapse = r.retention, r.lapse
+    each = kept.retained_margin
+    common = {
+        "owner": "marketing",
+        "model": MODEL,
+        "priority": 1,
+        "lever": "retention",
+        "effort": 1,
+        "needs": ("consent", "readiness"),
+    }
+    if lapse is not None and lapse.win_back_list is not None:
+        ids = _win_back_ids(r)
+        n = len(ids) or lapse.win_back_list
+        value = n * WIN_BACK_RATE * each if each is not None else None
+        return Action(
+            title=f"Win back the {count(n)} lapsed customers with consent who are still "
+            "likely alive, and watch lapse signals",
+            expected_value=value,
+            rationale=f"{count(n)} lapsed customers by their own purchase rhythm whom the "
+            "BG/NBD model still thinks likely alive, and who gave consent.",
+            customers=ids,
+            customer_set="lapsed customers with consent, likely alive",
+            customer_count=n,
+            assumptions=f"an assumed {percent(WIN_BACK_RATE)} of them buy again within the "
+            "year because of the win-back contacts (beyond those who would return anyway), "
+            f"each bringing the mean yearly margin of a retained customer "
+            f"({money(each, currency) if each is not None else 'not known'})",
+            cost_drivers={"contacts": CAMPAIGN_CONTACTS * n},
+            **common,
+        )
+    buyers = r.customers.table if hasattr(r.customers, "table") else None
+    ids: tuple[str, ...] = ()
+    if buyers is not None and "bought_previous_window" in buyers.columns:
+        chosen = buyers["bought_previous_window"].to_numpy(dtype=bool)
+        who = buyers["customer_id"] if "customer_id" in buyers.columns else buyers.index
+        if "customer_id" in buyers.columns or buyers.index.name == "customer_id":
+            ids = tuple(str(c) for c in pd.Series(who)[chosen])
+    return Action(
+        title=f"Raise retention among the {count(kept.customers_before)} buyers of the year "
+        "before with a care programme",
+        expected_value=float(row.value_per_year),
+        rationale=f"{row.measure.capitalize()}: {percent(row.current)}.",
+        customers=ids,
+        customer_set="buyers of the year before",
+        customer_count=kept.customers_before,
+        assumptions=f"{r.uplift_points:g} points more retention (assumed, not measured), "
+        "each kept customer bringing the mean yearly margin of a retained customer",
+        cost_drivers={"contacts": CAMPAIGN_CONTACTS * kept.customers_before},
+        **common,
+    )
+
+
+def _actions(r: QciResult, table: pd.DataFrame) -> list[Action]:
+    acquired, reach, experience, scored = r.acquisition, r.penetration, r.experience, r.scored
+    currency = r.company.currency
     actions = []
     valued = table.dropna(subset=["value_per_year"])
     for rank, (activity, row) in enumerate(valued.iterrows(), start=1):
         if row.value_per_year <= 0:
             continue
         if activity == "retention":
-            title = "Raise retention with a win-back and care programme"
-            if lapse is not None and lapse.win_back_list is not None:
-                title = (
-                    f"Win back the {count(lapse.win_back_list)} lapsed customers with consent "
-                    "who are still likely alive, and watch lapse signals"
-                )
-        elif activity == "acquisition":
+            actions.append(_retention_action(r, row, currency))
+            continue
+        rationale = (
+            f"{row.measure.capitalize()}: {percent(row.current)}; "
+            f"{table.attrs['uplift'] * 100:.0f} points more is worth "
+            f"{money(row.value_per_year, currency)} a year before its cost."
+        )
+        if activity == "acquisition":
             best = _best_source(acquired)
-            title = (
-                f"Put acquisition effort into {best}, whose newcomers bring the most margin"
-                if best
-                else "Win more customers through the sources whose newcomers bring most"
+            cost_each, source = implied_acquisition_cost(
+                r.acquisition_cost, r.retention.retention_cost if r.retention else None
             )
-        else:
-            title = "Cross-sell to single-category buyers"
-            if reach is not None and reach.affinity.notna().to_numpy().any():
-                bought, other, _ = best_cross_sell(reach.affinity)
-                title = f"Cross-sell {other} to {bought} buyers, and to single-category buyers"
+            known = source != "unknown" and cost_each is not None
+            gross = float(row.customers * (row.value_each + (cost_each or 0.0)))
+            actions.append(
+                Action(
+                    title=f"Put acquisition effort into {best}, whose newcomers bring the most "
+                    "margin"
+                    if best
+                    else "Win more customers through the sources whose newcomers bring most",
+                    owner="marketing",
+                    expected_value=gross,
+                    model=MODEL,
+                    rationale=rationale,
+                    priority=min(rank, 3),
+                    lever="acquisition",
+                    customer_set="new customers",
+                    customer_count=int(round(row.customers)),
+                    assumptions=f"{r.uplift_points:g} points more new customers per customer "
+                    "of the base (assumed), each bringing last year's newcomers' mean "
+                    "first-year margin; the cost of winning them "
+                    + (
+                        ("as given" if source == "given" else "by the five-times rule of thumb")
+                        if known
+                        else "is not in the data"
+                    ),
+                    cost=float(row.customers * cost_each) if known else None,
+                    effort=2,
+                    needs=("readiness",),
+                )
+            )
+            continue
+        title = "Cross-sell to single-category buyers"
+        if reach is not None and reach.affinity.notna().to_numpy().any():
+            bought, other, _ = best_cross_sell(reach.affinity)
+            title = f"Cross-sell {other} to {bought} buyers, and to single-category buyers"
+        single = int(round((1 - reach.cross_sell_rate) * reach.active)) if reach else None
+        upper = float(row.value_per_year)
         actions.append(
             Action(
                 title=title,
                 owner="marketing",
-                expected_value=float(row.value_per_year),
+                expected_value=upper,
                 model=MODEL,
-                rationale=(
-                    f"{row.measure.capitalize()}: {percent(row.current)}; "
-                    f"{table.attrs['uplift'] * 100:.0f} points more is worth "
-                    f"{money(row.value_per_year, currency)} a year."
-                ),
+                rationale=rationale,
                 priority=min(rank, 3),
+                lever="penetration",
+                customer_set="single-category buyers of last year",
+                customer_count=single,
+                assumptions=f"{r.uplift_points:g} points more buyers of several categories "
+                "(assumed); the margin gap between multi- and single-category buyers is an "
+                "upper bound, as they are also bigger buyers: half of it is counted, a "
+                "quarter at the low end",
+                incremental=0.5,
+                value_low=0.25 * upper,
+                value_high=upper,
+                cost_drivers={"contacts": CAMPAIGN_CONTACTS * (single or 0)},
+                effort=1,
+                needs=("consent", "readiness"),
             )
         )
     if experience is not None:
@@ -611,6 +811,15 @@ def _actions(table, acquired, lapse, reach, experience, scored, currency) -> lis
                         f"than one contact last year, costing {money(body.loc[top, 'extra_cost'], currency)}."
                     ),
                     priority=2,
+                    lever="cost_to_serve",
+                    customer_set=REPEAT_CONTACT_SET,
+                    assumptions="the repeat contacts' cost is saved in full at the high end, "
+                    "half of it at the base",
+                    incremental=0.5,
+                    value_low=0.25 * float(body.loc[top, "extra_cost"]),
+                    value_high=float(body.loc[top, "extra_cost"]),
+                    cost_drivers={"projects": 1},
+                    effort=2,
                 )
             )
     if scored is not None and not scored.weakest.empty:
@@ -626,6 +835,9 @@ def _actions(table, acquired, lapse, reach, experience, scored, currency) -> lis
                     "published average of about 35%."
                 ),
                 priority=2,
+                lever="readiness",
+                cost_drivers={"projects": 1},
+                effort=2,
             )
         )
     return sorted(actions, key=lambda a: a.priority)

@@ -1,5 +1,6 @@
 """What every step of the QCI notebook shares: the year measured, the customers' value
-in it, the value tiers used as segments, and small helpers for the sentences and tables.
+in it, the value tiers used as segments, and the helper that skips a step built on a
+skipped one.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from crmlib.analytics.profitability import customer_profitability, transaction_m
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
 from crmlib.figures import Figure
-from crmlib.formatting import count, money, percent
 
 #: The value tiers, from the most valuable down.
 TIER_ORDER = ("platinum", "gold", "silver", "bronze")
@@ -144,84 +144,3 @@ def available(value, need: str):
     if value is None:
         raise MissingDataError(f"it needs {need}")
     return value
-
-
-_PERCENT_NAMES = (
-    "current",
-    "target",
-    "coverage",
-    "promoters",
-    "detractors",
-    "cost_to_margin",
-    "first_contact_resolution",
-    "share_of_wallet",
-    "mean_alive",
-    "likely_alive",
-)
-_COUNT_NAMES = (
-    "customers",
-    "contacts",
-    "episodes",
-    "buyers",
-    "respondents",
-    "sent",
-    "responses",
-    "rated",
-    "retained",
-    "customers_before",
-    "active_last",
-    "new_last",
-    "repeat_episodes",
-    "extra_contacts",
-    "nps_respondents",
-    "rank",
-)
-_MONEY_WORDS = ("revenue", "margin", "cost", "value_", "headroom", "spend", "wallet")
-
-
-#: Columns already in percent units (0-100), such as the workshop scores.
-_POINTS_NAMES = ("intention", "reality", "practice_score", "percent")
-
-
-def _kind(column: str) -> str:
-    name = str(column)
-    if name in _POINTS_NAMES:
-        return "points"
-    if name.endswith(("_rate", "_share")) or name in _PERCENT_NAMES:
-        return "percent"
-    if name in _COUNT_NAMES:
-        return "count"
-    if any(word in name for word in _MONEY_WORDS) or name == "value_each":
-        return "money"
-    return "number"
-
-
-def readable(frame: pd.DataFrame, currency: str = "EUR") -> pd.DataFrame:
-    """A summary table with its numbers written for a report: shares as percentages,
-    money with the currency, counts whole, other numbers to one decimal.
-
-    Columns are recognised by name (``*_rate`` and ``*_share`` are shares, names with
-    revenue, margin, cost, spend or wallet are money, workshop scores are already in
-    percent). Money keeps cents only in a column whose amounts are all below 100.
-    Missing values are left blank.
-    """
-    out = pd.DataFrame(index=frame.index)
-    for column in frame.columns:
-        kind = _kind(column)
-        values = pd.to_numeric(frame[column], errors="coerce")
-        if values.isna().all() and frame[column].notna().any():
-            out[str(column).replace("_", " ")] = frame[column].astype(str).to_numpy()
-            continue
-        cents = 2 if kind == "money" and values.abs().max() < 100 else 0
-        writers = {
-            "percent": percent,
-            "points": lambda v: f"{v:.0f}%",
-            "count": count,
-            "money": lambda v, c=cents: money(v, currency, c),
-            "number": lambda v: f"{v:,.1f}",
-        }
-        out[str(column).replace("_", " ")] = [
-            "" if pd.isna(v) else writers[kind](float(v)) for v in values
-        ]
-    out.index.name = frame.index.name
-    return out

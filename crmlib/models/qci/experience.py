@@ -8,11 +8,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from crmlib.analytics.base import EPISODE_WINDOW_DAYS, episode_figures
 from crmlib.analytics.contacts import contact_episodes
 from crmlib.analytics.experience import experience_by, repeat_contacts, satisfaction_matrix
 from crmlib.analytics.needs import net_promoter_score
 from crmlib.data.company import Company
-from crmlib.models.qci.customers import CustomerBase, available
+from crmlib.figures import Figure
+from crmlib.models.qci.customers import CustomerBase
 
 # ---------------------------------------------------------------------------------------
 # Customer experience
@@ -32,6 +34,10 @@ class Experience:
         :func:`crmlib.analytics.experience.repeat_contacts` over the year measured.
     nps : float or None
         The NPS of the needs survey.
+    counted : tuple of Figure
+        The shared base's ``contact_episode`` and ``repeat_episode_share``: the episodes
+        of ``repeats`` (its row ``all``), counted once for every model. Empty without a
+        shared base, or when the episodes were formed with another ``window_days``.
     """
 
     by_channel: pd.DataFrame
@@ -39,10 +45,11 @@ class Experience:
     matrix: pd.DataFrame | None
     repeats: pd.DataFrame
     nps: float | None
+    counted: tuple[Figure, ...] = ()
 
 
 def customer_experience(
-    company: Company, base: CustomerBase, *, window_days: int = 14
+    company: Company, base: CustomerBase, *, window_days: int = EPISODE_WINDOW_DAYS
 ) -> Experience:
     """Satisfaction, NPS, resolution and repeat contacts per touchpoint and process."""
     interactions = company.require(
@@ -57,22 +64,11 @@ def customer_experience(
         interactions, company.channels, start=base.year_start, end=base.end, episodes=episodes
     )
     nps = net_promoter_score(needs["nps"]) if needs is not None and "nps" in needs.columns else None
-    return Experience(by_channel, by_process, matrix, repeats, nps)
-
-
-def experience_table(result: Experience | None, by: str = "process") -> pd.DataFrame:
-    """The experience measures side by side per process (or channel), for the report."""
-    result = available(result, "the interactions table with channel and process")
-    table = result.by_process if by == "process" else result.by_channel
-    columns = [
-        "contacts",
-        "satisfaction",
-        "resolution_rate",
-        "first_contact_resolution",
-        "repeat_rate",
-        "nps",
-    ]
-    return table[columns]
+    counted = ()
+    if base.shared is not None and window_days == EPISODE_WINDOW_DAYS:
+        # the year measured is the shared base's window: its episodes are these
+        counted = tuple(episode_figures(base.shared))
+    return Experience(by_channel, by_process, matrix, repeats, nps, counted)
 
 
 def weakest_process(result: Experience | None) -> str | None:

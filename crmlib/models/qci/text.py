@@ -8,6 +8,8 @@ figures are computed there. Improvement potential and the diagram are worded in
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -15,6 +17,7 @@ from crmlib.analytics.lifecycle import PERIODS
 from crmlib.analytics.lifecycle.cohorts import average_retention_curve
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
+from crmlib.figures import Figure, format_value
 from crmlib.formatting import count, day, money, percent
 from crmlib.models.qci.activities import (
     AcquisitionView,
@@ -27,62 +30,93 @@ from crmlib.models.qci.customers import TIER_ORDER, CustomerBase
 from crmlib.models.qci.experience import Experience
 from crmlib.models.qci.questionnaire import AREA_OWNERS, Assessment
 from crmlib.models.qci.retention import LapseView, RetentionValue, RetentionView
-from crmlib.text import capitalise, escape, lead
+from crmlib.text import Safe, capitalise, lead, listing, number, sentence
 
 
 def describe_base(company: Company, base: CustomerBase) -> str:
     """The year measured and the value tiers, in a sentence or two."""
     first_day = base.year_start + pd.Timedelta(days=1)
-    parts = [f"The year measured runs from {day(first_day)} to {day(base.end)}."]
+    parts = [
+        sentence(
+            "The year measured runs from {first_day} to {end}.",
+            first_day=day(first_day),
+            end=day(base.end),
+        )
+    ]
     if base.tier is None:
         parts.append(
-            f"The data has no margin ({escape(base.notes[0])}), so the steps that value "
-            "customers say what they would need and move on."
+            sentence(
+                "The data has no margin ({notes}), so the steps that value customers say "
+                "what they would need and move on.",
+                notes=base.notes[0],
+            )
         )
         return " ".join(parts)
     sizes = base.tier.value_counts()
     parts.append(
-        "The segments of this notebook are value tiers on the profit each customer brought "
-        "in that year (margin minus the cost of their contacts): "
-        + ", ".join(f"{count(sizes.get(t, 0))} {t}" for t in TIER_ORDER)
-        + ". Platinum is the top group that brings half of the profit, gold the next up to "
-        "80%, silver up to 95%, bronze the rest, including those who bought nothing."
+        sentence(
+            "The segments here are value tiers on the profit each customer "
+            "brought in that year (margin minus the cost of their contacts): {tiers}. "
+            "Platinum is the top group that brings half of the profit, gold the next up "
+            "to 80%, silver up to 95%, bronze the rest, including those who bought nothing.",
+            tiers=listing(
+                sentence("{customers} {tier}", customers=count(sizes.get(t, 0)), tier=t)
+                for t in TIER_ORDER
+            ),
+        )
     )
     if base.notes:
-        parts.append(escape(base.notes[0]).capitalize() + ".")
+        parts.append(sentence("{note}.", note=str(base.notes[0]).capitalize()))
     return " ".join(parts)
 
 
 def describe_activity(result: Readiness) -> str:
     """Recent purchase activity in one sentence."""
     a = result.activity["share"]
-    text_ = (
-        f"{percent(a.get(12, np.nan))} of all customers bought in the last 12 months, "
-        f"{percent(a.get(3, np.nan))} in the last 3"
+    text_ = sentence(
+        "{last_12} of all customers bought in the last 12 months, {last_3} in the last 3",
+        last_12=percent(a.get(12, np.nan)),
+        last_3=percent(a.get(3, np.nan)),
     )
     if result.history_months is not None and result.history_months < 24:
         # two years without a purchase cannot be seen in a shorter history
         return text_ + (
-            f". The data holds {result.history_months:.0f} months of history, so who has "
-            "not bought for two years cannot be told."
+            sentence(
+                ". The data holds {history_months} months of history, so who has not "
+                "bought for two years cannot be told.",
+                history_months=number(result.history_months, 0),
+            )
         )
-    return text_ + f"; {percent(1 - a.get(24, np.nan))} have not bought for two years or more."
+    return text_ + sentence(
+        "; {lapsed_24} have not bought for two years or more.",
+        lapsed_24=percent(1 - a.get(24, np.nan)),
+    )
 
 
 def describe_alive(result: Readiness) -> str:
     """The probability-alive distribution in one or two sentences."""
     if result.alive is None:
-        return f"*The probability alive is skipped: {escape(result.alive_note)}.*"
+        return sentence(
+            "*The probability alive is skipped: {alive_note}.*",
+            alive_note=result.alive_note,
+        )
     p = result.alive["probability_alive"]
-    text_ = (
-        f"The BG/NBD model puts {percent(result.likely_alive)} of the {count(len(p))} buyers at a "
-        f"probability of 50% or more that they are still active (median {percent(p.median())}); "
-        f"{percent(float((p < 0.2).mean()))} are below 20%"
+    text_ = sentence(
+        "The BG/NBD model puts {likely_alive} of the {buyers} buyers at a probability "
+        "of 50% or more that they are still active (median {median}); "
+        "{below_20} are below 20%",
+        likely_alive=percent(result.likely_alive),
+        buyers=count(len(p)),
+        median=percent(p.median()),
+        below_20=percent(float((p < 0.2).mean())),
     )
     if result.alive_caveat:
         return text_ + (
-            f". These probabilities are doubtful here ({escape(result.alive_caveat)}): read "
-            "the chart as the model's view, not as who is still a customer."
+            sentence(
+                ". These probabilities are doubtful here ({alive_caveat}): read the "
+                "chart as the model's view, not as who is still a customer.",
+                alive_caveat=result.alive_caveat,
+            )
         )
     return text_ + ", most of them gone for good."
 
@@ -94,19 +128,34 @@ def describe_campaigns(result: Readiness) -> str:
         return "*Campaign responsiveness is skipped: it needs the campaigns table.*"
     overall = c["responses"].sum() / c["sent"].sum()
     best, worst = c["response_rate"].idxmax(), c["response_rate"].idxmin()
-    text_ = (
-        f"{count(c['sent'].sum())} offers in {count(len(c))} campaigns drew a response from "
-        f"{percent(overall, 1)}, from {percent(c.loc[worst, 'response_rate'], 1)} "
-        f"({escape(worst)}) to {percent(c.loc[best, 'response_rate'], 1)} ({escape(best)})."
+    text_ = sentence(
+        "{sent} offers in {campaigns} campaigns drew a response from {overall}, from "
+        "{worst_rate} ({worst}) to {best_rate} ({best}).",
+        sent=count(c["sent"].sum()),
+        campaigns=count(len(c)),
+        overall=percent(overall, 1),
+        worst_rate=percent(c.loc[worst, "response_rate"], 1),
+        worst=worst,
+        best_rate=percent(c.loc[best, "response_rate"], 1),
+        best=best,
     )
     if len(c) >= 4:
         half = len(c) // 2
         early = c.iloc[:half]["responses"].sum() / c.iloc[:half]["sent"].sum()
         late = c.iloc[half:]["responses"].sum() / c.iloc[half:]["sent"].sum()
-        trend = "risen" if late > early else "fallen"
+        halves = {"early": percent(early, 1), "late": percent(late, 1)}
         text_ += (
-            f" Response has {trend} from {percent(early, 1)} in the earlier half of the "
-            f"campaigns to {percent(late, 1)} in the later half."
+            sentence(
+                " Response has risen from {early} in the earlier half of the campaigns "
+                "to {late} in the later half.",
+                **halves,
+            )
+            if late > early
+            else sentence(
+                " Response has fallen from {early} in the earlier half of the campaigns "
+                "to {late} in the later half.",
+                **halves,
+            )
         )
     return text_
 
@@ -117,14 +166,22 @@ def means_readiness(company: Company, result: Readiness) -> str:
     parts = [lead(company.name)]
     if result.alive is not None and result.alive_caveat:
         parts.append(
-            f"{percent(a.get(12, np.nan))} of the customers bought last year. How many more are "
-            "still within reach is not stated: the lifetime-value model's probabilities are "
-            f"doubtful here ({escape(result.alive_caveat)})."
+            sentence(
+                "{last_12} of the customers bought last year. How many more are still within "
+                "reach is not stated: the lifetime-value model's probabilities are "
+                "doubtful here ({alive_caveat}).",
+                last_12=percent(a.get(12, np.nan)),
+                alive_caveat=result.alive_caveat,
+            )
         )
     elif result.alive is not None:
         parts.append(
-            f"About {percent(result.likely_alive)} of the people who ever bought are still "
-            f"within reach, against {percent(a.get(12, np.nan))} who actually bought last year: "
+            sentence(
+                "About {likely_alive} of the people who ever bought are still within "
+                "reach, against {last_12} who actually bought last year: ",
+                likely_alive=percent(result.likely_alive),
+                last_12=percent(a.get(12, np.nan)),
+            )
         )
         parts[-1] += (
             "the gap is the room for reactivation before customers drift away for good."
@@ -135,8 +192,11 @@ def means_readiness(company: Company, result: Readiness) -> str:
     if result.campaigns is not None and len(result.campaigns):
         overall = result.campaigns["responses"].sum() / result.campaigns["sent"].sum()
         parts.append(
-            f"Offers move about {percent(overall, 1)} of those who receive them, the measure of "
-            "readiness to act on an offer."
+            sentence(
+                "Offers move about {overall} of those who receive them, the measure of "
+                "readiness to act on an offer.",
+                overall=percent(overall, 1),
+            )
         )
     if result.environment_score is None:
         parts.append(
@@ -145,8 +205,11 @@ def means_readiness(company: Company, result: Readiness) -> str:
         )
     else:
         parts.append(
-            f"Pain points and plans are outside the data; the workshop scores their recording at "
-            f"{result.environment_score:.0f}% in reality."
+            sentence(
+                "Pain points and plans are outside the data; the workshop scores their "
+                "recording at {environment_score}% in reality.",
+                environment_score=number(result.environment_score, 0),
+            )
         )
     return " ".join(parts)
 
@@ -157,26 +220,49 @@ def describe_proposition(result: Proposition) -> str:
     for tier, row in result.distinctive.iterrows():
         bits = []
         if isinstance(row.get("need"), str):
-            need = escape(row["need"].replace("_", " "))
+            need = row["need"].replace("_", " ")
             bits.append(
-                f"values {need} most above the average ({row['need_lift']:+.1f} points)"
+                sentence(
+                    "values {need} most above the average ({need_lift} points)",
+                    need=need,
+                    need_lift=number(row["need_lift"], 1, sign=True),
+                )
                 if row["need_lift"] >= 0.2
-                else f"values much what the average customer values (at most "
-                f"{row['need_lift']:+.1f} points more, on {need})"
+                else sentence(
+                    "values much what the average customer values (at most {need_lift} "
+                    "points more, on {need})",
+                    need_lift=number(row["need_lift"], 1, sign=True),
+                    need=need,
+                )
             )
         if isinstance(row.get("category"), str):
             bits.append(
-                f"spends relatively most on {escape(row['category'])} "
-                f"({row['category_index']:.1f} times the average share)"
+                sentence(
+                    "spends relatively most on {category} ({category_index} times the "
+                    "average share)",
+                    category=row["category"],
+                    category_index=number(row["category_index"], 1),
+                )
             )
         if bits:
-            parts.append(f"**{capitalise(escape(tier))}** {' and '.join(bits)}.")
+            parts.append(
+                sentence(
+                    "**{tier}** {bits}.",
+                    tier=capitalise(tier),
+                    bits=" and ".join(bits),
+                )
+            )
     if result.needs is not None and "nps" in result.needs.columns:
         nps = result.needs["nps"].drop(index="all", errors="ignore").dropna()
         if len(nps) >= 2:
             parts.append(
-                f"NPS runs from {nps.min():+.0f} ({escape(nps.idxmin())}) to {nps.max():+.0f} "
-                f"({escape(nps.idxmax())})."
+                sentence(
+                    "NPS runs from {min_nps} ({idxmin_nps}) to {max_nps} ({idxmax_nps}).",
+                    min_nps=number(nps.min(), 0, sign=True),
+                    idxmin_nps=nps.idxmin(),
+                    max_nps=number(nps.max(), 0, sign=True),
+                    idxmax_nps=nps.idxmax(),
+                )
             )
     return " ".join(parts)
 
@@ -190,15 +276,21 @@ def means_proposition(company: Company, result: Proposition) -> str:
         spread = float((tiers.max() - tiers.min()).max()) if len(tiers) >= 2 else 0.0
         if spread >= 0.5:
             parts.append(
-                f"The tiers differ by up to {spread:.1f} points on a need: one proposition for all "
-                "would miss what the most valuable customers want. Build the offer per tier around "
-                "its distinctive need."
+                sentence(
+                    "The tiers differ by up to {spread} points on a need: one proposition "
+                    "for all would miss what the most valuable customers want. Build the "
+                    "offer per tier around its distinctive need.",
+                    spread=number(spread, 1),
+                )
             )
         else:
             parts.append(
-                f"The tiers value much the same things (at most {spread:.1f} points apart): the "
-                "proposition can stay common, and differ in service level and reward rather than "
-                "in content."
+                sentence(
+                    "The tiers value much the same things (at most {spread} points apart): "
+                    "the proposition can stay common, and differ in service level and reward "
+                    "rather than in content.",
+                    spread=number(spread, 1),
+                )
             )
     if result.spend is not None:
         parts.append(
@@ -215,54 +307,103 @@ def describe_touchpoints(result: Experience) -> str:
     if len(process):
         low, high = process["satisfaction"].idxmin(), process["satisfaction"].idxmax()
         parts.append(
-            f"Satisfaction is lowest in {escape(low)} contacts ({process.loc[low, 'satisfaction']:.1f} "
-            f"of 5) and highest in {escape(high)} ({process.loc[high, 'satisfaction']:.1f})."
+            sentence(
+                "Satisfaction is lowest in {low} contacts ({satisfaction} of 5) and "
+                "highest in {high} ({satisfaction_2}).",
+                low=low,
+                satisfaction=number(process.loc[low, "satisfaction"], 1),
+                high=high,
+                satisfaction_2=number(process.loc[high, "satisfaction"], 1),
+            )
         )
     if len(channel):
         low = channel["satisfaction"].idxmin()
         parts.append(
-            f"Of the touchpoints, {escape(low)} scores lowest ({channel.loc[low, 'satisfaction']:.1f})."
+            sentence(
+                "Of the touchpoints, {low} scores lowest ({satisfaction}).",
+                low=low,
+                satisfaction=number(channel.loc[low, "satisfaction"], 1),
+            )
         )
     resolution = result.by_process["first_contact_resolution"].dropna()
     if len(resolution):
         worst = resolution.idxmin()
         parts.append(
-            f"First-contact resolution is weakest in {escape(worst)} ({percent(resolution[worst])} "
-            f"of episodes settled in one contact, against {percent(resolution.median())} for the "
-            "median process)."
+            sentence(
+                "First-contact resolution is weakest in {worst} ({resolution} of "
+                "episodes settled in one contact, against {median_resolution} for the "
+                "median process).",
+                worst=worst,
+                resolution=percent(resolution[worst]),
+                median_resolution=percent(resolution.median()),
+            )
         )
     nps = result.by_process["nps"].dropna()
     if len(nps) and result.nps is not None:
         worst = nps.idxmin()
         parts.append(
-            f"The overall NPS is {result.nps:+.0f}; among respondents who had a {escape(worst)} "
-            f"contact before answering it is {nps[worst]:+.0f}."
+            sentence(
+                "The overall NPS is {nps}; among respondents who had a {worst} contact "
+                "before answering it is {nps_2}.",
+                nps=number(result.nps, 0, sign=True),
+                worst=worst,
+                nps_2=number(nps[worst], 0, sign=True),
+            )
         )
     return " ".join(parts) or "The interactions carry no satisfaction scores or resolution flags."
 
 
-def describe_repeats(result: Experience, currency: str) -> str:
-    """Repeat contacts last year: how many, what they cost, what they do to satisfaction."""
+def describe_repeats(
+    result: Experience, currency: str, cite: Callable[[Figure], str] | None = None
+) -> str:
+    """Repeat contacts last year: how many, what they cost, what they do to satisfaction.
+
+    The episodes and the share with a repeat are the shared base's figures
+    (``result.counted``) when there is one; ``cite`` writes them (pass
+    :func:`crmlib.notebook.figures.cite` to make them checkable), plainly by default.
+    """
+    cite = cite or format_value
     r = result.repeats
     total = r.loc["all"]
+    if result.counted:
+        episodes, share = (Safe(cite(figure)) for figure in result.counted)
+    else:
+        episodes, share = count(total["episodes"]), percent(total["repeat_rate"])
     parts = [
-        f"Last year {percent(total['repeat_rate'])} of the {count(total['episodes'])} contact "
-        f"episodes took more than one contact: {count(total['extra_contacts'])} extra contacts"
+        sentence(
+            "Last year {repeat_rate} of the {episodes} contact episodes took more "
+            "than one contact: {extra_contacts} extra contacts",
+            repeat_rate=share,
+            episodes=episodes,
+            extra_contacts=count(total["extra_contacts"]),
+        )
     ]
     if not np.isnan(total["extra_cost"]):
-        parts[0] += f", costing {money(total['extra_cost'], currency)}"
+        parts[0] += sentence(
+            ", costing {extra_cost}",
+            extra_cost=money(total["extra_cost"], currency),
+        )
     parts[0] += "."
     body = r.drop(index="all")
     if len(body):
         top = body.index[0]
         parts.append(
-            f"{capitalise(escape(top))} causes the most ({count(body.loc[top, 'extra_contacts'])} extra contacts, "
-            f"{percent(body.loc[top, 'repeat_rate'])} of its episodes)."
+            sentence(
+                "{top} causes the most ({extra_contacts} extra contacts, {repeat_rate} "
+                "of its episodes).",
+                top=capitalise(top),
+                extra_contacts=count(body.loc[top, "extra_contacts"]),
+                repeat_rate=percent(body.loc[top, "repeat_rate"]),
+            )
         )
     if not np.isnan(total["satisfaction_repeat"]):
         parts.append(
-            f"Contacts in one-contact episodes score {total['satisfaction_single']:.1f} on average, "
-            f"contacts in repeat episodes {total['satisfaction_repeat']:.1f}."
+            sentence(
+                "Contacts in one-contact episodes score {satisfaction_single} on "
+                "average, contacts in repeat episodes {satisfaction_repeat}.",
+                satisfaction_single=number(total["satisfaction_single"], 1),
+                satisfaction_repeat=number(total["satisfaction_repeat"], 1),
+            )
         )
     return " ".join(parts)
 
@@ -275,15 +416,21 @@ def means_experience(company: Company, result: Experience, currency: str) -> str
     if len(process):
         low = process["satisfaction"].idxmin()
         parts.append(
-            f"The experience is made or lost in {escape(low)} contacts: they score lowest, and an unresolved "
-            "contact drags the customer into repeat contacts."
+            sentence(
+                "The experience is made or lost in {low} contacts: they score lowest, "
+                "and an unresolved contact drags the customer into repeat contacts.",
+                low=low,
+            )
         )
     if len(body) and not np.isnan(body["extra_cost"].sum()):
         top = body["extra_cost"].idxmax()
         parts.append(
-            f"Settling {escape(top)} contacts in the first contact would save up to "
-            f"{money(body.loc[top, 'extra_cost'], currency)} a year in repeat contacts, before "
-            "counting the goodwill."
+            sentence(
+                "Settling {top} contacts in the first contact would save up to "
+                "{extra_cost} a year in repeat contacts, before counting the goodwill.",
+                top=top,
+                extra_cost=money(body.loc[top, "extra_cost"], currency),
+            )
         )
     parts.append(
         "The proposition and the activities below should be read through this lens: a "
@@ -295,30 +442,50 @@ def means_experience(company: Company, result: Experience, currency: str) -> str
 def describe_acquisition(view: AcquisitionView, currency: str) -> str:
     """The acquisition finding: volume and trend, the main sources, the first year."""
     parts = [
-        f"In the last 12 months {count(view.new_last_year)} customers bought for the first time"
+        sentence(
+            "In the last 12 months {new_last_year} customers bought for the first time",
+            new_last_year=count(view.new_last_year),
+        )
     ]
     change = view.growth
     if view.year_coverage < 1:
-        parts[0] += (
-            f". The data begins on {escape(view.data_start)}, inside those 12 months "
-            f"({percent(view.year_coverage)} covered), so every buyer of the first months "
-            "counts as new and the figure overstates acquisition; there is no year before "
-            "to compare with"
+        parts[0] += sentence(
+            ". The data begins on {data_start}, inside those 12 months "
+            "({year_coverage} covered), so every buyer of the first months counts as "
+            "new and the figure overstates acquisition; there is no year before to "
+            "compare with",
+            data_start=view.data_start,
+            year_coverage=percent(view.year_coverage),
         )
     elif view.year_before_coverage < 1:
-        parts[0] += (
-            f". The change on the year before is not stated: the data begins on "
-            f"{escape(view.data_start)} and covers only {percent(view.year_before_coverage)} "
-            "of that year"
+        parts[0] += sentence(
+            ". The change on the year before is not stated: the data begins on "
+            "{data_start} and covers only {year_before_coverage} of that year",
+            data_start=view.data_start,
+            year_before_coverage=percent(view.year_before_coverage),
         )
     elif change is not None:
-        parts[0] += f", {'up' if change >= 0 else 'down'} {percent(abs(change))} on the year before"
+        parts[0] += (
+            sentence(", up {change} on the year before", change=percent(abs(change)))
+            if change >= 0
+            else sentence(", down {change} on the year before", change=percent(abs(change)))
+        )
     parts[0] += "."
     if len(view.first_categories):
         top = view.first_categories.head(2)
         parts.append(
             "Their first purchase was most often in "
-            + " and ".join(f"{escape(c)} ({percent(s)})" for c, s in top.items())
+            + listing(
+                (
+                    sentence(
+                        "{category} ({share})",
+                        category=c,
+                        share=percent(s),
+                    )
+                    for c, s in top.items()
+                ),
+                " and ",
+            )
             + "."
         )
     quality = view.quality
@@ -327,17 +494,25 @@ def describe_acquisition(view: AcquisitionView, currency: str) -> str:
         if len(ranked) >= 2:
             best, worst = ranked.index[-1], ranked.index[0]
             parts.append(
-                f"Of the customers won the year before last (their first year is complete), "
-                f"those who came in through {escape(best)} brought {money(ranked['first_year_margin'].iloc[-1], currency)} "
-                f"of margin in their first year and {percent(ranked.loc[best, 'repeat_rate'])} "
-                f"bought again; through {escape(worst)}, "
-                f"{money(ranked['first_year_margin'].iloc[0], currency)} and "
-                f"{percent(ranked.loc[worst, 'repeat_rate'])}."
+                sentence(
+                    "Of the customers won the year before last (their first year is "
+                    "complete), those who came in through {best} brought {best_margin} of margin in "
+                    "their first year and {best_repeat} bought again; through {worst}, "
+                    "{worst_margin} and {worst_repeat}.",
+                    best=best,
+                    best_margin=money(ranked["first_year_margin"].iloc[-1], currency),
+                    best_repeat=percent(ranked.loc[best, "repeat_rate"]),
+                    worst=worst,
+                    worst_margin=money(ranked["first_year_margin"].iloc[0], currency),
+                    worst_repeat=percent(ranked.loc[worst, "repeat_rate"]),
+                )
             )
     if view.first_year_margin is not None:
         parts.append(
-            f"A new customer brings {money(view.first_year_margin, currency)} of margin in the "
-            "first year on average."
+            sentence(
+                "A new customer brings {first_year_margin} of margin in the first year on average.",
+                first_year_margin=money(view.first_year_margin, currency),
+            )
         )
     return " ".join(parts)
 
@@ -346,27 +521,49 @@ def describe_penetration(view: PenetrationView, currency: str) -> str:
     """The penetration finding: categories per buyer, cross-sell by tier, the gap."""
     summary = view.summary
     parts = [
-        f"Last year's {count(view.active)} buyers bought in "
-        f"{summary.loc['all', 'categories_per_buyer']:.1f} categories on average; "
-        f"{percent(view.cross_sell_rate)} bought in two or more."
+        sentence(
+            "Last year's {active} buyers bought in {categories_per_buyer} categories "
+            "on average; {cross_sell_rate} bought in two or more.",
+            active=count(view.active),
+            categories_per_buyer=number(summary.loc["all", "categories_per_buyer"], 1),
+            cross_sell_rate=percent(view.cross_sell_rate),
+        )
     ]
     tiers = summary.drop(index=["all", "unassigned"], errors="ignore")
     if len(tiers) >= 2:
         parts.append(
             "Categories per buyer by value tier: "
-            + ", ".join(f"{escape(t)} {r.categories_per_buyer:.1f}" for t, r in tiers.iterrows())
+            + listing(
+                (
+                    sentence(
+                        "{tier} {categories_per_buyer}",
+                        tier=t,
+                        categories_per_buyer=number(r.categories_per_buyer, 1),
+                    )
+                    for t, r in tiers.iterrows()
+                )
+            )
             + "."
         )
     if view.margin_single is not None and view.margin_multi is not None:
         parts.append(
-            f"Single-category buyers brought {money(view.margin_single, currency)} of margin "
-            f"after contact costs, buyers of several categories {money(view.margin_multi, currency)}."
+            sentence(
+                "Single-category buyers brought {margin_single} of margin after contact "
+                "costs, buyers of several categories {margin_multi}.",
+                margin_single=money(view.margin_single, currency),
+                margin_multi=money(view.margin_multi, currency),
+            )
         )
     if view.affinity.notna().to_numpy().any():
         bought, other, share = best_cross_sell(view.affinity)
         parts.append(
-            f"The widest cross-sell gap between popular categories: only {percent(share)} of "
-            f"{escape(bought)} buyers also bought {escape(other)}."
+            sentence(
+                "The widest cross-sell gap between popular categories: only {share} of "
+                "{bought} buyers also bought {other}.",
+                share=percent(share),
+                bought=bought,
+                other=other,
+            )
         )
     return " ".join(parts)
 
@@ -376,28 +573,50 @@ def describe_wallet(view: PenetrationView, currency: str) -> str:
     if view.wallet is None:
         return (
             "*Share of wallet is skipped: it needs an estimate of what a customer spends a year in "
-            "the market, here and elsewhere (the parameter wallet\\_per\\_customer, 0 = unknown); "
+            "the market, here and elsewhere, which the consultant brings in; "
             "the data holds only the spend here.*"
         )
     w = view.wallet.loc["all"]
-    return (
-        f"Against a wallet of {money(w['wallet_per_customer'], currency)} a year, last year's "
-        f"buyers spent {money(w['spend_per_buyer'], currency)} here: a share of wallet of "
-        f"{percent(w['share_of_wallet'])}, leaving {money(w['headroom'], currency)} a year spent "
-        "elsewhere by the company's own buyers."
+    return sentence(
+        "Against a wallet of {wallet_per_customer} a year, last year's buyers "
+        "spent {spend_per_buyer} here: a share of wallet of {share_of_wallet}, "
+        "leaving {headroom} a year spent elsewhere by the company's own buyers.",
+        wallet_per_customer=money(w["wallet_per_customer"], currency),
+        spend_per_buyer=money(w["spend_per_buyer"], currency),
+        share_of_wallet=percent(w["share_of_wallet"]),
+        headroom=money(w["headroom"], currency),
     )
 
 
-def describe_efficiency(view: EfficiencyView, currency: str) -> str:
-    """The efficiency finding: the costliest channel, cost per tier against margin."""
+def describe_efficiency(
+    view: EfficiencyView, currency: str, cite: Callable[[Figure], str] | None = None
+) -> str:
+    """The efficiency finding: the costliest channel, cost per tier against margin.
+
+    The total is the shared base's ``cost_to_serve`` when there is one, written by
+    ``cite`` (plainly by default).
+    """
+    cite = cite or format_value
+    shared = view.cost_to_serve
+    if shared is not None and shared.status != "unavailable":
+        total = Safe(cite(shared))
+    else:
+        total = money(view.total_cost, currency)
     channels = view.channels
     top = channels.index[0]
     cheapest = channels["cost_per_contact"].idxmin()
     parts = [
-        f"Contacts cost {money(view.total_cost, currency)} last year. {capitalise(escape(top))} took the "
-        f"largest share ({percent(channels.loc[top, 'cost_share'])}, at "
-        f"{money(channels.loc[top, 'cost_per_contact'], currency, 2)} a contact); {escape(cheapest)} "
-        f"is the cheapest at {money(channels.loc[cheapest, 'cost_per_contact'], currency, 2)}."
+        sentence(
+            "Contacts cost {total_cost} last year. {top} took the largest share "
+            "({cost_share}, at {cost_per_contact} a contact); {cheapest} is the "
+            "cheapest at {cost_per_contact_2}.",
+            total_cost=total,
+            top=capitalise(top),
+            cost_share=percent(channels.loc[top, "cost_share"]),
+            cost_per_contact=money(channels.loc[top, "cost_per_contact"], currency, 2),
+            cheapest=cheapest,
+            cost_per_contact_2=money(channels.loc[cheapest, "cost_per_contact"], currency, 2),
+        )
     ]
     tiers = view.tiers
     if tiers is not None and "cost_to_margin" in tiers.columns:
@@ -405,10 +624,15 @@ def describe_efficiency(view: EfficiencyView, currency: str) -> str:
         if len(body):
             heavy = body["cost_to_margin"].idxmax()
             parts.append(
-                f"Per value tier the contact cost per customer runs from "
-                f"{money(body['cost_per_customer'].min(), currency, 2)} to "
-                f"{money(body['cost_per_customer'].max(), currency, 2)}; it weighs most on "
-                f"{escape(heavy)} customers, at {percent(body.loc[heavy, 'cost_to_margin'])} of their margin."
+                sentence(
+                    "Per value tier the contact cost per customer runs from "
+                    "{min_cost_per_customer} to {max_cost_per_customer}; it weighs most on "
+                    "{heavy} customers, at {cost_to_margin} of their margin.",
+                    min_cost_per_customer=money(body["cost_per_customer"].min(), currency, 2),
+                    max_cost_per_customer=money(body["cost_per_customer"].max(), currency, 2),
+                    heavy=heavy,
+                    cost_to_margin=percent(body.loc[heavy, "cost_to_margin"]),
+                )
             )
     return " ".join(parts)
 
@@ -418,42 +642,85 @@ def describe_cohorts(view: RetentionView, freq: str = "Q") -> str:
     curve = average_retention_curve(view.cohorts)
     period = PERIODS.get(freq, "period")
     parts = [
-        f"The table follows {count(len(view.cohorts))} {PERIODS.get(freq, 'period')}ly cohorts. "
-        f"On average {percent(curve.get(1, np.nan))} of a cohort buys again in the {period} after its first"
+        sentence(
+            "The table follows {cohorts} {periods}ly cohorts. On average {curve} of "
+            "a cohort buys again in the {period} after its first",
+            cohorts=count(len(view.cohorts)),
+            periods=PERIODS.get(freq, "period"),
+            curve=percent(curve.get(1, np.nan)),
+            period=period,
+        )
     ]
     if 4 in curve.index and not np.isnan(curve[4]):
-        parts[0] += f", and {percent(curve[4])} is still buying four {period}s later"
+        parts[0] += sentence(
+            ", and {curve} is still buying four {period}s later",
+            curve=percent(curve[4]),
+            period=period,
+        )
     parts[0] += "."
     return " ".join(parts)
 
 
-def describe_retention(view: RetentionView, currency: str) -> str:
-    """The yearly retention rate, per tier, and what a retained customer brings."""
+def describe_retention(
+    view: RetentionView, currency: str, cite: Callable[[Figure], str] | None = None
+) -> str:
+    """The yearly retention rate, per tier, and what a retained customer brings.
+
+    The rate is the shared base's ``retention_rate`` when there is one, written by
+    ``cite`` (plainly by default).
+    """
+    cite = cite or format_value
     window = view.window
     if not view.measured:
-        return (
-            "The yearly retention rate is not available: "
-            + escape(view.unavailable_reason)
-            + ". The cohorts above show what the data does cover."
+        return sentence(
+            "The yearly retention rate is not available: {reason}. The cohorts above "
+            "show what the data does cover.",
+            reason=view.unavailable_reason,
         )
     period = ""
     if view.figure is not None:
         years = view.figure.window.replace("..", " to ").replace(" -> ", " against ")
-        period = f" ({escape(years)})"
+        period = sentence(
+            " ({years})",
+            years=years,
+        )
     parts = [
-        f"Of the {count(view.customers_before)} customers who bought in the year before last, "
-        f"{percent(view.rate)} bought again last year{period}."
+        sentence(
+            "Of the {customers_before} customers who bought in the year before last, "
+            "{rate} bought again last year{period}.",
+            customers_before=count(view.customers_before),
+            rate=Safe(cite(view.figure)) if view.figure is not None else percent(view.rate),
+            period=period,
+        )
     ]
     if view.figure is not None and view.figure.status == "caveat":
-        parts.append(f"With a caveat: {escape(view.figure.reason)}.")
+        parts.append(
+            sentence(
+                "With a caveat: {reason}.",
+                reason=view.figure.reason,
+            )
+        )
     if view.target is not None:
         gap = view.rate - view.target
         parts.append(
-            f"The company's retention target is {percent(view.target)} (set in company.yml "
-            f"under targets): the rate is {percent(abs(gap))} "
-            f"{'above' if gap >= 0 else 'below'} it."
+            (
+                sentence(
+                    "The company's retention target is {target}: the rate is {gap} above it.",
+                    target=percent(view.target),
+                    gap=percent(abs(gap)),
+                )
+                if gap >= 0
+                else sentence(
+                    "The company's retention target is {target}: the rate is {gap} below it.",
+                    target=percent(view.target),
+                    gap=percent(abs(gap)),
+                )
+            )
             if abs(gap) >= 0.005
-            else f"The company's retention target is {percent(view.target)}: the rate meets it."
+            else sentence(
+                "The company's retention target is {target}: the rate meets it.",
+                target=percent(view.target),
+            )
         )
     tiers = window.drop(index=["all", "unassigned"], errors="ignore").dropna(
         subset=["retention_rate"]
@@ -462,14 +729,22 @@ def describe_retention(view: RetentionView, currency: str) -> str:
     if len(tiers) >= 2:
         best, worst = tiers["retention_rate"].idxmax(), tiers["retention_rate"].idxmin()
         parts.append(
-            f"By their value tier in the year before last, retention runs from "
-            f"{percent(tiers.loc[worst, 'retention_rate'])} ({escape(worst)}) to "
-            f"{percent(tiers.loc[best, 'retention_rate'])} ({escape(best)})."
+            sentence(
+                "By their value tier in the year before last, retention runs from "
+                "{retention_rate} ({worst}) to {retention_rate_2} ({best}).",
+                retention_rate=percent(tiers.loc[worst, "retention_rate"]),
+                worst=worst,
+                retention_rate_2=percent(tiers.loc[best, "retention_rate"]),
+                best=best,
+            )
         )
     if view.retained_margin is not None:
         parts.append(
-            f"A retained customer brought {money(view.retained_margin, currency)} of margin "
-            "after the cost of their contacts last year."
+            sentence(
+                "A retained customer brought {retained_margin} of margin after the cost "
+                "of their contacts last year.",
+                retained_margin=money(view.retained_margin, currency),
+            )
         )
     return " ".join(parts)
 
@@ -479,39 +754,63 @@ def describe_lapse(view: LapseView) -> str:
     attrs = view.rhythm.attrs
     total = view.summary.loc["all"]
     parts = [
-        f"With k = {attrs['k']:g}, a customer has lapsed after {attrs['k']:g} of their own "
-        f"purchase intervals without buying (never sooner than {attrs['min_days']} days). "
-        f"{percent(total['lapse_rate'])} of the {count(total['customers'])} buyers have lapsed."
+        sentence(
+            "With k = {k}, a customer has lapsed after {k} of their own purchase "
+            "intervals without buying (never sooner than {min_days} days). "
+            "{lapse_rate} of the {customers} buyers have lapsed.",
+            k=number(attrs["k"], None),
+            min_days=attrs["min_days"],
+            lapse_rate=percent(total["lapse_rate"]),
+            customers=count(total["customers"]),
+        )
     ]
     if "one-time buyers" in view.summary.index:
         one = view.summary.loc["one-time buyers"]
         parts.append(
-            f"The {count(one['customers'])} one-time buyers have no rhythm of their own, so they "
-            f"are measured against the base's: a median of {attrs['base_interval_days']:.0f} days "
-            f"between purchases; {percent(one['lapse_rate'])} of them have lapsed."
+            sentence(
+                "The {customers} one-time buyers have no rhythm of their own, so they "
+                "are measured against the base's: a median of {base_interval_days} days "
+                "between purchases; {lapse_rate} of them have lapsed.",
+                customers=count(one["customers"]),
+                base_interval_days=number(attrs["base_interval_days"], 0),
+                lapse_rate=percent(one["lapse_rate"]),
+            )
         )
     if view.comparison is not None and {"active", "lapsed"} <= set(view.comparison.index):
         c = view.comparison
-        means = (
-            f"the mean probability alive is {percent(c.loc['active', 'mean_alive'])} for the "
-            f"active and {percent(c.loc['lapsed', 'mean_alive'])} for the lapsed"
+        means = sentence(
+            "the mean probability alive is {mean_alive} for the active and "
+            "{mean_alive_2} for the lapsed",
+            mean_alive=percent(c.loc["active", "mean_alive"]),
+            mean_alive_2=percent(c.loc["lapsed", "mean_alive"]),
         )
         if not view.model_separates:
             parts.append(
-                f"The BG/NBD model does not tell them apart here ({means}), so its "
-                "probabilities are not used to pick customers to win back."
+                sentence(
+                    "The BG/NBD model does not tell them apart here ({means}), so its "
+                    "probabilities are not used to pick customers to win back.",
+                    means=means,
+                )
             )
         elif view.win_back is None:
             parts.append(
-                f"The BG/NBD model agrees in the main: {means}. Who of the lapsed may "
-                "receive marketing is not known: the customer table has no "
-                "consent_marketing column."
+                sentence(
+                    "The BG/NBD model agrees in the main: {means}. Who of the lapsed may "
+                    "receive marketing is not known: the customer table has no "
+                    "consent_marketing column.",
+                    means=means,
+                )
             )
         else:
             parts.append(
-                f"The BG/NBD model agrees in the main: {means}. {count(view.win_back)} "
-                "lapsed customers who may receive marketing still have a probability alive "
-                "of 50% or more" + (": the first win-back list." if view.win_back else ".")
+                sentence(
+                    "The BG/NBD model agrees in the main: {means}. {win_back} lapsed "
+                    "customers who may receive marketing still have a probability alive of "
+                    "50% or more",
+                    means=means,
+                    win_back=count(view.win_back),
+                )
+                + (": the first win-back list." if view.win_back else ".")
             )
     return " ".join(parts)
 
@@ -520,14 +819,25 @@ def describe_retention_value(result: RetentionValue, currency: str) -> str:
     """What the rise is worth, then the five-times rule of thumb set beside the data."""
     v = result.value
     parts = [
-        f"A customer who brings {money(v['margin'], currency)} a year and stays with a "
-        f"probability of {percent(v['retention_rate'])} is worth {money(v['clv_now'], currency)} "
-        f"by the textbook retention formula (margin × r / (1 + d − r)), a shortcut for "
-        f"comparing retention rates, not the workbook's lifetime value. Raising retention by {v['uplift'] * 100:.0f} points "
-        f"to {percent(v['target_rate'])} makes that {money(v['clv_target'], currency)}: "
-        f"{money(v['lifetime_gain'], currency)} over the {count(v['customers'])} customers of the "
-        f"base, of which {money(v['first_year_gain'], currency)} in the first year alone "
-        f"({count(v['extra_retained'])} more customers kept)."
+        sentence(
+            "A customer who brings {margin} a year and stays with a probability of "
+            "{retention_rate} is worth {clv_now} by the textbook retention formula "
+            "(margin × r / (1 + d − r)), a shortcut for comparing retention rates, "
+            "not the workbook's lifetime value. Raising retention by {uplift} points "
+            "to {target_rate} makes that {clv_target}: {lifetime_gain} over the "
+            "{customers} customers of the base, of which {first_year_gain} in the "
+            "first year alone ({extra_retained} more customers kept).",
+            margin=money(v["margin"], currency),
+            retention_rate=percent(v["retention_rate"]),
+            clv_now=money(v["clv_now"], currency),
+            uplift=number(v["uplift"] * 100, 0),
+            target_rate=percent(v["target_rate"]),
+            clv_target=money(v["clv_target"], currency),
+            lifetime_gain=money(v["lifetime_gain"], currency),
+            customers=count(v["customers"]),
+            first_year_gain=money(v["first_year_gain"], currency),
+            extra_retained=count(v["extra_retained"]),
+        )
     ]
     rule = (
         "The common rule that keeping a customer is about five times cheaper than winning one "
@@ -535,29 +845,48 @@ def describe_retention_value(result: RetentionValue, currency: str) -> str:
     )
     if result.acquisition_cost_source == "given":
         ratio = (
-            f" The data puts the yearly contact cost of a retained customer at "
-            f"{money(result.retention_cost, currency)}, so winning one costs "
-            f"{result.acquisition_cost / result.retention_cost:.1f} times keeping one here."
+            sentence(
+                " The data puts the yearly contact cost of a retained customer at "
+                "{retention_cost}, so winning one costs {acquisition_cost} times keeping "
+                "one here.",
+                retention_cost=money(result.retention_cost, currency),
+                acquisition_cost=number(result.acquisition_cost / result.retention_cost, 1),
+            )
             if result.retention_cost
             else ""
         )
         parts.append(
-            f"{rule} With the acquisition cost given ({money(result.acquisition_cost, currency)}), "
-            f"winning as many new customers as the rise keeps would cost "
-            f"{money(result.replacement_cost, currency)}.{ratio}"
+            sentence(
+                "{rule} With the acquisition cost given ({acquisition_cost}), winning as "
+                "many new customers as the rise keeps would cost "
+                "{replacement_cost}.{ratio}",
+                rule=rule,
+                acquisition_cost=money(result.acquisition_cost, currency),
+                replacement_cost=money(result.replacement_cost, currency),
+                ratio=ratio,
+            )
         )
     elif result.acquisition_cost_source == "rule of thumb":
         parts.append(
-            f"{rule} The data holds no acquisition cost; it measures the yearly contact cost of a "
-            f"retained customer at {money(result.retention_cost, currency)}, so the rule implies "
-            f"about {money(result.acquisition_cost, currency)} to win one, and "
-            f"{money(result.replacement_cost, currency)} to win as many customers as the rise "
-            "keeps. Set the parameter acquisition_cost to the company's own figure."
+            sentence(
+                "{rule} The data holds no acquisition cost; it measures the yearly "
+                "contact cost of a retained customer at {retention_cost}, so the rule "
+                "implies about {acquisition_cost} to win one, and {replacement_cost} to "
+                "win as many customers as the rise keeps. The company's own cost of winning "
+                "a customer should replace it.",
+                rule=rule,
+                retention_cost=money(result.retention_cost, currency),
+                acquisition_cost=money(result.acquisition_cost, currency),
+                replacement_cost=money(result.replacement_cost, currency),
+            )
         )
     else:
         parts.append(
-            f"{rule} The data has no acquisition cost and no cost to serve to set it against; "
-            "set the parameter acquisition_cost to compare."
+            sentence(
+                "{rule} The data has no acquisition cost and no cost to serve to set it "
+                "against; set the parameter acquisition_cost to compare.",
+                rule=rule,
+            )
         )
     return " ".join(parts)
 
@@ -566,18 +895,28 @@ def _benchmark_phrase(score: float, benchmarks: dict[str, float]) -> str:
     values = sorted(benchmarks.items(), key=lambda kv: kv[1])
     low, average, best = (v for _, v in values[:3]) if len(values) >= 3 else (17.0, 35.0, 67.0)
     if score >= best:
-        return f"at or above the best companies in the published assessments (about {best:.0f}%)"
+        return sentence(
+            "at or above the best companies in the published assessments (about {best}%)",
+            best=number(best, 0),
+        )
     if score >= average:
-        return (
-            f"above the average company (about {average:.0f}%) but {best - score:.0f} points "
-            f"short of the best (about {best:.0f}%)"
+        return sentence(
+            "above the average company (about {average}%) but {best} points short of "
+            "the best (about {best_2}%)",
+            average=number(average, 0),
+            best=number(best - score, 0),
+            best_2=number(best, 0),
         )
     if score > low:
-        return (
-            f"below the average company (about {average:.0f}%), above the weakest "
-            f"(about {low:.0f}%)"
+        return sentence(
+            "below the average company (about {average}%), above the weakest (about {low}%)",
+            average=number(average, 0),
+            low=number(low, 0),
         )
-    return f"at the level of the weakest companies (about {low:.0f}%)"
+    return sentence(
+        "at the level of the weakest companies (about {low}%)",
+        low=number(low, 0),
+    )
 
 
 def describe_assessment(result: Assessment) -> str:
@@ -589,36 +928,59 @@ def describe_assessment(result: Assessment) -> str:
             "place the company against the published benchmarks."
         )
     parts = [
-        f"The company scores {reality:.0f}% on reality, "
-        f"{_benchmark_phrase(reality, result.benchmarks)}."
+        sentence(
+            "The company scores {reality}% on reality, {reality_2}.",
+            reality=number(reality, 0),
+            reality_2=_benchmark_phrase(reality, result.benchmarks),
+        )
     ]
     if not np.isnan(intention):
         parts.append(
-            f"Intention scores {intention:.0f}%: plans run {intention - reality:.0f} points ahead "
-            "of what happens."
+            sentence(
+                "Intention scores {intention}%: plans run {intention_2} points ahead of "
+                "what happens.",
+                intention=number(intention, 0),
+                intention_2=number(intention - reality, 0),
+            )
             if intention >= reality
-            else f"Intention scores {intention:.0f}%, below reality: practice runs ahead of plans."
+            else sentence(
+                "Intention scores {intention}%, below reality: practice runs ahead of plans.",
+                intention=number(intention, 0),
+            )
         )
     weakest = result.weakest.head(3)
     if len(weakest):
         parts.append(
             "The weakest areas in reality: "
-            + ", ".join(f"{escape(r.area_title)} ({r.percent:.0f}%)" for r in weakest.itertuples())
+            + listing(
+                sentence(
+                    "{area_title} ({percent}%)",
+                    area_title=r.area_title,
+                    percent=number(r.percent, 0),
+                )
+                for r in weakest.itertuples()
+            )
             + "."
         )
     gaps = result.areas.dropna(subset=["gap"])
     if len(gaps):
         widest = gaps["gap"].idxmax()
         parts.append(
-            f"The widest gap between intention and reality is in "
-            f"{escape(gaps.loc[widest, 'area_title'])} ({gaps.loc[widest, 'gap']:.0f} points): "
-            "the plan exists, the practice does not follow."
+            sentence(
+                "The widest gap between intention and reality is in {area_title} ({gap} "
+                "points): the plan exists, the practice does not follow.",
+                area_title=gaps.loc[widest, "area_title"],
+                gap=number(gaps.loc[widest, "gap"], 0),
+            )
         )
     answered = result.overall.loc[result.overall["dimension"] == "reality", "coverage"]
     if len(answered) and float(answered.iloc[0]) < 1:
         parts.append(
-            f"{percent(1 - float(answered.iloc[0]))} of the practices were not scored on reality "
-            "and count as unknown, not as zero."
+            sentence(
+                "{unscored} of the practices were not scored on reality and count as "
+                "unknown, not as zero.",
+                unscored=percent(1 - float(answered.iloc[0])),
+            )
         )
     return " ".join(parts)
 
@@ -632,18 +994,29 @@ def means_assessment(company: Company, scored: Assessment) -> str:
     weakest = scored.weakest.iloc[0]
     owner = AREA_OWNERS.get(weakest["area"], "management")
     parts.append(
-        f"{escape(weakest['area_title'])} is where customer management is weakest in practice "
-        f"({weakest['percent']:.0f}%); it is for {owner} to take up first."
+        sentence(
+            "{area_title} is where customer management is weakest in practice "
+            "({percent}%); it is for {owner} to take up first.",
+            area_title=weakest["area_title"],
+            percent=number(weakest["percent"], 0),
+            owner=owner,
+        )
     )
     gaps = scored.areas.dropna(subset=["gap"])
     if len(gaps):
         mean_gap = float(gaps["gap"].mean())
         parts.append(
-            f"On average plans run {mean_gap:.0f} points ahead of practice: the next step is "
-            "doing what has been decided, more than deciding more."
+            sentence(
+                "On average plans run {mean_gap} points ahead of practice: the next step "
+                "is doing what has been decided, more than deciding more.",
+                mean_gap=number(mean_gap, 0),
+            )
             if mean_gap >= 10
-            else f"Plans and practice are close (on average {mean_gap:.0f} points apart): the "
-            "next step is raising the ambition in the weakest areas."
+            else sentence(
+                "Plans and practice are close (on average {mean_gap} points apart): the "
+                "next step is raising the ambition in the weakest areas.",
+                mean_gap=number(mean_gap, 0),
+            )
         )
     return " ".join(parts)
 

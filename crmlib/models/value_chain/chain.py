@@ -39,6 +39,7 @@ from crmlib.models.value_chain.stages import (
     supplier_table,
     value_proposition,
 )
+from crmlib.text import translate
 
 MODEL = "CRM value chain (Buttle)"
 
@@ -272,8 +273,11 @@ class ValueChain:
                 relationships.attainment if relationships is not None else float("nan"),
                 "data",
                 (
-                    "target attainment"
-                    + (f" (caveat: {relationships.caveat})" if relationships.caveat else "")
+                    translate("target attainment (caveat: {caveat})").format(
+                        caveat=relationships.caveat
+                    )
+                    if relationships.caveat
+                    else translate("target attainment")
                 )
                 if relationships is not None
                 else self.reason("relationships"),

@@ -18,10 +18,10 @@ from crmlib.models.value_chain.chain import (
     ValueChain,
     limiting_stage,
 )
-from crmlib.models.value_chain.text import _lower, cost_magnet_cost
+from crmlib.models.value_chain.text import Cite, _citer, _lower, cost_magnet_cost, names
 from crmlib.models.verdict import Action, ModelVerdict
 from crmlib.stages import Stage
-from crmlib.text import escape, join, label, lead, sentence
+from crmlib.text import Safe, join, label, lead, sentence, translate
 
 #: Who owns the action on each supporting condition.
 CONDITION_OWNERS = {
@@ -37,123 +37,219 @@ def _key(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
 
+def _fill(plain: bool, template: str, **values: object) -> str:
+    """A clause as Markdown (values escaped), or as plain text with ``plain``."""
+    if plain:
+        return translate(template).format(**values)
+    return sentence(template, **values)
+
+
 def _why(chain: ValueChain, stage: str, *, plain: bool = False) -> str:
     """One clause on what holds a stage back, from its own result.
 
     Markdown (names escaped, segment in italics), or plain text with ``plain``.
     """
-    escape_ = (lambda text: str(text)) if plain else escape
-    mark = "" if plain else "*"
     if stage == "Customer portfolio analysis":
         portfolio = chain.portfolio()
         missing = [
-            label
-            for label, ok in (
-                ("margin per customer", portfolio.margin_measured),
-                ("cost to serve", portfolio.cost_measured),
-                ("expected lifetime value", portfolio.forecast),
+            words
+            for words, ok in (
+                (translate("margin per customer"), portfolio.margin_measured),
+                (translate("cost to serve"), portfolio.cost_measured),
+                (translate("expected lifetime value"), portfolio.forecast),
             )
             if not ok
         ]
         types = portfolio.types.summary
-        missing.append(f"{count((~types['measured']).sum())} of {len(types)} strategic types")
-        return "the data cannot yet show " + join(missing)
+        missing.append(
+            _fill(
+                plain,
+                "{missing} of {total} strategic types",
+                missing=count((~types["measured"]).sum()),
+                total=str(len(types)),
+            )
+        )
+        return _fill(plain, "the data cannot yet show {missing}", missing=Safe(join(missing)))
     if stage == "Customer intimacy":
         gaps = chain.intimacy().gaps
         if len(gaps):
-            return (
-                f"the {label(gaps.index[0])} aspect of the SSCs' picture is only "
-                f"{percent(gaps.iloc[0])} complete"
+            return _fill(
+                plain,
+                "the {aspect} aspect of the SSCs' picture is only {share} complete",
+                aspect=label(gaps.index[0]),
+                share=percent(gaps.iloc[0]),
             )
-        return "the SSCs' picture has no single large gap"
+        return _fill(plain, "the SSCs' picture has no single large gap")
     if stage == "Network development":
         parties = chain.network().parties.dropna(subset=["percent"])
         worst = parties["percent"].idxmin()
-        return f"{escape_(label(worst))} are least aligned on customer data"
+        return _fill(plain, "{party} are least aligned on customer data", party=label(worst))
     if stage == "Value proposition development":
         profile = chain.proposition().profile.dropna(subset=["fit"])
         worst = profile["fit"].idxmin()
-        return (
-            f"the offer fits {mark}{escape_(worst)}{mark} only {percent(profile.loc[worst, 'fit'])}"
-        )
+        fit = percent(profile.loc[worst, "fit"])
+        if plain:
+            return _fill(plain, "the offer fits {segment} only {fit}", segment=worst, fit=fit)
+        return _fill(plain, "the offer fits *{segment}* only {fit}", segment=worst, fit=fit)
     measures = chain.relationships().measures
     ratio = (measures["value"] / measures["target"]).idxmin()
     row = measures.loc[ratio]
-    who = "all customers" if row["segment"] == "all" else f"{row['segment']} customers"
-    return f"{row['measure']} of {who} is furthest below its target"
+    who = (
+        _fill(plain, "all customers")
+        if row["segment"] == "all"
+        else _fill(plain, "{segment} customers", segment=row["segment"])
+    )
+    return _fill(
+        plain,
+        "{measure} of {who} is furthest below its target",
+        measure=row["measure"],
+        who=Safe(who) if not plain else who,
+    )
 
 
-def describe_scores(scores: pd.DataFrame, company: Company) -> str:
+def describe_scores(scores: pd.DataFrame, company: Company) -> Safe:
     """What the diagram shows: how many elements are scored, and the range of each phase."""
     scored = scores[scores["score"].notna()]
-    share = (
-        f"All {count(len(scores))}"
-        if len(scored) == len(scores)
-        else f"{count(len(scored))} of the {count(len(scores))}"
-    )
-    text = (
-        f"{lead(company.name)} {share} elements of the chain "
-        "are scored: "
-        f"{count((scored['basis'] == 'data').sum())} from the data and "
-        f"{count((scored['basis'] == 'workshop').sum())} by the workshop."
-    )
-    for kind, noun in (("primary", "primary stages"), ("supporting", "supporting conditions")):
+    values = {
+        "lead": lead(company.name),
+        "data": count((scored["basis"] == "data").sum()),
+        "workshop": count((scored["basis"] == "workshop").sum()),
+    }
+    if len(scored) == len(scores):
+        first = sentence(
+            "{lead} All {total} elements of the chain are scored: {data} from the data and "
+            "{workshop} by the workshop.",
+            total=count(len(scores)),
+            **values,
+        )
+    else:
+        first = sentence(
+            "{lead} {scored} of the {total} elements of the chain are scored: {data} from the "
+            "data and {workshop} by the workshop.",
+            scored=count(len(scored)),
+            total=count(len(scores)),
+            **values,
+        )
+    parts = [first]
+    for kind in ("primary", "supporting"):
         part = scored[scored["kind"] == kind]
-        if len(part) >= 2:
-            low, high = part["score"].idxmin(), part["score"].idxmax()
-            text += (
-                f" The {noun} run from {_lower(low)} ({percent(part.loc[low, 'score'])}) to "
-                f"{_lower(high)} ({percent(part.loc[high, 'score'])})."
+        if len(part) < 2:
+            continue
+        low, high = part["score"].idxmin(), part["score"].idxmax()
+        template = (
+            "The primary stages run from {low} ({low_score}) to {high} ({high_score})."
+            if kind == "primary"
+            else "The supporting conditions run from {low} ({low_score}) to {high} ({high_score})."
+        )
+        parts.append(
+            sentence(
+                template,
+                low=_lower(low),
+                low_score=percent(part.loc[low, "score"]),
+                high=_lower(high),
+                high_score=percent(part.loc[high, "score"]),
             )
+        )
     grey = scores[scores["score"].isna()]
     if len(grey):
-        text += (
-            f" Grey, not scored: {join([_lower(s) for s in grey.index])}; they count once "
-            "the data or the workshop answers are there."
+        parts.append(
+            sentence(
+                "Grey, not scored: {elements}; they count once the data or the workshop "
+                "answers are there.",
+                elements=names([_lower(s) for s in grey.index]),
+            )
         )
-    return text
+    return Safe(" ".join(parts))
 
 
-def describe_chain(chain: ValueChain, scores: pd.DataFrame) -> str:
-    """The conclusion: the SSCs and the stage that limits value most."""
+def describe_chain(chain: ValueChain, scores: pd.DataFrame, cite: Cite | None = None) -> Safe:
+    """The conclusion: the SSCs and the stage that limits value most.
 
+    ``cite`` writes a figure into the text (the notebook passes
+    :func:`crmlib.notebook.figures.cite`); by default it is written out plainly.
+    """
+    cite_ = _citer(cite)
     company, portfolio = chain.company, chain.portfolio()
-    text = (
-        f"**Conclusion for {escape(company.name)}.** The strategically significant customers "
-        f"are {count(portfolio.n_ssc)} customers "
-        f"({percent(portfolio.n_ssc / len(portfolio.table))}) who bring "
-        f"{percent(portfolio.ssc_value_share)} of current value ({escape(portfolio.value_word)}, "
-        f"last {portfolio.horizon_months} months)."
+    ssc = (
+        cite_(portfolio.figure("ssc_count"))
+        if portfolio.base is not None
+        else count(portfolio.n_ssc)
     )
+    parts = [
+        sentence(
+            "**Conclusion for {company}.** The strategically significant customers are {ssc} "
+            "customers ({share}) who bring {value} of current value ({word}, last {months} "
+            "months).",
+            company=company.name,
+            ssc=ssc,
+            share=percent(portfolio.n_ssc / len(portfolio.table)),
+            value=cite_(portfolio.figure("ssc_value_share")),
+            word=portfolio.value_word,
+            months=str(portfolio.horizon_months),
+        )
+    ]
     limit = limiting_stage(scores)
     primary = scores[(scores["kind"] == "primary") & scores["score"].notna()]
     if limit is not None:
-        text += (
-            f" Of the primary stages, **{_lower(limit)}** limits value most, with a score of "
-            f"{percent(scores.loc[limit, 'score'])}: {_why(chain, limit)}."
+        parts.append(
+            sentence(
+                "Of the primary stages, **{stage}** limits value most, with a score of {score}: "
+                "{why}.",
+                stage=_lower(limit),
+                score=percent(scores.loc[limit, "score"]),
+                why=Safe(_why(chain, limit)),
+            )
         )
         rest = primary.drop(limit).sort_values("score", kind="mergesort")
         if len(rest) == 1:
-            text += f" The other is {_lower(rest.index[0])} ({percent(rest['score'].iloc[0])})."
+            parts.append(
+                sentence(
+                    "The other is {stage} ({score}).",
+                    stage=_lower(rest.index[0]),
+                    score=percent(rest["score"].iloc[0]),
+                )
+            )
         elif len(rest):
-            text += (
-                f" Next is {_lower(rest.index[0])} ({percent(rest['score'].iloc[0])}); the "
-                f"strongest is {_lower(rest.index[-1])} ({percent(rest['score'].iloc[-1])})."
+            parts.append(
+                sentence(
+                    "Next is {next} ({next_score}); the strongest is {strongest} "
+                    "({strongest_score}).",
+                    next=_lower(rest.index[0]),
+                    next_score=percent(rest["score"].iloc[0]),
+                    strongest=_lower(rest.index[-1]),
+                    strongest_score=percent(rest["score"].iloc[-1]),
+                )
             )
     unscored = scores[(scores["kind"] == "primary") & scores["score"].isna()]
     if len(unscored):
-        names = join([_lower(s) for s in unscored.index])
-        text += (
-            f" Not scored, so not compared: {names} (the sections above say what "
-            f"{'it needs' if len(unscored) == 1 else 'they need'})."
+        stages = names([_lower(s) for s in unscored.index])
+        parts.append(
+            sentence(
+                "Not scored, so not compared: {stages} (the sections above say what it needs).",
+                stages=stages,
+            )
+            if len(unscored) == 1
+            else sentence(
+                "Not scored, so not compared: {stages} (the sections above say what they need).",
+                stages=stages,
+            )
         )
     weakest = limiting_stage(scores, "supporting")
     if weakest is not None:
-        text += (
-            f" Of the supporting conditions, {_lower(weakest)} is weakest "
-            f"({percent(scores.loc[weakest, 'score'])}): strengthen it along with the stage."
+        parts.append(
+            sentence(
+                "Of the supporting conditions, {condition} is weakest ({score}): strengthen it "
+                "along with the stage.",
+                condition=_lower(weakest),
+                score=percent(scores.loc[weakest, "score"]),
+            )
         )
-    return text
+    return Safe(" ".join(parts))
+
+
+def _line(template: str, **values: object) -> str:
+    """A diagram line: translated and filled, not escaped (drawn as text, not Markdown)."""
+    return translate(template).format(**values)
 
 
 def diagram_lines(chain: ValueChain, stage: str) -> tuple[str, ...]:
@@ -161,37 +257,51 @@ def diagram_lines(chain: ValueChain, stage: str) -> tuple[str, ...]:
     try:
         if stage == "Customer portfolio analysis":
             p = chain.portfolio()
-            lines = [f"{count(p.n_ssc)} SSCs", f"{percent(p.ssc_value_share)} of value"]
+            lines = [
+                _line("{n} SSCs", n=count(p.n_ssc)),
+                _line("{share} of value", share=percent(p.ssc_value_share)),
+            ]
             summary = p.types.summary
             if summary.loc["cost_magnet", "measured"]:
-                lines.append(f"{count(summary.loc['cost_magnet', 'customers'])} cost magnets")
+                n = count(summary.loc["cost_magnet", "customers"])
+                lines.append(_line("{n} cost magnets", n=n))
             if summary.loc["door_opener", "measured"]:
-                lines.append(f"{count(summary.loc['door_opener', 'customers'])} door-openers")
+                n = count(summary.loc["door_opener", "customers"])
+                lines.append(_line("{n} door-openers", n=n))
             return tuple(lines)
         if stage == "Customer intimacy":
             i = chain.intimacy()
-            lines = [f"SSC picture {percent(i.ssc_completeness)}"]
+            lines = [_line("SSC picture {share}", share=percent(i.ssc_completeness))]
             if len(i.gaps):
-                lines.append(f"gap: {label(i.gaps.index[0])} {percent(i.gaps.iloc[0])}")
+                lines.append(
+                    _line(
+                        "gap: {aspect} {share}",
+                        aspect=label(i.gaps.index[0]),
+                        share=percent(i.gaps.iloc[0]),
+                    )
+                )
             return tuple(lines)
         if stage == "Network development":
             n = chain.network()
             lines = []
             if not math.isnan(n.alignment):
-                lines.append(f"alignment {percent(n.alignment)}")
+                lines.append(_line("alignment {share}", share=percent(n.alignment)))
             if n.suppliers is not None and len(n.suppliers):
-                lines.append(f"{count(len(n.suppliers))} suppliers")
+                lines.append(_line("{n} suppliers", n=count(len(n.suppliers))))
             return tuple(lines)
         if stage == "Value proposition development":
             pr = chain.proposition()
-            return (f"{pr.segments.k} needs segments", f"fit {percent(pr.mean_fit)}")
+            return (
+                _line("{k} needs segments", k=pr.segments.k),
+                _line("fit {share}", share=percent(pr.mean_fit)),
+            )
         r = chain.relationships()
         return (
-            f"SSC retention {percent(r.value('retention', 'SSC'))}",
-            f"targets met {percent(r.attainment)}",
+            _line("SSC retention {share}", share=percent(r.value("retention", "SSC"))),
+            _line("targets met {share}", share=percent(r.attainment)),
         )
     except MissingDataError:  # a stage without data says so in the diagram
-        return ("not measured",)
+        return (_line("not measured"),)
 
 
 def _stage_action(chain, stage: str, priority: int) -> Action | None:
@@ -207,10 +317,14 @@ def _stage_action(chain, stage: str, priority: int) -> Action | None:
             MODEL,
             rationale,
             priority,
+            lever="data",
+            cost_drivers={"projects": 1},
+            effort=2,
         )
     if stage == "Customer intimacy":
         intimacy = chain.intimacy()
         aspect = intimacy.gaps.index[0].replace("_", " ") if len(intimacy.gaps) else "picture"
+        key = intimacy.gaps.index[0] if len(intimacy.gaps) else ""
         return Action(
             f"Complete the {aspect} aspect of the {count(len(intimacy.ssc_ids))} SSCs' picture "
             "at their next contacts",
@@ -219,6 +333,12 @@ def _stage_action(chain, stage: str, priority: int) -> Action | None:
             MODEL,
             rationale,
             priority,
+            lever="data",
+            customers=tuple(str(c) for c in intimacy.ssc_ids),
+            customer_set="strategically significant customers",
+            cost_drivers={"projects": 1},
+            effort=1,
+            unblocks=f"data:{key}" if key else "",
         )
     if stage == "Network development":
         parties = chain.network().parties.dropna(subset=["percent"])
@@ -230,10 +350,14 @@ def _stage_action(chain, stage: str, priority: int) -> Action | None:
             MODEL,
             rationale,
             priority,
+            lever="readiness",
+            cost_drivers={"projects": 1},
+            effort=2,
+            needs=("consent",),
         )
     if stage == "Value proposition development":
         proposition = chain.proposition()
-        segment = proposition.profile["fit"].idxmin()
+        segment, weighed = _proposition_segment(proposition.profile)
         needs = proposition.fit.segments.loc[segment, "distinctive_needs"].replace("_", " ")
         return Action(
             f"Develop the proposition for '{segment}' around {needs}",
@@ -242,6 +366,16 @@ def _stage_action(chain, stage: str, priority: int) -> Action | None:
             MODEL,
             rationale,
             priority,
+            lever="penetration",
+            customer_set=f"needs segment '{segment}'",
+            customer_count=int(proposition.profile.loc[segment, "respondents"])
+            if pd.notna(proposition.profile.loc[segment, "respondents"])
+            else None,
+            assumptions="segment chosen on its fit gap weighed by its revenue"
+            if weighed
+            else "segment chosen on its fit alone: its value is not known",
+            cost_drivers={"projects": 1},
+            effort=2,
         )
     relationships = chain.relationships()
     measures = relationships.measures
@@ -253,14 +387,42 @@ def _stage_action(chain, stage: str, priority: int) -> Action | None:
         estimate = (row["target"] - row["value"]) * row["customers"] * per_customer * scale
         value = None if math.isnan(estimate) else float(estimate)
     who = "all customers" if row["segment"] == "all" else f"{row['segment']} customers"
+    n = int(row["customers"]) if pd.notna(row["customers"]) else None
+    retention = row["measure"] == "retention"
     return Action(
         f"Lift {row['measure']} of {who} from {percent(row['value'])} to {percent(row['target'])}",
-        "customer service" if row["measure"] == "retention" else "marketing",
+        "customer service" if retention else "marketing",
         value,
         MODEL,
         rationale,
         priority,
+        lever="retention" if retention else "penetration",
+        customer_set=who,
+        customer_count=n,
+        assumptions="the target is reached (assumed); each kept customer brings the "
+        "segment's mean current value of a retained customer"
+        if value is not None
+        else "",
+        cost_drivers={"contacts": 2 * n} if n else {},
+        effort=2,
+        needs=("consent", "readiness"),
     )
+
+
+def _proposition_segment(profile: pd.DataFrame) -> tuple[str, bool]:
+    """The needs segment whose proposition to develop: the largest fit gap weighed by value.
+
+    A segment's weight is its buyers times their revenue per customer, so a poorly fitted
+    but small, low-value segment does not come first. Without those figures, the least
+    fitted segment (and False: not weighed).
+    """
+    known = profile.dropna(subset=["fit"])
+    if {"respondents", "revenue_per_customer"} <= set(known.columns):
+        worth = known["respondents"] * known["revenue_per_customer"]
+        if worth.notna().any() and worth.sum() > 0:
+            gap = (1 - known["fit"]) * worth / worth.sum()
+            return str(gap.idxmax()), True
+    return str(known["fit"].idxmin()), False
 
 
 def verdict(chain: ValueChain) -> ModelVerdict:
@@ -289,24 +451,38 @@ def verdict(chain: ValueChain) -> ModelVerdict:
     )
     findings = []
     primary = scores[(scores["kind"] == "primary") & scores["score"].notna()]
-    findings.append(
-        "Primary stages: "
-        + ", ".join(f"{_lower(s)} {percent(v)}" for s, v in primary["score"].items())
-        + "."
+    stages = Safe(
+        ", ".join(
+            sentence("{stage} {score}", stage=_lower(s), score=percent(v))
+            for s, v in primary["score"].items()
+        )
     )
+    findings.append(sentence("Primary stages: {stages}.", stages=stages))
     summary = portfolio.types.summary
     measured = [
-        f"{summary.loc[k, 'label']} {count(summary.loc[k, 'customers'])}"
+        sentence(
+            "{name} {customers}",
+            name=summary.loc[k, "label"],
+            customers=count(summary.loc[k, "customers"]),
+        )
         for k in summary.index
         if summary.loc[k, "measured"]
     ]
     if measured:
-        findings.append("Value-chain types found (not the SSC count): " + ", ".join(measured) + ".")
+        findings.append(
+            sentence(
+                "Value-chain types found (not the SSC count): {types}.",
+                types=Safe(", ".join(measured)),
+            )
+        )
     weakest = limiting_stage(scores, "supporting")
     if weakest is not None:
         findings.append(
-            f"Weakest supporting condition: {_lower(weakest)} "
-            f"({percent(scores.loc[weakest, 'score'])})."
+            sentence(
+                "Weakest supporting condition: {condition} ({score}).",
+                condition=_lower(weakest),
+                score=percent(scores.loc[weakest, "score"]),
+            )
         )
     figures = {
         "ssc_customers": float(portfolio.n_ssc),
@@ -332,6 +508,16 @@ def verdict(chain: ValueChain) -> ModelVerdict:
                 f"{money(margin, company.currency)} of margin in the last "
                 f"{portfolio.horizon_months} months.",
                 2,
+                lever="cost_to_serve",
+                customer_set="cost magnets",
+                customer_count=int(summary.loc["cost_magnet", "customers"]),
+                assumptions="their cost to serve above the cost ratio of their margin is saved "
+                "in full at the high end, half of it at the base",
+                incremental=0.5,
+                value_low=0.25 * excess * 12 / portfolio.horizon_months,
+                value_high=excess * 12 / portfolio.horizon_months,
+                cost_drivers={"projects": 1},
+                effort=2,
             )
         )
     if weakest is not None:
@@ -344,6 +530,9 @@ def verdict(chain: ValueChain) -> ModelVerdict:
                 f"{weakest} scores {percent(scores.loc[weakest, 'score'])} in the workshop "
                 "assessment, the lowest of the supporting conditions.",
                 3,
+                lever="readiness",
+                cost_drivers={"projects": 1},
+                effort=2,
             )
         )
     return ModelVerdict(
@@ -369,9 +558,9 @@ def diagram(chain: ValueChain) -> tuple[list[Stage], list[Stage]]:
     supporting = [
         Stage(
             name,
-            (f"{percent(scores.loc[name, 'score'])}",)
+            (percent(scores.loc[name, "score"]),)
             if not math.isnan(scores.loc[name, "score"])
-            else ("not scored",),
+            else (_line("not scored"),),
             _score(scores.loc[name, "score"]),
         )
         for name in CONDITIONS.values()

@@ -29,6 +29,8 @@ from crmlib.analytics.vocabulary import definition
 from crmlib.data.company import Company
 from crmlib.errors import ParameterError
 from crmlib.figures import Figure
+from crmlib.formatting import percent
+from crmlib.text import translate
 
 #: The axes of the portfolio matrix: parameter value -> (column, label, quadrant names).
 MATRIX_AXES = {
@@ -200,7 +202,9 @@ class Portfolio:
         """
         rows = [
             {
-                "type": f"SSC: top {self.ssc_share:.0%} by current value",
+                "type": translate("SSC: top {share} by current value").format(
+                    share=percent(self.ssc_share)
+                ),
                 "customers": self.n_ssc,
                 "value_share": self.ssc_value_share,
                 "status": "measured",
@@ -209,7 +213,7 @@ class Portfolio:
         for _, row in self.types.summary.iterrows():
             rows.append(
                 {
-                    "type": f"value-chain type: {row['label']}",
+                    "type": translate("value-chain type: {name}").format(name=row["label"]),
                     "customers": int(row["customers"]) if row["measured"] else np.nan,
                     "value_share": row["value_share"],
                     "status": "measured" if row["measured"] else "not measurable",
@@ -220,12 +224,21 @@ class Portfolio:
         return out
 
     def figures(self) -> list[Figure]:
-        """The figures the portfolio states: the base's SSC count and top-20% share, and
-        the customers of each of Buttle's types (id ``buttle_ssc_type.<type>``)."""
+        """The figures the portfolio states: the base's SSC count and top-20% share, the
+        SSCs' share of current value (``ssc_value_share``), and the customers of each of
+        Buttle's types (id ``buttle_ssc_type.<type>``)."""
         out = []
         if self.base is not None:
             out += [self.base.figure("ssc_count"), self.base.figure("top20_share")]
         window = self.base.window if self.base is not None else ""
+        share_label = definition("ssc_value_share").label
+        share = self.ssc_value_share
+        out.append(
+            Figure("ssc_value_share", share_label, share, "share", window)
+            if not np.isnan(share)
+            else Figure.unavailable("ssc_value_share", share_label, "share",
+                                    "the total current value is not positive", window)
+        )  # fmt: skip
         label = definition("buttle_ssc_type").label
         for key, row in self.types.summary.iterrows():
             name = f"{label}: {row['label']}"
@@ -241,6 +254,13 @@ class Portfolio:
                     )
                 )
         return out
+
+    def figure(self, figure_id: str) -> Figure:
+        """One of :meth:`figures` by id."""
+        for item in self.figures():
+            if item.id == figure_id:
+                return item
+        raise KeyError(f"the portfolio states no figure {figure_id!r}")
 
 
 def _base_for(company: Company, base: CustomerBase, ssc_share: float) -> CustomerBase:

@@ -19,9 +19,11 @@ from crmlib.analytics.vocabulary import TARGET_DEFAULTS, definition, targets
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
 from crmlib.figures import Figure
+from crmlib.formatting import percent
 from crmlib.instruments import Answers, area_scores
 from crmlib.models.value_chain.portfolio import Portfolio
 from crmlib.models.value_chain.stages import CONDITIONS, load_conditions_answers
+from crmlib.text import translate
 
 #: Below this share of the year before inside the data, the measures are unavailable;
 #: between it and 1 they carry a caveat with the covered share.
@@ -225,8 +227,10 @@ def relationship_management(
             "two full years of transactions"
         )
     caveat = (
-        f"the data begins on {data_start.date()}, so it covers only {coverage:.0%} of the year "
-        "before: its buyers are undercounted and retention may read high"
+        translate(
+            "the data begins on {start}, so it covers only {share} of the year before: its "
+            "buyers are undercounted and retention may read high"
+        ).format(start=data_start.date(), share=percent(coverage))
         if coverage < 1
         else ""
     )

@@ -23,10 +23,13 @@ from crmlib.analytics.needs import NeedsSegments, needs_profile, needs_segments
 from crmlib.analytics.profile import ASPECTS, aspect_summary, customer_picture
 from crmlib.analytics.profitability import transaction_margin
 from crmlib.analytics.proposition import PropositionFit, offer_revenue, proposition_fit
+from crmlib.analytics.vocabulary import definition
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
+from crmlib.figures import Figure
 from crmlib.instruments import Answers, area_scores, load_answers, tag_scores
 from crmlib.models.value_chain.portfolio import Portfolio, value_transactions
+from crmlib.text import translate
 
 INSTRUMENT = "value_chain_conditions"
 NETWORK_AREA = "network_alignment"
@@ -77,6 +80,26 @@ class Intimacy:
         """The mean completeness of the SSCs' picture (0-1)."""
         return float(self.aspects.loc["SSC", "completeness"])
 
+    def figures(self) -> list[Figure]:
+        """The completeness of the SSCs' picture and of the others'
+        (``ssc_picture_completeness.SSC`` and ``.other``)."""
+        label = definition("ssc_picture_completeness").label
+        out = []
+        for group, words in (("SSC", "SSCs"), ("other", "other customers")):
+            value = float(self.aspects.loc[group, "completeness"])
+            figure_id = f"ssc_picture_completeness.{group}"
+            out.append(
+                Figure(figure_id, f"{label}: {words}", value, "share")
+                if not np.isnan(value)
+                else Figure.unavailable(figure_id, f"{label}: {words}", "share",
+                                        f"there are no {words}")
+            )  # fmt: skip
+        return out
+
+    def figure(self, figure_id: str) -> Figure:
+        """One of :meth:`figures` by id."""
+        return {f.id: f for f in self.figures()}[figure_id]
+
 
 def touchpoint_knowledge(company: Company, ssc_ids: pd.Index) -> pd.DataFrame:
     """Per touchpoint: how many SSCs and others left a record there, and what it holds."""
@@ -101,7 +124,11 @@ def touchpoint_knowledge(company: Company, ssc_ids: pd.Index) -> pd.DataFrame:
             )
             rows.append(
                 {
-                    "touchpoint": f"{channel} {kind}s",
+                    "touchpoint": (
+                        translate("{channel} contacts")
+                        if kind == "contact"
+                        else translate("{channel} purchases")
+                    ).format(channel=channel),
                     "kind": kind,
                     "ssc_reached": ssc_reached / n_ssc,
                     "other_reached": (len(reached) - ssc_reached) / n_other,
@@ -239,6 +266,14 @@ class Network:
     suppliers: pd.DataFrame | None
     reasons: dict[str, str]
 
+    def figures(self) -> list[Figure]:
+        """The network alignment (``network_alignment``; unavailable when not scored)."""
+        label = definition("network_alignment").label
+        if np.isnan(self.alignment) or "parties" in self.reasons:
+            why = self.reasons.get("parties", "the network alignment is not scored yet")
+            return [Figure.unavailable("network_alignment", label, "share", why)]
+        return [Figure("network_alignment", label, self.alignment, "share")]
+
 
 def supplier_table(company: Company, portfolio: Portfolio) -> pd.DataFrame:
     """:func:`supplier_value` over the portfolio's last period, with its SSCs.
@@ -322,6 +357,15 @@ class Proposition:
     @property
     def mean_fit(self) -> float:
         return self.fit.mean_fit
+
+    def figures(self) -> list[Figure]:
+        """The offer-needs fit averaged over the needs segments (``offer_needs_fit``)."""
+        label = definition("offer_needs_fit").label
+        if np.isnan(self.mean_fit):
+            return [
+                Figure.unavailable("offer_needs_fit", label, "share", "no needs segment has a fit")
+            ]
+        return [Figure("offer_needs_fit", label, self.mean_fit, "share")]
 
 
 def value_proposition(

@@ -9,7 +9,12 @@ from crmlib.formatting import count, percent
 from crmlib.models.value_chain.portfolio import Portfolio, top_customers
 from crmlib.models.value_chain.relationships import Relationships
 from crmlib.models.value_chain.stages import Proposition
-from crmlib.text import label
+from crmlib.text import label, translate
+
+
+def _named(template: str, currency: str) -> str:
+    """A column name with its currency (a table heading: escaped where it is shown)."""
+    return translate(template).format(currency=currency)
 
 
 def readable_table(
@@ -100,8 +105,10 @@ def profile_table(proposition: Proposition, currency: str) -> pd.DataFrame:
         counts=("respondents",),
         rename={
             "ssc_share": "SSCs",
-            "revenue_per_customer": f"revenue per customer ({currency})",
-            "cost_to_serve_per_customer": f"cost to serve per customer ({currency})",
+            "revenue_per_customer": _named("revenue per customer ({currency})", currency),
+            "cost_to_serve_per_customer": _named(
+                "cost to serve per customer ({currency})", currency
+            ),
             "nps": "NPS",
         },
     )
@@ -118,7 +125,7 @@ def cohort_table(relationships: Relationships) -> pd.DataFrame:
         cohorts,
         shares=tuple(years),
         counts=("cohort_size",),
-        rename={"cohort_size": "customers"} | {y: f"year {y}" for y in years},
+        rename={"cohort_size": "customers"} | {y: translate("year {n}").format(n=y) for y in years},
     )
 
 
@@ -144,8 +151,8 @@ def suppliers_table(suppliers: pd.DataFrame, currency: str, n: int = 10) -> pd.D
         shares=("revenue_share", "share_of_ssc_revenue", "ssc_dependence"),
         amounts=("revenue", "margin"),
         rename={
-            "revenue": f"revenue ({currency})",
-            "margin": f"margin ({currency})",
+            "revenue": _named("revenue ({currency})", currency),
+            "margin": _named("margin ({currency})", currency),
             "revenue_share": "share of revenue",
             "share_of_ssc_revenue": "share of SSC revenue",
             "ssc_dependence": "bought by SSCs",

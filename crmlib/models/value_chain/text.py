@@ -1,14 +1,17 @@
 """The sentences the value chain notebook shows, computed from each stage's result.
 
 Every function returns Markdown built from the company's own figures, so a report's
-conclusions are never written in advance. User text (company, segment, supplier and
-channel names) is escaped.
+conclusions are never written in advance. Each sentence is a template filled by
+:func:`crmlib.text.sentence`: user text (company, segment, supplier and channel names) is
+escaped, and the template can be translated. A number that is one of a stage's figures
+is written with ``cite`` (the notebook passes :func:`crmlib.notebook.figures.cite`, so
+the report can be checked; by default it is written out plainly).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from crmlib.data.company import Company
 from crmlib.figures import Figure, format_value
@@ -16,20 +19,34 @@ from crmlib.formatting import count, money, percent
 from crmlib.models.value_chain.portfolio import Portfolio
 from crmlib.models.value_chain.relationships import Conditions, Relationships
 from crmlib.models.value_chain.stages import Intimacy, Network, Proposition
-from crmlib.text import capitalise, escape, join, label, lead
+from crmlib.text import Safe, capitalise, escape, join, label, lead, sentence, translate
+
+Cite = Callable[[Figure], str]
 
 
-def _lead(company: Company) -> str:
+def _lead(company: Company) -> Safe:
     return lead(company.name)
+
+
+def _citer(cite: Cite | None) -> Callable[[Figure], Safe]:
+    """``cite`` (or plain text), marked as already escaped for :func:`sentence`."""
+    write = cite or format_value
+    return lambda figure: Safe(write(figure))
+
+
+def paragraph(parts: Iterable[str]) -> Safe:
+    """Sentences built with :func:`sentence`, joined into one paragraph."""
+    return Safe(" ".join(parts))
+
+
+def names(items: Iterable[object], word: str = "and") -> Safe:
+    """Names as one escaped list: ``a, b and c``."""
+    return join([Safe(escape(item)) for item in items], word)
 
 
 def _lower(name: str) -> str:
     """A stage or condition name inside a sentence: "IT/data management" keeps its capitals."""
     return name if name[:2].isupper() else name[:1].lower() + name[1:]
-
-
-#: How the text names the y axis of the matrix.
-AXIS_WORDS = {"potential": "their expected value", "cost to serve": "their cost to serve"}
 
 
 def _is_nan(value) -> bool:
@@ -51,9 +68,100 @@ def cost_magnet_cost(portfolio: Portfolio) -> tuple[float, float, float]:
     return float(cost.sum()), float(magnets["recent_margin"].sum()), float(excess.sum())
 
 
-def describe_portfolio(
-    portfolio: Portfolio, company: Company, cite: Callable[[Figure], str] | None = None
-) -> str:
+def _types(portfolio: Portfolio, figures: dict[str, Figure], cite_, window) -> list[Safe]:
+    """Buttle's types: how many of each, and what the measured ones cost or bring."""
+    table, currency = portfolio.table, portfolio.currency
+    summary = portfolio.types.summary
+    measured = [key for key in summary.index if summary.loc[key, "measured"]]
+    parts = []
+    if measured:
+        found = join(
+            [
+                sentence(
+                    "{customers} of type *{name}*",
+                    customers=cite_(figures[f"buttle_ssc_type.{key}"]),
+                    name=summary.loc[key, "label"],
+                )
+                for key in measured
+            ]
+        )
+        parts.append(
+            sentence(
+                "Buttle's value chain names its own types of strategically significant "
+                "customer, which overlap the SSCs and each other: {found}.",
+                found=found,
+            )
+        )
+    if "high_future_value" in measured:
+        parts.append(
+            sentence(
+                "Of the high-future-value customers, {customers} are not SSCs today: they "
+                "bring less now than they are expected to.",
+                customers=count((table["high_future_value"] & ~table["ssc"]).sum()),
+            )
+        )
+    parts += _matrix(portfolio)
+    if "cost_magnet" in measured:
+        cost, margin, _ = cost_magnet_cost(portfolio)
+        parts.append(
+            sentence(
+                "The cost magnets cost {cost} to serve in {window}, against {margin} of margin "
+                "they brought.",
+                cost=money(cost, currency),
+                window=window,
+                margin=money(margin, currency),
+            )
+        )
+    if "door_opener" in measured:
+        doors = table[table["door_opener"].to_numpy(dtype=bool)]
+        parts.append(
+            sentence(
+                "The door-openers were followed by {followers} members of their household or "
+                "account, who bring {value} of current value.",
+                followers=count(doors["followers"].sum()),
+                value=money(doors["followers_value"].sum(), currency),
+            )
+        )
+    for key in summary.index[~summary["measured"].to_numpy(dtype=bool)]:
+        parts.append(
+            sentence(
+                "{name}s are not measurable here ({reason}).",
+                name=capitalise(summary.loc[key, "label"]),
+                reason=summary.loc[key, "reason"],
+            )
+        )
+    return parts
+
+
+def _matrix(portfolio: Portfolio) -> list[Safe]:
+    quadrants = portfolio.quadrants
+    axis = (
+        translate("their expected value")
+        if portfolio.matrix_axis == "potential"
+        else translate("their cost to serve")
+    )
+    placed = join(
+        [
+            sentence("{customers} *{quadrant}*", customers=count(row.customers), quadrant=q)
+            for q, row in quadrants.iterrows()
+        ]
+    )
+    if not quadrants["value_share"].notna().any():
+        return [sentence("Against {axis}, the matrix places {placed}.", axis=axis, placed=placed)]
+    biggest = quadrants["value_share"].idxmax()
+    return [
+        sentence(
+            "Against {axis}, the matrix places {placed}; *{biggest}* holds {share} of current "
+            "value.",
+            axis=axis,
+            placed=placed,
+            biggest=biggest,
+            share=percent(quadrants.loc[biggest, "value_share"]),
+        )
+    ]
+
+
+def describe_portfolio(portfolio: Portfolio, company: Company, cite: Cite | None = None) -> Safe:
     """The SSCs, the matrix and Buttle's types in one paragraph.
 
     Parameters
@@ -65,293 +173,411 @@ def describe_portfolio(
         :func:`crmlib.notebook.figures.cite` so that each figure is checkable. By
         default the figure is written out plainly.
     """
-    cite = cite or format_value
-    table, currency, base = portfolio.table, company.currency, portfolio.base
+    cite_, base = _citer(cite), portfolio.base
     figures = {f.id: f for f in portfolio.figures()}
     window = (
-        escape(base.window) if base is not None else f"the last {portfolio.horizon_months} months"
+        base.window
+        if base is not None
+        else sentence("the last {months} months", months=str(portfolio.horizon_months))
     )
-    value = portfolio.value_word
-    text = (
-        f"{_lead(company)} {cite(figures['ssc_count'])} of {count(len(table))} customers are "
-        f"strategically significant (SSC): the top {percent(portfolio.ssc_share)} by current "
-        f"value, the {escape(value)} of {window}."
-    )
+    parts = [
+        sentence(
+            "{lead} {ssc} of {customers} customers are strategically significant (SSC): the top "
+            "{share} by current value, the {value} of {window}.",
+            lead=_lead(company),
+            ssc=cite_(figures["ssc_count"]),
+            customers=count(len(portfolio.table)),
+            share=percent(portfolio.ssc_share),
+            value=portfolio.value_word,
+            window=window,
+        )
+    ]
     if portfolio.ssc_share == 0.2:
-        text += f" The top 20% bring {cite(figures['top20_share'])} of that value."
+        parts.append(
+            sentence(
+                "The top 20% bring {share} of that value.", share=cite_(figures["top20_share"])
+            )
+        )
     else:
-        text += f" They bring {percent(portfolio.ssc_value_share)} of that value."
-    summary = portfolio.types.summary
-    measured = [key for key in summary.index if summary.loc[key, "measured"]]
-    if measured:
-        parts = [
-            f"{cite(figures[f'buttle_ssc_type.{key}'])} of type *{escape(summary.loc[key, 'label'])}*"
-            for key in measured
-        ]
-        text += (
-            " Buttle's value chain names its own types of strategically significant customer, "
-            f"which overlap the SSCs and each other: {join(parts)}."
+        parts.append(
+            sentence("They bring {share} of that value.", share=cite_(figures["ssc_value_share"]))
         )
-    if "high_future_value" in measured:
-        future_only = int((table["high_future_value"] & ~table["ssc"]).sum())
-        text += (
-            f" Of the high-future-value customers, {count(future_only)} are not SSCs today: "
-            "they bring less now than they are expected to."
-        )
-    quadrants = portfolio.quadrants
-    axis = AXIS_WORDS[portfolio.matrix_axis]
-    placed = [f"{count(row.customers)} *{escape(q)}*" for q, row in quadrants.iterrows()]
-    biggest = quadrants["value_share"].idxmax() if quadrants["value_share"].notna().any() else None
-    text += f" Against {axis}, the matrix places {join(placed)}"
-    if biggest is not None:
-        text += (
-            f"; *{escape(biggest)}* holds {percent(quadrants.loc[biggest, 'value_share'])} "
-            "of current value"
-        )
-    text += "."
-    if "cost_magnet" in measured:
-        cost, margin, excess = cost_magnet_cost(portfolio)
-        text += (
-            f" The cost magnets cost {money(cost, currency)} to serve in {window}, against "
-            f"{money(margin, currency)} of margin they brought."
-        )
-    if "door_opener" in measured:
-        doors = table[table["door_opener"].to_numpy(dtype=bool)]
-        text += (
-            f" The door-openers were followed by {count(doors['followers'].sum())} members of "
-            f"their household or account, who bring "
-            f"{money(doors['followers_value'].sum(), currency)} of current value."
-        )
-    for key in summary.index[~summary["measured"].to_numpy(dtype=bool)]:
-        text += (
-            f" {capitalise(summary.loc[key, 'label'])}s are not measurable here "
-            f"({escape(summary.loc[key, 'reason'])})."
-        )
+    parts += _types(portfolio, figures, cite_, window)
     if portfolio.notes:
-        text += " Note: " + "; ".join(escape(note) for note in portfolio.notes) + "."
-    return text
+        parts.append(
+            sentence(
+                "Note: {notes}.",
+                notes=Safe("; ".join(escape(note) for note in portfolio.notes)),
+            )
+        )
+    return paragraph(parts)
 
 
 # ---------------------------------------------------------------- stage 2
 
 
-def describe_intimacy(intimacy: Intimacy, company: Company) -> str:
-    """How complete the SSCs' picture is, where the gaps are, and what touchpoints see."""
-    aspects = intimacy.aspects
-    text = (
-        f"{_lead(company)} The company's picture of its SSCs is "
-        f"{percent(aspects.loc['SSC', 'completeness'])} complete, against "
-        f"{percent(aspects.loc['other', 'completeness'])} for the other customers."
-    )
+def describe_intimacy(intimacy: Intimacy, company: Company, cite: Cite | None = None) -> Safe:
+    """How complete the SSCs' picture is, where the gaps are, and what touchpoints see.
+
+    ``cite`` as in :func:`describe_portfolio`.
+    """
+    cite_ = _citer(cite)
+    parts = [
+        sentence(
+            "{lead} The company's picture of its SSCs is {ssc} complete, against {other} for "
+            "the other customers.",
+            lead=_lead(company),
+            ssc=cite_(intimacy.figure("ssc_picture_completeness.SSC")),
+            other=cite_(intimacy.figure("ssc_picture_completeness.other")),
+        )
+    ]
+    threshold = percent(intimacy.gap_threshold)
     if len(intimacy.gaps):
-        gaps = [f"{label(a)} ({percent(v)})" for a, v in intimacy.gaps.items()]
-        text += (
-            f" The gaps, below {percent(intimacy.gap_threshold)}: {join(gaps)}. Each gap is a "
-            "question to ask the SSCs at the next contact."
+        gaps = join(
+            [
+                sentence("{aspect} ({share})", aspect=label(a), share=percent(v))
+                for a, v in intimacy.gaps.items()
+            ]
+        )
+        parts.append(
+            sentence(
+                "The gaps, below {threshold}: {gaps}. Each gap is a question to ask the SSCs at "
+                "the next contact.",
+                threshold=threshold,
+                gaps=gaps,
+            )
         )
     else:
-        text += f" No aspect of the SSCs' picture is below {percent(intimacy.gap_threshold)}."
-    points = intimacy.touchpoints
-    if len(points):
-        best = points["ssc_reached"].idxmax()
-        text += (
-            f" The touchpoint that sees most SSCs is {escape(best)} "
-            f"({percent(points.loc[best, 'ssc_reached'])})."
+        parts.append(
+            sentence("No aspect of the SSCs' picture is below {threshold}.", threshold=threshold)
         )
-        contacts = points[points["kind"] == "contact"]
-        ssc = intimacy.picture.loc[intimacy.picture.index.isin(intimacy.ssc_ids)]
-        if len(contacts):
-            with_history = float((ssc["contacts"] > 0).mean()) if len(ssc) else float("nan")
-            text += f" {percent(with_history)} of the SSCs have any contact history"
-            feedback = contacts["feedback_share"].dropna()
-            if len(feedback):
-                low = feedback.idxmin()
-                text += (
-                    f", and at {escape(low)} only {percent(feedback[low])} of their contacts "
-                    "carry a satisfaction score"
-                )
-            text += "."
-    return text
+    parts += _touchpoints(intimacy)
+    return paragraph(parts)
+
+
+def _touchpoints(intimacy: Intimacy) -> list[Safe]:
+    points = intimacy.touchpoints
+    if not len(points):
+        return []
+    best = points["ssc_reached"].idxmax()
+    parts = [
+        sentence(
+            "The touchpoint that sees most SSCs is {touchpoint} ({share}).",
+            touchpoint=best,
+            share=percent(points.loc[best, "ssc_reached"]),
+        )
+    ]
+    contacts = points[points["kind"] == "contact"]
+    if not len(contacts):
+        return parts
+    ssc = intimacy.picture.loc[intimacy.picture.index.isin(intimacy.ssc_ids)]
+    with_history = percent(float((ssc["contacts"] > 0).mean()) if len(ssc) else float("nan"))
+    feedback = contacts["feedback_share"].dropna()
+    if len(feedback):
+        low = feedback.idxmin()
+        parts.append(
+            sentence(
+                "{share} of the SSCs have any contact history, and at {touchpoint} only "
+                "{feedback} of their contacts carry a satisfaction score.",
+                share=with_history,
+                touchpoint=low,
+                feedback=percent(feedback[low]),
+            )
+        )
+    else:
+        parts.append(sentence("{share} of the SSCs have any contact history.", share=with_history))
+    return parts
 
 
 # ---------------------------------------------------------------- stage 3
 
 
-def describe_network(network: Network, company: Company) -> str:
-    """Which party is least aligned on customer data, and which suppliers touch SSC value."""
-    text = _lead(company)
+def describe_network(network: Network, company: Company, cite: Cite | None = None) -> Safe:
+    """Which party is least aligned on customer data, and which suppliers touch SSC value.
+
+    ``cite`` as in :func:`describe_portfolio`.
+    """
+    cite_ = _citer(cite)
+    parts = [_lead(company)]
     parties = network.parties.dropna(subset=["percent"])
     if len(parties):
         worst, best = parties["percent"].idxmin(), parties["percent"].idxmax()
-        text += (
-            f" Network alignment on customer data scores {percent(network.alignment)}: "
-            f"{escape(label(best))} are aligned best ({percent(parties.loc[best, 'percent'] / 100)}), "
-            f"{escape(label(worst))} least ({percent(parties.loc[worst, 'percent'] / 100)})."
+        parts.append(
+            sentence(
+                "Network alignment on customer data scores {alignment}: {best} are aligned "
+                "best ({best_score}), {worst} least ({worst_score}).",
+                alignment=cite_(network.figures()[0]),
+                best=label(best),
+                best_score=percent(parties.loc[best, "percent"] / 100),
+                worst=label(worst),
+                worst_score=percent(parties.loc[worst, "percent"] / 100),
+            )
         )
         unscored = [label(p) for p in network.parties.index if p not in parties.index]
         if unscored:
-            text += f" Not scored: {escape(join(unscored))}."
+            parts.append(sentence("Not scored: {parties}.", parties=names(unscored)))
     else:
-        reason = escape(network.reasons.get("parties", ""))
-        text += f" {reason[:1].upper()}{reason[1:]}."
+        parts.append(sentence("{reason}.", reason=capitalise(network.reasons.get("parties", ""))))
     suppliers = network.suppliers
     if suppliers is not None and len(suppliers):
-        by_ssc = suppliers.sort_values("share_of_ssc_revenue", ascending=False)
-        top = by_ssc.head(3)
-        names = [escape(s) for s in top.index]
-        text += (
-            f" Of {count(len(suppliers))} suppliers, the three whose products carry most of what "
-            f"the SSCs buy ({join(names)}) carry {percent(top['share_of_ssc_revenue'].sum())} "
-            f"of it; SSCs bring {percent(top['ssc_revenue'].sum() / top['revenue'].sum())} of "
-            "these suppliers' sales. They are the first to plan with customer demand data."
+        top = suppliers.sort_values("share_of_ssc_revenue", ascending=False).head(3)
+        parts.append(
+            sentence(
+                "Of {n} suppliers, the three whose products carry most of what the SSCs buy "
+                "({names}) carry {share} of it; SSCs bring {ssc_share} of these suppliers' "
+                "sales. They are the first to plan with customer demand data.",
+                n=count(len(suppliers)),
+                names=names(top.index),
+                share=percent(top["share_of_ssc_revenue"].sum()),
+                ssc_share=percent(top["ssc_revenue"].sum() / top["revenue"].sum()),
+            )
         )
     elif "suppliers" in network.reasons:
-        text += f" The value per supplier is not shown: {escape(network.reasons['suppliers'])}."
-    return text
+        parts.append(
+            sentence(
+                "The value per supplier is not shown: {reason}.",
+                reason=network.reasons["suppliers"],
+            )
+        )
+    return paragraph(parts)
 
 
 # ---------------------------------------------------------------- stage 4
 
 
-def describe_proposition(proposition: Proposition, company: Company) -> str:
-    """Which needs segment the offer fits least, and why."""
+def _needs(text: str) -> Safe:
+    """A segment's comma-separated needs as words: ``a, b and c``."""
+    return names([label(n) for n in text.split(", ") if n])
+
+
+def describe_proposition(
+    proposition: Proposition, company: Company, cite: Cite | None = None
+) -> Safe:
+    """Which needs segment the offer fits least, and why.
+
+    ``cite`` as in :func:`describe_portfolio`.
+    """
+    cite_ = _citer(cite)
     profile = proposition.profile.dropna(subset=["fit"])
     segments = proposition.fit.segments
-    text = (
-        f"{_lead(company)} The survey splits the respondents into {proposition.segments.k} "
-        f"needs segments; the offer fits them {percent(proposition.mean_fit)} on average."
-    )
+    parts = [
+        sentence(
+            "{lead} The survey splits the respondents into {k} needs segments; the offer fits "
+            "them {fit} on average.",
+            lead=_lead(company),
+            k=str(proposition.segments.k),
+            fit=cite_(proposition.figures()[0]),
+        )
+    ]
     if profile.empty:
-        return text
+        return paragraph(parts)
     worst, best = profile["fit"].idxmin(), profile["fit"].idxmax()
     row = segments.loc[worst]
-    text += (
-        f" It fits *{escape(worst)}* least ({percent(profile.loc[worst, 'fit'])}): its "
-        f"distinctive needs are {escape(join([label(n) for n in row['distinctive_needs'].split(', ') if n]))}"
-    )
+    values = {
+        "segment": worst,
+        "fit": percent(profile.loc[worst, "fit"]),
+        "needs": _needs(row["distinctive_needs"]),
+    }
     if row["unanswered"]:
-        text += (
-            f", and nothing in the offer goes with "
-            f"{escape(join([label(n) for n in row['unanswered'].split(', ')]))}"
+        parts.append(
+            sentence(
+                "It fits *{segment}* least ({fit}): its distinctive needs are {needs}, and "
+                "nothing in the offer goes with {unanswered}.",
+                unanswered=_needs(row["unanswered"]),
+                **values,
+            )
         )
     elif row["not_served"]:
-        text += (
-            f"; fewer than half of its members buy more than average of what goes with "
-            f"{escape(join([label(n) for n in row['not_served'].split(', ')]))}"
+        parts.append(
+            sentence(
+                "It fits *{segment}* least ({fit}): its distinctive needs are {needs}; fewer "
+                "than half of its members buy more than average of what goes with {not_served}.",
+                not_served=_needs(row["not_served"]),
+                **values,
+            )
         )
-    text += "."
+    else:
+        parts.append(
+            sentence(
+                "It fits *{segment}* least ({fit}): its distinctive needs are {needs}.", **values
+            )
+        )
     if "nps" in profile.columns and not _is_nan(profile.loc[worst, "nps"]):
-        text += f" Its NPS is {profile.loc[worst, 'nps']:+.0f}."
+        parts.append(sentence("Its NPS is {nps}.", nps=format(profile.loc[worst, "nps"], "+.0f")))
     if best != worst:
-        text += f" *{escape(best)}* fits best ({percent(profile.loc[best, 'fit'])})."
-    text += (
-        f" The segment to develop the proposition for first is *{escape(worst)}*, "
-        f"{percent(profile.loc[worst, 'ssc_share'])} of whose respondents are SSCs."
+        parts.append(
+            sentence(
+                "*{segment}* fits best ({fit}).",
+                segment=best,
+                fit=percent(profile.loc[best, "fit"]),
+            )
+        )
+    parts.append(
+        sentence(
+            "The segment to develop the proposition for first is *{segment}*, {share} of whose "
+            "respondents are SSCs.",
+            segment=worst,
+            share=percent(profile.loc[worst, "ssc_share"]),
+        )
     )
-    return text
+    return paragraph(parts)
 
 
 # ---------------------------------------------------------------- stage 5
 
 
-def describe_relationships(
-    relationships: Relationships,
-    company: Company,
-    cite: Callable[[Figure], str] | None = None,
-) -> str:
-    """Retention, development and acquisition against their targets; the largest shortfall.
+def _who(segment: str) -> Safe:
+    """The customers a measure is of: all of them, or a segment's."""
+    if segment == "all":
+        return sentence("all customers")
+    return sentence("{segment} customers", segment=segment)
 
-    ``cite`` as in :func:`describe_portfolio`. The two years compared are named, and a
-    year before only partly inside the data is said.
-    """
-    cite = cite or format_value
-    measures = relationships.measures
-    figures = {f.id: f for f in relationships.figures()}
-    text = _lead(company)
+
+def _development(measures) -> list[Safe]:
+    """Up-sell, cross-sell and acquisition against their targets."""
 
     def row(measure: str, segment: str):
         rows = measures[(measures["measure"] == measure) & (measures["segment"] == segment)]
         return rows.iloc[0] if len(rows) else None
 
-    before, last = relationships.period.split(" -> ") if relationships.period else ("", "")
-    text += (
-        f" Of last year's SSCs ({escape(before)}), {cite(figures['retention_rate.ssc_last_year'])} "
-        f"bought again in {escape(last)} (target {cite(figures['target.ssc_retention'])}); of the "
-        f"other customers {cite(figures['retention_rate.other'])} (target "
-        f"{cite(figures['target.retention'])})."
-    )
-    if relationships.caveat:
-        text += f" Read these measures with care: {escape(relationships.caveat)}."
-    upsell = row("up-sell", "SSC")
-    text += (
-        f" {percent(upsell['value'])} of the retained SSCs spent more than the year before "
-        f"(target {percent(upsell['target'])})"
-    )
-    cross = row("cross-sell", "SSC")
+    upsell, cross = row("up-sell", "SSC"), row("cross-sell", "SSC")
+    values = {"upsell": percent(upsell["value"]), "upsell_target": percent(upsell["target"])}
     if cross is not None:
-        text += f", and {percent(cross['value'])} bought in a category new to them (target {percent(cross['target'])})"
-    text += "."
+        parts = [
+            sentence(
+                "{upsell} of the retained SSCs spent more than the year before (target "
+                "{upsell_target}), and {cross} bought in a category new to them (target "
+                "{cross_target}).",
+                cross=percent(cross["value"]),
+                cross_target=percent(cross["target"]),
+                **values,
+            )
+        ]
+    else:
+        parts = [
+            sentence(
+                "{upsell} of the retained SSCs spent more than the year before (target "
+                "{upsell_target}).",
+                **values,
+            )
+        ]
     acquisition = row("acquisition", "all")
     if not _is_nan(acquisition["value"]):
-        text += (
-            f" {acquisition['value']:.2f} new customers came in for every customer lost "
-            f"(target {acquisition['target']:.2f})."
+        parts.append(
+            sentence(
+                "{ratio} new customers came in for every customer lost (target {target}).",
+                ratio=format(acquisition["value"], ".2f"),
+                target=format(acquisition["target"], ".2f"),
+            )
         )
+    return parts
+
+
+def describe_relationships(
+    relationships: Relationships,
+    company: Company,
+    cite: Cite | None = None,
+) -> Safe:
+    """Retention, development and acquisition against their targets; the largest shortfall.
+
+    ``cite`` as in :func:`describe_portfolio`. The two years compared are named, and a
+    year before only partly inside the data is said.
+    """
+    cite_ = _citer(cite)
+    measures = relationships.measures
+    figures = {f.id: f for f in relationships.figures()}
+    before, last = relationships.period.split(" -> ") if relationships.period else ("", "")
+    parts = [
+        _lead(company),
+        sentence(
+            "Of last year's SSCs ({before}), {ssc} bought again in {last} (target "
+            "{ssc_target}); of the other customers {other} (target {other_target}).",
+            before=before,
+            ssc=cite_(figures["retention_rate.ssc_last_year"]),
+            last=last,
+            ssc_target=cite_(figures["target.ssc_retention"]),
+            other=cite_(figures["retention_rate.other"]),
+            other_target=cite_(figures["target.retention"]),
+        ),
+    ]
+    if relationships.caveat:
+        parts.append(
+            sentence("Read these measures with care: {caveat}.", caveat=relationships.caveat)
+        )
+    parts += _development(measures)
     short = measures[measures["value"] < measures["target"]]
     if len(short):
         gap = short.assign(ratio=short["value"] / short["target"]).sort_values("ratio").iloc[0]
-        who = "all customers" if gap["segment"] == "all" else f"{gap['segment']} customers"
-        text += (
-            f" The largest shortfall is {gap['measure']} of {who}: "
-            f"{percent(gap['value'])} against {percent(gap['target'])}."
+        parts.append(
+            sentence(
+                "The largest shortfall is {measure} of {who}: {value} against {target}.",
+                measure=gap["measure"],
+                who=_who(gap["segment"]),
+                value=percent(gap["value"]),
+                target=percent(gap["target"]),
+            )
         )
     elif measures["value"].notna().all():
-        text += " Every measure meets its target."
+        parts.append(sentence("Every measure meets its target."))
     else:
-        text += " Every measure that could be taken meets its target."
+        parts.append(sentence("Every measure that could be taken meets its target."))
     source = relationships.ssc_by_source
     if source is not None and len(source):
         big = source[source["customers"] >= max(10, 0.02 * source["customers"].sum())]
         if len(big):
             channel = big["ssc_share"].idxmax()
-            text += (
-                f" Customers who came in through {escape(channel)} most often become SSCs "
-                f"({percent(big.loc[channel, 'ssc_share'])} of them)."
+            parts.append(
+                sentence(
+                    "Customers who came in through {channel} most often become SSCs ({share} "
+                    "of them).",
+                    channel=channel,
+                    share=percent(big.loc[channel, "ssc_share"]),
+                )
             )
-    return text
+    return paragraph(parts)
 
 
 # ---------------------------------------------------------------- conditions
 
 
-def describe_conditions(conditions: Conditions, company: Company) -> str:
+def describe_conditions(conditions: Conditions, company: Company) -> Safe:
     """The weakest and strongest supporting condition, or that none is scored yet."""
     areas = conditions.areas.dropna(subset=["score"])
     if areas.empty:
-        return (
-            f"{_lead(company)} No workshop answers for the supporting conditions are saved yet. "
-            "Fill in the form in a workshop; until then the conditions stay grey in the "
-            "diagram and are left out of the conclusion."
+        return sentence(
+            "{lead} No workshop answers for the supporting conditions are saved yet. Fill in "
+            "the form in a workshop; until then the conditions stay grey in the diagram and "
+            "are left out of the conclusion.",
+            lead=_lead(company),
         )
     worst, best = areas["score"].idxmin(), areas["score"].idxmax()
-    text = (
-        f"{_lead(company)} Of the supporting conditions, "
-        f"{_lower(areas.loc[worst, 'condition'])} scores lowest "
-        f"({percent(areas.loc[worst, 'score'])}) and {_lower(areas.loc[best, 'condition'])} "
-        f"highest ({percent(areas.loc[best, 'score'])})."
-    )
+    parts = [
+        sentence(
+            "{lead} Of the supporting conditions, {worst} scores lowest ({worst_score}) and "
+            "{best} highest ({best_score}).",
+            lead=_lead(company),
+            worst=_lower(areas.loc[worst, "condition"]),
+            worst_score=percent(areas.loc[worst, "score"]),
+            best=_lower(areas.loc[best, "condition"]),
+            best_score=percent(areas.loc[best, "score"]),
+        )
+    ]
     unscored = conditions.areas.index.difference(areas.index)
     if len(unscored):
-        names = [_lower(conditions.areas.loc[a, "condition"]) for a in unscored]
-        text += f" Not scored: {join(names)}."
+        unscored_names = [_lower(conditions.areas.loc[a, "condition"]) for a in unscored]
+        parts.append(sentence("Not scored: {conditions}.", conditions=names(unscored_names)))
     partly = conditions.areas[
         (conditions.areas["answered"] > 0)
         & (conditions.areas["answered"] < conditions.areas["total"])
     ]
     if len(partly):
-        text += (
-            f" {capitalise(join([_lower(c) for c in partly['condition']]))} "
-            f"{'was' if len(partly) == 1 else 'were'} scored in part: read "
-            f"{'its' if len(partly) == 1 else 'their'} score with care."
+        which = Safe(capitalise(names([_lower(c) for c in partly["condition"]])))
+        parts.append(
+            sentence("{conditions} was scored in part: read its score with care.", conditions=which)
+            if len(partly) == 1
+            else sentence(
+                "{conditions} were scored in part: read their score with care.",
+                conditions=which,
+            )
         )
-    return text
+    return paragraph(parts)

@@ -404,6 +404,21 @@ def sample(sample_dir):
     }
 
 
+def test_the_ssc_sentence_states_the_base_figures(sample):
+    diff = sample["diff"]
+    cited = idic.describe_differentiate(diff, "EUR", cite=lambda f: f"[{f.id}={f.value}]")
+    ssc = diff.figure("ssc_count").value
+    assert f"the [ssc_count={ssc}] strategically significant customers" in cited
+    assert f"brought [top20_share={diff.figure('top20_share').value}] of it" in cited
+    # plainly written, the same words as before
+    assert f"the {ssc:,} strategically significant customers" in idic.describe_differentiate(
+        diff, "EUR"
+    )
+    # another SSC share is not the base's top 20%: its share is not stated as that figure
+    other = idic.differentiate(sample["company"], ssc_share=0.1)
+    assert "top20_share" not in idic.describe_differentiate(other, "EUR", cite=lambda f: f.id)
+
+
 def test_sample_ssc_share_matches_an_independent_count(sample):
     diff = sample["diff"]
     values = diff.table["value"].sort_values(ascending=False)
@@ -528,8 +543,11 @@ def test_verdict_on_the_sample(sample):
         f"MVC ({plan['reachable']:,} reachable): retain; offer '{plan['offer']}' "
         f"via {plan['channel']} {plan['cadence']}"
     )
-    segment_values = [a.expected_value for a in verdict.actions if a.expected_value is not None]
-    assert sum(segment_values) == pytest.approx(total)
+    # the gross value of each segment's plan less its contact cost makes the plan's total
+    valued = [a for a in verdict.actions if a.expected_value is not None]
+    assert sum(a.expected_value - a.cost for a in valued) == pytest.approx(total)
+    assert {a.lever for a in valued} <= {"retention", "penetration", "cost_to_serve"}
+    assert all(a.incremental is None and "consent" in a.needs for a in valued)
     assert any(a.owner == "IT" and "duplicate" in a.title for a in verdict.actions)
 
 
@@ -597,5 +615,28 @@ def test_verdict_holds_offers_that_lose_money(small_company_dir):
             assert "hold the offers" in action.title and action.expected_value is None
             assert action.priority == 3
         else:
-            assert action.expected_value == pytest.approx(row["expected_value"])
+            # gross value less the contact cost, where the data knows it
+            net = action.expected_value - (action.cost or 0.0)
+            assert net == pytest.approx(row["expected_value"])
     assert verdict.figures["plan_value_per_year"] == pytest.approx(idic.plan_total(value))
+
+
+def test_a_discount_offer_is_checked_against_the_segments_top_needs():
+    needs = pd.DataFrame(
+        {
+            "respondents": [10, 10],
+            "price": [2.0, 4.0],
+            "advice": [5.0, 2.0],
+            "quality": [4.0, 3.0],
+            "speed": [3.0, 3.0],
+            "nps": [40.0, 10.0],
+        },
+        index=pd.Index(["MVC", "other"], name="segment"),
+    )
+    fit = idic.conclude.offer_fit("Spring: 15 % off seeds", "MVC", needs)
+    assert "values advice, quality, speed most" in fit and "price ranks 4 of 4" in fit
+    assert "price is among" in idic.conclude.offer_fit("20% off", "other", needs)
+    # not a discount, no survey, or a segment without answers: cannot be told
+    assert idic.conclude.offer_fit("Free advice day", "MVC", needs) == ""
+    assert idic.conclude.offer_fit("15 % off", "MVC", None) == ""
+    assert idic.conclude.offer_fit("15 % off", "BZ", needs) == ""

@@ -458,6 +458,38 @@ def test_contact_episodes_are_counted_in_the_base_window(tmp_path):
     assert [f.status for f in missing] == ["unavailable", "unavailable"]
 
 
+def test_contact_episodes_are_the_base_figures_and_another_gap_is_another_id(tmp_path):
+    from crmlib.analytics.base import customer_base
+
+    company = load_company(_tiny(tmp_path), observation_end="2025-12-31")
+    base = customer_base(company)
+    values = idol.customer_values(company, base)
+    moments = idol.orchestrate(company, values, base=base).moments
+    assert idol.moment_figures(moments) == [
+        base.figure("contact_episode"),
+        base.figure("repeat_episode_share"),
+    ]
+    assert base.figure("contact_episode").value == moments.episodes
+    cited = idol.describe_moments(moments, "EUR", cite=lambda f: f"[{f.id}]")
+    assert cited.startswith("[repeat_episode_share] of [contact_episode] contact episodes")
+    # without interactions both say unavailable the same way, so the report set agrees
+    (tmp_path / "bare").mkdir()
+    bare = load_company(_tiny(tmp_path / "bare", interactions=False), observation_end="2025-12-31")
+    bare_base = customer_base(bare)
+    skipped = idol.orchestrate(bare, idol.customer_values(bare, bare_base), base=bare_base)
+    stated = idol.moment_figures(skipped.moments, skipped.skipped.get("contact moments", ""))
+    from crmlib.figures import figures_document
+
+    assert figures_document([*bare_base.figures(), *stated])
+    assert [f.window for f in stated] == [bare_base.figure("contact_episode").window] * 2
+    # a week's gap forms other episodes: stated as this check's own, not as the base's
+    weekly = idol.orchestrate(company, values, window_days=7, base=base).moments
+    assert [f.id for f in idol.moment_figures(weekly)] == [
+        "contact_episode.gap_7_days",
+        "repeat_episode_share.gap_7_days",
+    ]
+
+
 def test_migration_needs_the_earlier_window_inside_the_data(tmp_path):
     from crmlib.models.idol.learn import earlier_coverage
 
@@ -564,3 +596,25 @@ def test_a_look_alike_who_bought_nothing_is_said_to_have_brought_nothing():
 
     assert _brought(0.0, "EUR") == "nothing in that window"
     assert _brought(-30.0, "EUR") == "-EUR 30"
+
+
+def test_campaign_categories_read_in_words():
+    from crmlib.render.scan import scan_report
+
+    categories = pd.DataFrame(
+        {
+            "campaign_id": ["C1", "C2", "C3"],
+            "offer": ["10% off bulbs", "we miss you", "garden set"],
+            "sent_date": pd.to_datetime(["2025-01-02", "2025-02-03", "2025-03-04"]),
+            "recipients": [10, 20, 30],
+            "category": ["bulbs", None, "garden"],
+            "odds_ratio": [2.5, 1.1, float("nan")],
+            "source": ["inferred", "general", "recorded"],
+        }
+    )
+    table = idol.categories_table(categories)
+    assert table.loc["C2", "category"] == "no one category"
+    assert table.loc["C3", "odds ratio"] == "n/a"
+    assert table.loc["C1", "category found"] == "read from the targeting"
+    assert table.loc["C1", "sent"] == "2025-01-02"
+    assert scan_report(f"<html><body>{table.to_html()}</body></html>") == []

@@ -562,3 +562,68 @@ def test_the_information_action_says_an_absent_aspect_is_not_in_the_data(root):
     information = [t for t in titles if t.startswith("Complete the customer picture")]
     assert information and all("0%" not in t for t in information)
     assert any("(not in the data)" in t for t in information)
+
+
+def _recorder():
+    """A ``cite`` that remembers the figures it writes (as the notebook's publishes them)."""
+    cited = []
+
+    def cite(figure, decimals=None):
+        cited.append(figure)
+        return f"[{figure.id}]"
+
+    return cited, cite
+
+
+def test_the_closing_paragraphs_cite_the_figures_their_process_states(sample, results):
+    base = shared_customer_base(sample, window_months=12)
+    s = results.strategy
+    assert s.figure("revenue") == base.figure("revenue")
+    assert s.revenue_last == pytest.approx(base.figure("revenue").value)
+    assert s.figure("target_segment_share.value").value == pytest.approx(s.target_value_share)
+    assert s.figure("revenue_plan.gap").value == pytest.approx(s.gap)
+    assert s.figure("target_segment_reachable").value == s.reachable
+    for result, describe in (
+        (s, pf.describe_strategy),
+        (results.multichannel, pf.describe_multichannel),
+        (results.information, pf.describe_information),
+        (results.performance, pf.describe_performance),
+    ):
+        cited, cite = _recorder()
+        text = describe(result, sample, cite=cite)
+        assert cited, describe.__name__
+        stated = {f.id: f for f in result.figures}
+        for figure in cited:
+            # a cited figure is one the process publishes, with the same value
+            assert stated[figure.id] == figure
+            assert f"[{figure.id}]" in text
+    # the scorecard's retention rate is the base's: cited as the base's figure
+    cited, cite = _recorder()
+    text = pf.describe_performance(results.performance, sample, cite=cite)
+    assert "retention_rate" in results.performance.missed
+    assert base.figure("retention_rate") in cited and "retention rate ([retention_rate]" in text
+    # over another window the base states its own retention rate: not this one
+    other = pf.performance_assessment(sample, horizon_months=6)
+    assert "retention_rate" not in {f.id for f in other.figures}
+    info = results.information
+    assert info.figure("analyses_supported.yes").value == info.counts["yes"]
+    flow = results.multichannel.continuity
+    assert results.multichannel.figure("channel_hoppers").value == flow.hoppers
+
+
+def test_the_sentences_go_through_the_translation_hook(shop):
+    from crmlib.text import set_translator
+
+    value = pf.value_creation(shop)
+    dutch = {
+        "{rate} of the year before's buyers bought again ({window}).": (
+            "{rate} van de kopers van het jaar ervoor kocht opnieuw ({window})."
+        )
+    }
+    set_translator(lambda template: dutch.get(template, template))
+    try:
+        text = pf.describe_value(value, shop)
+    finally:
+        set_translator(None)
+    assert "50% van de kopers van het jaar ervoor kocht opnieuw (2023-01-01..2023-12-31" in text
+    assert "bought again" not in text

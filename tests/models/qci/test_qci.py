@@ -190,6 +190,32 @@ def test_the_experience_findings_follow_the_data(sample):
     assert f"{int(repeats['extra_contacts']):,} extra contacts" in text
 
 
+def test_cost_to_serve_and_retention_are_the_shared_base_figures(sample):
+    efficiency, kept, base = sample["efficiency"], sample["retention"], sample["base"]
+    assert efficiency.cost_to_serve == base.figure("cost_to_serve")
+    # the base's cost to serve is the same total as QCI's channel costs over the year
+    assert efficiency.cost_to_serve.value == pytest.approx(efficiency.total_cost)
+    cite = lambda f: f"[{f.id}]"  # noqa: E731
+    assert qci.describe_efficiency(efficiency, "EUR", cite=cite).startswith(
+        "Contacts cost [cost_to_serve] last year."
+    )
+    assert "[retention_rate] bought again last year" in qci.describe_retention(
+        kept, "EUR", cite=cite
+    )
+
+
+def test_the_repeat_contact_episodes_are_the_shared_base_figures(sample):
+    experience = sample["experience"]
+    episodes, share = experience.counted
+    assert (episodes.id, share.id) == ("contact_episode", "repeat_episode_share")
+    # the base counts the episodes QCI's repeat-contact table holds, once for every model
+    repeats = experience.repeats.loc["all"]
+    assert episodes.value == repeats["episodes"]
+    assert share.value == pytest.approx(repeats["repeat_rate"])
+    cited = qci.describe_repeats(experience, "EUR", cite=lambda f: f"[{f.id}]")
+    assert cited.startswith("Last year [repeat_episode_share] of the [contact_episode] contact")
+
+
 def test_the_assessment_against_the_benchmarks(sample):
     scored = sample["scored"]
     reality = scored.percent("reality")
@@ -238,7 +264,15 @@ def test_verdict_on_the_sample(sample):
     )
     assert result.figures["retention_rate"] == pytest.approx(sample["retention"].rate)
     assert [a.priority for a in result.actions] == sorted(a.priority for a in result.actions)
-    assert result.actions[0].expected_value == pytest.approx(table.loc[top, "value_per_year"])
+    # the win-back is valued on its own list: the assumed share of it back, each at the
+    # mean margin of a retained customer; not on last year's buyers
+    win_back = result.actions[0]
+    assert win_back.title.startswith("Win back the") and win_back.lever == "retention"
+    assert win_back.customer_count == len(win_back.customers) > 0
+    assert win_back.expected_value == pytest.approx(
+        win_back.customer_count * qci.conclude.WIN_BACK_RATE * sample["retention"].retained_margin
+    )
+    assert win_back.cost_drivers == {"contacts": 2 * win_back.customer_count}
     assert {a.owner for a in result.actions} >= {"marketing", "customer service"}
     quality = sample["acquisition"].quality
     best = quality[quality["customers"] >= 10]["first_year_margin"].idxmax()

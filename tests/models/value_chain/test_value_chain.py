@@ -360,6 +360,36 @@ def test_revenue_only_portfolio_labels_revenue_and_leaves_out_the_cost(small, tm
     assert figures["buttle_ssc_type.cost_magnet"].value is None
 
 
+def test_the_stage_paragraphs_cite_the_figures_each_stage_states(sample_dir):
+    sample = load_company(sample_dir)
+    chain = value_chain.analyse(sample)
+    cited = []
+
+    def cite(figure):
+        cited.append(figure)
+        return f"[{figure.id}]"
+
+    intimacy, proposition = chain.intimacy(), chain.proposition()
+    value_chain.describe_intimacy(intimacy, sample, cite=cite)
+    value_chain.describe_proposition(proposition, sample, cite=cite)
+    text = value_chain.describe_chain(chain, chain.stage_scores(), cite=cite)
+    ids = [f.id for f in cited]
+    assert ids == [
+        "ssc_picture_completeness.SSC",
+        "ssc_picture_completeness.other",
+        "offer_needs_fit",
+        "ssc_count",
+        "ssc_value_share",
+    ]
+    portfolio = chain.portfolio()
+    # the SSC count is the customer base's, the value share the SSCs' own
+    assert cited[3] == portfolio.base.figure("ssc_count")
+    assert cited[4].value == pytest.approx(portfolio.ssc_value_share)
+    assert cited[0].value == pytest.approx(intimacy.ssc_completeness)
+    assert cited[2].value == pytest.approx(proposition.mean_fit)
+    assert "[ssc_count] customers" in text
+
+
 def test_workshop_stages_are_read_again_only_when_the_answers_change(sample_copy):
     chain = value_chain.ValueChain(load_company(sample_copy))
     network, conditions = chain.network(), chain.conditions()

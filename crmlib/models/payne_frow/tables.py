@@ -1,0 +1,133 @@
+"""The Payne & Frow notebook's tables as a report shows them: formatted, in words.
+
+The process modules return numbers (tested); these functions turn them into the tables
+a reader sees: shares as percentages, money with its currency, KPI values in their
+unit, one row per segment, table, analysis or KPI (never per customer).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from crmlib.analytics.kpis import KPIS
+from crmlib.data.company import Company
+from crmlib.formatting import money, percent
+from crmlib.models.payne_frow.information import Information
+from crmlib.models.payne_frow.strategy import Strategy
+
+
+def readable(
+    frame: pd.DataFrame,
+    names: dict[str, str],
+    *,
+    shares: tuple[str, ...] = (),
+    amounts: tuple[str, ...] = (),
+    scores: tuple[str, ...] = (),
+    currency: str = "EUR",
+) -> pd.DataFrame:
+    """A table for a report: the columns in ``names`` (renamed), numbers written out.
+
+    ``shares`` become percentages, ``amounts`` money in ``currency``, ``scores`` two
+    decimals; missing values show as an empty cell.
+    """
+    out = frame[list(names)].copy()
+    for column in out.columns:
+        values = out[column]
+        if column in shares:
+            out[column] = [percent(v) if pd.notna(v) else "" for v in values]
+        elif column in amounts:
+            out[column] = [money(v, currency) if pd.notna(v) else "" for v in values]
+        elif column in scores:
+            out[column] = [f"{v:.2f}" if pd.notna(v) else "" for v in values]
+        elif values.dtype == bool:
+            out[column] = values.map({True: "yes", False: ""})
+    return out.rename(columns=names)
+
+
+def strategy_table(strategy: Strategy, company: Company) -> pd.DataFrame:
+    """The segment table as a report shows it (one row per segment, not per customer).
+
+    The target segments are marked with a star; the treatment includes the needs a
+    target segment scores above the average.
+    """
+    table = strategy.need("segments")
+    out = readable(
+        table,
+        {
+            "customers": "customers",
+            "customer_share": "share of customers",
+            "expected_value_share": "share of expected value",
+            "expected_value_per_customer": "expected value per customer",
+            "treatment": "treatment",
+        },
+        shares=("customer_share", "expected_value_share"),
+        amounts=("expected_value_per_customer",),
+        currency=company.currency,
+    )
+    out.insert(
+        4,
+        "revenue next year vs last",
+        [f"{v:+.0%}" if pd.notna(v) else "" for v in table["expected_change"]],
+    )
+    out.index = [f"★ {name}" if t else str(name) for name, t in table["target"].items()]
+    out.index.name = "segment"
+    return out
+
+
+def support_table(information: Information) -> pd.DataFrame:
+    """Which analyses the data supports, as a report shows it."""
+    return readable(
+        information.support,
+        {
+            "analysis": "analysis",
+            "needs": "needs",
+            "available": "available?",
+            "found": "found",
+            "what_to_add": "what to add",
+        },
+    ).set_index("analysis")
+
+
+def quality_table(information: Information) -> pd.DataFrame:
+    """Completeness and weak spots per table, as a report shows it."""
+    return readable(
+        information.tables,
+        {
+            "rows": "rows",
+            "completeness": "filled",
+            "weakest_column": "least filled column",
+            "weakest_fill": "its fill",
+            "issues": "remarks",
+        },
+        shares=("completeness", "weakest_fill"),
+    )
+
+
+def _direction(row: pd.Series) -> str:
+    if pd.isna(row["better"]):
+        return str(row["direction"])
+    return str(row["direction"]) + (" (better)" if row["better"] else " (worse)")
+
+
+def scorecard_table(card: pd.DataFrame, company: Company) -> pd.DataFrame:
+    """The KPI scorecard as a report shows it: values written in their unit."""
+    before, now = card.attrs.get("periods", (None, None))
+    rows = []
+    for kpi, row in card.iterrows():
+        unit = KPIS[kpi]
+        meets = "" if pd.isna(row["meets"]) else ("meets" if row["meets"] else "misses")
+        rows.append(
+            {
+                "KPI": row["label"],
+                "shareholder result": row["result"],
+                str(before or "before"): unit.format(row["previous"], company.currency),
+                str(now): unit.format(row["current"], company.currency),
+                "change": ""
+                if pd.isna(row["relative_change"])
+                else f"{row['relative_change']:+.1%}",
+                "direction": _direction(row),
+                "standard": row["standard"],
+                "verdict": meets,
+            }
+        )
+    return pd.DataFrame(rows).set_index("KPI")

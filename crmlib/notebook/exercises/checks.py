@@ -1,0 +1,331 @@
+"""The checkers every exercise uses: numbers, choices, predictions and judgements."""
+
+from __future__ import annotations
+
+import functools
+import html
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from crmlib.errors import CrmlibError
+
+#: Said when the company's data cannot give the expected answer (unknown is not zero).
+UNKNOWN = "The company's data cannot give this figure, so there is no answer to check against."
+
+VERDICTS = {
+    "right": ("#27ae60", "Right."),
+    "close": ("#f39c12", "Close."),
+    "wrong": ("#c0392b", "Not quite."),
+    "open": ("#7f8c8d", "Not answered yet."),
+}
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The verdict on an answer and what to say about it.
+
+    Attributes
+    ----------
+    verdict : {"right", "close", "wrong", "open"}
+        ``open`` when no answer was given yet.
+    message : str
+        Plain text for the student.
+    """
+
+    verdict: str
+    message: str
+
+    @property
+    def correct(self) -> bool:
+        return self.verdict == "right"
+
+    def __str__(self) -> str:
+        return f"{VERDICTS[self.verdict][1]} {self.message}".strip()
+
+    def _repr_html_(self) -> str:
+        colour, title = VERDICTS[self.verdict]
+        return (
+            f"<div class='crm-feedback crm-feedback-{self.verdict}' style='border-left:4px solid "
+            f"{colour};padding:4px 10px'><b>{title}</b> {html.escape(self.message)}</div>"
+        )
+
+
+def _number(answer) -> float | None:
+    if answer is None or answer is Ellipsis:
+        return None
+    if isinstance(answer, str):
+        text = answer.strip().replace("%", "").replace(",", ".")
+        value = float(text)
+        return value / 100 if answer.strip().endswith("%") else value
+    return float(answer)
+
+
+def check_number(
+    answer,
+    expected: float,
+    *,
+    tolerance: float = 0.01,
+    close: float | None = None,
+    relative: bool = True,
+    hint: str = "",
+    explain: str = "",
+) -> Feedback:
+    """Check a numeric answer.
+
+    Parameters
+    ----------
+    answer : number, str or None
+        The student's answer; ``"25%"`` is read as 0.25. None means not answered.
+    expected : float
+        The value computed from the data.
+    tolerance : float
+        The largest difference still counted right (relative to ``expected`` when
+        ``relative``, else absolute).
+    close : float, optional
+        The largest difference counted close; defaults to five times ``tolerance``.
+    hint : str
+        Said when the answer is close or wrong.
+    explain : str
+        Said when the answer is right (why it is what it is).
+    """
+    try:
+        value = _number(answer)
+    except (TypeError, ValueError):
+        return Feedback("wrong", f"'{answer}' is not a number. {hint}".strip())
+    if value is None:
+        return Feedback("open", "Replace None with your answer and run the cell again.")
+    if expected is None or (isinstance(expected, float) and math.isnan(expected)):
+        return Feedback("open", UNKNOWN)
+    scale = abs(expected) if relative and expected else 1.0
+    difference = abs(value - expected) / scale
+    close = tolerance * 5 if close is None else close
+    if math.isnan(difference):
+        return Feedback("wrong", hint)
+    if difference <= tolerance:
+        return Feedback("right", explain)
+    if difference <= close:
+        direction = "a little high" if value > expected else "a little low"
+        return Feedback("close", f"Your answer is {direction}. {hint}".strip())
+    return Feedback("wrong", hint)
+
+
+def check_choice(
+    answer, expected, *, options: Iterable | None = None, hint: str = "", explain: str = ""
+) -> Feedback:
+    """Check an answer that names one thing (a segment, a channel, a process).
+
+    Text is compared without regard to case and surrounding spaces.
+    """
+    if answer is None or answer is Ellipsis:
+        return Feedback("open", "Replace None with your answer and run the cell again.")
+
+    def norm(value) -> str:
+        return str(value).strip().casefold()
+
+    if expected is None:
+        return Feedback("open", UNKNOWN)
+    if options is not None and norm(answer) not in {norm(o) for o in options}:
+        listed = ", ".join(str(o) for o in options)
+        return Feedback("wrong", f"'{answer}' is not one of the options ({listed}).")
+    if norm(answer) == norm(expected):
+        return Feedback("right", explain)
+    return Feedback("wrong", hint)
+
+
+# -- predict: the student says what will move, then the data says what did ------------------
+
+_UP = {"up", "rise", "rises", "higher", "more", "increase", "increases", "grow", "grows", "+"}
+_DOWN = {"down", "fall", "falls", "lower", "less", "fewer", "decrease", "decreases", "drop", "-"}
+_SAME = {"same", "flat", "unchanged", "no change", "stays", "="}
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one measure did when a parameter moved: the answer to a prediction.
+
+    Attributes
+    ----------
+    measure : str
+        What moved, in words ("the MVC's share of value").
+    before, after : float
+        Its value at the notebook's setting and at the changed setting.
+    why : str
+        The model's reasoning for the movement, said whatever the prediction.
+    show : callable
+        Writes a value for the student (a percentage, an amount, a count).
+    flat : float
+        A relative movement at most this large counts as "same".
+    """
+
+    measure: str
+    before: float
+    after: float
+    why: str = ""
+    show: Callable[[float], str] = field(default=lambda v: f"{v:,.3g}")
+    flat: float = 0.005
+
+    @property
+    def relative(self) -> float:
+        scale = abs(self.before) if self.before else 1.0
+        return (self.after - self.before) / scale
+
+    @property
+    def direction(self) -> str:
+        if math.isnan(self.relative) or abs(self.relative) <= self.flat:
+            return "same"
+        return "up" if self.relative > 0 else "down"
+
+    def said(self) -> str:
+        return (
+            f"{self.measure} went {self.direction} "
+            f"({self.show(self.before)} to {self.show(self.after)})"
+        )
+
+
+def _direction(word) -> str | None:
+    text = str(word).strip().casefold()
+    for name, words in (("up", _UP), ("down", _DOWN), ("same", _SAME)):
+        if text in words:
+            return name
+    return None
+
+
+def check_prediction(prediction, *changes: Change) -> Feedback:
+    """Compare a predicted direction (one per measure) with what the data did.
+
+    Parameters
+    ----------
+    prediction : str or sequence of str
+        "up", "down" or "same" for each change, in order (one string when one change).
+    *changes : Change
+        What happened, computed from the data at the two settings.
+
+    Right when every direction is right; close when some are, or when the one measure
+    barely moved; wrong otherwise. The feedback says what happened and the model's why.
+    """
+    if not changes:
+        return Feedback("open", "The company's data cannot show this movement: nothing to check.")
+    if prediction is None or prediction is Ellipsis:
+        return Feedback("open", "Write your prediction first, then run the cell.")
+    guesses = [prediction] if isinstance(prediction, str) else list(prediction)
+    if len(guesses) != len(changes):
+        listed = "; ".join(c.measure for c in changes)
+        return Feedback("wrong", f"Give one direction for each of, in order: {listed}.")
+    read = [_direction(g) for g in guesses]
+    if None in read:
+        bad = guesses[read.index(None)]
+        return Feedback("wrong", f"'{bad}' is not a direction: write up, down or same.")
+    hits = [r == c.direction for r, c in zip(read, changes, strict=True)]
+    story = " ".join(
+        f"{c.said()[0].upper()}{c.said()[1:]}. {c.why}".strip() for c in changes
+    ).strip()
+    if all(hits):
+        return Feedback("right", story)
+    barely = len(changes) == 1 and abs(changes[0].relative) <= 10 * changes[0].flat
+    if any(hits) or barely:
+        return Feedback("close", story)
+    return Feedback("wrong", story)
+
+
+# -- judge: the student chooses and says why; the data says how the choice compares ---------
+
+
+def check_judgement(
+    choice,
+    why,
+    scores: Mapping,
+    *,
+    measure: str,
+    reasoning: str,
+    higher_is_better: bool = True,
+    show: Callable[[float], str] = lambda v: f"{v:,.3g}",
+    close_share: float = 0.25,
+    close_of_best: float | None = None,
+) -> Feedback:
+    """Feedback on a choice among options, each scored on the data.
+
+    Parameters
+    ----------
+    choice : str or number
+        The option the student chose.
+    why : str
+        The student's reason; a choice without one stays open (the reasoning is the point).
+    scores : mapping
+        Option -> its score on ``measure`` (NaN where the data cannot score it).
+    measure : str
+        What the score measures, in words.
+    reasoning : str
+        The model's reasoning, said with every verdict.
+    higher_is_better : bool
+        Whether the best option has the highest score (else the lowest).
+    close_share : float
+        A choice whose score is within this share of the spread between the best and the
+        worst option counts as close (a defensible second).
+    close_of_best : float, optional
+        Instead: within this share of the best score counts as close (for many options,
+        such as a number of groups).
+    """
+    if choice is None or choice is Ellipsis:
+        return Feedback("open", "Choose, write why, and run the cell again.")
+    if not str(why or "").strip():
+        return Feedback("open", "Write why you chose it in `why`: the reasoning is the point.")
+    scores = dict(scores.items())  # a Series iterates over values, a dict over keys
+    known = {k: float(v) for k, v in scores.items() if v is not None and not math.isnan(v)}
+    if not known:
+        return Feedback("open", f"The data cannot score the options on {measure}.")
+
+    def norm(value) -> str:
+        if isinstance(value, int | float) and float(value).is_integer():
+            return str(int(value))
+        return str(value).strip().casefold()
+
+    by_name = {norm(k): k for k in scores}
+    if norm(choice) not in by_name:
+        listed = ", ".join(str(k) for k in scores)
+        return Feedback("wrong", f"'{choice}' is not one of the options ({listed}).")
+    chosen = by_name[norm(choice)]
+    pick = max if higher_is_better else min
+    best = pick(known, key=known.get)
+    if chosen not in known:
+        return Feedback("wrong", f"The data cannot score {chosen} on {measure}. {reasoning}")
+    spread = max(known.values()) - min(known.values())
+    gap = abs(known[best] - known[chosen])
+    said = (
+        f"{chosen}: {measure} {show(known[chosen])}; the best by this measure is {best} "
+        f"({show(known[best])}). {reasoning}"
+    )
+    if chosen == best:
+        return Feedback(
+            "right", f"{chosen} scores best: {measure} {show(known[best])}. {reasoning}"
+        )
+    near = close_of_best * abs(known[best]) if close_of_best is not None else close_share * spread
+    if spread and gap <= near:
+        return Feedback("close", said)
+    return Feedback("wrong", said)
+
+
+def _open_without_data(check: Callable[..., Feedback]) -> Callable[..., Feedback]:
+    """A check that answers "open", with the reason, when the data lacks what it needs."""
+
+    @functools.wraps(check)
+    def checked(*args, **kwargs) -> Feedback:
+        try:
+            return check(*args, **kwargs)
+        except CrmlibError as error:
+            return Feedback("open", f"The company's data cannot answer this: {error}")
+
+    return checked
+
+
+def _none_without_data(changes: Callable[..., list[Change]]) -> Callable[..., list[Change]]:
+    """A movement that cannot be measured without some data is no movement to check."""
+
+    @functools.wraps(changes)
+    def measured(*args, **kwargs) -> list[Change]:
+        try:
+            return changes(*args, **kwargs)
+        except CrmlibError:
+            return []
+
+    return measured
