@@ -185,8 +185,11 @@ def _process_lines(results: Results, company: Company) -> dict[str, list[str]]:
             _line("{share} profitable", share=percent(v.profitable_share))
         )
     if m.continuity is not None:
+        continued = m.continuity.continued_rate
         lines["multichannel_integration"].append(
-            _line("{share} cross channels", share=percent(m.continuity.cross_channel_rate))
+            _line("{share} of moves continued", share=percent(continued))
+            if pd.notna(continued)
+            else _line("no moves between channels")
         )
         if pd.notna(m.continuity.repeat_cost):
             lines["multichannel_integration"].append(

@@ -303,8 +303,49 @@ def describe_value(value: ValueCreation, company: Company, cite: Cite | None = N
     return paragraph(parts)
 
 
+def _handovers(flow: Continuity, figure, cite_) -> list[Safe]:
+    """Whether the next channel continued the case, and what the data cannot show."""
+    if pd.isna(flow.continued_rate):
+        return [
+            sentence(
+                "No customer moved between channels within one process, so the data cannot "
+                "show whether a next channel continues the case."
+            )
+        ]
+    every = flow.handovers.loc["all"]
+    template = (
+        "Of {moves} moves to another channel, the next channel continued the case in "
+        "{rate}: the question was resolved there and no further contact on it followed "
+        "within the window."
+        if flow.resolution_known
+        else "Of {moves} moves to another channel, the next channel continued the case in "
+        "{rate}: no further contact on it followed within the window (the data does not "
+        "record whether questions were resolved)."
+    )
+    parts = [sentence(template, moves=count(every["handovers"]), rate=cite_(figure))]
+    by = flow.handovers.drop(index="all")["continued_rate"].dropna()
+    if len(by) > 1:
+        parts.append(
+            sentence(
+                "{weakest} handovers were continued least often ({low}), {strongest} most "
+                "often ({high}).",
+                weakest=by.idxmin(),
+                low=percent(by.min()),
+                strongest=by.idxmax(),
+                high=percent(by.max()),
+            )
+        )
+    parts.append(
+        sentence(
+            "Whether the new channel knew the case history is not recorded in the data; "
+            "the workshop asks it."
+        )
+    )
+    return parts
+
+
 def describe_continuity(flow: Continuity, company: Company, cite: Cite | None = None) -> Safe:
-    """The continuity figures for one repeat window, in two sentences.
+    """The continuity figures for one repeat window, in a few sentences.
 
     ``cite`` writes a figure into the text (see the module docstring); the live view
     leaves it out, so that a window tried in a workshop is not stated as a figure.
@@ -313,18 +354,16 @@ def describe_continuity(flow: Continuity, company: Company, cite: Cite | None = 
     figures = {
         f.id: f for f in continuity_figures(flow, last_year_window(company), company.currency)
     }
-    worst = flow.by_process.loc[flow.worst_process]
     parts = [
         sentence(
-            "With a window of {days}, {rate} of {episodes} contact episodes crossed channels; "
-            "{process} crossed most often ({worst}).",
+            "With a window of {days}, {rate} of {episodes} contact episodes moved between "
+            "channels.",
             days=plural(flow.window_days, "day"),
             rate=cite_(figures["cross_channel_episode_share"]),
             episodes=count(flow.episodes),
-            process=flow.worst_process,
-            worst=percent(worst["cross_channel_rate"]),
         )
     ]
+    parts += _handovers(flow, figures["handover_continued_share"], cite_)
     if len(flow.paths):
         parts.append(sentence("The most common path was {path}.", path=flow.paths.index[0]))
     if pd.notna(flow.repeat_cost):

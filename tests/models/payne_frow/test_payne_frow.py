@@ -239,6 +239,32 @@ def test_continuity_by_hand(contacts):
         pf.continuity(contacts, window_days=0)
 
 
+def test_integration_scores_continued_handovers_not_channel_moves(contacts):
+    # A: webshop -> call centre on billing (4 days): no further billing contact within
+    # 14 days (the store visit is 88 days later) and resolved there: continued.
+    # B: two call-centre complaint contacts: no move, so no handover.
+    resolved = contacts.assign(resolved=[False, True, True, False, True])
+    flow = pf.continuity(resolved, CHANNELS, window_days=14, until="2024-12-31")
+    assert flow.handovers.loc["all", "handovers"] == 1
+    assert flow.continued_rate == 1.0
+    # The old measure called this episode a failure (1 of 3 crossed channels).
+    assert flow.cross_channel_rate == pytest.approx(1 / 3)
+    # Unresolved in the call centre: the move did not continue the case.
+    unresolved = contacts.assign(resolved=[False, False, True, False, True])
+    assert pf.continuity(unresolved, window_days=14).continued_rate == 0.0
+    # Without moves the integration is unknown, not 0 or 100%.
+    same = contacts.assign(channel="store")
+    assert np.isnan(pf.continuity(same, window_days=14).continued_rate)
+
+
+def test_integration_score_is_unknown_without_moves(shop, tmp_path):
+    frame = pd.read_csv(tmp_path / "interactions.csv")
+    frame.assign(channel=frame["channel"].iloc[0]).to_csv(tmp_path / "interactions.csv", index=False)
+    m = pf.multichannel_integration(load_company(tmp_path, observation_end="2024-12-31"))
+    assert m.continuity is not None and m.score is None
+    assert m.figure("handover_continued_share").status == "unavailable"
+
+
 def test_channel_costs_by_hand(contacts):
     resolved = contacts.assign(resolved=[True, False, True, True, True])
     costs = pf.channel_costs(resolved, CHANNELS)
@@ -254,7 +280,10 @@ def test_multichannel_on_the_sample(sample, results):
     assert m.skipped == {}
     assert list(m.contact_mix.index) == ["platinum", "gold", "silver", "bronze"]
     assert np.allclose(m.contact_mix.sum(axis=1), 1)
-    assert m.score == pytest.approx(1 - m.continuity.cross_channel_rate)
+    assert m.score == pytest.approx(m.continuity.continued_rate)
+    every = m.continuity.handovers.loc["all"]
+    assert m.score == pytest.approx(every["continued"] / every["known"])
+    assert m.figure("handover_continued_share").value == pytest.approx(m.score)
     year = sample.interactions[sample.interactions["date"] > "2024-12-31"]
     assert m.continuity.by_process["episodes"].sum() == m.continuity.episodes
     assert m.channels["contacts"].sum() == len(year)
