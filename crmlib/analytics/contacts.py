@@ -363,9 +363,7 @@ def handover_summary(handovers: pd.DataFrame, by: str | None = None) -> pd.DataF
             "continued": grouped["continued"].sum(),
         }
     ).astype(int)
-    out["continued_rate"] = (out["continued"] / out["known"].where(out["known"] > 0)).astype(
-        float
-    )
+    out["continued_rate"] = (out["continued"] / out["known"].where(out["known"] > 0)).astype(float)
     out["repeat_rate"] = grouped["repeat"].mean().astype(float)
     out["resolved_rate"] = grouped["resolved"].mean().astype(float)
     out.index.name = by or "group"

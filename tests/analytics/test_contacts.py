@@ -116,7 +116,7 @@ def test_channel_handovers_by_hand():
         }
     )
     moves = channel_handovers(data, window_days=14, until="2024-12-31")
-    assert list(zip(moves["from_channel"], moves["to_channel"])) == [
+    assert list(zip(moves["from_channel"], moves["to_channel"], strict=True)) == [
         ("webshop", "phone"),
         ("phone", "webshop"),
         ("webshop", "phone"),

@@ -259,7 +259,9 @@ def test_integration_scores_continued_handovers_not_channel_moves(contacts):
 
 def test_integration_score_is_unknown_without_moves(shop, tmp_path):
     frame = pd.read_csv(tmp_path / "interactions.csv")
-    frame.assign(channel=frame["channel"].iloc[0]).to_csv(tmp_path / "interactions.csv", index=False)
+    frame.assign(channel=frame["channel"].iloc[0]).to_csv(
+        tmp_path / "interactions.csv", index=False
+    )
     m = pf.multichannel_integration(load_company(tmp_path, observation_end="2024-12-31"))
     assert m.continuity is not None and m.score is None
     assert m.figure("handover_continued_share").status == "unavailable"
