@@ -394,10 +394,11 @@ def diagram(
 ) -> QciDiagram:
     """The company's figures and scores on the QCI rings and activities.
 
-    A ring is coloured by its workshop reality score when the assessment scored it.
-    Otherwise two rings fall back on data: the external environment on the share of
-    buyers likely alive (BG/NBD), the customer experience on mean satisfaction
-    rescaled from 1-5 to 0-1. Each label carries a figure from the data where the
+    A ring is coloured by its workshop reality score when the assessment scored it. The
+    external environment is scored only by the workshop's environment items (customer
+    readiness, competitor view, market changes); the data cannot show it, so unscored it
+    stays grey. The customer experience falls back on mean satisfaction rescaled from
+    1-5 to 0-1. Each label carries a figure from the data where the
     notebook measured one, and the reality score otherwise.
 
     Give either the ``result`` of :func:`~crmlib.models.qci.analyse`, or its parts by
@@ -425,10 +426,10 @@ def diagram(
             score = readiness.environment_score / 100
             line = f"reality {readiness.environment_score:.0f}%"
         source = "assessment" if score is not None else "none"
-        if name == "External environment" and readiness is not None and readiness.alive is not None:
-            line = f"{percent(readiness.likely_alive)} likely active"
-            if score is None:
-                score, source = readiness.likely_alive, "data"
+        if name == "External environment" and score is None:
+            # Purchase behaviour (P(alive)) is not the customer's environment: without the
+            # workshop's items the ring stays unknown.
+            line = "not shown by the data"
         if name == "Customer experience" and experience is not None:
             sat = experience.by_channel["satisfaction"]
             mean = (
@@ -486,7 +487,6 @@ def describe_diagram(result: QciDiagram) -> str:
         )
     if "data" in by_source:
         meaning = {
-            "external environment": "the share of buyers likely active",
             "customer experience": "mean satisfaction rescaled from 1-5 to 0-1",
         }
         parts.append(
@@ -498,6 +498,12 @@ def describe_diagram(result: QciDiagram) -> str:
         )
     if "none" in by_source:
         parts.append("Grey, neither scored nor measured: " + ", ".join(by_source["none"]) + ".")
+        if "external environment" in by_source["none"]:
+            parts.append(
+                "The company's data does not show the external environment (markets, "
+                "competitors, customers' readiness); the workshop's three environment "
+                "practices score it."
+            )
     scored = [(n, s) for n, _, s in result.rings + result.activities if s is not None]
     if scored:
         weakest = min(scored, key=lambda pair: pair[1])

@@ -25,7 +25,7 @@ from crmlib.models.qci.activities import (
     PenetrationView,
     best_cross_sell,
 )
-from crmlib.models.qci.context import Proposition, Readiness
+from crmlib.models.qci.context import ENVIRONMENT_ITEMS, Proposition, Readiness
 from crmlib.models.qci.customers import TIER_ORDER, CustomerBase
 from crmlib.models.qci.experience import Experience
 from crmlib.models.qci.questionnaire import AREA_OWNERS, Assessment
@@ -200,14 +200,19 @@ def means_readiness(company: Company, result: Readiness) -> str:
         )
     if result.environment_score is None:
         parts.append(
-            "The data cannot show customers' pain points and plans; the workshop has not scored "
-            "whether they are recorded (QCI practice: buying readiness and pain points)."
+            "The data cannot show customers' markets, competitors, pain points and plans; "
+            "the workshop has not scored the practices that record them, so the external "
+            "environment is unknown. The probability alive above describes buying behaviour, "
+            "not that environment."
         )
     else:
         parts.append(
             sentence(
-                "Pain points and plans are outside the data; the workshop scores their "
-                "recording at {environment_score}% in reality.",
+                "Markets, competitors, pain points and plans are outside the data; the "
+                "workshop scores the {items} of {total} external-environment practices it "
+                "scored at {environment_score}% in reality.",
+                items=count(result.environment_items),
+                total=count(len(ENVIRONMENT_ITEMS)),
                 environment_score=number(result.environment_score, 0),
             )
         )

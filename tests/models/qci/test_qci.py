@@ -1,3 +1,4 @@
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -237,10 +238,17 @@ def test_the_diagram_takes_scores_from_the_workshop_and_the_data(sample):
         efficiency=s["efficiency"],
     )
     assert len(picture.rings) == 8 and len(picture.activities) == 4
-    # the sample's workshop did not score the practice on the customer's environment
-    assert picture.sources["External environment"] == "data"
+    # the sample's workshop scored one of the three environment practices (competitor
+    # view, reality 2 of 4): the ring shows that, never the probability alive
+    assert s["readiness"].environment_items == 1
+    assert picture.sources["External environment"] == "assessment"
     outer = picture.rings[0]
-    assert outer[2] == pytest.approx(s["readiness"].likely_alive)
+    assert outer[2] == pytest.approx(0.5)
+    # without the workshop the ring is unknown, not coloured by behaviour
+    bare = qci.diagram(readiness=dataclasses.replace(s["readiness"], environment_score=None))
+    assert bare.sources["External environment"] == "none"
+    assert bare.rings[0][2] is None and bare.rings[0][1] == ("not shown by the data",)
+    assert "does not show the external environment" in qci.describe_diagram(bare)
     assert picture.sources["Proposition"] == "assessment"
     proposition = dict((name, score) for name, _, score in picture.rings)["Proposition"]
     assert proposition == pytest.approx(s["scored"].areas.loc["proposition", "reality"] / 100)
