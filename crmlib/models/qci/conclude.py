@@ -65,13 +65,21 @@ def _check_uplift(uplift: float) -> float:
 # The conclusion: improvement potential of acquisition, retention and penetration
 
 
+def _given_cost(acquisition_cost: float | None) -> float | None:
+    if acquisition_cost is not None and acquisition_cost < 0:
+        raise ParameterError(
+            f"acquisition_cost must be 0 or more (or None when unknown), got {acquisition_cost}"
+        )
+    return None if acquisition_cost is None else float(acquisition_cost)
+
+
 def improvement_potential(
     acquisition: AcquisitionView | None,
     retention: RetentionView | None,
     penetration: PenetrationView | None,
     *,
     uplift: float = 0.05,
-    acquisition_cost: float = 0.0,
+    acquisition_cost: float | None = None,
     scored: Assessment | None = None,
 ) -> pd.DataFrame:
     """The value per year of raising each activity's rate by the same ``uplift``.
@@ -85,9 +93,10 @@ def improvement_potential(
       margin (after contact costs) of a retained customer;
     - **acquisition**: new customers last year per customer of the same base; a step
       wins ``uplift x base`` more, each bringing the mean first-year margin of a
-      newcomer, less the cost of winning them (``acquisition_cost``, or five times a
-      retained customer's yearly contact cost by the rule of thumb, or nothing when
-      neither is known);
+      newcomer, less the cost of winning them (``acquisition_cost``, from the client's
+      marketing and sales spend over the customers it won; None when unknown, and then
+      acquisition is valued before that cost: the "five times cheaper" rule of thumb is
+      not a figure of this company, see :func:`acquisition_cost_range`);
     - **penetration**: the share of last year's buyers who bought in two or more
       categories; a step moves ``uplift x buyers`` from one category to several, each
       worth the difference in margin between the two groups. That difference is an
@@ -120,9 +129,7 @@ def improvement_potential(
         }
     # new customers per customer of the base compares two years: both must be in the data
     if acquisition is not None and base and acquisition.growth is not None:
-        cost, _ = implied_acquisition_cost(
-            acquisition_cost, retention.retention_cost if retention is not None else None
-        )
+        cost = _given_cost(acquisition_cost)
         each = (
             acquisition.first_year_margin - (cost or 0.0)
             if acquisition.first_year_margin is not None
@@ -162,10 +169,7 @@ def improvement_potential(
         for a in table.index
     ]
     if "acquisition" in table.index:
-        _, source = implied_acquisition_cost(
-            acquisition_cost, retention.retention_cost if retention is not None else None
-        )
-        table.attrs["acquisition_cost_source"] = source
+        table.attrs["acquisition_cost_source"] = "unknown" if acquisition_cost is None else "given"
     table = table.sort_values("value_per_year", ascending=False, na_position="last")
     table["rank"] = np.arange(1, len(table) + 1)
     table.index.name = "activity"
@@ -211,9 +215,10 @@ def describe_potential(table: pd.DataFrame, currency: str) -> str:
             "Acquisition is valued before the cost of winning the customers, which the data "
             "does not hold: set the parameter acquisition\\_cost to net it."
         )
-    elif source == "rule of thumb" and "acquisition" in valued.index:
+    elif source == "given" and "acquisition" in valued.index:
         parts.append(
-            "Acquisition is valued net of a cost of winning set by the five-times rule of thumb."
+            "Acquisition is valued net of the cost of winning a customer given as the "
+            "parameter acquisition\\_cost."
         )
     top = valued.index[0]
     parts.append(

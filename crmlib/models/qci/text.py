@@ -926,6 +926,20 @@ def _benchmark_phrase(score: float, benchmarks: dict[str, float]) -> str:
     )
 
 
+def benchmark_caveat(result: Assessment) -> str:
+    """What the comparison with the published benchmarks can and cannot support."""
+    items = sum(len(area.items) for area in result.answers.instrument.areas)
+    return sentence(
+        "The benchmarks come from QCi, the consultancy behind the Customer Management "
+        "Assessment Tool (CMAT; Woodcock, Stone & Foss 2003), whose assessors scored the full "
+        "CMAT question set; this form is a short version of {items} practices, scored in a "
+        "workshop with the company. The comparison can place the company roughly (near the "
+        "weakest, the average or the best); it cannot support a precise distance in points, a "
+        "rank among companies, or a change over time measured against the benchmarks.",
+        items=count(items),
+    )
+
+
 def describe_assessment(result: Assessment) -> str:
     """Scores against the benchmarks, the intention-reality gap, the weakest areas."""
     reality, intention = result.percent("reality"), result.percent("intention")
@@ -941,6 +955,7 @@ def describe_assessment(result: Assessment) -> str:
             reality_2=_benchmark_phrase(reality, result.benchmarks),
         )
     ]
+    parts.append(benchmark_caveat(result))
     if not np.isnan(intention):
         parts.append(
             sentence(
