@@ -26,7 +26,6 @@ from crmlib.models.qci.retention import (
     LapseView,
     RetentionValue,
     RetentionView,
-    implied_acquisition_cost,
 )
 from crmlib.models.qci.text import describe_assessment, describe_lapse, describe_retention
 from crmlib.models.verdict import Action, ModelVerdict
