@@ -43,7 +43,7 @@ def acquisition_cost_range(
     -------
     DataFrame
         One row per cost, cheapest first: ``basis`` (where the cost comes from),
-        ``acquisition_cost``, ``acquisition_value`` (per year), ``acquisition_rank`` and
+        ``acquisition_cost``, ``value_per_year`` (of the acquisition step), ``rank`` (of acquisition) and
         ``first`` (the activity with the largest potential at that cost). ``attrs``:
         ``break_even`` (the first-year margin: above it a newcomer loses money in the
         first year) and ``leads_until`` (the highest cost at which acquisition still has
@@ -61,8 +61,10 @@ def acquisition_cost_range(
             "a newcomer's first-year margin"
         )
     margin = float(acquisition.first_year_margin)
-    costs = [(f"{m:g} × a newcomer's first-year margin", m * max(margin, 0.0))
-             for m in MARGIN_MULTIPLES]  # fmt: skip
+    costs = [
+        ("no cost" if m == 0 else f"{m:g} × a newcomer's first-year margin", m * max(margin, 0.0))
+        for m in MARGIN_MULTIPLES
+    ]
     if retention is not None and retention.retention_cost:
         costs.append(("five-times rule of thumb", RETENTION_COST_RATIO * retention.retention_cost))
     if acquisition_cost is not None:
@@ -76,8 +78,8 @@ def acquisition_cost_range(
             {
                 "basis": basis,
                 "acquisition_cost": cost,
-                "acquisition_value": float(table.loc["acquisition", "value_per_year"]),
-                "acquisition_rank": int(table.loc["acquisition", "rank"]),
+                "value_per_year": float(table.loc["acquisition", "value_per_year"]),
+                "rank": int(table.loc["acquisition", "rank"]),
                 "first": str(table.index[0]),
             }
         )
@@ -104,8 +106,8 @@ def describe_acquisition_range(table: pd.DataFrame, currency: str) -> str:
             "acquisition is worth from {best} down to {worst} a year.",
             low=money(low, currency),
             high=money(high, currency),
-            best=money(table["acquisition_value"].max(), currency),
-            worst=money(table["acquisition_value"].min(), currency),
+            best=money(table["value_per_year"].max(), currency),
+            worst=money(table["value_per_year"].min(), currency),
         )
     ]
     if pd.notna(lead):

@@ -101,9 +101,9 @@ def test_the_conclusion_across_acquisition_costs_by_hand():
     assert table["acquisition_cost"].tolist() == [0, 30, 40, 50, 80, 120, 160]
     rule = table.set_index("basis").loc["five-times rule of thumb"]
     assert rule["acquisition_cost"] == pytest.approx(50)  # 5 x the contact cost of 10
-    assert rule["acquisition_value"] == pytest.approx(50 * 30)
+    assert rule["value_per_year"] == pytest.approx(50 * 30)
     at_160 = table.set_index("acquisition_cost").loc[160]
-    assert at_160["acquisition_value"] == pytest.approx(50 * (80 - 160))
+    assert at_160["value_per_year"] == pytest.approx(50 * (80 - 160))
     assert (table["first"] == "retention").all()
     assert table.attrs["break_even"] == 80 and np.isnan(table.attrs["leads_until"])
     text = qci.describe_acquisition_range(table, "EUR")
@@ -526,3 +526,11 @@ def test_the_benchmarks_are_read_with_their_limits(sample):
     assert "short version of 44 practices" in text
     assert "QCi, the consultancy behind the Customer Management Assessment Tool" in text
     assert "cannot support a precise distance in points" in text
+
+
+def test_an_unknown_cost_says_how_long_acquisition_stays_first():
+    # acquisition 50 x 80 = 4,000 before cost; retention next at 50 x 20 = 1,000
+    table = qci.improvement_potential(*views(kept_margin=20.0, cross_sell=0.99), uplift=0.05)
+    assert table.index[0] == "acquisition"
+    text = qci.describe_potential(table, "EUR")
+    assert "stays first only while winning a customer costs less than EUR 60" in text
