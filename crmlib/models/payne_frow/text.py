@@ -518,6 +518,36 @@ def describe_information(
     return paragraph(parts)
 
 
+def _shareholder_results(p: Performance) -> list[Safe]:
+    """The scorecard by Payne & Frow's four shareholder results, employee value included."""
+    n = p.results
+    parts = [
+        sentence(
+            "By Payne & Frow's shareholder results, the scorecard follows shareholder value "
+            "({shareholder} KPIs), customer value ({customer}) and cost reduction ({cost}).",
+            shareholder=count(n["shareholder value"]),
+            customer=count(n["customer value"]),
+            cost=count(n["cost reduction"]),
+        )
+    ]
+    if p.employee_engagement is None:
+        parts.append(
+            sentence(
+                "Employee value is not in the company's data and the workshop has not scored "
+                "employee engagement, so it is unknown."
+            )
+        )
+    else:
+        parts.append(
+            sentence(
+                "Employee value is not in the company's data; the workshop scores employee "
+                "engagement, the nearest view of it, at {score}.",
+                score=percent(p.employee_engagement),
+            )
+        )
+    return parts
+
+
 def describe_performance(
     performance: Performance, company: Company, cite: Cite | None = None
 ) -> Safe:
@@ -580,6 +610,7 @@ def describe_performance(
             parts.append(sentence("Below standard: {lines}.", lines=lines))
         else:
             parts.append(sentence("Every standard is met: raise the standards or add new KPIs."))
+    parts += _shareholder_results(p)
     untested = card[card["standard"] == ""]
     if len(untested):
         parts.append(

@@ -323,6 +323,36 @@ def test_performance_judges_the_sample_against_the_defaults(results):
     assert np.isnan(pf.kpi_change(perf, "nothing"))
 
 
+def test_performance_reports_payne_and_frows_four_shareholder_results(results, sample):
+    perf = results.performance
+    assert list(perf.results.index) == [
+        "employee value",
+        "customer value",
+        "shareholder value",
+        "cost reduction",
+    ]
+    assert perf.results.sum() == len(perf.scorecard)
+    # the data holds no employee KPI: employee value comes from the workshop
+    assert perf.results["employee value"] == 0
+    assert perf.scorecard.loc["retention_rate", "result"] == "shareholder value"
+    assert perf.scorecard.loc["retention_rate", "measure"] == "retention"
+    assert perf.scorecard.loc["cost_to_serve", "result"] == "cost reduction"
+    # the sample workshop: design involvement yes, recognition and strategy no, two not
+    # scored: 1 of the 3 answered
+    assert perf.employee_engagement == pytest.approx(1 / 3)
+    assert (
+        perf.employee_engagement == results.readiness.elements.loc["employee_engagement", "score"]
+    )
+    text = str(pf.describe_performance(perf, sample))
+    assert "the workshop scores employee engagement, the nearest view of it, at" in text
+
+
+def test_employee_value_without_a_workshop_is_unknown(shop, tmp_path):
+    perf = pf.performance_assessment(load_company(tmp_path, observation_end="2024-12-31"))
+    assert perf.employee_engagement is None
+    assert perf.results["employee value"] == 0
+
+
 def test_the_kpi_period_can_end_earlier(sample):
     perf = pf.performance_assessment(sample, kpi_end="2025-06-30")
     assert perf.scorecard.attrs["periods"] == ("Jul 2023-Jun 2024", "Jul 2024-Jun 2025")
