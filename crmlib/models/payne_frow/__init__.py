@@ -59,6 +59,7 @@ from crmlib.models.payne_frow.elements import (
     Readiness,
     element_items,
     first_gap,
+    practice_score,
     readiness,
     readiness_from_answers,
 )
@@ -161,6 +162,7 @@ __all__ = [
     "strategy_table",
     "support_table",
     "readiness",
+    "practice_score",
     "readiness_from_answers",
     "strategy_development",
     "value_creation",

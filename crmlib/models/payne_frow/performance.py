@@ -5,7 +5,7 @@ over time: the KPI scorecard of :mod:`crmlib.analytics.kpis`, comparing the 12 m
 ``kpi_end`` with the 12 months before. Payne & Frow name four shareholder results:
 employee value, customer value, shareholder value and cost reduction. The company's
 tables show the last three; employee value is not in them, so it comes from the
-readiness workshop (its employee engagement element) or stays unknown, never zero. Its
+readiness workshop (practice ``pp_employee_value``) or stays unknown, never zero. Its
 process score is the share of KPIs with a standard that meet it.
 """
 
@@ -27,7 +27,7 @@ from crmlib.data.company import Company
 from crmlib.errors import ParameterError
 from crmlib.figures import Figure
 from crmlib.models.payne_frow.common import Parts, shared_base
-from crmlib.models.payne_frow.elements import readiness
+from crmlib.models.payne_frow.elements import practice_score, readiness
 from crmlib.models.steps import attempt
 
 
@@ -46,9 +46,9 @@ class Performance(Parts):
         The last day of the later period.
     score : float or None
         The share of KPIs with a standard that meet it.
-    employee_engagement : float or None
-        Employee value, as far as it is known: the readiness workshop's employee
-        engagement score (0-1); None when not scored (the data does not show it).
+    employee_value : float or None
+        The readiness workshop's score (0-1) of measuring employee value
+        (``pp_employee_value``); None when not scored: the data does not show it.
     figures : tuple of Figure
         ``kpi_standards.judged`` and ``kpi_standards.met`` (unavailable without a
         scorecard), and the customer base's ``retention_rate`` when the later period
@@ -62,12 +62,12 @@ class Performance(Parts):
     score: float | None
     skipped: dict[str, str] = field(default_factory=dict)
     figures: tuple[Figure, ...] = ()
-    employee_engagement: float | None = None
+    employee_value: float | None = None
 
     @property
     def results(self) -> pd.Series:
         """KPIs on the scorecard per Payne & Frow shareholder result (employee value 0 KPIs:
-        the data holds none; its value is :attr:`employee_engagement`)."""
+        the data holds none; the workshop's view is :attr:`employee_value`)."""
         counts = (
             self.scorecard["result"].value_counts()
             if self.scorecard is not None
@@ -163,10 +163,7 @@ def performance_assessment(
     else:
         skipped["scorecard"] = skipped["history"]
     workshop = attempt(skipped, "employee_value", readiness, company)
-    engagement = None
-    if workshop is not None:
-        value = workshop.elements.loc["employee_engagement", "score"]
-        engagement = None if pd.isna(value) else float(value)
+    employee = None if workshop is None else practice_score(workshop, "pp_employee_value")
     return Performance(
         history=history,
         scorecard=card,
@@ -176,7 +173,7 @@ def performance_assessment(
         skipped=skipped,
         figures=tuple(_standard_figures(card, end, skipped.get("scorecard", "")))
         + (_base_retention(company, end) if int(horizon_months) == 12 else ()),
-        employee_engagement=engagement,
+        employee_value=employee,
     )
 
 

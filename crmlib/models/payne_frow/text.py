@@ -530,19 +530,20 @@ def _shareholder_results(p: Performance) -> list[Safe]:
             cost=count(n["cost reduction"]),
         )
     ]
-    if p.employee_engagement is None:
+    if p.employee_value is None:
         parts.append(
             sentence(
                 "Employee value is not in the company's data and the workshop has not scored "
-                "employee engagement, so it is unknown."
+                "whether it is measured, so it is unknown."
             )
         )
     else:
         parts.append(
             sentence(
-                "Employee value is not in the company's data; the workshop scores employee "
-                "engagement, the nearest view of it, at {score}.",
-                score=percent(p.employee_engagement),
+                "Employee value is not in the company's data; the workshop scores its "
+                "measurement (staff satisfaction, retention and skills reported next to "
+                "customer results) at {score}.",
+                score=percent(p.employee_value),
             )
         )
     return parts

@@ -2,6 +2,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import copy  # noqa: E402
 import dataclasses  # noqa: E402
 import shutil  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -337,19 +338,24 @@ def test_performance_reports_payne_and_frows_four_shareholder_results(results, s
     assert perf.scorecard.loc["retention_rate", "result"] == "shareholder value"
     assert perf.scorecard.loc["retention_rate", "measure"] == "retention"
     assert perf.scorecard.loc["cost_to_serve", "result"] == "cost reduction"
-    # the sample workshop: design involvement yes, recognition and strategy no, two not
-    # scored: 1 of the 3 answered
-    assert perf.employee_engagement == pytest.approx(1 / 3)
-    assert (
-        perf.employee_engagement == results.readiness.elements.loc["employee_engagement", "score"]
-    )
+    # the sample workshop has not scored the employee-value practice: unknown, not 0
+    assert perf.employee_value is None
     text = str(pf.describe_performance(perf, sample))
-    assert "the workshop scores employee engagement, the nearest view of it, at" in text
+    assert "Employee value is not in the company's data and the workshop has not" in text
+    # a 3 on the 1-5 scale is 2 points of 4: 50%
+    answers = copy.deepcopy(results.readiness.answers)
+    answers.set("pp_employee_value", 3)
+    scored = dataclasses.replace(
+        perf,
+        employee_value=pf.practice_score(pf.readiness_from_answers(answers), "pp_employee_value"),
+    )
+    assert scored.employee_value == pytest.approx(0.5)
+    assert "scores its measurement" in str(pf.describe_performance(scored, sample))
 
 
 def test_employee_value_without_a_workshop_is_unknown(shop, tmp_path):
     perf = pf.performance_assessment(load_company(tmp_path, observation_end="2024-12-31"))
-    assert perf.employee_engagement is None
+    assert perf.employee_value is None
     assert perf.results["employee value"] == 0
 
 
