@@ -63,7 +63,12 @@ from crmlib.models.payne_frow.elements import (
     readiness,
     readiness_from_answers,
 )
-from crmlib.models.payne_frow.information import Information, information_management
+from crmlib.models.payne_frow.information import (
+    Information,
+    data_currency,
+    information_management,
+    single_customer_view,
+)
 from crmlib.models.payne_frow.multichannel import (
     Continuity,
     Multichannel,
@@ -163,6 +168,8 @@ __all__ = [
     "support_table",
     "readiness",
     "practice_score",
+    "data_currency",
+    "single_customer_view",
     "readiness_from_answers",
     "strategy_development",
     "value_creation",

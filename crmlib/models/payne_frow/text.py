@@ -505,6 +505,7 @@ def describe_information(
             no=cite_(info.figure("analyses_supported.no")),
         )
     )
+    parts += _currency_and_view(info)
     missing = info.support[info.support["available"] != "yes"]
     if len(missing):
         first = missing.iloc[0]
@@ -516,6 +517,67 @@ def describe_information(
             )
         )
     return paragraph(parts)
+
+
+def _currency_and_view(info: Information) -> list[Safe]:
+    """Data currency, the single customer view and the analysis tools, in sentences."""
+    parts = []
+    if len(info.currency):
+        stale = info.currency["days_behind"].idxmax()
+        parts.append(
+            sentence(
+                "{current} of the customers have a purchase, contact, survey or offer in the "
+                "last 12 months; the least current table is {table}, whose latest record lies "
+                "{days} before the observation end.",
+                current=percent(info.current_share),
+                table=stale,
+                days=plural(int(info.currency.loc[stale, "days_behind"]), "day"),
+            )
+        )
+    view = info.customer_view
+    if pd.isna(view["duplicate_share"]):
+        parts.append(
+            sentence(
+                "The customers table holds no names, e-mails or postcodes, so customers "
+                "recorded twice under two ids cannot be found."
+            )
+        )
+    else:
+        parts.append(
+            sentence(
+                "For a single customer view, {likely} customer records share a name with "
+                "another record's e-mail or postcode: merging them would remove {surplus} "
+                "records ({share}).",
+                likely=count(view["likely_duplicates"]),
+                surplus=count(view["surplus_records"]),
+                share=percent(view["duplicate_share"], 1),
+            )
+        )
+    if pd.notna(view["matched_share"]):
+        parts.append(
+            sentence(
+                "{matched} of the records in the other tables carry a customer id known in "
+                "the customers table; {repeated} customer ids occur more than once.",
+                matched=percent(view["matched_share"], 1),
+                repeated=count(view["repeated_ids"]),
+            )
+        )
+    if info.analysis_tools is None:
+        parts.append(
+            sentence(
+                "Which analysis tools the company uses is not in its data, and the workshop "
+                "has not scored it yet."
+            )
+        )
+    else:
+        parts.append(
+            sentence(
+                "The data does not show the analysis tools in use; the workshop scores them "
+                "at {score}.",
+                score=percent(info.analysis_tools),
+            )
+        )
+    return parts
 
 
 def _shareholder_results(p: Performance) -> list[Safe]:

@@ -308,9 +308,47 @@ def test_without_interactions_each_part_says_why(shop, tmp_path):
 def test_information_management_score(results):
     info = results.information
     share = (info.support["available"].map({"yes": 1, "partly": 0.5, "no": 0})).mean()
-    assert info.score == pytest.approx((info.aspects["completeness"] + share) / 2)
+    parts = [
+        info.aspects["completeness"],
+        share,
+        info.current_share,
+        1 - info.customer_view["duplicate_share"],
+    ]
+    assert info.score == pytest.approx(sum(parts) / 4)
+    assert info.analysis_tools is None  # not scored in the sample workshop: unknown
     assert info.weakest_aspect == "needs"
     assert info.counts == {"yes": 13, "partly": 0, "no": 1}
+
+
+def test_single_customer_view_by_hand(shop, tmp_path):
+    company = load_company(tmp_path, observation_end="2024-12-31")
+    company.customers = pd.DataFrame(
+        {
+            "customer_id": ["A", "B", "C", "D", "E", "F"],
+            "name": ["An Peeters", "an peeters ", "Bo Smet", "Bo Smet", "An Peeters", "Cas"],
+            "email": ["a@x.be", "A@X.BE", "c@x.be", "d@x.be", "e@y.be", None],
+            "postcode": ["8800", "9000", "8800", "8800", "9000", "8800"],
+        }
+    )
+    view = pf.single_customer_view(company)
+    # A-B share name and e-mail, B-E name and postcode, C-D name and postcode:
+    # {A, B, E} and {C, D} are two people recorded five times; a merge removes 3 of 6
+    assert (view["likely_duplicates"], view["surplus_records"]) == (5, 3)
+    assert view["duplicate_share"] == pytest.approx(0.5)
+    # the shop's purchases and contacts are of A, B and C: all known ids
+    assert view["matched_share"] == 1.0 and view["repeated_ids"] == 0
+    company.customers = company.customers[["customer_id"]]
+    assert np.isnan(pf.single_customer_view(company)["duplicate_share"])
+
+
+def test_data_currency_by_hand(shop, tmp_path):
+    company = load_company(tmp_path, observation_end="2024-12-31")
+    table, current = pf.data_currency(company)
+    # last purchase 2024-06-01 (213 days before the end), last contact 2024-07-01 (183)
+    assert table.loc["transactions", "days_behind"] == 213
+    assert table.loc["interactions", "days_behind"] == 183
+    # A and C bought or called in 2024, B and D did not: half the customers are current
+    assert current == pytest.approx(0.5)
 
 
 def test_performance_judges_the_sample_against_the_defaults(results):
