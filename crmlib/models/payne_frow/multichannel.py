@@ -178,7 +178,8 @@ def continuity(
         Contacts on one process at most this many days apart are one episode.
     until : date-like, optional
         The last date the data covers (see
-        :func:`crmlib.analytics.contacts.channel_handovers`).
+        :func:`crmlib.analytics.contacts.channel_handovers`); by default
+        ``interactions.attrs["until"]``, which :func:`contacts_last_year` sets.
 
     Raises
     ------
@@ -214,6 +215,7 @@ def continuity(
     out = out.sort_values("episodes", ascending=False, kind="mergesort")
     out.index.name = "process"
     paths = episodes.loc[cross, "channel_path"].value_counts()
+    until = interactions.attrs.get("until") if until is None else until
     moves = channel_handovers(interactions, int(window_days), until=until)
     handovers = pd.DataFrame()
     if len(moves):
@@ -357,7 +359,11 @@ def contacts_last_year(company: Company, *columns: str, step: str = "it") -> pd.
         Without interactions, or without ``channel`` and ``columns`` in them.
     """
     interactions = company.require("interactions", "channel", *columns, step=step)
-    return in_last_year(interactions, "date", company.observation_end)
+    out = in_last_year(interactions, "date", company.observation_end).copy()
+    # The data's end travels with the contacts, so every view of them (the report's and
+    # a workshop's live window) leaves the same late handovers open.
+    out.attrs["until"] = company.observation_end
+    return out
 
 
 def multichannel_integration(

@@ -327,8 +327,8 @@ def _handovers(flow: Continuity, figure, cite_) -> list[Safe]:
     if len(by) > 1:
         parts.append(
             sentence(
-                "{weakest} handovers were continued least often ({low}), {strongest} most "
-                "often ({high}).",
+                "Handovers in {weakest} were continued least often ({low}), in {strongest} "
+                "most often ({high}).",
                 weakest=by.idxmin(),
                 low=percent(by.min()),
                 strongest=by.idxmax(),
