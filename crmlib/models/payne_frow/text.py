@@ -522,8 +522,17 @@ def describe_information(
 def _currency_and_view(info: Information) -> list[Safe]:
     """Data currency, the single customer view and the analysis tools, in sentences."""
     parts = []
-    if len(info.currency):
-        stale = info.currency["days_behind"].idxmax()
+    behind = info.currency["days_behind"].dropna() if len(info.currency) else pd.Series()
+    if len(behind) and behind.max() == 0:
+        parts.append(
+            sentence(
+                "{current} of the customers have a purchase, contact, survey or offer in the "
+                "last 12 months; every dated table runs up to the observation end.",
+                current=percent(info.current_share),
+            )
+        )
+    elif len(behind):
+        stale = behind.idxmax()
         parts.append(
             sentence(
                 "{current} of the customers have a purchase, contact, survey or offer in the "
