@@ -534,3 +534,18 @@ def test_an_unknown_cost_says_how_long_acquisition_stays_first():
     assert table.index[0] == "acquisition"
     text = qci.describe_potential(table, "EUR")
     assert "stays first only while winning a customer costs less than EUR 60" in text
+
+
+def test_acquisition_cost_parameter_is_a_cost_or_unknown():
+    from crmlib.parameters import InvalidParameterError, check_parameter, notebook_parameters
+
+    notebook = Path(__file__).parents[3] / "notebooks" / "02_qci.ipynb"
+    spec = notebook_parameters(notebook)["acquisition_cost"]
+    assert spec.types == ("float", "None") and spec.default is None
+    assert check_parameter("acquisition_cost", None, spec=spec) is None
+    assert check_parameter("acquisition_cost", "null", spec=spec) is None
+    assert check_parameter("acquisition_cost", "250", spec=spec) == 250.0
+    with pytest.raises(InvalidParameterError, match="out of range"):
+        check_parameter("acquisition_cost", -5, spec=spec)
+    with pytest.raises(InvalidParameterError):
+        check_parameter("acquisition_cost", "cheap", spec=spec)
