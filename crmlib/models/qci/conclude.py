@@ -214,15 +214,6 @@ def describe_potential(table: pd.DataFrame, currency: str) -> str:
             "Acquisition is valued before the cost of winning the customers, which the data "
             "does not hold: set the parameter acquisition\\_cost to net it."
         )
-        if valued.index[0] == "acquisition" and len(valued) > 1:
-            row = valued.loc["acquisition"]
-            lead = row["value_each"] - valued["value_per_year"].iloc[1] / row["customers"]
-            parts.append(
-                sentence(
-                    "It stays first only while winning a customer costs less than {lead}.",
-                    lead=money(max(lead, 0.0), currency),
-                )
-            )
     elif source == "given" and "acquisition" in valued.index:
         parts.append(
             "Acquisition is valued net of the cost of winning a customer given as the "
@@ -235,6 +226,15 @@ def describe_potential(table: pd.DataFrame, currency: str) -> str:
             top=top.capitalize(),
         )
     )
+    if source == "unknown" and top == "acquisition" and len(valued) > 1:
+        row = valued.loc["acquisition"]
+        lead = row["value_each"] - valued["value_per_year"].iloc[1] / row["customers"]
+        parts.append(
+            sentence(
+                "It stays first only while winning a customer costs less than {lead}.",
+                lead=money(max(lead, 0.0), currency),
+            )
+        )
     scores = table["practice_score"].dropna()
     if len(scores):
         parts.append(

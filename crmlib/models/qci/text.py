@@ -209,8 +209,8 @@ def means_readiness(company: Company, result: Readiness) -> str:
         parts.append(
             sentence(
                 "Markets, competitors, pain points and plans are outside the data; the "
-                "workshop scores the {items} of {total} external-environment practices it "
-                "scored at {environment_score}% in reality.",
+                "workshop scored {items} of the {total} external-environment practices, at "
+                "{environment_score}% in reality on average.",
                 items=count(result.environment_items),
                 total=count(len(ENVIRONMENT_ITEMS)),
                 environment_score=number(result.environment_score, 0),

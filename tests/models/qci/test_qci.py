@@ -278,6 +278,8 @@ def test_the_diagram_takes_scores_from_the_workshop_and_the_data(sample):
     assert bare.sources["External environment"] == "none"
     assert bare.rings[0][2] is None and bare.rings[0][1] == ("not shown by the data",)
     assert "does not show the external environment" in qci.describe_diagram(bare)
+    words = qci.means_readiness(s["company"], s["readiness"])
+    assert "scored 1 of the 3 external-environment practices, at 50% in reality" in words
     assert picture.sources["Proposition"] == "assessment"
     proposition = dict((name, score) for name, _, score in picture.rings)["Proposition"]
     assert proposition == pytest.approx(s["scored"].areas.loc["proposition", "reality"] / 100)
