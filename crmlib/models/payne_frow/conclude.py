@@ -664,10 +664,13 @@ def verdict(results: Results) -> ModelVerdict:
         flow = results.multichannel.continuity
         findings.append(
             sentence(
-                "{share} of contact episodes crossed channels within {days} days.",
-                share=percent(flow.cross_channel_rate),
+                "The next channel continued the case in {share} of moves between channels "
+                "(no repeat contact within {days} days).",
+                share=percent(flow.continued_rate),
                 days=str(flow.window_days),
             )
+            if pd.notna(flow.continued_rate)
+            else sentence("No customer moved between channels within one process.")
         )
     figures = {f"score_{p}": float(scores.loc[p, "score"]) for p in PROCESSES}
     figures.update({f"element_{e}": float(r.elements.loc[e, "score"]) for e in ELEMENTS})

@@ -49,6 +49,7 @@ from crmlib.models.payne_frow.common import (
     customer_base,
     in_last_year,
 )
+from crmlib.models.payne_frow.elements import practice_score, readiness
 from crmlib.models.payne_frow.strategy import segment_order
 from crmlib.models.steps import attempt
 from crmlib.text import translate
@@ -286,6 +287,9 @@ class Multichannel(Parts):
     continuity : Continuity or None
     channels : DataFrame or None
         :func:`channel_costs` of the last 12 months.
+    case_history : float or None
+        The readiness workshop's score (0-1) of the practice that the next channel sees
+        the case history (``pp_case_history``); None when not scored.
     score : float or None
         The share of handovers between channels that the next channel continued; None
         when no customer moved between channels (integration then cannot be read).
@@ -303,6 +307,7 @@ class Multichannel(Parts):
     score: float | None
     skipped: dict[str, str] = field(default_factory=dict)
     figures: tuple[Figure, ...] = ()
+    case_history: float | None = None
 
 
 def continuity_figures(
@@ -438,4 +443,5 @@ def multichannel_integration(
         score=score,
         skipped=skipped,
         figures=tuple(figures),
+        case_history=practice_score(readiness(company), "pp_case_history"),
     )

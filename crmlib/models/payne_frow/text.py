@@ -432,6 +432,14 @@ def describe_multichannel(
             )
         )
         parts.append(describe_continuity(flow, company, cite))
+    if m.case_history is not None:
+        parts.append(
+            sentence(
+                "The workshop scores the practice that the next channel sees the case "
+                "history at {score}.",
+                score=percent(m.case_history),
+            )
+        )
     if m.channels is not None:
         top = m.channels.iloc[0]
         parts.append(

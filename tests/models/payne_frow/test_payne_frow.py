@@ -287,6 +287,9 @@ def test_multichannel_on_the_sample(sample, results):
     every = m.continuity.handovers.loc["all"]
     assert m.score == pytest.approx(every["continued"] / every["known"])
     assert m.figure("handover_continued_share").value == pytest.approx(m.score)
+    assert m.case_history is None  # the sample workshop did not score it
+    with_history = dataclasses.replace(m, case_history=0.75)
+    assert "sees the case history at 75%" in str(pf.describe_multichannel(with_history, sample))
     year = sample.interactions[sample.interactions["date"] > "2024-12-31"]
     assert m.continuity.by_process["episodes"].sum() == m.continuity.episodes
     assert m.channels["contacts"].sum() == len(year)
