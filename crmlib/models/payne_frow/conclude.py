@@ -203,6 +203,10 @@ def _process_lines(results: Results, company: Company) -> dict[str, list[str]]:
         _line("picture {share} complete", share=percent(info.aspects["completeness"])),
         _line("{yes} of {n} analyses run", yes=str(counts["yes"]), n=str(len(info.support))),
     ]
+    if pd.notna(info.customer_view["duplicate_share"]):
+        lines["information_management"].append(
+            _line("{share} double records", share=percent(info.customer_view["duplicate_share"]))
+        )
     if perf.scorecard is not None:
         judged = perf.judged
         lines["performance_assessment"].append(
