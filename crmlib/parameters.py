@@ -319,7 +319,7 @@ RULES: dict[str, Any] = {
     "satisfaction_standard": Range(1, 5, example="4 on the 1-5 scale"),
     "acquisition_target": Range(0, example="1 new customer per customer lost"),
     "cost_magnet_ratio": Range(0, low_open=True, example="0.5"),
-    "acquisition_cost": _AMOUNT,
+    "acquisition_cost": Range(0, example="250: acquisition spend over customers won"),
     "retention_cost": _AMOUNT,
     "wallet_per_customer": _AMOUNT,
     "cost_per_treatment": _AMOUNT,
@@ -342,6 +342,7 @@ _FIRST_DATE = dt.date(1900, 1, 1)
 _LAST_DATE = dt.date(2200, 12, 31)
 _TRUE = frozenset({"true", "yes", "y", "1"})
 _FALSE = frozenset({"false", "no", "n", "0"})
+_NULL = frozenset({"none", "null", "~", ""})
 _TYPE_WORDS = {
     "str": "text",
     "int": "a whole number",
@@ -477,6 +478,10 @@ def _as_type(value: Any, kind: str) -> tuple[bool, Any]:
         if isinstance(value, int | float) and not isinstance(value, bool):
             return True, str(value)
         return False, None
+    if kind == "None":
+        # "None" in ``float | None``: the value is unknown (YAML null, or the word)
+        none = value is None or (isinstance(value, str) and value.strip().lower() in _NULL)
+        return none, None
     if kind == "dict":
         if isinstance(value, str):
             try:
@@ -539,6 +544,8 @@ def check_parameter(
             raise InvalidParameterError(
                 name, value, origin, f"is not {wanted}", f"give {wanted}{example}"
             )
+    if value is None and "None" in types:
+        return None  # unknown, as the notebook allows: no range to check
     dated = isinstance(rule, Date) or (spec is not None and "yyyy-mm-dd" in spec.help)
     if dated:
         check_date(value, name=name, origin=origin)

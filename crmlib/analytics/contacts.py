@@ -246,3 +246,125 @@ def satisfaction_by(interactions: pd.DataFrame, by: str | list[str] = "channel")
     else:
         out["resolution_rate"] = np.nan
     return out
+
+
+def channel_handovers(
+    interactions: pd.DataFrame, window_days: int = 14, *, until=None
+) -> pd.DataFrame:
+    """Every move between channels within an episode, and whether the next channel
+    continued the case.
+
+    A *handover* is a contact in another channel than the contact before it, by the same
+    customer on the same process within ``window_days`` (so inside one episode of
+    :func:`contact_episodes`). The new channel *continued* the case when the customer
+    needed no further contact on that process within ``window_days`` and, where the data
+    holds ``resolved``, that contact resolved the question. Integration is what makes
+    this possible (Payne & Frow): the new channel knows the case. The interactions table
+    has no field for "the history was known to the new channel", so this is read from
+    its outcome, not observed.
+
+    Parameters
+    ----------
+    interactions : DataFrame
+        With customer_id, date, channel, process; ``resolved`` is used when present.
+    window_days : int, default 14
+        The repeat window: a further contact within it means the case was not settled.
+    until : date-like, optional
+        The last date the data covers. A handover closer to it than ``window_days`` that
+        had no further contact yet is not known (NA): a repeat may still follow.
+
+    Returns
+    -------
+    DataFrame
+        One row per handover: ``customer_id``, ``process``, ``date``, ``from_channel``,
+        ``to_channel``, ``repeat`` (a further contact on the process followed within
+        the window), ``resolved`` (the new channel's contact resolved it; NA without the
+        column or the value) and ``continued`` (boolean; NA when not known).
+    """
+    if window_days < 0:
+        raise ParameterError(f"window_days must be zero or more, got {window_days}")
+    data = need_table(
+        interactions,
+        "interactions",
+        ("customer_id", "date", "channel", "process"),
+        "channel handovers",
+    )
+    data = data.dropna(subset=["customer_id", "date", "process"]).sort_values(
+        ["customer_id", "process", "date"], kind="mergesort"
+    )
+    customer = data["customer_id"].to_numpy(dtype=object)
+    process = data["process"].to_numpy(dtype=object)
+    channel = data["channel"].astype(str).str.strip().to_numpy(dtype=object)
+    gap = data["date"].diff().dt.days.to_numpy(dtype=float)
+    # linked[i]: contact i follows contact i-1 in the same episode.
+    linked = np.zeros(len(data), dtype=bool)
+    linked[1:] = (customer[1:] == customer[:-1]) & (process[1:] == process[:-1])
+    linked &= gap <= window_days
+    moved = np.zeros(len(data), dtype=bool)
+    moved[1:] = linked[1:] & (channel[1:] != channel[:-1])
+    followed = np.zeros(len(data), dtype=bool)
+    followed[:-1] = linked[1:]
+    if "resolved" in data.columns:
+        resolved = pd.array(data["resolved"].astype("boolean").to_numpy(), dtype="boolean")
+    else:
+        resolved = pd.array([pd.NA] * len(data), dtype="boolean")
+    repeat = pd.array(followed, dtype="boolean")
+    if until is not None:
+        # Without a further contact yet, a handover near the data's end is still open.
+        open_ = (~followed) & (data["date"] > pd.Timestamp(until) - pd.Timedelta(days=window_days))
+        repeat[open_.to_numpy()] = pd.NA
+    continued = ~repeat
+    if "resolved" in data.columns:
+        continued = continued & resolved
+    previous = np.empty(len(data), dtype=object)
+    previous[1:] = channel[:-1]
+    out = pd.DataFrame(
+        {
+            "customer_id": customer[moved],
+            "process": process[moved],
+            "date": data["date"].to_numpy()[moved],
+            "from_channel": previous[moved],
+            "to_channel": channel[moved],
+            "repeat": repeat[moved],
+            "resolved": resolved[moved],
+            "continued": continued[moved],
+        }
+    )
+    return out
+
+
+def handover_summary(handovers: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """How many handovers of :func:`channel_handovers` continued the case.
+
+    Parameters
+    ----------
+    by : str, optional
+        A column to group by (``"process"``, ``"to_channel"``); without it one row
+        ``"all"``.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``by`` (or ``group``): ``handovers``, ``known`` (handovers whose outcome is known), ``continued``,
+        ``continued_rate`` (continued over known; NaN when none is known),
+        ``repeat_rate`` (of those with a known repeat) and ``resolved_rate`` (of those
+        with a known resolution; NaN without resolution data).
+    """
+    group = (
+        handovers[by].astype(object)
+        if by is not None
+        else pd.Series("all", index=handovers.index, name="all")
+    )
+    grouped = handovers.groupby(group, sort=False)
+    out = pd.DataFrame(
+        {
+            "handovers": grouped.size(),
+            "known": grouped["continued"].count(),
+            "continued": grouped["continued"].sum(),
+        }
+    ).astype(int)
+    out["continued_rate"] = (out["continued"] / out["known"].where(out["known"] > 0)).astype(float)
+    out["repeat_rate"] = grouped["repeat"].mean().astype(float)
+    out["resolved_rate"] = grouped["resolved"].mean().astype(float)
+    out.index.name = by or "group"
+    return out.sort_values("handovers", ascending=False, kind="mergesort")

@@ -1,36 +1,51 @@
 """Customer KPIs per period, and a scorecard that compares two periods against standards.
 
-Payne & Frow's *performance assessment* ties the shareholder results of CRM (customer
-value, retention, cost reduction) to standards, metrics and key performance indicators,
-and follows them over time. QCI's "measuring the effect" asks the same. This module
-measures the KPIs on the company's tables for consecutive periods of equal length, ending
-at a chosen day (by default the 12 months to the observation end, then the 12 before, and
-so on), and compares the last two periods: the change, its direction, and whether the
-later period meets its standard.
+Payne & Frow's *performance assessment* ties the shareholder results of CRM to standards,
+metrics and key performance indicators, and follows them over time. Their shareholder
+results are four: **employee value**, **customer value** (the value the customer
+receives), **shareholder value** (the value the organisation receives from its customers)
+and **cost reduction**. QCI's "measuring the effect" asks the same. This module measures
+the KPIs on the company's tables for consecutive periods of equal length, ending at a
+chosen day (by default the 12 months to the observation end, then the 12 before, and so
+on), and compares the last two periods: the change, its direction, and whether the later
+period meets its standard.
 
 A *period* runs from the day after its start to its end, both given as dates:
 ``start < date <= end``. A period is kept only when the transactions cover all of it but
 at most ``slack_days`` at its start, so a partial first year is not read as a decline.
 
-The KPIs (columns of :func:`kpi_history`):
+The KPIs (columns of :func:`kpi_history`), with the shareholder result each serves and
+what it measures of it:
 
-=========================  ==================  ==========================================
-KPI                        shareholder result  measured as
-=========================  ==================  ==========================================
-revenue                    shareholder value   sum of amounts (returns netted)
-gross_margin               shareholder value   amount - cost, or amount * product margin rate
-active_customers           customer base       customers with a purchase in the period
-new_customers              acquisition         customers whose first purchase is in it
-retention_rate             retention           share of the previous period's active
-                                               customers who bought again in this one
-revenue_per_customer       customer value      revenue / active customers
-margin_per_customer        customer value      gross margin / active customers
-cost_to_serve              cost to serve       contacts x the channel's cost per contact
-cost_to_serve_share        cost to serve       cost to serve / gross margin
-satisfaction               customer experience mean satisfaction score of the contacts
-resolution_rate            customer experience share of contacts that resolved the question
-campaign_response_rate     customer value      share of offers sent that got a response
-=========================  ==================  ==========================================
+=========================  ==================  =====================  =====================
+KPI                        shareholder result  measure                measured as
+=========================  ==================  =====================  =====================
+revenue                    shareholder value   revenue                sum of amounts
+                                                                      (returns netted)
+gross_margin               shareholder value   margin                 amount - cost, or
+                                                                      amount x margin rate
+active_customers           shareholder value   customer base          customers with a
+                                                                      purchase in the period
+new_customers              shareholder value   acquisition            first purchase in it
+retention_rate             shareholder value   retention              share of the previous
+                                                                      period's active who
+                                                                      bought again
+revenue_per_customer       shareholder value   value per customer     revenue / active
+margin_per_customer        shareholder value   value per customer     margin / active
+cost_to_serve              cost reduction      cost to serve          contacts x the
+                                                                      channel's cost
+cost_to_serve_share        cost reduction      cost to serve          cost to serve / margin
+satisfaction               customer value      customer experience    mean satisfaction
+resolution_rate            customer value      customer experience    share of contacts that
+                                                                      resolved the question
+campaign_response_rate     customer value      relevance of offers    share of offers that
+                                                                      got a response
+=========================  ==================  =====================  =====================
+
+**Employee value** has no KPI here: the company's tables (customers, transactions,
+contacts) hold nothing about employees. :data:`RESULTS` lists it, so a report can say that
+the data does not show it and take it from the workshop (Payne & Frow's employee
+engagement), never as zero.
 
 A KPI whose data is absent is NaN (no cost and no margin rates: no margin; no
 interactions: no satisfaction). ``new_customers`` and ``retention_rate`` are NaN in the
@@ -62,13 +77,13 @@ class Kpi:
     label : str
         How a report names it.
     result : str
-        The shareholder result it serves (Payne & Frow): "shareholder value",
-        "customer value", "retention", "acquisition", "cost to serve", "customer
-        experience" or "customer base".
+        The shareholder result it serves, one of Payne & Frow's :data:`RESULTS`.
     unit : {"money", "share", "count", "score"}
         How its values are written.
     higher_is_better : bool
         Whether a rise is good news.
+    measure : str
+        What it measures of that result (e.g. "retention" of shareholder value).
     """
 
     name: str
@@ -76,6 +91,11 @@ class Kpi:
     result: str
     unit: str
     higher_is_better: bool = True
+    measure: str = ""
+
+    def __post_init__(self) -> None:
+        if self.result not in RESULTS:
+            raise ValueError(f"{self.name}: {self.result!r} is not one of {RESULTS}")
 
     def format(self, value: float, currency: str = "EUR") -> str:
         """The value as a report writes it (``n/a`` when missing)."""
@@ -90,30 +110,34 @@ class Kpi:
         return f"{value:.2f}"
 
 
+#: Payne & Frow's shareholder results, in their order.
+RESULTS = ("employee value", "customer value", "shareholder value", "cost reduction")
+
+_SV, _CV, _CR = "shareholder value", "customer value", "cost reduction"
+
 #: The KPIs of :func:`kpi_history`, in the order of the scorecard.
 KPIS: dict[str, Kpi] = {
     k.name: k
     for k in (
-        Kpi("revenue", "Revenue", "shareholder value", "money"),
-        Kpi("gross_margin", "Gross margin", "shareholder value", "money"),
-        Kpi("active_customers", "Active customers", "customer base", "count"),
-        Kpi("new_customers", "New customers", "acquisition", "count"),
-        Kpi("retention_rate", "Retention rate", "retention", "share"),
-        Kpi("revenue_per_customer", "Revenue per customer", "customer value", "money"),
-        Kpi("margin_per_customer", "Margin per customer", "customer value", "money"),
-        Kpi("cost_to_serve", "Cost to serve", "cost to serve", "money", higher_is_better=False),
-        Kpi(
-            "cost_to_serve_share",
-            "Cost to serve / margin",
-            "cost to serve",
-            "share",
-            higher_is_better=False,
-        ),
-        Kpi("satisfaction", "Contact satisfaction", "customer experience", "score"),
-        Kpi("resolution_rate", "Contacts resolved", "customer experience", "share"),
-        Kpi("campaign_response_rate", "Campaign response", "customer value", "share"),
+        Kpi("revenue", "Revenue", _SV, "money", measure="revenue"),
+        Kpi("gross_margin", "Gross margin", _SV, "money", measure="margin"),
+        Kpi("active_customers", "Active customers", _SV, "count", measure="customer base"),
+        Kpi("new_customers", "New customers", _SV, "count", measure="acquisition"),
+        Kpi("retention_rate", "Retention rate", _SV, "share", measure="retention"),
+        Kpi("revenue_per_customer", "Revenue per customer", _SV, "money",
+            measure="value per customer"),
+        Kpi("margin_per_customer", "Margin per customer", _SV, "money",
+            measure="value per customer"),
+        Kpi("cost_to_serve", "Cost to serve", _CR, "money", higher_is_better=False,
+            measure="cost to serve"),
+        Kpi("cost_to_serve_share", "Cost to serve / margin", _CR, "share",
+            higher_is_better=False, measure="cost to serve"),
+        Kpi("satisfaction", "Contact satisfaction", _CV, "score", measure="customer experience"),
+        Kpi("resolution_rate", "Contacts resolved", _CV, "share", measure="customer experience"),
+        Kpi("campaign_response_rate", "Campaign response", _CV, "share",
+            measure="relevance of offers"),
     )
-}
+}  # fmt: skip
 
 #: Kinds of standard: the later value at least / at most a level, or its growth at least.
 STANDARD_KINDS = ("at least", "at most", "growth at least")
@@ -430,7 +454,7 @@ def scorecard(
     -------
     DataFrame
         Indexed by KPI name, for the KPIs measured in the later period: ``label``,
-        ``result`` (the shareholder result), ``previous`` and ``current`` (values of the
+        ``result`` (Payne & Frow's shareholder result), ``measure``, ``previous`` and ``current`` (values of the
         two periods; ``previous`` NaN with one period), ``change`` (current - previous),
         ``relative_change``, ``direction`` ("up", "down", "flat", "n/a"),
         ``better`` (nullable boolean: the change is good news; missing when flat or
@@ -465,6 +489,7 @@ def scorecard(
                 "kpi": name,
                 "label": kpi.label,
                 "result": kpi.result,
+                "measure": kpi.measure,
                 "previous": previous,
                 "current": current,
                 "change": current - previous,

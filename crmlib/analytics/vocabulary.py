@@ -445,12 +445,24 @@ _DEFINITIONS = (
         "currency",
     ),
     Definition(
+        "handover_continued_share",
+        "Share of moves between channels that the next channel continued",
+        "Payne & Frow's multichannel integration: of the contacts of the last 12 months in "
+        "another channel than the customer's previous contact on the same process within the "
+        "repeat window (a handover), the share after which the customer needed no further "
+        "contact on that process within the window and, where the data records it, the "
+        "question was resolved. Handovers too close to the observation end to know are left "
+        "out.",
+        "the 12 months up to the observation end",
+        "share",
+    ),
+    Definition(
         "cross_channel_episode_share",
         "Share of contact episodes that crossed channels",
         "Payne & Frow's multichannel integration: of the contact episodes (see "
         "contact_episode, with the repeat window in days) of the last 12 months, the share "
-        "whose contacts used more than one channel: a process that moved without being "
-        "settled.",
+        "whose contacts used more than one channel. Moving is not a failure in itself; "
+        "handover_continued_share says whether the next channel continued the case.",
         "the 12 months up to the observation end",
         "share",
     ),

@@ -91,3 +91,42 @@ def test_satisfaction_by_channel(interactions):
 def test_missing_columns_say_what_is_needed(interactions):
     with pytest.raises(MissingDataError, match="needs the column\\(s\\) process"):
         contact_episodes(interactions.drop(columns="process"))
+
+
+def test_channel_handovers_by_hand():
+    from crmlib.analytics.contacts import channel_handovers, handover_summary
+
+    data = pd.DataFrame(
+        {
+            "customer_id": ["A", "A", "A", "B", "B", "C", "C"],
+            "date": pd.to_datetime(
+                [
+                    "2024-01-01",  # A billing, webshop
+                    "2024-01-03",  # A moves to phone: handover 1, followed by a repeat
+                    "2024-01-05",  # A moves back to webshop: handover 2, resolved, last
+                    "2024-02-01",  # B sales, store
+                    "2024-03-01",  # B phone 29 days later: a new episode, no handover
+                    "2024-12-20",  # C complaint, webshop
+                    "2024-12-25",  # C phone 5 days before the data's end: not known yet
+                ]
+            ),
+            "channel": ["webshop", "phone", "webshop", "store", "phone", "webshop", "phone"],
+            "process": ["billing"] * 3 + ["sales"] * 2 + ["complaint"] * 2,
+            "resolved": [False, False, True, True, True, False, True],
+        }
+    )
+    moves = channel_handovers(data, window_days=14, until="2024-12-31")
+    assert list(zip(moves["from_channel"], moves["to_channel"], strict=True)) == [
+        ("webshop", "phone"),
+        ("phone", "webshop"),
+        ("webshop", "phone"),
+    ]
+    assert moves["continued"].tolist()[:2] == [False, True]
+    assert moves["continued"].isna().tolist() == [False, False, True]
+    summary = handover_summary(moves).loc["all"]
+    assert (summary["handovers"], summary["known"], summary["continued"]) == (3, 2, 1)
+    assert summary["continued_rate"] == pytest.approx(0.5)
+    # Without resolution data only the absence of a repeat counts.
+    bare = channel_handovers(data.drop(columns="resolved"), window_days=14)
+    assert bare["continued"].tolist() == [False, True, True]
+    assert bare["resolved"].isna().all()

@@ -180,3 +180,14 @@ def test_sample_kpis_agree_with_the_lifecycle_and_the_files(sample_dir):
     assert history.loc["2025", "gross_margin"] == pytest.approx(
         (in_2025["amount"] - in_2025["cost"]).sum()
     )
+
+
+def test_kpis_serve_payne_and_frows_shareholder_results():
+    from crmlib.analytics.kpis import RESULTS, Kpi
+
+    assert RESULTS == ("employee value", "customer value", "shareholder value", "cost reduction")
+    assert {k.result for k in KPIS.values()} == set(RESULTS) - {"employee value"}
+    assert KPIS["satisfaction"].result == "customer value"
+    assert KPIS["new_customers"].measure == "acquisition"
+    with pytest.raises(ValueError, match="not one of"):
+        Kpi("x", "X", "retention", "share")

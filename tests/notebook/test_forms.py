@@ -65,7 +65,7 @@ def test_save_then_reopen_restores_every_widget(tmp_path: Path) -> None:
     path = form.save()
     assert path == answers_path(tmp_path, "payne_frow_readiness")
     assert form.status.value.startswith(f"Saved 5 answers to {path} at ")
-    assert form.status.value.endswith("(26 not scored).")
+    assert form.status.value.endswith("(29 not scored).")
 
     reopened = assessment_form("payne_frow_readiness", tmp_path, interactive=True)
     assert reopened.assessor.value == "An Claes"

@@ -59,10 +59,16 @@ from crmlib.models.payne_frow.elements import (
     Readiness,
     element_items,
     first_gap,
+    practice_score,
     readiness,
     readiness_from_answers,
 )
-from crmlib.models.payne_frow.information import Information, information_management
+from crmlib.models.payne_frow.information import (
+    Information,
+    data_currency,
+    information_management,
+    single_customer_view,
+)
 from crmlib.models.payne_frow.multichannel import (
     Continuity,
     Multichannel,
@@ -161,6 +167,9 @@ __all__ = [
     "strategy_table",
     "support_table",
     "readiness",
+    "practice_score",
+    "data_currency",
+    "single_customer_view",
     "readiness_from_answers",
     "strategy_development",
     "value_creation",

@@ -186,8 +186,11 @@ def _process_lines(results: Results, company: Company) -> dict[str, list[str]]:
             _line("{share} profitable", share=percent(v.profitable_share))
         )
     if m.continuity is not None:
+        continued = m.continuity.continued_rate
         lines["multichannel_integration"].append(
-            _line("{share} cross channels", share=percent(m.continuity.cross_channel_rate))
+            _line("{share} of moves continued", share=percent(continued))
+            if pd.notna(continued)
+            else _line("no moves between channels")
         )
         if pd.notna(m.continuity.repeat_cost):
             lines["multichannel_integration"].append(
@@ -201,6 +204,10 @@ def _process_lines(results: Results, company: Company) -> dict[str, list[str]]:
         _line("picture {share} complete", share=percent(info.aspects["completeness"])),
         _line("{yes} of {n} analyses run", yes=str(counts["yes"]), n=str(len(info.support))),
     ]
+    if pd.notna(info.customer_view["duplicate_share"]):
+        lines["information_management"].append(
+            _line("{share} double records", share=percent(info.customer_view["duplicate_share"]))
+        )
     if perf.scorecard is not None:
         judged = perf.judged
         lines["performance_assessment"].append(
@@ -730,10 +737,13 @@ def verdict(results: Results) -> ModelVerdict:
         flow = results.multichannel.continuity
         findings.append(
             sentence(
-                "{share} of contact episodes crossed channels within {days} days.",
-                share=percent(flow.cross_channel_rate),
+                "The next channel continued the case in {share} of moves between channels "
+                "(no repeat contact within {days} days).",
+                share=percent(flow.continued_rate),
                 days=str(flow.window_days),
             )
+            if pd.notna(flow.continued_rate)
+            else sentence("No customer moved between channels within one process.")
         )
     figures = {f"score_{p}": float(scores.loc[p, "score"]) for p in PROCESSES}
     figures.update({f"element_{e}": float(r.elements.loc[e, "score"]) for e in ELEMENTS})

@@ -259,3 +259,13 @@ def first_gap(readiness: Readiness, element: str) -> str | None:
     items = element_items(readiness, element)
     missing = items[items["answer"] == "not in place"]
     return None if missing.empty else str(missing.index[0])
+
+
+def practice_score(readiness: Readiness, item: str) -> float | None:
+    """One workshop practice's score (0-1), e.g. ``pp_employee_value`` of the practices the
+    data cannot show; None when not scored (unknown, never 0)."""
+    items = item_scores(readiness.answers)
+    row = items[items["item"] == item]
+    if row.empty or not bool(row["answered"].iloc[0]):
+        return None
+    return float(row["percent"].iloc[0]) / 100

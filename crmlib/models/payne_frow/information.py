@@ -1,18 +1,32 @@
 """Payne & Frow's fourth process: information management.
 
 **Information management** is the data repository and the analysis it carries. The
-workbook measures the completeness and quality of each table, how complete the picture
-of each customer is (:func:`crmlib.analytics.profile.customer_picture`), and which of
-the workbook's analyses the data supports (:func:`crmlib.analytics.data_support.data_support`).
-Its process score (0-1) is the mean of the customers' picture completeness and the share
-of analyses supported ("partly" counting half).
+workbook measures:
+
+- the completeness and quality of each table, and how complete the picture of each
+  customer is (:func:`crmlib.analytics.profile.customer_picture`);
+- data currency (:func:`data_currency`): how far each table's latest record lies behind
+  the observation end, and the share of customers with any record in the last 12 months;
+- a single customer view (:func:`single_customer_view`): customer ids that repeat,
+  customers recorded twice under two ids (same name and e-mail, or same name and
+  postcode), and records in other tables whose customer id is not in the customers table;
+- which of the workbook's analyses the data supports
+  (:func:`crmlib.analytics.data_support.data_support`). Which analysis tools the company
+  itself uses is not in its data: the readiness workshop asks it (``pp_analysis_tools``).
+
+Its process score (0-1) is the mean of the customers' picture completeness, the share of
+analyses supported ("partly" counting half), the share of customers with a current
+record and the share of customers not recorded twice.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from crmlib.analytics.data_support import data_support, support_share, table_quality
 from crmlib.analytics.profile import ASPECTS, customer_picture, knowledge_levels
@@ -20,6 +34,115 @@ from crmlib.analytics.vocabulary import definition
 from crmlib.data.company import Company
 from crmlib.figures import Figure
 from crmlib.models.payne_frow.common import Parts
+from crmlib.models.payne_frow.elements import practice_score, readiness
+
+#: Tables with a customer id and the date that says when their record was made.
+DATED = {
+    "transactions": "date",
+    "interactions": "date",
+    "needs": "survey_date",
+    "campaigns": "sent_date",
+    "customers": "signup_date",
+}
+
+
+def data_currency(company: Company) -> tuple[pd.DataFrame, float]:
+    """How current the data is at the observation end.
+
+    Returns
+    -------
+    (DataFrame, float)
+        Per table with a date (:data:`DATED`): ``latest`` (its latest date up to the
+        observation end) and ``days_behind`` (days from it to the observation end); and
+        the share of customers with a purchase, contact, survey or offer in the 12 months
+        up to the observation end (NaN without customers).
+    """
+    end = company.observation_end
+    start = end - pd.DateOffset(months=12)
+    rows, recent = {}, set()
+    for table, column in DATED.items():
+        frame = getattr(company, table)
+        if frame is None or column not in frame.columns:
+            continue
+        dates = pd.to_datetime(frame[column], errors="coerce")
+        dates = dates[dates <= end]
+        latest = dates.max() if len(dates.dropna()) else pd.NaT
+        rows[table] = {
+            "latest": latest,
+            "days_behind": float((end - latest).days) if pd.notna(latest) else float("nan"),
+        }
+        if table != "customers" and "customer_id" in frame.columns:
+            inside = frame.loc[dates.index[(dates > start).to_numpy(dtype=bool)], "customer_id"]
+            recent.update(inside.dropna().astype(str))
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=["latest", "days_behind"])
+    table.index.name = "table"
+    ids = company.customers["customer_id"].dropna().astype(str).unique()
+    share = float(pd.Index(ids).isin(list(recent)).mean()) if len(ids) else float("nan")
+    return table, share
+
+
+def _key(*columns: pd.Series) -> pd.Series:
+    parts = [c.astype("string").str.strip().str.lower() for c in columns]
+    key = parts[0]
+    for part in parts[1:]:
+        key = key + "|" + part
+    return key
+
+
+def single_customer_view(company: Company) -> dict[str, float]:
+    """Whether one customer is one record across the tables.
+
+    Returns
+    -------
+    dict
+        ``customers`` (records), ``repeated_ids`` (records whose customer_id occurs more
+        than once), ``likely_duplicates`` (records sharing name and e-mail, or name and
+        postcode, with a record under another id), ``surplus_records`` (those records
+        minus one per group: the records a merge would remove), ``duplicate_share``
+        (surplus records over records), ``unmatched_records`` and ``matched_share``
+        (records of the other tables whose customer_id is in the customers table, over
+        all their records; NaN without other tables). Without names, e-mails and
+        postcodes the duplicates are unknown (NaN), not zero.
+    """
+    customers = company.customers.reset_index(drop=True)
+    ids = customers["customer_id"].astype("string")
+    n = len(customers)
+    pairs = [p for p in (("name", "email"), ("name", "postcode")) if set(p) <= set(customers)]
+    if pairs:
+        # Records that share either key belong to one person: connected components, so a
+        # record matched by e-mail to one and by postcode to another joins both.
+        rows, cols = [], []
+        for pair in pairs:
+            key = _key(*(customers[c] for c in pair))
+            first = key.dropna().groupby(key.dropna()).transform(lambda s: s.index[0])
+            rows += list(first.index)
+            cols += list(first.to_numpy(dtype=int))
+        graph = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+        _, label = connected_components(graph, directed=False)
+        size = pd.Series(label).map(pd.Series(label).value_counts())
+        in_group = int((size > 1).sum())
+        surplus = int(in_group - pd.Series(label)[size > 1].nunique())
+        share = surplus / n if n else float("nan")
+    else:
+        in_group, surplus, share = float("nan"), float("nan"), float("nan")
+    total, unmatched = 0, 0
+    known = set(ids.dropna())
+    for table in DATED:
+        frame = getattr(company, table)
+        if table == "customers" or frame is None or "customer_id" not in frame.columns:
+            continue
+        values = frame["customer_id"].dropna().astype(str)
+        total += len(values)
+        unmatched += int((~values.isin(known)).sum())
+    return {
+        "customers": len(customers),
+        "repeated_ids": int(ids.duplicated(keep=False).sum()),
+        "likely_duplicates": in_group,
+        "surplus_records": surplus,
+        "duplicate_share": share,
+        "unmatched_records": unmatched,
+        "matched_share": 1 - unmatched / total if total else float("nan"),
+    }
 
 
 @dataclass(frozen=True)
@@ -37,6 +160,15 @@ class Information(Parts):
         The share of customers poorly, partly and well known.
     support : DataFrame
         :func:`crmlib.analytics.data_support.data_support`.
+    currency : DataFrame
+        :func:`data_currency` per table.
+    current_share : float
+        The share of customers with a record in the last 12 months.
+    customer_view : dict
+        :func:`single_customer_view`.
+    analysis_tools : float or None
+        The workshop's score (0-1) of the analysis tools in use (``pp_analysis_tools``);
+        None when not scored: the data does not show it.
     score : float
         See the module docstring.
     figures : tuple of Figure
@@ -48,6 +180,10 @@ class Information(Parts):
     aspects: pd.Series
     knowledge: pd.Series
     support: pd.DataFrame
+    currency: pd.DataFrame
+    current_share: float
+    customer_view: dict
+    analysis_tools: float | None
     score: float
     skipped: dict[str, str] = field(default_factory=dict)
     figures: tuple[Figure, ...] = ()
@@ -95,11 +231,25 @@ def information_management(company: Company) -> Information:
                "analyses", at_end)
         for level in ("yes", "partly", "no")
     ]  # fmt: skip
+    currency, current = data_currency(company)
+    view = single_customer_view(company)
+    workshop = readiness(company)
+    parts = [
+        aspects["completeness"],
+        support_share(support),
+        current,
+        1 - view["duplicate_share"],
+    ]
+    known = [float(p) for p in parts if pd.notna(p)]
     return Information(
         tables=tables,
         aspects=aspects,
         knowledge=knowledge,
         support=support,
-        score=float((aspects["completeness"] + support_share(support)) / 2),
+        currency=currency,
+        current_share=current,
+        customer_view=view,
+        analysis_tools=practice_score(workshop, "pp_analysis_tools"),
+        score=sum(known) / len(known),
         figures=tuple(figures),
     )

@@ -9,12 +9,20 @@ last 12 months up to the observation end:
   (transactions with a channel);
 - channel hopping: customers who used more than one channel for one process;
 - continuity: contacts about one process within ``window_days`` of each other form an
-  *episode* (:func:`crmlib.analytics.contacts.contact_episodes`); an episode that
-  crossed channels is a process that moved without being settled, and the contacts
-  after its first are the cost of that broken continuity;
+  *episode* (:func:`crmlib.analytics.contacts.contact_episodes`). Moving between
+  channels is what integration serves, so a move is not counted against the company;
+  what counts is whether the next channel continued the case
+  (:func:`crmlib.analytics.contacts.channel_handovers`): the customer needed no further
+  contact on the process within ``window_days`` and, where the data records it, the
+  question was resolved in the new channel;
 - the cost per channel: contacts, cost per contact, satisfaction and resolution.
 
-The process score (0-1) is the share of episodes settled without crossing channels.
+Whether the new channel knew the case history is what integration means, but no
+column of the interactions table records it; the workbook reads it from the outcome
+(no repeat, resolved) and the workshop asks it directly.
+
+The process score (0-1) is the share of handovers between channels that continued the
+case; unknown (None) when no customer moved between channels.
 """
 
 from __future__ import annotations
@@ -24,7 +32,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from crmlib.analytics.contacts import channel_hoppers, channel_mix, contact_episodes
+from crmlib.analytics.contacts import (
+    channel_handovers,
+    channel_hoppers,
+    channel_mix,
+    contact_episodes,
+    handover_summary,
+)
 from crmlib.analytics.kpis import contact_costs
 from crmlib.analytics.vocabulary import definition
 from crmlib.data.company import Company
@@ -35,6 +49,7 @@ from crmlib.models.payne_frow.common import (
     customer_base,
     in_last_year,
 )
+from crmlib.models.payne_frow.elements import practice_score, readiness
 from crmlib.models.payne_frow.strategy import segment_order
 from crmlib.models.steps import attempt
 from crmlib.text import translate
@@ -59,6 +74,11 @@ class Continuity:
         with their counts, most frequent first.
     customers, hoppers : int
         Customers with contacts; of them, customers who hopped channels in a process.
+    handovers : DataFrame
+        :func:`crmlib.analytics.contacts.handover_summary` per process, with an ``all``
+        row first: how many moves between channels the next channel continued.
+    resolution_known : bool
+        The interactions record ``resolved``, so a continued case was also resolved.
     """
 
     window_days: int
@@ -66,6 +86,15 @@ class Continuity:
     paths: pd.Series
     customers: int
     hoppers: int
+    handovers: pd.DataFrame = field(default_factory=pd.DataFrame)
+    resolution_known: bool = False
+
+    @property
+    def continued_rate(self) -> float:
+        """The share of handovers (of known outcome) that the next channel continued."""
+        if self.handovers.empty:
+            return float("nan")
+        return float(self.handovers.loc["all", "continued_rate"])
 
     @property
     def episodes(self) -> int:
@@ -135,8 +164,10 @@ def continuity(
     channels: pd.DataFrame | None = None,
     *,
     window_days: int = 14,
+    until=None,
 ) -> Continuity:
-    """How often a customer process crossed channels within ``window_days``.
+    """How often a customer process crossed channels within ``window_days``, and how
+    often the next channel continued the case.
 
     Parameters
     ----------
@@ -146,6 +177,10 @@ def continuity(
         With cost_per_contact, for the cost of the repeat contacts.
     window_days : int, default 14
         Contacts on one process at most this many days apart are one episode.
+    until : date-like, optional
+        The last date the data covers (see
+        :func:`crmlib.analytics.contacts.channel_handovers`); by default
+        ``interactions.attrs["until"]``, which :func:`contacts_last_year` sets.
 
     Raises
     ------
@@ -181,12 +216,20 @@ def continuity(
     out = out.sort_values("episodes", ascending=False, kind="mergesort")
     out.index.name = "process"
     paths = episodes.loc[cross, "channel_path"].value_counts()
+    until = interactions.attrs.get("until") if until is None else until
+    moves = channel_handovers(interactions, int(window_days), until=until)
+    handovers = pd.DataFrame()
+    if len(moves):
+        handovers = pd.concat([handover_summary(moves), handover_summary(moves, "process")])
+        handovers.index.name = "process"
     return Continuity(
         window_days=int(window_days),
         by_process=out,
         paths=paths,
         customers=int(episodes["customer_id"].nunique()),
         hoppers=len(channel_hoppers(episodes)),
+        handovers=handovers,
+        resolution_known="resolved" in interactions.columns,
     )
 
 
@@ -244,10 +287,15 @@ class Multichannel(Parts):
     continuity : Continuity or None
     channels : DataFrame or None
         :func:`channel_costs` of the last 12 months.
+    case_history : float or None
+        The readiness workshop's score (0-1) of the practice that the next channel sees
+        the case history (``pp_case_history``); None when not scored.
     score : float or None
-        The share of contact episodes settled without crossing channels.
+        The share of handovers between channels that the next channel continued; None
+        when no customer moved between channels (integration then cannot be read).
     figures : tuple of Figure
-        ``cross_channel_episode_share``, ``channel_hoppers`` and
+        ``handover_continued_share``, ``cross_channel_episode_share``,
+        ``channel_hoppers`` and
         ``cross_channel_repeat_cost`` (unavailable when the data cannot give them).
     """
 
@@ -259,6 +307,7 @@ class Multichannel(Parts):
     score: float | None
     skipped: dict[str, str] = field(default_factory=dict)
     figures: tuple[Figure, ...] = ()
+    case_history: float | None = None
 
 
 def continuity_figures(
@@ -266,6 +315,7 @@ def continuity_figures(
 ) -> list[Figure]:
     """The continuity figures of one repeat window (unavailable with ``reason`` without)."""
     ids = (
+        ("handover_continued_share", "share"),
         ("cross_channel_episode_share", "share"),
         ("channel_hoppers", "customers"),
         ("cross_channel_repeat_cost", currency),
@@ -275,7 +325,14 @@ def continuity_figures(
         why = reason or "it needs contacts with a customer process"
         return [Figure.unavailable(key, labels[key], unit, why, window) for key, unit in ids]
     days = translate(" ({days}-day repeat window)").format(days=flow.window_days)
+    continued = flow.continued_rate
     out = [
+        Figure("handover_continued_share", labels["handover_continued_share"] + days, continued,
+               "share", window)
+        if pd.notna(continued)
+        else Figure.unavailable("handover_continued_share",
+                                labels["handover_continued_share"] + days, "share",
+                                "no customer moved between channels within one process", window),
         Figure("cross_channel_episode_share", labels["cross_channel_episode_share"] + days,
                flow.cross_channel_rate, "share", window),
         Figure("channel_hoppers", labels["channel_hoppers"] + days, flow.hoppers, "customers",
@@ -307,7 +364,11 @@ def contacts_last_year(company: Company, *columns: str, step: str = "it") -> pd.
         Without interactions, or without ``channel`` and ``columns`` in them.
     """
     interactions = company.require("interactions", "channel", *columns, step=step)
-    return in_last_year(interactions, "date", company.observation_end)
+    out = in_last_year(interactions, "date", company.observation_end).copy()
+    # The data's end travels with the contacts, so every view of them (the report's and
+    # a workshop's live window) leaves the same late handovers open.
+    out.attrs["until"] = company.observation_end
+    return out
 
 
 def multichannel_integration(
@@ -353,7 +414,13 @@ def multichannel_integration(
     flow = None
     if threads is not None:
         flow = attempt(
-            skipped, "continuity", continuity, threads, company.channels, window_days=window_days
+            skipped,
+            "continuity",
+            continuity,
+            threads,
+            company.channels,
+            window_days=window_days,
+            until=company.observation_end,
         )
     costs = None
     if contacts is None:
@@ -363,7 +430,7 @@ def multichannel_integration(
         is not None
     ):
         costs = attempt(skipped, "channels", channel_costs, contacts, company.channels)
-    score = None if flow is None else float(1 - flow.cross_channel_rate)
+    score = None if flow is None or pd.isna(flow.continued_rate) else flow.continued_rate
     figures = continuity_figures(
         flow, last_year_window(company), company.currency, skipped.get("continuity", "")
     )
@@ -376,4 +443,5 @@ def multichannel_integration(
         score=score,
         skipped=skipped,
         figures=tuple(figures),
+        case_history=practice_score(readiness(company), "pp_case_history"),
     )

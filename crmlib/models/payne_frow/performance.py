@@ -2,8 +2,11 @@
 
 **Performance assessment** ties the shareholder results to standards and follows them
 over time: the KPI scorecard of :mod:`crmlib.analytics.kpis`, comparing the 12 months to
-``kpi_end`` with the 12 months before. Its process score is the share of KPIs with a
-standard that meet it.
+``kpi_end`` with the 12 months before. Payne & Frow name four shareholder results:
+employee value, customer value, shareholder value and cost reduction. The company's
+tables show the last three; employee value is not in them, so it comes from the
+readiness workshop (practice ``pp_employee_value``) or stays unknown, never zero. Its
+process score is the share of KPIs with a standard that meet it.
 """
 
 from __future__ import annotations
@@ -12,12 +15,19 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from crmlib.analytics.kpis import Standard, default_standards, kpi_history, scorecard
+from crmlib.analytics.kpis import (
+    RESULTS,
+    Standard,
+    default_standards,
+    kpi_history,
+    scorecard,
+)
 from crmlib.analytics.vocabulary import definition, targets
 from crmlib.data.company import Company
 from crmlib.errors import ParameterError
 from crmlib.figures import Figure
 from crmlib.models.payne_frow.common import Parts, shared_base
+from crmlib.models.payne_frow.elements import practice_score, readiness
 from crmlib.models.steps import attempt
 
 
@@ -36,6 +46,9 @@ class Performance(Parts):
         The last day of the later period.
     score : float or None
         The share of KPIs with a standard that meet it.
+    employee_value : float or None
+        The readiness workshop's score (0-1) of measuring employee value
+        (``pp_employee_value``); None when not scored: the data does not show it.
     figures : tuple of Figure
         ``kpi_standards.judged`` and ``kpi_standards.met`` (unavailable without a
         scorecard), and the customer base's ``retention_rate`` when the later period
@@ -49,6 +62,18 @@ class Performance(Parts):
     score: float | None
     skipped: dict[str, str] = field(default_factory=dict)
     figures: tuple[Figure, ...] = ()
+    employee_value: float | None = None
+
+    @property
+    def results(self) -> pd.Series:
+        """KPIs on the scorecard per Payne & Frow shareholder result (employee value 0 KPIs:
+        the data holds none; the workshop's view is :attr:`employee_value`)."""
+        counts = (
+            self.scorecard["result"].value_counts()
+            if self.scorecard is not None
+            else pd.Series(dtype=int)
+        )
+        return counts.reindex(list(RESULTS), fill_value=0).astype(int)
 
     @property
     def judged(self) -> pd.DataFrame:
@@ -137,6 +162,8 @@ def performance_assessment(
         score = float(judged.astype(bool).mean()) if len(judged) else None
     else:
         skipped["scorecard"] = skipped["history"]
+    workshop = attempt(skipped, "employee_value", readiness, company)
+    employee = None if workshop is None else practice_score(workshop, "pp_employee_value")
     return Performance(
         history=history,
         scorecard=card,
@@ -146,6 +173,7 @@ def performance_assessment(
         skipped=skipped,
         figures=tuple(_standard_figures(card, end, skipped.get("scorecard", "")))
         + (_base_retention(company, end) if int(horizon_months) == 12 else ()),
+        employee_value=employee,
     )
 
 

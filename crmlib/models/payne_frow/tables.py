@@ -120,6 +120,7 @@ def scorecard_table(card: pd.DataFrame, company: Company) -> pd.DataFrame:
             {
                 "KPI": row["label"],
                 "shareholder result": row["result"],
+                "measure": row["measure"],
                 str(before or "before"): unit.format(row["previous"], company.currency),
                 str(now): unit.format(row["current"], company.currency),
                 "change": ""

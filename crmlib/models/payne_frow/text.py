@@ -303,8 +303,49 @@ def describe_value(value: ValueCreation, company: Company, cite: Cite | None = N
     return paragraph(parts)
 
 
+def _handovers(flow: Continuity, figure, cite_) -> list[Safe]:
+    """Whether the next channel continued the case, and what the data cannot show."""
+    if pd.isna(flow.continued_rate):
+        return [
+            sentence(
+                "No customer moved between channels within one process, so the data cannot "
+                "show whether a next channel continues the case."
+            )
+        ]
+    every = flow.handovers.loc["all"]
+    template = (
+        "Of {moves} moves to another channel, the next channel continued the case in "
+        "{rate}: the question was resolved there and no further contact on it followed "
+        "within the window."
+        if flow.resolution_known
+        else "Of {moves} moves to another channel, the next channel continued the case in "
+        "{rate}: no further contact on it followed within the window (the data does not "
+        "record whether questions were resolved)."
+    )
+    parts = [sentence(template, moves=count(every["handovers"]), rate=cite_(figure))]
+    by = flow.handovers.drop(index="all")["continued_rate"].dropna()
+    if len(by) > 1:
+        parts.append(
+            sentence(
+                "Handovers in {weakest} were continued least often ({low}), in {strongest} "
+                "most often ({high}).",
+                weakest=by.idxmin(),
+                low=percent(by.min()),
+                strongest=by.idxmax(),
+                high=percent(by.max()),
+            )
+        )
+    parts.append(
+        sentence(
+            "Whether the new channel knew the case history is not recorded in the data; "
+            "the workshop asks it."
+        )
+    )
+    return parts
+
+
 def describe_continuity(flow: Continuity, company: Company, cite: Cite | None = None) -> Safe:
-    """The continuity figures for one repeat window, in two sentences.
+    """The continuity figures for one repeat window, in a few sentences.
 
     ``cite`` writes a figure into the text (see the module docstring); the live view
     leaves it out, so that a window tried in a workshop is not stated as a figure.
@@ -313,18 +354,16 @@ def describe_continuity(flow: Continuity, company: Company, cite: Cite | None = 
     figures = {
         f.id: f for f in continuity_figures(flow, last_year_window(company), company.currency)
     }
-    worst = flow.by_process.loc[flow.worst_process]
     parts = [
         sentence(
-            "With a window of {days}, {rate} of {episodes} contact episodes crossed channels; "
-            "{process} crossed most often ({worst}).",
+            "With a window of {days}, {rate} of {episodes} contact episodes moved between "
+            "channels.",
             days=plural(flow.window_days, "day"),
             rate=cite_(figures["cross_channel_episode_share"]),
             episodes=count(flow.episodes),
-            process=flow.worst_process,
-            worst=percent(worst["cross_channel_rate"]),
         )
     ]
+    parts += _handovers(flow, figures["handover_continued_share"], cite_)
     if len(flow.paths):
         parts.append(sentence("The most common path was {path}.", path=flow.paths.index[0]))
     if pd.notna(flow.repeat_cost):
@@ -393,6 +432,14 @@ def describe_multichannel(
             )
         )
         parts.append(describe_continuity(flow, company, cite))
+    if m.case_history is not None:
+        parts.append(
+            sentence(
+                "The workshop scores the practice that the next channel sees the case "
+                "history at {score}.",
+                score=percent(m.case_history),
+            )
+        )
     if m.channels is not None:
         top = m.channels.iloc[0]
         parts.append(
@@ -466,6 +513,7 @@ def describe_information(
             no=cite_(info.figure("analyses_supported.no")),
         )
     )
+    parts += _currency_and_view(info)
     missing = info.support[info.support["available"] != "yes"]
     if len(missing):
         first = missing.iloc[0]
@@ -477,6 +525,107 @@ def describe_information(
             )
         )
     return paragraph(parts)
+
+
+def _currency_and_view(info: Information) -> list[Safe]:
+    """Data currency, the single customer view and the analysis tools, in sentences."""
+    parts = []
+    behind = info.currency["days_behind"].dropna() if len(info.currency) else pd.Series()
+    if len(behind) and behind.max() == 0:
+        parts.append(
+            sentence(
+                "{current} of the customers have a purchase, contact, survey or offer in the "
+                "last 12 months; every dated table runs up to the observation end.",
+                current=percent(info.current_share),
+            )
+        )
+    elif len(behind):
+        stale = behind.idxmax()
+        parts.append(
+            sentence(
+                "{current} of the customers have a purchase, contact, survey or offer in the "
+                "last 12 months; the least current table is {table}, whose latest record lies "
+                "{days} before the observation end.",
+                current=percent(info.current_share),
+                table=stale,
+                days=plural(int(info.currency.loc[stale, "days_behind"]), "day"),
+            )
+        )
+    view = info.customer_view
+    if pd.isna(view["duplicate_share"]):
+        parts.append(
+            sentence(
+                "The customers table holds no names, e-mails or postcodes, so customers "
+                "recorded twice under two ids cannot be found."
+            )
+        )
+    else:
+        parts.append(
+            sentence(
+                "For a single customer view, {likely} customer records share a name with "
+                "another record's e-mail or postcode: merging them would remove {surplus} "
+                "records ({share}).",
+                likely=count(view["likely_duplicates"]),
+                surplus=count(view["surplus_records"]),
+                share=percent(view["duplicate_share"], 1),
+            )
+        )
+    if pd.notna(view["matched_share"]):
+        parts.append(
+            sentence(
+                "{matched} of the records in the other tables carry a customer id known in "
+                "the customers table; {repeated} customer ids occur more than once.",
+                matched=percent(view["matched_share"], 1),
+                repeated=count(view["repeated_ids"]),
+            )
+        )
+    if info.analysis_tools is None:
+        parts.append(
+            sentence(
+                "Which analysis tools the company uses is not in its data, and the workshop "
+                "has not scored it yet."
+            )
+        )
+    else:
+        parts.append(
+            sentence(
+                "The data does not show the analysis tools in use; the workshop scores them "
+                "at {score}.",
+                score=percent(info.analysis_tools),
+            )
+        )
+    return parts
+
+
+def _shareholder_results(p: Performance) -> list[Safe]:
+    """The scorecard by Payne & Frow's four shareholder results, employee value included."""
+    n = p.results
+    parts = [
+        sentence(
+            "By Payne & Frow's shareholder results, the scorecard follows shareholder value "
+            "({shareholder} KPIs), customer value ({customer}) and cost reduction ({cost}).",
+            shareholder=count(n["shareholder value"]),
+            customer=count(n["customer value"]),
+            cost=count(n["cost reduction"]),
+        )
+    ]
+    if p.employee_value is None:
+        parts.append(
+            sentence(
+                "Employee value is not in the company's data and the workshop has not scored "
+                "whether it is measured, so it is unknown."
+            )
+        )
+    else:
+        parts.append(
+            sentence(
+                "Employee value is not in the company's data; the workshop scores its "
+                "measurement (staff satisfaction, retention and skills reported next to "
+                "customer results) at {score}.",
+                score=percent(p.employee_value),
+            )
+        )
+    return parts
 
 
 def describe_performance(
@@ -541,6 +690,7 @@ def describe_performance(
             parts.append(sentence("Below standard: {lines}.", lines=lines))
         else:
             parts.append(sentence("Every standard is met: raise the standards or add new KPIs."))
+    parts += _shareholder_results(p)
     untested = card[card["standard"] == ""]
     if len(untested):
         parts.append(

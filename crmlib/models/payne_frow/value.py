@@ -238,7 +238,7 @@ def value_creation(
     target_segments: tuple[str, ...] | list[str] = (),
     horizon_months: int = 12,
     discount_rate: float = 0.1,
-    acquisition_cost: float = 0.0,
+    acquisition_cost: float | None = 0.0,
     retention_cost: float = 0.0,
 ) -> ValueCreation:
     """The value the customer receives and the value the organisation receives.
@@ -271,6 +271,8 @@ def value_creation(
     """
     if discount_rate < 0:
         raise ParameterError(f"discount_rate must be 0 or more, got {discount_rate}")
+    # None (as the QCI notebook declares it) is unknown, like 0 here
+    acquisition_cost = 0.0 if acquisition_cost is None else acquisition_cost
     if acquisition_cost < 0 or retention_cost < 0:
         raise ParameterError("acquisition_cost and retention_cost must be 0 (unknown) or more")
     if segment_col not in ("value_tier", "value_category"):

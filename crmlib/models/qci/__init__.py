@@ -80,6 +80,7 @@ from crmlib.models.qci.retention import (
     retention_value,
     retention_view,
 )
+from crmlib.models.qci.sensitivity import acquisition_cost_range, describe_acquisition_range
 from crmlib.models.qci.tables import experience_table, readable, wallet_table
 from crmlib.models.qci.text import (
     base_statement,
@@ -117,6 +118,8 @@ __all__ = [
     "ACTIVITIES",
     "AREA_OWNERS",
     "RETENTION_COST_RATIO",
+    "acquisition_cost_range",
+    "describe_acquisition_range",
     "TIER_ORDER",
     "AcquisitionView",
     "Assessment",

@@ -68,7 +68,7 @@ class QciResult:
     uplift_points: float
     uplift: float
     discount_rate: float
-    acquisition_cost: float
+    acquisition_cost: float | None
     wallet_per_customer: float
     skipped: dict[str, str]
 
@@ -81,7 +81,7 @@ def analyse(
     lapse_multiple: float = 2.0,
     uplift_points: float = 5.0,
     discount_rate: float = 0.1,
-    acquisition_cost: float = 0.0,
+    acquisition_cost: float | None = None,
     wallet_per_customer: float = 0.0,
 ) -> QciResult:
     """Every QCI view of ``company`` with the parameters of the notebook ``02_qci``.
@@ -128,7 +128,7 @@ def analyse(
         uplift_points=float(uplift_points),
         uplift=uplift,
         discount_rate=float(discount_rate),
-        acquisition_cost=float(acquisition_cost),
+        acquisition_cost=None if acquisition_cost is None else float(acquisition_cost),
         wallet_per_customer=float(wallet_per_customer),
         skipped=skipped,
     )

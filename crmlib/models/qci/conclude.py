@@ -26,7 +26,6 @@ from crmlib.models.qci.retention import (
     LapseView,
     RetentionValue,
     RetentionView,
-    implied_acquisition_cost,
 )
 from crmlib.models.qci.text import describe_assessment, describe_lapse, describe_retention
 from crmlib.models.verdict import REPEAT_CONTACT_SET, Action, ModelVerdict
@@ -65,13 +64,21 @@ def _check_uplift(uplift: float) -> float:
 # The conclusion: improvement potential of acquisition, retention and penetration
 
 
+def _given_cost(acquisition_cost: float | None) -> float | None:
+    if acquisition_cost is not None and acquisition_cost < 0:
+        raise ParameterError(
+            f"acquisition_cost must be 0 or more (or None when unknown), got {acquisition_cost}"
+        )
+    return None if acquisition_cost is None else float(acquisition_cost)
+
+
 def improvement_potential(
     acquisition: AcquisitionView | None,
     retention: RetentionView | None,
     penetration: PenetrationView | None,
     *,
     uplift: float = 0.05,
-    acquisition_cost: float = 0.0,
+    acquisition_cost: float | None = None,
     scored: Assessment | None = None,
 ) -> pd.DataFrame:
     """The value per year of raising each activity's rate by the same ``uplift``.
@@ -85,9 +92,10 @@ def improvement_potential(
       margin (after contact costs) of a retained customer;
     - **acquisition**: new customers last year per customer of the same base; a step
       wins ``uplift x base`` more, each bringing the mean first-year margin of a
-      newcomer, less the cost of winning them (``acquisition_cost``, or five times a
-      retained customer's yearly contact cost by the rule of thumb, or nothing when
-      neither is known);
+      newcomer, less the cost of winning them (``acquisition_cost``, from the client's
+      marketing and sales spend over the customers it won; None when unknown, and then
+      acquisition is valued before that cost: the "five times cheaper" rule of thumb is
+      not a figure of this company, see :func:`acquisition_cost_range`);
     - **penetration**: the share of last year's buyers who bought in two or more
       categories; a step moves ``uplift x buyers`` from one category to several, each
       worth the difference in margin between the two groups. That difference is an
@@ -120,9 +128,7 @@ def improvement_potential(
         }
     # new customers per customer of the base compares two years: both must be in the data
     if acquisition is not None and base and acquisition.growth is not None:
-        cost, _ = implied_acquisition_cost(
-            acquisition_cost, retention.retention_cost if retention is not None else None
-        )
+        cost = _given_cost(acquisition_cost)
         each = (
             acquisition.first_year_margin - (cost or 0.0)
             if acquisition.first_year_margin is not None
@@ -162,10 +168,7 @@ def improvement_potential(
         for a in table.index
     ]
     if "acquisition" in table.index:
-        _, source = implied_acquisition_cost(
-            acquisition_cost, retention.retention_cost if retention is not None else None
-        )
-        table.attrs["acquisition_cost_source"] = source
+        table.attrs["acquisition_cost_source"] = "unknown" if acquisition_cost is None else "given"
     table = table.sort_values("value_per_year", ascending=False, na_position="last")
     table["rank"] = np.arange(1, len(table) + 1)
     table.index.name = "activity"
@@ -211,9 +214,10 @@ def describe_potential(table: pd.DataFrame, currency: str) -> str:
             "Acquisition is valued before the cost of winning the customers, which the data "
             "does not hold: set the parameter acquisition\\_cost to net it."
         )
-    elif source == "rule of thumb" and "acquisition" in valued.index:
+    elif source == "given" and "acquisition" in valued.index:
         parts.append(
-            "Acquisition is valued net of a cost of winning set by the five-times rule of thumb."
+            "Acquisition is valued net of the cost of winning a customer given as the "
+            "parameter acquisition\\_cost."
         )
     top = valued.index[0]
     parts.append(
@@ -222,6 +226,15 @@ def describe_potential(table: pd.DataFrame, currency: str) -> str:
             top=top.capitalize(),
         )
     )
+    if source == "unknown" and top == "acquisition" and len(valued) > 1:
+        row = valued.loc["acquisition"]
+        lead = row["value_each"] - valued["value_per_year"].iloc[1] / row["customers"]
+        parts.append(
+            sentence(
+                "It stays first only while winning a customer costs less than {lead}.",
+                lead=money(max(lead, 0.0), currency),
+            )
+        )
     scores = table["practice_score"].dropna()
     if len(scores):
         parts.append(
@@ -394,10 +407,11 @@ def diagram(
 ) -> QciDiagram:
     """The company's figures and scores on the QCI rings and activities.
 
-    A ring is coloured by its workshop reality score when the assessment scored it.
-    Otherwise two rings fall back on data: the external environment on the share of
-    buyers likely alive (BG/NBD), the customer experience on mean satisfaction
-    rescaled from 1-5 to 0-1. Each label carries a figure from the data where the
+    A ring is coloured by its workshop reality score when the assessment scored it. The
+    external environment is scored only by the workshop's environment items (customer
+    readiness, competitor view, market changes); the data cannot show it, so unscored it
+    stays grey. The customer experience falls back on mean satisfaction rescaled from
+    1-5 to 0-1. Each label carries a figure from the data where the
     notebook measured one, and the reality score otherwise.
 
     Give either the ``result`` of :func:`~crmlib.models.qci.analyse`, or its parts by
@@ -425,10 +439,10 @@ def diagram(
             score = readiness.environment_score / 100
             line = f"reality {readiness.environment_score:.0f}%"
         source = "assessment" if score is not None else "none"
-        if name == "External environment" and readiness is not None and readiness.alive is not None:
-            line = f"{percent(readiness.likely_alive)} likely active"
-            if score is None:
-                score, source = readiness.likely_alive, "data"
+        if name == "External environment" and score is None:
+            # Purchase behaviour (P(alive)) is not the customer's environment: without the
+            # workshop's items the ring stays unknown.
+            line = "not shown by the data"
         if name == "Customer experience" and experience is not None:
             sat = experience.by_channel["satisfaction"]
             mean = (
@@ -486,7 +500,6 @@ def describe_diagram(result: QciDiagram) -> str:
         )
     if "data" in by_source:
         meaning = {
-            "external environment": "the share of buyers likely active",
             "customer experience": "mean satisfaction rescaled from 1-5 to 0-1",
         }
         parts.append(
@@ -498,6 +511,12 @@ def describe_diagram(result: QciDiagram) -> str:
         )
     if "none" in by_source:
         parts.append("Grey, neither scored nor measured: " + ", ".join(by_source["none"]) + ".")
+        if "external environment" in by_source["none"]:
+            parts.append(
+                "The company's data does not show the external environment (markets, "
+                "competitors, customers' readiness); the workshop's three environment "
+                "practices score it."
+            )
     scored = [(n, s) for n, _, s in result.rings + result.activities if s is not None]
     if scored:
         weakest = min(scored, key=lambda pair: pair[1])

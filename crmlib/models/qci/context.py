@@ -19,8 +19,21 @@ from crmlib.errors import MissingDataError
 from crmlib.models.qci.customers import CustomerBase, available, tier_order
 from crmlib.models.qci.questionnaire import Assessment
 
-#: The QCI item on the customer's external environment (the outer ring).
-ENVIRONMENT_ITEM = "ap_customer_environment"
+#: The QCI items on the customer's external environment (the outer ring): customers'
+#: readiness and pain points, their view of competitors, and their markets. The
+#: company's transaction data cannot show any of these; only the workshop can.
+ENVIRONMENT_ITEMS = ("ap_customer_environment", "ap_competitor_view", "ap_market_view")
+ENVIRONMENT_ITEM = ENVIRONMENT_ITEMS[0]
+
+
+def environment_score(scored: Assessment | None) -> tuple[float | None, int]:
+    """The mean reality score (%) of the external-environment items the workshop scored,
+    and how many it scored; (None, 0) when none (unknown, never 0)."""
+    if scored is None:
+        return None, 0
+    values = [scored.item_percent(item) for item in ENVIRONMENT_ITEMS]
+    known = [v for v in values if v is not None]
+    return (sum(known) / len(known) if known else None), len(known)
 
 
 # ---------------------------------------------------------------------------------------
@@ -49,8 +62,12 @@ class Readiness:
     campaigns : DataFrame or None
         :func:`crmlib.analytics.lifecycle.campaign_response`; None without campaigns.
     environment_score : float or None
-        The workshop's reality score (%) of the QCI practice of recording customers'
-        buying readiness and pain points; None when not scored.
+        The workshop's mean reality score (%) of the external-environment practices
+        (:data:`ENVIRONMENT_ITEMS`: customer readiness and pain points, competitor view,
+        market changes); None when none was scored. The probability alive is a
+        behavioural measure of the base, not of the external environment.
+    environment_items : int
+        How many of those practices the workshop scored.
     """
 
     activity: pd.DataFrame
@@ -60,6 +77,7 @@ class Readiness:
     environment_score: float | None
     alive_caveat: str = ""
     history_months: float | None = None
+    environment_items: int = 0
 
     def require_alive(self) -> pd.DataFrame:
         """The probability alive per buyer, or a MissingDataError saying why it is missing."""
@@ -103,10 +121,10 @@ def readiness(
         alive.index.name = "customer_id"
         alive_caveat = reasons if fit["status"] == "caveat" else ""
     campaigns = campaign_response(company.campaigns) if company.campaigns is not None else None
-    score = scored.item_percent(ENVIRONMENT_ITEM) if scored is not None else None
+    score, items = environment_score(scored)
     start = pd.Timestamp(shared.meta["data_start"])
     history = (shared.settings.observation_end - start).days / 30.4375
-    return Readiness(activity, alive, note, campaigns, score, alive_caveat, history)
+    return Readiness(activity, alive, note, campaigns, score, alive_caveat, history, items)
 
 
 # ---------------------------------------------------------------------------------------

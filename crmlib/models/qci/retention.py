@@ -259,14 +259,18 @@ def retention_formula_figure(result: RetentionValue, currency: str) -> Figure:
 
 
 def implied_acquisition_cost(
-    acquisition_cost: float, retention_cost: float | None
+    acquisition_cost: float | None, retention_cost: float | None
 ) -> tuple[float | None, str]:
-    """The acquisition cost to use: the one given, else five times the retention cost."""
-    if acquisition_cost < 0:
-        raise ParameterError(
-            f"acquisition_cost must be 0 (unknown) or more, got {acquisition_cost}"
-        )
-    if acquisition_cost > 0:
+    """The acquisition cost to set beside the retention value: the one given, else five
+    times the retention cost by the rule of thumb (``"rule of thumb"``), else unknown.
+
+    The improvement potential never uses the rule of thumb: it takes only a given cost.
+    """
+    if acquisition_cost is not None:
+        if acquisition_cost < 0:
+            raise ParameterError(
+                f"acquisition_cost must be 0 or more (or None when unknown), got {acquisition_cost}"
+            )
         return float(acquisition_cost), "given"
     if retention_cost is not None and retention_cost > 0:
         return RETENTION_COST_RATIO * retention_cost, "rule of thumb"
@@ -278,7 +282,7 @@ def retention_value(
     *,
     uplift: float = 0.05,
     discount_rate: float = 0.1,
-    acquisition_cost: float = 0.0,
+    acquisition_cost: float | None = None,
 ) -> RetentionValue:
     """The value of an ``uplift`` in yearly retention, by ``margin * r / (1 + d - r)``.
 

@@ -25,7 +25,7 @@ from crmlib.models.qci.activities import (
     PenetrationView,
     best_cross_sell,
 )
-from crmlib.models.qci.context import Proposition, Readiness
+from crmlib.models.qci.context import ENVIRONMENT_ITEMS, Proposition, Readiness
 from crmlib.models.qci.customers import TIER_ORDER, CustomerBase
 from crmlib.models.qci.experience import Experience
 from crmlib.models.qci.questionnaire import AREA_OWNERS, Assessment
@@ -200,14 +200,19 @@ def means_readiness(company: Company, result: Readiness) -> str:
         )
     if result.environment_score is None:
         parts.append(
-            "The data cannot show customers' pain points and plans; the workshop has not scored "
-            "whether they are recorded (QCI practice: buying readiness and pain points)."
+            "The data cannot show customers' markets, competitors, pain points and plans; "
+            "the workshop has not scored the practices that record them, so the external "
+            "environment is unknown. The probability alive above describes buying behaviour, "
+            "not that environment."
         )
     else:
         parts.append(
             sentence(
-                "Pain points and plans are outside the data; the workshop scores their "
-                "recording at {environment_score}% in reality.",
+                "Markets, competitors, pain points and plans are outside the data; the "
+                "workshop scored {items} of the {total} external-environment practices, at "
+                "{environment_score}% in reality on average.",
+                items=count(result.environment_items),
+                total=count(len(ENVIRONMENT_ITEMS)),
                 environment_score=number(result.environment_score, 0),
             )
         )
@@ -919,6 +924,20 @@ def _benchmark_phrase(score: float, benchmarks: dict[str, float]) -> str:
     )
 
 
+def benchmark_caveat(result: Assessment) -> str:
+    """What the comparison with the published benchmarks can and cannot support."""
+    items = sum(len(area.items) for area in result.answers.instrument.areas)
+    return sentence(
+        "The benchmarks come from QCi, the consultancy behind the Customer Management "
+        "Assessment Tool (CMAT; Woodcock, Stone & Foss 2003), whose assessors scored the full "
+        "CMAT question set; this form is a short version of {items} practices, scored in a "
+        "workshop with the company. The comparison can place the company roughly (near the "
+        "weakest, the average or the best); it cannot support a precise distance in points, a "
+        "rank among companies, or a change over time measured against the benchmarks.",
+        items=count(items),
+    )
+
+
 def describe_assessment(result: Assessment) -> str:
     """Scores against the benchmarks, the intention-reality gap, the weakest areas."""
     reality, intention = result.percent("reality"), result.percent("intention")
@@ -934,6 +953,7 @@ def describe_assessment(result: Assessment) -> str:
             reality_2=_benchmark_phrase(reality, result.benchmarks),
         )
     ]
+    parts.append(benchmark_caveat(result))
     if not np.isnan(intention):
         parts.append(
             sentence(

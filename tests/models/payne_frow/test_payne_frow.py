@@ -2,6 +2,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import copy  # noqa: E402
 import dataclasses  # noqa: E402
 import shutil  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -239,6 +240,34 @@ def test_continuity_by_hand(contacts):
         pf.continuity(contacts, window_days=0)
 
 
+def test_integration_scores_continued_handovers_not_channel_moves(contacts):
+    # A: webshop -> call centre on billing (4 days): no further billing contact within
+    # 14 days (the store visit is 88 days later) and resolved there: continued.
+    # B: two call-centre complaint contacts: no move, so no handover.
+    resolved = contacts.assign(resolved=[False, True, True, False, True])
+    flow = pf.continuity(resolved, CHANNELS, window_days=14, until="2024-12-31")
+    assert flow.handovers.loc["all", "handovers"] == 1
+    assert flow.continued_rate == 1.0
+    # The old measure called this episode a failure (1 of 3 crossed channels).
+    assert flow.cross_channel_rate == pytest.approx(1 / 3)
+    # Unresolved in the call centre: the move did not continue the case.
+    unresolved = contacts.assign(resolved=[False, False, True, False, True])
+    assert pf.continuity(unresolved, window_days=14).continued_rate == 0.0
+    # Without moves the integration is unknown, not 0 or 100%.
+    same = contacts.assign(channel="store")
+    assert np.isnan(pf.continuity(same, window_days=14).continued_rate)
+
+
+def test_integration_score_is_unknown_without_moves(shop, tmp_path):
+    frame = pd.read_csv(tmp_path / "interactions.csv")
+    frame.assign(channel=frame["channel"].iloc[0]).to_csv(
+        tmp_path / "interactions.csv", index=False
+    )
+    m = pf.multichannel_integration(load_company(tmp_path, observation_end="2024-12-31"))
+    assert m.continuity is not None and m.score is None
+    assert m.figure("handover_continued_share").status == "unavailable"
+
+
 def test_channel_costs_by_hand(contacts):
     resolved = contacts.assign(resolved=[True, False, True, True, True])
     costs = pf.channel_costs(resolved, CHANNELS)
@@ -254,7 +283,13 @@ def test_multichannel_on_the_sample(sample, results):
     assert m.skipped == {}
     assert list(m.contact_mix.index) == ["platinum", "gold", "silver", "bronze"]
     assert np.allclose(m.contact_mix.sum(axis=1), 1)
-    assert m.score == pytest.approx(1 - m.continuity.cross_channel_rate)
+    assert m.score == pytest.approx(m.continuity.continued_rate)
+    every = m.continuity.handovers.loc["all"]
+    assert m.score == pytest.approx(every["continued"] / every["known"])
+    assert m.figure("handover_continued_share").value == pytest.approx(m.score)
+    assert m.case_history is None  # the sample workshop did not score it
+    with_history = dataclasses.replace(m, case_history=0.75)
+    assert "sees the case history at 75%" in str(pf.describe_multichannel(with_history, sample))
     year = sample.interactions[sample.interactions["date"] > "2024-12-31"]
     assert m.continuity.by_process["episodes"].sum() == m.continuity.episodes
     assert m.channels["contacts"].sum() == len(year)
@@ -276,9 +311,47 @@ def test_without_interactions_each_part_says_why(shop, tmp_path):
 def test_information_management_score(results):
     info = results.information
     share = (info.support["available"].map({"yes": 1, "partly": 0.5, "no": 0})).mean()
-    assert info.score == pytest.approx((info.aspects["completeness"] + share) / 2)
+    parts = [
+        info.aspects["completeness"],
+        share,
+        info.current_share,
+        1 - info.customer_view["duplicate_share"],
+    ]
+    assert info.score == pytest.approx(sum(parts) / 4)
+    assert info.analysis_tools is None  # not scored in the sample workshop: unknown
     assert info.weakest_aspect == "needs"
     assert info.counts == {"yes": 13, "partly": 0, "no": 1}
+
+
+def test_single_customer_view_by_hand(shop, tmp_path):
+    company = load_company(tmp_path, observation_end="2024-12-31")
+    company.customers = pd.DataFrame(
+        {
+            "customer_id": ["A", "B", "C", "D", "E", "F"],
+            "name": ["An Peeters", "an peeters ", "Bo Smet", "Bo Smet", "An Peeters", "Cas"],
+            "email": ["a@x.be", "A@X.BE", "c@x.be", "d@x.be", "e@y.be", None],
+            "postcode": ["8800", "9000", "8800", "8800", "9000", "8800"],
+        }
+    )
+    view = pf.single_customer_view(company)
+    # A-B share name and e-mail, B-E name and postcode, C-D name and postcode:
+    # {A, B, E} and {C, D} are two people recorded five times; a merge removes 3 of 6
+    assert (view["likely_duplicates"], view["surplus_records"]) == (5, 3)
+    assert view["duplicate_share"] == pytest.approx(0.5)
+    # the shop's purchases and contacts are of A, B and C: all known ids
+    assert view["matched_share"] == 1.0 and view["repeated_ids"] == 0
+    company.customers = company.customers[["customer_id"]]
+    assert np.isnan(pf.single_customer_view(company)["duplicate_share"])
+
+
+def test_data_currency_by_hand(shop, tmp_path):
+    company = load_company(tmp_path, observation_end="2024-12-31")
+    table, current = pf.data_currency(company)
+    # last purchase 2024-06-01 (213 days before the end), last contact 2024-07-01 (183)
+    assert table.loc["transactions", "days_behind"] == 213
+    assert table.loc["interactions", "days_behind"] == 183
+    # A and C bought or called in 2024, B and D did not: half the customers are current
+    assert current == pytest.approx(0.5)
 
 
 def test_performance_judges_the_sample_against_the_defaults(results):
@@ -290,6 +363,41 @@ def test_performance_judges_the_sample_against_the_defaults(results):
         perf.history.loc["2025", "retention_rate"] - perf.history.loc["2024", "retention_rate"]
     )
     assert np.isnan(pf.kpi_change(perf, "nothing"))
+
+
+def test_performance_reports_payne_and_frows_four_shareholder_results(results, sample):
+    perf = results.performance
+    assert list(perf.results.index) == [
+        "employee value",
+        "customer value",
+        "shareholder value",
+        "cost reduction",
+    ]
+    assert perf.results.sum() == len(perf.scorecard)
+    # the data holds no employee KPI: employee value comes from the workshop
+    assert perf.results["employee value"] == 0
+    assert perf.scorecard.loc["retention_rate", "result"] == "shareholder value"
+    assert perf.scorecard.loc["retention_rate", "measure"] == "retention"
+    assert perf.scorecard.loc["cost_to_serve", "result"] == "cost reduction"
+    # the sample workshop has not scored the employee-value practice: unknown, not 0
+    assert perf.employee_value is None
+    text = str(pf.describe_performance(perf, sample))
+    assert "Employee value is not in the company's data and the workshop has not" in text
+    # a 3 on the 1-5 scale is 2 points of 4: 50%
+    answers = copy.deepcopy(results.readiness.answers)
+    answers.set("pp_employee_value", 3)
+    scored = dataclasses.replace(
+        perf,
+        employee_value=pf.practice_score(pf.readiness_from_answers(answers), "pp_employee_value"),
+    )
+    assert scored.employee_value == pytest.approx(0.5)
+    assert "scores its measurement" in str(pf.describe_performance(scored, sample))
+
+
+def test_employee_value_without_a_workshop_is_unknown(shop, tmp_path):
+    perf = pf.performance_assessment(load_company(tmp_path, observation_end="2024-12-31"))
+    assert perf.employee_value is None
+    assert perf.results["employee value"] == 0
 
 
 def test_the_kpi_period_can_end_earlier(sample):

@@ -1,3 +1,4 @@
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -47,10 +48,10 @@ def views(*, rate=0.6, base=1000, kept_margin=100.0, contact_cost=10.0, cross_se
 
 
 def test_improvement_potential_by_hand():
-    table = qci.improvement_potential(*views(), uplift=0.05)
+    table = qci.improvement_potential(*views(), uplift=0.05, acquisition_cost=50)
     # retention: 5% of 1,000 kept, each worth 100
     assert table.loc["retention", "value_per_year"] == pytest.approx(5000)
-    # acquisition: 5% of 1,000 won, each 80 minus 5 x the 10 a retained customer's contacts cost
+    # acquisition: 5% of 1,000 won, each 80 minus the 50 given
     assert table.loc["acquisition", "value_each"] == pytest.approx(30)
     assert table.loc["acquisition", "value_per_year"] == pytest.approx(1500)
     assert table.loc["acquisition", "current"] == pytest.approx(0.5)
@@ -58,13 +59,14 @@ def test_improvement_potential_by_hand():
     assert table.loc["penetration", "value_per_year"] == pytest.approx(4200)
     assert table.index.tolist() == ["retention", "penetration", "acquisition"]
     assert table["rank"].tolist() == [1, 2, 3]
-    assert table.attrs["acquisition_cost_source"] == "rule of thumb"
+    assert table.attrs["acquisition_cost_source"] == "given"
 
 
 def test_improvement_potential_with_a_given_or_unknown_acquisition_cost():
     given = qci.improvement_potential(*views(), uplift=0.05, acquisition_cost=10)
     assert given.loc["acquisition", "value_per_year"] == pytest.approx(50 * 70)
-    unknown = qci.improvement_potential(*views(contact_cost=None), uplift=0.05)
+    # unknown: valued before the cost, even where the five-times rule could give one
+    unknown = qci.improvement_potential(*views(), uplift=0.05)
     assert unknown.loc["acquisition", "value_per_year"] == pytest.approx(50 * 80)
     assert unknown.attrs["acquisition_cost_source"] == "unknown"
     assert "before the cost of winning" in qci.describe_potential(unknown, "EUR")
@@ -85,9 +87,37 @@ def test_the_conclusion_in_words():
 
 
 def test_implied_acquisition_cost_follows_the_rule_of_thumb():
-    assert qci.implied_acquisition_cost(0, 12.0) == (60.0, "rule of thumb")
+    assert qci.implied_acquisition_cost(None, 12.0) == (60.0, "rule of thumb")
     assert qci.implied_acquisition_cost(40, 12.0) == (40.0, "given")
-    assert qci.implied_acquisition_cost(0, None) == (None, "unknown")
+    assert qci.implied_acquisition_cost(0, 12.0) == (0.0, "given")
+    assert qci.implied_acquisition_cost(None, None) == (None, "unknown")
+
+
+def test_the_conclusion_across_acquisition_costs_by_hand():
+    # views(): 50 newcomers won by the step, each a first-year margin of 80; the best
+    # other activity is retention at 5,000 a year. Acquisition leads while
+    # 50 x (80 - c) > 5,000, never here (even at c = 0 it is 4,000).
+    table = qci.acquisition_cost_range(*views(), uplift=0.05, acquisition_cost=30)
+    assert table["acquisition_cost"].tolist() == [0, 30, 40, 50, 80, 120, 160]
+    rule = table.set_index("basis").loc["five-times rule of thumb"]
+    assert rule["acquisition_cost"] == pytest.approx(50)  # 5 x the contact cost of 10
+    assert rule["value_per_year"] == pytest.approx(50 * 30)
+    at_160 = table.set_index("acquisition_cost").loc[160]
+    assert at_160["value_per_year"] == pytest.approx(50 * (80 - 160))
+    assert (table["first"] == "retention").all()
+    assert table.attrs["break_even"] == 80 and np.isnan(table.attrs["leads_until"])
+    text = qci.describe_acquisition_range(table, "EUR")
+    assert "Retention has the larger potential even if winning a customer cost nothing" in text
+    assert "EUR 50" in text and "heuristic" in text
+    # retention worth 50 x 20 = 1,000, penetration 12 x 70 = 840 (capped at 100%):
+    # acquisition leads while 50 x (80 - c) > 1,000, so below c = 60
+    small = qci.acquisition_cost_range(*views(kept_margin=20.0, cross_sell=0.99), uplift=0.05)
+    assert small.attrs["leads_until"] == pytest.approx(60)
+    assert small.set_index("acquisition_cost").loc[40, "first"] == "acquisition"
+    assert small.set_index("acquisition_cost").loc[80, "first"] == "retention"
+    assert "as long as winning a customer costs less than EUR 60" in (
+        qci.describe_acquisition_range(small, "EUR")
+    )
 
 
 def test_readable_writes_numbers_for_a_report():
@@ -237,10 +267,19 @@ def test_the_diagram_takes_scores_from_the_workshop_and_the_data(sample):
         efficiency=s["efficiency"],
     )
     assert len(picture.rings) == 8 and len(picture.activities) == 4
-    # the sample's workshop did not score the practice on the customer's environment
-    assert picture.sources["External environment"] == "data"
+    # the sample's workshop scored one of the three environment practices (competitor
+    # view, reality 2 of 4): the ring shows that, never the probability alive
+    assert s["readiness"].environment_items == 1
+    assert picture.sources["External environment"] == "assessment"
     outer = picture.rings[0]
-    assert outer[2] == pytest.approx(s["readiness"].likely_alive)
+    assert outer[2] == pytest.approx(0.5)
+    # without the workshop the ring is unknown, not coloured by behaviour
+    bare = qci.diagram(readiness=dataclasses.replace(s["readiness"], environment_score=None))
+    assert bare.sources["External environment"] == "none"
+    assert bare.rings[0][2] is None and bare.rings[0][1] == ("not shown by the data",)
+    assert "does not show the external environment" in qci.describe_diagram(bare)
+    words = qci.means_readiness(s["company"], s["readiness"])
+    assert "scored 1 of the 3 external-environment practices, at 50% in reality" in words
     assert picture.sources["Proposition"] == "assessment"
     proposition = dict((name, score) for name, _, score in picture.rings)["Proposition"]
     assert proposition == pytest.approx(s["scored"].areas.loc["proposition", "reality"] / 100)
@@ -489,3 +528,34 @@ def test_penetration_runs_on_revenue_only_data(sample_copy):
     summary = result.penetration.summary
     assert summary.index.tolist() == ["all"]
     assert summary.loc["all", "buyers"] == result.penetration.active > 0
+
+
+def test_the_benchmarks_are_read_with_their_limits(sample):
+    text = qci.describe_assessment(sample["scored"])
+    # the short form has 44 practices: 43 and the market-change practice of the outer ring
+    assert "short version of 44 practices" in text
+    assert "QCi, the consultancy behind the Customer Management Assessment Tool" in text
+    assert "cannot support a precise distance in points" in text
+
+
+def test_an_unknown_cost_says_how_long_acquisition_stays_first():
+    # acquisition 50 x 80 = 4,000 before cost; retention next at 50 x 20 = 1,000
+    table = qci.improvement_potential(*views(kept_margin=20.0, cross_sell=0.99), uplift=0.05)
+    assert table.index[0] == "acquisition"
+    text = qci.describe_potential(table, "EUR")
+    assert "stays first only while winning a customer costs less than EUR 60" in text
+
+
+def test_acquisition_cost_parameter_is_a_cost_or_unknown():
+    from crmlib.parameters import InvalidParameterError, check_parameter, notebook_parameters
+
+    notebook = Path(__file__).parents[3] / "notebooks" / "02_qci.ipynb"
+    spec = notebook_parameters(notebook)["acquisition_cost"]
+    assert spec.types == ("float", "None") and spec.default is None
+    assert check_parameter("acquisition_cost", None, spec=spec) is None
+    assert check_parameter("acquisition_cost", "null", spec=spec) is None
+    assert check_parameter("acquisition_cost", "250", spec=spec) == 250.0
+    with pytest.raises(InvalidParameterError, match="out of range"):
+        check_parameter("acquisition_cost", -5, spec=spec)
+    with pytest.raises(InvalidParameterError):
+        check_parameter("acquisition_cost", "cheap", spec=spec)
