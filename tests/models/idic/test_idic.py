@@ -602,3 +602,23 @@ def test_verdict_holds_offers_that_lose_money(small_company_dir):
         else:
             assert action.expected_value == pytest.approx(row["expected_value"])
     assert verdict.figures["plan_value_per_year"] == pytest.approx(idic.plan_total(value))
+
+
+def test_lifetime_value_has_a_stated_horizon_beyond_a_year(sample_dir):
+    from crmlib.data.company import load_company
+
+    result = idic.differentiate(load_company(sample_dir))
+    assert result.lifetime_months == 36 == result.base.settings.horizon_months
+    summary = idic.category_summary(result)
+    table = result.table
+    mvc = table.loc[table["value_category"] == "MVC", "lifetime_value"]
+    assert summary.loc["MVC", "mean_lifetime_value"] == pytest.approx(mvc.mean())
+    # growth is gross against gross: expected margin of 12 months minus the past 12's
+    mgc = table[table["value_category"] == "MGC"]
+    past = mgc["gross_margin"] * 12 / result.horizon_months
+    assert mgc["growth_potential"].to_numpy() == pytest.approx(
+        (mgc["expected_margin_12m"] - past).to_numpy(), abs=0.011
+    )
+    text = idic.describe_differentiate(result, "EUR")
+    assert "expected lifetime value of the next 36 months (discounted at 10% a year" in text
+    assert "like with like, both before the cost to serve" in text
