@@ -33,7 +33,7 @@ from crmlib.models.idol.orchestrate import (
     ProductSync,
     biggest_gaps,
 )
-from crmlib.text import Safe, lead, listing, number, plural, sentence
+from crmlib.text import Safe, join, lead, listing, number, plural, sentence
 
 
 def _window(values: pd.DataFrame) -> str:
@@ -105,10 +105,17 @@ def describe_unmeasured(identification: Identification) -> str:
 
 def describe_identification(identification: Identification) -> str:
     """One paragraph on the completeness of the picture, overall and per aspect."""
-    aspects = identification.aspects[identification.measured].sort_values()
+    aspects = identification.aspects[identification.counted].sort_values()
     levels = identification.levels
     total = max(int(levels.sum()), 1)
     missing = describe_unmeasured(identification)
+    if identification.tautological:
+        missing += (" " if missing else "") + sentence(
+            "Not counted in the completeness: {aspects}. Here every buyer has it by the "
+            "mere purchase, so it repeats the sale rather than shows what the company "
+            "knows of the customer.",
+            aspects=join([ASPECT_LABELS[a] for a in identification.tautological]),
+        )
     return (missing + " " if missing else "") + (
         sentence(
             "On average the company knows {completeness} of ",

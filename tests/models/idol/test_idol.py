@@ -596,3 +596,36 @@ def test_a_look_alike_who_bought_nothing_is_said_to_have_brought_nothing():
 
     assert _brought(0.0, "EUR") == "nothing in that window"
     assert _brought(-30.0, "EUR") == "-EUR 30"
+
+
+def test_aspects_that_repeat_the_purchase_are_not_counted():
+    from crmlib.models.idol.identify import tautological_aspects
+
+    picture = pd.DataFrame(
+        {
+            "purchase_days": [3, 1, 0, 2],
+            # every buyer owns a known product and nobody else: it repeats "has bought"
+            "product_ownership": [1.0, 1.0, 0.0, 1.0],
+            # the cost of the second buyer's sale is unknown: profitability tells something
+            "profitability": [1.0, 0.0, 0.0, 1.0],
+        }
+    )
+    measured = ["product_ownership", "profitability"]
+    assert tautological_aspects(picture, measured) == ["product_ownership"]
+    # an aspect the data does not show is not in question
+    assert tautological_aspects(picture, ["profitability"]) == []
+
+
+def test_sample_completeness_leaves_out_the_purchase_aspects(sample_dir):
+    from crmlib.models.idol.identify import customer_values, identify
+
+    company = load_company(sample_dir)
+    ident = identify(company, customer_values(company))
+    # the sample knows a cost for every sale: both purchase aspects equal "has bought"
+    assert ident.tautological == ["product_ownership", "profitability"]
+    counted = ["personal", "behaviour", "needs", "contact"]
+    assert ident.counted == counted
+    expected = ident.picture[counted].mean(axis=1)
+    assert ident.picture["completeness"].to_numpy() == pytest.approx(expected.to_numpy())
+    text = idol.describe_identification(ident)
+    assert "Not counted in the completeness: product ownership and profitability" in text
