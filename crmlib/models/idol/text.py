@@ -7,6 +7,7 @@ Each function takes a result of :mod:`~crmlib.models.idol.identify`,
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import pandas as pd
@@ -750,6 +751,38 @@ def describe_migration(migration: Migration) -> str:
             before=_state(largest["before"]),
             after=_state(largest["after"]),
             customers=count(largest["customers"]),
+        )
+    if m.baseline is not None and not math.isnan(m.baseline.attrs["stability"]):
+        base = m.baseline
+        text += sentence(
+            " Part of this is mechanical: the segments are relative, so their sizes are "
+            "largely fixed and one customer moving up pushes another down. A random "
+            "reshuffle of the "
+            "same segment sizes would keep {random_same} in place and move {random_up} "
+            "up and {random_down} down.",
+            random_same=percent(base.loc["same", "random"]),
+            random_up=percent(base.loc["up", "random"]),
+            random_down=percent(base.loc["down", "random"]),
+        )
+        above = float(base.loc["same", "above_random"])
+        text += (
+            sentence(
+                " Customers stay {above} points more often than that (stability "
+                "{stability}, where 0 is chance and 100% is no move at all).",
+                above=number(100 * above, 0),
+                stability=percent(base.attrs["stability"]),
+            )
+            if above > 0
+            else sentence(
+                " Customers stay no more often than that: the moves are no more than "
+                "chance (stability {stability}).",
+                stability=percent(base.attrs["stability"]),
+            )
+        )
+        text += (
+            " Some of the remaining moves are regression to the mean: customers picked "
+            "on a high or low value drift back toward the middle without any change in "
+            "treatment, so a move is not by itself a sign of what the company did."
         )
     top = m.order[0]
     if m.matrix.loc[top].sum() > 0:
