@@ -20,6 +20,7 @@ from crmlib.models.idol.differentiate import (
     LookAlikes,
     NeedsGrid,
     optimum,
+    optimum_range,
 )
 from crmlib.models.idol.figures import moment_figures
 from crmlib.models.idol.identify import ASPECT_FIXES, ASPECT_LABELS, TIERS, Identification
@@ -324,6 +325,21 @@ def describe_granularity(
             cost=money(one["cost"], currency),
             net=money(one["net"], currency),
         )
+    spread = optimum_range(granularity, cost_per_treatment)
+    low, high = int(spread.to_numpy().min()), int(spread.to_numpy().max())
+    text += sentence(
+        " The optimum rests on assumptions the data cannot check: tailoring adds "
+        "value in proportion to the share of differences the groups capture, every "
+        "treatment costs the same, and the uplift and cost are the given ones. With "
+        "the uplift from {uplift_low} to {uplift_high} and the cost per treatment from "
+        "{cost_low} to {cost_high}, the optimum runs from {low} to {high} groups.",
+        uplift_low=percent(spread.index.min()),
+        uplift_high=percent(spread.index.max()),
+        cost_low=money(spread.columns.min(), currency),
+        cost_high=money(spread.columns.max(), currency),
+        low=count(low),
+        high=count(high),
+    )
     if granularity.grid_groups:
         grid = tradeoff[tradeoff["n_groups"] == granularity.grid_groups]
         if len(grid):

@@ -629,3 +629,26 @@ def test_sample_completeness_leaves_out_the_purchase_aspects(sample_dir):
     assert ident.picture["completeness"].to_numpy() == pytest.approx(expected.to_numpy())
     text = idol.describe_identification(ident)
     assert "Not counted in the completeness: product ownership and profitability" in text
+
+
+def test_optimum_range_by_hand():
+    from crmlib.models.idol.differentiate import Granularity, optimum_range
+
+    # fit of 1..5 groups measured on 50 customers (a tenth: up to 5), 100 customers in all;
+    # yearly profit 1,000 and an uplift of 10%: one-to-one would add 100 a year
+    fit = pd.Series([0.0, 0.5, 0.7, 0.8, 0.85], index=range(1, 6))
+    granularity = Granularity(
+        fit=fit, customers=100, measured=50, basis="test", yearly_profit=1000.0,
+        tailoring_uplift=0.1,
+    )  # fmt: skip
+    spread = optimum_range(granularity, 10.0)
+    assert spread.index.tolist() == [0.05, 0.1, 0.2]
+    assert spread.columns.tolist() == [5.0, 10.0, 20.0]
+    # uplift 10%, cost 10: net 0, 40, 50, 50, 45 -> 3 groups (the fewest on a tie)
+    assert spread.loc[0.1, 10.0] == 3
+    # cost 20: net 0, 30, 30, 20, 5 -> 2; cost 5: net 0, 45, 60, 65, 65 -> 4
+    assert spread.loc[0.1, 20.0] == 2 and spread.loc[0.1, 5.0] == 4
+    # uplift 20%, cost 10: value 0, 100, 140, 160, 170; net 0, 90, 120, 130, 130 -> 4
+    assert spread.loc[0.2, 10.0] == 4
+    # uplift 5%, cost 20: value 0, 25, 35, 40, 42.5; net 0, 5, -5, ... -> 2
+    assert spread.loc[0.05, 20.0] == 2
