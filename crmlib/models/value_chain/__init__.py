@@ -22,7 +22,8 @@ portfolio analysis        whether the company acts on its portfolio: the share o
                           offers only to them score 1 (not scored without campaigns)
 customer intimacy         the mean completeness of the SSCs' customer picture
 network development       the network-alignment score of the workshop assessment
-value proposition         the offer-needs fit, averaged over the needs segments
+value proposition         the offer-needs fit of the needs segments, weighted by the
+                          share of value each segment brings
 relationship management   the mean attainment of the targets (value / target, at most 1);
                           not scored when the year before is less than half inside the
                           data, with a caveat when only part of it is

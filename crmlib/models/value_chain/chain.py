@@ -244,9 +244,11 @@ class ValueChain:
         rows.append(
             (
                 PRIMARY_STAGES[3],
-                proposition.mean_fit if proposition is not None else float("nan"),
+                proposition.value_weighted_fit if proposition is not None else float("nan"),
                 "data",
-                "offer-needs fit" if proposition is not None else self.reason("proposition"),
+                "offer-needs fit, weighted by segment value"
+                if proposition is not None
+                else self.reason("proposition"),
             )
         )
         relationships = self._attempt("relationships")

@@ -290,7 +290,7 @@ def diagram_lines(chain: ValueChain, stage: str) -> tuple[str, ...]:
             pr = chain.proposition()
             return (
                 _line("{k} needs segments", k=pr.segments.k),
-                _line("fit {share}", share=percent(pr.mean_fit)),
+                _line("value-weighted fit {share}", share=percent(pr.value_weighted_fit)),
             )
         r = chain.relationships()
         return (

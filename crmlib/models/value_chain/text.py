@@ -430,12 +430,51 @@ def describe_proposition(
                 fit=percent(profile.loc[best, "fit"]),
             )
         )
+    weighted = proposition.value_weighted_fit
+    if not _is_nan(weighted):
+        parts.append(
+            sentence(
+                "Weighted by the value each segment brings, the offer fits {weighted}.",
+                weighted=percent(weighted),
+            )
+        )
+    first = proposition.first_segment
+    if first is not None:
+        parts.append(
+            sentence(
+                "The segment to develop the proposition for first is *{segment}*: it brings "
+                "{value} of the respondents' value with a fit of {fit}, the most value the "
+                "offer does not yet fit; {share} of its respondents are SSCs.",
+                segment=first,
+                value=percent(profile.loc[first, "value_share"]),
+                fit=percent(profile.loc[first, "fit"]),
+                share=percent(profile.loc[first, "ssc_share"]),
+            )
+        )
+    rates = profile["process_cost_rate"].dropna() if "process_cost_rate" in profile else []
+    if len(rates):
+        costly = rates.idxmax()
+        parts.append(
+            sentence(
+                "Lowering process costs, the other lever Buttle names: serving *{segment}* "
+                "costs {rate} of its revenue, against {low} for the cheapest segment to serve.",
+                segment=costly,
+                rate=percent(rates.max()),
+                low=percent(rates.min()),
+            )
+        )
+    else:
+        parts.append(
+            sentence(
+                "Lowering process costs, the other lever Buttle names, cannot be read: the "
+                "cost to serve is not measured."
+            )
+        )
     parts.append(
         sentence(
-            "The segment to develop the proposition for first is *{segment}*, {share} of whose "
-            "respondents are SSCs.",
-            segment=worst,
-            share=percent(profile.loc[worst, "ssc_share"]),
+            "The shift from product to service cannot be read from the data: it records "
+            "products sold, not the services (advice, installation, maintenance) around "
+            "them. Ask in the workshop which services the offer has added."
         )
     )
     return paragraph(parts)

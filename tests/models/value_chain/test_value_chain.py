@@ -424,3 +424,28 @@ def test_the_stage_paragraphs_cite_the_figures_each_stage_states(sample_dir):
     assert cited[0].value == pytest.approx(intimacy.ssc_completeness)
     assert cited[2].value == pytest.approx(proposition.mean_fit)
     assert "[ssc_count] customers" in text
+
+
+def test_value_weighted_fit_by_hand():
+    from crmlib.models.value_chain.stages import weighted_fit
+
+    fit = pd.Series([0.2, 0.8, 0.5], index=list("abc"))
+    share = pd.Series([0.75, 0.25, np.nan], index=list("abc"))
+    # (0.2 * 0.75 + 0.8 * 0.25) / 1.0 = 0.35; c has no value share and is left out
+    assert weighted_fit(fit, share) == pytest.approx(0.35)
+    assert np.isnan(weighted_fit(fit, pd.Series(0.0, index=list("abc"))))
+
+
+def test_sample_proposition_weighs_segment_value(sample_chain):
+    proposition = sample_chain.proposition()
+    profile = proposition.profile
+    assert profile["value_share"].sum() == pytest.approx(1.0)
+    expected = (profile["fit"] * profile["value_share"]).sum()
+    assert proposition.value_weighted_fit == pytest.approx(expected)
+    scores = sample_chain.stage_scores()
+    assert scores.loc["Value proposition development", "score"] == pytest.approx(expected)
+    # the first segment to develop holds the most value not fitted
+    at_stake = profile["value_share"] * (1 - profile["fit"])
+    assert proposition.first_segment == at_stake.idxmax()
+    text = value_chain.describe_proposition(proposition, sample_chain.company)
+    assert "Lowering process costs" in text and "shift from product to service" in text
