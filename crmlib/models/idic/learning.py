@@ -92,7 +92,7 @@ def learning_relationship(company: Company, base: CustomerBase) -> Learning:
     """The dialogue and what it taught, over the base's window (see the module)."""
     nan = float("nan")
     reasons: dict[str, str] = {}
-    window = str(base.window)
+    window = str(base.window).replace("..", " to ")
     interactions = company.interactions
     if interactions is None or interactions.empty:
         reasons["contacts"] = "the data holds no interactions"

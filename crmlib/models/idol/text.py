@@ -113,9 +113,9 @@ def describe_identification(identification: Identification) -> str:
     missing = describe_unmeasured(identification)
     if identification.tautological:
         missing += (" " if missing else "") + sentence(
-            "Not counted in the completeness: {aspects}. Here every buyer has it by the "
-            "mere purchase, so it repeats the sale rather than shows what the company "
-            "knows of the customer.",
+            "Not counted in the completeness: {aspects}. Here they follow from the "
+            "purchase alone for every buyer, so they repeat the sale rather than show what "
+            "the company knows of the customer.",
             aspects=join([ASPECT_LABELS[a] for a in identification.tautological]),
         )
     return (missing + " " if missing else "") + (

@@ -251,20 +251,19 @@ def diagram_lines(chain: ValueChain, stage: str) -> tuple[str, ...]:
                 _line("{share} of value", share=percent(p.ssc_value_share)),
             ]
             if not math.isnan(effort.score):
-                lines.append(
-                    _line(
-                        "offers to SSC/MGC {share} (random {expected})",
-                        share=percent(effort.observed),
-                        expected=percent(effort.expected),
-                    )
-                )
-            summary = p.types.summary
-            if summary.loc["high_volume", "measured"]:
-                n = count(summary.loc["high_volume", "customers"])
-                lines.append(_line("{n} high-volume", n=n))
-            if summary.loc["absorbs_fixed_costs", "measured"]:
-                n = count(summary.loc["absorbs_fixed_costs", "customers"])
-                lines.append(_line("{n} absorb fixed costs", n=n))
+                # the score's own measure: offers to SSCs and MGCs against a random choice
+                lines += [
+                    _line("SSC/MGC offers {share}", share=percent(effort.observed)),
+                    _line("at random {share}", share=percent(effort.expected)),
+                ]
+            else:
+                summary = p.types.summary
+                if summary.loc["high_volume", "measured"]:
+                    n = count(summary.loc["high_volume", "customers"])
+                    lines.append(_line("{n} high-volume", n=n))
+                if summary.loc["absorbs_fixed_costs", "measured"]:
+                    n = count(summary.loc["absorbs_fixed_costs", "customers"])
+                    lines.append(_line("{n} absorb fixed costs", n=n))
             return tuple(lines)
         if stage == "Customer intimacy":
             i = chain.intimacy()

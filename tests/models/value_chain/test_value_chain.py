@@ -449,3 +449,12 @@ def test_sample_proposition_weighs_segment_value(sample_chain):
     assert proposition.first_segment == at_stake.idxmax()
     text = value_chain.describe_proposition(proposition, sample_chain.company)
     assert "Lowering process costs" in text and "shift from product to service" in text
+
+
+def test_sample_diagram_states_the_portfolio_score_measure(sample_chain):
+    primary, _ = value_chain.diagram(sample_chain)
+    effort = sample_chain.effort()
+    lines = primary[0].lines
+    assert len(lines) <= 4
+    assert lines[2] == f"SSC/MGC offers {effort.observed:.0%}"
+    assert lines[3] == f"at random {effort.expected:.0%}"
