@@ -580,12 +580,17 @@ def _build(
     notes += fit.reasons
 
     out["is_ssc"] = flag_ssc(out["current_value"], requested["ssc_share"]).to_numpy()
+    # growth is measured like with like: the forecast is gross (margin or revenue before
+    # cost to serve) for twelve months, so the past is the window's gross value per year;
+    # a net past would make customers who are costly to serve look growable
+    gross = out["gross_margin"] if metric == "margin" else out["revenue"].astype(float)
     categories = value_categories(
-        out,
+        out.assign(_past_12m=gross.astype(float) * 12.0 / window_months),
         current_col="current_value",
         future_col="expected_margin_12m",
         mvc_share=requested["ssc_share"],
         mgc_share=requested["mgc_share"],
+        past_col="_past_12m",
     )
     out["growth_potential"] = categories["growth_potential"]
     out["value_category"] = categories["value_category"]

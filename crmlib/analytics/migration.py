@@ -8,7 +8,9 @@ This module measures the change between two dates:
   RFM segment, from the customer base as if the data ended that day); customers who had not yet signed up or bought have *joined* since;
 - :func:`migration_table`, :func:`transition_matrix`, :func:`migration_flows` and
   :func:`migration_summary` compare two labellings: who stayed, moved up, moved down
-  or came in;
+  or came in; :func:`chance_baseline` sets the moves against a random reshuffle of
+  the same segment sizes, the part of migration between relative segments that is
+  mechanical;
 - :func:`movers_by` and :func:`value_shift` say which groups are on the move and what
   it did to their value;
 - :func:`response_by_segment`, :func:`response_matrix` and :func:`treatment_signals`
@@ -267,6 +269,54 @@ def migration_summary(table: pd.DataFrame) -> pd.DataFrame:
         }
     )
     out.index.name = "move"
+    return out
+
+
+def chance_baseline(table: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
+    """The moves a random reshuffle would give, next to the moves observed.
+
+    Relative segments (value tiers by cumulative share, the top share as MVC) keep their
+    sizes, so one customer moving up pushes another down: part of any migration is
+    mechanical. The baseline keeps the segment sizes of both dates and pairs customers
+    at random (independence): the chance of staying is the sum over states of
+    ``p_before(s) * p_after(s)``, of moving up the sum over pairs with the state after
+    better than before. Only customers known at both dates count.
+
+    Example: two customers in A and two in B at both dates (order A, B): at random half
+    stay, a quarter move up and a quarter down.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by move (up, same, down): ``observed`` and ``random`` (shares of the
+        customers known at both dates) and ``above_random`` (observed minus random).
+        ``attrs["stability"]`` is ``(observed same - random same) / (1 - random same)``:
+        0 when customers stay no more often than a reshuffle would keep them, 1 when all
+        stay; NaN when nobody was known at both dates.
+    """
+    order = list(order)
+    known = table[(table["before"] != NEW).to_numpy(dtype=bool)]
+    moves = ["up", "same", "down"]
+    if known.empty:
+        out = pd.DataFrame(np.nan, index=moves, columns=["observed", "random", "above_random"])
+        out.index.name = "move"
+        out.attrs["stability"] = float("nan")
+        return out
+    p_before = known["before"].value_counts(normalize=True).reindex(order, fill_value=0.0)
+    p_after = known["after"].value_counts(normalize=True).reindex(order, fill_value=0.0)
+    joint = np.outer(p_before.to_numpy(), p_after.to_numpy())
+    # rows: before, columns: after; "up" is an after state earlier in the order
+    random = {
+        "up": float(np.tril(joint, -1).sum()),
+        "same": float(np.trace(joint)),
+        "down": float(np.triu(joint, 1).sum()),
+    }
+    observed = known["move"].value_counts(normalize=True).reindex(moves, fill_value=0.0)
+    out = pd.DataFrame({"observed": observed, "random": pd.Series(random)}, index=moves)
+    out["above_random"] = out["observed"] - out["random"]
+    out.index.name = "move"
+    same, chance = float(out.loc["same", "observed"]), float(out.loc["same", "random"])
+    out.attrs["stability"] = (same - chance) / (1.0 - chance) if chance < 1 else float("nan")
     return out
 
 

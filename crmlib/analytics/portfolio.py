@@ -26,23 +26,32 @@ The quadrant names are the workbook's.
 
 The strategic types
 -------------------
-Buttle names several kinds of SSC. Only *cost magnets* is confirmed in the sources the
-workbook is built on; the other definitions are the workbook's reading of Buttle and
-are marked so in :data:`STRATEGIC_TYPES`, each with the data it needs:
+Buttle (*Customer Relationship Management: Concepts and Technologies*) names the types
+of strategically significant customer: customers with a high future lifetime value,
+high-volume customers, benchmark customers (whom others follow), customers who inspire
+change in the supplier, customers who absorb fixed costs, and door-openers (to new
+markets or networks). The Dutch source the workbook follows lists "cost magnets"; the
+workbook reads them as Buttle's customers who absorb fixed costs, since a significant
+customer is one the company needs, not one that loses it money. Each type is defined
+where the data allows (:data:`STRATEGIC_TYPES`):
 
 - **high future lifetime value**: the top ``future_share`` of customers by expected
-  lifetime value (``clv``, BG/NBD and Gamma-Gamma), value above 0;
-- **cost magnet**: a customer who draws a disproportionate share of the cost to serve:
-  among the top ``cost_share`` by cost to serve *and* a cost to serve of at least
-  ``cost_ratio`` times their gross margin (so the contacts eat much of what they bring);
-- **door-opener**: the first customer of a household or business account
-  (``related_id``) after whom other members joined on a later day (by ``signup_date``,
-  else the first purchase), the workbook's reading of "a customer who opens the door
-  to others";
-- **benchmark customer** (a customer others follow, typically a B2B reference
-  account) and **inspiration** (a customer whose ideas improve the offer) cannot be
-  defined from the data model: it records neither who follows or was referred by whom,
-  nor the ideas customers bring.
+  lifetime value (the base's ``lifetime_value``, over its stated horizon), value above 0;
+- **high volume**: the top ``volume_share`` of customers by purchases (days with a
+  purchase in the base's window), at least one purchase;
+- **absorbs fixed costs**: the fewest customers, from the largest contribution
+  (margin after cost to serve) down, who together bring ``absorb_share`` of the total
+  positive contribution: the customers whose contribution pays most of the fixed costs.
+  How much of the fixed costs they cover needs the fixed-cost total, which the data
+  model does not hold;
+- **benchmark customer**, **inspires change** and **door-opener** need data the data
+  model does not hold (who follows or was referred by whom, the ideas customers bring,
+  the markets or networks a customer opened): they are reported as not measurable,
+  never as none. A later member of the same household is not evidence of a door
+  opened, so the household order is not used.
+
+A customer who costs much to serve against the margin it brings (a *cost magnet* in the
+sense of :func:`cost_magnets`) is a cost-to-serve finding, not a type of significance.
 """
 
 from __future__ import annotations
@@ -54,7 +63,7 @@ import pandas as pd
 
 from crmlib.analytics.pareto import flag_ssc
 from crmlib.analytics.summary import require_columns as _require_columns
-from crmlib.errors import MissingDataError, ParameterError
+from crmlib.errors import ParameterError
 
 #: Quadrant names per y axis, keyed by (high current value, high y).
 QUADRANTS: dict[str, dict[tuple[bool, bool], str]] = {
@@ -110,31 +119,33 @@ class TypeDefinition:
     needs: str
 
 
-_READING = "the workbook's reading of Buttle (not in the confirmed sources)"
+_READING = "the workbook's reading of Buttle"
 
 #: The strategic types, in the order they are reported.
 STRATEGIC_TYPES: tuple[TypeDefinition, ...] = (
     TypeDefinition(
         "high_future_value",
         "high future lifetime value",
-        "top share of customers by expected lifetime value (BG/NBD and Gamma-Gamma)",
+        "top share of customers by expected lifetime value over the stated horizon "
+        "(BG/NBD and Gamma-Gamma)",
         _READING,
         "repeat purchases in the transactions, to fit the lifetime-value models",
     ),
     TypeDefinition(
-        "cost_magnet",
-        "cost magnet",
-        "among the top share by cost to serve, and a cost to serve of at least the "
-        "given ratio of the customer's gross margin",
-        "confirmed in the workbook's sources",
-        "interactions and the cost per contact of each channel",
+        "high_volume",
+        "high volume",
+        "top share of customers by purchases in the window",
+        _READING,
+        "purchases in the transactions",
     ),
     TypeDefinition(
-        "door_opener",
-        "door-opener",
-        "first customer of a household or account after whom other members joined on a later day",
-        _READING,
-        "related_id in customers, and signup_date (or purchases) for the order",
+        "absorbs_fixed_costs",
+        "absorbs fixed costs",
+        "the fewest customers, largest contribution first, who together bring the given "
+        "share of the total positive contribution (margin after cost to serve)",
+        "the workbook's reading of Buttle, for the source's 'cost magnets'",
+        "a margin per purchase (cost or margin rate); how much of the fixed costs they "
+        "cover needs the fixed-cost total, which the data model does not hold",
     ),
     TypeDefinition(
         "benchmark",
@@ -146,11 +157,19 @@ STRATEGIC_TYPES: tuple[TypeDefinition, ...] = (
     ),
     TypeDefinition(
         "inspiration",
-        "inspiration",
-        "a customer whose ideas and feedback improve the offer",
+        "inspires change",
+        "a customer whose ideas and demands change the offer or the processes",
         _READING,
         "the ideas and suggestions each customer brought (e.g. a contact process "
         "'suggestion'); the data model does not record them",
+    ),
+    TypeDefinition(
+        "door_opener",
+        "door-opener",
+        "a customer who opened a new market or network (a referral, a new sector or region)",
+        _READING,
+        "who introduced whom, or which market or network a customer opened; the data "
+        "model records neither (a later member of the same household is no evidence)",
     ),
 )
 
@@ -294,6 +313,9 @@ def cost_magnets(
 ) -> pd.Series:
     """Customers who draw a disproportionate share of the cost to serve.
 
+    A cost-to-serve finding, not one of Buttle's types of significant customer (see the
+    module's notes).
+
     A cost magnet is among the top ``share`` of customers by cost to serve (ties at
     the cut all in, cost above 0) *and* costs at least ``ratio`` times the gross margin
     they bring (a customer with no margin and any cost qualifies).
@@ -323,88 +345,51 @@ def cost_magnets(
     return pd.Series(top & heavy, index=table.index, name="cost_magnet")
 
 
-def door_openers(
-    customers: pd.DataFrame,
-    transactions: pd.DataFrame | None = None,
-    *,
-    min_followers: int = 1,
-) -> pd.DataFrame:
-    """The first customer of each household or account, and who joined after them.
+def high_volume(purchases: pd.Series, share: float = 0.2) -> pd.Series:
+    """The high-volume customers: the top ``share`` by purchases.
 
-    Members of a ``related_id`` group are put in the order they joined: their
-    ``signup_date``, else their first purchase date (from ``transactions``); ties go
-    by customer id. The first member is the group's *opener*; the members who joined
-    on a later day are its *followers*. An opener with at least ``min_followers``
-    followers is a door-opener.
-
-    Parameters
-    ----------
-    customers : DataFrame
-        With ``customer_id`` and ``related_id``, and ``signup_date`` or purchases in
-        ``transactions``; not modified.
-    transactions : DataFrame, optional
-        For the first purchase date of customers without a ``signup_date``.
-    min_followers : int, default 1
-        Followers needed to count as a door-opener.
+    Ties at the cut are all in, and only customers with a purchase count (the rule of
+    :func:`crmlib.analytics.pareto.flag_ssc`). Missing counts are never high.
 
     Returns
     -------
-    DataFrame
-        Indexed by customer_id (every customer): ``related_id``, ``joined`` (date),
-        ``opener`` (the customer id of the group's first member, missing outside
-        groups), ``followers`` (for an opener, the members who joined later; 0
-        otherwise), ``is_follower`` and ``door_opener`` (bool).
-
-    Raises
-    ------
-    MissingDataError
-        Without ``related_id``, or without any join date (no ``signup_date`` and no
-        transactions).
+    Series of bool
+        Indexed like ``purchases``, named ``high_volume``.
     """
-    if min_followers < 1:
-        raise ParameterError(f"min_followers must be 1 or more, got {min_followers}")
-    if "related_id" not in customers.columns:
-        raise MissingDataError(
-            "door-openers need related_id in customers (the household or account of each customer)"
-        )
-    frame = customers.set_index("customer_id")
-    joined = (
-        pd.to_datetime(frame["signup_date"])
-        if "signup_date" in frame.columns
-        else pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
-    )
-    if transactions is not None and len(transactions):
-        first = transactions.groupby("customer_id")["date"].min()
-        joined = joined.fillna(first.reindex(frame.index))
-    elif "signup_date" not in frame.columns:
-        raise MissingDataError(
-            "door-openers need the order in which customers joined: signup_date in "
-            "customers, or their purchases"
-        )
-    related = frame["related_id"].astype("string")
-    out = pd.DataFrame(
-        {"related_id": related, "joined": joined.astype("datetime64[ns]")}, index=frame.index
-    )
-    out.index.name = "customer_id"
-    grouped = out[related.notna().to_numpy(dtype=bool) & out["joined"].notna().to_numpy()]
-    ordered = grouped.reset_index().sort_values(
-        ["related_id", "joined", "customer_id"], kind="mergesort"
-    )
-    head = ordered.groupby("related_id", sort=False).head(1).set_index("related_id")
-    opener = ordered["related_id"].map(head["customer_id"])
-    opener_joined = ordered["related_id"].map(head["joined"])
-    follows = (ordered["joined"] > opener_joined).to_numpy(dtype=bool)
-    out["opener"] = pd.Series(opener.to_numpy(), index=ordered["customer_id"].to_numpy()).reindex(
-        out.index
-    )
-    out["opener"] = out["opener"].astype("string")
-    out["is_follower"] = False
-    follower_ids = ordered.loc[follows, "customer_id"]
-    out.loc[follower_ids.to_numpy(), "is_follower"] = True
-    counts = opener[follows].value_counts()
-    out["followers"] = counts.reindex(out.index, fill_value=0).astype(np.int64).to_numpy()
-    out["door_opener"] = out["followers"].to_numpy() >= min_followers
-    return out[["related_id", "joined", "opener", "followers", "is_follower", "door_opener"]]
+    _shares_checked(volume_share=share)
+    counts = pd.to_numeric(purchases, errors="coerce").fillna(0.0).astype(float)
+    return flag_ssc(counts, share).rename("high_volume")
+
+
+def fixed_cost_absorbers(contribution: pd.Series, share: float = 0.5) -> pd.Series:
+    """The customers who carry most of the contribution toward the fixed costs.
+
+    Customers are taken from the largest contribution down until together they bring
+    at least ``share`` of the total *positive* contribution (customers below zero add
+    nothing to cover fixed costs, so they are left out of the total). Customers tied
+    with the last one taken are in too.
+
+    Example: contributions 60, 25, 10, 5, -20 and ``share`` 0.5: the positive total is
+    100, and the first customer alone brings 60 % of it, so only that customer absorbs
+    fixed costs; with ``share`` 0.8 the first two (85 %).
+
+    Returns
+    -------
+    Series of bool
+        Indexed like ``contribution``, named ``absorbs_fixed_costs``; all False when no
+        customer has a positive contribution.
+    """
+    _shares_checked(absorb_share=share)
+    values = pd.to_numeric(contribution, errors="coerce").astype(float)
+    positive = values[values > 0].sort_values(ascending=False, kind="mergesort")
+    flags = pd.Series(False, index=values.index, name="absorbs_fixed_costs")
+    total = float(positive.sum())
+    if total <= 0:
+        return flags
+    reached = positive.cumsum() / total >= share - 1e-12
+    cut = float(positive[reached.to_numpy()].iloc[0])
+    flags[values >= cut] = True
+    return flags
 
 
 @dataclass(frozen=True)
@@ -415,9 +400,7 @@ class StrategicTypes:
     ----------
     flags : DataFrame
         Indexed by customer: one bool column per type that could be defined (see
-        :data:`STRATEGIC_TYPES`), plus ``followers`` and ``followers_value`` (the
-        current value of the customers who joined after a door-opener) when
-        door-openers are defined.
+        :data:`STRATEGIC_TYPES`).
     summary : DataFrame
         One row per type of :data:`STRATEGIC_TYPES`: ``label``, ``measured`` (bool),
         ``customers``, ``customer_share``, ``current_value``, ``value_share`` (of
@@ -436,74 +419,61 @@ class StrategicTypes:
 
 def strategic_types(
     table: pd.DataFrame,
-    customers: pd.DataFrame | None = None,
-    transactions: pd.DataFrame | None = None,
     *,
     future_share: float = 0.2,
-    cost_share: float = 0.05,
-    cost_ratio: float = 0.5,
-    cost_measured: bool = True,
-    min_followers: int = 1,
+    volume_share: float = 0.2,
+    absorb_share: float = 0.5,
+    margin_measured: bool = True,
     value_col: str = "current_value",
-    cost_col: str = "cost_to_serve",
-    margin_col: str = "gross_margin",
+    future_col: str = "lifetime_value",
+    volume_col: str = "purchases",
 ) -> StrategicTypes:
     """Flag each customer's strategic types and summarise them.
 
     Parameters
     ----------
     table : DataFrame
-        Indexed by customer id, with ``value_col``, ``clv``, ``cost_col`` and
-        ``margin_col`` (as :func:`crmlib.analytics.segments.customer_segments`
-        gives them, with ``customer_id`` as index); not modified.
-    customers, transactions : DataFrame, optional
-        For door-openers (``related_id`` and the order of joining).
+        Indexed by customer id, with ``value_col``, ``future_col`` and ``volume_col``
+        (as :meth:`crmlib.analytics.base.CustomerBase.segments_table` gives them, with
+        ``customer_id`` as index); not modified.
     future_share : float, default 0.2
         Share of customers counted as high future lifetime value.
-    cost_share, cost_ratio : float
-        See :func:`cost_magnets`.
-    cost_measured : bool, default True
-        False when the cost to serve could not be measured (no interactions or
-        channels), so cost magnets are not defined.
-    min_followers : int, default 1
-        See :func:`door_openers`.
+    volume_share : float, default 0.2
+        Share of customers counted as high volume.
+    absorb_share : float, default 0.5
+        Share of the total positive contribution that the customers who absorb fixed
+        costs bring together (see :func:`fixed_cost_absorbers`).
+    margin_measured : bool, default True
+        False when current value is revenue (no margin per purchase), so the
+        contribution, and the customers who absorb fixed costs, are not defined.
     value_col : str, default "current_value"
-        The current value added up per type.
-    cost_col, margin_col : str
-        The cost to serve and gross margin compared for cost magnets (measure both
-        over the same period, e.g. the last twelve months).
+        The current value (contribution) added up per type.
 
     Returns
     -------
     StrategicTypes
+        The types that need data the data model does not hold are in the summary as not
+        measured, with the reason: unknown, never none.
     """
     flags = pd.DataFrame(index=table.index)
     reasons: dict[str, str] = {}
-    clv = table["clv"] if "clv" in table.columns else pd.Series(np.nan, index=table.index)
-    if clv.notna().any():
-        flags["high_future_value"] = high_future_value(clv, future_share).to_numpy()
+    future = (
+        table[future_col] if future_col in table.columns else pd.Series(np.nan, index=table.index)
+    )
+    if future.notna().any():
+        flags["high_future_value"] = high_future_value(future, future_share).to_numpy()
     else:
         reasons["high_future_value"] = "no lifetime-value forecast"
-    if cost_measured and {cost_col, margin_col} <= set(table.columns):
-        flags["cost_magnet"] = cost_magnets(
-            table, share=cost_share, ratio=cost_ratio, cost_col=cost_col, margin_col=margin_col
+    if volume_col in table.columns and table[volume_col].notna().any():
+        flags["high_volume"] = high_volume(table[volume_col], volume_share).to_numpy()
+    else:
+        reasons["high_volume"] = "no purchase counts"
+    if margin_measured and value_col in table.columns:
+        flags["absorbs_fixed_costs"] = fixed_cost_absorbers(
+            table[value_col], absorb_share
         ).to_numpy()
     else:
-        reasons["cost_magnet"] = "no cost to serve"
-    try:
-        if customers is None:
-            raise MissingDataError("door-openers need the customers table")
-        doors = door_openers(customers, transactions, min_followers=min_followers)
-    except MissingDataError:
-        reasons["door_opener"] = "no household or account per customer, or no join order"
-    else:
-        doors = doors.reindex(table.index)
-        value = pd.to_numeric(table[value_col], errors="coerce").fillna(0.0)
-        followers = doors[doors["is_follower"].fillna(False).to_numpy(dtype=bool)]
-        brought = value.reindex(followers.index).groupby(followers["opener"].to_numpy()).sum()
-        flags["door_opener"] = doors["door_opener"].fillna(False).to_numpy(dtype=bool)
-        flags["followers"] = doors["followers"].fillna(0).astype(np.int64).to_numpy()
-        flags["followers_value"] = brought.reindex(table.index, fill_value=0.0).to_numpy()
+        reasons["absorbs_fixed_costs"] = "no margin, so no contribution"
     for definition in STRATEGIC_TYPES:
         if definition.key not in flags.columns:
             # what is missing, then what the definition needs

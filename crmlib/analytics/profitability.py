@@ -283,6 +283,7 @@ def value_categories(
     future_col: str = "clv",
     mvc_share: float = 0.2,
     mgc_share: float = 0.2,
+    past_col: str | None = None,
 ) -> pd.DataFrame:
     """IDIC's value categories: MVC, MGC, BZ and other.
 
@@ -294,10 +295,11 @@ def value_categories(
        (among those with a value above 0; ties at the cut are all in).
     3. **MGC** (most growable): of the customers not yet placed, the top ``mgc_share``
        of all customers by growth potential, where growth potential = expected future
-       value minus current value (only a positive potential counts; ties at the cut are
-       all in). Measure both values over windows of the same length (e.g. the margin of
-       the last 12 months and the CLV of the next 12), so the gap is the growth the
-       models expect.
+       value minus past value (only a positive potential counts; ties at the cut are
+       all in). Measure both values over windows of the same length and on the same
+       footing (e.g. the gross margin of the last 12 months and the expected gross
+       margin of the next 12), so the gap is the growth the models expect and not the
+       cost to serve.
     4. **other**: everybody else.
 
     Parameters
@@ -309,6 +311,10 @@ def value_categories(
     future_col : str, default "clv"
         Expected future value (e.g. predictive CLV as margin). Missing values (no model)
         mean no MGC for that customer.
+    past_col : str, optional
+        The past value the growth is measured from, on the footing of ``future_col``
+        (e.g. gross margin when the forecast is gross margin); ``current_col`` when
+        not given.
     mvc_share, mgc_share : float, default 0.2
         Share of all customers to place as MVC and as MGC, between 0 and 1.
 
@@ -324,7 +330,8 @@ def value_categories(
     _require_columns(table, "customer table", [current_col, future_col])
     current = _clean_values(table[current_col], current_col)
     future = pd.to_numeric(table[future_col], errors="coerce").astype(float)
-    growth = future - current
+    past = current if past_col is None else _clean_values(table[past_col], past_col)
+    growth = future - past
     n = len(table)
     category = pd.Series("other", index=table.index, dtype=object)
     below = current < 0

@@ -208,8 +208,10 @@ def customer_segments(
           ``clv`` (discounted expected margin over the horizon: expected revenue
           times the customer's own margin rate, or the base's when their revenue is
           not positive);
-        - ``growth_potential`` (``clv - current_value``), ``value_tier`` and
-          ``value_category`` (MVC, MGC, BZ or other).
+        - ``growth_potential`` (``clv`` minus the gross margin of the last
+          ``horizon_months``: both before cost to serve, so a customer who is costly to
+          serve does not look growable), ``value_tier`` and ``value_category`` (MVC,
+          MGC, BZ or other).
 
         Money is rounded to cents, expected purchases to 3 decimals and probabilities
         to 4.
@@ -276,7 +278,15 @@ def customer_segments(
     )
     for column in ("expected_purchases", "probability_alive", "expected_average_value", "clv"):
         out[column] = forecast[column].reindex(ids)
-    out = out.join(value_categories(out, mvc_share=mvc_share, mgc_share=mgc_share))
+    past = recent["gross_margin"].reindex(ids).fillna(0.0).astype(float)
+    out = out.join(
+        value_categories(
+            out.assign(_past=past),
+            mvc_share=mvc_share,
+            mgc_share=mgc_share,
+            past_col="_past",
+        )
+    )
     out["value_tier"] = value_tiers(out["current_value"], tiers)
 
     for note in notes:

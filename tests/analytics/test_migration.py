@@ -219,3 +219,37 @@ def test_treatment_signals_respect_consent(campaigns):
 def test_responses_need_the_responded_column(campaigns):
     with pytest.raises(MissingDataError, match="responded"):
         mg.response_by_segment(campaigns.drop(columns="responded"), pd.Series(dtype=object))
+
+
+def test_chance_baseline_by_hand():
+    from crmlib.analytics.migration import chance_baseline, migration_table
+
+    # two customers in A and two in B at both dates; one A and one B swap places
+    before = pd.Series(["A", "A", "B", "B"], index=list("wxyz"))
+    after = pd.Series(["A", "B", "A", "B"], index=list("wxyz"))
+    table = migration_table(before, after, ["A", "B"])
+    base = chance_baseline(table, ["A", "B"])
+    # at random: same 0.5*0.5 + 0.5*0.5 = 0.5; up (B before, A after) 0.25; down 0.25
+    assert base["random"].to_dict() == {"up": 0.25, "same": 0.5, "down": 0.25}
+    # observed: w and z stayed, y up, x down -> exactly what chance gives: stability 0
+    assert base["observed"].to_dict() == {"up": 0.25, "same": 0.5, "down": 0.25}
+    assert base.attrs["stability"] == 0.0
+    # everyone staying is stability 1; a newcomer does not count
+    still = migration_table(before, before.reindex(list("wxyzn")).fillna("B"), ["A", "B"])
+    assert chance_baseline(still, ["A", "B"]).attrs["stability"] == 1.0
+
+
+def test_chance_baseline_with_uneven_sizes():
+    from crmlib.analytics.migration import chance_baseline, migration_table
+
+    # before: 3 in A, 1 in B; after: 1 in A, 3 in B (order A, B)
+    before = pd.Series(["A", "A", "A", "B"], index=list("wxyz"))
+    after = pd.Series(["A", "B", "B", "B"], index=list("wxyz"))
+    base = chance_baseline(migration_table(before, after, ["A", "B"]), ["A", "B"])
+    # random: same 0.75*0.25 + 0.25*0.75 = 0.375; up 0.25*0.25; down 0.75*0.75
+    assert base.loc["same", "random"] == pytest.approx(0.375)
+    assert base.loc["up", "random"] == pytest.approx(0.0625)
+    assert base.loc["down", "random"] == pytest.approx(0.5625)
+    # observed: w and z stay (0.5), x and y down (0.5)
+    assert base.loc["same", "observed"] == 0.5
+    assert base.attrs["stability"] == pytest.approx((0.5 - 0.375) / 0.625)

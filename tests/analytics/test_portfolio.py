@@ -8,13 +8,14 @@ from crmlib.analytics.portfolio import (
     QUADRANTS,
     STRATEGIC_TYPES,
     cost_magnets,
-    door_openers,
+    fixed_cost_absorbers,
     high_future_value,
+    high_volume,
     portfolio_matrix,
     quadrant_summary,
     strategic_types,
 )
-from crmlib.errors import MissingDataError, ParameterError
+from crmlib.errors import ParameterError
 
 
 @pytest.fixture
@@ -115,86 +116,73 @@ def test_cost_magnets_need_a_high_cost_and_a_high_cost_ratio():
     assert cost_magnets(frame, share=0.4, ratio=0.1).tolist() == [True, True, False, False, False]
 
 
-@pytest.fixture
-def households() -> tuple[pd.DataFrame, pd.DataFrame]:
-    customers = pd.DataFrame(
-        {
-            "customer_id": list("ABCDEFG"),
-            "related_id": ["H1", "H1", "H1", "H2", None, "H3", "H3"],
-            "signup_date": pd.to_datetime(
-                ["2024-01-01", "2024-03-01", "2024-01-01", "2024-02-01", "2024-01-01", None, None]
-            ),
-        }
-    )
-    transactions = pd.DataFrame(
-        {
-            "customer_id": ["F", "G", "G"],
-            "date": pd.to_datetime(["2024-05-01", "2024-04-01", "2024-06-01"]),
-            "amount": [10.0, 20, 5],
-        }
-    )
-    return customers, transactions
+def test_high_volume_by_hand():
+    purchases = pd.Series([12, 3, 12, 7, 0, 1, 2, 5, 4, 6], index=list("ABCDEFGHIJ"))
+    # top 20% of 10 = 2 customers: A and C (12 each); a tie at the cut would be in too
+    assert high_volume(purchases, 0.2)[lambda f: f].index.tolist() == ["A", "C"]
+    # top 30% = 3: A, C and D (7)
+    assert high_volume(purchases, 0.3)[lambda f: f].index.tolist() == ["A", "C", "D"]
+    # nobody without a purchase is high volume, however large the share
+    assert not high_volume(purchases, 1.0)["E"]
 
 
-def test_door_openers_by_hand(households):
-    customers, transactions = households
-    doors = door_openers(customers, transactions)
-    # H1: A and C joined the same day (A first by id), B later: A opens for B only
-    assert doors.loc["A", "door_opener"] and doors.loc["A", "followers"] == 1
-    assert doors.loc["B", "is_follower"] and not doors.loc["C", "is_follower"]
-    assert doors.loc["B", "opener"] == "A"
-    # H2 has one member; E has no household
-    assert not doors.loc["D", "door_opener"] and not doors.loc["E", "door_opener"]
-    assert pd.isna(doors.loc["E", "opener"])
-    # H3 has no sign-up dates: the first purchase orders it, G (April) before F (May)
-    assert doors.loc["G", "door_opener"] and doors.loc["F", "is_follower"]
-    assert doors["door_opener"].sum() == 2
+def test_fixed_cost_absorbers_by_hand():
+    contribution = pd.Series([60.0, 25, 10, 5, -20], index=list("ABCDE"))
+    # the positive total is 100 (E's loss covers no fixed cost): A alone brings 60 %
+    assert fixed_cost_absorbers(contribution, 0.5).tolist() == [True, False, False, False, False]
+    # 80 % needs A and B (85 %)
+    assert fixed_cost_absorbers(contribution, 0.8).tolist() == [True, True, False, False, False]
+    # all of it needs every positive customer, never the loss-making one
+    assert fixed_cost_absorbers(contribution, 1.0).tolist() == [True, True, True, True, False]
+    # a tie with the last one taken is in too: 40, 40, 20 with 0.3 -> both 40s
+    tied = pd.Series([40.0, 40, 20], index=list("XYZ"))
+    assert fixed_cost_absorbers(tied, 0.3).tolist() == [True, True, False]
+    # no positive contribution: nobody absorbs fixed costs
+    assert not fixed_cost_absorbers(pd.Series([-1.0, 0.0]), 0.5).any()
 
 
-def test_door_openers_with_a_higher_bar(households):
-    customers, transactions = households
-    assert door_openers(customers, transactions, min_followers=2)["door_opener"].sum() == 0
-
-
-def test_door_openers_need_related_id():
-    with pytest.raises(MissingDataError, match="related_id"):
-        door_openers(pd.DataFrame({"customer_id": ["A"]}))
-
-
-def test_strategic_types_summary(households):
-    customers, transactions = households
+def test_strategic_types_summary():
     table = pd.DataFrame(
         {
             "current_value": [100.0, 40, 0, 5, 1, 30, 20],
-            "clv": [50.0, 10, 0, 80, 0, 0, 1],
-            "cost_to_serve": [0.0, 0, 0, 0, 0, 0, 0],
-            "gross_margin": [100.0, 40, 0, 5, 1, 30, 20],
+            "lifetime_value": [50.0, 10, 0, 80, 0, 0, 1],
+            "purchases": [9, 2, 0, 1, 1, 4, 4],
         },
         index=pd.Index(list("ABCDEFG"), name="customer_id"),
     )
-    types = strategic_types(table, customers, transactions, future_share=0.2, cost_measured=False)
+    types = strategic_types(table, future_share=0.2, volume_share=0.2, absorb_share=0.5)
     summary = types.summary
     assert summary.index.tolist() == [t.key for t in STRATEGIC_TYPES]
-    assert types.measured == ["high_future_value", "door_opener"]
-    # top 2 of 7 by clv (ceil 1.4 = 2): D (80) and A (50)
+    assert types.measured == ["high_future_value", "high_volume", "absorbs_fixed_costs"]
+    # top 2 of 7 by lifetime value (ceil 1.4 = 2): D (80) and A (50)
     assert types.flags["high_future_value"].tolist() == [
-        True,
-        False,
-        False,
-        True,
-        False,
-        False,
-        False,
-    ]
+        True, False, False, True, False, False, False
+    ]  # fmt: skip
     assert summary.loc["high_future_value", "value_share"] == pytest.approx(105 / 196)
-    # A's follower B brings 40; G's follower F brings 30
-    assert types.flags.loc["A", "followers_value"] == 40
-    assert types.flags.loc["G", "followers_value"] == 30
-    assert summary.loc["cost_magnet", "reason"].startswith("no cost to serve: needs interactions")
-    assert not summary.loc["benchmark", "measured"]
+    # top 2 by purchases: A (9), then F and G tied at 4: all three
+    assert types.flags["high_volume"].tolist() == [True, False, False, False, False, True, True]
+    # positive contribution 196: A brings 100 (51 %), enough for half
+    assert types.flags["absorbs_fixed_costs"].tolist() == [
+        True, False, False, False, False, False, False
+    ]  # fmt: skip
+    # the types the data model cannot show are unknown, with what they need
+    for key in ("benchmark", "inspiration", "door_opener"):
+        assert not summary.loc[key, "measured"]
+        assert pd.isna(summary.loc[key, "customers"])
     assert "referred by whom" in summary.loc["benchmark", "reason"]
-    assert summary.loc["benchmark", "source"].startswith("the workbook's reading")
-    assert summary.loc["cost_magnet", "source"] == "confirmed in the workbook's sources"
+    assert "household" in summary.loc["door_opener", "reason"]
+    assert "cost_magnet" not in summary.index
+
+
+def test_strategic_types_without_margin_or_forecast():
+    table = pd.DataFrame(
+        {"current_value": [10.0, 5], "lifetime_value": [np.nan, np.nan], "purchases": [2, 1]},
+        index=["A", "B"],
+    )
+    types = strategic_types(table, margin_measured=False)
+    assert types.measured == ["high_volume"]
+    assert types.summary.loc["absorbs_fixed_costs", "reason"].startswith("no margin")
+    assert types.summary.loc["high_future_value", "reason"].startswith("no lifetime-value")
 
 
 def test_on_the_sample_the_matrix_agrees_with_the_ssc_rule(sample_dir):

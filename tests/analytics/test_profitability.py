@@ -117,6 +117,26 @@ def test_value_categories():
     assert set(category) == {"MVC", "MGC", "BZ", "other"}
 
 
+def test_growth_is_measured_from_the_past_value_on_the_forecasts_footing():
+    # net current value (after cost to serve) and gross past margin, with a gross forecast
+    table = pd.DataFrame(
+        {
+            "current_value": [100.0, 10.0, 10.0, 5.0],
+            "gross": [110.0, 60.0, 12.0, 6.0],
+            "clv": [120.0, 70.0, 40.0, 6.0],
+        },
+        index=list("abcd"),
+    )
+    result = prof.value_categories(table, mvc_share=0.25, mgc_share=0.25, past_col="gross")
+    # b is costly to serve (gross 60, net 10): against the net value it would grow by 60,
+    # against its gross margin only by 10; c grows 40 - 12 = 28 and is the MGC
+    assert result.loc["b", "growth_potential"] == 10.0
+    assert result.loc["c", "growth_potential"] == 28.0
+    assert result["value_category"].tolist() == ["MVC", "other", "MGC", "other"]
+    netted = prof.value_categories(table, mvc_share=0.25, mgc_share=0.25)
+    assert netted.loc["b", "value_category"] == "MGC"  # the mistake the footing avoids
+
+
 def test_value_categories_ties_at_the_cut():
     table = pd.DataFrame({"current_value": [10.0, 10.0, 10.0, 1.0], "clv": [0.0] * 4})
     result = prof.value_categories(table, mvc_share=0.25, mgc_share=0.0)

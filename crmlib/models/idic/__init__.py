@@ -62,6 +62,7 @@ from crmlib.models.idic.identify import (
     unknown_customer_references,
 )
 from crmlib.models.idic.interact import Interaction, PlanRules, interact, segment_service
+from crmlib.models.idic.learning import Learning, describe_learning, learning_relationship
 from crmlib.models.idic.tables import (
     category_view,
     plan_view,
@@ -122,6 +123,9 @@ __all__ = [
     "differentiate",
     "identify",
     "interact",
+    "Learning",
+    "describe_learning",
+    "learning_relationship",
     "needs_by_value",
     "plan_total",
     "plan_value",

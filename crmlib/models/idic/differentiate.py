@@ -48,7 +48,8 @@ class Differentiation:
         (:meth:`crmlib.analytics.base.CustomerBase.segments_table`), plus ``value`` (its
         current value over the last ``horizon_months``) and ``expected_value`` (its
         expected twelve-month margin, or revenue), with the base's ``is_ssc``,
-        ``value_tier`` and ``value_category``. Never shown whole in a report.
+        ``value_tier`` and ``value_category``, and ``lifetime_value`` (the base's
+        expected lifetime value over ``lifetime_months``). Never shown whole in a report.
     value_metric : str
         The metric used ("margin": margin after the cost of serving; or "revenue").
     ssc_share, horizon_months, discount_rate : float, int, float
@@ -66,6 +67,7 @@ class Differentiation:
     discount_rate: float
     notes: list[str] = field(default_factory=list)
     base: CustomerBase | None = field(default=None, repr=False)
+    lifetime_months: int = 36
 
     def figure(self, figure_id: str) -> Figure:
         """A company-level figure of the base this differentiation reads."""
@@ -171,6 +173,9 @@ def from_base(base: CustomerBase) -> Differentiation:
     table["customer_id"] = table["customer_id"].astype(str)
     table["value"] = table["current_value"].astype(float)
     table["expected_value"] = table["expected_margin_12m"].astype(float)
+    # the lifetime value of the base's horizon (36 months by default), discounted and
+    # after the cost to serve: the value Peppers & Rogers differentiate on
+    table["lifetime_value"] = table["lifetime_value"].astype(float)
     # the base's notes already say when value is revenue (no cost in the data)
     return Differentiation(
         table=table,
@@ -180,6 +185,7 @@ def from_base(base: CustomerBase) -> Differentiation:
         discount_rate=float(base.settings.discount_rate),
         notes=base.notes,
         base=base,
+        lifetime_months=int(base.settings.horizon_months),
     )
 
 
@@ -241,7 +247,8 @@ def category_summary(result: Differentiation) -> pd.DataFrame:
     DataFrame
         Indexed by category (MVC, MGC, other, BZ): ``customers``, ``customer_share``,
         ``value`` (sum), ``value_share``, ``mean_value``, ``mean_expected_value``,
-        ``mean_growth`` and ``goal``.
+        ``mean_growth`` (expected gross value of the next 12 months minus the gross value
+        of the past 12), ``mean_lifetime_value`` (over ``lifetime_months``) and ``goal``.
     """
     table = result.table
     grouped = table.groupby("value_category")
@@ -252,6 +259,7 @@ def category_summary(result: Differentiation) -> pd.DataFrame:
             "mean_value": grouped["value"].mean(),
             "mean_expected_value": grouped["expected_value"].mean(),
             "mean_growth": grouped["growth_potential"].mean(),
+            "mean_lifetime_value": grouped["lifetime_value"].mean(),
         }
     ).reindex(list(CATEGORIES))
     out["customers"] = out["customers"].fillna(0).astype(np.int64)

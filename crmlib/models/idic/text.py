@@ -191,9 +191,12 @@ def describe_differentiate(
             mean_expected_value=money(mvc["mean_expected_value"], currency),
         )
         text += sentence(
-            "; **{customers} MGC** to develop (their expected value exceeds their "
-            "current value by {mean_growth} on average)",
+            "; **{customers} MGC** to develop (their expected {footing} of the next 12 "
+            "months exceeds that of the past 12 by {mean_growth} on average: like with "
+            "like, both before the cost to serve, so a customer who is merely costly to "
+            "serve does not look growable)",
             customers=count(mgc["customers"]),
+            footing="gross margin" if result.value_metric == "margin" else "revenue",
             mean_growth=money(mgc["mean_growth"], currency),
         )
     else:
@@ -235,6 +238,17 @@ def describe_differentiate(
                 " (together they lost {loss})",
                 loss=money(abs(loss), currency),
             )
+    if forecast and result.table["lifetime_value"].notna().any():
+        text += sentence(
+            ". Over a longer horizon, the expected lifetime value of the next "
+            "{lifetime_months} months (discounted at {discount} a year{net}) is on average "
+            "{mvc_ltv} for an MVC and {mgc_ltv} for an MGC",
+            lifetime_months=result.lifetime_months,
+            discount=percent(result.discount_rate),
+            net=", after the cost to serve" if _cost_to_serve_known(result) else "",
+            mvc_ltv=money(mvc["mean_lifetime_value"], currency),
+            mgc_ltv=money(mgc["mean_lifetime_value"], currency),
+        )
     others = summary.loc["other", "customers"] + (0 if forecast else mgc["customers"])
     text += sentence(
         ". The other {others} are maintained at a cost that fits.",

@@ -16,7 +16,9 @@ Three views, each computed on the company's data:
   ``fit(n) * tailoring_uplift * yearly profit of the base``; the cost is
   ``(n - 1) * cost_per_treatment`` a year (every company already runs one treatment
   for all; each group beyond it needs its own). The affordable optimum is the ``n`` with the
-  highest value minus cost;
+  highest value minus cost. Its assumptions (value linear in the fit, one uplift and
+  one cost per treatment, neither in the data) are varied over half and double their
+  values by :func:`optimum_range`, so the report shows how far the optimum moves;
 - **look-alikes** (:func:`look_alikes`): the source's example of two sixty-year-old
   men from West Flanders, a notary from Knokke and a disabled man from Bruges, treated
   the same. The data's own pairs: customers of one type, gender, age band and city
@@ -25,7 +27,7 @@ Three views, each computed on the company's data:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -307,6 +309,49 @@ def granularity_tradeoff(granularity: Granularity, cost_per_treatment: float) ->
 def optimum(tradeoff: pd.DataFrame) -> pd.Series:
     """The row of the affordable optimum in a :func:`granularity_tradeoff` table."""
     return tradeoff[tradeoff["optimum"].to_numpy(dtype=bool)].iloc[0]
+
+
+#: The range the two assumptions of the affordable optimum are varied over, as factors
+#: of their given values: half and double, since neither is measured in the data.
+ASSUMPTION_FACTORS = (0.5, 1.0, 2.0)
+
+
+def optimum_range(
+    granularity: Granularity,
+    cost_per_treatment: float,
+    factors: tuple[float, ...] = ASSUMPTION_FACTORS,
+) -> pd.DataFrame:
+    """The affordable optimum across the range of its two assumptions.
+
+    The optimum rests on assumptions the data cannot check: the value of tailoring
+    (``tailoring_uplift`` of the yearly value, captured in proportion to the group fit)
+    and the yearly cost of a treatment (the same for each group). Each is varied by
+    ``factors`` (the uplift capped at 1).
+
+    Returns
+    -------
+    DataFrame
+        Rows: the uplifts tried (``tailoring_uplift``); columns: the costs per treatment
+        tried; values: the optimal number of groups (fewest on a tie).
+    """
+    uplifts = sorted({min(1.0, granularity.tailoring_uplift * f) for f in factors})
+    costs = sorted({float(cost_per_treatment) * f for f in factors})
+    out = pd.DataFrame(
+        [
+            [
+                int(
+                    optimum(granularity_tradeoff(replace(granularity, tailoring_uplift=u), c))[
+                        "n_groups"
+                    ]
+                )
+                for c in costs
+            ]
+            for u in uplifts
+        ],
+        index=pd.Index(uplifts, name="tailoring_uplift"),
+        columns=pd.Index(costs, name="cost_per_treatment"),
+    )
+    return out
 
 
 # -- look-alikes ---------------------------------------------------------------------------

@@ -131,6 +131,28 @@ def measured_aspects(company: Company) -> dict[str, str]:
     return missing
 
 
+#: Aspects that can follow from a purchase alone: product ownership (a known product
+#: bought) and profitability (a cost known for the sale).
+PURCHASE_ASPECTS = ("product_ownership", "profitability")
+
+
+def tautological_aspects(picture: pd.DataFrame, measured: list[str]) -> list[str]:
+    """The aspects that say nothing beyond "has bought": left out of the completeness.
+
+    An aspect of :data:`PURCHASE_ASPECTS` is near-tautological when every customer's
+    score equals whether they bought (1 for each buyer, 0 for each non-buyer): it then
+    records the purchase again rather than knowledge of the customer. Where the data
+    leaves it unknown for some buyers (products without a cost, sales without a product),
+    it tells something and is counted.
+    """
+    bought = (picture["purchase_days"] > 0).astype(float)
+    return [
+        aspect
+        for aspect in PURCHASE_ASPECTS
+        if aspect in measured and picture[aspect].astype(float).equals(bought)
+    ]
+
+
 @dataclass(frozen=True)
 class Identification:
     """How well the company knows its customers.
@@ -158,6 +180,9 @@ class Identification:
     unmeasured : dict
         Aspects the data holds nothing of, with the data that would show them; they are
         left out of ``aspects``, ``by_tier`` and the completeness.
+    tautological : list of str
+        Measured aspects that only repeat "has bought" (:func:`tautological_aspects`):
+        shown in ``aspects`` but left out of the completeness and the knowledge levels.
     value_label : str
         What the value tiers rank on ("profit" or "revenue").
     window : str
@@ -173,6 +198,7 @@ class Identification:
     top_customers: int
     top_not_well_known: int
     unmeasured: dict[str, str] = field(default_factory=dict)
+    tautological: list[str] = field(default_factory=list)
     value_label: str = "profit"
     window: str = ""
 
@@ -182,6 +208,11 @@ class Identification:
         return [a for a in ASPECTS if a not in self.unmeasured]
 
     @property
+    def counted(self) -> list[str]:
+        """The aspects the completeness counts: measured and not near-tautological."""
+        return [a for a in self.measured if a not in self.tautological]
+
+    @property
     def well_known_share(self) -> float:
         """The share of customers who are well known."""
         return float(self.levels.get("well known", 0) / max(self.levels.sum(), 1))
@@ -189,7 +220,7 @@ class Identification:
     @property
     def weakest_aspect(self) -> str:
         """The aspect with the lowest mean completeness."""
-        return str(self.aspects[self.measured].idxmin())
+        return str(self.aspects[self.counted].idxmin())
 
 
 def identify(company: Company, values: pd.DataFrame) -> Identification:
@@ -197,6 +228,8 @@ def identify(company: Company, values: pd.DataFrame) -> Identification:
 
     Aspects the data holds nothing of (:func:`measured_aspects`) are left out of the
     scores and the completeness, and listed in ``unmeasured``: unknown is not zero.
+    Aspects that only repeat "has bought" (:func:`tautological_aspects`) are shown but
+    not counted in the completeness, so a purchase is not read as knowing the customer.
 
     Parameters
     ----------
@@ -217,7 +250,9 @@ def identify(company: Company, values: pd.DataFrame) -> Identification:
     unmeasured = measured_aspects(company)
     measured = [a for a in ASPECTS if a not in unmeasured]
     picture = picture.copy()
-    picture["completeness"] = picture[measured].mean(axis=1)
+    tautological = tautological_aspects(picture, measured)
+    counted = [a for a in measured if a not in tautological] or measured
+    picture["completeness"] = picture[counted].mean(axis=1)
     tier = values["value_tier"].astype(str).reindex(picture.index).rename("value_tier")
     columns = [*measured, "completeness"]
     aspects = aspect_summary(picture).loc["all", columns]
@@ -235,7 +270,7 @@ def identify(company: Company, values: pd.DataFrame) -> Identification:
     frame["current_value"] = values["current_value"].reindex(frame.index)
     frame = frame.sort_values("current_value", ascending=False).head(10)
     frame["gaps"] = [
-        join([ASPECT_LABELS[a] for a in measured if row[a] < 0.5]) or "no aspect below half"
+        join([ASPECT_LABELS[a] for a in counted if row[a] < 0.5]) or "no aspect below half"
         for _, row in frame.iterrows()
     ]
     top_unknown = frame.reset_index()[
@@ -252,6 +287,7 @@ def identify(company: Company, values: pd.DataFrame) -> Identification:
         top_customers=int(top.sum()),
         top_not_well_known=int((top & not_well).sum()),
         unmeasured=unmeasured,
+        tautological=tautological,
         value_label="revenue" if metric == "revenue" else "profit",
         window=str(values.attrs.get("window", "")),
     )

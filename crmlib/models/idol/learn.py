@@ -60,6 +60,9 @@ class Migration:
         The window before each date that its segments rest on.
     value_label : str
         What the value is: "profit", or "revenue" when the data has no cost.
+    baseline : DataFrame or None
+        :func:`crmlib.analytics.migration.chance_baseline`: the moves observed against
+        those a random reshuffle of the same segment sizes would give.
     """
 
     months: int
@@ -78,6 +81,7 @@ class Migration:
     reason: str = ""
     window_months: int = 12
     value_label: str = "profit"
+    baseline: pd.DataFrame | None = None
 
     @property
     def period(self) -> str:
@@ -184,6 +188,7 @@ def migrate(
         reason=reason,
         window_months=window_months,
         value_label="revenue" if settings.value_metric == "revenue" else "profit",
+        baseline=mg.chance_baseline(table, order),
     )
 
 

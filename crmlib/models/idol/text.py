@@ -7,6 +7,7 @@ Each function takes a result of :mod:`~crmlib.models.idol.identify`,
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import pandas as pd
@@ -19,6 +20,7 @@ from crmlib.models.idol.differentiate import (
     LookAlikes,
     NeedsGrid,
     optimum,
+    optimum_range,
 )
 from crmlib.models.idol.figures import moment_figures
 from crmlib.models.idol.identify import ASPECT_FIXES, ASPECT_LABELS, TIERS, Identification
@@ -33,7 +35,7 @@ from crmlib.models.idol.orchestrate import (
     ProductSync,
     biggest_gaps,
 )
-from crmlib.text import Safe, lead, listing, number, plural, sentence
+from crmlib.text import Safe, join, lead, listing, number, plural, sentence
 
 
 def _window(values: pd.DataFrame) -> str:
@@ -105,10 +107,17 @@ def describe_unmeasured(identification: Identification) -> str:
 
 def describe_identification(identification: Identification) -> str:
     """One paragraph on the completeness of the picture, overall and per aspect."""
-    aspects = identification.aspects[identification.measured].sort_values()
+    aspects = identification.aspects[identification.counted].sort_values()
     levels = identification.levels
     total = max(int(levels.sum()), 1)
     missing = describe_unmeasured(identification)
+    if identification.tautological:
+        missing += (" " if missing else "") + sentence(
+            "Not counted in the completeness: {aspects}. Here they follow from the "
+            "purchase alone for every buyer, so they repeat the sale rather than show what "
+            "the company knows of the customer.",
+            aspects=join([ASPECT_LABELS[a] for a in identification.tautological]),
+        )
     return (missing + " " if missing else "") + (
         sentence(
             "On average the company knows {completeness} of ",
@@ -316,6 +325,21 @@ def describe_granularity(
             cost=money(one["cost"], currency),
             net=money(one["net"], currency),
         )
+    spread = optimum_range(granularity, cost_per_treatment)
+    low, high = int(spread.to_numpy().min()), int(spread.to_numpy().max())
+    text += sentence(
+        " The optimum rests on assumptions the data cannot check: tailoring adds "
+        "value in proportion to the share of differences the groups capture, every "
+        "treatment costs the same, and the uplift and cost are the given ones. With "
+        "the uplift from {uplift_low} to {uplift_high} and the cost per treatment from "
+        "{cost_low} to {cost_high}, the optimum runs from {low} to {high} groups.",
+        uplift_low=percent(spread.index.min()),
+        uplift_high=percent(spread.index.max()),
+        cost_low=money(spread.columns.min(), currency),
+        cost_high=money(spread.columns.max(), currency),
+        low=count(low),
+        high=count(high),
+    )
     if granularity.grid_groups:
         grid = tradeoff[tradeoff["n_groups"] == granularity.grid_groups]
         if len(grid):
@@ -743,6 +767,38 @@ def describe_migration(migration: Migration) -> str:
             before=_state(largest["before"]),
             after=_state(largest["after"]),
             customers=count(largest["customers"]),
+        )
+    if m.baseline is not None and not math.isnan(m.baseline.attrs["stability"]):
+        base = m.baseline
+        text += sentence(
+            " Part of this is mechanical: the segments are relative, so their sizes are "
+            "largely fixed and one customer moving up pushes another down. A random "
+            "reshuffle of the "
+            "same segment sizes would keep {random_same} in place and move {random_up} "
+            "up and {random_down} down.",
+            random_same=percent(base.loc["same", "random"]),
+            random_up=percent(base.loc["up", "random"]),
+            random_down=percent(base.loc["down", "random"]),
+        )
+        above = float(base.loc["same", "above_random"])
+        text += (
+            sentence(
+                " Customers stay {above} points more often than that (stability "
+                "{stability}, where 0 is chance and 100% is no move at all).",
+                above=number(100 * above, 0),
+                stability=percent(base.attrs["stability"]),
+            )
+            if above > 0
+            else sentence(
+                " Customers stay no more often than that: the moves are no more than "
+                "chance (stability {stability}).",
+                stability=percent(base.attrs["stability"]),
+            )
+        )
+        text += (
+            " Some of the remaining moves are regression to the mean: customers picked "
+            "on a high or low value drift back toward the middle without any change in "
+            "treatment, so a move is not by itself a sign of what the company did."
         )
     top = m.order[0]
     if m.matrix.loc[top].sum() > 0:

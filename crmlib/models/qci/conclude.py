@@ -753,8 +753,11 @@ def _actions(r: QciResult, table: pd.DataFrame) -> list[Action]:
         )
         if activity == "acquisition":
             best = _best_source(acquired)
-            cost_each, source = implied_acquisition_cost(
-                r.acquisition_cost, r.retention.retention_cost if r.retention else None
+            # the client's own cost of winning a customer, or unknown: no rule of thumb
+            cost_each, source = (
+                (float(r.acquisition_cost), "given")
+                if r.acquisition_cost is not None
+                else (None, "unknown")
             )
             known = source != "unknown" and cost_each is not None
             gross = float(row.customers * (row.value_each + (cost_each or 0.0)))
@@ -775,11 +778,7 @@ def _actions(r: QciResult, table: pd.DataFrame) -> list[Action]:
                     assumptions=f"{r.uplift_points:g} points more new customers per customer "
                     "of the base (assumed), each bringing last year's newcomers' mean "
                     "first-year margin; the cost of winning them "
-                    + (
-                        ("as given" if source == "given" else "by the five-times rule of thumb")
-                        if known
-                        else "is not in the data"
-                    ),
+                    + ("as the client gives it" if known else "is not in the data"),
                     cost=float(row.customers * cost_each) if known else None,
                     effort=2,
                     needs=("readiness",),

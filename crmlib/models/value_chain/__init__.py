@@ -10,16 +10,20 @@ stage.
 
 How each stage is scored (0 = weak, 1 = strong)
 ------------------------------------------------
+Each score says how well the company does the stage, on a 0-1 scale, never how well the
+data lets the workbook analyse it.
+
 ========================  ==============================================================
 stage                     score
 ========================  ==============================================================
-portfolio analysis        how completely the data lets the portfolio be analysed: the
-                          mean of value as margin (1/0), cost to serve measured (1/0),
-                          expected lifetime value forecast (1/0) and the share of
-                          Buttle's strategic types the data can define
+portfolio analysis        whether the company acts on its portfolio: the share of the
+                          window's campaign offers that reached the SSCs and MGCs,
+                          rescaled so that a random choice of customers scores 0 and
+                          offers only to them score 1 (not scored without campaigns)
 customer intimacy         the mean completeness of the SSCs' customer picture
 network development       the network-alignment score of the workshop assessment
-value proposition         the offer-needs fit, averaged over the needs segments
+value proposition         the offer-needs fit of the needs segments, weighted by the
+                          share of value each segment brings
 relationship management   the mean attainment of the targets (value / target, at most 1);
                           not scored when the year before is less than half inside the
                           data, with a caveat when only part of it is

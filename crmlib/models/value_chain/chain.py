@@ -13,13 +13,15 @@ from typing import Any
 import pandas as pd
 
 from crmlib.analytics.base import CustomerBase
-from crmlib.analytics.portfolio import STRATEGIC_TYPES
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
+from crmlib.formatting import percent
 from crmlib.instruments.answers import ASSESSMENTS_FOLDER
 from crmlib.models.steps import attempt, reason
 from crmlib.models.value_chain.portfolio import (
+    EffortAlignment,
     Portfolio,
+    effort_alignment,
     portfolio_analysis,
 )
 from crmlib.models.value_chain.relationships import (
@@ -219,6 +221,10 @@ class ValueChain:
         """The stage's result, or None when its data is missing (the reason: :meth:`reason`)."""
         return attempt({}, name, getattr(self, name))
 
+    def effort(self) -> EffortAlignment:
+        """Whether the offers follow the portfolio: the portfolio analysis stage's score."""
+        return effort_alignment(self.company, self.portfolio())
+
     def stage_scores(self) -> pd.DataFrame:
         """Every stage and condition scored from 0 to 1 (see the module docstring).
 
@@ -231,20 +237,17 @@ class ValueChain:
             it is missing).
         """
         rows = []
-        portfolio = self.portfolio()
-        parts = {
-            "value as margin": float(portfolio.margin_measured),
-            "cost to serve": float(portfolio.cost_measured),
-            "lifetime value": float(portfolio.forecast),
-            "strategic types": len(portfolio.types.measured) / len(STRATEGIC_TYPES),
-        }
-        missing = [name for name, value in parts.items() if value < 1]
+        effort = self.effort()
         rows.append(
             (
                 PRIMARY_STAGES[0],
-                sum(parts.values()) / len(parts),
+                effort.score,
                 "data",
-                "analysable: " + (", ".join(missing) + " incomplete" if missing else "all"),
+                translate(
+                    "offers to SSCs and MGCs: {observed} against {expected} at random"
+                ).format(observed=percent(effort.observed), expected=percent(effort.expected))
+                if not math.isnan(effort.score)
+                else effort.reason,
             )
         )
         intimacy = self.intimacy()
@@ -261,9 +264,11 @@ class ValueChain:
         rows.append(
             (
                 PRIMARY_STAGES[3],
-                proposition.mean_fit if proposition is not None else float("nan"),
+                proposition.value_weighted_fit if proposition is not None else float("nan"),
                 "data",
-                "offer-needs fit" if proposition is not None else self.reason("proposition"),
+                "offer-needs fit, weighted by segment value"
+                if proposition is not None
+                else self.reason("proposition"),
             )
         )
         relationships = self._attempt("relationships")

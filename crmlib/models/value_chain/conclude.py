@@ -21,7 +21,7 @@ from crmlib.models.value_chain.chain import (
 from crmlib.models.value_chain.text import Cite, _citer, _lower, cost_magnet_cost, names
 from crmlib.models.verdict import Action, ModelVerdict
 from crmlib.stages import Stage
-from crmlib.text import Safe, join, label, lead, sentence, translate
+from crmlib.text import Safe, label, lead, sentence, translate
 
 #: Who owns the action on each supporting condition.
 CONDITION_OWNERS = {
@@ -50,26 +50,14 @@ def _why(chain: ValueChain, stage: str, *, plain: bool = False) -> str:
     Markdown (names escaped, segment in italics), or plain text with ``plain``.
     """
     if stage == "Customer portfolio analysis":
-        portfolio = chain.portfolio()
-        missing = [
-            words
-            for words, ok in (
-                (translate("margin per customer"), portfolio.margin_measured),
-                (translate("cost to serve"), portfolio.cost_measured),
-                (translate("expected lifetime value"), portfolio.forecast),
-            )
-            if not ok
-        ]
-        types = portfolio.types.summary
-        missing.append(
-            _fill(
-                plain,
-                "{missing} of {total} strategic types",
-                missing=count((~types["measured"]).sum()),
-                total=str(len(types)),
-            )
+        effort = chain.effort()
+        return _fill(
+            plain,
+            "{observed} of the offers reached the SSCs and MGCs, who are {expected} of the "
+            "customers",
+            observed=percent(effort.observed),
+            expected=percent(effort.expected),
         )
-        return _fill(plain, "the data cannot yet show {missing}", missing=Safe(join(missing)))
     if stage == "Customer intimacy":
         gaps = chain.intimacy().gaps
         if len(gaps):
@@ -257,17 +245,25 @@ def diagram_lines(chain: ValueChain, stage: str) -> tuple[str, ...]:
     try:
         if stage == "Customer portfolio analysis":
             p = chain.portfolio()
+            effort = chain.effort()
             lines = [
                 _line("{n} SSCs", n=count(p.n_ssc)),
                 _line("{share} of value", share=percent(p.ssc_value_share)),
             ]
-            summary = p.types.summary
-            if summary.loc["cost_magnet", "measured"]:
-                n = count(summary.loc["cost_magnet", "customers"])
-                lines.append(_line("{n} cost magnets", n=n))
-            if summary.loc["door_opener", "measured"]:
-                n = count(summary.loc["door_opener", "customers"])
-                lines.append(_line("{n} door-openers", n=n))
+            if not math.isnan(effort.score):
+                # the score's own measure: offers to SSCs and MGCs against a random choice
+                lines += [
+                    _line("SSC/MGC offers {share}", share=percent(effort.observed)),
+                    _line("at random {share}", share=percent(effort.expected)),
+                ]
+            else:
+                summary = p.types.summary
+                if summary.loc["high_volume", "measured"]:
+                    n = count(summary.loc["high_volume", "customers"])
+                    lines.append(_line("{n} high-volume", n=n))
+                if summary.loc["absorbs_fixed_costs", "measured"]:
+                    n = count(summary.loc["absorbs_fixed_costs", "customers"])
+                    lines.append(_line("{n} absorb fixed costs", n=n))
             return tuple(lines)
         if stage == "Customer intimacy":
             i = chain.intimacy()
@@ -293,7 +289,7 @@ def diagram_lines(chain: ValueChain, stage: str) -> tuple[str, ...]:
             pr = chain.proposition()
             return (
                 _line("{k} needs segments", k=pr.segments.k),
-                _line("fit {share}", share=percent(pr.mean_fit)),
+                _line("value-weighted fit {share}", share=percent(pr.value_weighted_fit)),
             )
         r = chain.relationships()
         return (
@@ -495,12 +491,12 @@ def verdict(chain: ValueChain) -> ModelVerdict:
         action = _stage_action(chain, stage, priority)
         if action is not None:
             actions.append(action)
-    if summary.loc["cost_magnet", "measured"] and summary.loc["cost_magnet", "customers"] > 0:
+    magnets = int(portfolio.table["cost_magnet"].sum()) if "cost_magnet" in portfolio.table else 0
+    if magnets > 0:
         cost, margin, excess = cost_magnet_cost(portfolio)
         actions.append(
             Action(
-                f"Serve the {count(summary.loc['cost_magnet', 'customers'])} cost magnets "
-                "through cheaper channels",
+                f"Serve the {count(magnets)} cost magnets through cheaper channels",
                 "customer service",
                 excess * 12 / portfolio.horizon_months,
                 MODEL,

@@ -3,8 +3,8 @@
 The strategically significant customers (SSCs) are the customer base's own
 (:func:`crmlib.analytics.base.customer_base`): the top ``ssc_share`` of customers by
 current value over the base's window. Buttle's *types* of strategically significant
-customer (high future lifetime value, benchmark, inspiration, cost magnet, door-opener)
-are this model's own types, flagged by :mod:`crmlib.analytics.portfolio` on the same
+customer (high future lifetime value, high volume, benchmark, inspires change, absorbs
+fixed costs, door-opener) are this model's own types, flagged by :mod:`crmlib.analytics.portfolio` on the same
 table and stated under their own id (``buttle_ssc_type``), never as the SSC count. The
 portfolio matrix is drawn on the same table.
 """
@@ -21,6 +21,7 @@ from crmlib.analytics.base import CustomerBase, customer_base
 from crmlib.analytics.portfolio import (
     QUADRANTS,
     StrategicTypes,
+    cost_magnets,
     portfolio_matrix,
     quadrant_summary,
     strategic_types,
@@ -70,7 +71,9 @@ class Portfolio:
         (:meth:`crmlib.analytics.base.CustomerBase.segments_table`); ``recent_revenue``,
         ``recent_margin`` and ``recent_cost_to_serve`` (the base's window, NaN where the
         data cannot measure them); ``ssc`` (the base's SSC flag); the type flags
-        (``high_future_value``, ``cost_magnet``, ``door_opener``, ...).
+        (``high_future_value``, ``high_volume``, ``absorbs_fixed_costs``) and
+        ``cost_magnet`` (a cost-to-serve finding, not a type; only when cost to serve
+        and margin are known).
     matrix : DataFrame
         From :func:`crmlib.analytics.portfolio.portfolio_matrix`.
     quadrants : DataFrame
@@ -89,8 +92,11 @@ class Portfolio:
     currency : str
     notes : tuple of str
         The base's notes (e.g. no lifetime-value forecast).
-    cost_magnet_share, cost_magnet_ratio, min_followers
-        The settings of the strategic types.
+    cost_magnet_share, cost_magnet_ratio
+        The settings of the cost magnets (:func:`crmlib.analytics.portfolio.cost_magnets`).
+    absorb_share : float
+        The share of the total positive contribution the customers who absorb fixed
+        costs bring together.
     base : CustomerBase
         The customer base the portfolio reads.
     """
@@ -109,11 +115,9 @@ class Portfolio:
     notes: tuple[str, ...] = ()
     cost_magnet_share: float = 0.05
     cost_magnet_ratio: float = 0.5
-    min_followers: int = 1
+    absorb_share: float = 0.5
     base: CustomerBase | None = field(default=None, repr=False)
-    # the raw tables, kept for regrouping (door-openers need them)
-    _customers: pd.DataFrame | None = field(default=None, repr=False)
-    _transactions: pd.DataFrame | None = field(default=None, repr=False)
+    # the company, kept for regrouping with another SSC share
     _company: Any = field(default=None, repr=False)
 
     @property
@@ -180,7 +184,7 @@ class Portfolio:
                 matrix_axis=self.matrix_axis if matrix_axis is None else matrix_axis,
                 cost_magnet_share=self.cost_magnet_share,
                 cost_magnet_ratio=self.cost_magnet_ratio,
-                min_followers=self.min_followers,
+                absorb_share=self.absorb_share,
             )
         return _grouped(
             self.table,
@@ -189,8 +193,6 @@ class Portfolio:
                 matrix_share=self.matrix_share if matrix_share is None else float(matrix_share),
                 matrix_axis=self.matrix_axis if matrix_axis is None else matrix_axis,
             ),
-            self._customers,
-            self._transactions,
         )
 
     def type_counts(self) -> pd.DataFrame:
@@ -279,12 +281,7 @@ def _base_for(company: Company, base: CustomerBase, ssc_share: float) -> Custome
     )
 
 
-def _grouped(
-    table: pd.DataFrame,
-    settings: Portfolio,
-    customers: pd.DataFrame | None,
-    transactions: pd.DataFrame | None,
-) -> Portfolio:
+def _grouped(table: pd.DataFrame, settings: Portfolio) -> Portfolio:
     if settings.matrix_axis not in MATRIX_AXES:
         raise ParameterError(
             f"matrix_axis must be one of {', '.join(MATRIX_AXES)}, got '{settings.matrix_axis}'"
@@ -292,22 +289,22 @@ def _grouped(
     table = table.copy()
     types = strategic_types(
         table,
-        customers,
-        transactions,
         future_share=settings.ssc_share,
-        cost_share=settings.cost_magnet_share,
-        cost_ratio=settings.cost_magnet_ratio,
-        # a cost magnet costs more to serve than a share of its margin: both must be known
-        cost_measured=settings.cost_measured and settings.margin_measured,
-        min_followers=settings.min_followers,
-        cost_col="recent_cost_to_serve",
-        margin_col="recent_margin",
+        volume_share=settings.ssc_share,
+        absorb_share=settings.absorb_share,
+        margin_measured=settings.margin_measured,
     )
-    for column in ("high_future_value", "cost_magnet", "door_opener", "followers"):
-        if column in types.flags.columns:
-            table[column] = types.flags[column].to_numpy()
-    if "followers_value" in types.flags.columns:
-        table["followers_value"] = types.flags["followers_value"].to_numpy()
+    for column in types.flags.columns:
+        table[column] = types.flags[column].to_numpy()
+    if settings.cost_measured and settings.margin_measured:
+        # a cost magnet costs more to serve than a share of its margin: both must be known
+        table["cost_magnet"] = cost_magnets(
+            table,
+            share=settings.cost_magnet_share,
+            ratio=settings.cost_magnet_ratio,
+            cost_col="recent_cost_to_serve",
+            margin_col="recent_margin",
+        ).to_numpy()
     column, _, names = MATRIX_AXES[settings.matrix_axis]
     matrix = portfolio_matrix(
         table,
@@ -323,8 +320,6 @@ def _grouped(
         matrix=matrix,
         quadrants=quadrant_summary(matrix),
         types=types,
-        _customers=customers,
-        _transactions=transactions,
     )
 
 
@@ -338,7 +333,7 @@ def portfolio_analysis(
     horizon_months: int = 12,
     cost_magnet_share: float = 0.05,
     cost_magnet_ratio: float = 0.5,
-    min_followers: int = 1,
+    absorb_share: float = 0.5,
 ) -> Portfolio:
     """Value per customer, the SSCs, the portfolio matrix and Buttle's types.
 
@@ -358,8 +353,8 @@ def portfolio_analysis(
         The window of current value and cost to serve.
     cost_magnet_share, cost_magnet_ratio : float
         See :func:`crmlib.analytics.portfolio.cost_magnets`.
-    min_followers : int, default 1
-        See :func:`crmlib.analytics.portfolio.door_openers`.
+    absorb_share : float, default 0.5
+        See :func:`crmlib.analytics.portfolio.fixed_cost_absorbers`.
 
     Returns
     -------
@@ -391,16 +386,90 @@ def portfolio_analysis(
         notes=tuple(base.notes),
         cost_magnet_share=float(cost_magnet_share),
         cost_magnet_ratio=float(cost_magnet_ratio),
-        min_followers=int(min_followers),
+        absorb_share=float(absorb_share),
         base=base,
         _company=company,
     )
-    return _grouped(table, settings, company.customers, value_transactions(company))
+    return _grouped(table, settings)
 
 
 def top_customers(portfolio: Portfolio, n: int = 10) -> pd.DataFrame:
     """The ``n`` SSCs with the highest current value (reports show at most ten)."""
     columns = ["current_value", "clv", "recent_cost_to_serve", "value_category"]
-    extra = [c for c in ("high_future_value", "cost_magnet", "door_opener") if c in portfolio.table]
+    extra = [
+        c
+        for c in ("high_future_value", "high_volume", "absorbs_fixed_costs", "cost_magnet")
+        if c in portfolio.table
+    ]
     ssc = portfolio.table[portfolio.table["ssc"].to_numpy(dtype=bool)]
     return ssc.sort_values("current_value", ascending=False).head(min(n, 10))[columns + extra]
+
+
+@dataclass(frozen=True)
+class EffortAlignment:
+    """How far the company directs its offers by the portfolio: the stage's score.
+
+    The score runs from 0 (offers go to the significant and growable customers no more
+    often than a draw at random from all customers would send them) to 1 (every offer
+    goes to them); below random counts as 0. Significant and growable are the base's
+    SSCs and MGCs.
+
+    Attributes
+    ----------
+    score : float
+        ``(observed - expected) / (1 - expected)``, clipped to 0-1; NaN when not known.
+    observed : float
+        Share of the window's offers sent to SSCs or MGCs.
+    expected : float
+        Share of customers who are SSC or MGC: the share a random choice would reach.
+    offers : int
+        Offers sent in the window.
+    reason : str
+        Why the score is not known (empty when it is).
+    """
+
+    score: float
+    observed: float
+    expected: float
+    offers: int
+    reason: str = ""
+
+
+def alignment_score(observed: float, expected: float) -> float:
+    """The share ``observed`` rescaled so that the random ``expected`` is 0 and 1 is 1.
+
+    Example: 60 % of offers to a group that is 20 % of the customers scores
+    (0.6 - 0.2) / (1 - 0.2) = 0.5.
+    """
+    if np.isnan(observed) or np.isnan(expected) or expected >= 1:
+        return float("nan")
+    return float(min(1.0, max(0.0, (observed - expected) / (1.0 - expected))))
+
+
+def effort_alignment(company: Company, portfolio: Portfolio) -> EffortAlignment:
+    """The portfolio analysis stage's score: whether offers follow customer value.
+
+    Counts the campaign offers sent in the base's window (``campaigns.sent_date``) and
+    the share of them that reached the base's SSCs or MGCs. Without campaigns in the
+    window the score is unknown, not 0.
+    """
+    nan = float("nan")
+    campaigns = company.campaigns
+    if campaigns is None or not {"customer_id", "sent_date"} <= set(campaigns.columns):
+        return EffortAlignment(nan, nan, nan, 0, "the data holds no campaign offers")
+    table = portfolio.table
+    chosen = table["ssc"].to_numpy(dtype=bool) | (table["value_category"] == "MGC").to_numpy()
+    expected = float(chosen.mean()) if len(table) else nan
+    end = pd.Timestamp(portfolio.base.settings.observation_end) if portfolio.base else None
+    sent = pd.to_datetime(campaigns["sent_date"], errors="coerce")
+    if end is not None:
+        start = end - pd.DateOffset(months=portfolio.horizon_months)
+        campaigns = campaigns[(sent > start) & (sent <= end)]
+    if campaigns.empty:
+        return EffortAlignment(nan, nan, expected, 0, "no campaign offers in the window")
+    targeted = pd.Series(chosen, index=table.index)
+    hits = targeted.reindex(campaigns["customer_id"]).fillna(False).to_numpy(dtype=bool)
+    observed = float(hits.mean())
+    return EffortAlignment(
+        alignment_score(observed, expected), observed, expected, int(len(campaigns))
+    )

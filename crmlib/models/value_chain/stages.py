@@ -347,7 +347,9 @@ class Proposition:
     profile : DataFrame
         Indexed by segment: ``respondents`` (who bought), ``ssc_share`` (SSCs among
         them), ``revenue_per_customer`` and ``cost_to_serve_per_customer`` (last
-        period), ``nps`` and ``fit``.
+        period), ``process_cost_rate`` (cost to serve per unit of revenue),
+        ``value_share`` (of the positive current value the respondents bring), ``nps``
+        and ``fit``.
     """
 
     segments: NeedsSegments
@@ -358,6 +360,22 @@ class Proposition:
     def mean_fit(self) -> float:
         return self.fit.mean_fit
 
+    @property
+    def value_weighted_fit(self) -> float:
+        """The offer-needs fit weighted by each segment's share of value: the stage's score.
+
+        A poor fit for a segment that brings little weighs less than for one that brings
+        much. NaN when no segment with a fit brings value.
+        """
+        return weighted_fit(self.profile["fit"], self.profile["value_share"])
+
+    @property
+    def first_segment(self) -> str | None:
+        """The segment to develop the proposition for first: the most value not fitted,
+        ``value_share * (1 - fit)``; None when no segment has both."""
+        at_stake = (self.profile["value_share"] * (1 - self.profile["fit"])).dropna()
+        return str(at_stake.idxmax()) if len(at_stake) and at_stake.max() > 0 else None
+
     def figures(self) -> list[Figure]:
         """The offer-needs fit averaged over the needs segments (``offer_needs_fit``)."""
         label = definition("offer_needs_fit").label
@@ -366,6 +384,18 @@ class Proposition:
                 Figure.unavailable("offer_needs_fit", label, "share", "no needs segment has a fit")
             ]
         return [Figure("offer_needs_fit", label, self.mean_fit, "share")]
+
+
+def weighted_fit(fit: pd.Series, value_share: pd.Series) -> float:
+    """Mean of ``fit`` weighted by ``value_share`` over the segments that have both.
+
+    Example: fits 0.2 and 0.8 with value shares 0.75 and 0.25 give 0.35 (the plain mean
+    would say 0.5).
+    """
+    frame = pd.DataFrame({"fit": fit, "weight": value_share}).dropna()
+    frame = frame[frame["weight"] > 0]
+    total = float(frame["weight"].sum())
+    return float((frame["fit"] * frame["weight"]).sum() / total) if total > 0 else float("nan")
 
 
 def value_proposition(
@@ -400,6 +430,7 @@ def value_proposition(
             "revenue": table["recent_revenue"].reindex(labels.index).fillna(0.0).to_numpy(),
             # NaN when the cost to serve is not measured: unknown is not zero
             "cost": table["recent_cost_to_serve"].reindex(labels.index).to_numpy(),
+            "value": table["current_value"].reindex(labels.index).fillna(0.0).to_numpy(),
         },
         index=labels.index,
     )
@@ -412,6 +443,13 @@ def value_proposition(
             "cost_to_serve_per_customer": grouped["cost"].mean(),
         }
     )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        profile["process_cost_rate"] = (
+            profile["cost_to_serve_per_customer"] / profile["revenue_per_customer"]
+        ).where(profile["revenue_per_customer"] > 0)
+    positive = grouped["value"].apply(lambda v: v.clip(lower=0).sum())
+    total = float(positive.sum())
+    profile["value_share"] = positive / total if total > 0 else np.nan
     if "nps" in needs.columns:
         profile["nps"] = needs_profile(needs, labels)["nps"]
     profile["fit"] = fit.segments["fit"]

@@ -50,8 +50,9 @@ def top_customers_table(portfolio: Portfolio, n: int = 10) -> pd.DataFrame:
     top = top_customers(portfolio, n)
     names = (
         ("high_future_value", "high future value"),
+        ("high_volume", "high volume"),
+        ("absorbs_fixed_costs", "absorbs fixed costs"),
         ("cost_magnet", "cost magnet"),
-        ("door_opener", "door-opener"),
     )
     types = [
         ", ".join(name for column, name in names if column in top.columns and bool(row[column]))

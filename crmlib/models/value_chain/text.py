@@ -101,32 +101,50 @@ def _types(portfolio: Portfolio, figures: dict[str, Figure], cite_, window) -> l
             )
         )
     parts += _matrix(portfolio)
-    if "cost_magnet" in measured:
+    if "high_volume" in measured:
+        volume = table["high_volume"].to_numpy(dtype=bool)
+        parts.append(
+            sentence(
+                "The high-volume customers made {purchases} of the window's purchase days; "
+                "{customers} of them are not SSCs, so volume and value differ.",
+                purchases=percent(
+                    table.loc[volume, "purchases"].sum() / table["purchases"].sum()
+                    if table["purchases"].sum() > 0
+                    else float("nan")
+                ),
+                customers=count((table["high_volume"] & ~table["ssc"]).sum()),
+            )
+        )
+    if "absorbs_fixed_costs" in measured:
+        parts.append(
+            sentence(
+                "{customers} customers together bring {share} of the positive contribution "
+                "(margin after cost to serve) in {window}: they absorb most of the fixed "
+                "costs. Whether they cover all of them needs the fixed-cost total, which "
+                "the data does not hold.",
+                customers=count(summary.loc["absorbs_fixed_costs", "customers"]),
+                share=percent(portfolio.absorb_share),
+                window=window,
+            )
+        )
+    if "cost_magnet" in table.columns and table["cost_magnet"].any():
         cost, margin, _ = cost_magnet_cost(portfolio)
         parts.append(
             sentence(
-                "The cost magnets cost {cost} to serve in {window}, against {margin} of margin "
-                "they brought.",
+                "Apart from the types, {customers} customers are costly to serve (cost "
+                "magnets): they cost {cost} to serve in {window}, against {margin} of "
+                "margin they brought. Costing much is not a reason for significance.",
+                customers=count(table["cost_magnet"].sum()),
                 cost=money(cost, currency),
                 window=window,
                 margin=money(margin, currency),
             )
         )
-    if "door_opener" in measured:
-        doors = table[table["door_opener"].to_numpy(dtype=bool)]
-        parts.append(
-            sentence(
-                "The door-openers were followed by {followers} members of their household or "
-                "account, who bring {value} of current value.",
-                followers=count(doors["followers"].sum()),
-                value=money(doors["followers_value"].sum(), currency),
-            )
-        )
     for key in summary.index[~summary["measured"].to_numpy(dtype=bool)]:
         parts.append(
             sentence(
-                "{name}s are not measurable here ({reason}).",
-                name=capitalise(summary.loc[key, "label"]),
+                "Type *{name}* is not measurable here, unknown rather than absent ({reason}).",
+                name=summary.loc[key, "label"],
                 reason=summary.loc[key, "reason"],
             )
         )
@@ -412,12 +430,51 @@ def describe_proposition(
                 fit=percent(profile.loc[best, "fit"]),
             )
         )
+    weighted = proposition.value_weighted_fit
+    if not _is_nan(weighted):
+        parts.append(
+            sentence(
+                "Weighted by the value each segment brings, the offer fits {weighted}.",
+                weighted=percent(weighted),
+            )
+        )
+    first = proposition.first_segment
+    if first is not None:
+        parts.append(
+            sentence(
+                "The segment to develop the proposition for first is *{segment}*: it brings "
+                "{value} of the respondents' value with a fit of {fit}, the most value the "
+                "offer does not yet fit; {share} of its respondents are SSCs.",
+                segment=first,
+                value=percent(profile.loc[first, "value_share"]),
+                fit=percent(profile.loc[first, "fit"]),
+                share=percent(profile.loc[first, "ssc_share"]),
+            )
+        )
+    rates = profile["process_cost_rate"].dropna() if "process_cost_rate" in profile else []
+    if len(rates):
+        costly = rates.idxmax()
+        parts.append(
+            sentence(
+                "Lowering process costs, the other lever Buttle names: serving *{segment}* "
+                "costs {rate} of its revenue, against {low} for the cheapest segment to serve.",
+                segment=costly,
+                rate=percent(rates.max()),
+                low=percent(rates.min()),
+            )
+        )
+    else:
+        parts.append(
+            sentence(
+                "Lowering process costs, the other lever Buttle names, cannot be read: the "
+                "cost to serve is not measured."
+            )
+        )
     parts.append(
         sentence(
-            "The segment to develop the proposition for first is *{segment}*, {share} of whose "
-            "respondents are SSCs.",
-            segment=worst,
-            share=percent(profile.loc[worst, "ssc_share"]),
+            "The shift from product to service cannot be read from the data: it records "
+            "products sold, not the services (advice, installation, maintenance) around "
+            "them. Ask in the workshop which services the offer has added."
         )
     )
     return paragraph(parts)

@@ -640,3 +640,74 @@ def test_a_discount_offer_is_checked_against_the_segments_top_needs():
     assert idic.conclude.offer_fit("Free advice day", "MVC", needs) == ""
     assert idic.conclude.offer_fit("15 % off", "MVC", None) == ""
     assert idic.conclude.offer_fit("15 % off", "BZ", needs) == ""
+
+
+def test_lifetime_value_has_a_stated_horizon_beyond_a_year(sample_dir):
+    from crmlib.data.company import load_company
+
+    result = idic.differentiate(load_company(sample_dir))
+    assert result.lifetime_months == 36 == result.base.settings.horizon_months
+    summary = idic.category_summary(result)
+    table = result.table
+    mvc = table.loc[table["value_category"] == "MVC", "lifetime_value"]
+    assert summary.loc["MVC", "mean_lifetime_value"] == pytest.approx(mvc.mean())
+    # growth is gross against gross: expected margin of 12 months minus the past 12's
+    mgc = table[table["value_category"] == "MGC"]
+    past = mgc["gross_margin"] * 12 / result.horizon_months
+    assert mgc["growth_potential"].to_numpy() == pytest.approx(
+        (mgc["expected_margin_12m"] - past).to_numpy(), abs=0.011
+    )
+    text = idic.describe_differentiate(result, "EUR")
+    assert "expected lifetime value of the next 36 months (discounted at 10% a year" in text
+    assert "like with like, both before the cost to serve" in text
+
+
+def test_needs_learned_after_a_contact_by_hand():
+    from crmlib.models.idic.learning import needs_learned
+
+    contacts = pd.DataFrame(
+        {
+            "customer_id": ["A", "A", "B", "C"],
+            "date": pd.to_datetime(["2025-03-01", "2025-03-20", "2025-03-01", "2025-05-01"]),
+        }
+    )
+    needs = pd.DataFrame(
+        {
+            "customer_id": ["A", "B", "C"],
+            # A: 21 days after the second contact; B: a year later; C: the day before
+            "survey_date": pd.to_datetime(["2025-04-10", "2026-03-01", "2025-04-30"]),
+        }
+    )
+    assert needs_learned(contacts, needs).to_dict() == {"A": True, "B": False, "C": False}
+    assert needs_learned(contacts, needs, days=400).to_dict() == {"A": True, "B": True, "C": False}
+
+
+def test_learning_relationship_on_a_hand_company(tmp_path):
+    from crmlib.analytics.base import customer_base
+    from crmlib.data.company import load_company
+
+    (tmp_path / "customers.csv").write_text("customer_id,name\nA,Ann\nB,Bob\n")
+    (tmp_path / "transactions.csv").write_text(
+        "customer_id,date,amount\nA,2025-02-01,10\nB,2025-03-01,20\n"
+    )
+    (tmp_path / "interactions.csv").write_text(
+        "interaction_id,customer_id,date,channel,process,direction,resolved,satisfaction\n"
+        "I1,A,2025-03-01,phone,information,inbound,true,4\n"
+        "I2,A,2025-04-01,e-mail,sales,outbound,true,\n"
+        "I3,B,2025-05-01,phone,complaint,inbound,false,2\n"
+        "I4,B,2024-05-01,phone,complaint,inbound,false,2\n"
+    )
+    (tmp_path / "needs.csv").write_text("customer_id,survey_date,price\nA,2025-03-10,4\n")
+    (tmp_path / "company.yml").write_text("name: Hand\nobservation_end: 2025-12-31\n")
+    company = load_company(tmp_path)
+    learning = idic.learning_relationship(company, customer_base(company))
+    # three contacts in 2025 (I4 is before the window): two inbound, two with a score
+    assert learning.contacts == 3
+    assert learning.dialogue_share == pytest.approx(2 / 3)
+    assert learning.feedback_share == pytest.approx(2 / 3)
+    # A's needs were recorded 9 days after a contact; B's never: 1 of 2
+    assert (learning.contacted, learning.learned) == (2, 1)
+    assert learning.needs_learned_share == 0.5
+    text = idic.describe_learning(learning)
+    assert "the customer started 67%" in text
+    assert "Unknown from the data: whether a later offer changed" in text

@@ -618,3 +618,59 @@ def test_campaign_categories_read_in_words():
     assert table.loc["C1", "category found"] == "read from the targeting"
     assert table.loc["C1", "sent"] == "2025-01-02"
     assert scan_report(f"<html><body>{table.to_html()}</body></html>") == []
+
+
+def test_aspects_that_repeat_the_purchase_are_not_counted():
+    from crmlib.models.idol.identify import tautological_aspects
+
+    picture = pd.DataFrame(
+        {
+            "purchase_days": [3, 1, 0, 2],
+            # every buyer owns a known product and nobody else: it repeats "has bought"
+            "product_ownership": [1.0, 1.0, 0.0, 1.0],
+            # the cost of the second buyer's sale is unknown: profitability tells something
+            "profitability": [1.0, 0.0, 0.0, 1.0],
+        }
+    )
+    measured = ["product_ownership", "profitability"]
+    assert tautological_aspects(picture, measured) == ["product_ownership"]
+    # an aspect the data does not show is not in question
+    assert tautological_aspects(picture, ["profitability"]) == []
+
+
+def test_sample_completeness_leaves_out_the_purchase_aspects(sample_dir):
+    from crmlib.models.idol.identify import customer_values, identify
+
+    company = load_company(sample_dir)
+    ident = identify(company, customer_values(company))
+    # the sample knows a cost for every sale: both purchase aspects equal "has bought"
+    assert ident.tautological == ["product_ownership", "profitability"]
+    counted = ["personal", "behaviour", "needs", "contact"]
+    assert ident.counted == counted
+    expected = ident.picture[counted].mean(axis=1)
+    assert ident.picture["completeness"].to_numpy() == pytest.approx(expected.to_numpy())
+    text = idol.describe_identification(ident)
+    assert "Not counted in the completeness: product ownership and profitability" in text
+
+
+def test_optimum_range_by_hand():
+    from crmlib.models.idol.differentiate import Granularity, optimum_range
+
+    # fit of 1..5 groups measured on 50 customers (a tenth: up to 5), 100 customers in all;
+    # yearly profit 1,000 and an uplift of 10%: one-to-one would add 100 a year
+    fit = pd.Series([0.0, 0.5, 0.7, 0.8, 0.85], index=range(1, 6))
+    granularity = Granularity(
+        fit=fit, customers=100, measured=50, basis="test", yearly_profit=1000.0,
+        tailoring_uplift=0.1,
+    )  # fmt: skip
+    spread = optimum_range(granularity, 10.0)
+    assert spread.index.tolist() == [0.05, 0.1, 0.2]
+    assert spread.columns.tolist() == [5.0, 10.0, 20.0]
+    # uplift 10%, cost 10: net 0, 40, 50, 50, 45 -> 3 groups (the fewest on a tie)
+    assert spread.loc[0.1, 10.0] == 3
+    # cost 20: net 0, 30, 30, 20, 5 -> 2; cost 5: net 0, 45, 60, 65, 65 -> 4
+    assert spread.loc[0.1, 20.0] == 2 and spread.loc[0.1, 5.0] == 4
+    # uplift 20%, cost 10: value 0, 100, 140, 160, 170; net 0, 90, 120, 130, 130 -> 4
+    assert spread.loc[0.2, 10.0] == 4
+    # uplift 5%, cost 20: value 0, 25, 35, 40, 42.5; net 0, 5, -5, ... -> 2
+    assert spread.loc[0.05, 20.0] == 2

@@ -14,6 +14,7 @@ import pytest
 from crmlib.data.company import load_company
 from crmlib.errors import MissingDataError
 from crmlib.models import value_chain
+from crmlib.models.value_chain import portfolio as value_chain_portfolio
 from crmlib.models.value_chain.stages import supplier_value
 from crmlib.models.verdict import ModelVerdict
 from crmlib.notebook import views
@@ -124,19 +125,53 @@ def test_relationships_carry_a_caveat_when_the_year_before_is_partly_covered(sma
     assert "Read these measures with care" in text
 
 
-def test_portfolio_routes_and_door_openers(small):
+def test_portfolio_routes_and_types(small):
     portfolio = value_chain.ValueChain(small, ssc_share=0.2).portfolio()
     table = portfolio.table
     # current value is the margin of 2025: A 75, B 20, D 10, E 5; the top two are A and B
     assert table.loc[["A", "B"], "is_ssc"].all() and table["is_ssc"].sum() == 2
     # without interactions the cost to serve is unknown: no cost magnets
     assert not portfolio.cost_measured
-    assert "cost_magnet" not in portfolio.types.measured
-    # A opened household H1 for B, who brings 20
-    assert table.loc["A", "door_opener"] and table.loc["A", "followers_value"] == 20
+    assert "cost_magnet" not in table.columns
+    # positive contribution 110: A alone brings 75 (68 %), at least half
+    assert table.index[table["absorbs_fixed_costs"]].tolist() == ["A"]
+    # one purchase day each in 2025 for A, B, D, E: top 2 of 6 ties all four in
+    assert table.index[table["high_volume"]].tolist() == ["A", "B", "D", "E"]
+    # a later member of A's household is no evidence of a door opened: unknown
+    assert "door_opener" not in portfolio.types.measured
     text = value_chain.describe_portfolio(portfolio, small)
     assert "&lt;b&gt;Linde" in text and "<b>" not in text
-    assert "Benchmark customers are not measurable here" in text
+    assert "Type *benchmark customer* is not measurable here" in text
+    assert "Type *door-opener* is not measurable here" in text
+
+
+def test_portfolio_stage_scores_offers_against_random(small):
+    # A and B are SSCs; MGCs need a forecast, which six customers cannot fit: 2 of 6
+    (small.data_dir / "campaigns.csv").write_text(
+        "campaign_id,customer_id,offer,channel,sent_date,responded,revenue\n"
+        "K1,A,o,e-mail,2025-03-01,false,0\nK1,B,o,e-mail,2025-03-01,false,0\n"
+        "K1,C,o,e-mail,2025-03-01,false,0\nK1,D,o,e-mail,2025-03-01,false,0\n"
+        "K0,C,o,e-mail,2024-03-01,false,0\n"
+    )
+    chain = value_chain.ValueChain(load_company(small.data_dir), ssc_share=0.2)
+    effort = chain.effort()
+    table = chain.portfolio().table
+    chosen = table["ssc"] | (table["value_category"] == "MGC")
+    expected = chosen.mean()
+    # four offers in 2025 (the 2024 one is outside the window): A and B of them are SSCs
+    assert effort.offers == 4
+    observed = (2 + int(chosen[["C", "D"]].sum())) / 4
+    assert effort.observed == pytest.approx(observed)
+    assert effort.score == pytest.approx(max(0.0, (observed - expected) / (1 - expected)))
+    assert chain.stage_scores().loc["Customer portfolio analysis", "score"] == effort.score
+
+
+def test_alignment_score_by_hand():
+    # 60 % of offers to a group that is 20 % of customers: (0.6 - 0.2) / 0.8
+    assert value_chain_portfolio.alignment_score(0.6, 0.2) == pytest.approx(0.5)
+    assert value_chain_portfolio.alignment_score(0.1, 0.2) == 0.0  # below random
+    assert value_chain_portfolio.alignment_score(1.0, 0.2) == 1.0
+    assert np.isnan(value_chain_portfolio.alignment_score(float("nan"), 0.2))
 
 
 def test_regrouping_changes_the_ssc_count_without_refitting(small):
@@ -166,13 +201,11 @@ def test_a_company_without_needs_or_answers_skips_those_stages(small):
     assert np.isnan(scores.loc["Value proposition development", "score"])
     assert np.isnan(scores.loc["Network development", "score"])  # suppliers, but no workshop
     assert scores.loc["Leadership & culture", "note"] == "not scored in the workshop"
-    # portfolio: margin yes, cost to serve no, lifetime value no (too few repeat buyers to
-    # fit), door-openers and high future value? only door-openers: (1 + 0 + f + t) / 4
-    portfolio = chain.portfolio()
-    expected = (1 + 0 + float(portfolio.forecast) + len(portfolio.types.measured) / 5) / 4
-    assert scores.loc["Customer portfolio analysis", "score"] == pytest.approx(expected)
+    # portfolio: no campaign offers, so whether offers follow value is unknown, not 0
+    assert np.isnan(scores.loc["Customer portfolio analysis", "score"])
+    assert scores.loc["Customer portfolio analysis", "note"] == "the data holds no campaign offers"
     text = value_chain.describe_chain(chain, scores)
-    assert "Not scored, so not compared: network development and value proposition" in text
+    assert "Not scored, so not compared: customer portfolio analysis, network development" in text
     assert "No workshop answers" in value_chain.describe_conditions(chain.conditions(), small)
 
 
@@ -193,10 +226,12 @@ def test_sample_conditions_are_scored_from_the_saved_answers(sample_chain):
 
 def test_sample_portfolio_score_counts_what_can_be_analysed(sample_chain):
     scores = sample_chain.stage_scores()
-    # margin, cost to serve and lifetime value measured; 3 of 5 strategic types defined
-    assert scores.loc["Customer portfolio analysis", "score"] == pytest.approx((3 + 3 / 5) / 4)
+    # the sample's offers reach SSCs and MGCs less often than a random draw would: 0
+    effort = sample_chain.effort()
+    assert effort.observed < effort.expected
+    assert scores.loc["Customer portfolio analysis", "score"] == 0.0
     portfolio = sample_chain.portfolio()
-    assert portfolio.types.measured == ["high_future_value", "cost_magnet", "door_opener"]
+    assert portfolio.types.measured == ["high_future_value", "high_volume", "absorbs_fixed_costs"]
     # the SSCs are the customer base's: the top 20% by current value, nobody added
     table = portfolio.table
     assert portfolio.n_ssc == int(table["is_ssc"].sum()) == 1000
@@ -270,9 +305,9 @@ def test_verdict_takes_the_notebook_parameters(small):
         "name: De Linde\nobservation_end: 2025-12-31\ntargets:\n  retention: 0.5\n"
     )
     verdict = value_chain.verdict(value_chain.analyse(small, ssc_share=0.2))
-    # only portfolio, intimacy and relationships are scored; the portfolio can be analysed
-    # least (no cost to serve), so it limits value most and comes first
-    assert verdict.actions[0].title.startswith("Record what the portfolio analysis misses")
+    # only intimacy and relationships are scored (no campaigns: the portfolio stage is
+    # unknown); intimacy is weaker and comes first
+    assert verdict.actions[0].title.startswith("Complete the needs aspect")
     assert verdict.actions[0].priority == 1
     assert "network development" not in verdict.findings[0]
     # the relationship action uses the target given: retention of other customers 0 vs 0.5
@@ -356,8 +391,9 @@ def test_revenue_only_portfolio_labels_revenue_and_leaves_out_the_cost(small, tm
     assert not [c for c in table.columns if "cost" in c or "margin" in c]
     assert table.columns[0] == "current revenue"
     figures = {f.id: f for f in portfolio.figures()}
-    assert figures["buttle_ssc_type.cost_magnet"].status == "unavailable"
-    assert figures["buttle_ssc_type.cost_magnet"].value is None
+    assert figures["buttle_ssc_type.absorbs_fixed_costs"].status == "unavailable"
+    assert figures["buttle_ssc_type.absorbs_fixed_costs"].value is None
+    assert figures["buttle_ssc_type.high_volume"].status == "ok"
 
 
 def test_the_stage_paragraphs_cite_the_figures_each_stage_states(sample_dir):
@@ -401,3 +437,37 @@ def test_workshop_stages_are_read_again_only_when_the_answers_change(sample_copy
     saved.write_text(saved.read_text() + "\n")
     assert chain.network() is not network
     assert chain.conditions() is not conditions
+
+
+def test_value_weighted_fit_by_hand():
+    from crmlib.models.value_chain.stages import weighted_fit
+
+    fit = pd.Series([0.2, 0.8, 0.5], index=list("abc"))
+    share = pd.Series([0.75, 0.25, np.nan], index=list("abc"))
+    # (0.2 * 0.75 + 0.8 * 0.25) / 1.0 = 0.35; c has no value share and is left out
+    assert weighted_fit(fit, share) == pytest.approx(0.35)
+    assert np.isnan(weighted_fit(fit, pd.Series(0.0, index=list("abc"))))
+
+
+def test_sample_proposition_weighs_segment_value(sample_chain):
+    proposition = sample_chain.proposition()
+    profile = proposition.profile
+    assert profile["value_share"].sum() == pytest.approx(1.0)
+    expected = (profile["fit"] * profile["value_share"]).sum()
+    assert proposition.value_weighted_fit == pytest.approx(expected)
+    scores = sample_chain.stage_scores()
+    assert scores.loc["Value proposition development", "score"] == pytest.approx(expected)
+    # the first segment to develop holds the most value not fitted
+    at_stake = profile["value_share"] * (1 - profile["fit"])
+    assert proposition.first_segment == at_stake.idxmax()
+    text = value_chain.describe_proposition(proposition, sample_chain.company)
+    assert "Lowering process costs" in text and "shift from product to service" in text
+
+
+def test_sample_diagram_states_the_portfolio_score_measure(sample_chain):
+    primary, _ = value_chain.diagram(sample_chain)
+    effort = sample_chain.effort()
+    lines = primary[0].lines
+    assert len(lines) <= 4
+    assert lines[2] == f"SSC/MGC offers {effort.observed:.0%}"
+    assert lines[3] == f"at random {effort.expected:.0%}"
