@@ -142,3 +142,19 @@ def minimal_company_dir(small_company_dir: Path, tmp_path_factory) -> Path:
 def test_runs_with_only_the_required_tables(path: Path, minimal_company_dir: Path, tmp_path: Path):
     notebook = executed(path, tmp_path, data_dir=str(minimal_company_dir))
     assert outputs_of(notebook, "image/png")
+
+
+@pytest.mark.slow
+def test_comparing_models_runs_on_a_planted_case(tmp_path: Path):
+    from crmlib.sample.cases import create_case
+
+    company = create_case(tmp_path / "case", "churn-tier", n_customers=600, seed=3)
+    notebook = executed(
+        Path(__file__).resolve().parents[1] / "notebooks" / "07_comparing_models.ipynb",
+        tmp_path,
+        data_dir=str(company),
+    )
+    errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors
+    # the crosswalk and the models' advice are shown, with their charts
+    assert outputs_of(notebook, "image/png")

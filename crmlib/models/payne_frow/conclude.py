@@ -394,25 +394,36 @@ def _value_action(results: Results, company: Company) -> Action | None:
 
 def _multichannel_action(results: Results, company: Company) -> Action | None:
     flow = results.multichannel.continuity
-    if flow is None:
+    # integration is judged on moves between channels; without any there is nothing to fix
+    if flow is None or flow.handovers.empty or pd.isna(flow.continued_rate):
         return None
-    worst = flow.worst_process
+    rates = flow.handovers.drop(index="all", errors="ignore")["continued_rate"].dropna()
+    worst = str(rates.idxmin()) if len(rates) else flow.worst_process
+    value = float(flow.repeat_cost) if pd.notna(flow.repeat_cost) else None
     return Action(
-        title="Give every channel the contact history, so a question continues where it "
-        f"left off; start with {worst}",
+        title=sentence(
+            "Give every channel the contact history, so a question continues where it left "
+            "off; start with {process}",
+            process=worst,
+        ),
         owner="customer service",
-        expected_value=float(flow.repeat_cost) if pd.notna(flow.repeat_cost) else None,
+        expected_value=value,
         model=MODEL,
-        rationale=f"{percent(flow.cross_channel_rate)} of contact episodes crossed channels "
-        f"within {flow.window_days} days ({worst}: "
-        f"{percent(flow.by_process.loc[worst, 'cross_channel_rate'])})",
+        rationale=sentence(
+            "{continued} of the moves between channels continued the case within {days} days "
+            "({process}: {worst_rate})",
+            continued=percent(flow.continued_rate),
+            days=flow.window_days,
+            process=worst,
+            worst_rate=percent(rates[worst]) if worst in rates.index else "unknown",
+        ),
         lever="cost_to_serve",
         customer_set=CROSS_CHANNEL_SET,
         assumptions="the repeat contacts' cost is saved in full at the high end, half of it "
         "at the base",
         incremental=0.5,
-        value_low=0.25 * float(flow.repeat_cost) if pd.notna(flow.repeat_cost) else None,
-        value_high=float(flow.repeat_cost) if pd.notna(flow.repeat_cost) else None,
+        value_low=0.25 * value if value is not None else None,
+        value_high=value,
         cost_drivers={"projects": 1},
         effort=3,
     )

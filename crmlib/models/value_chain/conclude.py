@@ -306,16 +306,20 @@ def _stage_action(chain, stage: str, priority: int) -> Action | None:
     score = chain.stage_scores().loc[stage, "score"]
     rationale = f"{stage} scores {percent(score)}: {_why(chain, stage, plain=True)}."
     if stage == "Customer portfolio analysis":
+        # the stage scores whether campaign offers follow customer value
         return Action(
-            "Record what the portfolio analysis misses (cost, contacts and lifetime data)",
-            "IT",
+            "Aim the campaigns' offers at the strategically significant and growth customers "
+            "the portfolio analysis finds",
+            "marketing",
             None,
             MODEL,
             rationale,
             priority,
-            lever="data",
-            cost_drivers={"projects": 1},
-            effort=2,
+            lever="penetration",
+            customer_set="SSCs and MGCs",
+            assumptions="the value of re-aiming the offers is not estimated",
+            effort=1,
+            needs=("consent",),
         )
     if stage == "Customer intimacy":
         intimacy = chain.intimacy()
@@ -506,7 +510,7 @@ def verdict(chain: ValueChain) -> ModelVerdict:
                 2,
                 lever="cost_to_serve",
                 customer_set="cost magnets",
-                customer_count=int(summary.loc["cost_magnet", "customers"]),
+                customer_count=magnets,
                 assumptions="their cost to serve above the cost ratio of their margin is saved "
                 "in full at the high end, half of it at the base",
                 incremental=0.5,
