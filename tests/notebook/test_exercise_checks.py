@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from crmlib.notebook import exercises as ex
@@ -161,10 +162,18 @@ def test_qci_lapse_prediction(company, qci_results):
 
 
 def test_qci_activity_judgement(qci_results):
-    potential = qci_results[2]
+    # by hand: penetration is within a quarter of the range of the best, acquisition is not
+    potential = pd.DataFrame(
+        {"value_per_year": {"retention": 1000.0, "penetration": 900.0, "acquisition": 100.0}}
+    )
     check = lambda c: ex.check_activity(c, "worth most", potential, "EUR")  # noqa: E731
     results = judged(check, potential["value_per_year"])
     assert [r.verdict for r in results] == ["right", "close", "wrong"]
+    # on the sample: the best and the worst of its own values
+    potential = qci_results[2]
+    check = lambda c: ex.check_activity(c, "worth most", potential, "EUR")  # noqa: E731
+    results = judged(check, potential["value_per_year"])
+    assert (results[0].verdict, results[2].verdict) == ("right", "wrong")
 
 
 # -- 03 Payne & Frow ------------------------------------------------------------------------
@@ -252,10 +261,16 @@ def test_chain_matrix_prediction(chain):
 
 
 def test_chain_stage_judgement(chain):
-    scores = chain.stage_scores()
+    # by hand: B is within a quarter of the range of the weakest, C is the strongest
+    scores = pd.DataFrame({"score": {"A": 0.2, "B": 0.3, "C": 0.9}})
     check = lambda c: ex.check_stage_to_fund(c, "weakest link", scores)  # noqa: E731
     results = judged(check, scores["score"], higher_is_better=False)
     assert [r.verdict for r in results] == ["right", "close", "wrong"]
+    # on the sample: the weakest and the strongest stage
+    scores = chain.stage_scores()
+    check = lambda c: ex.check_stage_to_fund(c, "weakest link", scores)  # noqa: E731
+    results = judged(check, scores["score"], higher_is_better=False)
+    assert (results[0].verdict, results[2].verdict) == ("right", "wrong")
 
 
 # -- 05 Customer IDOL -----------------------------------------------------------------------
