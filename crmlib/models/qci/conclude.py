@@ -212,27 +212,31 @@ def describe_potential(table: pd.DataFrame, currency: str) -> str:
     if source == "unknown" and "acquisition" in valued.index:
         parts.append(
             "Acquisition is valued before the cost of winning the customers, which the data "
-            "does not hold: set the parameter acquisition\\_cost to net it."
+            "does not hold: the client's own cost of winning a customer nets it."
         )
     elif source == "given" and "acquisition" in valued.index:
         parts.append(
-            "Acquisition is valued net of the cost of winning a customer given as the "
-            "parameter acquisition\\_cost."
+            "Acquisition is valued net of the cost of winning a customer the client gives."
         )
     top = valued.index[0]
-    parts.append(
-        sentence(
-            "**{top}** has the largest improvement potential.",
-            top=top.capitalize(),
-        )
-    )
     if source == "unknown" and top == "acquisition" and len(valued) > 1:
+        # before its cost acquisition is not comparable: name the first activity valued in full
         row = valued.loc["acquisition"]
         lead = row["value_each"] - valued["value_per_year"].iloc[1] / row["customers"]
         parts.append(
             sentence(
-                "It stays first only while winning a customer costs less than {lead}.",
+                "Valued in full, **{second}** has the largest improvement potential; "
+                "acquisition comes before it only while winning a customer costs less "
+                "than {lead}.",
+                second=valued.index[1].capitalize(),
                 lead=money(max(lead, 0.0), currency),
+            )
+        )
+    else:
+        parts.append(
+            sentence(
+                "**{top}** has the largest improvement potential.",
+                top=top.capitalize(),
             )
         )
     scores = table["practice_score"].dropna()
@@ -622,11 +626,20 @@ def verdict(result: QciResult) -> ModelVerdict:
         figures["qci_reality_percent"] = scored.percent("reality")
         findings.append(describe_assessment(scored))
     if len(valued):
-        top = valued.iloc[0]
+        # acquisition valued before an unknown cost of winning is not comparable: lead
+        # with the first activity valued in full
+        first = 0
+        if (
+            table.attrs.get("acquisition_cost_source") == "unknown"
+            and valued.index[0] == "acquisition"
+            and len(valued) > 1
+        ):
+            first = 1
+        top = valued.iloc[first]
         headline = sentence(
             "{activity} has the largest improvement potential: {uplift_points} points "
             "more is worth {value_per_year} a year.",
-            activity=valued.index[0].capitalize(),
+            activity=valued.index[first].capitalize(),
             uplift_points=number(uplift_points, None),
             value_per_year=money(top.value_per_year, currency),
         )

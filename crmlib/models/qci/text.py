@@ -889,7 +889,7 @@ def describe_retention_value(result: RetentionValue, currency: str) -> str:
         parts.append(
             sentence(
                 "{rule} The data has no acquisition cost and no cost to serve to set it "
-                "against; set the parameter acquisition_cost to compare.",
+                "against; the client's own cost of winning a customer is needed to compare.",
                 rule=rule,
             )
         )

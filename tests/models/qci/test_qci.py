@@ -297,6 +297,9 @@ def test_verdict_on_the_sample(sample):
         scored=sample["scored"],
     )
     top = table.index[0]
+    if top == "acquisition" and table.attrs.get("acquisition_cost_source") == "unknown":
+        # valued before an unknown cost of winning, acquisition does not lead the headline
+        top = table.index[1]
     assert result.headline.startswith(f"{top.capitalize()} has the largest improvement potential")
     assert result.figures[f"value_{top}_per_year"] == pytest.approx(
         table.loc[top, "value_per_year"]
@@ -543,7 +546,7 @@ def test_an_unknown_cost_says_how_long_acquisition_stays_first():
     table = qci.improvement_potential(*views(kept_margin=20.0, cross_sell=0.99), uplift=0.05)
     assert table.index[0] == "acquisition"
     text = qci.describe_potential(table, "EUR")
-    assert "stays first only while winning a customer costs less than EUR 60" in text
+    assert "acquisition comes before it only while winning a customer costs less than EUR 60" in text
 
 
 def test_acquisition_cost_parameter_is_a_cost_or_unknown():
