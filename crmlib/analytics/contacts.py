@@ -23,6 +23,23 @@ from crmlib.analytics.checks import need_table
 from crmlib.errors import ParameterError
 
 
+def sorted_contacts(interactions: pd.DataFrame, window_days: int, step: str) -> pd.DataFrame:
+    """The interactions with a customer, date and process, in thread order.
+
+    Episodes, handovers and the orchestration checks all read contacts per customer and
+    process in date order; this is that one reading, with the one check of the window.
+    ``step`` names the analysis in the error a missing column raises.
+    """
+    if window_days < 0:
+        raise ParameterError(f"window_days must be zero or more, got {window_days}")
+    data = need_table(
+        interactions, "interactions", ("customer_id", "date", "channel", "process"), step
+    )
+    return data.dropna(subset=["customer_id", "date", "process"]).sort_values(
+        ["customer_id", "process", "date"], kind="mergesort"
+    )
+
+
 def contact_episodes(interactions: pd.DataFrame, window_days: int = 14) -> pd.DataFrame:
     """Group contacts into episodes: one customer, one process, no gap over ``window_days``.
 
@@ -43,17 +60,7 @@ def contact_episodes(interactions: pd.DataFrame, window_days: int = 14) -> pd.Da
         ``resolved_first_contact`` (the first contact resolved it; NA without the
         ``resolved`` column).
     """
-    if window_days < 0:
-        raise ParameterError(f"window_days must be zero or more, got {window_days}")
-    data = need_table(
-        interactions,
-        "interactions",
-        ("customer_id", "date", "channel", "process"),
-        "contact episodes",
-    )
-    data = data.dropna(subset=["customer_id", "date", "process"]).sort_values(
-        ["customer_id", "process", "date"], kind="mergesort"
-    )
+    data = sorted_contacts(interactions, window_days, "contact episodes")
     customer = data["customer_id"].to_numpy(dtype=object)
     process = data["process"].to_numpy(dtype=object)
     gap = data["date"].diff().dt.days.to_numpy(dtype=float)
@@ -281,17 +288,7 @@ def channel_handovers(
         the window), ``resolved`` (the new channel's contact resolved it; NA without the
         column or the value) and ``continued`` (boolean; NA when not known).
     """
-    if window_days < 0:
-        raise ParameterError(f"window_days must be zero or more, got {window_days}")
-    data = need_table(
-        interactions,
-        "interactions",
-        ("customer_id", "date", "channel", "process"),
-        "channel handovers",
-    )
-    data = data.dropna(subset=["customer_id", "date", "process"]).sort_values(
-        ["customer_id", "process", "date"], kind="mergesort"
-    )
+    data = sorted_contacts(interactions, window_days, "channel handovers")
     customer = data["customer_id"].to_numpy(dtype=object)
     process = data["process"].to_numpy(dtype=object)
     channel = data["channel"].astype(str).str.strip().to_numpy(dtype=object)

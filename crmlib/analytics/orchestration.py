@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from crmlib.analytics.checks import need_table
+from crmlib.analytics.contacts import sorted_contacts
 from crmlib.errors import MissingDataError, ParameterError
 
 #: The five synchronisation dimensions, in the order of the source.
@@ -88,17 +89,7 @@ def contact_threads(interactions: pd.DataFrame, window_days: int = 14) -> pd.Dat
         episode), ``previous_channel`` (missing for a first contact) and ``last`` (the
         episode's last contact).
     """
-    if window_days < 0:
-        raise ParameterError(f"window_days must be zero or more, got {window_days}")
-    data = need_table(
-        interactions,
-        "interactions",
-        ("customer_id", "date", "channel", "process"),
-        "the orchestration checks",
-    )
-    data = data.dropna(subset=["customer_id", "date", "process"]).sort_values(
-        ["customer_id", "process", "date"], kind="mergesort"
-    )
+    data = sorted_contacts(interactions, window_days, "the orchestration checks")
     customer = _text(data["customer_id"])
     process = _text(data["process"])
     channel = _text(data["channel"])
