@@ -495,7 +495,7 @@ _DEFINITIONS = (
     Definition(
         "analyses_supported",
         "Analyses the data supports",
-        "Of the workbook's analyses (crmlib.analytics.data_support), how many the data "
+        "Of the workbook's analyses, how many the data "
         "supports fully (qualifier 'yes'), in part ('partly') or not ('no').",
         _AT_END,
         "analyses",
@@ -522,7 +522,7 @@ _DEFINITIONS = (
         "ssc_picture_completeness",
         "Completeness of the SSCs' customer picture",
         "The value chain's customer intimacy: the mean completeness (0-1) of the customer "
-        "picture (crmlib.analytics.profile) over the six aspects, for the SSCs (qualifier "
+        "picture over the six aspects, for the SSCs (qualifier "
         "'SSC') and for the other customers ('other').",
         _AT_END,
         "share",
@@ -539,7 +539,7 @@ _DEFINITIONS = (
         "offer_needs_fit",
         "Offer-needs fit",
         "The value chain's value proposition: per needs segment, the share of its members "
-        "served on its distinctive needs by what they buy (crmlib.analytics.proposition), "
+        "served on its distinctive needs by what they buy, "
         "averaged over the segments weighted by respondents.",
         "the 12 months up to the observation end",
         "share",

@@ -24,7 +24,7 @@ def analyse(
     target_segments: str = "",
     horizon_months: int = 12,
     discount_rate: float = 0.1,
-    acquisition_cost: float = 0.0,
+    acquisition_cost: float | None = None,
     retention_cost: float = 0.0,
     repeat_window_days: int = 14,
     kpi_end: str = "",

@@ -143,7 +143,6 @@ def describe_acquisition_range(table: pd.DataFrame, currency: str) -> str:
         )
     if not (table["basis"] == "given (acquisition_cost)").any():
         parts.append(
-            "Give the client's own figure as the parameter acquisition\\_cost: its marketing "
-            "and sales spend on acquisition over the customers it won in the same year."
+            "The client's own figure replaces it: its marketing and sales spend on acquisition over the customers it won in the same year."
         )
     return " ".join(parts)

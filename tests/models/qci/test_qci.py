@@ -546,7 +546,9 @@ def test_an_unknown_cost_says_how_long_acquisition_stays_first():
     table = qci.improvement_potential(*views(kept_margin=20.0, cross_sell=0.99), uplift=0.05)
     assert table.index[0] == "acquisition"
     text = qci.describe_potential(table, "EUR")
-    assert "acquisition comes before it only while winning a customer costs less than EUR 60" in text
+    assert (
+        "acquisition comes before it only while winning a customer costs less than EUR 60" in text
+    )
 
 
 def test_acquisition_cost_parameter_is_a_cost_or_unknown():
