@@ -101,7 +101,7 @@ def profile_table(proposition: Proposition, currency: str) -> pd.DataFrame:
     profile = proposition.profile
     table = readable_table(
         profile,
-        shares=("ssc_share", "fit"),
+        shares=("ssc_share", "fit", "process_cost_rate", "value_share"),
         amounts=("revenue_per_customer", "cost_to_serve_per_customer"),
         counts=("respondents",),
         rename={
