@@ -61,6 +61,15 @@ def _number(answer) -> float | None:
     return float(answer)
 
 
+def number_or_none(answer) -> float | None:
+    """The answer as a number, or None when it is empty or not a number (for traps that
+    recognise a particular wrong number before the ordinary check)."""
+    try:
+        return _number(answer)
+    except (TypeError, ValueError):
+        return None
+
+
 def check_number(
     answer,
     expected: float,

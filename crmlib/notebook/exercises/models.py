@@ -16,10 +16,10 @@ from crmlib.notebook.exercises.checks import (
     Change,
     Feedback,
     _none_without_data,
-    _number,
     _open_without_data,
     check_judgement,
     check_number,
+    number_or_none,
 )
 
 
@@ -137,10 +137,7 @@ def check_overall_retention(answer, kept) -> Feedback:
         return Feedback("open", UNKNOWN)
     expected = float(counts["retained"].sum() / counts["customers_before"].sum())
     unweighted = float((counts["retained"] / counts["customers_before"]).mean())
-    try:
-        value = _number(answer)
-    except (TypeError, ValueError):
-        value = None
+    value = number_or_none(answer)
     if value is not None and abs(value - unweighted) < 0.002 < abs(unweighted - expected):
         return Feedback(
             "wrong",
@@ -217,10 +214,7 @@ def check_retention_lift(answer, value) -> Feedback:
     if any(p is None or not math.isfinite(p) for p in parts):
         return Feedback("open", UNKNOWN)
     expected = lift * value.target_retained_base * value.target_profit_per_customer
-    try:
-        given = _number(answer)
-    except (TypeError, ValueError):
-        given = None
+    given = number_or_none(answer)
     if given is not None and expected and abs(given / expected - 100) < 1:
         return Feedback("wrong", f"Write the {percent(lift)} as {lift:g}, not {lift * 100:g}.")
     return check_number(
@@ -243,10 +237,7 @@ def check_points_change(answer, performance, kpi: str = "retention_rate") -> Fee
     previous, current = (float(card.loc[kpi, c]) for c in ("previous", "current"))
     expected = (current - previous) * 100
     relative = float(card.loc[kpi, "relative_change"]) * 100
-    try:
-        given = _number(answer)
-    except (TypeError, ValueError):
-        given = None
+    given = number_or_none(answer)
     if given is not None and abs(given - relative) < 0.05 < abs(relative - expected):
         return Feedback(
             "wrong",
