@@ -176,6 +176,19 @@ def improvement_potential(
     return table
 
 
+def _acquisition_leads_before_cost(table: pd.DataFrame, valued: pd.DataFrame) -> bool:
+    """Whether acquisition ranks first only because its unknown cost of winning is left out.
+
+    Valued before that cost it is not comparable with the others, so the verdict and its
+    text lead with the first activity valued in full.
+    """
+    return (
+        table.attrs.get("acquisition_cost_source") == "unknown"
+        and len(valued) > 1
+        and valued.index[0] == "acquisition"
+    )
+
+
 def describe_potential(table: pd.DataFrame, currency: str) -> str:
     """The ranking in words, with the figures and the practice scores."""
     uplift = table.attrs.get("uplift", np.nan)
@@ -219,8 +232,7 @@ def describe_potential(table: pd.DataFrame, currency: str) -> str:
             "Acquisition is valued net of the cost of winning a customer the client gives."
         )
     top = valued.index[0]
-    if source == "unknown" and top == "acquisition" and len(valued) > 1:
-        # before its cost acquisition is not comparable: name the first activity valued in full
+    if _acquisition_leads_before_cost(table, valued):
         row = valued.loc["acquisition"]
         lead = row["value_each"] - valued["value_per_year"].iloc[1] / row["customers"]
         parts.append(
@@ -626,15 +638,7 @@ def verdict(result: QciResult) -> ModelVerdict:
         figures["qci_reality_percent"] = scored.percent("reality")
         findings.append(describe_assessment(scored))
     if len(valued):
-        # acquisition valued before an unknown cost of winning is not comparable: lead
-        # with the first activity valued in full
-        first = 0
-        if (
-            table.attrs.get("acquisition_cost_source") == "unknown"
-            and valued.index[0] == "acquisition"
-            and len(valued) > 1
-        ):
-            first = 1
+        first = 1 if _acquisition_leads_before_cost(table, valued) else 0
         top = valued.iloc[first]
         headline = sentence(
             "{activity} has the largest improvement potential: {uplift_points} points "
