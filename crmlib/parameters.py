@@ -296,6 +296,7 @@ _AMOUNT = Range(0, example="0 for unknown, else e.g. 25")
 RULES: dict[str, Any] = {
     "data_dir": Folder(),
     "currency": Currency(),
+    "language": Choice(("", "en", "nl")),
     "observation_end": Date(),
     "kpi_end": Date(),
     # an explicit value decides; "auto" lets the notebook decide (a live session or not)

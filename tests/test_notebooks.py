@@ -15,7 +15,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
-BASE_PARAMETERS = ("data_dir", "company", "currency", "observation_end", "interactive")
+BASE_PARAMETERS = (
+    "data_dir",
+    "company",
+    "currency",
+    "observation_end",
+    "language",
+    "interactive",
+)
 PARAMETER_LINE = re.compile(
     r"^(?P<name>[a-z_][a-z0-9_]*): (?P<type>[A-Za-z_][\w\[\], |]*) = (?P<default>.+?)  # (?P<help>\S.*)$"
 )

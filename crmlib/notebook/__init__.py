@@ -58,6 +58,7 @@ def open_company(
     company: str = "",
     currency: str = "",
     observation_end: str = "",
+    language: str = "",
 ) -> Company:
     """Load a company from a notebook's base parameters (empty strings mean "not given")."""
     return load_company(
