@@ -18,10 +18,18 @@ from crmlib.models.value_chain.chain import (
     ValueChain,
     limiting_stage,
 )
-from crmlib.models.value_chain.text import Cite, _citer, _lower, cost_magnet_cost, names
+from crmlib.models.value_chain.text import (
+    SEGMENT_CUSTOMERS,
+    Cite,
+    _citer,
+    _lower,
+    cost_magnet_cost,
+    names,
+)
+from crmlib.models.value_chain.words import shown, words
 from crmlib.models.verdict import Action, ModelVerdict
 from crmlib.stages import Stage
-from crmlib.text import Safe, label, lead, sentence, translate
+from crmlib.text import Safe, lead, sentence, translate
 
 #: Who owns the action on each supporting condition.
 CONDITION_OWNERS = {
@@ -64,14 +72,14 @@ def _why(chain: ValueChain, stage: str, *, plain: bool = False) -> str:
             return _fill(
                 plain,
                 "the {aspect} aspect of the SSCs' picture is only {share} complete",
-                aspect=label(gaps.index[0]),
+                aspect=words(gaps.index[0]),
                 share=percent(gaps.iloc[0]),
             )
         return _fill(plain, "the SSCs' picture has no single large gap")
     if stage == "Network development":
         parties = chain.network().parties.dropna(subset=["percent"])
         worst = parties["percent"].idxmin()
-        return _fill(plain, "{party} are least aligned on customer data", party=label(worst))
+        return _fill(plain, "{party} are least aligned on customer data", party=words(worst))
     if stage == "Value proposition development":
         profile = chain.proposition().profile.dropna(subset=["fit"])
         worst = profile["fit"].idxmin()
@@ -83,14 +91,14 @@ def _why(chain: ValueChain, stage: str, *, plain: bool = False) -> str:
     ratio = (measures["value"] / measures["target"]).idxmin()
     row = measures.loc[ratio]
     who = (
-        _fill(plain, "all customers")
-        if row["segment"] == "all"
+        shown(SEGMENT_CUSTOMERS[row["segment"]])
+        if row["segment"] in SEGMENT_CUSTOMERS
         else _fill(plain, "{segment} customers", segment=row["segment"])
     )
     return _fill(
         plain,
         "{measure} of {who} is furthest below its target",
-        measure=row["measure"],
+        measure=shown(row["measure"]),
         who=Safe(who) if not plain else who,
     )
 
@@ -172,7 +180,7 @@ def describe_chain(chain: ValueChain, scores: pd.DataFrame, cite: Cite | None = 
             ssc=ssc,
             share=percent(portfolio.n_ssc / len(portfolio.table)),
             value=cite_(portfolio.figure("ssc_value_share")),
-            word=portfolio.value_word,
+            word=shown(portfolio.value_word),
             months=str(portfolio.horizon_months),
         )
     ]
@@ -272,7 +280,7 @@ def diagram_lines(chain: ValueChain, stage: str) -> tuple[str, ...]:
                 lines.append(
                     _line(
                         "gap: {aspect} {share}",
-                        aspect=label(i.gaps.index[0]),
+                        aspect=words(i.gaps.index[0]),
                         share=percent(i.gaps.iloc[0]),
                     )
                 )
@@ -304,12 +312,16 @@ def _stage_action(chain, stage: str, priority: int) -> Action | None:
     """The action a weak primary stage calls for, with its value where it can be estimated."""
 
     score = chain.stage_scores().loc[stage, "score"]
-    rationale = f"{stage} scores {percent(score)}: {_why(chain, stage, plain=True)}."
+    rationale = translate("{stage} scores {score}: {why}.").format(
+        stage=shown(stage), score=percent(score), why=_why(chain, stage, plain=True)
+    )
     if stage == "Customer portfolio analysis":
         # the stage scores whether campaign offers follow customer value
         return Action(
-            "Aim the campaigns' offers at the strategically significant and growth customers "
-            "the portfolio analysis finds",
+            translate(
+                "Aim the campaigns' offers at the strategically significant and growth "
+                "customers the portfolio analysis finds"
+            ),
             "marketing",
             None,
             MODEL,
@@ -317,17 +329,24 @@ def _stage_action(chain, stage: str, priority: int) -> Action | None:
             priority,
             lever="penetration",
             customer_set="SSCs and MGCs",
-            assumptions="the value of re-aiming the offers is not estimated",
+            assumptions=translate("the value of re-aiming the offers is not estimated"),
             effort=1,
             needs=("consent",),
         )
     if stage == "Customer intimacy":
         intimacy = chain.intimacy()
-        aspect = intimacy.gaps.index[0].replace("_", " ") if len(intimacy.gaps) else "picture"
         key = intimacy.gaps.index[0] if len(intimacy.gaps) else ""
+        title = (
+            translate(
+                "Complete the {aspect} aspect of the {n} SSCs' picture at their next contacts"
+            ).format(aspect=words(key), n=count(len(intimacy.ssc_ids)))
+            if key
+            else translate("Complete the {n} SSCs' picture at their next contacts").format(
+                n=count(len(intimacy.ssc_ids))
+            )
+        )
         return Action(
-            f"Complete the {aspect} aspect of the {count(len(intimacy.ssc_ids))} SSCs' picture "
-            "at their next contacts",
+            title,
             "marketing",
             None,
             MODEL,
@@ -342,9 +361,11 @@ def _stage_action(chain, stage: str, priority: int) -> Action | None:
         )
     if stage == "Network development":
         parties = chain.network().parties.dropna(subset=["percent"])
-        party = parties["percent"].idxmin().replace("_", " ")
+        party = words(parties["percent"].idxmin())
         return Action(
-            f"Share customer data with {party} and agree how they use it",
+            translate("Share customer data with {party} and agree how they use it").format(
+                party=party
+            ),
             "management",
             None,
             MODEL,
@@ -360,7 +381,9 @@ def _stage_action(chain, stage: str, priority: int) -> Action | None:
         segment, weighed = _proposition_segment(proposition.profile)
         needs = proposition.fit.segments.loc[segment, "distinctive_needs"].replace("_", " ")
         return Action(
-            f"Develop the proposition for '{segment}' around {needs}",
+            translate("Develop the proposition for '{segment}' around {needs}").format(
+                segment=segment, needs=needs
+            ),
             "marketing",
             None,
             MODEL,
@@ -371,9 +394,9 @@ def _stage_action(chain, stage: str, priority: int) -> Action | None:
             customer_count=int(proposition.profile.loc[segment, "respondents"])
             if pd.notna(proposition.profile.loc[segment, "respondents"])
             else None,
-            assumptions="segment chosen on its fit gap weighed by its revenue"
+            assumptions=translate("segment chosen on its fit gap weighed by its revenue")
             if weighed
-            else "segment chosen on its fit alone: its value is not known",
+            else translate("segment chosen on its fit alone: its value is not known"),
             cost_drivers={"projects": 1},
             effort=2,
         )
@@ -389,8 +412,14 @@ def _stage_action(chain, stage: str, priority: int) -> Action | None:
     who = "all customers" if row["segment"] == "all" else f"{row['segment']} customers"
     n = int(row["customers"]) if pd.notna(row["customers"]) else None
     retention = row["measure"] == "retention"
+    said_who = shown(SEGMENT_CUSTOMERS.get(row["segment"], who))
     return Action(
-        f"Lift {row['measure']} of {who} from {percent(row['value'])} to {percent(row['target'])}",
+        translate("Lift {measure} of {who} from {value} to {target}").format(
+            measure=shown(row["measure"]),
+            who=said_who,
+            value=percent(row["value"]),
+            target=percent(row["target"]),
+        ),
         "customer service" if retention else "marketing",
         value,
         MODEL,
@@ -399,8 +428,10 @@ def _stage_action(chain, stage: str, priority: int) -> Action | None:
         lever="retention" if retention else "penetration",
         customer_set=who,
         customer_count=n,
-        assumptions="the target is reached (assumed); each kept customer brings the "
-        "segment's mean current value of a retained customer"
+        assumptions=translate(
+            "the target is reached (assumed); each kept customer brings the segment's mean "
+            "current value of a retained customer"
+        )
         if value is not None
         else "",
         cost_drivers={"contacts": 2 * n} if n else {},
@@ -442,12 +473,12 @@ def verdict(chain: ValueChain) -> ModelVerdict:
     headline = sentence(
         "{stage} limits {company}'s CRM value chain most (score {score}); the {ssc} "
         "strategically significant customers bring {share} of current value ({word}).",
-        stage=limit,
+        stage=shown(limit),
         company=company.name,
         score=percent(scores.loc[limit, "score"]),
         ssc=count(portfolio.n_ssc),
         share=percent(portfolio.ssc_value_share),
-        word=portfolio.value_word,
+        word=shown(portfolio.value_word),
     )
     findings = []
     primary = scores[(scores["kind"] == "primary") & scores["score"].notna()]
@@ -462,7 +493,7 @@ def verdict(chain: ValueChain) -> ModelVerdict:
     measured = [
         sentence(
             "{name} {customers}",
-            name=summary.loc[k, "label"],
+            name=shown(summary.loc[k, "label"]),
             customers=count(summary.loc[k, "customers"]),
         )
         for k in summary.index
@@ -500,19 +531,28 @@ def verdict(chain: ValueChain) -> ModelVerdict:
         cost, margin, excess = cost_magnet_cost(portfolio)
         actions.append(
             Action(
-                f"Serve the {count(magnets)} cost magnets through cheaper channels",
+                translate("Serve the {n} cost magnets through cheaper channels").format(
+                    n=count(magnets)
+                ),
                 "customer service",
                 excess * 12 / portfolio.horizon_months,
                 MODEL,
-                f"They cost {money(cost, company.currency)} to serve against "
-                f"{money(margin, company.currency)} of margin in the last "
-                f"{portfolio.horizon_months} months.",
+                translate(
+                    "They cost {cost} to serve against {margin} of margin in the last "
+                    "{months} months."
+                ).format(
+                    cost=money(cost, company.currency),
+                    margin=money(margin, company.currency),
+                    months=portfolio.horizon_months,
+                ),
                 2,
                 lever="cost_to_serve",
                 customer_set="cost magnets",
                 customer_count=magnets,
-                assumptions="their cost to serve above the cost ratio of their margin is saved "
-                "in full at the high end, half of it at the base",
+                assumptions=translate(
+                    "their cost to serve above the cost ratio of their margin is saved in full "
+                    "at the high end, half of it at the base"
+                ),
                 incremental=0.5,
                 value_low=0.25 * excess * 12 / portfolio.horizon_months,
                 value_high=excess * 12 / portfolio.horizon_months,
@@ -523,12 +563,16 @@ def verdict(chain: ValueChain) -> ModelVerdict:
     if weakest is not None:
         actions.append(
             Action(
-                f"Strengthen {_lower(weakest)} as a condition of the CRM value chain",
+                translate("Strengthen {condition} as a condition of the CRM value chain").format(
+                    condition=_lower(weakest)
+                ),
                 CONDITION_OWNERS.get(weakest, "board"),
                 None,
                 MODEL,
-                f"{weakest} scores {percent(scores.loc[weakest, 'score'])} in the workshop "
-                "assessment, the lowest of the supporting conditions.",
+                translate(
+                    "{condition} scores {score} in the workshop assessment, the lowest of the "
+                    "supporting conditions."
+                ).format(condition=shown(weakest), score=percent(scores.loc[weakest, "score"])),
                 3,
                 lever="readiness",
                 cost_drivers={"projects": 1},
