@@ -45,10 +45,11 @@ def _key(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
 
-def _fill(plain: bool, template: str, **values: object) -> str:
-    """A clause as Markdown (values escaped), or as plain text with ``plain``."""
+def _clause(plain: bool, template: str, **values: object) -> str:
+    """A clause from a template already translated: Markdown (values escaped), or plain
+    text with ``plain``."""
     if plain:
-        return translate(template).format(**values)
+        return template.format(**values)
     return sentence(template, **values)
 
 
@@ -59,45 +60,53 @@ def _why(chain: ValueChain, stage: str, *, plain: bool = False) -> str:
     """
     if stage == "Customer portfolio analysis":
         effort = chain.effort()
-        return _fill(
+        return _clause(
             plain,
-            "{observed} of the offers reached the SSCs and MGCs, who are {expected} of the "
-            "customers",
+            translate(
+                "{observed} of the offers reached the SSCs and MGCs, who are {expected} of the "
+                "customers"
+            ),
             observed=percent(effort.observed),
             expected=percent(effort.expected),
         )
     if stage == "Customer intimacy":
         gaps = chain.intimacy().gaps
         if len(gaps):
-            return _fill(
+            return _clause(
                 plain,
-                "the {aspect} aspect of the SSCs' picture is only {share} complete",
+                translate("the {aspect} aspect of the SSCs' picture is only {share} complete"),
                 aspect=words(gaps.index[0]),
                 share=percent(gaps.iloc[0]),
             )
-        return _fill(plain, "the SSCs' picture has no single large gap")
+        return _clause(plain, translate("the SSCs' picture has no single large gap"))
     if stage == "Network development":
         parties = chain.network().parties.dropna(subset=["percent"])
         worst = parties["percent"].idxmin()
-        return _fill(plain, "{party} are least aligned on customer data", party=words(worst))
+        return _clause(
+            plain, translate("{party} are least aligned on customer data"), party=words(worst)
+        )
     if stage == "Value proposition development":
         profile = chain.proposition().profile.dropna(subset=["fit"])
         worst = profile["fit"].idxmin()
         fit = percent(profile.loc[worst, "fit"])
         if plain:
-            return _fill(plain, "the offer fits {segment} only {fit}", segment=worst, fit=fit)
-        return _fill(plain, "the offer fits *{segment}* only {fit}", segment=worst, fit=fit)
+            return _clause(
+                plain, translate("the offer fits {segment} only {fit}"), segment=worst, fit=fit
+            )
+        return _clause(
+            plain, translate("the offer fits *{segment}* only {fit}"), segment=worst, fit=fit
+        )
     measures = chain.relationships().measures
     ratio = (measures["value"] / measures["target"]).idxmin()
     row = measures.loc[ratio]
     who = (
         shown(SEGMENT_CUSTOMERS[row["segment"]])
         if row["segment"] in SEGMENT_CUSTOMERS
-        else _fill(plain, "{segment} customers", segment=row["segment"])
+        else _clause(plain, translate("{segment} customers"), segment=row["segment"])
     )
-    return _fill(
+    return _clause(
         plain,
-        "{measure} of {who} is furthest below its target",
+        translate("{measure} of {who} is furthest below its target"),
         measure=shown(row["measure"]),
         who=Safe(who) if not plain else who,
     )
@@ -132,18 +141,21 @@ def describe_scores(scores: pd.DataFrame, company: Company) -> Safe:
         if len(part) < 2:
             continue
         low, high = part["score"].idxmin(), part["score"].idxmax()
-        template = (
-            "The primary stages run from {low} ({low_score}) to {high} ({high_score})."
-            if kind == "primary"
-            else "The supporting conditions run from {low} ({low_score}) to {high} ({high_score})."
-        )
+        values = {
+            "low": _lower(low),
+            "low_score": percent(part.loc[low, "score"]),
+            "high": _lower(high),
+            "high_score": percent(part.loc[high, "score"]),
+        }
         parts.append(
             sentence(
-                template,
-                low=_lower(low),
-                low_score=percent(part.loc[low, "score"]),
-                high=_lower(high),
-                high_score=percent(part.loc[high, "score"]),
+                "The primary stages run from {low} ({low_score}) to {high} ({high_score}).",
+                **values,
+            )
+            if kind == "primary"
+            else sentence(
+                "The supporting conditions run from {low} ({low_score}) to {high} ({high_score}).",
+                **values,
             )
         )
     grey = scores[scores["score"].isna()]
@@ -243,11 +255,6 @@ def describe_chain(chain: ValueChain, scores: pd.DataFrame, cite: Cite | None = 
     return Safe(" ".join(parts))
 
 
-def _line(template: str, **values: object) -> str:
-    """A diagram line: translated and filled, not escaped (drawn as text, not Markdown)."""
-    return translate(template).format(**values)
-
-
 def diagram_lines(chain: ValueChain, stage: str) -> tuple[str, ...]:
     """Up to four short lines of the company's figures for a stage of the diagram."""
     try:
@@ -255,31 +262,30 @@ def diagram_lines(chain: ValueChain, stage: str) -> tuple[str, ...]:
             p = chain.portfolio()
             effort = chain.effort()
             lines = [
-                _line("{n} SSCs", n=count(p.n_ssc)),
-                _line("{share} of value", share=percent(p.ssc_value_share)),
+                translate("{n} SSCs").format(n=count(p.n_ssc)),
+                translate("{share} of value").format(share=percent(p.ssc_value_share)),
             ]
             if not math.isnan(effort.score):
                 # the score's own measure: offers to SSCs and MGCs against a random choice
                 lines += [
-                    _line("SSC/MGC offers {share}", share=percent(effort.observed)),
-                    _line("at random {share}", share=percent(effort.expected)),
+                    translate("SSC/MGC offers {share}").format(share=percent(effort.observed)),
+                    translate("at random {share}").format(share=percent(effort.expected)),
                 ]
             else:
                 summary = p.types.summary
                 if summary.loc["high_volume", "measured"]:
                     n = count(summary.loc["high_volume", "customers"])
-                    lines.append(_line("{n} high-volume", n=n))
+                    lines.append(translate("{n} high-volume").format(n=n))
                 if summary.loc["absorbs_fixed_costs", "measured"]:
                     n = count(summary.loc["absorbs_fixed_costs", "customers"])
-                    lines.append(_line("{n} absorb fixed costs", n=n))
+                    lines.append(translate("{n} absorb fixed costs").format(n=n))
             return tuple(lines)
         if stage == "Customer intimacy":
             i = chain.intimacy()
-            lines = [_line("SSC picture {share}", share=percent(i.ssc_completeness))]
+            lines = [translate("SSC picture {share}").format(share=percent(i.ssc_completeness))]
             if len(i.gaps):
                 lines.append(
-                    _line(
-                        "gap: {aspect} {share}",
+                    translate("gap: {aspect} {share}").format(
                         aspect=words(i.gaps.index[0]),
                         share=percent(i.gaps.iloc[0]),
                     )
@@ -289,23 +295,25 @@ def diagram_lines(chain: ValueChain, stage: str) -> tuple[str, ...]:
             n = chain.network()
             lines = []
             if not math.isnan(n.alignment):
-                lines.append(_line("alignment {share}", share=percent(n.alignment)))
+                lines.append(translate("alignment {share}").format(share=percent(n.alignment)))
             if n.suppliers is not None and len(n.suppliers):
-                lines.append(_line("{n} suppliers", n=count(len(n.suppliers))))
+                lines.append(translate("{n} suppliers").format(n=count(len(n.suppliers))))
             return tuple(lines)
         if stage == "Value proposition development":
             pr = chain.proposition()
             return (
-                _line("{k} needs segments", k=pr.segments.k),
-                _line("value-weighted fit {share}", share=percent(pr.value_weighted_fit)),
+                translate("{k} needs segments").format(k=pr.segments.k),
+                translate("value-weighted fit {share}").format(
+                    share=percent(pr.value_weighted_fit)
+                ),
             )
         r = chain.relationships()
         return (
-            _line("SSC retention {share}", share=percent(r.value("retention", "SSC"))),
-            _line("targets met {share}", share=percent(r.attainment)),
+            translate("SSC retention {share}").format(share=percent(r.value("retention", "SSC"))),
+            translate("targets met {share}").format(share=percent(r.attainment)),
         )
     except MissingDataError:  # a stage without data says so in the diagram
-        return (_line("not measured"),)
+        return (translate("not measured"),)
 
 
 def _stage_action(chain, stage: str, priority: int) -> Action | None:
@@ -604,7 +612,7 @@ def diagram(chain: ValueChain) -> tuple[list[Stage], list[Stage]]:
             name,
             (percent(scores.loc[name, "score"]),)
             if not math.isnan(scores.loc[name, "score"])
-            else (_line("not scored"),),
+            else (translate("not scored"),),
             _score(scores.loc[name, "score"]),
         )
         for name in CONDITIONS.values()

@@ -38,8 +38,8 @@ STATUSES = (N_("measured"), N_("not measurable"))
 
 
 def _named(template: str, currency: str) -> str:
-    """A column name with its currency (a table heading: escaped where it is shown)."""
-    return translate(template).format(currency=currency)
+    """A column name (already translated) with its currency (escaped where it is shown)."""
+    return template.format(currency=currency)
 
 
 def readable_table(
@@ -130,8 +130,8 @@ def needs_table(proposition: Proposition) -> pd.DataFrame:
     table.index = [label(n) for n in table.index]
     table.index.name = translate("need")
     table.columns.name = None
-    # the last column is the average respondent (crmlib.analytics.proposition)
-    table = table.rename(columns={"average": translate("average")})
+    # the last column, "all", is the average respondent (crmlib.analytics.proposition)
+    table = table.rename(columns={"all": translate("all")})
     return table
 
 
@@ -145,9 +145,11 @@ def profile_table(proposition: Proposition, currency: str) -> pd.DataFrame:
         counts=("respondents",),
         rename={
             "ssc_share": N_("SSCs"),
-            "revenue_per_customer": _named("revenue per customer ({currency})", currency),
+            "revenue_per_customer": _named(
+                translate("revenue per customer ({currency})"), currency
+            ),
             "cost_to_serve_per_customer": _named(
-                "cost to serve per customer ({currency})", currency
+                translate("cost to serve per customer ({currency})"), currency
             ),
             "nps": N_("NPS"),
         },
@@ -193,8 +195,8 @@ def suppliers_table(suppliers: pd.DataFrame, currency: str, n: int = 10) -> pd.D
         shares=("revenue_share", "share_of_ssc_revenue", "ssc_dependence"),
         amounts=("revenue", "margin"),
         rename={
-            "revenue": _named("revenue ({currency})", currency),
-            "margin": _named("margin ({currency})", currency),
+            "revenue": _named(translate("revenue ({currency})"), currency),
+            "margin": _named(translate("margin ({currency})"), currency),
             "revenue_share": N_("share of revenue"),
             "share_of_ssc_revenue": N_("share of SSC revenue"),
             "ssc_dependence": N_("bought by SSCs"),

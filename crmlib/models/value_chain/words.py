@@ -25,7 +25,6 @@ NAMES = (
     N_("profitability"),
     N_("behaviour"),
     N_("needs"),
-    N_("contact"),
     N_("completeness"),
     N_("high future lifetime value"),
     N_("high volume"),
