@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import FuncFormatter
 
 from crmlib.diagrams.shapes import score_colour
 from crmlib.formatting import count, decimal, percent
@@ -63,7 +63,8 @@ def element_name(element: object) -> str:
 
 
 def _percent_axis(axis) -> None:
-    axis.set_major_formatter(PercentFormatter(1.0))
+    # the locale's percentages ("20 %" in Dutch), as in the text
+    axis.set_major_formatter(FuncFormatter(lambda value, _: percent(value)))
 
 
 def plot_portfolio_matrix(

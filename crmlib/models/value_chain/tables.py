@@ -126,8 +126,9 @@ def type_counts_table(portfolio: Portfolio) -> pd.DataFrame:
 
 def needs_table(proposition: Proposition) -> pd.DataFrame:
     """Mean need scores (1-5): needs as rows, segments (and the average) as columns."""
-    table = proposition.fit.needs.T.round(1)
-    table.index = [label(n) for n in table.index]
+    means = proposition.fit.needs.T
+    table = means.apply(lambda column: [decimal(v, 1) if pd.notna(v) else "" for v in column])
+    table.index = [label(n) for n in means.index]
     table.index.name = translate("need")
     table.columns.name = None
     # the last column, "all", is the average respondent (crmlib.analytics.proposition)

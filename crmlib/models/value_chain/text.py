@@ -15,12 +15,23 @@ from collections.abc import Callable, Iterable
 
 from crmlib.data.company import Company
 from crmlib.figures import Figure, format_value
-from crmlib.formatting import count, money, percent
+from crmlib.formatting import count, decimal, money, percent
 from crmlib.models.value_chain.portfolio import Portfolio
 from crmlib.models.value_chain.relationships import Conditions, Relationships
 from crmlib.models.value_chain.stages import Intimacy, Network, Proposition
 from crmlib.models.value_chain.words import shown, words
-from crmlib.text import N_, Safe, capitalise, escape, join, label, lead, sentence, translate
+from crmlib.text import (
+    N_,
+    Safe,
+    capitalise,
+    escape,
+    join,
+    label,
+    lead,
+    number,
+    sentence,
+    translate,
+)
 
 Cite = Callable[[Figure], str]
 
@@ -432,7 +443,9 @@ def describe_proposition(
             )
         )
     if "nps" in profile.columns and not _is_nan(profile.loc[worst, "nps"]):
-        parts.append(sentence("Its NPS is {nps}.", nps=format(profile.loc[worst, "nps"], "+.0f")))
+        parts.append(
+            sentence("Its NPS is {nps}.", nps=number(profile.loc[worst, "nps"], 0, sign=True))
+        )
     if best != worst:
         parts.append(
             sentence(
@@ -534,8 +547,8 @@ def _development(measures) -> list[Safe]:
         parts.append(
             sentence(
                 "{ratio} new customers came in for every customer lost (target {target}).",
-                ratio=format(acquisition["value"], ".2f"),
-                target=format(acquisition["target"], ".2f"),
+                ratio=decimal(acquisition["value"], 2),
+                target=decimal(acquisition["target"], 2),
             )
         )
     return parts
