@@ -186,7 +186,7 @@ CASES = {
     ),
     "unknown top-level key": (
         "client:\n  - {name: A, data: clients/de-linde}\n",
-        "clients.yml: unknown key 'client'. Fix: use only notebooks, formats, timeout, parameters, clients",
+        "clients.yml: unknown key 'client'. Fix: use only notebooks, formats, timeout, language, parameters, clients",
     ),
     "unknown client key": (
         "clients:\n  - {name: A, data: clients/de-linde, params: {}}\n",
