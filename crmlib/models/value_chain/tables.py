@@ -20,6 +20,7 @@ from crmlib.text import N_, label, number, translate
 #: The headings the tables show as they are (a column's name in words), marked for the
 #: catalogue; the others are renamed below.
 HEADINGS = (
+    N_("customer id"),
     N_("customers"),
     N_("status"),
     N_("type"),

@@ -167,7 +167,7 @@ def _types(portfolio: Portfolio, figures: dict[str, Figure], cite_, window) -> l
             sentence(
                 "Type *{name}* is not measurable here, unknown rather than absent ({reason}).",
                 name=shown(summary.loc[key, "label"]),
-                reason=summary.loc[key, "reason"],
+                reason=shown(summary.loc[key, "reason"]),
             )
         )
     return parts

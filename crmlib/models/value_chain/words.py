@@ -34,6 +34,34 @@ NAMES = (
     N_("door-opener"),
 )
 
+#: Why a type cannot be counted, as :func:`crmlib.analytics.portfolio.strategic_types`
+#: words it (its ``reason``), so the sentence that gives the reason reads in the report
+#: language. A reason worded otherwise there is shown as it comes.
+REASONS = (
+    N_(
+        "no lifetime-value forecast: needs repeat purchases in the transactions, to fit the "
+        "lifetime-value models"
+    ),
+    N_("no purchase counts: needs purchases in the transactions"),
+    N_(
+        "no margin, so no contribution: needs a margin per purchase (cost or margin rate); how "
+        "much of the fixed costs they cover needs the fixed-cost total, which the data model "
+        "does not hold"
+    ),
+    N_(
+        "needs who follows or was referred by whom (a referrer per customer, or reference "
+        "accounts named by sales); the data model records neither"
+    ),
+    N_(
+        "needs the ideas and suggestions each customer brought (e.g. a contact process "
+        "'suggestion'); the data model does not record them"
+    ),
+    N_(
+        "needs who introduced whom, or which market or network a customer opened; the data "
+        "model records neither (a later member of the same household is no evidence)"
+    ),
+)
+
 
 def shown(message: str) -> str:
     """A name kept in data (an English message marked with ``N_``), in the report language.
