@@ -212,8 +212,3 @@ def lead(company: object, end: str = ".") -> Safe:
     if end == ":":
         return sentence("**What this means for {company}:**", company=company)
     return sentence("**What this means for {company}.**", company=company)
-
-
-def N_(text: str) -> str:  # noqa: N802 - the gettext convention for a deferred marker
-    """Mark ``text`` for the catalogue without translating it (translated where shown)."""
-    return text

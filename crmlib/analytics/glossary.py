@@ -17,24 +17,18 @@ and :func:`corrections` lists where the Dutch sources we read name things wrongl
 
 from __future__ import annotations
 
-import gettext
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
 from crmlib.analytics.vocabulary import DEFINITIONS
-from crmlib.errors import ParameterError
+from crmlib.i18n import check_language
+from crmlib.i18n.catalogue import gettext_for
 from crmlib.text import N_
-
-#: The report languages the glossary is written in.
-LANGUAGES = ("en", "nl")
 
 #: The columns of :func:`glossary`.
 COLUMNS = ("group", "english", "dutch", "definition")
-
-_LOCALE = Path(__file__).resolve().parents[1] / "locale"
 
 
 @dataclass(frozen=True)
@@ -413,14 +407,7 @@ def translator(language: str) -> Callable[[str], str]:
     Independent of the language a report is being rendered in, so that one table can
     hold both names.
     """
-    if language not in LANGUAGES:
-        raise ParameterError(
-            f"parameter 'language': {language!r} is not a report language. "
-            f"Fix: use one of {', '.join(LANGUAGES)}"
-        )
-    if language == "en":
-        return str
-    return gettext.translation("crmlib", _LOCALE, languages=[language], fallback=True).gettext
+    return gettext_for(check_language(language, origin="for the glossary") or "en")
 
 
 def glossary(language: str = "en") -> pd.DataFrame:
