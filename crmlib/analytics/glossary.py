@@ -23,7 +23,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from crmlib.analytics.vocabulary import DEFINITIONS
-from crmlib.i18n import check_language
+from crmlib.errors import ParameterError
+from crmlib.i18n import LANGUAGES
 from crmlib.i18n.catalogue import gettext_for
 from crmlib.text import N_
 
@@ -123,6 +124,14 @@ MODEL_TERMS = (
     ),
     Term(
         _QCI,
+        N_("Efficiency"),
+        N_(
+            "The fourth activity of the published assessment: serving customers at a cost "
+            "their value carries."
+        ),
+    ),
+    Term(
+        _QCI,
         N_("External environment"),
         N_(
             "The customer's world outside the company: their pains, goals and readiness to "
@@ -148,6 +157,21 @@ MODEL_TERMS = (
         _QCI,
         N_("Information & technology"),
         N_("The customer data and the systems that capture, share and use it."),
+    ),
+    Term(
+        _QCI,
+        N_("Analysis & planning"),
+        N_("Understanding customers' value and needs, and planning whom to serve how."),
+    ),
+    Term(
+        _QCI,
+        N_("Process management"),
+        N_("Designing and running the processes that serve customers, and improving them."),
+    ),
+    Term(
+        _QCI,
+        N_("Measuring the effect"),
+        N_("Measuring what customer management achieves, and steering by it."),
     ),
     Term(
         _PF,
@@ -407,7 +431,12 @@ def translator(language: str) -> Callable[[str], str]:
     Independent of the language a report is being rendered in, so that one table can
     hold both names.
     """
-    return gettext_for(check_language(language, origin="for the glossary") or "en")
+    if language not in LANGUAGES:
+        raise ParameterError(
+            f"parameter 'language': {language!r} is not a language the workbook speaks. "
+            f"Fix: use one of {', '.join(LANGUAGES)}"
+        )
+    return gettext_for(language)
 
 
 def glossary(language: str = "en") -> pd.DataFrame:

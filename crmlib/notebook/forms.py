@@ -651,7 +651,7 @@ class AssessmentReport:
             parts.append(
                 _table(_readable(present, multi))
                 if len(present)
-                else f"<p>{html.escape(translate('No barrier marked present.'))}</p>"
+                else _paragraph(N_("No barrier marked present."))
             )
         areas = tables["areas"][["area_title", "dimension", "percent", "answered", "total"]]
         parts += [_h4(N_("Areas")), _table(_readable(areas, multi))]
@@ -678,13 +678,18 @@ class AssessmentReport:
                 f"<li><b>{html.escape(where)}</b>: {html.escape(note)}</li>"
                 for where, note in notes
             )
-            parts.append(f"{_h4(N_('Notes'))}<ul>{items}</ul>")
+            parts.append(_h4(N_("Notes")) + f"<ul>{items}</ul>")
         return "\n".join(parts)
 
 
 def _h4(heading: str) -> str:
     """A report heading in the report language."""
     return f"<h4>{html.escape(translate(heading))}</h4>"
+
+
+def _paragraph(text: str) -> str:
+    """A report paragraph in the report language."""
+    return f"<p>{html.escape(translate(text))}</p>"
 
 
 def assessment_form(

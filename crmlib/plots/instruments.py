@@ -162,7 +162,7 @@ def _cell_text(item_type: str, score: float) -> str:
     if np.isnan(score):
         return "–"
     if item_type == "check":
-        return translate("yes" if score else "no")
+        return translate("yes") if score else translate("no")
     return number(score)
 
 
@@ -360,7 +360,7 @@ def plot_gap_bars(
                 color=_BENCHMARK_COLOUR,
             )
         else:
-            points = f"{number(gap, sign=True)} {translate('pp')}"
+            points = number(gap, sign=True) + " " + translate("pp")
             ax.text(max(a, b) + 2, position, points, va="center", fontsize=8)
     labels = [_short(str(t), 40) for t in gaps[label_column]]
     ax.set_yticks(positions)

@@ -134,8 +134,10 @@ def check_number(
     if difference <= tolerance:
         return Feedback("right", explain)
     if difference <= close:
-        said = translate(
-            "Your answer is a little high." if value > expected else "Your answer is a little low."
+        said = (
+            translate("Your answer is a little high.")
+            if value > expected
+            else translate("Your answer is a little low.")
         )
         return Feedback("close", f"{said} {hint}".strip())
     return Feedback("wrong", hint)
