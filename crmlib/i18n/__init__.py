@@ -17,6 +17,8 @@ existed reads the same.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from crmlib.errors import ParameterError
@@ -140,3 +142,18 @@ def current_language() -> str:
 def current_locale() -> str:
     """The Babel locale in force; empty for the workbook's own English formats."""
     return _current.locale
+
+
+@contextmanager
+def using(setting: Setting | None) -> Iterator[Setting]:
+    """Run a block in ``setting`` (None: the one in force) and restore the previous one.
+
+    The render process writes titles, dates and slides in the report's language while
+    the next report of a batch may be in another.
+    """
+    previous = _current
+    chosen = activate(setting) if setting is not None else previous
+    try:
+        yield chosen
+    finally:
+        activate(previous)
