@@ -295,20 +295,29 @@ _CORRECTION_HEADINGS = {
 }
 
 
-def show_glossary(language: str = "en", *, corrections: bool = True) -> None:
+def show_glossary(language: str = "", *, corrections: bool = True) -> None:
     """Show the glossary of the workbook's terms, English beside Dutch, defined in ``language``.
 
     The terms are the figures of the vocabulary registry and the models' elements
     (:mod:`crmlib.analytics.glossary`); with ``corrections``, the slips of the Dutch sources
-    follow, so a reader who read them knows which name the workbook uses instead.
+    follow, so a reader who read them knows which name the workbook uses instead. The
+    section brings its own heading, so a notebook needs only the call.
+
+    Parameters
+    ----------
+    language : {"en", "nl"}, optional
+        The language of the headings and definitions; by default the report's (the one
+        :func:`crmlib.notebook.open_company` made current).
     """
     from IPython.display import display
 
+    from crmlib import i18n
     from crmlib.analytics import glossary as terms
 
+    language = language or i18n.current_language()
     table = terms.glossary(language)
     shown = terms.translator(language)
-    say("**{title}**", title=shown(_GLOSSARY_TITLE))
+    say("## {title}", title=shown(_GLOSSARY_TITLE))
     with pd.option_context("display.max_colwidth", None, "display.max_rows", None):
         display(
             table.rename(columns={k: shown(v) for k, v in _GLOSSARY_HEADINGS.items()}).style.hide(
@@ -316,7 +325,7 @@ def show_glossary(language: str = "en", *, corrections: bool = True) -> None:
             )
         )
         if corrections:
-            say("**{title}**", title=shown(_CORRECTIONS_TITLE))
+            say("### {title}", title=shown(_CORRECTIONS_TITLE))
             fixes = terms.corrections(language)
             display(
                 fixes.rename(

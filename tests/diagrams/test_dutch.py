@@ -67,3 +67,16 @@ def test_english_is_unchanged_without_a_language():
     i18n.activate()
     ax = draw_idic(stages(["Identify", "Differentiate", "Interact", "Customize"]))
     assert "Customize" in shown(ax) and "The IDIC cycle" in shown(ax)
+
+
+def test_a_long_compound_shrinks_to_fit_its_box_and_a_short_name_keeps_its_size():
+    from crmlib.diagrams.shapes import box, canvas
+
+    ax = canvas(None, 10, 5)
+    box(ax, 0, 0, 2.5, 2, "Klantenportefeuilleanalyse", title_size=10)
+    box(ax, 5, 0, 2.5, 2, "Inkoop", title_size=10)
+    long, short = ax.texts
+    assert long.get_fontsize() < 10 and short.get_fontsize() == 10
+    renderer = ax.figure.canvas.get_renderer()
+    (left, _), (right, _) = ax.transData.transform([(0, 0), (2.5, 0)])
+    assert long.get_window_extent(renderer).width <= (right - left) * 0.95

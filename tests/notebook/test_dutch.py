@@ -53,3 +53,14 @@ def test_show_glossary_shows_both_names_and_the_corrections(monkeypatch):
     assert shown[0] == {
         "title": "Woordenlijst: de termen van het werkboek in het Engels en het Nederlands"
     }
+
+
+def test_show_glossary_follows_the_report_language_by_default(dutch, monkeypatch):
+    from crmlib.notebook import views
+
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, **kw: shown.append(obj))
+    monkeypatch.setattr(views, "say", lambda template, **values: shown.append(template))
+    views.show_glossary(corrections=False)
+    assert shown[0] == "## {title}"
+    assert list(shown[1].data.columns)[-1] == "Definitie" and len(shown) == 2
