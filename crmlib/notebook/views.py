@@ -309,26 +309,54 @@ def show_glossary(language: str = "", *, corrections: bool = True) -> None:
         The language of the headings and definitions; by default the report's (the one
         :func:`crmlib.notebook.open_company` made current).
     """
-    from IPython.display import display
+    from IPython.display import HTML, display
 
     from crmlib import i18n
     from crmlib.analytics import glossary as terms
 
     language = language or i18n.current_language()
-    table = terms.glossary(language)
     shown = terms.translator(language)
     say("## {title}", title=shown(_GLOSSARY_TITLE))
-    with pd.option_context("display.max_colwidth", None, "display.max_rows", None):
-        display(
-            table.rename(columns={k: shown(v) for k, v in _GLOSSARY_HEADINGS.items()}).style.hide(
-                axis="index"
+    display(
+        HTML(
+            glossary_html(
+                terms.glossary(language),
+                {k: shown(v) for k, v in _GLOSSARY_HEADINGS.items()},
+                # each term is marked with its own language: a Dutch report's check for
+                # English left out skips the English column, and a screen reader says it
+                # in English
+                {"english": "en", "dutch": "nl"},
             )
         )
-        if corrections:
-            say("### {title}", title=shown(_CORRECTIONS_TITLE))
-            fixes = terms.corrections(language)
-            display(
-                fixes.rename(
-                    columns={k: shown(v) for k, v in _CORRECTION_HEADINGS.items()}
-                ).style.hide(axis="index")
+    )
+    if corrections:
+        say("### {title}", title=shown(_CORRECTIONS_TITLE))
+        display(
+            HTML(
+                glossary_html(
+                    terms.corrections(language),
+                    {k: shown(v) for k, v in _CORRECTION_HEADINGS.items()},
+                    {},
+                )
             )
+        )
+
+
+def glossary_html(table: pd.DataFrame, headings: dict, languages: dict) -> str:
+    """``table`` as an HTML table, every cell escaped; a column in ``languages`` gets its
+    ``lang`` attribute (``{"english": "en"}``)."""
+    import html
+
+    def cell(tag: str, column: str, text: object) -> str:
+        lang = f' lang="{languages[column]}"' if column in languages else ""
+        return f"<{tag}{lang}>{html.escape(str(text))}</{tag}>"
+
+    head = "".join(f"<th>{html.escape(headings.get(c, c))}</th>" for c in table.columns)
+    rows = "".join(
+        "<tr>" + "".join(cell("td", c, row[c]) for c in table.columns) + "</tr>"
+        for _, row in table.iterrows()
+    )
+    return (
+        f'<table class="crm-table crm-glossary"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )

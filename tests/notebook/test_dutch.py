@@ -1,6 +1,7 @@
 """Exercise feedback, the assessment report and the glossary view in Dutch."""
 
 import pytest
+from bs4 import BeautifulSoup
 
 from crmlib import i18n
 from crmlib.instruments.answers import Answers
@@ -39,28 +40,48 @@ def test_the_static_assessment_report_speaks_dutch(dutch, tmp_path):
     assert "<th>domein</th>" in page and "<th>soort</th>" in page
 
 
-def test_show_glossary_shows_both_names_and_the_corrections(monkeypatch):
+def _glossary_page(monkeypatch, *args, **kwargs):
+    """What show_glossary displays: the headings it says and its tables' HTML."""
     from crmlib.notebook import views
 
-    shown = []
-    monkeypatch.setattr("IPython.display.display", lambda obj, **kw: shown.append(obj))
-    monkeypatch.setattr(views, "say", lambda template, **values: shown.append(values))
-    views.show_glossary("nl")
-    tables = [obj.data for obj in shown if hasattr(obj, "data")]
-    assert list(tables[0].columns) == ["Model of domein", "Engels", "Nederlands", "Definitie"]
-    assert "Medewerkersbetrokkenheid" in set(tables[0]["Nederlands"])
-    assert "personeelsbeheer" in " ".join(tables[1].stack())
-    assert shown[0] == {
-        "title": "Woordenlijst: de termen van het werkboek in het Engels en het Nederlands"
-    }
+    said, tables = [], []
+    monkeypatch.setattr("IPython.display.display", lambda obj, **kw: tables.append(obj.data))
+    monkeypatch.setattr(views, "say", lambda template, **values: said.append((template, values)))
+    views.show_glossary(*args, **kwargs)
+    return said, [BeautifulSoup(table, "html.parser") for table in tables]
+
+
+def test_show_glossary_shows_both_names_and_the_corrections(monkeypatch):
+    said, (terms, fixes) = _glossary_page(monkeypatch, "nl")
+    assert said[0] == (
+        "## {title}",
+        {"title": "Woordenlijst: de termen van het werkboek in het Engels en het Nederlands"},
+    )
+    assert [th.get_text() for th in terms.find_all("th")] == [
+        "Model of domein",
+        "Engels",
+        "Nederlands",
+        "Definitie",
+    ]
+    english = [td.get_text() for td in terms.select('td[lang="en"]')]
+    dutch = [td.get_text() for td in terms.select('td[lang="nl"]')]
+    assert "Employee engagement" in english and "Medewerkersbetrokkenheid" in dutch
+    assert len(english) == len(dutch) == len(terms.find_all("tr")) - 1
+    assert "personeelsbeheer" in fixes.get_text() and "Payne &amp; Frow" in str(fixes)
+
+
+@pytest.mark.slow  # the English check reads ~900 templates over every definition
+def test_the_dutch_glossary_reads_as_dutch_apart_from_its_english_column(monkeypatch):
+    from crmlib.render.language import english_left
+
+    _, tables = _glossary_page(monkeypatch, "nl")
+    for table in tables:
+        for foreign in table.select('[lang="en"]'):
+            foreign.decompose()
+        assert english_left(str(table), "nl") == []
 
 
 def test_show_glossary_follows_the_report_language_by_default(dutch, monkeypatch):
-    from crmlib.notebook import views
-
-    shown = []
-    monkeypatch.setattr("IPython.display.display", lambda obj, **kw: shown.append(obj))
-    monkeypatch.setattr(views, "say", lambda template, **values: shown.append(template))
-    views.show_glossary(corrections=False)
-    assert shown[0] == "## {title}"
-    assert list(shown[1].data.columns)[-1] == "Definitie" and len(shown) == 2
+    said, tables = _glossary_page(monkeypatch, corrections=False)
+    assert said[0][0] == "## {title}" and len(tables) == 1
+    assert tables[0].find_all("th")[-1].get_text() == "Definitie"
