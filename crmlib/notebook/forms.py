@@ -31,7 +31,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from crmlib.errors import AnswersChangedError, CrmlibError
-from crmlib.formatting import count
+from crmlib.formatting import count, day
 from crmlib.instruments import scoring
 from crmlib.instruments.answers import Answers, answers_path, load_answers, save_answers
 from crmlib.instruments.definition import Area, Dimension, Instrument, Item, load_instrument
@@ -624,9 +624,7 @@ class AssessmentReport:
             translate("participants: {names}").format(
                 names=", ".join(answers.participants) or not_given
             ),
-            translate("date: {date}").format(
-                date=answers.date.isoformat() if answers.date else not_given
-            ),
+            translate("date: {date}").format(date=day(answers.date) if answers.date else not_given),
             translate("{scored} of {total} answers scored").format(
                 scored=count(answers.n_scored), total=count(answers.n_total)
             ),
