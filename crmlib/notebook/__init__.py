@@ -17,6 +17,7 @@ import pandas as pd
 
 from crmlib.data.company import Company, load_company
 from crmlib.errors import MissingDataError
+from crmlib.formatting import decimal
 from crmlib.i18n import Setting, activate
 from crmlib.models.steps import reason
 from crmlib.text import N_, escape, markdown, translate
@@ -51,7 +52,8 @@ def setup() -> None:
     pd.set_option("display.max_colwidth", 160)
     # Styled tables show client text (names, offers): escape it like plain tables do.
     pd.set_option("styler.format.escape", "html")
-    pd.set_option("display.float_format", lambda x: f"{x:,.2f}")
+    # Numbers in tables in the locale in force (1.234,50 in Dutch), read at display time.
+    pd.set_option("display.float_format", lambda x: decimal(x, 2))
 
 
 def open_company(
