@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from crmlib.analytics.baseline import SelectionBaseline, against_baseline, selection_baseline
 from crmlib.analytics.needs import need_dimensions, needs_profile
 from crmlib.analytics.profitability import DEFAULT_TIERS, VALUE_CATEGORIES
 from crmlib.analytics.vocabulary import definition
@@ -133,8 +134,11 @@ class Strategy(Parts):
         last horizon), ``expected_value_share`` (share of CLV), ``value_per_customer``,
         ``expected_value_per_customer``, ``revenue_last`` (last 12 months),
         ``revenue_expected`` (next 12 months from today's customers),
-        ``expected_change`` (their ratio - 1), ``probability_alive`` (mean),
-        ``top_needs`` (empty without a survey), ``target`` and ``treatment``.
+        ``expected_change`` (their ratio - 1), ``baseline_change`` (the change any group
+        picked on the previous window's value tier showed one window on: regression to
+        the mean, see :mod:`crmlib.analytics.baseline`; NaN when unknown),
+        ``beyond_baseline`` (``expected_change`` minus it), ``probability_alive``
+        (mean), ``top_needs`` (empty without a survey), ``target`` and ``treatment``.
     targets : tuple of str
         The target segments.
     chosen_from_data : bool
@@ -156,8 +160,12 @@ class Strategy(Parts):
         customers table has no consent_marketing column).
     figures : tuple of Figure
         The figures the process states: the customer base's revenue of the last 12
-        months, and the model's own (``target_segment_share``,
-        ``target_segment_reachable``, ``revenue_plan``).
+        months, the model's own (``target_segment_share``,
+        ``target_segment_reachable``, ``revenue_plan``) and each segment's
+        ``selection_baseline``.
+    baseline : SelectionBaseline or None
+        The regression-to-the-mean baseline the segments' forecasts are read against
+        (None when the customer base could not be read).
     """
 
     segment_col: str
@@ -174,6 +182,7 @@ class Strategy(Parts):
     reachable: int | None = None
     skipped: dict[str, str] = field(default_factory=dict)
     figures: tuple[Figure, ...] = ()
+    baseline: SelectionBaseline | None = None
 
     @property
     def forecast(self) -> float:
@@ -287,8 +296,16 @@ def strategy_development(
     chosen = not targets
     revenue_expected = float("nan")
     target_share = float("nan")
+    baseline = None
     if base is not None:
         segments, targets, chosen = _segment_table(company, base, column, targets, horizon_months)
+        # the segments are picked on the window's value, so their forecast is read against
+        # what such a group did one window on in the company's own history
+        baseline = selection_baseline(shared_base(company, horizon_months=horizon_months), column)
+        compared = against_baseline(segments["expected_change"], baseline)
+        position = segments.columns.get_loc("expected_change") + 1
+        segments.insert(position, "baseline_change", compared["baseline"])
+        segments.insert(position + 1, "beyond_baseline", compared["beyond"])
         if segments["revenue_expected"].notna().any():
             revenue_expected = float(segments["revenue_expected"].sum())
         shares = segments["expected_value_share"]
@@ -315,6 +332,8 @@ def strategy_development(
         skipped,
         {"goal": goal, "expected": revenue_expected, "new_customers": revenue_new},
     )
+    if baseline is not None:
+        figures += baseline.figures(tuple(segments.index))
     return Strategy(
         segment_col=column,
         segments=segments,
@@ -330,6 +349,7 @@ def strategy_development(
         reachable=reachable,
         skipped=skipped,
         figures=figures,
+        baseline=baseline,
     )
 
 
