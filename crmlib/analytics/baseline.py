@@ -80,6 +80,15 @@ class SelectionBaseline:
         value = self.groups.loc[group, "change"]
         return None if pd.isna(value) else float(value)
 
+    def combined(self, groups: tuple[str, ...]) -> float | None:
+        """The baseline of several groups taken together (their revenue summed), or None
+        when it is unknown (no baseline, a group it does not hold, no revenue before)."""
+        if not self.known or not groups or any(g not in self.groups.index for g in groups):
+            return None
+        before = float(self.groups.loc[list(groups), "revenue_before"].sum())
+        after = float(self.groups.loc[list(groups), "revenue_after"].sum())
+        return after / before - 1 if before > 0 else None
+
     def why_unknown(self, group: str) -> str:
         """Why :meth:`change` is None for ``group`` (empty when it is known)."""
         if not self.known:

@@ -189,6 +189,21 @@ class Strategy(Parts):
         """Revenue expected next year: today's customers plus last year's acquisition."""
         return self.revenue_expected + self.revenue_new
 
+    def read_against_baseline(self, groups: tuple[str, ...]) -> tuple[float, float | None]:
+        """The forecast change of these segments taken together, and the change any group
+        picked on the same value tiers showed one window on (None when unknown).
+
+        The forecast is NaN without one (or without revenue last year).
+        """
+        if self.segments is None or not groups:
+            return float("nan"), None
+        rows = self.segments.loc[list(groups)]
+        last = float(rows["revenue_last"].sum())
+        expected = rows["revenue_expected"].sum(min_count=1)  # NaN without a forecast
+        forecast = float(expected) / last - 1 if last > 0 and pd.notna(expected) else float("nan")
+        baseline = self.baseline.combined(tuple(groups)) if self.baseline is not None else None
+        return forecast, baseline
+
     @property
     def gap(self) -> float:
         """The revenue the goal asks beyond the forecast (negative: the goal is in reach)."""
