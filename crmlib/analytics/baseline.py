@@ -12,8 +12,11 @@ it, or the fall reads as churn.
 base's two windows: the customers known at the end of the previous window are grouped by
 their value tier over that window (``previous_value_tier``, the same rule as today's
 tier), and each group's revenue is followed from the previous window into the window.
-That observed change is the baseline for "this window's group, one window on". It needs
-the previous window inside the data; without it the baseline is unknown (None, never 0).
+That observed change is the baseline for "this window's group, one window on". IDIC's
+most valuable (MVC) and below-zero (BZ) customers are picked on past value too and get a
+baseline by the same reading; the most growable (MGC) are picked on a forecast, which
+the history does not keep, so they have none. It needs the previous window inside the
+data; without it the baseline is unknown (None, never 0).
 
 The vocabulary's definition is ``selection_baseline``.
 """
@@ -25,12 +28,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from crmlib.analytics.base import CustomerBase
-from crmlib.analytics.profitability import DEFAULT_TIERS
+from crmlib.analytics.base import CATEGORIES, CustomerBase
+from crmlib.analytics.profitability import DEFAULT_TIERS, value_categories
 from crmlib.analytics.vocabulary import definition
+from crmlib.errors import ParameterError
 from crmlib.figures import Figure
 
-#: The groups a baseline is measured for, in reading order.
+#: The value tiers a baseline is measured for, in reading order.
 TIERS = tuple(name for name, _ in DEFAULT_TIERS)
 
 #: The share of the previous window the data must cover. Below it the previous groups are
@@ -47,12 +51,14 @@ class SelectionBaseline:
     Attributes
     ----------
     groups : DataFrame
-        Indexed by value tier (platinum first): ``customers`` (known at the end of the
-        previous window and in that tier over it), ``revenue_before`` (their revenue
-        over the previous window), ``revenue_after`` (over the window) and ``change``
-        (``revenue_after / revenue_before - 1``; NaN when unknown).
+        Indexed by group (value tiers from platinum, or value categories from MVC):
+        ``customers`` (known at the end of the previous window and in that group over
+        it), ``revenue_before`` (their revenue over the previous window),
+        ``revenue_after`` (over the window) and ``change`` (``revenue_after /
+        revenue_before - 1``; NaN when unknown).
     selected_by : str
-        The segment column the groups stand for (``"value_tier"``).
+        The segment column the groups stand for (``"value_tier"`` or
+        ``"value_category"``).
     window : str
         ``previous window -> window``, as the base writes them.
     status : {"ok", "caveat", "unavailable"}
@@ -95,6 +101,8 @@ class SelectionBaseline:
             return self.reason
         if group not in self.groups.index:
             return f"the base has no {group} group in the previous window"
+        if group in _NOT_PICKED_ON_PAST:
+            return _NOT_PICKED_ON_PAST[group]
         if pd.isna(self.groups.loc[group, "change"]):
             if self.groups.loc[group, "customers"] == 0:
                 return f"no customer was {group} in the previous window"
@@ -121,24 +129,55 @@ class SelectionBaseline:
         return tuple(out)
 
 
+#: Why a value category other than MVC and BZ has no baseline.
+_NOT_PICKED_ON_PAST = {
+    "MGC": "the most growable customers are picked on the forecast made at the time, which "
+    "the history does not keep",
+    "other": "the other customers are those left after the most growable, who cannot be "
+    "picked again from the history",
+}
+
+
+def _previous_groups(then: pd.DataFrame, base: CustomerBase, selected_by: str) -> pd.Series:
+    """Each customer's group over the previous window, by the rule of today's groups."""
+    if selected_by == "value_tier":
+        return then["previous_value_tier"].astype(str)
+    # MVC and BZ are picked on past value alone: the base's rule on the previous window's
+    # value, among the customers known then; no forecast of that time, so no MGC
+    categories = value_categories(
+        then.assign(_no_forecast=np.nan),
+        current_col="previous_value",
+        future_col="_no_forecast",
+        mvc_share=base.settings.ssc_share,
+        mgc_share=0.0,
+    )
+    return categories["value_category"].astype(str)
+
+
 def selection_baseline(base: CustomerBase, selected_by: str = "value_tier") -> SelectionBaseline:
-    """The revenue change of the groups picked on the previous window's value tier.
+    """The revenue change of the groups picked on the previous window's value.
 
     Parameters
     ----------
     base : CustomerBase
         The customer base; its previous window (``window_months`` before the window)
         is where the groups are picked.
-    selected_by : str, default "value_tier"
-        The segment column the forecast is shown for. Only value tiers have a previous
-        window's label in the base; for any other column (e.g. IDIC's value categories,
-        whose growable group rests on a forecast made at that time) the baseline is
-        unknown and says so.
+    selected_by : {"value_tier", "value_category"}
+        The segment column the forecast is shown for. Value tiers are the base's
+        ``previous_value_tier``. Of IDIC's value categories, MVC (the top ``ssc_share``
+        by value) and BZ (value below 0) are picked on the previous window's value by
+        the base's rule, among the customers known then; MGC rests on a forecast made
+        at that time, which the history does not keep, so MGC and "other" have no
+        baseline (None, with the reason).
 
     Returns
     -------
     SelectionBaseline
     """
+    if selected_by not in ("value_tier", "value_category"):
+        raise ParameterError(
+            f"selected_by must be value_tier or value_category, got {selected_by!r}"
+        )
     meta = base.meta
     window = f"{meta['previous_window']} -> {meta['window']}"
     table = base.table
@@ -146,14 +185,15 @@ def selection_baseline(base: CustomerBase, selected_by: str = "value_tier") -> S
     # came later was not selected into any group then
     known = (pd.to_datetime(table["first_purchase"]) < base.window_start).to_numpy(dtype=bool)
     then = table.loc[known]
-    tiers = then["previous_value_tier"].astype(str)
+    labels = _previous_groups(then, base, selected_by)
+    order = TIERS if selected_by == "value_tier" else CATEGORIES
     groups = pd.DataFrame(
         {
-            "customers": then.groupby(tiers).size(),
-            "revenue_before": then["previous_revenue"].groupby(tiers).sum(),
-            "revenue_after": then["revenue"].groupby(tiers).sum(),
+            "customers": then.groupby(labels).size(),
+            "revenue_before": then["previous_revenue"].groupby(labels).sum(),
+            "revenue_after": then["revenue"].groupby(labels).sum(),
         }
-    ).reindex(list(TIERS))
+    ).reindex(list(order))
     groups["customers"] = groups["customers"].fillna(0).astype(np.int64)
     groups[["revenue_before", "revenue_after"]] = groups[
         ["revenue_before", "revenue_after"]
@@ -162,13 +202,13 @@ def selection_baseline(base: CustomerBase, selected_by: str = "value_tier") -> S
     after = groups["revenue_after"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         groups["change"] = np.where(before > 0, after / before - 1, np.nan)
-    groups.index.name = "value_tier"
+    unpickable = groups.index.isin(list(_NOT_PICKED_ON_PAST))
+    groups.loc[unpickable, ["customers", "revenue_before", "revenue_after"]] = 0
+    groups.loc[unpickable, "change"] = np.nan
+    groups.index.name = selected_by
     covered = float(meta["previous_coverage"])
     status, reason = "ok", ""
-    if selected_by != "value_tier":
-        status = "unavailable"
-        reason = f"the base keeps the previous window's value tier, not its {selected_by.replace('_', ' ')}"
-    elif covered < FULL_COVERAGE:
+    if covered < FULL_COVERAGE:
         status = "unavailable"
         reason = (
             f"the data begins on {meta['data_start']}, inside the previous window "

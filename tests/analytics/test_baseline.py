@@ -28,6 +28,7 @@ import pytest
 from crmlib.analytics.base import base_from_tables
 from crmlib.analytics.baseline import against_baseline, selection_baseline
 from crmlib.analytics.vocabulary import definition
+from crmlib.errors import ParameterError
 
 
 def tables(first_day: str = "2023-01-01") -> dict[str, pd.DataFrame]:
@@ -147,13 +148,27 @@ def test_a_few_days_short_of_the_previous_window_is_a_caveat():
     assert (figure.value, figure.status) == (pytest.approx(-0.5), "caveat")
 
 
-def test_a_segment_other_than_the_tier_has_no_baseline_and_says_why():
+def test_the_value_categories_picked_on_past_value_have_a_baseline():
+    """In 2023 four customers were known (A-D): the top ceil(20% x 4) = 1 by value, A,
+    is MVC; nobody is below zero. MVC 300 / 600 - 1 = -50%. MGC rests on a forecast of
+    that time and "other" on MGC: unknown, with the reason."""
     baseline = selection_baseline(base(), "value_category")
-    assert baseline.status == "unavailable"
-    assert "value category" in baseline.reason
+    assert baseline.status == "ok"
+    assert list(baseline.groups.index) == ["MVC", "MGC", "other", "BZ"]
+    assert baseline.groups.loc["MVC", "customers"] == 1
+    assert baseline.change("MVC") == pytest.approx(-0.5)
+    assert baseline.change("MGC") is None and "forecast made at the time" in (
+        baseline.why_unknown("MGC")
+    )
+    assert baseline.change("other") is None and "most growable" in baseline.why_unknown("other")
+    assert baseline.change("BZ") is None
+    assert baseline.why_unknown("BZ") == "no customer was BZ in the previous window"
     figures = baseline.figures(("MVC", "MGC"))
     assert [f.id for f in figures] == ["selection_baseline.MVC", "selection_baseline.MGC"]
-    assert all(f.value is None and "value category" in f.reason for f in figures)
+    assert figures[0].value == pytest.approx(-0.5)
+    assert figures[1].value is None and "forecast made at the time" in figures[1].reason
+    with pytest.raises(ParameterError, match="selected_by"):
+        selection_baseline(base(), "rfm_segment")
 
 
 def test_figures_name_the_vocabulary_definition():
