@@ -88,8 +88,8 @@ class SelectionBaseline:
 
     def combined(self, groups: tuple[str, ...]) -> float | None:
         """The baseline of several groups taken together (their revenue summed), or None
-        when it is unknown (no baseline, a group it does not hold, no revenue before)."""
-        if not self.known or not groups or any(g not in self.groups.index for g in groups):
+        when the baseline of any of them is unknown (:meth:`why_unknown` says why)."""
+        if not groups or any(self.change(g) is None for g in groups):
             return None
         before = float(self.groups.loc[list(groups), "revenue_before"].sum())
         after = float(self.groups.loc[list(groups), "revenue_after"].sum())
@@ -253,3 +253,20 @@ def against_baseline(forecast: pd.Series, baseline: SelectionBaseline) -> pd.Dat
     return pd.DataFrame(
         {"forecast": forecast.astype(float), "baseline": expected, "beyond": forecast - expected}
     )
+
+
+def revenue_forecast_change(base: CustomerBase, selected_by: str, group: str) -> float | None:
+    """The revenue change the models expect of today's group, to set beside its baseline.
+
+    The revenue the purchase and spend models expect of the group's customers over the
+    next 12 months (expected purchases x expected average value) over the group's
+    revenue of the window, scaled to 12 months, minus 1. None without a forecast or
+    without revenue in the window.
+    """
+    table = base.table
+    rows = (table[selected_by].astype(str) == group).to_numpy(dtype=bool)
+    expected = (table["expected_purchases"] * table["expected_average_value"])[rows]
+    last = float(table.loc[rows, "revenue"].sum()) * 12 / base.settings.window_months
+    if expected.notna().sum() == 0 or last <= 0:
+        return None
+    return float(expected.sum()) / last - 1

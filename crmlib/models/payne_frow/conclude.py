@@ -316,8 +316,12 @@ def _regression_assumption(s) -> str:
             "(regression to the mean), so part of that is not lost customers; how much "
             "cannot be measured here: {reason}",
             forecast=f"{forecast:+.0%}",
-            reason=(s.baseline.reason if s.baseline is not None else "")
-            or "the customer base could not be read",
+            reason=next(
+                (why for why in map(s.baseline.why_unknown, s.targets) if why),
+                "the customer base could not be read",
+            )
+            if s.baseline is not None
+            else "the customer base could not be read",
         )
     points = round(100 * (forecast - baseline))
     beyond = (
@@ -327,12 +331,12 @@ def _regression_assumption(s) -> str:
     )
     template = (
         "The target segments' revenue is forecast to change by {forecast}; the customers "
-        "in the same value tiers a year earlier changed by {baseline} the year after, "
+        "in the same segments a year earlier changed by {baseline} the year after, "
         "which is what regression to the mean alone does to a group picked for its value: "
         "{beyond}"
         if s.baseline.window_months == 12
         else "The target segments' revenue is forecast to change by {forecast}; the "
-        "customers in the same value tiers {months} months earlier changed by {baseline} "
+        "customers in the same segments {months} months earlier changed by {baseline} "
         "in the {months} months after, which is what regression to the mean alone does to "
         "a group picked for its value: {beyond}"
     )
