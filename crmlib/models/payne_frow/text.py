@@ -130,6 +130,8 @@ def describe_baseline(strategy: Strategy, segment: str) -> Safe:
         )
     else:
         more = sentence(" The forecast expects no more than that.")
+    if figure.status == "caveat":
+        more += sentence(" Caveat: {reason}.", reason=figure.reason)
     return Safe(text + more)
 
 

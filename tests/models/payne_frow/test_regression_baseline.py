@@ -146,6 +146,15 @@ def test_the_sentence_sets_the_forecast_against_regression_to_the_mean(tiny):
     assert pf.describe_baseline(pf.strategy_development(tiny), "platinum") == ""
 
 
+def test_a_baseline_a_few_days_short_says_so(tmp_path):
+    # the data begins on 2023-01-03: 363 of 365 days of 2023 covered
+    company = _company(tmp_path / "short", first_day="2023-01-03")
+    strategy = _with_forecast(pf.strategy_development(company))
+    text = pf.describe_baseline(strategy, "platinum")
+    assert "changed by -50% the year after" in text
+    assert "Caveat: the data begins on 2023-01-03" in text
+
+
 def test_the_growth_gap_action_counts_the_points_beyond_the_baseline(tiny):
     strategy = _with_forecast(pf.strategy_development(tiny))
     assert strategy.read_against_baseline(("platinum",)) == (
