@@ -90,3 +90,18 @@ def test_without_a_forecast_nothing_is_said():
     base = _base()
     assert revenue_forecast_change(base, "value_category", "MVC") is None
     assert idic.describe_regression(idic.from_base(base)) == ""
+
+
+def test_the_category_table_shows_the_forecast_beside_its_baseline():
+    view = idic.category_view(idic.from_base(_with_forecast(_base(), mgc=("C",))), "EUR")
+    forecast, expected = "revenue next year vs last", "expected from regression to the mean"
+    assert (view.loc["MVC", forecast], view.loc["MVC", expected]) == ("-60%", "-50%")
+    # C has no forecast: nothing to read against a baseline
+    assert (view.loc["MGC", forecast], view.loc["MGC", expected]) == ("n/a", "n/a")
+    assert list(view.columns[-3:]) == [forecast, expected, "goal"]
+
+
+def test_a_forecast_without_a_baseline_shows_unknown_not_zero():
+    view = idic.category_view(idic.from_base(_with_forecast(_base("2023-03-01"))), "EUR")
+    assert view.loc["MVC", "revenue next year vs last"] == "-60%"
+    assert view.loc["MVC", "expected from regression to the mean"] == "unknown"
