@@ -34,6 +34,17 @@ NAMES = (
     N_("door-opener"),
 )
 
+#: The steps of the value chain's notebook besides its stages, named when one is skipped
+#: (:func:`crmlib.notebook.step` translates the name).
+STEPS = (
+    N_("Acquisition sources"),
+    N_("Cohorts"),
+    N_("Needs and offer"),
+    N_("Network alignment"),
+    N_("Offer-needs fit"),
+    N_("Value per supplier"),
+)
+
 #: Why a type cannot be counted, as :func:`crmlib.analytics.portfolio.strategic_types`
 #: words it (its ``reason``), so the sentence that gives the reason reads in the report
 #: language. A reason worded otherwise there is shown as it comes.
