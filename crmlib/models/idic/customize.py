@@ -29,6 +29,7 @@ from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
 from crmlib.models.idic.differentiate import CATEGORIES, Differentiation
 from crmlib.models.idic.interact import Interaction
+from crmlib.text import N_
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,9 @@ def plan_value(interaction: Interaction) -> pd.DataFrame:
             "take_up": plan["take_up"],
             "basket_revenue": basket.reindex(plan.index),
             "basket_basis": np.where(
-                from_campaigns.reindex(plan.index).fillna(False), "campaign responses", "purchases"
+                from_campaigns.reindex(plan.index).fillna(False),
+                N_("campaign responses"),
+                N_("purchases"),
             ),
             "margin_rate": rate.reindex(plan.index),
         }

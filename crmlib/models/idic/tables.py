@@ -13,10 +13,14 @@ from pandas.io.formats.style import Styler
 from crmlib.formatting import count, money, percent
 from crmlib.models.idic.customize import Customization, require_customization
 from crmlib.models.idic.differentiate import Differentiation, tier_summary
-from crmlib.models.idic.interact import Interaction
+from crmlib.models.idic.interact import Interaction, cadence_words
+from crmlib.text import N_, number, translate
 
 #: The most customer rows a report table shows (privacy).
 MAX_CUSTOMER_ROWS = 10
+
+# The value tiers as a reader sees them (the tier summary's index, translated where shown).
+_TIER_WORDS = (N_("platinum"), N_("gold"), N_("silver"), N_("bronze"))
 
 
 def report_table(frame: pd.DataFrame) -> Styler:
@@ -29,68 +33,100 @@ def report_table(frame: pd.DataFrame) -> Styler:
 
 
 def _share(value) -> str:
-    return percent(value) if pd.notna(value) else "n/a"
+    return percent(value) if pd.notna(value) else translate("n/a")
 
 
 def _money(value, currency: str, decimals: int = 0) -> str:
     # a no-break space keeps the currency on the amount's line in narrow columns
-    return money(value, currency, decimals).replace(" ", "\u00a0") if pd.notna(value) else "n/a"
+    if pd.isna(value):
+        return translate("n/a")
+    return money(value, currency, decimals).replace(" ", "\u00a0")
+
+
+def _shown(frame: pd.DataFrame, *, columns: bool = True) -> pd.DataFrame:
+    """``frame`` as the reader sees it: headers, segment names and the index's name
+    in the report's language (the code builds and tests the English frame)."""
+    out = frame.rename(columns=translate) if columns else frame.copy()
+    out = out.rename(index=lambda name: translate(str(name)))
+    if out.index.name:
+        out.index.name = translate(out.index.name)
+    if out.columns.name:
+        out.columns.name = translate(out.columns.name)
+    return out
+
+
+def _decimal(value, decimals: int) -> str:
+    return number(value, decimals) if pd.notna(value) else translate("n/a")
 
 
 def category_view(result: Differentiation, currency: str) -> pd.DataFrame:
     """The value categories: size, value and the goal, formatted (no BZ row it cannot tell)."""
     summary = result.shown_categories()
-    return pd.DataFrame(
-        {
-            "customers": summary["customers"].map(count),
-            "of customers": summary["customer_share"].map(_share),
-            "value": summary["value"].map(lambda v: _money(v, currency)),
-            "of value": summary["value_share"].map(_share),
-            "average now": summary["mean_value"].map(lambda v: _money(v, currency)),
-            "average expected": summary["mean_expected_value"].map(lambda v: _money(v, currency)),
-            "goal": summary["goal"],
-        }
+    return _shown(
+        pd.DataFrame(
+            {
+                N_("customers"): summary["customers"].map(count),
+                N_("of customers"): summary["customer_share"].map(_share),
+                N_("value"): summary["value"].map(lambda v: _money(v, currency)),
+                N_("of value"): summary["value_share"].map(_share),
+                N_("average now"): summary["mean_value"].map(lambda v: _money(v, currency)),
+                N_("average expected"): summary["mean_expected_value"].map(
+                    lambda v: _money(v, currency)
+                ),
+                N_("goal"): summary["goal"].map(translate),
+            }
+        )
     )
 
 
 def tier_view(result: Differentiation, currency: str) -> pd.DataFrame:
     """The value tiers: size and value, formatted."""
     summary = tier_summary(result)
-    return pd.DataFrame(
-        {
-            "customers": summary["customers"].map(count),
-            "of customers": summary["customer_share"].map(_share),
-            "value": summary["value"].map(lambda v: _money(v, currency)),
-            "of value": summary["value_share"].map(_share),
-        }
+    return _shown(
+        pd.DataFrame(
+            {
+                "customers": summary["customers"].map(count),
+                "of customers": summary["customer_share"].map(_share),
+                "value": summary["value"].map(lambda v: _money(v, currency)),
+                "of value": summary["value_share"].map(_share),
+            }
+        )
     )
 
 
 def service_view(interaction: Interaction, currency: str) -> pd.DataFrame:
     """The service figures per segment, one column per segment (so the table stays narrow)."""
     s = interaction.service
+    unknown = translate("unknown")
     rows = {
-        "customers": s["customers"].map(count),
-        "reachable (consent)": s["reachable"].map(lambda v: count(v) if pd.notna(v) else "unknown"),
-        "contacts / customer / year": s["contacts_per_customer_year"].map(
-            lambda v: f"{v:.2f}" if pd.notna(v) else "n/a"
+        N_("customers"): s["customers"].map(count),
+        N_("reachable (consent)"): s["reachable"].map(
+            lambda v: count(v) if pd.notna(v) else unknown
         ),
-        "offers / customer / year": s["campaigns_per_customer_year"].map(
-            lambda v: f"{v:.2f}" if pd.notna(v) else "n/a"
+        N_("contacts / customer / year"): s["contacts_per_customer_year"].map(
+            lambda v: _decimal(v, 2)
         ),
-        "cost to serve / customer / year": s["cost_to_serve_per_customer_year"].map(
+        N_("offers / customer / year"): s["campaigns_per_customer_year"].map(
+            lambda v: _decimal(v, 2)
+        ),
+        N_("cost to serve / customer / year"): s["cost_to_serve_per_customer_year"].map(
             lambda v: _money(v, currency, 2)
         ),
-        "margin / customer / year": s["margin_per_customer_year"].map(
+        N_("margin / customer / year"): s["margin_per_customer_year"].map(
             lambda v: _money(v, currency, 2)
         ),
-        "main channel": s["main_channel"].map(lambda v: str(v) if pd.notna(v) else "n/a"),
-        "offers sent": s["sent"].map(count),
-        "response rate": s["response_rate"].map(lambda v: percent(v, 1) if pd.notna(v) else "n/a"),
+        N_("main channel"): s["main_channel"].map(
+            lambda v: str(v) if pd.notna(v) else translate("n/a")
+        ),
+        N_("offers sent"): s["sent"].map(count),
+        N_("response rate"): s["response_rate"].map(
+            lambda v: percent(v, 1) if pd.notna(v) else translate("n/a")
+        ),
     }
     out = pd.DataFrame(rows).T
-    out.columns.name = "segment"
-    return out
+    out.columns.name = N_("segment")
+    # the rows are the measures and the columns the segments: both are shown translated
+    return _shown(out)
 
 
 def plan_view(interaction: Interaction, currency: str) -> pd.DataFrame:
@@ -99,30 +135,44 @@ def plan_view(interaction: Interaction, currency: str) -> pd.DataFrame:
     for segment, row in interaction.plan.iterrows():
         basis = str(row["channel_basis"])
         pooled = basis.endswith("(all customers)")
+        # the table is plain text (a Styler shows it), so the words are filled with
+        # str.format, not escaped as Markdown
         if row["channel"] is None:
-            channel = "n/a (needs interactions or campaigns)"
-        elif basis.startswith("cost per response"):
-            cost = _money(row["cost_per_response"], currency, 2)
-            channel = f"{row['channel']} ({cost} per response"
-        elif basis.startswith("response rate"):
-            channel = f"{row['channel']} (best response; cost unknown"
+            channel = translate("n/a (needs interactions or campaigns)")
         else:
-            channel = f"{row['channel']} (most used: {percent(row['contact_share'])} of contacts"
-        if row["channel"] is not None:
-            channel += ", all customers)" if pooled else ")"
+            if basis.startswith("cost per response"):
+                cost = _money(row["cost_per_response"], currency, 2)
+                how = translate("{cost} per response").format(cost=cost)
+            elif basis.startswith("response rate"):
+                how = translate("best response; cost unknown")
+            else:
+                how = translate("most used: {share} of contacts").format(
+                    share=percent(row["contact_share"])
+                )
+            if pooled:
+                how = translate("{how}, all customers").format(how=how)
+            channel = f"{row['channel']} ({how})"
         rows[segment] = {
-            "goal": row["goal"],
-            "channel": channel,
-            "frequency": row["cadence"],
-            "offer": row["offer"] if row["offer"] is not None else "n/a (needs campaigns)",
-            "expected response": percent(row["take_up"], 1) if pd.notna(row["take_up"]) else "n/a",
-            "reachable": f"{count(row['reachable'])} of {count(row['customers'])}"
+            N_("goal"): translate(row["goal"]),
+            N_("channel"): channel,
+            N_("frequency"): cadence_words(row["frequency"]),
+            N_("offer"): row["offer"]
+            if row["offer"] is not None
+            else translate("n/a (needs campaigns)"),
+            N_("expected response"): percent(row["take_up"], 1)
+            if pd.notna(row["take_up"])
+            else translate("n/a"),
+            N_("reachable"): translate("{reachable} of {customers}").format(
+                reachable=count(row["reachable"]), customers=count(row["customers"])
+            )
             if pd.notna(row["reachable"])
-            else f"unknown (no consent recorded) of {count(row['customers'])}",
+            else translate("unknown (no consent recorded) of {customers}").format(
+                customers=count(row["customers"])
+            ),
         }
     out = pd.DataFrame.from_dict(rows, orient="index")
-    out.index.name = "segment"
-    return out
+    out.index.name = N_("segment")
+    return _shown(out)
 
 
 def segment_picks(custom: Customization | None) -> pd.DataFrame:
@@ -132,12 +182,12 @@ def segment_picks(custom: Customization | None) -> pd.DataFrame:
     rows = {}
     for segment, group in custom.by_segment.groupby("segment", sort=False):
         rows[segment] = {
-            f"next {r['rank']}": f"{r[label]} ({percent(r['share'])})"
+            translate("next {rank}").format(rank=r["rank"]): f"{r[label]} ({percent(r['share'])})"
             for r in group.to_dict("records")
         }
     out = pd.DataFrame.from_dict(rows, orient="index")
-    out.index.name = "segment"
-    return out
+    out.index.name = N_("segment")
+    return _shown(out, columns=False)
 
 
 def top_customer_view(custom: Customization | None, currency: str) -> pd.DataFrame:
@@ -145,16 +195,22 @@ def top_customer_view(custom: Customization | None, currency: str) -> pd.DataFra
     custom = require_customization(custom, "Next best products for the top customers")
     table = custom.top_customers.head(MAX_CUSTOMER_ROWS)
     picks = [c for c in table.columns if c.startswith("next ")]
-    return pd.DataFrame(
+    answer = {True: translate("yes"), False: translate("no")}
+    frame = pd.DataFrame(
         {
-            "category": table["value_category"],
-            "value now": table["value"].map(lambda v: _money(v, currency)),
-            "may be contacted": table["reachable"].map(
-                lambda v: "unknown" if pd.isna(v) else ("yes" if v else "no")
+            N_("category"): table["value_category"].map(translate),
+            N_("value now"): table["value"].map(lambda v: _money(v, currency)),
+            N_("may be contacted"): table["reachable"].map(
+                lambda v: translate("unknown") if pd.isna(v) else answer[bool(v)]
             ),
-            "next best products": table[picks].apply(
+            N_("next best products"): table[picks].apply(
                 lambda r: "; ".join(str(v) for v in r if pd.notna(v)), axis=1
             ),
         },
         index=table.index,
     )
+    # the index is the customer ids: only the headers are words
+    out = frame.rename(columns=translate)
+    if out.index.name:
+        out.index.name = translate(out.index.name)
+    return out
