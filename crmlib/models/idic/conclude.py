@@ -394,10 +394,9 @@ def _segment_action(
         "owner": translate(_OWNER.get(segment, "marketing")),
         "model": MODEL,
         "customers": _segment_ids(diff, segment, reachable_only=reach_known),
-        "customer_set": sentence(
-            "{segment} customers with consent" if reach_known else "{segment} customers",
-            segment=translate(segment),
-        ),
+        "customer_set": sentence("{segment} customers with consent", segment=translate(segment))
+        if reach_known
+        else sentence("{segment} customers", segment=translate(segment)),
         "customer_count": int(row["reachable"]) if reach_known else int(row["customers"]),
         "assumptions": "; ".join(assumptions),
         "effort": 1,

@@ -530,7 +530,7 @@ def describe_lessons(interaction: Interaction) -> str:
     offer_col = "offer"
     clear = lessons[lessons["verdict"].isin(["above", "below"])]
     text_parts = []
-    for verdict in ("above", "below"):
+    for verdict in (N_("above"), N_("below")):
         group = clear[clear["verdict"] == verdict]
         if len(group):
             items = listing(
@@ -639,12 +639,14 @@ def describe_customize(custom: Customization | None) -> str:
     buyers = custom.affinity.buyers
     common = repeat[buyers >= 30]
     if len(common):
+        rebuy = 0.2  # the share of buyers who buy again that counts as rebought
         text += sentence(
             " Owned products are offered again only when customers rebuy them: "
             "{rebought} of {common} products with 30 or more buyers are bought again by "
-            "at least 20% of them.",
-            rebought=count((common >= 0.2).sum()),
+            "at least {rebuy} of them.",
+            rebought=count((common >= rebuy).sum()),
             common=count(len(common)),
+            rebuy=percent(rebuy),
         )
     reachable = custom.top_customers["reachable"]
     if reachable.isna().all():
@@ -732,7 +734,7 @@ def describe_plan_value(value: pd.DataFrame, currency: str) -> str:
 #: :func:`crmlib.notebook.figures.say_figures` with :func:`value_figures`).
 VALUE_STATEMENT = N_(
     "**In figures** ({window}, by {metric}): {ssc} strategically significant customers; "
-    "the top 20% of customers hold {top20} of the value; {mvc} MVC, {mgc} MGC and {bz} BZ; "
+    "the top {top_share} of customers hold {top20} of the value; {mvc} MVC, {mgc} MGC and {bz} BZ; "
     "value tiers: {platinum} platinum, {gold} gold, {silver} silver, {bronze} bronze."
 )
 
@@ -740,7 +742,7 @@ VALUE_STATEMENT = N_(
 #: cost, which is not known.
 VALUE_STATEMENT_REVENUE = N_(
     "**In figures** ({window}, by {metric}): {ssc} strategically significant customers; "
-    "the top 20% of customers hold {top20} of the value; {mvc} MVC and {mgc} MGC (BZ need "
+    "the top {top_share} of customers hold {top20} of the value; {mvc} MVC and {mgc} MGC (BZ need "
     "cost data, with the cost to serve); value tiers: {platinum} platinum, {gold} gold, {silver} silver, "
     "{bronze} bronze."
 )
@@ -773,6 +775,7 @@ def value_figures(result: Differentiation) -> dict:
         "window": _window_words(base.window),
         "metric": translate(_metric_words(result, short=True)),
         "ssc": figure("ssc_count"),
+        "top_share": percent(0.2),  # the share that top20_share is measured on
         "top20": figure("top20_share"),
         **{c.lower(): figure(f"value_category_count.{c}") for c in ("MVC", "MGC", "BZ")},
         **{t: figure(f"tier_count.{t}") for t in ("platinum", "gold", "silver", "bronze")},
