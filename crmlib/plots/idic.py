@@ -13,12 +13,12 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.colors import LogNorm, TwoSlopeNorm
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import FuncFormatter
 
 from crmlib.errors import MissingDataError
 from crmlib.formatting import count, percent
 from crmlib.plots.base import require_columns as _need
-from crmlib.plots.style import BLUE, GREEN, GREY, RED, new_axes, thousands
+from crmlib.plots.style import BLUE, GREEN, GREY, RED, new_axes
 from crmlib.text import N_, number, translate
 
 #: A colour per value category, the same in every chart.
@@ -26,6 +26,16 @@ CATEGORY_COLOURS = {"MVC": BLUE, "MGC": GREEN, "other": "#b0b7bd", "BZ": RED}
 
 #: Colours of channels in the stacked bars (cycled for channels beyond these).
 _CHANNEL_COLOURS = (BLUE, "#5dade2", GREEN, "#f5b041", "#af7ac5", RED, GREY)
+
+
+# Tick labels in the locale's formats (``20 %``, ``8.000`` in Dutch), like the bar labels.
+# (a new formatter per axis: matplotlib ties each formatter to one axis)
+def _percent_ticks() -> FuncFormatter:
+    return FuncFormatter(lambda value, _: percent(value))
+
+
+def _count_ticks() -> FuncFormatter:
+    return FuncFormatter(lambda value, _: count(value))
 
 
 def _wrap(label: object, width: int = 28) -> str:
@@ -56,7 +66,7 @@ def plot_data_coverage(
     for y, v in enumerate(values):
         ax.text(min(v, 1.0) + 0.01, y, percent(v), va="center", fontsize=8)
     ax.set_xlim(0, 1.1)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.xaxis.set_major_formatter(_percent_ticks())
     ax.set_xlabel(translate("share of customers"))
     ax.set_title(translate(title))
     return ax
@@ -148,7 +158,7 @@ def plot_category_bars(
     for x, v in zip(positions, summary["value_share"].fillna(0), strict=True):
         ax.text(x + width / 2, max(v, 0) + 0.01, percent(v), ha="center", fontsize=8)
     ax.set_xticks(positions, [translate(str(i)) for i in summary.index])
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.yaxis.set_major_formatter(_percent_ticks())
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_title(translate(title))
     ax.legend(loc="upper right", fontsize=8)
@@ -225,7 +235,7 @@ def plot_channel_mix(
                 )
         left += share
     ax.set_xlim(0, 1)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.xaxis.set_major_formatter(_percent_ticks())
     ax.set_xlabel(translate("share of the segment's contacts"))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=4, fontsize=8, frameon=False)
     ax.set_title(translate(title))
@@ -425,7 +435,7 @@ def plot_plan_value(
         ax.text(x, v, count(v), ha="center", va="bottom" if v >= 0 else "top", fontsize=8)
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_ylabel(_with_currency(N_("per year"), currency))
-    ax.yaxis.set_major_formatter(thousands())
+    ax.yaxis.set_major_formatter(_count_ticks())
     ax.set_title(translate(title))
     return ax
 
@@ -464,8 +474,8 @@ def plot_ssc_curve(
             arrowprops={"arrowstyle": "->", "color": RED},
             color=RED,
         )
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.xaxis.set_major_formatter(_percent_ticks())
+    ax.yaxis.set_major_formatter(_percent_ticks())
     ax.set_xlim(0, 1)
     ax.set_xlabel(translate("share of customers, most valuable first"))
     ax.set_ylabel(translate("share of value"))

@@ -53,12 +53,14 @@ def stages(
         identify_stage = Stage(
             N_("Identify"),
             (
-                _words("{customers} customers", customers=count(identification.customers)),
+                _words(N_("{customers} customers"), customers=count(identification.customers)),
                 _words(
-                    "picture {completeness} complete",
+                    N_("picture {completeness} complete"),
                     completeness=percent(identification.completeness),
                 ),
-                _words("{records} records doubled", records=count(len(identification.duplicates)))
+                _words(
+                    N_("{records} records doubled"), records=count(len(identification.duplicates))
+                )
                 if identification.duplicates_checked
                 else translate("duplicates not checkable"),
             ),
@@ -72,7 +74,7 @@ def stages(
             N_("Differentiate"),
             (
                 _words(
-                    "top {customers} bring {value}",
+                    N_("top {customers} bring {value}"),
                     customers=percent(d.ssc_share),
                     value=percent(d.ssc_value_share),
                 ),
@@ -91,7 +93,7 @@ def stages(
             reach = plan["reachable"].sum() / max(plan["customers"].sum(), 1)
             lines = [
                 _words(
-                    "{reachable} reachable ({share})",
+                    N_("{reachable} reachable ({share})"),
                     reachable=count(plan["reachable"].sum()),
                     share=percent(reach),
                 )
@@ -100,11 +102,11 @@ def stages(
         sent = interaction.service["sent"]
         if sent.sum() > 0:
             lines.append(
-                _words("response {rate}", rate=percent((rate * sent).sum() / sent.sum(), 1))
+                _words(N_("response {rate}"), rate=percent((rate * sent).sum() / sent.sum(), 1))
             )
         channels = plan["channel"].dropna()
         if len(channels):
-            lines.append(_words("via {channel}", channel=channels.mode().iloc[0]))
+            lines.append(_words(N_("via {channel}"), channel=channels.mode().iloc[0]))
         interact_stage = Stage(
             N_("Interact"), tuple(lines), float(reach) if reach is not None else None
         )
@@ -118,7 +120,7 @@ def stages(
         lines.append(f"{translate(first['segment'])}: {pick[:22]}")
     total = plan_total(value) if value is not None else None
     if total is not None:
-        lines.append(_words("{amount} a year", amount=money(total, currency)))
+        lines.append(_words(N_("{amount} a year"), amount=money(total, currency)))
     customize_stage = Stage(N_("Customize"), tuple(lines) or (translate("not measured"),))
     return [identify_stage, differentiate_stage, interact_stage, customize_stage]
 
@@ -227,7 +229,7 @@ def verdict_from(
         firsts = custom.by_segment[custom.by_segment["rank"] == 1]
         findings.append(
             _words(
-                "First next-best product per segment: {picks}.",
+                N_("First next-best product per segment: {picks}."),
                 picks="; ".join(
                     f"{translate(r['segment'])} {r[label]}" for r in firsts.to_dict("records")
                 ),
@@ -466,7 +468,7 @@ def _identify_action(ident: Identification) -> Action | None:
     if ident.duplicates_checked and len(ident.duplicates):
         fixes.append(
             _words(
-                "merge the {records} probable duplicate records",
+                N_("merge the {records} probable duplicate records"),
                 records=count(len(ident.duplicates)),
             )
         )
@@ -478,7 +480,7 @@ def _identify_action(ident: Identification) -> Action | None:
         if no_consent:
             fixes.append(
                 _words(
-                    "ask the {customers} customers without marketing consent for it",
+                    N_("ask the {customers} customers without marketing consent for it"),
                     customers=count(no_consent),
                 )
             )
@@ -493,8 +495,10 @@ def _identify_action(ident: Identification) -> Action | None:
         expected_value=None,
         model=MODEL,
         rationale=_words(
-            "Identify: the customer picture is {completeness} complete, and only customers "
-            "with consent can be reached.",
+            N_(
+                "Identify: the customer picture is {completeness} complete, and only customers "
+                "with consent can be reached."
+            ),
             completeness=percent(ident.completeness),
         ),
         priority=2,

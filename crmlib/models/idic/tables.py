@@ -43,16 +43,29 @@ def _money(value, currency: str, decimals: int = 0) -> str:
     return money(value, currency, decimals).replace(" ", "\u00a0")
 
 
+#: The names of the indexes a reader sees above a table's first column, in words.
+_INDEX_NAMES = {
+    "value_tier": N_("value tier"),
+    "value_category": N_("value category"),
+    "customer_id": N_("customer"),
+}
+
+
 def _shown(frame: pd.DataFrame, *, columns: bool = True) -> pd.DataFrame:
     """``frame`` as the reader sees it: headers, segment names and the index's name
     in the report's language (the code builds and tests the English frame)."""
     out = frame.rename(columns=translate) if columns else frame.copy()
     out = out.rename(index=lambda name: translate(str(name)))
-    if out.index.name:
-        out.index.name = translate(out.index.name)
+    out.index.name = _index_name(out.index.name)
     if out.columns.name:
         out.columns.name = translate(out.columns.name)
     return out
+
+
+def _index_name(name: object) -> str | None:
+    if not name:
+        return None
+    return translate(_INDEX_NAMES.get(str(name), str(name)))
 
 
 def _decimal(value, decimals: int) -> str:
@@ -211,6 +224,5 @@ def top_customer_view(custom: Customization | None, currency: str) -> pd.DataFra
     )
     # the index is the customer ids: only the headers are words
     out = frame.rename(columns=translate)
-    if out.index.name:
-        out.index.name = translate(out.index.name)
+    out.index.name = _index_name(out.index.name)
     return out
