@@ -200,7 +200,8 @@ def plot_needs_heatmap(
     ]
     ax.set_yticks(range(len(profile)), labels)
     ax.set_xticks(range(len(dims)), [d.replace("_", "\n") for d in dims], fontsize=8)
-    ax.figure.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
+    scale = ax.figure.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
+    scale.ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: number(value, 1)))
     ax.set_title(translate(title))
     return ax
 
