@@ -13,6 +13,7 @@ from pandas.io.formats.style import Styler
 from crmlib.formatting import count, money, percent
 from crmlib.models.idic.customize import Customization, require_customization
 from crmlib.models.idic.differentiate import Differentiation, tier_summary
+from crmlib.models.idic.identify import Identification
 from crmlib.models.idic.interact import Interaction, cadence_words
 from crmlib.text import N_, number, translate
 
@@ -70,6 +71,27 @@ def _index_name(name: object) -> str | None:
 
 def _decimal(value, decimals: int) -> str:
     return number(value, decimals) if pd.notna(value) else translate("n/a")
+
+
+def duplicates_view(result: Identification) -> pd.DataFrame:
+    """The first probable duplicates by customer id (at most ten rows, never names)."""
+    frame = result.duplicates[["group", "customer_id", "postcode"]].head(MAX_CUSTOMER_ROWS)
+    return frame.rename(
+        columns={
+            "group": translate(N_("duplicate group")),
+            "customer_id": translate(_INDEX_NAMES["customer_id"]),
+            "postcode": translate(N_("postcode")),
+        }
+    )
+
+
+def references_view(result: Identification) -> pd.DataFrame:
+    """Per table that names customers: its rows, and those naming an unknown customer."""
+    out = result.unknown_references.rename(
+        columns={"rows": translate(N_("rows")), "unknown": translate("unknown")}
+    )
+    out.index.name = translate(N_("table"))
+    return out
 
 
 def category_view(result: Differentiation, currency: str) -> pd.DataFrame:

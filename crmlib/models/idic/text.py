@@ -747,8 +747,24 @@ VALUE_STATEMENT_REVENUE = N_(
     "{bronze} bronze."
 )
 
+
 #: The Interact phase's reach as the report states it.
-REACH_STATEMENT = N_("Customers who may be contacted (marketing consent): {consent}.")
+class _FilledInLanguage(str):
+    """A template translated when it is filled, not when the module is imported.
+
+    The notebook fills the constant itself (``say_figures(REACH_STATEMENT, ...)``) after
+    the report's language is chosen, so the translation waits for ``format``.
+    """
+
+    __slots__ = ()
+
+    def format(self, *args: object, **kwargs: object) -> str:
+        return translate(str(self)).format(*args, **kwargs)
+
+
+REACH_STATEMENT = _FilledInLanguage(
+    N_("Customers who may be contacted (marketing consent): {consent}.")
+)
 
 
 def value_statement(result: Differentiation) -> tuple[str, dict]:
