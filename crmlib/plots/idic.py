@@ -178,7 +178,7 @@ def plot_needs_heatmap(
     """
     dims = [c for c in profile.columns if c not in ("respondents", "nps")]
     if not dims:
-        raise MissingDataError("the needs chart needs need-dimension columns")
+        raise MissingDataError(translate("the needs chart needs need-dimension columns"))
     ax = new_axes(ax, (8, 0.6 * len(profile) + 1.8))
     values = profile[dims].to_numpy(float)
     image = ax.imshow(values, cmap="Blues", vmin=1, vmax=5, aspect="auto")
@@ -215,7 +215,7 @@ def plot_channel_mix(
     interactions) raises MissingDataError, so a notebook step can skip.
     """
     if mix is None:
-        raise MissingDataError("the channel mix needs the interactions table")
+        raise MissingDataError(translate("the channel mix needs the interactions table"))
     ax = new_axes(ax, (7.5, 0.5 * len(mix) + 1.8))
     left = np.zeros(len(mix))
     rows = [translate(str(i)) for i in mix.index][::-1]
@@ -258,7 +258,9 @@ def plot_service(
     """
     _need(service, ["margin_per_customer_year", "cost_to_serve_per_customer_year"], "service")
     if service["cost_to_serve_per_customer_year"].isna().all():
-        raise MissingDataError("the cost to serve needs the interactions and channels tables")
+        raise MissingDataError(
+            translate("the cost to serve needs the interactions and channels tables")
+        )
     ax = new_axes(ax, (6.5, 4))
     positions = np.arange(len(service))
     width = 0.38
@@ -316,7 +318,7 @@ def plot_response_heatmap(
     """
     if lessons is None:
         raise MissingDataError(
-            "campaign response needs the campaigns table with offers and responses"
+            translate("campaign response needs the campaigns table with offers and responses")
         )
     _need(lessons, ["segment", by, "response_rate", "difference", "sent", "verdict"], "response")
     segments = list(pd.unique(lessons["segment"]))
@@ -420,7 +422,9 @@ def plot_plan_value(
     _need(value, ["expected_value"], "plan value")
     if value["expected_value"].isna().all():
         raise MissingDataError(
-            "the value of the plan needs campaign history with responses (the take-up rate)"
+            translate(
+                "the value of the plan needs campaign history with responses (the take-up rate)"
+            )
         )
     ax = new_axes(ax, (6, 3.5))
     amounts = value["expected_value"].fillna(0.0)

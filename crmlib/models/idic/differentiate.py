@@ -22,7 +22,7 @@ from crmlib.analytics.profitability import DEFAULT_TIERS
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.figures import Figure
-from crmlib.text import N_
+from crmlib.text import N_, translate
 
 #: What Peppers & Rogers say to do with each value category (the plan's goal).
 GOALS = {
@@ -325,7 +325,10 @@ def needs_by_value(company: Company, result: Differentiation) -> NeedsView:
     needs = company.require("needs", "customer_id", step="Differentiation by needs")
     if not need_dimensions(needs):
         raise MissingDataError(
-            "Differentiation by needs needs need-dimension columns (scores 1-5) in the needs table"
+            translate(
+                "Differentiation by needs needs need-dimension columns (scores 1-5) in the "
+                "needs table"
+            )
         )
     needs = needs.assign(customer_id=needs["customer_id"].astype(str))
     categories = result.segments

@@ -10,11 +10,13 @@ from __future__ import annotations
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from crmlib.analytics.baseline import revenue_forecast_change, selection_baseline
 from crmlib.formatting import count, money, percent
 from crmlib.models.idic.customize import Customization, require_customization
 from crmlib.models.idic.differentiate import Differentiation, tier_summary
 from crmlib.models.idic.identify import Identification
 from crmlib.models.idic.interact import Interaction, cadence_words
+from crmlib.models.idic.text import signed_percent
 from crmlib.text import N_, number, translate
 
 #: The most customer rows a report table shows (privacy).
@@ -94,8 +96,33 @@ def references_view(result: Identification) -> pd.DataFrame:
     return out
 
 
+def _regression_columns(result: Differentiation, categories: pd.Index) -> dict[str, list[str]]:
+    """Each category's revenue forecast beside the change any group picked the same way
+    showed a year on (regression to the mean; "unknown" where the history cannot tell)."""
+    if result.base is None:
+        return {}
+    baseline = selection_baseline(result.base, "value_category")
+    forecasts = [revenue_forecast_change(result.base, "value_category", c) for c in categories]
+    expected = [baseline.change(c) for c in categories]
+    missing, unknown = translate("n/a"), translate("unknown")
+    return {
+        N_("revenue next year vs last"): [
+            missing if f is None else signed_percent(f) for f in forecasts
+        ],
+        N_("expected from regression to the mean"): [
+            missing if f is None else unknown if e is None else signed_percent(e)
+            for f, e in zip(forecasts, expected, strict=True)
+        ],
+    }
+
+
 def category_view(result: Differentiation, currency: str) -> pd.DataFrame:
-    """The value categories: size, value and the goal, formatted (no BZ row it cannot tell)."""
+    """The value categories: size, value and the goal, formatted (no BZ row it cannot tell).
+
+    Beside the expected value stand each category's revenue forecast and the change
+    expected of a group picked on past value the same way (:mod:`crmlib.analytics.baseline`):
+    the MVC fall back towards the average whatever the company does.
+    """
     summary = result.shown_categories()
     return _shown(
         pd.DataFrame(
@@ -108,8 +135,10 @@ def category_view(result: Differentiation, currency: str) -> pd.DataFrame:
                 N_("average expected"): summary["mean_expected_value"].map(
                     lambda v: _money(v, currency)
                 ),
+                **_regression_columns(result, summary.index),
                 N_("goal"): summary["goal"].map(translate),
-            }
+            },
+            index=summary.index,
         )
     )
 
@@ -212,7 +241,7 @@ def plan_view(interaction: Interaction, currency: str) -> pd.DataFrame:
 
 def segment_picks(custom: Customization | None) -> pd.DataFrame:
     """The next best products per segment: one row per segment, with the share of picks."""
-    custom = require_customization(custom, "Next best products per segment")
+    custom = require_customization(custom, N_("Next best products per segment"))
     label = "name" if "name" in custom.by_segment.columns else "product_id"
     rows = {}
     for segment, group in custom.by_segment.groupby("segment", sort=False):
@@ -227,7 +256,7 @@ def segment_picks(custom: Customization | None) -> pd.DataFrame:
 
 def top_customer_view(custom: Customization | None, currency: str) -> pd.DataFrame:
     """The top customers by current value (by id, at most ten) with their next best products."""
-    custom = require_customization(custom, "Next best products for the top customers")
+    custom = require_customization(custom, N_("Next best products for the top customers"))
     table = custom.top_customers.head(MAX_CUSTOMER_ROWS)
     picks = [c for c in table.columns if c.startswith("next ")]
     answer = {True: translate("yes"), False: translate("no")}
