@@ -317,7 +317,7 @@ def describe_regression(result: Differentiation) -> str:
             "change as customers lost; how much of it is that effect cannot be measured "
             "here: {reason}.",
             forecast=signed_percent(forecast),
-            reason=baseline.why_unknown("MVC"),
+            reason=translate(baseline.why_unknown("MVC")),
         )
     else:
         points = round(100 * (forecast - expected))
@@ -353,7 +353,7 @@ def describe_regression(result: Differentiation) -> str:
             "{months} months fell short of their usual tend to return towards it. How much "
             "of their growth that is cannot be measured: {reason}.",
             months=baseline.window_months,
-            reason=baseline.why_unknown("MGC"),
+            reason=translate(baseline.why_unknown("MGC")),
         )
     elif result.count("MGC"):
         text += sentence(
