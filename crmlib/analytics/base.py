@@ -63,6 +63,9 @@ from crmlib.analytics.summary import check_frequency, require_columns, summarize
 from crmlib.analytics.vocabulary import definition
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.figures import Figure
+from crmlib.formatting import count, day, percent
+from crmlib.i18n import current
+from crmlib.text import N_, Safe, sentence, translate
 
 #: The value metrics a base can rank customers on.
 VALUE_METRICS = ("margin", "revenue")
@@ -72,11 +75,11 @@ CATEGORIES = ("MVC", "MGC", "other", "BZ")
 
 _TABLES = ("transactions", "customers", "interactions", "channels", "products")
 
-_FIX_COST = (
+_FIX_COST = N_(
     "add a 'cost' column to transactions, or 'product_id' to transactions and a "
     "'margin_rate' column to products"
 )
-_FIX_CTS = (
+_FIX_CTS = N_(
     "add an interactions table (customer_id, date, channel) and a channels table with "
     "each channel's cost_per_contact"
 )
@@ -166,7 +169,14 @@ class CustomerBase:
 
     @property
     def notes(self) -> list[str]:
-        return list(self.meta.get("notes", []))
+        """What the base could not measure, in the report's language.
+
+        The base keeps its notes as the catalogue's English texts (marked with ``N_``) and
+        translates them here, where every model and notebook reads them; code that needs
+        to know what is missing reads the flags of :attr:`meta` (``margin_known``,
+        ``cost_to_serve_known``), never these words.
+        """
+        return [translate(note) for note in self.meta.get("notes", [])]
 
     # -- figures ----------------------------------------------------------------------
 
@@ -346,7 +356,7 @@ def base_from_tables(
     }
     object_key = None
     if _owner is not None:
-        object_key = (id(_owner), tuple(sorted(requested.items())))
+        object_key = (id(_owner), current(), tuple(sorted(requested.items())))
         known = _BY_OBJECT.get(object_key)
         if known is not None and known[0]() is _owner and known[1] in _MEMORY:
             with _LOCK:
@@ -487,7 +497,7 @@ def _build(
         )
     if not margin_known:
         notes.append(
-            "the data has no cost per line and no product margin rates, so value is revenue"
+            N_("the data has no cost per line and no product margin rates, so value is revenue")
         )
 
     amount = pd.to_numeric(tx["amount"], errors="coerce").to_numpy(dtype=float)
@@ -561,7 +571,7 @@ def _build(
             served = cost_to_serve(recent, channels)
             out["cost_to_serve"] = served["cost_to_serve"].reindex(ids).fillna(0.0)
     if not cts_known:
-        notes.append("cost to serve not measured: no interactions or channels table")
+        notes.append(N_("cost to serve not measured: no interactions or channels table"))
     out["previous_value"] = _previous_value(
         lines[in_previous], ids, metric, interactions if cts_known else None, channels,
         (previous_start, start),
@@ -689,13 +699,15 @@ def _episode_counts(
     needed = ("customer_id", "date", "channel", "process")
     if interactions is None or not set(needed) <= set(interactions.columns):
         return {
-            "reason": "it needs an interactions table with customer_id, date, channel and "
-            "process per contact"
+            "reason": N_(
+                "it needs an interactions table with customer_id, date, channel and "
+                "process per contact"
+            )
         }
     days = pd.to_datetime(interactions["date"], errors="coerce")
     until_end = interactions.loc[(days <= end).to_numpy(dtype=bool, na_value=False)]
     if until_end.empty:
-        return {"reason": "the interactions table holds no contact up to the observation end"}
+        return {"reason": N_("the interactions table holds no contact up to the observation end")}
     episodes = contact_episodes(until_end.assign(date=days), EPISODE_WINDOW_DAYS)
     inside = episodes[(episodes["start"] > start) & (episodes["start"] <= end)]
     return {
@@ -877,7 +889,11 @@ def _windowed(base: CustomerBase):
     meta, window = base.meta, base.window
     coverage = float(meta["window_coverage"])
     short = (
-        f"the data begins on {meta['data_start']}, so it covers {coverage:.0%} of the window"
+        sentence(
+            "the data begins on {start}, so it covers {share} of the window",
+            start=day(meta["data_start"]),
+            share=percent(coverage),
+        )
         if coverage < 1
         else ""
     )
@@ -923,8 +939,10 @@ def _figures(base: CustomerBase) -> list[Figure]:
             "customers",
             ""
             if meta["contacts_known"]
-            else "contacts are not recorded (no interactions "
-            "table), so only purchases count as activity",
+            else translate(
+                "contacts are not recorded (no interactions table), so only purchases count "
+                "as activity"
+            ),
         )
     )
     figures.append(_retention(base))
@@ -937,7 +955,7 @@ def _figures(base: CustomerBase) -> list[Figure]:
         figures.append(
             Figure.unavailable(
                 "gross_margin", _label("gross_margin", base), currency,
-                f"the data has no cost; {_FIX_COST}", window,
+                sentence("the data has no cost; {fix}", fix=Safe(translate(_FIX_COST))), window,
             )
         )  # fmt: skip
     if meta["cost_to_serve_known"]:
@@ -947,9 +965,9 @@ def _figures(base: CustomerBase) -> list[Figure]:
             figures.append(windowed("cost_to_serve_share", cts / margin, "share"))
         else:
             why = (
-                "the margin is not positive"
+                translate("the margin is not positive")
                 if meta["margin_known"]
-                else (f"the data has no cost; {_FIX_COST}")
+                else sentence("the data has no cost; {fix}", fix=Safe(translate(_FIX_COST)))
             )
             figures.append(
                 Figure.unavailable(
@@ -961,8 +979,8 @@ def _figures(base: CustomerBase) -> list[Figure]:
         for figure_id, unit in (("cost_to_serve", currency), ("cost_to_serve_share", "share")):
             figures.append(
                 Figure.unavailable(
-                    figure_id, _label(figure_id, base), unit, f"no contact costs: {_FIX_CTS}",
-                    window,
+                    figure_id, _label(figure_id, base), unit,
+                    sentence("no contact costs: {fix}", fix=Safe(translate(_FIX_CTS))), window,
                 )
             )  # fmt: skip
     figures += _episode_figures(base, windowed)
@@ -984,8 +1002,10 @@ def _figures(base: CustomerBase) -> list[Figure]:
                 "consenting_customers",
                 _label("consenting_customers", base),
                 "customers",
-                "the customers table has no consent_marketing column; add it (yes/no per "
-                "customer) to know who may be approached",
+                translate(
+                    "the customers table has no consent_marketing column; add it (yes/no per "
+                    "customer) to know who may be approached"
+                ),
             )
         )
     return figures
@@ -993,13 +1013,13 @@ def _figures(base: CustomerBase) -> list[Figure]:
 
 def _episode_figures(base: CustomerBase, windowed) -> list[Figure]:
     """The contact episodes that start in the window, and the share with a repeat contact."""
-    counted = base.meta.get("episodes") or {"reason": "the episodes were not counted"}
+    counted = base.meta.get("episodes") or {"reason": N_("the episodes were not counted")}
     labels = {
         "contact_episode": _label("contact_episode", base) + "s",
         "repeat_episode_share": _label("repeat_episode_share", base),
     }
     if "reason" in counted or not counted["episodes"]:
-        why = counted.get("reason", "no contact episode starts in the window")
+        why = translate(counted.get("reason", N_("no contact episode starts in the window")))
         # without a window, as Customer IDOL states them when its check cannot run
         return [
             Figure.unavailable("contact_episode", labels["contact_episode"], "episodes", why),
@@ -1032,11 +1052,16 @@ def _retention(base: CustomerBase) -> Figure:
     before = table["bought_previous_window"].to_numpy(dtype=bool)
     if covered < 0.5 or not before.any():
         why = (
-            f"the previous window ({meta['previous_window']}) is not inside the data, which "
-            f"begins on {meta['data_start']} ({covered:.0%} covered); give "
-            f"{base.settings.window_months * 2} months of history"
+            sentence(
+                "the previous window ({window}) is not inside the data, which begins on "
+                "{start} ({share} covered); give {months} months of history",
+                window=meta["previous_window"],
+                start=day(meta["data_start"]),
+                share=percent(covered),
+                months=count(base.settings.window_months * 2),
+            )
             if covered < 1
-            else "nobody bought in the previous window"
+            else translate("nobody bought in the previous window")
         )
         return Figure.unavailable("retention_rate", label, "share", why, window)
     rate = float(table["is_buyer"].to_numpy(dtype=bool)[before].mean())
@@ -1048,8 +1073,12 @@ def _retention(base: CustomerBase) -> Figure:
             "share",
             window,
             "caveat",
-            f"the data begins on {meta['data_start']}, so it covers only {covered:.0%} of the "
-            "previous window: its buyers are undercounted",
+            sentence(
+                "the data begins on {start}, so it covers only {share} of the previous "
+                "window: its buyers are undercounted",
+                start=day(meta["data_start"]),
+                share=percent(covered),
+            ),
         )
     return Figure("retention_rate", label, rate, "share", window)
 
@@ -1072,7 +1101,9 @@ def _forecast_figures(base: CustomerBase) -> list[Figure]:
         )
     ]
     if base.value_metric == "revenue":
-        reasons.append("revenue, not margin: the data has no cost or product margin rate")
+        reasons.append(
+            translate("revenue, not margin: the data has no cost or product margin rate")
+        )
     horizon = base.settings.horizon_months
     for figure_id, column, window, extra in (
         ("expected_margin_12m", "expected_margin_12m", meta["forecast_window"], ""),
@@ -1084,9 +1115,11 @@ def _forecast_figures(base: CustomerBase) -> list[Figure]:
         values = table[column]
         why = list(reasons)
         if figure_id == "lifetime_value" and not meta["cost_to_serve_known"]:
-            why.append("not net of cost to serve: no contact costs in the data")
+            why.append(translate("not net of cost to serve: no contact costs in the data"))
         if values.notna().sum() == 0:
-            reason = "; ".join(fit["reasons"]) or "the lifetime-value models gave no forecast"
+            reason = "; ".join(fit["reasons"]) or translate(
+                "the lifetime-value models gave no forecast"
+            )
             figures.append(Figure.unavailable(figure_id, label, currency, reason, window))
             continue
         status = "caveat" if why else "ok"
@@ -1108,7 +1141,7 @@ def _value_figures(base: CustomerBase, windowed, revenue_only: bool) -> list[Fig
             figures.append(
                 Figure.unavailable(
                     figure_id, _label(figure_id, base), "share",
-                    "the total current value is not positive", base.window,
+                    translate("the total current value is not positive"), base.window,
                 )
             )  # fmt: skip
         else:
@@ -1124,16 +1157,22 @@ def _value_figures(base: CustomerBase, windowed, revenue_only: bool) -> list[Fig
                     figure_id,
                     label,
                     "customers",
-                    "the most growable need an expected value, and the lifetime-value models "
-                    "gave none: " + ("; ".join(meta["fit"]["reasons"]) or "no forecast"),
+                    sentence(
+                        "the most growable need an expected value, and the lifetime-value "
+                        "models gave none: {why}",
+                        why=Safe("; ".join(meta["fit"]["reasons"]) or translate("no forecast")),
+                    ),
                     base.window,
                 )
             )
             continue
         if category == "BZ" and revenue_only:
-            reason = "on revenue, below zero means returns exceed purchases; " + _FIX_COST
+            reason = sentence(
+                "on revenue, below zero means returns exceed purchases; {fix}",
+                fix=Safe(translate(_FIX_COST)),
+            )
         elif category == "BZ" and not meta["cost_to_serve_known"]:
-            reason = "before cost to serve, which the data cannot measure"
+            reason = translate("before cost to serve, which the data cannot measure")
         figures.append(
             windowed(figure_id, int(counts.get(category, 0)), "customers", reason, label)
         )

@@ -24,6 +24,9 @@ from typing import Any
 
 import numpy as np
 
+from crmlib.formatting import decimal, percent
+from crmlib.text import sentence, translate
+
 STATUSES = ("ok", "caveat", "unavailable")
 
 #: unitless parameters (shapes r, s, a, b) outside this range are implausibly extreme
@@ -119,7 +122,15 @@ def activity_groups(
 
 
 def _format(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+    """A parameter as a reader sees it: whole from 1,000 on, else three significant digits
+    (in the locale's decimal sign, trailing zeros dropped)."""
+    if not np.isfinite(value):
+        return str(value)
+    if abs(value) >= 1000:
+        return decimal(value, 0)
+    digits = max(0, 2 - int(np.floor(np.log10(abs(value))))) if value else 0
+    text = decimal(float(f"{value:.3g}"), digits)
+    return text.rstrip("0").rstrip(".,") if digits else text
 
 
 def diagnose_purchase_model(
@@ -145,8 +156,11 @@ def diagnose_purchase_model(
         findings.append(
             (
                 "unavailable",
-                f"The {name} fit did not converge: the optimiser stopped before it found the "
-                "best parameters, so its predictions are not reliable.",
+                sentence(
+                    "The {name} fit did not converge: the optimiser stopped before it found "
+                    "the best parameters, so its predictions are not reliable.",
+                    name=name,
+                ),
             )
         )
     if model.at_bound_:
@@ -154,8 +168,12 @@ def diagnose_purchase_model(
         findings.append(
             (
                 "unavailable",
-                f"{name}: a parameter ran to the edge of its range ({shown}); the data do not "
-                "pin it down, so the model's predictions rest on an arbitrary value.",
+                sentence(
+                    "{name}: a parameter ran to the edge of its range ({shown}); the data do "
+                    "not pin it down, so the model's predictions rest on an arbitrary value.",
+                    name=name,
+                    shown=shown,
+                ),
             )
         )
     extreme = []
@@ -170,8 +188,12 @@ def diagnose_purchase_model(
         findings.append(
             (
                 "caveat",
-                f"{name}: implausibly extreme parameter ({', '.join(extreme)}), which usually "
-                "means the data hardly inform it (e.g. almost no dropout seen).",
+                sentence(
+                    "{name}: implausibly extreme parameter ({shown}), which usually means the "
+                    "data hardly inform it (e.g. almost no dropout seen).",
+                    name=name,
+                    shown=", ".join(extreme),
+                ),
             )
         )
 
@@ -183,9 +205,13 @@ def diagnose_purchase_model(
         findings.append(
             (
                 "caveat",
-                f"{one_time:.0%} of the customers made no repeat purchase, and {name} counts "
-                "every one of them as alive (P(alive) = 1) however long ago they bought; "
-                "MBG/NBD or Pareto/NBD do not.",
+                sentence(
+                    "{share} of the customers made no repeat purchase, and {name} counts every "
+                    "one of them as alive (P(alive) = 1) however long ago they bought; MBG/NBD "
+                    "or Pareto/NBD do not.",
+                    share=percent(one_time),
+                    name=name,
+                ),
             )
         )
 
@@ -199,24 +225,34 @@ def diagnose_purchase_model(
         alive = np.asarray(model.probability_alive(x, recency, T), dtype=np.float64)
         alive_active = float(np.average(alive[active], weights=weights[active]))
         alive_lapsed = float(np.average(alive[lapsed], weights=weights[lapsed]))
-        who = "" if can_lapse else "repeat "
+        who = translate("customers") if can_lapse else translate("repeat customers")
         if alive_active - alive_lapsed < MIN_SEPARATION:
             findings.append(
                 (
                     "unavailable",
-                    f"{name} gives active {who}customers and lapsed ones about the same "
-                    f"probability of being alive ({alive_active:.0%} and {alive_lapsed:.0%} on "
-                    f"average; {_format(n_lapsed)} lapsed, i.e. no purchase for more than "
-                    f"{LAPSED_INTERVALS:g} of their usual intervals), so its P(alive) does "
-                    "not tell who has gone.",
+                    sentence(
+                        "{name} gives active {who} and lapsed ones about the same probability "
+                        "of being alive ({active} and {lapsed} on average; {lapsed_count} "
+                        "lapsed, i.e. no purchase for more than {intervals} of their usual "
+                        "intervals), so its P(alive) does not tell who has gone.",
+                        name=name,
+                        who=who,
+                        active=percent(alive_active),
+                        lapsed=percent(alive_lapsed),
+                        lapsed_count=_format(n_lapsed),
+                        intervals=_format(LAPSED_INTERVALS),
+                    ),
                 )
             )
         else:
-            separation = (
-                f" P(alive) averages {alive_active:.0%} for active {who}customers and "
-                f"{alive_lapsed:.0%} for lapsed ones."
+            separation = " " + sentence(
+                "P(alive) averages {active} for active {who} and {lapsed} for lapsed ones.",
+                active=percent(alive_active),
+                who=who,
+                lapsed=percent(alive_lapsed),
             )
     return combine(
         findings,
-        f"The {name} fit converged with parameters in plausible ranges.{separation}",
+        sentence("The {name} fit converged with parameters in plausible ranges.", name=name)
+        + separation,
     )

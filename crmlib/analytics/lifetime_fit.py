@@ -35,6 +35,8 @@ from crmlib.analytics.model_choice import (
 )
 from crmlib.analytics.pareto_nbd import ParetoNBDModel
 from crmlib.errors import ModelFitError
+from crmlib.formatting import percent
+from crmlib.text import Safe, sentence, translate
 
 #: Below this gap between the mean P(alive) of active and of lapsed customers, the model
 #: does not tell them apart (e.g. a BG/NBD fit with almost no dropout gives both ~1).
@@ -149,7 +151,7 @@ def _choice_from_dict(stored: dict[str, Any] | None, model: Any = None) -> Model
     """A :class:`ModelChoice` from :func:`_choice_to_dict` (the chosen model re-attached)."""
     empty = _empty_comparison()
     if stored is None:
-        return ModelChoice("unavailable", "no model comparison was made", empty)
+        return ModelChoice("unavailable", translate("no model comparison was made"), empty)
     rows = stored.get("comparison") or []
     table = pd.DataFrame(rows, columns=empty.columns) if rows else empty
     for column in ("log_likelihood", "predicted", "actual", "total_error_pct", "mae", "r",
@@ -243,7 +245,7 @@ def _fit_without_holdout(summary: pd.DataFrame, why: str) -> tuple[Any, list[str
         try:
             model, _ = _fit_quietly(cls(), summary)
         except ModelFitError as exc:
-            failures.append(f"{cls.model_name}: {exc}")
+            failures.append(sentence("{model}: {error}", model=cls.model_name, error=str(exc)))
             continue
         diagnosis = model.diagnosis_
         if not diagnosis.usable:
@@ -251,14 +253,24 @@ def _fit_without_holdout(summary: pd.DataFrame, why: str) -> tuple[Any, list[str
             continue
         rank = 0 if diagnosis.status == "ok" else 1
         fitted.append((rank, -float(model.log_likelihood_), model))
-    unchecked = f"the lifetime-value model could not be checked on a holdout ({why.rstrip('.')})"
+    unchecked = sentence(
+        "the lifetime-value model could not be checked on a holdout ({why})",
+        why=Safe(why.rstrip(".")),
+    )
     if not fitted:
-        return None, [unchecked, "no model gave a usable fit: " + " ".join(failures)], "unavailable"
+        failed = sentence(
+            "no model gave a usable fit: {failures}", failures=Safe(" ".join(failures))
+        )
+        return None, [unchecked, failed], "unavailable"
     fitted.sort(key=lambda item: item[:2])
     model = fitted[0][2]
     reasons = [
-        f"{unchecked}; {model.model_name} was kept as the best-fitting usable model on all "
-        "data, so its forecasts are unverified"
+        sentence(
+            "{unchecked}; {model} was kept as the best-fitting usable model on all data, so "
+            "its forecasts are unverified",
+            unchecked=unchecked,
+            model=model.model_name,
+        )
     ]
     if model.diagnosis_.status == "caveat":
         reasons.append(model.diagnosis_.reason)
@@ -309,12 +321,12 @@ def fit_lifetime_models(
         elif not choice.comparison.empty:
             # there was a holdout, and no candidate gave a usable forecast on it
             fit.status = "unavailable"
-            fit.reasons.append(f"no purchase forecast: {choice.reason}")
+            fit.reasons.append(sentence("no purchase forecast: {why}", why=Safe(choice.reason)))
             return fit
         else:
             why = choice.reason
     else:
-        why = "no transactions were given to split into calibration and holdout"
+        why = translate("no transactions were given to split into calibration and holdout")
     if model is None:
         model, reasons, status = _fit_without_holdout(summary, why)
         fit.reasons += reasons
@@ -333,21 +345,24 @@ def fit_lifetime_models(
         gap = float(alive[is_active].mean() - alive[~is_active].mean())
         if gap < MIN_ALIVE_GAP:
             fit.reasons.append(
-                f"P(alive) is about the same for active ({alive[is_active].mean():.0%}) and "
-                f"lapsed customers ({alive[~is_active].mean():.0%}), so the model does not "
-                "tell them apart"
+                sentence(
+                    "P(alive) is about the same for active ({active}) and lapsed customers "
+                    "({lapsed}), so the model does not tell them apart",
+                    active=percent(alive[is_active].mean()),
+                    lapsed=percent(alive[~is_active].mean()),
+                )
             )
     # returns can make a period's value 0 or negative; Gamma-Gamma models positive values
     usable = summary[(summary["frequency"] == 0) | (summary["monetary_value"] > 0)]
     try:
         gg, gg_bound = _fit_quietly(GammaGammaModel(), usable)
     except ModelFitError as exc:
-        fit.reasons.append(f"no value forecast: {exc}")
+        fit.reasons.append(sentence("no value forecast: {error}", error=str(exc)))
     else:
         fit.value_model = gg
         fit.params[fit.value_model_name] = dict(gg.params_)
         if not _converged(gg) or gg_bound:
-            fit.reasons.append("the Gamma-Gamma fit did not converge cleanly")
+            fit.reasons.append(translate("the Gamma-Gamma fit did not converge cleanly"))
     if fit.reasons:
         fit.status = "caveat"
     return fit
