@@ -23,11 +23,18 @@ from crmlib.analytics.needs import need_dimensions
 from crmlib.analytics.profile import probable_duplicates
 from crmlib.data.company import Company
 from crmlib.formatting import count, percent
+from crmlib.text import N_, translate
 
 #: Availability levels, from worst to best.
 LEVELS = ("no", "partly", "yes")
 
 Check = tuple[str, str]  # (level, what was found)
+
+
+def _words(template: str, **values: object) -> str:
+    """``template`` in the report's language, filled as plain text (a table cell, where
+    Markdown escapes would show)."""
+    return translate(template).format(**values)
 
 
 def _fill(frame: pd.DataFrame, column: str) -> float:
@@ -44,16 +51,18 @@ def _columns(company: Company, table: str, *columns: str, min_fill: float = 0.9)
     """The worst availability of ``columns`` in ``table``."""
     frame = getattr(company, table, None)
     if frame is None:
-        return "no", f"no {table} table"
+        return "no", _words("no {table} table", table=table)
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        return "no", f"{table} has no {', '.join(missing)}"
+        return "no", _words("{table} has no {columns}", table=table, columns=", ".join(missing))
     if not len(frame):
-        return "no", f"{table} is empty"
+        return "no", _words("{table} is empty", table=table)
     fills = {c: _fill(frame, c) for c in columns}
     worst = min(fills, key=fills.get)
     share = fills[worst]
-    where = f"{table}.{worst} filled for {percent(share)}"
+    where = _words(
+        "{table}.{column} filled for {share}", table=table, column=worst, share=percent(share)
+    )
     if share >= min_fill:
         return "yes", where
     return ("partly" if share > 0 else "no"), where
@@ -79,7 +88,7 @@ def _months_of_history(company: Company) -> float:
 
 def _history(company: Company, months: int) -> Check:
     have = _months_of_history(company)
-    found = f"{have:.0f} months of transactions"
+    found = _words("{months} months of transactions", months=count(have))
     if have >= months - 0.5:
         return "yes", found
     return ("partly" if have >= months / 2 else "no"), found
@@ -89,7 +98,7 @@ def _repeat_buyers(company: Company, minimum: int = 50) -> Check:
     tx = company.transactions
     days = tx.groupby("customer_id")["date"].nunique()
     repeaters = int((days >= 2).sum())
-    found = f"{count(repeaters)} repeat buyers"
+    found = _words("{n} repeat buyers", n=count(repeaters))
     if repeaters >= minimum:
         return "yes", found
     return ("partly" if repeaters > 0 else "no"), found
@@ -97,19 +106,21 @@ def _repeat_buyers(company: Company, minimum: int = 50) -> Check:
 
 def _respondents(company: Company, minimum: int = 50) -> Check:
     if company.needs is None:
-        return "no", "no needs table"
+        return "no", translate("no needs table")
     dims = need_dimensions(company.needs)
     if not dims:
-        return "no", "the needs table has no need-dimension columns"
+        return "no", translate("the needs table has no need-dimension columns")
     n = int(company.needs[dims].dropna().shape[0])
-    found = f"{count(n)} respondents on {len(dims)} need dimensions"
+    found = _words(
+        "{n} respondents on {dimensions} need dimensions", n=count(n), dimensions=count(len(dims))
+    )
     if n >= minimum:
         return "yes", found
     return ("partly" if n > 0 else "no"), found
 
 
 def _not_in_data_model(what: str) -> Callable[[Company], Check]:
-    return lambda company: ("no", f"the data model holds no {what}")
+    return lambda company: ("no", _words("the data model holds no {what}", what=translate(what)))
 
 
 @dataclass(frozen=True)
@@ -140,113 +151,115 @@ class Analysis:
 #: The analyses, in the order of the five processes.
 ANALYSES: tuple[Analysis, ...] = (
     Analysis(
-        "Value concentration (20/80, SSCs)",
-        "strategy development",
-        "revenue per customer",
+        N_("Value concentration (20/80, SSCs)"),
+        N_("strategy development"),
+        N_("revenue per customer"),
         lambda c: _columns(c, "transactions", "customer_id", "amount"),
-        "transactions with customer_id and amount",
+        N_("transactions with customer_id and amount"),
     ),
     Analysis(
-        "Value tiers and categories (MVC, MGC, BZ)",
-        "strategy development",
-        "margin per transaction line: a cost, or a product margin rate",
+        N_("Value tiers and categories (MVC, MGC, BZ)"),
+        N_("strategy development"),
+        N_("margin per transaction line: a cost, or a product margin rate"),
         lambda c: _any(
             _columns(c, "transactions", "cost"),
             _all(_columns(c, "transactions", "product_id"), _columns(c, "products", "margin_rate")),
         ),
-        "a cost column in transactions, or margin_rate in products",
+        N_("a cost column in transactions, or margin_rate in products"),
     ),
     Analysis(
-        "Needs of the target segments",
-        "strategy development",
-        "a needs survey with need dimensions (50+ respondents)",
+        N_("Needs of the target segments"),
+        N_("strategy development"),
+        N_("a needs survey with need dimensions (50+ respondents)"),
         _respondents,
-        "a needs survey: one row per respondent, one 1-5 column per need",
+        N_("a needs survey: one row per respondent, one 1-5 column per need"),
     ),
     Analysis(
-        "Predictive lifetime value (BG/NBD, Gamma-Gamma)",
-        "value creation",
-        "12+ months of purchases and 50+ repeat buyers",
+        N_("Predictive lifetime value (BG/NBD, Gamma-Gamma)"),
+        N_("value creation"),
+        N_("12+ months of purchases and 50+ repeat buyers"),
         lambda c: _all(_history(c, 12), _repeat_buyers(c)),
-        "a longer purchase history",
+        N_("a longer purchase history"),
     ),
     Analysis(
-        "Cost to serve",
-        "value creation",
-        "contacts per channel and a cost per contact",
+        N_("Cost to serve"),
+        N_("value creation"),
+        N_("contacts per channel and a cost per contact"),
         lambda c: _all(
             _columns(c, "interactions", "channel"), _columns(c, "channels", "cost_per_contact")
         ),
-        "interactions.csv with a channel per contact, channels.csv with cost_per_contact",
+        N_("interactions.csv with a channel per contact, channels.csv with cost_per_contact"),
     ),
     Analysis(
-        "Satisfaction and NPS by segment",
-        "value creation",
-        "a satisfaction score per contact, or an NPS survey",
+        N_("Satisfaction and NPS by segment"),
+        N_("value creation"),
+        N_("a satisfaction score per contact, or an NPS survey"),
         lambda c: _any(_columns(c, "interactions", "satisfaction"), _columns(c, "needs", "nps")),
-        "a satisfaction score (1-5) per contact, or nps in the needs survey",
+        N_("a satisfaction score (1-5) per contact, or nps in the needs survey"),
     ),
     Analysis(
-        "Acquisition versus retention cost",
-        "value creation",
-        "the spend on winning new customers",
-        _not_in_data_model("acquisition spend"),
-        "marketing spend per acquisition channel and year (meanwhile: the acquisition_cost "
-        "parameter)",
+        N_("Acquisition versus retention cost"),
+        N_("value creation"),
+        N_("the spend on winning new customers"),
+        _not_in_data_model(N_("acquisition spend")),
+        N_(
+            "marketing spend per acquisition channel and year (meanwhile: the "
+            "acquisition_cost parameter)"
+        ),
     ),
     Analysis(
-        "Channel mix per segment",
-        "multichannel integration",
-        "a channel per contact or per purchase",
+        N_("Channel mix per segment"),
+        N_("multichannel integration"),
+        N_("a channel per contact or per purchase"),
         lambda c: _any(
             _columns(c, "interactions", "channel"), _columns(c, "transactions", "channel")
         ),
-        "the channel of each contact (interactions) or purchase (transactions.channel)",
+        N_("the channel of each contact (interactions) or purchase (transactions.channel)"),
     ),
     Analysis(
-        "Channel hopping and cross-channel repeats",
-        "multichannel integration",
-        "dated contacts with a channel and a customer process",
+        N_("Channel hopping and cross-channel repeats"),
+        N_("multichannel integration"),
+        N_("dated contacts with a channel and a customer process"),
         lambda c: _columns(c, "interactions", "date", "channel", "process"),
-        "the customer process (sales, billing, complaint, ...) of every contact",
+        N_("the customer process (sales, billing, complaint, ...) of every contact"),
     ),
     Analysis(
-        "First-contact resolution",
-        "multichannel integration",
-        "whether each contact resolved the question",
+        N_("First-contact resolution"),
+        N_("multichannel integration"),
+        N_("whether each contact resolved the question"),
         lambda c: _columns(c, "interactions", "resolved"),
-        "a resolved yes/no per contact",
+        N_("a resolved yes/no per contact"),
     ),
     Analysis(
-        "Household and account view",
-        "information management",
-        "the household or account of each customer",
+        N_("Household and account view"),
+        N_("information management"),
+        N_("the household or account of each customer"),
         lambda c: _columns(c, "customers", "related_id", min_fill=0.2),
-        "related_id: the household or account a customer belongs to",
+        N_("related_id: the household or account a customer belongs to"),
     ),
     Analysis(
-        "Reachable customers",
-        "information management",
-        "e-mail or phone, and marketing consent",
+        N_("Reachable customers"),
+        N_("information management"),
+        N_("e-mail or phone, and marketing consent"),
         lambda c: _all(
             _any(_columns(c, "customers", "email"), _columns(c, "customers", "phone")),
             _columns(c, "customers", "consent_marketing"),
         ),
-        "e-mail addresses and a recorded marketing consent",
+        N_("e-mail addresses and a recorded marketing consent"),
     ),
     Analysis(
-        "Year-on-year KPIs and retention",
-        "performance assessment",
-        "24+ months of purchases",
+        N_("Year-on-year KPIs and retention"),
+        N_("performance assessment"),
+        N_("24+ months of purchases"),
         lambda c: _history(c, 24),
-        "two full years of transactions",
+        N_("two full years of transactions"),
     ),
     Analysis(
-        "Campaign response",
-        "performance assessment",
-        "offers sent with their response",
+        N_("Campaign response"),
+        N_("performance assessment"),
+        N_("offers sent with their response"),
         lambda c: _columns(c, "campaigns", "sent_date", "responded"),
-        "campaigns.csv: one row per offer sent, with responded yes/no",
+        N_("campaigns.csv: one row per offer sent, with responded yes/no"),
     ),
 )
 
@@ -272,12 +285,13 @@ def data_support(company: Company, analyses: tuple[Analysis, ...] = ANALYSES) ->
         level, found = analysis.check(company)
         rows.append(
             {
-                "analysis": analysis.name,
-                "process": analysis.process,
-                "needs": analysis.needs,
+                # the words in the report's language; the level stays a code (logic reads it)
+                "analysis": translate(analysis.name),
+                "process": translate(analysis.process),
+                "needs": translate(analysis.needs),
                 "available": level,
                 "found": found,
-                "what_to_add": "" if level == "yes" else analysis.add,
+                "what_to_add": "" if level == "yes" else translate(analysis.add),
             }
         )
     return pd.DataFrame(
@@ -299,28 +313,42 @@ def _issues(company: Company, table: str, frame: pd.DataFrame) -> list[str]:
         doubles = probable_duplicates(frame)
         if len(doubles):
             issues.append(
-                f"{count(len(doubles))} records in {count(doubles['group'].nunique())} probable "
-                "duplicate groups"
+                _words(
+                    "{records} records in {groups} probable duplicate groups",
+                    records=count(len(doubles)),
+                    groups=count(doubles["group"].nunique()),
+                )
             )
     elif table == "transactions":
         if "is_return" in frame.columns:
             returns = frame["is_return"].fillna(False).to_numpy(dtype=bool).mean()
             if returns > 0:
-                issues.append(f"{percent(returns, 1)} of lines are returns")
+                issues.append(_words("{share} of lines are returns", share=percent(returns, 1)))
         if "cost" in frame.columns:
             no_cost = frame["cost"].isna().mean()
             if no_cost > 0:
-                issues.append(f"{percent(no_cost, 1)} of lines have no cost")
+                issues.append(_words("{share} of lines have no cost", share=percent(no_cost, 1)))
         later = (frame["date"] > company.observation_end).mean()
         if later > 0:
-            issues.append(f"{percent(later, 1)} of lines fall after the observation end")
+            issues.append(
+                _words("{share} of lines fall after the observation end", share=percent(later, 1))
+            )
     elif table == "interactions":
-        for column, what in (("process", "process"), ("satisfaction", "satisfaction score")):
+        for column, what in (
+            ("process", N_("process")),
+            ("satisfaction", N_("satisfaction score")),
+        ):
             if column in frame.columns and frame[column].isna().mean() > 0:
-                issues.append(f"{percent(frame[column].isna().mean())} of contacts have no {what}")
+                issues.append(
+                    _words(
+                        "{share} of contacts have no {what}",
+                        share=percent(frame[column].isna().mean()),
+                        what=translate(what),
+                    )
+                )
     elif table == "needs":
         share = frame["customer_id"].nunique() / max(len(company.customers), 1)
-        issues.append(f"the survey covers {percent(share)} of the customers")
+        issues.append(_words("the survey covers {share} of the customers", share=percent(share)))
     return issues
 
 
