@@ -25,7 +25,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from crmlib.formatting import count, money, percent
+from crmlib.formatting import count, decimal, money, percent
+from crmlib.text import translate
 
 #: The statuses a figure can have.
 STATUSES = ("ok", "caveat", "unavailable")
@@ -197,7 +198,7 @@ def format_value(figure: Figure, decimals: int | None = None) -> str:
         Decimals of a share or an amount (default 0).
     """
     if figure.status == "unavailable" or figure.value is None:
-        return "not available"
+        return translate("not available")
     value = figure.value
     if not isinstance(value, int | float) or isinstance(value, bool):
         return str(value)
@@ -208,4 +209,4 @@ def format_value(figure: Figure, decimals: int | None = None) -> str:
         return count(value)
     if len(figure.unit) == 3 and figure.unit.isupper():
         return money(float(value), figure.unit, places)
-    return f"{value:,.{places}f}"
+    return decimal(float(value), places)

@@ -47,6 +47,7 @@ from scipy import sparse
 
 from crmlib.analytics.summary import require_columns as _require_columns
 from crmlib.errors import MissingDataError, ParameterError
+from crmlib.text import translate
 
 LEVELS = {"product": "product_id", "category": "category"}
 
@@ -95,7 +96,9 @@ def purchase_items(
     column = _item_col(level)
     if "product_id" not in transactions.columns:
         raise MissingDataError(
-            "product affinity needs the column product_id in transactions (what was bought)"
+            translate(
+                "product affinity needs the column product_id in transactions (what was bought)"
+            )
         )
     _require_columns(transactions, "transactions", ["customer_id", "date", "amount"])
     keep = transactions["product_id"].notna().to_numpy(dtype=bool)
@@ -118,7 +121,7 @@ def purchase_items(
     if level == "category":
         if products is None or "category" not in products.columns:
             raise MissingDataError(
-                "category affinity needs the products table with a category column"
+                translate("category affinity needs the products table with a category column")
             )
         category = products.drop_duplicates("product_id").set_index("product_id")["category"]
         items = lines["product_id"].map(category)
@@ -306,7 +309,9 @@ def next_purchase_rates(
         raise ParameterError(f"prior_strength must be zero or more, got {prior_strength}")
     lines = purchase_items(transactions, products, level=level, end=end)
     if lines.empty:
-        raise MissingDataError("product affinity needs at least one purchase with a product")
+        raise MissingDataError(
+            translate("product affinity needs at least one purchase with a product")
+        )
     spans = _first_last(lines)
     items = np.unique(spans["item"].to_numpy(dtype=str))
     code = np.searchsorted(items, spans["item"].to_numpy(dtype=str))

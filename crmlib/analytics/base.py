@@ -475,7 +475,9 @@ def _build(
     tx = transactions.loc[upto]
     if tx.empty:
         raise MissingDataError(
-            f"no transaction on or before {end.date()}: there is no customer base to build"
+            translate(
+                "no transaction on or before {end}: there is no customer base to build"
+            ).format(end=day(end))
         )
     tx_dates = dates[upto]
     data_start = tx_dates.min().normalize()

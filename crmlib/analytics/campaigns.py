@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from crmlib.errors import MissingDataError, ParameterError
+from crmlib.text import translate
 
 #: The verdicts of :func:`response_lessons`.
 VERDICTS = ("above", "below", "in line", "too few sent")
@@ -65,10 +66,18 @@ def wilson_interval(successes, trials, confidence: float = 0.95) -> tuple[np.nda
 
 def _campaigns(campaigns: pd.DataFrame | None, columns: Sequence[str], what: str) -> pd.DataFrame:
     if campaigns is None:
-        raise MissingDataError(f"{what} needs the campaigns table (offers sent and answered)")
+        raise MissingDataError(
+            translate("{step} needs the campaigns table (offers sent and answered)").format(
+                step=translate(what)
+            )
+        )
     missing = [c for c in ("customer_id", "responded", *columns) if c not in campaigns.columns]
     if missing:
-        raise MissingDataError(f"{what} needs the column(s) {', '.join(missing)} in campaigns")
+        raise MissingDataError(
+            translate("{step} needs the column(s) {names} in {table}").format(
+                step=translate(what), names=", ".join(missing), table="campaigns"
+            )
+        )
     return campaigns
 
 
@@ -315,7 +324,9 @@ def channel_effectiveness(
     )
     if not (has_campaigns or has_contacts):
         raise MissingDataError(
-            "channel effectiveness needs the interactions table, or campaigns with a channel"
+            translate(
+                "channel effectiveness needs the interactions table, or campaigns with a channel"
+            )
         )
     labels = None
     if segments is not None:

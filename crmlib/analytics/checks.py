@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from crmlib.errors import MissingDataError
+from crmlib.text import translate
 
 
 def need_table(
@@ -31,8 +32,14 @@ def need_table(
         Naming the table, or the missing columns in it.
     """
     if table is None:
-        raise MissingDataError(f"{step} needs the {name} table")
+        raise MissingDataError(
+            translate("{step} needs the {table} table").format(step=translate(step), table=name)
+        )
     missing = [c for c in columns if c not in table.columns]
     if missing:
-        raise MissingDataError(f"{step} needs the column(s) {', '.join(missing)} in {name}")
+        raise MissingDataError(
+            translate("{step} needs the column(s) {names} in {table}").format(
+                step=translate(step), names=", ".join(missing), table=name
+            )
+        )
     return table

@@ -23,6 +23,7 @@ from crmlib.analytics.checks import need_table
 from crmlib.analytics.contacts import contact_episodes, episode_summary, satisfaction_by
 from crmlib.analytics.needs import net_promoter_score
 from crmlib.errors import MissingDataError, ParameterError
+from crmlib.text import translate
 
 _BY = ("channel", "process")
 
@@ -70,7 +71,9 @@ def nps_by_contact(
     )
     scores = survey.dropna(subset=["nps"]).drop_duplicates("customer_id")
     if scores.empty:
-        raise MissingDataError(f"NPS per {by} needs survey answers with an nps score")
+        raise MissingDataError(
+            translate("NPS per {by} needs survey answers with an nps score").format(by=by)
+        )
     pairs = contacts[["customer_id", "date", by]].merge(
         scores[["customer_id", "nps", *(["survey_date"] if "survey_date" in scores else [])]],
         on="customer_id",
@@ -248,7 +251,7 @@ def repeat_contacts(
         keep &= (episodes["start"] <= pd.Timestamp(end)).to_numpy(dtype=bool)
     episodes = episodes.assign(episode=np.arange(len(episodes)))[keep]
     if episodes.empty:
-        raise MissingDataError("repeat contacts needs contacts in the period")
+        raise MissingDataError(translate("repeat contacts needs contacts in the period"))
     # Each contact belongs to the last episode of its customer and process that started on
     # or before it: episodes of one thread never overlap.
     keys = ["customer_id", "process"]

@@ -37,6 +37,8 @@ from crmlib.analytics.ltv_fitting import (
 )
 from crmlib.analytics.summary import check_history, require_columns, sheet_rows
 from crmlib.errors import DataValidationError, ModelFitError, ParameterError
+from crmlib.formatting import count
+from crmlib.text import translate
 
 
 class _GammaGammaLikelihood:
@@ -213,8 +215,11 @@ class GammaGammaModel(LifetimeModel):
         repeat = (x_all > 0) & (w_all > 0)
         if not repeat.any():
             raise ModelFitError(
-                "Gamma-Gamma needs repeat buyers, and no customer has a repeat purchase "
-                "(every frequency is 0). Use a longer history or a shorter period unit (freq)"
+                translate(
+                    "Gamma-Gamma needs repeat buyers, and no customer has a repeat purchase "
+                    "(every frequency is 0). Use a longer history or a shorter period unit "
+                    "(freq)"
+                )
             )
         bad = repeat & ~(np.isfinite(m_all) & (m_all > 0))
         if bad.any():
@@ -230,8 +235,10 @@ class GammaGammaModel(LifetimeModel):
         n_customers = float(weights.sum())
         if n_customers < self.min_customers:
             raise ModelFitError(
-                f"Gamma-Gamma needs at least {self.min_customers} repeat buyers to estimate its "
-                f"three parameters; the summary has {n_customers:g}"
+                translate(
+                    "Gamma-Gamma needs at least {minimum} repeat buyers to estimate its three "
+                    "parameters; the summary has {n}"
+                ).format(minimum=count(self.min_customers), n=count(n_customers))
             )
         scale = float(np.average(m, weights=weights))
         (x, m), weights = aggregate_rows(x, m / scale, weights=weights)

@@ -63,7 +63,8 @@ import pandas as pd
 from crmlib.analytics.profitability import transaction_margin
 from crmlib.analytics.purchases import purchase_lines
 from crmlib.errors import MissingDataError, ParameterError
-from crmlib.formatting import count, money, percent
+from crmlib.formatting import count, day, money, percent
+from crmlib.text import translate
 
 
 @dataclass(frozen=True)
@@ -293,10 +294,10 @@ def contact_costs(interactions: pd.DataFrame, channels: pd.DataFrame) -> pd.Seri
     """
     if not {"channel", "cost_per_contact"} <= set(channels.columns):
         raise MissingDataError(
-            "the cost per contact needs channel and cost_per_contact in channels"
+            translate("the cost per contact needs channel and cost_per_contact in channels")
         )
     if "channel" not in interactions.columns:
-        raise MissingDataError("the cost per contact needs the channel of each contact")
+        raise MissingDataError(translate("the cost per contact needs the channel of each contact"))
     cost_of = channels.set_index(channels["channel"].astype(str).str.strip())["cost_per_contact"]
     cost_of = cost_of[~cost_of.index.duplicated()]
     return interactions["channel"].astype(str).str.strip().map(cost_of).astype(float)
@@ -342,15 +343,18 @@ def kpi_history(
     """
     for column in ("customer_id", "date", "amount"):
         if column not in transactions.columns:
-            raise MissingDataError(f"the KPIs need the column {column} in transactions")
+            raise MissingDataError(
+                translate("the KPIs need the column {column} in transactions").format(column=column)
+            )
     dated = transactions[transactions["date"].notna().to_numpy(dtype=bool)]
     if dated.empty:
-        raise MissingDataError("the KPIs need dated transactions")
+        raise MissingDataError(translate("the KPIs need dated transactions"))
     windows = period_windows(dated["date"].min(), end, months=months, periods=periods)
     if windows.empty:
         raise MissingDataError(
-            f"the KPIs need transactions covering at least {months} months up to "
-            f"{pd.Timestamp(end):%d %b %Y}"
+            translate(
+                "the KPIs need transactions covering at least {months} months up to {end}"
+            ).format(months=count(months), end=day(end))
         )
     try:
         margin = transaction_margin(dated, products)
@@ -463,7 +467,7 @@ def scorecard(
         ``attrs["periods"]`` holds the two period labels compared.
     """
     if history.empty:
-        raise MissingDataError("the scorecard needs at least one period of KPIs")
+        raise MissingDataError(translate("the scorecard needs at least one period of KPIs"))
     by_kpi = {}
     for standard in standards:
         if standard.kpi in by_kpi:

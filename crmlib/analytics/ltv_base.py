@@ -42,6 +42,8 @@ from crmlib.analytics.ltv_fitting import (
 )
 from crmlib.analytics.summary import check_history
 from crmlib.errors import ModelFitError, NotFittedError
+from crmlib.formatting import count
+from crmlib.text import translate
 
 #: above this many distinct histories, a subsample fit starts the fit on the whole base
 LARGE_BASE = 200_000
@@ -218,19 +220,30 @@ class RepeatPurchaseModel(LifetimeModel):
         name = self.model_name
         if n_customers < self.min_customers:
             raise ModelFitError(
-                f"{name} needs at least {self.min_customers} customers to estimate its "
-                f"{len(self.param_names)} parameters; the summary has {n_customers:g}"
+                translate(
+                    "{name} needs at least {minimum} customers to estimate its {parameters} "
+                    "parameters; the summary has {n}"
+                ).format(
+                    name=name,
+                    minimum=count(self.min_customers),
+                    parameters=count(len(self.param_names)),
+                    n=count(n_customers),
+                )
             )
         if not np.any((x > 0) & (weights > 0)):
             raise ModelFitError(
-                f"No customer made a repeat purchase (every frequency is 0), so {name} cannot "
-                "estimate purchase or dropout rates. Use a longer history or a shorter "
-                "period unit (freq)"
+                translate(
+                    "No customer made a repeat purchase (every frequency is 0), so {name} "
+                    "cannot estimate purchase or dropout rates. Use a longer history or a "
+                    "shorter period unit (freq)"
+                ).format(name=name)
             )
         if not np.any(T > 0):
             raise ModelFitError(
-                f"Every customer has age T = 0, so {name} has no time to learn from. "
-                "Use a later observation end"
+                translate(
+                    "Every customer has age T = 0, so {name} has no time to learn from. Use a "
+                    "later observation end"
+                ).format(name=name)
             )
         original = (x, recency, T, weights)
         scale = float(T.max())

@@ -34,6 +34,7 @@ from scipy import special
 
 from crmlib.analytics.summary import check_summary
 from crmlib.errors import ModelFitError, ParameterError
+from crmlib.text import translate
 
 #: log-parameters stay within exp(+-LOG_BOUND): far beyond any sensible value
 LOG_BOUND = 25.0
@@ -78,8 +79,10 @@ def minimize_log_params(objective: Objective, starts: list[np.ndarray], what: st
             break
     if best is None:
         raise ModelFitError(
-            f"The {what} model could not be fitted: the likelihood is not finite for these "
-            "data. Check for extreme or inconsistent values in the summary"
+            translate(
+                "The {what} model could not be fitted: the likelihood is not finite for these "
+                "data. Check for extreme or inconsistent values in the summary"
+            ).format(what=what)
         )
     return best
 

@@ -33,6 +33,8 @@ from crmlib.analytics.profitability import DEFAULT_TIERS
 from crmlib.analytics.rfm import SEGMENTS as RFM_SEGMENTS
 from crmlib.analytics.segments import NO_PURCHASE_SEGMENT
 from crmlib.errors import MissingDataError, ParameterError
+from crmlib.formatting import day
+from crmlib.text import translate
 
 #: The state of a customer who had not yet signed up or bought at the first date
 #: ("new" is taken: it is an RFM segment).
@@ -124,7 +126,11 @@ def segments_at(
     dates = transactions["date"]
     known = transactions[(dates <= at).to_numpy(dtype=bool, na_value=False)]
     if known.empty:
-        raise MissingDataError(f"no purchase was made by {at.date()}: there is nothing to segment")
+        raise MissingDataError(
+            translate("no purchase was made by {day}: there is nothing to segment").format(
+                day=day(at)
+            )
+        )
     table = (
         base_from_tables(
             known,
@@ -382,10 +388,16 @@ def movers_by(table: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
 
 def _offers(campaigns: pd.DataFrame, step: str) -> pd.DataFrame:
     if campaigns is None:
-        raise MissingDataError(f"{step} needs the campaigns table")
+        raise MissingDataError(
+            translate("{step} needs the campaigns table").format(step=translate(step))
+        )
     missing = [c for c in ("campaign_id", "customer_id", "responded") if c not in campaigns]
     if missing:
-        raise MissingDataError(f"{step} needs the column(s) {', '.join(missing)} in campaigns")
+        raise MissingDataError(
+            translate("{step} needs the column(s) {names} in {table}").format(
+                step=translate(step), names=", ".join(missing), table="campaigns"
+            )
+        )
     offers = campaigns.dropna(subset=["customer_id"])
     return pd.DataFrame(
         {

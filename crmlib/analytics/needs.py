@@ -14,6 +14,8 @@ import pandas as pd
 
 from crmlib.data.schema import NEEDS_META_COLUMNS
 from crmlib.errors import MissingDataError, ParameterError
+from crmlib.formatting import count
+from crmlib.text import translate
 
 
 def need_dimensions(needs: pd.DataFrame) -> list[str]:
@@ -49,7 +51,9 @@ def needs_profile(needs: pd.DataFrame, segments: pd.Series | None = None) -> pd.
     """
     dims = need_dimensions(needs)
     if not dims:
-        raise MissingDataError("the needs survey has no need-dimension columns (scores 1-5)")
+        raise MissingDataError(
+            translate("the needs survey has no need-dimension columns (scores 1-5)")
+        )
     data = needs.set_index("customer_id")
     if segments is None:
         group = pd.Series("all", index=data.index)
@@ -185,7 +189,7 @@ def find_needs_segments(needs: pd.DataFrame, k_range=range(3, 8), seed: int = 0)
     dims = need_dimensions(needs)
     if not dims:
         raise MissingDataError(
-            "needs-based segments need need-dimension columns in the needs table"
+            translate("needs-based segments need need-dimension columns in the needs table")
         )
     data = needs.set_index("customer_id")[dims].dropna()
     if min(k_range) < 2:
@@ -193,7 +197,9 @@ def find_needs_segments(needs: pd.DataFrame, k_range=range(3, 8), seed: int = 0)
     ks = [k for k in k_range if k < len(data)]
     if not ks:
         raise MissingDataError(
-            f"needs-based segments need more respondents than segments; the survey has {len(data)}"
+            translate(
+                "needs-based segments need more respondents than segments; the survey has {n}"
+            ).format(n=count(len(data)))
         )
     scaled = (data - data.mean()) / data.std(ddof=0).replace(0, 1)
     sample = min(len(scaled), 5000)

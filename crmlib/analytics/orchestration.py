@@ -42,6 +42,7 @@ import pandas as pd
 from crmlib.analytics.checks import need_table
 from crmlib.analytics.contacts import sorted_contacts
 from crmlib.errors import MissingDataError, ParameterError
+from crmlib.text import translate
 
 #: The five synchronisation dimensions, in the order of the source.
 DIMENSIONS = ("channels", "customer processes", "contact moments", "products", "customers")
@@ -293,8 +294,10 @@ def sales_pushes(
         )
     if not frames:
         raise MissingDataError(
-            "the check of sales pushes needs the campaigns table (customer_id, sent_date) or "
-            "interactions with direction and process"
+            translate(
+                "the check of sales pushes needs the campaigns table (customer_id, sent_date) or "
+                "interactions with direction and process"
+            )
         )
     return pd.concat(frames, ignore_index=True)
 

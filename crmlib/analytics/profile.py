@@ -27,6 +27,8 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
+from crmlib.text import N_
+
 ASPECTS = ("personal", "product_ownership", "profitability", "behaviour", "needs", "contact")
 
 PERSONAL_COLUMNS = ("name", "address", "postcode", "city", "phone")
@@ -159,10 +161,14 @@ def aspect_summary(picture: pd.DataFrame, segments: pd.Series | None = None) -> 
     return out
 
 
+#: The knowledge levels, from least to best known (catalogue texts: translate where shown).
+KNOWLEDGE_LEVELS = (N_("poorly known"), N_("partly known"), N_("well known"))
+
+
 def knowledge_levels(
     picture: pd.DataFrame,
     bins=(0.0, 0.4, 0.7, 1.0001),
-    labels=("poorly known", "partly known", "well known"),
+    labels=KNOWLEDGE_LEVELS,
 ) -> pd.Series:
     """Label each customer by overall completeness: poorly, partly or well known."""
     return pd.cut(

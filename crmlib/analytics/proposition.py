@@ -39,6 +39,8 @@ import pandas as pd
 
 from crmlib.analytics.needs import need_dimensions
 from crmlib.errors import MissingDataError, ParameterError
+from crmlib.formatting import count
+from crmlib.text import translate
 
 CATEGORY_PREFIX = "category: "
 CHANNEL_PREFIX = "channel: "
@@ -90,8 +92,10 @@ def offer_revenue(
         blocks.append((CHANNEL_PREFIX, data["channel"]))
     if not blocks:
         raise MissingDataError(
-            "what each segment buys needs product categories (category in products) or "
-            "sales channels (channel in transactions)"
+            translate(
+                "what each segment buys needs product categories (category in products) or "
+                "sales channels (channel in transactions)"
+            )
         )
     frames = []
     for prefix, labels in blocks:
@@ -188,14 +192,18 @@ def needs_offer_association(needs: pd.DataFrame, revenue: pd.DataFrame) -> pd.Da
 
     dims = need_dimensions(needs)
     if not dims:
-        raise MissingDataError("the needs survey has no need-dimension columns (scores 1-5)")
+        raise MissingDataError(
+            translate("the needs survey has no need-dimension columns (scores 1-5)")
+        )
     scores = needs.drop_duplicates("customer_id").set_index("customer_id")[dims]
     shares = offer_shares(revenue)
     common = scores.index.intersection(shares.index)
     if len(common) < 10:
         raise MissingDataError(
-            f"the needs-offer association needs at least 10 survey respondents who bought; "
-            f"there are {len(common)}"
+            translate(
+                "the needs-offer association needs at least 10 survey respondents who bought; "
+                "there are {n}"
+            ).format(n=count(len(common)))
         )
     left = scores.loc[common].to_numpy(dtype=float)
     right = shares.loc[common].fillna(0.0).to_numpy(dtype=float)
@@ -341,12 +349,14 @@ def proposition_fit(
         )
     dims = need_dimensions(needs)
     if not dims:
-        raise MissingDataError("the needs survey has no need-dimension columns (scores 1-5)")
+        raise MissingDataError(
+            translate("the needs survey has no need-dimension columns (scores 1-5)")
+        )
     scores = needs.drop_duplicates("customer_id").set_index("customer_id")[dims]
     bought = revenue.index[revenue.sum(axis=1) > 0]
     group = segments.reindex(scores.index.intersection(bought)).dropna()
     if group.empty:
-        raise MissingDataError("no survey respondent with a segment has bought anything")
+        raise MissingDataError(translate("no survey respondent with a segment has bought anything"))
     if need_map:
         need_map = _checked_map(need_map, dims, revenue.columns)
         try:

@@ -47,6 +47,7 @@ from crmlib.analytics.summary import (
     require_columns as _require_columns,
 )
 from crmlib.errors import ModelFitError, ParameterError
+from crmlib.text import translate
 
 #: The columns of :func:`customer_segments`, in order.
 SEGMENT_COLUMNS = (
@@ -247,7 +248,7 @@ def customer_segments(
     cols = (customer_col, date_col, amount_col)
     whole = _profit_in(*args, None, end_day, *cols)
     if whole.attrs.get("cost_to_serve", "").startswith("not"):
-        notes.append("cost to serve not measured: no interactions or channels table")
+        notes.append(translate("cost to serve not measured: no interactions or channels table"))
     recent = _profit_in(*args, horizon_start, end_day, *cols)
     year = recent if horizon_months == 12 else _profit_in(*args, year_start, end_day, *cols)
 
@@ -328,7 +329,7 @@ def _forecast(
     try:
         bg = BetaGeoModel().fit(summary)
     except ModelFitError as exc:
-        notes.append(f"no purchase forecast: {exc}")
+        notes.append(translate("no purchase forecast: {why}").format(why=exc))
         return empty
     x = summary["frequency"].to_numpy(dtype=np.float64)
     rec = summary["recency"].to_numpy()
@@ -343,7 +344,7 @@ def _forecast(
     try:
         gg = GammaGammaModel().fit(usable)
     except ModelFitError as exc:
-        notes.append(f"no value forecast: {exc}")
+        notes.append(translate("no value forecast: {error}").format(error=exc))
         return out
     value = np.asarray(
         gg.conditional_expected_average_value(x, summary["monetary_value"].to_numpy())

@@ -39,6 +39,7 @@ from crmlib.data.validation import check_references, check_returns, parse_table
 from crmlib.errors import DataValidationError, MissingDataError
 from crmlib.i18n import Setting, check_language, resolve
 from crmlib.parameters import check_currency, check_date, load_yaml
+from crmlib.text import translate
 
 COMPANY_FILE = "company.yml"
 
@@ -109,13 +110,18 @@ class Company:
         frame = getattr(self, table, None)
         if frame is None:
             where = (
-                f"add a table named {table} to {self.database}, or map one in mapping.yml"
+                translate("add a table named {table} to {database}, or map one in mapping.yml")
                 if self.database
-                else f"add {table}.csv to the company's data folder ({self.data_dir.name})"
-            )
+                else translate("add {table}.csv to the company's data folder ({folder})")
+            ).format(table=table, database=self.database, folder=self.data_dir.name)
+            what = translate(TABLES[table].description)
             raise MissingDataError(
-                f"{step} needs the {table} table ({TABLES[table].description.lower().rstrip('.')}); "
-                + where
+                translate("{step} needs the {table} table ({what}); {where}").format(
+                    step=translate(step),
+                    table=table,
+                    what=what[:1].lower() + what[1:].rstrip("."),
+                    where=where,
+                )
             )
         missing = [c for c in columns if c not in frame.columns]
         if missing:
@@ -128,12 +134,16 @@ class Company:
                     f"({self.data_dir.name})"
                 )
                 raise MissingDataError(
-                    f"{step} needs the column(s) {names} of a customers table; there is none, "
-                    f"so the customers are only the ids in the transactions; add {where}"
+                    translate(
+                        "{step} needs the column(s) {names} of a customers table; there is none, "
+                        "so the customers are only the ids in the transactions; add {where}"
+                    ).format(step=translate(step), names=names, where=where)
                 )
             source = self.sources.get(table)
             raise MissingDataError(
-                f"{step} needs the column(s) {names} in {source.name if source else table}"
+                translate("{step} needs the column(s) {names} in {table}").format(
+                    step=translate(step), names=names, table=source.name if source else table
+                )
             )
         return frame
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from crmlib.text import N_
+
 # Column kinds, each parsed by crmlib.data.parsing:
 #   id     - an identifier, kept as text (leading zeros matter: "00123" != "123")
 #   text   - free text
@@ -54,7 +56,7 @@ TABLES: dict[str, Table] = {
     for t in (
         Table(
             "customers",
-            "One row per customer (a person or an account).",
+            N_("One row per customer (a person or an account)."),
             _cols(
                 ("customer_id", "id", True, "unique customer number"),
                 ("name", "text", False, "full name or company name"),
@@ -83,7 +85,7 @@ TABLES: dict[str, Table] = {
         ),
         Table(
             "transactions",
-            "One row per purchase line (or per receipt).",
+            N_("One row per purchase line (or per receipt)."),
             _cols(
                 ("transaction_id", "id", False, "unique line or receipt number"),
                 ("customer_id", "id", True, "who bought"),
@@ -104,7 +106,7 @@ TABLES: dict[str, Table] = {
         ),
         Table(
             "products",
-            "The product catalogue.",
+            N_("The product catalogue."),
             _cols(
                 ("product_id", "id", True, "unique product number"),
                 ("name", "text", False, "product name"),
@@ -117,7 +119,7 @@ TABLES: dict[str, Table] = {
         ),
         Table(
             "interactions",
-            "One row per contact between the company and a customer.",
+            N_("One row per contact between the company and a customer."),
             _cols(
                 ("interaction_id", "id", False, "unique contact number"),
                 ("customer_id", "id", True, "who"),
@@ -141,7 +143,7 @@ TABLES: dict[str, Table] = {
         ),
         Table(
             "channels",
-            "The contact channels and what a contact costs in each.",
+            N_("The contact channels and what a contact costs in each."),
             _cols(
                 ("channel", "text", True, "channel name as used in interactions"),
                 ("cost_per_contact", "number", True, "average cost of one contact"),
@@ -150,7 +152,7 @@ TABLES: dict[str, Table] = {
         ),
         Table(
             "needs",
-            "A needs survey: one row per respondent, one column per need dimension (1-5).",
+            N_("A needs survey: one row per respondent, one column per need dimension (1-5)."),
             _cols(
                 ("customer_id", "id", True, "respondent"),
                 ("survey_date", "date", False, "when answered"),
@@ -161,7 +163,7 @@ TABLES: dict[str, Table] = {
         ),
         Table(
             "campaigns",
-            "One row per campaign offer sent to a customer.",
+            N_("One row per campaign offer sent to a customer."),
             _cols(
                 ("campaign_id", "id", True, "campaign"),
                 ("customer_id", "id", True, "recipient"),

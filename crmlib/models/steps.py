@@ -13,13 +13,16 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from crmlib.errors import MissingDataError
+from crmlib.text import translate
 
 T = TypeVar("T")
 
 
 def reason(missing: MissingDataError) -> str:
-    """The reason a step was skipped, as a clause (no final full stop)."""
-    return str(missing).rstrip(".")
+    """The reason a step was skipped, as a clause (no final full stop), in the report's
+    language: a message raised as a catalogue text is translated here, one already
+    filled in the language in force stays as it is."""
+    return translate(str(missing).rstrip("."))
 
 
 def attempt(

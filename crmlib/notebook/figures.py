@@ -22,6 +22,7 @@ from typing import Any
 
 from crmlib.figures import FIGURES_MIME, REPORT_MIME, Figure, format_value
 from crmlib.notebook import escape
+from crmlib.text import translate
 
 
 def publish(figures: Iterable[Figure]) -> list[Figure]:
@@ -66,13 +67,15 @@ def cite(figure: Figure, decimals: int | None = None) -> str:
 def state(template: str, **values: Any) -> str:
     """Fill ``template``: Figure values become cited spans, other values are escaped.
 
-    The template itself is not escaped (it is the notebook's own text).
+    The template is translated first (it is the catalogue's message id, like a
+    :func:`crmlib.text.sentence` template) and is not escaped (it is the notebook's own
+    text).
     """
     filled = {
         name: cite(value) if isinstance(value, Figure) else escape(value)
         for name, value in values.items()
     }
-    return template.format(**filled)
+    return translate(template).format(**filled)
 
 
 def say_figures(template: str, **values: Any) -> None:

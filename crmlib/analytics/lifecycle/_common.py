@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from crmlib.errors import MissingDataError, ParameterError
+from crmlib.text import translate
 
 PERIODS = {"M": "month", "Q": "quarter", "Y": "year"}
 
@@ -22,7 +23,7 @@ def end_of(data: pd.DataFrame, end) -> pd.Timestamp:
     if end is not None:
         return pd.Timestamp(end).normalize()
     if data.empty:
-        raise MissingDataError("this step needs purchases")
+        raise MissingDataError(translate("this step needs purchases"))
     return pd.Timestamp(data["date"].max()).normalize()
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 from crmlib.analytics.lifecycle._common import check_freq, check_months, end_of, group_of
 from crmlib.analytics.purchases import purchase_lines
 from crmlib.errors import MissingDataError, ParameterError
+from crmlib.text import translate
 
 
 def first_purchases(
@@ -140,7 +141,7 @@ def cohort_retention(transactions: pd.DataFrame, freq: str = "Q", end=None) -> p
     """
     active = active_periods(transactions, freq, end)
     if active.empty:
-        raise MissingDataError("cohort retention needs purchases")
+        raise MissingDataError(translate("cohort retention needs purchases"))
     cohort = active.groupby("customer_id")["period"].transform("min")
     age = (active["period"] - cohort).map(lambda offset: offset.n).astype(int)
     last = active["period"].max() if end is None else pd.Timestamp(end).to_period(freq)
@@ -432,7 +433,11 @@ def acquisition_quality(
     stop = end_of(data, end)
     first = first_purchases(transactions, products, end=stop, customers=customers)
     if by is not None and by not in first.columns:
-        raise MissingDataError(f"acquisition quality by {by.replace('_', ' ')} needs that column")
+        raise MissingDataError(
+            translate("acquisition quality by {column} needs that column").format(
+                column=by.replace("_", " ")
+            )
+        )
     complete = first["first_date"] <= stop - pd.DateOffset(months=months)
     if start is not None:
         complete &= first["first_date"] > pd.Timestamp(start)

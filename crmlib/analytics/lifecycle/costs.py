@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from crmlib.errors import MissingDataError
+from crmlib.text import translate
 
 
 def _contacts_in(interactions: pd.DataFrame, start, end) -> pd.DataFrame:
@@ -141,7 +142,9 @@ def campaign_response(campaigns: pd.DataFrame) -> pd.DataFrame:
         Without a campaigns table with campaign_id and responded.
     """
     if campaigns is None or not {"campaign_id", "responded"} <= set(campaigns.columns):
-        raise MissingDataError("campaign response needs the campaigns table with responded")
+        raise MissingDataError(
+            translate("campaign response needs the campaigns table with responded")
+        )
     data = campaigns.assign(responded=campaigns["responded"].astype("boolean").fillna(False))
     grouped = data.groupby("campaign_id", sort=False)
     out = pd.DataFrame({"sent": grouped.size(), "responses": grouped["responded"].sum()})

@@ -17,6 +17,7 @@ import pandas as pd
 from crmlib.analytics.lifecycle._common import check_months, end_of, group_of
 from crmlib.analytics.purchases import purchase_lines
 from crmlib.errors import MissingDataError, ParameterError
+from crmlib.text import translate
 
 
 def purchase_rhythm(
@@ -76,7 +77,7 @@ def purchase_rhythm(
     repeat = (out["purchase_days"] >= 2).to_numpy(dtype=bool)
     if not repeat.any():
         raise MissingDataError(
-            "lapse by purchase rhythm needs customers who bought on two different days"
+            translate("lapse by purchase rhythm needs customers who bought on two different days")
         )
     span = (out["last_date"] - out["first_date"]).dt.days.astype(float)
     out["mean_interval_days"] = (span / (out["purchase_days"] - 1)).where(repeat)

@@ -13,6 +13,8 @@ import pandas as pd
 from crmlib.analytics.lifecycle._common import check_months, end_of, group_of
 from crmlib.analytics.purchases import purchase_lines
 from crmlib.errors import MissingDataError
+from crmlib.formatting import count
+from crmlib.text import translate
 
 
 def penetration(
@@ -40,7 +42,7 @@ def penetration(
         or "product_id" not in transactions.columns
     ):
         raise MissingDataError(
-            "penetration needs product_id in transactions and category in products"
+            translate("penetration needs product_id in transactions and category in products")
         )
     data = purchase_lines(transactions, end)
     category = data["product_id"].map(products.set_index("product_id")["category"])
@@ -84,7 +86,11 @@ def _category_lines(
         or not {"product_id", "category"} <= set(products.columns)
         or "product_id" not in transactions.columns
     ):
-        raise MissingDataError(f"{step} needs product_id in transactions and category in products")
+        raise MissingDataError(
+            translate("{step} needs product_id in transactions and category in products").format(
+                step=translate(step)
+            )
+        )
     data = purchase_lines(transactions, end)
     if start is not None:
         data = data[(data["date"] > pd.Timestamp(start)).to_numpy(dtype=bool)]
@@ -189,16 +195,22 @@ def share_of_wallet(
     """
     if not wallet_per_customer or wallet_per_customer <= 0:
         raise MissingDataError(
-            "share of wallet needs an estimate of what a customer spends a year in the market, "
-            "here and elsewhere (the parameter wallet_per_customer); the data holds only the "
-            "spend here"
+            translate(
+                "share of wallet needs an estimate of what a customer spends a year in the market, "
+                "here and elsewhere (the parameter wallet_per_customer); the data holds only the "
+                "spend here"
+            )
         )
     months = check_months(months)
     data = purchase_lines(transactions, end)
     stop = end_of(data, end)
     window = data[(data["date"] > stop - pd.DateOffset(months=months)).to_numpy(dtype=bool)]
     if window.empty:
-        raise MissingDataError(f"share of wallet needs purchases in the last {months} months")
+        raise MissingDataError(
+            translate("share of wallet needs purchases in the last {months} months").format(
+                months=count(months)
+            )
+        )
     spend = window.groupby("customer_id")["amount"].sum().astype(float) * 12 / months
     spend = spend[spend > 0]
     share = (spend / wallet_per_customer).clip(upper=1.0)
