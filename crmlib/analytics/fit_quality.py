@@ -128,6 +128,9 @@ def _format(value: float) -> str:
         return str(value)
     if abs(value) >= 1000:
         return decimal(value, 0)
+    if value and abs(value) < 1e-3:
+        # a scale nobody reads in decimals: 1.39e-11, with the locale's decimal sign
+        return f"{value:.3g}".replace(".", decimal(1.5, 1)[1])
     digits = max(0, 2 - int(np.floor(np.log10(abs(value))))) if value else 0
     text = decimal(float(f"{value:.3g}"), digits)
     return text.rstrip("0").rstrip(".,") if digits else text

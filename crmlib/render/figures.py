@@ -25,6 +25,7 @@ import nbformat
 from crmlib.analytics.vocabulary import definitions_for
 from crmlib.atomic import atomic_write_text
 from crmlib.figures import FIGURES_MIME, REPORT_MIME, Figure, figures_document
+from crmlib.text import translate
 
 #: Suffix of the figures file next to a report.
 FIGURES_SUFFIX = ".figures.json"
@@ -76,15 +77,16 @@ def _without_figures(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 def definitions_card(figures: list[dict[str, Any]]) -> str:
     """The "Definitions used" card as HTML: one line per definition behind ``figures``."""
+    # the vocabulary keeps its texts in English (catalogue ids): translated here, on the page
     items = "".join(
-        f"<dt>{html.escape(d.label)}</dt><dd>{html.escape(d.formula)} "
-        f"<em>Window: {html.escape(d.window)}.</em></dd>"
+        f"<dt>{html.escape(translate(d.label))}</dt><dd>{html.escape(translate(d.formula))} "
+        "<em>"
+        + html.escape(translate("Window: {window}.").format(window=translate(d.window)))
+        + "</em></dd>"
         for d in definitions_for(entry["id"] for entry in figures)
     )
-    return (
-        '<section class="crm-definitions">\n<h2>Definitions used</h2>\n'
-        f"<dl>{items}</dl>\n</section>"
-    )
+    heading = html.escape(translate("Definitions used"))
+    return f'<section class="crm-definitions">\n<h2>{heading}</h2>\n<dl>{items}</dl>\n</section>'
 
 
 def report_notebook(
