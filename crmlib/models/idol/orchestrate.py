@@ -19,8 +19,10 @@ from crmlib.analytics.base import EPISODE_WINDOW_DAYS, episode_figures
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
 from crmlib.figures import Figure
+from crmlib.formatting import decimal
 from crmlib.models.contract import resolve_base
 from crmlib.models.steps import attempt
+from crmlib.text import N_, translate
 
 #: The instrument area that assesses each dimension's practices.
 PRACTICE_AREAS = {
@@ -34,26 +36,30 @@ PRACTICE_AREAS = {
 #: What to do about the mismatches of each dimension, and who owns it.
 REMEDIES = {
     "channels": (
-        "customer service",
-        "share one contact history across every channel, so the next channel picks up "
-        "where the last one stopped",
+        N_("customer service"),
+        N_(
+            "share one contact history across every channel, so the next channel picks up "
+            "where the last one stopped"
+        ),
     ),
     "customer processes": (
-        "marketing",
-        "hold sales pushes while a customer has an open complaint, billing or warranty issue",
+        N_("marketing"),
+        N_("hold sales pushes while a customer has an open complaint, billing or warranty issue"),
     ),
     "contact moments": (
-        "customer service",
-        "settle questions in the first contact in the processes with the most repeats",
+        N_("customer service"),
+        N_("settle questions in the first contact in the processes with the most repeats"),
     ),
     "products": (
-        "marketing",
-        "leave out of each offer the customers who just bought or returned its category",
+        N_("marketing"),
+        N_("leave out of each offer the customers who just bought or returned its category"),
     ),
     "customers": (
-        "account management",
-        "decide about a household as a whole: weigh a loss-making member against the "
-        "top customer beside them",
+        N_("account management"),
+        N_(
+            "decide about a household as a whole: weigh a loss-making member against the "
+            "top customer beside them"
+        ),
     ),
 }
 
@@ -119,9 +125,9 @@ class MomentSync:
 
 #: How each campaign's category was found, in words.
 _CATEGORY_SOURCES = {
-    "recorded": "named in the campaigns table",
-    "inferred": "read from the targeting",
-    "general": "general offer, not checked",
+    "recorded": N_("named in the campaigns table"),
+    "inferred": N_("read from the targeting"),
+    "general": N_("general offer, not checked"),
 }
 
 
@@ -143,11 +149,11 @@ def categories_table(categories: pd.DataFrame) -> pd.DataFrame:
     """
     table = categories.copy()
     general = table["category"].isna()
-    table["category"] = table["category"].astype(object).where(~general, "no one category")
-    table["odds_ratio"] = [
-        f"{ratio:.2f}" if pd.notna(ratio) else "n/a" for ratio in table["odds_ratio"]
-    ]
-    table["source"] = table["source"].map(_CATEGORY_SOURCES).fillna(table["source"])
+    table["category"] = (
+        table["category"].astype(object).where(~general, translate("no one category"))
+    )
+    table["odds_ratio"] = [decimal(ratio, 2) for ratio in table["odds_ratio"]]  # n/a when none
+    table["source"] = table["source"].map(_CATEGORY_SOURCES).fillna(table["source"]).map(translate)
     table = table.rename(
         columns={
             "campaign_id": "campaign",
@@ -158,7 +164,11 @@ def categories_table(categories: pd.DataFrame) -> pd.DataFrame:
     )
     if "sent" in table.columns:
         table["sent"] = pd.to_datetime(table["sent"]).dt.strftime("%Y-%m-%d")
-    return table.set_index("campaign") if "campaign" in table.columns else table
+    if "campaign" in table.columns:
+        table = table.set_index("campaign")
+        table.index.name = translate("campaign")
+    # the headers in the report language: the table is only shown, never read back
+    return table.rename(columns=lambda column: translate(column.replace("_", " ")))
 
 
 @dataclass(frozen=True)
