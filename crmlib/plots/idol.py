@@ -67,6 +67,20 @@ SHOWN_WORDS = (
     N_("customers"),
     N_("profit"),
     N_("revenue"),
+    # the customer processes the checks know (open issues, routine contacts)
+    N_("sales"),
+    N_("information"),
+    N_("billing"),
+    N_("complaint"),
+    N_("warranty"),
+    N_("delivery"),
+    # the usual channel names; a company's own names pass unchanged
+    N_("call centre"),
+    N_("store"),
+    N_("webshop"),
+    N_("e-mail"),
+    N_("chat"),
+    N_("social media"),
 )
 
 

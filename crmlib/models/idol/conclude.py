@@ -147,7 +147,8 @@ def conclusion(scorecard: pd.DataFrame, migration: Migration | None, company_nam
             )
             for g in gaps
         ]
-        parts.append(sentence("are in {gaps}.", gaps=Safe(translate(" and in ").join(described))))
+        joined = Safe(translate(" and in ").join(described))
+        parts.append(sentence("are in {gaps}.", gaps=joined))
     else:
         parts.append(translate("cannot be measured: the data has no contacts or campaigns."))
     if migration is not None:
@@ -167,10 +168,9 @@ def conclusion(scorecard: pd.DataFrame, migration: Migration | None, company_nam
             "**Segments on the move** over {months} months: ",
             months=migration.months,
         )
+        joined = Safe(translate(" and ").join(moves))
         text += (
-            sentence(
-                "the largest moves down are {moves}", moves=Safe(translate(" and ").join(moves))
-            )
+            sentence("the largest moves down are {moves}", moves=joined)
             if moves
             else translate("nobody moved down")
         )

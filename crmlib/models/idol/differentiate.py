@@ -475,6 +475,9 @@ def look_alikes(
     )
 
 
+#: The customer columns a coarse segmentation groups look-alikes by, as the text names them.
+LOOK_ALIKE_KEYS = (N_("type"), N_("gender"), N_("age band"), N_("city"))
+
 #: The rows of the look-alike pair's table, as a reader reads them.
 PAIR_ROWS = {
     "value_tier": N_("value tier"),

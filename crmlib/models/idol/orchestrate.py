@@ -123,6 +123,21 @@ class MomentSync:
         return (episodes - int(self.moments["one"].sum())) / episodes if episodes else float("nan")
 
 
+#: The words of the orchestration scorecard (crmlib.analytics.orchestration) that the
+#: sentences and the verdict show: each dimension's unit and what counts as a mismatch.
+SCORECARD_WORDS = (
+    N_("channel handovers"),
+    N_("the history did not follow"),
+    N_("problem episodes"),
+    N_("a sales push while the issue was open"),
+    N_("contact episodes"),
+    N_("a repeat contact about the same question"),
+    N_("category offers"),
+    N_("an offer for a category just bought or returned"),
+    N_("households and accounts"),
+    N_("a top customer and a loss-making one treated apart"),
+)
+
 #: How each campaign's category was found, in words.
 _CATEGORY_SOURCES = {
     "recorded": N_("named in the campaigns table"),
