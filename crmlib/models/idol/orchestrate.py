@@ -146,6 +146,18 @@ _CATEGORY_SOURCES = {
 }
 
 
+#: The headings of the campaigns' categories table, as a report shows them.
+_CATEGORY_HEADINGS = {
+    "campaign_id": N_("campaign id"),  # not "campaign": the catalogue holds that as a plural
+    "offer": N_("offer"),
+    "sent_date": N_("sent"),
+    "recipients": N_("recipients"),
+    "category": N_("category"),
+    "odds_ratio": N_("odds ratio"),
+    "source": N_("category found"),
+}
+
+
 def categories_table(categories: pd.DataFrame) -> pd.DataFrame:
     """How each campaign's offer was read, as a report shows it.
 
@@ -169,21 +181,15 @@ def categories_table(categories: pd.DataFrame) -> pd.DataFrame:
     )
     table["odds_ratio"] = [decimal(ratio, 2) for ratio in table["odds_ratio"]]  # n/a when none
     table["source"] = table["source"].map(_CATEGORY_SOURCES).fillna(table["source"]).map(translate)
-    table = table.rename(
-        columns={
-            "campaign_id": "campaign",
-            "sent_date": "sent",
-            "odds_ratio": "odds ratio",
-            "source": "category found",
-        }
+    if "sent_date" in table.columns:
+        table["sent_date"] = pd.to_datetime(table["sent_date"]).dt.strftime("%Y-%m-%d")
+    # the headings in the report language: the table is only shown, never read back
+    if "campaign_id" in table.columns:
+        table = table.set_index("campaign_id")
+        table.index.name = translate(_CATEGORY_HEADINGS["campaign_id"])
+    return table.rename(
+        columns=lambda column: translate(_CATEGORY_HEADINGS.get(column, column.replace("_", " ")))
     )
-    if "sent" in table.columns:
-        table["sent"] = pd.to_datetime(table["sent"]).dt.strftime("%Y-%m-%d")
-    if "campaign" in table.columns:
-        table = table.set_index("campaign")
-        table.index.name = translate("campaign")
-    # the headers in the report language: the table is only shown, never read back
-    return table.rename(columns=lambda column: translate(column.replace("_", " ")))
 
 
 @dataclass(frozen=True)
