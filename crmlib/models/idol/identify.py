@@ -39,6 +39,10 @@ ASPECT_LABELS = {
     "contact": N_("contact data"),
 }
 
+#: The headings of the table of valuable customers who are not well known: words as a report shows them (its headers in words), marked for the
+#: catalogue so the report can show them in its language; the code reads the columns.
+TOP_UNKNOWN_WORDS = (N_("current value"), N_("gaps"))
+
 #: What closes the gap in each aspect.
 ASPECT_FIXES = {
     "personal": N_(

@@ -208,6 +208,11 @@ def migrate(
 # -- campaign responses ---------------------------------------------------------------------
 
 
+#: The headings of the table of customers who answered most: words as a report shows them (its headers in words), marked for the
+#: catalogue so the report can show them in its language; the code reads the columns.
+RESPONSE_WORDS = (N_("offers"), N_("responses"))
+
+
 @dataclass(frozen=True)
 class Responses:
     """What the campaign responses say about treatments.

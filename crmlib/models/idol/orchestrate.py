@@ -138,6 +138,36 @@ SCORECARD_WORDS = (
     N_("a top customer and a loss-making one treated apart"),
 )
 
+#: The headings and cell words of the orchestration checks' customer tables: words as a report shows them (its headers in words), marked for the
+#: catalogue so the report can show them in its language; the code reads the columns.
+TABLE_WORDS = (
+    N_("customer id"),
+    N_("handovers"),
+    N_("lost"),
+    N_("last lost"),
+    N_("push date"),
+    N_("push"),
+    N_("detail"),
+    N_("issue opened"),
+    N_("process"),
+    N_("start"),
+    N_("channel path"),
+    N_("sent date"),
+    N_("conflict"),
+    N_("last date"),
+    N_("related id"),
+    N_("members"),
+    N_("best customer"),
+    N_("best value"),
+    N_("worst customer"),
+    N_("worst value"),
+    N_("total value"),
+    N_("campaign offer"),
+    N_("outbound sales contact"),
+    N_("returned"),
+    N_("just bought"),
+)
+
 #: How each campaign's category was found, in words.
 _CATEGORY_SOURCES = {
     "recorded": N_("named in the campaigns table"),
