@@ -180,7 +180,7 @@ def group_fit(features: pd.DataFrame, *, max_sample: int = FIT_SAMPLE, seed: int
     data = features.dropna()
     if len(data) < 2:
         raise MissingDataError(
-            "the customer-group approach needs at least two customers with value data"
+            translate("the customer-group approach needs at least two customers with value data")
         )
     if len(data) > max_sample:
         data = data.sample(max_sample, random_state=seed)
@@ -419,7 +419,7 @@ def look_alikes(
     customers = company.customers.drop_duplicates("customer_id").set_index("customer_id")
     if "city" not in customers.columns or not ({"gender", "birth_date"} & set(customers.columns)):
         raise MissingDataError(
-            "look-alike customers need a city and a gender or birth date in customers"
+            translate("look-alike customers need a city and a gender or birth date in customers")
         )
     key = pd.DataFrame(index=customers.index)
     names = []
@@ -438,7 +438,7 @@ def look_alikes(
     frame = pd.DataFrame({"group": label, "value": value})
     frame = frame[frame.groupby("group")["value"].transform("size").to_numpy() >= 2]
     if frame.empty:
-        raise MissingDataError("no two customers share type, gender, age band and city")
+        raise MissingDataError(translate("no two customers share type, gender, age band and city"))
     ordered = frame.sort_values(["group", "value"], ascending=[True, False]).reset_index()
     grouped = ordered.groupby("group", sort=True)
     groups = pd.DataFrame(

@@ -22,7 +22,7 @@ from crmlib.figures import Figure
 from crmlib.formatting import decimal
 from crmlib.models.contract import resolve_base
 from crmlib.models.steps import attempt
-from crmlib.text import N_, translate
+from crmlib.text import N_, sentence, translate
 
 #: The instrument area that assesses each dimension's practices.
 PRACTICE_AREAS = {
@@ -266,7 +266,10 @@ class Orchestration:
         )
         result = getattr(self, attribute)
         if result is None:
-            raise MissingDataError(self.skipped.get(dimension, f"no result for {dimension}"))
+            raise MissingDataError(
+                self.skipped.get(dimension)
+                or sentence("no result for {dimension}", dimension=translate(dimension))
+            )
         return result
 
     def scorecard(self) -> pd.DataFrame:
@@ -406,8 +409,11 @@ def moment_sync(company: Company, window_days: int = 14, base: object | None = N
     inside = ((began > start) & (began <= end)).to_numpy(dtype=bool)
     if not inside.any():
         raise MissingDataError(
-            f"the contact moment check needs contacts in the window {base.window}; the "
-            "interactions hold none there"
+            sentence(
+                "the contact moment check needs contacts in the window {window}; the "
+                "interactions hold none there",
+                window=base.window,
+            )
         )
     threads = threads[inside]
     # whole episodes only: dropping one never joins two others, whose gaps stay too long
@@ -475,9 +481,11 @@ def customer_sync(company: Company, values: pd.DataFrame) -> CustomerSync:
         # on revenue nobody is loss-making by construction: the check would find no mix
         # because it cannot see one, not because there is none
         raise MissingDataError(
-            "the household check needs the profit of each member to find a loss-making one, "
-            "and the data has no cost; add a 'cost' column to transactions, or 'product_id' "
-            "with a products 'margin_rate'"
+            translate(
+                "the household check needs the profit of each member to find a loss-making "
+                "one, and the data has no cost; add a 'cost' column to transactions, or "
+                "'product_id' with a products 'margin_rate'"
+            )
         )
     households = checks.household_mix(customers, values["current_value"], values["is_ssc"])
     top = households[households["mixed"].to_numpy(dtype=bool)].head(10)
