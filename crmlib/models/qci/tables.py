@@ -16,6 +16,7 @@ from crmlib.formatting import count, money, percent
 from crmlib.models.qci.activities import PenetrationView
 from crmlib.models.qci.customers import available
 from crmlib.models.qci.experience import Experience
+from crmlib.models.qci.words import known_words
 from crmlib.text import label, number, translate
 
 _PERCENT_NAMES = (
@@ -132,24 +133,6 @@ def _headers() -> dict[str, str]:
     }
 
 
-def _values() -> dict[str, str]:
-    """The model's own words among a table's values (value tiers, activities, bases)."""
-    return {
-        "platinum": translate("platinum"),
-        "gold": translate("gold"),
-        "silver": translate("silver"),
-        "bronze": translate("bronze"),
-        "all": translate("all"),
-        "acquisition": translate("acquisition"),
-        "retention": translate("retention"),
-        "penetration": translate("penetration"),
-        "efficiency": translate("efficiency"),
-        "no cost": translate("no cost"),
-        "five-times rule of thumb": translate("five-times rule of thumb"),
-        "given (acquisition_cost)": translate("given (acquisition_cost)"),
-    }
-
-
 #: The bases of :func:`~crmlib.models.qci.sensitivity.acquisition_cost_range` that are
 #: multiples of a newcomer's first-year margin.
 _MULTIPLE = re.compile(r"^(?P<multiple>[0-9.]+) × a newcomer's first-year margin$")
@@ -161,7 +144,7 @@ def shown(value: object, words: dict[str, str] | None = None) -> str:
     Channels, processes and categories are the company's own names and are kept.
     """
     text = str(value)
-    words = _values() if words is None else words
+    words = known_words() if words is None else words
     if text in words:
         return words[text]
     multiple = _MULTIPLE.match(text)
@@ -189,7 +172,7 @@ def readable(frame: pd.DataFrame, currency: str = "EUR") -> pd.DataFrame:
     and text values (value tiers, ``all``, activities), are in the reader's language;
     the numbers are read by the original column names.
     """
-    headers, words = _headers(), _values()
+    headers, words = _headers(), known_words()
     out = pd.DataFrame(
         index=frame.index.map(lambda i: shown(i, words) if isinstance(i, str) else i)
     )
