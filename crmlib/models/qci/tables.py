@@ -217,8 +217,9 @@ def wallet_table(view: PenetrationView | None) -> pd.DataFrame:
     view = available(view, "the penetration step (products with categories)")
     if view.wallet is None:
         raise MissingDataError(
-            "it needs an estimate of what a customer spends a year in the market, here and "
-            "elsewhere, which the consultant brings in; the data holds only "
-            "the spend here"
+            translate(
+                "it needs an estimate of what a customer spends a year in the market, here and "
+                "elsewhere, which the consultant brings in; the data holds only the spend here"
+            )
         )
     return view.wallet
