@@ -30,7 +30,7 @@ from crmlib.models.qci.retention import (
 from crmlib.models.qci.text import describe_assessment, describe_lapse, describe_retention
 from crmlib.models.qci.words import word, words
 from crmlib.models.verdict import REPEAT_CONTACT_SET, Action, ModelVerdict
-from crmlib.text import Safe, capitalise, lead, listing, number, sentence, translate
+from crmlib.text import N_, Safe, capitalise, lead, listing, number, sentence, translate
 
 if TYPE_CHECKING:
     from crmlib.models.qci.analysis import QciResult
@@ -203,28 +203,21 @@ def describe_potential(table: pd.DataFrame, currency: str) -> str:
             uplift=number(uplift * 100, 0),
         )
     ]
-    parts.append(
+    steps = [
         sentence(
-            "{steps}.",
-            steps=listing(
-                (
-                    sentence(
-                        "{activity} {value_per_year} ({customers} customers × {value_each}; "
-                        "{measure} from {current} to {target})",
-                        activity=word(a),
-                        value_per_year=money(r.value_per_year, currency),
-                        customers=count(r.customers),
-                        value_each=money(r.value_each, currency),
-                        measure=word(r.measure),
-                        current=percent(r.current),
-                        target=percent(r.target),
-                    )
-                    for a, r in valued.iterrows()
-                ),
-                "; ",
-            ),
+            "{activity} {value_per_year} ({customers} customers × {value_each}; "
+            "{measure} from {current} to {target})",
+            activity=word(a),
+            value_per_year=money(r.value_per_year, currency),
+            customers=count(r.customers),
+            value_each=money(r.value_each, currency),
+            measure=word(r.measure),
+            current=percent(r.current),
+            target=percent(r.target),
         )
-    )
+        for a, r in valued.iterrows()
+    ]
+    parts.append(sentence("{steps}.", steps=listing(steps, "; ")))
     source = table.attrs.get("acquisition_cost_source")
     if source == "unknown" and "acquisition" in valued.index:
         parts.append(
@@ -471,10 +464,13 @@ def diagram(
         if scored is not None and area is not None:
             value = scored.areas.loc[area, "reality"] if area in scored.areas.index else np.nan
             if not np.isnan(value):
-                score, line = value / 100, _filled("reality {score}", score=percent(value / 100))
+                score, line = (
+                    value / 100,
+                    _filled(N_("reality {score}"), score=percent(value / 100)),
+                )
         if area is None and readiness is not None and readiness.environment_score is not None:
             score = readiness.environment_score / 100
-            line = _filled("reality {score}", score=percent(readiness.environment_score / 100))
+            line = _filled(N_("reality {score}"), score=percent(readiness.environment_score / 100))
         source = "assessment" if score is not None else "none"
         if name == "External environment" and score is None:
             # Purchase behaviour (P(alive)) is not the customer's environment: without the
@@ -492,20 +488,20 @@ def diagram(
                 else np.nan
             )
             if not np.isnan(mean):
-                line = _filled("satisfaction {mean}/5", mean=number(mean, 1))
+                line = _filled(N_("satisfaction {mean}/5"), mean=number(mean, 1))
                 if score is None:
                     score, source = (mean - 1) / 4, "data"
         rings.append((name, (line,) if line else (), score))
         sources[name] = source
     figures = {
         "Acquisition": (
-            _filled("{customers} new", customers=count(acquisition.new_last_year))
+            _filled(N_("{customers} new"), customers=count(acquisition.new_last_year))
             if acquisition
             else None
         ),
         "Retention": (
             (
-                _filled("{rate} kept", rate=percent(retention.rate))
+                _filled(N_("{rate} kept"), rate=percent(retention.rate))
                 if retention.measured
                 else translate("rate not measurable")
             )
@@ -514,7 +510,7 @@ def diagram(
         ),
         "Penetration": (
             _filled(
-                "{categories} categories",
+                N_("{categories} categories"),
                 categories=number(penetration.summary.loc["all", "categories_per_buyer"], 1),
             )
             if penetration
@@ -557,6 +553,7 @@ def describe_diagram(result: QciDiagram) -> str:
         meaning = {
             "Customer experience": translate("mean satisfaction rescaled from 1-5 to 0-1"),
         }
+        measured = translate("a measured share")
         parts.append(
             sentence(
                 "Coloured by the data, for want of a score: {elements}.",
@@ -565,7 +562,7 @@ def describe_diagram(result: QciDiagram) -> str:
                         sentence(
                             "{element} ({meaning})",
                             element=word(name).lower(),
-                            meaning=meaning.get(name, translate("a measured share")),
+                            meaning=meaning.get(name, measured),
                         )
                         for name in by_source["data"]
                     ),
@@ -782,23 +779,29 @@ def _retention_action(r: QciResult, row: pd.Series, currency: str) -> Action:
         value = n * WIN_BACK_RATE * each if each is not None else None
         return Action(
             title=_filled(
-                "Win back the {customers} lapsed customers with consent who are still "
-                "likely alive, and watch lapse signals",
+                N_(
+                    "Win back the {customers} lapsed customers with consent who are still "
+                    "likely alive, and watch lapse signals"
+                ),
                 customers=count(n),
             ),
             expected_value=value,
             rationale=_filled(
-                "{customers} lapsed customers by their own purchase rhythm whom the "
-                "BG/NBD model still thinks likely alive, and who gave consent.",
+                N_(
+                    "{customers} lapsed customers by their own purchase rhythm whom the "
+                    "BG/NBD model still thinks likely alive, and who gave consent."
+                ),
                 customers=count(n),
             ),
             customers=ids,
             customer_set="lapsed customers with consent, likely alive",
             customer_count=n,
             assumptions=_filled(
-                "an assumed {rate} of them buy again within the year because of the win-back "
-                "contacts (beyond those who would return anyway), each bringing the mean "
-                "yearly margin of a retained customer ({margin})",
+                N_(
+                    "an assumed {rate} of them buy again within the year because of the win-back "
+                    "contacts (beyond those who would return anyway), each bringing the mean "
+                    "yearly margin of a retained customer ({margin})"
+                ),
                 rate=percent(WIN_BACK_RATE),
                 margin=money(each, currency) if each is not None else translate("not known"),
             ),
@@ -814,12 +817,14 @@ def _retention_action(r: QciResult, row: pd.Series, currency: str) -> Action:
             ids = tuple(str(c) for c in pd.Series(who)[chosen])
     return Action(
         title=_filled(
-            "Raise retention among the {customers} buyers of the year before with a care programme",
+            N_(
+                "Raise retention among the {customers} buyers of the year before with a care programme"
+            ),
             customers=count(kept.customers_before),
         ),
         expected_value=float(row.value_per_year),
         rationale=_filled(
-            "{measure}: {current}.",
+            N_("{measure}: {current}."),
             measure=capitalise(word(row.measure)),
             current=percent(row.current),
         ),
@@ -827,8 +832,10 @@ def _retention_action(r: QciResult, row: pd.Series, currency: str) -> Action:
         customer_set="buyers of the year before",
         customer_count=kept.customers_before,
         assumptions=_filled(
-            "{points} points more retention (assumed, not measured), each kept customer "
-            "bringing the mean yearly margin of a retained customer",
+            N_(
+                "{points} points more retention (assumed, not measured), each kept customer "
+                "bringing the mean yearly margin of a retained customer"
+            ),
             points=number(r.uplift_points, None),
         ),
         cost_drivers={"contacts": CAMPAIGN_CONTACTS * kept.customers_before},
@@ -848,8 +855,10 @@ def _actions(r: QciResult, table: pd.DataFrame) -> list[Action]:
             actions.append(_retention_action(r, row, currency))
             continue
         rationale = _filled(
-            "{measure}: {current}; {points} points more is worth {value_per_year} a year "
-            "before its cost.",
+            N_(
+                "{measure}: {current}; {points} points more is worth {value_per_year} a year "
+                "before its cost."
+            ),
             measure=capitalise(word(row.measure)),
             current=percent(row.current),
             points=number(table.attrs["uplift"] * 100, 0),
@@ -868,8 +877,10 @@ def _actions(r: QciResult, table: pd.DataFrame) -> list[Action]:
             actions.append(
                 Action(
                     title=_filled(
-                        "Put acquisition effort into {source}, whose newcomers bring the most "
-                        "margin",
+                        N_(
+                            "Put acquisition effort into {source}, whose newcomers bring the most "
+                            "margin"
+                        ),
                         source=best,
                     )
                     if best
@@ -885,16 +896,20 @@ def _actions(r: QciResult, table: pd.DataFrame) -> list[Action]:
                     customer_set="new customers",
                     customer_count=int(round(row.customers)),
                     assumptions=_filled(
-                        "{points} points more new customers per customer of the base "
-                        "(assumed), each bringing last year's newcomers' mean first-year "
-                        "margin; the cost of winning them as the client gives it",
+                        N_(
+                            "{points} points more new customers per customer of the base "
+                            "(assumed), each bringing last year's newcomers' mean first-year "
+                            "margin; the cost of winning them as the client gives it"
+                        ),
                         points=number(r.uplift_points, None),
                     )
                     if known
                     else _filled(
-                        "{points} points more new customers per customer of the base "
-                        "(assumed), each bringing last year's newcomers' mean first-year "
-                        "margin; the cost of winning them is not in the data",
+                        N_(
+                            "{points} points more new customers per customer of the base "
+                            "(assumed), each bringing last year's newcomers' mean first-year "
+                            "margin; the cost of winning them is not in the data"
+                        ),
                         points=number(r.uplift_points, None),
                     ),
                     cost=float(row.customers * cost_each) if known else None,
@@ -907,7 +922,7 @@ def _actions(r: QciResult, table: pd.DataFrame) -> list[Action]:
         if reach is not None and reach.affinity.notna().to_numpy().any():
             bought, other, _ = best_cross_sell(reach.affinity)
             title = _filled(
-                "Cross-sell {other} to {bought} buyers, and to single-category buyers",
+                N_("Cross-sell {other} to {bought} buyers, and to single-category buyers"),
                 other=other,
                 bought=bought,
             )
@@ -925,9 +940,11 @@ def _actions(r: QciResult, table: pd.DataFrame) -> list[Action]:
                 customer_set="single-category buyers of last year",
                 customer_count=single,
                 assumptions=_filled(
-                    "{points} points more buyers of several categories (assumed); the margin "
-                    "gap between multi- and single-category buyers is an upper bound, as they "
-                    "are also bigger buyers: half of it is counted, a quarter at the low end",
+                    N_(
+                        "{points} points more buyers of several categories (assumed); the margin "
+                        "gap between multi- and single-category buyers is an upper bound, as they "
+                        "are also bigger buyers: half of it is counted, a quarter at the low end"
+                    ),
                     points=number(r.uplift_points, None),
                 ),
                 incremental=0.5,
@@ -944,13 +961,17 @@ def _actions(r: QciResult, table: pd.DataFrame) -> list[Action]:
             top = body["extra_cost"].idxmax()
             actions.append(
                 Action(
-                    title=_filled("Settle {process} contacts in the first contact", process=top),
+                    title=_filled(
+                        N_("Settle {process} contacts in the first contact"), process=top
+                    ),
                     owner="customer service",
                     expected_value=float(body.loc[top, "extra_cost"]),
                     model=MODEL,
                     rationale=_filled(
-                        "{rate} of {process} episodes took more than one contact last year, "
-                        "costing {cost}.",
+                        N_(
+                            "{rate} of {process} episodes took more than one contact last year, "
+                            "costing {cost}."
+                        ),
                         rate=percent(body.loc[top, "repeat_rate"]),
                         process=top,
                         cost=money(body.loc[top, "extra_cost"], currency),
@@ -973,13 +994,15 @@ def _actions(r: QciResult, table: pd.DataFrame) -> list[Action]:
         weakest = scored.weakest.iloc[0]
         actions.append(
             Action(
-                title=_filled("Strengthen {area}", area=weakest["area_title"].lower()),
+                title=_filled(N_("Strengthen {area}"), area=weakest["area_title"].lower()),
                 owner=AREA_OWNERS.get(weakest["area"], "board"),
                 expected_value=None,
                 model=MODEL,
                 rationale=_filled(
-                    "The weakest QCI area in reality: {score} against a published average of "
-                    "about 35%.",
+                    N_(
+                        "The weakest QCI area in reality: {score} against a published average of "
+                        "about 35%."
+                    ),
                     score=percent(weakest["percent"] / 100),
                 ),
                 priority=2,

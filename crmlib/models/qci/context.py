@@ -18,7 +18,7 @@ from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
 from crmlib.models.qci.customers import CustomerBase, available, tier_order
 from crmlib.models.qci.questionnaire import Assessment
-from crmlib.text import translate
+from crmlib.text import N_, translate
 
 #: The QCI items on the customer's external environment (the outer ring): customers'
 #: readiness and pain points, their view of competitors, and their markets. The
@@ -213,7 +213,7 @@ def proposition(company: Company, base: CustomerBase) -> Proposition:
 
 def segment_needs(offer: Proposition | None) -> pd.DataFrame:
     """Mean need scores per value tier (need dimensions only), for the heatmap."""
-    offer = available(offer, "value tiers and the needs survey or products")
+    offer = available(offer, N_("value tiers and the needs survey or products"))
     if offer.needs is None:
         raise MissingDataError(
             translate("it needs the needs survey with need dimensions (scores 1-5)")
@@ -223,7 +223,7 @@ def segment_needs(offer: Proposition | None) -> pd.DataFrame:
 
 def segment_spend(offer: Proposition | None) -> pd.DataFrame:
     """The share of last year's spend per category, per value tier, for the heatmap."""
-    offer = available(offer, "value tiers and the needs survey or products")
+    offer = available(offer, N_("value tiers and the needs survey or products"))
     if offer.spend is None:
         raise MissingDataError(translate("it needs products with categories"))
     return offer.spend

@@ -17,7 +17,7 @@ from crmlib.models.qci.activities import PenetrationView
 from crmlib.models.qci.customers import available
 from crmlib.models.qci.experience import Experience
 from crmlib.models.qci.words import known_words
-from crmlib.text import label, number, translate
+from crmlib.text import N_, label, number, translate
 
 _PERCENT_NAMES = (
     "current",
@@ -199,7 +199,7 @@ def readable(frame: pd.DataFrame, currency: str = "EUR") -> pd.DataFrame:
 
 def experience_table(result: Experience | None, by: str = "process") -> pd.DataFrame:
     """The experience measures side by side per process (or channel), for the report."""
-    result = available(result, "the interactions table with channel and process")
+    result = available(result, N_("the interactions table with channel and process"))
     table = result.by_process if by == "process" else result.by_channel
     columns = [
         "contacts",
@@ -214,7 +214,7 @@ def experience_table(result: Experience | None, by: str = "process") -> pd.DataF
 
 def wallet_table(view: PenetrationView | None) -> pd.DataFrame:
     """Share of wallet per value tier, or a MissingDataError saying what it needs."""
-    view = available(view, "the penetration step (products with categories)")
+    view = available(view, N_("the penetration step (products with categories)"))
     if view.wallet is None:
         raise MissingDataError(
             translate(

@@ -277,9 +277,9 @@ def describe_proposition(result: Proposition) -> str:
                 sentence(
                     "NPS runs from {min_nps} ({idxmin_nps}) to {max_nps} ({idxmax_nps}).",
                     min_nps=number(nps.min(), 0, sign=True),
-                    idxmin_nps=nps.idxmin(),
+                    idxmin_nps=word(nps.idxmin()),
                     max_nps=number(nps.max(), 0, sign=True),
-                    idxmax_nps=nps.idxmax(),
+                    idxmax_nps=word(nps.idxmax()),
                 )
             )
     return " ".join(parts)
