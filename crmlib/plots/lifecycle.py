@@ -11,7 +11,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import FuncFormatter
 
 from crmlib.analytics.lifecycle.cohorts import average_retention_curve
 from crmlib.formatting import count, money, percent
@@ -33,6 +33,17 @@ from crmlib.text import number, translate
 
 _DIVERGING = ("RdYlGn", "RdYlBu", "RdBu", "coolwarm")
 _PALETTE = (BLUE, ORANGE, GREEN, PURPLE, RED, "#16a085", GREY, "#d4ac0d")
+
+
+def _share_tick(value: float, _position: object = None) -> str:
+    """A share on an axis, written in the report's locale (one decimal only where needed)."""
+    whole = abs(value * 100 - round(value * 100)) < 1e-9
+    return percent(value, 0 if whole else 1)
+
+
+def _share_axis() -> FuncFormatter:
+    """Axis ticks of shares (0-1) as percentages, in the report's locale (one per axis)."""
+    return FuncFormatter(_share_tick)
 
 
 def _category_words() -> dict[str, str]:
@@ -168,7 +179,7 @@ def plot_cohort_heatmap(
     ax.set_xticks(range(0, n_cols, step_x), [str(c) for c in shares.columns][::step_x], fontsize=7)
     ax.set_xlabel(translate("periods since the first purchase"))
     ax.set_ylabel(translate("cohort (first purchase)"))
-    ax.figure.colorbar(image, ax=ax, format=PercentFormatter(1.0), fraction=0.04)
+    ax.figure.colorbar(image, ax=ax, format=_share_axis(), fraction=0.04)
     ax.set_title(translate("Cohort retention: share still buying") if title is None else title)
     return ax
 
@@ -207,7 +218,7 @@ def plot_retention_curves(
         linewidth=2.5,
         label=translate("all cohorts"),
     )
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.yaxis.set_major_formatter(_share_axis())
     ax.set_ylim(0, 1.02)
     ax.set_xlabel(translate("periods since the first purchase"))
     ax.set_ylabel(translate("share of the cohort buying"))
@@ -314,7 +325,7 @@ def plot_probability_alive(
             label=[translate("active by rhythm"), translate("lapsed by rhythm")],
         )
         ax.legend(fontsize=8, loc="upper center")
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.xaxis.set_major_formatter(_share_axis())
     ax.set_xlabel(translate("probability that the customer is still active"))
     ax.set_ylabel(translate("customers"))
     ax.set_title(translate("Probability alive (BG/NBD)") if title is None else title)
@@ -360,7 +371,7 @@ def plot_retention_value(
             color=colour,
             arrowprops={"arrowstyle": "-", "color": colour, "linewidth": 0.8},
         )
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.xaxis.set_major_formatter(_share_axis())
     ax.set_xlabel(translate("yearly retention rate"))
     money_axis(
         ax, in_currency(translate("value per customer by the retention formula"), currency), "y"
@@ -425,8 +436,9 @@ def plot_recent_activity(activity: pd.DataFrame, ax: Axes | None = None) -> Axes
     ax = new_axes(ax, (6.0, 3.5))
     labels = [translate("last {months} months").format(months=m) for m in activity.index]
     bars = ax.bar(labels, activity["share"].to_numpy(dtype=float), color=BLUE)
+    ax.tick_params(axis="x", labelsize=8)  # room for longer words in other languages
     ax.bar_label(bars, labels=[percent(s) for s in activity["share"]], fontsize=8)
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.yaxis.set_major_formatter(_share_axis())
     ax.set_ylim(0, 1.05)
     ax.set_ylabel(translate("share of customers who bought"))
     ax.set_title(translate("Recent purchase activity"))
@@ -448,7 +460,7 @@ def plot_campaign_response(response: pd.DataFrame, ax: Axes | None = None) -> Ax
         linewidth=1,
         label=translate("overall {rate}").format(rate=percent(overall, 1)),
     )
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.yaxis.set_major_formatter(_share_axis())
     ax.tick_params(axis="x", rotation=45, labelsize=8)
     ax.set_ylabel(translate("response rate"))
     ax.set_title(translate("Campaign response"))

@@ -258,7 +258,7 @@ def describe_potential(table: pd.DataFrame, currency: str) -> str:
             sentence(
                 "The workshop scores the practices behind them at {scores} in reality.",
                 scores=listing(
-                    sentence("{activity} {score}%", activity=word(a), score=number(s))
+                    sentence("{activity} {score}", activity=word(a), score=percent(s / 100))
                     for a, s in scores.items()
                 ),
             )
@@ -303,18 +303,18 @@ def means_conclusion(company: Company, table: pd.DataFrame, currency: str) -> st
             parts.append(
                 sentence(
                     "{weak} is both the largest opportunity and the least-practised activity "
-                    "({scores}%): the case for investing in it is strong.",
+                    "({scores}): the case for investing in it is strong.",
                     weak=capitalise(word(weak)),
-                    scores=number(scores[weak], 0),
+                    scores=percent(scores[weak] / 100),
                 )
             )
         else:
             parts.append(
                 sentence(
-                    "The least-practised activity is {weak} ({scores}%); fix its basics "
+                    "The least-practised activity is {weak} ({scores}); fix its basics "
                     "while the effort goes to {order}.",
                     weak=word(weak),
-                    scores=number(scores[weak], 0),
+                    scores=percent(scores[weak] / 100),
                     order=word(order[0]),
                 )
             )

@@ -223,10 +223,10 @@ def means_readiness(company: Company, result: Readiness) -> str:
             sentence(
                 "Markets, competitors, pain points and plans are outside the data; the "
                 "workshop scored {items} of the {total} external-environment practices, at "
-                "{environment_score}% in reality on average.",
+                "{environment_score} in reality on average.",
                 items=count(result.environment_items),
                 total=count(len(ENVIRONMENT_ITEMS)),
-                environment_score=number(result.environment_score, 0),
+                environment_score=percent(result.environment_score / 100),
             )
         )
     return " ".join(parts)
@@ -948,26 +948,26 @@ def _benchmark_phrase(score: float, benchmarks: dict[str, float]) -> str:
     low, average, best = (v for _, v in values[:3]) if len(values) >= 3 else (17.0, 35.0, 67.0)
     if score >= best:
         return sentence(
-            "at or above the best companies in the published assessments (about {best}%)",
-            best=number(best, 0),
+            "at or above the best companies in the published assessments (about {best})",
+            best=percent(best / 100),
         )
     if score >= average:
         return sentence(
-            "above the average company (about {average}%) but {best} points short of "
-            "the best (about {best_2}%)",
-            average=number(average, 0),
+            "above the average company (about {average}) but {best} points short of "
+            "the best (about {best_2})",
+            average=percent(average / 100),
             best=number(best - score, 0),
-            best_2=number(best, 0),
+            best_2=percent(best / 100),
         )
     if score > low:
         return sentence(
-            "below the average company (about {average}%), above the weakest (about {low}%)",
-            average=number(average, 0),
-            low=number(low, 0),
+            "below the average company (about {average}), above the weakest (about {low})",
+            average=percent(average / 100),
+            low=percent(low / 100),
         )
     return sentence(
-        "at the level of the weakest companies (about {low}%)",
-        low=number(low, 0),
+        "at the level of the weakest companies (about {low})",
+        low=percent(low / 100),
     )
 
 
@@ -995,8 +995,8 @@ def describe_assessment(result: Assessment) -> str:
         )
     parts = [
         sentence(
-            "The company scores {reality}% on reality, {reality_2}.",
-            reality=number(reality, 0),
+            "The company scores {reality} on reality, {reality_2}.",
+            reality=percent(reality / 100),
             reality_2=_benchmark_phrase(reality, result.benchmarks),
         )
     ]
@@ -1004,15 +1004,15 @@ def describe_assessment(result: Assessment) -> str:
     if not np.isnan(intention):
         parts.append(
             sentence(
-                "Intention scores {intention}%: plans run {intention_2} points ahead of "
+                "Intention scores {intention}: plans run {intention_2} points ahead of "
                 "what happens.",
-                intention=number(intention, 0),
+                intention=percent(intention / 100),
                 intention_2=number(intention - reality, 0),
             )
             if intention >= reality
             else sentence(
-                "Intention scores {intention}%, below reality: practice runs ahead of plans.",
-                intention=number(intention, 0),
+                "Intention scores {intention}, below reality: practice runs ahead of plans.",
+                intention=percent(intention / 100),
             )
         )
     weakest = result.weakest.head(3)
@@ -1022,9 +1022,9 @@ def describe_assessment(result: Assessment) -> str:
                 "The weakest areas in reality: {areas}.",
                 areas=listing(
                     sentence(
-                        "{area_title} ({percent}%)",
+                        "{area_title} ({percent})",
                         area_title=r.area_title,
-                        percent=number(r.percent, 0),
+                        percent=percent(r.percent / 100),
                     )
                     for r in weakest.itertuples()
                 ),
@@ -1066,9 +1066,9 @@ def means_assessment(company: Company, scored: Assessment) -> str:
     parts.append(
         sentence(
             "{area_title} is where customer management is weakest in practice "
-            "({percent}%); it is for {owner} to take up first.",
+            "({percent}); it is for {owner} to take up first.",
             area_title=weakest["area_title"],
-            percent=number(weakest["percent"], 0),
+            percent=percent(weakest["percent"] / 100),
             owner=word(owner),
         )
     )
