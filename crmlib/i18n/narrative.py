@@ -5,6 +5,7 @@ The English notebook is the one source of the code. Its translation lives beside
 
     notebook: 01_idic
     file_name: 01_idic          # the report's file name in that language
+    model: IDIC                 # the model's name in the report's title band
     cells:
       90fb74b4:
         en: 3f2a9c1b0d4e        # fingerprint of the English text translated
@@ -65,8 +66,9 @@ def load_translation(language: str, stem: str, folder: Path = TRANSLATIONS_DIR) 
         data = yaml.safe_load(handle) or {}
     if not isinstance(data, dict) or not isinstance(data.get("cells", {}), dict):
         raise ParameterError(
-            f"{path.name} in {path.parent} is not a translation file",
-            fix="write it as 'notebook:', 'file_name:' and 'cells:' with one entry per cell id",
+            f"{path.name} in {path.parent} is not a translation file"
+            + ". Fix: "
+            + "write it as 'notebook:', 'file_name:' and 'cells:' with one entry per cell id"
         )
     return data
 
@@ -86,8 +88,11 @@ class Problem:
 def problems(language: str, notebook: Path, folder: Path = TRANSLATIONS_DIR) -> list[Problem]:
     """What keeps ``notebook`` from reading wholly in ``language``."""
     nb = nbformat.read(notebook, as_version=4)
-    cells = load_translation(language, notebook.stem, folder).get("cells", {})
+    translation = load_translation(language, notebook.stem, folder)
+    cells = translation.get("cells", {})
     found = []
+    if nb.metadata.get("crm_workbook", {}).get("model") and not translation.get("model"):
+        found.append(Problem(notebook.stem, "model (the title band's name)", "missing"))
     for cell in nb.cells:
         entry = cells.get(cell.id)
         if entry is None or not str(entry.get(language) or "").strip():
@@ -120,8 +125,9 @@ def translated_notebook(
         return nb
     if language not in LANGUAGES:
         raise ParameterError(
-            f"language {language!r} is not one the workbook speaks",
-            fix=f"use one of {', '.join(LANGUAGES)}",
+            f"language {language!r} is not one the workbook speaks"
+            + ". Fix: "
+            + f"use one of {', '.join(LANGUAGES)}"
         )
     wrong = problems(language, notebook, folder)
     if wrong:
@@ -129,9 +135,10 @@ def translated_notebook(
         more = f" and {len(wrong) - 5} more" if len(wrong) > 5 else ""
         raise ParameterError(
             f"notebook {notebook.stem} has no up-to-date {language} text for cell(s) "
-            f"{listed}{more}",
-            fix=f"translate them in {translation_path(language, notebook.stem, folder)} "
-            f"(python -m crmlib.i18n.narrative check {language} lists them)",
+            f"{listed}{more}"
+            + ". Fix: "
+            + f"translate them in {translation_path(language, notebook.stem, folder)} "
+            f"(python -m crmlib.i18n.narrative check {language} lists them)"
         )
     cells = load_translation(language, notebook.stem, folder)["cells"]
     result = copy.deepcopy(nb)
@@ -144,6 +151,9 @@ def translated_notebook(
         if depth and cell.cell_type == "code":
             cell.source = cell.source.replace(_DATA_DEFAULT, '"' + "../" * (depth + 1) + "data/")
     result.metadata["language"] = language
+    model = load_translation(language, notebook.stem, folder).get("model")
+    if model:
+        result.metadata.setdefault("crm_workbook", {})["model"] = str(model)
     return result
 
 
