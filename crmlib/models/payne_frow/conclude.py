@@ -22,7 +22,7 @@ import pandas as pd
 from crmlib.analytics.kpis import KPIS
 from crmlib.data.company import Company
 from crmlib.errors import ParameterError
-from crmlib.formatting import money, percent
+from crmlib.formatting import count, money, percent
 from crmlib.models.payne_frow.common import ELEMENTS, MODEL, PROCESSES, heading, mean_or_none
 from crmlib.models.payne_frow.elements import (
     BARRIER_OWNERS,
@@ -40,7 +40,7 @@ from crmlib.models.payne_frow.strategy import Strategy
 from crmlib.models.payne_frow.value import RETENTION_LIFT, ValueCreation
 from crmlib.models.verdict import CROSS_CHANNEL_SET, Action, ModelVerdict
 from crmlib.stages import Stage
-from crmlib.text import Safe, escape, sentence, translate
+from crmlib.text import N_, Safe, escape, number, plural, sentence, translate
 
 
 @dataclass(frozen=True)
@@ -82,9 +82,9 @@ def process_scores(results: Results) -> pd.DataFrame:
         has_data = data is not None and pd.notna(data)
         has_workshop = workshop is not None and pd.notna(workshop)
         basis = {
-            (True, True): "data and workshop",
-            (True, False): "data",
-            (False, True): "workshop",
+            (True, True): N_("data and workshop"),
+            (True, False): N_("data"),
+            (False, True): N_("workshop"),
             (False, False): "none",
         }[(has_data, has_workshop)]
         rows.append(
@@ -116,9 +116,9 @@ def describe_processes(scores: pd.DataFrame, company: Company) -> Safe:
         sentence(
             "Taking data and workshop together, {strongest} is the strongest process "
             "({strongest_score}) and {weakest} the weakest ({weakest_score}).",
-            strongest=PROCESSES[strongest].lower(),
+            strongest=translate(PROCESSES[strongest]).lower(),
             strongest_score=percent(known[strongest]),
-            weakest=PROCESSES[weakest].lower(),
+            weakest=translate(PROCESSES[weakest]).lower(),
             weakest_score=percent(known[weakest]),
         )
     )
@@ -129,7 +129,7 @@ def describe_processes(scores: pd.DataFrame, company: Company) -> Safe:
             "; ".join(
                 sentence(
                     "{process} (data {measured}, workshop {assessed})",
-                    process=row.title.lower(),
+                    process=translate(row.title).lower(),
                     measured=percent(row.measured),
                     assessed=percent(row.assessed),
                 )
@@ -151,7 +151,7 @@ def describe_processes(scores: pd.DataFrame, company: Company) -> Safe:
 
 
 def _short_money(value: float, currency: str) -> str:
-    return money(value, currency) if pd.notna(value) else "n/a"
+    return money(value, currency) if pd.notna(value) else translate("n/a")
 
 
 def _process_lines(results: Results, company: Company) -> dict[str, list[str]]:
@@ -162,7 +162,7 @@ def _process_lines(results: Results, company: Company) -> dict[str, list[str]]:
     lines: dict[str, list[str]] = {p: [] for p in PROCESSES}
     if s.segments is not None:
         lines["strategy_development"] += [
-            _line("targets: {targets}", targets=", ".join(s.targets)),
+            _line("targets: {targets}", targets=_names(s.targets)),
             _line("{share} of expected value", share=percent(s.target_value_share)),
         ]
     if pd.notna(s.revenue_expected):
@@ -219,9 +219,14 @@ def _process_lines(results: Results, company: Company) -> dict[str, list[str]]:
         )
         if perf.missed:
             lines["performance_assessment"].append(
-                _line("below: {kpi}", kpi=KPIS[perf.missed[0]].label.lower())
+                _line("below: {kpi}", kpi=translate(KPIS[perf.missed[0]].label).lower())
             )
     return lines
+
+
+def _names(items) -> str:
+    """Segment names as a reader sees them: each in the report language, comma-separated."""
+    return ", ".join(translate(str(item)) for item in items)
 
 
 def _line(template: str, **values: object) -> str:
@@ -244,7 +249,7 @@ def diagram_stages(results: Results, company: Company) -> tuple[list[Stage], lis
         shown = list(lines[process][:3])
         if pd.notna(score):
             shown.append(_line("score {score}", score=percent(score)))
-        processes.append(Stage(title, shown, None if pd.isna(score) else float(score)))
+        processes.append(Stage(translate(title), shown, None if pd.isna(score) else float(score)))
     r = results.readiness
     elements = []
     for element, title in ELEMENTS.items():
@@ -259,7 +264,7 @@ def diagram_stages(results: Results, company: Company) -> tuple[list[Stage], lis
             shown.append(percent(score))
         elif not r.assessed:
             shown.append(_line("not assessed yet"))
-        elements.append(Stage(title, shown, None if pd.isna(score) else float(score)))
+        elements.append(Stage(translate(title), shown, None if pd.isna(score) else float(score)))
     return processes, elements
 
 
@@ -304,24 +309,33 @@ def _strategy_action(results: Results, company: Company) -> Action | None:
     s = results.strategy
     if s.segments is None:
         return None
-    targets = ", ".join(s.targets)
+    targets = _names(s.targets)
     if pd.notna(s.revenue_expected) and s.gap > 0:
         rate = _margin_rate(results)
         return Action(
-            title=f"Win {money(s.gap, company.currency)} more revenue than forecast from the "
-            f"target segments ({targets}) or new customers",
-            owner="board",
+            title=sentence(
+                "Win {gap} more revenue than forecast from the target segments ({targets}) "
+                "or new customers",
+                gap=money(s.gap, company.currency),
+                targets=targets,
+            ),
+            owner=N_("board"),
             expected_value=float(s.gap * rate) if pd.notna(rate) else None,
             model=MODEL,
-            rationale=f"the growth goal of {percent(s.growth_goal, 1)} is "
-            f"{money(s.gap, company.currency)} above what today's customers and last year's "
-            "pace of acquisition bring",
+            rationale=sentence(
+                "the growth goal of {goal} is {gap} above what today's customers and last "
+                "year's pace of acquisition bring",
+                goal=percent(s.growth_goal, 1),
+                gap=money(s.gap, company.currency),
+            ),
             lever="acquisition",
             customer_set="target segments or new customers",
-            assumptions="the value is the margin on the gap to the growth goal: a target, "
-            "not what a particular action brings; its cost is not known. The forecast of "
-            "segments chosen on last year's value falls back towards the average "
-            "(regression to the mean): part of the gap is that effect, not lost customers",
+            assumptions=sentence(
+                "the value is the margin on the gap to the growth goal: a target, not what a "
+                "particular action brings; its cost is not known. The forecast of segments "
+                "chosen on last year's value falls back towards the average (regression to "
+                "the mean): part of the gap is that effect, not lost customers"
+            ),
             effort=3,
             needs=("readiness",),
         )
@@ -332,25 +346,36 @@ def _strategy_action(results: Results, company: Company) -> Action | None:
         if segments[column].isna().all():
             column = "value_per_customer"
         average = (segments[column] * segments["customers"]).sum() / segments["customers"].sum()
-        better = ", ".join(segments.index[segments[column] > average])
+        better = _names(segments.index[segments[column] > average])
         return Action(
-            title=f"Re-aim the customer strategy at the segments worth more than average "
-            f"({better})",
-            owner="board",
+            title=sentence(
+                "Re-aim the customer strategy at the segments worth more than average ({segments})",
+                segments=better,
+            ),
+            owner=N_("board"),
             expected_value=None,
             model=MODEL,
-            rationale=f"the target segments ({targets}) are {percent(size)} of the customers "
-            f"but hold {percent(s.target_value_share)} of the expected value",
+            rationale=sentence(
+                "the target segments ({targets}) are {size} of the customers but hold "
+                "{share} of the expected value",
+                targets=targets,
+                size=percent(size),
+                share=percent(s.target_value_share),
+            ),
             lever="readiness",
             cost_drivers={"projects": 1},
             effort=1,
         )
     return Action(
-        title=f"Write the customer strategy around the target segments ({targets})",
-        owner="board",
+        title=sentence(
+            "Write the customer strategy around the target segments ({targets})", targets=targets
+        ),
+        owner=N_("board"),
         expected_value=None,
         model=MODEL,
-        rationale=f"they hold {percent(s.target_value_share)} of the expected value",
+        rationale=sentence(
+            "they hold {share} of the expected value", share=percent(s.target_value_share)
+        ),
         priority=3,
         lever="readiness",
         cost_drivers={"projects": 1},
@@ -363,29 +388,43 @@ def _value_action(results: Results, company: Company) -> Action | None:
     if pd.isna(v.lift_margin_per_year) or v.target_retained_base == 0:
         return None
     lifted = min(v.retention_rate + RETENTION_LIFT, 1.0)
-    who = f"{v.target_retained_base:,} customer{'s' if v.target_retained_base != 1 else ''}"
+    who = plural(v.target_retained_base, "customer", "customers")
     aimed = (
-        f"the {who} of the target segments "
-        f"({', '.join(v.target_segments)}) who bought the year before"
+        sentence(
+            "the {who} of the target segments ({segments}) who bought the year before",
+            who=who,
+            segments=_names(v.target_segments),
+        )
         if v.target_segments
-        else f"the {who} who bought the year before"
+        else sentence("the {who} who bought the year before", who=who)
     )
     return Action(
-        title=f"Raise retention from {percent(v.retention_rate)} to {percent(lifted)} with "
-        f"loyalty benefits for {aimed}",
-        owner="marketing",
+        title=sentence(
+            "Raise retention from {rate} to {lifted} with loyalty benefits for {aimed}",
+            rate=percent(v.retention_rate),
+            lifted=percent(lifted),
+            aimed=aimed,
+        ),
+        owner=N_("marketing"),
         expected_value=float(v.lift_margin_per_year),
         model=MODEL,
-        rationale=f"{RETENTION_LIFT * 100:.0f} points more retention among them keeps "
-        f"{money(v.lift_margin_per_year, company.currency)} of {v.value_word} a year "
-        f"(their mean current value {money(v.target_profit_per_customer, company.currency)})",
+        rationale=sentence(
+            "{points} points more retention among them keeps {value} of {word} a year "
+            "(their mean current value {mean})",
+            points=number(RETENTION_LIFT * 100),
+            value=money(v.lift_margin_per_year, company.currency),
+            word=translate(v.value_word),
+            mean=money(v.target_profit_per_customer, company.currency),
+        ),
         lever="retention",
         customers=v.target_ids,
         customer_set="buyers of the year before in the target segments",
         customer_count=v.target_retained_base,
-        assumptions=f"the benefits raise their retention by {RETENTION_LIFT * 100:.0f} "
-        "points (assumed, not measured); each kept customer brings their segments' mean "
-        "current value",
+        assumptions=sentence(
+            "the benefits raise their retention by {points} points (assumed, not measured); "
+            "each kept customer brings their segments' mean current value",
+            points=number(RETENTION_LIFT * 100),
+        ),
         cost_drivers={"benefits": v.target_retained_base},
         effort=2,
         needs=("consent", "readiness"),
@@ -406,7 +445,7 @@ def _multichannel_action(results: Results, company: Company) -> Action | None:
             "off; start with {process}",
             process=worst,
         ),
-        owner="customer service",
+        owner=N_("customer service"),
         expected_value=value,
         model=MODEL,
         rationale=sentence(
@@ -415,12 +454,13 @@ def _multichannel_action(results: Results, company: Company) -> Action | None:
             continued=percent(flow.continued_rate),
             days=flow.window_days,
             process=worst,
-            worst_rate=percent(rates[worst]) if worst in rates.index else "unknown",
+            worst_rate=percent(rates[worst]) if worst in rates.index else translate("unknown"),
         ),
         lever="cost_to_serve",
         customer_set=CROSS_CHANNEL_SET,
-        assumptions="the repeat contacts' cost is saved in full at the high end, half of it "
-        "at the base",
+        assumptions=sentence(
+            "the repeat contacts' cost is saved in full at the high end, half of it at the base"
+        ),
         incremental=0.5,
         value_low=0.25 * value if value is not None else None,
         value_high=value,
@@ -432,17 +472,29 @@ def _multichannel_action(results: Results, company: Company) -> Action | None:
 def _information_action(results: Results, company: Company) -> Action:
     info = results.information
     aspect = info.weakest_aspect
-    label = aspect.replace("_", " ")
+    label = translate(aspect.replace("_", " "))
     counts = info.counts
     share = info.aspects[aspect]
     # an aspect of which the data holds nothing is absent from the export, not known to be 0%
-    known = "not in the data" if share == 0 else f"known for {percent(share)} of customers"
+    known = (
+        sentence("not in the data")
+        if share == 0
+        else sentence("known for {share} of customers", share=percent(share))
+    )
     return Action(
-        title=f"Complete the customer picture where it is weakest: {label} ({known})",
-        owner="marketing" if aspect == "needs" else "IT",
+        title=sentence(
+            "Complete the customer picture where it is weakest: {aspect} ({known})",
+            aspect=label,
+            known=known,
+        ),
+        owner=N_("marketing") if aspect == "needs" else N_("IT"),
         expected_value=None,
         model=MODEL,
-        rationale=f"the data supports {counts['yes']} of {len(info.support)} analyses fully",
+        rationale=sentence(
+            "the data supports {yes} of {n} analyses fully",
+            yes=count(counts["yes"]),
+            n=count(len(info.support)),
+        ),
         lever="data",
         customer_set=f"customers without {label} on record",
         cost_drivers={"projects": 1},
@@ -464,13 +516,18 @@ def _performance_action(results: Results, company: Company) -> Action | None:
     if not missed:
         untested = perf.scorecard[perf.scorecard["standard"] == ""]
         return Action(
-            title=f"Set standards for the {len(untested)} KPIs that have none, and review "
-            "them every quarter",
-            owner="management team",
+            title=sentence(
+                "Set standards for the {n} KPIs that have none, and review them every quarter",
+                n=count(len(untested)),
+            ),
+            owner=N_("management team"),
             expected_value=None,
             model=MODEL,
-            rationale=f"{len(perf.judged) - len(perf.missed)} of {len(perf.judged)} standards "
-            "met; the other KPIs are followed for their trend only",
+            rationale=sentence(
+                "{met} of {n} standards met; the other KPIs are followed for their trend only",
+                met=count(len(perf.judged) - len(perf.missed)),
+                n=count(len(perf.judged)),
+            ),
             priority=3,
             lever="readiness",
             cost_drivers={"projects": 1},
@@ -484,16 +541,24 @@ def _performance_action(results: Results, company: Company) -> Action | None:
         level = next(s.value for s in perf.standards if s.kpi == kpi)
         expected = float((level - row["current"]) * v.retained_base * v.profit_per_customer)
     return Action(
-        title=f"Bring {row['label'].lower()} up to standard "
-        f"({KPIS[kpi].format(row['current'], company.currency)}, standard {row['standard']})",
-        owner="management team" if kpi != "satisfaction" else "customer service",
+        title=sentence(
+            "Bring {kpi} up to standard ({value}, standard {standard})",
+            kpi=translate(row["label"]).lower(),
+            value=KPIS[kpi].format(row["current"], company.currency),
+            standard=row["standard"],
+        ),
+        owner=N_("management team") if kpi != "satisfaction" else N_("customer service"),
         expected_value=expected,
         model=MODEL,
-        rationale=f"{len(perf.missed)} of {len(perf.judged)} standards missed",
+        rationale=sentence(
+            "{missed} of {n} standards missed",
+            missed=count(len(perf.missed)),
+            n=count(len(perf.judged)),
+        ),
         lever="retention" if kpi in ("retention_rate", "satisfaction") else "readiness",
         customer_set="buyers of the year before" if kpi == "retention_rate" else "",
         customer_count=v.retained_base if kpi == "retention_rate" else None,
-        assumptions="reaching the standard, by means not yet chosen" if expected else "",
+        assumptions=sentence("reaching the standard, by means not yet chosen") if expected else "",
         effort=2,
         needs=("readiness",),
     )
@@ -512,12 +577,13 @@ def _readiness_actions(r: Readiness) -> list[Action]:
     if not r.assessed:
         return [
             Action(
-                title="Hold the readiness workshop before the CRM programme starts",
-                owner="CRM programme lead",
+                title=sentence("Hold the readiness workshop before the CRM programme starts"),
+                owner=N_("CRM programme lead"),
                 expected_value=None,
                 model=MODEL,
-                rationale="the maturity level, barriers and the three other elements are "
-                "not assessed",
+                rationale=sentence(
+                    "the maturity level, barriers and the three other elements are not assessed"
+                ),
                 priority=1,
                 lever="readiness",
                 cost_drivers={"projects": 1},
@@ -532,11 +598,17 @@ def _readiness_actions(r: Readiness) -> list[Action]:
             continue
         actions.append(
             Action(
-                title=f"Remove the barrier: {row.text[0].lower()}{row.text[1:].rstrip('.')}",
+                title=sentence(
+                    "Remove the barrier: {barrier}",
+                    barrier=row.text[0].lower() + row.text[1:].rstrip("."),
+                ),
                 owner=BARRIER_OWNERS.get(row.item, "board"),
                 expected_value=None,
                 model=MODEL,
-                rationale=f"a {str(row.severity_label).lower()} barrier to CRM readiness",
+                rationale=sentence(
+                    "a {severity} barrier to CRM readiness",
+                    severity=str(row.severity_label).lower(),
+                ),
                 priority=1 if severity >= BLOCKING else 2,
                 lever="data" if row.item in DATA_BARRIERS else "readiness",
                 cost_drivers={"projects": 1},
@@ -553,12 +625,23 @@ def _readiness_actions(r: Readiness) -> list[Action]:
         gap = first_gap(r, element)
         actions.append(
             Action(
-                title=f"Strengthen {row['title'].lower()}"
-                + (f": {gap[0].lower()}{gap[1:].rstrip('.')}" if gap else ""),
+                title=(
+                    sentence(
+                        "Strengthen {element}: {practice}",
+                        element=translate(row["title"]).lower(),
+                        practice=gap[0].lower() + gap[1:].rstrip("."),
+                    )
+                    if gap
+                    else sentence("Strengthen {element}", element=translate(row["title"]).lower())
+                ),
                 owner=ELEMENT_OWNERS[element],
                 expected_value=None,
                 model=MODEL,
-                rationale=f"{row['title'].lower()} scores {percent(row['score'])}",
+                rationale=sentence(
+                    "{element} scores {score}",
+                    element=translate(row["title"]).lower(),
+                    score=percent(row["score"]),
+                ),
                 priority=1 if row["score"] < ELEMENT_FLOOR else 2,
                 lever="readiness",
                 cost_drivers={"projects": 1},
@@ -598,12 +681,15 @@ def conclusion(results: Results, company: Company) -> Conclusion:
         plan.append(
             dataclasses.replace(
                 lead,
-                rationale=sentence(
-                    "{process} is the weakest process ({score}); ",
-                    process=PROCESSES[weakest].lower(),
-                    score=percent(known[weakest]),
-                )
-                + lead.rationale,
+                # both parts are sentences (escaped once), so the whole is too
+                rationale=Safe(
+                    sentence(
+                        "{process} is the weakest process ({score}); ",
+                        process=translate(PROCESSES[weakest]).lower(),
+                        score=percent(known[weakest]),
+                    )
+                    + escape(lead.rationale)
+                ),
                 priority=1,
             )
         )
@@ -623,7 +709,7 @@ def _action_line(number: int, action: Action, currency: str) -> Safe:
         "{number}. **{title}** (owner: {owner}). Why: {rationale}.",
         number=number,
         title=action.title,
-        owner=action.owner,
+        owner=translate(action.owner),
         rationale=action.rationale,
     )
     if action.expected_value is None or pd.isna(action.expected_value):
@@ -641,20 +727,22 @@ def describe_conclusion(result: Conclusion, company: Company) -> Safe:
         parts.append(
             sentence(
                 "The readiness verdict is **{verdict}**: {reasons}.",
-                verdict=result.verdict,
+                verdict=translate(result.verdict),
                 reasons=Safe("; ".join(escape(r) for r in result.reasons[:2])),
             )
         )
     else:
-        parts.append(sentence("The readiness verdict is **{verdict}**.", verdict=result.verdict))
+        parts.append(
+            sentence("The readiness verdict is **{verdict}**.", verdict=translate(result.verdict))
+        )
     if result.weakest_process is not None:
         row = result.scores.loc[result.weakest_process]
         parts.append(
             sentence(
                 "The weakest process is **{process}** ({score}, from the {basis}).",
-                process=PROCESSES[result.weakest_process].lower(),
+                process=translate(PROCESSES[result.weakest_process]).lower(),
                 score=percent(row["score"]),
-                basis=row["basis"],
+                basis=translate(row["basis"]),
             )
         )
     text_ = _paragraph(parts)
@@ -684,7 +772,7 @@ def _readiness_finding(r: Readiness) -> Safe:
         return sentence("The readiness workshop has not been held.")
     values = {
         "level": str(r.maturity),
-        "title": (r.maturity_title or "not scored").lower(),
+        "title": (r.maturity_title or translate("not scored")).lower(),
         "barriers": str(len(r.barriers)),
     }
     if r.reasons:
@@ -710,12 +798,12 @@ def verdict(results: Results) -> ModelVerdict:
     headline = (
         sentence(
             "CRM readiness: {verdict}; the weakest of the five processes is {process} ({score}).",
-            verdict=result.verdict,
-            process=PROCESSES[result.weakest_process].lower(),
+            verdict=translate(result.verdict),
+            process=translate(PROCESSES[result.weakest_process]).lower(),
             score=percent(scores.loc[result.weakest_process, "score"]),
         )
         if result.weakest_process is not None
-        else sentence("CRM readiness: {verdict}.", verdict=result.verdict)
+        else sentence("CRM readiness: {verdict}.", verdict=translate(result.verdict))
     )
     r = results.readiness
     findings = [_readiness_finding(r)]
@@ -731,7 +819,7 @@ def verdict(results: Results) -> ModelVerdict:
         findings.append(
             sentence(
                 "Target segments {targets} hold {share} of the expected value.",
-                targets=", ".join(s.targets),
+                targets=_names(s.targets),
                 share=percent(s.target_value_share),
             )
         )
