@@ -18,25 +18,26 @@ from crmlib.analytics.base import customer_base as _customer_base
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.figures import Figure
-from crmlib.text import lead
+from crmlib.text import N_, lead
 
 MODEL = "Payne & Frow"
 
-#: The five cross-functional processes, in the framework's order.
+#: The five cross-functional processes, in the framework's order (titles in English,
+#: translated where they are shown).
 PROCESSES = {
-    "strategy_development": "Strategy development",
-    "value_creation": "Value creation",
-    "multichannel_integration": "Multichannel integration",
-    "information_management": "Information management",
-    "performance_assessment": "Performance assessment",
+    "strategy_development": N_("Strategy development"),
+    "value_creation": N_("Value creation"),
+    "multichannel_integration": N_("Multichannel integration"),
+    "information_management": N_("Information management"),
+    "performance_assessment": N_("Performance assessment"),
 }
 
 #: The four elements of implementation.
 ELEMENTS = {
-    "readiness": "CRM readiness",
-    "change_management": "Change management",
-    "project_management": "Project management",
-    "employee_engagement": "Employee engagement",
+    "readiness": N_("CRM readiness"),
+    "change_management": N_("Change management"),
+    "project_management": N_("Project management"),
+    "employee_engagement": N_("Employee engagement"),
 }
 
 

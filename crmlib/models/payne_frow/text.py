@@ -37,7 +37,7 @@ from crmlib.models.payne_frow.multichannel import (
 from crmlib.models.payne_frow.performance import Performance
 from crmlib.models.payne_frow.strategy import Strategy
 from crmlib.models.payne_frow.value import RETENTION_LIFT, ValueCreation
-from crmlib.text import Safe, escape, join, label, plural, sentence
+from crmlib.text import Safe, escape, join, label, plural, sentence, translate
 
 Cite = Callable[..., str]
 
@@ -59,8 +59,11 @@ def paragraph(parts: Iterable[str]) -> Safe:
 
 
 def names(items: Iterable[object], word: str = "and") -> Safe:
-    """User names (segments, channels) as one escaped list: ``a, b and c``."""
-    return join([Safe(escape(item)) for item in items], word)
+    """Names (segments, channels) as one escaped list in the report language: ``a, b and c``.
+
+    A value tier or category the catalogue knows is translated; a client's own name stays
+    as it is (the catalogue has no entry for it)."""
+    return join([Safe(escape(translate(str(item)))) for item in items], word)
 
 
 def _decimals(value: float, places: int = 2) -> str:
@@ -105,7 +108,7 @@ def describe_strategy(strategy: Strategy, company: Company, cite: Cite | None = 
             parts.append(
                 sentence(
                     "For {segment} the figures point to *{treatment}*.",
-                    segment=targets.index[0],
+                    segment=translate(str(targets.index[0])),
                     treatment=targets.iloc[0]["treatment"],
                 )
             )
@@ -178,7 +181,7 @@ def _acquisition(v: ValueCreation, cur: str) -> list[Safe]:
                 "A new customer needs {months} months of {word} to pay back the cost of "
                 "winning them.",
                 months=_decimals(v.payback_months, 0),
-                word=v.value_word,
+                word=translate(v.value_word),
             )
         )
     return parts
@@ -187,6 +190,7 @@ def _acquisition(v: ValueCreation, cur: str) -> list[Safe]:
 def _value_sides(v: ValueCreation, cur: str, cite_) -> list[Safe]:
     """The customer's side and the organisation's side, per segment."""
     parts, word, segments = [], v.value_word, v.segments
+    words = translate(word)
     if segments is not None and "satisfaction" in segments.columns:
         rated = segments["satisfaction"].dropna()
         if len(rated):
@@ -196,9 +200,9 @@ def _value_sides(v: ValueCreation, cur: str, cite_) -> list[Safe]:
                     "On the customer's side, contact satisfaction runs from {low} ({low_segment})"
                     " to {high} ({high_segment}) on a 1-5 scale.",
                     low=_decimals(rated[low]),
-                    low_segment=low,
+                    low_segment=translate(str(low)),
                     high=_decimals(rated[high]),
-                    high_segment=high,
+                    high_segment=translate(str(high)),
                 )
             )
     if segments is not None and segments["profit_per_customer"].notna().any():
@@ -208,9 +212,9 @@ def _value_sides(v: ValueCreation, cur: str, cite_) -> list[Safe]:
             sentence(
                 "On the organisation's side, the average {segment} customer brought {value} of "
                 "{word} in the window ({window}), which had {buyers} buyers.",
-                segment=top,
+                segment=translate(str(top)),
                 value=money(segments.loc[top, "profit_per_customer"], cur),
-                word=word,
+                word=words,
                 window=buyers.window,
                 buyers=cite_(buyers),
             )
@@ -220,7 +224,7 @@ def _value_sides(v: ValueCreation, cur: str, cite_) -> list[Safe]:
                 sentence(
                     "{share} of them brought a {word} above 0.",
                     share=percent(v.profitable_share),
-                    word=word,
+                    word=words,
                 )
             )
         else:
@@ -273,7 +277,7 @@ def describe_value(value: ValueCreation, company: Company, cite: Cite | None = N
                 "{value} of {word}, discounted.",
                 window=lifetime.window,
                 value=cite_(lifetime),
-                word="revenue" if word == "revenue" else "margin",
+                word=translate("revenue") if word == "revenue" else translate("margin"),
             )
         )
     else:
@@ -283,7 +287,7 @@ def describe_value(value: ValueCreation, company: Company, cite: Cite | None = N
     lift = v.figure("retention_lift_value")
     if lift.status != "unavailable":
         aimed = (
-            sentence("the target segments ({segments})", segments=", ".join(v.target_segments))
+            sentence("the target segments ({segments})", segments=names(v.target_segments))
             if v.target_segments
             else sentence("all customers")
         )
@@ -295,7 +299,7 @@ def describe_value(value: ValueCreation, company: Company, cite: Cite | None = N
                 aimed=aimed,
                 customers=count(v.target_retained_base),
                 value=cite_(lift),
-                word=word,
+                word=translate(word),
             )
         )
     if pd.notna(v.acquisition_cost):
@@ -500,7 +504,7 @@ def describe_information(
             "known, and the weakest aspect is {aspect} ({share}).",
             complete=percent(info.aspects["completeness"]),
             well=percent(info.knowledge.get("well known", 0.0)),
-            aspect=label(aspect),
+            aspect=translate(label(aspect)),
             share=percent(info.aspects[aspect]),
         )
     )
@@ -680,7 +684,7 @@ def describe_performance(
                 "; ".join(
                     sentence(
                         "{kpi} ({value}, standard {standard})",
-                        kpi=row.label.lower(),
+                        kpi=translate(row.label).lower(),
                         value=_kpi_value(p, row.kpi, row.current, company, cite_),
                         standard=row.standard,
                     )
@@ -741,12 +745,14 @@ def describe_readiness(readiness: Readiness, company: Company) -> Safe:
         parts.append(
             sentence(
                 "The readiness verdict: **{verdict}** ({reasons}).",
-                verdict=r.verdict,
+                verdict=translate(r.verdict),
                 reasons=Safe("; ".join(escape(reason) for reason in r.reasons[:3])),
             )
         )
     else:
-        parts.append(sentence("The readiness verdict: **{verdict}**.", verdict=r.verdict))
+        parts.append(
+            sentence("The readiness verdict: **{verdict}**.", verdict=translate(r.verdict))
+        )
     return paragraph(parts)
 
 
@@ -758,11 +764,11 @@ def describe_element(readiness: Readiness, element: str, company: Company) -> Sa
         return sentence(
             "{lead} {element} has not been scored yet: answer its questions in the workshop form.",
             lead=lead,
-            element=row["title"],
+            element=translate(row["title"]),
         )
     values = {
         "lead": lead,
-        "element": row["title"],
+        "element": translate(row["title"]),
         "score": percent(row["score"]),
         "answered": count(row["answered"]),
         "total": count(row["total"]),

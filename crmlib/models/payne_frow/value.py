@@ -39,6 +39,7 @@ from crmlib.models.payne_frow.common import (
     shared_base,
 )
 from crmlib.models.payne_frow.strategy import segment_order
+from crmlib.text import N_
 
 #: The rule of thumb behind a missing acquisition cost: winning a customer costs about
 #: five times as much as keeping one.
@@ -199,9 +200,10 @@ def _company_side(table: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
 
 
 def _value_word(base: CustomerBase) -> str:
+    # the words are kept in English (compared in code) and translated where shown
     if base.value_metric == "revenue":
-        return "revenue"
-    return "margin after cost to serve" if base.meta["cost_to_serve_known"] else "margin"
+        return N_("revenue")
+    return N_("margin after cost to serve") if base.meta["cost_to_serve_known"] else N_("margin")
 
 
 def _per_buyer(base: CustomerBase, buyers: pd.DataFrame) -> Figure:
