@@ -18,7 +18,7 @@ from crmlib.analytics.base import customer_base as _customer_base
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.figures import Figure
-from crmlib.text import N_, lead
+from crmlib.text import N_, lead, translate
 
 MODEL = "Payne & Frow"
 
@@ -68,7 +68,9 @@ class Parts:
         """The part, or MissingDataError with the reason it is missing."""
         value = getattr(self, part)
         if value is None:
-            raise MissingDataError(self.skipped.get(part, f"{part.replace('_', ' ')} is missing"))
+            words = translate(part.replace("_", " "))
+            missing = translate("{part} is missing").format(part=words)
+            raise MissingDataError(self.skipped.get(part, missing))
         return value
 
 
