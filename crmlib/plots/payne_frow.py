@@ -429,7 +429,9 @@ def plot_customer_picture(aspects: pd.Series, ax: Axes | None = None) -> Axes:
     ax.barh(positions, shown.to_numpy(), color=[score_colour(v) for v in shown])
     for y, value in enumerate(shown):
         ax.text(min(value, 0.9) + 0.01, y, percent(value), va="center", fontsize=8)
-    ax.set_yticks(positions, [translate(a.replace("_", " ")) for a in shown.index])
+    # the aspects' words are marked for the catalogue with the Payne & Frow model
+    names = [translate(a.replace("_", " ")) for a in shown.index]
+    ax.set_yticks(positions, names)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))

@@ -83,6 +83,9 @@ def _exempt(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
 def _literal(node: ast.AST) -> bool:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return True
+    # a literal marked for the catalogue where a helper the extraction does not know takes it
+    if isinstance(node, ast.Call) and _name(node.func) == "N_" and len(node.args) == 1:
+        return _literal(node.args[0])
     # a choice between two literal templates
     return isinstance(node, ast.IfExp) and _literal(node.body) and _literal(node.orelse)
 

@@ -32,6 +32,20 @@ PROCESSES = {
     "performance_assessment": N_("Performance assessment"),
 }
 
+#: The value tiers and categories that name segments, marked for the catalogue: they are
+#: kept in English (compared in code) and translated where a chart or sentence shows them.
+SEGMENT_NAMES = (N_("platinum"), N_("gold"), N_("silver"), N_("bronze"), N_("other"))
+
+#: The customer picture's aspects as charts and actions name them (translated where shown).
+ASPECTS = {
+    "personal": N_("personal"),
+    "product_ownership": N_("product ownership"),
+    "profitability": N_("profitability"),
+    "behaviour": N_("behaviour"),
+    "needs": N_("needs"),
+    "contact": N_("contact"),
+}
+
 #: The four elements of implementation.
 ELEMENTS = {
     "readiness": N_("CRM readiness"),

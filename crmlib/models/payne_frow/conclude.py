@@ -23,7 +23,14 @@ from crmlib.analytics.kpis import KPIS
 from crmlib.data.company import Company
 from crmlib.errors import ParameterError
 from crmlib.formatting import count, money, percent
-from crmlib.models.payne_frow.common import ELEMENTS, MODEL, PROCESSES, heading, mean_or_none
+from crmlib.models.payne_frow.common import (
+    ASPECTS,
+    ELEMENTS,
+    MODEL,
+    PROCESSES,
+    heading,
+    mean_or_none,
+)
 from crmlib.models.payne_frow.elements import (
     BARRIER_OWNERS,
     BLOCKING,
@@ -162,64 +169,72 @@ def _process_lines(results: Results, company: Company) -> dict[str, list[str]]:
     lines: dict[str, list[str]] = {p: [] for p in PROCESSES}
     if s.segments is not None:
         lines["strategy_development"] += [
-            _line("targets: {targets}", targets=_names(s.targets)),
-            _line("{share} of expected value", share=percent(s.target_value_share)),
+            _line(N_("targets: {targets}"), targets=_names(s.targets)),
+            _line(N_("{share} of expected value"), share=percent(s.target_value_share)),
         ]
     if pd.notna(s.revenue_expected):
         reach = (
-            _line("in reach") if s.gap <= 0 else _line("gap {gap}", gap=_short_money(s.gap, cur))
+            _line(N_("in reach"))
+            if s.gap <= 0
+            else _line(N_("gap {gap}"), gap=_short_money(s.gap, cur))
         )
         lines["strategy_development"].append(
-            _line("goal +{goal}: {reach}", goal=percent(s.growth_goal), reach=reach)
+            _line(N_("goal +{goal}: {reach}"), goal=percent(s.growth_goal), reach=reach)
         )
     if pd.notna(v.lifetime_value):
         value = _short_money(v.lifetime_value, cur)
         lines["value_creation"].append(
-            _line("LTR/buyer {value}", value=value)
+            _line(N_("LTR/buyer {value}"), value=value)
             if v.value_word == "revenue"
-            else _line("LTV/buyer {value}", value=value)
+            else _line(N_("LTV/buyer {value}"), value=value)
         )
     if pd.notna(v.retention_rate):
-        lines["value_creation"].append(_line("retention {rate}", rate=percent(v.retention_rate)))
+        lines["value_creation"].append(
+            _line(N_("retention {rate}"), rate=percent(v.retention_rate))
+        )
     if pd.notna(v.profitable_share):
         lines["value_creation"].append(
-            _line("{share} profitable", share=percent(v.profitable_share))
+            _line(N_("{share} profitable"), share=percent(v.profitable_share))
         )
     if m.continuity is not None:
         continued = m.continuity.continued_rate
         lines["multichannel_integration"].append(
-            _line("{share} of moves continued", share=percent(continued))
+            _line(N_("{share} of moves continued"), share=percent(continued))
             if pd.notna(continued)
-            else _line("no moves between channels")
+            else _line(N_("no moves between channels"))
         )
         if pd.notna(m.continuity.repeat_cost):
             lines["multichannel_integration"].append(
-                _line("repeats {cost}/yr", cost=_short_money(m.continuity.repeat_cost, cur))
+                _line(N_("repeats {cost}/yr"), cost=_short_money(m.continuity.repeat_cost, cur))
             )
     elif m.purchase_mix is not None:
         main = m.purchase_mix.mean().idxmax()
-        lines["multichannel_integration"].append(_line("purchases mostly {channel}", channel=main))
+        lines["multichannel_integration"].append(
+            _line(N_("purchases mostly {channel}"), channel=main)
+        )
     counts = info.counts
     lines["information_management"] += [
-        _line("picture {share} complete", share=percent(info.aspects["completeness"])),
-        _line("{yes} of {n} analyses run", yes=str(counts["yes"]), n=str(len(info.support))),
+        _line(N_("picture {share} complete"), share=percent(info.aspects["completeness"])),
+        _line(N_("{yes} of {n} analyses run"), yes=str(counts["yes"]), n=str(len(info.support))),
     ]
     if pd.notna(info.customer_view["duplicate_share"]):
         lines["information_management"].append(
-            _line("{share} double records", share=percent(info.customer_view["duplicate_share"]))
+            _line(
+                N_("{share} double records"), share=percent(info.customer_view["duplicate_share"])
+            )
         )
     if perf.scorecard is not None:
         judged = perf.judged
         lines["performance_assessment"].append(
             _line(
-                "{met} of {n} standards met",
+                N_("{met} of {n} standards met"),
                 met=str(int(judged["meets"].astype(bool).sum())),
                 n=str(len(judged)),
             )
         )
         if perf.missed:
             lines["performance_assessment"].append(
-                _line("below: {kpi}", kpi=translate(KPIS[perf.missed[0]].label).lower())
+                _line(N_("below: {kpi}"), kpi=translate(KPIS[perf.missed[0]].label).lower())
             )
     return lines
 
@@ -248,7 +263,7 @@ def diagram_stages(results: Results, company: Company) -> tuple[list[Stage], lis
         score = scores.loc[process, "score"]
         shown = list(lines[process][:3])
         if pd.notna(score):
-            shown.append(_line("score {score}", score=percent(score)))
+            shown.append(_line(N_("score {score}"), score=percent(score)))
         processes.append(Stage(translate(title), shown, None if pd.isna(score) else float(score)))
     r = results.readiness
     elements = []
@@ -257,13 +272,17 @@ def diagram_stages(results: Results, company: Company) -> tuple[list[Stage], lis
         shown = []
         if element == "readiness" and r.maturity is not None:
             shown.append(
-                _line("maturity {level}: {title}", level=r.maturity, title=r.maturity_title.lower())
+                _line(
+                    N_("maturity {level}: {title}"),
+                    level=r.maturity,
+                    title=r.maturity_title.lower(),
+                )
             )
-            shown.append(_line("{n} barriers present", n=len(r.barriers)))
+            shown.append(_line(N_("{n} barriers present"), n=len(r.barriers)))
         if pd.notna(score):
             shown.append(percent(score))
         elif not r.assessed:
-            shown.append(_line("not assessed yet"))
+            shown.append(_line(N_("not assessed yet")))
         elements.append(Stage(translate(title), shown, None if pd.isna(score) else float(score)))
     return processes, elements
 
@@ -472,7 +491,7 @@ def _multichannel_action(results: Results, company: Company) -> Action | None:
 def _information_action(results: Results, company: Company) -> Action:
     info = results.information
     aspect = info.weakest_aspect
-    label = translate(aspect.replace("_", " "))
+    label = translate(ASPECTS.get(aspect, aspect.replace("_", " ")))
     counts = info.counts
     share = info.aspects[aspect]
     # an aspect of which the data holds nothing is absent from the export, not known to be 0%

@@ -326,7 +326,7 @@ def continuity_figures(
     )
     labels = {key: definition(key).label for key, _ in ids}
     if flow is None:
-        why = reason or "it needs contacts with a customer process"
+        why = reason or translate("it needs contacts with a customer process")
         return [Figure.unavailable(key, labels[key], unit, why, window) for key, unit in ids]
     days = translate(" ({days}-day repeat window)").format(days=flow.window_days)
     continued = flow.continued_rate

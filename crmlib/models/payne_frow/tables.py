@@ -85,14 +85,14 @@ def support_table(information: Information) -> pd.DataFrame:
         information.support,
         {
             "analysis": N_("analysis"),
-            "needs": N_("needs"),
+            "needs": N_("what it needs"),
             "available": N_("available?"),
             "found": N_("found"),
             "what_to_add": N_("what to add"),
         },
     )
     # yes, partly or no; the analyses and their needs where the catalogue has them
-    for column in ("analysis", "needs", "available?", "what to add"):
+    for column in ("analysis", "what it needs", "available?", "what to add"):
         table[column] = [translate(str(v)) if v else "" for v in table[column]]
     return table.set_index("analysis")
 

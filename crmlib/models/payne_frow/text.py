@@ -20,7 +20,7 @@ from crmlib.analytics.kpis import KPIS
 from crmlib.data.company import Company
 from crmlib.figures import Figure, format_value, values_equal
 from crmlib.formatting import count, money, percent
-from crmlib.models.payne_frow.common import heading
+from crmlib.models.payne_frow.common import ASPECTS, heading
 from crmlib.models.payne_frow.elements import (
     ELEMENT_FLOOR,
     ELEMENT_TARGET,
@@ -37,7 +37,7 @@ from crmlib.models.payne_frow.multichannel import (
 from crmlib.models.payne_frow.performance import Performance
 from crmlib.models.payne_frow.strategy import Strategy
 from crmlib.models.payne_frow.value import RETENTION_LIFT, ValueCreation
-from crmlib.text import Safe, escape, join, label, plural, sentence, translate
+from crmlib.text import N_, Safe, escape, join, label, plural, sentence, translate
 
 Cite = Callable[..., str]
 
@@ -80,12 +80,16 @@ def describe_strategy(strategy: Strategy, company: Company, cite: Cite | None = 
     if s.segments is not None:
         targets = s.segments[s.segments["target"]]
         template = (
-            "The target segments, chosen from the data (expected value per customer above "
-            "average), are {targets}: {customers} of the customers with {value} of the "
-            "expected value."
+            N_(
+                "The target segments, chosen from the data (expected value per customer above "
+                "average), are {targets}: {customers} of the customers with {value} of the "
+                "expected value."
+            )
             if s.chosen_from_data
-            else "The target segments, set by the business strategy, are {targets}: "
-            "{customers} of the customers with {value} of the expected value."
+            else N_(
+                "The target segments, set by the business strategy, are {targets}: "
+                "{customers} of the customers with {value} of the expected value."
+            )
         )
         parts.append(
             sentence(
@@ -228,11 +232,9 @@ def _value_sides(v: ValueCreation, cur: str, cite_) -> list[Safe]:
                 )
             )
         else:
+            unknown = v.skipped.get("profitability") or translate("the margin is not known")
             parts.append(
-                sentence(
-                    "Which buyers are profitable is not known: {reason}.",
-                    reason=v.skipped.get("profitability", "the margin is not known"),
-                )
+                sentence("Which buyers are profitable is not known: {reason}.", reason=unknown)
             )
         if word == "margin":
             parts.append(
@@ -318,13 +320,17 @@ def _handovers(flow: Continuity, figure, cite_) -> list[Safe]:
         ]
     every = flow.handovers.loc["all"]
     template = (
-        "Of {moves} moves to another channel, the next channel continued the case in "
-        "{rate}: the question was resolved there and no further contact on it followed "
-        "within the window."
+        N_(
+            "Of {moves} moves to another channel, the next channel continued the case in "
+            "{rate}: the question was resolved there and no further contact on it followed "
+            "within the window."
+        )
         if flow.resolution_known
-        else "Of {moves} moves to another channel, the next channel continued the case in "
-        "{rate}: no further contact on it followed within the window (the data does not "
-        "record whether questions were resolved)."
+        else N_(
+            "Of {moves} moves to another channel, the next channel continued the case in "
+            "{rate}: no further contact on it followed within the window (the data does not "
+            "record whether questions were resolved)."
+        )
     )
     parts = [sentence(template, moves=count(every["handovers"]), rate=cite_(figure))]
     by = flow.handovers.drop(index="all")["continued_rate"].dropna()
@@ -391,9 +397,9 @@ def _channel_mix(m: Multichannel) -> list[Safe]:
     if main.nunique() == 1:
         channel = main.iloc[0]
         template = (
-            "In every segment most contacts run through {channel} ({low} to {high})."
+            N_("In every segment most contacts run through {channel} ({low} to {high}).")
             if contacts
-            else "In every segment most purchases run through {channel} ({low} to {high})."
+            else N_("In every segment most purchases run through {channel} ({low} to {high}).")
         )
         return [
             sentence(
@@ -405,14 +411,14 @@ def _channel_mix(m: Multichannel) -> list[Safe]:
         ]
     lines = Safe(
         "; ".join(
-            sentence("{segment} mostly {channel}", segment=segment, channel=channel)
+            sentence("{segment} mostly {channel}", segment=translate(str(segment)), channel=channel)
             for segment, channel in main.items()
         )
     )
     template = (
-        "By segment, contacts run through: {lines}."
+        N_("By segment, contacts run through: {lines}.")
         if contacts
-        else "By segment, purchases run through: {lines}."
+        else N_("By segment, purchases run through: {lines}.")
     )
     return [sentence(template, lines=lines)]
 
@@ -504,7 +510,7 @@ def describe_information(
             "known, and the weakest aspect is {aspect} ({share}).",
             complete=percent(info.aspects["completeness"]),
             well=percent(info.knowledge.get("well known", 0.0)),
-            aspect=translate(label(aspect)),
+            aspect=translate(ASPECTS.get(aspect, label(aspect))),
             share=percent(info.aspects[aspect]),
         )
     )
