@@ -17,6 +17,8 @@ existed reads the same.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from crmlib.errors import ParameterError
@@ -51,8 +53,9 @@ def check_language(value: object, *, origin: str = "") -> str:
     if text and text not in LANGUAGES:
         where = f" {origin}" if origin else ""
         raise ParameterError(
-            f"language {value!r}{where} is not one the workbook speaks",
-            fix=f"use one of {', '.join(LANGUAGES)} (or leave it empty for English)",
+            f"language {value!r}{where} is not one the workbook speaks"
+            + ". Fix: "
+            + f"use one of {', '.join(LANGUAGES)} (or leave it empty for English)"
         )
     return text
 
@@ -69,8 +72,9 @@ def check_locale(value: object, *, origin: str = "") -> str:
     except (ValueError, UnknownLocaleError):
         where = f" {origin}" if origin else ""
         raise ParameterError(
-            f"locale {value!r}{where} is not a known locale",
-            fix="write it as language_COUNTRY, e.g. nl_BE, nl_NL or en_GB",
+            f"locale {value!r}{where} is not a known locale"
+            + ". Fix: "
+            + "write it as language_COUNTRY, e.g. nl_BE, nl_NL or en_GB"
         ) from None
     return text
 
@@ -140,3 +144,18 @@ def current_language() -> str:
 def current_locale() -> str:
     """The Babel locale in force; empty for the workbook's own English formats."""
     return _current.locale
+
+
+@contextmanager
+def using(setting: Setting | None) -> Iterator[Setting]:
+    """Run a block in ``setting`` (None: the one in force) and restore the previous one.
+
+    The render process writes titles, dates and slides in the report's language while
+    the next report of a batch may be in another.
+    """
+    previous = _current
+    chosen = activate(setting) if setting is not None else previous
+    try:
+        yield chosen
+    finally:
+        activate(previous)
