@@ -29,6 +29,7 @@ import pandas as pd
 
 from crmlib.data.company import Company
 from crmlib.formatting import percent
+from crmlib.i18n import ngettext
 from crmlib.instruments import (
     Answers,
     area_scores,
@@ -227,6 +228,9 @@ def readiness(company: Company | str | os.PathLike[str]) -> Readiness:
     return readiness_from_answers(load_answers(instrument, data_dir, missing_ok=True))
 
 
+#: The index name of a practice table (marked for the catalogue).
+PRACTICE = N_("practice")
+
 #: The answers of :func:`element_items`, kept in English and translated where shown.
 ANSWERS = {
     "present": N_("present"),
@@ -252,8 +256,12 @@ def element_items(readiness: Readiness, element: str) -> pd.DataFrame:
     """
     table = _element_items(readiness, element)
     table["answer"] = [translate(ANSWERS[a]) for a in table["answer"]]
-    table.index.name = translate(table.index.name)
-    return table
+    # "barrier" is the catalogue's plural message: its singular is asked as such
+    name = table.index.name
+    table.index.name = ngettext("barrier", "barriers", 1) if name == "barrier" else translate(name)
+    return table.rename(
+        columns={"answer": translate(N_("answer")), "severity": translate(N_("severity"))}
+    )
 
 
 def _element_items(readiness: Readiness, element: str) -> pd.DataFrame:
@@ -272,7 +280,7 @@ def _element_items(readiness: Readiness, element: str) -> pd.DataFrame:
     items = items[items["area"] == element]
     answer = items["score"].map({1.0: "in place", 0.0: "not in place"}).fillna("not scored")
     return pd.DataFrame(
-        {"answer": answer.astype(str).to_numpy()}, index=pd.Index(items["text"], name="practice")
+        {"answer": answer.astype(str).to_numpy()}, index=pd.Index(items["text"], name=PRACTICE)
     )
 
 

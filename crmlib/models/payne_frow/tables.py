@@ -4,9 +4,8 @@ The process modules return numbers (tested); these functions turn them into the 
 a reader sees: shares as percentages, money with its currency, KPI values in their
 unit, one row per segment, table, analysis or KPI (never per customer).
 
-Column names are English, marked for the catalogue: the report translates them where it
-shows the table (:func:`crmlib.notebook.views.show_table`). Words in the cells are
-translated here, when the table is made for the reader.
+Column names are written in English, marked for the catalogue, and translated with the
+words in the cells when the table is made for the reader (English stays as it is).
 """
 
 from __future__ import annotations
@@ -19,6 +18,23 @@ from crmlib.formatting import money, percent
 from crmlib.models.payne_frow.information import Information
 from crmlib.models.payne_frow.strategy import Strategy
 from crmlib.text import N_, translate
+
+#: The names of the tables' index, marked for the catalogue.
+INDEX_NAMES = (N_("table"), N_("analysis"), N_("KPI"))
+
+#: Whether the data supports an analysis (:func:`crmlib.analytics.data_support.data_support`).
+AVAILABLE = (N_("yes"), N_("partly"), N_("no"))
+
+#: A KPI's direction of change (:func:`crmlib.analytics.kpis.scorecard`) as a reader reads it.
+DIRECTIONS = {"up": N_("up"), "down": N_("down"), "flat": N_("flat")}
+
+
+def shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its column names and index name in the report language."""
+    out = frame.rename(columns=translate)
+    if isinstance(out.index.name, str):
+        out.index.name = translate(out.index.name)
+    return out
 
 
 def readable(
@@ -91,15 +107,15 @@ def support_table(information: Information) -> pd.DataFrame:
             "what_to_add": N_("what to add"),
         },
     )
-    # yes, partly or no; the analyses and their needs where the catalogue has them
+    # yes, partly or no (N_ below); the analyses and their needs where the catalogue has them
     for column in ("analysis", "what it needs", "available?", "what to add"):
         table[column] = [translate(str(v)) if v else "" for v in table[column]]
-    return table.set_index("analysis")
+    return shown(table.set_index("analysis"))
 
 
 def quality_table(information: Information) -> pd.DataFrame:
     """Completeness and weak spots per table, as a report shows it."""
-    return readable(
+    table = readable(
         information.tables,
         {
             "rows": N_("rows"),
@@ -110,10 +126,12 @@ def quality_table(information: Information) -> pd.DataFrame:
         },
         shares=("completeness", "weakest_fill"),
     )
+    return shown(table)
 
 
 def _direction(row: pd.Series) -> str:
-    direction = translate(str(row["direction"]))
+    direction = str(row["direction"])
+    direction = translate(DIRECTIONS[direction]) if direction in DIRECTIONS else direction
     if pd.isna(row["better"]):
         return direction
     template = (
@@ -149,4 +167,4 @@ def scorecard_table(card: pd.DataFrame, company: Company) -> pd.DataFrame:
                 N_("verdict"): meets,
             }
         )
-    return pd.DataFrame(rows).set_index("KPI")
+    return shown(pd.DataFrame(rows).set_index("KPI"))
