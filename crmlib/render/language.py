@@ -160,6 +160,9 @@ def visible_text(html: str) -> list[str]:
     soup = BeautifulSoup(html, "html.parser")
     for hidden in soup(["script", "style", "head"]):
         hidden.decompose()
+    # Text marked as English on purpose (the glossary's English column) is not left over.
+    for quoted in soup.select('[lang="en"]'):
+        quoted.decompose()
     blocks = []
     for element in soup.find_all(_BLOCKS):
         if element.find(_BLOCKS):
@@ -171,8 +174,9 @@ def visible_text(html: str) -> list[str]:
 
 
 @functools.cache
-def _template_patterns(language: str) -> tuple[re.Pattern, ...]:
-    """The catalogue's English templates as patterns (their fields match any value)."""
+def _template_patterns(language: str) -> tuple[tuple[str, re.Pattern], ...]:
+    """The catalogue's English templates as patterns (their fields match any value), each
+    with its longest literal piece: a cheap test before the pattern is tried."""
     from babel.messages.pofile import read_po
 
     path = po_path(language)
@@ -189,9 +193,10 @@ def _template_patterns(language: str) -> tuple[re.Pattern, ...]:
             # short labels ("MVC", "Total") are the same or unclear in both languages
             if len(_WORD.findall(literal)) < 4 or english in strings:
                 continue
-            parts = [re.escape(_plain(part)) for part in _FIELD.split(english)]
-            pattern = r"\s*.+?\s*".join(part for part in parts)
-            patterns.append(re.compile(pattern.replace(r"\ ", r"\s+"), re.IGNORECASE))
+            pieces = [_plain(part) for part in _FIELD.split(english)]
+            anchor = max(pieces, key=len).lower()
+            pattern = r"\s*.+?\s*".join(re.escape(piece) for piece in pieces)
+            patterns.append((anchor, re.compile(pattern.replace(r"\ ", r"\s+"), re.IGNORECASE)))
     return tuple(patterns)
 
 
@@ -236,7 +241,10 @@ def english_left(html: str, language: str = "nl") -> list[str]:
             if (
                 lowered in narrative
                 or looks_english(sentence)
-                or any(pattern.search(sentence) for pattern in templates)
+                or any(
+                    anchor in lowered and pattern.search(sentence)
+                    for anchor, pattern in templates
+                )
             ):
                 found.append(sentence.strip())
     return found
