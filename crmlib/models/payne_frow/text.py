@@ -70,6 +70,11 @@ def _decimals(value: float, places: int = 2) -> str:
     return f"{float(value):.{places}f}"
 
 
+def _signed(share: float) -> str:
+    """A change as a share with its sign, ``+12 %`` (the locale's percent format)."""
+    return ("+" if share > 0 else "") + percent(share)
+
+
 def describe_baseline(strategy: Strategy, segment: str) -> Safe:
     """A segment's revenue forecast read against regression to the mean, in sentences.
 
@@ -86,8 +91,9 @@ def describe_baseline(strategy: Strategy, segment: str) -> Safe:
     row = s.segments.loc[segment]
     if pd.isna(row["expected_change"]):
         return Safe("")
-    forecast = f"{row['expected_change']:+.0%}"
+    forecast = _signed(row["expected_change"])
     figure = s.figure(f"selection_baseline.{segment}")
+    segment_name = translate(str(segment))
     if figure.value is None:
         return sentence(
             "The revenue of {segment} is forecast to change by {forecast} next year. A group "
@@ -95,26 +101,30 @@ def describe_baseline(strategy: Strategy, segment: str) -> Safe:
             "nothing about its customers changes (regression to the mean), but how much "
             "cannot be measured here: {reason}. Do not read the whole change as customers "
             "won or lost.",
-            segment=segment,
+            segment=segment_name,
             forecast=forecast,
             reason=figure.reason,
         )
     template = (
-        "The revenue of {segment} is forecast to change by {forecast} next year. The "
-        "customers who were {segment} the year before changed by {baseline} the year after: "
-        "a group picked for its value moves back towards the average even when nothing "
-        "about its customers changes (regression to the mean)."
+        N_(
+            "The revenue of {segment} is forecast to change by {forecast} next year. The "
+            "customers who were {segment} the year before changed by {baseline} the year "
+            "after: a group picked for its value moves back towards the average even when "
+            "nothing about its customers changes (regression to the mean)."
+        )
         if s.baseline.window_months == 12
-        else "The revenue of {segment} is forecast to change by {forecast} next year. The "
-        "customers who were {segment} in the {months} months before changed by {baseline} "
-        "in the {months} months after: a group picked for its value moves back towards the "
-        "average even when nothing about its customers changes (regression to the mean)."
+        else N_(
+            "The revenue of {segment} is forecast to change by {forecast} next year. The "
+            "customers who were {segment} in the {months} months before changed by {baseline} "
+            "in the {months} months after: a group picked for its value moves back towards the "
+            "average even when nothing about its customers changes (regression to the mean)."
+        )
     )
     text = sentence(
         template,
-        segment=segment,
+        segment=segment_name,
         forecast=forecast,
-        baseline=f"{figure.value:+.0%}",
+        baseline=_signed(figure.value),
         months=s.baseline.window_months,
     )
     points = round(100 * float(row["beyond_baseline"]))
@@ -129,7 +139,7 @@ def describe_baseline(strategy: Strategy, segment: str) -> Safe:
             " The forecast is {points} points above that: the models expect more of "
             "{segment} than such a group usually shows.",
             points=points,
-            segment=segment,
+            segment=segment_name,
         )
     else:
         more = sentence(" The forecast expects no more than that.")
