@@ -39,6 +39,23 @@ from crmlib.text import N_, translate
 
 CHANNEL_COLOURS = (BLUE, LIGHT, GREEN, AMBER, PURPLE, RED, SILVER)
 
+#: The words of a standard's kind (:data:`crmlib.analytics.kpis.STANDARD_KINDS`) as a legend says them.
+STANDARD_KINDS = {
+    "at least": N_("at least"),
+    "at most": N_("at most"),
+    "growth at least": N_("growth at least"),
+}
+
+
+class _Percent(PercentFormatter):
+    """Shares on an axis in the locale's percent format (``20 %`` in Dutch), with the
+    decimals matplotlib would choose for the axis's range."""
+
+    def format_pct(self, x, display_range):
+        english = super().format_pct(x, display_range)
+        digits = english.rstrip("%").split(".")
+        return percent(x / self.xmax, len(digits[1]) if len(digits) > 1 else 0)
+
 
 def plot_segment_strategy(
     segments: pd.DataFrame,
@@ -73,7 +90,7 @@ def plot_segment_strategy(
     ax.set_xticks(positions, labels)
     for tick, target in zip(ax.get_xticklabels(), segments["target"], strict=True):
         tick.set_fontweight("bold" if target else "normal")
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.yaxis.set_major_formatter(_Percent(1.0))
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_ylabel(translate("share of the base"))
     ax.set_title(translate(title))
@@ -225,7 +242,7 @@ def plot_retention_economics(value, ax: Axes | None = None, *, currency: str | N
         textcoords="offset points",
         color=GREEN,
     )
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.xaxis.set_major_formatter(_Percent(1.0))
     ax.set_xlabel(translate("retention rate (share of the year before's buyers who buy again)"))
     money_axis(ax, currency_words(translate("a year"), currency))
     aimed = (
@@ -318,7 +335,7 @@ def plot_channel_mix(
     ax.set_yticks(positions, [translate(str(s)) for s in mix.index])
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.xaxis.set_major_formatter(_Percent(1.0))
     ax.set_title(translate(title))
     ax.legend(
         loc="upper center",
@@ -351,7 +368,7 @@ def plot_continuity(flow, ax: Axes | None = None) -> Axes:
     ax.set_yticks(positions, [f"{p} ({count(n)})" for p, n in table["episodes"].items()])
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.xaxis.set_major_formatter(_Percent(1.0))
     ax.set_xlabel(translate("share of contact episodes (episodes in brackets)"))
     ax.set_title(
         translate("Continuity per process: contacts within {days} days as one episode").format(
@@ -416,7 +433,7 @@ def plot_table_completeness(tables: pd.DataFrame, ax: Axes | None = None) -> Axe
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.axvline(0.9, color="grey", linestyle="--", linewidth=1)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.xaxis.set_major_formatter(_Percent(1.0))
     ax.set_title(translate("Completeness per table (share of filled cells)"))
     return ax
 
@@ -434,7 +451,7 @@ def plot_customer_picture(aspects: pd.Series, ax: Axes | None = None) -> Axes:
     ax.set_yticks(positions, names)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.xaxis.set_major_formatter(_Percent(1.0))
     if "completeness" in aspects:
         ax.axvline(
             aspects["completeness"],
@@ -493,12 +510,14 @@ def plot_kpi_trends(
                 color=RED,
                 linestyle="--",
                 linewidth=1,
-                label=translate("standard: {kind}").format(kind=translate(levels[kpi].kind)),
+                label=translate("standard: {kind}").format(
+                    kind=translate(STANDARD_KINDS.get(levels[kpi].kind, levels[kpi].kind))
+                ),
             )
             ax.legend(fontsize=7, loc="best")
         unit = KPIS[kpi].unit
         if unit == "share":
-            ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+            ax.yaxis.set_major_formatter(_Percent(1.0, decimals=0))
         elif unit in ("money", "count"):
             ax.yaxis.set_major_formatter(thousands())
         title = translate(KPIS[kpi].label)
@@ -526,7 +545,7 @@ def plot_scorecard(card: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.set_yticks(positions, labels, fontsize=8)
     ax.invert_yaxis()
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.xaxis.set_major_formatter(_Percent(1.0, decimals=0))
     before, now = card.attrs.get("periods", (None, None))
     ax.set_xlabel(
         translate("change, {now} on {before}").format(now=now, before=before)
@@ -602,7 +621,7 @@ def plot_elements(readiness, ax: Axes | None = None) -> Axes:
         linewidth=1,
         label=translate("target"),
     )
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.xaxis.set_major_formatter(_Percent(1.0))
     ax.legend(loc="lower right", fontsize=7)
     ax.set_title(
         translate("The four elements: {verdict}").format(verdict=translate(readiness.verdict))
@@ -638,7 +657,7 @@ def plot_process_scores(scores: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.set_yticks(positions, [translate(t) for t in scores["title"]])
     ax.invert_yaxis()
     ax.set_xlim(0, 1.12)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.xaxis.set_major_formatter(_Percent(1.0))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=8, frameon=False)
     ax.set_title(translate("The five processes: data and workshop"))
     return ax
