@@ -40,7 +40,7 @@ SEGMENT_HEADINGS = (
 DIRECTIONS = {"up": N_("up"), "down": N_("down"), "flat": N_("flat")}
 
 
-def shown(frame: pd.DataFrame) -> pd.DataFrame:
+def in_language(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with its column names and index name in the report language."""
     out = frame.rename(columns=translate)
     if isinstance(out.index.name, str):
@@ -146,7 +146,7 @@ def support_table(information: Information) -> pd.DataFrame:
     # yes, partly or no (N_ below); the analyses and their needs where the catalogue has them
     for column in ("analysis", "what it needs", "available?", "what to add"):
         table[column] = [translate(str(v)) if v else "" for v in table[column]]
-    return shown(table.set_index("analysis"))
+    return in_language(table.set_index("analysis"))
 
 
 def quality_table(information: Information) -> pd.DataFrame:
@@ -162,7 +162,7 @@ def quality_table(information: Information) -> pd.DataFrame:
         },
         shares=("completeness", "weakest_fill"),
     )
-    return shown(table)
+    return in_language(table)
 
 
 def _direction(row: pd.Series) -> str:
@@ -203,4 +203,4 @@ def scorecard_table(card: pd.DataFrame, company: Company) -> pd.DataFrame:
                 N_("verdict"): meets,
             }
         )
-    return shown(pd.DataFrame(rows).set_index("KPI"))
+    return in_language(pd.DataFrame(rows).set_index("KPI"))
