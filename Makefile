@@ -17,7 +17,7 @@ LOCK   := requirements.lock
 # `make lock LOCK_ARGS=--upgrade` moves every pin to the newest release pyproject allows.
 LOCK_ARGS ?=
 
-.PHONY: help setup report test lab lint format sample bench lock clean
+.PHONY: help setup report test lab lint format sample bench lock clean messages translations
 
 help:
 	@echo "make report   render the sample company's reports into $(OUT)/ (sets up .venv first)"
@@ -26,6 +26,8 @@ help:
 	@echo "make lint     ruff check + format check"
 	@echo "make bench    run the benchmarks in benchmarks/"
 	@echo "make lock     refresh $(LOCK) from pyproject.toml (pip-compile)"
+	@echo "make messages extract the texts to translate and add new ones to each catalogue"
+	@echo "make translations  compile the catalogues (crmlib/locale/*/LC_MESSAGES/crmlib.mo)"
 
 # The exact versions of the lock (pip checks every file against its hash), then the
 # workbook itself, built with the locked setuptools. The stamp is rebuilt whenever the
@@ -71,6 +73,18 @@ lock:
 	  --extra dev --strip-extras --allow-unsafe --generate-hashes \
 	  --no-emit-index-url --no-emit-find-links --no-emit-trusted-host \
 	  --output-file $(LOCK) pyproject.toml
+
+# The message catalogues of the computed texts (gettext through Babel): the keywords are
+# the functions of crmlib.text that take a message (see crmlib/i18n/catalogue.py).
+KEYWORDS := -k sentence -k markdown -k translate -k N_ -k gettext -k "plural:2,3,3t"
+messages: $(STAMP)
+	$(BIN)/pybabel extract --no-default-keywords $(KEYWORDS) --no-wrap --sort-by-file \
+	  --project "CRM Strategy Workbook" --omit-header -o crmlib/locale/crmlib.pot crmlib
+	$(BIN)/pybabel update --no-wrap --no-fuzzy-matching --ignore-obsolete \
+	  -i crmlib/locale/crmlib.pot -d crmlib/locale -D crmlib
+
+translations: $(STAMP)
+	$(BIN)/pybabel compile --statistics -d crmlib/locale -D crmlib
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info

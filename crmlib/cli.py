@@ -19,6 +19,7 @@ import click
 
 from crmlib.batch.command import batch
 from crmlib.errors import CrmlibError, RenderError
+from crmlib.i18n import LANGUAGES, Setting
 from crmlib.paths import NOTEBOOKS_DIR
 
 #: The planted cases of ``sample --case`` (names only, so the help needs no import of pandas).
@@ -96,6 +97,16 @@ data_option = click.option(
     type=DataSource(),
     help="The company's data folder, or a database: duckdb:///path/company.duckdb or "
     "postgresql://user@host:port/dbname (password from PGPASSWORD or ~/.pgpass).",
+)
+
+#: ``--lang`` of render and batch: the reports' language, over company.yml's.
+lang_option = click.option(
+    "--lang",
+    "language",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    help="Language of the reports (default: company.yml's language, else English). "
+    "Numbers follow company.yml's locale, else the language's for the company's country.",
 )
 
 
@@ -281,6 +292,7 @@ def classroom(out_dir: Path, data_dir: Path, no_key: bool, no_pdf: bool) -> None
     metavar="SECONDS",
     help="Seconds one cell may run before the notebook is stopped; 0 for no limit.",
 )
+@lang_option
 def render(
     notebooks: tuple[str, ...],
     data_dir: Path | str,
@@ -289,6 +301,7 @@ def render(
     parameters: tuple[tuple[str, str], ...],
     pseudonymise: bool,
     timeout: float,
+    language: str | None,
 ) -> None:
     """Run NOTEBOOK(s) for a company and write HTML/PDF reports.
 
@@ -311,7 +324,12 @@ def render(
 
     values = check_parameters(values, declared_specs(paths), origin="given with -p")
     # Check the data once, up front: a bad file is one clear line, not a failed kernel.
-    company = load_company(data_dir, observation_end=values.get("observation_end"))
+    company = load_company(
+        data_dir,
+        observation_end=values.get("observation_end"),
+        language=language or values.get("language") or None,
+    )
+    setting = Setting(company.language, company.locale)
     with tempfile.TemporaryDirectory(prefix="crm-pseudonymised-") as private:
         if pseudonymise:
             source = str(pseudonymised_copy(company, Path(private)).resolve())
@@ -328,6 +346,7 @@ def render(
                 company=company.name,
                 execution_timeout=timeout or None,
                 progress=sys.stderr.isatty(),
+                setting=setting,
             )
         except ReportSetError as error:
             results, failures = error.results, error.failures

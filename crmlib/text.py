@@ -20,7 +20,9 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Iterable
 
+from crmlib import i18n
 from crmlib.formatting import count
+from crmlib.i18n import current_locale
 
 # Markdown would still act on these characters after HTML escaping.
 _MARKDOWN = "\\`*_[]"
@@ -53,21 +55,34 @@ def escape(value: object) -> str:
     return text
 
 
-def _identity(template: str) -> str:
-    return template
+# The language in force (crmlib.i18n.activate) translates; a test or a tool may put
+# its own translator in front with set_translator.
+_translator: Callable[[str], str] = i18n.gettext
+_plural_translator: Callable[[str, str, int], str] = i18n.ngettext
 
 
-_translator: Callable[[str], str] = _identity
+def N_(text: str) -> str:  # noqa: N802 (the name gettext's tools know)
+    """Mark ``text`` as a message without translating it yet.
+
+    For texts kept in data (a table's column names, a list of lever names): the
+    extraction finds them here, and they are translated where they are shown, with
+    ``translate(variable)``.
+    """
+    return text
 
 
-def set_translator(translator: Callable[[str], str] | None) -> None:
+def set_translator(
+    translator: Callable[[str], str] | None,
+    plural_translator: Callable[[str, str, int], str] | None = None,
+) -> None:
     """Route every sentence template through ``translator`` (e.g. a gettext ``gettext``).
 
-    ``None`` restores English. Kept as one module-level hook so that adding a language
+    ``None`` returns to the language in force (:func:`crmlib.i18n.activate`). Kept as one module-level hook so that adding a language
     changes no model code: the catalogue is keyed by the English templates.
     """
-    global _translator
-    _translator = translator or _identity
+    global _translator, _plural_translator
+    _translator = translator or i18n.gettext
+    _plural_translator = plural_translator or i18n.ngettext
 
 
 def translate(template: str) -> str:
@@ -115,7 +130,11 @@ def markdown(template: str, **values: object) -> str:
     return sentence(template, **values)
 
 
-def join(items: Iterable[object], word: str = "and") -> str:
+# The words :func:`join` puts before the last item, marked for the catalogue.
+CONJUNCTIONS = (N_("and"), N_("or"))
+
+
+def join(items: Iterable[object], word: str = "and") -> str:  # or "or"
     """``["a", "b", "c"]`` -> ``"a, b and c"`` (items as they are: escape the result's use).
 
     A list of :class:`Safe` items gives a :class:`Safe` result.
@@ -143,10 +162,12 @@ def listing(items: Iterable[object], sep: str = ", ") -> Safe:
     return Safe(translate(sep).join(escape(item) for item in items))
 
 
-def plural(n: float, word: str, words: str | None = None) -> str:
-    """``plural(3, "customer")`` -> ``"3 customers"``; one is singular after rounding."""
-    many = words if words is not None else word + "s"
-    return f"{count(n)} {translate(word if round(float(n)) == 1 else many)}"
+def plural(n: float, word: str, words: str) -> str:
+    """``plural(3, "customer", "customers")`` -> ``"3 customers"``; one is singular after rounding.
+
+    Both forms are given, so the catalogue holds them as one plural message.
+    """
+    return f"{count(n)} {_plural_translator(word, words, round(float(n)))}"
 
 
 def number(value: float, decimals: int | None = 0, *, sign: bool = False) -> str:
@@ -161,6 +182,14 @@ def number(value: float, decimals: int | None = 0, *, sign: bool = False) -> str
     >>> number(3.14159, 1), number(2.0, None), number(0.5, 1, sign=True)
     ('3.1', '2', '+0.5')
     """
+    locale = current_locale()
+    if locale:
+        from babel.numbers import format_decimal
+
+        places = "#" * 6 if decimals is None else "0" * int(decimals)
+        pattern = "0." + places if places else "0"
+        text = format_decimal(float(value), pattern, locale=locale)
+        return ("+" + text) if sign and float(value) > 0 else text
     spec = "g" if decimals is None else f".{int(decimals)}f"
     return format(float(value), ("+" if sign else "") + spec)
 

@@ -30,7 +30,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1] / "crmlib"
 
 LAYERS = [
-    ("base", ["crmlib", "crmlib.errors", "crmlib.atomic", "crmlib.formatting", "crmlib.paths",
+    ("base", ["crmlib", "crmlib.errors", "crmlib.atomic", "crmlib.i18n", "crmlib.formatting", "crmlib.paths",
               "crmlib.text", "crmlib.export", "crmlib.stages", "crmlib.parameters",
               "crmlib.figures"]),
     ("data", ["crmlib.data", "crmlib.privacy"]),

@@ -37,6 +37,7 @@ from crmlib.data.readers import RawTable, find_table_file, read_table_file
 from crmlib.data.schema import TABLE_NAMES, TABLES
 from crmlib.data.validation import check_references, check_returns, parse_table
 from crmlib.errors import DataValidationError, MissingDataError
+from crmlib.i18n import check_language, resolve
 from crmlib.parameters import check_currency, check_date, load_yaml
 
 COMPANY_FILE = "company.yml"
@@ -70,6 +71,10 @@ class Company:
         The database URL the tables came from (no password); empty for a folder. The
         ``data_dir`` of a database company is its settings folder (company.yml,
         mapping.yml, assessments/).
+    language, locale : str
+        The language of its reports (``en`` or ``nl``) and the locale of their numbers
+        and dates (``nl_BE``; empty: the workbook's English formats): given, else
+        ``company.yml``'s ``language`` and ``locale``, else English (see :mod:`crmlib.i18n`).
     """
 
     name: str
@@ -86,6 +91,8 @@ class Company:
     sources: dict[str, Path] = field(default_factory=dict)
     customers_derived: bool = False
     database: str = ""
+    language: str = "en"
+    locale: str = ""
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -265,6 +272,7 @@ def load_company(
     observation_end=None,
     name: str | None = None,
     currency: str | None = None,
+    language: str | None = None,
 ) -> Company:
     """Load and validate every table in ``data_dir``.
 
@@ -281,6 +289,8 @@ def load_company(
         Overrides ``company.yml``.
     currency : str, optional
         An ISO 4217 code; overrides ``company.yml`` and mapping.yml.
+    language : str, optional
+        ``en`` or ``nl``; overrides ``company.yml``'s ``language``.
 
     Raises
     ------
@@ -317,6 +327,12 @@ def load_company(
         info.get("observation_end"), "in company.yml"
     )
     company_currency = _currency(currency, info, mapping)
+    setting = resolve(
+        check_language(language, origin="(the language parameter)"),
+        company_language=check_language(info.get("language"), origin="in company.yml"),
+        company_locale=info.get("locale"),
+        country=info.get("country"),
+    )
     tables: dict[str, pd.DataFrame] = {}
     sources: dict[str, Path] = {}
     header_rows: dict[str, int] = {}
@@ -370,5 +386,7 @@ def load_company(
         observation_end=end,
         sources=sources,
         customers_derived=derived,
+        language=setting.language,
+        locale=setting.locale,
         **tables,
     )

@@ -17,6 +17,7 @@ import pandas as pd
 
 from crmlib.data.company import Company, load_company
 from crmlib.errors import MissingDataError
+from crmlib.i18n import Setting, activate
 from crmlib.models.steps import reason
 from crmlib.text import escape, markdown
 
@@ -60,13 +61,20 @@ def open_company(
     observation_end: str = "",
     language: str = "",
 ) -> Company:
-    """Load a company from a notebook's base parameters (empty strings mean "not given")."""
-    return load_company(
+    """Load a company from a notebook's base parameters (empty strings mean "not given").
+
+    The company's language and locale (``language``, else company.yml's) are made the
+    ones in force: every sentence, table and chart after this speaks them.
+    """
+    data = load_company(
         data_dir,
         observation_end=observation_end or None,
         name=company or None,
         currency=currency or None,
+        language=language or None,
     )
+    activate(Setting(data.language, data.locale))
+    return data
 
 
 def share_verdict(

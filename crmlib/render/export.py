@@ -24,6 +24,9 @@ from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from weasyprint.urls import URLFetcher
 
+from crmlib.formatting import day
+from crmlib.i18n import current_locale
+
 #: The folder of the report template (shipped with crmlib as package data).
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 TEMPLATE_NAME = "crm_report"
@@ -115,6 +118,9 @@ def format_report_date(report_date: dt.date | str | None = None) -> str:
         report_date = dt.date.today()
     if isinstance(report_date, str):
         return report_date
+    if current_locale():
+        # In a report's own language and locale: "3 december 2026".
+        return day(report_date)
     return f"{report_date.day} {_MONTHS[report_date.month - 1]} {report_date.year}"
 
 
@@ -330,6 +336,7 @@ def notebook_to_html(
     resources_path: str | os.PathLike[str] | None = None,
     name: str = "report",
     exporter: ReportHTMLExporter | None = None,
+    language: str = "en",
 ) -> str:
     """Render an executed notebook as a self-contained HTML report.
 
@@ -346,6 +353,9 @@ def notebook_to_html(
         Name of the notebook, used when nothing else gives a page title.
     exporter : ReportHTMLExporter, optional
         An exporter to reuse across many reports; a new one by default.
+    language : str
+        The report's language, on the page as ``<html lang="...">`` (screen readers,
+        hyphenation and spelling follow it).
 
     Returns
     -------
@@ -353,6 +363,7 @@ def notebook_to_html(
         The HTML page.
     """
     exporter = exporter if exporter is not None else ReportHTMLExporter()
+    exporter.language_code = language
     resources = {
         "metadata": {"name": name, "path": str(resources_path or "")},
         "crm_report": {

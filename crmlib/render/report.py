@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,9 @@ import nbformat
 from tqdm.auto import tqdm
 
 from crmlib.atomic import atomic_path, atomic_write_text
+from crmlib.errors import ParameterError
+from crmlib.i18n import SOURCE_LANGUAGE, Setting, using
+from crmlib.i18n.narrative import file_name, translated_notebook
 from crmlib.render.deck import write_deck
 from crmlib.render.errors import ReportError, ReportSetError
 from crmlib.render.execute import (
@@ -48,6 +52,7 @@ from crmlib.render.figures import (
     report_notebook,
     write_figures_json,
 )
+from crmlib.text import translate
 
 #: The report formats, in the order they are written. ``pptx`` is the slide deck of a
 #: report that publishes one (the strategy report); other reports have none and skip it.
@@ -93,6 +98,7 @@ def render_notebook(
     execution_timeout: float | None = DEFAULT_TIMEOUT,
     log_output: bool = False,
     keep_executed: bool = False,
+    setting: Setting | None = None,
 ) -> RenderResult:
     """Execute a notebook with papermill and export it as a client report.
 
@@ -126,6 +132,10 @@ def render_notebook(
         Send the cells' output to the ``papermill`` logger while they run.
     keep_executed : bool
         Also keep the executed notebook as ``<stem>.executed.ipynb``.
+    setting : crmlib.i18n.Setting, optional
+        The report's language and locale (English by default). In another language the
+        notebook runs with its translated narrative (:mod:`crmlib.i18n.narrative`) and
+        its ``language`` parameter, and the report's file name is the translated one.
 
     Returns
     -------
@@ -142,6 +152,9 @@ def render_notebook(
         (these with ``user_error=True``), the kernel died, a cell timed out, or the
         export failed. Existing reports are left as they were.
     """
+    setting = setting or Setting()
+    with using(setting):
+        date_text = format_report_date(report_date)
     return _render(
         Path(notebook),
         Path(out_dir),
@@ -149,7 +162,8 @@ def render_notebook(
         formats=_check_formats(formats, Path(notebook).name),
         company=company,
         model=model,
-        report_date=format_report_date(report_date),
+        report_date=date_text,
+        setting=setting,
         cwd=Path(cwd) if cwd is not None else None,
         kernel_name=kernel_name,
         execution_timeout=execution_timeout,
@@ -173,6 +187,7 @@ def render_many(
     log_output: bool = False,
     keep_executed: bool = False,
     progress: bool = True,
+    setting: Setting | None = None,
 ) -> list[RenderResult]:
     """Render the report set of one client, one notebook after the other.
 
@@ -193,6 +208,8 @@ def render_many(
         Defaults to today, taken once so the whole set carries the same date.
     progress : bool
         Show a progress bar (tqdm) on stderr.
+    setting : crmlib.i18n.Setting, optional
+        The language and locale of the whole set (see :func:`render_notebook`).
 
     Returns
     -------
@@ -211,7 +228,9 @@ def render_many(
     paths = [Path(notebook) for notebook in notebooks]
     _check_unique_stems(paths)
     chosen = _check_formats(formats, "report set")
-    date_text = format_report_date(report_date)
+    setting = setting or Setting()
+    with using(setting):
+        date_text = format_report_date(report_date)
     # one exporter for the set: its templates are loaded once
     exporter = ReportHTMLExporter()
     results: list[RenderResult] = []
@@ -235,6 +254,7 @@ def render_many(
                         log_output=log_output,
                         keep_executed=keep_executed,
                         exporter=exporter,
+                        setting=setting,
                     )
                 )
             except ReportError as exc:
@@ -269,15 +289,74 @@ def _render(
     log_output: bool,
     keep_executed: bool,
     exporter: ReportHTMLExporter | None,
+    setting: Setting | None = None,
 ) -> RenderResult:
     """The one path every report takes: execute, export, write atomically."""
+    setting = setting or Setting()
+    with tempfile.TemporaryDirectory(prefix="crm-translated-") as scratch, using(setting):
+        source = notebook
+        read_notebook(notebook)  # a missing or broken file is the user's to fix
+        cwd = cwd if cwd is not None else notebook.resolve().parent
+        values = _plain_parameters(parameters)
+        if setting.language != SOURCE_LANGUAGE:
+            notebook = _translated(notebook, setting.language, Path(scratch))
+            values = {**values, "language": setting.language}
+        return _render_in_language(
+            notebook,
+            out_dir,
+            source=source,
+            parameters=values,
+            formats=formats,
+            company=company,
+            model=model,
+            report_date=report_date,
+            cwd=cwd,
+            kernel_name=kernel_name,
+            execution_timeout=execution_timeout,
+            log_output=log_output,
+            keep_executed=keep_executed,
+            exporter=exporter,
+            language=setting.language,
+        )
+
+
+def _translated(notebook: Path, language: str, folder: Path) -> Path:
+    """``notebook`` in ``language``, saved in ``folder`` under its translated name."""
+    try:
+        nb = translated_notebook(notebook, language)
+    except ParameterError as exc:
+        raise ReportError(
+            f"{notebook.name}: {exc}", notebook=notebook.name, user_error=True
+        ) from exc
+    target = folder / f"{file_name(language, notebook.stem)}.ipynb"
+    _write_notebook(nb, target)
+    return target
+
+
+def _render_in_language(
+    notebook: Path,
+    out_dir: Path,
+    *,
+    source: Path,
+    parameters: dict[str, Any],
+    formats: tuple[str, ...],
+    company: str | None,
+    model: str | None,
+    report_date: str,
+    cwd: Path,
+    kernel_name: str,
+    execution_timeout: float | None,
+    log_output: bool,
+    keep_executed: bool,
+    exporter: ReportHTMLExporter | None,
+    language: str,
+) -> RenderResult:
+    """Execute ``notebook`` (the source, or its translation) and write its reports."""
     started = time.perf_counter()
-    read_notebook(notebook)  # a missing or broken file is the user's to fix
-    cwd = cwd if cwd is not None else notebook.resolve().parent
     executed = execute_notebook(
         notebook,
         out_dir=out_dir,
-        parameters=_plain_parameters(parameters),
+        parameters=parameters,
         cwd=cwd,
         kernel_name=kernel_name,
         execution_timeout=execution_timeout,
@@ -294,7 +373,12 @@ def _render(
         shown, figures = report_notebook(executed)
         content = report_content(executed)
         html = notebook_to_html(
-            shown, title, resources_path=cwd, name=notebook.stem, exporter=exporter
+            shown,
+            title,
+            resources_path=cwd,
+            name=notebook.stem,
+            exporter=exporter,
+            language=language,
         )
         # The PDF first: if it fails, the HTML of the previous run still matches it.
         for fmt in formats:
@@ -311,7 +395,7 @@ def _render(
                     write_deck(
                         content,
                         tmp,
-                        title="CRM strategy report",
+                        title=translate("CRM strategy report"),
                         company=company or summary.get("company", ""),
                         date=report_date,
                         currency=summary.get("currency", ""),
@@ -341,7 +425,7 @@ def _render(
     # a failure kept from an earlier run no longer describes these reports
     failed_notebook_path(notebook, out_dir).unlink(missing_ok=True)
     return RenderResult(
-        notebook=notebook,
+        notebook=source,
         outputs={fmt: outputs[fmt] for fmt in sorted(outputs)},
         executed=executed_path,
         seconds=time.perf_counter() - started,

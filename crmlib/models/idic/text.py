@@ -71,7 +71,7 @@ def describe_identify(result: Identification) -> str:
             "are merged, each counts as two smaller customers, which understates "
             "their value and may send them an offer twice.",
             duplicates=count(len(result.duplicates)),
-            groups=plural(result.duplicate_groups, "group"),
+            groups=plural(result.duplicate_groups, "group", "groups"),
         )
     else:
         text += " No two records share a name and postcode: there are no probable duplicates."

@@ -375,7 +375,9 @@ def describe_look_alikes(look: LookAlikes, currency: str) -> str:
     )
     value_row = pair.index[-1]  # the current value, named with its measure and window
     contacts = (
-        sentence(", {contacts}", contacts=plural(pair.loc["contacts", second], "contact"))
+        sentence(
+            ", {contacts}", contacts=plural(pair.loc["contacts", second], "contact", "contacts")
+        )
         if "contacts" in pair.index
         else ""
     )
@@ -393,10 +395,10 @@ def describe_look_alikes(look: LookAlikes, currency: str) -> str:
         best_value=money(top["best_value"], currency),
         value_row=value_row,
         value_tier=pair.loc["value tier", first],
-        purchase_days=plural(pair.loc["purchase days", first], "purchase day"),
+        purchase_days=plural(pair.loc["purchase days", first], "purchase day", "purchase days"),
         worst_value=_brought(top["worst_value"], currency),
         value_tier_2=pair.loc["value tier", second],
-        purchase_days_2=plural(pair.loc["purchase days", second], "purchase day"),
+        purchase_days_2=plural(pair.loc["purchase days", second], "purchase day", "purchase days"),
         contacts=contacts,
         members=count(look.groups["members"].sum()),
         groups=count(len(look.groups)),
@@ -485,7 +487,7 @@ def describe_channels(sync: ChannelSync) -> str:
         multichannel=count(sync.multichannel),
         contacted=count(sync.contacted),
         multichannel_2=percent(sync.multichannel / max(sync.contacted, 1)),
-        handovers=plural(len(sync.handovers), "handover"),
+        handovers=plural(len(sync.handovers), "handover", "handovers"),
         lost_rate=percent(sync.lost_rate),
     )
     if len(worst):
@@ -528,7 +530,7 @@ def describe_processes(sync: ProcessSync) -> str:
     text += sentence(
         " Of {issues} (complaints, billing, warranty and the like), {pushed} "
         "received a sales push while still open",
-        issues=plural(len(sync.issues), "open issue"),
+        issues=plural(len(sync.issues), "open issue", "open issues"),
         pushed=count(pushed),
     )
     if pushed:
@@ -573,13 +575,15 @@ def describe_moments(
             "repeat after {median_days_to_repeat} at the median).",
             worst=worst,
             repeat_rate=percent(moments.loc[worst, "repeat_rate"]),
-            median_days_to_repeat=plural(moments.loc[worst, "median_days_to_repeat"], "day"),
+            median_days_to_repeat=plural(
+                moments.loc[worst, "median_days_to_repeat"], "day", "days"
+            ),
         )
     )
     if sync.yearly_cost == sync.yearly_cost:  # not NaN: the channels table priced them
         text += sentence(
             " Their {yearly_repeats} cost {yearly_cost}.",
-            yearly_repeats=plural(sync.yearly_repeats, "repeat contact"),
+            yearly_repeats=plural(sync.yearly_repeats, "repeat contact", "repeat contacts"),
             yearly_cost=money(sync.yearly_cost, currency),
         )
     return text
@@ -592,7 +596,7 @@ def describe_products(sync: ProductSync) -> str:
     general = int((categories["source"] == "general").sum())
     text = sentence(
         "Of {categories}, {categories_2} offered a product category",
-        categories=plural(len(categories), "campaign"),
+        categories=plural(len(categories), "campaign", "campaigns"),
         categories_2=count(len(categories) - general),
     )
     if inferred:

@@ -358,7 +358,7 @@ def describe_continuity(flow: Continuity, company: Company, cite: Cite | None = 
         sentence(
             "With a window of {days}, {rate} of {episodes} contact episodes moved between "
             "channels.",
-            days=plural(flow.window_days, "day"),
+            days=plural(flow.window_days, "day", "days"),
             rate=cite_(figures["cross_channel_episode_share"]),
             episodes=count(flow.episodes),
         )
@@ -548,7 +548,7 @@ def _currency_and_view(info: Information) -> list[Safe]:
                 "{days} before the observation end.",
                 current=percent(info.current_share),
                 table=stale,
-                days=plural(int(info.currency.loc[stale, "days_behind"]), "day"),
+                days=plural(int(info.currency.loc[stale, "days_behind"]), "day", "days"),
             )
         )
     view = info.customer_view
@@ -735,7 +735,7 @@ def describe_readiness(readiness: Readiness, company: Company) -> Safe:
     parts.append(
         sentence("No barrier was marked present.")
         if n == 0
-        else sentence("{barriers} stand in the way.", barriers=plural(n, "barrier"))
+        else sentence("{barriers} stand in the way.", barriers=plural(n, "barrier", "barriers"))
     )
     if r.reasons:
         parts.append(

@@ -1,0 +1,83 @@
+"""The message catalogues: one gettext catalogue per language, for every computed text.
+
+The English templates in the code are the message ids. ``make messages`` extracts them
+(Babel's ``pybabel extract`` with the keywords in :data:`KEYWORDS`) into
+``crmlib/locale/crmlib.pot`` and merges new ones into each language's ``crmlib.po``;
+a translator fills in the ``msgstr`` lines; ``make translations`` compiles them into
+``crmlib.mo``. A compiled catalogue is read when it is newer than its ``.po``, else the
+``.po`` itself (through Babel), so a fresh checkout works before anything is compiled.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+from collections.abc import Callable
+from pathlib import Path
+
+#: The folder of the catalogues: ``<language>/LC_MESSAGES/crmlib.po``.
+LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
+
+#: The gettext domain of the workbook.
+DOMAIN = "crmlib"
+
+#: The functions whose string arguments are messages, in ``pybabel extract -k`` form.
+KEYWORDS = ("sentence", "markdown", "translate", "N_", "gettext", "plural:2,3,3t")
+
+
+def po_path(language: str) -> Path:
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+class _PoTranslations(gettext.NullTranslations):
+    """A catalogue read straight from its ``.po`` file (no compiled ``.mo`` yet)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        from babel.messages.pofile import read_po
+
+        with path.open("rb") as handle:
+            catalog = read_po(handle)
+        self._singular: dict[str, str] = {}
+        self._plural: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._plural_form = catalog.plural_expr
+        for message in catalog:
+            if not message.id or message.fuzzy or not message.string:
+                continue
+            if isinstance(message.id, tuple):
+                forms = tuple(message.string)
+                if all(forms):
+                    self._plural[(message.id[0], message.id[1])] = forms
+            else:
+                self._singular[message.id] = message.string
+        self._catalog_plural = catalog.plural_forms
+
+    def gettext(self, message: str) -> str:
+        return self._singular.get(message, message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        forms = self._plural.get((singular, plural))
+        if forms is None:
+            return singular if n == 1 else plural
+        # Dutch and English share the rule "one, else many"; the catalogue's plural
+        # expression is kept for languages that do not.
+        index = 0 if n == 1 else 1
+        return forms[min(index, len(forms) - 1)]
+
+
+@functools.cache
+def translations(language: str) -> gettext.NullTranslations:
+    """The catalogue of ``language`` (English and a missing catalogue translate nothing)."""
+    po = po_path(language)
+    mo = po.with_suffix(".mo")
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as handle:
+            return gettext.GNUTranslations(handle)
+    if po.exists():
+        return _PoTranslations(po)
+    return gettext.NullTranslations()
+
+
+def gettext_for(language: str) -> Callable[[str], str]:
+    """The translate function of ``language`` (for a test or a second language at once)."""
+    return translations(language).gettext
