@@ -31,7 +31,7 @@ from crmlib.models import portfolio as portfolio_
 from crmlib.models import verdict_cache
 from crmlib.models.registry import MODEL_MODULES
 from crmlib.models.verdict import EFFORT_SCALE, ModelVerdict
-from crmlib.text import Safe, escape, sentence, translate
+from crmlib.text import N_, Safe, escape, sentence, translate
 
 #: The base's figures the report shows first, in reading order.
 KEY_FIGURES = (
@@ -117,6 +117,10 @@ def value_name(base: CustomerBase) -> str:
     return translate("revenue")
 
 
+#: Model names that have words of their own in a language (the others are proper names).
+TRANSLATED_MODEL_NAMES = (N_("CRM value chain"), N_("CRM value chain (Buttle)"))
+
+
 def model_name(model: str) -> str:
     """A model's name as the reader sees it; joined names ("IDIC, QCI") name by name.
 
@@ -185,10 +189,10 @@ def collect_verdicts(
         try:
             module = importlib.import_module(module_name)
         except ImportError:
-            skipped[name] = "the model's module is not installed"
+            skipped[name] = N_("the model's module is not installed")
             continue
         if not (hasattr(module, "analyse") and hasattr(module, "verdict")):
-            skipped[name] = "the model does not offer a verdict yet"
+            skipped[name] = N_("the model does not offer a verdict yet")
             continue
         try:
             verdict = verdict_cache.model_verdict(module, module.analyse(company, base))

@@ -16,7 +16,7 @@ from crmlib.errors import ParameterError
 from crmlib.formatting import percent
 from crmlib.plots.base import require_columns as _need
 from crmlib.plots.style import BLUE, GREY, RED, new_axes
-from crmlib.text import translate
+from crmlib.text import N_, translate
 
 
 def plot_pareto(
@@ -24,7 +24,7 @@ def plot_pareto(
     ax: Axes | None = None,
     *,
     value_share: float = 0.8,
-    title: str = "Pareto curve of customer value",
+    title: str = N_("Pareto curve of customer value"),
 ) -> Axes:
     """Draw the Pareto (Lorenz) curve from :func:`crmlib.analytics.pareto.pareto_curve`.
 
@@ -179,7 +179,7 @@ def plot_rfm_segments(
     ax: Axes | None = None,
     *,
     segment_col: str = "segment",
-    title: str = "Customers per RFM segment",
+    title: str = N_("Customers per RFM segment"),
 ) -> Axes:
     """Horizontal bars: the number of customers in each segment, largest on top."""
     _need(segmented, [segment_col], "RFM segment")
@@ -247,7 +247,7 @@ def plot_frequency_recency_matrix(
         matrix,
         ax,
         title or translate("Expected purchases in the next {t} periods").format(t=f"{t:g}"),
-        "expected purchases",
+        N_("expected purchases"),
         "viridis",
     )
 
@@ -258,7 +258,7 @@ def plot_probability_alive_matrix(
     *,
     max_frequency: int | None = None,
     max_recency: int | None = None,
-    title: str = "Probability that the customer is alive",
+    title: str = N_("Probability that the customer is alive"),
 ) -> Axes:
     """Probability alive by frequency (across) and recency (up), for age ``max_recency``.
 
@@ -276,7 +276,7 @@ def plot_probability_alive_matrix(
     ax = new_axes(ax, (6, 5))
     params, frequency, recency, age = _history_grid(bg, max_frequency, max_recency)
     matrix = bgnbd_probability_alive(params, frequency + 0 * recency, recency + 0 * frequency, age)
-    ax = _matrix_plot(matrix, ax, title, "probability alive", "RdYlGn")
+    ax = _matrix_plot(matrix, ax, title, N_("probability alive"), "RdYlGn")
     ax.images[-1].set_clim(0, 1)
     return ax
 
@@ -287,7 +287,7 @@ def plot_clv_distribution(
     *,
     bins: int = 30,
     clip_quantile: float = 0.99,
-    title: str = "Distribution of customer lifetime value",
+    title: str = N_("Distribution of customer lifetime value"),
 ) -> Axes:
     """Histogram of CLV with its mean and median.
 
@@ -350,6 +350,9 @@ def plot_clv_distribution(
 #: Reading order of IDIC's value categories in charts.
 CATEGORY_ORDER = ("MVC", "MGC", "other", "BZ")
 
+#: The tiers and categories as words in charts (the values themselves stay the keys).
+TIER_NAMES = (N_("platinum"), N_("gold"), N_("silver"), N_("bronze"), N_("other"))
+
 
 def plot_value_tiers(
     table: pd.DataFrame,
@@ -358,7 +361,7 @@ def plot_value_tiers(
     tier_col: str = "value_tier",
     value_col: str = "current_value",
     order: list[str] | None = None,
-    title: str = "Share of customers and of value per tier",
+    title: str = N_("Share of customers and of value per tier"),
 ) -> Axes:
     """Paired bars per tier (or value category): share of customers vs share of value.
 
