@@ -22,7 +22,7 @@ from crmlib.data.quality import (
 )
 from crmlib.figures import Figure
 from crmlib.formatting import count, day, money, percent
-from crmlib.text import Safe, escape, sentence, translate
+from crmlib.text import N_, Safe, escape, sentence, translate
 
 
 @dataclass(frozen=True)
@@ -206,11 +206,15 @@ def describe_activity(company: Company) -> str:
     if len(before) >= 12 and before["revenue"].sum() > 0:
         change = last["revenue"].sum() / before["revenue"].sum() - 1
         template = (
-            "The last twelve months brought {revenue}, up {change} on the twelve months "
-            "before; on average {customers} customers bought each month."
+            N_(
+                "The last twelve months brought {revenue}, up {change} on the twelve months "
+                "before; on average {customers} customers bought each month."
+            )
             if change >= 0
-            else "The last twelve months brought {revenue}, down {change} on the twelve "
-            "months before; on average {customers} customers bought each month."
+            else N_(
+                "The last twelve months brought {revenue}, down {change} on the twelve "
+                "months before; on average {customers} customers bought each month."
+            )
         )
         text += " " + sentence(
             template,

@@ -492,19 +492,19 @@ def describe_portfolio(found: ActionPortfolio, currency: str) -> str:
             **values,
         )
     if c.unvalued:
-        text += " " + sentence(
-            "{n} action cannot be valued yet (value or cost not known) and is not in it."
+        unvalued = (
+            N_("{n} action cannot be valued yet (value or cost not known) and is not in it.")
             if c.unvalued == 1
-            else "{n} actions cannot be valued yet (value or cost not known) and are not in it.",
-            n=count(c.unvalued),
+            else N_("{n} actions cannot be valued yet (value or cost not known) and are not in it.")
         )
+        text += " " + sentence(unvalued, n=count(c.unvalued))
     if c.not_paying:
-        text += " " + sentence(
-            "{n} action does not pay at the stated costs and is left out."
+        not_paying = (
+            N_("{n} action does not pay at the stated costs and is left out.")
             if c.not_paying == 1
-            else "{n} actions do not pay at the stated costs and are left out.",
-            n=count(c.not_paying),
+            else N_("{n} actions do not pay at the stated costs and are left out.")
         )
+        text += " " + sentence(not_paying, n=count(c.not_paying))
     text += " " + sentence(
         "The models' own values, summed as they come, would say {gross}: gross, not "
         "incremental, and counting the same customers several times.",
@@ -522,9 +522,9 @@ def first_days(found: ActionPortfolio) -> str:
         )
     return "\n".join(
         sentence(
-            "{rank}. {action} ({owner}; a blocker)"
+            N_("{rank}. {action} ({owner}; a blocker)")
             if row["blocker"]
-            else "{rank}. {action} ({owner})",
+            else N_("{rank}. {action} ({owner})"),
             rank=rank,
             action=row["action"].rstrip("."),
             owner=translate(row["owner"]),
