@@ -22,6 +22,7 @@ from crmlib.data.quality import (
 )
 from crmlib.figures import Figure
 from crmlib.formatting import count, day, money, percent
+from crmlib.i18n import current_locale
 from crmlib.text import N_, Safe, escape, sentence, translate
 
 
@@ -187,6 +188,16 @@ def describe_completeness(company: Company, threshold: float = 0.9) -> str:
     )
 
 
+def _month(value: pd.Timestamp) -> str:
+    """A month as words in the locale in force ("March 2025", "maart 2025")."""
+    locale = current_locale()
+    if locale:
+        from babel.dates import format_date
+
+        return format_date(value.date(), "MMMM y", locale=locale)
+    return f"{value:%B %Y}"
+
+
 def describe_activity(company: Company) -> str:
     """One paragraph on the revenue trend: the last twelve months against the twelve before."""
     activity = monthly_activity(company)
@@ -200,7 +211,7 @@ def describe_activity(company: Company) -> str:
     text = sentence(
         "Over {months} months, revenue peaked in {month} ({revenue}).",
         months=count(len(activity)),
-        month=f"{busiest:%B %Y}",
+        month=_month(busiest),
         revenue=money(activity["revenue"].max(), company.currency),
     )
     if len(before) >= 12 and before["revenue"].sum() > 0:
