@@ -315,10 +315,12 @@ def agreement_scores(verdicts: list[ModelVerdict]) -> pd.Series:
     """Per theme: how strongly the models back it (priority 1 counts 3, 2 counts 2, 3 counts 1).
 
     The workbook's rule for a joint plan: an idea that several models, each asking its own
-    question, put first is the most robust place to start.
+    question, put first is the most robust place to start. The ideas are named as the
+    reader sees them in the chart (in the report's language): a student answers with them.
     """
     grid = priority_grid(actions_by_theme(verdicts)).drop(index=OTHER, errors="ignore")
-    return (4 - grid).sum(axis=1).sort_values(ascending=False, kind="mergesort")
+    scores = (4 - grid).sum(axis=1).sort_values(ascending=False, kind="mergesort")
+    return scores.rename(index=translate)
 
 
 def _short(name: str) -> str:
