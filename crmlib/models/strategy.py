@@ -121,6 +121,22 @@ def value_name(base: CustomerBase) -> str:
 TRANSLATED_MODEL_NAMES = (N_("CRM value chain"), N_("CRM value chain (Buttle)"))
 
 
+#: The owners the models name for their actions (roles), as words for the catalogue; an
+#: action keeps its English owner, translated where the report shows it.
+OWNER_WORDS = (
+    N_("marketing"),
+    N_("customer service"),
+    N_("IT"),
+    N_("board"),
+    N_("HR"),
+    N_("legal"),
+    N_("management team"),
+    N_("CRM programme lead"),
+    N_("purchasing"),
+    N_("operations"),
+)
+
+
 def model_name(model: str) -> str:
     """A model's name as the reader sees it; joined names ("IDIC, QCI") name by name.
 
