@@ -340,18 +340,25 @@ def describe(comparison: Comparison, currency: str = "") -> str:
             "which": model_names(row["which"]),
         }
         if row["first"] != "-":
-            line = sentence(
-                "**{theme}**: {n} models act on it ({which}); {first} put it first.",
-                first=model_names(row["first"]),
-                **values,
+            # one model or several: the verb agrees (in Dutch too)
+            template = (
+                N_("**{theme}**: {n} models act on it ({which}); {first} put it first.")
+                if ", " in row["first"]
+                else N_("**{theme}**: {n} models act on it ({which}); {first} puts it first.")
             )
+            line = sentence(template, first=model_names(row["first"]), **values)
         else:
             line = sentence("**{theme}**: {n} models act on it ({which}).", **values)
         lines.append(f"- {line}")
     for theme, row in comparison.conflict.iterrows():
+        template = (
+            N_("**Conflict on {theme}**: {first} put it first")
+            if ", " in row["first"]
+            else N_("**Conflict on {theme}**: {first} puts it first")
+        )
         parts = [
             sentence(
-                "**Conflict on {theme}**: {first} put it first",
+                template,
                 theme=translate(theme).lower(),
                 first=model_names(row["first"]),
             )
