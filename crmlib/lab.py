@@ -14,6 +14,8 @@ import socket
 import sys
 from pathlib import Path
 
+from crmlib.i18n import LANGUAGES, SOURCE_LANGUAGE
+from crmlib.i18n.narrative import problems, write_notebooks
 from crmlib.paths import NOTEBOOKS_DIR
 
 
@@ -53,12 +55,39 @@ def lab_url(port: int, token: str) -> str:
     return f"http://127.0.0.1:{port}/lab?token={token}"
 
 
+def translated_notebooks(root: Path = NOTEBOOKS_DIR) -> list[str]:
+    """Write the notebooks in every other language into ``notebooks/<language>/``.
+
+    A Dutch consultant opens ``nl/`` in the lab and works in Dutch; the English
+    notebooks stay the source (the folders are rebuilt at every start, never edited:
+    a change belongs in the English notebook or in its translation file). A notebook
+    whose translation is incomplete is left out, with a line saying so.
+    """
+    lines = []
+    for language in LANGUAGES:
+        if language == SOURCE_LANGUAGE:
+            continue
+        folder = root / language
+        ready, skipped = [], []
+        for notebook in sorted(root.glob("[0-9]*.ipynb")):
+            (skipped if problems(language, notebook) else ready).append(notebook)
+        if ready:
+            write_notebooks(language, folder, ready)
+            lines.append(f"{len(ready)} notebooks in {language}: {folder.name}/")
+        if skipped:
+            names = ", ".join(p.stem for p in skipped)
+            lines.append(f"not yet translated into {language}: {names}")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="make lab", description=__doc__.splitlines()[0])
     parser.add_argument(
         "--port", type=int, default=8888, help="port (default 8888; 0 picks a free one)"
     )
     args = parser.parse_args(argv)
+    for line in translated_notebooks():
+        print(line, flush=True)
     port = args.port or free_port()
     token = secrets.token_urlsafe(24)
     command = lab_command(port=port, token=token)

@@ -146,3 +146,12 @@ def rendered_sets(tmp_path_factory, small_company_dir):
         return done[name]
 
     return get
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """Every test starts and ends in English: a language is process state (crmlib.i18n)."""
+    from crmlib.i18n import activate
+
+    yield
+    activate()

@@ -16,7 +16,9 @@ all over the **same window** (the ``window_months`` up to the observation end):
   other), ``value_tier`` and ``consent_marketing``;
 - ``previous_value`` and ``previous_value_tier``: the current value and the value tier
   over the previous window (the ``window_months`` before the window), by the same rules,
-  so migration between tiers is read from one base.
+  so migration between tiers is read from one base; ``previous_revenue``, that window's
+  revenue, so a group's revenue can be followed from one window into the next
+  (:mod:`crmlib.analytics.baseline`).
 
 Company-level numbers come from the base as :class:`crmlib.figures.Figure`, each named
 by its definition in :mod:`crmlib.analytics.vocabulary`. A figure whose inputs are
@@ -564,6 +566,9 @@ def _build(
         lines[in_previous], ids, metric, interactions if cts_known else None, channels,
         (previous_start, start),
     )  # fmt: skip
+    previous = lines[in_previous]
+    out["previous_revenue"] = previous.groupby("customer_id")["amount"].sum().reindex(ids)
+    out["previous_revenue"] = out["previous_revenue"].fillna(0.0).astype(float)
     cts = out["cost_to_serve"].fillna(0.0)
     out["profit"] = out["gross_margin"] - cts if margin_known else np.nan
     out["current_value"] = (

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 #: Bump when the base's columns, definitions or figures change: old entries then miss.
-CACHE_VERSION = "base-4"
+CACHE_VERSION = "base-5"
 
 #: The environment variable naming the cache folder.
 CACHE_ENV = "CRM_WORKBOOK_CACHE"

@@ -5,12 +5,14 @@ The file::
     notebooks: [01_idic, 06_strategy_report]   # default: every numbered notebook
     formats: [html, pdf]                        # default: html
     timeout: 1200                               # seconds per cell; 0: none (default 600)
+    language: en                                # reports' language (default: company.yml's)
     parameters: {currency: EUR}                 # default parameters for all clients
     clients:
       - name: Tuincentrum De Linde
         data: clients/de-linde                  # relative to this file, or a database URL
         parameters: {observation_end: "2025-12-31"}
         slug: de-linde                          # optional: the client's report folder
+        language: nl                            # optional: this client's reports in Dutch
 
 Everything that can be checked without running a notebook is checked here, so a
 mistake in the file is one clear line before any report is rendered. Whether a
@@ -35,6 +37,7 @@ from typing import Any
 import yaml
 
 from crmlib.batch.errors import ClientsFileError
+from crmlib.i18n import LANGUAGES
 from crmlib.parameters import (
     InvalidParameterError,
     ParameterSpec,
@@ -61,8 +64,8 @@ BATCH_PARAMETERS = ("data_dir", "interactive")
 #: (not imported, for the same reason as the formats).
 DEFAULT_TIMEOUT = 600
 
-_TOP_KEYS = ("notebooks", "formats", "timeout", "parameters", "clients")
-_CLIENT_KEYS = ("name", "data", "parameters", "slug")
+_TOP_KEYS = ("notebooks", "formats", "timeout", "language", "parameters", "clients")
+_CLIENT_KEYS = ("name", "data", "language", "parameters", "slug")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _MAX_SLUG_CHARS = 64
 
@@ -291,6 +294,7 @@ def load_clients(
     formats = _formats(root.get("formats", ["html"]), source)
     timeout = _timeout(root.get("timeout", DEFAULT_TIMEOUT), source)
     defaults = _parameters(root.get("parameters", {}), source, "parameters", notebooks)
+    defaults = _with_language(defaults, root.get("language"), source, "language")
 
     entries = root.get("clients")
     if not isinstance(entries, list) or not entries:
@@ -616,7 +620,23 @@ def _client(
             fix="write it in lower case, e.g. 'slug: de-linde'",
         )
     parameters = _parameters(entry.get("parameters", {}), source, where, notebooks)
+    parameters = _with_language(parameters, entry.get("language"), source, where)
     return ClientSpec(number=number, name=name, slug=slug, data_dir=data_dir, parameters=parameters)
+
+
+def _with_language(parameters: dict, language: Any, source: str, where: str) -> dict:
+    """``parameters`` with ``language:`` (a key of its own, for readability) as the
+    notebooks' ``language`` parameter."""
+    if language is None:
+        return parameters
+    if str(language).strip().lower() not in LANGUAGES:
+        raise ClientsFileError(
+            source,
+            f"language {language!r} is not one the workbook speaks",
+            where=where,
+            fix=f"write one of {', '.join(LANGUAGES)}",
+        )
+    return {**parameters, "language": str(language).strip().lower()}
 
 
 def _database_url(data: str, base_dir: Path, source: str, where: str) -> str:

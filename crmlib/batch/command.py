@@ -19,6 +19,7 @@ import click
 
 from crmlib.batch.errors import BatchInterrupted
 from crmlib.batch.runner import BatchResult, run_batch
+from crmlib.i18n import LANGUAGES
 
 
 @click.command("batch")
@@ -68,6 +69,14 @@ from crmlib.batch.runner import BatchResult, run_batch
     help="Seconds one cell may run before its notebook is stopped; 0 for no limit "
     "[default: the clients file's 'timeout:', else 600].",
 )
+@click.option(
+    "--lang",
+    "language",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    help="Language of every report [default: each client's 'language' parameter, else "
+    "its company.yml's, else English].",
+)
 def batch(
     clients_file: Path,
     out_dir: Path,
@@ -77,6 +86,7 @@ def batch(
     pseudonymise: bool,
     progress: bool | None,
     timeout: float | None,
+    language: str | None,
 ) -> None:
     """Render the reports of many clients in parallel, from a CLIENTS.yml file.
 
@@ -94,6 +104,7 @@ def batch(
             progress=progress,
             pseudonymise=pseudonymise,
             timeout=timeout,
+            language=language,
         )
     except BatchInterrupted as stop:
         done = stop.result

@@ -63,6 +63,8 @@ class Job:
         refuses the job rather than render it with other code.
     execution_timeout : float or None
         Seconds one cell may run; None for no limit.
+    language, locale : str
+        The report's language and the locale of its numbers (see :mod:`crmlib.i18n`).
     """
 
     key: str
@@ -74,6 +76,8 @@ class Job:
     report_date: dt.date | str
     crmlib_version: str
     execution_timeout: float | None = 600
+    language: str = "en"
+    locale: str = ""
 
     @property
     def stem(self) -> str:
@@ -187,6 +191,7 @@ def run_job(job: Job) -> JobOutcome:
             f"{job.crmlib_version}. Fix: install the same crmlib on every worker",
         )
     _quiet_papermill()
+    from crmlib.i18n import Setting
     from crmlib.render import ReportError, render_notebook
 
     try:
@@ -199,6 +204,7 @@ def run_job(job: Job) -> JobOutcome:
                 company=job.client,
                 report_date=job.report_date,
                 execution_timeout=job.execution_timeout,
+                setting=Setting(job.language, job.locale),
             )
     except ReportError as exc:
         return JobOutcome(

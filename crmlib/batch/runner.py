@@ -42,6 +42,9 @@ from crmlib.batch.manifest import (
 )
 from crmlib.batch.scheduler import BatchRow, BatchScheduler, PlannedReport, Task
 from crmlib.batch.summary import SUMMARY_NAME, write_summary
+from crmlib.errors import CrmlibError
+from crmlib.i18n import SOURCE_LANGUAGE, Setting
+from crmlib.i18n.narrative import translation_path
 
 #: File name of the log of the worker processes and their kernels, in the output folder.
 LOG_NAME = "batch.log"
@@ -115,6 +118,7 @@ def plan_batch(
     force: bool = False,
     report_date: dt.date | str | None = None,
     timeout: float | None = None,
+    language: str | None = None,
 ) -> list[PlannedReport]:
     """Every (client, notebook) report of a batch, with its inputs and whether it is current.
 
@@ -134,6 +138,9 @@ def plan_batch(
     timeout : float, optional
         Seconds one cell may run, 0 for no limit; None takes the clients file's
         ``timeout``. Not an input of the report: changing it renders nothing again.
+    language : str, optional
+        The language of every report (``--lang``), over each client's ``language``
+        parameter and company.yml's.
 
     Returns
     -------
@@ -153,8 +160,16 @@ def plan_batch(
         report_dir = out_dir / client.slug
         for notebook in spec.notebooks:
             parameters = spec.parameters_for(client, notebook)
+            setting = _setting(client.data_dir, language or parameters.get("language"))
+            notebook_digest = notebook_digests[notebook.path]
+            if setting.language != SOURCE_LANGUAGE:
+                parameters = {**parameters, "language": setting.language}
+                # A corrected translation renders the report again.
+                translation = translation_path(setting.language, notebook.stem)
+                if translation.is_file():
+                    notebook_digest += file_digest(translation)
             inputs = report_inputs(
-                notebook_digest=notebook_digests[notebook.path],
+                notebook_digest=notebook_digest,
                 data_digest=data_digests[client.data_dir],
                 parameters=parameters,
                 formats=spec.formats,
@@ -173,10 +188,24 @@ def plan_batch(
                 report_date=report_date,
                 crmlib_version=crmlib.__version__,
                 execution_timeout=seconds or None,
+                language=setting.language,
+                locale=setting.locale,
             )
             current = not force and manifest.is_up_to_date(key, digest, report_dir)
             reports.append(PlannedReport(client, notebook, job, inputs, digest, current))
     return reports
+
+
+def _setting(data_dir: Path | str, language: object) -> Setting:
+    """A client's report language; English when company.yml's is unreadable (the client's
+    own check then reports that, in its rows, without stopping the batch)."""
+    # Imported here: planning a batch must not load pandas (see test_dask).
+    from crmlib.data.company import company_setting
+
+    try:
+        return company_setting(data_dir, str(language) if language else None)
+    except CrmlibError:
+        return Setting()
 
 
 def pseudonymised_spec(spec: BatchSpec, folder: Path) -> BatchSpec:
@@ -212,6 +241,7 @@ def run_batch(
     report_date: dt.date | str | None = None,
     pseudonymise: bool = False,
     timeout: float | None = None,
+    language: str | None = None,
 ) -> BatchResult:
     """Render the reports of many clients, in parallel, skipping what is up to date.
 
@@ -246,6 +276,8 @@ def run_batch(
     timeout : float, optional
         Seconds one cell may run, 0 for no limit; None takes the clients file's
         ``timeout`` (600 s when it has none).
+    language : str, optional
+        The language of every report, over the clients' own (see :func:`plan_batch`).
 
     Returns
     -------
@@ -274,7 +306,13 @@ def run_batch(
         spec = pseudonymised_spec(spec, out_dir / ".pseudonymised")
     manifest = Manifest.load(out_dir)
     reports = plan_batch(
-        spec, out_dir, manifest=manifest, force=force, report_date=report_date, timeout=timeout
+        spec,
+        out_dir,
+        manifest=manifest,
+        force=force,
+        report_date=report_date,
+        timeout=timeout,
+        language=language,
     )
     summary_path = out_dir / SUMMARY_NAME
     bar = tqdm(

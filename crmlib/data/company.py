@@ -37,7 +37,7 @@ from crmlib.data.readers import RawTable, find_table_file, read_table_file
 from crmlib.data.schema import TABLE_NAMES, TABLES
 from crmlib.data.validation import check_references, check_returns, parse_table
 from crmlib.errors import DataValidationError, MissingDataError
-from crmlib.i18n import check_language, resolve
+from crmlib.i18n import Setting, check_language, resolve
 from crmlib.parameters import check_currency, check_date, load_yaml
 
 COMPANY_FILE = "company.yml"
@@ -264,6 +264,23 @@ def _check_known_customers(
                 rows=spreadsheet_rows(np.flatnonzero(unknown), header_rows.get(table, 1)),
                 fix="add a customers table that lists every customer, or correct the ids",
             )
+
+
+def company_setting(data_dir: str | os.PathLike[str], language: str | None = None) -> Setting:
+    """The language and locale of a company's reports, from its company.yml alone.
+
+    For a batch that plans many clients' reports without loading their tables;
+    ``language`` (a render's ``--lang`` or a client's) wins over company.yml's.
+    """
+    database = parse_source(data_dir)
+    folder = Path(data_dir).expanduser() if database is None else database.folder
+    info = read_company_info(folder) if folder is not None and Path(folder).is_dir() else {}
+    return resolve(
+        check_language(language, origin="(the language parameter)"),
+        company_language=check_language(info.get("language"), origin="in company.yml"),
+        company_locale=info.get("locale"),
+        country=info.get("country"),
+    )
 
 
 def load_company(

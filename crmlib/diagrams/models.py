@@ -28,6 +28,7 @@ from crmlib.diagrams.shapes import (
 )
 from crmlib.errors import ParameterError
 from crmlib.stages import Stage
+from crmlib.text import N_, translate
 
 
 def _stages(items, expected: int, what: str) -> list[Stage]:
@@ -35,6 +36,12 @@ def _stages(items, expected: int, what: str) -> list[Stage]:
     if len(stages) != expected:
         raise ParameterError(f"the {what} diagram needs {expected} elements, got {len(stages)}")
     return stages
+
+
+def _name(stage: Stage) -> str:
+    """An element's name in the report language: the models name elements in English, and
+    the glossary (:mod:`crmlib.analytics.glossary`) holds every name in the catalogue."""
+    return translate(stage.name)
 
 
 def _colour(stage: Stage, default=NEUTRAL):
@@ -56,7 +63,7 @@ def _bars(
         y = top - index * (height + gap)
         colour = _colour(stage)
         box(ax, x, y, width, height, "", (), colour=colour)
-        text = stage.name + ("  -  " + "; ".join(stage.lines) if stage.lines else "")
+        text = _name(stage) + ("  -  " + "; ".join(stage.lines) if stage.lines else "")
         ax.text(
             x + width / 2,
             y + height / 2,
@@ -74,7 +81,7 @@ def draw_idic(
     ax: Axes | None = None,
     *,
     centre: str = "IDIC",
-    title: str = "The IDIC cycle",
+    title: str = N_("The IDIC cycle"),
 ) -> Axes:
     """Peppers & Rogers' four phases as a cycle: Identify, Differentiate, Interact, Customize.
 
@@ -96,7 +103,7 @@ def draw_idic(
             y - height / 2,
             width,
             height,
-            stage.name,
+            _name(stage),
             stage.lines,
             colour=_colour(stage, "#d6e6f2"),
         )
@@ -115,7 +122,7 @@ def draw_idic(
         fontweight="bold",
         color=ACCENT,
     )
-    ax.set_title(title)
+    ax.set_title(translate(title))
     return ax
 
 
@@ -124,7 +131,7 @@ def draw_qci(
     activities: Sequence[Stage],
     ax: Axes | None = None,
     *,
-    title: str = "The QCI customer management model",
+    title: str = N_("The QCI customer management model"),
 ) -> Axes:
     """The QCI model from the outside in: concentric rings around the four activities.
 
@@ -150,7 +157,7 @@ def draw_qci(
         ax.add_patch(
             Circle((cx, cy), radius, facecolor=_colour(ring), edgecolor="white", linewidth=2)
         )
-        label = ring.name + (f"  ({ring.lines[0]})" if ring.lines else "")
+        label = _name(ring) + (f"  ({ring.lines[0]})" if ring.lines else "")
         ax.text(
             cx,
             cy + radius - step / 2,
@@ -174,14 +181,14 @@ def draw_qci(
         ax.text(
             tx,
             ty,
-            "\n".join([stage.name, *stage.lines[:1]]),
+            "\n".join([_name(stage), *stage.lines[:1]]),
             ha="center",
             va="center",
             fontsize=6.5,
             color=text_colour(colour),
             fontweight="bold",
         )
-    ax.set_title(title)
+    ax.set_title(translate(title))
     return ax
 
 
@@ -190,7 +197,7 @@ def draw_payne_frow(
     elements: Sequence[Stage],
     ax: Axes | None = None,
     *,
-    title: str = "Payne & Frow: five CRM processes on four implementation elements",
+    title: str = N_("Payne & Frow: five CRM processes on four implementation elements"),
 ) -> Axes:
     """The five cross-functional processes over the four elements that carry them."""
     procs = _stages(processes, 5, "Payne & Frow processes")
@@ -205,7 +212,7 @@ def draw_payne_frow(
             top,
             width,
             3.3,
-            wrap_label(stage.name, 14),
+            wrap_label(_name(stage), 14),
             stage.lines,
             colour=_colour(stage, "#d6e6f2"),
             title_size=9,
@@ -218,7 +225,7 @@ def draw_payne_frow(
     ax.text(
         7.5,
         3.85,
-        "implementation elements",
+        translate("implementation elements"),
         ha="center",
         va="center",
         fontsize=8,
@@ -226,7 +233,7 @@ def draw_payne_frow(
         style="italic",
     )
     _bars(ax, elems, x=0.15, top=2.9, width=14.7, gap=0.12)
-    ax.set_title(title)
+    ax.set_title(translate(title))
     return ax
 
 
@@ -235,8 +242,8 @@ def draw_value_chain(
     supporting: Sequence[Stage],
     ax: Axes | None = None,
     *,
-    outcome: str = "customer profitability",
-    title: str = "Buttle's CRM value chain",
+    outcome: str = N_("customer profitability"),
+    title: str = N_("Buttle's CRM value chain"),
 ) -> Axes:
     """The five primary stages as a chain of arrows over the five supporting conditions."""
     stages = _stages(primary, 5, "value chain primary")
@@ -250,7 +257,7 @@ def draw_value_chain(
             top,
             width,
             height,
-            wrap_label(stage.name, 15),
+            wrap_label(_name(stage), 15),
             stage.lines,
             colour=_colour(stage, "#d6e6f2"),
             first=index == 0,
@@ -258,7 +265,7 @@ def draw_value_chain(
     ax.text(
         14.95,
         top + height / 2,
-        wrap_label(outcome, 12),
+        wrap_label(translate(outcome), 12),
         ha="left",
         va="center",
         fontsize=8.5,
@@ -268,7 +275,7 @@ def draw_value_chain(
     ax.text(
         7.5,
         top - 0.35,
-        "supporting conditions",
+        translate("supporting conditions"),
         ha="center",
         va="center",
         fontsize=8,
@@ -276,7 +283,7 @@ def draw_value_chain(
         color=INK,
     )
     _bars(ax, conditions, x=0.1, top=top - 1.35, width=14.6, gap=0.1)
-    ax.set_title(title)
+    ax.set_title(translate(title))
     return ax
 
 
@@ -284,7 +291,7 @@ def draw_idol(
     elements: Sequence[Stage],
     ax: Axes | None = None,
     *,
-    title: str = "Customer IDOL: a continuous process",
+    title: str = N_("Customer IDOL: a continuous process"),
 ) -> Axes:
     """Identification, Differentiation, Orchestration and Learning in a row, with
     Learning feeding back into Identification (the CRM continuous process)."""
@@ -299,7 +306,7 @@ def draw_idol(
             y,
             width,
             height,
-            stage.name,
+            _name(stage),
             stage.lines,
             colour=_colour(stage, "#d6e6f2"),
             wrap=24,
@@ -311,12 +318,12 @@ def draw_idol(
     ax.text(
         7,
         5.85,
-        "new knowledge changes segments and treatments",
+        translate("new knowledge changes segments and treatments"),
         ha="center",
         va="center",
         fontsize=8.5,
         style="italic",
         color=ACCENT,
     )
-    ax.set_title(title, pad=14)
+    ax.set_title(translate(title), pad=14)
     return ax

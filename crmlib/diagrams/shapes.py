@@ -10,6 +10,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Polygon
+from matplotlib.text import Text
 
 from crmlib.plots.style import BLUE, GREEN, RED
 
@@ -80,7 +81,7 @@ def box(
     body = "\n".join(lines)
     centre_y = y + height / 2
     if body:
-        ax.text(
+        heading = ax.text(
             x + width / 2,
             centre_y + height * 0.18,
             title,
@@ -102,7 +103,7 @@ def box(
             linespacing=1.3,
         )
     else:
-        ax.text(
+        heading = ax.text(
             x + width / 2,
             centre_y,
             title,
@@ -112,6 +113,7 @@ def box(
             fontweight="bold",
             color=ink,
         )
+    fit_width(heading, width * 0.94)
     return patch
 
 
@@ -165,7 +167,7 @@ def chevron(
     ax.add_patch(patch)
     ink = text_colour(colour)
     centre = x + (width + (0 if first else notch)) / 2 - notch / 2
-    ax.text(
+    heading = ax.text(
         centre,
         y + height * 0.68,
         title,
@@ -175,6 +177,7 @@ def chevron(
         fontweight="bold",
         color=ink,
     )
+    fit_width(heading, width - notch * (1 if first else 2) - 0.1)
     if lines:
         ax.text(
             centre,
@@ -196,6 +199,26 @@ def cycle_positions(
     cx, cy = centre
     angles = [math.radians(start_angle - 360.0 * i / count) for i in range(count)]
     return [(cx + radius * math.cos(a), cy + radius * math.sin(a)) for a in angles]
+
+
+def fit_width(text: Text, width: float) -> Text:
+    """Shrink ``text``'s font until its widest line fits ``width`` data units.
+
+    A label is wrapped on spaces, but one long word cannot be (Dutch compounds such as
+    "Klantenportefeuilleanalyse"): rather than run over its shape, it gets smaller.
+    Without a canvas that can measure text, the text is left as it is.
+    """
+    ax = text.axes
+    get_renderer = getattr(ax.figure.canvas, "get_renderer", None)
+    if get_renderer is None:
+        return text
+    ax.apply_aspect()  # the equal aspect decides how wide a data unit is drawn
+    drawn = text.get_window_extent(get_renderer()).width
+    (left, _), (right, _) = ax.transData.transform([(0, 0), (width, 0)])
+    room = abs(right - left)
+    if drawn > room > 0:
+        text.set_fontsize(text.get_fontsize() * room / drawn)
+    return text
 
 
 def wrap_label(text: str, width: int = 16) -> str:

@@ -53,8 +53,9 @@ def check_language(value: object, *, origin: str = "") -> str:
     if text and text not in LANGUAGES:
         where = f" {origin}" if origin else ""
         raise ParameterError(
-            f"language {value!r}{where} is not one the workbook speaks",
-            fix=f"use one of {', '.join(LANGUAGES)} (or leave it empty for English)",
+            f"language {value!r}{where} is not one the workbook speaks"
+            + ". Fix: "
+            + f"use one of {', '.join(LANGUAGES)} (or leave it empty for English)"
         )
     return text
 
@@ -71,8 +72,9 @@ def check_locale(value: object, *, origin: str = "") -> str:
     except (ValueError, UnknownLocaleError):
         where = f" {origin}" if origin else ""
         raise ParameterError(
-            f"locale {value!r}{where} is not a known locale",
-            fix="write it as language_COUNTRY, e.g. nl_BE, nl_NL or en_GB",
+            f"locale {value!r}{where} is not a known locale"
+            + ". Fix: "
+            + "write it as language_COUNTRY, e.g. nl_BE, nl_NL or en_GB"
         ) from None
     return text
 

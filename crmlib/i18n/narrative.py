@@ -65,8 +65,9 @@ def load_translation(language: str, stem: str, folder: Path = TRANSLATIONS_DIR) 
         data = yaml.safe_load(handle) or {}
     if not isinstance(data, dict) or not isinstance(data.get("cells", {}), dict):
         raise ParameterError(
-            f"{path.name} in {path.parent} is not a translation file",
-            fix="write it as 'notebook:', 'file_name:' and 'cells:' with one entry per cell id",
+            f"{path.name} in {path.parent} is not a translation file"
+            + ". Fix: "
+            + "write it as 'notebook:', 'file_name:' and 'cells:' with one entry per cell id"
         )
     return data
 
@@ -120,8 +121,9 @@ def translated_notebook(
         return nb
     if language not in LANGUAGES:
         raise ParameterError(
-            f"language {language!r} is not one the workbook speaks",
-            fix=f"use one of {', '.join(LANGUAGES)}",
+            f"language {language!r} is not one the workbook speaks"
+            + ". Fix: "
+            + f"use one of {', '.join(LANGUAGES)}"
         )
     wrong = problems(language, notebook, folder)
     if wrong:
@@ -129,9 +131,10 @@ def translated_notebook(
         more = f" and {len(wrong) - 5} more" if len(wrong) > 5 else ""
         raise ParameterError(
             f"notebook {notebook.stem} has no up-to-date {language} text for cell(s) "
-            f"{listed}{more}",
-            fix=f"translate them in {translation_path(language, notebook.stem, folder)} "
-            f"(python -m crmlib.i18n.narrative check {language} lists them)",
+            f"{listed}{more}"
+            + ". Fix: "
+            + f"translate them in {translation_path(language, notebook.stem, folder)} "
+            f"(python -m crmlib.i18n.narrative check {language} lists them)"
         )
     cells = load_translation(language, notebook.stem, folder)["cells"]
     result = copy.deepcopy(nb)

@@ -20,6 +20,8 @@ from typing import Any
 import pandas as pd
 
 from crmlib.errors import InstrumentError
+from crmlib.i18n import SOURCE_LANGUAGE, current_language
+from crmlib.instruments.translation import translated_text
 from crmlib.instruments.yamlio import load_yaml
 
 #: Environment variable that points the workbook at another instruments folder.
@@ -381,7 +383,12 @@ def load_instrument(id_or_path: str | os.PathLike[str] | Instrument) -> Instrume
             )
     if not path.is_file():
         raise InstrumentError(f"{path}: file not found. Fix: check the path of the instrument")
-    instrument = parse_instrument(path.read_text(encoding="utf-8"), source=str(path))
+    text = path.read_text(encoding="utf-8")
+    language = current_language()
+    if language != SOURCE_LANGUAGE:
+        # The texts in the report's language; ids, values and scoring stay the file's.
+        text = translated_text(text, path, language)
+    instrument = parse_instrument(text, source=str(path))
     if instrument.id != path.stem:
         raise InstrumentError(
             f"{path}: the id '{instrument.id}' differs from the file name '{path.stem}'. "
@@ -751,13 +758,14 @@ def _item(check: _Checker, raw: Any, area: dict, area_id: str, index: int, conte
     )
 
 
-def parse_instrument(text: str, source: str = "<instrument>") -> Instrument:
+def parse_instrument(text: str | dict, source: str = "<instrument>") -> Instrument:
     """Parse and check an instrument from YAML text.
 
     Parameters
     ----------
-    text : str
-        The YAML text (the format is in ``data/instruments/README.md``).
+    text : str or dict
+        The YAML text (the format is in ``data/instruments/README.md``), or its data
+        already read (a translated instrument, see :mod:`crmlib.instruments.translation`).
     source : str
         The file name used in error messages.
 
@@ -773,7 +781,7 @@ def parse_instrument(text: str, source: str = "<instrument>") -> Instrument:
         items, a tag that is not declared, and so on.
     """
     check = _Checker(source)
-    data = load_yaml(text, source)
+    data = load_yaml(text, source) if isinstance(text, str) else text
     data = check.mapping(data, "", "the instrument")
     check.keys(data, _TOP_KEYS, "", "instrument")
     instrument_id = check.ident(data["id"], "", "instrument")

@@ -17,9 +17,10 @@ import pandas as pd
 
 from crmlib.data.company import Company, load_company
 from crmlib.errors import MissingDataError
+from crmlib.formatting import decimal
 from crmlib.i18n import Setting, activate
 from crmlib.models.steps import reason
-from crmlib.text import escape, markdown
+from crmlib.text import N_, escape, markdown, translate
 
 __all__ = ["escape", "markdown", "open_company", "say", "setup", "share_verdict", "step"]
 
@@ -51,7 +52,8 @@ def setup() -> None:
     pd.set_option("display.max_colwidth", 160)
     # Styled tables show client text (names, offers): escape it like plain tables do.
     pd.set_option("styler.format.escape", "html")
-    pd.set_option("display.float_format", lambda x: f"{x:,.2f}")
+    # Numbers in tables in the locale in force (1.234,50 in Dutch), read at display time.
+    pd.set_option("display.float_format", lambda x: decimal(x, 2))
 
 
 def open_company(
@@ -115,11 +117,16 @@ def step(name: str):
         yield
     except MissingDataError as missing:
         # The models' own mechanism (crmlib.models.steps) keeps the reason; here it is said.
-        say("*{name} is skipped: {reason}.*", name=name, reason=reason(missing))
+        say(N_("*{name} is skipped: {reason}.*"), name=translate(name), reason=reason(missing))
 
 
 def say(template: str, **values) -> None:
-    """Show a computed sentence as Markdown, with every value escaped."""
+    """Show a computed sentence as Markdown, with every value escaped.
+
+    A template with values is translated when it is filled (:func:`crmlib.text.sentence`):
+    mark a literal one with ``N_`` so the catalogue holds it; a text without values is
+    shown as given (a computed sentence, or a literal already passed through ``translate``).
+    """
     from IPython.display import Markdown, display
 
     display(Markdown(markdown(template, **values)))

@@ -31,11 +31,15 @@ import ipywidgets as widgets
 import pandas as pd
 
 from crmlib.errors import AnswersChangedError, CrmlibError
+from crmlib.formatting import count, day
 from crmlib.instruments import scoring
 from crmlib.instruments.answers import Answers, answers_path, load_answers, save_answers
 from crmlib.instruments.definition import Area, Dimension, Instrument, Item, load_instrument
+from crmlib.text import N_, translate
+from crmlib.text import label as words_of
 
-NOT_SCORED = "not scored"
+#: The value of a control nobody scored (a value the code reads: shown translated).
+NOT_SCORED = N_("not scored")
 _NO_LEVEL = 0  # maturity levels and severities are numbered from 1
 _FULL_WIDTH = widgets.Layout(width="100%")
 
@@ -50,6 +54,11 @@ def _file_signature(path: Path) -> str | None:
 def _scale_label(instrument: Instrument, value: int) -> str:
     point = instrument.scale_point(value)
     return f"{point.value} – {point.label}"
+
+
+def _source(instrument: Instrument) -> str:
+    """The instrument's source line as HTML (the source stays in its own language)."""
+    return translate("Source: {source}").format(source=html.escape(instrument.source))
 
 
 class AssessmentForm:
@@ -113,25 +122,27 @@ class AssessmentForm:
         header = widgets.HTML(
             f"<h3>{html.escape(instrument.title)}</h3>"
             f"<p>{html.escape(instrument.guidance)}</p>"
-            f"<p><small>Source: {html.escape(instrument.source)}</small></p>"
+            f"<p><small>{_source(instrument)}</small></p>"
         )
-        self.assessor = widgets.Text(description="Assessor", placeholder="who scores")
+        self.assessor = widgets.Text(
+            description=translate("Assessor"), placeholder=translate("who scores")
+        )
         self.participants = widgets.Text(
-            description="Participants",
-            placeholder="names or roles, separated by commas",
+            description=translate("Participants"),
+            placeholder=translate("names or roles, separated by commas"),
             layout=widgets.Layout(width="60%"),
         )
-        self.date = widgets.DatePicker(description="Date")
+        self.date = widgets.DatePicker(description=translate("Date"))
         self.assessor.add_class("crm-assessor")
         tabs = widgets.Tab(
             children=[self._area_tab(area) for area in instrument.areas],
             titles=tuple(area.title for area in instrument.areas),
         )
         self.save_button = widgets.Button(
-            description="Save answers",
+            description=translate("Save answers"),
             button_style="primary",
             icon="save",
-            tooltip=f"Write {self.path}",
+            tooltip=translate("Write {path}").format(path=self.path),
         )
         self.save_button.add_class("crm-save")
         self.save_button.on_click(self._on_save)
@@ -157,8 +168,8 @@ class AssessmentForm:
             parts.append(widgets.HTML(f"<p><i>{html.escape(intro)}</i></p>"))
         parts.extend(self._item_row(item) for item in area.items)
         notes = widgets.Textarea(
-            description="Notes",
-            placeholder=f"Notes on {area.title}",
+            description=translate("Notes"),
+            placeholder=translate("Notes on {area}").format(area=area.title),
             layout=widgets.Layout(width="90%", height="5em"),
         )
         notes.add_class(f"crm-notes-{area.id}")
@@ -177,9 +188,9 @@ class AssessmentForm:
         else:
             controls = [self._maturity(item)]
         note = widgets.Text(
-            placeholder="note on this item",
+            placeholder=translate("note on this item"),
             layout=widgets.Layout(width="60%"),
-            tooltip=f"Note on {item.id}",
+            tooltip=translate("Note on {item}").format(item=item.id),
         )
         self.item_notes[item.id] = note
         row = widgets.VBox(
@@ -205,10 +216,13 @@ class AssessmentForm:
         slider.add_class("crm-score")
         slider.add_class(f"crm-score-{item.id}-{dimension.id}")
         unscored = widgets.Checkbox(
-            value=True, description=NOT_SCORED, indent=False, layout=widgets.Layout(width="8em")
+            value=True,
+            description=translate(NOT_SCORED),
+            indent=False,
+            layout=widgets.Layout(width="8em"),
         )
         unscored.add_class(f"crm-not-scored-{item.id}-{dimension.id}")
-        readout = widgets.Label(NOT_SCORED)
+        readout = widgets.Label(translate(NOT_SCORED))
         self.controls[key] = slider
         self.not_scored[key] = unscored
         self._readouts[key] = readout
@@ -232,16 +246,21 @@ class AssessmentForm:
         slider.readout = not unscored.value
         slider.style.handle_color = "#bbbbbb" if unscored.value else None
         self._readouts[key].value = (
-            NOT_SCORED if unscored.value else _scale_label(self.instrument, slider.value)
+            translate(NOT_SCORED) if unscored.value else _scale_label(self.instrument, slider.value)
         )
 
     def _check(self, item: Item) -> widgets.HBox:
-        yes, no = ("present", "absent") if not item.desirable else ("yes", "no")
+        yes, no = (N_("present"), N_("absent")) if not item.desirable else (N_("yes"), N_("no"))
         buttons = widgets.ToggleButtons(
-            options=[(NOT_SCORED, NOT_SCORED), (yes, "yes"), (no, "no")],
+            # (label, value): the values are what the answers file records
+            options=[
+                (translate(NOT_SCORED), NOT_SCORED),
+                (translate(yes), "yes"),
+                (translate(no), "no"),
+            ],
             value=NOT_SCORED,
-            description="Answer",
-            tooltips=[f"{NOT_SCORED}: nobody could answer", item.guidance, item.guidance],
+            description=translate("Answer"),
+            tooltips=[translate("not scored: nobody could answer"), item.guidance, item.guidance],
             tooltip=item.guidance,
             style={"button_width": "7em"},
         )
@@ -250,14 +269,14 @@ class AssessmentForm:
         self.controls[(item.id, dimension)] = buttons
         children: list[widgets.Widget] = [buttons]
         if item.severity:
-            options = [("severity not given", _NO_LEVEL)] + [
+            options = [(translate("severity not given"), _NO_LEVEL)] + [
                 (f"{point.value} – {point.label}", point.value)
                 for point in self.instrument.severity_scale
             ]
             severity = widgets.Dropdown(
                 options=options,
                 value=_NO_LEVEL,
-                description="Severity",
+                description=translate("Severity"),
                 disabled=True,
                 tooltip="; ".join(
                     f"{p.label}: {p.meaning}" for p in self.instrument.severity_scale
@@ -276,13 +295,13 @@ class AssessmentForm:
         return widgets.HBox(children)
 
     def _maturity(self, item: Item) -> widgets.VBox:
-        options = [(NOT_SCORED, _NO_LEVEL)] + [
+        options = [(translate(NOT_SCORED), _NO_LEVEL)] + [
             (f"{level.level} – {level.title}", level.level) for level in item.levels
         ]
         dropdown = widgets.Dropdown(
             options=options,
             value=_NO_LEVEL,
-            description="Level",
+            description=translate("Level"),
             tooltip=item.guidance,
             layout=widgets.Layout(width="50%"),
         )
@@ -309,7 +328,8 @@ class AssessmentForm:
             return f"<ul>{rows}</ul>"
         level = item.level(number)
         markers = "".join(f"<li>{html.escape(marker)}</li>" for marker in level.markers)
-        return f"<p>{html.escape(level.description)}</p><p>Markers:</p><ul>{markers}</ul>"
+        said = html.escape(translate("Markers:"))
+        return f"<p>{html.escape(level.description)}</p><p>{said}</p><ul>{markers}</ul>"
 
     # -- state -----------------------------------------------------------------------------
 
@@ -397,9 +417,11 @@ class AssessmentForm:
         """
         if not force and _file_signature(self.path) != self._signature:
             raise AnswersChangedError(
-                f"{self.path}: the answers were saved by another form after this one was "
-                "opened. Fix: run the cell again to load them, or call save(force=True) to "
-                "overwrite them with this form's answers"
+                translate(
+                    "{path}: the answers were saved by another form after this one was "
+                    "opened. Fix: run the cell again to load them, or call save(force=True) to "
+                    "overwrite them with this form's answers"
+                ).format(path=self.path)
             )
         answers = self.answers()
         if answers.date is None:
@@ -409,8 +431,12 @@ class AssessmentForm:
         self._signature = _file_signature(path)
         unscored = answers.n_total - answers.n_scored
         self.status.value = html.escape(
-            f"Saved {answers.n_scored} answers to {path} at {dt.datetime.now():%H:%M}"
-            f" ({unscored} not scored)."
+            translate("Saved {scored} answers to {path} at {time} ({unscored} not scored).").format(
+                scored=count(answers.n_scored),
+                path=path,
+                time=f"{dt.datetime.now():%H:%M}",
+                unscored=count(unscored),
+            )
         )
         return path
 
@@ -420,9 +446,8 @@ class AssessmentForm:
         try:
             self.save()
         except (CrmlibError, OSError) as error:
-            self.status.value = (
-                f"<span style='color:#c0392b'>Not saved: {html.escape(str(error))}</span>"
-            )
+            said = translate("Not saved: {error}").format(error=str(error))
+            self.status.value = f"<span style='color:#c0392b'>{html.escape(said)}</span>"
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
@@ -439,28 +464,57 @@ def _png(figure) -> str:
 
 
 _HEADINGS = {
-    "area_title": "area",
-    "text": "item",
-    "percent": "% of maximum",
-    "severity_label": "severity",
-    "paired": "items scored on both",
+    "area_title": N_("area"),
+    "text": N_("item"),
+    "percent": N_("% of maximum"),
+    "severity_label": N_("severity"),
+    "paired": N_("items scored on both"),
 }
+
+#: The other headings and values the report shows as words (the catalogue holds them).
+_WORDS = (
+    N_("area"),
+    N_("item"),
+    N_("type"),
+    N_("answered"),
+    N_("total"),
+    N_("rank"),
+    N_("level"),
+    N_("title"),
+    N_("description"),
+    N_("dimension"),
+    N_("gap"),
+    N_("intention"),
+    N_("reality"),
+    N_("score"),
+    N_("scale"),
+    N_("check"),
+    N_("maturity"),
+)
+
+
+def _heading(column: str) -> str:
+    if column in _HEADINGS:
+        return translate(_HEADINGS[column])
+    if column.endswith("_percent"):
+        dimension = translate(words_of(column.removesuffix("_percent")))
+        return translate("{dimension} (%)").format(dimension=dimension)
+    return translate(words_of(column))
 
 
 def _readable(frame: pd.DataFrame, multi: bool) -> pd.DataFrame:
-    """Column headings for readers of a report rather than programmers."""
+    """Column headings (and dimension names) for readers of a report rather than programmers."""
     if not multi and "dimension" in frame.columns:
         frame = frame.drop(columns=["dimension"])
-    renamed = {
-        c: _HEADINGS.get(c, c.replace("_percent", " (%)").replace("_", " ")) for c in frame.columns
-    }
-    return frame.rename(columns=renamed)
+    elif "dimension" in frame.columns:
+        frame = frame.assign(dimension=frame["dimension"].map(lambda d: translate(words_of(d))))
+    return frame.rename(columns={c: _heading(c) for c in frame.columns})
 
 
 def _table(frame: pd.DataFrame) -> str:
     return frame.to_html(
         index=False,
-        na_rep=NOT_SCORED,
+        na_rep=translate(NOT_SCORED),
         border=0,
         classes="crm-table",
         float_format=lambda value: f"{value:.0f}",
@@ -519,7 +573,9 @@ class AssessmentReport:
             scoring.area_scores(self.answers),
             radar.add_subplot(projection="polar"),
             benchmarks=self.instrument.benchmarks or None,
-            title=f"{self.instrument.title}: score per area",
+            title=translate("{instrument}: score per area").format(
+                instrument=self.instrument.title
+            ),
         )
         figures["radar"] = radar
         if len(self.instrument.dimensions) > 1:
@@ -542,37 +598,43 @@ class AssessmentReport:
 
     def _questionnaire_html(self) -> str:
         rows = [
-            {"area": area.title, "item": item.text, "type": item.type}
+            {"area": area.title, "item": item.text, "type": translate(item.type)}
             for area in self.instrument.areas
             for item in area.items
         ]
-        return _table(pd.DataFrame(rows))
+        return _table(pd.DataFrame(rows).rename(columns=_heading))
 
     def _repr_html_(self) -> str:
         instrument, answers = self.instrument, self.answers
         parts = [
             f"<h3>{html.escape(instrument.title)}</h3>",
-            f"<p><small>Source: {html.escape(instrument.source)}</small></p>",
+            f"<p><small>{_source(instrument)}</small></p>",
         ]
         if not self.saved:
-            parts.append(
-                "<p>No answers saved yet: the workshop has not scored this assessment. "
-                "The questions are:</p>"
+            said = translate(
+                "No answers saved yet: the workshop has not scored this assessment. "
+                "The questions are:"
             )
+            parts.append(f"<p>{html.escape(said)}</p>")
             parts.append(self._questionnaire_html())
             return "\n".join(parts)
+        not_given = translate("not given")
         meta = [
-            f"Assessor: {html.escape(answers.assessor or 'not given')}",
-            f"participants: {html.escape(', '.join(answers.participants) or 'not given')}",
-            f"date: {answers.date.isoformat() if answers.date else 'not given'}",
-            f"{answers.n_scored} of {answers.n_total} answers scored",
+            translate("Assessor: {name}").format(name=answers.assessor or not_given),
+            translate("participants: {names}").format(
+                names=", ".join(answers.participants) or not_given
+            ),
+            translate("date: {date}").format(date=day(answers.date) if answers.date else not_given),
+            translate("{scored} of {total} answers scored").format(
+                scored=count(answers.n_scored), total=count(answers.n_total)
+            ),
         ]
-        parts.append(f"<p>{'; '.join(meta)}.</p>")
+        parts.append(f"<p>{html.escape('; '.join(meta))}.</p>")
         tables = self.tables()
         multi = len(instrument.dimensions) > 1
         figures = self.figures()
         overall = tables["overall"][["dimension", "percent", "answered", "total"]]
-        parts += ["<h4>Overall</h4>", _table(_readable(overall, multi))]
+        parts += [_h4(N_("Overall")), _table(_readable(overall, multi))]
         for name in ("radar", "gaps"):
             if name in figures:
                 parts.append(
@@ -580,27 +642,32 @@ class AssessmentReport:
                 )
         if "maturity" in tables:
             maturity = tables["maturity"][["text", "level", "title", "description"]]
-            parts += ["<h4>Maturity level</h4>", _table(_readable(maturity, multi))]
+            parts += [_h4(N_("Maturity level")), _table(_readable(maturity, multi))]
         if "barriers" in tables:
             present = tables["barriers"][["text", "severity_label"]]
-            parts.append("<h4>Barriers present</h4>")
+            parts.append(_h4(N_("Barriers present")))
             parts.append(
                 _table(_readable(present, multi))
                 if len(present)
-                else "<p>No barrier marked present.</p>"
+                else _paragraph(N_("No barrier marked present."))
             )
         areas = tables["areas"][["area_title", "dimension", "percent", "answered", "total"]]
-        parts += ["<h4>Areas</h4>", _table(_readable(areas, multi))]
+        parts += [_h4(N_("Areas")), _table(_readable(areas, multi))]
         weakest = tables["weakest"][["rank", "area_title", "percent"]]
-        on = (
-            f" (on {instrument.dimension(instrument.main_dimension).label.lower()})"
+        heading = (
+            translate("Weakest areas (on {dimension})").format(
+                dimension=instrument.dimension(instrument.main_dimension).label.lower()
+            )
             if multi
-            else ""
+            else translate("Weakest areas")
         )
-        parts += [f"<h4>Weakest areas{html.escape(on)}</h4>", _table(_readable(weakest, multi))]
+        parts += [f"<h4>{html.escape(heading)}</h4>", _table(_readable(weakest, multi))]
         if "gaps" in tables:
             gaps = tables["gaps"].drop(columns=["area"])
-            parts += ["<h4>Gap per area (percentage points)</h4>", _table(_readable(gaps, multi))]
+            parts += [
+                _h4(N_("Gap per area (percentage points)")),
+                _table(_readable(gaps, multi)),
+            ]
         parts.append(f'<img alt="heatmap" src="data:image/png;base64,{_png(figures["heatmap"])}"/>')
         notes = [(instrument.area(a).title, n) for a, n in answers.area_notes.items()]
         notes += [(instrument.item(i).text, n) for i, n in answers.item_notes.items()]
@@ -609,8 +676,18 @@ class AssessmentReport:
                 f"<li><b>{html.escape(where)}</b>: {html.escape(note)}</li>"
                 for where, note in notes
             )
-            parts.append(f"<h4>Notes</h4><ul>{items}</ul>")
+            parts.append(_h4(N_("Notes")) + f"<ul>{items}</ul>")
         return "\n".join(parts)
+
+
+def _h4(heading: str) -> str:
+    """A report heading in the report language."""
+    return f"<h4>{html.escape(translate(heading))}</h4>"
+
+
+def _paragraph(text: str) -> str:
+    """A report paragraph in the report language."""
+    return f"<p>{html.escape(translate(text))}</p>"
 
 
 def assessment_form(

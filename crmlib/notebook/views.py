@@ -28,6 +28,7 @@ from crmlib.plots.idol import plot_granularity, plot_migration
 from crmlib.plots.payne_frow import plot_continuity, plot_scorecard
 from crmlib.plots.value import plot_pareto
 from crmlib.plots.value_chain import plot_portfolio_matrix, plot_strategic_types
+from crmlib.text import N_, translate
 
 __all__ = [
     "ValueExplorer",
@@ -37,6 +38,7 @@ __all__ = [
     "portfolio_view",
     "show_concentration",
     "show_continuity",
+    "show_glossary",
     "show_scorecard",
     "show_table",
     "value_sliders",
@@ -55,7 +57,7 @@ def show_concentration(company: Company, value_share: float = 0.8) -> None:
     plot_pareto(
         concentration.curve,
         value_share=value_share,
-        title="Revenue per customer over the whole history, ranked",
+        title=translate("Revenue per customer over the whole history, ranked"),
     )
     plt.show()
     say_cited(audit.describe_concentration(concentration, cite=cite))
@@ -70,10 +72,10 @@ def value_sliders(ssc_share: float = 0.2, horizon_months: int = 12) -> dict:
 
     return {
         "ssc_share": widgets.FloatSlider(
-            value=ssc_share, min=0.05, max=0.5, step=0.05, description="SSC share"
+            value=ssc_share, min=0.05, max=0.5, step=0.05, description=translate("SSC share")
         ),
         "horizon_months": widgets.IntSlider(
-            value=horizon_months, min=3, max=36, step=3, description="horizon (months)"
+            value=horizon_months, min=3, max=36, step=3, description=translate("horizon (months)")
         ),
     }
 
@@ -134,13 +136,22 @@ def show_table(frame: pd.DataFrame) -> None:
     from IPython.display import display
 
     with pd.option_context("display.max_colwidth", None):
-        display(frame)
+        display(frame.rename(columns=_heading))
+
+
+def _heading(column: object) -> object:
+    """A column heading in the report language (headings that are not text stay as they are)."""
+    return translate(column) if isinstance(column, str) else column
 
 
 def show_continuity(company: Company, window_days: int) -> None:
     """Live view: the continuity chart and its sentence for one repeat window."""
     if company.interactions is None or "process" not in company.interactions.columns:
-        say("*Cross-channel continuity is skipped: it needs interactions with a process.*")
+        say(
+            translate(
+                "*Cross-channel continuity is skipped: it needs interactions with a process.*"
+            )
+        )
         return
     contacts = pf.contacts_last_year(company, "process")
     flow = pf.continuity(contacts, company.channels, window_days=window_days)
@@ -153,7 +164,10 @@ def show_scorecard(company: Company, kpi_end: str, **standards) -> None:
     """Live view: the KPI scorecard chart and table for one period end."""
     performance = pf.performance_assessment(company, kpi_end=kpi_end, **standards)
     if performance.scorecard is None:
-        say(f"*The KPI scorecard is skipped: {performance.skipped['scorecard']}.*")
+        say(
+            N_("*The KPI scorecard is skipped: {reason}.*"),
+            reason=performance.skipped["scorecard"],
+        )
         return
     plot_scorecard(performance.scorecard)
     plt.show()
@@ -168,7 +182,7 @@ def period_picker(company: Company, kpi_end: str = ""):
     options = pf.kpi_end_options(company)
     if chosen not in options:
         options = [chosen, *options]
-    return widgets.Dropdown(options=options, value=chosen, description="12 months up to")
+    return widgets.Dropdown(options=options, value=chosen, description=translate("12 months up to"))
 
 
 # --- 04 value chain --------------------------------------------------------------------
@@ -215,8 +229,10 @@ def granularity_view(granularity, *, currency: str = "EUR", window: str = ""):
     def draw(cost_per_treatment: float) -> None:
         if not granularity.value_at_stake > 0:
             say(
-                "*The customer-group approach is skipped: the customers' {label} over the "
-                "window is not positive, so tailoring has no value to capture.*",
+                N_(
+                    "*The customer-group approach is skipped: the customers' {label} over the "
+                    "window is not positive, so tailoring has no value to capture.*"
+                ),
                 label=granularity.value_label,
             )
             return
@@ -249,7 +265,7 @@ def migration_view(company, *, by: str = "value_tier", needs_labels=None, comput
             migration = done[migration_months]
         except MissingDataError as missing:
             reason = str(missing).rstrip(".")
-            say("*The migration is skipped: {reason}.*", reason=reason)
+            say(N_("*The migration is skipped: {reason}.*"), reason=reason)
             publish(idol_model.migration_figures(None, reason))
             return
         plot_migration(migration)
@@ -258,3 +274,89 @@ def migration_view(company, *, by: str = "value_tier", needs_labels=None, comput
         publish(idol_model.migration_figures(migration))
 
     return draw
+
+
+# --- 00 and 06: the glossary -----------------------------------------------------------
+
+_GLOSSARY_TITLE = N_("Glossary: the workbook's terms in English and Dutch")
+_CORRECTIONS_TITLE = N_("Corrections to the sources")
+
+#: The glossary's column headings as a reader sees them.
+_GLOSSARY_HEADINGS = {
+    "group": N_("Model or area"),
+    "english": N_("English"),
+    "dutch": N_("Dutch"),
+    "definition": N_("Definition"),
+}
+_CORRECTION_HEADINGS = {
+    "source": N_("Source"),
+    "says": N_("What it says"),
+    "correct": N_("What is correct"),
+}
+
+
+def show_glossary(language: str = "", *, corrections: bool = True) -> None:
+    """Show the glossary of the workbook's terms, English beside Dutch, defined in ``language``.
+
+    The terms are the figures of the vocabulary registry and the models' elements
+    (:mod:`crmlib.analytics.glossary`); with ``corrections``, the slips of the Dutch sources
+    follow, so a reader who read them knows which name the workbook uses instead. The
+    section brings its own heading, so a notebook needs only the call.
+
+    Parameters
+    ----------
+    language : {"en", "nl"}, optional
+        The language of the headings and definitions; by default the report's (the one
+        :func:`crmlib.notebook.open_company` made current).
+    """
+    from IPython.display import HTML, display
+
+    from crmlib import i18n
+    from crmlib.analytics import glossary as terms
+
+    language = language or i18n.current_language()
+    shown = terms.translator(language)
+    say("## {title}", title=shown(_GLOSSARY_TITLE))
+    display(
+        HTML(
+            glossary_html(
+                terms.glossary(language),
+                {k: shown(v) for k, v in _GLOSSARY_HEADINGS.items()},
+                # each term is marked with its own language: a Dutch report's check for
+                # English left out skips the English column, and a screen reader says it
+                # in English
+                {"english": "en", "dutch": "nl"},
+            )
+        )
+    )
+    if corrections:
+        say("### {title}", title=shown(_CORRECTIONS_TITLE))
+        display(
+            HTML(
+                glossary_html(
+                    terms.corrections(language),
+                    {k: shown(v) for k, v in _CORRECTION_HEADINGS.items()},
+                    {},
+                )
+            )
+        )
+
+
+def glossary_html(table: pd.DataFrame, headings: dict, languages: dict) -> str:
+    """``table`` as an HTML table, every cell escaped; a column in ``languages`` gets its
+    ``lang`` attribute (``{"english": "en"}``)."""
+    import html
+
+    def cell(tag: str, column: str, text: object) -> str:
+        lang = f' lang="{languages[column]}"' if column in languages else ""
+        return f"<{tag}{lang}>{html.escape(str(text))}</{tag}>"
+
+    head = "".join(f"<th>{html.escape(headings.get(c, c))}</th>" for c in table.columns)
+    rows = "".join(
+        "<tr>" + "".join(cell("td", c, row[c]) for c in table.columns) + "</tr>"
+        for _, row in table.iterrows()
+    )
+    return (
+        f'<table class="crm-table crm-glossary"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )

@@ -17,6 +17,21 @@ import ipywidgets as widgets
 from IPython.display import display
 
 from crmlib.errors import ParameterError
+from crmlib.text import N_, translate
+
+#: The descriptions the notebooks give their controls, held here so the catalogue has them:
+#: :func:`live` shows each in the report language.
+CONTROL_LABELS = (
+    N_("share of revenue"),
+    N_("SSC share"),
+    N_("horizon (months)"),
+    N_("period"),
+    N_("uplift"),
+    N_("window (days)"),
+    N_("12 months up to"),
+    N_("high on y axis"),
+    N_("y axis"),
+)
 
 
 def resolve_interactive(interactive: bool | str) -> bool:
@@ -100,6 +115,8 @@ def live(
         return
     for name, control in controls.items():
         control.add_class(f"crm-control-{name}")
+        # Translated where shown: a notebook names its controls in English.
+        control.description = translate(control.description)
         control.style = {"description_width": "initial"}
         if hasattr(control, "continuous_update"):
             # Redraw when the slider is released: a figure per pixel of drag is too slow.

@@ -18,13 +18,23 @@ from matplotlib.patches import Patch, Rectangle
 
 from crmlib.errors import ParameterError
 from crmlib.plots.style import BLUE, GREEN, GREY, PURPLE, RED
+from crmlib.text import N_, capitalise, number, translate
 from crmlib.text import label as words_of
 
 #: Colours per dimension, in the order the instrument declares them.
 DIMENSION_COLOURS = (BLUE, RED, GREEN, PURPLE)
 _BENCHMARK_COLOUR = GREY
 _NOT_SCORED_COLOUR = "#d9d9d9"
-_NOT_SCORED_LABEL = "not scored"
+_NOT_SCORED_LABEL = N_("not scored")
+
+
+_RADAR_TITLE = N_("Score per area (% of maximum)")
+_HEATMAP_TITLE = N_("Score per item")
+
+
+def _dimension(dimension: str) -> str:
+    """A dimension's name as a legend shows it: ``"intention"`` -> ``"Intention"``, translated."""
+    return capitalise(translate(words_of(dimension)))
 
 
 def _require_columns(frame: pd.DataFrame, columns: Sequence[str], function: str) -> None:
@@ -105,7 +115,7 @@ def plot_area_radar(
             )
         values = rows["percent"].reindex(areas).to_numpy(dtype=float)
         colour = DIMENSION_COLOURS[all_dimensions.index(dimension) % len(DIMENSION_COLOURS)]
-        label = words_of(dimension).capitalize() if len(all_dimensions) > 1 else "score"
+        label = _dimension(dimension) if len(all_dimensions) > 1 else translate("score")
         ax.plot(
             closed,
             np.append(values, values[:1]),
@@ -124,13 +134,14 @@ def plot_area_radar(
             color=_BENCHMARK_COLOUR,
             linewidth=1,
             linestyle=("--", ":", "-.")[index % 3],
-            label=f"{name} ({percent:.0f} %)",
+            label=f"{name} ({number(percent)} %)",
         )
     not_scored = set(area_scores.loc[area_scores["percent"].isna(), "area_title"]) - set(
         area_scores.loc[area_scores["percent"].notna(), "area_title"]
     )
+    unscored = " " + translate("(not scored)")
     labels = [
-        "\n".join(textwrap.wrap(area + (" (not scored)" if area in not_scored else ""), 18))
+        "\n".join(textwrap.wrap(area + (unscored if area in not_scored else ""), 18))
         for area in areas
     ]
     ax.set_xticks(angles)
@@ -138,7 +149,7 @@ def plot_area_radar(
     ax.set_ylim(0, 100)
     ax.set_yticks([25, 50, 75, 100])
     ax.set_yticklabels(["25 %", "50 %", "75 %", "100 %"], fontsize=7)
-    ax.set_title(title or "Score per area (% of maximum)", pad=20)
+    ax.set_title(translate(title or _RADAR_TITLE), pad=20)
     ax.legend(loc="upper right", bbox_to_anchor=(1.35, 1.12), fontsize=8)
     return ax
 
@@ -151,8 +162,8 @@ def _cell_text(item_type: str, score: float) -> str:
     if np.isnan(score):
         return "–"
     if item_type == "check":
-        return "yes" if score else "no"
-    return f"{score:.0f}"
+        return translate("yes") if score else translate("no")
+    return number(score)
 
 
 def plot_item_heatmap(
@@ -209,7 +220,7 @@ def plot_item_heatmap(
         key_column = "area"
     else:
         column_keys = all_dimensions
-        column_labels = [words_of(d).capitalize() for d in all_dimensions]
+        column_labels = [_dimension(d) for d in all_dimensions]
         key_column = "dimension"
     items = list(dict.fromkeys(frame["item"]))
     first = frame.drop_duplicates("item").set_index("item")
@@ -245,7 +256,7 @@ def plot_item_heatmap(
                 edgecolor="white",
                 hatch="///",
                 linewidth=0.5,
-                label=_NOT_SCORED_LABEL,
+                label=translate(_NOT_SCORED_LABEL),
             )
         )
     for r, row_texts in enumerate(texts):
@@ -263,16 +274,18 @@ def plot_item_heatmap(
         if area_of[r] != area_of[r - 1]:
             ax.axhline(r - 0.5, color="black", linewidth=0.6)
     colourbar = ax.figure.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
-    colourbar.set_label("% of maximum")
+    colourbar.set_label(translate("% of maximum"))
     if missing:
         ax.legend(
-            handles=[Patch(facecolor=_NOT_SCORED_COLOUR, hatch="///", label=_NOT_SCORED_LABEL)],
+            handles=[
+                Patch(facecolor=_NOT_SCORED_COLOUR, hatch="///", label=translate(_NOT_SCORED_LABEL))
+            ],
             loc="upper left",
             bbox_to_anchor=(0, 0),
             fontsize=8,
             frameon=False,
         )
-    ax.set_title(title or "Score per item", fontsize=10)
+    ax.set_title(translate(title or _HEATMAP_TITLE), fontsize=10)
     return ax
 
 
@@ -325,33 +338,42 @@ def plot_gap_bars(
         np.nan_to_num(first_values),
         height=bar_height,
         color=DIMENSION_COLOURS[0],
-        label=words_of(first).capitalize(),
+        label=_dimension(first),
     )
     ax.barh(
         positions + bar_height / 2,
         np.nan_to_num(second_values),
         height=bar_height,
         color=DIMENSION_COLOURS[1],
-        label=words_of(second).capitalize(),
+        label=_dimension(second),
     )
     for position, gap, a, b in zip(
         positions, gaps["gap"].to_numpy(dtype=float), first_values, second_values, strict=True
     ):
         if np.isnan(gap):
             ax.text(
-                2, position, _NOT_SCORED_LABEL, va="center", fontsize=8, color=_BENCHMARK_COLOUR
+                2,
+                position,
+                translate(_NOT_SCORED_LABEL),
+                va="center",
+                fontsize=8,
+                color=_BENCHMARK_COLOUR,
             )
         else:
-            ax.text(max(a, b) + 2, position, f"{gap:+.0f} pp", va="center", fontsize=8)
+            points = number(gap, sign=True) + " " + translate("pp")
+            ax.text(max(a, b) + 2, position, points, va="center", fontsize=8)
     labels = [_short(str(t), 40) for t in gaps[label_column]]
     ax.set_yticks(positions)
     ax.set_yticklabels(labels, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(0, 110)
-    ax.set_xlabel("% of maximum")
+    ax.set_xlabel(translate("% of maximum"))
     ax.set_title(
-        title
-        or f"{words_of(first).capitalize()} against {words_of(second).capitalize().lower()} per area"
+        translate(title)
+        if title
+        else translate("{first} against {second} per area").format(
+            first=_dimension(first), second=_dimension(second).lower()
+        )
     )
     ax.legend(loc="lower right", fontsize=8)
     return ax

@@ -1,7 +1,8 @@
 """The one chart style: the palette, a fresh axes, and the money axis.
 
 Every chart module takes its colours and these helpers from here, so a change of house
-style (or, later, a locale's number format on the axes) is made once.
+style (or a locale's number format on the axes) is made once. The label helpers translate
+the label they are given (the edge where it is shown): a chart passes its English label.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter
 
-from crmlib.formatting import money
+from crmlib.formatting import count, money
+from crmlib.text import translate
 
 #: The workbook's accent: the company's own figures, the main series.
 BLUE = "#1f5f8b"
@@ -34,7 +36,7 @@ def new_axes(ax: Axes | None, figsize: tuple[float, float] = (7.5, 4.0)) -> Axes
 
 def thousands() -> FuncFormatter:
     """Tick labels as whole numbers with thousands separators: ``12,615``."""
-    return FuncFormatter(lambda value, _: f"{value:,.0f}")
+    return FuncFormatter(lambda value, _: count(value))
 
 
 def money_ticks(currency: str | None) -> FuncFormatter:
@@ -48,11 +50,13 @@ def in_currency(label: str, currency: str | None) -> str:
     Charts take the currency from the company (``data.currency``); when it is not known
     (None or ``""``) the label stays plain rather than showing ``()`` or a wrong currency.
     """
+    label = translate(label)
     return f"{label} ({currency})" if currency else label
 
 
 def currency_words(label: str, currency: str | None) -> str:
     """``label`` led by the currency, ``"EUR per customer"``; ``"per customer"`` without one."""
+    label = translate(label)
     return f"{currency} {label}" if currency else label
 
 
@@ -62,5 +66,5 @@ def money_axis(ax: Axes, label: str, axis: str = "y") -> Axes:
     The label names the currency ("EUR per customer"), so the ticks need not repeat it.
     """
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(thousands())
-    (ax.set_ylabel if axis == "y" else ax.set_xlabel)(label)
+    (ax.set_ylabel if axis == "y" else ax.set_xlabel)(translate(label))
     return ax

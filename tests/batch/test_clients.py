@@ -186,12 +186,13 @@ CASES = {
     ),
     "unknown top-level key": (
         "client:\n  - {name: A, data: clients/de-linde}\n",
-        "clients.yml: unknown key 'client'. Fix: use only notebooks, formats, timeout, parameters, clients",
+        "clients.yml: unknown key 'client'. Fix: use only notebooks, formats, timeout, "
+        "language, parameters, clients",
     ),
     "unknown client key": (
         "clients:\n  - {name: A, data: clients/de-linde, params: {}}\n",
         "clients.yml, client 1 ('A'): unknown key 'params'. Fix: use only name, data, "
-        "parameters, slug",
+        "language, parameters, slug",
     ),
     "name without letters": (
         "clients:\n  - {name: '東京', data: clients/de-linde}\n",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from crmlib.analytics.baseline import revenue_forecast_change, selection_baseline
 from crmlib.formatting import count, money, percent
 from crmlib.models.idic.customize import Customization, require_customization
 from crmlib.models.idic.differentiate import Differentiation, tier_summary
@@ -37,8 +38,30 @@ def _money(value, currency: str, decimals: int = 0) -> str:
     return money(value, currency, decimals).replace(" ", "\u00a0") if pd.notna(value) else "n/a"
 
 
+def _regression_columns(result: Differentiation, categories: pd.Index) -> dict[str, list[str]]:
+    """Each category's revenue forecast beside the change any group picked the same way
+    showed a year on (regression to the mean; "unknown" where the history cannot tell)."""
+    if result.base is None:
+        return {}
+    baseline = selection_baseline(result.base, "value_category")
+    forecasts = [revenue_forecast_change(result.base, "value_category", c) for c in categories]
+    expected = [baseline.change(c) for c in categories]
+    return {
+        "revenue next year vs last": ["n/a" if f is None else f"{f:+.0%}" for f in forecasts],
+        "expected from regression to the mean": [
+            "n/a" if f is None else "unknown" if e is None else f"{e:+.0%}"
+            for f, e in zip(forecasts, expected, strict=True)
+        ],
+    }
+
+
 def category_view(result: Differentiation, currency: str) -> pd.DataFrame:
-    """The value categories: size, value and the goal, formatted (no BZ row it cannot tell)."""
+    """The value categories: size, value and the goal, formatted (no BZ row it cannot tell).
+
+    Beside the expected value stand each category's revenue forecast and the change
+    expected of a group picked on past value the same way (:mod:`crmlib.analytics.baseline`):
+    the MVC fall back towards the average whatever the company does.
+    """
     summary = result.shown_categories()
     return pd.DataFrame(
         {
@@ -48,8 +71,10 @@ def category_view(result: Differentiation, currency: str) -> pd.DataFrame:
             "of value": summary["value_share"].map(_share),
             "average now": summary["mean_value"].map(lambda v: _money(v, currency)),
             "average expected": summary["mean_expected_value"].map(lambda v: _money(v, currency)),
+            **_regression_columns(result, summary.index),
             "goal": summary["goal"],
-        }
+        },
+        index=summary.index,
     )
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from crmlib.analytics.baseline import revenue_forecast_change, selection_baseline
 from crmlib.errors import MissingDataError
 from crmlib.figures import Figure, format_value
 from crmlib.formatting import count, money, percent
@@ -254,10 +255,79 @@ def describe_differentiate(
         ". The other {others} are maintained at a cost that fits.",
         others=count(others),
     )
+    if forecast and result.base is not None:
+        text += describe_regression(result)
     for note in result.notes:
         text += sentence(
             " Note: {note}.",
             note=note,
+        )
+    return text
+
+
+def describe_regression(result: Differentiation) -> str:
+    """The MVC's and the MGC's forecasts read against regression to the mean.
+
+    The MVC are picked for high value, so their forecast is set beside the revenue change
+    of the customers who were MVC one window earlier (:mod:`crmlib.analytics.baseline`);
+    the MGC are picked on a forecast, whose baseline the history cannot give. Empty
+    without a customer base or a forecast for the MVC.
+    """
+    if result.base is None:
+        return ""
+    forecast = revenue_forecast_change(result.base, "value_category", "MVC")
+    if forecast is None:
+        return ""
+    baseline = selection_baseline(result.base, "value_category")
+    expected = baseline.change("MVC")
+    if expected is None:
+        text = sentence(
+            " The MVC's revenue is forecast to change by {forecast} next year. A group picked "
+            "for high value falls back towards the average the year after even when nothing "
+            "about its customers changes (regression to the mean), so do not read the whole "
+            "change as customers lost; how much of it is that effect cannot be measured "
+            "here: {reason}.",
+            forecast=f"{forecast:+.0%}",
+            reason=baseline.why_unknown("MVC"),
+        )
+    else:
+        points = round(100 * (forecast - expected))
+        template = (
+            " The MVC's revenue is forecast to change by {forecast} next year; the customers "
+            "who were MVC a year earlier changed by {baseline} the year after, because a "
+            "group picked for high value falls back towards the average even when nothing "
+            "about its customers changes (regression to the mean)."
+            if baseline.window_months == 12
+            else " The MVC's revenue is forecast to change by {forecast} next year; the "
+            "customers who were MVC {months} months earlier changed by {baseline} in the "
+            "{months} months after, because a group picked for high value falls back "
+            "towards the average even when nothing about its customers changes (regression "
+            "to the mean)."
+        )
+        text = sentence(
+            template,
+            forecast=f"{forecast:+.0%}",
+            baseline=f"{expected:+.0%}",
+            months=baseline.window_months,
+        ) + (
+            sentence(" Only the {points} points beyond that are a fall to act on.", points=-points)
+            if points < 0
+            else sentence(" The forecast expects no fall beyond that.")
+        )
+    if result.count("MGC") and baseline.known:
+        text += sentence(
+            " The same effect works the other way for the MGC: customers whose last "
+            "{months} months fell short of their usual tend to return towards it. How much "
+            "of their growth that is cannot be measured: {reason}.",
+            months=baseline.window_months,
+            reason=baseline.why_unknown("MGC"),
+        )
+    elif result.count("MGC"):
+        text += sentence(
+            " The same effect works the other way for the MGC: customers whose last "
+            "{months} months fell short of their usual tend to return towards it, so part "
+            "of their growth is that effect.",
+            months=baseline.window_months,
         )
     return text
 

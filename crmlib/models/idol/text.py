@@ -850,6 +850,14 @@ def describe_value_shift(migration: Migration, currency: str) -> str:
             moved_down=count(known.loc[worst, "moved_down"]),
             customers=count(known.loc[worst, "customers"]),
         )
+        if worst == migration.order[0] and known.loc[worst, "change"] < 0:
+            # the top state was picked on high value: its fall is largely the baseline a
+            # forecast for such a group is read against (crmlib.analytics.baseline)
+            text += sentence(
+                " Much of that is regression to the mean: a group picked for its high "
+                "value falls back towards the average even when nothing about its "
+                "customers changes, so the fall is not by itself customers lost."
+            )
     if mg.NEW in value.index:
         text += sentence(
             " Customers who joined since brought {value_after}.",

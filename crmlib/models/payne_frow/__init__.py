@@ -96,6 +96,7 @@ from crmlib.models.payne_frow.tables import (
     support_table,
 )
 from crmlib.models.payne_frow.text import (
+    describe_baseline,
     describe_continuity,
     describe_element,
     describe_information,
@@ -149,6 +150,7 @@ __all__ = [
     "describe_performance",
     "describe_processes",
     "describe_readiness",
+    "describe_baseline",
     "describe_strategy",
     "describe_value",
     "diagram_stages",

@@ -300,6 +300,55 @@ def _margin_rate(results: Results) -> float:
     return float(last["gross_margin"] / last["revenue"]) if last["revenue"] > 0 else float("nan")
 
 
+def _regression_assumption(s) -> str:
+    """How much of the target segments' forecast fall is regression to the mean, in words
+    for the growth-gap action (measured by the strategy's baseline, or said unknown)."""
+    forecast, baseline = s.read_against_baseline(tuple(s.targets))
+    if pd.isna(forecast):
+        return sentence(
+            "Without a forecast for the target segments, regression to the mean cannot be "
+            "set apart from lost customers"
+        )
+    if baseline is None:
+        return sentence(
+            "The target segments' revenue is forecast to change by {forecast}. Segments "
+            "picked on last year's value fall back towards the average the year after "
+            "(regression to the mean), so part of that is not lost customers; how much "
+            "cannot be measured here: {reason}",
+            forecast=f"{forecast:+.0%}",
+            reason=next(
+                (why for why in map(s.baseline.why_unknown, s.targets) if why),
+                "the customer base could not be read",
+            )
+            if s.baseline is not None
+            else "the customer base could not be read",
+        )
+    points = round(100 * (forecast - baseline))
+    beyond = (
+        sentence("{points} points of the forecast are a fall beyond that effect", points=-points)
+        if points < 0
+        else sentence("the forecast expects no fall beyond that effect")
+    )
+    template = (
+        "The target segments' revenue is forecast to change by {forecast}; the customers "
+        "in the same segments a year earlier changed by {baseline} the year after, "
+        "which is what regression to the mean alone does to a group picked for its value: "
+        "{beyond}"
+        if s.baseline.window_months == 12
+        else "The target segments' revenue is forecast to change by {forecast}; the "
+        "customers in the same segments {months} months earlier changed by {baseline} "
+        "in the {months} months after, which is what regression to the mean alone does to "
+        "a group picked for its value: {beyond}"
+    )
+    return sentence(
+        template,
+        months=s.baseline.window_months,
+        forecast=f"{forecast:+.0%}",
+        baseline=f"{baseline:+.0%}",
+        beyond=beyond,
+    )
+
+
 def _strategy_action(results: Results, company: Company) -> Action | None:
     s = results.strategy
     if s.segments is None:
@@ -319,9 +368,8 @@ def _strategy_action(results: Results, company: Company) -> Action | None:
             lever="acquisition",
             customer_set="target segments or new customers",
             assumptions="the value is the margin on the gap to the growth goal: a target, "
-            "not what a particular action brings; its cost is not known. The forecast of "
-            "segments chosen on last year's value falls back towards the average "
-            "(regression to the mean): part of the gap is that effect, not lost customers",
+            "not what a particular action brings; its cost is not known. "
+            + _regression_assumption(s),
             effort=3,
             needs=("readiness",),
         )

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from crmlib.analytics.baseline import SelectionBaseline, against_baseline, selection_baseline
 from crmlib.analytics.needs import need_dimensions, needs_profile
 from crmlib.analytics.profitability import DEFAULT_TIERS, VALUE_CATEGORIES
 from crmlib.analytics.vocabulary import definition
@@ -133,8 +134,11 @@ class Strategy(Parts):
         last horizon), ``expected_value_share`` (share of CLV), ``value_per_customer``,
         ``expected_value_per_customer``, ``revenue_last`` (last 12 months),
         ``revenue_expected`` (next 12 months from today's customers),
-        ``expected_change`` (their ratio - 1), ``probability_alive`` (mean),
-        ``top_needs`` (empty without a survey), ``target`` and ``treatment``.
+        ``expected_change`` (their ratio - 1), ``baseline_change`` (the change any group
+        picked on the previous window's value tier showed one window on: regression to
+        the mean, see :mod:`crmlib.analytics.baseline`; NaN when unknown),
+        ``beyond_baseline`` (``expected_change`` minus it), ``probability_alive``
+        (mean), ``top_needs`` (empty without a survey), ``target`` and ``treatment``.
     targets : tuple of str
         The target segments.
     chosen_from_data : bool
@@ -156,8 +160,12 @@ class Strategy(Parts):
         customers table has no consent_marketing column).
     figures : tuple of Figure
         The figures the process states: the customer base's revenue of the last 12
-        months, and the model's own (``target_segment_share``,
-        ``target_segment_reachable``, ``revenue_plan``).
+        months, the model's own (``target_segment_share``,
+        ``target_segment_reachable``, ``revenue_plan``) and each segment's
+        ``selection_baseline``.
+    baseline : SelectionBaseline or None
+        The regression-to-the-mean baseline the segments' forecasts are read against
+        (None when the customer base could not be read).
     """
 
     segment_col: str
@@ -174,11 +182,27 @@ class Strategy(Parts):
     reachable: int | None = None
     skipped: dict[str, str] = field(default_factory=dict)
     figures: tuple[Figure, ...] = ()
+    baseline: SelectionBaseline | None = None
 
     @property
     def forecast(self) -> float:
         """Revenue expected next year: today's customers plus last year's acquisition."""
         return self.revenue_expected + self.revenue_new
+
+    def read_against_baseline(self, groups: tuple[str, ...]) -> tuple[float, float | None]:
+        """The forecast change of these segments taken together, and the change any group
+        picked on the same value tiers showed one window on (None when unknown).
+
+        The forecast is NaN without one (or without revenue last year).
+        """
+        if self.segments is None or not groups:
+            return float("nan"), None
+        rows = self.segments.loc[list(groups)]
+        last = float(rows["revenue_last"].sum())
+        expected = rows["revenue_expected"].sum(min_count=1)  # NaN without a forecast
+        forecast = float(expected) / last - 1 if last > 0 and pd.notna(expected) else float("nan")
+        baseline = self.baseline.combined(tuple(groups)) if self.baseline is not None else None
+        return forecast, baseline
 
     @property
     def gap(self) -> float:
@@ -287,8 +311,16 @@ def strategy_development(
     chosen = not targets
     revenue_expected = float("nan")
     target_share = float("nan")
+    baseline = None
     if base is not None:
         segments, targets, chosen = _segment_table(company, base, column, targets, horizon_months)
+        # the segments are picked on the window's value, so their forecast is read against
+        # what such a group did one window on in the company's own history
+        baseline = selection_baseline(shared_base(company, horizon_months=horizon_months), column)
+        compared = against_baseline(segments["expected_change"], baseline)
+        position = segments.columns.get_loc("expected_change") + 1
+        segments.insert(position, "baseline_change", compared["baseline"])
+        segments.insert(position + 1, "beyond_baseline", compared["beyond"])
         if segments["revenue_expected"].notna().any():
             revenue_expected = float(segments["revenue_expected"].sum())
         shares = segments["expected_value_share"]
@@ -315,6 +347,8 @@ def strategy_development(
         skipped,
         {"goal": goal, "expected": revenue_expected, "new_customers": revenue_new},
     )
+    if baseline is not None:
+        figures += baseline.figures(tuple(segments.index))
     return Strategy(
         segment_col=column,
         segments=segments,
@@ -330,6 +364,7 @@ def strategy_development(
         reachable=reachable,
         skipped=skipped,
         figures=figures,
+        baseline=baseline,
     )
 
 

@@ -14,6 +14,7 @@ from crmlib.data.company import Company
 from crmlib.formatting import money, percent
 from crmlib.models.payne_frow.information import Information
 from crmlib.models.payne_frow.strategy import Strategy
+from crmlib.text import translate
 
 
 def readable(
@@ -48,7 +49,10 @@ def strategy_table(strategy: Strategy, company: Company) -> pd.DataFrame:
     """The segment table as a report shows it (one row per segment, not per customer).
 
     The target segments are marked with a star; the treatment includes the needs a
-    target segment scores above the average.
+    target segment scores above the average. Next to each segment's forecast stands the
+    change any group picked on value the same way showed one window on in the company's
+    history (regression to the mean) and the forecast's difference from it in points;
+    "unknown" where the history does not cover the window before.
     """
     table = strategy.need("segments")
     out = readable(
@@ -64,11 +68,33 @@ def strategy_table(strategy: Strategy, company: Company) -> pd.DataFrame:
         amounts=("expected_value_per_customer",),
         currency=company.currency,
     )
+    forecast_known = table["expected_change"].notna()
     out.insert(
         4,
         "revenue next year vs last",
         [f"{v:+.0%}" if pd.notna(v) else "" for v in table["expected_change"]],
     )
+    if "baseline_change" in table.columns:
+        # unknown is said, not left blank, where there is a forecast to read against it
+        unknown = translate("unknown")
+        out.insert(
+            5,
+            translate("expected from regression to the mean"),
+            [
+                f"{v:+.0%}" if pd.notna(v) else (unknown if shown else "")
+                for v, shown in zip(table["baseline_change"], forecast_known, strict=True)
+            ],
+        )
+        out.insert(
+            6,
+            translate("forecast beyond it"),
+            [
+                translate("{points} pts").format(points=f"{100 * v:+.0f}")
+                if pd.notna(v)
+                else (unknown if shown else "")
+                for v, shown in zip(table["beyond_baseline"], forecast_known, strict=True)
+            ],
+        )
     out.index = [f"★ {name}" if t else str(name) for name, t in table["target"].items()]
     out.index.name = "segment"
     return out

@@ -67,6 +67,74 @@ def _decimals(value: float, places: int = 2) -> str:
     return f"{float(value):.{places}f}"
 
 
+def describe_baseline(strategy: Strategy, segment: str) -> Safe:
+    """A segment's revenue forecast read against regression to the mean, in sentences.
+
+    The forecast change, the change any group picked as that segment showed one window
+    on in the company's history (:mod:`crmlib.analytics.baseline`) and the difference
+    in points; when the history cannot give the baseline, why. Empty without a forecast.
+    Both changes are written with their sign, as in the segment table (the baseline is
+    published as the figure ``selection_baseline.<segment>``, not cited: a cited share
+    carries no sign).
+    """
+    s = strategy
+    if s.segments is None or s.baseline is None or segment not in s.segments.index:
+        return Safe("")
+    row = s.segments.loc[segment]
+    if pd.isna(row["expected_change"]):
+        return Safe("")
+    forecast = f"{row['expected_change']:+.0%}"
+    figure = s.figure(f"selection_baseline.{segment}")
+    if figure.value is None:
+        return sentence(
+            "The revenue of {segment} is forecast to change by {forecast} next year. A group "
+            "picked for its value moves back towards the average the year after even when "
+            "nothing about its customers changes (regression to the mean), but how much "
+            "cannot be measured here: {reason}. Do not read the whole change as customers "
+            "won or lost.",
+            segment=segment,
+            forecast=forecast,
+            reason=figure.reason,
+        )
+    template = (
+        "The revenue of {segment} is forecast to change by {forecast} next year. The "
+        "customers who were {segment} the year before changed by {baseline} the year after: "
+        "a group picked for its value moves back towards the average even when nothing "
+        "about its customers changes (regression to the mean)."
+        if s.baseline.window_months == 12
+        else "The revenue of {segment} is forecast to change by {forecast} next year. The "
+        "customers who were {segment} in the {months} months before changed by {baseline} "
+        "in the {months} months after: a group picked for its value moves back towards the "
+        "average even when nothing about its customers changes (regression to the mean)."
+    )
+    text = sentence(
+        template,
+        segment=segment,
+        forecast=forecast,
+        baseline=f"{figure.value:+.0%}",
+        months=s.baseline.window_months,
+    )
+    points = round(100 * float(row["beyond_baseline"]))
+    if points < 0:
+        more = sentence(
+            " The forecast is {points} points below that: only this part is a fall beyond "
+            "what any such group shows, for the customer strategy to answer.",
+            points=-points,
+        )
+    elif points > 0:
+        more = sentence(
+            " The forecast is {points} points above that: the models expect more of "
+            "{segment} than such a group usually shows.",
+            points=points,
+            segment=segment,
+        )
+    else:
+        more = sentence(" The forecast expects no more than that.")
+    if figure.status == "caveat":
+        more += sentence(" Caveat: {reason}.", reason=figure.reason)
+    return Safe(text + more)
+
+
 def describe_strategy(strategy: Strategy, company: Company, cite: Cite | None = None) -> Safe:
     """The closing paragraph of strategy development, computed from the results.
 
@@ -109,6 +177,9 @@ def describe_strategy(strategy: Strategy, company: Company, cite: Cite | None = 
                     treatment=targets.iloc[0]["treatment"],
                 )
             )
+            read = describe_baseline(s, targets.index[0])
+            if read:
+                parts.append(read)
     parts.append(
         sentence(
             "Last year brought {revenue}; a growth goal of {growth} asks for {goal}.",

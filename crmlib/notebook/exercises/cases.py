@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crmlib.notebook.exercises.checks import Feedback, _open_without_data, check_choice
-from crmlib.text import escape
+from crmlib.text import Safe, escape, sentence, translate
 
 
 def planted_case(data_dir) -> dict | None:
@@ -22,13 +22,15 @@ def case_question(data_dir) -> str:
     """The diagnosis question of a planted case, with its options (no answer)."""
     case = planted_case(data_dir)
     if case is None:
-        return (
+        return translate(
             "This company has no planted problem. Make one with `crm-workbook sample --out "
             "DIR --case NAME` and run this notebook with `data_dir` set to DIR."
         )
     # case.yml sits in the company's folder: its text is read as user text
-    options = "; ".join(escape(o) for o in case["options"])
-    return f"**{escape(case['question'])}** Options: {options}."
+    options = Safe("; ".join(escape(o) for o in case["options"]))
+    return sentence(
+        "**{question}** Options: {options}.", question=case["question"], options=options
+    )
 
 
 @_open_without_data
@@ -36,11 +38,15 @@ def check_diagnosis(answer, data_dir) -> Feedback:
     """Diagnose: did the student find the planted problem? Says where to look, not what."""
     case = planted_case(data_dir)
     if case is None:
-        return Feedback("open", "No planted case in this company's folder: nothing to diagnose.")
+        return Feedback(
+            "open", translate("No planted case in this company's folder: nothing to diagnose.")
+        )
     return check_choice(
         answer,
         case["answer"],
         options=case["options"],
-        hint=f"Look again at: {case['evidence']}",
-        explain=f"That is the planted problem: {case['problem']}.",
+        hint=translate("Look again at: {evidence}").format(evidence=case["evidence"]),
+        explain=translate("That is the planted problem: {problem}.").format(
+            problem=case["problem"]
+        ),
     )

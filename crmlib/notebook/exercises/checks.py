@@ -1,4 +1,11 @@
-"""The checkers every exercise uses: numbers, choices, predictions and judgements."""
+"""The checkers every exercise uses: numbers, choices, predictions and judgements.
+
+Feedback is plain text, escaped once where it is shown (:meth:`Feedback._repr_html_`), so
+its sentences are filled with ``translate(template).format(...)`` rather than
+:func:`crmlib.text.sentence` (which escapes for Markdown). A hint, an explanation, a
+measure or a model's reasoning arrives already in the report language: the notebook or
+:mod:`.models` words it.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +16,16 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from crmlib.errors import CrmlibError
+from crmlib.text import N_, translate
 
 #: Said when the company's data cannot give the expected answer (unknown is not zero).
-UNKNOWN = "The company's data cannot give this figure, so there is no answer to check against."
+UNKNOWN = N_("The company's data cannot give this figure, so there is no answer to check against.")
 
 VERDICTS = {
-    "right": ("#27ae60", "Right."),
-    "close": ("#f39c12", "Close."),
-    "wrong": ("#c0392b", "Not quite."),
-    "open": ("#7f8c8d", "Not answered yet."),
+    "right": ("#27ae60", N_("Right.")),
+    "close": ("#f39c12", N_("Close.")),
+    "wrong": ("#c0392b", N_("Not quite.")),
+    "open": ("#7f8c8d", N_("Not answered yet.")),
 }
 
 
@@ -41,10 +49,11 @@ class Feedback:
         return self.verdict == "right"
 
     def __str__(self) -> str:
-        return f"{VERDICTS[self.verdict][1]} {self.message}".strip()
+        return f"{translate(VERDICTS[self.verdict][1])} {self.message}".strip()
 
     def _repr_html_(self) -> str:
         colour, title = VERDICTS[self.verdict]
+        title = translate(title)
         return (
             f"<div class='crm-feedback crm-feedback-{self.verdict}' style='border-left:4px solid "
             f"{colour};padding:4px 10px'><b>{title}</b> {html.escape(self.message)}</div>"
@@ -68,6 +77,16 @@ def number_or_none(answer) -> float | None:
         return _number(answer)
     except (TypeError, ValueError):
         return None
+
+
+_REPLACE_NONE = N_("Replace None with your answer and run the cell again.")
+
+
+def _not_an_option(answer, options: Iterable) -> str:
+    listed = ", ".join(str(o) for o in options)
+    return translate("'{answer}' is not one of the options ({listed}).").format(
+        answer=answer, listed=listed
+    )
 
 
 def check_number(
@@ -101,11 +120,12 @@ def check_number(
     try:
         value = _number(answer)
     except (TypeError, ValueError):
-        return Feedback("wrong", f"'{answer}' is not a number. {hint}".strip())
+        said = translate("'{answer}' is not a number.").format(answer=answer)
+        return Feedback("wrong", f"{said} {hint}".strip())
     if value is None:
-        return Feedback("open", "Replace None with your answer and run the cell again.")
+        return Feedback("open", translate(_REPLACE_NONE))
     if expected is None or (isinstance(expected, float) and math.isnan(expected)):
-        return Feedback("open", UNKNOWN)
+        return Feedback("open", translate(UNKNOWN))
     scale = abs(expected) if relative and expected else 1.0
     difference = abs(value - expected) / scale
     close = tolerance * 5 if close is None else close
@@ -114,8 +134,12 @@ def check_number(
     if difference <= tolerance:
         return Feedback("right", explain)
     if difference <= close:
-        direction = "a little high" if value > expected else "a little low"
-        return Feedback("close", f"Your answer is {direction}. {hint}".strip())
+        said = (
+            translate("Your answer is a little high.")
+            if value > expected
+            else translate("Your answer is a little low.")
+        )
+        return Feedback("close", f"{said} {hint}".strip())
     return Feedback("wrong", hint)
 
 
@@ -127,16 +151,15 @@ def check_choice(
     Text is compared without regard to case and surrounding spaces.
     """
     if answer is None or answer is Ellipsis:
-        return Feedback("open", "Replace None with your answer and run the cell again.")
+        return Feedback("open", translate(_REPLACE_NONE))
 
     def norm(value) -> str:
         return str(value).strip().casefold()
 
     if expected is None:
-        return Feedback("open", UNKNOWN)
+        return Feedback("open", translate(UNKNOWN))
     if options is not None and norm(answer) not in {norm(o) for o in options}:
-        listed = ", ".join(str(o) for o in options)
-        return Feedback("wrong", f"'{answer}' is not one of the options ({listed}).")
+        return Feedback("wrong", _not_an_option(answer, options))
     if norm(answer) == norm(expected):
         return Feedback("right", explain)
     return Feedback("wrong", hint)
@@ -144,9 +167,20 @@ def check_choice(
 
 # -- predict: the student says what will move, then the data says what did ------------------
 
+# English and Dutch words: a student writes the prediction in the language of the notebook.
 _UP = {"up", "rise", "rises", "higher", "more", "increase", "increases", "grow", "grows", "+"}
+_UP |= {"omhoog", "stijgt", "stijgen", "hoger", "meer", "groter", "toename", "groeit", "op"}
 _DOWN = {"down", "fall", "falls", "lower", "less", "fewer", "decrease", "decreases", "drop", "-"}
+_DOWN |= {"omlaag", "daalt", "dalen", "lager", "minder", "kleiner", "afname", "krimpt", "neer"}
 _SAME = {"same", "flat", "unchanged", "no change", "stays", "="}
+_SAME |= {"gelijk", "hetzelfde", "onveranderd", "blijft gelijk", "geen verandering", "vlak"}
+
+#: How a movement is said, by direction.
+_WENT = {
+    "up": N_("{measure} went up ({before} to {after})"),
+    "down": N_("{measure} went down ({before} to {after})"),
+    "same": N_("{measure} stayed the same ({before} to {after})"),
+}
 
 
 @dataclass(frozen=True)
@@ -186,9 +220,8 @@ class Change:
         return "up" if self.relative > 0 else "down"
 
     def said(self) -> str:
-        return (
-            f"{self.measure} went {self.direction} "
-            f"({self.show(self.before)} to {self.show(self.after)})"
+        return translate(_WENT[self.direction]).format(
+            measure=self.measure, before=self.show(self.before), after=self.show(self.after)
         )
 
 
@@ -214,17 +247,26 @@ def check_prediction(prediction, *changes: Change) -> Feedback:
     barely moved; wrong otherwise. The feedback says what happened and the model's why.
     """
     if not changes:
-        return Feedback("open", "The company's data cannot show this movement: nothing to check.")
+        return Feedback(
+            "open",
+            translate("The company's data cannot show this movement: nothing to check."),
+        )
     if prediction is None or prediction is Ellipsis:
-        return Feedback("open", "Write your prediction first, then run the cell.")
+        return Feedback("open", translate("Write your prediction first, then run the cell."))
     guesses = [prediction] if isinstance(prediction, str) else list(prediction)
     if len(guesses) != len(changes):
         listed = "; ".join(c.measure for c in changes)
-        return Feedback("wrong", f"Give one direction for each of, in order: {listed}.")
+        return Feedback(
+            "wrong",
+            translate("Give one direction for each of, in order: {listed}.").format(listed=listed),
+        )
     read = [_direction(g) for g in guesses]
     if None in read:
         bad = guesses[read.index(None)]
-        return Feedback("wrong", f"'{bad}' is not a direction: write up, down or same.")
+        return Feedback(
+            "wrong",
+            translate("'{answer}' is not a direction: write up, down or same.").format(answer=bad),
+        )
     hits = [r == c.direction for r, c in zip(read, changes, strict=True)]
     story = " ".join(
         f"{c.said()[0].upper()}{c.said()[1:]}. {c.why}".strip() for c in changes
@@ -276,13 +318,18 @@ def check_judgement(
         such as a number of groups).
     """
     if choice is None or choice is Ellipsis:
-        return Feedback("open", "Choose, write why, and run the cell again.")
+        return Feedback("open", translate("Choose, write why, and run the cell again."))
     if not str(why or "").strip():
-        return Feedback("open", "Write why you chose it in `why`: the reasoning is the point.")
+        return Feedback(
+            "open", translate("Write why you chose it in `why`: the reasoning is the point.")
+        )
     scores = dict(scores.items())  # a Series iterates over values, a dict over keys
     known = {k: float(v) for k, v in scores.items() if v is not None and not math.isnan(v)}
     if not known:
-        return Feedback("open", f"The data cannot score the options on {measure}.")
+        return Feedback(
+            "open",
+            translate("The data cannot score the options on {measure}.").format(measure=measure),
+        )
 
     def norm(value) -> str:
         if isinstance(value, int | float) and float(value).is_integer():
@@ -291,23 +338,32 @@ def check_judgement(
 
     by_name = {norm(k): k for k in scores}
     if norm(choice) not in by_name:
-        listed = ", ".join(str(k) for k in scores)
-        return Feedback("wrong", f"'{choice}' is not one of the options ({listed}).")
+        return Feedback("wrong", _not_an_option(choice, scores))
     chosen = by_name[norm(choice)]
     pick = max if higher_is_better else min
     best = pick(known, key=known.get)
     if chosen not in known:
-        return Feedback("wrong", f"The data cannot score {chosen} on {measure}. {reasoning}")
+        said = translate("The data cannot score {option} on {measure}.").format(
+            option=chosen, measure=measure
+        )
+        return Feedback("wrong", f"{said} {reasoning}")
     spread = max(known.values()) - min(known.values())
     gap = abs(known[best] - known[chosen])
-    said = (
-        f"{chosen}: {measure} {show(known[chosen])}; the best by this measure is {best} "
-        f"({show(known[best])}). {reasoning}"
+    said = translate(
+        "{option}: {measure} {score}; the best by this measure is {best} ({best_score})."
+    ).format(
+        option=chosen,
+        measure=measure,
+        score=show(known[chosen]),
+        best=best,
+        best_score=show(known[best]),
     )
+    said = f"{said} {reasoning}"
     if chosen == best:
-        return Feedback(
-            "right", f"{chosen} scores best: {measure} {show(known[best])}. {reasoning}"
+        best_said = translate("{option} scores best: {measure} {score}.").format(
+            option=chosen, measure=measure, score=show(known[best])
         )
+        return Feedback("right", f"{best_said} {reasoning}")
     near = close_of_best * abs(known[best]) if close_of_best is not None else close_share * spread
     if spread and gap <= near:
         return Feedback("close", said)
@@ -322,7 +378,8 @@ def _open_without_data(check: Callable[..., Feedback]) -> Callable[..., Feedback
         try:
             return check(*args, **kwargs)
         except CrmlibError as error:
-            return Feedback("open", f"The company's data cannot answer this: {error}")
+            said = translate("The company's data cannot answer this: {reason}")
+            return Feedback("open", said.format(reason=error))
 
     return checked
 

@@ -21,6 +21,7 @@ from crmlib.notebook.exercises.checks import (
     check_number,
     number_or_none,
 )
+from crmlib.text import number, translate
 
 
 def _pct(value: float) -> str:
@@ -47,7 +48,9 @@ def check_expected_margin(answer, differentiation) -> Feedback:
     """Compute: the top MVC's expected twelve-month margin by hand."""
     card = value_card(differentiation)
     if card.empty:
-        return Feedback("open", "No lifetime-value forecast for this company: nothing to compute.")
+        return Feedback(
+            "open", translate("No lifetime-value forecast for this company: nothing to compute.")
+        )
     customer = card.index[0]
     expected = float(differentiation.base.table.loc[customer, "expected_margin_12m"])
     return check_number(
@@ -55,10 +58,14 @@ def check_expected_margin(answer, differentiation) -> Feedback:
         expected,
         tolerance=0.01,
         close=0.1,
-        hint="Expected purchases x expected value per purchase x margin rate "
-        "(gross margin / revenue over the window).",
-        explain="BG/NBD counts the purchases, Gamma-Gamma values them, and the customer's own "
-        "margin rate turns revenue into margin: the expected value that Differentiate ranks on.",
+        hint=translate(
+            "Expected purchases x expected value per purchase x margin rate "
+            "(gross margin / revenue over the window)."
+        ),
+        explain=translate(
+            "BG/NBD counts the purchases, Gamma-Gamma values them, and the customer's own "
+            "margin rate turns revenue into margin: the expected value that Differentiate ranks on."
+        ),
     )
 
 
@@ -78,19 +85,23 @@ def ssc_share_changes(differentiation, new_share: float, currency: str = "") -> 
     after = _top_share(values, new_share)
     return [
         Change(
-            "the MVC's share of value",
+            translate("the MVC's share of value"),
             before[0],
             after[0],
-            "More customers count as MVC, so their share of the value grows, unless the "
-            "customers added cost more than they bring.",
+            translate(
+                "More customers count as MVC, so their share of the value grows, unless the "
+                "customers added cost more than they bring."
+            ),
             show=_pct,
         ),
         Change(
-            "the mean current value per MVC",
+            translate("the mean current value per MVC"),
             before[1],
             after[1],
-            "The customers added are worth less than those already in: the mean falls. A "
-            "larger SSC share dilutes the special treatment over less valuable customers.",
+            translate(
+                "The customers added are worth less than those already in: the mean falls. A "
+                "larger SSC share dilutes the special treatment over less valuable customers."
+            ),
             show=lambda v: money(v, currency),
         ),
     ]
@@ -112,11 +123,13 @@ def check_cut_contacts(choice, why, interaction) -> Feedback:
         choice,
         why,
         cut_contact_scores(interaction),
-        measure="cost to serve as a share of margin",
-        reasoning="Peppers & Rogers: below-zero customers cost more than they bring, so make "
-        "them profitable or spend less on them; cutting contacts of the MVC risks the value "
-        "the strategy exists to keep.",
-        show=lambda v: "more than the margin" if math.isinf(v) else _pct(v),
+        measure=translate("cost to serve as a share of margin"),
+        reasoning=translate(
+            "Peppers & Rogers: below-zero customers cost more than they bring, so make "
+            "them profitable or spend less on them; cutting contacts of the MVC risks the value "
+            "the strategy exists to keep."
+        ),
+        show=lambda v: translate("more than the margin") if math.isinf(v) else _pct(v),
     )
 
 
@@ -134,15 +147,17 @@ def check_overall_retention(answer, kept) -> Feedback:
     """Compute: the overall retention rate from the tiers' counts (weighted, not averaged)."""
     counts = retention_counts(kept)
     if not counts["customers_before"].sum() or not kept.measured:
-        return Feedback("open", UNKNOWN)
+        return Feedback("open", translate(UNKNOWN))
     expected = float(counts["retained"].sum() / counts["customers_before"].sum())
     unweighted = float((counts["retained"] / counts["customers_before"]).mean())
     value = number_or_none(answer)
     if value is not None and abs(value - unweighted) < 0.002 < abs(unweighted - expected):
         return Feedback(
             "wrong",
-            "That is the mean of the tiers' rates: every tier counts as much as any other. "
-            "Add up the customers kept and divide by all customers of the year before.",
+            translate(
+                "That is the mean of the tiers' rates: every tier counts as much as any other. "
+                "Add up the customers kept and divide by all customers of the year before."
+            ),
         )
     return check_number(
         answer,
@@ -150,9 +165,13 @@ def check_overall_retention(answer, kept) -> Feedback:
         tolerance=0.002,
         close=0.02,
         relative=False,
-        hint="Sum 'retained' over the tiers and divide by the sum of 'customers_before'.",
-        explain="A rate over groups is weighted by their size: the large bronze tier pulls it "
-        "toward its own rate.",
+        hint=translate(
+            "Sum 'retained' over the tiers and divide by the sum of 'customers_before'."
+        ),
+        explain=translate(
+            "A rate over groups is weighted by their size: the large bronze tier pulls it "
+            "toward its own rate."
+        ),
     )
 
 
@@ -165,22 +184,26 @@ def lapse_changes(company, readiness, k: float, new_k: float) -> list[Change]:
     then = qci.lapse_view(company, k=new_k, alive=readiness.alive)
     changes = [
         Change(
-            "the share of customers lapsed",
+            translate("the share of customers lapsed"),
             float(now.rhythm["lapsed"].mean()),
             float(then.rhythm["lapsed"].mean()),
-            "A customer lapses after k times their own purchase interval; a larger k waits "
-            "longer, so fewer have lapsed yet.",
+            translate(
+                "A customer lapses after k times their own purchase interval; a larger k waits "
+                "longer, so fewer have lapsed yet."
+            ),
             show=_pct,
         )
     ]
     if now.win_back is not None and then.win_back is not None:  # unknown without consent
         changes.append(
             Change(
-                "the lapsed customers still likely alive (the win-back candidates)",
+                translate("the lapsed customers still likely alive (the win-back candidates)"),
                 float(now.win_back),
                 float(then.win_back),
-                "Fewer lapsed means fewer to win back; those who remain lapsed are the "
-                "longer gone, whom the model also thinks less likely alive.",
+                translate(
+                    "Fewer lapsed means fewer to win back; those who remain lapsed are the "
+                    "longer gone, whom the model also thinks less likely alive."
+                ),
                 show=count,
             )
         )
@@ -195,10 +218,12 @@ def check_activity(choice, why, potential, currency: str = "") -> Feedback:
         choice,
         why,
         scores,
-        measure="value a year of the same uplift",
-        reasoning="QCI manages acquisition, retention and penetration as activities: put the "
-        "effort where the same improvement is worth most. Keeping a customer is usually far "
-        "cheaper than winning one, so a close call favours retention.",
+        measure=translate("value a year of the same uplift"),
+        reasoning=translate(
+            "QCI manages acquisition, retention and penetration as activities: put the "
+            "effort where the same improvement is worth most. Keeping a customer is usually far "
+            "cheaper than winning one, so a close call favours retention."
+        ),
         show=lambda v: money(v, currency),
     )
 
@@ -212,19 +237,24 @@ def check_retention_lift(answer, value) -> Feedback:
     lift = value.retention_lift
     parts = (lift, value.target_retained_base, value.target_profit_per_customer)
     if any(p is None or not math.isfinite(p) for p in parts):
-        return Feedback("open", UNKNOWN)
+        return Feedback("open", translate(UNKNOWN))
     expected = lift * value.target_retained_base * value.target_profit_per_customer
     given = number_or_none(answer)
     if given is not None and expected and abs(given / expected - 100) < 1:
-        return Feedback("wrong", f"Write the {percent(lift)} as {lift:g}, not {lift * 100:g}.")
+        said = translate("Write the {share} as {fraction}, not {hundredfold}.").format(
+            share=percent(lift), fraction=number(lift, None), hundredfold=number(lift * 100, None)
+        )
+        return Feedback("wrong", said)
     return check_number(
         answer,
         expected,
         tolerance=0.01,
         close=0.1,
-        hint="0.05 x target_retained_base x target_profit_per_customer.",
-        explain="Each retained customer keeps bringing their yearly value: retention is worth "
-        "the value of the customers it keeps.",
+        hint=translate("0.05 x target_retained_base x target_profit_per_customer."),
+        explain=translate(
+            "Each retained customer keeps bringing their yearly value: retention is worth "
+            "the value of the customers it keeps."
+        ),
     )
 
 
@@ -233,7 +263,7 @@ def check_points_change(answer, performance, kpi: str = "retention_rate") -> Fee
     """Compute: a rate's change in percentage points (not the relative change)."""
     card = performance.scorecard
     if card is None or kpi not in card.index:
-        return Feedback("open", UNKNOWN)
+        return Feedback("open", translate(UNKNOWN))
     previous, current = (float(card.loc[kpi, c]) for c in ("previous", "current"))
     expected = (current - previous) * 100
     relative = float(card.loc[kpi, "relative_change"]) * 100
@@ -241,8 +271,10 @@ def check_points_change(answer, performance, kpi: str = "retention_rate") -> Fee
     if given is not None and abs(given - relative) < 0.05 < abs(relative - expected):
         return Feedback(
             "wrong",
-            f"{given:g} is the relative change: the rate changed by {relative:.1f}% of its "
-            "earlier value. Percentage points are the difference of the two rates, in percent.",
+            translate(
+                "{given} is the relative change: the rate changed by {relative}% of its "
+                "earlier value. Percentage points are the difference of the two rates, in percent."
+            ).format(given=number(given, None), relative=number(relative, 1)),
         )
     return check_number(
         answer,
@@ -250,9 +282,11 @@ def check_points_change(answer, performance, kpi: str = "retention_rate") -> Fee
         tolerance=0.05,
         close=0.3,
         relative=False,
-        hint="Subtract the earlier rate from the later one (both in percent).",
-        explain="A change in points is the difference of two rates; a change in percent is "
-        "that difference divided by the earlier rate. Reports mix them up easily.",
+        hint=translate("Subtract the earlier rate from the later one (both in percent)."),
+        explain=translate(
+            "A change in points is the difference of two rates; a change in percent is "
+            "that difference divided by the earlier rate. Reports mix them up easily."
+        ),
     )
 
 
@@ -266,17 +300,21 @@ def continuity_changes(company, window_days: int, new_window: int) -> list[Chang
     then = pf.continuity(contacts, company.channels, window_days=new_window)
     return [
         Change(
-            "the number of episodes",
+            translate("the number of episodes"),
             float(now.episodes),
             float(then.episodes),
-            "A longer window joins contacts further apart into one episode, so there are fewer.",
+            translate(
+                "A longer window joins contacts further apart into one episode, so there are fewer."
+            ),
             show=count,
         ),
         Change(
-            "the share of episodes that crossed channels",
+            translate("the share of episodes that crossed channels"),
             float(now.cross_channel_rate),
             float(then.cross_channel_rate),
-            "Joined episodes hold more contacts, so more of them touch a second channel.",
+            translate(
+                "Joined episodes hold more contacts, so more of them touch a second channel."
+            ),
             show=_pct,
         ),
     ]
@@ -287,8 +325,11 @@ def check_first_process(choice, why, scores, readiness_verdict: str = "") -> Fee
     """Judge: which of the five processes to strengthen first."""
     column = scores["score"].set_axis(scores["title"]) if "title" in scores else scores["score"]
     caveat = (
-        f" The readiness verdict is '{readiness_verdict}': Payne & Frow say the processes fail "
-        "without the four elements, so that comes first whichever process you choose."
+        " "
+        + translate(
+            "The readiness verdict is '{verdict}': Payne & Frow say the processes fail "
+            "without the four elements, so that comes first whichever process you choose."
+        ).format(verdict=translate(readiness_verdict))
         if readiness_verdict and readiness_verdict != "ready"
         else ""
     )
@@ -296,10 +337,13 @@ def check_first_process(choice, why, scores, readiness_verdict: str = "") -> Fee
         choice,
         why,
         column,
-        measure="score",
+        measure=translate("score"),
         higher_is_better=False,
-        reasoning="The five processes are cross-functional and feed each other: the weakest "
-        "one holds the others back." + caveat,
+        reasoning=translate(
+            "The five processes are cross-functional and feed each other: the weakest "
+            "one holds the others back."
+        )
+        + caveat,
         show=_pct,
     )
 
@@ -312,7 +356,9 @@ def check_cost_magnet_ratio(answer, portfolio) -> Feedback:
     """Compute: how many times their margin the cost magnets cost to serve."""
     needed = {"cost_magnet", "recent_margin", "recent_cost_to_serve"}
     if not needed <= set(portfolio.table.columns):
-        return Feedback("open", "Without the cost to serve there are no cost magnets to compute.")
+        return Feedback(
+            "open", translate("Without the cost to serve there are no cost magnets to compute.")
+        )
     magnets = portfolio.table[portfolio.table["cost_magnet"].astype(bool)]
     margin = float(magnets["recent_margin"].sum())
     expected = float(magnets["recent_cost_to_serve"].sum()) / margin if margin else float("nan")
@@ -321,10 +367,14 @@ def check_cost_magnet_ratio(answer, portfolio) -> Feedback:
         expected,
         tolerance=0.01,
         close=0.1,
-        hint="Sum recent_cost_to_serve and recent_margin over the rows where cost_magnet is "
-        "True, then divide the first by the second.",
-        explain="Buttle's cost magnets absorb more than they bring: serve them through cheaper "
-        "channels or change what they may ask for.",
+        hint=translate(
+            "Sum recent_cost_to_serve and recent_margin over the rows where cost_magnet is "
+            "True, then divide the first by the second."
+        ),
+        explain=translate(
+            "Buttle's cost magnets absorb more than they bring: serve them through cheaper "
+            "channels or change what they may ask for."
+        ),
     )
 
 
@@ -336,17 +386,21 @@ def matrix_changes(portfolio, new_share: float) -> list[Change]:
     then = then["value_share"]
     return [
         Change(
-            "the invest quadrant's share of value",
+            translate("the invest quadrant's share of value"),
             float(now.get("invest", float("nan"))),
             float(then.get("invest", float("nan"))),
-            "More customers count as high potential, so SSCs move from protect to invest.",
+            translate(
+                "More customers count as high potential, so SSCs move from protect to invest."
+            ),
             show=_pct,
         ),
         Change(
-            "the protect quadrant's share of value",
+            translate("the protect quadrant's share of value"),
             float(now.get("protect", float("nan"))),
             float(then.get("protect", float("nan"))),
-            "The SSC line does not move: what invest gains among the SSCs, protect loses.",
+            translate(
+                "The SSC line does not move: what invest gains among the SSCs, protect loses."
+            ),
             show=_pct,
         ),
     ]
@@ -359,10 +413,12 @@ def check_stage_to_fund(choice, why, scores) -> Feedback:
         choice,
         why,
         scores["score"],
-        measure="score",
+        measure=translate("score"),
         higher_is_better=False,
-        reasoning="Buttle's chain creates value only as far as its weakest stage allows, and "
-        "the supporting conditions carry every primary stage: the lowest score is the limit.",
+        reasoning=translate(
+            "Buttle's chain creates value only as far as its weakest stage allows, and "
+            "the supporting conditions carry every primary stage: the lowest score is the limit."
+        ),
         show=_pct,
     )
 
@@ -374,7 +430,7 @@ def check_stage_to_fund(choice, why, scores) -> Feedback:
 def check_mismatch_rate(answer, scorecard, dimension: str = "channels") -> Feedback:
     """Compute: one dimension's mismatch rate from its counts."""
     if dimension not in scorecard.index:
-        return Feedback("open", UNKNOWN)
+        return Feedback("open", translate(UNKNOWN))
     row = scorecard.loc[dimension]
     expected = float(row["mismatches"]) / float(row["checked"]) if row["checked"] else float("nan")
     return check_number(
@@ -383,8 +439,10 @@ def check_mismatch_rate(answer, scorecard, dimension: str = "channels") -> Feedb
         tolerance=0.002,
         close=0.02,
         relative=False,
-        hint=f"Divide the mismatches of '{dimension}' by what was checked.",
-        explain="Orchestration counts the moments the customer was not treated as one.",
+        hint=translate("Divide the mismatches of '{dimension}' by what was checked.").format(
+            dimension=translate(dimension)
+        ),
+        explain=translate("Orchestration counts the moments the customer was not treated as one."),
     )
 
 
@@ -397,18 +455,20 @@ def treatment_cost_changes(fit, cost: float, new_cost: float, currency: str = ""
     then = idol.optimum(idol.granularity_tradeoff(fit, new_cost))
     return [
         Change(
-            "the affordable number of groups",
+            translate("the affordable number of groups"),
             float(now["n_groups"]),
             float(then["n_groups"]),
-            "Each extra group costs one treatment and captures less than the one before: a "
-            "cheaper treatment pays for more groups, closer to one-to-one.",
+            translate(
+                "Each extra group costs one treatment and captures less than the one before: a "
+                "cheaper treatment pays for more groups, closer to one-to-one."
+            ),
             show=count,
         ),
         Change(
-            "the net value at the optimum",
+            translate("the net value at the optimum"),
             float(now["net"]),
             float(then["net"]),
-            "The same groups cost less, and the extra groups add value.",
+            translate("The same groups cost less, and the extra groups add value."),
             show=lambda v: money(v, currency),
         ),
     ]
@@ -425,9 +485,11 @@ def check_groups(choice, why, fit, cost: float, currency: str = "") -> Feedback:
         choice,
         why,
         {int(n): float(v) for n, v in net.items()},
-        measure="net value a year",
-        reasoning="IDOL aims at a group approach close to one-to-one that keeps the balance "
-        "with cost: each group must capture more than its treatment costs.",
+        measure=translate("net value a year"),
+        reasoning=translate(
+            "IDOL aims at a group approach close to one-to-one that keeps the balance "
+            "with cost: each group must capture more than its treatment costs."
+        ),
         show=lambda v: money(v, currency),
         close_of_best=0.05,
     )
@@ -441,7 +503,7 @@ def check_value_span(answer, comparison, theme: str | None = None) -> Feedback:
     """Compute: how many times the highest estimate of one theme is the lowest."""
     spans = comparison.values
     if spans.empty:
-        return Feedback("open", "No theme is valued by two models for this company.")
+        return Feedback("open", translate("No theme is valued by two models for this company."))
     row = spans.loc[theme] if theme is not None else spans.iloc[0]
     expected = float(row["highest"]) / float(row["lowest"])
     return check_number(
@@ -449,9 +511,11 @@ def check_value_span(answer, comparison, theme: str | None = None) -> Feedback:
         expected,
         tolerance=0.01,
         close=0.1,
-        hint="Divide the highest estimate of the theme by the lowest.",
-        explain="Same idea, different customers and uplifts: compare the models' assumptions "
-        "before adding their values up.",
+        hint=translate("Divide the highest estimate of the theme by the lowest."),
+        explain=translate(
+            "Same idea, different customers and uplifts: compare the models' assumptions "
+            "before adding their values up."
+        ),
     )
 
 
@@ -464,9 +528,13 @@ def check_joint_first(choice, why, verdicts) -> Feedback:
         choice,
         why,
         crosswalk.agreement_scores(verdicts),
-        measure="backing by the models (3 per first priority, 2 per second, 1 per third)",
-        reasoning="An idea that models asking different questions all put forward is the most "
-        "robust start; where only one model pushes an idea, follow it when its question is "
-        "the company's question.",
-        show=lambda v: f"{v:g}",
+        measure=translate(
+            "backing by the models (3 per first priority, 2 per second, 1 per third)"
+        ),
+        reasoning=translate(
+            "An idea that models asking different questions all put forward is the most "
+            "robust start; where only one model pushes an idea, follow it when its question is "
+            "the company's question."
+        ),
+        show=lambda v: number(v, None),
     )
