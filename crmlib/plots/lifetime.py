@@ -23,6 +23,9 @@ from crmlib.text import N_, number, translate
 
 _COLUMNS = ("model", "status", "predicted", "actual", "total_error_pct", "mae", "chosen")
 
+#: A fit's status (:class:`crmlib.analytics.model_choice` gives one of these) as words.
+FIT_STATUS_WORDS = (N_("ok"), N_("caveat"), N_("unavailable"))
+
 
 def holdout_table(comparison: pd.DataFrame) -> pd.DataFrame:
     """The comparison as a table a reader can scan, one row per model.
