@@ -5,6 +5,7 @@ The English notebook is the one source of the code. Its translation lives beside
 
     notebook: 01_idic
     file_name: 01_idic          # the report's file name in that language
+    model: IDIC                 # the model's name in the report's title band
     cells:
       90fb74b4:
         en: 3f2a9c1b0d4e        # fingerprint of the English text translated
@@ -87,8 +88,11 @@ class Problem:
 def problems(language: str, notebook: Path, folder: Path = TRANSLATIONS_DIR) -> list[Problem]:
     """What keeps ``notebook`` from reading wholly in ``language``."""
     nb = nbformat.read(notebook, as_version=4)
-    cells = load_translation(language, notebook.stem, folder).get("cells", {})
+    translation = load_translation(language, notebook.stem, folder)
+    cells = translation.get("cells", {})
     found = []
+    if nb.metadata.get("crm_workbook", {}).get("model") and not translation.get("model"):
+        found.append(Problem(notebook.stem, "model (the title band's name)", "missing"))
     for cell in nb.cells:
         entry = cells.get(cell.id)
         if entry is None or not str(entry.get(language) or "").strip():
@@ -147,6 +151,9 @@ def translated_notebook(
         if depth and cell.cell_type == "code":
             cell.source = cell.source.replace(_DATA_DEFAULT, '"' + "../" * (depth + 1) + "data/")
     result.metadata["language"] = language
+    model = load_translation(language, notebook.stem, folder).get("model")
+    if model:
+        result.metadata.setdefault("crm_workbook", {})["model"] = str(model)
     return result
 
 

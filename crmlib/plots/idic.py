@@ -13,11 +13,13 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.colors import LogNorm, TwoSlopeNorm
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import FuncFormatter
 
 from crmlib.errors import MissingDataError
+from crmlib.formatting import count, percent
 from crmlib.plots.base import require_columns as _need
-from crmlib.plots.style import BLUE, GREEN, GREY, RED, new_axes, thousands
+from crmlib.plots.style import BLUE, GREEN, GREY, RED, new_axes
+from crmlib.text import N_, number, translate
 
 #: A colour per value category, the same in every chart.
 CATEGORY_COLOURS = {"MVC": BLUE, "MGC": GREEN, "other": "#b0b7bd", "BZ": RED}
@@ -26,8 +28,23 @@ CATEGORY_COLOURS = {"MVC": BLUE, "MGC": GREEN, "other": "#b0b7bd", "BZ": RED}
 _CHANNEL_COLOURS = (BLUE, "#5dade2", GREEN, "#f5b041", "#af7ac5", RED, GREY)
 
 
+# Tick labels in the locale's formats (``20 %``, ``8.000`` in Dutch), like the bar labels.
+# (a new formatter per axis: matplotlib ties each formatter to one axis)
+def _percent_ticks() -> FuncFormatter:
+    return FuncFormatter(lambda value, _: percent(value))
+
+
+def _count_ticks() -> FuncFormatter:
+    return FuncFormatter(lambda value, _: count(value))
+
+
 def _wrap(label: object, width: int = 28) -> str:
     return "\n".join(textwrap.wrap(str(label), width)) or str(label)
+
+
+def _with_currency(label: str, currency: str) -> str:
+    """An axis label in the report's language, with the currency where it is known."""
+    return f"{translate(label)} ({currency})" if currency else translate(label)
 
 
 def plot_data_coverage(
@@ -35,7 +52,7 @@ def plot_data_coverage(
     ax: Axes | None = None,
     *,
     threshold: float = 0.5,
-    title: str = "What the company knows about its customers",
+    title: str = N_("What the company knows about its customers"),
 ) -> Axes:
     """Horizontal bars: the share of customers for whom each kind of data exists.
 
@@ -44,13 +61,14 @@ def plot_data_coverage(
     ax = new_axes(ax, (7, 4))
     values = coverage.iloc[::-1]
     colours = [RED if v < threshold else BLUE for v in values]
-    ax.barh([str(i) for i in values.index], values.to_numpy(), color=colours)
+    # the kinds of data are the coverage's keys: named in the reader's language here only
+    ax.barh([translate(str(i)) for i in values.index], values.to_numpy(), color=colours)
     for y, v in enumerate(values):
-        ax.text(min(v, 1.0) + 0.01, y, f"{v:.0%}", va="center", fontsize=8)
+        ax.text(min(v, 1.0) + 0.01, y, percent(v), va="center", fontsize=8)
     ax.set_xlim(0, 1.1)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_xlabel("share of customers")
-    ax.set_title(title)
+    ax.xaxis.set_major_formatter(_percent_ticks())
+    ax.set_xlabel(translate("share of customers"))
+    ax.set_title(translate(title))
     return ax
 
 
@@ -62,7 +80,7 @@ def plot_value_map(
     expected_col: str = "expected_value",
     category_col: str = "value_category",
     currency: str = "",
-    title: str = "Current and expected value per customer",
+    title: str = N_("Current and expected value per customer"),
 ) -> Axes:
     """Scatter of current value (across) against expected value (up), coloured by category.
 
@@ -84,7 +102,7 @@ def plot_value_map(
                 s=8,
                 alpha=0.55,
                 color=colour,
-                label=f"{category} ({len(part):,})",
+                label=f"{translate(category)} ({count(len(part))})",
                 linewidths=0,
             )
     both = np.r_[data[current_col].to_numpy(float), data[expected_col].to_numpy(float)]
@@ -96,15 +114,14 @@ def plot_value_map(
         powers = 10.0 ** np.arange(1, int(np.ceil(np.log10(top))) + 1)
         ticks = np.r_[-powers[::-1], 0.0, powers]
         ticks = ticks[(ticks >= min(low, 0) * 1.5 - 1) & (ticks <= max(high, 0) * 1.5 + 1)]
-        getattr(ax, f"set_{axis}ticks")(ticks, [f"{t:,.0f}" for t in ticks])
+        getattr(ax, f"set_{axis}ticks")(ticks, [count(t) for t in ticks])
         getattr(ax, f"set_{axis}lim")(min(low, 0) * 1.3 - 1, max(high, 0) * 1.3 + 1)
     ax.plot([-top, top], [-top, top], color=GREY, linestyle="--", linewidth=1)
     ax.axvline(0, color="black", linewidth=0.6)
     ax.axhline(0, color="black", linewidth=0.6)
-    unit = f" ({currency})" if currency else ""
-    ax.set_xlabel(f"current value{unit}")
-    ax.set_ylabel(f"expected value{unit}")
-    ax.set_title(title)
+    ax.set_xlabel(_with_currency(N_("current value"), currency))
+    ax.set_ylabel(_with_currency(N_("expected value"), currency))
+    ax.set_title(translate(title))
     ax.legend(loc="upper left", fontsize=8, markerscale=2)
     return ax
 
@@ -113,7 +130,7 @@ def plot_category_bars(
     summary: pd.DataFrame,
     ax: Axes | None = None,
     *,
-    title: str = "Share of customers and of value per category",
+    title: str = N_("Share of customers and of value per category"),
 ) -> Axes:
     """Paired bars per value category: share of customers and share of current value.
 
@@ -129,21 +146,21 @@ def plot_category_bars(
         summary["customer_share"].to_numpy(float),
         width,
         color=GREY,
-        label="share of customers",
+        label=translate("share of customers"),
     )
     ax.bar(
         positions + width / 2,
         summary["value_share"].fillna(0).to_numpy(float),
         width,
         color=[CATEGORY_COLOURS.get(str(c), BLUE) for c in summary.index],
-        label="share of value",
+        label=translate("share of value"),
     )
     for x, v in zip(positions, summary["value_share"].fillna(0), strict=True):
-        ax.text(x + width / 2, max(v, 0) + 0.01, f"{v:.0%}", ha="center", fontsize=8)
-    ax.set_xticks(positions, [str(i) for i in summary.index])
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.text(x + width / 2, max(v, 0) + 0.01, percent(v), ha="center", fontsize=8)
+    ax.set_xticks(positions, [translate(str(i)) for i in summary.index])
+    ax.yaxis.set_major_formatter(_percent_ticks())
     ax.axhline(0, color="black", linewidth=0.8)
-    ax.set_title(title)
+    ax.set_title(translate(title))
     ax.legend(loc="upper right", fontsize=8)
     return ax
 
@@ -152,7 +169,7 @@ def plot_needs_heatmap(
     profile: pd.DataFrame,
     ax: Axes | None = None,
     *,
-    title: str = "Needs per value category (mean score, 1-5)",
+    title: str = N_("Needs per value category (mean score, 1-5)"),
 ) -> Axes:
     """Heatmap of the needs profile: rows are segments, columns need dimensions.
 
@@ -161,7 +178,7 @@ def plot_needs_heatmap(
     """
     dims = [c for c in profile.columns if c not in ("respondents", "nps")]
     if not dims:
-        raise MissingDataError("the needs chart needs need-dimension columns")
+        raise MissingDataError(translate("the needs chart needs need-dimension columns"))
     ax = new_axes(ax, (8, 0.6 * len(profile) + 1.8))
     values = profile[dims].to_numpy(float)
     image = ax.imshow(values, cmap="Blues", vmin=1, vmax=5, aspect="auto")
@@ -169,27 +186,28 @@ def plot_needs_heatmap(
         ax.text(
             col,
             row,
-            f"{value:.1f}",
+            number(value, 1),
             ha="center",
             va="center",
             fontsize=8,
             color="white" if value > 3.6 else "black",
         )
     labels = [
-        f"{index}  (NPS {profile.loc[index, 'nps']:.0f})"
+        f"{translate(str(index))}  (NPS {number(profile.loc[index, 'nps'], 0)})"
         if "nps" in profile.columns and pd.notna(profile.loc[index, "nps"])
-        else str(index)
+        else translate(str(index))
         for index in profile.index
     ]
     ax.set_yticks(range(len(profile)), labels)
     ax.set_xticks(range(len(dims)), [d.replace("_", "\n") for d in dims], fontsize=8)
-    ax.figure.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
-    ax.set_title(title)
+    scale = ax.figure.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
+    scale.ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: number(value, 1)))
+    ax.set_title(translate(title))
     return ax
 
 
 def plot_channel_mix(
-    mix: pd.DataFrame, ax: Axes | None = None, *, title: str = "Contacts per channel"
+    mix: pd.DataFrame, ax: Axes | None = None, *, title: str = N_("Contacts per channel")
 ) -> Axes:
     """Stacked horizontal bars: each segment's contacts split by channel (rows sum to 1).
 
@@ -197,10 +215,10 @@ def plot_channel_mix(
     interactions) raises MissingDataError, so a notebook step can skip.
     """
     if mix is None:
-        raise MissingDataError("the channel mix needs the interactions table")
+        raise MissingDataError(translate("the channel mix needs the interactions table"))
     ax = new_axes(ax, (7.5, 0.5 * len(mix) + 1.8))
     left = np.zeros(len(mix))
-    rows = [str(i) for i in mix.index][::-1]
+    rows = [translate(str(i)) for i in mix.index][::-1]
     for index, channel in enumerate(mix.columns):
         share = mix[channel].to_numpy(float)[::-1]
         colour = _CHANNEL_COLOURS[index % len(_CHANNEL_COLOURS)]
@@ -210,7 +228,7 @@ def plot_channel_mix(
                 ax.text(
                     start + width / 2,
                     y,
-                    f"{width:.0%}",
+                    percent(width),
                     ha="center",
                     va="center",
                     fontsize=7,
@@ -218,10 +236,10 @@ def plot_channel_mix(
                 )
         left += share
     ax.set_xlim(0, 1)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_xlabel("share of the segment's contacts")
+    ax.xaxis.set_major_formatter(_percent_ticks())
+    ax.set_xlabel(translate("share of the segment's contacts"))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=4, fontsize=8, frameon=False)
-    ax.set_title(title)
+    ax.set_title(translate(title))
     return ax
 
 
@@ -230,7 +248,7 @@ def plot_service(
     ax: Axes | None = None,
     *,
     currency: str = "",
-    title: str = "Margin and cost to serve per customer a year",
+    title: str = N_("Margin and cost to serve per customer a year"),
 ) -> Axes:
     """Paired bars per segment: yearly margin and yearly cost to serve per customer.
 
@@ -240,26 +258,46 @@ def plot_service(
     """
     _need(service, ["margin_per_customer_year", "cost_to_serve_per_customer_year"], "service")
     if service["cost_to_serve_per_customer_year"].isna().all():
-        raise MissingDataError("the cost to serve needs the interactions and channels tables")
+        raise MissingDataError(
+            translate("the cost to serve needs the interactions and channels tables")
+        )
     ax = new_axes(ax, (6.5, 4))
     positions = np.arange(len(service))
     width = 0.38
     margin = service["margin_per_customer_year"].to_numpy(float)
     cost = service["cost_to_serve_per_customer_year"].to_numpy(float)
-    ax.bar(positions - width / 2, np.clip(margin, 0.01, None), width, color=BLUE, label="margin")
     ax.bar(
-        positions + width / 2, np.clip(cost, 0.01, None), width, color=RED, label="cost to serve"
+        positions - width / 2,
+        np.clip(margin, 0.01, None),
+        width,
+        color=BLUE,
+        label=translate("margin"),
+    )
+    ax.bar(
+        positions + width / 2,
+        np.clip(cost, 0.01, None),
+        width,
+        color=RED,
+        label=translate("cost to serve"),
     )
     for x, m, c in zip(positions, margin, cost, strict=True):
         if np.isfinite(m) and np.isfinite(c) and m > 0:
-            ax.text(x, max(m, c) * 1.15, f"cost {c / m:.0%}\nof margin", ha="center", fontsize=7)
+            ax.text(
+                x,
+                max(m, c) * 1.15,
+                translate("cost {share}\nof margin").format(share=percent(c / m)),
+                ha="center",
+                fontsize=7,
+            )
     ax.set_yscale("log")
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
-    ax.set_xticks(positions, [str(i) for i in service.index])
-    ax.set_ylabel(f"per customer a year{f' ({currency})' if currency else ''}")
+    ax.yaxis.set_major_formatter(
+        FuncFormatter(lambda v, _: count(v) if v >= 1 else number(v, None))
+    )
+    ax.set_xticks(positions, [translate(str(i)) for i in service.index])
+    ax.set_ylabel(_with_currency(N_("per customer a year"), currency))
     ax.set_ylim(top=max(np.nanmax(np.r_[margin, cost, 1.0]) * 4, 10))
     ax.legend(loc="upper right", fontsize=8)
-    ax.set_title(title)
+    ax.set_title(translate(title))
     return ax
 
 
@@ -268,7 +306,7 @@ def plot_response_heatmap(
     ax: Axes | None = None,
     *,
     by: str = "offer",
-    title: str = "Campaign response against the segment's average",
+    title: str = N_("Campaign response against the segment's average"),
 ) -> Axes:
     """Heatmap of response rates: rows are offers (or channels), columns segments.
 
@@ -280,7 +318,7 @@ def plot_response_heatmap(
     """
     if lessons is None:
         raise MissingDataError(
-            "campaign response needs the campaigns table with offers and responses"
+            translate("campaign response needs the campaigns table with offers and responses")
         )
     _need(lessons, ["segment", by, "response_rate", "difference", "sent", "verdict"], "response")
     segments = list(pd.unique(lessons["segment"]))
@@ -314,7 +352,7 @@ def plot_response_heatmap(
         ax.text(
             col,
             row,
-            f"{r['response_rate']:.0%}{marks.get(r['verdict'], '')}\nn={r['sent']:,}",
+            f"{percent(r['response_rate'])}{marks.get(r['verdict'], '')}\nn={count(r['sent'])}",
             ha="center",
             va="center",
             fontsize=7,
@@ -324,9 +362,9 @@ def plot_response_heatmap(
             ax.add_patch(
                 plt.Rectangle((col - 0.5, row - 0.5), 1, 1, fill=False, hatch="///", edgecolor=GREY)
             )
-    ax.set_xticks(range(len(segments)), [str(s) for s in segments])
+    ax.set_xticks(range(len(segments)), [translate(str(s)) for s in segments])
     ax.set_yticks(range(len(groups)), [_wrap(g, 34) for g in groups], fontsize=7)
-    ax.set_title(title)
+    ax.set_title(translate(title))
     return ax
 
 
@@ -334,7 +372,7 @@ def plot_lift_heatmap(
     matrix: pd.DataFrame,
     ax: Axes | None = None,
     *,
-    title: str = "Bought together in one visit (lift)",
+    title: str = N_("Bought together in one visit (lift)"),
 ) -> Axes:
     """Heatmap of a lift matrix (:func:`crmlib.analytics.affinity.lift_matrix`).
 
@@ -354,15 +392,17 @@ def plot_lift_heatmap(
     )
     for (row, col), value in np.ndenumerate(values):
         if np.isfinite(value):
-            ax.text(col, row, f"{value:.1f}", ha="center", va="center", fontsize=7)
+            ax.text(col, row, number(value, 1), ha="center", va="center", fontsize=7)
     ax.set_xticks(range(matrix.shape[1]), [_wrap(c, 12) for c in matrix.columns], fontsize=7)
     ax.set_yticks(range(matrix.shape[0]), [str(i) for i in matrix.index], fontsize=8)
     plt.setp(ax.get_xticklabels(), rotation=45, ha="right")
-    bar = ax.figure.colorbar(image, ax=ax, fraction=0.04, pad=0.02, label="lift (1 = chance)")
+    bar = ax.figure.colorbar(
+        image, ax=ax, fraction=0.04, pad=0.02, label=translate("lift (1 = chance)")
+    )
     ticks = [t for t in (0.125, 0.25, 0.5, 1, 2, 4, 8) if np.exp(-spread) <= t <= np.exp(spread)]
-    bar.set_ticks(ticks, labels=[f"{t:g}" for t in ticks])
+    bar.set_ticks(ticks, labels=[number(t, None) for t in ticks])
     bar.minorticks_off()
-    ax.set_title(title)
+    ax.set_title(translate(title))
     return ax
 
 
@@ -371,7 +411,7 @@ def plot_plan_value(
     ax: Axes | None = None,
     *,
     currency: str = "",
-    title: str = "Expected margin of the plan per year",
+    title: str = N_("Expected margin of the plan per year"),
 ) -> Axes:
     """Bars per segment of the plan's expected yearly value (:func:`plan_value`).
 
@@ -382,22 +422,26 @@ def plot_plan_value(
     _need(value, ["expected_value"], "plan value")
     if value["expected_value"].isna().all():
         raise MissingDataError(
-            "the value of the plan needs campaign history with responses (the take-up rate)"
+            translate(
+                "the value of the plan needs campaign history with responses (the take-up rate)"
+            )
         )
     ax = new_axes(ax, (6, 3.5))
     amounts = value["expected_value"].fillna(0.0)
     colours = [CATEGORY_COLOURS.get(str(s), BLUE) for s in amounts.index]
-    bars = ax.bar([str(s) for s in amounts.index], amounts.to_numpy(float), color=colours)
+    bars = ax.bar(
+        [translate(str(s)) for s in amounts.index], amounts.to_numpy(float), color=colours
+    )
     for bar, v in zip(bars, amounts, strict=True):
         if v < 0:
             bar.set_hatch("///")
             bar.set_edgecolor("black")
     for x, v in enumerate(amounts):
-        ax.text(x, v, f"{v:,.0f}", ha="center", va="bottom" if v >= 0 else "top", fontsize=8)
+        ax.text(x, v, count(v), ha="center", va="bottom" if v >= 0 else "top", fontsize=8)
     ax.axhline(0, color="black", linewidth=0.8)
-    ax.set_ylabel(f"per year{f' ({currency})' if currency else ''}")
-    ax.yaxis.set_major_formatter(thousands())
-    ax.set_title(title)
+    ax.set_ylabel(_with_currency(N_("per year"), currency))
+    ax.yaxis.set_major_formatter(_count_ticks())
+    ax.set_title(translate(title))
     return ax
 
 
@@ -406,7 +450,7 @@ def plot_ssc_curve(
     ssc_share: float,
     ax: Axes | None = None,
     *,
-    title: str = "The 20/80 view: cumulative share of value",
+    title: str = N_("The 20/80 view: cumulative share of value"),
 ) -> Axes:
     """The Pareto curve with the strategically significant customers marked.
 
@@ -418,8 +462,8 @@ def plot_ssc_curve(
     ax = new_axes(ax, (6, 4))
     x = np.r_[0.0, curve["customer_share"].to_numpy(float)]
     y = np.r_[0.0, curve["value_share"].to_numpy(float)]
-    ax.plot(x, y, color=BLUE, linewidth=2, label="customers ranked by value")
-    ax.plot([0, 1], [0, 1], color=GREY, linestyle="--", linewidth=1, label="equal value")
+    ax.plot(x, y, color=BLUE, linewidth=2, label=translate("customers ranked by value"))
+    ax.plot([0, 1], [0, 1], color=GREY, linestyle="--", linewidth=1, label=translate("equal value"))
     if len(curve) and np.isfinite(y).any():
         at = int(np.searchsorted(x, ssc_share - 1e-12))
         at = min(max(at, 1), len(x) - 1)
@@ -427,17 +471,19 @@ def plot_ssc_curve(
         ax.fill_between(x[: at + 1], 0, y[: at + 1], color=BLUE, alpha=0.12)
         ax.axvline(x[at], color=RED, linewidth=1)
         ax.annotate(
-            f"top {x[at]:.0%} bring {share:.0%}",
+            translate("top {customers} bring {value}").format(
+                customers=percent(x[at]), value=percent(share)
+            ),
             xy=(x[at], share),
             xytext=(min(x[at] + 0.08, 0.6), max(share - 0.25, 0.1)),
             arrowprops={"arrowstyle": "->", "color": RED},
             color=RED,
         )
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.xaxis.set_major_formatter(_percent_ticks())
+    ax.yaxis.set_major_formatter(_percent_ticks())
     ax.set_xlim(0, 1)
-    ax.set_xlabel("share of customers, most valuable first")
-    ax.set_ylabel("share of value")
+    ax.set_xlabel(translate("share of customers, most valuable first"))
+    ax.set_ylabel(translate("share of value"))
     ax.legend(loc="lower right", fontsize=8)
-    ax.set_title(title)
+    ax.set_title(translate(title))
     return ax

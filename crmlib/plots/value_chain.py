@@ -2,7 +2,9 @@
 network, proposition, relationship measures and the stage scores.
 
 Every function takes the table a :mod:`crmlib.models.value_chain` step returns and
-``ax=None`` (a new figure is made), and returns the ``Axes`` it drew on.
+``ax=None`` (a new figure is made), and returns the ``Axes`` it drew on. The tables keep
+their English names and categories (the code reads them); every word drawn is translated
+here, where it is drawn.
 """
 
 from __future__ import annotations
@@ -14,31 +16,55 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import FuncFormatter
 
 from crmlib.diagrams.shapes import score_colour
+from crmlib.formatting import count, decimal, percent
 from crmlib.plots.style import AMBER, BLUE, GREEN, RED, SILVER, in_currency, new_axes
+from crmlib.text import N_, label, translate
 
 _LIGHT = "#9ec3dc"
 _INK = "#2c3e50"
+# The quadrants' names (crmlib.analytics.portfolio) are marked here, where they are drawn.
 QUADRANT_COLOURS = {
-    "invest": BLUE,
-    "protect": GREEN,
-    "develop": AMBER,
-    "maintain": "#bdc3c7",
-    "core": GREEN,
-    "demanding": BLUE,
-    "cost risk": RED,
-    "low touch": "#bdc3c7",
+    N_("invest"): BLUE,
+    N_("protect"): GREEN,
+    N_("develop"): AMBER,
+    N_("maintain"): "#bdc3c7",
+    N_("core"): GREEN,
+    N_("demanding"): BLUE,
+    N_("cost risk"): RED,
+    N_("low touch"): "#bdc3c7",
 }
+
+# The customer groups the charts compare, as their tables name them.
+GROUPS = {"SSC": N_("SSC"), "other": N_("other"), "all": N_("all")}
 
 
 def _wrap(text: str, width: int = 28) -> str:
     return "\n".join(textwrap.wrap(str(text), width)) or str(text)
 
 
+def _words(name: object) -> str:
+    """A category or element name as the reader sees it: in words, in the report language."""
+    return translate(label(name))
+
+
+# An offer element is named "category: plants" or "channel: store" (crmlib.analytics.proposition).
+_ELEMENT_KINDS = {"category": N_("category"), "channel": N_("channel")}
+
+
+def element_name(element: object) -> str:
+    """An offer element as the reader sees it: its kind translated, its name (data) as it is."""
+    kind, sep, name = str(element).partition(": ")
+    if sep and kind in _ELEMENT_KINDS:
+        return f"{translate(_ELEMENT_KINDS[kind])}: {name}"
+    return str(element)
+
+
 def _percent_axis(axis) -> None:
-    axis.set_major_formatter(PercentFormatter(1.0))
+    # the locale's percentages ("20 %" in Dutch), as in the text
+    axis.set_major_formatter(FuncFormatter(lambda value, _: percent(value)))
 
 
 def plot_portfolio_matrix(
@@ -47,9 +73,9 @@ def plot_portfolio_matrix(
     ax: Axes | None = None,
     *,
     currency: str | None = None,
-    title: str = "Customer portfolio matrix",
+    title: str = N_("Customer portfolio matrix"),
     highlight: pd.Series | None = None,
-    highlight_label: str = "cost magnets",
+    highlight_label: str = N_("cost magnets"),
 ) -> Axes:
     """Each customer as a dot, current value against the matrix's y axis, by quadrant.
 
@@ -68,6 +94,8 @@ def plot_portfolio_matrix(
         Customers to ring in black (e.g. the cost magnets), indexed like ``matrix``.
     highlight_label : str
         Their name in the legend.
+
+    ``title`` and ``highlight_label`` are English and translated here.
     """
     ax = new_axes(ax, (6.5, 4.8))
     for name in quadrants.index:
@@ -78,7 +106,7 @@ def plot_portfolio_matrix(
             s=6,
             alpha=0.5,
             color=QUADRANT_COLOURS.get(name, SILVER),
-            label=name,
+            label=translate(name),
             rasterized=True,
         )
     if highlight is not None:
@@ -91,7 +119,7 @@ def plot_portfolio_matrix(
                 facecolors="none",
                 edgecolors=_INK,
                 linewidths=0.7,
-                label=highlight_label,
+                label=translate(highlight_label),
             )
             ax.legend(handles=[rings], loc="lower center", fontsize=7, frameon=False)
     for cut, line in (
@@ -112,9 +140,11 @@ def plot_portfolio_matrix(
         high_x, high_y = sides.get(name, (False, False))
         x, align = corners[int(high_x)]
         share = row["value_share"]
-        text = f"{name}\n{int(row['customers']):,} customers"
+        text = "\n".join(
+            [translate(name), translate("{n} customers").format(n=count(row["customers"]))]
+        )
         if pd.notna(share):
-            text += f"\n{share:.0%} of value"
+            text += "\n" + translate("{share} of value").format(share=percent(share))
         ax.text(
             x,
             0.97 if high_y else 0.03,
@@ -127,11 +157,10 @@ def plot_portfolio_matrix(
             fontweight="bold",
             bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.75, "pad": 1.5},
         )
-    ax.set_xlabel(in_currency("current value, last period", currency))
-    ax.set_ylabel(
-        in_currency(matrix.attrs.get("y_label", matrix.attrs.get("y_col", "y")), currency)
-    )
-    ax.set_title(title)
+    ax.set_xlabel(in_currency(translate("current value, last period"), currency))
+    y_label = matrix.attrs.get("y_label") or label(matrix.attrs.get("y_col", "y"))
+    ax.set_ylabel(in_currency(translate(y_label), currency))
+    ax.set_title(translate(title))
     return ax
 
 
@@ -158,17 +187,17 @@ def plot_strategic_types(counts: pd.DataFrame, ax: Axes | None = None) -> Axes:
         positions, values, measured, rows["value_share"], strict=True
     ):
         if is_measured:
-            text = f"{value:,.0f}"
+            text = count(value)
             if pd.notna(share):
-                text += f" ({share:.0%} of value)"
+                text += " " + translate("({share} of value)").format(share=percent(share))
         else:
-            text = "not measurable from the data"
+            text = translate("not measurable from the data")
         ax.text(value + top * 0.02, position, text, va="center", fontsize=8, color=_INK)
     ax.set_yticks(positions)
-    ax.set_yticklabels([_wrap(label, 24) for label in labels], fontsize=8)
+    ax.set_yticklabels([_wrap(translate(name), 24) for name in labels], fontsize=8)
     ax.set_xlim(0, top * 1.6)
-    ax.set_xlabel("customers")
-    ax.set_title("SSCs and Buttle's value-chain types (types overlap)")
+    ax.set_xlabel(translate("customers"))
+    ax.set_title(translate("SSCs and Buttle's value-chain types (types overlap)"))
     return ax
 
 
@@ -191,15 +220,17 @@ def plot_intimacy(aspects: pd.DataFrame, ax: Axes | None = None) -> Axes:
         if group not in aspects.index:
             continue
         values = aspects.loc[group, columns].to_numpy(dtype=float)
-        ax.barh(positions + offset, values, height=height, color=colour, label=group)
+        ax.barh(
+            positions + offset, values, height=height, color=colour, label=translate(GROUPS[group])
+        )
     ax.set_yticks(positions)
-    ax.set_yticklabels([c.replace("_", " ") for c in columns], fontsize=8)
+    ax.set_yticklabels([_words(c) for c in columns], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     _percent_axis(ax.xaxis)
-    ax.set_xlabel("share of the picture that is known")
+    ax.set_xlabel(translate("share of the picture that is known"))
     ax.legend(loc="lower right", fontsize=8)
-    ax.set_title("What the company knows: SSCs against other customers")
+    ax.set_title(translate("What the company knows: SSCs against other customers"))
     return ax
 
 
@@ -215,21 +246,25 @@ def plot_touchpoints(touchpoints: pd.DataFrame, ax: Axes | None = None) -> Axes:
     positions = np.arange(len(touchpoints))
     height = 0.38
     ax.barh(
-        positions - height / 2, touchpoints["ssc_reached"], height=height, color=BLUE, label="SSC"
+        positions - height / 2,
+        touchpoints["ssc_reached"],
+        height=height,
+        color=BLUE,
+        label=translate(GROUPS["SSC"]),
     )
     ax.barh(
         positions + height / 2,
         touchpoints["other_reached"],
         height=height,
         color=_LIGHT,
-        label="other",
+        label=translate(GROUPS["other"]),
     )
     for position, feedback in zip(positions, touchpoints["feedback_share"], strict=True):
         if pd.notna(feedback):
             ax.text(
                 1.01,
                 position,
-                f"{feedback:.0%} rated",
+                translate("{share} rated").format(share=percent(feedback)),
                 va="center",
                 fontsize=7,
                 color=_INK,
@@ -240,9 +275,9 @@ def plot_touchpoints(touchpoints: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     _percent_axis(ax.xaxis)
-    ax.set_xlabel("share of customers with a record there")
+    ax.set_xlabel(translate("share of customers with a record there"))
     ax.legend(loc="lower right", fontsize=8)
-    ax.set_title("Touchpoints: where the company meets its SSCs")
+    ax.set_title(translate("Touchpoints: where the company meets its SSCs"))
     return ax
 
 
@@ -261,14 +296,14 @@ def plot_party_alignment(parties: pd.DataFrame, ax: Axes | None = None) -> Axes:
     colours = [score_colour(v / 100) if np.isfinite(v) else SILVER for v in values]
     ax.barh(positions, np.nan_to_num(values), color=colours)
     for position, value in zip(positions, values, strict=True):
-        text = f"{value:.0f}%" if np.isfinite(value) else "not scored"
+        text = percent(value / 100) if np.isfinite(value) else translate("not scored")
         ax.text((value if np.isfinite(value) else 0) + 1.5, position, text, va="center", fontsize=8)
     ax.set_yticks(positions)
-    ax.set_yticklabels([str(p).replace("_", " ") for p in parties.index], fontsize=8)
+    ax.set_yticklabels([_words(p) for p in parties.index], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(0, 110)
-    ax.set_xlabel("alignment on customer data (% of maximum)")
-    ax.set_title("Network alignment per party")
+    ax.set_xlabel(translate("alignment on customer data (% of maximum)"))
+    ax.set_title(translate("Network alignment per party"))
     return ax
 
 
@@ -289,21 +324,20 @@ def plot_supplier_value(
     positions = np.arange(len(shown))
     ssc = shown["ssc_revenue"].to_numpy(dtype=float)
     other = shown["revenue"].to_numpy(dtype=float) - ssc
-    ax.barh(positions, ssc, color=BLUE, label="bought by SSCs")
-    ax.barh(positions, other, left=ssc, color=_LIGHT, label="bought by others")
+    ax.barh(positions, ssc, color=BLUE, label=translate("bought by SSCs"))
+    ax.barh(positions, other, left=ssc, color=_LIGHT, label=translate("bought by others"))
     for position, total, share in zip(
         positions, ssc + other, shown["share_of_ssc_revenue"], strict=True
     ):
-        ax.text(
-            total, position, f"  {share:.0%} of SSC revenue", va="center", fontsize=7, color=_INK
-        )
+        note = translate("{share} of SSC revenue").format(share=percent(share))
+        ax.text(total, position, f"  {note}", va="center", fontsize=7, color=_INK)
     ax.set_yticks(positions)
     ax.set_yticklabels(shown.index, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(0, (ssc + other).max() * 1.35 if len(shown) else 1)
-    ax.set_xlabel(in_currency("revenue, last period", currency))
+    ax.set_xlabel(in_currency(translate("revenue, last period"), currency))
     ax.legend(loc="lower right", fontsize=8)
-    ax.set_title("Suppliers and the SSC value their products carry")
+    ax.set_title(translate("Suppliers and the SSC value their products carry"))
     return ax
 
 
@@ -331,16 +365,18 @@ def plot_needs_offer(
             ax.text(
                 column,
                 row,
-                f"{value:.2f}",
+                decimal(value, 2),
                 ha="center",
                 va="center",
                 fontsize=6.5,
                 color=_INK if abs(value) < limit * 0.6 else "white",
             )
     ax.set_xticks(np.arange(association.shape[1]))
-    ax.set_xticklabels([_wrap(c, 16) for c in association.columns], rotation=90, fontsize=7)
+    ax.set_xticklabels(
+        [_wrap(element_name(c), 16) for c in association.columns], rotation=90, fontsize=7
+    )
     ax.set_yticks(np.arange(association.shape[0]))
-    ax.set_yticklabels([str(n).replace("_", " ") for n in association.index], fontsize=8)
+    ax.set_yticklabels([_words(n) for n in association.index], fontsize=8)
     rows, columns = list(association.index), list(association.columns)
     for need, elements in (need_map or {}).items():
         for element in elements:
@@ -355,8 +391,8 @@ def plot_needs_offer(
                         linewidth=1.6,
                     )
                 )
-    plt.colorbar(image, ax=ax, fraction=0.03, pad=0.02, label="Spearman correlation")
-    ax.set_title("Which parts of the offer go with which needs")
+    plt.colorbar(image, ax=ax, fraction=0.03, pad=0.02, label=translate("Spearman correlation"))
+    ax.set_title(translate("Which parts of the offer go with which needs"))
     return ax
 
 
@@ -375,11 +411,12 @@ def plot_proposition_fit(profile: pd.DataFrame, ax: Axes | None = None) -> Axes:
     fits = shown["fit"].to_numpy(dtype=float)
     ax.barh(positions, np.nan_to_num(fits), color=[score_colour(f) for f in fits])
     for position, fit, ssc in zip(positions, fits, shown["ssc_share"], strict=True):
-        label = f"{fit:.0%}" if np.isfinite(fit) else "no distinctive need"
+        said = percent(fit) if np.isfinite(fit) else translate("no distinctive need")
+        ssc_said = translate("({share} SSCs)").format(share=percent(ssc))
         ax.text(
             (fit if np.isfinite(fit) else 0) + 0.02,
             position,
-            f"{label}  ({ssc:.0%} SSCs)",
+            f"{said}  {ssc_said}",
             va="center",
             fontsize=8,
         )
@@ -387,8 +424,8 @@ def plot_proposition_fit(profile: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.set_yticklabels([_wrap(s, 26) for s in shown.index], fontsize=8)
     ax.set_xlim(0, 1.3)
     _percent_axis(ax.xaxis)
-    ax.set_xlabel("offer-needs fit")
-    ax.set_title("How well the offer fits each needs segment")
+    ax.set_xlabel(translate("offer-needs fit"))
+    ax.set_title(translate("How well the offer fits each needs segment"))
     return ax
 
 
@@ -409,27 +446,36 @@ def plot_relationship_measures(measures: pd.DataFrame, ax: Axes | None = None) -
     ]
     ax.barh(positions, np.nan_to_num(values), color=colours)
     ax.scatter(
-        measures["target"], positions, marker="|", s=260, color=_INK, zorder=3, label="target"
+        measures["target"],
+        positions,
+        marker="|",
+        s=260,
+        color=_INK,
+        zorder=3,
+        label=translate("target"),
     )
     for position, value, target in zip(positions, values, measures["target"], strict=True):
         if np.isfinite(value):
             ax.text(
                 max(value, target) + 0.03,
                 position,
-                f"{value:.0%}" if value <= 1.5 else f"{value:.2f}",
+                percent(value) if value <= 1.5 else decimal(value, 2),
                 va="center",
                 fontsize=8,
                 color=RED if value < target else _INK,
             )
-    labels = [f"{m} ({s})" for m, s in zip(measures["measure"], measures["segment"], strict=True)]
+    labels = [
+        f"{translate(m)} ({translate(GROUPS.get(s, s))})"
+        for m, s in zip(measures["measure"], measures["segment"], strict=True)
+    ]
     ax.set_yticks(positions)
     ax.set_yticklabels(labels, fontsize=8)
     ax.invert_yaxis()
     upper = np.nanmax(np.r_[values, measures["target"].to_numpy(dtype=float), 1.0])
     ax.set_xlim(0, upper * 1.2)
-    ax.set_xlabel("share of customers (acquisition: new per lost customer)")
+    ax.set_xlabel(translate("share of customers (acquisition: new per lost customer)"))
     ax.legend(loc="lower right", fontsize=8)
-    ax.set_title("Relationship management against targets")
+    ax.set_title(translate("Relationship management against targets"))
     return ax
 
 
@@ -455,7 +501,11 @@ def plot_stage_scores(
             bar.set_edgecolor(_INK)
             bar.set_linewidth(2)
     for position, value, basis in zip(positions, values, scores["basis"], strict=True):
-        text = f"{value:.0%} ({basis})" if np.isfinite(value) else "not scored"
+        text = (
+            f"{percent(value)} ({translate(basis)})"
+            if np.isfinite(value)
+            else translate("not scored")
+        )
         ax.text(
             (value if np.isfinite(value) else 0) + 0.02, position, text, va="center", fontsize=8
         )
@@ -463,10 +513,10 @@ def plot_stage_scores(
     if 0 < primary < len(scores):
         ax.axhline(primary - 0.5, color=SILVER, linewidth=1, linestyle="--")
     ax.set_yticks(positions)
-    ax.set_yticklabels(scores.index, fontsize=8)
+    ax.set_yticklabels([translate(name) for name in scores.index], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(0, 1.3)
     _percent_axis(ax.xaxis)
-    ax.set_xlabel("score (primary stages above the line, supporting conditions below)")
-    ax.set_title("The value chain stage by stage")
+    ax.set_xlabel(translate("score (primary stages above the line, supporting conditions below)"))
+    ax.set_title(translate("The value chain stage by stage"))
     return ax

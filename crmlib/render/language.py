@@ -242,8 +242,7 @@ def english_left(html: str, language: str = "nl") -> list[str]:
                 lowered in narrative
                 or looks_english(sentence)
                 or any(
-                    anchor in lowered and pattern.search(sentence)
-                    for anchor, pattern in templates
+                    anchor in lowered and pattern.search(sentence) for anchor, pattern in templates
                 )
             ):
                 found.append(sentence.strip())

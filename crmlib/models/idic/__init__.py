@@ -65,7 +65,9 @@ from crmlib.models.idic.interact import Interaction, PlanRules, interact, segmen
 from crmlib.models.idic.learning import Learning, describe_learning, learning_relationship
 from crmlib.models.idic.tables import (
     category_view,
+    duplicates_view,
     plan_view,
+    references_view,
     report_table,
     segment_picks,
     service_view,
@@ -108,6 +110,8 @@ __all__ = [
     "PlanRules",
     "category_summary",
     "category_view",
+    "duplicates_view",
+    "references_view",
     "report_table",
     "tier_view",
     "customize",

@@ -17,10 +17,20 @@ from crmlib.models.idic.analysis import IdicResult
 from crmlib.models.idic.customize import Customization, plan_total
 from crmlib.models.idic.differentiate import Differentiation
 from crmlib.models.idic.identify import Identification
-from crmlib.models.idic.interact import Interaction
+from crmlib.models.idic.interact import Interaction, basis_words, cadence_words
 from crmlib.models.verdict import Action, ModelVerdict
 from crmlib.stages import Stage
-from crmlib.text import escape, sentence
+from crmlib.text import N_, Safe, escape, sentence, translate
+
+
+def _words(template: str, **values: object) -> str:
+    """``template`` in the report's language, filled as plain text.
+
+    For the diagram's lines and the verdict's plain texts, which are not Markdown (the
+    strategy report escapes what it shows).
+    """
+    return translate(template).format(**values)
+
 
 MODEL = "IDIC"
 
@@ -41,60 +51,77 @@ def stages(
     """
     if identification is not None:
         identify_stage = Stage(
-            "Identify",
+            N_("Identify"),
             (
-                f"{count(identification.customers)} customers",
-                f"picture {percent(identification.completeness)} complete",
-                f"{count(len(identification.duplicates))} records doubled"
+                _words(N_("{customers} customers"), customers=count(identification.customers)),
+                _words(
+                    N_("picture {completeness} complete"),
+                    completeness=percent(identification.completeness),
+                ),
+                _words(
+                    N_("{records} records doubled"), records=count(len(identification.duplicates))
+                )
                 if identification.duplicates_checked
-                else "duplicates not checkable",
+                else translate("duplicates not checkable"),
             ),
             identification.completeness,
         )
     else:
-        identify_stage = Stage("Identify", ("not measured",))
+        identify_stage = Stage(N_("Identify"), (translate("not measured"),))
     if differentiation is not None:
         d = differentiation
         differentiate_stage = Stage(
-            "Differentiate",
+            N_("Differentiate"),
             (
-                f"top {percent(d.ssc_share)} bring {percent(d.ssc_value_share)}",
+                _words(
+                    N_("top {customers} bring {value}"),
+                    customers=percent(d.ssc_share),
+                    value=percent(d.ssc_value_share),
+                ),
                 f"MVC {count(d.count('MVC'))} · MGC {count(d.count('MGC'))}",
                 f"BZ {count(d.count('BZ'))}",
             ),
         )
     else:
-        differentiate_stage = Stage("Differentiate", ("not measured",))
+        differentiate_stage = Stage(N_("Differentiate"), (translate("not measured"),))
     if interaction is not None:
         plan = interaction.plan
         if plan["reachable"].isna().all():
             reach = None
-            lines = ["consent not recorded"]
+            lines = [translate("consent not recorded")]
         else:
             reach = plan["reachable"].sum() / max(plan["customers"].sum(), 1)
-            lines = [f"{count(plan['reachable'].sum())} reachable ({percent(reach)})"]
+            lines = [
+                _words(
+                    N_("{reachable} reachable ({share})"),
+                    reachable=count(plan["reachable"].sum()),
+                    share=percent(reach),
+                )
+            ]
         rate = interaction.service["response_rate"]
         sent = interaction.service["sent"]
         if sent.sum() > 0:
-            lines.append(f"response {percent((rate * sent).sum() / sent.sum(), 1)}")
+            lines.append(
+                _words(N_("response {rate}"), rate=percent((rate * sent).sum() / sent.sum(), 1))
+            )
         channels = plan["channel"].dropna()
         if len(channels):
-            lines.append(f"via {channels.mode().iloc[0]}")
+            lines.append(_words(N_("via {channel}"), channel=channels.mode().iloc[0]))
         interact_stage = Stage(
-            "Interact", tuple(lines), float(reach) if reach is not None else None
+            N_("Interact"), tuple(lines), float(reach) if reach is not None else None
         )
     else:
-        interact_stage = Stage("Interact", ("not measured",))
+        interact_stage = Stage(N_("Interact"), (translate("not measured"),))
     lines = []
     if custom is not None and len(custom.by_segment):
         label = "name" if "name" in custom.by_segment.columns else "product_id"
         first = custom.by_segment.iloc[0]
         pick = str(first[label])
-        lines.append(f"{first['segment']}: {pick[:22]}")
+        lines.append(f"{translate(first['segment'])}: {pick[:22]}")
     total = plan_total(value) if value is not None else None
     if total is not None:
-        lines.append(f"{money(total, currency)} a year")
-    customize_stage = Stage("Customize", tuple(lines) or ("not measured",))
+        lines.append(_words(N_("{amount} a year"), amount=money(total, currency)))
+    customize_stage = Stage(N_("Customize"), tuple(lines) or (translate("not measured"),))
     return [identify_stage, differentiate_stage, interact_stage, customize_stage]
 
 
@@ -139,7 +166,7 @@ def verdict_from(
     The texts are plain (not escaped): the strategy report escapes what it shows.
     """
     plan = inter.plan
-    words = "margin" if diff.value_metric == "margin" else "revenue"
+    words = translate(N_("margin") if diff.value_metric == "margin" else N_("revenue"))
     total = plan_total(value)
     consent_known = plan["reachable"].notna().any()
     reachable = int(plan["reachable"].sum()) if consent_known else None
@@ -150,7 +177,7 @@ def verdict_from(
         words=words,
     )
     if not consent_known:
-        headline += (
+        headline += translate(
             "; who may be contacted with a plan per value category is not known "
             "(marketing consent is not recorded)."
         )
@@ -176,7 +203,7 @@ def verdict_from(
             duplicates=count(len(ident.duplicates)),
         )
         if ident.duplicates_checked
-        else "duplicates cannot be checked (no names and postcodes)"
+        else translate("duplicates cannot be checked (no names and postcodes)")
     )
     picture += (
         sentence(
@@ -184,7 +211,7 @@ def verdict_from(
             no_consent=percent(1 - ident.coverage["marketing consent"]),
         )
         if ident.consent_known
-        else "; marketing consent is not recorded."
+        else translate("; marketing consent is not recorded.")
     )
     findings = [picture, _categories_finding(diff, loss, currency)]
     if inter.lessons is not None:
@@ -201,9 +228,12 @@ def verdict_from(
         label = "name" if "name" in custom.by_segment.columns else "product_id"
         firsts = custom.by_segment[custom.by_segment["rank"] == 1]
         findings.append(
-            "First next-best product per segment: "
-            + "; ".join(f"{r['segment']} {r[label]}" for r in firsts.to_dict("records"))
-            + "."
+            _words(
+                N_("First next-best product per segment: {picks}."),
+                picks="; ".join(
+                    f"{translate(r['segment'])} {r[label]}" for r in firsts.to_dict("records")
+                ),
+            )
         )
     figures = {
         "customers": float(ident.customers),
@@ -242,7 +272,12 @@ def verdict_from(
 #: What each value category's plan moves.
 LEVER = {"MVC": "retention", "MGC": "penetration", "other": "penetration", "BZ": "cost_to_serve"}
 _PRIORITY = {"MVC": 1, "MGC": 2, "other": 3, "BZ": 2}
-_OWNER = {"MVC": "marketing", "MGC": "marketing", "other": "marketing", "BZ": "customer service"}
+_OWNER = {
+    "MVC": N_("marketing"),
+    "MGC": N_("marketing"),
+    "other": N_("marketing"),
+    "BZ": N_("customer service"),
+}
 
 
 def _segment_ids(diff: Differentiation, segment: str, reachable_only: bool) -> tuple[str, ...]:
@@ -328,9 +363,9 @@ def _segment_action(
         )
     rationale = sentence(
         "{segment}: {customers} customers; goal '{goal}' (Peppers & Rogers).",
-        segment=segment,
+        segment=translate(segment),
         customers=count(row["customers"]),
-        goal=row["goal"],
+        goal=translate(row["goal"]),
     )
     assumptions = []
     if known:
@@ -341,7 +376,7 @@ def _segment_action(
                 "purchases that would have happened anyway, on which the discount is a cost",
                 take_up=percent(facts["take_up"], 1),
                 sent=count(row["offer_sent"]),
-                basis=facts["basket_basis"],
+                basis=translate(facts["basket_basis"]),
             )
         )
     fit = offer_fit(row["offer"], segment, needs)
@@ -354,17 +389,16 @@ def _segment_action(
                 "different offers: the channel's lead is not separated from the offer's and "
                 "is uncertain",
                 channel=row["channel"],
-                basis=row["channel_basis"],
+                basis=basis_words(row["channel_basis"]),
             )
         )
     common = {
-        "owner": _OWNER.get(segment, "marketing"),
+        "owner": translate(_OWNER.get(segment, "marketing")),
         "model": MODEL,
         "customers": _segment_ids(diff, segment, reachable_only=reach_known),
-        "customer_set": sentence(
-            "{segment} customers with consent" if reach_known else "{segment} customers",
-            segment=segment,
-        ),
+        "customer_set": sentence("{segment} customers with consent", segment=translate(segment))
+        if reach_known
+        else sentence("{segment} customers", segment=translate(segment)),
         "customer_count": int(row["reachable"]) if reach_known else int(row["customers"]),
         "assumptions": "; ".join(assumptions),
         "effort": 1,
@@ -375,12 +409,13 @@ def _segment_action(
         title = sentence(
             "{segment} ({reach}): {goal}; hold the offers, which cost more than they bring "
             "at the past response, and serve them through the cheapest channel",
-            segment=segment,
+            segment=translate(segment),
             reach=_reach(row),
-            goal=row["goal"],
+            goal=translate(row["goal"]),
         )
-        rationale += (
-            f" The plan's offer would lose {money(abs(facts['expected_value']), currency)} a year."
+        rationale += sentence(
+            " The plan's offer would lose {loss} a year.",
+            loss=money(abs(facts["expected_value"]), currency),
         )
         return Action(
             title=title, expected_value=None, rationale=rationale, priority=3,
@@ -391,7 +426,7 @@ def _segment_action(
         how.append(sentence("offer '{offer}'", offer=row["offer"]))
     if row["channel"] is not None:
         how.append(sentence("via {channel}", channel=row["channel"]))
-    how.append(str(row["cadence"]))
+    how.append(cadence_words(row["frequency"]))
     cost, drivers = None, {}
     if contacts is not None and pd.notna(cost_each):
         cost = contacts * float(cost_each)
@@ -406,7 +441,10 @@ def _segment_action(
         drivers["anyway_discount"] = float(given)
     return Action(
         title=sentence(
-            "{segment} ({reach}): {goal}; ", segment=segment, reach=_reach(row), goal=row["goal"]
+            "{segment} ({reach}): {goal}; ",
+            segment=translate(segment),
+            reach=_reach(row),
+            goal=translate(row["goal"]),
         )
         + " ".join(how),
         expected_value=gross,
@@ -428,31 +466,46 @@ def _identify_action(ident: Identification) -> Action | None:
     """
     fixes = []
     if ident.duplicates_checked and len(ident.duplicates):
-        fixes.append(f"merge the {count(len(ident.duplicates))} probable duplicate records")
+        fixes.append(
+            _words(
+                N_("merge the {records} probable duplicate records"),
+                records=count(len(ident.duplicates)),
+            )
+        )
     elif not ident.duplicates_checked:
-        fixes.append("record names and postcodes, so duplicates can be found")
+        fixes.append(translate("record names and postcodes, so duplicates can be found"))
     no_consent = None
     if ident.consent_known:
         no_consent = int(round((1 - ident.coverage["marketing consent"]) * ident.customers))
         if no_consent:
-            fixes.append(f"ask the {count(no_consent)} customers without marketing consent for it")
+            fixes.append(
+                _words(
+                    N_("ask the {customers} customers without marketing consent for it"),
+                    customers=count(no_consent),
+                )
+            )
     else:
-        fixes.append("record each customer's marketing consent (consent_marketing)")
+        fixes.append(translate("record each customer's marketing consent (consent_marketing)"))
     if not fixes:
         return None
-    text = " and ".join(fixes)
+    text = translate(" and ").join(fixes)
     return Action(
         title=text[0].upper() + text[1:],
         owner="IT",
         expected_value=None,
         model=MODEL,
-        rationale=f"Identify: the customer picture is {percent(ident.completeness)} "
-        "complete, and only customers with consent can be reached.",
+        rationale=_words(
+            N_(
+                "Identify: the customer picture is {completeness} complete, and only customers "
+                "with consent can be reached."
+            ),
+            completeness=percent(ident.completeness),
+        ),
         priority=2,
         lever="data",
-        customer_set="customers without marketing consent"
+        customer_set=translate("customers without marketing consent")
         if ident.consent_known
-        else "all customers",
+        else translate("all customers"),
         customer_count=no_consent if ident.consent_known else int(ident.customers),
         cost_drivers={"projects": 1},
         effort=1 if ident.consent_known else 2,
@@ -483,7 +536,7 @@ def _categories_finding(diff: Differentiation, loss: float, currency: str) -> st
     ]
     mgc = diff.figure("value_category_count.MGC") if diff.base is not None else None
     if mgc is not None and mgc.status == "unavailable":
-        parts.append("the MGC cannot be told (no lifetime-value forecast)")
+        parts.append(translate("the MGC cannot be told (no lifetime-value forecast)"))
     else:
         parts.append(
             sentence(
@@ -500,11 +553,11 @@ def _categories_finding(diff: Differentiation, loss: float, currency: str) -> st
                     bz=count(bz),
                 )
             )
-        text = ", ".join(parts) + (
+        text = ", ".join(parts) + translate(
             "; who costs more than they bring (BZ) needs cost data, which the data lacks"
         )
     elif diff.base is not None and not diff.base.meta["cost_to_serve_known"]:
-        text = ", ".join(parts) + (
+        text = ", ".join(parts) + translate(
             "; who costs more to serve than they bring (BZ) needs contact costs, which the "
             "data lacks"
         )
@@ -517,9 +570,9 @@ def _categories_finding(diff: Differentiation, loss: float, currency: str) -> st
                 horizon_months=diff.horizon_months,
             )
         )
-        text = ", ".join(parts[:-1]) + " and " + parts[-1]
+        text = ", ".join(parts[:-1]) + translate(" and ") + parts[-1]
     else:
-        text = ", ".join(parts) + "; no customer was below zero"
+        text = ", ".join(parts) + translate("; no customer was below zero")
     return text + "."
 
 
@@ -531,7 +584,7 @@ def describe_cycle(verdict: ModelVerdict, currency: str, *, actions: int = 3) ->
         part = sentence(
             "{title} ({owner}",
             title=action.title,
-            owner=action.owner,
+            owner=translate(action.owner),
         )
         if action.expected_value is not None:
             part += sentence(
@@ -540,5 +593,5 @@ def describe_cycle(verdict: ModelVerdict, currency: str, *, actions: int = 3) ->
             )
         parts.append(part + ")")
     if parts:
-        text += " Where to start: " + "; ".join(parts) + "."
+        text += sentence(" Where to start: {actions}.", actions=Safe("; ".join(parts)))
     return text

@@ -29,6 +29,7 @@ from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
 from crmlib.models.idic.differentiate import CATEGORIES, Differentiation
 from crmlib.models.idic.interact import Interaction
+from crmlib.text import N_, translate
 
 
 @dataclass(frozen=True)
@@ -116,8 +117,11 @@ def customize(
 def require_customization(custom: Customization | None, what: str) -> Customization:
     """``custom``, or MissingDataError when the Customize step could not run."""
     if custom is None:
+        # the reason is read in the report (a skipped step says it): in the report's language
         raise MissingDataError(
-            f"{what} needs to know which products were bought (product_id in transactions)"
+            translate(
+                "{what} needs to know which products were bought (product_id in transactions)"
+            ).format(what=translate(what))
         )
     return custom
 
@@ -130,9 +134,11 @@ def lift_table(custom: Customization | None) -> pd.DataFrame:
     MissingDataError
         Without products or without their categories.
     """
-    custom = require_customization(custom, "Bought together")
+    custom = require_customization(custom, N_("Bought together"))
     if custom.pairs is None:
-        raise MissingDataError("Bought together needs the products table with a category column")
+        raise MissingDataError(
+            translate("Bought together needs the products table with a category column")
+        )
     return lift_matrix(custom.pairs)
 
 
@@ -173,7 +179,9 @@ def plan_value(interaction: Interaction) -> pd.DataFrame:
             "take_up": plan["take_up"],
             "basket_revenue": basket.reindex(plan.index),
             "basket_basis": np.where(
-                from_campaigns.reindex(plan.index).fillna(False), "campaign responses", "purchases"
+                from_campaigns.reindex(plan.index).fillna(False),
+                N_("campaign responses"),
+                N_("purchases"),
             ),
             "margin_rate": rate.reindex(plan.index),
         }

@@ -22,14 +22,17 @@ from crmlib.analytics.profitability import DEFAULT_TIERS
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.figures import Figure
+from crmlib.text import N_, translate
 
 #: What Peppers & Rogers say to do with each value category (the plan's goal).
 GOALS = {
-    "MVC": "retain",
-    "MGC": "develop",
-    "BZ": "make profitable or serve for less",
-    "other": "maintain at a fitting cost",
+    "MVC": N_("retain"),
+    "MGC": N_("develop"),
+    "BZ": N_("make profitable or serve for less"),
+    "other": N_("maintain at a fitting cost"),
 }
+# the category names as a reader sees them (translated where shown; the keys stay English)
+_CATEGORY_WORDS = (N_("other"),)
 
 #: Reading order of the value categories in tables and charts.
 CATEGORIES = ("MVC", "MGC", "other", "BZ")
@@ -322,7 +325,10 @@ def needs_by_value(company: Company, result: Differentiation) -> NeedsView:
     needs = company.require("needs", "customer_id", step="Differentiation by needs")
     if not need_dimensions(needs):
         raise MissingDataError(
-            "Differentiation by needs needs need-dimension columns (scores 1-5) in the needs table"
+            translate(
+                "Differentiation by needs needs need-dimension columns (scores 1-5) in the "
+                "needs table"
+            )
         )
     needs = needs.assign(customer_id=needs["customer_id"].astype(str))
     categories = result.segments

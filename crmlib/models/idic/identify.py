@@ -15,6 +15,7 @@ import pandas as pd
 
 from crmlib.analytics.profile import customer_picture, probable_duplicates
 from crmlib.data.company import Company
+from crmlib.text import N_
 
 #: The tables whose customer_id must exist in customers (the loader checks them all).
 REFERRING_TABLES = ("transactions", "interactions", "needs", "campaigns")
@@ -151,17 +152,19 @@ def data_coverage(company: Company, picture: pd.DataFrame | None = None) -> pd.S
 
 
 #: Where each kind of data of :func:`data_coverage` comes from: (table, column or None).
+#: The kinds are keys the code reads; N_ marks them for the catalogue, and they are
+#: translated where a chart or a text shows them.
 SOURCES = {
-    "name": ("customers", "name"),
-    "address": ("customers", "address"),
-    "phone": ("customers", "phone"),
-    "e-mail": ("customers", "email"),
-    "marketing consent": ("customers", "consent_marketing"),
-    "purchase history": ("transactions", None),
-    "repeat purchases": ("transactions", None),
-    "contact history": ("interactions", None),
-    "campaign history": ("campaigns", None),
-    "needs survey": ("needs", None),
+    N_("name"): ("customers", "name"),
+    N_("address"): ("customers", "address"),
+    N_("phone"): ("customers", "phone"),
+    N_("e-mail"): ("customers", "email"),
+    N_("marketing consent"): ("customers", "consent_marketing"),
+    N_("purchase history"): ("transactions", None),
+    N_("repeat purchases"): ("transactions", None),
+    N_("contact history"): ("interactions", None),
+    N_("campaign history"): ("campaigns", None),
+    N_("needs survey"): ("needs", None),
 }
 
 

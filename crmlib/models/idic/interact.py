@@ -29,15 +29,16 @@ from crmlib.analytics.contacts import channel_mix
 from crmlib.data.company import Company
 from crmlib.models.idic.differentiate import GOALS, Differentiation
 from crmlib.models.idic.service import segment_service
+from crmlib.text import N_, sentence, translate
 
 #: Names of the usual contact cadences, by contacts per year.
 CADENCE_NAMES = {
-    1: "once a year",
-    2: "every six months",
-    3: "every four months",
-    4: "every quarter",
-    6: "every two months",
-    12: "every month",
+    1: N_("once a year"),
+    2: N_("every six months"),
+    3: N_("every four months"),
+    4: N_("every quarter"),
+    6: N_("every two months"),
+    12: N_("every month"),
 }
 
 
@@ -46,6 +47,28 @@ def cadence_name(per_year: float) -> str:
     if per_year is None or not np.isfinite(per_year):
         return "n/a"
     return CADENCE_NAMES.get(int(per_year), f"{int(per_year)} times a year")
+
+
+#: The mark of a channel chosen on all customers' figures (the segment had none of its own).
+ALL_CUSTOMERS = N_(" (all customers)")
+
+
+def basis_words(basis: str) -> str:
+    """A plan's ``channel_basis`` in the report's language (``""`` stays empty)."""
+    if not basis:
+        return ""
+    if basis.endswith(ALL_CUSTOMERS):
+        return translate(basis[: -len(ALL_CUSTOMERS)]) + translate(ALL_CUSTOMERS)
+    return translate(basis)
+
+
+def cadence_words(per_year: float) -> str:
+    """:func:`cadence_name` in the report's language, for the texts and tables a reader sees."""
+    if per_year is None or not np.isfinite(per_year):
+        return translate("n/a")
+    if int(per_year) in CADENCE_NAMES:
+        return translate(CADENCE_NAMES[int(per_year)])
+    return sentence("{times} times a year", times=int(per_year))
 
 
 @dataclass(frozen=True)
@@ -123,18 +146,18 @@ def choose_channel(effectiveness: pd.DataFrame) -> dict:
     if len(priced):
         pick, basis = (
             priced.sort_values(["cost_per_response", "channel"]).iloc[0],
-            "cost per response",
+            N_("cost per response"),
         )
     elif len(responded):
         pick, basis = (
             responded.sort_values(["smoothed_rate", "channel"], ascending=[False, True]).iloc[0],
-            "response rate",
+            N_("response rate"),
         )
     elif len(used):
         used = used.assign(_cost=used["cost_per_contact"].fillna(np.inf))
         pick, basis = (
             used.sort_values(["contact_share", "_cost"], ascending=[False, True]).iloc[0],
-            "most used",
+            N_("most used"),
         )
     else:
         return _no_channel()
@@ -194,7 +217,7 @@ def plan_table(
         if choice["channel"] is None and overall is not None and len(overall):
             choice = choose_channel(overall.droplevel("segment"))
             if choice["channel"] is not None:
-                choice["channel_basis"] += " (all customers)"
+                choice["channel_basis"] += ALL_CUSTOMERS
         row.update(choice)
         rhythm = float(facts["rhythm"]) if pd.notna(facts["rhythm"]) else np.nan
         target = rhythm * rules.rhythm_factor.get(segment, 1.0) if np.isfinite(rhythm) else np.nan

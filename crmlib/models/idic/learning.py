@@ -26,13 +26,13 @@ import pandas as pd
 from crmlib.analytics.base import CustomerBase
 from crmlib.data.company import Company
 from crmlib.formatting import count, percent
-from crmlib.text import sentence
+from crmlib.text import N_, sentence, translate
 
 #: Days after a contact within which a needs record counts as learned from it.
 LEARN_DAYS = 30
 
 #: What the data cannot show of the learning relationship, in words.
-OFFER_CHANGE_UNKNOWN = (
+OFFER_CHANGE_UNKNOWN = N_(
     "whether a later offer changed because of what a contact taught: the campaigns "
     "record each offer, not why it was chosen"
 )
@@ -92,34 +92,35 @@ def learning_relationship(company: Company, base: CustomerBase) -> Learning:
     """The dialogue and what it taught, over the base's window (see the module)."""
     nan = float("nan")
     reasons: dict[str, str] = {}
-    window = str(base.window).replace("..", " to ")
+    start, _, end = str(base.window).partition("..")
+    window = translate("{start} to {end}").format(start=start, end=end) if end else start
     interactions = company.interactions
     if interactions is None or interactions.empty:
-        reasons["contacts"] = "the data holds no interactions"
+        reasons["contacts"] = N_("the data holds no interactions")
         return Learning(0, nan, nan, nan, 0, 0, window, reasons)
     end = pd.Timestamp(base.settings.observation_end)
     start = end - pd.DateOffset(months=int(base.settings.window_months))
     dates = pd.to_datetime(interactions["date"])
     recent = interactions[((dates > start) & (dates <= end)).to_numpy(dtype=bool)]
     if recent.empty:
-        reasons["contacts"] = "no interactions in the window"
+        reasons["contacts"] = N_("no interactions in the window")
         return Learning(0, nan, nan, nan, 0, 0, window, reasons)
     dialogue = nan
     if "direction" in recent.columns and recent["direction"].notna().any():
         known = recent["direction"].dropna().astype(str).str.lower()
         dialogue = float((known == "inbound").mean())
     else:
-        reasons["dialogue"] = "the interactions record no direction (inbound or outbound)"
+        reasons["dialogue"] = N_("the interactions record no direction (inbound or outbound)")
     feedback = nan
     if "satisfaction" in recent.columns:
         feedback = float(recent["satisfaction"].notna().mean())
     else:
-        reasons["feedback"] = "the interactions record no satisfaction score"
+        reasons["feedback"] = N_("the interactions record no satisfaction score")
     contacted = int(recent["customer_id"].nunique())
     learned_share, learned = nan, 0
     needs = company.needs
     if needs is None or "survey_date" not in needs.columns or needs["survey_date"].isna().all():
-        reasons["needs"] = "the data holds no dated needs records (needs.survey_date)"
+        reasons["needs"] = N_("the data holds no dated needs records (needs.survey_date)")
     else:
         flags = needs_learned(recent, needs)
         learned = int(flags.sum())
@@ -142,7 +143,7 @@ def describe_learning(learning: Learning) -> str:
         return sentence(
             "The learning relationship cannot be read: {reason}. Interact then shows only "
             "the offers sent, not what the company learned from its customers.",
-            reason=learning.reasons["contacts"],
+            reason=translate(learning.reasons["contacts"]),
         )
     text = sentence(
         "Interact is a dialogue, not only offers sent. Of the {contacts} contacts in {window}, ",
@@ -151,14 +152,15 @@ def describe_learning(learning: Learning) -> str:
     )
     if np.isnan(learning.dialogue_share):
         text += sentence(
-            "who started them is unknown ({reason}); ", reason=learning.reasons["dialogue"]
+            "who started them is unknown ({reason}); ",
+            reason=translate(learning.reasons["dialogue"]),
         )
     else:
         text += sentence("the customer started {share}; ", share=percent(learning.dialogue_share))
     if np.isnan(learning.feedback_share):
         text += sentence(
             "what customers thought of them is unknown ({reason}).",
-            reason=learning.reasons["feedback"],
+            reason=translate(learning.reasons["feedback"]),
         )
     else:
         text += sentence(
@@ -168,7 +170,7 @@ def describe_learning(learning: Learning) -> str:
     if np.isnan(learning.needs_learned_share):
         text += sentence(
             " Whether a contact taught the company a need is unknown ({reason}).",
-            reason=learning.reasons["needs"],
+            reason=translate(learning.reasons["needs"]),
         )
     else:
         text += sentence(
@@ -180,5 +182,5 @@ def describe_learning(learning: Learning) -> str:
             share=percent(learning.needs_learned_share),
             days=LEARN_DAYS,
         )
-    text += sentence(" Unknown from the data: {what}.", what=OFFER_CHANGE_UNKNOWN)
+    text += sentence(" Unknown from the data: {what}.", what=translate(OFFER_CHANGE_UNKNOWN))
     return text

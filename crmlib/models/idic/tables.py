@@ -14,10 +14,16 @@ from crmlib.analytics.baseline import revenue_forecast_change, selection_baselin
 from crmlib.formatting import count, money, percent
 from crmlib.models.idic.customize import Customization, require_customization
 from crmlib.models.idic.differentiate import Differentiation, tier_summary
-from crmlib.models.idic.interact import Interaction
+from crmlib.models.idic.identify import Identification
+from crmlib.models.idic.interact import Interaction, cadence_words
+from crmlib.models.idic.text import signed_percent
+from crmlib.text import N_, number, translate
 
 #: The most customer rows a report table shows (privacy).
 MAX_CUSTOMER_ROWS = 10
+
+# The value tiers as a reader sees them (the tier summary's index, translated where shown).
+_TIER_WORDS = (N_("platinum"), N_("gold"), N_("silver"), N_("bronze"))
 
 
 def report_table(frame: pd.DataFrame) -> Styler:
@@ -30,12 +36,64 @@ def report_table(frame: pd.DataFrame) -> Styler:
 
 
 def _share(value) -> str:
-    return percent(value) if pd.notna(value) else "n/a"
+    return percent(value) if pd.notna(value) else translate("n/a")
 
 
 def _money(value, currency: str, decimals: int = 0) -> str:
     # a no-break space keeps the currency on the amount's line in narrow columns
-    return money(value, currency, decimals).replace(" ", "\u00a0") if pd.notna(value) else "n/a"
+    if pd.isna(value):
+        return translate("n/a")
+    return money(value, currency, decimals).replace(" ", "\u00a0")
+
+
+#: The names of the indexes a reader sees above a table's first column, in words.
+_INDEX_NAMES = {
+    "value_tier": N_("value tier"),
+    "value_category": N_("value category"),
+    "customer_id": N_("customer"),
+}
+
+
+def _shown(frame: pd.DataFrame, *, columns: bool = True) -> pd.DataFrame:
+    """``frame`` as the reader sees it: headers, segment names and the index's name
+    in the report's language (the code builds and tests the English frame)."""
+    out = frame.rename(columns=translate) if columns else frame.copy()
+    out = out.rename(index=lambda name: translate(str(name)))
+    out.index.name = _index_name(out.index.name)
+    if out.columns.name:
+        out.columns.name = translate(out.columns.name)
+    return out
+
+
+def _index_name(name: object) -> str | None:
+    if not name:
+        return None
+    return translate(_INDEX_NAMES.get(str(name), str(name)))
+
+
+def _decimal(value, decimals: int) -> str:
+    return number(value, decimals) if pd.notna(value) else translate("n/a")
+
+
+def duplicates_view(result: Identification) -> pd.DataFrame:
+    """The first probable duplicates by customer id (at most ten rows, never names)."""
+    frame = result.duplicates[["group", "customer_id", "postcode"]].head(MAX_CUSTOMER_ROWS)
+    return frame.rename(
+        columns={
+            "group": translate(N_("duplicate group")),
+            "customer_id": translate(_INDEX_NAMES["customer_id"]),
+            "postcode": translate(N_("postcode")),
+        }
+    )
+
+
+def references_view(result: Identification) -> pd.DataFrame:
+    """Per table that names customers: its rows, and those naming an unknown customer."""
+    out = result.unknown_references.rename(
+        columns={"rows": translate(N_("rows")), "unknown": translate("unknown")}
+    )
+    out.index.name = translate(N_("table"))
+    return out
 
 
 def _regression_columns(result: Differentiation, categories: pd.Index) -> dict[str, list[str]]:
@@ -46,10 +104,13 @@ def _regression_columns(result: Differentiation, categories: pd.Index) -> dict[s
     baseline = selection_baseline(result.base, "value_category")
     forecasts = [revenue_forecast_change(result.base, "value_category", c) for c in categories]
     expected = [baseline.change(c) for c in categories]
+    missing, unknown = translate("n/a"), translate("unknown")
     return {
-        "revenue next year vs last": ["n/a" if f is None else f"{f:+.0%}" for f in forecasts],
-        "expected from regression to the mean": [
-            "n/a" if f is None else "unknown" if e is None else f"{e:+.0%}"
+        N_("revenue next year vs last"): [
+            missing if f is None else signed_percent(f) for f in forecasts
+        ],
+        N_("expected from regression to the mean"): [
+            missing if f is None else unknown if e is None else signed_percent(e)
             for f, e in zip(forecasts, expected, strict=True)
         ],
     }
@@ -63,59 +124,73 @@ def category_view(result: Differentiation, currency: str) -> pd.DataFrame:
     the MVC fall back towards the average whatever the company does.
     """
     summary = result.shown_categories()
-    return pd.DataFrame(
-        {
-            "customers": summary["customers"].map(count),
-            "of customers": summary["customer_share"].map(_share),
-            "value": summary["value"].map(lambda v: _money(v, currency)),
-            "of value": summary["value_share"].map(_share),
-            "average now": summary["mean_value"].map(lambda v: _money(v, currency)),
-            "average expected": summary["mean_expected_value"].map(lambda v: _money(v, currency)),
-            **_regression_columns(result, summary.index),
-            "goal": summary["goal"],
-        },
-        index=summary.index,
+    return _shown(
+        pd.DataFrame(
+            {
+                N_("customers"): summary["customers"].map(count),
+                N_("of customers"): summary["customer_share"].map(_share),
+                N_("value"): summary["value"].map(lambda v: _money(v, currency)),
+                N_("of value"): summary["value_share"].map(_share),
+                N_("average now"): summary["mean_value"].map(lambda v: _money(v, currency)),
+                N_("average expected"): summary["mean_expected_value"].map(
+                    lambda v: _money(v, currency)
+                ),
+                **_regression_columns(result, summary.index),
+                N_("goal"): summary["goal"].map(translate),
+            },
+            index=summary.index,
+        )
     )
 
 
 def tier_view(result: Differentiation, currency: str) -> pd.DataFrame:
     """The value tiers: size and value, formatted."""
     summary = tier_summary(result)
-    return pd.DataFrame(
-        {
-            "customers": summary["customers"].map(count),
-            "of customers": summary["customer_share"].map(_share),
-            "value": summary["value"].map(lambda v: _money(v, currency)),
-            "of value": summary["value_share"].map(_share),
-        }
+    return _shown(
+        pd.DataFrame(
+            {
+                "customers": summary["customers"].map(count),
+                "of customers": summary["customer_share"].map(_share),
+                "value": summary["value"].map(lambda v: _money(v, currency)),
+                "of value": summary["value_share"].map(_share),
+            }
+        )
     )
 
 
 def service_view(interaction: Interaction, currency: str) -> pd.DataFrame:
     """The service figures per segment, one column per segment (so the table stays narrow)."""
     s = interaction.service
+    unknown = translate("unknown")
     rows = {
-        "customers": s["customers"].map(count),
-        "reachable (consent)": s["reachable"].map(lambda v: count(v) if pd.notna(v) else "unknown"),
-        "contacts / customer / year": s["contacts_per_customer_year"].map(
-            lambda v: f"{v:.2f}" if pd.notna(v) else "n/a"
+        N_("customers"): s["customers"].map(count),
+        N_("reachable (consent)"): s["reachable"].map(
+            lambda v: count(v) if pd.notna(v) else unknown
         ),
-        "offers / customer / year": s["campaigns_per_customer_year"].map(
-            lambda v: f"{v:.2f}" if pd.notna(v) else "n/a"
+        N_("contacts / customer / year"): s["contacts_per_customer_year"].map(
+            lambda v: _decimal(v, 2)
         ),
-        "cost to serve / customer / year": s["cost_to_serve_per_customer_year"].map(
+        N_("offers / customer / year"): s["campaigns_per_customer_year"].map(
+            lambda v: _decimal(v, 2)
+        ),
+        N_("cost to serve / customer / year"): s["cost_to_serve_per_customer_year"].map(
             lambda v: _money(v, currency, 2)
         ),
-        "margin / customer / year": s["margin_per_customer_year"].map(
+        N_("margin / customer / year"): s["margin_per_customer_year"].map(
             lambda v: _money(v, currency, 2)
         ),
-        "main channel": s["main_channel"].map(lambda v: str(v) if pd.notna(v) else "n/a"),
-        "offers sent": s["sent"].map(count),
-        "response rate": s["response_rate"].map(lambda v: percent(v, 1) if pd.notna(v) else "n/a"),
+        N_("main channel"): s["main_channel"].map(
+            lambda v: str(v) if pd.notna(v) else translate("n/a")
+        ),
+        N_("offers sent"): s["sent"].map(count),
+        N_("response rate"): s["response_rate"].map(
+            lambda v: percent(v, 1) if pd.notna(v) else translate("n/a")
+        ),
     }
     out = pd.DataFrame(rows).T
-    out.columns.name = "segment"
-    return out
+    out.columns.name = N_("segment")
+    # the rows are the measures and the columns the segments: both are shown translated
+    return _shown(out)
 
 
 def plan_view(interaction: Interaction, currency: str) -> pd.DataFrame:
@@ -124,62 +199,81 @@ def plan_view(interaction: Interaction, currency: str) -> pd.DataFrame:
     for segment, row in interaction.plan.iterrows():
         basis = str(row["channel_basis"])
         pooled = basis.endswith("(all customers)")
+        # the table is plain text (a Styler shows it), so the words are filled with
+        # str.format, not escaped as Markdown
         if row["channel"] is None:
-            channel = "n/a (needs interactions or campaigns)"
-        elif basis.startswith("cost per response"):
-            cost = _money(row["cost_per_response"], currency, 2)
-            channel = f"{row['channel']} ({cost} per response"
-        elif basis.startswith("response rate"):
-            channel = f"{row['channel']} (best response; cost unknown"
+            channel = translate("n/a (needs interactions or campaigns)")
         else:
-            channel = f"{row['channel']} (most used: {percent(row['contact_share'])} of contacts"
-        if row["channel"] is not None:
-            channel += ", all customers)" if pooled else ")"
+            if basis.startswith("cost per response"):
+                cost = _money(row["cost_per_response"], currency, 2)
+                how = translate("{cost} per response").format(cost=cost)
+            elif basis.startswith("response rate"):
+                how = translate("best response; cost unknown")
+            else:
+                how = translate("most used: {share} of contacts").format(
+                    share=percent(row["contact_share"])
+                )
+            if pooled:
+                how = translate("{how}, all customers").format(how=how)
+            channel = f"{row['channel']} ({how})"
         rows[segment] = {
-            "goal": row["goal"],
-            "channel": channel,
-            "frequency": row["cadence"],
-            "offer": row["offer"] if row["offer"] is not None else "n/a (needs campaigns)",
-            "expected response": percent(row["take_up"], 1) if pd.notna(row["take_up"]) else "n/a",
-            "reachable": f"{count(row['reachable'])} of {count(row['customers'])}"
+            N_("goal"): translate(row["goal"]),
+            N_("channel"): channel,
+            N_("frequency"): cadence_words(row["frequency"]),
+            N_("offer"): row["offer"]
+            if row["offer"] is not None
+            else translate("n/a (needs campaigns)"),
+            N_("expected response"): percent(row["take_up"], 1)
+            if pd.notna(row["take_up"])
+            else translate("n/a"),
+            N_("reachable"): translate("{reachable} of {customers}").format(
+                reachable=count(row["reachable"]), customers=count(row["customers"])
+            )
             if pd.notna(row["reachable"])
-            else f"unknown (no consent recorded) of {count(row['customers'])}",
+            else translate("unknown (no consent recorded) of {customers}").format(
+                customers=count(row["customers"])
+            ),
         }
     out = pd.DataFrame.from_dict(rows, orient="index")
-    out.index.name = "segment"
-    return out
+    out.index.name = N_("segment")
+    return _shown(out)
 
 
 def segment_picks(custom: Customization | None) -> pd.DataFrame:
     """The next best products per segment: one row per segment, with the share of picks."""
-    custom = require_customization(custom, "Next best products per segment")
+    custom = require_customization(custom, N_("Next best products per segment"))
     label = "name" if "name" in custom.by_segment.columns else "product_id"
     rows = {}
     for segment, group in custom.by_segment.groupby("segment", sort=False):
         rows[segment] = {
-            f"next {r['rank']}": f"{r[label]} ({percent(r['share'])})"
+            translate("next {rank}").format(rank=r["rank"]): f"{r[label]} ({percent(r['share'])})"
             for r in group.to_dict("records")
         }
     out = pd.DataFrame.from_dict(rows, orient="index")
-    out.index.name = "segment"
-    return out
+    out.index.name = N_("segment")
+    return _shown(out, columns=False)
 
 
 def top_customer_view(custom: Customization | None, currency: str) -> pd.DataFrame:
     """The top customers by current value (by id, at most ten) with their next best products."""
-    custom = require_customization(custom, "Next best products for the top customers")
+    custom = require_customization(custom, N_("Next best products for the top customers"))
     table = custom.top_customers.head(MAX_CUSTOMER_ROWS)
     picks = [c for c in table.columns if c.startswith("next ")]
-    return pd.DataFrame(
+    answer = {True: translate("yes"), False: translate("no")}
+    frame = pd.DataFrame(
         {
-            "category": table["value_category"],
-            "value now": table["value"].map(lambda v: _money(v, currency)),
-            "may be contacted": table["reachable"].map(
-                lambda v: "unknown" if pd.isna(v) else ("yes" if v else "no")
+            N_("category"): table["value_category"].map(translate),
+            N_("value now"): table["value"].map(lambda v: _money(v, currency)),
+            N_("may be contacted"): table["reachable"].map(
+                lambda v: translate("unknown") if pd.isna(v) else answer[bool(v)]
             ),
-            "next best products": table[picks].apply(
+            N_("next best products"): table[picks].apply(
                 lambda r: "; ".join(str(v) for v in r if pd.notna(v)), axis=1
             ),
         },
         index=table.index,
     )
+    # the index is the customer ids: only the headers are words
+    out = frame.rename(columns=translate)
+    out.index.name = _index_name(out.index.name)
+    return out

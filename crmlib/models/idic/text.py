@@ -19,8 +19,8 @@ from crmlib.formatting import count, money, percent
 from crmlib.models.idic.customize import Customization, plan_total, require_customization
 from crmlib.models.idic.differentiate import Differentiation, NeedsView, category_summary
 from crmlib.models.idic.identify import Identification
-from crmlib.models.idic.interact import Interaction
-from crmlib.text import Safe, listing, number, plural, sentence
+from crmlib.models.idic.interact import Interaction, cadence_words
+from crmlib.text import N_, Safe, listing, number, plural, sentence, translate
 
 
 def describe_identify(result: Identification) -> str:
@@ -33,7 +33,10 @@ def describe_identify(result: Identification) -> str:
             customers=count(result.customers),
         )
         + listing(
-            (sentence("{data} {share}", data=k, share=percent(v)) for k, v in recorded.items())
+            (
+                sentence("{data} {share}", data=translate(k), share=percent(v))
+                for k, v in recorded.items()
+            )
         )
         + sentence(
             ". On average the customer picture is {completeness} complete",
@@ -42,26 +45,28 @@ def describe_identify(result: Identification) -> str:
     )
     weakest = recorded.drop(["name", "address"], errors="ignore").sort_values().head(2)
     if len(weakest):
-        text += "; the thinnest parts are " + listing(
-            (
-                sentence(
-                    "{data} ({share})",
-                    data=k,
-                    share=percent(v),
-                )
-                for k, v in weakest.items()
+        text += sentence(
+            "; the thinnest parts are {parts}",
+            parts=listing(
+                (
+                    sentence(
+                        "{data} ({share})",
+                        data=translate(k),
+                        share=percent(v),
+                    )
+                    for k, v in weakest.items()
+                ),
+                N_(" and "),
             ),
-            " and ",
         )
     text += "."
     if result.unrecorded:
-        text += (
-            " The data does not record "
-            + listing(k for k in result.unrecorded)
-            + " at all: the steps that need them say so and move on."
+        text += sentence(
+            " The data does not record {data} at all: the steps that need them say so and move on.",
+            data=listing(translate(k) for k in result.unrecorded),
         )
     if not result.duplicates_checked:
-        text += (
+        text += translate(
             " Probable duplicates cannot be looked for: the customer table has no names and "
             "postcodes to compare. Add both columns to find customers registered twice."
         )
@@ -75,7 +80,9 @@ def describe_identify(result: Identification) -> str:
             groups=plural(result.duplicate_groups, "group", "groups"),
         )
     else:
-        text += " No two records share a name and postcode: there are no probable duplicates."
+        text += translate(
+            " No two records share a name and postcode: there are no probable duplicates."
+        )
     if result.households:
         text += sentence(
             " {households} households or accounts hold more than one customer "
@@ -84,7 +91,7 @@ def describe_identify(result: Identification) -> str:
         )
     if result.customers_derived:
         # every customer is an id of the transactions: no row can point to an unknown one
-        text += (
+        text += translate(
             " There is no customer table: the customers are the ids in the transactions, "
             "so whether a sale belongs to a known customer cannot be checked."
         )
@@ -102,17 +109,36 @@ def describe_identify(result: Identification) -> str:
     return text
 
 
+def signed_percent(share: float) -> str:
+    """A change as a share with its sign, in the locale's format: ``+5%``, ``-60%``."""
+    return ("+" if share >= 0 else "") + percent(share)
+
+
 def _cost_to_serve_known(result: Differentiation) -> bool:
     """Whether the base measured the cost to serve (interactions and channel costs)."""
     return result.base is None or bool(result.base.meta["cost_to_serve_known"])
 
 
-def _metric_words(result: Differentiation) -> str:
+def _metric_words(result: Differentiation, *, short: bool = False) -> str:
+    """What value is measured in, in English (translated where it is shown).
+
+    ``short`` is the form of the statement in figures ("... cost to serve").
+    """
     if result.value_metric == "margin":
         if not _cost_to_serve_known(result):
-            return "margin before the unmeasured cost of serving them"
-        return "margin after the cost of serving them"
-    return "revenue"
+            if short:
+                return N_("margin before the unmeasured cost to serve")
+            return N_("margin before the unmeasured cost of serving them")
+        if short:
+            return N_("margin after the cost to serve")
+        return N_("margin after the cost of serving them")
+    return N_("revenue")
+
+
+def _window_words(window: str) -> str:
+    """A base's window ``"2025-01-01..2025-12-31"`` in words: ``"2025-01-01 to 2025-12-31"``."""
+    start, _, end = str(window).partition("..")
+    return translate("{start} to {end}").format(start=start, end=end) if end else start
 
 
 def describe_value_settings(result: Differentiation) -> str:
@@ -124,7 +150,7 @@ def describe_value_settings(result: Differentiation) -> str:
         ssc_share=percent(result.ssc_share),
         horizon_months=result.horizon_months,
         ssc_value_share=percent(result.ssc_value_share),
-        metric=_metric_words(result),
+        metric=translate(_metric_words(result)),
         mvc=count(result.count("MVC")),
     ) + (
         sentence(
@@ -151,7 +177,7 @@ def describe_differentiate(
     cite = cite or format_value
     summary = category_summary(result)
     months = result.horizon_months
-    words = _metric_words(result)
+    words = translate(_metric_words(result))
     share = result.ssc_value_share
     ssc_count, share_text = count(result.ssc_count), percent(share)
     if result.base is not None:
@@ -170,13 +196,13 @@ def describe_differentiate(
         share=share_text,
     )
     if share > 1:
-        text += (
+        text += translate(
             " That is more than all of it: the other customers together cost more than they bring."
         )
     elif share >= 0.7:
-        text += " Value is concentrated, as the 20/80 rule expects."
+        text += translate(" Value is concentrated, as the 20/80 rule expects.")
     else:
-        text += " Value is spread more evenly than the 20/80 rule expects."
+        text += translate(" Value is spread more evenly than the 20/80 rule expects.")
     mvc, mgc, bz = summary.loc["MVC"], summary.loc["MGC"], summary.loc["BZ"]
     forecast = result.table["expected_value"].notna().any()
     text += sentence(
@@ -197,7 +223,9 @@ def describe_differentiate(
             "like, both before the cost to serve, so a customer who is merely costly to "
             "serve does not look growable)",
             customers=count(mgc["customers"]),
-            footing="gross margin" if result.value_metric == "margin" else "revenue",
+            footing=translate(
+                N_("gross margin") if result.value_metric == "margin" else N_("revenue")
+            ),
             mean_growth=money(mgc["mean_growth"], currency),
         )
     else:
@@ -207,7 +235,7 @@ def describe_differentiate(
             mean_value=money(mvc["mean_value"], currency),
         )
     if result.value_metric == "revenue":
-        text += (
+        text += translate(
             ". Who costs more than they bring (BZ) cannot be told on revenue: it needs the "
             "cost of the goods and of the contacts"
         )
@@ -217,7 +245,7 @@ def describe_differentiate(
                 customers=count(bz["customers"]),
             )
     elif not _cost_to_serve_known(result):
-        text += (
+        text += translate(
             ". Who costs more to serve than they bring (BZ) cannot be told: the data has no "
             "contact costs (interactions and channels with cost_per_contact)"
         )
@@ -246,7 +274,7 @@ def describe_differentiate(
             "{mvc_ltv} for an MVC and {mgc_ltv} for an MGC",
             lifetime_months=result.lifetime_months,
             discount=percent(result.discount_rate),
-            net=", after the cost to serve" if _cost_to_serve_known(result) else "",
+            net=translate(", after the cost to serve") if _cost_to_serve_known(result) else "",
             mvc_ltv=money(mvc["mean_lifetime_value"], currency),
             mgc_ltv=money(mgc["mean_lifetime_value"], currency),
         )
@@ -258,9 +286,10 @@ def describe_differentiate(
     if forecast and result.base is not None:
         text += describe_regression(result)
     for note in result.notes:
+        # the base's notes are its own words, marked for the catalogue where they are made
         text += sentence(
             " Note: {note}.",
-            note=note,
+            note=translate(note),
         )
     return text
 
@@ -287,27 +316,31 @@ def describe_regression(result: Differentiation) -> str:
             "about its customers changes (regression to the mean), so do not read the whole "
             "change as customers lost; how much of it is that effect cannot be measured "
             "here: {reason}.",
-            forecast=f"{forecast:+.0%}",
-            reason=baseline.why_unknown("MVC"),
+            forecast=signed_percent(forecast),
+            reason=translate(baseline.why_unknown("MVC")),
         )
     else:
         points = round(100 * (forecast - expected))
         template = (
-            " The MVC's revenue is forecast to change by {forecast} next year; the customers "
-            "who were MVC a year earlier changed by {baseline} the year after, because a "
-            "group picked for high value falls back towards the average even when nothing "
-            "about its customers changes (regression to the mean)."
+            N_(
+                " The MVC's revenue is forecast to change by {forecast} next year; the customers "
+                "who were MVC a year earlier changed by {baseline} the year after, because a "
+                "group picked for high value falls back towards the average even when nothing "
+                "about its customers changes (regression to the mean)."
+            )
             if baseline.window_months == 12
-            else " The MVC's revenue is forecast to change by {forecast} next year; the "
-            "customers who were MVC {months} months earlier changed by {baseline} in the "
-            "{months} months after, because a group picked for high value falls back "
-            "towards the average even when nothing about its customers changes (regression "
-            "to the mean)."
+            else N_(
+                " The MVC's revenue is forecast to change by {forecast} next year; the "
+                "customers who were MVC {months} months earlier changed by {baseline} in the "
+                "{months} months after, because a group picked for high value falls back "
+                "towards the average even when nothing about its customers changes (regression "
+                "to the mean)."
+            )
         )
         text = sentence(
             template,
-            forecast=f"{forecast:+.0%}",
-            baseline=f"{expected:+.0%}",
+            forecast=signed_percent(forecast),
+            baseline=signed_percent(expected),
             months=baseline.window_months,
         ) + (
             sentence(" Only the {points} points beyond that are a fall to act on.", points=-points)
@@ -320,7 +353,7 @@ def describe_regression(result: Differentiation) -> str:
             "{months} months fell short of their usual tend to return towards it. How much "
             "of their growth that is cannot be measured: {reason}.",
             months=baseline.window_months,
-            reason=baseline.why_unknown("MGC"),
+            reason=translate(baseline.why_unknown("MGC")),
         )
     elif result.count("MGC"):
         text += sentence(
@@ -345,9 +378,9 @@ def describe_needs(view: NeedsView) -> str:
         respondents=count(view.respondents),
         respondents_2=percent(view.respondents / max(view.customers, 1)),
         need=top.replace("_", " "),
-        high=high,
+        high=translate(high),
         high_score=number(view.profile.loc[high, top], 1),
-        low=low,
+        low=translate(low),
         low_score=number(view.profile.loc[low, top], 1),
     )
     if "nps" in view.profile.columns and view.profile["nps"].notna().any():
@@ -355,9 +388,9 @@ def describe_needs(view: NeedsView) -> str:
         text += sentence(
             " The net promoter score runs from {nps} ({worst}) to {nps_2} ({best}).",
             nps=number(view.profile.loc[worst, "nps"], 0),
-            worst=worst,
+            worst=translate(worst),
             nps_2=number(view.profile.loc[best, "nps"], 0),
-            best=best,
+            best=translate(best),
         )
     sizes = view.segments.labels.value_counts(normalize=True)
     text += sentence(
@@ -391,7 +424,7 @@ def describe_service(interaction: Interaction, currency: str) -> str:
         bits = [
             sentence(
                 "**{segment}**",
-                segment=segment,
+                segment=translate(segment),
             ),
             sentence(
                 "{reachable} of {customers} may be contacted",
@@ -448,7 +481,7 @@ def describe_service(interaction: Interaction, currency: str) -> str:
         + "."
     )
     if s["reachable"].isna().all():
-        text += (
+        text += translate(
             " Who may be contacted is not known: the customer table has no "
             "consent_marketing column. Add it (yes/no per customer) before any campaign."
         )
@@ -493,7 +526,7 @@ def describe_plan(interaction: Interaction, currency: str) -> str:
         text += (
             sentence(
                 " MVC are to be retained {cadence}",
-                cadence=mvc["cadence"],
+                cadence=cadence_words(mvc["frequency"]),
             )
             + (
                 sentence(
@@ -522,13 +555,13 @@ def describe_plan(interaction: Interaction, currency: str) -> str:
             .str.replace(" (all customers)", "", regex=False)
         )
         if len(basis) and (basis == "cost per response").all():
-            text += (
+            text += translate(
                 " Each channel is the one with the lowest cost per response in its segment "
                 "(cost per contact divided by the smoothed response rate): the cheapest "
                 "effective channel."
             )
         elif len(basis) and (basis == "most used").all():
-            text += (
+            text += translate(
                 " Without campaign history the channel is each segment's most used one; "
                 "response data would let the plan pick the cheapest effective channel."
             )
@@ -536,7 +569,7 @@ def describe_plan(interaction: Interaction, currency: str) -> str:
     unaffordable = plan[plan["affordable"] < 1]
     capped = plan[(plan["frequency"] < plan["wanted"]) & ~plan.index.isin(unaffordable.index)]
     if len(capped):
-        names = listing(s for s in capped.index)
+        names = listing(translate(s) for s in capped.index)
         text += sentence(
             " For {names} the margin pays for fewer contacts than their rhythm asks "
             "(at most {share} of a customer's yearly margin may go to contact), so "
@@ -545,7 +578,7 @@ def describe_plan(interaction: Interaction, currency: str) -> str:
             share=share,
         )
     if len(unaffordable):
-        names = listing(s for s in unaffordable.index)
+        names = listing(translate(s) for s in unaffordable.index)
         text += sentence(
             " For {names} even one contact a year costs more than {share} of the "
             "margin they bring: keep it to that one contact, through the cheapest "
@@ -555,12 +588,14 @@ def describe_plan(interaction: Interaction, currency: str) -> str:
             share=share,
         )
     if not len(chosen):
-        text += (
+        text += translate(
             " Without interactions or campaigns the plan cannot choose a channel: record "
             "every contact with its channel, and what each channel costs."
         )
     if plan["offer"].isna().all():
-        text += " Without campaign history the plan cannot say which offer works; test several."
+        text += translate(
+            " Without campaign history the plan cannot say which offer works; test several."
+        )
     return text
 
 
@@ -568,11 +603,13 @@ def describe_lessons(interaction: Interaction) -> str:
     """What past campaigns teach: offers clearly above or below each segment's average."""
     lessons = interaction.lessons
     if lessons is None:
-        return "There is no campaign history with offers and responses to learn from yet."
+        return translate(
+            "There is no campaign history with offers and responses to learn from yet."
+        )
     offer_col = "offer"
     clear = lessons[lessons["verdict"].isin(["above", "below"])]
     text_parts = []
-    for verdict in ("above", "below"):
+    for verdict in (N_("above"), N_("below")):
         group = clear[clear["verdict"] == verdict]
         if len(group):
             items = listing(
@@ -580,7 +617,7 @@ def describe_lessons(interaction: Interaction) -> str:
                     sentence(
                         "*{offer}* for {segment} ({response_rate} against {segment_rate}, {sent} sent)",
                         offer=r[offer_col],
-                        segment=r["segment"],
+                        segment=translate(r["segment"]),
                         response_rate=percent(r["response_rate"], 1),
                         segment_rate=percent(r["segment_rate"], 1),
                         sent=count(r["sent"]),
@@ -592,7 +629,7 @@ def describe_lessons(interaction: Interaction) -> str:
             text_parts.append(
                 sentence(
                     "clearly **{verdict}** average: {items}",
-                    verdict=verdict,
+                    verdict=translate(verdict),
                     items=items,
                 )
             )
@@ -603,37 +640,38 @@ def describe_lessons(interaction: Interaction) -> str:
         lessons=count(len(lessons)),
     )
     if text_parts:
-        text += " and ".join(text_parts) + ". "
+        text += translate(" and ").join(text_parts) + ". "
         text += sentence(
             "The other {unclear} are within chance of their segment's average",
             unclear=count(unclear + few),
         )
     else:
-        text += "none stands out from its segment's average with confidence: all are within chance"
-    text += (
-        (
-            sentence(
-                " ({few} with fewer than 30 sent)",
-                few=count(few),
-            )
-            if few
-            else ""
+        text += translate(
+            "none stands out from its segment's average with confidence: all are within chance"
         )
-        + ": on samples this size, a difference of a few points is noise, so they should "
+    text += (
+        sentence(
+            " ({few} with fewer than 30 sent)",
+            few=count(few),
+        )
+        if few
+        else ""
+    ) + translate(
+        ": on samples this size, a difference of a few points is noise, so they should "
         "not be re-ranked on it."
     )
     if text_parts:
-        text += (
+        text += translate(
             " The next round learns most by testing the clear winners again against a fresh "
             "alternative, with a control group that gets nothing."
         )
     else:
-        text += (
+        text += translate(
             " The next round learns most from fewer, larger campaigns, each with a control "
             "group that gets nothing, so that a difference can be told from chance."
         )
     if interaction.channel_follows_campaign:
-        text += (
+        text += translate(
             " Every campaign went out through a single channel, so a channel's response "
             "also carries its offers: to compare channels, send one offer through two."
         )
@@ -642,7 +680,7 @@ def describe_lessons(interaction: Interaction) -> str:
 
 def describe_customize(custom: Customization | None) -> str:
     """The Customize conclusion: what goes together, and what each segment buys next."""
-    custom = require_customization(custom, "Customize")
+    custom = require_customization(custom, N_("Customize"))
     label = "name" if "name" in custom.by_segment.columns else "product_id"
     text = ""
     if custom.pairs is not None and len(custom.pairs):
@@ -662,7 +700,7 @@ def describe_customize(custom: Customization | None) -> str:
             sentence(
                 "{segment}: *{product}* (a next best product for {share} of them, {lift} times "
                 "as likely as for the average customer)",
-                segment=r["segment"],
+                segment=translate(r["segment"]),
                 product=r[label],
                 share=percent(r["share"]),
                 lift=number(r["lift"], 1),
@@ -680,12 +718,14 @@ def describe_customize(custom: Customization | None) -> str:
     buyers = custom.affinity.buyers
     common = repeat[buyers >= 30]
     if len(common):
+        rebuy = 0.2  # the share of buyers who buy again that counts as rebought
         text += sentence(
             " Owned products are offered again only when customers rebuy them: "
             "{rebought} of {common} products with 30 or more buyers are bought again by "
-            "at least 20% of them.",
-            rebought=count((common >= 0.2).sum()),
+            "at least {rebuy} of them.",
+            rebought=count((common >= rebuy).sum()),
             common=count(len(common)),
+            rebuy=percent(rebuy),
         )
     reachable = custom.top_customers["reachable"]
     if reachable.isna().all():
@@ -706,12 +746,12 @@ def describe_customize(custom: Customization | None) -> str:
 def describe_plan_value(value: pd.DataFrame, currency: str) -> str:
     """The plan-value conclusion, with the estimate spelled out."""
     if value["take_up"].isna().all():
-        return (
+        return translate(
             "The plan's value cannot be estimated yet: it needs campaign history with "
             "responses, to know what share of customers takes up an offer."
         )
     if "reachable" in value.columns and value["reachable"].isna().all():
-        return (
+        return translate(
             "The plan's value cannot be estimated: it is counted over the customers who "
             "may be contacted, and the data does not record marketing consent "
             "(consent_marketing in the customer table)."
@@ -723,17 +763,17 @@ def describe_plan_value(value: pd.DataFrame, currency: str) -> str:
         (
             sentence(
                 "{segment} {value}",
-                segment=s,
+                segment=translate(s),
                 value=money(v, currency),
             )
             for s, v in paying["expected_value"].items()
         ),
         "; ",
     )
-    basis = (
-        "the average revenue of a campaign response"
+    basis = translate(
+        N_("the average revenue of a campaign response")
         if (known["basket_basis"] == "campaign responses").all()
-        else "the average revenue of a campaign response (or of a purchase day)"
+        else N_("the average revenue of a campaign response (or of a purchase day)")
     )
     text = (
         sentence(
@@ -753,7 +793,7 @@ def describe_plan_value(value: pd.DataFrame, currency: str) -> str:
     )
     losing = known[known["value_per_contact"] < 0]
     if len(losing):
-        names = listing(s for s in losing.index)
+        names = listing(translate(s) for s in losing.index)
         loss = float(losing["expected_value"].sum())
         text += sentence(
             " For {names} a contact costs more than it is expected to bring (the "
@@ -762,7 +802,7 @@ def describe_plan_value(value: pd.DataFrame, currency: str) -> str:
             names=names,
             loss=money(abs(loss), currency),
         )
-    text += (
+    text += translate(
         " It assumes a tailored offer does as well as the best past offer did; a control "
         "group that gets nothing in the first round will show whether it does."
     )
@@ -771,32 +811,49 @@ def describe_plan_value(value: pd.DataFrame, currency: str) -> str:
 
 #: The Differentiate phase's figures as the report states them (filled by
 #: :func:`crmlib.notebook.figures.say_figures` with :func:`value_figures`).
-VALUE_STATEMENT = (
+VALUE_STATEMENT = N_(
     "**In figures** ({window}, by {metric}): {ssc} strategically significant customers; "
-    "the top 20% of customers hold {top20} of the value; {mvc} MVC, {mgc} MGC and {bz} BZ; "
+    "the top {top_share} of customers hold {top20} of the value; {mvc} MVC, {mgc} MGC and {bz} BZ; "
     "value tiers: {platinum} platinum, {gold} gold, {silver} silver, {bronze} bronze."
 )
 
 #: :data:`VALUE_STATEMENT` on revenue, or without contact costs: below zero is a matter of
 #: cost, which is not known.
-VALUE_STATEMENT_REVENUE = (
+VALUE_STATEMENT_REVENUE = N_(
     "**In figures** ({window}, by {metric}): {ssc} strategically significant customers; "
-    "the top 20% of customers hold {top20} of the value; {mvc} MVC and {mgc} MGC (BZ need "
+    "the top {top_share} of customers hold {top20} of the value; {mvc} MVC and {mgc} MGC (BZ need "
     "cost data, with the cost to serve); value tiers: {platinum} platinum, {gold} gold, {silver} silver, "
     "{bronze} bronze."
 )
 
+
 #: The Interact phase's reach as the report states it.
-REACH_STATEMENT = "Customers who may be contacted (marketing consent): {consent}."
+class _FilledInLanguage(str):
+    """A template translated when it is filled, not when the module is imported.
+
+    The notebook fills the constant itself (``say_figures(REACH_STATEMENT, ...)``) after
+    the report's language is chosen, so the translation waits for ``format``.
+    """
+
+    __slots__ = ()
+
+    def format(self, *args: object, **kwargs: object) -> str:
+        return translate(str(self)).format(*args, **kwargs)
+
+
+REACH_STATEMENT = _FilledInLanguage(
+    N_("Customers who may be contacted (marketing consent): {consent}.")
+)
 
 
 def value_statement(result: Differentiation) -> tuple[str, dict]:
-    """The template and the figures of the Differentiate phase's statement in figures."""
+    """The template (in the report's language) and the figures of the Differentiate
+    phase's statement in figures."""
     figures = value_figures(result)
     if result.value_metric == "revenue" or not _cost_to_serve_known(result):
         figures.pop("bz")
-        return VALUE_STATEMENT_REVENUE, figures
-    return VALUE_STATEMENT, figures
+        return translate(VALUE_STATEMENT_REVENUE), figures
+    return translate(VALUE_STATEMENT), figures
 
 
 def value_figures(result: Differentiation) -> dict:
@@ -807,12 +864,13 @@ def value_figures(result: Differentiation) -> dict:
     """
     base = result.base
     if base is None:
-        raise MissingDataError("the figures need the shared customer base")
+        raise MissingDataError(translate("the figures need the shared customer base"))
     figure = base.figure
     return {
-        "window": base.window.replace("..", " to "),
-        "metric": _metric_words(result).replace(" of serving them", " to serve"),
+        "window": _window_words(base.window),
+        "metric": translate(_metric_words(result, short=True)),
         "ssc": figure("ssc_count"),
+        "top_share": percent(0.2),  # the share that top20_share is measured on
         "top20": figure("top20_share"),
         **{c.lower(): figure(f"value_category_count.{c}") for c in ("MVC", "MGC", "BZ")},
         **{t: figure(f"tier_count.{t}") for t in ("platinum", "gold", "silver", "bronze")},

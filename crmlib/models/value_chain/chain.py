@@ -41,18 +41,22 @@ from crmlib.models.value_chain.stages import (
     supplier_table,
     value_proposition,
 )
-from crmlib.text import translate
+from crmlib.text import N_, translate
 
 MODEL = "CRM value chain (Buttle)"
 
-#: The primary stages, in the order of the chain.
+#: The primary stages, in the order of the chain. The names are English (they index the
+#: scores and the exercises' answers); they are translated where they are shown.
 PRIMARY_STAGES = (
-    "Customer portfolio analysis",
-    "Customer intimacy",
-    "Network development",
-    "Value proposition development",
-    "Relationship management",
+    N_("Customer portfolio analysis"),
+    N_("Customer intimacy"),
+    N_("Network development"),
+    N_("Value proposition development"),
+    N_("Relationship management"),
 )
+
+#: Where a score comes from (the ``basis`` column), translated where shown.
+DATA, WORKSHOP = N_("data"), N_("workshop")
 
 
 def _nan_if_none(value: float | None) -> float:
@@ -242,7 +246,7 @@ class ValueChain:
             (
                 PRIMARY_STAGES[0],
                 effort.score,
-                "data",
+                DATA,
                 translate(
                     "offers to SSCs and MGCs: {observed} against {expected} at random"
                 ).format(observed=percent(effort.observed), expected=percent(effort.expected))
@@ -251,22 +255,29 @@ class ValueChain:
             )
         )
         intimacy = self.intimacy()
-        rows.append((PRIMARY_STAGES[1], intimacy.ssc_completeness, "data", "SSC picture complete"))
+        rows.append(
+            (
+                PRIMARY_STAGES[1],
+                intimacy.ssc_completeness,
+                DATA,
+                translate("SSC picture complete"),
+            )
+        )
         network = self._attempt("network")
         score = network.alignment if network is not None else float("nan")
         note = (
-            "network alignment (workshop)"
+            translate("network alignment (workshop)")
             if not math.isnan(score)
             else (network.reasons.get("parties", "") if network else self.reason("network"))
         )
-        rows.append((PRIMARY_STAGES[2], score, "workshop", note))
+        rows.append((PRIMARY_STAGES[2], score, WORKSHOP, note))
         proposition = self._attempt("proposition")
         rows.append(
             (
                 PRIMARY_STAGES[3],
                 proposition.value_weighted_fit if proposition is not None else float("nan"),
-                "data",
-                "offer-needs fit, weighted by segment value"
+                DATA,
+                translate("offer-needs fit, weighted by segment value")
                 if proposition is not None
                 else self.reason("proposition"),
             )
@@ -276,7 +287,7 @@ class ValueChain:
             (
                 PRIMARY_STAGES[4],
                 relationships.attainment if relationships is not None else float("nan"),
-                "data",
+                DATA,
                 (
                     translate("target attainment (caveat: {caveat})").format(
                         caveat=relationships.caveat
@@ -294,8 +305,10 @@ class ValueChain:
                 (
                     CONDITIONS[area],
                     _nan_if_none(row["score"]),
-                    "workshop",
-                    "assessment" if row["answered"] else "not scored in the workshop",
+                    WORKSHOP,
+                    translate("assessment")
+                    if row["answered"]
+                    else translate("not scored in the workshop"),
                 )
             )
         frame = pd.DataFrame(rows, columns=["stage", "score", "basis", "note"]).set_index("stage")

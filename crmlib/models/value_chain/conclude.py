@@ -18,10 +18,18 @@ from crmlib.models.value_chain.chain import (
     ValueChain,
     limiting_stage,
 )
-from crmlib.models.value_chain.text import Cite, _citer, _lower, cost_magnet_cost, names
+from crmlib.models.value_chain.text import (
+    SEGMENT_CUSTOMERS,
+    Cite,
+    _citer,
+    _lower,
+    cost_magnet_cost,
+    names,
+)
+from crmlib.models.value_chain.words import shown, words
 from crmlib.models.verdict import Action, ModelVerdict
 from crmlib.stages import Stage
-from crmlib.text import Safe, label, lead, sentence, translate
+from crmlib.text import Safe, lead, sentence, translate
 
 #: Who owns the action on each supporting condition.
 CONDITION_OWNERS = {
@@ -37,10 +45,11 @@ def _key(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
 
-def _fill(plain: bool, template: str, **values: object) -> str:
-    """A clause as Markdown (values escaped), or as plain text with ``plain``."""
+def _clause(plain: bool, template: str, **values: object) -> str:
+    """A clause from a template already translated: Markdown (values escaped), or plain
+    text with ``plain``."""
     if plain:
-        return translate(template).format(**values)
+        return template.format(**values)
     return sentence(template, **values)
 
 
@@ -51,46 +60,54 @@ def _why(chain: ValueChain, stage: str, *, plain: bool = False) -> str:
     """
     if stage == "Customer portfolio analysis":
         effort = chain.effort()
-        return _fill(
+        return _clause(
             plain,
-            "{observed} of the offers reached the SSCs and MGCs, who are {expected} of the "
-            "customers",
+            translate(
+                "{observed} of the offers reached the SSCs and MGCs, who are {expected} of the "
+                "customers"
+            ),
             observed=percent(effort.observed),
             expected=percent(effort.expected),
         )
     if stage == "Customer intimacy":
         gaps = chain.intimacy().gaps
         if len(gaps):
-            return _fill(
+            return _clause(
                 plain,
-                "the {aspect} aspect of the SSCs' picture is only {share} complete",
-                aspect=label(gaps.index[0]),
+                translate("the {aspect} aspect of the SSCs' picture is only {share} complete"),
+                aspect=words(gaps.index[0]),
                 share=percent(gaps.iloc[0]),
             )
-        return _fill(plain, "the SSCs' picture has no single large gap")
+        return _clause(plain, translate("the SSCs' picture has no single large gap"))
     if stage == "Network development":
         parties = chain.network().parties.dropna(subset=["percent"])
         worst = parties["percent"].idxmin()
-        return _fill(plain, "{party} are least aligned on customer data", party=label(worst))
+        return _clause(
+            plain, translate("{party} are least aligned on customer data"), party=words(worst)
+        )
     if stage == "Value proposition development":
         profile = chain.proposition().profile.dropna(subset=["fit"])
         worst = profile["fit"].idxmin()
         fit = percent(profile.loc[worst, "fit"])
         if plain:
-            return _fill(plain, "the offer fits {segment} only {fit}", segment=worst, fit=fit)
-        return _fill(plain, "the offer fits *{segment}* only {fit}", segment=worst, fit=fit)
+            return _clause(
+                plain, translate("the offer fits {segment} only {fit}"), segment=worst, fit=fit
+            )
+        return _clause(
+            plain, translate("the offer fits *{segment}* only {fit}"), segment=worst, fit=fit
+        )
     measures = chain.relationships().measures
     ratio = (measures["value"] / measures["target"]).idxmin()
     row = measures.loc[ratio]
     who = (
-        _fill(plain, "all customers")
-        if row["segment"] == "all"
-        else _fill(plain, "{segment} customers", segment=row["segment"])
+        shown(SEGMENT_CUSTOMERS[row["segment"]])
+        if row["segment"] in SEGMENT_CUSTOMERS
+        else _clause(plain, translate("{segment} customers"), segment=row["segment"])
     )
-    return _fill(
+    return _clause(
         plain,
-        "{measure} of {who} is furthest below its target",
-        measure=row["measure"],
+        translate("{measure} of {who} is furthest below its target"),
+        measure=shown(row["measure"]),
         who=Safe(who) if not plain else who,
     )
 
@@ -124,18 +141,21 @@ def describe_scores(scores: pd.DataFrame, company: Company) -> Safe:
         if len(part) < 2:
             continue
         low, high = part["score"].idxmin(), part["score"].idxmax()
-        template = (
-            "The primary stages run from {low} ({low_score}) to {high} ({high_score})."
-            if kind == "primary"
-            else "The supporting conditions run from {low} ({low_score}) to {high} ({high_score})."
-        )
+        values = {
+            "low": _lower(low),
+            "low_score": percent(part.loc[low, "score"]),
+            "high": _lower(high),
+            "high_score": percent(part.loc[high, "score"]),
+        }
         parts.append(
             sentence(
-                template,
-                low=_lower(low),
-                low_score=percent(part.loc[low, "score"]),
-                high=_lower(high),
-                high_score=percent(part.loc[high, "score"]),
+                "The primary stages run from {low} ({low_score}) to {high} ({high_score}).",
+                **values,
+            )
+            if kind == "primary"
+            else sentence(
+                "The supporting conditions run from {low} ({low_score}) to {high} ({high_score}).",
+                **values,
             )
         )
     grey = scores[scores["score"].isna()]
@@ -172,7 +192,7 @@ def describe_chain(chain: ValueChain, scores: pd.DataFrame, cite: Cite | None = 
             ssc=ssc,
             share=percent(portfolio.n_ssc / len(portfolio.table)),
             value=cite_(portfolio.figure("ssc_value_share")),
-            word=portfolio.value_word,
+            word=shown(portfolio.value_word),
             months=str(portfolio.horizon_months),
         )
     ]
@@ -235,11 +255,6 @@ def describe_chain(chain: ValueChain, scores: pd.DataFrame, cite: Cite | None = 
     return Safe(" ".join(parts))
 
 
-def _line(template: str, **values: object) -> str:
-    """A diagram line: translated and filled, not escaped (drawn as text, not Markdown)."""
-    return translate(template).format(**values)
-
-
 def diagram_lines(chain: ValueChain, stage: str) -> tuple[str, ...]:
     """Up to four short lines of the company's figures for a stage of the diagram."""
     try:
@@ -247,32 +262,31 @@ def diagram_lines(chain: ValueChain, stage: str) -> tuple[str, ...]:
             p = chain.portfolio()
             effort = chain.effort()
             lines = [
-                _line("{n} SSCs", n=count(p.n_ssc)),
-                _line("{share} of value", share=percent(p.ssc_value_share)),
+                translate("{n} SSCs").format(n=count(p.n_ssc)),
+                translate("{share} of value").format(share=percent(p.ssc_value_share)),
             ]
             if not math.isnan(effort.score):
                 # the score's own measure: offers to SSCs and MGCs against a random choice
                 lines += [
-                    _line("SSC/MGC offers {share}", share=percent(effort.observed)),
-                    _line("at random {share}", share=percent(effort.expected)),
+                    translate("SSC/MGC offers {share}").format(share=percent(effort.observed)),
+                    translate("at random {share}").format(share=percent(effort.expected)),
                 ]
             else:
                 summary = p.types.summary
                 if summary.loc["high_volume", "measured"]:
                     n = count(summary.loc["high_volume", "customers"])
-                    lines.append(_line("{n} high-volume", n=n))
+                    lines.append(translate("{n} high-volume").format(n=n))
                 if summary.loc["absorbs_fixed_costs", "measured"]:
                     n = count(summary.loc["absorbs_fixed_costs", "customers"])
-                    lines.append(_line("{n} absorb fixed costs", n=n))
+                    lines.append(translate("{n} absorb fixed costs").format(n=n))
             return tuple(lines)
         if stage == "Customer intimacy":
             i = chain.intimacy()
-            lines = [_line("SSC picture {share}", share=percent(i.ssc_completeness))]
+            lines = [translate("SSC picture {share}").format(share=percent(i.ssc_completeness))]
             if len(i.gaps):
                 lines.append(
-                    _line(
-                        "gap: {aspect} {share}",
-                        aspect=label(i.gaps.index[0]),
+                    translate("gap: {aspect} {share}").format(
+                        aspect=words(i.gaps.index[0]),
                         share=percent(i.gaps.iloc[0]),
                     )
                 )
@@ -281,35 +295,41 @@ def diagram_lines(chain: ValueChain, stage: str) -> tuple[str, ...]:
             n = chain.network()
             lines = []
             if not math.isnan(n.alignment):
-                lines.append(_line("alignment {share}", share=percent(n.alignment)))
+                lines.append(translate("alignment {share}").format(share=percent(n.alignment)))
             if n.suppliers is not None and len(n.suppliers):
-                lines.append(_line("{n} suppliers", n=count(len(n.suppliers))))
+                lines.append(translate("{n} suppliers").format(n=count(len(n.suppliers))))
             return tuple(lines)
         if stage == "Value proposition development":
             pr = chain.proposition()
             return (
-                _line("{k} needs segments", k=pr.segments.k),
-                _line("value-weighted fit {share}", share=percent(pr.value_weighted_fit)),
+                translate("{k} needs segments").format(k=pr.segments.k),
+                translate("value-weighted fit {share}").format(
+                    share=percent(pr.value_weighted_fit)
+                ),
             )
         r = chain.relationships()
         return (
-            _line("SSC retention {share}", share=percent(r.value("retention", "SSC"))),
-            _line("targets met {share}", share=percent(r.attainment)),
+            translate("SSC retention {share}").format(share=percent(r.value("retention", "SSC"))),
+            translate("targets met {share}").format(share=percent(r.attainment)),
         )
     except MissingDataError:  # a stage without data says so in the diagram
-        return (_line("not measured"),)
+        return (translate("not measured"),)
 
 
 def _stage_action(chain, stage: str, priority: int) -> Action | None:
     """The action a weak primary stage calls for, with its value where it can be estimated."""
 
     score = chain.stage_scores().loc[stage, "score"]
-    rationale = f"{stage} scores {percent(score)}: {_why(chain, stage, plain=True)}."
+    rationale = translate("{stage} scores {score}: {why}.").format(
+        stage=shown(stage), score=percent(score), why=_why(chain, stage, plain=True)
+    )
     if stage == "Customer portfolio analysis":
         # the stage scores whether campaign offers follow customer value
         return Action(
-            "Aim the campaigns' offers at the strategically significant and growth customers "
-            "the portfolio analysis finds",
+            translate(
+                "Aim the campaigns' offers at the strategically significant and growth "
+                "customers the portfolio analysis finds"
+            ),
             "marketing",
             None,
             MODEL,
@@ -317,17 +337,24 @@ def _stage_action(chain, stage: str, priority: int) -> Action | None:
             priority,
             lever="penetration",
             customer_set="SSCs and MGCs",
-            assumptions="the value of re-aiming the offers is not estimated",
+            assumptions=translate("the value of re-aiming the offers is not estimated"),
             effort=1,
             needs=("consent",),
         )
     if stage == "Customer intimacy":
         intimacy = chain.intimacy()
-        aspect = intimacy.gaps.index[0].replace("_", " ") if len(intimacy.gaps) else "picture"
         key = intimacy.gaps.index[0] if len(intimacy.gaps) else ""
+        title = (
+            translate(
+                "Complete the {aspect} aspect of the {n} SSCs' picture at their next contacts"
+            ).format(aspect=words(key), n=count(len(intimacy.ssc_ids)))
+            if key
+            else translate("Complete the {n} SSCs' picture at their next contacts").format(
+                n=count(len(intimacy.ssc_ids))
+            )
+        )
         return Action(
-            f"Complete the {aspect} aspect of the {count(len(intimacy.ssc_ids))} SSCs' picture "
-            "at their next contacts",
+            title,
             "marketing",
             None,
             MODEL,
@@ -342,9 +369,11 @@ def _stage_action(chain, stage: str, priority: int) -> Action | None:
         )
     if stage == "Network development":
         parties = chain.network().parties.dropna(subset=["percent"])
-        party = parties["percent"].idxmin().replace("_", " ")
+        party = words(parties["percent"].idxmin())
         return Action(
-            f"Share customer data with {party} and agree how they use it",
+            translate("Share customer data with {party} and agree how they use it").format(
+                party=party
+            ),
             "management",
             None,
             MODEL,
@@ -360,7 +389,9 @@ def _stage_action(chain, stage: str, priority: int) -> Action | None:
         segment, weighed = _proposition_segment(proposition.profile)
         needs = proposition.fit.segments.loc[segment, "distinctive_needs"].replace("_", " ")
         return Action(
-            f"Develop the proposition for '{segment}' around {needs}",
+            translate("Develop the proposition for '{segment}' around {needs}").format(
+                segment=segment, needs=needs
+            ),
             "marketing",
             None,
             MODEL,
@@ -371,9 +402,9 @@ def _stage_action(chain, stage: str, priority: int) -> Action | None:
             customer_count=int(proposition.profile.loc[segment, "respondents"])
             if pd.notna(proposition.profile.loc[segment, "respondents"])
             else None,
-            assumptions="segment chosen on its fit gap weighed by its revenue"
+            assumptions=translate("segment chosen on its fit gap weighed by its revenue")
             if weighed
-            else "segment chosen on its fit alone: its value is not known",
+            else translate("segment chosen on its fit alone: its value is not known"),
             cost_drivers={"projects": 1},
             effort=2,
         )
@@ -389,8 +420,14 @@ def _stage_action(chain, stage: str, priority: int) -> Action | None:
     who = "all customers" if row["segment"] == "all" else f"{row['segment']} customers"
     n = int(row["customers"]) if pd.notna(row["customers"]) else None
     retention = row["measure"] == "retention"
+    said_who = shown(SEGMENT_CUSTOMERS.get(row["segment"], who))
     return Action(
-        f"Lift {row['measure']} of {who} from {percent(row['value'])} to {percent(row['target'])}",
+        translate("Lift {measure} of {who} from {value} to {target}").format(
+            measure=shown(row["measure"]),
+            who=said_who,
+            value=percent(row["value"]),
+            target=percent(row["target"]),
+        ),
         "customer service" if retention else "marketing",
         value,
         MODEL,
@@ -399,8 +436,10 @@ def _stage_action(chain, stage: str, priority: int) -> Action | None:
         lever="retention" if retention else "penetration",
         customer_set=who,
         customer_count=n,
-        assumptions="the target is reached (assumed); each kept customer brings the "
-        "segment's mean current value of a retained customer"
+        assumptions=translate(
+            "the target is reached (assumed); each kept customer brings the segment's mean "
+            "current value of a retained customer"
+        )
         if value is not None
         else "",
         cost_drivers={"contacts": 2 * n} if n else {},
@@ -442,12 +481,12 @@ def verdict(chain: ValueChain) -> ModelVerdict:
     headline = sentence(
         "{stage} limits {company}'s CRM value chain most (score {score}); the {ssc} "
         "strategically significant customers bring {share} of current value ({word}).",
-        stage=limit,
+        stage=shown(limit),
         company=company.name,
         score=percent(scores.loc[limit, "score"]),
         ssc=count(portfolio.n_ssc),
         share=percent(portfolio.ssc_value_share),
-        word=portfolio.value_word,
+        word=shown(portfolio.value_word),
     )
     findings = []
     primary = scores[(scores["kind"] == "primary") & scores["score"].notna()]
@@ -462,7 +501,7 @@ def verdict(chain: ValueChain) -> ModelVerdict:
     measured = [
         sentence(
             "{name} {customers}",
-            name=summary.loc[k, "label"],
+            name=shown(summary.loc[k, "label"]),
             customers=count(summary.loc[k, "customers"]),
         )
         for k in summary.index
@@ -500,19 +539,28 @@ def verdict(chain: ValueChain) -> ModelVerdict:
         cost, margin, excess = cost_magnet_cost(portfolio)
         actions.append(
             Action(
-                f"Serve the {count(magnets)} cost magnets through cheaper channels",
+                translate("Serve the {n} cost magnets through cheaper channels").format(
+                    n=count(magnets)
+                ),
                 "customer service",
                 excess * 12 / portfolio.horizon_months,
                 MODEL,
-                f"They cost {money(cost, company.currency)} to serve against "
-                f"{money(margin, company.currency)} of margin in the last "
-                f"{portfolio.horizon_months} months.",
+                translate(
+                    "They cost {cost} to serve against {margin} of margin in the last "
+                    "{months} months."
+                ).format(
+                    cost=money(cost, company.currency),
+                    margin=money(margin, company.currency),
+                    months=portfolio.horizon_months,
+                ),
                 2,
                 lever="cost_to_serve",
                 customer_set="cost magnets",
                 customer_count=magnets,
-                assumptions="their cost to serve above the cost ratio of their margin is saved "
-                "in full at the high end, half of it at the base",
+                assumptions=translate(
+                    "their cost to serve above the cost ratio of their margin is saved in full "
+                    "at the high end, half of it at the base"
+                ),
                 incremental=0.5,
                 value_low=0.25 * excess * 12 / portfolio.horizon_months,
                 value_high=excess * 12 / portfolio.horizon_months,
@@ -523,12 +571,16 @@ def verdict(chain: ValueChain) -> ModelVerdict:
     if weakest is not None:
         actions.append(
             Action(
-                f"Strengthen {_lower(weakest)} as a condition of the CRM value chain",
+                translate("Strengthen {condition} as a condition of the CRM value chain").format(
+                    condition=_lower(weakest)
+                ),
                 CONDITION_OWNERS.get(weakest, "board"),
                 None,
                 MODEL,
-                f"{weakest} scores {percent(scores.loc[weakest, 'score'])} in the workshop "
-                "assessment, the lowest of the supporting conditions.",
+                translate(
+                    "{condition} scores {score} in the workshop assessment, the lowest of the "
+                    "supporting conditions."
+                ).format(condition=shown(weakest), score=percent(scores.loc[weakest, "score"])),
                 3,
                 lever="readiness",
                 cost_drivers={"projects": 1},
@@ -560,7 +612,7 @@ def diagram(chain: ValueChain) -> tuple[list[Stage], list[Stage]]:
             name,
             (percent(scores.loc[name, "score"]),)
             if not math.isnan(scores.loc[name, "score"])
-            else (_line("not scored"),),
+            else (translate("not scored"),),
             _score(scores.loc[name, "score"]),
         )
         for name in CONDITIONS.values()

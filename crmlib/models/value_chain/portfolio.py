@@ -31,14 +31,15 @@ from crmlib.data.company import Company
 from crmlib.errors import ParameterError
 from crmlib.figures import Figure
 from crmlib.formatting import percent
-from crmlib.text import translate
+from crmlib.models.value_chain.words import shown
+from crmlib.text import N_, translate
 
 #: The axes of the portfolio matrix: parameter value -> (column, label, quadrant names).
 MATRIX_AXES = {
-    "potential": ("clv", "expected value, next period", QUADRANTS["clv"]),
+    "potential": ("clv", N_("expected value, next period"), QUADRANTS["clv"]),
     "cost to serve": (
         "recent_cost_to_serve",
-        "cost to serve, last period",
+        N_("cost to serve, last period"),
         QUADRANTS["cost_to_serve"],
     ),
 }
@@ -139,8 +140,8 @@ class Portfolio:
         """What current value measures here: "margin after cost to serve", "margin" or
         "revenue"."""
         if not self.margin_measured:
-            return "revenue"
-        return "margin after cost to serve" if self.cost_measured else "margin"
+            return N_("revenue")
+        return N_("margin after cost to serve") if self.cost_measured else N_("margin")
 
     def value_share(self, mask: pd.Series | np.ndarray, column: str = "current_value") -> float:
         """The share of the net total of ``column`` that the customers in ``mask`` bring.
@@ -215,7 +216,7 @@ class Portfolio:
         for _, row in self.types.summary.iterrows():
             rows.append(
                 {
-                    "type": translate("value-chain type: {name}").format(name=row["label"]),
+                    "type": translate("value-chain type: {name}").format(name=shown(row["label"])),
                     "customers": int(row["customers"]) if row["measured"] else np.nan,
                     "value_share": row["value_share"],
                     "status": "measured" if row["measured"] else "not measurable",
@@ -456,7 +457,7 @@ def effort_alignment(company: Company, portfolio: Portfolio) -> EffortAlignment:
     nan = float("nan")
     campaigns = company.campaigns
     if campaigns is None or not {"customer_id", "sent_date"} <= set(campaigns.columns):
-        return EffortAlignment(nan, nan, nan, 0, "the data holds no campaign offers")
+        return EffortAlignment(nan, nan, nan, 0, translate("the data holds no campaign offers"))
     table = portfolio.table
     chosen = table["ssc"].to_numpy(dtype=bool) | (table["value_category"] == "MGC").to_numpy()
     expected = float(chosen.mean()) if len(table) else nan
@@ -466,7 +467,7 @@ def effort_alignment(company: Company, portfolio: Portfolio) -> EffortAlignment:
         start = end - pd.DateOffset(months=portfolio.horizon_months)
         campaigns = campaigns[(sent > start) & (sent <= end)]
     if campaigns.empty:
-        return EffortAlignment(nan, nan, expected, 0, "no campaign offers in the window")
+        return EffortAlignment(nan, nan, expected, 0, translate("no campaign offers in the window"))
     targeted = pd.Series(chosen, index=table.index)
     hits = targeted.reindex(campaigns["customer_id"]).fillna(False).to_numpy(dtype=bool)
     observed = float(hits.mean())

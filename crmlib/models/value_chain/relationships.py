@@ -19,11 +19,11 @@ from crmlib.analytics.vocabulary import TARGET_DEFAULTS, definition, targets
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
 from crmlib.figures import Figure
-from crmlib.formatting import percent
+from crmlib.formatting import day, percent
 from crmlib.instruments import Answers, area_scores
 from crmlib.models.value_chain.portfolio import Portfolio
 from crmlib.models.value_chain.stages import CONDITIONS, load_conditions_answers
-from crmlib.text import translate
+from crmlib.text import N_, translate
 
 #: Below this share of the year before inside the data, the measures are unavailable;
 #: between it and 1 they carry a caveat with the covered share.
@@ -211,8 +211,10 @@ def relationship_management(
     )
     if before.empty:
         raise MissingDataError(
-            "relationship measures need purchases in the two years before "
-            f"{end:%d %b %Y}; the data has none in the first of them"
+            translate(
+                "relationship measures need purchases in the two years before {end}; the "
+                "data has none in the first of them"
+            ).format(end=day(end))
         )
     data_start = pd.Timestamp(tx["date"].min()).normalize()
     # the share of the year before (start, mid] that the data covers
@@ -221,10 +223,13 @@ def relationship_management(
     )
     if coverage < MIN_COVERAGE:
         raise MissingDataError(
-            f"retention, up-sell, cross-sell and acquisition compare the year before "
-            f"({period.split(' -> ')[0]}) with the last; the data begins on "
-            f"{data_start.date()}, so it covers {coverage:.0%} of the year before. Give "
-            "two full years of transactions"
+            translate(
+                "retention, up-sell, cross-sell and acquisition compare the year before "
+                "({before}) with the last; the data begins on {start}, so it covers {share} "
+                "of the year before. Give two full years of transactions"
+            ).format(
+                before=period.split(" -> ")[0], start=data_start.date(), share=percent(coverage)
+            )
         )
     caveat = (
         translate(
@@ -261,7 +266,7 @@ def relationship_management(
 
     rows = [
         {
-            "measure": "acquisition",
+            "measure": N_("acquisition"),
             "segment": "all",
             "customers": lost,
             "value": new / lost if lost else np.nan,
@@ -272,7 +277,7 @@ def relationship_management(
         kept = base.intersection(retained)
         rows.append(
             {
-                "measure": "retention",
+                "measure": N_("retention"),
                 "segment": name,
                 "customers": len(base),
                 "value": len(kept) / len(base) if len(base) else np.nan,
@@ -281,7 +286,7 @@ def relationship_management(
         grew = (last_revenue.reindex(kept) > before_revenue.reindex(kept)).mean()
         rows.append(
             {
-                "measure": "up-sell",
+                "measure": N_("up-sell"),
                 "segment": name,
                 "customers": len(kept),
                 "value": float(grew) if len(kept) else np.nan,
@@ -290,7 +295,7 @@ def relationship_management(
         if categories is not None:
             rows.append(
                 {
-                    "measure": "cross-sell",
+                    "measure": N_("cross-sell"),
                     "segment": name,
                     "customers": len(kept),
                     "value": float(kept.isin(list(categories)).mean()) if len(kept) else np.nan,

@@ -29,18 +29,20 @@ from crmlib.errors import MissingDataError, ParameterError
 from crmlib.figures import Figure
 from crmlib.instruments import Answers, area_scores, load_answers, tag_scores
 from crmlib.models.value_chain.portfolio import Portfolio, value_transactions
-from crmlib.text import translate
+from crmlib.text import N_, translate
 
 INSTRUMENT = "value_chain_conditions"
 NETWORK_AREA = "network_alignment"
 #: The supporting conditions: area id of the instrument -> name in the chain.
+#: The names are English (they index the scores); they are translated where shown.
 CONDITIONS = {
-    "leadership_culture": "Leadership & culture",
-    "procurement": "Procurement",
-    "hr_management": "HR management",
-    "it_data_management": "IT/data management",
-    "organisation_design": "Organisation design",
+    "leadership_culture": N_("Leadership & culture"),
+    "procurement": N_("Procurement"),
+    "hr_management": N_("HR management"),
+    "it_data_management": N_("IT/data management"),
+    "organisation_design": N_("Organisation design"),
 }
+
 
 # ---------------------------------------------------------------- customer intimacy
 
@@ -202,7 +204,9 @@ def supplier_value(
         products.columns
     ):
         raise MissingDataError(
-            "the value per supplier needs product_id in transactions and supplier in products"
+            translate(
+                "the value per supplier needs product_id in transactions and supplier in products"
+            )
         )
     lines = transactions[transactions["product_id"].notna().to_numpy(dtype=bool)]
     try:
@@ -270,7 +274,7 @@ class Network:
         """The network alignment (``network_alignment``; unavailable when not scored)."""
         label = definition("network_alignment").label
         if np.isnan(self.alignment) or "parties" in self.reasons:
-            why = self.reasons.get("parties", "the network alignment is not scored yet")
+            why = self.reasons.get("parties", translate("the network alignment is not scored yet"))
             return [Figure.unavailable("network_alignment", label, "share", why)]
         return [Figure("network_alignment", label, self.alignment, "share")]
 
@@ -285,8 +289,10 @@ def supplier_table(company: Company, portfolio: Portfolio) -> pd.DataFrame:
     """
     if not company.has("products", "supplier") or "product_id" not in company.transactions.columns:
         raise MissingDataError(
-            "the value per supplier needs the supplier of each product (supplier in products) "
-            "and product_id in transactions"
+            translate(
+                "the value per supplier needs the supplier of each product (supplier in "
+                "products) and product_id in transactions"
+            )
         )
     start = company.observation_end - pd.DateOffset(months=portfolio.horizon_months)
     tx = value_transactions(company)
@@ -315,18 +321,20 @@ def network_development(company: Company, portfolio: Portfolio) -> Network:
     alignment = float(areas.loc[NETWORK_AREA, "percent"]) / 100
     reasons = {}
     if not parties["answered"].any():
-        reasons["parties"] = (
+        reasons["parties"] = translate(
             "the network alignment is not scored yet (fill in the workshop form in section 6)"
         )
     try:
         suppliers = supplier_table(company, portfolio)
     except MissingDataError:
         suppliers = None
-        reasons["suppliers"] = "the supplier of each product (supplier in products)"
+        reasons["suppliers"] = translate("the supplier of each product (supplier in products)")
     if suppliers is None and "parties" in reasons:
         raise MissingDataError(
-            "network development needs the supplier of each product (supplier in products) "
-            "or the network alignment scored in the workshop"
+            translate(
+                "network development needs the supplier of each product (supplier in "
+                "products) or the network alignment scored in the workshop"
+            )
         )
     return Network(parties=parties, alignment=alignment, suppliers=suppliers, reasons=reasons)
 

@@ -15,11 +15,23 @@ from collections.abc import Callable, Iterable
 
 from crmlib.data.company import Company
 from crmlib.figures import Figure, format_value
-from crmlib.formatting import count, money, percent
+from crmlib.formatting import count, decimal, money, percent
 from crmlib.models.value_chain.portfolio import Portfolio
 from crmlib.models.value_chain.relationships import Conditions, Relationships
 from crmlib.models.value_chain.stages import Intimacy, Network, Proposition
-from crmlib.text import Safe, capitalise, escape, join, label, lead, sentence, translate
+from crmlib.models.value_chain.words import shown, words
+from crmlib.text import (
+    N_,
+    Safe,
+    capitalise,
+    escape,
+    join,
+    label,
+    lead,
+    number,
+    sentence,
+    translate,
+)
 
 Cite = Callable[[Figure], str]
 
@@ -45,8 +57,18 @@ def names(items: Iterable[object], word: str = "and") -> Safe:
 
 
 def _lower(name: str) -> str:
-    """A stage or condition name inside a sentence: "IT/data management" keeps its capitals."""
+    """A stage or condition name inside a sentence, in the report language: "IT/data
+    management" keeps its capitals."""
+    name = translate(name)
     return name if name[:2].isupper() else name[:1].lower() + name[1:]
+
+
+#: The customers a measure is of, by segment (``measures["segment"]``).
+SEGMENT_CUSTOMERS = {
+    "all": N_("all customers"),
+    "SSC": N_("SSC customers"),
+    "other": N_("other customers"),
+}
 
 
 def _is_nan(value) -> bool:
@@ -80,7 +102,7 @@ def _types(portfolio: Portfolio, figures: dict[str, Figure], cite_, window) -> l
                 sentence(
                     "{customers} of type *{name}*",
                     customers=cite_(figures[f"buttle_ssc_type.{key}"]),
-                    name=summary.loc[key, "label"],
+                    name=shown(summary.loc[key, "label"]),
                 )
                 for key in measured
             ]
@@ -144,8 +166,8 @@ def _types(portfolio: Portfolio, figures: dict[str, Figure], cite_, window) -> l
         parts.append(
             sentence(
                 "Type *{name}* is not measurable here, unknown rather than absent ({reason}).",
-                name=summary.loc[key, "label"],
-                reason=summary.loc[key, "reason"],
+                name=shown(summary.loc[key, "label"]),
+                reason=shown(summary.loc[key, "reason"]),
             )
         )
     return parts
@@ -160,7 +182,7 @@ def _matrix(portfolio: Portfolio) -> list[Safe]:
     )
     placed = join(
         [
-            sentence("{customers} *{quadrant}*", customers=count(row.customers), quadrant=q)
+            sentence("{customers} *{quadrant}*", customers=count(row.customers), quadrant=shown(q))
             for q, row in quadrants.iterrows()
         ]
     )
@@ -173,7 +195,7 @@ def _matrix(portfolio: Portfolio) -> list[Safe]:
             "value.",
             axis=axis,
             placed=placed,
-            biggest=biggest,
+            biggest=shown(biggest),
             share=percent(quadrants.loc[biggest, "value_share"]),
         )
     ]
@@ -206,7 +228,7 @@ def describe_portfolio(portfolio: Portfolio, company: Company, cite: Cite | None
             ssc=cite_(figures["ssc_count"]),
             customers=count(len(portfolio.table)),
             share=percent(portfolio.ssc_share),
-            value=portfolio.value_word,
+            value=shown(portfolio.value_word),
             window=window,
         )
     ]
@@ -253,7 +275,7 @@ def describe_intimacy(intimacy: Intimacy, company: Company, cite: Cite | None = 
     if len(intimacy.gaps):
         gaps = join(
             [
-                sentence("{aspect} ({share})", aspect=label(a), share=percent(v))
+                sentence("{aspect} ({share})", aspect=words(a), share=percent(v))
                 for a, v in intimacy.gaps.items()
             ]
         )
@@ -325,13 +347,13 @@ def describe_network(network: Network, company: Company, cite: Cite | None = Non
                 "Network alignment on customer data scores {alignment}: {best} are aligned "
                 "best ({best_score}), {worst} least ({worst_score}).",
                 alignment=cite_(network.figures()[0]),
-                best=label(best),
+                best=words(best),
                 best_score=percent(parties.loc[best, "percent"] / 100),
-                worst=label(worst),
+                worst=words(worst),
                 worst_score=percent(parties.loc[worst, "percent"] / 100),
             )
         )
-        unscored = [label(p) for p in network.parties.index if p not in parties.index]
+        unscored = [words(p) for p in network.parties.index if p not in parties.index]
         if unscored:
             parts.append(sentence("Not scored: {parties}.", parties=names(unscored)))
     else:
@@ -421,7 +443,9 @@ def describe_proposition(
             )
         )
     if "nps" in profile.columns and not _is_nan(profile.loc[worst, "nps"]):
-        parts.append(sentence("Its NPS is {nps}.", nps=format(profile.loc[worst, "nps"], "+.0f")))
+        parts.append(
+            sentence("Its NPS is {nps}.", nps=number(profile.loc[worst, "nps"], 0, sign=True))
+        )
     if best != worst:
         parts.append(
             sentence(
@@ -485,8 +509,8 @@ def describe_proposition(
 
 def _who(segment: str) -> Safe:
     """The customers a measure is of: all of them, or a segment's."""
-    if segment == "all":
-        return sentence("all customers")
+    if segment in SEGMENT_CUSTOMERS:
+        return Safe(shown(SEGMENT_CUSTOMERS[segment]))
     return sentence("{segment} customers", segment=segment)
 
 
@@ -523,8 +547,8 @@ def _development(measures) -> list[Safe]:
         parts.append(
             sentence(
                 "{ratio} new customers came in for every customer lost (target {target}).",
-                ratio=format(acquisition["value"], ".2f"),
-                target=format(acquisition["target"], ".2f"),
+                ratio=decimal(acquisition["value"], 2),
+                target=decimal(acquisition["target"], 2),
             )
         )
     return parts
@@ -568,7 +592,7 @@ def describe_relationships(
         parts.append(
             sentence(
                 "The largest shortfall is {measure} of {who}: {value} against {target}.",
-                measure=gap["measure"],
+                measure=shown(gap["measure"]),
                 who=_who(gap["segment"]),
                 value=percent(gap["value"]),
                 target=percent(gap["target"]),

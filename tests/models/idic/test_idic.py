@@ -94,6 +94,26 @@ def test_identify_by_hand(hand):
     assert "0 rows of transactions, interactions, campaigns point to an unknown customer" in text
 
 
+def test_identify_reads_in_dutch_with_the_keys_left_english(hand):
+    """Dutch words and Belgian numbers where the reader sees them; the code's keys stay."""
+    from crmlib.i18n import Setting, activate
+
+    result = idic.identify(hand)
+    assert list(idic.duplicates_view(result).columns) == ["duplicate group", "customer", "postcode"]
+    activate(Setting("nl", "nl_BE"))
+    again = idic.identify(hand)
+    assert again.coverage.index.tolist() == result.coverage.index.tolist()
+    assert list(idic.duplicates_view(again).columns) == ["duplicatengroep", "klant", "postcode"]
+    references = idic.references_view(again)
+    assert list(references.columns) == ["rijen", "onbekend"] and references.index.name == "tabel"
+    text = idic.describe_identify(again)
+    assert "Van de 4 klantrecords" in text and "telefoon 50 %" in text
+    assert "2 records in 1 groep delen een naam en postcode" in text
+    assert "bevatten helemaal geen adres, behoefteonderzoek" in text
+    stage = idic.stages(again, None, None, None, "EUR")[0]
+    assert stage.lines[0] == "4 klanten" and stage.name == "Identify"
+
+
 def test_identify_with_customers_derived_from_transactions(tmp_path):
     """Without a customer table the customers are the transaction ids: nothing to check."""
     (tmp_path / "transactions.csv").write_text(FILES["transactions.csv"])
@@ -304,6 +324,21 @@ def test_interact_on_the_hand_company(hand):
     assert text.startswith("The plan reaches 3 of 4 customers (75%)")
     view = idic.plan_view(interaction, "EUR")
     assert view.loc["MVC", "reachable"] == "1 of 1"
+
+
+def test_the_plan_reads_in_dutch_and_keeps_its_english_values(hand):
+    """The plan's table and text in Dutch; the plan itself keeps the values code reads."""
+    from crmlib.i18n import Setting, activate
+
+    activate(Setting("nl", "nl_BE"))
+    result = idic.differentiate(hand, ssc_share=0.25)
+    interaction = idic.interact(hand, result)
+    assert set(interaction.plan["goal"]) <= set(idic.GOALS.values())
+    view = idic.plan_view(interaction, "EUR")
+    assert view.loc["MVC", "bereikbaar"] == "1 van 1" and view.loc["MVC", "doel"] == "behouden"
+    assert "overige" in view.index and view.index.name == "segment"
+    text = idic.describe_plan(interaction, "EUR")
+    assert text.startswith("Het plan bereikt 3 van de 4 klanten (75 %)")
 
 
 # ----------------------------------------------------------------------------------------
