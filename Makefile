@@ -84,7 +84,7 @@ messages: $(STAMP)
 	  -i crmlib/locale/crmlib.pot -d crmlib/locale -D crmlib
 
 translations: $(STAMP)
-	$(BIN)/pybabel compile --statistics -d crmlib/locale -D crmlib
+	$(BIN)/python -m crmlib.i18n.catalogue
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info

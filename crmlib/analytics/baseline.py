@@ -33,6 +33,8 @@ from crmlib.analytics.profitability import DEFAULT_TIERS, value_categories
 from crmlib.analytics.vocabulary import definition
 from crmlib.errors import ParameterError
 from crmlib.figures import Figure
+from crmlib.formatting import day, percent
+from crmlib.text import N_, sentence, translate
 
 #: The value tiers a baseline is measured for, in reading order.
 TIERS = tuple(name for name, _ in DEFAULT_TIERS)
@@ -100,13 +102,16 @@ class SelectionBaseline:
         if not self.known:
             return self.reason
         if group not in self.groups.index:
-            return f"the base has no {group} group in the previous window"
+            return sentence("the base has no {group} group in the previous window", group=group)
         if group in _NOT_PICKED_ON_PAST:
-            return _NOT_PICKED_ON_PAST[group]
+            return translate(_NOT_PICKED_ON_PAST[group])
         if pd.isna(self.groups.loc[group, "change"]):
             if self.groups.loc[group, "customers"] == 0:
-                return f"no customer was {group} in the previous window"
-            return f"the {group} customers of the previous window brought no revenue in it"
+                return sentence("no customer was {group} in the previous window", group=group)
+            return sentence(
+                "the {group} customers of the previous window brought no revenue in it",
+                group=group,
+            )
         return ""
 
     def figures(self, groups: tuple[str, ...] | None = None) -> tuple[Figure, ...]:
@@ -131,10 +136,14 @@ class SelectionBaseline:
 
 #: Why a value category other than MVC and BZ has no baseline.
 _NOT_PICKED_ON_PAST = {
-    "MGC": "the most growable customers are picked on the forecast made at the time, which "
-    "the history does not keep",
-    "other": "the other customers are those left after the most growable, who cannot be "
-    "picked again from the history",
+    "MGC": N_(
+        "the most growable customers are picked on the forecast made at the time, which "
+        "the history does not keep"
+    ),
+    "other": N_(
+        "the other customers are those left after the most growable, who cannot be "
+        "picked again from the history"
+    ),
 }
 
 
@@ -210,17 +219,21 @@ def selection_baseline(base: CustomerBase, selected_by: str = "value_tier") -> S
     status, reason = "ok", ""
     if covered < FULL_COVERAGE:
         status = "unavailable"
-        reason = (
-            f"the data begins on {meta['data_start']}, inside the previous window "
-            f"({meta['previous_window']}, {covered:.0%} covered), so no group can be picked "
-            f"on the value of a full window; give {2 * base.settings.window_months} months of "
-            "history"
+        reason = sentence(
+            "the data begins on {start}, inside the previous window ({window}, {covered} "
+            "covered), so no group can be picked on the value of a full window; give "
+            "{months} months of history",
+            start=day(meta["data_start"]),
+            window=meta["previous_window"],
+            covered=percent(covered),
+            months=2 * base.settings.window_months,
         )
     elif covered < 1:
         status = "caveat"
-        reason = (
-            f"the data begins on {meta['data_start']}, a few days into the previous window: "
-            "its revenue is slightly undercounted"
+        reason = sentence(
+            "the data begins on {start}, a few days into the previous window: its revenue "
+            "is slightly undercounted",
+            start=day(meta["data_start"]),
         )
     if status == "unavailable":
         groups["change"] = np.nan

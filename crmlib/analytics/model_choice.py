@@ -46,6 +46,8 @@ from crmlib.analytics.summary import (
     to_day_numbers,
 )
 from crmlib.errors import ModelFitError, ParameterError
+from crmlib.formatting import count, day, percent
+from crmlib.text import Safe, listing, number, sentence, translate
 
 __all__ = ["CANDIDATES", "ModelChoice", "choose_purchase_model", "compare_on_holdout"]
 
@@ -351,32 +353,46 @@ def choose_purchase_model(
             )
             continue
         table.loc[index, "chosen"] = True
-        others = ", ".join(
-            f"{r['model']} {r['mae']:.3f}" for _, r in ranked.iterrows() if r["model"] != name
+        others = listing(
+            sentence("{model} {mae}", model=r["model"], mae=number(r["mae"], 3))
+            for _, r in ranked.iterrows()
+            if r["model"] != name
         )
         left_out = table.loc[table["status"] == "unavailable", "model"].tolist()
-        sentence = (
-            f"{name} is chosen: over the {periods:g}-{unit} holdout from {cal_end:%Y-%m-%d} "
-            f"to {obs_end:%Y-%m-%d} it is off by {row['mae']:.3f} purchases per customer on "
-            f"average (mean absolute error{'; ' + others if others else ''}) and by "
-            f"{row['total_error_pct']:+.1f}% on the total ({row['predicted']:,.0f} predicted, "
-            f"{row['actual']:,.0f} actual)."
+        # one sentence of the catalogue, so it reads in the report's language
+        chosen = sentence(
+            "{name} is chosen: over the {periods}-{unit} holdout from {start} to {end} it is "
+            "off by {mae} purchases per customer on average (mean absolute error{others}) "
+            "and by {total_error} on the total ({predicted} predicted, {actual} actual).",
+            name=name,
+            periods=number(periods, None),
+            unit=translate(unit),
+            start=day(cal_end),
+            end=day(obs_end),
+            mae=number(row["mae"], 3),
+            others=Safe("; " + others) if others else "",
+            total_error=percent(row["total_error_pct"] / 100, 1),
+            predicted=count(row["predicted"]),
+            actual=count(row["actual"]),
         )
         if left_out:
-            sentence += f" Left out as unusable: {', '.join(left_out)}."
+            chosen += sentence(" Left out as unusable: {models}.", models=listing(left_out))
         if model.diagnosis_.status == "caveat":
             findings.append(("caveat", model.diagnosis_.reason))
         if abs(row["total_error_pct"]) > 100 * LARGE_TOTAL_ERROR:
             findings.append(
                 (
                     "caveat",
-                    f"Even the best model misses the holdout total by {row['total_error_pct']:+.0f}%"
-                    ", so its forecasts are rough.",
+                    sentence(
+                        "Even the best model misses the holdout total by {error}, so its "
+                        "forecasts are rough.",
+                        error=percent(row["total_error_pct"] / 100),
+                    ),
                 )
             )
         return ModelChoice(
             "caveat" if findings else "ok",
-            " ".join([sentence, *(s for _, s in findings)]),
+            " ".join([chosen, *(s for _, s in findings)]),
             table,
             chosen=name,
             model=model,

@@ -34,9 +34,10 @@ import numpy as np
 import pandas as pd
 
 from crmlib.errors import DataValidationError, MissingDataError, ParameterError
+from crmlib.text import N_
 
 #: The period units a summary can be made in, with their names in messages.
-FREQUENCIES = {"D": "day", "W": "week", "M": "month"}
+FREQUENCIES = {"D": N_("day"), "W": N_("week"), "M": N_("month")}
 
 #: Average number of periods in a calendar month (365.25 days / 12), for turning a
 #: horizon in months into periods of the summary.

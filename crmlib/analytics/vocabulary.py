@@ -494,17 +494,19 @@ _DEFINITIONS = (
     ),
     Definition(
         "selection_baseline",
-        "Change expected from regression to the mean",
-        "For a group picked on past value (the id ends in the value tier, or the value "
-        "category MVC or BZ): the customers known at the end of the previous window who "
-        "were in that group over it (see Value tier in the previous window; for MVC and BZ "
-        "the rule of the value categories applied to that window's value), their revenue "
-        "over the analysis window divided by "
-        "their revenue over the previous window, minus 1. A group picked for high value "
-        "falls back towards the average, and one picked for low value rises, even when "
-        "nothing about the customers changes; a forecast for today's group is read against "
-        "this change. Unavailable when the data does not cover the previous window.",
-        "the previous window and the analysis window",
+        N_("Change expected from regression to the mean"),
+        N_(
+            "For a group picked on past value (the id ends in the value tier, or the value "
+            "category MVC or BZ): the customers known at the end of the previous window who "
+            "were in that group over it (see Value tier in the previous window; for MVC and BZ "
+            "the rule of the value categories applied to that window's value), their revenue "
+            "over the analysis window divided by "
+            "their revenue over the previous window, minus 1. A group picked for high value "
+            "falls back towards the average, and one picked for low value rises, even when "
+            "nothing about the customers changes; a forecast for today's group is read against "
+            "this change. Unavailable when the data does not cover the previous window."
+        ),
+        N_("the previous window and the analysis window"),
         "share",
     ),
     Definition(

@@ -81,3 +81,29 @@ def translations(language: str) -> gettext.NullTranslations:
 def gettext_for(language: str) -> Callable[[str], str]:
     """The translate function of ``language`` (for a test or a second language at once)."""
     return translations(language).gettext
+
+
+def compile_catalogues(folder: Path = LOCALE_DIR) -> list[Path]:
+    """Compile every ``<language>/LC_MESSAGES/crmlib.po`` into its ``.mo`` (``make translations``).
+
+    Babel's own ``pybabel compile`` checks ``%`` formats, which these templates do not
+    use ("20% of" is text to them, ``{share}`` the placeholder); the tests check the
+    ``{placeholders}`` of every translation instead.
+    """
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    written = []
+    for po in sorted(folder.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        with po.open("rb") as handle:
+            catalog = read_po(handle)
+        mo = po.with_suffix(".mo")
+        with mo.open("wb") as handle:
+            write_mo(handle, catalog)
+        written.append(mo)
+    return written
+
+
+if __name__ == "__main__":
+    for path in compile_catalogues():
+        print(f"compiled {path.relative_to(LOCALE_DIR.parent.parent)}")

@@ -672,8 +672,10 @@ class AssessmentReport:
         notes = [(instrument.area(a).title, n) for a, n in answers.area_notes.items()]
         notes += [(instrument.item(i).text, n) for i, n in answers.item_notes.items()]
         if notes:
+            # The workshop's own words, shown as written: translate="no" tells readers
+            # (and the check for English left in a translated report) they are quoted.
             items = "".join(
-                f"<li><b>{html.escape(where)}</b>: {html.escape(note)}</li>"
+                f'<li><b>{html.escape(where)}</b>: <span translate="no">{html.escape(note)}</span></li>'
                 for where, note in notes
             )
             parts.append(_h4(N_("Notes")) + f"<ul>{items}</ul>")

@@ -160,8 +160,9 @@ def visible_text(html: str) -> list[str]:
     soup = BeautifulSoup(html, "html.parser")
     for hidden in soup(["script", "style", "head"]):
         hidden.decompose()
-    # Text marked as English on purpose (the glossary's English column) is not left over.
-    for quoted in soup.select('[lang="en"]'):
+    # Text marked as English on purpose (the glossary's English column) and the client's
+    # own words (workshop notes, translate="no") are not left over.
+    for quoted in soup.select('[lang="en"], [translate="no"]'):
         quoted.decompose()
     blocks = []
     for element in soup.find_all(_BLOCKS):
@@ -229,6 +230,11 @@ def looks_english(sentence: str) -> bool:
     return english >= 3 and english > dutch
 
 
+# A reference in a list of sources: "Surname, X. ... (2005)". Its title stays in the
+# language it was published in.
+_CITATION = re.compile(r"\b[A-Z][\w'-]+, (?:[A-Z]\.\s?)+.*\((?:\d{4}[a-z]?|n\.d\.)\)")
+
+
 def english_left(html: str, language: str = "nl") -> list[str]:
     """The sentences of a ``language`` report that are still English (empty: none)."""
     templates = _template_patterns(language)
@@ -236,6 +242,8 @@ def english_left(html: str, language: str = "nl") -> list[str]:
     found = []
     for block in visible_text(html):
         plain = _plain(block)
+        if _CITATION.search(plain):
+            continue
         for sentence in _SENTENCE_END.split(plain):
             lowered = sentence.strip().lower()
             if (
