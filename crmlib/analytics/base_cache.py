@@ -29,8 +29,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from crmlib import i18n
+
 #: Bump when the base's columns, definitions or figures change: old entries then miss.
-CACHE_VERSION = "base-5"
+CACHE_VERSION = "base-6"
 
 #: The environment variable naming the cache folder.
 CACHE_ENV = "CRM_WORKBOOK_CACHE"
@@ -66,9 +68,15 @@ def table_digest(table: pd.DataFrame | None) -> str:
 
 
 def cache_key(tables: Mapping[str, pd.DataFrame | None], parameters: Mapping[str, Any]) -> str:
-    """The key of a base: the content of its tables, its parameters and the code version."""
+    """The key of a base: the content of its tables, its parameters and the code version.
+
+    And the language in force: a base keeps sentences written when it was built (the
+    lifetime model's choice, its reasons), so a Dutch report builds its own.
+    """
     digest = hashlib.blake2b(digest_size=20)
     digest.update(CACHE_VERSION.encode())
+    setting = i18n.current()
+    digest.update(f"{setting.language};{setting.locale};".encode())
     for name in sorted(tables):
         digest.update(f"{name}={table_digest(tables[name])};".encode())
     digest.update(json.dumps(parameters, sort_keys=True, default=str).encode())
