@@ -32,7 +32,7 @@ import pandas as pd
 from crmlib import i18n
 
 #: Bump when the base's columns, definitions or figures change: old entries then miss.
-CACHE_VERSION = "base-5"
+CACHE_VERSION = "base-6"
 
 #: The environment variable naming the cache folder.
 CACHE_ENV = "CRM_WORKBOOK_CACHE"
@@ -68,16 +68,15 @@ def table_digest(table: pd.DataFrame | None) -> str:
 
 
 def cache_key(tables: Mapping[str, pd.DataFrame | None], parameters: Mapping[str, Any]) -> str:
-    """The key of a base: its tables' content, its parameters, the code and the language.
+    """The key of a base: the content of its tables, its parameters and the code version.
 
-    The reasons a fit gives are sentences in the report's language and locale, written
-    when the base is built; a base built for an English report is therefore not reused
-    for a Dutch one.
+    And the language in force: a base keeps sentences written when it was built (the
+    lifetime model's choice, its reasons), so a Dutch report builds its own.
     """
-    setting = i18n.current()
     digest = hashlib.blake2b(digest_size=20)
     digest.update(CACHE_VERSION.encode())
-    digest.update(f"language={setting.language};locale={setting.locale};".encode())
+    setting = i18n.current()
+    digest.update(f"{setting.language};{setting.locale};".encode())
     for name in sorted(tables):
         digest.update(f"{name}={table_digest(tables[name])};".encode())
     digest.update(json.dumps(parameters, sort_keys=True, default=str).encode())

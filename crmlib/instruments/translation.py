@@ -33,6 +33,7 @@ TEXT_KEYS = frozenset(
         "source",
         "name",
         "short",
+        "markers",
     }
 )
 
@@ -62,7 +63,15 @@ def lay_over(base: Any, texts: Any, source: str, where: str) -> Any:
                     f"{source}: {where or 'top'} has no '{key}' in the English instrument. "
                     "Fix: translate only keys the English file has"
                 )
-            if isinstance(value, (dict, list)):
+            if key in TEXT_KEYS and _texts(base[key]) and _texts(value):
+                # a list of texts (a maturity level's markers): one per English text
+                if len(value) != len(base[key]):
+                    raise InstrumentError(
+                        f"{source}: {where}{key} has {len(value)} texts, the English "
+                        f"instrument {len(base[key])}. Fix: translate each one, in order"
+                    )
+                merged[key] = list(value)
+            elif isinstance(value, (dict, list)):
                 merged[key] = lay_over(base[key], value, source, f"{where}{key}.")
             elif key in TEXT_KEYS:
                 merged[key] = value
@@ -113,7 +122,10 @@ def untranslated(base: Any, texts: Any, where: str = "") -> list[str]:
     if isinstance(base, dict):
         texts = texts if isinstance(texts, dict) else {}
         for key, value in base.items():
-            if isinstance(value, (dict, list)):
+            if key in TEXT_KEYS and _texts(value):
+                if not _texts(texts.get(key)) or len(texts[key]) != len(value):
+                    missing.append(f"{where}{key}")
+            elif isinstance(value, (dict, list)):
                 missing += untranslated(value, texts.get(key), f"{where}{key}.")
             elif _is_text(key, value) and not str(texts.get(key) or "").strip():
                 missing.append(f"{where}{key}")
@@ -133,3 +145,8 @@ def untranslated(base: Any, texts: Any, where: str = "") -> list[str]:
 def _is_text(key: str, value: object) -> bool:
     # The source is a citation: it stays in the language it was published in.
     return key in TEXT_KEYS and key != "source" and isinstance(value, str) and bool(value.strip())
+
+
+def _texts(value: object) -> bool:
+    """Whether ``value`` is a non-empty list of texts."""
+    return isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)

@@ -22,7 +22,8 @@ from crmlib.data.quality import (
 )
 from crmlib.figures import Figure
 from crmlib.formatting import count, day, money, percent
-from crmlib.text import escape
+from crmlib.i18n import current_locale
+from crmlib.text import N_, Safe, escape, sentence, translate
 
 
 @dataclass(frozen=True)
@@ -62,9 +63,11 @@ class ValueConcentration:
 
     def __repr__(self) -> str:
         # a notebook that displays the object by accident shows a sentence, not a repr
-        return (
-            f"{self.customer_share:.0%} of the customers bring {self.value_share:.0%} of "
-            f"the revenue ({self.window})"
+        return sentence(
+            "{customers} of the customers bring {value} of the revenue ({window})",
+            customers=percent(self.customer_share),
+            value=percent(self.value_share),
+            window=self.window,
         )
 
     def figures(self) -> list[Figure]:
@@ -111,21 +114,30 @@ def describe_tables(company: Company) -> str:
         for t in ("products", "interactions", "channels", "needs", "campaigns")
         if t not in overview.index
     ]
-    text = (
-        f"**{escape(company.name)}** has {count(overview.loc['customers', 'rows'])} customers and "
-        f"{count(tx['rows'])} transaction lines from {day(tx['first_date'])} to "
-        f"{day(tx['last_date'])}; the analysis runs to {day(company.observation_end)}."
+    text = sentence(
+        "**{company}** has {customers} customers and {lines} transaction lines from {first} "
+        "to {last}; the analysis runs to {end}.",
+        company=company.name,
+        customers=count(overview.loc["customers", "rows"]),
+        lines=count(tx["rows"]),
+        first=day(tx["first_date"]),
+        last=day(tx["last_date"]),
+        end=day(company.observation_end),
     )
-    if missing:
-        text += (
-            " The folder has no "
-            + ", ".join(missing)
-            + " table"
-            + ("s" if len(missing) > 1 else "")
-            + ", so the steps that need them will say what they would need and move on."
+    if len(missing) == 1:
+        text += " " + sentence(
+            "The folder has no {tables} table, so the steps that need it will say what they "
+            "would need and move on.",
+            tables=missing[0],
+        )
+    elif missing:
+        text += " " + sentence(
+            "The folder has no {tables} tables, so the steps that need them will say what "
+            "they would need and move on.",
+            tables=", ".join(missing),
         )
     else:
-        text += " Every table of the data model is present."
+        text += " " + translate("Every table of the data model is present.")
     return text
 
 
@@ -134,25 +146,56 @@ def describe_completeness(company: Company, threshold: float = 0.9) -> str:
     columns = column_completeness(company)
     weak = columns[columns["completeness"] < threshold].sort_values("completeness")
     if weak.empty:
-        text = f"Every column the folder holds is at least {percent(threshold)} filled."
+        text = sentence(
+            "Every column the folder holds is at least {threshold} filled.",
+            threshold=percent(threshold),
+        )
         if getattr(company, "customers_derived", False):
             # filled columns say nothing of the customer picture when the customers are ids
-            text += (
-                " The customers are only the ids in the transactions, so nothing is known of "
+            text += " " + translate(
+                "The customers are only the ids in the transactions, so nothing is known of "
                 "them beyond their purchases."
             )
         return text
-    names = ", ".join(
-        f"{escape(r.table)}.{escape(r.column)} ({percent(r.completeness)})"
-        for r in weak.head(6).itertuples()
+    names = Safe(
+        ", ".join(
+            f"{escape(r.table)}.{escape(r.column)} ({percent(r.completeness)})"
+            for r in weak.head(6).itertuples()
+        )
     )
-    more = f" and {len(weak) - 6} more" if len(weak) > 6 else ""
-    subject = "1 column is" if len(weak) == 1 else f"{len(weak)} columns are"
+    if len(weak) > 6:
+        names = sentence("{names} and {n} more", names=names, n=count(len(weak) - 6))
+    if len(weak) == 1:
+        first = sentence(
+            "1 column is filled below {threshold}: {names}.",
+            threshold=percent(threshold),
+            names=names,
+        )
+    else:
+        first = sentence(
+            "{n} columns are filled below {threshold}: {names}.",
+            n=count(len(weak)),
+            threshold=percent(threshold),
+            names=names,
+        )
     return (
-        f"{subject} filled below {percent(threshold)}: {names}{more}. "
-        "Gaps in contact data limit who can be reached; gaps in dates or amounts limit the "
-        "value analysis."
+        first
+        + " "
+        + translate(
+            "Gaps in contact data limit who can be reached; gaps in dates or amounts limit the "
+            "value analysis."
+        )
     )
+
+
+def _month(value: pd.Timestamp) -> str:
+    """A month as words in the locale in force ("March 2025", "maart 2025")."""
+    locale = current_locale()
+    if locale:
+        from babel.dates import format_date
+
+        return format_date(value.date(), "MMMM y", locale=locale)
+    return f"{value:%B %Y}"
 
 
 def describe_activity(company: Company) -> str:
@@ -165,17 +208,30 @@ def describe_activity(company: Company) -> str:
         & (activity.index <= end - pd.DateOffset(months=12))
     ]
     busiest = activity["revenue"].idxmax()
-    text = (
-        f"Over {len(activity)} months, revenue peaked in {busiest:%B %Y} "
-        f"({money(activity['revenue'].max(), company.currency)})."
+    text = sentence(
+        "Over {months} months, revenue peaked in {month} ({revenue}).",
+        months=count(len(activity)),
+        month=_month(busiest),
+        revenue=money(activity["revenue"].max(), company.currency),
     )
     if len(before) >= 12 and before["revenue"].sum() > 0:
         change = last["revenue"].sum() / before["revenue"].sum() - 1
-        direction = "up" if change >= 0 else "down"
-        text += (
-            f" The last twelve months brought {money(last['revenue'].sum(), company.currency)}, "
-            f"{direction} {percent(abs(change))} on the twelve months before; "
-            f"on average {count(last['active_customers'].mean())} customers bought each month."
+        template = (
+            N_(
+                "The last twelve months brought {revenue}, up {change} on the twelve months "
+                "before; on average {customers} customers bought each month."
+            )
+            if change >= 0
+            else N_(
+                "The last twelve months brought {revenue}, down {change} on the twelve "
+                "months before; on average {customers} customers bought each month."
+            )
+        )
+        text += " " + sentence(
+            template,
+            revenue=money(last["revenue"].sum(), company.currency),
+            change=percent(abs(change)),
+            customers=count(last["active_customers"].mean()),
         )
     return text
 
@@ -196,20 +252,25 @@ def describe_concentration(
     c = concentration
     shares, top = c.figures()
     show = cite or (lambda figure: percent(figure.value))
-    text = (
-        f"Over the whole history ({c.window}), {show(shares)} of the customers bring "
-        f"{percent(c.value_share)} of the revenue, and the top 20% bring {show(top)}. "
-        f"{count(c.customers - c.buyers)} of {count(c.customers)} customers bought nothing in "
-        "that period."
+    text = sentence(
+        "Over the whole history ({window}), {shares} of the customers bring {value} of the "
+        "revenue, and the top 20% bring {top}. {idle} of {customers} customers bought nothing "
+        "in that period.",
+        window=c.window,
+        shares=Safe(show(shares)),
+        value=percent(c.value_share),
+        top=Safe(show(top)),
+        idle=count(c.customers - c.buyers),
+        customers=count(c.customers),
     )
     if c.customer_share <= 0.3:
-        text += (
-            " Value is concentrated, as the 20/80 rule expects: a small group of strategically "
+        text += " " + translate(
+            "Value is concentrated, as the 20/80 rule expects: a small group of strategically "
             "significant customers deserves its own treatment."
         )
     else:
-        text += (
-            " Value is spread more evenly than the 20/80 rule expects: differentiation will "
+        text += " " + translate(
+            "Value is spread more evenly than the 20/80 rule expects: differentiation will "
             "rest more on needs and growth potential than on current value alone."
         )
     return text
@@ -229,22 +290,23 @@ def overview_view(overview: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Columns file, rows, columns, first date, last date and filled, indexed by table.
+        Columns file, rows, columns, first date, last date and filled, indexed by table
+        (the headers in the reader's language; the table names are the file names).
     """
 
     def when(value) -> str:
-        return day(value) if pd.notna(value) else "no dates"
+        return day(value) if pd.notna(value) else translate("no dates")
 
     return pd.DataFrame(
         {
-            "file": overview["file"],
-            "rows": overview["rows"].map(count),
-            "columns": overview["columns"],
-            "first date": overview["first_date"].map(when),
-            "last date": overview["last_date"].map(when),
-            "filled": overview["completeness"].map(percent),
+            translate("file"): overview["file"],
+            translate("rows"): overview["rows"].map(count),
+            translate("columns"): overview["columns"],
+            translate("first date"): overview["first_date"].map(when),
+            translate("last date"): overview["last_date"].map(when),
+            translate("filled"): overview["completeness"].map(percent),
         },
-        index=overview.index.rename("table"),
+        index=overview.index.rename(translate("table")),
     )
 
 

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from crmlib.models.verdict import ModelVerdict
+from crmlib.text import N_, sentence, translate
 
-MODELS = ("IDIC", "QCI", "Payne & Frow", "CRM value chain", "Customer IDOL")
+# The names are keys (verdicts, columns); the catalogue gives their words where shown.
+MODELS = ("IDIC", "QCI", "Payne & Frow", N_("CRM value chain"), "Customer IDOL")
 
 
 @dataclass(frozen=True)
@@ -34,97 +36,97 @@ class Theme:
 #: element of its own for the idea.
 THEMES = (
     Theme(
-        "Know the customer",
-        "Do we recognise each customer and know enough about them?",
+        N_("Know the customer"),
+        N_("Do we recognise each customer and know enough about them?"),
         {
-            "IDIC": "Identify",
-            "QCI": "Information & technology",
-            "Payne & Frow": "Information management",
-            "CRM value chain": "Customer intimacy",
-            "Customer IDOL": "Identification",
+            "IDIC": N_("Identify"),
+            "QCI": N_("Information & technology"),
+            "Payne & Frow": N_("Information management"),
+            "CRM value chain": N_("Customer intimacy"),
+            "Customer IDOL": N_("Identification"),
         },
         ("picture", "duplicate", "data", "consent", "needs", "identif", "record"),
     ),
     Theme(
-        "Rank customers by value",
-        "Which customers matter most, now and later?",
+        N_("Rank customers by value"),
+        N_("Which customers matter most, now and later?"),
         {
-            "IDIC": "Differentiate (MVC, MGC, BZ)",
-            "QCI": "Analysis & planning",
-            "Payne & Frow": "Strategy development",
-            "CRM value chain": "Customer portfolio analysis",
-            "Customer IDOL": "Differentiation",
+            "IDIC": N_("Differentiate (MVC, MGC, BZ)"),
+            "QCI": N_("Analysis & planning"),
+            "Payne & Frow": N_("Strategy development"),
+            "CRM value chain": N_("Customer portfolio analysis"),
+            "Customer IDOL": N_("Differentiation"),
         },
         ("segment", "mvc", "mgc", "groups", "treat", "strateg", "portfolio", "ssc", "tier"),
     ),
     Theme(
-        "Keep and grow customers",
-        "How do we keep the valuable customers and sell them more?",
+        N_("Keep and grow customers"),
+        N_("How do we keep the valuable customers and sell them more?"),
         {
-            "IDIC": "Interact (retain MVC, develop MGC)",
-            "QCI": "Retention, penetration, acquisition",
-            "Payne & Frow": "Value creation",
-            "CRM value chain": "Relationship management",
+            "IDIC": N_("Interact (retain MVC, develop MGC)"),
+            "QCI": N_("Retention, penetration, acquisition"),
+            "Payne & Frow": N_("Value creation"),
+            "CRM value chain": N_("Relationship management"),
             "Customer IDOL": "-",
         },
         ("retain", "retention", "win back", "lapsed", "cross-sell", "loyalty", "acquisition"),
     ),
     Theme(
-        "One customer across channels",
-        "Does every channel and process treat the customer as one?",
+        N_("One customer across channels"),
+        N_("Does every channel and process treat the customer as one?"),
         {
-            "IDIC": "Interact",
-            "QCI": "Customer management activities",
-            "Payne & Frow": "Multichannel integration",
-            "CRM value chain": "Network development",
-            "Customer IDOL": "Orchestration",
+            "IDIC": N_("Interact"),
+            "QCI": N_("Customer management activities"),
+            "Payne & Frow": N_("Multichannel integration"),
+            "CRM value chain": N_("Network development"),
+            "Customer IDOL": N_("Orchestration"),
         },
         ("channel", "contact history", "first contact", "settle", "partner", "handover"),
     ),
     Theme(
-        "Fit the offer",
-        "Does what we offer fit what each customer needs?",
+        N_("Fit the offer"),
+        N_("Does what we offer fit what each customer needs?"),
         {
-            "IDIC": "Customize",
-            "QCI": "Proposition",
-            "Payne & Frow": "Value creation",
-            "CRM value chain": "Value proposition development",
-            "Customer IDOL": "Differentiation (needs)",
+            "IDIC": N_("Customize"),
+            "QCI": N_("Proposition"),
+            "Payne & Frow": N_("Value creation"),
+            "CRM value chain": N_("Value proposition development"),
+            "Customer IDOL": N_("Differentiation (needs)"),
         },
         ("proposition", "offer", "next best", "product"),
     ),
     Theme(
-        "Serve at a fitting cost",
-        "Where does serving customers cost more than they bring?",
+        N_("Serve at a fitting cost"),
+        N_("Where does serving customers cost more than they bring?"),
         {
-            "IDIC": "Differentiate (below-zero customers)",
-            "QCI": "Efficiency",
-            "Payne & Frow": "Value creation (cost to serve)",
-            "CRM value chain": "Cost magnets",
-            "Customer IDOL": "Differentiation (cost per treatment)",
+            "IDIC": N_("Differentiate (below-zero customers)"),
+            "QCI": N_("Efficiency"),
+            "Payne & Frow": N_("Value creation (cost to serve)"),
+            "CRM value chain": N_("Cost magnets"),
+            "Customer IDOL": N_("Differentiation (cost per treatment)"),
         },
         ("cost", "cheaper", "serve for less", "profitable"),
     ),
     Theme(
-        "Measure and learn",
-        "Do we measure what the strategy does and change course?",
+        N_("Measure and learn"),
+        N_("Do we measure what the strategy does and change course?"),
         {
-            "IDIC": "Interact (learn from each contact)",
-            "QCI": "Measuring the effect",
-            "Payne & Frow": "Performance assessment",
+            "IDIC": N_("Interact (learn from each contact)"),
+            "QCI": N_("Measuring the effect"),
+            "Payne & Frow": N_("Performance assessment"),
             "CRM value chain": "-",
-            "Customer IDOL": "Learning",
+            "Customer IDOL": N_("Learning"),
         },
         ("review", "measure", "kpi", "standard", "satisfaction", "every quarter", "quarter"),
     ),
     Theme(
-        "People and organisation",
-        "Are leadership, staff and organisation ready for it?",
+        N_("People and organisation"),
+        N_("Are leadership, staff and organisation ready for it?"),
         {
             "IDIC": "-",
-            "QCI": "People & organisation",
-            "Payne & Frow": "The four elements (readiness, change, projects, engagement)",
-            "CRM value chain": "Supporting conditions",
+            "QCI": N_("People & organisation"),
+            "Payne & Frow": N_("The four elements (readiness, change, projects, engagement)"),
+            "CRM value chain": N_("Supporting conditions"),
             "Customer IDOL": "-",
         },
         ("employee", "engagement", "change management", "barrier", "leadership", "hr",
@@ -132,24 +134,77 @@ THEMES = (
     ),
 )  # fmt: skip
 
+
+class _InLanguage(dict):
+    """A mapping of texts that reads each text in the language in force (keys stay English).
+
+    For texts a notebook shows straight from the mapping (``assign(best_for=BEST_FOR)``).
+    """
+
+    def __getitem__(self, key: str) -> str:
+        return translate(dict.__getitem__(self, key))
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def values(self) -> list[str]:  # type: ignore[override]
+        return [self[key] for key in self]
+
+    def items(self) -> list[tuple[str, str]]:  # type: ignore[override]
+        return [(key, self[key]) for key in self]
+
+
 #: The question each model answers best: when to use which.
-BEST_FOR = {
-    "IDIC": "Where to start: a step-by-step plan from knowing customers to tailoring to them, "
-    "with a value category per customer.",
-    "QCI": "Which activity to improve (acquisition, retention, penetration) and how the "
-    "company's practice compares with others', scored on intention and reality.",
-    "Payne & Frow": "Whether the organisation is ready and which cross-functional process is "
-    "weakest: a programme plan for the board.",
-    "CRM value chain": "Which customers are strategically significant and which link of the "
-    "chain, primary or supporting, limits the value created for them.",
-    "Customer IDOL": "How far to segment (how many groups pay) and whether channels, "
-    "processes and offers treat the customer as one.",
-}
+BEST_FOR = _InLanguage(
+    {
+        "IDIC": N_(
+            "Where to start: a step-by-step plan from knowing customers to tailoring to them, "
+            "with a value category per customer."
+        ),
+        "QCI": N_(
+            "Which activity to improve (acquisition, retention, penetration) and how the "
+            "company's practice compares with others', scored on intention and reality."
+        ),
+        "Payne & Frow": N_(
+            "Whether the organisation is ready and which cross-functional process is "
+            "weakest: a programme plan for the board."
+        ),
+        "CRM value chain": N_(
+            "Which customers are strategically significant and which link of the "
+            "chain, primary or supporting, limits the value created for them."
+        ),
+        "Customer IDOL": N_(
+            "How far to segment (how many groups pay) and whether channels, "
+            "processes and offers treat the customer as one."
+        ),
+    }
+)
+
+#: The theme of an action whose title matches no idea (a key; shown translated).
+OTHER = N_("other")
+
+
+def model_names(models: str) -> str:
+    """Model names as the reader sees them; a joined list ("IDIC, QCI") name by name."""
+    return ", ".join(translate(name) for name in str(models).split(", "))
 
 
 def crosswalk() -> pd.DataFrame:
-    """The crosswalk: one row per shared idea, one column per model's element."""
-    rows = {t.name: {"question": t.question, **t.elements} for t in THEMES}
+    """The crosswalk: one row per shared idea, one column per model's element.
+
+    The ideas, questions and elements are in the reader's language; the columns keep the
+    names the code selects by (``question`` and the models of :data:`MODELS`).
+    """
+    rows = {
+        translate(t.name): {
+            "question": translate(t.question),
+            **{model: translate(element) for model, element in t.elements.items()},
+        }
+        for t in THEMES
+    }
     return pd.DataFrame.from_dict(rows, orient="index")[["question", *MODELS]]
 
 
@@ -171,7 +226,7 @@ def actions_by_theme(verdicts: list[ModelVerdict]) -> pd.DataFrame:
     rows = [
         {
             "model": v.model,
-            "theme": theme_of(a.title) or "other",
+            "theme": theme_of(a.title) or OTHER,
             "priority": a.priority,
             "action": a.title,
             "expected_value": a.expected_value,
@@ -188,7 +243,7 @@ def priority_grid(actions: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(dtype=float)
     grid = actions.pivot_table(index="theme", columns="model", values="priority", aggfunc="min")
     order = [t.name for t in THEMES if t.name in grid.index] + (
-        ["other"] if "other" in grid.index else []
+        [OTHER] if OTHER in grid.index else []
     )
     return grid.reindex(index=order)
 
@@ -218,7 +273,7 @@ class Comparison:
 def compare(verdicts: list[ModelVerdict]) -> Comparison:
     """Agreements and conflicts between the models' actions, theme by theme."""
     actions = actions_by_theme(verdicts)
-    grid = priority_grid(actions).drop(index="other", errors="ignore")
+    grid = priority_grid(actions).drop(index=OTHER, errors="ignore")
     # a model with a verdict but no action on any theme is silent on all of them
     grid = grid.reindex(columns=list(dict.fromkeys(v.model for v in verdicts)))
     agree, conflict = [], []
@@ -238,7 +293,7 @@ def compare(verdicts: list[ModelVerdict]) -> Comparison:
                  "silent": ", ".join(silent) or "-"}
             )  # fmt: skip
     valued = actions.dropna(subset=["expected_value"])
-    valued = valued[valued["theme"] != "other"]
+    valued = valued[valued["theme"] != OTHER]
     spans = []
     for theme, group in valued.groupby("theme", sort=False):
         per_model = group.groupby("model")["expected_value"].sum()
@@ -260,10 +315,12 @@ def agreement_scores(verdicts: list[ModelVerdict]) -> pd.Series:
     """Per theme: how strongly the models back it (priority 1 counts 3, 2 counts 2, 3 counts 1).
 
     The workbook's rule for a joint plan: an idea that several models, each asking its own
-    question, put first is the most robust place to start.
+    question, put first is the most robust place to start. The ideas are named as the
+    reader sees them in the chart (in the report's language): a student answers with them.
     """
-    grid = priority_grid(actions_by_theme(verdicts)).drop(index="other", errors="ignore")
-    return (4 - grid).sum(axis=1).sort_values(ascending=False, kind="mergesort")
+    grid = priority_grid(actions_by_theme(verdicts)).drop(index=OTHER, errors="ignore")
+    scores = (4 - grid).sum(axis=1).sort_values(ascending=False, kind="mergesort")
+    return scores.rename(index=translate)
 
 
 def _short(name: str) -> str:
@@ -277,25 +334,61 @@ def describe(comparison: Comparison, currency: str = "") -> str:
 
     lines = []
     for theme, row in comparison.agree.iterrows():
-        first = f"; {row['first']} put it first" if row["first"] != "-" else ""
-        lines.append(f"- **{theme}**: {row['models']} models act on it ({row['which']}){first}.")
+        values = {
+            "theme": translate(theme),
+            "n": row["models"],
+            "which": model_names(row["which"]),
+        }
+        if row["first"] != "-":
+            # one model or several: the verb agrees (in Dutch too)
+            template = (
+                N_("**{theme}**: {n} models act on it ({which}); {first} put it first.")
+                if ", " in row["first"]
+                else N_("**{theme}**: {n} models act on it ({which}); {first} puts it first.")
+            )
+            line = sentence(template, first=model_names(row["first"]), **values)
+        else:
+            line = sentence("**{theme}**: {n} models act on it ({which}).", **values)
+        lines.append(f"- {line}")
     for theme, row in comparison.conflict.iterrows():
-        later = f"; {row['later']} only later" if row["later"] != "-" else ""
-        silent = f"; {row['silent']} not at all" if row["silent"] != "-" else ""
+        template = (
+            N_("**Conflict on {theme}**: {first} put it first")
+            if ", " in row["first"]
+            else N_("**Conflict on {theme}**: {first} puts it first")
+        )
+        parts = [
+            sentence(
+                template,
+                theme=translate(theme).lower(),
+                first=model_names(row["first"]),
+            )
+        ]
+        if row["later"] != "-":
+            parts.append(sentence("{models} only later", models=model_names(row["later"])))
+        if row["silent"] != "-":
+            parts.append(sentence("{models} not at all", models=model_names(row["silent"])))
         asks = " ".join(
-            f"{name} asks: {BEST_FOR[short]}"
+            sentence("{model} asks: {question}", model=translate(name), question=BEST_FOR[short])
             for name in row["later"].split(", ")
             if (short := _short(name)) in BEST_FOR
         )
         lines.append(
-            f"- **Conflict on {theme.lower()}**: {row['first']} put it first{later}{silent}. "
-            f"Each model ranks by its own question. {asks}"
+            "- "
+            + "; ".join(parts)
+            + ". "
+            + translate("Each model ranks by its own question.")
+            + (f" {asks}" if asks else " ")
         )
     for theme, row in comparison.values.iterrows():
-        lines.append(
-            f"- **{theme}** is worth {money(row['lowest'], currency)} a year to {row['by']} and "
-            f"{money(row['highest'], currency)} to {row['by_highest']}: the models value "
-            "different actions on different customers (all buyers, a target segment, one "
-            "value category) with different uplifts."
+        line = sentence(
+            "**{theme}** is worth {lowest} a year to {by} and {highest} to {by_highest}: the "
+            "models value different actions on different customers (all buyers, a target "
+            "segment, one value category) with different uplifts.",
+            theme=translate(theme),
+            lowest=money(row["lowest"], currency),
+            by=translate(row["by"]),
+            highest=money(row["highest"], currency),
+            by_highest=translate(row["by_highest"]),
         )
-    return "\n".join(lines) or "The models' actions share no theme for this company."
+        lines.append(f"- {line}")
+    return "\n".join(lines) or translate("The models' actions share no theme for this company.")

@@ -30,6 +30,7 @@ import pandas as pd
 
 from crmlib.errors import ParameterError
 from crmlib.models.verdict import EFFORT_SCALE, Action
+from crmlib.text import translate
 
 #: The gates whose blockers come first even when no action names them.
 ALWAYS_BLOCKING = ("readiness", "consent")
@@ -391,4 +392,4 @@ def roadmap(actions: list[Action]) -> pd.DataFrame:
 
 def effort_scale() -> str:
     """The effort scale in words, for the report."""
-    return "; ".join(f"{n} = {text}" for n, text in EFFORT_SCALE.items())
+    return "; ".join(f"{n} = {translate(text)}" for n, text in EFFORT_SCALE.items())

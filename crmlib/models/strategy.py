@@ -31,7 +31,7 @@ from crmlib.models import portfolio as portfolio_
 from crmlib.models import verdict_cache
 from crmlib.models.registry import MODEL_MODULES
 from crmlib.models.verdict import EFFORT_SCALE, ModelVerdict
-from crmlib.text import escape
+from crmlib.text import N_, Safe, escape, sentence, translate
 
 #: The base's figures the report shows first, in reading order.
 KEY_FIGURES = (
@@ -64,7 +64,7 @@ def key_figures(base: CustomerBase) -> list[Figure]:
 def shown_value(figure: Figure) -> str:
     """A figure's value as the report's table shows it ("not available" when unknown)."""
     if figure.status == "unavailable" or figure.value is None:
-        return "not available"
+        return translate("not available")
     value = figure.value
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
@@ -74,7 +74,7 @@ def shown_value(figure: Figure) -> str:
         return count(value)
     if len(figure.unit) == 3 and figure.unit.isupper():
         return money(float(value), figure.unit)
-    return f"{value:,.0f}"
+    return money(float(value))
 
 
 def key_figures_table(figures: list[Figure]) -> pd.DataFrame:
@@ -88,14 +88,21 @@ def key_figures_table(figures: list[Figure]) -> pd.DataFrame:
     """
     rows = [
         {
-            "figure": f.label,
+            "figure": translate(f.label),
             "value": shown_value(f),
             "period": f.window,
-            "note": f.reason if f.status != "ok" else "",
+            "note": translate(f.reason) if f.status != "ok" else "",
         }
         for f in figures
     ]
-    return pd.DataFrame(rows, columns=["figure", "value", "period", "note"]).set_index("figure")
+    table = pd.DataFrame(rows, columns=["figure", "value", "period", "note"]).set_index("figure")
+    # the headers in the reader's language, as the report shows them
+    headers = {
+        "value": translate("value"),
+        "period": translate("period"),
+        "note": translate("note"),
+    }
+    return table.rename(columns=headers).rename_axis(translate("figure"))
 
 
 def value_curve(base: CustomerBase) -> pd.DataFrame:
@@ -104,8 +111,52 @@ def value_curve(base: CustomerBase) -> pd.DataFrame:
 
 
 def value_name(base: CustomerBase) -> str:
-    """What current value measures, in words."""
-    return "margin after the cost to serve" if base.value_metric == "margin" else "revenue"
+    """What current value measures, in words (in the reader's language)."""
+    if base.value_metric == "margin":
+        return translate("margin after the cost to serve")
+    return translate("revenue")
+
+
+#: Model names that have words of their own in a language (the others are proper names).
+TRANSLATED_MODEL_NAMES = (N_("CRM value chain"), N_("CRM value chain (Buttle)"))
+
+
+#: The owners the models name for their actions (roles), as words for the catalogue; an
+#: action keeps its English owner, translated where the report shows it.
+OWNER_WORDS = (
+    N_("marketing"),
+    N_("customer service"),
+    N_("IT"),
+    N_("board"),
+    N_("HR"),
+    N_("legal"),
+    N_("management team"),
+    N_("CRM programme lead"),
+    N_("purchasing"),
+    N_("operations"),
+)
+
+
+def model_name(model: str) -> str:
+    """A model's name as the reader sees it; joined names ("IDIC, QCI") name by name.
+
+    The English name stays the key every verdict, action and chart colour is found by.
+    """
+    return ", ".join(translate(name) for name in str(model).split(", "))
+
+
+def lever_name(lever: str) -> str:
+    """A lever (:data:`crmlib.models.verdict.LEVERS`) in words, as the reader sees it."""
+    names = {
+        "retention": translate("retention"),
+        "acquisition": translate("acquisition"),
+        "penetration": translate("penetration"),
+        "cost_to_serve": translate("cost to serve"),
+        "data": translate("data"),
+        "readiness": translate("readiness"),
+        "not said": translate("not said"),
+    }
+    return names.get(str(lever), str(lever).replace("_", " "))
 
 
 @dataclass(frozen=True)
@@ -154,10 +205,10 @@ def collect_verdicts(
         try:
             module = importlib.import_module(module_name)
         except ImportError:
-            skipped[name] = "the model's module is not installed"
+            skipped[name] = N_("the model's module is not installed")
             continue
         if not (hasattr(module, "analyse") and hasattr(module, "verdict")):
-            skipped[name] = "the model does not offer a verdict yet"
+            skipped[name] = N_("the model does not offer a verdict yet")
             continue
         try:
             verdict = verdict_cache.model_verdict(module, module.analyse(company, base))
@@ -203,21 +254,28 @@ def action_portfolio(
     )
 
 
-def _money_or(value: float, currency: str, unknown: str = "not known") -> str:
-    return money(value, currency) if value is not None and not math.isnan(value) else unknown
+def _money_or(value: float, currency: str) -> str:
+    if value is None or math.isnan(value):
+        return translate("not known")
+    return money(value, currency)
+
+
+def _span(base: str, low: str, high: str) -> str:
+    """A base value with its range, each already worded."""
+    return translate("{base} ({low} to {high})").format(base=base, low=low, high=high)
 
 
 def _range(low: float, base: float, high: float, currency: str) -> str:
     if any(v is None or math.isnan(v) for v in (low, base, high)):
-        return "not estimated"
-    return f"{money(base, currency)} ({money(low, currency)} to {money(high, currency)})"
+        return translate("not estimated")
+    return _span(money(base, currency), money(low, currency), money(high, currency))
 
 
 def _amount(value: float) -> str:
     """A money amount without its currency (the column names it), unknown said."""
     if value is None or math.isnan(value):
-        return "not known"
-    return f"{value:,.0f}" if value >= 0 else f"-{abs(value):,.0f}"
+        return translate("not known")
+    return money(value)
 
 
 def portfolio_table(found: ActionPortfolio, currency: str) -> pd.DataFrame:
@@ -230,32 +288,46 @@ def portfolio_table(found: ActionPortfolio, currency: str) -> pd.DataFrame:
     """
     plan = found.roadmap
     rank_of = {title: rank for rank, title in plan["action"].items()}
-    unit = f" ({currency})" if currency else ""
+    if currency:
+        cost = translate("cost / year ({currency})").format(currency=currency)
+        net = translate("net / year ({currency}), low to high").format(currency=currency)
+    else:
+        cost, net = translate("cost / year"), translate("net / year, low to high")
     shown = pd.DataFrame(index=plan.index)
-    shown["action"] = plan["action"]
-    shown["model"] = plan["model"]
-    shown["lever"] = plan["lever"].str.replace("_", " ")
-    shown["customers"] = [count(c) if pd.notna(c) else "not counted" for c in plan["customers"]]
-    shown[f"cost / year{unit}"] = [_amount(c) for c in plan["cost"]]
-    shown[f"net / year{unit}, low to high"] = [
-        "not estimated"
+    shown[translate("action")] = plan["action"]
+    shown[translate("model")] = plan["model"].map(model_name)
+    shown[translate("lever")] = plan["lever"].map(lever_name)
+    shown[translate("customers")] = [
+        count(c) if pd.notna(c) else translate("not counted") for c in plan["customers"]
+    ]
+    shown[cost] = [_amount(c) for c in plan["cost"]]
+    shown[net] = [
+        translate("not estimated")
         if pd.isna(r.net_base)
-        else f"{_amount(r.net_base)} ({_amount(r.net_low)} to {_amount(r.net_high)})"
+        else _span(_amount(r.net_base), _amount(r.net_low), _amount(r.net_high))
         for r in plan.itertuples()
     ]
-    shown["effort"] = plan["effort"]
-    shown["gated by"] = [", ".join(f"#{rank_of[t]}" for t in g) for g in plan["gated_by"]]
-    return shown
+    shown[translate("effort")] = plan["effort"]
+    shown[translate("gated by")] = [
+        ", ".join(f"#{rank_of[t]}" for t in g) for g in plan["gated_by"]
+    ]
+    return shown.rename_axis(translate("rank"))
 
 
 def assumptions_table(found: ActionPortfolio) -> pd.DataFrame:
     """What each valued action's value rests on, stated (the board's caveats)."""
     rows = [
-        {"action": a.title, "model": a.model, "assumptions": a.assumptions}
+        {
+            translate("action"): a.title,
+            translate("model"): model_name(a.model),
+            translate("assumptions"): a.assumptions,
+        }
         for a in found.actions
         if a.assumptions
     ]
-    return pd.DataFrame(rows, columns=["action", "model", "assumptions"])
+    return pd.DataFrame(
+        rows, columns=[translate("action"), translate("model"), translate("assumptions")]
+    )
 
 
 def portfolio_payload(found: ActionPortfolio) -> dict:
@@ -297,7 +369,8 @@ def portfolio_payload(found: ActionPortfolio) -> dict:
 
 def effort_note() -> str:
     """The effort scale in one line."""
-    return "Effort: " + "; ".join(f"{n}, {text}" for n, text in EFFORT_SCALE.items()) + "."
+    scale = "; ".join(f"{n}, {translate(text)}" for n, text in EFFORT_SCALE.items())
+    return translate("Effort: {scale}.").format(scale=scale)
 
 
 #: The five figures of the situation, in the executive summary's order.
@@ -317,10 +390,10 @@ def situation(base: CustomerBase, cite: Callable[[Figure], str] | None = None) -
         figure = base.figure(figure_id)
         note = f" ({escape(figure.window)})" if figure.window and figure.window != window else ""
         if figure_id == SITUATION[0] and window:
-            note = f" (analysis window {escape(window)})"
+            note = " " + sentence("(analysis window {window})", window=window)
         if figure.status == "unavailable":
-            note = f": {escape(figure.reason.rstrip('.'))}"
-        lines.append(f"- {escape(figure.label)}: **{show(figure)}**{note}")
+            note = f": {escape(translate(figure.reason).rstrip('.'))}"
+        lines.append(f"- {escape(translate(figure.label))}: **{show(figure)}**{note}")
     return "\n".join(lines)
 
 
@@ -334,36 +407,73 @@ def decisions(found: ActionPortfolio, currency: str) -> list[str]:
     year = plan[(plan["when"] == "this year") & plan["net_base"].notna()]
     out = []
     if len(blockers):
-        owners = ", ".join(dict.fromkeys(blockers["owner"]))
+        owners = ", ".join(translate(o) for o in dict.fromkeys(blockers["owner"]))
         out.append(
-            f"**Remove the {count(len(blockers))} blockers first** ({escape(owners)}; listed "
-            "under the first 90 days): the campaigns that need them wait until they are removed."
+            sentence(
+                "**Remove the {n} blockers first** ({owners}; listed under the first 90 days): "
+                "the campaigns that need them wait until they are removed.",
+                n=count(len(blockers)),
+                owners=owners,
+            )
         )
     else:
         top = plan.iloc[0]
-        out.append(f"**Start with:** {escape(top['action'].rstrip('.'))} ({escape(top['owner'])}).")
+        out.append(
+            sentence(
+                "**Start with:** {action} ({owner}).",
+                action=top["action"].rstrip("."),
+                owner=translate(top["owner"]),
+            )
+        )
     cost = first["cost"].sum(min_count=1)
     net = first["net_base"].sum(min_count=1)
-    out.append(
-        f"**Fund the first 90 days:** {count(len(first))} actions costing "
-        f"{_money_or(cost, currency)} a year"
-        + (
-            f"; those with a value estimate bring a net {money(net, currency)} a year."
-            if pd.notna(net)
-            else "."
-        )
-    )
-    if len(year):
-        best = year.sort_values("net_base", ascending=False).iloc[0]
+    if pd.notna(net):
         out.append(
-            f"**Commit to the year's largest net value:** {escape(best['action'].rstrip('.'))} "
-            f"({escape(best['model'])}), net {_range(best['net_low'], best['net_base'], best['net_high'], currency)} a year"
-            + (", once the blockers it needs are removed." if best["gated_by"] else ".")
+            sentence(
+                "**Fund the first 90 days:** {n} actions costing {cost} a year; those with a "
+                "value estimate bring a net {net} a year.",
+                n=count(len(first)),
+                cost=_money_or(cost, currency),
+                net=money(net, currency),
+            )
         )
     else:
         out.append(
-            "**Commission the estimates the portfolio lacks:** no action for the rest of the "
-            "year carries a net value yet."
+            sentence(
+                "**Fund the first 90 days:** {n} actions costing {cost} a year.",
+                n=count(len(first)),
+                cost=_money_or(cost, currency),
+            )
+        )
+    if len(year):
+        best = year.sort_values("net_base", ascending=False).iloc[0]
+        values = {
+            "action": best["action"].rstrip("."),
+            "model": model_name(best["model"]),
+            "net": _range(best["net_low"], best["net_base"], best["net_high"], currency),
+        }
+        if best["gated_by"]:
+            out.append(
+                sentence(
+                    "**Commit to the year's largest net value:** {action} ({model}), net {net} "
+                    "a year, once the blockers it needs are removed.",
+                    **values,
+                )
+            )
+        else:
+            out.append(
+                sentence(
+                    "**Commit to the year's largest net value:** {action} ({model}), net {net} "
+                    "a year.",
+                    **values,
+                )
+            )
+    else:
+        out.append(
+            translate(
+                "**Commission the estimates the portfolio lacks:** no action for the rest of "
+                "the year carries a net value yet."
+            )
         )
     return out
 
@@ -373,38 +483,48 @@ def describe_portfolio(found: ActionPortfolio, currency: str) -> str:
     c = found.combined
     n = len(found.actions)
     if c.net_base is None:
-        return (
-            f"None of the {count(n)} actions can be valued net yet: each lacks a value or a "
-            "cost the data can give. Their costs and gates are in the table below."
+        return sentence(
+            "None of the {n} actions can be valued net yet: each lacks a value or a cost the "
+            "data can give. Their costs and gates are in the table below.",
+            n=count(n),
         )
-    text = (
-        f"The {count(n)} actions are worth **{money(c.net_base, currency)} a year** net of "
-        f"their costs ({money(c.net_low, currency)} to {money(c.net_high, currency)}), each "
-        "customer-euro counted once"
-    )
+    values = {
+        "n": count(n),
+        "net": money(c.net_base, currency),
+        "low": money(c.net_low, currency),
+        "high": money(c.net_high, currency),
+    }
     if c.enabler_cost:
-        text += f", after the {money(c.enabler_cost, currency)} the enablers cost"
-    text += "."
+        text = sentence(
+            "The {n} actions are worth **{net} a year** net of their costs ({low} to {high}), "
+            "each customer-euro counted once, after the {enablers} the enablers cost.",
+            enablers=money(c.enabler_cost, currency),
+            **values,
+        )
+    else:
+        text = sentence(
+            "The {n} actions are worth **{net} a year** net of their costs ({low} to {high}), "
+            "each customer-euro counted once.",
+            **values,
+        )
     if c.unvalued:
-        text += (
-            f" {count(c.unvalued)} "
-            + ("action cannot" if c.unvalued == 1 else "actions cannot")
-            + " be valued yet (value or cost not known) and "
-            + ("is" if c.unvalued == 1 else "are")
-            + " not in it."
+        unvalued = (
+            N_("{n} action cannot be valued yet (value or cost not known) and is not in it.")
+            if c.unvalued == 1
+            else N_("{n} actions cannot be valued yet (value or cost not known) and are not in it.")
         )
+        text += " " + sentence(unvalued, n=count(c.unvalued))
     if c.not_paying:
-        text += (
-            f" {count(c.not_paying)} "
-            + ("action does" if c.not_paying == 1 else "actions do")
-            + " not pay at the stated costs and "
-            + ("is" if c.not_paying == 1 else "are")
-            + " left out."
+        not_paying = (
+            N_("{n} action does not pay at the stated costs and is left out.")
+            if c.not_paying == 1
+            else N_("{n} actions do not pay at the stated costs and are left out.")
         )
-    text += (
-        f" The models' own values, summed as they come, would say "
-        f"{money(found.gross_sum, currency)}: gross, not incremental, and counting the same "
-        "customers several times."
+        text += " " + sentence(not_paying, n=count(c.not_paying))
+    text += " " + sentence(
+        "The models' own values, summed as they come, would say {gross}: gross, not "
+        "incremental, and counting the same customers several times.",
+        gross=money(found.gross_sum, currency),
     )
     return text
 
@@ -413,11 +533,18 @@ def first_days(found: ActionPortfolio) -> str:
     """The first 90 days as a Markdown list: action, owner and what it opens."""
     first = found.roadmap[found.roadmap["when"] == "first 90 days"]
     if first.empty:
-        return "Nothing can start in the first 90 days: every action waits for a blocker."
+        return translate(
+            "Nothing can start in the first 90 days: every action waits for a blocker."
+        )
     return "\n".join(
-        f"{rank}. {escape(row['action'].rstrip('.'))} ({escape(row['owner'])}"
-        + ("; a blocker" if row["blocker"] else "")
-        + ")"
+        sentence(
+            N_("{rank}. {action} ({owner}; a blocker)")
+            if row["blocker"]
+            else N_("{rank}. {action} ({owner})"),
+            rank=rank,
+            action=row["action"].rstrip("."),
+            owner=translate(row["owner"]),
+        )
         for rank, row in first.iterrows()
     )
 
@@ -455,14 +582,17 @@ def executive_summary_parts(
     currency = company.currency
     chosen = decisions(found, currency)
     parts = [
-        f"**{escape(company.name)}** in five figures:\n\n" + situation(base, cite),
-        "**Decisions requested of the board**\n\n"
+        sentence("**{company}** in five figures:", company=company.name)
+        + "\n\n"
+        + situation(base, cite),
+        translate("**Decisions requested of the board**")
+        + "\n\n"
         + (
             "\n".join(f"{i}. {d}" for i, d in enumerate(chosen, 1))
-            or "No model could give an action on these data."
+            or translate("No model could give an action on these data.")
         ),
-        "**The portfolio**\n\n" + describe_portfolio(found, currency),
-        "**The first 90 days**\n\n" + first_days(found),
+        translate("**The portfolio**") + "\n\n" + describe_portfolio(found, currency),
+        translate("**The first 90 days**") + "\n\n" + first_days(found),
     ]
     if collected.skipped:
         parts.append(describe_skipped(collected))
@@ -479,7 +609,10 @@ def summary_payload(company: Company, base: CustomerBase, found: ActionPortfolio
         "decisions": decisions(found, company.currency),
         "portfolio": describe_portfolio(found, company.currency),
         "first_90_days": [
-            f"{row['action'].rstrip('.')} ({row['owner']})" for _, row in first.iterrows()
+            translate("{action} ({owner})").format(
+                action=row["action"].rstrip("."), owner=translate(row["owner"])
+            )
+            for _, row in first.iterrows()
         ],
     }
 
@@ -501,28 +634,31 @@ def describe_roadmap(found: ActionPortfolio) -> str:
     """
     plan = found.roadmap
     if plan.empty:
-        return "No action to schedule."
+        return translate("No action to schedule.")
     rank_of = {title: rank for rank, title in plan["action"].items()}
     parts = []
     for when, heading in (
-        ("first 90 days", "The first 90 days"),
-        ("this year", "Then the year"),
-        ("not at these costs", "Not at the stated costs (reconsider or redesign)"),
+        ("first 90 days", translate("The first 90 days")),
+        ("this year", translate("Then the year")),
+        ("not at these costs", translate("Not at the stated costs (reconsider or redesign)")),
     ):
         chosen = plan[plan["when"] == when]
         if chosen.empty:
             continue
         parts += [f"**{heading}**", ""]
-        parts += [
-            f"- \\#{rank} {escape(row['action'].rstrip('.'))} ({escape(row['owner'])}"
-            + (
-                "; after " + ", ".join(f"#{rank_of[t]}" for t in row["gated_by"])
-                if row["gated_by"]
-                else ""
-            )
-            + ")"
-            for rank, row in chosen.iterrows()
-        ]
+        for rank, row in chosen.iterrows():
+            values = {
+                "rank": rank,
+                "action": row["action"].rstrip("."),
+                "owner": translate(row["owner"]),
+            }
+            if row["gated_by"]:
+                after = Safe(", ".join(f"#{rank_of[t]}" for t in row["gated_by"]))
+                line = sentence("{rank} {action} ({owner}; after {after})", after=after, **values)
+            else:
+                line = sentence("{rank} {action} ({owner})", **values)
+            # "#" escaped: at a line's start Markdown would read it as a heading
+            parts.append(f"- \\#{line}")
         parts.append("")
     return "\n".join(parts).strip()
 
@@ -541,10 +677,13 @@ def describe_skipped(collected: Verdicts) -> str:
     """Which models could not give a verdict, and why (empty when all could)."""
     if not collected.skipped:
         return ""
-    items = "; ".join(
-        f"{escape(name)}: {escape(reason)}" for name, reason in collected.skipped.items()
+    items = Safe(
+        "; ".join(
+            f"{escape(model_name(name))}: {escape(translate(reason))}"
+            for name, reason in collected.skipped.items()
+        )
     )
-    return f"Not in this report: {items}."
+    return sentence("Not in this report: {items}.", items=items)
 
 
 def describe_notes(base: CustomerBase) -> str:
@@ -552,4 +691,5 @@ def describe_notes(base: CustomerBase) -> str:
     notes = list(dict.fromkeys(base.notes))
     if not notes:
         return ""
-    return "*Note: " + "; ".join(escape(note.rstrip(".")) for note in notes) + ".*"
+    items = Safe("; ".join(escape(translate(note).rstrip(".")) for note in notes))
+    return sentence("*Note: {notes}.*", notes=items)

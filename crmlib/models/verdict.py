@@ -10,17 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from crmlib.stages import Stage
+from crmlib.text import N_
 
 #: What an action moves. Retention keeps customers, acquisition wins new ones,
 #: penetration sells more to those who buy (cross-sell, tailoring), cost to serve serves
 #: them for less; data and readiness are enablers with no value of their own.
 LEVERS = ("retention", "acquisition", "penetration", "cost_to_serve", "data", "readiness")
 
-#: The effort scale on which the report ranks net value per unit of effort.
+#: The effort scale on which the report ranks net value per unit of effort (the words
+#: are translated where shown).
 EFFORT_SCALE = {
-    1: "weeks, within one team",
-    2: "a quarter, a project across teams or with a supplier",
-    3: "a year or more, a programme with IT work",
+    1: N_("weeks, within one team"),
+    2: N_("a quarter, a project across teams or with a supplier"),
+    3: N_("a year or more, a programme with IT work"),
 }
 
 

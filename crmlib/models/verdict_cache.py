@@ -10,8 +10,8 @@ the same cache folder (:func:`crmlib.analytics.base_cache.cache_dir`, namespace
   a new key, so the verdicts are invalidated with it;
 - the content of every other table the models read (needs, campaigns, ...), of
   ``company.yml`` and of the workshop answers in ``assessments/``;
-- the model's name and the code of the workbook (a changed model gives a new key).
-
+- the model's name and the code of the workbook (a changed model gives a new key);
+- the language and locale of the report, and its catalogue;
 - the model's parameters that differ from the defaults of its ``analyse`` (see below).
 
 Entries are written atomically by :func:`crmlib.analytics.base_cache.store_tables`, so
@@ -42,9 +42,11 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from crmlib import i18n
 from crmlib.analytics import base_cache
 from crmlib.analytics.base import CustomerBase
 from crmlib.errors import CrmlibError
+from crmlib.i18n.catalogue import po_path
 from crmlib.models.registry import MODEL_MODULES
 from crmlib.models.verdict import Action, ModelVerdict
 from crmlib.stages import Stage
@@ -93,6 +95,12 @@ def inputs_digest(company: Any, base: CustomerBase) -> str | None:
     company_yml = data_dir / "company.yml"
     digest.update(company_yml.read_bytes() if company_yml.is_file() else b"-")
     digest.update(_folder_digest(data_dir / "assessments").encode())
+    # A verdict's sentences are written in the language in force, from its catalogue:
+    # a Dutch verdict is never read by an English report, nor an old translation reused.
+    setting = i18n.current()
+    digest.update(f"{setting.language};{setting.locale};".encode())
+    catalogue = po_path(setting.language)
+    digest.update(catalogue.read_bytes() if catalogue.is_file() else b"-")
     return digest.hexdigest()
 
 

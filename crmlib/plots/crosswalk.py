@@ -8,6 +8,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
 
 from crmlib.plots.style import AMBER, GREEN, LIGHT, new_axes
+from crmlib.text import translate
 
 #: Priority 1, 2, 3 as colours: first is the strongest.
 PRIORITY_COLOURS = ListedColormap([GREEN, AMBER, LIGHT])
@@ -28,7 +29,15 @@ def plot_priority_grid(grid: pd.DataFrame, ax: Axes | None = None) -> Axes:
     )
     for (i, j), value in np.ndenumerate(values):
         ax.text(j, i, "-" if np.isnan(value) else f"{value:.0f}", ha="center", va="center")
-    ax.set_xticks(range(len(grid.columns)), [str(c) for c in grid.columns], rotation=20, ha="right")
-    ax.set_yticks(range(len(grid.index)), [str(i) for i in grid.index])
-    ax.set_title("The most urgent priority each model gives each idea (1 = first, - = none)")
+    ax.set_xticks(
+        range(len(grid.columns)),
+        [translate(str(c)) for c in grid.columns],
+        rotation=20,
+        ha="right",
+    )
+    # the ideas and models are keys of the grid: translated only as labels
+    ax.set_yticks(range(len(grid.index)), [translate(str(i)) for i in grid.index])
+    ax.set_title(
+        translate("The most urgent priority each model gives each idea (1 = first, - = none)")
+    )
     return ax

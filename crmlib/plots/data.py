@@ -8,6 +8,7 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import PercentFormatter
 
 from crmlib.plots.style import BLUE, LIGHT, RED, in_currency
+from crmlib.text import translate
 
 
 def plot_monthly_activity(
@@ -17,15 +18,19 @@ def plot_monthly_activity(
     with the active customers on a second axis."""
     ax = ax or plt.subplots(figsize=(8, 3.5))[1]
     months = activity.index
-    ax.bar(months, activity["revenue"], width=20, color=LIGHT, label="revenue")
-    ax.set_ylabel(in_currency("revenue", currency))
+    ax.bar(months, activity["revenue"], width=20, color=LIGHT, label=translate("revenue"))
+    ax.set_ylabel(in_currency(translate("revenue"), currency))
     twin = ax.twinx()
     twin.plot(
-        months, activity["active_customers"], color=BLUE, marker=".", label="active customers"
+        months,
+        activity["active_customers"],
+        color=BLUE,
+        marker=".",
+        label=translate("active customers"),
     )
-    twin.set_ylabel("active customers")
+    twin.set_ylabel(translate("active customers"))
     twin.set_ylim(bottom=0)
-    ax.set_title("Revenue and active customers per month")
+    ax.set_title(translate("Revenue and active customers per month"))
     handles = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
     ax.legend(handles, [h.get_label() for h in handles], loc="upper left")
     return ax
@@ -46,6 +51,6 @@ def plot_completeness(
     ax.axvline(threshold, color="grey", linestyle="--", linewidth=1)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlim(0, 1)
-    ax.set_xlabel("filled")
-    ax.set_title("Completeness per column")
+    ax.set_xlabel(translate("filled"))
+    ax.set_title(translate("Completeness per column"))
     return ax

@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import FuncFormatter
 
-from crmlib.formatting import money
+from crmlib.formatting import count, day, money, percent
 from crmlib.plots.base import require_columns as _need
 from crmlib.plots.style import (
     BLUE,
@@ -31,10 +31,67 @@ from crmlib.plots.style import (
     money_ticks,
     new_axes,
 )
+from crmlib.text import N_, translate
 from crmlib.text import label as words_of
 
 #: Colours of the moves in migration charts.
 MOVE_COLOURS = {"up": GREEN, "same": SILVER, "down": RED, "joined": BLUE}
+
+#: The category values these charts show (aspects, tiers, knowledge levels, moves,
+#: dimensions, value measures), marked for the catalogue: the charts translate each one
+#: where it is drawn, the tables keep the English value the code reads.
+SHOWN_WORDS = (
+    N_("personal"),
+    N_("product ownership"),
+    N_("profitability"),
+    N_("behaviour"),
+    N_("needs"),
+    N_("contact"),
+    N_("completeness"),
+    N_("platinum"),
+    N_("gold"),
+    N_("silver"),
+    N_("bronze"),
+    N_("poorly known"),
+    N_("partly known"),
+    N_("well known"),
+    N_("up"),
+    N_("same"),
+    N_("down"),
+    N_("joined"),
+    N_("inactive"),
+    N_("channels"),
+    N_("customer processes"),
+    N_("contact moments"),
+    N_("products"),
+    N_("customers"),
+    N_("profit"),
+    N_("revenue"),
+    # the customer processes the checks know (open issues, routine contacts)
+    N_("sales"),
+    N_("information"),
+    N_("billing"),
+    N_("complaint"),
+    N_("warranty"),
+    N_("delivery"),
+    # the usual channel names; a company's own names pass unchanged
+    N_("call centre"),
+    N_("store"),
+    N_("webshop"),
+    N_("e-mail"),
+    N_("chat"),
+    N_("social media"),
+)
+
+
+def shown(name: object) -> str:
+    """A category value or column name as the reader reads it, in the report language."""
+    return translate(words_of(name))
+
+
+def _percent_ticks() -> FuncFormatter:
+    """Axis ticks as shares in the report's number format (``20%``, ``20 %`` in Dutch)."""
+    return FuncFormatter(lambda value, _: percent(value))
 
 
 def _heatmap(
@@ -49,8 +106,8 @@ def _heatmap(
 ):
     masked = np.ma.masked_invalid(values.astype(float))
     image = ax.imshow(masked, cmap=cmap, aspect="auto", vmin=vmin, vmax=vmax)
-    ax.set_xticks(range(len(columns)), [words_of(c) for c in columns], rotation=30, ha="right")
-    ax.set_yticks(range(len(rows)), [words_of(r) for r in rows])
+    ax.set_xticks(range(len(columns)), [shown(c) for c in columns], rotation=30, ha="right")
+    ax.set_yticks(range(len(rows)), [shown(r) for r in rows])
     low, high = image.get_clim()
     for i in range(values.shape[0]):
         for j in range(values.shape[1]):
@@ -88,13 +145,19 @@ def plot_aspect_completeness(
     names = [a for a in aspects.index if a != "completeness"]
     if not title:
         title = (
-            "Completeness of the six aspects of the customer picture"
+            N_("Completeness of the six aspects of the customer picture")
             if len(names) >= 6
-            else f"Completeness of the customer picture: the {len(names)} of 6 aspects "
-            "the data shows"
+            else translate(
+                "Completeness of the customer picture: the {aspects} of 6 aspects the data shows"
+            ).format(aspects=count(len(names)))
         )
     positions = np.arange(len(names))
-    ax.barh(positions, aspects[names].to_numpy(dtype=float), color=LIGHT, label="all customers")
+    ax.barh(
+        positions,
+        aspects[names].to_numpy(dtype=float),
+        color=LIGHT,
+        label=translate("all customers"),
+    )
     if by_tier is not None and len(by_tier):
         markers = ["D", "o", "s", "^", "v", "P"]
         colours = plt.get_cmap("viridis")(np.linspace(0.0, 0.8, len(by_tier)))
@@ -106,16 +169,16 @@ def plot_aspect_completeness(
                 color=colours[index],
                 zorder=3,
                 s=28,
-                label=str(tier),
+                label=shown(tier),
             )
     if "completeness" in aspects.index:
         ax.axvline(float(aspects["completeness"]), color=BLUE, linestyle="--", linewidth=1)
-    ax.set_yticks(positions, [words_of(n) for n in names])
+    ax.set_yticks(positions, [shown(n) for n in names])
     ax.invert_yaxis()
     ax.set_xlim(0, 1.02)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_xlabel("share of the aspect known")
-    ax.set_title(title)
+    ax.xaxis.set_major_formatter(_percent_ticks())
+    ax.set_xlabel(translate("share of the aspect known"))
+    ax.set_title(translate(title))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=7.5, ncol=6)
     return ax
 
@@ -124,7 +187,7 @@ def plot_knowledge_by_tier(
     knowledge: pd.DataFrame,
     ax: Axes | None = None,
     *,
-    title: str = "How well each value tier is known",
+    title: str = N_("How well each value tier is known"),
 ) -> Axes:
     """Stacked bars per value tier: the shares of poorly, partly and well known customers."""
     ax = new_axes(ax, (7.5, 3.2))
@@ -134,16 +197,16 @@ def plot_knowledge_by_tier(
     positions = np.arange(len(shares))
     for colour, level in zip(colours, shares.columns, strict=False):
         width = shares[level].to_numpy(dtype=float)
-        ax.barh(positions, width, left=left, color=colour, label=str(level))
+        ax.barh(positions, width, left=left, color=colour, label=shown(level))
         for y, (x0, w, n) in enumerate(zip(left, width, knowledge[level], strict=True)):
             if w >= 0.06:
-                ax.text(x0 + w / 2, y, f"{n:,}", ha="center", va="center", fontsize=7.5)
+                ax.text(x0 + w / 2, y, count(n), ha="center", va="center", fontsize=7.5)
         left += width
-    ax.set_yticks(positions, [str(t) for t in shares.index])
+    ax.set_yticks(positions, [shown(t) for t in shares.index])
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_title(title)
+    ax.xaxis.set_major_formatter(_percent_ticks())
+    ax.set_title(translate(title))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=3, fontsize=8)
     return ax
 
@@ -156,7 +219,7 @@ def plot_silhouette(
     k: int,
     ax: Axes | None = None,
     *,
-    title: str = "Needs segments: separation per number of segments",
+    title: str = N_("Needs segments: separation per number of segments"),
 ) -> Axes:
     """Bars of the silhouette per number of segments; the chosen ``k`` in dark blue."""
     _need(selection, ["silhouette"], "silhouette")
@@ -165,9 +228,9 @@ def plot_silhouette(
     colours = [BLUE if int(value) == int(k) else LIGHT for value in ks]
     ax.bar(ks, selection["silhouette"].to_numpy(dtype=float), color=colours)
     ax.set_xticks(ks)
-    ax.set_xlabel("number of needs segments (k)")
-    ax.set_ylabel("mean silhouette (higher: better separated)")
-    ax.set_title(title)
+    ax.set_xlabel(translate("number of needs segments (k)"))
+    ax.set_ylabel(translate("mean silhouette (higher: better separated)"))
+    ax.set_title(translate(title))
     return ax
 
 
@@ -177,7 +240,7 @@ def plot_needs_value_grid(
     ax: Axes | None = None,
     *,
     currency: str | None = None,
-    title: str = "Needs segments against value tiers",
+    title: str = N_("Needs segments against value tiers"),
     value_label: str = "profit",
 ) -> Axes:
     """Heatmap of the needs-by-value grid: colour by mean value, customers in each cell.
@@ -188,16 +251,23 @@ def plot_needs_value_grid(
     values = mean_value.reindex_like(counts).to_numpy(dtype=float)
     texts = [
         [
-            f"{int(n):,} cust.\n{money(v, currency)}" if n else ""
+            translate("{customers} cust.").format(customers=count(n)) + "\n" + money(v, currency)
+            if n
+            else ""
             for n, v in zip(row_n, row_v, strict=True)
         ]
         for row_n, row_v in zip(counts.to_numpy(), values, strict=True)
     ]
     image = _heatmap(ax, values, texts, counts.index, counts.columns, "Blues")
     ax.figure.colorbar(
-        image, ax=ax, label=in_currency(f"mean {value_label}, analysis window", currency)
+        image,
+        ax=ax,
+        label=in_currency(
+            translate("mean {value}, analysis window").format(value=translate(value_label)),
+            currency,
+        ),
     )
-    ax.set_title(title)
+    ax.set_title(translate(title))
     return ax
 
 
@@ -207,7 +277,7 @@ def plot_granularity(
     *,
     currency: str | None = None,
     grid_groups: int | None = None,
-    title: str = "How close to one-to-one? Value against the cost of treatments",
+    title: str = N_("How close to one-to-one? Value against the cost of treatments"),
 ) -> Axes:
     """Value captured, cost and net value per number of groups (log scale), with the optimum.
 
@@ -220,16 +290,24 @@ def plot_granularity(
     measured = tradeoff[tradeoff["measured"].to_numpy(dtype=bool)]
     x = tradeoff["n_groups"].to_numpy(dtype=float)
     for column, colour, label in (
-        ("value", GREEN, "value captured"),
-        ("cost", RED, "cost of treatments"),
-        ("net", BLUE, "net value"),
+        ("value", GREEN, N_("value captured")),
+        ("cost", RED, N_("cost of treatments")),
+        ("net", BLUE, N_("net value")),
     ):
-        ax.plot(measured["n_groups"], measured[column], color=colour, linewidth=2, label=label)
+        ax.plot(
+            measured["n_groups"],
+            measured[column],
+            color=colour,
+            linewidth=2,
+            label=translate(label),
+        )
         ax.plot(x[-2:], tradeoff[column].to_numpy()[-2:], color=colour, linestyle="--")
     best = tradeoff[tradeoff["optimum"].to_numpy(dtype=bool)].iloc[0]
     ax.scatter([best["n_groups"]], [best["net"]], color=BLUE, s=60, zorder=4)
     ax.annotate(
-        f"optimum: {int(best['n_groups']):,} groups\nnet {money(best['net'], currency)}",
+        translate("optimum: {groups} groups\nnet {net}").format(
+            groups=count(best["n_groups"]), net=money(best["net"], currency)
+        ),
         xy=(best["n_groups"], best["net"]),
         xytext=(18, -34),
         textcoords="offset points",
@@ -240,7 +318,7 @@ def plot_granularity(
         grid = tradeoff[tradeoff["n_groups"] == grid_groups].iloc[0]
         ax.axvline(grid_groups, color=SILVER, linestyle=":", linewidth=1)
         ax.annotate(
-            "needs x value grid",
+            translate("needs x value grid"),
             xy=(grid_groups, grid["value"]),
             xytext=(4, 12),
             textcoords="offset points",
@@ -252,17 +330,19 @@ def plot_granularity(
         [],
         [],
         " ",
-        label=f"one-to-one: {int(last['n_groups']):,} groups, cost {money(last['cost'], currency)}",
+        label=translate("one-to-one: {groups} groups, cost {cost}").format(
+            groups=count(last["n_groups"]), cost=money(last["cost"], currency)
+        ),
     )
     stake = float(tradeoff["value"].max())
     top = max(stake, float(measured["cost"].min()), 1.0)
     ax.set_ylim(-0.6 * top, 1.25 * top)
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_xscale("log")
-    ax.set_xlabel("number of customer groups, each with its own treatment (log scale)")
+    ax.set_xlabel(translate("number of customer groups, each with its own treatment (log scale)"))
     ax.yaxis.set_major_formatter(money_ticks(currency))
-    ax.set_ylabel("per year")
-    ax.set_title(title)
+    ax.set_ylabel(translate("per year"))
+    ax.set_title(translate(title))
     ax.legend(loc="lower left", fontsize=7.5)
     return ax
 
@@ -273,7 +353,7 @@ def plot_look_alikes(
     ax: Axes | None = None,
     *,
     currency: str | None = None,
-    title: str = "Look-alike customers, very different value",
+    title: str = N_("Look-alike customers, very different value"),
     value_label: str = "profit",
 ) -> Axes:
     """One row per look-alike group: each member's value as a dot; ``pair`` highlighted.
@@ -285,7 +365,7 @@ def plot_look_alikes(
     ax = new_axes(ax, (8, 0.45 * len(groups) + 1.6))
     position = {g: i for i, g in enumerate(groups)}
     y = members["group"].map(position).to_numpy(dtype=float)
-    ax.scatter(members["value"], y, color=SILVER, s=16, alpha=0.7, label="a customer")
+    ax.scatter(members["value"], y, color=SILVER, s=16, alpha=0.7, label=translate("a customer"))
     chosen = members["customer_id"].isin(list(pair)).to_numpy(dtype=bool)
     if chosen.any():
         picked = members[chosen]
@@ -295,7 +375,7 @@ def plot_look_alikes(
             color=RED,
             s=50,
             zorder=3,
-            label="the pair in the text",
+            label=translate("the pair in the text"),
         )
         for _, row in picked.iterrows():
             ax.annotate(
@@ -311,8 +391,8 @@ def plot_look_alikes(
     ax.set_yticks(range(len(groups)), groups, fontsize=8)
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(money_ticks(currency))
-    ax.set_xlabel(f"{value_label}, analysis window")
-    ax.set_title(title)
+    ax.set_xlabel(translate("{value}, analysis window").format(value=translate(value_label)))
+    ax.set_title(translate(title))
     ax.legend(loc="lower right", fontsize=7.5)
     return ax
 
@@ -324,7 +404,7 @@ def plot_handover_matrix(
     matrix: pd.DataFrame,
     ax: Axes | None = None,
     *,
-    title: str = "Channels: handovers where the history did not follow",
+    title: str = N_("Channels: handovers where the history did not follow"),
 ) -> Axes:
     """Heatmap from channel (rows) to channel (columns): the share of handovers lost.
 
@@ -338,14 +418,14 @@ def plot_handover_matrix(
     rate = rate.reindex(index=channels, columns=channels)
     size = size.reindex(index=channels, columns=channels)
     texts = [
-        [f"{r:.0%}\n({int(n)})" if n == n else "" for r, n in zip(rr, nn, strict=True)]
+        [f"{percent(r)}\n({count(n)})" if n == n else "" for r, n in zip(rr, nn, strict=True)]
         for rr, nn in zip(rate.to_numpy(), size.to_numpy(), strict=True)
     ]
     image = _heatmap(ax, rate.to_numpy(), texts, channels, channels, "Reds", 0.0, 1.0)
-    ax.figure.colorbar(image, ax=ax, format=PercentFormatter(1.0), label="history lost")
-    ax.set_xlabel("to channel")
-    ax.set_ylabel("from channel")
-    ax.set_title(title)
+    ax.figure.colorbar(image, ax=ax, format=_percent_ticks(), label=translate("history lost"))
+    ax.set_xlabel(translate("to channel"))
+    ax.set_ylabel(translate("from channel"))
+    ax.set_title(translate(title))
     return ax
 
 
@@ -353,7 +433,7 @@ def plot_process_sync(
     overview: pd.DataFrame,
     ax: Axes | None = None,
     *,
-    title: str = "Customer processes: repeats, unresolved issues and pushes",
+    title: str = N_("Customer processes: repeats, unresolved issues and pushes"),
 ) -> Axes:
     """Paired bars per process: repeat rate and share never resolved; pushes while open as text."""
     _need(overview, ["episodes", "repeat_rate", "unresolved_rate", "pushed"], "process")
@@ -365,14 +445,14 @@ def plot_process_sync(
         overview["repeat_rate"].to_numpy(dtype=float),
         height,
         color=LIGHT,
-        label="more than one contact",
+        label=translate("more than one contact"),
     )
     ax.barh(
         positions + height / 2,
         overview["unresolved_rate"].fillna(0).to_numpy(dtype=float),
         height,
         color=RED,
-        label="never resolved",
+        label=translate("never resolved"),
     )
     top = float(np.nanmax(overview[["repeat_rate", "unresolved_rate"]].to_numpy(dtype=float)))
     for y, (_, row) in enumerate(overview.iterrows()):
@@ -380,20 +460,21 @@ def plot_process_sync(
             ax.text(
                 top * 1.05,
                 y,
-                f"{int(row['pushed'])} pushed while open",
+                translate("{pushed} pushed while open").format(pushed=count(row["pushed"])),
                 va="center",
                 fontsize=7.5,
                 color=ORANGE,
             )
     labels = [
-        f"{p} ({int(n):,})" for p, n in zip(overview.index, overview["episodes"], strict=True)
+        f"{shown(p)} ({count(n)})"
+        for p, n in zip(overview.index, overview["episodes"], strict=True)
     ]
     ax.set_yticks(positions, labels)
     ax.invert_yaxis()
     ax.set_xlim(0, max(top * 1.6, 0.05))
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_xlabel("share of the process's episodes (episodes in brackets)")
-    ax.set_title(title)
+    ax.xaxis.set_major_formatter(_percent_ticks())
+    ax.set_xlabel(translate("share of the process's episodes (episodes in brackets)"))
+    ax.set_title(translate(title))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), fontsize=7.5, ncol=2)
     return ax
 
@@ -402,7 +483,7 @@ def plot_repeat_contacts(
     moments: pd.DataFrame,
     ax: Axes | None = None,
     *,
-    title: str = "Contact moments: contacts needed per question",
+    title: str = N_("Contact moments: contacts needed per question"),
 ) -> Axes:
     """Stacked bars per process: the shares of episodes settled in 1, 2, or 3+ contacts."""
     _need(moments, ["episodes", "one", "two", "three_plus"], "repeat contact")
@@ -411,19 +492,19 @@ def plot_repeat_contacts(
     positions = np.arange(len(moments))
     left = np.zeros(len(moments))
     for column, colour, label in (
-        ("one", GREEN, "1 contact"),
-        ("two", ORANGE, "2 contacts"),
-        ("three_plus", RED, "3 or more"),
+        ("one", GREEN, N_("1 contact")),
+        ("two", ORANGE, N_("2 contacts")),
+        ("three_plus", RED, N_("3 or more")),
     ):
         width = shares[column].to_numpy(dtype=float)
-        ax.barh(positions, width, left=left, color=colour, label=label)
+        ax.barh(positions, width, left=left, color=colour, label=translate(label))
         left += width
-    ax.set_yticks(positions, [words_of(p) for p in moments.index])
+    ax.set_yticks(positions, [shown(p) for p in moments.index])
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_xlabel("share of episodes")
-    ax.set_title(title)
+    ax.xaxis.set_major_formatter(_percent_ticks())
+    ax.set_xlabel(translate("share of episodes"))
+    ax.set_title(translate(title))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3, fontsize=8)
     return ax
 
@@ -432,7 +513,7 @@ def plot_offer_conflicts(
     per_campaign: pd.DataFrame,
     ax: Axes | None = None,
     *,
-    title: str = "Products: offers that clash with what the customer has",
+    title: str = N_("Products: offers that clash with what the customer has"),
 ) -> Axes:
     """Stacked bars per campaign: the share of its offers to customers who just bought or
     returned the category."""
@@ -442,13 +523,15 @@ def plot_offer_conflicts(
     offers = per_campaign["offers"].replace(0, np.nan).to_numpy(dtype=float)
     bought = per_campaign["just_bought"].to_numpy(dtype=float) / offers
     returned = per_campaign["returned"].to_numpy(dtype=float) / offers
-    ax.bar(positions, np.nan_to_num(bought), color=ORANGE, label="just bought the category")
+    ax.bar(
+        positions, np.nan_to_num(bought), color=ORANGE, label=translate("just bought the category")
+    )
     ax.bar(
         positions,
         np.nan_to_num(returned),
         bottom=np.nan_to_num(bought),
         color=RED,
-        label="returned it",
+        label=translate("returned it"),
     )
     labels = [
         f"{c}\n" + "\n".join(textwrap.wrap(str(cat), 13))
@@ -457,9 +540,9 @@ def plot_offer_conflicts(
     ax.set_xticks(positions, labels, fontsize=7.5)
     top = float(np.nanmax(np.nan_to_num(bought + returned))) if len(positions) else 0.0
     ax.set_ylim(0, max(top * 1.35, 0.01))
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_ylabel("share of the campaign's offers")
-    ax.set_title(title)
+    ax.yaxis.set_major_formatter(_percent_ticks())
+    ax.set_ylabel(translate("share of the campaign's offers"))
+    ax.set_title(translate(title))
     ax.legend(loc="upper right", fontsize=7.5, ncol=2)
     return ax
 
@@ -469,7 +552,7 @@ def plot_household_mix(
     ax: Axes | None = None,
     *,
     currency: str | None = None,
-    title: str = "Related customers: best and worst member of each household",
+    title: str = N_("Related customers: best and worst member of each household"),
 ) -> Axes:
     """Scatter of each household's best against its worst member's profit; mixed ones red.
 
@@ -484,23 +567,23 @@ def plot_household_mix(
         color=SILVER,
         s=14,
         alpha=0.6,
-        label="household or account",
+        label=translate("household or account"),
     )
     ax.scatter(
         households.loc[mixed, "best_value"],
         households.loc[mixed, "worst_value"],
         color=RED,
         s=22,
-        label="top customer beside a loss-making one",
+        label=translate("top customer beside a loss-making one"),
     )
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_yscale("symlog", linthresh=10)
     ax.set_xscale("symlog", linthresh=10)
     ax.xaxis.set_major_formatter(money_ticks(currency))
     ax.yaxis.set_major_formatter(money_ticks(currency))
-    ax.set_xlabel("best member: profit, last 12 months (symmetric log scale)")
-    ax.set_ylabel("worst member")
-    ax.set_title(title)
+    ax.set_xlabel(translate("best member: profit, last 12 months (symmetric log scale)"))
+    ax.set_ylabel(translate("worst member"))
+    ax.set_title(translate(title))
     ax.legend(loc="upper left", fontsize=7.5)
     return ax
 
@@ -510,7 +593,7 @@ def plot_orchestration_scorecard(
     assessed: pd.Series | None = None,
     ax: Axes | None = None,
     *,
-    title: str = "Orchestration: mismatch rate per dimension",
+    title: str = N_("Orchestration: mismatch rate per dimension"),
 ) -> Axes:
     """Bars of the measured mismatch rate per dimension, with the workshop's practice
     score (0-100 %) as a diamond where it was assessed; dimensions not checked are
@@ -519,9 +602,9 @@ def plot_orchestration_scorecard(
     ax = new_axes(ax, (7.5, 3.6))
     positions = np.arange(len(scorecard))
     rates = scorecard["rate"].to_numpy(dtype=float)
-    ax.barh(positions, np.nan_to_num(rates), color=RED, label="mismatches (data)")
+    ax.barh(positions, np.nan_to_num(rates), color=RED, label=translate("mismatches (data)"))
     for y, rate in enumerate(rates):
-        text = f"{rate:.0%}" if np.isfinite(rate) else "not checked: no data"
+        text = percent(rate) if np.isfinite(rate) else translate("not checked: no data")
         ax.text((rate if np.isfinite(rate) else 0) + 0.01, y, text, va="center", fontsize=7.5)
     if assessed is not None and assessed.notna().any():
         scores = assessed.reindex(scorecard.index).to_numpy(dtype=float) / 100
@@ -531,13 +614,13 @@ def plot_orchestration_scorecard(
             marker="D",
             color=BLUE,
             zorder=3,
-            label="practice score (workshop)",
+            label=translate("practice score (workshop)"),
         )
-    ax.set_yticks(positions, [words_of(d) for d in scorecard.index])
+    ax.set_yticks(positions, [shown(d) for d in scorecard.index])
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_title(title)
+    ax.xaxis.set_major_formatter(_percent_ticks())
+    ax.set_title(translate(title))
     ax.legend(loc="lower right", fontsize=7.5)
     return ax
 
@@ -550,20 +633,20 @@ def plot_transition_matrix(
     counts: pd.DataFrame,
     ax: Axes | None = None,
     *,
-    title: str = "Segment migration: where each segment went",
+    title: str = N_("Segment migration: where each segment went"),
 ) -> Axes:
     """Heatmap of the transition shares (rows: before; columns: after), with customers."""
     ax = new_axes(ax, (6.5, 4.8))
     values = rates.to_numpy(dtype=float)
     texts = [
-        [f"{r:.0%}\n{int(n):,}" if n else "" for r, n in zip(rr, nn, strict=True)]
+        [f"{percent(r)}\n{count(n)}" if n else "" for r, n in zip(rr, nn, strict=True)]
         for rr, nn in zip(values, counts.reindex_like(rates).to_numpy(), strict=True)
     ]
     image = _heatmap(ax, values, texts, rates.index, rates.columns, "Blues", 0.0, 1.0)
-    ax.figure.colorbar(image, ax=ax, format=PercentFormatter(1.0), label="share of the row")
-    ax.set_xlabel("segment now")
-    ax.set_ylabel("segment then")
-    ax.set_title(title)
+    ax.figure.colorbar(image, ax=ax, format=_percent_ticks(), label=translate("share of the row"))
+    ax.set_xlabel(translate("segment now"))
+    ax.set_ylabel(translate("segment then"))
+    ax.set_title(translate(title))
     return ax
 
 
@@ -577,9 +660,9 @@ def plot_migration_flows(
     order: Sequence[str],
     ax: Axes | None = None,
     *,
-    first: str = "then",
-    second: str = "now",
-    title: str = "Segment migration: the flows",
+    first: str = N_("then"),
+    second: str = N_("now"),
+    title: str = N_("Segment migration: the flows"),
 ) -> Axes:
     """A flow chart (Sankey-like): segments then on the left, now on the right, bands
     as wide as the customers who moved; green up, red down, grey stayed, blue joined."""
@@ -639,7 +722,7 @@ def plot_migration_flows(
             ax.text(
                 xpos - 0.015 if align == "right" else xpos + 0.015,
                 tops[state] + size / 2,
-                f"{words_of(state)} ({int(size):,})",
+                f"{shown(state)} ({count(size)})",
                 ha=align,
                 va="center",
                 fontsize=8,
@@ -650,18 +733,18 @@ def plot_migration_flows(
     )
     ax.set_xlim(-0.3, 1.3)
     ax.set_ylim(height + gap, -gap)
-    ax.set_xticks([0.07, 0.93], [first, second])
+    ax.set_xticks([0.07, 0.93], [translate(first), translate(second)])
     ax.set_yticks([])
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     ax.legend(
-        handles=[Patch(color=c, alpha=0.6, label=m) for m, c in MOVE_COLOURS.items()],
+        handles=[Patch(color=c, alpha=0.6, label=shown(m)) for m, c in MOVE_COLOURS.items()],
         loc="upper center",
         bbox_to_anchor=(0.5, -0.08),
         ncol=4,
         fontsize=8,
     )
-    ax.set_title(title)
+    ax.set_title(translate(title))
     return ax
 
 
@@ -670,7 +753,7 @@ def plot_value_shift(
     ax: Axes | None = None,
     *,
     currency: str | None = None,
-    title: str = "What the moves did to value, by segment then",
+    title: str = N_("What the moves did to value, by segment then"),
     value_label: str = "profit",
 ) -> Axes:
     """Paired bars per segment at the first date: its value then and now.
@@ -682,14 +765,24 @@ def plot_value_shift(
     positions = np.arange(len(value))
     width = 0.38
     ax.bar(
-        positions - width / 2, value["value_before"], width, color=SILVER, label="12 months to then"
+        positions - width / 2,
+        value["value_before"],
+        width,
+        color=SILVER,
+        label=translate("12 months to then"),
     )
-    ax.bar(positions + width / 2, value["value_after"], width, color=BLUE, label="12 months to now")
-    ax.set_xticks(positions, [words_of(s) for s in value.index])
+    ax.bar(
+        positions + width / 2,
+        value["value_after"],
+        width,
+        color=BLUE,
+        label=translate("12 months to now"),
+    )
+    ax.set_xticks(positions, [shown(s) for s in value.index])
     ax.axhline(0, color="black", linewidth=0.8)
     ax.yaxis.set_major_formatter(money_ticks(currency))
-    ax.set_ylabel(value_label)
-    ax.set_title(title)
+    ax.set_ylabel(translate(value_label))
+    ax.set_title(translate(title))
     ax.legend(loc="upper right", fontsize=8)
     return ax
 
@@ -698,21 +791,23 @@ def plot_movers(
     movers: pd.DataFrame,
     ax: Axes | None = None,
     *,
-    title: str = "Needs segments on the move",
+    title: str = N_("Needs segments on the move"),
 ) -> Axes:
     """Diverging bars per group: the share that moved up (right) and down (left)."""
     _need(movers, ["up", "down"], "movers")
     ax = new_axes(ax, (7, 0.5 * len(movers) + 1.5))
     positions = np.arange(len(movers))
-    ax.barh(positions, movers["up"].to_numpy(dtype=float), color=GREEN, label="moved up")
-    ax.barh(positions, -movers["down"].to_numpy(dtype=float), color=RED, label="moved down")
+    ax.barh(positions, movers["up"].to_numpy(dtype=float), color=GREEN, label=translate("moved up"))
+    ax.barh(
+        positions, -movers["down"].to_numpy(dtype=float), color=RED, label=translate("moved down")
+    )
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_yticks(positions, [words_of(g) for g in movers.index])
+    ax.set_yticks(positions, [shown(g) for g in movers.index])
     ax.invert_yaxis()
     limit = float(np.nanmax(movers[["up", "down"]].to_numpy(dtype=float))) * 1.15 or 1.0
     ax.set_xlim(-limit, limit)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{abs(v):.0%}"))
-    ax.set_title(title)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: percent(abs(v))))
+    ax.set_title(translate(title))
     ax.legend(loc="lower right", fontsize=8)
     return ax
 
@@ -721,15 +816,15 @@ def plot_response_matrix(
     matrix: pd.DataFrame,
     ax: Axes | None = None,
     *,
-    title: str = "Response rate per campaign and segment",
+    title: str = N_("Response rate per campaign and segment"),
 ) -> Axes:
     """Heatmap of response rates: campaigns (rows) by segment (columns); blank when too few."""
     ax = new_axes(ax, (7, 0.4 * len(matrix) + 1.8))
     values = matrix.to_numpy(dtype=float)
-    texts = [[f"{v:.0%}" if v == v else "" for v in row] for row in values]
+    texts = [[percent(v) if v == v else "" for v in row] for row in values]
     image = _heatmap(ax, values, texts, matrix.index, matrix.columns, "Greens", 0.0)
-    ax.figure.colorbar(image, ax=ax, format=PercentFormatter(1.0), label="responded")
-    ax.set_title(title)
+    ax.figure.colorbar(image, ax=ax, format=_percent_ticks(), label=translate("responded"))
+    ax.set_title(translate(title))
     return ax
 
 
@@ -758,7 +853,7 @@ def plot_migration(migration) -> list[Axes]:
         plot_migration_flows(
             migration.flows,
             migration.order,
-            first=migration.first.strftime("%d %b %Y"),
-            second=migration.second.strftime("%d %b %Y"),
+            first=day(migration.first),
+            second=day(migration.second),
         ),
     ]

@@ -6,13 +6,15 @@ Every function takes a table from :mod:`crmlib.analytics.lifecycle` (or
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import FuncFormatter
 
 from crmlib.analytics.lifecycle.cohorts import average_retention_curve
-from crmlib.formatting import money
+from crmlib.formatting import count, money, percent
 from crmlib.plots.base import require_columns as _need
 from crmlib.plots.style import (
     BLUE,
@@ -26,13 +28,68 @@ from crmlib.plots.style import (
     money_axis,
     new_axes,
 )
+from crmlib.text import label as words
+from crmlib.text import number, translate
 
 _DIVERGING = ("RdYlGn", "RdYlBu", "RdBu", "coolwarm")
 _PALETTE = (BLUE, ORANGE, GREEN, PURPLE, RED, "#16a085", GREY, "#d4ac0d")
 
 
+def _share_tick(value: float, _position: object = None) -> str:
+    """A share on an axis, written in the report's locale (one decimal only where needed)."""
+    whole = abs(value * 100 - round(value * 100)) < 1e-9
+    return percent(value, 0 if whole else 1)
+
+
+def _share_axis() -> FuncFormatter:
+    """Axis ticks of shares (0-1) as percentages, in the report's locale (one per axis)."""
+    return FuncFormatter(_share_tick)
+
+
+def _category_words() -> dict[str, str]:
+    """The category values of the models' tables that are words, in the reader's language.
+
+    Built when drawn (the language is the report's); other values (channels, processes,
+    product categories) are the company's own names and are shown as they are.
+    """
+    return {
+        "platinum": translate("platinum"),
+        "gold": translate("gold"),
+        "silver": translate("silver"),
+        "bronze": translate("bronze"),
+        "all": translate("all"),
+        "acquisition": translate("acquisition"),
+        "retention": translate("retention"),
+        "penetration": translate("penetration"),
+        "efficiency": translate("efficiency"),
+    }
+
+
+def _shown(values) -> list[str]:
+    """Index or column values as a reader sees them: model words translated, names kept."""
+    known = _category_words()
+    return [known.get(str(value), str(value)) for value in values]
+
+
+def _axis_name(name: object) -> str:
+    """A table's index or column name as an axis label, in the reader's language."""
+    known = {
+        "value_tier": translate("value tier"),
+        "segment": translate("segment"),
+        "process": translate("process"),
+        "channel": translate("channel"),
+        "category": translate("category"),
+        "bought": translate("bought"),
+        "also_bought": translate("also bought"),
+        "acquisition_channel": translate("acquisition channel"),
+        "first_channel": translate("first channel"),
+    }
+    text = str(name or "")
+    return known.get(text, words(text))
+
+
 def plot_acquisition(
-    table: pd.DataFrame, ax: Axes | None = None, *, title: str = "New customers per period"
+    table: pd.DataFrame, ax: Axes | None = None, *, title: str | None = None
 ) -> Axes:
     """Stacked bars of new customers per period, from :func:`~crmlib.analytics.lifecycle.acquisition`."""
     ax = new_axes(ax)
@@ -46,18 +103,18 @@ def plot_acquisition(
             values,
             bottom=bottom,
             color=_PALETTE[index % len(_PALETTE)],
-            label=str(column),
+            label=_shown([column])[0],
             width=0.8,
         )
         bottom += values
     step = max(1, len(labels) // 12)
     ax.set_xticks(positions[::step], labels[::step], rotation=45, ha="right", fontsize=8)
-    ax.set_ylabel("new customers")
-    ax.set_title(title)
+    ax.set_ylabel(translate("new customers"))
+    ax.set_title(translate("New customers per period") if title is None else title)
     if len(table.columns) > 1:
         ax.legend(
             fontsize=8,
-            title=str(table.columns.name or "").replace("_", " "),
+            title=_axis_name(table.columns.name),
             loc="upper left",
             bbox_to_anchor=(1.01, 1.0),
         )
@@ -73,7 +130,7 @@ def plot_cohort_heatmap(
     ax: Axes | None = None,
     *,
     max_age: int | None = None,
-    title: str = "Cohort retention: share still buying",
+    title: str | None = None,
 ) -> Axes:
     """The cohort table as a heatmap, from :func:`~crmlib.analytics.lifecycle.cohort_retention`.
 
@@ -103,7 +160,7 @@ def plot_cohort_heatmap(
                 ax.text(
                     col,
                     row,
-                    f"{value:.0%}",
+                    percent(value),
                     ha="center",
                     va="center",
                     fontsize=6.5,
@@ -113,17 +170,17 @@ def plot_cohort_heatmap(
     ax.set_yticks(
         range(0, n_rows, step_y),
         [
-            f"{label} (n={size})"
+            translate("{cohort} (n={size})").format(cohort=label, size=count(size))
             for label, size in zip(shares.index, table["cohort_size"], strict=True)
         ][::step_y],
         fontsize=7,
     )
     step_x = max(1, n_cols // 16)
     ax.set_xticks(range(0, n_cols, step_x), [str(c) for c in shares.columns][::step_x], fontsize=7)
-    ax.set_xlabel("periods since the first purchase")
-    ax.set_ylabel("cohort (first purchase)")
-    ax.figure.colorbar(image, ax=ax, format=PercentFormatter(1.0), fraction=0.04)
-    ax.set_title(title)
+    ax.set_xlabel(translate("periods since the first purchase"))
+    ax.set_ylabel(translate("cohort (first purchase)"))
+    ax.figure.colorbar(image, ax=ax, format=_share_axis(), fraction=0.04)
+    ax.set_title(translate("Cohort retention: share still buying") if title is None else title)
     return ax
 
 
@@ -132,7 +189,7 @@ def plot_retention_curves(
     ax: Axes | None = None,
     *,
     n_cohorts: int = 6,
-    title: str = "Retention curves per cohort",
+    title: str | None = None,
 ) -> Axes:
     """Retention curves of the oldest cohorts, with the weighted average of all cohorts.
 
@@ -155,13 +212,17 @@ def plot_retention_curves(
         )
     mean = average_retention_curve(table, min_cohorts=3).dropna()
     ax.plot(
-        mean.index.astype(int), mean.to_numpy(), color="black", linewidth=2.5, label="all cohorts"
+        mean.index.astype(int),
+        mean.to_numpy(),
+        color="black",
+        linewidth=2.5,
+        label=translate("all cohorts"),
     )
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.yaxis.set_major_formatter(_share_axis())
     ax.set_ylim(0, 1.02)
-    ax.set_xlabel("periods since the first purchase")
-    ax.set_ylabel("share of the cohort buying")
-    ax.set_title(title)
+    ax.set_xlabel(translate("periods since the first purchase"))
+    ax.set_ylabel(translate("share of the cohort buying"))
+    ax.set_title(translate("Retention curves per cohort") if title is None else title)
     ax.legend(fontsize=7, ncol=2)
     return ax
 
@@ -189,11 +250,26 @@ def plot_lapse(
     one_time = (data["rhythm"] == "base").to_numpy(dtype=bool)
     jitter = np.exp(np.random.default_rng(seed).normal(0, 0.05, len(data)))
     interval = np.where(one_time, interval * jitter, interval)
-    for mask, marker, name in (
-        (~one_time, "o", "repeat buyers"),
-        (one_time, "x", "one-time buyers"),
-    ):
-        for flag, colour, state in ((False, BLUE, "active"), (True, RED, "lapsed")):
+    groups = (
+        (
+            ~one_time,
+            "o",
+            {
+                False: translate("repeat buyers, active ({customers})"),
+                True: translate("repeat buyers, lapsed ({customers})"),
+            },
+        ),
+        (
+            one_time,
+            "x",
+            {
+                False: translate("one-time buyers, active ({customers})"),
+                True: translate("one-time buyers, lapsed ({customers})"),
+            },
+        ),
+    )
+    for mask, marker, names in groups:
+        for flag, colour in ((False, BLUE), (True, RED)):
             chosen = mask & (lapsed == flag)
             ax.scatter(
                 interval[chosen],
@@ -203,7 +279,9 @@ def plot_lapse(
                 color=colour,
                 alpha=0.45,
                 linewidths=0.6,
-                label=f"{name}, {state} ({int(chosen.sum() * len(rhythm) / len(data)):,})",
+                label=names[flag].format(
+                    customers=count(int(chosen.sum() * len(rhythm) / len(data)))
+                ),
             )
     xs = np.geomspace(1, max(interval.max(), 2), 100)
     ax.plot(
@@ -211,13 +289,13 @@ def plot_lapse(
         np.maximum(k * xs, floor),
         color="black",
         linewidth=1.5,
-        label=f"threshold: {k:g} × own interval",
+        label=translate("threshold: {k} × own interval").format(k=number(k, None)),
     )
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("own mean interval between purchases (days)")
-    ax.set_ylabel("days since the last purchase")
-    ax.set_title(f"Lapse by purchase rhythm (k = {k:g})")
+    ax.set_xlabel(translate("own mean interval between purchases (days)"))
+    ax.set_ylabel(translate("days since the last purchase"))
+    ax.set_title(translate("Lapse by purchase rhythm (k = {k})").format(k=number(k, None)))
     ax.legend(fontsize=7, loc="lower right")
     return ax
 
@@ -228,7 +306,7 @@ def plot_probability_alive(
     *,
     lapsed: pd.Series | None = None,
     bins: int = 20,
-    title: str = "Probability alive (BG/NBD)",
+    title: str | None = None,
 ) -> Axes:
     """Histogram of the BG/NBD probability alive, split by lapse status when given."""
     _need(alive, ["probability_alive"], "probability alive")
@@ -244,13 +322,13 @@ def plot_probability_alive(
             bins=edges,
             stacked=True,
             color=[BLUE, RED],
-            label=["active by rhythm", "lapsed by rhythm"],
+            label=[translate("active by rhythm"), translate("lapsed by rhythm")],
         )
         ax.legend(fontsize=8, loc="upper center")
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_xlabel("probability that the customer is still active")
-    ax.set_ylabel("customers")
-    ax.set_title(title)
+    ax.xaxis.set_major_formatter(_share_axis())
+    ax.set_xlabel(translate("probability that the customer is still active"))
+    ax.set_ylabel(translate("customers"))
+    ax.set_title(translate("Probability alive (BG/NBD)") if title is None else title)
     return ax
 
 
@@ -272,27 +350,33 @@ def plot_retention_value(
     _need(curve, ["retention_rate", "clv"], "retention value")
     ax = new_axes(ax)
     ax.plot(
-        curve["retention_rate"], curve["clv"], color=BLUE, linewidth=2, label="value per customer"
+        curve["retention_rate"],
+        curve["clv"],
+        color=BLUE,
+        linewidth=2,
+        label=translate("value per customer"),
     )
-    for key, clv_key, colour, name in (
-        ("retention_rate", "clv_now", GREY, "today"),
-        ("target_rate", "clv_target", GREEN, "target"),
+    for key, clv_key, colour, template in (
+        ("retention_rate", "clv_now", GREY, translate("today: {rate} → {value}")),
+        ("target_rate", "clv_target", GREEN, translate("target: {rate} → {value}")),
     ):
         ax.scatter([value[key]], [value[clv_key]], color=colour, zorder=3, s=40)
         ax.annotate(
-            f"{name}: {value[key]:.0%} → {money(value[clv_key], currency)}",
+            template.format(rate=percent(value[key]), value=money(value[clv_key], currency)),
             xy=(value[key], value[clv_key]),
-            xytext=(-60, 40 if name == "target" else 15),
+            xytext=(-60, 40 if key == "target_rate" else 15),
             textcoords="offset points",
             ha="right",
             fontsize=8,
             color=colour,
             arrowprops={"arrowstyle": "-", "color": colour, "linewidth": 0.8},
         )
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_xlabel("yearly retention rate")
-    money_axis(ax, in_currency("value per customer by the retention formula", currency), "y")
-    ax.set_title("What retention is worth: margin × r / (1 + d − r)")
+    ax.xaxis.set_major_formatter(_share_axis())
+    ax.set_xlabel(translate("yearly retention rate"))
+    money_axis(
+        ax, in_currency(translate("value per customer by the retention formula"), currency), "y"
+    )
+    ax.set_title(translate("What retention is worth: margin × r / (1 + d − r)"))
     return ax
 
 
@@ -300,7 +384,7 @@ def plot_table_heatmap(
     table: pd.DataFrame,
     ax: Axes | None = None,
     *,
-    fmt: str = "{:.0%}",
+    fmt: str | Callable[[float], str] = percent,
     cmap: str = "Blues",
     vmin: float | None = None,
     vmax: float | None = None,
@@ -309,7 +393,13 @@ def plot_table_heatmap(
     ylabel: str = "",
 ) -> Axes:
     """A table of numbers as an annotated heatmap (category penetration, cross-sell,
-    spend mix, satisfaction per process and channel). Empty cells stay blank."""
+    spend mix, satisfaction per process and channel). Empty cells stay blank.
+
+    ``fmt`` writes a cell's number (a function such as :func:`crmlib.formatting.percent`, or
+    a ``str.format`` pattern). The index and column values that are model words (value
+    tiers, ``all``, activities) are translated; the company's own names are kept.
+    """
+    write = fmt.format if isinstance(fmt, str) else fmt
     values = table.to_numpy(dtype=float)
     n_rows, n_cols = values.shape
     ax = new_axes(
@@ -325,19 +415,17 @@ def plot_table_heatmap(
             ax.text(
                 col,
                 row,
-                fmt.format(value),
+                write(value),
                 ha="center",
                 va="center",
                 fontsize=7,
                 # white on the dark end of a one-colour map; a diverging map is light mid-range
                 color="white" if cmap not in _DIVERGING and value > middle else "black",
             )
-    ax.set_xticks(
-        range(n_cols), [str(c) for c in table.columns], rotation=40, ha="right", fontsize=8
-    )
-    ax.set_yticks(range(n_rows), [str(i) for i in table.index], fontsize=8)
-    ax.set_xlabel(xlabel or str(table.columns.name or ""))
-    ax.set_ylabel(ylabel or str(table.index.name or ""))
+    ax.set_xticks(range(n_cols), _shown(table.columns), rotation=40, ha="right", fontsize=8)
+    ax.set_yticks(range(n_rows), _shown(table.index), fontsize=8)
+    ax.set_xlabel(xlabel or _axis_name(table.columns.name))
+    ax.set_ylabel(ylabel or _axis_name(table.index.name))
     ax.set_title(title)
     return ax
 
@@ -346,13 +434,14 @@ def plot_recent_activity(activity: pd.DataFrame, ax: Axes | None = None) -> Axes
     """Bars of the share of customers who bought in the last 3, 6, 12, 24 months."""
     _need(activity, ["share"], "recent activity")
     ax = new_axes(ax, (6.0, 3.5))
-    labels = [f"last {m} months" for m in activity.index]
+    labels = [translate("last {months} months").format(months=m) for m in activity.index]
     bars = ax.bar(labels, activity["share"].to_numpy(dtype=float), color=BLUE)
-    ax.bar_label(bars, labels=[f"{s:.0%}" for s in activity["share"]], fontsize=8)
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.tick_params(axis="x", labelsize=8)  # room for longer words in other languages
+    ax.bar_label(bars, labels=[percent(s) for s in activity["share"]], fontsize=8)
+    ax.yaxis.set_major_formatter(_share_axis())
     ax.set_ylim(0, 1.05)
-    ax.set_ylabel("share of customers who bought")
-    ax.set_title("Recent purchase activity")
+    ax.set_ylabel(translate("share of customers who bought"))
+    ax.set_title(translate("Recent purchase activity"))
     return ax
 
 
@@ -364,11 +453,17 @@ def plot_campaign_response(response: pd.DataFrame, ax: Axes | None = None) -> Ax
     labels = [str(i) for i in response.index]
     ax.bar(labels, response["response_rate"].to_numpy(dtype=float), color=LIGHT)
     overall = response["responses"].sum() / response["sent"].sum()
-    ax.axhline(overall, color=BLUE, linestyle="--", linewidth=1, label=f"overall {overall:.1%}")
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.axhline(
+        overall,
+        color=BLUE,
+        linestyle="--",
+        linewidth=1,
+        label=translate("overall {rate}").format(rate=percent(overall, 1)),
+    )
+    ax.yaxis.set_major_formatter(_share_axis())
     ax.tick_params(axis="x", rotation=45, labelsize=8)
-    ax.set_ylabel("response rate")
-    ax.set_title("Campaign response")
+    ax.set_ylabel(translate("response rate"))
+    ax.set_title(translate("Campaign response"))
     ax.legend(fontsize=8)
     return ax
 
@@ -385,15 +480,15 @@ def plot_cost_to_serve(
     ax.bar_label(
         bars,
         labels=[
-            f" {money(c, currency, 2)} × {n:,}"
+            f" {money(c, currency, 2)} × {count(n)}"
             for c, n in zip(costs["cost_per_contact"], costs["contacts"], strict=True)
         ],
         fontsize=8,
     )
     ax.invert_yaxis()
     ax.set_xlim(0, costs["cost"].max() * 1.35 if len(costs) and costs["cost"].max() > 0 else 1)
-    money_axis(ax, in_currency("cost of contacts", currency), "x")
-    ax.set_title("Cost to serve per channel")
+    money_axis(ax, in_currency(translate("cost of contacts"), currency), "x")
+    ax.set_title(translate("Cost to serve per channel"))
     return ax
 
 
@@ -408,48 +503,63 @@ def plot_improvement_potential(
     raw = ordered["value_per_year"].to_numpy(dtype=float)
     values = np.nan_to_num(raw)
     colours = [GREEN if v == values.max() and v > 0 else BLUE for v in values]
-    bars = ax.barh([str(i) for i in ordered.index], values, color=colours)
+    bars = ax.barh(_shown(ordered.index), values, color=colours)
+    not_valued = " " + translate("not valued")
     ax.bar_label(
         bars,
-        labels=[" not valued" if np.isnan(r) else f" {money(r, currency)}" for r in raw],
+        labels=[not_valued if np.isnan(r) else f" {money(r, currency)}" for r in raw],
         fontsize=8,
     )
     ax.set_xlim(min(0, values.min() * 1.3), max(values.max() * 1.35, 1))
     ax.axvline(0, color="black", linewidth=0.8)
-    money_axis(ax, in_currency("value per year", currency), "x")
-    ax.set_title("Improvement potential per activity")
+    money_axis(ax, in_currency(translate("value per year"), currency), "x")
+    ax.set_title(translate("Improvement potential per activity"))
     return ax
+
+
+def _one_decimal(value: float) -> str:
+    return number(value, 1)
 
 
 def plot_satisfaction_matrix(matrix: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Mean satisfaction per process (rows) and touchpoint (columns), red 1 to green 5,
     from :func:`crmlib.analytics.experience.satisfaction_matrix`."""
     return plot_table_heatmap(
-        matrix, ax, fmt="{:.1f}", cmap="RdYlGn", vmin=1, vmax=5, title="Mean satisfaction (1-5)"
+        matrix,
+        ax,
+        fmt=_one_decimal,
+        cmap="RdYlGn",
+        vmin=1,
+        vmax=5,
+        title=translate("Mean satisfaction (1-5)"),
     )
 
 
 def plot_segment_needs(needs: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Mean need score (1-5) per segment and need, from a needs profile without its
     respondent and NPS columns."""
-    return plot_table_heatmap(needs, ax, fmt="{:.1f}", title="Mean need score (1-5) per segment")
+    return plot_table_heatmap(
+        needs, ax, fmt=_one_decimal, title=translate("Mean need score (1-5) per segment")
+    )
 
 
 def plot_spend_mix(spend: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """The share of each segment's spend per category, from
     :func:`crmlib.analytics.lifecycle.category_spend`."""
-    return plot_table_heatmap(spend, ax, title="Share of spend per category")
+    return plot_table_heatmap(spend, ax, title=translate("Share of spend per category"))
 
 
 def plot_category_penetration(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """The share of each segment's buyers who bought in each category, from
     :func:`crmlib.analytics.lifecycle.penetration`."""
-    return plot_table_heatmap(table, ax, title="Share of buyers who bought in the category")
+    return plot_table_heatmap(
+        table, ax, title=translate("Share of buyers who bought in the category")
+    )
 
 
 def plot_category_affinity(affinity: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Of the buyers of the row's category, the share who also bought the column's, from
     :func:`crmlib.analytics.lifecycle.category_affinity`."""
     return plot_table_heatmap(
-        affinity, ax, title="Of the buyers of A (row), the share who also bought B"
+        affinity, ax, title=translate("Of the buyers of A (row), the share who also bought B")
     )

@@ -9,15 +9,22 @@ with its error, and the chosen model marked.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
 from crmlib.errors import ParameterError
+from crmlib.formatting import count
 from crmlib.plots.base import require_columns
 from crmlib.plots.style import BLUE, GREY, LIGHT, RED, new_axes, thousands
+from crmlib.text import N_, number, translate
 
 _COLUMNS = ("model", "status", "predicted", "actual", "total_error_pct", "mae", "chosen")
+
+#: A fit's status (:class:`crmlib.analytics.model_choice` gives one of these) as words.
+FIT_STATUS_WORDS = (N_("ok"), N_("caveat"), N_("unavailable"))
 
 
 def holdout_table(comparison: pd.DataFrame) -> pd.DataFrame:
@@ -38,22 +45,24 @@ def holdout_table(comparison: pd.DataFrame) -> pd.DataFrame:
     """
     require_columns(comparison, _COLUMNS, "holdout comparison")
 
-    def number(value: float, pattern: str) -> str:
-        return "not available" if pd.isna(value) else pattern.format(value)
+    def shown(value: float, word: Callable[[float], str]) -> str:
+        return translate("not available") if pd.isna(value) else word(value)
 
     rows = {
         str(row["model"]): {
-            "predicted": number(row["predicted"], "{:,.0f}"),
-            "actual": number(row["actual"], "{:,.0f}"),
-            "error on the total": number(row["total_error_pct"], "{:+.1f}%"),
-            "error per customer": number(row["mae"], "{:.3f}"),
-            "fit": str(row["status"]),
-            "chosen": "chosen" if bool(row["chosen"]) else "",
+            translate("predicted"): shown(row["predicted"], count),
+            translate("actual"): shown(row["actual"], count),
+            translate("error on the total"): shown(
+                row["total_error_pct"], lambda v: number(v, 1, sign=True) + "%"
+            ),
+            translate("error per customer"): shown(row["mae"], lambda v: number(v, 3)),
+            translate("fit"): translate(str(row["status"])),
+            translate("chosen"): translate("chosen") if bool(row["chosen"]) else "",
         }
         for _, row in comparison.iterrows()
     }
     table = pd.DataFrame.from_dict(rows, orient="index")
-    table.index.name = "model"
+    table.index.name = translate("model")
     return table
 
 
@@ -61,7 +70,7 @@ def plot_holdout_comparison(
     comparison: pd.DataFrame,
     ax: Axes | None = None,
     *,
-    title: str = "Holdout purchases: predicted by each model and actual",
+    title: str = N_("Holdout purchases: predicted by each model and actual"),
 ) -> Axes:
     """Bars of each model's predicted holdout purchases, a line at the actual number.
 
@@ -96,16 +105,20 @@ def plot_holdout_comparison(
     bars = ax.bar(positions, heights, color=colors, width=0.6)
     actual = pd.to_numeric(comparison["actual"], errors="coerce").dropna()
     if len(actual):
-        ax.axhline(float(actual.iloc[0]), color=RED, linewidth=1.5, label="actual purchases")
+        ax.axhline(
+            float(actual.iloc[0]), color=RED, linewidth=1.5, label=translate("actual purchases")
+        )
         ax.legend(loc="lower right")
     top = float(np.nanmax([*heights, *actual.to_numpy(dtype=float), 1.0]))
     for bar, (_, row), is_chosen in zip(bars, comparison.iterrows(), chosen, strict=True):
         if pd.isna(row["predicted"]):
-            text, y = "could not be fitted", 0.02 * top
+            text, y = translate("could not be fitted"), 0.02 * top
         else:
-            text = f"{row['total_error_pct']:+.1f}% on the total\nMAE {row['mae']:.3f}"
+            text = translate("{error}% on the total\nMAE {mae}").format(
+                error=number(row["total_error_pct"], 1, sign=True), mae=number(row["mae"], 3)
+            )
             if is_chosen:
-                text = "chosen\n" + text
+                text = translate("chosen") + "\n" + text
             y = float(row["predicted"]) + 0.02 * top
         ax.text(
             bar.get_x() + bar.get_width() / 2,
@@ -120,6 +133,6 @@ def plot_holdout_comparison(
     ax.set_xticks(positions, names)
     ax.set_ylim(0, top * 1.3)
     ax.yaxis.set_major_formatter(thousands())
-    ax.set_ylabel("purchases in the holdout period")
-    ax.set_title(title)
+    ax.set_ylabel(translate("purchases in the holdout period"))
+    ax.set_title(translate(title))
     return ax

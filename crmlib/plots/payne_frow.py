@@ -20,6 +20,7 @@ from matplotlib.ticker import PercentFormatter
 from crmlib.analytics.kpis import KPIS, Standard
 from crmlib.diagrams.shapes import score_colour, text_colour
 from crmlib.errors import MissingDataError
+from crmlib.formatting import count, money, percent
 from crmlib.plots.style import (
     AMBER,
     BLUE,
@@ -34,48 +35,72 @@ from crmlib.plots.style import (
     new_axes,
     thousands,
 )
+from crmlib.text import N_, translate
 
 CHANNEL_COLOURS = (BLUE, LIGHT, GREEN, AMBER, PURPLE, RED, SILVER)
+
+#: The words of a standard's kind (:data:`crmlib.analytics.kpis.STANDARD_KINDS`) as a legend says them.
+STANDARD_KINDS = {
+    "at least": N_("at least"),
+    "at most": N_("at most"),
+    "growth at least": N_("growth at least"),
+}
+
+
+class _Percent(PercentFormatter):
+    """Shares on an axis in the locale's percent format (``20 %`` in Dutch), with the
+    decimals matplotlib would choose for the axis's range."""
+
+    def format_pct(self, x, display_range):
+        english = super().format_pct(x, display_range)
+        digits = english.rstrip("%").split(".")
+        return percent(x / self.xmax, len(digits[1]) if len(digits) > 1 else 0)
 
 
 def plot_segment_strategy(
     segments: pd.DataFrame,
     ax: Axes | None = None,
     *,
-    title: str = "Segments: customers, current value and expected value",
+    title: str = N_("Segments: customers, current value and expected value"),
 ) -> Axes:
     """Paired bars per segment (:attr:`Strategy.segments`): share of customers, of current
     value and of expected value; the target segments' names are marked with a star."""
     ax = new_axes(ax)
     positions = np.arange(len(segments))
     series = [
-        ("customer_share", "share of customers", SILVER),
-        ("value_share", "share of current value", LIGHT),
-        ("expected_value_share", "share of expected value", BLUE),
+        ("customer_share", N_("share of customers"), SILVER),
+        ("value_share", N_("share of current value"), LIGHT),
+        ("expected_value_share", N_("share of expected value"), BLUE),
     ]
     shown = [s for s in series if segments[s[0]].notna().any()]
     width = 0.8 / len(shown)
     for index, (column, label, colour) in enumerate(shown):
         offset = (index - (len(shown) - 1) / 2) * width
-        ax.bar(positions + offset, segments[column].to_numpy(), width, color=colour, label=label)
+        ax.bar(
+            positions + offset,
+            segments[column].to_numpy(),
+            width,
+            color=colour,
+            label=translate(label),
+        )
     labels = [
-        f"★ {name}" if target else str(name)
+        f"★ {translate(str(name))}" if target else translate(str(name))
         for name, target in zip(segments.index, segments["target"], strict=True)
     ]
     ax.set_xticks(positions, labels)
     for tick, target in zip(ax.get_xticklabels(), segments["target"], strict=True):
         tick.set_fontweight("bold" if target else "normal")
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.yaxis.set_major_formatter(_Percent(1.0))
     ax.axhline(0, color="black", linewidth=0.8)
-    ax.set_ylabel("share of the base")
-    ax.set_title(title)
+    ax.set_ylabel(translate("share of the base"))
+    ax.set_title(translate(title))
     ax.legend(
         loc="upper center",
         bbox_to_anchor=(0.5, -0.1),
         ncol=len(shown),
         fontsize=8,
         frameon=False,
-        title="★ target segment",
+        title=translate("★ target segment"),
         title_fontsize=8,
     )
     return ax
@@ -87,9 +112,15 @@ def plot_growth_gap(strategy, ax: Axes | None = None, *, currency: str | None = 
     ax = new_axes(ax, (6.5, 3.8))
     s = strategy
     ax.bar(0, s.revenue_last, color=SILVER, width=0.6)
-    ax.bar(0, s.revenue_new, color=LIGHT, width=0.6, label="from new customers")
+    ax.bar(0, s.revenue_new, color=LIGHT, width=0.6, label=translate("from new customers"))
     if pd.notna(s.revenue_expected):
-        ax.bar(1, s.revenue_expected, color=BLUE, width=0.6, label="today's customers (forecast)")
+        ax.bar(
+            1,
+            s.revenue_expected,
+            color=BLUE,
+            width=0.6,
+            label=translate("today's customers (forecast)"),
+        )
         ax.bar(
             1,
             s.revenue_new,
@@ -98,11 +129,13 @@ def plot_growth_gap(strategy, ax: Axes | None = None, *, currency: str | None = 
             width=0.6,
             hatch="//",
             edgecolor="white",
-            label="new customers at last year's pace",
+            label=translate("new customers at last year's pace"),
         )
     ax.axhline(s.revenue_goal, color=RED, linestyle="--", linewidth=1.5)
     ax.annotate(
-        f"goal: {s.growth_goal:+.1%}",
+        translate("goal: {growth}").format(
+            growth=("+" if s.growth_goal > 0 else "") + percent(s.growth_goal, 1)
+        ),
         (-0.58, s.revenue_goal),
         xytext=(0, 4),
         textcoords="offset points",
@@ -110,10 +143,10 @@ def plot_growth_gap(strategy, ax: Axes | None = None, *, currency: str | None = 
         ha="left",
         fontsize=8,
     )
-    ax.set_xticks([0, 1], ["last 12 months", "next 12 months"])
+    ax.set_xticks([0, 1], [translate("last 12 months"), translate("next 12 months")])
     ax.set_xlim(-0.6, 1.6)
-    money_axis(ax, in_currency("revenue", currency))
-    ax.set_title("Revenue: last year, the forecast and the growth goal")
+    money_axis(ax, in_currency(translate("revenue"), currency))
+    ax.set_title(translate("Revenue: last year, the forecast and the growth goal"))
     ax.set_ylim(
         0, max(s.revenue_goal, s.revenue_last, s.forecast if pd.notna(s.forecast) else 0) * 1.12
     )
@@ -141,7 +174,7 @@ def plot_value_exchange(
         segments["profit_per_customer"],
         width,
         color=LIGHT,
-        label=f"{value_word} per customer, the window",
+        label=translate("{value} per customer, the window").format(value=translate(value_word)),
     )
     if segments["expected_value_per_customer"].notna().any():
         ax.bar(
@@ -150,20 +183,20 @@ def plot_value_exchange(
             width,
             color=BLUE,
             label=(
-                "expected revenue per customer, next 12 months"
+                translate("expected revenue per customer, next 12 months")
                 if value_word == "revenue"
-                else "expected margin per customer, next 12 months"
+                else translate("expected margin per customer, next 12 months")
             ),
         )
-    ax.set_xticks(positions, [str(s) for s in segments.index])
+    ax.set_xticks(positions, [translate(str(s)) for s in segments.index])
     ax.axhline(0, color="black", linewidth=0.8)
-    money_axis(ax, currency_words("per customer", currency))
+    money_axis(ax, currency_words(translate("per customer"), currency))
     handles, labels = ax.get_legend_handles_labels()
     side = None
     if "satisfaction" in segments.columns and segments["satisfaction"].notna().any():
-        side = ("satisfaction", "contact satisfaction (1-5)", (1, 5))
+        side = ("satisfaction", translate("contact satisfaction (1-5)"), (1, 5))
     elif "nps" in segments.columns and segments["nps"].notna().any():
-        side = ("nps", "NPS (-100 to 100)", (-100, 100))
+        side = ("nps", translate("NPS (-100 to 100)"), (-100, 100))
     if side is not None:
         twin = ax.twinx()
         twin.plot(positions, segments[side[0]], "o-", color=RED, label=side[1])
@@ -172,7 +205,7 @@ def plot_value_exchange(
         more = twin.get_legend_handles_labels()
         handles, labels = handles + more[0], labels + more[1]
     ax.legend(handles, labels, loc="upper right", fontsize=8)
-    ax.set_title("Value for the organisation (bars) and for the customer (dots)")
+    ax.set_title(translate("Value for the organisation (bars) and for the customer (dots)"))
     return ax
 
 
@@ -188,30 +221,39 @@ def plot_retention_economics(value, ax: Axes | None = None, *, currency: str | N
     if pd.isna(v.lift_margin_per_year) or pd.isna(v.retention_rate):
         raise MissingDataError(
             v.skipped.get("retention economics")
-            or "it needs a retention rate and buyers of the year before in the target segments"
+            or translate(
+                "it needs a retention rate and buyers of the year before in the target segments"
+            )
         )
     ax = new_axes(ax, (6.5, 3.8))
     per_point = v.target_retained_base * v.target_profit_per_customer
     top = min(1.0, max(0.8, v.retention_rate + 0.2))
     rates = np.linspace(0, top, 96)
-    word = v.value_word
-    ax.plot(rates, rates * per_point, color=BLUE, linewidth=2, label=f"{word} kept a year")
-    ax.plot(v.retention_rate, v.retention_rate * per_point, "o", color=RED, label="today")
+    kept = translate("{value} kept a year").format(value=translate(v.value_word))
+    ax.plot(rates, rates * per_point, color=BLUE, linewidth=2, label=kept)
+    today = translate("today")
+    ax.plot(v.retention_rate, v.retention_rate * per_point, "o", color=RED, label=today)
     lifted = min(v.retention_rate + v.retention_lift, 1.0)
-    ax.plot(lifted, lifted * per_point, "o", color=GREEN, label="+5 points")
+    ax.plot(lifted, lifted * per_point, "o", color=GREEN, label=translate("+5 points"))
     ax.annotate(
-        f"+{v.lift_margin_per_year:,.0f}",
+        "+" + money(v.lift_margin_per_year),
         (lifted, lifted * per_point),
         xytext=(6, -4),
         textcoords="offset points",
         color=GREEN,
     )
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_xlabel("retention rate (share of the year before's buyers who buy again)")
-    money_axis(ax, currency_words("a year", currency))
-    aimed = ", ".join(v.target_segments) if v.target_segments else "all customers"
+    ax.xaxis.set_major_formatter(_Percent(1.0))
+    ax.set_xlabel(translate("retention rate (share of the year before's buyers who buy again)"))
+    money_axis(ax, currency_words(translate("a year"), currency))
+    aimed = (
+        ", ".join(translate(str(t)) for t in v.target_segments)
+        if v.target_segments
+        else translate("all customers")
+    )
     ax.set_title(
-        f"Retention economics: {aimed} ({v.target_retained_base:,} buyers the year before)"
+        translate("Retention economics: {aimed} ({buyers} buyers the year before)").format(
+            aimed=aimed, buyers=count(v.target_retained_base)
+        )
     )
     ax.legend(loc="upper left", fontsize=8)
     return ax
@@ -225,28 +267,35 @@ def plot_acquisition_retention(
     cost is hatched."""
     v = value
     if pd.isna(v.acquisition_cost):
-        raise MissingDataError(v.skipped.get("acquisition", "the acquisition cost is not known"))
+        raise MissingDataError(
+            v.skipped.get("acquisition") or translate("the acquisition cost is not known")
+        )
     ax = new_axes(ax, (6.5, 3.6))
-    word = "revenue" if v.value_word == "revenue" else "margin"
+    revenue = v.value_word == "revenue"
     bars = [
-        ("cost to win", v.acquisition_cost, RED),
-        ("cost to keep, a year", v.retention_cost, AMBER),
-        (f"{word}, a year", v.profit_per_customer, LIGHT),
+        (translate("cost to win"), v.acquisition_cost, RED),
+        (translate("cost to keep, a year"), v.retention_cost, AMBER),
+        (
+            translate("revenue, a year") if revenue else translate("margin, a year"),
+            v.profit_per_customer,
+            LIGHT,
+        ),
     ]
     if pd.notna(v.lifetime_value):
         # the customer base's lifetime value per buyer; left out when not forecast
-        bars.append((f"lifetime {word}", v.lifetime_value, BLUE))
+        lifetime = translate("lifetime revenue") if revenue else translate("lifetime margin")
+        bars.append((lifetime, v.lifetime_value, BLUE))
     labels = [b[0] for b in bars]
     drawn = ax.barh(labels, [b[1] for b in bars], color=[b[2] for b in bars])
     if v.acquisition_cost_source == "5x rule of thumb":
         drawn[0].set_hatch("//")
         drawn[0].set_edgecolor("white")
-        labels[0] = "cost to win (5x rule of thumb)"
+        labels[0] = translate("cost to win (5x rule of thumb)")
         ax.set_yticks(range(len(labels)), labels)
     for bar, (_, amount, _) in zip(drawn, bars, strict=True):
         if pd.notna(amount):
             ax.annotate(
-                f"{amount:,.0f}",
+                money(amount),
                 (bar.get_width(), bar.get_y() + bar.get_height() / 2),
                 xytext=(3, 0),
                 textcoords="offset points",
@@ -254,13 +303,13 @@ def plot_acquisition_retention(
                 fontsize=8,
             )
     ax.invert_yaxis()
-    money_axis(ax, currency_words("per customer", currency), axis="x")
-    ax.set_title("Acquisition versus retention")
+    money_axis(ax, currency_words(translate("per customer"), currency), axis="x")
+    ax.set_title(translate("Acquisition versus retention"))
     return ax
 
 
 def plot_channel_mix(
-    mix: pd.DataFrame, ax: Axes | None = None, *, title: str = "Channel mix per segment"
+    mix: pd.DataFrame, ax: Axes | None = None, *, title: str = N_("Channel mix per segment")
 ) -> Axes:
     """Stacked bars: each segment's share of contacts (or purchases) per channel, from
     :func:`crmlib.analytics.contacts.channel_mix`."""
@@ -276,18 +325,18 @@ def plot_channel_mix(
                 ax.text(
                     start + width / 2,
                     y,
-                    f"{width:.0%}",
+                    percent(width),
                     ha="center",
                     va="center",
                     fontsize=7,
                     color=text_colour(colour),
                 )
         left += shares
-    ax.set_yticks(positions, [str(s) for s in mix.index])
+    ax.set_yticks(positions, [translate(str(s)) for s in mix.index])
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_title(title)
+    ax.xaxis.set_major_formatter(_Percent(1.0))
+    ax.set_title(translate(title))
     ax.legend(
         loc="upper center",
         bbox_to_anchor=(0.5, -0.12),
@@ -304,24 +353,28 @@ def plot_continuity(flow, ax: Axes | None = None) -> Axes:
     table = flow.by_process
     ax = new_axes(ax, (7.5, 0.45 * len(table) + 1.9))
     parts = [
-        ("one_contact", "settled in one contact", GREEN),
-        ("same_channel_repeat", "repeated in the same channel", AMBER),
-        ("cross_channel", "crossed channels", RED),
+        ("one_contact", N_("settled in one contact"), GREEN),
+        ("same_channel_repeat", N_("repeated in the same channel"), AMBER),
+        ("cross_channel", N_("crossed channels"), RED),
     ]
     positions = np.arange(len(table))
     left = np.zeros(len(table))
     for column, label, colour in parts:
         shares = (table[column] / table["episodes"]).to_numpy(dtype=float)
-        ax.barh(positions, shares, left=left, color=colour, label=label)
+        ax.barh(positions, shares, left=left, color=colour, label=translate(label))
         left += shares
     for y, rate in enumerate(table["cross_channel_rate"]):
-        ax.text(1.01, y, f"{rate:.0%}", va="center", fontsize=8, color=RED)
-    ax.set_yticks(positions, [f"{p} ({n})" for p, n in table["episodes"].items()])
+        ax.text(1.01, y, percent(rate), va="center", fontsize=8, color=RED)
+    ax.set_yticks(positions, [f"{p} ({count(n)})" for p, n in table["episodes"].items()])
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_xlabel("share of contact episodes (episodes in brackets)")
-    ax.set_title(f"Continuity per process: contacts within {flow.window_days} days as one episode")
+    ax.xaxis.set_major_formatter(_Percent(1.0))
+    ax.set_xlabel(translate("share of contact episodes (episodes in brackets)"))
+    ax.set_title(
+        translate("Continuity per process: contacts within {days} days as one episode").format(
+            days=count(flow.window_days)
+        )
+    )
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3, fontsize=8, frameon=False)
     return ax
 
@@ -335,9 +388,13 @@ def plot_channel_costs(
     positions = np.arange(len(costs))
     ax.barh(positions, costs["total_cost"], color=BLUE)
     for y, row in enumerate(costs.itertuples()):
-        label = f"{row.cost_per_contact:,.2f} a contact"
+        label = translate("{amount} a contact").format(
+            amount=money(row.cost_per_contact, decimals=2)
+        )
         if pd.notna(row.cost_per_resolved):
-            label += f", {row.cost_per_resolved:,.2f} a resolved question"
+            label += translate(", {amount} a resolved question").format(
+                amount=money(row.cost_per_resolved, decimals=2)
+            )
         ax.annotate(
             label,
             (row.total_cost, y),
@@ -349,8 +406,8 @@ def plot_channel_costs(
     ax.set_yticks(positions, [str(c) for c in costs.index])
     ax.invert_yaxis()
     ax.set_xlim(0, costs["total_cost"].max() * 1.8)
-    money_axis(ax, in_currency("last 12 months", currency), axis="x")
-    ax.set_title("Contact cost per channel")
+    money_axis(ax, in_currency(translate("last 12 months"), currency), axis="x")
+    ax.set_title(translate("Contact cost per channel"))
     return ax
 
 
@@ -365,7 +422,9 @@ def plot_table_completeness(tables: pd.DataFrame, ax: Axes | None = None) -> Axe
         ax.text(
             0.01,
             y,
-            f"weakest: {row.weakest_column} ({row.weakest_fill:.0%})",
+            translate("weakest: {column} ({fill})").format(
+                column=row.weakest_column, fill=percent(row.weakest_fill)
+            ),
             va="center",
             fontsize=7.5,
             color="white",
@@ -374,8 +433,8 @@ def plot_table_completeness(tables: pd.DataFrame, ax: Axes | None = None) -> Axe
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.axvline(0.9, color="grey", linestyle="--", linewidth=1)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_title("Completeness per table (share of filled cells)")
+    ax.xaxis.set_major_formatter(_Percent(1.0))
+    ax.set_title(translate("Completeness per table (share of filled cells)"))
     return ax
 
 
@@ -386,21 +445,23 @@ def plot_customer_picture(aspects: pd.Series, ax: Axes | None = None) -> Axes:
     positions = np.arange(len(shown))
     ax.barh(positions, shown.to_numpy(), color=[score_colour(v) for v in shown])
     for y, value in enumerate(shown):
-        ax.text(min(value, 0.9) + 0.01, y, f"{value:.0%}", va="center", fontsize=8)
-    ax.set_yticks(positions, [a.replace("_", " ") for a in shown.index])
+        ax.text(min(value, 0.9) + 0.01, y, percent(value), va="center", fontsize=8)
+    # the aspects' words are marked for the catalogue with the Payne & Frow model
+    names = [translate(a.replace("_", " ")) for a in shown.index]
+    ax.set_yticks(positions, names)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.xaxis.set_major_formatter(_Percent(1.0))
     if "completeness" in aspects:
         ax.axvline(
             aspects["completeness"],
             color="black",
             linestyle="--",
             linewidth=1,
-            label=f"overall {aspects['completeness']:.0%}",
+            label=translate("overall {share}").format(share=percent(aspects["completeness"])),
         )
         ax.legend(loc="lower right", fontsize=8)
-    ax.set_title("How complete the customer picture is, per aspect")
+    ax.set_title(translate("How complete the customer picture is, per aspect"))
     return ax
 
 
@@ -432,7 +493,7 @@ def plot_kpi_trends(
     """
     shown = [k for k in kpis if k in history.columns and history[k].notna().any()]
     if not shown:
-        raise MissingDataError("it needs at least one measured KPI")
+        raise MissingDataError(translate("it needs at least one measured KPI"))
     columns = 3
     rows = int(np.ceil(len(shown) / columns))
     if axes is None:
@@ -449,15 +510,18 @@ def plot_kpi_trends(
                 color=RED,
                 linestyle="--",
                 linewidth=1,
-                label=f"standard: {levels[kpi].kind}",
+                label=translate("standard: {kind}").format(
+                    kind=translate(STANDARD_KINDS.get(levels[kpi].kind, levels[kpi].kind))
+                ),
             )
             ax.legend(fontsize=7, loc="best")
         unit = KPIS[kpi].unit
         if unit == "share":
-            ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+            ax.yaxis.set_major_formatter(_Percent(1.0, decimals=0))
         elif unit in ("money", "count"):
             ax.yaxis.set_major_formatter(thousands())
-        title = KPIS[kpi].label + (f" ({currency})" if unit == "money" and currency else "")
+        title = translate(KPIS[kpi].label)
+        title = in_currency(title, currency) if unit == "money" else title
         ax.set_title(title, fontsize=9)
         ax.tick_params(labelsize=7)
     for ax in flat[len(shown) :]:
@@ -477,23 +541,27 @@ def plot_scorecard(card: pd.DataFrame, ax: Axes | None = None) -> Axes:
     labels = []
     for row in card.itertuples():
         mark = "" if pd.isna(row.meets) else (" ✔" if row.meets else " ✘")
-        labels.append(f"{row.label}{mark}")
+        labels.append(f"{translate(row.label)}{mark}")
     ax.set_yticks(positions, labels, fontsize=8)
     ax.invert_yaxis()
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.xaxis.set_major_formatter(_Percent(1.0, decimals=0))
     before, now = card.attrs.get("periods", (None, None))
-    ax.set_xlabel(f"change, {now} on {before}" if before else "change")
+    ax.set_xlabel(
+        translate("change, {now} on {before}").format(now=now, before=before)
+        if before
+        else translate("change")
+    )
     ax.legend(
         handles=[
-            Patch(color=GREEN, label="better"),
-            Patch(color=RED, label="worse"),
-            Patch(color=SILVER, label="flat"),
+            Patch(color=GREEN, label=translate("better")),
+            Patch(color=RED, label=translate("worse")),
+            Patch(color=SILVER, label=translate("flat")),
         ],
         loc="lower right",
         fontsize=7,
     )
-    ax.set_title("KPI scorecard (✔ meets its standard, ✘ misses it)")
+    ax.set_title(translate("KPI scorecard (✔ meets its standard, ✘ misses it)"))
     return ax
 
 
@@ -517,10 +585,12 @@ def plot_maturity(readiness, ax: Axes | None = None) -> Axes:
     ax.set_xticks([lv.level for lv in item.levels])
     ax.set_yticks([])
     ax.set_ylim(0, len(item.levels) + 1.4)
-    ax.set_xlabel("maturity level")
-    title = "CRM maturity"
-    title += f": level {readiness.maturity}" if readiness.maturity else ": not assessed"
-    ax.set_title(title)
+    ax.set_xlabel(translate("maturity level"))
+    ax.set_title(
+        translate("CRM maturity: level {level}").format(level=readiness.maturity)
+        if readiness.maturity
+        else translate("CRM maturity: not assessed")
+    )
     return ax
 
 
@@ -532,16 +602,30 @@ def plot_elements(readiness, ax: Axes | None = None) -> Axes:
     scores = elements["score"].astype(float)
     ax.barh(positions, scores.fillna(0.0), color=[score_colour(s) for s in scores])
     for y, (score, row) in enumerate(zip(scores, elements.itertuples(), strict=True)):
-        label = "not scored" if pd.isna(score) else f"{score:.0%} ({row.answered}/{row.total})"
+        label = (
+            translate("not scored")
+            if pd.isna(score)
+            else f"{percent(score)} ({count(row.answered)}/{count(row.total)})"
+        )
         ax.text((0 if pd.isna(score) else score) + 0.01, y, label, va="center", fontsize=8)
-    ax.set_yticks(positions, elements["title"])
+    ax.set_yticks(positions, [translate(t) for t in elements["title"]])
     ax.invert_yaxis()
     ax.set_xlim(0, 1.15)
-    ax.axvline(readiness.element_floor, color=RED, linestyle=":", linewidth=1, label="floor")
-    ax.axvline(readiness.element_target, color=GREEN, linestyle="--", linewidth=1, label="target")
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.axvline(
+        readiness.element_floor, color=RED, linestyle=":", linewidth=1, label=translate("floor")
+    )
+    ax.axvline(
+        readiness.element_target,
+        color=GREEN,
+        linestyle="--",
+        linewidth=1,
+        label=translate("target"),
+    )
+    ax.xaxis.set_major_formatter(_Percent(1.0))
     ax.legend(loc="lower right", fontsize=7)
-    ax.set_title(f"The four elements: {readiness.verdict}")
+    ax.set_title(
+        translate("The four elements: {verdict}").format(verdict=translate(readiness.verdict))
+    )
     return ax
 
 
@@ -555,25 +639,25 @@ def plot_process_scores(scores: pd.DataFrame, ax: Axes | None = None) -> Axes:
         scores["measured"].fillna(0.0),
         height,
         color=BLUE,
-        label="measured on the data",
+        label=translate("measured on the data"),
     )
     ax.barh(
         positions + height / 2,
         scores["assessed"].fillna(0.0),
         height,
         color=AMBER,
-        label="scored in the workshop",
+        label=translate("scored in the workshop"),
     )
     for y, row in enumerate(scores.itertuples()):
         for offset, value in ((-height / 2, row.measured), (height / 2, row.assessed)):
-            text = "n/a" if pd.isna(value) else f"{value:.0%}"
+            text = translate("n/a") if pd.isna(value) else percent(value)
             ax.text(
                 (0 if pd.isna(value) else value) + 0.01, y + offset, text, va="center", fontsize=7
             )
-    ax.set_yticks(positions, scores["title"])
+    ax.set_yticks(positions, [translate(t) for t in scores["title"]])
     ax.invert_yaxis()
     ax.set_xlim(0, 1.12)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.xaxis.set_major_formatter(_Percent(1.0))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=8, frameon=False)
-    ax.set_title("The five processes: data and workshop")
+    ax.set_title(translate("The five processes: data and workshop"))
     return ax

@@ -10,6 +10,7 @@ from matplotlib.axes import Axes
 from crmlib.diagrams.models import draw_idic, draw_idol, draw_payne_frow, draw_qci, draw_value_chain
 from crmlib.plots.style import BLUE, GREEN, GREY, PURPLE, RED, in_currency, new_axes
 from crmlib.stages import Stage
+from crmlib.text import translate
 
 #: Colours of the models in the action chart, in the order they appear.
 MODEL_COLOURS = (BLUE, GREEN, PURPLE, "#d35400", RED, GREY)
@@ -64,10 +65,12 @@ def plot_action_values(
     ax.axvline(0, color=GREY, linewidth=0.8)
     ax.set_yticks(rows, labels=labels, fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlabel(in_currency("net value per year, low to high", currency))
-    ax.set_title("Actions with a net value, in the roadmap's order")
+    ax.set_xlabel(in_currency(translate("net value per year, low to high"), currency))
+    ax.set_title(translate("Actions with a net value, in the roadmap's order"))
     for model in dict.fromkeys(valued["model"]):
-        ax.bar(0, 0, color=colour_of[model], label=model)
+        # joined model names ("IDIC, QCI") are translated name by name
+        shown = ", ".join(translate(name) for name in model.split(", "))
+        ax.bar(0, 0, color=colour_of[model], label=shown)
     if len(valued):
         ax.legend(loc="lower right", fontsize=8)
     return ax

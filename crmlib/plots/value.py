@@ -13,8 +13,10 @@ from matplotlib.ticker import PercentFormatter
 
 from crmlib.analytics.bgnbd import bgnbd_conditional_expected, bgnbd_probability_alive
 from crmlib.errors import ParameterError
+from crmlib.formatting import percent
 from crmlib.plots.base import require_columns as _need
 from crmlib.plots.style import BLUE, GREY, RED, new_axes
+from crmlib.text import N_, translate
 
 
 def plot_pareto(
@@ -22,7 +24,7 @@ def plot_pareto(
     ax: Axes | None = None,
     *,
     value_share: float = 0.8,
-    title: str = "Pareto curve of customer value",
+    title: str = N_("Pareto curve of customer value"),
 ) -> Axes:
     """Draw the Pareto (Lorenz) curve from :func:`crmlib.analytics.pareto.pareto_curve`.
 
@@ -32,15 +34,19 @@ def plot_pareto(
     ax = new_axes(ax, (6, 4))
     x = [0.0, *curve["customer_share"].tolist()]
     y = [0.0, *curve["value_share"].tolist()] if len(curve) else [0.0]
-    ax.plot(x, y, color=BLUE, linewidth=2, label="customers ranked by value")
-    ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="equal value")
+    ax.plot(x, y, color=BLUE, linewidth=2, label=translate("customers ranked by value"))
+    ax.plot(
+        [0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label=translate("equal value")
+    )
     reached = curve[curve["value_share"] >= value_share]
     if not reached.empty:
         share = float(reached["customer_share"].iloc[0])
         ax.axvline(share, color=RED, linewidth=1)
         ax.axhline(value_share, color=RED, linewidth=1)
         ax.annotate(
-            f"{share:.0%} of customers bring {value_share:.0%}",
+            translate("{customers} of customers bring {value}").format(
+                customers=percent(share), value=percent(value_share)
+            ),
             xy=(share, value_share),
             xytext=(share + 0.05, value_share - 0.2),
             arrowprops={"arrowstyle": "->", "color": RED},
@@ -49,9 +55,9 @@ def plot_pareto(
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlim(0, 1)
-    ax.set_xlabel("share of customers")
-    ax.set_ylabel("share of value")
-    ax.set_title(title)
+    ax.set_xlabel(translate("share of customers"))
+    ax.set_ylabel(translate("share of value"))
+    ax.set_title(translate(title))
     ax.legend(loc="lower right")
     return ax
 
@@ -154,11 +160,17 @@ def plot_rfm_heatmap(
             )
     ax.set_xticks(range(len(grid.columns)), [str(c) for c in grid.columns])
     ax.set_yticks(range(len(grid.index)), [str(r) for r in grid.index])
-    ax.set_xlabel("F score (frequency)")
-    ax.set_ylabel("R score (recency)")
-    label = "customers" if value_col is None else f"mean {value_col}"
+    ax.set_xlabel(translate("F score (frequency)"))
+    ax.set_ylabel(translate("R score (recency)"))
+    label = (
+        translate("customers")
+        if value_col is None
+        else translate("mean {column}").format(column=translate(value_col))
+    )
     ax.figure.colorbar(image, ax=ax, label=label)
-    ax.set_title(title or f"RFM grid: {label} per cell")
+    ax.set_title(
+        translate(title) if title else translate("RFM grid: {label} per cell").format(label=label)
+    )
     return ax
 
 
@@ -167,17 +179,17 @@ def plot_rfm_segments(
     ax: Axes | None = None,
     *,
     segment_col: str = "segment",
-    title: str = "Customers per RFM segment",
+    title: str = N_("Customers per RFM segment"),
 ) -> Axes:
     """Horizontal bars: the number of customers in each segment, largest on top."""
     _need(segmented, [segment_col], "RFM segment")
     ax = new_axes(ax, (6, 4))
     counts = segmented[segment_col].value_counts().sort_values()
-    ax.barh([str(i) for i in counts.index], counts.to_numpy(), color=BLUE)
+    ax.barh([translate(str(i)) for i in counts.index], counts.to_numpy(), color=BLUE)
     for y, count in enumerate(counts.to_numpy()):
         ax.text(count, y, f" {count}", va="center", fontsize=8)
-    ax.set_xlabel("customers")
-    ax.set_title(title)
+    ax.set_xlabel(translate("customers"))
+    ax.set_title(translate(title))
     return ax
 
 
@@ -194,10 +206,10 @@ def _history_grid(bg: object, max_frequency: int | None, max_recency: int | None
 
 def _matrix_plot(matrix: np.ndarray, ax: Axes, title: str, label: str, cmap: str) -> Axes:
     image = ax.imshow(matrix, origin="lower", aspect="auto", cmap=cmap, interpolation="nearest")
-    ax.set_xlabel("historical frequency (repeat purchases)")
-    ax.set_ylabel("recency (age at last purchase)")
-    ax.figure.colorbar(image, ax=ax, label=label)
-    ax.set_title(title)
+    ax.set_xlabel(translate("historical frequency (repeat purchases)"))
+    ax.set_ylabel(translate("recency (age at last purchase)"))
+    ax.figure.colorbar(image, ax=ax, label=translate(label))
+    ax.set_title(translate(title))
     return ax
 
 
@@ -234,8 +246,8 @@ def plot_frequency_recency_matrix(
     return _matrix_plot(
         matrix,
         ax,
-        title or f"Expected purchases in the next {t:g} periods",
-        "expected purchases",
+        title or translate("Expected purchases in the next {t} periods").format(t=f"{t:g}"),
+        N_("expected purchases"),
         "viridis",
     )
 
@@ -246,7 +258,7 @@ def plot_probability_alive_matrix(
     *,
     max_frequency: int | None = None,
     max_recency: int | None = None,
-    title: str = "Probability that the customer is alive",
+    title: str = N_("Probability that the customer is alive"),
 ) -> Axes:
     """Probability alive by frequency (across) and recency (up), for age ``max_recency``.
 
@@ -264,7 +276,7 @@ def plot_probability_alive_matrix(
     ax = new_axes(ax, (6, 5))
     params, frequency, recency, age = _history_grid(bg, max_frequency, max_recency)
     matrix = bgnbd_probability_alive(params, frequency + 0 * recency, recency + 0 * frequency, age)
-    ax = _matrix_plot(matrix, ax, title, "probability alive", "RdYlGn")
+    ax = _matrix_plot(matrix, ax, title, N_("probability alive"), "RdYlGn")
     ax.images[-1].set_clim(0, 1)
     return ax
 
@@ -275,7 +287,7 @@ def plot_clv_distribution(
     *,
     bins: int = 30,
     clip_quantile: float = 0.99,
-    title: str = "Distribution of customer lifetime value",
+    title: str = N_("Distribution of customer lifetime value"),
 ) -> Axes:
     """Histogram of CLV with its mean and median.
 
@@ -298,31 +310,48 @@ def plot_clv_distribution(
     ax = new_axes(ax, (6, 4))
     values = pd.to_numeric(pd.Series(clv), errors="coerce").dropna().to_numpy(dtype=float)
     if values.size == 0:
-        ax.text(0.5, 0.5, "no CLV to show", ha="center", va="center", transform=ax.transAxes)
-        ax.set_title(title)
+        ax.text(
+            0.5,
+            0.5,
+            translate("no CLV to show"),
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+        )
+        ax.set_title(translate(title))
         return ax
     top = float(np.quantile(values, clip_quantile))
     shown = np.minimum(values, top) if top > values.min() else values
     ax.hist(shown, bins=bins, color=BLUE, alpha=0.85)
     mean, median = float(values.mean()), float(np.median(values))
-    ax.axvline(mean, color=RED, linewidth=1.5, label=f"mean {mean:,.2f}")
-    ax.axvline(median, color=GREY, linewidth=1.5, linestyle="--", label=f"median {median:,.2f}")
-    ax.set_xlabel(
-        "CLV"
-        + (
-            f" (top {1 - clip_quantile:.0%} gathered at the right)"
-            if clip_quantile < 1 and top < values.max()
-            else ""
-        )
+    ax.axvline(
+        mean, color=RED, linewidth=1.5, label=translate("mean {value}").format(value=f"{mean:,.2f}")
     )
-    ax.set_ylabel("customers")
-    ax.set_title(title)
+    ax.axvline(
+        median,
+        color=GREY,
+        linewidth=1.5,
+        linestyle="--",
+        label=translate("median {value}").format(value=f"{median:,.2f}"),
+    )
+    ax.set_xlabel(
+        translate("CLV (top {share} gathered at the right)").format(
+            share=percent(1 - clip_quantile)
+        )
+        if clip_quantile < 1 and top < values.max()
+        else "CLV"
+    )
+    ax.set_ylabel(translate("customers"))
+    ax.set_title(translate(title))
     ax.legend(loc="upper right")
     return ax
 
 
 #: Reading order of IDIC's value categories in charts.
 CATEGORY_ORDER = ("MVC", "MGC", "other", "BZ")
+
+#: The tiers and categories as words in charts (the values themselves stay the keys).
+TIER_NAMES = (N_("platinum"), N_("gold"), N_("silver"), N_("bronze"), N_("other"))
 
 
 def plot_value_tiers(
@@ -332,7 +361,7 @@ def plot_value_tiers(
     tier_col: str = "value_tier",
     value_col: str = "current_value",
     order: list[str] | None = None,
-    title: str = "Share of customers and of value per tier",
+    title: str = N_("Share of customers and of value per tier"),
 ) -> Axes:
     """Paired bars per tier (or value category): share of customers vs share of value.
 
@@ -378,13 +407,20 @@ def plot_value_tiers(
         customer_share.to_numpy(),
         width,
         color=GREY,
-        label="share of customers",
+        label=translate("share of customers"),
     )
-    ax.bar(positions + width / 2, value_share.to_numpy(), width, color=BLUE, label="share of value")
-    ax.set_xticks(positions, [str(i) for i in summary.index])
+    ax.bar(
+        positions + width / 2,
+        value_share.to_numpy(),
+        width,
+        color=BLUE,
+        label=translate("share of value"),
+    )
+    # tiers and categories are values the code groups on: translated only as labels
+    ax.set_xticks(positions, [translate(str(i)) for i in summary.index])
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.axhline(0, color="black", linewidth=0.8)
-    ax.set_ylabel("share")
-    ax.set_title(title)
+    ax.set_ylabel(translate("share"))
+    ax.set_title(translate(title))
     ax.legend(loc="upper right")
     return ax

@@ -23,6 +23,7 @@ from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.util import Emu, Inches, Pt
 
 from crmlib.formatting import count, money
+from crmlib.text import translate
 
 #: 16:9 slides.
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
@@ -82,29 +83,43 @@ def _blank(deck):
 
 
 def _money(value: Any, currency: str) -> str:
-    return money(float(value), currency) if value is not None else "not known"
+    return money(float(value), currency) if value is not None else translate("not known")
 
 
 def _range(entry: dict[str, Any], currency: str) -> str:
     if entry.get("net_base") is None:
-        return "not estimated"
-    return (
-        f"{money(entry['net_base'], currency)} ({money(entry['net_low'], currency)} to "
-        f"{money(entry['net_high'], currency)})"
+        return translate("not estimated")
+    return translate("{base} ({low} to {high})").format(
+        base=money(entry["net_base"], currency),
+        low=money(entry["net_low"], currency),
+        high=money(entry["net_high"], currency),
     )
+
+
+def _names(models: str) -> str:
+    """Model names on a slide; a joined list ("IDIC, QCI") name by name."""
+    return ", ".join(translate(name) for name in str(models).split(", "))
+
+
+def _lever(lever: str) -> str:
+    """A lever (a key such as ``cost_to_serve``) in words on a slide."""
+    return translate(str(lever).replace("_", " "))
 
 
 def _summary_slide(deck, summary: dict[str, Any]) -> None:
     slide = _blank(deck)
-    _title(slide, "Executive summary")
+    _title(slide, translate("Executive summary"))
     column = (WIDTH - 3 * MARGIN) / 2
     top, height = Inches(1.2), HEIGHT - Inches(1.6)
-    left = [("The situation in five figures", 16, True)]
+    left = [(translate("The situation in five figures"), 16, True)]
     left += [(plain(line).lstrip("- "), 12, False) for line in summary.get("situation", [])]
-    left += [("Decisions requested of the board", 16, True)]
+    left += [(translate("Decisions requested of the board"), 16, True)]
     left += [(f"{i}. {plain(d)}", 12, False) for i, d in enumerate(summary.get("decisions", []), 1)]
-    right = [("The portfolio", 16, True), (plain(summary.get("portfolio", "")), 12, False)]
-    right += [("The first 90 days", 16, True)]
+    right = [
+        (translate("The portfolio"), 16, True),
+        (plain(summary.get("portfolio", "")), 12, False),
+    ]
+    right += [(translate("The first 90 days"), 16, True)]
     right += [(plain(line), 12, False) for line in summary.get("first_90_days", [])]
     _text(slide, MARGIN, top, column, height, left)
     _text(slide, 2 * MARGIN + column, top, column, height, right)
@@ -112,7 +127,7 @@ def _summary_slide(deck, summary: dict[str, Any]) -> None:
 
 def _verdict_slide(deck, verdict: dict[str, Any]) -> None:
     slide = _blank(deck)
-    _title(slide, plain(verdict.get("model", "")))
+    _title(slide, plain(_names(verdict.get("model", ""))))
     top = Inches(1.2)
     text_left = MARGIN
     text_width = WIDTH - 2 * MARGIN
@@ -134,16 +149,30 @@ def _portfolio_slides(deck, content: dict[str, Any], currency: str) -> None:
     found = content.get("portfolio") or {}
     actions = found.get("actions", [])
     total = found.get("portfolio", {})
-    header = ["Action", "Lever", "Customers", "Cost / year", "Net / year (low to high)", "Gated by"]
+    header = [
+        translate("Action"),
+        translate("Lever"),
+        translate("Customers"),
+        translate("Cost / year"),
+        translate("Net / year (low to high)"),
+        translate("Gated by"),
+    ]
     widths = [4.6, 1.3, 1.1, 1.4, 2.4, 1.5]
     chunks = [actions[i : i + TABLE_ROWS] for i in range(0, len(actions), TABLE_ROWS)] or [[]]
     for number, chunk in enumerate(chunks):
         slide = _blank(deck)
-        _title(slide, "The action portfolio" + (" (continued)" if number else ""))
+        _title(
+            slide,
+            translate("The action portfolio (continued)")
+            if number
+            else translate("The action portfolio"),
+        )
         summary = (
-            f"Net value a year, each customer-euro counted once: {_range(total, currency)}."
+            translate("Net value a year, each customer-euro counted once: {range}.").format(
+                range=_range(total, currency)
+            )
             if total.get("net_base") is not None
-            else "No action could be valued net: the total is not estimated."
+            else translate("No action could be valued net: the total is not estimated.")
         )
         _text(slide, MARGIN, Inches(1.0), WIDTH - 2 * MARGIN, Inches(0.5), [(summary, 14, True)])
         rows = len(chunk) + 1
@@ -158,8 +187,10 @@ def _portfolio_slides(deck, content: dict[str, Any], currency: str) -> None:
         for row, entry in enumerate(chunk, start=1):
             values = [
                 plain(entry["title"]),
-                entry["lever"].replace("_", " "),
-                count(entry["customers"]) if entry.get("customers") is not None else "not counted",
+                _lever(entry["lever"]),
+                count(entry["customers"])
+                if entry.get("customers") is not None
+                else translate("not counted"),
                 _money(entry.get("cost"), currency),
                 _range(entry, currency),
                 "; ".join(plain(g) for g in entry.get("gated_by", [])),
@@ -180,19 +211,18 @@ def _roadmap_slide(deck, content: dict[str, Any]) -> None:
 
     def line(rank: int, action: dict[str, Any]) -> tuple[str, int, bool]:
         gates = ", ".join(f"#{rank_of[g]}" for g in action.get("gated_by", []) if g in rank_of)
-        return (
-            f"#{rank} {plain(action['title'])}" + (f" (after {gates})" if gates else ""),
-            11,
-            False,
-        )
+        text = f"#{rank} {plain(action['title'])}"
+        if gates:
+            text += " " + translate("(after {gates})").format(gates=gates)
+        return (text, 11, False)
 
     slide = _blank(deck)
-    _title(slide, "The roadmap")
+    _title(slide, translate("The roadmap"))
     column = (WIDTH - 3 * MARGIN) / 2
     top, height = Inches(1.2), HEIGHT - Inches(1.6)
-    first = [("The first 90 days", 16, True)]
+    first = [(translate("The first 90 days"), 16, True)]
     first += [line(r, a) for r, a in enumerate(actions, 1) if a.get("when") == "first 90 days"]
-    year = [("Then the year", 16, True)]
+    year = [(translate("Then the year"), 16, True)]
     year += [line(r, a) for r, a in enumerate(actions, 1) if a.get("when") == "this year"]
     _text(slide, MARGIN, top, column, height, first)
     _text(slide, 2 * MARGIN + column, top, column, height, year)

@@ -25,7 +25,7 @@ from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from weasyprint.urls import URLFetcher
 
 from crmlib.formatting import day
-from crmlib.i18n import current_locale
+from crmlib.i18n import SOURCE_LANGUAGE, current_language, current_locale, gettext
 
 #: The folder of the report template (shipped with crmlib as package data).
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -237,7 +237,9 @@ def headers_in_words(html: str) -> str:
     """Write table headers that are column identifiers as words: ``value_tier`` -> ``value tier``.
 
     Tables in a report come from data frames, whose column and index names are the
-    code's. A reader reads words; the cells themselves are left as they are.
+    code's. A reader reads words, in the report's language: in another language than
+    English every header the catalogue knows is translated (``value tier`` ->
+    ``waardeklasse``). The cells themselves are left as they are.
 
     Parameters
     ----------
@@ -249,14 +251,20 @@ def headers_in_words(html: str) -> str:
     str
         The page with every such ``<th>`` text in words.
     """
-    if "_" not in html:
+    translating = current_language() != SOURCE_LANGUAGE
+    if "_" not in html and not translating:
         return html
     soup = BeautifulSoup(html, features="html.parser")
     changed = False
     for header in soup.find_all("th"):
+        if header.find(True):
+            continue  # a header with markup of its own was written in words already
         text = header.get_text().strip()
-        if _IDENTIFIER_HEADER.match(text):
-            header.string = text.replace("_", " ")
+        words = text.replace("_", " ") if _IDENTIFIER_HEADER.match(text) else text
+        if translating and words:
+            words = gettext(words)
+        if words != text:
+            header.string = words
             changed = True
     return str(soup) if changed else html
 

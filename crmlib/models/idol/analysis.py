@@ -40,6 +40,7 @@ from crmlib.models.idol.orchestrate import (
     orchestrate,
 )
 from crmlib.models.steps import attempt
+from crmlib.text import sentence, translate
 
 
 @dataclass
@@ -69,7 +70,9 @@ def available(result, name: str):
     Lets a notebook cell that builds on a skipped step say so and go on.
     """
     if result is None:
-        raise MissingDataError(f"it builds on {name}, which was skipped above")
+        raise MissingDataError(
+            sentence("it builds on {name}, which was skipped above", name=translate(name))
+        )
     return result
 
 

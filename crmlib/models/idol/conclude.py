@@ -40,7 +40,7 @@ from crmlib.models.idol.text import (
 )
 from crmlib.models.verdict import CROSS_CHANNEL_SET, REPEAT_CONTACT_SET, Action, ModelVerdict
 from crmlib.stages import Stage
-from crmlib.text import sentence
+from crmlib.text import N_, Safe, capitalise, sentence, translate
 
 MODEL = "Customer IDOL"
 
@@ -66,41 +66,61 @@ def diagram_stages(
     ident = Stage(
         "Identification",
         (
-            f"{percent(identification.aspects['completeness'])} of the picture known"
-            + (" (of what the data shows)" if identification.unmeasured else ""),
-            f"{percent(identification.well_known_share)} well known",
-            f"weakest: {ASPECT_LABELS[weakest]} ({percent(identification.aspects[weakest])})",
+            translate("{share} of the picture known").format(
+                share=percent(identification.aspects["completeness"])
+            )
+            + (translate(" (of what the data shows)") if identification.unmeasured else ""),
+            translate("{share} well known").format(share=percent(identification.well_known_share)),
+            translate("weakest: {aspect} ({share})").format(
+                aspect=translate(ASPECT_LABELS[weakest]),
+                share=percent(identification.aspects[weakest]),
+            ),
         ),
         float(identification.aspects["completeness"]),
     )
     best = optimum(tradeoff)
     lines = [
-        f"{grid.segments.k} needs segments x tiers" if grid else "value tiers only",
-        f"affordable: {count(best['n_groups'])} groups",
-        f"they capture {percent(best['fit'])}",
+        translate("{k} needs segments x tiers").format(k=count(grid.segments.k))
+        if grid
+        else translate("value tiers only"),
+        translate("affordable: {groups} groups").format(groups=count(best["n_groups"])),
+        translate("they capture {share}").format(share=percent(best["fit"])),
     ]
     differentiate = Stage("Differentiation", tuple(lines), float(best["fit"]))
     rates = scorecard["rate"].dropna().sort_values(ascending=False)
-    short = {"customer processes": "processes", "contact moments": "contacts"}
+    short = {"customer processes": N_("processes"), "contact moments": N_("contacts")}
     orchestration = Stage(
         "Orchestration",
-        tuple(f"{short.get(d, d)}: {percent(r)} mismatch" for d, r in rates.head(3).items())
-        or ("no contact data",),
+        tuple(
+            translate("{dimension}: {share} mismatch").format(
+                dimension=translate(short.get(d, d)), share=percent(r)
+            )
+            for d, r in rates.head(3).items()
+        )
+        or (translate("no contact data"),),
         # the weakest dimension decides how integrated the treatment feels
         float(1 - rates.max()) if len(rates) else None,
     )
     learn_lines = []
     if migration is not None:
         learn_lines.append(
-            f"{percent(migration.share('up') + migration.share('down'))} changed segment"
+            translate("{share} changed segment").format(
+                share=percent(migration.share("up") + migration.share("down"))
+            )
         )
-        learn_lines.append(f"{percent(migration.share('down'))} down in {migration.months} mo.")
+        learn_lines.append(
+            translate("{share} down in {months} mo.").format(
+                share=percent(migration.share("down")), months=count(migration.months)
+            )
+        )
     learning_score = practices.learning if practices.answered else float("nan")
     if learning_score == learning_score:
-        learn_lines.append(f"practices: {percent(learning_score / 100)}")
+        learn_lines.append(
+            translate("practices: {share}").format(share=percent(learning_score / 100))
+        )
     learning = Stage(
         "Learning",
-        tuple(learn_lines) or ("migration not measured",),
+        tuple(learn_lines) or (translate("migration not measured"),),
         learning_score / 100 if learning_score == learning_score else None,
     )
     return [ident, differentiate, orchestration, learning]
@@ -119,17 +139,18 @@ def conclusion(scorecard: pd.DataFrame, migration: Migration | None, company_nam
         described = [
             sentence(
                 "{g} ({rate} of {checked} {unit}: {mismatch})",
-                g=g,
+                g=translate(g),
                 rate=percent(scorecard.loc[g, "rate"]),
                 checked=count(scorecard.loc[g, "checked"]),
-                unit=scorecard.loc[g, "unit"],
-                mismatch=scorecard.loc[g, "mismatch"],
+                unit=translate(scorecard.loc[g, "unit"]),
+                mismatch=translate(scorecard.loc[g, "mismatch"]),
             )
             for g in gaps
         ]
-        parts.append("are in " + " and in ".join(described) + ".")
+        joined = Safe(translate(" and in ").join(described))
+        parts.append(sentence("are in {gaps}.", gaps=joined))
     else:
-        parts.append("cannot be measured: the data has no contacts or campaigns.")
+        parts.append(translate("cannot be measured: the data has no contacts or campaigns."))
     if migration is not None:
         flows = migration.flows
         down = flows[flows["move"] == "down"].head(2)
@@ -137,8 +158,8 @@ def conclusion(scorecard: pd.DataFrame, migration: Migration | None, company_nam
         moves = [
             sentence(
                 "*{before}* to *{after}* ({customers})",
-                before=r.before,
-                after=r.after,
+                before=translate(r.before),
+                after=translate(r.after),
                 customers=count(r.customers),
             )
             for r in down.itertuples()
@@ -147,15 +168,18 @@ def conclusion(scorecard: pd.DataFrame, migration: Migration | None, company_nam
             "**Segments on the move** over {months} months: ",
             months=migration.months,
         )
+        joined = Safe(translate(" and ").join(moves))
         text += (
-            "the largest moves down are " + " and ".join(moves) if moves else "nobody moved down"
+            sentence("the largest moves down are {moves}", moves=joined)
+            if moves
+            else translate("nobody moved down")
         )
         if len(up):
             r = up.iloc[0]
             text += sentence(
                 "; the largest move up is *{before}* to *{after}* ({customers})",
-                before=r["before"],
-                after=r["after"],
+                before=translate(r["before"]),
+                after=translate(r["after"]),
                 customers=count(r["customers"]),
             )
         if migration.status != "ok":
@@ -166,8 +190,10 @@ def conclusion(scorecard: pd.DataFrame, migration: Migration | None, company_nam
         parts.append(text + ".")
     else:
         parts.append(
-            "Segment migration is not measured: the data does not cover the window before "
-            "the first date of the period (see Learning for the covered share and the fix)."
+            translate(
+                "Segment migration is not measured: the data does not cover the window before "
+                "the first date of the period (see Learning for the covered share and the fix)."
+            )
         )
     return " ".join(parts)
 
@@ -217,9 +243,15 @@ def verdict_of(analysis: IdolAnalysis, company: Company) -> ModelVerdict:
     currency = company.currency
 
     headline = sentence(
-        "{company} knows {known} of its customer picture"
-        + (" (of the aspects its data shows)" if ident.unmeasured else "")
-        + " and can afford about {groups} treatment groups",
+        N_(
+            "{company} knows {known} of its customer picture (of the aspects its data shows) "
+            "and can afford about {groups} treatment groups"
+        )
+        if ident.unmeasured
+        else N_(
+            "{company} knows {known} of its customer picture and can afford about {groups} "
+            "treatment groups"
+        ),
         company=company.name,
         known=percent(ident.aspects["completeness"]),
         groups=count(best["n_groups"]),
@@ -227,7 +259,7 @@ def verdict_of(analysis: IdolAnalysis, company: Company) -> ModelVerdict:
     if gaps:
         headline += sentence(
             "; the customer is least treated as one in {dimension} ({rate} mismatches)",
-            dimension=gaps[0],
+            dimension=translate(gaps[0]),
             rate=percent(scorecard.loc[gaps[0], "rate"]),
         )
     findings = [describe_identification(ident)]
@@ -262,19 +294,25 @@ def verdict_of(analysis: IdolAnalysis, company: Company) -> ModelVerdict:
         value = _avoidable_cost(a.orchestration, dimension)
         actions.append(
             Action(
-                title=remedy[0].upper() + remedy[1:],
+                title=capitalise(translate(remedy)),
                 owner=owner,
                 expected_value=value,
                 model=MODEL,
-                rationale=(
-                    f"{count(row['mismatches'])} of {count(row['checked'])} {row['unit']} "
-                    f"({percent(row['rate'])}): {row['mismatch']}."
+                rationale=sentence(
+                    "{mismatches} of {checked} {unit} ({rate}): {mismatch}.",
+                    mismatches=count(row["mismatches"]),
+                    checked=count(row["checked"]),
+                    unit=translate(row["unit"]),
+                    rate=percent(row["rate"]),
+                    mismatch=translate(row["mismatch"]),
                 ),
                 priority=1 if rank == 0 else 2,
                 lever="cost_to_serve" if value is not None else "readiness",
                 customer_set=_REMEDY_SETS.get(dimension, ""),
-                assumptions="the mismatched contacts' cost is saved in full at the high end, "
-                "half of it at the base"
+                assumptions=translate(
+                    "the mismatched contacts' cost is saved in full at the high end, "
+                    "half of it at the base"
+                )
                 if value is not None
                 else "",
                 incremental=0.5,
@@ -289,34 +327,40 @@ def verdict_of(analysis: IdolAnalysis, company: Company) -> ModelVerdict:
         treatment = float(best["n_groups"]) * float(a.cost_per_treatment)
         actions.append(
             Action(
-                title=(
-                    f"Treat customers in about {count(best['n_groups'])} groups on "
-                    + ("needs and value" if a.grid is not None else "value and behaviour")
+                title=sentence(
+                    N_("Treat customers in about {groups} groups on needs and value")
+                    if a.grid is not None
+                    else N_("Treat customers in about {groups} groups on value and behaviour"),
+                    groups=count(best["n_groups"]),
                 ),
                 owner="marketing",
                 # on revenue, value captured minus treatment cost is not a profit: no value
                 expected_value=float(best["net"]) + treatment if profit else None,
                 model=MODEL,
-                rationale=(
-                    f"At {money(a.cost_per_treatment, currency)} per treatment a year they "
-                    f"capture {percent(best['fit'])} of the differences between customers "
-                    f"(value at stake {money(a.granularity.value_at_stake, currency)} a year, an "
-                    f"assumed {percent(a.granularity.tailoring_uplift)} of yearly "
-                    f"{a.granularity.value_label})"
-                    + (
-                        "; its net value needs the margin, which the data cannot give."
-                        if a.granularity.value_label == "revenue"
-                        else "."
-                    )
+                rationale=sentence(
+                    "At {cost} per treatment a year they capture {fit} of the differences "
+                    "between customers (value at stake {stake} a year, an assumed {uplift} of "
+                    "yearly {value_label})",
+                    cost=money(a.cost_per_treatment, currency),
+                    fit=percent(best["fit"]),
+                    stake=money(a.granularity.value_at_stake, currency),
+                    uplift=percent(a.granularity.tailoring_uplift),
+                    value_label=translate(a.granularity.value_label),
+                )
+                + (
+                    translate("; its net value needs the margin, which the data cannot give.")
+                    if a.granularity.value_label == "revenue"
+                    else "."
                 ),
                 priority=2,
                 lever="penetration",
                 customer_set="all buyers",
-                assumptions=(
-                    f"an assumed {percent(a.granularity.tailoring_uplift)} of yearly "
-                    f"{a.granularity.value_label} from tailored treatment, "
-                    f"{money(a.cost_per_treatment, currency)} per treatment group a year "
-                    "(workbook parameters, not measured)"
+                assumptions=sentence(
+                    "an assumed {uplift} of yearly {value_label} from tailored treatment, "
+                    "{cost} per treatment group a year (workbook parameters, not measured)",
+                    uplift=percent(a.granularity.tailoring_uplift),
+                    value_label=translate(a.granularity.value_label),
+                    cost=money(a.cost_per_treatment, currency),
                 ),
                 cost=treatment,
                 effort=2,
@@ -327,13 +371,18 @@ def verdict_of(analysis: IdolAnalysis, company: Company) -> ModelVerdict:
     weakest = ident.weakest_aspect
     actions.append(
         Action(
-            title=f"Complete the customer picture: {ASPECT_LABELS[weakest]}",
+            title=sentence(
+                "Complete the customer picture: {aspect}",
+                aspect=translate(ASPECT_LABELS[weakest]),
+            ),
             owner="marketing" if weakest in ("needs", "contact", "personal") else "IT",
             expected_value=None,
             model=MODEL,
-            rationale=(
-                f"{ASPECT_LABELS[weakest].capitalize()} is known for "
-                f"{percent(ident.aspects[weakest])} of customers; {ASPECT_FIXES[weakest]}."
+            rationale=sentence(
+                "{aspect} is known for {share} of customers; {fix}.",
+                aspect=capitalise(translate(ASPECT_LABELS[weakest])),
+                share=percent(ident.aspects[weakest]),
+                fix=translate(ASPECT_FIXES[weakest]),
             ),
             priority=2 if ident.aspects[weakest] >= 0.5 else 1,
             lever="data",
@@ -348,23 +397,35 @@ def verdict_of(analysis: IdolAnalysis, company: Company) -> ModelVerdict:
         lost = a.migration.value.drop(index="joined", errors="ignore")["change"]
         actions.append(
             Action(
-                title="Review segments and treatments every quarter",
+                title=translate("Review segments and treatments every quarter"),
                 owner="marketing",
                 expected_value=None,
                 model=MODEL,
-                rationale=(
-                    f"{percent(a.migration.share('down'))} of customers moved down in "
-                    f"{a.migration.months} months"
-                    + (
-                        f", most from {down.iloc[0]['before']} to {down.iloc[0]['after']}"
-                        if len(down)
-                        else ""
+                rationale=sentence(
+                    "{share} of customers moved down in {months} months",
+                    share=percent(a.migration.share("down")),
+                    months=count(a.migration.months),
+                )
+                + (
+                    sentence(
+                        ", most from {before} to {after}",
+                        before=translate(down.iloc[0]["before"]),
+                        after=translate(down.iloc[0]["after"]),
                     )
-                    + f"; the {a.migration.value_label} of the customers known then changed by "
-                    f"{money(float(np.nansum(lost)), currency)}"
-                    + (f" ({a.migration.reason})" if a.migration.status != "ok" else "")
-                    + "."
-                ),
+                    if len(down)
+                    else ""
+                )
+                + sentence(
+                    "; the {value_label} of the customers known then changed by {change}",
+                    value_label=translate(a.migration.value_label),
+                    change=money(float(np.nansum(lost)), currency),
+                )
+                + (
+                    sentence(" ({reason})", reason=a.migration.reason)
+                    if a.migration.status != "ok"
+                    else ""
+                )
+                + ".",
                 priority=3,
                 lever="readiness",
                 cost_drivers={"projects": 1},

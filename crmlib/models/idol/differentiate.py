@@ -38,6 +38,7 @@ from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.formatting import count
 from crmlib.models.idol.identify import TIERS
+from crmlib.text import N_, sentence, translate
 
 #: The most customers the group fit is measured on (Ward's clustering is quadratic).
 FIT_SAMPLE = 2000
@@ -139,10 +140,15 @@ def granularity_features(
     if needs is not None and need_dimensions(needs):
         answers = needs.set_index("customer_id")[need_dimensions(needs)].dropna()
         features = answers.join(value, how="inner")
-        basis = f"the needs and value of the {count(len(features))} survey respondents"
+        basis = sentence(
+            "the needs and value of the {respondents} survey respondents",
+            respondents=count(len(features)),
+        )
     else:
         features = value[values["purchase_days"].to_numpy() > 0]
-        basis = f"the value and purchase days of the {count(len(features))} buyers"
+        basis = sentence(
+            "the value and purchase days of the {buyers} buyers", buyers=count(len(features))
+        )
     spread = features.std(ddof=0)
     features = features.loc[:, spread > 0]
     return (features - features.mean()) / features.std(ddof=0), basis
@@ -174,7 +180,7 @@ def group_fit(features: pd.DataFrame, *, max_sample: int = FIT_SAMPLE, seed: int
     data = features.dropna()
     if len(data) < 2:
         raise MissingDataError(
-            "the customer-group approach needs at least two customers with value data"
+            translate("the customer-group approach needs at least two customers with value data")
         )
     if len(data) > max_sample:
         data = data.sample(max_sample, random_state=seed)
@@ -413,7 +419,7 @@ def look_alikes(
     customers = company.customers.drop_duplicates("customer_id").set_index("customer_id")
     if "city" not in customers.columns or not ({"gender", "birth_date"} & set(customers.columns)):
         raise MissingDataError(
-            "look-alike customers need a city and a gender or birth date in customers"
+            translate("look-alike customers need a city and a gender or birth date in customers")
         )
     key = pd.DataFrame(index=customers.index)
     names = []
@@ -423,7 +429,7 @@ def look_alikes(
             names.append(column)
     if "birth_date" in customers.columns:
         key["age"] = _age_band(customers["birth_date"], company.observation_end, age_band)
-        names.append("age band")
+        names.append(N_("age band"))
     key["city"] = customers["city"].astype("string")
     names.append("city")
     key = key.dropna()
@@ -432,7 +438,7 @@ def look_alikes(
     frame = pd.DataFrame({"group": label, "value": value})
     frame = frame[frame.groupby("group")["value"].transform("size").to_numpy() >= 2]
     if frame.empty:
-        raise MissingDataError("no two customers share type, gender, age band and city")
+        raise MissingDataError(translate("no two customers share type, gender, age band and city"))
     ordered = frame.sort_values(["group", "value"], ascending=[True, False]).reset_index()
     grouped = ordered.groupby("group", sort=True)
     groups = pd.DataFrame(
@@ -469,17 +475,35 @@ def look_alikes(
     )
 
 
+#: The customer columns a coarse segmentation groups look-alikes by, as the text names them.
+LOOK_ALIKE_KEYS = (N_("type"), N_("gender"), N_("age band"), N_("city"))
+
+#: The rows of the look-alike pair's table, as a reader reads them.
+PAIR_ROWS = {
+    "value_tier": N_("value tier"),
+    "value_category": N_("value category"),
+    "revenue": N_("revenue"),
+    "purchase_days": N_("purchase days"),
+    "n_contacts": N_("contacts"),
+    "cost_to_serve": N_("cost to serve"),
+}
+
+
+def pair_row(column: str) -> str:
+    """The row of ``column`` in the look-alike pair's table, in the report language."""
+    return translate(PAIR_ROWS[column])
+
+
 def _pair(values: pd.DataFrame, first: str, second: str) -> pd.DataFrame:
+    """The two customers side by side, for the reader: rows and tiers in the report language."""
     window = values.attrs.get("window", "")
-    measures = {
-        "value_tier": "value tier",
-        "value_category": "value category",
-        "revenue": f"revenue, {window}" if window else "revenue",
-        "purchase_days": "purchase days",
-        "n_contacts": "contacts",
-        "cost_to_serve": "cost to serve",
-        "current_value": f"{value_label(values)}, {window}" if window else value_label(values),
-    }
+
+    def windowed(name: str) -> str:
+        return f"{translate(name)}, {window}" if window else translate(name)
+
+    measures = {column: translate(name) for column, name in PAIR_ROWS.items()}
+    measures["revenue"] = windowed("revenue")
+    measures["current_value"] = windowed(value_label(values))
     if value_label(values) == "revenue":
         measures.pop("revenue")  # the current value is the revenue: once is enough
     # what the data does not record is left out, not shown as 0 or as a blank
@@ -488,7 +512,11 @@ def _pair(values: pd.DataFrame, first: str, second: str) -> pd.DataFrame:
         for column, name in measures.items()
         if column in values.columns and values[column].notna().any()
     }
-    table = values.loc[[first, second], list(measures)].T
+    table = values.loc[[first, second], list(measures)].copy()
+    for column in ("value_tier", "value_category"):  # category values, shown as words
+        if column in table.columns:
+            table[column] = [translate(str(v)) if pd.notna(v) else v for v in table[column]]
+    table = table.T
     table.index = list(measures.values())
     table.columns = [str(first), str(second)]
     return table

@@ -20,6 +20,7 @@ from crmlib.models.idol.differentiate import Granularity, optimum
 from crmlib.models.idol.identify import ASPECT_LABELS, TIERS, Identification
 from crmlib.models.idol.learn import Migration
 from crmlib.models.idol.orchestrate import CustomerSync, MomentSync, Orchestration
+from crmlib.text import N_, translate
 
 #: The moves of a migration that are stated as figures.
 MOVES = ("up", "same", "down")
@@ -67,19 +68,30 @@ def value_statement(base: CustomerBase) -> tuple[str, dict[str, object]]:
         "window": base.window,
     }
     if base.value_metric == "revenue":
-        measure = "revenue (the data has no cost, so value is revenue)"
+        text = N_(
+            "{customers} customers brought {value} of revenue (the data has no cost, so value "
+            "is revenue) in {window}."
+        )
     elif base.meta["cost_to_serve_known"]:
-        measure = "profit (margin minus the cost of their contacts)"
+        text = N_(
+            "{customers} customers brought {value} of profit (margin minus the cost of their "
+            "contacts) in {window}."
+        )
     else:
-        measure = "margin (the cost of their contacts is not recorded)"
-    text = "{customers} customers brought {value} of " + measure + " in {window}."
+        text = N_(
+            "{customers} customers brought {value} of margin (the cost of their contacts is "
+            "not recorded) in {window}."
+        )
+    # the template in the report language; its fields are filled (and cited) when shown
+    text = translate(text)
     tiers = [t for t in TIERS if base.figure(f"tier_count.{t}").value]
     if tiers:
         parts = []
         for tier in tiers:
             figures[tier] = base.figure(f"tier_count.{tier}")
-            parts.append("{" + tier + "} " + tier)
-        text += " By value tier: " + ", ".join(parts) + "."
+            parts.append("{" + tier + "} " + translate(tier))
+        # the tier fields stay fields: str.format does not read what it puts in
+        text += translate(" By value tier: {tiers}.").format(tiers=", ".join(parts))
     return text, figures
 
 

@@ -24,47 +24,65 @@ from crmlib.analytics.profile import (
 from crmlib.analytics.profitability import DEFAULT_TIERS
 from crmlib.data.company import Company
 from crmlib.models.contract import resolve_base
-from crmlib.text import join
+from crmlib.text import N_, join, translate
 
 #: Value tiers from the top down, as customer_segments names them.
 TIERS = tuple(name for name, _ in DEFAULT_TIERS)
 
 #: Aspect names as a reader says them.
 ASPECT_LABELS = {
-    "personal": "personal data",
-    "product_ownership": "product ownership",
-    "profitability": "profitability",
-    "behaviour": "behaviour",
-    "needs": "needs",
-    "contact": "contact data",
+    "personal": N_("personal data"),
+    "product_ownership": N_("product ownership"),
+    "profitability": N_("profitability"),
+    "behaviour": N_("behaviour"),
+    "needs": N_("needs"),
+    "contact": N_("contact data"),
 }
+
+#: The headings of the table of valuable customers who are not well known: words as a report shows them (its headers in words), marked for the
+#: catalogue so the report can show them in its language; the code reads the columns.
+TOP_UNKNOWN_WORDS = (N_("current value"), N_("gaps"))
 
 #: What closes the gap in each aspect.
 ASPECT_FIXES = {
-    "personal": "ask for name, address, city and phone (and birth date) at the till, in the "
-    "webshop account and on every sign-up form",
-    "product_ownership": "tie every sale to a customer number (loyalty card, webshop "
-    "account, invoice), so purchases are known per customer",
-    "profitability": "record the cost price of every sale or the margin of every product, so "
-    "profit per customer can be measured",
-    "behaviour": "build purchase history: most customers have bought on too few days to show "
-    "a rhythm; a second purchase is both a sale and knowledge",
-    "needs": "widen the needs survey, or ask one or two need questions at every contact",
-    "contact": "collect e-mail, phone and the marketing consent at every touchpoint, and log "
-    "every contact",
+    "personal": N_(
+        "ask for name, address, city and phone (and birth date) at the till, in the "
+        "webshop account and on every sign-up form"
+    ),
+    "product_ownership": N_(
+        "tie every sale to a customer number (loyalty card, webshop "
+        "account, invoice), so purchases are known per customer"
+    ),
+    "profitability": N_(
+        "record the cost price of every sale or the margin of every product, so "
+        "profit per customer can be measured"
+    ),
+    "behaviour": N_(
+        "build purchase history: most customers have bought on too few days to show "
+        "a rhythm; a second purchase is both a sale and knowledge"
+    ),
+    "needs": N_("widen the needs survey, or ask one or two need questions at every contact"),
+    "contact": N_(
+        "collect e-mail, phone and the marketing consent at every touchpoint, and log every contact"
+    ),
 }
 
 
 #: What data would show each aspect, when the data holds nothing of it.
 ASPECT_SOURCES = {
-    "personal": "a customers table with name, address, postcode, city and phone (and birth "
-    "date and gender for consumers)",
-    "product_ownership": "a product_id on the transaction lines",
-    "profitability": "a cost per transaction line, or a product_id with the products' margin_rate",
-    "behaviour": "transactions",
-    "needs": "a needs survey (needs table)",
-    "contact": "e-mail, phone or consent_marketing in the customers table, or an "
-    "interactions table",
+    "personal": N_(
+        "a customers table with name, address, postcode, city and phone (and birth "
+        "date and gender for consumers)"
+    ),
+    "product_ownership": N_("a product_id on the transaction lines"),
+    "profitability": N_(
+        "a cost per transaction line, or a product_id with the products' margin_rate"
+    ),
+    "behaviour": N_("transactions"),
+    "needs": N_("a needs survey (needs table)"),
+    "contact": N_(
+        "e-mail, phone or consent_marketing in the customers table, or an interactions table"
+    ),
 }
 
 
@@ -270,7 +288,8 @@ def identify(company: Company, values: pd.DataFrame) -> Identification:
     frame["current_value"] = values["current_value"].reindex(frame.index)
     frame = frame.sort_values("current_value", ascending=False).head(10)
     frame["gaps"] = [
-        join([ASPECT_LABELS[a] for a in counted if row[a] < 0.5]) or "no aspect below half"
+        join([translate(ASPECT_LABELS[a]) for a in counted if row[a] < 0.5])
+        or translate("no aspect below half")
         for _, row in frame.iterrows()
     ]
     top_unknown = frame.reset_index()[

@@ -19,8 +19,9 @@ from crmlib import instruments
 from crmlib.analytics import migration as mg
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
-from crmlib.formatting import day
+from crmlib.formatting import count, day, percent
 from crmlib.models.contract import resolve_base
+from crmlib.text import N_, sentence
 
 #: The instrument of the learning (and orchestration) practices.
 INSTRUMENT = "idol_practices"
@@ -139,20 +140,32 @@ def migrate(
     start = company.transactions["date"].min()
     earlier = first - pd.DateOffset(months=window_months)
     covered = 0.0 if pd.isna(start) else earlier_coverage(start, first, window_months)
-    period = f"{day(first)} to {day(second)}"
     if covered < 0.5:
         raise MissingDataError(
-            f"a migration over {months} months ({period}) sets the segments of {day(first)} "
-            f"on the {window_months} months before it, from {day(earlier)}; the data starts on "
-            f"{day(start)}, so it covers {covered:.0%} of them. Fix: choose a shorter "
-            f"migration_months, or give data from {day(earlier)} on"
+            sentence(
+                "a migration over {months} months ({first} to {second}) sets the segments of "
+                "{first} on the {window_months} months before it, from {earlier}; the data "
+                "starts on {start}, so it covers {covered} of them. Fix: choose a shorter "
+                "migration_months, or give data from {earlier} on",
+                months=count(months),
+                first=day(first),
+                second=day(second),
+                window_months=count(window_months),
+                earlier=day(earlier),
+                start=day(start),
+                covered=percent(covered),
+            )
         )
     status, reason = "ok", ""
     if covered < 1:
         status = "caveat"
-        reason = (
-            f"the data starts on {day(start)}, so the segments of {day(first)} rest on "
-            f"{covered:.0%} of the {window_months} months before it: its value is undercounted"
+        reason = sentence(
+            "the data starts on {start}, so the segments of {first} rest on {covered} of the "
+            "{window_months} months before it: its value is undercounted",
+            start=day(start),
+            first=day(first),
+            covered=percent(covered),
+            window_months=count(window_months),
         )
     tables = (
         company.transactions,
@@ -193,6 +206,11 @@ def migrate(
 
 
 # -- campaign responses ---------------------------------------------------------------------
+
+
+#: The headings of the table of customers who answered most: words as a report shows them (its headers in words), marked for the
+#: catalogue so the report can show them in its language; the code reads the columns.
+RESPONSE_WORDS = (N_("offers"), N_("responses"))
 
 
 @dataclass(frozen=True)
@@ -236,9 +254,10 @@ def learn_from_responses(
         "campaigns", "campaign_id", "responded", step="reading the responses"
     )
     if needs_labels is not None:
-        segments, kind = needs_labels, "needs segment"
+        segments, kind = needs_labels, N_("needs segment")
     else:
-        segments, kind = values["value_tier"].astype(str).rename("value_tier"), "value tier"
+        segments = values["value_tier"].astype(str).rename("value_tier")
+        kind = N_("value tier")
     signals = mg.treatment_signals(campaigns, company.customers)
     promote = signals[signals["signal"] == "promote"]
     top = promote.sort_values(["responses", "revenue"], ascending=False).head(10).reset_index()

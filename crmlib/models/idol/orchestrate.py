@@ -19,8 +19,10 @@ from crmlib.analytics.base import EPISODE_WINDOW_DAYS, episode_figures
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
 from crmlib.figures import Figure
+from crmlib.formatting import decimal
 from crmlib.models.contract import resolve_base
 from crmlib.models.steps import attempt
+from crmlib.text import N_, sentence, translate
 
 #: The instrument area that assesses each dimension's practices.
 PRACTICE_AREAS = {
@@ -34,26 +36,30 @@ PRACTICE_AREAS = {
 #: What to do about the mismatches of each dimension, and who owns it.
 REMEDIES = {
     "channels": (
-        "customer service",
-        "share one contact history across every channel, so the next channel picks up "
-        "where the last one stopped",
+        N_("customer service"),
+        N_(
+            "share one contact history across every channel, so the next channel picks up "
+            "where the last one stopped"
+        ),
     ),
     "customer processes": (
-        "marketing",
-        "hold sales pushes while a customer has an open complaint, billing or warranty issue",
+        N_("marketing"),
+        N_("hold sales pushes while a customer has an open complaint, billing or warranty issue"),
     ),
     "contact moments": (
-        "customer service",
-        "settle questions in the first contact in the processes with the most repeats",
+        N_("customer service"),
+        N_("settle questions in the first contact in the processes with the most repeats"),
     ),
     "products": (
-        "marketing",
-        "leave out of each offer the customers who just bought or returned its category",
+        N_("marketing"),
+        N_("leave out of each offer the customers who just bought or returned its category"),
     ),
     "customers": (
-        "account management",
-        "decide about a household as a whole: weigh a loss-making member against the "
-        "top customer beside them",
+        N_("account management"),
+        N_(
+            "decide about a household as a whole: weigh a loss-making member against the "
+            "top customer beside them"
+        ),
     ),
 }
 
@@ -117,11 +123,68 @@ class MomentSync:
         return (episodes - int(self.moments["one"].sum())) / episodes if episodes else float("nan")
 
 
+#: The words of the orchestration scorecard (crmlib.analytics.orchestration) that the
+#: sentences and the verdict show: each dimension's unit and what counts as a mismatch.
+SCORECARD_WORDS = (
+    N_("channel handovers"),
+    N_("the history did not follow"),
+    N_("problem episodes"),
+    N_("a sales push while the issue was open"),
+    N_("contact episodes"),
+    N_("a repeat contact about the same question"),
+    N_("category offers"),
+    N_("an offer for a category just bought or returned"),
+    N_("households and accounts"),
+    N_("a top customer and a loss-making one treated apart"),
+)
+
+#: The headings and cell words of the orchestration checks' customer tables: words as a report shows them (its headers in words), marked for the
+#: catalogue so the report can show them in its language; the code reads the columns.
+TABLE_WORDS = (
+    N_("customer id"),
+    N_("handovers"),
+    N_("lost"),
+    N_("last lost"),
+    N_("push date"),
+    N_("push"),
+    N_("detail"),
+    N_("issue opened"),
+    N_("process"),
+    N_("start"),
+    N_("channel path"),
+    N_("sent date"),
+    N_("conflict"),
+    N_("last date"),
+    N_("related id"),
+    N_("members"),
+    N_("best customer"),
+    N_("best value"),
+    N_("worst customer"),
+    N_("worst value"),
+    N_("total value"),
+    N_("campaign offer"),
+    N_("outbound sales contact"),
+    N_("returned"),
+    N_("just bought"),
+)
+
 #: How each campaign's category was found, in words.
 _CATEGORY_SOURCES = {
-    "recorded": "named in the campaigns table",
-    "inferred": "read from the targeting",
-    "general": "general offer, not checked",
+    "recorded": N_("named in the campaigns table"),
+    "inferred": N_("read from the targeting"),
+    "general": N_("general offer, not checked"),
+}
+
+
+#: The headings of the campaigns' categories table, as a report shows them.
+_CATEGORY_HEADINGS = {
+    "campaign_id": N_("campaign id"),  # not "campaign": the catalogue holds that as a plural
+    "offer": N_("offer"),
+    "sent_date": N_("sent"),
+    "recipients": N_("recipients"),
+    "category": N_("category"),
+    "odds_ratio": N_("odds ratio"),
+    "source": N_("category found"),
 }
 
 
@@ -143,22 +206,20 @@ def categories_table(categories: pd.DataFrame) -> pd.DataFrame:
     """
     table = categories.copy()
     general = table["category"].isna()
-    table["category"] = table["category"].astype(object).where(~general, "no one category")
-    table["odds_ratio"] = [
-        f"{ratio:.2f}" if pd.notna(ratio) else "n/a" for ratio in table["odds_ratio"]
-    ]
-    table["source"] = table["source"].map(_CATEGORY_SOURCES).fillna(table["source"])
-    table = table.rename(
-        columns={
-            "campaign_id": "campaign",
-            "sent_date": "sent",
-            "odds_ratio": "odds ratio",
-            "source": "category found",
-        }
+    table["category"] = (
+        table["category"].astype(object).where(~general, translate("no one category"))
     )
-    if "sent" in table.columns:
-        table["sent"] = pd.to_datetime(table["sent"]).dt.strftime("%Y-%m-%d")
-    return table.set_index("campaign") if "campaign" in table.columns else table
+    table["odds_ratio"] = [decimal(ratio, 2) for ratio in table["odds_ratio"]]  # n/a when none
+    table["source"] = table["source"].map(_CATEGORY_SOURCES).fillna(table["source"]).map(translate)
+    if "sent_date" in table.columns:
+        table["sent_date"] = pd.to_datetime(table["sent_date"]).dt.strftime("%Y-%m-%d")
+    # the headings in the report language: the table is only shown, never read back
+    if "campaign_id" in table.columns:
+        table = table.set_index("campaign_id")
+        table.index.name = translate(_CATEGORY_HEADINGS["campaign_id"])
+    return table.rename(
+        columns=lambda column: translate(_CATEGORY_HEADINGS.get(column, column.replace("_", " ")))
+    )
 
 
 @dataclass(frozen=True)
@@ -205,7 +266,10 @@ class Orchestration:
         )
         result = getattr(self, attribute)
         if result is None:
-            raise MissingDataError(self.skipped.get(dimension, f"no result for {dimension}"))
+            raise MissingDataError(
+                self.skipped.get(dimension)
+                or sentence("no result for {dimension}", dimension=translate(dimension))
+            )
         return result
 
     def scorecard(self) -> pd.DataFrame:
@@ -345,8 +409,11 @@ def moment_sync(company: Company, window_days: int = 14, base: object | None = N
     inside = ((began > start) & (began <= end)).to_numpy(dtype=bool)
     if not inside.any():
         raise MissingDataError(
-            f"the contact moment check needs contacts in the window {base.window}; the "
-            "interactions hold none there"
+            sentence(
+                "the contact moment check needs contacts in the window {window}; the "
+                "interactions hold none there",
+                window=base.window,
+            )
         )
     threads = threads[inside]
     # whole episodes only: dropping one never joins two others, whose gaps stay too long
@@ -414,9 +481,11 @@ def customer_sync(company: Company, values: pd.DataFrame) -> CustomerSync:
         # on revenue nobody is loss-making by construction: the check would find no mix
         # because it cannot see one, not because there is none
         raise MissingDataError(
-            "the household check needs the profit of each member to find a loss-making one, "
-            "and the data has no cost; add a 'cost' column to transactions, or 'product_id' "
-            "with a products 'margin_rate'"
+            translate(
+                "the household check needs the profit of each member to find a loss-making "
+                "one, and the data has no cost; add a 'cost' column to transactions, or "
+                "'product_id' with a products 'margin_rate'"
+            )
         )
     households = checks.household_mix(customers, values["current_value"], values["is_ssc"])
     top = households[households["mixed"].to_numpy(dtype=bool)].head(10)

@@ -21,6 +21,7 @@ from crmlib.models.idol.differentiate import (
     NeedsGrid,
     optimum,
     optimum_range,
+    pair_row,
 )
 from crmlib.models.idol.figures import moment_figures
 from crmlib.models.idol.identify import ASPECT_FIXES, ASPECT_LABELS, TIERS, Identification
@@ -35,7 +36,7 @@ from crmlib.models.idol.orchestrate import (
     ProductSync,
     biggest_gaps,
 )
-from crmlib.text import Safe, join, lead, listing, number, plural, sentence
+from crmlib.text import Safe, join, lead, listing, number, plural, sentence, translate
 
 
 def _window(values: pd.DataFrame) -> str:
@@ -47,17 +48,17 @@ def _window(values: pd.DataFrame) -> str:
             window=window,
         )
         if window
-        else "in the analysis window"
+        else translate("in the analysis window")
     )
 
 
 def _value_words(values: pd.DataFrame) -> tuple[str, str]:
     """What current value is: ("profit", its explanation) or ("revenue", why)."""
     if values.attrs.get("value_metric") == "revenue":
-        return "revenue", "the data has no cost, so value is revenue"
+        return translate("revenue"), translate("the data has no cost, so value is revenue")
     if values["cost_to_serve"].notna().any():
-        return "profit", "margin minus the cost of their contacts"
-    return "profit", "margin; the cost of contacts is not recorded"
+        return translate("profit"), translate("margin minus the cost of their contacts")
+    return translate("profit"), translate("margin; the cost of contacts is not recorded")
 
 
 def describe_values(values: pd.DataFrame, currency: str) -> str:
@@ -74,7 +75,7 @@ def describe_values(values: pd.DataFrame, currency: str) -> str:
         explained=explained,
     )
     parts = [
-        sentence("{customers} {tier}", customers=count(tiers.get(t, 0)), tier=t)
+        sentence("{customers} {tier}", customers=count(tiers.get(t, 0)), tier=translate(t))
         for t in TIERS
         if tiers.get(t, 0)
     ]
@@ -94,14 +95,15 @@ def describe_unmeasured(identification: Identification) -> str:
     parts = [
         sentence(
             "{aspect_labels} (it needs {why})",
-            aspect_labels=ASPECT_LABELS[a],
-            why=why,
+            aspect_labels=translate(ASPECT_LABELS[a]),
+            why=translate(why),
         )
         for a, why in missing.items()
     ]
-    return (
-        "Not in the data, so not scored (unknown, not zero): " + "; ".join(parts) + ". "
-        "The completeness below is over the other aspects."
+    return sentence(
+        "Not in the data, so not scored (unknown, not zero): {aspects}. "
+        "The completeness below is over the other aspects.",
+        aspects=Safe("; ".join(parts)),
     )
 
 
@@ -116,27 +118,31 @@ def describe_identification(identification: Identification) -> str:
             "Not counted in the completeness: {aspects}. Here they follow from the "
             "purchase alone for every buyer, so they repeat the sale rather than show what "
             "the company knows of the customer.",
-            aspects=join([ASPECT_LABELS[a] for a in identification.tautological]),
+            aspects=join([translate(ASPECT_LABELS[a]) for a in identification.tautological]),
         )
     return (missing + " " if missing else "") + (
         sentence(
             "On average the company knows {completeness} of ",
             completeness=percent(identification.aspects["completeness"]),
         )
-        + ("the customer picture. " if not identification.unmeasured else "what the data shows. ")
+        + (
+            translate("the customer picture. ")
+            if not identification.unmeasured
+            else translate("what the data shows. ")
+        )
         + (
             sentence(
                 "The best known aspect is {best} ({best_share}), the least known "
                 "{worst} ({worst_share}). ",
-                best=ASPECT_LABELS[aspects.index[-1]],
+                best=translate(ASPECT_LABELS[aspects.index[-1]]),
                 best_share=percent(aspects.iloc[-1]),
-                worst=ASPECT_LABELS[aspects.index[0]],
+                worst=translate(ASPECT_LABELS[aspects.index[0]]),
                 worst_share=percent(aspects.iloc[0]),
             )
             if len(aspects) > 1
             else sentence(
                 "The one aspect it shows is {aspect_labels}. ",
-                aspect_labels=ASPECT_LABELS[aspects.index[0]],
+                aspect_labels=translate(ASPECT_LABELS[aspects.index[0]]),
             )
         )
         + sentence(
@@ -155,13 +161,13 @@ def describe_knowledge_by_tier(identification: Identification, currency: str) ->
     """One paragraph: are the most valuable customers the best known?"""
     by_tier = identification.by_tier["completeness"]
     if by_tier.empty:
-        return "No customer has a value tier, so knowledge cannot be set against value."
+        return translate("No customer has a value tier, so knowledge cannot be set against value.")
     text = sentence(
         "Completeness runs from {first_share} in the {first_tier} tier to {last_share} in the {last_tier} tier. ",
         first_share=percent(by_tier.iloc[0]),
-        first_tier=by_tier.index[0],
+        first_tier=translate(by_tier.index[0]),
         last_share=percent(by_tier.iloc[-1]),
-        last_tier=by_tier.index[-1],
+        last_tier=translate(by_tier.index[-1]),
     )
     if identification.top_customers:
         text += sentence(
@@ -178,7 +184,7 @@ def describe_knowledge_by_tier(identification: Identification, currency: str) ->
                     "{value_label} ",
                     customer_id=first["customer_id"],
                     current_value=money(first["current_value"], currency),
-                    value_label=identification.value_label,
+                    value_label=translate(identification.value_label),
                 )
                 + (
                     sentence(
@@ -204,9 +210,9 @@ def meaning_identification(identification: Identification, company_name: str) ->
     well = identification.well_known_share
     # the source: in 1999 only about 5 % of organisations had a good picture of their customers
     verdict = (
-        "a good picture of most customers, which few organisations have"
+        translate("a good picture of most customers, which few organisations have")
         if well >= 0.5
-        else "a good picture of a minority of its customers"
+        else translate("a good picture of a minority of its customers")
     )
     text = sentence(
         "{company_name} the company has {verdict} ({well} well known). The first "
@@ -214,12 +220,12 @@ def meaning_identification(identification: Identification, company_name: str) ->
         company_name=lead(company_name, ":"),
         verdict=verdict,
         well=percent(well),
-        aspect_labels=ASPECT_LABELS[weakest],
+        aspect_labels=translate(ASPECT_LABELS[weakest]),
         share=percent(share),
-        aspect_fixes=ASPECT_FIXES[weakest],
+        aspect_fixes=translate(ASPECT_FIXES[weakest]),
     )
     if identification.unmeasured:
-        names = [ASPECT_LABELS[a] for a in identification.unmeasured]
+        names = [translate(ASPECT_LABELS[a]) for a in identification.unmeasured]
         text += sentence(
             " The data shows nothing of {names}: whether the company records them "
             "elsewhere is unknown; bring them into the data to score them.",
@@ -271,9 +277,9 @@ def describe_needs_grid(grid: NeedsGrid, currency: str) -> str:
             "{value_label} on average, {sizes} customers).",
             cells=grid.cells,
             cell=cell[0],
-            cell_2=cell[1],
+            cell_2=translate(cell[1]),
             max_best=money(best.max(), currency),
-            value_label=grid.value_label,
+            value_label=translate(grid.value_label),
             sizes=count(sizes[cell]),
         )
     return text
@@ -293,12 +299,12 @@ def describe_granularity(
         basis=granularity.basis,
         value_at_stake=money(granularity.value_at_stake, currency),
         tailoring_uplift=percent(granularity.tailoring_uplift),
-        value_label=granularity.value_label,
+        value_label=translate(granularity.value_label),
         yearly_profit=money(granularity.yearly_profit, currency),
         cost_per_treatment=money(cost_per_treatment, currency),
     )
     if best["n_groups"] <= 1:
-        text += (
+        text += translate(
             "**one treatment for everybody**: no further group brings more than its "
             "treatment costs."
         )
@@ -308,7 +314,7 @@ def describe_granularity(
                 "**{n_groups} groups**",
                 n_groups=count(best["n_groups"]),
             )
-            + (", one-to-one" if not best["measured"] else "")
+            + (translate(", one-to-one") if not best["measured"] else "")
             + sentence(
                 ": they capture {fit} of the differences between customers, worth "
                 "{worth} for {cost} of treatment cost (net {net}).",
@@ -357,7 +363,7 @@ def _brought(value: float, currency: str) -> str:
     A plain "EUR 0" reads as a figure the data lacks; this customer's value is known to be
     nothing in the window.
     """
-    return "nothing in that window" if value == 0 else money(value, currency)
+    return translate("nothing in that window") if value == 0 else money(value, currency)
 
 
 def describe_look_alikes(look: LookAlikes, currency: str) -> str:
@@ -366,7 +372,7 @@ def describe_look_alikes(look: LookAlikes, currency: str) -> str:
     pair = look.pair
     first, second = pair.columns
     explained = (
-        "next to nothing"
+        translate("next to nothing")
         if look.explained < 0.01
         else sentence(
             "only {explained}",
@@ -376,9 +382,10 @@ def describe_look_alikes(look: LookAlikes, currency: str) -> str:
     value_row = pair.index[-1]  # the current value, named with its measure and window
     contacts = (
         sentence(
-            ", {contacts}", contacts=plural(pair.loc["contacts", second], "contact", "contacts")
+            ", {contacts}",
+            contacts=plural(pair.loc[pair_row("n_contacts"), second], "contact", "contacts"),
         )
-        if "contacts" in pair.index
+        if pair_row("n_contacts") in pair.index
         else ""
     )
     return sentence(
@@ -391,14 +398,18 @@ def describe_look_alikes(look: LookAlikes, currency: str) -> str:
         first=first,
         second=second,
         group=top["group"],
-        key=", ".join(look.key),
+        key=", ".join(translate(k) for k in look.key),
         best_value=money(top["best_value"], currency),
         value_row=value_row,
-        value_tier=pair.loc["value tier", first],
-        purchase_days=plural(pair.loc["purchase days", first], "purchase day", "purchase days"),
+        value_tier=pair.loc[pair_row("value_tier"), first],
+        purchase_days=plural(
+            pair.loc[pair_row("purchase_days"), first], "purchase day", "purchase days"
+        ),
         worst_value=_brought(top["worst_value"], currency),
-        value_tier_2=pair.loc["value tier", second],
-        purchase_days_2=plural(pair.loc["purchase days", second], "purchase day", "purchase days"),
+        value_tier_2=pair.loc[pair_row("value_tier"), second],
+        purchase_days_2=plural(
+            pair.loc[pair_row("purchase_days"), second], "purchase day", "purchase days"
+        ),
         contacts=contacts,
         members=count(look.groups["members"].sum()),
         groups=count(len(look.groups)),
@@ -416,8 +427,12 @@ def meaning_differentiation(
     """The "What this means" paragraph of Differentiation."""
     parts = [lead(company_name, ":")]
     if look is not None and look.explained == look.explained:
-        guide = "a poor guide" if look.explained < 0.25 else "only a partial guide"
-        share = "next to nothing" if look.explained < 0.01 else percent(look.explained)
+        guide = (
+            translate("a poor guide")
+            if look.explained < 0.25
+            else translate("only a partial guide")
+        )
+        share = translate("next to nothing") if look.explained < 0.01 else percent(look.explained)
         parts.append(
             sentence(
                 "demographics are {guide} to treatment (they explain {share} of the "
@@ -440,13 +455,17 @@ def meaning_differentiation(
         best = optimum(tradeoff)
         if best["n_groups"] <= 1:
             parts.append(
-                "At the current cost per treatment, no tailoring pays for itself: lower the "
-                "cost of a treatment (templates, automation) before adding groups."
+                translate(
+                    "At the current cost per treatment, no tailoring pays for itself: lower the "
+                    "cost of a treatment (templates, automation) before adding groups."
+                )
             )
         elif not best["measured"]:
             parts.append(
-                "At this cost per treatment even one-to-one pays for itself: automate the "
-                "treatments and tailor them per customer."
+                translate(
+                    "At this cost per treatment even one-to-one pays for itself: automate the "
+                    "treatments and tailor them per customer."
+                )
             )
         else:
             parts.append(
@@ -458,7 +477,7 @@ def meaning_differentiation(
                 )
             )
     if len(parts) == 1:
-        parts.append("the data holds too little to differentiate customers yet.")
+        parts.append(translate("the data holds too little to differentiate customers yet."))
     return " ".join(parts)
 
 
@@ -523,7 +542,7 @@ def describe_processes(sync: ProcessSync) -> str:
         text += sentence(
             " {idxmax_unresolved} is left unresolved most often ({max_unresolved} of "
             "its episodes).",
-            idxmax_unresolved=str(unresolved.idxmax()).capitalize(),
+            idxmax_unresolved=translate(str(unresolved.idxmax())).capitalize(),
             max_unresolved=percent(unresolved.max()),
         )
     pushed = sync.conflicts["episode"].nunique()
@@ -537,7 +556,7 @@ def describe_processes(sync: ProcessSync) -> str:
         worst = overview["pushed"].idxmax()
         text += sentence(
             ", most often during an open {worst} issue ({pushed})",
-            worst=worst,
+            worst=translate(worst),
             pushed=count(overview.loc[worst, "pushed"]),
         )
     return text + "."
@@ -573,7 +592,7 @@ def describe_moments(
         + sentence(
             "needed more than one contact; {worst} most often ({repeat_rate}, a "
             "repeat after {median_days_to_repeat} at the median).",
-            worst=worst,
+            worst=translate(worst),
             repeat_rate=percent(moments.loc[worst, "repeat_rate"]),
             median_days_to_repeat=plural(
                 moments.loc[worst, "median_days_to_repeat"], "day", "days"
@@ -606,7 +625,7 @@ def describe_products(sync: ProductSync) -> str:
             inferred=count(inferred),
         )
     text += (
-        " and 1 was a general offer. "
+        translate(" and 1 was a general offer. ")
         if general == 1
         else sentence(
             " and {general} were general offers. ",
@@ -614,7 +633,7 @@ def describe_products(sync: ProductSync) -> str:
         )
     )
     if sync.per_campaign.empty:
-        return text + "No category offers to check."
+        return text + translate("No category offers to check.")
     kinds = sync.conflicts["conflict"].value_counts()
     text += sentence(
         "{conflicts} of {offers_checked} category offers ({conflicts_2}) went to "
@@ -640,14 +659,14 @@ def describe_customers(sync: CustomerSync, currency: str) -> str:
     """One paragraph on households that mix top and loss-making customers."""
     households = sync.households
     if households.empty:
-        return "No household or account links two or more customers."
+        return translate("No household or account links two or more customers.")
     text = sentence(
         "{households} households and accounts link {members} customers. In "
         "{mixed} of them a strategically significant customer sits beside a "
         "loss-making one",
         households=count(len(households)),
         members=count(households["members"].sum()),
-        mixed=count(sync.mixed) if sync.mixed else "none",
+        mixed=count(sync.mixed) if sync.mixed else translate("none"),
     )
     if sync.mixed:
         first = sync.top.iloc[0]
@@ -668,12 +687,12 @@ def describe_scorecard(scorecard: pd.DataFrame, assessed: pd.Series | None = Non
     """One paragraph ranking the dimensions by their mismatch rate."""
     rates = scorecard["rate"].dropna().sort_values(ascending=False)
     if rates.empty:
-        return "None of the five dimensions could be checked on this data."
+        return translate("None of the five dimensions could be checked on this data.")
     ranked = listing(
         (
             sentence(
                 "{dimension} ({rate})",
-                dimension=d,
+                dimension=translate(d),
                 rate=percent(r),
             )
             for d, r in rates.items()
@@ -687,13 +706,13 @@ def describe_scorecard(scorecard: pd.DataFrame, assessed: pd.Series | None = Non
     if missing:
         text += sentence(
             " Not checked for lack of data: {missing}.",
-            missing=", ".join(missing),
+            missing=", ".join(translate(d) for d in missing),
         )
     if assessed is not None and assessed.notna().any():
         weakest = assessed.dropna().idxmin()
         text += sentence(
             " The workshop scored the practices of {weakest} lowest ({assessed}).",
-            weakest=weakest,
+            weakest=translate(weakest),
             assessed=percent(assessed[weakest] / 100),
         )
     return text
@@ -718,10 +737,10 @@ def meaning_orchestration(
         lines.append(
             sentence(
                 "{remedy} ({owner}; {mismatches} {unit} went wrong, {rate})",
-                remedy=remedy,
-                owner=owner,
+                remedy=translate(remedy),
+                owner=translate(owner),
                 mismatches=count(row["mismatches"]),
-                unit=row["unit"],
+                unit=translate(row["unit"]),
                 rate=percent(row["rate"]),
             )
         )
@@ -729,9 +748,9 @@ def meaning_orchestration(
         sentence(
             "{company_name} the customer is least treated as one in {value}. First: ",
             company_name=lead(company_name, ":"),
-            value=listing((g for g in gaps), " and "),
+            value=join([translate(g) for g in gaps]),
         )
-        + "; then ".join(lines)
+        + translate("; then ").join(lines)
         + "."
     )
 
@@ -739,7 +758,7 @@ def meaning_orchestration(
 def _state(name: str) -> str:
     return sentence(
         "*{name}*",
-        name=name,
+        name=translate(name),
     )
 
 
@@ -755,7 +774,7 @@ def describe_migration(migration: Migration) -> str:
         "{down_share} moved down; {customers} joined.",
         first=day(m.first),
         second=day(m.second),
-        segmentation=m.by.replace("_", " "),
+        segmentation=translate(m.by.replace("_", " ")),
         window_months=m.window_months,
         known=count(known),
         same=percent(m.share("same")),
@@ -799,7 +818,7 @@ def describe_migration(migration: Migration) -> str:
                 stability=percent(base.attrs["stability"]),
             )
         )
-        text += (
+        text += translate(
             " Some of the remaining moves are regression to the mean: customers picked "
             "on a high or low value drift back toward the middle without any change in "
             "treatment, so a move is not by itself a sign of what the company did."
@@ -830,7 +849,7 @@ def describe_value_shift(migration: Migration, currency: str) -> str:
         "{value_label} in the {months} months before it and {value_after} in the "
         "{months} months before {second}.",
         value_before=money(known["value_before"].sum(), currency),
-        value_label=migration.value_label,
+        value_label=translate(migration.value_label),
         months=months,
         value_after=money(known["value_after"].sum(), currency),
         second=day(migration.second),
@@ -870,7 +889,9 @@ def describe_movers(migration: Migration) -> str:
     """One paragraph on the needs segments on the move."""
     movers = migration.movers
     if movers is None or movers.empty:
-        return "No needs segment can be followed: no survey respondent was known at both dates."
+        return translate(
+            "No needs segment can be followed: no survey respondent was known at both dates."
+        )
     down, up = movers.iloc[0], movers.iloc[-1]
     return sentence(
         "The survey is answered once, so needs cannot be followed per customer; "
@@ -895,7 +916,7 @@ def describe_responses(responses: Responses) -> str:
         text += sentence(
             "By {segment_kind}, {best_segment} answers offers best ({best_rate}, {lift} "
             "times the average) and {worst_segment} least ({worst_rate}). ",
-            segment_kind=responses.segment_kind,
+            segment_kind=translate(responses.segment_kind),
             best_segment=_state(table.index[0]),
             best_rate=percent(high["response_rate"], 1),
             lift=number(high["lift"], 1),
@@ -917,10 +938,12 @@ def describe_responses(responses: Responses) -> str:
         stop=count(responses.count("stop")),
         promote=count(responses.count("promote")),
     ) + (
-        "with marketing consent answered two or more (give them more of what works)."
+        translate("with marketing consent answered two or more (give them more of what works).")
         if responses.consent_known
-        else "answered two or more (give them more of what works; the data does not "
-        "record marketing consent, so check it before approaching them)."
+        else translate(
+            "answered two or more (give them more of what works; the data does not "
+            "record marketing consent, so check it before approaching them)."
+        )
     )
     return text
 
@@ -928,7 +951,7 @@ def describe_responses(responses: Responses) -> str:
 def describe_practices(practices: Practices) -> str:
     """One paragraph on the assessed learning practices."""
     if not practices.answered:
-        return (
+        return translate(
             "The practices have not been scored yet: fill in the form in a workshop "
             "(interactive mode) and save it, and the next report shows the scores."
         )
@@ -963,7 +986,7 @@ def meaning_learning(
     parts = [lead(company_name, ":")]
     if migration is not None:
         moved = migration.share("up") + migration.share("down")
-        rhythm = "every quarter" if moved >= 0.25 else "twice a year"
+        rhythm = translate("every quarter") if moved >= 0.25 else translate("twice a year")
         parts.append(
             sentence(
                 "{moved} of the customers changed segment in {months} months, so a "
@@ -999,5 +1022,5 @@ def meaning_learning(
                 )
             )
     if len(parts) == 1:
-        parts.append("the data is too short to see segments move; keep the history.")
+        parts.append(translate("the data is too short to see segments move; keep the history."))
     return " ".join(parts)

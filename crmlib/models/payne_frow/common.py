@@ -18,25 +18,40 @@ from crmlib.analytics.base import customer_base as _customer_base
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.figures import Figure
-from crmlib.text import lead
+from crmlib.text import N_, lead, translate
 
 MODEL = "Payne & Frow"
 
-#: The five cross-functional processes, in the framework's order.
+#: The five cross-functional processes, in the framework's order (titles in English,
+#: translated where they are shown).
 PROCESSES = {
-    "strategy_development": "Strategy development",
-    "value_creation": "Value creation",
-    "multichannel_integration": "Multichannel integration",
-    "information_management": "Information management",
-    "performance_assessment": "Performance assessment",
+    "strategy_development": N_("Strategy development"),
+    "value_creation": N_("Value creation"),
+    "multichannel_integration": N_("Multichannel integration"),
+    "information_management": N_("Information management"),
+    "performance_assessment": N_("Performance assessment"),
+}
+
+#: The value tiers and categories that name segments, marked for the catalogue: they are
+#: kept in English (compared in code) and translated where a chart or sentence shows them.
+SEGMENT_NAMES = (N_("platinum"), N_("gold"), N_("silver"), N_("bronze"), N_("other"))
+
+#: The customer picture's aspects as charts and actions name them (translated where shown).
+ASPECTS = {
+    "personal": N_("personal"),
+    "product_ownership": N_("product ownership"),
+    "profitability": N_("profitability"),
+    "behaviour": N_("behaviour"),
+    "needs": N_("needs"),
+    "contact": N_("contact"),
 }
 
 #: The four elements of implementation.
 ELEMENTS = {
-    "readiness": "CRM readiness",
-    "change_management": "Change management",
-    "project_management": "Project management",
-    "employee_engagement": "Employee engagement",
+    "readiness": N_("CRM readiness"),
+    "change_management": N_("Change management"),
+    "project_management": N_("Project management"),
+    "employee_engagement": N_("Employee engagement"),
 }
 
 
@@ -67,7 +82,9 @@ class Parts:
         """The part, or MissingDataError with the reason it is missing."""
         value = getattr(self, part)
         if value is None:
-            raise MissingDataError(self.skipped.get(part, f"{part.replace('_', ' ')} is missing"))
+            words = translate(part.replace("_", " "))
+            missing = translate("{part} is missing").format(part=words)
+            raise MissingDataError(self.skipped.get(part, missing))
         return value
 
 

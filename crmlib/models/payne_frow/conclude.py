@@ -22,8 +22,15 @@ import pandas as pd
 from crmlib.analytics.kpis import KPIS
 from crmlib.data.company import Company
 from crmlib.errors import ParameterError
-from crmlib.formatting import money, percent
-from crmlib.models.payne_frow.common import ELEMENTS, MODEL, PROCESSES, heading, mean_or_none
+from crmlib.formatting import count, money, percent
+from crmlib.models.payne_frow.common import (
+    ASPECTS,
+    ELEMENTS,
+    MODEL,
+    PROCESSES,
+    heading,
+    mean_or_none,
+)
 from crmlib.models.payne_frow.elements import (
     BARRIER_OWNERS,
     BLOCKING,
@@ -40,7 +47,7 @@ from crmlib.models.payne_frow.strategy import Strategy
 from crmlib.models.payne_frow.value import RETENTION_LIFT, ValueCreation
 from crmlib.models.verdict import CROSS_CHANNEL_SET, Action, ModelVerdict
 from crmlib.stages import Stage
-from crmlib.text import Safe, escape, sentence, translate
+from crmlib.text import N_, Safe, escape, number, plural, sentence, translate
 
 
 @dataclass(frozen=True)
@@ -82,9 +89,9 @@ def process_scores(results: Results) -> pd.DataFrame:
         has_data = data is not None and pd.notna(data)
         has_workshop = workshop is not None and pd.notna(workshop)
         basis = {
-            (True, True): "data and workshop",
-            (True, False): "data",
-            (False, True): "workshop",
+            (True, True): N_("data and workshop"),
+            (True, False): N_("data"),
+            (False, True): N_("workshop"),
             (False, False): "none",
         }[(has_data, has_workshop)]
         rows.append(
@@ -116,9 +123,9 @@ def describe_processes(scores: pd.DataFrame, company: Company) -> Safe:
         sentence(
             "Taking data and workshop together, {strongest} is the strongest process "
             "({strongest_score}) and {weakest} the weakest ({weakest_score}).",
-            strongest=PROCESSES[strongest].lower(),
+            strongest=translate(PROCESSES[strongest]).lower(),
             strongest_score=percent(known[strongest]),
-            weakest=PROCESSES[weakest].lower(),
+            weakest=translate(PROCESSES[weakest]).lower(),
             weakest_score=percent(known[weakest]),
         )
     )
@@ -129,7 +136,7 @@ def describe_processes(scores: pd.DataFrame, company: Company) -> Safe:
             "; ".join(
                 sentence(
                     "{process} (data {measured}, workshop {assessed})",
-                    process=row.title.lower(),
+                    process=translate(row.title).lower(),
                     measured=percent(row.measured),
                     assessed=percent(row.assessed),
                 )
@@ -151,7 +158,7 @@ def describe_processes(scores: pd.DataFrame, company: Company) -> Safe:
 
 
 def _short_money(value: float, currency: str) -> str:
-    return money(value, currency) if pd.notna(value) else "n/a"
+    return money(value, currency) if pd.notna(value) else translate("n/a")
 
 
 def _process_lines(results: Results, company: Company) -> dict[str, list[str]]:
@@ -162,66 +169,79 @@ def _process_lines(results: Results, company: Company) -> dict[str, list[str]]:
     lines: dict[str, list[str]] = {p: [] for p in PROCESSES}
     if s.segments is not None:
         lines["strategy_development"] += [
-            _line("targets: {targets}", targets=", ".join(s.targets)),
-            _line("{share} of expected value", share=percent(s.target_value_share)),
+            _line(N_("targets: {targets}"), targets=_names(s.targets)),
+            _line(N_("{share} of expected value"), share=percent(s.target_value_share)),
         ]
     if pd.notna(s.revenue_expected):
         reach = (
-            _line("in reach") if s.gap <= 0 else _line("gap {gap}", gap=_short_money(s.gap, cur))
+            _line(N_("in reach"))
+            if s.gap <= 0
+            else _line(N_("gap {gap}"), gap=_short_money(s.gap, cur))
         )
         lines["strategy_development"].append(
-            _line("goal +{goal}: {reach}", goal=percent(s.growth_goal), reach=reach)
+            _line(N_("goal +{goal}: {reach}"), goal=percent(s.growth_goal), reach=reach)
         )
     if pd.notna(v.lifetime_value):
         value = _short_money(v.lifetime_value, cur)
         lines["value_creation"].append(
-            _line("LTR/buyer {value}", value=value)
+            _line(N_("LTR/buyer {value}"), value=value)
             if v.value_word == "revenue"
-            else _line("LTV/buyer {value}", value=value)
+            else _line(N_("LTV/buyer {value}"), value=value)
         )
     if pd.notna(v.retention_rate):
-        lines["value_creation"].append(_line("retention {rate}", rate=percent(v.retention_rate)))
+        lines["value_creation"].append(
+            _line(N_("retention {rate}"), rate=percent(v.retention_rate))
+        )
     if pd.notna(v.profitable_share):
         lines["value_creation"].append(
-            _line("{share} profitable", share=percent(v.profitable_share))
+            _line(N_("{share} profitable"), share=percent(v.profitable_share))
         )
     if m.continuity is not None:
         continued = m.continuity.continued_rate
         lines["multichannel_integration"].append(
-            _line("{share} of moves continued", share=percent(continued))
+            _line(N_("{share} of moves continued"), share=percent(continued))
             if pd.notna(continued)
-            else _line("no moves between channels")
+            else _line(N_("no moves between channels"))
         )
         if pd.notna(m.continuity.repeat_cost):
             lines["multichannel_integration"].append(
-                _line("repeats {cost}/yr", cost=_short_money(m.continuity.repeat_cost, cur))
+                _line(N_("repeats {cost}/yr"), cost=_short_money(m.continuity.repeat_cost, cur))
             )
     elif m.purchase_mix is not None:
         main = m.purchase_mix.mean().idxmax()
-        lines["multichannel_integration"].append(_line("purchases mostly {channel}", channel=main))
+        lines["multichannel_integration"].append(
+            _line(N_("purchases mostly {channel}"), channel=main)
+        )
     counts = info.counts
     lines["information_management"] += [
-        _line("picture {share} complete", share=percent(info.aspects["completeness"])),
-        _line("{yes} of {n} analyses run", yes=str(counts["yes"]), n=str(len(info.support))),
+        _line(N_("picture {share} complete"), share=percent(info.aspects["completeness"])),
+        _line(N_("{yes} of {n} analyses run"), yes=str(counts["yes"]), n=str(len(info.support))),
     ]
     if pd.notna(info.customer_view["duplicate_share"]):
         lines["information_management"].append(
-            _line("{share} double records", share=percent(info.customer_view["duplicate_share"]))
+            _line(
+                N_("{share} double records"), share=percent(info.customer_view["duplicate_share"])
+            )
         )
     if perf.scorecard is not None:
         judged = perf.judged
         lines["performance_assessment"].append(
             _line(
-                "{met} of {n} standards met",
+                N_("{met} of {n} standards met"),
                 met=str(int(judged["meets"].astype(bool).sum())),
                 n=str(len(judged)),
             )
         )
         if perf.missed:
             lines["performance_assessment"].append(
-                _line("below: {kpi}", kpi=KPIS[perf.missed[0]].label.lower())
+                _line(N_("below: {kpi}"), kpi=translate(KPIS[perf.missed[0]].label).lower())
             )
     return lines
+
+
+def _names(items) -> str:
+    """Segment names as a reader sees them: each in the report language, comma-separated."""
+    return ", ".join(translate(str(item)) for item in items)
 
 
 def _line(template: str, **values: object) -> str:
@@ -243,8 +263,8 @@ def diagram_stages(results: Results, company: Company) -> tuple[list[Stage], lis
         score = scores.loc[process, "score"]
         shown = list(lines[process][:3])
         if pd.notna(score):
-            shown.append(_line("score {score}", score=percent(score)))
-        processes.append(Stage(title, shown, None if pd.isna(score) else float(score)))
+            shown.append(_line(N_("score {score}"), score=percent(score)))
+        processes.append(Stage(translate(title), shown, None if pd.isna(score) else float(score)))
     r = results.readiness
     elements = []
     for element, title in ELEMENTS.items():
@@ -252,14 +272,18 @@ def diagram_stages(results: Results, company: Company) -> tuple[list[Stage], lis
         shown = []
         if element == "readiness" and r.maturity is not None:
             shown.append(
-                _line("maturity {level}: {title}", level=r.maturity, title=r.maturity_title.lower())
+                _line(
+                    N_("maturity {level}: {title}"),
+                    level=r.maturity,
+                    title=r.maturity_title.lower(),
+                )
             )
-            shown.append(_line("{n} barriers present", n=len(r.barriers)))
+            shown.append(_line(N_("{n} barriers present"), n=len(r.barriers)))
         if pd.notna(score):
             shown.append(percent(score))
         elif not r.assessed:
-            shown.append(_line("not assessed yet"))
-        elements.append(Stage(title, shown, None if pd.isna(score) else float(score)))
+            shown.append(_line(N_("not assessed yet")))
+        elements.append(Stage(translate(title), shown, None if pd.isna(score) else float(score)))
     return processes, elements
 
 
@@ -300,6 +324,11 @@ def _margin_rate(results: Results) -> float:
     return float(last["gross_margin"] / last["revenue"]) if last["revenue"] > 0 else float("nan")
 
 
+def _signed(share: float) -> str:
+    """A change as a share with its sign, ``+12 %`` (the locale's percent format)."""
+    return ("+" if share > 0 else "") + percent(share)
+
+
 def _regression_assumption(s) -> str:
     """How much of the target segments' forecast fall is regression to the mean, in words
     for the growth-gap action (measured by the strategy's baseline, or said unknown)."""
@@ -315,13 +344,13 @@ def _regression_assumption(s) -> str:
             "picked on last year's value fall back towards the average the year after "
             "(regression to the mean), so part of that is not lost customers; how much "
             "cannot be measured here: {reason}",
-            forecast=f"{forecast:+.0%}",
+            forecast=_signed(forecast),
             reason=next(
                 (why for why in map(s.baseline.why_unknown, s.targets) if why),
-                "the customer base could not be read",
+                translate("the customer base could not be read"),
             )
             if s.baseline is not None
-            else "the customer base could not be read",
+            else translate("the customer base could not be read"),
         )
     points = round(100 * (forecast - baseline))
     beyond = (
@@ -330,21 +359,25 @@ def _regression_assumption(s) -> str:
         else sentence("the forecast expects no fall beyond that effect")
     )
     template = (
-        "The target segments' revenue is forecast to change by {forecast}; the customers "
-        "in the same segments a year earlier changed by {baseline} the year after, "
-        "which is what regression to the mean alone does to a group picked for its value: "
-        "{beyond}"
+        N_(
+            "The target segments' revenue is forecast to change by {forecast}; the customers "
+            "in the same segments a year earlier changed by {baseline} the year after, "
+            "which is what regression to the mean alone does to a group picked for its value: "
+            "{beyond}"
+        )
         if s.baseline.window_months == 12
-        else "The target segments' revenue is forecast to change by {forecast}; the "
-        "customers in the same segments {months} months earlier changed by {baseline} "
-        "in the {months} months after, which is what regression to the mean alone does to "
-        "a group picked for its value: {beyond}"
+        else N_(
+            "The target segments' revenue is forecast to change by {forecast}; the "
+            "customers in the same segments {months} months earlier changed by {baseline} "
+            "in the {months} months after, which is what regression to the mean alone does to "
+            "a group picked for its value: {beyond}"
+        )
     )
     return sentence(
         template,
         months=s.baseline.window_months,
-        forecast=f"{forecast:+.0%}",
-        baseline=f"{baseline:+.0%}",
+        forecast=_signed(forecast),
+        baseline=_signed(baseline),
         beyond=beyond,
     )
 
@@ -353,23 +386,32 @@ def _strategy_action(results: Results, company: Company) -> Action | None:
     s = results.strategy
     if s.segments is None:
         return None
-    targets = ", ".join(s.targets)
+    targets = _names(s.targets)
     if pd.notna(s.revenue_expected) and s.gap > 0:
         rate = _margin_rate(results)
         return Action(
-            title=f"Win {money(s.gap, company.currency)} more revenue than forecast from the "
-            f"target segments ({targets}) or new customers",
-            owner="board",
+            title=sentence(
+                "Win {gap} more revenue than forecast from the target segments ({targets}) "
+                "or new customers",
+                gap=money(s.gap, company.currency),
+                targets=targets,
+            ),
+            owner=N_("board"),
             expected_value=float(s.gap * rate) if pd.notna(rate) else None,
             model=MODEL,
-            rationale=f"the growth goal of {percent(s.growth_goal, 1)} is "
-            f"{money(s.gap, company.currency)} above what today's customers and last year's "
-            "pace of acquisition bring",
+            rationale=sentence(
+                "the growth goal of {goal} is {gap} above what today's customers and last "
+                "year's pace of acquisition bring",
+                goal=percent(s.growth_goal, 1),
+                gap=money(s.gap, company.currency),
+            ),
             lever="acquisition",
             customer_set="target segments or new customers",
-            assumptions="the value is the margin on the gap to the growth goal: a target, "
-            "not what a particular action brings; its cost is not known. "
-            + _regression_assumption(s),
+            assumptions=sentence(
+                "the value is the margin on the gap to the growth goal: a target, not what a "
+                "particular action brings; its cost is not known. {regression}",
+                regression=_regression_assumption(s),
+            ),
             effort=3,
             needs=("readiness",),
         )
@@ -380,25 +422,36 @@ def _strategy_action(results: Results, company: Company) -> Action | None:
         if segments[column].isna().all():
             column = "value_per_customer"
         average = (segments[column] * segments["customers"]).sum() / segments["customers"].sum()
-        better = ", ".join(segments.index[segments[column] > average])
+        better = _names(segments.index[segments[column] > average])
         return Action(
-            title=f"Re-aim the customer strategy at the segments worth more than average "
-            f"({better})",
-            owner="board",
+            title=sentence(
+                "Re-aim the customer strategy at the segments worth more than average ({segments})",
+                segments=better,
+            ),
+            owner=N_("board"),
             expected_value=None,
             model=MODEL,
-            rationale=f"the target segments ({targets}) are {percent(size)} of the customers "
-            f"but hold {percent(s.target_value_share)} of the expected value",
+            rationale=sentence(
+                "the target segments ({targets}) are {size} of the customers but hold "
+                "{share} of the expected value",
+                targets=targets,
+                size=percent(size),
+                share=percent(s.target_value_share),
+            ),
             lever="readiness",
             cost_drivers={"projects": 1},
             effort=1,
         )
     return Action(
-        title=f"Write the customer strategy around the target segments ({targets})",
-        owner="board",
+        title=sentence(
+            "Write the customer strategy around the target segments ({targets})", targets=targets
+        ),
+        owner=N_("board"),
         expected_value=None,
         model=MODEL,
-        rationale=f"they hold {percent(s.target_value_share)} of the expected value",
+        rationale=sentence(
+            "they hold {share} of the expected value", share=percent(s.target_value_share)
+        ),
         priority=3,
         lever="readiness",
         cost_drivers={"projects": 1},
@@ -411,29 +464,43 @@ def _value_action(results: Results, company: Company) -> Action | None:
     if pd.isna(v.lift_margin_per_year) or v.target_retained_base == 0:
         return None
     lifted = min(v.retention_rate + RETENTION_LIFT, 1.0)
-    who = f"{v.target_retained_base:,} customer{'s' if v.target_retained_base != 1 else ''}"
+    who = plural(v.target_retained_base, "customer", "customers")
     aimed = (
-        f"the {who} of the target segments "
-        f"({', '.join(v.target_segments)}) who bought the year before"
+        sentence(
+            "the {who} of the target segments ({segments}) who bought the year before",
+            who=who,
+            segments=_names(v.target_segments),
+        )
         if v.target_segments
-        else f"the {who} who bought the year before"
+        else sentence("the {who} who bought the year before", who=who)
     )
     return Action(
-        title=f"Raise retention from {percent(v.retention_rate)} to {percent(lifted)} with "
-        f"loyalty benefits for {aimed}",
-        owner="marketing",
+        title=sentence(
+            "Raise retention from {rate} to {lifted} with loyalty benefits for {aimed}",
+            rate=percent(v.retention_rate),
+            lifted=percent(lifted),
+            aimed=aimed,
+        ),
+        owner=N_("marketing"),
         expected_value=float(v.lift_margin_per_year),
         model=MODEL,
-        rationale=f"{RETENTION_LIFT * 100:.0f} points more retention among them keeps "
-        f"{money(v.lift_margin_per_year, company.currency)} of {v.value_word} a year "
-        f"(their mean current value {money(v.target_profit_per_customer, company.currency)})",
+        rationale=sentence(
+            "{points} points more retention among them keeps {value} of {word} a year "
+            "(their mean current value {mean})",
+            points=number(RETENTION_LIFT * 100),
+            value=money(v.lift_margin_per_year, company.currency),
+            word=translate(v.value_word),
+            mean=money(v.target_profit_per_customer, company.currency),
+        ),
         lever="retention",
         customers=v.target_ids,
         customer_set="buyers of the year before in the target segments",
         customer_count=v.target_retained_base,
-        assumptions=f"the benefits raise their retention by {RETENTION_LIFT * 100:.0f} "
-        "points (assumed, not measured); each kept customer brings their segments' mean "
-        "current value",
+        assumptions=sentence(
+            "the benefits raise their retention by {points} points (assumed, not measured); "
+            "each kept customer brings their segments' mean current value",
+            points=number(RETENTION_LIFT * 100),
+        ),
         cost_drivers={"benefits": v.target_retained_base},
         effort=2,
         needs=("consent", "readiness"),
@@ -454,7 +521,7 @@ def _multichannel_action(results: Results, company: Company) -> Action | None:
             "off; start with {process}",
             process=worst,
         ),
-        owner="customer service",
+        owner=N_("customer service"),
         expected_value=value,
         model=MODEL,
         rationale=sentence(
@@ -463,12 +530,13 @@ def _multichannel_action(results: Results, company: Company) -> Action | None:
             continued=percent(flow.continued_rate),
             days=flow.window_days,
             process=worst,
-            worst_rate=percent(rates[worst]) if worst in rates.index else "unknown",
+            worst_rate=percent(rates[worst]) if worst in rates.index else translate("unknown"),
         ),
         lever="cost_to_serve",
         customer_set=CROSS_CHANNEL_SET,
-        assumptions="the repeat contacts' cost is saved in full at the high end, half of it "
-        "at the base",
+        assumptions=sentence(
+            "the repeat contacts' cost is saved in full at the high end, half of it at the base"
+        ),
         incremental=0.5,
         value_low=0.25 * value if value is not None else None,
         value_high=value,
@@ -480,17 +548,29 @@ def _multichannel_action(results: Results, company: Company) -> Action | None:
 def _information_action(results: Results, company: Company) -> Action:
     info = results.information
     aspect = info.weakest_aspect
-    label = aspect.replace("_", " ")
+    label = translate(ASPECTS.get(aspect, aspect.replace("_", " ")))
     counts = info.counts
     share = info.aspects[aspect]
     # an aspect of which the data holds nothing is absent from the export, not known to be 0%
-    known = "not in the data" if share == 0 else f"known for {percent(share)} of customers"
+    known = (
+        sentence("not in the data")
+        if share == 0
+        else sentence("known for {share} of customers", share=percent(share))
+    )
     return Action(
-        title=f"Complete the customer picture where it is weakest: {label} ({known})",
-        owner="marketing" if aspect == "needs" else "IT",
+        title=sentence(
+            "Complete the customer picture where it is weakest: {aspect} ({known})",
+            aspect=label,
+            known=known,
+        ),
+        owner=N_("marketing") if aspect == "needs" else N_("IT"),
         expected_value=None,
         model=MODEL,
-        rationale=f"the data supports {counts['yes']} of {len(info.support)} analyses fully",
+        rationale=sentence(
+            "the data supports {yes} of {n} analyses fully",
+            yes=count(counts["yes"]),
+            n=count(len(info.support)),
+        ),
         lever="data",
         customer_set=f"customers without {label} on record",
         cost_drivers={"projects": 1},
@@ -512,13 +592,18 @@ def _performance_action(results: Results, company: Company) -> Action | None:
     if not missed:
         untested = perf.scorecard[perf.scorecard["standard"] == ""]
         return Action(
-            title=f"Set standards for the {len(untested)} KPIs that have none, and review "
-            "them every quarter",
-            owner="management team",
+            title=sentence(
+                "Set standards for the {n} KPIs that have none, and review them every quarter",
+                n=count(len(untested)),
+            ),
+            owner=N_("management team"),
             expected_value=None,
             model=MODEL,
-            rationale=f"{len(perf.judged) - len(perf.missed)} of {len(perf.judged)} standards "
-            "met; the other KPIs are followed for their trend only",
+            rationale=sentence(
+                "{met} of {n} standards met; the other KPIs are followed for their trend only",
+                met=count(len(perf.judged) - len(perf.missed)),
+                n=count(len(perf.judged)),
+            ),
             priority=3,
             lever="readiness",
             cost_drivers={"projects": 1},
@@ -532,16 +617,24 @@ def _performance_action(results: Results, company: Company) -> Action | None:
         level = next(s.value for s in perf.standards if s.kpi == kpi)
         expected = float((level - row["current"]) * v.retained_base * v.profit_per_customer)
     return Action(
-        title=f"Bring {row['label'].lower()} up to standard "
-        f"({KPIS[kpi].format(row['current'], company.currency)}, standard {row['standard']})",
-        owner="management team" if kpi != "satisfaction" else "customer service",
+        title=sentence(
+            "Bring {kpi} up to standard ({value}, standard {standard})",
+            kpi=translate(row["label"]).lower(),
+            value=KPIS[kpi].format(row["current"], company.currency),
+            standard=row["standard"],
+        ),
+        owner=N_("management team") if kpi != "satisfaction" else N_("customer service"),
         expected_value=expected,
         model=MODEL,
-        rationale=f"{len(perf.missed)} of {len(perf.judged)} standards missed",
+        rationale=sentence(
+            "{missed} of {n} standards missed",
+            missed=count(len(perf.missed)),
+            n=count(len(perf.judged)),
+        ),
         lever="retention" if kpi in ("retention_rate", "satisfaction") else "readiness",
         customer_set="buyers of the year before" if kpi == "retention_rate" else "",
         customer_count=v.retained_base if kpi == "retention_rate" else None,
-        assumptions="reaching the standard, by means not yet chosen" if expected else "",
+        assumptions=sentence("reaching the standard, by means not yet chosen") if expected else "",
         effort=2,
         needs=("readiness",),
     )
@@ -560,12 +653,13 @@ def _readiness_actions(r: Readiness) -> list[Action]:
     if not r.assessed:
         return [
             Action(
-                title="Hold the readiness workshop before the CRM programme starts",
-                owner="CRM programme lead",
+                title=sentence("Hold the readiness workshop before the CRM programme starts"),
+                owner=N_("CRM programme lead"),
                 expected_value=None,
                 model=MODEL,
-                rationale="the maturity level, barriers and the three other elements are "
-                "not assessed",
+                rationale=sentence(
+                    "the maturity level, barriers and the three other elements are not assessed"
+                ),
                 priority=1,
                 lever="readiness",
                 cost_drivers={"projects": 1},
@@ -580,11 +674,17 @@ def _readiness_actions(r: Readiness) -> list[Action]:
             continue
         actions.append(
             Action(
-                title=f"Remove the barrier: {row.text[0].lower()}{row.text[1:].rstrip('.')}",
+                title=sentence(
+                    "Remove the barrier: {barrier}",
+                    barrier=row.text[0].lower() + row.text[1:].rstrip("."),
+                ),
                 owner=BARRIER_OWNERS.get(row.item, "board"),
                 expected_value=None,
                 model=MODEL,
-                rationale=f"a {str(row.severity_label).lower()} barrier to CRM readiness",
+                rationale=sentence(
+                    "a {severity} barrier to CRM readiness",
+                    severity=str(row.severity_label).lower(),
+                ),
                 priority=1 if severity >= BLOCKING else 2,
                 lever="data" if row.item in DATA_BARRIERS else "readiness",
                 cost_drivers={"projects": 1},
@@ -601,12 +701,23 @@ def _readiness_actions(r: Readiness) -> list[Action]:
         gap = first_gap(r, element)
         actions.append(
             Action(
-                title=f"Strengthen {row['title'].lower()}"
-                + (f": {gap[0].lower()}{gap[1:].rstrip('.')}" if gap else ""),
+                title=(
+                    sentence(
+                        "Strengthen {element}: {practice}",
+                        element=translate(row["title"]).lower(),
+                        practice=gap[0].lower() + gap[1:].rstrip("."),
+                    )
+                    if gap
+                    else sentence("Strengthen {element}", element=translate(row["title"]).lower())
+                ),
                 owner=ELEMENT_OWNERS[element],
                 expected_value=None,
                 model=MODEL,
-                rationale=f"{row['title'].lower()} scores {percent(row['score'])}",
+                rationale=sentence(
+                    "{element} scores {score}",
+                    element=translate(row["title"]).lower(),
+                    score=percent(row["score"]),
+                ),
                 priority=1 if row["score"] < ELEMENT_FLOOR else 2,
                 lever="readiness",
                 cost_drivers={"projects": 1},
@@ -646,12 +757,15 @@ def conclusion(results: Results, company: Company) -> Conclusion:
         plan.append(
             dataclasses.replace(
                 lead,
-                rationale=sentence(
-                    "{process} is the weakest process ({score}); ",
-                    process=PROCESSES[weakest].lower(),
-                    score=percent(known[weakest]),
-                )
-                + lead.rationale,
+                # both parts are sentences (escaped once), so the whole is too
+                rationale=Safe(
+                    sentence(
+                        "{process} is the weakest process ({score}); ",
+                        process=translate(PROCESSES[weakest]).lower(),
+                        score=percent(known[weakest]),
+                    )
+                    + escape(lead.rationale)
+                ),
                 priority=1,
             )
         )
@@ -671,7 +785,7 @@ def _action_line(number: int, action: Action, currency: str) -> Safe:
         "{number}. **{title}** (owner: {owner}). Why: {rationale}.",
         number=number,
         title=action.title,
-        owner=action.owner,
+        owner=translate(action.owner),
         rationale=action.rationale,
     )
     if action.expected_value is None or pd.isna(action.expected_value):
@@ -689,20 +803,22 @@ def describe_conclusion(result: Conclusion, company: Company) -> Safe:
         parts.append(
             sentence(
                 "The readiness verdict is **{verdict}**: {reasons}.",
-                verdict=result.verdict,
+                verdict=translate(result.verdict),
                 reasons=Safe("; ".join(escape(r) for r in result.reasons[:2])),
             )
         )
     else:
-        parts.append(sentence("The readiness verdict is **{verdict}**.", verdict=result.verdict))
+        parts.append(
+            sentence("The readiness verdict is **{verdict}**.", verdict=translate(result.verdict))
+        )
     if result.weakest_process is not None:
         row = result.scores.loc[result.weakest_process]
         parts.append(
             sentence(
                 "The weakest process is **{process}** ({score}, from the {basis}).",
-                process=PROCESSES[result.weakest_process].lower(),
+                process=translate(PROCESSES[result.weakest_process]).lower(),
                 score=percent(row["score"]),
-                basis=row["basis"],
+                basis=translate(row["basis"]),
             )
         )
     text_ = _paragraph(parts)
@@ -732,7 +848,7 @@ def _readiness_finding(r: Readiness) -> Safe:
         return sentence("The readiness workshop has not been held.")
     values = {
         "level": str(r.maturity),
-        "title": (r.maturity_title or "not scored").lower(),
+        "title": (r.maturity_title or translate("not scored")).lower(),
         "barriers": str(len(r.barriers)),
     }
     if r.reasons:
@@ -758,12 +874,12 @@ def verdict(results: Results) -> ModelVerdict:
     headline = (
         sentence(
             "CRM readiness: {verdict}; the weakest of the five processes is {process} ({score}).",
-            verdict=result.verdict,
-            process=PROCESSES[result.weakest_process].lower(),
+            verdict=translate(result.verdict),
+            process=translate(PROCESSES[result.weakest_process]).lower(),
             score=percent(scores.loc[result.weakest_process, "score"]),
         )
         if result.weakest_process is not None
-        else sentence("CRM readiness: {verdict}.", verdict=result.verdict)
+        else sentence("CRM readiness: {verdict}.", verdict=translate(result.verdict))
     )
     r = results.readiness
     findings = [_readiness_finding(r)]
@@ -779,7 +895,7 @@ def verdict(results: Results) -> ModelVerdict:
         findings.append(
             sentence(
                 "Target segments {targets} hold {share} of the expected value.",
-                targets=", ".join(s.targets),
+                targets=_names(s.targets),
                 share=percent(s.target_value_share),
             )
         )

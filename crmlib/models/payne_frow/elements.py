@@ -29,6 +29,7 @@ import pandas as pd
 
 from crmlib.data.company import Company
 from crmlib.formatting import percent
+from crmlib.i18n import ngettext
 from crmlib.instruments import (
     Answers,
     area_scores,
@@ -39,7 +40,7 @@ from crmlib.instruments import (
     maturity_levels,
 )
 from crmlib.models.payne_frow.common import ELEMENTS, PROCESSES
-from crmlib.text import sentence
+from crmlib.text import N_, sentence, translate
 
 INSTRUMENT = "payne_frow_readiness"
 
@@ -152,17 +153,20 @@ def _verdict(
         if element == "readiness" or pd.isna(row["score"]):
             continue
         line = sentence(
-            "{element} at {score}", element=row["title"].lower(), score=percent(row["score"])
+            "{element} at {score}",
+            element=translate(row["title"]).lower(),
+            score=percent(row["score"]),
         )
         if row["score"] < ELEMENT_FLOOR:
             not_ready.append(line)
         elif row["score"] < ELEMENT_TARGET:
             conditions.append(line)
+    # the verdicts are kept in English (compared in code) and translated where shown
     if not_ready:
-        return "not ready", tuple(not_ready + conditions)
+        return N_("not ready"), tuple(not_ready + conditions)
     if conditions:
-        return "ready with conditions", tuple(conditions)
-    return "ready", ()
+        return N_("ready with conditions"), tuple(conditions)
+    return N_("ready"), ()
 
 
 def readiness_from_answers(answers: Answers) -> Readiness:
@@ -201,7 +205,8 @@ def readiness_from_answers(answers: Answers) -> Readiness:
     )
     present = barriers(answers)
     if answers.n_scored == 0:
-        verdict, reasons = "not assessed", (sentence("the readiness workshop has not been held"),)
+        verdict = N_("not assessed")
+        reasons = (sentence("the readiness workshop has not been held"),)
     else:
         verdict, reasons = _verdict(maturity, title, present, elements)
     return Readiness(
@@ -223,8 +228,23 @@ def readiness(company: Company | str | os.PathLike[str]) -> Readiness:
     return readiness_from_answers(load_answers(instrument, data_dir, missing_ok=True))
 
 
+#: The index name of a practice table (marked for the catalogue).
+PRACTICE = N_("practice")
+
+#: The answers of :func:`element_items`, kept in English and translated where shown.
+ANSWERS = {
+    "present": N_("present"),
+    "absent": N_("absent"),
+    "in place": N_("in place"),
+    "not in place": N_("not in place"),
+    "not scored": N_("not scored"),
+}
+
+
 def element_items(readiness: Readiness, element: str) -> pd.DataFrame:
-    """The practices of one element and whether they are in place.
+    """The practices of one element and whether they are in place, as a report shows it:
+    the answers and the index name in the report language (the column names stay
+    English; :func:`crmlib.notebook.views.show_table` translates them).
 
     Returns
     -------
@@ -234,6 +254,18 @@ def element_items(readiness: Readiness, element: str) -> pd.DataFrame:
         indexed by ``barrier``, answered "present", "absent" or "not scored", with
         ``severity`` (the label of a present barrier's severity, else empty).
     """
+    table = _element_items(readiness, element)
+    table["answer"] = [translate(ANSWERS[a]) for a in table["answer"]]
+    # "barrier" is the catalogue's plural message: its singular is asked as such
+    name = table.index.name
+    table.index.name = ngettext("barrier", "barriers", 1) if name == "barrier" else translate(name)
+    return table.rename(
+        columns={"answer": translate(N_("answer")), "severity": translate(N_("severity"))}
+    )
+
+
+def _element_items(readiness: Readiness, element: str) -> pd.DataFrame:
+    """:func:`element_items` with its answers in English, for the code that reads them."""
     if element not in ELEMENTS:
         raise KeyError(f"'{element}' is not one of {', '.join(ELEMENTS)}")
     if element == "readiness":
@@ -248,7 +280,7 @@ def element_items(readiness: Readiness, element: str) -> pd.DataFrame:
     items = items[items["area"] == element]
     answer = items["score"].map({1.0: "in place", 0.0: "not in place"}).fillna("not scored")
     return pd.DataFrame(
-        {"answer": answer.astype(str).to_numpy()}, index=pd.Index(items["text"], name="practice")
+        {"answer": answer.astype(str).to_numpy()}, index=pd.Index(items["text"], name=PRACTICE)
     )
 
 
@@ -256,7 +288,7 @@ def first_gap(readiness: Readiness, element: str) -> str | None:
     """The first practice of an element that is not in place (or the worst barrier)."""
     if element == "readiness":
         return None if readiness.barriers.empty else str(readiness.barriers.iloc[0]["text"])
-    items = element_items(readiness, element)
+    items = _element_items(readiness, element)
     missing = items[items["answer"] == "not in place"]
     return None if missing.empty else str(missing.index[0])
 

@@ -52,7 +52,7 @@ from crmlib.models.payne_frow.common import (
 from crmlib.models.payne_frow.elements import practice_score, readiness
 from crmlib.models.payne_frow.strategy import segment_order
 from crmlib.models.steps import attempt
-from crmlib.text import translate
+from crmlib.text import N_, translate
 
 
 @dataclass(frozen=True)
@@ -193,7 +193,9 @@ def continuity(
         )
     episodes = contact_episodes(interactions, window_days=int(window_days))
     if episodes.empty:
-        raise MissingDataError("cross-channel continuity needs contacts with a customer process")
+        raise MissingDataError(
+            translate("cross-channel continuity needs contacts with a customer process")
+        )
     one = ~episodes["repeat"]
     same = episodes["repeat"] & ~episodes["cross_channel"]
     cross = episodes["cross_channel"]
@@ -245,7 +247,7 @@ def channel_costs(interactions: pd.DataFrame, channels: pd.DataFrame) -> pd.Data
         resolution rate: what a resolved question costs in that channel).
     """
     if "channel" not in interactions.columns:
-        raise MissingDataError("the cost per channel needs the channel of each contact")
+        raise MissingDataError(translate("the cost per channel needs the channel of each contact"))
     cost = contact_costs(interactions, channels)
     channel = interactions["channel"].astype(str).str.strip()
     grouped = cost.groupby(channel)
@@ -268,7 +270,9 @@ def _segment_mix(
     frame: pd.DataFrame, labels: pd.Series | None, what: str, order: tuple[str, ...] = ()
 ) -> pd.DataFrame:
     if frame.empty:
-        raise MissingDataError(f"it needs {what} in the last 12 months")
+        raise MissingDataError(
+            translate("it needs {what} in the last 12 months").format(what=translate(what))
+        )
     mix = channel_mix(frame, labels)
     ranked = [s for s in order if s in mix.index]
     return mix.loc[ranked + [s for s in mix.index if s not in ranked]]
@@ -322,7 +326,7 @@ def continuity_figures(
     )
     labels = {key: definition(key).label for key, _ in ids}
     if flow is None:
-        why = reason or "it needs contacts with a customer process"
+        why = reason or translate("it needs contacts with a customer process")
         return [Figure.unavailable(key, labels[key], unit, why, window) for key, unit in ids]
     days = translate(" ({days}-day repeat window)").format(days=flow.window_days)
     continued = flow.continued_rate
@@ -399,15 +403,15 @@ def multichannel_integration(
     contact_mix = None
     if contacts is not None:
         contact_mix = attempt(
-            skipped, "contact_mix", _segment_mix, contacts, labels, "contacts", order or ()
+            skipped, "contact_mix", _segment_mix, contacts, labels, N_("contacts"), order or ()
         )
     purchases = in_last_year(company.transactions, "date", company.observation_end)
     purchase_mix = None
     if "channel" not in purchases.columns:
-        skipped["purchase_mix"] = "it needs a channel column in transactions"
+        skipped["purchase_mix"] = translate("it needs a channel column in transactions")
     else:
         purchase_mix = attempt(
-            skipped, "purchase_mix", _segment_mix, purchases, labels, "purchases", order or ()
+            skipped, "purchase_mix", _segment_mix, purchases, labels, N_("purchases"), order or ()
         )
     step = "it"
     threads = attempt(skipped, "continuity", contacts_last_year, company, "process", step=step)

@@ -3,6 +3,9 @@
 The process modules return numbers (tested); these functions turn them into the tables
 a reader sees: shares as percentages, money with its currency, KPI values in their
 unit, one row per segment, table, analysis or KPI (never per customer).
+
+Column names are written in English, marked for the catalogue, and translated with the
+words in the cells when the table is made for the reader (English stays as it is).
 """
 
 from __future__ import annotations
@@ -14,7 +17,35 @@ from crmlib.data.company import Company
 from crmlib.formatting import money, percent
 from crmlib.models.payne_frow.information import Information
 from crmlib.models.payne_frow.strategy import Strategy
-from crmlib.text import translate
+from crmlib.text import N_, translate
+
+#: The names of the tables' index, marked for the catalogue.
+INDEX_NAMES = (N_("table"), N_("analysis"), N_("KPI"))
+
+#: Whether the data supports an analysis (:func:`crmlib.analytics.data_support.data_support`).
+AVAILABLE = (N_("yes"), N_("partly"), N_("no"))
+
+#: The segment table's headings (:func:`strategy_table`), marked for the catalogue: the
+#: report translates a table's headings where it shows it.
+SEGMENT_HEADINGS = (
+    N_("customers"),
+    N_("share of customers"),
+    N_("share of expected value"),
+    N_("expected value per customer"),
+    N_("treatment"),
+    N_("revenue next year vs last"),
+)
+
+#: A KPI's direction of change (:func:`crmlib.analytics.kpis.scorecard`) as a reader reads it.
+DIRECTIONS = {"up": N_("up"), "down": N_("down"), "flat": N_("flat")}
+
+
+def in_language(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its column names and index name in the report language."""
+    out = frame.rename(columns=translate)
+    if isinstance(out.index.name, str):
+        out.index.name = translate(out.index.name)
+    return out
 
 
 def readable(
@@ -41,7 +72,7 @@ def readable(
         elif column in scores:
             out[column] = [f"{v:.2f}" if pd.notna(v) else "" for v in values]
         elif values.dtype == bool:
-            out[column] = values.map({True: "yes", False: ""})
+            out[column] = values.map({True: translate("yes"), False: ""})
     return out.rename(columns=names)
 
 
@@ -102,37 +133,47 @@ def strategy_table(strategy: Strategy, company: Company) -> pd.DataFrame:
 
 def support_table(information: Information) -> pd.DataFrame:
     """Which analyses the data supports, as a report shows it."""
-    return readable(
+    table = readable(
         information.support,
         {
-            "analysis": "analysis",
-            "needs": "needs",
-            "available": "available?",
-            "found": "found",
-            "what_to_add": "what to add",
+            "analysis": N_("analysis"),
+            "needs": N_("what it needs"),
+            "available": N_("available?"),
+            "found": N_("found"),
+            "what_to_add": N_("what to add"),
         },
-    ).set_index("analysis")
+    )
+    # yes, partly or no (N_ below); the analyses and their needs where the catalogue has them
+    for column in ("analysis", "what it needs", "available?", "what to add"):
+        table[column] = [translate(str(v)) if v else "" for v in table[column]]
+    return in_language(table.set_index("analysis"))
 
 
 def quality_table(information: Information) -> pd.DataFrame:
     """Completeness and weak spots per table, as a report shows it."""
-    return readable(
+    table = readable(
         information.tables,
         {
-            "rows": "rows",
-            "completeness": "filled",
-            "weakest_column": "least filled column",
-            "weakest_fill": "its fill",
-            "issues": "remarks",
+            "rows": N_("rows"),
+            "completeness": N_("filled"),
+            "weakest_column": N_("least filled column"),
+            "weakest_fill": N_("its fill"),
+            "issues": N_("remarks"),
         },
         shares=("completeness", "weakest_fill"),
     )
+    return in_language(table)
 
 
 def _direction(row: pd.Series) -> str:
+    direction = str(row["direction"])
+    direction = translate(DIRECTIONS[direction]) if direction in DIRECTIONS else direction
     if pd.isna(row["better"]):
-        return str(row["direction"])
-    return str(row["direction"]) + (" (better)" if row["better"] else " (worse)")
+        return direction
+    template = (
+        translate("{direction} (better)") if row["better"] else translate("{direction} (worse)")
+    )
+    return template.format(direction=direction)
 
 
 def scorecard_table(card: pd.DataFrame, company: Company) -> pd.DataFrame:
@@ -141,20 +182,25 @@ def scorecard_table(card: pd.DataFrame, company: Company) -> pd.DataFrame:
     rows = []
     for kpi, row in card.iterrows():
         unit = KPIS[kpi]
-        meets = "" if pd.isna(row["meets"]) else ("meets" if row["meets"] else "misses")
+        meets = (
+            ""
+            if pd.isna(row["meets"])
+            else (translate("meets") if row["meets"] else translate("misses"))
+        )
         rows.append(
             {
-                "KPI": row["label"],
-                "shareholder result": row["result"],
-                "measure": row["measure"],
-                str(before or "before"): unit.format(row["previous"], company.currency),
+                N_("KPI"): translate(row["label"]),
+                N_("shareholder result"): translate(row["result"]),
+                N_("measure"): translate(row["measure"]),
+                str(before or translate("before")): unit.format(row["previous"], company.currency),
                 str(now): unit.format(row["current"], company.currency),
-                "change": ""
+                N_("change"): ""
                 if pd.isna(row["relative_change"])
-                else f"{row['relative_change']:+.1%}",
-                "direction": _direction(row),
-                "standard": row["standard"],
-                "verdict": meets,
+                else ("+" if row["relative_change"] > 0 else "")
+                + percent(row["relative_change"], 1),
+                N_("direction"): _direction(row),
+                N_("standard"): row["standard"],
+                N_("verdict"): meets,
             }
         )
-    return pd.DataFrame(rows).set_index("KPI")
+    return in_language(pd.DataFrame(rows).set_index("KPI"))

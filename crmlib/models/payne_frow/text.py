@@ -20,7 +20,7 @@ from crmlib.analytics.kpis import KPIS
 from crmlib.data.company import Company
 from crmlib.figures import Figure, format_value, values_equal
 from crmlib.formatting import count, money, percent
-from crmlib.models.payne_frow.common import heading
+from crmlib.models.payne_frow.common import ASPECTS, heading
 from crmlib.models.payne_frow.elements import (
     ELEMENT_FLOOR,
     ELEMENT_TARGET,
@@ -37,7 +37,7 @@ from crmlib.models.payne_frow.multichannel import (
 from crmlib.models.payne_frow.performance import Performance
 from crmlib.models.payne_frow.strategy import Strategy
 from crmlib.models.payne_frow.value import RETENTION_LIFT, ValueCreation
-from crmlib.text import Safe, escape, join, label, plural, sentence
+from crmlib.text import N_, Safe, escape, join, label, plural, sentence, translate
 
 Cite = Callable[..., str]
 
@@ -59,12 +59,20 @@ def paragraph(parts: Iterable[str]) -> Safe:
 
 
 def names(items: Iterable[object], word: str = "and") -> Safe:
-    """User names (segments, channels) as one escaped list: ``a, b and c``."""
-    return join([Safe(escape(item)) for item in items], word)
+    """Names (segments, channels) as one escaped list in the report language: ``a, b and c``.
+
+    A value tier or category the catalogue knows is translated; a client's own name stays
+    as it is (the catalogue has no entry for it)."""
+    return join([Safe(escape(translate(str(item)))) for item in items], word)
 
 
 def _decimals(value: float, places: int = 2) -> str:
     return f"{float(value):.{places}f}"
+
+
+def _signed(share: float) -> str:
+    """A change as a share with its sign, ``+12 %`` (the locale's percent format)."""
+    return ("+" if share > 0 else "") + percent(share)
 
 
 def describe_baseline(strategy: Strategy, segment: str) -> Safe:
@@ -83,8 +91,9 @@ def describe_baseline(strategy: Strategy, segment: str) -> Safe:
     row = s.segments.loc[segment]
     if pd.isna(row["expected_change"]):
         return Safe("")
-    forecast = f"{row['expected_change']:+.0%}"
+    forecast = _signed(row["expected_change"])
     figure = s.figure(f"selection_baseline.{segment}")
+    segment_name = translate(str(segment))
     if figure.value is None:
         return sentence(
             "The revenue of {segment} is forecast to change by {forecast} next year. A group "
@@ -92,26 +101,30 @@ def describe_baseline(strategy: Strategy, segment: str) -> Safe:
             "nothing about its customers changes (regression to the mean), but how much "
             "cannot be measured here: {reason}. Do not read the whole change as customers "
             "won or lost.",
-            segment=segment,
+            segment=segment_name,
             forecast=forecast,
             reason=figure.reason,
         )
     template = (
-        "The revenue of {segment} is forecast to change by {forecast} next year. The "
-        "customers who were {segment} the year before changed by {baseline} the year after: "
-        "a group picked for its value moves back towards the average even when nothing "
-        "about its customers changes (regression to the mean)."
+        N_(
+            "The revenue of {segment} is forecast to change by {forecast} next year. The "
+            "customers who were {segment} the year before changed by {baseline} the year "
+            "after: a group picked for its value moves back towards the average even when "
+            "nothing about its customers changes (regression to the mean)."
+        )
         if s.baseline.window_months == 12
-        else "The revenue of {segment} is forecast to change by {forecast} next year. The "
-        "customers who were {segment} in the {months} months before changed by {baseline} "
-        "in the {months} months after: a group picked for its value moves back towards the "
-        "average even when nothing about its customers changes (regression to the mean)."
+        else N_(
+            "The revenue of {segment} is forecast to change by {forecast} next year. The "
+            "customers who were {segment} in the {months} months before changed by {baseline} "
+            "in the {months} months after: a group picked for its value moves back towards the "
+            "average even when nothing about its customers changes (regression to the mean)."
+        )
     )
     text = sentence(
         template,
-        segment=segment,
+        segment=segment_name,
         forecast=forecast,
-        baseline=f"{figure.value:+.0%}",
+        baseline=_signed(figure.value),
         months=s.baseline.window_months,
     )
     points = round(100 * float(row["beyond_baseline"]))
@@ -126,7 +139,7 @@ def describe_baseline(strategy: Strategy, segment: str) -> Safe:
             " The forecast is {points} points above that: the models expect more of "
             "{segment} than such a group usually shows.",
             points=points,
-            segment=segment,
+            segment=segment_name,
         )
     else:
         more = sentence(" The forecast expects no more than that.")
@@ -145,12 +158,16 @@ def describe_strategy(strategy: Strategy, company: Company, cite: Cite | None = 
     if s.segments is not None:
         targets = s.segments[s.segments["target"]]
         template = (
-            "The target segments, chosen from the data (expected value per customer above "
-            "average), are {targets}: {customers} of the customers with {value} of the "
-            "expected value."
+            N_(
+                "The target segments, chosen from the data (expected value per customer above "
+                "average), are {targets}: {customers} of the customers with {value} of the "
+                "expected value."
+            )
             if s.chosen_from_data
-            else "The target segments, set by the business strategy, are {targets}: "
-            "{customers} of the customers with {value} of the expected value."
+            else N_(
+                "The target segments, set by the business strategy, are {targets}: "
+                "{customers} of the customers with {value} of the expected value."
+            )
         )
         parts.append(
             sentence(
@@ -173,7 +190,7 @@ def describe_strategy(strategy: Strategy, company: Company, cite: Cite | None = 
             parts.append(
                 sentence(
                     "For {segment} the figures point to *{treatment}*.",
-                    segment=targets.index[0],
+                    segment=translate(str(targets.index[0])),
                     treatment=targets.iloc[0]["treatment"],
                 )
             )
@@ -249,7 +266,7 @@ def _acquisition(v: ValueCreation, cur: str) -> list[Safe]:
                 "A new customer needs {months} months of {word} to pay back the cost of "
                 "winning them.",
                 months=_decimals(v.payback_months, 0),
-                word=v.value_word,
+                word=translate(v.value_word),
             )
         )
     return parts
@@ -258,6 +275,7 @@ def _acquisition(v: ValueCreation, cur: str) -> list[Safe]:
 def _value_sides(v: ValueCreation, cur: str, cite_) -> list[Safe]:
     """The customer's side and the organisation's side, per segment."""
     parts, word, segments = [], v.value_word, v.segments
+    words = translate(word)
     if segments is not None and "satisfaction" in segments.columns:
         rated = segments["satisfaction"].dropna()
         if len(rated):
@@ -267,9 +285,9 @@ def _value_sides(v: ValueCreation, cur: str, cite_) -> list[Safe]:
                     "On the customer's side, contact satisfaction runs from {low} ({low_segment})"
                     " to {high} ({high_segment}) on a 1-5 scale.",
                     low=_decimals(rated[low]),
-                    low_segment=low,
+                    low_segment=translate(str(low)),
                     high=_decimals(rated[high]),
-                    high_segment=high,
+                    high_segment=translate(str(high)),
                 )
             )
     if segments is not None and segments["profit_per_customer"].notna().any():
@@ -279,9 +297,9 @@ def _value_sides(v: ValueCreation, cur: str, cite_) -> list[Safe]:
             sentence(
                 "On the organisation's side, the average {segment} customer brought {value} of "
                 "{word} in the window ({window}), which had {buyers} buyers.",
-                segment=top,
+                segment=translate(str(top)),
                 value=money(segments.loc[top, "profit_per_customer"], cur),
-                word=word,
+                word=words,
                 window=buyers.window,
                 buyers=cite_(buyers),
             )
@@ -291,15 +309,13 @@ def _value_sides(v: ValueCreation, cur: str, cite_) -> list[Safe]:
                 sentence(
                     "{share} of them brought a {word} above 0.",
                     share=percent(v.profitable_share),
-                    word=word,
+                    word=words,
                 )
             )
         else:
+            unknown = v.skipped.get("profitability") or translate("the margin is not known")
             parts.append(
-                sentence(
-                    "Which buyers are profitable is not known: {reason}.",
-                    reason=v.skipped.get("profitability", "the margin is not known"),
-                )
+                sentence("Which buyers are profitable is not known: {reason}.", reason=unknown)
             )
         if word == "margin":
             parts.append(
@@ -344,7 +360,7 @@ def describe_value(value: ValueCreation, company: Company, cite: Cite | None = N
                 "{value} of {word}, discounted.",
                 window=lifetime.window,
                 value=cite_(lifetime),
-                word="revenue" if word == "revenue" else "margin",
+                word=translate("revenue") if word == "revenue" else translate("margin"),
             )
         )
     else:
@@ -354,7 +370,7 @@ def describe_value(value: ValueCreation, company: Company, cite: Cite | None = N
     lift = v.figure("retention_lift_value")
     if lift.status != "unavailable":
         aimed = (
-            sentence("the target segments ({segments})", segments=", ".join(v.target_segments))
+            sentence("the target segments ({segments})", segments=names(v.target_segments))
             if v.target_segments
             else sentence("all customers")
         )
@@ -366,7 +382,7 @@ def describe_value(value: ValueCreation, company: Company, cite: Cite | None = N
                 aimed=aimed,
                 customers=count(v.target_retained_base),
                 value=cite_(lift),
-                word=word,
+                word=translate(word),
             )
         )
     if pd.notna(v.acquisition_cost):
@@ -385,13 +401,17 @@ def _handovers(flow: Continuity, figure, cite_) -> list[Safe]:
         ]
     every = flow.handovers.loc["all"]
     template = (
-        "Of {moves} moves to another channel, the next channel continued the case in "
-        "{rate}: the question was resolved there and no further contact on it followed "
-        "within the window."
+        N_(
+            "Of {moves} moves to another channel, the next channel continued the case in "
+            "{rate}: the question was resolved there and no further contact on it followed "
+            "within the window."
+        )
         if flow.resolution_known
-        else "Of {moves} moves to another channel, the next channel continued the case in "
-        "{rate}: no further contact on it followed within the window (the data does not "
-        "record whether questions were resolved)."
+        else N_(
+            "Of {moves} moves to another channel, the next channel continued the case in "
+            "{rate}: no further contact on it followed within the window (the data does not "
+            "record whether questions were resolved)."
+        )
     )
     parts = [sentence(template, moves=count(every["handovers"]), rate=cite_(figure))]
     by = flow.handovers.drop(index="all")["continued_rate"].dropna()
@@ -458,9 +478,9 @@ def _channel_mix(m: Multichannel) -> list[Safe]:
     if main.nunique() == 1:
         channel = main.iloc[0]
         template = (
-            "In every segment most contacts run through {channel} ({low} to {high})."
+            N_("In every segment most contacts run through {channel} ({low} to {high}).")
             if contacts
-            else "In every segment most purchases run through {channel} ({low} to {high})."
+            else N_("In every segment most purchases run through {channel} ({low} to {high}).")
         )
         return [
             sentence(
@@ -472,14 +492,14 @@ def _channel_mix(m: Multichannel) -> list[Safe]:
         ]
     lines = Safe(
         "; ".join(
-            sentence("{segment} mostly {channel}", segment=segment, channel=channel)
+            sentence("{segment} mostly {channel}", segment=translate(str(segment)), channel=channel)
             for segment, channel in main.items()
         )
     )
     template = (
-        "By segment, contacts run through: {lines}."
+        N_("By segment, contacts run through: {lines}.")
         if contacts
-        else "By segment, purchases run through: {lines}."
+        else N_("By segment, purchases run through: {lines}.")
     )
     return [sentence(template, lines=lines)]
 
@@ -571,7 +591,7 @@ def describe_information(
             "known, and the weakest aspect is {aspect} ({share}).",
             complete=percent(info.aspects["completeness"]),
             well=percent(info.knowledge.get("well known", 0.0)),
-            aspect=label(aspect),
+            aspect=translate(ASPECTS.get(aspect, label(aspect))),
             share=percent(info.aspects[aspect]),
         )
     )
@@ -751,7 +771,7 @@ def describe_performance(
                 "; ".join(
                     sentence(
                         "{kpi} ({value}, standard {standard})",
-                        kpi=row.label.lower(),
+                        kpi=translate(row.label).lower(),
                         value=_kpi_value(p, row.kpi, row.current, company, cite_),
                         standard=row.standard,
                     )
@@ -812,12 +832,14 @@ def describe_readiness(readiness: Readiness, company: Company) -> Safe:
         parts.append(
             sentence(
                 "The readiness verdict: **{verdict}** ({reasons}).",
-                verdict=r.verdict,
+                verdict=translate(r.verdict),
                 reasons=Safe("; ".join(escape(reason) for reason in r.reasons[:3])),
             )
         )
     else:
-        parts.append(sentence("The readiness verdict: **{verdict}**.", verdict=r.verdict))
+        parts.append(
+            sentence("The readiness verdict: **{verdict}**.", verdict=translate(r.verdict))
+        )
     return paragraph(parts)
 
 
@@ -829,11 +851,11 @@ def describe_element(readiness: Readiness, element: str, company: Company) -> Sa
         return sentence(
             "{lead} {element} has not been scored yet: answer its questions in the workshop form.",
             lead=lead,
-            element=row["title"],
+            element=translate(row["title"]),
         )
     values = {
         "lead": lead,
-        "element": row["title"],
+        "element": translate(row["title"]),
         "score": percent(row["score"]),
         "answered": count(row["answered"]),
         "total": count(row["total"]),

@@ -39,6 +39,7 @@ from crmlib.models.payne_frow.common import (
     shared_base,
 )
 from crmlib.models.payne_frow.strategy import segment_order
+from crmlib.text import N_, translate
 
 #: The rule of thumb behind a missing acquisition cost: winning a customer costs about
 #: five times as much as keeping one.
@@ -199,9 +200,10 @@ def _company_side(table: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
 
 
 def _value_word(base: CustomerBase) -> str:
+    # the words are kept in English (compared in code) and translated where shown
     if base.value_metric == "revenue":
-        return "revenue"
-    return "margin after cost to serve" if base.meta["cost_to_serve_known"] else "margin"
+        return N_("revenue")
+    return N_("margin after cost to serve") if base.meta["cost_to_serve_known"] else N_("margin")
 
 
 def _per_buyer(base: CustomerBase, buyers: pd.DataFrame) -> Figure:
@@ -295,7 +297,7 @@ def value_creation(
     if base.value_metric == "revenue":
         # on revenue every buyer is above 0: the share says nothing about profit
         profitable = float("nan")
-        skipped["profitability"] = (
+        skipped["profitability"] = translate(
             "it needs the margin: a cost per transaction line, or "
             "product_id in transactions and a margin_rate per product"
         )
@@ -330,7 +332,7 @@ def value_creation(
         win_cost, win_source = ACQUISITION_MULTIPLE * keep_cost, "5x rule of thumb"
     else:
         win_cost, win_source = float("nan"), "not known"
-        skipped["acquisition"] = (
+        skipped["acquisition"] = translate(
             "it needs the interactions and channels tables "
             "(for the cost to serve), or the company's own cost of winning or keeping a customer"
         )

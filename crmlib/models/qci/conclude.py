@@ -28,8 +28,9 @@ from crmlib.models.qci.retention import (
     RetentionView,
 )
 from crmlib.models.qci.text import describe_assessment, describe_lapse, describe_retention
+from crmlib.models.qci.words import word, words
 from crmlib.models.verdict import REPEAT_CONTACT_SET, Action, ModelVerdict
-from crmlib.text import lead, listing, number, sentence
+from crmlib.text import N_, Safe, capitalise, lead, listing, number, sentence, translate
 
 if TYPE_CHECKING:
     from crmlib.models.qci.analysis import QciResult
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
 MODEL = "QCI"
 
 ACTIVITIES = ("acquisition", "retention", "penetration")
-_NUMBERS = {1: "one", 2: "two", 3: "three"}
 
 #: The diagram's rings from the outside in: (name, assessment area or None).
 RINGS = (
@@ -158,7 +158,9 @@ def improvement_potential(
         }
     table = pd.DataFrame.from_dict(rows, orient="index")
     if table.empty:
-        raise MissingDataError("the improvement potential needs at least one measured activity")
+        raise MissingDataError(
+            translate("the improvement potential needs at least one measured activity")
+        )
     table["value_each"] = table["value_each"].astype(float)
     table["value_per_year"] = table["customers"] * table["value_each"]
     table["practice_score"] = [
@@ -194,42 +196,41 @@ def describe_potential(table: pd.DataFrame, currency: str) -> str:
     uplift = table.attrs.get("uplift", np.nan)
     valued = table.dropna(subset=["value_per_year"])
     if valued.empty:
-        return "No activity could be valued: the data has no margins."
+        return translate("No activity could be valued: the data has no margins.")
     parts = [
         sentence(
             "A step of {uplift} points on each activity's rate is worth, per year:",
             uplift=number(uplift * 100, 0),
         )
     ]
-    parts.append(
-        listing(
-            (
-                sentence(
-                    "{activity} {value_per_year} ({customers} customers × {value_each}; {measure} "
-                    "from {current} to {target})",
-                    activity=a,
-                    value_per_year=money(r.value_per_year, currency),
-                    customers=count(r.customers),
-                    value_each=money(r.value_each, currency),
-                    measure=r.measure,
-                    current=percent(r.current),
-                    target=percent(r.target),
-                )
-                for a, r in valued.iterrows()
-            ),
-            "; ",
+    steps = [
+        sentence(
+            "{activity} {value_per_year} ({customers} customers × {value_each}; "
+            "{measure} from {current} to {target})",
+            activity=word(a),
+            value_per_year=money(r.value_per_year, currency),
+            customers=count(r.customers),
+            value_each=money(r.value_each, currency),
+            measure=word(r.measure),
+            current=percent(r.current),
+            target=percent(r.target),
         )
-        + "."
-    )
+        for a, r in valued.iterrows()
+    ]
+    parts.append(sentence("{steps}.", steps=listing(steps, "; ")))
     source = table.attrs.get("acquisition_cost_source")
     if source == "unknown" and "acquisition" in valued.index:
         parts.append(
-            "Acquisition is valued before the cost of winning the customers, which the data "
-            "does not hold: the client's own cost of winning a customer nets it."
+            translate(
+                "Acquisition is valued before the cost of winning the customers, which the data "
+                "does not hold: the client's own cost of winning a customer nets it."
+            )
         )
     elif source == "given" and "acquisition" in valued.index:
         parts.append(
-            "Acquisition is valued net of the cost of winning a customer the client gives."
+            translate(
+                "Acquisition is valued net of the cost of winning a customer the client gives."
+            )
         )
     top = valued.index[0]
     if _acquisition_leads_before_cost(table, valued):
@@ -240,7 +241,7 @@ def describe_potential(table: pd.DataFrame, currency: str) -> str:
                 "Valued in full, **{second}** has the largest improvement potential; "
                 "acquisition comes before it only while winning a customer costs less "
                 "than {lead}.",
-                second=valued.index[1].capitalize(),
+                second=capitalise(word(valued.index[1])),
                 lead=money(max(lead, 0.0), currency),
             )
         )
@@ -248,7 +249,7 @@ def describe_potential(table: pd.DataFrame, currency: str) -> str:
         parts.append(
             sentence(
                 "**{top}** has the largest improvement potential.",
-                top=top.capitalize(),
+                top=capitalise(word(top)),
             )
         )
     scores = table["practice_score"].dropna()
@@ -257,7 +258,7 @@ def describe_potential(table: pd.DataFrame, currency: str) -> str:
             sentence(
                 "The workshop scores the practices behind them at {scores} in reality.",
                 scores=listing(
-                    sentence("{activity} {score}%", activity=a, score=number(s))
+                    sentence("{activity} {score}", activity=word(a), score=percent(s / 100))
                     for a, s in scores.items()
                 ),
             )
@@ -270,16 +271,29 @@ def means_conclusion(company: Company, table: pd.DataFrame, currency: str) -> st
     valued = table.dropna(subset=["value_per_year"])
     parts = [lead(company.name)]
     if valued.empty:
-        parts.append("Add costs or margin rates to the data to value the activities.")
+        parts.append(translate("Add costs or margin rates to the data to value the activities."))
         return " ".join(parts)
     order = list(valued.index)
+    worth = money(valued["value_per_year"].clip(lower=0).sum(), currency)
+    steps = {
+        1: translate("Work on {first}: together the one steps are worth {value_per_year} a year."),
+        2: translate(
+            "Work on {first}, then {second}: together the two steps are worth "
+            "{value_per_year} a year."
+        ),
+        3: translate(
+            "Work on {first}, then {second}, then {third}: together the three steps are "
+            "worth {value_per_year} a year."
+        ),
+    }
+    named = words(order)
     parts.append(
-        "Work on "
-        + ", then ".join(order)
-        + sentence(
-            ": together the {numbers} steps are worth {value_per_year} a year.",
-            numbers=_NUMBERS.get(len(valued), len(valued)),
-            value_per_year=money(valued["value_per_year"].clip(lower=0).sum(), currency),
+        sentence(
+            steps[len(order)],
+            first=named[0],
+            second=named[1] if len(named) > 1 else "",
+            third=named[2] if len(named) > 2 else "",
+            value_per_year=worth,
         )
     )
     scores = valued["practice_score"].dropna()
@@ -289,19 +303,19 @@ def means_conclusion(company: Company, table: pd.DataFrame, currency: str) -> st
             parts.append(
                 sentence(
                     "{weak} is both the largest opportunity and the least-practised activity "
-                    "({scores}%): the case for investing in it is strong.",
-                    weak=weak.capitalize(),
-                    scores=number(scores[weak], 0),
+                    "({scores}): the case for investing in it is strong.",
+                    weak=capitalise(word(weak)),
+                    scores=percent(scores[weak] / 100),
                 )
             )
         else:
             parts.append(
                 sentence(
-                    "The least-practised activity is {weak} ({scores}%); fix its basics "
+                    "The least-practised activity is {weak} ({scores}); fix its basics "
                     "while the effort goes to {order}.",
-                    weak=weak,
-                    scores=number(scores[weak], 0),
-                    order=order[0],
+                    weak=word(weak),
+                    scores=percent(scores[weak] / 100),
+                    order=word(order[0]),
                 )
             )
     negative = valued[valued["value_per_year"] < 0]
@@ -310,7 +324,7 @@ def means_conclusion(company: Company, table: pd.DataFrame, currency: str) -> st
             sentence(
                 "{activities} loses money at today's cost of winning a customer: more volume "
                 "there only pays with cheaper sources.",
-                activities=", ".join(negative.index).capitalize(),
+                activities=", ".join(words(negative.index)).capitalize(),
             )
         )
     return " ".join(parts)
@@ -378,7 +392,7 @@ def means_activities(
                 sentence(
                     "Serving {heavy} customers costs {cost_to_margin} of their margin: steer "
                     "their contacts to cheaper channels.",
-                    heavy=heavy,
+                    heavy=word(heavy),
                     cost_to_margin=percent(tiers.loc[heavy, "cost_to_margin"]),
                 )
             )
@@ -450,15 +464,18 @@ def diagram(
         if scored is not None and area is not None:
             value = scored.areas.loc[area, "reality"] if area in scored.areas.index else np.nan
             if not np.isnan(value):
-                score, line = value / 100, f"reality {value:.0f}%"
+                score, line = (
+                    value / 100,
+                    _filled(N_("reality {score}"), score=percent(value / 100)),
+                )
         if area is None and readiness is not None and readiness.environment_score is not None:
             score = readiness.environment_score / 100
-            line = f"reality {readiness.environment_score:.0f}%"
+            line = _filled(N_("reality {score}"), score=percent(readiness.environment_score / 100))
         source = "assessment" if score is not None else "none"
         if name == "External environment" and score is None:
             # Purchase behaviour (P(alive)) is not the customer's environment: without the
             # workshop's items the ring stays unknown.
-            line = "not shown by the data"
+            line = translate("not shown by the data")
         if name == "Customer experience" and experience is not None:
             sat = experience.by_channel["satisfaction"]
             mean = (
@@ -471,20 +488,31 @@ def diagram(
                 else np.nan
             )
             if not np.isnan(mean):
-                line = f"satisfaction {mean:.1f}/5"
+                line = _filled(N_("satisfaction {mean}/5"), mean=number(mean, 1))
                 if score is None:
                     score, source = (mean - 1) / 4, "data"
         rings.append((name, (line,) if line else (), score))
         sources[name] = source
     figures = {
-        "Acquisition": f"{count(acquisition.new_last_year)} new" if acquisition else None,
+        "Acquisition": (
+            _filled(N_("{customers} new"), customers=count(acquisition.new_last_year))
+            if acquisition
+            else None
+        ),
         "Retention": (
-            (f"{percent(retention.rate)} kept" if retention.measured else "rate not measurable")
+            (
+                _filled(N_("{rate} kept"), rate=percent(retention.rate))
+                if retention.measured
+                else translate("rate not measurable")
+            )
             if retention
             else None
         ),
         "Penetration": (
-            f"{penetration.summary.loc['all', 'categories_per_buyer']:.1f} categories"
+            _filled(
+                N_("{categories} categories"),
+                categories=number(penetration.summary.loc["all", "categories_per_buyer"], 1),
+            )
             if penetration
             else None
         ),
@@ -502,36 +530,60 @@ def diagram(
     return QciDiagram(rings, centre, sources)
 
 
+def _filled(template: str, **values: str) -> str:
+    """Translated and filled, not escaped: a diagram label (drawn as text, not Markdown) or
+    an action's words (plain text, escaped where the strategy report shows them)."""
+    return translate(template).format(**values)
+
+
 def describe_diagram(result: QciDiagram) -> str:
     """Which colours come from the workshop, which from data, which are missing."""
     by_source: dict[str, list[str]] = {}
     for name, source in result.sources.items():
-        by_source.setdefault(source, []).append(name.lower())
+        by_source.setdefault(source, []).append(name)
     parts = []
     if "assessment" in by_source:
         parts.append(
-            "Coloured by the workshop's reality score (red weak, green strong): "
-            + ", ".join(by_source["assessment"])
-            + "."
+            sentence(
+                "Coloured by the workshop's reality score (red weak, green strong): {elements}.",
+                elements=_element_list(by_source["assessment"]),
+            )
         )
     if "data" in by_source:
         meaning = {
-            "customer experience": "mean satisfaction rescaled from 1-5 to 0-1",
+            "Customer experience": translate("mean satisfaction rescaled from 1-5 to 0-1"),
         }
+        measured = translate("a measured share")
         parts.append(
-            "Coloured by the data, for want of a score: "
-            + "; ".join(
-                f"{name} ({meaning.get(name, 'a measured share')})" for name in by_source["data"]
+            sentence(
+                "Coloured by the data, for want of a score: {elements}.",
+                elements=listing(
+                    (
+                        sentence(
+                            "{element} ({meaning})",
+                            element=word(name).lower(),
+                            meaning=meaning.get(name, measured),
+                        )
+                        for name in by_source["data"]
+                    ),
+                    "; ",
+                ),
             )
-            + "."
         )
     if "none" in by_source:
-        parts.append("Grey, neither scored nor measured: " + ", ".join(by_source["none"]) + ".")
-        if "external environment" in by_source["none"]:
+        parts.append(
+            sentence(
+                "Grey, neither scored nor measured: {elements}.",
+                elements=_element_list(by_source["none"]),
+            )
+        )
+        if "External environment" in by_source["none"]:
             parts.append(
-                "The company's data does not show the external environment (markets, "
-                "competitors, customers' readiness); the workshop's three environment "
-                "practices score it."
+                translate(
+                    "The company's data does not show the external environment (markets, "
+                    "competitors, customers' readiness); the workshop's three environment "
+                    "practices score it."
+                )
             )
     scored = [(n, s) for n, _, s in result.rings + result.activities if s is not None]
     if scored:
@@ -539,11 +591,19 @@ def describe_diagram(result: QciDiagram) -> str:
         parts.append(
             sentence(
                 "The weakest element is {weakest} ({weakest_2}).",
-                weakest=weakest[0].lower(),
+                weakest=word(weakest[0]).lower(),
                 weakest_2=percent(weakest[1]),
             )
         )
     return " ".join(parts)
+
+
+def _element_list(names: list[str]) -> Safe:
+    """Rings and activities named in lower case, in the reader's language, comma-separated.
+
+    The names are the model's own words (no client text), so they go in unescaped.
+    """
+    return Safe(", ".join(name.lower() for name in words(names)))
 
 
 #: The rings the customer meets, and the rings that carry the activities from inside.
@@ -558,8 +618,10 @@ def means_diagram(company: Company, result: QciDiagram) -> str:
     inner = [s for n, s in scores.items() if n not in OUTER_RINGS]
     if not outer or not inner:
         parts.append(
-            "Too few rings are scored to compare the outside with the inside: score the "
-            "assessment in a workshop to complete the picture."
+            translate(
+                "Too few rings are scored to compare the outside with the inside: score the "
+                "assessment in a workshop to complete the picture."
+            )
         )
         return " ".join(parts)
     outside, inside = float(np.mean(outer)), float(np.mean(inner))
@@ -643,7 +705,7 @@ def verdict(result: QciResult) -> ModelVerdict:
         headline = sentence(
             "{activity} has the largest improvement potential: {uplift_points} points "
             "more is worth {value_per_year} a year.",
-            activity=valued.index[first].capitalize(),
+            activity=capitalise(word(valued.index[first])),
             uplift_points=number(uplift_points, None),
             value_per_year=money(top.value_per_year, currency),
         )
@@ -656,9 +718,10 @@ def verdict(result: QciResult) -> ModelVerdict:
                 rate=percent(kept.rate),
             )
             if kept.measured
-            else "The activities cannot be valued: "
-            + ("the yearly retention rate is not available and " if not kept.measured else "")
-            + "the data has no margins."
+            else translate(
+                "The activities cannot be valued: the yearly retention rate is not available "
+                "and the data has no margins."
+            )
         )
     actions = _actions(r, table)
     return ModelVerdict(
@@ -715,18 +778,33 @@ def _retention_action(r: QciResult, row: pd.Series, currency: str) -> Action:
         n = len(ids) or lapse.win_back_list
         value = n * WIN_BACK_RATE * each if each is not None else None
         return Action(
-            title=f"Win back the {count(n)} lapsed customers with consent who are still "
-            "likely alive, and watch lapse signals",
+            title=_filled(
+                N_(
+                    "Win back the {customers} lapsed customers with consent who are still "
+                    "likely alive, and watch lapse signals"
+                ),
+                customers=count(n),
+            ),
             expected_value=value,
-            rationale=f"{count(n)} lapsed customers by their own purchase rhythm whom the "
-            "BG/NBD model still thinks likely alive, and who gave consent.",
+            rationale=_filled(
+                N_(
+                    "{customers} lapsed customers by their own purchase rhythm whom the "
+                    "BG/NBD model still thinks likely alive, and who gave consent."
+                ),
+                customers=count(n),
+            ),
             customers=ids,
             customer_set="lapsed customers with consent, likely alive",
             customer_count=n,
-            assumptions=f"an assumed {percent(WIN_BACK_RATE)} of them buy again within the "
-            "year because of the win-back contacts (beyond those who would return anyway), "
-            f"each bringing the mean yearly margin of a retained customer "
-            f"({money(each, currency) if each is not None else 'not known'})",
+            assumptions=_filled(
+                N_(
+                    "an assumed {rate} of them buy again within the year because of the win-back "
+                    "contacts (beyond those who would return anyway), each bringing the mean "
+                    "yearly margin of a retained customer ({margin})"
+                ),
+                rate=percent(WIN_BACK_RATE),
+                margin=money(each, currency) if each is not None else translate("not known"),
+            ),
             cost_drivers={"contacts": CAMPAIGN_CONTACTS * n},
             **common,
         )
@@ -738,15 +816,28 @@ def _retention_action(r: QciResult, row: pd.Series, currency: str) -> Action:
         if "customer_id" in buyers.columns or buyers.index.name == "customer_id":
             ids = tuple(str(c) for c in pd.Series(who)[chosen])
     return Action(
-        title=f"Raise retention among the {count(kept.customers_before)} buyers of the year "
-        "before with a care programme",
+        title=_filled(
+            N_(
+                "Raise retention among the {customers} buyers of the year before with a care programme"
+            ),
+            customers=count(kept.customers_before),
+        ),
         expected_value=float(row.value_per_year),
-        rationale=f"{row.measure.capitalize()}: {percent(row.current)}.",
+        rationale=_filled(
+            N_("{measure}: {current}."),
+            measure=capitalise(word(row.measure)),
+            current=percent(row.current),
+        ),
         customers=ids,
         customer_set="buyers of the year before",
         customer_count=kept.customers_before,
-        assumptions=f"{r.uplift_points:g} points more retention (assumed, not measured), "
-        "each kept customer bringing the mean yearly margin of a retained customer",
+        assumptions=_filled(
+            N_(
+                "{points} points more retention (assumed, not measured), each kept customer "
+                "bringing the mean yearly margin of a retained customer"
+            ),
+            points=number(r.uplift_points, None),
+        ),
         cost_drivers={"contacts": CAMPAIGN_CONTACTS * kept.customers_before},
         **common,
     )
@@ -763,10 +854,15 @@ def _actions(r: QciResult, table: pd.DataFrame) -> list[Action]:
         if activity == "retention":
             actions.append(_retention_action(r, row, currency))
             continue
-        rationale = (
-            f"{row.measure.capitalize()}: {percent(row.current)}; "
-            f"{table.attrs['uplift'] * 100:.0f} points more is worth "
-            f"{money(row.value_per_year, currency)} a year before its cost."
+        rationale = _filled(
+            N_(
+                "{measure}: {current}; {points} points more is worth {value_per_year} a year "
+                "before its cost."
+            ),
+            measure=capitalise(word(row.measure)),
+            current=percent(row.current),
+            points=number(table.attrs["uplift"] * 100, 0),
+            value_per_year=money(row.value_per_year, currency),
         )
         if activity == "acquisition":
             best = _best_source(acquired)
@@ -780,10 +876,17 @@ def _actions(r: QciResult, table: pd.DataFrame) -> list[Action]:
             gross = float(row.customers * (row.value_each + (cost_each or 0.0)))
             actions.append(
                 Action(
-                    title=f"Put acquisition effort into {best}, whose newcomers bring the most "
-                    "margin"
+                    title=_filled(
+                        N_(
+                            "Put acquisition effort into {source}, whose newcomers bring the most "
+                            "margin"
+                        ),
+                        source=best,
+                    )
                     if best
-                    else "Win more customers through the sources whose newcomers bring most",
+                    else translate(
+                        "Win more customers through the sources whose newcomers bring most"
+                    ),
                     owner="marketing",
                     expected_value=gross,
                     model=MODEL,
@@ -792,20 +895,37 @@ def _actions(r: QciResult, table: pd.DataFrame) -> list[Action]:
                     lever="acquisition",
                     customer_set="new customers",
                     customer_count=int(round(row.customers)),
-                    assumptions=f"{r.uplift_points:g} points more new customers per customer "
-                    "of the base (assumed), each bringing last year's newcomers' mean "
-                    "first-year margin; the cost of winning them "
-                    + ("as the client gives it" if known else "is not in the data"),
+                    assumptions=_filled(
+                        N_(
+                            "{points} points more new customers per customer of the base "
+                            "(assumed), each bringing last year's newcomers' mean first-year "
+                            "margin; the cost of winning them as the client gives it"
+                        ),
+                        points=number(r.uplift_points, None),
+                    )
+                    if known
+                    else _filled(
+                        N_(
+                            "{points} points more new customers per customer of the base "
+                            "(assumed), each bringing last year's newcomers' mean first-year "
+                            "margin; the cost of winning them is not in the data"
+                        ),
+                        points=number(r.uplift_points, None),
+                    ),
                     cost=float(row.customers * cost_each) if known else None,
                     effort=2,
                     needs=("readiness",),
                 )
             )
             continue
-        title = "Cross-sell to single-category buyers"
+        title = translate("Cross-sell to single-category buyers")
         if reach is not None and reach.affinity.notna().to_numpy().any():
             bought, other, _ = best_cross_sell(reach.affinity)
-            title = f"Cross-sell {other} to {bought} buyers, and to single-category buyers"
+            title = _filled(
+                N_("Cross-sell {other} to {bought} buyers, and to single-category buyers"),
+                other=other,
+                bought=bought,
+            )
         single = int(round((1 - reach.cross_sell_rate) * reach.active)) if reach else None
         upper = float(row.value_per_year)
         actions.append(
@@ -819,10 +939,14 @@ def _actions(r: QciResult, table: pd.DataFrame) -> list[Action]:
                 lever="penetration",
                 customer_set="single-category buyers of last year",
                 customer_count=single,
-                assumptions=f"{r.uplift_points:g} points more buyers of several categories "
-                "(assumed); the margin gap between multi- and single-category buyers is an "
-                "upper bound, as they are also bigger buyers: half of it is counted, a "
-                "quarter at the low end",
+                assumptions=_filled(
+                    N_(
+                        "{points} points more buyers of several categories (assumed); the margin "
+                        "gap between multi- and single-category buyers is an upper bound, as they "
+                        "are also bigger buyers: half of it is counted, a quarter at the low end"
+                    ),
+                    points=number(r.uplift_points, None),
+                ),
                 incremental=0.5,
                 value_low=0.25 * upper,
                 value_high=upper,
@@ -837,19 +961,28 @@ def _actions(r: QciResult, table: pd.DataFrame) -> list[Action]:
             top = body["extra_cost"].idxmax()
             actions.append(
                 Action(
-                    title=f"Settle {top} contacts in the first contact",
+                    title=_filled(
+                        N_("Settle {process} contacts in the first contact"), process=top
+                    ),
                     owner="customer service",
                     expected_value=float(body.loc[top, "extra_cost"]),
                     model=MODEL,
-                    rationale=(
-                        f"{percent(body.loc[top, 'repeat_rate'])} of {top} episodes took more "
-                        f"than one contact last year, costing {money(body.loc[top, 'extra_cost'], currency)}."
+                    rationale=_filled(
+                        N_(
+                            "{rate} of {process} episodes took more than one contact last year, "
+                            "costing {cost}."
+                        ),
+                        rate=percent(body.loc[top, "repeat_rate"]),
+                        process=top,
+                        cost=money(body.loc[top, "extra_cost"], currency),
                     ),
                     priority=2,
                     lever="cost_to_serve",
                     customer_set=REPEAT_CONTACT_SET,
-                    assumptions="the repeat contacts' cost is saved in full at the high end, "
-                    "half of it at the base",
+                    assumptions=translate(
+                        "the repeat contacts' cost is saved in full at the high end, half of it "
+                        "at the base"
+                    ),
                     incremental=0.5,
                     value_low=0.25 * float(body.loc[top, "extra_cost"]),
                     value_high=float(body.loc[top, "extra_cost"]),
@@ -861,13 +994,16 @@ def _actions(r: QciResult, table: pd.DataFrame) -> list[Action]:
         weakest = scored.weakest.iloc[0]
         actions.append(
             Action(
-                title=f"Strengthen {weakest['area_title'].lower()}",
+                title=_filled(N_("Strengthen {area}"), area=weakest["area_title"].lower()),
                 owner=AREA_OWNERS.get(weakest["area"], "board"),
                 expected_value=None,
                 model=MODEL,
-                rationale=(
-                    f"The weakest QCI area in reality: {weakest['percent']:.0f}% against a "
-                    "published average of about 35%."
+                rationale=_filled(
+                    N_(
+                        "The weakest QCI area in reality: {score} against a published average of "
+                        "about 35%."
+                    ),
+                    score=percent(weakest["percent"] / 100),
                 ),
                 priority=2,
                 lever="readiness",

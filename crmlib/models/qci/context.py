@@ -18,6 +18,7 @@ from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
 from crmlib.models.qci.customers import CustomerBase, available, tier_order
 from crmlib.models.qci.questionnaire import Assessment
+from crmlib.text import N_, translate
 
 #: The QCI items on the customer's external environment (the outer ring): customers'
 #: readiness and pain points, their view of competitors, and their markets. The
@@ -82,13 +83,13 @@ class Readiness:
     def require_alive(self) -> pd.DataFrame:
         """The probability alive per buyer, or a MissingDataError saying why it is missing."""
         if self.alive is None:
-            raise MissingDataError(self.alive_note or "it needs purchases")
+            raise MissingDataError(self.alive_note or translate("it needs purchases"))
         return self.alive
 
     def require_campaigns(self) -> pd.DataFrame:
         """The response per campaign, or a MissingDataError when there are no campaigns."""
         if self.campaigns is None or self.campaigns.empty:
-            raise MissingDataError("it needs the campaigns table with responded")
+            raise MissingDataError(translate("it needs the campaigns table with responded"))
         return self.campaigns
 
     @property
@@ -115,7 +116,14 @@ def readiness(
     alive_caveat = ""
     known = shared.table["probability_alive"].dropna()
     if fit["status"] == "unavailable" or known.empty:
-        alive, note = None, f"probability alive needs a lifetime-value fit: {reasons or 'none'}"
+        alive = None
+        note = (
+            translate("probability alive needs a lifetime-value fit: {reasons}").format(
+                reasons=reasons
+            )
+            if reasons
+            else translate("probability alive needs a lifetime-value fit")
+        )
     else:
         alive, note = known.to_frame("probability_alive"), None
         alive.index.name = "customer_id"
@@ -162,7 +170,9 @@ def proposition(company: Company, base: CustomerBase) -> Proposition:
         Without value tiers (no margin) or without both a needs survey and products.
     """
     if base.tier is None:
-        raise MissingDataError("the proposition by segment needs value tiers, so margins")
+        raise MissingDataError(
+            translate("the proposition by segment needs value tiers, so margins")
+        )
     needs = spend = None
     if company.needs is not None and need_dimensions(company.needs):
         per_tier = needs_profile(company.needs, base.tier)
@@ -180,7 +190,9 @@ def proposition(company: Company, base: CustomerBase) -> Proposition:
         spend = spend.reindex(tier_order(spend.index))
     if needs is None and spend is None:
         raise MissingDataError(
-            "the proposition by segment needs the needs survey or products with categories"
+            translate(
+                "the proposition by segment needs the needs survey or products with categories"
+            )
         )
     rows = {}
     tiers = [t for t in (needs if needs is not None else spend).index if t != "all"]
@@ -201,15 +213,17 @@ def proposition(company: Company, base: CustomerBase) -> Proposition:
 
 def segment_needs(offer: Proposition | None) -> pd.DataFrame:
     """Mean need scores per value tier (need dimensions only), for the heatmap."""
-    offer = available(offer, "value tiers and the needs survey or products")
+    offer = available(offer, N_("value tiers and the needs survey or products"))
     if offer.needs is None:
-        raise MissingDataError("it needs the needs survey with need dimensions (scores 1-5)")
+        raise MissingDataError(
+            translate("it needs the needs survey with need dimensions (scores 1-5)")
+        )
     return offer.needs.drop(columns=["respondents", "nps"], errors="ignore")
 
 
 def segment_spend(offer: Proposition | None) -> pd.DataFrame:
     """The share of last year's spend per category, per value tier, for the heatmap."""
-    offer = available(offer, "value tiers and the needs survey or products")
+    offer = available(offer, N_("value tiers and the needs survey or products"))
     if offer.spend is None:
-        raise MissingDataError("it needs products with categories")
+        raise MissingDataError(translate("it needs products with categories"))
     return offer.spend

@@ -15,6 +15,7 @@ from crmlib.analytics.profitability import customer_profitability, transaction_m
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
 from crmlib.figures import Figure
+from crmlib.text import translate
 
 #: The value tiers, from the most valuable down.
 TIER_ORDER = ("platinum", "gold", "silver", "bronze")
@@ -142,5 +143,5 @@ def available(value, need: str):
     with a reason (rather than failing) when the earlier step was skipped.
     """
     if value is None:
-        raise MissingDataError(f"it needs {need}")
+        raise MissingDataError(translate("it needs {need}").format(need=translate(need)))
     return value

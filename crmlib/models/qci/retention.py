@@ -23,6 +23,7 @@ from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.figures import Figure
 from crmlib.models.qci.customers import RETENTION_COST_RATIO, YEAR, CustomerBase, tier_order
+from crmlib.text import translate
 
 # ---------------------------------------------------------------------------------------
 # Retention
@@ -294,13 +295,16 @@ def retention_value(
     """
     if not retention.measured:
         raise MissingDataError(
-            f"the value of retention needs the yearly retention rate: "
-            f"{retention.unavailable_reason}"
+            translate("the value of retention needs the yearly retention rate: {reason}").format(
+                reason=retention.unavailable_reason
+            )
         )
     if retention.retained_margin is None:
         raise MissingDataError(
-            "the value of retention needs the margin of retained customers (cost in "
-            "transactions or margin_rate in products)"
+            translate(
+                "the value of retention needs the margin of retained customers (cost in "
+                "transactions or margin_rate in products)"
+            )
         )
     value = retention_uplift_value(
         retention.retained_margin,

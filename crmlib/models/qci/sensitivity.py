@@ -19,7 +19,8 @@ from crmlib.models.qci.activities import AcquisitionView, PenetrationView
 from crmlib.models.qci.conclude import improvement_potential
 from crmlib.models.qci.customers import RETENTION_COST_RATIO
 from crmlib.models.qci.retention import RetentionView
-from crmlib.text import sentence
+from crmlib.models.qci.words import word
+from crmlib.text import capitalise, sentence, translate
 
 #: The range, as multiples of a newcomer's first-year margin.
 MARGIN_MULTIPLES = (0.0, 0.5, 1.0, 1.5, 2.0)
@@ -57,8 +58,10 @@ def acquisition_cost_range(
     base = improvement_potential(acquisition, retention, penetration, uplift=uplift)
     if "acquisition" not in base.index or acquisition.first_year_margin is None:
         raise MissingDataError(
-            "the range of acquisition costs needs acquisition measured over two years and "
-            "a newcomer's first-year margin"
+            translate(
+                "the range of acquisition costs needs acquisition measured over two years and "
+                "a newcomer's first-year margin"
+            )
         )
     margin = float(acquisition.first_year_margin)
     costs = [
@@ -127,7 +130,7 @@ def describe_acquisition_range(table: pd.DataFrame, currency: str) -> str:
                 "{first} has the larger potential even if winning a customer cost nothing; "
                 "above {break_even}, a newcomer's first-year margin, a new customer loses "
                 "money in the first year.",
-                first=first.capitalize(),
+                first=capitalise(word(first)),
                 break_even=money(break_even, currency),
             )
         )
@@ -143,6 +146,9 @@ def describe_acquisition_range(table: pd.DataFrame, currency: str) -> str:
         )
     if not (table["basis"] == "given (acquisition_cost)").any():
         parts.append(
-            "The client's own figure replaces it: its marketing and sales spend on acquisition over the customers it won in the same year."
+            translate(
+                "The client's own figure replaces it: its marketing and sales spend on "
+                "acquisition over the customers it won in the same year."
+            )
         )
     return " ".join(parts)

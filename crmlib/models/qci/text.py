@@ -16,7 +16,7 @@ import pandas as pd
 from crmlib.analytics.lifecycle import PERIODS
 from crmlib.analytics.lifecycle.cohorts import average_retention_curve
 from crmlib.data.company import Company
-from crmlib.errors import MissingDataError
+from crmlib.errors import MissingDataError, ParameterError
 from crmlib.figures import Figure, format_value
 from crmlib.formatting import count, day, money, percent
 from crmlib.models.qci.activities import (
@@ -30,7 +30,8 @@ from crmlib.models.qci.customers import TIER_ORDER, CustomerBase
 from crmlib.models.qci.experience import Experience
 from crmlib.models.qci.questionnaire import AREA_OWNERS, Assessment
 from crmlib.models.qci.retention import LapseView, RetentionValue, RetentionView
-from crmlib.text import Safe, capitalise, lead, listing, number, sentence
+from crmlib.models.qci.words import word
+from crmlib.text import Safe, capitalise, join, lead, listing, number, sentence, translate
 
 
 def describe_base(company: Company, base: CustomerBase) -> str:
@@ -60,7 +61,7 @@ def describe_base(company: Company, base: CustomerBase) -> str:
             "Platinum is the top group that brings half of the profit, gold the next up "
             "to 80%, silver up to 95%, bronze the rest, including those who bought nothing.",
             tiers=listing(
-                sentence("{customers} {tier}", customers=count(sizes.get(t, 0)), tier=t)
+                sentence("{customers} {tier}", customers=count(sizes.get(t, 0)), tier=word(t))
                 for t in TIER_ORDER
             ),
         )
@@ -101,31 +102,35 @@ def describe_alive(result: Readiness) -> str:
             alive_note=result.alive_note,
         )
     p = result.alive["probability_alive"]
-    text_ = sentence(
+    figures = {
+        "likely_alive": percent(result.likely_alive),
+        "buyers": count(len(p)),
+        "median": percent(p.median()),
+        "below_20": percent(float((p < 0.2).mean())),
+    }
+    if result.alive_caveat:
+        return sentence(
+            "The BG/NBD model puts {likely_alive} of the {buyers} buyers at a probability "
+            "of 50% or more that they are still active (median {median}); "
+            "{below_20} are below 20%. These probabilities are doubtful here "
+            "({alive_caveat}): read the chart as the model's view, not as who is still "
+            "a customer.",
+            alive_caveat=result.alive_caveat,
+            **figures,
+        )
+    return sentence(
         "The BG/NBD model puts {likely_alive} of the {buyers} buyers at a probability "
         "of 50% or more that they are still active (median {median}); "
-        "{below_20} are below 20%",
-        likely_alive=percent(result.likely_alive),
-        buyers=count(len(p)),
-        median=percent(p.median()),
-        below_20=percent(float((p < 0.2).mean())),
+        "{below_20} are below 20%, most of them gone for good.",
+        **figures,
     )
-    if result.alive_caveat:
-        return text_ + (
-            sentence(
-                ". These probabilities are doubtful here ({alive_caveat}): read the "
-                "chart as the model's view, not as who is still a customer.",
-                alive_caveat=result.alive_caveat,
-            )
-        )
-    return text_ + ", most of them gone for good."
 
 
 def describe_campaigns(result: Readiness) -> str:
     """Campaign responsiveness: the overall rate, the best and worst, the trend."""
     c = result.campaigns
     if c is None or c.empty:
-        return "*Campaign responsiveness is skipped: it needs the campaigns table.*"
+        return translate("*Campaign responsiveness is skipped: it needs the campaigns table.*")
     overall = c["responses"].sum() / c["sent"].sum()
     best, worst = c["response_rate"].idxmax(), c["response_rate"].idxmin()
     text_ = sentence(
@@ -175,19 +180,25 @@ def means_readiness(company: Company, result: Readiness) -> str:
             )
         )
     elif result.alive is not None:
+        reach = {
+            "likely_alive": percent(result.likely_alive),
+            "last_12": percent(a.get(12, np.nan)),
+        }
         parts.append(
             sentence(
                 "About {likely_alive} of the people who ever bought are still within "
-                "reach, against {last_12} who actually bought last year: ",
-                likely_alive=percent(result.likely_alive),
-                last_12=percent(a.get(12, np.nan)),
+                "reach, against {last_12} who actually bought last year: the gap is the "
+                "room for reactivation before customers drift away for good.",
+                **reach,
             )
-        )
-        parts[-1] += (
-            "the gap is the room for reactivation before customers drift away for good."
             if result.likely_alive > a.get(12, 0)
-            else "nearly everyone still alive is already buying, so growth must come from new "
-            "customers and from buying more."
+            else sentence(
+                "About {likely_alive} of the people who ever bought are still within "
+                "reach, against {last_12} who actually bought last year: nearly everyone "
+                "still alive is already buying, so growth must come from new customers and "
+                "from buying more.",
+                **reach,
+            )
         )
     if result.campaigns is not None and len(result.campaigns):
         overall = result.campaigns["responses"].sum() / result.campaigns["sent"].sum()
@@ -200,20 +211,22 @@ def means_readiness(company: Company, result: Readiness) -> str:
         )
     if result.environment_score is None:
         parts.append(
-            "The data cannot show customers' markets, competitors, pain points and plans; "
-            "the workshop has not scored the practices that record them, so the external "
-            "environment is unknown. The probability alive above describes buying behaviour, "
-            "not that environment."
+            translate(
+                "The data cannot show customers' markets, competitors, pain points and plans; "
+                "the workshop has not scored the practices that record them, so the external "
+                "environment is unknown. The probability alive above describes buying "
+                "behaviour, not that environment."
+            )
         )
     else:
         parts.append(
             sentence(
                 "Markets, competitors, pain points and plans are outside the data; the "
                 "workshop scored {items} of the {total} external-environment practices, at "
-                "{environment_score}% in reality on average.",
+                "{environment_score} in reality on average.",
                 items=count(result.environment_items),
                 total=count(len(ENVIRONMENT_ITEMS)),
-                environment_score=number(result.environment_score, 0),
+                environment_score=percent(result.environment_score / 100),
             )
         )
     return " ".join(parts)
@@ -253,8 +266,8 @@ def describe_proposition(result: Proposition) -> str:
             parts.append(
                 sentence(
                     "**{tier}** {bits}.",
-                    tier=capitalise(tier),
-                    bits=" and ".join(bits),
+                    tier=capitalise(word(tier)),
+                    bits=join(bits),
                 )
             )
     if result.needs is not None and "nps" in result.needs.columns:
@@ -264,9 +277,9 @@ def describe_proposition(result: Proposition) -> str:
                 sentence(
                     "NPS runs from {min_nps} ({idxmin_nps}) to {max_nps} ({idxmax_nps}).",
                     min_nps=number(nps.min(), 0, sign=True),
-                    idxmin_nps=nps.idxmin(),
+                    idxmin_nps=word(nps.idxmin()),
                     max_nps=number(nps.max(), 0, sign=True),
-                    idxmax_nps=nps.idxmax(),
+                    idxmax_nps=word(nps.idxmax()),
                 )
             )
     return " ".join(parts)
@@ -299,7 +312,9 @@ def means_proposition(company: Company, result: Proposition) -> str:
             )
     if result.spend is not None:
         parts.append(
-            "The categories a tier favours are where its offers and cross-sell should start."
+            translate(
+                "The categories a tier favours are where its offers and cross-sell should start."
+            )
         )
     return " ".join(parts)
 
@@ -355,7 +370,9 @@ def describe_touchpoints(result: Experience) -> str:
                 nps_2=number(nps[worst], 0, sign=True),
             )
         )
-    return " ".join(parts) or "The interactions carry no satisfaction scores or resolution flags."
+    return " ".join(parts) or translate(
+        "The interactions carry no satisfaction scores or resolution flags."
+    )
 
 
 def describe_repeats(
@@ -438,8 +455,10 @@ def means_experience(company: Company, result: Experience, currency: str) -> str
             )
         )
     parts.append(
-        "The proposition and the activities below should be read through this lens: a "
-        "customer who had a poor contact is the one most likely to lapse."
+        translate(
+            "The proposition and the activities below should be read through this lens: a "
+            "customer who had a poor contact is the one most likely to lapse."
+        )
     )
     return " ".join(parts)
 
@@ -479,19 +498,20 @@ def describe_acquisition(view: AcquisitionView, currency: str) -> str:
     if len(view.first_categories):
         top = view.first_categories.head(2)
         parts.append(
-            "Their first purchase was most often in "
-            + listing(
-                (
-                    sentence(
-                        "{category} ({share})",
-                        category=c,
-                        share=percent(s),
-                    )
-                    for c, s in top.items()
+            sentence(
+                "Their first purchase was most often in {categories}.",
+                categories=listing(
+                    (
+                        sentence(
+                            "{category} ({share})",
+                            category=c,
+                            share=percent(s),
+                        )
+                        for c, s in top.items()
+                    ),
+                    " " + translate("and") + " ",
                 ),
-                " and ",
             )
-            + "."
         )
     quality = view.quality
     if quality is not None and len(quality) > 1 and "first_year_margin" in quality.columns:
@@ -537,18 +557,17 @@ def describe_penetration(view: PenetrationView, currency: str) -> str:
     tiers = summary.drop(index=["all", "unassigned"], errors="ignore")
     if len(tiers) >= 2:
         parts.append(
-            "Categories per buyer by value tier: "
-            + listing(
-                (
+            sentence(
+                "Categories per buyer by value tier: {tiers}.",
+                tiers=listing(
                     sentence(
                         "{tier} {categories_per_buyer}",
-                        tier=t,
+                        tier=word(t),
                         categories_per_buyer=number(r.categories_per_buyer, 1),
                     )
                     for t, r in tiers.iterrows()
-                )
+                ),
             )
-            + "."
         )
     if view.margin_single is not None and view.margin_multi is not None:
         parts.append(
@@ -576,7 +595,7 @@ def describe_penetration(view: PenetrationView, currency: str) -> str:
 def describe_wallet(view: PenetrationView, currency: str) -> str:
     """Share of wallet, or what it would need."""
     if view.wallet is None:
-        return (
+        return translate(
             "*Share of wallet is skipped: it needs an estimate of what a customer spends a year in "
             "the market, here and elsewhere, which the consultant brings in; "
             "the data holds only the spend here.*"
@@ -635,7 +654,7 @@ def describe_efficiency(
                     "{heavy} customers, at {cost_to_margin} of their margin.",
                     min_cost_per_customer=money(body["cost_per_customer"].min(), currency, 2),
                     max_cost_per_customer=money(body["cost_per_customer"].max(), currency, 2),
-                    heavy=heavy,
+                    heavy=word(heavy),
                     cost_to_margin=percent(body.loc[heavy, "cost_to_margin"]),
                 )
             )
@@ -645,25 +664,50 @@ def describe_efficiency(
 def describe_cohorts(view: RetentionView, freq: str = "Q") -> str:
     """The cohort finding: how much of a cohort is still buying after one and four periods."""
     curve = average_retention_curve(view.cohorts)
-    period = PERIODS.get(freq, "period")
-    parts = [
-        sentence(
-            "The table follows {cohorts} {periods}ly cohorts. On average {curve} of "
-            "a cohort buys again in the {period} after its first",
-            cohorts=count(len(view.cohorts)),
-            periods=PERIODS.get(freq, "period"),
-            curve=percent(curve.get(1, np.nan)),
-            period=period,
+    # one template per period: "monthly"/"a month later" do not build from a stem in
+    # every language
+    first = {
+        "M": translate(
+            "The table follows {cohorts} monthly cohorts. On average {curve} of a cohort "
+            "buys again in the month after its first"
+        ),
+        "Q": translate(
+            "The table follows {cohorts} quarterly cohorts. On average {curve} of a cohort "
+            "buys again in the quarter after its first"
+        ),
+        "Y": translate(
+            "The table follows {cohorts} yearly cohorts. On average {curve} of a cohort "
+            "buys again in the year after its first"
+        ),
+    }
+    later = {
+        "M": translate(", and {curve} is still buying four months later"),
+        "Q": translate(", and {curve} is still buying four quarters later"),
+        "Y": translate(", and {curve} is still buying four years later"),
+    }
+    if freq not in first:
+        raise ParameterError(
+            f"cohort_period '{freq}' is not one of {', '.join(PERIODS)} (month, quarter, year)"
         )
-    ]
+    text_ = sentence(
+        first[freq], cohorts=count(len(view.cohorts)), curve=percent(curve.get(1, np.nan))
+    )
     if 4 in curve.index and not np.isnan(curve[4]):
-        parts[0] += sentence(
-            ", and {curve} is still buying four {period}s later",
-            curve=percent(curve[4]),
-            period=period,
-        )
-    parts[0] += "."
-    return " ".join(parts)
+        text_ += sentence(later[freq], curve=percent(curve[4]))
+    return text_ + "."
+
+
+def _window_words(window: str) -> str:
+    """A figure's window (``"2024-01-01..2024-12-31 -> 2025-01-01..2025-12-31"``) in words."""
+
+    def span(text: str) -> str:
+        start, _, end = text.partition("..")
+        return translate("{start} to {end}").format(start=start, end=end) if end else text
+
+    later, _, earlier = window.partition(" -> ")
+    if not earlier:
+        return span(later)
+    return translate("{later} against {earlier}").format(later=span(later), earlier=span(earlier))
 
 
 def describe_retention(
@@ -684,11 +728,7 @@ def describe_retention(
         )
     period = ""
     if view.figure is not None:
-        years = view.figure.window.replace("..", " to ").replace(" -> ", " against ")
-        period = sentence(
-            " ({years})",
-            years=years,
-        )
+        period = sentence(" ({years})", years=_window_words(view.figure.window))
     parts = [
         sentence(
             "Of the {customers_before} customers who bought in the year before last, "
@@ -738,9 +778,9 @@ def describe_retention(
                 "By their value tier in the year before last, retention runs from "
                 "{retention_rate} ({worst}) to {retention_rate_2} ({best}).",
                 retention_rate=percent(tiers.loc[worst, "retention_rate"]),
-                worst=worst,
+                worst=word(worst),
                 retention_rate_2=percent(tiers.loc[best, "retention_rate"]),
-                best=best,
+                best=word(best),
             )
         )
     if view.retained_margin is not None:
@@ -811,11 +851,18 @@ def describe_lapse(view: LapseView) -> str:
                 sentence(
                     "The BG/NBD model agrees in the main: {means}. {win_back} lapsed "
                     "customers who may receive marketing still have a probability alive of "
-                    "50% or more",
+                    "50% or more: the first win-back list.",
                     means=means,
                     win_back=count(view.win_back),
                 )
-                + (": the first win-back list." if view.win_back else ".")
+                if view.win_back
+                else sentence(
+                    "The BG/NBD model agrees in the main: {means}. {win_back} lapsed "
+                    "customers who may receive marketing still have a probability alive of "
+                    "50% or more.",
+                    means=means,
+                    win_back=count(view.win_back),
+                )
             )
     return " ".join(parts)
 
@@ -844,7 +891,7 @@ def describe_retention_value(result: RetentionValue, currency: str) -> str:
             extra_retained=count(v["extra_retained"]),
         )
     ]
-    rule = (
+    rule = translate(
         "The common rule that keeping a customer is about five times cheaper than winning one "
         "is a rule of thumb from the CRM literature, not a law of this company."
     )
@@ -901,26 +948,26 @@ def _benchmark_phrase(score: float, benchmarks: dict[str, float]) -> str:
     low, average, best = (v for _, v in values[:3]) if len(values) >= 3 else (17.0, 35.0, 67.0)
     if score >= best:
         return sentence(
-            "at or above the best companies in the published assessments (about {best}%)",
-            best=number(best, 0),
+            "at or above the best companies in the published assessments (about {best})",
+            best=percent(best / 100),
         )
     if score >= average:
         return sentence(
-            "above the average company (about {average}%) but {best} points short of "
-            "the best (about {best_2}%)",
-            average=number(average, 0),
+            "above the average company (about {average}) but {best} points short of "
+            "the best (about {best_2})",
+            average=percent(average / 100),
             best=number(best - score, 0),
-            best_2=number(best, 0),
+            best_2=percent(best / 100),
         )
     if score > low:
         return sentence(
-            "below the average company (about {average}%), above the weakest (about {low}%)",
-            average=number(average, 0),
-            low=number(low, 0),
+            "below the average company (about {average}), above the weakest (about {low})",
+            average=percent(average / 100),
+            low=percent(low / 100),
         )
     return sentence(
-        "at the level of the weakest companies (about {low}%)",
-        low=number(low, 0),
+        "at the level of the weakest companies (about {low})",
+        low=percent(low / 100),
     )
 
 
@@ -942,14 +989,14 @@ def describe_assessment(result: Assessment) -> str:
     """Scores against the benchmarks, the intention-reality gap, the weakest areas."""
     reality, intention = result.percent("reality"), result.percent("intention")
     if np.isnan(reality):
-        return (
+        return translate(
             "No practice has been scored on reality yet: fill in the workshop form above to "
             "place the company against the published benchmarks."
         )
     parts = [
         sentence(
-            "The company scores {reality}% on reality, {reality_2}.",
-            reality=number(reality, 0),
+            "The company scores {reality} on reality, {reality_2}.",
+            reality=percent(reality / 100),
             reality_2=_benchmark_phrase(reality, result.benchmarks),
         )
     ]
@@ -957,30 +1004,31 @@ def describe_assessment(result: Assessment) -> str:
     if not np.isnan(intention):
         parts.append(
             sentence(
-                "Intention scores {intention}%: plans run {intention_2} points ahead of "
+                "Intention scores {intention}: plans run {intention_2} points ahead of "
                 "what happens.",
-                intention=number(intention, 0),
+                intention=percent(intention / 100),
                 intention_2=number(intention - reality, 0),
             )
             if intention >= reality
             else sentence(
-                "Intention scores {intention}%, below reality: practice runs ahead of plans.",
-                intention=number(intention, 0),
+                "Intention scores {intention}, below reality: practice runs ahead of plans.",
+                intention=percent(intention / 100),
             )
         )
     weakest = result.weakest.head(3)
     if len(weakest):
         parts.append(
-            "The weakest areas in reality: "
-            + listing(
-                sentence(
-                    "{area_title} ({percent}%)",
-                    area_title=r.area_title,
-                    percent=number(r.percent, 0),
-                )
-                for r in weakest.itertuples()
+            sentence(
+                "The weakest areas in reality: {areas}.",
+                areas=listing(
+                    sentence(
+                        "{area_title} ({percent})",
+                        area_title=r.area_title,
+                        percent=percent(r.percent / 100),
+                    )
+                    for r in weakest.itertuples()
+                ),
             )
-            + "."
         )
     gaps = result.areas.dropna(subset=["gap"])
     if len(gaps):
@@ -1009,17 +1057,19 @@ def means_assessment(company: Company, scored: Assessment) -> str:
     """What this means: the area to work on first, and whether plans or practice lag."""
     parts = [lead(company.name)]
     if scored.weakest.empty:
-        parts.append("Score the practices in a workshop to see where customer management lags.")
+        parts.append(
+            translate("Score the practices in a workshop to see where customer management lags.")
+        )
         return " ".join(parts)
     weakest = scored.weakest.iloc[0]
     owner = AREA_OWNERS.get(weakest["area"], "management")
     parts.append(
         sentence(
             "{area_title} is where customer management is weakest in practice "
-            "({percent}%); it is for {owner} to take up first.",
+            "({percent}); it is for {owner} to take up first.",
             area_title=weakest["area_title"],
-            percent=number(weakest["percent"], 0),
-            owner=owner,
+            percent=percent(weakest["percent"] / 100),
+            owner=word(owner),
         )
     )
     gaps = scored.areas.dropna(subset=["gap"])
@@ -1051,14 +1101,8 @@ def base_statement(base: CustomerBase) -> tuple[str, dict]:
         raise MissingDataError("the figures need the shared customer base")
     figure = base.shared.figure
     horizon = base.shared.settings.horizon_months
-    template = (
-        "**In figures** ({window}): {buyers} buyers; retention rate {retention} (the year "
-        "before against the year measured); cost to serve {cost_to_serve}{share_part}; "
-        "customers who may be contacted: {consent}; lifetime value of the base over "
-        "the next {horizon} months, discounted and net of cost to serve: {lifetime}."
-    )
     values = {
-        "window": base.shared.window.replace("..", " to "),
+        "window": _window_words(base.shared.window),
         "buyers": figure("buyers"),
         "retention": figure("retention_rate"),
         "cost_to_serve": figure("cost_to_serve"),
@@ -1067,18 +1111,44 @@ def base_statement(base: CustomerBase) -> tuple[str, dict]:
         "horizon": str(horizon),
         "lifetime": figure("lifetime_value"),
     }
-    if values["cost_to_serve"].status == "unavailable":
-        template = template.replace(
-            ", discounted and net of cost to serve", ", discounted (before cost to serve)"
-        )
     if values["cost_share"].status == "unavailable":
         # the share is unknown with the cost; say it once
-        template = template.replace("{share_part}", "")
         values.pop("cost_share")
+        head = translate(
+            "**In figures** ({window}): {buyers} buyers; retention rate {retention} (the year "
+            "before against the year measured); cost to serve {cost_to_serve}; "
+            "customers who may be contacted: {consent};"
+        )
     else:
-        template = template.replace("{share_part}", " ({cost_share} of margin)")
-    if base.shared.value_metric == "revenue":
-        template = template.replace(
-            "lifetime value of the base", "lifetime revenue of the base"
-        ).replace(", discounted (before cost to serve)", ", discounted (revenue: no cost data)")
-    return template, values
+        head = translate(
+            "**In figures** ({window}): {buyers} buyers; retention rate {retention} (the year "
+            "before against the year measured); cost to serve {cost_to_serve} ({cost_share} "
+            "of margin); customers who may be contacted: {consent};"
+        )
+    # Whole clauses per case, so that each reads as one phrase in every language.
+    revenue = base.shared.value_metric == "revenue"
+    if values["cost_to_serve"].status != "unavailable":
+        tail = (
+            translate(
+                "lifetime revenue of the base over the next {horizon} months, discounted "
+                "and net of cost to serve: {lifetime}."
+            )
+            if revenue
+            else translate(
+                "lifetime value of the base over the next {horizon} months, discounted and "
+                "net of cost to serve: {lifetime}."
+            )
+        )
+    else:
+        tail = (
+            translate(
+                "lifetime revenue of the base over the next {horizon} months, discounted "
+                "(revenue: no cost data): {lifetime}."
+            )
+            if revenue
+            else translate(
+                "lifetime value of the base over the next {horizon} months, discounted "
+                "(before cost to serve): {lifetime}."
+            )
+        )
+    return head + " " + tail, values

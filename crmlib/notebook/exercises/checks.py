@@ -158,11 +158,21 @@ def check_choice(
 
     if expected is None:
         return Feedback("open", translate(UNKNOWN))
-    if options is not None and norm(answer) not in {norm(o) for o in options}:
+    # A name is right in English or as the report shows it (a Dutch student answers
+    # "Waardecreatie" for "Value creation").
+    if options is not None and norm(answer) not in {n for o in options for n in _names(o, norm)}:
         return Feedback("wrong", _not_an_option(answer, options))
-    if norm(answer) == norm(expected):
+    if norm(answer) in _names(expected, norm):
         return Feedback("right", explain)
     return Feedback("wrong", hint)
+
+
+def _names(value, norm) -> set[str]:
+    """``value`` and its name in the report's language, normalised by ``norm``."""
+    names = {norm(value)}
+    if isinstance(value, str):
+        names.add(norm(translate(value)))
+    return names
 
 
 # -- predict: the student says what will move, then the data says what did ------------------
@@ -336,7 +346,7 @@ def check_judgement(
             return str(int(value))
         return str(value).strip().casefold()
 
-    by_name = {norm(k): k for k in scores}
+    by_name = {name: k for k in scores for name in _names(k, norm)}
     if norm(choice) not in by_name:
         return Feedback("wrong", _not_an_option(choice, scores))
     chosen = by_name[norm(choice)]

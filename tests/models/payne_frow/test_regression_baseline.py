@@ -152,7 +152,7 @@ def test_a_baseline_a_few_days_short_says_so(tmp_path):
     strategy = _with_forecast(pf.strategy_development(company))
     text = pf.describe_baseline(strategy, "platinum")
     assert "changed by -50% the year after" in text
-    assert "Caveat: the data begins on 2023-01-03" in text
+    assert "Caveat: the data begins on 3 Jan 2023" in text
 
 
 def test_the_growth_gap_action_counts_the_points_beyond_the_baseline(tiny):
@@ -184,11 +184,11 @@ def test_without_the_year_before_the_baseline_is_unknown_and_said_so(tmp_path):
         "unknown",
     )
     text = pf.describe_baseline(strategy, "platinum")
-    assert "cannot be measured here: the data begins on 2023-03-01" in text
+    assert "cannot be measured here: the data begins on 1 Mar 2023" in text
     assert "0 points" not in text
     results = SimpleNamespace(strategy=strategy, performance=SimpleNamespace(history=None))
     assumptions = _strategy_action(results, company).assumptions
-    assert "how much cannot be measured here: the data begins on 2023-03-01" in assumptions
+    assert "how much cannot be measured here: the data begins on 1 Mar 2023" in assumptions
 
 
 def test_on_the_sample_the_baseline_is_the_base_history(sample_dir):
