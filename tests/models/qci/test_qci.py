@@ -418,7 +418,7 @@ def test_retention_from_half_a_year_carries_the_caveat(tmp_path):
     assert kept.figure.status == "caveat"
     text = qci.describe_retention(kept, "EUR")
     assert "50% bought again last year (2024-01-01 to 2024-12-31 against 2025-01-01" in text
-    assert "With a caveat: the data begins on 2024-07-01" in text
+    assert "With a caveat: the data begins on 1 Jul 2024" in text
     # the one target of every model: the documented default, then company.yml's
     assert kept.target == 0.65 and "the rate is 15% below it" in text
     (tmp_path / "company.yml").write_text(
