@@ -51,17 +51,17 @@ def _columns(company: Company, table: str, *columns: str, min_fill: float = 0.9)
     """The worst availability of ``columns`` in ``table``."""
     frame = getattr(company, table, None)
     if frame is None:
-        return "no", _words("no {table} table", table=table)
+        return "no", _words(N_("no {table} table"), table=table)
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        return "no", _words("{table} has no {columns}", table=table, columns=", ".join(missing))
+        return "no", _words(N_("{table} has no {columns}"), table=table, columns=", ".join(missing))
     if not len(frame):
-        return "no", _words("{table} is empty", table=table)
+        return "no", _words(N_("{table} is empty"), table=table)
     fills = {c: _fill(frame, c) for c in columns}
     worst = min(fills, key=fills.get)
     share = fills[worst]
     where = _words(
-        "{table}.{column} filled for {share}", table=table, column=worst, share=percent(share)
+        N_("{table}.{column} filled for {share}"), table=table, column=worst, share=percent(share)
     )
     if share >= min_fill:
         return "yes", where
@@ -88,7 +88,7 @@ def _months_of_history(company: Company) -> float:
 
 def _history(company: Company, months: int) -> Check:
     have = _months_of_history(company)
-    found = _words("{months} months of transactions", months=count(have))
+    found = _words(N_("{months} months of transactions"), months=count(have))
     if have >= months - 0.5:
         return "yes", found
     return ("partly" if have >= months / 2 else "no"), found
@@ -98,7 +98,7 @@ def _repeat_buyers(company: Company, minimum: int = 50) -> Check:
     tx = company.transactions
     days = tx.groupby("customer_id")["date"].nunique()
     repeaters = int((days >= 2).sum())
-    found = _words("{n} repeat buyers", n=count(repeaters))
+    found = _words(N_("{n} repeat buyers"), n=count(repeaters))
     if repeaters >= minimum:
         return "yes", found
     return ("partly" if repeaters > 0 else "no"), found
@@ -112,7 +112,9 @@ def _respondents(company: Company, minimum: int = 50) -> Check:
         return "no", translate("the needs table has no need-dimension columns")
     n = int(company.needs[dims].dropna().shape[0])
     found = _words(
-        "{n} respondents on {dimensions} need dimensions", n=count(n), dimensions=count(len(dims))
+        N_("{n} respondents on {dimensions} need dimensions"),
+        n=count(n),
+        dimensions=count(len(dims)),
     )
     if n >= minimum:
         return "yes", found
@@ -120,7 +122,10 @@ def _respondents(company: Company, minimum: int = 50) -> Check:
 
 
 def _not_in_data_model(what: str) -> Callable[[Company], Check]:
-    return lambda company: ("no", _words("the data model holds no {what}", what=translate(what)))
+    return lambda company: (
+        "no",
+        _words(N_("the data model holds no {what}"), what=translate(what)),
+    )
 
 
 @dataclass(frozen=True)
@@ -314,7 +319,7 @@ def _issues(company: Company, table: str, frame: pd.DataFrame) -> list[str]:
         if len(doubles):
             issues.append(
                 _words(
-                    "{records} records in {groups} probable duplicate groups",
+                    N_("{records} records in {groups} probable duplicate groups"),
                     records=count(len(doubles)),
                     groups=count(doubles["group"].nunique()),
                 )
@@ -323,15 +328,19 @@ def _issues(company: Company, table: str, frame: pd.DataFrame) -> list[str]:
         if "is_return" in frame.columns:
             returns = frame["is_return"].fillna(False).to_numpy(dtype=bool).mean()
             if returns > 0:
-                issues.append(_words("{share} of lines are returns", share=percent(returns, 1)))
+                issues.append(_words(N_("{share} of lines are returns"), share=percent(returns, 1)))
         if "cost" in frame.columns:
             no_cost = frame["cost"].isna().mean()
             if no_cost > 0:
-                issues.append(_words("{share} of lines have no cost", share=percent(no_cost, 1)))
+                issues.append(
+                    _words(N_("{share} of lines have no cost"), share=percent(no_cost, 1))
+                )
         later = (frame["date"] > company.observation_end).mean()
         if later > 0:
             issues.append(
-                _words("{share} of lines fall after the observation end", share=percent(later, 1))
+                _words(
+                    N_("{share} of lines fall after the observation end"), share=percent(later, 1)
+                )
             )
     elif table == "interactions":
         for column, what in (
@@ -341,14 +350,16 @@ def _issues(company: Company, table: str, frame: pd.DataFrame) -> list[str]:
             if column in frame.columns and frame[column].isna().mean() > 0:
                 issues.append(
                     _words(
-                        "{share} of contacts have no {what}",
+                        N_("{share} of contacts have no {what}"),
                         share=percent(frame[column].isna().mean()),
                         what=translate(what),
                     )
                 )
     elif table == "needs":
         share = frame["customer_id"].nunique() / max(len(company.customers), 1)
-        issues.append(_words("the survey covers {share} of the customers", share=percent(share)))
+        issues.append(
+            _words(N_("the survey covers {share} of the customers"), share=percent(share))
+        )
     return issues
 
 

@@ -63,8 +63,8 @@ import pandas as pd
 from crmlib.analytics.profitability import transaction_margin
 from crmlib.analytics.purchases import purchase_lines
 from crmlib.errors import MissingDataError, ParameterError
-from crmlib.formatting import count, day, money, percent
-from crmlib.text import translate
+from crmlib.formatting import count, day, decimal, money, percent
+from crmlib.text import N_, translate
 
 
 @dataclass(frozen=True)
@@ -101,42 +101,47 @@ class Kpi:
     def format(self, value: float, currency: str = "EUR") -> str:
         """The value as a report writes it (``n/a`` when missing)."""
         if value is None or pd.isna(value):
-            return "n/a"
+            return translate("n/a")
         if self.unit == "money":
             return money(value, currency)
         if self.unit == "share":
             return percent(value, 1)
         if self.unit == "count":
             return count(value)
-        return f"{value:.2f}"
+        return decimal(value, 2)
 
 
 #: Payne & Frow's shareholder results, in their order.
-RESULTS = ("employee value", "customer value", "shareholder value", "cost reduction")
+RESULTS = (
+    N_("employee value"),
+    N_("customer value"),
+    N_("shareholder value"),
+    N_("cost reduction"),
+)
 
-_SV, _CV, _CR = "shareholder value", "customer value", "cost reduction"
+_SV, _CV, _CR = N_("shareholder value"), N_("customer value"), N_("cost reduction")
 
 #: The KPIs of :func:`kpi_history`, in the order of the scorecard.
 KPIS: dict[str, Kpi] = {
     k.name: k
     for k in (
-        Kpi("revenue", "Revenue", _SV, "money", measure="revenue"),
-        Kpi("gross_margin", "Gross margin", _SV, "money", measure="margin"),
-        Kpi("active_customers", "Active customers", _SV, "count", measure="customer base"),
-        Kpi("new_customers", "New customers", _SV, "count", measure="acquisition"),
-        Kpi("retention_rate", "Retention rate", _SV, "share", measure="retention"),
-        Kpi("revenue_per_customer", "Revenue per customer", _SV, "money",
-            measure="value per customer"),
-        Kpi("margin_per_customer", "Margin per customer", _SV, "money",
-            measure="value per customer"),
-        Kpi("cost_to_serve", "Cost to serve", _CR, "money", higher_is_better=False,
-            measure="cost to serve"),
-        Kpi("cost_to_serve_share", "Cost to serve / margin", _CR, "share",
-            higher_is_better=False, measure="cost to serve"),
-        Kpi("satisfaction", "Contact satisfaction", _CV, "score", measure="customer experience"),
-        Kpi("resolution_rate", "Contacts resolved", _CV, "share", measure="customer experience"),
-        Kpi("campaign_response_rate", "Campaign response", _CV, "share",
-            measure="relevance of offers"),
+        Kpi("revenue", N_("Revenue"), _SV, "money", measure=N_("revenue")),
+        Kpi("gross_margin", N_("Gross margin"), _SV, "money", measure=N_("margin")),
+        Kpi("active_customers", N_("Active customers"), _SV, "count", measure=N_("customer base")),
+        Kpi("new_customers", N_("New customers"), _SV, "count", measure=N_("acquisition")),
+        Kpi("retention_rate", N_("Retention rate"), _SV, "share", measure=N_("retention")),
+        Kpi("revenue_per_customer", N_("Revenue per customer"), _SV, "money",
+            measure=N_("value per customer")),
+        Kpi("margin_per_customer", N_("Margin per customer"), _SV, "money",
+            measure=N_("value per customer")),
+        Kpi("cost_to_serve", N_("Cost to serve"), _CR, "money", higher_is_better=False,
+            measure=N_("cost to serve")),
+        Kpi("cost_to_serve_share", N_("Cost to serve / margin"), _CR, "share",
+            higher_is_better=False, measure=N_("cost to serve")),
+        Kpi("satisfaction", N_("Contact satisfaction"), _CV, "score", measure=N_("customer experience")),
+        Kpi("resolution_rate", N_("Contacts resolved"), _CV, "share", measure=N_("customer experience")),
+        Kpi("campaign_response_rate", N_("Campaign response"), _CV, "share",
+            measure=N_("relevance of offers")),
     )
 }  # fmt: skip
 
