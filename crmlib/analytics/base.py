@@ -1085,6 +1085,13 @@ def _retention(base: CustomerBase) -> Figure:
     return Figure("retention_rate", label, rate, "share", window)
 
 
+#: The forecast figures' labels when value is revenue (the data has no cost).
+_REVENUE_LABELS = {
+    "Expected twelve-month margin": N_("Expected twelve-month revenue"),
+    "Lifetime value": N_("Lifetime revenue"),
+}
+
+
 def _forecast_figures(base: CustomerBase) -> list[Figure]:
     table, meta, currency = base.table, base.meta, base.currency
     fit = meta["fit"]
@@ -1107,13 +1114,18 @@ def _forecast_figures(base: CustomerBase) -> list[Figure]:
             translate("revenue, not margin: the data has no cost or product margin rate")
         )
     horizon = base.settings.horizon_months
-    for figure_id, column, window, extra in (
-        ("expected_margin_12m", "expected_margin_12m", meta["forecast_window"], ""),
-        ("lifetime_value", "lifetime_value", meta["horizon_window"], f" ({horizon} months)"),
+    for figure_id, column, window, months in (
+        ("expected_margin_12m", "expected_margin_12m", meta["forecast_window"], None),
+        ("lifetime_value", "lifetime_value", meta["horizon_window"], horizon),
     ):
-        label = _label(figure_id, base, extra)
+        label = _label(figure_id, base)
         if base.value_metric == "revenue":
-            label = label.replace("margin", "revenue").replace("Lifetime value", "Lifetime revenue")
+            label = _REVENUE_LABELS.get(label, label)
+        if months is not None:
+            # the horizon goes into the label in the report's language ("36 maanden")
+            label = sentence(
+                "{label} ({months} months)", label=Safe(translate(label)), months=count(months)
+            )
         values = table[column]
         why = list(reasons)
         if figure_id == "lifetime_value" and not meta["cost_to_serve_known"]:
