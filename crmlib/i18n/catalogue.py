@@ -48,6 +48,9 @@ class _PoTranslations(gettext.NullTranslations):
                 forms = tuple(message.string)
                 if all(forms):
                     self._plural[(message.id[0], message.id[1])] = forms
+                    # the same words asked for one at a time: translate("customer")
+                    self._singular.setdefault(message.id[0], forms[0])
+                    self._singular.setdefault(message.id[1], forms[-1])
             else:
                 self._singular[message.id] = message.string
         self._catalog_plural = catalog.plural_forms
@@ -65,6 +68,19 @@ class _PoTranslations(gettext.NullTranslations):
         return forms[min(index, len(forms) - 1)]
 
 
+class _CompiledTranslations(gettext.GNUTranslations):
+    """A compiled catalogue whose plural messages also answer for their words alone."""
+
+    def _parse(self, fp) -> None:
+        super()._parse(fp)
+        for key, text in list(self._catalog.items()):
+            if isinstance(key, tuple) and key[1] == 0:
+                self._catalog.setdefault(key[0], text)
+
+    # the plural id itself ("customers") is not stored by msgfmt's format: a .po read
+    # answers it, a compiled catalogue falls back to the English word
+
+
 @functools.cache
 def translations(language: str) -> gettext.NullTranslations:
     """The catalogue of ``language`` (English and a missing catalogue translate nothing)."""
@@ -72,7 +88,7 @@ def translations(language: str) -> gettext.NullTranslations:
     mo = po.with_suffix(".mo")
     if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
         with mo.open("rb") as handle:
-            return gettext.GNUTranslations(handle)
+            return _CompiledTranslations(handle)
     if po.exists():
         return _PoTranslations(po)
     return gettext.NullTranslations()

@@ -5,9 +5,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.ticker import PercentFormatter
 
-from crmlib.plots.style import BLUE, LIGHT, RED, in_currency
+from crmlib.plots.style import BLUE, LIGHT, RED, in_currency, shares
 from crmlib.text import translate
 
 
@@ -49,7 +48,7 @@ def plot_completeness(
     ax.set_yticks(list(positions), labels=labels, fontsize=7)
     ax.invert_yaxis()
     ax.axvline(threshold, color="grey", linestyle="--", linewidth=1)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.xaxis.set_major_formatter(shares())
     ax.set_xlim(0, 1)
     ax.set_xlabel(translate("filled"))
     ax.set_title(translate("Completeness per column"))

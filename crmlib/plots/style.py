@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter
 
-from crmlib.formatting import count, money
+from crmlib.formatting import count, money, percent
 from crmlib.text import translate
 
 #: The workbook's accent: the company's own figures, the main series.
@@ -37,6 +37,11 @@ def new_axes(ax: Axes | None, figsize: tuple[float, float] = (7.5, 4.0)) -> Axes
 def thousands() -> FuncFormatter:
     """Tick labels as whole numbers with thousands separators: ``12,615``."""
     return FuncFormatter(lambda value, _: count(value))
+
+
+def shares(decimals: int = 0) -> FuncFormatter:
+    """Shares (0.2) on an axis as percentages in the locale's format: ``20%``, ``20 %``."""
+    return FuncFormatter(lambda value, _: percent(value, decimals))
 
 
 def money_ticks(currency: str | None) -> FuncFormatter:

@@ -9,13 +9,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.ticker import PercentFormatter
 
 from crmlib.analytics.bgnbd import bgnbd_conditional_expected, bgnbd_probability_alive
 from crmlib.errors import ParameterError
-from crmlib.formatting import percent
+from crmlib.formatting import count, decimal, percent
 from crmlib.plots.base import require_columns as _need
-from crmlib.plots.style import BLUE, GREY, RED, new_axes
+from crmlib.plots.style import BLUE, GREY, RED, new_axes, shares
 from crmlib.text import N_, translate
 
 
@@ -52,8 +51,8 @@ def plot_pareto(
             arrowprops={"arrowstyle": "->", "color": RED},
             color=RED,
         )
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.xaxis.set_major_formatter(shares())
+    ax.yaxis.set_major_formatter(shares())
     ax.set_xlim(0, 1)
     ax.set_xlabel(translate("share of customers"))
     ax.set_ylabel(translate("share of value"))
@@ -148,9 +147,7 @@ def plot_rfm_heatmap(
         for j, f in enumerate(grid.columns):
             value = grid.iloc[i, j]
             text = (
-                ""
-                if pd.isna(value)
-                else (f"{int(value)}" if value_col is None else f"{value:,.0f}")
+                "" if pd.isna(value) else (f"{int(value)}" if value_col is None else count(value))
             )
             if names is not None and (r, f) in names.index:
                 text += f"\n{names.loc[(r, f)]}"
@@ -186,8 +183,8 @@ def plot_rfm_segments(
     ax = new_axes(ax, (6, 4))
     counts = segmented[segment_col].value_counts().sort_values()
     ax.barh([translate(str(i)) for i in counts.index], counts.to_numpy(), color=BLUE)
-    for y, count in enumerate(counts.to_numpy()):
-        ax.text(count, y, f" {count}", va="center", fontsize=8)
+    for y, n in enumerate(counts.to_numpy()):
+        ax.text(n, y, f" {count(n)}", va="center", fontsize=8)
     ax.set_xlabel(translate("customers"))
     ax.set_title(translate(title))
     return ax
@@ -325,14 +322,17 @@ def plot_clv_distribution(
     ax.hist(shown, bins=bins, color=BLUE, alpha=0.85)
     mean, median = float(values.mean()), float(np.median(values))
     ax.axvline(
-        mean, color=RED, linewidth=1.5, label=translate("mean {value}").format(value=f"{mean:,.2f}")
+        mean,
+        color=RED,
+        linewidth=1.5,
+        label=translate("mean {value}").format(value=decimal(mean, 2)),
     )
     ax.axvline(
         median,
         color=GREY,
         linewidth=1.5,
         linestyle="--",
-        label=translate("median {value}").format(value=f"{median:,.2f}"),
+        label=translate("median {value}").format(value=decimal(median, 2)),
     )
     ax.set_xlabel(
         translate("CLV (top {share} gathered at the right)").format(
@@ -418,7 +418,7 @@ def plot_value_tiers(
     )
     # tiers and categories are values the code groups on: translated only as labels
     ax.set_xticks(positions, [translate(str(i)) for i in summary.index])
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.yaxis.set_major_formatter(shares())
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_ylabel(translate("share"))
     ax.set_title(translate(title))

@@ -336,7 +336,7 @@ def test_the_plan_reads_in_dutch_and_keeps_its_english_values(hand):
     assert set(interaction.plan["goal"]) <= set(idic.GOALS.values())
     view = idic.plan_view(interaction, "EUR")
     assert view.loc["MVC", "bereikbaar"] == "1 van 1" and view.loc["MVC", "doel"] == "behouden"
-    assert "overige" in view.index and view.index.name == "segment"
+    assert "overig" in view.index and view.index.name == "segment"
     text = idic.describe_plan(interaction, "EUR")
     assert text.startswith("Het plan bereikt 3 van de 4 klanten (75 %)")
 

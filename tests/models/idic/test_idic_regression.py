@@ -79,7 +79,7 @@ def test_the_mgc_are_told_the_effect_works_the_other_way_and_why_it_is_not_measu
 
 
 def test_without_the_year_before_the_mvc_baseline_is_unknown_and_said_so():
-    # the data begins on 2023-03-01: 2023 is covered in part
+    # the data begins on 1 Mar 2023: 2023 is covered in part
     text = idic.describe_regression(idic.from_base(_with_forecast(_base("2023-03-01"))))
     assert "forecast to change by -60% next year" in text
     assert "cannot be measured here: the data begins on 1 Mar 2023" in text
