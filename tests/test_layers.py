@@ -4,7 +4,8 @@ Every ``import`` and ``from ... import`` in crmlib is read from the source (ast)
 inside functions included, so a deferred import cannot hide an upward edge or a cycle.
 The layers, from the bottom (see DESIGN.md and the crmlib docstring)::
 
-    base         crmlib (the package), errors, atomic, formatting, paths, text, export, stages
+    base         crmlib (the package), errors, atomic, i18n, formatting, paths, text, export,
+                 stages
     data         crmlib.data, crmlib.privacy
     analytics    crmlib.analytics
     instruments  crmlib.instruments (questionnaires, answers, scoring; no widgets)

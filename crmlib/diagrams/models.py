@@ -178,13 +178,17 @@ def draw_qci(
         )
         mid = math.radians(start + 45)
         tx, ty = cx + inner * 0.55 * math.cos(mid), cy + inner * 0.55 * math.sin(mid)
+        lines = [_name(stage), *stage.lines[:1]]
+        # a quarter of the centre holds about 12 characters a line at this size; longer
+        # words (Dutch: "2,9 categorieën") get a smaller type rather than cross the edge
+        longest = max(len(line) for line in lines)
         ax.text(
             tx,
             ty,
-            "\n".join([_name(stage), *stage.lines[:1]]),
+            "\n".join(lines),
             ha="center",
             va="center",
-            fontsize=6.5,
+            fontsize=6.5 * min(1.0, 12 / longest),
             color=text_colour(colour),
             fontweight="bold",
         )

@@ -162,7 +162,7 @@ def visible_text(html: str) -> list[str]:
         hidden.decompose()
     # Text marked as English on purpose (the glossary's English column) and the client's
     # own words (workshop notes, translate="no") are not left over.
-    for quoted in soup.select('[lang="en"], [translate="no"]'):
+    for quoted in soup.select('body [lang="en"], body [translate="no"]'):
         quoted.decompose()
     blocks = []
     for element in soup.find_all(_BLOCKS):
