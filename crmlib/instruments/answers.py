@@ -35,6 +35,7 @@ from crmlib.atomic import atomic_path
 from crmlib.errors import InstrumentError, MissingDataError
 from crmlib.instruments.definition import SINGLE_DIMENSION, Instrument, Item, load_instrument
 from crmlib.instruments.yamlio import load_yaml
+from crmlib.text import sentence
 
 #: Folder inside a client's data folder that holds the answers files.
 ASSESSMENTS_FOLDER = "assessments"
@@ -186,8 +187,12 @@ def load_answers(
         if missing_ok:
             return Answers(instrument, path=path)
         raise MissingDataError(
-            f"no answers to '{instrument.title}' saved yet ({path.parent.name}/{path.name} in "
-            "the company's folder); the workshop fills them in with the client"
+            sentence(
+                "no answers to '{title}' saved yet ({file} in the company's folder); the "
+                "workshop fills them in with the client",
+                title=instrument.title,
+                file=f"{path.parent.name}/{path.name}",
+            )
         )
     return read_answers(path, instrument)
 

@@ -322,7 +322,7 @@ def needs_by_value(company: Company, result: Differentiation) -> NeedsView:
     MissingDataError
         Without a needs survey with need-dimension columns.
     """
-    needs = company.require("needs", "customer_id", step="Differentiation by needs")
+    needs = company.require("needs", "customer_id", step=N_("Differentiation by needs"))
     if not need_dimensions(needs):
         raise MissingDataError(
             translate(

@@ -86,7 +86,7 @@ def needs_grid(company: Company, values: pd.DataFrame) -> NeedsGrid:
     MissingDataError
         Without a needs table, or with too few respondents to cluster.
     """
-    needs = company.require("needs", step="clustering the survey")
+    needs = company.require("needs", step=N_("clustering the survey"))
     # k-means on a few thousand rows is fastest on one thread; more threads only
     # contend with the kernel and with other notebooks rendered in parallel
     with threadpool_limits(1):

@@ -251,7 +251,7 @@ def learn_from_responses(
 ) -> Responses:
     """Response rates per segment and campaign, and the customers whose treatment should change."""
     campaigns = company.require(
-        "campaigns", "campaign_id", "responded", step="reading the responses"
+        "campaigns", "campaign_id", "responded", step=N_("reading the responses")
     )
     if needs_labels is not None:
         segments, kind = needs_labels, N_("needs segment")

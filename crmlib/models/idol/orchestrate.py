@@ -313,7 +313,7 @@ def channel_sync(
     not cut in two); the handovers counted are those made inside the window.
     """
     interactions = _until(
-        company, company.require("interactions", "channel", "process", step="the channel check")
+        company, company.require("interactions", "channel", "process", step=N_("the channel check"))
     )
     start, end, window = _window(company, base)
     handovers = checks.channel_handovers(interactions, window_days)
@@ -366,7 +366,7 @@ def process_sync(
     """Customer processes: the contact episodes that began in the base's window, per
     process, and the sales pushes while an issue among them was open."""
     interactions = _until(
-        company, company.require("interactions", "process", step="the process check")
+        company, company.require("interactions", "process", step=N_("the process check"))
     )
     start, end, window = _window(company, base)
     episodes = checks.process_episodes(interactions, window_days)
@@ -399,7 +399,7 @@ def moment_sync(company: Company, window_days: int = 14, base: object | None = N
     end), as the other models count them.
     """
     interactions = _until(
-        company, company.require("interactions", "process", step="the contact moment check")
+        company, company.require("interactions", "process", step=N_("the contact moment check"))
     )
     base = resolve_base(company, base)
     end = base.settings.observation_end
@@ -450,12 +450,12 @@ def product_sync(company: Company, recent_days: int = 30) -> ProductSync:
     """Products: campaign offers that clash with what the customer bought or returned."""
     campaigns = _until(
         company,
-        company.require("campaigns", "campaign_id", "sent_date", step="the product check"),
+        company.require("campaigns", "campaign_id", "sent_date", step=N_("the product check")),
         "sent_date",
     )
-    products = company.require("products", "category", step="the product check")
+    products = company.require("products", "category", step=N_("the product check"))
     transactions = _until(
-        company, company.require("transactions", "product_id", step="the product check")
+        company, company.require("transactions", "product_id", step=N_("the product check"))
     )
     categories = checks.offer_categories(campaigns, transactions, products)
     conflicts = checks.offer_conflicts(
@@ -476,7 +476,7 @@ def product_sync(company: Company, recent_days: int = 30) -> ProductSync:
 
 def customer_sync(company: Company, values: pd.DataFrame) -> CustomerSync:
     """Related customers: households and accounts that mix top and loss-making members."""
-    customers = company.require("customers", "related_id", step="the household check")
+    customers = company.require("customers", "related_id", step=N_("the household check"))
     if values.attrs.get("value_metric") == "revenue":
         # on revenue nobody is loss-making by construction: the check would find no mix
         # because it cannot see one, not because there is none

@@ -16,6 +16,7 @@ from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
 from crmlib.figures import Figure
 from crmlib.models.qci.customers import YEAR, CustomerBase, _in_year, tier_order
+from crmlib.text import N_
 
 # ---------------------------------------------------------------------------------------
 # Acquisition
@@ -169,7 +170,7 @@ def penetration_view(
     company: Company, base: CustomerBase, *, wallet_per_customer: float = 0.0
 ) -> PenetrationView:
     """Categories per customer, cross-sell, category penetration per tier, share of wallet."""
-    products = company.require("products", "category", step="Penetration")
+    products = company.require("products", "category", step=N_("Penetration"))
     year = _in_year(company.transactions, base.year_start, base.end)
     tiers = base.tier
     overall = penetration(year, products, end=base.end)

@@ -15,6 +15,7 @@ from crmlib.analytics.needs import net_promoter_score
 from crmlib.data.company import Company
 from crmlib.figures import Figure
 from crmlib.models.qci.customers import CustomerBase
+from crmlib.text import N_
 
 # ---------------------------------------------------------------------------------------
 # Customer experience
@@ -53,7 +54,7 @@ def customer_experience(
 ) -> Experience:
     """Satisfaction, NPS, resolution and repeat contacts per touchpoint and process."""
     interactions = company.require(
-        "interactions", "channel", "process", step="The customer experience"
+        "interactions", "channel", "process", step=N_("The customer experience")
     )
     episodes = contact_episodes(interactions, window_days)
     needs = company.needs
