@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crmlib.formatting import count, decimal, money, percent
-from crmlib.text import translate
+from crmlib.text import N_, translate
 
 #: The statuses a figure can have.
 STATUSES = ("ok", "caveat", "unavailable")
@@ -210,3 +210,14 @@ def format_value(figure: Figure, decimals: int | None = None) -> str:
     if len(figure.unit) == 3 and figure.unit.isupper():
         return money(float(value), figure.unit, places)
     return decimal(float(value), places)
+
+
+#: What a figure's label says when the customer base ranks on revenue (no cost data).
+BY_REVENUE = N_(" (by revenue)")
+
+
+def label_in_words(label: str) -> str:
+    """A figure's label as the reader reads it, in the report's language."""
+    if label.endswith(BY_REVENUE):
+        return translate(label[: -len(BY_REVENUE)]) + translate(BY_REVENUE)
+    return translate(label)

@@ -62,7 +62,7 @@ from crmlib.analytics.rfm import rfm_analysis
 from crmlib.analytics.summary import check_frequency, require_columns, summarize_transactions
 from crmlib.analytics.vocabulary import definition
 from crmlib.errors import MissingDataError, ParameterError
-from crmlib.figures import Figure
+from crmlib.figures import BY_REVENUE, Figure
 from crmlib.formatting import count, day, percent
 from crmlib.i18n import current
 from crmlib.text import N_, Safe, sentence, translate
@@ -882,7 +882,7 @@ def _label(figure_id: str, base: CustomerBase, suffix: str = "") -> str:
         "value_category_count",
         "tier_count",
     ):
-        label += " (by revenue)"
+        label += BY_REVENUE
     return label
 
 

@@ -25,7 +25,7 @@ from crmlib.analytics.base import CustomerBase, customer_base
 from crmlib.analytics.pareto import pareto_curve
 from crmlib.data.company import Company
 from crmlib.errors import CrmlibError
-from crmlib.figures import Figure
+from crmlib.figures import Figure, label_in_words
 from crmlib.formatting import count, money, percent
 from crmlib.models import portfolio as portfolio_
 from crmlib.models import verdict_cache
@@ -88,7 +88,7 @@ def key_figures_table(figures: list[Figure]) -> pd.DataFrame:
     """
     rows = [
         {
-            "figure": translate(f.label),
+            "figure": label_in_words(f.label),
             "value": shown_value(f),
             "period": f.window,
             "note": translate(f.reason) if f.status != "ok" else "",
@@ -393,7 +393,7 @@ def situation(base: CustomerBase, cite: Callable[[Figure], str] | None = None) -
             note = " " + sentence("(analysis window {window})", window=window)
         if figure.status == "unavailable":
             note = f": {escape(translate(figure.reason).rstrip('.'))}"
-        lines.append(f"- {escape(translate(figure.label))}: **{show(figure)}**{note}")
+        lines.append(f"- {escape(label_in_words(figure.label))}: **{show(figure)}**{note}")
     return "\n".join(lines)
 
 
