@@ -30,7 +30,13 @@ import yaml
 from crmlib.atomic import atomic_path, atomic_write_text
 from crmlib.errors import ParameterError
 from crmlib.parameters import is_database_url
-from crmlib.sample._blocks import BLOCK_SIZE, block_sizes, draw_blocks, write_blocks_to_folder
+from crmlib.sample._blocks import (
+    BLOCK_SIZE,
+    block_chunks,
+    block_sizes,
+    draw_blocks,
+    write_blocks_to_folder,
+)
 from crmlib.sample._draw import draw_tables
 from crmlib.sample._purchases import day_weights
 from crmlib.sample._tools import csv_ready
@@ -399,8 +405,7 @@ def _write_blocks(
 ) -> Path:
     """Write blocks as they are drawn: appended to database tables or to the folder's files."""
     if is_database_url(out_dir):
-        chunks = ((name, table) for tables in blocks for name, table in tables.items())
-        return _write_database(str(out_dir), chunks)
+        return _write_database(str(out_dir), block_chunks(blocks))
     out = Path(out_dir)
     write_blocks_to_folder(blocks, out, fmt)
     return out

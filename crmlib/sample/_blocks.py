@@ -160,7 +160,22 @@ def draw_blocks(
             if index:
                 tables = {name: table for name, table in tables.items() if name not in SHARED}
             yield tables
+            del tables
+            # Hand the block's buffers back before the next one is drawn, so the peak
+            # stays that of one block rather than growing with the company.
+            pa.default_memory_pool().release_unused()
             bar.update(size)
+
+
+def block_chunks(blocks: Iterator[dict[str, pd.DataFrame]]) -> Iterator[tuple[str, pd.DataFrame]]:
+    """(table name, rows) for every table of every block, dropping each block once sent.
+
+    Popping the tables means no reference to a written block is held while the next
+    one is drawn.
+    """
+    for tables in blocks:
+        for name in list(tables):
+            yield name, tables.pop(name)
 
 
 def write_blocks_to_folder(
@@ -181,14 +196,14 @@ def write_blocks_to_folder(
     targets: dict[str, Path] = {}
     writers: dict[str, _ParquetAppender | _CsvAppender] = {}
     with contextlib.ExitStack() as stack:
-        for tables in blocks:
-            for name, table in tables.items():
-                if name not in writers:
-                    targets[name] = out / f"{name}.{fmt}"
-                    temporary = stack.enter_context(atomic_path(targets[name]))
-                    appender = _ParquetAppender if fmt == "parquet" else _CsvAppender
-                    writers[name] = stack.enter_context(contextlib.closing(appender(temporary)))
-                writers[name].write(table)
+        for name, table in block_chunks(blocks):
+            if name not in writers:
+                targets[name] = out / f"{name}.{fmt}"
+                temporary = stack.enter_context(atomic_path(targets[name]))
+                appender = _ParquetAppender if fmt == "parquet" else _CsvAppender
+                writers[name] = stack.enter_context(contextlib.closing(appender(temporary)))
+            writers[name].write(table)
+            del table
     return list(targets.values())
 
 
