@@ -1,9 +1,9 @@
 """The sample company: Tuincentrum Groenhuis, a Flemish garden-and-home retailer.
 
 Four stores (Brugge, Gent, Knokke-Heist, Kortrijk), a webshop and a call centre; prices
-in euro. The generator draws a deterministic company of any size, from a thousand to a
-million customers, with every table of the data model, and with structure for every
-CRM model to find:
+in euro. The generator draws a deterministic company of any size, from a thousand to
+millions of customers (block by block above 250,000), with every table of the data
+model, and with structure for every CRM model to find:
 
 - customers with households and business accounts (related customers), realistic gaps
   in phone, e-mail and birth date, and a handful of probable duplicate records;
@@ -33,7 +33,7 @@ from crmlib.parameters import is_database_url
 from crmlib.sample._blocks import (
     BLOCK_SIZE,
     block_chunks,
-    block_sizes,
+    check_block_size,
     draw_blocks,
     write_blocks_to_folder,
 )
@@ -175,10 +175,10 @@ def generate_company_blocks(
         For a bad size, seed, block size or date.
     """
     _check_size(n_customers, seed)
+    check_block_size(block_size)
     if n_customers <= block_size:
         yield generate_company(n_customers, seed, observation_end)
         return
-    block_sizes(n_customers, block_size)
     start, day_weight = _observed_days(observation_end)
     yield from draw_blocks(
         int(n_customers), seed, start, day_weight, block_size=block_size, progress=progress
@@ -372,6 +372,7 @@ def create_sample_company(
         For a bad size, seed, format or date.
     """
     _check_size(n_customers, seed)
+    check_block_size(block_size)
     if fmt is None:
         fmt = "csv" if n_customers < PARQUET_FROM else "parquet"
     if fmt not in FORMATS:

@@ -36,12 +36,17 @@ ROOM_PER_CUSTOMER = 20
 SHARED = ("products", "channels")
 
 
-def block_sizes(n_customers: int, block_size: int) -> list[int]:
-    """Split ``n_customers`` into near-equal blocks of at most ``block_size`` customers."""
+def check_block_size(block_size: int) -> None:
+    """Raise ParameterError unless ``block_size`` is a whole number of at least 20."""
     if isinstance(block_size, bool) or not isinstance(block_size, int | np.integer):
         raise ParameterError(f"block_size must be a whole number, got {block_size!r}")
     if block_size < MIN_BLOCK:
         raise ParameterError(f"block_size must be at least {MIN_BLOCK}, got {block_size}")
+
+
+def block_sizes(n_customers: int, block_size: int) -> list[int]:
+    """Split ``n_customers`` into near-equal blocks of at most ``block_size`` customers."""
+    check_block_size(block_size)
     # Near-equal blocks rather than full ones and a remainder: the last block is never
     # too small to be a company.
     count = -(-n_customers // block_size)

@@ -138,3 +138,30 @@ def test_csv_folder_has_one_header_and_every_block(tmp_path, company):
         pd.testing.assert_frame_equal(
             loaded.tables[name].reset_index(drop=True), company[name], check_dtype=False
         )
+
+
+def test_a_bad_block_size_is_a_parameter_error(tmp_path):
+    with pytest.raises(ParameterError, match="block_size must be at least 20"):
+        create_sample_company(tmp_path, n_customers=100, block_size=10)
+    with pytest.raises(ParameterError, match="block_size must be a whole number"):
+        next(generate_company_blocks(100, block_size="big"))
+
+
+def test_the_cli_draws_a_large_company_in_blocks(tmp_path):
+    from click.testing import CliRunner
+
+    from crmlib.cli import cli
+
+    out = tmp_path / "company"
+    result = CliRunner().invoke(
+        cli, ["sample", "--out", str(out), "--customers", "90", "--block-size", "40"]
+    )
+    assert result.exit_code == 0, result.output
+    customers = pd.read_csv(out / "customers.csv")
+    assert len(customers) == 90 and customers["customer_id"].is_unique
+    blocks = _whole(list(generate_company_blocks(90, 42, block_size=40)))
+    assert customers["customer_id"].tolist() == blocks["customers"]["customer_id"].tolist()
+    result = CliRunner().invoke(
+        cli, ["sample", "--out", str(out), "--customers", "90", "--block-size", "5"]
+    )
+    assert result.exit_code == 2 and "--block-size" in result.output
