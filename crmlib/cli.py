@@ -195,6 +195,15 @@ def validate(data_dir: Path | str) -> None:
     help="File format of a folder (default: csv below 200,000 customers, else parquet).",
 )
 @click.option(
+    "--block-size",
+    "block_size",
+    default=250_000,
+    show_default=True,
+    type=click.IntRange(min=20),
+    help="Most customers drawn at once; a larger company is drawn and written block by "
+    "block, so memory holds one block.",
+)
+@click.option(
     "--case",
     "case",
     type=click.Choice(sorted(PLANTED_CASES)),
@@ -202,7 +211,12 @@ def validate(data_dir: Path | str) -> None:
     help="Plant a known problem for students to diagnose; the truth goes to case.yml.",
 )
 def sample(
-    out_dir: Path | str, n_customers: int, seed: int, fmt: str | None, case: str | None
+    out_dir: Path | str,
+    n_customers: int,
+    seed: int,
+    fmt: str | None,
+    block_size: int,
+    case: str | None,
 ) -> None:
     """Generate a deterministic sample company (a garden-and-home retailer)."""
     from crmlib.sample import create_sample_company
@@ -218,7 +232,14 @@ def sample(
         click.echo(f"Sample company with {n_customers:,} customers and the case '{case}' "
                    f"planted written to {path} (the ground truth is in case.yml)")  # fmt: skip
         return
-    path = create_sample_company(out_dir, n_customers=n_customers, seed=seed, fmt=fmt)
+    path = create_sample_company(
+        out_dir,
+        n_customers=n_customers,
+        seed=seed,
+        fmt=fmt,
+        block_size=block_size,
+        progress=n_customers > block_size,
+    )
     click.echo(f"Sample company with {n_customers:,} customers written to {path}")
 
 

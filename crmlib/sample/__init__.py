@@ -1,9 +1,9 @@
 """The sample company: Tuincentrum Groenhuis, a Flemish garden-and-home retailer.
 
 Four stores (Brugge, Gent, Knokke-Heist, Kortrijk), a webshop and a call centre; prices
-in euro. The generator draws a deterministic company of any size, from a thousand to a
-million customers, with every table of the data model, and with structure for every
-CRM model to find:
+in euro. The generator draws a deterministic company of any size, from a thousand to
+millions of customers (block by block above 250,000), with every table of the data
+model, and with structure for every CRM model to find:
 
 - customers with households and business accounts (related customers), realistic gaps
   in phone, e-mail and birth date, and a handful of probable duplicate records;
@@ -20,6 +20,7 @@ The same seed gives the same tables and byte-identical files.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -27,17 +28,24 @@ import pandas as pd
 import yaml
 
 from crmlib.atomic import atomic_path, atomic_write_text
-from crmlib.data.schema import TABLE_NAMES
 from crmlib.errors import ParameterError
 from crmlib.parameters import is_database_url
-from crmlib.sample._contacts import build_interactions, channels_table
-from crmlib.sample._customers import build_population
-from crmlib.sample._marketing import build_campaigns, build_needs
-from crmlib.sample._purchases import build_catalogue, build_purchases, day_weights
+from crmlib.sample._blocks import (
+    BLOCK_SIZE,
+    block_chunks,
+    check_block_size,
+    draw_blocks,
+    write_blocks_to_folder,
+)
+from crmlib.sample._draw import draw_tables
+from crmlib.sample._purchases import day_weights
+from crmlib.sample._tools import csv_ready
 
 __all__ = [
+    "BLOCK_SIZE",
     "create_sample_company",
     "generate_company",
+    "generate_company_blocks",
     "write_company",
     "write_company_database",
 ]
@@ -109,55 +117,72 @@ def generate_company(
         is not a date.
     """
     _check_size(n_customers, seed)
+    start, day_weight = _observed_days(observation_end)
+    tables = draw_tables(int(n_customers), np.random.SeedSequence(seed), start, day_weight)
+    tables["customers"].attrs["generated_by"] = {"n_customers": int(n_customers), "seed": int(seed)}
+    return tables
+
+
+def _observed_days(observation_end: str) -> tuple[np.datetime64, np.ndarray]:
+    """First observed day and the store traffic of every observed day."""
     end = _observation_end(observation_end)
     first = pd.Timestamp(end) - pd.DateOffset(years=OBSERVED_YEARS) + pd.Timedelta(days=1)
     start = np.datetime64(first.date(), "D")
     n_days = int((end - start).astype(np.int64)) + 1
-    # One independent stream per table family, so each part stays stable on its own.
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(5)]
-
-    day_weight = day_weights(start, n_days)
-    population, customers = build_population(streams[0], int(n_customers), start, day_weight)
-    products = build_catalogue()
-    purchases = build_purchases(streams[1], population, products, day_weight)
-    contacts = build_interactions(streams[2], population, purchases)
-    needs = build_needs(streams[3], population, purchases, contacts)
-    campaigns = build_campaigns(streams[4], population, purchases)
-    customers.attrs["generated_by"] = {"n_customers": int(n_customers), "seed": int(seed)}
-    tables = {
-        "customers": customers,
-        "transactions": purchases.table,
-        "products": products.table,
-        "interactions": contacts.table,
-        "channels": channels_table(),
-        "needs": needs,
-        "campaigns": campaigns,
-    }
-    return {name: tables[name] for name in TABLE_NAMES}
+    return start, day_weights(start, n_days)
 
 
-def _csv_ready(table: pd.DataFrame) -> pd.DataFrame:
-    # CSV in the workbook's house style: ISO dates, true/false, whole numbers without
-    # ".0" (quantities, scores), blanks for missing values.
-    columns = {}
-    for name, column in table.items():
-        if pd.api.types.is_bool_dtype(column):
-            text = np.where(column.fillna(False).to_numpy(dtype=bool), "true", "false")
-            columns[name] = pd.Series(text, index=table.index, dtype="str").where(column.notna())
-        elif pd.api.types.is_datetime64_any_dtype(column):
-            days = column.to_numpy().astype("datetime64[D]")
-            text = np.datetime_as_string(days, unit="D")
-            columns[name] = pd.Series(text, index=table.index, dtype="str").where(column.notna())
-        elif pd.api.types.is_float_dtype(column):
-            values = column.to_numpy()
-            finite = values[~np.isnan(values)]
-            whole = bool(np.all(finite == np.round(finite))) and bool(
-                np.all(np.abs(finite) < 2**53)
-            )
-            columns[name] = column.astype("Int64") if whole else column
-        else:
-            columns[name] = column
-    return pd.DataFrame(columns, index=table.index)
+def generate_company_blocks(
+    n_customers: int,
+    seed: int = 42,
+    observation_end: str = "2025-12-31",
+    *,
+    block_size: int = BLOCK_SIZE,
+    progress: bool = False,
+) -> Iterator[dict[str, pd.DataFrame]]:
+    """Draw a large sample company block by block, for memory bounded by one block.
+
+    The customers are split into near-equal blocks of at most ``block_size``
+    consecutive ids. Each block is drawn from its own child of the seed's
+    ``numpy.random.SeedSequence``, so households, business accounts and duplicate
+    records stay within a block, and then numbered into the company's id ranges
+    (customers, households, accounts, receipts, contacts). A company of at most
+    ``block_size`` customers is one block, drawn exactly as :func:`generate_company`
+    draws it.
+
+    Parameters
+    ----------
+    n_customers : int
+        Number of customers (at least 10).
+    seed : int, default 42
+        Random seed. The same seed, size and block size give identical blocks.
+    observation_end : str, default "2025-12-31"
+        Last day of the data (yyyy-mm-dd).
+    block_size : int, default 250,000
+        Most customers per block (at least 20 when the company is split).
+    progress : bool, default False
+        Show a progress bar (tqdm) on stderr.
+
+    Yields
+    ------
+    dict of str to DataFrame
+        One block's tables, as :func:`generate_company` returns them; only the first
+        block carries the shared tables ``products`` and ``channels``.
+
+    Raises
+    ------
+    ParameterError
+        For a bad size, seed, block size or date.
+    """
+    _check_size(n_customers, seed)
+    check_block_size(block_size)
+    if n_customers <= block_size:
+        yield generate_company(n_customers, seed, observation_end)
+        return
+    start, day_weight = _observed_days(observation_end)
+    yield from draw_blocks(
+        int(n_customers), seed, start, day_weight, block_size=block_size, progress=progress
+    )
 
 
 def write_company(
@@ -213,25 +238,29 @@ def write_company(
         target = out / f"{table_name}.{fmt}"
         with atomic_path(target) as temporary:
             if fmt == "csv":
-                _csv_ready(table).to_csv(
+                csv_ready(table).to_csv(
                     temporary, index=False, encoding="utf-8", lineterminator="\n"
                 )
             else:
                 table.to_parquet(temporary, index=False, engine="pyarrow")
         written.append(target)
 
-    written.append(_write_company_info(tables, out, name, currency, observation_end))
+    written.append(_write_company_info(_generated_by(tables), out, name, currency, observation_end))
     return written
 
 
-def _write_company_info(
-    tables: dict[str, pd.DataFrame], out: Path, name: str, currency: str, observation_end: str
-) -> Path:
-    """Write ``company.yml``: name, currency, country, observation end, how it was drawn."""
+def _generated_by(tables: dict[str, pd.DataFrame]) -> dict:
     customers = tables.get("customers")
     generated_by = dict(customers.attrs.get("generated_by", {})) if customers is not None else {}
     generated_by["n_customers"] = int(len(customers)) if customers is not None else 0
     generated_by.setdefault("seed", None)
+    return generated_by
+
+
+def _write_company_info(
+    generated_by: dict, out: Path, name: str, currency: str, observation_end: str
+) -> Path:
+    """Write ``company.yml``: name, currency, country, observation end, how it was drawn."""
     description = (
         f"{name}: a garden-and-home retailer in Flanders with four stores (Brugge, Gent, "
         "Knokke-Heist, Kortrijk), a webshop and a call centre. Sample data for the CRM "
@@ -277,6 +306,13 @@ def write_company_database(
     ParameterError
         For a PostgreSQL URL without ``?folder=``.
     """
+    folder = _write_database(url, tables.items())
+    _write_company_info(_generated_by(tables), folder, name, currency, observation_end)
+    return folder
+
+
+def _write_database(url: str, chunks: Iterable[tuple[str, pd.DataFrame]]) -> Path:
+    """Send (table name, rows) chunks into the database; returns its settings folder."""
     from crmlib.data.database import parse_source, write_tables
 
     source = parse_source(url)
@@ -287,8 +323,7 @@ def write_company_database(
     source.folder.mkdir(parents=True, exist_ok=True)
     if source.path is not None:
         source.path.parent.mkdir(parents=True, exist_ok=True)
-    write_tables(source, tables.items())
-    _write_company_info(tables, source.folder, name, currency, observation_end)
+    write_tables(source, chunks)
     return source.folder
 
 
@@ -299,8 +334,13 @@ def create_sample_company(
     seed: int = 42,
     fmt: str | None = None,
     observation_end: str = "2025-12-31",
+    block_size: int = BLOCK_SIZE,
+    progress: bool = False,
 ) -> Path:
     """Generate the sample company, write it, and add example workshop answers.
+
+    A company of more than ``block_size`` customers is drawn and written block by
+    block (see :func:`generate_company_blocks`), so memory holds one block at a time.
 
     Parameters
     ----------
@@ -316,6 +356,10 @@ def create_sample_company(
         File format; None chooses CSV below 200,000 customers and Parquet from there.
     observation_end : str, default "2025-12-31"
         Last day of the data (yyyy-mm-dd).
+    block_size : int, default 250,000
+        Most customers drawn at once (at least 20 when the company is split).
+    progress : bool, default False
+        Show a progress bar (tqdm) on stderr while a large company is drawn.
 
     Returns
     -------
@@ -328,12 +372,25 @@ def create_sample_company(
         For a bad size, seed, format or date.
     """
     _check_size(n_customers, seed)
+    check_block_size(block_size)
     if fmt is None:
         fmt = "csv" if n_customers < PARQUET_FROM else "parquet"
     if fmt not in FORMATS:
         raise ParameterError(f"fmt must be one of {', '.join(FORMATS)}, got {fmt!r}")
     from crmlib.instruments.examples import write_example_answers
 
+    if n_customers > block_size:
+        out = _write_blocks(
+            generate_company_blocks(
+                n_customers, seed, observation_end, block_size=block_size, progress=progress
+            ),
+            out_dir,
+            fmt,
+        )
+        generated_by = {"n_customers": int(n_customers), "seed": int(seed)}
+        _write_company_info(generated_by, out, COMPANY_NAME, "EUR", observation_end)
+        write_example_answers(out, seed)
+        return out
     tables = generate_company(n_customers, seed, observation_end)
     if is_database_url(out_dir):
         out = write_company_database(tables, str(out_dir), observation_end=observation_end)
@@ -341,4 +398,15 @@ def create_sample_company(
         out = Path(out_dir)
         write_company(tables, out, fmt=fmt, observation_end=observation_end)
     write_example_answers(out, seed)
+    return out
+
+
+def _write_blocks(
+    blocks: Iterator[dict[str, pd.DataFrame]], out_dir: str | os.PathLike[str], fmt: str
+) -> Path:
+    """Write blocks as they are drawn: appended to database tables or to the folder's files."""
+    if is_database_url(out_dir):
+        return _write_database(str(out_dir), block_chunks(blocks))
+    out = Path(out_dir)
+    write_blocks_to_folder(blocks, out, fmt)
     return out

@@ -108,3 +108,28 @@ def zipf_weights(count: int, offset: float, power: float) -> np.ndarray:
     """Rank weights for name lists ordered from common to rare."""
     weights = 1.0 / (np.arange(count) + offset) ** power
     return weights / weights.sum()
+
+
+def csv_ready(table: pd.DataFrame) -> pd.DataFrame:
+    """The table as the workbook writes CSV: ISO dates, true/false, whole numbers."""
+    # CSV in the workbook's house style: ISO dates, true/false, whole numbers without
+    # ".0" (quantities, scores), blanks for missing values.
+    columns = {}
+    for name, column in table.items():
+        if pd.api.types.is_bool_dtype(column):
+            text = np.where(column.fillna(False).to_numpy(dtype=bool), "true", "false")
+            columns[name] = pd.Series(text, index=table.index, dtype="str").where(column.notna())
+        elif pd.api.types.is_datetime64_any_dtype(column):
+            days = column.to_numpy().astype("datetime64[D]")
+            text = np.datetime_as_string(days, unit="D")
+            columns[name] = pd.Series(text, index=table.index, dtype="str").where(column.notna())
+        elif pd.api.types.is_float_dtype(column):
+            values = column.to_numpy()
+            finite = values[~np.isnan(values)]
+            whole = bool(np.all(finite == np.round(finite))) and bool(
+                np.all(np.abs(finite) < 2**53)
+            )
+            columns[name] = column.astype("Int64") if whole else column
+        else:
+            columns[name] = column
+    return pd.DataFrame(columns, index=table.index)
