@@ -357,6 +357,10 @@ def render(
         else:
             source = data_dir if isinstance(data_dir, str) else str(data_dir.resolve())
         values = {"data_dir": source, "interactive": False, **values}
+        name = company.name
+        # The tables were loaded only to check them: each kernel reads its own, so this
+        # process does not hold a large company in memory while the reports run.
+        del company
         failures = []
         try:
             results = render_many(
@@ -364,7 +368,7 @@ def render(
                 out_dir,
                 parameters=values,
                 formats=chosen,
-                company=company.name,
+                company=name,
                 execution_timeout=timeout or None,
                 progress=sys.stderr.isatty(),
                 setting=setting,
