@@ -28,16 +28,10 @@ from pathlib import Path
 import nbformat
 from nbformat import v4
 
+from crmlib.paths import report_set
+
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = (
-    "00_start_here",
-    "01_idic",
-    "02_qci",
-    "03_payne_frow",
-    "04_value_chain",
-    "05_idol",
-    "06_strategy_report",
-)
+NOTEBOOKS = report_set()
 
 
 def trivial_notebooks(folder: Path) -> list[Path]:

@@ -31,19 +31,13 @@ from pathlib import Path
 
 import psutil
 
+from crmlib.paths import report_set
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CACHE = HERE / ".data"
 CLI = Path(sys.executable).with_name("crm-workbook")
-REPORT_SET = (
-    "00_start_here",
-    "01_idic",
-    "02_qci",
-    "03_payne_frow",
-    "04_value_chain",
-    "05_idol",
-    "06_strategy_report",
-)
+REPORT_SET = report_set()
 POLL_SECONDS = 0.25
 
 
