@@ -15,7 +15,6 @@ from matplotlib.ticker import FuncFormatter
 
 from crmlib.analytics.lifecycle.cohorts import average_retention_curve
 from crmlib.formatting import count, money, percent
-from crmlib.models.qci.words import known_words
 from crmlib.plots.base import require_columns as _need
 from crmlib.plots.style import (
     BLUE,
@@ -50,11 +49,20 @@ def _share_axis() -> FuncFormatter:
 def _category_words() -> dict[str, str]:
     """The category values of the models' tables that are words, in the reader's language.
 
-    QCI's words (tiers, activities, owners; :func:`crmlib.models.qci.words.known_words`);
-    other values (channels, processes, product categories) are the company's own names and
-    are shown as they are.
+    Built when drawn (the language is the report's); other values (channels, processes,
+    product categories) are the company's own names and are shown as they are.
     """
-    return known_words()
+    return {
+        "platinum": translate("platinum"),
+        "gold": translate("gold"),
+        "silver": translate("silver"),
+        "bronze": translate("bronze"),
+        "all": translate("all"),
+        "acquisition": translate("acquisition"),
+        "retention": translate("retention"),
+        "penetration": translate("penetration"),
+        "efficiency": translate("efficiency"),
+    }
 
 
 def _shown(values) -> list[str]:
