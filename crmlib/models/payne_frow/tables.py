@@ -17,7 +17,7 @@ from crmlib.data.company import Company
 from crmlib.formatting import money, percent
 from crmlib.models.payne_frow.information import Information
 from crmlib.models.payne_frow.strategy import Strategy
-from crmlib.text import N_, translate
+from crmlib.text import N_, number, translate
 
 #: The names of the tables' index, marked for the catalogue.
 INDEX_NAMES = (N_("table"), N_("analysis"), N_("KPI"))
@@ -103,7 +103,7 @@ def strategy_table(strategy: Strategy, company: Company) -> pd.DataFrame:
     out.insert(
         4,
         "revenue next year vs last",
-        [f"{v:+.0%}" if pd.notna(v) else "" for v in table["expected_change"]],
+        [_change(v) if pd.notna(v) else "" for v in table["expected_change"]],
     )
     if "baseline_change" in table.columns:
         # unknown is said, not left blank, where there is a forecast to read against it
@@ -112,7 +112,7 @@ def strategy_table(strategy: Strategy, company: Company) -> pd.DataFrame:
             5,
             translate("expected from regression to the mean"),
             [
-                f"{v:+.0%}" if pd.notna(v) else (unknown if shown else "")
+                _change(v) if pd.notna(v) else (unknown if shown else "")
                 for v, shown in zip(table["baseline_change"], forecast_known, strict=True)
             ],
         )
@@ -120,15 +120,21 @@ def strategy_table(strategy: Strategy, company: Company) -> pd.DataFrame:
             6,
             translate("forecast beyond it"),
             [
-                translate("{points} pts").format(points=f"{100 * v:+.0f}")
+                translate("{points} pts").format(points=number(100 * v, 0, sign=True))
                 if pd.notna(v)
                 else (unknown if shown else "")
                 for v, shown in zip(table["beyond_baseline"], forecast_known, strict=True)
             ],
         )
-    out.index = [f"★ {name}" if t else str(name) for name, t in table["target"].items()]
+    names = [translate(str(name)) for name in table.index]
+    out.index = [f"★ {name}" if t else name for name, t in zip(names, table["target"], strict=True)]
     out.index.name = "segment"
     return out
+
+
+def _change(share: float) -> str:
+    """A change as a signed share in the locale's format: ``+5%``, ``-37 %``."""
+    return ("+" if share > 0 else "") + percent(share)
 
 
 def support_table(information: Information) -> pd.DataFrame:
