@@ -16,11 +16,12 @@ from crmlib.analytics.base import CustomerBase
 from crmlib.analytics.profile import ASPECTS
 from crmlib.analytics.vocabulary import definition
 from crmlib.figures import Figure
+from crmlib.formatting import day, percent
 from crmlib.models.idol.differentiate import Granularity, optimum
 from crmlib.models.idol.identify import ASPECT_LABELS, TIERS, Identification
 from crmlib.models.idol.learn import Migration
 from crmlib.models.idol.orchestrate import CustomerSync, MomentSync, Orchestration
-from crmlib.text import N_, translate
+from crmlib.text import N_, sentence, translate
 
 #: The moves of a migration that are stated as figures.
 MOVES = ("up", "same", "down")
@@ -35,17 +36,23 @@ def value_total(base: CustomerBase) -> Figure:
     """
     table, meta = base.table, base.meta
     revenue_only = base.value_metric == "revenue"
-    label = "Current value (revenue)" if revenue_only else "Current value (profit)"
+    label = N_("Current value (revenue)") if revenue_only else N_("Current value (profit)")
     reasons = []
     coverage = float(meta["window_coverage"])
     if coverage < 1:
         reasons.append(
-            f"the data begins on {meta['data_start']}, so it covers {coverage:.0%} of the window"
+            sentence(
+                "the data begins on {start}, so it covers {coverage} of the window",
+                start=day(meta["data_start"]),
+                coverage=percent(coverage),
+            )
         )
     if revenue_only:
-        reasons.append("revenue, not profit: the data has no cost or product margin rate")
+        reasons.append(
+            translate("revenue, not profit: the data has no cost or product margin rate")
+        )
     elif not meta["cost_to_serve_known"]:
-        reasons.append("margin before cost to serve: the data has no contact costs")
+        reasons.append(translate("margin before cost to serve: the data has no contact costs"))
     return Figure(
         "current_value_total",
         label,
