@@ -8,6 +8,7 @@ its own formats: ``EUR 12,615``, ``17%``, ``31 Dec 2025``.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import pandas as pd
@@ -27,8 +28,12 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+@functools.cache
 def _pattern(kind: str, locale: str, decimals: int):
-    """The locale's number pattern of ``kind`` with exactly ``decimals`` places."""
+    """The locale's number pattern of ``kind`` with exactly ``decimals`` places.
+
+    Cached: a report formats thousands of numbers in a handful of patterns.
+    """
     from babel import Locale
     from babel.numbers import parse_pattern
 
@@ -36,12 +41,13 @@ def _pattern(kind: str, locale: str, decimals: int):
     if kind == "percent" and language in _PERCENT_PATTERNS:
         text = _PERCENT_PATTERNS[language]
     else:
+        cldr = Locale.parse(locale)
         formats = {
-            "currency": Locale.parse(locale).currency_formats,
-            "percent": Locale.parse(locale).percent_formats,
-            "decimal": Locale.parse(locale).decimal_formats,
-        }[kind]
-        text = (formats["standard"] if kind == "currency" else formats[None]).pattern
+            "currency": cldr.currency_formats["standard"],
+            "percent": cldr.percent_formats[None],
+            "decimal": cldr.decimal_formats[None],
+        }
+        text = formats[kind].pattern
     pattern = parse_pattern(text)
     pattern.frac_prec = (decimals, decimals)
     return pattern
@@ -108,6 +114,7 @@ def day(value) -> str:
     return pd.Timestamp(value).strftime("%d %b %Y").lstrip("0")
 
 
-def _not_available() -> str:  # N_("n/a") for the catalogue
-    # The one word for a figure the data cannot give, in the language in force.
+def _not_available() -> str:
+    # The one word for a figure the data cannot give, in the language in force
+    # (``gettext`` is one of the catalogue's extraction keywords).
     return gettext("n/a")

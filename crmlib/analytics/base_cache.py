@@ -75,8 +75,7 @@ def cache_key(tables: Mapping[str, pd.DataFrame | None], parameters: Mapping[str
     """
     digest = hashlib.blake2b(digest_size=20)
     digest.update(CACHE_VERSION.encode())
-    setting = i18n.current()
-    digest.update(f"{setting.language};{setting.locale};".encode())
+    digest.update(i18n.cache_token().encode())
     for name in sorted(tables):
         digest.update(f"{name}={table_digest(tables[name])};".encode())
     digest.update(json.dumps(parameters, sort_keys=True, default=str).encode())

@@ -285,6 +285,11 @@ def company_setting(data_dir: str | os.PathLike[str], language: str | None = Non
     database = parse_source(data_dir)
     folder = Path(data_dir).expanduser() if database is None else database.folder
     info = read_company_info(folder) if folder is not None and Path(folder).is_dir() else {}
+    return _setting(info, language)
+
+
+def _setting(info: dict, language: str | None) -> Setting:
+    """The reports' language and locale: ``language`` given, else company.yml's ``info``."""
     return resolve(
         check_language(language, origin="(the language parameter)"),
         company_language=check_language(info.get("language"), origin="in company.yml"),
@@ -354,12 +359,7 @@ def load_company(
         info.get("observation_end"), "in company.yml"
     )
     company_currency = _currency(currency, info, mapping)
-    setting = resolve(
-        check_language(language, origin="(the language parameter)"),
-        company_language=check_language(info.get("language"), origin="in company.yml"),
-        company_locale=info.get("locale"),
-        country=info.get("country"),
-    )
+    setting = _setting(info, language)
     tables: dict[str, pd.DataFrame] = {}
     sources: dict[str, Path] = {}
     header_rows: dict[str, int] = {}

@@ -53,9 +53,8 @@ def check_language(value: object, *, origin: str = "") -> str:
     if text and text not in LANGUAGES:
         where = f" {origin}" if origin else ""
         raise ParameterError(
-            f"language {value!r}{where} is not one the workbook speaks"
-            + ". Fix: "
-            + f"use one of {', '.join(LANGUAGES)} (or leave it empty for English)"
+            f"language {value!r}{where} is not one the workbook speaks. Fix: use one of "
+            f"{', '.join(LANGUAGES)} (or leave it empty for English)"
         )
     return text
 
@@ -72,9 +71,8 @@ def check_locale(value: object, *, origin: str = "") -> str:
     except (ValueError, UnknownLocaleError):
         where = f" {origin}" if origin else ""
         raise ParameterError(
-            f"locale {value!r}{where} is not a known locale"
-            + ". Fix: "
-            + "write it as language_COUNTRY, e.g. nl_BE, nl_NL or en_GB"
+            f"locale {value!r}{where} is not a known locale. Fix: write it as "
+            "language_COUNTRY, e.g. nl_BE, nl_NL or en_GB"
         ) from None
     return text
 
@@ -135,6 +133,18 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def current() -> Setting:
     """The language and locale in force."""
     return _current
+
+
+def cache_token() -> str:
+    """What a text written now depends on: the language, the locale and the catalogue.
+
+    Part of every cache key whose entries hold sentences (a customer base's reasons, a
+    model's verdict), so a Dutch text is never read by an English report, nor an old
+    translation reused.
+    """
+    from crmlib.i18n.catalogue import catalogue_digest
+
+    return f"{_current.language};{_current.locale};{catalogue_digest(_current.language)}"
 
 
 def current_language() -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import gettext
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -40,7 +41,6 @@ class _PoTranslations(gettext.NullTranslations):
             catalog = read_po(handle)
         self._singular: dict[str, str] = {}
         self._plural: dict[tuple[str, str], tuple[str, ...]] = {}
-        self._plural_form = catalog.plural_expr
         for message in catalog:
             if not message.id or message.fuzzy or not message.string:
                 continue
@@ -53,7 +53,6 @@ class _PoTranslations(gettext.NullTranslations):
                     self._singular.setdefault(message.id[1], forms[-1])
             else:
                 self._singular[message.id] = message.string
-        self._catalog_plural = catalog.plural_forms
 
     def gettext(self, message: str) -> str:
         return self._singular.get(message, message)
@@ -62,8 +61,8 @@ class _PoTranslations(gettext.NullTranslations):
         forms = self._plural.get((singular, plural))
         if forms is None:
             return singular if n == 1 else plural
-        # Dutch and English share the rule "one, else many"; the catalogue's plural
-        # expression is kept for languages that do not.
+        # Dutch and English share the rule "one, else many" (a language with other
+        # plural rules needs the catalogue's Plural-Forms expression here).
         index = 0 if n == 1 else 1
         return forms[min(index, len(forms) - 1)]
 
@@ -92,6 +91,20 @@ def translations(language: str) -> gettext.NullTranslations:
     if po.exists():
         return _PoTranslations(po)
     return gettext.NullTranslations()
+
+
+def catalogue_digest(language: str) -> str:
+    """A digest of ``language``'s catalogue ("-" when it has none), for cache keys."""
+    po = po_path(language)
+    if not po.is_file():
+        return "-"
+    return _digest(po, po.stat().st_mtime_ns)
+
+
+@functools.cache
+def _digest(path: Path, mtime_ns: int) -> str:
+    # keyed by the modification time: the file is read again only when it changed
+    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
 
 
 def gettext_for(language: str) -> Callable[[str], str]:

@@ -26,7 +26,6 @@ missing or out of date, ``... update nl`` adds an empty entry for every new cell
 from __future__ import annotations
 
 import argparse
-import copy
 import hashlib
 import sys
 from dataclasses import dataclass
@@ -66,9 +65,8 @@ def load_translation(language: str, stem: str, folder: Path = TRANSLATIONS_DIR) 
         data = yaml.safe_load(handle) or {}
     if not isinstance(data, dict) or not isinstance(data.get("cells", {}), dict):
         raise ParameterError(
-            f"{path.name} in {path.parent} is not a translation file"
-            + ". Fix: "
-            + "write it as 'notebook:', 'file_name:' and 'cells:' with one entry per cell id"
+            f"{path.name} in {path.parent} is not a translation file. Fix: write it as "
+            "'notebook:', 'file_name:' and 'cells:' with one entry per cell id"
         )
     return data
 
@@ -88,19 +86,22 @@ class Problem:
 def problems(language: str, notebook: Path, folder: Path = TRANSLATIONS_DIR) -> list[Problem]:
     """What keeps ``notebook`` from reading wholly in ``language``."""
     nb = nbformat.read(notebook, as_version=4)
-    translation = load_translation(language, notebook.stem, folder)
+    return _problems(nb, load_translation(language, notebook.stem, folder), language, notebook.stem)
+
+
+def _problems(nb, translation: dict, language: str, stem: str) -> list[Problem]:
     cells = translation.get("cells", {})
     found = []
     if nb.metadata.get("crm_workbook", {}).get("model") and not translation.get("model"):
-        found.append(Problem(notebook.stem, "model (the title band's name)", "missing"))
+        found.append(Problem(stem, "model (the title band's name)", "missing"))
     for cell in nb.cells:
         entry = cells.get(cell.id)
         if entry is None or not str(entry.get(language) or "").strip():
             if cell.cell_type == "markdown" and cell.source.strip():
-                found.append(Problem(notebook.stem, cell.id, "missing"))
+                found.append(Problem(stem, cell.id, "missing"))
             continue
         if entry.get(SOURCE_LANGUAGE) != fingerprint(cell.source):
-            found.append(Problem(notebook.stem, cell.id, "out of date"))
+            found.append(Problem(stem, cell.id, "out of date"))
     return found
 
 
@@ -125,24 +126,22 @@ def translated_notebook(
         return nb
     if language not in LANGUAGES:
         raise ParameterError(
-            f"language {language!r} is not one the workbook speaks"
-            + ". Fix: "
-            + f"use one of {', '.join(LANGUAGES)}"
+            f"language {language!r} is not one the workbook speaks. Fix: use one of "
+            f"{', '.join(LANGUAGES)}"
         )
-    wrong = problems(language, notebook, folder)
+    translation = load_translation(language, notebook.stem, folder)
+    wrong = _problems(nb, translation, language, notebook.stem)
     if wrong:
         listed = "; ".join(f"{p.cell_id} ({p.kind})" for p in wrong[:5])
         more = f" and {len(wrong) - 5} more" if len(wrong) > 5 else ""
         raise ParameterError(
             f"notebook {notebook.stem} has no up-to-date {language} text for cell(s) "
-            f"{listed}{more}"
-            + ". Fix: "
-            + f"translate them in {translation_path(language, notebook.stem, folder)} "
+            f"{listed}{more}. Fix: translate them in "
+            f"{translation_path(language, notebook.stem, folder)} "
             f"(python -m crmlib.i18n.narrative check {language} lists them)"
         )
-    cells = load_translation(language, notebook.stem, folder)["cells"]
-    result = copy.deepcopy(nb)
-    for cell in result.cells:
+    cells = translation["cells"]
+    for cell in nb.cells:
         entry = cells.get(cell.id)
         if entry is not None and str(entry.get(language) or "").strip():
             cell.source = str(entry[language]).rstrip("\n")
@@ -150,11 +149,10 @@ def translated_notebook(
             cell.source = _with_language_default(cell.source, language)
         if depth and cell.cell_type == "code":
             cell.source = cell.source.replace(_DATA_DEFAULT, '"' + "../" * (depth + 1) + "data/")
-    result.metadata["language"] = language
-    model = load_translation(language, notebook.stem, folder).get("model")
-    if model:
-        result.metadata.setdefault("crm_workbook", {})["model"] = str(model)
-    return result
+    nb.metadata["language"] = language
+    if translation.get("model"):
+        nb.metadata.setdefault("crm_workbook", {})["model"] = str(translation["model"])
+    return nb
 
 
 def _with_language_default(source: str, language: str) -> str:
@@ -164,7 +162,7 @@ def _with_language_default(source: str, language: str) -> str:
         name, _, rest = line.partition(":")
         if name.strip() == "language" and "=" in rest:
             declared, _, after = rest.partition("=")
-            default, hash_, comment = after.partition("#")
+            _default, hash_, comment = after.partition("#")
             lines[index] = f'{name}:{declared}= "{language}"  {hash_}{comment}'.rstrip()
     return "\n".join(lines)
 

@@ -18,23 +18,7 @@ from crmlib.instruments.yamlio import load_yaml
 
 #: The keys an overlay may set: words, never structure or numbers.
 TEXT_KEYS = frozenset(
-    {
-        "title",
-        "model",
-        "description",
-        "guidance",
-        "label",
-        "meaning",
-        "text",
-        "help",
-        "question",
-        "evidence",
-        "note",
-        "source",
-        "name",
-        "short",
-        "markers",
-    }
+    {"title", "model", "description", "guidance", "label", "meaning", "text", "source", "markers"}
 )
 
 

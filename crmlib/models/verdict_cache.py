@@ -46,7 +46,6 @@ from crmlib import i18n
 from crmlib.analytics import base_cache
 from crmlib.analytics.base import CustomerBase
 from crmlib.errors import CrmlibError
-from crmlib.i18n.catalogue import po_path
 from crmlib.models.registry import MODEL_MODULES
 from crmlib.models.verdict import Action, ModelVerdict
 from crmlib.stages import Stage
@@ -97,10 +96,7 @@ def inputs_digest(company: Any, base: CustomerBase) -> str | None:
     digest.update(_folder_digest(data_dir / "assessments").encode())
     # A verdict's sentences are written in the language in force, from its catalogue:
     # a Dutch verdict is never read by an English report, nor an old translation reused.
-    setting = i18n.current()
-    digest.update(f"{setting.language};{setting.locale};".encode())
-    catalogue = po_path(setting.language)
-    digest.update(catalogue.read_bytes() if catalogue.is_file() else b"-")
+    digest.update(i18n.cache_token().encode())
     return digest.hexdigest()
 
 
