@@ -46,6 +46,7 @@ import pandas as pd
 from scipy import sparse
 
 from crmlib.analytics.summary import require_columns as _require_columns
+from crmlib.analytics.text_columns import as_objects
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.text import translate
 
@@ -124,14 +125,17 @@ def purchase_items(
                 translate("category affinity needs the products table with a category column")
             )
         category = products.drop_duplicates("product_id").set_index("product_id")["category"]
-        items = lines["product_id"].map(category)
+        # a catalogue has hundreds of products and the lines millions: look each up once
+        codes, uniques = pd.factorize(lines["product_id"])
+        found = np.asarray(pd.Index(uniques).map(category), dtype=object)
+        items = pd.Series(found[codes], index=lines.index, dtype=object)
     else:
         items = lines["product_id"]
     out = pd.DataFrame(
         {
-            "customer_id": lines["customer_id"].astype(str).to_numpy(),
+            "customer_id": as_objects(lines["customer_id"].astype(str)),
             "date": lines["date"].to_numpy(),
-            "item": items.astype("string").to_numpy(dtype=object),
+            "item": as_objects(items.astype("string")),
         }
     )
     out = out[pd.notna(out["item"])]

@@ -60,6 +60,7 @@ from crmlib.analytics.profitability import (
 )
 from crmlib.analytics.rfm import rfm_analysis
 from crmlib.analytics.summary import check_frequency, require_columns, summarize_transactions
+from crmlib.analytics.text_columns import isin
 from crmlib.analytics.vocabulary import definition
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.figures import BY_REVENUE, Figure
@@ -589,9 +590,9 @@ def _build(
 
     buyers_now = pd.Index(bought["customer_id"].unique())
     buyers_before = pd.Index(lines.loc[in_previous & lines["purchase"], "customer_id"].unique())
-    out["is_buyer"] = out.index.isin(buyers_now)
-    out["bought_previous_window"] = out.index.isin(buyers_before)
-    out["is_active"] = out["is_buyer"] | out.index.isin(contacted)
+    out["is_buyer"] = isin(out.index, buyers_now)
+    out["bought_previous_window"] = isin(out.index, buyers_before)
+    out["is_active"] = out["is_buyer"] | isin(out.index, contacted)
 
     fit = _forecast(tx, out, end, requested, metric, margin_known, cts_known, use_cache)
     notes += fit.reasons

@@ -70,11 +70,7 @@ def contact_episodes(interactions: pd.DataFrame, window_days: int = 14) -> pd.Da
     episode = pd.Series(np.cumsum(new_episode), index=data.index, name="episode")
     grouped = data.groupby(episode, sort=False)
     first = grouped.head(1).set_index(episode[new_episode].to_numpy())
-    # Channels in order of first use within each episode, each once.
-    firsts = pd.DataFrame(
-        {"episode": episode.to_numpy(), "channel": data["channel"].astype(str).to_numpy()}
-    )
-    paths = firsts.drop_duplicates().groupby("episode", sort=False)["channel"].agg(" > ".join)
+    paths = _channel_paths(episode.to_numpy(), data["channel"].astype(str).to_numpy())
     out = pd.DataFrame(
         {
             "customer_id": first["customer_id"].to_numpy(),
@@ -83,7 +79,7 @@ def contact_episodes(interactions: pd.DataFrame, window_days: int = 14) -> pd.Da
             "end": grouped["date"].max().to_numpy(),
             "contacts": grouped.size().to_numpy(),
             "channels": grouped["channel"].nunique().to_numpy(),
-            "channel_path": paths.to_numpy(),
+            "channel_path": paths,
             "first_channel": first["channel"].to_numpy(),
         }
     )
@@ -96,6 +92,29 @@ def contact_episodes(interactions: pd.DataFrame, window_days: int = 14) -> pd.Da
     else:
         out["resolved_first_contact"] = pd.array([pd.NA] * len(out), dtype="boolean")
     return out.reset_index(drop=True)
+
+
+def _channel_paths(episode: np.ndarray, channel: np.ndarray) -> np.ndarray:
+    """Each episode's channels in order of first use, each once (``"webshop > shop"``).
+
+    ``episode`` numbers the contacts' episodes in ascending runs (1, 1, 2, 3, 3...).
+    The paths are built without Python per episode (a base has millions): each episode's
+    channel codes form one row of a small matrix, and only its distinct rows are joined
+    into text.
+    """
+    firsts = pd.DataFrame({"episode": episode, "channel": channel}).drop_duplicates()
+    codes, names = pd.factorize(firsts["channel"])
+    runs = firsts["episode"].to_numpy()
+    starts = np.r_[True, runs[1:] != runs[:-1]] if len(runs) else np.zeros(0, dtype=bool)
+    group = np.cumsum(starts) - 1
+    position = np.arange(len(runs)) - np.flatnonzero(starts)[group]
+    width = int(position.max()) + 1 if len(runs) else 1
+    matrix = np.full((int(starts.sum()), width), -1, dtype=np.int32)
+    matrix[group, position] = codes
+    rows, inverse = np.unique(matrix, axis=0, return_inverse=True)
+    words = np.asarray(names, dtype=object)
+    labels = np.asarray([" > ".join(words[row[row >= 0]]) for row in rows], dtype=object)
+    return labels[inverse.ravel()]
 
 
 def episode_summary(episodes: pd.DataFrame, by: str = "process") -> pd.DataFrame:

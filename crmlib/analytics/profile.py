@@ -22,11 +22,10 @@ contact                   share of: e-mail, phone, consent recorded, and a
 
 from __future__ import annotations
 
-import unicodedata
-
 import numpy as np
 import pandas as pd
 
+from crmlib.analytics.text_columns import isin
 from crmlib.text import N_
 
 ASPECTS = ("personal", "product_ownership", "profitability", "behaviour", "needs", "contact")
@@ -96,7 +95,7 @@ def customer_picture(
             known_products = transactions[transactions["product_id"].notna()]
             if products is not None:
                 known_products = known_products[
-                    known_products["product_id"].isin(products["product_id"])
+                    isin(known_products["product_id"], products["product_id"])
                 ]
             owns = _per_customer(ids, known_products.groupby("customer_id").size()) > 0
         else:
@@ -123,7 +122,7 @@ def customer_picture(
     )
     out["contacts"] = contacts.to_numpy()
     surveyed = (
-        ids.isin(needs["customer_id"]) if needs is not None else np.zeros(len(ids), dtype=bool)
+        isin(ids, needs["customer_id"]) if needs is not None else np.zeros(len(ids), dtype=bool)
     )
     out["in_needs_survey"] = surveyed
     out["needs"] = surveyed.astype(float)
@@ -181,16 +180,25 @@ def knowledge_levels(
 
 
 def normalise_name(names: pd.Series) -> pd.Series:
-    """Names folded for comparison: no accents, lower case, single spaces, no punctuation."""
+    """Names folded for comparison: no accents, lower case, single spaces, no punctuation.
 
-    def fold(text):
-        if text is None or (isinstance(text, float) and np.isnan(text)) or text is pd.NA:
-            return None
-        plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-        kept = "".join(ch if ch.isalnum() else " " for ch in plain.lower())
-        return " ".join(kept.split()) or None
+    Folded by Arrow's text kernels, column at once (a million names took 7 s one by
+    one in Python): decomposed (NFKD), non-ASCII marks dropped, lower-cased, every run
+    of other than letters and digits made one space. An empty result is missing.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-    return names.map(fold)
+    text = pa.chunked_array(pa.array(names.astype("str").array)).cast(pa.large_string())
+    plain = pc.replace_substring_regex(pc.utf8_normalize(text, form="NFKD"), r"[^\x00-\x7f]", "")
+    kept = pc.replace_substring_regex(pc.ascii_lower(plain), r"[^a-z0-9]+", " ")
+    folded = pc.utf8_trim_whitespace(kept)
+    folded = pc.if_else(pc.equal(folded, ""), pa.scalar(None, pa.large_string()), folded)
+    # the text type the names came in (pandas' "string" or "str"), as a map over them keeps
+    kind = names.dtype if isinstance(names.dtype, pd.StringDtype) else "str"
+    return pd.Series(
+        folded.to_numpy(zero_copy_only=False), index=names.index, name=names.name, dtype=kind
+    )
 
 
 def probable_duplicates(customers: pd.DataFrame) -> pd.DataFrame:

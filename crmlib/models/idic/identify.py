@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from crmlib.analytics.profile import customer_picture, probable_duplicates
+from crmlib.analytics.text_columns import isin
 from crmlib.data.company import Company
 from crmlib.text import N_
 
@@ -104,7 +105,7 @@ def unknown_customer_references(company: Company) -> pd.DataFrame:
         if frame is None or "customer_id" not in frame.columns:
             continue
         ids = frame["customer_id"].dropna().astype(str)
-        rows[table] = {"rows": len(frame), "unknown": int((~ids.isin(known)).sum())}
+        rows[table] = {"rows": len(frame), "unknown": int((~isin(ids, known)).sum())}
     out = pd.DataFrame.from_dict(rows, orient="index", columns=["rows", "unknown"])
     out.index.name = "table"
     return out.astype(np.int64)
@@ -132,7 +133,7 @@ def data_coverage(company: Company, picture: pd.DataFrame | None = None) -> pd.S
     )
     campaigns = company.campaigns
     had_campaign = (
-        picture.index.isin(campaigns["customer_id"].astype(str))
+        isin(picture.index, campaigns["customer_id"].astype(str))
         if campaigns is not None and "customer_id" in campaigns.columns
         else np.zeros(len(picture), dtype=bool)
     )
