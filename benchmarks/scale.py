@@ -42,48 +42,70 @@ POLL_SECONDS = 0.25
 
 
 @dataclass
+class Kernel:
+    """One notebook kernel seen in the process tree: how long it lived, its peak MiB."""
+
+    seconds: float
+    peak_mib: float
+
+
+@dataclass
 class Run:
-    """One measured subprocess: wall seconds, peak MiB of its process tree, exit code."""
+    """One measured subprocess: wall seconds, peak MiB of its process tree, exit code.
+
+    ``kernels`` are the notebook kernels it started, in order (a render runs the
+    notebooks one after the other, so the n-th kernel is the n-th notebook).
+    """
 
     seconds: float
     peak_mib: float
     returncode: int
     tail: str
+    kernels: list[Kernel]
 
     @property
     def ok(self) -> bool:
         return self.returncode == 0
 
 
-def _tree_rss(process: psutil.Process) -> int:
-    """Resident bytes of a process and all its descendants right now."""
-    total = 0
+def _tree(process: psutil.Process) -> dict[int, tuple[int, bool]]:
+    """Each member of a process tree right now: pid -> (resident bytes, is a kernel)."""
     try:
         members = [process, *process.children(recursive=True)]
     except psutil.NoSuchProcess:
-        return 0
+        return {}
+    out = {}
     for member in members:
         try:
-            total += member.memory_info().rss
+            kernel = "ipykernel" in " ".join(member.cmdline())
+            out[member.pid] = (member.memory_info().rss, kernel)
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
-    return total
+    return out
 
 
 def measure(command: list[str], env: dict[str, str] | None = None) -> Run:
-    """Run ``command``; poll the summed RSS of its process tree until it ends."""
+    """Run ``command``; poll its process tree's summed RSS, and each kernel's, until it ends."""
     with tempfile.TemporaryFile() as output:
         started = time.perf_counter()
         child = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env)
         watched = psutil.Process(child.pid)
         peak = 0
+        kernels: dict[int, list[float]] = {}  # pid -> [first seen, last seen, peak bytes]
         while child.poll() is None:
-            peak = max(peak, _tree_rss(watched))
+            now = time.perf_counter()
+            members = _tree(watched)
+            peak = max(peak, sum(rss for rss, _ in members.values()))
+            for pid, (rss, kernel) in members.items():
+                if kernel:
+                    seen = kernels.setdefault(pid, [now, now, 0])
+                    seen[1], seen[2] = now, max(seen[2], rss)
             time.sleep(POLL_SECONDS)
         seconds = time.perf_counter() - started
         output.seek(0)
         tail = output.read().decode("utf-8", "replace").strip().splitlines()[-3:]
-    return Run(seconds, peak / 2**20, child.returncode, "\n".join(tail))
+    lived = [Kernel(last - first, top / 2**20) for first, last, top in kernels.values()]
+    return Run(seconds, peak / 2**20, child.returncode, "\n".join(tail), lived)
 
 
 def company(customers: int, seed: int, kind: str) -> tuple[str, Run | None]:
@@ -148,6 +170,10 @@ def main(argv: list[str] | None = None) -> int:
         run = runs[kind]
         state = "ok" if run.ok else f"FAILED (exit {run.returncode}): {run.tail}"
         print(f"  render   {kind:<6} {run.seconds:8.1f} s  peak {run.peak_mib:8,.0f} MiB  {state}")
+        for name, kernel in zip(notebooks, run.kernels, strict=False):
+            print(
+                f"    {name:<22} kernel {kernel.seconds:8.1f} s  peak {kernel.peak_mib:8,.0f} MiB"
+            )
     if len(runs) == 2 and all(run.ok for run in runs.values()):
         duckdb, folder = runs["duckdb"], runs["folder"]
         print(
