@@ -18,7 +18,8 @@ Layers (each imports only the ones below it; ``tests/test_layers.py`` enforces i
     crmlib.analytics               value, lifetime value, lifecycle, interactions, segments
     crmlib.data, crmlib.privacy    schema, loaders, validation, pseudonymisation
     base                           errors, atomic, formatting, paths, text (the wording
-                                   layer: escape, sentence, join, plural), stages
+                                   layer: escape, sentence, join, plural), stages,
+                                   text_columns (Arrow fast paths for id columns)
 """
 
 from __future__ import annotations

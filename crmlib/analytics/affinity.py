@@ -46,9 +46,9 @@ import pandas as pd
 from scipy import sparse
 
 from crmlib.analytics.summary import require_columns as _require_columns
-from crmlib.analytics.text_columns import as_objects
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.text import translate
+from crmlib.text_columns import as_objects
 
 LEVELS = {"product": "product_id", "category": "category"}
 

@@ -60,13 +60,13 @@ from crmlib.analytics.profitability import (
 )
 from crmlib.analytics.rfm import rfm_analysis
 from crmlib.analytics.summary import check_frequency, require_columns, summarize_transactions
-from crmlib.analytics.text_columns import isin
 from crmlib.analytics.vocabulary import definition
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.figures import BY_REVENUE, Figure
 from crmlib.formatting import count, day, percent
 from crmlib.i18n import current
 from crmlib.text import N_, Safe, sentence, translate
+from crmlib.text_columns import isin
 
 #: The value metrics a base can rank customers on.
 VALUE_METRICS = ("margin", "revenue")

@@ -25,8 +25,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmlib.analytics.text_columns import isin
 from crmlib.text import N_
+from crmlib.text_columns import isin
 
 ASPECTS = ("personal", "product_ownership", "profitability", "behaviour", "needs", "contact")
 

@@ -15,6 +15,7 @@ from crmlib.data.parsing import parse_column, spreadsheet_rows
 from crmlib.data.readers import RawTable
 from crmlib.data.schema import NEEDS_META_COLUMNS, TABLES
 from crmlib.errors import DataValidationError
+from crmlib.text_columns import has_duplicates, isin
 
 
 def check_required_columns(frame: pd.DataFrame, table: str, source: str, hint: str = "") -> None:
@@ -95,7 +96,10 @@ def check_unique_key(frame: pd.DataFrame, table: str, source: str, header_rows: 
     key = TABLES[table].key
     if key is None or key not in frame.columns:
         return
-    doubled = frame[key].duplicated(keep=False).to_numpy() & frame[key].notna().to_numpy()
+    ids = frame[key]
+    if not has_duplicates(ids):
+        return
+    doubled = ids.duplicated(keep=False).to_numpy() & ids.notna().to_numpy()
     if doubled.any():
         first = frame[key][doubled].iloc[0]
         raise DataValidationError(
@@ -123,7 +127,7 @@ def check_references(
                 continue
             known = tables[target][target_column]
             values = frame[column]
-            unknown = (values.notna() & ~values.isin(known)).to_numpy()
+            unknown = values.notna().to_numpy(dtype=bool) & ~isin(values, known)
             if unknown.any():
                 examples = ", ".join(f"'{v}'" for v in pd.unique(values[unknown])[:3])
                 raise DataValidationError(

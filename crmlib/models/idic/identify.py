@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 
 from crmlib.analytics.profile import customer_picture, probable_duplicates
-from crmlib.analytics.text_columns import isin
 from crmlib.data.company import Company
 from crmlib.text import N_
+from crmlib.text_columns import isin
 
 #: The tables whose customer_id must exist in customers (the loader checks them all).
 REFERRING_TABLES = ("transactions", "interactions", "needs", "campaigns")

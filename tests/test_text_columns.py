@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crmlib.analytics.text_columns import as_objects, isin
+from crmlib.text_columns import as_objects, has_duplicates, isin
 
 TEXT_TYPES = ["str", "string", object]
 
@@ -48,3 +48,21 @@ def test_as_objects_shares_one_object_per_value():
     values = pd.Series(["same"] * 5 + ["other"], dtype="str")
     got = as_objects(values)
     assert len({id(v) for v in got}) == 2
+
+
+@pytest.mark.parametrize("kind", TEXT_TYPES)
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (["a", "b", "c"], False),
+        (["a", "b", "a"], True),
+        (["a", None, None], False),
+        ([None, None], False),
+        ([], False),
+        (["a", "", ""], True),
+    ],
+)
+def test_has_duplicates(kind, values, expected):
+    series = pd.Series(values, dtype=kind)
+    assert has_duplicates(series) is expected
+    assert bool(series.dropna().duplicated().any()) is expected
