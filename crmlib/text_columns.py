@@ -14,7 +14,10 @@ analytics that meet them on whole tables go through here:
 - ``duplicated`` on a key column factorises ten million ids to find none;
   :func:`has_duplicates` counts the distinct ones first.
 
-They give exactly what pandas gives; tests hold them to it.
+- ``np.unique`` of a text column writes every row as fixed-width text to sort it;
+  :func:`sorted_codes` sorts the distinct values only.
+
+They give exactly what pandas and NumPy give; tests hold them to it.
 """
 
 from __future__ import annotations
@@ -89,3 +92,26 @@ def has_duplicates(values: pd.Series) -> bool:
         present = values.dropna()
         return bool(present.duplicated().any())
     return pc.count_distinct(text, mode="only_valid").as_py() < len(text) - text.null_count
+
+
+def sorted_codes(values: pd.Series | pd.Index) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values.to_numpy(dtype=str), return_inverse=True)``, from the distinct values.
+
+    NumPy's version copies every row into a fixed-width text array and sorts it (ten
+    million purchase lines); here the values are numbered once (``pd.factorize``) and
+    only the distinct ones are written as text and sorted.
+
+    Returns
+    -------
+    items : ndarray of str
+        The distinct values as text, sorted.
+    codes : ndarray of int
+        Each value's position in ``items``.
+    """
+    if _arrow_text(values) is None:
+        items, inverse = np.unique(values.to_numpy(dtype=str), return_inverse=True)
+        return items, np.asarray(inverse).ravel()
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    words = pd.Index(uniques).to_numpy(dtype=str)
+    items, inverse = np.unique(words, return_inverse=True)
+    return items, np.asarray(inverse).ravel()[codes]

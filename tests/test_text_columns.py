@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crmlib.text_columns import as_objects, has_duplicates, isin
+from crmlib.text_columns import as_objects, has_duplicates, isin, sorted_codes
 
 TEXT_TYPES = ["str", "string", object]
 
@@ -66,3 +66,12 @@ def test_has_duplicates(kind, values, expected):
     series = pd.Series(values, dtype=kind)
     assert has_duplicates(series) is expected
     assert bool(series.dropna().duplicated().any()) is expected
+
+
+@pytest.mark.parametrize("kind", TEXT_TYPES)
+def test_sorted_codes_matches_numpy(kind):
+    values = pd.Series(["b", "a", "b", "Ä", "c", "a", "nan", None], dtype=kind)
+    items, codes = sorted_codes(values)
+    expected_items, expected_codes = np.unique(values.to_numpy(dtype=str), return_inverse=True)
+    np.testing.assert_array_equal(items, expected_items)
+    np.testing.assert_array_equal(codes, expected_codes.ravel())

@@ -48,7 +48,7 @@ from scipy import sparse
 from crmlib.analytics.summary import require_columns as _require_columns
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.text import translate
-from crmlib.text_columns import as_objects
+from crmlib.text_columns import as_objects, sorted_codes
 
 LEVELS = {"product": "product_id", "category": "category"}
 
@@ -175,7 +175,7 @@ def co_purchase(
     lines = purchase_items(transactions, products, level=level, end=end)
     keys = ["customer_id", "date"] if within == "basket" else ["customer_id"]
     unit = lines.groupby(keys, sort=False).ngroup().to_numpy()
-    items, item_code = np.unique(lines["item"].to_numpy(dtype=str), return_inverse=True)
+    items, item_code = sorted_codes(lines["item"])
     presence = sparse.csr_matrix(
         (np.ones(len(unit)), (unit, item_code)),
         shape=(int(unit.max()) + 1 if len(unit) else 0, len(items)),
@@ -317,8 +317,7 @@ def next_purchase_rates(
             translate("product affinity needs at least one purchase with a product")
         )
     spans = _first_last(lines)
-    items = np.unique(spans["item"].to_numpy(dtype=str))
-    code = np.searchsorted(items, spans["item"].to_numpy(dtype=str))
+    items, code = sorted_codes(spans["item"])
     customer = pd.factorize(spans["customer_id"])[0]
     first = spans["first"].to_numpy(dtype="datetime64[D]").astype(np.int64)
     last = spans["last"].to_numpy(dtype="datetime64[D]").astype(np.int64)
