@@ -14,6 +14,8 @@ analytics that meet them on whole tables go through here:
 - ``duplicated`` on a key column factorises ten million ids to find none;
   :func:`has_duplicates` counts the distinct ones first.
 
+- ``pd.DataFrame({...: column.to_numpy()})`` goes through a Python string per row
+  and back; :func:`frame_values` hands Arrow text over as it is.
 - ``np.unique`` of a text column writes every row as fixed-width text to sort it;
   :func:`sorted_codes` sorts the distinct values only.
 
@@ -115,3 +117,15 @@ def sorted_codes(values: pd.Series | pd.Index) -> tuple[np.ndarray, np.ndarray]:
     words = pd.Index(uniques).to_numpy(dtype=str)
     items, inverse = np.unique(words, return_inverse=True)
     return items, np.asarray(inverse).ravel()[codes]
+
+
+def frame_values(values: pd.Series | pd.Index):
+    """A column's values for a new DataFrame: Arrow text kept as it is, else ``to_numpy()``.
+
+    ``pd.DataFrame({"customer_id": column.to_numpy()})`` makes a Python string per row
+    and then infers Arrow text back from them; the array itself goes in as it is.
+    """
+    if _arrow_text(values) is not None:
+        # pandas infers its "str" type from the strings, whichever text type they came in
+        return values.astype("str").array
+    return values.to_numpy()

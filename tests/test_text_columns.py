@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crmlib.text_columns import as_objects, has_duplicates, isin, sorted_codes
+from crmlib.text_columns import as_objects, frame_values, has_duplicates, isin, sorted_codes
 
 TEXT_TYPES = ["str", "string", object]
 
@@ -75,3 +75,11 @@ def test_sorted_codes_matches_numpy(kind):
     expected_items, expected_codes = np.unique(values.to_numpy(dtype=str), return_inverse=True)
     np.testing.assert_array_equal(items, expected_items)
     np.testing.assert_array_equal(codes, expected_codes.ravel())
+
+
+@pytest.mark.parametrize("kind", TEXT_TYPES)
+def test_frame_values_make_the_same_frame(kind):
+    values = pd.Series(["C2", None, "C1"], dtype=kind)
+    got = pd.DataFrame({"customer_id": frame_values(values)})
+    expected = pd.DataFrame({"customer_id": values.to_numpy()})
+    pd.testing.assert_frame_equal(got, expected)

@@ -66,7 +66,7 @@ from crmlib.figures import BY_REVENUE, Figure
 from crmlib.formatting import count, day, percent
 from crmlib.i18n import current
 from crmlib.text import N_, Safe, sentence, translate
-from crmlib.text_columns import isin
+from crmlib.text_columns import frame_values, isin
 
 #: The value metrics a base can rank customers on.
 VALUE_METRICS = ("margin", "revenue")
@@ -511,7 +511,7 @@ def _build(
     )
     lines = pd.DataFrame(
         {
-            "customer_id": tx["customer_id"].to_numpy(),
+            "customer_id": frame_values(tx["customer_id"]),
             "day": tx_dates.dt.normalize().to_numpy(),
             "amount": amount,
             "margin": margin.to_numpy(dtype=float) if margin is not None else np.nan,

@@ -21,6 +21,7 @@ import pandas as pd
 
 from crmlib.analytics.checks import need_table
 from crmlib.errors import ParameterError
+from crmlib.text_columns import frame_values
 
 
 def sorted_contacts(interactions: pd.DataFrame, window_days: int, step: str) -> pd.DataFrame:
@@ -73,7 +74,7 @@ def contact_episodes(interactions: pd.DataFrame, window_days: int = 14) -> pd.Da
     paths = _channel_paths(episode.to_numpy(), data["channel"].astype(str).to_numpy())
     out = pd.DataFrame(
         {
-            "customer_id": first["customer_id"].to_numpy(),
+            "customer_id": frame_values(first["customer_id"]),
             "process": first["process"].to_numpy(),
             "start": grouped["date"].min().to_numpy(),
             "end": grouped["date"].max().to_numpy(),

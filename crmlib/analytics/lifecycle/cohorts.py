@@ -19,6 +19,7 @@ from crmlib.analytics.lifecycle._common import check_freq, check_months, end_of,
 from crmlib.analytics.purchases import purchase_lines
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.text import translate
+from crmlib.text_columns import frame_values
 
 
 def first_purchases(
@@ -120,7 +121,9 @@ def active_periods(transactions: pd.DataFrame, freq: str = "Q", end=None) -> pd.
     data = purchase_lines(transactions, end)
     periods = data["date"].dt.to_period(check_freq(freq))
     return (
-        pd.DataFrame({"customer_id": data["customer_id"].to_numpy(), "period": periods.to_numpy()})
+        pd.DataFrame(
+            {"customer_id": frame_values(data["customer_id"]), "period": periods.to_numpy()}
+        )
         .drop_duplicates()
         .reset_index(drop=True)
     )
@@ -452,7 +455,7 @@ def acquisition_quality(
     lines, first_date = lines[inside], first_date[inside]
     frame = pd.DataFrame(
         {
-            "customer_id": lines["customer_id"].to_numpy(),
+            "customer_id": frame_values(lines["customer_id"]),
             "revenue": lines["amount"].to_numpy(dtype=float),
             "later_day": (lines["date"].dt.normalize() > first_date.dt.normalize()).to_numpy(bool),
         }

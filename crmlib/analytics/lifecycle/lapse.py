@@ -18,6 +18,7 @@ from crmlib.analytics.lifecycle._common import check_months, end_of, group_of
 from crmlib.analytics.purchases import purchase_lines
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.text import translate
+from crmlib.text_columns import frame_values
 
 
 def purchase_rhythm(
@@ -68,7 +69,7 @@ def purchase_rhythm(
     data = purchase_lines(transactions, end)
     stop = end_of(data, end)
     visits = pd.DataFrame(
-        {"customer_id": data["customer_id"].to_numpy(), "day": data["date"].dt.normalize()}
+        {"customer_id": frame_values(data["customer_id"]), "day": data["date"].dt.normalize()}
     ).drop_duplicates()
     days = visits.groupby("customer_id")["day"]
     out = pd.DataFrame(

@@ -15,6 +15,7 @@ from crmlib.analytics.purchases import purchase_lines
 from crmlib.errors import MissingDataError
 from crmlib.formatting import count
 from crmlib.text import translate
+from crmlib.text_columns import frame_values
 
 
 def penetration(
@@ -48,7 +49,7 @@ def penetration(
     category = data["product_id"].map(products.set_index("product_id")["category"])
     lines = pd.DataFrame(
         {
-            "customer_id": data["customer_id"].to_numpy(),
+            "customer_id": frame_values(data["customer_id"]),
             "category": category.to_numpy(),
             "product_id": data["product_id"].to_numpy(),
         }
@@ -99,7 +100,7 @@ def _category_lines(
     )
     return pd.DataFrame(
         {
-            "customer_id": data["customer_id"].to_numpy(),
+            "customer_id": frame_values(data["customer_id"]),
             "category": category.to_numpy(),
             # amount is only needed for the spend mix; cross-sell counts buyers
             "amount": (
