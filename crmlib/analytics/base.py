@@ -473,7 +473,8 @@ def _build(
 
     dates = pd.to_datetime(transactions["date"], errors="coerce")
     upto = (dates <= end).to_numpy(dtype=bool, na_value=False)
-    tx = transactions.loc[upto]
+    # at the company's own observation end every line is kept: no copy of ten million
+    tx = transactions if upto.all() else transactions.loc[upto]
     if tx.empty:
         raise MissingDataError(
             translate(

@@ -3,7 +3,7 @@
 The file::
 
     notebooks: [01_idic, 06_strategy_report]   # default: every numbered notebook
-    formats: [html, pdf]                        # default: html
+    formats: [html, pdf, pptx]                  # default: html; pptx: 06's deck
     timeout: 1200                               # seconds per cell; 0: none (default 600)
     language: en                                # reports' language (default: company.yml's)
     parameters: {currency: EUR}                 # default parameters for all clients
@@ -55,7 +55,7 @@ DEFAULT_NOTEBOOKS = "[0-9]*.ipynb"
 
 # The report formats crmlib.render writes. Listed here rather than imported so that
 # reading a clients file does not load papermill and nbconvert into the command.
-REPORT_FORMATS = ("html", "pdf")
+REPORT_FORMATS = ("html", "pdf", "pptx")
 
 #: Parameters every client's run gets from the batch itself.
 BATCH_PARAMETERS = ("data_dir", "interactive")
@@ -136,7 +136,8 @@ class BatchSpec:
     notebooks : tuple of NotebookSpec
         The notebooks every client gets, in order.
     formats : tuple of str
-        Report formats: ``"html"`` and/or ``"pdf"``.
+        Report formats: ``"html"``, ``"pdf"`` and/or ``"pptx"`` (the slide deck, which
+        only the strategy report publishes).
     parameters : dict
         Default notebook parameters for all clients.
     clients : tuple of ClientSpec
@@ -452,7 +453,7 @@ def _formats(value: Any, source: str) -> tuple[str, ...]:
                 source,
                 f"unknown report format '{item}'",
                 where="formats",
-                fix="use html, pdf or both",
+                fix="use html, pdf, pptx or a list of them",
             )
         if fmt not in wanted:
             wanted.append(fmt)

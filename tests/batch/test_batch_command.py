@@ -338,14 +338,14 @@ def test_a_bad_clients_file_exits_2_with_one_line(tmp_path: Path, tools, case: s
     assert not (tmp_path / "out").exists()
 
 
-def test_start_here_for_a_generated_company_as_html_and_pdf(
+def test_start_here_for_a_generated_company_as_html_and_pdf_no_deck(
     tmp_path: Path, tools, small_company_dir: Path
 ):
     tools.clients(
         tmp_path / "clients.yml",
         [{"name": "Tuincentrum De Linde", "data": str(small_company_dir)}],
         notebooks=["00_start_here"],
-        formats=["html", "pdf"],
+        formats=["html", "pdf", "pptx"],
         parameters={"value_share": 0.8},
     )
     result = tools.run("clients.yml", "--out", "out", cwd=tmp_path)
@@ -354,6 +354,8 @@ def test_start_here_for_a_generated_company_as_html_and_pdf(
     html = (folder / "00_start_here.html").read_text(encoding="utf-8")
     assert "<title>Start here: data audit — Tuincentrum De Linde</title>" in html
     assert (folder / "00_start_here.pdf").read_bytes().startswith(b"%PDF")
+    # pptx is asked for the whole batch; only the strategy report publishes a deck
+    assert not (folder / "00_start_here.pptx").exists()
     entry = tools.manifest(tmp_path / "out")["tuincentrum-de-linde/00_start_here"]
     assert entry["outputs"] == ["00_start_here.html", "00_start_here.pdf"]
     assert entry["inputs"]["parameters"] == {

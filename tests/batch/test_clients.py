@@ -182,7 +182,7 @@ CASES = {
     ),
     "unknown format": (
         "formats: [html, docx]\nclients:\n  - {name: A, data: clients/de-linde}\n",
-        "clients.yml, formats: unknown report format 'docx'. Fix: use html, pdf or both",
+        "clients.yml, formats: unknown report format 'docx'. Fix: use html, pdf, pptx or a list of them",
     ),
     "unknown top-level key": (
         "client:\n  - {name: A, data: clients/de-linde}\n",
