@@ -19,7 +19,8 @@ Layers (each imports only the ones below it; ``tests/test_layers.py`` enforces i
     crmlib.data, crmlib.privacy    schema, loaders, validation, pseudonymisation
     base                           errors, atomic, formatting, paths, text (the wording
                                    layer: escape, sentence, join, plural), stages,
-                                   text_columns (Arrow fast paths for id columns)
+                                   text_columns (Arrow fast paths for id columns),
+                                   memory (freed memory back to the system)
 """
 
 from __future__ import annotations

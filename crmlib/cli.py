@@ -333,6 +333,7 @@ def render(
     import tempfile
 
     from crmlib.data.company import load_company
+    from crmlib.memory import release_memory
     from crmlib.privacy import pseudonymised_copy
     from crmlib.render import ReportSetError, render_many
 
@@ -361,6 +362,7 @@ def render(
         # The tables were loaded only to check them: each kernel reads its own, so this
         # process does not hold a large company in memory while the reports run.
         del company
+        release_memory()
         failures = []
         try:
             results = render_many(

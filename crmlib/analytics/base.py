@@ -65,6 +65,7 @@ from crmlib.errors import MissingDataError, ParameterError
 from crmlib.figures import BY_REVENUE, Figure
 from crmlib.formatting import count, day, percent
 from crmlib.i18n import current
+from crmlib.memory import release_memory
 from crmlib.text import N_, Safe, sentence, translate
 from crmlib.text_columns import frame_values, isin
 
@@ -364,9 +365,9 @@ def base_from_tables(
                 _MEMORY.move_to_end(known[1])
                 return _MEMORY[known[1]]
     tables = {
-        "transactions": transactions,
-        "customers": customers,
-        "interactions": interactions,
+        "transactions": _text_ids(transactions),
+        "customers": _text_ids(customers),
+        "interactions": _text_ids(interactions),
         "channels": channels,
         "products": products,
     }
@@ -395,6 +396,17 @@ def base_from_tables(
             _BY_OBJECT.pop(dead, None)
         _BY_OBJECT[object_key] = (weakref.ref(_owner), key)
     return base
+
+
+def _text_ids(table: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The table with its customer ids as text, as the base keeps them (a loaded company's
+    already are; whole-number ids given to :func:`base_from_tables` are written as text)."""
+    if table is None or "customer_id" not in table.columns:
+        return table
+    ids = table["customer_id"]
+    if isinstance(ids.dtype, pd.StringDtype):
+        return table
+    return table.assign(customer_id=ids.astype("str"))
 
 
 def clear_memory() -> None:
@@ -651,6 +663,8 @@ def _build(
         "fit": fit.to_dict(),
         "notes": notes,
     }
+    # the lines' copies and groupings of a large company are done with
+    release_memory()
     return CustomerBase(
         table=out,
         settings=settings,
@@ -753,30 +767,46 @@ def _forecast(
     bg = fit.purchase_model
     x = summary["frequency"].to_numpy(dtype=np.float64)
     rec, age = summary["recency"].to_numpy(), summary["T"].to_numpy()
-    index = summary.index
-    out.loc[index, "probability_alive"] = np.asarray(bg.probability_alive(x, rec, age))
-    out.loc[index, "expected_purchases"] = discounted_expected_purchases(
-        bg, x, rec, age, horizon_months=12, discount_rate_monthly=0.0, freq=freq
+    # the summary's customers, as positions in the base: one lookup of a million ids
+    # instead of one per column written (the base's ids are text, whole-number ids too)
+    position = out.index.get_indexer(summary.index.astype(str))
+    if (position < 0).any():
+        raise RuntimeError("the purchase summary has customers the base does not have")
+
+    def put(column: str, values) -> None:
+        column_values = out[column].to_numpy(dtype=float, copy=True)
+        column_values[position] = values
+        out[column] = column_values
+
+    def at_summary(column: str) -> np.ndarray:
+        return out[column].to_numpy(dtype=float)[position]
+
+    alive = np.asarray(bg.probability_alive(x, rec, age), dtype=float)
+    put("probability_alive", alive)
+    purchases_12 = np.asarray(
+        discounted_expected_purchases(
+            bg, x, rec, age, horizon_months=12, discount_rate_monthly=0.0, freq=freq
+        ),
+        dtype=float,
     )
+    put("expected_purchases", purchases_12)
     if fit.value_model is None:
         return fit
     monetary = summary["monetary_value"].to_numpy()
     value = np.asarray(fit.value_model.conditional_expected_average_value(x, monetary))
     # a repeat buyer whose returns cancel their purchases has no value to forecast
     value = np.where((x > 0) & (monetary <= 0), np.nan, value)
-    out.loc[index, "expected_average_value"] = value
+    put("expected_average_value", value)
     if metric == "margin":
         # the customer's own margin rate over the window, else the base's
-        revenue = out["revenue"].reindex(index).to_numpy(dtype=float)
-        margin = out["gross_margin"].reindex(index).to_numpy(dtype=float)
+        revenue, margin = at_summary("revenue"), at_summary("gross_margin")
         total = float(out["revenue"].sum())
         base_rate = float(out["gross_margin"].sum()) / total if total > 0 else 1.0
         with np.errstate(divide="ignore", invalid="ignore"):
             rate = np.where(revenue > 0, margin / revenue, base_rate)
     else:
-        rate = np.ones(len(index))
-    purchases_12 = out.loc[index, "expected_purchases"].to_numpy(dtype=float)
-    out.loc[index, "expected_margin_12m"] = purchases_12 * value * rate
+        rate = np.ones(len(position))
+    put("expected_margin_12m", purchases_12 * value * rate)
     monthly = (1.0 + requested["discount_rate"]) ** (1.0 / 12.0) - 1.0
     discounted = discounted_expected_purchases(
         bg, x, rec, age, horizon_months=horizon, discount_rate_monthly=monthly, freq=freq
@@ -785,12 +815,11 @@ def _forecast(
     if metric == "margin" and cts_known:
         # the window's cost to serve per month, for as long as the customer is alive
         # (today's P(alive), a simplification the definition states), discounted alike
-        per_month = out["cost_to_serve"].reindex(index).fillna(0.0).to_numpy(dtype=float)
-        per_month = per_month / requested["window_months"]
+        per_month = at_summary("cost_to_serve")
+        per_month = np.where(np.isnan(per_month), 0.0, per_month) / requested["window_months"]
         factors = (1.0 + monthly) ** -np.arange(1, horizon + 1)
-        alive = out.loc[index, "probability_alive"].to_numpy(dtype=float)
         lifetime = lifetime - per_month * alive * float(factors.sum())
-    out.loc[index, "lifetime_value"] = lifetime
+    put("lifetime_value", lifetime)
     return fit
 
 

@@ -38,6 +38,7 @@ from crmlib.data.schema import TABLE_NAMES, TABLES
 from crmlib.data.validation import check_references, check_returns, parse_table
 from crmlib.errors import DataValidationError, MissingDataError
 from crmlib.i18n import Setting, check_language, resolve
+from crmlib.memory import release_memory
 from crmlib.parameters import check_currency, check_date, load_yaml
 from crmlib.text import translate
 
@@ -405,6 +406,8 @@ def load_company(
     else:
         # Without a settings folder, workshop answers are kept in the current folder.
         default_name, home = database.name, settings_dir or Path.cwd()
+    # reading and checking made copies of every table: give their pages back
+    release_memory()
     return Company(
         name=str(name or info.get("name") or default_name),
         currency=company_currency,

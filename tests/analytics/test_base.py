@@ -223,6 +223,20 @@ def test_the_sample_base_agrees_with_itself(sample_dir):
     assert got["expected_margin_12m"] == pytest.approx(table["expected_margin_12m"].sum())
 
 
+def test_whole_number_customer_ids_give_the_base_of_the_same_ids_as_text(sample_dir):
+    # the base's ids are text; a table with whole-number ids is forecast all the same
+    from crmlib.data.company import load_company
+
+    transactions = load_company(sample_dir).transactions
+    codes, _ = pd.factorize(transactions["customer_id"])
+    as_numbers = transactions.assign(customer_id=codes + 1000)
+    as_text = transactions.assign(customer_id=(codes + 1000).astype(str))
+    numbers = base_from_tables(as_numbers, use_cache=False).table
+    text = base_from_tables(as_text, use_cache=False).table
+    assert numbers["probability_alive"].notna().all()
+    pd.testing.assert_frame_equal(numbers, text)
+
+
 # -- memoisation --------------------------------------------------------------------------
 
 
