@@ -516,6 +516,9 @@ def _build(
             N_("the data has no cost per line and no product margin rates, so value is revenue")
         )
 
+    # per customer from the lines as they are, before the base's own copies of them exist
+    rfm = rfm_analysis(tx, "customer_id", "date", "amount", end)
+
     amount = pd.to_numeric(tx["amount"], errors="coerce").to_numpy(dtype=float)
     is_return = (
         tx["is_return"].fillna(False).to_numpy(dtype=bool)
@@ -551,7 +554,6 @@ def _build(
     out["first_purchase"] = first_last["min"].reindex(ids)
     out["last_purchase"] = first_last["max"].reindex(ids)
 
-    rfm = rfm_analysis(tx, "customer_id", "date", "amount", end)
     out["recency_days"] = rfm["recency"].reindex(ids).astype("Int64")
     out["purchase_days"] = rfm["frequency"].reindex(ids).fillna(0).astype(np.int64)
     out["monetary"] = rfm["monetary"].reindex(ids).fillna(0.0)
@@ -606,6 +608,10 @@ def _build(
     out["is_buyer"] = isin(out.index, buyers_now)
     out["bought_previous_window"] = isin(out.index, buyers_before)
     out["is_active"] = out["is_buyer"] | isin(out.index, contacted)
+    # the copies of the lines are done with: free them before the forecast and the
+    # contact episodes, which make large copies of their own
+    del lines, window, bought, by_customer, purchases, previous, margin, amount, is_return
+    del dates, tx_dates, in_window, in_previous
 
     fit = _forecast(tx, out, end, requested, metric, margin_known, cts_known, use_cache)
     notes += fit.reasons
