@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 
@@ -27,10 +28,13 @@ def purchase_lines(
         The kept rows, in their order.
     """
     data = transactions
+    # one mask and at most one copy: the lines of a large company are copied only when
+    # some are left out
+    keep = np.ones(len(data), dtype=bool)
     if "is_return" in data.columns:
-        data = data[~data["is_return"].fillna(False).to_numpy(dtype=bool)]
+        keep &= ~data["is_return"].fillna(False).to_numpy(dtype=bool)
     elif negative_is_return:
-        data = data[(data["amount"] > 0).to_numpy(dtype=bool)]
+        keep &= (data["amount"] > 0).to_numpy(dtype=bool)
     if end is not None:
-        data = data[data["date"] <= pd.Timestamp(end)]
-    return data
+        keep &= (data["date"] <= pd.Timestamp(end)).to_numpy(dtype=bool, na_value=False)
+    return data if keep.all() else data[keep]

@@ -122,7 +122,8 @@ def active_periods(transactions: pd.DataFrame, freq: str = "Q", end=None) -> pd.
     periods = data["date"].dt.to_period(check_freq(freq))
     return (
         pd.DataFrame(
-            {"customer_id": frame_values(data["customer_id"]), "period": periods.to_numpy()}
+            # the periods as pandas holds them: to_numpy() would box every line as an object
+            {"customer_id": frame_values(data["customer_id"]), "period": periods.array}
         )
         .drop_duplicates()
         .reset_index(drop=True)

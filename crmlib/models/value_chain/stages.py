@@ -30,6 +30,7 @@ from crmlib.figures import Figure
 from crmlib.instruments import Answers, area_scores, load_answers, tag_scores
 from crmlib.models.value_chain.portfolio import Portfolio, value_transactions
 from crmlib.text import N_, translate
+from crmlib.text_columns import isin
 
 INSTRUMENT = "value_chain_conditions"
 NETWORK_AREA = "network_alignment"
@@ -106,7 +107,7 @@ class Intimacy:
 def touchpoint_knowledge(company: Company, ssc_ids: pd.Index) -> pd.DataFrame:
     """Per touchpoint: how many SSCs and others left a record there, and what it holds."""
     everyone = pd.Index(company.customers["customer_id"])
-    is_ssc = everyone.isin(ssc_ids)
+    is_ssc = isin(everyone, ssc_ids)
     n_ssc, n_other = max(int(is_ssc.sum()), 1), max(int((~is_ssc).sum()), 1)
     sources = []
     if company.has("interactions", "channel"):
@@ -115,15 +116,29 @@ def touchpoint_knowledge(company: Company, ssc_ids: pd.Index) -> pd.DataFrame:
         sources.append(("purchase", company.transactions))
     rows = []
     for kind, table in sources:
-        for channel, records in table.groupby("channel", sort=True):
-            reached = pd.Index(records["customer_id"].unique())
-            ssc_records = records[records["customer_id"].isin(ssc_ids).to_numpy(dtype=bool)]
-            ssc_reached = int(reached.isin(ssc_ids).sum())
-            feedback = (
-                float(ssc_records["satisfaction"].notna().mean())
-                if kind == "contact" and "satisfaction" in records.columns and len(ssc_records)
-                else np.nan
-            )
+        # per channel, from the three columns it needs (a purchase table has millions of
+        # lines: no copy of every column per channel)
+        feedback_known = kind == "contact" and "satisfaction" in table.columns
+        slim = pd.DataFrame(
+            {
+                "channel": table["channel"].array,
+                "customer_id": table["customer_id"].array,
+                "ssc": isin(table["customer_id"], ssc_ids),
+                "feedback": table["satisfaction"].notna().to_numpy(dtype=bool)
+                if feedback_known
+                else np.zeros(len(table), dtype=bool),
+            }
+        )
+        by_channel = slim.groupby("channel", sort=True)
+        reached = by_channel["customer_id"].nunique()
+        ssc_lines = slim[slim["ssc"].to_numpy(dtype=bool)].groupby("channel", sort=True)
+        ssc_reached = ssc_lines["customer_id"].nunique().reindex(reached.index, fill_value=0)
+        ssc_records = ssc_lines.size().reindex(reached.index, fill_value=0)
+        ssc_feedback = ssc_lines["feedback"].mean().reindex(reached.index)
+        for channel in reached.index:
+            n_reached, n_ssc_reached = int(reached[channel]), int(ssc_reached[channel])
+            n_records = int(ssc_records[channel])
+            feedback = float(ssc_feedback[channel]) if feedback_known and n_records else np.nan
             rows.append(
                 {
                     "touchpoint": (
@@ -132,9 +147,9 @@ def touchpoint_knowledge(company: Company, ssc_ids: pd.Index) -> pd.DataFrame:
                         else translate("{channel} purchases")
                     ).format(channel=channel),
                     "kind": kind,
-                    "ssc_reached": ssc_reached / n_ssc,
-                    "other_reached": (len(reached) - ssc_reached) / n_other,
-                    "records_per_ssc": len(ssc_records) / ssc_reached if ssc_reached else np.nan,
+                    "ssc_reached": n_ssc_reached / n_ssc,
+                    "other_reached": (n_reached - n_ssc_reached) / n_other,
+                    "records_per_ssc": n_records / n_ssc_reached if n_ssc_reached else np.nan,
                     "feedback_share": feedback,
                 }
             )
