@@ -40,6 +40,7 @@ from crmlib.analytics.summary import (
     to_day_numbers,
 )
 from crmlib.errors import ParameterError
+from crmlib.text_columns import isin
 
 __all__ = [
     "BetaGeoModel",
@@ -288,7 +289,7 @@ def observed_retention_rate(
     customers = tx[customer_col]
     before = pd.Index(customers[(days > before_day) & (days <= last_day)].unique())
     last = pd.Index(customers[(days > last_day) & (days <= end_day)].unique())
-    retained = pd.Series(before.isin(last), index=before)
+    retained = pd.Series(isin(before, last), index=before)
     if groups is None:
         return float(retained.mean()) if len(retained) else float("nan")
     group_of = groups.reindex(before)

@@ -24,6 +24,7 @@ from crmlib.analytics.contacts import contact_episodes, episode_summary, satisfa
 from crmlib.analytics.needs import net_promoter_score
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.text import translate
+from crmlib.text_columns import isin
 
 _BY = ("channel", "process")
 
@@ -93,7 +94,7 @@ def nps_by_contact(
         }
 
     rows = {str(name): row(group["nps"]) for name, group in pairs.groupby(by, sort=True)}
-    contacted = scores["customer_id"].isin(pairs["customer_id"]).to_numpy(dtype=bool)
+    contacted = isin(scores["customer_id"], pairs["customer_id"])
     rows["no contact"] = row(scores.loc[~contacted, "nps"])
     rows["all respondents"] = row(scores["nps"])
     out = pd.DataFrame.from_dict(rows, orient="index")

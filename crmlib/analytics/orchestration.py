@@ -43,6 +43,7 @@ from crmlib.analytics.checks import need_table
 from crmlib.analytics.contacts import sorted_contacts
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.text import translate
+from crmlib.text_columns import isin
 
 #: The five synchronisation dimensions, in the order of the source.
 DIMENSIONS = ("channels", "customer processes", "contact moments", "products", "customers")
@@ -220,7 +221,7 @@ def process_episodes(interactions: pd.DataFrame, window_days: int = 14) -> pd.Da
             "contacts": grouped.size(),
         }
     )
-    out["resolved"] = np.where(known, out.index.isin(resolved_at.index).astype(float), np.nan)
+    out["resolved"] = np.where(known, isin(out.index, resolved_at.index).astype(float), np.nan)
     closed = (out["last_contact"] + pd.Timedelta(days=window_days)).where(
         known, out["last_contact"]
     )
@@ -504,7 +505,7 @@ def offer_categories(
         day = sent["sent_date"].min()
         buyers = (first_any < day).to_numpy(dtype=bool)
         owners = (first[buyers] < day).to_numpy(dtype=bool)
-        is_recipient = first.index[buyers].isin(_text(sent["customer_id"]))
+        is_recipient = isin(first.index[buyers], _text(sent["customer_id"]))
         best, ratio = None, np.nan
         if is_recipient.any() and (~is_recipient).any():
             # half a customer added to each cell keeps the odds finite for small bases

@@ -41,6 +41,7 @@ from crmlib.i18n import Setting, check_language, resolve
 from crmlib.memory import release_memory
 from crmlib.parameters import check_currency, check_date, load_yaml
 from crmlib.text import translate
+from crmlib.text_columns import isin
 
 COMPANY_FILE = "company.yml"
 
@@ -263,7 +264,7 @@ def _check_known_customers(
         if table == "transactions" or target is None or "customer_id" not in frame.columns:
             continue
         values = frame["customer_id"]
-        unknown = (values.notna() & ~values.isin(known)).to_numpy()
+        unknown = values.notna().to_numpy(dtype=bool) & ~isin(values, known)
         if unknown.any():
             examples = ", ".join(f"'{v}'" for v in pd.unique(values[unknown])[:3])
             raise DataValidationError(

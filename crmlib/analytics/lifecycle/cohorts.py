@@ -19,7 +19,7 @@ from crmlib.analytics.lifecycle._common import check_freq, check_months, end_of,
 from crmlib.analytics.purchases import purchase_lines
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.text import translate
-from crmlib.text_columns import frame_values
+from crmlib.text_columns import frame_values, isin
 
 
 def first_purchases(
@@ -220,9 +220,9 @@ def period_retention(
         }
         if segments is not None:
             labels = segments.reindex(list(base))
-            kept_mask = labels.index.isin(list(kept))
+            kept_mask = isin(labels.index, pd.Index(list(kept)))
             for segment, mask in labels.groupby(labels, observed=True).groups.items():
-                members = labels.index.isin(mask)
+                members = isin(labels.index, mask)
                 row[f"retention_rate_{segment}"] = (
                     kept_mask[members].mean() if members.any() else np.nan
                 )
@@ -276,10 +276,10 @@ def window_retention(
     everyone = before.union(last)
     flags = pd.DataFrame(
         {
-            "before": everyone.isin(before),
-            "retained": everyone.isin(before) & everyone.isin(last),
-            "last": everyone.isin(last),
-            "new": everyone.isin(new),
+            "before": isin(everyone, before),
+            "retained": isin(everyone, before) & isin(everyone, last),
+            "last": isin(everyone, last),
+            "new": isin(everyone, new),
         },
         index=everyone,
     )
@@ -450,7 +450,7 @@ def acquisition_quality(
         raise MissingDataError(
             f"acquisition quality needs customers whose first {months} months are observed"
         )
-    lines = data[data["customer_id"].isin(first.index).to_numpy(dtype=bool)]
+    lines = data[isin(data["customer_id"], first.index)]
     first_date = lines["customer_id"].map(first["first_date"])
     inside = (lines["date"] < first_date + pd.DateOffset(months=months)).to_numpy(dtype=bool)
     lines, first_date = lines[inside], first_date[inside]

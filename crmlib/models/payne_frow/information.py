@@ -35,6 +35,7 @@ from crmlib.data.company import Company
 from crmlib.figures import Figure
 from crmlib.models.payne_frow.common import Parts
 from crmlib.models.payne_frow.elements import practice_score, readiness
+from crmlib.text_columns import isin
 
 #: Tables with a customer id and the date that says when their record was made.
 DATED = {
@@ -77,7 +78,7 @@ def data_currency(company: Company) -> tuple[pd.DataFrame, float]:
     table = pd.DataFrame.from_dict(rows, orient="index", columns=["latest", "days_behind"])
     table.index.name = "table"
     ids = company.customers["customer_id"].dropna().astype(str).unique()
-    share = float(pd.Index(ids).isin(list(recent)).mean()) if len(ids) else float("nan")
+    share = float(isin(pd.Index(ids), pd.Index(list(recent))).mean()) if len(ids) else float("nan")
     return table, share
 
 
@@ -133,7 +134,7 @@ def single_customer_view(company: Company) -> dict[str, float]:
             continue
         values = frame["customer_id"].dropna().astype(str)
         total += len(values)
-        unmatched += int((~values.isin(known)).sum())
+        unmatched += int((~isin(values, known)).sum())
     return {
         "customers": len(customers),
         "repeated_ids": int(ids.duplicated(keep=False).sum()),

@@ -235,7 +235,7 @@ def supplier_value(
             "product_id": lines["product_id"].to_numpy(),
             "revenue": lines["amount"].to_numpy(dtype=float),
             "margin": margin,
-            "ssc": lines["customer_id"].isin(ssc_ids).to_numpy(dtype=bool),
+            "ssc": isin(lines["customer_id"], ssc_ids),
         }
     )
     frame["ssc_revenue"] = frame["revenue"].where(frame["ssc"], 0.0)

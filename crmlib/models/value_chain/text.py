@@ -32,6 +32,7 @@ from crmlib.text import (
     sentence,
     translate,
 )
+from crmlib.text_columns import isin
 
 Cite = Callable[[Figure], str]
 
@@ -310,7 +311,7 @@ def _touchpoints(intimacy: Intimacy) -> list[Safe]:
     contacts = points[points["kind"] == "contact"]
     if not len(contacts):
         return parts
-    ssc = intimacy.picture.loc[intimacy.picture.index.isin(intimacy.ssc_ids)]
+    ssc = intimacy.picture.loc[isin(intimacy.picture.index, intimacy.ssc_ids)]
     with_history = percent(float((ssc["contacts"] > 0).mean()) if len(ssc) else float("nan"))
     feedback = contacts["feedback_share"].dropna()
     if len(feedback):
