@@ -51,8 +51,15 @@ def first_purchases(
         ``first_category`` (when products have a category) and
         ``acquisition_channel`` (when ``customers`` has it).
     """
-    data = purchase_lines(transactions, end).sort_values(["customer_id", "date"], kind="mergesort")
-    first = data.drop_duplicates("customer_id").set_index("customer_id")
+    data = purchase_lines(transactions, end)
+    if data["date"].isna().any():
+        ordered = data.sort_values(["customer_id", "date"], kind="mergesort")
+        first = ordered.drop_duplicates("customer_id").set_index("customer_id")
+    else:
+        # each customer's earliest line (the first in the table on a tie), found per
+        # customer rather than by sorting every line with all its columns
+        earliest = data.groupby("customer_id", sort=True)["date"].idxmin()
+        first = data.loc[earliest.to_numpy()].set_index("customer_id")
     out = pd.DataFrame({"first_date": first["date"]})
     if "channel" in first.columns:
         out["first_channel"] = first["channel"]
