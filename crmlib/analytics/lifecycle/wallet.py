@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from crmlib.analytics.lifecycle._common import check_months, end_of, group_of
 from crmlib.analytics.purchases import purchase_lines
 from crmlib.errors import MissingDataError
 from crmlib.formatting import count
 from crmlib.text import translate
-from crmlib.text_columns import frame_values
+from crmlib.text_columns import frame_values, sorted_codes
 
 
 def penetration(
@@ -124,8 +125,20 @@ def category_affinity(
         the diagonal is NaN.
     """
     lines = _category_lines(transactions, products, None, end, "category cross-sell")
-    owned = pd.crosstab(lines["customer_id"], lines["category"]).gt(0).astype(float)
-    both = owned.T @ owned
+    present = (lines["customer_id"].notna() & lines["category"].notna()).to_numpy(dtype=bool)
+    lines = lines[present] if not present.all() else lines
+    # who owns what, as a sparse customers x categories matrix (a crosstab of a million
+    # customers counts its cells in Python): both[a, b] = customers who bought a and b
+    customer = pd.factorize(lines["customer_id"])[0]
+    categories, category = sorted_codes(lines["category"])
+    owned = sparse.csr_matrix(
+        (np.ones(len(customer)), (customer, category)),
+        shape=(int(customer.max()) + 1 if len(customer) else 0, len(categories)),
+    )
+    owned.sum_duplicates()
+    owned.data[:] = 1.0
+    names = pd.Index(categories, name="category").astype(lines["category"].dtype)
+    both = pd.DataFrame((owned.T @ owned).toarray(), index=names, columns=names)
     buyers = pd.Series(np.diag(both.to_numpy()), index=both.index)
     share = both.div(buyers, axis=0)
     values = share.to_numpy(copy=True)
