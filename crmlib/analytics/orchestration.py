@@ -661,7 +661,7 @@ def household_mix(
     if top is None:
         ranked = value.dropna().sort_values(ascending=False, kind="mergesort")
         chosen = ranked.index[: int(np.ceil(top_share * len(ranked)))]
-        top = pd.Series(value.index.isin(chosen) & (value > 0).to_numpy(), index=value.index)
+        top = pd.Series(isin(value.index, chosen) & (value > 0).to_numpy(), index=value.index)
     members = customers.dropna(subset=["customer_id", "related_id"])
     frame = pd.DataFrame(
         {
@@ -690,6 +690,7 @@ def household_mix(
     ordered = frame.sort_values(
         ["related_id", "value", "customer_id"], ascending=[True, False, True]
     )
+    ordered = ordered.assign(loss=(ordered["value"] < 0).to_numpy())
     grouped = ordered.groupby("related_id", sort=True)
     out = pd.DataFrame(
         {
@@ -700,7 +701,7 @@ def household_mix(
             "worst_customer": grouped["customer_id"].last(),
             "worst_value": grouped["value"].last(),
             "top_members": grouped["top"].sum().astype(np.int64),
-            "loss_members": grouped["value"].apply(lambda s: int((s < 0).sum())),
+            "loss_members": grouped["loss"].sum().astype(np.int64),
         }
     )
     out["mixed"] = (out["top_members"] > 0) & (out["loss_members"] > 0)
