@@ -20,7 +20,8 @@ Layers (each imports only the ones below it; ``tests/test_layers.py`` enforces i
     base                           errors, atomic, formatting, paths, text (the wording
                                    layer: escape, sentence, join, plural), stages,
                                    text_columns (Arrow fast paths for id columns),
-                                   memory (freed memory back to the system)
+                                   memory (freed memory back to the system),
+                                   loaded (tables read by every step, changed by none)
 """
 
 from __future__ import annotations

@@ -38,6 +38,7 @@ from crmlib.data.schema import TABLE_NAMES, TABLES
 from crmlib.data.validation import check_references, check_returns, parse_table
 from crmlib.errors import DataValidationError, MissingDataError
 from crmlib.i18n import Setting, check_language, resolve
+from crmlib.loaded import mark_loaded
 from crmlib.memory import release_memory
 from crmlib.parameters import check_currency, check_date, load_yaml
 from crmlib.text import translate
@@ -409,6 +410,8 @@ def load_company(
         default_name, home = database.name, settings_dir or Path.cwd()
     # reading and checking made copies of every table: give their pages back
     release_memory()
+    for frame in tables.values():
+        mark_loaded(frame)
     return Company(
         name=str(name or info.get("name") or default_name),
         currency=company_currency,

@@ -153,15 +153,22 @@ def cohort_retention(transactions: pd.DataFrame, freq: str = "Q", end=None) -> p
     active = active_periods(transactions, freq, end)
     if active.empty:
         raise MissingDataError(translate("cohort retention needs purchases"))
-    cohort = active.groupby("customer_id")["period"].transform("min")
-    age = (active["period"] - cohort).map(lambda offset: offset.n).astype(int)
+    # periods as their ordinals (periods since 1970): a period's age is a difference of
+    # two numbers, not a Python offset per customer and period
+    ordinal = pd.Series(active["period"].array.asi8, index=active.index)
+    customer, _ = pd.factorize(active["customer_id"])
+    cohort = ordinal.groupby(customer).transform("min")
     last = active["period"].max() if end is None else pd.Timestamp(end).to_period(freq)
-    counts = pd.crosstab(cohort.astype(str), age)
+    counts = pd.crosstab(cohort.to_numpy(), (ordinal - cohort).to_numpy())
+    # a cohort's label is its period as text (2024Q1): numbered periods sort as their text
+    starts = pd.PeriodIndex.from_ordinals(counts.index.to_numpy(), freq=last.freq)
+    counts.index = starts.astype(str)
+    counts.columns = counts.columns.astype(int)
     sizes = counts[0]
     shares = counts.div(sizes, axis=0)
-    horizon = {str(c): (last - c).n for c in cohort.unique()}
-    for label in shares.index:
-        shares.loc[label, shares.columns > horizon[label]] = np.nan
+    horizon = (last.ordinal - starts.asi8).astype(int)
+    ages = shares.columns.to_numpy()
+    shares = shares.mask(ages[None, :] > horizon[:, None])
     shares.insert(0, "cohort_size", sizes)
     shares.index.name = "cohort"
     shares.columns.name = None
@@ -275,21 +282,31 @@ def window_retention(
     start_last = stop - pd.DateOffset(months=months)
     start_before = start_last - pd.DateOffset(months=months)
     day = data["date"].dt.normalize()
-    ids = data["customer_id"]
-    before = pd.Index(ids[((day > start_before) & (day <= start_last)).to_numpy(bool)].unique())
-    last = pd.Index(ids[((day > start_last) & (day <= stop)).to_numpy(bool)].unique())
-    first = day.groupby(ids.to_numpy()).min()
-    new = pd.Index(first.index[(first > start_last).to_numpy(bool)])
-    everyone = before.union(last)
+    # customers numbered once: the flags per customer are arrays indexed by that number
+    customer, ids = pd.factorize(data["customer_id"])
+    known = customer >= 0
+
+    def bought(mask) -> np.ndarray:
+        flag = np.zeros(len(ids), dtype=bool)
+        flag[customer[mask.to_numpy(dtype=bool) & known]] = True
+        return flag
+
+    before = bought((day > start_before) & (day <= start_last))
+    last = bought((day > start_last) & (day <= stop))
+    first = pd.Series(day.to_numpy()[known]).groupby(customer[known]).min()
+    new = np.zeros(len(ids), dtype=bool)
+    new[first.index.to_numpy()] = (first > start_last).to_numpy(dtype=bool)
+    everyone = before | last
     flags = pd.DataFrame(
         {
-            "before": isin(everyone, before),
-            "retained": isin(everyone, before) & isin(everyone, last),
-            "last": isin(everyone, last),
-            "new": isin(everyone, new),
+            "before": before[everyone],
+            "retained": (before & last)[everyone],
+            "last": last[everyone],
+            "new": new[everyone],
         },
-        index=everyone,
+        index=pd.Index(ids[everyone]),
     )
+    everyone = flags.index
     group = group_of(everyone, segments)
     parts = [flags.groupby(group.to_numpy()).sum()] if segments is not None else []
     parts.append(flags.sum().to_frame("all").T)

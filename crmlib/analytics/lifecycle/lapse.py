@@ -11,12 +11,15 @@ that shows how ready the base is to buy.
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 import pandas as pd
 
 from crmlib.analytics.lifecycle._common import check_months, end_of, group_of
 from crmlib.analytics.purchases import purchase_lines
 from crmlib.errors import MissingDataError, ParameterError
+from crmlib.loaded import is_loaded
 from crmlib.text import translate
 from crmlib.text_columns import frame_values
 
@@ -68,13 +71,7 @@ def purchase_rhythm(
         raise ParameterError(f"min_days must be 0 or more, got {min_days}")
     data = purchase_lines(transactions, end)
     stop = end_of(data, end)
-    visits = pd.DataFrame(
-        {"customer_id": frame_values(data["customer_id"]), "day": data["date"].dt.normalize()}
-    ).drop_duplicates()
-    days = visits.groupby("customer_id")["day"]
-    out = pd.DataFrame(
-        {"purchase_days": days.size(), "first_date": days.min(), "last_date": days.max()}
-    )
+    out = _purchase_days(data, keep=is_loaded(transactions)).copy()
     repeat = (out["purchase_days"] >= 2).to_numpy(dtype=bool)
     if not repeat.any():
         raise MissingDataError(
@@ -89,6 +86,32 @@ def purchase_rhythm(
     out["days_since_last"] = (stop - out["last_date"]).dt.days.astype(int)
     out["lapsed"] = (out["days_since_last"] > out["threshold_days"]).to_numpy(dtype=bool)
     out.attrs = {"k": float(k), "min_days": int(min_days), "base_interval_days": base, "end": stop}
+    return out
+
+
+#: The last lines summarised: (weak reference to the purchase lines, their summary). The
+#: rhythm is asked for several multiples k of the same lines (the slider, the exercises):
+#: only the threshold depends on k.
+_LAST: list[tuple[weakref.ref, pd.DataFrame]] = []
+
+
+def _purchase_days(data: pd.DataFrame, keep: bool) -> pd.DataFrame:
+    """Per customer: ``purchase_days``, ``first_date`` and ``last_date`` of these lines.
+
+    With ``keep`` (the lines of a loaded table, :mod:`crmlib.loaded`), the summary is kept
+    for the next call on the same lines.
+    """
+    if keep and _LAST and _LAST[0][0]() is data:
+        return _LAST[0][1]
+    visits = pd.DataFrame(
+        {"customer_id": frame_values(data["customer_id"]), "day": data["date"].dt.normalize()}
+    ).drop_duplicates()
+    days = visits.groupby("customer_id")["day"]
+    out = pd.DataFrame(
+        {"purchase_days": days.size(), "first_date": days.min(), "last_date": days.max()}
+    )
+    if keep:
+        _LAST[:] = [(weakref.ref(data), out)]
     return out
 
 

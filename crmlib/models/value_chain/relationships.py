@@ -24,6 +24,7 @@ from crmlib.instruments import Answers, area_scores
 from crmlib.models.value_chain.portfolio import Portfolio
 from crmlib.models.value_chain.stages import CONDITIONS, load_conditions_answers
 from crmlib.text import N_, translate
+from crmlib.text_columns import frame_values, isin
 
 #: Below this share of the year before inside the data, the measures are unavailable;
 #: between it and 1 they carry a caveat with the covered share.
@@ -177,6 +178,20 @@ def _purchase_lines(transactions: pd.DataFrame, start, end) -> pd.DataFrame:
     return data[keep.to_numpy(dtype=bool)]
 
 
+def _category_pairs(lines: pd.DataFrame, category: pd.Series) -> pd.DataFrame:
+    """The distinct (customer, product category) pairs of purchase lines, without unknowns."""
+    return (
+        pd.DataFrame(
+            {
+                "customer_id": frame_values(lines["customer_id"]),
+                "category": frame_values(lines["product_id"].map(category)),
+            }
+        )
+        .dropna()
+        .drop_duplicates()
+    )
+
+
 def relationship_management(
     company: Company, portfolio: Portfolio, targets: Targets | None = None
 ) -> Relationships:
@@ -254,15 +269,14 @@ def relationship_management(
     categories = None
     if company.has("products", "product_id", "category") and "product_id" in tx.columns:
         category = company.products.set_index("product_id")["category"]
-        earlier = _purchase_lines(tx, pd.Timestamp.min, mid)
-        had = set(zip(earlier["customer_id"], earlier["product_id"].map(category), strict=True))
-        bought = last[["customer_id"]].assign(category=last["product_id"].map(category).to_numpy())
-        bought = bought.dropna().drop_duplicates()
-        fresh = [
-            (c, k) not in had
-            for c, k in zip(bought["customer_id"], bought["category"], strict=True)
-        ]
-        categories = set(bought.loc[np.asarray(fresh, dtype=bool), "customer_id"])
+        # the (customer, category) pairs of the last year that no earlier line had: an
+        # anti-join of two distinct-pair tables, not a Python set of every earlier line
+        had = _category_pairs(_purchase_lines(tx, pd.Timestamp.min, mid), category)
+        bought = _category_pairs(last, category)
+        joined = bought.merge(had, how="left", on=["customer_id", "category"], indicator=True)
+        categories = pd.Index(
+            joined.loc[(joined["_merge"] == "left_only").to_numpy(bool), "customer_id"].unique()
+        )
 
     rows = [
         {
@@ -298,7 +312,7 @@ def relationship_management(
                     "measure": N_("cross-sell"),
                     "segment": name,
                     "customers": len(kept),
-                    "value": float(kept.isin(list(categories)).mean()) if len(kept) else np.nan,
+                    "value": float(isin(kept, categories).mean()) if len(kept) else np.nan,
                 }
             )
     measures = pd.DataFrame(rows)
