@@ -12,7 +12,7 @@ analytics that meet them on whole tables go through here:
   value and repeats the reference.
 
 - ``duplicated`` on a key column factorises ten million ids to find none;
-  :func:`has_duplicates` counts the distinct ones first.
+  :func:`has_duplicates` sees ascending ids at once, else counts the distinct ones.
 
 - ``pd.DataFrame({...: column.to_numpy()})`` goes through a Python string per row
   and back; :func:`frame_values` hands Arrow text over as it is.
@@ -84,8 +84,9 @@ def as_objects(values: pd.Series | pd.Index) -> np.ndarray:
 def has_duplicates(values: pd.Series) -> bool:
     """Whether any value other than a missing one occurs twice.
 
-    The common answer, no, is found by counting the distinct values in Arrow (a key
-    column of ten million ids); pandas' ``duplicated`` is left for when there are some.
+    The common answer, no, is found in Arrow: at once when the ids ascend (an export's
+    key column usually does), else by counting the distinct ones. Arrow's
+    ``count_distinct`` took 10 s on ten million ids where ``unique`` takes 2 s.
     """
     import pyarrow.compute as pc
 
@@ -93,7 +94,12 @@ def has_duplicates(values: pd.Series) -> bool:
     if text is None:
         present = values.dropna()
         return bool(present.duplicated().any())
-    return pc.count_distinct(text, mode="only_valid").as_py() < len(text) - text.null_count
+    if len(text) < 2:
+        return False
+    if text.null_count == 0 and pc.all(pc.less(text[:-1], text[1:])).as_py():
+        return False
+    present = pc.drop_null(text)
+    return len(pc.unique(present)) < len(present)
 
 
 def sorted_codes(values: pd.Series | pd.Index) -> tuple[np.ndarray, np.ndarray]:

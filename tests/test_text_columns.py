@@ -60,6 +60,13 @@ def test_as_objects_shares_one_object_per_value():
         ([None, None], False),
         ([], False),
         (["a", "", ""], True),
+        # ascending ids, with and without a repeat or a gap
+        (["C1", "C2", "C3"], False),
+        (["C1", "C2", "C2", "C3"], True),
+        (["C1", None, "C2"], False),
+        (["C1", "C2", None, "C2"], True),
+        (["b", "a"], False),
+        (["a"], False),
     ],
 )
 def test_has_duplicates(kind, values, expected):

@@ -112,6 +112,28 @@ def _dates_in_format(distinct: pd.Series, fmt: str) -> tuple[pd.Series, pd.Serie
         )
 
 
+#: A value that starts or ends with whitespace, by any definition Arrow's trim or
+#: Python's ``str.strip`` use (a superset: a value it finds is simply trimmed).
+_EDGE_SPACE = r"^[\s\v\x{85}\x{1c}-\x{1f}\p{Z}]|[\s\v\x{85}\x{1c}-\x{1f}\p{Z}]$"
+
+
+def _stripped(text: pd.Series) -> pd.Series:
+    """``text.str.strip()``, skipped when no value has whitespace at either end.
+
+    Trimming copies every value of a column (ten million ids); finding none to trim
+    reads them once, and is the common case for a database or Parquet export.
+    """
+    array = text.array
+    if getattr(array.dtype, "storage", "") == "pyarrow":
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        values = pa.chunked_array(pa.array(array))
+        if not pc.any(pc.match_substring_regex(values, _EDGE_SPACE)).as_py():
+            return text
+    return text.str.strip()
+
+
 def parse_id(values: pd.Series) -> pd.Series:
     """Identifiers as text. Whole floats from spreadsheets (123.0) become '123'."""
     if pd.api.types.is_float_dtype(values):
@@ -120,13 +142,13 @@ def parse_id(values: pd.Series) -> pd.Series:
             values = values.astype("Int64")
     if pd.api.types.is_integer_dtype(values):
         return values.astype("string")
-    text = values.astype("string").str.strip()
+    text = _stripped(values.astype("string"))
     return text.mask(text.eq(""))
 
 
 def parse_text(values: pd.Series) -> pd.Series:
     """Free text, stripped; empty cells become missing."""
-    text = values.astype("string").str.strip()
+    text = _stripped(values.astype("string"))
     return text.mask(text.eq(""))
 
 
@@ -136,7 +158,7 @@ def _as_text(values: pd.Series) -> pd.Series:
         whole = values.dropna()
         if (whole == np.floor(whole)).all():
             values = values.astype("Int64")
-    return values.astype("string").str.strip()
+    return _stripped(values.astype("string"))
 
 
 def parse_dates(

@@ -124,3 +124,27 @@ def test_dates_with_a_given_format():
     assert numbers.tolist() == [pd.Timestamp("1997-01-01"), pd.Timestamp("1998-06-30")]
     with pytest.raises(DataValidationError, match="lie in the future"):
         parse_dates(pd.Series(["21000101"]), table="t", column="date", date_format="%Y%m%d")
+
+
+@pytest.mark.parametrize(
+    "edge",
+    [" ", "\t", "\u00a0", "\u2003", "\u3000", "\x1c", "\x0b", "\x85", "\u2028", "\n"],
+)
+@pytest.mark.parametrize("kind", ["str", "string", object])
+def test_ids_and_text_are_trimmed_as_python_trims_them(edge, kind):
+    from crmlib.data.parsing import parse_text
+
+    values = pd.Series(["C1", f"{edge}C2", f"C3{edge}", edge, None, f"C{edge}4"], dtype=kind)
+    expected = pd.Series([v.strip() if isinstance(v, str) else v for v in values], dtype="string")
+    expected = expected.mask(expected.eq(""))
+    for parse in (parse_id, parse_text):
+        got = parse(values)
+        assert got.isna().tolist() == expected.isna().tolist()
+        assert got.dropna().tolist() == expected.dropna().tolist()
+
+
+def test_text_without_edge_spaces_is_kept_as_it_is():
+    values = pd.Series(["C1", "C 2", None, ""], dtype="str")
+    got = parse_id(values)
+    assert got.isna().tolist() == [False, False, True, True]
+    assert got.dropna().tolist() == ["C1", "C 2"]
