@@ -41,6 +41,7 @@ from crmlib.analytics.needs import need_dimensions
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.formatting import count
 from crmlib.text import translate
+from crmlib.text_columns import sorted_codes
 
 CATEGORY_PREFIX = "category: "
 CHANNEL_PREFIX = "channel: "
@@ -100,17 +101,37 @@ def offer_revenue(
     frames = []
     for prefix, labels in blocks:
         keep = labels.notna().to_numpy(dtype=bool)
-        table = pd.crosstab(
-            data["customer_id"].to_numpy()[keep],
-            (prefix + labels[keep].astype(str)).to_numpy(),
-            values=data["amount"].to_numpy(dtype=float)[keep],
-            aggfunc="sum",
-        ).fillna(0.0)
+        table = _revenue_table(
+            data["customer_id"][keep],
+            labels[keep].astype(str),
+            data["amount"].to_numpy(dtype=float)[keep],
+        )
+        table.columns = prefix + table.columns
         frames.append(table)
     out = pd.concat(frames, axis=1).fillna(0.0)
     out.index.name = "customer_id"
     out.columns.name = None
     return out
+
+
+def _revenue_table(customers: pd.Series, labels: pd.Series, amounts: np.ndarray) -> pd.DataFrame:
+    """Revenue per customer (rows, sorted) and label (columns, sorted); 0 where none.
+
+    What ``pd.crosstab(customers, labels, values=amounts, aggfunc="sum")`` gives, summed
+    the same way (pandas' grouped sum, line order within a cell), but grouped on two
+    numbers per line instead of two Python strings per line.
+    """
+    names, customer = sorted_codes(customers)
+    items, label = sorted_codes(labels)
+    values = np.zeros((len(names), len(items)))
+    if len(items):
+        cell = customer.astype(np.int64) * len(items) + label
+        sums = pd.Series(amounts).groupby(cell).sum()
+        codes = sums.index.to_numpy()
+        values[codes // len(items), codes % len(items)] = sums.to_numpy()
+    return pd.DataFrame(
+        values, index=pd.Index(names, dtype="str"), columns=pd.Index(items, dtype="str")
+    )
 
 
 def _blocks(columns: pd.Index) -> dict[str, list[str]]:

@@ -16,7 +16,7 @@ from crmlib.analytics.purchases import purchase_lines
 from crmlib.errors import MissingDataError
 from crmlib.formatting import count
 from crmlib.text import translate
-from crmlib.text_columns import frame_values, sorted_codes
+from crmlib.text_columns import as_objects, frame_values, sorted_codes
 
 
 def penetration(
@@ -51,8 +51,8 @@ def penetration(
     lines = pd.DataFrame(
         {
             "customer_id": frame_values(data["customer_id"]),
-            "category": category.to_numpy(),
-            "product_id": data["product_id"].to_numpy(),
+            "category": as_objects(category),
+            "product_id": as_objects(data["product_id"]),
         }
     ).dropna()
     per_customer = lines.groupby("customer_id").agg(
@@ -102,7 +102,7 @@ def _category_lines(
     return pd.DataFrame(
         {
             "customer_id": frame_values(data["customer_id"]),
-            "category": category.to_numpy(),
+            "category": as_objects(category),
             # amount is only needed for the spend mix; cross-sell counts buyers
             "amount": (
                 data["amount"].to_numpy(dtype=float)
@@ -165,7 +165,9 @@ def category_spend(
         segment's spend (rows sum to 1).
     """
     lines = _category_lines(transactions, products, start, end, "spend per category")
-    group = group_of(pd.Index(lines["customer_id"]), segments).to_numpy()
+    # each customer's group looked up once, not once per line
+    customer, ids = pd.factorize(lines["customer_id"], use_na_sentinel=False)
+    group = group_of(pd.Index(ids), segments).to_numpy()[customer]
     spend = (
         lines.groupby([group, lines["category"].to_numpy()])["amount"].sum().unstack(fill_value=0.0)
     )
