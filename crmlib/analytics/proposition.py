@@ -78,19 +78,25 @@ def offer_revenue(
         When neither categories (products with ``category`` and ``product_id`` in
         transactions) nor sales channels (``channel`` in transactions) are known.
     """
-    data = transactions[pd.to_numeric(transactions["amount"], errors="coerce") > 0]
-    if end is not None and "date" in data.columns:
-        data = data[data["date"] <= pd.Timestamp(end)]
+    # the lines counted, as a mask: only the columns read are copied, not every line
+    amount = pd.to_numeric(transactions["amount"], errors="coerce")
+    keep = (amount > 0).to_numpy(dtype=bool, na_value=False)
+    if end is not None and "date" in transactions.columns:
+        keep = keep & (transactions["date"] <= pd.Timestamp(end)).to_numpy(
+            dtype=bool, na_value=False
+        )
     blocks = []
     if (
         products is not None
         and {"product_id", "category"} <= set(products.columns)
-        and "product_id" in data.columns
+        and "product_id" in transactions.columns
     ):
-        category = data["product_id"].map(products.set_index("product_id")["category"])
+        category = transactions["product_id"][keep].map(
+            products.set_index("product_id")["category"]
+        )
         blocks.append((CATEGORY_PREFIX, category))
-    if "channel" in data.columns:
-        blocks.append((CHANNEL_PREFIX, data["channel"]))
+    if "channel" in transactions.columns:
+        blocks.append((CHANNEL_PREFIX, transactions["channel"][keep]))
     if not blocks:
         raise MissingDataError(
             translate(
@@ -98,14 +104,13 @@ def offer_revenue(
                 "sales channels (channel in transactions)"
             )
         )
+    # customers numbered once for both blocks
+    names, customer = sorted_codes(transactions["customer_id"][keep])
+    amounts = amount.to_numpy(dtype=float)[keep]
     frames = []
     for prefix, labels in blocks:
-        keep = labels.notna().to_numpy(dtype=bool)
-        table = _revenue_table(
-            data["customer_id"][keep],
-            labels[keep].astype(str),
-            data["amount"].to_numpy(dtype=float)[keep],
-        )
+        known = labels.notna().to_numpy(dtype=bool)
+        table = _revenue_table(names, customer[known], labels[known].astype(str), amounts[known])
         table.columns = prefix + table.columns
         frames.append(table)
     out = pd.concat(frames, axis=1).fillna(0.0)
@@ -114,23 +119,29 @@ def offer_revenue(
     return out
 
 
-def _revenue_table(customers: pd.Series, labels: pd.Series, amounts: np.ndarray) -> pd.DataFrame:
+def _revenue_table(
+    names: np.ndarray, customer: np.ndarray, labels: pd.Series, amounts: np.ndarray
+) -> pd.DataFrame:
     """Revenue per customer (rows, sorted) and label (columns, sorted); 0 where none.
 
-    What ``pd.crosstab(customers, labels, values=amounts, aggfunc="sum")`` gives, summed
-    the same way (pandas' grouped sum, line order within a cell), but grouped on two
-    numbers per line instead of two Python strings per line.
+    ``customer`` holds each line's position in ``names`` (the sorted ids). What
+    ``pd.crosstab(customers, labels, values=amounts, aggfunc="sum")`` gives, summed the
+    same way (pandas' grouped sum, line order within a cell), but grouped on two numbers
+    per line instead of two Python strings per line.
     """
-    names, customer = sorted_codes(customers)
+    present = np.unique(customer)
+    row = np.searchsorted(present, customer)
     items, label = sorted_codes(labels)
-    values = np.zeros((len(names), len(items)))
+    values = np.zeros((len(present), len(items)))
     if len(items):
-        cell = customer.astype(np.int64) * len(items) + label
+        cell = row.astype(np.int64) * len(items) + label
         sums = pd.Series(amounts).groupby(cell).sum()
         codes = sums.index.to_numpy()
         values[codes // len(items), codes % len(items)] = sums.to_numpy()
     return pd.DataFrame(
-        values, index=pd.Index(names, dtype="str"), columns=pd.Index(items, dtype="str")
+        values,
+        index=pd.Index(names[present], dtype="str"),
+        columns=pd.Index(items, dtype="str"),
     )
 
 

@@ -126,14 +126,20 @@ def acquisition(
 def active_periods(transactions: pd.DataFrame, freq: str = "Q", end=None) -> pd.DataFrame:
     """One row per customer and period in which they bought: ``customer_id``, ``period``."""
     data = purchase_lines(transactions, end)
-    periods = data["date"].dt.to_period(check_freq(freq))
-    return (
-        pd.DataFrame(
-            # the periods as pandas holds them: to_numpy() would box every line as an object
-            {"customer_id": frame_values(data["customer_id"]), "period": periods.array}
-        )
+    periods = data["date"].dt.to_period(check_freq(freq)).array
+    # distinct (customer, period) pairs found as pairs of numbers, in the order they
+    # first occur; then the ids and periods of those rows
+    customer, _ = pd.factorize(data["customer_id"], use_na_sentinel=False)
+    first = (
+        pd.DataFrame({"customer": customer, "period": periods.asi8})
         .drop_duplicates()
-        .reset_index(drop=True)
+        .index.to_numpy()
+    )
+    return pd.DataFrame(
+        {
+            "customer_id": frame_values(data["customer_id"].iloc[first]),
+            "period": periods[first],
+        }
     )
 
 

@@ -172,10 +172,15 @@ class Relationships:
         return float(rows["value"].iloc[0]) if len(rows) else float("nan")
 
 
-def _purchase_lines(transactions: pd.DataFrame, start, end) -> pd.DataFrame:
-    data = purchase_lines(transactions, end)
-    keep = data["date"] > start
-    return data[keep.to_numpy(dtype=bool)]
+def _between(lines: pd.DataFrame, start, end, columns: list[str]) -> pd.DataFrame:
+    """The ``columns`` of the purchase lines dated in (start, end].
+
+    One set of purchase lines is cut into the periods, and only the columns a measure
+    reads are copied: ten million lines with all their columns took seconds per period.
+    """
+    dates = lines["date"]
+    inside = ((dates > start) & (dates <= end)).to_numpy(dtype=bool, na_value=False)
+    return lines.loc[inside, [c for c in columns if c in lines.columns]]
 
 
 def _category_pairs(lines: pd.DataFrame, category: pd.Series) -> pd.DataFrame:
@@ -218,8 +223,9 @@ def relationship_management(
     mid = end - pd.DateOffset(months=12)
     start = end - pd.DateOffset(months=24)
     tx = company.transactions
-    last = _purchase_lines(tx, mid, end)
-    before = _purchase_lines(tx, start, mid)
+    lines = purchase_lines(tx, end)
+    last = _between(lines, mid, end, ["customer_id", "amount", "product_id"])
+    before = _between(lines, start, mid, ["customer_id", "amount"])
     period = (
         f"{(start + pd.Timedelta(days=1)).date()}..{mid.date()} -> "
         f"{(mid + pd.Timedelta(days=1)).date()}..{end.date()}"
@@ -262,7 +268,8 @@ def relationship_management(
         index=before_revenue.index,
     )
     retained = before_revenue.index.intersection(last_revenue.index)
-    first_date = _purchase_lines(tx, pd.Timestamp.min, end).groupby("customer_id")["date"].min()
+    first_date = _between(lines, pd.Timestamp.min, end, ["customer_id", "date"])
+    first_date = first_date.groupby("customer_id")["date"].min()
     new = int(((first_date > mid) & (first_date <= end)).sum())
     lost = len(before_revenue) - len(retained)
 
@@ -271,7 +278,9 @@ def relationship_management(
         category = company.products.set_index("product_id")["category"]
         # the (customer, category) pairs of the last year that no earlier line had: an
         # anti-join of two distinct-pair tables, not a Python set of every earlier line
-        had = _category_pairs(_purchase_lines(tx, pd.Timestamp.min, mid), category)
+        had = _category_pairs(
+            _between(lines, pd.Timestamp.min, mid, ["customer_id", "product_id"]), category
+        )
         bought = _category_pairs(last, category)
         joined = bought.merge(had, how="left", on=["customer_id", "category"], indicator=True)
         categories = pd.Index(
