@@ -527,48 +527,47 @@ def _build(
         if "is_return" in tx.columns
         else np.zeros(len(tx), dtype=bool)
     )
-    lines = pd.DataFrame(
-        {
-            "customer_id": frame_values(tx["customer_id"]),
-            "day": tx_dates.dt.normalize().to_numpy(),
-            "amount": amount,
-            "margin": margin.to_numpy(dtype=float) if margin is not None else np.nan,
-            # a purchase is a line with a positive amount: not a return, not a contact
-            "purchase": (amount > 0) & ~is_return,
-        }
-    )
-    in_window = (lines["day"] > start) & (lines["day"] <= end)
-    in_previous = (lines["day"] > previous_start) & (lines["day"] <= start)
-    window = lines[in_window]
-    bought = window[window["purchase"]]
-    by_customer = window.groupby("customer_id", sort=True)
-    purchases = lines[lines["purchase"]]
+    # a purchase is a line with a positive amount: not a return, not a contact
+    purchase = (amount > 0) & ~is_return
+    days = tx_dates.dt.normalize().to_numpy()
+    line_margin = margin.to_numpy(dtype=float) if margin is not None else None
+    in_window = (days > start.to_datetime64()) & (days <= end.to_datetime64())
+    in_previous = (days > previous_start.to_datetime64()) & (days <= start.to_datetime64())
 
-    ids = pd.Index(lines["customer_id"].dropna().unique())
+    # customers numbered once: every per-customer figure below groups the lines by that
+    # number, and puts it at its place in the sorted ids (no Python string per line)
+    codes, uniques = pd.factorize(tx["customer_id"])
+    present = pd.Index(frame_values(pd.Series(uniques)))
+    ids = present
     if customers is not None:
         require_columns(customers, "customers", ["customer_id"])
         ids = ids.union(pd.Index(customers["customer_id"].dropna().unique()))
     # plain text ids, as they come back from the disk cache
     ids = ids.sort_values().astype(str)
+    position = ids.get_indexer(present.astype(str))[codes]
+    position[codes < 0] = -1
+    per = _PerCustomer(position, len(ids))
+
     out = pd.DataFrame(index=ids)
     out.index.name = "customer_id"
-    first_last = purchases.groupby("customer_id")["day"].agg(["min", "max"])
-    out["first_purchase"] = first_last["min"].reindex(ids)
-    out["last_purchase"] = first_last["max"].reindex(ids)
+    out["first_purchase"] = per.reduce(purchase, days, "min")
+    out["last_purchase"] = per.reduce(purchase, days, "max")
 
-    out["recency_days"] = rfm["recency"].reindex(ids).astype("Int64")
-    out["purchase_days"] = rfm["frequency"].reindex(ids).fillna(0).astype(np.int64)
-    out["monetary"] = rfm["monetary"].reindex(ids).fillna(0.0)
+    scores = rfm.reindex(ids)
+    out["recency_days"] = scores["recency"].astype("Int64")
+    out["purchase_days"] = scores["frequency"].fillna(0).astype(np.int64)
+    out["monetary"] = scores["monetary"].fillna(0.0)
     for column in ("r_score", "f_score", "m_score"):
-        out[column] = rfm[column].reindex(ids).astype("Int64")
-    out["rfm_code"] = rfm["rfm_code"].reindex(ids).astype(str)
-    out["rfm_segment"] = rfm["segment"].reindex(ids).fillna("no purchase").astype(str)
+        out[column] = scores[column].astype("Int64")
+    out["rfm_code"] = scores["rfm_code"].astype(str)
+    out["rfm_segment"] = scores["segment"].fillna("no purchase").astype(str)
+    del scores
 
-    out["purchases"] = bought.groupby("customer_id")["day"].nunique().reindex(ids).fillna(0)
-    out["purchases"] = out["purchases"].astype(np.int64)
-    out["revenue"] = by_customer["amount"].sum().reindex(ids).fillna(0.0)
+    bought = in_window & purchase
+    out["purchases"] = per.distinct(bought, days)
+    out["revenue"] = per.reduce(in_window, amount, "sum", fill=0.0)
     if margin_known:
-        out["gross_margin"] = by_customer["margin"].sum().reindex(ids).fillna(0.0)
+        out["gross_margin"] = per.reduce(in_window, line_margin, "sum", fill=0.0)
     else:
         out["gross_margin"] = np.nan
 
@@ -592,28 +591,27 @@ def _build(
             out["cost_to_serve"] = served["cost_to_serve"].reindex(ids).fillna(0.0)
     if not cts_known:
         notes.append(N_("cost to serve not measured: no interactions or channels table"))
+    earlier = per.reduce(
+        in_previous, line_margin if metric == "margin" else amount, "sum", fill=0.0
+    )
     out["previous_value"] = _previous_value(
-        lines[in_previous], ids, metric, interactions if cts_known else None, channels,
-        (previous_start, start),
+        pd.Series(earlier, index=ids), ids, metric, interactions if cts_known else None,
+        channels, (previous_start, start),
     )  # fmt: skip
-    previous = lines[in_previous]
-    out["previous_revenue"] = previous.groupby("customer_id")["amount"].sum().reindex(ids)
-    out["previous_revenue"] = out["previous_revenue"].fillna(0.0).astype(float)
+    out["previous_revenue"] = per.reduce(in_previous, amount, "sum", fill=0.0).astype(float)
     cts = out["cost_to_serve"].fillna(0.0)
     out["profit"] = out["gross_margin"] - cts if margin_known else np.nan
     out["current_value"] = (
         out["gross_margin"] - cts if metric == "margin" else out["revenue"].astype(float)
     )
 
-    buyers_now = pd.Index(bought["customer_id"].unique())
-    buyers_before = pd.Index(lines.loc[in_previous & lines["purchase"], "customer_id"].unique())
-    out["is_buyer"] = isin(out.index, buyers_now)
-    out["bought_previous_window"] = isin(out.index, buyers_before)
+    out["is_buyer"] = per.any(bought)
+    out["bought_previous_window"] = per.any(in_previous & purchase)
     out["is_active"] = out["is_buyer"] | isin(out.index, contacted)
-    # the copies of the lines are done with: free them before the forecast and the
-    # contact episodes, which make large copies of their own
-    del lines, window, bought, by_customer, purchases, previous, margin, amount, is_return
-    del dates, tx_dates, in_window, in_previous
+    # the per-line arrays are done with: free them before the forecast and the contact
+    # episodes, which make large copies of their own
+    del per, position, codes, days, purchase, bought, in_window, in_previous
+    del margin, line_margin, amount, is_return, dates, tx_dates
 
     fit = _forecast(tx, out, end, requested, metric, margin_known, cts_known, use_cache)
     notes += fit.reasons
@@ -683,8 +681,50 @@ def _build(
     )
 
 
+class _PerCustomer:
+    """Per-customer figures of transaction lines, each line given as its customer's place.
+
+    ``position`` holds each line's place in the sorted customer ids (-1: no customer).
+    Lines are grouped by that number with pandas' grouped reductions, in line order
+    within a customer, so sums come out exactly as grouping by the ids themselves.
+    """
+
+    def __init__(self, position: np.ndarray, customers: int):
+        self.position = position
+        self.customers = customers
+        self.known = position >= 0
+
+    def reduce(self, mask: np.ndarray, values: np.ndarray, how: str, fill=None) -> np.ndarray:
+        """``how`` ("sum", "min", "max") of ``values`` per customer over the masked lines.
+
+        Customers without a line get ``fill``, else NaN (NaT for dates).
+        """
+        keep = mask & self.known
+        grouped = getattr(pd.Series(values[keep]).groupby(self.position[keep]), how)()
+        if values.dtype.kind == "M":
+            result = np.full(self.customers, np.datetime64("NaT"), dtype=values.dtype)
+        else:
+            missing = np.nan if fill is None else fill
+            result = np.full(self.customers, missing, dtype=np.result_type(values.dtype, float))
+        result[grouped.index.to_numpy()] = grouped.to_numpy()
+        return result
+
+    def distinct(self, mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """The number of distinct ``values`` per customer over the masked lines."""
+        keep = mask & self.known
+        pairs = pd.DataFrame({"customer": self.position[keep], "value": values[keep]})
+        pairs = pairs.dropna().drop_duplicates()
+        return np.bincount(pairs["customer"].to_numpy(), minlength=self.customers).astype(np.int64)
+
+    def any(self, mask: np.ndarray) -> np.ndarray:
+        """Whether each customer has a masked line."""
+        flag = np.zeros(self.customers, dtype=bool)
+        flag[self.position[mask & self.known]] = True
+        return flag
+
+
 def _previous_value(
-    lines: pd.DataFrame,
+    value: pd.Series,
     ids: pd.Index,
     metric: str,
     interactions: pd.DataFrame | None,
@@ -693,11 +733,9 @@ def _previous_value(
 ) -> pd.Series:
     """Current value over the previous window, by the window's rule (0 without activity).
 
-    ``lines`` are the transaction lines of the previous window; margin minus the cost to
-    serve of that window's contacts (when measured), or revenue.
+    ``value`` is each customer's margin (or revenue) over the previous window's lines,
+    0 without any; minus the cost to serve of that window's contacts (when measured).
     """
-    column = "margin" if metric == "margin" else "amount"
-    value = lines.groupby("customer_id")[column].sum().reindex(ids).fillna(0.0)
     if metric == "margin" and interactions is not None:
         days = pd.to_datetime(interactions["date"], errors="coerce")
         earlier = interactions.loc[
