@@ -129,8 +129,11 @@ def _revenue_table(
     same way (pandas' grouped sum, line order within a cell), but grouped on two numbers
     per line instead of two Python strings per line.
     """
-    present = np.unique(customer)
-    row = np.searchsorted(present, customer)
+    # the customers with a line here, in id order, and each line's row among them
+    seen = np.zeros(len(names), dtype=bool)
+    seen[customer] = True
+    present = np.flatnonzero(seen)
+    row = (np.cumsum(seen) - 1)[customer]
     items, label = sorted_codes(labels)
     values = np.zeros((len(present), len(items)))
     if len(items):

@@ -60,8 +60,8 @@ def penetration(
     names, customer = sorted_codes(lines["customer_id"])
     kinds, kind = sorted_codes(lines["category"])
     items, item = sorted_codes(lines["product_id"])
-    owned = np.unique(customer.astype(np.int64) * max(len(kinds), 1) + kind)
-    sold = np.unique(customer.astype(np.int64) * max(len(items), 1) + item)
+    owned = _distinct(customer.astype(np.int64) * max(len(kinds), 1) + kind)
+    sold = _distinct(customer.astype(np.int64) * max(len(items), 1) + item)
     per_customer = pd.DataFrame(
         {
             "categories": np.bincount(owned // max(len(kinds), 1), minlength=len(names)),
@@ -91,6 +91,23 @@ def penetration(
         "summary": summary,
         "category_penetration": category_penetration,
     }
+
+
+#: Up to this many possible keys, distinct keys are found by marking them in an array
+#: (one byte per possible key, in one pass) rather than by hashing or sorting them.
+_MARKED_KEYS = 1 << 28
+
+
+def _distinct(keys: np.ndarray) -> np.ndarray:
+    """The distinct non-negative whole numbers of ``keys``, ascending (``np.unique``)."""
+    if not len(keys):
+        return keys
+    space = int(keys.max()) + 1
+    if space > _MARKED_KEYS:
+        return np.unique(keys)
+    marked = np.zeros(space, dtype=bool)
+    marked[keys] = True
+    return np.flatnonzero(marked)
 
 
 def _category_lines(
