@@ -131,8 +131,12 @@ def rfm_table(
     keep = days <= end_day
     if len(days) and not keep.any():
         raise ParameterError(f"observation_end ({observation_end}) is before the first transaction")
+    # customers numbered in id order, and the lines grouped by that number: a Python
+    # string per line (ten million) made the grouping slow and large
+    codes, ids = pd.factorize(customers[keep], sort=True)
+    known = codes >= 0
     frame = pd.DataFrame(
-        {"customer": customers.to_numpy()[keep], "day": days[keep], "amount": amount[keep]}
+        {"customer": codes[known], "day": days[keep][known], "amount": amount[keep][known]}
     )
     grouped = frame.groupby("customer", sort=True)
     first = grouped["day"].min()
@@ -148,6 +152,11 @@ def rfm_table(
         },
         index=first.index,
     )
+    chosen = ids[first.index.to_numpy()]
+    if chosen.dtype == object or isinstance(chosen.dtype, pd.StringDtype):
+        # the ids as grouping their Python values made them: text becomes pandas' str
+        chosen = pd.Index(chosen.to_numpy(dtype=object))
+    out.index = chosen
     out.index.name = customer_col
     return out
 
