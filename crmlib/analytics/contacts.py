@@ -70,7 +70,8 @@ def contact_episodes(interactions: pd.DataFrame, window_days: int = 14) -> pd.Da
     new_episode = ~(same_thread & (gap <= window_days))
     episode = pd.Series(np.cumsum(new_episode), index=data.index, name="episode")
     grouped = data.groupby(episode, sort=False)
-    first = grouped.head(1).set_index(episode[new_episode].to_numpy())
+    # an episode's contacts are one run of rows: its first row is where it starts
+    first = data[new_episode].set_index(episode[new_episode].to_numpy())
     paths = _channel_paths(episode.to_numpy(), data["channel"].astype(str).to_numpy())
     out = pd.DataFrame(
         {
@@ -103,8 +104,10 @@ def _channel_paths(episode: np.ndarray, channel: np.ndarray) -> np.ndarray:
     channel codes form one row of a small matrix, and only its distinct rows are joined
     into text.
     """
-    firsts = pd.DataFrame({"episode": episode, "channel": channel}).drop_duplicates()
-    codes, names = pd.factorize(firsts["channel"])
+    # channels numbered in order of first use (as factorising the firsts would number them)
+    numbers, names = pd.factorize(channel)
+    firsts = pd.DataFrame({"episode": episode, "channel": numbers}).drop_duplicates()
+    codes = firsts["channel"].to_numpy()
     runs = firsts["episode"].to_numpy()
     starts = np.r_[True, runs[1:] != runs[:-1]] if len(runs) else np.zeros(0, dtype=bool)
     group = np.cumsum(starts) - 1
@@ -112,10 +115,27 @@ def _channel_paths(episode: np.ndarray, channel: np.ndarray) -> np.ndarray:
     width = int(position.max()) + 1 if len(runs) else 1
     matrix = np.full((int(starts.sum()), width), -1, dtype=np.int32)
     matrix[group, position] = codes
-    rows, inverse = np.unique(matrix, axis=0, return_inverse=True)
+    rows, inverse = _distinct_rows(matrix, len(names))
     words = np.asarray(names, dtype=object)
     labels = np.asarray([" > ".join(words[row[row >= 0]]) for row in rows], dtype=object)
     return labels[inverse.ravel()]
+
+
+def _distinct_rows(matrix: np.ndarray, symbols: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(matrix, axis=0, return_inverse=True)`` for small codes (-1 to symbols-1).
+
+    Each row is read as one number in base ``symbols + 1``, so a million rows are told
+    apart as a million numbers rather than sorted as rows (3 s). Rows too wide for one
+    64-bit number go the NumPy way.
+    """
+    base = symbols + 1
+    if matrix.shape[1] * np.log2(max(base, 2)) >= 62:
+        rows, inverse = np.unique(matrix, axis=0, return_inverse=True)
+        return rows, np.asarray(inverse).ravel()
+    weights = base ** np.arange(matrix.shape[1] - 1, -1, -1, dtype=np.int64)
+    keys = (matrix.astype(np.int64) + 1) @ weights
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    return matrix[first], np.asarray(inverse).ravel()
 
 
 def episode_summary(episodes: pd.DataFrame, by: str = "process") -> pd.DataFrame:
