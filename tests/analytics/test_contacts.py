@@ -130,3 +130,18 @@ def test_channel_handovers_by_hand():
     bare = channel_handovers(data.drop(columns="resolved"), window_days=14)
     assert bare["continued"].tolist() == [False, True, True]
     assert bare["resolved"].isna().all()
+
+
+def test_distinct_rows_match_numpy_for_narrow_and_wide_rows():
+    import numpy as np
+
+    from crmlib.analytics.contacts import _distinct_rows
+
+    rng = np.random.default_rng(3)
+    for width, symbols in ((3, 5), (40, 9)):
+        matrix = rng.integers(-1, symbols, size=(500, width)).astype(np.int32)
+        matrix[::7] = matrix[0]
+        rows, inverse = _distinct_rows(matrix, symbols)
+        np.testing.assert_array_equal(rows[inverse], matrix)
+        expected = np.unique(matrix, axis=0)
+        assert len(rows) == len(expected)
