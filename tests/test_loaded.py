@@ -63,3 +63,23 @@ def test_a_table_built_by_hand_is_read_afresh_after_a_change_in_place():
     assert changed.loc["A", "first_date"] == pd.Timestamp("2025-01-20")
     assert rhythm.loc["A", "first_date"] == pd.Timestamp("2025-01-01")
     assert "C" in changed.index and "C" not in rhythm.index
+
+
+def test_derived_results_are_kept_only_for_loaded_tables():
+    from crmlib.loaded import derived
+
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    table = lines()
+    assert derived(table, "k", compute) == 1
+    assert derived(table, "k", compute) == 2  # not loaded: computed each time
+    mark_loaded(table)
+    assert derived(table, "k", compute) == 3
+    assert derived(table, "k", compute) == 3  # kept
+    derived(table, "a", compute)
+    derived(table, "b", compute)  # two kept per table: "k" is dropped
+    assert derived(table, "k", compute) == 6

@@ -47,6 +47,7 @@ from scipy import sparse
 
 from crmlib.analytics.summary import require_columns as _require_columns
 from crmlib.errors import MissingDataError, ParameterError
+from crmlib.loaded import derived, is_loaded
 from crmlib.text import translate
 from crmlib.text_columns import as_objects, sorted_codes
 
@@ -95,6 +96,18 @@ def purchase_items(
         at the category level.
     """
     column = _item_col(level)
+    if products is not None and not is_loaded(products):
+        return _purchase_items(transactions, products, level, column, end)
+    # the same lines are read by co-purchase, next-purchase rates and the scores
+    key = ("purchase_items", level, None if end is None else pd.Timestamp(end), id(products))
+    return derived(
+        transactions, key, lambda: _purchase_items(transactions, products, level, column, end)
+    )
+
+
+def _purchase_items(
+    transactions: pd.DataFrame, products: pd.DataFrame | None, level: str, column: str, end
+) -> pd.DataFrame:
     if "product_id" not in transactions.columns:
         raise MissingDataError(
             translate(
