@@ -259,8 +259,23 @@ class NextPurchase:
 
 
 def _first_last(lines: pd.DataFrame) -> pd.DataFrame:
-    grouped = lines.groupby(["customer_id", "item"], sort=True)["date"]
-    return grouped.agg(first="min", last="max").reset_index()
+    """Per (customer, item), sorted by both: the ``first`` and ``last`` purchase dates.
+
+    Grouped on one number per pair, not on two Python strings per line.
+    """
+    customer, customers = pd.factorize(lines["customer_id"], sort=True)
+    item, items = pd.factorize(lines["item"], sort=True)
+    pair = customer.astype(np.int64) * max(len(items), 1) + item
+    spans = pd.Series(lines["date"].to_numpy()).groupby(pair, sort=True).agg(["min", "max"])
+    pairs = spans.index.to_numpy()
+    return pd.DataFrame(
+        {
+            "customer_id": np.asarray(customers, dtype=object)[pairs // max(len(items), 1)],
+            "item": np.asarray(items, dtype=object)[pairs % max(len(items), 1)],
+            "first": spans["min"].to_numpy(),
+            "last": spans["max"].to_numpy(),
+        }
+    )
 
 
 #: Customer-item pairs compared in one block of :func:`_follow_counts`.
@@ -292,7 +307,9 @@ def _follow_counts(
         left = row_start + position // width
         right = row_start + position % width
         later = last[right] > first[left]
-        np.add.at(follows, code[left[later]] * n_items + code[right[later]], 1)
+        follows += np.bincount(
+            code[left[later]] * n_items + code[right[later]], minlength=n_items * n_items
+        )
     return follows.reshape(n_items, n_items)
 
 
@@ -351,8 +368,8 @@ def next_purchase_rates(
 
 
 def _ownership(lines: pd.DataFrame, customers: pd.Index, items: pd.Index) -> sparse.csr_matrix:
-    row = customers.get_indexer(lines["customer_id"])
-    col = items.get_indexer(lines["item"])
+    row = _positions(customers, lines["customer_id"])
+    col = _positions(items, lines["item"])
     ok = (row >= 0) & (col >= 0)
     matrix = sparse.csr_matrix(
         (np.ones(int(ok.sum())), (row[ok], col[ok])), shape=(len(customers), len(items))
@@ -360,6 +377,13 @@ def _ownership(lines: pd.DataFrame, customers: pd.Index, items: pd.Index) -> spa
     matrix.sum_duplicates()
     matrix.data = np.minimum(matrix.data, 1.0)
     return matrix
+
+
+def _positions(index: pd.Index, values: pd.Series) -> np.ndarray:
+    """``index.get_indexer(values)``, looking up each distinct value once."""
+    codes, uniques = pd.factorize(values)
+    found = index.get_indexer(uniques)
+    return np.where(codes >= 0, found[codes], -1)
 
 
 def _check_exclude(exclude_owned) -> None:
