@@ -10,7 +10,6 @@ nothing derived from it is kept.
 from __future__ import annotations
 
 import weakref
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
@@ -35,18 +34,17 @@ def is_loaded(frame: object) -> bool:
     return ref is not None and ref() is frame
 
 
-#: id of a loaded table -> (weak reference to it, what was derived from it by key)
-_DERIVED: dict[int, tuple[weakref.ref, OrderedDict]] = {}
-#: What is kept per table: a few derived tables of the lines stay affordable.
-_PER_TABLE = 2
+#: id of a loaded table -> (weak reference to it, {kind: (key, what was derived)})
+_DERIVED: dict[int, tuple[weakref.ref, dict[str, tuple[Hashable, object]]]] = {}
 
 
-def derived(frame: pd.DataFrame, key: Hashable, compute: Callable[[], T]) -> T:
-    """``compute()``, kept with a loaded ``frame`` under ``key`` while the frame lives.
+def derived(frame: pd.DataFrame, kind: str, key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``, kept with a loaded ``frame`` while the frame lives.
 
-    For a table the loader did not mark, ``compute()`` runs every time. What is kept is
-    shared between callers, who read it and do not change it. At most
-    :data:`_PER_TABLE` results are kept per table, the least recently used dropped.
+    One result is kept per ``kind`` of derivation (its digest, its purchase lines, ...):
+    the one for the last ``key`` asked, so a kind never holds more than one copy of the
+    lines. For a table the loader did not mark, ``compute()`` runs every time. What is
+    kept is shared between callers, who read it and do not change it.
     """
     if not is_loaded(frame):
         return compute()
@@ -54,14 +52,13 @@ def derived(frame: pd.DataFrame, key: Hashable, compute: Callable[[], T]) -> T:
     if entry is None or entry[0]() is not frame:
         for dead in [k for k, (ref, _) in _DERIVED.items() if ref() is None]:
             del _DERIVED[dead]
-        entry = (weakref.ref(frame), OrderedDict())
+        entry = (weakref.ref(frame), {})
         _DERIVED[id(frame)] = entry
-    kept = entry[1]
-    if key in kept:
-        kept.move_to_end(key)
-        return kept[key]
+    kept = entry[1].get(kind)
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    # the old result goes before the new one is made: two copies of the lines never meet
+    entry[1].pop(kind, None)
     value = compute()
-    kept[key] = value
-    while len(kept) > _PER_TABLE:
-        kept.popitem(last=False)
+    entry[1][kind] = (key, value)
     return value

@@ -75,11 +75,12 @@ def test_derived_results_are_kept_only_for_loaded_tables():
         return len(calls)
 
     table = lines()
-    assert derived(table, "k", compute) == 1
-    assert derived(table, "k", compute) == 2  # not loaded: computed each time
+    assert derived(table, "kind", "k", compute) == 1
+    assert derived(table, "kind", "k", compute) == 2  # not loaded: computed each time
     mark_loaded(table)
-    assert derived(table, "k", compute) == 3
-    assert derived(table, "k", compute) == 3  # kept
-    derived(table, "a", compute)
-    derived(table, "b", compute)  # two kept per table: "k" is dropped
-    assert derived(table, "k", compute) == 6
+    assert derived(table, "kind", "k", compute) == 3
+    assert derived(table, "kind", "k", compute) == 3  # kept
+    assert derived(table, "other", "k", compute) == 4  # another kind has its own
+    assert derived(table, "kind", "j", compute) == 5  # one result per kind: "k" is gone
+    assert derived(table, "kind", "k", compute) == 6
+    assert derived(table, "other", "k", compute) == 4

@@ -99,9 +99,12 @@ def purchase_items(
     if products is not None and not is_loaded(products):
         return _purchase_items(transactions, products, level, column, end)
     # the same lines are read by co-purchase, next-purchase rates and the scores
-    key = ("purchase_items", level, None if end is None else pd.Timestamp(end), id(products))
+    key = (level, None if end is None else pd.Timestamp(end), id(products))
     return derived(
-        transactions, key, lambda: _purchase_items(transactions, products, level, column, end)
+        transactions,
+        "purchase_items",
+        key,
+        lambda: _purchase_items(transactions, products, level, column, end),
     )
 
 

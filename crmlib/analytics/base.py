@@ -58,7 +58,6 @@ from crmlib.analytics.profitability import (
     value_categories,
     value_tiers,
 )
-from crmlib.analytics.purchases import forget_purchase_lines
 from crmlib.analytics.rfm import rfm_analysis
 from crmlib.analytics.summary import check_frequency, require_columns, summarize_transactions
 from crmlib.analytics.vocabulary import definition
@@ -416,7 +415,6 @@ def clear_memory() -> None:
         _MEMORY.clear()
         _BY_OBJECT.clear()
         _FITS.clear()
-    forget_purchase_lines()
 
 
 def _check_settings(

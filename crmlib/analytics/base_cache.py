@@ -22,7 +22,6 @@ import json
 import os
 import shutil
 import tempfile
-import weakref
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from crmlib import i18n
-from crmlib.loaded import is_loaded
+from crmlib.loaded import derived
 
 #: Bump when the base's columns, definitions or figures change: old entries then miss.
 CACHE_VERSION = "base-6"
@@ -53,10 +52,6 @@ def cache_dir() -> Path:
     return Path(given).expanduser() if given else Path.home() / ".cache" / "crm-workbook"
 
 
-#: id of a loaded table -> (weak reference to it, its digest)
-_DIGESTS: dict[int, tuple[weakref.ref, str]] = {}
-
-
 def table_digest(table: pd.DataFrame | None) -> str:
     """A digest of a table's content: its columns, their types and every value.
 
@@ -69,19 +64,15 @@ def table_digest(table: pd.DataFrame | None) -> str:
         return "none"
     # a kernel digests the same loaded tables for the base, the lifetime fit and the
     # verdicts: a loaded table, never changed in place, is digested once while it lives
-    loaded = is_loaded(table)
-    known = _DIGESTS.get(id(table)) if loaded else None
-    if known is not None and known[0]() is table:
-        return known[1]
+    return derived(table, "digest", None, lambda: _digest_table(table))
+
+
+def _digest_table(table: pd.DataFrame) -> str:
     digest = hashlib.blake2b(digest_size=16)
     digest.update(json.dumps([[str(c), str(t)] for c, t in table.dtypes.items()]).encode())
     digest.update(str(len(table)).encode())
     for _, column in table.items():
         _digest_column(digest, column)
-    if loaded:
-        for key in [k for k, (ref, _) in _DIGESTS.items() if ref() is None]:
-            del _DIGESTS[key]
-        _DIGESTS[id(table)] = (weakref.ref(table), digest.hexdigest())
     return digest.hexdigest()
 
 

@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import weakref
 
 import numpy as np
 import pandas as pd
 
-from crmlib.loaded import is_loaded
-
-#: The last filter of a loaded table: (weak reference to the lines it came from, key, the kept lines).
-#: A model asks for the purchase lines of the same company a dozen times (cohorts,
-#: lapse, wallet, retention): filtering ten million lines with all their columns costs
-#: seconds each time. One entry keeps at most one extra copy of the lines alive.
-_LAST: list[tuple[weakref.ref, tuple, pd.DataFrame]] = []
+from crmlib.loaded import derived
 
 
 def purchase_lines(
@@ -26,8 +19,8 @@ def purchase_lines(
     ----------
     transactions : DataFrame
         With ``date`` when ``end`` is given; ``is_return`` when present. Not modified.
-        For a loaded company's table (:mod:`crmlib.loaded`) the kept lines of the last
-        call are reused when it is filtered the same way again.
+        For a loaded company's table (:mod:`crmlib.loaded`) the kept lines are reused
+        while it is filtered the same way.
     end : date-like, optional
         Last day kept (inclusive).
     negative_is_return : bool, default False
@@ -52,20 +45,9 @@ def purchase_lines(
         keep &= (data["date"] <= pd.Timestamp(end)).to_numpy(dtype=bool, na_value=False)
     if keep.all():
         return data
-    if not is_loaded(data):
-        return data[keep]
-    # the kept rows themselves are the key: ``end=None`` and an end after the last line
-    # keep the same rows and share one copy
-    key = (id(data), tuple(data.columns), hashlib.blake2b(np.packbits(keep)).hexdigest())
-    if _LAST:
-        ref, last_key, kept = _LAST[0]
-        if ref() is data and last_key == key:
-            return kept
-    kept = data[keep]
-    _LAST[:] = [(weakref.ref(data), key, kept)]
-    return kept
-
-
-def forget_purchase_lines() -> None:
-    """Drop the kept copy (after the tables it came from were changed in place)."""
-    _LAST.clear()
+    # a model asks for the purchase lines of a loaded company a dozen times (cohorts,
+    # lapse, wallet, retention), and copying ten million lines costs seconds each time:
+    # the kept rows themselves are the key, so ``end=None`` and an end after the last
+    # line share one copy
+    key = (tuple(data.columns), hashlib.blake2b(np.packbits(keep)).hexdigest())
+    return derived(data, "purchase_lines", key, lambda: data[keep])

@@ -11,15 +11,13 @@ that shows how ready the base is to buy.
 
 from __future__ import annotations
 
-import weakref
-
 import numpy as np
 import pandas as pd
 
 from crmlib.analytics.lifecycle._common import check_months, end_of, group_of
 from crmlib.analytics.purchases import purchase_lines
 from crmlib.errors import MissingDataError, ParameterError
-from crmlib.loaded import is_loaded
+from crmlib.loaded import derived
 from crmlib.text import translate
 from crmlib.text_columns import frame_values
 
@@ -71,7 +69,10 @@ def purchase_rhythm(
         raise ParameterError(f"min_days must be 0 or more, got {min_days}")
     data = purchase_lines(transactions, end)
     stop = end_of(data, end)
-    out = _purchase_days(data, keep=is_loaded(transactions)).copy()
+    # the rhythm is asked for several multiples k of the same lines (the slider, the
+    # exercises): only the threshold depends on k
+    when = None if end is None else pd.Timestamp(end)
+    out = derived(transactions, "purchase_days", when, lambda: _purchase_days(data)).copy()
     repeat = (out["purchase_days"] >= 2).to_numpy(dtype=bool)
     if not repeat.any():
         raise MissingDataError(
@@ -89,30 +90,15 @@ def purchase_rhythm(
     return out
 
 
-#: The last lines summarised: (weak reference to the purchase lines, their summary). The
-#: rhythm is asked for several multiples k of the same lines (the slider, the exercises):
-#: only the threshold depends on k.
-_LAST: list[tuple[weakref.ref, pd.DataFrame]] = []
-
-
-def _purchase_days(data: pd.DataFrame, keep: bool) -> pd.DataFrame:
-    """Per customer: ``purchase_days``, ``first_date`` and ``last_date`` of these lines.
-
-    With ``keep`` (the lines of a loaded table, :mod:`crmlib.loaded`), the summary is kept
-    for the next call on the same lines.
-    """
-    if keep and _LAST and _LAST[0][0]() is data:
-        return _LAST[0][1]
+def _purchase_days(data: pd.DataFrame) -> pd.DataFrame:
+    """Per customer: ``purchase_days``, ``first_date`` and ``last_date`` of these lines."""
     visits = pd.DataFrame(
         {"customer_id": frame_values(data["customer_id"]), "day": data["date"].dt.normalize()}
     ).drop_duplicates()
     days = visits.groupby("customer_id")["day"]
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {"purchase_days": days.size(), "first_date": days.min(), "last_date": days.max()}
     )
-    if keep:
-        _LAST[:] = [(weakref.ref(data), out)]
-    return out
 
 
 def lapse_summary(rhythm: pd.DataFrame, segments: pd.Series | None = None) -> pd.DataFrame:
