@@ -17,25 +17,28 @@ import pandas as pd
 
 T = TypeVar("T")
 
-#: id of a marked table -> a weak reference to it (a table is not hashable, so no WeakSet)
-_LOADED: dict[int, weakref.ref] = {}
+#: id of a marked table -> (a weak reference to it, {kind: (key, what was derived)}).
+#: A table is not hashable, so no WeakKeyDictionary; the reference tells a marked table
+#: from another that later took its address.
+_LOADED: dict[int, tuple[weakref.ref, dict[str, tuple[Hashable, object]]]] = {}
 
 
 def mark_loaded(frame: pd.DataFrame) -> None:
     """Mark ``frame`` as a loaded table: read from now on, never changed in place."""
-    for key in [k for k, ref in _LOADED.items() if ref() is None]:
-        del _LOADED[key]
-    _LOADED[id(frame)] = weakref.ref(frame)
+    for dead in [k for k, (ref, _) in _LOADED.items() if ref() is None]:
+        del _LOADED[dead]
+    _LOADED[id(frame)] = (weakref.ref(frame), {})
+
+
+def _entry(frame: object) -> dict[str, tuple[Hashable, object]] | None:
+    """What is kept for ``frame`` when the loader marked it, else None."""
+    entry = _LOADED.get(id(frame))
+    return entry[1] if entry is not None and entry[0]() is frame else None
 
 
 def is_loaded(frame: object) -> bool:
     """Whether ``frame`` is a table the loader marked (and not another at its address)."""
-    ref = _LOADED.get(id(frame))
-    return ref is not None and ref() is frame
-
-
-#: id of a loaded table -> (weak reference to it, {kind: (key, what was derived)})
-_DERIVED: dict[int, tuple[weakref.ref, dict[str, tuple[Hashable, object]]]] = {}
+    return _entry(frame) is not None
 
 
 def derived(frame: pd.DataFrame, kind: str, key: Hashable, compute: Callable[[], T]) -> T:
@@ -46,19 +49,14 @@ def derived(frame: pd.DataFrame, kind: str, key: Hashable, compute: Callable[[],
     lines. For a table the loader did not mark, ``compute()`` runs every time. What is
     kept is shared between callers, who read it and do not change it.
     """
-    if not is_loaded(frame):
+    kept = _entry(frame)
+    if kept is None:
         return compute()
-    entry = _DERIVED.get(id(frame))
-    if entry is None or entry[0]() is not frame:
-        for dead in [k for k, (ref, _) in _DERIVED.items() if ref() is None]:
-            del _DERIVED[dead]
-        entry = (weakref.ref(frame), {})
-        _DERIVED[id(frame)] = entry
-    kept = entry[1].get(kind)
-    if kept is not None and kept[0] == key:
-        return kept[1]
+    last = kept.get(kind)
+    if last is not None and last[0] == key:
+        return last[1]
     # the old result goes before the new one is made: two copies of the lines never meet
-    entry[1].pop(kind, None)
+    kept.pop(kind, None)
     value = compute()
-    entry[1][kind] = (key, value)
+    kept[kind] = (key, value)
     return value
