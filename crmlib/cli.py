@@ -332,6 +332,7 @@ def render(
     """
     import tempfile
 
+    from crmlib.data.checked import offered_to_kernels, write_checked
     from crmlib.data.company import load_company
     from crmlib.memory import release_memory
     from crmlib.privacy import pseudonymised_copy
@@ -352,29 +353,35 @@ def render(
         language=language or values.get("language") or None,
     )
     setting = Setting(company.language, company.locale)
-    with tempfile.TemporaryDirectory(prefix="crm-pseudonymised-") as private:
+    with tempfile.TemporaryDirectory(prefix="crm-render-") as private:
+        checked = Path(private) / "checked"
         if pseudonymise:
             source = str(pseudonymised_copy(company, Path(private)).resolve())
         else:
             source = data_dir if isinstance(data_dir, str) else str(data_dir.resolve())
+            # the kernels read the tables checked here instead of reading and checking
+            # them again, once per notebook (see crmlib.data.checked)
+            write_checked(
+                company.tables, company.sources, company.customers_derived, source, checked
+            )
         values = {"data_dir": source, "interactive": False, **values}
         name = company.name
-        # The tables were loaded only to check them: each kernel reads its own, so this
-        # process does not hold a large company in memory while the reports run.
+        # This process does not hold a large company in memory while the reports run.
         del company
         release_memory()
         failures = []
         try:
-            results = render_many(
-                paths,
-                out_dir,
-                parameters=values,
-                formats=chosen,
-                company=name,
-                execution_timeout=timeout or None,
-                progress=sys.stderr.isatty(),
-                setting=setting,
-            )
+            with offered_to_kernels(checked):
+                results = render_many(
+                    paths,
+                    out_dir,
+                    parameters=values,
+                    formats=chosen,
+                    company=name,
+                    execution_timeout=timeout or None,
+                    progress=sys.stderr.isatty(),
+                    setting=setting,
+                )
         except ReportSetError as error:
             results, failures = error.results, error.failures
     for result in results:

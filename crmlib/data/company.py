@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from crmlib.data.checked import read_checked
 from crmlib.data.database import DatabaseSource, connect, parse_source, read_table
 from crmlib.data.mapping import (
     MAPPING_FILE,
@@ -363,6 +364,47 @@ def load_company(
     )
     company_currency = _currency(currency, info, mapping)
     setting = _setting(info, language)
+    checked = read_checked(data_dir)
+    if checked is not None:
+        # checked by the render that started this kernel: read back, not checked again
+        tables, sources, derived = checked.tables, checked.sources, checked.customers_derived
+    else:
+        tables, sources, derived = _read_and_check(data_dir, database, mapping)
+
+    if end is None:
+        last = tables["transactions"]["date"].max()
+        end = last.normalize() if pd.notna(last) else pd.Timestamp.today().normalize()
+    if database is None:
+        default_name, home = data_dir.resolve().name, data_dir
+    else:
+        # Without a settings folder, workshop answers are kept in the current folder.
+        default_name, home = database.name, settings_dir or Path.cwd()
+    # reading and checking made copies of every table: give their pages back
+    release_memory()
+    for frame in tables.values():
+        mark_loaded(frame)
+    return Company(
+        name=str(name or info.get("name") or default_name),
+        currency=company_currency,
+        data_dir=home,
+        database=database.url if database is not None else "",
+        observation_end=end,
+        sources=sources,
+        customers_derived=derived,
+        language=setting.language,
+        locale=setting.locale,
+        **tables,
+    )
+
+
+def _read_and_check(
+    data_dir: Path, database: DatabaseSource | None, mapping: dict[str, TableMapping]
+) -> tuple[dict[str, pd.DataFrame], dict[str, Path], bool]:
+    """Read every table from the folder or database, parse it and check it.
+
+    Returns the tables, the file or table each came from, and whether the customers
+    were derived from the transactions.
+    """
     tables: dict[str, pd.DataFrame] = {}
     sources: dict[str, Path] = {}
     header_rows: dict[str, int] = {}
@@ -399,28 +441,4 @@ def load_company(
         _check_known_customers(tables, source_names, header_rows)
     check_references(tables, source_names, header_rows)
     check_returns(tables["transactions"], source_names["transactions"], header_rows["transactions"])
-
-    if end is None:
-        last = tables["transactions"]["date"].max()
-        end = last.normalize() if pd.notna(last) else pd.Timestamp.today().normalize()
-    if database is None:
-        default_name, home = data_dir.resolve().name, data_dir
-    else:
-        # Without a settings folder, workshop answers are kept in the current folder.
-        default_name, home = database.name, settings_dir or Path.cwd()
-    # reading and checking made copies of every table: give their pages back
-    release_memory()
-    for frame in tables.values():
-        mark_loaded(frame)
-    return Company(
-        name=str(name or info.get("name") or default_name),
-        currency=company_currency,
-        data_dir=home,
-        database=database.url if database is not None else "",
-        observation_end=end,
-        sources=sources,
-        customers_derived=derived,
-        language=setting.language,
-        locale=setting.locale,
-        **tables,
-    )
+    return tables, sources, derived
