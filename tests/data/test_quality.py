@@ -44,3 +44,14 @@ def test_monthly_activity_and_revenue(company):
     assert activity.loc["2024-02-01", "active_customers"] == 2
     revenue = customer_revenue(company)
     assert revenue.to_dict() == {"C1": 30.0, "C2": 5.0, "C3": 0.0}
+
+
+def test_revenue_is_kept_per_observation_end_and_never_shared_for_changing(company):
+    from dataclasses import replace
+
+    first = customer_revenue(company)
+    first.loc["C1"] = -1.0  # a caller's change stays with the caller
+    assert customer_revenue(company).to_dict() == {"C1": 30.0, "C2": 5.0, "C3": 0.0}
+    earlier = replace(company, observation_end=pd.Timestamp("2024-01-31"))
+    assert customer_revenue(earlier).to_dict() == {"C1": 10.0, "C2": 0.0, "C3": 0.0}
+    assert customer_revenue(company)["C1"] == 30.0
