@@ -147,6 +147,28 @@ def segments_at(
         .segments_table()
         .set_index("customer_id")
     )
+    return segments_of(table, customers, transactions, at=at, by=by, horizon_months=horizon_months)
+
+
+def segments_of(
+    table: pd.DataFrame,
+    customers: pd.DataFrame | None,
+    transactions: pd.DataFrame,
+    *,
+    at,
+    by: str = "value_tier",
+    horizon_months: int = 12,
+) -> pd.DataFrame:
+    """Every customer's segment on day ``at``, from a base of that day.
+
+    ``table`` is the base's segments table indexed by customer_id
+    (``base.segments_table().set_index("customer_id")``) of a base whose observation end
+    is ``at``: the company's own base for its observation end, so that the segments at
+    the end of a migration are the base's tiers rather than those of a second base
+    built again. Labels and columns as :func:`segments_at`.
+    """
+    state_order(by)
+    at = pd.Timestamp(at).normalize()
     segment = table[by].astype(object)
     if by != "rfm_segment":
         window_start = at - pd.DateOffset(months=horizon_months)

@@ -253,3 +253,38 @@ def test_chance_baseline_with_uneven_sizes():
     # observed: w and z stay (0.5), x and y down (0.5)
     assert base.loc["same", "observed"] == 0.5
     assert base.attrs["stability"] == pytest.approx((0.5 - 0.375) / 0.625)
+
+
+@pytest.mark.parametrize("end", [None, "2025-06-30"])
+@pytest.mark.parametrize("by", ["value_tier", "value_category", "rfm_segment"])
+def test_the_bases_own_segments_are_those_a_base_of_that_day_gives(by, end, sample_dir):
+    """The migration's second date reads the company's base instead of building one again."""
+    from crmlib.analytics.base import customer_base
+    from crmlib.data.company import load_company
+
+    company = load_company(sample_dir, observation_end=end)
+    base = customer_base(company, use_cache=False)
+    settings = base.settings
+    rebuilt = mg.segments_at(
+        company.transactions,
+        company.customers,
+        company.interactions,
+        company.channels,
+        company.products,
+        at=settings.observation_end,
+        by=by,
+        horizon_months=int(settings.window_months),
+        value_metric=settings.value_metric,
+        ssc_share=settings.ssc_share,
+        mgc_share=settings.mgc_share,
+    )
+    own = mg.segments_of(
+        base.segments_table().set_index("customer_id"),
+        company.customers,
+        company.transactions,
+        at=settings.observation_end,
+        by=by,
+        horizon_months=int(settings.window_months),
+    )
+    pd.testing.assert_frame_equal(own, rebuilt, check_exact=True)
+    assert own.attrs == rebuilt.attrs

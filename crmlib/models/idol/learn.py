@@ -182,7 +182,15 @@ def migrate(
         "mgc_share": settings.mgc_share,
     }
     before = mg.segments_at(*tables, at=first, **shared)
-    after = mg.segments_at(*tables, at=second, **shared)
+    # the end of the period is the base's own day: its tiers, not a second base's
+    after = mg.segments_of(
+        base.segments_table().set_index("customer_id"),
+        company.customers,
+        company.transactions,
+        at=second,
+        by=by,
+        horizon_months=window_months,
+    )
     table = mg.migration_table(before["segment"], after["segment"], order)
     return Migration(
         months=int(months),
