@@ -26,11 +26,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from crmlib import i18n
-from crmlib.loaded import derived
+from crmlib.digest import table_digest
 
 #: Bump when the base's columns, definitions or figures change: old entries then miss.
 CACHE_VERSION = "base-6"
@@ -46,90 +45,13 @@ _TABLE = "table.parquet"
 _META = "meta.json"
 
 
+__all__ = ["CACHE_ENV", "CACHE_VERSION", "cache_dir", "cache_key", "table_digest"]
+
+
 def cache_dir() -> Path:
     """The cache folder: ``$CRM_WORKBOOK_CACHE`` or ``~/.cache/crm-workbook``."""
     given = os.environ.get(CACHE_ENV, "").strip()
     return Path(given).expanduser() if given else Path.home() / ".cache" / "crm-workbook"
-
-
-def table_digest(table: pd.DataFrame | None) -> str:
-    """A digest of a table's content: its columns, their types and every value.
-
-    Row order counts (a reordered table may rank ties differently), the index does not.
-    Each column is fed to the hash as its Arrow values (lengths and bytes for text), so
-    a table of ten million lines is digested at memory speed: pandas' row hashing of
-    text columns took seconds per column, in every kernel of a report set.
-    """
-    if table is None:
-        return "none"
-    # a kernel digests the same loaded tables for the base, the lifetime fit and the
-    # verdicts: a loaded table, never changed in place, is digested once while it lives
-    return derived(table, "digest", None, lambda: _digest_table(table))
-
-
-def _digest_table(table: pd.DataFrame) -> str:
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(json.dumps([[str(c), str(t)] for c, t in table.dtypes.items()]).encode())
-    digest.update(str(len(table)).encode())
-    for _, column in table.items():
-        _digest_column(digest, column)
-    return digest.hexdigest()
-
-
-def _digest_column(digest, column: pd.Series) -> None:
-    """Feed one column's values to ``digest`` as an unambiguous byte stream.
-
-    Per Arrow chunk: its length, its null mask, then the valid values (fixed-width
-    values as they are; text as each value's length, then its bytes). Every part's size
-    follows from what came before, so two different columns cannot give one stream.
-    A column Arrow cannot take as it is (mixed Python objects) is hashed by pandas.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    try:
-        chunks = pa.chunked_array(pa.array(column.array)).chunks
-    except (pa.ArrowException, TypeError, ValueError):
-        chunks = None
-    if chunks is None or any(not _plain(chunk.type) for chunk in chunks):
-        hashed = pd.util.hash_pandas_object(column, index=False).to_numpy(dtype=np.uint64)
-        digest.update(b"rows" + hashed.tobytes())
-        return
-    for chunk in chunks:
-        digest.update(np.int64(len(chunk)).tobytes())
-        if chunk.null_count:
-            digest.update(chunk.is_null().to_numpy(zero_copy_only=False).tobytes())
-            chunk = pc.drop_null(chunk)
-        if (
-            pa.types.is_string(chunk.type)
-            or pa.types.is_large_string(chunk.type)
-            or (pa.types.is_binary(chunk.type) or pa.types.is_large_binary(chunk.type))
-        ):
-            width = np.int64 if chunk.type in (pa.large_string(), pa.large_binary()) else np.int32
-            offsets = np.frombuffer(chunk.buffers()[1], dtype=width)
-            offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
-            digest.update(np.diff(offsets).astype(np.int64).tobytes())
-            if len(offsets) > 1:
-                data = memoryview(chunk.buffers()[2])[int(offsets[0]) : int(offsets[-1])]
-                digest.update(data)
-        else:
-            digest.update(np.ascontiguousarray(chunk.to_numpy(zero_copy_only=False)).tobytes())
-
-
-def _plain(kind) -> bool:
-    """Whether a chunk of this Arrow type is digested from its values directly."""
-    import pyarrow as pa
-
-    return (
-        pa.types.is_integer(kind)
-        or pa.types.is_floating(kind)
-        or pa.types.is_boolean(kind)
-        or pa.types.is_temporal(kind)
-        or pa.types.is_string(kind)
-        or pa.types.is_large_string(kind)
-        or pa.types.is_binary(kind)
-        or pa.types.is_large_binary(kind)
-    )
 
 
 def cache_key(tables: Mapping[str, pd.DataFrame | None], parameters: Mapping[str, Any]) -> str:

@@ -13,6 +13,8 @@ again.
   describes the same data, even when the source changes while they run.
 - Only the tables come from the folder. Each kernel still reads company.yml and
   mapping.yml and applies its own parameters (observation end, currency, language).
+- Each table's content digest is computed once, by the render, and kept with the table
+  in every kernel (the customer-base cache is keyed by it).
 - A folder that is missing, unreadable or made for another source is ignored, and the
   company is read from its source as usual. A notebook opened in JupyterLab never sees
   one: the variable is set only for the kernels of one render.
@@ -35,6 +37,7 @@ import pyarrow as pa
 
 from crmlib.atomic import atomic_path, atomic_write_bytes
 from crmlib.data.database import parse_source
+from crmlib.digest import table_digest
 
 #: Names the folder of checked tables a render hands to its kernels.
 CHECKED_ENV = "CRM_WORKBOOK_CHECKED"
@@ -51,6 +54,8 @@ class CheckedTables:
     tables: dict[str, pd.DataFrame]
     sources: dict[str, Path]
     customers_derived: bool
+    #: each table's content digest, computed by the render (see :mod:`crmlib.digest`)
+    digests: dict[str, str]
 
 
 def source_key(data_dir: str | os.PathLike[str]) -> str:
@@ -88,6 +93,8 @@ def write_checked(
         "tables": list(tables),
         "sources": {name: str(path) for name, path in sources.items()},
         "customers_derived": bool(customers_derived),
+        # the kernels' base and verdict caches are keyed by these: hashed once, here
+        "digests": {name: table_digest(frame) for name, frame in tables.items()},
     }
     atomic_write_bytes(folder / _MANIFEST, json.dumps(manifest, indent=1).encode())
     return folder
@@ -110,10 +117,11 @@ def read_checked(data_dir: str | os.PathLike[str]) -> CheckedTables | None:
         tables = {name: _read_table(folder / f"{name}.arrow") for name in manifest["tables"]}
         sources = {name: Path(path) for name, path in manifest["sources"].items()}
         derived = bool(manifest["customers_derived"])
+        digests = {str(name): str(value) for name, value in manifest["digests"].items()}
     except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
         # a folder that went away or was damaged costs time, never the report
         return None
-    return CheckedTables(tables, sources, derived)
+    return CheckedTables(tables, sources, derived, digests)
 
 
 def _read_table(path: Path) -> pd.DataFrame:

@@ -37,6 +37,7 @@ from crmlib.data.parsing import spreadsheet_rows
 from crmlib.data.readers import RawTable, find_table_file, read_table_file
 from crmlib.data.schema import TABLE_NAMES, TABLES
 from crmlib.data.validation import check_references, check_returns, parse_table
+from crmlib.digest import keep_digest
 from crmlib.errors import DataValidationError, MissingDataError
 from crmlib.i18n import Setting, check_language, resolve
 from crmlib.loaded import mark_loaded
@@ -383,6 +384,10 @@ def load_company(
     release_memory()
     for frame in tables.values():
         mark_loaded(frame)
+    if checked is not None:
+        for table, digest in checked.digests.items():
+            if table in tables:
+                keep_digest(tables[table], digest)
     return Company(
         name=str(name or info.get("name") or default_name),
         currency=company_currency,

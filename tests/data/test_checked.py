@@ -142,3 +142,19 @@ def test_a_renders_kernels_read_the_tables_it_checked(sample_dir, tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert list((tmp_path / "out").rglob("probe*.html"))
+
+
+def test_a_kernel_keeps_the_digests_the_render_computed(sample_dir, tmp_path, monkeypatch):
+    import crmlib.digest
+
+    company = load_company(sample_dir)
+    expected = {name: table_digest(frame) for name, frame in company.tables.items()}
+    folder = checked_folder(company, sample_dir, tmp_path / "checked")
+
+    def hashing_again(table):
+        raise AssertionError("a kernel hashed a table the render had digested")
+
+    monkeypatch.setattr(crmlib.digest, "_digest_table", hashing_again)
+    with offered_to_kernels(folder):
+        handed = load_company(sample_dir)
+    assert {name: table_digest(frame) for name, frame in handed.tables.items()} == expected
