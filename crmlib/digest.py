@@ -47,10 +47,13 @@ def _digest_table(table: pd.DataFrame) -> str:
 def _digest_column(digest, column: pd.Series) -> None:
     """Feed one column's values to ``digest`` as an unambiguous byte stream.
 
-    Per Arrow chunk: its length, its null mask, then the valid values (fixed-width
-    values as they are; text as each value's length, then its bytes). Every part's size
-    follows from what came before, so two different columns cannot give one stream.
-    A column Arrow cannot take as it is (mixed Python objects) is hashed by pandas.
+    The column's length and null count, its null mask (when it has nulls), then the
+    valid values: fixed-width values as they are; text as every value's length, then all
+    their bytes. Every part's size follows from what came before, so two different
+    columns cannot give one stream; and nothing in it depends on how Arrow holds the
+    column in chunks, so the same values read from a folder, a database or a render's
+    Arrow files give one digest. A column Arrow cannot take as it is (mixed Python
+    objects) is hashed by pandas.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -63,25 +66,49 @@ def _digest_column(digest, column: pd.Series) -> None:
         hashed = pd.util.hash_pandas_object(column, index=False).to_numpy(dtype=np.uint64)
         digest.update(b"rows" + hashed.tobytes())
         return
-    for chunk in chunks:
-        digest.update(np.int64(len(chunk)).tobytes())
-        if chunk.null_count:
+    nulls = sum(chunk.null_count for chunk in chunks)
+    digest.update(np.int64(sum(len(chunk) for chunk in chunks)).tobytes())
+    digest.update(np.int64(nulls).tobytes())
+    if nulls:
+        for chunk in chunks:
             digest.update(chunk.is_null().to_numpy(zero_copy_only=False).tobytes())
-            chunk = pc.drop_null(chunk)
-        if (
-            pa.types.is_string(chunk.type)
-            or pa.types.is_large_string(chunk.type)
-            or (pa.types.is_binary(chunk.type) or pa.types.is_large_binary(chunk.type))
-        ):
-            width = np.int64 if chunk.type in (pa.large_string(), pa.large_binary()) else np.int32
-            offsets = np.frombuffer(chunk.buffers()[1], dtype=width)
-            offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
-            digest.update(np.diff(offsets).astype(np.int64).tobytes())
-            if len(offsets) > 1:
-                data = memoryview(chunk.buffers()[2])[int(offsets[0]) : int(offsets[-1])]
-                digest.update(data)
-        else:
+
+    def valid():
+        # one chunk's copy at a time: a column of ten million values is never copied whole
+        for chunk in chunks:
+            yield pc.drop_null(chunk) if chunk.null_count else chunk
+
+    if not chunks or not _is_text(chunks[0].type):
+        for chunk in valid():
             digest.update(np.ascontiguousarray(chunk.to_numpy(zero_copy_only=False)).tobytes())
+        return
+    # all the lengths before all the bytes, as one chunk would give them
+    for chunk in valid():
+        digest.update(np.diff(_offsets(chunk)).astype(np.int64).tobytes())
+    for chunk in valid():
+        offsets = _offsets(chunk)
+        if len(offsets) > 1:
+            digest.update(memoryview(chunk.buffers()[2])[int(offsets[0]) : int(offsets[-1])])
+
+
+def _is_text(kind) -> bool:
+    import pyarrow as pa
+
+    return (
+        pa.types.is_string(kind)
+        or pa.types.is_large_string(kind)
+        or pa.types.is_binary(kind)
+        or pa.types.is_large_binary(kind)
+    )
+
+
+def _offsets(chunk) -> np.ndarray:
+    """The value offsets of a text chunk (one more than its values), slice offset applied."""
+    import pyarrow as pa
+
+    width = np.int64 if chunk.type in (pa.large_string(), pa.large_binary()) else np.int32
+    offsets = np.frombuffer(chunk.buffers()[1], dtype=width)
+    return offsets[chunk.offset : chunk.offset + len(chunk) + 1]
 
 
 def _plain(kind) -> bool:

@@ -10,6 +10,7 @@ import pytest
 from crmlib.cli import main
 from crmlib.data.company import load_company
 from crmlib.data.database import parse_source, write_tables
+from crmlib.digest import table_digest
 from crmlib.errors import DataValidationError
 
 
@@ -21,6 +22,8 @@ def assert_same_company(left, right) -> None:
     assert list(left.tables) == list(right.tables)
     for name, frame in left.tables.items():
         pd.testing.assert_frame_equal(frame, right.tables[name], obj=name)
+        # one key for the customer-base cache, whichever source the tables came from
+        assert table_digest(frame) == table_digest(right.tables[name]), name
 
 
 def run_cli(args: list[str], capsys) -> tuple[int, str, str]:
