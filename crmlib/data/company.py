@@ -313,6 +313,9 @@ def load_company(
 ) -> Company:
     """Load and validate every table in ``data_dir``.
 
+    In a kernel started by ``crm-workbook render``, the tables the render already
+    checked are read back from its Arrow files instead (see :mod:`crmlib.data.checked`).
+
     Parameters
     ----------
     data_dir : path-like or str

@@ -158,3 +158,25 @@ def test_a_kernel_keeps_the_digests_the_render_computed(sample_dir, tmp_path, mo
     with offered_to_kernels(folder):
         handed = load_company(sample_dir)
     assert {name: table_digest(frame) for name, frame in handed.tables.items()} == expected
+
+
+@pytest.mark.slow
+def test_a_full_temporary_folder_costs_time_not_the_reports(
+    sample_dir, tmp_path, monkeypatch, capsys
+):
+    import crmlib.data.checked
+    from crmlib.cli import main
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(crmlib.data.checked, "write_checked", full)
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as done:
+        main(["render", "00_start_here", "--data", str(sample_dir), "--out", str(out),
+              "--format", "html"])  # fmt: skip
+    _, err = capsys.readouterr()
+    assert done.value.code == 0, err
+    assert "note: the checked tables could not be kept" in err
+    assert "No space left on device" in err and "TMPDIR" in err
+    assert (out / "00_start_here.html").is_file()
