@@ -96,6 +96,7 @@ def segments_at(
     value_metric: str | None = None,
     ssc_share: float = 0.2,
     mgc_share: float = 0.2,
+    entered: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Every customer's segment as the data stood on day ``at``.
 
@@ -105,7 +106,8 @@ def segments_at(
     metric and shares as the base the caller compares with. For value
     tiers and categories, a customer without a purchase in that window is
     :data:`INACTIVE` (rather than the bottom tier); a customer not yet known on that
-    day is :data:`NEW` ("joined" later).
+    day is :data:`NEW` ("joined" later). ``entered`` is :func:`entry_dates` of the same
+    tables, when the caller has it already.
 
     Returns
     -------
@@ -147,13 +149,14 @@ def segments_at(
         .segments_table()
         .set_index("customer_id")
     )
-    return segments_of(table, customers, transactions, at=at, by=by, horizon_months=horizon_months)
+    if entered is None:
+        entered = entry_dates(customers, transactions)
+    return segments_of(table, entered, at=at, by=by, horizon_months=horizon_months)
 
 
 def segments_of(
     table: pd.DataFrame,
-    customers: pd.DataFrame | None,
-    transactions: pd.DataFrame,
+    entered: pd.Series,
     *,
     at,
     by: str = "value_tier",
@@ -165,7 +168,8 @@ def segments_of(
     (``base.segments_table().set_index("customer_id")``) of a base whose observation end
     is ``at``: the company's own base for its observation end, so that the segments at
     the end of a migration are the base's tiers rather than those of a second base
-    built again. Labels and columns as :func:`segments_at`.
+    built again. ``entered`` is :func:`entry_dates` of the company's tables. Labels and
+    columns as :func:`segments_at`.
     """
     state_order(by)
     at = pd.Timestamp(at).normalize()
@@ -175,7 +179,7 @@ def segments_of(
         last = table["last_purchase"]
         inactive = (last.isna() | (last <= window_start)).to_numpy(dtype=bool)
         segment = segment.where(~inactive, INACTIVE)
-    entered = entry_dates(customers, transactions).reindex(table.index)
+    entered = entered.reindex(table.index)
     new = (entered.isna() | (entered > at)).to_numpy(dtype=bool)
     segment = segment.where(~new, NEW)
     value = table["current_value"].where(~new, 0.0).astype(float)

@@ -280,8 +280,7 @@ def test_the_bases_own_segments_are_those_a_base_of_that_day_gives(by, end, samp
     )
     own = mg.segments_of(
         base.segments_table().set_index("customer_id"),
-        company.customers,
-        company.transactions,
+        mg.entry_dates(company.customers, company.transactions),
         at=settings.observation_end,
         by=by,
         horizon_months=int(settings.window_months),

@@ -181,12 +181,13 @@ def migrate(
         "ssc_share": settings.ssc_share,
         "mgc_share": settings.mgc_share,
     }
-    before = mg.segments_at(*tables, at=first, **shared)
+    # when each customer became known, for both dates: one pass over the lines
+    entered = mg.entry_dates(company.customers, company.transactions)
+    before = mg.segments_at(*tables, at=first, entered=entered, **shared)
     # the end of the period is the base's own day: its tiers, not a second base's
     after = mg.segments_of(
         base.segments_table().set_index("customer_id"),
-        company.customers,
-        company.transactions,
+        entered,
         at=second,
         by=by,
         horizon_months=window_months,
