@@ -49,7 +49,7 @@ from crmlib.analytics.summary import require_columns as _require_columns
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.loaded import derived, is_loaded
 from crmlib.text import translate
-from crmlib.text_columns import as_objects, sorted_codes
+from crmlib.text_columns import as_objects
 
 LEVELS = {"product": "product_id", "category": "category"}
 
@@ -61,6 +61,30 @@ def _item_col(level: str) -> str:
     if level not in LEVELS:
         raise ParameterError(f"level must be 'product' or 'category', got {level!r}")
     return LEVELS[level]
+
+
+@dataclass(frozen=True)
+class _Lines:
+    """The purchase lines of :func:`purchase_items` as numbers: one entry per line.
+
+    Affinity groups ten million lines by customer, by day and by item. On Python
+    strings that is seconds per grouping; on these codes it is integer work.
+    """
+
+    #: each line's customer: a position in ``customers``
+    customer: np.ndarray
+    #: the distinct customer ids as text, in order of first appearance
+    customers: np.ndarray
+    #: each line's day, as the transactions hold it
+    when: np.ndarray
+    #: each line's item: a position in ``items``
+    item: np.ndarray
+    #: the distinct items as text, sorted
+    items: np.ndarray
+    level: str
+
+    def __len__(self) -> int:
+        return len(self.item)
 
 
 def purchase_items(
@@ -95,22 +119,38 @@ def purchase_items(
         Without ``product_id`` in transactions, or without the products' ``category``
         at the category level.
     """
-    column = _item_col(level)
+    lines = _coded_lines(transactions, products, level, end)
+    out = pd.DataFrame(
+        {
+            "customer_id": lines.customers[lines.customer],
+            "date": lines.when,
+            "item": lines.items.astype(object)[lines.item],
+        }
+    )
+    out.attrs["item"] = _item_col(level)
+    return out
+
+
+def _coded_lines(
+    transactions: pd.DataFrame, products: pd.DataFrame | None, level: str, end
+) -> _Lines:
+    """The purchase lines as numbers, kept with a loaded company while it lives."""
+    _item_col(level)
     if products is not None and not is_loaded(products):
-        return _purchase_items(transactions, products, level, column, end)
+        return _code_lines(transactions, products, level, end)
     # the same lines are read by co-purchase, next-purchase rates and the scores
     key = (level, None if end is None else pd.Timestamp(end), id(products))
     return derived(
         transactions,
         "purchase_items",
         key,
-        lambda: _purchase_items(transactions, products, level, column, end),
+        lambda: _code_lines(transactions, products, level, end),
     )
 
 
-def _purchase_items(
-    transactions: pd.DataFrame, products: pd.DataFrame | None, level: str, column: str, end
-) -> pd.DataFrame:
+def _code_lines(
+    transactions: pd.DataFrame, products: pd.DataFrame | None, level: str, end
+) -> _Lines:
     if "product_id" not in transactions.columns:
         raise MissingDataError(
             translate(
@@ -118,6 +158,10 @@ def _purchase_items(
             )
         )
     _require_columns(transactions, "transactions", ["customer_id", "date", "amount"])
+    if level == "category" and (products is None or "category" not in products.columns):
+        raise MissingDataError(
+            translate("category affinity needs the products table with a category column")
+        )
     keep = transactions["product_id"].notna().to_numpy(dtype=bool)
     keep = keep & (pd.to_numeric(transactions["amount"], errors="coerce") > 0).to_numpy(
         dtype=bool, na_value=False
@@ -134,29 +178,42 @@ def _purchase_items(
         keep = keep & (transactions["date"] <= pd.Timestamp(end)).to_numpy(
             dtype=bool, na_value=False
         )
-    lines = transactions.loc[keep, ["customer_id", "date", "product_id"]]
+    rows = np.flatnonzero(keep)
+    # A catalogue has hundreds of products and the lines millions: each product is
+    # written as text, and looked up in the catalogue, once.
+    product, products_seen = pd.factorize(transactions["product_id"].take(rows))
     if level == "category":
-        if products is None or "category" not in products.columns:
-            raise MissingDataError(
-                translate("category affinity needs the products table with a category column")
-            )
         category = products.drop_duplicates("product_id").set_index("product_id")["category"]
-        # a catalogue has hundreds of products and the lines millions: look each up once
-        codes, uniques = pd.factorize(lines["product_id"])
-        found = np.asarray(pd.Index(uniques).map(category), dtype=object)
-        items = pd.Series(found[codes], index=lines.index, dtype=object)
+        found = pd.Index(products_seen).map(category)
     else:
-        items = lines["product_id"]
-    out = pd.DataFrame(
-        {
-            "customer_id": as_objects(lines["customer_id"].astype(str)),
-            "date": lines["date"].to_numpy(),
-            "item": as_objects(items.astype("string")),
-        }
+        found = pd.Index(products_seen)
+    words = pd.Series(found, dtype=object).astype("string")
+    known = words.notna().to_numpy(dtype=bool)
+    items, word_code = np.unique(words[known].to_numpy(dtype=str), return_inverse=True)
+    item_of_product = np.full(len(words), -1, dtype=np.int64)
+    item_of_product[known] = np.asarray(word_code).ravel()
+    item = item_of_product[product]
+    # lines whose item is unknown (a product without a category) are left out
+    with_item = item >= 0
+    rows, item = rows[with_item], item[with_item]
+    customer, customers = _customer_codes(transactions["customer_id"].take(rows))
+    return _Lines(
+        customer=customer,
+        customers=customers,
+        when=transactions["date"].to_numpy()[rows],
+        item=item,
+        items=items,
+        level=level,
     )
-    out = out[pd.notna(out["item"])]
-    out.attrs["item"] = column
-    return out.reset_index(drop=True)
+
+
+def _customer_codes(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each id's position among the distinct ids as text (in order of first appearance)."""
+    code, distinct = pd.factorize(ids, use_na_sentinel=False)
+    # ids that differ but read the same as text (1 and "1") are one customer
+    as_text = as_objects(pd.Index(distinct).astype(str))
+    merged, customers = pd.factorize(as_text, use_na_sentinel=False)
+    return merged[code], np.asarray(customers, dtype=object)
 
 
 def co_purchase(
@@ -188,10 +245,9 @@ def co_purchase(
     """
     if within not in ("basket", "customer"):
         raise ParameterError(f"within must be 'basket' or 'customer', got {within!r}")
-    lines = purchase_items(transactions, products, level=level, end=end)
-    keys = ["customer_id", "date"] if within == "basket" else ["customer_id"]
-    unit = lines.groupby(keys, sort=False).ngroup().to_numpy()
-    items, item_code = sorted_codes(lines["item"])
+    lines = _coded_lines(transactions, products, level, end)
+    items, item_code = lines.items, lines.item
+    unit = _units(lines, within)
     presence = sparse.csr_matrix(
         (np.ones(len(unit)), (unit, item_code)),
         shape=(int(unit.max()) + 1 if len(unit) else 0, len(items)),
@@ -220,6 +276,16 @@ def co_purchase(
     out["lift"] = out["confidence"] / (out["other_units"] / n_units)
     out = out.sort_values(["lift", "together"], ascending=False, kind="mergesort")
     return out.reset_index(drop=True)
+
+
+def _units(lines: _Lines, within: str) -> np.ndarray:
+    """Each line's unit (a basket or a customer), numbered from 0."""
+    if within == "customer":
+        return lines.customer
+    day, days = pd.factorize(lines.when)
+    # one number per (customer, day): at most customers x days, well inside int64
+    basket = lines.customer.astype(np.int64) * max(len(days), 1) + day
+    return pd.factorize(basket)[0]
 
 
 def lift_matrix(pairs: pd.DataFrame, value: str = "lift") -> pd.DataFrame:
@@ -261,20 +327,19 @@ class NextPurchase:
     level: str
 
 
-def _first_last(lines: pd.DataFrame) -> pd.DataFrame:
-    """Per (customer, item), sorted by both: the ``first`` and ``last`` purchase dates.
+def _first_last(lines: _Lines) -> pd.DataFrame:
+    """Per (customer, item), sorted by customer then item: ``first`` and ``last`` dates.
 
-    Grouped on one number per pair, not on two Python strings per line.
+    ``customer`` and ``item`` are the codes of ``lines``: grouped on one number per pair.
     """
-    customer, customers = pd.factorize(lines["customer_id"], sort=True)
-    item, items = pd.factorize(lines["item"], sort=True)
-    pair = customer.astype(np.int64) * max(len(items), 1) + item
-    spans = pd.Series(lines["date"].to_numpy()).groupby(pair, sort=True).agg(["min", "max"])
+    width = max(len(lines.items), 1)
+    pair = lines.customer.astype(np.int64) * width + lines.item
+    spans = pd.Series(lines.when).groupby(pair, sort=True).agg(["min", "max"])
     pairs = spans.index.to_numpy()
     return pd.DataFrame(
         {
-            "customer_id": np.asarray(customers, dtype=object)[pairs // max(len(items), 1)],
-            "item": np.asarray(items, dtype=object)[pairs % max(len(items), 1)],
+            "customer": pairs // width,
+            "item": pairs % width,
             "first": spans["min"].to_numpy(),
             "last": spans["max"].to_numpy(),
         }
@@ -344,14 +409,14 @@ def next_purchase_rates(
     """
     if prior_strength < 0:
         raise ParameterError(f"prior_strength must be zero or more, got {prior_strength}")
-    lines = purchase_items(transactions, products, level=level, end=end)
-    if lines.empty:
+    lines = _coded_lines(transactions, products, level, end)
+    if not len(lines):
         raise MissingDataError(
             translate("product affinity needs at least one purchase with a product")
         )
     spans = _first_last(lines)
-    items, code = sorted_codes(spans["item"])
-    customer = pd.factorize(spans["customer_id"])[0]
+    items, code = lines.items, spans["item"].to_numpy()
+    customer = spans["customer"].to_numpy()
     first = spans["first"].to_numpy(dtype="datetime64[D]").astype(np.int64)
     last = spans["last"].to_numpy(dtype="datetime64[D]").astype(np.int64)
     n_items = len(items)
@@ -370,9 +435,11 @@ def next_purchase_rates(
     )
 
 
-def _ownership(lines: pd.DataFrame, customers: pd.Index, items: pd.Index) -> sparse.csr_matrix:
-    row = _positions(customers, lines["customer_id"])
-    col = _positions(items, lines["item"])
+def _ownership(lines: _Lines, customers: pd.Index, items: pd.Index) -> sparse.csr_matrix:
+    """Customers x items: 1 where the customer bought the item."""
+    # each distinct customer and item is looked up once, not once per line
+    row = customers.get_indexer(lines.customers)[lines.customer]
+    col = items.get_indexer(lines.items)[lines.item]
     ok = (row >= 0) & (col >= 0)
     matrix = sparse.csr_matrix(
         (np.ones(int(ok.sum())), (row[ok], col[ok])), shape=(len(customers), len(items))
@@ -380,13 +447,6 @@ def _ownership(lines: pd.DataFrame, customers: pd.Index, items: pd.Index) -> spa
     matrix.sum_duplicates()
     matrix.data = np.minimum(matrix.data, 1.0)
     return matrix
-
-
-def _positions(index: pd.Index, values: pd.Series) -> np.ndarray:
-    """``index.get_indexer(values)``, looking up each distinct value once."""
-    codes, uniques = pd.factorize(values)
-    found = index.get_indexer(uniques)
-    return np.where(codes >= 0, found[codes], -1)
 
 
 def _check_exclude(exclude_owned) -> None:
@@ -420,10 +480,9 @@ def affinity_scores(
     affinity = affinity or next_purchase_rates(
         transactions, products, level=level, end=end, prior_strength=prior_strength
     )
-    lines = purchase_items(transactions, products, level=affinity.level, end=end)
-    ids = pd.Index(
-        pd.unique(lines["customer_id"]) if customers is None else pd.Index(customers).astype(str)
-    )
+    lines = _coded_lines(transactions, products, affinity.level, end)
+    # without a list: every customer with a purchase, in order of their first line
+    ids = pd.Index(lines.customers if customers is None else pd.Index(customers).astype(str))
     items = affinity.rates.columns
     owned_all = _ownership(lines, ids, items)
     rates = affinity.rates.to_numpy()
