@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from crmlib.analytics.summary import customer_numbers
 from crmlib.analytics.summary import require_columns as _require_columns
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.loaded import derived, is_loaded
@@ -73,8 +74,8 @@ class _Lines:
 
     #: each line's customer: a position in ``customers``
     customer: np.ndarray
-    #: the distinct customer ids as text, in order of first appearance
-    customers: np.ndarray
+    #: the customer ids as text; some may have no line
+    customers: pd.Index
     #: each line's day, as the transactions hold it
     when: np.ndarray
     #: each line's item: a position in ``items``
@@ -122,7 +123,7 @@ def purchase_items(
     lines = _coded_lines(transactions, products, level, end)
     out = pd.DataFrame(
         {
-            "customer_id": lines.customers[lines.customer],
+            "customer_id": as_objects(lines.customers.take(lines.customer)),
             "date": lines.when,
             "item": lines.items.astype(object)[lines.item],
         }
@@ -181,7 +182,7 @@ def _code_lines(
     rows = np.flatnonzero(keep)
     # A catalogue has hundreds of products and the lines millions: each product is
     # written as text, and looked up in the catalogue, once.
-    product, products_seen = pd.factorize(transactions["product_id"].take(rows))
+    product, products_seen = _kept_codes(transactions, "product_id", pd.factorize)
     if level == "category":
         category = products.drop_duplicates("product_id").set_index("product_id")["category"]
         found = pd.Index(products_seen).map(category)
@@ -189,31 +190,37 @@ def _code_lines(
         found = pd.Index(products_seen)
     words = pd.Series(found, dtype=object).astype("string")
     known = words.notna().to_numpy(dtype=bool)
-    items, word_code = np.unique(words[known].to_numpy(dtype=str), return_inverse=True)
+    all_items, word_code = np.unique(words[known].to_numpy(dtype=str), return_inverse=True)
     item_of_product = np.full(len(words), -1, dtype=np.int64)
     item_of_product[known] = np.asarray(word_code).ravel()
-    item = item_of_product[product]
+    item = item_of_product[product[rows]]
     # lines whose item is unknown (a product without a category) are left out
     with_item = item >= 0
     rows, item = rows[with_item], item[with_item]
-    customer, customers = _customer_codes(transactions["customer_id"].take(rows))
+    # the items are those of the kept lines, numbered in their sorted order
+    bought = np.bincount(item, minlength=len(all_items)) > 0
+    item = (np.cumsum(bought) - 1)[item]
+    customer, customers = _kept_codes(
+        transactions,
+        "customer_id",
+        lambda ids: customer_numbers(ids, "transactions", "customer_id"),
+    )
     return _Lines(
-        customer=customer,
-        customers=customers,
+        customer=customer[rows],
+        customers=customers.astype(str),
         when=transactions["date"].to_numpy()[rows],
         item=item,
-        items=items,
+        items=all_items[bought],
         level=level,
     )
 
 
-def _customer_codes(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Each id's position among the distinct ids as text (in order of first appearance)."""
-    code, distinct = pd.factorize(ids, use_na_sentinel=False)
-    # ids that differ but read the same as text (1 and "1") are one customer
-    as_text = as_objects(pd.Index(distinct).astype(str))
-    merged, customers = pd.factorize(as_text, use_na_sentinel=False)
-    return merged[code], np.asarray(customers, dtype=object)
+def _kept_codes(transactions: pd.DataFrame, column: str, number) -> tuple[np.ndarray, pd.Index]:
+    """``number(transactions[column])``: every line's code and the value of every code.
+
+    Kept with a loaded company, for both levels of affinity.
+    """
+    return derived(transactions, f"codes of {column}", None, lambda: number(transactions[column]))
 
 
 def co_purchase(
@@ -334,14 +341,18 @@ def _first_last(lines: _Lines) -> pd.DataFrame:
     """
     width = max(len(lines.items), 1)
     pair = lines.customer.astype(np.int64) * width + lines.item
-    spans = pd.Series(lines.when).groupby(pair, sort=True).agg(["min", "max"])
-    pairs = spans.index.to_numpy()
+    # one sort of the pair numbers, then the first and last day of each run of equal ones
+    order = np.argsort(pair, kind="stable")
+    pair = pair[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(pair)) + 1] if len(pair) else np.array([], int)
+    when = lines.when[order]
+    pairs = pair[starts]
     return pd.DataFrame(
         {
             "customer": pairs // width,
             "item": pairs % width,
-            "first": spans["min"].to_numpy(),
-            "last": spans["max"].to_numpy(),
+            "first": np.minimum.reduceat(when, starts) if len(starts) else when[:0],
+            "last": np.maximum.reduceat(when, starts) if len(starts) else when[:0],
         }
     )
 
@@ -482,7 +493,11 @@ def affinity_scores(
     )
     lines = _coded_lines(transactions, products, affinity.level, end)
     # without a list: every customer with a purchase, in order of their first line
-    ids = pd.Index(lines.customers if customers is None else pd.Index(customers).astype(str))
+    ids = (
+        lines.customers.take(pd.unique(lines.customer))
+        if customers is None
+        else pd.Index(customers).astype(str)
+    )
     items = affinity.rates.columns
     owned_all = _ownership(lines, ids, items)
     rates = affinity.rates.to_numpy()
@@ -574,7 +589,7 @@ def next_best_products(
         # items the history makes likelier than for the average buyer come first
         filled = np.where(np.isnan(scores), -np.inf, scores - 1.0 * ~lifted)
         n = min(int(top_n), filled.shape[1])
-        top = np.argsort(-filled, axis=1, kind="stable")[:, :n]
+        top = _top_columns(filled, n)
         picked = np.take_along_axis(filled, top, axis=1)
         rows = np.repeat(np.arange(len(ids)), n)
         frame = pd.DataFrame(
@@ -606,6 +621,24 @@ def next_best_products(
             catalogue.index = catalogue.index.astype(str)
             out = out.join(catalogue, on="product_id")
     return out
+
+
+def _top_columns(values: np.ndarray, n: int) -> np.ndarray:
+    """Per row, the columns of the ``n`` largest values, largest first; ties by column.
+
+    As ``np.argsort(-values, axis=1, kind="stable")[:, :n]`` for the finite values, with
+    ``n`` passes of ``argmax`` instead of sorting every row's hundreds of items. Where a
+    row has fewer than ``n`` finite values the remaining columns are any with ``-inf``
+    (callers leave those out).
+    """
+    left = values.copy()
+    rows = np.arange(len(values))
+    top = np.empty((len(values), n), dtype=np.intp)
+    for rank in range(n):
+        # argmax takes the first of equal values, as the stable sort does
+        top[:, rank] = np.argmax(left, axis=1)
+        left[rows, top[:, rank]] = -np.inf
+    return top
 
 
 def segment_next_best(

@@ -238,6 +238,21 @@ def _customer_codes(ids: pd.Series, table: str, column: str) -> tuple[np.ndarray
     return codes.astype(np.intp, copy=False), len(uniques), ("lookup", uniques)
 
 
+def customer_numbers(ids: pd.Series, table: str, column: str) -> tuple[np.ndarray, pd.Index]:
+    """Each row's customer as a number from 0, and the customer id of every number.
+
+    The numbers are those of the per-customer summary: no hashing for whole-number ids
+    and for numbered text ids (``C000123``), which most CRM exports have.
+
+    Raises
+    ------
+    DataValidationError
+        Naming the rows without a customer id.
+    """
+    codes, n_codes, mapping = _customer_codes(ids, table, column)
+    return codes, _labels(mapping, np.arange(n_codes), column)
+
+
 def _labels(mapping: tuple, present_codes: np.ndarray, name: str) -> pd.Index:
     """The customer ids of the present codes, in the type of the input column."""
     kind = mapping[0]

@@ -199,3 +199,48 @@ def test_on_the_sample_the_planted_companions_are_found(sample_dir):
     pairs = co_purchase(company.transactions, company.products, level="category")
     assert {pairs.iloc[0]["item"], pairs.iloc[0]["other"]} == {"barbecue", "garden furniture"}
     assert pairs.iloc[0]["lift"] > 2
+
+
+def test_the_top_columns_are_those_of_a_stable_sort():
+    """Ties go to the first column, as in a stable sort; rows without enough scores end
+    in -inf, which the callers leave out."""
+    from crmlib.analytics.affinity import _top_columns
+
+    rng = np.random.default_rng(3)
+    values = rng.integers(0, 4, size=(500, 12)).astype(float)  # many ties
+    values[rng.random(values.shape) < 0.3] = -np.inf
+    top = _top_columns(values, 3)
+    expected = np.argsort(-values, axis=1, kind="stable")[:, :3]
+    finite = np.isfinite(np.take_along_axis(values, expected, axis=1))
+    assert (top[finite] == expected[finite]).all()
+    assert np.isneginf(np.take_along_axis(values, top, axis=1)[~finite]).all()
+
+
+@pytest.mark.parametrize(
+    "as_id",
+    [lambda c: f"C{'ABCDE'.index(c) + 1:07d}", lambda c: "ABCDE".index(c) + 101],
+    ids=["numbered text", "whole numbers"],
+)
+def test_numbered_and_whole_number_customer_ids_give_the_same_advice(as_id):
+    """The ids most exports have are numbered without hashing: the advice is the same."""
+    renamed = HISTORY.assign(customer_id=HISTORY["customer_id"].map(as_id))
+    if isinstance(renamed["customer_id"].iloc[0], str):
+        renamed["customer_id"] = renamed["customer_id"].astype("str")
+    kwargs = {"top_n": 2, "prior_strength": 0, "exclude_owned": True}
+    plain = next_best_products(HISTORY, PRODUCTS, **kwargs)
+    numbered = next_best_products(renamed, PRODUCTS, **kwargs)
+    back = {str(as_id(c)): c for c in "ABCDE"}
+    numbered["customer_id"] = numbered["customer_id"].map(back)
+    pd.testing.assert_frame_equal(
+        plain.sort_values(["customer_id", "rank"]).reset_index(drop=True),
+        numbered.sort_values(["customer_id", "rank"]).reset_index(drop=True),
+        check_dtype=False,
+    )
+    for within in ("basket", "customer"):
+        pd.testing.assert_frame_equal(
+            co_purchase(HISTORY, PRODUCTS, within=within),
+            co_purchase(renamed, PRODUCTS, within=within),
+        )
+    assert purchase_items(renamed)["customer_id"].tolist() == [
+        str(as_id(c)) for c in HISTORY["customer_id"]
+    ]
