@@ -90,3 +90,47 @@ def test_frame_values_make_the_same_frame(kind):
     got = pd.DataFrame({"customer_id": frame_values(values)})
     expected = pd.DataFrame({"customer_id": values.to_numpy()})
     pd.testing.assert_frame_equal(got, expected)
+
+
+ID_SETS = {
+    "numbered": [f"C{i:05d}" for i in (3, 1, 7, 2)],
+    "numbered, asked with gaps": [f"C{i:05d}" for i in (3, 1, 7, 2)],
+    "numbered, sparse": [f"C{i:012d}" for i in (3, 10**11, 7, 2)],
+    "not numbered": ["anna", "bert", "C00001", "dirk"],
+}
+ASKED = {
+    # numbers above, below and between the known ones
+    "numbered": ["C00007", "C00009", "C00001", "C00000", "C00003", "C00005"],
+    "numbered, asked with gaps": ["C00007", None, "X00001", "C0001"],
+    "numbered, sparse": [f"C{10**11:012d}", "C000000000002", "C000000000004"],
+    "not numbered": ["dirk", "eve", "anna", None, "C00001"],
+}
+
+
+@pytest.mark.parametrize("kind", TEXT_TYPES)
+@pytest.mark.parametrize("ids", list(ID_SETS))
+def test_positions_and_mapped_match_pandas(kind, ids):
+    from crmlib.text_columns import mapped, positions
+
+    index = pd.Index(ID_SETS[ids], dtype=kind)
+    values = pd.Series(ASKED[ids], dtype=kind)
+    np.testing.assert_array_equal(positions(index, values), index.get_indexer(values))
+    labels = pd.Series(["MVC", "MGC", None, "BZ"], index=index, dtype="str")
+    expected = values.map(labels).astype(object).to_numpy()
+    got = mapped(values, labels)
+    assert pd.isna(got).tolist() == pd.isna(expected).tolist()
+    assert got[pd.notna(got)].tolist() == expected[pd.notna(expected)].tolist()
+
+
+def test_the_number_table_belongs_to_its_index():
+    """The lookup table kept for the last index is not used for another index."""
+    from crmlib.text_columns import positions
+
+    first = pd.Index(["C001", "C002", "C003"], dtype="str")
+    asked = pd.Series(["C003", "C001"], dtype="str")
+    assert positions(first, asked).tolist() == [2, 0]
+    second = pd.Index(["C003", "C001"], dtype="str")
+    assert positions(second, asked).tolist() == [0, 1]
+    del first, second
+    third = pd.Index(["C002", "C003", "C001"], dtype="str")
+    assert positions(third, asked).tolist() == [1, 2]

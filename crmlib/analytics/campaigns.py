@@ -30,6 +30,7 @@ import pandas as pd
 
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.text import translate
+from crmlib.text_columns import mapped
 
 #: The verdicts of :func:`response_lessons`.
 VERDICTS = ("above", "below", "in line", "too few sent")
@@ -99,9 +100,8 @@ def _with_segment(campaigns: pd.DataFrame, segments: pd.Series | None) -> pd.Dat
     else:
         labels = segments.copy()
         labels.index = labels.index.astype(str)
-        data["segment"] = (
-            campaigns["customer_id"].astype(str).map(labels).astype(object).fillna("unassigned")
-        )
+        segment = mapped(campaigns["customer_id"].astype(str), labels)
+        data["segment"] = pd.Series(segment, index=campaigns.index).fillna("unassigned")
     return data
 
 
@@ -335,7 +335,9 @@ def channel_effectiveness(
     parts = []
     if has_contacts:
         group = (
-            interactions["customer_id"].astype(str).map(labels).astype(object).fillna("unassigned")
+            pd.Series(
+                mapped(interactions["customer_id"].astype(str), labels), index=interactions.index
+            ).fillna("unassigned")
             if labels is not None
             else pd.Series("all", index=interactions.index)
         )

@@ -21,7 +21,7 @@ import pandas as pd
 
 from crmlib.analytics.checks import need_table
 from crmlib.errors import ParameterError
-from crmlib.text_columns import frame_values
+from crmlib.text_columns import frame_values, mapped
 
 
 def sorted_contacts(interactions: pd.DataFrame, window_days: int, step: str) -> pd.DataFrame:
@@ -212,7 +212,8 @@ def channel_mix(interactions: pd.DataFrame, segments: pd.Series | None = None) -
     if segments is None:
         group = pd.Series("all", index=data.index)
     else:
-        group = data["customer_id"].map(segments).astype(object).fillna("unassigned")
+        group = pd.Series(mapped(data["customer_id"], segments), index=data.index)
+        group = group.fillna("unassigned")
     table = pd.crosstab(group, data["channel"], normalize="index")
     table.index.name = "segment"
     table.columns.name = "channel"
@@ -250,7 +251,9 @@ def contact_frequency(
     window = data[(data["date"] >= start) & (data["date"] <= end)]
     per_customer = window.groupby("customer_id").size().reindex(pd.Index(customers), fill_value=0)
     group = (
-        segments.reindex(per_customer.index).astype(object).fillna("unassigned")
+        pd.Series(mapped(per_customer.index, segments), index=per_customer.index).fillna(
+            "unassigned"
+        )
         if segments is not None
         else pd.Series("all", index=per_customer.index)
     )

@@ -35,6 +35,7 @@ import pandas as pd
 
 from crmlib.errors import DataValidationError, MissingDataError, ParameterError
 from crmlib.text import N_
+from crmlib.text_columns import numbered_ids
 
 #: The period units a summary can be made in, with their names in messages.
 FREQUENCIES = {"D": N_("day"), "W": N_("week"), "M": N_("month")}
@@ -176,36 +177,6 @@ def check_customers(ids: pd.Series, table: str, column: str) -> None:
         )
 
 
-def _numbered_ids(ids: pd.Series) -> tuple[np.ndarray, str, int] | None:
-    """The numbers of text ids made of one prefix and a fixed number of digits.
-
-    Most CRM systems number their customers (``C000123``). Such ids, when they all have
-    the same length, map one-to-one onto their numbers, which are much cheaper to group
-    than text. Returns ``(numbers, prefix, width)``, or None for any other ids.
-    """
-    dtype = ids.dtype
-    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow") or not len(ids):
-        return None
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    values = pa.array(ids.array)  # the column's own Arrow data: no copy
-    lengths = pc.min_max(pc.utf8_length(values))
-    length = lengths["min"].as_py()
-    if length != lengths["max"].as_py():
-        return None
-    prefix = values[0].as_py().rstrip("0123456789")
-    width = length - len(prefix)
-    # 18 digits still fit a 64-bit integer
-    if not 0 < width <= 18 or (prefix and not pc.all(pc.starts_with(values, prefix)).as_py()):
-        return None
-    digits = pc.utf8_slice_codeunits(values, start=len(prefix), stop=length)
-    if not pc.all(pc.ascii_is_decimal(digits)).as_py():
-        return None
-    numbers = pc.cast(digits, pa.int64()).to_numpy(zero_copy_only=False)
-    return numbers, prefix, width
-
-
 def _integer_codes(values: np.ndarray) -> tuple[np.ndarray, int, tuple]:
     """Codes for whole numbers: an offset when they are dense enough, else factorised."""
     low, high = int(values.min()), int(values.max())
@@ -224,7 +195,7 @@ def _customer_codes(ids: pd.Series, table: str, column: str) -> tuple[np.ndarray
     same way through their numbers; anything else is factorised.
     """
     check_customers(ids, table, column)
-    numbered = _numbered_ids(ids)
+    numbered = numbered_ids(ids)
     if numbered is not None:
         numbers, prefix, width = numbered
         codes, n_codes, inner = _integer_codes(numbers)

@@ -18,6 +18,7 @@ from crmlib.analytics.profitability import transaction_margin
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.models.idic.differentiate import CATEGORIES
+from crmlib.text_columns import mapped
 
 
 def _channel_costs(channels: pd.DataFrame) -> pd.Series:
@@ -44,8 +45,30 @@ def _per_segment(values: pd.Series, labels: pd.Series) -> pd.Series:
     """Sum per segment of values indexed by customer id (customers outside are left out)."""
     values = values.copy()
     values.index = values.index.astype(str)
-    group = labels.reindex(values.index)
-    return values[group.notna()].groupby(group.dropna()).sum()
+    group = mapped(values.index, labels)
+    known = pd.notna(group)
+    out = values[known].groupby(group[known]).sum()
+    out.index = out.index.astype(labels.dtype)
+    return out
+
+
+def _per_customer(values: pd.Series, customers: tuple[np.ndarray, pd.Index], how: str):
+    """``values`` grouped by customer id, as grouping by the ids' text gives it.
+
+    ``customers`` is :func:`_customer_numbers` of the same rows: the numbers follow the
+    sorted ids, so the groups, their order and their sums are those of the text.
+    """
+    codes, ids = customers
+    out = getattr(pd.Series(values.to_numpy()).groupby(codes), how)()
+    out.index = ids[out.index.to_numpy()]
+    return out
+
+
+def _customer_numbers(ids: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Each row's customer id, as text, numbered in sorted order; and the ids."""
+    # numbered once for the three groupings of the lines, not hashed as text for each
+    codes, uniques = pd.factorize(ids.astype(str), sort=True)
+    return codes, pd.Index(uniques)
 
 
 def segment_service(company: Company, segments: pd.Series, *, months: int = 12) -> pd.DataFrame:
@@ -114,7 +137,7 @@ def segment_service(company: Company, segments: pd.Series, *, months: int = 12) 
         if company.channels is not None:
             cost = _channel_costs(company.channels)
             contact_cost = window["channel"].astype(str).str.strip().map(cost).astype(float)
-            spent = contact_cost.groupby(window["customer_id"].astype(str).to_numpy()).sum()
+            spent = _per_customer(contact_cost, _customer_numbers(window["customer_id"]), "sum")
             out["cost_to_serve_per_customer_year"] = (
                 _per_segment(spent, labels).reindex(out.index).fillna(0) / size / years
             )
@@ -138,20 +161,20 @@ def segment_service(company: Company, segments: pd.Series, *, months: int = 12) 
     out["rhythm"] = rhythm if has_rhythm else np.nan
 
     lines = _in_window(company.transactions, "date", start, end)
-    customer = lines["customer_id"].astype(str).to_numpy()
-    revenue = pd.to_numeric(lines["amount"]).groupby(customer).sum()
+    customer = _customer_numbers(lines["customer_id"])
+    revenue = _per_customer(pd.to_numeric(lines["amount"]), customer, "sum")
     out["revenue_per_customer_year"] = (
         _per_segment(revenue, labels).reindex(out.index).fillna(0) / size / years
     )
     try:
-        margin = transaction_margin(lines, company.products).groupby(customer).sum()
+        margin = _per_customer(transaction_margin(lines, company.products), customer, "sum")
     except MissingDataError:
         out["margin_per_customer_year"] = np.nan
     else:
         out["margin_per_customer_year"] = (
             _per_segment(margin, labels).reindex(out.index).fillna(0) / size / years
         )
-    days = lines.groupby(customer)["date"].nunique()
+    days = _per_customer(lines["date"], customer, "nunique")
     per_day = _per_segment(revenue, labels) / _per_segment(days, labels)
     out["basket_revenue"] = per_day.reindex(out.index)
 
