@@ -61,6 +61,9 @@ def isin(values: pd.Series | pd.Index, among: Any) -> np.ndarray:
             among = pd.Index(among)
         right = _arrow_text(among)
         if right is not None:
+            numbered = _numbered_isin(values, among)
+            if numbered is not None:
+                return numbered
             value_set = pc.unique(right.combine_chunks().cast(left.type))
             found = pc.is_in(left, value_set=value_set, skip_nulls=False)
             return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
@@ -172,6 +175,23 @@ def mapped(values: pd.Series | pd.Index, labels: pd.Series) -> np.ndarray:
     table[:-1] = as_objects(labels)
     table[-1] = np.nan
     return table[positions(labels.index, values)]
+
+
+def _numbered_isin(values: pd.Series | pd.Index, among: pd.Series | pd.Index) -> np.ndarray | None:
+    """:func:`isin` through the numbers of numbered ids on both sides, else None."""
+    wanted, known = numbered_ids(values), numbered_ids(among)
+    if wanted is None or known is None or wanted[1:] != known[1:]:
+        return None
+    keys, numbers = known[0], wanted[0]
+    low, high = int(keys.min()), int(keys.max())
+    if high - low > 4 * len(keys) + (1 << 16):
+        return None  # too sparse for a table of every number
+    table = np.zeros(high - low + 1, dtype=bool)
+    table[keys - low] = True
+    out = np.zeros(len(numbers), dtype=bool)
+    inside = (numbers >= low) & (numbers <= high)
+    out[inside] = table[numbers[inside] - low]
+    return out
 
 
 def as_objects(values: pd.Series | pd.Index) -> np.ndarray:

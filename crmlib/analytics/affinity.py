@@ -45,8 +45,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from crmlib.analytics.summary import customer_numbers
 from crmlib.analytics.summary import require_columns as _require_columns
+from crmlib.analytics.summary import table_customers
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.loaded import derived, is_loaded
 from crmlib.text import translate
@@ -200,11 +200,7 @@ def _code_lines(
     # the items are those of the kept lines, numbered in their sorted order
     bought = np.bincount(item, minlength=len(all_items)) > 0
     item = (np.cumsum(bought) - 1)[item]
-    customer, customers = _kept_codes(
-        transactions,
-        "customer_id",
-        lambda ids: customer_numbers(ids, "transactions", "customer_id"),
-    )
+    customer, customers = table_customers(transactions, "transactions")
     return _Lines(
         customer=customer[rows],
         customers=customers.astype(str),

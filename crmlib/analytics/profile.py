@@ -25,8 +25,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crmlib.analytics.summary import customer_numbers, table_customers
 from crmlib.text import N_
-from crmlib.text_columns import isin
+from crmlib.text_columns import isin, positions
 
 ASPECTS = ("personal", "product_ownership", "profitability", "behaviour", "needs", "contact")
 
@@ -44,7 +45,45 @@ def _filled(customers: pd.DataFrame, column: str) -> pd.Series:
 
 
 def _per_customer(ids: pd.Index, counts: pd.Series) -> pd.Series:
-    return counts.reindex(ids, fill_value=0)
+    """``counts.reindex(ids, fill_value=0)``, looking the ids up without a string each."""
+    found = positions(counts.index, ids)
+    values = counts.to_numpy()
+    out = np.where(found >= 0, values[found], 0) if len(values) else np.zeros(len(ids), int)
+    return pd.Series(out.astype(values.dtype, copy=False), index=ids, name=counts.name)
+
+
+def _rows_per_customer(table: pd.DataFrame, name: str, rows: np.ndarray | None = None) -> pd.Series:
+    """``table[rows].groupby("customer_id").size()``, counted on customer numbers.
+
+    Customers without a row count 0 (the callers fill them in with 0 all the same).
+    """
+    codes, customers = _numbered(table, name)
+    present = codes >= 0 if rows is None else (codes >= 0) & rows
+    return pd.Series(np.bincount(codes[present], minlength=len(customers)), index=customers)
+
+
+def _days_per_customer(transactions: pd.DataFrame) -> pd.Series:
+    """``transactions.groupby("customer_id")["date"].nunique()``, on customer numbers."""
+    codes, customers = _numbered(transactions, "transactions")
+    dates = transactions["date"]
+    present = (codes >= 0) & dates.notna().to_numpy(dtype=bool)
+    day, days = pd.factorize(dates.to_numpy()[present])
+    pairs = pd.unique(codes[present].astype(np.int64) * max(len(days), 1) + day)
+    counts = np.bincount(pairs // max(len(days), 1), minlength=len(customers))
+    return pd.Series(counts, index=customers)
+
+
+def _numbered(table: pd.DataFrame, name: str) -> tuple[np.ndarray, pd.Index]:
+    """Each row's customer number (-1 without a customer id) and the id of each number."""
+    ids = table["customer_id"]
+    if not ids.isna().any():
+        return table_customers(table, name)
+    # rows without a customer are left out, as grouping leaves them out
+    present = ids.notna().to_numpy(dtype=bool)
+    inner, customers = customer_numbers(ids[present], name, "customer_id")
+    codes = np.full(len(ids), -1, dtype=np.intp)
+    codes[present] = inner
+    return codes, customers
 
 
 def customer_picture(
@@ -88,16 +127,12 @@ def customer_picture(
     out["personal"] = personal.to_numpy()
 
     if transactions is not None and len(transactions):
-        days = transactions.groupby("customer_id")["date"].nunique()
-        purchase_days = _per_customer(ids, days)
-        known_products = transactions
+        purchase_days = _per_customer(ids, _days_per_customer(transactions))
         if "product_id" in transactions.columns:
-            known_products = transactions[transactions["product_id"].notna()]
+            known = transactions["product_id"].notna().to_numpy(dtype=bool)
             if products is not None:
-                known_products = known_products[
-                    isin(known_products["product_id"], products["product_id"])
-                ]
-            owns = _per_customer(ids, known_products.groupby("customer_id").size()) > 0
+                known = known & isin(transactions["product_id"], products["product_id"])
+            owns = _per_customer(ids, _rows_per_customer(transactions, "transactions", known)) > 0
         else:
             owns = pd.Series(False, index=ids)
         has_cost = "cost" in transactions.columns or (
@@ -116,7 +151,7 @@ def customer_picture(
     out["behaviour"] = np.select([purchase_days >= 2, purchase_days == 1], [1.0, 0.5], 0.0)
 
     contacts = (
-        _per_customer(ids, interactions.groupby("customer_id").size())
+        _per_customer(ids, _rows_per_customer(interactions, "interactions"))
         if interactions is not None
         else pd.Series(0, index=ids)
     )

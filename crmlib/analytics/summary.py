@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from crmlib.errors import DataValidationError, MissingDataError, ParameterError
+from crmlib.loaded import derived
 from crmlib.text import N_
 from crmlib.text_columns import numbered_ids
 
@@ -222,6 +223,20 @@ def customer_numbers(ids: pd.Series, table: str, column: str) -> tuple[np.ndarra
     """
     codes, n_codes, mapping = _customer_codes(ids, table, column)
     return codes, _labels(mapping, np.arange(n_codes), column)
+
+
+def table_customers(table: pd.DataFrame, name: str) -> tuple[np.ndarray, pd.Index]:
+    """:func:`customer_numbers` of a table's ``customer_id``, kept with a loaded table.
+
+    The steps that group a company's lines or contacts by customer share one numbering
+    per table and kernel (see :mod:`crmlib.loaded`).
+    """
+    return derived(
+        table,
+        "customer numbers",
+        None,
+        lambda: customer_numbers(table["customer_id"], name, "customer_id"),
+    )
 
 
 def _labels(mapping: tuple, present_codes: np.ndarray, name: str) -> pd.Index:
