@@ -50,7 +50,7 @@ from crmlib.analytics.summary import table_customers
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.loaded import derived, is_loaded
 from crmlib.text import translate
-from crmlib.text_columns import as_objects
+from crmlib.text_columns import as_objects, mapped
 
 LEVELS = {"product": "product_id", "category": "category"}
 
@@ -568,7 +568,10 @@ def next_best_products(
     affinity = affinity or next_purchase_rates(
         transactions, products, level=level, end=end, prior_strength=prior_strength
     )
-    items = affinity.rates.columns.to_numpy()
+    # text columns are taken from Arrow text: a Python string per row of the result
+    # (three per customer) would be turned back into Arrow text by pandas
+    items = pd.Index(affinity.rates.columns, dtype="str")
+    bases = pd.Index(["popular", "history"], dtype="str")
     base = affinity.base_rate.to_numpy()
     frames = []
     for ids, scores, owned, history in affinity_scores(
@@ -590,13 +593,13 @@ def next_best_products(
         rows = np.repeat(np.arange(len(ids)), n)
         frame = pd.DataFrame(
             {
-                "customer_id": np.asarray(ids)[rows],
+                "customer_id": _text(ids).take(rows),
                 "rank": np.tile(np.arange(1, n + 1), len(ids)),
-                LEVELS[affinity.level]: items[top.ravel()],
+                LEVELS[affinity.level]: items.take(top.ravel()),
                 "score": np.take_along_axis(scores, top, axis=1).ravel(),
                 "_key": picked.ravel(),
                 "owned": np.take_along_axis(owned, top, axis=1).ravel(),
-                "basis": np.where(history[rows], "history", "popular"),
+                "basis": bases.take(history[rows].astype(np.intp)),
             }
         )
         frames.append(frame[np.isfinite(frame.pop("_key").to_numpy())])
@@ -637,6 +640,11 @@ def _top_columns(values: np.ndarray, n: int) -> np.ndarray:
     return top
 
 
+def _text(ids: pd.Index) -> pd.Index:
+    """``ids`` as pandas text (the ids of :func:`affinity_scores` are text already)."""
+    return ids if isinstance(ids.dtype, pd.StringDtype) else pd.Index(ids, dtype="str")
+
+
 def segment_next_best(
     recommendations: pd.DataFrame,
     segments: pd.Series,
@@ -671,18 +679,20 @@ def segment_next_best(
     labels = segments.dropna()
     labels.index = labels.index.astype(str)
     data = recommendations.assign(
-        segment=recommendations["customer_id"].astype(str).map(labels).to_numpy(dtype=object)
+        segment=mapped(recommendations["customer_id"].astype(str), labels),
+        # customers are counted by number: counting distinct text is slower
+        _customer=pd.factorize(recommendations["customer_id"])[0],
     )
     data = data[pd.notna(data["segment"])]
     details = [c for c in ("name", "category") if c in data.columns and c != item]
     grouped = data.groupby(["segment", item], sort=False)
     table = grouped.agg(
-        customers=("customer_id", "nunique"), score=("score", "mean"), lift=("lift", "mean")
+        customers=("_customer", "nunique"), score=("score", "mean"), lift=("lift", "mean")
     )
     for column in details:
         table[column] = grouped[column].first()
     table = table.reset_index()
-    size = data.groupby("segment")["customer_id"].nunique()
+    size = data.groupby("segment")["_customer"].nunique()
     table["share"] = table["customers"] / table["segment"].map(size).to_numpy(dtype=float)
     order = {segment: i for i, segment in enumerate(pd.unique(labels.to_numpy()))}
     table["_order"] = table["segment"].map(order)
