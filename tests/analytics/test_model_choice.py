@@ -156,13 +156,18 @@ def test_unusable_fits_are_left_out():
     )
     choice = choose_purchase_model(tx, "2021-07-04")
     table = choice.comparison.set_index("model")
-    # BG/NBD and MBG/NBD do not converge and are left out of the ranking; Pareto/NBD
-    # forecasts with a caveat, but on all data it is unusable too: nothing is chosen
+    # BG/NBD and MBG/NBD do not converge and are left out of the ranking. Pareto/NBD's
+    # dropout rate runs toward 0: where the optimiser stops depends on the processor's
+    # floating point (with or without AVX-512). With a caveat it forecasts the holdout
+    # best but is unusable on all data; else it is left out as well. Nothing is chosen.
     assert table.loc[["BG/NBD", "MBG/NBD"], "status"].tolist() == ["unavailable"] * 2
-    assert table.loc["Pareto/NBD", "status"] == "caveat"
+    pareto = table.loc["Pareto/NBD", "status"]
+    assert pareto in ("caveat", "unavailable")
     assert choice.status == "unavailable"
     assert choice.reason.startswith(
         "No model could be fitted usefully on all data: Pareto/NBD forecast the holdout best"
+        if pareto == "caveat"
+        else "No lifetime-value model gave a usable fit on the calibration period"
     )
     assert choice.model is None
     assert not choice.comparison["chosen"].any()
