@@ -43,10 +43,16 @@ POLL_SECONDS = 0.25
 
 @dataclass
 class Kernel:
-    """One notebook kernel seen in the process tree: how long it lived, its peak MiB."""
+    """One notebook kernel seen in the process tree: how long it lived, its peak MiB.
+
+    ``private_mib`` is the peak of its resident memory that is not backed by a file: the
+    kernel maps the render's checked tables, and those shared file pages (counted in the
+    resident memory) the system can drop and read again when memory runs short.
+    """
 
     seconds: float
     peak_mib: float
+    private_mib: float
 
 
 @dataclass
@@ -68,8 +74,8 @@ class Run:
         return self.returncode == 0
 
 
-def _tree(process: psutil.Process) -> dict[int, tuple[int, bool]]:
-    """Each member of a process tree right now: pid -> (resident bytes, is a kernel)."""
+def _tree(process: psutil.Process) -> dict[int, tuple[int, int, bool]]:
+    """Each member of a process tree now: pid -> (resident bytes, private bytes, is a kernel)."""
     try:
         members = [process, *process.children(recursive=True)]
     except psutil.NoSuchProcess:
@@ -78,7 +84,9 @@ def _tree(process: psutil.Process) -> dict[int, tuple[int, bool]]:
     for member in members:
         try:
             kernel = "ipykernel" in " ".join(member.cmdline())
-            out[member.pid] = (member.memory_info().rss, kernel)
+            memory = member.memory_info()
+            # Linux: "shared" is the resident memory backed by files (RssFile + RssShmem)
+            out[member.pid] = (memory.rss, memory.rss - memory.shared, kernel)
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
     return out
@@ -91,20 +99,24 @@ def measure(command: list[str], env: dict[str, str] | None = None) -> Run:
         child = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env)
         watched = psutil.Process(child.pid)
         peak = 0
-        kernels: dict[int, list[float]] = {}  # pid -> [first seen, last seen, peak bytes]
+        # pid -> [first seen, last seen, peak bytes, peak private bytes]
+        kernels: dict[int, list[float]] = {}
         while child.poll() is None:
             now = time.perf_counter()
             members = _tree(watched)
-            peak = max(peak, sum(rss for rss, _ in members.values()))
-            for pid, (rss, kernel) in members.items():
+            peak = max(peak, sum(rss for rss, _, _ in members.values()))
+            for pid, (rss, private, kernel) in members.items():
                 if kernel:
-                    seen = kernels.setdefault(pid, [now, now, 0])
-                    seen[1], seen[2] = now, max(seen[2], rss)
+                    seen = kernels.setdefault(pid, [now, now, 0, 0])
+                    seen[1], seen[2], seen[3] = now, max(seen[2], rss), max(seen[3], private)
             time.sleep(POLL_SECONDS)
         seconds = time.perf_counter() - started
         output.seek(0)
         tail = output.read().decode("utf-8", "replace").strip().splitlines()[-3:]
-    lived = [Kernel(last - first, top / 2**20) for first, last, top in kernels.values()]
+    lived = [
+        Kernel(last - first, top / 2**20, private / 2**20)
+        for first, last, top, private in kernels.values()
+    ]
     return Run(seconds, peak / 2**20, child.returncode, "\n".join(tail), lived)
 
 
@@ -173,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, kernel in zip(notebooks, run.kernels, strict=False):
             print(
                 f"    {name:<22} kernel {kernel.seconds:8.1f} s  peak {kernel.peak_mib:8,.0f} MiB"
+                f"  (not file-backed {kernel.private_mib:8,.0f} MiB)"
             )
     if len(runs) == 2 and all(run.ok for run in runs.values()):
         duckdb, folder = runs["duckdb"], runs["folder"]
