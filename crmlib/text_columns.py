@@ -126,7 +126,43 @@ def positions(index: pd.Index, values: pd.Series | pd.Index) -> np.ndarray:
 
 def _numbered_positions(index: pd.Index, values: pd.Series | pd.Index) -> np.ndarray | None:
     """:func:`positions` through the numbers of numbered ids on both sides, else None."""
-    found = _number_table(index)
+    global _LAST_TABLE
+    if _LAST_TABLE is not None and _LAST_TABLE[0]() is index:
+        table = _LAST_TABLE[1]
+    else:
+        table = _number_table(numbered_ids(index))
+        # an Index is immutable: while it lives, its table holds
+        _LAST_TABLE = (weakref.ref(index), table)
+    return _look_up(table, values)
+
+
+#: the lookup table of the last index seen: a step looks many columns up in one index
+#: (the segment of every customer), and a million ids take 0.3 s to read as numbers
+_LAST_TABLE: tuple[weakref.ref, tuple | None] | None = None
+
+
+def _number_table(
+    known: tuple[np.ndarray, str, int] | None,
+) -> tuple[np.ndarray, int, tuple[str, int]] | None:
+    """For numbered ids (:func:`numbered_ids`): position by number (``table[number - low]``),
+    ``low`` and the ids' (prefix, width); None for other ids or numbers too sparse for a
+    table of every number."""
+    if known is None:
+        return None
+    keys = known[0]
+    low, high = int(keys.min()), int(keys.max())
+    if high - low > 4 * len(keys) + (1 << 16):
+        return None
+    table = np.full(high - low + 1, -1, dtype=np.intp)
+    table[keys - low] = np.arange(len(keys))
+    return table, low, known[1:]
+
+
+def _look_up(
+    found: tuple[np.ndarray, int, tuple[str, int]] | None, values: pd.Series | pd.Index
+) -> np.ndarray | None:
+    """Each value's position through a :func:`_number_table` (-1 where absent), or None
+    when there is no table or the values are not numbered the same way."""
     if found is None:
         return None
     table, low, shape = found
@@ -138,31 +174,6 @@ def _numbered_positions(index: pd.Index, values: pd.Series | pd.Index) -> np.nda
     out = np.full(len(numbers), -1, dtype=np.intp)
     out[inside] = table[numbers[inside] - low]
     return out
-
-
-#: the lookup table of the last index seen: a step looks many columns up in one index
-#: (the segment of every customer), and a million ids take 0.3 s to read as numbers
-_LAST_TABLE: tuple[weakref.ref, tuple | None] | None = None
-
-
-def _number_table(index: pd.Index) -> tuple[np.ndarray, int, tuple[str, int]] | None:
-    """For numbered ids: position by number (``table[number - low]``), ``low`` and the ids'
-    (prefix, width); None for other ids or numbers too sparse for a table."""
-    global _LAST_TABLE
-    if _LAST_TABLE is not None and _LAST_TABLE[0]() is index:
-        return _LAST_TABLE[1]
-    known = numbered_ids(index)
-    result = None
-    if known is not None:
-        keys = known[0]
-        low, high = int(keys.min()), int(keys.max())
-        if high - low <= 4 * len(keys) + (1 << 16):
-            table = np.full(high - low + 1, -1, dtype=np.intp)
-            table[keys - low] = np.arange(len(keys))
-            result = (table, low, known[1:])
-    # an Index is immutable: while it lives, its table holds
-    _LAST_TABLE = (weakref.ref(index), result)
-    return result
 
 
 def mapped(values: pd.Series | pd.Index, labels: pd.Series) -> np.ndarray:
@@ -179,19 +190,9 @@ def mapped(values: pd.Series | pd.Index, labels: pd.Series) -> np.ndarray:
 
 def _numbered_isin(values: pd.Series | pd.Index, among: pd.Series | pd.Index) -> np.ndarray | None:
     """:func:`isin` through the numbers of numbered ids on both sides, else None."""
-    wanted, known = numbered_ids(values), numbered_ids(among)
-    if wanted is None or known is None or wanted[1:] != known[1:]:
-        return None
-    keys, numbers = known[0], wanted[0]
-    low, high = int(keys.min()), int(keys.max())
-    if high - low > 4 * len(keys) + (1 << 16):
-        return None  # too sparse for a table of every number
-    table = np.zeros(high - low + 1, dtype=bool)
-    table[keys - low] = True
-    out = np.zeros(len(numbers), dtype=bool)
-    inside = (numbers >= low) & (numbers <= high)
-    out[inside] = table[numbers[inside] - low]
-    return out
+    # not kept like an index's table: ``among`` may be a Series, which can change
+    found = _look_up(_number_table(numbered_ids(among)), values)
+    return None if found is None else found >= 0
 
 
 def as_objects(values: pd.Series | pd.Index) -> np.ndarray:

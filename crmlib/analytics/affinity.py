@@ -82,7 +82,6 @@ class _Lines:
     item: np.ndarray
     #: the distinct items as text, sorted
     items: np.ndarray
-    level: str
 
     def __len__(self) -> int:
         return len(self.item)
@@ -207,7 +206,6 @@ def _code_lines(
         when=transactions["date"].to_numpy()[rows],
         item=item,
         items=all_items[bought],
-        level=level,
     )
 
 
