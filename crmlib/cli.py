@@ -49,11 +49,11 @@ def parse_parameter_value(text: str):
 
 def check_parameter_names(notebooks: list[Path], names: list[str]) -> None:
     """Refuse a ``-p`` name that none of the notebooks declares (a typo would be ignored)."""
-    import papermill
+    from crmlib.parameters import declared_specs
 
-    declared: set[str] = set()
-    for path in notebooks:
-        declared |= set(papermill.inspect_notebook(str(path)))
+    # read from the parameters cell itself: papermill's inspection needs a kernel named
+    # in the notebook, which a notebook saved by another editor may not have
+    declared = set(declared_specs(notebooks))
     unknown = [n for n in names if n not in declared]
     if unknown:
         raise click.BadParameter(

@@ -94,6 +94,29 @@ def test_unknown_parameter_name_is_a_usage_error(sample_dir: Path, tmp_path: Pat
     assert "value_share" in result.stderr
 
 
+def test_notebook_saved_without_kernel_or_language_renders(sample_dir: Path, tmp_path: Path):
+    # another editor may save a notebook with no kernelspec and no language_info
+    notebook = v4.new_notebook()
+    parameters = v4.new_code_cell("data_dir: str = ''  # the company\ngreeting: str = 'hi'")
+    parameters.metadata["tags"] = ["parameters"]
+    notebook.cells = [parameters, v4.new_code_cell("print(greeting.upper())")]
+    path = tmp_path / "plain.ipynb"
+    nbformat.write(notebook, path)
+    result = run(
+        "render",
+        str(path),
+        "--data",
+        str(sample_dir),
+        "--out",
+        str(tmp_path / "reports"),
+        "-p",
+        "greeting",
+        "hello from the parameters",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "HELLO FROM THE PARAMETERS" in (tmp_path / "reports" / "plain.html").read_text()
+
+
 def test_parameter_values_are_typed():
     from crmlib.cli import parse_parameter_value
 

@@ -135,6 +135,9 @@ def execute_notebook(
                 str(executed_path),
                 parameters=dict(parameters or {}),
                 kernel_name=kernel_name,
+                # the workbook's kernels run Python; a notebook saved without a
+                # language (by another editor) still gets its parameters injected
+                language="python",
                 cwd=str(cwd),
                 execution_timeout=execution_timeout,
                 log_output=log_output,
