@@ -186,11 +186,30 @@ def channel_hoppers(episodes: pd.DataFrame) -> pd.DataFrame:
         .astype({"cross_channel_episodes": int})
     )
     out["hop_share"] = out["cross_channel_episodes"] / out["episodes"]
-    out["processes"] = hopped.groupby("customer_id")["process"].agg(
-        lambda s: ", ".join(sorted(set(s)))
-    )
+    out["processes"] = _process_lists(hopped["customer_id"], hopped["process"])
     out = out[out["cross_channel_episodes"] > 0]
     return out.sort_values(["cross_channel_episodes", "hop_share"], ascending=False)
+
+
+def _process_lists(customer: pd.Series, process: pd.Series) -> pd.Series:
+    """Per customer, their distinct processes in sorted order, joined (``"billing, sales"``).
+
+    A base has tens of thousands of hoppers, so the lists are not built per customer:
+    each customer's set of processes is one bit mask, and only the distinct masks (a
+    handful of processes make few) are turned into text.
+    """
+    names, codes = np.unique(process.to_numpy(dtype=object), return_inverse=True)
+    if len(names) > 62:
+        return process.groupby(customer).agg(lambda s: ", ".join(sorted(set(s))))
+    bits = np.left_shift(np.int64(1), np.asarray(codes, dtype=np.int64).ravel())
+    pairs = pd.DataFrame({"customer_id": customer.to_numpy(), "bit": bits}).drop_duplicates()
+    masks = pairs.groupby("customer_id")["bit"].sum()
+    distinct, inverse = np.unique(masks.to_numpy(), return_inverse=True)
+    shown = np.asarray(
+        [", ".join(str(n) for i, n in enumerate(names) if mask >> i & 1) for mask in distinct],
+        dtype=object,
+    )
+    return pd.Series(shown[np.asarray(inverse).ravel()], index=masks.index, name="process")
 
 
 def channel_mix(interactions: pd.DataFrame, segments: pd.Series | None = None) -> pd.DataFrame:

@@ -1,3 +1,4 @@
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -145,3 +146,25 @@ def test_distinct_rows_match_numpy_for_narrow_and_wide_rows():
         np.testing.assert_array_equal(rows[inverse], matrix)
         expected = np.unique(matrix, axis=0)
         assert len(rows) == len(expected)
+
+
+def random_contacts(seed: int, n: int = 3000) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(
+        {
+            "customer_id": pd.array(rng.integers(0, 300, n).astype(str), dtype="string"),
+            "date": pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.integers(0, 200, n), "D"),
+            "channel": rng.choice(["webshop", "call centre", "store", "e-mail"], n),
+            "process": rng.choice(["billing", "sales", "complaint", "warranty", "delivery"], n),
+        }
+    )
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_hoppers_list_each_customers_hopped_processes_sorted_once(seed):
+    episodes = contact_episodes(random_contacts(seed), window_days=14)
+    hoppers = channel_hoppers(episodes)
+    hopped = episodes[episodes["cross_channel"]]
+    expected = hopped.groupby("customer_id")["process"].agg(lambda s: ", ".join(sorted(set(s))))
+    assert len(hoppers) > 50
+    assert hoppers["processes"].to_dict() == expected.to_dict()

@@ -18,6 +18,7 @@ import pandas as pd
 from crmlib.analytics.lifecycle._common import check_freq, check_months, end_of, group_of
 from crmlib.analytics.purchases import purchase_lines
 from crmlib.errors import MissingDataError, ParameterError
+from crmlib.loaded import derived, is_loaded
 from crmlib.text import translate
 from crmlib.text_columns import frame_values, isin
 
@@ -51,6 +52,21 @@ def first_purchases(
         ``first_category`` (when products have a category) and
         ``acquisition_channel`` (when ``customers`` has it).
     """
+    if all(t is None or is_loaded(t) for t in (products, customers)):
+        # an acquisition view asks for the first purchases of the same lines three
+        # times (volumes, sources, first-year quality): a loaded company's are kept
+        key = (None if end is None else pd.Timestamp(end), id(products), id(customers))
+        kept = derived(
+            transactions,
+            "first purchases",
+            key,
+            lambda: _first_purchases(transactions, products, end, customers),
+        )
+        return kept.copy()
+    return _first_purchases(transactions, products, end, customers)
+
+
+def _first_purchases(transactions, products, end, customers) -> pd.DataFrame:
     data = purchase_lines(transactions, end)
     if data["date"].isna().any():
         ordered = data.sort_values(["customer_id", "date"], kind="mergesort")

@@ -17,6 +17,7 @@ import pandas as pd
 
 from crmlib import instruments
 from crmlib.analytics import migration as mg
+from crmlib.analytics.base import customer_base
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.formatting import count, day, percent
@@ -167,23 +168,29 @@ def migrate(
             covered=percent(covered),
             window_months=count(window_months),
         )
-    tables = (
-        company.transactions,
-        company.customers,
-        company.interactions,
-        company.channels,
-        company.products,
-    )
-    shared = {
-        "by": by,
-        "horizon_months": window_months,
-        "value_metric": settings.value_metric,
-        "ssc_share": settings.ssc_share,
-        "mgc_share": settings.mgc_share,
-    }
     # when each customer became known, for both dates: one pass over the lines
     entered = mg.entry_dates(company.customers, company.transactions)
-    before = mg.segments_at(*tables, at=first, entered=entered, **shared)
+    # the start of the period is segmented by the company's base as of that day, with
+    # every setting of the base (the forecast's too, which places the most growable): the
+    # same base the value chain's relationships read a year back, kept in the cache
+    earlier_base = customer_base(
+        company,
+        observation_end=first,
+        window_months=window_months,
+        value_metric=settings.value_metric,
+        ssc_share=settings.ssc_share,
+        mgc_share=settings.mgc_share,
+        horizon_months=settings.horizon_months,
+        discount_rate=settings.discount_rate,
+        freq=settings.freq,
+    )
+    before = mg.segments_of(
+        earlier_base.segments_table().set_index("customer_id"),
+        entered,
+        at=first,
+        by=by,
+        horizon_months=window_months,
+    )
     # the end of the period is the base's own day: its tiers, not a second base's
     after = mg.segments_of(
         base.segments_table().set_index("customer_id"),

@@ -134,29 +134,55 @@ def episode_costs(
         Indexed like ``episodes``, named ``repeat_cost``.
     """
     contacts = interactions.dropna(subset=["customer_id", "date", "process"])
-    contacts = contacts.assign(_cost=contact_costs(contacts, channels).fillna(0.0).to_numpy())
-    keys = ["customer_id", "process"]
-    left = contacts[[*keys, "date", "_cost"]].astype({k: object for k in keys})
-    right = (
-        episodes[[*keys, "start"]]
-        .astype({k: object for k in keys})
-        .assign(_episode=np.arange(len(episodes)))
-        .sort_values("start", kind="mergesort")
-    )
-    placed = pd.merge_asof(
-        left.sort_values("date", kind="mergesort"),
-        right,
-        left_on="date",
-        right_on="start",
-        by=keys,
-        direction="backward",
-    )
+    cost = contact_costs(contacts, channels).fillna(0.0).to_numpy()
+    # contacts in date order, as the costs of an episode have always been added up
+    order = np.argsort(contacts["date"].to_numpy(), kind="stable")
+    episode = _episode_of(contacts.iloc[order], episodes)
+    placed = episode >= 0
     total = (
-        placed.groupby("_episode")["_cost"].sum().reindex(np.arange(len(episodes)), fill_value=0)
+        pd.Series(cost[order][placed])
+        .groupby(episode[placed])
+        .sum()
+        .reindex(np.arange(len(episodes)), fill_value=0)
     )
     first = contact_costs(episodes.rename(columns={"first_channel": "channel"}), channels)
     repeat = total.to_numpy() - first.fillna(0.0).to_numpy()
     return pd.Series(repeat, index=episodes.index, name="repeat_cost")
+
+
+def _episode_of(contacts: pd.DataFrame, episodes: pd.DataFrame) -> np.ndarray:
+    """The row of ``episodes`` each contact belongs to: the last episode of its customer
+    and process that started on or before it (-1 when none did).
+
+    The same placement as an as-of join by customer and process, done on numbers: a
+    customer and process pair and a date become one sortable key, and each contact's
+    episode is found by one binary search instead of a join on text keys.
+    """
+    keys = ["customer_id", "process"]
+    pair = np.zeros(len(contacts) + len(episodes), dtype=np.int64)
+    for key in keys:
+        both = pd.concat(
+            [contacts[key].astype(object), episodes[key].astype(object)], ignore_index=True
+        )
+        codes, uniques = pd.factorize(both)
+        pair = pair * (len(uniques) + 1) + codes
+    moments, rank = np.unique(
+        np.concatenate(
+            [
+                contacts["date"].to_numpy(dtype="datetime64[ns]"),
+                episodes["start"].to_numpy(dtype="datetime64[ns]"),
+            ]
+        ),
+        return_inverse=True,
+    )
+    key = pair * (len(moments) + 1) + np.asarray(rank).ravel()
+    contact_key, episode_key = key[: len(contacts)], key[len(contacts) :]
+    contact_pair, episode_pair = pair[: len(contacts)], pair[len(contacts) :]
+    by_start = np.argsort(episode_key, kind="stable")
+    found = np.searchsorted(episode_key[by_start], contact_key, side="right") - 1
+    row = by_start[np.maximum(found, 0)]
+    same = (found >= 0) & (episode_pair[row] == contact_pair)
+    return np.where(same, row, -1)
 
 
 def continuity(

@@ -22,6 +22,7 @@ from crmlib.analytics.vocabulary import targets
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.figures import Figure
+from crmlib.loaded import derived
 from crmlib.models.qci.customers import RETENTION_COST_RATIO, YEAR, CustomerBase, tier_order
 from crmlib.text import translate
 
@@ -202,8 +203,16 @@ def _with_consent(company: Company, ids: pd.Index) -> int | None:
     customers = company.customers
     if "consent_marketing" not in customers.columns:
         return None
-    consent = customers.drop_duplicates("customer_id").set_index("customer_id")["consent_marketing"]
-    return int(consent.reindex(ids).astype("boolean").fillna(False).to_numpy(dtype=bool).sum())
+    # the lapse slider asks this for every multiple k: the consent per customer is read
+    # once per loaded customers table
+    consent = derived(customers, "marketing consent", None, lambda: _consent(customers))
+    return int(np.asarray(consent.reindex(ids).fillna(False), dtype=bool).sum())
+
+
+def _consent(customers: pd.DataFrame) -> pd.Series:
+    """Whether each customer consented to marketing (the first row of an id counts)."""
+    first = customers.drop_duplicates("customer_id").set_index("customer_id")
+    return first["consent_marketing"].astype("boolean")
 
 
 @dataclass(frozen=True)

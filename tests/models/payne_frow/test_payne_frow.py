@@ -13,6 +13,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from crmlib.analytics.base import customer_base as shared_customer_base  # noqa: E402
+from crmlib.analytics.contacts import contact_episodes  # noqa: E402
 from crmlib.data.company import load_company  # noqa: E402
 from crmlib.diagrams import draw_payne_frow  # noqa: E402
 from crmlib.errors import MissingDataError, ParameterError  # noqa: E402
@@ -238,6 +239,41 @@ def test_continuity_by_hand(contacts):
     assert narrow.by_process.loc["complaint", "same_channel_repeat"] == 1
     with pytest.raises(ParameterError):
         pf.continuity(contacts, window_days=0)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_episode_costs_place_each_contact_as_an_as_of_join_does(seed):
+    rng = np.random.default_rng(seed)
+    n = 2000
+    contacts = pd.DataFrame(
+        {
+            "customer_id": pd.array(rng.integers(0, 150, n).astype(str), dtype="string"),
+            # times of day too: a contact can fall on its episode's first moment or after
+            "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 120 * 24, n), "h"),
+            "channel": rng.choice(["store", "webshop", "call centre"], n),
+            "process": rng.choice(["billing", "complaint", "sales"], n),
+        }
+    )
+    episodes = contact_episodes(contacts, window_days=10)
+    cost = pf.multichannel.episode_costs(contacts, episodes, CHANNELS)
+    per_contact = contacts["channel"].map(CHANNELS.set_index("channel")["cost_per_contact"])
+    as_text = {"customer_id": object, "process": object}
+    placed = pd.merge_asof(
+        contacts.astype(as_text)
+        .assign(cost=per_contact.to_numpy())
+        .sort_values("date", kind="mergesort"),
+        episodes[["customer_id", "process", "start"]]
+        .astype(as_text)
+        .assign(episode=np.arange(len(episodes)))
+        .sort_values("start", kind="mergesort"),
+        left_on="date",
+        right_on="start",
+        by=["customer_id", "process"],
+    )
+    total = placed.groupby("episode")["cost"].sum().reindex(np.arange(len(episodes)))
+    first = episodes["first_channel"].map(CHANNELS.set_index("channel")["cost_per_contact"])
+    assert (episodes["contacts"] > 1).sum() > 100
+    np.testing.assert_allclose(cost.to_numpy(), total.to_numpy() - first.to_numpy(), atol=1e-9)
 
 
 def test_integration_scores_continued_handovers_not_channel_moves(contacts):
