@@ -372,15 +372,19 @@ def kpi_history(
         contacts = interactions
         if channels is not None and {"channel", "cost_per_contact"} <= set(channels.columns):
             contacts = contacts.assign(_cost=contact_costs(contacts, channels).to_numpy())
+    # the buyers of each period as flags over customer numbers, not as sets of ids
+    customer, ids = pd.factorize(purchases["customer_id"], use_na_sentinel=False)
+    purchase_dates = purchases["date"]
     rows = []
-    previous_active: set | None = None
+    previous_active: np.ndarray | None = None
     for index, window in enumerate(windows.itertuples()):
         lines = _in(dated, "date", window.start, window.end)
-        bought = _in(purchases, "date", window.start, window.end)
-        active = set(bought["customer_id"].unique())
+        in_window = (purchase_dates > window.start) & (purchase_dates <= window.end)
+        active = np.zeros(len(ids), dtype=bool)
+        active[customer[in_window.to_numpy(dtype=bool)]] = True
         revenue = float(lines["amount"].sum())
         gross = float(margin.loc[lines.index].sum()) if margin is not None else np.nan
-        n_active = len(active)
+        n_active = int(active.sum())
         row = {
             "revenue": revenue,
             "gross_margin": gross,
@@ -402,8 +406,10 @@ def kpi_history(
                 )
             ]
             row["new_customers"] = len(firsts)
-            if previous_active:
-                row["retention_rate"] = len(previous_active & active) / len(previous_active)
+            if previous_active is not None and previous_active.any():
+                row["retention_rate"] = int((previous_active & active).sum()) / int(
+                    previous_active.sum()
+                )
         if contacts is not None:
             seen = _in(contacts, "date", window.start, window.end)
             if "_cost" in seen.columns:

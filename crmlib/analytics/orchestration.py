@@ -43,7 +43,7 @@ from crmlib.analytics.checks import need_table
 from crmlib.analytics.contacts import sorted_contacts
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.text import translate
-from crmlib.text_columns import isin
+from crmlib.text_columns import as_objects, frame_values, isin, positions
 
 #: The five synchronisation dimensions, in the order of the source.
 DIMENSIONS = ("channels", "customer processes", "contact moments", "products", "customers")
@@ -65,7 +65,18 @@ def _flags(values: pd.Series) -> np.ndarray:
 
 
 def _text(values: pd.Series) -> np.ndarray:
-    return values.astype(object).where(values.notna(), None).to_numpy(dtype=object)
+    """The values as Python objects, None where missing.
+
+    One Python string per distinct value (:func:`crmlib.text_columns.as_objects`), not
+    one per row: ten million purchase lines name a million customers.
+    """
+    out = as_objects(values)
+    missing = values.isna().to_numpy(dtype=bool)
+    if missing.any():
+        # as_objects may hand back an object column's own array: write to a copy
+        out = out.copy()
+        out[missing] = None
+    return out
 
 
 def contact_threads(interactions: pd.DataFrame, window_days: int = 14) -> pd.DataFrame:
@@ -434,11 +445,15 @@ def _categorised_lines(transactions: pd.DataFrame, products: pd.DataFrame) -> pd
     )
     need_table(products, "products", ("product_id", "category"), "offer conflicts")
     category = products.drop_duplicates("product_id").set_index("product_id")["category"]
+    # each line's category through the position of its product: -1 (unknown) takes the
+    # missing value put last. Text stays in Arrow: a Python string per line would be
+    # made, then turned back into Arrow by the frame.
+    names = pd.array(np.append(_text(category), None), dtype="str")
     lines = pd.DataFrame(
         {
-            "customer_id": _text(transactions["customer_id"]),
+            "customer_id": frame_values(transactions["customer_id"]),
             "date": transactions["date"].to_numpy(),
-            "category": _text(transactions["product_id"].map(category)),
+            "category": names.take(positions(category.index, transactions["product_id"])),
         }
     )
     if "is_return" in transactions.columns:
@@ -450,6 +465,16 @@ def _categorised_lines(transactions: pd.DataFrame, products: pd.DataFrame) -> pd
         returned |= np.nan_to_num(quantity) < 0
     lines["is_return"] = returned
     return lines.dropna(subset=["customer_id", "date", "category"])
+
+
+def _pair_numbers(left: pd.DataFrame, right: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """One number per (customer_id, category) of two tables, equal where the pair is."""
+    pair = np.zeros(len(left) + len(right), dtype=np.int64)
+    for column in ("customer_id", "category"):
+        both = pd.concat([left[column], right[column]], ignore_index=True)
+        codes, uniques = pd.factorize(both)
+        pair = pair * (len(uniques) + 1) + codes
+    return pair[: len(left)], pair[len(left) :]
 
 
 def offer_categories(
@@ -496,16 +521,26 @@ def offer_categories(
         info["category"] = info["category"].where(info["category"].notna(), None)
         return info.reset_index()
     lines = _categorised_lines(transactions, products)
-    bought = lines[~lines["is_return"]]
-    # the day each customer first bought each category, and first bought anything
-    first = bought.groupby(["customer_id", "category"])["date"].min().unstack()
-    first_any = first.min(axis=1)
+    bought = lines[~lines["is_return"].to_numpy(dtype=bool)]
+    # the day each customer first bought each category (a customers x categories table,
+    # NaT where never), and first bought anything, grouped on numbers; the categories in
+    # sorted order, as the first of equal odds wins
+    customer, customers = pd.factorize(bought["customer_id"])
+    category, names = pd.factorize(bought["category"], sort=True)
+    dates = bought["date"].to_numpy()
+    cell = customer.astype(np.int64) * len(names) + category
+    earliest = pd.Series(dates).groupby(cell).min()
+    first = np.full((len(customers), len(names)), np.datetime64("NaT"), dtype=dates.dtype)
+    cells = earliest.index.to_numpy()
+    first[cells // len(names), cells % len(names)] = earliest.to_numpy()
+    first_any = pd.Series(dates).groupby(customer).min().to_numpy()
+    customer_ids = pd.Index(customers)
     rows = []
     for campaign_id, sent in grouped:
-        day = sent["sent_date"].min()
-        buyers = (first_any < day).to_numpy(dtype=bool)
-        owners = (first[buyers] < day).to_numpy(dtype=bool)
-        is_recipient = isin(first.index[buyers], _text(sent["customer_id"]))
+        day = np.datetime64(sent["sent_date"].min())
+        buyers = first_any < day
+        owners = first[buyers] < day
+        is_recipient = isin(customer_ids[buyers], _text(sent["customer_id"]))
         best, ratio = None, np.nan
         if is_recipient.any() and (~is_recipient).any():
             # half a customer added to each cell keeps the odds finite for small bases
@@ -513,7 +548,7 @@ def offer_categories(
             b = is_recipient.sum() - owners[is_recipient].sum(axis=0) + 0.5
             c = owners[~is_recipient].sum(axis=0) + 0.5
             d = (~is_recipient).sum() - owners[~is_recipient].sum(axis=0) + 0.5
-            ratios = pd.Series((a / b) / (c / d), index=first.columns)
+            ratios = pd.Series((a / b) / (c / d), index=names)
             best, ratio = ratios.idxmax(), float(ratios.max())
         rows.append((campaign_id, best if ratio >= min_odds_ratio else None, ratio))
     found = pd.DataFrame(rows, columns=["campaign_id", "category", "odds_ratio"]).set_index(
@@ -573,7 +608,14 @@ def offer_conflicts(
     offers = offers.dropna(subset=["category"])
     offers["offer"] = offers["campaign_id"].map(categories.set_index("campaign_id")["offer"])
     lines = _categorised_lines(transactions, products)
-    pairs = offers.reset_index(names="row").merge(lines, on=["customer_id", "category"])
+    # joined on one number per customer and category rather than on two texts per row
+    left, right = _pair_numbers(offers, lines)
+    pairs = (
+        offers.reset_index(names="row")
+        .assign(_pair=left)
+        .merge(lines.drop(columns=["customer_id", "category"]).assign(_pair=right), on="_pair")
+        .drop(columns="_pair")
+    )
     age = (pairs["sent_date"] - pairs["date"]).dt.days
     bought = (~pairs["is_return"]) & (age >= 0) & (age <= recent_days)
     returned = pairs["is_return"] & (age >= 0) & (age <= return_days)

@@ -60,7 +60,7 @@ def data_currency(company: Company) -> tuple[pd.DataFrame, float]:
     """
     end = company.observation_end
     start = end - pd.DateOffset(months=12)
-    rows, recent = {}, set()
+    rows, recent = {}, []
     for table, column in DATED.items():
         frame = getattr(company, table)
         if frame is None or column not in frame.columns:
@@ -74,11 +74,13 @@ def data_currency(company: Company) -> tuple[pd.DataFrame, float]:
         }
         if table != "customers" and "customer_id" in frame.columns:
             inside = frame.loc[dates.index[(dates > start).to_numpy(dtype=bool)], "customer_id"]
-            recent.update(inside.dropna().astype(str))
+            recent.append(inside.dropna().astype(str))
     table = pd.DataFrame.from_dict(rows, orient="index", columns=["latest", "days_behind"])
     table.index.name = "table"
     ids = company.customers["customer_id"].dropna().astype(str).unique()
-    share = float(isin(pd.Index(ids), pd.Index(list(recent))).mean()) if len(ids) else float("nan")
+    # the ids seen lately, as one column (not a Python set of ten million strings)
+    seen = pd.concat(recent, ignore_index=True) if recent else pd.Series([], dtype=str)
+    share = float(isin(pd.Index(ids), seen).mean()) if len(ids) else float("nan")
     return table, share
 
 
@@ -131,7 +133,7 @@ def single_customer_view(company: Company) -> dict[str, float]:
     else:
         in_group, surplus, share = float("nan"), float("nan"), float("nan")
     total, unmatched = 0, 0
-    known = set(ids.dropna())
+    known = pd.Index(ids.dropna().unique())
     for table in DATED:
         frame = getattr(company, table)
         if table == "customers" or frame is None or "customer_id" not in frame.columns:
