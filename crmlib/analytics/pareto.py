@@ -200,7 +200,6 @@ def flag_ssc(
     if not 0 < share <= 1:
         raise ParameterError(f"the SSC share must be between 0 and 1, got {share}")
     clean = _clean_values(values)
-    ranked = clean.sort_values(ascending=False, kind="mergesort")
     if value_share is not None:
         if not 0 < value_share <= 1:
             raise ParameterError(f"value_share must be between 0 and 1, got {value_share}")
@@ -211,8 +210,11 @@ def flag_ssc(
             reached = curve["value_share"].to_numpy() >= value_share - 1e-12
             n_top = int(np.argmax(reached)) + 1
     else:
-        n_top = int(np.ceil(share * len(ranked) - 1e-9))
-    if n_top == 0 or ranked.empty:
+        n_top = int(np.ceil(share * len(clean) - 1e-9))
+    if n_top == 0 or clean.empty:
         return pd.Series(False, index=clean.index, name="is_ssc")
-    cut = ranked.iloc[min(n_top, len(ranked)) - 1]
+    # the cut is the n-th largest value: a partial sort finds it (the base is flagged
+    # again for every share a slider or an exercise tries)
+    k = min(n_top, len(clean)) - 1
+    cut = -np.partition(-clean.to_numpy(), k)[k]
     return ((clean >= cut) & (clean > 0)).rename("is_ssc")

@@ -106,3 +106,15 @@ def test_bad_shares(values):
         pareto.flag_ssc(values, 0)
     with pytest.raises(ParameterError):
         pareto.customer_share_for_value(values, 1.5)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_flag_ssc_cuts_at_the_nth_largest_value_as_a_full_sort_does(seed):
+    rng = np.random.default_rng(seed)
+    # whole numbers, so values tie; some at zero and below
+    values = pd.Series(rng.integers(-20, 60, 2000).astype(float))
+    for share in (0.01, 0.2, 0.5, 0.9, 1.0):
+        n_top = int(np.ceil(share * len(values) - 1e-9))
+        cut = values.sort_values(ascending=False, kind="mergesort").iloc[n_top - 1]
+        expected = (values >= cut) & (values > 0)
+        assert pareto.flag_ssc(values, share).tolist() == expected.tolist()

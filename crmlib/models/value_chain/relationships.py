@@ -24,7 +24,7 @@ from crmlib.instruments import Answers, area_scores
 from crmlib.models.value_chain.portfolio import Portfolio
 from crmlib.models.value_chain.stages import CONDITIONS, load_conditions_answers
 from crmlib.text import N_, translate
-from crmlib.text_columns import frame_values, isin
+from crmlib.text_columns import frame_values, isin, positions
 
 #: Below this share of the year before inside the data, the measures are unavailable;
 #: between it and 1 they carry a caveat with the covered share.
@@ -183,18 +183,32 @@ def _between(lines: pd.DataFrame, start, end, columns: list[str]) -> pd.DataFram
     return lines.loc[inside, [c for c in columns if c in lines.columns]]
 
 
-def _category_pairs(lines: pd.DataFrame, category: pd.Series) -> pd.DataFrame:
-    """The distinct (customer, product category) pairs of purchase lines, without unknowns."""
-    return (
-        pd.DataFrame(
-            {
-                "customer_id": frame_values(lines["customer_id"]),
-                "category": frame_values(lines["product_id"].map(category)),
-            }
-        )
-        .dropna()
-        .drop_duplicates()
+def _new_category_buyers(
+    earlier: pd.DataFrame, last: pd.DataFrame, category: pd.Series
+) -> pd.Index:
+    """The customers with a line in ``last`` in a product category that no line of theirs
+    in ``earlier`` had, in the order of their first such line.
+
+    Each line becomes one number for its (customer, category) pair, so the pairs of the
+    earlier lines are looked up as numbers rather than as two texts per line.
+    """
+    category_number, _ = pd.factorize(category)
+    customer_number, _ = pd.factorize(
+        pd.concat([earlier["customer_id"], last["customer_id"]], ignore_index=True)
     )
+    pairs = []
+    for lines, customers in (
+        (earlier, customer_number[: len(earlier)]),
+        (last, customer_number[len(earlier) :]),
+    ):
+        found = positions(category.index, lines["product_id"])
+        number = np.where(found >= 0, category_number[found], -1)
+        known = (number >= 0) & (customers >= 0)
+        pair = customers.astype(np.int64) * (len(category) + 1) + number
+        pairs.append(np.where(known, pair, -1))
+    had, bought = pairs
+    new = (bought >= 0) & ~pd.Series(bought).isin(had[had >= 0]).to_numpy(dtype=bool)
+    return pd.Index(frame_values(last["customer_id"][new])).unique()
 
 
 def relationship_management(
@@ -276,15 +290,9 @@ def relationship_management(
     categories = None
     if company.has("products", "product_id", "category") and "product_id" in tx.columns:
         category = company.products.set_index("product_id")["category"]
-        # the (customer, category) pairs of the last year that no earlier line had: an
-        # anti-join of two distinct-pair tables, not a Python set of every earlier line
-        had = _category_pairs(
-            _between(lines, pd.Timestamp.min, mid, ["customer_id", "product_id"]), category
-        )
-        bought = _category_pairs(last, category)
-        joined = bought.merge(had, how="left", on=["customer_id", "category"], indicator=True)
-        categories = pd.Index(
-            joined.loc[(joined["_merge"] == "left_only").to_numpy(bool), "customer_id"].unique()
+        # the (customer, category) pairs of the last year that no earlier line had
+        categories = _new_category_buyers(
+            _between(lines, pd.Timestamp.min, mid, ["customer_id", "product_id"]), last, category
         )
 
     rows = [

@@ -471,3 +471,39 @@ def test_sample_diagram_states_the_portfolio_score_measure(sample_chain):
     assert len(lines) <= 4
     assert lines[2] == f"SSC/MGC offers {effort.observed:.0%}"
     assert lines[3] == f"at random {effort.expected:.0%}"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_new_category_buyers_are_the_pairs_no_earlier_line_had(seed):
+    from crmlib.models.value_chain.relationships import _new_category_buyers
+
+    rng = np.random.default_rng(seed)
+    products = pd.Series(
+        ["plants", "tools", "seeds", None, "plants"],  # one product without a category
+        index=pd.Index(["P1", "P2", "P3", "P4", "P5"], name="product_id"),
+        name="category",
+    )
+
+    def lines(n):
+        return pd.DataFrame(
+            {
+                "customer_id": pd.array(rng.integers(0, 80, n).astype(str), dtype="str"),
+                # P9 is not in the catalogue: its lines have no category
+                "product_id": rng.choice(["P1", "P2", "P3", "P4", "P5", "P9"], n),
+            }
+        )
+
+    earlier, last = lines(400), lines(200)
+    category_of = products.to_dict()
+    had = {
+        (c, category_of.get(p))
+        for c, p in zip(earlier.customer_id, earlier.product_id, strict=True)
+    }
+    expected = []
+    for customer, product in zip(last.customer_id, last.product_id, strict=True):
+        pair = (customer, category_of.get(product))
+        if pd.notna(pair[1]) and pair not in had and customer not in expected:
+            expected.append(customer)
+    found = _new_category_buyers(earlier, last, products)
+    assert len(expected) > 5
+    assert found.tolist() == expected
