@@ -44,6 +44,7 @@ from crmlib.analytics.vocabulary import definition
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.figures import Figure
+from crmlib.loaded import derived, is_loaded, mark_loaded
 from crmlib.models.payne_frow.common import (
     Parts,
     customer_base,
@@ -217,6 +218,23 @@ def continuity(
         raise ParameterError(
             f"repeat_window_days must be a whole number of days, got {window_days}"
         )
+    until = interactions.attrs.get("until") if until is None else until
+    if channels is not None and not is_loaded(channels):
+        return _continuity(interactions, channels, int(window_days), until)
+    # the report, the live window and the exercises ask for the same windows of the same
+    # contacts: each window's result is kept with the contacts
+    key = (id(channels), None if until is None else pd.Timestamp(until))
+    return derived(
+        interactions,
+        f"continuity {int(window_days)}",
+        key,
+        lambda: _continuity(interactions, channels, int(window_days), until),
+    )
+
+
+def _continuity(
+    interactions: pd.DataFrame, channels: pd.DataFrame | None, window_days: int, until
+) -> Continuity:
     episodes = contact_episodes(interactions, window_days=int(window_days))
     if episodes.empty:
         raise MissingDataError(
@@ -244,7 +262,6 @@ def continuity(
     out = out.sort_values("episodes", ascending=False, kind="mergesort")
     out.index.name = "process"
     paths = episodes.loc[cross, "channel_path"].value_counts()
-    until = interactions.attrs.get("until") if until is None else until
     moves = channel_handovers(interactions, int(window_days), until=until)
     handovers = pd.DataFrame()
     if len(moves):
@@ -388,17 +405,27 @@ def last_year_window(company: Company) -> str:
 def contacts_last_year(company: Company, *columns: str, step: str = "it") -> pd.DataFrame:
     """The contacts of the 12 months up to the observation end.
 
+    For a loaded company this is the same table each time it is asked (the report, the
+    live window and the exercises read it): read it, do not change it.
+
     Raises
     ------
     MissingDataError
         Without interactions, or without ``channel`` and ``columns`` in them.
     """
     interactions = company.require("interactions", "channel", *columns, step=step)
-    out = in_last_year(interactions, "date", company.observation_end).copy()
-    # The data's end travels with the contacts, so every view of them (the report's and
-    # a workshop's live window) leaves the same late handovers open.
-    out.attrs["until"] = company.observation_end
-    return out
+    end = company.observation_end
+
+    def cut() -> pd.DataFrame:
+        out = in_last_year(interactions, "date", end).copy()
+        # The data's end travels with the contacts, so every view of them (the report's
+        # and a workshop's live window) leaves the same late handovers open.
+        out.attrs["until"] = end
+        # kept like a loaded table, so what is derived from it is kept too
+        mark_loaded(out)
+        return out
+
+    return derived(interactions, "contacts last year", end, cut)
 
 
 def multichannel_integration(
