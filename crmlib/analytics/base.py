@@ -40,7 +40,7 @@ import threading
 import warnings
 import weakref
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -99,6 +99,11 @@ class BaseSettings:
     horizon_months: int
     discount_rate: float
     freq: str
+
+    def arguments(self) -> dict[str, Any]:
+        """These settings as keyword arguments of :func:`customer_base`: another base of
+        the same company with the same settings, some changed (``{**s.arguments(), ...}``)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     def as_dict(self) -> dict[str, Any]:
         return {

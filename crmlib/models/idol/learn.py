@@ -173,17 +173,7 @@ def migrate(
     # the start of the period is segmented by the company's base as of that day, with
     # every setting of the base (the forecast's too, which places the most growable): the
     # same base the value chain's relationships read a year back, kept in the cache
-    earlier_base = customer_base(
-        company,
-        observation_end=first,
-        window_months=window_months,
-        value_metric=settings.value_metric,
-        ssc_share=settings.ssc_share,
-        mgc_share=settings.mgc_share,
-        horizon_months=settings.horizon_months,
-        discount_rate=settings.discount_rate,
-        freq=settings.freq,
-    )
+    earlier_base = customer_base(company, **{**settings.arguments(), "observation_end": first})
     before = mg.segments_of(
         earlier_base.segments_table().set_index("customer_id"),
         entered,

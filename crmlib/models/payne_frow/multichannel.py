@@ -222,14 +222,13 @@ def continuity(
     if channels is not None and not is_loaded(channels):
         return _continuity(interactions, channels, int(window_days), until)
     # the report, the live window and the exercises ask for the same windows of the same
-    # contacts: each window's result is kept with the contacts
+    # contacts: each window's result is kept with the contacts (a loaded table's)
     key = (id(channels), None if until is None else pd.Timestamp(until))
-    return derived(
-        interactions,
-        f"continuity {int(window_days)}",
-        key,
-        lambda: _continuity(interactions, channels, int(window_days), until),
-    )
+    by_window: dict[int, Continuity] = derived(interactions, "continuity", key, dict)
+    days = int(window_days)
+    if days not in by_window:
+        by_window[days] = _continuity(interactions, channels, days, until)
+    return by_window[days]
 
 
 def _continuity(

@@ -268,18 +268,7 @@ class Portfolio:
 
 def _base_for(company: Company, base: CustomerBase, ssc_share: float) -> CustomerBase:
     """The customer base with the settings of ``base`` but another SSC share."""
-    given = base.settings
-    return customer_base(
-        company,
-        observation_end=given.observation_end,
-        window_months=given.window_months,
-        value_metric=given.value_metric,
-        ssc_share=ssc_share,
-        mgc_share=given.mgc_share,
-        horizon_months=given.horizon_months,
-        discount_rate=given.discount_rate,
-        freq=given.freq,
-    )
+    return customer_base(company, **{**base.settings.arguments(), "ssc_share": ssc_share})
 
 
 def _grouped(table: pd.DataFrame, settings: Portfolio) -> Portfolio:

@@ -370,20 +370,12 @@ def relationship_management(
 
 def _ssc_a_year_ago(company: Company, portfolio: Portfolio, mid: pd.Timestamp) -> pd.Series:
     """The SSC flag of the customer base of the twelve months up to ``mid``."""
-    given = portfolio.base.settings if portfolio.base is not None else None
     settings = (
-        {
-            "value_metric": given.value_metric,
-            "ssc_share": given.ssc_share,
-            "mgc_share": given.mgc_share,
-            "horizon_months": given.horizon_months,
-            "discount_rate": given.discount_rate,
-            "freq": given.freq,
-        }
-        if given is not None
+        portfolio.base.settings.arguments()
+        if portfolio.base is not None
         else {"ssc_share": portfolio.ssc_share}
     )
-    before = customer_base(company, observation_end=mid, window_months=12, **settings)
+    before = customer_base(company, **{**settings, "observation_end": mid, "window_months": 12})
     return before.table["is_ssc"].astype(bool)
 
 

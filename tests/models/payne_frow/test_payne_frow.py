@@ -771,3 +771,17 @@ def test_the_sentences_go_through_the_translation_hook(shop):
         set_translator(None)
     assert "50% van de kopers van het jaar ervoor kocht opnieuw (2023-01-01..2023-12-31" in text
     assert "bought again" not in text
+
+
+def test_a_repeat_window_asked_again_is_read_back(sample):
+    contacts = pf.contacts_last_year(sample, "process")
+    assert pf.contacts_last_year(sample, "process") is contacts
+    nine = pf.continuity(contacts, sample.channels, window_days=9)
+    assert pf.continuity(contacts, sample.channels, window_days=9) is nine
+    ten = pf.continuity(contacts, sample.channels, window_days=10)
+    assert pf.continuity(contacts, sample.channels, window_days=9) is nine
+    # a table made by hand is computed each time, to the same result
+    fresh = pf.continuity(contacts.copy(), sample.channels, window_days=10)
+    assert fresh is not ten
+    pd.testing.assert_frame_equal(fresh.by_process, ten.by_process)
+    assert (fresh.customers, fresh.hoppers) == (ten.customers, ten.hoppers)
