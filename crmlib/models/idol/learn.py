@@ -174,20 +174,16 @@ def migrate(
     # every setting of the base (the forecast's too, which places the most growable): the
     # same base the value chain's relationships read a year back, kept in the cache
     earlier_base = customer_base(company, **{**settings.arguments(), "observation_end": first})
-    before = mg.segments_of(
-        earlier_base.segments_table().set_index("customer_id"),
-        entered,
-        at=first,
-        by=by,
-        horizon_months=window_months,
-    )
     # the end of the period is the base's own day: its tiers, not a second base's
-    after = mg.segments_of(
-        base.segments_table().set_index("customer_id"),
-        entered,
-        at=second,
-        by=by,
-        horizon_months=window_months,
+    before, after = (
+        mg.segments_of(
+            each.segments_table().set_index("customer_id"),
+            entered,
+            at=when,
+            by=by,
+            horizon_months=window_months,
+        )
+        for each, when in ((earlier_base, first), (base, second))
     )
     table = mg.migration_table(before["segment"], after["segment"], order)
     return Migration(
