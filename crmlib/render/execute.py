@@ -12,6 +12,7 @@ import inspect
 import re
 import subprocess
 import tempfile
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,15 @@ DEFAULT_TIMEOUT = 600
 
 # A one-line message stays readable; the full text is in the kept notebook.
 _MAX_EVALUE_CHARS = 500
+
+# A kernel that dies before it answers has run nothing, so starting it again is safe.
+# Kernels started at the same moment (a batch's workers) can race for the same local
+# ports, and one of them then exits at once; a second start gets fresh ports.
+_KERNEL_STARTS = 3
+_KERNEL_RESTART_PAUSE = 1.0
+
+# jupyter_client's messages for a kernel that never answered (client.wait_for_ready)
+_NOT_STARTED = ("Kernel died before replying to kernel_info", "Kernel didn't respond in")
 
 
 def read_notebook(notebook: Path) -> nbformat.NotebookNode:
@@ -122,11 +132,51 @@ def execute_notebook(
         the executed notebook was kept. ``user_error`` is true when the error is one
         of crmlib's user errors (bad data, a bad parameter, a missing table).
     ReportError
-        The kernel is unknown (a user error), died, or a cell ran past the time-out.
+        The kernel is unknown (a user error), did not start in three tries, died, or
+        a cell ran past the time-out.
     """
     notebook = Path(notebook)
     cwd = Path(cwd) if cwd is not None else notebook.resolve().parent
     extra_arguments = _kernel_arguments(notebook, kernel_name)
+    for attempt in range(1, _KERNEL_STARTS + 1):
+        try:
+            return _execute_once(
+                notebook,
+                out_dir=out_dir,
+                parameters=parameters,
+                cwd=cwd,
+                kernel_name=kernel_name,
+                execution_timeout=execution_timeout,
+                log_output=log_output,
+                extra_arguments=extra_arguments,
+            )
+        except RuntimeError as exc:
+            if not str(exc).startswith(_NOT_STARTED):
+                raise
+            if attempt == _KERNEL_STARTS:
+                raise ReportError(
+                    f"{notebook.name}: the Jupyter kernel {kernel_name!r} did not start "
+                    f"({_KERNEL_STARTS} tries; the last said: {_one_line(str(exc))}). Fix: "
+                    f"check that the kernel runs on its own (jupyter console --kernel "
+                    f"{kernel_name}) and that the machine has memory free",
+                    notebook=notebook.name,
+                ) from exc
+            time.sleep(_KERNEL_RESTART_PAUSE)
+    raise AssertionError("unreachable")  # the loop returns or raises
+
+
+def _execute_once(
+    notebook: Path,
+    *,
+    out_dir: Path,
+    parameters: Mapping[str, Any] | None,
+    cwd: Path,
+    kernel_name: str,
+    execution_timeout: float | None,
+    log_output: bool,
+    extra_arguments: list[str],
+) -> nbformat.NotebookNode:
+    """One papermill run of ``notebook``; see :func:`execute_notebook`."""
     with tempfile.TemporaryDirectory(prefix="crm-render-") as scratch:
         executed_path = Path(scratch) / notebook.name
         try:
@@ -168,6 +218,11 @@ def execute_notebook(
                 notebook=notebook.name,
                 kept=_str(kept),
             ) from exc
+        except RuntimeError as exc:
+            if str(exc).startswith(_NOT_STARTED):
+                raise  # no cell ran: nothing to keep, and the caller starts it again
+            _keep(executed_path, notebook, out_dir)
+            raise
         except BaseException:
             # Whatever else stopped the run (an interrupt, a bug), the partial notebook
             # is the only record of how far it got.
