@@ -8,11 +8,13 @@ crmlib's exceptions carry keyword-only details that do not survive pickling.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
 import re
 import signal
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -65,6 +67,9 @@ class Job:
         Seconds one cell may run; None for no limit.
     language, locale : str
         The report's language and the locale of its numbers (see :mod:`crmlib.i18n`).
+    checked : str or None
+        The folder where the client's check kept its checked tables; the report's
+        kernels read them from there (see :mod:`crmlib.data.checked`).
     """
 
     key: str
@@ -78,6 +83,7 @@ class Job:
     execution_timeout: float | None = 600
     language: str = "en"
     locale: str = ""
+    checked: str | None = None
 
     @property
     def stem(self) -> str:
@@ -141,7 +147,9 @@ def prepare_worker(log_path: str | None = None) -> None:
     import crmlib.render  # noqa: F401
 
 
-def check_client(data_dir: str, observation_end: Any = None) -> str | None:
+def check_client(
+    data_dir: str, observation_end: Any = None, keep_in: str | None = None
+) -> str | None:
     """Validate a client's data folder before any of its notebooks runs.
 
     Parameters
@@ -150,21 +158,44 @@ def check_client(data_dir: str, observation_end: Any = None) -> str | None:
         The client's data folder.
     observation_end : date-like, optional
         The client's ``observation_end`` parameter, checked as the notebooks read it.
+    keep_in : str, optional
+        A private folder to keep the checked tables in, so that the client's kernels
+        read them back instead of reading and checking the data again, once per
+        notebook (see :mod:`crmlib.data.checked`). A folder without room costs time,
+        not the reports: the kernels then read the data themselves.
 
     Returns
     -------
     str or None
         The one-line validation error, or None when the data is valid.
     """
+    from crmlib.data.checked import write_checked
     from crmlib.data.company import load_company
 
     try:
-        load_company(data_dir, observation_end=observation_end or None)
+        company = load_company(data_dir, observation_end=observation_end or None)
     except CrmlibError as exc:
         return _one_line(str(exc))
     except Exception as exc:
         # A file the loader does not expect must cost this client, not the batch.
         return _one_line(f"reading the data folder failed: {type(exc).__name__}: {exc}")
+    if keep_in is not None:
+        try:
+            write_checked(
+                company.tables,
+                company.sources,
+                company.customers_derived,
+                data_dir,
+                Path(keep_in),
+            )
+        except OSError as exc:
+            # stderr is the batch log: a note for whoever wonders why it was slower
+            print(
+                f"note: the checked tables of {data_dir} could not be kept in {keep_in} "
+                f"({exc}); its notebooks read the data themselves",
+                file=sys.stderr,
+                flush=True,
+            )
     return None
 
 
@@ -191,11 +222,14 @@ def run_job(job: Job) -> JobOutcome:
             f"{job.crmlib_version}. Fix: install the same crmlib on every worker",
         )
     _quiet_papermill()
+    from crmlib.data.checked import offered_to_kernels
     from crmlib.i18n import Setting
     from crmlib.render import ReportError, render_notebook
 
+    # the kernels take the tables the client's check kept, if it could keep them
+    offered = offered_to_kernels(Path(job.checked)) if job.checked else contextlib.nullcontext()
     try:
-        with _RENDER_LOCK:
+        with _RENDER_LOCK, offered:
             result = render_notebook(
                 job.notebook,
                 job.out_dir,

@@ -19,7 +19,9 @@ import dataclasses
 import datetime as dt
 import multiprocessing
 import os
+import shutil
 import signal
+import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -323,7 +325,11 @@ def run_batch(
         disable=None if progress is None else not progress,
         dynamic_ncols=True,
     )
-    batch = BatchScheduler(reports, manifest, progress=bar)
+    # On this machine, each client's check keeps the tables it checked for the client's
+    # kernels (private to this user, removed with the client's last report); workers on
+    # other machines would not see them, so there every kernel reads the data itself.
+    checked_root = None if scheduler is not None else Path(tempfile.mkdtemp(prefix="crm-batch-"))
+    batch = BatchScheduler(reports, manifest, progress=bar, checked_root=checked_root)
 
     def result() -> BatchResult:
         rows = batch.rows()
@@ -349,6 +355,8 @@ def run_batch(
         raise BatchInterrupted(interrupted) from None
     finally:
         bar.close()
+        if checked_root is not None:
+            shutil.rmtree(checked_root, ignore_errors=True)
     return result()
 
 

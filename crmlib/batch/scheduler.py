@@ -10,6 +10,8 @@ results back.
 
 from __future__ import annotations
 
+import dataclasses
+import shutil
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -135,16 +137,29 @@ class BatchScheduler:
         Updated (and written) after each finished report.
     progress : tqdm or None
         Advanced by one for every report that finishes, however it finishes.
+    checked_root : Path, optional
+        A private folder on the machine that runs the checks and the reports. Each
+        client's check keeps the tables it checked in ``<checked_root>/<slug>``, its
+        reports' kernels read them from there, and the folder is removed once the
+        client's last report has finished. None (workers on other machines): every
+        kernel reads the client's data itself.
     """
 
     def __init__(
-        self, reports: Sequence[PlannedReport], manifest: Manifest, progress: Any = None
+        self,
+        reports: Sequence[PlannedReport],
+        manifest: Manifest,
+        progress: Any = None,
+        checked_root: Path | None = None,
     ) -> None:
         self._reports = {report.job.key: report for report in reports}
         self._manifest = manifest
         self._progress = progress
+        self._checked_root = checked_root
         self._rows: dict[str, BatchRow] = {}
         self._waiting: dict[str, list[PlannedReport]] = {}
+        # reports not yet finished, per client: the client's checked tables go with the last
+        self._unfinished: dict[str, int] = {}
         self._renders: deque[Task] = deque()
         self._checks: deque[Task] = deque()
         for report in reports:
@@ -160,10 +175,17 @@ class BatchScheduler:
             if not waiting:
                 client = report.client
                 observation_end = report.job.parameters.get("observation_end")
+                keep_in = self._checked_folder(client.slug)
                 self._checks.append(
-                    Task(CHECK, client.slug, check_client, (str(client.data_dir), observation_end))
+                    Task(
+                        CHECK,
+                        client.slug,
+                        check_client,
+                        (str(client.data_dir), observation_end, keep_in),
+                    )
                 )
             waiting.append(report)
+            self._unfinished[report.client.slug] = self._unfinished.get(report.client.slug, 0) + 1
 
     @property
     def to_render(self) -> int:
@@ -200,8 +222,15 @@ class BatchScheduler:
         if task.kind == CHECK:
             reports = self._waiting.pop(task.key, [])
             if result is None:
+                checked = self._checked_folder(task.key)
                 self._renders.extend(
-                    Task(RENDER, report.job.key, run_job, (report.job,)) for report in reports
+                    Task(
+                        RENDER,
+                        report.job.key,
+                        run_job,
+                        (dataclasses.replace(report.job, checked=checked),),
+                    )
+                    for report in reports
                 )
             else:
                 for report in reports:
@@ -261,8 +290,16 @@ class BatchScheduler:
             for key, report in self._reports.items()
         ]
 
+    def _checked_folder(self, slug: str) -> str | None:
+        return None if self._checked_root is None else str(self._checked_root / slug)
+
     def _finish(self, report: PlannedReport, row: BatchRow) -> None:
         self._rows[report.job.key] = row
+        slug = report.client.slug
+        self._unfinished[slug] -= 1
+        if not self._unfinished[slug] and (folder := self._checked_folder(slug)):
+            # a large client's tables are not kept on disk past its last report
+            shutil.rmtree(folder, ignore_errors=True)
         if self._progress is not None:
             self._progress.set_postfix_str(f"{report.client.slug}/{report.notebook.stem}")
             self._progress.update(1)

@@ -364,3 +364,42 @@ def test_start_here_for_a_generated_company_as_html_and_pdf_no_deck(
         "company": "Tuincentrum De Linde",
         "value_share": 0.8,
     }
+
+
+def test_each_clients_kernels_read_the_tables_its_check_kept_then_they_are_removed(
+    tmp_path: Path, tools
+):
+    import nbformat
+    from nbformat import v4
+
+    parameters = v4.new_code_cell('data_dir = ""\nrecord = ""')
+    parameters.metadata["tags"] = ["parameters"]
+    probe = v4.new_code_cell(
+        "import os\n"
+        "from pathlib import Path\n"
+        "from crmlib.data.checked import read_checked\n"
+        "checked = read_checked(data_dir)\n"
+        "assert checked is not None, 'the checked tables were not offered'\n"
+        "Path(record).write_text(os.environ['CRM_WORKBOOK_CHECKED'])\n"
+    )
+    notebook = v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    notebook.cells = [parameters, probe]
+    nbformat.write(notebook, tmp_path / "probe.ipynb")
+    clients = []
+    for name in ("linde", "bart"):
+        tools.company(tmp_path / "clients" / name)
+        record = tmp_path / f"{name}.folder"
+        clients.append(
+            {"name": NAMES[name], "data": f"clients/{name}", "parameters": {"record": str(record)}}
+        )
+    tools.clients(tmp_path / "clients.yml", clients, notebooks=["./probe.ipynb"], formats=["html"])
+
+    result = tools.run("clients.yml", "--out", "out", "--jobs", "2", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    folders = {Path((tmp_path / f"{name}.folder").read_text()) for name in ("linde", "bart")}
+    # one folder per client, in one private folder of the batch, gone when it ended
+    assert {folder.name for folder in folders} == {SLUGS["linde"], SLUGS["bart"]}
+    (root,) = {folder.parent for folder in folders}
+    assert root.name.startswith("crm-batch-")
+    assert not root.exists()
