@@ -127,12 +127,17 @@ def batch(
         click.echo(f"failed: {row.client} / {row.notebook}: {row.error}", err=True)
     clients = len({row.slug for row in result.rows})
     click.echo(
-        f"{len(result.rows)} reports for {clients} clients: {len(result.rendered)} rendered, "
+        f"{_counted(len(result.rows), 'report')} for {_counted(clients, 'client')}: "
+        f"{len(result.rendered)} rendered, "
         f"{len(result.up_to_date)} up to date, {len(result.failed)} failed. "
         f"Summary: {result.summary}"
     )
     if result.failed:
         sys.exit(1)
+
+
+def _counted(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def say_written(result: BatchResult, out_dir: Path) -> None:

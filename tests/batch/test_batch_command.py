@@ -350,6 +350,7 @@ def test_start_here_for_a_generated_company_as_html_and_pdf_no_deck(
     )
     result = tools.run("clients.yml", "--out", "out", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
+    assert "1 report for 1 client: 1 rendered, 0 up to date, 0 failed." in result.stdout
     folder = tmp_path / "out" / "tuincentrum-de-linde"
     html = (folder / "00_start_here.html").read_text(encoding="utf-8")
     assert "<title>Start here: data audit — Tuincentrum De Linde</title>" in html
