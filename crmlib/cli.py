@@ -353,28 +353,32 @@ def render(
         language=language or values.get("language") or None,
     )
     setting = Setting(company.language, company.locale)
+    name = company.name
     with tempfile.TemporaryDirectory(prefix="crm-render-") as private:
         checked = Path(private) / "checked"
         if pseudonymise:
-            source = str(pseudonymised_copy(company, Path(private)).resolve())
+            source = str(pseudonymised_copy(company, Path(private) / "data").resolve())
+            del company
+            release_memory()
+            # the copy is read and checked once, here, as each kernel would read it
+            company = load_company(source)
         else:
             source = data_dir if isinstance(data_dir, str) else str(data_dir.resolve())
-            # the kernels read the tables checked here instead of reading and checking
-            # them again, once per notebook (see crmlib.data.checked)
-            try:
-                write_checked(
-                    company.tables, company.sources, company.customers_derived, source, checked
-                )
-            except OSError as error:
-                # a full temporary folder costs time, not the reports
-                click.echo(
-                    f"note: the checked tables could not be kept in {private} ({error}); "
-                    "each notebook reads the data itself. Fix: free space there, or set "
-                    "TMPDIR to a folder with room",
-                    err=True,
-                )
+        # the kernels read the tables checked here instead of reading and checking
+        # them again, once per notebook (see crmlib.data.checked)
+        try:
+            write_checked(
+                company.tables, company.sources, company.customers_derived, source, checked
+            )
+        except OSError as error:
+            # a full temporary folder costs time, not the reports
+            click.echo(
+                f"note: the checked tables could not be kept in {private} ({error}); "
+                "each notebook reads the data itself. Fix: free space there, or set "
+                "TMPDIR to a folder with room",
+                err=True,
+            )
         values = {"data_dir": source, "interactive": False, **values}
-        name = company.name
         # This process does not hold a large company in memory while the reports run.
         del company
         release_memory()

@@ -121,8 +121,10 @@ def test_the_variable_is_put_back_after_the_render(tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
-def test_a_renders_kernels_read_the_tables_it_checked(sample_dir, tmp_path):
-    """End to end: the kernel of a real render is offered the checked tables and takes them."""
+@pytest.mark.parametrize("options", [[], ["--pseudonymise"]], ids=["as-is", "pseudonymised"])
+def test_a_renders_kernels_read_the_tables_it_checked(sample_dir, tmp_path, options):
+    """End to end: the kernel of a real render is offered the checked tables and takes them
+    (of the pseudonymised copy, when the render makes one)."""
     notebook = v4.new_notebook()
     parameters = v4.new_code_cell('data_dir: str = ""  # the company')
     parameters.metadata["tags"] = ["parameters"]
@@ -137,7 +139,7 @@ def test_a_renders_kernels_read_the_tables_it_checked(sample_dir, tmp_path):
     nbformat.write(notebook, path)
     result = subprocess.run(
         [sys.executable, "-m", "crmlib", "render", str(path), "--data", str(sample_dir),
-         "--out", str(tmp_path / "out"), "--format", "html"],
+         "--out", str(tmp_path / "out"), "--format", "html", *options],
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
