@@ -378,7 +378,9 @@ def render(
                 "TMPDIR to a folder with room",
                 err=True,
             )
-        values = {"data_dir": source, "interactive": False, **values}
+        # the copy's folder is not the company's: its name goes with it, unless given
+        named = {"company": name} if pseudonymise else {}
+        values = {"data_dir": source, "interactive": False, **named, **values}
         # This process does not hold a large company in memory while the reports run.
         del company
         release_memory()

@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+import yaml
 from nbformat import v4
 
 from crmlib.analytics.base_cache import table_digest
@@ -182,3 +183,31 @@ def test_a_full_temporary_folder_costs_time_not_the_reports(
     assert "note: the checked tables could not be kept" in err
     assert "No space left on device" in err and "TMPDIR" in err
     assert (out / "00_start_here.html").is_file()
+
+
+@pytest.mark.slow
+def test_a_pseudonymised_company_keeps_its_own_name(sample_copy, tmp_path):
+    """The copy lies in a folder of the render's; without a name in company.yml, the
+    company is still named after its own folder, as in a render without pseudonyms."""
+    info = sample_copy / "company.yml"
+    settings = yaml.safe_load(info.read_text(encoding="utf-8"))
+    settings.pop("name")
+    info.write_text(yaml.safe_dump(settings), encoding="utf-8")
+    notebook = v4.new_notebook()
+    parameters = v4.new_code_cell('data_dir: str = ""  # the company\ncompany: str = ""  # name')
+    parameters.metadata["tags"] = ["parameters"]
+    probe = v4.new_code_cell(
+        "from crmlib.notebook import open_company\n"
+        "name = open_company(data_dir, company).name\n"
+        f"assert name == {sample_copy.name!r}, name\n"
+    )
+    notebook.cells = [parameters, probe]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    path = tmp_path / "probe.ipynb"
+    nbformat.write(notebook, path)
+    result = subprocess.run(
+        [sys.executable, "-m", "crmlib", "render", str(path), "--data", str(sample_copy),
+         "--out", str(tmp_path / "out"), "--format", "html", "--pseudonymise"],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
