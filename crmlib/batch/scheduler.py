@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -159,7 +159,7 @@ class BatchScheduler:
         self._rows: dict[str, BatchRow] = {}
         self._waiting: dict[str, list[PlannedReport]] = {}
         # reports not yet finished, per client: the client's checked tables go with the last
-        self._unfinished: dict[str, int] = {}
+        self._unfinished: Counter[str] = Counter()
         self._renders: deque[Task] = deque()
         self._checks: deque[Task] = deque()
         for report in reports:
@@ -185,7 +185,7 @@ class BatchScheduler:
                     )
                 )
             waiting.append(report)
-            self._unfinished[report.client.slug] = self._unfinished.get(report.client.slug, 0) + 1
+            self._unfinished[report.client.slug] += 1
 
     @property
     def to_render(self) -> int:

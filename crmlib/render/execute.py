@@ -138,7 +138,9 @@ def execute_notebook(
     notebook = Path(notebook)
     cwd = Path(cwd) if cwd is not None else notebook.resolve().parent
     extra_arguments = _kernel_arguments(notebook, kernel_name)
-    for attempt in range(1, _KERNEL_STARTS + 1):
+    for attempt in range(_KERNEL_STARTS):
+        if attempt:
+            time.sleep(_KERNEL_RESTART_PAUSE)
         try:
             return _execute_once(
                 notebook,
@@ -151,18 +153,21 @@ def execute_notebook(
                 extra_arguments=extra_arguments,
             )
         except RuntimeError as exc:
-            if not str(exc).startswith(_NOT_STARTED):
+            if not _never_started(exc):
                 raise
-            if attempt == _KERNEL_STARTS:
-                raise ReportError(
-                    f"{notebook.name}: the Jupyter kernel {kernel_name!r} did not start "
-                    f"({_KERNEL_STARTS} tries; the last said: {_one_line(str(exc))}). Fix: "
-                    f"check that the kernel runs on its own (jupyter console --kernel "
-                    f"{kernel_name}) and that the machine has memory free",
-                    notebook=notebook.name,
-                ) from exc
-            time.sleep(_KERNEL_RESTART_PAUSE)
-    raise AssertionError("unreachable")  # the loop returns or raises
+            last = exc
+    raise ReportError(
+        f"{notebook.name}: the Jupyter kernel {kernel_name!r} did not start "
+        f"({_KERNEL_STARTS} tries; the last said: {_one_line(str(last))}). Fix: "
+        f"check that the kernel runs on its own (jupyter console --kernel "
+        f"{kernel_name}) and that the machine has memory free",
+        notebook=notebook.name,
+    ) from last
+
+
+def _never_started(exc: RuntimeError) -> bool:
+    """Whether jupyter_client gave up on a kernel that never answered: no cell ran."""
+    return str(exc).startswith(_NOT_STARTED)
 
 
 def _execute_once(
@@ -219,7 +224,7 @@ def _execute_once(
                 kept=_str(kept),
             ) from exc
         except RuntimeError as exc:
-            if str(exc).startswith(_NOT_STARTED):
+            if _never_started(exc):
                 raise  # no cell ran: nothing to keep, and the caller starts it again
             _keep(executed_path, notebook, out_dir)
             raise

@@ -126,23 +126,14 @@ def test_the_variable_is_put_back_after_the_render(tmp_path, monkeypatch):
 def test_a_renders_kernels_read_the_tables_it_checked(sample_dir, tmp_path, options):
     """End to end: the kernel of a real render is offered the checked tables and takes them
     (of the pseudonymised copy, when the render makes one)."""
-    notebook = v4.new_notebook()
-    parameters = v4.new_code_cell('data_dir: str = ""  # the company')
-    parameters.metadata["tags"] = ["parameters"]
-    probe = v4.new_code_cell(
+    result = _render_probe(
+        tmp_path,
+        sample_dir,
+        'data_dir: str = ""  # the company',
         "from crmlib.data.checked import read_checked\n"
-        "assert read_checked(data_dir) is not None, 'the checked tables were not offered'\n"
+        "assert read_checked(data_dir) is not None, 'the checked tables were not offered'\n",
+        *options,
     )
-    notebook.cells = [parameters, probe]
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-    notebook.metadata["language_info"] = {"name": "python"}
-    path = tmp_path / "probe.ipynb"
-    nbformat.write(notebook, path)
-    result = subprocess.run(
-        [sys.executable, "-m", "crmlib", "render", str(path), "--data", str(sample_dir),
-         "--out", str(tmp_path / "out"), "--format", "html", *options],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert list((tmp_path / "out").rglob("probe*.html"))
 
@@ -193,21 +184,30 @@ def test_a_pseudonymised_company_keeps_its_own_name(sample_copy, tmp_path):
     settings = yaml.safe_load(info.read_text(encoding="utf-8"))
     settings.pop("name")
     info.write_text(yaml.safe_dump(settings), encoding="utf-8")
-    notebook = v4.new_notebook()
-    parameters = v4.new_code_cell('data_dir: str = ""  # the company\ncompany: str = ""  # name')
-    parameters.metadata["tags"] = ["parameters"]
-    probe = v4.new_code_cell(
+    result = _render_probe(
+        tmp_path,
+        sample_copy,
+        'data_dir: str = ""  # the company\ncompany: str = ""  # name',
         "from crmlib.notebook import open_company\n"
         "name = open_company(data_dir, company).name\n"
-        f"assert name == {sample_copy.name!r}, name\n"
+        f"assert name == {sample_copy.name!r}, name\n",
+        "--pseudonymise",
     )
-    notebook.cells = [parameters, probe]
+    assert result.returncode == 0, result.stderr
+
+
+def _render_probe(tmp_path, data, parameters: str, probe: str, *options: str):
+    """``crm-workbook render`` of a notebook of a parameters cell and a probe cell."""
+    notebook = v4.new_notebook()
+    cell = v4.new_code_cell(parameters)
+    cell.metadata["tags"] = ["parameters"]
+    notebook.cells = [cell, v4.new_code_cell(probe)]
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    notebook.metadata["language_info"] = {"name": "python"}
     path = tmp_path / "probe.ipynb"
     nbformat.write(notebook, path)
-    result = subprocess.run(
-        [sys.executable, "-m", "crmlib", "render", str(path), "--data", str(sample_copy),
-         "--out", str(tmp_path / "out"), "--format", "html", "--pseudonymise"],
+    return subprocess.run(
+        [sys.executable, "-m", "crmlib", "render", str(path), "--data", str(data),
+         "--out", str(tmp_path / "out"), "--format", "html", *options],
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
-    assert result.returncode == 0, result.stderr
