@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -79,27 +83,86 @@ def strip_to_revenue_only(source: Path, target: Path) -> Path:
     return target
 
 
+class OncePerRun:
+    """Folders made once per test run and shared by every xdist worker.
+
+    A session fixture alone is made once per worker: two workers would render the same
+    report set twice, on the same two cores. Here the first worker to ask makes the
+    folder under a file lock; the others wait for it and read it.
+    """
+
+    def __init__(self, tmp_path_factory) -> None:
+        base = tmp_path_factory.getbasetemp()
+        # under xdist, the run's own base folder is the one above each worker's
+        self.base = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+    def folder(self, name: str, make: Callable[[Path], None]) -> Path:
+        """The folder ``name``, made by ``make(folder)`` if no worker made it yet."""
+        folder = self.base / name
+        with open(self.base / f"{name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            if not (folder / ".made").exists():
+                shutil.rmtree(folder, ignore_errors=True)
+                folder.mkdir()
+                make(folder)
+                (folder / ".made").touch()
+        return folder
+
+    @staticmethod
+    def run(command: list[str], folder: Path, name: str, timeout: float = 1800) -> None:
+        """Run ``command`` and keep its exit code and output in ``folder``.
+
+        A run past ``timeout`` seconds raises, and the folder is not marked made.
+        """
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+        (folder / f"{name}.rc").write_text(str(done.returncode))
+        (folder / f"{name}.stdout").write_text(done.stdout)
+        (folder / f"{name}.stderr").write_text(done.stderr)
+
+    @staticmethod
+    def ran(folder: Path, name: str) -> subprocess.CompletedProcess:
+        """The run :meth:`run` kept, as any worker reads it back."""
+        return subprocess.CompletedProcess(
+            name,
+            int((folder / f"{name}.rc").read_text()),
+            (folder / f"{name}.stdout").read_text(),
+            (folder / f"{name}.stderr").read_text(),
+        )
+
+
+@pytest.fixture(scope="session")
+def once_per_run(tmp_path_factory) -> OncePerRun:
+    """Make a folder once per test run, for every worker: see :class:`OncePerRun`."""
+    return OncePerRun(tmp_path_factory)
+
+
+#: The command line, as the tests run it.
+CRM_WORKBOOK = [sys.executable, "-m", "crmlib"]
+
+
 class RenderedSet:
     """The seven reports of one company rendered once (HTML) and its segments export."""
 
-    def __init__(self, data_dir: Path, out: Path) -> None:
-        import subprocess
-        import sys
-
-        self.data_dir, self.out = data_dir, out
-        command = [sys.executable, "-m", "crmlib"]
-        self.render = subprocess.run(
-            [*command, "render", *REPORT_NOTEBOOKS, "--data", str(data_dir), "--out", str(out),
-             "--format", "html"],
-            capture_output=True,
-            text=True,
-        )  # fmt: skip
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.render = OncePerRun.ran(out, "render")
+        self.segments = OncePerRun.ran(out, "segments")
         self.export_path = out / "segments.csv"
-        self.segments = subprocess.run(
-            [*command, "segments", "--data", str(data_dir), "--out", str(self.export_path)],
-            capture_output=True,
-            text=True,
-        )
+
+    @staticmethod
+    def make(data_dir: Path, out: Path) -> None:
+        OncePerRun.run(
+            [*CRM_WORKBOOK, "render", *REPORT_NOTEBOOKS, "--data", str(data_dir), "--out",
+             str(out), "--format", "html"],
+            out,
+            "render",
+        )  # fmt: skip
+        OncePerRun.run(
+            [*CRM_WORKBOOK, "segments", "--data", str(data_dir), "--out",
+             str(out / "segments.csv")],
+            out,
+            "segments",
+        )  # fmt: skip
 
     def figures(self, stem: str) -> list[dict]:
         """The entries of ``<stem>.figures.json`` (fails the test when it is missing)."""
@@ -122,28 +185,26 @@ class RenderedSet:
 
 
 @pytest.fixture(scope="session")
-def rendered_sets(tmp_path_factory, small_company_dir):
-    """Render a company's report set once per session: ``rendered_sets(name)``.
+def rendered_sets(once_per_run, small_company_dir):
+    """Render a company's report set once per test run: ``rendered_sets(name)``.
 
     Names: ``sample``, ``small`` (a second generated company), ``cdnow`` (real data:
     transactions only, USD) and ``revenue_only`` (the sample without cost, margin rates,
-    consent, interactions or campaigns). Every slow test that reads reports shares these.
+    consent, interactions or campaigns). Every slow test that reads reports shares these,
+    across xdist workers too (:class:`OncePerRun`).
     """
-    done: dict[str, RenderedSet] = {}
     sources = {
-        "sample": lambda: SAMPLE_DIR,
-        "small": lambda: small_company_dir,
-        "cdnow": lambda: ROOT / "data" / "cdnow",
-        "revenue_only": lambda: strip_to_revenue_only(
-            SAMPLE_DIR, tmp_path_factory.mktemp("revenue_only") / "company"
-        ),
+        "sample": lambda out: SAMPLE_DIR,
+        "small": lambda out: small_company_dir,
+        "cdnow": lambda out: ROOT / "data" / "cdnow",
+        "revenue_only": lambda out: strip_to_revenue_only(SAMPLE_DIR, out / "company"),
     }
 
     def get(name: str) -> RenderedSet:
-        if name not in done:
-            out = tmp_path_factory.mktemp(f"reports_{name}")
-            done[name] = RenderedSet(sources[name](), out)
-        return done[name]
+        def make(out: Path) -> None:
+            RenderedSet.make(sources[name](out), out)
+
+        return RenderedSet(once_per_run.folder(f"reports_{name}", make))
 
     return get
 

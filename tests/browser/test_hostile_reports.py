@@ -6,7 +6,6 @@ A report that leaves the building must never run what a name contains.
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
@@ -27,12 +26,18 @@ PAYLOADS = [
 
 
 @pytest.fixture(scope="module")
-def hostile_reports(tmp_path_factory) -> Path:
+def hostile_reports(once_per_run) -> Path:
+    """The report set of a company whose names are attacks, rendered once per test run."""
+    reports = once_per_run.folder("hostile", lambda out: _render_hostile_company(out, once_per_run))
+    rendered = once_per_run.ran(reports, "render")
+    assert rendered.returncode == 0, rendered.stderr
+    return reports
+
+
+def _render_hostile_company(out: Path, once_per_run) -> None:
     from crmlib.sample import create_sample_company
 
-    folder = create_sample_company(
-        tmp_path_factory.mktemp("hostile") / "data", n_customers=300, seed=5
-    )
+    folder = create_sample_company(out / "data", n_customers=300, seed=5)
     customers = pd.read_csv(folder / "customers.csv", dtype=str, keep_default_na=False)
     transactions = pd.read_csv(folder / "transactions.csv")
     top = (
@@ -49,26 +54,10 @@ def hostile_reports(tmp_path_factory) -> Path:
     info = yaml.safe_load((folder / "company.yml").read_text())
     info["name"] = "De Linde <script>window.__crm_pwned = 'company'</script>"
     (folder / "company.yml").write_text(yaml.safe_dump(info))
-    out = folder.parent / "reports"
     notebooks = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "crmlib",
-            "render",
-            *notebooks,
-            "--data",
-            str(folder),
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=1200,
-    )
-    assert result.returncode == 0, result.stderr
-    return out
+    command = [sys.executable, "-m", "crmlib", "render", *notebooks, "--data", str(folder)]
+    # the reports go into out itself, beside the data folder
+    once_per_run.run([*command, "--out", str(out)], out, "render", timeout=1200)
 
 
 def test_reports_show_no_whole_customer_tables(hostile_reports: Path):

@@ -1,7 +1,7 @@
 """The sample's reports in Dutch: every notebook renders, no English is left, numbers follow
 nl_BE, and the figures are the same numbers as in English.
 
-Rendered once per session (all eight notebooks, HTML; the strategy report also as PDF
+Rendered once per test run (all eight notebooks, HTML; the strategy report also as PDF
 and slide deck), like the English sets of ``rendered_sets``.
 """
 
@@ -25,22 +25,22 @@ NOTEBOOKS = [p.stem for p in sorted(NOTEBOOKS_DIR.glob("[0-9]*.ipynb"))]
 
 
 @pytest.fixture(scope="module")
-def dutch(tmp_path_factory, sample_dir) -> tuple[Path, subprocess.CompletedProcess]:
-    out = tmp_path_factory.mktemp("reports_nl")
-    command = [sys.executable, "-m", "crmlib", "render"]
-    done = subprocess.run(
-        [*command, *NOTEBOOKS, "--data", str(sample_dir), "--out", str(out), "--lang", "nl"],
-        capture_output=True,
-        text=True,
-    )
-    deck = subprocess.run(
-        [*command, "06_strategy_report", "--data", str(sample_dir), "--out", str(out / "deck"),
-         "--lang", "nl", "--format", "pdf,pptx"],
-        capture_output=True,
-        text=True,
-    )  # fmt: skip
+def dutch(once_per_run, sample_dir) -> tuple[Path, subprocess.CompletedProcess]:
+    """The sample's reports and deck in Dutch, rendered once per test run."""
+    command = [sys.executable, "-m", "crmlib", "render", "--data", str(sample_dir), "--lang", "nl"]
+
+    def make(out: Path) -> None:
+        once_per_run.run([*command, *NOTEBOOKS, "--out", str(out)], out, "render")
+        once_per_run.run(
+            [*command, "06_strategy_report", "--out", str(out / "deck"), "--format", "pdf,pptx"],
+            out,
+            "deck",
+        )
+
+    out = once_per_run.folder("reports_nl", make)
+    deck = once_per_run.ran(out, "deck")
     assert deck.returncode == 0, deck.stderr
-    return out, done
+    return out, once_per_run.ran(out, "render")
 
 
 def _html(dutch, stem: str) -> str:
