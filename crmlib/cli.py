@@ -11,7 +11,9 @@ failed report, naming the notebook, the cell and the error.
 
 from __future__ import annotations
 
+import faulthandler
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -468,6 +470,10 @@ def main(argv: list[str] | None = None) -> None:
     # (a warning about parameters, nbclient's "Timeout waiting for execute reply" that
     # comes through papermill's logger) are checked and said here instead.
     logging.getLogger("papermill").setLevel(logging.CRITICAL)
+    if hasattr(signal, "SIGUSR1"):
+        # `kill -USR1 <pid>` prints where every thread of a render or batch that seems
+        # stuck is, on stderr, and the command goes on
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
     try:
         code = cli.main(args=argv, prog_name="crm-workbook", standalone_mode=False)
     except click.exceptions.Exit as done:

@@ -223,7 +223,15 @@ def test_ctrl_c_keeps_finished_reports_and_a_rerun_renders_the_rest(
         wait_for(kernel_pid_file.exists, "the slow client's kernel")
         process.send_signal(signal.SIGINT)
         # a guard against a hang, not a speed check: a loaded machine takes its time
-        stdout, stderr = process.communicate(timeout=180)
+        try:
+            stdout, stderr = process.communicate(timeout=180)
+        except subprocess.TimeoutExpired:
+            # where it is stuck: the command prints its threads' stacks on SIGUSR1
+            process.send_signal(signal.SIGUSR1)
+            time.sleep(2)
+            process.kill()
+            stdout, stderr = process.communicate()
+            pytest.fail(f"the batch did not stop within 180 s of Ctrl-C:\n{stderr[-6000:]}")
     finally:
         if process.poll() is None:
             process.kill()
