@@ -11,6 +11,7 @@ failed report, naming the notebook, the cell and the error.
 
 from __future__ import annotations
 
+import contextlib
 import faulthandler
 import logging
 import signal
@@ -472,8 +473,11 @@ def main(argv: list[str] | None = None) -> None:
     logging.getLogger("papermill").setLevel(logging.CRITICAL)
     if hasattr(signal, "SIGUSR1"):
         # `kill -USR1 <pid>` prints where every thread of a render or batch that seems
-        # stuck is, on stderr, and the command goes on
-        faulthandler.register(signal.SIGUSR1, all_threads=True)
+        # stuck is, on stderr, and the command goes on. The process's own stderr: the
+        # command may run where sys.stderr is replaced by one without a file descriptor
+        # (a test's captured output), and a diagnostic never stops the command.
+        with contextlib.suppress(AttributeError, ValueError, OSError, RuntimeError):
+            faulthandler.register(signal.SIGUSR1, file=sys.__stderr__, all_threads=True)
     try:
         code = cli.main(args=argv, prog_name="crm-workbook", standalone_mode=False)
     except click.exceptions.Exit as done:
