@@ -328,31 +328,36 @@ class NextPurchase:
     level: str
 
 
-def _first_last(lines: _Lines) -> pd.DataFrame:
-    """Per (customer, item), sorted by customer then item: ``first`` and ``last`` dates.
+def _first_last(lines: _Lines) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per (customer, item), sorted by customer then item: the customer and item codes of
+    ``lines`` and the first and last day (day numbers) the customer bought the item.
 
-    ``customer`` and ``item`` are the codes of ``lines``: grouped on one number per pair.
+    Grouped on one number per pair, and returned as arrays: at ten million lines a
+    table of them would be one more copy of every column.
     """
     width = max(len(lines.items), 1)
     pair = lines.customer.astype(np.int64) * width + lines.item
     # one sort of the pair numbers, then the first and last day of each run of equal ones
-    order = np.argsort(pair, kind="stable")
+    # (min and max do not depend on the order within a run, so the sort need not be stable)
+    order = np.argsort(pair)
     pair = pair[order]
+    days = lines.when.astype("datetime64[D]").view(np.int64)[order].astype(np.int32)
+    del order
     starts = np.r_[0, np.flatnonzero(np.diff(pair)) + 1] if len(pair) else np.array([], int)
-    when = lines.when[order]
     pairs = pair[starts]
-    return pd.DataFrame(
-        {
-            "customer": pairs // width,
-            "item": pairs % width,
-            "first": np.minimum.reduceat(when, starts) if len(starts) else when[:0],
-            "last": np.maximum.reduceat(when, starts) if len(starts) else when[:0],
-        }
-    )
+    del pair
+    if len(starts):
+        first, last = np.minimum.reduceat(days, starts), np.maximum.reduceat(days, starts)
+    else:
+        first, last = days[:0], days[:0]
+    return pairs // width, pairs % width, first, last
 
 
-#: Customer-item pairs compared in one block of :func:`_follow_counts`.
-_PAIRS_PER_BLOCK = 5_000_000
+#: Customer-item pairs compared in one block of :func:`_follow_counts`. Each pair takes
+#: about 60 bytes of index arrays while its block runs; at a million customers blocks of a
+#: million pairs were faster than blocks of five million (4.1-4.6 s against 5.9-6.2 s for
+#: the next-purchase rates) and held 250 MB less.
+_PAIRS_PER_BLOCK = 1_000_000
 
 
 def _follow_counts(
@@ -419,11 +424,8 @@ def next_purchase_rates(
         raise MissingDataError(
             translate("product affinity needs at least one purchase with a product")
         )
-    spans = _first_last(lines)
-    items, code = lines.items, spans["item"].to_numpy()
-    customer = spans["customer"].to_numpy()
-    first = spans["first"].to_numpy(dtype="datetime64[D]").astype(np.int64)
-    last = spans["last"].to_numpy(dtype="datetime64[D]").astype(np.int64)
+    customer, code, first, last = _first_last(lines)
+    items = lines.items
     n_items = len(items)
     follows = _follow_counts(code, customer, first, last, n_items)
     buyers = np.bincount(code, minlength=n_items).astype(np.float64)

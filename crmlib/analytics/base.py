@@ -48,7 +48,7 @@ import pandas as pd
 
 from crmlib.analytics import base_cache
 from crmlib.analytics.bgnbd import discounted_expected_purchases
-from crmlib.analytics.contacts import contact_episodes
+from crmlib.analytics.contacts import episode_starts
 from crmlib.analytics.lifetime_fit import LifetimeFit, fit_lifetime_models, restore_fit
 from crmlib.analytics.pareto import customer_share_for_value, flag_ssc, value_share_of_top
 from crmlib.analytics.profitability import (
@@ -59,7 +59,12 @@ from crmlib.analytics.profitability import (
     value_tiers,
 )
 from crmlib.analytics.rfm import rfm_analysis
-from crmlib.analytics.summary import check_frequency, require_columns, summarize_transactions
+from crmlib.analytics.summary import (
+    check_frequency,
+    require_columns,
+    summarize_transactions,
+    table_customers,
+)
 from crmlib.analytics.vocabulary import definition
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.figures import BY_REVENUE, Figure
@@ -775,15 +780,19 @@ def _episode_counts(
             )
         }
     days = pd.to_datetime(interactions["date"], errors="coerce")
-    until_end = interactions.loc[(days <= end).to_numpy(dtype=bool, na_value=False)]
-    if until_end.empty:
+    if not (days <= end).any():
         return {"reason": N_("the interactions table holds no contact up to the observation end")}
-    episodes = contact_episodes(until_end.assign(date=days), EPISODE_WINDOW_DAYS)
-    inside = episodes[(episodes["start"] > start) & (episodes["start"] <= end)]
+    # the contacts' customer numbers, kept with a loaded table: no text per contact
+    numbers = None
+    if not interactions["customer_id"].isna().any():
+        numbers = table_customers(interactions, "interactions")[0]
+    episodes = episode_starts(interactions, EPISODE_WINDOW_DAYS, end=end, customers=numbers)
+    starts = episodes["start"]
+    inside = ((starts > start) & (starts <= end)).to_numpy(dtype=bool)
     return {
         "window_days": EPISODE_WINDOW_DAYS,
-        "episodes": int(len(inside)),
-        "repeats": int(inside["repeat"].sum()),
+        "episodes": int(inside.sum()),
+        "repeats": int((episodes["contacts"].to_numpy()[inside] > 1).sum()),
     }
 
 

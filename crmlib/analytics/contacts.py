@@ -62,12 +62,12 @@ def contact_episodes(interactions: pd.DataFrame, window_days: int = 14) -> pd.Da
         ``resolved`` column).
     """
     data = sorted_contacts(interactions, window_days, "contact episodes")
-    customer = data["customer_id"].to_numpy(dtype=object)
-    process = data["process"].to_numpy(dtype=object)
-    gap = data["date"].diff().dt.days.to_numpy(dtype=float)
-    same_thread = np.zeros(len(data), dtype=bool)
-    same_thread[1:] = (customer[1:] == customer[:-1]) & (process[1:] == process[:-1])
-    new_episode = ~(same_thread & (gap <= window_days))
+    new_episode = _episode_begins(
+        data["customer_id"].to_numpy(dtype=object),
+        data["process"].to_numpy(dtype=object),
+        data["date"].to_numpy(dtype="datetime64[ns]"),
+        window_days,
+    )
     episode = pd.Series(np.cumsum(new_episode), index=data.index, name="episode")
     grouped = data.groupby(episode, sort=False)
     # an episode's contacts are one run of rows: its first row is where it starts
@@ -94,6 +94,84 @@ def contact_episodes(interactions: pd.DataFrame, window_days: int = 14) -> pd.Da
     else:
         out["resolved_first_contact"] = pd.array([pd.NA] * len(out), dtype="boolean")
     return out.reset_index(drop=True)
+
+
+def _episode_begins(
+    customer: np.ndarray, process: np.ndarray, when: np.ndarray, window_days: int
+) -> np.ndarray:
+    """Whether each contact begins an episode; the contacts are in thread order.
+
+    The one rule of an episode: a contact continues the one before it when both are of
+    the same customer and process and no more than ``window_days`` whole days apart.
+    """
+    same_thread = np.zeros(len(when), dtype=bool)
+    same_thread[1:] = (customer[1:] == customer[:-1]) & (process[1:] == process[:-1])
+    # whole days between contacts, as pandas' Timedelta.days counts them (floored)
+    gap = np.zeros(len(when), dtype=np.int64)
+    gap[1:] = np.diff(when.astype("datetime64[ns]").view(np.int64)) // _NS_PER_DAY
+    return ~(same_thread & (gap <= window_days))
+
+
+_NS_PER_DAY = 86_400 * 10**9
+
+
+def episode_starts(
+    interactions: pd.DataFrame,
+    window_days: int = 14,
+    *,
+    end: pd.Timestamp | None = None,
+    customers: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """When each contact episode starts and how many contacts it took, and nothing else.
+
+    The episodes of :func:`contact_episodes` (the same rule), for counting them over a
+    large history: contacts are put in thread order by numbers for customer and
+    process, so no text is compared or copied per contact.
+
+    Parameters
+    ----------
+    interactions : DataFrame
+        With customer_id, date, channel and process. Not modified.
+    window_days : int, default 14
+        The largest gap between two contacts of the same episode.
+    end : Timestamp, optional
+        Contacts after it are left out (episodes are formed on what is left).
+    customers : array, optional
+        Each row's customer number (see :func:`crmlib.analytics.summary.customer_numbers`),
+        when the caller has them: every row then has a customer.
+
+    Returns
+    -------
+    DataFrame
+        One row per episode, in no particular order: ``start`` (the first contact's
+        date) and ``contacts``.
+    """
+    if window_days < 0:
+        raise ParameterError(f"window_days must be zero or more, got {window_days}")
+    data = need_table(
+        interactions,
+        "interactions",
+        ("customer_id", "date", "channel", "process"),
+        "contact episodes",
+    )
+    when = pd.to_datetime(data["date"], errors="coerce").to_numpy(dtype="datetime64[ns]")
+    process, _ = pd.factorize(data["process"])
+    customer = pd.factorize(data["customer_id"])[0] if customers is None else customers
+    known = (customer >= 0) & (process >= 0) & ~np.isnat(when)
+    if end is not None:
+        known &= when <= np.datetime64(pd.Timestamp(end), "ns")
+    rows = np.flatnonzero(known)
+    # thread order: customer, process, date (a stable sort keeps a day's contacts in order)
+    order = rows[np.lexsort((when[rows], process[rows], customer[rows]))]
+    when = when[order]
+    begins = _episode_begins(customer[order], process[order], when, window_days)
+    episode = np.cumsum(begins) - 1
+    return pd.DataFrame(
+        {
+            "start": when[begins],
+            "contacts": np.bincount(episode, minlength=int(begins.sum())),
+        }
+    )
 
 
 def _channel_paths(episode: np.ndarray, channel: np.ndarray) -> np.ndarray:

@@ -40,7 +40,8 @@ import pandas as pd
 
 from crmlib.analytics.summary import (
     amounts_of,
-    check_customers,
+    customer_numbers,
+    table_customers,
     to_day_numbers,
 )
 from crmlib.analytics.summary import (
@@ -119,8 +120,11 @@ def rfm_table(
     _require_columns(tx, "transactions", [customer_col, date_col, amount_col])
     days = to_day_numbers(tx[date_col], "transactions", date_col)
     amount = amounts_of(tx, amount_col, "transactions")
-    customers = tx[customer_col]
-    check_customers(customers, "transactions", customer_col)
+    if customer_col == "customer_id":
+        # the company's one numbering of its lines' customers (kept with a loaded table)
+        codes, ids = table_customers(tx, "transactions")
+    else:
+        codes, ids = customer_numbers(tx[customer_col], "transactions", customer_col)
     if observation_end is None:
         end_day = int(days.max()) if len(days) else 0
     else:
@@ -131,13 +135,9 @@ def rfm_table(
     keep = days <= end_day
     if len(days) and not keep.any():
         raise ParameterError(f"observation_end ({observation_end}) is before the first transaction")
-    # customers numbered in id order, and the lines grouped by that number: a Python
-    # string per line (ten million) made the grouping slow and large
-    codes, ids = pd.factorize(customers[keep], sort=True)
-    known = codes >= 0
-    frame = pd.DataFrame(
-        {"customer": codes[known], "day": days[keep][known], "amount": amount[keep][known]}
-    )
+    # the lines are grouped by customer number: grouping ten million ids as text (or
+    # numbering them again) made this step slow and large
+    frame = pd.DataFrame({"customer": codes[keep], "day": days[keep], "amount": amount[keep]})
     grouped = frame.groupby("customer", sort=True)
     first = grouped["day"].min()
     last = grouped["day"].max()
@@ -152,11 +152,17 @@ def rfm_table(
         },
         index=first.index,
     )
-    chosen = ids[first.index.to_numpy()]
-    if chosen.dtype == object or isinstance(chosen.dtype, pd.StringDtype):
-        # the ids as grouping their Python values made them: text becomes pandas' str
+    chosen = ids.take(first.index.to_numpy())
+    if chosen.dtype == object:
         chosen = pd.Index(chosen.to_numpy(dtype=object))
+    elif isinstance(chosen.dtype, pd.StringDtype):
+        # text ids are indexed as pandas' str, whatever text type the table holds
+        chosen = chosen.astype("str")
     out.index = chosen
+    if not out.index.is_monotonic_increasing:
+        # numbers follow the ids' order for numbered and whole-number ids; other text
+        # is numbered as it comes, and the table is sorted by id
+        out = out.sort_index(kind="stable")
     out.index.name = customer_col
     return out
 

@@ -7,6 +7,7 @@ from crmlib.analytics.contacts import (
     channel_mix,
     contact_episodes,
     contact_frequency,
+    episode_starts,
     episode_summary,
     satisfaction_by,
 )
@@ -168,3 +169,40 @@ def test_hoppers_list_each_customers_hopped_processes_sorted_once(seed):
     expected = hopped.groupby("customer_id")["process"].agg(lambda s: ", ".join(sorted(set(s))))
     assert len(hoppers) > 50
     assert hoppers["processes"].to_dict() == expected.to_dict()
+
+
+def test_episode_starts_by_hand(interactions):
+    starts = episode_starts(interactions).sort_values("start", kind="mergesort")
+    # A billing (2 contacts), A sales, A billing again after 20 days, B warranty (2)
+    assert starts["contacts"].tolist() == [2, 1, 1, 2]
+    assert starts["start"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2025-01-01",
+        "2025-01-01",
+        "2025-01-24",
+        "2025-02-01",
+    ]
+    # contacts after the end are left out before the episodes are formed
+    assert episode_starts(interactions, end=pd.Timestamp("2025-01-04"))["contacts"].sum() == 3
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_episode_starts_are_the_episodes_of_contact_episodes(seed):
+    # the counts the customer base states come from episode_starts: the same rule,
+    # also with times of day (gaps floored to whole days), missing values and ties
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 400))
+    frame = pd.DataFrame(
+        {
+            "customer_id": rng.choice(["a", "b", "c", None], n),
+            "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 4800, n), "h"),
+            "channel": rng.choice(["web", "shop"], n),
+            "process": rng.choice(["billing", "sales", None], n),
+        }
+    )
+    frame.loc[rng.integers(0, n, 3), "date"] = pd.NaT
+    window = int(rng.integers(0, 20))
+    episodes = contact_episodes(frame, window)
+    starts = episode_starts(frame, window)
+    assert sorted(zip(starts["start"], starts["contacts"], strict=True)) == sorted(
+        zip(episodes["start"], episodes["contacts"], strict=True)
+    )

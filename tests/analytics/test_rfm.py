@@ -138,3 +138,31 @@ def test_bad_transactions_are_named():
     tx.loc[2, "amount"] = np.nan
     with pytest.raises(DataValidationError, match="row 4"):
         rfm.rfm_table(tx)
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        ["C1", "C10", "C2", "a9", "zz"],  # numbered ids of different widths, and other text
+        ["C001", "C010", "C002", "C100", "C003"],  # numbered ids of one width
+        [7, 1_000_000, 3, 5, 12],  # sparse whole numbers
+    ],
+)
+def test_rfm_table_is_indexed_by_sorted_id_whatever_the_ids(ids):
+    # the lines are grouped by customer number; the table is still sorted by id
+    rng = np.random.default_rng(0)
+    customer = rng.choice(np.asarray(ids, dtype=object), 300)
+    tx = pd.DataFrame(
+        {
+            "customer_id": customer if isinstance(ids[0], str) else customer.astype(int),
+            "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 300, 300), "D"),
+            "amount": rng.normal(50, 20, 300),
+        }
+    )
+    table = rfm.rfm_table(tx, observation_end="2024-12-31")
+    assert list(table.index) == sorted(ids)
+    for customer_id, row in table.iterrows():
+        lines = tx[tx["customer_id"] == customer_id]
+        assert row["frequency"] == lines["date"].nunique()
+        assert row["monetary"] == pytest.approx(lines["amount"].sum())
+        assert row["last_purchase"] == lines["date"].max()

@@ -30,6 +30,7 @@ from crmlib.errors import MissingDataError
 from crmlib.models.idic.differentiate import CATEGORIES, Differentiation
 from crmlib.models.idic.interact import Interaction
 from crmlib.text import N_, translate
+from crmlib.text_columns import isin
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,10 @@ class Customization:
     ----------
     affinity : NextPurchase
         The bought-next rates between products.
-    recommendations : DataFrame
-        :func:`crmlib.analytics.affinity.next_best_products` for every customer (never
-        shown whole in a report).
+    top_recommendations : DataFrame
+        :func:`crmlib.analytics.affinity.next_best_products` for the top customers (the
+        list for every customer is summed up per segment, then let go: at a million
+        customers it is three million rows of text).
     by_segment : DataFrame
         :func:`crmlib.analytics.affinity.segment_next_best` per value category.
     top_customers : DataFrame
@@ -55,7 +57,7 @@ class Customization:
     """
 
     affinity: NextPurchase
-    recommendations: pd.DataFrame
+    top_recommendations: pd.DataFrame
     by_segment: pd.DataFrame
     top_customers: pd.DataFrame
     pairs: pd.DataFrame | None
@@ -94,10 +96,13 @@ def customize(
     by_segment = by_segment.sort_values(
         ["segment", "rank"], key=lambda s: s.map(order) if s.name == "segment" else s
     ).reset_index(drop=True)
-    label = "name" if "name" in recommendations.columns else "product_id"
-    wide = recommendations.pivot(index="customer_id", columns="rank", values=label)
-    wide.columns = [f"next {r}" for r in wide.columns]
     top = result.table.nlargest(top_customers, "value", keep="first").set_index("customer_id")
+    ranks = np.sort(recommendations["rank"].unique())
+    chosen = recommendations[isin(recommendations["customer_id"], top.index.astype(str))]
+    del recommendations
+    label = "name" if "name" in chosen.columns else "product_id"
+    wide = chosen.pivot(index="customer_id", columns="rank", values=label).reindex(columns=ranks)
+    wide.columns = [f"next {r}" for r in wide.columns]
     table = top[["value_category", "value", "expected_value"]].copy()
     # the base's consent: NA where it is not recorded (unknown, not a refusal)
     table["reachable"] = top["consent_marketing"].astype("boolean").to_numpy()
@@ -107,7 +112,7 @@ def customize(
         pairs = co_purchase(transactions, products, level="category", within="basket", end=end)
     return Customization(
         affinity=affinity,
-        recommendations=recommendations,
+        top_recommendations=chosen.reset_index(drop=True),
         by_segment=by_segment,
         top_customers=table,
         pairs=pairs,

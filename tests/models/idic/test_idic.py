@@ -510,7 +510,8 @@ def test_sample_customize_lists_ten_top_customers_by_id(sample):
     assert view.index.tolist() == top
     assert "name" not in view.columns
     # no one-off product they own comes back in their list
-    recs = custom.recommendations
+    recs = custom.top_recommendations
+    assert set(recs["customer_id"]) == set(top)
     first = recs[recs["customer_id"] == top[0]]
     owned_one_off = first["owned"] & (
         custom.affinity.repeat_rate.reindex(first["product_id"]).to_numpy() < 0.2
