@@ -24,6 +24,7 @@ from crmlib.analytics.affinity import (
     next_best_products,
     next_purchase_rates,
     segment_next_best,
+    with_product_details,
 )
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
@@ -88,10 +89,19 @@ def customize(
     end = company.observation_end
     affinity = next_purchase_rates(transactions, products, end=end)
     ids = result.table["customer_id"].astype(str)
+    # every customer's list is summed up per segment; the products' names are added to
+    # the sums and to the top customers' lists, not to every customer's
     recommendations = next_best_products(
-        transactions, products, customers=ids, top_n=top_n, end=end, affinity=affinity
+        transactions,
+        products,
+        customers=ids,
+        top_n=top_n,
+        end=end,
+        affinity=affinity,
+        details=False,
     )
     by_segment = segment_next_best(recommendations, result.segments, top_n=top_n)
+    by_segment = with_product_details(by_segment, products)
     order = {c: i for i, c in enumerate(CATEGORIES)}
     by_segment = by_segment.sort_values(
         ["segment", "rank"], key=lambda s: s.map(order) if s.name == "segment" else s
@@ -100,6 +110,7 @@ def customize(
     ranks = np.sort(recommendations["rank"].unique())
     chosen = recommendations[isin(recommendations["customer_id"], top.index.astype(str))]
     del recommendations
+    chosen = with_product_details(chosen, products)
     label = "name" if "name" in chosen.columns else "product_id"
     wide = chosen.pivot(index="customer_id", columns="rank", values=label).reindex(columns=ranks)
     wide.columns = [f"next {r}" for r in wide.columns]
