@@ -96,6 +96,10 @@ def contact_episodes(interactions: pd.DataFrame, window_days: int = 14) -> pd.Da
     return out.reset_index(drop=True)
 
 
+#: Nanoseconds in a day: contact times are compared as whole days between them.
+_NS_PER_DAY = 86_400 * 10**9
+
+
 def _episode_begins(
     customer: np.ndarray, process: np.ndarray, when: np.ndarray, window_days: int
 ) -> np.ndarray:
@@ -110,9 +114,6 @@ def _episode_begins(
     gap = np.zeros(len(when), dtype=np.int64)
     gap[1:] = np.diff(when.astype("datetime64[ns]").view(np.int64)) // _NS_PER_DAY
     return ~(same_thread & (gap <= window_days))
-
-
-_NS_PER_DAY = 86_400 * 10**9
 
 
 def episode_starts(
