@@ -16,6 +16,7 @@ import subprocess
 import time
 import urllib.request
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -68,9 +69,16 @@ def lab_settings(workspace: Path) -> Path:
     return settings
 
 
+class Lab(NamedTuple):
+    base: str
+    token: str
+    process: subprocess.Popen
+    log: Path
+
+
 @pytest.fixture(scope="session")
 def lab(workspace: Path):
-    """A running JupyterLab: yields (base_url, token, process); stops it by its pid."""
+    """A running JupyterLab: yields a :class:`Lab`; stops it by its pid."""
     from crmlib.lab import free_port, lab_command
 
     chromium_path()
@@ -101,7 +109,7 @@ def lab(workspace: Path):
                 "JupyterLab did not start:\n" + (workspace / "jupyterlab.log").read_text()[-2000:]
             )
         time.sleep(0.5)
-    yield base, token, process
+    yield Lab(base, token, process, workspace / "jupyterlab.log")
     os.killpg(process.pid, signal.SIGTERM)
     try:
         process.wait(timeout=20)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -11,8 +14,7 @@ pytestmark = pytest.mark.slow
 
 
 def open_notebook(page, lab, name: str) -> None:
-    base, token, _ = lab
-    page.goto(f"{base}/lab/tree/{name}?token={token}")
+    page.goto(f"{lab.base}/lab/tree/{name}?token={lab.token}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", state="attached")
     # JupyterLab may ask which kernel to start; the notebook's own (python3) is preselected.
     select = page.locator(".jp-Dialog button.jp-mod-accept", has_text="Select")
@@ -29,31 +31,74 @@ def open_notebook(page, lab, name: str) -> None:
     )
 
 
-def run_all(page) -> None:
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-    wait_until_executed(page)
-
-
 # The notebook in the tab on show; other open notebooks sit in hidden panels.
 ACTIVE = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 ERRORS = f"{ACTIVE} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']"
 
 
-def wait_until_executed(page, timeout: int = 180_000) -> None:
-    """Wait until every code cell shows an execution count ([n]:, not [*]: or [ ]:),
-    or a cell shows an error (run-all stops there); fail on the error."""
-    page.wait_for_function(
-        r"""([errors, active]) => {
-            if (document.querySelector(errors)) return true;
-            const prompts = [...document.querySelectorAll(active + ' .jp-CodeCell .jp-InputPrompt')];
-            return prompts.length > 0 && prompts.every(p => /\[\d+\]/.test(p.textContent));
-        }""",
-        arg=[ERRORS, ACTIVE],
-        timeout=timeout,
+def menu(page, top: str, item: str) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text=top).first.click()
+    page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
+
+
+def cell_state(page) -> dict:
+    """The code cells' prompts ([ ]:, [*]: or [n]:), the kernel status, any error shown."""
+    return page.evaluate(
+        """([active, errors]) => ({
+            prompts: [...document.querySelectorAll(active + ' .jp-CodeCell .jp-InputPrompt')]
+                .map(p => p.textContent.trim()),
+            kernel: [...document.querySelectorAll('.jp-Toolbar-kernelStatus, .jp-Notebook-ExecutionIndicator')]
+                .map(e => e.getAttribute('title') || e.dataset.status || '').join(' / '),
+            error: document.querySelector(errors)?.innerText || null,
+        })""",
+        [ACTIVE, ERRORS],
     )
-    errors = page.locator(ERRORS)
-    assert errors.count() == 0, errors.first.inner_text()
+
+
+def run_all(page, lab, *, timeout: float = 240, stall: float = 90) -> None:
+    """Run every cell and wait until each code cell shows an execution count.
+
+    Fails on the first error a cell shows (run-all stops there). A kernel can die under
+    a busy machine (two processes starting kernels at one moment may pick the same local
+    ports); JupyterLab then starts a new one and the queued cells never run. When nothing
+    has moved for ``stall`` seconds, the kernel is restarted and every cell run once
+    more; if that does not finish either, the failure shows the prompts, the kernel
+    status and the server's log.
+    """
+    menu(page, "Run", "Run All Cells")
+    deadline = time.monotonic() + timeout
+    last, since, retried = None, time.monotonic(), False
+    while True:
+        state = cell_state(page)
+        assert state["error"] is None, state["error"]
+        prompts = state["prompts"]
+        if prompts and all(re.fullmatch(r"\[\d+\]:?", p) for p in prompts):
+            return
+        now = time.monotonic()
+        if state != last:
+            last, since = state, now
+        elif now - since > stall and not retried:
+            warnings.warn(
+                f"no cell moved for {stall:.0f} s ({state}); restarting the kernel", stacklevel=2
+            )
+            # JupyterLab says so in a dialog ("The kernel … appears to have died")
+            # (one or more: each death and restart may say so)
+            dialog = page.locator(".jp-Dialog button.jp-mod-accept")
+            for _ in range(5):
+                if not dialog.count():
+                    break
+                dialog.first.click()
+                page.wait_for_timeout(500)
+            menu(page, "Kernel", "Restart Kernel and Run All Cells")
+            dialog.first.click()
+            last, since, retried = None, time.monotonic(), True
+        if now > deadline:
+            log = lab.log.read_text(errors="replace")[-3000:] if lab.log.exists() else ""
+            pytest.fail(
+                f"the notebook did not finish in {timeout:.0f} s: prompts {prompts}, "
+                f"kernel {state['kernel']!r}; JupyterLab's log ends:\n{log}"
+            )
+        time.sleep(1)
 
 
 def screenshot(page, tmp_path: Path, name: str) -> Path:
@@ -65,7 +110,7 @@ def screenshot(page, tmp_path: Path, name: str) -> Path:
 
 def test_start_notebook_runs_in_jupyterlab(page, lab, tmp_path: Path):
     open_notebook(page, lab, "00_start_here.ipynb")
-    run_all(page)
+    run_all(page, lab)
     images = page.locator(f"{ACTIVE} .jp-OutputArea-output img")
     images.first.wait_for(state="attached")
     assert images.count() >= 3
@@ -88,7 +133,7 @@ def live_output_signature(page) -> str:
 
 def test_idic_ssc_slider_redraws_live(page, lab, tmp_path: Path):
     open_notebook(page, lab, "01_idic.ipynb")
-    run_all(page)
+    run_all(page, lab)
     handle = page.locator(f"{ACTIVE} .crm-control-ssc_share .noUi-handle").first
     handle.wait_for()
     handle.scroll_into_view_if_needed()
@@ -158,7 +203,7 @@ def test_assessment_form_saves_and_comes_back_after_a_restart(
     (workspace / "notebooks" / "workshop_form.ipynb").write_text(json.dumps(FORM_NOTEBOOK))
     answers_file = workspace / "data" / "sample" / "assessments" / "value_chain_conditions.yaml"
     open_notebook(page, lab, "workshop_form.ipynb")
-    run_all(page)
+    run_all(page, lab)
     page.locator(f"{ACTIVE} .crm-save").first.wait_for()
     set_score(page, "lc_customer_agenda", "Home")  # lowest point of the scale
     set_score(page, "lc_leaders_listen", "End")  # highest point
@@ -177,7 +222,7 @@ def test_assessment_form_saves_and_comes_back_after_a_restart(
     page.locator(".jp-Dialog button.jp-mod-accept").first.click()
     page.reload()
     open_notebook(page, lab, "workshop_form.ipynb")
-    run_all(page)
+    run_all(page, lab)
     page.locator(f"{ACTIVE} .crm-save").first.wait_for()
     assert score_shown(page, "lc_customer_agenda") == "1"
     assert score_shown(page, "lc_leaders_listen") == "5"
