@@ -10,6 +10,24 @@ import pandas as pd
 from crmlib.loaded import derived
 
 
+def purchase_mask(
+    transactions: pd.DataFrame, end=None, *, negative_is_return: bool = False
+) -> np.ndarray:
+    """Which lines :func:`purchase_lines` keeps, as a boolean array in line order.
+
+    For steps that group the lines by number (customer numbers, day numbers) and need
+    no copy of the kept lines at all.
+    """
+    keep = np.ones(len(transactions), dtype=bool)
+    if "is_return" in transactions.columns:
+        keep &= ~transactions["is_return"].fillna(False).to_numpy(dtype=bool)
+    elif negative_is_return:
+        keep &= (transactions["amount"] > 0).to_numpy(dtype=bool)
+    if end is not None:
+        keep &= (transactions["date"] <= pd.Timestamp(end)).to_numpy(dtype=bool, na_value=False)
+    return keep
+
+
 def purchase_lines(
     transactions: pd.DataFrame, end=None, *, negative_is_return: bool = False
 ) -> pd.DataFrame:
@@ -34,15 +52,8 @@ def purchase_lines(
         The kept rows, in their order. Callers read it and do not change it.
     """
     data = transactions
-    # one mask and at most one copy: the lines of a large company are copied only when
-    # some are left out
-    keep = np.ones(len(data), dtype=bool)
-    if "is_return" in data.columns:
-        keep &= ~data["is_return"].fillna(False).to_numpy(dtype=bool)
-    elif negative_is_return:
-        keep &= (data["amount"] > 0).to_numpy(dtype=bool)
-    if end is not None:
-        keep &= (data["date"] <= pd.Timestamp(end)).to_numpy(dtype=bool, na_value=False)
+    keep = purchase_mask(data, end, negative_is_return=negative_is_return)
+    # at most one copy: the lines of a large company are copied only when some are left out
     if keep.all():
         return data
     # a model asks for the purchase lines of a loaded company a dozen times (cohorts,

@@ -40,6 +40,7 @@ import pandas as pd
 
 from crmlib.analytics.summary import (
     amounts_of,
+    customer_ids,
     customer_numbers,
     table_customers,
     to_day_numbers,
@@ -152,13 +153,7 @@ def rfm_table(
         },
         index=first.index,
     )
-    chosen = ids.take(first.index.to_numpy())
-    if chosen.dtype == object:
-        chosen = pd.Index(chosen.to_numpy(dtype=object))
-    elif isinstance(chosen.dtype, pd.StringDtype):
-        # text ids are indexed as pandas' str, whatever text type the table holds
-        chosen = chosen.astype("str")
-    out.index = chosen
+    out.index = customer_ids(ids, first.index.to_numpy())
     if not out.index.is_monotonic_increasing:
         # numbers follow the ids' order for numbered and whole-number ids; other text
         # is numbered as it comes, and the table is sorted by id

@@ -239,6 +239,20 @@ def table_customers(table: pd.DataFrame, name: str) -> tuple[np.ndarray, pd.Inde
     )
 
 
+def customer_ids(ids: pd.Index, numbers: np.ndarray) -> pd.Index:
+    """The customer ids of these customer numbers (from :func:`customer_numbers`).
+
+    Text ids come as pandas' ``str`` whatever text type the table holds (one text type
+    for per-customer tables, as in the customer base); other ids keep their type.
+    """
+    chosen = ids.take(np.asarray(numbers, dtype=np.intp))
+    if chosen.dtype == object:
+        return pd.Index(chosen.to_numpy(dtype=object), name=ids.name)
+    if isinstance(chosen.dtype, pd.StringDtype):
+        return chosen.astype("str")
+    return chosen
+
+
 def _labels(mapping: tuple, present_codes: np.ndarray, name: str) -> pd.Index:
     """The customer ids of the present codes, in the type of the input column."""
     kind = mapping[0]

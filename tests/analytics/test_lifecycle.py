@@ -399,3 +399,73 @@ def test_recent_activity_and_campaign_response(two_years):
     response = campaign_response(campaigns)
     assert response.index.tolist() == ["K1", "K2"]  # in the order sent
     assert response.loc["K2", "response_rate"] == 0.5
+
+
+@pytest.mark.filterwarnings("ignore:Converting to PeriodArray")
+@pytest.mark.parametrize("freq", ["M", "Q", "Y"])
+def test_period_ordinals_are_pandas_periods(freq):
+    from crmlib.analytics.lifecycle.cohorts import period_ordinals
+
+    rng = np.random.default_rng(5)
+    days = rng.integers(-800, 20_000, 2_000)  # before 1970 too
+    dates = pd.Series(
+        pd.to_datetime(days, unit="D") + pd.to_timedelta(rng.integers(0, 86_399, 2_000), unit="s")
+    )
+    dates[::97] = pd.NaT
+    expected = dates.dt.to_period(freq).array.asi8
+    assert (period_ordinals(dates, freq) == expected).all()
+    # time-zone-aware dates count in their own local day, as to_period does
+    local = dates.dt.tz_localize("Europe/Amsterdam", ambiguous="NaT", nonexistent="NaT")
+    assert (period_ordinals(local, freq) == local.dt.to_period(freq).array.asi8).all()
+
+
+def test_period_retention_needs_two_periods(transactions):
+    with pytest.raises(MissingDataError, match="at least two periods"):
+        period_retention(transactions, "Y")
+
+
+def _lines(rng, ids: str, n: int = 3_000) -> pd.DataFrame:
+    """Purchase lines of 300 customers, their ids written one of three ways, with returns."""
+    number = rng.integers(0, 300, n)
+    words = np.array(["".join(rng.choice(list("klantabcdxyz"), 7)) for _ in range(300)])
+    customer = {
+        "numbered": pd.array([f"C{x:06d}" for x in number * 7], dtype="str"),
+        "words": pd.array(words[number], dtype="str"),
+        "whole": number * 11 + 5,
+    }[ids]
+    return pd.DataFrame(
+        {
+            "customer_id": customer,
+            # few distinct days, so customers have ties on their first day
+            "date": pd.to_datetime("2021-01-01")
+            + pd.to_timedelta(rng.integers(0, 60, n) * 17, unit="D"),
+            "product_id": rng.choice(["P1", "P2", "P3"], n),
+            "channel": rng.choice(["store", "webshop"], n),
+            "is_return": rng.random(n) < 0.1,
+        }
+    )
+
+
+@pytest.mark.parametrize("ids", ["numbered", "words", "whole"])
+@pytest.mark.parametrize("freq", ["M", "Q", "Y"])
+def test_active_periods_and_first_purchases_by_hand(ids, freq):
+    from crmlib.analytics.lifecycle.cohorts import active_periods
+
+    lines = _lines(np.random.default_rng(len(ids) + len(freq)), ids)
+    end = pd.Timestamp("2023-06-30")
+    pairs, first = [], {}
+    for row in lines.itertuples():
+        if row.is_return or row.date > end:
+            continue
+        pair = (row.customer_id, pd.Period(row.date, freq))
+        if pair not in pairs:
+            pairs.append(pair)
+        if row.customer_id not in first or row.date < first[row.customer_id][0]:
+            first[row.customer_id] = (row.date, row.channel, row.product_id)
+    active = active_periods(lines, freq, end)
+    assert list(zip(active["customer_id"], active["period"], strict=True)) == pairs
+    found = first_purchases(lines, end=end)
+    assert found.index.is_monotonic_increasing
+    assert {
+        c: (r.first_date, r.first_channel, r.first_product) for c, r in found.iterrows()
+    } == first

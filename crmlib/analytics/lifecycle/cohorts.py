@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from crmlib.analytics.lifecycle._common import check_freq, check_months, end_of, group_of
-from crmlib.analytics.purchases import purchase_lines
+from crmlib.analytics.purchases import purchase_lines, purchase_mask
+from crmlib.analytics.summary import table_customers
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.loaded import derived, is_loaded
 from crmlib.text import translate
@@ -67,15 +68,25 @@ def first_purchases(
 
 
 def _first_purchases(transactions, products, end, customers) -> pd.DataFrame:
-    data = purchase_lines(transactions, end)
-    if data["date"].isna().any():
+    keep = purchase_mask(transactions, end)
+    dates = transactions["date"]
+    if dates.isna().to_numpy()[keep].any() or transactions["customer_id"].isna().any():
+        data = transactions.loc[keep]
         ordered = data.sort_values(["customer_id", "date"], kind="mergesort")
         first = ordered.drop_duplicates("customer_id").set_index("customer_id")
     else:
-        # each customer's earliest line (the first in the table on a tie), found per
-        # customer rather than by sorting every line with all its columns
-        earliest = data.groupby("customer_id", sort=True)["date"].idxmin()
-        first = data.loc[earliest.to_numpy()].set_index("customer_id")
+        # each customer's earliest purchase line (the first in the table on a tie),
+        # found by customer number over the kept lines: no copy of the lines themselves
+        rows = np.flatnonzero(keep)
+        customer, ids = table_customers(transactions, "transactions")
+        earliest = pd.Series(dates.to_numpy()[rows]).groupby(customer[rows], sort=True).idxmin()
+        picked = rows[earliest.to_numpy()]
+        columns = [c for c in ("date", "channel", "product_id") if c in transactions.columns]
+        first = transactions[columns].take(picked)
+        # the ids in the table's own type, as grouping by the ids themselves gives them
+        first.index = ids.take(earliest.index.to_numpy()).rename("customer_id")
+        if not first.index.is_monotonic_increasing:
+            first = first.sort_index(kind="stable")
     out = pd.DataFrame({"first_date": first["date"]})
     if "channel" in first.columns:
         out["first_channel"] = first["channel"]
@@ -141,22 +152,47 @@ def acquisition(
 
 def active_periods(transactions: pd.DataFrame, freq: str = "Q", end=None) -> pd.DataFrame:
     """One row per customer and period in which they bought: ``customer_id``, ``period``."""
-    data = purchase_lines(transactions, end)
-    periods = data["date"].dt.to_period(check_freq(freq)).array
+    freq = check_freq(freq)
+    keep = purchase_mask(transactions, end)
+    rows = np.flatnonzero(keep)
+    ids = transactions["customer_id"]
+    if ids.isna().any():
+        customer, labels = pd.factorize(ids, use_na_sentinel=False)
+        labels = pd.Index(labels)
+    else:
+        customer, labels = table_customers(transactions, "transactions")
+    ordinal = period_ordinals(transactions["date"].iloc[rows], freq)
     # distinct (customer, period) pairs found as pairs of numbers, in the order they
     # first occur; then the ids and periods of those rows
-    customer, _ = pd.factorize(data["customer_id"], use_na_sentinel=False)
     first = (
-        pd.DataFrame({"customer": customer, "period": periods.asi8})
+        pd.DataFrame({"customer": customer[rows], "period": ordinal})
         .drop_duplicates()
         .index.to_numpy()
     )
     return pd.DataFrame(
         {
-            "customer_id": frame_values(data["customer_id"].iloc[first]),
-            "period": periods[first],
+            "customer_id": frame_values(labels.take(customer[rows[first]])),
+            "period": pd.PeriodIndex.from_ordinals(ordinal[first], freq=freq).array,
         }
     )
+
+
+def period_ordinals(dates: pd.Series, freq: str) -> np.ndarray:
+    """pandas' period ordinals (periods since 1970; NaT's for a missing date) of dates.
+
+    Months, quarters and calendar years counted on the dates' own numbers, as
+    ``dates.dt.to_period(freq).asi8`` gives them, without a Period object per date.
+    """
+    if isinstance(dates.dtype, pd.DatetimeTZDtype):
+        dates = dates.dt.tz_localize(None)  # periods of the local day, as to_period
+    months = dates.to_numpy(dtype="datetime64[ns]").astype("datetime64[M]")
+    missing = np.isnat(months)
+    count = months.astype(np.int64)
+    if freq == "Q":
+        count = count // 3
+    elif freq == "Y":
+        count = count // 12
+    return np.where(missing, np.iinfo(np.int64).min, count)
 
 
 def cohort_retention(transactions: pd.DataFrame, freq: str = "Q", end=None) -> pd.DataFrame:
@@ -245,6 +281,13 @@ def period_retention(
     active = active_periods(transactions, freq, end)
     by_period = active.groupby("period")["customer_id"].apply(set)
     periods = sorted(by_period.index)
+    if len(periods) < 2:
+        raise MissingDataError(
+            translate(
+                "period retention compares a period with the one before: it needs purchases "
+                "in at least two periods ({freq}), and these lines have them in {count}"
+            ).format(freq=freq, count=len(periods))
+        )
     rows = []
     for before, now in zip(periods[:-1], periods[1:], strict=True):
         base, kept = by_period[before], by_period[before] & by_period[now]

@@ -14,7 +14,8 @@ import pandas as pd
 
 from crmlib.analytics.base import customer_base
 from crmlib.analytics.lifecycle.cohorts import acquisition, cohort_retention
-from crmlib.analytics.purchases import purchase_lines
+from crmlib.analytics.purchases import purchase_mask
+from crmlib.analytics.summary import customer_ids, table_customers
 from crmlib.analytics.vocabulary import TARGET_DEFAULTS, definition, targets
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
@@ -24,7 +25,7 @@ from crmlib.instruments import Answers, area_scores
 from crmlib.models.value_chain.portfolio import Portfolio
 from crmlib.models.value_chain.stages import CONDITIONS, load_conditions_answers
 from crmlib.text import N_, translate
-from crmlib.text_columns import frame_values, isin, positions
+from crmlib.text_columns import isin, positions
 
 #: Below this share of the year before inside the data, the measures are unavailable;
 #: between it and 1 they carry a caveat with the covered share.
@@ -172,43 +173,42 @@ class Relationships:
         return float(rows["value"].iloc[0]) if len(rows) else float("nan")
 
 
-def _between(lines: pd.DataFrame, start, end, columns: list[str]) -> pd.DataFrame:
-    """The ``columns`` of the purchase lines dated in (start, end].
-
-    One set of purchase lines is cut into the periods, and only the columns a measure
-    reads are copied: ten million lines with all their columns took seconds per period.
-    """
-    dates = lines["date"]
-    inside = ((dates > start) & (dates <= end)).to_numpy(dtype=bool, na_value=False)
-    return lines.loc[inside, [c for c in columns if c in lines.columns]]
-
-
 def _new_category_buyers(
-    earlier: pd.DataFrame, last: pd.DataFrame, category: pd.Series
+    customers: np.ndarray,
+    ids: pd.Index,
+    products: pd.Series,
+    earlier: np.ndarray,
+    last: np.ndarray,
+    category: pd.Series,
 ) -> pd.Index:
-    """The customers with a line in ``last`` in a product category that no line of theirs
-    in ``earlier`` had, in the order of their first such line.
+    """The customers with a ``last`` line in a product category that none of their
+    ``earlier`` lines had, in the order of their first such line.
 
-    Each line becomes one number for its (customer, category) pair, so the pairs of the
-    earlier lines are looked up as numbers rather than as two texts per line.
+    ``customers`` holds each line's customer number (``ids`` its id), ``products`` each
+    line's product; ``earlier`` and ``last`` pick lines. Each line becomes one number for
+    its (customer, category) pair, so the pairs are looked up as numbers rather than as
+    two texts per line, and no line is copied.
     """
     category_number, _ = pd.factorize(category)
-    customer_number, _ = pd.factorize(
-        pd.concat([earlier["customer_id"], last["customer_id"]], ignore_index=True)
-    )
-    pairs = []
-    for lines, customers in (
-        (earlier, customer_number[: len(earlier)]),
-        (last, customer_number[len(earlier) :]),
-    ):
-        found = positions(category.index, lines["product_id"])
-        number = np.where(found >= 0, category_number[found], -1)
-        known = (number >= 0) & (customers >= 0)
-        pair = customers.astype(np.int64) * (len(category) + 1) + number
-        pairs.append(np.where(known, pair, -1))
-    had, bought = pairs
-    new = (bought >= 0) & ~pd.Series(bought).isin(had[had >= 0]).to_numpy(dtype=bool)
-    return pd.Index(frame_values(last["customer_id"][new])).unique()
+    found = positions(category.index, products)
+    number = np.where(found >= 0, category_number[found], -1)
+    known = number >= 0
+    pair = customers.astype(np.int64) * (len(category) + 1) + number
+    had = pair[earlier & known]
+    bought = np.flatnonzero(last & known)
+    new = bought[~pd.Series(pair[bought]).isin(had).to_numpy(dtype=bool)]
+    return customer_ids(ids, pd.unique(customers[new]))
+
+
+def _revenue_per_customer(
+    customers: np.ndarray, ids: pd.Index, amount: np.ndarray, rows: np.ndarray
+) -> pd.Series:
+    """The amounts of the chosen lines summed per customer (customers with a line), by id."""
+    grouped = pd.Series(amount[rows]).groupby(customers[rows], sort=True).sum()
+    out = pd.Series(grouped.to_numpy(), index=customer_ids(ids, grouped.index.to_numpy()))
+    # numbers follow the ids' order for numbered ids; other text is sorted here, so
+    # means over these customers add up in the same order whatever the ids
+    return out if out.index.is_monotonic_increasing else out.sort_index(kind="stable")
 
 
 def relationship_management(
@@ -237,14 +237,19 @@ def relationship_management(
     mid = end - pd.DateOffset(months=12)
     start = end - pd.DateOffset(months=24)
     tx = company.transactions
-    lines = purchase_lines(tx, end)
-    last = _between(lines, mid, end, ["customer_id", "amount", "product_id"])
-    before = _between(lines, start, mid, ["customer_id", "amount"])
+    # the lines are picked by masks and grouped by customer number: no copy of them
+    keep, date = purchase_mask(tx, end), tx["date"]
+
+    def dated(after, upto) -> np.ndarray:
+        """The purchase lines dated in (after, upto]."""
+        return keep & ((date > after) & (date <= upto)).to_numpy(dtype=bool, na_value=False)
+
+    last, before = dated(mid, end), dated(start, mid)
     period = (
         f"{(start + pd.Timedelta(days=1)).date()}..{mid.date()} -> "
         f"{(mid + pd.Timedelta(days=1)).date()}..{end.date()}"
     )
-    if before.empty:
+    if not before.any():
         raise MissingDataError(
             translate(
                 "relationship measures need purchases in the two years before {end}; the "
@@ -274,16 +279,18 @@ def relationship_management(
         if coverage < 1
         else ""
     )
-    last_revenue = last.groupby("customer_id")["amount"].sum()
-    before_revenue = before.groupby("customer_id")["amount"].sum()
+    customers, ids = table_customers(tx, "transactions")
+    amount = pd.to_numeric(tx["amount"]).to_numpy(dtype=float, na_value=np.nan)
+    last_revenue = _revenue_per_customer(customers, ids, amount, last)
+    before_revenue = _revenue_per_customer(customers, ids, amount, before)
     was_ssc = _ssc_a_year_ago(company, portfolio, mid)
     segment = pd.Series(
         np.where(was_ssc.reindex(before_revenue.index).fillna(False), "SSC", "other"),
         index=before_revenue.index,
     )
     retained = before_revenue.index.intersection(last_revenue.index)
-    first_date = _between(lines, pd.Timestamp.min, end, ["customer_id", "date"])
-    first_date = first_date.groupby("customer_id")["date"].min()
+    bought = dated(pd.Timestamp.min, end)
+    first_date = pd.Series(date.to_numpy()[bought]).groupby(customers[bought]).min()
     new = int(((first_date > mid) & (first_date <= end)).sum())
     lost = len(before_revenue) - len(retained)
 
@@ -292,7 +299,7 @@ def relationship_management(
         category = company.products.set_index("product_id")["category"]
         # the (customer, category) pairs of the last year that no earlier line had
         categories = _new_category_buyers(
-            _between(lines, pd.Timestamp.min, mid, ["customer_id", "product_id"]), last, category
+            customers, ids, tx["product_id"], dated(pd.Timestamp.min, mid), last, category
         )
 
     rows = [

@@ -475,6 +475,7 @@ def test_sample_diagram_states_the_portfolio_score_measure(sample_chain):
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_new_category_buyers_are_the_pairs_no_earlier_line_had(seed):
+    from crmlib.analytics.summary import customer_numbers
     from crmlib.models.value_chain.relationships import _new_category_buyers
 
     rng = np.random.default_rng(seed)
@@ -504,6 +505,13 @@ def test_new_category_buyers_are_the_pairs_no_earlier_line_had(seed):
         pair = (customer, category_of.get(product))
         if pd.notna(pair[1]) and pair not in had and customer not in expected:
             expected.append(customer)
-    found = _new_category_buyers(earlier, last, products)
+    # both years' lines in one table, as a company's: each line's customer number and
+    # product, and which lines are earlier and which last
+    lines = pd.concat([earlier, last], ignore_index=True)
+    numbers, ids = customer_numbers(lines["customer_id"], "transactions", "customer_id")
+    is_earlier = np.arange(len(lines)) < len(earlier)
+    found = _new_category_buyers(
+        numbers, ids, lines["product_id"], is_earlier, ~is_earlier, products
+    )
     assert len(expected) > 5
     assert found.tolist() == expected
