@@ -469,3 +469,33 @@ def test_active_periods_and_first_purchases_by_hand(ids, freq):
     assert {
         c: (r.first_date, r.first_channel, r.first_product) for c, r in found.iterrows()
     } == first
+
+
+@pytest.mark.parametrize("ids", ["numbered", "words", "whole"])
+def test_penetration_and_category_affinity_by_hand(ids):
+    lines = _lines(np.random.default_rng(len(ids)), ids)
+    # P3 has no category and P4 is not in the catalogue: their lines do not count
+    lines.loc[lines.index[::50], "product_id"] = "P4"
+    products = pd.DataFrame(
+        {"product_id": ["P1", "P2", "P3"], "category": ["plants", "tools", None]}
+    )
+    start, end = pd.Timestamp("2021-06-30"), pd.Timestamp("2023-06-30")
+    categories, items = {}, {}
+    category_of = {"P1": "plants", "P2": "tools"}
+    for row in lines.itertuples():
+        if row.is_return or not start < row.date <= end or row.product_id not in category_of:
+            continue
+        categories.setdefault(row.customer_id, set()).add(category_of[row.product_id])
+        items.setdefault(row.customer_id, set()).add(row.product_id)
+    found = penetration(lines, products, start=start, end=end)
+    per_customer = found["per_customer"]
+    # the customers listed as their ids sort as text
+    assert list(per_customer.index.astype(str)) == sorted(str(c) for c in categories)
+    assert per_customer["categories"].to_dict() == {c: len(v) for c, v in categories.items()}
+    assert per_customer["products"].to_dict() == {c: len(v) for c, v in items.items()}
+    both = sum(1 for v in categories.values() if len(v) == 2)
+    assert found["summary"].loc["all", "cross_sell_rate"] == pytest.approx(both / len(categories))
+    affinity = category_affinity(lines, products, start=start, end=end)
+    plants = sum(1 for v in categories.values() if "plants" in v)
+    assert affinity.loc["plants", "tools"] == pytest.approx(both / plants)
+    assert np.isnan(affinity.loc["plants", "plants"])

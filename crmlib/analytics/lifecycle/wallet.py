@@ -7,27 +7,37 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
 from crmlib.analytics.lifecycle._common import check_months, end_of, group_of
-from crmlib.analytics.purchases import purchase_lines
+from crmlib.analytics.purchases import purchase_lines, purchase_mask
+from crmlib.analytics.summary import table_customers
 from crmlib.errors import MissingDataError
 from crmlib.formatting import count
+from crmlib.loaded import derived, is_loaded
 from crmlib.text import translate
-from crmlib.text_columns import as_objects, frame_values, sorted_codes
+from crmlib.text_columns import as_objects, frame_values, positions
 
 
 def penetration(
     transactions: pd.DataFrame,
     products: pd.DataFrame,
     *,
+    start=None,
     end=None,
     segments: pd.Series | None = None,
 ) -> dict[str, pd.DataFrame]:
     """How far customers' buying reaches across the range: categories per customer,
     cross-sell and category penetration.
+
+    Parameters
+    ----------
+    start, end : date-like, optional
+        The purchase lines dated after ``start`` up to ``end`` (inclusive) count.
 
     Returns
     -------
@@ -38,36 +48,18 @@ def penetration(
         ``"category_penetration"``: segments × categories, the share of the segment's
         buyers who bought in the category.
     """
-    if (
-        products is None
-        or not {"product_id", "category"} <= set(products.columns)
-        or "product_id" not in transactions.columns
-    ):
-        raise MissingDataError(
-            translate("penetration needs product_id in transactions and category in products")
-        )
-    data = purchase_lines(transactions, end)
-    category = data["product_id"].map(products.set_index("product_id")["category"])
-    lines = pd.DataFrame(
-        {
-            "customer_id": frame_values(data["customer_id"]),
-            "category": as_objects(category),
-            "product_id": as_objects(data["product_id"]),
-        }
-    ).dropna()
-    # distinct (customer, category) and (customer, product) pairs as numbers: grouping
-    # ten million lines by customer to count distinct Python strings took seconds
-    names, customer = sorted_codes(lines["customer_id"])
-    kinds, kind = sorted_codes(lines["category"])
-    items, item = sorted_codes(lines["product_id"])
-    owned = _distinct(customer.astype(np.int64) * max(len(kinds), 1) + kind)
-    sold = _distinct(customer.astype(np.int64) * max(len(items), 1) + item)
+    bought = _owned(transactions, products, start, end, "penetration")
+    names, kinds = bought.customers, bought.categories
+    width = max(len(kinds), 1)
+    # distinct (customer, category) and (customer, product) pairs as numbers
+    owned = _distinct(bought.customer * width + bought.category)
+    sold = _distinct(bought.customer * max(bought.products, 1) + bought.product)
     per_customer = pd.DataFrame(
         {
-            "categories": np.bincount(owned // max(len(kinds), 1), minlength=len(names)),
-            "products": np.bincount(sold // max(len(items), 1), minlength=len(names)),
+            "categories": np.bincount(owned // width, minlength=len(names)),
+            "products": np.bincount(sold // max(bought.products, 1), minlength=len(names)),
         },
-        index=pd.Index(names, dtype=lines["customer_id"].dtype, name="customer_id"),
+        index=names,
     )
     group = (
         segments.reindex(per_customer.index).astype(object).fillna("unassigned")
@@ -80,8 +72,8 @@ def penetration(
     summary["cross_sell_rate"] = (per_customer["categories"] >= 2).groupby(group).mean()
     # one row per customer and category bought: the customer's group, the category
     counts = pd.crosstab(
-        pd.Series(group.to_numpy()[owned // max(len(kinds), 1)], name="customer_id"),
-        pd.Series(kinds.astype(object)[owned % max(len(kinds), 1)], name="category"),
+        pd.Series(group.to_numpy()[owned // width], name="customer_id"),
+        pd.Series(kinds.astype(object)[owned % width], name="category"),
     )
     category_penetration = counts.div(summary["buyers"], axis=0)
     for frame in (summary, category_penetration):
@@ -91,6 +83,103 @@ def penetration(
         "summary": summary,
         "category_penetration": category_penetration,
     }
+
+
+@dataclass(frozen=True)
+class _Bought:
+    """The purchase lines with a known customer and product category, as numbers.
+
+    ``customer`` is each line's customer as its place in ``customers`` (the buyers' ids,
+    sorted as text), ``category`` its category's place in ``categories`` (sorted text),
+    ``product`` its product's row in the catalogue (of ``products`` rows).
+    """
+
+    customer: np.ndarray
+    category: np.ndarray
+    product: np.ndarray
+    customers: pd.Index
+    categories: np.ndarray
+    products: int
+    #: the type a new frame gives the categories (pandas' str for text)
+    category_dtype: object
+
+
+def _owned(transactions, products, start, end, step: str) -> _Bought:
+    """:class:`_Bought` of the purchase lines dated in (start, end], kept with a loaded table.
+
+    Penetration overall and per tier and the category cross-sell read the same lines:
+    they are numbered once per kernel, without a copy of them or a text per line.
+    """
+    if (
+        products is None
+        or not {"product_id", "category"} <= set(products.columns)
+        or "product_id" not in transactions.columns
+    ):
+        raise MissingDataError(
+            translate("{step} needs product_id in transactions and category in products").format(
+                step=translate(step)
+            )
+        )
+    if is_loaded(products):
+        key = (
+            None if start is None else pd.Timestamp(start),
+            None if end is None else pd.Timestamp(end),
+            id(products),
+        )
+        return derived(
+            transactions,
+            "categories bought",
+            key,
+            lambda: _number_bought(transactions, products, start, end),
+        )
+    return _number_bought(transactions, products, start, end)
+
+
+def _number_bought(transactions, products, start, end) -> _Bought:
+    keep = purchase_mask(transactions, end)
+    if start is not None:
+        keep &= (transactions["date"] > pd.Timestamp(start)).to_numpy(dtype=bool, na_value=False)
+    rows = np.flatnonzero(keep)
+    catalogue = products.set_index("product_id")["category"]
+    found = positions(catalogue.index, transactions["product_id"].iloc[rows])
+    kind_number, kind_values = pd.factorize(catalogue)
+    category = np.full(len(found), -1, dtype=np.int64)
+    category[found >= 0] = kind_number[found[found >= 0]]
+    ids = transactions["customer_id"]
+    if ids.isna().any():
+        customer, labels = pd.factorize(ids)
+        labels = pd.Index(labels)
+    else:
+        customer, labels = table_customers(transactions, "transactions")
+    customer = customer[rows]
+    known = (category >= 0) & (customer >= 0)
+    customer, category, product = customer[known], category[known], found[known]
+    # customers and categories ranked by their text: the tables list them sorted so
+    buyers, customer = _text_ranks(labels, customer)
+    kinds, category = _text_ranks(pd.Index(kind_values), category)
+    return _Bought(
+        customer=customer,
+        category=category,
+        product=product.astype(np.int64),
+        # the ids in the type a new frame gives them (pandas' str for text)
+        customers=pd.Index(frame_values(labels.take(buyers)), name="customer_id"),
+        categories=pd.Index(kind_values).take(kinds).to_numpy(dtype=str),
+        products=len(catalogue),
+        category_dtype=pd.Series(np.asarray(kind_values, dtype=object)).dtype,
+    )
+
+
+def _text_ranks(values: pd.Index, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct codes in the order of their values as text, and each code's place there.
+
+    As ``np.unique(values[codes].astype(str), return_inverse=True)``, with only the
+    distinct values written as text and sorted.
+    """
+    present = _distinct(codes)
+    order = np.argsort(values.take(present).to_numpy(dtype=str), kind="stable")
+    place = np.empty(len(values), dtype=np.int64)
+    place[present[order]] = np.arange(len(present))
+    return present[order], place[codes]
 
 
 #: Up to this many possible keys, distinct keys are found by marking them in an array
@@ -144,9 +233,14 @@ def _category_lines(
 
 
 def category_affinity(
-    transactions: pd.DataFrame, products: pd.DataFrame, *, end=None
+    transactions: pd.DataFrame, products: pd.DataFrame, *, start=None, end=None
 ) -> pd.DataFrame:
     """Cross-sell between categories: of the buyers of A, the share who also bought B.
+
+    Parameters
+    ----------
+    start, end : date-like, optional
+        The purchase lines dated after ``start`` up to ``end`` (inclusive) count.
 
     Returns
     -------
@@ -154,20 +248,17 @@ def category_affinity(
         Rows ``bought`` (A) and columns ``also_bought`` (B), both the categories;
         the diagonal is NaN.
     """
-    lines = _category_lines(transactions, products, None, end, "category cross-sell")
-    present = (lines["customer_id"].notna() & lines["category"].notna()).to_numpy(dtype=bool)
-    lines = lines[present] if not present.all() else lines
+    bought = _owned(transactions, products, start, end, "category cross-sell")
+    customer, category, categories = bought.customer, bought.category, bought.categories
     # who owns what, as a sparse customers x categories matrix (a crosstab of a million
     # customers counts its cells in Python): both[a, b] = customers who bought a and b
-    customer = pd.factorize(lines["customer_id"])[0]
-    categories, category = sorted_codes(lines["category"])
     owned = sparse.csr_matrix(
         (np.ones(len(customer)), (customer, category)),
-        shape=(int(customer.max()) + 1 if len(customer) else 0, len(categories)),
+        shape=(len(bought.customers), len(categories)),
     )
     owned.sum_duplicates()
     owned.data[:] = 1.0
-    names = pd.Index(categories, name="category").astype(lines["category"].dtype)
+    names = pd.Index(categories, name="category").astype(bought.category_dtype)
     both = pd.DataFrame((owned.T @ owned).toarray(), index=names, columns=names)
     buyers = pd.Series(np.diag(both.to_numpy()), index=both.index)
     share = both.div(buyers, axis=0)

@@ -15,7 +15,7 @@ from crmlib.analytics.lifecycle.wallet import category_affinity, penetration, sh
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
 from crmlib.figures import Figure
-from crmlib.models.qci.customers import YEAR, CustomerBase, _in_year, tier_order
+from crmlib.models.qci.customers import YEAR, CustomerBase, tier_order
 from crmlib.text import N_
 
 # ---------------------------------------------------------------------------------------
@@ -171,11 +171,11 @@ def penetration_view(
 ) -> PenetrationView:
     """Categories per customer, cross-sell, category penetration per tier, share of wallet."""
     products = company.require("products", "category", step=N_("Penetration"))
-    year = _in_year(company.transactions, base.year_start, base.end)
+    tx, year = company.transactions, {"start": base.year_start, "end": base.end}
     tiers = base.tier
-    overall = penetration(year, products, end=base.end)
+    overall = penetration(tx, products, **year)
     # without value tiers (revenue-only data) the only segment is "all" itself
-    result = overall if tiers is None else penetration(year, products, end=base.end, segments=tiers)
+    result = overall if tiers is None else penetration(tx, products, **year, segments=tiers)
     summary = (
         overall["summary"] if tiers is None else pd.concat([result["summary"], overall["summary"]])
     )
@@ -199,7 +199,7 @@ def penetration_view(
         category_penetration=result["category_penetration"].reindex(
             [t for t in order if t in result["category_penetration"].index]
         ),
-        affinity=category_affinity(year, products, end=base.end),
+        affinity=category_affinity(tx, products, **year),
         cross_sell_rate=float(multi.mean()),
         active=len(per_customer),
         margin_single=margin_single,
