@@ -61,7 +61,8 @@ import numpy as np
 import pandas as pd
 
 from crmlib.analytics.profitability import transaction_margin
-from crmlib.analytics.purchases import purchase_lines
+from crmlib.analytics.purchases import purchase_mask
+from crmlib.analytics.summary import table_customers
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.formatting import count, day, decimal, money, percent
 from crmlib.text import N_, translate
@@ -351,7 +352,10 @@ def kpi_history(
             raise MissingDataError(
                 translate("the KPIs need the column {column} in transactions").format(column=column)
             )
-    dated = transactions[transactions["date"].notna().to_numpy(dtype=bool)]
+    has_date = transactions["date"].notna().to_numpy(dtype=bool)
+    # the dated lines: a view of the table itself when every line has a date (a boolean
+    # selection would copy ten million lines with all their columns)
+    dated = transactions if has_date.all() else transactions[has_date]
     if dated.empty:
         raise MissingDataError(translate("the KPIs need dated transactions"))
     windows = period_windows(dated["date"].min(), end, months=months, periods=periods)
@@ -365,25 +369,34 @@ def kpi_history(
         margin = transaction_margin(dated, products)
     except MissingDataError:
         margin = None
-    purchases = purchase_lines(dated, negative_is_return=True)
-    first_purchase = purchases.groupby("customer_id")["date"].min()
+    # the purchase lines as a mask, their customers as numbers: no copy of the lines
+    purchase = purchase_mask(dated, negative_is_return=True)
+    ids = dated["customer_id"]
+    if ids.isna().any():
+        # a missing id counts as one buyer, and has no first purchase
+        number, labels = pd.factorize(ids, use_na_sentinel=False)
+        known = ids.notna().to_numpy(dtype=bool)
+    else:
+        number, labels = table_customers(dated, "transactions")
+        known = np.ones(len(dated), dtype=bool)
+    dates, amount = dated["date"], dated["amount"]
+    first = purchase & known
+    first_purchase = pd.Series(dates.to_numpy()[first]).groupby(number[first]).min()
     contacts = None
     if interactions is not None and {"date", "channel"} <= set(interactions.columns):
         contacts = interactions
+        contact_cost = None
         if channels is not None and {"channel", "cost_per_contact"} <= set(channels.columns):
-            contacts = contacts.assign(_cost=contact_costs(contacts, channels).to_numpy())
-    # the buyers of each period as flags over customer numbers, not as sets of ids
-    customer, ids = pd.factorize(purchases["customer_id"], use_na_sentinel=False)
-    purchase_dates = purchases["date"]
+            contact_cost = contact_costs(contacts, channels)
     rows = []
     previous_active: np.ndarray | None = None
     for index, window in enumerate(windows.itertuples()):
-        lines = _in(dated, "date", window.start, window.end)
-        in_window = (purchase_dates > window.start) & (purchase_dates <= window.end)
-        active = np.zeros(len(ids), dtype=bool)
-        active[customer[in_window.to_numpy(dtype=bool)]] = True
-        revenue = float(lines["amount"].sum())
-        gross = float(margin.loc[lines.index].sum()) if margin is not None else np.nan
+        lines = ((dates > window.start) & (dates <= window.end)).to_numpy(dtype=bool)
+        # the buyers of the period as flags over customer numbers, not as sets of ids
+        active = np.zeros(len(labels), dtype=bool)
+        active[number[lines & purchase]] = True
+        revenue = float(amount[lines].sum())
+        gross = float(margin[lines].sum()) if margin is not None else np.nan
         n_active = int(active.sum())
         row = {
             "revenue": revenue,
@@ -411,15 +424,20 @@ def kpi_history(
                     previous_active.sum()
                 )
         if contacts is not None:
-            seen = _in(contacts, "date", window.start, window.end)
-            if "_cost" in seen.columns:
-                row["cost_to_serve"] = float(seen["_cost"].sum())
+            contact_day = contacts["date"]
+            seen = ((contact_day > window.start) & (contact_day <= window.end)).to_numpy(dtype=bool)
+            if contact_cost is not None:
+                row["cost_to_serve"] = float(contact_cost[seen].sum())
                 if gross > 0:
                     row["cost_to_serve_share"] = row["cost_to_serve"] / gross
-            if "satisfaction" in seen.columns and seen["satisfaction"].notna().any():
-                row["satisfaction"] = float(seen["satisfaction"].mean())
-            if "resolved" in seen.columns and seen["resolved"].notna().any():
-                row["resolution_rate"] = float(seen["resolved"].astype("boolean").mean())
+            if "satisfaction" in contacts.columns:
+                scores = contacts["satisfaction"][seen]
+                if scores.notna().any():
+                    row["satisfaction"] = float(scores.mean())
+            if "resolved" in contacts.columns:
+                resolved = contacts["resolved"][seen]
+                if resolved.notna().any():
+                    row["resolution_rate"] = float(resolved.astype("boolean").mean())
         if (
             campaigns is not None
             and {"sent_date", "responded"} <= set(campaigns.columns)

@@ -88,6 +88,29 @@ def test_kpis_by_hand(tables):
     assert list(history.columns) == list(KPIS)
 
 
+def test_kpis_by_hand_with_an_undated_line_and_a_line_without_customer(tables):
+    transactions = tables[0]
+    extra = pd.DataFrame(
+        {
+            "customer_id": [None, "D"],
+            "date": pd.to_datetime(["2024-07-01", None]),
+            "amount": [40.0, 999.0],
+            "cost": [25.0, 1.0],
+            "is_return": [False, False],
+        }
+    )
+    lines = pd.concat([transactions, extra], ignore_index=True)
+    history = kpi_history(lines, end="2024-12-31")
+    last = history.loc["2024"]
+    # the undated line counts nowhere; the line without a customer adds its revenue and
+    # one buyer (somebody bought), but no new customer: nobody can be recognised in it
+    assert last["revenue"] == pytest.approx(200)
+    assert last["gross_margin"] == pytest.approx(77)
+    assert last["active_customers"] == 3
+    assert last["new_customers"] == 1  # C
+    assert last["retention_rate"] == pytest.approx(0.5)
+
+
 def test_kpis_without_costs_or_contacts_are_missing(tables):
     transactions = tables[0].drop(columns="cost")
     history = kpi_history(transactions, end="2024-12-31")
