@@ -15,7 +15,7 @@ from scipy import sparse
 
 from crmlib.analytics.lifecycle._common import check_months, end_of, group_of
 from crmlib.analytics.purchases import purchase_lines, purchase_mask
-from crmlib.analytics.summary import table_customers
+from crmlib.analytics.summary import customer_ids, table_customers
 from crmlib.errors import MissingDataError
 from crmlib.formatting import count
 from crmlib.loaded import derived, is_loaded
@@ -339,16 +339,18 @@ def share_of_wallet(
             )
         )
     months = check_months(months)
-    data = purchase_lines(transactions, end)
-    stop = end_of(data, end)
-    window = data[(data["date"] > stop - pd.DateOffset(months=months)).to_numpy(dtype=bool)]
-    if window.empty:
+    # the window's purchase lines as a mask, summed per customer number: no copy of them
+    keep, dates = purchase_mask(transactions, end), transactions["date"]
+    stop = end_of(pd.DataFrame({"date": dates[keep]}) if end is None else transactions, end)
+    start = stop - pd.DateOffset(months=months)
+    window = keep & (dates > start).to_numpy(dtype=bool, na_value=False)
+    if not window.any():
         raise MissingDataError(
             translate("share of wallet needs purchases in the last {months} months").format(
                 months=count(months)
             )
         )
-    spend = window.groupby("customer_id")["amount"].sum().astype(float) * 12 / months
+    spend = _spend_per_customer(transactions, window).astype(float) * 12 / months
     spend = spend[spend > 0]
     share = (spend / wallet_per_customer).clip(upper=1.0)
     headroom = (wallet_per_customer - spend).clip(lower=0.0)
@@ -372,3 +374,18 @@ def share_of_wallet(
     out["buyers"] = out["buyers"].astype(int)
     out.index.name = "segment"
     return out
+
+
+def _spend_per_customer(transactions: pd.DataFrame, rows: np.ndarray) -> pd.Series:
+    """The amounts of the chosen lines summed per customer (lines without one left out),
+    indexed by customer id in id order, as grouping the lines by their ids gives it."""
+    ids = transactions["customer_id"]
+    if ids.isna().any():
+        number, labels = pd.factorize(ids)
+        labels = pd.Index(labels)
+        rows = rows & (number >= 0)
+    else:
+        number, labels = table_customers(transactions, "transactions")
+    summed = transactions["amount"][rows].groupby(number[rows], sort=True).sum()
+    out = pd.Series(summed.to_numpy(), index=customer_ids(labels, summed.index.to_numpy()))
+    return out if out.index.is_monotonic_increasing else out.sort_index(kind="stable")
