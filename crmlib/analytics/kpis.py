@@ -62,7 +62,7 @@ import pandas as pd
 
 from crmlib.analytics.profitability import transaction_margin
 from crmlib.analytics.purchases import purchase_mask
-from crmlib.analytics.summary import table_customers
+from crmlib.analytics.summary import line_customers
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.formatting import count, day, decimal, money, percent
 from crmlib.text import N_, translate
@@ -371,16 +371,10 @@ def kpi_history(
         margin = None
     # the purchase lines as a mask, their customers as numbers: no copy of the lines
     purchase = purchase_mask(dated, negative_is_return=True)
-    ids = dated["customer_id"]
-    if ids.isna().any():
-        # a missing id counts as one buyer, and has no first purchase
-        number, labels = pd.factorize(ids, use_na_sentinel=False)
-        known = ids.notna().to_numpy(dtype=bool)
-    else:
-        number, labels = table_customers(dated, "transactions")
-        known = np.ones(len(dated), dtype=bool)
+    # a missing id counts as one buyer, and has no first purchase
+    number, labels = line_customers(dated, "transactions", missing_is_customer=True)
     dates, amount = dated["date"], dated["amount"]
-    first = purchase & known
+    first = purchase & dated["customer_id"].notna().to_numpy(dtype=bool)
     first_purchase = pd.Series(dates.to_numpy()[first]).groupby(number[first]).min()
     contacts = None
     if interactions is not None and {"date", "channel"} <= set(interactions.columns):

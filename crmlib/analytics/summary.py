@@ -253,6 +253,36 @@ def customer_ids(ids: pd.Index, numbers: np.ndarray) -> pd.Index:
     return chosen
 
 
+def line_customers(
+    table: pd.DataFrame, name: str, *, missing_is_customer: bool = False
+) -> tuple[np.ndarray, pd.Index]:
+    """Each row's customer number and the id of every number, for rows that may lack an id.
+
+    Without missing ids these are the table's kept :func:`table_customers`. With them the
+    ids are factorised: a row without one gets -1, or with ``missing_is_customer`` one
+    number of its own (counted as one customer, as ``groupby(dropna=False)`` counts it).
+    """
+    ids = table["customer_id"]
+    if ids.isna().any():
+        number, labels = pd.factorize(ids, use_na_sentinel=not missing_is_customer)
+        return number, pd.Index(labels)
+    return table_customers(table, name)
+
+
+def amount_per_customer(transactions: pd.DataFrame, rows: np.ndarray) -> pd.Series:
+    """The ``amount`` of the chosen lines summed per customer (lines without one left out).
+
+    Indexed by customer id in id order, as grouping the chosen lines by their ids gives
+    it, so means over these customers add up in the same order whatever the ids; the
+    lines are grouped by customer number, without a copy of them.
+    """
+    number, labels = line_customers(transactions, "transactions")
+    rows = rows & (number >= 0)
+    summed = transactions["amount"][rows].groupby(number[rows], sort=True).sum()
+    out = pd.Series(summed.to_numpy(), index=customer_ids(labels, summed.index.to_numpy()))
+    return out if out.index.is_monotonic_increasing else out.sort_index(kind="stable")
+
+
 def _labels(mapping: tuple, present_codes: np.ndarray, name: str) -> pd.Index:
     """The customer ids of the present codes, in the type of the input column."""
     kind = mapping[0]

@@ -17,7 +17,7 @@ import pandas as pd
 
 from crmlib.analytics.lifecycle._common import check_freq, check_months, end_of, group_of
 from crmlib.analytics.purchases import purchase_lines, purchase_mask
-from crmlib.analytics.summary import table_customers
+from crmlib.analytics.summary import line_customers, table_customers
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.loaded import derived, is_loaded
 from crmlib.text import translate
@@ -155,12 +155,7 @@ def active_periods(transactions: pd.DataFrame, freq: str = "Q", end=None) -> pd.
     freq = check_freq(freq)
     keep = purchase_mask(transactions, end)
     rows = np.flatnonzero(keep)
-    ids = transactions["customer_id"]
-    if ids.isna().any():
-        customer, labels = pd.factorize(ids, use_na_sentinel=False)
-        labels = pd.Index(labels)
-    else:
-        customer, labels = table_customers(transactions, "transactions")
+    customer, labels = line_customers(transactions, "transactions", missing_is_customer=True)
     ordinal = period_ordinals(transactions["date"].iloc[rows], freq)
     # distinct (customer, period) pairs found as pairs of numbers, in the order they
     # first occur; then the ids and periods of those rows

@@ -15,7 +15,7 @@ from scipy import sparse
 
 from crmlib.analytics.lifecycle._common import check_months, end_of, group_of
 from crmlib.analytics.purchases import purchase_lines, purchase_mask
-from crmlib.analytics.summary import customer_ids, table_customers
+from crmlib.analytics.summary import amount_per_customer, line_customers
 from crmlib.errors import MissingDataError
 from crmlib.formatting import count
 from crmlib.loaded import derived, is_loaded
@@ -104,12 +104,8 @@ class _Bought:
     category_dtype: object
 
 
-def _owned(transactions, products, start, end, step: str) -> _Bought:
-    """:class:`_Bought` of the purchase lines dated in (start, end], kept with a loaded table.
-
-    Penetration overall and per tier and the category cross-sell read the same lines:
-    they are numbered once per kernel, without a copy of them or a text per line.
-    """
+def _require_categories(transactions: pd.DataFrame, products, step: str) -> None:
+    """Raise, naming the step, unless the lines have products and the products categories."""
     if (
         products is None
         or not {"product_id", "category"} <= set(products.columns)
@@ -120,6 +116,15 @@ def _owned(transactions, products, start, end, step: str) -> _Bought:
                 step=translate(step)
             )
         )
+
+
+def _owned(transactions, products, start, end, step: str) -> _Bought:
+    """:class:`_Bought` of the purchase lines dated in (start, end], kept with a loaded table.
+
+    Penetration overall and per tier and the category cross-sell read the same lines:
+    they are numbered once per kernel, without a copy of them or a text per line.
+    """
+    _require_categories(transactions, products, step)
     if is_loaded(products):
         key = (
             None if start is None else pd.Timestamp(start),
@@ -145,12 +150,7 @@ def _number_bought(transactions, products, start, end) -> _Bought:
     kind_number, kind_values = pd.factorize(catalogue)
     category = np.full(len(found), -1, dtype=np.int64)
     category[found >= 0] = kind_number[found[found >= 0]]
-    ids = transactions["customer_id"]
-    if ids.isna().any():
-        customer, labels = pd.factorize(ids)
-        labels = pd.Index(labels)
-    else:
-        customer, labels = table_customers(transactions, "transactions")
+    customer, labels = line_customers(transactions, "transactions")
     customer = customer[rows]
     known = (category >= 0) & (customer >= 0)
     customer, category, product = customer[known], category[known], found[known]
@@ -202,16 +202,7 @@ def _distinct(keys: np.ndarray) -> np.ndarray:
 def _category_lines(
     transactions: pd.DataFrame, products: pd.DataFrame | None, start, end, step: str
 ) -> pd.DataFrame:
-    if (
-        products is None
-        or not {"product_id", "category"} <= set(products.columns)
-        or "product_id" not in transactions.columns
-    ):
-        raise MissingDataError(
-            translate("{step} needs product_id in transactions and category in products").format(
-                step=translate(step)
-            )
-        )
+    _require_categories(transactions, products, step)
     data = purchase_lines(transactions, end)
     if start is not None:
         data = data[(data["date"] > pd.Timestamp(start)).to_numpy(dtype=bool)]
@@ -350,7 +341,7 @@ def share_of_wallet(
                 months=count(months)
             )
         )
-    spend = _spend_per_customer(transactions, window).astype(float) * 12 / months
+    spend = amount_per_customer(transactions, window).astype(float) * 12 / months
     spend = spend[spend > 0]
     share = (spend / wallet_per_customer).clip(upper=1.0)
     headroom = (wallet_per_customer - spend).clip(lower=0.0)
@@ -374,18 +365,3 @@ def share_of_wallet(
     out["buyers"] = out["buyers"].astype(int)
     out.index.name = "segment"
     return out
-
-
-def _spend_per_customer(transactions: pd.DataFrame, rows: np.ndarray) -> pd.Series:
-    """The amounts of the chosen lines summed per customer (lines without one left out),
-    indexed by customer id in id order, as grouping the lines by their ids gives it."""
-    ids = transactions["customer_id"]
-    if ids.isna().any():
-        number, labels = pd.factorize(ids)
-        labels = pd.Index(labels)
-        rows = rows & (number >= 0)
-    else:
-        number, labels = table_customers(transactions, "transactions")
-    summed = transactions["amount"][rows].groupby(number[rows], sort=True).sum()
-    out = pd.Series(summed.to_numpy(), index=customer_ids(labels, summed.index.to_numpy()))
-    return out if out.index.is_monotonic_increasing else out.sort_index(kind="stable")

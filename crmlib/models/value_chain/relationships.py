@@ -15,7 +15,7 @@ import pandas as pd
 from crmlib.analytics.base import customer_base
 from crmlib.analytics.lifecycle.cohorts import acquisition, cohort_retention
 from crmlib.analytics.purchases import purchase_mask
-from crmlib.analytics.summary import customer_ids, table_customers
+from crmlib.analytics.summary import amount_per_customer, customer_ids, table_customers
 from crmlib.analytics.vocabulary import TARGET_DEFAULTS, definition, targets
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
@@ -200,17 +200,6 @@ def _new_category_buyers(
     return customer_ids(ids, pd.unique(customers[new]))
 
 
-def _revenue_per_customer(
-    customers: np.ndarray, ids: pd.Index, amount: np.ndarray, rows: np.ndarray
-) -> pd.Series:
-    """The amounts of the chosen lines summed per customer (customers with a line), by id."""
-    grouped = pd.Series(amount[rows]).groupby(customers[rows], sort=True).sum()
-    out = pd.Series(grouped.to_numpy(), index=customer_ids(ids, grouped.index.to_numpy()))
-    # numbers follow the ids' order for numbered ids; other text is sorted here, so
-    # means over these customers add up in the same order whatever the ids
-    return out if out.index.is_monotonic_increasing else out.sort_index(kind="stable")
-
-
 def relationship_management(
     company: Company, portfolio: Portfolio, targets: Targets | None = None
 ) -> Relationships:
@@ -280,9 +269,8 @@ def relationship_management(
         else ""
     )
     customers, ids = table_customers(tx, "transactions")
-    amount = pd.to_numeric(tx["amount"]).to_numpy(dtype=float, na_value=np.nan)
-    last_revenue = _revenue_per_customer(customers, ids, amount, last)
-    before_revenue = _revenue_per_customer(customers, ids, amount, before)
+    last_revenue = amount_per_customer(tx, last)
+    before_revenue = amount_per_customer(tx, before)
     was_ssc = _ssc_a_year_ago(company, portfolio, mid)
     segment = pd.Series(
         np.where(was_ssc.reindex(before_revenue.index).fillna(False), "SSC", "other"),
