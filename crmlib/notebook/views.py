@@ -169,8 +169,17 @@ def show_scorecard(company: Company, kpi_end: str, **standards) -> None:
             reason=performance.skipped["scorecard"],
         )
         return
-    plot_scorecard(performance.scorecard)
-    plt.show()
+    if performance.scorecard["relative_change"].notna().any():
+        plot_scorecard(performance.scorecard)
+        plt.show()
+    else:
+        say(
+            N_(
+                "*No KPI has a change to chart: {reason}. The table shows each KPI's "
+                "value for the period.*"
+            ),
+            reason=pf.scorecard_gap(performance.scorecard),
+        )
     show_table(pf.scorecard_table(performance.scorecard, company))
 
 

@@ -532,12 +532,23 @@ def plot_kpi_trends(
 
 def plot_scorecard(card: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """The change of each KPI on the period before (:func:`scorecard`), green when it is
-    good news and red when bad; ✔ or ✘ marks a KPI that meets or misses its standard."""
+    good news and red when bad; ✔ or ✘ marks a KPI that meets or misses its standard.
+
+    A KPI whose change cannot be measured is marked "n/a" and gets no bar. A scorecard
+    without any measured change raises ValueError: there is nothing to draw, and the
+    caller says so in words instead.
+    """
     ax = new_axes(ax, (7.5, 0.38 * len(card) + 1.4))
-    change = card["relative_change"].astype(float).clip(-1, 1).fillna(0.0)
+    change = card["relative_change"].astype(float).clip(-1, 1)
+    known = change.notna().to_numpy()
+    if not known.any():
+        raise ValueError("no KPI on the scorecard has a measured change to draw")
     colours = [SILVER if pd.isna(b) else GREEN if b else RED for b in card["better"]]
     positions = np.arange(len(card))
-    ax.barh(positions, change, color=colours)
+    # a change that cannot be measured gets no bar (a zero bar would read as "flat")
+    ax.barh(positions[known], change[known], color=np.asarray(colours, dtype=object)[known])
+    for position in positions[~known]:
+        ax.text(0.01, position, translate("n/a"), va="center", fontsize=7, color=SILVER)
     labels = []
     for row in card.itertuples():
         mark = "" if pd.isna(row.meets) else (" ✔" if row.meets else " ✘")

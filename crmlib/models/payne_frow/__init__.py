@@ -83,6 +83,7 @@ from crmlib.models.payne_frow.performance import (
     kpi_end_date,
     kpi_end_options,
     performance_assessment,
+    scorecard_gap,
 )
 from crmlib.models.payne_frow.strategy import (
     Strategy,
@@ -163,6 +164,7 @@ __all__ = [
     "multichannel_integration",
     "parse_targets",
     "performance_assessment",
+    "scorecard_gap",
     "process_scores",
     "quality_table",
     "scorecard_table",

@@ -29,6 +29,7 @@ from crmlib.figures import Figure
 from crmlib.models.payne_frow.common import Parts, shared_base
 from crmlib.models.payne_frow.elements import practice_score, readiness
 from crmlib.models.steps import attempt
+from crmlib.text import translate
 
 
 @dataclass(frozen=True)
@@ -229,3 +230,15 @@ def kpi_change(performance: Performance, kpi: str) -> float:
     if card is None or kpi not in card.index:
         return float("nan")
     return float(card.loc[kpi, "change"])
+
+
+def scorecard_gap(card: pd.DataFrame) -> str:
+    """Why no KPI on the scorecard has a change: no period before, or no KPI in both."""
+    before, now = card.attrs.get("periods", (None, None))
+    if before is None:
+        return translate("the data has no whole period before {now} to compare with").format(
+            now=now
+        )
+    return translate("no KPI was measured in both {before} and {now}").format(
+        before=before, now=now
+    )

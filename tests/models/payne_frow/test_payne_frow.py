@@ -659,6 +659,30 @@ def test_charts_draw_the_results(sample, results):
     assert len(ax.patches) == 10
 
 
+def test_the_scorecard_chart_draws_no_bar_for_an_unknown_change(results):
+    card = results.performance.scorecard.copy()
+    card.attrs = dict(results.performance.scorecard.attrs)
+    unknown = card.index[0]
+    card.loc[unknown, "relative_change"] = float("nan")
+    ax = charts.plot_scorecard(card)
+    # one bar per measured change; the unknown one is written n/a, not drawn as flat
+    assert len(ax.patches) == len(card) - 1
+    assert [t.get_text() for t in ax.texts] == ["n/a"]
+    card["relative_change"] = float("nan")
+    with pytest.raises(ValueError, match="no KPI"):
+        charts.plot_scorecard(card)
+
+
+def test_the_scorecard_gap_says_why_no_change_is_known(results):
+    card = results.performance.scorecard.copy()
+    card.attrs = {"periods": (None, "2024-07 – 2025-06")}
+    assert pf.scorecard_gap(card) == (
+        "the data has no whole period before 2024-07 – 2025-06 to compare with"
+    )
+    card.attrs = {"periods": ("A", "B")}
+    assert pf.scorecard_gap(card) == "no KPI was measured in both A and B"
+
+
 def test_customer_base_is_computed_once_per_company(sample):
     first = pf.customer_base(sample)
     assert pf.customer_base(sample) is first
