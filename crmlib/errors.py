@@ -32,6 +32,9 @@ class DataValidationError(CrmlibError, ValueError):
         Spreadsheet row numbers at fault (the header is row 1, the first record row 2).
     fix : str, optional
         What the user should do about it.
+    row_count : int, optional
+        How many rows are at fault, when ``rows`` holds only the first of them (as a
+        database engine sends them back); defaults to ``len(rows)``.
     """
 
     max_rows_shown = 5
@@ -44,10 +47,12 @@ class DataValidationError(CrmlibError, ValueError):
         column: str | None = None,
         rows: Sequence[int] | None = None,
         fix: str | None = None,
+        row_count: int | None = None,
     ) -> None:
         self.table = table
         self.column = column
         self.rows = [int(r) for r in rows] if rows is not None else []
+        self.row_count = len(self.rows) if row_count is None else int(row_count)
         self.problem = problem
         self.fix = fix
         super().__init__(self._compose())
@@ -58,9 +63,9 @@ class DataValidationError(CrmlibError, ValueError):
             where += f", column '{self.column}'"
         if self.rows:
             shown = ", ".join(str(r) for r in self.rows[: self.max_rows_shown])
-            more = len(self.rows) - self.max_rows_shown
+            more = self.row_count - self.max_rows_shown
             shown += f" and {more} more" if more > 0 else ""
-            noun = "row" if len(self.rows) == 1 else "rows"
+            noun = "row" if self.row_count == 1 else "rows"
             where += f", {noun} {shown}"
         message = f"{where}: {self.problem}"
         if self.fix:

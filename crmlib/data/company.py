@@ -269,16 +269,31 @@ def _check_known_customers(
         values = frame["customer_id"]
         unknown = values.notna().to_numpy(dtype=bool) & ~isin(values, known)
         if unknown.any():
-            examples = ", ".join(f"'{v}'" for v in pd.unique(values[unknown])[:3])
-            raise DataValidationError(
+            positions = np.flatnonzero(unknown)
+            raise buyerless_customer_error(
                 sources[table],
-                f"{int(unknown.sum())} rows name a customer with no transactions (e.g. "
-                f"{examples}); without a customers table the customers are those in "
-                f"{sources['transactions']}",
-                column="customer_id",
-                rows=spreadsheet_rows(np.flatnonzero(unknown), header_rows.get(table, 1)),
-                fix="add a customers table that lists every customer, or correct the ids",
+                transactions_source=sources["transactions"],
+                examples=pd.unique(values[unknown])[:3],
+                positions=positions,
+                count=len(positions),
+                header_rows=header_rows.get(table, 1),
             )
+
+
+def buyerless_customer_error(
+    source: str, *, transactions_source: str, examples, positions, count: int, header_rows: int
+) -> DataValidationError:
+    """Rows naming a customer who never bought, when the customers come from the lines."""
+    shown = ", ".join(f"'{v}'" for v in examples)
+    return DataValidationError(
+        source,
+        f"{count} rows name a customer with no transactions (e.g. {shown}); without a "
+        f"customers table the customers are those in {transactions_source}",
+        column="customer_id",
+        rows=spreadsheet_rows(positions, header_rows),
+        fix="add a customers table that lists every customer, or correct the ids",
+        row_count=count,
+    )
 
 
 def company_setting(data_dir: str | os.PathLike[str], language: str | None = None) -> Setting:
@@ -301,6 +316,77 @@ def _setting(info: dict, language: str | None) -> Setting:
         company_locale=info.get("locale"),
         country=info.get("country"),
     )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a company's settings say, read and checked before any table is.
+
+    Attributes
+    ----------
+    database : DatabaseSource or None
+        The database, when ``data_dir`` was a URL.
+    data_dir : Path or str
+        The folder (expanded), or the URL as given.
+    settings_dir : Path or None
+        Where company.yml, mapping.yml and the answers are.
+    info : dict
+        company.yml.
+    mapping : dict
+        mapping.yml, per table.
+    observation_end : Timestamp or None
+        Given or in company.yml; None means the last transaction date.
+    currency : str
+    setting : Setting
+        The reports' language and locale.
+    """
+
+    database: DatabaseSource | None
+    data_dir: Path | str
+    settings_dir: Path | None
+    info: dict
+    mapping: dict
+    observation_end: pd.Timestamp | None
+    currency: str
+    setting: Setting
+
+
+def open_settings(
+    data_dir: str | os.PathLike[str],
+    observation_end=None,
+    currency: str | None = None,
+    language: str | None = None,
+) -> Settings:
+    """Check the folder or database URL and read its settings (see :func:`load_company`)."""
+    database = parse_source(data_dir)
+    if database is None:
+        data_dir = Path(data_dir).expanduser()
+        if not data_dir.is_dir():
+            raise DataValidationError(
+                str(data_dir),
+                "the data folder does not exist",
+                fix="pass the folder that holds customers.csv and transactions.csv",
+            )
+        settings_dir: Path | None = data_dir
+    else:
+        settings_dir = database.folder
+        if database.path is not None and not database.path.is_file():
+            connect(database)  # says the file does not exist
+        if settings_dir is not None and not settings_dir.is_dir():
+            raise DataValidationError(
+                database.url,
+                f"the settings folder {settings_dir} does not exist",
+                fix="give ?folder= the folder that holds company.yml and mapping.yml",
+            )
+    info = read_company_info(settings_dir) if settings_dir else {}
+    mapping = load_mapping(settings_dir / MAPPING_FILE) if settings_dir else {}
+    # The settings are checked before the tables are read: a typing slip is found at once.
+    end = _to_timestamp(observation_end, "") or _to_timestamp(
+        info.get("observation_end"), "in company.yml"
+    )
+    company_currency = _currency(currency, info, mapping)
+    setting = _setting(info, language)
+    return Settings(database, data_dir, settings_dir, info, mapping, end, company_currency, setting)
 
 
 def load_company(
@@ -340,34 +426,10 @@ def load_company(
         For an observation end that is not a calendar date, or a currency that is not
         an ISO 4217 code (given, or in company.yml).
     """
-    database = parse_source(data_dir)
-    if database is None:
-        data_dir = Path(data_dir).expanduser()
-        if not data_dir.is_dir():
-            raise DataValidationError(
-                str(data_dir),
-                "the data folder does not exist",
-                fix="pass the folder that holds customers.csv and transactions.csv",
-            )
-        settings_dir: Path | None = data_dir
-    else:
-        settings_dir = database.folder
-        if database.path is not None and not database.path.is_file():
-            connect(database)  # says the file does not exist
-        if settings_dir is not None and not settings_dir.is_dir():
-            raise DataValidationError(
-                database.url,
-                f"the settings folder {settings_dir} does not exist",
-                fix="give ?folder= the folder that holds company.yml and mapping.yml",
-            )
-    info = read_company_info(settings_dir) if settings_dir else {}
-    mapping = load_mapping(settings_dir / MAPPING_FILE) if settings_dir else {}
-    # The settings are checked before the tables are read: a typing slip is found at once.
-    end = _to_timestamp(observation_end, "") or _to_timestamp(
-        info.get("observation_end"), "in company.yml"
-    )
-    company_currency = _currency(currency, info, mapping)
-    setting = _setting(info, language)
+    opened = open_settings(data_dir, observation_end, currency, language)
+    database, data_dir, settings_dir = opened.database, opened.data_dir, opened.settings_dir
+    info, mapping, end = opened.info, opened.mapping, opened.observation_end
+    company_currency, setting = opened.currency, opened.setting
     checked = read_checked(data_dir)
     if checked is not None:
         # checked by the render that started this kernel: read back, not checked again

@@ -66,15 +66,43 @@ def _bad(
     header_rows: int,
 ) -> DataValidationError:
     positions = np.flatnonzero(bad_mask)
-    examples = ", ".join(repr(str(v)) for v in pd.unique(values.iloc[positions[:3]]))
-    count = len(positions)
+    return bad_values_error(
+        table,
+        column,
+        examples=values.iloc[positions[:3]],
+        positions=positions,
+        count=len(positions),
+        problem=problem,
+        fix=fix,
+        header_rows=header_rows,
+    )
+
+
+def bad_values_error(
+    table: str,
+    column: str,
+    *,
+    examples: pd.Series,
+    positions,
+    count: int,
+    problem: str,
+    fix: str,
+    header_rows: int,
+) -> DataValidationError:
+    """The message for values that break a column's rule, wherever they were found.
+
+    ``examples`` are the first three offending values, ``positions`` the 0-based
+    record positions of (at least the first five) offending rows, ``count`` all of them.
+    """
+    shown = ", ".join(repr(str(v)) for v in pd.unique(examples))
     noun = "value" if count == 1 else "values"
     return DataValidationError(
         table,
-        f"{count} {noun} {problem} (e.g. {examples})",
+        f"{count} {noun} {problem} (e.g. {shown})",
         column=column,
         rows=spreadsheet_rows(positions, header_rows),
         fix=fix,
+        row_count=count,
     )
 
 

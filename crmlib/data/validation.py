@@ -82,13 +82,22 @@ def check_required_values(
     for name in TABLES[table].required_columns:
         empty = frame[name].isna().to_numpy()
         if empty.any():
-            raise DataValidationError(
-                source,
-                f"{int(empty.sum())} rows have no value",
-                column=name,
-                rows=spreadsheet_rows(np.flatnonzero(empty), header_rows),
-                fix="fill in the value or remove the rows",
-            )
+            positions = np.flatnonzero(empty)
+            raise empty_values_error(source, name, positions, len(positions), header_rows)
+
+
+def empty_values_error(
+    source: str, column: str, positions, count: int, header_rows: int
+) -> DataValidationError:
+    """A required column without a value in ``count`` rows (the first at ``positions``)."""
+    return DataValidationError(
+        source,
+        f"{count} rows have no value",
+        column=column,
+        rows=spreadsheet_rows(positions, header_rows),
+        fix="fill in the value or remove the rows",
+        row_count=count,
+    )
 
 
 def check_unique_key(frame: pd.DataFrame, table: str, source: str, header_rows: int = 1) -> None:
@@ -101,14 +110,24 @@ def check_unique_key(frame: pd.DataFrame, table: str, source: str, header_rows: 
         return
     doubled = ids.duplicated(keep=False).to_numpy() & ids.notna().to_numpy()
     if doubled.any():
-        first = frame[key][doubled].iloc[0]
-        raise DataValidationError(
-            source,
-            f"{int(doubled.sum())} rows share an id (e.g. '{first}' appears more than once)",
-            column=key,
-            rows=spreadsheet_rows(np.flatnonzero(doubled), header_rows),
-            fix=f"give every row its own {key}, or remove the duplicate rows",
+        positions = np.flatnonzero(doubled)
+        raise shared_key_error(
+            source, key, frame[key].iloc[positions[0]], positions, len(positions), header_rows
         )
+
+
+def shared_key_error(
+    source: str, key: str, first, positions, count: int, header_rows: int
+) -> DataValidationError:
+    """``count`` rows whose key another row has too (``first``: the first such key)."""
+    return DataValidationError(
+        source,
+        f"{count} rows share an id (e.g. '{first}' appears more than once)",
+        column=key,
+        rows=spreadsheet_rows(positions, header_rows),
+        fix=f"give every row its own {key}, or remove the duplicate rows",
+        row_count=count,
+    )
 
 
 def check_references(
@@ -129,15 +148,40 @@ def check_references(
             values = frame[column]
             unknown = values.notna().to_numpy(dtype=bool) & ~isin(values, known)
             if unknown.any():
-                examples = ", ".join(f"'{v}'" for v in pd.unique(values[unknown])[:3])
-                raise DataValidationError(
+                positions = np.flatnonzero(unknown)
+                raise unknown_reference_error(
                     sources[table],
-                    f"{int(unknown.sum())} rows refer to a {target_column} that is not in "
-                    f"{sources[target]} (e.g. {examples})",
-                    column=column,
-                    rows=spreadsheet_rows(np.flatnonzero(unknown), header_rows.get(table, 1)),
-                    fix=f"add the missing records to {sources[target]} or correct the ids",
+                    column,
+                    target_source=sources[target],
+                    target_column=target_column,
+                    examples=pd.unique(values[unknown])[:3],
+                    positions=positions,
+                    count=len(positions),
+                    header_rows=header_rows.get(table, 1),
                 )
+
+
+def unknown_reference_error(
+    source: str,
+    column: str,
+    *,
+    target_source: str,
+    target_column: str,
+    examples,
+    positions,
+    count: int,
+    header_rows: int,
+) -> DataValidationError:
+    """``count`` rows whose ``column`` names a record ``target_source`` does not have."""
+    shown = ", ".join(f"'{v}'" for v in examples)
+    return DataValidationError(
+        source,
+        f"{count} rows refer to a {target_column} that is not in {target_source} (e.g. {shown})",
+        column=column,
+        rows=spreadsheet_rows(positions, header_rows),
+        fix=f"add the missing records to {target_source} or correct the ids",
+        row_count=count,
+    )
 
 
 def check_returns(transactions: pd.DataFrame, source: str, header_rows: int = 1) -> None:
@@ -155,11 +199,19 @@ def check_returns(transactions: pd.DataFrame, source: str, header_rows: int = 1)
             continue
         negative = (transactions[column] < 0).fillna(False).to_numpy(dtype=bool) & ~flagged
         if negative.any():
-            raise DataValidationError(
-                source,
-                f"{int(negative.sum())} lines have a negative {column} but are not "
-                "flagged as returns",
-                column=column,
-                rows=spreadsheet_rows(np.flatnonzero(negative), header_rows),
-                fix=f"add a column 'is_return' set to true on returned lines, or correct the {column}",
-            )
+            positions = np.flatnonzero(negative)
+            raise unflagged_negative_error(source, column, positions, len(positions), header_rows)
+
+
+def unflagged_negative_error(
+    source: str, column: str, positions, count: int, header_rows: int
+) -> DataValidationError:
+    """``count`` lines with a negative ``column`` that are not flagged as returns."""
+    return DataValidationError(
+        source,
+        f"{count} lines have a negative {column} but are not flagged as returns",
+        column=column,
+        rows=spreadsheet_rows(positions, header_rows),
+        fix=f"add a column 'is_return' set to true on returned lines, or correct the {column}",
+        row_count=count,
+    )
