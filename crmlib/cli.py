@@ -119,36 +119,62 @@ def cli() -> None:
     """CRM Strategy Workbook: CRM strategy models on a company's own customer data."""
 
 
-def company_notes(company) -> list[str]:
+def company_notes(
+    *, customers_derived: bool, customers: int, transactions_source: str, currency: str
+) -> list[str]:
     """What ``validate`` says about where the customers and the currency come from."""
     notes = []
-    if company.customers_derived:
+    if customers_derived:
         notes.append(
             f"Customers: there is no customers table, so the customers are the "
-            f"{len(company.customers):,} distinct customer ids of "
-            f"{company.sources['transactions'].name}."
+            f"{customers:,} distinct customer ids of {transactions_source}."
         )
-    if company.currency:
-        notes.append(f"Currency: {company.currency}.")
+    if currency:
+        notes.append(f"Currency: {currency}.")
     return [*notes, ""] if notes else []
 
 
 @cli.command()
 @data_option
 def validate(data_dir: Path | str) -> None:
-    """Check a data folder or database and print a data-quality summary."""
-    from crmlib.data.company import load_company
-    from crmlib.data.quality import column_completeness, table_overview
+    """Check a data folder or database and print a data-quality summary.
 
-    company = load_company(data_dir)
-    overview = table_overview(company)
-    click.echo(
-        f"{company.name}: data in {data_dir} is valid "
-        f"(observation end {company.observation_end:%Y-%m-%d}).\n"
-    )
-    for line in company_notes(company):
+    A database whose columns have their kinds' types is checked inside its engine:
+    only counts and the offending rows come back (crmlib.data.engine_checks).
+    """
+    from crmlib.data.company import load_company
+    from crmlib.data.engine_checks import engine_check
+    from crmlib.data.quality import completeness_of, overview_of, table_stats
+
+    checked = engine_check(data_dir)
+    if checked is None:
+        company = load_company(data_dir)
+        name, end, currency = company.name, company.observation_end, company.currency
+        stats = table_stats(company)
+        notes = company_notes(
+            customers_derived=company.customers_derived,
+            customers=len(company.customers),
+            transactions_source=company.sources["transactions"].name,
+            currency=currency,
+        )
+    else:
+        name, end, currency, stats = (
+            checked.name,
+            checked.observation_end,
+            checked.currency,
+            checked.stats,
+        )
+        notes = company_notes(
+            customers_derived=checked.customers_derived,
+            customers=stats["customers"].rows,
+            transactions_source=checked.transactions_source,
+            currency=currency,
+        )
+    overview = overview_of(stats)
+    click.echo(f"{name}: data in {data_dir} is valid (observation end {end:%Y-%m-%d}).\n")
+    for line in notes:
         click.echo(line)
-    if not company.currency:
+    if not currency:
         click.echo(
             "warning: no currency is given, so reports write amounts without one. Fix: add "
             "'currency: EUR' (an ISO 4217 code) to company.yml, or pass -p currency",
@@ -160,7 +186,7 @@ def validate(data_dir: Path | str) -> None:
         completeness=(overview["completeness"] * 100).round(1).astype(str) + " %",
     )
     click.echo(shown.to_string())
-    columns = column_completeness(company)
+    columns = completeness_of(stats)
     incomplete = columns[columns["completeness"] < 1]
     click.echo("\nCompleteness per column (columns with gaps):")
     if incomplete.empty:

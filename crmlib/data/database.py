@@ -201,13 +201,17 @@ def connect(source: DatabaseSource, *, create: bool = False):
         import duckdb
 
         try:
-            return ibis.duckdb.connect(database=str(source.path), read_only=not create)
+            con = ibis.duckdb.connect(database=str(source.path), read_only=not create)
         except duckdb.Error as error:
             raise DataValidationError(
                 source.url,
                 f"cannot open the DuckDB file ({_first_line(error)})",
                 fix="check that it is a DuckDB database and that no program is writing to it",
             ) from None
+        # DuckDB draws a progress bar on the terminal for a long query, in the middle of
+        # the command's own output (or a notebook's)
+        con.raw_sql("SET enable_progress_bar = false")
+        return con
     import psycopg
 
     try:

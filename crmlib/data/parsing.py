@@ -78,6 +78,14 @@ def _bad(
     )
 
 
+def _example(value) -> str:
+    """A value as a message quotes it: a date as yyyy-mm-dd (with its time if it has one)."""
+    if isinstance(value, (np.datetime64, pd.Timestamp, dt.datetime)) and not pd.isna(value):
+        stamp = pd.Timestamp(value)
+        return stamp.strftime("%Y-%m-%d") if stamp == stamp.normalize() else str(stamp)
+    return str(value)
+
+
 def bad_values_error(
     table: str,
     column: str,
@@ -94,7 +102,7 @@ def bad_values_error(
     ``examples`` are the first three offending values, ``positions`` the 0-based
     record positions of (at least the first five) offending rows, ``count`` all of them.
     """
-    shown = ", ".join(repr(str(v)) for v in pd.unique(examples))
+    shown = ", ".join(repr(_example(v)) for v in pd.unique(examples))
     noun = "value" if count == 1 else "values"
     return DataValidationError(
         table,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from crmlib.data.company import Company
@@ -17,6 +19,48 @@ DATE_COLUMNS = {
 }
 
 
+@dataclass(frozen=True)
+class TableStats:
+    """What the audit reads of one table.
+
+    Attributes
+    ----------
+    source : str
+        The file or database table it came from, or how it was made.
+    rows : int
+    filled : Series
+        Filled (not missing) values per column, in the table's column order.
+    first_date, last_date : Timestamp
+        The range of the table's date column (:data:`DATE_COLUMNS`); NaT without one.
+    """
+
+    source: str
+    rows: int
+    filled: pd.Series
+    first_date: pd.Timestamp
+    last_date: pd.Timestamp
+
+
+def table_stats(company: Company) -> dict[str, TableStats]:
+    """The audit's counts of each table of a loaded company."""
+    stats = {}
+    for table, frame in company.tables.items():
+        date_column = DATE_COLUMNS.get(table)
+        dates = (
+            frame[date_column]
+            if date_column in frame.columns
+            else pd.Series(dtype="datetime64[ns]")
+        )
+        stats[table] = TableStats(
+            source=company.source_name(table),
+            rows=len(frame),
+            filled=frame.notna().sum(),
+            first_date=dates.min(),
+            last_date=dates.max(),
+        )
+    return stats
+
+
 def table_overview(company: Company) -> pd.DataFrame:
     """One row per table the company has.
 
@@ -27,26 +71,23 @@ def table_overview(company: Company) -> pd.DataFrame:
         ``last_date`` (of the table's date column, if it has one) and ``completeness``
         (share of filled cells, 0-1).
     """
+    return overview_of(table_stats(company))
+
+
+def overview_of(stats: dict[str, TableStats]) -> pd.DataFrame:
+    """:func:`table_overview` of counts made by pandas or by a database engine."""
     rows = []
-    for table, frame in company.tables.items():
-        date_column = DATE_COLUMNS.get(table)
-        dates = (
-            frame[date_column]
-            if date_column in frame.columns
-            else pd.Series(dtype="datetime64[ns]")
-        )
-        cells = frame.size
+    for table, stat in stats.items():
+        cells = stat.rows * len(stat.filled)
         rows.append(
             {
                 "table": table,
-                "file": company.source_name(table),
-                "rows": len(frame),
-                "columns": frame.shape[1],
-                "first_date": dates.min(),
-                "last_date": dates.max(),
-                "completeness": float(frame.notna().to_numpy().sum() / cells)
-                if cells
-                else float("nan"),
+                "file": stat.source,
+                "rows": stat.rows,
+                "columns": len(stat.filled),
+                "first_date": stat.first_date,
+                "last_date": stat.last_date,
+                "completeness": float(stat.filled.sum() / cells) if cells else float("nan"),
             }
         )
     return pd.DataFrame(rows).set_index("table")
@@ -61,19 +102,22 @@ def column_completeness(company: Company) -> pd.DataFrame:
         Columns ``table``, ``column``, ``filled`` (count), ``rows`` and
         ``completeness`` (0-1), in table order.
     """
-    parts = []
-    for table, frame in company.tables.items():
-        filled = frame.notna().sum()
-        parts.append(
-            pd.DataFrame(
-                {
-                    "table": table,
-                    "column": filled.index,
-                    "filled": filled.to_numpy(),
-                    "rows": len(frame),
-                }
-            )
+    return completeness_of(table_stats(company))
+
+
+def completeness_of(stats: dict[str, TableStats]) -> pd.DataFrame:
+    """:func:`column_completeness` of counts made by pandas or by a database engine."""
+    parts = [
+        pd.DataFrame(
+            {
+                "table": table,
+                "column": stat.filled.index,
+                "filled": stat.filled.to_numpy(dtype="int64"),
+                "rows": stat.rows,
+            }
         )
+        for table, stat in stats.items()
+    ]
     out = pd.concat(parts, ignore_index=True)
     out["completeness"] = (out["filled"] / out["rows"]).where(out["rows"] > 0)
     return out
