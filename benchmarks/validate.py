@@ -1,13 +1,15 @@
-"""``validate`` on a database company: checked in its engine against read into pandas.
+"""``validate`` checked in an engine against read into pandas.
 
-Two ways to the same check and data-quality summary of a generated DuckDB company, each
-in a fresh process whose peak memory is polled:
+Two ways to the same check and data-quality summary of a generated company (a DuckDB
+file, or a folder of Parquet files), each in a fresh process whose peak memory is
+polled:
 
 - ``loaded``: the path ``validate`` took before the engine checks, and the one it still
-  takes for a folder: ``load_company`` reads and parses every table into pandas and
-  checks it there, then the audit counts the loaded tables;
-- ``engine``: :func:`crmlib.data.engine_checks.engine_check`: DuckDB counts, and only
-  the counts (and the offending rows, if any) come back.
+  takes for CSV and Excel files: ``load_company`` reads and parses every table into
+  pandas and checks it there, then the audit counts the loaded tables;
+- ``engine``: :func:`crmlib.data.engine_checks.engine_check`: DuckDB counts (in the
+  file, or over the Parquet files), and only the counts (and the offending rows, if
+  any) come back.
 
 Both print the summary; the script checks the two are the same, then prints wall time,
 peak resident memory and the ratios loaded / engine.
@@ -16,6 +18,7 @@ Run::
 
     .venv/bin/python benchmarks/validate.py                         # 200,000 customers
     .venv/bin/python benchmarks/validate.py --customers 5000000     # 48 million lines
+    .venv/bin/python benchmarks/validate.py --kind folder           # Parquet files
 
 The companies are those of ``benchmarks/scale.py`` (generated once, cached in
 benchmarks/.data/).
@@ -50,8 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--kind", choices=["duckdb", "folder"], default="duckdb")
     args = parser.parse_args(argv)
-    url, made = company(args.customers, args.seed, "duckdb")
+    url, made = company(args.customers, args.seed, args.kind)
     if made is not None:
         print(f"generated {url} in {made.seconds:.1f} s")
     runs, outputs = {}, {}

@@ -139,8 +139,10 @@ def company_notes(
 def validate(data_dir: Path | str) -> None:
     """Check a data folder or database and print a data-quality summary.
 
-    A database whose columns have their kinds' types is checked inside its engine:
-    only counts and the offending rows come back (crmlib.data.engine_checks).
+    A database, or a folder of Parquet files, whose columns already have their types
+    (dates as dates, amounts as numbers) is checked inside the database or DuckDB:
+    only counts and the offending rows are read, so a large company needs little
+    memory. CSV and Excel files are read and checked in memory.
     """
     from crmlib.data.company import load_company
     from crmlib.data.engine_checks import engine_check

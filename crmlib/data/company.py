@@ -213,7 +213,8 @@ def _currency(given, info: dict, mapping: dict[str, TableMapping]) -> str:
     return from_info or (codes[0] if codes else "")
 
 
-def _read_raw(data_dir: Path, table: str, mapping) -> RawTable | None:
+def table_file(data_dir: Path, table: str, mapping) -> Path | None:
+    """The file that holds ``table`` in a company folder: mapping.yml's, or found by name."""
     table_mapping = mapping.get(table)
     if table_mapping is not None and table_mapping.file:
         path = data_dir / table_mapping.file
@@ -223,8 +224,26 @@ def _read_raw(data_dir: Path, table: str, mapping) -> RawTable | None:
                 f"names the file '{table_mapping.file}' for {table}, which is not in {data_dir}",
                 fix="correct the file name in mapping.yml",
             )
-    else:
-        path = find_table_file(data_dir, table)
+        return path
+    return find_table_file(data_dir, table)
+
+
+def missing_transactions_error(data_dir: Path, database: DatabaseSource | None):
+    """No transactions table: what to add, in the folder or the database."""
+    where = data_dir if database is None else database.url
+    return DataValidationError(
+        "transactions",
+        f"no {'file' if database is None else 'table'} for this table in {where}",
+        fix="add transactions.csv (or .xlsx/.parquet), or name its file in mapping.yml"
+        if database is None
+        else "create a table named transactions, or name its table or "
+        "query in mapping.yml (transactions: {table: ...})",
+    )
+
+
+def _read_raw(data_dir: Path, table: str, mapping) -> RawTable | None:
+    table_mapping = mapping.get(table)
+    path = table_file(data_dir, table, mapping)
     if path is None:
         return None
     if table_mapping is None:
@@ -487,15 +506,7 @@ def _read_and_check(
                 raw = _read_database_raw(con, database, table, mapping)
             if raw is None:
                 if table == "transactions":
-                    where = data_dir if database is None else database.url
-                    raise DataValidationError(
-                        table,
-                        f"no {'file' if database is None else 'table'} for this table in {where}",
-                        fix=f"add {table}.csv (or .xlsx/.parquet), or name its file in mapping.yml"
-                        if database is None
-                        else "create a table named transactions, or name its table or "
-                        "query in mapping.yml (transactions: {table: ...})",
-                    )
+                    raise missing_transactions_error(data_dir, database)
                 continue
             tables[table] = parse_table(raw, table)
             sources[table] = raw.path

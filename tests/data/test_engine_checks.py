@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -30,11 +31,16 @@ def small_tables(sample_company) -> dict[str, pd.DataFrame]:
     return tables
 
 
-@pytest.fixture(params=["duckdb", "postgres"])
+@pytest.fixture(params=["duckdb", "postgres", "parquet"])
 def engine_url(request, tmp_path):
-    """An empty database of each engine: a DuckDB file, or a new PostgreSQL database."""
+    """An empty company of each kind: a DuckDB file, a new PostgreSQL database, or a
+    folder for Parquet files (which DuckDB reads)."""
     if request.param == "duckdb":
         return f"duckdb://{tmp_path / 'company.duckdb'}"
+    if request.param == "parquet":
+        folder = tmp_path / "company"
+        folder.mkdir()
+        return str(folder)
     import psycopg
 
     server = request.getfixturevalue("postgres_url")
@@ -45,7 +51,12 @@ def engine_url(request, tmp_path):
 
 
 def _write(url: str, tables: dict[str, pd.DataFrame]) -> None:
-    write_tables(parse_source(url), tables.items())
+    source = parse_source(url)
+    if source is None:
+        for name, frame in tables.items():
+            frame.to_parquet(Path(url) / f"{name}.parquet", index=False)
+    else:
+        write_tables(source, tables.items())
 
 
 def _both_messages(url: str) -> tuple[str, str]:
@@ -148,7 +159,10 @@ def test_a_table_without_records_is_refused(small_tables, engine_url):
     _write(engine_url, small_tables)
     # emptied in the engine: a table written from no rows would have no column types
     source = parse_source(engine_url)
-    if source.engine == "duckdb":
+    if source is None:
+        empty = small_tables["transactions"].iloc[:0]
+        empty.to_parquet(Path(engine_url) / "transactions.parquet", index=False)
+    elif source.engine == "duckdb":
         import duckdb
 
         with duckdb.connect(str(source.path)) as con:
@@ -159,13 +173,11 @@ def test_a_table_without_records_is_refused(small_tables, engine_url):
         with psycopg.connect(engine_url.replace("postgresql://", "postgres://")) as con:
             con.execute("delete from transactions")
     loaded, engine = _both_messages(engine_url)
-    assert (
-        engine
-        == loaded
-        == (
-            "transactions: the file has a header but no records. Fix: export the table again "
-            "with its records"
-        )
+    label = "transactions.parquet" if source is None else "transactions"
+    assert engine == loaded
+    assert engine == (
+        f"{label}: the file has a header but no records. Fix: export the table again "
+        "with its records"
     )
 
 
@@ -182,7 +194,16 @@ def test_the_message_counts_every_offending_row(small_tables, tmp_path):
     )
 
 
-@pytest.mark.parametrize("source", ["sample_duckdb", "sample_postgres"])
+@pytest.fixture(scope="module")
+def sample_parquet(tmp_path_factory, sample_dir, sample_company) -> str:
+    """The sample company as a folder of Parquet files, with its company.yml."""
+    folder = tmp_path_factory.mktemp("parquet_company")
+    (folder / "company.yml").write_bytes((sample_dir / "company.yml").read_bytes())
+    _write(str(folder), sample_company.tables)
+    return str(folder)
+
+
+@pytest.mark.parametrize("source", ["sample_duckdb", "sample_postgres", "sample_parquet"])
 def test_the_engines_audit_is_the_loaded_companys(source, request):
     url = request.getfixturevalue(source)
     checked = engine_check(url)
@@ -231,7 +252,11 @@ def test_text_dates_are_left_to_pandas(small_tables, tmp_path):
     lines["date"] = lines["date"].dt.strftime("%d-%m-%Y")
     _write(url, {"transactions": lines})
     assert engine_check(url) is None
-    assert engine_check(tmp_path) is None  # a folder is not a database
+
+
+def test_a_folder_of_csv_files_is_loaded(sample_dir):
+    # CSV keeps its Dutch-Excel reading (separators, decimal commas, day-first dates)
+    assert engine_check(sample_dir) is None
 
 
 def _validate(args, capsys):
@@ -260,3 +285,24 @@ def test_validate_refuses_a_broken_database_in_one_line(small_tables, tmp_path, 
     assert code == 2
     assert err.startswith("error: transactions, column 'product_id', rows 7, 8, 91: 3 rows refer")
     assert err.count("\n") == 1
+
+
+def test_a_mapped_parquet_folder_is_checked_in_duckdb(small_tables, tmp_path):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    lines = small_tables["transactions"].rename(columns={"customer_id": "klant", "date": "datum"})
+    lines.to_parquet(folder / "verkoop.parquet", index=False)
+    small_tables["customers"].to_parquet(folder / "customers.parquet", index=False)
+    (folder / "mapping.yml").write_text(
+        "transactions:\n  file: verkoop.parquet\n  columns: {klant: customer_id, datum: date}\n"
+    )
+    checked = engine_check(folder)
+    company = load_company(folder)
+    pd.testing.assert_frame_equal(overview_of(checked.stats), overview_of(table_stats(company)))
+    assert checked.transactions_source == "verkoop.parquet"
+    (folder / "mapping.yml").write_text(
+        "transactions:\n  file: verkoop.parquet\n  columns: {kant: customer_id, datum: date}\n"
+    )
+    loaded, engine = _both_messages(str(folder))
+    assert engine == loaded
+    assert engine.startswith("verkoop.parquet, column 'kant': the mapping names a column")
