@@ -148,7 +148,7 @@ def validate(data_dir: Path | str) -> None:
     from crmlib.data.engine_checks import engine_check
     from crmlib.data.quality import completeness_of, overview_of, table_stats
 
-    checked = engine_check(data_dir)
+    checked = engine_check(data_dir, progress=sys.stderr.isatty())
     if checked is None:
         company = load_company(data_dir)
         name, end, currency = company.name, company.observation_end, company.currency

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from tqdm.auto import tqdm
 
 from crmlib.data.company import (
     buyerless_customer_error,
@@ -81,8 +82,16 @@ class EngineCheck:
     stats: dict[str, TableStats]
 
 
-def engine_check(data: str | os.PathLike[str]) -> EngineCheck | None:
+def engine_check(data: str | os.PathLike[str], *, progress: bool = False) -> EngineCheck | None:
     """Check a database company, or a folder of Parquet files, in DuckDB or its engine.
+
+    Parameters
+    ----------
+    data : str or path-like
+        A database URL or a company folder.
+    progress : bool, default False
+        Show a progress bar (tqdm) on stderr: at millions of lines the checks take
+        a minute.
 
     Returns
     -------
@@ -104,7 +113,10 @@ def engine_check(data: str | os.PathLike[str]) -> EngineCheck | None:
         with quiet():
             if source is None:
                 con.raw_sql("SET enable_progress_bar = false")
-            return _check(con, settings)
+            with tqdm(
+                total=len(TABLE_NAMES) + 2, desc="checks", unit="step", disable=not progress
+            ) as bar:
+                return _check(con, settings, bar)
     finally:
         con.disconnect()
 
@@ -113,13 +125,14 @@ class _Unsupported(Exception):
     """A table the engine cannot check as pandas would: the company is loaded instead."""
 
 
-def _check(con, settings) -> EngineCheck | None:
+def _check(con, settings, bar) -> EngineCheck | None:
     tables: dict = {}
     labels: dict[str, str] = {}
     header_rows: dict[str, int] = {}
     counts: dict[str, int] = {}
     # table by table, as the loaded checks read, parse and check them
     for table in TABLE_NAMES:
+        bar.set_description(table)
         try:
             found = _table(con, settings, table)
         except _Unsupported:
@@ -131,12 +144,17 @@ def _check(con, settings) -> EngineCheck | None:
         expression, label, rows_before = found
         tables[table], labels[table], header_rows[table] = expression, label, rows_before
         counts[table] = _check_table(expression, table, label, rows_before)
+        bar.update()
+    bar.update(len(TABLE_NAMES) - bar.n)  # the tables the company does not have
+    bar.set_description("references")
     derived = "customers" not in tables
     if derived:
         labels["customers"] = f"the customers derived from {labels['transactions']}"
         _check_buyers(tables, labels, header_rows)
     _check_references(tables, labels, header_rows, derived)
     _check_returns(tables["transactions"], labels["transactions"], header_rows["transactions"])
+    bar.update()
+    bar.set_description("summary")
     stats = {
         table: _stats(expr, table, labels[table], counts[table]) for table, expr in tables.items()
     }
@@ -152,6 +170,7 @@ def _check(con, settings) -> EngineCheck | None:
         )
     # in the loaded company's table order, where derived customers come first too
     stats = {table: stats[table] for table in TABLE_NAMES if table in stats}
+    bar.update()
     end = settings.observation_end
     if end is None:
         last = stats["transactions"].last_date

@@ -269,7 +269,7 @@ def _validate(args, capsys):
 def test_validate_prints_the_same_from_the_engine(sample_duckdb, capsys, monkeypatch):
     code, engine_out, _ = _validate(["--data", sample_duckdb], capsys)
     assert code == 0
-    monkeypatch.setattr("crmlib.data.engine_checks.engine_check", lambda data: None)
+    monkeypatch.setattr("crmlib.data.engine_checks.engine_check", lambda data, progress=False: None)
     code, loaded_out, _ = _validate(["--data", sample_duckdb], capsys)
     assert code == 0
     assert engine_out == loaded_out
