@@ -188,11 +188,11 @@ def scorecard_table(card: pd.DataFrame, company: Company) -> pd.DataFrame:
     rows = []
     for kpi, row in card.iterrows():
         unit = KPIS[kpi]
-        meets = (
-            ""
-            if pd.isna(row["meets"])
-            else (translate("meets") if row["meets"] else translate("misses"))
-        )
+        if not pd.isna(row["meets"]):
+            meets = translate("meets") if row["meets"] else translate("misses")
+        else:
+            # a standard that cannot be judged is unknown; no standard leaves it empty
+            meets = translate("n/a") if row["standard"] else ""
         rows.append(
             {
                 N_("KPI"): translate(row["label"]),
@@ -200,7 +200,7 @@ def scorecard_table(card: pd.DataFrame, company: Company) -> pd.DataFrame:
                 N_("measure"): translate(row["measure"]),
                 str(before or translate("before")): unit.format(row["previous"], company.currency),
                 str(now): unit.format(row["current"], company.currency),
-                N_("change"): ""
+                N_("change"): translate("n/a")
                 if pd.isna(row["relative_change"])
                 else ("+" if row["relative_change"] > 0 else "")
                 + percent(row["relative_change"], 1),

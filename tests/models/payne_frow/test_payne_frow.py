@@ -673,6 +673,19 @@ def test_the_scorecard_chart_draws_no_bar_for_an_unknown_change(results):
         charts.plot_scorecard(card)
 
 
+def test_the_scorecard_table_writes_an_unknown_change_as_unknown(sample, results):
+    card = results.performance.scorecard.copy()
+    card.attrs = dict(results.performance.scorecard.attrs)
+    card["relative_change"] = float("nan")
+    card["meets"] = pd.array([pd.NA] * len(card), dtype="boolean")
+    table = pf.scorecard_table(card, sample)
+    assert set(table["change"]) == {"n/a"}
+    # a standard that cannot be judged is unknown; a KPI without a standard has no verdict
+    with_standard = card["standard"] != ""
+    assert set(table["verdict"][with_standard.to_numpy()]) == {"n/a"}
+    assert set(table["verdict"][~with_standard.to_numpy()]) <= {""}
+
+
 def test_the_scorecard_gap_says_why_no_change_is_known(results):
     card = results.performance.scorecard.copy()
     card.attrs = {"periods": (None, "2024-07 – 2025-06")}
