@@ -306,3 +306,35 @@ def test_a_mapped_parquet_folder_is_checked_in_duckdb(small_tables, tmp_path):
     loaded, engine = _both_messages(str(folder))
     assert engine == loaded
     assert engine.startswith("verkoop.parquet, column 'kant': the mapping names a column")
+
+
+def test_a_query_and_renamed_tables_are_checked_in_the_engine(small_tables, tmp_path):
+    url = f"duckdb://{tmp_path / 'crm.duckdb'}"
+    sales = small_tables["transactions"].rename(columns={"customer_id": "klant", "amount": "omzet"})
+    sales.loc[17, "klant"] = "C7777777"
+    write_tables(
+        parse_source(url),
+        [("klanten", small_tables["customers"]), ("verkoop", sales)],
+    )
+    (tmp_path / "mapping.yml").write_text(
+        "customers: {table: klanten}\n"
+        "transactions:\n"
+        "  query: select * from verkoop where omzet >= 0\n"
+        "  columns: {klant: customer_id, omzet: amount}\n"
+    )
+    loaded, engine = _both_messages(url)
+    assert engine == loaded
+    assert engine.startswith(
+        "the query for transactions, column 'customer_id', row 18: 1 rows refer to a "
+        "customer_id that is not in klanten (e.g. 'C7777777')"
+    )
+    (tmp_path / "mapping.yml").write_text(
+        "customers: {table: klanten}\n"
+        "transactions:\n"
+        "  query: select * from verkoop where klant <> 'C7777777'\n"
+        "  columns: {klant: customer_id, omzet: amount}\n"
+    )
+    checked = engine_check(url)
+    company = load_company(url)
+    assert checked.transactions_source == "the query for transactions"
+    pd.testing.assert_frame_equal(overview_of(checked.stats), overview_of(table_stats(company)))
