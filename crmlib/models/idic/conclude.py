@@ -79,7 +79,8 @@ def stages(
                     value=percent(d.ssc_value_share),
                 ),
                 f"MVC {count(d.count('MVC'))} · MGC {count(d.count('MGC'))}",
-                f"BZ {count(d.count('BZ'))}",
+                # below zero needs costs: without them the count is unknown, not zero
+                f"BZ {count(d.count('BZ')) if d.bz_known else translate('n/a')}",
             ),
         )
     else:
@@ -246,7 +247,7 @@ def verdict_from(
         "ssc_value_share": diff.ssc_value_share,
         "mvc": float(diff.count("MVC")),
         "mgc": float(diff.count("MGC")),
-        "bz": float(diff.count("BZ")),
+        "bz": float(diff.count("BZ")) if diff.bz_known else None,
         "bz_loss": abs(loss)
         if diff.value_metric == "margin"
         and (diff.base is None or diff.base.meta["cost_to_serve_known"])

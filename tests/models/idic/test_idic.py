@@ -204,6 +204,9 @@ def test_differentiate_on_revenue_by_hand(hand):
     assert not result.bz_known
     assert "BZ" not in result.shown_categories().index
     assert "BZ" not in idic.category_view(result, "EUR").index
+    # the cycle diagram and the verdict's figures say the same: unknown, not 0
+    differentiate = idic.stages(None, result, None, None, "EUR")[1]
+    assert "BZ n/a" in differentiate.lines and "BZ 0" not in differentiate.lines
 
 
 def test_differentiate_falls_back_to_revenue_without_cost(tmp_path):
