@@ -62,6 +62,21 @@ def test_acquisition_by_first_channel(transactions, products):
     assert by_category.loc["2024-01-01"].to_dict() == {"plants": 1, "tools": 1}
 
 
+def test_acquisition_shows_a_covered_period_without_newcomers_as_zero(transactions, products):
+    # Q3 2024 has purchases (A and C again) but nobody new; the lines run to December
+    table = acquisition(transactions, products, freq="Q", by=None, end="2024-12-31")
+    assert table["new_customers"].to_dict() == {
+        pd.Timestamp("2024-01-01"): 2,
+        pd.Timestamp("2024-04-01"): 1,
+        pd.Timestamp("2024-07-01"): 0,
+        pd.Timestamp("2024-10-01"): 0,
+    }
+    # without an end the lines' last date closes the range; nothing before the first
+    by_channel = acquisition(transactions, products, freq="Q")
+    assert by_channel.index.min() == pd.Timestamp("2024-01-01")
+    assert by_channel.loc["2024-07-01"].sum() == 0
+
+
 def test_cohort_table_by_hand(transactions):
     table = cohort_retention(transactions, "Q", end="2024-09-30")
     # cohort 2024Q1: A and B; A buys in Q2 and Q3, B never again

@@ -136,8 +136,9 @@ def acquisition(
     MissingDataError
         If the data lacks the column of the split.
     """
+    freq = check_freq(freq)
     first = first_purchases(transactions, products, end=end, customers=customers)
-    period = first["first_date"].dt.to_period(check_freq(freq)).dt.to_timestamp()
+    period = first["first_date"].dt.to_period(freq).dt.to_timestamp()
     if by is None:
         out = period.value_counts().sort_index().to_frame("new_customers")
     else:
@@ -146,6 +147,12 @@ def acquisition(
                 f"acquisition by {by.replace('_', ' ')} needs that column in the data"
             )
         out = pd.crosstab(period, first[by].astype(object).fillna("unknown"))
+    if len(out):
+        # a period the lines cover in which nobody bought for the first time won no
+        # one: a measured 0, shown rather than left out
+        last = pd.Timestamp(end) if end is not None else transactions["date"].max()
+        covered = pd.period_range(period.min(), last, freq=freq).to_timestamp()
+        out = out.reindex(covered.union(out.index), fill_value=0)
     out.index.name = "period"
     return out
 
