@@ -27,7 +27,11 @@ from crmlib.plots.idic import plot_category_bars, plot_ssc_curve
 from crmlib.plots.idol import plot_granularity, plot_migration
 from crmlib.plots.payne_frow import plot_continuity, plot_scorecard
 from crmlib.plots.value import plot_pareto
-from crmlib.plots.value_chain import plot_portfolio_matrix, plot_strategic_types
+from crmlib.plots.value_chain import (
+    plot_portfolio_matrix,
+    plot_strategic_types,
+    plot_touchpoints,
+)
 from crmlib.text import N_, translate
 
 __all__ = [
@@ -195,6 +199,21 @@ def period_picker(company: Company, kpi_end: str = ""):
 
 
 # --- 04 value chain --------------------------------------------------------------------
+
+
+def show_touchpoints(touchpoints: pd.DataFrame) -> None:
+    """The touchpoint chart, or why there is none (no channel recorded anywhere)."""
+    if touchpoints.empty:
+        say(
+            translate(
+                "*No touchpoint chart: the data records no channel, neither interactions "
+                "with a channel nor a channel on the transactions, so where the company "
+                "meets its customers is unknown.*"
+            )
+        )
+        return
+    plot_touchpoints(touchpoints)
+    plt.show()
 
 
 def portfolio_view(portfolio: Portfolio) -> Callable[[float, float, str], pd.DataFrame]:

@@ -241,7 +241,14 @@ def plot_touchpoints(touchpoints: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ----------
     touchpoints : DataFrame
         From :func:`crmlib.models.value_chain.touchpoint_knowledge`.
+
+    Raises
+    ------
+    ValueError
+        Without touchpoints: there is nothing to draw, and the caller says so in words.
     """
+    if touchpoints.empty:
+        raise ValueError("no touchpoint to draw: the data records no channel")
     ax = new_axes(ax, (7.5, 0.35 * max(len(touchpoints), 3) + 1.2))
     positions = np.arange(len(touchpoints))
     height = 0.38

@@ -274,6 +274,22 @@ def test_sample_intimacy_gaps_are_below_the_threshold(sample_chain):
     assert "store purchases" in points.index
 
 
+def test_without_a_channel_the_touchpoints_are_a_sentence(sample_chain, monkeypatch):
+    from crmlib.plots import value_chain as charts
+
+    empty = sample_chain.intimacy().touchpoints.iloc[:0]
+    with pytest.raises(ValueError, match="no touchpoint"):
+        charts.plot_touchpoints(empty)
+    shown = []
+    monkeypatch.setattr(views, "say", lambda text, **values: shown.append(text))
+    monkeypatch.setattr(views, "plot_touchpoints", lambda *a: shown.append("chart"))
+    monkeypatch.setattr(views.plt, "show", lambda: None)
+    views.show_touchpoints(empty)
+    assert len(shown) == 1 and shown[0].startswith("*No touchpoint chart: the data records")
+    views.show_touchpoints(sample_chain.intimacy().touchpoints)
+    assert shown[-1] == "chart"
+
+
 def test_sample_proposition_fit_is_a_weighted_mean(sample_chain):
     proposition = sample_chain.proposition()
     segments = proposition.fit.segments
