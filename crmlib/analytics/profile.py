@@ -26,7 +26,8 @@ import numpy as np
 import pandas as pd
 
 from crmlib.analytics.summary import customer_numbers, table_customers
-from crmlib.text import N_
+from crmlib.formatting import percent
+from crmlib.text import N_, translate
 from crmlib.text_columns import isin, positions
 
 ASPECTS = ("personal", "product_ownership", "profitability", "behaviour", "needs", "contact")
@@ -86,6 +87,83 @@ def _numbered(table: pd.DataFrame, name: str) -> tuple[np.ndarray, pd.Index]:
     return codes, customers
 
 
+#: What data would show each aspect, when the data holds nothing of it.
+ASPECT_SOURCES = {
+    "personal": N_(
+        "a customers table with name, address, postcode, city and phone (and birth "
+        "date and gender for consumers)"
+    ),
+    "product_ownership": N_("a product_id on the transaction lines"),
+    "profitability": N_(
+        "a cost per transaction line, or a product_id with the products' margin_rate"
+    ),
+    "behaviour": N_("transactions"),
+    "needs": N_("a needs survey (needs table)"),
+    "contact": N_(
+        "e-mail, phone or consent_marketing in the customers table, or an interactions table"
+    ),
+}
+
+
+#: Aspects that can follow from a purchase alone: product ownership (a known product
+#: bought) and profitability (a cost known for the sale).
+PURCHASE_ASPECTS = ("product_ownership", "profitability")
+
+
+def unmeasured_aspects(
+    customers: pd.DataFrame | None,
+    transactions: pd.DataFrame | None,
+    *,
+    products: pd.DataFrame | None = None,
+    interactions: pd.DataFrame | None = None,
+    needs: pd.DataFrame | None = None,
+) -> dict[str, str]:
+    """The aspects the data holds nothing of, each with the data that would show it.
+
+    An aspect whose source columns or tables are absent is unknown, not zero: the export
+    may simply have left them out. Only aspects whose data exists are scored.
+
+    Returns
+    -------
+    dict
+        Aspect -> what data would show it, for every aspect that cannot be measured.
+    """
+    columns = set(customers.columns) if customers is not None else set()
+    lines = set(transactions.columns) if transactions is not None else set()
+    missing: dict[str, str] = {}
+    if not columns & {*PERSONAL_COLUMNS, "birth_date", "gender"}:
+        missing["personal"] = ASPECT_SOURCES["personal"]
+    if "product_id" not in lines:
+        missing["product_ownership"] = ASPECT_SOURCES["product_ownership"]
+    has_cost = "cost" in lines or (
+        products is not None and "margin_rate" in products.columns and "product_id" in lines
+    )
+    if not has_cost:
+        missing["profitability"] = ASPECT_SOURCES["profitability"]
+    if needs is None:
+        missing["needs"] = ASPECT_SOURCES["needs"]
+    if not columns & {"email", "phone", "consent_marketing"} and interactions is None:
+        missing["contact"] = ASPECT_SOURCES["contact"]
+    return missing
+
+
+def tautological_aspects(picture: pd.DataFrame, measured: list[str]) -> list[str]:
+    """The aspects that say nothing beyond "has bought": left out of the completeness.
+
+    An aspect of :data:`PURCHASE_ASPECTS` is near-tautological when every customer's
+    score equals whether they bought (1 for each buyer, 0 for each non-buyer): it then
+    records the purchase again rather than knowledge of the customer. Where the data
+    leaves it unknown for some buyers (products without a cost, sales without a product),
+    it tells something and is counted.
+    """
+    bought = (picture["purchase_days"] > 0).astype(float)
+    return [
+        aspect
+        for aspect in PURCHASE_ASPECTS
+        if aspect in measured and picture[aspect].astype(float).equals(bought)
+    ]
+
+
 def customer_picture(
     customers: pd.DataFrame,
     transactions: pd.DataFrame | None = None,
@@ -102,7 +180,10 @@ def customer_picture(
         Indexed by customer_id. Indicator columns ``has_name``, ``has_address``,
         ``has_phone``, ``has_email``, ``purchase_days``, ``contacts``,
         ``in_needs_survey``; the six aspect scores (0-1, see the module docstring);
-        and ``completeness``, their mean.
+        and ``completeness``, the mean over the counted aspects: those the data holds
+        something of (:func:`unmeasured_aspects`), less those that only repeat "has
+        bought" (:func:`tautological_aspects`). ``attrs`` holds ``unmeasured`` (aspect
+        -> the data that would show it), ``tautological`` and ``counted``.
     """
     ids = pd.Index(customers["customer_id"], name="customer_id")
     frame = customers.set_index("customer_id")
@@ -172,8 +253,35 @@ def customer_picture(
         + consent.astype(float)
         + (contacts.to_numpy() > 0).astype(float)
     ) / 4
-    out["completeness"] = out[list(ASPECTS)].mean(axis=1)
+    # one completeness for every model: over the aspects the data shows, leaving out
+    # those that only repeat "has bought". An aspect the data holds nothing of keeps its
+    # score of 0 (nothing is known of it) but is not counted: it is listed in
+    # attrs["unmeasured"] for the models to say so
+    unmeasured = unmeasured_aspects(
+        customers, transactions, products=products, interactions=interactions, needs=needs
+    )
+    measured = [a for a in ASPECTS if a not in unmeasured]
+    tautological = tautological_aspects(out, measured)
+    counted = [a for a in measured if a not in tautological] or measured
+    out["completeness"] = out[counted].mean(axis=1) if counted else np.nan
+    out.attrs.update(unmeasured=unmeasured, tautological=tautological, counted=counted)
     return out
+
+
+def completeness_words(picture: pd.DataFrame) -> str:
+    """The picture's mean completeness in words, saying over which aspects it counts.
+
+    "74% complete", or, when the data holds nothing of some aspects, "74% complete over
+    the 1 of 6 aspects the data shows": a company that records only purchases is not
+    told it knows three quarters of its customers.
+    """
+    share = percent(float(picture["completeness"].mean())) if len(picture) else translate("n/a")
+    unmeasured = picture.attrs.get("unmeasured", {})
+    if not unmeasured:
+        return translate("{share} complete").format(share=share)
+    return translate("{share} complete over the {n} of {total} aspects the data shows").format(
+        share=share, n=len(ASPECTS) - len(unmeasured), total=len(ASPECTS)
+    )
 
 
 def aspect_summary(picture: pd.DataFrame, segments: pd.Series | None = None) -> pd.DataFrame:

@@ -12,6 +12,7 @@ import re
 
 import pandas as pd
 
+from crmlib.analytics.profile import completeness_words
 from crmlib.formatting import count, money, percent
 from crmlib.models.idic.analysis import IdicResult
 from crmlib.models.idic.customize import Customization, plan_total
@@ -196,8 +197,8 @@ def verdict_from(
         )
     loss = float(diff.table.loc[diff.table["value_category"] == "BZ", "current_value"].sum())
     picture = sentence(
-        "The customer picture is {completeness} complete; ",
-        completeness=percent(ident.completeness),
+        "The customer picture is {completeness}; ",
+        completeness=completeness_words(ident.picture),
     ) + (
         sentence(
             "{duplicates} records look like duplicates",
@@ -497,10 +498,10 @@ def _identify_action(ident: Identification) -> Action | None:
         model=MODEL,
         rationale=_words(
             N_(
-                "Identify: the customer picture is {completeness} complete, and only customers "
+                "Identify: the customer picture is {completeness}, and only customers "
                 "with consent can be reached."
             ),
-            completeness=percent(ident.completeness),
+            completeness=completeness_words(ident.picture),
         ),
         priority=2,
         lever="data",

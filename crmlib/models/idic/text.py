@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from crmlib.analytics.baseline import revenue_forecast_change, selection_baseline
+from crmlib.analytics.profile import completeness_words
 from crmlib.errors import MissingDataError
 from crmlib.figures import Figure, format_value
 from crmlib.formatting import count, money, percent
@@ -39,8 +40,8 @@ def describe_identify(result: Identification) -> str:
             )
         )
         + sentence(
-            ". On average the customer picture is {completeness} complete",
-            completeness=percent(result.completeness),
+            ". On average the customer picture is {completeness}",
+            completeness=completeness_words(result.picture),
         )
     )
     weakest = recorded.drop(["name", "address"], errors="ignore").sort_values().head(2)

@@ -16,10 +16,10 @@ import pandas as pd
 
 from crmlib.analytics.profile import (
     ASPECTS,
-    PERSONAL_COLUMNS,
     aspect_summary,
     customer_picture,
     knowledge_levels,
+    unmeasured_aspects,
 )
 from crmlib.analytics.profitability import DEFAULT_TIERS
 from crmlib.data.company import Company
@@ -68,24 +68,6 @@ ASPECT_FIXES = {
 }
 
 
-#: What data would show each aspect, when the data holds nothing of it.
-ASPECT_SOURCES = {
-    "personal": N_(
-        "a customers table with name, address, postcode, city and phone (and birth "
-        "date and gender for consumers)"
-    ),
-    "product_ownership": N_("a product_id on the transaction lines"),
-    "profitability": N_(
-        "a cost per transaction line, or a product_id with the products' margin_rate"
-    ),
-    "behaviour": N_("transactions"),
-    "needs": N_("a needs survey (needs table)"),
-    "contact": N_(
-        "e-mail, phone or consent_marketing in the customers table, or an interactions table"
-    ),
-}
-
-
 def customer_values(company: Company, base: object | None = None) -> pd.DataFrame:
     """The customer base's per-customer table, indexed by customer_id.
 
@@ -115,60 +97,15 @@ def customer_values(company: Company, base: object | None = None) -> pd.DataFram
 
 
 def measured_aspects(company: Company) -> dict[str, str]:
-    """The aspects the data holds nothing of, each with the data that would show it.
-
-    An aspect whose source columns or tables are absent is unknown, not zero: the export
-    may simply have left them out. Only aspects whose data exists are scored.
-
-    Returns
-    -------
-    dict
-        Aspect -> what data would show it, for every aspect that cannot be measured.
-    """
-    customers = company.customers
-    columns = set(customers.columns) if customers is not None else set()
-    transactions = company.transactions
-    products = company.products
-    missing: dict[str, str] = {}
-    personal = {*PERSONAL_COLUMNS, "birth_date", "gender"}
-    if not columns & personal:
-        missing["personal"] = ASPECT_SOURCES["personal"]
-    if "product_id" not in transactions.columns:
-        missing["product_ownership"] = ASPECT_SOURCES["product_ownership"]
-    has_cost = "cost" in transactions.columns or (
-        products is not None
-        and "margin_rate" in products.columns
-        and "product_id" in transactions.columns
+    """The aspects the data holds nothing of, each with the data that would show it
+    (:func:`crmlib.analytics.profile.unmeasured_aspects` of the company's tables)."""
+    return unmeasured_aspects(
+        company.customers,
+        company.transactions,
+        products=company.products,
+        interactions=company.interactions,
+        needs=company.needs,
     )
-    if not has_cost:
-        missing["profitability"] = ASPECT_SOURCES["profitability"]
-    if company.needs is None:
-        missing["needs"] = ASPECT_SOURCES["needs"]
-    if not columns & {"email", "phone", "consent_marketing"} and company.interactions is None:
-        missing["contact"] = ASPECT_SOURCES["contact"]
-    return missing
-
-
-#: Aspects that can follow from a purchase alone: product ownership (a known product
-#: bought) and profitability (a cost known for the sale).
-PURCHASE_ASPECTS = ("product_ownership", "profitability")
-
-
-def tautological_aspects(picture: pd.DataFrame, measured: list[str]) -> list[str]:
-    """The aspects that say nothing beyond "has bought": left out of the completeness.
-
-    An aspect of :data:`PURCHASE_ASPECTS` is near-tautological when every customer's
-    score equals whether they bought (1 for each buyer, 0 for each non-buyer): it then
-    records the purchase again rather than knowledge of the customer. Where the data
-    leaves it unknown for some buyers (products without a cost, sales without a product),
-    it tells something and is counted.
-    """
-    bought = (picture["purchase_days"] > 0).astype(float)
-    return [
-        aspect
-        for aspect in PURCHASE_ASPECTS
-        if aspect in measured and picture[aspect].astype(float).equals(bought)
-    ]
 
 
 @dataclass(frozen=True)
@@ -199,7 +136,8 @@ class Identification:
         Aspects the data holds nothing of, with the data that would show them; they are
         left out of ``aspects``, ``by_tier`` and the completeness.
     tautological : list of str
-        Measured aspects that only repeat "has bought" (:func:`tautological_aspects`):
+        Measured aspects that only repeat "has bought"
+        (:func:`crmlib.analytics.profile.tautological_aspects`):
         shown in ``aspects`` but left out of the completeness and the knowledge levels.
     value_label : str
         What the value tiers rank on ("profit" or "revenue").
@@ -246,7 +184,8 @@ def identify(company: Company, values: pd.DataFrame) -> Identification:
 
     Aspects the data holds nothing of (:func:`measured_aspects`) are left out of the
     scores and the completeness, and listed in ``unmeasured``: unknown is not zero.
-    Aspects that only repeat "has bought" (:func:`tautological_aspects`) are shown but
+    Aspects that only repeat "has bought"
+    (:func:`crmlib.analytics.profile.tautological_aspects`) are shown but
     not counted in the completeness, so a purchase is not read as knowing the customer.
 
     Parameters
@@ -265,12 +204,10 @@ def identify(company: Company, values: pd.DataFrame) -> Identification:
         interactions=company.interactions,
         needs=company.needs,
     )
-    unmeasured = measured_aspects(company)
+    # the picture counts its completeness over the aspects the data shows (one definition)
+    unmeasured, tautological = picture.attrs["unmeasured"], picture.attrs["tautological"]
+    counted = picture.attrs["counted"]
     measured = [a for a in ASPECTS if a not in unmeasured]
-    picture = picture.copy()
-    tautological = tautological_aspects(picture, measured)
-    counted = [a for a in measured if a not in tautological] or measured
-    picture["completeness"] = picture[counted].mean(axis=1)
     tier = values["value_tier"].astype(str).reindex(picture.index).rename("value_tier")
     columns = [*measured, "completeness"]
     aspects = aspect_summary(picture).loc["all", columns]

@@ -554,7 +554,7 @@ def _information_action(results: Results, company: Company) -> Action:
     # an aspect of which the data holds nothing is absent from the export, not known to be 0%
     known = (
         sentence("not in the data")
-        if share == 0
+        if aspect in info.unmeasured
         else sentence("known for {share} of customers", share=percent(share))
     )
     return Action(

@@ -29,7 +29,12 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from crmlib.analytics.data_support import data_support, support_share, table_quality
-from crmlib.analytics.profile import ASPECTS, customer_picture, knowledge_levels
+from crmlib.analytics.profile import (
+    ASPECTS,
+    completeness_words,
+    customer_picture,
+    knowledge_levels,
+)
 from crmlib.analytics.vocabulary import definition
 from crmlib.data.company import Company
 from crmlib.figures import Figure
@@ -181,6 +186,10 @@ class Information(Parts):
     figures : tuple of Figure
         ``table_completeness`` (mean and least) and ``analyses_supported`` (yes,
         partly, no).
+    completeness_words : str
+        The picture's completeness in words (:func:`crmlib.analytics.profile.completeness_words`).
+    unmeasured : tuple of str
+        The aspects the data holds nothing of: scored 0, not counted in the completeness.
     """
 
     tables: pd.DataFrame
@@ -194,6 +203,8 @@ class Information(Parts):
     score: float
     skipped: dict[str, str] = field(default_factory=dict)
     figures: tuple[Figure, ...] = ()
+    completeness_words: str = ""
+    unmeasured: tuple[str, ...] = ()
 
     @property
     def weakest_aspect(self) -> str:
@@ -259,4 +270,6 @@ def information_management(company: Company) -> Information:
         analysis_tools=practice_score(workshop, "pp_analysis_tools"),
         score=sum(known) / len(known),
         figures=tuple(figures),
+        completeness_words=completeness_words(picture),
+        unmeasured=tuple(picture.attrs["unmeasured"]),
     )

@@ -587,12 +587,14 @@ def describe_information(
     aspect = info.weakest_aspect
     parts.append(
         sentence(
-            "The customer picture is {complete} complete; {well} of the customers are well "
+            "The customer picture is {complete}; {well} of the customers are well "
             "known, and the weakest aspect is {aspect} ({share}).",
-            complete=percent(info.aspects["completeness"]),
+            complete=info.completeness_words,
             well=percent(info.knowledge.get("well known", 0.0)),
             aspect=translate(ASPECTS.get(aspect, label(aspect))),
-            share=percent(info.aspects[aspect]),
+            share=translate("not in the data")
+            if aspect in info.unmeasured
+            else percent(info.aspects[aspect]),
         )
     )
     parts.append(

@@ -621,7 +621,7 @@ def test_campaign_categories_read_in_words():
 
 
 def test_aspects_that_repeat_the_purchase_are_not_counted():
-    from crmlib.models.idol.identify import tautological_aspects
+    from crmlib.analytics.profile import tautological_aspects
 
     picture = pd.DataFrame(
         {

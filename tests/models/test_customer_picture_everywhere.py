@@ -1,0 +1,40 @@
+"""One customer picture: every model states the same completeness and well-known share."""
+
+from __future__ import annotations
+
+import pytest
+
+from crmlib.analytics.profile import customer_picture
+from crmlib.data.company import load_company
+from crmlib.models import idic, idol
+from crmlib.models import payne_frow as pf
+
+
+@pytest.mark.parametrize("name", ["sample", "cdnow"])
+def test_the_models_agree_on_the_customer_picture(root, name):
+    company = load_company(root / "data" / name)
+    identify = idic.identify(company)
+    information = pf.analyse(company).information
+    identification = idol.analyse(company).identification
+    completeness = identification.aspects["completeness"]
+    assert identify.completeness == pytest.approx(completeness)
+    assert information.aspects["completeness"] == pytest.approx(completeness)
+    assert information.knowledge["well known"] == pytest.approx(identification.well_known_share)
+    assert set(information.unmeasured) == set(identification.unmeasured)
+
+
+def test_an_aspect_the_data_lacks_is_not_counted(root):
+    # CDNOW records purchases only: five aspects are not in the data
+    company = load_company(root / "data" / "cdnow")
+    picture = customer_picture(company.customers, company.transactions)
+    assert sorted(picture.attrs["unmeasured"]) == [
+        "contact",
+        "needs",
+        "personal",
+        "product_ownership",
+        "profitability",
+    ]
+    assert picture.attrs["counted"] == ["behaviour"]
+    assert picture["completeness"].equals(picture["behaviour"])
+    words = idic.describe_identify(idic.identify(company))
+    assert "complete over the 1 of 6 aspects the data shows" in words
