@@ -56,8 +56,11 @@ def stages(
             (
                 _words(N_("{customers} customers"), customers=count(identification.customers)),
                 _words(
-                    N_("picture {completeness} complete"),
+                    N_("picture {completeness} complete ({n} of 6 aspects)")
+                    if identification.picture.attrs.get("unmeasured")
+                    else N_("picture {completeness} complete"),
                     completeness=percent(identification.completeness),
+                    n=6 - len(identification.picture.attrs.get("unmeasured", {})),
                 ),
                 _words(
                     N_("{records} records doubled"), records=count(len(identification.duplicates))

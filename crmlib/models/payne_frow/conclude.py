@@ -214,7 +214,13 @@ def _process_lines(results: Results, company: Company) -> dict[str, list[str]]:
         )
     counts = info.counts
     lines["information_management"] += [
-        _line(N_("picture {share} complete"), share=percent(info.aspects["completeness"])),
+        _line(
+            N_("picture {share} complete ({n} of 6 aspects)")
+            if info.unmeasured
+            else N_("picture {share} complete"),
+            share=percent(info.aspects["completeness"]),
+            n=6 - len(info.unmeasured),
+        ),
         _line(N_("{yes} of {n} analyses run"), yes=str(counts["yes"]), n=str(len(info.support))),
     ]
     if pd.notna(info.customer_view["duplicate_share"]):
