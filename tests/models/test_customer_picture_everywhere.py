@@ -38,3 +38,16 @@ def test_an_aspect_the_data_lacks_is_not_counted(root):
     assert picture["completeness"].equals(picture["behaviour"])
     words = idic.describe_identify(idic.identify(company))
     assert "complete over the 1 of 6 aspects the data shows" in words
+
+
+def test_the_value_chain_words_an_absent_aspect_as_absent(root):
+    from crmlib.models import value_chain
+
+    company = load_company(root / "data" / "cdnow")
+    chain = value_chain.analyse(company)
+    intimacy = chain.intimacy()
+    assert "personal" in intimacy.unmeasured and intimacy.gaps.index[0] == "personal"
+    text = str(value_chain.describe_intimacy(intimacy, company))
+    assert "personal (not in the data)" in text and "personal (0%)" not in text
+    verdict = value_chain.verdict(chain)
+    assert not any("only 0% complete" in finding for finding in verdict.findings)

@@ -70,7 +70,14 @@ def _why(chain: ValueChain, stage: str, *, plain: bool = False) -> str:
             expected=percent(effort.expected),
         )
     if stage == "Customer intimacy":
-        gaps = chain.intimacy().gaps
+        intimacy = chain.intimacy()
+        gaps = intimacy.gaps
+        if len(gaps) and gaps.index[0] in intimacy.unmeasured:
+            return _clause(
+                plain,
+                translate("the {aspect} aspect of the SSCs' picture is not in the data"),
+                aspect=words(gaps.index[0]),
+            )
         if len(gaps):
             return _clause(
                 plain,
@@ -283,7 +290,11 @@ def diagram_lines(chain: ValueChain, stage: str) -> tuple[str, ...]:
         if stage == "Customer intimacy":
             i = chain.intimacy()
             lines = [translate("SSC picture {share}").format(share=percent(i.ssc_completeness))]
-            if len(i.gaps):
+            if len(i.gaps) and i.gaps.index[0] in i.unmeasured:
+                lines.append(
+                    translate("gap: {aspect} not in the data").format(aspect=words(i.gaps.index[0]))
+                )
+            elif len(i.gaps):
                 lines.append(
                     translate("gap: {aspect} {share}").format(
                         aspect=words(i.gaps.index[0]),

@@ -69,6 +69,9 @@ class Intimacy:
     gap_threshold : float
     ssc_ids : Index
         The SSCs.
+    unmeasured : tuple of str
+        The aspects the data holds nothing of: a gap, but one to word as "not in the
+        data" rather than as 0% known.
     """
 
     picture: pd.DataFrame
@@ -77,6 +80,7 @@ class Intimacy:
     gaps: pd.Series
     gap_threshold: float
     ssc_ids: pd.Index
+    unmeasured: tuple[str, ...] = ()
 
     @property
     def ssc_completeness(self) -> float:
@@ -183,6 +187,7 @@ def customer_intimacy(
         gaps=gaps,
         gap_threshold=float(gap_threshold),
         ssc_ids=portfolio.ssc_ids,
+        unmeasured=tuple(picture.attrs.get("unmeasured", {})),
     )
 
 

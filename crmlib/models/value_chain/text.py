@@ -276,7 +276,11 @@ def describe_intimacy(intimacy: Intimacy, company: Company, cite: Cite | None = 
     if len(intimacy.gaps):
         gaps = join(
             [
-                sentence("{aspect} ({share})", aspect=words(a), share=percent(v))
+                sentence(
+                    "{aspect} ({share})",
+                    aspect=words(a),
+                    share=translate("not in the data") if a in intimacy.unmeasured else percent(v),
+                )
                 for a, v in intimacy.gaps.items()
             ]
         )
