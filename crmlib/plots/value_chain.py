@@ -10,6 +10,7 @@ here, where it is drawn.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -201,7 +202,9 @@ def plot_strategic_types(counts: pd.DataFrame, ax: Axes | None = None) -> Axes:
     return ax
 
 
-def plot_intimacy(aspects: pd.DataFrame, ax: Axes | None = None) -> Axes:
+def plot_intimacy(
+    aspects: pd.DataFrame, ax: Axes | None = None, unmeasured: Sequence[str] = ()
+) -> Axes:
     """Completeness of each aspect of the customer picture: SSCs against the others.
 
     Parameters
@@ -209,10 +212,14 @@ def plot_intimacy(aspects: pd.DataFrame, ax: Axes | None = None) -> Axes:
     aspects : DataFrame
         Rows ``SSC`` and ``other``; columns the six aspects and ``completeness``
         (0-1), as :attr:`crmlib.models.value_chain.Intimacy.aspects`.
+    unmeasured : sequence of str
+        Aspects the data holds nothing of (:attr:`Intimacy.unmeasured`): written "not
+        in the data" instead of drawn as empty bars.
     """
     ax = new_axes(ax, (7.5, 3.8))
     columns = list(aspects.columns)
     positions = np.arange(len(columns))
+    absent = np.array([c in set(unmeasured) for c in columns], dtype=bool)
     height = 0.38
     for offset, (group, colour) in zip(
         (-height / 2, height / 2), (("SSC", BLUE), ("other", _LIGHT)), strict=True
@@ -221,8 +228,14 @@ def plot_intimacy(aspects: pd.DataFrame, ax: Axes | None = None) -> Axes:
             continue
         values = aspects.loc[group, columns].to_numpy(dtype=float)
         ax.barh(
-            positions + offset, values, height=height, color=colour, label=translate(GROUPS[group])
+            positions[~absent] + offset,
+            values[~absent],
+            height=height,
+            color=colour,
+            label=translate(GROUPS[group]),
         )
+    for position in positions[absent]:
+        ax.text(0.01, position, translate("not in the data"), va="center", fontsize=7, color=_INK)
     ax.set_yticks(positions)
     ax.set_yticklabels([_words(c) for c in columns], fontsize=8)
     ax.invert_yaxis()

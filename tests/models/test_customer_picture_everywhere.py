@@ -51,3 +51,15 @@ def test_the_value_chain_words_an_absent_aspect_as_absent(root):
     assert "personal (not in the data)" in text and "personal (0%)" not in text
     verdict = value_chain.verdict(chain)
     assert not any("only 0% complete" in finding for finding in verdict.findings)
+
+
+def test_the_intimacy_chart_writes_an_absent_aspect_instead_of_a_bar(root):
+    from crmlib.models import value_chain
+    from crmlib.plots import value_chain as charts
+
+    company = load_company(root / "data" / "cdnow")
+    intimacy = value_chain.analyse(company).intimacy()
+    ax = charts.plot_intimacy(intimacy.aspects, unmeasured=intimacy.unmeasured)
+    shown = len(intimacy.aspects.columns) - len(intimacy.unmeasured)
+    assert len(ax.patches) == 2 * shown  # SSCs and others, measured aspects only
+    assert [t.get_text() for t in ax.texts] == ["not in the data"] * len(intimacy.unmeasured)
