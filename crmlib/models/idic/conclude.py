@@ -47,28 +47,33 @@ def stages(
     """The four phases with the company's key figures, for :func:`crmlib.diagrams.draw_idic`.
 
     A phase whose step was skipped shows what it lacks. Identify is coloured by the
-    completeness of the customer picture, Interact by the share of customers who may be
-    contacted; the other two have no 0-1 score and stay neutral.
+    completeness of the customer picture (neutral when the data shows only some of its
+    aspects), Interact by the share of customers who may be contacted; the other two
+    have no 0-1 score and stay neutral.
     """
     if identification is not None:
+        unmeasured = identification.picture.attrs.get("unmeasured", {})
+        picture = [
+            _words(
+                N_("picture {completeness} complete"),
+                completeness=percent(identification.completeness),
+            )
+        ]
+        if unmeasured:
+            picture.append(_words(N_("over {n} of 6 aspects"), n=6 - len(unmeasured)))
         identify_stage = Stage(
             N_("Identify"),
             (
                 _words(N_("{customers} customers"), customers=count(identification.customers)),
-                _words(
-                    N_("picture {completeness} complete ({n} of 6 aspects)")
-                    if identification.picture.attrs.get("unmeasured")
-                    else N_("picture {completeness} complete"),
-                    completeness=percent(identification.completeness),
-                    n=6 - len(identification.picture.attrs.get("unmeasured", {})),
-                ),
+                *picture,
                 _words(
                     N_("{records} records doubled"), records=count(len(identification.duplicates))
                 )
                 if identification.duplicates_checked
                 else translate("duplicates not checkable"),
             ),
-            identification.completeness,
+            # a completeness over part of the picture is not coloured as if it were whole
+            None if unmeasured else identification.completeness,
         )
     else:
         identify_stage = Stage(N_("Identify"), (translate("not measured"),))

@@ -214,12 +214,11 @@ def _process_lines(results: Results, company: Company) -> dict[str, list[str]]:
         )
     counts = info.counts
     lines["information_management"] += [
-        _line(
-            N_("picture {share} complete ({n} of 6 aspects)")
+        _line(N_("picture {share} complete"), share=percent(info.aspects["completeness"])),
+        *(
+            [_line(N_("over {n} of 6 aspects"), n=6 - len(info.unmeasured))]
             if info.unmeasured
-            else N_("picture {share} complete"),
-            share=percent(info.aspects["completeness"]),
-            n=6 - len(info.unmeasured),
+            else []
         ),
         _line(N_("{yes} of {n} analyses run"), yes=str(counts["yes"]), n=str(len(info.support))),
     ]
