@@ -68,5 +68,5 @@ def test_the_intimacy_chart_writes_an_absent_aspect_instead_of_a_bar(root):
 def test_the_idic_diagram_does_not_colour_part_of_the_picture_as_whole(root):
     company = load_company(root / "data" / "cdnow")
     identify = idic.stages(idic.identify(company), None, None, None, "USD")[0]
-    assert identify.lines[1:3] == ("picture 74% complete", "over 1 of 6 aspects")
+    assert identify.lines[1] == "picture 74% (1 of 6 aspects)"
     assert identify.score is None

@@ -53,19 +53,19 @@ def stages(
     """
     if identification is not None:
         unmeasured = identification.picture.attrs.get("unmeasured", {})
-        picture = [
-            _words(
-                N_("picture {completeness} complete"),
-                completeness=percent(identification.completeness),
-            )
-        ]
-        if unmeasured:
-            picture.append(_words(N_("over {n} of 6 aspects"), n=6 - len(unmeasured)))
+        # three lines fit a phase's box: the scope goes on the completeness's own line
+        picture = _words(
+            N_("picture {completeness} ({n} of 6 aspects)")
+            if unmeasured
+            else N_("picture {completeness} complete"),
+            completeness=percent(identification.completeness),
+            n=6 - len(unmeasured),
+        )
         identify_stage = Stage(
             N_("Identify"),
             (
                 _words(N_("{customers} customers"), customers=count(identification.customers)),
-                *picture,
+                picture,
                 _words(
                     N_("{records} records doubled"), records=count(len(identification.duplicates))
                 )

@@ -236,6 +236,9 @@ def _process_lines(results: Results, company: Company) -> dict[str, list[str]]:
                 met=str(int(judged["meets"].astype(bool).sum())),
                 n=str(len(judged)),
             )
+            if len(judged)
+            # "0 of 0 met" would read as a failure; nothing could be judged
+            else translate("no standard judged yet")
         )
         if perf.missed:
             lines["performance_assessment"].append(
@@ -608,6 +611,10 @@ def _performance_action(results: Results, company: Company) -> Action | None:
                 "{met} of {n} standards met; the other KPIs are followed for their trend only",
                 met=count(len(perf.judged) - len(perf.missed)),
                 n=count(len(perf.judged)),
+            )
+            if len(perf.judged)
+            else translate(
+                "No standard can be judged yet; the KPIs are followed for their trend only"
             ),
             priority=3,
             lever="readiness",

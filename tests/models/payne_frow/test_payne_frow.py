@@ -822,3 +822,12 @@ def test_a_repeat_window_asked_again_is_read_back(sample):
     assert fresh is not ten
     pd.testing.assert_frame_equal(fresh.by_process, ten.by_process)
     assert (fresh.customers, fresh.hoppers) == (ten.customers, ten.hoppers)
+
+
+def test_no_standard_judged_is_not_zero_of_zero(root):
+    """CDNOW has one KPI period: no standard can be judged, which is not '0 of 0 met'."""
+    company = load_company(root / "data" / "cdnow")
+    result = pf.analyse(company)
+    assert len(result.performance.judged) == 0
+    processes, _ = pf.diagram_stages(result, company)
+    assert list(processes[-1].lines) == ["no standard judged yet"]
