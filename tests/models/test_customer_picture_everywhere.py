@@ -70,3 +70,17 @@ def test_the_idic_diagram_does_not_colour_part_of_the_picture_as_whole(root):
     identify = idic.stages(idic.identify(company), None, None, None, "USD")[0]
     assert identify.lines[1] == "picture 74% (1 of 6 aspects)"
     assert identify.score is None
+
+
+def test_one_scored_stage_is_not_said_to_limit_the_chain(root):
+    from crmlib.models import value_chain
+
+    company = load_company(root / "data" / "cdnow")
+    chain = value_chain.analyse(company)
+    scores = chain.stage_scores()
+    assert scores[(scores["kind"] == "primary")]["score"].notna().sum() == 1
+    verdict = value_chain.verdict(chain)
+    assert "is the only stage of cdnow's CRM value chain the data can score" in verdict.headline
+    conclusion = str(value_chain.describe_chain(chain, scores))
+    assert "only **customer intimacy** can be scored" in conclusion
+    assert "limits value most" not in conclusion

@@ -205,7 +205,18 @@ def describe_chain(chain: ValueChain, scores: pd.DataFrame, cite: Cite | None = 
     ]
     limit = limiting_stage(scores)
     primary = scores[(scores["kind"] == "primary") & scores["score"].notna()]
-    if limit is not None:
+    if limit is not None and len(primary) == 1:
+        # one stage scored limits nothing: there is nothing to compare it with
+        parts.append(
+            sentence(
+                "Of the primary stages, only **{stage}** can be scored from the data, at "
+                "{score}: {why}.",
+                stage=_lower(limit),
+                score=percent(scores.loc[limit, "score"]),
+                why=Safe(_why(chain, limit)),
+            )
+        )
+    elif limit is not None:
         parts.append(
             sentence(
                 "Of the primary stages, **{stage}** limits value most, with a score of {score}: "
@@ -489,15 +500,30 @@ def verdict(chain: ValueChain) -> ModelVerdict:
     scores = chain.stage_scores()
     portfolio = chain.portfolio()
     limit = limiting_stage(scores)
-    headline = sentence(
-        "{stage} limits {company}'s CRM value chain most (score {score}); the {ssc} "
-        "strategically significant customers bring {share} of current value ({word}).",
-        stage=shown(limit),
-        company=company.name,
-        score=percent(scores.loc[limit, "score"]),
-        ssc=count(portfolio.n_ssc),
-        share=percent(portfolio.ssc_value_share),
-        word=shown(portfolio.value_word),
+    scored = scores[(scores["kind"] == "primary") & scores["score"].notna()]
+    headline = (
+        sentence(
+            "{stage} is the only stage of {company}'s CRM value chain the data can score "
+            "(score {score}); the {ssc} strategically significant customers bring {share} of "
+            "current value ({word}).",
+            stage=shown(limit),
+            company=company.name,
+            score=percent(scores.loc[limit, "score"]),
+            ssc=count(portfolio.n_ssc),
+            share=percent(portfolio.ssc_value_share),
+            word=shown(portfolio.value_word),
+        )
+        if len(scored) == 1
+        else sentence(
+            "{stage} limits {company}'s CRM value chain most (score {score}); the {ssc} "
+            "strategically significant customers bring {share} of current value ({word}).",
+            stage=shown(limit),
+            company=company.name,
+            score=percent(scores.loc[limit, "score"]),
+            ssc=count(portfolio.n_ssc),
+            share=percent(portfolio.ssc_value_share),
+            word=shown(portfolio.value_word),
+        )
     )
     findings = []
     primary = scores[(scores["kind"] == "primary") & scores["score"].notna()]
