@@ -302,9 +302,8 @@ def diagram_lines(chain: ValueChain, stage: str) -> tuple[str, ...]:
             i = chain.intimacy()
             lines = [translate("SSC picture {share}").format(share=percent(i.ssc_completeness))]
             if len(i.gaps) and i.gaps.index[0] in i.unmeasured:
-                lines.append(
-                    translate("gap: {aspect} not in the data").format(aspect=words(i.gaps.index[0]))
-                )
+                # short: the line must fit the stage's arrow
+                lines.append(translate("{aspect}: no data").format(aspect=words(i.gaps.index[0])))
             elif len(i.gaps):
                 lines.append(
                     translate("gap: {aspect} {share}").format(
