@@ -12,7 +12,7 @@ import re
 
 import pandas as pd
 
-from crmlib.analytics.profile import completeness_words
+from crmlib.analytics.profile import ASPECTS, completeness_words
 from crmlib.formatting import count, money, percent
 from crmlib.models.idic.analysis import IdicResult
 from crmlib.models.idic.customize import Customization, plan_total
@@ -59,7 +59,7 @@ def stages(
             if unmeasured
             else N_("picture {completeness} complete"),
             completeness=percent(identification.completeness),
-            n=6 - len(unmeasured),
+            n=len(ASPECTS) - len(unmeasured),
         )
         identify_stage = Stage(
             N_("Identify"),

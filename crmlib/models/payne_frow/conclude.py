@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from crmlib.analytics.kpis import KPIS
+from crmlib.analytics.profile import ASPECTS as PICTURE_ASPECTS
 from crmlib.data.company import Company
 from crmlib.errors import ParameterError
 from crmlib.formatting import count, money, percent
@@ -216,7 +217,7 @@ def _process_lines(results: Results, company: Company) -> dict[str, list[str]]:
     lines["information_management"] += [
         _line(N_("picture {share} complete"), share=percent(info.aspects["completeness"])),
         *(
-            [_line(N_("over {n} of 6 aspects"), n=6 - len(info.unmeasured))]
+            [_line(N_("over {n} of 6 aspects"), n=len(PICTURE_ASPECTS) - len(info.unmeasured))]
             if info.unmeasured
             else []
         ),

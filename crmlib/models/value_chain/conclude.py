@@ -29,7 +29,7 @@ from crmlib.models.value_chain.text import (
 from crmlib.models.value_chain.words import shown, words
 from crmlib.models.verdict import Action, ModelVerdict
 from crmlib.stages import Stage
-from crmlib.text import Safe, lead, sentence, translate
+from crmlib.text import N_, Safe, lead, sentence, translate
 
 #: Who owns the action on each supporting condition.
 CONDITION_OWNERS = {
@@ -205,22 +205,19 @@ def describe_chain(chain: ValueChain, scores: pd.DataFrame, cite: Cite | None = 
     ]
     limit = limiting_stage(scores)
     primary = scores[(scores["kind"] == "primary") & scores["score"].notna()]
-    if limit is not None and len(primary) == 1:
-        # one stage scored limits nothing: there is nothing to compare it with
+    if limit is not None:
         parts.append(
             sentence(
-                "Of the primary stages, only **{stage}** can be scored from the data, at "
-                "{score}: {why}.",
-                stage=_lower(limit),
-                score=percent(scores.loc[limit, "score"]),
-                why=Safe(_why(chain, limit)),
-            )
-        )
-    elif limit is not None:
-        parts.append(
-            sentence(
-                "Of the primary stages, **{stage}** limits value most, with a score of {score}: "
-                "{why}.",
+                # one stage scored limits nothing: there is nothing to compare it with
+                N_(
+                    "Of the primary stages, only **{stage}** can be scored from the data, at "
+                    "{score}: {why}."
+                )
+                if len(primary) == 1
+                else N_(
+                    "Of the primary stages, **{stage}** limits value most, with a score of "
+                    "{score}: {why}."
+                ),
                 stage=_lower(limit),
                 score=percent(scores.loc[limit, "score"]),
                 why=Safe(_why(chain, limit)),
@@ -499,33 +496,26 @@ def verdict(chain: ValueChain) -> ModelVerdict:
     scores = chain.stage_scores()
     portfolio = chain.portfolio()
     limit = limiting_stage(scores)
-    scored = scores[(scores["kind"] == "primary") & scores["score"].notna()]
-    headline = (
-        sentence(
+    primary = scores[(scores["kind"] == "primary") & scores["score"].notna()]
+    headline = sentence(
+        N_(
             "{stage} is the only stage of {company}'s CRM value chain the data can score "
             "(score {score}); the {ssc} strategically significant customers bring {share} of "
-            "current value ({word}).",
-            stage=shown(limit),
-            company=company.name,
-            score=percent(scores.loc[limit, "score"]),
-            ssc=count(portfolio.n_ssc),
-            share=percent(portfolio.ssc_value_share),
-            word=shown(portfolio.value_word),
+            "current value ({word})."
         )
-        if len(scored) == 1
-        else sentence(
+        if len(primary) == 1
+        else N_(
             "{stage} limits {company}'s CRM value chain most (score {score}); the {ssc} "
-            "strategically significant customers bring {share} of current value ({word}).",
-            stage=shown(limit),
-            company=company.name,
-            score=percent(scores.loc[limit, "score"]),
-            ssc=count(portfolio.n_ssc),
-            share=percent(portfolio.ssc_value_share),
-            word=shown(portfolio.value_word),
-        )
+            "strategically significant customers bring {share} of current value ({word})."
+        ),
+        stage=shown(limit),
+        company=company.name,
+        score=percent(scores.loc[limit, "score"]),
+        ssc=count(portfolio.n_ssc),
+        share=percent(portfolio.ssc_value_share),
+        word=shown(portfolio.value_word),
     )
     findings = []
-    primary = scores[(scores["kind"] == "primary") & scores["score"].notna()]
     stages = Safe(
         ", ".join(
             sentence("{stage} {score}", stage=_lower(s), score=percent(v))
