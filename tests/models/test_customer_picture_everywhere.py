@@ -84,3 +84,28 @@ def test_one_scored_stage_is_not_said_to_limit_the_chain(root):
     conclusion = str(value_chain.describe_chain(chain, scores))
     assert "only **customer intimacy** can be scored" in conclusion
     assert "limits value most" not in conclusion
+
+
+@pytest.mark.parametrize("name", ["sample", "cdnow"])
+def test_no_diagram_colours_part_of_the_picture_as_whole(root, name):
+    # IDIC's Identify, the value chain's customer intimacy and IDOL's Identification are
+    # coloured by the picture's completeness only when the data shows every aspect
+    from crmlib.models import value_chain
+
+    company = load_company(root / "data" / name)
+    partial = bool(customer_picture(company.customers, company.transactions,
+                                    products=company.products,
+                                    interactions=company.interactions,
+                                    needs=company.needs).attrs["unmeasured"])  # fmt: skip
+    assert partial == (name == "cdnow")
+    chain = value_chain.analyse(company)
+    intimacy = value_chain.diagram(chain)[0][1]
+    a = idol.analyse(company)
+    identification = idol.diagram_stages(
+        a.identification, a.tradeoff, a.grid, a.scorecard, a.migration, a.practices
+    )[0]
+    identify = idic.stages(idic.identify(company), None, None, None, company.currency)[0]
+    for stage in (intimacy, identification, identify):
+        assert (stage.score is None) == partial, stage.name
+    note = chain.stage_scores().loc["Customer intimacy", "note"]
+    assert ("over the 1 of 6 aspects the data shows" in note) == partial

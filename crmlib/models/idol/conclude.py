@@ -60,8 +60,9 @@ def diagram_stages(
 ) -> list[Stage]:
     """The four IDOL elements with the company's figures, for
     :func:`crmlib.diagrams.draw_idol`. Each element is coloured by a 0-1 score:
-    completeness, the fit of the affordable groups, one minus the largest mismatch
-    rate, and the assessed learning practices (grey when not assessed)."""
+    completeness (neutral when the data shows only some aspects of the picture), the fit of
+    the affordable groups, one minus the largest mismatch rate, and the assessed learning
+    practices (grey when not assessed)."""
     weakest = identification.weakest_aspect
     ident = Stage(
         "Identification",
@@ -76,7 +77,8 @@ def diagram_stages(
                 share=percent(identification.aspects[weakest]),
             ),
         ),
-        float(identification.aspects["completeness"]),
+        # a completeness over part of the picture is not coloured as if it were whole
+        None if identification.unmeasured else float(identification.aspects["completeness"]),
     )
     best = optimum(tradeoff)
     lines = [

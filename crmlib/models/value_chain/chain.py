@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from crmlib.analytics.base import CustomerBase
+from crmlib.analytics.profile import ASPECTS
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
 from crmlib.formatting import percent
@@ -260,7 +261,11 @@ class ValueChain:
                 PRIMARY_STAGES[1],
                 intimacy.ssc_completeness,
                 DATA,
-                translate("SSC picture complete"),
+                translate(
+                    "SSC picture complete over the {n} of {total} aspects the data shows"
+                ).format(n=len(ASPECTS) - len(intimacy.unmeasured), total=len(ASPECTS))
+                if intimacy.unmeasured
+                else translate("SSC picture complete"),
             )
         )
         network = self._attempt("network")

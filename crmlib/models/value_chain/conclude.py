@@ -629,8 +629,15 @@ def _score(value: float) -> float | None:
 def diagram(chain: ValueChain) -> tuple[list[Stage], list[Stage]]:
     """The primary stages and supporting conditions for :func:`crmlib.diagrams.draw_value_chain`."""
     scores = chain.stage_scores()
+    # a completeness over part of the customer picture is not coloured as if it were
+    # whole (as IDIC's Identify): the stage's lines say which aspects are missing
+    partial = {PRIMARY_STAGES[1]} if chain.intimacy().unmeasured else set()
     primary = [
-        Stage(name, diagram_lines(chain, name), _score(scores.loc[name, "score"]))
+        Stage(
+            name,
+            diagram_lines(chain, name),
+            None if name in partial else _score(scores.loc[name, "score"]),
+        )
         for name in PRIMARY_STAGES
     ]
     supporting = [
