@@ -335,6 +335,7 @@ def read_table(con, source: DatabaseSource, table: str, table_mapping) -> RawTab
         Path(label),
         header_rows=0,
         date_format=table_mapping.date_format if table_mapping is not None else None,
+        origin=kind,
     )
 
 

@@ -46,6 +46,7 @@ from crmlib.data.schema import NEEDS_META_COLUMNS, TABLE_NAMES, TABLES
 from crmlib.data.validation import (
     check_required_columns,
     empty_values_error,
+    no_records_error,
     shared_key_error,
     unflagged_negative_error,
     unknown_reference_error,
@@ -141,9 +142,9 @@ def _check(con, settings, bar) -> EngineCheck | None:
             if table == "transactions":
                 raise missing_transactions_error(settings.data_dir, settings.database)
             continue
-        expression, label, rows_before = found
+        expression, label, rows_before, origin = found
         tables[table], labels[table], header_rows[table] = expression, label, rows_before
-        counts[table] = _check_table(expression, table, label, rows_before)
+        counts[table] = _check_table(expression, table, label, rows_before, origin)
         bar.update()
     bar.update(len(TABLE_NAMES) - bar.n)  # the tables the company does not have
     bar.set_description("references")
@@ -224,7 +225,7 @@ def _table(con, settings, table: str):
         expression = expression.rename({new: old for old, new in table_mapping.columns.items()})
     if not all(_native(table, name, dtype) for name, dtype in expression.schema().items()):
         raise _Unsupported(label)
-    return expression, label, rows_before
+    return expression, label, rows_before, kind
 
 
 def _kind(table: str, name: str) -> str | None:
@@ -313,7 +314,7 @@ def _date_rules(today: pd.Timestamp) -> tuple:
     )
 
 
-def _check_table(expression, table: str, source: str, header_rows: int) -> int:
+def _check_table(expression, table: str, source: str, header_rows: int, origin: str) -> int:
     """The checks of :func:`crmlib.data.validation.parse_table`; returns the row count.
 
     Every count is made in one pass over the table; the positions of offending rows
@@ -335,11 +336,7 @@ def _check_table(expression, table: str, source: str, header_rows: int) -> int:
     found = {k: int(0 if pd.isna(v) else v) for k, v in found.items()}
     rows = found["rows"]
     if rows == 0 and schema.required:
-        raise DataValidationError(
-            source,
-            "the file has a header but no records",
-            fix="export the table again with its records",
-        )
+        raise no_records_error(source, origin)
     positioned = _positioned(expression)
     for name in dates:
         for i, (outside, problem, fix) in enumerate(rules):

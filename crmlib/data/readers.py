@@ -89,6 +89,9 @@ class RawTable:
         The thousands separator the mapping gives (None: worked out per value).
     date_format : str or None
         The date format the mapping gives (None: ISO or dd-mm-yyyy).
+    origin : {"file", "table", "query"}
+        Where the rows come from: a file, or a database's table or query (messages
+        name it so).
     """
 
     frame: pd.DataFrame
@@ -98,6 +101,7 @@ class RawTable:
     hint: str = ""
     thousands: str | None = None
     date_format: str | None = None
+    origin: str = "file"
 
 
 def detect_encoding(head: bytes, truncated: bool = False) -> str:

@@ -32,6 +32,27 @@ def check_required_columns(frame: pd.DataFrame, table: str, source: str, hint: s
         )
 
 
+def no_records_error(source: str, origin: str = "file") -> DataValidationError:
+    """A required table without rows: a file's header alone, an empty table or query."""
+    if origin == "table":
+        return DataValidationError(
+            source,
+            "the table has no rows",
+            fix="load its rows, or name the table that holds them in mapping.yml",
+        )
+    if origin == "query":
+        return DataValidationError(
+            source,
+            "the query returns no rows",
+            fix="check the query's conditions in mapping.yml",
+        )
+    return DataValidationError(
+        source,
+        "the file has a header but no records",
+        fix="export the table again with its records",
+    )
+
+
 def parse_table(raw: RawTable, table: str) -> pd.DataFrame:
     """Parse the known columns of a raw table by their kinds; keep other columns as read.
 
@@ -43,11 +64,7 @@ def parse_table(raw: RawTable, table: str) -> pd.DataFrame:
     frame = raw.frame
     check_required_columns(frame, table, source, raw.hint)
     if frame.empty and schema.required:
-        raise DataValidationError(
-            source,
-            "the file has a header but no records",
-            fix="export the table again with its records",
-        )
+        raise no_records_error(source, raw.origin)
     parsed = {}
     for name in frame.columns:
         column = schema.column(name)

@@ -173,12 +173,18 @@ def test_a_table_without_records_is_refused(small_tables, engine_url):
         with psycopg.connect(engine_url.replace("postgresql://", "postgres://")) as con:
             con.execute("delete from transactions")
     loaded, engine = _both_messages(engine_url)
-    label = "transactions.parquet" if source is None else "transactions"
     assert engine == loaded
-    assert engine == (
-        f"{label}: the file has a header but no records. Fix: export the table again "
-        "with its records"
-    )
+    if source is None:
+        assert engine == (
+            "transactions.parquet: the file has a header but no records. Fix: export the "
+            "table again with its records"
+        )
+    else:
+        # a database table has no header: the message speaks of the table's rows
+        assert engine == (
+            "transactions: the table has no rows. Fix: load its rows, or name the table "
+            "that holds them in mapping.yml"
+        )
 
 
 def test_the_message_counts_every_offending_row(small_tables, tmp_path):
@@ -338,3 +344,20 @@ def test_a_query_and_renamed_tables_are_checked_in_the_engine(small_tables, tmp_
     company = load_company(url)
     assert checked.transactions_source == "the query for transactions"
     pd.testing.assert_frame_equal(overview_of(checked.stats), overview_of(table_stats(company)))
+
+
+def test_a_query_without_rows_is_named_as_a_query(small_tables, tmp_path):
+    url = f"duckdb://{tmp_path / 'crm.duckdb'}"
+    write_tables(
+        parse_source(url),
+        [("customers", small_tables["customers"]), ("verkoop", small_tables["transactions"])],
+    )
+    (tmp_path / "mapping.yml").write_text(
+        "transactions:\n  query: select * from verkoop where amount > 1e12\n"
+    )
+    loaded, engine = _both_messages(url)
+    assert engine == loaded
+    assert engine == (
+        "the query for transactions: the query returns no rows. Fix: check the query's "
+        "conditions in mapping.yml"
+    )
