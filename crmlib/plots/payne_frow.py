@@ -18,7 +18,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
 from crmlib.analytics.kpis import KPIS, Standard
-from crmlib.diagrams.shapes import score_colour, text_colour
+from crmlib.diagrams.shapes import INK, score_colour, text_colour
 from crmlib.errors import MissingDataError
 from crmlib.formatting import count, money, percent
 from crmlib.plots.style import (
@@ -438,27 +438,61 @@ def plot_table_completeness(tables: pd.DataFrame, ax: Axes | None = None) -> Axe
     return ax
 
 
-def plot_customer_picture(aspects: pd.Series, ax: Axes | None = None) -> Axes:
-    """The mean completeness of the six aspects of the customer picture."""
+def plot_customer_picture(
+    aspects: pd.Series,
+    ax: Axes | None = None,
+    *,
+    unmeasured: Sequence[str] = (),
+    uncounted: Sequence[str] = (),
+) -> Axes:
+    """The mean completeness of the six aspects of the customer picture.
+
+    Parameters
+    ----------
+    aspects : Series
+        The six aspects and ``completeness`` (0-1), as
+        :attr:`crmlib.models.payne_frow.Information.aspects`.
+    unmeasured : sequence of str
+        Aspects the data holds nothing of: written "not in the data", not drawn as 0.
+    uncounted : sequence of str
+        Aspects that only repeat "has bought": drawn in grey and marked as not counted
+        in the overall completeness (the dashed line).
+    """
     ax = new_axes(ax, (7.0, 3.2))
     shown = aspects.drop("completeness", errors="ignore")
-    positions = np.arange(len(shown))
-    ax.barh(positions, shown.to_numpy(), color=[score_colour(v) for v in shown])
-    for y, value in enumerate(shown):
-        ax.text(min(value, 0.9) + 0.01, y, percent(value), va="center", fontsize=8)
+    absent, plain = set(unmeasured), set(uncounted)
+    for y, (aspect, value) in enumerate(shown.items()):
+        if aspect in absent:
+            ax.text(0.01, y, translate("not in the data"), va="center", fontsize=8, color=INK)
+            continue
+        colour = SILVER if aspect in plain else score_colour(value)
+        ax.barh(y, value, color=colour)
+        if aspect in plain:
+            # written inside the bar: the words are longer than the room beside it
+            words = translate("{share}, not counted: it repeats who bought")
+            ax.text(0.02, y, words.format(share=percent(value)), va="center", fontsize=8,
+                    color=INK)  # fmt: skip
+        else:
+            ax.text(min(value, 0.9) + 0.01, y, percent(value), va="center", fontsize=8)
     # the aspects' words are marked for the catalogue with the Payne & Frow model
     names = [translate(a.replace("_", " ")) for a in shown.index]
-    ax.set_yticks(positions, names)
-    ax.invert_yaxis()
+    ax.set_yticks(np.arange(len(shown)), names)
+    ax.set_ylim(len(shown) - 0.5, -0.5)  # every row its room, drawn or written, top down
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(_Percent(1.0))
     if "completeness" in aspects:
+        counted = len(shown) - len(absent & set(shown.index)) - len(plain & set(shown.index))
+        label = (
+            translate("overall {share}")
+            if counted == len(shown)
+            else translate("overall {share}, over {n} of {total} aspects")
+        )
         ax.axvline(
             aspects["completeness"],
             color="black",
             linestyle="--",
             linewidth=1,
-            label=translate("overall {share}").format(share=percent(aspects["completeness"])),
+            label=label.format(share=percent(aspects["completeness"]), n=counted, total=len(shown)),
         )
         ax.legend(loc="lower right", fontsize=8)
     ax.set_title(translate("How complete the customer picture is, per aspect"))

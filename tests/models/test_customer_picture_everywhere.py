@@ -109,3 +109,27 @@ def test_no_diagram_colours_part_of_the_picture_as_whole(root, name):
         assert (stage.score is None) == partial, stage.name
     note = chain.stage_scores().loc["Customer intimacy", "note"]
     assert ("over the 1 of 6 aspects the data shows" in note) == partial
+
+
+@pytest.mark.parametrize("name", ["sample", "cdnow"])
+def test_the_payne_frow_picture_chart_draws_only_what_it_counts(root, name):
+    from crmlib.plots.payne_frow import plot_customer_picture
+
+    information = pf.analyse(load_company(root / "data" / name)).information
+    ax = plot_customer_picture(
+        information.aspects,
+        unmeasured=information.unmeasured,
+        uncounted=information.tautological,
+    )
+    texts = [t.get_text() for t in ax.texts]
+    # no bar for an aspect the data lacks; a bar for every other
+    assert len(ax.patches) == 6 - len(information.unmeasured)
+    assert texts.count("not in the data") == len(information.unmeasured)
+    assert sum("not counted" in t for t in texts) == len(information.tautological)
+    counted = 6 - len(information.unmeasured) - len(information.tautological)
+    legend = ax.get_legend().get_texts()[0].get_text()
+    assert legend == f"overall 74%, over {counted} of 6 aspects"
+    if name == "sample":
+        assert information.tautological == ("product_ownership", "profitability")
+    else:
+        assert len(information.unmeasured) == 5

@@ -190,6 +190,9 @@ class Information(Parts):
         The picture's completeness in words (:func:`crmlib.analytics.profile.completeness_words`).
     unmeasured : tuple of str
         The aspects the data holds nothing of: scored 0, not counted in the completeness.
+    tautological : tuple of str
+        The aspects that only repeat "has bought"
+        (:func:`crmlib.analytics.profile.tautological_aspects`): shown, not counted.
     """
 
     tables: pd.DataFrame
@@ -205,6 +208,7 @@ class Information(Parts):
     figures: tuple[Figure, ...] = ()
     completeness_words: str = ""
     unmeasured: tuple[str, ...] = ()
+    tautological: tuple[str, ...] = ()
 
     @property
     def weakest_aspect(self) -> str:
@@ -272,4 +276,5 @@ def information_management(company: Company) -> Information:
         figures=tuple(figures),
         completeness_words=completeness_words(picture),
         unmeasured=tuple(picture.attrs["unmeasured"]),
+        tautological=tuple(picture.attrs["tautological"]),
     )
