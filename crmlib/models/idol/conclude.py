@@ -326,7 +326,9 @@ def verdict_of(analysis: IdolAnalysis, company: Company) -> ModelVerdict:
         )
     if best["n_groups"] > 1:
         profit = a.granularity.value_label == "profit"
-        treatment = float(best["n_groups"]) * float(a.cost_per_treatment)
+        # the trade-off's own cost (one treatment for everybody is the baseline, each
+        # further group costs its own), so the action's net is the optimum's net
+        treatment = float(best["cost"])
         actions.append(
             Action(
                 title=sentence(

@@ -674,3 +674,15 @@ def test_optimum_range_by_hand():
     assert spread.loc[0.2, 10.0] == 4
     # uplift 5%, cost 20: value 0, 25, 35, 40, 42.5; net 0, 5, -5, ... -> 2
     assert spread.loc[0.05, 20.0] == 2
+
+
+def test_the_groups_action_costs_what_the_trade_off_says(analysis):
+    # one definition of the treatment cost: the action's cost and net are the optimum's
+    best = idol.optimum(analysis.tradeoff)
+    action = next(
+        a for a in idol.verdict(analysis).actions if a.title.startswith("Treat customers")
+    )
+    assert action.cost == pytest.approx(float(best["cost"]))
+    assert action.cost == pytest.approx((best["n_groups"] - 1) * analysis.cost_per_treatment)
+    if action.expected_value is not None:
+        assert action.expected_value - action.cost == pytest.approx(float(best["net"]))
