@@ -308,7 +308,10 @@ def plot_probability_alive(
     bins: int = 20,
     title: str | None = None,
 ) -> Axes:
-    """Histogram of the BG/NBD probability alive, split by lapse status when given."""
+    """Histogram of the probability alive, split by lapse status when given.
+
+    The title names the purchase model ``alive.attrs["model"]`` (BG/NBD when not given).
+    """
     _need(alive, ["probability_alive"], "probability alive")
     ax = new_axes(ax)
     edges = np.linspace(0, 1, bins + 1)
@@ -328,7 +331,10 @@ def plot_probability_alive(
     ax.xaxis.set_major_formatter(_share_axis())
     ax.set_xlabel(translate("probability that the customer is still active"))
     ax.set_ylabel(translate("customers"))
-    ax.set_title(translate("Probability alive (BG/NBD)") if title is None else title)
+    model = str(alive.attrs.get("model", "BG/NBD"))  # the purchase model chosen for the company
+    ax.set_title(
+        translate("Probability alive ({model})").format(model=model) if title is None else title
+    )
     return ax
 
 

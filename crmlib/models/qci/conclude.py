@@ -19,7 +19,7 @@ from crmlib.models.qci.activities import (
     PenetrationView,
     best_cross_sell,
 )
-from crmlib.models.qci.context import Readiness
+from crmlib.models.qci.context import Readiness, alive_model
 from crmlib.models.qci.experience import Experience
 from crmlib.models.qci.questionnaire import AREA_OWNERS, Assessment
 from crmlib.models.qci.retention import (
@@ -372,8 +372,9 @@ def means_activities(
         parts.append(
             sentence(
                 "The cheapest customers to bring back are the {win_back_list} lapsed "
-                "customers with consent whom the BG/NBD model still thinks likely alive.",
+                "customers with consent whom the {model} model still thinks likely alive.",
                 win_back_list=count(lapse.win_back_list),
+                model=alive_model(lapse.alive),
             )
         )
     if penetration is not None:
@@ -789,9 +790,10 @@ def _retention_action(r: QciResult, row: pd.Series, currency: str) -> Action:
             rationale=_filled(
                 N_(
                     "{customers} lapsed customers by their own purchase rhythm whom the "
-                    "BG/NBD model still thinks likely alive, and who gave consent."
+                    "{model} model still thinks likely alive, and who gave consent."
                 ),
                 customers=count(n),
+                model=alive_model(lapse.alive),
             ),
             customers=ids,
             customer_set="lapsed customers with consent, likely alive",

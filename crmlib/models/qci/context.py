@@ -41,6 +41,11 @@ def environment_score(scored: Assessment | None) -> tuple[float | None, int]:
 # External environment and customer readiness
 
 
+def alive_model(alive: pd.DataFrame | None) -> str:
+    """The purchase model (BG/NBD, MBG/NBD or Pareto/NBD) a probability alive comes from."""
+    return str(alive.attrs.get("model", "BG/NBD")) if alive is not None else "BG/NBD"
+
+
 @dataclass(frozen=True)
 class Readiness:
     """How ready the customers are to buy, as far as the data and the workshop show it.
@@ -52,6 +57,7 @@ class Readiness:
     alive : DataFrame or None
         ``probability_alive`` per buyer, from the shared customer base's lifetime-value
         fit (fitted once per company); None when the fit failed (``alive_note`` says why).
+        ``attrs["model"]`` names the purchase model (see :func:`alive_model`).
     alive_note : str or None
     alive_caveat : str
         Why the fit's probabilities are doubtful (e.g. they do not tell active from
@@ -80,6 +86,11 @@ class Readiness:
     history_months: float | None = None
     environment_items: int = 0
 
+    @property
+    def alive_model(self) -> str:
+        """The purchase model the probability alive comes from."""
+        return alive_model(self.alive)
+
     def require_alive(self) -> pd.DataFrame:
         """The probability alive per buyer, or a MissingDataError saying why it is missing."""
         if self.alive is None:
@@ -106,7 +117,8 @@ def readiness(
     """Recent purchase activity, the probability alive, campaign response, the workshop item.
 
     The probability alive is the shared base's (``shared``, by default the company's own
-    memoised base), with the fit's status: no second BG/NBD fit here.
+    memoised base), with the fit's status: no second fit here. ``alive.attrs["model"]``
+    names the purchase model it comes from (BG/NBD, MBG/NBD or Pareto/NBD).
     """
     activity = recent_activity(company.transactions, company.customers, end=company.observation_end)
     if shared is None:
@@ -127,6 +139,8 @@ def readiness(
     else:
         alive, note = known.to_frame("probability_alive"), None
         alive.index.name = "customer_id"
+        # the purchase model chosen for the company, so charts and sentences name it
+        alive.attrs["model"] = str(fit.get("purchase_model") or "BG/NBD")
         alive_caveat = reasons if fit["status"] == "caveat" else ""
     campaigns = campaign_response(company.campaigns) if company.campaigns is not None else None
     score, items = environment_score(scored)

@@ -1,5 +1,5 @@
 """QCI's retention activity measured on data: cohorts, the yearly retention rate, lapse
-by each customer's own purchase rhythm next to the BG/NBD probability alive, and what a
+by each customer's own purchase rhythm next to the probability alive, and what a
 rise in retention is worth (with the five-times rule of thumb beside it).
 """
 
@@ -124,7 +124,7 @@ def retention_view(company: Company, base: CustomerBase, *, freq: str = "Q") -> 
 
 @dataclass(frozen=True)
 class LapseView:
-    """Lapse by each customer's own purchase rhythm, next to the BG/NBD probability alive.
+    """Lapse by each customer's own purchase rhythm, next to the probability alive.
 
     Attributes
     ----------
@@ -133,7 +133,8 @@ class LapseView:
     summary : DataFrame
         :func:`crmlib.analytics.lifecycle.lapse_summary` per buyer type.
     alive : DataFrame or None
-        :func:`crmlib.analytics.lifecycle.alive_probabilities`, when it could be fitted.
+        From the shared base's purchase model (:attr:`Readiness.alive`, which names the
+        model in ``attrs["model"]``), when it could be fitted.
     comparison : DataFrame or None
         Per lapse status (``active``, ``lapsed``): ``customers``, ``mean_alive`` and
         ``likely_alive`` (share with a probability alive of 0.5 or more).
@@ -151,7 +152,7 @@ class LapseView:
 
     @property
     def model_separates(self) -> bool:
-        """Whether the BG/NBD model tells the active from the lapsed apart.
+        """Whether the purchase model tells the active from the lapsed apart.
 
         A fit that gives the lapsed about the same mean probability alive as the active
         (less than 10 points apart) says nothing about who has gone: its win-back list

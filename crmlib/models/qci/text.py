@@ -25,7 +25,7 @@ from crmlib.models.qci.activities import (
     PenetrationView,
     best_cross_sell,
 )
-from crmlib.models.qci.context import ENVIRONMENT_ITEMS, Proposition, Readiness
+from crmlib.models.qci.context import ENVIRONMENT_ITEMS, Proposition, Readiness, alive_model
 from crmlib.models.qci.customers import TIER_ORDER, CustomerBase
 from crmlib.models.qci.experience import Experience
 from crmlib.models.qci.questionnaire import AREA_OWNERS, Assessment
@@ -107,10 +107,11 @@ def describe_alive(result: Readiness) -> str:
         "buyers": count(len(p)),
         "median": percent(p.median()),
         "below_20": percent(float((p < 0.2).mean())),
+        "model": alive_model(result.alive),
     }
     if result.alive_caveat:
         return sentence(
-            "The BG/NBD model puts {likely_alive} of the {buyers} buyers at a probability "
+            "The {model} model puts {likely_alive} of the {buyers} buyers at a probability "
             "of 50% or more that they are still active (median {median}); "
             "{below_20} are below 20%. These probabilities are doubtful here "
             "({alive_caveat}): read the chart as the model's view, not as who is still "
@@ -119,7 +120,7 @@ def describe_alive(result: Readiness) -> str:
             **figures,
         )
     return sentence(
-        "The BG/NBD model puts {likely_alive} of the {buyers} buyers at a probability "
+        "The {model} model puts {likely_alive} of the {buyers} buyers at a probability "
         "of 50% or more that they are still active (median {median}); "
         "{below_20} are below 20%, most of them gone for good.",
         **figures,
@@ -795,7 +796,8 @@ def describe_retention(
 
 
 def describe_lapse(view: LapseView) -> str:
-    """The lapse finding, with k, the one-time-buyer rule and the BG/NBD comparison."""
+    """The lapse finding, with k, the one-time-buyer rule and the comparison with the
+    probability alive of the company's purchase model."""
     attrs = view.rhythm.attrs
     total = view.summary.loc["all"]
     parts = [
@@ -823,6 +825,7 @@ def describe_lapse(view: LapseView) -> str:
         )
     if view.comparison is not None and {"active", "lapsed"} <= set(view.comparison.index):
         c = view.comparison
+        model = alive_model(view.alive)
         means = sentence(
             "the mean probability alive is {mean_alive} for the active and "
             "{mean_alive_2} for the lapsed",
@@ -832,35 +835,39 @@ def describe_lapse(view: LapseView) -> str:
         if not view.model_separates:
             parts.append(
                 sentence(
-                    "The BG/NBD model does not tell them apart here ({means}), so its "
+                    "The {model} model does not tell them apart here ({means}), so its "
                     "probabilities are not used to pick customers to win back.",
                     means=means,
+                    model=model,
                 )
             )
         elif view.win_back is None:
             parts.append(
                 sentence(
-                    "The BG/NBD model agrees in the main: {means}. Who of the lapsed may "
+                    "The {model} model agrees in the main: {means}. Who of the lapsed may "
                     "receive marketing is not known: the customer table has no "
                     "consent_marketing column.",
                     means=means,
+                    model=model,
                 )
             )
         else:
             parts.append(
                 sentence(
-                    "The BG/NBD model agrees in the main: {means}. {win_back} lapsed "
+                    "The {model} model agrees in the main: {means}. {win_back} lapsed "
                     "customers who may receive marketing still have a probability alive of "
                     "50% or more: the first win-back list.",
                     means=means,
+                    model=model,
                     win_back=count(view.win_back),
                 )
                 if view.win_back
                 else sentence(
-                    "The BG/NBD model agrees in the main: {means}. {win_back} lapsed "
+                    "The {model} model agrees in the main: {means}. {win_back} lapsed "
                     "customers who may receive marketing still have a probability alive of "
                     "50% or more.",
                     means=means,
+                    model=model,
                     win_back=count(view.win_back),
                 )
             )

@@ -564,3 +564,20 @@ def test_acquisition_cost_parameter_is_a_cost_or_unknown():
         check_parameter("acquisition_cost", -5, spec=spec)
     with pytest.raises(InvalidParameterError):
         check_parameter("acquisition_cost", "cheap", spec=spec)
+
+
+def test_the_probability_alive_names_the_model_it_comes_from(root):
+    # P(alive) is the shared base's, from the purchase model chosen for the company: the
+    # chart and the sentences name that model, not always BG/NBD
+    from crmlib.analytics.base import customer_base as shared_base
+    from crmlib.plots.lifecycle import plot_probability_alive
+
+    company = load_company(root / "data" / "cdnow")
+    chosen = shared_base(company).meta["fit"]["purchase_model"]
+    ready = qci.readiness(company)
+    assert ready.alive_model == chosen
+    assert f"The {chosen} model puts" in qci.describe_alive(ready)
+    ax = plot_probability_alive(ready.require_alive())
+    assert ax.get_title() == f"Probability alive ({chosen})"
+    lapse = qci.lapse_view(company, alive=ready.alive)
+    assert f"The {chosen} model" in qci.describe_lapse(lapse)
