@@ -199,3 +199,14 @@ def test_sample_report_brings_every_model(sample_dir: Path):
     win_back = next(a for a in found.actions if a.title.startswith("Win back"))
     assert win_back.customer_count == len(win_back.customers)
     assert isinstance(plan, pd.DataFrame)
+    # tailoring for every buyer (IDOL) and cross-selling to single-category buyers (QCI)
+    # reach some of the same customers by id: those customers count once in the total
+    table = total.table.set_index("action")
+    groups = next(a for a in found.actions if a.title.startswith("Treat customers"))
+    cross = next(a for a in found.actions if a.title.startswith("Cross-sell"))
+    assert groups.customer_count == len(groups.customers) > 0
+    assert cross.customer_count == len(cross.customers) > 0
+    shared = set(groups.customers) & set(cross.customers)
+    assert shared and cross.title in table.loc[groups.title, "overlaps"]
+    both = table.loc[[groups.title, cross.title]]
+    assert both["counted_base"].sum() < both["net_base"].sum() - 1.0

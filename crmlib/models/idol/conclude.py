@@ -329,6 +329,9 @@ def verdict_of(analysis: IdolAnalysis, company: Company) -> ModelVerdict:
         # the trade-off's own cost (one treatment for everybody is the baseline, each
         # further group costs its own), so the action's net is the optimum's net
         treatment = float(best["cost"])
+        # the buyers it tailors for, by id: the portfolio then counts a buyer whom another
+        # action of the same lever reaches once, instead of adding this on top
+        buyers = a.values.index[a.values["is_buyer"].to_numpy(dtype=bool)]
         actions.append(
             Action(
                 title=sentence(
@@ -359,6 +362,8 @@ def verdict_of(analysis: IdolAnalysis, company: Company) -> ModelVerdict:
                 priority=2,
                 lever="penetration",
                 customer_set="all buyers",
+                customers=tuple(str(c) for c in buyers),
+                customer_count=len(buyers),
                 assumptions=sentence(
                     "an assumed {uplift} of yearly {value_label} from tailored treatment, "
                     "{cost} per treatment group a year (workbook parameters, not measured)",

@@ -5,7 +5,7 @@ up to the company's observation end.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -154,6 +154,8 @@ class PenetrationView:
         Mean margin last year of single- and multi-category buyers.
     wallet : DataFrame or None
         :func:`crmlib.analytics.lifecycle.share_of_wallet` when a wallet is given.
+    single_buyers : Index
+        Last year's buyers of one category only: whom a cross-sell action reaches.
     """
 
     summary: pd.DataFrame
@@ -164,6 +166,7 @@ class PenetrationView:
     margin_single: float | None
     margin_multi: float | None
     wallet: pd.DataFrame | None
+    single_buyers: pd.Index = field(default_factory=lambda: pd.Index([], dtype=object))
 
 
 def penetration_view(
@@ -205,6 +208,7 @@ def penetration_view(
         margin_single=margin_single,
         margin_multi=margin_multi,
         wallet=wallet,
+        single_buyers=per_customer.index[~multi.to_numpy(dtype=bool)],
     )
 
 

@@ -940,6 +940,9 @@ def _actions(r: QciResult, table: pd.DataFrame) -> list[Action]:
                 priority=min(rank, 3),
                 lever="penetration",
                 customer_set="single-category buyers of last year",
+                # by id: the portfolio counts a buyer whom another penetration action
+                # reaches once
+                customers=tuple(str(c) for c in reach.single_buyers) if reach else (),
                 customer_count=single,
                 assumptions=_filled(
                     N_(
