@@ -437,13 +437,24 @@ def plot_table_heatmap(
 
 
 def plot_recent_activity(activity: pd.DataFrame, ax: Axes | None = None) -> Axes:
-    """Bars of the share of customers who bought in the last 3, 6, 12, 24 months."""
+    """Bars of the share of customers who bought in the last 3, 6, 12, 24 months.
+
+    A window the data's history does not cover (``covered`` false, share NaN) gets no
+    bar but the words "longer than the data": its share is unknown.
+    """
     _need(activity, ["share"], "recent activity")
     ax = new_axes(ax, (6.0, 3.5))
     labels = [translate("last {months} months").format(months=m) for m in activity.index]
-    bars = ax.bar(labels, activity["share"].to_numpy(dtype=float), color=BLUE)
+    shares = activity["share"].to_numpy(dtype=float)
+    known = ~np.isnan(shares)
+    positions = np.arange(len(labels))
+    bars = ax.bar(positions[known], shares[known], color=BLUE)
+    ax.set_xticks(positions, labels)
     ax.tick_params(axis="x", labelsize=8)  # room for longer words in other languages
-    ax.bar_label(bars, labels=[percent(s) for s in activity["share"]], fontsize=8)
+    ax.bar_label(bars, labels=[percent(s) for s in shares[known]], fontsize=8)
+    for position in positions[~known]:
+        ax.text(position, 0.02, translate("longer than\nthe data"), ha="center", va="bottom",
+                fontsize=8, color=GREY)  # fmt: skip
     ax.yaxis.set_major_formatter(_share_axis())
     ax.set_ylim(0, 1.05)
     ax.set_ylabel(translate("share of customers who bought"))

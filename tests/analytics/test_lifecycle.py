@@ -403,6 +403,12 @@ def test_recent_activity_and_campaign_response(two_years):
     activity = recent_activity(two_years, customers, end="2024-12-31", windows=(6, 12, 24))
     assert activity["buyers"].tolist() == [1, 3, 4]  # S (Jul); P, R, S; and Q
     assert activity.loc[12, "share"] == pytest.approx(3 / 5)
+    assert activity["covered"].all()  # the lines begin in May 2022
+    # the lines begin 2022-05-01: a three-year window reaches back before them, so who
+    # bought in it is unknown, not everybody who ever bought
+    longer = recent_activity(two_years, customers, end="2024-12-31", windows=(24, 36))
+    assert longer["covered"].tolist() == [True, False]
+    assert np.isnan(longer.loc[36, "share"]) and np.isnan(longer.loc[36, "buyers"])
     campaigns = pd.DataFrame(
         {
             "campaign_id": ["K2", "K2", "K1", "K1"],

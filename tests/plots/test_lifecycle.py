@@ -124,6 +124,13 @@ def test_readiness_charts():
     activity = pd.DataFrame({"buyers": [3, 6], "share": [0.3, 0.6]}, index=[3, 12])
     ax = charts.plot_recent_activity(activity)
     assert [p.get_height() for p in ax.patches] == [0.3, 0.6]
+    # a window longer than the data's history: no bar, but words saying so
+    longer = pd.DataFrame(
+        {"buyers": [3, np.nan], "share": [0.3, np.nan], "covered": [True, False]}, index=[3, 24]
+    )
+    ax = charts.plot_recent_activity(longer)
+    assert [p.get_height() for p in ax.patches] == [0.3]
+    assert [t.get_text() for t in ax.texts] == ["30%", "longer than\nthe data"]
     response = pd.DataFrame(
         {"sent": [10, 10], "responses": [1, 3], "response_rate": [0.1, 0.3]}, index=["K1", "K2"]
     )

@@ -206,10 +206,14 @@ def recent_activity(
     Returns
     -------
     DataFrame
-        Indexed by ``months``: ``buyers`` (who bought in the window) and ``share``.
+        Indexed by ``months``: ``buyers`` (who bought in the window), ``share`` and
+        ``covered`` (whether the purchase lines reach back to the window's start). A
+        window longer than the data's history has no buyers or share (NaN): who bought
+        before the first line cannot be seen, so its share is unknown, not 100%.
     """
     data = purchase_lines(transactions, end)
     stop = end_of(data, end)
+    first_day = data["date"].min().normalize()
     last = data.groupby("customer_id")["date"].max()
     base = (
         customers["customer_id"].nunique()
@@ -219,8 +223,16 @@ def recent_activity(
     rows = []
     for months in windows:
         months = check_months(months)
-        buyers = int((last > stop - pd.DateOffset(months=months)).sum())
+        start = stop - pd.DateOffset(months=months)
+        # the window (start, stop] is covered when the lines begin on its first day
+        covered = bool(first_day <= start + pd.Timedelta(days=1))
+        buyers = int((last > start).sum())
         rows.append(
-            {"months": months, "buyers": buyers, "share": buyers / base if base else np.nan}
+            {
+                "months": months,
+                "buyers": buyers if covered else np.nan,
+                "share": buyers / base if base and covered else np.nan,
+                "covered": covered,
+            }
         )
     return pd.DataFrame(rows).set_index("months")

@@ -181,9 +181,12 @@ def means_readiness(company: Company, result: Readiness) -> str:
             )
         )
     elif result.alive is not None:
+        # both shares of the same people, those who ever bought: the probability alive
+        # is given per buyer, the activity's share is of every customer
+        bought_12 = result.activity["buyers"].get(12, np.nan) / len(result.alive)
         reach = {
             "likely_alive": percent(result.likely_alive),
-            "last_12": percent(a.get(12, np.nan)),
+            "last_12": percent(bought_12),
         }
         parts.append(
             sentence(
@@ -192,7 +195,7 @@ def means_readiness(company: Company, result: Readiness) -> str:
                 "room for reactivation before customers drift away for good.",
                 **reach,
             )
-            if result.likely_alive > a.get(12, 0)
+            if result.likely_alive > bought_12
             else sentence(
                 "About {likely_alive} of the people who ever bought are still within "
                 "reach, against {last_12} who actually bought last year: nearly everyone "

@@ -484,7 +484,9 @@ def test_win_back_is_unknown_without_consent(tmp_path):
 def test_a_doubtful_fit_is_not_taken_as_fact(tmp_path):
     """P(alive) that does not tell active from lapsed: no "still within reach" claim."""
     company = hand_company(tmp_path)
-    activity = pd.DataFrame({"share": [0.25, 0.5, 0.75, 1.0]}, index=[3, 6, 12, 24])
+    activity = pd.DataFrame(
+        {"buyers": [1, 2, 2, 3], "share": [0.25, 0.5, 0.5, 0.75]}, index=[3, 6, 12, 24]
+    )
     alive = pd.DataFrame({"probability_alive": [1.0, 1.0, 0.9]}, index=list("ACD"))
     doubtful = qci.Readiness(activity, alive, None, None, None, "the fit did not converge")
     text = qci.means_readiness(company, doubtful)
@@ -581,3 +583,17 @@ def test_the_probability_alive_names_the_model_it_comes_from(root):
     assert ax.get_title() == f"Probability alive ({chosen})"
     lapse = qci.lapse_view(company, alive=ready.alive)
     assert f"The {chosen} model" in qci.describe_lapse(lapse)
+
+
+def test_reach_and_last_years_buyers_are_shares_of_the_same_people(root):
+    # P(alive) is per buyer; the activity's shares are of every customer: the sentence
+    # sets the two side by side over the people who ever bought
+    from crmlib.formatting import percent
+
+    company = load_company(root / "data" / "sample")
+    ready = qci.readiness(company)
+    of_buyers = ready.activity.loc[12, "buyers"] / len(ready.alive)
+    of_everyone = ready.activity.loc[12, "share"]
+    assert percent(of_buyers) != percent(of_everyone)
+    text = qci.means_readiness(company, ready)
+    assert f"against {percent(of_buyers)} who actually bought last year" in text
