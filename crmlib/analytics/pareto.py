@@ -132,6 +132,22 @@ def value_share_of_top(values: pd.Series, customer_share: float = 0.2) -> float:
     return float(curve["value_share"].iloc[max(n_top, 1) - 1])
 
 
+#: The top 20%'s share of value from which value is called concentrated "as the 20/80 rule
+#: expects" (the rule's 80% with a margin: 70%), in every report that says so.
+CONCENTRATED_TOP20_SHARE = 0.7
+
+
+def follows_20_80(top20_share: float) -> bool:
+    """Whether value is concentrated as the 20/80 rule expects: one rule for every report.
+
+    Parameters
+    ----------
+    top20_share : float
+        The top 20%'s share of value (:func:`value_share_of_top`).
+    """
+    return bool(top20_share >= CONCENTRATED_TOP20_SHARE)
+
+
 def pareto_table(
     values: pd.Series, customer_shares: Sequence[float] = (0.01, 0.05, 0.1, 0.2, 0.5)
 ) -> pd.DataFrame:

@@ -11,7 +11,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from crmlib.analytics.pareto import customer_share_for_value, pareto_curve, value_share_of_top
+from crmlib.analytics.pareto import (
+    customer_share_for_value,
+    follows_20_80,
+    pareto_curve,
+    value_share_of_top,
+)
 from crmlib.analytics.vocabulary import definition
 from crmlib.data.company import Company
 from crmlib.data.quality import (
@@ -263,7 +268,7 @@ def describe_concentration(
         idle=count(c.customers - c.buyers),
         customers=count(c.customers),
     )
-    if c.customer_share <= 0.3:
+    if follows_20_80(c.top20_share):
         text += " " + translate(
             "Value is concentrated, as the 20/80 rule expects: a small group of strategically "
             "significant customers deserves its own treatment."

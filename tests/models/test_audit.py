@@ -88,3 +88,20 @@ def test_the_overview_reads_a_table_without_dates_in_words(company):
     assert view.loc["transactions", "last date"] == "1 Jun 2024"
     assert view.loc["customers", "filled"] == "100%"
     assert scan_report(f"<html><body>{view.to_html()}</body></html>") == []
+
+
+@pytest.mark.parametrize("name", ["sample", "cdnow"])
+def test_every_report_reads_the_20_80_rule_the_same_way(root, name):
+    # the data audit (whole history) and IDIC (the window) each judge their own top-20%
+    # share, by one rule: the words follow the figure, never a second threshold
+    from crmlib.analytics.pareto import follows_20_80
+    from crmlib.models import idic
+
+    company = load_company(root / "data" / name)
+    history = audit.value_concentration(company, 0.8)
+    said = "as the 20/80 rule expects" in audit.describe_concentration(history)
+    assert said == follows_20_80(history.top20_share)
+    result = idic.differentiate(company)
+    window = result.figure("top20_share").value
+    text = idic.describe_differentiate(result, company.currency)
+    assert ("Value is concentrated, as the 20/80 rule expects" in text) == follows_20_80(window)

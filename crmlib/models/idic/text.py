@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from crmlib.analytics.baseline import revenue_forecast_change, selection_baseline
+from crmlib.analytics.pareto import follows_20_80
 from crmlib.analytics.profile import completeness_words
 from crmlib.errors import MissingDataError
 from crmlib.figures import Figure, format_value
@@ -181,11 +182,14 @@ def describe_differentiate(
     words = translate(_metric_words(result))
     share = result.ssc_value_share
     ssc_count, share_text = count(result.ssc_count), percent(share)
+    top20_value = None
     if result.base is not None:
         ssc_count = Safe(cite(result.figure("ssc_count")))
         top20 = result.figure("top20_share")
-        if result.ssc_share == 0.2 and top20.status != "unavailable":
-            share_text = Safe(cite(top20))
+        if top20.status != "unavailable":
+            top20_value = float(top20.value)
+            if result.ssc_share == 0.2:
+                share_text = Safe(cite(top20))
     text = sentence(
         "Over the last {months} months, the {ssc_count} strategically "
         "significant customers (the top {ssc_share} by {words}) brought {share} "
@@ -200,7 +204,9 @@ def describe_differentiate(
         text += translate(
             " That is more than all of it: the other customers together cost more than they bring."
         )
-    elif share >= 0.7:
+    elif follows_20_80(top20_value if top20_value is not None else share):
+        # the top 20%'s share, by the rule every report uses (the SSCs' own share when
+        # they are another top share and no top-20% figure is known)
         text += translate(" Value is concentrated, as the 20/80 rule expects.")
     else:
         text += translate(" Value is spread more evenly than the 20/80 rule expects.")
