@@ -120,16 +120,54 @@ def describe_processes(scores: pd.DataFrame, company: Company) -> Safe:
         parts.append(sentence("No process could be scored on the data or in the workshop."))
         return _paragraph(parts)
     weakest, strongest = known.idxmin(), known.idxmax()
-    parts.append(
-        sentence(
-            "Taking data and workshop together, {strongest} is the strongest process "
-            "({strongest_score}) and {weakest} the weakest ({weakest_score}).",
-            strongest=translate(PROCESSES[strongest]).lower(),
-            strongest_score=percent(known[strongest]),
-            weakest=translate(PROCESSES[weakest]).lower(),
-            weakest_score=percent(known[weakest]),
+    named = {
+        "strongest": translate(PROCESSES[strongest]).lower(),
+        "strongest_score": percent(known[strongest]),
+        "weakest": translate(PROCESSES[weakest]).lower(),
+        "weakest_score": percent(known[weakest]),
+        "n": count(len(known)),
+    }
+    workshop = bool(scores["assessed"].notna().any())
+    if len(known) == 1:
+        # one score is neither the strongest nor the weakest of anything
+        parts.append(
+            sentence(
+                "Only {weakest} could be scored ({weakest_score}); the other four processes "
+                "need data the company does not have, or the workshop's assessment.",
+                **named,
+            )
         )
-    )
+    elif len(known) < len(scores):
+        parts.append(
+            sentence(
+                "Of the {n} processes that could be scored, {strongest} is the strongest "
+                "({strongest_score}) and {weakest} the weakest ({weakest_score}); the others "
+                "need data the company does not have, or the workshop's assessment.",
+                **named,
+            )
+            if workshop
+            else sentence(
+                "On the data alone (the workshop has not scored the processes), of the {n} "
+                "processes that could be scored {strongest} is the strongest "
+                "({strongest_score}) and {weakest} the weakest ({weakest_score}).",
+                **named,
+            )
+        )
+    else:
+        parts.append(
+            sentence(
+                "Taking data and workshop together, {strongest} is the strongest process "
+                "({strongest_score}) and {weakest} the weakest ({weakest_score}).",
+                **named,
+            )
+            if workshop
+            else sentence(
+                "On the data alone (the workshop has not scored the processes), {strongest} "
+                "is the strongest process ({strongest_score}) and {weakest} the weakest "
+                "({weakest_score}).",
+                **named,
+            )
+        )
     both = scores.dropna(subset=["measured", "assessed"])
     apart = both[(both["measured"] - both["assessed"]).abs() >= 0.25]
     if len(apart):
@@ -884,16 +922,32 @@ def verdict(results: Results) -> ModelVerdict:
     company = _company(results)
     result = conclusion(results, company)
     scores = result.scores
-    headline = (
-        sentence(
-            "CRM readiness: {verdict}; the weakest of the five processes is {process} ({score}).",
-            verdict=translate(result.verdict),
-            process=translate(PROCESSES[result.weakest_process]).lower(),
-            score=percent(scores.loc[result.weakest_process, "score"]),
-        )
-        if result.weakest_process is not None
-        else sentence("CRM readiness: {verdict}.", verdict=translate(result.verdict))
-    )
+    scored = int(scores["score"].notna().sum())
+    if result.weakest_process is None:
+        headline = sentence("CRM readiness: {verdict}.", verdict=translate(result.verdict))
+    else:
+        weakest = {
+            "verdict": translate(result.verdict),
+            "process": translate(PROCESSES[result.weakest_process]).lower(),
+            "score": percent(scores.loc[result.weakest_process, "score"]),
+            "n": count(scored),
+        }
+        if scored == len(scores):
+            template = N_(
+                "CRM readiness: {verdict}; the weakest of the five processes is {process} "
+                "({score})."
+            )
+        elif scored == 1:
+            template = N_(
+                "CRM readiness: {verdict}; only {process} could be scored ({score}) of the "
+                "five processes."
+            )
+        else:
+            template = N_(
+                "CRM readiness: {verdict}; the weakest of the {n} processes that could be "
+                "scored is {process} ({score})."
+            )
+        headline = sentence(template, **weakest)
     r = results.readiness
     findings = [_readiness_finding(r)]
     if pd.notna(results.value.retention_rate):

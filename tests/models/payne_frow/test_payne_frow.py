@@ -831,3 +831,23 @@ def test_no_standard_judged_is_not_zero_of_zero(root):
     assert len(result.performance.judged) == 0
     processes, _ = pf.diagram_stages(result, company)
     assert list(processes[-1].lines) == ["no standard judged yet"]
+
+
+def test_strongest_and_weakest_say_over_how_many_processes(root):
+    # CDNOW: two of five processes score on the data, no workshop was held
+    company = load_company(root / "data" / "cdnow")
+    results = pf.analyse(company)
+    scores = pf.conclusion(results, company).scores
+    assert scores["score"].notna().sum() == 2 and scores["assessed"].isna().all()
+    text = str(pf.describe_processes(scores, company))
+    assert "Taking data and workshop together" not in text
+    assert "On the data alone" in text and "of the 2 processes that could be scored" in text
+    headline = pf.verdict(results).headline
+    assert "the weakest of the 2 processes that could be scored is" in headline
+    assert "of the five processes" not in headline
+    # one score alone is neither strongest nor weakest
+    one = scores.copy()
+    one.loc[one.index != "information_management", ["score", "measured"]] = np.nan
+    text = str(pf.describe_processes(one, company))
+    assert "Only information management could be scored" in text
+    assert "strongest" not in text
