@@ -315,7 +315,10 @@ def portfolio_table(found: ActionPortfolio, currency: str) -> pd.DataFrame:
 
 
 def assumptions_table(found: ActionPortfolio) -> pd.DataFrame:
-    """What each valued action's value rests on, stated (the board's caveats)."""
+    """What each valued action's value rests on, stated (the board's caveats).
+
+    Indexed by the action's title: a report shows no row numbers.
+    """
     rows = [
         {
             translate("action"): a.title,
@@ -325,9 +328,62 @@ def assumptions_table(found: ActionPortfolio) -> pd.DataFrame:
         for a in found.actions
         if a.assumptions
     ]
-    return pd.DataFrame(
+    table = pd.DataFrame(
         rows, columns=[translate("action"), translate("model"), translate("assumptions")]
     )
+    return table.set_index(translate("action"))
+
+
+def describe_caveats(found: ActionPortfolio, company: Company) -> Safe:
+    """The caveats the board reads before the values: only those this company's data calls for.
+
+    The values are estimates whenever an action carries one; what the campaigns can and
+    cannot show is said only when the company has a campaigns table, and the channel and
+    the offer are called inseparable only when each offer went out through one channel.
+    """
+    valued = any(a.expected_value is not None for a in found.actions)
+    if not valued:
+        return Safe(
+            translate(
+                "No action carries a value yet, so there is no estimate to qualify: the "
+                "assumptions below are what each value would rest on once the data gives it."
+            )
+        )
+    parts = [
+        translate(
+            "The values are estimates, not forecasts the company can book. Each rests on the "
+            "assumptions below, stated by the model that proposes it. Uplifts in retention, "
+            "take-up or tailoring are assumed, not measured: the range from low to high shows "
+            "how far the value moves with them."
+        )
+    ]
+    campaigns = company.campaigns if company is not None else None
+    if campaigns is not None and len(campaigns):
+        parts.append(
+            translate(
+                "The campaigns table records no control group, so part of the responses "
+                "would have come without the campaign."
+            )
+        )
+        if {"offer", "channel"} <= set(campaigns.columns):
+            sent = campaigns.dropna(subset=["offer", "channel"])
+            if len(sent) and int(sent.groupby("offer")["channel"].nunique().max()) == 1:
+                parts.append(
+                    translate(
+                        "Each offer went out through one channel, so what a channel adds "
+                        "cannot be told apart from what its offer adds."
+                    )
+                )
+    parts.append(
+        translate(
+            "A group chosen for its high value last year tends to fall back towards the "
+            "average next year (regression to the mean): part of a lower forecast for such a "
+            "group is that effect, not churn. Where the history reaches back far enough, the "
+            "Payne & Frow and IDIC reports measure how large it is, from the customers picked "
+            "the same way a year earlier; only the forecast beyond it is a fall to act on."
+        )
+    )
+    return Safe(" ".join(parts))
 
 
 def portfolio_payload(found: ActionPortfolio) -> dict:

@@ -210,3 +210,22 @@ def test_sample_report_brings_every_model(sample_dir: Path):
     assert shared and cross.title in table.loc[groups.title, "overlaps"]
     both = table.loc[[groups.title, cross.title]]
     assert both["counted_base"].sum() < both["net_base"].sum() - 1.0
+
+
+def test_the_caveats_are_those_the_data_calls_for(root):
+    # the sample has campaigns and valued actions; CDNOW neither
+    sample = load_company(root / "data" / "sample")
+    found = strategy.action_portfolio(strategy.collect_verdicts(sample, cache=False).verdicts)
+    text = str(strategy.describe_caveats(found, sample))
+    assert "The values are estimates" in text and "no control group" in text
+    one_channel = int(sample.campaigns.groupby("offer")["channel"].nunique().max()) == 1
+    assert ("cannot be told apart from what its offer adds" in text) == one_channel
+    table = strategy.assumptions_table(found)
+    assert table.index.name == "action" and list(table.columns) == ["model", "assumptions"]
+    cdnow = load_company(root / "data" / "cdnow")
+    found = strategy.action_portfolio(strategy.collect_verdicts(cdnow, cache=False).verdicts)
+    assert all(a.expected_value is None for a in found.actions)
+    text = str(strategy.describe_caveats(found, cdnow))
+    assert text.startswith("No action carries a value yet") and "campaign" not in text
+    # no margin in the data: no action's assumption speaks of a margin it puts a value on
+    assert not any("the value is the margin" in a.assumptions for a in found.actions)

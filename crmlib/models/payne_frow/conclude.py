@@ -458,6 +458,13 @@ def _strategy_action(results: Results, company: Company) -> Action | None:
                 "the value is the margin on the gap to the growth goal: a target, not what a "
                 "particular action brings; its cost is not known. {regression}",
                 regression=_regression_assumption(s),
+            )
+            if pd.notna(rate)
+            else sentence(
+                "no value: the data gives no margin to put on the gap to the growth goal, "
+                "which is a target, not what a particular action brings; its cost is not "
+                "known. {regression}",
+                regression=_regression_assumption(s),
             ),
             effort=3,
             needs=("readiness",),
