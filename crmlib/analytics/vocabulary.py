@@ -300,7 +300,8 @@ _DEFINITIONS = (
             "Customer IDOL's identification: per customer the mean of the aspect scores (0-1) "
             "of personal data, product ownership, profitability, behaviour, needs and contact "
             "data, averaged over all customers. Only the aspects the data holds anything of "
-            "count; the others are unavailable, not 0."
+            "count, less those that only repeat who bought (every buyer known, every other "
+            "customer not); the others are unavailable, not 0."
         ),
         _AT_END,
         "share",
@@ -639,8 +640,8 @@ _DEFINITIONS = (
         N_("Completeness of the SSCs' customer picture"),
         N_(
             "The value chain's customer intimacy: the mean completeness (0-1) of the customer "
-            "picture over the six aspects, for the SSCs (qualifier "
-            "'SSC') and for the other customers ('other')."
+            "picture over the aspects the data shows (as picture_completeness), for "
+            "the SSCs (qualifier 'SSC') and for the other customers ('other')."
         ),
         _AT_END,
         "share",

@@ -507,25 +507,44 @@ def plot_stage_scores(
     Parameters
     ----------
     scores : DataFrame
-        From :meth:`crmlib.models.value_chain.ValueChain.stage_scores`.
+        From :meth:`crmlib.models.value_chain.ValueChain.stage_scores`. A ``partial``
+        score (over part of what its stage measures) is drawn grey, not as a grade.
     limiting : str, optional
-        The stage to outline.
+        The stage to outline; only when another stage of its kind is scored to compare
+        it with (one scored stage limits nothing).
     """
     ax = new_axes(ax, (7.5, 0.34 * len(scores) + 1.4))
     positions = np.arange(len(scores))
     values = scores["score"].to_numpy(dtype=float)
-    colours = [score_colour(v) if np.isfinite(v) else SILVER for v in values]
+    partial = (
+        scores["partial"].to_numpy(dtype=bool)
+        if "partial" in scores.columns
+        else np.zeros(len(scores), dtype=bool)
+    )
+    colours = [
+        score_colour(v) if np.isfinite(v) and not part else SILVER
+        for v, part in zip(values, partial, strict=True)
+    ]
     bars = ax.barh(positions, np.nan_to_num(values), color=colours)
+    if limiting is not None and limiting in scores.index:
+        kind = scores.loc[limiting, "kind"]
+        if int(scores.loc[scores["kind"] == kind, "score"].notna().sum()) < 2:
+            limiting = None
     for bar, name in zip(bars, scores.index, strict=True):
         if name == limiting:
             bar.set_edgecolor(_INK)
             bar.set_linewidth(2)
-    for position, value, basis in zip(positions, values, scores["basis"], strict=True):
-        text = (
-            f"{percent(value)} ({translate(basis)})"
-            if np.isfinite(value)
-            else translate("not scored")
-        )
+    for position, value, basis, part in zip(
+        positions, values, scores["basis"], partial, strict=True
+    ):
+        if not np.isfinite(value):
+            text = translate("not scored")
+        elif part:
+            text = translate("{score} (data, over part of the picture)").format(
+                score=percent(value)
+            )
+        else:
+            text = f"{percent(value)} ({translate(basis)})"
         ax.text(
             (value if np.isfinite(value) else 0) + 0.02, position, text, va="center", fontsize=8
         )

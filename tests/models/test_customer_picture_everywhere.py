@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import matplotlib.colors
 import pytest
 
 from crmlib.analytics.profile import customer_picture
@@ -133,3 +134,19 @@ def test_the_payne_frow_picture_chart_draws_only_what_it_counts(root, name):
         assert information.tautological == ("product_ownership", "profitability")
     else:
         assert len(information.unmeasured) == 5
+
+
+def test_the_stage_scores_chart_grades_no_partial_or_lone_score(root):
+    from crmlib.diagrams.shapes import score_colour
+    from crmlib.models import value_chain
+    from crmlib.plots import value_chain as charts
+
+    chain = value_chain.analyse(load_company(root / "data" / "cdnow"))
+    scores = chain.stage_scores()
+    assert scores["partial"].tolist() == [False, True] + [False] * (len(scores) - 2)
+    ax = charts.plot_stage_scores(scores, limiting=value_chain.limiting_stage(scores))
+    intimacy = ax.patches[1]
+    # grey, not graded green, and not outlined as the limit of a chain of one
+    assert intimacy.get_facecolor()[:3] != matplotlib.colors.to_rgb(score_colour(1.0))
+    assert all(p.get_linewidth() < 2 for p in ax.patches)
+    assert "100% (data, over part of the picture)" in [t.get_text() for t in ax.texts]

@@ -238,8 +238,10 @@ class ValueChain:
         DataFrame
             Indexed by stage name, in chain order (primary, then supporting):
             ``kind`` ("primary" or "supporting"), ``score`` (0-1, NaN when not scored),
-            ``basis`` ("data" or "workshop") and ``note`` (what the score is, or why
-            it is missing).
+            ``basis`` ("data" or "workshop"), ``note`` (what the score is, or why
+            it is missing) and ``partial`` (the score covers only part of what the stage
+            measures, as customer intimacy over the aspects the data shows: it is not
+            coloured as a grade of the whole stage).
         """
         rows = []
         effort = self.effort()
@@ -318,6 +320,8 @@ class ValueChain:
             )
         frame = pd.DataFrame(rows, columns=["stage", "score", "basis", "note"]).set_index("stage")
         frame.insert(0, "kind", ["primary"] * 5 + ["supporting"] * len(CONDITIONS))
+        frame["partial"] = [name == PRIMARY_STAGES[1] and bool(intimacy.unmeasured)
+                            for name in frame.index]  # fmt: skip
         return frame
 
 

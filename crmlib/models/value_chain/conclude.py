@@ -71,12 +71,14 @@ def _why(chain: ValueChain, stage: str, *, plain: bool = False) -> str:
         )
     if stage == "Customer intimacy":
         intimacy = chain.intimacy()
-        gaps = intimacy.gaps
-        if len(gaps) and gaps.index[0] in intimacy.unmeasured:
+        # the score counts the aspects the data shows: its reason is the weakest of those,
+        # and an aspect not in the data is named only when no measured one falls short
+        gaps = intimacy.gaps[~intimacy.gaps.index.isin(list(intimacy.unmeasured))]
+        if not len(gaps) and len(intimacy.gaps):
             return _clause(
                 plain,
                 translate("the {aspect} aspect of the SSCs' picture is not in the data"),
-                aspect=words(gaps.index[0]),
+                aspect=words(intimacy.gaps.index[0]),
             )
         if len(gaps):
             return _clause(
@@ -631,7 +633,7 @@ def diagram(chain: ValueChain) -> tuple[list[Stage], list[Stage]]:
     scores = chain.stage_scores()
     # a completeness over part of the customer picture is not coloured as if it were
     # whole (as IDIC's Identify): the stage's lines say which aspects are missing
-    partial = {PRIMARY_STAGES[1]} if chain.intimacy().unmeasured else set()
+    partial = set(scores.index[scores["partial"].to_numpy(dtype=bool)])
     primary = [
         Stage(
             name,
