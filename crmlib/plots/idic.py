@@ -7,6 +7,7 @@ on. Inputs are the tables made by :mod:`crmlib.models.idic` and the analytics it
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -53,18 +54,30 @@ def plot_data_coverage(
     *,
     threshold: float = 0.5,
     title: str = N_("What the company knows about its customers"),
+    unrecorded: Sequence[str] = (),
 ) -> Axes:
     """Horizontal bars: the share of customers for whom each kind of data exists.
 
     Bars below ``threshold`` are red: that knowledge is missing for most customers.
+    A kind in ``unrecorded`` (the tables have no column or table for it,
+    :attr:`crmlib.models.idic.Identification.unrecorded`) is written "not in the data"
+    instead of drawn as a 0% bar: unknown, not none.
     """
     ax = new_axes(ax, (7, 4))
     values = coverage.iloc[::-1]
-    colours = [RED if v < threshold else BLUE for v in values]
+    absent = set(unrecorded)
+    shown = np.array([label not in absent for label in values.index], dtype=bool)
+    positions = np.arange(len(values))
+    colours = [RED if v < threshold else BLUE for v in values[shown]]
+    ax.barh(positions[shown], values[shown].to_numpy(), color=colours)
+    for y, (label, v) in enumerate(values.items()):
+        if label in absent:
+            ax.text(0.01, y, translate("not in the data"), va="center", fontsize=8, color=GREY)
+        else:
+            ax.text(min(v, 1.0) + 0.01, y, percent(v), va="center", fontsize=8)
     # the kinds of data are the coverage's keys: named in the reader's language here only
-    ax.barh([translate(str(i)) for i in values.index], values.to_numpy(), color=colours)
-    for y, v in enumerate(values):
-        ax.text(min(v, 1.0) + 0.01, y, percent(v), va="center", fontsize=8)
+    ax.set_yticks(positions, [translate(str(i)) for i in values.index])
+    ax.set_ylim(-0.5, len(values) - 0.5)
     ax.set_xlim(0, 1.1)
     ax.xaxis.set_major_formatter(_percent_ticks())
     ax.set_xlabel(translate("share of customers"))

@@ -750,3 +750,14 @@ def test_learning_relationship_on_a_hand_company(tmp_path):
     text = idic.describe_learning(learning)
     assert "the customer started 67%" in text
     assert "Unknown from the data: whether a later offer changed" in text
+
+
+def test_the_coverage_chart_writes_what_the_tables_cannot_hold(root):
+    # CDNOW has no customers table, contacts, campaigns or needs: unknown, not 0%
+    identification = idic.identify(load_company(root / "data" / "cdnow"))
+    unrecorded = identification.unrecorded
+    assert {"name", "contact history", "campaign history", "needs survey"} <= set(unrecorded)
+    ax = charts.plot_data_coverage(identification.coverage, unrecorded=unrecorded)
+    assert len(ax.patches) == len(identification.coverage) - len(unrecorded)
+    texts = [t.get_text() for t in ax.texts]
+    assert texts.count("not in the data") == len(unrecorded) and "0%" not in texts
