@@ -187,8 +187,9 @@ def segment_service(company: Company, segments: pd.Series, *, months: int = 12) 
             rates["revenue_per_response"] if "revenue" in campaigns.columns else np.nan
         )
     else:
-        out["sent"] = 0
-        out["responses"] = 0
+        # no campaigns table: how many offers went out is unknown, not 0
+        out["sent"] = pd.array([pd.NA] * len(out), dtype="Int64")
+        out["responses"] = pd.array([pd.NA] * len(out), dtype="Int64")
         out["response_rate"] = np.nan
         out["revenue_per_response"] = np.nan
     order = [c for c in CATEGORIES if c in out.index] + [

@@ -182,7 +182,7 @@ def service_view(interaction: Interaction, currency: str) -> pd.DataFrame:
         N_("main channel"): s["main_channel"].map(
             lambda v: str(v) if pd.notna(v) else translate("n/a")
         ),
-        N_("offers sent"): s["sent"].map(count),
+        N_("offers sent"): s["sent"].map(lambda v: count(v) if pd.notna(v) else translate("n/a")),
         N_("response rate"): s["response_rate"].map(
             lambda v: percent(v, 1) if pd.notna(v) else translate("n/a")
         ),

@@ -761,3 +761,11 @@ def test_the_coverage_chart_writes_what_the_tables_cannot_hold(root):
     assert len(ax.patches) == len(identification.coverage) - len(unrecorded)
     texts = [t.get_text() for t in ax.texts]
     assert texts.count("not in the data") == len(unrecorded) and "0%" not in texts
+
+
+def test_offers_sent_are_unknown_without_a_campaigns_table(root):
+    from crmlib.models.idic import tables
+
+    company = load_company(root / "data" / "cdnow")
+    view = tables.service_view(idic.analyse(company).interaction, company.currency)
+    assert set(view.loc["offers sent"]) == {"n/a"}
