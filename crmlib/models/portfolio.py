@@ -205,6 +205,12 @@ class Portfolio:
     not_paying: int = 0
 
 
+#: The levers of the enablers: projects that let other actions work (data, readiness).
+#: Their cost comes off the total when they bring no value of their own; an unvalued
+#: action of another lever (a campaign whose take-up is unknown) is left out instead.
+ENABLING_LEVERS = ("data", "readiness")
+
+
 def _keys(number: int, action: Action) -> list[str]:
     """The customer keys an action reaches: its ids, else its named set, else itself."""
     if action.customers:
@@ -226,8 +232,9 @@ def combine(actions: list[Action]) -> Portfolio:
     Actions without customer ids that name the same customer set are the same
     customers; actions naming neither are taken as reaching customers of their own.
     Different levers add up: keeping a customer and serving them for less are
-    different euros. Actions with no value but a known cost (the enablers) subtract
-    their cost from the total. An action whose net base is below 0 does not pay at the
+    different euros. Data and readiness actions with no value but a known cost (the
+    enablers, :data:`ENABLING_LEVERS`) subtract their cost from the total; any other
+    action without a value is unvalued and left out, cost and all. An action whose net base is below 0 does not pay at the
     stated costs: it stays in the table and is left out of the total (it is not run).
 
     Actions must have been through :func:`value_actions`.
@@ -252,7 +259,11 @@ def combine(actions: list[Action]) -> Portfolio:
         }
         rows.append(row)
         if action.net_base is None:
-            if action.expected_value is None and action.cost is not None:
+            if (
+                action.expected_value is None
+                and action.cost is not None
+                and action.lever in ENABLING_LEVERS
+            ):
                 enabler += action.cost
             else:
                 unvalued += 1

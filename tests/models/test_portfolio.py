@@ -86,6 +86,12 @@ def test_unknown_is_not_zero_and_enablers_cost():
         value_actions([_action("v", "penetration", 5000.0, cost=0.0), no_value], RATES)
     )
     assert with_value.net_base == pytest.approx(5000.0 - 2000.0)
+    # a campaign whose take-up is unknown is not an enabler: its cost is not taken off
+    campaign = _action("plan", "retention", None, ["1", "2"], cost=600.0)
+    without = combine(value_actions([_action("v", "penetration", 5000.0, cost=0.0), campaign],
+                                    RATES))  # fmt: skip
+    assert without.net_base == pytest.approx(5000.0) and without.enabler_cost == 0.0
+    assert without.unvalued == 1
 
 
 def test_discount_on_purchases_that_happen_anyway_is_a_cost():

@@ -18,7 +18,11 @@ from crmlib.models.idic.analysis import IdicResult
 from crmlib.models.idic.customize import Customization, plan_total
 from crmlib.models.idic.differentiate import Differentiation
 from crmlib.models.idic.identify import Identification
-from crmlib.models.idic.interact import Interaction, basis_words, cadence_words
+from crmlib.models.idic.interact import (
+    Interaction,
+    basis_words,
+    plan_cadence_words,
+)
 from crmlib.models.verdict import Action, ModelVerdict
 from crmlib.stages import Stage
 from crmlib.text import N_, Safe, escape, sentence, translate
@@ -436,7 +440,7 @@ def _segment_action(
         how.append(sentence("offer '{offer}'", offer=row["offer"]))
     if row["channel"] is not None:
         how.append(sentence("via {channel}", channel=row["channel"]))
-    how.append(cadence_words(row["frequency"]))
+    how.append(plan_cadence_words(row))
     cost, drivers = None, {}
     if contacts is not None and pd.notna(cost_each):
         cost = contacts * float(cost_each)

@@ -29,7 +29,7 @@ from crmlib.analytics.contacts import channel_mix
 from crmlib.data.company import Company
 from crmlib.models.idic.differentiate import GOALS, Differentiation
 from crmlib.models.idic.service import segment_service
-from crmlib.text import N_, sentence, translate
+from crmlib.text import N_, Safe, sentence, translate
 
 #: Names of the usual contact cadences, by contacts per year.
 CADENCE_NAMES = {
@@ -69,6 +69,18 @@ def cadence_words(per_year: float) -> str:
     if int(per_year) in CADENCE_NAMES:
         return translate(CADENCE_NAMES[int(per_year)])
     return sentence("{times} times a year", times=int(per_year))
+
+
+def plan_cadence_words(row) -> str:
+    """A plan row's frequency in words, saying when it is a starting point, not a rhythm.
+
+    Without contacts or campaigns in the data the current rhythm is unknown: the plan
+    then starts at the lowest cadence, and says so rather than presenting it as derived.
+    """
+    words = cadence_words(row["frequency"])
+    if bool(row.get("rhythm_known", True)):
+        return words
+    return sentence("{cadence} to start (the data records no contact rhythm)", cadence=Safe(words))
 
 
 @dataclass(frozen=True)
@@ -199,7 +211,9 @@ def plan_table(
     DataFrame
         Indexed by segment: ``goal``; ``channel``, ``channel_basis``,
         ``cost_per_contact``, ``cost_per_response``, ``contact_share``; ``rhythm``
-        (current contacts per customer-year), ``wanted`` (the rhythm times the
+        (current contacts per customer-year), ``rhythm_known`` (false: no contacts or
+        campaigns in the data, so the cadence is the lowest, a starting point), ``wanted``
+        (the rhythm times the
         category's factor, as a cadence), ``frequency`` (planned contacts per year:
         ``wanted`` lowered to what the margin affords), ``cadence`` (in words),
         ``affordable`` (contacts a year the margin
@@ -232,6 +246,8 @@ def plan_table(
         row.update(
             {
                 "rhythm": rhythm,
+                # no rhythm in the data: the cadence is the plan's starting point
+                "rhythm_known": bool(np.isfinite(rhythm)),
                 "wanted": int(wanted),
                 "frequency": int(frequency),
                 "cadence": cadence_name(frequency),

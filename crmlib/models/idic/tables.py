@@ -15,7 +15,7 @@ from crmlib.formatting import count, money, percent
 from crmlib.models.idic.customize import Customization, require_customization
 from crmlib.models.idic.differentiate import Differentiation, tier_summary
 from crmlib.models.idic.identify import Identification
-from crmlib.models.idic.interact import Interaction, cadence_words
+from crmlib.models.idic.interact import Interaction, plan_cadence_words
 from crmlib.models.idic.text import signed_percent
 from crmlib.text import N_, number, translate
 
@@ -219,7 +219,7 @@ def plan_view(interaction: Interaction, currency: str) -> pd.DataFrame:
         rows[segment] = {
             N_("goal"): translate(row["goal"]),
             N_("channel"): channel,
-            N_("frequency"): cadence_words(row["frequency"]),
+            N_("frequency"): plan_cadence_words(row),
             N_("offer"): row["offer"]
             if row["offer"] is not None
             else translate("n/a (needs campaigns)"),

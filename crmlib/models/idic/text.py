@@ -21,7 +21,7 @@ from crmlib.formatting import count, money, percent
 from crmlib.models.idic.customize import Customization, plan_total, require_customization
 from crmlib.models.idic.differentiate import Differentiation, NeedsView, category_summary
 from crmlib.models.idic.identify import Identification
-from crmlib.models.idic.interact import Interaction, cadence_words
+from crmlib.models.idic.interact import Interaction, plan_cadence_words
 from crmlib.text import N_, Safe, listing, number, plural, sentence, translate
 
 
@@ -533,7 +533,7 @@ def describe_plan(interaction: Interaction, currency: str) -> str:
         text += (
             sentence(
                 " MVC are to be retained {cadence}",
-                cadence=cadence_words(mvc["frequency"]),
+                cadence=Safe(plan_cadence_words(mvc)),
             )
             + (
                 sentence(

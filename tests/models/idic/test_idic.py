@@ -769,3 +769,18 @@ def test_offers_sent_are_unknown_without_a_campaigns_table(root):
     company = load_company(root / "data" / "cdnow")
     view = tables.service_view(idic.analyse(company).interaction, company.currency)
     assert set(view.loc["offers sent"]) == {"n/a"}
+
+
+def test_a_cadence_without_a_contact_rhythm_is_a_starting_point(root):
+    from crmlib.models.idic import tables
+
+    company = load_company(root / "data" / "cdnow")  # no contacts, no campaigns
+    analysis = idic.analyse(company)
+    plan = analysis.interaction.plan
+    assert not plan["rhythm_known"].any()
+    view = tables.plan_view(analysis.interaction, company.currency)
+    assert all(
+        v.endswith("to start (the data records no contact rhythm)") for v in view["frequency"]
+    )
+    titles = [a.title for a in idic.verdict(analysis).actions]
+    assert all("once a year" not in t or "to start" in t for t in titles)
