@@ -164,6 +164,17 @@ class CustomerBase:
         return self.settings.value_metric
 
     @property
+    def value_words(self) -> str:
+        """What current value measures, in the reader's language: "margin after the cost
+        of serving them", "margin before the unmeasured cost of serving them" (no cost to
+        serve in the data) or "revenue"."""
+        if self.value_metric != "margin":
+            return translate("revenue")
+        if self.meta.get("cost_to_serve_known", True):
+            return translate("margin after the cost of serving them")
+        return translate("margin before the unmeasured cost of serving them")
+
+    @property
     def window(self) -> str:
         """The analysis window as ``yyyy-mm-dd..yyyy-mm-dd`` (both days included)."""
         return self.meta["window"]

@@ -113,6 +113,8 @@ def value_curve(base: CustomerBase) -> pd.DataFrame:
 def value_name(base: CustomerBase) -> str:
     """What current value measures, in words (in the reader's language)."""
     if base.value_metric == "margin":
+        if not base.meta.get("cost_to_serve_known", True):
+            return translate("margin before the unmeasured cost to serve")
         return translate("margin after the cost to serve")
     return translate("revenue")
 

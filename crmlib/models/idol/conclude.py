@@ -276,7 +276,7 @@ def verdict_of(analysis: IdolAnalysis, company: Company) -> ModelVerdict:
         "well_known_share": ident.well_known_share,
         "affordable_groups": float(best["n_groups"]),
     }
-    if a.granularity.value_label == "profit":  # on revenue the net is no profit
+    if a.granularity.value_label != "revenue":  # on revenue the net is no profit
         figures["affordable_net_value"] = float(best["net"])
     if a.grid is not None:
         figures["needs_segments"] = float(a.grid.segments.k)
@@ -325,7 +325,7 @@ def verdict_of(analysis: IdolAnalysis, company: Company) -> ModelVerdict:
             )
         )
     if best["n_groups"] > 1:
-        profit = a.granularity.value_label == "profit"
+        profit = a.granularity.value_label != "revenue"
         # the trade-off's own cost (one treatment for everybody is the baseline, each
         # further group costs its own), so the action's net is the optimum's net
         treatment = float(best["cost"])

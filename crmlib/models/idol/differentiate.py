@@ -269,8 +269,13 @@ def granularity(
 
 
 def value_label(values: pd.DataFrame) -> str:
-    """What the base's current value is in words: "profit", or "revenue" without cost."""
-    return "revenue" if values.attrs.get("value_metric") == "revenue" else "profit"
+    """What the base's current value is in words: "profit" (margin less the cost to serve),
+    "margin" (the cost to serve is not measured, so it is not taken off), or "revenue"
+    (the data has no cost)."""
+    if values.attrs.get("value_metric") == "revenue":
+        return "revenue"
+    served = "cost_to_serve" in values.columns and values["cost_to_serve"].notna().any()
+    return "profit" if served else "margin"
 
 
 def granularity_tradeoff(granularity: Granularity, cost_per_treatment: float) -> pd.DataFrame:

@@ -222,11 +222,10 @@ def granularity_figures(
 
     The value at stake rests on revenue when the data has no cost: a caveat that says so.
     """
-    reason = (
-        "on revenue, not profit: the data has no cost"
-        if granularity.value_label == "revenue"
-        else ""
-    )
+    reason = {
+        "revenue": "on revenue, not profit: the data has no cost",
+        "margin": "on margin before the cost to serve, which the data does not measure",
+    }.get(granularity.value_label, "")
     status = "caveat" if reason else "ok"
     best = optimum(tradeoff)
     return [
@@ -241,8 +240,7 @@ def granularity_figures(
         ),
         Figure(
             "tailoring_value_at_stake",
-            definition("tailoring_value_at_stake").label
-            + (" (revenue)" if granularity.value_label == "revenue" else " (profit)"),
+            definition("tailoring_value_at_stake").label + f" ({granularity.value_label})",
             float(granularity.value_at_stake),
             currency,
             window,

@@ -58,7 +58,9 @@ def _value_words(values: pd.DataFrame) -> tuple[str, str]:
         return translate("revenue"), translate("the data has no cost, so value is revenue")
     if values["cost_to_serve"].notna().any():
         return translate("profit"), translate("margin minus the cost of their contacts")
-    return translate("profit"), translate("margin; the cost of contacts is not recorded")
+    return translate("margin"), translate(
+        "the cost of contacts is not recorded, so it is not taken off"
+    )
 
 
 def describe_values(values: pd.DataFrame, currency: str) -> str:

@@ -54,16 +54,27 @@ def describe_base(company: Company, base: CustomerBase) -> str:
         )
         return " ".join(parts)
     sizes = base.tier.value_counts()
+    tiers = listing(
+        sentence("{customers} {tier}", customers=count(sizes.get(t, 0)), tier=word(t))
+        for t in TIER_ORDER
+    )
+    served = base.shared is None or bool(base.shared.meta["cost_to_serve_known"])
     parts.append(
         sentence(
             "The segments here are value tiers on the profit each customer "
             "brought in that year (margin minus the cost of their contacts): {tiers}. "
             "Platinum is the top group that brings half of the profit, gold the next up "
             "to 80%, silver up to 95%, bronze the rest, including those who bought nothing.",
-            tiers=listing(
-                sentence("{customers} {tier}", customers=count(sizes.get(t, 0)), tier=word(t))
-                for t in TIER_ORDER
-            ),
+            tiers=tiers,
+        )
+        if served
+        else sentence(
+            "The segments here are value tiers on the margin each customer brought in "
+            "that year (the cost of their contacts is not recorded, so it is not taken "
+            "off): {tiers}. Platinum is the top group that brings half of the margin, gold "
+            "the next up to 80%, silver up to 95%, bronze the rest, including those who "
+            "bought nothing.",
+            tiers=tiers,
         )
     )
     if base.notes:
@@ -792,6 +803,12 @@ def describe_retention(
             sentence(
                 "A retained customer brought {retained_margin} of margin after the cost "
                 "of their contacts last year.",
+                retained_margin=money(view.retained_margin, currency),
+            )
+            if view.retention_cost is not None
+            else sentence(
+                "A retained customer brought {retained_margin} of margin last year, before "
+                "the cost of their contacts, which the data does not record.",
                 retained_margin=money(view.retained_margin, currency),
             )
         )
