@@ -437,9 +437,10 @@ _DEFINITIONS = (
         "retention_lift_value",
         N_("Value a year kept by five points more retention"),
         N_(
-            "0.05 x the buyers of the previous window in the segments an action aims at x the "
-            "mean current value of those segments' buyers in the window: what five percentage "
-            "points more retention would keep a year. Payne & Frow's retention economics."
+            "0.05 x the window's buyers in the segments an action aims at x their mean "
+            "current value: what five percentage points more retention would keep a year, "
+            "from the retention the same segments (by the previous window's value tiers) had "
+            "a window earlier. Payne & Frow's retention economics."
         ),
         _WINDOW,
         "currency",

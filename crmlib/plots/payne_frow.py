@@ -218,7 +218,9 @@ def plot_retention_economics(value, ax: Axes | None = None, *, currency: str | N
     the chart draws no second lifetime-value formula.
     """
     v = value
-    if pd.isna(v.lift_margin_per_year) or pd.isna(v.retention_rate):
+    # today's rate of the target set: what the same segments kept a window earlier
+    today_rate = getattr(v, "target_retention_rate", v.retention_rate)
+    if pd.isna(v.lift_margin_per_year) or pd.isna(today_rate):
         raise MissingDataError(
             v.skipped.get("retention economics")
             or translate(
@@ -227,13 +229,13 @@ def plot_retention_economics(value, ax: Axes | None = None, *, currency: str | N
         )
     ax = new_axes(ax, (6.5, 3.8))
     per_point = v.target_retained_base * v.target_profit_per_customer
-    top = min(1.0, max(0.8, v.retention_rate + 0.2))
+    top = min(1.0, max(0.8, today_rate + 0.2))
     rates = np.linspace(0, top, 96)
     kept = translate("{value} kept a year").format(value=translate(v.value_word))
     ax.plot(rates, rates * per_point, color=BLUE, linewidth=2, label=kept)
     today = translate("today")
-    ax.plot(v.retention_rate, v.retention_rate * per_point, "o", color=RED, label=today)
-    lifted = min(v.retention_rate + v.retention_lift, 1.0)
+    ax.plot(today_rate, today_rate * per_point, "o", color=RED, label=today)
+    lifted = min(today_rate + v.retention_lift, 1.0)
     ax.plot(lifted, lifted * per_point, "o", color=GREEN, label=translate("+5 points"))
     ax.annotate(
         "+" + money(v.lift_margin_per_year),
@@ -251,7 +253,7 @@ def plot_retention_economics(value, ax: Axes | None = None, *, currency: str | N
         else translate("all customers")
     )
     ax.set_title(
-        translate("Retention economics: {aimed} ({buyers} buyers the year before)").format(
+        translate("Retention economics: {aimed} ({buyers} buyers this year)").format(
             aimed=aimed, buyers=count(v.target_retained_base)
         )
     )

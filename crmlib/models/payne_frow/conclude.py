@@ -517,21 +517,21 @@ def _value_action(results: Results, company: Company) -> Action | None:
     v = results.value
     if pd.isna(v.lift_margin_per_year) or v.target_retained_base == 0:
         return None
-    lifted = min(v.retention_rate + RETENTION_LIFT, 1.0)
+    lifted = min(v.target_retention_rate + RETENTION_LIFT, 1.0)
     who = plural(v.target_retained_base, "customer", "customers")
     aimed = (
         sentence(
-            "the {who} of the target segments ({segments}) who bought the year before",
+            "the {who} of the target segments ({segments}) who bought this year",
             who=who,
             segments=_names(v.target_segments),
         )
         if v.target_segments
-        else sentence("the {who} who bought the year before", who=who)
+        else sentence("the {who} who bought this year", who=who)
     )
     return Action(
         title=sentence(
             "Raise retention from {rate} to {lifted} with loyalty benefits for {aimed}",
-            rate=percent(v.retention_rate),
+            rate=percent(v.target_retention_rate),
             lifted=percent(lifted),
             aimed=aimed,
         ),
@@ -548,11 +548,20 @@ def _value_action(results: Results, company: Company) -> Action | None:
         ),
         lever="retention",
         customers=v.target_ids,
-        customer_set="buyers of the year before in the target segments",
+        customer_set="buyers of the window in the target segments",
         customer_count=v.target_retained_base,
         assumptions=sentence(
-            "the benefits raise their retention by {points} points (assumed, not measured); "
-            "each kept customer brings their segments' mean current value",
+            "the benefits raise their retention by {points} points (assumed, not measured) "
+            "from {rate}, what the same segments kept a year earlier; each kept customer "
+            "brings their segments' mean current value",
+            points=number(RETENTION_LIFT * 100),
+            rate=percent(v.target_retention_rate),
+        )
+        if v.target_rate_basis == "segments"
+        else sentence(
+            "the benefits raise their retention by {points} points (assumed, not measured) "
+            "from the whole base's rate; each kept customer brings their segments' mean "
+            "current value",
             points=number(RETENTION_LIFT * 100),
         ),
         cost_drivers={"benefits": v.target_retained_base},

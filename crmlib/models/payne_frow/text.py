@@ -376,8 +376,20 @@ def describe_value(value: ValueCreation, company: Company, cite: Cite | None = N
         )
         parts.append(
             sentence(
-                "{points} percentage points more retention among {aimed} ({customers} of their "
-                "customers bought the year before) would keep {value} of {word} a year.",
+                "{points} percentage points more retention among {aimed} ({customers} of "
+                "their customers bought this year; the same segments kept {rate} of their "
+                "buyers a year earlier) would keep {value} of {word} a year.",
+                points=_decimals(RETENTION_LIFT * 100, 0),
+                aimed=aimed,
+                customers=count(v.target_retained_base),
+                rate=percent(v.target_retention_rate),
+                value=cite_(lift),
+                word=translate(word),
+            )
+            if v.target_rate_basis == "segments"
+            else sentence(
+                "{points} percentage points more retention among {aimed} ({customers} of "
+                "their customers bought this year) would keep {value} of {word} a year.",
                 points=_decimals(RETENTION_LIFT * 100, 0),
                 aimed=aimed,
                 customers=count(v.target_retained_base),

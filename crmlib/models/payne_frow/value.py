@@ -85,9 +85,17 @@ class ValueCreation(Parts):
     target_customers : int
         Customers in the target segments.
     target_retained_base : int
-        Of them, buyers of the year before: whom more retention would keep.
+        Of them, buyers of the window: whom more retention would keep next year.
     target_profit_per_customer : float
         Mean current value of the target segments' buyers of the window.
+    target_retention_rate : float
+        The retention those segments had a window earlier: of the customers in them by
+        the previous window's value tier who bought then, the share who bought again.
+        Judging this year's retention by this year's tiers would be circular (a customer
+        ranked high on this year's purchases bought this year); the base's rate when the
+        segments are not value tiers. NaN when the previous window is not covered.
+    target_rate_basis : str
+        "segments" (measured as above) or "base" (the whole base's rate).
     lift_margin_per_year : float
         The value a year that :data:`RETENTION_LIFT` more retention keeps over the
         target set: lift x ``target_retained_base`` x ``target_profit_per_customer``.
@@ -131,6 +139,8 @@ class ValueCreation(Parts):
     target_retained_base: int = 0
     target_profit_per_customer: float = float("nan")
     target_ids: tuple[str, ...] = ()
+    target_retention_rate: float = float("nan")
+    target_rate_basis: str = "base"
     figures: tuple[Figure, ...] = ()
     skipped: dict[str, str] = field(default_factory=dict)
 
@@ -305,15 +315,29 @@ def value_creation(
     rate = float(retention.value) if retention.value is not None else float("nan")
     lifetime = _per_buyer(base, buyers)
 
-    # the retention action aims at the target segments: value it over them alone
+    # the retention action aims at the target segments' buyers of the window: keeping
+    # more of them next year; value it over them alone
     aimed = tuple(str(t) for t in target_segments)
     in_target = labels.isin(aimed).to_numpy(dtype=bool) if aimed else np.ones(len(table), bool)
-    target_before = int((in_target & before).sum())
-    target_values = table.loc[in_target & buyer, "current_value"]
+    target_buyers = in_target & buyer
+    target_before = int(target_buyers.sum())
+    target_values = table.loc[target_buyers, "current_value"]
     target_profit = float(target_values.mean()) if len(target_values) else float("nan")
+    # their retention today is what the same segments kept a window earlier: by the
+    # previous window's tiers (this window's tiers are made of this window's buyers)
+    target_rate, rate_basis = rate, "base"
+    if aimed and segment_col == "value_tier" and "previous_value_tier" in table.columns:
+        was_target = table["previous_value_tier"].astype(str).isin(aimed).to_numpy(dtype=bool)
+        cohort = was_target & before
+        rate_basis = "segments"
+        target_rate = (
+            float((cohort & buyer).sum() / cohort.sum())
+            if pd.notna(rate) and cohort.any()
+            else float("nan")
+        )
     lift = (
         RETENTION_LIFT * target_before * target_profit
-        if pd.notna(rate) and target_before and pd.notna(target_profit)
+        if pd.notna(target_rate) and target_before and pd.notna(target_profit)
         else float("nan")
     )
     if pd.isna(rate):
@@ -354,7 +378,7 @@ def value_creation(
         if pd.notna(lift)
         else Figure.unavailable(
             "retention_lift_value", lift_label, base.currency,
-            retention.reason or "no buyer of the year before in the target segments",
+            retention.reason or "no buyer in the target segments, or no retention measured for them",
             retention.window,
         )
     )  # fmt: skip
@@ -390,9 +414,11 @@ def value_creation(
         target_customers=int(in_target.sum()),
         target_retained_base=target_before,
         target_profit_per_customer=target_profit,
-        target_ids=tuple(str(c) for c in table.loc[in_target & before, "customer_id"])
+        target_ids=tuple(str(c) for c in table.loc[target_buyers, "customer_id"])
         if "customer_id" in table.columns
-        else tuple(str(c) for c in table.index[in_target & before]),
+        else tuple(str(c) for c in table.index[target_buyers]),
+        target_retention_rate=target_rate,
+        target_rate_basis=rate_basis,
         figures=figures,
         skipped=skipped,
     )

@@ -731,7 +731,7 @@ def test_revenue_only_value_creation_says_revenue_and_claims_no_profit(shop, tmp
     assert "of revenue in the window" in text
     assert "of margin" not in text and "profit per" not in text
     assert "Which buyers are profitable is not known: it needs the margin" in text
-    assert "(2 of their customers bought the year before) would keep EUR 9 of revenue" in text
+    assert "(2 of their customers bought this year) would keep EUR 9 of revenue" in text
 
 
 def test_the_information_action_says_an_absent_aspect_is_not_in_the_data(root):
@@ -851,3 +851,21 @@ def test_strongest_and_weakest_say_over_how_many_processes(root):
     text = str(pf.describe_processes(one, company))
     assert "Only information management could be scored" in text
     assert "strongest" not in text
+
+
+def test_the_retention_action_is_not_judged_by_its_own_outcome(sample):
+    # this year's platinum and gold all bought this year: their retention is measured on
+    # the customers those tiers held a year earlier, not read as 100% or as the base's rate
+    value = pf.analyse(sample).value
+    table = shared_customer_base(sample).table
+    assert value.target_rate_basis == "segments"
+    was = table["previous_value_tier"].astype(str).isin(value.target_segments)
+    cohort = was & table["bought_previous_window"].astype(bool)
+    expected = (cohort & table["is_buyer"].astype(bool)).sum() / cohort.sum()
+    assert value.target_retention_rate == pytest.approx(expected)
+    assert value.target_retention_rate < 1.0
+    assert value.target_retention_rate != pytest.approx(value.retention_rate)
+    buyers = table["value_tier"].astype(str).isin(value.target_segments) & table["is_buyer"]
+    assert value.target_retained_base == int(buyers.sum()) == len(value.target_ids)
+    action = next(a for a in pf.verdict(pf.analyse(sample)).actions if a.title.startswith("Raise"))
+    assert f"from {value.target_retention_rate:.0%} to" in action.title
