@@ -14,7 +14,7 @@ import pandas as pd
 
 from crmlib.analytics.kpis import KPIS
 from crmlib.data.company import Company
-from crmlib.formatting import money, percent
+from crmlib.formatting import count, money, percent
 from crmlib.models.payne_frow.information import Information
 from crmlib.models.payne_frow.strategy import Strategy
 from crmlib.text import N_, number, translate
@@ -60,7 +60,7 @@ def readable(
     """A table for a report: the columns in ``names`` (renamed), numbers written out.
 
     ``shares`` become percentages, ``amounts`` money in ``currency``, ``scores`` two
-    decimals; missing values show as an empty cell.
+    decimals, whole numbers as counts; missing values show as an empty cell.
     """
     out = frame[list(names)].copy()
     for column in out.columns:
@@ -73,6 +73,9 @@ def readable(
             out[column] = [f"{v:.2f}" if pd.notna(v) else "" for v in values]
         elif values.dtype == bool:
             out[column] = values.map({True: translate("yes"), False: ""})
+        elif pd.api.types.is_integer_dtype(values.dtype):
+            # counts with the report language's thousands separator (1,797; 1.797)
+            out[column] = [count(v) if pd.notna(v) else "" for v in values]
     return out.rename(columns=names)
 
 
