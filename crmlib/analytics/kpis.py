@@ -128,7 +128,8 @@ KPIS: dict[str, Kpi] = {
     for k in (
         Kpi("revenue", N_("Revenue"), _SV, "money", measure=N_("revenue")),
         Kpi("gross_margin", N_("Gross margin"), _SV, "money", measure=N_("margin")),
-        Kpi("active_customers", N_("Active customers"), _SV, "count", measure=N_("customer base")),
+        # buyers of the period (the glossary's "buyers"); its id is kept for saved standards
+        Kpi("active_customers", N_("Buyers"), _SV, "count", measure=N_("customer base")),
         Kpi("new_customers", N_("New customers"), _SV, "count", measure=N_("acquisition")),
         Kpi("retention_rate", N_("Retention rate"), _SV, "share", measure=N_("retention")),
         Kpi("revenue_per_customer", N_("Revenue per customer"), _SV, "money",

@@ -14,7 +14,8 @@ def plot_monthly_activity(
     activity: pd.DataFrame, ax: Axes | None = None, *, currency: str | None = None
 ) -> Axes:
     """Bars of revenue per month, from :func:`crmlib.data.quality.monthly_activity`,
-    with the active customers on a second axis."""
+    with the customers who bought on a second axis (buyers, not the glossary's active
+    customers, who include those with only a contact)."""
     ax = ax or plt.subplots(figsize=(8, 3.5))[1]
     months = activity.index
     ax.bar(months, activity["revenue"], width=20, color=LIGHT, label=translate("revenue"))
@@ -25,11 +26,11 @@ def plot_monthly_activity(
         activity["active_customers"],
         color=BLUE,
         marker=".",
-        label=translate("active customers"),
+        label=translate("buyers"),
     )
-    twin.set_ylabel(translate("active customers"))
+    twin.set_ylabel(translate("buyers"))
     twin.set_ylim(bottom=0)
-    ax.set_title(translate("Revenue and active customers per month"))
+    ax.set_title(translate("Revenue and buyers per month"))
     handles = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
     ax.legend(handles, [h.get_label() for h in handles], loc="upper left")
     return ax
