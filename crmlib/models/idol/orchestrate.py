@@ -488,6 +488,17 @@ def customer_sync(company: Company, values: pd.DataFrame) -> CustomerSync:
             )
         )
     households = checks.household_mix(customers, values["current_value"], values["is_ssc"])
+    served = "cost_to_serve" in values.columns and values["cost_to_serve"].notna().any()
+    if not served and not households["mixed"].to_numpy(dtype=bool).any():
+        # margin before an unmeasured cost to serve: a member who costs more to serve
+        # than they bring cannot be seen, so finding no mix says nothing
+        raise MissingDataError(
+            translate(
+                "the household check found no loss-making member, but without the cost to "
+                "serve it cannot see one; add the interactions and channels tables (with a "
+                "cost per contact)"
+            )
+        )
     top = households[households["mixed"].to_numpy(dtype=bool)].head(10)
     top = top[
         [
