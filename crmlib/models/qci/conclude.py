@@ -274,6 +274,13 @@ def means_conclusion(company: Company, table: pd.DataFrame, currency: str) -> st
         parts.append(translate("Add costs or margin rates to the data to value the activities."))
         return " ".join(parts)
     order = list(valued.index)
+    before_cost = table.attrs.get("acquisition_cost_source") == "unknown" and (
+        "acquisition" in order
+    )
+    if _acquisition_leads_before_cost(table, valued):
+        # valued before its unknown cost it is not comparable: it goes after the
+        # activities valued in full, as describe_potential says
+        order = [a for a in order if a != "acquisition"] + ["acquisition"]
     worth = money(valued["value_per_year"].clip(lower=0).sum(), currency)
     steps = {
         1: translate("Work on {first}: together the one steps are worth {value_per_year} a year."),
@@ -296,6 +303,23 @@ def means_conclusion(company: Company, table: pd.DataFrame, currency: str) -> st
             value_per_year=worth,
         )
     )
+    bounds = []
+    if before_cost:
+        bounds.append(
+            Safe(translate("acquisition is valued before the cost of winning its customers"))
+        )
+    if "penetration" in order:
+        bounds.append(
+            Safe(
+                translate(
+                    "penetration's margin gap also reflects that its buyers are bigger buyers"
+                )
+            )
+        )
+    if bounds:
+        parts.append(
+            sentence("That sum is at most what they bring: {bounds}.", bounds=listing(bounds, "; "))
+        )
     scores = valued["practice_score"].dropna()
     if len(scores):
         weak = scores.idxmin()

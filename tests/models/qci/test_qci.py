@@ -597,3 +597,15 @@ def test_reach_and_last_years_buyers_are_shares_of_the_same_people(root):
     assert percent(of_buyers) != percent(of_everyone)
     text = qci.means_readiness(company, ready)
     assert f"against {percent(of_buyers)} who actually bought last year" in text
+
+
+def test_the_conclusion_orders_and_sums_what_is_comparable(root):
+    # acquisition valued before its unknown cost is not put first, and the sum of gross
+    # and upper-bound values is said to be at most what the steps bring
+    company = load_company(root / "data" / "sample")
+    a = qci.analyse(company)
+    table = qci.improvement_potential(a.acquisition, a.retention, a.penetration, uplift=a.uplift)
+    assert table.index[0] == "acquisition"  # first only while its cost is left out
+    text = qci.means_conclusion(company, table, company.currency)
+    assert "Work on retention, then penetration, then acquisition" in text
+    assert "That sum is at most what they bring" in text
