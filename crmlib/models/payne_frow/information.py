@@ -8,8 +8,8 @@ workbook measures:
 - data currency (:func:`data_currency`): how far each table's latest record lies behind
   the observation end, and the share of customers with any record in the last 12 months;
 - a single customer view (:func:`single_customer_view`): customer ids that repeat,
-  customers recorded twice under two ids (same name and e-mail, or same name and
-  postcode), and records in other tables whose customer id is not in the customers table;
+  customers recorded twice under two ids (the same name and postcode, as IDIC counts
+  them), and records in other tables whose customer id is not in the customers table;
 - which of the workbook's analyses the data supports
   (:func:`crmlib.analytics.data_support.data_support`). Which analysis tools the company
   itself uses is not in its data: the readiness workshop asks it (``pp_analysis_tools``).
@@ -23,10 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from crmlib.analytics.data_support import data_support, support_share, table_quality
 from crmlib.analytics.profile import (
@@ -34,6 +31,7 @@ from crmlib.analytics.profile import (
     completeness_words,
     customer_picture,
     knowledge_levels,
+    probable_duplicates,
 )
 from crmlib.analytics.vocabulary import definition
 from crmlib.data.company import Company
@@ -89,14 +87,6 @@ def data_currency(company: Company) -> tuple[pd.DataFrame, float]:
     return table, share
 
 
-def _key(*columns: pd.Series) -> pd.Series:
-    parts = [c.astype("string").str.strip().str.lower() for c in columns]
-    key = parts[0]
-    for part in parts[1:]:
-        key = key + "|" + part
-    return key
-
-
 def single_customer_view(company: Company) -> dict[str, float]:
     """Whether one customer is one record across the tables.
 
@@ -104,36 +94,25 @@ def single_customer_view(company: Company) -> dict[str, float]:
     -------
     dict
         ``customers`` (records), ``repeated_ids`` (records whose customer_id occurs more
-        than once), ``likely_duplicates`` (records sharing name and e-mail, or name and
-        postcode, with a record under another id), ``surplus_records`` (those records
+        than once), ``likely_duplicates`` (records sharing a folded name and postcode
+        with a record under another id: :func:`crmlib.analytics.profile.probable_duplicates`,
+        as IDIC counts them), ``surplus_records`` (those records
         minus one per group: the records a merge would remove), ``duplicate_share``
         (surplus records over records), ``unmatched_records`` and ``matched_share``
         (records of the other tables whose customer_id is in the customers table, over
-        all their records; NaN without other tables). Without names, e-mails and
-        postcodes the duplicates are unknown (NaN), not zero.
+        all their records; NaN without other tables) and ``customers_derived`` (no
+        customers table: the match holds by construction). Without names and postcodes
+        the duplicates are unknown (NaN), not zero.
     """
     customers = company.customers.reset_index(drop=True)
     ids = customers["customer_id"].astype("string")
     n = len(customers)
-    pairs = [p for p in (("name", "email"), ("name", "postcode")) if set(p) <= set(customers)]
-    if pairs:
-        # Records that share either key belong to one person: connected components, so a
-        # record matched by e-mail to one and by postcode to another joins both.
-        rows, cols = [], []
-        for pair in pairs:
-            key = _key(*(customers[c] for c in pair))
-            # each record's first record with the same key (a cythonised "first" per
-            # group: a Python call per group took minutes at a million customers)
-            present = key.dropna()
-            labels = pd.Series(present.index, index=present.index)
-            first = labels.groupby(present.to_numpy(), sort=False).transform("first")
-            rows += list(first.index)
-            cols += list(first.to_numpy(dtype=int))
-        graph = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
-        _, label = connected_components(graph, directed=False)
-        size = pd.Series(label).map(pd.Series(label).value_counts())
-        in_group = int((size > 1).sum())
-        surplus = int(in_group - pd.Series(label)[size > 1].nunique())
+    if {"name", "postcode"} <= set(customers.columns):
+        # the workbook's one definition of a probable duplicate (IDIC's Identify counts
+        # the same records): the same folded name and postcode under different ids
+        doubled = probable_duplicates(customers)
+        in_group = len(doubled)
+        surplus = int(in_group - doubled["group"].nunique())
         share = surplus / n if n else float("nan")
     else:
         in_group, surplus, share = float("nan"), float("nan"), float("nan")
@@ -154,6 +133,9 @@ def single_customer_view(company: Company) -> dict[str, float]:
         "duplicate_share": share,
         "unmatched_records": unmatched,
         "matched_share": 1 - unmatched / total if total else float("nan"),
+        # no customers table: the ids are the other tables' own, so every record matches
+        # by construction and the share says nothing
+        "customers_derived": bool(getattr(company, "customers_derived", False)),
     }
 
 

@@ -632,6 +632,39 @@ def describe_information(
     return paragraph(parts)
 
 
+def _single_view(view: dict) -> list[Safe]:
+    """The single customer view's sentences: duplicates and records of unknown customers."""
+    parts: list[Safe] = []
+    if pd.isna(view["duplicate_share"]):
+        parts.append(
+            sentence(
+                "The customers table holds no names and postcodes, so customers recorded "
+                "twice under two ids cannot be found."
+            )
+        )
+    else:
+        parts.append(
+            sentence(
+                "For a single customer view, {likely} customer records share a name and a "
+                "postcode with another record: merging them would remove {surplus} records "
+                "({share}).",
+                likely=count(view["likely_duplicates"]),
+                surplus=count(view["surplus_records"]),
+                share=percent(view["duplicate_share"], 1),
+            )
+        )
+    if pd.notna(view["matched_share"]):
+        parts.append(
+            sentence(
+                "{matched} of the records in the other tables carry a customer id known in "
+                "the customers table; {repeated} customer ids occur more than once.",
+                matched=percent(view["matched_share"], 1),
+                repeated=count(view["repeated_ids"]),
+            )
+        )
+    return parts
+
+
 def _currency_and_view(info: Information) -> list[Safe]:
     """Data currency, the single customer view and the analysis tools, in sentences."""
     parts = []
@@ -657,33 +690,16 @@ def _currency_and_view(info: Information) -> list[Safe]:
             )
         )
     view = info.customer_view
-    if pd.isna(view["duplicate_share"]):
+    if view.get("customers_derived"):
         parts.append(
-            sentence(
-                "The customers table holds no names, e-mails or postcodes, so customers "
-                "recorded twice under two ids cannot be found."
+            translate(
+                "The company has no customers table: its customers are the ids in the other "
+                "tables, so neither customers recorded twice nor records of unknown customers "
+                "can be found."
             )
         )
     else:
-        parts.append(
-            sentence(
-                "For a single customer view, {likely} customer records share a name with "
-                "another record's e-mail or postcode: merging them would remove {surplus} "
-                "records ({share}).",
-                likely=count(view["likely_duplicates"]),
-                surplus=count(view["surplus_records"]),
-                share=percent(view["duplicate_share"], 1),
-            )
-        )
-    if pd.notna(view["matched_share"]):
-        parts.append(
-            sentence(
-                "{matched} of the records in the other tables carry a customer id known in "
-                "the customers table; {repeated} customer ids occur more than once.",
-                matched=percent(view["matched_share"], 1),
-                repeated=count(view["repeated_ids"]),
-            )
-        )
+        parts += _single_view(view)
     if info.analysis_tools is None:
         parts.append(
             sentence(

@@ -18,6 +18,7 @@ from crmlib.data.company import load_company  # noqa: E402
 from crmlib.diagrams import draw_payne_frow  # noqa: E402
 from crmlib.errors import MissingDataError, ParameterError  # noqa: E402
 from crmlib.instruments import Answers, load_instrument  # noqa: E402
+from crmlib.models import idic  # noqa: E402
 from crmlib.models import payne_frow as pf  # noqa: E402
 from crmlib.models.verdict import ModelVerdict  # noqa: E402
 from crmlib.plots import payne_frow as charts  # noqa: E402
@@ -370,10 +371,12 @@ def test_single_customer_view_by_hand(shop, tmp_path):
         }
     )
     view = pf.single_customer_view(company)
-    # A-B share name and e-mail, B-E name and postcode, C-D name and postcode:
-    # {A, B, E} and {C, D} are two people recorded five times; a merge removes 3 of 6
-    assert (view["likely_duplicates"], view["surplus_records"]) == (5, 3)
-    assert view["duplicate_share"] == pytest.approx(0.5)
+    # the workbook's one definition (IDIC's too): the same folded name and postcode.
+    # B-E and C-D match; A-B share only an e-mail, which is not a match: {B, E} and
+    # {C, D} are two people recorded four times, and a merge removes 2 of 6
+    assert (view["likely_duplicates"], view["surplus_records"]) == (4, 2)
+    assert view["duplicate_share"] == pytest.approx(2 / 6)
+    assert view["likely_duplicates"] == len(idic.identify(company).duplicates)
     # the shop's purchases and contacts are of A, B and C: all known ids
     assert view["matched_share"] == 1.0 and view["repeated_ids"] == 0
     company.customers = company.customers[["customer_id"]]
@@ -869,3 +872,12 @@ def test_the_retention_action_is_not_judged_by_its_own_outcome(sample):
     assert value.target_retained_base == int(buyers.sum()) == len(value.target_ids)
     action = next(a for a in pf.verdict(pf.analyse(sample)).actions if a.title.startswith("Raise"))
     assert f"from {value.target_retention_rate:.0%} to" in action.title
+
+
+def test_derived_customers_are_not_checked_against_themselves(root):
+    company = load_company(root / "data" / "cdnow")  # no customers table
+    information = pf.analyse(company).information
+    assert information.customer_view["customers_derived"]
+    text = str(pf.describe_information(information, company))
+    assert "neither customers recorded twice nor records of unknown customers" in text
+    assert "carry a customer id known in the customers table" not in text
