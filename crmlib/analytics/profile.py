@@ -22,6 +22,8 @@ contact                   share of: e-mail, phone, consent recorded, and a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 
@@ -266,6 +268,29 @@ def customer_picture(
     out["completeness"] = out[counted].mean(axis=1) if counted else np.nan
     out.attrs.update(unmeasured=unmeasured, tautological=tautological, counted=counted)
     return out
+
+
+def weakest_aspect(
+    aspects: pd.Series, unmeasured: Iterable[str] = (), uncounted: Iterable[str] = ()
+) -> str:
+    """The aspect to complete first: the counted aspect with the lowest mean completeness.
+
+    One rule for every model. An aspect the data holds nothing of is unknown, not the
+    weakest at 0% (the reports name those apart); one that only repeats who bought is not
+    counted. Only when no aspect is counted is the first unmeasured one returned.
+
+    Parameters
+    ----------
+    aspects : Series
+        Mean completeness (0-1) per aspect; unmeasured aspects may be absent.
+    unmeasured, uncounted : iterable of str
+        The picture's ``attrs["unmeasured"]`` and ``attrs["tautological"]``.
+    """
+    absent, plain = set(unmeasured), set(uncounted)
+    counted = [a for a in ASPECTS if a in aspects.index and a not in absent | plain]
+    if counted:
+        return str(aspects[counted].astype(float).idxmin())
+    return next((a for a in ASPECTS if a in absent), ASPECTS[0])
 
 
 def completeness_words(picture: pd.DataFrame) -> str:

@@ -20,6 +20,7 @@ from crmlib.analytics.profile import (
     customer_picture,
     knowledge_levels,
     unmeasured_aspects,
+    weakest_aspect,
 )
 from crmlib.analytics.profitability import DEFAULT_TIERS
 from crmlib.data.company import Company
@@ -175,8 +176,8 @@ class Identification:
 
     @property
     def weakest_aspect(self) -> str:
-        """The aspect with the lowest mean completeness."""
-        return str(self.aspects[self.counted].idxmin())
+        """The aspect to complete first (:func:`crmlib.analytics.profile.weakest_aspect`)."""
+        return weakest_aspect(self.aspects, self.unmeasured, self.tautological)
 
 
 def identify(company: Company, values: pd.DataFrame) -> Identification:

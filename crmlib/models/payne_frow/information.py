@@ -32,6 +32,7 @@ from crmlib.analytics.profile import (
     customer_picture,
     knowledge_levels,
     probable_duplicates,
+    weakest_aspect,
 )
 from crmlib.analytics.vocabulary import definition
 from crmlib.data.company import Company
@@ -194,7 +195,8 @@ class Information(Parts):
 
     @property
     def weakest_aspect(self) -> str:
-        return str(self.aspects[list(ASPECTS)].idxmin())
+        """The aspect to complete first (:func:`crmlib.analytics.profile.weakest_aspect`)."""
+        return weakest_aspect(self.aspects, self.unmeasured, self.tautological)
 
     @property
     def counts(self) -> dict[str, int]:

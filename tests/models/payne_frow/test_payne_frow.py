@@ -737,15 +737,21 @@ def test_revenue_only_value_creation_says_revenue_and_claims_no_profit(shop, tmp
     assert "(2 of their customers bought this year) would keep EUR 9 of revenue" in text
 
 
-def test_the_information_action_says_an_absent_aspect_is_not_in_the_data(root):
-    """CDNOW holds no personal data: the action says so rather than 'known for 0%'."""
+def test_the_weakest_aspect_is_one_for_every_model(root):
+    """CDNOW holds no personal data: not the weakest at 0%, but unknown. Payne & Frow and
+    IDOL name the same aspect to complete, so the board lists that step once."""
+    from crmlib.models import idol, strategy
 
     company = load_company(root / "data" / "cdnow")
     result = pf.analyse(company)
+    assert result.information.weakest_aspect == idol.analyse(company).identification.weakest_aspect
+    assert result.information.weakest_aspect == "behaviour"
     titles = [a.title for a in pf.verdict(result).actions]
     information = [t for t in titles if t.startswith("Complete the customer picture")]
     assert information and all("0%" not in t for t in information)
-    assert any("(not in the data)" in t for t in information)
+    found = strategy.action_portfolio(strategy.collect_verdicts(company, cache=False).verdicts)
+    picture = [a for a in found.actions if a.title.startswith("Complete the customer picture")]
+    assert len(picture) == 1 and "Payne & Frow" in picture[0].model
 
 
 def _recorder():
