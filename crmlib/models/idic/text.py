@@ -45,29 +45,26 @@ def describe_identify(result: Identification) -> str:
             completeness=completeness_words(result.picture),
         )
     )
-    weakest = recorded.drop(["name", "address"], errors="ignore").sort_values().head(2)
-    if len(weakest):
-        text += sentence(
-            "; the thinnest parts are {parts}",
-            parts=listing(
-                (
-                    sentence(
-                        "{data} ({share})",
-                        data=translate(k),
-                        share=percent(v),
-                    )
-                    for k, v in weakest.items()
-                ),
-                N_(" and "),
-            ),
-        )
+    # a kind of data every customer has is not thin: only those below 100% are named
+    weakest = recorded.drop(["name", "address"], errors="ignore")
+    weakest = weakest[weakest < 1].sort_values().head(2)
+    parts = [
+        sentence("{data} ({share})", data=translate(k), share=percent(v))
+        for k, v in weakest.items()
+    ]
+    if len(parts) == 2:
+        text += sentence("; the thinnest parts are {parts}", parts=listing(parts, N_(" and ")))
+    elif parts:
+        text += sentence("; the thinnest part is {part}", part=parts[0])
     text += "."
     if result.unrecorded:
         text += sentence(
             " The data does not record {data} at all: the steps that need them say so and move on.",
             data=listing(translate(k) for k in result.unrecorded),
         )
-    if not result.duplicates_checked:
+    if result.customers_derived:
+        pass  # said once below, with the reason: there is no customer table
+    elif not result.duplicates_checked:
         text += translate(
             " Probable duplicates cannot be looked for: the customer table has no names and "
             "postcodes to compare. Add both columns to find customers registered twice."
@@ -92,10 +89,12 @@ def describe_identify(result: Identification) -> str:
             households=count(result.households),
         )
     if result.customers_derived:
-        # every customer is an id of the transactions: no row can point to an unknown one
+        # every customer is an id of the transactions: no row can point to an unknown one,
+        # and no record can be a second record of another customer
         text += translate(
             " There is no customer table: the customers are the ids in the transactions, "
-            "so whether a sale belongs to a known customer cannot be checked."
+            "so neither customers registered twice nor sales of unknown customers can be "
+            "found."
         )
         return text
     tables = listing(t for t in result.unknown_references.index)
