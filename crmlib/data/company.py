@@ -99,6 +99,10 @@ class Company:
     database: str = ""
     language: str = "en"
     locale: str = ""
+    #: What no setting gave and the workbook took instead: "name" (the folder's or the
+    #: database's), "observation_end" (the last sale) and "currency" (none). A report
+    #: says so, since a reader cannot tell an assumed setting from a given one.
+    assumed: tuple[str, ...] = ()
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -456,6 +460,15 @@ def load_company(
     else:
         tables, sources, derived = _read_and_check(data_dir, database, mapping)
 
+    assumed = tuple(
+        setting
+        for setting, missing in (
+            ("name", not (name or info.get("name"))),
+            ("observation_end", end is None),
+            ("currency", not company_currency),
+        )
+        if missing
+    )
     if end is None:
         last = tables["transactions"]["date"].max()
         end = last.normalize() if pd.notna(last) else pd.Timestamp.today().normalize()
@@ -482,6 +495,7 @@ def load_company(
         customers_derived=derived,
         language=setting.language,
         locale=setting.locale,
+        assumed=assumed,
         **tables,
     )
 

@@ -28,7 +28,7 @@ from crmlib.data.quality import (
 from crmlib.figures import Figure
 from crmlib.formatting import count, day, money, percent
 from crmlib.i18n import current_locale
-from crmlib.text import N_, Safe, escape, sentence, translate
+from crmlib.text import N_, Safe, escape, listing, sentence, translate
 
 
 @dataclass(frozen=True)
@@ -143,6 +143,24 @@ def describe_tables(company: Company) -> str:
         )
     else:
         text += " " + translate("Every table of the data model is present.")
+    assumed = set(getattr(company, "assumed", ()))
+    said = []
+    if "name" in assumed:
+        said.append(
+            sentence("the name **{company}** is its folder's or database's", company=company.name)
+        )
+    if "observation_end" in assumed:
+        said.append(
+            sentence("the analysis ends on the last sale, {end}", end=day(company.observation_end))
+        )
+    if "currency" in assumed:
+        said.append(sentence("the amounts carry no currency"))
+    if said:
+        text += " " + sentence(
+            "No company.yml says otherwise, so the workbook assumes: {assumptions}. Set them "
+            "in company.yml (name, observation_end, currency) if they are wrong.",
+            assumptions=listing(said, "; "),
+        )
     return text
 
 

@@ -105,3 +105,18 @@ def test_every_report_reads_the_20_80_rule_the_same_way(root, name):
     window = result.figure("top20_share").value
     text = idic.describe_differentiate(result, company.currency)
     assert ("Value is concentrated, as the 20/80 rule expects" in text) == follows_20_80(window)
+
+
+def test_the_audit_says_what_it_assumed(root, tmp_path):
+    import shutil
+
+    for name in ("customers.csv", "transactions.csv"):
+        shutil.copy(root / "data" / "sample" / name, tmp_path / name)
+    bare = load_company(tmp_path)
+    assert bare.assumed == ("name", "observation_end", "currency")
+    text = audit.describe_tables(bare)
+    assert "the workbook assumes" in text and "the amounts carry no currency" in text
+    given = load_company(tmp_path, name="Linde", observation_end="2025-06-30", currency="EUR")
+    assert given.assumed == ()
+    assert "assumes" not in audit.describe_tables(given)
+    assert load_company(root / "data" / "sample").assumed == ()
