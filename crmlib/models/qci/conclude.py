@@ -440,7 +440,8 @@ class QciDiagram:
         Acquisition, retention, penetration, efficiency.
     sources : dict
         Per ring and activity, where its colour comes from: ``"assessment"``,
-        ``"data"`` or ``"none"``.
+        ``"data"``, ``"figures"`` (grey: the data's figure is shown, no score colours it)
+        or ``"none"``.
     """
 
     rings: list[tuple[str, tuple[str, ...], float | None]]
@@ -551,7 +552,11 @@ def diagram(
             value = scored.activities.loc[key, "reality"]
             score = None if np.isnan(value) else value / 100
         centre.append((name, (line,) if line else (), score))
-        sources[name] = "assessment" if score is not None else "none"
+        # an activity the data measured but the workshop did not score shows its figure
+        # uncoloured: grey for want of a score, not for want of a measure
+        sources[name] = (
+            "assessment" if score is not None else ("figures" if line is not None else "none")
+        )
     return QciDiagram(rings, centre, sources)
 
 
@@ -593,6 +598,13 @@ def describe_diagram(result: QciDiagram) -> str:
                     ),
                     "; ",
                 ),
+            )
+        )
+    if "figures" in by_source:
+        parts.append(
+            sentence(
+                "Grey with the data's figure, as the workshop has not scored them: {elements}.",
+                elements=_element_list(by_source["figures"]),
             )
         )
     if "none" in by_source:

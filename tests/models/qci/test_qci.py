@@ -609,3 +609,13 @@ def test_the_conclusion_orders_and_sums_what_is_comparable(root):
     text = qci.means_conclusion(company, table, company.currency)
     assert "Work on retention, then penetration, then acquisition" in text
     assert "That sum is at most what they bring" in text
+
+
+def test_the_diagram_text_does_not_call_a_measured_activity_unmeasured(root):
+    company = load_company(root / "data" / "cdnow")  # measured, but no workshop scores
+    d = qci.diagram(qci.analyse(company))
+    text = qci.describe_diagram(d)
+    assert d.sources["Acquisition"] == "figures" and d.sources["Retention"] == "figures"
+    assert "Grey with the data's figure" in text
+    none = text.split("Grey, neither scored nor measured:")[-1] if "neither" in text else ""
+    assert "acquisition" not in none.split(".")[0]
