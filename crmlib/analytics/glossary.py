@@ -415,11 +415,12 @@ CORRECTIONS = (
     ),
     Correction(
         N_("Lucidchart, '4 CRM-modellen die de klantloyaliteit verhogen'"),
-        N_("expands QCI as 'Quality Competitive Index'"),
+        N_("presents QCI, 'Quality Competitive Index', as an index to compute"),
         N_(
-            "QCi is the consultancy behind the customer management model and its "
-            "assessment, the Customer Management Assessment Tool (CMAT; Woodcock, Stone & "
-            "Foss): a name, not an index."
+            "The name is expanded so, but QCI is a customer management model with an "
+            "assessment (the Customer Management Assessment Tool, CMAT, of the consultancy "
+            "QCi; Woodcock, Stone & Foss), scored in a workshop: not an index computed from "
+            "data."
         ),
     ),
 )

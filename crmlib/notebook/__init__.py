@@ -117,7 +117,13 @@ def step(name: str):
         yield
     except MissingDataError as missing:
         # The models' own mechanism (crmlib.models.steps) keeps the reason; here it is said.
-        say(N_("*{name} is skipped: {reason}.*"), name=translate(name), reason=reason(missing))
+        shown, why = translate(name), reason(missing)
+        # "Penetration is skipped: Penetration needs ..." reads as "... skipped: it needs ..."
+        for lead in (shown, name):
+            if why.lower().startswith(lead.lower() + " needs "):
+                why = translate("it needs") + why[len(lead) + len(" needs") :]
+                break
+        say(N_("*{name} is skipped: {reason}.*"), name=shown, reason=why)
 
 
 def say(template: str, **values) -> None:

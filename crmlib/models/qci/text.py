@@ -736,9 +736,11 @@ def describe_retention(
     cite = cite or format_value
     window = view.window
     if not view.measured:
+        # no pointer to "the cohorts above": this sentence is also a finding in the
+        # strategy report, which shows no cohorts
         return sentence(
-            "The yearly retention rate is not available: {reason}. The cohorts above "
-            "show what the data does cover.",
+            "The yearly retention rate is not available: {reason}; the retention per "
+            "cohort shows what the data does cover.",
             reason=view.unavailable_reason,
         )
     period = ""
