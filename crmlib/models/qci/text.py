@@ -981,12 +981,11 @@ def _benchmark_phrase(score: float, benchmarks: dict[str, float]) -> str:
             best=percent(best / 100),
         )
     if score >= average:
+        # placed roughly, as the benchmark caveat says: no distance in points
         return sentence(
-            "above the average company (about {average}) but {best} points short of "
-            "the best (about {best_2})",
+            "above the average company (about {average}), below the best (about {best})",
             average=percent(average / 100),
-            best=number(best - score, 0),
-            best_2=percent(best / 100),
+            best=percent(best / 100),
         )
     if score > low:
         return sentence(
