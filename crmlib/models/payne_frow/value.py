@@ -345,8 +345,9 @@ def value_creation(
 
     if retention_cost > 0:
         keep_cost, keep_source = float(retention_cost), "parameter"
-    elif base.meta["cost_to_serve_known"] and len(buyers):
-        keep_cost = float(table["cost_to_serve"].sum()) / len(buyers)
+    elif pd.notna(base.retention_cost):
+        # the base's one definition: the kept customers' yearly cost to serve
+        keep_cost = base.retention_cost
         keep_source = "measured cost to serve"
     else:
         keep_cost, keep_source = float("nan"), "not known"

@@ -99,8 +99,11 @@ def retention_view(company: Company, base: CustomerBase, *, freq: str = "Q") -> 
     margin = cost = None
     if base.annual is not None and len(retained):
         margin = float(base.annual["profit"].reindex(retained).mean())
-        # the base's flag, not its note: the note reads in the report's language
-        if base.shared is None or base.shared.meta["cost_to_serve_known"]:
+        if base.shared is not None:
+            # the base's one definition, as Payne & Frow reads it
+            shared_cost = base.shared.retention_cost
+            cost = float(shared_cost) if pd.notna(shared_cost) else None
+        else:
             cost = float(base.annual["cost_to_serve"].reindex(retained).mean())
     figure = base.figure("retention_rate") if base.shared is not None else None
     rate = float(window.loc["all", "retention_rate"])

@@ -147,11 +147,13 @@ def test_value_creation_by_hand(shop):
     lifetime = value.figure("lifetime_value_per_buyer")
     assert (lifetime.status, lifetime.value) == ("unavailable", None)
     assert np.isnan(value.lifetime_value)
-    assert value.retention_cost == pytest.approx((8 + 0.4) / 2)
+    # keeping a customer costs what the kept customers cost to serve (the base's one
+    # definition, as QCI reads it): A, kept, had one store contact of 8
+    assert value.retention_cost == pytest.approx(8.0)
     assert value.retention_cost_source == "measured cost to serve"
-    assert value.acquisition_cost == pytest.approx(5 * 4.2)
+    assert value.acquisition_cost == pytest.approx(5 * 8.0)
     assert value.acquisition_cost_source == "5x rule of thumb"
-    assert value.replacement_cost == pytest.approx(21.0)
+    assert value.replacement_cost == pytest.approx(40.0)  # B, lost, won back at 40
     assert value.profitable_share == 1.0
     text = pf.describe_value(value, shop)
     assert "rule of thumb, not a measurement" in text

@@ -619,3 +619,16 @@ def test_the_diagram_text_does_not_call_a_measured_activity_unmeasured(root):
     assert "Grey with the data's figure" in text
     none = text.split("Grey, neither scored nor measured:")[-1] if "neither" in text else ""
     assert "acquisition" not in none.split(".")[0]
+
+
+def test_qci_and_payne_frow_keep_a_customer_at_the_same_cost(root):
+    from crmlib.analytics.base import customer_base
+    from crmlib.models import payne_frow as pf
+
+    company = load_company(root / "data" / "sample")
+    base = customer_base(company)
+    kept = qci.analyse(company).retention
+    value = pf.analyse(company).value
+    assert kept.retention_cost == pytest.approx(base.retention_cost)
+    assert value.retention_cost == pytest.approx(base.retention_cost)
+    assert set(kept.retained) == set(base.retained)
