@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from crmlib.analytics.checks import need_table
+from crmlib.analytics.contacts import channel_handovers as contact_handovers
 from crmlib.analytics.contacts import sorted_contacts
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.text import translate
@@ -141,42 +142,42 @@ def contact_threads(interactions: pd.DataFrame, window_days: int = 14) -> pd.Dat
 # -- channels ------------------------------------------------------------------------
 
 
-def channel_handovers(interactions: pd.DataFrame, window_days: int = 14) -> pd.DataFrame:
+def channel_handovers(
+    interactions: pd.DataFrame, window_days: int = 14, *, until=None
+) -> pd.DataFrame:
     """Contacts where an episode moved to another channel, and whether the history followed.
 
-    A *handover* is a contact in another channel than the previous contact of the same
-    episode: the customer came back about the same question somewhere else. The
-    history *did not follow* (``history_lost``) when the question was still not
-    settled in the new channel: the contact was not resolved, or, where resolution is
-    not recorded, the customer had to contact the company yet again.
+    The handovers and their outcome are :func:`crmlib.analytics.contacts.channel_handovers`
+    (one definition, which Payne & Frow's continuity reads too): the history *did not
+    follow* (``history_lost``) when the new channel did not continue the case, that is
+    the customer had to contact the company again about it, or its contact did not
+    resolve the question. A handover too close to ``until`` to tell is not counted as
+    lost (``history_known`` false).
 
     Returns
     -------
     DataFrame
         One row per handover: ``customer_id``, ``process``, ``date``,
-        ``from_channel``, ``to_channel``, ``gap_days`` (since the previous contact)
-        and ``history_lost`` (bool).
+        ``from_channel``, ``to_channel``, ``history_lost`` (bool) and ``history_known``
+        (bool).
     """
-    threads = contact_threads(interactions, window_days)
-    moved = (threads["position"].to_numpy() > 0) & (
-        threads["channel"].to_numpy(dtype=object) != threads["previous_channel"].to_numpy(object)
-    )
-    previous_date = threads["date"].shift(1)
-    resolved = threads["resolved"].to_numpy()
-    went_on = ~threads["last"].to_numpy()
-    lost = np.where(np.isnan(resolved), went_on, resolved == 0)
-    out = pd.DataFrame(
-        {
-            "customer_id": threads["customer_id"].to_numpy(object)[moved],
-            "process": threads["process"].to_numpy(object)[moved],
-            "date": threads["date"].to_numpy()[moved],
-            "from_channel": threads["previous_channel"].to_numpy(object)[moved],
-            "to_channel": threads["channel"].to_numpy(object)[moved],
-            "gap_days": (threads["date"] - previous_date).dt.days.to_numpy()[moved],
-            "history_lost": lost[moved].astype(bool),
-        }
-    )
+    moves = contact_handovers(interactions, window_days, until=until)
+    continued = moves["continued"]
+    known = continued.notna().to_numpy(dtype=bool)
+    out = moves[["customer_id", "process", "date", "from_channel", "to_channel"]].copy()
+    out["history_lost"] = known & ~continued.fillna(True).to_numpy(dtype=bool)
+    out["history_known"] = known
     return out.reset_index(drop=True)
+
+
+def _known_handovers(handovers: pd.DataFrame) -> tuple[int, int]:
+    """(handovers whose outcome is known, of them the ones where the history was lost)."""
+    known = (
+        handovers["history_known"].to_numpy(dtype=bool)
+        if "history_known" in handovers.columns
+        else np.ones(len(handovers), dtype=bool)
+    )
+    return int(known.sum()), int(handovers["history_lost"].to_numpy(dtype=bool)[known].sum())
 
 
 def handover_matrix(handovers: pd.DataFrame) -> pd.DataFrame:
@@ -188,9 +189,22 @@ def handover_matrix(handovers: pd.DataFrame) -> pd.DataFrame:
         One row per (``from_channel``, ``to_channel``) pair that occurs:
         ``handovers``, ``lost`` and ``lost_rate``, most handovers first.
     """
-    grouped = handovers.groupby(["from_channel", "to_channel"], observed=True)["history_lost"]
-    out = pd.DataFrame({"handovers": grouped.size(), "lost": grouped.sum().astype(np.int64)})
-    out["lost_rate"] = out["lost"] / out["handovers"]
+    data = handovers.assign(
+        _known=handovers["history_known"].to_numpy(dtype=bool)
+        if "history_known" in handovers.columns
+        else True
+    )
+    grouped = data.groupby(["from_channel", "to_channel"], observed=True)
+    out = pd.DataFrame(
+        {
+            "handovers": grouped.size(),
+            "lost": grouped["history_lost"].sum().astype(np.int64),
+            "known": grouped["_known"].sum().astype(np.int64),
+        }
+    )
+    # of the handovers whose outcome is known (one near the data's end is not yet)
+    out["lost_rate"] = (out["lost"] / out["known"]).where(out["known"] > 0)
+    out = out.drop(columns="known")
     return out.sort_values("handovers", ascending=False).reset_index()
 
 
@@ -780,7 +794,7 @@ def orchestration_scorecard(
         "channels": (
             "channel handovers",
             "the history did not follow",
-            None if handovers is None else (len(handovers), int(handovers["history_lost"].sum())),
+            None if handovers is None else _known_handovers(handovers),
         ),
         "customer processes": (
             "problem episodes",

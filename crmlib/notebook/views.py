@@ -157,7 +157,7 @@ def show_continuity(company: Company, window_days: int) -> None:
             )
         )
         return
-    contacts = pf.contacts_last_year(company, "process")
+    contacts = pf.contact_history(company, "process")
     flow = pf.continuity(contacts, company.channels, window_days=window_days)
     plot_continuity(flow)
     plt.show()

@@ -80,7 +80,15 @@ class ChannelSync:
 
     @property
     def lost_rate(self) -> float:
-        return float(self.handovers["history_lost"].mean()) if len(self.handovers) else 0.0
+        """The share of handovers (of known outcome) where the history did not follow."""
+        known = (
+            self.handovers["history_known"].to_numpy(dtype=bool)
+            if "history_known" in self.handovers.columns
+            else np.ones(len(self.handovers), dtype=bool)
+        )
+        if not known.any():
+            return float("nan")
+        return float(self.handovers["history_lost"].to_numpy(dtype=bool)[known].mean())
 
 
 @dataclass(frozen=True)
@@ -316,7 +324,7 @@ def channel_sync(
         company, company.require("interactions", "channel", "process", step=N_("the channel check"))
     )
     start, end, window = _window(company, base)
-    handovers = checks.channel_handovers(interactions, window_days)
+    handovers = checks.channel_handovers(interactions, window_days, until=end)
     handovers = handovers[_inside(handovers["date"], start, end)].reset_index(drop=True)
     used = checks.channels_per_customer(interactions[_inside(interactions["date"], start, end)])
     lost = handovers[handovers["history_lost"].to_numpy(dtype=bool)]

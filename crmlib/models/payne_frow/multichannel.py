@@ -219,22 +219,35 @@ def continuity(
             f"repeat_window_days must be a whole number of days, got {window_days}"
         )
     until = interactions.attrs.get("until") if until is None else until
+    since = interactions.attrs.get("since")
     if channels is not None and not is_loaded(channels):
-        return _continuity(interactions, channels, int(window_days), until)
+        return _continuity(interactions, channels, int(window_days), until, since)
     # the report, the live window and the exercises ask for the same windows of the same
     # contacts: each window's result is kept with the contacts (a loaded table's)
-    key = (id(channels), None if until is None else pd.Timestamp(until))
+    key = (
+        id(channels),
+        None if until is None else pd.Timestamp(until),
+        None if since is None else pd.Timestamp(since),
+    )
     by_window: dict[int, Continuity] = derived(interactions, "continuity", key, dict)
     days = int(window_days)
     if days not in by_window:
-        by_window[days] = _continuity(interactions, channels, days, until)
+        by_window[days] = _continuity(interactions, channels, days, until, since)
     return by_window[days]
 
 
 def _continuity(
-    interactions: pd.DataFrame, channels: pd.DataFrame | None, window_days: int, until
+    interactions: pd.DataFrame,
+    channels: pd.DataFrame | None,
+    window_days: int,
+    until,
+    since=None,
 ) -> Continuity:
     episodes = contact_episodes(interactions, window_days=int(window_days))
+    if since is not None and len(episodes):
+        # formed on the whole history, counted when they start in the period
+        episodes = episodes[(episodes["start"] > pd.Timestamp(since)).to_numpy(dtype=bool)]
+        episodes = episodes.reset_index(drop=True)
     if episodes.empty:
         raise MissingDataError(
             translate("cross-channel continuity needs contacts with a customer process")
@@ -262,6 +275,8 @@ def _continuity(
     out.index.name = "process"
     paths = episodes.loc[cross, "channel_path"].value_counts()
     moves = channel_handovers(interactions, int(window_days), until=until)
+    if since is not None and len(moves):
+        moves = moves[(moves["date"] > pd.Timestamp(since)).to_numpy(dtype=bool)]
     handovers = pd.DataFrame()
     if len(moves):
         handovers = pd.concat([handover_summary(moves), handover_summary(moves, "process")])
@@ -427,6 +442,28 @@ def contacts_last_year(company: Company, *columns: str, step: str = "it") -> pd.
     return derived(interactions, "contacts last year", end, cut)
 
 
+def contact_history(company: Company, *columns: str, step: str = "it") -> pd.DataFrame:
+    """Every contact up to the observation end, for the episodes of the last 12 months.
+
+    An episode that began before the year is not cut in two at its start (as the customer
+    base counts them): the episodes are formed on this history and those that start in
+    the year are kept. ``attrs`` carries ``since`` (the year's start) and ``until`` (the
+    observation end). For a loaded company it is the same table each time it is asked.
+    """
+    interactions = company.require("interactions", "channel", *columns, step=step)
+    end = company.observation_end
+
+    def cut() -> pd.DataFrame:
+        days = pd.to_datetime(interactions["date"], errors="coerce")
+        out = interactions[(days <= end).to_numpy(dtype=bool, na_value=False)].copy()
+        out.attrs["until"] = end
+        out.attrs["since"] = end - pd.DateOffset(months=12)
+        mark_loaded(out)
+        return out
+
+    return derived(interactions, "contact history", end, cut)
+
+
 def multichannel_integration(
     company: Company,
     *,
@@ -466,7 +503,7 @@ def multichannel_integration(
             skipped, "purchase_mix", _segment_mix, purchases, labels, N_("purchases"), order or ()
         )
     step = "it"
-    threads = attempt(skipped, "continuity", contacts_last_year, company, "process", step=step)
+    threads = attempt(skipped, "continuity", contact_history, company, "process", step=step)
     flow = None
     if threads is not None:
         flow = attempt(

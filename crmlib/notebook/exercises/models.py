@@ -295,7 +295,7 @@ def continuity_changes(company, window_days: int, new_window: int) -> list[Chang
     """Predict: what a longer repeat window does to the episodes and to channel hopping."""
     from crmlib.models import payne_frow as pf
 
-    contacts = pf.contacts_last_year(company, "process")
+    contacts = pf.contact_history(company, "process")
     now = pf.continuity(contacts, company.channels, window_days=window_days)
     then = pf.continuity(contacts, company.channels, window_days=new_window)
     return [
