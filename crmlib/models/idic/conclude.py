@@ -196,9 +196,12 @@ def verdict_from(
             "(marketing consent is not recorded)."
         )
     elif total is not None:
+        # every past response is counted (the campaigns had no control group): an upper
+        # bound, which the strategy report values net of the share that comes anyway
         headline += sentence(
-            "; a plan per value category for the {reachable} reachable customers is "
-            "expected to bring {total} of margin a year.",
+            "; a plan per value category for the {reachable} reachable customers would "
+            "bring up to {total} of margin a year, counting every past response as the "
+            "offer's.",
             reachable=count(reachable),
             total=money(total, currency),
         )
