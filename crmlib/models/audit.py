@@ -157,8 +157,9 @@ def describe_tables(company: Company) -> str:
         said.append(sentence("the amounts carry no currency"))
     if said:
         text += " " + sentence(
-            "No company.yml says otherwise, so the workbook assumes: {assumptions}. Set them "
-            "in company.yml (name, observation_end, currency) if they are wrong.",
+            "The company's settings do not say otherwise, so the workbook assumes: "
+            "{assumptions}. The company's name, observation end and currency can be set "
+            "where they are wrong.",
             assumptions=listing(said, "; "),
         )
     return text
