@@ -172,11 +172,7 @@ def channel_handovers(
 
 def _known_handovers(handovers: pd.DataFrame) -> tuple[int, int]:
     """(handovers whose outcome is known, of them the ones where the history was lost)."""
-    known = (
-        handovers["history_known"].to_numpy(dtype=bool)
-        if "history_known" in handovers.columns
-        else np.ones(len(handovers), dtype=bool)
-    )
+    known = handovers["history_known"].to_numpy(dtype=bool)
     return int(known.sum()), int(handovers["history_lost"].to_numpy(dtype=bool)[known].sum())
 
 
@@ -189,17 +185,12 @@ def handover_matrix(handovers: pd.DataFrame) -> pd.DataFrame:
         One row per (``from_channel``, ``to_channel``) pair that occurs:
         ``handovers``, ``lost`` and ``lost_rate``, most handovers first.
     """
-    data = handovers.assign(
-        _known=handovers["history_known"].to_numpy(dtype=bool)
-        if "history_known" in handovers.columns
-        else True
-    )
-    grouped = data.groupby(["from_channel", "to_channel"], observed=True)
+    grouped = handovers.groupby(["from_channel", "to_channel"], observed=True)
     out = pd.DataFrame(
         {
             "handovers": grouped.size(),
             "lost": grouped["history_lost"].sum().astype(np.int64),
-            "known": grouped["_known"].sum().astype(np.int64),
+            "known": grouped["history_known"].sum().astype(np.int64),
         }
     )
     # of the handovers whose outcome is known (one near the data's end is not yet)

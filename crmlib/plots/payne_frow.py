@@ -219,7 +219,7 @@ def plot_retention_economics(value, ax: Axes | None = None, *, currency: str | N
     """
     v = value
     # today's rate of the target set: what the same segments kept a window earlier
-    today_rate = getattr(v, "target_retention_rate", v.retention_rate)
+    today_rate = v.target_retention_rate
     if pd.isna(v.lift_margin_per_year) or pd.isna(today_rate):
         raise MissingDataError(
             v.skipped.get("retention economics")

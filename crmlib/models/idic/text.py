@@ -63,8 +63,15 @@ def describe_identify(result: Identification) -> str:
             data=listing(translate(k) for k in result.unrecorded),
         )
     if result.customers_derived:
-        pass  # said once below, with the reason: there is no customer table
-    elif not result.duplicates_checked:
+        # every customer is an id of the transactions: no row can point to an unknown one,
+        # and no record can be a second record of another customer
+        text += translate(
+            " There is no customer table: the customers are the ids in the transactions, "
+            "so neither customers registered twice nor sales of unknown customers can be "
+            "found."
+        )
+        return text  # no customer table: no households, no unknown references either
+    if not result.duplicates_checked:
         text += translate(
             " Probable duplicates cannot be looked for: the customer table has no names and "
             "postcodes to compare. Add both columns to find customers registered twice."
@@ -88,15 +95,6 @@ def describe_identify(result: Identification) -> str:
             "record; they are kept apart here, as the data records them.",
             households=count(result.households),
         )
-    if result.customers_derived:
-        # every customer is an id of the transactions: no row can point to an unknown one,
-        # and no record can be a second record of another customer
-        text += translate(
-            " There is no customer table: the customers are the ids in the transactions, "
-            "so neither customers registered twice nor sales of unknown customers can be "
-            "found."
-        )
-        return text
     tables = listing(t for t in result.unknown_references.index)
     text += sentence(
         " {unknown} rows of {tables} point to an unknown customer. The workbook "

@@ -81,11 +81,7 @@ class ChannelSync:
     @property
     def lost_rate(self) -> float:
         """The share of handovers (of known outcome) where the history did not follow."""
-        known = (
-            self.handovers["history_known"].to_numpy(dtype=bool)
-            if "history_known" in self.handovers.columns
-            else np.ones(len(self.handovers), dtype=bool)
-        )
+        known = self.handovers["history_known"].to_numpy(dtype=bool)
         if not known.any():
             return float("nan")
         return float(self.handovers["history_lost"].to_numpy(dtype=bool)[known].mean())

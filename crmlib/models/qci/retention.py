@@ -88,14 +88,18 @@ def retention_view(company: Company, base: CustomerBase, *, freq: str = "Q") -> 
     cohorts = cohort_retention(tx, freq, end=end)
     window = window_retention(tx, end=end, months=YEAR, segments=base.prior_tier)
     window = window.reindex(tier_order(window.index))
-    buys = purchase_lines(tx)
-    day = buys["date"]
-    ids = buys["customer_id"]
-    previous = (day > base.year_start - pd.DateOffset(months=YEAR)) & (day <= base.year_start)
-    current = (day > base.year_start) & (day <= end)
-    retained = pd.Index(ids[previous.to_numpy(bool)].unique()).intersection(
-        pd.Index(ids[current.to_numpy(bool)].unique())
-    )
+    if base.shared is not None and int(base.shared.settings.window_months) == YEAR:
+        # the base's kept customers: no second pass over the purchase lines
+        retained = base.shared.retained
+    else:
+        buys = purchase_lines(tx)
+        day = buys["date"]
+        ids = buys["customer_id"]
+        previous = (day > base.year_start - pd.DateOffset(months=YEAR)) & (day <= base.year_start)
+        current = (day > base.year_start) & (day <= end)
+        retained = pd.Index(ids[previous.to_numpy(bool)].unique()).intersection(
+            pd.Index(ids[current.to_numpy(bool)].unique())
+        )
     margin = cost = None
     if base.annual is not None and len(retained):
         margin = float(base.annual["profit"].reindex(retained).mean())
