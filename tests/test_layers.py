@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1] / "crmlib"
 
 LAYERS = [
     ("base", ["crmlib", "crmlib.errors", "crmlib.atomic", "crmlib.i18n", "crmlib.formatting", "crmlib.paths",
-              "crmlib.text", "crmlib.text_columns", "crmlib.memory", "crmlib.loaded", "crmlib.digest", "crmlib.export", "crmlib.stages", "crmlib.parameters",
+              "crmlib.text", "crmlib.text_columns", "crmlib.memory", "crmlib.money", "crmlib.loaded", "crmlib.digest", "crmlib.export", "crmlib.stages", "crmlib.parameters",
               "crmlib.figures"]),
     ("data", ["crmlib.data", "crmlib.privacy"]),
     ("analytics", ["crmlib.analytics"]),

@@ -71,6 +71,7 @@ from crmlib.figures import BY_REVENUE, Figure
 from crmlib.formatting import count, day, percent
 from crmlib.i18n import current
 from crmlib.memory import release_memory
+from crmlib.money import round_money
 from crmlib.text import N_, Safe, sentence, translate
 from crmlib.text_columns import frame_values, isin
 
@@ -608,9 +609,9 @@ def _build(
 
     bought = in_window & purchase
     out["purchases"] = per.distinct(bought, days)
-    out["revenue"] = per.reduce(in_window, amount, "sum", fill=0.0)
+    out["revenue"] = round_money(per.reduce(in_window, amount, "sum", fill=0.0))
     if margin_known:
-        out["gross_margin"] = per.reduce(in_window, line_margin, "sum", fill=0.0)
+        out["gross_margin"] = round_money(per.reduce(in_window, line_margin, "sum", fill=0.0))
     else:
         out["gross_margin"] = np.nan
 
@@ -634,14 +635,16 @@ def _build(
             out["cost_to_serve"] = served["cost_to_serve"].reindex(ids).fillna(0.0)
     if not cts_known:
         notes.append(N_("cost to serve not measured: no interactions or channels table"))
-    earlier = per.reduce(
-        in_previous, line_margin if metric == "margin" else amount, "sum", fill=0.0
+    earlier = round_money(
+        per.reduce(in_previous, line_margin if metric == "margin" else amount, "sum", fill=0.0)
     )
     out["previous_value"] = _previous_value(
         pd.Series(earlier, index=ids), ids, metric, interactions if cts_known else None,
         channels, (previous_start, start),
     )  # fmt: skip
-    out["previous_revenue"] = per.reduce(in_previous, amount, "sum", fill=0.0).astype(float)
+    out["previous_revenue"] = round_money(
+        per.reduce(in_previous, amount, "sum", fill=0.0).astype(float)
+    )
     cts = out["cost_to_serve"].fillna(0.0)
     out["profit"] = out["gross_margin"] - cts if margin_known else np.nan
     out["current_value"] = (
@@ -656,8 +659,63 @@ def _build(
     del per, position, codes, days, purchase, bought, in_window, in_previous
     del margin, line_margin, amount, is_return, dates, tx_dates
 
-    fit = _forecast(tx, out, end, requested, metric, margin_known, cts_known, use_cache)
-    notes += fit.reasons
+    summary = summarize_transactions(
+        tx, "customer_id", "date", "amount", freq=requested["freq"], observation_end=end
+    )
+    fit = _shared_fit(
+        tx, summary, out["is_buyer"], end, requested["freq"], window_months, use_cache
+    )
+    consent = None
+    if customers is not None and "consent_marketing" in customers.columns:
+        consent = customers.drop_duplicates("customer_id").set_index("customer_id")[
+            "consent_marketing"
+        ]
+    return finish_base(
+        out,
+        summary,
+        fit,
+        requested=requested,
+        metric=metric,
+        window=(previous_start, start, end),
+        data_start=data_start,
+        known={
+            "margin_known": margin_known,
+            "cost_to_serve_known": bool(cts_known),
+            "contacts_known": bool(contacts_known),
+        },
+        consent=consent,
+        episodes=_episode_counts(interactions, start, end),
+        notes=notes,
+    )
+
+
+def finish_base(
+    out: pd.DataFrame,
+    summary: pd.DataFrame,
+    fit: LifetimeFit,
+    *,
+    requested: dict[str, Any],
+    metric: str,
+    window: tuple[pd.Timestamp, pd.Timestamp, pd.Timestamp],
+    data_start: pd.Timestamp,
+    known: dict[str, bool],
+    consent: pd.Series | None,
+    episodes: dict[str, Any],
+    notes: list[str],
+) -> CustomerBase:
+    """The base from its per-customer facts, however they were computed.
+
+    ``out`` holds the columns the lines give (purchases, value, contacts, RFM, up to
+    ``is_active``), indexed by the sorted text ids; ``summary`` and ``fit`` are the
+    lifetime summary and fit of the same lines. The forecast, the SSC flags, the value
+    categories and tiers, consent and the base's description are added here, once for
+    the loaded path and the engine's (:mod:`crmlib.analytics.base_engine`).
+    """
+    previous_start, start, end = window
+    window_months = requested["window_months"]
+    _forecast(out, summary, fit, requested, metric, known["cost_to_serve_known"])
+    notes = notes + fit.reasons
+    ids = out.index
 
     out["is_ssc"] = flag_ssc(out["current_value"], requested["ssc_share"]).to_numpy()
     # growth is measured like with like: the forecast is gross (margin or revenue before
@@ -676,12 +734,9 @@ def _build(
     out["value_category"] = categories["value_category"]
     out["value_tier"] = value_tiers(out["current_value"], DEFAULT_TIERS).astype(str)
     out["previous_value_tier"] = value_tiers(out["previous_value"], DEFAULT_TIERS).astype(str)
-    consent_known = customers is not None and "consent_marketing" in customers.columns
+    consent_known = consent is not None
     if consent_known:
-        consent = customers.drop_duplicates("customer_id").set_index("customer_id")
-        out["consent_marketing"] = (
-            consent["consent_marketing"].astype("boolean").reindex(ids).astype("boolean")
-        )
+        out["consent_marketing"] = consent.astype("boolean").reindex(ids).astype("boolean")
     else:
         out["consent_marketing"] = pd.array([pd.NA] * len(ids), dtype="boolean")
 
@@ -704,11 +759,9 @@ def _build(
         "data_start": data_start.date().isoformat(),
         "window_coverage": _coverage(data_start, start, end),
         "previous_coverage": _coverage(data_start, previous_start, start),
-        "margin_known": margin_known,
-        "cost_to_serve_known": bool(cts_known),
-        "contacts_known": bool(contacts_known),
+        **known,
         "consent_known": bool(consent_known),
-        "episodes": _episode_counts(interactions, start, end),
+        "episodes": episodes,
         "fit": fit.to_dict(),
         "notes": notes,
     }
@@ -793,6 +846,12 @@ def _previous_value(
 #: ``contact_episode``): the base counts episodes with it, and so do the models by default.
 EPISODE_WINDOW_DAYS = 14
 
+#: Why a base has no episode counts (its meta's ``episodes["reason"]``).
+EPISODES_NEED = N_(
+    "it needs an interactions table with customer_id, date, channel and process per contact"
+)
+NO_CONTACT_BY_END = N_("the interactions table holds no contact up to the observation end")
+
 
 def _episode_counts(
     interactions: pd.DataFrame | None, start: pd.Timestamp, end: pd.Timestamp
@@ -805,15 +864,10 @@ def _episode_counts(
     """
     needed = ("customer_id", "date", "channel", "process")
     if interactions is None or not set(needed) <= set(interactions.columns):
-        return {
-            "reason": N_(
-                "it needs an interactions table with customer_id, date, channel and "
-                "process per contact"
-            )
-        }
+        return {"reason": EPISODES_NEED}
     days = pd.to_datetime(interactions["date"], errors="coerce")
     if not (days <= end).any():
-        return {"reason": N_("the interactions table holds no contact up to the observation end")}
+        return {"reason": NO_CONTACT_BY_END}
     # the contacts' customer numbers, kept with a loaded table: no text per contact
     numbers = None
     if not interactions["customer_id"].isna().any():
@@ -829,16 +883,14 @@ def _episode_counts(
 
 
 def _forecast(
-    tx: pd.DataFrame,
     out: pd.DataFrame,
-    end: pd.Timestamp,
+    summary: pd.DataFrame,
+    fit: LifetimeFit,
     requested: dict[str, Any],
     metric: str,
-    margin_known: bool,
     cts_known: bool,
-    use_cache: bool = True,
-) -> LifetimeFit:
-    """Fill the lifetime-value columns of ``out`` in place; return the fit and its status."""
+) -> None:
+    """Fill the lifetime-value columns of ``out`` in place from the summary and its fit."""
     freq, horizon = requested["freq"], requested["horizon_months"]
     for column in (
         "probability_alive",
@@ -848,15 +900,9 @@ def _forecast(
         "lifetime_value",
     ):
         out[column] = np.nan
-    summary = summarize_transactions(
-        tx, "customer_id", "date", "amount", freq=freq, observation_end=end
-    )
-    fit = _shared_fit(
-        tx, summary, out["is_buyer"], end, freq, requested["window_months"], use_cache
-    )
     if fit.purchase_model is None:
         # no usable purchase model: every forecast column stays NaN (unknown, not 0 or 1)
-        return fit
+        return
     bg = fit.purchase_model
     x = summary["frequency"].to_numpy(dtype=np.float64)
     rec, age = summary["recency"].to_numpy(), summary["T"].to_numpy()
@@ -884,7 +930,7 @@ def _forecast(
     )
     put("expected_purchases", purchases_12)
     if fit.value_model is None:
-        return fit
+        return
     monetary = summary["monetary_value"].to_numpy()
     value = np.asarray(fit.value_model.conditional_expected_average_value(x, monetary))
     # a repeat buyer whose returns cancel their purchases has no value to forecast
@@ -913,7 +959,6 @@ def _forecast(
         factors = (1.0 + monthly) ** -np.arange(1, horizon + 1)
         lifetime = lifetime - per_month * alive * float(factors.sum())
     put("lifetime_value", lifetime)
-    return fit
 
 
 #: fit key -> LifetimeFit: bases that differ only in value metric, SSC share or horizon

@@ -284,6 +284,7 @@ def fit_lifetime_models(
     *,
     observation_end: object = None,
     freq: str = "W",
+    choice: ModelChoice | None = None,
 ) -> LifetimeFit:
     """Choose and fit the purchase model, fit the value model, and check both.
 
@@ -304,6 +305,9 @@ def fit_lifetime_models(
         The end of the history (the holdout's end).
     freq : {"D", "W", "M"}, default "W"
         The period unit of ``summary``.
+    choice : ModelChoice, optional
+        The choice already made on the calibration/holdout split (e.g. by the
+        database engine's split); ``tx`` is then not needed.
 
     Returns
     -------
@@ -311,8 +315,9 @@ def fit_lifetime_models(
     """
     fit = LifetimeFit()
     model: Any = None
-    if tx is not None:
+    if choice is None and tx is not None:
         choice = choose_purchase_model(tx, observation_end=observation_end, freq=freq)
+    if choice is not None:
         fit.model_choice = choice
         if choice.model is not None:
             model = choice.model

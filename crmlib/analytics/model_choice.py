@@ -26,6 +26,7 @@ comparison would say nothing.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -265,13 +266,12 @@ def choose_purchase_model(
     check_frequency(freq)
     require_columns(tx, "transactions", [customer_col, date_col])
     days = to_day_numbers(tx[date_col], "transactions", date_col)
-    unit = FREQUENCIES[freq]
-
-    def unavailable(reason: str, **extra: object) -> ModelChoice:
-        return ModelChoice("unavailable", reason, _empty_comparison(), **extra)
-
     if len(days) == 0:
-        return unavailable("There are no transactions, so no model can be chosen.")
+        return ModelChoice(
+            "unavailable",
+            "There are no transactions, so no model can be chosen.",
+            _empty_comparison(),
+        )
     if calibration_end is None:
         calibration_end = _default_calibration_end(days, freq)
     try:
@@ -285,16 +285,76 @@ def choose_purchase_model(
             amount_col=None,
         )
     except ParameterError as exc:
-        return unavailable(
-            f"No holdout period to compare the models on: {exc}. The lifetime-value model "
-            "cannot be checked against the company's own history."
-        )
-    cal_end = pd.Timestamp(calibration_end)
+        return no_holdout(exc)
     obs_end = (
         pd.Timestamp(observation_end)
         if observation_end is not None
         else pd.Timestamp(int(days.max()), unit="D")
     )
+
+    def history() -> pd.DataFrame:
+        return summarize_transactions(
+            tx,
+            customer_col=customer_col,
+            date_col=date_col,
+            amount_col=None,
+            freq=freq,
+            observation_end=obs_end,
+        )
+
+    return choose_on_split(
+        split,
+        history,
+        calibration_end=pd.Timestamp(calibration_end),
+        observation_end=obs_end,
+        freq=freq,
+        candidates=candidates,
+        min_holdout_months=min_holdout_months,
+        min_holdout_purchases=min_holdout_purchases,
+        penalizer=penalizer,
+    )
+
+
+def no_holdout(error: ParameterError) -> ModelChoice:
+    """The choice when the history cannot be split: ``error`` says why."""
+    return ModelChoice(
+        "unavailable",
+        f"No holdout period to compare the models on: {error}. The lifetime-value model "
+        "cannot be checked against the company's own history.",
+        _empty_comparison(),
+    )
+
+
+def default_calibration_end(first_day: int, last_day: int, freq: str) -> pd.Timestamp:
+    """The calibration end :func:`choose_purchase_model` takes for a history of these days."""
+    return _default_calibration_end(np.array([first_day, last_day]), freq)
+
+
+def choose_on_split(
+    split: pd.DataFrame,
+    history: Callable[[], pd.DataFrame],
+    *,
+    calibration_end: pd.Timestamp,
+    observation_end: pd.Timestamp,
+    freq: str = "W",
+    candidates: tuple[type[RepeatPurchaseModel], ...] = CANDIDATES,
+    min_holdout_months: float = 2.0,
+    min_holdout_purchases: int = 20,
+    penalizer: float = 0.0,
+) -> ModelChoice:
+    """:func:`choose_purchase_model` on a split already made.
+
+    ``split`` is :func:`crmlib.analytics.summary.calibration_and_holdout`'s table (its
+    ``*_cal``, ``frequency_holdout`` and ``duration_holdout`` columns), however it was
+    computed (in pandas, or in a database engine); ``history()`` gives the summary of
+    the whole history to refit the chosen model on, asked only once a model is chosen.
+    """
+    unit = FREQUENCIES[freq]
+
+    def unavailable(reason: str, **extra: object) -> ModelChoice:
+        return ModelChoice("unavailable", reason, _empty_comparison(), **extra)
+
+    cal_end, obs_end = pd.Timestamp(calibration_end), pd.Timestamp(observation_end)
     periods = float(split["duration_holdout"].iloc[0]) if len(split) else 0.0
     where = {"calibration_end": cal_end, "observation_end": obs_end, "holdout_periods": periods}
     months = periods / PERIODS_PER_MONTH[freq]
@@ -326,20 +386,13 @@ def choose_purchase_model(
             **where,
         )
     ranked = usable.sort_values(["mae", "total_error_pct"], key=lambda c: c.abs())
-    history = summarize_transactions(
-        tx,
-        customer_col=customer_col,
-        date_col=date_col,
-        amount_col=None,
-        freq=freq,
-        observation_end=obs_end,
-    )
+    whole = history()
     by_name = {cls.model_name: cls for cls in candidates}
     findings: list[tuple[str, str]] = []
     for index, row in ranked.iterrows():
         name = str(row["model"])
         try:
-            model = _fit_quietly(by_name[name](penalizer=penalizer), history)
+            model = _fit_quietly(by_name[name](penalizer=penalizer), whole)
         except ModelFitError as exc:
             findings.append(("caveat", f"{name} could not be refitted on all data: {exc}"))
             continue

@@ -27,6 +27,7 @@ from crmlib.analytics.summary import count as _count
 from crmlib.analytics.summary import require_columns as _require_columns
 from crmlib.analytics.summary import sheet_rows as _sheet_rows
 from crmlib.errors import DataValidationError, MissingDataError, ParameterError
+from crmlib.money import round_money
 
 #: Value categories, in the order of precedence in :func:`value_categories`.
 VALUE_CATEGORIES = {
@@ -195,7 +196,7 @@ def cost_to_serve(
         )
     frame = pd.DataFrame({"customer": interactions[customer_col].to_numpy(), "cost": contact_cost})
     grouped = frame.groupby("customer", sort=True)["cost"]
-    out = pd.DataFrame({"n_contacts": grouped.size(), "cost_to_serve": grouped.sum()})
+    out = pd.DataFrame({"n_contacts": grouped.size(), "cost_to_serve": round_money(grouped.sum())})
     out.index.name = customer_col
     return out
 

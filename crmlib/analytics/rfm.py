@@ -49,6 +49,7 @@ from crmlib.analytics.summary import (
     require_columns as _require_columns,
 )
 from crmlib.errors import ParameterError
+from crmlib.money import round_money
 
 #: Segment descriptions and suggested treatments, best first.
 SEGMENTS: dict[str, str] = {
@@ -147,7 +148,7 @@ def rfm_table(
         {
             "recency": (end_day - last).astype(np.int64),
             "frequency": visits.astype(np.int64),
-            "monetary": grouped["amount"].sum(),
+            "monetary": round_money(grouped["amount"].sum()),
             "first_purchase": pd.to_datetime(first.to_numpy(), unit="D"),
             "last_purchase": pd.to_datetime(last.to_numpy(), unit="D"),
         },

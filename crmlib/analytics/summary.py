@@ -35,6 +35,7 @@ import pandas as pd
 
 from crmlib.errors import DataValidationError, MissingDataError, ParameterError
 from crmlib.loaded import derived
+from crmlib.money import mean_money
 from crmlib.text import N_
 from crmlib.text_columns import numbered_ids
 
@@ -535,9 +536,7 @@ def _summary_frame(
     }
     if "repeat_value" in stats:
         repeat = stats["repeat_value"][present]
-        data["monetary_value"] = np.divide(
-            repeat, frequency, out=np.zeros(len(frequency)), where=frequency > 0
-        )
+        data["monetary_value"] = mean_money(repeat, frequency)
     return pd.DataFrame(data, index=_labels(mapping, present_codes, index_name))
 
 
@@ -720,27 +719,12 @@ def calibration_and_holdout(
         if observation_end is not None
         else (int(days.max()) if len(days) else cal_day)
     )
-    if end_day <= cal_day:
-        raise ParameterError(
-            f"calibration_end ({calibration_end}) must come before observation_end "
-            f"({observation_end if observation_end is not None else 'the last transaction'})"
-        )
-    cal_period = int(to_periods(np.array([cal_day]), freq)[0])
-    end_period = int(to_periods(np.array([end_day]), freq)[0])
-    duration = end_period - cal_period
-    if duration < 1:
-        raise ParameterError(
-            f"the holdout from {calibration_end} to {observation_end} holds no whole "
-            f"{FREQUENCIES[freq]}; choose a later observation_end or a shorter freq"
-        )
+    first_day = int(days.min()) if len(days) else None
+    cal_period, duration = holdout_periods(
+        calibration_end, observation_end, cal_day, end_day, first_day, freq
+    )
     periods = _compact_periods(days, freq)
-
     in_cal = days <= cal_day
-    if not in_cal.any():
-        raise ParameterError(
-            f"calibration_end ({calibration_end}) is before the first transaction; "
-            "choose a later date"
-        )
     cal_stats = _period_stats(
         codes[in_cal], n_codes, periods[in_cal], amounts[in_cal] if amounts is not None else None
     )
@@ -763,6 +747,46 @@ def calibration_and_holdout(
         calibration["monetary_value_holdout"] = mean_value[known]
     calibration["duration_holdout"] = float(duration)
     return calibration
+
+
+def holdout_periods(
+    calibration_end: object,
+    observation_end: object,
+    cal_day: int,
+    end_day: int,
+    first_day: int | None,
+    freq: str,
+) -> tuple[int, int]:
+    """The calibration's last period and the number of holdout periods of a split.
+
+    ``cal_day``, ``end_day`` and ``first_day`` are day numbers (days since 1970) of the
+    calibration end, the holdout's end and the first transaction (None: none).
+
+    Raises
+    ------
+    ParameterError
+        If the calibration does not end before the holdout, the holdout holds no whole
+        period, or the calibration ends before the first transaction.
+    """
+    if end_day <= cal_day:
+        raise ParameterError(
+            f"calibration_end ({calibration_end}) must come before observation_end "
+            f"({observation_end if observation_end is not None else 'the last transaction'})"
+        )
+    cal_period = int(to_periods(np.array([cal_day]), freq)[0])
+    end_period = int(to_periods(np.array([end_day]), freq)[0])
+    duration = end_period - cal_period
+    if duration < 1:
+        raise ParameterError(
+            f"the holdout from {calibration_end} to {observation_end} holds no whole "
+            f"{FREQUENCIES[freq]}; choose a later observation_end or a shorter freq"
+        )
+    if first_day is None or first_day > cal_day:
+        raise ParameterError(
+            f"calibration_end ({calibration_end}) is before the first transaction; "
+            "choose a later date"
+        )
+    return cal_period, duration
 
 
 def check_history(

@@ -23,7 +23,9 @@ the tables as ``render`` does.
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +34,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from crmlib.data.company import (
+    Settings,
     buyerless_customer_error,
     missing_transactions_error,
     open_settings,
@@ -122,6 +125,39 @@ def engine_check(data: str | os.PathLike[str], *, progress: bool = False) -> Eng
         con.disconnect()
 
 
+@contextlib.contextmanager
+def engine_tables(data: str | os.PathLike[str]) -> Iterator[tuple[Settings, dict] | None]:
+    """The company's tables as engine expressions, renamed as mapping.yml says.
+
+    Yields (the company's settings, {table: expression}) for a database company or a
+    folder of Parquet files (read by an in-memory DuckDB), or None when a table is a CSV
+    or Excel file or a column needs parsing from text (the caller then loads the
+    company). The connection closes when the block ends. The tables are not checked
+    here: :func:`engine_check` does that.
+    """
+    import ibis
+
+    settings = open_settings(data)
+    source = settings.database
+    con = connect(source) if source is not None else ibis.duckdb.connect()
+    try:
+        with quiet():
+            if source is None:
+                con.raw_sql("SET enable_progress_bar = false")
+            tables = {}
+            try:
+                for table in TABLE_NAMES:
+                    found = _table(con, settings, table)
+                    if found is not None:
+                        tables[table] = found[0]
+            except _Unsupported:
+                yield None
+                return
+            yield settings, tables
+    finally:
+        con.disconnect()
+
+
 class _Unsupported(Exception):
     """A table the engine cannot check as pandas would: the company is loaded instead."""
 
@@ -160,7 +196,7 @@ def _check(con, settings, bar) -> EngineCheck | None:
         table: _stats(expr, table, labels[table], counts[table]) for table, expr in tables.items()
     }
     if derived:
-        ids = _ids(tables["transactions"].customer_id)
+        ids = ids_as_parsed(tables["transactions"].customer_id)
         n = int(ids.nunique().execute())
         stats["customers"] = TableStats(
             source=f"derived from {labels['transactions']}",
@@ -260,7 +296,7 @@ _SPACE = "[" + "".join(chr(i) for i in range(0x3001) if chr(i).isspace()) + "]"
 _AT_AN_EDGE = f"^{_SPACE}|{_SPACE}$"
 
 
-def _ids(column):
+def ids_as_parsed(column):
     """Ids as the parsed table holds them: text, trimmed, an empty one missing."""
     import ibis
 
@@ -367,7 +403,7 @@ def _check_table(expression, table: str, source: str, header_rows: int, origin: 
 
 def _check_key(expression, key: str, source: str, header_rows: int) -> None:
     """Every id of the key column once (parse_table's check_unique_key)."""
-    ids = _ids(expression[key])
+    ids = ids_as_parsed(expression[key])
     found = expression.aggregate(n=ids.count(), distinct=ids.nunique()).to_pandas().iloc[0]
     if int(found["n"]) == int(found["distinct"]):
         return
@@ -392,7 +428,7 @@ def _check_key(expression, key: str, source: str, header_rows: int) -> None:
 
 def _unknown(expression, column: str, known) -> tuple[int, list[int], list]:
     """Rows whose id is not among ``known``: their number, first positions, first ids."""
-    ids = _ids(expression[column])
+    ids = ids_as_parsed(expression[column])
     count = int(expression.filter(ids.notnull() & ~ids.isin(known)).count().execute())
     if not count:
         return 0, [], []
@@ -414,7 +450,7 @@ def _unknown(expression, column: str, known) -> tuple[int, list[int], list]:
 
 def _check_buyers(tables: dict, labels: dict[str, str], header_rows: dict[str, int]) -> None:
     """Without a customers table, other tables may only name customers who bought."""
-    known = _ids(tables["transactions"].customer_id)
+    known = ids_as_parsed(tables["transactions"].customer_id)
     for table, expression in tables.items():
         target = TABLES[table].references.get("customer_id")
         if table == "transactions" or target is None or "customer_id" not in expression.columns:
@@ -443,7 +479,7 @@ def _check_references(
                 continue  # checked by _check_buyers; the lines name their own customers
             if target not in tables:
                 continue
-            known = _ids(tables[target][target_column])
+            known = ids_as_parsed(tables[target][target_column])
             count, positions, examples = _unknown(expression, column, known)
             if count:
                 raise unknown_reference_error(

@@ -19,14 +19,15 @@ import pandas as pd
 
 from crmlib.data.database import connect, parse_source, quiet, table_expression
 from crmlib.errors import DataValidationError, ParameterError
+from crmlib.money import mean_money
 
 #: The period units, as in :mod:`crmlib.analytics.summary`.
 FREQUENCIES = ("D", "W", "M")
 
 
-def _periods(dates, freq: str):
+def period_numbers(dates, freq: str):
     """Period numbers (days, Monday weeks or calendar months since 1970) of a date column."""
-    day = dates.date()
+    day = dates.cast("date")  # a date column, or a timestamp's day
     if freq == "D":
         return day.epoch_days()
     if freq == "W":
@@ -75,9 +76,9 @@ def summary_expression(
         raise ParameterError(f"freq must be one of {', '.join(FREQUENCIES)}, got {freq!r}")
     end = pd.Timestamp(observation_end).normalize()
     t = transactions
-    lines = t.filter(t[date_col].date() <= ibis.date(end.date())).select(
+    lines = t.filter(t[date_col].cast("date") <= ibis.date(end.date())).select(
         customer=t[customer_col].cast("string"),
-        period=_periods(t[date_col], freq),
+        period=period_numbers(t[date_col], freq),
         amount=t[amount_col].cast("float64"),
     )
     # one row per customer and period with a purchase: several purchases in one period
@@ -97,11 +98,8 @@ def summary_expression(
         frequency=frequency,
         recency=(summary["last"] - summary["first"]).cast("float64"),
         T=(ibis.literal(_end_period(end, freq)) - summary["first"]).cast("float64"),
-        monetary_value=ibis.ifelse(
-            frequency > 0,
-            (summary.total - summary.first_value) / frequency.cast("float64"),
-            0.0,
-        ),
+        # the mean is taken in pandas, of the rounded total (see finish_summary)
+        repeat_value=summary.total - summary.first_value,
     ).order_by("customer_id")
 
 
@@ -158,6 +156,21 @@ def customer_summary(
             ).to_pandas()
     finally:
         con.disconnect()
-    frame["frequency"] = frame["frequency"].astype(np.int64)
+    frame = finish_summary(frame)
     frame["customer_id"] = frame["customer_id"].astype("string")
     return frame.set_index("customer_id")
+
+
+def finish_summary(frame: pd.DataFrame) -> pd.DataFrame:
+    """The summary expression's rows as the in-memory summary gives them.
+
+    ``frequency`` as whole numbers; ``monetary_value`` the mean repeat value, of the
+    repeat total rounded as every sum of money is (:func:`crmlib.money.mean_money`), so
+    that the engine's order of adding up gives the same means as NumPy's.
+    """
+    frame = frame.copy()
+    frame["frequency"] = frame["frequency"].astype(np.int64)
+    frame["monetary_value"] = mean_money(
+        frame.pop("repeat_value").astype(float).to_numpy(), frame["frequency"].to_numpy()
+    )
+    return frame

@@ -1,0 +1,328 @@
+"""The customer base of a company in a database, built from what its engine computes.
+
+:func:`crmlib.analytics.base.customer_base` groups the loaded lines in NumPy. For a
+company in a database, or in a folder of Parquet files, :func:`engine_customer_base`
+asks the engine for the per-customer facts instead (:mod:`crmlib.data.line_facts`):
+what each customer bought and was contacted in the window and the window before, the
+days and amounts RFM scores, the lifetime-value summary and the split the model is
+chosen on. Only rows per customer come back, so a warehouse of fifty million lines
+gives its base in the memory of its customers, not of its lines.
+
+The base is then finished by the same code as the loaded one
+(:func:`crmlib.analytics.base.finish_base`): the same forecast, SSC flags, value
+categories and tiers. A test holds the two to the same table on the sample company and
+on CDNOW.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from crmlib.analytics.base import (
+    _FIX_COST,
+    EPISODE_WINDOW_DAYS,
+    EPISODES_NEED,
+    NO_CONTACT_BY_END,
+    CustomerBase,
+    _check_settings,
+    finish_base,
+)
+from crmlib.analytics.lifetime_fit import fit_lifetime_models
+from crmlib.analytics.model_choice import choose_on_split, default_calibration_end, no_holdout
+from crmlib.analytics.rfm import rfm_scores, rfm_segments
+from crmlib.analytics.summary import check_frequency, holdout_periods
+from crmlib.data.engine_checks import engine_tables, ids_as_parsed
+from crmlib.data.line_facts import (
+    contact_facts,
+    episode_counts,
+    holdout_split,
+    purchase_facts,
+)
+from crmlib.data.pushdown import finish_summary, summary_expression
+from crmlib.errors import ParameterError
+from crmlib.text import N_
+from crmlib.text_columns import isin
+
+
+def engine_customer_base(
+    data: str | os.PathLike[str],
+    *,
+    observation_end: object = None,
+    window_months: int = 12,
+    value_metric: str | None = None,
+    ssc_share: float = 0.2,
+    mgc_share: float = 0.2,
+    horizon_months: int = 36,
+    discount_rate: float = 0.1,
+    freq: str = "W",
+) -> CustomerBase | None:
+    """The customer base of a database company (or a folder of Parquet files).
+
+    Parameters as for :func:`crmlib.analytics.base.customer_base`, with ``data`` the
+    company's database URL or folder. The company is expected to be checked already
+    (:func:`crmlib.data.engine_checks.engine_check`): this computes, it does not check.
+
+    Returns
+    -------
+    CustomerBase or None
+        None when the engine cannot read the company as pandas would (a CSV or Excel
+        file, a column stored as text): build the base from the loaded company then.
+    """
+    _check_settings(window_months, value_metric, ssc_share, mgc_share, horizon_months, freq)
+    check_frequency(freq)
+    if not np.isfinite(discount_rate) or discount_rate < 0:
+        raise ParameterError(f"discount_rate must be 0 or more a year, got {discount_rate}")
+    with engine_tables(data) as found:
+        if found is None:
+            return None
+        settings, tables = found
+        end = _end(observation_end, settings, tables["transactions"])
+        requested = {
+            "observation_end": end.date().isoformat(),
+            "window_months": int(window_months),
+            "value_metric": value_metric,
+            "ssc_share": float(ssc_share),
+            "mgc_share": float(mgc_share),
+            "horizon_months": int(horizon_months),
+            "discount_rate": float(discount_rate),
+            "freq": freq,
+            "currency": settings.currency,
+        }
+        return _build(tables, end, requested)
+
+
+def _end(observation_end: object, settings, transactions) -> pd.Timestamp:
+    """The observation end: given, else company.yml's, else the last transaction's day."""
+    if observation_end not in (None, ""):
+        try:
+            end = pd.Timestamp(observation_end)
+        except (ValueError, TypeError):
+            raise ParameterError(
+                f"observation_end '{observation_end}' is not a date; write it as yyyy-mm-dd"
+            ) from None
+        return (end.tz_localize(None) if end.tzinfo else end).normalize()
+    if settings.observation_end is not None:
+        return pd.Timestamp(settings.observation_end).normalize()
+    last = transactions.date.max().execute()
+    if pd.isna(last):
+        raise ParameterError("transactions is empty: there is no customer base to build")
+    return pd.Timestamp(last).normalize()
+
+
+def _build(tables: dict, end: pd.Timestamp, requested: dict[str, Any]) -> CustomerBase:
+    transactions = tables["transactions"]
+    window_months = requested["window_months"]
+    start = end - pd.DateOffset(months=window_months)
+    previous_start = start - pd.DateOffset(months=window_months)
+    notes: list[str] = []
+
+    bought = purchase_facts(
+        transactions, tables.get("products"), end=end, start=start, previous_start=previous_start
+    )
+    metric = requested["value_metric"] or ("margin" if bought.margin_known else "revenue")
+    if metric == "margin" and not bought.margin_known:
+        raise ParameterError(
+            "value_metric 'margin' needs the margin of every transaction line. Fix: "
+            + _FIX_COST
+            + ", or use value_metric 'revenue'"
+        )
+    if not bought.margin_known:
+        notes.append(
+            N_("the data has no cost per line and no product margin rates, so value is revenue")
+        )
+    ids, consent = _customers(tables, bought.table.index)
+    facts = bought.table.reindex(ids)
+    out = pd.DataFrame(index=ids)
+    out.index.name = "customer_id"
+    out["first_purchase"] = facts["first_purchase"].to_numpy()
+    out["last_purchase"] = facts["last_purchase"].to_numpy()
+    _rfm_columns(out, bought.table, end)
+    out["purchases"] = facts["purchases"].fillna(0).astype(np.int64).to_numpy()
+    out["revenue"] = facts["revenue"].fillna(0.0).to_numpy(dtype=float)
+    if bought.margin_known:
+        out["gross_margin"] = facts["margin"].fillna(0.0).to_numpy(dtype=float)
+    else:
+        out["gross_margin"] = np.nan
+
+    interactions, channels = tables.get("interactions"), tables.get("channels")
+    contacts_known = interactions is not None and {"customer_id", "date"} <= set(
+        interactions.columns
+    )
+    cts_known = contacts_known and channels is not None and "channel" in interactions.columns
+    contacted = pd.Index([])
+    out["n_contacts"] = pd.array([pd.NA] * len(ids), dtype="Int64")
+    out["cost_to_serve"] = np.nan
+    previous_cost = None
+    if contacts_known:
+        served = contact_facts(
+            interactions,
+            channels if cts_known else None,
+            end=end,
+            start=start,
+            previous_start=previous_start,
+            previous_costed=metric == "margin",
+        ).table
+        in_window = served[served["n_contacts"] > 0]
+        contacted = in_window.index
+        out["n_contacts"] = in_window["n_contacts"].reindex(ids).fillna(0).astype("Int64")
+        if cts_known:
+            out["cost_to_serve"] = in_window["cost_to_serve"].reindex(ids).fillna(0.0)
+            previous_cost = served["previous_cost_to_serve"].reindex(ids).fillna(0.0)
+    if not cts_known:
+        notes.append(N_("cost to serve not measured: no interactions or channels table"))
+    earlier = facts["previous_margin" if metric == "margin" else "previous_revenue"]
+    earlier = earlier.fillna(0.0).astype(float)
+    if metric == "margin" and previous_cost is not None:
+        earlier = earlier - previous_cost
+    out["previous_value"] = earlier.to_numpy(dtype=float)
+    out["previous_revenue"] = facts["previous_revenue"].fillna(0.0).to_numpy(dtype=float)
+    cts = out["cost_to_serve"].fillna(0.0)
+    out["profit"] = out["gross_margin"] - cts if bought.margin_known else np.nan
+    out["current_value"] = (
+        out["gross_margin"] - cts if metric == "margin" else out["revenue"].astype(float)
+    )
+    out["is_buyer"] = facts["is_buyer"].fillna(False).astype(bool).to_numpy()
+    out["bought_previous_window"] = (
+        facts["bought_previous_window"].fillna(False).astype(bool).to_numpy()
+    )
+    out["is_active"] = out["is_buyer"] | isin(out.index, contacted)
+
+    freq = requested["freq"]
+    summary = _summary(transactions, end, freq)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        choice = _model_choice(transactions, bought, summary, end, freq)
+        fit = fit_lifetime_models(
+            summary, out["is_buyer"], observation_end=end, freq=freq, choice=choice
+        )
+    return finish_base(
+        out,
+        summary,
+        fit,
+        requested=requested,
+        metric=metric,
+        window=(previous_start, start, end),
+        data_start=bought.data_start,
+        known={
+            "margin_known": bought.margin_known,
+            "cost_to_serve_known": bool(cts_known),
+            "contacts_known": bool(contacts_known),
+        },
+        consent=consent,
+        episodes=_episodes(interactions, start, end),
+        notes=notes,
+    )
+
+
+def _customers(tables: dict, present: pd.Index) -> tuple[pd.Index, pd.Series | None]:
+    """The base's customers (sorted text ids) and their consent, when the data has it.
+
+    The customers table's ids and consent come back, one row per customer; without a
+    customers table, the customers are every id the transactions name (as the loaded
+    company derives them), also those whose lines all fall after the observation end.
+    """
+    customers = tables.get("customers")
+    if customers is None:
+        source, consent_column = tables["transactions"], None
+    else:
+        source = customers
+        consent_column = "consent_marketing" if "consent_marketing" in customers.columns else None
+    columns = {"customer_id": ids_as_parsed(source.customer_id)}
+    if consent_column:
+        columns["consent"] = source[consent_column].cast("boolean")
+    listed = source.select(**columns)
+    listed = listed.filter(listed.customer_id.notnull())
+    if consent_column is None:
+        listed = listed.distinct()
+    frame = listed.to_pandas()
+    known = pd.Index(frame["customer_id"].astype(str).unique())
+    ids = pd.Index(present.astype(str)).union(known).sort_values().astype(str)
+    ids.name = "customer_id"
+    consent = None
+    if consent_column:
+        # the first row of a customer listed twice, as the loaded base takes it
+        first = frame.drop_duplicates("customer_id")
+        consent = pd.Series(
+            first["consent"].astype("boolean").to_numpy(),
+            index=first["customer_id"].astype(str).to_numpy(),
+        )
+    return ids, consent
+
+
+def _rfm_columns(out: pd.DataFrame, facts: pd.DataFrame, end: pd.Timestamp) -> None:
+    """Recency, frequency and monetary value, scored and segmented as the loaded base does."""
+    end_day = end.to_datetime64().astype("datetime64[D]")
+    last = facts["last_day"].to_numpy().astype("datetime64[D]")
+    table = pd.DataFrame(
+        {
+            "recency": (end_day - last).astype(np.int64),
+            "frequency": facts["visit_days"].astype(np.int64).to_numpy(),
+            "monetary": facts["monetary"].astype(float).to_numpy(),
+            "first_purchase": facts["first_day"].to_numpy(),
+            "last_purchase": facts["last_day"].to_numpy(),
+        },
+        index=facts.index,
+    )
+    scores = rfm_segments(rfm_scores(table, 5), 5, None).reindex(out.index)
+    out["recency_days"] = scores["recency"].astype("Int64")
+    out["purchase_days"] = scores["frequency"].fillna(0).astype(np.int64)
+    out["monetary"] = scores["monetary"].fillna(0.0)
+    for column in ("r_score", "f_score", "m_score"):
+        out[column] = scores[column].astype("Int64")
+    out["rfm_code"] = scores["rfm_code"].astype(str)
+    out["rfm_segment"] = scores["segment"].fillna("no purchase").astype(str)
+
+
+def _summary(transactions, end: pd.Timestamp, freq: str) -> pd.DataFrame:
+    """The lifetime-value summary (frequency, recency, T, monetary value) per buyer."""
+    lines = transactions.mutate(customer_id=ids_as_parsed(transactions.customer_id))
+    lines = lines.filter(lines.customer_id.notnull())
+    frame = finish_summary(summary_expression(lines, freq=freq, observation_end=end).to_pandas())
+    frame = frame.set_index(frame["customer_id"].astype(str)).drop(columns="customer_id")
+    frame.index.name = "customer_id"
+    return frame.sort_index()
+
+
+def _model_choice(transactions, bought, summary: pd.DataFrame, end: pd.Timestamp, freq: str):
+    """The purchase model chosen on the engine's calibration/holdout split of the history."""
+    first = int(bought.data_start.to_datetime64().astype("datetime64[D]").astype(np.int64))
+    last = int(bought.last_day.to_datetime64().astype("datetime64[D]").astype(np.int64))
+    calibration_end = default_calibration_end(first, last, freq)
+    cal_day = int(calibration_end.to_datetime64().astype("datetime64[D]").astype(np.int64))
+    end_day = int(end.to_datetime64().astype("datetime64[D]").astype(np.int64))
+    try:
+        cal_period, duration = holdout_periods(calibration_end, end, cal_day, end_day, first, freq)
+    except ParameterError as error:
+        return no_holdout(error)
+    split = holdout_split(
+        transactions,
+        calibration_end=calibration_end,
+        observation_end=end,
+        freq=freq,
+        calibration_period=cal_period,
+    )
+    split["duration_holdout"] = float(duration)
+    return choose_on_split(
+        split, lambda: summary, calibration_end=calibration_end, observation_end=end, freq=freq
+    )
+
+
+def _episodes(interactions, start: pd.Timestamp, end: pd.Timestamp) -> dict[str, Any]:
+    """The base's episode counts (see :func:`crmlib.analytics.base._episode_counts`)."""
+    needed = ("customer_id", "date", "channel", "process")
+    if interactions is None or not set(needed) <= set(interactions.columns):
+        return {"reason": EPISODES_NEED}
+    import ibis
+
+    up_to_end = interactions.filter(
+        interactions.date.cast("timestamp") <= ibis.timestamp(end.to_pydatetime())
+    )
+    if int(up_to_end.count().execute()) == 0:
+        return {"reason": NO_CONTACT_BY_END}
+    episodes, repeats = episode_counts(interactions, EPISODE_WINDOW_DAYS, start=start, end=end)
+    return {"window_days": EPISODE_WINDOW_DAYS, "episodes": episodes, "repeats": repeats}
