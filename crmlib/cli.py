@@ -464,16 +464,36 @@ def render(
     help="Horizon of the lifetime value.",
 )
 def segments(data_dir: Path | str, out_file: Path, ssc_share: float, horizon_months: int) -> None:
-    """Write one row per customer (RFM, SSC flag, CLV, value tier) for a CRM import."""
+    """Write one row per customer (RFM, SSC flag, CLV, value tier) for a CRM import.
+
+    A database, or a folder of Parquet files, is checked and summarised inside its
+    engine: only one row per customer is read, never the transaction lines. CSV and
+    Excel files are read and computed in memory. Both give the same customer base as
+    the reports.
+    """
     from crmlib.analytics.base import customer_base
+    from crmlib.analytics.base_engine import engine_customer_base
     from crmlib.data.company import load_company
+    from crmlib.data.engine_checks import engine_check
     from crmlib.export import write_table
 
     if out_file.suffix.lower() not in (".csv", ".xlsx"):
         raise click.BadParameter("the file must end in .csv or .xlsx", param_hint="--out")
-    company = load_company(data_dir)
-    # the one customer base the reports read, so the export agrees with them
-    base = customer_base(company, ssc_share=ssc_share, horizon_months=horizon_months)
+    progress = sys.stderr.isatty()
+    checked = engine_check(data_dir, progress=progress)
+    base = None
+    if checked is not None:
+        base = engine_customer_base(
+            data_dir,
+            observation_end=checked.observation_end,
+            ssc_share=ssc_share,
+            horizon_months=horizon_months,
+            progress=progress,
+        )
+    if base is None:
+        company = load_company(data_dir)
+        # the one customer base the reports read, so the export agrees with them
+        base = customer_base(company, ssc_share=ssc_share, horizon_months=horizon_months)
     table = base.segments_table()
     if base.value_metric == "revenue":
         # revenue-only data: the value columns hold revenue, so their names say so; the

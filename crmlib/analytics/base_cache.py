@@ -32,7 +32,7 @@ from crmlib import i18n
 from crmlib.digest import table_digest
 
 #: Bump when the base's columns, definitions or figures change: old entries then miss.
-CACHE_VERSION = "base-6"
+CACHE_VERSION = "base-7"
 
 #: The environment variable naming the cache folder.
 CACHE_ENV = "CRM_WORKBOOK_CACHE"

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from tqdm.auto import tqdm
 
 from crmlib.analytics.base import (
     _FIX_COST,
@@ -60,11 +61,13 @@ def engine_customer_base(
     horizon_months: int = 36,
     discount_rate: float = 0.1,
     freq: str = "W",
+    progress: bool = False,
 ) -> CustomerBase | None:
     """The customer base of a database company (or a folder of Parquet files).
 
     Parameters as for :func:`crmlib.analytics.base.customer_base`, with ``data`` the
-    company's database URL or folder. The company is expected to be checked already
+    company's database URL or folder; ``progress`` shows a progress bar (tqdm) on
+    stderr, as the engine's work takes a minute at millions of lines. The company is expected to be checked already
     (:func:`crmlib.data.engine_checks.engine_check`): this computes, it does not check.
 
     Returns
@@ -93,7 +96,10 @@ def engine_customer_base(
             "freq": freq,
             "currency": settings.currency,
         }
-        return _build(tables, end, requested)
+        with tqdm(
+            total=len(_STEPS), desc="customer base", unit="step", disable=not progress
+        ) as bar:
+            return _build(tables, end, requested, bar)
 
 
 def _end(observation_end: object, settings, transactions) -> pd.Timestamp:
@@ -114,13 +120,23 @@ def _end(observation_end: object, settings, transactions) -> pd.Timestamp:
     return pd.Timestamp(last).normalize()
 
 
-def _build(tables: dict, end: pd.Timestamp, requested: dict[str, Any]) -> CustomerBase:
+#: What the engine is asked, in order (the progress bar's steps).
+_STEPS = ("purchases", "customers", "contacts", "lifetime summary", "model choice", "episodes")
+
+
+def _build(tables: dict, end: pd.Timestamp, requested: dict[str, Any], bar) -> CustomerBase:
+    def step(name: str) -> None:
+        if bar.n or name != _STEPS[0]:
+            bar.update()
+        bar.set_description(name)
+
     transactions = tables["transactions"]
     window_months = requested["window_months"]
     start = end - pd.DateOffset(months=window_months)
     previous_start = start - pd.DateOffset(months=window_months)
     notes: list[str] = []
 
+    step("purchases")
     bought = purchase_facts(
         transactions, tables.get("products"), end=end, start=start, previous_start=previous_start
     )
@@ -135,6 +151,7 @@ def _build(tables: dict, end: pd.Timestamp, requested: dict[str, Any]) -> Custom
         notes.append(
             N_("the data has no cost per line and no product margin rates, so value is revenue")
         )
+    step("customers")
     ids, consent = _customers(tables, bought.table.index)
     facts = bought.table.reindex(ids)
     out = pd.DataFrame(index=ids)
@@ -158,6 +175,7 @@ def _build(tables: dict, end: pd.Timestamp, requested: dict[str, Any]) -> Custom
     out["n_contacts"] = pd.array([pd.NA] * len(ids), dtype="Int64")
     out["cost_to_serve"] = np.nan
     previous_cost = None
+    step("contacts")
     if contacts_known:
         served = contact_facts(
             interactions,
@@ -193,13 +211,18 @@ def _build(tables: dict, end: pd.Timestamp, requested: dict[str, Any]) -> Custom
     out["is_active"] = out["is_buyer"] | isin(out.index, contacted)
 
     freq = requested["freq"]
+    step("lifetime summary")
     summary = _summary(transactions, end, freq)
+    step("model choice")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         choice = _model_choice(transactions, bought, summary, end, freq)
         fit = fit_lifetime_models(
             summary, out["is_buyer"], observation_end=end, freq=freq, choice=choice
         )
+    step("episodes")
+    episodes = _episodes(interactions, start, end)
+    bar.update()
     return finish_base(
         out,
         summary,
@@ -214,7 +237,7 @@ def _build(tables: dict, end: pd.Timestamp, requested: dict[str, Any]) -> Custom
             "contacts_known": bool(contacts_known),
         },
         consent=consent,
-        episodes=_episodes(interactions, start, end),
+        episodes=episodes,
         notes=notes,
     )
 

@@ -104,8 +104,8 @@ def _with_margin(lines, products):
         rate=products.margin_rate.cast("float64"),
     )
     rates = rates.filter(rates.rate_product.notnull() & rates.rate.notnull() & ~rates.rate.isnan())
-    # the first rate of a product listed twice, as the loaded path takes it
-    rates = rates.group_by("rate_product").aggregate(rate=rates.rate.first())
+    # product_id is the products table's key (the checks hold it unique): one rate each
+    rates = rates.group_by("rate_product").aggregate(rate=rates.rate.max())
     lines = lines.mutate(line_product=ids_as_parsed(lines.product_id))
     joined = lines.left_join(rates, lines.line_product == rates.rate_product)
     no_cost = _no_cost(joined)
@@ -258,7 +258,8 @@ def contact_facts(
             cost=channels.cost_per_contact.cast("float64"),
         )
         costs = costs.filter(costs.cost.notnull() & ~costs.cost.isnan())
-        costs = costs.group_by("cost_channel").aggregate(cost=costs.cost.first())
+        # channel is the channels table's key (the checks hold it unique): one cost each
+        costs = costs.group_by("cost_channel").aggregate(cost=costs.cost.max())
         contacts = contacts.mutate(used=contacts.channel.cast("string").strip())
         contacts = contacts.left_join(costs, contacts.used == costs.cost_channel)
         # the window's contacts are costed; the window before's when its value is margin
