@@ -126,7 +126,10 @@ def readiness(
     fit = shared.meta["fit"]
     reasons = "; ".join(fit["reasons"])
     alive_caveat = ""
-    known = shared.table["probability_alive"].dropna()
+    # the people who ever bought: the lifetime summary also holds customers whose only
+    # lines are of 0 (a free item, a cancelled order), whom no report counts as buyers
+    table = shared.table
+    known = table.loc[table["first_purchase"].notna(), "probability_alive"].dropna()
     if fit["status"] == "unavailable" or known.empty:
         alive = None
         note = (

@@ -585,6 +585,21 @@ def test_the_probability_alive_names_the_model_it_comes_from(root):
     assert f"The {chosen} model" in qci.describe_lapse(lapse)
 
 
+def test_the_probability_alive_counts_the_buyers_every_report_counts(root):
+    # CDNOW has 8 customers whose only lines are of $0: the lifetime summary holds them,
+    # but they never bought, so "of the N buyers" is the people who ever bought
+    from crmlib.analytics.base import customer_base as shared_base
+    from crmlib.formatting import count
+
+    company = load_company(root / "data" / "cdnow")
+    table = shared_base(company).table
+    ever_bought = int(table["first_purchase"].notna().sum())
+    assert int(table["probability_alive"].notna().sum()) > ever_bought
+    ready = qci.readiness(company)
+    assert len(ready.alive) == ever_bought
+    assert f"of the {count(ever_bought)} buyers" in qci.describe_alive(ready)
+
+
 def test_reach_and_last_years_buyers_are_shares_of_the_same_people(root):
     # P(alive) is per buyer; the activity's shares are of every customer: the sentence
     # sets the two side by side over the people who ever bought

@@ -1,0 +1,139 @@
+"""The segments export of a large company: built in the engine against the loaded path.
+
+``crm-workbook segments`` writes one row per customer from the customer base. For a
+database, or a folder of Parquet files, it now checks the company and builds the base
+inside the engine (``engine_check``, then ``engine_customer_base``): the transaction and
+contact lines never come into pandas. The anchor is the loaded path, what ``segments``
+did before for every source and still does for CSV and Excel: ``load_company`` reads
+and checks every table into pandas, then ``customer_base`` groups the lines in NumPy.
+
+Three ways, each in a fresh process, on the generated company that ``scale.py`` makes:
+
+- ``engine-duckdb``: ``crm-workbook segments --data duckdb:///.../company.duckdb``;
+- ``engine-parquet``: the same command on the company's folder of Parquet files;
+- ``loaded``: the loaded path on the same folder (the anchor).
+
+The script first checks that the three write the same file, byte for byte, and then
+prints each way's wall time and peak resident memory (VmHWM, reset at the start of the
+process, imports included) and the ratios against ``loaded``.
+
+Run::
+
+    .venv/bin/python benchmarks/segments.py                       # 1,000,000 customers
+    .venv/bin/python benchmarks/segments.py --customers 5000000 --ways engine-duckdb
+
+The company is generated once per size (``crm-workbook sample``, seed 42) into
+benchmarks/.data/, shared with ``scale.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CACHE = HERE / ".data"
+WAYS = ("engine-duckdb", "engine-parquet", "loaded")
+
+
+def company(customers: int, seed: int, kind: str) -> str:
+    """The generated company as a DuckDB URL or a Parquet folder, made on first use."""
+    folder = CACHE / f"scale_{customers}_{seed}_{kind}"
+    target = f"duckdb://{folder / 'company.duckdb'}" if kind == "duckdb" else str(folder)
+    made = (
+        (folder / "company.duckdb").exists()
+        if kind == "duckdb"
+        else (folder / "transactions.parquet").exists()
+    )
+    if not made:
+        command = [sys.executable, "-m", "crmlib", "sample", "--out", target]
+        command += ["--customers", str(customers), "--seed", str(seed)]
+        if kind == "folder":
+            command += ["--format", "parquet"]
+        subprocess.run(command, check=True)
+    return target
+
+
+def _status(field: str) -> int:
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith(field):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def run(way: str, data: str, out: str) -> dict:
+    """One measurement, in this (fresh) process."""
+    with open("/proc/self/clear_refs", "w") as handle:
+        handle.write("5")  # the peak starts afresh: a child inherits its parent's
+    started = time.perf_counter()
+    if way == "loaded":
+        from crmlib.analytics.base import customer_base
+        from crmlib.data.company import load_company
+        from crmlib.export import write_table
+
+        base = customer_base(load_company(data), use_cache=False)
+        write_table(base.segments_table(), Path(out))
+    else:
+        from crmlib.cli import cli
+
+        cli.main(["segments", "--data", data, "--out", out], standalone_mode=False)
+    seconds = time.perf_counter() - started
+    return {"way": way, "seconds": seconds, "peak_bytes": _status("VmHWM:")}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--ways", default=",".join(WAYS), help="comma-separated")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(run(*args.child)))
+        return
+    ways = [w for w in args.ways.split(",") if w]
+    kinds = {"engine-duckdb": "duckdb", "engine-parquet": "folder", "loaded": "folder"}
+    sources = {way: company(args.customers, args.seed, kinds[way]) for way in ways}
+    results, files = {}, {}
+    with tempfile.TemporaryDirectory() as scratch:
+        # the loaded path's base is not read from an earlier run's cache
+        env = {**os.environ, "CRM_WORKBOOK_CACHE": scratch}
+        for way in ways:
+            out = str(Path(scratch) / f"{way}.csv")
+            done = subprocess.run(
+                [sys.executable, __file__, "--child", way, sources[way], out],
+                capture_output=True,
+                text=True,
+                check=True,
+                env=env,
+            )
+            results[way] = json.loads(done.stdout.strip().splitlines()[-1])
+            files[way] = Path(out).read_bytes()
+    first = files[ways[0]]
+    same = all(content == first for content in files.values())
+    print(f"{args.customers:,} customers; the ways write the same file: {same}")
+    if not same:
+        sys.exit("the ways differ: the times are not comparable")
+    anchor = results.get("loaded")
+    header = f"{'way':15} {'seconds':>8} {'peak MiB':>9}"
+    print(header + ("  time / loaded  memory / loaded" if anchor else ""))
+    for way in ways:
+        r = results[way]
+        line = f"{way:15} {r['seconds']:8.1f} {r['peak_bytes'] / 2**20:9.0f}"
+        if anchor:
+            line += (
+                f"  {r['seconds'] / anchor['seconds']:13.2f}"
+                f"  {r['peak_bytes'] / anchor['peak_bytes']:15.2f}"
+            )
+        print(line)
+
+
+if __name__ == "__main__":
+    main()
