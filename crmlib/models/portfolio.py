@@ -102,24 +102,33 @@ class CostRates:
 
 
 def merge_duplicates(actions: list[Action]) -> list[Action]:
-    """Join actions that are the same step: the same lever and the same gate they open.
+    """Join actions that are the same step: the same lever and the same gate they open,
+    or the same lever for the same named customer set.
 
-    The first keeps its title; the models are joined ("Payne & Frow, Customer IDOL"),
-    the rationales and assumptions kept side by side, the higher priority and effort
-    and the larger customer set kept.
+    A gate keeps the first action's title. Actions on one customer set (two models'
+    "one contact history across the channels" for the customers whose questions cross
+    channels) keep the better-valued one's title, value and cost, as the total would
+    count that set once at its better value. The models are joined ("Payne & Frow,
+    Customer IDOL"), the rationales and assumptions kept side by side, the higher
+    priority and effort and the larger customer set kept.
     """
     merged: dict[tuple[str, str], Action] = {}
     order: list[tuple[str, str] | int] = []
     for number, action in enumerate(actions):
-        if not action.unblocks:
+        if action.unblocks:
+            key = (action.lever, f"gate:{action.unblocks}")
+        elif action.customer_set:
+            key = (action.lever, f"set:{action.customer_set}")
+        else:
             order.append(number)
             continue
-        key = (action.lever, action.unblocks)
         first = merged.get(key)
         if first is None:
             merged[key] = action
             order.append(key)
             continue
+        if not action.unblocks and _better_valued(action, first):
+            first, action = action, first
         models = ", ".join(dict.fromkeys([*first.model.split(", "), action.model]))
         both = [a for a in (first, action) if a.rationale]
         merged[key] = dataclasses.replace(
@@ -140,6 +149,13 @@ def merge_duplicates(actions: list[Action]) -> list[Action]:
             needs=tuple(dict.fromkeys(first.needs + action.needs)),
         )
     return [actions[item] if isinstance(item, int) else merged[item] for item in order]
+
+
+def _better_valued(action: Action, than: Action) -> bool:
+    """Whether ``action`` has a value and ``than`` none or a smaller one."""
+    if action.expected_value is None:
+        return False
+    return than.expected_value is None or action.expected_value > than.expected_value
 
 
 def value_actions(actions: list[Action], rates: CostRates | None = None) -> list[Action]:

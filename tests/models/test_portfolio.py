@@ -126,6 +126,21 @@ def test_duplicates_merge_into_one_action():
     assert merged[0].model == "P&F, IDOL" and merged[0].effort == 3
 
 
+def test_the_same_step_for_the_same_customers_is_listed_once():
+    # Payne & Frow and IDOL both propose one contact history across the channels for the
+    # customers whose questions cross channels: one step in the roadmap, at the better value
+    pf = _action("Give every channel the contact history", "cost_to_serve", 300.0, model="P&F",
+                 customer_set="customers whose questions cross channels", effort=2)  # fmt: skip
+    idol = _action("Share one contact history", "cost_to_serve", 500.0, model="IDOL",
+                   customer_set="customers whose questions cross channels")  # fmt: skip
+    other = _action("Settle in the first contact", "cost_to_serve", 200.0, model="IDOL",
+                    customer_set="customers with repeated contacts")  # fmt: skip
+    merged = merge_duplicates([pf, other, idol])
+    assert [a.title for a in merged] == ["Share one contact history", "Settle in the first contact"]
+    assert merged[0].model == "IDOL, P&F"
+    assert merged[0].expected_value == 500.0 and merged[0].effort == 2
+
+
 def test_roadmap_puts_blockers_first_and_gates_campaigns():
     consent = _action("Record consent", "data", None, unblocks="consent", cost=0.0, effort=1)
     big = _action("Big campaign", "retention", 10_000.0, cost=0.0, effort=3, needs=("consent",))
