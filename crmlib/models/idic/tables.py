@@ -179,11 +179,14 @@ def service_view(interaction: Interaction, currency: str) -> pd.DataFrame:
         N_("margin / customer / year"): s["margin_per_customer_year"].map(
             lambda v: _money(v, currency, 2)
         ),
-        N_("main channel"): s["main_channel"].map(
+        # the rows above are the window's; these read every contact and campaign, and say so
+        N_("main channel (all contacts)"): s["main_channel"].map(
             lambda v: str(v) if pd.notna(v) else translate("n/a")
         ),
-        N_("offers sent"): s["sent"].map(lambda v: count(v) if pd.notna(v) else translate("n/a")),
-        N_("response rate"): s["response_rate"].map(
+        N_("offers sent (all campaigns)"): s["sent"].map(
+            lambda v: count(v) if pd.notna(v) else translate("n/a")
+        ),
+        N_("response rate (all campaigns)"): s["response_rate"].map(
             lambda v: percent(v, 1) if pd.notna(v) else translate("n/a")
         ),
     }

@@ -770,7 +770,7 @@ def test_offers_sent_are_unknown_without_a_campaigns_table(root):
 
     company = load_company(root / "data" / "cdnow")
     view = tables.service_view(idic.analyse(company).interaction, company.currency)
-    assert set(view.loc["offers sent"]) == {"n/a"}
+    assert set(view.loc["offers sent (all campaigns)"]) == {"n/a"}
 
 
 def test_a_cadence_without_a_contact_rhythm_is_a_starting_point(root):
