@@ -28,9 +28,11 @@ class Experience:
     Attributes
     ----------
     by_channel, by_process : DataFrame
-        :func:`crmlib.analytics.experience.experience_by`.
+        :func:`crmlib.analytics.experience.experience_by` over the year measured (the
+        contacts in it, the episodes that start in it).
     matrix : DataFrame or None
-        :func:`crmlib.analytics.experience.satisfaction_matrix`; None without scores.
+        :func:`crmlib.analytics.experience.satisfaction_matrix` over the year measured;
+        None without scores.
     repeats : DataFrame
         :func:`crmlib.analytics.experience.repeat_contacts` over the year measured.
     nps : float or None
@@ -58,9 +60,15 @@ def customer_experience(
     )
     episodes = contact_episodes(interactions, window_days)
     needs = company.needs
-    by_channel = experience_by(interactions, needs, by="channel", episodes=episodes)
-    by_process = experience_by(interactions, needs, by="process", episodes=episodes)
-    matrix = satisfaction_matrix(interactions) if "satisfaction" in interactions.columns else None
+    # the year measured, as the repeats below and every other figure of the report: the
+    # contacts in it, and the episodes (formed on the whole history) that start in it
+    start, end = base.year_start, base.end
+    moment = pd.to_datetime(interactions["date"], errors="coerce")
+    in_year = interactions.loc[((moment > start) & (moment <= end)).to_numpy(dtype=bool)]
+    begun = episodes.loc[((episodes["start"] > start) & (episodes["start"] <= end)).to_numpy()]
+    by_channel = experience_by(in_year, needs, by="channel", episodes=begun)
+    by_process = experience_by(in_year, needs, by="process", episodes=begun)
+    matrix = satisfaction_matrix(in_year) if "satisfaction" in in_year.columns else None
     repeats = repeat_contacts(
         interactions, company.channels, start=base.year_start, end=base.end, episodes=episodes
     )

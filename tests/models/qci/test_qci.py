@@ -220,6 +220,20 @@ def test_the_experience_findings_follow_the_data(sample):
     assert f"{int(repeats['extra_contacts']):,} extra contacts" in text
 
 
+def test_the_experience_is_read_over_the_year_measured(sample):
+    # the scorecards count the contacts of the year and the episodes that start in it, as
+    # the repeats and the shared base do: not every contact since the data began
+    experience, base = sample["experience"], sample["base"]
+    contacts = sample["company"].interactions
+    moment = pd.to_datetime(contacts["date"])
+    in_year = int(((moment > base.year_start) & (moment <= base.end)).sum())
+    assert in_year < len(contacts)
+    assert int(experience.by_process["contacts"].sum()) == in_year
+    assert int(experience.by_channel["contacts"].sum()) == in_year
+    episodes = int(experience.by_process["episodes"].sum())
+    assert episodes == int(experience.repeats.loc["all", "episodes"])
+
+
 def test_cost_to_serve_and_retention_are_the_shared_base_figures(sample):
     efficiency, kept, base = sample["efficiency"], sample["retention"], sample["base"]
     assert efficiency.cost_to_serve == base.figure("cost_to_serve")
