@@ -12,6 +12,8 @@ everything else exactly.
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -139,6 +141,29 @@ def test_a_contact_through_a_channel_without_a_cost(tmp_path, sample_company):
         engine_customer_base(url)
     message = str(error.value)
     assert "interactions" in message and "channel" in message and str(missing) in message
+
+
+def test_segments_on_a_line_without_cost_or_margin_rate_exits_2_with_one_line(
+    tmp_path, sample_company
+):
+    products = sample_company.products.copy()
+    products.loc[products.index[0], "margin_rate"] = np.nan
+    transactions = sample_company.transactions.drop(columns="cost")
+    tables = {**sample_company.tables, "products": products, "transactions": transactions}
+    url = f"duckdb://{tmp_path / 'company.duckdb'}"
+    write_tables(parse_source(url), tables.items())
+    out = tmp_path / "s.csv"
+    done = subprocess.run(
+        [sys.executable, "-m", "crmlib", "segments", "--data", url, "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert "transactions" in done.stderr and "margin_rate" in done.stderr
+    assert "Fix:" in done.stderr
+    assert not out.exists()
 
 
 def test_segments_from_a_database_are_those_from_the_folder(tmp_path, sample_dir, sample_duckdb):
