@@ -68,7 +68,7 @@ from crmlib.analytics.summary import (
 from crmlib.analytics.vocabulary import definition
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.figures import BY_REVENUE, Figure
-from crmlib.formatting import count, day, percent
+from crmlib.formatting import count, day, money, percent
 from crmlib.i18n import current
 from crmlib.memory import release_memory
 from crmlib.money import round_money
@@ -200,6 +200,19 @@ class CustomerBase:
         kept = self.table.loc[self.retained, "cost_to_serve"]
         months = int(self.settings.window_months)
         return float(kept.mean()) * 12.0 / months if len(kept) else float("nan")
+
+    @property
+    def forecast_error(self) -> float | None:
+        """How far the chosen purchase model missed its holdout: (predicted - actual) /
+        actual purchases, as a fraction (0.109: 10.9% too many). None when the model could
+        not be checked on a holdout. The one measure of a forecast's uncertainty the
+        reports quote beside the forecasts it carries into."""
+        comparison = (self.meta.get("fit", {}).get("model_choice") or {}).get("comparison") or []
+        for row in comparison:
+            error = row.get("total_error_pct")
+            if row.get("chosen") and error is not None and np.isfinite(error):
+                return float(error) / 100.0
+        return None
 
     @property
     def window_start(self) -> pd.Timestamp:
@@ -453,6 +466,39 @@ def _text_ids(table: pd.DataFrame | None) -> pd.DataFrame | None:
     if isinstance(ids.dtype, pd.StringDtype):
         return table
     return table.assign(customer_id=ids.astype("str"))
+
+
+def forecast_error_words(error: float, expected: float | None = None, currency: str = "") -> Safe:
+    """A forecast's uncertainty in words, from :attr:`CustomerBase.forecast_error`.
+
+    "the purchase model forecast 10.9% more purchases than its holdout period brought;
+    at that bias this forecast is about EUR 19,979 too high". The amount is said when
+    ``expected`` (the forecast it applies to) is given.
+    """
+    over, size = error > 0, percent(abs(error), 1)
+    if over:
+        words = sentence(
+            "the purchase model forecast {error} more purchases than its holdout period brought",
+            error=size,
+        )
+    else:
+        words = sentence(
+            "the purchase model forecast {error} fewer purchases than its holdout period brought",
+            error=size,
+        )
+    if expected is None or not np.isfinite(expected) or error <= -1:
+        return words
+    # the same bias on this forecast: predicted = actual * (1 + error)
+    amount = money(abs(expected * error / (1.0 + error)), currency)
+    if over:
+        return sentence(
+            "{words}; at that bias this forecast is about {amount} too high",
+            words=words,
+            amount=amount,
+        )
+    return sentence(
+        "{words}; at that bias this forecast is about {amount} too low", words=words, amount=amount
+    )
 
 
 def clear_memory() -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from crmlib.analytics.base import CustomerBase, customer_base
+from crmlib.analytics.base import CustomerBase, customer_base, forecast_error_words
 from crmlib.analytics.pareto import pareto_curve
 from crmlib.data.company import Company
 from crmlib.errors import CrmlibError
@@ -451,6 +451,10 @@ def situation(base: CustomerBase, cite: Callable[[Figure], str] | None = None) -
             note = " " + sentence("(analysis window {window})", window=window)
         if figure.status == "unavailable":
             note = f": {escape(translate(figure.reason).rstrip('.'))}"
+        elif figure_id == "expected_margin_12m" and base.forecast_error is not None:
+            # a forecast is read with the error its model made on the company's own past
+            words = forecast_error_words(base.forecast_error, figure.value, base.currency)
+            note = f"{note[:-1]}; {words})" if note.endswith(")") else f" ({words})"
         lines.append(f"- {escape(label_in_words(figure.label))}: **{show(figure)}**{note}")
     return "\n".join(lines)
 

@@ -143,6 +143,21 @@ def test_five_customers_are_too_few_for_a_forecast_and_it_says_so():
     assert "at least 10 customers" in base.figure("expected_margin_12m").reason
 
 
+def test_the_forecast_error_is_the_chosen_models_miss_on_its_holdout(sample_dir):
+    from crmlib.analytics.base import forecast_error_words
+    from crmlib.data.company import load_company
+
+    base = customer_base(load_company(sample_dir))
+    chosen = base.fit.model_choice.comparison.query("chosen").iloc[0]
+    assert base.forecast_error == pytest.approx(chosen["total_error_pct"] / 100)
+    assert tiny_base().forecast_error is None  # no holdout, no measure of the miss
+    # 10% too many purchases: a forecast of 1,100 is 100 too high at that bias
+    words = forecast_error_words(0.1, 1100.0, "EUR")
+    assert "10.0% more purchases" in words and "EUR 100 too high" in words
+    assert "EUR 100 too low" in forecast_error_words(-1 / 11, 1000.0, "EUR")
+    assert "too" not in forecast_error_words(0.1)
+
+
 def test_revenue_only_data_runs_on_revenue_and_says_so():
     tables = tiny_tables()
     tx = tables["transactions"].drop(columns="cost")

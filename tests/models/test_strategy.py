@@ -229,3 +229,13 @@ def test_the_caveats_are_those_the_data_calls_for(root):
     assert text.startswith("No action carries a value yet") and "campaign" not in text
     # no margin in the data: no action's assumption speaks of a margin it puts a value on
     assert not any("the value is the margin" in a.assumptions for a in found.actions)
+
+
+def test_the_situation_reads_the_forecast_with_its_models_miss(sample_dir: Path):
+    from crmlib.analytics.base import customer_base
+
+    base = customer_base(load_company(sample_dir))
+    line = strategy.situation(base).splitlines()[-1]
+    assert line.startswith("- Expected twelve-month margin:")
+    missed = f"{abs(base.forecast_error) * 100:.1f}% more purchases"
+    assert missed in line and "too high)" in line

@@ -183,6 +183,8 @@ class Strategy(Parts):
     skipped: dict[str, str] = field(default_factory=dict)
     figures: tuple[Figure, ...] = ()
     baseline: SelectionBaseline | None = None
+    #: The purchase model's miss on its holdout (:attr:`CustomerBase.forecast_error`).
+    forecast_error: float | None = None
 
     @property
     def forecast(self) -> float:
@@ -365,6 +367,7 @@ def strategy_development(
         skipped=skipped,
         figures=figures,
         baseline=baseline,
+        forecast_error=year_base.forecast_error,
     )
 
 

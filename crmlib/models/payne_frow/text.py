@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 
 import pandas as pd
 
+from crmlib.analytics.base import forecast_error_words
 from crmlib.analytics.kpis import KPIS
 from crmlib.data.company import Company
 from crmlib.figures import Figure, format_value, values_equal
@@ -230,6 +231,24 @@ def describe_strategy(strategy: Strategy, company: Company, cite: Cite | None = 
                     spare=money(-s.gap, cur),
                 )
             )
+        if s.forecast_error is not None:
+            parts.append(
+                sentence(
+                    "The forecast is not exact: {words}.",
+                    words=forecast_error_words(s.forecast_error, s.revenue_expected, cur),
+                )
+            )
+            # the same bias taken out: does the verdict on the goal still hold?
+            unbiased_gap = s.revenue_goal - (
+                s.revenue_expected / (1.0 + s.forecast_error) + s.revenue_new
+            )
+            if (unbiased_gap > 0) != (s.gap > 0):
+                parts.append(
+                    sentence(
+                        "That is more than the margin, so whether the goal is within reach "
+                        "is not settled by the forecast."
+                    )
+                )
     else:
         parts.append(
             sentence("Without a purchase forecast the gap to the goal cannot be estimated.")

@@ -629,6 +629,28 @@ def test_verdict_for_the_strategy_report(sample, results):
     assert other.figures["score_performance_assessment"] == pytest.approx((4 / 5 + 0.75) / 2)
 
 
+def test_the_goal_is_read_with_the_forecasts_own_error(sample, shop):
+    import dataclasses
+
+    strategy = pf.strategy_development(sample)
+    assert strategy.forecast_error is not None
+    assert pf.strategy_development(shop).forecast_error is None  # too short for a holdout
+    text = pf.describe_strategy(strategy, sample)
+    assert "The forecast is not exact: the purchase model forecast" in text
+    # a goal just within reach, by less than the forecast's bias: not settled
+    error = 0.2
+    expected = strategy.revenue_expected
+    close = dataclasses.replace(
+        strategy,
+        forecast_error=error,
+        revenue_goal=expected + strategy.revenue_new - 0.05 * expected,
+    )
+    assert close.gap < 0
+    assert "is not settled by the forecast" in pf.describe_strategy(close, sample)
+    far = dataclasses.replace(close, revenue_goal=0.5 * expected)
+    assert "is not settled by the forecast" not in pf.describe_strategy(far, sample)
+
+
 def test_describe_functions_escape_the_company_name(shop):
     strategy = pf.strategy_development(shop)
     for text in (
