@@ -61,6 +61,25 @@ class AcquisitionView:
     data_start: str = ""
     year_coverage: float = 1.0
     year_before_coverage: float = 1.0
+    #: Newcomers of the ``quality`` cohort per source (rows) and customer type (columns);
+    #: None without a source or a customer type.
+    types: pd.DataFrame | None = None
+
+    def type_confound(self, source: str) -> tuple[str, float, float] | None:
+        """Whether ``source`` brought nearly one customer type alone: (type, its share
+        of the source's newcomers, its share of the other ways in's), when at least 90%
+        of the source's newcomers are of a type that is at most half of the others'. The
+        source's margin may then be the type's rather than the way in's. None otherwise.
+        """
+        types = self.types
+        if types is None or source not in types.index or len(types.index) < 2:
+            return None
+        mine, rest = types.loc[source], types.drop(index=source).sum()
+        if mine.sum() == 0 or rest.sum() == 0:
+            return None
+        kind = str(mine.idxmax())
+        share, elsewhere = float(mine[kind] / mine.sum()), float(rest[kind] / rest.sum())
+        return (kind, share, elsewhere) if share >= 0.9 and elsewhere <= 0.5 else None
 
     @property
     def growth(self) -> float | None:
@@ -105,6 +124,15 @@ def acquisition_view(company: Company, base: CustomerBase, *, freq: str = "Q") -
         if quality is not None and "first_year_margin" in quality.columns
         else None
     )
+    types = None
+    if source and "type" in company.customers.columns:
+        # the cohort the quality table reads: the newcomers of the year before last
+        kinds = company.customers.drop_duplicates("customer_id").set_index("customer_id")["type"]
+        cohort = first.loc[before]
+        types = pd.crosstab(
+            cohort[source].astype(str).to_numpy(),
+            kinds.reindex(cohort.index).astype(str).to_numpy(),
+        )
     return AcquisitionView(
         per_period=per_period,
         source=source,
@@ -114,6 +142,7 @@ def acquisition_view(company: Company, base: CustomerBase, *, freq: str = "Q") -
         new_year_before=int(before.sum()),
         first_year_margin=first_year,
         **_coverage(base),
+        types=types,
     )
 
 

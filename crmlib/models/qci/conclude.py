@@ -27,7 +27,12 @@ from crmlib.models.qci.retention import (
     RetentionValue,
     RetentionView,
 )
-from crmlib.models.qci.text import describe_assessment, describe_lapse, describe_retention
+from crmlib.models.qci.text import (
+    describe_assessment,
+    describe_lapse,
+    describe_retention,
+    describe_type_confound,
+)
 from crmlib.models.qci.words import word, words
 from crmlib.models.verdict import REPEAT_CONTACT_SET, Action, ModelVerdict
 from crmlib.text import N_, Safe, capitalise, lead, listing, number, sentence, translate
@@ -904,6 +909,9 @@ def _actions(r: QciResult, table: pd.DataFrame) -> list[Action]:
         )
         if activity == "acquisition":
             best = _best_source(acquired)
+            confound = describe_type_confound(acquired, best) if best else ""
+            if confound:
+                rationale = Safe(f"{rationale} {confound}")
             # the client's own cost of winning a customer, or unknown: no rule of thumb
             cost_each, source = (
                 (float(r.acquisition_cost), "given")

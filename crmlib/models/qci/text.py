@@ -547,6 +547,9 @@ def describe_acquisition(view: AcquisitionView, currency: str) -> str:
                     worst_repeat=percent(ranked.loc[worst, "repeat_rate"]),
                 )
             )
+            confound = describe_type_confound(view, str(best))
+            if confound:
+                parts.append(confound)
     if view.first_year_margin is not None:
         parts.append(
             sentence(
@@ -555,6 +558,23 @@ def describe_acquisition(view: AcquisitionView, currency: str) -> str:
             )
         )
     return " ".join(parts)
+
+
+def describe_type_confound(view: AcquisitionView, source: str) -> str:
+    """A way in that brought nearly one customer type alone, in one sentence ("" if not)."""
+    found = view.type_confound(source)
+    if found is None:
+        return ""
+    kind, share, elsewhere = found
+    return sentence(
+        "{share} of the newcomers through {source} were {kind} customers, against {elsewhere} "
+        "through the other ways in: the way in and the customer type cannot be told apart "
+        "here, so the difference may be the type's rather than the way in's.",
+        share=percent(share),
+        source=source,
+        kind=kind,
+        elsewhere=percent(elsewhere),
+    )
 
 
 def describe_penetration(view: PenetrationView, currency: str) -> str:

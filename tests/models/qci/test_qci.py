@@ -661,3 +661,17 @@ def test_qci_and_payne_frow_keep_a_customer_at_the_same_cost(root):
     assert kept.retention_cost == pytest.approx(base.retention_cost)
     assert value.retention_cost == pytest.approx(base.retention_cost)
     assert set(kept.retained) == set(base.retained)
+
+
+def test_a_way_in_that_brought_one_customer_type_alone_is_called_confounded(sample):
+    # the sample's sales representatives won business customers only: their newcomers'
+    # margin cannot be told from the type's, and the report and the action say so
+    view = sample["acquisition"]
+    kind, share, elsewhere = view.type_confound("sales representative")
+    assert kind == "B2B" and share == 1.0 and elsewhere < 0.1
+    assert view.type_confound("store") is None
+    text = qci.describe_acquisition(view, "EUR")
+    assert "newcomers through sales representative were B2B customers" in text
+    actions = qci.verdict(qci.analyse(sample["company"])).actions
+    (acquire,) = [a for a in actions if a.lever == "acquisition"]
+    assert "cannot be told apart" in acquire.rationale
