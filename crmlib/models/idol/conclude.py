@@ -406,7 +406,10 @@ def verdict_of(analysis: IdolAnalysis, company: Company) -> ModelVerdict:
         lost = a.migration.value.drop(index="joined", errors="ignore")["change"]
         actions.append(
             Action(
-                title=translate("Review segments and treatments every quarter"),
+                title=sentence(
+                    "Review segments and treatments {rhythm}",
+                    rhythm=translate(a.migration.review_rhythm),
+                ),
                 owner="marketing",
                 expected_value=None,
                 model=MODEL,
@@ -432,6 +435,15 @@ def verdict_of(analysis: IdolAnalysis, company: Company) -> ModelVerdict:
                 + (
                     sentence(" ({reason})", reason=a.migration.reason)
                     if a.migration.status != "ok"
+                    else ""
+                )
+                + (
+                    sentence(
+                        "; part of the moves is mechanical (stability {stability}, where 0 "
+                        "is chance)",
+                        stability=percent(a.migration.stability),
+                    )
+                    if not np.isnan(a.migration.stability)
                     else ""
                 )
                 + ".",

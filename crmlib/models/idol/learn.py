@@ -95,6 +95,28 @@ class Migration:
         """The share of the customers known at both dates that made ``move``."""
         return float(self.summary.loc[move, "share_of_known"])
 
+    @property
+    def moved(self) -> float:
+        """The share of the customers known at both dates that changed segment."""
+        return self.share("up") + self.share("down")
+
+    @property
+    def stability(self) -> float:
+        """How much more often customers stay than chance keeps them (0 chance, 1 none
+        move; :func:`crmlib.analytics.migration.chance_baseline`); NaN when unknown."""
+        if self.baseline is None:
+            return float("nan")
+        return float(self.baseline.attrs["stability"])
+
+    @property
+    def review_rhythm(self) -> str:
+        """How often to review segments and treatments: the one rule the text and the
+        action read. Every quarter when a quarter or more of the customers moved and they
+        stay less than halfway from chance to no move at all; twice a year otherwise (the
+        moves of relative segments are partly mechanical, and not every move is news)."""
+        fluid = self.moved >= 0.25 and not (self.stability >= 0.5)
+        return N_("every quarter") if fluid else N_("twice a year")
+
 
 def earlier_coverage(start: pd.Timestamp, first: pd.Timestamp, window_months: int) -> float:
     """The share of the days of the window before ``first`` on or after the data's ``start``.

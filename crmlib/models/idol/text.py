@@ -987,18 +987,32 @@ def meaning_learning(
     """The "What this means" paragraph of Learning."""
     parts = [lead(company_name, ":")]
     if migration is not None:
-        moved = migration.share("up") + migration.share("down")
-        rhythm = translate("every quarter") if moved >= 0.25 else translate("twice a year")
-        parts.append(
-            sentence(
-                "{moved} of the customers changed segment in {months} months, so a "
-                "segmentation fixed once is soon wrong: review segments and treatments "
-                "{rhythm}.",
-                moved=percent(moved),
-                months=migration.months,
-                rhythm=rhythm,
+        rhythm = translate(migration.review_rhythm)
+        if math.isnan(migration.stability):
+            parts.append(
+                sentence(
+                    "{moved} of the customers changed segment in {months} months, so a "
+                    "segmentation fixed once is soon wrong: review segments and treatments "
+                    "{rhythm}.",
+                    moved=percent(migration.moved),
+                    months=migration.months,
+                    rhythm=rhythm,
+                )
             )
-        )
+        else:
+            parts.append(
+                sentence(
+                    "{moved} of the customers changed segment in {months} months. Part of "
+                    "that is the mechanics of relative segments and regression to the mean "
+                    "(stability {stability}, where 0 is chance), so a move is a reason to "
+                    "check a customer's treatment, not proof that the customer changed: "
+                    "review segments and treatments {rhythm}.",
+                    moved=percent(migration.moved),
+                    months=migration.months,
+                    stability=percent(migration.stability),
+                    rhythm=rhythm,
+                )
+            )
     if responses is not None and responses.count("stop"):
         parts.append(
             sentence(

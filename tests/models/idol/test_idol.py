@@ -239,6 +239,27 @@ def test_migration_of_the_small_company(analysis, small):
     assert f"{m.share('down') * 100:.0f}% moved down" in idol.describe_migration(m)
 
 
+def test_the_review_rhythm_is_one_rule_for_the_text_and_the_action(analysis, small):
+    import dataclasses
+
+    m = analysis.migration
+    rhythm = m.review_rhythm
+    assert rhythm in ("every quarter", "twice a year")
+    text = idol.meaning_learning(m, analysis.responses, analysis.practices, small.name)
+    assert f"review segments and treatments {rhythm}" in text
+    assert "regression to the mean" in text  # a move is not taken as proof of change
+    titles = [a.title for a in idol.verdict(analysis).actions]
+    assert f"Review segments and treatments {rhythm}" in titles
+    # customers who stay far more often than chance: the segments are steady
+    steady = m.baseline.copy()
+    steady.attrs = {**m.baseline.attrs, "stability": 0.8}
+    assert dataclasses.replace(m, baseline=steady).review_rhythm == "twice a year"
+    fluid = m.baseline.copy()
+    fluid.attrs = {**m.baseline.attrs, "stability": 0.1}
+    expected = "every quarter" if m.moved >= 0.25 else "twice a year"
+    assert dataclasses.replace(m, baseline=fluid).review_rhythm == expected
+
+
 def test_migration_needs_data_from_before_the_period(small):
     with pytest.raises(MissingDataError, match="covers 0% of them"):
         idol.migrate(small, 240)
