@@ -15,7 +15,7 @@ target segments.
 The process score (0-1, this workbook's operationalisation) is the mean of the
 customer's side (mean contact satisfaction on 1-5, rescaled to 0-1, or else the NPS
 rescaled from -100..100) and the organisation's side (the share of the window's buyers
-with a current value above 0).
+with a current value above 0, when that value is net of a measured cost to serve).
 """
 
 from __future__ import annotations
@@ -367,7 +367,10 @@ def value_creation(
         customer_side = (contacts["satisfaction"].mean() - 1) / 4
     elif "nps" in segments.columns:
         customer_side = (net_promoter_score(company.needs["nps"]) + 100) / 200
-    score = mean_or_none([customer_side, profitable])
+    # a margin above 0 before an unmeasured cost to serve says little of profit (nearly
+    # every buyer has one): it does not score the organisation's side
+    organisation_side = profitable if base.meta.get("cost_to_serve_known") else None
+    score = mean_or_none([customer_side, organisation_side])
     lift_label = definition("retention_lift_value").label
     if base.value_metric == "revenue":
         lift_label += " (revenue)"

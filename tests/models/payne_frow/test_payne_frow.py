@@ -911,3 +911,21 @@ def test_derived_customers_are_not_checked_against_themselves(root):
     text = str(pf.describe_information(information, company))
     assert "neither customers recorded twice nor records of unknown customers" in text
     assert "carry a customer id known in the customers table" not in text
+
+
+def test_margin_before_an_unmeasured_cost_to_serve_does_not_score_value_creation(
+    sample_dir, tmp_path
+):
+    # customers and transactions only: nearly every buyer has a margin above 0 before a
+    # cost to serve nobody measured, which says nothing of profit: no score, not 100%
+    import shutil
+
+    from crmlib.data.company import load_company
+
+    for name in ("customers.csv", "transactions.csv"):
+        shutil.copy(sample_dir / name, tmp_path / name)
+    two = load_company(tmp_path)
+    value = pf.value_creation(two)
+    assert value.profitable_share > 0.99
+    assert value.score is None
+    assert pf.value_creation(load_company(sample_dir)).score is not None
