@@ -272,6 +272,23 @@ def describe_chain(chain: ValueChain, scores: pd.DataFrame, cite: Cite | None = 
     return Safe(" ".join(parts))
 
 
+def _score_words(chain: ValueChain, stage: str, score: float) -> str:
+    """A stage's score as the headline states it. The portfolio analysis's score is
+    floored at 0 when the offers reach the SSCs and MGCs less often than a random choice
+    would: the headline says so, so that 0% does not read as "no targeting at all"."""
+    if stage == PRIMARY_STAGES[0]:
+        effort = chain.effort()
+        if not math.isnan(effort.score) and effort.observed < effort.expected:
+            return sentence(
+                "{score}: offers reach the SSCs and MGCs less often than a random choice "
+                "would, {observed} against {expected}",
+                score=percent(score),
+                observed=percent(effort.observed),
+                expected=percent(effort.expected),
+            )
+    return percent(score)
+
+
 def diagram_lines(chain: ValueChain, stage: str) -> tuple[str, ...]:
     """Up to four short lines of the company's figures for a stage of the diagram."""
     try:
@@ -512,7 +529,7 @@ def verdict(chain: ValueChain) -> ModelVerdict:
         ),
         stage=shown(limit),
         company=company.name,
-        score=percent(scores.loc[limit, "score"]),
+        score=_score_words(chain, limit, scores.loc[limit, "score"]),
         ssc=count(portfolio.n_ssc),
         share=percent(portfolio.ssc_value_share),
         word=shown(portfolio.value_word),

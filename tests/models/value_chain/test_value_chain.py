@@ -298,6 +298,20 @@ def test_sample_proposition_fit_is_a_weighted_mean(sample_chain):
     assert proposition.profile["ssc_share"].between(0, 1).all()
 
 
+def test_a_portfolio_score_floored_at_zero_says_why(sample_chain):
+    # the sample's offers reach the SSCs and MGCs less often than at random: the score is
+    # floored at 0, and the headline says it is below random rather than "no targeting"
+    from crmlib.formatting import percent
+
+    effort = sample_chain.effort()
+    assert effort.observed < effort.expected and effort.score == 0
+    headline = value_chain.verdict_of(sample_chain).headline
+    assert (
+        f"score 0%: offers reach the SSCs and MGCs less often than a random choice would, "
+        f"{percent(effort.observed)} against {percent(effort.expected)}"
+    ) in headline
+
+
 def test_verdict_follows_the_stages(sample_chain):
     verdict = value_chain.verdict_of(sample_chain)
     assert isinstance(verdict, ModelVerdict)
