@@ -156,9 +156,18 @@ def sample_duckdb(tmp_path_factory, sample_dir, sample_company) -> str:
 
 @pytest.fixture(scope="session")
 def sample_postgres(tmp_path_factory, postgres_url, sample_dir, sample_company) -> str:
-    """The sample company's tables in PostgreSQL; ``?folder=`` names its settings folder."""
+    """The sample company's tables in a PostgreSQL database of their own (tests that write
+    other companies into the server's default database cannot replace them);
+    ``?folder=`` names its settings folder."""
+    import psycopg
+
     from crmlib.data.database import parse_source, write_tables
 
-    write_tables(parse_source(postgres_url), sample_company.tables.items())
+    with psycopg.connect(
+        postgres_url.replace("postgresql://", "postgres://"), autocommit=True
+    ) as con:
+        con.execute("create database sample_company")
+    url = f"{postgres_url.rsplit('/', 1)[0]}/sample_company"
+    write_tables(parse_source(url), sample_company.tables.items())
     folder = _settings_folder(sample_dir, tmp_path_factory.mktemp("postgres_settings"))
-    return f"{postgres_url}?folder={folder}"
+    return f"{url}?folder={folder}"
