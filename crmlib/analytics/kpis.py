@@ -371,7 +371,7 @@ def kpi_history(
     except MissingDataError:
         margin = None
     # the purchase lines as a mask, their customers as numbers: no copy of the lines
-    purchase = purchase_mask(dated, negative_is_return=True)
+    purchase = purchase_mask(dated)
     # a missing id counts as one buyer, and has no first purchase
     number, labels = line_customers(dated, "transactions", missing_is_customer=True)
     dates, amount = dated["date"], dated["amount"]

@@ -14,20 +14,18 @@ def lines(**columns):
     return pd.DataFrame({**base, **columns})
 
 
-def test_the_is_return_column_decides_and_missing_flags_count_as_purchases():
+def test_a_purchase_is_a_positive_line_that_is_not_a_return():
+    # the vocabulary's purchase (buyers): a flagged return is none whatever its amount,
+    # and neither is a line of 0 or less (a credit, a free item), flagged or not
     tx = lines(is_return=pd.array([False, True, None, False], dtype="boolean"))
-    kept = purchase_lines(tx, negative_is_return=True)
-    assert kept.index.tolist() == [0, 2, 3]  # the zero-amount line is not flagged a return
-
-
-def test_without_the_column_every_line_is_a_purchase_unless_asked():
-    tx = lines()
-    assert purchase_lines(tx).index.tolist() == [0, 1, 2, 3]
-    assert purchase_lines(tx, negative_is_return=True).index.tolist() == [0, 2]
+    assert purchase_lines(tx).index.tolist() == [0, 2]
+    assert purchase_lines(lines()).index.tolist() == [0, 2]
+    flagged = lines(amount=[10.0, 10.0, 5.0, 3.0], is_return=[False, True, False, False])
+    assert purchase_lines(flagged).index.tolist() == [0, 2, 3]
 
 
 def test_end_is_inclusive_and_the_input_is_not_modified():
-    tx = lines()
+    tx = lines(amount=[10.0, 10.0, 5.0, 3.0])
     before = tx.copy()
     assert purchase_lines(tx, "2025-03-01").index.tolist() == [0, 1, 2]
     pd.testing.assert_frame_equal(tx, before)
