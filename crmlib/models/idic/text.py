@@ -512,7 +512,7 @@ def describe_plan(interaction: Interaction, currency: str) -> str:
     if plan["reachable"].isna().all():
         text = sentence(
             "The plan covers {customers} customers, but how many of them it may "
-            "reach is not known: the customer table has no consent_marketing column. "
+            "reach is not known: the data records no marketing consent. "
             "Only customers who gave marketing consent may receive it.",
             customers=count(customers),
         )

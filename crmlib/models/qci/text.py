@@ -887,8 +887,7 @@ def describe_lapse(view: LapseView) -> str:
             parts.append(
                 sentence(
                     "The {model} model agrees in the main: {means}. Who of the lapsed may "
-                    "receive marketing is not known: the customer table has no "
-                    "consent_marketing column.",
+                    "receive marketing is not known: the data records no marketing consent.",
                     means=means,
                     model=model,
                 )

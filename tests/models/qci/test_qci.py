@@ -612,6 +612,10 @@ def test_the_probability_alive_counts_the_buyers_every_report_counts(root):
     ready = qci.readiness(company)
     assert len(ready.alive) == ever_bought
     assert f"of the {count(ever_bought)} buyers" in qci.describe_alive(ready)
+    lapse = qci.describe_lapse(qci.lapse_view(company, alive=ready.alive))
+    assert f"of the {count(ever_bought)} buyers have lapsed" in lapse
+    # CDNOW has no customer table: the board reads that consent is not recorded
+    assert "the data records no marketing consent" in lapse and "consent_marketing" not in lapse
 
 
 def test_reach_and_last_years_buyers_are_shares_of_the_same_people(root):
