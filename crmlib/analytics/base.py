@@ -399,22 +399,19 @@ def base_from_tables(
     Parameters as for :func:`customer_base`; ``observation_end`` defaults to the last
     transaction date.
     """
-    _check_settings(window_months, value_metric, ssc_share, mgc_share, horizon_months, freq)
-    if not np.isfinite(discount_rate) or discount_rate < 0:
-        raise ParameterError(f"discount_rate must be 0 or more a year, got {discount_rate}")
+    settings = {
+        "window_months": window_months,
+        "value_metric": value_metric,
+        "ssc_share": ssc_share,
+        "mgc_share": mgc_share,
+        "horizon_months": horizon_months,
+        "discount_rate": discount_rate,
+        "freq": freq,
+    }
+    check_base_settings(**settings)
     require_columns(transactions, "transactions", ["customer_id", "date", "amount"])
     end = _end_of(transactions, observation_end)
-    requested = {
-        "observation_end": end.date().isoformat(),
-        "window_months": int(window_months),
-        "value_metric": value_metric,
-        "ssc_share": float(ssc_share),
-        "mgc_share": float(mgc_share),
-        "horizon_months": int(horizon_months),
-        "discount_rate": float(discount_rate),
-        "freq": freq,
-        "currency": currency,
-    }
+    requested = requested_settings(end, currency, **settings)
     object_key = None
     if _owner is not None:
         object_key = (id(_owner), current(), tuple(sorted(requested.items())))
@@ -529,17 +526,56 @@ def _check_settings(
     check_frequency(freq)
 
 
-def _end_of(transactions: pd.DataFrame, observation_end: object) -> pd.Timestamp:
-    if observation_end is not None and not (
+def check_base_settings(
+    *,
+    window_months: int,
+    value_metric: str | None,
+    ssc_share: float,
+    mgc_share: float,
+    horizon_months: int,
+    discount_rate: float,
+    freq: str,
+) -> None:
+    """Raise ParameterError for a base setting out of range (before any line is read)."""
+    _check_settings(window_months, value_metric, ssc_share, mgc_share, horizon_months, freq)
+    if not np.isfinite(discount_rate) or discount_rate < 0:
+        raise ParameterError(f"discount_rate must be 0 or more a year, got {discount_rate}")
+
+
+def requested_settings(end: pd.Timestamp, currency: str, **settings: Any) -> dict[str, Any]:
+    """The settings a base is built with and cached under, in their plain types."""
+    return {
+        "observation_end": end.date().isoformat(),
+        "window_months": int(settings["window_months"]),
+        "value_metric": settings["value_metric"],
+        "ssc_share": float(settings["ssc_share"]),
+        "mgc_share": float(settings["mgc_share"]),
+        "horizon_months": int(settings["horizon_months"]),
+        "discount_rate": float(settings["discount_rate"]),
+        "freq": settings["freq"],
+        "currency": currency,
+    }
+
+
+def given_end(observation_end: object) -> pd.Timestamp | None:
+    """The observation end a caller gave, as a day (None when none was given)."""
+    if observation_end is None or (
         isinstance(observation_end, str) and not observation_end.strip()
     ):
-        try:
-            end = pd.Timestamp(observation_end)
-        except (ValueError, TypeError):
-            raise ParameterError(
-                f"observation_end '{observation_end}' is not a date; write it as yyyy-mm-dd"
-            ) from None
-        return (end.tz_localize(None) if end.tzinfo else end).normalize()
+        return None
+    try:
+        end = pd.Timestamp(observation_end)
+    except (ValueError, TypeError):
+        raise ParameterError(
+            f"observation_end '{observation_end}' is not a date; write it as yyyy-mm-dd"
+        ) from None
+    return (end.tz_localize(None) if end.tzinfo else end).normalize()
+
+
+def _end_of(transactions: pd.DataFrame, observation_end: object) -> pd.Timestamp:
+    end = given_end(observation_end)
+    if end is not None:
+        return end
     dates = pd.to_datetime(transactions["date"], errors="coerce")
     if dates.notna().sum() == 0:
         raise ParameterError("transactions is empty: there is no customer base to build")
@@ -596,17 +632,7 @@ def _build(
         margin_known = True
     except MissingDataError:
         margin, margin_known = None, False
-    metric = requested["value_metric"] or ("margin" if margin_known else "revenue")
-    if metric == "margin" and not margin_known:
-        raise ParameterError(
-            "value_metric 'margin' needs the margin of every transaction line. Fix: "
-            + _FIX_COST
-            + ", or use value_metric 'revenue'"
-        )
-    if not margin_known:
-        notes.append(
-            N_("the data has no cost per line and no product margin rates, so value is revenue")
-        )
+    metric = value_metric_of(requested, margin_known, notes)
 
     # per customer from the lines as they are, before the base's own copies of them exist
     rfm = rfm_analysis(tx, "customer_id", "date", "amount", end)
@@ -643,15 +669,7 @@ def _build(
     out["first_purchase"] = per.reduce(purchase, days, "min")
     out["last_purchase"] = per.reduce(purchase, days, "max")
 
-    scores = rfm.reindex(ids)
-    out["recency_days"] = scores["recency"].astype("Int64")
-    out["purchase_days"] = scores["frequency"].fillna(0).astype(np.int64)
-    out["monetary"] = scores["monetary"].fillna(0.0)
-    for column in ("r_score", "f_score", "m_score"):
-        out[column] = scores[column].astype("Int64")
-    out["rfm_code"] = scores["rfm_code"].astype(str)
-    out["rfm_segment"] = scores["segment"].fillna("no purchase").astype(str)
-    del scores
+    put_rfm(out, rfm)
 
     bought = in_window & purchase
     out["purchases"] = per.distinct(bought, days)
@@ -691,11 +709,7 @@ def _build(
     out["previous_revenue"] = round_money(
         per.reduce(in_previous, amount, "sum", fill=0.0).astype(float)
     )
-    cts = out["cost_to_serve"].fillna(0.0)
-    out["profit"] = out["gross_margin"] - cts if margin_known else np.nan
-    out["current_value"] = (
-        out["gross_margin"] - cts if metric == "margin" else out["revenue"].astype(float)
-    )
+    put_value(out, metric, margin_known)
 
     out["is_buyer"] = per.any(bought)
     out["bought_previous_window"] = per.any(in_previous & purchase)
@@ -732,6 +746,49 @@ def _build(
         consent=consent,
         episodes=_episode_counts(interactions, start, end),
         notes=notes,
+    )
+
+
+def value_metric_of(requested: dict[str, Any], margin_known: bool, notes: list[str]) -> str:
+    """The metric the base ranks on: the one asked for, else margin when the data has it.
+
+    Raises ParameterError when margin is asked for on data without it; adds the note
+    that value is revenue to ``notes``.
+    """
+    metric = requested["value_metric"] or ("margin" if margin_known else "revenue")
+    if metric == "margin" and not margin_known:
+        raise ParameterError(
+            "value_metric 'margin' needs the margin of every transaction line. Fix: "
+            + _FIX_COST
+            + ", or use value_metric 'revenue'"
+        )
+    if not margin_known:
+        notes.append(
+            N_("the data has no cost per line and no product margin rates, so value is revenue")
+        )
+    return metric
+
+
+def put_rfm(out: pd.DataFrame, rfm: pd.DataFrame) -> None:
+    """The RFM columns of ``out`` from :func:`crmlib.analytics.rfm.rfm_analysis`'s table
+    (customers without a line get no score and the segment "no purchase")."""
+    scores = rfm.reindex(out.index)
+    out["recency_days"] = scores["recency"].astype("Int64")
+    out["purchase_days"] = scores["frequency"].fillna(0).astype(np.int64)
+    out["monetary"] = scores["monetary"].fillna(0.0)
+    for column in ("r_score", "f_score", "m_score"):
+        out[column] = scores[column].astype("Int64")
+    out["rfm_code"] = scores["rfm_code"].astype(str)
+    out["rfm_segment"] = scores["segment"].fillna("no purchase").astype(str)
+
+
+def put_value(out: pd.DataFrame, metric: str, margin_known: bool) -> None:
+    """``profit`` and ``current_value`` of ``out`` from its margin, revenue and cost to
+    serve (an unmeasured cost to serve counts 0, as the window's notes say)."""
+    cts = out["cost_to_serve"].fillna(0.0)
+    out["profit"] = out["gross_margin"] - cts if margin_known else np.nan
+    out["current_value"] = (
+        out["gross_margin"] - cts if metric == "margin" else out["revenue"].astype(float)
     )
 
 

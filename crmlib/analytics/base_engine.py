@@ -25,18 +25,22 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from crmlib.analytics.base import (
-    _FIX_COST,
     EPISODE_WINDOW_DAYS,
     EPISODES_NEED,
     NO_CONTACT_BY_END,
     CustomerBase,
-    _check_settings,
+    check_base_settings,
     finish_base,
+    given_end,
+    put_rfm,
+    put_value,
+    requested_settings,
+    value_metric_of,
 )
 from crmlib.analytics.lifetime_fit import fit_lifetime_models
 from crmlib.analytics.model_choice import choose_on_split, default_calibration_end, no_holdout
 from crmlib.analytics.rfm import rfm_scores, rfm_segments
-from crmlib.analytics.summary import check_frequency, holdout_periods
+from crmlib.analytics.summary import holdout_periods
 from crmlib.data.engine_checks import engine_tables, ids_as_parsed
 from crmlib.data.line_facts import (
     contact_facts,
@@ -76,26 +80,22 @@ def engine_customer_base(
         None when the engine cannot read the company as pandas would (a CSV or Excel
         file, a column stored as text): build the base from the loaded company then.
     """
-    _check_settings(window_months, value_metric, ssc_share, mgc_share, horizon_months, freq)
-    check_frequency(freq)
-    if not np.isfinite(discount_rate) or discount_rate < 0:
-        raise ParameterError(f"discount_rate must be 0 or more a year, got {discount_rate}")
+    settings = {
+        "window_months": window_months,
+        "value_metric": value_metric,
+        "ssc_share": ssc_share,
+        "mgc_share": mgc_share,
+        "horizon_months": horizon_months,
+        "discount_rate": discount_rate,
+        "freq": freq,
+    }
+    check_base_settings(**settings)
     with engine_tables(data) as found:
         if found is None:
             return None
-        settings, tables = found
-        end = _end(observation_end, settings, tables["transactions"])
-        requested = {
-            "observation_end": end.date().isoformat(),
-            "window_months": int(window_months),
-            "value_metric": value_metric,
-            "ssc_share": float(ssc_share),
-            "mgc_share": float(mgc_share),
-            "horizon_months": int(horizon_months),
-            "discount_rate": float(discount_rate),
-            "freq": freq,
-            "currency": settings.currency,
-        }
+        company, tables = found
+        end = _end(observation_end, company, tables["transactions"])
+        requested = requested_settings(end, company.currency, **settings)
         with tqdm(
             total=len(_STEPS), desc="customer base", unit="step", disable=not progress
         ) as bar:
@@ -104,14 +104,9 @@ def engine_customer_base(
 
 def _end(observation_end: object, settings, transactions) -> pd.Timestamp:
     """The observation end: given, else company.yml's, else the last transaction's day."""
-    if observation_end not in (None, ""):
-        try:
-            end = pd.Timestamp(observation_end)
-        except (ValueError, TypeError):
-            raise ParameterError(
-                f"observation_end '{observation_end}' is not a date; write it as yyyy-mm-dd"
-            ) from None
-        return (end.tz_localize(None) if end.tzinfo else end).normalize()
+    end = given_end(observation_end)
+    if end is not None:
+        return end
     if settings.observation_end is not None:
         return pd.Timestamp(settings.observation_end).normalize()
     last = transactions.date.max().execute()
@@ -140,17 +135,7 @@ def _build(tables: dict, end: pd.Timestamp, requested: dict[str, Any], bar) -> C
     bought = purchase_facts(
         transactions, tables.get("products"), end=end, start=start, previous_start=previous_start
     )
-    metric = requested["value_metric"] or ("margin" if bought.margin_known else "revenue")
-    if metric == "margin" and not bought.margin_known:
-        raise ParameterError(
-            "value_metric 'margin' needs the margin of every transaction line. Fix: "
-            + _FIX_COST
-            + ", or use value_metric 'revenue'"
-        )
-    if not bought.margin_known:
-        notes.append(
-            N_("the data has no cost per line and no product margin rates, so value is revenue")
-        )
+    metric = value_metric_of(requested, bought.margin_known, notes)
     step("customers")
     ids, consent = _customers(tables, bought.table.index)
     facts = bought.table.reindex(ids)
@@ -199,11 +184,7 @@ def _build(tables: dict, end: pd.Timestamp, requested: dict[str, Any], bar) -> C
         earlier = earlier - previous_cost
     out["previous_value"] = earlier.to_numpy(dtype=float)
     out["previous_revenue"] = facts["previous_revenue"].fillna(0.0).to_numpy(dtype=float)
-    cts = out["cost_to_serve"].fillna(0.0)
-    out["profit"] = out["gross_margin"] - cts if bought.margin_known else np.nan
-    out["current_value"] = (
-        out["gross_margin"] - cts if metric == "margin" else out["revenue"].astype(float)
-    )
+    put_value(out, metric, bought.margin_known)
     out["is_buyer"] = facts["is_buyer"].fillna(False).astype(bool).to_numpy()
     out["bought_previous_window"] = (
         facts["bought_previous_window"].fillna(False).astype(bool).to_numpy()
@@ -291,14 +272,7 @@ def _rfm_columns(out: pd.DataFrame, facts: pd.DataFrame, end: pd.Timestamp) -> N
         },
         index=facts.index,
     )
-    scores = rfm_segments(rfm_scores(table, 5), 5, None).reindex(out.index)
-    out["recency_days"] = scores["recency"].astype("Int64")
-    out["purchase_days"] = scores["frequency"].fillna(0).astype(np.int64)
-    out["monetary"] = scores["monetary"].fillna(0.0)
-    for column in ("r_score", "f_score", "m_score"):
-        out[column] = scores[column].astype("Int64")
-    out["rfm_code"] = scores["rfm_code"].astype(str)
-    out["rfm_segment"] = scores["segment"].fillna("no purchase").astype(str)
+    put_rfm(out, rfm_segments(rfm_scores(table, 5), 5, None))
 
 
 def _summary(transactions, end: pd.Timestamp, freq: str) -> pd.DataFrame:

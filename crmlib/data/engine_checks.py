@@ -108,19 +108,26 @@ def engine_check(data: str | os.PathLike[str], *, progress: bool = False) -> Eng
     DataValidationError
         On the first rule broken, with the message the loaded checks give.
     """
+    settings = open_settings(data)
+    with (
+        _connected(settings) as con,
+        tqdm(total=len(TABLE_NAMES) + 2, desc="checks", unit="step", disable=not progress) as bar,
+    ):
+        return _check(con, settings, bar)
+
+
+@contextlib.contextmanager
+def _connected(settings: Settings):
+    """The company's engine, quiet: its database, or an in-memory DuckDB for a folder."""
     import ibis
 
-    settings = open_settings(data)
     source = settings.database
     con = connect(source) if source is not None else ibis.duckdb.connect()
     try:
         with quiet():
             if source is None:
                 con.raw_sql("SET enable_progress_bar = false")
-            with tqdm(
-                total=len(TABLE_NAMES) + 2, desc="checks", unit="step", disable=not progress
-            ) as bar:
-                return _check(con, settings, bar)
+            yield con
     finally:
         con.disconnect()
 
@@ -135,27 +142,18 @@ def engine_tables(data: str | os.PathLike[str]) -> Iterator[tuple[Settings, dict
     company). The connection closes when the block ends. The tables are not checked
     here: :func:`engine_check` does that.
     """
-    import ibis
-
     settings = open_settings(data)
-    source = settings.database
-    con = connect(source) if source is not None else ibis.duckdb.connect()
-    try:
-        with quiet():
-            if source is None:
-                con.raw_sql("SET enable_progress_bar = false")
-            tables = {}
-            try:
-                for table in TABLE_NAMES:
-                    found = _table(con, settings, table)
-                    if found is not None:
-                        tables[table] = found[0]
-            except _Unsupported:
-                yield None
-                return
-            yield settings, tables
-    finally:
-        con.disconnect()
+    with _connected(settings) as con:
+        tables = {}
+        try:
+            for table in TABLE_NAMES:
+                found = _table(con, settings, table)
+                if found is not None:
+                    tables[table] = found[0]
+        except _Unsupported:
+            yield None
+            return
+        yield settings, tables
 
 
 class _Unsupported(Exception):

@@ -67,7 +67,6 @@ class PurchaseFacts:
     data_start: pd.Timestamp
     last_day: pd.Timestamp
     margin_known: bool
-    lines_without_cost: int
 
 
 def _no_cost(lines):
@@ -83,22 +82,21 @@ def _no_cost(lines):
 def _with_margin(lines, products):
     """The lines with each one's ``margin``: ``amount - cost``, else ``amount * margin_rate``.
 
-    Returns (the lines, whether the margin is known, how many lines have no cost).
+    Returns (the lines, whether the margin is known).
     Lines without a cost whose product has no rate are a user error, as in
     :func:`crmlib.analytics.profitability.transaction_margin`.
     """
     import ibis
 
-    without_cost = int(lines.filter(_no_cost(lines)).count().execute())
-    if without_cost == 0:
-        return lines.mutate(margin=lines.amount - lines.cost.cast("float64")), True, 0
+    if int(lines.filter(_no_cost(lines)).count().execute()) == 0:
+        return lines.mutate(margin=lines.amount - lines.cost.cast("float64")), True
     rated = (
         products is not None
         and {"product_id", "margin_rate"} <= set(products.columns)
         and "product_id" in lines.columns
     )
     if not rated:
-        return lines.mutate(margin=ibis.null("float64")), False, without_cost
+        return lines.mutate(margin=ibis.null("float64")), False
     rates = products.select(
         rate_product=ids_as_parsed(products.product_id),
         rate=products.margin_rate.cast("float64"),
@@ -119,7 +117,7 @@ def _with_margin(lines, products):
         )
     cost = joined.cost.cast("float64") if "cost" in joined.columns else ibis.null("float64")
     margin = ibis.ifelse(no_cost, joined.amount * joined.rate, joined.amount - cost)
-    return joined.mutate(margin=margin), True, without_cost
+    return joined.mutate(margin=margin), True
 
 
 def purchase_facts(
@@ -167,7 +165,7 @@ def purchase_facts(
             f"no line on or before {end.date().isoformat()}",
             fix="choose a later observation end",
         )
-    lines, margin_known, without_cost = _with_margin(lines, products)
+    lines, margin_known = _with_margin(lines, products)
     lines = lines.filter(lines.customer.notnull())
     # a purchase is a line with a positive amount: not a return, not a contact
     purchase = (lines.amount > 0) & ~lines.is_return
@@ -211,7 +209,6 @@ def purchase_facts(
         data_start=pd.Timestamp(first).normalize(),
         last_day=pd.Timestamp(last).normalize(),
         margin_known=margin_known,
-        lines_without_cost=without_cost,
     )
 
 
