@@ -316,9 +316,7 @@ def _episodes(interactions, start: pd.Timestamp, end: pd.Timestamp) -> dict[str,
         return {"reason": EPISODES_NEED}
     import ibis
 
-    up_to_end = interactions.filter(
-        interactions.date.cast("timestamp") <= ibis.timestamp(end.to_pydatetime())
-    )
+    up_to_end = interactions.filter(interactions.date.cast("date") <= ibis.date(end.date()))
     if int(up_to_end.count().execute()) == 0:
         return {"reason": NO_CONTACT_BY_END}
     episodes, repeats = episode_counts(interactions, EPISODE_WINDOW_DAYS, start=start, end=end)

@@ -520,7 +520,8 @@ def _stats(expression, table: str, source: str, rows: int) -> TableStats:
     date_column = DATE_COLUMNS.get(table)
     dated = date_column in columns
     if dated:
-        day = expression[date_column].cast("timestamp")
+        # calendar days, as the loaded tables hold them (crmlib.data.parsing.calendar_days)
+        day = expression[date_column].cast("date").cast("timestamp")
         measures["first_date"], measures["last_date"] = day.min(), day.max()
     row = expression.aggregate(**measures).to_pandas().iloc[0]
     filled = pd.Series(

@@ -35,8 +35,12 @@ def _day(column):
 
 
 def _moment(column):
-    """A date or timestamp column as a timestamp (a date is its midnight)."""
-    return column.cast("timestamp")
+    """A date or timestamp column as its day's midnight, as the loaded path parses it.
+
+    Dates are calendar days (:func:`crmlib.data.parsing.calendar_days`): a contact at
+    14:05 on the observation end lies in the window that ends that day.
+    """
+    return column.cast("date").cast("timestamp")
 
 
 def _stamp(value: pd.Timestamp):
@@ -147,7 +151,7 @@ def purchase_facts(
     import ibis
 
     t = transactions
-    lines = t.filter(_moment(t.date) <= _stamp(end)).mutate(
+    lines = t.filter(_day(t.date) <= _date(end)).mutate(
         customer=ids_as_parsed(t.customer_id),
         day=_day(t.date),
         amount=t.amount.cast("float64"),

@@ -226,13 +226,16 @@ def parse_dates(
         if getattr(out.dt, "tz", None) is not None:
             out = out.dt.tz_localize(None)
         out = out.astype("datetime64[ns]")
-        return check_date_range(out, table=table, column=column, header_rows=header_rows)
+        checked = check_date_range(out, table=table, column=column, header_rows=header_rows)
+        return calendar_days(checked)
     blank = _blank(values).to_numpy()
     text = _as_text(values)
     distinct = pd.Series(pd.unique(text[~blank]), dtype="string")
     if date_format is not None:
-        return _dates_with_format(
-            values, text, distinct, blank, date_format, table, column, header_rows
+        return calendar_days(
+            _dates_with_format(
+                values, text, distinct, blank, date_format, table, column, header_rows
+            )
         )
     # Each value takes the first format that reads it. No month-first format is on the
     # list, so no value can be read two ways, and a column that mixes ISO dates with
@@ -248,7 +251,7 @@ def parse_dates(
         ancient[todo] = too_old.to_numpy(dtype=bool)
     out = pd.Series(_spread(text, distinct, best, np.datetime64("NaT", "ns")), index=values.index)
     too_old = _spread(text, distinct, ancient, False)
-    return _checked_dates(
+    checked = _checked_dates(
         out,
         values,
         too_old,
@@ -258,6 +261,24 @@ def parse_dates(
         column=column,
         header_rows=header_rows,
     )
+    return calendar_days(checked)
+
+
+def calendar_days(dates: pd.Series) -> pd.Series:
+    """Dates with a time of day (``2025-12-31 14:05``) as their calendar day.
+
+    Every table's date is a calendar date (see :mod:`crmlib.data.schema`): periods,
+    windows and the observation end are whole days. A time kept in the lines would put
+    a contact or a sale made at 14:05 on the observation end after that end, outside
+    every window, since the end is that day's midnight. Contacts of one day keep the
+    order of the rows, in which the threads of contacts read them.
+    """
+    values = dates.to_numpy(dtype="datetime64[ns]")
+    days = values.astype("datetime64[D]").astype("datetime64[ns]")
+    timed = (days != values) & ~np.isnat(values)
+    if not timed.any():
+        return dates
+    return pd.Series(days, index=dates.index, name=dates.name)
 
 
 def _dates_with_format(

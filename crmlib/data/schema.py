@@ -14,7 +14,8 @@ from crmlib.text import N_
 # Column kinds, each parsed by crmlib.data.parsing:
 #   id     - an identifier, kept as text (leading zeros matter: "00123" != "123")
 #   text   - free text
-#   date   - a calendar date (ISO, or dd-mm-yyyy as Dutch and Belgian Excel writes it)
+#   date   - a calendar date (ISO, or dd-mm-yyyy as Dutch and Belgian Excel writes it);
+#            a time of day is dropped (crmlib.data.parsing.calendar_days)
 #   number - a decimal number (decimal point or decimal comma)
 #   int    - a whole number
 #   bool   - yes/no, true/false, ja/nee, 1/0

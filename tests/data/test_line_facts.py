@@ -114,6 +114,37 @@ def test_a_folder_of_parquet_files(tmp_path, sample_company):
     assert_same_base(engine, customer_base(sample_company, use_cache=False))
 
 
+def test_lines_with_a_time_of_day(tmp_path, sample_dir):
+    """An export with times: the sales and contacts of the observation end are in its window.
+
+    Both ways read the calendar day; a time kept as the moment would put a contact at
+    14:05 on the last day after the end (midnight) and outside the window.
+    """
+    company = load_company(sample_dir)
+    end = company.observation_end
+    tables = dict(company.tables)
+    minutes = pd.to_timedelta(np.arange(len(tables["transactions"])) % 1440, unit="min")
+    tables["transactions"] = tables["transactions"].assign(
+        date=tables["transactions"]["date"] + minutes
+    )
+    contacts = tables["interactions"]
+    tables["interactions"] = contacts.assign(date=contacts["date"] + pd.Timedelta("14:05:00"))
+    folder = tmp_path / "timed"
+    folder.mkdir()
+    (folder / "company.yml").write_text(
+        f"currency: {company.currency}\nobservation_end: {end:%Y-%m-%d}\n"
+    )
+    url = f"duckdb://{folder / 'company.duckdb'}"
+    write_tables(parse_source(url), tables.items())
+    timed = load_company(url)
+    assert (timed.transactions["date"] == company.transactions["date"]).all()
+    loaded = customer_base(timed, use_cache=False)
+    assert_same_base(engine_customer_base(url), loaded)
+    assert_same_base(loaded, customer_base(company, use_cache=False))
+    # the sample has contacts on its last day: each is in the window
+    assert (contacts["date"] == end).any()
+
+
 def test_a_csv_folder_is_left_to_the_loaded_path(sample_dir):
     assert engine_customer_base(sample_dir) is None
 

@@ -54,6 +54,34 @@ def test_dates_in_common_formats(raw):
     assert parsed.iloc[0].normalize() == pd.Timestamp("2025-02-01")
 
 
+@pytest.mark.parametrize(
+    "values",
+    [
+        pd.Series(["2025-12-31 14:05:00", "31-12-2025 23:59", "2025-12-30", ""]),
+        pd.Series(
+            pd.to_datetime(["2025-12-31 14:05", "2025-12-31 23:59", "2025-12-30 00:00", None])
+        ),
+        pd.Series(
+            pd.to_datetime(["2025-12-31 14:05", "2025-12-31 23:59", "2025-12-30 00:00", None])
+        ).dt.tz_localize("Europe/Amsterdam"),
+    ],
+    ids=["text", "timestamps", "with a time zone"],
+)
+def test_a_time_of_day_is_dropped_the_calendar_day_kept(values):
+    # a sale at 14:05 on the observation end lies on that day, inside its window
+    parsed = parse_dates(values, table="t", column="date")
+    assert parsed.iloc[:3].tolist() == [
+        pd.Timestamp("2025-12-31"),
+        pd.Timestamp("2025-12-31"),
+        pd.Timestamp("2025-12-30"),
+    ]
+    assert pd.isna(parsed.iloc[3]) and parsed.dtype == "datetime64[ns]"
+    given = parse_dates(
+        pd.Series(["2025-12-31 14:05"]), table="t", column="date", date_format="%Y-%m-%d %H:%M"
+    )
+    assert given.tolist() == [pd.Timestamp("2025-12-31")]
+
+
 def test_unparseable_dates_name_rows():
     values = pd.Series(["2025-01-01", "2025-13-45", "yesterday"])
     with pytest.raises(DataValidationError) as caught:
