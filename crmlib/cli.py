@@ -364,6 +364,7 @@ def render(
     import tempfile
 
     from crmlib.data.checked import offered_to_kernels, write_checked
+    from crmlib.data.checked_in_engine import keep_checked_tables
     from crmlib.data.company import load_company
     from crmlib.memory import release_memory
     from crmlib.privacy import pseudonymised_copy
@@ -377,44 +378,44 @@ def render(
     from crmlib.parameters import check_parameters, declared_specs
 
     values = check_parameters(values, declared_specs(paths), origin="given with -p")
+    observation_end = values.get("observation_end")
+    language = language or values.get("language") or None
     # Check the data once, up front: a bad file is one clear line, not a failed kernel.
-    company = load_company(
-        data_dir,
-        observation_end=values.get("observation_end"),
-        language=language or values.get("language") or None,
-    )
-    setting = Setting(company.language, company.locale)
-    name = company.name
+    # A database or Parquet company is checked in its engine, without reading its lines.
+    in_engine = None if pseudonymise else _check_in_engine(data_dir, observation_end, language)
+    if in_engine is None:
+        company = load_company(data_dir, observation_end=observation_end, language=language)
+        setting = Setting(company.language, company.locale)
+        name = company.name
+    else:
+        settings, name = in_engine
+        setting = settings.setting
     with tempfile.TemporaryDirectory(prefix="crm-render-") as private:
         checked = Path(private) / "checked"
-        if pseudonymise:
-            source = str(pseudonymised_copy(company, Path(private) / "data").resolve())
-            del company
-            release_memory()
-            # the copy is read and checked once, here, as each kernel would read it
-            company = load_company(source)
-        else:
-            source = data_dir if isinstance(data_dir, str) else str(data_dir.resolve())
+        source = data_dir if isinstance(data_dir, str) else str(data_dir.resolve())
         # the kernels read the tables checked here instead of reading and checking
         # them again, once per notebook (see crmlib.data.checked)
-        try:
-            write_checked(
-                company.tables, company.sources, company.customers_derived, source, checked
+        if in_engine is not None:
+            # read and written a table at a time: this process never holds the company
+            _keep_for_kernels(lambda: keep_checked_tables(settings, checked, source), private)
+        else:
+            if pseudonymise:
+                source = str(pseudonymised_copy(company, Path(private) / "data").resolve())
+                del company
+                release_memory()
+                # the copy is read and checked once, here, as each kernel would read it
+                company = load_company(source)
+            tables, sources, derived = company.tables, company.sources, company.customers_derived
+            # This process does not hold a large company in memory while the reports run.
+            del company
+            _keep_for_kernels(
+                lambda: write_checked(tables, sources, derived, source, checked), private
             )
-        except OSError as error:
-            # a full temporary folder costs time, not the reports
-            click.echo(
-                f"note: the checked tables could not be kept in {private} ({error}); "
-                "each notebook reads the data itself. Fix: free space there, or set "
-                "TMPDIR to a folder with room",
-                err=True,
-            )
+            del tables
+            release_memory()
         # the copy's folder is not the company's: its name goes with it, unless given
         named = {"company": name} if pseudonymise else {}
         values = {"data_dir": source, "interactive": False, **named, **values}
-        # This process does not hold a large company in memory while the reports run.
-        del company
-        release_memory()
         failures = []
         try:
             with offered_to_kernels(checked):
@@ -438,6 +439,34 @@ def render(
     if failures:
         # SystemExit rather than ctx.exit: it keeps its code in and out of standalone mode.
         sys.exit(2 if all(failure.user_error for failure in failures) else 1)
+
+
+def _check_in_engine(data_dir, observation_end, language):
+    """Check a database or Parquet company in its engine, as ``validate`` does.
+
+    Returns the company's settings and name, or None when the engine cannot check it
+    (CSV or Excel files, columns stored as text): the caller then loads and checks it.
+    The given observation end and language are checked first, as loading checks them.
+    """
+    from crmlib.data.company import open_settings
+    from crmlib.data.engine_checks import engine_check
+
+    settings = open_settings(data_dir, observation_end=observation_end, language=language)
+    found = engine_check(data_dir, progress=sys.stderr.isatty())
+    return None if found is None else (settings, found.name)
+
+
+def _keep_for_kernels(keep, private: str) -> None:
+    """Keep the checked tables for the kernels; a full temporary folder costs time only."""
+    try:
+        keep()
+    except OSError as error:
+        click.echo(
+            f"note: the checked tables could not be kept in {private} ({error}); "
+            "each notebook reads the data itself. Fix: free space there, or set "
+            "TMPDIR to a folder with room",
+            err=True,
+        )
 
 
 @cli.command()

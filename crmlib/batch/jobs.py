@@ -170,10 +170,16 @@ def check_client(
         The one-line validation error, or None when the data is valid.
     """
     from crmlib.data.checked import write_checked
-    from crmlib.data.company import load_company
+    from crmlib.data.checked_in_engine import keep_checked_tables
+    from crmlib.data.company import load_company, open_settings
+    from crmlib.data.engine_checks import engine_check
 
+    company = settings = None
     try:
-        company = load_company(data_dir, observation_end=observation_end or None)
+        # a database or Parquet company is checked in its engine, without its lines
+        settings = open_settings(data_dir, observation_end=observation_end or None)
+        if engine_check(data_dir) is None:
+            company = load_company(data_dir, observation_end=observation_end or None)
     except CrmlibError as exc:
         return _one_line(str(exc))
     except Exception as exc:
@@ -181,13 +187,17 @@ def check_client(
         return _one_line(f"reading the data folder failed: {type(exc).__name__}: {exc}")
     if keep_in is not None:
         try:
-            write_checked(
-                company.tables,
-                company.sources,
-                company.customers_derived,
-                data_dir,
-                Path(keep_in),
-            )
+            if company is None:
+                # a table at a time: the batch never holds a client's whole company
+                keep_checked_tables(settings, Path(keep_in), data_dir)
+            else:
+                write_checked(
+                    company.tables,
+                    company.sources,
+                    company.customers_derived,
+                    data_dir,
+                    Path(keep_in),
+                )
         except OSError as exc:
             # stderr is the batch log: a note for whoever wonders why it was slower
             print(

@@ -78,23 +78,47 @@ def write_checked(
     Returns ``folder``.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    for name, frame in tables.items():
-        table = pa.Table.from_pandas(frame, preserve_index=None)
-        with (
-            atomic_path(folder / f"{name}.arrow") as tmp,
-            pa.OSFile(str(tmp), "wb") as sink,
-            pa.ipc.new_file(sink, table.schema) as out,
-        ):
-            out.write_table(table)
-        del table
+    digests = {name: write_checked_table(folder, name, frame) for name, frame in tables.items()}
+    return write_manifest(folder, source, sources, customers_derived, digests)
+
+
+def write_checked_table(folder: Path, name: str, frame: pd.DataFrame) -> str:
+    """Write one checked table into ``folder``; returns its content digest.
+
+    A table is written as soon as it is checked, so a caller that reads a company a
+    table at a time holds one table, never the whole company.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    table = pa.Table.from_pandas(frame, preserve_index=None)
+    with (
+        atomic_path(folder / f"{name}.arrow") as tmp,
+        pa.OSFile(str(tmp), "wb") as sink,
+        pa.ipc.new_file(sink, table.schema) as out,
+    ):
+        out.write_table(table)
+    del table
+    # the kernels' base and verdict caches are keyed by these: hashed once, here
+    return table_digest(frame)
+
+
+def write_manifest(
+    folder: Path,
+    source: str | os.PathLike[str],
+    sources: Mapping[str, os.PathLike[str] | str],
+    customers_derived: bool,
+    digests: Mapping[str, str],
+) -> Path:
+    """Name the tables written in ``folder`` (``digests``' keys): the folder is then read.
+
+    Written last, so a folder whose writing was cut short is never read.
+    """
     manifest = {
         "format": _FORMAT,
         "source": source_key(source),
-        "tables": list(tables),
+        "tables": list(digests),
         "sources": {name: str(path) for name, path in sources.items()},
         "customers_derived": bool(customers_derived),
-        # the kernels' base and verdict caches are keyed by these: hashed once, here
-        "digests": {name: table_digest(frame) for name, frame in tables.items()},
+        "digests": dict(digests),
     }
     atomic_write_bytes(folder / _MANIFEST, json.dumps(manifest, indent=1).encode())
     return folder

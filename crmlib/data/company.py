@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -500,17 +501,15 @@ def load_company(
     )
 
 
-def _read_and_check(
+def read_raw_tables(
     data_dir: Path, database: DatabaseSource | None, mapping: dict[str, TableMapping]
-) -> tuple[dict[str, pd.DataFrame], dict[str, Path], bool]:
-    """Read every table from the folder or database, parse it and check it.
+) -> Iterator[tuple[str, RawTable]]:
+    """Each table the folder or database has, read as it is stored, one at a time.
 
-    Returns the tables, the file or table each came from, and whether the customers
-    were derived from the transactions.
+    In the company's table order; a table it does not have is left out, and a company
+    without transactions is an error. The caller parses each (see :func:`parse_table`)
+    before the next is read.
     """
-    tables: dict[str, pd.DataFrame] = {}
-    sources: dict[str, Path] = {}
-    header_rows: dict[str, int] = {}
     con = connect(database) if database is not None else None
     try:
         for table in TABLE_NAMES:
@@ -522,12 +521,28 @@ def _read_and_check(
                 if table == "transactions":
                     raise missing_transactions_error(data_dir, database)
                 continue
-            tables[table] = parse_table(raw, table)
-            sources[table] = raw.path
-            header_rows[table] = raw.header_rows
+            yield table, raw
+            del raw
     finally:
         if con is not None:
             con.disconnect()
+
+
+def _read_and_check(
+    data_dir: Path, database: DatabaseSource | None, mapping: dict[str, TableMapping]
+) -> tuple[dict[str, pd.DataFrame], dict[str, Path], bool]:
+    """Read every table from the folder or database, parse it and check it.
+
+    Returns the tables, the file or table each came from, and whether the customers
+    were derived from the transactions.
+    """
+    tables: dict[str, pd.DataFrame] = {}
+    sources: dict[str, Path] = {}
+    header_rows: dict[str, int] = {}
+    for table, raw in read_raw_tables(data_dir, database, mapping):
+        tables[table] = parse_table(raw, table)
+        sources[table] = raw.path
+        header_rows[table] = raw.header_rows
     source_names = {t: p.name for t, p in sources.items()}
     derived = "customers" not in tables
     if derived:

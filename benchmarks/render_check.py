@@ -1,0 +1,118 @@
+"""A render's check of a large company, in the engine against the loaded path.
+
+Before any notebook runs, ``crm-workbook render`` (and ``batch``, per client) checks the
+company and keeps the checked tables as Arrow files for the kernels. Two ways, each in a
+fresh process, on the generated company that ``scale.py`` makes:
+
+- ``loaded`` (the anchor, what ``render`` did for every source and still does for CSV
+  and Excel): ``load_company`` reads, parses and checks every table into pandas, then
+  ``write_checked`` writes them;
+- ``engine`` (what ``render`` now does for a database or a folder of Parquet files):
+  ``engine_check`` checks the company inside the engine, then ``keep_checked_tables``
+  reads, parses and writes one table at a time.
+
+The script checks that both ways keep the same tables (their content digests) and then
+prints each way's wall time and peak resident memory (VmHWM, reset at the start of the
+process, imports included) and the ratios against ``loaded``.
+
+Run::
+
+    .venv/bin/python benchmarks/render_check.py                        # 1,000,000 customers
+    .venv/bin/python benchmarks/render_check.py --customers 5000000
+    .venv/bin/python benchmarks/render_check.py --kind folder          # Parquet files
+
+The company is generated once per size (``crm-workbook sample``, seed 42) into
+benchmarks/.data/, shared with ``scale.py`` and ``segments.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from segments import company
+
+WAYS = ("engine", "loaded")
+
+
+def _peak() -> int:
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def run(way: str, data: str, folder: str) -> dict:
+    """One measurement, in this (fresh) process."""
+    with open("/proc/self/clear_refs", "w") as handle:
+        handle.write("5")  # the peak starts afresh: a child inherits its parent's
+    started = time.perf_counter()
+    if way == "loaded":
+        from crmlib.data.checked import write_checked
+        from crmlib.data.company import load_company
+
+        loaded = load_company(data)
+        write_checked(loaded.tables, loaded.sources, loaded.customers_derived, data, Path(folder))
+    else:
+        from crmlib.data.checked_in_engine import keep_checked_tables
+        from crmlib.data.company import open_settings
+        from crmlib.data.engine_checks import engine_check
+
+        if engine_check(data) is None:
+            sys.exit("the engine cannot check this company")
+        keep_checked_tables(open_settings(data), Path(folder), data)
+    seconds = time.perf_counter() - started
+    return {"way": way, "seconds": seconds, "peak_bytes": _peak()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--kind", choices=("duckdb", "folder"), default="duckdb")
+    parser.add_argument("--ways", default=",".join(WAYS), help="comma-separated")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(run(*args.child)))
+        return
+    ways = [w for w in args.ways.split(",") if w]
+    data = company(args.customers, args.seed, args.kind)
+    results, digests = {}, {}
+    with tempfile.TemporaryDirectory() as scratch:
+        for way in ways:
+            folder = Path(scratch) / way
+            done = subprocess.run(
+                [sys.executable, __file__, "--child", way, data, str(folder)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            results[way] = json.loads(done.stdout.strip().splitlines()[-1])
+            digests[way] = json.loads((folder / "checked.json").read_text())["digests"]
+    same = all(d == digests[ways[0]] for d in digests.values())
+    print(f"{args.customers:,} customers ({args.kind}); both ways keep the same tables: {same}")
+    if not same:
+        sys.exit("the ways differ: the times are not comparable")
+    anchor = results.get("loaded")
+    header = f"{'way':8} {'seconds':>8} {'peak MiB':>9}"
+    print(header + ("  time / loaded  memory / loaded" if anchor else ""))
+    for way in ways:
+        r = results[way]
+        line = f"{way:8} {r['seconds']:8.1f} {r['peak_bytes'] / 2**20:9.0f}"
+        if anchor:
+            line += (
+                f"  {r['seconds'] / anchor['seconds']:13.2f}"
+                f"  {r['peak_bytes'] / anchor['peak_bytes']:15.2f}"
+            )
+        print(line)
+
+
+if __name__ == "__main__":
+    main()
