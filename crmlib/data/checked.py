@@ -28,7 +28,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,6 +101,35 @@ def write_checked_table(folder: Path, name: str, frame: pd.DataFrame) -> str:
     return table_digest(frame)
 
 
+def write_checked_parts(folder: Path, name: str, parts: Iterable[pd.DataFrame]) -> str:
+    """Write one checked table given in parts (rows in order); returns its content digest.
+
+    Each part is written before the next is made, so the table is never whole in this
+    process. The digest is that of the table whole (:func:`write_checked_table`),
+    computed from the written file, memory-mapped.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.arrow"
+    with atomic_path(path) as tmp, pa.OSFile(str(tmp), "wb") as sink:
+        out = None
+        try:
+            for part in parts:
+                # no index kept: the parts' ranges are not the table's (read back, the
+                # table gets its own); the columns' pandas types are kept, as whole
+                table = pa.Table.from_pandas(part, preserve_index=False)
+                if out is None:
+                    schema = table.schema
+                    out = pa.ipc.new_file(sink, schema)
+                out.write_table(table.cast(schema))
+                del table, part
+            if out is None:
+                raise ValueError(f"the table {name} came without a part")
+        finally:
+            if out is not None:
+                out.close()
+    return table_digest(_read_table(path))
+
+
 def write_manifest(
     folder: Path,
     source: str | os.PathLike[str],
@@ -146,6 +175,11 @@ def read_checked(data_dir: str | os.PathLike[str]) -> CheckedTables | None:
         # a folder that went away or was damaged costs time, never the report
         return None
     return CheckedTables(tables, sources, derived, digests)
+
+
+def read_checked_table(folder: Path, name: str) -> pd.DataFrame:
+    """One table written in ``folder``, memory-mapped (see :func:`_read_table`)."""
+    return _read_table(folder / f"{name}.arrow")
 
 
 def _read_table(path: Path) -> pd.DataFrame:

@@ -17,17 +17,32 @@ reading, same parsing (a test holds the tables and their digests equal).
 
 from __future__ import annotations
 
+import itertools
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
-from crmlib.data.checked import write_checked_table, write_manifest
+from crmlib.data.checked import (
+    read_checked_table,
+    write_checked_parts,
+    write_checked_table,
+    write_manifest,
+)
 from crmlib.data.company import Settings, customers_from_transactions, read_raw_tables
-from crmlib.data.validation import parse_table
+from crmlib.data.database import connect, read_table, read_table_batches
+from crmlib.data.readers import RawTable
+from crmlib.data.schema import TABLE_NAMES
+from crmlib.data.validation import parse_columns
 from crmlib.memory import release_memory
 
 
-def keep_checked_tables(settings: Settings, folder: Path, source: str | os.PathLike[str]) -> None:
+def keep_checked_tables(
+    settings: Settings, folder: Path, source: str | os.PathLike[str], rows: int = 1_000_000
+) -> None:
     """Read, parse and write each table of a company the engine has checked.
+
+    A database's tables are read ``rows`` rows at a time, each part parsed and written
+    before the next is read; a Parquet file is read whole, one table at a time.
 
     Parameters
     ----------
@@ -37,6 +52,8 @@ def keep_checked_tables(settings: Settings, folder: Path, source: str | os.PathL
         The private folder the kernels are told of (:data:`crmlib.data.checked.CHECKED_ENV`).
     source : str or path-like
         The source the kernels will be given as ``data_dir``.
+    rows : int
+        The rows of a database table read at a time.
 
     Raises
     ------
@@ -46,16 +63,48 @@ def keep_checked_tables(settings: Settings, folder: Path, source: str | os.PathL
     """
     sources: dict[str, Path] = {}
     digests: dict[str, str] = {}
-    derived = None
-    for table, raw in read_raw_tables(settings.data_dir, settings.database, settings.mapping):
-        frame = parse_table(raw, table)
-        if table == "transactions" and "customers" not in digests:
-            # no customers table: they are the lines' distinct ids, as the loader makes them
-            derived = customers_from_transactions(frame)
-        digests[table] = write_checked_table(folder, table, frame)
-        sources[table] = raw.path
-        del frame, raw
+    for table, parts in _table_parts(settings, rows):
+        label: list[Path] = []
+
+        def parsed(parts=parts, table=table, label=label):
+            for raw in parts:
+                label.append(raw.path)
+                yield parse_columns(raw, table)
+
+        digests[table] = write_checked_parts(folder, table, parsed())
+        sources[table] = label[0]
         release_memory()
-    if derived is not None:
-        digests = {"customers": write_checked_table(folder, "customers", derived), **digests}
-    write_manifest(folder, source, sources, derived is not None, digests)
+    derived = "customers" not in digests
+    if derived:
+        # no customers table: they are the lines' distinct ids, as the loader makes them
+        lines = read_checked_table(folder, "transactions")
+        customers = customers_from_transactions(lines)
+        del lines
+        digests = {"customers": write_checked_table(folder, "customers", customers), **digests}
+    write_manifest(folder, source, sources, derived, digests)
+
+
+def _table_parts(settings: Settings, rows: int) -> Iterator[tuple[str, Iterator[RawTable]]]:
+    """Each table the company has, as raw parts in row order, one table at a time."""
+    database = settings.database
+    if database is None:
+        for table, raw in read_raw_tables(settings.data_dir, None, settings.mapping):
+            yield table, iter([raw])
+            del raw
+        return
+    con = connect(database)
+    try:
+        for table in TABLE_NAMES:
+            mapping = settings.mapping.get(table)
+            parts = read_table_batches(con, database, table, mapping, rows)
+            first = next(parts, None)
+            if first is None:
+                # absent, or a table without rows: read as the loader reads it
+                raw = read_table(con, database, table, mapping)
+                if raw is not None:
+                    yield table, iter([raw])
+                continue
+            yield table, itertools.chain([first], parts)
+            del first
+    finally:
+        con.disconnect()

@@ -339,6 +339,52 @@ def read_table(con, source: DatabaseSource, table: str, table_mapping) -> RawTab
     )
 
 
+def read_table_batches(
+    con, source: DatabaseSource, table: str, table_mapping, rows: int = 1_000_000
+) -> Iterator[RawTable]:
+    """A canonical table read as :func:`read_table` reads it, ``rows`` rows at a time.
+
+    Each batch is a raw table of its own (renamed as mapping.yml says), in the engine's
+    scan order; nothing is yielded for a table the database does not have. For a caller
+    that parses and writes each batch before the next is read, and so never holds a
+    table of ten million lines.
+    """
+    from crmlib.data.mapping import apply_mapping
+
+    expression, label = table_expression(con, source, table, table_mapping)
+    if expression is None:
+        return
+    kind = "query" if table_mapping is not None and table_mapping.query else "table"
+    date_format = table_mapping.date_format if table_mapping is not None else None
+    try:
+        with quiet():
+            batches = expression.to_pyarrow_batches(chunk_size=rows)
+            for batch in batches:
+                frame = _owned(_arrow_table(batch)).to_pandas()
+                yield RawTable(
+                    apply_mapping(frame, table_mapping, label, kind),
+                    Path(label),
+                    header_rows=0,
+                    date_format=date_format,
+                    origin=kind,
+                )
+    except DataValidationError:
+        raise
+    except Exception as error:
+        raise DataValidationError(
+            label,
+            f"cannot be read from {source.url} ({_first_line(error)})",
+            fix="check the table or the query in mapping.yml",
+        ) from None
+
+
+def _arrow_table(batch):
+    """A record batch as an Arrow table."""
+    import pyarrow as pa
+
+    return pa.Table.from_batches([batch])
+
+
 def _engine_ready(chunk: pd.DataFrame) -> pd.DataFrame:
     """Columns in types every engine stores as the loader reads them back."""
     columns = {}

@@ -65,6 +65,24 @@ def parse_table(raw: RawTable, table: str) -> pd.DataFrame:
     check_required_columns(frame, table, source, raw.hint)
     if frame.empty and schema.required:
         raise no_records_error(source, raw.origin)
+    out = parse_columns(raw, table)
+    check_required_values(out, table, source, raw.header_rows)
+    check_unique_key(out, table, source, raw.header_rows)
+    return out
+
+
+def parse_columns(raw: RawTable, table: str) -> pd.DataFrame:
+    """The known columns of a raw table parsed by their kinds, without the table's checks.
+
+    A column the engine stores in its kind's type (all a company checked in its engine
+    has: dates as dates, amounts as numbers) is parsed value by value, so such a table
+    parsed a part at a time is the table parsed whole. :func:`parse_table` adds the
+    checks that need every row (required values, a unique key), which a company checked
+    in its engine has already passed.
+    """
+    schema = TABLES[table]
+    source = raw.path.name
+    frame = raw.frame
     parsed = {}
     for name in frame.columns:
         column = schema.column(name)
@@ -86,10 +104,7 @@ def parse_table(raw: RawTable, table: str) -> pd.DataFrame:
             if kind
             else values
         )
-    out = pd.DataFrame(parsed, index=pd.RangeIndex(len(frame)))
-    check_required_values(out, table, source, raw.header_rows)
-    check_unique_key(out, table, source, raw.header_rows)
-    return out
+    return pd.DataFrame(parsed, index=pd.RangeIndex(len(frame)))
 
 
 def check_required_values(
