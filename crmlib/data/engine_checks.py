@@ -109,11 +109,25 @@ def engine_check(data: str | os.PathLike[str], *, progress: bool = False) -> Eng
         On the first rule broken, with the message the loaded checks give.
     """
     settings = open_settings(data)
-    with (
-        _connected(settings) as con,
-        tqdm(total=len(TABLE_NAMES) + 2, desc="checks", unit="step", disable=not progress) as bar,
-    ):
+    steps = len(TABLE_NAMES) + 2
+    # Without a bar no tqdm is made at all: its first instance makes a process lock (a
+    # semaphore), which a batch worker stopped by Ctrl-C would leave behind, warned of
+    # after the batch's last line.
+    bar = tqdm(total=steps, desc="checks", unit="step") if progress else _NoBar()
+    with _connected(settings) as con, bar:
         return _check(con, settings, bar)
+
+
+class _NoBar(contextlib.nullcontext):
+    """What :func:`_check` asks of a progress bar, showing nothing."""
+
+    n = 0
+
+    def update(self, n: int = 1) -> None:
+        self.n += n
+
+    def set_description(self, text: str) -> None:
+        pass
 
 
 @contextlib.contextmanager
