@@ -35,23 +35,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from segments import company
+from segments import company, peak_bytes, print_ratios, reset_peak
 
 WAYS = ("engine", "loaded")
 
 
-def _peak() -> int:
-    with open("/proc/self/status") as handle:
-        for line in handle:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    return 0
-
-
 def run(way: str, data: str, folder: str) -> dict:
     """One measurement, in this (fresh) process."""
-    with open("/proc/self/clear_refs", "w") as handle:
-        handle.write("5")  # the peak starts afresh: a child inherits its parent's
+    reset_peak()
     started = time.perf_counter()
     if way == "loaded":
         from crmlib.data.checked import write_checked
@@ -60,15 +51,14 @@ def run(way: str, data: str, folder: str) -> dict:
         loaded = load_company(data)
         write_checked(loaded.tables, loaded.sources, loaded.customers_derived, data, Path(folder))
     else:
-        from crmlib.data.checked_in_engine import keep_checked_tables
-        from crmlib.data.company import open_settings
-        from crmlib.data.engine_checks import engine_check
+        from crmlib.data.checked_in_engine import check_in_engine, keep_checked_tables
 
-        if engine_check(data) is None:
+        checked = check_in_engine(data)
+        if checked is None:
             sys.exit("the engine cannot check this company")
-        keep_checked_tables(open_settings(data), Path(folder), data)
+        keep_checked_tables(checked[0], Path(folder), data)
     seconds = time.perf_counter() - started
-    return {"way": way, "seconds": seconds, "peak_bytes": _peak()}
+    return {"way": way, "seconds": seconds, "peak_bytes": peak_bytes()}
 
 
 def main() -> None:
@@ -100,18 +90,7 @@ def main() -> None:
     print(f"{args.customers:,} customers ({args.kind}); both ways keep the same tables: {same}")
     if not same:
         sys.exit("the ways differ: the times are not comparable")
-    anchor = results.get("loaded")
-    header = f"{'way':8} {'seconds':>8} {'peak MiB':>9}"
-    print(header + ("  time / loaded  memory / loaded" if anchor else ""))
-    for way in ways:
-        r = results[way]
-        line = f"{way:8} {r['seconds']:8.1f} {r['peak_bytes'] / 2**20:9.0f}"
-        if anchor:
-            line += (
-                f"  {r['seconds'] / anchor['seconds']:13.2f}"
-                f"  {r['peak_bytes'] / anchor['peak_bytes']:15.2f}"
-            )
-        print(line)
+    print_ratios(results, ways)
 
 
 if __name__ == "__main__":

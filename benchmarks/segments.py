@@ -60,18 +60,40 @@ def company(customers: int, seed: int, kind: str) -> str:
     return target
 
 
-def _status(field: str) -> int:
+def reset_peak() -> None:
+    """Start this process's peak resident memory afresh (a child inherits its parent's)."""
+    with open("/proc/self/clear_refs", "w") as handle:
+        handle.write("5")
+
+
+def peak_bytes() -> int:
+    """This process's peak resident memory since :func:`reset_peak` (VmHWM)."""
     with open("/proc/self/status") as handle:
         for line in handle:
-            if line.startswith(field):
+            if line.startswith("VmHWM:"):
                 return int(line.split()[1]) * 1024
     return 0
 
 
+def print_ratios(results: dict[str, dict], ways: list[str], anchor: str = "loaded") -> None:
+    """Each way's seconds and peak, and their ratios against ``anchor`` when it ran."""
+    base = results.get(anchor)
+    header = f"{'way':15} {'seconds':>8} {'peak MiB':>9}"
+    print(header + (f"  time / {anchor}  memory / {anchor}" if base else ""))
+    for way in ways:
+        r = results[way]
+        line = f"{way:15} {r['seconds']:8.1f} {r['peak_bytes'] / 2**20:9.0f}"
+        if base:
+            line += (
+                f"  {r['seconds'] / base['seconds']:13.2f}"
+                f"  {r['peak_bytes'] / base['peak_bytes']:15.2f}"
+            )
+        print(line)
+
+
 def run(way: str, data: str, out: str) -> dict:
     """One measurement, in this (fresh) process."""
-    with open("/proc/self/clear_refs", "w") as handle:
-        handle.write("5")  # the peak starts afresh: a child inherits its parent's
+    reset_peak()
     started = time.perf_counter()
     if way == "loaded":
         from crmlib.analytics.base import customer_base
@@ -85,7 +107,7 @@ def run(way: str, data: str, out: str) -> dict:
 
         cli.main(["segments", "--data", data, "--out", out], standalone_mode=False)
     seconds = time.perf_counter() - started
-    return {"way": way, "seconds": seconds, "peak_bytes": _status("VmHWM:")}
+    return {"way": way, "seconds": seconds, "peak_bytes": peak_bytes()}
 
 
 def main() -> None:
@@ -121,18 +143,7 @@ def main() -> None:
     print(f"{args.customers:,} customers; the ways write the same file: {same}")
     if not same:
         sys.exit("the ways differ: the times are not comparable")
-    anchor = results.get("loaded")
-    header = f"{'way':15} {'seconds':>8} {'peak MiB':>9}"
-    print(header + ("  time / loaded  memory / loaded" if anchor else ""))
-    for way in ways:
-        r = results[way]
-        line = f"{way:15} {r['seconds']:8.1f} {r['peak_bytes'] / 2**20:9.0f}"
-        if anchor:
-            line += (
-                f"  {r['seconds'] / anchor['seconds']:13.2f}"
-                f"  {r['peak_bytes'] / anchor['peak_bytes']:15.2f}"
-            )
-        print(line)
+    print_ratios(results, ways)
 
 
 if __name__ == "__main__":

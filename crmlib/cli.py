@@ -364,7 +364,7 @@ def render(
     import tempfile
 
     from crmlib.data.checked import offered_to_kernels, write_checked
-    from crmlib.data.checked_in_engine import keep_checked_tables
+    from crmlib.data.checked_in_engine import check_in_engine, keep_checked_tables
     from crmlib.data.company import load_company
     from crmlib.memory import release_memory
     from crmlib.privacy import pseudonymised_copy
@@ -382,14 +382,23 @@ def render(
     language = language or values.get("language") or None
     # Check the data once, up front: a bad file is one clear line, not a failed kernel.
     # A database or Parquet company is checked in its engine, without reading its lines.
-    in_engine = None if pseudonymise else _check_in_engine(data_dir, observation_end, language)
+    in_engine = (
+        None
+        if pseudonymise
+        else check_in_engine(
+            data_dir,
+            observation_end=observation_end,
+            language=language,
+            progress=sys.stderr.isatty(),
+        )
+    )
     if in_engine is None:
         company = load_company(data_dir, observation_end=observation_end, language=language)
         setting = Setting(company.language, company.locale)
         name = company.name
     else:
-        settings, name = in_engine
-        setting = settings.setting
+        settings, found = in_engine
+        setting, name = settings.setting, found.name
     with tempfile.TemporaryDirectory(prefix="crm-render-") as private:
         checked = Path(private) / "checked"
         source = data_dir if isinstance(data_dir, str) else str(data_dir.resolve())
@@ -439,21 +448,6 @@ def render(
     if failures:
         # SystemExit rather than ctx.exit: it keeps its code in and out of standalone mode.
         sys.exit(2 if all(failure.user_error for failure in failures) else 1)
-
-
-def _check_in_engine(data_dir, observation_end, language):
-    """Check a database or Parquet company in its engine, as ``validate`` does.
-
-    Returns the company's settings and name, or None when the engine cannot check it
-    (CSV or Excel files, columns stored as text): the caller then loads and checks it.
-    The given observation end and language are checked first, as loading checks them.
-    """
-    from crmlib.data.company import open_settings
-    from crmlib.data.engine_checks import engine_check
-
-    settings = open_settings(data_dir, observation_end=observation_end, language=language)
-    found = engine_check(data_dir, progress=sys.stderr.isatty())
-    return None if found is None else (settings, found.name)
 
 
 def _keep_for_kernels(keep, private: str) -> None:

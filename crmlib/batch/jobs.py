@@ -170,15 +170,14 @@ def check_client(
         The one-line validation error, or None when the data is valid.
     """
     from crmlib.data.checked import write_checked
-    from crmlib.data.checked_in_engine import keep_checked_tables
-    from crmlib.data.company import load_company, open_settings
-    from crmlib.data.engine_checks import engine_check
+    from crmlib.data.checked_in_engine import check_in_engine, keep_checked_tables
+    from crmlib.data.company import load_company
 
-    company = settings = None
+    company = in_engine = None
     try:
         # a database or Parquet company is checked in its engine, without its lines
-        settings = open_settings(data_dir, observation_end=observation_end or None)
-        if engine_check(data_dir) is None:
+        in_engine = check_in_engine(data_dir, observation_end=observation_end or None)
+        if in_engine is None:
             company = load_company(data_dir, observation_end=observation_end or None)
     except CrmlibError as exc:
         return _one_line(str(exc))
@@ -187,9 +186,9 @@ def check_client(
         return _one_line(f"reading the data folder failed: {type(exc).__name__}: {exc}")
     if keep_in is not None:
         try:
-            if company is None:
+            if in_engine is not None:
                 # a table at a time: the batch never holds a client's whole company
-                keep_checked_tables(settings, Path(keep_in), data_dir)
+                keep_checked_tables(in_engine[0], Path(keep_in), data_dir)
             else:
                 write_checked(
                     company.tables,

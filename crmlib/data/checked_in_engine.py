@@ -29,12 +29,41 @@ from crmlib.data.checked import (
     write_checked_table,
     write_manifest,
 )
-from crmlib.data.company import Settings, customers_from_transactions, read_raw_tables
-from crmlib.data.database import connect, read_table, read_table_batches
+from crmlib.data.company import (
+    Settings,
+    customers_from_transactions,
+    open_settings,
+    read_raw_tables,
+)
+from crmlib.data.database import connect, read_table_parts
+from crmlib.data.engine_checks import EngineCheck, engine_check
 from crmlib.data.readers import RawTable
 from crmlib.data.schema import TABLE_NAMES
 from crmlib.data.validation import parse_columns
 from crmlib.memory import release_memory
+
+
+def check_in_engine(
+    data: str | os.PathLike[str],
+    *,
+    observation_end=None,
+    language: str | None = None,
+    progress: bool = False,
+) -> tuple[Settings, EngineCheck] | None:
+    """Check a database or Parquet company in its engine, as ``validate`` does.
+
+    The given observation end and language are checked first, as loading checks them.
+    Returns the company's settings and what the engine found, or None when the engine
+    cannot check it (CSV or Excel files, columns stored as text): load it then.
+
+    Raises
+    ------
+    DataValidationError, InvalidParameterError
+        The first rule broken, in the loaded checks' words.
+    """
+    settings = open_settings(data, observation_end=observation_end, language=language)
+    found = engine_check(data, progress=progress)
+    return None if found is None else (settings, found)
 
 
 def keep_checked_tables(
@@ -64,48 +93,34 @@ def keep_checked_tables(
     """
     sources: dict[str, Path] = {}
     digests: dict[str, str] = {}
-    for table, parts in _table_parts(settings, rows):
-        label: list[Path] = []
-
-        def parsed(parts=parts, table=table, label=label):
-            for raw in parts:
-                label.append(raw.path)
-                yield parse_columns(raw, table)
-
-        digests[table] = write_checked_parts(folder, table, parsed())
-        sources[table] = label[0]
+    for table, path, parts in _table_parts(settings, rows):
+        parsed = (parse_columns(raw, table) for raw in parts)
+        digests[table] = write_checked_parts(folder, table, parsed)
+        sources[table] = path
         release_memory()
     derived = "customers" not in digests
     if derived:
         # no customers table: they are the lines' distinct ids, as the loader makes them
-        lines = read_checked_table(folder, "transactions")
-        customers = customers_from_transactions(lines)
-        del lines
+        customers = customers_from_transactions(read_checked_table(folder, "transactions"))
         digests = {"customers": write_checked_table(folder, "customers", customers), **digests}
     write_manifest(folder, source, sources, derived, digests)
 
 
-def _table_parts(settings: Settings, rows: int) -> Iterator[tuple[str, Iterator[RawTable]]]:
-    """Each table the company has, as raw parts in row order, one table at a time."""
+def _table_parts(settings: Settings, rows: int) -> Iterator[tuple[str, Path, Iterator[RawTable]]]:
+    """Each table the company has: its name, where it came from, its raw parts in order."""
     database = settings.database
     if database is None:
         for table, raw in read_raw_tables(settings.data_dir, None, settings.mapping):
-            yield table, iter([raw])
+            yield table, raw.path, iter([raw])
             del raw
         return
     con = connect(database)
     try:
         for table in TABLE_NAMES:
-            mapping = settings.mapping.get(table)
-            parts = read_table_batches(con, database, table, mapping, rows)
+            parts = read_table_parts(con, database, table, settings.mapping.get(table), rows)
             first = next(parts, None)
-            if first is None:
-                # absent, or a table without rows: read as the loader reads it
-                raw = read_table(con, database, table, mapping)
-                if raw is not None:
-                    yield table, iter([raw])
-                continue
-            yield table, itertools.chain([first], parts)
-            del first
+            if first is not None:
+                yield table, first.path, itertools.chain([first], parts)
+                del first
     finally:
         con.disconnect()

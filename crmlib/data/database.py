@@ -311,43 +311,18 @@ def read_table(con, source: DatabaseSource, table: str, table_mapping) -> RawTab
     The columns keep the engine's types (as a Parquet file's do); mapped columns are
     renamed. Rows are numbered from 1 in messages (a database table has no header).
     """
-    from crmlib.data.mapping import apply_mapping
-
-    expression, label = table_expression(con, source, table, table_mapping)
-    if expression is None:
-        return None
-    try:
-        with quiet():
-            # through Arrow: the engine's columns arrive as pandas' Arrow-backed types,
-            # five times faster than Ibis's own pandas conversion (object text) at ten
-            # million lines, with the same types
-            frame = _owned(expression.to_pyarrow()).to_pandas()
-    except Exception as error:
-        raise DataValidationError(
-            label,
-            f"cannot be read from {source.url} ({_first_line(error)})",
-            fix="check the table or the query in mapping.yml",
-        ) from None
-    kind = "query" if table_mapping is not None and table_mapping.query else "table"
-    frame = apply_mapping(frame, table_mapping, label, kind)
-    return RawTable(
-        frame,
-        Path(label),
-        header_rows=0,
-        date_format=table_mapping.date_format if table_mapping is not None else None,
-        origin=kind,
-    )
+    return next(read_table_parts(con, source, table, table_mapping), None)
 
 
-def read_table_batches(
-    con, source: DatabaseSource, table: str, table_mapping, rows: int = 1_000_000
+def read_table_parts(
+    con, source: DatabaseSource, table: str, table_mapping, rows: int | None = None
 ) -> Iterator[RawTable]:
-    """A canonical table read as :func:`read_table` reads it, ``rows`` rows at a time.
+    """A canonical table read as raw tables of ``rows`` rows each (None: one, whole).
 
-    Each batch is a raw table of its own (renamed as mapping.yml says), in the engine's
-    scan order; nothing is yielded for a table the database does not have. For a caller
-    that parses and writes each batch before the next is read, and so never holds a
-    table of ten million lines.
+    Each part is renamed as mapping.yml says, in the engine's scan order. A table the
+    database has gives at least one part, also without rows; one it does not have gives
+    none. For a caller that parses and writes each part before the next is read, and so
+    never holds a table of ten million lines.
     """
     from crmlib.data.mapping import apply_mapping
 
@@ -355,34 +330,43 @@ def read_table_batches(
     if expression is None:
         return
     kind = "query" if table_mapping is not None and table_mapping.query else "table"
-    date_format = table_mapping.date_format if table_mapping is not None else None
-    try:
-        with quiet():
-            batches = expression.to_pyarrow_batches(chunk_size=rows)
-            for batch in batches:
-                frame = _owned(_arrow_table(batch)).to_pandas()
-                yield RawTable(
-                    apply_mapping(frame, table_mapping, label, kind),
-                    Path(label),
-                    header_rows=0,
-                    date_format=date_format,
-                    origin=kind,
-                )
-    except DataValidationError:
-        raise
-    except Exception as error:
-        raise DataValidationError(
-            label,
-            f"cannot be read from {source.url} ({_first_line(error)})",
-            fix="check the table or the query in mapping.yml",
-        ) from None
 
+    def fetched(read):
+        try:
+            with quiet():
+                return read()
+        except Exception as error:
+            raise DataValidationError(
+                label,
+                f"cannot be read from {source.url} ({_first_line(error)})",
+                fix="check the table or the query in mapping.yml",
+            ) from None
 
-def _arrow_table(batch):
-    """A record batch as an Arrow table."""
-    import pyarrow as pa
+    def raw(arrow) -> RawTable:
+        # through Arrow: the engine's columns arrive as pandas' Arrow-backed types, five
+        # times faster than Ibis's own pandas conversion (object text) at ten million
+        # lines, with the same types
+        frame = apply_mapping(_owned(arrow).to_pandas(), table_mapping, label, kind)
+        return RawTable(
+            frame,
+            Path(label),
+            header_rows=0,
+            date_format=table_mapping.date_format if table_mapping is not None else None,
+            origin=kind,
+        )
 
-    return pa.Table.from_batches([batch])
+    if rows is not None:
+        import pyarrow as pa
+
+        batches = iter(fetched(lambda: expression.to_pyarrow_batches(chunk_size=rows)))
+        batch = fetched(lambda: next(batches, None))
+        if batch is not None:
+            while batch is not None:
+                yield raw(pa.Table.from_batches([batch]))
+                batch = fetched(lambda: next(batches, None))
+            return
+    # whole, or a table without rows (no batch to read its columns from)
+    yield raw(fetched(expression.to_pyarrow))
 
 
 def _engine_ready(chunk: pd.DataFrame) -> pd.DataFrame:

@@ -155,6 +155,15 @@ def sample_duckdb(tmp_path_factory, sample_dir, sample_company) -> str:
 
 
 @pytest.fixture(scope="session")
+def sample_parquet(tmp_path_factory, sample_dir, sample_company) -> Path:
+    """The sample company's tables as a folder of Parquet files, with its settings."""
+    folder = _settings_folder(sample_dir, tmp_path_factory.mktemp("parquet_company"))
+    for name, table in sample_company.tables.items():
+        table.to_parquet(folder / f"{name}.parquet")
+    return folder.resolve()
+
+
+@pytest.fixture(scope="session")
 def sample_postgres(tmp_path_factory, postgres_url, sample_dir, sample_company) -> str:
     """The sample company's tables in a PostgreSQL database of their own (tests that write
     other companies into the server's default database cannot replace them);

@@ -10,7 +10,6 @@ customers were derived.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -56,13 +55,8 @@ def test_the_sample_in_postgres(sample_postgres, tmp_path):
     assert_kept_as_loaded(sample_postgres, tmp_path, rows=5_000)
 
 
-def test_a_folder_of_parquet_files(sample_company, tmp_path):
-    folder = tmp_path / "parquet"
-    folder.mkdir()
-    for name, table in sample_company.tables.items():
-        table.to_parquet(folder / f"{name}.parquet")
-    shutil.copy(ROOT / "data" / "sample" / "company.yml", folder / "company.yml")
-    assert_kept_as_loaded(str(folder.resolve()), tmp_path)
+def test_a_folder_of_parquet_files(sample_parquet, tmp_path):
+    assert_kept_as_loaded(str(sample_parquet), tmp_path)
 
 
 def test_customers_derived_from_the_lines(tmp_path):

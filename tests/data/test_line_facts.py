@@ -103,13 +103,8 @@ def test_customers_and_transactions_only(tmp_path, sample_dir):
     assert not engine.meta["contacts_known"]
 
 
-def test_a_folder_of_parquet_files(tmp_path, sample_company):
-    folder = tmp_path / "parquet"
-    folder.mkdir()
-    for name, table in sample_company.tables.items():
-        table.to_parquet(folder / f"{name}.parquet")
-    shutil.copy(ROOT / "data" / "sample" / "company.yml", folder / "company.yml")
-    engine = engine_customer_base(folder)
+def test_a_folder_of_parquet_files(sample_parquet, sample_company):
+    engine = engine_customer_base(sample_parquet)
     assert engine is not None
     assert_same_base(engine, customer_base(sample_company, use_cache=False))
 
