@@ -21,6 +21,7 @@ Layers (each imports only the ones below it; ``tests/test_layers.py`` enforces i
                                    layer: escape, sentence, join, plural), stages,
                                    text_columns (Arrow fast paths for id columns),
                                    memory (freed memory back to the system),
+                                   progress (a bar on stderr for long work, or none),
                                    loaded (tables read by every step, changed by none),
                                    digest (a table's content digest, kept with it)
 """

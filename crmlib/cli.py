@@ -363,8 +363,9 @@ def render(
     """
     import tempfile
 
+    from crmlib.analytics.base_engine import keep_for_kernels
     from crmlib.data.checked import offered_to_kernels, write_checked
-    from crmlib.data.checked_in_engine import check_in_engine, keep_checked_tables
+    from crmlib.data.checked_in_engine import check_in_engine
     from crmlib.data.company import load_company
     from crmlib.memory import release_memory
     from crmlib.privacy import pseudonymised_copy
@@ -405,8 +406,19 @@ def render(
         # the kernels read the tables checked here instead of reading and checking
         # them again, once per notebook (see crmlib.data.checked)
         if in_engine is not None:
-            # read and written a table at a time: this process never holds the company
-            _keep_for_kernels(lambda: keep_checked_tables(settings, checked, source), private)
+            # read and written a table at a time: this process never holds the company;
+            # and the notebooks' customer base is built in the engine, from the lines
+            # where they lie, before any kernel starts
+            _keep_for_kernels(
+                lambda: keep_for_kernels(
+                    settings,
+                    checked,
+                    source,
+                    observation_end=observation_end,
+                    progress=sys.stderr.isatty(),
+                ),
+                private,
+            )
         else:
             if pseudonymise:
                 source = str(pseudonymised_copy(company, Path(private) / "data").resolve())

@@ -5,7 +5,7 @@ inside functions included, so a deferred import cannot hide an upward edge or a 
 The layers, from the bottom (see DESIGN.md and the crmlib docstring)::
 
     base         crmlib (the package), errors, atomic, i18n, formatting, paths, text,
-                 text_columns, memory, loaded, digest, export,
+                 text_columns, memory, progress, loaded, digest, export,
                  stages
     data         crmlib.data, crmlib.privacy
     analytics    crmlib.analytics
@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1] / "crmlib"
 
 LAYERS = [
     ("base", ["crmlib", "crmlib.errors", "crmlib.atomic", "crmlib.i18n", "crmlib.formatting", "crmlib.paths",
-              "crmlib.text", "crmlib.text_columns", "crmlib.memory", "crmlib.money", "crmlib.loaded", "crmlib.digest", "crmlib.export", "crmlib.stages", "crmlib.parameters",
+              "crmlib.text", "crmlib.text_columns", "crmlib.memory", "crmlib.progress", "crmlib.money", "crmlib.loaded", "crmlib.digest", "crmlib.export", "crmlib.stages", "crmlib.parameters",
               "crmlib.figures"]),
     ("data", ["crmlib.data", "crmlib.privacy"]),
     ("analytics", ["crmlib.analytics"]),

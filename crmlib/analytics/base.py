@@ -36,6 +36,7 @@ once.
 
 from __future__ import annotations
 
+import inspect
 import threading
 import warnings
 import weakref
@@ -81,7 +82,8 @@ VALUE_METRICS = ("margin", "revenue")
 #: The value categories, in reading order.
 CATEGORIES = ("MVC", "MGC", "other", "BZ")
 
-_TABLES = ("transactions", "customers", "interactions", "channels", "products")
+#: The tables a customer base is built from, and keyed by in the cache.
+BASE_TABLES = ("transactions", "customers", "interactions", "channels", "products")
 
 _FIX_COST = N_(
     "add a 'cost' column to transactions, or 'product_id' to transactions and a "
@@ -357,7 +359,7 @@ def customer_base(
         isinstance(observation_end, str) and not observation_end.strip()
     )
     end = observation_end if given else company.observation_end
-    tables = {name: getattr(company, name, None) for name in _TABLES}
+    tables = {name: getattr(company, name, None) for name in BASE_TABLES}
     return base_from_tables(
         **tables,
         observation_end=end,
@@ -372,6 +374,16 @@ def customer_base(
         use_cache=use_cache,
         _owner=company,
     )
+
+
+#: The settings of the base the notebooks read (:func:`customer_base`'s defaults), which
+#: a render builds in the engine ahead of them (:mod:`crmlib.analytics.base_engine`).
+DEFAULT_SETTINGS = {
+    name: parameter.default
+    for name, parameter in inspect.signature(customer_base).parameters.items()
+    if parameter.kind is inspect.Parameter.KEYWORD_ONLY
+    and name not in ("observation_end", "use_cache")
+}
 
 
 def base_from_tables(
@@ -439,7 +451,7 @@ def base_from_tables(
         else:
             base = _build(tables, end, requested, use_cache)
             if use_cache:
-                base_cache.store(key, base.table, _stored_meta(base))
+                base_cache.store(key, base.table, stored_meta(base))
         base.key = key
         base_cache.log_event(base.source, key)
         with _LOCK:
@@ -1113,7 +1125,8 @@ def _shared_fit(
 # ----------------------------------------------------------------------------------------
 
 
-def _stored_meta(base: CustomerBase) -> dict[str, Any]:
+def stored_meta(base: CustomerBase) -> dict[str, Any]:
+    """What the cache keeps of a base besides its table."""
     return {**base.meta, "currency": base.currency}
 
 

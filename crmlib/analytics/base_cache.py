@@ -45,7 +45,7 @@ _TABLE = "table.parquet"
 _META = "meta.json"
 
 
-__all__ = ["CACHE_ENV", "CACHE_VERSION", "cache_dir", "cache_key", "table_digest"]
+__all__ = ["CACHE_ENV", "CACHE_VERSION", "cache_dir", "cache_key", "digests_key", "table_digest"]
 
 
 def cache_dir() -> Path:
@@ -60,11 +60,20 @@ def cache_key(tables: Mapping[str, pd.DataFrame | None], parameters: Mapping[str
     And the language in force: a base keeps sentences written when it was built (the
     lifetime model's choice, its reasons), so a Dutch report builds its own.
     """
+    return digests_key({name: table_digest(table) for name, table in tables.items()}, parameters)
+
+
+def digests_key(digests: Mapping[str, str], parameters: Mapping[str, Any]) -> str:
+    """:func:`cache_key` of tables known by their digests (``"none"`` for an absent one).
+
+    A render knows the digests of the tables it keeps for its kernels without holding
+    the tables, and can so store a base where the kernels will look for it.
+    """
     digest = hashlib.blake2b(digest_size=20)
     digest.update(CACHE_VERSION.encode())
     digest.update(i18n.cache_token().encode())
-    for name in sorted(tables):
-        digest.update(f"{name}={table_digest(tables[name])};".encode())
+    for name in sorted(digests):
+        digest.update(f"{name}={digests[name]};".encode())
     digest.update(json.dumps(parameters, sort_keys=True, default=str).encode())
     return digest.hexdigest()
 
@@ -136,6 +145,11 @@ def load(key: str, root: Path | None = None) -> tuple[pd.DataFrame, dict[str, An
     """The cached customer base of ``key``: its table and metadata, or None."""
     found = load_tables("base", key, ["table"], root)
     return None if found is None else (found[0]["table"], found[1])
+
+
+def has(key: str, root: Path | None = None) -> bool:
+    """Whether ``key`` has a whole entry (its metadata is written last)."""
+    return (_entry(key, root) / _META).is_file()
 
 
 def store(key: str, table: pd.DataFrame, meta: Mapping[str, Any], root: Path | None = None) -> bool:

@@ -18,13 +18,18 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
 
+from crmlib import i18n
+from crmlib.analytics import base_cache
 from crmlib.analytics.base import (
+    BASE_TABLES,
+    DEFAULT_SETTINGS,
     EPISODE_WINDOW_DAYS,
     EPISODES_NEED,
     NO_CONTACT_BY_END,
@@ -35,12 +40,15 @@ from crmlib.analytics.base import (
     put_rfm,
     put_value,
     requested_settings,
+    stored_meta,
     value_metric_of,
 )
 from crmlib.analytics.lifetime_fit import fit_lifetime_models
 from crmlib.analytics.model_choice import choose_on_split, default_calibration_end, no_holdout
 from crmlib.analytics.rfm import rfm_scores, rfm_segments
 from crmlib.analytics.summary import holdout_periods
+from crmlib.data.checked_in_engine import keep_checked_tables
+from crmlib.data.company import Settings
 from crmlib.data.engine_checks import engine_tables, ids_as_parsed
 from crmlib.data.line_facts import (
     contact_facts,
@@ -49,7 +57,8 @@ from crmlib.data.line_facts import (
     purchase_facts,
 )
 from crmlib.data.pushdown import finish_summary, summary_expression
-from crmlib.errors import ParameterError
+from crmlib.errors import CrmlibError, ParameterError
+from crmlib.progress import step_bar
 from crmlib.text import N_
 from crmlib.text_columns import isin
 
@@ -96,10 +105,84 @@ def engine_customer_base(
         company, tables = found
         end = _end(observation_end, company, tables["transactions"])
         requested = requested_settings(end, company.currency, **settings)
-        with tqdm(
-            total=len(_STEPS), desc="customer base", unit="step", disable=not progress
-        ) as bar:
+        with step_bar(len(_STEPS), "customer base", progress) as bar:
             return _build(tables, end, requested, bar)
+
+
+def keep_for_kernels(
+    settings: Settings,
+    folder: Path,
+    source: str | os.PathLike[str],
+    *,
+    observation_end: object = None,
+    progress: bool = False,
+) -> str | None:
+    """Keep a checked company's tables for a render's kernels, and its base beside them.
+
+    The tables are kept as :func:`crmlib.data.checked_in_engine.keep_checked_tables`
+    keeps them; then the base every notebook reads is built in the engine
+    (:func:`store_engine_base`), in the language of the report. Returns the base's cache
+    key, or None when the kernels are to build it.
+
+    Raises
+    ------
+    OSError
+        When ``folder`` has no room: the kernels then read the source themselves.
+    """
+    digests = keep_checked_tables(settings, folder, source)
+    try:
+        with i18n.using(settings.setting):
+            return store_engine_base(
+                source, digests, observation_end=observation_end, progress=progress
+            )
+    except CrmlibError:
+        # what stops the base stops the first kernel that asks for it too, which says so
+        # in its report, in the words of the step that needed the base
+        return None
+
+
+def store_engine_base(
+    data: str | os.PathLike[str],
+    digests: Mapping[str, str],
+    *,
+    observation_end: object = None,
+    progress: bool = False,
+) -> str | None:
+    """Build the company's customer base in its engine, where its notebooks will read it.
+
+    A render (or a batch client) has kept the checked tables for its notebooks' kernels,
+    with their ``digests`` (:func:`crmlib.data.checked_in_engine.keep_checked_tables`).
+    Each notebook asks for the company's base with the default settings
+    (:func:`crmlib.analytics.base.customer_base`), under a cache key made of those
+    digests. This builds that base here, in the engine, and stores it under that key: the
+    kernels then read it from the cache rather than group the lines themselves. Call it
+    in the language the kernels will speak (:func:`crmlib.i18n.using`), as a base holds
+    sentences.
+
+    Returns
+    -------
+    str or None
+        The key the base is stored under (it may have been there already); None when the
+        engine cannot read the company as pandas would, or the cache cannot be written.
+        Then the first kernel builds the base, as before.
+    """
+    with engine_tables(data) as found:
+        if found is None:
+            return None
+        company, tables = found
+        end = _end(observation_end, company, tables["transactions"])
+        requested = requested_settings(end, company.currency, **DEFAULT_SETTINGS)
+        key = base_cache.digests_key(
+            {name: digests.get(name, "none") for name in BASE_TABLES}, requested
+        )
+        if base_cache.has(key):
+            return key
+        with step_bar(len(_STEPS), "customer base", progress) as bar:
+            base = _build(tables, end, requested, bar)
+    if not base_cache.store(key, base.table, stored_meta(base)):
+        return None
+    base_cache.log_event("engine", key)
+    return key
 
 
 def _end(observation_end: object, settings, transactions) -> pd.Timestamp:

@@ -148,7 +148,10 @@ def prepare_worker(log_path: str | None = None) -> None:
 
 
 def check_client(
-    data_dir: str, observation_end: Any = None, keep_in: str | None = None
+    data_dir: str,
+    observation_end: Any = None,
+    keep_in: str | None = None,
+    language: str | None = None,
 ) -> str | None:
     """Validate a client's data folder before any of its notebooks runs.
 
@@ -162,21 +165,27 @@ def check_client(
         A private folder to keep the checked tables in, so that the client's kernels
         read them back instead of reading and checking the data again, once per
         notebook (see :mod:`crmlib.data.checked`). A folder without room costs time,
-        not the reports: the kernels then read the data themselves.
+        not the reports: the kernels then read the data themselves. A database or
+        Parquet client's customer base is then built in its engine, for its kernels.
+    language : str, optional
+        The language of the client's reports: the base holds sentences in it.
 
     Returns
     -------
     str or None
         The one-line validation error, or None when the data is valid.
     """
+    from crmlib.analytics.base_engine import keep_for_kernels
     from crmlib.data.checked import write_checked
-    from crmlib.data.checked_in_engine import check_in_engine, keep_checked_tables
+    from crmlib.data.checked_in_engine import check_in_engine
     from crmlib.data.company import load_company
 
     company = in_engine = None
     try:
         # a database or Parquet company is checked in its engine, without its lines
-        in_engine = check_in_engine(data_dir, observation_end=observation_end or None)
+        in_engine = check_in_engine(
+            data_dir, observation_end=observation_end or None, language=language
+        )
         if in_engine is None:
             company = load_company(data_dir, observation_end=observation_end or None)
     except CrmlibError as exc:
@@ -188,7 +197,9 @@ def check_client(
         try:
             if in_engine is not None:
                 # a table at a time: the batch never holds a client's whole company
-                keep_checked_tables(in_engine[0], Path(keep_in), data_dir)
+                keep_for_kernels(
+                    in_engine[0], Path(keep_in), data_dir, observation_end=observation_end
+                )
             else:
                 write_checked(
                     company.tables,

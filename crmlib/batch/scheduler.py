@@ -181,7 +181,7 @@ class BatchScheduler:
                         CHECK,
                         client.slug,
                         check_client,
-                        (str(client.data_dir), observation_end, keep_in),
+                        (str(client.data_dir), observation_end, keep_in, report.job.language),
                     )
                 )
             waiting.append(report)

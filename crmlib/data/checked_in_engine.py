@@ -68,7 +68,7 @@ def check_in_engine(
 
 def keep_checked_tables(
     settings: Settings, folder: Path, source: str | os.PathLike[str], rows: int = 1_000_000
-) -> None:
+) -> dict[str, str]:
     """Read, parse and write each table of a company the engine has checked.
 
     A database's tables are read ``rows`` rows at a time, each part parsed and written
@@ -84,6 +84,11 @@ def keep_checked_tables(
         The source the kernels will be given as ``data_dir``.
     rows : int
         The rows of a database table read at a time.
+
+    Returns
+    -------
+    dict
+        Each kept table's digest, as the kernels will know it.
 
     Raises
     ------
@@ -104,6 +109,7 @@ def keep_checked_tables(
         customers = customers_from_transactions(read_checked_table(folder, "transactions"))
         digests = {"customers": write_checked_table(folder, "customers", customers), **digests}
     write_manifest(folder, source, sources, derived, digests)
+    return digests
 
 
 def _table_parts(settings: Settings, rows: int) -> Iterator[tuple[str, Path, Iterator[RawTable]]]:

@@ -31,7 +31,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
 
 from crmlib.data.company import (
     Settings,
@@ -55,6 +54,7 @@ from crmlib.data.validation import (
     unknown_reference_error,
 )
 from crmlib.errors import DataValidationError
+from crmlib.progress import step_bar
 
 #: The name of the row-position column added to each table (0-based, scan order).
 _POSITION = "__crm_row"
@@ -110,24 +110,9 @@ def engine_check(data: str | os.PathLike[str], *, progress: bool = False) -> Eng
     """
     settings = open_settings(data)
     steps = len(TABLE_NAMES) + 2
-    # Without a bar no tqdm is made at all: its first instance makes a process lock (a
-    # semaphore), which a batch worker stopped by Ctrl-C would leave behind, warned of
-    # after the batch's last line.
-    bar = tqdm(total=steps, desc="checks", unit="step") if progress else _NoBar()
+    bar = step_bar(steps, "checks", progress)
     with _connected(settings) as con, bar:
         return _check(con, settings, bar)
-
-
-class _NoBar(contextlib.nullcontext):
-    """What :func:`_check` asks of a progress bar, showing nothing."""
-
-    n = 0
-
-    def update(self, n: int = 1) -> None:
-        self.n += n
-
-    def set_description(self, text: str) -> None:
-        pass
 
 
 @contextlib.contextmanager

@@ -231,21 +231,34 @@ def test_segments_from_postgres_match_the_folder(sample_postgres, sample_dir, tm
 @pytest.mark.slow
 @pytest.mark.parametrize("notebook", ["00_start_here", "01_idic"])
 def test_three_sources_give_the_same_figures(
-    notebook, sample_dir, sample_duckdb, sample_postgres, tmp_path, capsys
+    notebook, sample_dir, sample_duckdb, sample_postgres, tmp_path, monkeypatch, capsys
 ):
-    figures = {}
+    """From a folder the kernel builds the customer base; from a database the render
+    builds it in the engine and the kernel reads it: the same base, the same figures."""
+    figures, events = {}, {}
     for label, data in (
         ("folder", str(sample_dir)),
         ("duckdb", sample_duckdb),
         ("postgres", sample_postgres),
     ):
         out = tmp_path / label
+        # an empty cache each: every base is built again, and the log says by whom
+        monkeypatch.setenv("CRM_WORKBOOK_CACHE", str(tmp_path / f"cache-{label}"))
+        monkeypatch.setenv("CRM_WORKBOOK_CACHE_LOG", str(tmp_path / f"{label}.log"))
         code, _, err = run_cli(
             ["render", notebook, "--data", data, "--out", str(out), "--format", "html"], capsys
         )
         assert code == 0, err
         (found,) = out.rglob(f"{notebook}*figures.json")
         figures[label] = found.read_text(encoding="utf-8")
+        lines = (tmp_path / f"{label}.log").read_text(encoding="utf-8").splitlines()
+        events[label] = [line.split()[:2] for line in lines if not line.startswith("verdict")]
+    (built, key), *_ = events["folder"]
+    assert built == "built"
+    for label in ("duckdb", "postgres"):
+        # the same key: the engine's base is stored where the kernel looks for its own
+        assert events[label][0] == ["engine", key]
+        assert ["built", key] not in events[label] and ["disk", key] in events[label]
     assert figures["duckdb"] == figures["folder"]
     assert figures["postgres"] == figures["folder"]
 

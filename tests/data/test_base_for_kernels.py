@@ -1,0 +1,139 @@
+"""The customer base a render builds in the engine is the one its kernels would build.
+
+``render`` and ``batch`` keep a database or Parquet company's checked tables for the
+notebooks' kernels, then build the base the notebooks read in the engine and store it
+in the base cache under the key a kernel computes from those tables
+(crmlib/analytics/base_engine.py, ``keep_for_kernels``). A kernel must then find it
+there (not build its own), in its language, and it must be the base the kernel would
+have built from the lines: same table, same metadata.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import crmlib.analytics.base as base_module
+from crmlib import i18n
+from crmlib.analytics.base import customer_base
+from crmlib.analytics.base_engine import keep_for_kernels
+from crmlib.data.checked import offered_to_kernels
+from crmlib.data.company import load_company, open_settings
+from crmlib.data.database import parse_source, write_tables
+from crmlib.errors import ParameterError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def empty_cache(tmp_path, monkeypatch):
+    """A cache and a memo of bases of this test's own, and the cache's log."""
+    monkeypatch.setenv("CRM_WORKBOOK_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("CRM_WORKBOOK_CACHE_LOG", str(tmp_path / "cache.log"))
+    monkeypatch.setattr(base_module, "_MEMORY", OrderedDict())
+    return tmp_path / "cache.log"
+
+
+def logged(log: Path) -> list[list[str]]:
+    return [line.split()[:2] for line in log.read_text(encoding="utf-8").splitlines()]
+
+
+def assert_kernels_read_the_engines_base(
+    source: str, folder: Path, key: str, log: Path, monkeypatch, language: str | None = None
+):
+    settings = open_settings(source, language=language)
+    with offered_to_kernels(folder), i18n.using(settings.setting):
+        # what a kernel does: read the kept tables, ask for the base
+        company = load_company(source, language=language)
+        stored = customer_base(company)
+        assert (stored.source, stored.key) == ("disk", key)
+        assert logged(log) == [["engine", key], ["disk", key]]
+        # and what it would have built from the lines itself
+        monkeypatch.setenv("CRM_WORKBOOK_CACHE", str(folder.parent / "other-cache"))
+        monkeypatch.setattr(base_module, "_MEMORY", OrderedDict())
+        built = customer_base(company)
+    assert (built.source, built.key) == ("built", key)
+    pd.testing.assert_frame_equal(stored.table, built.table, check_exact=True)
+    assert stored.meta == built.meta
+    assert stored.currency == built.currency
+
+
+@pytest.mark.parametrize("language", [None, "nl"])
+def test_the_sample_in_duckdb(sample_duckdb, tmp_path, empty_cache, monkeypatch, language):
+    # a Dutch report's base holds Dutch sentences: it is built and keyed in Dutch
+    folder = tmp_path / "kept"
+    key = keep_for_kernels(open_settings(sample_duckdb, language=language), folder, sample_duckdb)
+    assert key is not None
+    assert_kernels_read_the_engines_base(
+        sample_duckdb, folder, key, empty_cache, monkeypatch, language
+    )
+
+
+def test_a_folder_of_parquet_files(sample_parquet, tmp_path, empty_cache, monkeypatch):
+    source = str(sample_parquet)
+    key = keep_for_kernels(open_settings(source), tmp_path / "kept", source)
+    assert key is not None
+    assert_kernels_read_the_engines_base(source, tmp_path / "kept", key, empty_cache, monkeypatch)
+
+
+def test_customers_derived_from_the_lines(tmp_path, empty_cache, monkeypatch):
+    # CDNOW has transactions only: the kept customers table is derived, and keyed as such
+    company = load_company(ROOT / "data" / "cdnow")
+    url = f"duckdb://{tmp_path / 'cdnow.duckdb'}"
+    write_tables(parse_source(url), [("transactions", company.transactions)])
+    key = keep_for_kernels(open_settings(url), tmp_path / "kept", url)
+    assert key is not None
+    assert_kernels_read_the_engines_base(url, tmp_path / "kept", key, empty_cache, monkeypatch)
+
+
+def test_a_given_observation_end_is_the_kernels(sample_duckdb, tmp_path, empty_cache, monkeypatch):
+    # render passes -p observation_end to both the engine and the kernels
+    settings = open_settings(sample_duckdb, observation_end="2025-06-30")
+    folder = tmp_path / "kept"
+    key = keep_for_kernels(settings, folder, sample_duckdb, observation_end="2025-06-30")
+    with offered_to_kernels(folder):
+        company = load_company(sample_duckdb, observation_end="2025-06-30")
+        stored = customer_base(company)
+    assert (stored.source, stored.key) == ("disk", key)
+    assert stored.settings.observation_end == pd.Timestamp("2025-06-30")
+
+
+def test_a_second_render_reuses_the_stored_base(sample_duckdb, tmp_path, empty_cache):
+    settings = open_settings(sample_duckdb)
+    first = keep_for_kernels(settings, tmp_path / "one", sample_duckdb)
+    second = keep_for_kernels(settings, tmp_path / "two", sample_duckdb)
+    assert first == second
+    assert logged(empty_cache) == [["engine", first]]  # built once
+
+
+def test_a_base_the_engine_cannot_build_is_left_to_the_kernels(
+    sample_duckdb, tmp_path, empty_cache, monkeypatch
+):
+    import crmlib.analytics.base_engine as base_engine
+
+    def refuse(*args, **kwargs):
+        raise ParameterError("transactions is empty: there is no customer base to build")
+
+    monkeypatch.setattr(base_engine, "store_engine_base", refuse)
+    folder = tmp_path / "kept"
+    assert keep_for_kernels(open_settings(sample_duckdb), folder, sample_duckdb) is None
+    # the tables are kept all the same: the first kernel builds the base and says why not
+    assert (folder / "checked.json").is_file()
+
+
+def test_a_batch_client_gets_its_base_in_its_language(sample_duckdb, tmp_path, empty_cache):
+    from crmlib.batch.jobs import check_client
+
+    assert check_client(sample_duckdb, None, str(tmp_path / "kept"), "nl") is None
+    ((event, key),) = logged(empty_cache)
+    assert event == "engine"
+    from crmlib.data.company import company_setting
+
+    # the setting the batch gives the client's kernels
+    setting = company_setting(sample_duckdb, "nl")
+    with offered_to_kernels(tmp_path / "kept"), i18n.using(setting):
+        company = load_company(sample_duckdb, language="nl")
+        assert customer_base(company).source == "disk"
