@@ -569,6 +569,13 @@ def requested_settings(end: pd.Timestamp, currency: str, **settings: Any) -> dic
     }
 
 
+def year_back(end: pd.Timestamp) -> pd.Timestamp:
+    """The day a year before ``end``: the base the value chain's relationships compare with
+    (who was strategically significant then), and where IDOL's migrations start by default.
+    A render builds that base in the engine beside the company's own."""
+    return pd.Timestamp(end) - pd.DateOffset(months=12)
+
+
 def given_end(observation_end: object) -> pd.Timestamp | None:
     """The observation end a caller gave, as a day (None when none was given)."""
     if observation_end is None or (

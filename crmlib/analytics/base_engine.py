@@ -42,6 +42,7 @@ from crmlib.analytics.base import (
     requested_settings,
     stored_meta,
     value_metric_of,
+    year_back,
 )
 from crmlib.analytics.lifetime_fit import fit_lifetime_models
 from crmlib.analytics.model_choice import choose_on_split, default_calibration_end, no_holdout
@@ -116,13 +117,13 @@ def keep_for_kernels(
     *,
     observation_end: object = None,
     progress: bool = False,
-) -> str | None:
-    """Keep a checked company's tables for a render's kernels, and its base beside them.
+) -> list[str]:
+    """Keep a checked company's tables for a render's kernels, and their bases beside them.
 
     The tables are kept as :func:`crmlib.data.checked_in_engine.keep_checked_tables`
-    keeps them; then the base every notebook reads is built in the engine
-    (:func:`store_engine_base`), in the language of the report. Returns the base's cache
-    key, or None when the kernels are to build it.
+    keeps them; then the bases the notebooks read are built in the engine
+    (:func:`store_engine_bases`), in the language of the report. Returns the bases'
+    cache keys; the kernels build any other.
 
     Raises
     ------
@@ -132,57 +133,67 @@ def keep_for_kernels(
     digests = keep_checked_tables(settings, folder, source)
     try:
         with i18n.using(settings.setting):
-            return store_engine_base(
+            return store_engine_bases(
                 source, digests, observation_end=observation_end, progress=progress
             )
     except CrmlibError:
-        # what stops the base stops the first kernel that asks for it too, which says so
-        # in its report, in the words of the step that needed the base
-        return None
+        # what stops the engine's bases stops the first kernel that asks for one too,
+        # which says so in its report, in the words of the step that needed it
+        return []
 
 
-def store_engine_base(
+def store_engine_bases(
     data: str | os.PathLike[str],
     digests: Mapping[str, str],
     *,
     observation_end: object = None,
     progress: bool = False,
-) -> str | None:
-    """Build the company's customer base in its engine, where its notebooks will read it.
+) -> list[str]:
+    """Build the company's customer bases in its engine, where its notebooks will read them.
 
     A render (or a batch client) has kept the checked tables for its notebooks' kernels,
     with their ``digests`` (:func:`crmlib.data.checked_in_engine.keep_checked_tables`).
-    Each notebook asks for the company's base with the default settings
-    (:func:`crmlib.analytics.base.customer_base`), under a cache key made of those
-    digests. This builds that base here, in the engine, and stores it under that key: the
-    kernels then read it from the cache rather than group the lines themselves. Call it
-    in the language the kernels will speak (:func:`crmlib.i18n.using`), as a base holds
-    sentences.
+    The notebooks ask for the company's base with the default settings
+    (:func:`crmlib.analytics.base.customer_base`), at the observation end and a year
+    before it (:func:`crmlib.analytics.base.year_back`: the value chain's relationships
+    and IDOL's migrations), under cache keys made of those digests. This builds both
+    here, in the engine, and stores them under those keys: the kernels then read them
+    from the cache rather than group the lines themselves. Call it in the language the
+    kernels will speak (:func:`crmlib.i18n.using`), as a base holds sentences.
 
     Returns
     -------
-    str or None
-        The key the base is stored under (it may have been there already); None when the
-        engine cannot read the company as pandas would, or the cache cannot be written.
-        Then the first kernel builds the base, as before.
+    list of str
+        The keys of the bases stored (or there already). Empty when the engine cannot
+        read the company as pandas would; a base the data does not allow (no purchases a
+        year back), or that the cache cannot keep, is left out. The kernel that asks for
+        a base left out builds it, or says why it cannot.
     """
+    keys = []
     with engine_tables(data) as found:
         if found is None:
-            return None
+            return keys
         company, tables = found
         end = _end(observation_end, company, tables["transactions"])
-        requested = requested_settings(end, company.currency, **DEFAULT_SETTINGS)
-        key = base_cache.digests_key(
-            {name: digests.get(name, "none") for name in BASE_TABLES}, requested
-        )
-        if base_cache.has(key):
-            return key
-        with step_bar(len(_STEPS), "customer base", progress) as bar:
-            base = _build(tables, end, requested, bar)
-    if not base_cache.store(key, base.table, stored_meta(base)):
-        return None
-    base_cache.log_event("engine", key)
-    return key
+        with step_bar(2 * len(_STEPS), "customer bases", progress) as bar:
+            for day in (end, year_back(end)):
+                requested = requested_settings(day, company.currency, **DEFAULT_SETTINGS)
+                key = base_cache.digests_key(
+                    {name: digests.get(name, "none") for name in BASE_TABLES}, requested
+                )
+                if base_cache.has(key):
+                    keys.append(key)
+                    bar.update(len(_STEPS))
+                    continue
+                try:
+                    base = _build(tables, day, requested, bar)
+                except CrmlibError:
+                    # the kernel asking for it meets the same, and says so in its report
+                    continue
+                if base_cache.store(key, base.table, stored_meta(base)):
+                    base_cache.log_event("engine", key)
+                    keys.append(key)
+    return keys
 
 
 def _end(observation_end: object, settings, transactions) -> pd.Timestamp:

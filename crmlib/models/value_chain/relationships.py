@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from crmlib.analytics.base import customer_base
+from crmlib.analytics.base import customer_base, year_back
 from crmlib.analytics.lifecycle.cohorts import acquisition, cohort_retention
 from crmlib.analytics.purchases import purchase_mask
 from crmlib.analytics.summary import amount_per_customer, customer_ids, table_customers
@@ -223,8 +223,8 @@ def relationship_management(
     """
     targets = targets or Targets.for_company(company)
     end = company.observation_end
-    mid = end - pd.DateOffset(months=12)
-    start = end - pd.DateOffset(months=24)
+    mid = year_back(end)
+    start = year_back(mid)
     tx = company.transactions
     # the lines are picked by masks and grouped by customer number: no copy of them
     keep, date = purchase_mask(tx, end), tx["date"]
