@@ -139,3 +139,23 @@ def test_a_batch_client_gets_its_base_in_its_language(sample_duckdb, tmp_path, e
     with offered_to_kernels(tmp_path / "kept"), i18n.using(setting):
         company = load_company(sample_duckdb, language="nl")
         assert customer_base(company).source == "disk"
+
+
+def test_a_base_the_data_does_not_reach_is_left_to_the_kernel(
+    sample_company, tmp_path, empty_cache
+):
+    from crmlib.errors import MissingDataError
+
+    # half a year of lines: there is no base a year back, and the engine stores none
+    end = sample_company.observation_end
+    lines = sample_company.transactions
+    recent = lines[(lines["date"] > end - pd.DateOffset(months=6)).to_numpy(dtype=bool)]
+    url = f"duckdb://{tmp_path / 'recent.duckdb'}"
+    write_tables(parse_source(url), [("transactions", recent)])
+    (key,) = keep_for_kernels(open_settings(url), tmp_path / "kept", url)
+    with offered_to_kernels(tmp_path / "kept"):
+        company = load_company(url)
+        assert customer_base(company).key == key
+        # the kernel asking for it meets the reason itself, as it did before
+        with pytest.raises(MissingDataError, match="there is no customer base to build"):
+            customer_base(company, observation_end=year_back(company.observation_end))
