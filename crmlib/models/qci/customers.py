@@ -11,7 +11,7 @@ import pandas as pd
 
 from crmlib.analytics.base import CustomerBase as SharedBase
 from crmlib.analytics.base import customer_base as shared_base
-from crmlib.analytics.profitability import customer_profitability, transaction_margin, value_tiers
+from crmlib.analytics.profitability import transaction_margin
 from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
 from crmlib.figures import Figure
@@ -23,13 +23,6 @@ TIER_ORDER = ("platinum", "gold", "silver", "bronze")
 RETENTION_COST_RATIO = 5.0
 #: Months in the year measured.
 YEAR = 12
-
-
-def _in_year(frame: pd.DataFrame | None, start, end) -> pd.DataFrame | None:
-    if frame is None or "date" not in frame.columns:
-        return frame
-    keep = (frame["date"] > start) & (frame["date"] <= end)
-    return frame[keep.to_numpy(dtype=bool)]
 
 
 # ---------------------------------------------------------------------------------------
@@ -56,8 +49,9 @@ class CustomerBase:
         The base's value tier per customer (platinum, gold, silver, bronze): the
         segments of this notebook.
     prior_tier : Series or None
-        The value tier on the profit of the year before, for retention per tier (a
-        tier measured on last year would put every retained customer in the top).
+        The base's value tier of the window before (``previous_value_tier``: the year
+        before, by the same rules), for retention per tier (a tier measured on last year
+        would put every retained customer in the top).
     line_margin : Series or None
         The margin of every transaction line.
     notes : tuple of str
@@ -110,23 +104,8 @@ def customer_base(company: Company, shared: SharedBase | None = None) -> Custome
         annual["cost_to_serve"] = 0.0
         annual["profit"] = annual["gross_margin"]
     tier = table["value_tier"].astype(str)
-    prior = _year_before(company, start)
-    # the base holds no tier of the previous window; it is ranked here the same way
-    prior_tier = value_tiers(prior["profit"]).astype(str)
+    prior_tier = table["previous_value_tier"].astype(str)
     return CustomerBase(end, start, annual, tier, prior_tier, margin, tuple(notes), shared)
-
-
-def _year_before(company: Company, start: pd.Timestamp) -> pd.DataFrame:
-    """Profit per customer in the 12 months before ``start`` (for the prior tiers)."""
-    first_day = start - pd.DateOffset(months=YEAR)
-    known = company.interactions is not None and company.channels is not None
-    return customer_profitability(
-        _in_year(company.transactions, first_day, start),
-        company.products,
-        _in_year(company.interactions, first_day, start) if known else None,
-        company.channels if known else None,
-        company.customers,
-    )
 
 
 def tier_order(index) -> list:

@@ -186,6 +186,34 @@ def test_retention_tiers_are_measured_in_the_base_year(sample):
     )
 
 
+def test_retention_tiers_are_the_bases_tiers_of_the_year_before(sample):
+    """The tiers retention is read by are the shared base's previous_value_tier, and they
+    are the tiers of each customer's profit (margin less cost to serve) in the year
+    before, counted from the lines."""
+    from crmlib.analytics.profitability import customer_profitability, value_tiers
+
+    company, customers = sample["company"], qci.customer_base(sample["company"])
+    start = customers.year_start
+    first_day = start - pd.DateOffset(months=12)
+
+    def in_year(frame):
+        keep = (frame["date"] > first_day) & (frame["date"] <= start)
+        return frame[keep.to_numpy(dtype=bool)]
+
+    profit = customer_profitability(
+        in_year(company.transactions),
+        company.products,
+        in_year(company.interactions),
+        company.channels,
+        company.customers,
+    )["profit"]
+    expected = value_tiers(profit).astype(str)
+    pd.testing.assert_series_equal(
+        customers.prior_tier, expected.reindex(customers.prior_tier.index), check_names=False
+    )
+    assert customers.prior_tier.equals(customers.shared.table["previous_value_tier"].astype(str))
+
+
 def test_win_back_list_counts_only_customers_with_consent(sample):
     company, lapse = sample["company"], sample["lapse"]
     alive = sample["readiness"].alive["probability_alive"]
