@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -520,3 +522,24 @@ def test_penetration_and_category_affinity_by_hand(ids):
     plants = sum(1 for v in categories.values() if "plants" in v)
     assert affinity.loc["plants", "tools"] == pytest.approx(both / plants)
     assert np.isnan(affinity.loc["plants", "plants"])
+
+
+@pytest.mark.parametrize("company_dir", ["sample", "cdnow"])
+def test_activity_from_the_base_is_activity_from_the_lines(company_dir, sample_dir):
+    """QCI reads recent activity from the base's last purchase per customer; it is the
+    activity counted from the purchase lines."""
+    from crmlib.analytics.base import customer_base
+    from crmlib.analytics.lifecycle import activity_shares
+    from crmlib.data.company import load_company
+
+    root = Path(__file__).resolve().parents[2]
+    source = sample_dir if company_dir == "sample" else root / "data" / "cdnow"
+    company = load_company(source)
+    end = company.observation_end
+    table = customer_base(company).table
+    from_base = activity_shares(
+        table["last_purchase"], table["first_purchase"].min(), len(table), end=end
+    )
+    from_lines = recent_activity(company.transactions, company.customers, end=end)
+    pd.testing.assert_frame_equal(from_base, from_lines)
+    assert from_base["covered"].any()

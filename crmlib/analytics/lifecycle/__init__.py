@@ -34,6 +34,7 @@ from crmlib.analytics.lifecycle.costs import (
     segment_costs,
 )
 from crmlib.analytics.lifecycle.lapse import (
+    activity_shares,
     alive_probabilities,
     lapse_summary,
     purchase_rhythm,
@@ -62,6 +63,7 @@ __all__ = [
     "penetration",
     "period_retention",
     "purchase_rhythm",
+    "activity_shares",
     "recent_activity",
     "retention_curve",
     "retention_uplift_value",

@@ -213,13 +213,42 @@ def recent_activity(
     """
     data = purchase_lines(transactions, end)
     stop = end_of(data, end)
-    first_day = data["date"].min().normalize()
     last = data.groupby("customer_id")["date"].max()
     base = (
         customers["customer_id"].nunique()
         if customers is not None and "customer_id" in customers.columns
         else len(last)
     )
+    return activity_shares(last, data["date"].min(), base, end=stop, windows=windows)
+
+
+def activity_shares(
+    last_purchase: pd.Series,
+    first_day,
+    customers: int,
+    *,
+    end,
+    windows=(3, 6, 12, 24),
+) -> pd.DataFrame:
+    """:func:`recent_activity` from each customer's last purchase rather than the lines.
+
+    Parameters
+    ----------
+    last_purchase : Series
+        The day of each customer's last purchase up to ``end`` (NaT for one who never
+        bought), as the customer base holds it (``last_purchase``).
+    first_day : date-like
+        The day of the first purchase line: a window reaching before it is not covered.
+    customers : int
+        How many customers the shares are of.
+    end : date-like
+        The observation end.
+    windows : sequence of int
+        Window lengths in months.
+    """
+    stop = pd.Timestamp(end).normalize()
+    first_day = pd.Timestamp(first_day).normalize()
+    last = pd.to_datetime(last_purchase).dropna()
     rows = []
     for months in windows:
         months = check_months(months)
@@ -231,7 +260,7 @@ def recent_activity(
             {
                 "months": months,
                 "buyers": buyers if covered else np.nan,
-                "share": buyers / base if base and covered else np.nan,
+                "share": buyers / customers if customers and covered else np.nan,
                 "covered": covered,
             }
         )

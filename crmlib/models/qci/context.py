@@ -11,7 +11,7 @@ import pandas as pd
 from crmlib.analytics.base import CustomerBase as SharedBase
 from crmlib.analytics.base import customer_base as shared_base
 from crmlib.analytics.lifecycle.costs import campaign_response
-from crmlib.analytics.lifecycle.lapse import recent_activity
+from crmlib.analytics.lifecycle.lapse import activity_shares
 from crmlib.analytics.lifecycle.wallet import category_spend
 from crmlib.analytics.needs import need_dimensions, needs_profile
 from crmlib.data.company import Company
@@ -53,7 +53,8 @@ class Readiness:
     Attributes
     ----------
     activity : DataFrame
-        :func:`crmlib.analytics.lifecycle.recent_activity` over every customer.
+        :func:`crmlib.analytics.lifecycle.recent_activity` over every customer, counted
+        from the shared base's last purchase per customer.
     alive : DataFrame or None
         ``probability_alive`` per buyer, from the shared customer base's lifetime-value
         fit (fitted once per company); None when the fit failed (``alive_note`` says why).
@@ -120,15 +121,21 @@ def readiness(
     memoised base), with the fit's status: no second fit here. ``alive.attrs["model"]``
     names the purchase model it comes from (BG/NBD, MBG/NBD or Pareto/NBD).
     """
-    activity = recent_activity(company.transactions, company.customers, end=company.observation_end)
     if shared is None:
         shared = shared_base(company)
+    table = shared.table
+    # from each customer's last purchase in the base, not from the lines again
+    activity = activity_shares(
+        table["last_purchase"],
+        table["first_purchase"].min(),
+        len(table),
+        end=shared.settings.observation_end,
+    )
     fit = shared.meta["fit"]
     reasons = "; ".join(fit["reasons"])
     alive_caveat = ""
     # the people who ever bought: the lifetime summary also holds customers whose only
     # lines are of 0 (a free item, a cancelled order), whom no report counts as buyers
-    table = shared.table
     known = table.loc[table["first_purchase"].notna(), "probability_alive"].dropna()
     if fit["status"] == "unavailable" or known.empty:
         alive = None
