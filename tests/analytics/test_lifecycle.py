@@ -543,3 +543,32 @@ def test_activity_from_the_base_is_activity_from_the_lines(company_dir, sample_d
     from_lines = recent_activity(company.transactions, company.customers, end=end)
     pd.testing.assert_frame_equal(from_base, from_lines)
     assert from_base["covered"].any()
+
+
+@pytest.mark.parametrize("company_dir", ["sample", "cdnow"])
+def test_retention_from_the_base_is_retention_from_the_lines(company_dir, sample_dir):
+    """QCI counts yearly retention per tier from the base's flags per customer; it is the
+    retention counted from the purchase lines, tier by tier."""
+    from crmlib.analytics.base import customer_base
+    from crmlib.analytics.lifecycle import retention_counts, window_retention
+    from crmlib.data.company import load_company
+
+    root = Path(__file__).resolve().parents[2]
+    source = sample_dir if company_dir == "sample" else root / "data" / "cdnow"
+    company = load_company(source)
+    end = company.observation_end
+    table = customer_base(company).table
+    tiers = table["previous_value_tier"] if company_dir == "sample" else None
+    from_base = retention_counts(
+        table["bought_previous_window"],
+        table["is_buyer"],
+        table["first_purchase"],
+        end=end,
+        months=12,
+        segments=tiers,
+    )
+    from_lines = window_retention(company.transactions, end=end, months=12, segments=tiers)
+    pd.testing.assert_frame_equal(from_base, from_lines.loc[from_base.index])
+    assert set(from_base.index) == set(from_lines.index)
+    assert from_base.attrs == from_lines.attrs
+    assert from_base.loc["all", "retained"] > 0

@@ -24,6 +24,7 @@ from crmlib.analytics.lifecycle.cohorts import (
     cohort_retention,
     first_purchases,
     period_retention,
+    retention_counts,
     retention_curve,
     retention_uplift_value,
     window_retention,
@@ -69,6 +70,7 @@ __all__ = [
     "retention_uplift_value",
     "segment_costs",
     "share_of_wallet",
+    "retention_counts",
     "window_retention",
     "PERIODS",
 ]

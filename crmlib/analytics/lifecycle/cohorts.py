@@ -361,8 +361,49 @@ def window_retention(
     before = bought((day > start_before) & (day <= start_last))
     last = bought((day > start_last) & (day <= stop))
     first = pd.Series(day.to_numpy()[known]).groupby(customer[known]).min()
-    new = np.zeros(len(ids), dtype=bool)
-    new[first.index.to_numpy()] = (first > start_last).to_numpy(dtype=bool)
+    first_day = np.full(len(ids), np.datetime64("NaT"), dtype="datetime64[ns]")
+    first_day[first.index.to_numpy()] = first.to_numpy(dtype="datetime64[ns]")
+    index = pd.Index(ids)
+    return retention_counts(
+        pd.Series(before, index=index),
+        pd.Series(last, index=index),
+        pd.Series(first_day, index=index),
+        end=stop,
+        months=months,
+        segments=segments,
+    )
+
+
+def retention_counts(
+    before: pd.Series,
+    last: pd.Series,
+    first_purchase: pd.Series,
+    *,
+    end,
+    months: int = 12,
+    segments: pd.Series | None = None,
+) -> pd.DataFrame:
+    """:func:`window_retention` from each customer's flags rather than the lines.
+
+    Parameters
+    ----------
+    before, last : Series of bool
+        Per customer id: bought in the window before last, bought in the last window
+        (the customer base's ``bought_previous_window`` and ``is_buyer`` when its window
+        is ``months`` long).
+    first_purchase : Series
+        Per customer id, the day of the first purchase (NaT: never bought).
+    end : date-like
+        The last day of the last window.
+    months, segments
+        As for :func:`window_retention`.
+    """
+    months = check_months(months)
+    stop = pd.Timestamp(end).normalize()
+    start_last = stop - pd.DateOffset(months=months)
+    before = before.to_numpy(dtype=bool)
+    last = last.to_numpy(dtype=bool)
+    new = (pd.to_datetime(first_purchase) > start_last).to_numpy(dtype=bool)
     everyone = before | last
     flags = pd.DataFrame(
         {
@@ -371,7 +412,7 @@ def window_retention(
             "last": last[everyone],
             "new": new[everyone],
         },
-        index=pd.Index(ids[everyone]),
+        index=pd.Index(first_purchase.index[everyone]),
     )
     everyone = flags.index
     group = group_of(everyone, segments)

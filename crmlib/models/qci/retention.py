@@ -12,6 +12,7 @@ import pandas as pd
 
 from crmlib.analytics.lifecycle.cohorts import (
     cohort_retention,
+    retention_counts,
     retention_curve,
     retention_uplift_value,
     window_retention,
@@ -86,9 +87,23 @@ def retention_view(company: Company, base: CustomerBase, *, freq: str = "Q") -> 
     """Cohort retention, yearly retention per value tier, and a retained customer's year."""
     tx, end = company.transactions, base.end
     cohorts = cohort_retention(tx, freq, end=end)
-    window = window_retention(tx, end=end, months=YEAR, segments=base.prior_tier)
+    yearly = base.shared is not None and int(base.shared.settings.window_months) == YEAR
+    if yearly:
+        # who bought in the year before and in the last: the base's flags per customer,
+        # not a further pass over the purchase lines
+        table = base.shared.table
+        window = retention_counts(
+            table["bought_previous_window"],
+            table["is_buyer"],
+            table["first_purchase"],
+            end=end,
+            months=YEAR,
+            segments=base.prior_tier,
+        )
+    else:
+        window = window_retention(tx, end=end, months=YEAR, segments=base.prior_tier)
     window = window.reindex(tier_order(window.index))
-    if base.shared is not None and int(base.shared.settings.window_months) == YEAR:
+    if yearly:
         # the base's kept customers: no second pass over the purchase lines
         retained = base.shared.retained
     else:
