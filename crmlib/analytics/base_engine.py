@@ -16,6 +16,7 @@ on CDNOW.
 
 from __future__ import annotations
 
+import gc
 import os
 import warnings
 from collections.abc import Mapping
@@ -59,6 +60,7 @@ from crmlib.data.line_facts import (
 )
 from crmlib.data.pushdown import finish_summary, summary_expression
 from crmlib.errors import CrmlibError, ParameterError
+from crmlib.memory import release_memory
 from crmlib.progress import step_bar
 from crmlib.text import N_
 from crmlib.text_columns import isin
@@ -140,6 +142,10 @@ def keep_for_kernels(
         # what stops the engine's bases stops the first kernel that asks for one too,
         # which says so in its report, in the words of the step that needed it
         return []
+    finally:
+        # the bases are on disk: this process holds none of them while the kernels run
+        gc.collect()
+        release_memory()
 
 
 def store_engine_bases(
