@@ -409,7 +409,7 @@ def render(
             # read and written a table at a time: this process never holds the company;
             # and the notebooks' customer base is built in the engine, from the lines
             # where they lie, before any kernel starts
-            _keep_for_kernels(
+            _keep_or_note(
                 lambda: keep_for_kernels(
                     settings,
                     checked,
@@ -429,9 +429,7 @@ def render(
             tables, sources, derived = company.tables, company.sources, company.customers_derived
             # This process does not hold a large company in memory while the reports run.
             del company
-            _keep_for_kernels(
-                lambda: write_checked(tables, sources, derived, source, checked), private
-            )
+            _keep_or_note(lambda: write_checked(tables, sources, derived, source, checked), private)
             del tables
             release_memory()
         # the copy's folder is not the company's: its name goes with it, unless given
@@ -462,7 +460,7 @@ def render(
         sys.exit(2 if all(failure.user_error for failure in failures) else 1)
 
 
-def _keep_for_kernels(keep, private: str) -> None:
+def _keep_or_note(keep, private: str) -> None:
     """Keep the checked tables for the kernels; a full temporary folder costs time only."""
     try:
         keep()

@@ -181,13 +181,12 @@ def check_client(
     from crmlib.data.company import load_company
 
     company = in_engine = None
+    observation_end = observation_end or None
     try:
         # a database or Parquet company is checked in its engine, without its lines
-        in_engine = check_in_engine(
-            data_dir, observation_end=observation_end or None, language=language
-        )
+        in_engine = check_in_engine(data_dir, observation_end=observation_end, language=language)
         if in_engine is None:
-            company = load_company(data_dir, observation_end=observation_end or None)
+            company = load_company(data_dir, observation_end=observation_end)
     except CrmlibError as exc:
         return _one_line(str(exc))
     except Exception as exc:
