@@ -38,10 +38,10 @@ import numpy as np
 import pandas as pd
 
 from crmlib.analytics.needs import need_dimensions
+from crmlib.data.frames_engine import engine_table, exact_sum, run
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.formatting import count
 from crmlib.text import translate
-from crmlib.text_columns import sorted_codes
 
 CATEGORY_PREFIX = "category: "
 CHANNEL_PREFIX = "channel: "
@@ -78,74 +78,83 @@ def offer_revenue(
         When neither categories (products with ``category`` and ``product_id`` in
         transactions) nor sales channels (``channel`` in transactions) are known.
     """
-    # the lines counted, as a mask: only the columns read are copied, not every line
-    amount = pd.to_numeric(transactions["amount"], errors="coerce")
-    keep = (amount > 0).to_numpy(dtype=bool, na_value=False)
-    if end is not None and "date" in transactions.columns:
-        keep = keep & (transactions["date"] <= pd.Timestamp(end)).to_numpy(
-            dtype=bool, na_value=False
-        )
-    blocks = []
-    if (
+    has_categories = (
         products is not None
         and {"product_id", "category"} <= set(products.columns)
         and "product_id" in transactions.columns
-    ):
-        category = transactions["product_id"][keep].map(
-            products.set_index("product_id")["category"]
-        )
-        blocks.append((CATEGORY_PREFIX, category))
-    if "channel" in transactions.columns:
-        blocks.append((CHANNEL_PREFIX, transactions["channel"][keep]))
-    if not blocks:
+    )
+    has_channels = "channel" in transactions.columns
+    if not has_categories and not has_channels:
         raise MissingDataError(
             translate(
                 "what each segment buys needs product categories (category in products) or "
                 "sales channels (channel in transactions)"
             )
         )
-    # customers numbered once for both blocks
-    names, customer = sorted_codes(transactions["customer_id"][keep])
-    amounts = amount.to_numpy(dtype=float)[keep]
-    frames = []
-    for prefix, labels in blocks:
-        known = labels.notna().to_numpy(dtype=bool)
-        table = _revenue_table(names, customer[known], labels[known].astype(str), amounts[known])
-        table.columns = prefix + table.columns
-        frames.append(table)
-    out = pd.concat(frames, axis=1).fillna(0.0)
-    out.index.name = "customer_id"
+    return _offer_revenue_in_engine(
+        transactions, products if has_categories else None, has_channels, end
+    )
+
+
+def _offer_revenue_in_engine(
+    transactions: pd.DataFrame, products: pd.DataFrame | None, channels: bool, end
+) -> pd.DataFrame:
+    """:func:`offer_revenue` grouped by DuckDB: one row per customer comes back.
+
+    The lines are read where they lie (:mod:`crmlib.data.frames_engine`). A first pass
+    finds the products and channels bought; each offer element is then one conditional
+    sum (a category's sum over its products' lines), so the table comes back wide and
+    no line is joined to the catalogue.
+    """
+    import ibis
+
+    dated = end is not None and "date" in transactions.columns
+    columns = ["customer_id", "amount"]
+    columns += ["date"] * dated + ["product_id"] * (products is not None)
+    columns += ["channel"] * channels
+    lines = engine_table(transactions, columns)
+    # returns are left out; an amount that is not a number counts as none
+    amount = lines.amount.try_cast("float64")
+    keep = (amount > 0).fill_null(False)
+    if dated:
+        keep = keep & (lines.date <= ibis.timestamp(pd.Timestamp(end).to_pydatetime()))
+    labels = {"amount": amount}
+    if products is not None:
+        labels["product"] = lines.product_id.cast("string")
+    if channels:
+        labels["channel"] = lines.channel.cast("string")
+    lines = lines.filter(keep).select("customer_id", **labels)
+    bought = run(lines.drop("customer_id", "amount").distinct())
+    conditions, names, known = [], [], []
+    if products is not None:
+        # the catalogue's category of each product bought: a few hundred rows
+        category = products.set_index(products["product_id"].astype(str))["category"]
+        bought_products = pd.Series(bought["product"].dropna().unique())
+        catalogue = pd.DataFrame(
+            {"catalogue_product": bought_products, "category": bought_products.map(category)}
+        ).dropna()
+        catalogue["category"] = catalogue["category"].astype(str)
+        table = engine_table(catalogue, ["catalogue_product", "category"])
+        lines = lines.left_join(table, lines["product"] == table.catalogue_product)
+        known.append(lines.category.notnull())
+        for value in sorted(catalogue["category"].unique()):
+            conditions.append(lines.category == value)
+            names.append(CATEGORY_PREFIX + value)
+    if channels:
+        known.append(lines["channel"].notnull())
+        for value in sorted(bought["channel"].dropna().unique()):
+            conditions.append(lines["channel"] == value)
+            names.append(CHANNEL_PREFIX + value)
+    if not names:
+        return pd.DataFrame(index=pd.Index([], dtype="str", name="customer_id"), dtype=float)
+    sums = {f"e{n}": exact_sum(lines.amount, where=c) for n, c in enumerate(conditions)}
+    wide = run(lines.filter(ibis.or_(*known)).group_by("customer_id").aggregate(**sums))
+    wide = wide.set_index("customer_id").sort_index(kind="mergesort").fillna(0.0)
+    wide.columns = names
+    out = wide.astype(float)
+    out.index = pd.Index(out.index, dtype="str", name="customer_id")
     out.columns.name = None
     return out
-
-
-def _revenue_table(
-    names: np.ndarray, customer: np.ndarray, labels: pd.Series, amounts: np.ndarray
-) -> pd.DataFrame:
-    """Revenue per customer (rows, sorted) and label (columns, sorted); 0 where none.
-
-    ``customer`` holds each line's position in ``names`` (the sorted ids). What
-    ``pd.crosstab(customers, labels, values=amounts, aggfunc="sum")`` gives, summed the
-    same way (pandas' grouped sum, line order within a cell), but grouped on two numbers
-    per line instead of two Python strings per line.
-    """
-    # the customers with a line here, in id order, and each line's row among them
-    seen = np.zeros(len(names), dtype=bool)
-    seen[customer] = True
-    present = np.flatnonzero(seen)
-    row = (np.cumsum(seen) - 1)[customer]
-    items, label = sorted_codes(labels)
-    values = np.zeros((len(present), len(items)))
-    if len(items):
-        cell = row.astype(np.int64) * len(items) + label
-        sums = pd.Series(amounts).groupby(cell).sum()
-        codes = sums.index.to_numpy()
-        values[codes // len(items), codes % len(items)] = sums.to_numpy()
-    return pd.DataFrame(
-        values,
-        index=pd.Index(names[present], dtype="str"),
-        columns=pd.Index(items, dtype="str"),
-    )
 
 
 def _blocks(columns: pd.Index) -> dict[str, list[str]]:

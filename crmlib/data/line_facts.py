@@ -83,9 +83,11 @@ def _no_cost(lines):
     return cost.isnull() | cost.isnan()
 
 
-def _with_margin(lines, products):
+def with_margin(lines, products, *, product_ids=ids_as_parsed):
     """The lines with each one's ``margin``: ``amount - cost``, else ``amount * margin_rate``.
 
+    ``product_ids`` makes both tables' product ids comparable: as parsing makes them for
+    a database's raw tables, a cast to text for tables already loaded.
     Returns (the lines, whether the margin is known).
     Lines without a cost whose product has no rate are a user error, as in
     :func:`crmlib.analytics.profitability.transaction_margin`.
@@ -102,13 +104,13 @@ def _with_margin(lines, products):
     if not rated:
         return lines.mutate(margin=ibis.null("float64")), False
     rates = products.select(
-        rate_product=ids_as_parsed(products.product_id),
+        rate_product=product_ids(products.product_id),
         rate=products.margin_rate.cast("float64"),
     )
     rates = rates.filter(rates.rate_product.notnull() & rates.rate.notnull() & ~rates.rate.isnan())
     # product_id is the products table's key (the checks hold it unique): one rate each
     rates = rates.group_by("rate_product").aggregate(rate=rates.rate.max())
-    lines = lines.mutate(line_product=ids_as_parsed(lines.product_id))
+    lines = lines.mutate(line_product=product_ids(lines.product_id))
     joined = lines.left_join(rates, lines.line_product == rates.rate_product)
     no_cost = _no_cost(joined)
     unknown = int(joined.filter(no_cost & joined.rate.isnull()).count().execute())
@@ -169,7 +171,7 @@ def purchase_facts(
             f"no line on or before {end.date().isoformat()}",
             fix="choose a later observation end",
         )
-    lines, margin_known = _with_margin(lines, products)
+    lines, margin_known = with_margin(lines, products)
     lines = lines.filter(lines.customer.notnull())
     # a purchase is a line with a positive amount: not a return, not a contact
     purchase = (lines.amount > 0) & ~lines.is_return

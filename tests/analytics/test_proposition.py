@@ -158,3 +158,34 @@ def test_learned_map_on_survey_data():
     # every member of the online segment buys more online than the base (share 0.3)
     assert fit.segments.loc["online", "fit"] == pytest.approx(1.0)
     assert fit.association is not None
+
+
+def test_sample_offer_revenue_is_the_crosstab_of_its_lines(sample_dir):
+    """The engine's conditional sums against pandas' crosstab of the same lines."""
+    from crmlib.data.company import load_company
+
+    company = load_company(sample_dir)
+    end = company.observation_end
+    out = offer_revenue(company.transactions, company.products, end=end)
+    tx = company.transactions
+    lines = tx[(tx["amount"] > 0) & (tx["date"] <= end)]
+    category = lines["product_id"].map(company.products.set_index("product_id")["category"])
+    blocks = [
+        pd.crosstab(
+            lines["customer_id"], category, values=lines["amount"], aggfunc="sum"
+        ).add_prefix("category: "),
+        pd.crosstab(
+            lines["customer_id"], lines["channel"], values=lines["amount"], aggfunc="sum"
+        ).add_prefix("channel: "),
+    ]
+    expected = pd.concat(blocks, axis=1).fillna(0.0)
+    assert list(out.columns) == list(expected.columns)
+    pd.testing.assert_frame_equal(
+        out,
+        expected,
+        check_exact=False,
+        rtol=1e-12,
+        check_names=False,
+        check_index_type=False,
+        check_column_type=False,
+    )

@@ -21,10 +21,12 @@ import pandas as pd
 
 from crmlib.analytics.needs import NeedsSegments, needs_profile, needs_segments
 from crmlib.analytics.profile import ASPECTS, aspect_summary, customer_picture
-from crmlib.analytics.profitability import transaction_margin
 from crmlib.analytics.proposition import PropositionFit, offer_revenue, proposition_fit
 from crmlib.analytics.vocabulary import definition
 from crmlib.data.company import Company
+from crmlib.data.database import quiet
+from crmlib.data.frames_engine import engine_table, exact_sum, members, run
+from crmlib.data.line_facts import with_margin
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.figures import Figure
 from crmlib.instruments import Answers, area_scores, load_answers, tag_scores
@@ -120,25 +122,10 @@ def touchpoint_knowledge(company: Company, ssc_ids: pd.Index) -> pd.DataFrame:
         sources.append(("purchase", company.transactions))
     rows = []
     for kind, table in sources:
-        # per channel, from the three columns it needs (a purchase table has millions of
-        # lines: no copy of every column per channel)
         feedback_known = kind == "contact" and "satisfaction" in table.columns
-        slim = pd.DataFrame(
-            {
-                "channel": table["channel"].array,
-                "customer_id": table["customer_id"].array,
-                "ssc": isin(table["customer_id"], ssc_ids),
-                "feedback": table["satisfaction"].notna().to_numpy(dtype=bool)
-                if feedback_known
-                else np.zeros(len(table), dtype=bool),
-            }
-        )
-        by_channel = slim.groupby("channel", sort=True)
-        reached = by_channel["customer_id"].nunique()
-        ssc_lines = slim[slim["ssc"].to_numpy(dtype=bool)].groupby("channel", sort=True)
-        ssc_reached = ssc_lines["customer_id"].nunique().reindex(reached.index, fill_value=0)
-        ssc_records = ssc_lines.size().reindex(reached.index, fill_value=0)
-        ssc_feedback = ssc_lines["feedback"].mean().reindex(reached.index)
+        counts = _channel_counts(table, ssc_ids, feedback=feedback_known)
+        reached, ssc_reached = counts["reached"], counts["ssc_reached"]
+        ssc_records, ssc_feedback = counts["ssc_records"], counts["ssc_feedback"]
         for channel in reached.index:
             n_reached, n_ssc_reached = int(reached[channel]), int(ssc_reached[channel])
             n_records = int(ssc_records[channel])
@@ -161,6 +148,31 @@ def touchpoint_knowledge(company: Company, ssc_ids: pd.Index) -> pd.DataFrame:
     if not rows:
         return pd.DataFrame(columns=columns, index=pd.Index([], name="touchpoint"))
     return pd.DataFrame(rows).set_index("touchpoint")[columns]
+
+
+def _channel_counts(table: pd.DataFrame, ssc_ids: pd.Index, *, feedback: bool) -> pd.DataFrame:
+    """Per channel (sorted): customers reached, SSCs reached, SSC records, and the share
+    of SSC records with feedback (a satisfaction score), grouped by DuckDB."""
+    lines = engine_table(table, ["channel", "customer_id"] + ["satisfaction"] * feedback)
+    lines = lines.filter(lines.channel.notnull())
+    ssc = members(lines.customer_id, ssc_ids)
+    lines = lines.mutate(
+        channel=lines.channel.cast("string"),
+        ssc=ssc,
+        feedback=(lines.satisfaction.notnull() & ~lines.satisfaction.isnan())
+        if feedback
+        else False,
+    )
+    counts = lines.group_by("channel").aggregate(
+        reached=lines.customer_id.nunique(),
+        ssc_reached=lines.customer_id.nunique(where=lines.ssc),
+        ssc_records=lines.ssc.sum(),
+        ssc_feedback=lines.feedback.cast("float64").mean(where=lines.ssc),
+    )
+    out = run(counts).set_index("channel").sort_index(kind="mergesort")
+    for column in ("reached", "ssc_reached", "ssc_records"):
+        out[column] = out[column].fillna(0).astype("int64")
+    return out
 
 
 def customer_intimacy(
@@ -198,6 +210,9 @@ def supplier_value(
     transactions: pd.DataFrame,
     products: pd.DataFrame,
     ssc_ids: pd.Index,
+    *,
+    start: pd.Timestamp | None = None,
+    end: pd.Timestamp | None = None,
 ) -> pd.DataFrame:
     """The revenue and margin each supplier's products bring, and their share of SSC revenue.
 
@@ -210,6 +225,8 @@ def supplier_value(
         a cost).
     ssc_ids : Index
         The strategically significant customers.
+    start, end : Timestamp, optional
+        Only lines after ``start`` and on or before ``end`` count.
 
     Returns
     -------
@@ -228,28 +245,7 @@ def supplier_value(
                 "the value per supplier needs product_id in transactions and supplier in products"
             )
         )
-    lines = transactions[transactions["product_id"].notna().to_numpy(dtype=bool)]
-    try:
-        margin = transaction_margin(lines, products).to_numpy()
-    except MissingDataError:
-        margin = np.full(len(lines), np.nan)
-    supplier = lines["product_id"].map(products.set_index("product_id")["supplier"])
-    frame = pd.DataFrame(
-        {
-            "supplier": supplier.fillna("unknown").to_numpy(),
-            "product_id": lines["product_id"].to_numpy(),
-            "revenue": lines["amount"].to_numpy(dtype=float),
-            "margin": margin,
-            "ssc": isin(lines["customer_id"], ssc_ids),
-        }
-    )
-    frame["ssc_revenue"] = frame["revenue"].where(frame["ssc"], 0.0)
-    out = frame.groupby("supplier").agg(
-        products=("product_id", "nunique"),
-        revenue=("revenue", "sum"),
-        margin=("margin", lambda m: m.sum(min_count=len(m))),
-        ssc_revenue=("ssc_revenue", "sum"),
-    )
+    out = _supplier_sums(transactions, products, ssc_ids, start=start, end=end)
     total, ssc_total = float(out["revenue"].sum()), float(out["ssc_revenue"].sum())
     out["revenue_share"] = out["revenue"] / total if total > 0 else np.nan
     out["share_of_ssc_revenue"] = out["ssc_revenue"] / ssc_total if ssc_total > 0 else np.nan
@@ -299,6 +295,67 @@ class Network:
         return [Figure("network_alignment", label, self.alignment, "share")]
 
 
+def _supplier_sums(
+    transactions: pd.DataFrame,
+    products: pd.DataFrame,
+    ssc_ids: pd.Index,
+    *,
+    start: pd.Timestamp | None,
+    end: pd.Timestamp | None,
+) -> pd.DataFrame:
+    """Per supplier: products sold, revenue, margin and SSC revenue, grouped by DuckDB.
+
+    The margin of a line is the engine's (:func:`crmlib.data.line_facts.with_margin`,
+    the definition of :func:`crmlib.analytics.profitability.transaction_margin`); a
+    supplier's margin is unknown (NaN) when the lines' margins cannot be known.
+    """
+    import ibis
+
+    columns = ["customer_id", "product_id", "amount"]
+    columns += ["date"] * (start is not None or end is not None)
+    columns += ["cost"] * ("cost" in transactions.columns)
+    lines = engine_table(transactions, columns)
+    keep = lines.product_id.notnull()
+    if start is not None:
+        keep = keep & (lines.date > _moment(start))
+    if end is not None:
+        keep = keep & (lines.date <= _moment(end))
+    lines = lines.filter(keep).mutate(amount=lines.amount.cast("float64"))
+    rated = [c for c in ("product_id", "margin_rate") if c in products.columns]
+    with quiet():  # Ibis's own deprecation notes would show in the report
+        lines, margin_known = with_margin(
+            lines, engine_table(products, rated), product_ids=lambda ids: ids.cast("string")
+        )
+    catalogue = products[["product_id", "supplier"]].dropna(subset=["product_id"])
+    catalogue = engine_table(
+        catalogue.assign(product_id=catalogue["product_id"].astype(str)), ["product_id", "supplier"]
+    )
+    catalogue = catalogue.select(
+        supplier_product=catalogue.product_id, supplier=catalogue.supplier.cast("string")
+    )
+    product = lines.product_id.cast("string")
+    lines = lines.left_join(catalogue, product == catalogue.supplier_product).mutate(
+        sold=product, ssc=members(lines.customer_id, ssc_ids)
+    )
+    grouped = lines.group_by(supplier=lines.supplier.fill_null("unknown")).aggregate(
+        products=lines.sold.nunique(),
+        revenue=exact_sum(lines.amount),
+        margin=exact_sum(lines.margin) if margin_known else ibis.null("float64"),
+        ssc_revenue=exact_sum(lines.amount, where=lines.ssc),
+    )
+    out = run(grouped).set_index("supplier").sort_index(kind="mergesort")
+    out["ssc_revenue"] = out["ssc_revenue"].fillna(0.0)
+    out["margin"] = out["margin"].astype(float)
+    out["products"] = out["products"].astype("int64")
+    return out
+
+
+def _moment(value: pd.Timestamp):
+    import ibis
+
+    return ibis.timestamp(pd.Timestamp(value).to_pydatetime())
+
+
 def supplier_table(company: Company, portfolio: Portfolio) -> pd.DataFrame:
     """:func:`supplier_value` over the portfolio's last period, with its SSCs.
 
@@ -315,11 +372,13 @@ def supplier_table(company: Company, portfolio: Portfolio) -> pd.DataFrame:
             )
         )
     start = company.observation_end - pd.DateOffset(months=portfolio.horizon_months)
-    tx = value_transactions(company)
-    recent = tx[
-        ((tx["date"] > start) & (tx["date"] <= company.observation_end)).to_numpy(dtype=bool)
-    ]
-    return supplier_value(recent, company.products, portfolio.ssc_ids)
+    return supplier_value(
+        value_transactions(company),
+        company.products,
+        portfolio.ssc_ids,
+        start=start,
+        end=company.observation_end,
+    )
 
 
 def load_conditions_answers(data_dir: str | os.PathLike[str]) -> Answers:

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from crmlib.analytics.profitability import transaction_margin
 from crmlib.data.company import load_company
 from crmlib.errors import MissingDataError
 from crmlib.models import value_chain
@@ -545,3 +546,63 @@ def test_new_category_buyers_are_the_pairs_no_earlier_line_had(seed):
     )
     assert len(expected) > 5
     assert found.tolist() == expected
+
+
+def test_sample_supplier_value_is_the_lines_grouped_by_supplier(sample_chain):
+    """The engine's grouping against pandas' own over the same year of lines."""
+    company, portfolio = sample_chain.company, sample_chain.portfolio()
+    out = sample_chain.network().suppliers
+    end = company.observation_end
+    tx = company.transactions
+    lines = tx[
+        (tx["date"] > end - pd.DateOffset(months=portfolio.horizon_months)) & (tx["date"] <= end)
+    ]
+    lines = lines[lines["product_id"].notna()]
+    supplier = lines["product_id"].map(company.products.set_index("product_id")["supplier"])
+    frame = pd.DataFrame(
+        {
+            "supplier": supplier.fillna("unknown"),
+            "product_id": lines["product_id"],
+            "revenue": lines["amount"],
+            "margin": transaction_margin(lines, company.products),
+            "ssc_revenue": lines["amount"].where(lines["customer_id"].isin(portfolio.ssc_ids), 0.0),
+        }
+    )
+    expected = frame.groupby("supplier").agg(
+        products=("product_id", "nunique"),
+        revenue=("revenue", "sum"),
+        margin=("margin", "sum"),
+        ssc_revenue=("ssc_revenue", "sum"),
+    )
+    got = out[expected.columns].sort_index()
+    pd.testing.assert_frame_equal(
+        got, expected, check_exact=False, rtol=1e-12, check_names=False, check_index_type=False
+    )
+    assert out["revenue"].is_monotonic_decreasing
+
+
+def test_sample_touchpoints_count_the_customers_and_records_per_channel(sample_chain):
+    company, ssc_ids = sample_chain.company, sample_chain.portfolio().ssc_ids
+    points = sample_chain.intimacy().touchpoints
+    n_ssc = int(company.customers["customer_id"].isin(ssc_ids).sum())
+    n_other = len(company.customers) - n_ssc
+    for kind, table in (("contact", company.interactions), ("purchase", company.transactions)):
+        ssc = table["customer_id"].isin(ssc_ids)
+        for channel, lines in table.groupby("channel"):
+            row = points[(points["kind"] == kind) & points.index.str.startswith(str(channel))].iloc[
+                0
+            ]
+            ssc_lines = lines[ssc[lines.index]]
+            reached, ssc_reached = (
+                lines["customer_id"].nunique(),
+                ssc_lines["customer_id"].nunique(),
+            )
+            assert row["ssc_reached"] == pytest.approx(ssc_reached / n_ssc)
+            assert row["other_reached"] == pytest.approx((reached - ssc_reached) / n_other)
+            assert row["records_per_ssc"] == pytest.approx(len(ssc_lines) / ssc_reached)
+            if kind == "contact":
+                assert row["feedback_share"] == pytest.approx(
+                    ssc_lines["satisfaction"].notna().mean()
+                )
+            else:
+                assert np.isnan(row["feedback_share"])
