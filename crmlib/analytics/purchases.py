@@ -59,3 +59,31 @@ def purchase_lines(transactions: pd.DataFrame, end=None) -> pd.DataFrame:
     # line share one copy
     key = (tuple(data.columns), hashlib.blake2b(np.packbits(keep)).hexdigest())
     return derived(data, "purchase_lines", key, lambda: data[keep])
+
+
+def purchase_table(transactions: pd.DataFrame, columns: list[str], end=None):
+    """The purchase lines of :func:`purchase_mask`, as an Ibis table for the in-process engine.
+
+    The same vocabulary (a positive amount, not flagged ``is_return``, dated up to
+    ``end``), for steps grouped by DuckDB over the loaded lines
+    (:mod:`crmlib.data.frames_engine`); only ``columns`` are read. A test holds the two
+    to the same lines.
+    """
+    import ibis
+
+    from crmlib.data.frames_engine import engine_table
+
+    read = list(dict.fromkeys(columns))
+    read += [c for c in ("is_return", "amount") if c in transactions.columns and c not in read]
+    if end is not None and "date" not in read:
+        read.append("date")
+    lines = engine_table(transactions, read)
+    keep = ibis.literal(True)
+    if "is_return" in transactions.columns:
+        keep = keep & ~lines.is_return.cast("boolean").fill_null(False)
+    if "amount" in transactions.columns:
+        keep = keep & (lines.amount.try_cast("float64") > 0).fill_null(False)
+    if end is not None:
+        stamp = ibis.timestamp(pd.Timestamp(end).to_pydatetime())
+        keep = keep & (lines.date <= stamp).fill_null(False)
+    return lines.filter(keep).select(*columns)

@@ -89,6 +89,27 @@ def test_cohort_table_by_hand(transactions):
     assert np.isnan(table.loc["2024Q2", 2])
 
 
+@pytest.mark.parametrize("freq", ["M", "Q", "Y"])
+def test_sample_cohorts_counted_in_the_engine_are_the_active_periods_crosstab(sample_dir, freq):
+    """The engine's cohort counts against pandas' own, from the customers' active periods."""
+    from crmlib.analytics.lifecycle.cohorts import active_periods
+    from crmlib.data.company import load_company
+
+    company = load_company(sample_dir)
+    tx, end = company.transactions, company.observation_end
+    active = active_periods(tx, freq, end)
+    ordinal = pd.Series(active["period"].array.asi8)
+    cohort = ordinal.groupby(active["customer_id"].to_numpy()).transform("min")
+    counts = pd.crosstab(cohort.to_numpy(), (ordinal - cohort).to_numpy())
+    table = cohort_retention(tx, freq, end=end)
+    assert table["cohort_size"].tolist() == counts[0].tolist()
+    for age in counts.columns:
+        shares = (counts[age] / counts[0]).to_numpy()
+        reached = ~np.isnan(table[int(age)].to_numpy())
+        assert np.allclose(table[int(age)].to_numpy()[reached], shares[reached])
+        assert (shares[~reached] == 0).all()  # beyond the data: NaN, not 0
+
+
 def test_period_retention_by_hand(transactions):
     table = period_retention(transactions, "Q", segments=pd.Series({"A": "x", "B": "y", "C": "y"}))
     # Q1 {A,B} -> Q2 {A,C}: 1 of 2 retained; Q2 {A,C} -> Q3 {A,C}: 2 of 2

@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 
 from crmlib.analytics.lifecycle._common import check_freq, check_months, end_of, group_of
-from crmlib.analytics.purchases import purchase_lines, purchase_mask
+from crmlib.analytics.purchases import purchase_lines, purchase_mask, purchase_table
 from crmlib.analytics.summary import line_customers, table_customers
+from crmlib.data.frames_engine import run
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.loaded import derived, is_loaded
 from crmlib.text import translate
@@ -210,20 +211,16 @@ def cohort_retention(transactions: pd.DataFrame, freq: str = "Q", end=None) -> p
         ``cohort_size`` column; then columns ``0, 1, 2, ...`` (periods since the first),
         each the share of the cohort active in that period (column 0 is 1.0).
     """
-    active = active_periods(transactions, freq, end)
-    if active.empty:
+    freq = check_freq(freq)
+    counts, latest = _cohort_counts(transactions, freq, end)
+    if counts.empty:
         raise MissingDataError(translate("cohort retention needs purchases"))
-    # periods as their ordinals (periods since 1970): a period's age is a difference of
-    # two numbers, not a Python offset per customer and period
-    ordinal = pd.Series(active["period"].array.asi8, index=active.index)
-    customer, _ = pd.factorize(active["customer_id"])
-    cohort = ordinal.groupby(customer).transform("min")
-    last = active["period"].max() if end is None else pd.Timestamp(end).to_period(freq)
-    counts = pd.crosstab(cohort.to_numpy(), (ordinal - cohort).to_numpy())
+    last = (
+        pd.Period(ordinal=latest, freq=freq) if end is None else pd.Timestamp(end).to_period(freq)
+    )
     # a cohort's label is its period as text (2024Q1): numbered periods sort as their text
     starts = pd.PeriodIndex.from_ordinals(counts.index.to_numpy(), freq=last.freq)
     counts.index = starts.astype(str)
-    counts.columns = counts.columns.astype(int)
     sizes = counts[0]
     shares = counts.div(sizes, axis=0)
     horizon = (last.ordinal - starts.asi8).astype(int)
@@ -233,6 +230,36 @@ def cohort_retention(transactions: pd.DataFrame, freq: str = "Q", end=None) -> p
     shares.index.name = "cohort"
     shares.columns.name = None
     return shares
+
+
+def _cohort_counts(transactions: pd.DataFrame, freq: str, end) -> tuple[pd.DataFrame, int]:
+    """Customers per cohort (rows: the period ordinal of their first purchase) and age
+    (columns: periods since), counted by DuckDB: only this small table comes back.
+
+    A customer is counted once per period they bought in, as :func:`active_periods`
+    lists them; periods are pandas' ordinals (periods since 1970). Also returns the
+    latest period with a purchase.
+    """
+    import ibis
+
+    lines = purchase_table(transactions, ["customer_id", "date"], end)
+    day = lines.date.cast("date")
+    months = (day.year() - 1970) * 12 + day.month() - 1
+    years = day.year() - 1970
+    ordinal = {"M": months, "Q": years * 4 + (day.month() - 1) // 3, "Y": years}[freq]
+    pairs = lines.select("customer_id", period=ordinal).filter(ibis._.period.notnull()).distinct()
+    # a window, not a join: a line without a customer id is one customer, as in pandas
+    pairs = pairs.mutate(cohort=pairs.period.min().over(group_by=pairs.customer_id))
+    counted = pairs.group_by("cohort", age=pairs.period - pairs.cohort).aggregate(n=ibis._.count())
+    found = run(counted)
+    if found.empty:
+        return pd.DataFrame(), 0
+    latest = int((found["cohort"] + found["age"]).max())
+    table = found.pivot(index="cohort", columns="age", values="n").fillna(0).astype(np.int64)
+    table = table.sort_index().sort_index(axis=1)
+    table.index = table.index.astype(np.int64)
+    table.columns = table.columns.astype(int)
+    return table, latest
 
 
 def average_retention_curve(table: pd.DataFrame, min_cohorts: int = 1) -> pd.Series:
