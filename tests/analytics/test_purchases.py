@@ -1,7 +1,6 @@
 """The one returns filter."""
 
 import pandas as pd
-
 import pytest
 
 from crmlib.analytics.purchases import purchase_lines, purchase_mask
