@@ -42,9 +42,10 @@ import pandas as pd
 from crmlib.analytics.checks import need_table
 from crmlib.analytics.contacts import channel_handovers as contact_handovers
 from crmlib.analytics.contacts import sorted_contacts
+from crmlib.data.frames_engine import engine_table, kept, run
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.text import translate
-from crmlib.text_columns import as_objects, frame_values, isin, positions
+from crmlib.text_columns import as_objects, isin
 
 #: The five synchronisation dimensions, in the order of the source.
 DIMENSIONS = ("channels", "customer processes", "contact moments", "products", "customers")
@@ -444,42 +445,85 @@ def repeat_contacts(
 # -- products ---------------------------------------------------------------------------
 
 
-def _categorised_lines(transactions: pd.DataFrame, products: pd.DataFrame) -> pd.DataFrame:
+def _categorised_table(transactions: pd.DataFrame, products: pd.DataFrame):
+    """The lines with their product's category, as an Ibis table for DuckDB.
+
+    ``customer`` (the id as text), ``date``, ``category`` and ``is_return`` (flagged
+    so, or a negative quantity); lines without a customer, a date or a known category
+    are left out.
+    """
     need_table(
         transactions, "transactions", ("customer_id", "date", "product_id"), "offer conflicts"
     )
     need_table(products, "products", ("product_id", "category"), "offer conflicts")
-    category = products.drop_duplicates("product_id").set_index("product_id")["category"]
-    # each line's category through the position of its product: -1 (unknown) takes the
-    # missing value put last. Text stays in Arrow: a Python string per line would be
-    # made, then turned back into Arrow by the frame.
-    names = pd.array(np.append(_text(category), None), dtype="str")
-    lines = pd.DataFrame(
+    catalogue = products.drop_duplicates("product_id")[["product_id", "category"]]
+    catalogue = engine_table(catalogue, ["product_id", "category"])
+    catalogue = catalogue.select(
+        known_product=catalogue.product_id.cast("string"),
+        category=catalogue.category.cast("string"),
+    )
+    flags = [c for c in ("is_return", "quantity") if c in transactions.columns]
+    lines = engine_table(transactions, ["customer_id", "date", "product_id", *flags])
+    returned = lines.is_return.cast("boolean").fill_null(False) if "is_return" in flags else False
+    if "quantity" in flags:
+        quantity = lines.quantity.try_cast("float64")
+        returned = returned | (quantity < 0).fill_null(False)
+    lines = lines.mutate(
+        customer=lines.customer_id.cast("string"),
+        returned=returned,
+        line_product=lines.product_id.cast("string"),
+    )
+    lines = lines.join(catalogue, lines.line_product == catalogue.known_product)
+    lines = lines.filter(lines.customer.notnull() & lines.date.notnull() & lines.category.notnull())
+    return lines.select("customer", "date", "category", is_return=lines.returned)
+
+
+def _conflicting_lines(
+    offers: pd.DataFrame,
+    transactions: pd.DataFrame,
+    products: pd.DataFrame,
+    recent_days: int,
+    return_days: int,
+) -> pd.DataFrame:
+    """Per offer (its row in ``offers``) that clashes: whether a return of its category
+    lies in the ``return_days`` before it (a return outweighs a purchase), and the date
+    of the latest such return, else of the latest purchase in the ``recent_days``.
+
+    The offers are joined to the customer's lines of the offer's category by DuckDB; one
+    row per conflicting offer comes back, in row order.
+    """
+    import ibis
+
+    sent = pd.DataFrame(
         {
-            "customer_id": frame_values(transactions["customer_id"]),
-            "date": transactions["date"].to_numpy(),
-            "category": names.take(positions(category.index, transactions["product_id"])),
+            "row": np.arange(len(offers), dtype=np.int64),
+            "customer": offers["customer_id"].astype("str").to_numpy(),
+            "offer_category": offers["category"].astype("str").to_numpy(),
+            "sent": offers["sent_date"].to_numpy(dtype="datetime64[ns]"),
         }
     )
-    if "is_return" in transactions.columns:
-        returned = transactions["is_return"].astype("boolean").to_numpy(dtype=bool, na_value=False)
-    else:
-        returned = np.zeros(len(transactions), dtype=bool)
-    if "quantity" in transactions.columns:
-        quantity = pd.to_numeric(transactions["quantity"], errors="coerce").to_numpy(float)
-        returned |= np.nan_to_num(quantity) < 0
-    lines["is_return"] = returned
-    return lines.dropna(subset=["customer_id", "date", "category"])
+    sent = engine_table(sent, ["row", "customer", "offer_category", "sent"])
+    lines = _categorised_table(transactions, products)
+    pairs = sent.join(
+        lines, (sent.customer == lines.customer) & (sent.offer_category == lines.category)
+    )
 
+    def within(days: int):
+        # a whole number of days before the send date, 0 included: as the day count
+        # of (sent - date) lies in 0..days
+        return (pairs.date <= pairs.sent) & (pairs.date > pairs.sent - ibis.interval(days=days + 1))
 
-def _pair_numbers(left: pd.DataFrame, right: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """One number per (customer_id, category) of two tables, equal where the pair is."""
-    pair = np.zeros(len(left) + len(right), dtype=np.int64)
-    for column in ("customer_id", "category"):
-        both = pd.concat([left[column], right[column]], ignore_index=True)
-        codes, uniques = pd.factorize(both)
-        pair = pair * (len(uniques) + 1) + codes
-    return pair[: len(left)], pair[len(left) :]
+    bought = ~pairs.is_return & within(recent_days)
+    returned = pairs.is_return & within(return_days)
+    pairs = pairs.filter(bought | returned).mutate(returned=returned)
+    per_offer = pairs.group_by("row").aggregate(
+        returned=pairs.returned.any(),
+        last_return=pairs.date.max(where=pairs.returned),
+        last_bought=pairs.date.max(where=~pairs.returned),
+    )
+    out = run(per_offer).sort_values("row", kind="mergesort")
+    out["last_date"] = out["last_return"].where(out["returned"], out["last_bought"])
+    return out[["row", "returned", "last_date"]].reset_index(drop=True)
 
 
 def offer_categories(
@@ -525,36 +569,12 @@ def offer_categories(
         info["source"] = np.where(info["category"].notna(), "recorded", "general")
         info["category"] = info["category"].where(info["category"].notna(), None)
         return info.reset_index()
-    lines = _categorised_lines(transactions, products)
-    bought = lines[~lines["is_return"].to_numpy(dtype=bool)]
-    # the day each customer first bought each category (a customers x categories table,
-    # NaT where never), and first bought anything, grouped on numbers; the categories in
-    # sorted order, as the first of equal odds wins
-    customer, customers = pd.factorize(bought["customer_id"])
-    category, names = pd.factorize(bought["category"], sort=True)
-    dates = bought["date"].to_numpy()
-    cell = customer.astype(np.int64) * len(names) + category
-    earliest = pd.Series(dates).groupby(cell).min()
-    first = np.full((len(customers), len(names)), np.datetime64("NaT"), dtype=dates.dtype)
-    cells = earliest.index.to_numpy()
-    first[cells // len(names), cells % len(names)] = earliest.to_numpy()
-    first_any = pd.Series(dates).groupby(customer).min().to_numpy()
-    customer_ids = pd.Index(customers)
+    found = _inferred_categories(campaigns, transactions, products, info["sent_date"])
     rows = []
-    for campaign_id, sent in grouped:
-        day = np.datetime64(sent["sent_date"].min())
-        buyers = first_any < day
-        owners = first[buyers] < day
-        is_recipient = isin(customer_ids[buyers], _text(sent["customer_id"]))
-        best, ratio = None, np.nan
-        if is_recipient.any() and (~is_recipient).any():
-            # half a customer added to each cell keeps the odds finite for small bases
-            a = owners[is_recipient].sum(axis=0) + 0.5
-            b = is_recipient.sum() - owners[is_recipient].sum(axis=0) + 0.5
-            c = owners[~is_recipient].sum(axis=0) + 0.5
-            d = (~is_recipient).sum() - owners[~is_recipient].sum(axis=0) + 0.5
-            ratios = pd.Series((a / b) / (c / d), index=names)
-            best, ratio = ratios.idxmax(), float(ratios.max())
+    for campaign_id, ratios in found.items():
+        best, ratio = (
+            (ratios.idxmax(), float(ratios.max())) if ratios.notna().all() else (None, np.nan)
+        )
         rows.append((campaign_id, best if ratio >= min_odds_ratio else None, ratio))
     found = pd.DataFrame(rows, columns=["campaign_id", "category", "odds_ratio"]).set_index(
         "campaign_id"
@@ -563,6 +583,99 @@ def offer_categories(
     info["category"] = info["category"].astype(object).where(info["category"].notna(), None)
     info["source"] = np.where(info["category"].notna(), "inferred", "general")
     return info.reset_index()
+
+
+def _inferred_categories(
+    campaigns: pd.DataFrame,
+    transactions: pd.DataFrame,
+    products: pd.DataFrame,
+    sent: pd.Series,
+) -> dict:
+    """Per campaign, the odds ratio of each category (sorted), counted by DuckDB.
+
+    The odds that a recipient had bought the category before the send date (their first
+    purchase of it lies before that day), over the odds for the other customers who
+    had bought anything by then; half a customer is added to each cell, which keeps the
+    odds finite for small bases. NaN for every category when the campaign reached no
+    such buyer, or every one of them. ``sent`` is each campaign's first send date.
+
+    What comes back from the engine is small: how many customers first bought (a
+    category, or anything) on each day, and per campaign and category how many
+    recipients had bought it before it was sent.
+    """
+    import ibis
+
+    lines = _categorised_table(transactions, products)
+    bought = lines.filter(~lines.is_return)
+    # a few million (customer, category) rows, read by four queries: computed once
+    firsts = kept(bought.group_by("customer", "category").aggregate(first=bought.date.min()))
+    first_any = kept(firsts.group_by("customer").aggregate(first=firsts["first"].min()))
+    # customers by the day they first bought anything, and first bought each category
+    any_days = run(first_any.group_by("first").aggregate(n=ibis._.count()))
+    category_days = run(firsts.group_by("category", "first").aggregate(n=ibis._.count()))
+    names = sorted(category_days["category"].unique())
+    days = sent.to_numpy(dtype="datetime64[ns]")
+
+    def before(counts: pd.DataFrame) -> np.ndarray:
+        """How many of ``counts`` (a count per first day) come before each send day."""
+        counts = counts.sort_values("first")
+        total = np.concatenate([[0], np.cumsum(counts["n"].to_numpy(dtype=np.int64))])
+        at = np.searchsorted(counts["first"].to_numpy(dtype="datetime64[ns]"), days, side="left")
+        return np.where(np.isnat(days), 0, total[at])  # no send date: no one before it
+
+    buyers = before(any_days)
+    owners = (
+        np.stack(
+            [before(category_days[category_days["category"] == name]) for name in names], axis=1
+        )
+        if names
+        else np.zeros((len(days), 0), dtype=np.int64)
+    )
+    # the recipients (as text) who had bought anything, and each category, before the send
+    given = campaigns[["campaign_id", "customer_id"]].dropna()
+    recipients = engine_table(given, ["campaign_id", "customer_id"])
+    recipients = recipients.select(
+        campaign=recipients.campaign_id.cast("string"),
+        customer=recipients.customer_id.cast("string"),
+    ).distinct()
+    send = engine_table(
+        pd.DataFrame({"campaign": sent.index.astype(str), "day": days}), ["campaign", "day"]
+    )
+    recipients = recipients.join(send, "campaign")
+    reached_buyers = recipients.join(first_any, "customer")
+    reached_buyers = run(
+        reached_buyers.filter(reached_buyers["first"] < reached_buyers.day)
+        .group_by("campaign")
+        .aggregate(n=ibis._.count())
+    )
+    reached_owners = recipients.join(firsts, "customer")
+    reached_owners = run(
+        reached_owners.filter(reached_owners["first"] < reached_owners.day)
+        .group_by("campaign", "category")
+        .aggregate(n=ibis._.count())
+    )
+    campaign_ids = sent.index.astype(str)
+    recipient_buyers = (
+        reached_buyers.set_index("campaign")["n"].reindex(campaign_ids, fill_value=0).to_numpy()
+    )
+    recipient_owners = (
+        reached_owners.pivot(index="campaign", columns="category", values="n")
+        .reindex(index=campaign_ids, columns=names)
+        .fillna(0)
+        .to_numpy(dtype=np.int64)
+    )
+    out = {}
+    for i, campaign_id in enumerate(sent.index):
+        n_in, n_out = recipient_buyers[i], buyers[i] - recipient_buyers[i]
+        if n_in <= 0 or n_out <= 0 or not names:
+            out[campaign_id] = pd.Series(np.nan, index=pd.Index(names, dtype=object))
+            continue
+        a = recipient_owners[i] + 0.5
+        b = n_in - recipient_owners[i] + 0.5
+        c = owners[i] - recipient_owners[i] + 0.5
+        d = n_out - (owners[i] - recipient_owners[i]) + 0.5
+        out[campaign_id] = pd.Series((a / b) / (c / d), index=pd.Index(names, dtype=object))
+    return out
 
 
 def offer_conflicts(
@@ -612,26 +725,11 @@ def offer_conflicts(
     offers["category"] = offers["campaign_id"].map(category_of)
     offers = offers.dropna(subset=["category"])
     offers["offer"] = offers["campaign_id"].map(categories.set_index("campaign_id")["offer"])
-    lines = _categorised_lines(transactions, products)
-    # joined on one number per customer and category rather than on two texts per row
-    left, right = _pair_numbers(offers, lines)
-    pairs = (
-        offers.reset_index(names="row")
-        .assign(_pair=left)
-        .merge(lines.drop(columns=["customer_id", "category"]).assign(_pair=right), on="_pair")
-        .drop(columns="_pair")
+    hits = _conflicting_lines(offers, transactions, products, recent_days, return_days)
+    hits = offers.iloc[hits["row"].to_numpy()].assign(
+        conflict=np.where(hits["returned"].to_numpy(dtype=bool), "returned", "just bought"),
+        date=hits["last_date"].to_numpy(dtype="datetime64[ns]"),
     )
-    age = (pairs["sent_date"] - pairs["date"]).dt.days
-    bought = (~pairs["is_return"]) & (age >= 0) & (age <= recent_days)
-    returned = pairs["is_return"] & (age >= 0) & (age <= return_days)
-    hits = pairs[(bought | returned).to_numpy(dtype=bool)].assign(
-        conflict=np.where(
-            returned[bought | returned].to_numpy(dtype=bool), "returned", "just bought"
-        )
-    )
-    # one row per offer: a return outweighs a purchase, and the latest date is shown
-    hits = hits.sort_values(["row", "conflict", "date"], ascending=[True, False, False])
-    hits = hits.drop_duplicates("row")
     out = hits.rename(columns={"date": "last_date"})[
         [
             "campaign_id",

@@ -94,6 +94,14 @@ def members(values, ids):
     return values.cast("string").isin(table.member)
 
 
+def kept(expression):
+    """``expression`` computed once and held by the engine as a table, for several queries
+    to read (it is dropped when the returned table is no longer referenced)."""
+    _connection()  # the engine the loaded tables' expressions run on
+    with quiet():
+        return expression.cache()
+
+
 def run(expression) -> pd.DataFrame:
     """The result of an Ibis expression over :func:`engine_table` tables, as pandas."""
     with quiet():

@@ -294,7 +294,9 @@ def _until(company: Company, table: pd.DataFrame | None, column: str = "date"):
     if table is None or column not in table.columns:
         return table
     dates = table[column]
-    return table[(dates.isna() | (dates <= company.observation_end)).to_numpy(dtype=bool)]
+    keep = (dates.isna() | (dates <= company.observation_end)).to_numpy(dtype=bool)
+    # the whole table as it is when every row is in: no copy of ten million lines
+    return table if keep.all() else table[keep]
 
 
 def _window(company: Company, base: object | None) -> tuple[pd.Timestamp, pd.Timestamp, str]:
