@@ -60,3 +60,14 @@ def derived(frame: pd.DataFrame, kind: str, key: Hashable, compute: Callable[[],
     value = compute()
     kept[kind] = (key, value)
     return value
+
+
+def rows_kept(frame: pd.DataFrame, keep) -> pd.DataFrame:
+    """The rows of ``frame`` that the boolean array ``keep`` marks.
+
+    When every row is kept (the data ends on the observation end, say), ``frame``
+    itself: a selection would copy ten million lines, and the copy is no longer a
+    loaded table, so what steps derive from it (customer numbers, digests) would be
+    derived again. Callers read the result and do not change it.
+    """
+    return frame if bool(keep.all()) else frame[keep]

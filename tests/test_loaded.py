@@ -9,7 +9,7 @@ import pandas as pd
 from crmlib.analytics.base_cache import table_digest
 from crmlib.analytics.lifecycle.lapse import purchase_rhythm
 from crmlib.analytics.purchases import purchase_lines
-from crmlib.loaded import is_loaded, mark_loaded
+from crmlib.loaded import is_loaded, mark_loaded, rows_kept
 
 
 def lines() -> pd.DataFrame:
@@ -84,3 +84,13 @@ def test_derived_results_are_kept_only_for_loaded_tables():
     assert derived(table, "kind", "j", compute) == 5  # one result per kind: "k" is gone
     assert derived(table, "kind", "k", compute) == 6
     assert derived(table, "other", "k", compute) == 4
+
+
+def test_a_selection_that_keeps_every_row_is_the_loaded_table_itself():
+    table = pd.DataFrame({"date": pd.to_datetime(["2024-01-01", "2024-02-01"])})
+    mark_loaded(table)
+    everything = rows_kept(table, (table["date"] <= "2024-12-31").to_numpy())
+    # the table itself: still loaded, so what steps derive from it is derived once
+    assert everything is table and is_loaded(everything)
+    part = rows_kept(table, (table["date"] <= "2024-01-15").to_numpy())
+    assert len(part) == 1 and not is_loaded(part)

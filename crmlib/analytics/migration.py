@@ -34,6 +34,7 @@ from crmlib.analytics.rfm import SEGMENTS as RFM_SEGMENTS
 from crmlib.analytics.segments import NO_PURCHASE_SEGMENT
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.formatting import day
+from crmlib.loaded import rows_kept
 from crmlib.text import translate
 
 #: The state of a customer who had not yet signed up or bought at the first date
@@ -126,7 +127,7 @@ def segments_at(
     state_order(by)
     at = pd.Timestamp(at).normalize()
     dates = transactions["date"]
-    known = transactions[(dates <= at).to_numpy(dtype=bool, na_value=False)]
+    known = rows_kept(transactions, (dates <= at).to_numpy(dtype=bool, na_value=False))
     if known.empty:
         raise MissingDataError(
             translate("no purchase was made by {day}: there is nothing to segment").format(

@@ -20,6 +20,7 @@ from crmlib.data.company import Company
 from crmlib.errors import MissingDataError
 from crmlib.figures import Figure
 from crmlib.formatting import decimal
+from crmlib.loaded import rows_kept
 from crmlib.models.contract import resolve_base
 from crmlib.models.steps import attempt
 from crmlib.text import N_, sentence, translate
@@ -294,9 +295,9 @@ def _until(company: Company, table: pd.DataFrame | None, column: str = "date"):
     if table is None or column not in table.columns:
         return table
     dates = table[column]
-    keep = (dates.isna() | (dates <= company.observation_end)).to_numpy(dtype=bool)
-    # the whole table as it is when every row is in: no copy of ten million lines
-    return table if keep.all() else table[keep]
+    return rows_kept(
+        table, (dates.isna() | (dates <= company.observation_end)).to_numpy(dtype=bool)
+    )
 
 
 def _window(company: Company, base: object | None) -> tuple[pd.Timestamp, pd.Timestamp, str]:

@@ -37,6 +37,7 @@ from crmlib.analytics.profile import (
 from crmlib.analytics.vocabulary import definition
 from crmlib.data.company import Company
 from crmlib.figures import Figure
+from crmlib.loaded import rows_kept
 from crmlib.models.payne_frow.common import Parts
 from crmlib.models.payne_frow.elements import practice_score, readiness
 from crmlib.text_columns import isin
@@ -208,10 +209,10 @@ class Information(Parts):
 def information_management(company: Company) -> Information:
     """Table quality, the customer picture and the analyses the data supports."""
     end = company.observation_end
-    tx = company.transactions[(company.transactions["date"] <= end).to_numpy(dtype=bool)]
+    tx = rows_kept(company.transactions, (company.transactions["date"] <= end).to_numpy(dtype=bool))
     interactions = company.interactions
     if interactions is not None and "date" in interactions.columns:
-        interactions = interactions[(interactions["date"] <= end).to_numpy(dtype=bool)]
+        interactions = rows_kept(interactions, (interactions["date"] <= end).to_numpy(dtype=bool))
     picture = customer_picture(
         company.customers,
         tx,
