@@ -593,3 +593,36 @@ def test_retention_from_the_base_is_retention_from_the_lines(company_dir, sample
     assert set(from_base.index) == set(from_lines.index)
     assert from_base.attrs == from_lines.attrs
     assert from_base.loc["all", "retained"] > 0
+
+
+def test_sample_spend_per_segment_summed_in_the_engine_is_pandas_grouping(sample_dir):
+    """Spend per segment and category from DuckDB against pandas' own, with customers
+    left out of the segments (unassigned)."""
+    from crmlib.analytics.lifecycle import category_spend
+    from crmlib.analytics.purchases import purchase_lines
+    from crmlib.data.company import load_company
+
+    company = load_company(sample_dir)
+    end = company.observation_end
+    start = end - pd.DateOffset(months=12)
+    ids = company.customers["customer_id"]
+    segments = pd.Series(np.where(np.arange(len(ids)) % 3 == 0, "a", "b"), index=ids)[100:]
+    lines = purchase_lines(company.transactions, end)
+    lines = lines[lines["date"] > start]
+    category = lines["product_id"].map(company.products.set_index("product_id")["category"])
+    group = lines["customer_id"].map(segments).fillna("unassigned")
+    spend = lines.groupby([group, category])["amount"].sum().unstack(fill_value=0.0)
+    expected = spend.div(spend.sum(axis=1), axis=0)
+    got = category_spend(
+        company.transactions, company.products, segments=segments, start=start, end=end
+    )
+    assert list(got.index) == ["a", "b", "unassigned"]
+    pd.testing.assert_frame_equal(
+        got,
+        expected,
+        check_exact=False,
+        rtol=1e-12,
+        check_names=False,
+        check_index_type=False,
+        check_column_type=False,
+    )

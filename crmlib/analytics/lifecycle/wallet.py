@@ -14,13 +14,14 @@ import pandas as pd
 from scipy import sparse
 
 from crmlib.analytics.lifecycle._common import check_months, end_of, group_of
-from crmlib.analytics.purchases import purchase_lines, purchase_mask
+from crmlib.analytics.purchases import purchase_mask, purchase_table
 from crmlib.analytics.summary import amount_per_customer, line_customers
+from crmlib.data.frames_engine import engine_table, exact_sum, run
 from crmlib.errors import MissingDataError
 from crmlib.formatting import count
 from crmlib.loaded import derived, is_loaded
 from crmlib.text import translate
-from crmlib.text_columns import as_objects, frame_values, positions
+from crmlib.text_columns import frame_values, positions
 
 
 def penetration(
@@ -199,30 +200,6 @@ def _distinct(keys: np.ndarray) -> np.ndarray:
     return np.flatnonzero(marked)
 
 
-def _category_lines(
-    transactions: pd.DataFrame, products: pd.DataFrame | None, start, end, step: str
-) -> pd.DataFrame:
-    _require_categories(transactions, products, step)
-    data = purchase_lines(transactions, end)
-    if start is not None:
-        data = data[(data["date"] > pd.Timestamp(start)).to_numpy(dtype=bool)]
-    category = data["product_id"].map(
-        products.drop_duplicates("product_id").set_index("product_id")["category"]
-    )
-    return pd.DataFrame(
-        {
-            "customer_id": frame_values(data["customer_id"]),
-            "category": as_objects(category),
-            # amount is only needed for the spend mix; cross-sell counts buyers
-            "amount": (
-                data["amount"].to_numpy(dtype=float)
-                if "amount" in data.columns
-                else np.full(len(data), np.nan)
-            ),
-        }
-    ).dropna(subset=["category"])
-
-
 def category_affinity(
     transactions: pd.DataFrame, products: pd.DataFrame, *, start=None, end=None
 ) -> pd.DataFrame:
@@ -276,16 +253,54 @@ def category_spend(
         Rows: segments (or ``"all"``); columns: categories; values: shares of the
         segment's spend (rows sum to 1).
     """
-    lines = _category_lines(transactions, products, start, end, "spend per category")
-    # each customer's group looked up once, not once per line
-    customer, ids = pd.factorize(lines["customer_id"], use_na_sentinel=False)
-    group = group_of(pd.Index(ids), segments).to_numpy()[customer]
-    spend = (
-        lines.groupby([group, lines["category"].to_numpy()])["amount"].sum().unstack(fill_value=0.0)
-    )
+    _require_categories(transactions, products, "spend per category")
+    spend = _spend_per_group(transactions, products, segments, start, end)
     share = spend.div(spend.sum(axis=1).where(lambda s: s != 0), axis=0)
     share.index.name, share.columns.name = "segment", "category"
     return share
+
+
+def _spend_per_group(
+    transactions: pd.DataFrame, products: pd.DataFrame, segments: pd.Series | None, start, end
+) -> pd.DataFrame:
+    """The purchase lines' spend per segment (rows) and category (columns), summed by
+    DuckDB: only that small table comes back.
+
+    A customer without a segment is ``"unassigned"``; without segments, everyone is
+    ``"all"``. Lines whose product has no category are left out.
+    """
+    import ibis
+
+    columns = ["customer_id", "product_id"] + ["amount"] * ("amount" in transactions.columns)
+    lines = purchase_table(transactions, [*columns, "date"], end)
+    if start is not None:
+        lines = lines.filter(lines.date > ibis.timestamp(pd.Timestamp(start).to_pydatetime()))
+    catalogue = products.drop_duplicates("product_id")[["product_id", "category"]].dropna()
+    labels, names = pd.factorize(catalogue["category"], sort=True)
+    catalogue = engine_table(
+        pd.DataFrame({"known": catalogue["product_id"].astype("str").to_numpy(), "label": labels}),
+        ["known", "label"],
+    )
+    lines = lines.join(catalogue, lines.product_id.cast("string") == catalogue.known)
+    if segments is None:
+        groups = pd.Index(["all"], dtype=object)
+        lines = lines.mutate(group=ibis.literal(0))
+    else:
+        # each segment as a number: the labels stay as the caller gave them
+        codes, groups = pd.factorize(segments.astype(object), use_na_sentinel=True)
+        groups = pd.Index([*groups, "unassigned"], dtype=object)
+        given = pd.DataFrame({"member": segments.index.astype("str").to_numpy(), "code": codes})
+        given = engine_table(given[given["code"] >= 0], ["member", "code"])
+        lines = lines.left_join(given, lines.customer_id.cast("string") == given.member)
+        lines = lines.mutate(group=lines.code.fill_null(len(groups) - 1))
+    summed = lines.group_by("group", "label").aggregate(
+        spend=exact_sum(lines.amount if "amount" in transactions.columns else ibis.literal(0.0))
+    )
+    found = run(summed)
+    spend = found.pivot(index="group", columns="label", values="spend").fillna(0.0)
+    spend.index = groups.take(spend.index.to_numpy(dtype=np.intp))
+    spend.columns = pd.Index(names.take(spend.columns.to_numpy(dtype=np.intp)))
+    return spend.sort_index().sort_index(axis=1).astype(float)
 
 
 def share_of_wallet(
