@@ -46,6 +46,7 @@ from crmlib.analytics.lifecycle.wallet import (
     category_spend,
     penetration,
     share_of_wallet,
+    spend_by_category,
 )
 
 __all__ = [
@@ -70,6 +71,7 @@ __all__ = [
     "retention_uplift_value",
     "segment_costs",
     "share_of_wallet",
+    "spend_by_category",
     "retention_counts",
     "window_retention",
     "PERIODS",

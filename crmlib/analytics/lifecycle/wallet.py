@@ -254,25 +254,48 @@ def category_spend(
         segment's spend (rows sum to 1).
     """
     _require_categories(transactions, products, "spend per category")
-    spend = _spend_per_group(transactions, products, segments, start, end)
+    spend = spend_by_category(transactions, products, segments, start=start, end=end)
     share = spend.div(spend.sum(axis=1).where(lambda s: s != 0), axis=0)
     share.index.name, share.columns.name = "segment", "category"
     return share
 
 
-def _spend_per_group(
-    transactions: pd.DataFrame, products: pd.DataFrame, segments: pd.Series | None, start, end
+def spend_by_category(
+    transactions: pd.DataFrame,
+    products: pd.DataFrame,
+    segments: pd.Series | None = None,
+    *,
+    start=None,
+    end=None,
+    purchases_only: bool = True,
+    unassigned: bool = True,
 ) -> pd.DataFrame:
-    """The purchase lines' spend per segment (rows) and category (columns), summed by
-    DuckDB: only that small table comes back.
+    """Spend per segment (rows) and product category (columns), summed by DuckDB: only
+    that small table comes back, 0 where a segment bought nothing of a category.
 
-    A customer without a segment is ``"unassigned"``; without segments, everyone is
-    ``"all"``. Lines whose product has no category are left out.
+    Parameters
+    ----------
+    segments : Series, optional
+        A label per customer id; without it everyone is ``"all"``.
+    start, end : date-like, optional
+        The lines dated after ``start`` up to ``end`` count.
+    purchases_only : bool, default True
+        Only purchase lines (:func:`crmlib.analytics.purchases.purchase_mask`); else every
+        line, returns netted.
+    unassigned : bool, default True
+        Customers without a segment as ``"unassigned"``; else left out.
+
+    Lines whose product has no category are left out.
     """
     import ibis
 
     columns = ["customer_id", "product_id"] + ["amount"] * ("amount" in transactions.columns)
-    lines = purchase_table(transactions, [*columns, "date"], end)
+    if purchases_only:
+        lines = purchase_table(transactions, [*columns, "date"], end)
+    else:
+        lines = engine_table(transactions, [*columns, "date"])
+        if end is not None:
+            lines = lines.filter(lines.date <= ibis.timestamp(pd.Timestamp(end).to_pydatetime()))
     if start is not None:
         lines = lines.filter(lines.date > ibis.timestamp(pd.Timestamp(start).to_pydatetime()))
     catalogue = products.drop_duplicates("product_id")[["product_id", "category"]].dropna()
@@ -291,7 +314,8 @@ def _spend_per_group(
         groups = pd.Index([*groups, "unassigned"], dtype=object)
         given = pd.DataFrame({"member": segments.index.astype("str").to_numpy(), "code": codes})
         given = engine_table(given[given["code"] >= 0], ["member", "code"])
-        lines = lines.left_join(given, lines.customer_id.cast("string") == given.member)
+        matched = lines.customer_id.cast("string") == given.member
+        lines = lines.left_join(given, matched) if unassigned else lines.join(given, matched)
         lines = lines.mutate(group=lines.code.fill_null(len(groups) - 1))
     summed = lines.group_by("group", "label").aggregate(
         spend=exact_sum(lines.amount if "amount" in transactions.columns else ibis.literal(0.0))

@@ -148,6 +148,7 @@ def shared_base(company: Company, *, horizon_months: int = 12, discount_rate: fl
 
 
 def revenue_last_year(company: Company) -> pd.Series:
-    """Revenue per customer in the 12 months up to the observation end (returns netted)."""
-    tx = in_last_year(company.transactions, "date", company.observation_end)
-    return tx.groupby("customer_id")["amount"].sum()
+    """Revenue per customer in the 12 months up to the observation end (returns netted):
+    the customer base's, whose window is those months (0 for a customer without a line
+    in it), not the lines summed again."""
+    return shared_base(company, horizon_months=12).table["revenue"]

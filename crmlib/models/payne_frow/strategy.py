@@ -304,7 +304,8 @@ def strategy_development(
     year_base = shared_base(company, horizon_months=12)
     revenue_figure = year_base.figure("revenue")
     revenue_last = float(revenue_figure.value)
-    first = company.transactions.groupby("customer_id")["date"].min()
+    # new customers: a first purchase in the last twelve months, as the base has it
+    first = year_base.table["first_purchase"]
     new = first[(first > company.observation_end - pd.DateOffset(months=12)).to_numpy(dtype=bool)]
     new = new[(new <= company.observation_end).to_numpy(dtype=bool)]
     revenue_new = float(revenue.reindex(new.index, fill_value=0.0).sum())

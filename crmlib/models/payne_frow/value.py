@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from crmlib.analytics.base import CustomerBase
+from crmlib.analytics.lifecycle import spend_by_category
 from crmlib.analytics.needs import need_dimensions, needs_profile, net_promoter_score
 from crmlib.analytics.vocabulary import definition
 from crmlib.data.company import Company
@@ -184,12 +185,18 @@ def _customer_side(company: Company, labels: pd.Series) -> pd.DataFrame:
         and {"product_id", "category"} <= set(company.products.columns)
         and "product_id" in company.transactions.columns
     ):
-        tx = in_last_year(company.transactions, "date", end)
-        category = tx["product_id"].map(company.products.set_index("product_id")["category"])
-        spend = tx["amount"].groupby([tx["customer_id"].map(labels), category]).sum()
-        mix = spend.unstack(fill_value=0.0)
+        # every line of the last twelve months, returns netted, of the labelled customers
+        mix = spend_by_category(
+            company.transactions,
+            company.products,
+            labels,
+            start=end - pd.DateOffset(months=12),
+            end=end,
+            purchases_only=False,
+            unassigned=False,
+        )
+        overall = mix.sum(axis=0)
         mix = mix.div(mix.sum(axis=1), axis=0)
-        overall = spend.groupby(level=1).sum()
         lift = mix / (overall / overall.sum())
         out["top_category"] = lift.idxmax(axis=1)
     return out
