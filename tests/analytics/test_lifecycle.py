@@ -626,3 +626,38 @@ def test_sample_spend_per_segment_summed_in_the_engine_is_pandas_grouping(sample
         check_index_type=False,
         check_column_type=False,
     )
+
+
+def test_sample_spend_of_every_line_of_the_labelled_customers(sample_dir):
+    """Returns netted and unlabelled customers left out, as Payne & Frow's mix reads it."""
+    from crmlib.analytics.lifecycle import spend_by_category
+    from crmlib.data.company import load_company
+
+    company = load_company(sample_dir)
+    end = company.observation_end
+    start = end - pd.DateOffset(months=12)
+    ids = company.customers["customer_id"]
+    labels = pd.Series(np.where(np.arange(len(ids)) % 2 == 0, "x", "y"), index=ids)[200:]
+    tx = company.transactions
+    lines = tx[(tx["date"] > start) & (tx["date"] <= end)]
+    category = lines["product_id"].map(company.products.set_index("product_id")["category"])
+    expected = (
+        lines["amount"]
+        .groupby([lines["customer_id"].map(labels), category])
+        .sum()
+        .unstack(fill_value=0.0)
+    )
+    got = spend_by_category(
+        tx, company.products, labels, start=start, end=end, purchases_only=False, unassigned=False
+    )
+    assert list(got.index) == ["x", "y"]
+    assert (lines["amount"] < 0).any()  # returns are in, netted
+    pd.testing.assert_frame_equal(
+        got,
+        expected,
+        check_exact=False,
+        rtol=1e-12,
+        check_names=False,
+        check_index_type=False,
+        check_column_type=False,
+    )
