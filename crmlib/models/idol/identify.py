@@ -212,7 +212,8 @@ def identify(company: Company, values: pd.DataFrame) -> Identification:
     tier = values["value_tier"].astype(str).reindex(picture.index).rename("value_tier")
     columns = [*measured, "completeness"]
     aspects = aspect_summary(picture).loc["all", columns]
-    by_tier = aspect_summary(picture, tier).reindex([t for t in TIERS if t in set(tier)])
+    present = set(tier.dropna().unique())  # a few tiers, not a Python string per customer
+    by_tier = aspect_summary(picture, tier).reindex([t for t in TIERS if t in present])
     by_tier = by_tier[columns]
     level = knowledge_levels(picture)
     knowledge = pd.crosstab(tier, level).reindex(index=by_tier.index, fill_value=0)
