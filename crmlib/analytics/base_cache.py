@@ -147,6 +147,15 @@ def load(key: str, root: Path | None = None) -> tuple[pd.DataFrame, dict[str, An
     return None if found is None else (found[0]["table"], found[1])
 
 
+def load_meta(key: str, root: Path | None = None) -> dict[str, Any] | None:
+    """The metadata of the cached customer base of ``key`` (not its table), or None."""
+    try:
+        meta = json.loads((_entry(key, root) / _META).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return meta if meta.get("version") == CACHE_VERSION and meta.get("key") == key else None
+
+
 def has(key: str, root: Path | None = None) -> bool:
     """Whether ``key`` has a whole entry (its metadata is written last)."""
     return (_entry(key, root) / _META).is_file()

@@ -160,9 +160,11 @@ def store_engine_bases(
     A render (or a batch client) has kept the checked tables for its notebooks' kernels,
     with their ``digests`` (:func:`crmlib.data.checked_in_engine.keep_checked_tables`).
     The notebooks ask for the company's base with the default settings
-    (:func:`crmlib.analytics.base.customer_base`), at the observation end and a year
+    (:func:`crmlib.analytics.base.customer_base`) at the observation end, and a year
     before it (:func:`crmlib.analytics.base.year_back`: the value chain's relationships
-    and IDOL's migrations), under cache keys made of those digests. This builds both
+    and IDOL's migrations) with the settings that base resolved (its value metric
+    rather than None: the same base, under another key), under cache keys made of
+    those digests. This builds both
     here, in the engine, and stores them under those keys: the kernels then read them
     from the cache rather than group the lines themselves. Call it in the language the
     kernels will speak (:func:`crmlib.i18n.using`), as a base holds sentences.
@@ -181,25 +183,39 @@ def store_engine_bases(
             return keys
         company, tables = found
         end = _end(observation_end, company, tables["transactions"])
+        # the notebooks ask for the base a year back with the company base's settings as
+        # that base resolved them (BaseSettings.arguments()): its value metric, not None
+        metric = None
         with step_bar(2 * len(_STEPS), "customer bases", progress) as bar:
             for day in (end, year_back(end)):
-                requested = requested_settings(day, company.currency, **DEFAULT_SETTINGS)
+                settings = {**DEFAULT_SETTINGS}
+                if day != end and metric is not None:
+                    settings["value_metric"] = metric
+                requested = requested_settings(day, company.currency, **settings)
                 key = base_cache.digests_key(
                     {name: digests.get(name, "none") for name in BASE_TABLES}, requested
                 )
                 if base_cache.has(key):
                     keys.append(key)
                     bar.update(len(_STEPS))
+                    metric = metric or _stored_metric(key)
                     continue
                 try:
                     base = _build(tables, day, requested, bar)
                 except CrmlibError:
                     # the kernel asking for it meets the same, and says so in its report
                     continue
+                metric = metric or base.settings.value_metric
                 if base_cache.store(key, base.table, stored_meta(base)):
                     base_cache.log_event("engine", key)
                     keys.append(key)
     return keys
+
+
+def _stored_metric(key: str) -> str | None:
+    """The value metric a cached base resolved to (None when it cannot be read)."""
+    meta = base_cache.load_meta(key) or {}
+    return (meta.get("settings") or {}).get("value_metric")
 
 
 def _end(observation_end: object, settings, transactions) -> pd.Timestamp:

@@ -50,13 +50,19 @@ def assert_kernels_read_the_engines_bases(
         # what a kernel does: read the kept tables, ask for the base, and the one a year
         # back (the value chain's relationships, IDOL's migrations)
         company = load_company(source, language=language)
-        ends = (company.observation_end, year_back(company.observation_end))
-        stored = [customer_base(company, observation_end=end) for end in ends]
+        now = customer_base(company)
+        # the year back as the relationships and the migrations ask for it: with the
+        # settings the company's base resolved (its metric, not None)
+        back = {
+            **now.settings.arguments(),
+            "observation_end": year_back(now.settings.observation_end),
+        }
+        stored = [now, customer_base(company, **back)]
         assert [(base.source, base.key) for base in stored] == [("disk", key) for key in keys]
         # and what it would have built from the lines itself
         monkeypatch.setenv("CRM_WORKBOOK_CACHE", str(folder.parent / "other-cache"))
         monkeypatch.setattr(base_module, "_MEMORY", OrderedDict())
-        built = [customer_base(company, observation_end=end) for end in ends]
+        built = [customer_base(company), customer_base(company, **back)]
     for own, engine in zip(built, stored, strict=True):
         assert (own.source, own.key) == ("built", engine.key)
         pd.testing.assert_frame_equal(engine.table, own.table, check_exact=True)
