@@ -61,23 +61,23 @@ def purchase_lines(transactions: pd.DataFrame, end=None) -> pd.DataFrame:
     return derived(data, "purchase_lines", key, lambda: data[keep])
 
 
-def purchase_table(transactions: pd.DataFrame, columns: list[str], end=None):
+def purchase_table(transactions: pd.DataFrame, columns: list[str], end=None, extra=None):
     """The purchase lines of :func:`purchase_mask`, as an Ibis table for the in-process engine.
 
     The same vocabulary (a positive amount, not flagged ``is_return``, dated up to
     ``end``), for steps grouped by DuckDB over the loaded lines
-    (:mod:`crmlib.data.frames_engine`); only ``columns`` are read. A test holds the two
-    to the same lines.
+    (:mod:`crmlib.data.frames_engine`); only ``columns`` are read, with ``extra`` ones
+    given as arrays of one value per line. A test holds the two to the same lines.
     """
     import ibis
 
     from crmlib.data.frames_engine import engine_table
 
-    read = list(dict.fromkeys(columns))
+    read = [c for c in dict.fromkeys(columns) if c not in (extra or {})]
     read += [c for c in ("is_return", "amount") if c in transactions.columns and c not in read]
     if end is not None and "date" not in read:
         read.append("date")
-    lines = engine_table(transactions, read)
+    lines = engine_table(transactions, read, extra)
     keep = ibis.literal(True)
     if "is_return" in transactions.columns:
         keep = keep & ~lines.is_return.cast("boolean").fill_null(False)

@@ -25,11 +25,19 @@ import pandas as pd
 from crmlib.data.database import quiet
 
 
-def arrow_columns(frame: pd.DataFrame, columns: Iterable[str]):
-    """The named columns of ``frame`` as an Arrow table, sharing Arrow text's memory."""
+def arrow_columns(frame: pd.DataFrame, columns: Iterable[str], extra=None):
+    """The named columns of ``frame`` as an Arrow table, sharing Arrow text's memory.
+
+    ``extra`` maps further column names to arrays of one value per row of ``frame``
+    (a margin per line, say).
+    """
     import pyarrow as pa
 
-    arrays = {}
+    # NaN in a given array is a missing value, as pandas' sums skip it
+    arrays = {
+        name: pa.chunked_array([pa.array(values, from_pandas=True)])
+        for name, values in (extra or {}).items()
+    }
     for name in columns:
         column = frame[name]
         try:
@@ -42,11 +50,12 @@ def arrow_columns(frame: pd.DataFrame, columns: Iterable[str]):
     return pa.table(arrays)
 
 
-def engine_table(frame: pd.DataFrame, columns: Iterable[str]):
-    """An Ibis table over the named columns of a loaded table, for :func:`run`."""
+def engine_table(frame: pd.DataFrame, columns: Iterable[str], extra=None):
+    """An Ibis table over the named columns of a loaded table (and ``extra`` ones, see
+    :func:`arrow_columns`), for :func:`run`."""
     import ibis
 
-    return ibis.memtable(arrow_columns(frame, columns))
+    return ibis.memtable(arrow_columns(frame, columns, extra))
 
 
 @functools.cache

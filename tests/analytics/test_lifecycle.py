@@ -661,3 +661,35 @@ def test_sample_spend_of_every_line_of_the_labelled_customers(sample_dir):
         check_index_type=False,
         check_column_type=False,
     )
+
+
+def test_sample_first_year_summed_in_the_engine_is_pandas_grouping(sample_dir):
+    """Acquisition quality's first year per new customer, from DuckDB, against pandas."""
+    from crmlib.analytics.lifecycle import first_purchases
+    from crmlib.analytics.profitability import transaction_margin
+    from crmlib.analytics.purchases import purchase_lines
+    from crmlib.data.company import load_company
+
+    company = load_company(sample_dir)
+    tx, end = company.transactions, company.observation_end
+    margin = transaction_margin(tx, company.products)
+    table = acquisition_quality(tx, company.products, by=None, end=end, margin=margin)
+    first = first_purchases(tx, company.products, end=end)
+    first = first[first["first_date"] <= end - pd.DateOffset(months=12)]
+    lines = purchase_lines(tx, end)
+    lines = lines[lines["customer_id"].isin(first.index)]
+    start = lines["customer_id"].map(first["first_date"])
+    lines = lines[lines["date"] < start + pd.DateOffset(months=12)]
+    later = lines["date"] > lines["customer_id"].map(first["first_date"])
+    per = pd.DataFrame(
+        {
+            "revenue": lines.groupby("customer_id")["amount"].sum(),
+            "margin": margin[lines.index].groupby(lines["customer_id"]).sum(),
+            "repeat": later.groupby(lines["customer_id"]).any(),
+        }
+    ).reindex(first.index)
+    row = table.loc["all"]
+    assert row["customers"] == len(first)
+    assert row["first_year_revenue"] == pytest.approx(per["revenue"].fillna(0).mean(), rel=1e-12)
+    assert row["first_year_margin"] == pytest.approx(per["margin"].fillna(0).mean(), rel=1e-12)
+    assert row["repeat_rate"] == pytest.approx(per["repeat"].fillna(False).astype(bool).mean())

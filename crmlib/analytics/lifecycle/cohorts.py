@@ -18,7 +18,7 @@ import pandas as pd
 from crmlib.analytics.lifecycle._common import check_freq, check_months, end_of, group_of
 from crmlib.analytics.purchases import purchase_lines, purchase_mask, purchase_table
 from crmlib.analytics.summary import line_customers, table_customers
-from crmlib.data.frames_engine import run
+from crmlib.data.frames_engine import engine_table, exact_sum, run
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.loaded import derived, is_loaded
 from crmlib.text import translate
@@ -230,6 +230,65 @@ def cohort_retention(transactions: pd.DataFrame, freq: str = "Q", end=None) -> p
     shares.index.name = "cohort"
     shares.columns.name = None
     return shares
+
+
+def _last_purchase_day(transactions: pd.DataFrame) -> pd.Timestamp:
+    """The day of the last purchase line (a step that needs purchases says so without)."""
+    lines = purchase_table(transactions, ["date"])
+    last = run(lines.aggregate(last=lines.date.max()))["last"]
+    if last.isna().all():
+        raise MissingDataError(translate("this step needs purchases"))
+    return pd.Timestamp(last.iloc[0]).normalize()
+
+
+def _first_year(
+    transactions: pd.DataFrame,
+    first: pd.DataFrame,
+    end,
+    months: int,
+    margin: pd.Series | None,
+) -> pd.DataFrame:
+    """Per new customer of ``first`` (in its order): the revenue (and margin) of their
+    purchase lines in the ``months`` from their first purchase, and whether they bought
+    again on another day in them. Grouped by DuckDB: one row per customer comes back,
+    and no copy of the purchase lines is made.
+    """
+    import ibis
+
+    extra = None
+    if margin is not None:
+        extra = {"margin": margin.reindex(transactions.index).to_numpy(dtype=float)}
+    columns = ["customer_id", "date", "amount", *(["margin"] if margin is not None else [])]
+    lines = purchase_table(transactions, columns, end, extra)
+    newcomers = engine_table(
+        pd.DataFrame(
+            {
+                "newcomer": first.index.astype("str").to_numpy(),
+                "first_date": first["first_date"].to_numpy(dtype="datetime64[ns]"),
+            }
+        ),
+        ["newcomer", "first_date"],
+    )
+    lines = lines.join(newcomers, lines.customer_id.cast("string") == newcomers.newcomer)
+    lines = lines.filter(lines.date < lines.first_date + ibis.interval(months=months))
+    sums = {
+        "revenue": exact_sum(lines.amount),
+        "repeat": (lines.date.cast("date") > lines.first_date.cast("date")).any(),
+    }
+    if margin is not None:
+        sums["margin"] = exact_sum(lines.margin)
+    found = run(lines.group_by("newcomer").aggregate(**sums)).set_index("newcomer")
+    found = found.reindex(first.index.astype("str"))
+    out = pd.DataFrame(
+        {
+            "revenue": found["revenue"].fillna(0.0).to_numpy(dtype=float),
+            "repeat": found["repeat"].fillna(False).to_numpy(dtype=bool),
+        },
+        index=first.index,
+    )
+    if margin is not None:
+        out["margin"] = found["margin"].fillna(0.0).to_numpy(dtype=float)
+    return out
 
 
 def _cohort_counts(transactions: pd.DataFrame, freq: str, end) -> tuple[pd.DataFrame, int]:
@@ -592,8 +651,7 @@ def acquisition_quality(
         When the split's column is missing or no customer has a complete window.
     """
     months = check_months(months)
-    data = purchase_lines(transactions, end)
-    stop = end_of(data, end)
+    stop = end_of(transactions, end) if end is not None else _last_purchase_day(transactions)
     first = first_purchases(transactions, products, end=stop, customers=customers)
     if by is not None and by not in first.columns:
         raise MissingDataError(
@@ -609,27 +667,7 @@ def acquisition_quality(
         raise MissingDataError(
             f"acquisition quality needs customers whose first {months} months are observed"
         )
-    lines = data[isin(data["customer_id"], first.index)]
-    first_date = lines["customer_id"].map(first["first_date"])
-    inside = (lines["date"] < first_date + pd.DateOffset(months=months)).to_numpy(dtype=bool)
-    lines, first_date = lines[inside], first_date[inside]
-    frame = pd.DataFrame(
-        {
-            "customer_id": frame_values(lines["customer_id"]),
-            "revenue": lines["amount"].to_numpy(dtype=float),
-            "later_day": (lines["date"].dt.normalize() > first_date.dt.normalize()).to_numpy(bool),
-        }
-    )
-    if margin is not None:
-        frame["margin"] = margin.reindex(lines.index).to_numpy(dtype=float)
-    per_customer = frame.groupby("customer_id").agg(
-        revenue=("revenue", "sum"),
-        repeat=("later_day", "any"),
-        **({"margin": ("margin", "sum")} if margin is not None else {}),
-    )
-    per_customer = per_customer.reindex(first.index).fillna(
-        {"revenue": 0.0, "repeat": False, **({"margin": 0.0} if margin is not None else {})}
-    )
+    per_customer = _first_year(transactions, first, end, months, margin)
     rows = [("all", per_customer)]
     if by is not None:
         group = first[by].astype(object).fillna("unknown").to_numpy()
