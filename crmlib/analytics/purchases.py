@@ -87,3 +87,19 @@ def purchase_table(transactions: pd.DataFrame, columns: list[str], end=None, ext
         stamp = ibis.timestamp(pd.Timestamp(end).to_pydatetime())
         keep = keep & (lines.date <= stamp).fill_null(False)
     return lines.filter(keep).select(*columns)
+
+
+def last_purchase_day(transactions: pd.DataFrame) -> pd.Timestamp:
+    """The day of the last purchase line, found by the engine (no copy of the lines).
+
+    Raises MissingDataError when there is no purchase.
+    """
+    from crmlib.data.frames_engine import run
+    from crmlib.errors import MissingDataError
+    from crmlib.text import translate
+
+    lines = purchase_table(transactions, ["date"])
+    last = run(lines.aggregate(last=lines.date.max()))["last"]
+    if last.isna().all():
+        raise MissingDataError(translate("this step needs purchases"))
+    return pd.Timestamp(last.iloc[0]).normalize()

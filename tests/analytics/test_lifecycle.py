@@ -693,3 +693,18 @@ def test_sample_first_year_summed_in_the_engine_is_pandas_grouping(sample_dir):
     assert row["first_year_revenue"] == pytest.approx(per["revenue"].fillna(0).mean(), rel=1e-12)
     assert row["first_year_margin"] == pytest.approx(per["margin"].fillna(0).mean(), rel=1e-12)
     assert row["repeat_rate"] == pytest.approx(per["repeat"].fillna(False).astype(bool).mean())
+
+
+def test_sample_purchase_days_counted_in_the_engine_are_pandas_grouping(sample_dir):
+    from crmlib.analytics.lifecycle import purchase_rhythm
+    from crmlib.analytics.purchases import purchase_lines
+    from crmlib.data.company import load_company
+
+    company = load_company(sample_dir)
+    end = company.observation_end - pd.DateOffset(months=7)
+    rhythm = purchase_rhythm(company.transactions, end=end)
+    days = purchase_lines(company.transactions, end).groupby("customer_id")["date"]
+    assert rhythm["purchase_days"].to_dict() == days.nunique().to_dict()
+    assert (rhythm["first_date"] == days.min().reindex(rhythm.index)).all()
+    assert (rhythm["last_date"] == days.max().reindex(rhythm.index)).all()
+    assert rhythm.attrs["end"] == end

@@ -16,7 +16,12 @@ import numpy as np
 import pandas as pd
 
 from crmlib.analytics.lifecycle._common import check_freq, check_months, end_of, group_of
-from crmlib.analytics.purchases import purchase_lines, purchase_mask, purchase_table
+from crmlib.analytics.purchases import (
+    last_purchase_day,
+    purchase_lines,
+    purchase_mask,
+    purchase_table,
+)
 from crmlib.analytics.summary import line_customers, table_customers
 from crmlib.data.frames_engine import engine_table, exact_sum, run
 from crmlib.errors import MissingDataError, ParameterError
@@ -230,15 +235,6 @@ def cohort_retention(transactions: pd.DataFrame, freq: str = "Q", end=None) -> p
     shares.index.name = "cohort"
     shares.columns.name = None
     return shares
-
-
-def _last_purchase_day(transactions: pd.DataFrame) -> pd.Timestamp:
-    """The day of the last purchase line (a step that needs purchases says so without)."""
-    lines = purchase_table(transactions, ["date"])
-    last = run(lines.aggregate(last=lines.date.max()))["last"]
-    if last.isna().all():
-        raise MissingDataError(translate("this step needs purchases"))
-    return pd.Timestamp(last.iloc[0]).normalize()
 
 
 def _first_year(
@@ -651,7 +647,7 @@ def acquisition_quality(
         When the split's column is missing or no customer has a complete window.
     """
     months = check_months(months)
-    stop = end_of(transactions, end) if end is not None else _last_purchase_day(transactions)
+    stop = end_of(transactions, end) if end is not None else last_purchase_day(transactions)
     first = first_purchases(transactions, products, end=stop, customers=customers)
     if by is not None and by not in first.columns:
         raise MissingDataError(

@@ -15,11 +15,11 @@ import numpy as np
 import pandas as pd
 
 from crmlib.analytics.lifecycle._common import check_months, end_of, group_of
-from crmlib.analytics.purchases import purchase_lines
+from crmlib.analytics.purchases import last_purchase_day, purchase_lines, purchase_table
+from crmlib.data.frames_engine import run
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.loaded import derived
 from crmlib.text import translate
-from crmlib.text_columns import frame_values
 
 
 def purchase_rhythm(
@@ -67,12 +67,13 @@ def purchase_rhythm(
         raise ParameterError(f"the lapse multiple k must be above 0, got {k}")
     if min_days < 0:
         raise ParameterError(f"min_days must be 0 or more, got {min_days}")
-    data = purchase_lines(transactions, end)
-    stop = end_of(data, end)
+    stop = end_of(transactions, end) if end is not None else last_purchase_day(transactions)
     # the rhythm is asked for several multiples k of the same lines (the slider, the
     # exercises): only the threshold depends on k
     when = None if end is None else pd.Timestamp(end)
-    out = derived(transactions, "purchase_days", when, lambda: _purchase_days(data)).copy()
+    out = derived(
+        transactions, "purchase_days", when, lambda: _purchase_days(transactions, end)
+    ).copy()
     repeat = (out["purchase_days"] >= 2).to_numpy(dtype=bool)
     if not repeat.any():
         raise MissingDataError(
@@ -90,15 +91,21 @@ def purchase_rhythm(
     return out
 
 
-def _purchase_days(data: pd.DataFrame) -> pd.DataFrame:
-    """Per customer: ``purchase_days``, ``first_date`` and ``last_date`` of these lines."""
-    visits = pd.DataFrame(
-        {"customer_id": frame_values(data["customer_id"]), "day": data["date"].dt.normalize()}
-    ).drop_duplicates()
-    days = visits.groupby("customer_id")["day"]
-    return pd.DataFrame(
-        {"purchase_days": days.size(), "first_date": days.min(), "last_date": days.max()}
+def _purchase_days(transactions: pd.DataFrame, end) -> pd.DataFrame:
+    """Per customer (in id order): ``purchase_days``, ``first_date`` and ``last_date`` of
+    their purchase lines up to ``end``, counted by DuckDB (one row per customer back)."""
+    lines = purchase_table(transactions, ["customer_id", "date"], end)
+    day = lines.date.cast("date")
+    counted = lines.group_by("customer_id").aggregate(
+        purchase_days=day.nunique(), first_date=day.min(), last_date=day.max()
     )
+    found = run(counted).dropna(subset=["customer_id"])
+    found = found.set_index("customer_id").sort_index(kind="mergesort")
+    found.index = pd.Index(found.index, dtype="str", name="customer_id")
+    for column in ("first_date", "last_date"):
+        found[column] = pd.to_datetime(found[column]).astype("datetime64[ns]")
+    found["purchase_days"] = found["purchase_days"].astype(np.int64)
+    return found[["purchase_days", "first_date", "last_date"]]
 
 
 def lapse_summary(rhythm: pd.DataFrame, segments: pd.Series | None = None) -> pd.DataFrame:
