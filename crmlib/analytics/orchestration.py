@@ -42,7 +42,7 @@ import pandas as pd
 from crmlib.analytics.checks import need_table
 from crmlib.analytics.contacts import channel_handovers as contact_handovers
 from crmlib.analytics.contacts import sorted_contacts
-from crmlib.data.frames_engine import engine_table, kept, run
+from crmlib.data.frames_engine import engine_table, kept, run, small_table
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.text import translate
 from crmlib.text_columns import as_objects, isin
@@ -494,7 +494,7 @@ def _conflicting_lines(
     """
     import ibis
 
-    sent = pd.DataFrame(
+    sent = small_table(
         {
             "row": np.arange(len(offers), dtype=np.int64),
             "customer": offers["customer_id"].astype("str").to_numpy(),
@@ -502,7 +502,6 @@ def _conflicting_lines(
             "sent": offers["sent_date"].to_numpy(dtype="datetime64[ns]"),
         }
     )
-    sent = engine_table(sent, ["row", "customer", "offer_category", "sent"])
     lines = _categorised_table(transactions, products)
     pairs = sent.join(
         lines, (sent.customer == lines.customer) & (sent.offer_category == lines.category)
@@ -638,9 +637,7 @@ def _inferred_categories(
         campaign=recipients.campaign_id.cast("string"),
         customer=recipients.customer_id.cast("string"),
     ).distinct()
-    send = engine_table(
-        pd.DataFrame({"campaign": sent.index.astype(str), "day": days}), ["campaign", "day"]
-    )
+    send = small_table({"campaign": sent.index.astype(str), "day": days})
     recipients = recipients.join(send, "campaign")
     reached_buyers = recipients.join(first_any, "customer")
     reached_buyers = run(

@@ -38,7 +38,8 @@ import numpy as np
 import pandas as pd
 
 from crmlib.analytics.needs import need_dimensions
-from crmlib.data.frames_engine import engine_table, exact_sum, run
+from crmlib.data.frames_engine import engine_table, exact_sum, run, small_table
+from crmlib.data.line_facts import stamp
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.formatting import count
 from crmlib.text import translate
@@ -102,9 +103,9 @@ def _offer_revenue_in_engine(
     """:func:`offer_revenue` grouped by DuckDB: one row per customer comes back.
 
     The lines are read where they lie (:mod:`crmlib.data.frames_engine`). A first pass
-    finds the products and channels bought; each offer element is then one conditional
-    sum (a category's sum over its products' lines), so the table comes back wide and
-    no line is joined to the catalogue.
+    finds the products and channels bought; the lines are then joined to those
+    products' categories (a few hundred rows), and each offer element is one
+    conditional sum, so the table comes back wide: one row per customer.
     """
     import ibis
 
@@ -117,7 +118,7 @@ def _offer_revenue_in_engine(
     amount = lines.amount.try_cast("float64")
     keep = (amount > 0).fill_null(False)
     if dated:
-        keep = keep & (lines.date <= ibis.timestamp(pd.Timestamp(end).to_pydatetime()))
+        keep = keep & (lines.date <= stamp(end))
     labels = {"amount": amount}
     if products is not None:
         labels["product"] = lines.product_id.cast("string")
@@ -134,7 +135,7 @@ def _offer_revenue_in_engine(
             {"catalogue_product": bought_products, "category": bought_products.map(category)}
         ).dropna()
         catalogue["category"] = catalogue["category"].astype(str)
-        table = engine_table(catalogue, ["catalogue_product", "category"])
+        table = small_table(dict(catalogue.items()))
         lines = lines.left_join(table, lines["product"] == table.catalogue_product)
         known.append(lines.category.notnull())
         for value in sorted(catalogue["category"].unique()):

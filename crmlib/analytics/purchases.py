@@ -7,7 +7,11 @@ import hashlib
 import numpy as np
 import pandas as pd
 
+from crmlib.data.frames_engine import engine_table, run
+from crmlib.data.line_facts import stamp
+from crmlib.errors import MissingDataError
 from crmlib.loaded import derived
+from crmlib.text import translate
 
 
 def purchase_mask(transactions: pd.DataFrame, end=None) -> np.ndarray:
@@ -71,8 +75,6 @@ def purchase_table(transactions: pd.DataFrame, columns: list[str], end=None, ext
     """
     import ibis
 
-    from crmlib.data.frames_engine import engine_table
-
     read = [c for c in dict.fromkeys(columns) if c not in (extra or {})]
     read += [c for c in ("is_return", "amount") if c in transactions.columns and c not in read]
     if end is not None and "date" not in read:
@@ -84,8 +86,7 @@ def purchase_table(transactions: pd.DataFrame, columns: list[str], end=None, ext
     if "amount" in transactions.columns:
         keep = keep & (lines.amount.try_cast("float64") > 0).fill_null(False)
     if end is not None:
-        stamp = ibis.timestamp(pd.Timestamp(end).to_pydatetime())
-        keep = keep & (lines.date <= stamp).fill_null(False)
+        keep = keep & (lines.date <= stamp(end)).fill_null(False)
     return lines.filter(keep).select(*columns)
 
 
@@ -94,10 +95,6 @@ def last_purchase_day(transactions: pd.DataFrame) -> pd.Timestamp:
 
     Raises MissingDataError when there is no purchase.
     """
-    from crmlib.data.frames_engine import run
-    from crmlib.errors import MissingDataError
-    from crmlib.text import translate
-
     lines = purchase_table(transactions, ["date"])
     last = run(lines.aggregate(last=lines.date.max()))["last"]
     if last.isna().all():

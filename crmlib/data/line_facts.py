@@ -43,7 +43,8 @@ def _moment(column):
     return column.cast("date").cast("timestamp")
 
 
-def _stamp(value: pd.Timestamp):
+def stamp(value) -> object:
+    """A day or moment as an Ibis timestamp literal, to compare a date column with."""
     import ibis
 
     return ibis.timestamp(pd.Timestamp(value).to_pydatetime())
@@ -248,8 +249,8 @@ def contact_facts(
 
     c = interactions
     contacts = c.mutate(customer=ids_as_parsed(c.customer_id), moment=_moment(c.date))
-    window = (contacts.moment > _stamp(start)) & (contacts.moment <= _stamp(end))
-    previous = (contacts.moment > _stamp(previous_start)) & (contacts.moment <= _stamp(start))
+    window = (contacts.moment > stamp(start)) & (contacts.moment <= stamp(end))
+    previous = (contacts.moment > stamp(previous_start)) & (contacts.moment <= stamp(start))
     costed = (
         channels is not None
         and {"channel", "cost_per_contact"} <= set(channels.columns)
@@ -327,7 +328,7 @@ def episode_counts(
         contacts.customer.notnull()
         & contacts.thread.notnull()
         & contacts.moment.notnull()
-        & (contacts.moment <= _stamp(end))
+        & (contacts.moment <= stamp(end))
     )
     thread = ibis.window(group_by=["customer", "thread"], order_by="moment")
     seconds = contacts.moment.epoch_seconds()
@@ -340,7 +341,7 @@ def episode_counts(
         repeated=after.notnull() & ((after - seconds) // day <= window_days),
     )
     starts = ordered.filter(
-        ordered.begins & (ordered.moment > _stamp(start)) & (ordered.moment <= _stamp(end))
+        ordered.begins & (ordered.moment > stamp(start)) & (ordered.moment <= stamp(end))
     )
     counted = starts.aggregate(
         episodes=starts.count(), repeats=starts.count(where=starts.repeated)

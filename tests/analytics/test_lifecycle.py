@@ -595,6 +595,28 @@ def test_retention_from_the_base_is_retention_from_the_lines(company_dir, sample
     assert from_base.loc["all", "retained"] > 0
 
 
+def spend_in_pandas(lines, products, labels, unlabelled=None) -> pd.DataFrame:
+    """The lines' amounts per label (rows) and product category (columns), by pandas."""
+    category = lines["product_id"].map(products.set_index("product_id")["category"])
+    group = lines["customer_id"].map(labels)
+    if unlabelled is not None:
+        group = group.fillna(unlabelled)
+    return lines["amount"].groupby([group, category]).sum().unstack(fill_value=0.0)
+
+
+def assert_same_sums(got: pd.DataFrame, expected: pd.DataFrame) -> None:
+    """Equal to a relative 1e-12 (the engine adds in its own order), labels as text."""
+    pd.testing.assert_frame_equal(
+        got,
+        expected,
+        check_exact=False,
+        rtol=1e-12,
+        check_names=False,
+        check_index_type=False,
+        check_column_type=False,
+    )
+
+
 def test_sample_spend_per_segment_summed_in_the_engine_is_pandas_grouping(sample_dir):
     """Spend per segment and category from DuckDB against pandas' own, with customers
     left out of the segments (unassigned)."""
@@ -609,23 +631,13 @@ def test_sample_spend_per_segment_summed_in_the_engine_is_pandas_grouping(sample
     segments = pd.Series(np.where(np.arange(len(ids)) % 3 == 0, "a", "b"), index=ids)[100:]
     lines = purchase_lines(company.transactions, end)
     lines = lines[lines["date"] > start]
-    category = lines["product_id"].map(company.products.set_index("product_id")["category"])
-    group = lines["customer_id"].map(segments).fillna("unassigned")
-    spend = lines.groupby([group, category])["amount"].sum().unstack(fill_value=0.0)
+    spend = spend_in_pandas(lines, company.products, segments, "unassigned")
     expected = spend.div(spend.sum(axis=1), axis=0)
     got = category_spend(
         company.transactions, company.products, segments=segments, start=start, end=end
     )
     assert list(got.index) == ["a", "b", "unassigned"]
-    pd.testing.assert_frame_equal(
-        got,
-        expected,
-        check_exact=False,
-        rtol=1e-12,
-        check_names=False,
-        check_index_type=False,
-        check_column_type=False,
-    )
+    assert_same_sums(got, expected)
 
 
 def test_sample_spend_of_every_line_of_the_labelled_customers(sample_dir):
@@ -640,27 +652,13 @@ def test_sample_spend_of_every_line_of_the_labelled_customers(sample_dir):
     labels = pd.Series(np.where(np.arange(len(ids)) % 2 == 0, "x", "y"), index=ids)[200:]
     tx = company.transactions
     lines = tx[(tx["date"] > start) & (tx["date"] <= end)]
-    category = lines["product_id"].map(company.products.set_index("product_id")["category"])
-    expected = (
-        lines["amount"]
-        .groupby([lines["customer_id"].map(labels), category])
-        .sum()
-        .unstack(fill_value=0.0)
-    )
+    expected = spend_in_pandas(lines, company.products, labels)
     got = spend_by_category(
         tx, company.products, labels, start=start, end=end, purchases_only=False, unassigned=False
     )
     assert list(got.index) == ["x", "y"]
     assert (lines["amount"] < 0).any()  # returns are in, netted
-    pd.testing.assert_frame_equal(
-        got,
-        expected,
-        check_exact=False,
-        rtol=1e-12,
-        check_names=False,
-        check_index_type=False,
-        check_column_type=False,
-    )
+    assert_same_sums(got, expected)
 
 
 def test_sample_first_year_summed_in_the_engine_is_pandas_grouping(sample_dir):

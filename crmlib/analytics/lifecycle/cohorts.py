@@ -23,7 +23,7 @@ from crmlib.analytics.purchases import (
     purchase_table,
 )
 from crmlib.analytics.summary import line_customers, table_customers
-from crmlib.data.frames_engine import engine_table, exact_sum, run
+from crmlib.data.frames_engine import exact_sum, run, small_table
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.loaded import derived, is_loaded
 from crmlib.text import translate
@@ -256,14 +256,11 @@ def _first_year(
         extra = {"margin": margin.reindex(transactions.index).to_numpy(dtype=float)}
     columns = ["customer_id", "date", "amount", *(["margin"] if margin is not None else [])]
     lines = purchase_table(transactions, columns, end, extra)
-    newcomers = engine_table(
-        pd.DataFrame(
-            {
-                "newcomer": first.index.astype("str").to_numpy(),
-                "first_date": first["first_date"].to_numpy(dtype="datetime64[ns]"),
-            }
-        ),
-        ["newcomer", "first_date"],
+    newcomers = small_table(
+        {
+            "newcomer": first.index.astype("str").to_numpy(),
+            "first_date": first["first_date"].to_numpy(dtype="datetime64[ns]"),
+        }
     )
     lines = lines.join(newcomers, lines.customer_id.cast("string") == newcomers.newcomer)
     lines = lines.filter(lines.date < lines.first_date + ibis.interval(months=months))

@@ -16,7 +16,8 @@ from scipy import sparse
 from crmlib.analytics.lifecycle._common import check_months, end_of, group_of
 from crmlib.analytics.purchases import purchase_mask, purchase_table
 from crmlib.analytics.summary import amount_per_customer, line_customers
-from crmlib.data.frames_engine import engine_table, exact_sum, run
+from crmlib.data.frames_engine import engine_table, exact_sum, run, small_table
+from crmlib.data.line_facts import stamp
 from crmlib.errors import MissingDataError
 from crmlib.formatting import count
 from crmlib.loaded import derived, is_loaded
@@ -295,14 +296,13 @@ def spend_by_category(
     else:
         lines = engine_table(transactions, [*columns, "date"])
         if end is not None:
-            lines = lines.filter(lines.date <= ibis.timestamp(pd.Timestamp(end).to_pydatetime()))
+            lines = lines.filter(lines.date <= stamp(end))
     if start is not None:
-        lines = lines.filter(lines.date > ibis.timestamp(pd.Timestamp(start).to_pydatetime()))
+        lines = lines.filter(lines.date > stamp(start))
     catalogue = products.drop_duplicates("product_id")[["product_id", "category"]].dropna()
     labels, names = pd.factorize(catalogue["category"], sort=True)
-    catalogue = engine_table(
-        pd.DataFrame({"known": catalogue["product_id"].astype("str").to_numpy(), "label": labels}),
-        ["known", "label"],
+    catalogue = small_table(
+        {"known": catalogue["product_id"].astype("str").to_numpy(), "label": labels}
     )
     lines = lines.join(catalogue, lines.product_id.cast("string") == catalogue.known)
     if segments is None:
@@ -312,8 +312,10 @@ def spend_by_category(
         # each segment as a number: the labels stay as the caller gave them
         codes, groups = pd.factorize(segments.astype(object), use_na_sentinel=True)
         groups = pd.Index([*groups, "unassigned"], dtype=object)
-        given = pd.DataFrame({"member": segments.index.astype("str").to_numpy(), "code": codes})
-        given = engine_table(given[given["code"] >= 0], ["member", "code"])
+        labelled = codes >= 0
+        given = small_table(
+            {"member": segments.index.astype("str").to_numpy()[labelled], "code": codes[labelled]}
+        )
         matched = lines.customer_id.cast("string") == given.member
         lines = lines.left_join(given, matched) if unassigned else lines.join(given, matched)
         lines = lines.mutate(group=lines.code.fill_null(len(groups) - 1))

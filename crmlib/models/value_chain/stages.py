@@ -26,7 +26,7 @@ from crmlib.analytics.vocabulary import definition
 from crmlib.data.company import Company
 from crmlib.data.database import quiet
 from crmlib.data.frames_engine import engine_table, exact_sum, members, run
-from crmlib.data.line_facts import with_margin
+from crmlib.data.line_facts import stamp, with_margin
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.figures import Figure
 from crmlib.instruments import Answers, area_scores, load_answers, tag_scores
@@ -317,9 +317,9 @@ def _supplier_sums(
     lines = engine_table(transactions, columns)
     keep = lines.product_id.notnull()
     if start is not None:
-        keep = keep & (lines.date > _moment(start))
+        keep = keep & (lines.date > stamp(start))
     if end is not None:
-        keep = keep & (lines.date <= _moment(end))
+        keep = keep & (lines.date <= stamp(end))
     lines = lines.filter(keep).mutate(amount=lines.amount.cast("float64"))
     rated = [c for c in ("product_id", "margin_rate") if c in products.columns]
     with quiet():  # Ibis's own deprecation notes would show in the report
@@ -348,12 +348,6 @@ def _supplier_sums(
     out["margin"] = out["margin"].astype(float)
     out["products"] = out["products"].astype("int64")
     return out
-
-
-def _moment(value: pd.Timestamp):
-    import ibis
-
-    return ibis.timestamp(pd.Timestamp(value).to_pydatetime())
 
 
 def supplier_table(company: Company, portfolio: Portfolio) -> pd.DataFrame:
