@@ -10,39 +10,76 @@ consecutive contacts. Episodes are how the workbook measures what several models
 - Customer IDOL's orchestration of channels and contact moments;
 - QCI's customer experience: repeat contacts and first-contact resolution.
 
+The rule is written once, as an engine expression
+(:func:`crmlib.data.line_facts.thread_marks`): the kernel's DuckDB forms the episodes of a
+loaded table (:func:`thread_table`) as the company's database forms the base's.
+
 Functions take the interactions table (see :mod:`crmlib.data.schema`) and return
 DataFrames with documented columns; they never change their input.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from crmlib.analytics.checks import need_table
+from crmlib.data.frames_engine import engine_table, kept, run
+from crmlib.data.line_facts import stamp, thread_marks
 from crmlib.errors import ParameterError
+from crmlib.loaded import derived, is_loaded
 from crmlib.text_columns import frame_values, mapped
 
 
-def sorted_contacts(interactions: pd.DataFrame, window_days: int, step: str) -> pd.DataFrame:
-    """The interactions with a customer, date and process, in thread order.
+@dataclass(frozen=True)
+class ThreadOrder:
+    """The contacts in thread order (customer, process, date, then row), with the marks of
+    the episode rule (:func:`crmlib.data.line_facts.thread_marks`).
 
-    Episodes, handovers and the orchestration checks all read contacts per customer and
-    process in date order; this is that one reading, with the one check of the window.
-    ``step`` names the analysis in the error a missing column raises.
+    ``rows`` are the contacts' rows in the interactions (those without a customer,
+    process or date left out); ``begins[i]`` says contact ``rows[i]`` begins an episode,
+    ``followed[i]`` that the next contact of its thread continues that episode.
     """
-    if window_days < 0:
-        raise ParameterError(f"window_days must be zero or more, got {window_days}")
-    data = need_table(
-        interactions, "interactions", ("customer_id", "date", "channel", "process"), step
+
+    rows: np.ndarray
+    begins: np.ndarray
+    followed: np.ndarray
+
+
+def thread_order(interactions: pd.DataFrame, window_days: int, step: str) -> ThreadOrder:
+    """:class:`ThreadOrder` of the interactions, kept with a loaded table for its kernel.
+
+    The orchestration checks and the channel handovers read every contact in thread
+    order; the engine sorts and marks them once. ``step`` names the analysis in the
+    error a missing column raises.
+    """
+    data = _checked_contacts(interactions, window_days, step)
+    if is_loaded(data):
+        return derived(
+            data, "thread order", int(window_days), lambda: _thread_order(data, window_days)
+        )
+    return _thread_order(data, window_days)
+
+
+def _thread_order(data: pd.DataFrame, window_days: int) -> ThreadOrder:
+    marked = thread_table(data, window_days)
+    found = run(
+        marked.order_by(["customer", "thread", "moment", "row"]).select("row", "begins", "followed")
     )
-    return data.dropna(subset=["customer_id", "date", "process"]).sort_values(
-        ["customer_id", "process", "date"], kind="mergesort"
+    return ThreadOrder(
+        rows=found["row"].to_numpy(dtype=np.int64),
+        begins=found["begins"].to_numpy(dtype=bool),
+        followed=found["followed"].to_numpy(dtype=bool),
     )
 
 
 def contact_episodes(interactions: pd.DataFrame, window_days: int = 14) -> pd.DataFrame:
     """Group contacts into episodes: one customer, one process, no gap over ``window_days``.
+
+    The episodes are formed by the kernel's DuckDB (:func:`thread_table`), which sends
+    back one row per episode; the contacts are not sorted or copied in pandas.
 
     Parameters
     ----------
@@ -54,35 +91,51 @@ def contact_episodes(interactions: pd.DataFrame, window_days: int = 14) -> pd.Da
     Returns
     -------
     DataFrame
-        One row per episode: ``customer_id``, ``process``, ``start``, ``end``,
-        ``contacts`` (count), ``channels`` (distinct count), ``channel_path``
-        (e.g. ``"webshop > call centre"``), ``first_channel``, ``repeat`` (more than
-        one contact), ``cross_channel`` (more than one channel), and
-        ``resolved_first_contact`` (the first contact resolved it; NA without the
-        ``resolved`` column).
+        One row per episode, in thread order (customer, process, start):
+        ``customer_id``, ``process``, ``start``, ``end``, ``contacts`` (count),
+        ``channels`` (distinct count), ``channel_path`` (e.g. ``"webshop > call
+        centre"``), ``first_channel``, ``repeat`` (more than one contact),
+        ``cross_channel`` (more than one channel), and ``resolved_first_contact`` (the
+        first contact resolved it; NA without the ``resolved`` column).
     """
-    data = sorted_contacts(interactions, window_days, "contact episodes")
-    new_episode = _episode_begins(
-        data["customer_id"].to_numpy(dtype=object),
-        data["process"].to_numpy(dtype=object),
-        data["date"].to_numpy(dtype="datetime64[ns]"),
-        window_days,
+    data = _checked_contacts(interactions, window_days, "contact episodes")
+    codes, names = pd.factorize(data["channel"])
+    channel = pd.arrays.IntegerArray(codes.astype(np.int64), codes < 0)
+    marked = kept(thread_table(data, window_days, extra={"channel": channel}))
+    episodes = kept(
+        marked.group_by(EPISODE).aggregate(
+            first_row=marked.row.min(where=marked.begins),
+            start=marked.moment.min(),
+            end=marked.moment.max(),
+            contacts=marked.count(),
+            channels=marked.channel.nunique(),
+            only=marked.channel.max(),
+        )
     )
-    episode = pd.Series(np.cumsum(new_episode), index=data.index, name="episode")
-    grouped = data.groupby(episode, sort=False)
-    # an episode's contacts are one run of rows: its first row is where it starts
-    first = data[new_episode].set_index(episode[new_episode].to_numpy())
-    paths = _channel_paths(episode.to_numpy(), data["channel"].astype(str).to_numpy())
+    # the channels in order of first use, of the episodes that used more than one
+    crossed = marked.semi_join(episodes.filter(episodes.channels > 1), EPISODE)
+    firsts = crossed.filter(crossed.channel.notnull())
+    firsts = firsts.group_by([*EPISODE, "channel"]).aggregate(used=firsts.seq.min())
+    paths = firsts.group_by(EPISODE).aggregate(
+        codes=firsts.channel.cast("string").group_concat(",", order_by=firsts.used)
+    )
+    found = run(
+        episodes.left_join(paths, EPISODE)
+        .order_by(["customer", "thread", "start"])
+        .select("first_row", "start", "end", "contacts", "channels", "only", "codes")
+    )
+    columns = ["customer_id", "process", "channel", "resolved"]
+    first = data[[c for c in columns if c in data.columns]].take(found["first_row"].to_numpy())
     out = pd.DataFrame(
         {
             "customer_id": frame_values(first["customer_id"]),
-            "process": first["process"].to_numpy(),
-            "start": grouped["date"].min().to_numpy(),
-            "end": grouped["date"].max().to_numpy(),
-            "contacts": grouped.size().to_numpy(),
-            "channels": grouped["channel"].nunique().to_numpy(),
-            "channel_path": paths,
-            "first_channel": first["channel"].to_numpy(),
+            "process": frame_values(first["process"]),
+            "start": _dates_like(found["start"], data["date"]),
+            "end": _dates_like(found["end"], data["date"]),
+            "contacts": found["contacts"].to_numpy(dtype=np.int64),
+            "channels": found["channels"].to_numpy(dtype=np.int64),
+            "channel_path": _channel_paths(found, names),
+            "first_channel": frame_values(first["channel"]),
         }
     )
     out["repeat"] = out["contacts"] > 1
@@ -93,27 +146,66 @@ def contact_episodes(interactions: pd.DataFrame, window_days: int = 14) -> pd.Da
         )
     else:
         out["resolved_first_contact"] = pd.array([pd.NA] * len(out), dtype="boolean")
-    return out.reset_index(drop=True)
+    return out
 
 
-#: Nanoseconds in a day: contact times are compared as whole days between them.
-_NS_PER_DAY = 86_400 * 10**9
+def _checked_contacts(interactions: pd.DataFrame, window_days: int, step: str) -> pd.DataFrame:
+    """The interactions, checked for what episodes need (``step`` names the analysis)."""
+    if window_days < 0:
+        raise ParameterError(f"window_days must be zero or more, got {window_days}")
+    return need_table(
+        interactions, "interactions", ("customer_id", "date", "channel", "process"), step
+    )
 
 
-def _episode_begins(
-    customer: np.ndarray, process: np.ndarray, when: np.ndarray, window_days: int
-) -> np.ndarray:
-    """Whether each contact begins an episode; the contacts are in thread order.
+#: The columns that name an episode in :func:`thread_table`: its customer, its process,
+#: and its number in that thread (1, 2, ...).
+EPISODE = ("customer", "thread", "n")
 
-    The one rule of an episode: a contact continues the one before it when both are of
-    the same customer and process and no more than ``window_days`` whole days apart.
+
+def thread_table(
+    data: pd.DataFrame,
+    window_days: int,
+    *,
+    end: pd.Timestamp | None = None,
+    customers: np.ndarray | None = None,
+    extra: dict | None = None,
+):
+    """The contacts as an engine table, each marked with its episode.
+
+    Contacts without a customer, process or date are left out, and so are those after
+    ``end``. Each row has ``customer``, ``thread`` (the process), ``moment`` (the
+    contact's date), ``row`` (its row in ``data``), the marks of
+    :func:`crmlib.data.line_facts.thread_marks` (``begins``, ``followed``), ``n`` (its
+    episode's number in the thread: 1, 2, ...; the episode is :data:`EPISODE`) and
+    ``seq`` (its place in the thread, in order of date, then row); plus the ``extra``
+    columns (arrays of one value per row of ``data``). ``customers`` are the rows'
+    customer numbers, when the caller has them: ids are then not compared as text.
     """
-    same_thread = np.zeros(len(when), dtype=bool)
-    same_thread[1:] = (customer[1:] == customer[:-1]) & (process[1:] == process[:-1])
-    # whole days between contacts, as pandas' Timedelta.days counts them (floored)
-    gap = np.zeros(len(when), dtype=np.int64)
-    gap[1:] = np.diff(when.astype("datetime64[ns]").view(np.int64)) // _NS_PER_DAY
-    return ~(same_thread & (gap <= window_days))
+    import ibis
+
+    when = data["date"]
+    if not pd.api.types.is_datetime64_any_dtype(when):
+        when = pd.to_datetime(when, errors="coerce")
+    columns = {"moment": when, "row": np.arange(len(data), dtype=np.int64), **(extra or {})}
+    if customers is not None:
+        columns["customer"] = pd.arrays.IntegerArray(customers, customers < 0)
+    table = engine_table(
+        data, ["process"] if customers is not None else ["customer_id", "process"], columns
+    )
+    table = table.rename(thread="process")
+    if customers is None:
+        table = table.rename(customer="customer_id")
+    known = table.customer.notnull() & table.thread.notnull() & table.moment.notnull()
+    if end is not None:
+        known &= table.moment <= stamp(end)
+    order = ("moment", "row")
+    marked = thread_marks(table.filter(known), window_days, order_by=order)
+    # the same window as the marks': the engine sorts the contacts once
+    thread = ibis.cumulative_window(group_by=["customer", "thread"], order_by=list(order))
+    return marked.mutate(
+        n=marked.begins.cast("int64").sum().over(thread), seq=ibis.row_number().over(thread)
+    )
 
 
 def episode_starts(
@@ -126,8 +218,7 @@ def episode_starts(
     """When each contact episode starts and how many contacts it took, and nothing else.
 
     The episodes of :func:`contact_episodes` (the same rule), for counting them over a
-    large history: contacts are put in thread order by numbers for customer and
-    process, so no text is compared or copied per contact.
+    large history: only the starts and sizes come back from the engine.
 
     Parameters
     ----------
@@ -147,74 +238,47 @@ def episode_starts(
         One row per episode, in no particular order: ``start`` (the first contact's
         date) and ``contacts``.
     """
-    if window_days < 0:
-        raise ParameterError(f"window_days must be zero or more, got {window_days}")
-    data = need_table(
-        interactions,
-        "interactions",
-        ("customer_id", "date", "channel", "process"),
-        "contact episodes",
+    data = _checked_contacts(interactions, window_days, "contact episodes")
+    marked = thread_table(data, window_days, end=end, customers=customers)
+    episodes = marked.group_by(EPISODE).aggregate(
+        start=marked.moment.min(), contacts=marked.count()
     )
-    when = pd.to_datetime(data["date"], errors="coerce").to_numpy(dtype="datetime64[ns]")
-    process, _ = pd.factorize(data["process"])
-    customer = pd.factorize(data["customer_id"])[0] if customers is None else customers
-    known = (customer >= 0) & (process >= 0) & ~np.isnat(when)
-    if end is not None:
-        known &= when <= np.datetime64(pd.Timestamp(end), "ns")
-    rows = np.flatnonzero(known)
-    # thread order: customer, process, date (a stable sort keeps a day's contacts in order)
-    order = rows[np.lexsort((when[rows], process[rows], customer[rows]))]
-    when = when[order]
-    begins = _episode_begins(customer[order], process[order], when, window_days)
-    episode = np.cumsum(begins) - 1
+    found = run(episodes.select("start", "contacts"))
     return pd.DataFrame(
         {
-            "start": when[begins],
-            "contacts": np.bincount(episode, minlength=int(begins.sum())),
+            "start": _dates_like(found["start"], data["date"]),
+            "contacts": found["contacts"].to_numpy(dtype=np.int64),
         }
     )
 
 
-def _channel_paths(episode: np.ndarray, channel: np.ndarray) -> np.ndarray:
+def _dates_like(values: pd.Series, dates: pd.Series) -> np.ndarray:
+    """Dates from the engine in the unit of the table's own date column (pandas reads a
+    text date as microseconds, a loaded table holds nanoseconds)."""
+    unit = dates.dtype if pd.api.types.is_datetime64_dtype(dates.dtype) else "datetime64[ns]"
+    return values.to_numpy(dtype=unit)
+
+
+def _channel_paths(found: pd.DataFrame, names) -> np.ndarray:
     """Each episode's channels in order of first use, each once (``"webshop > shop"``).
 
-    ``episode`` numbers the contacts' episodes in ascending runs (1, 1, 2, 3, 3...).
-    The paths are built without Python per episode (a base has millions): each episode's
-    channel codes form one row of a small matrix, and only its distinct rows are joined
-    into text.
+    ``found`` holds per episode ``channels`` (distinct), ``only`` (the channel's number,
+    for one) and ``codes`` (the numbers in order, ``"0,2"``, for more than one).
+    ``names`` are the channels by number; a few hundred distinct paths are made text.
     """
-    # channels numbered in order of first use (as factorising the firsts would number them)
-    numbers, names = pd.factorize(channel)
-    firsts = pd.DataFrame({"episode": episode, "channel": numbers}).drop_duplicates()
-    codes = firsts["channel"].to_numpy()
-    runs = firsts["episode"].to_numpy()
-    starts = np.r_[True, runs[1:] != runs[:-1]] if len(runs) else np.zeros(0, dtype=bool)
-    group = np.cumsum(starts) - 1
-    position = np.arange(len(runs)) - np.flatnonzero(starts)[group]
-    width = int(position.max()) + 1 if len(runs) else 1
-    matrix = np.full((int(starts.sum()), width), -1, dtype=np.int32)
-    matrix[group, position] = codes
-    rows, inverse = _distinct_rows(matrix, len(names))
-    words = np.asarray(names, dtype=object)
-    labels = np.asarray([" > ".join(words[row[row >= 0]]) for row in rows], dtype=object)
-    return labels[inverse.ravel()]
-
-
-def _distinct_rows(matrix: np.ndarray, symbols: int) -> tuple[np.ndarray, np.ndarray]:
-    """``np.unique(matrix, axis=0, return_inverse=True)`` for small codes (-1 to symbols-1).
-
-    Each row is read as one number in base ``symbols + 1``, so a million rows are told
-    apart as a million numbers rather than sorted as rows (3 s). Rows too wide for one
-    64-bit number go the NumPy way.
-    """
-    base = symbols + 1
-    if matrix.shape[1] * np.log2(max(base, 2)) >= 62:
-        rows, inverse = np.unique(matrix, axis=0, return_inverse=True)
-        return rows, np.asarray(inverse).ravel()
-    weights = base ** np.arange(matrix.shape[1] - 1, -1, -1, dtype=np.int64)
-    keys = (matrix.astype(np.int64) + 1) @ weights
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    return matrix[first], np.asarray(inverse).ravel()
+    labels = np.asarray([str(name) for name in names] + [""], dtype=object)
+    channels = found["channels"].to_numpy(dtype=np.int64)
+    only = found["only"].to_numpy(dtype=float, na_value=np.nan)
+    only = np.where(channels == 1, np.nan_to_num(only, nan=len(names)), len(names))
+    out = labels[only.astype(np.int64)]
+    several = channels > 1
+    if several.any():
+        codes = pd.Series(found["codes"].to_numpy()[several])
+        text = {
+            key: " > ".join(labels[int(code)] for code in key.split(",")) for key in codes.unique()
+        }
+        out[several] = codes.map(text).to_numpy(dtype=object)
+    return out
 
 
 def episode_summary(episodes: pd.DataFrame, by: str = "process") -> pd.DataFrame:
@@ -429,19 +493,17 @@ def channel_handovers(
         the window), ``resolved`` (the new channel's contact resolved it; NA without the
         column or the value) and ``continued`` (boolean; NA when not known).
     """
-    data = sorted_contacts(interactions, window_days, "channel handovers")
+    order = thread_order(interactions, window_days, "channel handovers")
+    columns = ["customer_id", "process", "channel", "date", "resolved"]
+    data = interactions[[c for c in columns if c in interactions.columns]].take(order.rows)
     customer = data["customer_id"].to_numpy(dtype=object)
     process = data["process"].to_numpy(dtype=object)
     channel = data["channel"].astype(str).str.strip().to_numpy(dtype=object)
-    gap = data["date"].diff().dt.days.to_numpy(dtype=float)
     # linked[i]: contact i follows contact i-1 in the same episode.
-    linked = np.zeros(len(data), dtype=bool)
-    linked[1:] = (customer[1:] == customer[:-1]) & (process[1:] == process[:-1])
-    linked &= gap <= window_days
+    linked = ~order.begins
     moved = np.zeros(len(data), dtype=bool)
     moved[1:] = linked[1:] & (channel[1:] != channel[:-1])
-    followed = np.zeros(len(data), dtype=bool)
-    followed[:-1] = linked[1:]
+    followed = order.followed.copy()  # the kept order is not written to
     if "resolved" in data.columns:
         resolved = pd.array(data["resolved"].astype("boolean").to_numpy(), dtype="boolean")
     else:

@@ -41,7 +41,7 @@ import pandas as pd
 
 from crmlib.analytics.checks import need_table
 from crmlib.analytics.contacts import channel_handovers as contact_handovers
-from crmlib.analytics.contacts import sorted_contacts
+from crmlib.analytics.contacts import thread_order
 from crmlib.data.frames_engine import engine_table, kept, run, small_table
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.text import translate
@@ -104,22 +104,21 @@ def contact_threads(interactions: pd.DataFrame, window_days: int = 14) -> pd.Dat
         episode), ``previous_channel`` (missing for a first contact) and ``last`` (the
         episode's last contact).
     """
-    data = sorted_contacts(interactions, window_days, "the orchestration checks")
+    order = thread_order(interactions, window_days, "the orchestration checks")
+    columns = ["customer_id", "process", "date", "channel", "resolved", "direction"]
+    data = interactions[[c for c in columns if c in interactions.columns]].take(order.rows)
     customer = _text(data["customer_id"])
     process = _text(data["process"])
     channel = _text(data["channel"])
-    gap = data["date"].diff().dt.days.to_numpy(dtype=float)
-    same = np.zeros(len(data), dtype=bool)
-    same[1:] = (customer[1:] == customer[:-1]) & (process[1:] == process[:-1])
-    same &= gap <= window_days
-    episode = np.cumsum(~same) - 1
-    start = np.flatnonzero(~same)
+    # same[i]: contact i continues the episode of contact i - 1
+    same = ~order.begins
+    episode = np.cumsum(order.begins) - 1
+    start = np.flatnonzero(order.begins)
     position = np.arange(len(data)) - start[episode] if len(data) else np.zeros(0, dtype=int)
     previous = np.empty(len(data), dtype=object)
     previous[:] = None
     previous[1:][same[1:]] = channel[:-1][same[1:]]
-    last = np.ones(len(data), dtype=bool)
-    last[:-1] = ~same[1:]
+    last = ~order.followed
     return pd.DataFrame(
         {
             "customer_id": customer,

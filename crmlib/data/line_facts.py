@@ -305,19 +305,39 @@ def contact_facts(
     return ContactFacts(table=table.sort_index(), costed=bool(costed))
 
 
+def thread_marks(contacts, window_days: int, order_by=("moment",)):
+    """Each contact marked where it begins an episode and whether the next one continues it.
+
+    The one rule of a contact episode (the vocabulary's ``contact_episode``): a contact
+    continues the one before it in its thread (one customer, one process, by date) when
+    they are no more than ``window_days`` whole days apart, floored. ``contacts`` is an
+    Ibis table with ``customer``, ``thread`` and ``moment`` (a timestamp); ``order_by``
+    puts a thread's contacts in order (the moment, then what breaks a tie). Adds
+    ``begins`` (no contact before it continues into it) and ``followed`` (the next
+    contact of its thread continues its episode).
+    """
+    import ibis
+
+    thread = ibis.window(group_by=["customer", "thread"], order_by=list(order_by))
+    seconds = contacts.moment.epoch_seconds()
+    before = seconds.lag().over(thread)
+    after = seconds.lead().over(thread)
+    day = 86_400
+    return contacts.mutate(
+        begins=before.isnull() | ((seconds - before) // day > window_days),
+        followed=after.notnull() & ((after - seconds) // day <= window_days),
+    )
+
+
 def episode_counts(
     interactions, window_days: int, *, start: pd.Timestamp, end: pd.Timestamp
 ) -> tuple[int, int]:
     """The contact episodes that start in the window, and how many took a repeat contact.
 
-    The rule of :func:`crmlib.analytics.contacts.episode_starts`: a contact continues the
-    one before it in its thread (one customer, one process, by date) when they are no
-    more than ``window_days`` whole days apart. Episodes are formed on the whole history
-    up to ``end``. An episode starts where a contact does not continue the one before;
-    it took a repeat contact when the next contact of its thread continues it.
+    Episodes follow :func:`thread_marks`, formed on the whole history up to ``end``. An
+    episode starts where a contact does not continue the one before; it took a repeat
+    contact when the next contact of its thread continues it.
     """
-    import ibis
-
     c = interactions
     contacts = c.mutate(
         customer=ids_as_parsed(c.customer_id),
@@ -330,21 +350,12 @@ def episode_counts(
         & contacts.moment.notnull()
         & (contacts.moment <= stamp(end))
     )
-    thread = ibis.window(group_by=["customer", "thread"], order_by="moment")
-    seconds = contacts.moment.epoch_seconds()
-    before = seconds.lag().over(thread)
-    after = seconds.lead().over(thread)
-    # whole days between two contacts, floored as the loaded path counts them
-    day = 86_400
-    ordered = contacts.mutate(
-        begins=before.isnull() | ((seconds - before) // day > window_days),
-        repeated=after.notnull() & ((after - seconds) // day <= window_days),
-    )
+    ordered = thread_marks(contacts, window_days)
     starts = ordered.filter(
         ordered.begins & (ordered.moment > stamp(start)) & (ordered.moment <= stamp(end))
     )
     counted = starts.aggregate(
-        episodes=starts.count(), repeats=starts.count(where=starts.repeated)
+        episodes=starts.count(), repeats=starts.count(where=starts.followed)
     ).execute()
     return int(counted["episodes"].iloc[0]), int(counted["repeats"].iloc[0])
 

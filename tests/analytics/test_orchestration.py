@@ -331,3 +331,37 @@ def test_scorecard_counts_each_dimension(contacts, shop):
     assert card.loc["contact moments", "rate"] == 0.5
     assert card.loc["products", ["checked", "mismatches"]].tolist() == [4, 2]
     assert np.isnan(card.loc["customers", "rate"])
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_threads_are_the_episodes_contact_by_contact(seed):
+    # the orchestration checks read each contact with its episode: the same episodes, in
+    # the same order, as contact_episodes forms, with ties, times and missing values
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 500))
+    frame = pd.DataFrame(
+        {
+            "customer_id": rng.choice(["a", "b", "c", None], n),
+            "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 2000, n), "h"),
+            "channel": rng.choice(["web", "shop", "call centre"], n),
+            "process": rng.choice(["billing", "sales", None], n),
+        }
+    )
+    window = int(rng.integers(0, 15))
+    threads = o.contact_threads(frame, window)
+    episodes = contact_episodes(frame, window)
+    grouped = threads.groupby("episode", sort=True)
+    assert grouped.ngroups == len(episodes)
+    assert grouped.size().tolist() == episodes["contacts"].tolist()
+    assert grouped["date"].min().tolist() == episodes["start"].tolist()
+    assert grouped["channel"].first().tolist() == episodes["first_channel"].tolist()
+    assert grouped["customer_id"].first().tolist() == episodes["customer_id"].tolist()
+    # positions count up from 0 within an episode, the last contact is marked last
+    assert (threads["position"] == threads.groupby("episode").cumcount()).all()
+    assert (threads["last"] == (threads["position"] == grouped["position"].transform("max"))).all()
+    later = threads["position"] > 0
+    assert (
+        threads.loc[later, "previous_channel"].tolist()
+        == threads["channel"].shift().loc[later].tolist()
+    )
+    assert threads.loc[~later, "previous_channel"].isna().all()
