@@ -64,7 +64,7 @@ def thread_order(interactions: pd.DataFrame, window_days: int, step: str) -> Thr
 
 
 def _thread_order(data: pd.DataFrame, window_days: int) -> ThreadOrder:
-    marked = thread_table(data, window_days)
+    marked, _ = _marked_contacts(data, window_days)
     found = run(
         marked.order_by(["customer", "thread", "moment", "row"]).select("row", "begins", "followed")
     )
@@ -73,6 +73,24 @@ def _thread_order(data: pd.DataFrame, window_days: int) -> ThreadOrder:
         begins=found["begins"].to_numpy(dtype=bool),
         followed=found["followed"].to_numpy(dtype=bool),
     )
+
+
+def _marked_contacts(data: pd.DataFrame, window_days: int):
+    """:func:`thread_table` of the contacts with their channel as a number, held by the
+    engine, and the channels by number; kept with a loaded table for its kernel.
+
+    A model forms its episodes and reads the thread order of the same contacts with the
+    same window (Payne & Frow's continuity does both): the engine marks them once.
+    """
+
+    def mark():
+        codes, names = pd.factorize(data["channel"])
+        channel = pd.arrays.IntegerArray(codes.astype(np.int64), codes < 0)
+        return kept(thread_table(data, window_days, extra={"channel": channel})), names
+
+    if is_loaded(data):
+        return derived(data, "marked contacts", int(window_days), mark)
+    return mark()
 
 
 def contact_episodes(interactions: pd.DataFrame, window_days: int = 14) -> pd.DataFrame:
@@ -99,9 +117,7 @@ def contact_episodes(interactions: pd.DataFrame, window_days: int = 14) -> pd.Da
         first contact resolved it; NA without the ``resolved`` column).
     """
     data = _checked_contacts(interactions, window_days, "contact episodes")
-    codes, names = pd.factorize(data["channel"])
-    channel = pd.arrays.IntegerArray(codes.astype(np.int64), codes < 0)
-    marked = kept(thread_table(data, window_days, extra={"channel": channel}))
+    marked, names = _marked_contacts(data, window_days)
     episodes = kept(
         marked.group_by(EPISODE).aggregate(
             first_row=marked.row.min(where=marked.begins),
