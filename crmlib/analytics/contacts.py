@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from crmlib.analytics.checks import need_table
-from crmlib.data.frames_engine import engine_table, kept, run
+from crmlib.data.frames_engine import engine_table, run
 from crmlib.data.line_facts import stamp, thread_marks
 from crmlib.errors import ParameterError
 from crmlib.loaded import derived, is_loaded
@@ -64,7 +64,7 @@ def thread_order(interactions: pd.DataFrame, window_days: int, step: str) -> Thr
 
 
 def _thread_order(data: pd.DataFrame, window_days: int) -> ThreadOrder:
-    marked, _ = _marked_contacts(data, window_days)
+    marked = thread_table(data, window_days)
     found = run(
         marked.order_by(["customer", "thread", "moment", "row"]).select("row", "begins", "followed")
     )
@@ -75,29 +75,12 @@ def _thread_order(data: pd.DataFrame, window_days: int) -> ThreadOrder:
     )
 
 
-def _marked_contacts(data: pd.DataFrame, window_days: int):
-    """:func:`thread_table` of the contacts with their channel as a number, held by the
-    engine, and the channels by number; kept with a loaded table for its kernel.
-
-    A model forms its episodes and reads the thread order of the same contacts with the
-    same window (Payne & Frow's continuity does both): the engine marks them once.
-    """
-
-    def mark():
-        codes, names = pd.factorize(data["channel"])
-        channel = pd.arrays.IntegerArray(codes.astype(np.int64), codes < 0)
-        return kept(thread_table(data, window_days, extra={"channel": channel})), names
-
-    if is_loaded(data):
-        return derived(data, "marked contacts", int(window_days), mark)
-    return mark()
-
-
 def contact_episodes(interactions: pd.DataFrame, window_days: int = 14) -> pd.DataFrame:
     """Group contacts into episodes: one customer, one process, no gap over ``window_days``.
 
-    The episodes are formed by the kernel's DuckDB (:func:`thread_table`), which sends
-    back one row per episode; the contacts are not sorted or copied in pandas.
+    The kernel's DuckDB puts the contacts in thread order and marks where each episode
+    begins (:func:`thread_order`, kept with a loaded table for its kernel); an episode
+    is a run of that order, summed here without copying or sorting the contacts.
 
     Parameters
     ----------
@@ -117,40 +100,29 @@ def contact_episodes(interactions: pd.DataFrame, window_days: int = 14) -> pd.Da
         first contact resolved it; NA without the ``resolved`` column).
     """
     data = _checked_contacts(interactions, window_days, "contact episodes")
-    marked, names = _marked_contacts(data, window_days)
-    episodes = kept(
-        marked.group_by(EPISODE).aggregate(
-            first_row=marked.row.min(where=marked.begins),
-            start=marked.moment.min(),
-            end=marked.moment.max(),
-            contacts=marked.count(),
-            channels=marked.channel.nunique(),
-            only=marked.channel.max(),
-        )
-    )
-    # the channels in order of first use, of the episodes that used more than one
-    crossed = marked.semi_join(episodes.filter(episodes.channels > 1), EPISODE)
-    firsts = crossed.filter(crossed.channel.notnull())
-    firsts = firsts.group_by([*EPISODE, "channel"]).aggregate(used=firsts.seq.min())
-    paths = firsts.group_by(EPISODE).aggregate(
-        codes=firsts.channel.cast("string").group_concat(",", order_by=firsts.used)
-    )
-    found = run(
-        episodes.left_join(paths, EPISODE)
-        .order_by(["customer", "thread", "start"])
-        .select("first_row", "start", "end", "contacts", "channels", "only", "codes")
-    )
+    order = thread_order(data, window_days, "contact episodes")
+    rows, begins = order.rows, order.begins
+    # the contacts in thread order: an episode is a run of them, from a contact that
+    # begins one up to the contact no later one of its thread continues
+    episode = np.cumsum(begins) - 1
+    when = data["date"]
+    if not pd.api.types.is_datetime64_any_dtype(when):
+        when = pd.to_datetime(when, errors="coerce")
+    when = when.to_numpy()[rows]
+    codes, names = pd.factorize(data["channel"])
+    codes = codes[rows]
+    used = _distinct(episode[codes >= 0] * (len(names) + 1) + codes[codes >= 0])
     columns = ["customer_id", "process", "channel", "resolved"]
-    first = data[[c for c in columns if c in data.columns]].take(found["first_row"].to_numpy())
+    first = data[[c for c in columns if c in data.columns]].take(rows[begins])
     out = pd.DataFrame(
         {
             "customer_id": frame_values(first["customer_id"]),
             "process": frame_values(first["process"]),
-            "start": _dates_like(found["start"], data["date"]),
-            "end": _dates_like(found["end"], data["date"]),
-            "contacts": found["contacts"].to_numpy(dtype=np.int64),
-            "channels": found["channels"].to_numpy(dtype=np.int64),
-            "channel_path": _channel_paths(found, names),
+            "start": when[begins],
+            "end": when[~order.followed],
+            "contacts": np.diff(np.r_[np.flatnonzero(begins), len(rows)]),
+            "channels": np.bincount(used // (len(names) + 1), minlength=int(begins.sum())),
+            "channel_path": _channel_paths(episode, codes, names),
             "first_channel": frame_values(first["channel"]),
         }
     )
@@ -275,26 +247,53 @@ def _dates_like(values: pd.Series, dates: pd.Series) -> np.ndarray:
     return values.to_numpy(dtype=unit)
 
 
-def _channel_paths(found: pd.DataFrame, names) -> np.ndarray:
+def _channel_paths(episode: np.ndarray, codes: np.ndarray, names) -> np.ndarray:
     """Each episode's channels in order of first use, each once (``"webshop > shop"``).
 
-    ``found`` holds per episode ``channels`` (distinct), ``only`` (the channel's number,
-    for one) and ``codes`` (the numbers in order, ``"0,2"``, for more than one).
-    ``names`` are the channels by number; a few hundred distinct paths are made text.
+    ``episode`` numbers the contacts' episodes in ascending runs (0, 0, 1, 2, 2...);
+    ``codes`` are their channels as numbers into ``names`` (-1 where missing). The paths
+    are built without Python per episode (a base has millions): each episode's channel
+    codes form one row of a small matrix, and only its distinct rows become text.
     """
-    labels = np.asarray([str(name) for name in names] + [""], dtype=object)
-    channels = found["channels"].to_numpy(dtype=np.int64)
-    only = found["only"].to_numpy(dtype=float, na_value=np.nan)
-    only = np.where(channels == 1, np.nan_to_num(only, nan=len(names)), len(names))
-    out = labels[only.astype(np.int64)]
-    several = channels > 1
-    if several.any():
-        codes = pd.Series(found["codes"].to_numpy()[several])
-        text = {
-            key: " > ".join(labels[int(code)] for code in key.split(",")) for key in codes.unique()
-        }
-        out[several] = codes.map(text).to_numpy(dtype=object)
-    return out
+    firsts = pd.DataFrame({"episode": episode, "channel": codes}).drop_duplicates()
+    used = firsts["channel"].to_numpy()
+    runs = firsts["episode"].to_numpy()
+    starts = np.r_[True, runs[1:] != runs[:-1]] if len(runs) else np.zeros(0, dtype=bool)
+    group = np.cumsum(starts) - 1
+    position = np.arange(len(runs)) - np.flatnonzero(starts)[group]
+    width = int(position.max()) + 1 if len(runs) else 1
+    matrix = np.full((int(starts.sum()), width), -1, dtype=np.int32)
+    matrix[group, position] = used
+    rows, inverse = _distinct_rows(matrix, len(names))
+    words = np.asarray([str(name) for name in names], dtype=object)
+    labels = np.asarray([" > ".join(words[row[row >= 0]]) for row in rows], dtype=object)
+    return labels[inverse.ravel()]
+
+
+def _distinct_rows(matrix: np.ndarray, symbols: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(matrix, axis=0, return_inverse=True)`` for small codes (-1 to symbols-1).
+
+    Each row is read as one number in base ``symbols + 1``, so a million rows are told
+    apart as a million numbers rather than sorted as rows (3 s). Rows too wide for one
+    64-bit number go the NumPy way.
+    """
+    base = symbols + 1
+    if matrix.shape[1] * np.log2(max(base, 2)) >= 62:
+        rows, inverse = np.unique(matrix, axis=0, return_inverse=True)
+        return rows, np.asarray(inverse).ravel()
+    weights = base ** np.arange(matrix.shape[1] - 1, -1, -1, dtype=np.int64)
+    keys = (matrix.astype(np.int64) + 1) @ weights
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    return matrix[first], np.asarray(inverse).ravel()
+
+
+def _distinct(keys: np.ndarray) -> np.ndarray:
+    """The distinct whole numbers of ``keys`` (all 0 or more), ascending."""
+    if not len(keys):
+        return keys
+    marked = np.zeros(int(keys.max()) + 1, dtype=bool)
+    marked[keys] = True
+    return np.flatnonzero(marked)
 
 
 def episode_summary(episodes: pd.DataFrame, by: str = "process") -> pd.DataFrame:
