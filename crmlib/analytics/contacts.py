@@ -11,8 +11,9 @@ consecutive contacts. Episodes are how the workbook measures what several models
 - QCI's customer experience: repeat contacts and first-contact resolution.
 
 The rule is written once, as an engine expression
-(:func:`crmlib.data.line_facts.thread_marks`): the kernel's DuckDB forms the episodes of a
-loaded table (:func:`thread_table`) as the company's database forms the base's.
+(:func:`crmlib.data.line_facts.thread_marks`): the kernel's DuckDB puts a loaded table's
+contacts in thread order and marks where each episode begins (:func:`thread_order`), as the
+company's database does for the base's counts.
 
 Functions take the interactions table (see :mod:`crmlib.data.schema`) and return
 DataFrames with documented columns; they never change their input.

@@ -20,7 +20,12 @@ import numpy as np
 import pandas as pd
 
 from crmlib.analytics.checks import need_table
-from crmlib.analytics.contacts import contact_episodes, episode_summary, satisfaction_by
+from crmlib.analytics.contacts import (
+    contact_episodes,
+    episode_summary,
+    satisfaction_by,
+    thread_order,
+)
 from crmlib.analytics.needs import net_promoter_score
 from crmlib.errors import MissingDataError, ParameterError
 from crmlib.text import translate
@@ -224,8 +229,8 @@ def repeat_contacts(
     start, end : date-like, optional
         Count episodes that start after ``start`` up to and including ``end``.
     episodes : DataFrame, optional
-        :func:`crmlib.analytics.contacts.contact_episodes` of ``interactions``, when
-        already computed; ``window_days`` is then not used.
+        :func:`crmlib.analytics.contacts.contact_episodes` of ``interactions`` with the
+        same ``window_days``, when already computed.
 
     Returns
     -------
@@ -242,7 +247,6 @@ def repeat_contacts(
         ("customer_id", "date", "channel", "process"),
         "repeat contacts",
     )
-    data = data.dropna(subset=["customer_id", "date", "process"])
     if episodes is None:
         episodes = contact_episodes(data, window_days)
     keep = np.ones(len(episodes), dtype=bool)
@@ -250,27 +254,24 @@ def repeat_contacts(
         keep &= (episodes["start"] > pd.Timestamp(start)).to_numpy(dtype=bool)
     if end is not None:
         keep &= (episodes["start"] <= pd.Timestamp(end)).to_numpy(dtype=bool)
+    repeated = episodes["repeat"].to_numpy(dtype=bool)
     episodes = episodes.assign(episode=np.arange(len(episodes)))[keep]
     if episodes.empty:
         raise MissingDataError(translate("repeat contacts needs contacts in the period"))
-    # Each contact belongs to the last episode of its customer and process that started on
-    # or before it: episodes of one thread never overlap.
-    keys = ["customer_id", "process"]
-    left = data.assign(**{k: data[k].astype(str).to_numpy(dtype=object) for k in keys})
-    right = episodes[[*keys, "start", "end", "episode", "repeat"]].assign(
-        **{k: episodes[k].astype(str).to_numpy(dtype=object) for k in keys}
-    )
-    matched = pd.merge_asof(
-        left.sort_values("date", kind="mergesort"),
-        right.sort_values("start", kind="mergesort"),
-        left_on="date",
-        right_on="start",
-        by=keys,
-        direction="backward",
-    )
-    matched = matched[
-        (matched["episode"].notna() & (matched["date"] <= matched["end"])).to_numpy(bool)
-    ]
+    # each contact's episode, read from the thread order the episodes are formed from
+    order = thread_order(data, window_days, "repeat contacts")
+    episode_of = np.cumsum(order.begins) - 1
+    counted = keep[episode_of]
+    rows, episode_of = order.rows[counted], episode_of[counted]
+    # in date order (then row), as the contacts' costs and scores have always been added
+    when = data["date"]
+    if not pd.api.types.is_datetime64_any_dtype(when):
+        when = pd.to_datetime(when, errors="coerce")
+    by_date = np.lexsort((rows, when.to_numpy()[rows]))
+    columns = [c for c in ("channel", "satisfaction") if c in data.columns]
+    matched = data[columns].take(rows[by_date]).reset_index(drop=True)
+    matched["episode"] = episode_of[by_date]
+    matched["repeat"] = repeated[episode_of[by_date]]
     if channels is not None and {"channel", "cost_per_contact"} <= set(channels.columns):
         rate = (
             channels.assign(channel=channels["channel"].astype(str).str.strip())

@@ -122,3 +122,57 @@ def test_on_the_sample_complaints_score_lowest(sample_dir):
     repeats = repeat_contacts(company.interactions, company.channels)
     # repeat episodes leave customers less satisfied than settled ones
     assert repeats.loc["all", "satisfaction_repeat"] < repeats.loc["all", "satisfaction_single"]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_repeat_contacts_place_each_contact_in_its_episode(seed, channels):
+    # each contact's episode comes from the order the episodes are formed in; this places
+    # them again one by one (a thread's contacts by date, then row) and checks the sums
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(50, 600))
+    frame = pd.DataFrame(
+        {
+            "customer_id": rng.choice(["a", "b", "c", None], n),
+            "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 3000, n), "h"),
+            "channel": rng.choice(["call centre", "e-mail", "store"], n),
+            "process": rng.choice(["billing", "sales", None], n),
+            "satisfaction": rng.choice([1.0, 2.0, 3.0, 4.0, 5.0, np.nan], n),
+        }
+    )
+    window = int(rng.integers(1, 15))
+    start, end = pd.Timestamp("2024-02-01"), pd.Timestamp("2024-04-01")
+    cost_of = channels.set_index("channel")["cost_per_contact"]
+    known = frame.dropna(subset=["customer_id", "process"])
+    known = known.sort_values(["customer_id", "process", "date"], kind="mergesort")
+    extra_cost, single, repeat, previous, run = 0.0, [], [], None, []
+    runs = []
+    for contact in known.itertuples(index=False):
+        if not (
+            previous is not None
+            and (contact.customer_id, contact.process) == (previous.customer_id, previous.process)
+            and (contact.date - previous.date).days <= window
+        ):
+            run = []
+            runs.append(run)
+        run.append(contact)
+        previous = contact
+    counted = [r for r in runs if start < r[0].date <= end]
+    for r in counted:
+        extra_cost += sum(cost_of[c.channel] for c in r[1:])
+        scores = [c.satisfaction for c in r if not np.isnan(c.satisfaction)]
+        (repeat if len(r) > 1 else single).extend(scores)
+    if not counted:
+        with pytest.raises(MissingDataError):
+            repeat_contacts(frame, channels, window_days=window, start=start, end=end)
+        return
+    table = repeat_contacts(frame, channels, window_days=window, start=start, end=end)
+    total = table.loc["all"]
+    assert total["episodes"] == len(counted)
+    assert total["extra_contacts"] == sum(len(r) - 1 for r in counted)
+    assert total["extra_cost"] == pytest.approx(extra_cost)
+    assert total["satisfaction_single"] == pytest.approx(
+        np.mean(single) if single else np.nan, nan_ok=True
+    )
+    assert total["satisfaction_repeat"] == pytest.approx(
+        np.mean(repeat) if repeat else np.nan, nan_ok=True
+    )

@@ -38,6 +38,7 @@ from crmlib.analytics.contacts import (
     channel_mix,
     contact_episodes,
     handover_summary,
+    thread_order,
 )
 from crmlib.analytics.kpis import contact_costs
 from crmlib.analytics.vocabulary import definition
@@ -121,69 +122,26 @@ class Continuity:
 
 
 def episode_costs(
-    interactions: pd.DataFrame, episodes: pd.DataFrame, channels: pd.DataFrame
+    interactions: pd.DataFrame, channels: pd.DataFrame, window_days: int
 ) -> pd.Series:
     """The cost of the contacts after the first, per episode of :func:`contact_episodes`.
 
-    Each contact is placed in its episode by customer, process and date (episodes of
-    one customer and process never overlap). The first contact's cost is that of the
-    episode's ``first_channel``.
+    Each contact's episode is read from the thread order the episodes are formed from
+    (:func:`crmlib.analytics.contacts.thread_order`): no contact is placed again by
+    customer, process and date. An episode's costs are added in that order (by date,
+    then row); the first contact's is that of the episode's ``first_channel``.
 
     Returns
     -------
     Series of float
-        Indexed like ``episodes``, named ``repeat_cost``.
+        One value per episode of ``contact_episodes(interactions, window_days)``, in its
+        order (indexed from 0), named ``repeat_cost``.
     """
-    contacts = interactions.dropna(subset=["customer_id", "date", "process"])
-    cost = contact_costs(contacts, channels).fillna(0.0).to_numpy()
-    # contacts in date order, as the costs of an episode have always been added up
-    order = np.argsort(contacts["date"].to_numpy(), kind="stable")
-    episode = _episode_of(contacts.iloc[order], episodes)
-    placed = episode >= 0
-    total = (
-        pd.Series(cost[order][placed])
-        .groupby(episode[placed])
-        .sum()
-        .reindex(np.arange(len(episodes)), fill_value=0)
-    )
-    first = contact_costs(episodes.rename(columns={"first_channel": "channel"}), channels)
-    repeat = total.to_numpy() - first.fillna(0.0).to_numpy()
-    return pd.Series(repeat, index=episodes.index, name="repeat_cost")
-
-
-def _episode_of(contacts: pd.DataFrame, episodes: pd.DataFrame) -> np.ndarray:
-    """The row of ``episodes`` each contact belongs to: the last episode of its customer
-    and process that started on or before it (-1 when none did).
-
-    The same placement as an as-of join by customer and process, done on numbers: a
-    customer and process pair and a date become one sortable key, and each contact's
-    episode is found by one binary search instead of a join on text keys.
-    """
-    keys = ["customer_id", "process"]
-    pair = np.zeros(len(contacts) + len(episodes), dtype=np.int64)
-    for key in keys:
-        both = pd.concat(
-            [contacts[key].astype(object), episodes[key].astype(object)], ignore_index=True
-        )
-        codes, uniques = pd.factorize(both)
-        pair = pair * (len(uniques) + 1) + codes
-    moments, rank = np.unique(
-        np.concatenate(
-            [
-                contacts["date"].to_numpy(dtype="datetime64[ns]"),
-                episodes["start"].to_numpy(dtype="datetime64[ns]"),
-            ]
-        ),
-        return_inverse=True,
-    )
-    key = pair * (len(moments) + 1) + np.asarray(rank).ravel()
-    contact_key, episode_key = key[: len(contacts)], key[len(contacts) :]
-    contact_pair, episode_pair = pair[: len(contacts)], pair[len(contacts) :]
-    by_start = np.argsort(episode_key, kind="stable")
-    found = np.searchsorted(episode_key[by_start], contact_key, side="right") - 1
-    row = by_start[np.maximum(found, 0)]
-    same = (found >= 0) & (episode_pair[row] == contact_pair)
-    return np.where(same, row, -1)
+    order = thread_order(interactions, window_days, "the cost of repeat contacts")
+    cost = contact_costs(interactions, channels).fillna(0.0).to_numpy()[order.rows]
+    episode = np.cumsum(order.begins) - 1
+    total = pd.Series(cost).groupby(episode).sum().to_numpy()
+    return pd.Series(total - cost[order.begins], name="repeat_cost")
 
 
 def continuity(
@@ -244,10 +202,13 @@ def _continuity(
     since=None,
 ) -> Continuity:
     episodes = contact_episodes(interactions, window_days=int(window_days))
+    priced = channels is not None and {"channel", "cost_per_contact"} <= set(channels.columns)
+    cost = episode_costs(interactions, channels, int(window_days)) if priced else None
     if since is not None and len(episodes):
         # formed on the whole history, counted when they start in the period
-        episodes = episodes[(episodes["start"] > pd.Timestamp(since)).to_numpy(dtype=bool)]
-        episodes = episodes.reset_index(drop=True)
+        begun = (episodes["start"] > pd.Timestamp(since)).to_numpy(dtype=bool)
+        episodes = episodes[begun].reset_index(drop=True)
+        cost = None if cost is None else cost[begun].reset_index(drop=True)
     if episodes.empty:
         raise MissingDataError(
             translate("cross-channel continuity needs contacts with a customer process")
@@ -266,8 +227,7 @@ def _continuity(
     ).astype(int)
     out["cross_channel_rate"] = out["cross_channel"] / out["episodes"]
     out["repeat_contacts"] = (episodes["contacts"] - 1).where(cross, 0).groupby(by).sum()
-    if channels is not None and {"channel", "cost_per_contact"} <= set(channels.columns):
-        cost = episode_costs(interactions, episodes, channels)
+    if cost is not None:
         out["repeat_cost"] = cost.where(cross, 0.0).groupby(by).sum()
     else:
         out["repeat_cost"] = np.nan

@@ -70,7 +70,12 @@ def customer_experience(
     by_process = experience_by(in_year, needs, by="process", episodes=begun)
     matrix = satisfaction_matrix(in_year) if "satisfaction" in in_year.columns else None
     repeats = repeat_contacts(
-        interactions, company.channels, start=base.year_start, end=base.end, episodes=episodes
+        interactions,
+        company.channels,
+        window_days=window_days,
+        start=base.year_start,
+        end=base.end,
+        episodes=episodes,
     )
     nps = net_promoter_score(needs["nps"]) if needs is not None and "nps" in needs.columns else None
     counted = ()

@@ -258,7 +258,7 @@ def test_episode_costs_place_each_contact_as_an_as_of_join_does(seed):
         }
     )
     episodes = contact_episodes(contacts, window_days=10)
-    cost = pf.multichannel.episode_costs(contacts, episodes, CHANNELS)
+    cost = pf.multichannel.episode_costs(contacts, CHANNELS, 10)
     per_contact = contacts["channel"].map(CHANNELS.set_index("channel")["cost_per_contact"])
     as_text = {"customer_id": object, "process": object}
     placed = pd.merge_asof(
