@@ -409,7 +409,15 @@ def repeat_contacts(
         episodes with more than one), ``repeat_contacts``, ``median_days_to_repeat``
         and ``repeat_cost`` (NaN without a channels table); most episodes first.
     """
-    threads = contact_threads(interactions, window_days)
+    return thread_repeats(contact_threads(interactions, window_days), channels)
+
+
+def thread_repeats(threads: pd.DataFrame, channels: pd.DataFrame | None = None) -> pd.DataFrame:
+    """:func:`repeat_contacts` of contacts already in threads (:func:`contact_threads`).
+
+    ``threads`` may be a selection of whole episodes (those that began in a window, say):
+    leaving an episode out changes no other, so they need not be formed again.
+    """
     sizes = threads.groupby("episode").agg(
         process=("process", "first"), contacts=("position", "size")
     )

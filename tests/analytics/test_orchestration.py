@@ -365,3 +365,27 @@ def test_threads_are_the_episodes_contact_by_contact(seed):
         == threads["channel"].shift().loc[later].tolist()
     )
     assert threads.loc[~later, "previous_channel"].isna().all()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_repeats_of_whole_episodes_need_no_new_threads(seed):
+    # IDOL counts repeat contacts of the episodes that began in a window: those episodes'
+    # threads give what forming them again from their contacts gives
+    rng = np.random.default_rng(seed)
+    n = 800
+    frame = pd.DataFrame(
+        {
+            "customer_id": rng.choice(["a", "b", "c", "d"], n),
+            "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 4000, n), "h"),
+            "channel": rng.choice(["web", "shop", "call centre"], n),
+            "process": rng.choice(["billing", "sales", "complaint"], n),
+        }
+    )
+    channels = pd.DataFrame(
+        {"channel": ["web", "shop", "call centre"], "cost_per_contact": [1.0, 8.0, 6.5]}
+    )
+    threads = o.contact_threads(frame, 10)
+    began = threads.groupby("episode")["date"].transform("min")
+    chosen = threads[(began > pd.Timestamp("2024-02-01")).to_numpy()]
+    again = o.repeat_contacts(chosen[["customer_id", "process", "date", "channel"]], 10, channels)
+    pd.testing.assert_frame_equal(o.thread_repeats(chosen, channels), again)

@@ -422,10 +422,9 @@ def moment_sync(company: Company, window_days: int = 14, base: object | None = N
                 window=base.window,
             )
         )
+    # whole episodes only: leaving one out changes no other
     threads = threads[inside]
-    # whole episodes only: dropping one never joins two others, whose gaps stay too long
-    kept = threads[["customer_id", "process", "date", "channel"]]
-    moments = checks.repeat_contacts(kept, window_days, company.channels)
+    moments = checks.thread_repeats(threads, company.channels)
     sizes = threads.groupby("episode").agg(
         customer_id=("customer_id", "first"),
         process=("process", "first"),
