@@ -165,11 +165,11 @@ def thread_table(
     Contacts without a customer, process or date are left out, and so are those after
     ``end``. Each row has ``customer``, ``thread`` (the process), ``moment`` (the
     contact's date), ``row`` (its row in ``data``), the marks of
-    :func:`crmlib.data.line_facts.thread_marks` (``begins``, ``followed``), ``n`` (its
-    episode's number in the thread: 1, 2, ...; the episode is :data:`EPISODE`) and
-    ``seq`` (its place in the thread, in order of date, then row); plus the ``extra``
-    columns (arrays of one value per row of ``data``). ``customers`` are the rows'
-    customer numbers, when the caller has them: ids are then not compared as text.
+    :func:`crmlib.data.line_facts.thread_marks` (``begins``, ``followed``) and ``n`` (its
+    episode's number in the thread: 1, 2, ...; the episode is :data:`EPISODE`); plus the
+    ``extra`` columns (arrays of one value per row of ``data``). A thread's contacts are
+    in order of date, then row. ``customers`` are the rows' customer numbers, when the
+    caller has them: ids are then not compared as text.
     """
     import ibis
 
@@ -192,9 +192,7 @@ def thread_table(
     marked = thread_marks(table.filter(known), window_days, order_by=order)
     # the same window as the marks': the engine sorts the contacts once
     thread = ibis.cumulative_window(group_by=["customer", "thread"], order_by=list(order))
-    return marked.mutate(
-        n=marked.begins.cast("int64").sum().over(thread), seq=ibis.row_number().over(thread)
-    )
+    return marked.mutate(n=marked.begins.cast("int64").sum().over(thread))
 
 
 def episode_starts(
