@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from crmlib.analytics.needs import need_dimensions
-from crmlib.analytics.profile import probable_duplicates
+from crmlib.analytics.profile import days_per_customer, probable_duplicates
 from crmlib.data.company import Company
 from crmlib.formatting import count, percent
 from crmlib.text import N_, translate
@@ -95,9 +95,8 @@ def _history(company: Company, months: int) -> Check:
 
 
 def _repeat_buyers(company: Company, minimum: int = 50) -> Check:
-    tx = company.transactions
-    days = tx.groupby("customer_id")["date"].nunique()
-    repeaters = int((days >= 2).sum())
+    # a repeat buyer bought on two days or more: the customer picture's count of days
+    repeaters = int((days_per_customer(company.transactions) >= 2).sum())
     found = _words(N_("{n} repeat buyers"), n=count(repeaters))
     if repeaters >= minimum:
         return "yes", found

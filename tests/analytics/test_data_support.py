@@ -71,3 +71,37 @@ def test_the_sample_supports_all_but_acquisition_spend(sample_dir):
     quality = table_quality(load_company(sample_dir))
     raw = pd.read_csv(sample_dir / "customers.csv", dtype=str)
     assert quality.loc["customers", "weakest_column"] == raw.notna().mean().idxmin()
+
+
+def test_repeat_buyers_are_customers_with_lines_on_two_days(sample_dir):
+    # the data-support check reads the customer picture's days per customer
+    from crmlib.analytics.profile import days_per_customer
+
+    def customers_on_two_days(frame):
+        return int((days_per_customer(frame) >= 2).sum())
+
+    def in_pandas(frame):
+        return int((frame.groupby("customer_id")["date"].nunique() >= 2).sum())
+
+    tx = load_company(sample_dir).transactions
+    assert customers_on_two_days(tx) == in_pandas(tx) > 1000
+    cdnow = load_company(Path(__file__).resolve().parents[2] / "data" / "cdnow").transactions
+    assert customers_on_two_days(cdnow) == in_pandas(cdnow) > 1000
+    # a customer missing, a date missing, two lines on one day
+    hand = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "a", "b", "b", None, None],
+            "date": pd.to_datetime(
+                [
+                    "2024-01-01",
+                    "2024-01-01",
+                    None,
+                    "2024-01-01",
+                    "2024-02-01",
+                    "2024-01-01",
+                    "2024-03-01",
+                ]
+            ),
+        }
+    )
+    assert customers_on_two_days(hand) == in_pandas(hand) == 1
