@@ -48,6 +48,20 @@ class ThreadOrder:
     begins: np.ndarray
     followed: np.ndarray
 
+    @property
+    def episode(self) -> np.ndarray:
+        """Each contact's episode (0, 0, 1, 2, 2...): its row in :func:`contact_episodes`."""
+        return np.cumsum(self.begins) - 1
+
+
+def contact_dates(data: pd.DataFrame) -> pd.Series:
+    """The contacts' ``date`` column as dates (text dates parsed, unreadable ones NaT):
+    the moments the threads are ordered by."""
+    when = data["date"]
+    if pd.api.types.is_datetime64_any_dtype(when):
+        return when
+    return pd.to_datetime(when, errors="coerce")
+
 
 def thread_order(interactions: pd.DataFrame, window_days: int, step: str) -> ThreadOrder:
     """:class:`ThreadOrder` of the interactions, kept with a loaded table for its kernel.
@@ -107,11 +121,8 @@ def contact_episodes(interactions: pd.DataFrame, window_days: int = 14) -> pd.Da
     rows, begins = order.rows, order.begins
     # the contacts in thread order: an episode is a run of them, from a contact that
     # begins one up to the contact no later one of its thread continues
-    episode = np.cumsum(begins) - 1
-    when = data["date"]
-    if not pd.api.types.is_datetime64_any_dtype(when):
-        when = pd.to_datetime(when, errors="coerce")
-    when = when.to_numpy()[rows]
+    episode = order.episode
+    when = contact_dates(data).to_numpy()[rows]
     codes, names = pd.factorize(data["channel"])
     codes = codes[rows]
     used = _distinct(episode[codes >= 0] * (len(names) + 1) + codes[codes >= 0])
@@ -175,10 +186,11 @@ def thread_table(
     """
     import ibis
 
-    when = data["date"]
-    if not pd.api.types.is_datetime64_any_dtype(when):
-        when = pd.to_datetime(when, errors="coerce")
-    columns = {"moment": when, "row": np.arange(len(data), dtype=np.int64), **(extra or {})}
+    columns = {
+        "moment": contact_dates(data),
+        "row": np.arange(len(data), dtype=np.int64),
+        **(extra or {}),
+    }
     if customers is not None:
         columns["customer"] = pd.arrays.IntegerArray(customers, customers < 0)
     table = engine_table(

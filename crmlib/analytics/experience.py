@@ -21,6 +21,7 @@ import pandas as pd
 
 from crmlib.analytics.checks import need_table
 from crmlib.analytics.contacts import (
+    contact_dates,
     contact_episodes,
     episode_summary,
     satisfaction_by,
@@ -260,14 +261,11 @@ def repeat_contacts(
         raise MissingDataError(translate("repeat contacts needs contacts in the period"))
     # each contact's episode, read from the thread order the episodes are formed from
     order = thread_order(data, window_days, "repeat contacts")
-    episode_of = np.cumsum(order.begins) - 1
+    episode_of = order.episode
     counted = keep[episode_of]
     rows, episode_of = order.rows[counted], episode_of[counted]
     # in date order (then row), as the contacts' costs and scores have always been added
-    when = data["date"]
-    if not pd.api.types.is_datetime64_any_dtype(when):
-        when = pd.to_datetime(when, errors="coerce")
-    by_date = np.lexsort((rows, when.to_numpy()[rows]))
+    by_date = np.lexsort((rows, contact_dates(data).to_numpy()[rows]))
     columns = [c for c in ("channel", "satisfaction") if c in data.columns]
     matched = data[columns].take(rows[by_date]).reset_index(drop=True)
     matched["episode"] = episode_of[by_date]

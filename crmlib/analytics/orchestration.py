@@ -112,7 +112,7 @@ def contact_threads(interactions: pd.DataFrame, window_days: int = 14) -> pd.Dat
     channel = _text(data["channel"])
     # same[i]: contact i continues the episode of contact i - 1
     same = ~order.begins
-    episode = np.cumsum(order.begins) - 1
+    episode = order.episode
     start = np.flatnonzero(order.begins)
     position = np.arange(len(data)) - start[episode] if len(data) else np.zeros(0, dtype=int)
     previous = np.empty(len(data), dtype=object)

@@ -604,20 +604,9 @@ def spend_in_pandas(lines, products, labels, unlabelled=None) -> pd.DataFrame:
     return lines["amount"].groupby([group, category]).sum().unstack(fill_value=0.0)
 
 
-def assert_same_sums(got: pd.DataFrame, expected: pd.DataFrame) -> None:
-    """Equal to a relative 1e-12 (the engine adds in its own order), labels as text."""
-    pd.testing.assert_frame_equal(
-        got,
-        expected,
-        check_exact=False,
-        rtol=1e-12,
-        check_names=False,
-        check_index_type=False,
-        check_column_type=False,
-    )
-
-
-def test_sample_spend_per_segment_summed_in_the_engine_is_pandas_grouping(sample_dir):
+def test_sample_spend_per_segment_summed_in_the_engine_is_pandas_grouping(
+    sample_dir, assert_same_sums
+):
     """Spend per segment and category from DuckDB against pandas' own, with customers
     left out of the segments (unassigned)."""
     from crmlib.analytics.lifecycle import category_spend
@@ -640,7 +629,7 @@ def test_sample_spend_per_segment_summed_in_the_engine_is_pandas_grouping(sample
     assert_same_sums(got, expected)
 
 
-def test_sample_spend_of_every_line_of_the_labelled_customers(sample_dir):
+def test_sample_spend_of_every_line_of_the_labelled_customers(sample_dir, assert_same_sums):
     """Returns netted and unlabelled customers left out, as Payne & Frow's mix reads it."""
     from crmlib.analytics.lifecycle import spend_by_category
     from crmlib.data.company import load_company

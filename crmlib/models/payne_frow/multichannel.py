@@ -139,8 +139,7 @@ def episode_costs(
     """
     order = thread_order(interactions, window_days, "the cost of repeat contacts")
     cost = contact_costs(interactions, channels).fillna(0.0).to_numpy()[order.rows]
-    episode = np.cumsum(order.begins) - 1
-    total = pd.Series(cost).groupby(episode).sum().to_numpy()
+    total = pd.Series(cost).groupby(order.episode).sum().to_numpy()
     return pd.Series(total - cost[order.begins], name="repeat_cost")
 
 
