@@ -271,7 +271,14 @@ def sample(
         block_size=block_size,
         progress=n_customers > block_size,
     )
-    click.echo(f"Sample company with {n_customers:,} customers written to {path}")
+    if isinstance(out_dir, Path):
+        click.echo(f"Sample company with {n_customers:,} customers written to {path}")
+    else:
+        # the tables went into the database; the folder holds company.yml and the answers
+        click.echo(
+            f"Sample company with {n_customers:,} customers written to {out_dir} "
+            f"(its settings and workshop answers in {path})"
+        )
 
 
 @cli.command()

@@ -135,6 +135,16 @@ def test_sample_writes_a_loadable_company(tmp_path: Path):
     assert len(load_company(tmp_path / "co").customers) == 120
 
 
+def test_sample_into_a_database_says_where_tables_and_settings_went(tmp_path: Path):
+    url = f"duckdb://{tmp_path / 'co.duckdb'}"  # duckdb:///tmp/...
+    result = run("sample", "--out", url, "--customers", "120", "--seed", "3")
+    assert result.returncode == 0, result.stderr
+    assert f"written to {url} (its settings and workshop answers in {tmp_path})" in result.stdout
+    from crmlib.data.company import load_company
+
+    assert len(load_company(url).customers) == 120
+
+
 def test_sample_rejects_tiny_bases(tmp_path: Path):
     result = run("sample", "--out", str(tmp_path), "--customers", "3")
     assert result.returncode == 2
