@@ -390,7 +390,8 @@ def contacts_last_year(company: Company, *columns: str, step: str = "it") -> pd.
     end = company.observation_end
 
     def cut() -> pd.DataFrame:
-        out = in_last_year(interactions, "date", end).copy()
+        # a selection is a table of its own: its attrs are set without touching the loaded one
+        out = in_last_year(interactions, "date", end)
         # The data's end travels with the contacts, so every view of them (the report's
         # and a workshop's live window) leaves the same late handovers open.
         out.attrs["until"] = end
@@ -414,7 +415,10 @@ def contact_history(company: Company, *columns: str, step: str = "it") -> pd.Dat
 
     def cut() -> pd.DataFrame:
         days = pd.to_datetime(interactions["date"], errors="coerce")
-        out = interactions[(days <= end).to_numpy(dtype=bool, na_value=False)].copy()
+        keep = (days <= end).to_numpy(dtype=bool, na_value=False)
+        # every contact up to the end (the usual case): the loaded table's columns shared,
+        # not copied (a step that changed one would copy it first: Copy-on-Write)
+        out = interactions.copy(deep=False) if keep.all() else interactions[keep]
         out.attrs["until"] = end
         out.attrs["since"] = end - pd.DateOffset(months=12)
         mark_loaded(out)

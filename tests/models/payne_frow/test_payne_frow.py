@@ -857,6 +857,23 @@ def test_a_repeat_window_asked_again_is_read_back(sample):
     assert (fresh.customers, fresh.hoppers) == (ten.customers, ten.hoppers)
 
 
+def test_the_contact_history_shares_the_loaded_contacts_and_cuts_at_the_end(sample):
+    history = pf.contact_history(sample, "process")
+    assert pf.contact_history(sample, "process") is history
+    assert history.attrs["until"] == sample.observation_end
+    assert "until" not in sample.interactions.attrs
+    # every contact is up to the end: the columns are the loaded table's, not a copy
+    assert len(history) == len(sample.interactions)
+    assert np.shares_memory(
+        history["satisfaction"].to_numpy(), sample.interactions["satisfaction"].to_numpy()
+    )
+    # an earlier end leaves the later contacts out
+    earlier = dataclasses.replace(sample, observation_end=pd.Timestamp("2024-06-30"))
+    cut = pf.contact_history(earlier, "process")
+    assert len(cut) == int((sample.interactions["date"] <= "2024-06-30").sum()) < len(history)
+    assert cut["date"].max() <= pd.Timestamp("2024-06-30")
+
+
 def test_no_standard_judged_is_not_zero_of_zero(root):
     """CDNOW has one KPI period: no standard can be judged, which is not '0 of 0 met'."""
     company = load_company(root / "data" / "cdnow")
