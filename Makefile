@@ -46,8 +46,11 @@ report: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# `make lab DATA=...` checks that company once for the lab's notebooks; plain `make lab` does not
+LAB_DATA = $(if $(filter command line environment,$(origin DATA)),--data "$(DATA)")
+
 lab: $(STAMP)
-	$(BIN)/python -m crmlib.lab
+	$(BIN)/python -m crmlib.lab $(LAB_DATA)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -22,7 +22,7 @@ import click
 
 from crmlib.batch.command import batch
 from crmlib.errors import CrmlibError, RenderError
-from crmlib.i18n import LANGUAGES, Setting
+from crmlib.i18n import LANGUAGES
 from crmlib.paths import NOTEBOOKS_DIR
 
 #: The planted cases of ``sample --case`` (names only, so the help needs no import of pandas).
@@ -370,13 +370,9 @@ def render(
     """
     import tempfile
 
-    from crmlib.analytics.base_engine import keep_for_kernels
-    from crmlib.data.checked import offered_to_kernels, write_checked
-    from crmlib.data.checked_in_engine import check_in_engine
-    from crmlib.data.company import load_company
-    from crmlib.memory import release_memory
-    from crmlib.privacy import pseudonymised_copy
+    from crmlib.data.checked import offered_to_kernels
     from crmlib.render import ReportSetError, render_many
+    from crmlib.render.kept import keep_company
 
     paths = [resolve_notebook(n) for n in notebooks]
     chosen = parse_formats(formats)
@@ -388,57 +384,20 @@ def render(
     values = check_parameters(values, declared_specs(paths), origin="given with -p")
     observation_end = values.get("observation_end")
     language = language or values.get("language") or None
-    # Check the data once, up front: a bad file is one clear line, not a failed kernel.
-    # A database or Parquet company is checked in its engine, without reading its lines.
-    in_engine = (
-        None
-        if pseudonymise
-        else check_in_engine(
+    with tempfile.TemporaryDirectory(prefix="crm-render-") as private:
+        # Checked once, up front: a bad file is one clear line, not a failed kernel. The
+        # kernels read the tables checked here instead of reading and checking them
+        # again, once per notebook (see crmlib.data.checked).
+        kept = keep_company(
             data_dir,
+            Path(private),
             observation_end=observation_end,
             language=language,
+            pseudonymise=pseudonymise,
             progress=sys.stderr.isatty(),
+            no_room=lambda error: _no_room_note(private, error),
         )
-    )
-    if in_engine is None:
-        company = load_company(data_dir, observation_end=observation_end, language=language)
-        setting = Setting(company.language, company.locale)
-        name = company.name
-    else:
-        settings, found = in_engine
-        setting, name = settings.setting, found.name
-    with tempfile.TemporaryDirectory(prefix="crm-render-") as private:
-        checked = Path(private) / "checked"
-        source = data_dir if isinstance(data_dir, str) else str(data_dir.resolve())
-        # the kernels read the tables checked here instead of reading and checking
-        # them again, once per notebook (see crmlib.data.checked)
-        if in_engine is not None:
-            # read and written a table at a time: this process never holds the company;
-            # and the notebooks' customer base is built in the engine, from the lines
-            # where they lie, before any kernel starts
-            _keep_or_note(
-                lambda: keep_for_kernels(
-                    settings,
-                    checked,
-                    source,
-                    observation_end=observation_end,
-                    progress=sys.stderr.isatty(),
-                ),
-                private,
-            )
-        else:
-            if pseudonymise:
-                source = str(pseudonymised_copy(company, Path(private) / "data").resolve())
-                del company
-                release_memory()
-                # the copy is read and checked once, here, as each kernel would read it
-                company = load_company(source)
-            tables, sources, derived = company.tables, company.sources, company.customers_derived
-            # This process does not hold a large company in memory while the reports run.
-            del company
-            _keep_or_note(lambda: write_checked(tables, sources, derived, source, checked), private)
-            del tables
-            release_memory()
+        name, setting, source, checked = kept.name, kept.setting, kept.source, kept.folder
         # the copy's folder is not the company's: its name goes with it, unless given
         named = {"company": name} if pseudonymise else {}
         values = {"data_dir": source, "interactive": False, **named, **values}
@@ -467,17 +426,14 @@ def render(
         sys.exit(2 if all(failure.user_error for failure in failures) else 1)
 
 
-def _keep_or_note(keep, private: str) -> None:
-    """Keep the checked tables for the kernels; a full temporary folder costs time only."""
-    try:
-        keep()
-    except OSError as error:
-        click.echo(
-            f"note: the checked tables could not be kept in {private} ({error}); "
-            "each notebook reads the data itself. Fix: free space there, or set "
-            "TMPDIR to a folder with room",
-            err=True,
-        )
+def _no_room_note(private: str, error: OSError) -> None:
+    """Say that the checked tables could not be kept: it costs time only."""
+    click.echo(
+        f"note: the checked tables could not be kept in {private} ({error}); "
+        "each notebook reads the data itself. Fix: free space there, or set "
+        "TMPDIR to a folder with room",
+        err=True,
+    )
 
 
 @cli.command()

@@ -38,6 +38,7 @@ import pyarrow as pa
 
 from crmlib.atomic import atomic_path, atomic_write_bytes
 from crmlib.data.database import parse_source
+from crmlib.data.fingerprint import source_fingerprint
 from crmlib.digest import table_digest
 
 #: Names the folder of checked tables a render hands to its kernels.
@@ -198,11 +199,25 @@ def write_manifest(
     return folder
 
 
+def seal(folder: Path, fingerprint: str) -> None:
+    """Have the tables in ``folder`` read only while the source has ``fingerprint``.
+
+    A render's tables are read whatever happens to the source, so that every report of a
+    set describes the same data; a workshop's lab, open for hours, seals its tables with
+    the fingerprint taken before they were checked (:mod:`crmlib.data.fingerprint`).
+    """
+    path = folder / _MANIFEST
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["fingerprint"] = fingerprint
+    atomic_write_bytes(path, json.dumps(manifest, indent=1).encode())
+
+
 def read_checked(data_dir: str | os.PathLike[str]) -> CheckedTables | None:
     """The checked tables a render handed this process for ``data_dir``, if any.
 
     None when no folder is named in :data:`CHECKED_ENV`, when it was made for another
-    source, or when it cannot be read: the caller then reads the source itself.
+    source, when the source has changed since a lab sealed it (:func:`seal`), or when it
+    cannot be read: the caller then reads the source itself.
     """
     given = os.environ.get(CHECKED_ENV, "").strip()
     if not given:
@@ -211,6 +226,10 @@ def read_checked(data_dir: str | os.PathLike[str]) -> CheckedTables | None:
     try:
         manifest = json.loads((folder / _MANIFEST).read_text(encoding="utf-8"))
         if manifest.get("format") != _FORMAT or manifest.get("source") != source_key(data_dir):
+            return None
+        fingerprint = manifest.get("fingerprint")
+        if fingerprint is not None and source_fingerprint(data_dir) != fingerprint:
+            # kept by a workshop's lab, and the source or its settings changed since
             return None
         tables = {name: _read_table(folder / f"{name}.arrow") for name in manifest["tables"]}
         sources = {name: Path(path) for name, path in manifest["sources"].items()}
