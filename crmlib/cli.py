@@ -390,10 +390,10 @@ def render(
         # again, once per notebook (see crmlib.data.checked).
         kept = keep_company(
             data_dir,
-            Path(private),
+            Path(private) / "checked",
             observation_end=observation_end,
             language=language,
-            pseudonymise=pseudonymise,
+            pseudonymise_in=Path(private) / "data" if pseudonymise else None,
             progress=sys.stderr.isatty(),
             no_room=lambda error: _no_room_note(private, error),
         )

@@ -138,7 +138,7 @@ def _lab_with_company(data: str, command: list[str], url: str) -> int:
             fingerprint = source_fingerprint(source)
             kept = keep_company(
                 source,
-                Path(private),
+                Path(private) / "checked",
                 progress=sys.stderr.isatty(),
                 no_room=lambda error: print(
                     f"note: the checked tables could not be kept in {private} ({error}); "

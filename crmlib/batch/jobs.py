@@ -175,46 +175,32 @@ def check_client(
     str or None
         The one-line validation error, or None when the data is valid.
     """
-    from crmlib.analytics.base_engine import keep_for_kernels
-    from crmlib.data.checked import write_checked
-    from crmlib.data.checked_in_engine import check_in_engine
-    from crmlib.data.company import load_company
+    from crmlib.render.kept import keep_company
 
-    company = in_engine = None
-    observation_end = observation_end or None
+    def no_room(exc: OSError) -> None:
+        # stderr is the batch log: a note for whoever wonders why it was slower
+        print(
+            f"note: the checked tables of {data_dir} could not be kept in {keep_in} "
+            f"({exc}); its notebooks read the data themselves",
+            file=sys.stderr,
+            flush=True,
+        )
+
     try:
-        # a database or Parquet company is checked in its engine, without its lines
-        in_engine = check_in_engine(data_dir, observation_end=observation_end, language=language)
-        if in_engine is None:
-            company = load_company(data_dir, observation_end=observation_end)
+        # checked as a render checks (a database or Parquet company in its engine, its
+        # tables kept a table at a time): the batch never holds a client's whole company
+        keep_company(
+            data_dir,
+            Path(keep_in) if keep_in is not None else None,
+            observation_end=observation_end or None,
+            language=language,
+            no_room=no_room,
+        )
     except CrmlibError as exc:
         return _one_line(str(exc))
     except Exception as exc:
         # A file the loader does not expect must cost this client, not the batch.
         return _one_line(f"reading the data folder failed: {type(exc).__name__}: {exc}")
-    if keep_in is not None:
-        try:
-            if in_engine is not None:
-                # a table at a time: the batch never holds a client's whole company
-                keep_for_kernels(
-                    in_engine[0], Path(keep_in), data_dir, observation_end=observation_end
-                )
-            else:
-                write_checked(
-                    company.tables,
-                    company.sources,
-                    company.customers_derived,
-                    data_dir,
-                    Path(keep_in),
-                )
-        except OSError as exc:
-            # stderr is the batch log: a note for whoever wonders why it was slower
-            print(
-                f"note: the checked tables of {data_dir} could not be kept in {keep_in} "
-                f"({exc}); its notebooks read the data themselves",
-                file=sys.stderr,
-                flush=True,
-            )
     return None
 
 

@@ -31,9 +31,9 @@ class KeptCompany:
 
     Attributes
     ----------
-    folder : Path
+    folder : Path or None
         The checked tables (name it to the kernels with
-        :func:`crmlib.data.checked.offered_to_kernels`).
+        :func:`crmlib.data.checked.offered_to_kernels`); None when only checked.
     source : str
         What the kernels are given as ``data_dir``: the source as checked, a folder by its
         full path (the pseudonymised copy's, when asked).
@@ -42,7 +42,8 @@ class KeptCompany:
     setting : Setting
         The language and locale of its reports.
     kept : bool
-        Whether the tables were kept; when not (no room), each kernel reads the source.
+        Whether the tables were kept; when not (only checked, or no room), each kernel
+        reads the source.
     """
 
     folder: Path
@@ -54,18 +55,21 @@ class KeptCompany:
 
 def keep_company(
     data_dir: str | os.PathLike[str],
-    private: Path,
+    folder: Path | None,
     *,
     observation_end: object = None,
     language: str | None = None,
-    pseudonymise: bool = False,
+    pseudonymise_in: Path | None = None,
     progress: bool = False,
     no_room: Callable[[OSError], None] = lambda error: None,
 ) -> KeptCompany:
-    """Check the company in ``data_dir`` and keep its tables in ``private``/checked.
+    """Check the company in ``data_dir`` and keep its tables in ``folder``.
 
-    ``no_room`` is told when the private folder has no room for the tables: that costs
-    time (each kernel reads the source), never the reports.
+    With ``folder`` None the company is only checked (a batch on a cluster, whose
+    kernels may run on other machines). With ``pseudonymise_in``, a pseudonymised copy
+    is written there and checked, and the kernels are given the copy. ``no_room`` is
+    told when ``folder`` has no room for the tables: that costs time (each kernel reads
+    the source), never the reports.
 
     Raises
     ------
@@ -75,7 +79,7 @@ def keep_company(
     # A database or Parquet company is checked in its engine, without reading its lines.
     in_engine = (
         None
-        if pseudonymise
+        if pseudonymise_in is not None
         else check_in_engine(
             data_dir, observation_end=observation_end, language=language, progress=progress
         )
@@ -86,15 +90,16 @@ def keep_company(
     else:
         settings, found = in_engine
         setting, name = settings.setting, found.name
-    folder = private / "checked"
     source = data_dir if isinstance(data_dir, str) else str(Path(data_dir).resolve())
-    if in_engine is None and pseudonymise:
+    if in_engine is None and pseudonymise_in is not None:
         # outside the guard below: without the copy, no kernel may read the source
-        source = str(pseudonymised_copy(company, private / "data").resolve())
+        source = str(pseudonymised_copy(company, pseudonymise_in).resolve())
         del company
         release_memory()
         # the copy is read and checked once, here, as each kernel would read it
         company = load_company(source)
+    if folder is None:
+        return KeptCompany(folder, source, name, setting, kept=False)
     try:
         if in_engine is not None:
             # read and written a table at a time: this process never holds the company;
