@@ -35,13 +35,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from segments import company, peak_bytes, reset_peak
+from segments import company, in_fresh_process, peak_bytes, reset_peak
 
 BASES = ("end", "a year back")
 
@@ -73,14 +72,7 @@ def run(way: str, data: str, folder: str) -> dict:
 
 def child(way: str, data: str, folder: str, cache: Path) -> dict:
     env = {**os.environ, "CRM_WORKBOOK_CACHE": str(cache)}
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", way, data, folder],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=env,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return in_fresh_process(__file__, way, data, folder, env=env)
 
 
 def stored_tables(cache: Path) -> list[str]:

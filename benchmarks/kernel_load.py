@@ -30,13 +30,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from segments import company, peak_bytes, reset_peak
+from segments import company, in_fresh_process, peak_bytes, reset_peak, way_options
 
 WAYS = ("checked", "source")
 
@@ -92,10 +91,7 @@ def run(way: str, data: str, folder: str) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--customers", type=int, default=1_000_000)
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--ways", default=",".join(WAYS), help="comma-separated")
-    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    way_options(parser, WAYS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(run(*args.child)))
@@ -112,13 +108,7 @@ def main() -> None:
                 sys.exit("the engine cannot check this company")
             keep_checked_tables(checked[0], Path(folder), data)
         for way in ways:
-            done = subprocess.run(
-                [sys.executable, __file__, "--child", way, data, folder],
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            results[way] = json.loads(done.stdout.strip().splitlines()[-1])
+            results[way] = in_fresh_process(__file__, way, data, folder)
     first = results[ways[0]]
     same = all(
         (r["digests"], r["revenue"], r["customers"])

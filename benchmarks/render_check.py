@@ -29,13 +29,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from segments import company, peak_bytes, print_ratios, reset_peak
+from segments import (
+    company,
+    in_fresh_process,
+    peak_bytes,
+    print_ratios,
+    reset_peak,
+    way_options,
+)
 
 WAYS = ("engine", "loaded")
 
@@ -63,11 +69,8 @@ def run(way: str, data: str, folder: str) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--customers", type=int, default=1_000_000)
-    parser.add_argument("--seed", type=int, default=42)
+    way_options(parser, WAYS)
     parser.add_argument("--kind", choices=("duckdb", "folder"), default="duckdb")
-    parser.add_argument("--ways", default=",".join(WAYS), help="comma-separated")
-    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(run(*args.child)))
@@ -78,13 +81,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         for way in ways:
             folder = Path(scratch) / way
-            done = subprocess.run(
-                [sys.executable, __file__, "--child", way, data, str(folder)],
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            results[way] = json.loads(done.stdout.strip().splitlines()[-1])
+            results[way] = in_fresh_process(__file__, way, data, str(folder))
             digests[way] = json.loads((folder / "checked.json").read_text())["digests"]
     same = all(d == digests[ways[0]] for d in digests.values())
     print(f"{args.customers:,} customers ({args.kind}); both ways keep the same tables: {same}")

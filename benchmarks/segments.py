@@ -60,6 +60,26 @@ def company(customers: int, seed: int, kind: str) -> str:
     return target
 
 
+def way_options(parser: argparse.ArgumentParser, ways) -> None:
+    """The options of a script that measures ways against each other, each in a child."""
+    parser.add_argument("--customers", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--ways", default=",".join(ways), help="comma-separated")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+
+
+def in_fresh_process(script: str, *args: str, env: dict | None = None) -> dict:
+    """Run ``script --child *args`` in a fresh process; the measurement it printed last."""
+    done = subprocess.run(
+        [sys.executable, script, "--child", *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def reset_peak() -> None:
     """Start this process's peak resident memory afresh (a child inherits its parent's)."""
     with open("/proc/self/clear_refs", "w") as handle:
@@ -112,10 +132,7 @@ def run(way: str, data: str, out: str) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--customers", type=int, default=1_000_000)
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--ways", default=",".join(WAYS), help="comma-separated")
-    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    way_options(parser, WAYS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(run(*args.child)))
@@ -129,14 +146,7 @@ def main() -> None:
         env = {**os.environ, "CRM_WORKBOOK_CACHE": scratch}
         for way in ways:
             out = str(Path(scratch) / f"{way}.csv")
-            done = subprocess.run(
-                [sys.executable, __file__, "--child", way, sources[way], out],
-                capture_output=True,
-                text=True,
-                check=True,
-                env=env,
-            )
-            results[way] = json.loads(done.stdout.strip().splitlines()[-1])
+            results[way] = in_fresh_process(__file__, way, sources[way], out, env=env)
             files[way] = Path(out).read_bytes()
     first = files[ways[0]]
     same = all(content == first for content in files.values())

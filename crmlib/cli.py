@@ -372,7 +372,7 @@ def render(
 
     from crmlib.data.checked import offered_to_kernels
     from crmlib.render import ReportSetError, render_many
-    from crmlib.render.kept import keep_company
+    from crmlib.render.kept import keep_company, no_room_note
 
     paths = [resolve_notebook(n) for n in notebooks]
     chosen = parse_formats(formats)
@@ -395,7 +395,7 @@ def render(
             language=language,
             pseudonymise_in=Path(private) / "data" if pseudonymise else None,
             progress=sys.stderr.isatty(),
-            no_room=lambda error: _no_room_note(private, error),
+            no_room=lambda error: click.echo(no_room_note(private, error), err=True),
         )
         name, setting, source, checked = kept.name, kept.setting, kept.source, kept.folder
         # the copy's folder is not the company's: its name goes with it, unless given
@@ -424,16 +424,6 @@ def render(
     if failures:
         # SystemExit rather than ctx.exit: it keeps its code in and out of standalone mode.
         sys.exit(2 if all(failure.user_error for failure in failures) else 1)
-
-
-def _no_room_note(private: str, error: OSError) -> None:
-    """Say that the checked tables could not be kept: it costs time only."""
-    click.echo(
-        f"note: the checked tables could not be kept in {private} ({error}); "
-        "each notebook reads the data itself. Fix: free space there, or set "
-        "TMPDIR to a folder with room",
-        err=True,
-    )
 
 
 @cli.command()

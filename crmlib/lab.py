@@ -16,9 +16,9 @@ a kernel started after that reads the source again. They are removed when the la
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
@@ -127,7 +127,7 @@ def _lab_with_company(data: str, command: list[str], url: str) -> int:
     from crmlib.data.fingerprint import source_fingerprint
     from crmlib.errors import CrmlibError
     from crmlib.parameters import is_database_url
-    from crmlib.render.kept import keep_company
+    from crmlib.render.kept import keep_company, no_room_note
 
     # the kernels are given the source as the notebooks name it: a folder by its full
     # path, a relative DuckDB file anchored where the lab starts
@@ -136,23 +136,18 @@ def _lab_with_company(data: str, command: list[str], url: str) -> int:
         try:
             # taken before the check: a change while it runs is a change
             fingerprint = source_fingerprint(source)
+            # without a fingerprint nothing would tell a kernel that the data changed:
+            # the company is only checked, and each kernel reads the source
             kept = keep_company(
                 source,
-                Path(private) / "checked",
+                Path(private) / "checked" if fingerprint is not None else None,
                 progress=sys.stderr.isatty(),
-                no_room=lambda error: print(
-                    f"note: the checked tables could not be kept in {private} ({error}); "
-                    "each notebook reads the data itself. Fix: free space there, or set "
-                    "TMPDIR to a folder with room",
-                    file=sys.stderr,
-                ),
+                no_room=lambda error: print(no_room_note(private, error), file=sys.stderr),
             )
         except CrmlibError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
-        if kept.kept and fingerprint is None:
-            # nothing would tell a kernel that the data changed: it reads the source
-            shutil.rmtree(kept.folder)
+        if fingerprint is None:
             print(
                 f"note: {source} does not say when it changes, so each notebook reads it "
                 "itself rather than the tables checked now",
@@ -166,7 +161,7 @@ def _lab_with_company(data: str, command: list[str], url: str) -> int:
                 flush=True,
             )
         print(f"JupyterLab for the CRM Strategy Workbook: open\n\n    {url}\n", flush=True)
-        with offered_to_kernels(kept.folder):
+        with offered_to_kernels(kept.folder) if kept.kept else contextlib.nullcontext():
             lab = subprocess.Popen(command)
         # stopped by the system (a closed terminal, a service manager): the lab is told
         # to stop, and the tables go once it has

@@ -46,11 +46,20 @@ class KeptCompany:
         reads the source.
     """
 
-    folder: Path
+    folder: Path | None
     source: str
     name: str
     setting: Setting
     kept: bool
+
+
+def no_room_note(folder: str | os.PathLike[str], error: OSError) -> str:
+    """The line that says the checked tables could not be kept: it costs time only."""
+    return (
+        f"note: the checked tables could not be kept in {folder} ({error}); "
+        "each notebook reads the data itself. Fix: free space there, or set "
+        "TMPDIR to a folder with room"
+    )
 
 
 def keep_company(

@@ -268,19 +268,12 @@ def test_episode_starts_by_hand(interactions):
 
 
 @pytest.mark.parametrize("seed", range(20))
-def test_episode_starts_are_the_episodes_of_contact_episodes(seed):
+def test_episode_starts_are_the_episodes_of_contact_episodes(seed, random_contacts):
     # the counts the customer base states come from episode_starts: the same rule,
     # also with times of day (gaps floored to whole days), missing values and ties
     rng = np.random.default_rng(seed)
     n = int(rng.integers(1, 400))
-    frame = pd.DataFrame(
-        {
-            "customer_id": rng.choice(["a", "b", "c", None], n),
-            "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 4800, n), "h"),
-            "channel": rng.choice(["web", "shop"], n),
-            "process": rng.choice(["billing", "sales", None], n),
-        }
-    )
+    frame = random_contacts(rng, n, hours=4800, channels=["web", "shop"])
     frame.loc[rng.integers(0, n, 3), "date"] = pd.NaT
     window = int(rng.integers(0, 20))
     episodes = contact_episodes(frame, window)

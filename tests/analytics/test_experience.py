@@ -125,20 +125,13 @@ def test_on_the_sample_complaints_score_lowest(sample_dir):
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_repeat_contacts_place_each_contact_in_its_episode(seed, channels):
+def test_repeat_contacts_place_each_contact_in_its_episode(seed, channels, random_contacts):
     # each contact's episode comes from the order the episodes are formed in; this places
     # them again one by one (a thread's contacts by date, then row) and checks the sums
     rng = np.random.default_rng(seed)
     n = int(rng.integers(50, 600))
-    frame = pd.DataFrame(
-        {
-            "customer_id": rng.choice(["a", "b", "c", None], n),
-            "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 3000, n), "h"),
-            "channel": rng.choice(["call centre", "e-mail", "store"], n),
-            "process": rng.choice(["billing", "sales", None], n),
-            "satisfaction": rng.choice([1.0, 2.0, 3.0, 4.0, 5.0, np.nan], n),
-        }
-    )
+    frame = random_contacts(rng, n, hours=3000, channels=["call centre", "e-mail", "store"])
+    frame["satisfaction"] = rng.choice([1.0, 2.0, 3.0, 4.0, 5.0, np.nan], n)
     window = int(rng.integers(1, 15))
     start, end = pd.Timestamp("2024-02-01"), pd.Timestamp("2024-04-01")
     cost_of = channels.set_index("channel")["cost_per_contact"]

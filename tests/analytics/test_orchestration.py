@@ -334,19 +334,12 @@ def test_scorecard_counts_each_dimension(contacts, shop):
 
 
 @pytest.mark.parametrize("seed", range(8))
-def test_threads_are_the_episodes_contact_by_contact(seed):
+def test_threads_are_the_episodes_contact_by_contact(seed, random_contacts):
     # the orchestration checks read each contact with its episode: the same episodes, in
     # the same order, as contact_episodes forms, with ties, times and missing values
     rng = np.random.default_rng(seed)
     n = int(rng.integers(1, 500))
-    frame = pd.DataFrame(
-        {
-            "customer_id": rng.choice(["a", "b", "c", None], n),
-            "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 2000, n), "h"),
-            "channel": rng.choice(["web", "shop", "call centre"], n),
-            "process": rng.choice(["billing", "sales", None], n),
-        }
-    )
+    frame = random_contacts(rng, n, hours=2000, channels=["web", "shop", "call centre"])
     window = int(rng.integers(0, 15))
     threads = o.contact_threads(frame, window)
     episodes = contact_episodes(frame, window)
